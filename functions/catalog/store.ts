@@ -1,0 +1,311 @@
+/**
+ * DynamoDB keys, queries and transactions of the catalog: the only module that
+ * knows them (docs/data-model.md lists each access pattern).
+ *
+ *   item version   PK CENTER#<c>#ITEM#<code>  SK V#<000001>   GSI2 CENTER#<c>#ITEMS / <dept>#<status>#<code>#<v>
+ *   item head      PK CENTER#<c>#ITEM#<code>  SK HEAD         GSI1 CENTER#<c>#PUBLISHED / <dept>#<code> (while published)
+ *   item events    PK CENTER#<c>#ITEM#<code>  SK EVENT#<ulid> (the outbox; also the item's history)
+ *
+ * The head numbers versions and carries a copy of the published version, so a
+ * public read is one GetItem and the public list one Query.
+ */
+import { BatchGetCommand, GetCommand, QueryCommand, TransactWriteCommand, type QueryCommandInput } from '@aws-sdk/lib-dynamodb';
+import type { ItemContent, ItemStatus, ItemSummary, ItemVersion, ServiceMode } from '#schemas/api/catalog';
+import { db, isConditionFailure, requiredEnv } from '#shared/db';
+import { outboxItem, type EventDraft } from '#shared/events';
+import { conflict, preconditionFailed } from '#shared/errors';
+import type { ItemVersionChangedData } from '#schemas/events/catalog';
+
+const table = () => requiredEnv('TABLE_NAME');
+const itemPk = (centerId: string, code: string) => `CENTER#${centerId}#ITEM#${code}`;
+const versionSk = (version: number) => `V#${String(version).padStart(6, '0')}`;
+const HEAD = 'HEAD';
+const adminListPk = (centerId: string) => `CENTER#${centerId}#ITEMS`;
+const adminListSk = (v: { departmentId: string; status: ItemStatus; code: string; version: number }) =>
+  `${v.departmentId}#${v.status}#${v.code}#${String(v.version).padStart(6, '0')}`;
+const publishedPk = (centerId: string) => `CENTER#${centerId}#PUBLISHED`;
+
+/** A stored version: the API shape plus what the store needs (center, revision). */
+export interface StoredVersion extends ItemVersion {
+  readonly centerId: string;
+  readonly rev: number;
+}
+
+export interface StoredHead {
+  readonly centerId: string;
+  readonly code: string;
+  readonly departmentId: string;
+  readonly latestVersion: number;
+  readonly publishedVersion?: number;
+  readonly published?: ItemVersion;
+  readonly rev: number;
+}
+
+/** The ETag of a version: changes with every write, so If-Match detects lost updates. */
+export const versionTag = (v: Pick<StoredVersion, 'version' | 'rev'>) => `${v.version}.${v.rev}`;
+
+export type CatalogEvent = EventDraft<ItemVersionChangedData>;
+
+function toVersion(item: Record<string, unknown>): StoredVersion {
+  const { PK: _pk, SK: _sk, GSI2PK: _g1, GSI2SK: _g2, kind: _k, ...rest } = item;
+  return rest as unknown as StoredVersion;
+}
+
+export function publicVersion(v: StoredVersion): ItemVersion {
+  const { centerId: _c, rev: _r, ...rest } = v;
+  return rest;
+}
+
+export function summaryOf(v: ItemVersion): ItemSummary {
+  return {
+    code: v.code,
+    version: v.version,
+    name: v.content.name,
+    variant: v.content.variant,
+    departmentId: v.content.departmentId,
+    serviceMode: v.content.serviceMode,
+    status: v.status,
+    promisedWorkingDays: v.content.timeLimits.promisedWorkingDays,
+    statutoryWorkingDays: v.content.timeLimits.statutoryWorkingDays,
+  };
+}
+
+function versionItem(v: StoredVersion) {
+  return {
+    PK: itemPk(v.centerId, v.code),
+    SK: versionSk(v.version),
+    kind: 'itemVersion',
+    GSI2PK: adminListPk(v.centerId),
+    GSI2SK: adminListSk({ ...v, departmentId: v.content.departmentId }),
+    ...v,
+  };
+}
+
+async function transact(items: NonNullable<ConstructorParameters<typeof TransactWriteCommand>[0]['TransactItems']>) {
+  try {
+    await db.send(new TransactWriteCommand({ TransactItems: items }));
+  } catch (err) {
+    if (isConditionFailure(err)) throw preconditionFailed('The item changed since you read it; read it again and retry.');
+    throw err;
+  }
+}
+
+export async function getVersion(centerId: string, code: string, version: number): Promise<StoredVersion | undefined> {
+  const out = await db.send(new GetCommand({ TableName: table(), Key: { PK: itemPk(centerId, code), SK: versionSk(version) } }));
+  return out.Item ? toVersion(out.Item) : undefined;
+}
+
+export async function getHead(centerId: string, code: string): Promise<StoredHead | undefined> {
+  const out = await db.send(new GetCommand({ TableName: table(), Key: { PK: itemPk(centerId, code), SK: HEAD } }));
+  return out.Item as StoredHead | undefined;
+}
+
+/** A version and the item's head in one round trip (publish needs both). */
+export async function getVersionAndHead(centerId: string, code: string, version: number) {
+  const pk = itemPk(centerId, code);
+  const out = await db.send(
+    new BatchGetCommand({ RequestItems: { [table()]: { Keys: [{ PK: pk, SK: versionSk(version) }, { PK: pk, SK: HEAD }] } } }),
+  );
+  const items = out.Responses?.[table()] ?? [];
+  const v = items.find((i) => i.SK !== HEAD);
+  const head = items.find((i) => i.SK === HEAD);
+  return { version: v ? toVersion(v) : undefined, head: head as StoredHead | undefined };
+}
+
+/** Version 1 of a new item; the code must be new to the center. */
+export async function createItem(v: StoredVersion, event: CatalogEvent): Promise<void> {
+  const pk = itemPk(v.centerId, v.code);
+  const head: StoredHead = { centerId: v.centerId, code: v.code, departmentId: v.content.departmentId, latestVersion: 1, rev: 1 };
+  try {
+    await db.send(
+      new TransactWriteCommand({
+        TransactItems: [
+          { Put: { TableName: table(), Item: { PK: pk, SK: HEAD, kind: 'itemHead', ...head }, ConditionExpression: 'attribute_not_exists(PK)' } },
+          { Put: { TableName: table(), Item: versionItem(v) } },
+          { Put: { TableName: table(), Item: outboxItem(pk, event).item } },
+        ],
+      }),
+    );
+  } catch (err) {
+    if (isConditionFailure(err)) throw conflict(`Item ${v.code} already exists; start a new version of it instead.`);
+    throw err;
+  }
+}
+
+/** The next version number is taken from the head under a condition, so two drafts never share one. */
+export async function createNextVersion(head: StoredHead, v: StoredVersion, event: CatalogEvent): Promise<void> {
+  const pk = itemPk(v.centerId, v.code);
+  await transact([
+    {
+      Update: {
+        TableName: table(),
+        Key: { PK: pk, SK: HEAD },
+        UpdateExpression: 'SET latestVersion = :next, rev = rev + :one',
+        ConditionExpression: 'latestVersion = :latest',
+        ExpressionAttributeValues: { ':next': v.version, ':latest': head.latestVersion, ':one': 1 },
+      },
+    },
+    { Put: { TableName: table(), Item: versionItem(v), ConditionExpression: 'attribute_not_exists(PK)' } },
+    { Put: { TableName: table(), Item: outboxItem(pk, event).item } },
+  ]);
+}
+
+/**
+ * Writes a new state of a version whose revision the caller read (`expectedRev`);
+ * a concurrent writer makes the condition fail and the caller gets 412.
+ */
+function replaceVersion(next: StoredVersion, expectedRev: number) {
+  return {
+    Put: {
+      TableName: table(),
+      Item: versionItem(next),
+      ConditionExpression: 'rev = :rev',
+      ExpressionAttributeValues: { ':rev': expectedRev },
+    },
+  };
+}
+
+export async function saveVersion(next: StoredVersion, expectedRev: number, event: CatalogEvent): Promise<void> {
+  await transact([replaceVersion(next, expectedRev), { Put: { TableName: table(), Item: outboxItem(itemPk(next.centerId, next.code), event).item } }]);
+}
+
+/**
+ * Publishing: the version becomes published, the one it replaces superseded,
+ * and the head's public copy switches over, all in one transaction.
+ */
+export async function publishVersion(
+  next: StoredVersion,
+  expectedRev: number,
+  head: StoredHead,
+  event: CatalogEvent,
+): Promise<void> {
+  const pk = itemPk(next.centerId, next.code);
+  const published = publicVersion(next);
+  const superseded = head.published;
+  await transact([
+    replaceVersion(next, expectedRev),
+    ...(superseded
+      ? [
+          {
+            Update: {
+              TableName: table(),
+              Key: { PK: pk, SK: versionSk(superseded.version) },
+              UpdateExpression: 'SET #status = :superseded, GSI2SK = :sk, rev = rev + :one',
+              ConditionExpression: '#status = :published',
+              ExpressionAttributeNames: { '#status': 'status' },
+              ExpressionAttributeValues: {
+                ':superseded': 'superseded',
+                ':published': 'published',
+                ':sk': adminListSk({ ...superseded, departmentId: superseded.content.departmentId, status: 'superseded' }),
+                ':one': 1,
+              },
+            },
+          },
+        ]
+      : []),
+    {
+      Update: {
+        TableName: table(),
+        Key: { PK: pk, SK: HEAD },
+        UpdateExpression:
+          'SET publishedVersion = :v, published = :p, departmentId = :d, GSI1PK = :g1pk, GSI1SK = :g1sk, rev = rev + :one REMOVE retiredAt',
+        ConditionExpression: 'rev = :rev',
+        ExpressionAttributeValues: {
+          ':v': next.version,
+          ':p': published,
+          ':d': next.content.departmentId,
+          ':g1pk': publishedPk(next.centerId),
+          ':g1sk': `${next.content.departmentId}#${next.code}`,
+          ':rev': head.rev,
+          ':one': 1,
+        },
+      },
+    },
+    { Put: { TableName: table(), Item: outboxItem(pk, event).item } },
+  ]);
+}
+
+/** Retiring takes the item off the public catalog; its versions stay for the record. */
+export async function retireItem(next: StoredVersion, expectedRev: number, head: StoredHead, event: CatalogEvent): Promise<void> {
+  const pk = itemPk(next.centerId, next.code);
+  await transact([
+    replaceVersion(next, expectedRev),
+    {
+      Update: {
+        TableName: table(),
+        Key: { PK: pk, SK: HEAD },
+        UpdateExpression: 'SET retiredAt = :at, rev = rev + :one REMOVE publishedVersion, published, GSI1PK, GSI1SK',
+        ConditionExpression: 'rev = :rev',
+        ExpressionAttributeValues: { ':at': next.retiredAt, ':rev': head.rev, ':one': 1 },
+      },
+    },
+    { Put: { TableName: table(), Item: outboxItem(pk, event).item } },
+  ]);
+}
+
+export interface Page<T> {
+  readonly items: T[];
+  readonly lastKey?: Record<string, unknown>;
+}
+
+async function query<T>(input: Omit<QueryCommandInput, 'TableName'>, map: (i: Record<string, unknown>) => T): Promise<Page<T>> {
+  const out = await db.send(new QueryCommand({ TableName: table(), ...input }));
+  return { items: (out.Items ?? []).map(map), ...(out.LastEvaluatedKey ? { lastKey: out.LastEvaluatedKey } : {}) };
+}
+
+/** The public catalog of a center, optionally one department's, optionally one service mode. */
+export function listPublished(
+  centerId: string,
+  filter: { departmentId?: string; serviceMode?: ServiceMode },
+  limit: number,
+  startKey?: Record<string, unknown>,
+): Promise<Page<ItemSummary>> {
+  const values: Record<string, unknown> = { ':pk': publishedPk(centerId) };
+  let keyCondition = 'GSI1PK = :pk';
+  if (filter.departmentId) {
+    keyCondition += ' AND begins_with(GSI1SK, :dept)';
+    values[':dept'] = `${filter.departmentId}#`;
+  }
+  if (filter.serviceMode) values[':mode'] = filter.serviceMode;
+  return query(
+    {
+      IndexName: 'GSI1',
+      KeyConditionExpression: keyCondition,
+      ...(filter.serviceMode ? { FilterExpression: 'published.content.serviceMode = :mode' } : {}),
+      ExpressionAttributeValues: values,
+      Limit: limit,
+      ...(startKey ? { ExclusiveStartKey: startKey } : {}),
+    },
+    (i) => summaryOf((i as unknown as StoredHead).published!),
+  );
+}
+
+/** Versions of a center's items for administrators, by department and status. */
+export function listVersions(
+  centerId: string,
+  filter: { departmentId?: string; status?: ItemStatus },
+  limit: number,
+  startKey?: Record<string, unknown>,
+): Promise<Page<ItemSummary>> {
+  const values: Record<string, unknown> = { ':pk': adminListPk(centerId) };
+  let keyCondition = 'GSI2PK = :pk';
+  let filterExpression: string | undefined;
+  if (filter.departmentId) {
+    keyCondition += ' AND begins_with(GSI2SK, :prefix)';
+    values[':prefix'] = filter.status ? `${filter.departmentId}#${filter.status}#` : `${filter.departmentId}#`;
+  } else if (filter.status) {
+    filterExpression = '#status = :status';
+    values[':status'] = filter.status;
+  }
+  return query(
+    {
+      IndexName: 'GSI2',
+      KeyConditionExpression: keyCondition,
+      ...(filterExpression ? { FilterExpression: filterExpression, ExpressionAttributeNames: { '#status': 'status' } } : {}),
+      ExpressionAttributeValues: values,
+      Limit: limit,
+      ...(startKey ? { ExclusiveStartKey: startKey } : {}),
+    },
+    (i) => summaryOf(toVersion(i)),
+  );
+}

@@ -1,0 +1,102 @@
+/**
+ * Per-stage settings. Everything that differs between dev, prod and the local
+ * cloud lives here; constructs read it and never branch on the stage name.
+ * No alarm settings yet: dashboards and alarms arrive with their own issue.
+ */
+import { Duration, RemovalPolicy } from 'aws-cdk-lib';
+import { RetentionDays } from 'aws-cdk-lib/aws-logs';
+
+export const stageNames = ['dev', 'prod', 'local'] as const;
+export type StageName = (typeof stageNames)[number];
+
+export interface ObjectLockSettings {
+  /** GOVERNANCE can be lifted by a privileged principal (test stages); COMPLIANCE cannot, not even by root. */
+  readonly mode: 'GOVERNANCE' | 'COMPLIANCE';
+  readonly days: number;
+}
+
+export interface StageConfig {
+  readonly stage: StageName;
+  /** Retention of every Lambda and API access log group. */
+  readonly logRetention: RetentionDays;
+  /** Applied to stateful resources (table, buckets, log groups, secret, user pool). */
+  readonly removalPolicy: RemovalPolicy;
+  /** DynamoDB table and Cognito user pool deletion protection. */
+  readonly deletionProtection: boolean;
+  /** HTTP API default stage throttling (requests per second, burst). */
+  readonly throttle: { readonly rateLimit: number; readonly burstLimit: number };
+  /** The center a request falls back to when it names none (public guide pages). */
+  readonly defaultCenterId: string;
+  /** Lambda LOG_LEVEL (Powertools). */
+  readonly logLevel: 'DEBUG' | 'INFO' | 'WARN' | 'ERROR';
+  /** Object Lock default retention of the archive bucket (case archive bundles). */
+  readonly archiveRetention: ObjectLockSettings;
+  /** Object Lock default retention of the audit bucket (daily digests). */
+  readonly auditRetention: ObjectLockSettings;
+  /** Browser origins allowed by the API's CORS preflight and the materials bucket's CORS. */
+  readonly allowedOrigins: readonly string[];
+  /** Cognito Plus tier with enforced threat protection (billed per MAU, so prod only). */
+  readonly cognitoThreatProtection: boolean;
+  /** Async edges: maximum event age for EventBridge rule targets and Lambda async invokes. */
+  readonly maxEventAge: Duration;
+}
+
+const common = {
+  defaultCenterId: 'center-demo',
+  maxEventAge: Duration.hours(2),
+} as const;
+
+const configs: Record<StageName, StageConfig> = {
+  local: {
+    ...common,
+    stage: 'local',
+    logRetention: RetentionDays.ONE_WEEK,
+    removalPolicy: RemovalPolicy.DESTROY,
+    deletionProtection: false,
+    throttle: { rateLimit: 100, burstLimit: 200 },
+    logLevel: 'DEBUG',
+    archiveRetention: { mode: 'GOVERNANCE', days: 1 },
+    auditRetention: { mode: 'GOVERNANCE', days: 1 },
+    allowedOrigins: ['*'],
+    cognitoThreatProtection: false,
+  },
+  dev: {
+    ...common,
+    stage: 'dev',
+    logRetention: RetentionDays.TWO_WEEKS,
+    removalPolicy: RemovalPolicy.DESTROY,
+    deletionProtection: false,
+    throttle: { rateLimit: 50, burstLimit: 100 },
+    logLevel: 'DEBUG',
+    archiveRetention: { mode: 'GOVERNANCE', days: 1 },
+    auditRetention: { mode: 'GOVERNANCE', days: 1 },
+    allowedOrigins: ['*'],
+    cognitoThreatProtection: false,
+  },
+  prod: {
+    ...common,
+    stage: 'prod',
+    logRetention: RetentionDays.ONE_YEAR,
+    removalPolicy: RemovalPolicy.RETAIN,
+    deletionProtection: true,
+    throttle: { rateLimit: 500, burstLimit: 1000 },
+    logLevel: 'INFO',
+    // 30 years: long-term retention of licensing case files; 10 years of audit digests.
+    archiveRetention: { mode: 'COMPLIANCE', days: 30 * 365 },
+    auditRetention: { mode: 'COMPLIANCE', days: 10 * 365 },
+    allowedOrigins: ['https://onestop.example.gov.cn'],
+    cognitoThreatProtection: true,
+  },
+};
+
+export function isStageName(value: unknown): value is StageName {
+  return typeof value === 'string' && (stageNames as readonly string[]).includes(value);
+}
+
+/** The settings of a stage; an unknown stage is an error that names the valid ones. */
+export function stageConfig(stage: unknown = 'dev'): StageConfig {
+  if (!isStageName(stage)) {
+    throw new Error(`Unknown stage ${JSON.stringify(stage)}: use -c stage=${stageNames.join('|')}`);
+  }
+  return configs[stage];
+}

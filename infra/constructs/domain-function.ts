@@ -1,0 +1,170 @@
+/**
+ * The one Lambda construct of the project. Every function is an ESM bundle
+ * built locally by esbuild (no Docker), runs Node 24 on arm64 with active
+ * tracing, logs to its own log group, and receives its resources only through
+ * the bind* helpers, which set the environment variable and the
+ * least-privilege grant together so neither can be forgotten.
+ */
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Duration } from 'aws-cdk-lib';
+import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
+import type { IEventBus } from 'aws-cdk-lib/aws-events';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import { Architecture, LoggingFormat, Runtime, Tracing } from 'aws-cdk-lib/aws-lambda';
+import { NodejsFunction, OutputFormat, type NodejsFunctionProps } from 'aws-cdk-lib/aws-lambda-nodejs';
+import { LogGroup } from 'aws-cdk-lib/aws-logs';
+import type { IBucket } from 'aws-cdk-lib/aws-s3';
+import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
+import type { Construct } from 'constructs';
+import type { StageConfig } from '../config.ts';
+import { acknowledge, nagRef } from '../nag.ts';
+
+/** The repository root (the folder of package.json and package-lock.json). */
+export const repoRoot = fileURLToPath(new URL('../../', import.meta.url));
+
+/**
+ * Bundling settings shared by every function (STACK.md): ESM for Node 24,
+ * minified with linked source maps, and a `require` shim for CommonJS
+ * dependencies. The AWS SDK v3 is bundled, not taken from the runtime:
+ * the bundle then pins the SDK version we test with, and tree-shaken bundled
+ * clients start faster than the runtime's full SDK (middy's guidance; the
+ * cold starts are measured in bench/).
+ */
+export const domainBundling = {
+  bundling: {
+    format: OutputFormat.ESM,
+    target: 'node24',
+    minify: true,
+    sourceMap: true,
+    mainFields: ['module', 'main'],
+    banner: "import { createRequire } from 'module'; const require = createRequire(import.meta.url);",
+    bundleAwsSDK: true,
+  },
+} satisfies NodejsFunctionProps;
+
+export type TableAccess = 'read' | 'readWrite';
+export type BucketAccess = 'read' | 'put' | 'readWrite';
+
+const tableActions: Record<TableAccess, readonly string[]> = {
+  // No Scan: request paths read by key only (DESIGN §2).
+  read: ['dynamodb:GetItem', 'dynamodb:BatchGetItem', 'dynamodb:Query', 'dynamodb:ConditionCheckItem'],
+  readWrite: [
+    'dynamodb:GetItem', 'dynamodb:BatchGetItem', 'dynamodb:Query', 'dynamodb:ConditionCheckItem',
+    'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem', 'dynamodb:BatchWriteItem',
+  ],
+};
+
+export interface DomainFunctionProps {
+  /** Entry file, relative to the repository root, e.g. `functions/catalog/handler.ts`. */
+  readonly entry: string;
+  /** The business domain: POWERTOOLS_SERVICE_NAME and part of the description. */
+  readonly domain: string;
+  readonly config: StageConfig;
+  /** @default 512 */
+  readonly memorySize?: number;
+  /** @default 10 seconds */
+  readonly timeout?: Duration;
+  readonly description?: string;
+}
+
+export class DomainFunction extends NodejsFunction {
+  /** The execution role (also `role`, typed as the concrete Role for the bind helpers). */
+  readonly executionRole: iam.Role;
+
+  constructor(scope: Construct, id: string, props: DomainFunctionProps) {
+    const entry = path.resolve(repoRoot, props.entry);
+    const logGroup = new LogGroup(scope, `${id}LogGroup`, {
+      retention: props.config.logRetention,
+      removalPolicy: props.config.removalPolicy,
+    });
+    // Own role instead of AWSLambdaBasicExecutionRole: writes only to its own log group.
+    const role = new iam.Role(scope, `${id}Role`, {
+      assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
+      description: `Execution role of ${id} (${props.domain})`,
+    });
+    super(scope, id, {
+      ...domainBundling,
+      entry,
+      handler: 'handler',
+      projectRoot: repoRoot,
+      depsLockFilePath: path.join(repoRoot, 'package-lock.json'),
+      runtime: Runtime.NODEJS_24_X,
+      architecture: Architecture.ARM_64,
+      memorySize: props.memorySize ?? 512,
+      timeout: props.timeout ?? Duration.seconds(10),
+      tracing: Tracing.ACTIVE,
+      logGroup,
+      loggingFormat: LoggingFormat.JSON,
+      role,
+      description: props.description ?? `OneStop ${props.domain} (${props.entry})`,
+      environment: {
+        POWERTOOLS_SERVICE_NAME: props.domain,
+        LOG_LEVEL: props.config.logLevel,
+        NODE_OPTIONS: '--enable-source-maps',
+        AWS_REQUEST_CHECKSUM_CALCULATION: 'WHEN_REQUIRED',
+        AWS_RESPONSE_CHECKSUM_VALIDATION: 'WHEN_REQUIRED',
+      },
+    });
+    this.executionRole = role;
+    logGroup.grantWrite(role);
+    acknowledge(role, 'AwsSolutions-IAM5[Resource::*]',
+      'xray:PutTraceSegments and xray:PutTelemetryRecords (active tracing) support no resource-level permissions; they are the only actions granted on *.');
+  }
+
+  /** TABLE_NAME (or `envName`) + item-level access to the table and its indexes. Never Scan. */
+  bindTable(table: ITable, access: TableAccess, envName = 'TABLE_NAME'): this {
+    this.addEnvironment(envName, table.tableName);
+    this.executionRole.addToPrincipalPolicy(new iam.PolicyStatement({
+      actions: [...tableActions[access]],
+      resources: [table.tableArn, `${table.tableArn}/index/*`],
+    }));
+    acknowledge(this.executionRole, `AwsSolutions-IAM5[Resource::${nagRef(this, table.tableArn)}/index/*]`,
+      'Queries on the GSIs of this one table: index ARNs share the table ARN as prefix, and the index set grows with the data model.');
+    return this;
+  }
+
+  /**
+   * MATERIALS_BUCKET (or `envName`) + object access to one bucket. `put` is
+   * enough to presign uploads; `read` to presign or stream downloads.
+   * `readWrite` is read + put: no function deletes objects.
+   */
+  bindBucket(bucket: IBucket, access: BucketAccess, envName: string): this {
+    this.addEnvironment(envName, bucket.bucketName);
+    const objects = bucket.arnForObjects('*');
+    if (access !== 'put') {
+      this.executionRole.addToPrincipalPolicy(new iam.PolicyStatement({ actions: ['s3:GetObject'], resources: [objects] }));
+      this.executionRole.addToPrincipalPolicy(new iam.PolicyStatement({ actions: ['s3:ListBucket'], resources: [bucket.bucketArn] }));
+    }
+    if (access !== 'read') {
+      this.executionRole.addToPrincipalPolicy(new iam.PolicyStatement({ actions: ['s3:PutObject'], resources: [objects] }));
+    }
+    acknowledge(this.executionRole, `AwsSolutions-IAM5[Resource::${nagRef(this, objects)}]`,
+      'Object-level actions on the objects of this one bucket; object keys are generated per case at run time.');
+    return this;
+  }
+
+  /**
+   * A secret's value as an environment variable (a CloudFormation dynamic
+   * reference, resolved at deploy time): no runtime Secrets Manager call and
+   * no IAM grant. Only for values such as HMAC keys that the function needs on
+   * every invocation; a rotation takes effect on the next deployment.
+   */
+  bindSecretValue(secret: ISecret, envName: string): this {
+    this.addEnvironment(envName, secret.secretValue.unsafeUnwrap());
+    return this;
+  }
+
+  /** EVENT_BUS_NAME (or `envName`) + events:PutEvents on that bus only. */
+  bindBus(bus: IEventBus, envName = 'EVENT_BUS_NAME'): this {
+    this.addEnvironment(envName, bus.eventBusName);
+    bus.grantPutEventsTo(this);
+    return this;
+  }
+
+  /** A plain setting (not a resource) as an environment variable. */
+  bindValue(envName: string, value: string): this {
+    this.addEnvironment(envName, value);
+    return this;
+  }
+}

@@ -1,0 +1,131 @@
+/**
+ * The HTTP API: one API Gateway route per RouteSpec a domain declares
+ * (routes are never listed here), a Cognito JWT authorizer on every route
+ * whose access is not `public`, stage throttling, JSON access logs and CORS
+ * preflight for browser clients.
+ */
+import { Aws, Duration } from 'aws-cdk-lib';
+import { AccessLogFormat } from 'aws-cdk-lib/aws-apigateway';
+import {
+  CorsHttpMethod, HttpApi, HttpMethod, HttpNoneAuthorizer, HttpStage, LogGroupLogDestination,
+  type HttpRoute, type IHttpRouteAuthorizer,
+} from 'aws-cdk-lib/aws-apigatewayv2';
+import { HttpJwtAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
+import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
+import type { IUserPool, IUserPoolClient } from 'aws-cdk-lib/aws-cognito';
+import type { IFunction } from 'aws-cdk-lib/aws-lambda';
+import { LogGroup } from 'aws-cdk-lib/aws-logs';
+import { Construct } from 'constructs';
+import type { RouteSpec } from '#shared/route-spec';
+import type { StageConfig } from '../config.ts';
+import { acknowledge } from '../nag.ts';
+
+export interface DomainHttpApiProps {
+  readonly config: StageConfig;
+  readonly userPool: IUserPool;
+  readonly userPoolClient: IUserPoolClient;
+}
+
+/** Fields of one access log line (HTTP API $context variables). */
+const accessLogFields = {
+  requestId: '$context.requestId',
+  ip: '$context.identity.sourceIp',
+  userAgent: '$context.identity.userAgent',
+  requestTime: '$context.requestTime',
+  httpMethod: '$context.httpMethod',
+  routeKey: '$context.routeKey',
+  path: '$context.path',
+  status: '$context.status',
+  protocol: '$context.protocol',
+  responseLength: '$context.responseLength',
+  responseLatency: '$context.responseLatency',
+  integrationLatency: '$context.integration.latency',
+  integrationStatus: '$context.integration.status',
+  integrationError: '$context.integrationErrorMessage',
+  authorizerError: '$context.authorizer.error',
+  principal: '$context.authorizer.claims.sub',
+} as const;
+
+export class DomainHttpApi extends Construct {
+  readonly httpApi: HttpApi;
+  readonly stage: HttpStage;
+  readonly accessLogs: LogGroup;
+  readonly jwtAuthorizer: HttpJwtAuthorizer;
+  private readonly integrations = new Map<IFunction, HttpLambdaIntegration>();
+  private readonly routeKeys = new Set<string>();
+
+  constructor(scope: Construct, id: string, props: DomainHttpApiProps) {
+    super(scope, id);
+    const { config } = props;
+    this.httpApi = new HttpApi(this, 'HttpApi', {
+      apiName: `onestop-${config.stage}`,
+      description: `OneStop HTTP API (${config.stage})`,
+      createDefaultStage: false,
+      corsPreflight: {
+        allowOrigins: [...config.allowedOrigins],
+        allowMethods: [CorsHttpMethod.GET, CorsHttpMethod.POST, CorsHttpMethod.PUT, CorsHttpMethod.PATCH, CorsHttpMethod.DELETE],
+        allowHeaders: ['authorization', 'content-type', 'if-match', 'if-none-match', 'idempotency-key', 'accept-language'],
+        exposeHeaders: ['etag', 'location', 'x-request-id'],
+        maxAge: Duration.hours(1),
+      },
+    });
+    this.accessLogs = new LogGroup(this, 'AccessLogs', {
+      retention: config.logRetention,
+      removalPolicy: config.removalPolicy,
+    });
+    this.stage = new HttpStage(this, 'DefaultStage', {
+      httpApi: this.httpApi,
+      stageName: '$default',
+      autoDeploy: true,
+      throttle: { rateLimit: config.throttle.rateLimit, burstLimit: config.throttle.burstLimit },
+      accessLogSettings: {
+        destination: new LogGroupLogDestination(this.accessLogs),
+        format: AccessLogFormat.custom(JSON.stringify(accessLogFields)),
+      },
+    });
+    this.jwtAuthorizer = new HttpJwtAuthorizer(
+      'CognitoAuthorizer',
+      `https://cognito-idp.${Aws.REGION}.amazonaws.com/${props.userPool.userPoolId}`,
+      { jwtAudience: [props.userPoolClient.userPoolClientId], identitySource: ['$request.header.Authorization'] },
+    );
+  }
+
+  /** The invoke URL of the default stage (ends with a slash). */
+  get url(): string {
+    return this.stage.url;
+  }
+
+  /**
+   * One route per declaration, all integrated with `fn`. `public` routes carry
+   * no authorizer (acknowledged for cdk-nag on that route only); every other
+   * route requires a valid Cognito JWT. A method + path declared twice is an error.
+   */
+  addDomainRoutes(routes: readonly RouteSpec[], fn: IFunction): HttpRoute[] {
+    const integration = this.integrationFor(fn);
+    return routes.flatMap((spec) => {
+      const routeKey = `${spec.method} ${spec.path}`;
+      if (this.routeKeys.has(routeKey)) throw new Error(`route ${routeKey} (${spec.operationId}) is declared twice`);
+      this.routeKeys.add(routeKey);
+      const authorizer: IHttpRouteAuthorizer = spec.access === 'public' ? new HttpNoneAuthorizer() : this.jwtAuthorizer;
+      const created = this.httpApi.addRoutes({ path: spec.path, methods: [HttpMethod[spec.method]], integration, authorizer });
+      if (spec.access === 'public') {
+        for (const route of created) {
+          acknowledge(route, 'AwsSolutions-APIG4',
+            `${routeKey} (${spec.operationId}) is declared access: 'public' in its domain's routes.ts: published, non-personal data for anonymous citizens.`);
+        }
+      }
+      return created;
+    });
+  }
+
+  private integrationFor(fn: IFunction): HttpLambdaIntegration {
+    let integration = this.integrations.get(fn);
+    if (!integration) {
+      // One invoke permission per function for this API, not one per route: a domain with
+      // many routes would otherwise approach the 20 KB limit of the function's resource policy.
+      integration = new HttpLambdaIntegration(`${fn.node.id}Integration`, fn, { scopePermissionToRoute: false });
+      this.integrations.set(fn, integration);
+    }
+    return integration;
+  }
+}

@@ -1,0 +1,76 @@
+/**
+ * Cognito: the user pool of staff (and later applicants), its groups (= roles)
+ * and the public client used by the web and kiosk apps.
+ */
+import { Duration } from 'aws-cdk-lib';
+import * as cognito from 'aws-cdk-lib/aws-cognito';
+import type { Construct } from 'constructs';
+import type { StageConfig } from '../config.ts';
+import { acknowledge } from '../nag.ts';
+
+/** Roles as Cognito groups (DESIGN §8); `cognito:groups` in the token carries them. */
+export const userGroups = ['applicant', 'clerk', 'approver', 'dept_admin', 'center_admin', 'supervisor', 'auditor'] as const;
+
+export interface Identity {
+  readonly userPool: cognito.UserPool;
+  readonly userPoolClient: cognito.UserPoolClient;
+}
+
+export function createIdentity(scope: Construct, config: StageConfig): Identity {
+  const userPool = new cognito.UserPool(scope, 'UserPool', {
+    // Staff accounts are created by administrators; applicant sign-up comes with its own issue.
+    selfSignUpEnabled: false,
+    signInAliases: { username: true, email: true },
+    signInCaseSensitive: false,
+    autoVerify: { email: true },
+    accountRecovery: cognito.AccountRecovery.EMAIL_ONLY,
+    passwordPolicy: {
+      minLength: 12,
+      requireLowercase: true,
+      requireUppercase: true,
+      requireDigits: true,
+      requireSymbols: true,
+      tempPasswordValidity: Duration.days(3),
+    },
+    mfa: cognito.Mfa.OPTIONAL,
+    mfaSecondFactor: { otp: true, sms: false },
+    customAttributes: {
+      // Written only by administrators (the client below cannot write them): they scope every request.
+      centerId: new cognito.StringAttribute({ minLen: 1, maxLen: 64, mutable: true }),
+      departmentId: new cognito.StringAttribute({ minLen: 1, maxLen: 64, mutable: true }),
+    },
+    ...(config.cognitoThreatProtection
+      ? { featurePlan: cognito.FeaturePlan.PLUS, standardThreatProtectionMode: cognito.StandardThreatProtectionMode.FULL_FUNCTION }
+      : { featurePlan: cognito.FeaturePlan.ESSENTIALS }),
+    deletionProtection: config.deletionProtection,
+    removalPolicy: config.removalPolicy,
+  });
+  acknowledge(userPool, 'AwsSolutions-COG2',
+    'MFA is OPTIONAL with TOTP: the pool will also hold applicants (citizens at kiosks and on phones) who cannot all enrol an authenticator; staff enrol TOTP at first sign-in.');
+  if (!config.cognitoThreatProtection) {
+    acknowledge(userPool, 'AwsSolutions-COG8',
+      `Stage ${config.stage} has no real users: the Plus tier (threat protection, billed per MAU) is enabled in prod only.`);
+  }
+
+  for (const groupName of userGroups) {
+    userPool.addGroup(`Group-${groupName}`, { groupName, description: `OneStop role ${groupName}` });
+  }
+
+  const userPoolClient = userPool.addClient('UserPoolClient', {
+    generateSecret: false,
+    // SRP sign-in from the apps only: no hosted UI, so no OAuth flows (CDK's default would enable implicit grant).
+    disableOAuth: true,
+    authFlows: { userSrp: true },
+    preventUserExistenceErrors: true,
+    enableTokenRevocation: true,
+    idTokenValidity: Duration.hours(1),
+    accessTokenValidity: Duration.hours(1),
+    refreshTokenValidity: Duration.days(1),
+    // Users may edit their own profile, never the attributes that scope them to a center or department.
+    writeAttributes: new cognito.ClientAttributes().withStandardAttributes({ fullname: true, email: true, phoneNumber: true }),
+    readAttributes: new cognito.ClientAttributes()
+      .withStandardAttributes({ fullname: true, email: true, emailVerified: true, phoneNumber: true, phoneNumberVerified: true })
+      .withCustomAttributes('centerId', 'departmentId'),
+  });
+  return { userPool, userPoolClient };
+}

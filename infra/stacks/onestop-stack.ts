@@ -1,0 +1,79 @@
+/**
+ * The OneStop stack (DESIGN §2): HTTP API → domain Lambdas → single table →
+ * stream + outbox pipe → bus → consumers; buckets; Cognito.
+ * Routes come from each domain's routes.ts; they are never listed here.
+ */
+import { CfnOutput, Stack, type StackProps } from 'aws-cdk-lib';
+import * as events from 'aws-cdk-lib/aws-events';
+import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
+import type { Construct } from 'constructs';
+import { auditRoutes } from '../../functions/audit/routes.ts';
+import { catalogRoutes } from '../../functions/catalog/routes.ts';
+import type { StageConfig } from '../config.ts';
+import { Consumer } from '../constructs/consumer.ts';
+import { DomainFunction } from '../constructs/domain-function.ts';
+import { DomainHttpApi } from '../constructs/http-api.ts';
+import { acknowledge } from '../nag.ts';
+import { createIdentity } from './identity.ts';
+import { createOutboxPipe } from './outbox.ts';
+import { createBuckets, createTable } from './storage.ts';
+
+export interface OneStopStackProps extends StackProps {
+  readonly config: StageConfig;
+}
+
+export class OneStopStack extends Stack {
+  constructor(scope: Construct, id: string, props: OneStopStackProps) {
+    super(scope, id, props);
+    const { config } = props;
+
+    const table = createTable(this, config);
+    const buckets = createBuckets(this, config);
+    const bus = new events.EventBus(this, 'Bus', { eventBusName: `onestop-${config.stage}` });
+    createOutboxPipe(this, { table, bus, config });
+    const { userPool, userPoolClient } = createIdentity(this, config);
+
+    const cursorKey = new secretsmanager.Secret(this, 'CursorKeySecret', {
+      description: 'HMAC key that signs pagination cursors (nextToken)',
+      generateSecretString: { excludePunctuation: true, passwordLength: 64 },
+      removalPolicy: config.removalPolicy,
+    });
+    acknowledge(cursorKey, 'AwsSolutions-SMG4',
+      'HMAC key for short-lived pagination cursors, injected at deploy time as a dynamic reference: a scheduled rotation would not reach running functions before the next deployment; rotate by redeploying.');
+
+    // Functions (construct ids of the contract).
+    const catalog = new DomainFunction(this, 'CatalogFunction', { entry: 'functions/catalog/handler.ts', domain: 'catalog', config })
+      .bindTable(table, 'readWrite')
+      .bindSecretValue(cursorKey, 'CURSOR_KEY')
+      .bindValue('DEFAULT_CENTER_ID', config.defaultCenterId);
+    const auditApi = new DomainFunction(this, 'AuditApiFunction', { entry: 'functions/audit/api.ts', domain: 'audit', config })
+      .bindTable(table, 'read')
+      .bindSecretValue(cursorKey, 'CURSOR_KEY');
+    const auditConsumer = new DomainFunction(this, 'AuditConsumerFunction', { entry: 'functions/audit/consumer.ts', domain: 'audit', config })
+      .bindTable(table, 'readWrite');
+
+    const api = new DomainHttpApi(this, 'Api', { config, userPool, userPoolClient });
+    api.addDomainRoutes(catalogRoutes, catalog);
+    api.addDomainRoutes(auditRoutes, auditApi);
+
+    new Consumer(this, 'AuditConsumer', {
+      bus,
+      fn: auditConsumer,
+      config,
+      eventPattern: { source: events.Match.prefix('onestop.') },
+      description: 'Every OneStop event → the hash-chained audit log',
+    });
+
+    const outputs: Record<string, string> = {
+      ApiUrl: api.url,
+      UserPoolId: userPool.userPoolId,
+      UserPoolClientId: userPoolClient.userPoolClientId,
+      EventBusName: bus.eventBusName,
+      MaterialsBucketName: buckets.materials.bucketName,
+      ArchiveBucketName: buckets.archive.bucketName,
+      AuditBucketName: buckets.audit.bucketName,
+      TableName: table.tableName,
+    };
+    for (const [name, value] of Object.entries(outputs)) new CfnOutput(this, name, { value });
+  }
+}

@@ -1,0 +1,67 @@
+/**
+ * The HTTP API JWT authorizer, emulated: the token comes from the authorizer's
+ * identity source (normally the Authorization header, "Bearer " optional as in
+ * API Gateway), is verified with aws-jwt-verify against the local issuer and
+ * the audience the template gives the authorizer, and its claims are handed to
+ * the function the way API Gateway does: every value a string, arrays as
+ * "[a b]", numbers as "1700000000".
+ */
+import { JwtVerifier } from 'aws-jwt-verify';
+import type { JwtAuthorizerModel } from '../template-api.ts';
+import type { LocalIssuer } from './issuer.ts';
+
+export type AuthResult =
+  | { ok: true; claims: Record<string, string>; scopes: string[] | null }
+  | { ok: false; status: 401 | 403; message: 'Unauthorized' | 'Forbidden'; reason: string };
+
+/** API Gateway's rendering of a claim value in `requestContext.authorizer.jwt.claims`. */
+export function apiGatewayClaim(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map((v) => (typeof v === 'string' ? v : JSON.stringify(v))).join(' ')}]`;
+  if (typeof value === 'string') return value;
+  return typeof value === 'object' && value !== null ? JSON.stringify(value) : String(value);
+}
+
+export class LocalAuthorizer {
+  private readonly verifiers = new Map<string, { verify(token: string): Promise<Record<string, unknown>> }>();
+
+  constructor(private readonly issuer: LocalIssuer) {}
+
+  private verifierFor(auth: JwtAuthorizerModel) {
+    let v = this.verifiers.get(auth.logicalId);
+    if (!v) {
+      const verifier = JwtVerifier.create({
+        issuer: this.issuer.issuerUrl,
+        audience: auth.audience.length ? auth.audience : null,
+        jwksUri: this.issuer.jwksUrl,
+      });
+      // Its built-in fetcher is https-only: hand it the JWKS directly.
+      verifier.cacheJwks(this.issuer.jwks() as unknown as Parameters<typeof verifier.cacheJwks>[0]);
+      v = { verify: async (token: string) => (await verifier.verify(token)) as Record<string, unknown> };
+      this.verifiers.set(auth.logicalId, v);
+    }
+    return v;
+  }
+
+  /** `headers` lower-cased; `scopes` the route's AuthorizationScopes. */
+  async authorize(auth: JwtAuthorizerModel, headers: Record<string, string | undefined>, routeScopes: string[]): Promise<AuthResult> {
+    const source = auth.identitySource[0] ?? '$request.header.Authorization';
+    const header = /^\$request\.header\.(.+)$/.exec(source)?.[1]?.toLowerCase();
+    if (!header) return { ok: false, status: 401, message: 'Unauthorized', reason: `identity source ${source} is not supported locally` };
+    const raw = headers[header]?.trim();
+    if (!raw) return { ok: false, status: 401, message: 'Unauthorized', reason: 'no token' };
+    const token = raw.replace(/^bearer\s+/i, '');
+    let payload: Record<string, unknown>;
+    try {
+      payload = await this.verifierFor(auth).verify(token);
+    } catch (err) {
+      return { ok: false, status: 401, message: 'Unauthorized', reason: (err as Error).message };
+    }
+    const scopes = typeof payload.scope === 'string' ? payload.scope.split(' ').filter(Boolean) : null;
+    if (routeScopes.length && !routeScopes.some((s) => scopes?.includes(s))) {
+      return { ok: false, status: 403, message: 'Forbidden', reason: `token lacks scopes ${routeScopes.join(' ')}` };
+    }
+    const claims: Record<string, string> = {};
+    for (const [k, v] of Object.entries(payload)) claims[k] = apiGatewayClaim(v);
+    return { ok: true, claims, scopes };
+  }
+}

@@ -1,0 +1,245 @@
+/**
+ * The local cloud: the synthesized stack running on this machine. It reads the
+ * template, starts the emulators (DynamoDB Local, s3rver, the SES sink), creates
+ * tables and buckets, runs the functions in worker threads behind the HTTP API,
+ * the JWT authorizer, the bus with its rules and schedules, and the pipe.
+ */
+import { appendFileSync, mkdirSync } from 'node:fs';
+import { rm } from 'node:fs/promises';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { S3Client } from '@aws-sdk/client-s3';
+import { loadModel, type LocalModel } from './template.ts';
+import { startDynamo, LOCAL_CREDENTIALS, LOCAL_REGION, type DynamoEmulator } from './emulators/dynamodb.ts';
+import { startS3, type S3Emulator } from './emulators/s3.ts';
+import { startSes, type SesEmulator } from './emulators/ses.ts';
+import { portOrFree } from './emulators/ports.ts';
+import { provisionBuckets, provisionTables } from './emulators/provision.ts';
+import { LambdaRuntime, emulatorEnv } from './lambda/runtime.ts';
+import { startApiServer, type ApiServer } from './api/server.ts';
+import { LocalIssuer, type LocalUser } from './auth/issuer.ts';
+import { LocalAuthorizer } from './auth/authorizer.ts';
+import { LocalBus, type BusStats } from './bus/bus.ts';
+import { DlqStore, type DlqMessage } from './bus/dlq.ts';
+import { Scheduler } from './bus/scheduler.ts';
+import { startBusEndpoint, type BusEndpoint } from './bus/endpoint.ts';
+import { StreamPipe, type PipeStats } from './pipe.ts';
+import { localEndpoints } from './local-endpoints.ts';
+
+export interface LocalCloudOptions {
+  /** HTTP API port (default 3000; 0 = a free port). */
+  port?: number;
+  /** Ports of the bus endpoint and the emulators; 0 or undefined = a free port. */
+  busPort?: number;
+  sesPort?: number;
+  dynamoPort?: number;
+  s3Port?: number;
+  /** Interface the HTTP API listens on (default 127.0.0.1). */
+  host?: string;
+  dataDir: string;
+  /** Wipe dataDir first. */
+  reset?: boolean;
+  /** Use the cdk.out already there instead of running `cdk synth`. */
+  skipSynth?: boolean;
+  /** Schedule rules' clock speed: 60 = a minute passes each second. Default 1. */
+  scheduleSpeedup?: number;
+  /** Base delay of the bus's and the pipe's retries (ms, doubled per attempt, capped at 2 s). */
+  retryBaseMs?: number;
+  quiet?: boolean;
+  log?: (line: string) => void;
+}
+
+export interface LocalCloudStats {
+  bus: BusStats;
+  pipes: Record<string, PipeStats>;
+  functions: ReturnType<LambdaRuntime['stats']>;
+  schedulesFired: number;
+}
+
+export interface LocalCloud {
+  readonly apiUrl: string;
+  readonly issuerUrl: string;
+  readonly jwksUrl: string;
+  readonly endpoints: { dynamodb: string; s3: string; ses: string; events: string };
+  /** logical id → local table name (= the logical id). */
+  readonly tables: Record<string, string>;
+  /** logical id → local bucket name (= the logical id lowercased). */
+  readonly buckets: Record<string, string>;
+  readonly model: LocalModel;
+  users(): readonly LocalUser[];
+  mintToken(username: string): string;
+  stats(): LocalCloudStats;
+  /** Resolves once the bus has no delivery running or waiting for a retry. */
+  idle(): Promise<void>;
+  readonly dlq: {
+    list(): Promise<{ queue: string; count: number; messages: DlqMessage[] }[]>;
+    redrive(queue?: string): Promise<{ redriven: number; failed: number }>;
+    /** Deletes messages (all of the queue when no ids are given); returns how many. */
+    remove(queue: string, messageIds?: string[]): Promise<number>;
+  };
+  stop(): Promise<void>;
+}
+
+export const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+
+export async function startLocalCloud(opts: LocalCloudOptions): Promise<LocalCloud> {
+  const started = Date.now();
+  const dataDir = path.resolve(opts.dataDir);
+  if (opts.reset) await rm(dataDir, { recursive: true, force: true });
+  mkdirSync(path.join(dataDir, 'logs'), { recursive: true });
+  const cloudLog = path.join(dataDir, 'logs', 'cloud.log');
+  const sink = opts.log ?? (opts.quiet ? undefined : (line: string) => console.log(line));
+  const log = (line: string) => {
+    appendFileSync(cloudLog, `${new Date().toISOString()} ${line}\n`);
+    sink?.(line);
+  };
+
+  // Everything started so far, stopped in reverse order on failure or stop().
+  const stops: (() => Promise<void> | void)[] = [];
+  const stopAll = async () => {
+    for (const stop of stops.splice(0).reverse()) {
+      await Promise.resolve()
+        .then(stop)
+        .catch((err: unknown) => log(`stop: ${String(err)}`));
+    }
+  };
+
+  try {
+    // Synth (~5 s) and the emulators (~2 s) are independent: start them together.
+    const [dynamoPort, s3Port, sesPort] = await Promise.all([portOrFree(opts.dynamoPort), portOrFree(opts.s3Port), portOrFree(opts.sesPort)]);
+    const settled = await Promise.allSettled([
+      loadModel({ repoRoot, dataDir, skipSynth: opts.skipSynth, log }),
+      startDynamo({ port: dynamoPort, dir: path.join(dataDir, 'dynamodb'), log }),
+      startS3({ port: s3Port, dir: path.join(dataDir, 's3'), log }),
+      startSes({ port: sesPort, log }),
+    ]);
+    for (const s of settled.slice(1)) if (s.status === 'fulfilled') stops.push(() => (s.value as { stop(): Promise<void> }).stop());
+    const failed = settled.find((s) => s.status === 'rejected');
+    if (failed) throw (failed as PromiseRejectedResult).reason;
+    const model = (settled[0] as PromiseFulfilledResult<LocalModel>).value;
+    const dynamo = (settled[1] as PromiseFulfilledResult<DynamoEmulator>).value;
+    const s3 = (settled[2] as PromiseFulfilledResult<S3Emulator>).value;
+    const ses = (settled[3] as PromiseFulfilledResult<SesEmulator>).value;
+
+    // Rules, schedules and pipe filters are checked before anything runs: an unsupported one stops start-up.
+    let runtime: LambdaRuntime | undefined;
+    const invoke = (id: string, event: unknown) => runtime!.invoke(id, event);
+    const dlq = new DlqStore(dataDir, model.queues.map((q) => q.name));
+    const bus = new LocalBus({ rules: model.rules, buses: model.buses, invoke, dlq, log, retryBaseMs: opts.retryBaseMs });
+    stops.push(() => bus.stop());
+    const scheduler = new Scheduler(model.rules, bus, opts.scheduleSpeedup ?? 1, log);
+    stops.push(() => scheduler.stop());
+
+    const aws = { endpoint: dynamo.endpoint, region: LOCAL_REGION, credentials: LOCAL_CREDENTIALS };
+    const ddb = new DynamoDBClient(aws);
+    const s3Client = new S3Client({ ...aws, endpoint: s3.endpoint, forcePathStyle: true, requestChecksumCalculation: 'WHEN_REQUIRED', responseChecksumValidation: 'WHEN_REQUIRED' });
+    try {
+      await provisionTables(ddb, model.tables, log);
+      await provisionBuckets(s3Client, model.buckets, log);
+    } finally {
+      ddb.destroy();
+      s3Client.destroy();
+    }
+
+    const api: ApiServer = await startApiServer(opts.port ?? 3000, opts.host ?? '127.0.0.1');
+    stops.push(() => api.stop());
+    const busEndpoint: BusEndpoint = await startBusEndpoint(bus, await portOrFree(opts.busPort));
+    stops.push(() => busEndpoint.stop());
+    const endpoints = { dynamodb: dynamo.endpoint, s3: s3.endpoint, ses: ses.endpoint, events: busEndpoint.endpoint };
+
+    runtime = new LambdaRuntime(model.functions, {
+      baseEnv: emulatorEnv(endpoints),
+      logDir: path.join(dataDir, 'logs'),
+      echo: opts.quiet ? undefined : log,
+    });
+    const rt = runtime;
+    stops.push(() => rt.stop());
+
+    const pipes = model.pipes.map((p) => {
+      const table = model.tables.find((t) => t.logicalId === p.sourceTable)!;
+      return new StreamPipe(p, table.name, dynamo.endpoint, bus, dlq, dataDir, log, { retryBaseMs: opts.retryBaseMs });
+    });
+    for (const p of pipes) {
+      await p.start();
+      stops.push(() => p.stop());
+    }
+    scheduler.start();
+
+    const apiUrl = `http://localhost:${api.port}`;
+    const audience = model.api?.routes.find((r) => r.authorizer)?.authorizer?.audience[0] ?? 'local-client';
+    const issuer = new LocalIssuer(dataDir, `${apiUrl}/local`, audience);
+
+    const stats = (): LocalCloudStats => ({
+      bus: bus.stats(),
+      pipes: Object.fromEntries(pipes.map((p, i) => [model.pipes[i]!.logicalId, p.stats()])),
+      functions: rt.stats(),
+      schedulesFired: scheduler.count,
+    });
+    const redrive = async (queue?: string) => {
+      const queues = queue ? [queue] : dlq.queues;
+      for (const q of queues) if (!dlq.queues.includes(q)) throw new Error(`no queue ${q}; queues: ${dlq.queues.join(', ')}`);
+      let redriven = 0;
+      let failedCount = 0;
+      for (const q of queues) {
+        await dlq.rewrite(q, async (messages) => {
+          const keep: DlqMessage[] = [];
+          for (const m of messages) {
+            const ok = m.kind === 'pipe'
+              ? Boolean(m.event) && bus.putEvents([m.event as Parameters<LocalBus['putEvents']>[0][number]]).FailedEntryCount === 0
+              : await bus.redeliver(m);
+            if (ok) redriven++;
+            else {
+              failedCount++;
+              keep.push({ ...m, redriveAttempts: (m.redriveAttempts ?? 0) + 1 });
+            }
+          }
+          return keep;
+        });
+      }
+      log(`dlq redrive: ${redriven} redriven, ${failedCount} still failing`);
+      return { redriven, failed: failedCount };
+    };
+
+    const remove = async (queue: string, messageIds?: string[]) => {
+      if (!dlq.queues.includes(queue)) throw new Error(`no queue ${queue}; queues: ${dlq.queues.join(', ')}`);
+      let deleted = 0;
+      await dlq.rewrite(queue, async (messages) => {
+        const keep = messages.filter((m) => messageIds !== undefined && !messageIds.includes(m.messageId));
+        deleted = messages.length - keep.length;
+        return keep;
+      });
+      return deleted;
+    };
+
+    api.attach({
+      api: model.api,
+      authorizer: new LocalAuthorizer(issuer),
+      invoke,
+      log,
+      local: localEndpoints({ issuer, dlq: { list: () => dlq.list(), redrive, remove }, stats }),
+    });
+
+    let stopping: Promise<void> | undefined;
+    const cloud: LocalCloud = {
+      apiUrl,
+      issuerUrl: issuer.issuerUrl,
+      jwksUrl: issuer.jwksUrl,
+      endpoints,
+      tables: Object.fromEntries(model.tables.map((t) => [t.logicalId, t.name])),
+      buckets: Object.fromEntries(model.buckets.map((b) => [b.logicalId, b.name])),
+      model,
+      users: () => issuer.listUsers(),
+      mintToken: (username) => issuer.mint(username),
+      stats,
+      idle: () => bus.idle(),
+      dlq: { list: () => dlq.list(), redrive, remove },
+      stop: () => (stopping ??= stopAll().then(() => log('local cloud stopped'))),
+    };
+    log(`local cloud up in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+    return cloud;
+  } catch (err) {
+    await stopAll();
+    throw err;
+  }
+}

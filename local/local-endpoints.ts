@@ -1,0 +1,88 @@
+/**
+ * The local cloud's own endpoints under /local/ on the API port (never part of
+ * the template): the issuer's JWKS and dev token endpoint, the demo users, DLQ
+ * admin and counters.
+ */
+import type { HttpResult } from './api/payload.ts';
+import { UnknownUserError, type LocalIssuer } from './auth/issuer.ts';
+import type { DlqMessage } from './bus/dlq.ts';
+
+export interface LocalEndpointDeps {
+  readonly issuer: LocalIssuer;
+  readonly dlq: {
+    list(): Promise<{ queue: string; count: number; messages: DlqMessage[] }[]>;
+    redrive(queue?: string): Promise<{ redriven: number; failed: number }>;
+    remove(queue: string, messageIds?: string[]): Promise<number>;
+  };
+  stats(): unknown;
+}
+
+const json = (status: number, body: unknown): HttpResult => ({
+  status,
+  headers: [['content-type', 'application/json']],
+  body: Buffer.from(JSON.stringify(body)),
+});
+
+function parseBody(body: Buffer): Record<string, unknown> | undefined {
+  if (body.length === 0) return {};
+  try {
+    const v = JSON.parse(body.toString('utf8')) as unknown;
+    return typeof v === 'object' && v !== null && !Array.isArray(v) ? (v as Record<string, unknown>) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+export function localEndpoints(deps: LocalEndpointDeps) {
+  return async (method: string, path: string, body: Buffer): Promise<HttpResult | undefined> => {
+    const route = `${method} ${path}`;
+    switch (route) {
+      case 'GET /local/.well-known/jwks.json':
+        return json(200, deps.issuer.jwks());
+      case 'GET /local/.well-known/openid-configuration':
+        return json(200, { issuer: deps.issuer.issuerUrl, jwks_uri: deps.issuer.jwksUrl, id_token_signing_alg_values_supported: ['RS256'] });
+      case 'POST /local/token': {
+        const input = parseBody(body);
+        if (!input || typeof input.username !== 'string') return json(400, { message: 'send {"username":"<demo user>"}' });
+        try {
+          return json(200, { token: deps.issuer.mint(input.username) });
+        } catch (err) {
+          if (!(err instanceof UnknownUserError)) throw err;
+          return json(400, { message: err.message, users: deps.issuer.listUsers().map((u) => u.username) });
+        }
+      }
+      case 'GET /local/users':
+        return json(200, { users: deps.issuer.listUsers() });
+      case 'GET /local/dlq':
+        return json(200, { queues: await deps.dlq.list() });
+      case 'POST /local/dlq/redrive': {
+        const input = parseBody(body);
+        if (!input || (input.queue !== undefined && typeof input.queue !== 'string')) return json(400, { message: 'send {} or {"queue":"<name>"}' });
+        try {
+          return json(200, await deps.dlq.redrive(input.queue as string | undefined));
+        } catch (err) {
+          return json(400, { message: (err as Error).message });
+        }
+      }
+      case 'POST /local/dlq/delete': {
+        // Like SQS DeleteMessage / PurgeQueue: {queue, messageIds?} (no ids = every message of the queue).
+        const input = parseBody(body);
+        const ids = input?.messageIds;
+        if (!input || typeof input.queue !== 'string' || (ids !== undefined && !(Array.isArray(ids) && ids.every((i) => typeof i === 'string')))) {
+          return json(400, { message: 'send {"queue":"<name>","messageIds":["..."]}' });
+        }
+        try {
+          return json(200, { deleted: await deps.dlq.remove(input.queue, ids as string[] | undefined) });
+        } catch (err) {
+          return json(400, { message: (err as Error).message });
+        }
+      }
+      case 'GET /local/stats':
+        return json(200, deps.stats());
+      case 'GET /local/health':
+        return json(200, { ok: true });
+      default:
+        return undefined;
+    }
+  };
+}

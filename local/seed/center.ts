@@ -1,0 +1,47 @@
+/**
+ * The demo center seeded on first start: departments, windows and one demo
+ * user for every role of DESIGN §8. Department ids match the demo items.
+ */
+export const demoCenter = {
+  centerId: 'center-demo',
+  name: '示范县政务服务中心',
+  timeZone: 'Asia/Shanghai',
+  departments: [
+    { departmentId: 'amr', name: '示范县市场监督管理局', chiefRepresentative: '李明' },
+    { departmentId: 'housing', name: '示范县住房和城乡建设局', chiefRepresentative: '王芳' },
+    { departmentId: 'health', name: '示范县卫生健康局', chiefRepresentative: '赵强' },
+  ],
+  windows: [
+    { windowId: 'a03', name: 'A区3号 市场监管综合窗口', departmentIds: ['amr'] },
+    { windowId: 'a04', name: 'A区4号 市场监管综合窗口', departmentIds: ['amr'] },
+    { windowId: 'b01', name: 'B区1号 工程建设项目窗口', departmentIds: ['housing'] },
+    { windowId: 'c01', name: 'C区1号 卫生健康窗口', departmentIds: ['health'] },
+    { windowId: 'z01', name: 'Z区1号 综合受理窗口', departmentIds: ['amr', 'housing', 'health'] },
+  ],
+} as const;
+
+export type Role = 'applicant' | 'clerk' | 'approver' | 'dept_admin' | 'center_admin' | 'supervisor' | 'auditor';
+
+export interface DemoUser {
+  readonly username: string;
+  readonly name: string;
+  readonly roles: readonly Role[];
+  readonly centerId: string;
+  readonly departmentId?: string;
+}
+
+const center = demoCenter.centerId;
+
+export const demoUsers: readonly DemoUser[] = [
+  { username: 'zhang.san', name: '张三', roles: ['applicant'], centerId: center },
+  { username: 'clerk.amr', name: '刘洋', roles: ['clerk'], centerId: center, departmentId: 'amr' },
+  { username: 'approver.amr', name: '陈静', roles: ['approver'], centerId: center, departmentId: 'amr' },
+  { username: 'admin.amr', name: '李明', roles: ['dept_admin'], centerId: center, departmentId: 'amr' },
+  { username: 'admin.housing', name: '王芳', roles: ['dept_admin'], centerId: center, departmentId: 'housing' },
+  { username: 'admin.health', name: '赵强', roles: ['dept_admin'], centerId: center, departmentId: 'health' },
+  { username: 'center.admin', name: '周敏', roles: ['center_admin'], centerId: center },
+  { username: 'supervisor', name: '孙丽', roles: ['supervisor'], centerId: center },
+  { username: 'auditor', name: '吴刚', roles: ['auditor'], centerId: center },
+  // A second center on the same deployment, to show that centers never see each other.
+  { username: 'center.admin.other', name: '郑凯', roles: ['center_admin'], centerId: 'center-other' },
+];

@@ -1,0 +1,79 @@
+/**
+ * Seeds the demo center: the org directory is written straight into the table
+ * (there is no org API yet), and every demo item is published THROUGH the HTTP
+ * API with the demo users' tokens — create, submit, approve, publish — so its
+ * events, audit records and ETags are the real ones.
+ */
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { putCenterDirectory } from '../../functions/org/store.ts';
+import { demoCenter } from './center.ts';
+import { demoItems } from './items.ts';
+import type { LocalCloud } from '../cloud.ts';
+
+export class SeedError extends Error {
+  override name = 'SeedError';
+}
+
+/** The single table: the one whose logical id starts with `Table`. */
+export function mainTableName(cloud: Pick<LocalCloud, 'tables'>): string {
+  const entry = Object.entries(cloud.tables).find(([id]) => id.startsWith('Table'));
+  if (!entry) throw new SeedError(`no table with a logical id starting with "Table" in ${Object.keys(cloud.tables).join(', ')}`);
+  return entry[1];
+}
+
+async function call(cloud: LocalCloud, username: string, method: string, path: string, body?: unknown, etag?: string) {
+  const res = await fetch(`${cloud.apiUrl}${path}`, {
+    method,
+    headers: {
+      authorization: `Bearer ${cloud.mintToken(username)}`,
+      ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+      ...(etag ? { 'if-match': etag } : {}),
+    },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  const text = await res.text();
+  return { status: res.status, etag: res.headers.get('etag') ?? undefined, text };
+}
+
+function expectStatus(step: string, res: { status: number; text: string; etag?: string }, ...ok: number[]): string {
+  if (!ok.includes(res.status)) throw new SeedError(`${step}: HTTP ${res.status} ${res.text.slice(0, 500)}`);
+  if (!res.etag) throw new SeedError(`${step}: HTTP ${res.status} without an ETag header`);
+  return res.etag;
+}
+
+export async function seedDemoCenter(cloud: LocalCloud, log: (line: string) => void = () => {}): Promise<{ published: string[]; skipped: string[] }> {
+  const tableName = mainTableName(cloud);
+  const ddb = new DynamoDBClient({ endpoint: cloud.endpoints.dynamodb, region: 'us-east-1', credentials: { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' } });
+  try {
+    await putCenterDirectory(DynamoDBDocumentClient.from(ddb), tableName, demoCenter);
+  } finally {
+    ddb.destroy();
+  }
+  log(`seed: center ${demoCenter.centerId} with ${demoCenter.departments.length} departments and ${demoCenter.windows.length} windows`);
+
+  const users = cloud.users();
+  const centerAdmin = users.find((u) => u.roles.includes('center_admin') && u.centerId === demoCenter.centerId);
+  if (!centerAdmin) throw new SeedError(`no center_admin user for ${demoCenter.centerId}`);
+  const published: string[] = [];
+  const skipped: string[] = [];
+  for (const item of demoItems) {
+    const dept = item.content.departmentId;
+    const admin = users.find((u) => u.roles.includes('dept_admin') && u.departmentId === dept && u.centerId === demoCenter.centerId);
+    if (!admin) throw new SeedError(`item ${item.code}: no dept_admin user for department ${dept}`);
+    const base = `/admin/items/${encodeURIComponent(item.code)}/versions/1`;
+    const created = await call(cloud, admin.username, 'POST', '/admin/items', item);
+    if (created.status === 409) {
+      // A previous, interrupted seed got this far: leave the item as it is.
+      skipped.push(item.code);
+      continue;
+    }
+    let etag = expectStatus(`create ${item.code} as ${admin.username}`, created, 201);
+    etag = expectStatus(`submit ${item.code}`, await call(cloud, admin.username, 'POST', `${base}/submit`, undefined, etag), 200);
+    etag = expectStatus(`approve ${item.code} as ${centerAdmin.username}`, await call(cloud, centerAdmin.username, 'POST', `${base}/approve`, undefined, etag), 200);
+    expectStatus(`publish ${item.code}`, await call(cloud, admin.username, 'POST', `${base}/publish`, undefined, etag), 200);
+    published.push(item.code);
+    log(`seed: published ${item.code} ${item.content.name}`);
+  }
+  return { published, skipped };
+}

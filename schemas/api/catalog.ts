@@ -1,0 +1,211 @@
+/**
+ * Service items (事项) and their guides (办事指南): the one source of the
+ * request/response shapes, their TypeScript types and the OpenAPI components.
+ * Field names follow DOMAIN.md "Service items and guides".
+ */
+import { Type, type Static } from '@sinclair/typebox';
+import { Limit, NextToken, Page, StringEnum } from './common.ts';
+
+const text = (maxLength: number, description?: string) =>
+  Type.String({ minLength: 1, maxLength, ...(description ? { description } : {}) });
+const list = <T extends Parameters<typeof Type.Array>[0]>(item: T, maxItems: number, minItems = 0) =>
+  Type.Array(item, { minItems, maxItems });
+const closed = { additionalProperties: false } as const;
+
+export const ItemCode = Type.String({
+  pattern: '^[A-Za-z0-9][A-Za-z0-9-]{2,63}$',
+  description: 'Unique item code (GB/T 39554.1-2020 style), letters, digits and dashes',
+});
+export const DepartmentId = Type.String({ pattern: '^[a-z0-9][a-z0-9-]{1,47}$' });
+export const CenterId = Type.String({ pattern: '^[a-z0-9][a-z0-9-]{1,47}$' });
+
+export const ServiceMode = StringEnum(['immediate', 'promised', 'joint', 'escalated'] as const, '即办件 / 承诺件 / 联办件 / 上报件. Clients must tolerate values they do not know.');
+export type ServiceMode = Static<typeof ServiceMode>;
+
+export const ItemStatus = StringEnum(['draft', 'submitted', 'rejected', 'approved', 'published', 'superseded', 'retired'] as const, 'Publishing workflow of one version. Clients must tolerate values they do not know.');
+export type ItemStatus = Static<typeof ItemStatus>;
+
+export const LegalBasis = Type.Object(
+  {
+    title: text(200, 'Law or regulation, e.g. 《中华人民共和国行政许可法》'),
+    article: Type.Optional(text(100, 'Article, e.g. 第三十二条')),
+    excerpt: Type.Optional(text(2000)),
+  },
+  closed,
+);
+
+export const Material = Type.Object(
+  {
+    id: Type.String({ pattern: '^[a-z0-9][a-z0-9-]{0,39}$', description: 'Stable id within the item, used by case checklists' }),
+    name: text(200),
+    form: StringEnum(['original', 'copy', 'electronic'] as const, '原件 / 复印件 / 电子件'),
+    count: Type.Integer({ minimum: 1, maximum: 99 }),
+    required: Type.Boolean(),
+    sample: Type.Optional(text(500, 'Where the sample form (样表) can be found')),
+    note: Type.Optional(text(500)),
+  },
+  closed,
+);
+export type Material = Static<typeof Material>;
+
+export const SpecialProcedure = Type.Object(
+  {
+    kind: StringEnum(['hearing', 'tendering', 'auction', 'inspection', 'testing', 'quarantine', 'appraisal', 'expert_review'] as const),
+    name: text(100, 'e.g. 现场核查'),
+    maxWorkingDays: Type.Integer({ minimum: 1, maximum: 365 }),
+    countsTowardLimit: Type.Boolean({ description: 'false: the clock is suspended while it runs (行政许可法 art. 45)' }),
+    charged: Type.Boolean(),
+    legalBasis: Type.Optional(text(300)),
+  },
+  closed,
+);
+
+export const ProcessStep = Type.Object(
+  { name: text(50, 'e.g. 受理'), description: text(1000), role: Type.Optional(text(50)) },
+  closed,
+);
+
+export const Fee = Type.Object(
+  {
+    name: text(100),
+    amountFen: Type.Integer({ minimum: 0, maximum: 100_000_000, description: 'Integer fen (分)' }),
+    currency: Type.Literal('CNY'),
+    unit: text(50, 'e.g. 每件'),
+    basis: text(500, 'The law or pricing document that allows the fee (收费依据)'),
+  },
+  closed,
+);
+
+export const Channel = Type.Object(
+  {
+    kind: StringEnum(['phone', 'window', 'online', 'email', 'hotline'] as const),
+    value: text(200),
+  },
+  closed,
+);
+
+export const ServiceLocation = Type.Object(
+  { window: text(100, 'e.g. 市场监管综合窗口 (A区3-5号)'), address: text(200), hours: text(200) },
+  closed,
+);
+
+export const Faq = Type.Object({ question: text(300), answer: text(2000) }, closed);
+
+/** Everything an admin writes about a version: the guide elements. */
+export const ItemContent = Type.Object(
+  {
+    name: text(200),
+    variant: StringEnum(['new', 'change', 'renewal', 'cancellation'] as const, '办理项: 新设 / 变更 / 延续 / 注销'),
+    parentCode: Type.Optional(ItemCode),
+    type: StringEnum(['administrative_licence', 'administrative_confirmation', 'administrative_filing', 'public_service', 'other'] as const),
+    exerciseLevel: StringEnum(['national', 'provincial', 'municipal', 'county', 'township'] as const),
+    departmentId: DepartmentId,
+    serviceObjects: list(
+      StringEnum(['natural_person', 'enterprise', 'public_institution', 'social_organization', 'other_organization'] as const),
+      5,
+      1,
+    ),
+    serviceMode: ServiceMode,
+    handlingForms: list(StringEnum(['window', 'online', 'courier'] as const), 3, 1),
+    resultType: StringEnum(['licence', 'approval_document', 'other', 'none'] as const),
+    resultName: Type.Optional(text(200)),
+    legalBasis: list(LegalBasis, 20, 1),
+    conditions: list(text(1000), 30, 1),
+    materials: list(Material, 60),
+    specialProcedures: list(SpecialProcedure, 10),
+    process: list(ProcessStep, 20, 1),
+    timeLimits: Type.Object(
+      {
+        statutoryWorkingDays: Type.Integer({ minimum: 0, maximum: 365, description: '法定时限 in working days' }),
+        promisedWorkingDays: Type.Integer({ minimum: 0, maximum: 365, description: '承诺时限 in working days, never above the statutory one' }),
+      },
+      closed,
+    ),
+    fees: list(Fee, 20),
+    visitsRequired: Type.Integer({ minimum: 0, maximum: 5, description: 'Visits to the hall (到现场次数)' }),
+    serviceLocations: list(ServiceLocation, 10, 1),
+    consultation: list(Channel, 10, 1),
+    complaint: list(Channel, 10, 1),
+    servicePromise: Type.Optional(text(1000)),
+    faq: list(Faq, 30),
+  },
+  closed,
+);
+export type ItemContent = Static<typeof ItemContent>;
+
+export const CreateItemRequest = Type.Object({ code: ItemCode, content: ItemContent }, closed);
+export type CreateItemRequest = Static<typeof CreateItemRequest>;
+
+export const UpdateItemRequest = Type.Object({ content: ItemContent }, closed);
+export type UpdateItemRequest = Static<typeof UpdateItemRequest>;
+
+export const ReviewRequest = Type.Object({ reason: Type.Optional(text(1000)) }, closed);
+export type ReviewRequest = Static<typeof ReviewRequest>;
+
+export const ItemVersion = Type.Object(
+  {
+    code: ItemCode,
+    version: Type.Integer({ minimum: 1 }),
+    status: ItemStatus,
+    content: ItemContent,
+    createdAt: Type.String({ format: 'date-time' }),
+    createdBy: Type.String(),
+    updatedAt: Type.String({ format: 'date-time' }),
+    submittedBy: Type.Optional(Type.String()),
+    reviewedBy: Type.Optional(Type.String()),
+    reviewReason: Type.Optional(Type.String()),
+    publishedAt: Type.Optional(Type.String({ format: 'date-time' })),
+    retiredAt: Type.Optional(Type.String({ format: 'date-time' })),
+  },
+  closed,
+);
+export type ItemVersion = Static<typeof ItemVersion>;
+
+export const ItemSummary = Type.Object(
+  {
+    code: ItemCode,
+    version: Type.Integer({ minimum: 1 }),
+    name: Type.String(),
+    variant: Type.String(),
+    departmentId: DepartmentId,
+    serviceMode: ServiceMode,
+    status: ItemStatus,
+    promisedWorkingDays: Type.Integer(),
+    statutoryWorkingDays: Type.Integer(),
+  },
+  closed,
+);
+export type ItemSummary = Static<typeof ItemSummary>;
+
+export const ItemPage = Page(ItemSummary);
+
+export const ListPublishedItemsQuery = Type.Object(
+  {
+    centerId: Type.Optional(CenterId),
+    departmentId: Type.Optional(DepartmentId),
+    serviceMode: Type.Optional(ServiceMode),
+    limit: Type.Optional(Limit),
+    nextToken: Type.Optional(NextToken),
+  },
+  closed,
+);
+export type ListPublishedItemsQuery = Static<typeof ListPublishedItemsQuery>;
+
+export const GetPublishedItemQuery = Type.Object(
+  {
+    centerId: Type.Optional(CenterId),
+    version: Type.Optional(Type.String({ pattern: '^[1-9][0-9]{0,5}$' })),
+  },
+  closed,
+);
+
+export const ListItemsQuery = Type.Object(
+  {
+    status: Type.Optional(ItemStatus),
+    departmentId: Type.Optional(DepartmentId),
+    limit: Type.Optional(Limit),
+    nextToken: Type.Optional(NextToken),
+  },
+  closed,
+);
+export type ListItemsQuery = Static<typeof ListItemsQuery>;

@@ -1,0 +1,40 @@
+import { Type, type Static, type TSchema } from '@sinclair/typebox';
+
+/**
+ * A closed set of strings as a plain JSON Schema `enum`: validation errors then
+ * name the allowed values once, where a union of literals would report one
+ * error per alternative.
+ */
+export const StringEnum = <const T extends readonly string[]>(values: T, description?: string) =>
+  Type.Unsafe<T[number]>({ type: 'string', enum: [...values], ...(description ? { description } : {}) });
+
+/** RFC 9457 problem details, with field-level errors for validation failures. */
+export const FieldError = Type.Object(
+  {
+    path: Type.String({ description: 'JSON Pointer into the request: /body/content/name, /query/limit, /headers/if-match' }),
+    code: Type.String({ description: 'Machine-readable reason: required, unknown_field, enum, maxLength, …' }),
+    message: Type.String(),
+  },
+  { additionalProperties: false },
+);
+export type FieldError = Static<typeof FieldError>;
+
+export const Problem = Type.Object(
+  {
+    type: Type.String(),
+    title: Type.String(),
+    status: Type.Integer(),
+    detail: Type.Optional(Type.String()),
+    instance: Type.Optional(Type.String()),
+    traceId: Type.String(),
+    errors: Type.Optional(Type.Array(FieldError)),
+  },
+  { additionalProperties: false },
+);
+export type Problem = Static<typeof Problem>;
+
+export const Page = <T extends TSchema>(item: T) =>
+  Type.Object({ items: Type.Array(item), nextToken: Type.Optional(Type.String()) }, { additionalProperties: false });
+
+export const Limit = Type.String({ pattern: '^(100|[1-9][0-9]?)$', description: 'Page size 1–100, default 25' });
+export const NextToken = Type.String({ maxLength: 2048, description: 'Opaque, signed; carries the filters of the first page' });

@@ -1,0 +1,39 @@
+/**
+ * The `detail` of every OneStop event on the bus (DESIGN §6), with the data of
+ * one detail-type plugged in. Consumers validate what they receive against it.
+ */
+import { Type, type Static, type TSchema } from '@sinclair/typebox';
+import { StringEnum } from '../api/common.ts';
+
+export const Role = StringEnum(['applicant', 'clerk', 'approver', 'dept_admin', 'center_admin', 'supervisor', 'auditor', 'system'] as const);
+export type Role = Static<typeof Role>;
+
+export const Actor = Type.Object(
+  { id: Type.String({ minLength: 1 }), role: Role, departmentId: Type.Optional(Type.String()) },
+  { additionalProperties: false },
+);
+export type Actor = Static<typeof Actor>;
+
+export const Subject = Type.Object(
+  { type: Type.String({ pattern: '^[a-z][a-z_]{1,31}$' }), id: Type.String({ minLength: 1, maxLength: 200 }) },
+  { additionalProperties: false },
+);
+export type Subject = Static<typeof Subject>;
+
+export const envelope = <T extends TSchema>(data: T) =>
+  Type.Object(
+    {
+      eventId: Type.String({ pattern: '^[0-9A-HJKMNP-TV-Z]{26}$', description: 'ULID' }),
+      centerId: Type.String({ minLength: 1 }),
+      occurredAt: Type.String({ format: 'date-time' }),
+      actor: Actor,
+      subject: Subject,
+      version: Type.Literal(1, { description: 'Version of this detail-type\'s schema' }),
+      data,
+    },
+    { additionalProperties: false },
+  );
+
+/** Any OneStop event, data unchecked: what the audit log accepts from every domain. */
+export const AnyEvent = envelope(Type.Record(Type.String(), Type.Unknown()));
+export type AnyEvent = Static<typeof AnyEvent>;

@@ -1,0 +1,175 @@
+/**
+ * CDK assertions, part 2: HTTP API routes and authorizer, the functions and
+ * their environment, Cognito, stack outputs (contract: /tmp/contract.md).
+ */
+import { Match, type Template } from 'aws-cdk-lib/assertions';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { auditRoutes } from '../../functions/audit/routes.ts';
+import { catalogRoutes } from '../../functions/catalog/routes.ts';
+import type { RouteSpec } from '../../functions/shared/route-spec.ts';
+import { stageConfig } from '../../infra/config.ts';
+import { userGroups } from '../../infra/stacks/identity.ts';
+import { logicalIdByPath, resourcesOf, synthTemplate } from './synth.ts';
+
+const SYNTH_TIMEOUT = 60_000;
+let dev: Template;
+let prod: Template;
+
+beforeAll(() => {
+  dev = synthTemplate('dev');
+  prod = synthTemplate('prod');
+}, SYNTH_TIMEOUT);
+
+describe('HTTP API', () => {
+  const declared: readonly RouteSpec[] = [...catalogRoutes, ...auditRoutes];
+  const accessByKey = new Map(declared.map((r) => [`${r.method} ${r.path}`, r.access]));
+
+  it('has exactly one route per declared RouteSpec', () => {
+    const keys = Object.values(resourcesOf(dev, 'AWS::ApiGatewayV2::Route')).map((r) => r.Properties!.RouteKey as string);
+    expect([...keys].sort()).toEqual([...accessByKey.keys()].sort());
+  });
+
+  it('uses the JWT authorizer on every non-public route and none on public ones', () => {
+    const authorizers = resourcesOf(dev, 'AWS::ApiGatewayV2::Authorizer');
+    const [authorizerId] = Object.keys(authorizers);
+    for (const route of Object.values(resourcesOf(dev, 'AWS::ApiGatewayV2::Route'))) {
+      const key = route.Properties!.RouteKey as string;
+      const access = accessByKey.get(key);
+      if (access === 'public') {
+        expect(route.Properties!.AuthorizationType, key).toBe('NONE');
+        expect(route.Properties!.AuthorizerId, key).toBeUndefined();
+      } else {
+        expect(route.Properties!.AuthorizationType, key).toBe('JWT');
+        expect(route.Properties!.AuthorizerId, key).toEqual({ Ref: authorizerId });
+      }
+    }
+    expect(declared.some((r) => r.access === 'public')).toBe(true);
+    expect(declared.some((r) => r.access === 'jwt')).toBe(true);
+  });
+
+  it('verifies Cognito JWTs (issuer of the pool, audience = the client)', () => {
+    dev.hasResourceProperties('AWS::ApiGatewayV2::Authorizer', {
+      AuthorizerType: 'JWT',
+      IdentitySource: ['$request.header.Authorization'],
+      JwtConfiguration: {
+        Audience: [{ Ref: Match.stringLikeRegexp('^UserPoolUserPoolClient') }],
+        Issuer: { 'Fn::Join': ['', ['https://cognito-idp.', { Ref: 'AWS::Region' }, '.amazonaws.com/', { Ref: logicalIdByPath(dev, 'UserPool') }]] },
+      },
+    });
+  });
+
+  it('has a throttled default stage with JSON access logs and a CORS preflight', () => {
+    const stage = Object.values(resourcesOf(dev, 'AWS::ApiGatewayV2::Stage'))[0]!.Properties!;
+    const throttle = stageConfig('dev').throttle;
+    expect(stage.StageName).toBe('$default');
+    expect(stage.DefaultRouteSettings).toEqual({ ThrottlingRateLimit: throttle.rateLimit, ThrottlingBurstLimit: throttle.burstLimit });
+    const format = JSON.parse(stage.AccessLogSettings.Format);
+    expect(format.requestId).toBe('$context.requestId');
+    dev.hasResourceProperties('AWS::ApiGatewayV2::Api', {
+      CorsConfiguration: Match.objectLike({ AllowHeaders: Match.arrayWith(['authorization', 'if-match', 'idempotency-key']) }),
+    });
+  });
+});
+
+describe('functions', () => {
+  const expectedEnv: Record<string, string[]> = {
+    CatalogFunction: ['TABLE_NAME', 'CURSOR_KEY', 'DEFAULT_CENTER_ID'],
+    AuditApiFunction: ['TABLE_NAME', 'CURSOR_KEY'],
+    AuditConsumerFunction: ['TABLE_NAME'],
+  };
+
+  it('every Lambda is nodejs24.x on arm64 with active tracing, the common env and its own log group', () => {
+    const fns = resourcesOf(prod, 'AWS::Lambda::Function');
+    expect(Object.keys(fns)).toHaveLength(3);
+    const logGroups = resourcesOf(prod, 'AWS::Logs::LogGroup');
+    for (const [id, fn] of Object.entries(fns)) {
+      const p = fn.Properties!;
+      expect(p.Runtime, id).toBe('nodejs24.x');
+      expect(p.Architectures, id).toEqual(['arm64']);
+      expect(p.TracingConfig, id).toEqual({ Mode: 'Active' });
+      expect(p.MemorySize, id).toBe(512);
+      expect(p.Timeout, id).toBe(10);
+      expect(p.Environment.Variables, id).toMatchObject({
+        POWERTOOLS_SERVICE_NAME: expect.any(String),
+        LOG_LEVEL: 'INFO',
+        NODE_OPTIONS: '--enable-source-maps',
+        AWS_REQUEST_CHECKSUM_CALCULATION: 'WHEN_REQUIRED',
+        AWS_RESPONSE_CHECKSUM_VALIDATION: 'WHEN_REQUIRED',
+      });
+      const logGroupId = p.LoggingConfig.LogGroup.Ref;
+      expect(logGroups[logGroupId]?.Properties?.RetentionInDays, id).toBe(365);
+    }
+  });
+
+  it.each(Object.entries(expectedEnv))('%s gets exactly the env vars of the contract', (constructId, names) => {
+    const fn = dev.toJSON().Resources[logicalIdByPath(dev, constructId)];
+    const vars = fn.Properties.Environment.Variables;
+    const common = ['POWERTOOLS_SERVICE_NAME', 'LOG_LEVEL', 'NODE_OPTIONS', 'AWS_REQUEST_CHECKSUM_CALCULATION', 'AWS_RESPONSE_CHECKSUM_VALIDATION'];
+    expect(Object.keys(vars).sort()).toEqual([...common, ...names].sort());
+    expect(vars.TABLE_NAME).toEqual({ Ref: logicalIdByPath(dev, 'Table') });
+    if (names.includes('CURSOR_KEY')) {
+      expect(JSON.stringify(vars.CURSOR_KEY)).toContain('{{resolve:secretsmanager:');
+      expect(JSON.stringify(vars.CURSOR_KEY)).toContain(logicalIdByPath(dev, 'CursorKeySecret'));
+    }
+    if (names.includes('DEFAULT_CENTER_ID')) expect(vars.DEFAULT_CENTER_ID).toBe('center-demo');
+  });
+
+  it('API Gateway and EventBridge may invoke a function only from this API or that rule', () => {
+    for (const [id, permission] of Object.entries(resourcesOf(dev, 'AWS::Lambda::Permission'))) {
+      expect(permission.Properties!.SourceArn, id).toBeDefined();
+      expect(['apigateway.amazonaws.com', 'events.amazonaws.com'], id).toContain(permission.Properties!.Principal);
+    }
+  });
+
+  it('the cursor key is a generated 64-character secret without punctuation', () => {
+    dev.hasResourceProperties('AWS::SecretsManager::Secret', { GenerateSecretString: { ExcludePunctuation: true, PasswordLength: 64 } });
+  });
+
+  it('no function may Scan the table or use AWS managed policies', () => {
+    for (const policy of Object.values(resourcesOf(dev, 'AWS::IAM::Policy'))) {
+      expect(JSON.stringify(policy.Properties!.PolicyDocument)).not.toContain('dynamodb:Scan');
+    }
+    for (const role of Object.values(resourcesOf(dev, 'AWS::IAM::Role'))) {
+      expect(role.Properties!.ManagedPolicyArns).toBeUndefined();
+    }
+  });
+});
+
+describe('Cognito', () => {
+  it('has the groups of the contract', () => {
+    const names = Object.values(resourcesOf(dev, 'AWS::Cognito::UserPoolGroup')).map((g) => g.Properties!.GroupName);
+    expect(names.sort()).toEqual([...userGroups].sort());
+    expect([...userGroups].sort()).toEqual(['applicant', 'approver', 'auditor', 'center_admin', 'clerk', 'dept_admin', 'supervisor']);
+  });
+
+  it('has the custom attributes, a strong password policy, optional TOTP MFA and admin-only sign-up', () => {
+    dev.hasResourceProperties('AWS::Cognito::UserPool', {
+      Schema: Match.arrayWith([
+        Match.objectLike({ Name: 'centerId', AttributeDataType: 'String' }),
+        Match.objectLike({ Name: 'departmentId', AttributeDataType: 'String' }),
+      ]),
+      Policies: { PasswordPolicy: Match.objectLike({ MinimumLength: 12, RequireLowercase: true, RequireUppercase: true, RequireNumbers: true, RequireSymbols: true }) },
+      MfaConfiguration: 'OPTIONAL',
+      EnabledMfas: ['SOFTWARE_TOKEN_MFA'],
+      AdminCreateUserConfig: { AllowAdminCreateUserOnly: true },
+    });
+    prod.hasResourceProperties('AWS::Cognito::UserPool', { UserPoolTier: 'PLUS', UserPoolAddOns: { AdvancedSecurityMode: 'ENFORCED' }, DeletionProtection: 'ACTIVE' });
+  });
+
+  it('has a public SRP client that cannot write the scoping attributes', () => {
+    const client = Object.values(resourcesOf(dev, 'AWS::Cognito::UserPoolClient'))[0]!.Properties!;
+    expect(client.GenerateSecret).toBe(false);
+    expect(client.ExplicitAuthFlows).toContain('ALLOW_USER_SRP_AUTH');
+    expect(client.AllowedOAuthFlows).toBeUndefined();
+    expect(client.WriteAttributes.filter((a: string) => a.startsWith('custom:'))).toEqual([]);
+    expect(client.ReadAttributes).toEqual(expect.arrayContaining(['custom:centerId', 'custom:departmentId']));
+  });
+});
+
+describe('outputs', () => {
+  it.each(['ApiUrl', 'UserPoolId', 'UserPoolClientId', 'EventBusName', 'MaterialsBucketName', 'ArchiveBucketName', 'AuditBucketName', 'TableName'])(
+    '%s exists', (name) => {
+      expect(Object.keys(dev.findOutputs(name))).toEqual([name]);
+    },
+  );
+});

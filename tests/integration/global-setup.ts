@@ -1,0 +1,81 @@
+/**
+ * Starts ONE local cloud for all integration and e2e tests: free ports, a fresh
+ * temporary data directory, the demo center seeded through the API. Tests read
+ * where it runs with `inject('localCloud')` and mint tokens over HTTP
+ * (POST <apiUrl>/local/token), since this process's objects do not reach them.
+ */
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import type { TestProject } from 'vitest/node';
+import { startLocalCloud, type LocalCloud } from '../../local/cloud.ts';
+import { mainTableName, seedDemoCenter } from '../../local/seed/index.ts';
+
+export interface ProvidedLocalCloud {
+  readonly apiUrl: string;
+  readonly issuerUrl: string;
+  readonly endpoints: { dynamodb: string; s3: string; ses: string; events: string };
+  /** logical id → name */
+  readonly tables: Record<string, string>;
+  readonly buckets: Record<string, string>;
+  /** The single table's name. */
+  readonly tableName: string;
+  readonly dataDir: string;
+  /** The issuer's audience (app client id) and the demo users, for tests that forge or mint tokens. */
+  readonly clientId: string;
+  readonly users: { username: string; roles: readonly string[]; centerId: string; departmentId?: string; sub: string }[];
+  readonly seeded: { published: string[]; skipped: string[] };
+  /** The template's rules as the local bus runs them (targets, retry policies, DLQs). */
+  readonly rules: { logicalId: string; busName: string; targets: { id: string; functionId: string; maxRetryAttempts: number; maxEventAgeSeconds: number; deadLetterQueue?: string }[] }[];
+}
+
+declare module 'vitest' {
+  interface ProvidedContext {
+    localCloud: ProvidedLocalCloud;
+  }
+}
+
+let cloud: LocalCloud | undefined;
+let dataDir: string | undefined;
+
+export async function setup(project: TestProject): Promise<void> {
+  const started = Date.now();
+  dataDir = await mkdtemp(path.join(tmpdir(), 'onestop-it-'));
+  cloud = await startLocalCloud({
+    port: 0,
+    dataDir,
+    quiet: true,
+    // Retries 10 ms, 20 ms, … up to 200 ms: a retry policy of 10 attempts ends in ~1.5 s.
+    retryBaseMs: 10,
+  });
+  let seeded: ProvidedLocalCloud['seeded'];
+  try {
+    seeded = await seedDemoCenter(cloud);
+  } catch (err) {
+    await teardown();
+    throw new Error(`global setup: seeding the demo center failed: ${(err as Error).message}`);
+  }
+  const clientId = cloud.model.api?.routes.find((r) => r.authorizer)?.authorizer?.audience[0] ?? 'local-client';
+  project.provide('localCloud', {
+    apiUrl: cloud.apiUrl,
+    issuerUrl: cloud.issuerUrl,
+    endpoints: cloud.endpoints,
+    tables: cloud.tables,
+    buckets: cloud.buckets,
+    tableName: mainTableName(cloud),
+    dataDir,
+    clientId,
+    users: cloud.users().map((u) => ({ ...u, roles: [...u.roles] })),
+    seeded,
+    rules: cloud.model.rules.map((r) => ({ logicalId: r.logicalId, busName: r.busName, targets: r.targets.map((t) => ({ ...t })) })),
+  });
+  console.log(`local cloud for integration tests up and seeded in ${((Date.now() - started) / 1000).toFixed(1)} s (${dataDir})`);
+}
+
+export async function teardown(): Promise<void> {
+  await cloud?.stop();
+  cloud = undefined;
+  // Keep the data (logs included) when asked, to look at a failed run.
+  if (dataDir && !process.env.KEEP_LOCAL_CLOUD) await rm(dataDir, { recursive: true, force: true });
+  dataDir = undefined;
+}

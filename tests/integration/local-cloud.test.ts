@@ -1,0 +1,205 @@
+/**
+ * The local cloud itself, against the one started by the global setup: the
+ * HTTP API and its JWT authorizer, the outbox pipe and bus delivering to the
+ * audit consumer, and the dead-letter path of a rule target in the real stack.
+ */
+import { createSign, generateKeyPairSync } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { describe, expect, inject, it } from 'vitest';
+import { DynamoDBClient, GetItemCommand, PutItemCommand } from '@aws-sdk/client-dynamodb';
+import { ulid } from 'ulid';
+
+const cloud = inject('localCloud');
+const api = cloud.apiUrl;
+const ddb = new DynamoDBClient({ endpoint: cloud.endpoints.dynamodb, region: 'us-east-1', credentials: { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' } });
+
+async function token(username: string): Promise<string> {
+  const res = await fetch(`${api}/local/token`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username }) });
+  expect(res.status).toBe(200);
+  return ((await res.json()) as { token: string }).token;
+}
+
+/** An RS256 token with the given claims, signed by `pem` (the issuer's key or another one). */
+function signToken(claims: Record<string, unknown>, pem: string, kid: string): string {
+  const b64 = (v: unknown) => Buffer.from(JSON.stringify(v)).toString('base64url');
+  const input = `${b64({ alg: 'RS256', kid, typ: 'JWT' })}.${b64(claims)}`;
+  return `${input}.${createSign('sha256').update(input).sign(pem, 'base64url')}`;
+}
+
+function claimsFor(username: string, over: Record<string, unknown> = {}) {
+  const user = cloud.users.find((u) => u.username === username)!;
+  const now = Math.floor(Date.now() / 1000);
+  return {
+    sub: user.sub, 'cognito:username': username, 'cognito:groups': user.roles, 'custom:centerId': user.centerId,
+    token_use: 'id', aud: cloud.clientId, iss: cloud.issuerUrl, iat: now, exp: now + 600, ...over,
+  };
+}
+
+async function until<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 15_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const v = await probe();
+    if (v !== undefined) return v;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+const today = () => new Date(Date.now() + 8 * 3600_000).toISOString().slice(0, 10); // Asia/Shanghai date
+
+describe('HTTP API', () => {
+  it('serves a public route with an API Gateway request id', async () => {
+    const res = await fetch(`${api}/public/items`);
+    expect(res.status).toBe(200);
+    expect(res.headers.get('apigw-requestid')).toMatch(/^[A-Za-z0-9+/=]{8,}$/);
+    const body = (await res.json()) as { items: { code: string }[] };
+    expect(body.items.map((i) => i.code)).toEqual(expect.arrayContaining(cloud.seeded.published.slice(0, 3)));
+  });
+
+  it('answers 404 like API Gateway for a route the template does not have', async () => {
+    const res = await fetch(`${api}/no/such/route`);
+    expect(res.status).toBe(404);
+    expect(await res.json()).toEqual({ message: 'Not Found' });
+  });
+
+  it('answers CORS preflights per the template', async () => {
+    const res = await fetch(`${api}/admin/items`, {
+      method: 'OPTIONS',
+      headers: { origin: 'http://localhost:5173', 'access-control-request-method': 'POST', 'access-control-request-headers': 'authorization,if-match' },
+    });
+    expect(res.status).toBe(204);
+    expect(res.headers.get('access-control-allow-origin')).toBeTruthy();
+    expect(res.headers.get('access-control-allow-methods')).toContain('POST');
+  });
+});
+
+describe('JWT authorizer', () => {
+  it('refuses a JWT route without a token', async () => {
+    const res = await fetch(`${api}/admin/items`);
+    expect(res.status).toBe(401);
+    expect(await res.json()).toEqual({ message: 'Unauthorized' });
+  });
+
+  it('refuses a token signed by another key', async () => {
+    const { privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
+    const { kid } = JSON.parse(readFileSync(path.join(cloud.dataDir, 'issuer-key.json'), 'utf8')) as { kid: string };
+    const forged = signToken(claimsFor('admin.amr'), privateKey.export({ type: 'pkcs8', format: 'pem' }).toString(), kid);
+    const res = await fetch(`${api}/admin/items`, { headers: { authorization: `Bearer ${forged}` } });
+    expect(res.status).toBe(401);
+    expect(await res.json()).toEqual({ message: 'Unauthorized' });
+  });
+
+  it.each([
+    ['expired', { exp: Math.floor(Date.now() / 1000) - 60 }],
+    ['for another audience', { aud: 'some-other-client' }],
+    ['from another issuer', { iss: 'https://cognito-idp.us-east-1.amazonaws.com/us-east-1_other' }],
+  ])('refuses a correctly signed token %s', async (_name, over) => {
+    const { kid, privateKeyPem } = JSON.parse(readFileSync(path.join(cloud.dataDir, 'issuer-key.json'), 'utf8')) as { kid: string; privateKeyPem: string };
+    const res = await fetch(`${api}/admin/items`, { headers: { authorization: `Bearer ${signToken(claimsFor('admin.amr', over), privateKeyPem, kid)}` } });
+    expect(res.status).toBe(401);
+  });
+
+  it('lets a minted token through to the handler, which sees the caller', async () => {
+    const res = await fetch(`${api}/admin/items`, { headers: { authorization: `Bearer ${await token('admin.amr')}` } });
+    expect(res.status).toBe(200);
+    const body = (await res.json()) as { items: { code: string }[] };
+    // The handler scoped the list with the token's claims: admin.amr administers amr items only.
+    expect(body.items.length).toBeGreaterThan(0);
+  });
+
+  it('mints tokens only for known users', async () => {
+    const res = await fetch(`${api}/local/token`, { method: 'POST', body: JSON.stringify({ username: 'nobody' }) });
+    expect(res.status).toBe(400);
+  });
+});
+
+describe('outbox pipe → bus → audit consumer', () => {
+  it('delivers an event item written straight into the table to the audit consumer', async () => {
+    const eventId = ulid();
+    const subjectId = `LOCAL-TEST-${eventId}`;
+    const detail = {
+      eventId, centerId: 'center-demo', occurredAt: new Date().toISOString(),
+      actor: { id: 'local-test', role: 'center_admin' }, subject: { type: 'item', id: subjectId }, version: 1, data: { note: 'pipe test' },
+    };
+    await ddb.send(new PutItemCommand({
+      TableName: cloud.tableName,
+      Item: {
+        PK: { S: `ITEM#${subjectId}` }, SK: { S: `EVENT#${eventId}` }, kind: { S: 'event' },
+        source: { S: 'onestop.catalog' }, detailType: { S: 'LocalCloudTested' }, detail: { S: JSON.stringify(detail) },
+      },
+    }));
+    // The consumer's effect: one audit record keyed by the eventId.
+    const record = await until('the audit record', async () => {
+      const out = await ddb.send(new GetItemCommand({ TableName: cloud.tableName, Key: { PK: { S: `AUDIT#${eventId}` }, SK: { S: 'RECORD' } } }));
+      return out.Item;
+    });
+    expect(record.action?.S).toBe('LocalCloudTested');
+    expect(record.source?.S).toBe('onestop.catalog');
+
+    // And through the auditors' API.
+    const res = await fetch(`${api}/audit/events?from=${today()}&to=${today()}&subjectType=item&subjectId=${subjectId}`, {
+      headers: { authorization: `Bearer ${await token('auditor')}` },
+    });
+    expect(res.status).toBe(200);
+    const page = (await res.json()) as { items: { eventId: string; action: string }[] };
+    expect(page.items).toEqual([expect.objectContaining({ eventId, action: 'LocalCloudTested' })]);
+  });
+
+  it('ignores items that are not events (the pipe filter)', async () => {
+    const before = ((await (await fetch(`${api}/local/stats`)).json()) as { pipes: Record<string, { filteredOut: number }> }).pipes;
+    const id = ulid();
+    await ddb.send(new PutItemCommand({ TableName: cloud.tableName, Item: { PK: { S: `TEST#${id}` }, SK: { S: 'X' }, kind: { S: 'not-an-event' }, source: { S: 'onestop.catalog' } } }));
+    await until('the pipe to read the record', async () => {
+      const now = ((await (await fetch(`${api}/local/stats`)).json()) as { pipes: Record<string, { filteredOut: number }> }).pipes;
+      return Object.keys(now).some((k) => now[k]!.filteredOut > before[k]!.filteredOut) ? true : undefined;
+    });
+  });
+
+  it('recorded the seed through the real path: every published item has ItemPublished in the audit log', async () => {
+    const code = cloud.seeded.published[0];
+    expect(code).toBeDefined();
+    const auth = { authorization: `Bearer ${await token('auditor')}` };
+    const page = await until('the seed audit records', async () => {
+      const res = await fetch(`${api}/audit/events?from=${today()}&to=${today()}&subjectType=item&subjectId=${code}`, { headers: auth });
+      const body = (await res.json()) as { items: { action: string }[] };
+      return body.items.some((i) => i.action === 'ItemPublished') ? body : undefined;
+    });
+    expect(page.items.map((i) => i.action)).toEqual(expect.arrayContaining(['ItemPublished']));
+  });
+});
+
+describe('rule target dead-letter queue', () => {
+  it('dead-letters an event the consumer keeps rejecting after its retry policy, and keeps it on a failed redrive', async () => {
+    const eventId = ulid();
+    // Not a valid envelope: the audit consumer refuses it on every attempt.
+    await ddb.send(new PutItemCommand({
+      TableName: cloud.tableName,
+      Item: { PK: { S: `TEST#${eventId}` }, SK: { S: `EVENT#${eventId}` }, kind: { S: 'event' }, source: { S: 'onestop.test' }, detailType: { S: 'Broken' }, detail: { S: JSON.stringify({ eventId }) } },
+    }));
+    type Listing = { queues: { queue: string; messages: { messageId: string; attempts: number; error: { type: string }; event: { detail: { eventId?: string } } }[] }[] };
+    const found = await until('the dead letter', async () => {
+      const list = (await (await fetch(`${api}/local/dlq`)).json()) as Listing;
+      for (const q of list.queues) {
+        const m = q.messages.find((x) => x.event?.detail?.eventId === eventId);
+        if (m) return { queue: q.queue, message: m };
+      }
+      return undefined;
+    }, 25_000);
+    // The queue is the DeadLetterConfig of the audit consumer's rule target, reached after 1 + MaximumRetryAttempts tries.
+    const target = cloud.rules.flatMap((r) => r.targets).find((t) => t.deadLetterQueue === found.queue);
+    expect(target?.functionId).toMatch(/^AuditConsumer/);
+    expect(found.message.error.type).toBe('InvalidEventError');
+    expect(found.message.attempts).toBe(1 + target!.maxRetryAttempts);
+
+    const redrive = await fetch(`${api}/local/dlq/redrive`, { method: 'POST', body: JSON.stringify({ queue: found.queue }) });
+    expect(redrive.status).toBe(200);
+    expect(((await redrive.json()) as { failed: number }).failed).toBeGreaterThanOrEqual(1);
+    const after = (await (await fetch(`${api}/local/dlq`)).json()) as Listing;
+    expect(after.queues.find((q) => q.queue === found.queue)!.messages.some((m) => m.messageId === found.message.messageId)).toBe(true);
+
+    // Clean up, so later suites see an empty queue.
+    const del = await fetch(`${api}/local/dlq/delete`, { method: 'POST', body: JSON.stringify({ queue: found.queue, messageIds: [found.message.messageId] }) });
+    expect(await del.json()).toEqual({ deleted: 1 });
+  });
+});

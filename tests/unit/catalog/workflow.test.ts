@@ -1,0 +1,86 @@
+import { describe, expect, it } from 'vitest';
+import type { Caller } from '#shared/auth';
+import type { ItemStatus } from '#schemas/api/catalog';
+import { contentErrors, refuse, transitions, type ItemAction } from '../../../functions/catalog/workflow.ts';
+import { demoItems } from '../../../local/seed/items.ts';
+
+const who = (roles: Caller['roles'], departmentId?: string, userId = 'u-1'): Caller => ({
+  userId, username: userId, roles, centerId: 'c', ...(departmentId ? { departmentId } : {}),
+});
+
+const deptAdmin = who(['dept_admin'], 'amr');
+const otherDeptAdmin = who(['dept_admin'], 'housing');
+const centerAdmin = who(['center_admin'], undefined, 'u-2');
+const nonAdmins = [who(['clerk'], 'amr'), who(['approver'], 'amr'), who(['applicant']), who(['supervisor']), who(['auditor'])];
+
+const statuses: ItemStatus[] = ['draft', 'submitted', 'rejected', 'approved', 'published', 'superseded', 'retired'];
+const stateActions: ItemAction[] = ['update', 'submit', 'approve', 'reject', 'publish', 'retire'];
+
+describe('publishing workflow: every action from every status', () => {
+  const cases = stateActions.flatMap((action) => statuses.map((status) => ({ action, status })));
+  it.each(cases)('$action from $status', ({ action, status }) => {
+    const refusal = refuse(action, centerAdmin, { departmentId: 'amr', status, submittedBy: 'u-1' }, { reason: 'r' });
+    const allowed = transitions[action].from.includes(status);
+    expect(refusal === undefined).toBe(allowed);
+    if (!allowed) expect(refusal?.kind).toBe('conflict');
+  });
+
+  it('leads draft → submitted → approved → published, and rejected back to editable', () => {
+    expect(transitions.submit.to).toBe('submitted');
+    expect(transitions.approve.to).toBe('approved');
+    expect(transitions.publish.to).toBe('published');
+    expect(transitions.reject.to).toBe('rejected');
+    expect(transitions.update.from).toEqual(['draft', 'rejected']);
+    expect(transitions.update.from).not.toContain('published');
+  });
+});
+
+describe('who may act', () => {
+  const actions: ItemAction[] = ['create', 'update', 'submit', 'approve', 'reject', 'publish', 'retire', 'newVersion'];
+  it.each(actions)('%s: own dept_admin and center_admin yes; other department and non-admins no', (action) => {
+    const target = { departmentId: 'amr' };
+    expect(refuse(action, deptAdmin, target, { reason: 'x' })).toBeUndefined();
+    expect(refuse(action, centerAdmin, target, { reason: 'x' })).toBeUndefined();
+    expect(refuse(action, otherDeptAdmin, target, { reason: 'x' })?.kind).toBe('forbidden');
+    for (const c of nonAdmins) expect(refuse(action, c, target, { reason: 'x' })?.kind).toBe('forbidden');
+  });
+
+  it('four eyes: the submitter may not approve or reject their own submission', () => {
+    const target = { departmentId: 'amr', status: 'submitted' as const, submittedBy: deptAdmin.userId };
+    expect(refuse('approve', deptAdmin, target)?.kind).toBe('forbidden');
+    expect(refuse('reject', deptAdmin, target, { reason: 'x' })?.kind).toBe('forbidden');
+    expect(refuse('approve', centerAdmin, target)).toBeUndefined();
+  });
+
+  it('a rejection needs a reason', () => {
+    const target = { departmentId: 'amr', status: 'submitted' as const, submittedBy: 'someone-else' };
+    expect(refuse('reject', centerAdmin, target, {})).toMatchObject({ kind: 'invalid' });
+    expect(refuse('reject', centerAdmin, target, { reason: '  ' })).toMatchObject({ kind: 'invalid' });
+    expect(refuse('reject', centerAdmin, target, { reason: '材料清单不完整' })).toBeUndefined();
+  });
+});
+
+describe('content rules', () => {
+  const base = demoItems.find((i) => i.content.serviceMode === 'promised')!.content;
+
+  it('accepts the seeded items', () => {
+    for (const item of demoItems) expect(contentErrors(item.content), item.code).toEqual([]);
+  });
+
+  it('refuses a promised limit above the statutory one', () => {
+    const errors = contentErrors({ ...base, timeLimits: { statutoryWorkingDays: 5, promisedWorkingDays: 6 } });
+    expect(errors).toEqual([expect.objectContaining({ path: '/body/content/timeLimits/promisedWorkingDays', code: 'above_statutory' })]);
+  });
+
+  it('an immediate item has a promised limit of 0, and only it', () => {
+    expect(contentErrors({ ...base, serviceMode: 'immediate', timeLimits: { statutoryWorkingDays: 20, promisedWorkingDays: 1 } })[0]?.code).toBe('immediate_limit');
+    expect(contentErrors({ ...base, serviceMode: 'immediate', timeLimits: { statutoryWorkingDays: 20, promisedWorkingDays: 0 } })).toEqual([]);
+    expect(contentErrors({ ...base, serviceMode: 'promised', timeLimits: { statutoryWorkingDays: 20, promisedWorkingDays: 0 } })[0]?.code).toBe('missing_limit');
+  });
+
+  it('refuses duplicate material ids', () => {
+    const m = base.materials[0]!;
+    const errors = contentErrors({ ...base, materials: [m, { ...m, name: '另一份' }] });
+    expect(errors).toEqual([expect.objectContaining({ path: '/body/content/materials/1/id', code: 'duplicate' })]);
+  });
+});

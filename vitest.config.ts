@@ -1,0 +1,37 @@
+/**
+ * Three projects: unit and infra tests run alone; integration (and e2e) tests
+ * share ONE local cloud started by tests/integration/global-setup.ts — vitest
+ * runs a project's globalSetup only when that project has tests queued, so
+ * `vitest run tests/unit` never starts it, and the cloud's `cdk synth` is the
+ * only CLI synth of a whole `npm test`.
+ */
+import { defineConfig } from 'vitest/config';
+
+export default defineConfig({
+  test: {
+    // Together the projects cover tests/**/*.test.ts. No root `include`: projects that
+    // extend the root config would add it to their own and run every file.
+    projects: [
+      {
+        extends: true,
+        test: { name: 'unit', include: ['tests/unit/**/*.test.ts'] },
+      },
+      {
+        extends: true,
+        // CDK synths in-process take seconds each.
+        test: { name: 'infra', include: ['tests/infra/**/*.test.ts'], testTimeout: 120_000, hookTimeout: 120_000 },
+      },
+      {
+        extends: true,
+        test: {
+          name: 'integration',
+          include: ['tests/integration/**/*.test.ts', 'tests/e2e/**/*.test.ts'],
+          globalSetup: ['tests/integration/global-setup.ts'],
+          testTimeout: 30_000,
+          // The global setup synthesizes, starts DynamoDB Local and seeds through the API.
+          hookTimeout: 180_000,
+        },
+      },
+    ],
+  },
+});
