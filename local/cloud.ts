@@ -46,6 +46,8 @@ export interface LocalCloudOptions {
   scheduleSpeedup?: number;
   /** Base delay of the bus's and the pipe's retries (ms, doubled per attempt, capped at 2 s). */
   retryBaseMs?: number;
+  /** Sandboxes (worker threads) per function at most; more concurrent invocations queue. Default 4. */
+  maxConcurrency?: number;
   quiet?: boolean;
   log?: (line: string) => void;
 }
@@ -85,11 +87,14 @@ export const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)
 
 export async function startLocalCloud(opts: LocalCloudOptions): Promise<LocalCloud> {
   const started = Date.now();
+  // Lambda runs in UTC (TZ=:UTC). The time zone is process-wide in Node (worker threads
+  // cannot have their own), so the process hosting the functions runs in UTC too.
+  process.env.TZ = 'UTC';
   const dataDir = path.resolve(opts.dataDir);
   if (opts.reset) await rm(dataDir, { recursive: true, force: true });
   mkdirSync(path.join(dataDir, 'logs'), { recursive: true });
   const cloudLog = path.join(dataDir, 'logs', 'cloud.log');
-  const sink = opts.log ?? (opts.quiet ? undefined : (line: string) => console.log(line));
+  const sink = opts.quiet ? undefined : (opts.log ?? ((line: string) => console.log(line)));
   const log = (line: string) => {
     appendFileSync(cloudLog, `${new Date().toISOString()} ${line}\n`);
     sink?.(line);
@@ -130,6 +135,10 @@ export async function startLocalCloud(opts: LocalCloudOptions): Promise<LocalClo
     stops.push(() => bus.stop());
     const scheduler = new Scheduler(model.rules, bus, opts.scheduleSpeedup ?? 1, log);
     stops.push(() => scheduler.stop());
+    const pipes = model.pipes.map((p) => {
+      const table = model.tables.find((t) => t.logicalId === p.sourceTable)!;
+      return new StreamPipe(p, table.name, dynamo.endpoint, bus, dlq, dataDir, log, { retryBaseMs: opts.retryBaseMs });
+    });
 
     const aws = { endpoint: dynamo.endpoint, region: LOCAL_REGION, credentials: LOCAL_CREDENTIALS };
     const ddb = new DynamoDBClient(aws);
@@ -151,15 +160,13 @@ export async function startLocalCloud(opts: LocalCloudOptions): Promise<LocalClo
     runtime = new LambdaRuntime(model.functions, {
       baseEnv: emulatorEnv(endpoints),
       logDir: path.join(dataDir, 'logs'),
-      echo: opts.quiet ? undefined : log,
+      // Function output is in logs/<function>.log; the console gets it without DEBUG lines.
+      echo: sink && ((line) => !line.includes('"level":"DEBUG"') && sink(line)),
+      maxConcurrency: opts.maxConcurrency,
     });
     const rt = runtime;
     stops.push(() => rt.stop());
 
-    const pipes = model.pipes.map((p) => {
-      const table = model.tables.find((t) => t.logicalId === p.sourceTable)!;
-      return new StreamPipe(p, table.name, dynamo.endpoint, bus, dlq, dataDir, log, { retryBaseMs: opts.retryBaseMs });
-    });
     for (const p of pipes) {
       await p.start();
       stops.push(() => p.stop());

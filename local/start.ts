@@ -7,6 +7,7 @@ import { existsSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { repoRoot, startLocalCloud, type LocalCloud } from './cloud.ts';
+import { preferPort } from './emulators/ports.ts';
 import { seedDemoCenter } from './seed/index.ts';
 
 const { values } = parseArgs({
@@ -30,13 +31,15 @@ const dataDir = path.join(repoRoot, '.local');
 const started = Date.now();
 
 let cloud: LocalCloud | undefined;
-let stopping = false;
+let stoppingSince = 0;
 async function shutdown(signal: string): Promise<void> {
-  if (stopping) {
+  if (stoppingSince) {
+    // Ctrl-C reaches us twice (from the terminal and relayed by tsx): only a later one forces the exit.
+    if (Date.now() - stoppingSince < 1000) return;
     console.log('forced exit');
     process.exit(1);
   }
-  stopping = true;
+  stoppingSince = Date.now();
   console.log(`\n${signal}: stopping the local cloud…`);
   await cloud?.stop();
   process.exit(0);
@@ -45,8 +48,14 @@ process.on('SIGINT', () => void shutdown('SIGINT'));
 process.on('SIGTERM', () => void shutdown('SIGTERM'));
 
 try {
+  // Stable ports next to the API's when free (bookmarkable SES page), else any free port.
+  const [busPort, sesPort, dynamoPort, s3Port] = port === 0 ? [0, 0, 0, 0] : await Promise.all([1, 2, 3, 4].map((i) => preferPort(port + i)));
   cloud = await startLocalCloud({
     port,
+    busPort,
+    sesPort,
+    dynamoPort,
+    s3Port,
     host: values.host ?? process.env.HOST,
     dataDir,
     reset: values.reset,

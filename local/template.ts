@@ -134,7 +134,7 @@ export async function loadSecretStore(dataDir: string) {
     async save(): Promise<void> {
       if (!dirty) return;
       await mkdir(dataDir, { recursive: true });
-      await writeFile(file, JSON.stringify(secrets, null, 2));
+      await writeFile(file, JSON.stringify(secrets, null, 2), { mode: 0o600 });
       dirty = false;
     },
   };

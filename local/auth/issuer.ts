@@ -5,7 +5,7 @@
  * claims Cognito puts in an ID token.
  */
 import { createHash, createPrivateKey, generateKeyPairSync, randomUUID, sign, type KeyObject } from 'node:crypto';
-import { existsSync, readFileSync, writeFileSync, mkdirSync } from 'node:fs';
+import { existsSync, readFileSync, statSync, writeFileSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { demoUsers } from '../seed/center.ts';
 
@@ -39,7 +39,9 @@ const b64url = (v: string | Buffer) => Buffer.from(v).toString('base64url');
 export class LocalIssuer {
   private readonly key: KeyObject;
   readonly jwk: Jwk;
-  private users: LocalUser[];
+  private users: LocalUser[] = [];
+  private usersMtime = 0;
+  private readonly usersFile: string;
 
   constructor(
     private readonly dataDir: string,
@@ -59,12 +61,22 @@ export class LocalIssuer {
     const pub = this.key.export({ format: 'jwk' }) as { kty: string; n: string; e: string };
     this.jwk = { kty: pub.kty, n: pub.n, e: pub.e, kid: stored.kid, alg: 'RS256', use: 'sig' };
 
-    const usersFile = path.join(dataDir, 'users.json');
-    if (!existsSync(usersFile)) {
+    this.usersFile = path.join(dataDir, 'users.json');
+    if (!existsSync(this.usersFile)) {
       const seeded = demoUsers.map((u) => ({ ...u, sub: stableSub(u.username) }));
-      writeFileSync(usersFile, JSON.stringify(seeded, null, 2));
+      writeFileSync(this.usersFile, JSON.stringify(seeded, null, 2));
     }
-    this.users = JSON.parse(readFileSync(usersFile, 'utf8')) as LocalUser[];
+    this.fresh();
+  }
+
+  /** users.json may be changed while running (by hand, or later by an org API): re-read it when it changed. */
+  private fresh(): LocalUser[] {
+    const mtime = statSync(this.usersFile).mtimeMs;
+    if (mtime !== this.usersMtime) {
+      this.users = JSON.parse(readFileSync(this.usersFile, 'utf8')) as LocalUser[];
+      this.usersMtime = mtime;
+    }
+    return this.users;
   }
 
   get jwksUrl(): string {
@@ -76,17 +88,12 @@ export class LocalIssuer {
   }
 
   listUsers(): readonly LocalUser[] {
-    return this.users;
-  }
-
-  /** Re-reads users.json (it may have been changed by another tool). */
-  reloadUsers(): void {
-    this.users = JSON.parse(readFileSync(path.join(this.dataDir, 'users.json'), 'utf8')) as LocalUser[];
+    return this.fresh();
   }
 
   /** An ID token for `username`, valid one hour; throws for an unknown user. */
   mint(username: string, overrides: Record<string, unknown> = {}): string {
-    const user = this.users.find((u) => u.username === username);
+    const user = this.fresh().find((u) => u.username === username);
     if (!user) throw new UnknownUserError(username);
     const now = Math.floor(Date.now() / 1000);
     const claims: Record<string, unknown> = {

@@ -16,3 +16,14 @@ export function freePort(): Promise<number> {
 
 /** `port` if given and non-zero, else a free one. */
 export const portOrFree = async (port: number | undefined) => (port ? port : freePort());
+
+/** `port` when it is free, else another free one (stable URLs for `npm start` without failing on a busy port). */
+export function preferPort(port: number): Promise<number> {
+  if (!port) return freePort();
+  return new Promise((resolve) => {
+    const srv = createServer();
+    srv.unref();
+    srv.once('error', () => resolve(freePort()));
+    srv.listen(port, '127.0.0.1', () => srv.close(() => resolve(port)));
+  });
+}

@@ -7,7 +7,7 @@
  */
 import { Worker } from 'node:worker_threads';
 import { randomUUID, randomBytes } from 'node:crypto';
-import { appendFileSync, mkdirSync } from 'node:fs';
+import { createWriteStream, mkdirSync, type WriteStream } from 'node:fs';
 import path from 'node:path';
 import type { FunctionModel } from '../template.ts';
 import { LOCAL_REGION } from '../intrinsics.ts';
@@ -101,6 +101,8 @@ class FunctionRunner {
   private readonly all = new Set<Sandbox>();
   private readonly queue: (() => void)[] = [];
   private readonly env: Record<string, string>;
+  /** Buffered, asynchronous: a synchronous write per log line would stall the event loop under load. */
+  private readonly logFile: WriteStream;
   invocations = 0;
   errors = 0;
   coldStarts = 0;
@@ -118,11 +120,13 @@ class FunctionRunner {
       AWS_LAMBDA_INITIALIZATION_TYPE: 'on-demand',
       LAMBDA_TASK_ROOT: fn.assetDir ?? '',
     };
+    this.logFile = createWriteStream(path.join(opts.logDir, `${fn.name}.log`), { flags: 'a' });
+    this.logFile.on('error', (err) => opts.echo?.(`[${fn.logicalId}] log file error: ${err.message}`));
   }
 
   private line(text: string): void {
     const line = `[${this.fn.logicalId}] ${text}`;
-    appendFileSync(path.join(this.opts.logDir, `${this.fn.name}.log`), `${text}\n`);
+    if (!this.logFile.writableEnded) this.logFile.write(`${text}\n`);
     this.opts.echo?.(line);
   }
 
@@ -219,6 +223,7 @@ class FunctionRunner {
     await Promise.all([...this.all].map((sb) => sb.worker.terminate()));
     this.all.clear();
     this.idle.length = 0;
+    await new Promise<void>((resolve) => this.logFile.end(() => resolve()));
   }
 }
 
@@ -229,7 +234,8 @@ export class LambdaRuntime {
   constructor(functions: FunctionModel[], opts: RuntimeOptions) {
     mkdirSync(opts.logDir, { recursive: true });
     for (const fn of functions) this.runners.set(fn.logicalId, new FunctionRunner(fn, opts));
-    this.reaper = setInterval(() => this.runners.forEach((r) => r.reap(120_000)), 30_000);
+    // Sandboxes idle for a minute are freed (one stays warm per function), to keep memory low.
+    this.reaper = setInterval(() => this.runners.forEach((r) => r.reap(60_000)), 15_000);
     this.reaper.unref();
   }
 

@@ -203,3 +203,28 @@ describe('rule target dead-letter queue', () => {
     expect(await del.json()).toEqual({ deleted: 1 });
   });
 });
+
+describe('pipe dead-letter queue', () => {
+  it('dead-letters a stream record the bus keeps refusing, after the pipe\'s retries', async () => {
+    const eventId = ulid();
+    // The detail is not JSON: PutEvents refuses the entry on every attempt.
+    await ddb.send(new PutItemCommand({
+      TableName: cloud.tableName,
+      Item: { PK: { S: `TEST#${eventId}` }, SK: { S: `EVENT#${eventId}` }, kind: { S: 'event' }, source: { S: 'onestop.test' }, detailType: { S: 'NotJson' }, detail: { S: `not json ${eventId}` } },
+    }));
+    type Listing = { queues: { queue: string; messages: { messageId: string; kind: string; attempts: number; error: { message: string }; event: { Detail?: string } }[] }[] };
+    const found = await until('the pipe dead letter', async () => {
+      const list = (await (await fetch(`${api}/local/dlq`)).json()) as Listing;
+      for (const q of list.queues) {
+        const m = q.messages.find((x) => x.kind === 'pipe' && x.event?.Detail === `not json ${eventId}`);
+        if (m) return { queue: q.queue, message: m };
+      }
+      return undefined;
+    }, 25_000);
+    expect(found.queue).toMatch(/^OutboxPipeDlq/);
+    expect(found.message.error.message).toMatch(/InvalidArgument/);
+    expect(found.message.attempts).toBeGreaterThan(1);
+    const del = await fetch(`${api}/local/dlq/delete`, { method: 'POST', body: JSON.stringify({ queue: found.queue, messageIds: [found.message.messageId] }) });
+    expect(await del.json()).toEqual({ deleted: 1 });
+  });
+});

@@ -1,0 +1,73 @@
+/** A small HTTP client for integration tests against the local cloud of the global setup. */
+import { inject } from 'vitest';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+
+export const cloud = inject('localCloud');
+export const api = cloud.apiUrl;
+
+export const doc = DynamoDBDocumentClient.from(
+  new DynamoDBClient({ endpoint: cloud.endpoints.dynamodb, region: 'us-east-1', credentials: { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' } }),
+);
+
+const tokens = new Map<string, Promise<string>>();
+export function tokenOf(username: string): Promise<string> {
+  let t = tokens.get(username);
+  if (!t) {
+    t = fetch(`${api}/local/token`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username }) })
+      .then(async (res) => {
+        if (res.status !== 200) throw new Error(`no token for ${username}: ${res.status}`);
+        return ((await res.json()) as { token: string }).token;
+      });
+    tokens.set(username, t);
+  }
+  return t;
+}
+
+export interface Reply<T = any> {
+  readonly status: number;
+  readonly headers: Headers;
+  readonly body: T;
+  readonly etag: string;
+}
+
+export async function call<T = any>(
+  method: string,
+  path: string,
+  opts: { as?: string; body?: unknown; rawBody?: string; headers?: Record<string, string> } = {},
+): Promise<Reply<T>> {
+  const headers: Record<string, string> = { ...opts.headers };
+  if (opts.as) headers.authorization = `Bearer ${await tokenOf(opts.as)}`;
+  if (opts.body !== undefined && !headers['content-type']) headers['content-type'] = 'application/json';
+  const res = await fetch(`${api}${path}`, {
+    method,
+    headers,
+    ...(opts.rawBody !== undefined ? { body: opts.rawBody } : opts.body !== undefined ? { body: JSON.stringify(opts.body) } : {}),
+  });
+  const text = await res.text();
+  let body: unknown = text;
+  try {
+    body = text ? JSON.parse(text) : undefined;
+  } catch {
+    // not JSON: keep the text
+  }
+  return { status: res.status, headers: res.headers, body: body as T, etag: res.headers.get('etag') ?? '' };
+}
+
+/** Polls until `probe` yields a value. */
+export async function until<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 15_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const v = await probe();
+    if (v !== undefined) return v;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 25));
+  }
+}
+
+/** Today in the center's time zone (Asia/Shanghai). */
+export const centerToday = () => new Date(Date.now() + 8 * 3600_000).toISOString().slice(0, 10);
+
+let counter = 0;
+/** A fresh item code per test, so tests never share state. */
+export const freshCode = (prefix = 'IT') => `${prefix}-${Date.now().toString(36).toUpperCase()}-${(counter++).toString(36).toUpperCase()}`;

@@ -1,0 +1,268 @@
+/**
+ * The catalog end to end over HTTP on the local cloud: the publishing workflow,
+ * its events reaching the audit log through stream → pipe → bus → rule, input
+ * errors, access control, optimistic concurrency and the public catalog.
+ */
+import { describe, expect, it } from 'vitest';
+import { GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { demoItems } from '../../local/seed/items.ts';
+import { call, centerToday, cloud, doc, freshCode, until } from './api-client.ts';
+
+const amrContent = demoItems.find((i) => i.content.departmentId === 'amr' && i.content.serviceMode === 'promised')!.content;
+const problemType = 'application/problem+json';
+
+async function createDraft(code = freshCode(), as = 'admin.amr', content = amrContent) {
+  const res = await call('POST', '/admin/items', { as, body: { code, content } });
+  expect(res.status, JSON.stringify(res.body)).toBe(201);
+  return { code, etag: res.etag };
+}
+
+/** create → submit (dept admin) → approve (center admin) → publish (dept admin); returns the publish reply. */
+async function publishNew(code = freshCode(), content = amrContent) {
+  const draft = await createDraft(code, 'admin.amr', content);
+  const base = `/admin/items/${code}/versions/1`;
+  const submitted = await call('POST', `${base}/submit`, { as: 'admin.amr', headers: { 'if-match': draft.etag } });
+  expect(submitted.status).toBe(200);
+  const approved = await call('POST', `${base}/approve`, { as: 'center.admin', headers: { 'if-match': submitted.etag } });
+  expect(approved.status).toBe(200);
+  const published = await call('POST', `${base}/publish`, { as: 'admin.amr', headers: { 'if-match': approved.etag } });
+  expect(published.status).toBe(200);
+  return { code, published };
+}
+
+const headOf = (code: string, centerId = 'center-demo') =>
+  doc.send(new GetCommand({ TableName: cloud.tableName, Key: { PK: `CENTER#${centerId}#ITEM#${code}`, SK: 'HEAD' } }));
+const itemPartition = (code: string) =>
+  doc.send(new QueryCommand({ TableName: cloud.tableName, KeyConditionExpression: 'PK = :pk', ExpressionAttributeValues: { ':pk': `CENTER#center-demo#ITEM#${code}` } }));
+
+describe('publishing an item', () => {
+  it('walks draft → submitted → approved → published, and every step reaches the audit log', async () => {
+    const started = Date.now();
+    const { code, published } = await publishNew();
+    expect(published.body).toMatchObject({ code, version: 1, status: 'published', content: { name: amrContent.name } });
+    expect(published.body.publishedAt).toBeDefined();
+
+    const guide = await call('GET', `/public/items/${code}`);
+    expect(guide.status).toBe(200);
+    expect(guide.body).toMatchObject({ code, version: 1, status: 'published' });
+
+    const records = await until('four audit records of the item', async () => {
+      const res = await call('GET', `/audit/events?from=${centerToday()}&to=${centerToday()}&subjectType=item&subjectId=${code}`, { as: 'auditor' });
+      expect(res.status).toBe(200);
+      return res.body.items.length >= 4 ? res.body.items : undefined;
+    });
+    const elapsed = Date.now() - started;
+    expect(records.map((r: { action: string }) => r.action)).toEqual(['ItemDraftCreated', 'ItemSubmitted', 'ItemApproved', 'ItemPublished']);
+    const publishedRecord = records[3];
+    expect(publishedRecord).toMatchObject({
+      source: 'onestop.catalog',
+      centerId: 'center-demo',
+      result: 'success',
+      subject: { type: 'item', id: code },
+      actor: { role: 'dept_admin', departmentId: 'amr' },
+      data: { code, version: 1, fromStatus: 'approved', toStatus: 'published' },
+    });
+    expect(records[2].actor.role).toBe('center_admin');
+    console.log(`publish workflow to its 4th audit record: ${elapsed} ms`);
+  });
+
+  it('keeps a published version immutable; a change is a new version that supersedes it', async () => {
+    const { code, published } = await publishNew();
+    const put = await call('PUT', `/admin/items/${code}/versions/1`, { as: 'admin.amr', body: { content: amrContent }, headers: { 'if-match': published.etag } });
+    expect(put.status).toBe(409);
+    expect(put.headers.get('content-type')).toBe(problemType);
+
+    const v2 = await call('POST', `/admin/items/${code}/versions`, { as: 'admin.amr' });
+    expect(v2.status).toBe(201);
+    expect(v2.body).toMatchObject({ version: 2, status: 'draft' });
+    expect((await call('POST', `/admin/items/${code}/versions`, { as: 'admin.amr' })).status).toBe(409);
+
+    const renamed = { ...amrContent, name: `${amrContent.name}（2027版）` };
+    const edited = await call('PUT', `/admin/items/${code}/versions/2`, { as: 'admin.amr', body: { content: renamed }, headers: { 'if-match': v2.etag } });
+    expect(edited.status).toBe(200);
+    const submitted = await call('POST', `/admin/items/${code}/versions/2/submit`, { as: 'admin.amr', headers: { 'if-match': edited.etag } });
+    const approved = await call('POST', `/admin/items/${code}/versions/2/approve`, { as: 'center.admin', headers: { 'if-match': submitted.etag } });
+    const published2 = await call('POST', `/admin/items/${code}/versions/2/publish`, { as: 'admin.amr', headers: { 'if-match': approved.etag } });
+    expect(published2.status).toBe(200);
+
+    expect((await call('GET', `/public/items/${code}`)).body).toMatchObject({ version: 2, content: { name: renamed.name } });
+    expect((await call('GET', `/public/items/${code}?version=1`)).body).toMatchObject({ version: 1, status: 'superseded', content: { name: amrContent.name } });
+    expect((await call('GET', `/admin/items/${code}/versions/1`, { as: 'admin.amr' })).body.status).toBe('superseded');
+  });
+
+  it('refuses review by the submitter (four eyes) and needs a reason to reject', async () => {
+    const { code, etag } = await createDraft();
+    const submitted = await call('POST', `/admin/items/${code}/versions/1/submit`, { as: 'admin.amr', headers: { 'if-match': etag } });
+    expect((await call('POST', `/admin/items/${code}/versions/1/approve`, { as: 'admin.amr', headers: { 'if-match': submitted.etag } })).status).toBe(403);
+    const noReason = await call('POST', `/admin/items/${code}/versions/1/reject`, { as: 'center.admin', headers: { 'if-match': submitted.etag } });
+    expect(noReason.status).toBe(400);
+    expect(noReason.body.errors).toEqual([expect.objectContaining({ path: '/body/reason', code: 'required' })]);
+    const rejected = await call('POST', `/admin/items/${code}/versions/1/reject`, { as: 'center.admin', body: { reason: '缺少收费依据' }, headers: { 'if-match': submitted.etag } });
+    expect(rejected.status).toBe(200);
+    expect(rejected.body).toMatchObject({ status: 'rejected', reviewReason: '缺少收费依据' });
+    expect((await call('POST', `/admin/items/${code}/versions/1/publish`, { as: 'admin.amr', headers: { 'if-match': rejected.etag } })).status).toBe(409);
+  });
+
+  it('retires an item: it leaves the public catalog, its versions stay', async () => {
+    const { code, published } = await publishNew();
+    const retired = await call('POST', `/admin/items/${code}/retire`, { as: 'admin.amr', headers: { 'if-match': published.etag } });
+    expect(retired.status).toBe(200);
+    expect((await call('GET', `/public/items/${code}`)).status).toBe(404);
+    expect((await call('GET', `/admin/items/${code}/versions/1`, { as: 'admin.amr' })).body.status).toBe('retired');
+    expect((await headOf(code)).Item?.GSI1PK).toBeUndefined();
+  });
+});
+
+describe('bad input: 400 problem+json, field by field, and nothing written', () => {
+  const bad: [string, (code: string) => unknown, string[]][] = [
+    ['an unknown field', (code) => ({ code, content: { ...amrContent, colour: 'red' } }), ['/body/content/colour']],
+    ['a missing field', (code) => ({ code, content: { ...amrContent, name: undefined } }), ['/body/content/name']],
+    ['a wrong enum value', (code) => ({ code, content: { ...amrContent, serviceMode: 'fast' } }), ['/body/content/serviceMode']],
+    ['an oversize string', (code) => ({ code, content: { ...amrContent, name: '名'.repeat(201) } }), ['/body/content/name']],
+    ['a bad code', () => ({ code: '../etc', content: amrContent }), ['/body/code']],
+    ['a promised limit above the statutory one', (code) => ({ code, content: { ...amrContent, timeLimits: { statutoryWorkingDays: 3, promisedWorkingDays: 9 } } }), ['/body/content/timeLimits/promisedWorkingDays']],
+    ['a negative count', (code) => ({ code, content: { ...amrContent, materials: [{ ...amrContent.materials[0]!, count: -1 }] } }), ['/body/content/materials/0/count']],
+  ];
+  it.each(bad)('%s', async (_, body, paths) => {
+    const code = freshCode('BAD');
+    const res = await call('POST', '/admin/items', { as: 'admin.amr', body: body(code) });
+    expect(res.status).toBe(400);
+    expect(res.headers.get('content-type')).toBe(problemType);
+    expect(res.body).toMatchObject({ status: 400, traceId: expect.any(String) });
+    expect(res.body.errors.map((e: { path: string }) => e.path)).toEqual(expect.arrayContaining(paths));
+    expect((await itemPartition(code)).Items).toEqual([]);
+  });
+
+  it('malformed JSON → 400, another media type → 415, an oversize body → 413', async () => {
+    expect((await call('POST', '/admin/items', { as: 'admin.amr', rawBody: '{"code":', headers: { 'content-type': 'application/json' } })).status).toBe(400);
+    expect((await call('POST', '/admin/items', { as: 'admin.amr', rawBody: 'code=x', headers: { 'content-type': 'application/x-www-form-urlencoded' } })).status).toBe(415);
+    const huge = await call('POST', '/admin/items', { as: 'admin.amr', body: { code: 'X-HUGE', content: { ...amrContent, faq: [{ question: 'q', answer: 'a'.repeat(300_000) }] } } });
+    expect(huge.status).toBe(413);
+  });
+
+  it('bad query parameters → 400 naming them', async () => {
+    const res = await call('GET', '/public/items?limit=1000&colour=red');
+    expect(res.status).toBe(400);
+    expect(res.body.errors.map((e: { path: string }) => e.path).sort()).toEqual(['/query/colour', '/query/limit']);
+    expect((await call('GET', '/public/items?nextToken=forged.token')).status).toBe(400);
+    expect((await call('GET', '/audit/events?from=2026-01-01&to=2026-12-31', { as: 'auditor' })).status).toBe(400);
+  });
+});
+
+describe('access control', () => {
+  it('401 without a token on every non-public route', async () => {
+    for (const [method, path] of [['GET', '/admin/items'], ['POST', '/admin/items'], ['GET', '/admin/items/X-1/versions/1'], ['GET', '/audit/events?from=2026-11-01&to=2026-11-02']]) {
+      expect((await call(method!, path!)).status, `${method} ${path}`).toBe(401);
+    }
+  });
+
+  it('403 for a clerk, an approver, an applicant and an auditor on admin routes', async () => {
+    const { code, etag } = await createDraft();
+    for (const who of ['clerk.amr', 'approver.amr', 'zhang.san', 'auditor', 'supervisor']) {
+      expect((await call('POST', '/admin/items', { as: who, body: { code: freshCode(), content: amrContent } })).status, who).toBe(403);
+      expect((await call('GET', '/admin/items', { as: who })).status, who).toBe(403);
+      expect((await call('POST', `/admin/items/${code}/versions/1/submit`, { as: who, headers: { 'if-match': etag } })).status, who).toBe(403);
+    }
+  });
+
+  it('403 for another department\'s admin, and nothing changes', async () => {
+    const { code, etag } = await createDraft();
+    expect((await call('POST', '/admin/items', { as: 'admin.housing', body: { code: freshCode(), content: amrContent } })).status).toBe(403);
+    expect((await call('PUT', `/admin/items/${code}/versions/1`, { as: 'admin.housing', body: { content: amrContent }, headers: { 'if-match': etag } })).status).toBe(403);
+    expect((await call('POST', `/admin/items/${code}/versions/1/submit`, { as: 'admin.housing', headers: { 'if-match': etag } })).status).toBe(403);
+    expect((await call('GET', `/admin/items/${code}/versions/1`, { as: 'admin.housing' })).status).toBe(403);
+    expect((await call('GET', '/admin/items?departmentId=amr', { as: 'admin.housing' })).status).toBe(403);
+    const read = await call('GET', `/admin/items/${code}/versions/1`, { as: 'admin.amr' });
+    expect(read).toMatchObject({ etag, body: { status: 'draft' } });
+  });
+
+  it('never crosses centers: another center\'s admin sees nothing of this one', async () => {
+    const { code } = await publishNew();
+    expect((await call('GET', `/admin/items/${code}/versions/1`, { as: 'center.admin.other' })).status).toBe(404);
+    expect((await call('GET', '/admin/items', { as: 'center.admin.other' })).body.items).toEqual([]);
+    expect((await call('GET', '/public/items?centerId=center-other')).body.items).toEqual([]);
+    expect((await call('GET', `/audit/events?from=${centerToday()}&to=${centerToday()}`, { as: 'auditor' })).status).toBe(200);
+  });
+
+  it('only auditors read the audit log', async () => {
+    for (const who of ['center.admin', 'admin.amr', 'supervisor', 'clerk.amr']) {
+      expect((await call('GET', `/audit/events?from=${centerToday()}&to=${centerToday()}`, { as: who })).status, who).toBe(403);
+    }
+  });
+});
+
+describe('optimistic concurrency', () => {
+  it('two concurrent updates with the same ETag: exactly one succeeds, the other gets 412', async () => {
+    const { code, etag } = await createDraft();
+    const [a, b] = await Promise.all(
+      ['甲', '乙'].map((tag) =>
+        call('PUT', `/admin/items/${code}/versions/1`, { as: 'admin.amr', body: { content: { ...amrContent, name: `${amrContent.name}${tag}` } }, headers: { 'if-match': etag } }),
+      ),
+    );
+    expect([a!.status, b!.status].sort()).toEqual([200, 412]);
+    const winner = a!.status === 200 ? a! : b!;
+    const stored = await call('GET', `/admin/items/${code}/versions/1`, { as: 'admin.amr' });
+    expect(stored.body.content.name).toBe(winner.body.content.name);
+    expect(stored.etag).toBe(winner.etag);
+    const events = (await itemPartition(code)).Items!.filter((i) => i.kind === 'event').map((i) => i.detailType);
+    expect(events.sort()).toEqual(['ItemDraftCreated', 'ItemDraftUpdated']);
+  });
+
+  it('a change without If-Match → 428; with a stale one → 412', async () => {
+    const { code, etag } = await createDraft();
+    expect((await call('PUT', `/admin/items/${code}/versions/1`, { as: 'admin.amr', body: { content: amrContent } })).status).toBe(428);
+    const fresh = await call('PUT', `/admin/items/${code}/versions/1`, { as: 'admin.amr', body: { content: amrContent }, headers: { 'if-match': etag } });
+    expect(fresh.status).toBe(200);
+    expect((await call('POST', `/admin/items/${code}/versions/1/submit`, { as: 'admin.amr', headers: { 'if-match': etag } })).status).toBe(412);
+  });
+
+  it('creating an existing code → 409', async () => {
+    const { code } = await createDraft();
+    expect((await call('POST', '/admin/items', { as: 'admin.amr', body: { code, content: amrContent } })).status).toBe(409);
+  });
+});
+
+describe('the public catalog', () => {
+  it('lists the seeded items, filters by department and service mode', async () => {
+    const all = await call('GET', '/public/items?limit=100');
+    expect(all.status).toBe(200);
+    const seededCodes = demoItems.map((i) => i.code);
+    expect(all.body.items.map((i: { code: string }) => i.code)).toEqual(expect.arrayContaining(seededCodes));
+
+    const health = await call('GET', '/public/items?departmentId=health&limit=100');
+    expect(health.body.items.length).toBe(demoItems.filter((i) => i.content.departmentId === 'health').length);
+    expect(new Set(health.body.items.map((i: { departmentId: string }) => i.departmentId))).toEqual(new Set(['health']));
+
+    const immediate = await call('GET', '/public/items?serviceMode=immediate&limit=100');
+    expect(immediate.body.items.length).toBeGreaterThan(0);
+    expect(immediate.body.items.every((i: { serviceMode: string }) => i.serviceMode === 'immediate')).toBe(true);
+  });
+
+  it('pages with a signed nextToken: every item once, none twice', async () => {
+    const seen: string[] = [];
+    let next: string | undefined;
+    let pages = 0;
+    do {
+      const res = await call('GET', `/public/items?departmentId=amr&limit=2${next ? `&nextToken=${encodeURIComponent(next)}` : ''}`);
+      expect(res.status).toBe(200);
+      expect(res.body.items.length).toBeLessThanOrEqual(2);
+      seen.push(...res.body.items.map((i: { code: string }) => i.code));
+      next = res.body.nextToken;
+      pages++;
+    } while (next && pages < 50);
+    expect(new Set(seen).size).toBe(seen.length);
+    expect(seen).toEqual(expect.arrayContaining(demoItems.filter((i) => i.content.departmentId === 'amr').map((i) => i.code)));
+    expect(pages).toBeGreaterThan(2);
+    const first = await call('GET', '/public/items?departmentId=amr&limit=2');
+    expect((await call('GET', `/public/items?departmentId=health&limit=2&nextToken=${encodeURIComponent(first.body.nextToken)}`)).status).toBe(400);
+  });
+
+  it('shows a guide with every element; drafts are not public', async () => {
+    const seeded = demoItems[0]!;
+    const guide = await call('GET', `/public/items/${seeded.code}`);
+    expect(guide.body.content).toEqual(seeded.content);
+    const { code } = await createDraft();
+    expect((await call('GET', `/public/items/${code}`)).status).toBe(404);
+    expect((await call('GET', `/public/items/${code}?version=1`)).status).toBe(404);
+  });
+});
