@@ -46,33 +46,24 @@ const common = {
   maxEventAge: Duration.hours(2),
 } as const;
 
+const dev: StageConfig = {
+  ...common,
+  stage: 'dev',
+  logRetention: RetentionDays.TWO_WEEKS,
+  removalPolicy: RemovalPolicy.DESTROY,
+  deletionProtection: false,
+  throttle: { rateLimit: 50, burstLimit: 100 },
+  logLevel: 'DEBUG',
+  archiveRetention: { mode: 'GOVERNANCE', days: 1 },
+  auditRetention: { mode: 'GOVERNANCE', days: 1 },
+  allowedOrigins: ['*'],
+  cognitoThreatProtection: false,
+};
+
 const configs: Record<StageName, StageConfig> = {
-  local: {
-    ...common,
-    stage: 'local',
-    logRetention: RetentionDays.ONE_WEEK,
-    removalPolicy: RemovalPolicy.DESTROY,
-    deletionProtection: false,
-    throttle: { rateLimit: 100, burstLimit: 200 },
-    logLevel: 'DEBUG',
-    archiveRetention: { mode: 'GOVERNANCE', days: 1 },
-    auditRetention: { mode: 'GOVERNANCE', days: 1 },
-    allowedOrigins: ['*'],
-    cognitoThreatProtection: false,
-  },
-  dev: {
-    ...common,
-    stage: 'dev',
-    logRetention: RetentionDays.TWO_WEEKS,
-    removalPolicy: RemovalPolicy.DESTROY,
-    deletionProtection: false,
-    throttle: { rateLimit: 50, burstLimit: 100 },
-    logLevel: 'DEBUG',
-    archiveRetention: { mode: 'GOVERNANCE', days: 1 },
-    auditRetention: { mode: 'GOVERNANCE', days: 1 },
-    allowedOrigins: ['*'],
-    cognitoThreatProtection: false,
-  },
+  // The local cloud runs dev's settings, with room for benchmarks.
+  local: { ...dev, stage: 'local', logRetention: RetentionDays.ONE_WEEK, throttle: { rateLimit: 100, burstLimit: 200 } },
+  dev,
   prod: {
     ...common,
     stage: 'prod',

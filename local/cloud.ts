@@ -44,7 +44,10 @@ export interface LocalCloudOptions {
   skipSynth?: boolean;
   /** Schedule rules' clock speed: 60 = a minute passes each second. Default 1. */
   scheduleSpeedup?: number;
-  /** Base delay of the bus's and the pipe's retries (ms, doubled per attempt, capped at 2 s). */
+  /**
+   * Scaled-down retry delays (ms): the first retry of a bus delivery and of the pipe (doubled per
+   * attempt, capped at 2 s), and Lambda's wait before retrying a function error (AWS: 1 min, then 2).
+   */
   retryBaseMs?: number;
   /** Sandboxes (worker threads) per function at most; more concurrent invocations queue. Default 4. */
   maxConcurrency?: number;
@@ -72,7 +75,7 @@ export interface LocalCloud {
   users(): readonly LocalUser[];
   mintToken(username: string): string;
   stats(): LocalCloudStats;
-  /** Resolves once the bus has no delivery running or waiting for a retry. */
+  /** Resolves once the bus has no delivery, function invocation or retry running or waiting. */
   idle(): Promise<void>;
   readonly dlq: {
     list(): Promise<{ queue: string; count: number; messages: DlqMessage[] }[]>;
@@ -131,7 +134,7 @@ export async function startLocalCloud(opts: LocalCloudOptions): Promise<LocalClo
     let runtime: LambdaRuntime | undefined;
     const invoke = (id: string, event: unknown) => runtime!.invoke(id, event);
     const dlq = new DlqStore(dataDir, model.queues.map((q) => q.name));
-    const bus = new LocalBus({ rules: model.rules, buses: model.buses, invoke, dlq, log, retryBaseMs: opts.retryBaseMs });
+    const bus = new LocalBus({ rules: model.rules, buses: model.buses, functions: model.functions, invoke, dlq, log, retryBaseMs: opts.retryBaseMs });
     stops.push(() => bus.stop());
     const scheduler = new Scheduler(model.rules, bus, opts.scheduleSpeedup ?? 1, log);
     stops.push(() => scheduler.stop());
@@ -166,6 +169,9 @@ export async function startLocalCloud(opts: LocalCloudOptions): Promise<LocalClo
     });
     const rt = runtime;
     stops.push(() => rt.stop());
+    // Stop the bus (retry timers, Lambda's async queue) before the runtime, so no retry
+    // starts a fresh sandbox on a runtime that is shutting down. stop() is idempotent.
+    stops.push(() => bus.stop());
 
     for (const p of pipes) {
       await p.start();
@@ -183,6 +189,8 @@ export async function startLocalCloud(opts: LocalCloudOptions): Promise<LocalClo
       functions: rt.stats(),
       schedulesFired: scheduler.count,
     });
+    // A message leaves its queue only when its sender accepted it again (see LocalBus.redrive);
+    // a refused one stays, with the failed redrive counted.
     const redrive = async (queue?: string) => {
       const queues = queue ? [queue] : dlq.queues;
       for (const q of queues) if (!dlq.queues.includes(q)) throw new Error(`no queue ${q}; queues: ${dlq.queues.join(', ')}`);
@@ -192,10 +200,7 @@ export async function startLocalCloud(opts: LocalCloudOptions): Promise<LocalClo
         await dlq.rewrite(q, async (messages) => {
           const keep: DlqMessage[] = [];
           for (const m of messages) {
-            const ok = m.kind === 'pipe'
-              ? Boolean(m.event) && bus.putEvents([m.event as Parameters<LocalBus['putEvents']>[0][number]]).FailedEntryCount === 0
-              : await bus.redeliver(m);
-            if (ok) redriven++;
+            if (await bus.redrive(m)) redriven++;
             else {
               failedCount++;
               keep.push({ ...m, redriveAttempts: (m.redriveAttempts ?? 0) + 1 });
@@ -204,7 +209,7 @@ export async function startLocalCloud(opts: LocalCloudOptions): Promise<LocalClo
           return keep;
         });
       }
-      log(`dlq redrive: ${redriven} redriven, ${failedCount} still failing`);
+      log(`dlq redrive: ${redriven} handed back, ${failedCount} refused and kept`);
       return { redriven, failed: failedCount };
     };
 

@@ -1,6 +1,10 @@
 /**
  * `npm run dlq -- list` / `npm run dlq -- redrive [queue]`: the dead-letter
  * queues of the running local cloud (port from --port, else PORT, else 3000).
+ * Redrive hands each message back to its sender: an undelivered EventBridge
+ * event to its rule target, a Lambda failure record to the function (invoked
+ * asynchronously again, with its retries), a pipe entry to the bus. Only
+ * messages the sender refuses at once stay in the queue.
  */
 import { parseArgs } from 'node:util';
 
@@ -9,8 +13,37 @@ const port = values.port ?? process.env.PORT ?? '3000';
 const base = `http://localhost:${port}/local/dlq`;
 const [command = 'list', queue] = positionals;
 
+type Event = { id?: string; source?: string; 'detail-type'?: string; Source?: string; DetailType?: string } | null;
+
+interface Message {
+  messageId: string;
+  sentAt: string;
+  kind: 'rule-target' | 'lambda-on-failure' | 'lambda-dlq' | 'pipe' | string;
+  attempts: number;
+  error: { type: string; message: string };
+  event?: Event;
+  rule?: { name: string };
+  target?: { functionId: string };
+  function?: { id: string };
+  record?: { requestContext: { condition: string }; requestPayload: Event };
+  pipe?: { name: string };
+  redriveAttempts?: number;
+}
+
 interface Listing {
-  queues: { queue: string; count: number; messages: { messageId: string; sentAt: string; kind: string; rule?: { name: string }; target?: { functionId: string }; pipe?: { name: string }; attempts: number; error: { type: string; message: string }; event: { id?: string; source?: string; 'detail-type'?: string; Source?: string; DetailType?: string } | null }[] }[];
+  queues: { queue: string; count: number; messages: Message[] }[];
+}
+
+/** One line per message: what failed, on its way to where, and why. */
+function describe(m: Message): string {
+  const event = m.record?.requestPayload ?? m.event;
+  const what = event?.['detail-type'] ?? event?.DetailType ?? '?';
+  const from = m.kind === 'rule-target' ? `undelivered: ${m.rule?.name} → ${m.target?.functionId}`
+    : m.kind === 'lambda-on-failure' ? `function ${m.function?.id} failed, ${m.record?.requestContext.condition}`
+      : m.kind === 'lambda-dlq' ? `function ${m.function?.id} failed`
+        : `pipe ${m.pipe?.name}`;
+  const redriven = m.redriveAttempts ? `, ${m.redriveAttempts} refused redrive(s)` : '';
+  return `${m.sentAt} ${m.messageId} ${what} (${from}) after ${m.attempts} attempt(s)${redriven}: ${m.error.type}: ${m.error.message.slice(0, 200)}`;
 }
 
 async function main(): Promise<void> {
@@ -33,11 +66,7 @@ async function main(): Promise<void> {
   }
   for (const q of (body as Listing).queues) {
     console.log(`${q.queue}: ${q.count} message(s)`);
-    for (const m of q.messages) {
-      const what = m.event?.['detail-type'] ?? m.event?.DetailType ?? '?';
-      const from = m.rule ? `${m.rule.name} → ${m.target?.functionId}` : `pipe ${m.pipe?.name}`;
-      console.log(`  ${m.sentAt} ${m.messageId} ${what} (${from}) after ${m.attempts} attempt(s): ${m.error.type}: ${m.error.message.slice(0, 200)}`);
-    }
+    for (const m of q.messages) console.log(`  ${describe(m)}`);
   }
 }
 

@@ -56,6 +56,8 @@ export function localEndpoints(deps: LocalEndpointDeps) {
       case 'GET /local/dlq':
         return json(200, { queues: await deps.dlq.list() });
       case 'POST /local/dlq/redrive': {
+        // Hands each message back to its sender (rule target, function's async queue, bus); only the
+        // ones refused at once stay. {redriven, failed}: handed back vs. kept.
         const input = parseBody(body);
         if (!input || (input.queue !== undefined && typeof input.queue !== 'string')) return json(400, { message: 'send {} or {"queue":"<name>"}' });
         try {

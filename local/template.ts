@@ -11,6 +11,10 @@ import { randomBytes } from 'node:crypto';
 import path from 'node:path';
 import { Resolver, nameFromArn, physicalName, resourceArn, type CfnResource, type CfnTemplate } from './intrinsics.ts';
 import { extractApi, type ApiModel } from './template-api.ts';
+import { extractFunctions, type FunctionModel } from './template-lambda.ts';
+
+export type { AsyncInvokeConfig, FunctionModel } from './template-lambda.ts';
+export { asyncInvokeConfig, LAMBDA_ASYNC_DEFAULTS } from './template-lambda.ts';
 
 export interface TableModel {
   readonly logicalId: string;
@@ -34,26 +38,17 @@ export interface QueueModel {
   readonly name: string;
 }
 
-export interface FunctionModel {
-  readonly logicalId: string;
-  readonly name: string;
-  readonly arn: string;
-  /** Absolute path of the bundled asset directory; undefined for inline code (not runnable locally). */
-  readonly assetDir?: string;
-  /** Module file inside the asset (`index.mjs` for Handler `index.handler`). */
-  readonly handlerFile?: string;
-  readonly handlerExport: string;
-  readonly environment: Record<string, string>;
-  readonly timeoutSeconds: number;
-  readonly memoryMb: number;
-  readonly runtime?: string;
-}
-
 export interface TargetModel {
   readonly id: string;
   readonly functionId: string;
+  /** The version or alias of the target ARN (`...:function:Fn:live`); undefined = unqualified ($LATEST). */
+  readonly qualifier?: string;
   readonly input?: string;
   readonly inputPath?: string;
+  /**
+   * The target's RetryPolicy and DeadLetterConfig. They cover DELIVERY only (the Invoke call
+   * failing); once Lambda accepted the event, the function's EventInvokeConfig takes over.
+   */
   readonly maxRetryAttempts: number;
   readonly maxEventAgeSeconds: number;
   readonly deadLetterQueue?: string;
@@ -185,30 +180,7 @@ export function extractModel(template: CfnTemplate, cdkOut: string, secret: (id:
   const queues = byType(template, 'AWS::SQS::Queue').map(([id]): QueueModel => ({ logicalId: id, name: id }));
   const queueOf = (arn: unknown, where: string) => (arn ? lookup(r.resolveString(arn, where), ['AWS::SQS::Queue'], where) : undefined);
 
-  const functions = byType(template, 'AWS::Lambda::Function').map(([id, res]): FunctionModel => {
-    const p = res.Properties ?? {};
-    const assetPath = res.Metadata?.['aws:asset:path'];
-    const assetDir = typeof assetPath === 'string' ? path.resolve(cdkOut, assetPath) : undefined;
-    const handler = String(p.Handler ?? 'index.handler');
-    const dot = handler.lastIndexOf('.');
-    const modulePath = handler.slice(0, dot);
-    const file = assetDir ? ['.mjs', '.js', '.cjs'].map((ext) => modulePath + ext).find((f) => existsSync(path.join(assetDir, f))) : undefined;
-    const vars = (p.Environment as { Variables?: Record<string, unknown> } | undefined)?.Variables ?? {};
-    const environment: Record<string, string> = {};
-    for (const [k, v] of Object.entries(vars)) environment[k] = r.resolveString(v, `${id}.Environment.Variables.${k}`);
-    return {
-      logicalId: id,
-      name: physicalName(id, res.Type),
-      arn: resourceArn(id, res.Type),
-      assetDir,
-      handlerFile: file,
-      handlerExport: handler.slice(dot + 1),
-      environment,
-      timeoutSeconds: num(r.resolve(p.Timeout, `${id}.Timeout`), 3),
-      memoryMb: num(r.resolve(p.MemorySize, `${id}.MemorySize`), 128),
-      runtime: p.Runtime as string | undefined,
-    };
-  });
+  const functions = extractFunctions(template, r, cdkOut, lookup);
 
   const rules = byType(template, 'AWS::Events::Rule').map(([id, res]): RuleModel => {
     const p = res.Properties ?? {};
@@ -219,9 +191,11 @@ export function extractModel(template: CfnTemplate, cdkOut: string, secret: (id:
       if (t.InputTransformer) throw new Error(`${where}: InputTransformer is not supported by the local cloud`);
       const retry = (r.resolve(t.RetryPolicy ?? {}, `${where}.RetryPolicy`) ?? {}) as Record<string, unknown>;
       const dlq = (t.DeadLetterConfig as { Arn?: unknown } | undefined)?.Arn;
+      const arn = r.resolveString(t.Arn, `${where}.Arn`);
       return {
         id: String(t.Id ?? `Target${i}`),
-        functionId: lookup(r.resolveString(t.Arn, `${where}.Arn`), ['AWS::Lambda::Function'], `${where}.Arn`),
+        functionId: lookup(arn, ['AWS::Lambda::Function'], `${where}.Arn`),
+        qualifier: /:function:[^:]+:([^:]+)$/.exec(arn)?.[1],
         input: t.Input === undefined ? undefined : r.resolveString(t.Input, `${where}.Input`),
         inputPath: t.InputPath === undefined ? undefined : r.resolveString(t.InputPath, `${where}.InputPath`),
         // EventBridge defaults: 185 retries within 24 hours.

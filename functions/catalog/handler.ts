@@ -3,33 +3,15 @@
  * Operations validate input, ask workflow.ts whether the action is allowed and
  * hand the write to store.ts; nothing else lives here.
  */
-import { Type } from '@sinclair/typebox';
-import {
-  CreateItemRequest,
-  GetPublishedItemQuery,
-  ItemCode,
-  ListItemsQuery,
-  ListPublishedItemsQuery,
-  ReviewRequest,
-  UpdateItemRequest,
-  type ItemContent,
-  type ItemStatus,
-} from '#schemas/api/catalog';
+import type { ItemContent, ItemStatus } from '#schemas/api/catalog';
 import { actingRole, callerOf, type Caller } from '#shared/auth';
 import { decodeCursor, encodeCursor, pageLimit } from '#shared/cursor';
 import { requiredEnv } from '#shared/db';
-import { conflict, forbidden, notFound, preconditionFailed, preconditionRequired, validationFailed, HttpProblem } from '#shared/errors';
+import { conflict, forbidden, notFound, preconditionFailed, validationFailed, HttpProblem } from '#shared/errors';
 import { etag, httpHandler, ifMatch, type HttpRequest, type HttpResult } from '#shared/http';
-import { assertValid } from '#shared/validate';
 import { catalogRoutes } from './routes.ts';
 import * as store from './store.ts';
-import { contentErrors, isVersionAction, refuse, transitions, type ItemAction, type Refusal } from './workflow.ts';
-
-const CodeParams = Type.Object({ code: ItemCode }, { additionalProperties: true });
-const VersionParams = Type.Object(
-  { code: ItemCode, version: Type.String({ pattern: '^[1-9][0-9]{0,5}$' }) },
-  { additionalProperties: true },
-);
+import { contentErrors, refuse, transitions, type ItemAction, type Refusal } from './workflow.ts';
 
 function fail(refusal: Refusal): never {
   if (refusal.kind === 'forbidden') throw forbidden(refusal.detail);
@@ -42,16 +24,9 @@ function checkContent(content: ItemContent) {
   if (errors.length) throw validationFailed(errors);
 }
 
-function versionParams(req: HttpRequest) {
-  assertValid(VersionParams, req.params, '/path');
-  return { code: req.params.code!, version: Number(req.params.version) };
-}
-
-/** If-Match is required on every change and must name the revision the caller read. */
+/** If-Match (required by the route) must name the revision the caller read. */
 function requireMatch(req: HttpRequest, current: store.StoredVersion) {
-  const given = ifMatch(req);
-  if (given === undefined) throw preconditionRequired();
-  if (given !== store.versionTag(current)) throw preconditionFailed('The version changed since you read it; read it again and retry.');
+  if (ifMatch(req) !== store.versionTag(current)) throw preconditionFailed('The version changed since you read it; read it again and retry.');
 }
 
 const withTag = (v: store.StoredVersion, status = 200, extra: Record<string, string> = {}): HttpResult => ({
@@ -89,12 +64,11 @@ async function readVersion(caller: Caller, code: string, version: number) {
 
 export const handler = httpHandler(catalogRoutes, {
   async listPublishedItems(req) {
-    assertValid(ListPublishedItemsQuery, req.query, '/query');
     const centerId = req.query.centerId ?? requiredEnv('DEFAULT_CENTER_ID');
     const filter = {
       centerId,
       ...(req.query.departmentId ? { departmentId: req.query.departmentId } : {}),
-      ...(req.query.serviceMode ? { serviceMode: req.query.serviceMode as ItemContent['serviceMode'] } : {}),
+      ...(req.query.serviceMode ? { serviceMode: req.query.serviceMode } : {}),
     };
     const page = await store.listPublished(centerId, filter, pageLimit(req.query.limit), decodeCursor(req.query.nextToken, filter));
     const nextToken = encodeCursor(page.lastKey, filter);
@@ -102,10 +76,8 @@ export const handler = httpHandler(catalogRoutes, {
   },
 
   async getPublishedItem(req) {
-    assertValid(CodeParams, req.params, '/path');
-    assertValid(GetPublishedItemQuery, req.query, '/query');
     const centerId = req.query.centerId ?? requiredEnv('DEFAULT_CENTER_ID');
-    const code = req.params.code!;
+    const code = req.params.code;
     if (req.query.version) {
       const v = await store.getVersion(centerId, code, Number(req.query.version));
       if (!v || v.publishedAt === undefined) throw notFound(`Item ${code} has no published version ${req.query.version}.`);
@@ -118,14 +90,13 @@ export const handler = httpHandler(catalogRoutes, {
 
   async listItems(req) {
     const caller = callerOf(req.event);
-    assertValid(ListItemsQuery, req.query, '/query');
     const isCenterAdmin = caller.roles.includes('center_admin');
     if (!isCenterAdmin && !caller.roles.includes('dept_admin')) throw forbidden('Only administrators list items under review.');
     const departmentId = isCenterAdmin ? req.query.departmentId : caller.departmentId;
     if (!isCenterAdmin && req.query.departmentId && req.query.departmentId !== caller.departmentId) {
       throw forbidden('A department administrator lists only the own department\'s items.');
     }
-    const filter = { ...(departmentId ? { departmentId } : {}), ...(req.query.status ? { status: req.query.status as ItemStatus } : {}) };
+    const filter = { ...(departmentId ? { departmentId } : {}), ...(req.query.status ? { status: req.query.status } : {}) };
     const page = await store.listVersions(caller.centerId, filter, pageLimit(req.query.limit), decodeCursor(req.query.nextToken, filter));
     const nextToken = encodeCursor(page.lastKey, filter);
     return { status: 200, body: { items: page.items, ...(nextToken ? { nextToken } : {}) } };
@@ -133,7 +104,6 @@ export const handler = httpHandler(catalogRoutes, {
 
   async createItem(req) {
     const caller = callerOf(req.event);
-    assertValid(CreateItemRequest, req.body, '/body');
     const { code, content } = req.body;
     const refusal = refuse('create', caller, { departmentId: content.departmentId });
     if (refusal) fail(refusal);
@@ -146,7 +116,8 @@ export const handler = httpHandler(catalogRoutes, {
 
   async getItemVersion(req) {
     const caller = callerOf(req.event);
-    const { code, version } = versionParams(req);
+    const code = req.params.code;
+    const version = Number(req.params.version);
     const v = await readVersion(caller, code, version);
     if (!caller.roles.includes('center_admin') && !(caller.roles.includes('dept_admin') && caller.departmentId === v.content.departmentId)) {
       throw forbidden(`You may not read unpublished versions of department ${v.content.departmentId}.`);
@@ -156,8 +127,7 @@ export const handler = httpHandler(catalogRoutes, {
 
   async createItemVersion(req) {
     const caller = callerOf(req.event);
-    assertValid(CodeParams, req.params, '/path');
-    const code = req.params.code!;
+    const code = req.params.code;
     const head = await store.getHead(caller.centerId, code);
     if (!head) throw notFound(`Item ${code} does not exist.`);
     const refusal = refuse('newVersion', caller, { departmentId: head.departmentId });
@@ -175,12 +145,12 @@ export const handler = httpHandler(catalogRoutes, {
 
   async updateItemVersion(req) {
     const caller = callerOf(req.event);
-    const { code, version } = versionParams(req);
+    const code = req.params.code;
+    const version = Number(req.params.version);
     const current = await readVersion(caller, code, version);
     const refusal = refuse('update', caller, { departmentId: current.content.departmentId, status: current.status });
     if (refusal) fail(refusal);
     requireMatch(req, current);
-    assertValid(UpdateItemRequest, req.body, '/body');
     const { content } = req.body;
     // Moving an item to another department needs the right to administer that one too.
     const moved = refuse('update', caller, { departmentId: content.departmentId });
@@ -195,11 +165,10 @@ export const handler = httpHandler(catalogRoutes, {
 
   async actOnItemVersion(req) {
     const caller = callerOf(req.event);
-    const { code, version } = versionParams(req);
-    const action = req.params.action ?? '';
-    if (!isVersionAction(action)) throw notFound(`Unknown action ${action}; actions: submit, approve, reject, publish.`);
-    const body = req.body ?? {};
-    assertValid(ReviewRequest, body, '/body');
+    const code = req.params.code;
+    const version = Number(req.params.version);
+    const action = req.params.action;
+    const body = req.body;
     const { version: current, head } =
       action === 'publish' ? await store.getVersionAndHead(caller.centerId, code, version) : { version: await store.getVersion(caller.centerId, code, version), head: undefined };
     if (!current) throw notFound(`Item ${code} has no version ${version}.`);
@@ -228,8 +197,7 @@ export const handler = httpHandler(catalogRoutes, {
 
   async retireItem(req) {
     const caller = callerOf(req.event);
-    assertValid(CodeParams, req.params, '/path');
-    const code = req.params.code!;
+    const code = req.params.code;
     const head = await store.getHead(caller.centerId, code);
     if (!head) throw notFound(`Item ${code} does not exist.`);
     if (head.publishedVersion === undefined) throw conflict(`Item ${code} is not published.`);

@@ -34,9 +34,6 @@ export const transitions: Readonly<Record<ItemAction, Transition>> = {
   retire: { from: ['published'], to: 'retired', roles: admins, event: 'ItemRetired' },
 };
 
-export const versionActions: readonly VersionAction[] = ['submit', 'approve', 'reject', 'publish'];
-export const isVersionAction = (a: string): a is VersionAction => (versionActions as readonly string[]).includes(a);
-
 /** Editable statuses: a published version is immutable, a change is a new version. */
 export const isEditable = (status: ItemStatus) => transitions.update.from.includes(status);
 

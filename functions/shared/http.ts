@@ -8,18 +8,23 @@
 import middy from '@middy/core';
 import type { APIGatewayProxyEventV2WithJWTAuthorizer, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
 import type { Problem } from '#schemas/api/common';
+import type { Static, TSchema } from '@sinclair/typebox';
 import type { RouteSpec } from './route-spec.ts';
-import { HttpProblem, badRequest, notFound, payloadTooLarge, unsupportedMediaType } from './errors.ts';
+import { assertValid } from './validate.ts';
+import { HttpProblem, badRequest, notFound, payloadTooLarge, preconditionRequired, unsupportedMediaType } from './errors.ts';
 import { logger } from './logger.ts';
 
 export const MAX_BODY_BYTES = 256 * 1024;
 
-export interface HttpRequest {
+type StaticOf<S, Otherwise> = S extends TSchema ? Static<S> : Otherwise;
+
+export interface HttpRequest<Body = unknown, Query = Readonly<Record<string, string>>, Params = Readonly<Record<string, string>>> {
   readonly event: APIGatewayProxyEventV2WithJWTAuthorizer;
   readonly requestId: string;
-  readonly body: unknown;
-  readonly query: Readonly<Record<string, string>>;
-  readonly params: Readonly<Record<string, string>>;
+  /** Validated against the route's body schema. */
+  readonly body: Body;
+  readonly query: Query;
+  readonly params: Params;
   /** Lower-cased header names. */
   readonly headers: Readonly<Record<string, string>>;
 }
@@ -30,8 +35,17 @@ export interface HttpResult {
   readonly headers?: Readonly<Record<string, string>>;
 }
 
-export type Operation = (req: HttpRequest) => Promise<HttpResult>;
-export type Operations<R extends readonly RouteSpec[]> = { readonly [K in R[number]['operationId']]: Operation };
+/** The input of a route's operation, typed from the schemas its declaration names. */
+export type RequestOf<R extends RouteSpec> = HttpRequest<
+  StaticOf<R['body'], undefined>,
+  StaticOf<R['query'], Readonly<Record<string, never>>>,
+  StaticOf<R['params'], Readonly<Record<string, never>>>
+>;
+
+type Operation = (req: HttpRequest<any, any, any>) => Promise<HttpResult>;
+export type Operations<Rs extends readonly RouteSpec[]> = {
+  readonly [R in Rs[number] as R['operationId']]: (req: RequestOf<R>) => Promise<HttpResult>;
+};
 
 function parseBody(event: APIGatewayProxyEventV2WithJWTAuthorizer, headers: Record<string, string>): unknown {
   if (event.body === undefined || event.body === null || event.body === '') return undefined;
@@ -63,10 +77,33 @@ function problemResponse(p: HttpProblem, requestId: string, path: string): APIGa
   };
 }
 
+/**
+ * Path, query and body checked against the route's schemas, every error at
+ * once; a body on a route that takes none is refused rather than ignored.
+ */
+function validInput(spec: RouteSpec, event: APIGatewayProxyEventV2WithJWTAuthorizer, headers: Record<string, string>) {
+  const params = event.pathParameters ?? {};
+  const query = event.queryStringParameters ?? {};
+  let body = parseBody(event, headers);
+  if (spec.params) assertValid(spec.params, params, '/path');
+  assertValid(spec.query ?? noFields, query, '/query');
+  if (spec.body) {
+    if (body === undefined && spec.optionalBody) body = {};
+    if (body === undefined) throw badRequest('This operation needs a JSON body.', [{ path: '/body', code: 'required', message: 'is required' }]);
+    assertValid(spec.body, body, '/body');
+  } else if (body !== undefined) {
+    throw badRequest('This operation takes no body.', [{ path: '/body', code: 'unexpected', message: 'must be empty' }]);
+  }
+  if (spec.ifMatch && !headers['if-match']) throw preconditionRequired();
+  return { params, query, body };
+}
+
+const noFields = { type: 'object', additionalProperties: false } as unknown as TSchema;
+
 /** Builds the Lambda handler of a domain from its route declarations and their operations. */
-export function httpHandler<R extends readonly RouteSpec[]>(routes: R, operations: Operations<R>) {
-  const byRouteKey = new Map<string, Operation>(
-    routes.map((r) => [`${r.method} ${r.path}`, (operations as Record<string, Operation>)[r.operationId]!]),
+export function httpHandler<R extends readonly RouteSpec[]>(routes: R, operations: NoInfer<Operations<R>>) {
+  const byRouteKey = new Map<string, { spec: RouteSpec; run: Operation }>(
+    routes.map((spec) => [`${spec.method} ${spec.path}`, { spec, run: (operations as unknown as Record<string, Operation>)[spec.operationId]! }]),
   );
 
   const base = async (event: APIGatewayProxyEventV2WithJWTAuthorizer, context: Context): Promise<APIGatewayProxyStructuredResultV2> => {
@@ -75,17 +112,10 @@ export function httpHandler<R extends readonly RouteSpec[]>(routes: R, operation
     logger.appendKeys({ requestId, routeKey: event.routeKey });
     let response: APIGatewayProxyStructuredResultV2;
     try {
-      const operation = byRouteKey.get(event.routeKey);
-      if (!operation) throw notFound(`No route ${event.routeKey}.`);
+      const route = byRouteKey.get(event.routeKey);
+      if (!route) throw notFound(`No route ${event.routeKey}.`);
       const headers = Object.fromEntries(Object.entries(event.headers ?? {}).map(([k, v]) => [k.toLowerCase(), v ?? '']));
-      const result = await operation({
-        event,
-        requestId,
-        headers,
-        body: parseBody(event, headers),
-        query: (event.queryStringParameters ?? {}) as Record<string, string>,
-        params: (event.pathParameters ?? {}) as Record<string, string>,
-      });
+      const result = await route.run({ event, requestId, headers, ...validInput(route.spec, event, headers) });
       response = {
         statusCode: result.status,
         headers: {

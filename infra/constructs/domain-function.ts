@@ -40,6 +40,8 @@ export const domainBundling = {
     mainFields: ['module', 'main'],
     banner: "import { createRequire } from 'module'; const require = createRequire(import.meta.url);",
     bundleAwsSDK: true,
+    // Lambda gives functions their credentials in environment variables: see functions/shared/env-credentials.ts.
+    esbuildArgs: { '--alias:@aws-sdk/credential-provider-node': './functions/shared/env-credentials.ts' },
   },
 } satisfies NodejsFunctionProps;
 

@@ -1,27 +1,27 @@
 /**
  * The local EventBridge: PutEvents builds the event envelope, every enabled rule
  * of the bus whose pattern matches gets the event, and each rule target (a
- * function) is invoked asynchronously — PutEvents never waits for consumers.
- * A failing target is retried with exponential backoff (scaled down locally)
- * within its RetryPolicy, then the event goes to the target's dead-letter queue.
+ * function) is invoked ASYNCHRONOUSLY — PutEvents never waits for consumers.
+ *
+ * As in AWS, a rule target's RetryPolicy and DeadLetterConfig cover DELIVERY
+ * only: handing the event to the function's async invoke queue
+ * (lambda-async.ts). That fails only when the function cannot be invoked
+ * (a missing function is dead-lettered at once, throttling is retried with
+ * backoff, scaled down locally). Once Lambda has accepted the event, the
+ * function's own errors follow its EventInvokeConfig, not the rule's policy.
  *
  * Patterns are compiled once at start-up with the shared matcher; a pattern it
  * does not implement stops start-up (RuleLoadError) instead of never matching.
  */
 import { randomUUID } from 'node:crypto';
 import { compilePattern, UnsupportedPatternError } from './matcher.ts';
-import type { DlqMessage, DlqStore } from './dlq.ts';
-import type { RuleModel, TargetModel } from '../template.ts';
-import { LOCAL_ACCOUNT, LOCAL_REGION, nameFromArn } from '../intrinsics.ts';
+import { Activity, DeliveryError, LambdaAsyncInvoker, type AsyncInvokeStats } from './lambda-async.ts';
+import type { DlqMessage, DlqStore, EventBridgeDlqAttributes } from './dlq.ts';
+import type { FunctionModel, RuleModel, TargetModel } from '../template.ts';
+import { LOCAL_ACCOUNT, LOCAL_REGION, nameFromArn, resourceArn } from '../intrinsics.ts';
+import { jsonPath, validate, type PutEventsEntry } from './entry.ts';
 
-export interface PutEventsEntry {
-  Source?: string;
-  DetailType?: string;
-  Detail?: string;
-  EventBusName?: string;
-  Resources?: string[];
-  Time?: string | Date | number;
-}
+export { jsonPath, type PutEventsEntry } from './entry.ts';
 
 export interface PutEventsResult {
   FailedEntryCount: number;
@@ -55,25 +55,37 @@ export class BusRequestError extends Error {
 export interface BusOptions {
   readonly rules: readonly RuleModel[];
   readonly buses: readonly string[];
+  /** The functions targets may name, with their EventInvokeConfigs; any other target cannot be delivered to. */
+  readonly functions: readonly FunctionModel[];
+  /** Runs a function and resolves with its result or rejects with its error (the runtime's invoke). */
   invoke(functionId: string, event: unknown): Promise<unknown>;
   readonly dlq: DlqStore;
-  /** First retry delay; doubled per attempt up to retryMaxMs. EventBridge waits far longer. */
+  /**
+   * Scaled-down retry delays: the first delivery retry waits this long (doubled per attempt up to
+   * retryMaxMs; EventBridge waits far longer), and it stands for the minute Lambda waits before
+   * retrying a function error.
+   */
   readonly retryBaseMs?: number;
   readonly retryMaxMs?: number;
   log(line: string): void;
 }
 
-export interface BusStats {
+export interface BusStats extends AsyncInvokeStats {
   putEntries: number;
   failedEntries: number;
   matched: number;
+  /** Events handed to a target function's async invoke queue (EventBridge's successful invocations). */
   delivered: number;
-  failedAttempts: number;
-  retries: number;
+  /** Delivery attempts the Invoke call refused, and their retries under the rule target's RetryPolicy. */
+  deliveryFailures: number;
+  deliveryRetries: number;
+  /** Undeliverable events sent to the rule target's dead-letter queue. */
   deadLettered: number;
-  /** Gave up with no dead-letter queue configured: the event is lost, as in AWS. */
+  /** Undeliverable with no dead-letter queue configured: the event is lost, as in AWS. */
   dropped: number;
+  /** DLQ messages a redrive handed back (of any kind). */
   redriven: number;
+  /** Deliveries, invocations and pending retries still running. */
   inFlight: number;
 }
 
@@ -85,10 +97,12 @@ interface CompiledRule {
 }
 
 export class LocalBus {
+  /** Lambda's side of the asynchronous invocations (exposed for tests and stats). */
+  readonly lambda: LambdaAsyncInvoker;
   private readonly compiled: CompiledRule[] = [];
   private readonly timers = new Set<NodeJS.Timeout>();
-  private readonly counters: BusStats = { putEntries: 0, failedEntries: 0, matched: 0, delivered: 0, failedAttempts: 0, retries: 0, deadLettered: 0, dropped: 0, redriven: 0, inFlight: 0 };
-  private idleWaiters: (() => void)[] = [];
+  private readonly activity = new Activity();
+  private readonly counters = { putEntries: 0, failedEntries: 0, matched: 0, delivered: 0, deliveryFailures: 0, deliveryRetries: 0, deadLettered: 0, dropped: 0, redriven: 0 };
   private stopped = false;
 
   constructor(private readonly opts: BusOptions) {
@@ -101,29 +115,16 @@ export class LocalBus {
         throw new RuleLoadError(`rule ${rule.logicalId}: event pattern ${JSON.stringify(rule.eventPattern)} cannot be evaluated locally${where}: ${(err as Error).message}`);
       }
     }
+    this.lambda = new LambdaAsyncInvoker({ functions: opts.functions, invoke: opts.invoke, dlq: opts.dlq, retryBaseMs: opts.retryBaseMs, activity: this.activity, log: opts.log });
   }
 
   stats(): BusStats {
-    return { ...this.counters };
+    return { ...this.counters, ...this.lambda.stats(), inFlight: this.activity.count };
   }
 
-  /** Resolves once no delivery is running or waiting for a retry. */
+  /** Resolves once no delivery, function invocation or retry is running or waiting. */
   idle(): Promise<void> {
-    if (this.counters.inFlight === 0) return Promise.resolve();
-    return new Promise((resolve) => this.idleWaiters.push(resolve));
-  }
-
-  private begin(): void {
-    this.counters.inFlight++;
-  }
-
-  private end(): void {
-    this.counters.inFlight--;
-    if (this.counters.inFlight === 0) {
-      const waiters = this.idleWaiters;
-      this.idleWaiters = [];
-      waiters.forEach((w) => w());
-    }
+    return this.activity.idle();
   }
 
   /** PutEvents: per-entry results like AWS (FailedEntryCount never hides a failure). */
@@ -185,100 +186,108 @@ export class LocalBus {
     return event;
   }
 
+  /** One delivery attempt: hand the event to the function's async queue, or retry/dead-letter per the RetryPolicy. */
   private deliver(event: EventEnvelope, rule: RuleModel, target: TargetModel, attempt: number, firstAt: number): void {
     if (this.stopped) return;
-    this.begin();
-    this.opts
-      .invoke(target.functionId, this.payload(event, target))
-      .then(
-        () => {
-          this.counters.delivered++;
-        },
-        async (err: Error & { error?: { errorType?: string } }) => {
-          this.counters.failedAttempts++;
-          const ageOk = Date.now() - firstAt < target.maxEventAgeSeconds * 1000;
-          if (attempt < target.maxRetryAttempts && ageOk && !this.stopped) {
-            this.counters.retries++;
-            const base = this.opts.retryBaseMs ?? 100;
-            const delay = Math.min(this.opts.retryMaxMs ?? base * 20, base * 2 ** attempt) * (0.8 + Math.random() * 0.4);
-            this.begin(); // a pending retry keeps the bus busy (idle() waits for it)
-            const timer = setTimeout(() => {
-              this.timers.delete(timer);
-              this.deliver(event, rule, target, attempt + 1, firstAt);
-              this.end();
-            }, delay);
-            this.timers.add(timer);
-            return;
-          }
-          const error = { type: err.error?.errorType ?? err.name, message: (err as { error?: { errorMessage?: string } }).error?.errorMessage ?? err.message };
-          if (!target.deadLetterQueue) {
-            this.counters.dropped++;
-            this.opts.log(`bus: ${rule.logicalId}/${target.id} gave up on event ${event.id} after ${attempt + 1} attempts, no DLQ: ${err.message}`);
-            return;
-          }
-          await this.opts.dlq.send(target.deadLetterQueue, {
-            kind: 'rule-target',
-            event,
-            rule: { name: rule.logicalId, arn: rule.arn },
-            target: { id: target.id, functionId: target.functionId },
-            attempts: attempt + 1,
-            error,
-          });
-          this.counters.deadLettered++;
-          this.opts.log(`bus: event ${event.id} → DLQ ${target.deadLetterQueue} after ${attempt + 1} attempts: ${err.message}`);
-        },
-      )
-      .catch((err: unknown) => this.opts.log(`bus: delivery bookkeeping failed: ${String(err)}`))
-      .finally(() => this.end());
+    let err: DeliveryError;
+    try {
+      this.lambda.invokeAsync(target.functionId, this.payload(event, target), target.qualifier);
+      this.counters.delivered++;
+      return;
+    } catch (e) {
+      if (!(e instanceof DeliveryError)) throw e;
+      err = e;
+    }
+    this.counters.deliveryFailures++;
+    const ageOk = Date.now() - firstAt < target.maxEventAgeSeconds * 1000;
+    if (err.retriable && attempt < target.maxRetryAttempts && ageOk) {
+      this.counters.deliveryRetries++;
+      const base = this.opts.retryBaseMs ?? 100;
+      const delay = Math.min(this.opts.retryMaxMs ?? base * 20, base * 2 ** attempt) * (0.8 + Math.random() * 0.4);
+      this.activity.begin(); // a pending retry keeps the bus busy (idle() waits for it)
+      const timer = setTimeout(() => {
+        this.timers.delete(timer);
+        this.deliver(event, rule, target, attempt + 1, firstAt);
+        this.activity.end();
+      }, delay);
+      this.timers.add(timer);
+      return;
+    }
+    const exhausted = !err.retriable ? undefined : ageOk ? 'MaximumRetryAttempts' : 'MaximumEventAgeInSeconds';
+    this.activity.begin();
+    this.deadLetter(event, rule, target, attempt + 1, err, exhausted)
+      .catch((e: unknown) => this.opts.log(`bus: dead-lettering event ${event.id} failed: ${String(e)}`))
+      .finally(() => this.activity.end());
   }
 
-  /** One more attempt for a dead-lettered rule-target message; true when the target succeeded. */
-  async redeliver(msg: DlqMessage): Promise<boolean> {
-    if (msg.kind !== 'rule-target' || !msg.target) return false;
-    const rule = this.opts.rules.find((r) => r.logicalId === msg.rule?.name);
-    const target = rule?.targets.find((t) => t.id === msg.target!.id) ?? { functionId: msg.target.functionId } as TargetModel;
+  /** EventBridge's DLQ message: the event itself, with the failure in message attributes. */
+  private async deadLetter(event: EventEnvelope, rule: RuleModel, target: TargetModel, attempts: number, err: DeliveryError, exhausted?: string): Promise<void> {
+    const what = `bus: ${rule.logicalId}/${target.id} could not deliver event ${event.id} to ${target.functionId} (${attempts} attempt(s)): ${err.name}: ${err.message}`;
+    if (!target.deadLetterQueue) {
+      this.counters.dropped++;
+      this.opts.log(`!!! EVENT LOST !!! ${what}; the target has no dead-letter queue`);
+      return;
+    }
+    const attributes: EventBridgeDlqAttributes = {
+      ERROR_CODE: err.code,
+      ERROR_MESSAGE: err.message,
+      ...(exhausted ? { EXHAUSTED_RETRY_CONDITION: exhausted } : {}),
+      RETRY_ATTEMPTS: String(attempts - 1),
+      RULE_ARN: rule.arn,
+      TARGET_ARN: resourceArn(target.functionId, 'AWS::Lambda::Function') + (target.qualifier ? `:${target.qualifier}` : ''),
+    };
+    await this.opts.dlq.send(target.deadLetterQueue, {
+      kind: 'rule-target',
+      event,
+      attributes,
+      rule: { name: rule.logicalId, arn: rule.arn },
+      target: { id: target.id, functionId: target.functionId },
+      attempts,
+      error: { type: err.name, message: err.message },
+    });
+    this.counters.deadLettered++;
+    this.opts.log(`${what} → DLQ ${target.deadLetterQueue}`);
+  }
+
+  /**
+   * Hands a DLQ message back, the way its sender would: an EventBridge DLQ event is delivered to
+   * its rule target again, a Lambda failure record (or function DLQ event) re-invokes the function
+   * asynchronously with the original payload, so it gets the EventInvokeConfig retries again; a
+   * pipe's entry is put on the bus. True when accepted; the function may still fail later and
+   * then produces a new failure record.
+   */
+  async redrive(msg: DlqMessage): Promise<boolean> {
     try {
-      await this.opts.invoke(target.functionId, this.payload(msg.event as EventEnvelope, target));
-      this.counters.redriven++;
-      return true;
-    } catch {
+      switch (msg.kind) {
+        case 'rule-target': {
+          const rule = this.opts.rules.find((r) => r.logicalId === msg.rule.name);
+          const target = rule?.targets.find((t) => t.id === msg.target.id) ?? ({ id: msg.target.id, functionId: msg.target.functionId } as TargetModel);
+          this.lambda.invokeAsync(target.functionId, this.payload(msg.event as EventEnvelope, target), target.qualifier);
+          break;
+        }
+        case 'lambda-on-failure':
+          this.lambda.invokeAsync(msg.function.id, msg.record.requestPayload, msg.function.qualifier);
+          break;
+        case 'lambda-dlq':
+          this.lambda.invokeAsync(msg.function.id, msg.event, msg.function.qualifier);
+          break;
+        case 'pipe':
+          if (!msg.event || this.putEvents([msg.event as PutEventsEntry]).FailedEntryCount > 0) return false;
+          break;
+      }
+    } catch (err) {
+      this.opts.log(`bus: redrive of ${msg.kind} message ${msg.messageId} from ${msg.queue} refused: ${(err as Error).message}`);
       return false;
     }
+    this.counters.redriven++;
+    return true;
   }
 
   stop(): void {
     this.stopped = true;
     for (const t of this.timers) clearTimeout(t);
     this.timers.clear();
-    const waiters = this.idleWaiters;
-    this.idleWaiters = [];
-    waiters.forEach((w) => w());
+    this.lambda.stop();
+    this.activity.release();
   }
-}
-
-function validate(e: PutEventsEntry): string | undefined {
-  if (!e.Source) return 'Parameter Source is not valid. Reason: Source is a required argument.';
-  if (!e.DetailType) return 'Parameter DetailType is not valid. Reason: DetailType is a required argument.';
-  if (e.Detail === undefined) return 'Parameter Detail is not valid. Reason: Detail is a required argument.';
-  try {
-    const d = JSON.parse(e.Detail) as unknown;
-    if (typeof d !== 'object' || d === null || Array.isArray(d)) return 'Parameter Detail is not valid. Reason: Detail must be a JSON object.';
-  } catch {
-    return 'Parameter Detail is not valid. Reason: Detail is not valid JSON.';
-  }
-  const size = Buffer.byteLength(JSON.stringify(e));
-  if (size > 256 * 1024) return `Entry size ${size} exceeds the 256 KB limit.`;
-  return undefined;
-}
-
-/** `$.a.b` on the event (InputPath). */
-export function jsonPath(value: unknown, path: string): unknown {
-  if (path === '$') return value;
-  if (!path.startsWith('$.')) throw new Error(`unsupported JSON path ${path}`);
-  let cur: unknown = value;
-  for (const key of path.slice(2).split('.')) {
-    if (typeof cur !== 'object' || cur === null) return undefined;
-    cur = (cur as Record<string, unknown>)[key];
-  }
-  return cur;
 }

@@ -35,25 +35,17 @@ const generalWindow: Location = {
 const online = (code: string): Channel => ({ kind: 'online', value: `${portal}/items/${code}` });
 const hotline: Channel = { kind: 'hotline', value: '12345 政务服务便民热线（24小时）' };
 
+const consultChannels = (phone: string, window: string) => (code: string): Channel[] => [
+  { kind: 'phone', value: phone },
+  { kind: 'window', value: window },
+  online(code),
+  hotline,
+];
+
 const consult = {
-  amr: (code: string): Channel[] => [
-    { kind: 'phone', value: '0538-1000301（市场监管综合窗口）' },
-    { kind: 'window', value: '示范县政务服务中心一楼A区 3–5号窗口' },
-    online(code),
-    hotline,
-  ],
-  housing: (code: string): Channel[] => [
-    { kind: 'phone', value: '0538-1000401（工程建设项目审批窗口）' },
-    { kind: 'window', value: '示范县政务服务中心一楼B区 1号窗口' },
-    online(code),
-    hotline,
-  ],
-  health: (code: string): Channel[] => [
-    { kind: 'phone', value: '0538-1000501（卫生健康窗口）' },
-    { kind: 'window', value: '示范县政务服务中心一楼C区 1号窗口' },
-    online(code),
-    hotline,
-  ],
+  amr: consultChannels('0538-1000301（市场监管综合窗口）', '示范县政务服务中心一楼A区 3–5号窗口'),
+  housing: consultChannels('0538-1000401（工程建设项目审批窗口）', '示范县政务服务中心一楼B区 1号窗口'),
+  health: consultChannels('0538-1000501（卫生健康窗口）', '示范县政务服务中心一楼C区 1号窗口'),
 };
 
 const complaintChannels = (departmentPhone: string): Channel[] => [

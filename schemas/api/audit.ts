@@ -1,5 +1,6 @@
 /** The auditors' view of the audit log (审计日志). */
-import { Type, type Static } from '@sinclair/typebox';
+import * as Type from '@sinclair/typebox/type';
+import type { Static } from '@sinclair/typebox';
 import { Limit, NextToken, Page } from './common.ts';
 import { Actor, Subject } from '../events/envelope.ts';
 

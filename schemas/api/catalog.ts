@@ -3,7 +3,8 @@
  * request/response shapes, their TypeScript types and the OpenAPI components.
  * Field names follow DOMAIN.md "Service items and guides".
  */
-import { Type, type Static } from '@sinclair/typebox';
+import * as Type from '@sinclair/typebox/type';
+import type { Static } from '@sinclair/typebox';
 import { Limit, NextToken, Page, StringEnum } from './common.ts';
 
 const text = (maxLength: number, description?: string) =>
@@ -209,3 +210,14 @@ export const ListItemsQuery = Type.Object(
   closed,
 );
 export type ListItemsQuery = Static<typeof ListItemsQuery>;
+
+export const ItemCodePath = Type.Object({ code: ItemCode }, closed);
+export const ItemVersionPath = Type.Object({ code: ItemCode, version: Type.String({ pattern: '^[1-9][0-9]{0,5}$' }) }, closed);
+export const ItemActionPath = Type.Object(
+  {
+    code: ItemCode,
+    version: Type.String({ pattern: '^[1-9][0-9]{0,5}$' }),
+    action: StringEnum(['submit', 'approve', 'reject', 'publish'] as const),
+  },
+  closed,
+);

@@ -1,4 +1,5 @@
-import { Type, type Static, type TSchema } from '@sinclair/typebox';
+import * as Type from '@sinclair/typebox/type';
+import type { Static, TSchema } from '@sinclair/typebox';
 
 /**
  * A closed set of strings as a plain JSON Schema `enum`: validation errors then

@@ -2,7 +2,8 @@
  * Events of the catalog domain (source `onestop.catalog`), one schema per
  * detail-type. Every publishing-workflow step of an item version emits one.
  */
-import { Type, type Static } from '@sinclair/typebox';
+import * as Type from '@sinclair/typebox/type';
+import type { Static } from '@sinclair/typebox';
 import { DepartmentId, ItemCode, ItemStatus } from '../api/catalog.ts';
 import { envelope } from './envelope.ts';
 

@@ -2,7 +2,8 @@
  * The `detail` of every OneStop event on the bus (DESIGN §6), with the data of
  * one detail-type plugged in. Consumers validate what they receive against it.
  */
-import { Type, type Static, type TSchema } from '@sinclair/typebox';
+import * as Type from '@sinclair/typebox/type';
+import type { Static, TSchema } from '@sinclair/typebox';
 import { StringEnum } from '../api/common.ts';
 
 export const Role = StringEnum(['applicant', 'clerk', 'approver', 'dept_admin', 'center_admin', 'supervisor', 'auditor', 'system'] as const);

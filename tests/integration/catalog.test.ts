@@ -140,6 +140,17 @@ describe('bad input: 400 problem+json, field by field, and nothing written', () 
     expect(huge.status).toBe(413);
   });
 
+  it('an unknown action or a body where none belongs → 400, and the version is unchanged', async () => {
+    const { code, etag } = await createDraft();
+    const unknown = await call('POST', `/admin/items/${code}/versions/1/delete`, { as: 'admin.amr', headers: { 'if-match': etag } });
+    expect(unknown.status).toBe(400);
+    expect(unknown.body.errors).toEqual([expect.objectContaining({ path: '/path/action', code: 'enum' })]);
+    const withBody = await call('POST', `/admin/items/${code}/versions`, { as: 'admin.amr', body: { content: amrContent } });
+    expect(withBody.status).toBe(400);
+    expect((await call('GET', `/admin/items/${code}/versions/1`, { as: 'admin.amr' })).etag).toBe(etag);
+    expect((await itemPartition(code)).Items!.filter((i) => i.kind === 'event')).toHaveLength(1);
+  });
+
   it('bad query parameters → 400 naming them', async () => {
     const res = await call('GET', '/public/items?limit=1000&colour=red');
     expect(res.status).toBe(400);

@@ -1,14 +1,18 @@
 /**
  * The local cloud itself, against the one started by the global setup: the
  * HTTP API and its JWT authorizer, the outbox pipe and bus delivering to the
- * audit consumer, and the dead-letter path of a rule target in the real stack.
+ * audit consumer, and the failure paths of the real stack (the consumer's
+ * asynchronous retries and on-failure destination, the pipe's DLQ).
  */
 import { createSign, generateKeyPairSync } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { describe, expect, inject, it } from 'vitest';
 import { DynamoDBClient, GetItemCommand, PutItemCommand } from '@aws-sdk/client-dynamodb';
 import { ulid } from 'ulid';
+import { asyncInvokeConfig, extractModel } from '../../local/template.ts';
+import type { CfnTemplate } from '../../local/intrinsics.ts';
 
 const cloud = inject('localCloud');
 const api = cloud.apiUrl;
@@ -169,37 +173,75 @@ describe('outbox pipe → bus → audit consumer', () => {
   });
 });
 
-describe('rule target dead-letter queue', () => {
-  it('dead-letters an event the consumer keeps rejecting after its retry policy, and keeps it on a failed redrive', async () => {
+describe('function errors: the audit consumer\'s EventInvokeConfig and on-failure destination', () => {
+  type OnFailureMessage = {
+    messageId: string; kind: string; attempts: number; function?: { id: string };
+    record?: {
+      requestContext: { requestId: string; functionArn: string; condition: string; approximateInvokeCount: number };
+      requestPayload: { detail?: { eventId?: string } }; responsePayload: { errorType: string };
+    };
+    event?: { detail?: { eventId?: string } };
+  };
+  type Listing = { queues: { queue: string; messages: OnFailureMessage[] }[] };
+  const listing = async () => (await (await fetch(`${api}/local/dlq`)).json()) as Listing;
+
+  /** The EventInvokeConfig of a function, from the template the local cloud runs. */
+  function eventInvokeConfig(functionId: string) {
+    const file = fileURLToPath(new URL('../../cdk.out/OneStop-local.template.json', import.meta.url));
+    const model = extractModel(JSON.parse(readFileSync(file, 'utf8')) as CfnTemplate, path.dirname(file), () => 'unused');
+    return asyncInvokeConfig(model.functions.find((f) => f.logicalId === functionId)!);
+  }
+
+  it('retries an event the consumer keeps rejecting per its EventInvokeConfig, records it in Lambda\'s format, and redrives it through the async path', async () => {
     const eventId = ulid();
     // Not a valid envelope: the audit consumer refuses it on every attempt.
     await ddb.send(new PutItemCommand({
       TableName: cloud.tableName,
       Item: { PK: { S: `TEST#${eventId}` }, SK: { S: `EVENT#${eventId}` }, kind: { S: 'event' }, source: { S: 'onestop.test' }, detailType: { S: 'Broken' }, detail: { S: JSON.stringify({ eventId }) } },
     }));
-    type Listing = { queues: { queue: string; messages: { messageId: string; attempts: number; error: { type: string }; event: { detail: { eventId?: string } } }[] }[] };
-    const found = await until('the dead letter', async () => {
-      const list = (await (await fetch(`${api}/local/dlq`)).json()) as Listing;
-      for (const q of list.queues) {
-        const m = q.messages.find((x) => x.event?.detail?.eventId === eventId);
+    const record = (except?: string) => until('the on-failure record', async () => {
+      for (const q of (await listing()).queues) {
+        const m = q.messages.find((x) => x.kind === 'lambda-on-failure' && x.record?.requestPayload?.detail?.eventId === eventId && x.messageId !== except);
         if (m) return { queue: q.queue, message: m };
       }
       return undefined;
     }, 25_000);
-    // The queue is the DeadLetterConfig of the audit consumer's rule target, reached after 1 + MaximumRetryAttempts tries.
+    const found = await record();
+
+    // The queue is the consumer's (infra/constructs/consumer.ts gives the rule target's DeadLetterConfig and
+    // the function's OnFailure the same one), reached after 1 + MaximumRetryAttempts invocations — not after the
+    // rule target's RetryPolicy, which covers delivery only, and delivery succeeded.
     const target = cloud.rules.flatMap((r) => r.targets).find((t) => t.deadLetterQueue === found.queue);
     expect(target?.functionId).toMatch(/^AuditConsumer/);
-    expect(found.message.error.type).toBe('InvalidEventError');
-    expect(found.message.attempts).toBe(1 + target!.maxRetryAttempts);
+    const config = eventInvokeConfig(target!.functionId);
+    expect(config.onFailure).toBe(found.queue);
+    expect(found.message.function?.id).toBe(target!.functionId);
+    expect(found.message.record!.requestContext).toMatchObject({
+      functionArn: `arn:aws:lambda:us-east-1:000000000000:function:${target!.functionId}:$LATEST`,
+      condition: 'RetriesExhausted',
+      approximateInvokeCount: 1 + config.maxRetryAttempts,
+    });
+    expect(found.message.record!.responsePayload.errorType).toBe('InvalidEventError');
+    expect((await listing()).queues.flatMap((q) => q.messages).some((m) => m.kind === 'rule-target' && m.event?.detail?.eventId === eventId)).toBe(false);
 
+    // Redrive re-invokes the consumer asynchronously: accepted, so the record leaves the queue; the consumer
+    // still rejects the event, so after its retries Lambda writes a new record for the same payload.
     const redrive = await fetch(`${api}/local/dlq/redrive`, { method: 'POST', body: JSON.stringify({ queue: found.queue }) });
     expect(redrive.status).toBe(200);
-    expect(((await redrive.json()) as { failed: number }).failed).toBeGreaterThanOrEqual(1);
-    const after = (await (await fetch(`${api}/local/dlq`)).json()) as Listing;
-    expect(after.queues.find((q) => q.queue === found.queue)!.messages.some((m) => m.messageId === found.message.messageId)).toBe(true);
+    expect(((await redrive.json()) as { redriven: number }).redriven).toBeGreaterThanOrEqual(1);
+    const again = await record(found.message.messageId);
+    expect(again.queue).toBe(found.queue);
+    expect(again.message.record!.requestContext.requestId).not.toBe(found.message.record!.requestContext.requestId);
+    expect(again.message.record!.requestContext.approximateInvokeCount).toBe(1 + config.maxRetryAttempts);
+    expect(again.message.record!.requestPayload).toEqual(found.message.record!.requestPayload);
+    expect((await listing()).queues.flatMap((q) => q.messages).some((m) => m.messageId === found.message.messageId)).toBe(false);
+
+    const stats = (await (await fetch(`${api}/local/stats`)).json()) as { bus: { functionErrors: number; onFailure: number } };
+    expect(stats.bus.onFailure).toBeGreaterThanOrEqual(2);
+    expect(stats.bus.functionErrors).toBeGreaterThanOrEqual(2 * (1 + config.maxRetryAttempts));
 
     // Clean up, so later suites see an empty queue.
-    const del = await fetch(`${api}/local/dlq/delete`, { method: 'POST', body: JSON.stringify({ queue: found.queue, messageIds: [found.message.messageId] }) });
+    const del = await fetch(`${api}/local/dlq/delete`, { method: 'POST', body: JSON.stringify({ queue: found.queue, messageIds: [again.message.messageId] }) });
     expect(await del.json()).toEqual({ deleted: 1 });
   });
 });

@@ -5,7 +5,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { IntrinsicError, Resolver, nameFromArn, type CfnTemplate } from '../../../local/intrinsics.ts';
-import { extractModel } from '../../../local/template.ts';
+import { asyncInvokeConfig, extractModel } from '../../../local/template.ts';
 
 const template: CfnTemplate = {
   Parameters: { BootstrapVersion: { Type: 'AWS::SSM::Parameter::Value<String>', Default: '/cdk-bootstrap/hnb659fds/version' } },
@@ -30,6 +30,7 @@ const template: CfnTemplate = {
       Properties: {
         Handler: 'index.handler',
         Timeout: 7,
+        DeadLetterConfig: { TargetArn: { 'Fn::GetAtt': ['DlqA1', 'Arn'] } },
         Environment: {
           Variables: {
             TABLE_NAME: { Ref: 'TableCD117FA1' },
@@ -39,6 +40,15 @@ const template: CfnTemplate = {
             REGION_SUB: { 'Fn::Sub': '${AWS::Region}/${AWS::AccountId}/${TableCD117FA1}/${BusEA82B648.Arn}/${!Literal}' },
           },
         },
+      },
+    },
+    FnB2: { Type: 'AWS::Lambda::Function', Properties: { Handler: 'main.run' } },
+    // As CDK's configureAsyncInvoke writes it.
+    FnA1EventInvokeConfig: {
+      Type: 'AWS::Lambda::EventInvokeConfig',
+      Properties: {
+        FunctionName: { Ref: 'FnA1' }, Qualifier: '$LATEST', MaximumRetryAttempts: 1, MaximumEventAgeInSeconds: 120,
+        DestinationConfig: { OnFailure: { Destination: { 'Fn::GetAtt': ['DlqA1', 'Arn'] } } },
       },
     },
     Rule1: {
@@ -160,6 +170,41 @@ describe('model extraction', () => {
       sourceTable: 'TableCD117FA1', targetBus: 'BusEA82B648', batchSize: 10, maxRetryAttempts: 10, deadLetterQueue: 'DlqA1',
       filterPatterns: ['{"eventName":["INSERT"]}'], source: '$.dynamodb.NewImage.source.S', inputTemplate: '<$.dynamodb.NewImage.detail.S>',
     })]);
+  });
+
+  it('reads each function\'s EventInvokeConfig and DeadLetterConfig; without one, Lambda\'s defaults apply', () => {
+    const fnA = model.functions.find((f) => f.logicalId === 'FnA1')!;
+    const fnB = model.functions.find((f) => f.logicalId === 'FnB2')!;
+    expect(fnA.asyncInvoke).toEqual([{ qualifier: '$LATEST', maxRetryAttempts: 1, maxEventAgeSeconds: 120, onFailure: 'DlqA1' }]);
+    expect(fnA.deadLetterQueue).toBe('DlqA1');
+    expect(asyncInvokeConfig(fnA)).toMatchObject({ maxRetryAttempts: 1, onFailure: 'DlqA1' });
+    expect(fnB).toMatchObject({ asyncInvoke: [], deadLetterQueue: undefined, handlerExport: 'run' });
+    expect(asyncInvokeConfig(fnB)).toEqual({ qualifier: '$LATEST', maxRetryAttempts: 2, maxEventAgeSeconds: 21_600 });
+    // A config for an alias does not apply to unqualified invocations, and vice versa.
+    expect(asyncInvokeConfig(fnA, 'live')).toEqual({ qualifier: 'live', maxRetryAttempts: 2, maxEventAgeSeconds: 21_600 });
+  });
+
+  it('keeps the qualifier of a rule target that names a version or alias', () => {
+    const qualified: CfnTemplate = {
+      Resources: {
+        ...template.Resources,
+        Rule1: { Type: 'AWS::Events::Rule', Properties: { Targets: [{ Id: 'T', Arn: { 'Fn::Join': [':', [{ 'Fn::GetAtt': ['FnA1', 'Arn'] }, 'live']] } }] } },
+      },
+    };
+    expect(extractModel(qualified, '/tmp/cdk.out', secrets).rules[0]!.targets[0]).toMatchObject({ functionId: 'FnA1', qualifier: 'live' });
+    expect(model.rules[0]!.targets[0]!.qualifier).toBeUndefined();
+  });
+
+  it.each([
+    ['an on-failure destination that is not an SQS queue', { DestinationConfig: { OnFailure: { Destination: 'arn:aws:sns:us-east-1:000000000000:Topic' } } }, /FnA1EventInvokeConfig\.DestinationConfig\.OnFailure\.Destination \(only SQS queues are supported locally\)/],
+    ['an on-success destination', { DestinationConfig: { OnSuccess: { Destination: { 'Fn::GetAtt': ['DlqA1', 'Arn'] } } } }, /FnA1EventInvokeConfig\.DestinationConfig\.OnSuccess: on-success destinations are not supported/],
+    ['a function that is not in the stack', { FunctionName: 'Elsewhere' }, /FnA1EventInvokeConfig\.FunctionName: Elsewhere is not a AWS::Lambda::Function/],
+  ])('stops on %s instead of losing the records', (_what, props, message) => {
+    const eic = template.Resources.FnA1EventInvokeConfig!;
+    const bad: CfnTemplate = {
+      Resources: { ...template.Resources, Topic: { Type: 'AWS::SNS::Topic' }, FnA1EventInvokeConfig: { ...eic, Properties: { ...eic.Properties, ...props } } },
+    };
+    expect(() => extractModel(bad, '/tmp/cdk.out', secrets)).toThrow(message);
   });
 
   it('names the resource and property of an unsupported rule target', () => {
