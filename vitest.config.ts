@@ -9,6 +9,7 @@ import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
   test: {
+    reporters: ['default', './tests/summary-reporter.ts'],
     // Together the projects cover tests/**/*.test.ts. No root `include`: projects that
     // extend the root config would add it to their own and run every file.
     projects: [
