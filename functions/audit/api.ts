@@ -32,7 +32,7 @@ export const handler = httpHandler(auditRoutes, {
     }
     const range = instantRange(q.from, q.to);
     const subject = q.subjectType && q.subjectId ? { type: q.subjectType, id: q.subjectId } : undefined;
-    const filter = { ...range, ...(subject ? { subject } : {}) };
+    const filter = { centerId: caller.centerId, ...range, ...(subject ? { subject } : {}) };
     const page = await listRecords(caller.centerId, range, subject, pageLimit(q.limit), decodeCursor(q.nextToken, filter));
     const nextToken = encodeCursor(page.lastKey, filter);
     return { status: 200, body: { items: page.items, ...(nextToken ? { nextToken } : {}) } };

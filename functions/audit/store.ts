@@ -8,7 +8,7 @@
  */
 import { PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import type { AuditRecord } from '#schemas/api/audit';
-import { db, isConditionFailure, requiredEnv } from '#shared/db';
+import { db, requiredEnv } from '#shared/db';
 
 const table = () => requiredEnv('TABLE_NAME');
 const timePk = (centerId: string) => `CENTER#${centerId}#AUDIT`;
@@ -16,7 +16,8 @@ const subjectPk = (centerId: string, type: string, id: string) => `CENTER#${cent
 
 /** Stores the record once; returns false when it was already there. */
 export async function putRecord(record: AuditRecord): Promise<boolean> {
-  const sortKey = `${record.occurredAt}#${record.eventId}`;
+  // Sort keys compare as text: every instant in UTC with milliseconds, whatever offset the producer wrote.
+  const sortKey = `${new Date(record.occurredAt).toISOString()}#${record.eventId}`;
   try {
     await db.send(
       new PutCommand({
@@ -36,7 +37,7 @@ export async function putRecord(record: AuditRecord): Promise<boolean> {
     );
     return true;
   } catch (err) {
-    if (isConditionFailure(err)) return false;
+    if ((err as { name?: string }).name === 'ConditionalCheckFailedException') return false;
     throw err;
   }
 }

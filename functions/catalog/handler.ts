@@ -7,11 +7,11 @@ import type { ItemContent, ItemStatus } from '#schemas/api/catalog';
 import { actingRole, callerOf, type Caller } from '#shared/auth';
 import { decodeCursor, encodeCursor, pageLimit } from '#shared/cursor';
 import { requiredEnv } from '#shared/db';
-import { conflict, forbidden, notFound, preconditionFailed, validationFailed, HttpProblem } from '#shared/errors';
+import { conflict, forbidden, notFound, preconditionFailed, validationFailed } from '#shared/errors';
 import { etag, httpHandler, ifMatch, type HttpRequest, type HttpResult } from '#shared/http';
 import { catalogRoutes } from './routes.ts';
 import * as store from './store.ts';
-import { contentErrors, refuse, transitions, type ItemAction, type Refusal } from './workflow.ts';
+import { contentErrors, listingScope, mayAdminister, refuse, transitions, type ItemAction, type Refusal } from './workflow.ts';
 
 function fail(refusal: Refusal): never {
   if (refusal.kind === 'forbidden') throw forbidden(refusal.detail);
@@ -56,8 +56,9 @@ function eventFor(action: ItemAction, caller: Caller, v: store.StoredVersion, fr
   };
 }
 
+/** Administrators read for a write (or to get the ETag for one): strongly consistent. */
 async function readVersion(caller: Caller, code: string, version: number) {
-  const v = await store.getVersion(caller.centerId, code, version);
+  const v = await store.getVersion(caller.centerId, code, version, true);
   if (!v) throw notFound(`Item ${code} has no version ${version}.`);
   return v;
 }
@@ -81,24 +82,21 @@ export const handler = httpHandler(catalogRoutes, {
     if (req.query.version) {
       const v = await store.getVersion(centerId, code, Number(req.query.version));
       if (!v || v.publishedAt === undefined) throw notFound(`Item ${code} has no published version ${req.query.version}.`);
-      return { status: 200, body: store.publicVersion(v), headers: { 'cache-control': 'public, max-age=3600' } };
+      return { status: 200, body: store.publicItem(v), headers: { 'cache-control': 'public, max-age=3600' } };
     }
     const head = await store.getHead(centerId, code);
     if (!head?.published) throw notFound(`Item ${code} is not published.`);
-    return { status: 200, body: head.published, headers: { 'cache-control': 'public, max-age=60' } };
+    return { status: 200, body: store.publicItem(head.published), headers: { 'cache-control': 'public, max-age=60' } };
   },
 
   async listItems(req) {
     const caller = callerOf(req.event);
-    const isCenterAdmin = caller.roles.includes('center_admin');
-    if (!isCenterAdmin && !caller.roles.includes('dept_admin')) throw forbidden('Only administrators list items under review.');
-    const departmentId = isCenterAdmin ? req.query.departmentId : caller.departmentId;
-    if (!isCenterAdmin && req.query.departmentId && req.query.departmentId !== caller.departmentId) {
-      throw forbidden('A department administrator lists only the own department\'s items.');
-    }
-    const filter = { ...(departmentId ? { departmentId } : {}), ...(req.query.status ? { status: req.query.status } : {}) };
-    const page = await store.listVersions(caller.centerId, filter, pageLimit(req.query.limit), decodeCursor(req.query.nextToken, filter));
-    const nextToken = encodeCursor(page.lastKey, filter);
+    const scope = listingScope(caller, req.query.departmentId);
+    if ('kind' in scope) fail(scope);
+    const filter = { ...scope, ...(req.query.status ? { status: req.query.status } : {}) };
+    const signed = { centerId: caller.centerId, ...filter };
+    const page = await store.listVersions(caller.centerId, filter, pageLimit(req.query.limit), decodeCursor(req.query.nextToken, signed));
+    const nextToken = encodeCursor(page.lastKey, signed);
     return { status: 200, body: { items: page.items, ...(nextToken ? { nextToken } : {}) } };
   },
 
@@ -119,19 +117,19 @@ export const handler = httpHandler(catalogRoutes, {
     const code = req.params.code;
     const version = Number(req.params.version);
     const v = await readVersion(caller, code, version);
-    if (!caller.roles.includes('center_admin') && !(caller.roles.includes('dept_admin') && caller.departmentId === v.content.departmentId)) {
-      throw forbidden(`You may not read unpublished versions of department ${v.content.departmentId}.`);
-    }
+    if (!mayAdminister(caller, v.content.departmentId)) throw forbidden(`You may not read unpublished versions of department ${v.content.departmentId}.`);
     return withTag(v);
   },
 
   async createItemVersion(req) {
     const caller = callerOf(req.event);
     const code = req.params.code;
-    const head = await store.getHead(caller.centerId, code);
+    const head = await store.getHead(caller.centerId, code, true);
     if (!head) throw notFound(`Item ${code} does not exist.`);
     const refusal = refuse('newVersion', caller, { departmentId: head.departmentId });
     if (refusal) fail(refusal);
+    // Retiring ends an item: a retired code is kept for the record and never published again.
+    if (head.retiredAt) throw conflict(`Item ${code} was retired; create a new item with a new code.`);
     if (!head.published) throw conflict(`Item ${code} has no published version to start from; edit version ${head.latestVersion}.`);
     if (head.latestVersion !== head.publishedVersion) throw conflict(`Version ${head.latestVersion} of ${code} is still open; edit it instead.`);
     const now = new Date().toISOString();
@@ -181,12 +179,13 @@ export const handler = httpHandler(catalogRoutes, {
       status: transitions[action].to,
       updatedAt: now,
       rev: current.rev + 1,
-      ...(action === 'submit' ? { submittedBy: caller.userId } : {}),
+      // A resubmission starts a new review: the previous verdict must not travel with it.
+      ...(action === 'submit' ? { submittedBy: caller.userId, reviewedBy: undefined, reviewReason: undefined } : {}),
       ...(action === 'approve' || action === 'reject' ? { reviewedBy: caller.userId, ...(body.reason ? { reviewReason: body.reason } : {}) } : {}),
       ...(action === 'publish' ? { publishedAt: now } : {}),
     };
     if (action === 'publish') {
-      if (!head) throw new HttpProblem(500, 'Internal Server Error', 'item head missing');
+      if (!head) throw new Error(`item ${code} has a version but no head`);
       const superseded = head.published?.version;
       await store.publishVersion(next, current.rev, head, eventFor(action, caller, next, current.status, now, superseded ? { supersededVersion: superseded } : {}));
     } else {
@@ -198,7 +197,7 @@ export const handler = httpHandler(catalogRoutes, {
   async retireItem(req) {
     const caller = callerOf(req.event);
     const code = req.params.code;
-    const head = await store.getHead(caller.centerId, code);
+    const head = await store.getHead(caller.centerId, code, true);
     if (!head) throw notFound(`Item ${code} does not exist.`);
     if (head.publishedVersion === undefined) throw conflict(`Item ${code} is not published.`);
     const current = await readVersion(caller, code, head.publishedVersion);

@@ -7,6 +7,7 @@ import {
   ItemPage,
   ItemVersion,
   ItemVersionPath,
+  PublicItem,
   ListItemsQuery,
   ListPublishedItemsQuery,
   ReviewRequest,
@@ -20,7 +21,7 @@ export const catalogRoutes = [
   },
   {
     operationId: 'getPublishedItem', method: 'GET', path: '/public/items/{code}', access: 'public',
-    summary: 'Read the current guide of an item, or a given published version', params: ItemCodePath, query: GetPublishedItemQuery, responses: { 200: ItemVersion },
+    summary: 'Read the current guide of an item, or a given published version', params: ItemCodePath, query: GetPublishedItemQuery, responses: { 200: PublicItem },
   },
   {
     operationId: 'listItems', method: 'GET', path: '/admin/items', access: 'jwt',

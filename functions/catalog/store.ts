@@ -9,9 +9,9 @@
  * The head numbers versions and carries a copy of the published version, so a
  * public read is one GetItem and the public list one Query.
  */
-import { BatchGetCommand, GetCommand, QueryCommand, TransactWriteCommand, type QueryCommandInput } from '@aws-sdk/lib-dynamodb';
-import type { ItemContent, ItemStatus, ItemSummary, ItemVersion, ServiceMode } from '#schemas/api/catalog';
-import { db, isConditionFailure, requiredEnv } from '#shared/db';
+import { GetCommand, QueryCommand, TransactWriteCommand, type QueryCommandInput } from '@aws-sdk/lib-dynamodb';
+import type { ItemStatus, ItemSummary, ItemVersion, PublicItem, ServiceMode } from '#schemas/api/catalog';
+import { db, isConcurrentChange, requiredEnv } from '#shared/db';
 import { outboxItem, type EventDraft } from '#shared/events';
 import { conflict, preconditionFailed } from '#shared/errors';
 import type { ItemVersionChangedData } from '#schemas/events/catalog';
@@ -38,6 +38,7 @@ export interface StoredHead {
   readonly latestVersion: number;
   readonly publishedVersion?: number;
   readonly published?: ItemVersion;
+  readonly retiredAt?: string;
   readonly rev: number;
 }
 
@@ -54,6 +55,17 @@ function toVersion(item: Record<string, unknown>): StoredVersion {
 export function publicVersion(v: StoredVersion): ItemVersion {
   const { centerId: _c, rev: _r, ...rest } = v;
   return rest;
+}
+
+export function publicItem(v: ItemVersion): PublicItem {
+  return {
+    code: v.code,
+    version: v.version,
+    status: v.status,
+    content: v.content,
+    publishedAt: v.publishedAt!,
+    ...(v.retiredAt ? { retiredAt: v.retiredAt } : {}),
+  };
 }
 
 export function summaryOf(v: ItemVersion): ItemSummary {
@@ -81,55 +93,55 @@ function versionItem(v: StoredVersion) {
   };
 }
 
-async function transact(items: NonNullable<ConstructorParameters<typeof TransactWriteCommand>[0]['TransactItems']>) {
+type TransactItems = NonNullable<ConstructorParameters<typeof TransactWriteCommand>[0]['TransactItems']>;
+
+const changedSinceRead = () => preconditionFailed('The item changed since you read it; read it again and retry.');
+
+/** A write that lost to a concurrent one answers `lost()`: 412 when the caller named a revision, 409 otherwise. */
+async function transact(items: TransactItems, lost: () => Error = changedSinceRead) {
   try {
     await db.send(new TransactWriteCommand({ TransactItems: items }));
   } catch (err) {
-    if (isConditionFailure(err)) throw preconditionFailed('The item changed since you read it; read it again and retry.');
+    if (isConcurrentChange(err)) throw lost();
     throw err;
   }
 }
 
-export async function getVersion(centerId: string, code: string, version: number): Promise<StoredVersion | undefined> {
-  const out = await db.send(new GetCommand({ TableName: table(), Key: { PK: itemPk(centerId, code), SK: versionSk(version) } }));
+/**
+ * Reads that precede a write are strongly consistent (`forWrite`), so a caller
+ * acting right after another change never sees a stale revision; public reads
+ * can be eventually consistent.
+ */
+export async function getVersion(centerId: string, code: string, version: number, forWrite = false): Promise<StoredVersion | undefined> {
+  const out = await db.send(
+    new GetCommand({ TableName: table(), Key: { PK: itemPk(centerId, code), SK: versionSk(version) }, ConsistentRead: forWrite }),
+  );
   return out.Item ? toVersion(out.Item) : undefined;
 }
 
-export async function getHead(centerId: string, code: string): Promise<StoredHead | undefined> {
-  const out = await db.send(new GetCommand({ TableName: table(), Key: { PK: itemPk(centerId, code), SK: HEAD } }));
+export async function getHead(centerId: string, code: string, forWrite = false): Promise<StoredHead | undefined> {
+  const out = await db.send(new GetCommand({ TableName: table(), Key: { PK: itemPk(centerId, code), SK: HEAD }, ConsistentRead: forWrite }));
   return out.Item as StoredHead | undefined;
 }
 
-/** A version and the item's head in one round trip (publish needs both). */
+/** A version and the item's head, read in parallel for a publish. */
 export async function getVersionAndHead(centerId: string, code: string, version: number) {
-  const pk = itemPk(centerId, code);
-  const out = await db.send(
-    new BatchGetCommand({ RequestItems: { [table()]: { Keys: [{ PK: pk, SK: versionSk(version) }, { PK: pk, SK: HEAD }] } } }),
-  );
-  const items = out.Responses?.[table()] ?? [];
-  const v = items.find((i) => i.SK !== HEAD);
-  const head = items.find((i) => i.SK === HEAD);
-  return { version: v ? toVersion(v) : undefined, head: head as StoredHead | undefined };
+  const [v, head] = await Promise.all([getVersion(centerId, code, version, true), getHead(centerId, code, true)]);
+  return { version: v, head };
 }
 
 /** Version 1 of a new item; the code must be new to the center. */
 export async function createItem(v: StoredVersion, event: CatalogEvent): Promise<void> {
   const pk = itemPk(v.centerId, v.code);
   const head: StoredHead = { centerId: v.centerId, code: v.code, departmentId: v.content.departmentId, latestVersion: 1, rev: 1 };
-  try {
-    await db.send(
-      new TransactWriteCommand({
-        TransactItems: [
-          { Put: { TableName: table(), Item: { PK: pk, SK: HEAD, kind: 'itemHead', ...head }, ConditionExpression: 'attribute_not_exists(PK)' } },
-          { Put: { TableName: table(), Item: versionItem(v) } },
-          { Put: { TableName: table(), Item: outboxItem(pk, event).item } },
-        ],
-      }),
-    );
-  } catch (err) {
-    if (isConditionFailure(err)) throw conflict(`Item ${v.code} already exists; start a new version of it instead.`);
-    throw err;
-  }
+  await transact(
+    [
+      { Put: { TableName: table(), Item: { PK: pk, SK: HEAD, kind: 'itemHead', ...head }, ConditionExpression: 'attribute_not_exists(PK)' } },
+      { Put: { TableName: table(), Item: versionItem(v) } },
+      { Put: { TableName: table(), Item: outboxItem(pk, event).item } },
+    ],
+    () => conflict(`Item ${v.code} already exists; start a new version of it instead.`),
+  );
 }
 
 /** The next version number is taken from the head under a condition, so two drafts never share one. */
@@ -147,7 +159,7 @@ export async function createNextVersion(head: StoredHead, v: StoredVersion, even
     },
     { Put: { TableName: table(), Item: versionItem(v), ConditionExpression: 'attribute_not_exists(PK)' } },
     { Put: { TableName: table(), Item: outboxItem(pk, event).item } },
-  ]);
+  ], () => conflict(`Another version of ${v.code} was started at the same moment; read the item again.`));
 }
 
 /**

@@ -34,9 +34,6 @@ export const transitions: Readonly<Record<ItemAction, Transition>> = {
   retire: { from: ['published'], to: 'retired', roles: admins, event: 'ItemRetired' },
 };
 
-/** Editable statuses: a published version is immutable, a change is a new version. */
-export const isEditable = (status: ItemStatus) => transitions.update.from.includes(status);
-
 export type Refusal =
   | { readonly kind: 'forbidden'; readonly detail: string }
   | { readonly kind: 'conflict'; readonly detail: string }
@@ -49,6 +46,21 @@ export type Refusal =
 export function mayAdminister(caller: Caller, departmentId: string): boolean {
   if (caller.roles.includes('center_admin')) return true;
   return caller.roles.includes('dept_admin') && caller.departmentId === departmentId;
+}
+
+/**
+ * Which department's items an administrator may list: a center_admin any (or
+ * all, `undefined`), a dept_admin only the own one.
+ */
+export function listingScope(caller: Caller, requested: string | undefined): { departmentId?: string } | Refusal {
+  if (caller.roles.includes('center_admin')) return requested ? { departmentId: requested } : {};
+  if (!caller.roles.includes('dept_admin') || !caller.departmentId) {
+    return { kind: 'forbidden', detail: 'Only administrators list items under review.' };
+  }
+  if (requested && requested !== caller.departmentId) {
+    return { kind: 'forbidden', detail: 'A department administrator lists only the own department\'s items.' };
+  }
+  return { departmentId: caller.departmentId };
 }
 
 /** Checks one action on a version in a given state; `undefined` means allowed. */

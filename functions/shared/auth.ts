@@ -4,11 +4,10 @@
  * forms are accepted so the same code runs behind the local authorizer.
  */
 import type { APIGatewayProxyEventV2WithJWTAuthorizer } from 'aws-lambda';
-import type { Role } from '#schemas/events/envelope';
+import { userRoles, type UserRole } from '#schemas/api/common';
 import { unauthorized } from './errors.ts';
 
-export type StaffRole = Exclude<Role, 'system'>;
-const knownRoles: readonly StaffRole[] = ['applicant', 'clerk', 'approver', 'dept_admin', 'center_admin', 'supervisor', 'auditor'];
+export type StaffRole = UserRole;
 
 export interface Caller {
   readonly userId: string;
@@ -37,7 +36,7 @@ export function callerOf(event: Pick<APIGatewayProxyEventV2WithJWTAuthorizer, 'r
   const centerId = claims?.['custom:centerId'];
   if (typeof userId !== 'string' || typeof centerId !== 'string' || centerId === '') throw unauthorized();
   const departmentId = claims?.['custom:departmentId'];
-  const roles = parseGroups(claims?.['cognito:groups']).filter((g): g is StaffRole => (knownRoles as string[]).includes(g));
+  const roles = parseGroups(claims?.['cognito:groups']).filter((g): g is StaffRole => (userRoles as readonly string[]).includes(g));
   return {
     userId,
     username: typeof claims?.['cognito:username'] === 'string' ? (claims['cognito:username'] as string) : userId,

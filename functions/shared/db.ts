@@ -15,11 +15,15 @@ export function requiredEnv(name: string): string {
   return value;
 }
 
-/** True when a TransactWriteItems or conditional write failed on a condition. */
-export function isConditionFailure(err: unknown): boolean {
+/**
+ * True when a conditional write or transaction lost to another writer: a
+ * condition failed, or DynamoDB cancelled the transaction because another
+ * transaction was changing the same item at the same moment.
+ */
+export function isConcurrentChange(err: unknown): boolean {
   const name = (err as { name?: string }).name;
-  if (name === 'ConditionalCheckFailedException') return true;
+  if (name === 'ConditionalCheckFailedException' || name === 'TransactionConflictException') return true;
   if (name !== 'TransactionCanceledException') return false;
   const reasons = (err as { CancellationReasons?: { Code?: string }[] }).CancellationReasons ?? [];
-  return reasons.some((r) => r.Code === 'ConditionalCheckFailed');
+  return reasons.some((r) => r.Code === 'ConditionalCheckFailed' || r.Code === 'TransactionConflict');
 }

@@ -27,6 +27,13 @@ export interface EventDraft<TData> {
   readonly occurredAt: string;
 }
 
+/**
+ * The outbox item's contract with the pipe (infra/stacks/outbox.ts builds its
+ * filter and target paths from these): items with `kind = event` are published,
+ * `source` and `detailType` become the event's, and `detail` (JSON text) its detail.
+ */
+export const outboxItemShape = { kindAttribute: 'kind', kind: 'event', source: 'source', detailType: 'detailType', detail: 'detail' } as const;
+
 /** The item to Put next to the state change; `PK` groups it with the entity's history. */
 export function outboxItem<TData>(pk: string, draft: EventDraft<TData>) {
   const event: DomainEvent<TData> = {
@@ -43,10 +50,10 @@ export function outboxItem<TData>(pk: string, draft: EventDraft<TData>) {
     item: {
       PK: pk,
       SK: `EVENT#${event.eventId}`,
-      kind: 'event',
-      source: draft.source,
-      detailType: draft.detailType,
-      detail: JSON.stringify(event),
+      [outboxItemShape.kindAttribute]: outboxItemShape.kind,
+      [outboxItemShape.source]: draft.source,
+      [outboxItemShape.detailType]: draft.detailType,
+      [outboxItemShape.detail]: JSON.stringify(event),
     },
   };
 }

@@ -100,43 +100,69 @@ function validInput(spec: RouteSpec, event: APIGatewayProxyEventV2WithJWTAuthori
 
 const noFields = { type: 'object', additionalProperties: false } as unknown as TSchema;
 
+type Event = APIGatewayProxyEventV2WithJWTAuthorizer;
+type Response = APIGatewayProxyStructuredResultV2;
+
+const requestIdOf = (event: Event, context: Context) => event.requestContext?.requestId ?? context.awsRequestId;
+
+/**
+ * Errors become problem details here and nowhere else. A typed HttpProblem
+ * keeps its status and message; anything else, and any 5xx, is a generic 500
+ * whose details stay in the log.
+ */
+const problemDetails = (): middy.MiddlewareObj<Event, Response> => ({
+  onError: async (request) => {
+    const err = request.error;
+    const requestId = requestIdOf(request.event, request.context);
+    if (!(err instanceof HttpProblem) || err.status >= 500) {
+      logger.error('unhandled error', { error: err as Error });
+      request.response = problemResponse(new HttpProblem(500, 'Internal Server Error', 'Something went wrong; quote the traceId when reporting it.'), requestId, request.event.rawPath);
+      return;
+    }
+    request.response = problemResponse(err, requestId, request.event.rawPath);
+  },
+});
+
+/** One log line per request: route, status and duration, never bodies or personal data. */
+const accessLog = (): middy.MiddlewareObj<Event, Response> => {
+  let started = 0;
+  const done = async (request: middy.Request<Event, Response>) => {
+    logger.info('request', { status: request.response?.statusCode, ms: Date.now() - started });
+  };
+  return {
+    before: async (request) => {
+      started = Date.now();
+      logger.appendKeys({ requestId: requestIdOf(request.event, request.context), routeKey: request.event.routeKey });
+    },
+    after: done,
+    onError: done,
+  };
+};
+
 /** Builds the Lambda handler of a domain from its route declarations and their operations. */
 export function httpHandler<R extends readonly RouteSpec[]>(routes: R, operations: NoInfer<Operations<R>>) {
   const byRouteKey = new Map<string, { spec: RouteSpec; run: Operation }>(
     routes.map((spec) => [`${spec.method} ${spec.path}`, { spec, run: (operations as unknown as Record<string, Operation>)[spec.operationId]! }]),
   );
 
-  const base = async (event: APIGatewayProxyEventV2WithJWTAuthorizer, context: Context): Promise<APIGatewayProxyStructuredResultV2> => {
-    const requestId = event.requestContext?.requestId ?? context.awsRequestId;
-    const started = Date.now();
-    logger.appendKeys({ requestId, routeKey: event.routeKey });
-    let response: APIGatewayProxyStructuredResultV2;
-    try {
-      const route = byRouteKey.get(event.routeKey);
-      if (!route) throw notFound(`No route ${event.routeKey}.`);
-      const headers = Object.fromEntries(Object.entries(event.headers ?? {}).map(([k, v]) => [k.toLowerCase(), v ?? '']));
-      const result = await route.run({ event, requestId, headers, ...validInput(route.spec, event, headers) });
-      response = {
-        statusCode: result.status,
-        headers: {
-          ...(result.body === undefined ? {} : { 'content-type': 'application/json; charset=utf-8' }),
-          'x-request-id': requestId,
-          ...result.headers,
-        },
-        ...(result.body === undefined ? {} : { body: JSON.stringify(result.body) }),
-      };
-    } catch (err) {
-      if (err instanceof HttpProblem) {
-        response = problemResponse(err, requestId, event.rawPath);
-      } else {
-        logger.error('unhandled error', { error: err as Error });
-        response = problemResponse(new HttpProblem(500, 'Internal Server Error', 'Something went wrong; quote the traceId when reporting it.'), requestId, event.rawPath);
-      }
-    }
-    logger.info('request', { status: response.statusCode, ms: Date.now() - started });
-    return response;
+  const dispatch = async (event: Event, context: Context): Promise<Response> => {
+    const requestId = requestIdOf(event, context);
+    const route = byRouteKey.get(event.routeKey);
+    if (!route) throw notFound(`No route ${event.routeKey}.`);
+    const headers = Object.fromEntries(Object.entries(event.headers ?? {}).map(([k, v]) => [k.toLowerCase(), v ?? '']));
+    const result = await route.run({ event, requestId, headers, ...validInput(route.spec, event, headers) });
+    return {
+      statusCode: result.status,
+      headers: {
+        ...(result.body === undefined ? {} : { 'content-type': 'application/json; charset=utf-8' }),
+        'x-request-id': requestId,
+        ...result.headers,
+      },
+      ...(result.body === undefined ? {} : { body: JSON.stringify(result.body) }),
+    };
   };
-  return middy(base);
+  // middy runs onError middlewares in reverse order: the problem is set before the access log reads its status.
+  return middy(dispatch).use(accessLog()).use(problemDetails());
 }
 
 /** Reads the ETag-style version a client sends back in If-Match; absent → undefined. */

@@ -7,9 +7,8 @@ import * as cognito from 'aws-cdk-lib/aws-cognito';
 import type { Construct } from 'constructs';
 import type { StageConfig } from '../config.ts';
 import { acknowledge } from '../nag.ts';
+import { userRoles } from '../../schemas/api/common.ts';
 
-/** Roles as Cognito groups (DESIGN §8); `cognito:groups` in the token carries them. */
-export const userGroups = ['applicant', 'clerk', 'approver', 'dept_admin', 'center_admin', 'supervisor', 'auditor'] as const;
 
 export interface Identity {
   readonly userPool: cognito.UserPool;
@@ -52,7 +51,8 @@ export function createIdentity(scope: Construct, config: StageConfig): Identity 
       `Stage ${config.stage} has no real users: the Plus tier (threat protection, billed per MAU) is enabled in prod only.`);
   }
 
-  for (const groupName of userGroups) {
+  // Roles as Cognito groups (DESIGN §8); `cognito:groups` in the token carries them.
+  for (const groupName of userRoles) {
     userPool.addGroup(`Group-${groupName}`, { groupName, description: `OneStop role ${groupName}` });
   }
 

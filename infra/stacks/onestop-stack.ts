@@ -50,7 +50,7 @@ export class OneStopStack extends Stack {
       .bindTable(table, 'read')
       .bindSecretValue(cursorKey, 'CURSOR_KEY');
     const auditConsumer = new DomainFunction(this, 'AuditConsumerFunction', { entry: 'functions/audit/consumer.ts', domain: 'audit', config })
-      .bindTable(table, 'readWrite');
+      .bindTable(table, 'append');
 
     const api = new DomainHttpApi(this, 'Api', { config, userPool, userPoolClient });
     api.addDomainRoutes(catalogRoutes, catalog);

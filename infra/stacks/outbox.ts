@@ -14,11 +14,15 @@ import * as sqs from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
 import type { StageConfig } from '../config.ts';
 import { acknowledge } from '../nag.ts';
+import { outboxItemShape } from '../../functions/shared/events.ts';
 
-/** Only INSERTs of items whose `kind` is `event` are published. */
+const item = outboxItemShape;
+const attribute = (name: string) => `$.dynamodb.NewImage.${name}.S`;
+
+/** Only INSERTs of outbox items are published. */
 export const outboxFilterPattern = {
   eventName: ['INSERT'],
-  dynamodb: { NewImage: { kind: { S: ['event'] } } },
+  dynamodb: { NewImage: { [item.kindAttribute]: { S: [item.kind] } } },
 } as const;
 
 export interface OutboxProps {
@@ -75,11 +79,11 @@ export function createOutboxPipe(scope: Construct, props: OutboxProps): { pipe: 
     target: bus.eventBusArn,
     targetParameters: {
       eventBridgeEventBusParameters: {
-        source: '$.dynamodb.NewImage.source.S',
-        detailType: '$.dynamodb.NewImage.detailType.S',
+        source: attribute(item.source),
+        detailType: attribute(item.detailType),
       },
       // The detail attribute holds the envelope as JSON text; inserted raw it becomes the event detail.
-      inputTemplate: '<$.dynamodb.NewImage.detail.S>',
+      inputTemplate: `<${attribute(item.detail)}>`,
     },
   });
   // The role's policy must exist before the pipe starts polling.

@@ -1,9 +1,12 @@
+import type { UserRole } from '../../schemas/api/common.ts';
+import { stageConfig } from '../../infra/config.ts';
+
 /**
  * The demo center seeded on first start: departments, windows and one demo
  * user for every role of DESIGN §8. Department ids match the demo items.
  */
 export const demoCenter = {
-  centerId: 'center-demo',
+  centerId: stageConfig('local').defaultCenterId,
   name: '示范县政务服务中心',
   timeZone: 'Asia/Shanghai',
   departments: [
@@ -20,7 +23,7 @@ export const demoCenter = {
   ],
 } as const;
 
-export type Role = 'applicant' | 'clerk' | 'approver' | 'dept_admin' | 'center_admin' | 'supervisor' | 'auditor';
+export type Role = UserRole;
 
 export interface DemoUser {
   readonly username: string;

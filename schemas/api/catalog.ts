@@ -162,6 +162,20 @@ export const ItemVersion = Type.Object(
 );
 export type ItemVersion = Static<typeof ItemVersion>;
 
+/** A published guide as the public sees it: no staff ids, no review notes. */
+export const PublicItem = Type.Object(
+  {
+    code: ItemCode,
+    version: Type.Integer({ minimum: 1 }),
+    status: ItemStatus,
+    content: ItemContent,
+    publishedAt: Type.String({ format: 'date-time' }),
+    retiredAt: Type.Optional(Type.String({ format: 'date-time' })),
+  },
+  closed,
+);
+export type PublicItem = Static<typeof PublicItem>;
+
 export const ItemSummary = Type.Object(
   {
     code: ItemCode,

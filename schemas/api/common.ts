@@ -9,6 +9,10 @@ import type { Static, TSchema } from '@sinclair/typebox';
 export const StringEnum = <const T extends readonly string[]>(values: T, description?: string) =>
   Type.Unsafe<T[number]>({ type: 'string', enum: [...values], ...(description ? { description } : {}) });
 
+/** The roles of DESIGN §8: Cognito groups, carried in `cognito:groups`. */
+export const userRoles = ['applicant', 'clerk', 'approver', 'dept_admin', 'center_admin', 'supervisor', 'auditor'] as const;
+export type UserRole = (typeof userRoles)[number];
+
 /** RFC 9457 problem details, with field-level errors for validation failures. */
 export const FieldError = Type.Object(
   {

@@ -4,9 +4,10 @@
  */
 import * as Type from '@sinclair/typebox/type';
 import type { Static, TSchema } from '@sinclair/typebox';
-import { StringEnum } from '../api/common.ts';
+import { StringEnum, userRoles } from '../api/common.ts';
 
-export const Role = StringEnum(['applicant', 'clerk', 'approver', 'dept_admin', 'center_admin', 'supervisor', 'auditor', 'system'] as const);
+/** Who acted: a user's role, or `system` for schedules and consumers. */
+export const Role = StringEnum([...userRoles, 'system'] as const);
 export type Role = Static<typeof Role>;
 
 export const Actor = Type.Object(

@@ -4,11 +4,9 @@
  */
 import { Match, type Template } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { auditRoutes } from '../../functions/audit/routes.ts';
-import { catalogRoutes } from '../../functions/catalog/routes.ts';
-import type { RouteSpec } from '../../functions/shared/route-spec.ts';
+import { apiRoutes } from '../../schemas/openapi.ts';
 import { stageConfig } from '../../infra/config.ts';
-import { userGroups } from '../../infra/stacks/identity.ts';
+import { userRoles } from '../../schemas/api/common.ts';
 import { logicalIdByPath, resourcesOf, synthTemplate } from './synth.ts';
 
 const SYNTH_TIMEOUT = 60_000;
@@ -21,10 +19,9 @@ beforeAll(() => {
 }, SYNTH_TIMEOUT);
 
 describe('HTTP API', () => {
-  const declared: readonly RouteSpec[] = [...catalogRoutes, ...auditRoutes];
-  const accessByKey = new Map(declared.map((r) => [`${r.method} ${r.path}`, r.access]));
+  const accessByKey = new Map(apiRoutes.map((r) => [`${r.method} ${r.path}`, r.access]));
 
-  it('has exactly one route per declared RouteSpec', () => {
+  it('has exactly one route per apiRoutes RouteSpec', () => {
     const keys = Object.values(resourcesOf(dev, 'AWS::ApiGatewayV2::Route')).map((r) => r.Properties!.RouteKey as string);
     expect([...keys].sort()).toEqual([...accessByKey.keys()].sort());
   });
@@ -43,8 +40,8 @@ describe('HTTP API', () => {
         expect(route.Properties!.AuthorizerId, key).toEqual({ Ref: authorizerId });
       }
     }
-    expect(declared.some((r) => r.access === 'public')).toBe(true);
-    expect(declared.some((r) => r.access === 'jwt')).toBe(true);
+    expect(apiRoutes.some((r) => r.access === 'public')).toBe(true);
+    expect(apiRoutes.some((r) => r.access === 'jwt')).toBe(true);
   });
 
   it('verifies Cognito JWTs (issuer of the pool, audience = the client)', () => {
@@ -92,7 +89,6 @@ describe('functions', () => {
       expect(p.Environment.Variables, id).toMatchObject({
         POWERTOOLS_SERVICE_NAME: expect.any(String),
         LOG_LEVEL: 'INFO',
-        NODE_OPTIONS: '--enable-source-maps',
         AWS_REQUEST_CHECKSUM_CALCULATION: 'WHEN_REQUIRED',
         AWS_RESPONSE_CHECKSUM_VALIDATION: 'WHEN_REQUIRED',
       });
@@ -104,7 +100,7 @@ describe('functions', () => {
   it.each(Object.entries(expectedEnv))('%s gets exactly the env vars of the contract', (constructId, names) => {
     const fn = dev.toJSON().Resources[logicalIdByPath(dev, constructId)];
     const vars = fn.Properties.Environment.Variables;
-    const common = ['POWERTOOLS_SERVICE_NAME', 'LOG_LEVEL', 'NODE_OPTIONS', 'AWS_REQUEST_CHECKSUM_CALCULATION', 'AWS_RESPONSE_CHECKSUM_VALIDATION'];
+    const common = ['POWERTOOLS_SERVICE_NAME', 'LOG_LEVEL', 'AWS_REQUEST_CHECKSUM_CALCULATION', 'AWS_RESPONSE_CHECKSUM_VALIDATION'];
     expect(Object.keys(vars).sort()).toEqual([...common, ...names].sort());
     expect(vars.TABLE_NAME).toEqual({ Ref: logicalIdByPath(dev, 'Table') });
     if (names.includes('CURSOR_KEY')) {
@@ -138,8 +134,8 @@ describe('functions', () => {
 describe('Cognito', () => {
   it('has the groups of the contract', () => {
     const names = Object.values(resourcesOf(dev, 'AWS::Cognito::UserPoolGroup')).map((g) => g.Properties!.GroupName);
-    expect(names.sort()).toEqual([...userGroups].sort());
-    expect([...userGroups].sort()).toEqual(['applicant', 'approver', 'auditor', 'center_admin', 'clerk', 'dept_admin', 'supervisor']);
+    expect(names.sort()).toEqual([...userRoles].sort());
+    expect([...userRoles].sort()).toEqual(['applicant', 'approver', 'auditor', 'center_admin', 'clerk', 'dept_admin', 'supervisor']);
   });
 
   it('has the custom attributes, a strong password policy, optional TOTP MFA and admin-only sign-up', () => {
@@ -172,4 +168,27 @@ describe('outputs', () => {
       expect(Object.keys(dev.findOutputs(name))).toEqual([name]);
     },
   );
+});
+
+describe('least-privilege table access', () => {
+  const statementsOf = (roleIdPrefix: string) =>
+    Object.entries(resourcesOf(dev, 'AWS::IAM::Policy'))
+      .filter(([, p]) => (p.Properties!.Roles as { Ref: string }[]).some((r) => r.Ref.startsWith(roleIdPrefix)))
+      .flatMap(([, p]) => (p.Properties!.PolicyDocument as { Statement: { Action: string | string[] }[] }).Statement)
+      .flatMap((st) => [st.Action].flat())
+      .filter((a) => a.startsWith('dynamodb:'));
+
+  it('the audit consumer may only put items (the log is append-only)', () => {
+    expect(statementsOf('AuditConsumerFunctionRole')).toEqual(['dynamodb:PutItem']);
+  });
+
+  it('no function may delete, batch-write or scan', () => {
+    for (const prefix of ['CatalogFunctionRole', 'AuditApiFunctionRole', 'AuditConsumerFunctionRole']) {
+      const actions = statementsOf(prefix);
+      expect(actions.length, prefix).toBeGreaterThan(0);
+      for (const forbidden of ['dynamodb:DeleteItem', 'dynamodb:BatchWriteItem', 'dynamodb:Scan', 'dynamodb:*']) {
+        expect(actions, prefix).not.toContain(forbidden);
+      }
+    }
+  });
 });

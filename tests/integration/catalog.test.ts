@@ -6,6 +6,8 @@
 import { describe, expect, it } from 'vitest';
 import { GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { demoItems } from '../../local/seed/items.ts';
+import { catalogEventSchemas, type CatalogEventType } from '#schemas/events/catalog';
+import { validationErrors } from '#shared/validate';
 import { call, centerToday, cloud, doc, freshCode, until } from './api-client.ts';
 
 const amrContent = demoItems.find((i) => i.content.departmentId === 'amr' && i.content.serviceMode === 'promised')!.content;
@@ -45,6 +47,7 @@ describe('publishing an item', () => {
     const guide = await call('GET', `/public/items/${code}`);
     expect(guide.status).toBe(200);
     expect(guide.body).toMatchObject({ code, version: 1, status: 'published' });
+    expect(Object.keys(guide.body).sort()).toEqual(['code', 'content', 'publishedAt', 'status', 'version']);
 
     const records = await until('four audit records of the item', async () => {
       const res = await call('GET', `/audit/events?from=${centerToday()}&to=${centerToday()}&subjectType=item&subjectId=${code}`, { as: 'auditor' });
@@ -63,6 +66,13 @@ describe('publishing an item', () => {
       data: { code, version: 1, fromStatus: 'approved', toStatus: 'published' },
     });
     expect(records[2].actor.role).toBe('center_admin');
+
+    // Each outbox item is the event as published: it matches its detail-type's schema.
+    const outbox = (await itemPartition(code)).Items!.filter((i) => i.kind === 'event');
+    expect(outbox.map((i) => i.detailType).sort()).toEqual(['ItemApproved', 'ItemDraftCreated', 'ItemPublished', 'ItemSubmitted']);
+    for (const item of outbox) {
+      expect(validationErrors(catalogEventSchemas[item.detailType as CatalogEventType], JSON.parse(item.detail)), item.detailType).toEqual([]);
+    }
     console.log(`publish workflow to its 4th audit record: ${elapsed} ms`);
   });
 
@@ -101,6 +111,10 @@ describe('publishing an item', () => {
     expect(rejected.status).toBe(200);
     expect(rejected.body).toMatchObject({ status: 'rejected', reviewReason: '缺少收费依据' });
     expect((await call('POST', `/admin/items/${code}/versions/1/publish`, { as: 'admin.amr', headers: { 'if-match': rejected.etag } })).status).toBe(409);
+    const resubmitted = await call('POST', `/admin/items/${code}/versions/1/submit`, { as: 'admin.amr', headers: { 'if-match': rejected.etag } });
+    expect(resubmitted.status).toBe(200);
+    expect(resubmitted.body.reviewReason).toBeUndefined();
+    expect(resubmitted.body.reviewedBy).toBeUndefined();
   });
 
   it('retires an item: it leaves the public catalog, its versions stay', async () => {
@@ -110,6 +124,9 @@ describe('publishing an item', () => {
     expect((await call('GET', `/public/items/${code}`)).status).toBe(404);
     expect((await call('GET', `/admin/items/${code}/versions/1`, { as: 'admin.amr' })).body.status).toBe('retired');
     expect((await headOf(code)).Item?.GSI1PK).toBeUndefined();
+    const revived = await call('POST', `/admin/items/${code}/versions`, { as: 'admin.amr' });
+    expect(revived.status).toBe(409);
+    expect(revived.body.detail).toContain('retired');
   });
 });
 
@@ -183,6 +200,9 @@ describe('access control', () => {
     expect((await call('POST', `/admin/items/${code}/versions/1/submit`, { as: 'admin.housing', headers: { 'if-match': etag } })).status).toBe(403);
     expect((await call('GET', `/admin/items/${code}/versions/1`, { as: 'admin.housing' })).status).toBe(403);
     expect((await call('GET', '/admin/items?departmentId=amr', { as: 'admin.housing' })).status).toBe(403);
+    const ownList = await call('GET', '/admin/items?limit=100', { as: 'admin.housing' });
+    expect(ownList.status).toBe(200);
+    expect(ownList.body.items.every((i: { departmentId: string }) => i.departmentId === 'housing')).toBe(true);
     const read = await call('GET', `/admin/items/${code}/versions/1`, { as: 'admin.amr' });
     expect(read).toMatchObject({ etag, body: { status: 'draft' } });
   });

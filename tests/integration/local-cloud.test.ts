@@ -11,6 +11,7 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, inject, it } from 'vitest';
 import { DynamoDBClient, GetItemCommand, PutItemCommand } from '@aws-sdk/client-dynamodb';
 import { ulid } from 'ulid';
+import { centerToday, until } from './api-client.ts';
 import { asyncInvokeConfig, extractModel } from '../../local/template.ts';
 import type { CfnTemplate } from '../../local/intrinsics.ts';
 
@@ -40,17 +41,6 @@ function claimsFor(username: string, over: Record<string, unknown> = {}) {
   };
 }
 
-async function until<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 15_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await probe();
-    if (v !== undefined) return v;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
-
-const today = () => new Date(Date.now() + 8 * 3600_000).toISOString().slice(0, 10); // Asia/Shanghai date
 
 describe('HTTP API', () => {
   it('serves a public route with an API Gateway request id', async () => {
@@ -142,7 +132,7 @@ describe('outbox pipe → bus → audit consumer', () => {
     expect(record.source?.S).toBe('onestop.catalog');
 
     // And through the auditors' API.
-    const res = await fetch(`${api}/audit/events?from=${today()}&to=${today()}&subjectType=item&subjectId=${subjectId}`, {
+    const res = await fetch(`${api}/audit/events?from=${centerToday()}&to=${centerToday()}&subjectType=item&subjectId=${subjectId}`, {
       headers: { authorization: `Bearer ${await token('auditor')}` },
     });
     expect(res.status).toBe(200);
@@ -165,7 +155,7 @@ describe('outbox pipe → bus → audit consumer', () => {
     expect(code).toBeDefined();
     const auth = { authorization: `Bearer ${await token('auditor')}` };
     const page = await until('the seed audit records', async () => {
-      const res = await fetch(`${api}/audit/events?from=${today()}&to=${today()}&subjectType=item&subjectId=${code}`, { headers: auth });
+      const res = await fetch(`${api}/audit/events?from=${centerToday()}&to=${centerToday()}&subjectType=item&subjectId=${code}`, { headers: auth });
       const body = (await res.json()) as { items: { action: string }[] };
       return body.items.some((i) => i.action === 'ItemPublished') ? body : undefined;
     });
