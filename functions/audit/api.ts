@@ -1,5 +1,6 @@
 /** The auditors' API over the audit log; auditors read their own center only. */
-import { callerOf, hasRole } from '#shared/auth';
+import { callerOf } from '#shared/auth';
+import { denial } from '#shared/authorization';
 import { decodeCursor, encodeCursor, pageLimit } from '#shared/cursor';
 import { badRequest, forbidden } from '#shared/errors';
 import { httpHandler } from '#shared/http';
@@ -25,7 +26,8 @@ function instantRange(from: string, to: string) {
 export const handler = httpHandler(auditRoutes, {
   async listAuditEvents(req) {
     const caller = callerOf(req.event);
-    if (!hasRole(caller, 'auditor')) throw forbidden('Only auditors read the audit log.');
+    const why = denial(caller, 'audit.read', { centerId: caller.centerId });
+    if (why) throw forbidden(why);
     const q = req.query;
     if ((q.subjectType === undefined) !== (q.subjectId === undefined)) {
       throw badRequest('subjectType and subjectId go together.', [{ path: q.subjectType ? '/query/subjectId' : '/query/subjectType', code: 'required', message: 'is required with the other subject field' }]);

@@ -5,13 +5,14 @@
  */
 import type { ItemContent, ItemStatus } from '#schemas/api/catalog';
 import { actingRole, callerOf, type Caller } from '#shared/auth';
+import { listingScope, rolesFor } from '#shared/authorization';
 import { decodeCursor, encodeCursor, pageLimit } from '#shared/cursor';
 import { requiredEnv } from '#shared/db';
 import { conflict, forbidden, notFound, preconditionFailed, validationFailed } from '#shared/errors';
 import { etag, httpHandler, ifMatch, type HttpRequest, type HttpResult } from '#shared/http';
 import { catalogRoutes } from './routes.ts';
 import * as store from './store.ts';
-import { contentErrors, listingScope, mayAdminister, refuse, transitions, type ItemAction, type Refusal } from './workflow.ts';
+import { catalogPermission, contentErrors, mayAdminister, refuse, transitions, type ItemAction, type Refusal } from './workflow.ts';
 
 function fail(refusal: Refusal): never {
   if (refusal.kind === 'forbidden') throw forbidden(refusal.detail);
@@ -42,7 +43,7 @@ function eventFor(action: ItemAction, caller: Caller, v: store.StoredVersion, fr
     detailType: t.event,
     centerId: caller.centerId,
     occurredAt: now,
-    actor: { id: caller.userId, role: actingRole(caller, t.roles), ...(caller.departmentId ? { departmentId: caller.departmentId } : {}) },
+    actor: { id: caller.userId, role: actingRole(caller, rolesFor(catalogPermission)), ...(caller.departmentId ? { departmentId: caller.departmentId } : {}) },
     subject: { type: 'item', id: v.code },
     data: {
       code: v.code,
@@ -91,8 +92,8 @@ export const handler = httpHandler(catalogRoutes, {
 
   async listItems(req) {
     const caller = callerOf(req.event);
-    const scope = listingScope(caller, req.query.departmentId);
-    if ('kind' in scope) fail(scope);
+    const scope = listingScope(caller, catalogPermission, req.query.departmentId);
+    if (typeof scope === 'string') throw forbidden(scope);
     const filter = { ...scope, ...(req.query.status ? { status: req.query.status } : {}) };
     const signed = { centerId: caller.centerId, ...filter };
     const page = await store.listVersions(caller.centerId, filter, pageLimit(req.query.limit), decodeCursor(req.query.nextToken, signed));
@@ -103,7 +104,7 @@ export const handler = httpHandler(catalogRoutes, {
   async createItem(req) {
     const caller = callerOf(req.event);
     const { code, content } = req.body;
-    const refusal = refuse('create', caller, { departmentId: content.departmentId });
+    const refusal = refuse('create', caller, { centerId: caller.centerId, departmentId: content.departmentId });
     if (refusal) fail(refusal);
     checkContent(content);
     const now = new Date().toISOString();
@@ -117,7 +118,7 @@ export const handler = httpHandler(catalogRoutes, {
     const code = req.params.code;
     const version = Number(req.params.version);
     const v = await readVersion(caller, code, version);
-    if (!mayAdminister(caller, v.content.departmentId)) throw forbidden(`You may not read unpublished versions of department ${v.content.departmentId}.`);
+    if (!mayAdminister(caller, { centerId: v.centerId, departmentId: v.content.departmentId })) throw forbidden(`You may not read unpublished versions of department ${v.content.departmentId}.`);
     return withTag(v);
   },
 
@@ -126,7 +127,7 @@ export const handler = httpHandler(catalogRoutes, {
     const code = req.params.code;
     const head = await store.getHead(caller.centerId, code, true);
     if (!head) throw notFound(`Item ${code} does not exist.`);
-    const refusal = refuse('newVersion', caller, { departmentId: head.departmentId });
+    const refusal = refuse('newVersion', caller, { centerId: head.centerId, departmentId: head.departmentId });
     if (refusal) fail(refusal);
     // Retiring ends an item: a retired code is kept for the record and never published again.
     if (head.retiredAt) throw conflict(`Item ${code} was retired; create a new item with a new code.`);
@@ -146,12 +147,12 @@ export const handler = httpHandler(catalogRoutes, {
     const code = req.params.code;
     const version = Number(req.params.version);
     const current = await readVersion(caller, code, version);
-    const refusal = refuse('update', caller, { departmentId: current.content.departmentId, status: current.status });
+    const refusal = refuse('update', caller, { centerId: current.centerId, departmentId: current.content.departmentId, status: current.status });
     if (refusal) fail(refusal);
     requireMatch(req, current);
     const { content } = req.body;
     // Moving an item to another department needs the right to administer that one too.
-    const moved = refuse('update', caller, { departmentId: content.departmentId });
+    const moved = refuse('update', caller, { centerId: current.centerId, departmentId: content.departmentId });
     if (moved) fail(moved);
     checkContent(content);
     const now = new Date().toISOString();
@@ -170,7 +171,7 @@ export const handler = httpHandler(catalogRoutes, {
     const { version: current, head } =
       action === 'publish' ? await store.getVersionAndHead(caller.centerId, code, version) : { version: await store.getVersion(caller.centerId, code, version), head: undefined };
     if (!current) throw notFound(`Item ${code} has no version ${version}.`);
-    const refusal = refuse(action, caller, { departmentId: current.content.departmentId, status: current.status, ...(current.submittedBy ? { submittedBy: current.submittedBy } : {}) }, body);
+    const refusal = refuse(action, caller, { centerId: current.centerId, departmentId: current.content.departmentId, status: current.status, ...(current.submittedBy ? { submittedBy: current.submittedBy } : {}) }, body);
     if (refusal) fail(refusal);
     requireMatch(req, current);
     const now = new Date().toISOString();
@@ -201,7 +202,7 @@ export const handler = httpHandler(catalogRoutes, {
     if (!head) throw notFound(`Item ${code} does not exist.`);
     if (head.publishedVersion === undefined) throw conflict(`Item ${code} is not published.`);
     const current = await readVersion(caller, code, head.publishedVersion);
-    const refusal = refuse('retire', caller, { departmentId: current.content.departmentId, status: current.status });
+    const refusal = refuse('retire', caller, { centerId: current.centerId, departmentId: current.content.departmentId, status: current.status });
     if (refusal) fail(refusal);
     requireMatch(req, current);
     const now = new Date().toISOString();

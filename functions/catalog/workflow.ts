@@ -1,11 +1,12 @@
 /**
  * The publishing workflow of a service-item version and the rules of its
- * content: pure functions, no I/O. A reader asking "who may approve an item,
- * and when?" finds one row of `transitions`.
+ * content: pure functions, no I/O. A reader asking "when may an item be
+ * approved?" finds one row of `transitions`; who may is in shared/authorization.ts.
  */
 import type { ItemContent, ItemStatus } from '#schemas/api/catalog';
 import type { FieldError } from '#schemas/api/common';
-import type { Caller, StaffRole } from '#shared/auth';
+import type { Caller } from '#shared/auth';
+import { denial, type Action } from '#shared/authorization';
 import type { CatalogEventType } from '#schemas/events/catalog';
 
 export type VersionAction = 'submit' | 'approve' | 'reject' | 'publish';
@@ -14,24 +15,21 @@ export type ItemAction = VersionAction | 'create' | 'update' | 'newVersion' | 'r
 interface Transition {
   readonly from: readonly ItemStatus[];
   readonly to: ItemStatus;
-  readonly roles: readonly StaffRole[];
   readonly event: CatalogEventType;
   /** Four eyes: the reviewer is never the person who submitted the version. */
   readonly reviewerNotSubmitter?: boolean;
   readonly reasonRequired?: boolean;
 }
 
-const admins: readonly StaffRole[] = ['dept_admin', 'center_admin'];
-
 export const transitions: Readonly<Record<ItemAction, Transition>> = {
-  create: { from: [], to: 'draft', roles: admins, event: 'ItemDraftCreated' },
-  newVersion: { from: [], to: 'draft', roles: admins, event: 'ItemDraftCreated' },
-  update: { from: ['draft', 'rejected'], to: 'draft', roles: admins, event: 'ItemDraftUpdated' },
-  submit: { from: ['draft', 'rejected'], to: 'submitted', roles: admins, event: 'ItemSubmitted' },
-  approve: { from: ['submitted'], to: 'approved', roles: admins, event: 'ItemApproved', reviewerNotSubmitter: true },
-  reject: { from: ['submitted'], to: 'rejected', roles: admins, event: 'ItemRejected', reviewerNotSubmitter: true, reasonRequired: true },
-  publish: { from: ['approved'], to: 'published', roles: admins, event: 'ItemPublished' },
-  retire: { from: ['published'], to: 'retired', roles: admins, event: 'ItemRetired' },
+  create: { from: [], to: 'draft', event: 'ItemDraftCreated' },
+  newVersion: { from: [], to: 'draft', event: 'ItemDraftCreated' },
+  update: { from: ['draft', 'rejected'], to: 'draft', event: 'ItemDraftUpdated' },
+  submit: { from: ['draft', 'rejected'], to: 'submitted', event: 'ItemSubmitted' },
+  approve: { from: ['submitted'], to: 'approved', event: 'ItemApproved', reviewerNotSubmitter: true },
+  reject: { from: ['submitted'], to: 'rejected', event: 'ItemRejected', reviewerNotSubmitter: true, reasonRequired: true },
+  publish: { from: ['approved'], to: 'published', event: 'ItemPublished' },
+  retire: { from: ['published'], to: 'retired', event: 'ItemRetired' },
 };
 
 export type Refusal =
@@ -39,41 +37,22 @@ export type Refusal =
   | { readonly kind: 'conflict'; readonly detail: string }
   | { readonly kind: 'invalid'; readonly errors: readonly FieldError[] };
 
-/**
- * Who administers a department's items: its own dept_admin, or a center_admin
- * of the same center (the center is fixed by the key the caller can reach).
- */
-export function mayAdminister(caller: Caller, departmentId: string): boolean {
-  if (caller.roles.includes('center_admin')) return true;
-  return caller.roles.includes('dept_admin') && caller.departmentId === departmentId;
-}
+/** Every catalog action needs the right to administer the item's department (functions/shared/authorization.ts). */
+export const catalogPermission = 'catalog.item.administer' satisfies Action;
 
-/**
- * Which department's items an administrator may list: a center_admin any (or
- * all, `undefined`), a dept_admin only the own one.
- */
-export function listingScope(caller: Caller, requested: string | undefined): { departmentId?: string } | Refusal {
-  if (caller.roles.includes('center_admin')) return requested ? { departmentId: requested } : {};
-  if (!caller.roles.includes('dept_admin') || !caller.departmentId) {
-    return { kind: 'forbidden', detail: 'Only administrators list items under review.' };
-  }
-  if (requested && requested !== caller.departmentId) {
-    return { kind: 'forbidden', detail: 'A department administrator lists only the own department\'s items.' };
-  }
-  return { departmentId: caller.departmentId };
-}
+export const mayAdminister = (caller: Caller, target: { centerId: string; departmentId: string }) =>
+  denial(caller, catalogPermission, { centerId: target.centerId, departmentIds: [target.departmentId] }) === undefined;
 
 /** Checks one action on a version in a given state; `undefined` means allowed. */
 export function refuse(
   action: ItemAction,
   caller: Caller,
-  target: { departmentId: string; status?: ItemStatus; submittedBy?: string },
+  target: { centerId: string; departmentId: string; status?: ItemStatus; submittedBy?: string },
   input: { reason?: string } = {},
 ): Refusal | undefined {
   const t = transitions[action];
-  if (!t.roles.some((r) => caller.roles.includes(r)) || !mayAdminister(caller, target.departmentId)) {
-    return { kind: 'forbidden', detail: `You may not ${action} items of department ${target.departmentId}.` };
-  }
+  const why = denial(caller, catalogPermission, { centerId: target.centerId, departmentIds: [target.departmentId] });
+  if (why) return { kind: 'forbidden', detail: why };
   if (target.status !== undefined && t.from.length > 0 && !t.from.includes(target.status)) {
     return { kind: 'conflict', detail: `Cannot ${action} a version that is ${target.status}; allowed from: ${t.from.join(', ')}.` };
   }

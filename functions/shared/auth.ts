@@ -46,8 +46,6 @@ export function callerOf(event: Pick<APIGatewayProxyEventV2WithJWTAuthorizer, 'r
   };
 }
 
-export const hasRole = (caller: Caller, ...roles: StaffRole[]) => roles.some((r) => caller.roles.includes(r));
-
 /** The role recorded on events: the most specific of the caller's roles that allowed the action. */
 export function actingRole(caller: Caller, allowed: readonly StaffRole[]): StaffRole {
   return allowed.find((r) => caller.roles.includes(r)) ?? caller.roles[0] ?? 'applicant';

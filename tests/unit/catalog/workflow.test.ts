@@ -19,7 +19,7 @@ const stateActions: ItemAction[] = ['update', 'submit', 'approve', 'reject', 'pu
 describe('publishing workflow: every action from every status', () => {
   const cases = stateActions.flatMap((action) => statuses.map((status) => ({ action, status })));
   it.each(cases)('$action from $status', ({ action, status }) => {
-    const refusal = refuse(action, centerAdmin, { departmentId: 'amr', status, submittedBy: 'u-1' }, { reason: 'r' });
+    const refusal = refuse(action, centerAdmin, { centerId: 'c', departmentId: 'amr', status, submittedBy: 'u-1' }, { reason: 'r' });
     const allowed = transitions[action].from.includes(status);
     expect(refusal === undefined).toBe(allowed);
     if (!allowed) expect(refusal?.kind).toBe('conflict');
@@ -38,22 +38,24 @@ describe('publishing workflow: every action from every status', () => {
 describe('who may act', () => {
   const actions: ItemAction[] = ['create', 'update', 'submit', 'approve', 'reject', 'publish', 'retire', 'newVersion'];
   it.each(actions)('%s: own dept_admin and center_admin yes; other department and non-admins no', (action) => {
-    const target = { departmentId: 'amr' };
+    const target = { centerId: 'c', departmentId: 'amr' };
     expect(refuse(action, deptAdmin, target, { reason: 'x' })).toBeUndefined();
     expect(refuse(action, centerAdmin, target, { reason: 'x' })).toBeUndefined();
     expect(refuse(action, otherDeptAdmin, target, { reason: 'x' })?.kind).toBe('forbidden');
     for (const c of nonAdmins) expect(refuse(action, c, target, { reason: 'x' })?.kind).toBe('forbidden');
+    expect(refuse(action, centerAdmin, { ...target, centerId: 'other' }, { reason: 'x' })?.kind).toBe('forbidden');
+    expect(refuse(action, who(['dept_admin']), target, { reason: 'x' })?.kind).toBe('forbidden');
   });
 
   it('four eyes: the submitter may not approve or reject their own submission', () => {
-    const target = { departmentId: 'amr', status: 'submitted' as const, submittedBy: deptAdmin.userId };
+    const target = { centerId: 'c', departmentId: 'amr', status: 'submitted' as const, submittedBy: deptAdmin.userId };
     expect(refuse('approve', deptAdmin, target)?.kind).toBe('forbidden');
     expect(refuse('reject', deptAdmin, target, { reason: 'x' })?.kind).toBe('forbidden');
     expect(refuse('approve', centerAdmin, target)).toBeUndefined();
   });
 
   it('a rejection needs a reason', () => {
-    const target = { departmentId: 'amr', status: 'submitted' as const, submittedBy: 'someone-else' };
+    const target = { centerId: 'c', departmentId: 'amr', status: 'submitted' as const, submittedBy: 'someone-else' };
     expect(refuse('reject', centerAdmin, target, {})).toMatchObject({ kind: 'invalid' });
     expect(refuse('reject', centerAdmin, target, { reason: '  ' })).toMatchObject({ kind: 'invalid' });
     expect(refuse('reject', centerAdmin, target, { reason: '材料清单不完整' })).toBeUndefined();

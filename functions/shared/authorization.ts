@@ -1,0 +1,83 @@
+/**
+ * Who may do what, for every domain, as data: each action lists the roles that
+ * may take it and the scope each role acts in. A reader asking "may a clerk
+ * change the calendar?" finds one row here; handlers only name the action.
+ *
+ * Scopes: `center` — anywhere in the caller's own center; `department` — only
+ * on resources that belong to the caller's own department. Nobody ever acts
+ * across centers: that check comes first, whatever the role.
+ */
+import type { Caller, StaffRole } from './auth.ts';
+
+export type Scope = 'center' | 'department';
+
+interface Grant {
+  readonly role: StaffRole;
+  readonly scope: Scope;
+}
+
+const staff: readonly StaffRole[] = ['clerk', 'approver', 'dept_admin', 'center_admin', 'supervisor', 'auditor'];
+const everyStaffRole = staff.map((role) => ({ role, scope: 'center' as const }));
+
+export const permissions = {
+  /** Service items: create, edit, submit, review, publish, retire (事项管理). */
+  'catalog.item.administer': [
+    { role: 'center_admin', scope: 'center' },
+    { role: 'dept_admin', scope: 'department' },
+  ],
+  /** Departments and their chief representatives (进驻部门). */
+  'org.department.write': [{ role: 'center_admin', scope: 'center' }],
+  /** Windows (窗口): the center's, or a department's own. */
+  'org.window.write': [
+    { role: 'center_admin', scope: 'center' },
+    { role: 'dept_admin', scope: 'department' },
+  ],
+  /** The center's directory (departments, windows) as staff see it. */
+  'org.directory.read': everyStaffRole,
+  /** The working-day calendar (工作日, 调休). */
+  'org.calendar.write': [{ role: 'center_admin', scope: 'center' }],
+  'org.calendar.read': everyStaffRole,
+  /** The audit log (审计). */
+  'audit.read': [{ role: 'auditor', scope: 'center' }],
+} as const satisfies Record<string, readonly Grant[]>;
+
+export type Action = keyof typeof permissions;
+
+export interface Target {
+  readonly centerId: string;
+  /** The departments the resource belongs to; none for center-wide resources. */
+  readonly departmentIds?: readonly string[];
+}
+
+/** The roles that may take an action, most privileged first (for the actor recorded on events). */
+export const rolesFor = (action: Action): readonly StaffRole[] => permissions[action].map((g) => g.role);
+
+function grantsOf(caller: Caller, action: Action): readonly Grant[] {
+  return (permissions[action] as readonly Grant[]).filter((g) => caller.roles.includes(g.role));
+}
+
+/** Why the caller may not take `action` on `target`, or `undefined` when allowed. */
+export function denial(caller: Caller, action: Action, target: Target): string | undefined {
+  if (target.centerId !== caller.centerId) return 'The resource belongs to another center.';
+  const grants = grantsOf(caller, action);
+  if (grants.length === 0) return `Your role may not take the action ${action}.`;
+  if (grants.some((g) => g.scope === 'center')) return undefined;
+  const own = caller.departmentId;
+  const departments = target.departmentIds ?? [];
+  if (own && departments.length > 0 && departments.every((d) => d === own)) return undefined;
+  return `You may take the action ${action} only on your own department's resources.`;
+}
+
+/**
+ * The department a caller's listing is confined to: `{}` for the whole center,
+ * `{ departmentId }` for one department, or `undefined` when the caller may
+ * not list at all. A requested department outside the caller's scope is refused.
+ */
+export function listingScope(caller: Caller, action: Action, requested: string | undefined): { departmentId?: string } | string {
+  const grants = grantsOf(caller, action);
+  if (grants.length === 0) return `Your role may not take the action ${action}.`;
+  if (grants.some((g) => g.scope === 'center')) return requested ? { departmentId: requested } : {};
+  if (!caller.departmentId) return 'Your account has no department.';
+  if (requested && requested !== caller.departmentId) return 'You may list only your own department.';
+  return { departmentId: caller.departmentId };
+}

@@ -1,0 +1,64 @@
+import { describe, expect, it } from 'vitest';
+import type { Caller, StaffRole } from '#shared/auth';
+import { denial, listingScope, permissions, type Action } from '#shared/authorization';
+import { userRoles } from '#schemas/api/common';
+
+/**
+ * The permission table, cell by cell: every action × every role × own/other
+ * department × own/other center. The expectation is written out here, apart
+ * from the table, so a change to the table shows up as a failing cell.
+ */
+const expected: Record<Action, Partial<Record<StaffRole, 'center' | 'department'>>> = {
+  'catalog.item.administer': { center_admin: 'center', dept_admin: 'department' },
+  'org.department.write': { center_admin: 'center' },
+  'org.window.write': { center_admin: 'center', dept_admin: 'department' },
+  'org.directory.read': { clerk: 'center', approver: 'center', dept_admin: 'center', center_admin: 'center', supervisor: 'center', auditor: 'center' },
+  'org.calendar.write': { center_admin: 'center' },
+  'org.calendar.read': { clerk: 'center', approver: 'center', dept_admin: 'center', center_admin: 'center', supervisor: 'center', auditor: 'center' },
+  'audit.read': { auditor: 'center' },
+};
+
+const caller = (role: StaffRole): Caller => ({ userId: `u-${role}`, username: role, roles: [role], centerId: 'c1', departmentId: 'amr' });
+
+const cells = (Object.keys(permissions) as Action[]).flatMap((action) =>
+  userRoles.flatMap((role) =>
+    (['own', 'other'] as const).flatMap((dept) => (['own', 'other'] as const).map((center) => ({ action, role, dept, center }))),
+  ),
+);
+
+describe(`authorization matrix (${cells.length} cells)`, () => {
+  it('covers every action of the table', () => {
+    expect(Object.keys(expected).sort()).toEqual(Object.keys(permissions).sort());
+  });
+
+  it.each(cells)('$action · $role · $dept department · $center center', ({ action, role, dept, center }) => {
+    const target = { centerId: center === 'own' ? 'c1' : 'c2', departmentIds: [dept === 'own' ? 'amr' : 'health'] };
+    const scope = expected[action][role];
+    const allowed = center === 'own' && (scope === 'center' || (scope === 'department' && dept === 'own'));
+    expect(denial(caller(role), action, target) === undefined).toBe(allowed);
+  });
+});
+
+describe('department scope', () => {
+  const deptAdmin = caller('dept_admin');
+
+  it('needs every department of a shared resource to be the caller\'s own', () => {
+    expect(denial(deptAdmin, 'org.window.write', { centerId: 'c1', departmentIds: ['amr'] })).toBeUndefined();
+    expect(denial(deptAdmin, 'org.window.write', { centerId: 'c1', departmentIds: ['amr', 'health'] })).toBeDefined();
+    expect(denial(deptAdmin, 'org.window.write', { centerId: 'c1', departmentIds: [] })).toBeDefined();
+  });
+
+  it('refuses a department-scoped role whose account has no department', () => {
+    const { departmentId: _none, ...noDept } = deptAdmin;
+    expect(denial(noDept, 'catalog.item.administer', { centerId: 'c1', departmentIds: ['amr'] })).toBeDefined();
+    expect(listingScope(noDept, 'catalog.item.administer', undefined)).toEqual(expect.any(String));
+  });
+
+  it('confines listings to the caller\'s scope', () => {
+    expect(listingScope(deptAdmin, 'catalog.item.administer', undefined)).toEqual({ departmentId: 'amr' });
+    expect(listingScope(deptAdmin, 'catalog.item.administer', 'health')).toEqual(expect.any(String));
+    expect(listingScope(caller('center_admin'), 'catalog.item.administer', 'health')).toEqual({ departmentId: 'health' });
+    expect(listingScope(caller('center_admin'), 'catalog.item.administer', undefined)).toEqual({});
+    expect(listingScope(caller('clerk'), 'catalog.item.administer', undefined)).toEqual(expect.any(String));
+  });
+});
