@@ -1,37 +1,101 @@
 /**
- * Keys of the org domain (centers, departments, windows). Only the directory
- * writes the demo seed needs exist yet; the org API comes with its own issue.
+ * Keys of the org domain: a center's profile, departments, windows and
+ * working-day calendar years all live in the center's partition, so the
+ * directory of a center is one Query and each entry one GetItem.
+ *
+ *   center profile   PK CENTER#<c>  SK PROFILE
+ *   department       PK CENTER#<c>  SK DEPT#<departmentId>
+ *   window           PK CENTER#<c>  SK WINDOW#<windowId>
+ *   calendar year    PK CENTER#<c>  SK CALENDAR#<yyyy>
+ *   org events       PK CENTER#<c>  SK EVENT#<ulid>
  */
-import { BatchWriteCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, PutCommand, QueryCommand, TransactWriteCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { OrgChangeData } from '#schemas/events/org';
+import { db as defaultDb, isConcurrentChange, requiredEnv } from '#shared/db';
+import { conflict, preconditionFailed } from '#shared/errors';
+import { outboxItem, type EventDraft } from '#shared/events';
 
-export interface CenterDirectory {
+const table = () => requiredEnv('TABLE_NAME');
+const centerPk = (centerId: string) => `CENTER#${centerId}`;
+
+export type EntryKind = 'department' | 'window' | 'calendar';
+const prefixes: Record<EntryKind, string> = { department: 'DEPT#', window: 'WINDOW#', calendar: 'CALENDAR#' };
+
+const entryKey = (centerId: string, kind: EntryKind, id: string) => ({ PK: centerPk(centerId), SK: `${prefixes[kind]}${id}` });
+
+/** An entry as stored: its fields plus the revision its ETag names. */
+export type Stored<T> = T & { readonly rev: number };
+
+function strip<T>(item: Record<string, unknown>): Stored<T> {
+  const { PK: _pk, SK: _sk, kind: _kind, centerId: _c, ...rest } = item;
+  return rest as Stored<T>;
+}
+
+/** Strongly consistent: entries are read to be changed, or to hand out an ETag. */
+export async function getEntry<T>(centerId: string, kind: EntryKind, id: string): Promise<Stored<T> | undefined> {
+  const out = await defaultDb.send(new GetCommand({ TableName: table(), Key: entryKey(centerId, kind, id), ConsistentRead: true }));
+  return out.Item ? strip<T>(out.Item) : undefined;
+}
+
+/** Every entry of a kind in the center, in key order (a center has tens of departments and windows, not thousands). */
+export async function listEntries<T>(centerId: string, kind: EntryKind): Promise<Stored<T>[]> {
+  const items: Stored<T>[] = [];
+  let startKey: Record<string, unknown> | undefined;
+  do {
+    const out = await defaultDb.send(
+      new QueryCommand({
+        TableName: table(),
+        KeyConditionExpression: 'PK = :pk AND begins_with(SK, :prefix)',
+        ExpressionAttributeValues: { ':pk': centerPk(centerId), ':prefix': prefixes[kind] },
+        ...(startKey ? { ExclusiveStartKey: startKey } : {}),
+      }),
+    );
+    items.push(...(out.Items ?? []).map((i) => strip<T>(i)));
+    startKey = out.LastEvaluatedKey;
+  } while (startKey);
+  return items;
+}
+
+/**
+ * Creates (`expectedRev` undefined: the entry must not exist) or replaces (the
+ * stored revision must be `expectedRev`) an entry, with its event, in one transaction.
+ */
+export async function putEntry<T extends object>(
+  centerId: string,
+  kind: EntryKind,
+  id: string,
+  entry: Stored<T>,
+  expectedRev: number | undefined,
+  event: EventDraft<OrgChangeData>,
+): Promise<void> {
+  const condition =
+    expectedRev === undefined
+      ? { ConditionExpression: 'attribute_not_exists(PK)' }
+      : { ConditionExpression: 'rev = :rev', ExpressionAttributeValues: { ':rev': expectedRev } };
+  try {
+    await defaultDb.send(
+      new TransactWriteCommand({
+        TransactItems: [
+          { Put: { TableName: table(), Item: { ...entryKey(centerId, kind, id), kind, centerId, ...entry }, ...condition } },
+          { Put: { TableName: table(), Item: outboxItem(centerPk(centerId), event).item } },
+        ],
+      }),
+    );
+  } catch (err) {
+    if (!isConcurrentChange(err)) throw err;
+    throw expectedRev === undefined
+      ? conflict(`The ${kind} ${id} was created at the same moment; read it and retry with If-Match.`)
+      : preconditionFailed(`The ${kind} ${id} changed since you read it; read it again and retry.`);
+  }
+}
+
+export interface CenterProfile {
   readonly centerId: string;
   readonly name: string;
   readonly timeZone: string;
-  readonly departments: readonly { departmentId: string; name: string; chiefRepresentative: string }[];
-  readonly windows: readonly { windowId: string; name: string; departmentIds: readonly string[] }[];
 }
 
-export const centerKey = (centerId: string) => ({ PK: `CENTER#${centerId}`, SK: 'PROFILE' });
-export const departmentKey = (centerId: string, departmentId: string) => ({ PK: `CENTER#${centerId}`, SK: `DEPT#${departmentId}` });
-export const windowKey = (centerId: string, windowId: string) => ({ PK: `CENTER#${centerId}`, SK: `WINDOW#${windowId}` });
-
-/** Writes a center with its departments and windows (idempotent: same keys, same content). */
-export async function putCenterDirectory(db: DynamoDBDocumentClient, tableName: string, dir: CenterDirectory): Promise<void> {
-  const items = [
-    { ...centerKey(dir.centerId), kind: 'center', centerId: dir.centerId, name: dir.name, timeZone: dir.timeZone },
-    ...dir.departments.map((d) => ({ ...departmentKey(dir.centerId, d.departmentId), kind: 'department', centerId: dir.centerId, ...d })),
-    ...dir.windows.map((w) => ({ ...windowKey(dir.centerId, w.windowId), kind: 'window', centerId: dir.centerId, ...w })),
-  ];
-  for (let i = 0; i < items.length; i += 25) {
-    let request: Record<string, { PutRequest: { Item: Record<string, unknown> } }[]> | undefined = {
-      [tableName]: items.slice(i, i + 25).map((Item) => ({ PutRequest: { Item } })),
-    };
-    // BatchWrite may hand back unprocessed items under load; retry them until none are left.
-    for (let attempt = 0; request && Object.keys(request).length > 0; attempt++) {
-      if (attempt > 0) await new Promise((r) => setTimeout(r, 50 * 2 ** Math.min(attempt, 6)));
-      const out = await db.send(new BatchWriteCommand({ RequestItems: request }));
-      request = out.UnprocessedItems as typeof request;
-    }
-  }
+/** Centers are set up by the platform's operators (no API yet): the local seed writes the demo center's profile. */
+export async function putCenterProfile(client: DynamoDBDocumentClient, tableName: string, profile: CenterProfile): Promise<void> {
+  await client.send(new PutCommand({ TableName: tableName, Item: { PK: centerPk(profile.centerId), SK: 'PROFILE', kind: 'center', ...profile } }));
 }

@@ -166,7 +166,7 @@ export function httpHandler<R extends readonly RouteSpec[]>(routes: R, operation
 }
 
 /** Reads the ETag-style version a client sends back in If-Match; absent → undefined. */
-export function ifMatch(req: HttpRequest): string | undefined {
+export function ifMatch(req: Pick<HttpRequest, 'headers'>): string | undefined {
   const raw = req.headers['if-match'];
   if (raw === undefined || raw === '') return undefined;
   return raw.replace(/^W\//, '').replace(/^"|"$/g, '');

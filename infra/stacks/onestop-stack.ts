@@ -9,6 +9,7 @@ import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import type { Construct } from 'constructs';
 import { auditRoutes } from '../../functions/audit/routes.ts';
 import { catalogRoutes } from '../../functions/catalog/routes.ts';
+import { orgRoutes } from '../../functions/org/routes.ts';
 import type { StageConfig } from '../config.ts';
 import { Consumer } from '../constructs/consumer.ts';
 import { DomainFunction } from '../constructs/domain-function.ts';
@@ -46,6 +47,8 @@ export class OneStopStack extends Stack {
       .bindTable(table, 'readWrite')
       .bindSecretValue(cursorKey, 'CURSOR_KEY')
       .bindValue('DEFAULT_CENTER_ID', config.defaultCenterId);
+    const org = new DomainFunction(this, 'OrgFunction', { entry: 'functions/org/handler.ts', domain: 'org', config })
+      .bindTable(table, 'readWrite');
     const auditApi = new DomainFunction(this, 'AuditApiFunction', { entry: 'functions/audit/api.ts', domain: 'audit', config })
       .bindTable(table, 'read')
       .bindSecretValue(cursorKey, 'CURSOR_KEY');
@@ -54,6 +57,7 @@ export class OneStopStack extends Stack {
 
     const api = new DomainHttpApi(this, 'Api', { config, userPool, userPoolClient });
     api.addDomainRoutes(catalogRoutes, catalog);
+    api.addDomainRoutes(orgRoutes, org);
     api.addDomainRoutes(auditRoutes, auditApi);
 
     new Consumer(this, 'AuditConsumer', {

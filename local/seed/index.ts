@@ -1,12 +1,14 @@
 /**
- * Seeds the demo center: the org directory is written straight into the table
- * (there is no org API yet), and every demo item is published THROUGH the HTTP
- * API with the demo users' tokens — create, submit, approve, publish — so its
- * events, audit records and ETags are the real ones.
+ * Seeds the demo center. Only the center's profile is written straight into
+ * the table (centers have no API: operators set them up); departments, windows,
+ * the 2026 calendar and every demo item go THROUGH the HTTP API with the demo
+ * users' tokens — items are created, submitted, approved and published — so
+ * their events, audit records and ETags are the real ones.
  */
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { putCenterDirectory } from '../../functions/org/store.ts';
+import { putCenterProfile } from '../../functions/org/store.ts';
+import { calendar2026 } from '../../functions/shared/calendar-2026.ts';
 import { demoCenter } from './center.ts';
 import { demoItems } from './items.ts';
 import type { LocalCloud } from '../cloud.ts';
@@ -46,15 +48,24 @@ export async function seedDemoCenter(cloud: LocalCloud, log: (line: string) => v
   const tableName = mainTableName(cloud);
   const ddb = new DynamoDBClient({ endpoint: cloud.endpoints.dynamodb, region: 'us-east-1', credentials: { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' } });
   try {
-    await putCenterDirectory(DynamoDBDocumentClient.from(ddb), tableName, demoCenter);
+    await putCenterProfile(DynamoDBDocumentClient.from(ddb), tableName, demoCenter);
   } finally {
     ddb.destroy();
   }
-  log(`seed: center ${demoCenter.centerId} with ${demoCenter.departments.length} departments and ${demoCenter.windows.length} windows`);
 
   const users = cloud.users();
   const centerAdmin = users.find((u) => u.roles.includes('center_admin') && u.centerId === demoCenter.centerId);
   if (!centerAdmin) throw new SeedError(`no center_admin user for ${demoCenter.centerId}`);
+  // PUT creates an entry that is not there yet; an entry a previous seed made is left as it is.
+  const putOnce = async (path: string, body: unknown) => {
+    const res = await call(cloud, centerAdmin.username, 'PUT', path, body);
+    if (res.status !== 428) expectStatus(`PUT ${path}`, res, 201);
+  };
+  for (const { departmentId, ...department } of demoCenter.departments) await putOnce(`/admin/departments/${departmentId}`, department);
+  for (const { windowId, ...window } of demoCenter.windows) await putOnce(`/admin/windows/${windowId}`, { ...window, departmentIds: [...window.departmentIds] });
+  const { year, ...schedule } = calendar2026;
+  await putOnce(`/admin/calendar/${year}`, { ...schedule, source: '国办发明电〔2025〕7号' });
+  log(`seed: center ${demoCenter.centerId} with ${demoCenter.departments.length} departments, ${demoCenter.windows.length} windows and the ${year} calendar`);
   const published: string[] = [];
   const skipped: string[] = [];
   for (const item of demoItems) {

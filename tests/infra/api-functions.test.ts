@@ -71,13 +71,14 @@ describe('HTTP API', () => {
 describe('functions', () => {
   const expectedEnv: Record<string, string[]> = {
     CatalogFunction: ['TABLE_NAME', 'CURSOR_KEY', 'DEFAULT_CENTER_ID'],
+    OrgFunction: ['TABLE_NAME'],
     AuditApiFunction: ['TABLE_NAME', 'CURSOR_KEY'],
     AuditConsumerFunction: ['TABLE_NAME'],
   };
 
   it('every Lambda is nodejs24.x on arm64 with active tracing, the common env and its own log group', () => {
     const fns = resourcesOf(prod, 'AWS::Lambda::Function');
-    expect(Object.keys(fns)).toHaveLength(3);
+    expect(Object.keys(fns)).toHaveLength(Object.keys(expectedEnv).length);
     const logGroups = resourcesOf(prod, 'AWS::Logs::LogGroup');
     for (const [id, fn] of Object.entries(fns)) {
       const p = fn.Properties!;
@@ -183,7 +184,7 @@ describe('least-privilege table access', () => {
   });
 
   it('no function may delete, batch-write or scan', () => {
-    for (const prefix of ['CatalogFunctionRole', 'AuditApiFunctionRole', 'AuditConsumerFunctionRole']) {
+    for (const prefix of ['CatalogFunctionRole', 'OrgFunctionRole', 'AuditApiFunctionRole', 'AuditConsumerFunctionRole']) {
       const actions = statementsOf(prefix);
       expect(actions.length, prefix).toBeGreaterThan(0);
       for (const forbidden of ['dynamodb:DeleteItem', 'dynamodb:BatchWriteItem', 'dynamodb:Scan', 'dynamodb:*']) {

@@ -1,0 +1,41 @@
+import type { RouteSpec } from '#shared/route-spec';
+import {
+  CalendarYear,
+  CalendarYearBody,
+  Department,
+  DepartmentBody,
+  DepartmentList,
+  DepartmentPath,
+  ServiceWindow,
+  WindowBody,
+  WindowList,
+  WindowPath,
+  YearPath,
+} from '#schemas/api/org';
+
+export const orgRoutes = [
+  {
+    operationId: 'listDepartments', method: 'GET', path: '/org/departments', access: 'jwt',
+    summary: 'The departments stationed in the caller\'s center (进驻部门)', responses: { 200: DepartmentList },
+  },
+  {
+    operationId: 'putDepartment', method: 'PUT', path: '/admin/departments/{departmentId}', access: 'jwt',
+    summary: 'Create a department, or replace it (If-Match)', params: DepartmentPath, body: DepartmentBody, responses: { 200: Department, 201: Department },
+  },
+  {
+    operationId: 'listWindows', method: 'GET', path: '/org/windows', access: 'jwt',
+    summary: 'The windows of the caller\'s center (窗口)', responses: { 200: WindowList },
+  },
+  {
+    operationId: 'putWindow', method: 'PUT', path: '/admin/windows/{windowId}', access: 'jwt',
+    summary: 'Create a window, or replace it (If-Match)', params: WindowPath, body: WindowBody, responses: { 200: ServiceWindow, 201: ServiceWindow },
+  },
+  {
+    operationId: 'getCalendar', method: 'GET', path: '/calendar/{year}', access: 'jwt',
+    summary: 'The center\'s working-day calendar of a year: holidays and adjusted working days (调休)', params: YearPath, responses: { 200: CalendarYear },
+  },
+  {
+    operationId: 'putCalendar', method: 'PUT', path: '/admin/calendar/{year}', access: 'jwt',
+    summary: 'Enter or replace (If-Match) the center\'s calendar of a year', params: YearPath, body: CalendarYearBody, responses: { 200: CalendarYear, 201: CalendarYear },
+  },
+] as const satisfies readonly RouteSpec[];

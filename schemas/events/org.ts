@@ -1,0 +1,19 @@
+/** Events of the org domain (source `onestop.org`): every change to the directory or the calendar. */
+import * as Type from '@sinclair/typebox/type';
+import type { Static } from '@sinclair/typebox';
+import { envelope } from './envelope.ts';
+
+/** The state before (absent on creation) and after, for auditors' old and new values. */
+export const OrgChangeData = Type.Object(
+  { before: Type.Optional(Type.Record(Type.String(), Type.Unknown())), after: Type.Record(Type.String(), Type.Unknown()) },
+  { additionalProperties: false },
+);
+export type OrgChangeData = Static<typeof OrgChangeData>;
+
+export const orgEventTypes = ['DepartmentChanged', 'WindowChanged', 'CalendarChanged'] as const;
+export type OrgEventType = (typeof orgEventTypes)[number];
+
+export const orgEventSchemas = Object.fromEntries(orgEventTypes.map((t) => [t, envelope(OrgChangeData)])) as Record<
+  OrgEventType,
+  ReturnType<typeof envelope<typeof OrgChangeData>>
+>;

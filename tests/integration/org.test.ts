@@ -1,0 +1,106 @@
+/**
+ * The org domain over HTTP: the seeded directory and 2026 calendar, calendar
+ * maintenance with optimistic concurrency, window scoping for department
+ * admins, center isolation, and CalendarChanged reaching the audit log.
+ */
+import { describe, expect, it } from 'vitest';
+import { calendar2026 } from '#shared/calendar-2026';
+import { call, centerToday, until } from './api-client.ts';
+
+describe('the seeded directory and calendar', () => {
+  it('lists the departments and windows to any staff member of the center', async () => {
+    const departments = await call('GET', '/org/departments', { as: 'clerk.amr' });
+    expect(departments.status).toBe(200);
+    expect(departments.body.items.map((d: { departmentId: string }) => d.departmentId).sort()).toEqual(['amr', 'health', 'housing']);
+    expect(departments.body.items.find((d: { departmentId: string }) => d.departmentId === 'amr')).toMatchObject({ chiefRepresentative: '李明' });
+    const windows = await call('GET', '/org/windows', { as: 'approver.amr' });
+    expect(windows.body.items.find((w: { windowId: string }) => w.windowId === 'z01').departmentIds).toEqual(['amr', 'housing', 'health']);
+  });
+
+  it('serves the official 2026 schedule', async () => {
+    const res = await call('GET', '/calendar/2026', { as: 'clerk.amr' });
+    expect(res.status).toBe(200);
+    expect(res.body).toMatchObject({ year: 2026, holidays: calendar2026.holidays, workdays: calendar2026.workdays });
+    expect(res.body.holidays).toContain('2026-10-01');
+    expect(res.body.workdays).toContain('2026-10-10');
+    expect(res.etag).toMatch(/^"\d+"$/);
+  });
+
+  it('answers 404 for a year nobody entered, never a weekends-only guess', async () => {
+    const res = await call('GET', '/calendar/2031', { as: 'clerk.amr' });
+    expect(res.status).toBe(404);
+    expect(res.body.detail).toContain('2031');
+  });
+
+  it('keeps centers apart: another center sees none of it', async () => {
+    expect((await call('GET', '/org/departments', { as: 'center.admin.other' })).body.items).toEqual([]);
+    expect((await call('GET', '/calendar/2026', { as: 'center.admin.other' })).status).toBe(404);
+  });
+
+  it('refuses applicants and anonymous callers', async () => {
+    expect((await call('GET', '/org/departments', { as: 'zhang.san' })).status).toBe(403);
+    expect((await call('GET', '/calendar/2026')).status).toBe(401);
+  });
+});
+
+describe('calendar maintenance', () => {
+  const year = 2040; // a year no other test touches
+  const schedule = { holidays: ['2040-01-01', '2040-10-01', '2040-10-02'], workdays: ['2040-09-29'] };
+
+  it('creates, then replaces only with the current ETag; each change is audited', async () => {
+    expect((await call('PUT', `/admin/calendar/${year}`, { as: 'clerk.amr', body: schedule })).status).toBe(403);
+    expect((await call('PUT', `/admin/calendar/${year}`, { as: 'admin.amr', body: schedule })).status).toBe(403);
+
+    const created = await call('PUT', `/admin/calendar/${year}`, { as: 'center.admin', body: schedule });
+    expect(created.status).toBe(201);
+    expect(created.body).toMatchObject({ year, ...schedule });
+
+    const changed = { ...schedule, holidays: [...schedule.holidays, '2040-10-03'] };
+    expect((await call('PUT', `/admin/calendar/${year}`, { as: 'center.admin', body: changed })).status).toBe(428);
+    expect((await call('PUT', `/admin/calendar/${year}`, { as: 'center.admin', body: changed, headers: { 'if-match': '"999"' } })).status).toBe(412);
+    const replaced = await call('PUT', `/admin/calendar/${year}`, { as: 'center.admin', body: changed, headers: { 'if-match': created.etag } });
+    expect(replaced.status).toBe(200);
+    expect((await call('GET', `/calendar/${year}`, { as: 'clerk.amr' })).body.holidays).toContain('2040-10-03');
+
+    const records = await until('CalendarChanged records', async () => {
+      const res = await call('GET', `/audit/events?from=${centerToday()}&to=${centerToday()}&subjectType=calendar&subjectId=${year}`, { as: 'auditor' });
+      return res.body.items.length >= 2 ? res.body.items : undefined;
+    });
+    expect(records.map((r: { action: string }) => r.action)).toEqual(['CalendarChanged', 'CalendarChanged']);
+    expect(records[0].data.before).toBeUndefined();
+    expect(records[1].data).toMatchObject({ before: { holidays: schedule.holidays }, after: { holidays: changed.holidays } });
+  });
+
+  it('refuses an inconsistent schedule field by field, and writes nothing', async () => {
+    const res = await call('PUT', '/admin/calendar/2041', {
+      as: 'center.admin',
+      body: { holidays: ['2041-05-01', '2042-01-01'], workdays: ['2041-05-01'] },
+    });
+    expect(res.status).toBe(400);
+    expect(res.body.errors.length).toBeGreaterThanOrEqual(2);
+    expect(res.body.errors.every((e: { code: string }) => e.code === 'invalid_calendar')).toBe(true);
+    expect((await call('GET', '/calendar/2041', { as: 'clerk.amr' })).status).toBe(404);
+  });
+});
+
+describe('windows and departments', () => {
+  it('a department admin manages windows of the own department only', async () => {
+    const own = await call('PUT', '/admin/windows/a90', { as: 'admin.amr', body: { name: 'A区90号 市场监管', departmentIds: ['amr'] } });
+    expect(own.status).toBe(201);
+    expect((await call('PUT', '/admin/windows/a91', { as: 'admin.amr', body: { name: '混合', departmentIds: ['amr', 'health'] } })).status).toBe(403);
+    expect((await call('PUT', '/admin/windows/a90', { as: 'admin.health', body: { name: '改为卫健', departmentIds: ['health'] }, headers: { 'if-match': own.etag } })).status).toBe(403);
+    const general = (await call('GET', '/org/windows', { as: 'admin.amr' })).body.items.find((w: { windowId: string }) => w.windowId === 'z01');
+    expect(general).toBeDefined();
+    expect((await call('PUT', '/admin/windows/z01', { as: 'admin.amr', body: { name: '综合', departmentIds: ['amr'] }, headers: { 'if-match': '"1"' } })).status).toBe(403);
+  });
+
+  it('only the center admin changes departments', async () => {
+    const body = { name: '示范县自然资源局', chiefRepresentative: '钱进' };
+    expect((await call('PUT', '/admin/departments/nr', { as: 'admin.amr', body })).status).toBe(403);
+    const created = await call('PUT', '/admin/departments/nr', { as: 'center.admin', body });
+    expect(created.status).toBe(201);
+    expect((await call('PUT', '/admin/departments/nr', { as: 'center.admin', body: { ...body, extra: 1 }, headers: { 'if-match': created.etag } })).status).toBe(400);
+    const listed = await call('GET', '/org/departments', { as: 'clerk.amr' });
+    expect(listed.body.items.map((d: { departmentId: string }) => d.departmentId)).toContain('nr');
+  });
+});
