@@ -1,7 +1,7 @@
 /** The auditors' API over the audit log; auditors read their own center only. */
 import { callerOf } from '#shared/auth';
 import { denial } from '#shared/authorization';
-import { decodeCursor, encodeCursor, pageLimit } from '#shared/cursor';
+import { decodeCursor, pageLimit, pageOf } from '#shared/cursor';
 import { badRequest, forbidden } from '#shared/errors';
 import { httpHandler } from '#shared/http';
 import { auditRoutes } from './routes.ts';
@@ -36,7 +36,6 @@ export const handler = httpHandler(auditRoutes, {
     const subject = q.subjectType && q.subjectId ? { type: q.subjectType, id: q.subjectId } : undefined;
     const filter = { centerId: caller.centerId, ...range, ...(subject ? { subject } : {}) };
     const page = await listRecords(caller.centerId, range, subject, pageLimit(q.limit), decodeCursor(q.nextToken, filter));
-    const nextToken = encodeCursor(page.lastKey, filter);
-    return { status: 200, body: { items: page.items, ...(nextToken ? { nextToken } : {}) } };
+    return { status: 200, body: pageOf(page, filter) };
   },
 });

@@ -6,7 +6,7 @@
 import type { ItemContent, ItemStatus } from '#schemas/api/catalog';
 import { actingRole, callerOf, type Caller } from '#shared/auth';
 import { listingScope, rolesFor } from '#shared/authorization';
-import { decodeCursor, encodeCursor, pageLimit } from '#shared/cursor';
+import { decodeCursor, pageLimit, pageOf } from '#shared/cursor';
 import { requiredEnv } from '#shared/db';
 import { conflict, forbidden, notFound, preconditionFailed, validationFailed } from '#shared/errors';
 import { etag, httpHandler, ifMatch, type HttpRequest, type HttpResult } from '#shared/http';
@@ -73,8 +73,7 @@ export const handler = httpHandler(catalogRoutes, {
       ...(req.query.serviceMode ? { serviceMode: req.query.serviceMode } : {}),
     };
     const page = await store.listPublished(centerId, filter, pageLimit(req.query.limit), decodeCursor(req.query.nextToken, filter));
-    const nextToken = encodeCursor(page.lastKey, filter);
-    return { status: 200, body: { items: page.items, ...(nextToken ? { nextToken } : {}) }, headers: { 'cache-control': 'public, max-age=60' } };
+    return { status: 200, body: pageOf(page, filter), headers: { 'cache-control': 'public, max-age=60' } };
   },
 
   async getPublishedItem(req) {
@@ -97,8 +96,7 @@ export const handler = httpHandler(catalogRoutes, {
     const filter = { ...scope, ...(req.query.status ? { status: req.query.status } : {}) };
     const signed = { centerId: caller.centerId, ...filter };
     const page = await store.listVersions(caller.centerId, filter, pageLimit(req.query.limit), decodeCursor(req.query.nextToken, signed));
-    const nextToken = encodeCursor(page.lastKey, signed);
-    return { status: 200, body: { items: page.items, ...(nextToken ? { nextToken } : {}) } };
+    return { status: 200, body: pageOf(page, signed) };
   },
 
   async createItem(req) {

@@ -52,13 +52,16 @@ async function putVersioned<T extends object>(
   return tagged(entry, current ? 200 : 201);
 }
 
+/** Every department or window of the caller's center, as any staff member sees them. */
+async function directory(event: HttpRequest['event'], kind: 'department' | 'window'): Promise<HttpResult> {
+  const caller = callerOf(event);
+  authorize(caller, 'org.directory.read');
+  const items = await store.listEntries<Department | ServiceWindow>(caller.centerId, kind);
+  return { status: 200, body: { items: items.map(({ rev: _r, ...entry }) => entry) } };
+}
+
 export const handler = httpHandler(orgRoutes, {
-  async listDepartments(req) {
-    const caller = callerOf(req.event);
-    authorize(caller, 'org.directory.read');
-    const items = await store.listEntries<Department>(caller.centerId, 'department');
-    return { status: 200, body: { items: items.map(({ rev: _r, ...d }) => d) } };
-  },
+  listDepartments: (req) => directory(req.event, 'department'),
 
   async putDepartment(req) {
     const caller = callerOf(req.event);
@@ -71,12 +74,7 @@ export const handler = httpHandler(orgRoutes, {
     });
   },
 
-  async listWindows(req) {
-    const caller = callerOf(req.event);
-    authorize(caller, 'org.directory.read');
-    const items = await store.listEntries<ServiceWindow>(caller.centerId, 'window');
-    return { status: 200, body: { items: items.map(({ rev: _r, ...w }) => w) } };
-  },
+  listWindows: (req) => directory(req.event, 'window'),
 
   async putWindow(req) {
     const caller = callerOf(req.event);

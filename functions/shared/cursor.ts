@@ -34,3 +34,9 @@ export function decodeCursor(token: string | undefined, filters: Record<string, 
 }
 
 export const pageLimit = (raw: string | undefined) => (raw === undefined ? 25 : Number(raw));
+
+/** A list response: the page's items and, when more may follow, the signed token for the next page. */
+export function pageOf<T>(page: { items: T[]; lastKey?: Key }, filters: Record<string, unknown>): { items: T[]; nextToken?: string } {
+  const nextToken = encodeCursor(page.lastKey, filters);
+  return { items: page.items, ...(nextToken ? { nextToken } : {}) };
+}
