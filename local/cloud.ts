@@ -2,7 +2,7 @@
  * The local cloud: the synthesized stack running on this machine. It reads the
  * template, starts the emulators (DynamoDB Local, s3rver, the SES sink), creates
  * tables and buckets, runs the functions in worker threads behind the HTTP API,
- * the JWT authorizer, the bus with its rules and schedules, and the pipe.
+ * the JWT authorizer (with a Cognito user pool emulator over the same users), the bus with its rules and schedules, and the pipe.
  */
 import { appendFileSync, mkdirSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
@@ -66,7 +66,8 @@ export interface LocalCloud {
   readonly apiUrl: string;
   readonly issuerUrl: string;
   readonly jwksUrl: string;
-  readonly endpoints: { dynamodb: string; s3: string; ses: string; events: string };
+  /** `cognito`: the Cognito Identity Provider emulator, `<apiUrl>/local/cognito`. */
+  readonly endpoints: { dynamodb: string; s3: string; ses: string; events: string; cognito: string };
   /** logical id → local table name (= the logical id). */
   readonly tables: Record<string, string>;
   /** logical id → local bucket name (= the logical id lowercased). */
@@ -158,7 +159,9 @@ export async function startLocalCloud(opts: LocalCloudOptions): Promise<LocalClo
     stops.push(() => api.stop());
     const busEndpoint: BusEndpoint = await startBusEndpoint(bus, await portOrFree(opts.busPort));
     stops.push(() => busEndpoint.stop());
-    const endpoints = { dynamodb: dynamo.endpoint, s3: s3.endpoint, ses: ses.endpoint, events: busEndpoint.endpoint };
+    // The API port is known from here on: the functions get the Cognito emulator's URL in their env.
+    const apiUrl = `http://localhost:${api.port}`;
+    const endpoints = { dynamodb: dynamo.endpoint, s3: s3.endpoint, ses: ses.endpoint, events: busEndpoint.endpoint, cognito: `${apiUrl}/local/cognito` };
 
     runtime = new LambdaRuntime(model.functions, {
       baseEnv: emulatorEnv(endpoints),
@@ -179,7 +182,6 @@ export async function startLocalCloud(opts: LocalCloudOptions): Promise<LocalClo
     }
     scheduler.start();
 
-    const apiUrl = `http://localhost:${api.port}`;
     const audience = model.api?.routes.find((r) => r.authorizer)?.authorizer?.audience[0] ?? 'local-client';
     const issuer = new LocalIssuer(dataDir, `${apiUrl}/local`, audience);
 

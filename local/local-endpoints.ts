@@ -1,10 +1,11 @@
 /**
  * The local cloud's own endpoints under /local/ on the API port (never part of
- * the template): the issuer's JWKS and dev token endpoint, the demo users, DLQ
- * admin and counters.
+ * the template): the issuer's JWKS and dev token endpoint, the demo users, the
+ * Cognito Identity Provider emulator (/local/cognito), DLQ admin and counters.
  */
 import type { HttpResult } from './api/payload.ts';
-import { UnknownUserError, type LocalIssuer } from './auth/issuer.ts';
+import { DisabledUserError, UnknownUserError, type LocalIssuer } from './auth/issuer.ts';
+import { handleCognito } from './cognito/emulator.ts';
 import type { DlqMessage } from './bus/dlq.ts';
 
 export interface LocalEndpointDeps {
@@ -34,7 +35,9 @@ function parseBody(body: Buffer): Record<string, unknown> | undefined {
 }
 
 export function localEndpoints(deps: LocalEndpointDeps) {
-  return async (method: string, path: string, body: Buffer): Promise<HttpResult | undefined> => {
+  return async (method: string, path: string, body: Buffer, _query?: URLSearchParams, headers: Record<string, string | undefined> = {}): Promise<HttpResult | undefined> => {
+    // The SDK posts to the endpoint's path as given (`<apiUrl>/local/cognito`); a trailing slash is accepted too.
+    if (path === '/local/cognito' || path === '/local/cognito/') return handleCognito(deps.issuer, method, headers['x-amz-target'], body);
     const route = `${method} ${path}`;
     switch (route) {
       case 'GET /local/.well-known/jwks.json':
@@ -47,6 +50,8 @@ export function localEndpoints(deps: LocalEndpointDeps) {
         try {
           return json(200, { token: deps.issuer.mint(input.username) });
         } catch (err) {
+          // Cognito signs no disabled user in (NotAuthorizedException "User is disabled.").
+          if (err instanceof DisabledUserError) return json(403, { message: err.message, username: err.username });
           if (!(err instanceof UnknownUserError)) throw err;
           return json(400, { message: err.message, users: deps.issuer.listUsers().map((u) => u.username) });
         }

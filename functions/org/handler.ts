@@ -2,7 +2,7 @@
  * The org Lambda: the center's departments, windows and working-day calendar.
  * Who may change what is in shared/authorization.ts; keys in store.ts.
  */
-import type { CalendarYear, Department, ServiceWindow } from '#schemas/api/org';
+import type { CalendarYear, Department, ServiceWindow, Staff } from '#schemas/api/org';
 import { actingRole, callerOf, type Caller } from '#shared/auth';
 import { denial, rolesFor, type Action, type Target } from '#shared/authorization';
 import { InvalidCalendarError, workCalendar } from '#shared/calendar';
@@ -10,6 +10,7 @@ import { forbidden, notFound, preconditionFailed, preconditionRequired, validati
 import { etag, httpHandler, ifMatch, type HttpRequest, type HttpResult } from '#shared/http';
 import type { OrgEventType } from '#schemas/events/org';
 import { orgRoutes } from './routes.ts';
+import * as staff from './staff.ts';
 import * as store from './store.ts';
 
 function authorize(caller: Caller, action: Action, target: Omit<Target, 'centerId'> = {}) {
@@ -25,31 +26,58 @@ const tagged = <T extends object>(entry: store.Stored<T>, status: number): HttpR
 /**
  * Create-or-replace with optimistic concurrency: a new entry needs no If-Match;
  * replacing one needs the ETag the caller read (428 without it, 412 when stale).
+ * Checked before anything is written anywhere.
  */
-async function putVersioned<T extends object>(
-  req: Pick<HttpRequest, 'headers'>,
-  caller: Caller,
-  spec: { kind: store.EntryKind; id: string; eventType: OrgEventType; action: Action; current: store.Stored<T> | undefined; next: Omit<T, 'updatedAt' | 'updatedBy'> },
-): Promise<HttpResult> {
+function checkIfMatch(req: Pick<HttpRequest, 'headers'>, current: { rev: number } | undefined, what: string) {
   const given = ifMatch(req);
-  const { current } = spec;
   if (current && given === undefined) throw preconditionRequired();
   if (given !== undefined && (!current || given !== String(current.rev))) {
-    throw preconditionFailed(`The ${spec.kind} ${spec.id} is not at the version you name in If-Match.`);
+    throw preconditionFailed(`The ${what} is not at the version you name in If-Match.`);
   }
+}
+
+interface Change<T> {
+  readonly kind: store.EntryKind;
+  readonly id: string;
+  readonly eventType: OrgEventType;
+  readonly action: Action;
+  readonly current: store.Stored<T> | undefined;
+  readonly next: Omit<T, 'updatedAt' | 'updatedBy'>;
+  /** What the event may carry of an entry (personal data stays out of events). */
+  readonly eventView?: (entry: Omit<T, 'updatedAt' | 'updatedBy'>) => Record<string, unknown>;
+  readonly alsoPut?: readonly Record<string, unknown>[];
+}
+
+/** Writes the entry and its event (old and new values) in one transaction. */
+async function writeChange<T extends object>(caller: Caller, change: Change<T>): Promise<HttpResult> {
+  const { current } = change;
+  const view = change.eventView ?? ((e) => e as Record<string, unknown>);
   const now = new Date().toISOString();
-  const entry = { ...spec.next, updatedAt: now, updatedBy: caller.userId, rev: (current?.rev ?? 0) + 1 } as unknown as store.Stored<T>;
-  const { rev: _r, ...before } = current ?? ({} as store.Stored<T>);
-  await store.putEntry(caller.centerId, spec.kind, spec.id, entry, current?.rev, {
-    source: 'onestop.org',
-    detailType: spec.eventType,
-    centerId: caller.centerId,
-    occurredAt: now,
-    actor: { id: caller.userId, role: actingRole(caller, rolesFor(spec.action)), ...(caller.departmentId ? { departmentId: caller.departmentId } : {}) },
-    subject: { type: spec.kind, id: spec.id },
-    data: { ...(current ? { before } : {}), after: spec.next as Record<string, unknown> },
-  });
+  const entry = { ...change.next, updatedAt: now, updatedBy: caller.userId, rev: (current?.rev ?? 0) + 1 } as unknown as store.Stored<T>;
+  const { rev: _r, updatedAt: _a, updatedBy: _b, ...before } = (current ?? {}) as store.Stored<T> & { updatedAt?: string; updatedBy?: string };
+  await store.putEntry(
+    caller.centerId,
+    change.kind,
+    change.id,
+    entry,
+    current?.rev,
+    {
+      source: 'onestop.org',
+      detailType: change.eventType,
+      centerId: caller.centerId,
+      occurredAt: now,
+      actor: { id: caller.userId, role: actingRole(caller, rolesFor(change.action)), ...(caller.departmentId ? { departmentId: caller.departmentId } : {}) },
+      subject: { type: change.kind, id: change.id },
+      data: { ...(current ? { before: view(before as Omit<T, 'updatedAt' | 'updatedBy'>) } : {}), after: view(change.next) },
+    },
+    change.alsoPut,
+  );
   return tagged(entry, current ? 200 : 201);
+}
+
+async function putVersioned<T extends object>(req: Pick<HttpRequest, 'headers'>, caller: Caller, change: Change<T>): Promise<HttpResult> {
+  checkIfMatch(req, change.current, `${change.kind} ${change.id}`);
+  return writeChange(caller, change);
 }
 
 /** Every department or window of the caller's center, as any staff member sees them. */
@@ -60,7 +88,53 @@ async function directory(event: HttpRequest['event'], kind: 'department' | 'wind
   return { status: 200, body: { items: items.map(({ rev: _r, ...entry }) => entry) } };
 }
 
+const withoutContact = ({ email: _e, ...rest }: Omit<Staff, 'updatedAt' | 'updatedBy'>) => rest;
+
 export const handler = httpHandler(orgRoutes, {
+  async listStaff(req) {
+    const caller = callerOf(req.event);
+    authorize(caller, 'org.directory.read');
+    const items = await store.listEntries<Staff>(caller.centerId, 'staff');
+    return { status: 200, body: { items: items.map(staff.directoryEntry) } };
+  },
+
+  async putStaff(req) {
+    const caller = callerOf(req.event);
+    const username = req.params.username;
+    const current = await store.getEntry<Staff>(caller.centerId, 'staff', username);
+    authorize(caller, 'org.staff.write', { departmentIds: [current?.departmentId, req.body.departmentId].filter((d) => d !== undefined) });
+    staff.checkGrant(caller, current, req.body);
+    staff.checkStaff(username, req.body);
+    checkIfMatch(req, current, `staff member ${username}`);
+    const sub = await staff.syncAccount(caller.centerId, username, req.body);
+    const status = current?.status ?? 'active';
+    return writeChange<Staff>(caller, {
+      kind: 'staff', id: username, eventType: 'StaffChanged', action: 'org.staff.write', current,
+      next: { username, ...req.body, status, sub }, eventView: withoutContact, alsoPut: [staff.accountStatusItem(sub, status)],
+    });
+  },
+
+  async setStaffStatus(req) {
+    const caller = callerOf(req.event);
+    const username = req.params.username;
+    const current = await store.getEntry<Staff>(caller.centerId, 'staff', username);
+    if (!current) throw notFound(`No staff member ${username} in this center.`);
+    authorize(caller, 'org.staff.write', { departmentIds: current.departmentId ? [current.departmentId] : [] });
+    staff.checkGrant(caller, current, current);
+    checkIfMatch(req, current, `staff member ${username}`);
+    const status = req.params.action === 'disable' ? 'disabled' : 'active';
+    if (current.status === status) return tagged(current, 200);
+    const { updatedAt: _a, updatedBy: _b, rev: _r, ...rest } = current;
+    let result: HttpResult | undefined;
+    await staff.changeStatus(username, status, async () => {
+      result = await writeChange<Staff>(caller, {
+        kind: 'staff', id: username, eventType: 'StaffChanged', action: 'org.staff.write', current,
+        next: { ...rest, status }, eventView: withoutContact, alsoPut: [staff.accountStatusItem(current.sub, status)],
+      });
+    });
+    return result!;
+  },
+
   listDepartments: (req) => directory(req.event, 'department'),
 
   async putDepartment(req) {

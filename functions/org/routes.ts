@@ -11,6 +11,11 @@ import {
   WindowList,
   WindowPath,
   YearPath,
+  Staff,
+  StaffActionPath,
+  StaffBody,
+  StaffList,
+  StaffPath,
 } from '#schemas/api/org';
 
 export const orgRoutes = [
@@ -37,5 +42,19 @@ export const orgRoutes = [
   {
     operationId: 'putCalendar', method: 'PUT', path: '/admin/calendar/{year}', access: 'jwt',
     summary: 'Enter or replace (If-Match) the center\'s calendar of a year', params: YearPath, body: CalendarYearBody, responses: { 200: CalendarYear, 201: CalendarYear },
+  },
+  {
+    operationId: 'listStaff', method: 'GET', path: '/org/staff', access: 'jwt',
+    summary: 'The staff of the caller\'s center: names, roles, departments, windows (no contact data)', responses: { 200: StaffList },
+  },
+  {
+    operationId: 'putStaff', method: 'PUT', path: '/admin/staff/{username}', access: 'jwt',
+    summary: 'Create a staff account (an invitation goes to the email) or replace it (If-Match)', params: StaffPath, body: StaffBody,
+    responses: { 200: Staff, 201: Staff },
+  },
+  {
+    operationId: 'setStaffStatus', method: 'POST', path: '/admin/staff/{username}/{action}', access: 'jwt',
+    summary: 'disable (the account\'s tokens stop working at once) or enable a staff account', params: StaffActionPath, ifMatch: true,
+    responses: { 200: Staff },
   },
 ] as const satisfies readonly RouteSpec[];

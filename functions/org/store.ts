@@ -7,6 +7,7 @@
  *   department       PK CENTER#<c>  SK DEPT#<departmentId>
  *   window           PK CENTER#<c>  SK WINDOW#<windowId>
  *   calendar year    PK CENTER#<c>  SK CALENDAR#<yyyy>
+ *   staff member     PK CENTER#<c>  SK STAFF#<username>   (account status: shared/accounts.ts)
  *   org events       PK CENTER#<c>  SK EVENT#<ulid>
  */
 import { GetCommand, PutCommand, QueryCommand, TransactWriteCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
@@ -18,8 +19,8 @@ import { outboxItem, type EventDraft } from '#shared/events';
 const table = () => requiredEnv('TABLE_NAME');
 const centerPk = (centerId: string) => `CENTER#${centerId}`;
 
-export type EntryKind = 'department' | 'window' | 'calendar';
-const prefixes: Record<EntryKind, string> = { department: 'DEPT#', window: 'WINDOW#', calendar: 'CALENDAR#' };
+export type EntryKind = 'department' | 'window' | 'calendar' | 'staff';
+const prefixes: Record<EntryKind, string> = { department: 'DEPT#', window: 'WINDOW#', calendar: 'CALENDAR#', staff: 'STAFF#' };
 
 const entryKey = (centerId: string, kind: EntryKind, id: string) => ({ PK: centerPk(centerId), SK: `${prefixes[kind]}${id}` });
 
@@ -67,6 +68,8 @@ export async function putEntry<T extends object>(
   entry: Stored<T>,
   expectedRev: number | undefined,
   event: EventDraft<OrgChangeData>,
+  /** Items that change with the entry, e.g. an account's status. */
+  alsoPut: readonly Record<string, unknown>[] = [],
 ): Promise<void> {
   const condition =
     expectedRev === undefined
@@ -78,6 +81,7 @@ export async function putEntry<T extends object>(
         TransactItems: [
           { Put: { TableName: table(), Item: { ...entryKey(centerId, kind, id), kind, centerId, ...entry }, ...condition } },
           { Put: { TableName: table(), Item: outboxItem(centerPk(centerId), event).item } },
+          ...alsoPut.map((Item) => ({ Put: { TableName: table(), Item } })),
         ],
       }),
     );

@@ -32,7 +32,12 @@ export const permissions = {
     { role: 'center_admin', scope: 'center' },
     { role: 'dept_admin', scope: 'department' },
   ],
-  /** The center's directory (departments, windows) as staff see it. */
+  /** Staff accounts (人员): create, change roles and windows, disable, enable. */
+  'org.staff.write': [
+    { role: 'center_admin', scope: 'center' },
+    { role: 'dept_admin', scope: 'department' },
+  ],
+  /** The center's directory (departments, windows, staff) as staff see it. */
   'org.directory.read': everyStaffRole,
   /** The working-day calendar (工作日, 调休). */
   'org.calendar.write': [{ role: 'center_admin', scope: 'center' }],
@@ -42,6 +47,21 @@ export const permissions = {
 } as const satisfies Record<string, readonly Grant[]>;
 
 export type Action = keyof typeof permissions;
+
+/**
+ * The roles each role may give to staff: a department admin staffs the own
+ * department's windows and review; center-wide roles come from the center admin.
+ */
+export const grantableRoles: Readonly<Partial<Record<StaffRole, readonly StaffRole[]>>> = {
+  center_admin: ['clerk', 'approver', 'dept_admin', 'center_admin', 'supervisor', 'auditor'],
+  dept_admin: ['clerk', 'approver', 'dept_admin'],
+};
+
+/** The roles in `wanted` that the caller may not grant. */
+export function ungrantable(caller: Caller, wanted: readonly StaffRole[]): StaffRole[] {
+  const mayGrant = new Set(caller.roles.flatMap((r) => grantableRoles[r] ?? []));
+  return wanted.filter((r) => !mayGrant.has(r));
+}
 
 export interface Target {
   readonly centerId: string;

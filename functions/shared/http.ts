@@ -11,6 +11,8 @@ import type { Problem } from '#schemas/api/common';
 import type { Static, TSchema } from '@sinclair/typebox';
 import type { RouteSpec } from './route-spec.ts';
 import { assertValid } from './validate.ts';
+import { assertAccountActive } from './accounts.ts';
+import { callerOf } from './auth.ts';
 import { HttpProblem, badRequest, notFound, payloadTooLarge, preconditionRequired, unsupportedMediaType } from './errors.ts';
 import { logger } from './logger.ts';
 
@@ -150,6 +152,7 @@ export function httpHandler<R extends readonly RouteSpec[]>(routes: R, operation
     const route = byRouteKey.get(event.routeKey);
     if (!route) throw notFound(`No route ${event.routeKey}.`);
     const headers = Object.fromEntries(Object.entries(event.headers ?? {}).map(([k, v]) => [k.toLowerCase(), v ?? '']));
+    if (route.spec.access === 'jwt') await assertAccountActive(callerOf(event).userId);
     const result = await route.run({ event, requestId, headers, ...validInput(route.spec, event, headers) });
     return {
       statusCode: result.status,

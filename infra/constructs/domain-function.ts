@@ -9,6 +9,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Duration } from 'aws-cdk-lib';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
+import type { IUserPool } from 'aws-cdk-lib/aws-cognito';
 import type { IEventBus } from 'aws-cdk-lib/aws-events';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { Architecture, LoggingFormat, Runtime, Tracing } from 'aws-cdk-lib/aws-lambda';
@@ -161,6 +162,24 @@ export class DomainFunction extends NodejsFunction {
    */
   bindSecretValue(secret: ISecret, envName: string): this {
     this.addEnvironment(envName, secret.secretValue.unsafeUnwrap());
+    return this;
+  }
+
+  /**
+   * USER_POOL_ID (or `envName`) + the admin actions that manage staff accounts
+   * in that pool only: create, change attributes and groups, disable, enable, sign out.
+   */
+  bindUserPool(pool: IUserPool, envName = 'USER_POOL_ID'): this {
+    this.addEnvironment(envName, pool.userPoolId);
+    this.executionRole.addToPrincipalPolicy(new iam.PolicyStatement({
+      actions: [
+        'cognito-idp:AdminCreateUser', 'cognito-idp:AdminGetUser', 'cognito-idp:AdminUpdateUserAttributes',
+        'cognito-idp:AdminDeleteUserAttributes', 'cognito-idp:AdminAddUserToGroup', 'cognito-idp:AdminRemoveUserFromGroup',
+        'cognito-idp:AdminListGroupsForUser', 'cognito-idp:AdminDisableUser', 'cognito-idp:AdminEnableUser',
+        'cognito-idp:AdminUserGlobalSignOut',
+      ],
+      resources: [pool.userPoolArn],
+    }));
     return this;
   }
 

@@ -48,7 +48,8 @@ export class OneStopStack extends Stack {
       .bindSecretValue(cursorKey, 'CURSOR_KEY')
       .bindValue('DEFAULT_CENTER_ID', config.defaultCenterId);
     const org = new DomainFunction(this, 'OrgFunction', { entry: 'functions/org/handler.ts', domain: 'org', config })
-      .bindTable(table, 'readWrite');
+      .bindTable(table, 'readWrite')
+      .bindUserPool(userPool);
     const auditApi = new DomainFunction(this, 'AuditApiFunction', { entry: 'functions/audit/api.ts', domain: 'audit', config })
       .bindTable(table, 'read')
       .bindSecretValue(cursorKey, 'CURSOR_KEY');

@@ -2,7 +2,8 @@
  * The HTTP API on node:http: each request is matched against the template's
  * routes, authorized like the JWT authorizer, turned into a payload 2.0 event,
  * handed to the route's function, and its result turned back into HTTP. Paths
- * under /local/ are the local cloud's own endpoints (token, JWKS, DLQ admin).
+ * under /local/ are the local cloud's own endpoints (token, JWKS, the Cognito
+ * emulator, DLQ admin).
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -18,8 +19,8 @@ export interface ApiHandlers {
   readonly api?: ApiModel;
   readonly authorizer: LocalAuthorizer;
   invoke(functionId: string, event: unknown): Promise<unknown>;
-  /** Answers /local/* requests; returns undefined for paths it does not serve. */
-  local(method: string, path: string, body: Buffer, query: URLSearchParams): Promise<HttpResult | undefined>;
+  /** Answers /local/* requests (headers lower-cased); returns undefined for paths it does not serve. */
+  local(method: string, path: string, body: Buffer, query: URLSearchParams, headers: Record<string, string | undefined>): Promise<HttpResult | undefined>;
   log(line: string): void;
 }
 
@@ -42,6 +43,13 @@ function readBody(req: IncomingMessage): Promise<Buffer | 'too-large'> {
     req.on('end', () => resolve(size > MAX_BODY ? 'too-large' : Buffer.concat(chunks)));
     req.on('error', reject);
   });
+}
+
+/** Node lower-cases header names; repeated headers are joined with commas. */
+function lowerHeaders(req: IncomingMessage): Record<string, string | undefined> {
+  const out: Record<string, string | undefined> = {};
+  for (const [k, v] of Object.entries(req.headers)) out[k] = Array.isArray(v) ? v.join(',') : v;
+  return out;
 }
 
 function allowedOrigin(cors: CorsModel, origin: string): string | undefined {
@@ -97,7 +105,7 @@ export async function startApiServer(port: number, host = '0.0.0.0'): Promise<Ap
     const method = (req.method ?? 'GET').toUpperCase();
 
     if (rawPath.startsWith('/local/')) {
-      const out = await h.local(method, rawPath, body, new URLSearchParams(rawQueryString));
+      const out = await h.local(method, rawPath, body, new URLSearchParams(rawQueryString), lowerHeaders(req));
       return send(res, out ?? gatewayError(404, 'Not Found'), requestId);
     }
     const cors = h.api?.cors;
@@ -114,9 +122,7 @@ export async function startApiServer(port: number, host = '0.0.0.0'): Promise<Ap
 
     let authorizer: { claims: Record<string, string>; scopes: string[] | null } | undefined;
     if (route.authorizer) {
-      const lower: Record<string, string | undefined> = {};
-      for (const [k, v] of Object.entries(req.headers)) lower[k] = Array.isArray(v) ? v.join(',') : v;
-      const auth = await h.authorizer.authorize(route.authorizer, lower, route.authorizationScopes);
+      const auth = await h.authorizer.authorize(route.authorizer, lowerHeaders(req), route.authorizationScopes);
       if (!auth.ok) {
         h.log(`${method} ${rawPath} → ${auth.status} (${auth.reason})`);
         return send(res, gatewayError(auth.status, auth.message), requestId, cHeaders);

@@ -2,10 +2,12 @@
  * The local stand-in for the Cognito user pool: an RS256 key pair kept in
  * <dataDir>/issuer-key.json, a JWKS, and ID tokens minted for the demo users
  * (kept in <dataDir>/users.json so a later org API can change them) with the
- * claims Cognito puts in an ID token.
+ * claims Cognito puts in an ID token. The Cognito emulator (local/cognito/)
+ * changes the same users through the issuer, so a token minted after a change
+ * carries it.
  */
 import { createHash, createPrivateKey, generateKeyPairSync, randomUUID, sign, type KeyObject } from 'node:crypto';
-import { existsSync, readFileSync, statSync, writeFileSync, mkdirSync } from 'node:fs';
+import { existsSync, readFileSync, renameSync, statSync, writeFileSync, mkdirSync, type Stats } from 'node:fs';
 import path from 'node:path';
 import { demoUsers } from '../seed/center.ts';
 
@@ -17,6 +19,19 @@ export interface LocalUser {
   readonly departmentId?: string;
   /** Stable per username, like a Cognito sub. */
   readonly sub: string;
+  /** The `email` attribute, when the user has one. */
+  readonly email?: string;
+  /** Other standard attributes (phone_number, email_verified, ...), as Cognito stores them: strings. */
+  readonly attributes?: Readonly<Record<string, string>>;
+  /** AdminDisableUser sets false; absent = enabled. A disabled user gets no token. */
+  readonly enabled?: boolean;
+  /** Cognito's UserStatus; absent = CONFIRMED (the seeded users). AdminCreateUser makes FORCE_CHANGE_PASSWORD. */
+  readonly status?: 'FORCE_CHANGE_PASSWORD' | 'CONFIRMED';
+  /** ISO times; absent for the seeded users. */
+  readonly createdAt?: string;
+  readonly updatedAt?: string;
+  /** The last AdminUserGlobalSignOut. */
+  readonly signedOutAt?: string;
 }
 
 export interface Jwk {
@@ -40,7 +55,8 @@ export class LocalIssuer {
   private readonly key: KeyObject;
   readonly jwk: Jwk;
   private users: LocalUser[] = [];
-  private usersMtime = 0;
+  /** inode, mtime and size of users.json as last read or written: a rename-based write always changes the inode. */
+  private usersStamp = '';
   private readonly usersFile: string;
 
   constructor(
@@ -69,14 +85,56 @@ export class LocalIssuer {
     this.fresh();
   }
 
-  /** users.json may be changed while running (by hand, or later by an org API): re-read it when it changed. */
+  /**
+   * users.json may be changed while running by hand: re-read it when it changed. The issuer's own
+   * writes (saveUsers) keep the in-memory copy authoritative and record the stamp of the file they
+   * wrote, so two writes in the same millisecond are never lost.
+   */
   private fresh(): LocalUser[] {
-    const mtime = statSync(this.usersFile).mtimeMs;
-    if (mtime !== this.usersMtime) {
+    const stamp = fileStamp(statSync(this.usersFile));
+    if (stamp !== this.usersStamp) {
       this.users = JSON.parse(readFileSync(this.usersFile, 'utf8')) as LocalUser[];
-      this.usersMtime = mtime;
+      this.usersStamp = stamp;
     }
     return this.users;
+  }
+
+  /** Write-through: memory first, then users.json atomically (temp file + rename). */
+  private saveUsers(users: LocalUser[]): void {
+    const tmp = `${this.usersFile}.${process.pid}.${randomUUID()}.tmp`;
+    writeFileSync(tmp, JSON.stringify(users, null, 2));
+    renameSync(tmp, this.usersFile);
+    this.users = users;
+    this.usersStamp = fileStamp(statSync(this.usersFile));
+  }
+
+  getUser(username: string): LocalUser | undefined {
+    return this.fresh().find((u) => u.username === username);
+  }
+
+  /** Adds a user; throws UserExistsError when the username is taken. */
+  createUser(user: LocalUser): LocalUser {
+    const users = this.fresh();
+    if (users.some((u) => u.username === user.username)) throw new UserExistsError(user.username);
+    this.saveUsers([...users, user]);
+    return user;
+  }
+
+  /** Replaces a user with `change(user)`; throws UnknownUserError. The username and sub never change. */
+  updateUser(username: string, change: (user: LocalUser) => LocalUser): LocalUser {
+    const users = this.fresh();
+    const i = users.findIndex((u) => u.username === username);
+    if (i < 0) throw new UnknownUserError(username);
+    const next = { ...change(users[i]!), username, sub: users[i]!.sub, updatedAt: new Date().toISOString() };
+    this.saveUsers(users.map((u, j) => (j === i ? next : u)));
+    return next;
+  }
+
+  /** Removes a user; throws UnknownUserError. */
+  deleteUser(username: string): void {
+    const users = this.fresh();
+    if (!users.some((u) => u.username === username)) throw new UnknownUserError(username);
+    this.saveUsers(users.filter((u) => u.username !== username));
   }
 
   get jwksUrl(): string {
@@ -95,6 +153,8 @@ export class LocalIssuer {
   mint(username: string, overrides: Record<string, unknown> = {}): string {
     const user = this.fresh().find((u) => u.username === username);
     if (!user) throw new UnknownUserError(username);
+    // Cognito refuses to sign in a disabled user (NotAuthorizedException "User is disabled.").
+    if (user.enabled === false) throw new DisabledUserError(username);
     const now = Math.floor(Date.now() / 1000);
     const claims: Record<string, unknown> = {
       sub: user.sub,
@@ -106,8 +166,11 @@ export class LocalIssuer {
       event_id: randomUUID(),
       token_use: 'id',
       auth_time: now,
-      name: user.name,
-      'custom:centerId': user.centerId,
+      ...Object.fromEntries(Object.entries(user.attributes ?? {}).map(([k, v]) => [k, k.endsWith('_verified') ? v === 'true' : v])),
+      ...(user.email ? { email: user.email } : {}),
+      // A user created without them (Cognito requires neither) has no such claim.
+      ...(user.name ? { name: user.name } : {}),
+      ...(user.centerId ? { 'custom:centerId': user.centerId } : {}),
       ...(user.departmentId ? { 'custom:departmentId': user.departmentId } : {}),
       exp: now + 3600,
       iat: now,
@@ -124,6 +187,23 @@ export class UnknownUserError extends Error {
     super(`unknown user ${username}`);
   }
 }
+
+/** A disabled user (LocalUser.enabled === false): no token, as Cognito signs no disabled user in. */
+export class DisabledUserError extends Error {
+  override name = 'DisabledUserError';
+  constructor(readonly username: string) {
+    super('User is disabled.');
+  }
+}
+
+export class UserExistsError extends Error {
+  override name = 'UserExistsError';
+  constructor(readonly username: string) {
+    super(`user ${username} already exists`);
+  }
+}
+
+const fileStamp = (st: Stats) => `${st.ino}:${st.mtimeMs}:${st.size}`;
 
 /** RS256 compact JWS. */
 export function signJwt(claims: Record<string, unknown>, key: KeyObject, kid: string): string {

@@ -259,7 +259,7 @@ export class LambdaRuntime {
 }
 
 /** Environment every function gets from the local cloud: region, credentials and emulator endpoints. */
-export function emulatorEnv(endpoints: { dynamodb: string; s3: string; events: string; ses: string }): Record<string, string> {
+export function emulatorEnv(endpoints: { dynamodb: string; s3: string; events: string; ses: string; cognito?: string }): Record<string, string> {
   return {
     AWS_REGION: LOCAL_REGION,
     AWS_DEFAULT_REGION: LOCAL_REGION,
@@ -271,6 +271,8 @@ export function emulatorEnv(endpoints: { dynamodb: string; s3: string; events: s
     AWS_ENDPOINT_URL_EVENTBRIDGE: endpoints.events,
     AWS_ENDPOINT_URL_SESV2: endpoints.ses,
     AWS_ENDPOINT_URL_SES: endpoints.ses,
+    // The SDK's env name is AWS_ENDPOINT_URL_ + the service id "Cognito Identity Provider" upper-cased, spaces as _.
+    ...(endpoints.cognito ? { AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER: endpoints.cognito } : {}),
     PATH: process.env.PATH ?? '/usr/bin:/bin',
   };
 }

@@ -5,6 +5,7 @@
 import * as Type from '@sinclair/typebox/type';
 import type { Static } from '@sinclair/typebox';
 import { DepartmentId, ItemCode } from './catalog.ts';
+import { StringEnum } from './common.ts';
 
 const closed = { additionalProperties: false } as const;
 const text = (maxLength: number, description?: string) =>
@@ -52,3 +53,39 @@ export const YearPath = Type.Object({ year: Type.String({ pattern: '^(19|2[0-9])
 
 export const DepartmentList = Type.Object({ items: Type.Array(Department) }, closed);
 export const WindowList = Type.Object({ items: Type.Array(ServiceWindow) }, closed);
+
+/** Roles a staff account can hold (applicants register themselves). */
+export const StaffRoleName = StringEnum(['clerk', 'approver', 'dept_admin', 'center_admin', 'supervisor', 'auditor'] as const);
+export const Username = Type.String({ pattern: '^[a-z0-9][a-z0-9._-]{2,63}$', description: 'Sign-in name, lower case' });
+
+export const StaffBody = Type.Object(
+  {
+    name: text(50),
+    email: Type.String({ format: 'email', maxLength: 200, description: 'Where the invitation goes; personal data, never listed' }),
+    roles: Type.Array(StaffRoleName, { minItems: 1, maxItems: 6, uniqueItems: true }),
+    departmentId: Type.Optional(DepartmentId),
+    windowIds: Type.Array(WindowId, { maxItems: 20, uniqueItems: true }),
+    backups: Type.Array(
+      Type.Object({ itemCode: ItemCode, backupUsername: Username }, { ...closed, description: 'AB角: who covers this person for an item' }),
+      { maxItems: 100 },
+    ),
+  },
+  closed,
+);
+export type StaffBody = Static<typeof StaffBody>;
+
+const StaffStatus = StringEnum(['active', 'disabled'] as const);
+export const Staff = Type.Object(
+  { username: Username, ...StaffBody.properties, status: StaffStatus, sub: Type.String(), ...Audit },
+  closed,
+);
+export type Staff = Static<typeof Staff>;
+/** The directory entry other staff see: no contact data. */
+export const StaffEntry = Type.Object(
+  { username: Username, name: Type.String(), roles: StaffBody.properties.roles, departmentId: Type.Optional(DepartmentId), windowIds: StaffBody.properties.windowIds, status: StaffStatus },
+  closed,
+);
+export type StaffEntry = Static<typeof StaffEntry>;
+export const StaffList = Type.Object({ items: Type.Array(StaffEntry) }, closed);
+export const StaffPath = Type.Object({ username: Username }, closed);
+export const StaffActionPath = Type.Object({ username: Username, action: StringEnum(['disable', 'enable'] as const) }, closed);

@@ -69,6 +69,12 @@ async function department() {
   const res = await call('PUT', `/admin/departments/${id}`, { as: 'center.admin', body: { name: '矩阵测试部门', chiefRepresentative: '某人' } });
   return { id, etag: res.etag };
 }
+const staffBody = { name: '矩阵', email: 'matrix@example.gov.cn', roles: ['clerk'], departmentId: 'amr', windowIds: [], backups: [] };
+async function staffMember() {
+  const id = `mx.${(serial++).toString(36)}.${Date.now().toString(36)}`;
+  const res = await call('PUT', `/admin/staff/${id}`, { as: 'center.admin', body: staffBody });
+  return { id, etag: res.etag };
+}
 let calendarYear = 2100;
 async function calendar() {
   const id = String(calendarYear++);
@@ -108,6 +114,9 @@ const cases: Case[] = [
   { operationId: 'putDepartment', allowed: { center_admin: 'center' }, ok: 200, addressed: true, fixture: department, request: (f) => ['PUT', `/admin/departments/${f.id}`, { name: '改名', chiefRepresentative: '某人' }, ifMatch(f)] },
   { operationId: 'listWindows', allowed: allStaff, ok: 200, addressed: false, request: () => ['GET', '/org/windows'] },
   { operationId: 'putWindow', allowed: admins, ok: 200, addressed: true, fixture: window, request: (f) => ['PUT', `/admin/windows/${f.id}`, { name: '改名', departmentIds: ['amr'] }, ifMatch(f)] },
+  { operationId: 'listStaff', allowed: allStaff, ok: 200, addressed: false, request: () => ['GET', '/org/staff'] },
+  { operationId: 'putStaff', allowed: admins, ok: 200, addressed: true, fixture: staffMember, request: (f) => ['PUT', `/admin/staff/${f.id}`, staffBody, ifMatch(f)] },
+  { operationId: 'setStaffStatus', allowed: admins, ok: 200, addressed: true, fixture: staffMember, request: (f) => ['POST', `/admin/staff/${f.id}/disable`, undefined, ifMatch(f)] },
   { operationId: 'getCalendar', allowed: allStaff, ok: 200, addressed: true, fixture: calendar, request: (f) => ['GET', `/calendar/${f.id}`] },
   { operationId: 'putCalendar', allowed: { center_admin: 'center' }, ok: 200, addressed: true, fixture: calendar, request: (f) => ['PUT', `/admin/calendar/${f.id}`, { holidays: [], workdays: [] }, ifMatch(f)] },
 ];

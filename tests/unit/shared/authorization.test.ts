@@ -12,6 +12,7 @@ const expected: Record<Action, Partial<Record<StaffRole, 'center' | 'department'
   'catalog.item.administer': { center_admin: 'center', dept_admin: 'department' },
   'org.department.write': { center_admin: 'center' },
   'org.window.write': { center_admin: 'center', dept_admin: 'department' },
+  'org.staff.write': { center_admin: 'center', dept_admin: 'department' },
   'org.directory.read': { clerk: 'center', approver: 'center', dept_admin: 'center', center_admin: 'center', supervisor: 'center', auditor: 'center' },
   'org.calendar.write': { center_admin: 'center' },
   'org.calendar.read': { clerk: 'center', approver: 'center', dept_admin: 'center', center_admin: 'center', supervisor: 'center', auditor: 'center' },

@@ -1,0 +1,74 @@
+/**
+ * Staff accounts in the user pool (Cognito in AWS; the local cloud serves the
+ * same API through AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER). Groups are
+ * roles; `custom:centerId` and `custom:departmentId` scope every token.
+ * Each call is safe to repeat, so a retried request converges.
+ */
+import {
+  AdminAddUserToGroupCommand,
+  AdminCreateUserCommand,
+  AdminDeleteUserAttributesCommand,
+  AdminDisableUserCommand,
+  AdminEnableUserCommand,
+  AdminGetUserCommand,
+  AdminListGroupsForUserCommand,
+  AdminRemoveUserFromGroupCommand,
+  AdminUpdateUserAttributesCommand,
+  AdminUserGlobalSignOutCommand,
+  CognitoIdentityProviderClient,
+} from '@aws-sdk/client-cognito-identity-provider';
+import { requiredEnv } from '#shared/db';
+
+const cognito = new CognitoIdentityProviderClient({});
+const pool = () => requiredEnv('USER_POOL_ID');
+
+export interface Account {
+  readonly username: string;
+  readonly name: string;
+  readonly email: string;
+  readonly centerId: string;
+  readonly departmentId?: string;
+  readonly roles: readonly string[];
+}
+
+/** Creates the account or brings an existing one in line; returns its `sub`. */
+export async function upsertAccount(account: Account): Promise<string> {
+  const Username = account.username;
+  const attributes = [
+    { Name: 'name', Value: account.name },
+    { Name: 'email', Value: account.email },
+    { Name: 'custom:centerId', Value: account.centerId },
+    ...(account.departmentId ? [{ Name: 'custom:departmentId', Value: account.departmentId }] : []),
+  ];
+  try {
+    await cognito.send(new AdminCreateUserCommand({ UserPoolId: pool(), Username, UserAttributes: attributes, DesiredDeliveryMediums: ['EMAIL'] }));
+  } catch (err) {
+    if ((err as { name?: string }).name !== 'UsernameExistsException') throw err;
+    await cognito.send(new AdminUpdateUserAttributesCommand({ UserPoolId: pool(), Username, UserAttributes: attributes }));
+    if (!account.departmentId) {
+      await cognito.send(new AdminDeleteUserAttributesCommand({ UserPoolId: pool(), Username, UserAttributeNames: ['custom:departmentId'] }));
+    }
+  }
+  const current = await cognito.send(new AdminListGroupsForUserCommand({ UserPoolId: pool(), Username }));
+  const had = new Set((current.Groups ?? []).map((g) => g.GroupName!));
+  for (const role of account.roles) {
+    if (!had.has(role)) await cognito.send(new AdminAddUserToGroupCommand({ UserPoolId: pool(), Username, GroupName: role }));
+  }
+  for (const role of had) {
+    if (!account.roles.includes(role)) await cognito.send(new AdminRemoveUserFromGroupCommand({ UserPoolId: pool(), Username, GroupName: role }));
+  }
+  const user = await cognito.send(new AdminGetUserCommand({ UserPoolId: pool(), Username }));
+  const sub = user.UserAttributes?.find((a) => a.Name === 'sub')?.Value;
+  if (!sub) throw new Error(`account ${Username} has no sub`);
+  return sub;
+}
+
+/** Disabling also signs the account out everywhere, so no refresh token outlives it. */
+export async function setAccountEnabled(username: string, enabled: boolean): Promise<void> {
+  if (enabled) {
+    await cognito.send(new AdminEnableUserCommand({ UserPoolId: pool(), Username: username }));
+    return;
+  }
+  await cognito.send(new AdminDisableUserCommand({ UserPoolId: pool(), Username: username }));
+  await cognito.send(new AdminUserGlobalSignOutCommand({ UserPoolId: pool(), Username: username }));
+}

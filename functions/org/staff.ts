@@ -1,0 +1,69 @@
+/**
+ * Staff accounts (人员): the rules of a staff record, and the use-cases that
+ * keep the table and the user pool in step. The table says who a person is in
+ * the center; the pool issues their tokens; `accounts.ts` lets a disabled
+ * account's tokens stop working at once.
+ */
+import type { Staff, StaffBody, StaffEntry } from '#schemas/api/org';
+import type { FieldError } from '#schemas/api/common';
+import { accountStatusKey, type AccountStatus } from '#shared/accounts';
+import type { Caller, StaffRole } from '#shared/auth';
+import { ungrantable } from '#shared/authorization';
+import { forbidden, validationFailed } from '#shared/errors';
+import { setAccountEnabled, upsertAccount } from './identity.ts';
+
+/** Roles that act for one department: their holder must belong to one (DESIGN §8). */
+const departmentRoles: readonly StaffRole[] = ['clerk', 'approver', 'dept_admin'];
+
+/** Rules across fields of a staff record that a JSON Schema cannot say. */
+export function staffErrors(username: string, body: StaffBody): FieldError[] {
+  const errors: FieldError[] = [];
+  if (!body.departmentId && body.roles.some((r) => departmentRoles.includes(r))) {
+    errors.push({ path: '/body/departmentId', code: 'required', message: `is required for the roles ${departmentRoles.join(', ')}` });
+  }
+  body.backups.forEach((b, i) => {
+    if (b.backupUsername === username) errors.push({ path: `/body/backups/${i}/backupUsername`, code: 'self', message: 'a person cannot be their own backup (AB角)' });
+  });
+  return errors;
+}
+
+/** The roles the caller hands out must be ones they may grant, before and after the change. */
+export function checkGrant(caller: Caller, before: Staff | undefined, after: StaffBody) {
+  const refused = ungrantable(caller, [...new Set([...(before?.roles ?? []), ...after.roles])]);
+  if (refused.length) throw forbidden(`You may not grant or take away the roles ${refused.join(', ')}.`);
+}
+
+export function checkStaff(username: string, body: StaffBody) {
+  const errors = staffErrors(username, body);
+  if (errors.length) throw validationFailed(errors);
+}
+
+export const directoryEntry = (s: Staff): StaffEntry => ({
+  username: s.username,
+  name: s.name,
+  roles: s.roles,
+  ...(s.departmentId ? { departmentId: s.departmentId } : {}),
+  windowIds: s.windowIds,
+  status: s.status,
+});
+
+/** The account in the user pool, created or brought in line; returns its sub. */
+export const syncAccount = (centerId: string, username: string, body: StaffBody) =>
+  upsertAccount({ username, name: body.name, email: body.email, centerId, roles: body.roles, ...(body.departmentId ? { departmentId: body.departmentId } : {}) });
+
+export const accountStatusItem = (sub: string, status: AccountStatus) => ({ ...accountStatusKey(sub), kind: 'accountStatus', status });
+
+/**
+ * Disabling takes effect in the table first (tokens refused from that moment),
+ * then in the pool; enabling goes the other way, so a failure in between never
+ * leaves an account usable that should not be.
+ */
+export async function changeStatus(username: string, status: AccountStatus, writeTable: () => Promise<void>) {
+  if (status === 'disabled') {
+    await writeTable();
+    await setAccountEnabled(username, false);
+  } else {
+    await setAccountEnabled(username, true);
+    await writeTable();
+  }
+}
