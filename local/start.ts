@@ -87,6 +87,7 @@ const lines = [
   `  JWKS             ${cloud.jwksUrl}`,
   `  token endpoint   POST ${u}/local/token  {"username":"<demo user>"}`,
   `  DLQ admin        GET ${u}/local/dlq · POST ${u}/local/dlq/redrive · npm run dlq -- list`,
+  `  Cognito (admin)  ${cloud.endpoints.cognito}  (the user pool API over the demo users)`,
   `  bus (PutEvents)  ${cloud.endpoints.events}`,
   `  SES sink (mail)  ${cloud.endpoints.ses}`,
   `  DynamoDB Local   ${cloud.endpoints.dynamodb}    S3 (s3rver) ${cloud.endpoints.s3}    credentials S3RVER/S3RVER us-east-1`,
