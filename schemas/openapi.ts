@@ -6,12 +6,13 @@
 import { writeFileSync } from 'node:fs';
 import type { TSchema } from '@sinclair/typebox';
 import type { RouteSpec } from '#shared/route-spec';
+import { applicantRoutes } from '../functions/applicants/routes.ts';
 import { auditRoutes } from '../functions/audit/routes.ts';
 import { catalogRoutes } from '../functions/catalog/routes.ts';
 import { orgRoutes } from '../functions/org/routes.ts';
 import { Problem } from './api/common.ts';
 
-export const apiRoutes: readonly RouteSpec[] = [...catalogRoutes, ...orgRoutes, ...auditRoutes];
+export const apiRoutes: readonly RouteSpec[] = [...catalogRoutes, ...orgRoutes, ...applicantRoutes, ...auditRoutes];
 
 /** Plain JSON: TypeBox's symbol keys dropped. */
 const json = (schema: TSchema): Record<string, unknown> => JSON.parse(JSON.stringify(schema));

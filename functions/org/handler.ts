@@ -1,5 +1,5 @@
 /**
- * The org Lambda: the center's departments, windows and working-day calendar.
+ * The org Lambda: the center's departments, windows, staff and working-day calendar.
  * Who may change what is in shared/authorization.ts; keys in store.ts.
  */
 import type { CalendarYear, Department, ServiceWindow, Staff } from '#schemas/api/org';

@@ -10,7 +10,7 @@ import { accountStatusKey, type AccountStatus } from '#shared/accounts';
 import type { Caller, StaffRole } from '#shared/auth';
 import { ungrantable } from '#shared/authorization';
 import { forbidden, validationFailed } from '#shared/errors';
-import { setAccountEnabled, upsertAccount } from './identity.ts';
+import { setAccountEnabled, upsertAccount } from '#shared/identity';
 
 /** Roles that act for one department: their holder must belong to one (DESIGN §8). */
 const departmentRoles: readonly StaffRole[] = ['clerk', 'approver', 'dept_admin'];

@@ -42,6 +42,21 @@ export const permissions = {
   /** The working-day calendar (工作日, 调休). */
   'org.calendar.write': [{ role: 'center_admin', scope: 'center' }],
   'org.calendar.read': everyStaffRole,
+  /** An applicant's own profile and agents (申请人本人): registration makes the account. */
+  'applicant.self': [{ role: 'applicant', scope: 'center' }],
+  /** An applicant's profile as staff read it, personal data masked (申请人信息). */
+  'applicant.read': [
+    { role: 'clerk', scope: 'center' },
+    { role: 'approver', scope: 'center' },
+    { role: 'dept_admin', scope: 'center' },
+    { role: 'center_admin', scope: 'center' },
+    { role: 'supervisor', scope: 'center' },
+  ],
+  /** Who may see an applicant's personal data unmasked: the window that verifies identity. */
+  'applicant.personalData.reveal': [
+    { role: 'clerk', scope: 'center' },
+    { role: 'approver', scope: 'center' },
+  ],
   /** The audit log (审计). */
   'audit.read': [{ role: 'auditor', scope: 'center' }],
 } as const satisfies Record<string, readonly Grant[]>;

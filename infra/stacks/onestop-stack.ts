@@ -7,6 +7,7 @@ import { CfnOutput, Stack, type StackProps } from 'aws-cdk-lib';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import type { Construct } from 'constructs';
+import { applicantRoutes } from '../../functions/applicants/routes.ts';
 import { auditRoutes } from '../../functions/audit/routes.ts';
 import { catalogRoutes } from '../../functions/catalog/routes.ts';
 import { orgRoutes } from '../../functions/org/routes.ts';
@@ -50,6 +51,10 @@ export class OneStopStack extends Stack {
     const org = new DomainFunction(this, 'OrgFunction', { entry: 'functions/org/handler.ts', domain: 'org', config })
       .bindTable(table, 'readWrite')
       .bindUserPool(userPool);
+    const applicants = new DomainFunction(this, 'ApplicantsFunction', { entry: 'functions/applicants/handler.ts', domain: 'applicants', config })
+      .bindTable(table, 'readWrite')
+      .bindUserPool(userPool)
+      .bindValue('DEFAULT_CENTER_ID', config.defaultCenterId);
     const auditApi = new DomainFunction(this, 'AuditApiFunction', { entry: 'functions/audit/api.ts', domain: 'audit', config })
       .bindTable(table, 'read')
       .bindSecretValue(cursorKey, 'CURSOR_KEY');
@@ -59,6 +64,7 @@ export class OneStopStack extends Stack {
     const api = new DomainHttpApi(this, 'Api', { config, userPool, userPoolClient });
     api.addDomainRoutes(catalogRoutes, catalog);
     api.addDomainRoutes(orgRoutes, org);
+    api.addDomainRoutes(applicantRoutes, applicants);
     api.addDomainRoutes(auditRoutes, auditApi);
 
     new Consumer(this, 'AuditConsumer', {

@@ -72,6 +72,7 @@ describe('functions', () => {
   const expectedEnv: Record<string, string[]> = {
     CatalogFunction: ['TABLE_NAME', 'CURSOR_KEY', 'DEFAULT_CENTER_ID'],
     OrgFunction: ['TABLE_NAME', 'USER_POOL_ID'],
+    ApplicantsFunction: ['TABLE_NAME', 'USER_POOL_ID', 'DEFAULT_CENTER_ID'],
     AuditApiFunction: ['TABLE_NAME', 'CURSOR_KEY'],
     AuditConsumerFunction: ['TABLE_NAME'],
   };
@@ -184,7 +185,7 @@ describe('least-privilege table access', () => {
   });
 
   it('no function may delete, batch-write or scan', () => {
-    for (const prefix of ['CatalogFunctionRole', 'OrgFunctionRole', 'AuditApiFunctionRole', 'AuditConsumerFunctionRole']) {
+    for (const prefix of ['CatalogFunctionRole', 'OrgFunctionRole', 'ApplicantsFunctionRole', 'AuditApiFunctionRole', 'AuditConsumerFunctionRole']) {
       const actions = statementsOf(prefix);
       expect(actions.length, prefix).toBeGreaterThan(0);
       for (const forbidden of ['dynamodb:DeleteItem', 'dynamodb:BatchWriteItem', 'dynamodb:Scan', 'dynamodb:*']) {

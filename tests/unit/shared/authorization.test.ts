@@ -16,6 +16,9 @@ const expected: Record<Action, Partial<Record<StaffRole, 'center' | 'department'
   'org.directory.read': { clerk: 'center', approver: 'center', dept_admin: 'center', center_admin: 'center', supervisor: 'center', auditor: 'center' },
   'org.calendar.write': { center_admin: 'center' },
   'org.calendar.read': { clerk: 'center', approver: 'center', dept_admin: 'center', center_admin: 'center', supervisor: 'center', auditor: 'center' },
+  'applicant.self': { applicant: 'center' },
+  'applicant.read': { clerk: 'center', approver: 'center', dept_admin: 'center', center_admin: 'center', supervisor: 'center' },
+  'applicant.personalData.reveal': { clerk: 'center', approver: 'center' },
   'audit.read': { auditor: 'center' },
 };
 

@@ -1,5 +1,6 @@
 /**
- * Staff accounts in the user pool (Cognito in AWS; the local cloud serves the
+ * Accounts in the user pool (staff, made by the org domain; applicants, made by
+ * their own registration) (Cognito in AWS; the local cloud serves the
  * same API through AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER). Groups are
  * roles; `custom:centerId` and `custom:departmentId` scope every token.
  * Each call is safe to repeat, so a retried request converges.
@@ -17,7 +18,7 @@ import {
   AdminUserGlobalSignOutCommand,
   CognitoIdentityProviderClient,
 } from '@aws-sdk/client-cognito-identity-provider';
-import { requiredEnv } from '#shared/db';
+import { requiredEnv } from './db.ts';
 
 const cognito = new CognitoIdentityProviderClient({});
 const pool = () => requiredEnv('USER_POOL_ID');
@@ -29,6 +30,22 @@ export interface Account {
   readonly centerId: string;
   readonly departmentId?: string;
   readonly roles: readonly string[];
+}
+
+/** An existing account's scope: its center and roles (groups); `undefined` when there is none. */
+export async function findAccount(username: string): Promise<{ centerId: string; roles: string[] } | undefined> {
+  let user;
+  try {
+    user = await cognito.send(new AdminGetUserCommand({ UserPoolId: pool(), Username: username }));
+  } catch (err) {
+    if ((err as { name?: string }).name === 'UserNotFoundException') return undefined;
+    throw err;
+  }
+  const groups = await cognito.send(new AdminListGroupsForUserCommand({ UserPoolId: pool(), Username: username }));
+  return {
+    centerId: user.UserAttributes?.find((a) => a.Name === 'custom:centerId')?.Value ?? '',
+    roles: (groups.Groups ?? []).map((g) => g.GroupName!),
+  };
 }
 
 /** Creates the account or brings an existing one in line; returns its `sub`. */

@@ -1,0 +1,214 @@
+/**
+ * Keys of the applicants domain. Everything lives in the center's partition.
+ * The profile is keyed by the account's `sub` (what the applicant's token
+ * carries), so the applicant's own routes read it with one GetItem; staff find
+ * it by applicantId through the applicant's card, which also carries the
+ * masked identity an agent list shows.
+ *
+ *   profile          PK CENTER#<c>  SK APPSUB#<sub>                  the full record (personal data)
+ *   card             PK CENTER#<c>  SK APPLICANT#<applicantId>       { sub, kind, name, masked ID number | credit code }
+ *   identifier       PK CENTER#<c>  SK IDNO#<sha256(number)>         uniqueness of the ID number / credit code (never the number itself)
+ *   username         PK CENTER#<c>  SK APPUSER#<username>            uniqueness of the username
+ *   agent grant      PK CENTER#<c>  SK AGENTS#<sub>#<agentApplicantId>  the principal's authorization of an agent
+ *   events           PK CENTER#<c>  SK EVENT#<ulid>
+ *
+ * A registration writes profile, card, identifier, username and event in one
+ * transaction, each created under `attribute_not_exists`, next to a check that
+ * the center exists: a duplicate writes nothing.
+ */
+import { createHash } from 'node:crypto';
+import { BatchGetCommand, GetCommand, QueryCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
+import type { AgentGrant, Applicant, ApplicantKind } from '#schemas/api/applicants';
+import type { ApplicantEventData, ApplicantEventType } from '#schemas/events/applicants';
+import { db, isConcurrentChange, requiredEnv } from '#shared/db';
+import { conflict, notFound, preconditionFailed } from '#shared/errors';
+import { outboxItem, type EventDraft } from '#shared/events';
+
+const table = () => requiredEnv('TABLE_NAME');
+const centerPk = (centerId: string) => `CENTER#${centerId}`;
+
+const keys = {
+  centerProfile: (c: string) => ({ PK: centerPk(c), SK: 'PROFILE' }),
+  profile: (c: string, sub: string) => ({ PK: centerPk(c), SK: `APPSUB#${sub}` }),
+  card: (c: string, applicantId: string) => ({ PK: centerPk(c), SK: `APPLICANT#${applicantId}` }),
+  identifier: (c: string, number: string) => ({ PK: centerPk(c), SK: `IDNO#${createHash('sha256').update(number).digest('hex')}` }),
+  username: (c: string, username: string) => ({ PK: centerPk(c), SK: `APPUSER#${username}` }),
+  grant: (c: string, sub: string, agentId: string) => ({ PK: centerPk(c), SK: `AGENTS#${sub}#${agentId}` }),
+};
+
+/** The profile as stored: the applicant's record, its account's sub and its revision. */
+export type StoredApplicant = Applicant & { readonly sub: string; readonly rev: number };
+
+/** What an agent list shows of an applicant: no phone, no email, the ID number masked. */
+export interface Card {
+  readonly applicantId: string;
+  readonly sub: string;
+  readonly kind: ApplicantKind;
+  readonly name: string;
+  readonly idNumber?: string;
+  readonly creditCode?: string;
+}
+
+export type ApplicantEvent<T extends ApplicantEventType = ApplicantEventType> = EventDraft<ApplicantEventData[T]> & { readonly detailType: T };
+
+/**
+ * Every item's `kind` names the item type (the pipe publishes `kind = event`),
+ * so an applicant's own kind (citizen, enterprise) is stored as `applicantKind`.
+ */
+function strip<T>(item: Record<string, unknown> | undefined): T | undefined {
+  if (!item) return undefined;
+  const { PK: _pk, SK: _sk, kind: _kind, centerId: _c, applicantKind, ...rest } = item;
+  return (applicantKind === undefined ? rest : { ...rest, kind: applicantKind }) as T;
+}
+function stored<T extends { readonly kind: ApplicantKind }>(value: T) {
+  const { kind, ...rest } = value;
+  return { ...rest, applicantKind: kind };
+}
+
+const put = (Item: Record<string, unknown>, ConditionExpression?: string, values?: Record<string, unknown>, names?: Record<string, string>) => ({
+  Put: {
+    TableName: table(),
+    Item,
+    ...(ConditionExpression ? { ConditionExpression } : {}),
+    ...(values ? { ExpressionAttributeValues: values } : {}),
+    ...(names ? { ExpressionAttributeNames: names } : {}),
+  },
+});
+const event = (centerId: string, draft: ApplicantEvent) => put(outboxItem(centerPk(centerId), draft).item);
+
+/** Several items of one center in one BatchGetItem (strongly consistent), by SK. */
+async function getMany(keyList: readonly { PK: string; SK: string }[]): Promise<Map<string, Record<string, unknown>>> {
+  const out = await db.send(new BatchGetCommand({ RequestItems: { [table()]: { Keys: [...keyList], ConsistentRead: true } } }));
+  const found = new Map<string, Record<string, unknown>>();
+  for (const item of out.Responses?.[table()] ?? []) found.set(item.SK as string, item);
+  // A handful of small keys: DynamoDB returns them all in one response (UnprocessedKeys only under throttling).
+  if (Object.keys(out.UnprocessedKeys ?? {}).length) throw new Error('BatchGetItem left keys unprocessed');
+  return found;
+}
+
+/** Before touching the user pool: does the center exist, are the identifier and the username free? */
+export async function registrationCheck(centerId: string, identifier: string, username: string) {
+  const k = [keys.centerProfile(centerId), keys.identifier(centerId, identifier), keys.username(centerId, username)] as const;
+  const found = await getMany(k);
+  return { centerExists: found.has(k[0].SK), identifierTaken: found.has(k[1].SK), usernameTaken: found.has(k[2].SK) };
+}
+
+export async function register(centerId: string, profile: StoredApplicant, identifier: string, card: Card, draft: ApplicantEvent<'ApplicantRegistered'>): Promise<void> {
+  const fresh = 'attribute_not_exists(PK)';
+  const ref = { applicantId: profile.applicantId };
+  try {
+    await db.send(
+      new TransactWriteCommand({
+        TransactItems: [
+          { ConditionCheck: { TableName: table(), Key: keys.centerProfile(centerId), ConditionExpression: 'attribute_exists(PK)' } },
+          put({ ...keys.profile(centerId, profile.sub), kind: 'applicant', centerId, ...stored(profile) }, fresh),
+          put({ ...keys.card(centerId, card.applicantId), kind: 'applicantCard', centerId, ...stored(card) }, fresh),
+          put({ ...keys.identifier(centerId, identifier), kind: 'applicantIdentifier', ...ref }, fresh),
+          put({ ...keys.username(centerId, profile.username), kind: 'applicantUsername', ...ref }, fresh),
+          event(centerId, draft),
+        ],
+      }),
+    );
+  } catch (err) {
+    if (!isConcurrentChange(err)) throw err;
+    throw conflict('This ID number, credit code, username or account is already registered in this center.');
+  }
+}
+
+export async function profileBySub(centerId: string, sub: string): Promise<StoredApplicant | undefined> {
+  const out = await db.send(new GetCommand({ TableName: table(), Key: keys.profile(centerId, sub), ConsistentRead: true }));
+  return strip<StoredApplicant>(out.Item);
+}
+
+/** Card, then profile: two GetItems. */
+export async function profileById(centerId: string, applicantId: string): Promise<StoredApplicant | undefined> {
+  const out = await db.send(new GetCommand({ TableName: table(), Key: keys.card(centerId, applicantId) }));
+  const card = strip<Card>(out.Item);
+  return card ? profileBySub(centerId, card.sub) : undefined;
+}
+
+/** Replaces the profile if it is still at `expectedRev`, with its card and event. */
+export async function updateProfile(centerId: string, next: StoredApplicant, expectedRev: number, card: Card, draft: ApplicantEvent<'ApplicantProfileChanged'>): Promise<void> {
+  try {
+    await db.send(
+      new TransactWriteCommand({
+        TransactItems: [
+          put({ ...keys.profile(centerId, next.sub), kind: 'applicant', centerId, ...stored(next) }, 'rev = :rev', { ':rev': expectedRev }),
+          put({ ...keys.card(centerId, card.applicantId), kind: 'applicantCard', centerId, ...stored(card) }),
+          event(centerId, draft),
+        ],
+      }),
+    );
+  } catch (err) {
+    if (!isConcurrentChange(err)) throw err;
+    throw preconditionFailed('Your profile changed since you read it; read it again and retry.');
+  }
+}
+
+/** The caller's profile and the agent's card, in one BatchGetItem. */
+export async function agentContext(centerId: string, sub: string, agentApplicantId: string) {
+  const k = [keys.profile(centerId, sub), keys.card(centerId, agentApplicantId)] as const;
+  const found = await getMany(k);
+  return { profile: strip<StoredApplicant>(found.get(k[0].SK)), agent: strip<Card>(found.get(k[1].SK)) };
+}
+
+/** The caller's profile and its grant to one agent, in one BatchGetItem. */
+export async function grantContext(centerId: string, sub: string, agentApplicantId: string) {
+  const k = [keys.profile(centerId, sub), keys.grant(centerId, sub, agentApplicantId)] as const;
+  const found = await getMany(k);
+  return { profile: strip<StoredApplicant>(found.get(k[0].SK)), grant: strip<AgentGrant>(found.get(k[1].SK)) };
+}
+
+/** Authorizes (or re-authorizes, replacing an earlier grant) an agent; the agent's card must still exist. */
+export async function putGrant(centerId: string, sub: string, grant: AgentGrant, draft: ApplicantEvent<'AgentAuthorized'>): Promise<void> {
+  try {
+    await db.send(
+      new TransactWriteCommand({
+        TransactItems: [
+          { ConditionCheck: { TableName: table(), Key: keys.card(centerId, grant.agentApplicantId), ConditionExpression: 'attribute_exists(PK)' } },
+          put({ ...keys.grant(centerId, sub, grant.agentApplicantId), kind: 'agentGrant', centerId, ...grant }),
+          event(centerId, draft),
+        ],
+      }),
+    );
+  } catch (err) {
+    if (!isConcurrentChange(err)) throw err;
+    throw notFound(`No applicant ${grant.agentApplicantId} in this center.`);
+  }
+}
+
+/** Marks an active grant revoked (DeleteItem is not among the function's rights). */
+export async function revokeGrant(centerId: string, sub: string, grant: AgentGrant, draft: ApplicantEvent<'AgentRevoked'>): Promise<void> {
+  try {
+    await db.send(
+      new TransactWriteCommand({
+        TransactItems: [
+          put({ ...keys.grant(centerId, sub, grant.agentApplicantId), kind: 'agentGrant', centerId, ...grant }, '#s = :active', { ':active': 'active' }, { '#s': 'status' }),
+          event(centerId, draft),
+        ],
+      }),
+    );
+  } catch (err) {
+    if (!isConcurrentChange(err)) throw err;
+    throw conflict(`The authorization of ${grant.agentApplicantId} changed at the same moment; read it and retry.`);
+  }
+}
+
+/** Every grant of the caller (active and revoked), in agent order; an applicant names a handful. */
+export async function listGrants(centerId: string, sub: string): Promise<AgentGrant[]> {
+  const items: AgentGrant[] = [];
+  let startKey: Record<string, unknown> | undefined;
+  do {
+    const out = await db.send(
+      new QueryCommand({
+        TableName: table(),
+        KeyConditionExpression: 'PK = :pk AND begins_with(SK, :prefix)',
+        ExpressionAttributeValues: { ':pk': centerPk(centerId), ':prefix': `AGENTS#${sub}#` },
+        ...(startKey ? { ExclusiveStartKey: startKey } : {}),
+      }),
+    );
+    items.push(...(out.Items ?? []).map((i) => strip<AgentGrant>(i)!));
+    startKey = out.LastEvaluatedKey;
+  } while (startKey);
+  return items;
+}

@@ -1,0 +1,104 @@
+/**
+ * Applicants (申请人): registration of citizens and enterprises, their profile,
+ * and the agents (代办人) who may act for them: request and response shapes.
+ * Personal data (ID numbers, phones, emails) appears unmasked only to the
+ * applicant and to the staff roles shared/authorization.ts lets reveal it.
+ */
+import * as Type from '@sinclair/typebox/type';
+import type { Static } from '@sinclair/typebox';
+import { CenterId, ItemCode } from './catalog.ts';
+import { StringEnum } from './common.ts';
+import { Username } from './org.ts';
+
+const closed = { additionalProperties: false } as const;
+const text = (maxLength: number, description?: string) =>
+  Type.String({ minLength: 1, maxLength, ...(description ? { description } : {}) });
+
+export const ApplicantId = Type.String({ pattern: '^[0-9A-HJKMNP-TV-Z]{26}$', description: 'ULID' });
+export const ApplicantKind = StringEnum(['citizen', 'enterprise'] as const, 'citizen: a natural person (自然人); enterprise: a legal person or other organization (法人)');
+export type ApplicantKind = Static<typeof ApplicantKind>;
+
+const Email = Type.String({ format: 'email', maxLength: 200 });
+const Phone = Type.String({ pattern: '^\\+?[0-9][0-9 -]{4,23}$', description: 'Mobile or landline: 13812345678, 0731-88886666, +86 138 1234 5678' });
+/** Checked by the handler (format, then check character), so the error names the exact fault. */
+const IdNumber = Type.String({ minLength: 1, maxLength: 32, description: '公民身份号码, 18 characters with the MOD 11-2 check character (GB 11643)' });
+const CreditCode = Type.String({ minLength: 1, maxLength: 32, description: '统一社会信用代码, 18 characters with its check character (GB 32100)' });
+
+export const RegistrationBody = Type.Object(
+  {
+    kind: ApplicantKind,
+    username: Username,
+    name: text(100, 'A citizen\'s name, or an enterprise\'s registered name'),
+    email: Email,
+    phone: Phone,
+    idNumber: Type.Optional(IdNumber),
+    creditCode: Type.Optional(CreditCode),
+    legalRepresentative: Type.Optional(text(50, '法定代表人: required for an enterprise')),
+    centerId: Type.Optional(CenterId),
+  },
+  closed,
+);
+export type RegistrationBody = Static<typeof RegistrationBody>;
+
+export const ProfileBody = Type.Object({ name: text(100), email: Email, phone: Phone }, { ...closed, description: 'What an applicant may change; the ID number or credit code never changes' });
+export type ProfileBody = Static<typeof ProfileBody>;
+
+export const Applicant = Type.Object(
+  {
+    applicantId: ApplicantId,
+    kind: ApplicantKind,
+    username: Username,
+    name: Type.String(),
+    email: Type.String({ description: 'Masked in staff views unless revealed' }),
+    phone: Type.String({ description: 'Masked in staff views unless revealed' }),
+    idNumber: Type.Optional(Type.String({ description: 'Citizens; masked in staff views unless revealed' })),
+    creditCode: Type.Optional(Type.String({ description: 'Enterprises; public, never masked' })),
+    legalRepresentative: Type.Optional(Type.String()),
+    registeredAt: Type.String({ format: 'date-time' }),
+    updatedAt: Type.String({ format: 'date-time' }),
+  },
+  closed,
+);
+export type Applicant = Static<typeof Applicant>;
+
+/** What staff read: the profile, personal data masked unless `masked` is false. */
+export const StaffApplicantView = Type.Object({ ...Applicant.properties, masked: Type.Boolean() }, closed);
+export type StaffApplicantView = Static<typeof StaffApplicantView>;
+
+export const ApplicantPath = Type.Object({ applicantId: ApplicantId }, closed);
+export const ApplicantReadQuery = Type.Object(
+  { reveal: Type.Optional(StringEnum(['true', 'false'] as const, 'true: unmasked personal data, for the roles that may see it (the window verifying identity)')) },
+  closed,
+);
+
+export const AgentScope = StringEnum(['all', 'items'] as const, 'all: every item; items: only the listed items');
+export const AgentBody = Type.Object(
+  {
+    agentApplicantId: ApplicantId,
+    scope: AgentScope,
+    itemCodes: Type.Optional(Type.Array(ItemCode, { minItems: 1, maxItems: 100, uniqueItems: true, description: 'Required with scope items' })),
+    validUntil: Type.String({ format: 'date', description: 'Last day the authorization holds (YYYY-MM-DD, center time)' }),
+  },
+  closed,
+);
+export type AgentBody = Static<typeof AgentBody>;
+
+export const AgentGrant = Type.Object(
+  {
+    agentApplicantId: ApplicantId,
+    agentKind: ApplicantKind,
+    agentName: Type.String(),
+    agentIdNumber: Type.Optional(Type.String({ description: 'Masked' })),
+    agentCreditCode: Type.Optional(Type.String()),
+    scope: AgentScope,
+    itemCodes: Type.Optional(Type.Array(ItemCode)),
+    validUntil: Type.String({ format: 'date' }),
+    status: StringEnum(['active', 'revoked'] as const),
+    grantedAt: Type.String({ format: 'date-time' }),
+    revokedAt: Type.Optional(Type.String({ format: 'date-time' })),
+  },
+  closed,
+);
+export type AgentGrant = Static<typeof AgentGrant>;
+export const AgentList = Type.Object({ items: Type.Array(AgentGrant) }, closed);
+export const AgentPath = Type.Object({ agentApplicantId: ApplicantId }, closed);

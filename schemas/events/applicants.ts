@@ -1,0 +1,61 @@
+/**
+ * Events of the applicants domain (source `onestop.applicants`, subject
+ * `applicant` / applicantId). Personal data travels masked: the full ID number
+ * and phone never leave the profile item (credit codes are public).
+ */
+import * as Type from '@sinclair/typebox/type';
+import type { Static } from '@sinclair/typebox';
+import { AgentScope, ApplicantId, ApplicantKind } from '../api/applicants.ts';
+import { ItemCode } from '../api/catalog.ts';
+import { envelope } from './envelope.ts';
+
+const closed = { additionalProperties: false } as const;
+const Masked = (what: string) => Type.String({ pattern: '\\*', description: `${what}, masked` });
+
+export const ApplicantRegisteredData = Type.Object(
+  {
+    applicantId: ApplicantId,
+    kind: ApplicantKind,
+    username: Type.String(),
+    name: Type.String(),
+    idNumber: Type.Optional(Masked('ID number')),
+    creditCode: Type.Optional(Type.String()),
+    phone: Masked('Phone'),
+  },
+  closed,
+);
+export type ApplicantRegisteredData = Static<typeof ApplicantRegisteredData>;
+
+export const ApplicantProfileChangedData = Type.Object(
+  {
+    applicantId: ApplicantId,
+    changed: Type.Array(Type.Union([Type.Literal('name'), Type.Literal('email'), Type.Literal('phone')])),
+    before: Type.Object({ name: Type.String(), phone: Masked('Phone') }, closed),
+    after: Type.Object({ name: Type.String(), phone: Masked('Phone') }, closed),
+  },
+  closed,
+);
+export type ApplicantProfileChangedData = Static<typeof ApplicantProfileChangedData>;
+
+export const AgentAuthorizedData = Type.Object(
+  { applicantId: ApplicantId, agentApplicantId: ApplicantId, scope: AgentScope, itemCodes: Type.Optional(Type.Array(ItemCode)), validUntil: Type.String({ format: 'date' }) },
+  closed,
+);
+export type AgentAuthorizedData = Static<typeof AgentAuthorizedData>;
+
+export const AgentRevokedData = Type.Object({ applicantId: ApplicantId, agentApplicantId: ApplicantId }, closed);
+export type AgentRevokedData = Static<typeof AgentRevokedData>;
+
+export const applicantEventSchemas = {
+  ApplicantRegistered: envelope(ApplicantRegisteredData),
+  ApplicantProfileChanged: envelope(ApplicantProfileChangedData),
+  AgentAuthorized: envelope(AgentAuthorizedData),
+  AgentRevoked: envelope(AgentRevokedData),
+} as const;
+export type ApplicantEventType = keyof typeof applicantEventSchemas;
+export interface ApplicantEventData {
+  ApplicantRegistered: ApplicantRegisteredData;
+  ApplicantProfileChanged: ApplicantProfileChangedData;
+  AgentAuthorized: AgentAuthorizedData;
+  AgentRevoked: AgentRevokedData;
+}

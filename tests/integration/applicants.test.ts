@@ -1,0 +1,242 @@
+/**
+ * Applicants over HTTP: registration of citizens and enterprises (identifiers
+ * checked with their check characters, duplicates refused with nothing
+ * written), the applicant's own profile, staff reads with personal data
+ * masked unless a clerk or approver reveals it, and agents (代办人).
+ */
+import { GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { describe, expect, it } from 'vitest';
+import { applicantEventSchemas, type ApplicantEventType } from '#schemas/events/applicants';
+import { residentIdCheckCharacter, unifiedSocialCreditCheckCharacter } from '#shared/identifiers';
+import { validationErrors } from '#shared/validate';
+import { api, call, cloud, doc, until } from './api-client.ts';
+
+let serial = 0;
+const unique = () => `${Date.now().toString(36)}${(serial++).toString(36)}${Math.floor(Math.random() * 1e6).toString(36)}`;
+
+/** A valid resident ID number, different on every call (sequence and birth date vary). */
+function idNumber(): string {
+  const n = Date.now() + serial++ * 7919 + Math.floor(Math.random() * 1e6);
+  const day = String((n % 28) + 1).padStart(2, '0');
+  const month = String((Math.floor(n / 28) % 12) + 1).padStart(2, '0');
+  const year = 1950 + (Math.floor(n / 336) % 50);
+  const seq = String(Math.floor(n / 16800) % 1000).padStart(3, '0');
+  const first17 = `110105${year}${month}${day}${seq}`;
+  return `${first17}${residentIdCheckCharacter(first17)}`;
+}
+
+/** A valid unified social credit code, different on every call. */
+function creditCode(): string {
+  const org = (Date.now() * 1000 + serial++ * 31 + Math.floor(Math.random() * 1000)).toString(10).slice(-9);
+  const first17 = `91350100${org}`;
+  return `${first17}${unifiedSocialCreditCheckCharacter(first17)}`;
+}
+
+const citizen = () => {
+  const u = `cz.${unique()}`;
+  return { kind: 'citizen', username: u, name: '王五', email: `${u}@example.com`, phone: '13812345678', idNumber: idNumber() };
+};
+const enterprise = () => {
+  const u = `ent.${unique()}`;
+  return { kind: 'enterprise', username: u, name: '示范科技有限公司', email: `${u}@example.com`, phone: '0731-88886666', creditCode: creditCode(), legalRepresentative: '赵六' };
+};
+
+async function register(body: Record<string, unknown>) {
+  const res = await call('POST', '/public/applicants', { body });
+  expect(res.status, JSON.stringify(res.body)).toBe(201);
+  return res;
+}
+
+async function mint(username: string) {
+  const res = await fetch(`${api}/local/token`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username }) });
+  return { status: res.status, token: res.status === 200 ? ((await res.json()) as { token: string }).token : undefined };
+}
+
+/** A call with a freshly minted token (api-client caches tokens by username, which suits seeded users). */
+async function as(username: string, method: string, path: string, opts: { body?: unknown; headers?: Record<string, string> } = {}) {
+  const { token } = await mint(username);
+  if (!token) throw new Error(`no token for ${username}`);
+  const res = await fetch(`${api}${path}`, {
+    method,
+    headers: { authorization: `Bearer ${token}`, ...(opts.body === undefined ? {} : { 'content-type': 'application/json' }), ...opts.headers },
+    ...(opts.body === undefined ? {} : { body: JSON.stringify(opts.body) }),
+  });
+  const text = await res.text();
+  return { status: res.status, body: text ? JSON.parse(text) : undefined, etag: res.headers.get('etag') ?? '' };
+}
+
+const centerItem = (sk: string) => doc.send(new GetCommand({ TableName: cloud.tableName, Key: { PK: 'CENTER#center-demo', SK: sk } }));
+
+describe('applicant registration', () => {
+  it('registers a citizen: full data to themselves, an event without the ID number or phone', async () => {
+    const body = citizen();
+    const res = await register(body);
+    expect(res.body).toMatchObject({ applicantId: expect.stringMatching(/^[0-9A-Z]{26}$/), kind: 'citizen', username: body.username, idNumber: body.idNumber, phone: body.phone });
+    expect(res.body.sub).toBeUndefined();
+    expect(res.etag).toBe('"1"');
+
+    const me = await as(body.username, 'GET', '/applicants/me');
+    expect(me.status).toBe(200);
+    expect(me.body).toEqual(res.body);
+
+    // The uniqueness item's key is a hash, never the number itself.
+    const items = await doc.send(new QueryCommand({ TableName: cloud.tableName, KeyConditionExpression: 'PK = :pk', ExpressionAttributeValues: { ':pk': 'CENTER#center-demo' } }));
+    const keys = (items.Items ?? []).map((i) => i.SK as string);
+    expect(keys.some((k) => k.includes(body.idNumber))).toBe(false);
+    const events = (items.Items ?? []).filter((i) => i.kind === 'event' && i.detailType === 'ApplicantRegistered' && JSON.parse(i.detail).subject.id === res.body.applicantId);
+    expect(events).toHaveLength(1);
+    const detail = JSON.parse(events[0]!.detail);
+    expect(validationErrors(applicantEventSchemas[events[0]!.detailType as ApplicantEventType], detail)).toEqual([]);
+    expect(events[0]!.detail).not.toContain(body.idNumber);
+    expect(events[0]!.detail).not.toContain(body.phone);
+    expect(detail.data).toMatchObject({ idNumber: '110105********' + body.idNumber.slice(-4), phone: '138****5678' });
+  });
+
+  it('registers an enterprise with a valid credit code', async () => {
+    const body = enterprise();
+    const res = await register(body);
+    expect(res.body).toMatchObject({ kind: 'enterprise', creditCode: body.creditCode, legalRepresentative: '赵六' });
+    expect(res.body.idNumber).toBeUndefined();
+  });
+
+  it('refuses a wrong check character, naming the field, and creates no account', async () => {
+    const body = citizen();
+    const last = body.idNumber.slice(-1);
+    const wrong = `${body.idNumber.slice(0, 17)}${last === '0' ? '1' : '0'}`;
+    const res = await call('POST', '/public/applicants', { body: { ...body, idNumber: wrong } });
+    expect(res.status).toBe(400);
+    expect(res.body.errors).toEqual([expect.objectContaining({ path: '/body/idNumber', code: 'check_digit' })]);
+    const ent = enterprise();
+    const bad = await call('POST', '/public/applicants', { body: { ...ent, creditCode: `${ent.creditCode.slice(0, 17)}${ent.creditCode.endsWith('0') ? '1' : '0'}` } });
+    expect(bad.status).toBe(400);
+    expect(bad.body.errors).toEqual([expect.objectContaining({ path: '/body/creditCode', code: 'check_digit' })]);
+    expect((await mint(body.username)).status).not.toBe(200);
+  });
+
+  it('refuses a duplicate ID number or username with 409 and writes nothing', async () => {
+    const first = citizen();
+    await register(first);
+    const second = { ...citizen(), idNumber: first.idNumber };
+    const dup = await call('POST', '/public/applicants', { body: second });
+    expect(dup.status).toBe(409);
+    expect((await centerItem(`APPUSER#${second.username}`)).Item).toBeUndefined();
+    expect((await mint(second.username)).status).not.toBe(200);
+
+    const sameName = await call('POST', '/public/applicants', { body: { ...citizen(), username: first.username } });
+    expect(sameName.status).toBe(409);
+  });
+
+  it('never takes over a staff account\'s username', async () => {
+    const res = await call('POST', '/public/applicants', { body: { ...citizen(), username: 'clerk.amr' } });
+    expect(res.status).toBe(409);
+    expect((await call('GET', '/org/departments', { as: 'clerk.amr' })).status).toBe(200);
+  });
+
+  it('refuses an unknown center', async () => {
+    const res = await call('POST', '/public/applicants', { body: { ...citizen(), centerId: 'no-such-center' } });
+    expect(res.status).toBe(400);
+    expect(res.body.errors).toEqual([expect.objectContaining({ path: '/body/centerId', code: 'unknown_center' })]);
+  });
+});
+
+describe('the applicant\'s own profile', () => {
+  it('changes name, email and phone with If-Match; the ID number stays', async () => {
+    const body = citizen();
+    const reg = await register(body);
+    expect((await as(body.username, 'PUT', '/applicants/me', { body: { name: '王五五', email: body.email, phone: '13900001111' } })).status).toBe(428);
+    expect((await as(body.username, 'PUT', '/applicants/me', { body: { name: '王五五', email: body.email, phone: '13900001111' }, headers: { 'if-match': '"9"' } })).status).toBe(412);
+    expect((await as(body.username, 'PUT', '/applicants/me', { body: { name: '王五五', email: body.email, phone: '1', idNumber: body.idNumber }, headers: { 'if-match': reg.etag } })).status).toBe(400);
+    const changed = await as(body.username, 'PUT', '/applicants/me', { body: { name: '王五五', email: body.email, phone: '13900001111' }, headers: { 'if-match': reg.etag } });
+    expect(changed.status, JSON.stringify(changed.body)).toBe(200);
+    expect(changed.etag).toBe('"2"');
+    expect(changed.body).toMatchObject({ name: '王五五', phone: '13900001111', idNumber: body.idNumber });
+    expect((await as(body.username, 'GET', '/applicants/me')).body.name).toBe('王五五');
+  });
+
+  it('is for applicants only: staff get 403', async () => {
+    expect((await call('GET', '/applicants/me', { as: 'clerk.amr' })).status).toBe(403);
+  });
+});
+
+describe('staff reads', () => {
+  it('masks personal data; a clerk reveals it; a supervisor may not; another center does not find it', async () => {
+    const body = citizen();
+    const { body: applicant } = await register(body);
+    const path = `/applicants/${applicant.applicantId}`;
+
+    const maskedView = await call('GET', path, { as: 'clerk.amr' });
+    expect(maskedView.status).toBe(200);
+    expect(maskedView.body).toMatchObject({ masked: true, name: '王五', phone: '138****5678', idNumber: `110105********${body.idNumber.slice(-4)}` });
+    expect(JSON.stringify(maskedView.body)).not.toContain(body.idNumber);
+    expect(JSON.stringify(maskedView.body)).not.toContain(body.email);
+
+    const revealed = await call('GET', `${path}?reveal=true`, { as: 'clerk.amr' });
+    expect(revealed.status).toBe(200);
+    expect(revealed.body).toMatchObject({ masked: false, idNumber: body.idNumber, phone: body.phone, email: body.email });
+    expect((await call('GET', `${path}?reveal=true`, { as: 'approver.amr' })).body.masked).toBe(false);
+
+    expect((await call('GET', path, { as: 'supervisor' })).body.masked).toBe(true);
+    expect((await call('GET', `${path}?reveal=true`, { as: 'supervisor' })).status).toBe(403);
+    expect((await call('GET', `${path}?reveal=true`, { as: 'center.admin' })).status).toBe(403);
+    expect((await call('GET', path, { as: 'auditor' })).status).toBe(403);
+    expect((await call('GET', path, { as: 'zhang.san' })).status).toBe(403);
+    expect((await call('GET', path, { as: 'center.admin.other' })).status).toBe(404);
+  });
+
+  it('keeps an enterprise\'s credit code (public) but masks its phone', async () => {
+    const body = enterprise();
+    const { body: applicant } = await register(body);
+    const view = await call('GET', `/applicants/${applicant.applicantId}`, { as: 'center.admin' });
+    expect(view.body).toMatchObject({ masked: true, creditCode: body.creditCode, phone: '0731-****6666' });
+  });
+});
+
+describe('agents (代办人)', () => {
+  it('authorizes another applicant, lists them masked, revokes; the events carry no personal data', async () => {
+    const principal = citizen();
+    const agentBody = citizen();
+    const { body: p } = await register(principal);
+    const { body: agent } = await register(agentBody);
+
+    const granted = await as(principal.username, 'POST', '/applicants/me/agents', {
+      body: { agentApplicantId: agent.applicantId, scope: 'items', itemCodes: ['370982-AMR-XK-001'], validUntil: '2099-12-31' },
+    });
+    expect(granted.status, JSON.stringify(granted.body)).toBe(201);
+    expect(granted.body).toMatchObject({ agentApplicantId: agent.applicantId, agentName: '王五', status: 'active', scope: 'items' });
+
+    const listed = await as(principal.username, 'GET', '/applicants/me/agents');
+    expect(listed.body.items).toHaveLength(1);
+    expect(listed.body.items[0].agentIdNumber).toBe(`110105********${agentBody.idNumber.slice(-4)}`);
+    expect(JSON.stringify(listed.body)).not.toContain(agentBody.idNumber);
+    expect(JSON.stringify(listed.body)).not.toContain(agentBody.phone);
+
+    const revoked = await as(principal.username, 'POST', `/applicants/me/agents/${agent.applicantId}/revoke`);
+    expect(revoked.status).toBe(200);
+    expect(revoked.body).toMatchObject({ status: 'revoked', revokedAt: expect.any(String) });
+    expect((await as(principal.username, 'POST', `/applicants/me/agents/${agent.applicantId}/revoke`)).body.revokedAt).toBe(revoked.body.revokedAt);
+    expect((await as(principal.username, 'GET', '/applicants/me/agents')).body.items[0].status).toBe('revoked');
+    expect((await as(agentBody.username, 'GET', '/applicants/me/agents')).body.items).toEqual([]);
+
+    const records = await until('AgentRevoked record', async () => {
+      const out = await doc.send(new QueryCommand({ TableName: cloud.tableName, KeyConditionExpression: 'PK = :pk AND begins_with(SK, :e)', ExpressionAttributeValues: { ':pk': 'CENTER#center-demo', ':e': 'EVENT#' } }));
+      const mine = (out.Items ?? []).filter((i) => JSON.parse(i.detail).subject.id === p.applicantId);
+      return mine.some((i) => i.detailType === 'AgentRevoked') ? mine : undefined;
+    });
+    for (const r of records) {
+      expect(validationErrors(applicantEventSchemas[r.detailType as ApplicantEventType], JSON.parse(r.detail)), r.detailType).toEqual([]);
+      expect(r.detail).not.toContain(principal.idNumber);
+      expect(r.detail).not.toContain(agentBody.idNumber);
+    }
+  });
+
+  it('refuses an unknown agent (404), oneself (400), and revoking someone never authorized (404)', async () => {
+    const principal = citizen();
+    const { body: p } = await register(principal);
+    const unknown = await as(principal.username, 'POST', '/applicants/me/agents', { body: { agentApplicantId: '01ARZ3NDEKTSV4RRFFQ69G5FAV', scope: 'all', validUntil: '2099-12-31' } });
+    expect(unknown.status).toBe(404);
+    const self = await as(principal.username, 'POST', '/applicants/me/agents', { body: { agentApplicantId: p.applicantId, scope: 'all', validUntil: '2099-12-31' } });
+    expect(self.status).toBe(400);
+    expect(self.body.errors).toEqual([expect.objectContaining({ path: '/body/agentApplicantId', code: 'self' })]);
+    expect((await as(principal.username, 'POST', '/applicants/me/agents/01ARZ3NDEKTSV4RRFFQ69G5FAV/revoke')).status).toBe(404);
+  });
+});

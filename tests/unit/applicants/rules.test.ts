@@ -1,0 +1,116 @@
+import { describe, expect, it } from 'vitest';
+import type { Applicant, RegistrationBody } from '#schemas/api/applicants';
+import type { Caller, StaffRole } from '#shared/auth';
+import { residentIdCheckCharacter, unifiedSocialCreditCheckCharacter } from '#shared/identifiers';
+import {
+  agentErrors,
+  centerToday,
+  creditCodeError,
+  idNumberError,
+  identifierOf,
+  maskEmail,
+  registrationErrors,
+  revealDecision,
+  staffView,
+} from '../../../functions/applicants/rules.ts';
+
+const today = '2026-06-01';
+const id17 = '11010519491231002';
+const validId = `${id17}${residentIdCheckCharacter(id17)}`; // 11010519491231002X
+const wrongCheck = `${id17}${residentIdCheckCharacter(id17) === '0' ? '1' : '0'}`;
+const code17 = '91350100M000100Y4';
+const validCode = `${code17}${unifiedSocialCreditCheckCharacter(code17)}`;
+const wrongCodeCheck = `${code17}${unifiedSocialCreditCheckCharacter(code17) === '0' ? '1' : '0'}`;
+
+const citizen: RegistrationBody = { kind: 'citizen', username: 'wang.wu', name: '王五', email: 'wang.wu@example.com', phone: '13812345678', idNumber: validId };
+const enterprise: RegistrationBody = { kind: 'enterprise', username: 'acme', name: '示范科技有限公司', email: 'office@acme.example.com', phone: '0731-88886666', creditCode: validCode, legalRepresentative: '赵六' };
+const codes = (errors: { path: string; code: string }[]) => errors.map((e) => `${e.path}:${e.code}`).sort();
+
+describe('resident ID numbers', () => {
+  it('accepts a valid number, also typed with a lower-case x', () => {
+    expect(validId.endsWith('X')).toBe(true);
+    expect(idNumberError(validId, today)).toBeUndefined();
+    expect(idNumberError(` ${validId.toLowerCase()} `, today)).toBeUndefined();
+    expect(identifierOf({ ...citizen, idNumber: validId.toLowerCase() })).toBe(validId);
+  });
+
+  it('names the fault: format, check digit, or an impossible province or date', () => {
+    expect(idNumberError('1234', today)?.code).toBe('format');
+    expect(idNumberError(wrongCheck, today)).toMatchObject({ path: '/body/idNumber', code: 'check_digit' });
+    const badProvince = `99${id17.slice(2)}`;
+    expect(idNumberError(`${badProvince}${residentIdCheckCharacter(badProvince)}`, today)?.code).toBe('invalid');
+    const future = '11010520300101002';
+    expect(idNumberError(`${future}${residentIdCheckCharacter(future)}`, today)?.code).toBe('invalid');
+  });
+});
+
+describe('unified social credit codes', () => {
+  it('accepts a valid code and names a wrong check character', () => {
+    expect(creditCodeError(validCode)).toBeUndefined();
+    expect(creditCodeError(wrongCodeCheck)).toMatchObject({ path: '/body/creditCode', code: 'check_digit' });
+    expect(creditCodeError('91350100M000100YI')?.code).toBe('format');
+  });
+});
+
+describe('registration', () => {
+  it('a citizen needs an ID number and nothing of an enterprise', () => {
+    expect(registrationErrors(citizen, today)).toEqual([]);
+    const { idNumber: _i, ...noId } = citizen;
+    expect(codes(registrationErrors({ ...noId, creditCode: validCode, legalRepresentative: 'x' }, today))).toEqual([
+      '/body/creditCode:unexpected', '/body/idNumber:required', '/body/legalRepresentative:unexpected',
+    ]);
+  });
+
+  it('an enterprise needs a credit code and a legal representative, no ID number', () => {
+    expect(registrationErrors(enterprise, today)).toEqual([]);
+    const { legalRepresentative: _l, creditCode: _c, ...bare } = enterprise;
+    expect(codes(registrationErrors({ ...bare, idNumber: validId }, today))).toEqual([
+      '/body/creditCode:required', '/body/idNumber:unexpected', '/body/legalRepresentative:required',
+    ]);
+    expect(codes(registrationErrors({ ...enterprise, creditCode: wrongCodeCheck }, today))).toEqual(['/body/creditCode:check_digit']);
+  });
+});
+
+describe('agents', () => {
+  const body = { agentApplicantId: '01J0000000000000000000000B', scope: 'all' as const, validUntil: '2026-12-31' };
+  it('accepts a valid authorization', () => {
+    expect(agentErrors('01J0000000000000000000000A', body, today)).toEqual([]);
+    expect(agentErrors('01J0000000000000000000000A', { ...body, scope: 'items', itemCodes: ['370982-AMR-XK-001'] }, today)).toEqual([]);
+  });
+  it('refuses oneself, a missing or superfluous item list, and a past date', () => {
+    expect(codes(agentErrors(body.agentApplicantId, body, today))).toEqual(['/body/agentApplicantId:self']);
+    expect(codes(agentErrors('A', { ...body, scope: 'items' }, today))).toEqual(['/body/itemCodes:required']);
+    expect(codes(agentErrors('A', { ...body, itemCodes: ['370982-AMR-XK-001'] }, today))).toEqual(['/body/itemCodes:unexpected']);
+    expect(codes(agentErrors('A', { ...body, validUntil: '2026-05-31' }, today))).toEqual(['/body/validUntil:past']);
+  });
+});
+
+describe('what staff see', () => {
+  const caller = (role: StaffRole): Caller => ({ userId: 'u', username: role, roles: [role], centerId: 'c1', ...(role === 'clerk' || role === 'approver' || role === 'dept_admin' ? { departmentId: 'amr' } : {}) });
+  const profile: Applicant = {
+    applicantId: '01J0000000000000000000000A', kind: 'citizen', username: 'wang.wu', name: '王五', email: 'wang.wu@example.com', phone: '13812345678',
+    idNumber: validId, registeredAt: '2026-01-01T00:00:00.000Z', updatedAt: '2026-01-01T00:00:00.000Z',
+  };
+
+  it('masks unless asked; only clerks and approvers may reveal, others are refused', () => {
+    expect(revealDecision(caller('supervisor'), false)).toBe('masked');
+    expect(revealDecision(caller('clerk'), true)).toBe('revealed');
+    expect(revealDecision(caller('approver'), true)).toBe('revealed');
+    for (const role of ['supervisor', 'dept_admin', 'center_admin', 'auditor', 'applicant'] as const) expect(revealDecision(caller(role), true), role).toBe('refused');
+  });
+
+  it('masks ID number, phone and email, keeps a credit code', () => {
+    const view = staffView(profile, false);
+    expect(view).toMatchObject({ masked: true, idNumber: '110105********002X', phone: '138****5678', email: 'w***@example.com', name: '王五' });
+    expect(JSON.stringify(view)).not.toContain(validId);
+    expect(staffView(profile, true)).toEqual({ ...profile, masked: false });
+    const { idNumber: _i, ...rest } = profile;
+    expect(staffView({ ...rest, kind: 'enterprise', creditCode: validCode }, false).creditCode).toBe(validCode);
+    expect(maskEmail('not-an-email')).toBe('************');
+  });
+
+  it('counts days in the center\'s time zone', () => {
+    expect(centerToday(new Date('2026-06-01T16:30:00Z'))).toBe('2026-06-02');
+    expect(centerToday(new Date('2026-06-01T15:59:00Z'))).toBe('2026-06-01');
+  });
+});
