@@ -23,12 +23,12 @@ import type { ApplicantEventData, ApplicantEventType } from '#schemas/events/app
 import { db, isConcurrentChange, requiredEnv } from '#shared/db';
 import { conflict, notFound, preconditionFailed } from '#shared/errors';
 import { outboxItem, type EventDraft } from '#shared/events';
+import { centerProfileKey } from '../org/store.ts';
 
 const table = () => requiredEnv('TABLE_NAME');
 const centerPk = (centerId: string) => `CENTER#${centerId}`;
 
 const keys = {
-  centerProfile: (c: string) => ({ PK: centerPk(c), SK: 'PROFILE' }),
   profile: (c: string, sub: string) => ({ PK: centerPk(c), SK: `APPSUB#${sub}` }),
   card: (c: string, applicantId: string) => ({ PK: centerPk(c), SK: `APPLICANT#${applicantId}` }),
   identifier: (c: string, number: string) => ({ PK: centerPk(c), SK: `IDNO#${createHash('sha256').update(number).digest('hex')}` }),
@@ -88,7 +88,7 @@ async function getMany(keyList: readonly { PK: string; SK: string }[]): Promise<
 
 /** Before touching the user pool: does the center exist, are the identifier and the username free? */
 export async function registrationCheck(centerId: string, identifier: string, username: string) {
-  const k = [keys.centerProfile(centerId), keys.identifier(centerId, identifier), keys.username(centerId, username)] as const;
+  const k = [centerProfileKey(centerId), keys.identifier(centerId, identifier), keys.username(centerId, username)] as const;
   const found = await getMany(k);
   return { centerExists: found.has(k[0].SK), identifierTaken: found.has(k[1].SK), usernameTaken: found.has(k[2].SK) };
 }
@@ -100,7 +100,7 @@ export async function register(centerId: string, profile: StoredApplicant, ident
     await db.send(
       new TransactWriteCommand({
         TransactItems: [
-          { ConditionCheck: { TableName: table(), Key: keys.centerProfile(centerId), ConditionExpression: 'attribute_exists(PK)' } },
+          { ConditionCheck: { TableName: table(), Key: centerProfileKey(centerId), ConditionExpression: 'attribute_exists(PK)' } },
           put({ ...keys.profile(centerId, profile.sub), kind: 'applicant', centerId, ...stored(profile) }, fresh),
           put({ ...keys.card(centerId, card.applicantId), kind: 'applicantCard', centerId, ...stored(card) }, fresh),
           put({ ...keys.identifier(centerId, identifier), kind: 'applicantIdentifier', ...ref }, fresh),

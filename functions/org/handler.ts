@@ -2,7 +2,7 @@
  * The org Lambda: the center's departments, windows, staff and working-day calendar.
  * Who may change what is in shared/authorization.ts; keys in store.ts.
  */
-import type { CalendarYear, Department, ServiceWindow, Staff } from '#schemas/api/org';
+import type { CalendarYear, Center, Department, ServiceWindow, Staff } from '#schemas/api/org';
 import { actingRole, callerOf, type Caller } from '#shared/auth';
 import { denial, rolesFor, type Action, type Target } from '#shared/authorization';
 import { InvalidCalendarError, workCalendar } from '#shared/calendar';
@@ -67,7 +67,8 @@ async function writeChange<T extends object>(caller: Caller, change: Change<T>):
       centerId: caller.centerId,
       occurredAt: now,
       actor: { id: caller.userId, role: actingRole(caller, rolesFor(change.action)), ...(caller.departmentId ? { departmentId: caller.departmentId } : {}) },
-      subject: { type: change.kind, id: change.id },
+      // The center's profile has no id of its own: the center is the subject.
+      subject: { type: change.kind, id: change.kind === 'center' ? caller.centerId : change.id },
       data: { ...(current ? { before: view(before as Omit<T, 'updatedAt' | 'updatedBy'>) } : {}), after: view(change.next) },
     },
     change.alsoPut,
@@ -91,6 +92,25 @@ async function directory(event: HttpRequest['event'], kind: 'department' | 'wind
 const withoutContact = ({ email: _e, ...rest }: Omit<Staff, 'updatedAt' | 'updatedBy'>) => rest;
 
 export const handler = httpHandler(orgRoutes, {
+  async getCenter(req) {
+    const caller = callerOf(req.event);
+    authorize(caller, 'org.directory.read');
+    const center = await store.getEntry<Center>(caller.centerId, 'center', '');
+    if (!center) throw notFound('This center has no profile yet.');
+    return tagged({ ...center, centerId: caller.centerId }, 200);
+  },
+
+  async putCenter(req) {
+    const caller = callerOf(req.event);
+    authorize(caller, 'org.center.write');
+    const current = await store.getEntry<Center>(caller.centerId, 'center', '');
+    if (!current) throw notFound('This center has no profile yet: the platform\'s operators set centers up.');
+    return putVersioned(req, caller, {
+      kind: 'center', id: '', eventType: 'CenterChanged', action: 'org.center.write', current,
+      next: { centerId: caller.centerId, ...req.body },
+    });
+  },
+
   async listStaff(req) {
     const caller = callerOf(req.event);
     authorize(caller, 'org.directory.read');

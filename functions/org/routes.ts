@@ -2,6 +2,8 @@ import type { RouteSpec } from '#shared/route-spec';
 import {
   CalendarYear,
   CalendarYearBody,
+  Center,
+  CenterBody,
   Department,
   DepartmentBody,
   DepartmentList,
@@ -19,6 +21,14 @@ import {
 } from '#schemas/api/org';
 
 export const orgRoutes = [
+  {
+    operationId: 'getCenter', method: 'GET', path: '/org/center', access: 'jwt',
+    summary: 'The caller\'s center (行政服务中心): name and time zone', responses: { 200: Center },
+  },
+  {
+    operationId: 'putCenter', method: 'PUT', path: '/admin/center', access: 'jwt',
+    summary: 'Change the caller\'s center profile (If-Match)', body: CenterBody, ifMatch: true, responses: { 200: Center },
+  },
   {
     operationId: 'listDepartments', method: 'GET', path: '/org/departments', access: 'jwt',
     summary: 'The departments stationed in the caller\'s center (进驻部门)', responses: { 200: DepartmentList },

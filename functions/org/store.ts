@@ -19,10 +19,14 @@ import { outboxItem, type EventDraft } from '#shared/events';
 const table = () => requiredEnv('TABLE_NAME');
 const centerPk = (centerId: string) => `CENTER#${centerId}`;
 
-export type EntryKind = 'department' | 'window' | 'calendar' | 'staff';
-const prefixes: Record<EntryKind, string> = { department: 'DEPT#', window: 'WINDOW#', calendar: 'CALENDAR#', staff: 'STAFF#' };
+export type EntryKind = 'center' | 'department' | 'window' | 'calendar' | 'staff';
+// The center's own profile is the one entry of its kind: its id is empty.
+const prefixes: Record<EntryKind, string> = { center: 'PROFILE', department: 'DEPT#', window: 'WINDOW#', calendar: 'CALENDAR#', staff: 'STAFF#' };
 
 const entryKey = (centerId: string, kind: EntryKind, id: string) => ({ PK: centerPk(centerId), SK: `${prefixes[kind]}${id}` });
+
+/** Other domains check that a center exists (e.g. at registration) with this key. */
+export const centerProfileKey = (centerId: string) => entryKey(centerId, 'center', '');
 
 /** An entry as stored: its fields plus the revision its ETag names. */
 export type Stored<T> = T & { readonly rev: number };
@@ -99,7 +103,22 @@ export interface CenterProfile {
   readonly timeZone: string;
 }
 
-/** Centers are set up by the platform's operators (no API yet): the local seed writes the demo center's profile. */
+/**
+ * A center comes into being when the platform's operators set it up (there is
+ * no role above center_admin): the local seed writes the demo center this way.
+ * Its admin then maintains the profile through the API.
+ */
 export async function putCenterProfile(client: DynamoDBDocumentClient, tableName: string, profile: CenterProfile): Promise<void> {
-  await client.send(new PutCommand({ TableName: tableName, Item: { PK: centerPk(profile.centerId), SK: 'PROFILE', kind: 'center', ...profile } }));
+  await client.send(
+    new PutCommand({
+      TableName: tableName,
+      Item: {
+        ...centerProfileKey(profile.centerId), kind: 'center', centerId: profile.centerId, name: profile.name, timeZone: profile.timeZone,
+        updatedAt: new Date().toISOString(), updatedBy: 'operator', rev: 1,
+      },
+      ConditionExpression: 'attribute_not_exists(PK)',
+    }),
+  ).catch((err: { name?: string }) => {
+    if (err.name !== 'ConditionalCheckFailedException') throw err;
+  });
 }

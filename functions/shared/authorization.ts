@@ -25,6 +25,8 @@ export const permissions = {
     { role: 'center_admin', scope: 'center' },
     { role: 'dept_admin', scope: 'department' },
   ],
+  /** The center's own profile (name, time zone). */
+  'org.center.write': [{ role: 'center_admin', scope: 'center' }],
   /** Departments and their chief representatives (进驻部门). */
   'org.department.write': [{ role: 'center_admin', scope: 'center' }],
   /** Windows (窗口): the center's, or a department's own. */

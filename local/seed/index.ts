@@ -65,7 +65,20 @@ export async function seedDemoCenter(cloud: LocalCloud, log: (line: string) => v
   for (const { windowId, ...window } of demoCenter.windows) await putOnce(`/admin/windows/${windowId}`, { ...window, departmentIds: [...window.departmentIds] });
   const { year, ...schedule } = calendar2026;
   await putOnce(`/admin/calendar/${year}`, { ...schedule, source: '国办发明电〔2025〕7号' });
-  log(`seed: center ${demoCenter.centerId} with ${demoCenter.departments.length} departments, ${demoCenter.windows.length} windows and the ${year} calendar`);
+  // The demo staff get their directory entries through the org API (their accounts already exist in the local pool).
+  const staffUsers = users.filter((u) => u.centerId === demoCenter.centerId && !u.roles.includes('applicant'));
+  for (const u of staffUsers) {
+    await putOnce(`/admin/staff/${u.username}`, {
+      name: u.name, email: `${u.username}@demo.onestop.example`, roles: [...u.roles],
+      ...(u.departmentId ? { departmentId: u.departmentId } : {}), windowIds: [], backups: [],
+    });
+  }
+  // The demo applicant registers as a citizen would (a public sample ID number with a valid check digit).
+  const registered = await call(cloud, centerAdmin.username, 'POST', '/public/applicants', {
+    kind: 'citizen', username: 'zhang.san', name: '张三', email: 'zhang.san@demo.onestop.example', phone: '13800138000', idNumber: '11010519491231002X',
+  });
+  if (registered.status !== 201 && registered.status !== 409) expectStatus('register zhang.san', registered, 201);
+  log(`seed: center ${demoCenter.centerId} with ${demoCenter.departments.length} departments, ${demoCenter.windows.length} windows, ${staffUsers.length} staff, one applicant and the ${year} calendar`);
   const published: string[] = [];
   const skipped: string[] = [];
   for (const item of demoItems) {

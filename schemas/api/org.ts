@@ -13,6 +13,17 @@ const text = (maxLength: number, description?: string) =>
 const CalendarDate = Type.String({ format: 'date', description: 'YYYY-MM-DD' });
 const Audit = { updatedAt: Type.String({ format: 'date-time' }), updatedBy: Type.String() };
 
+export const CenterBody = Type.Object(
+  {
+    name: text(100, 'e.g. 示范县政务服务中心'),
+    timeZone: Type.String({ pattern: '^[A-Za-z]+(/[A-Za-z_+-]+){1,2}$', description: 'IANA time zone of the center\'s calendar dates, e.g. Asia/Shanghai' }),
+  },
+  closed,
+);
+export type CenterBody = Static<typeof CenterBody>;
+export const Center = Type.Object({ centerId: Type.String(), ...CenterBody.properties, ...Audit }, closed);
+export type Center = Static<typeof Center>;
+
 export const WindowId = Type.String({ pattern: '^[a-z0-9][a-z0-9-]{0,31}$' });
 
 export const DepartmentBody = Type.Object(

@@ -10,7 +10,7 @@ export const OrgChangeData = Type.Object(
 );
 export type OrgChangeData = Static<typeof OrgChangeData>;
 
-export const orgEventTypes = ['DepartmentChanged', 'WindowChanged', 'CalendarChanged', 'StaffChanged'] as const;
+export const orgEventTypes = ['CenterChanged', 'DepartmentChanged', 'WindowChanged', 'CalendarChanged', 'StaffChanged'] as const;
 export type OrgEventType = (typeof orgEventTypes)[number];
 
 export const orgEventSchemas = Object.fromEntries(orgEventTypes.map((t) => [t, envelope(OrgChangeData)])) as Record<

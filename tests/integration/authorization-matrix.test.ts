@@ -75,6 +75,11 @@ async function staffMember() {
   const res = await call('PUT', `/admin/staff/${id}`, { as: 'center.admin', body: staffBody });
   return { id, etag: res.etag };
 }
+const centerBody = { name: '示范县政务服务中心', timeZone: 'Asia/Shanghai' };
+async function centerProfile() {
+  const res = await call('GET', '/org/center', { as: 'center.admin' });
+  return { id: '', etag: res.etag };
+}
 let calendarYear = 2100;
 async function calendar() {
   const id = String(calendarYear++);
@@ -110,6 +115,8 @@ const cases: Case[] = [
   { operationId: 'publish', allowed: admins, ok: 200, addressed: true, fixture: () => item('approved'), request: (f) => ['POST', `/admin/items/${f.id}/versions/1/publish`, undefined, ifMatch(f)] },
   { operationId: 'createItemVersion', allowed: admins, ok: 201, addressed: true, fixture: () => item('published'), request: (f) => ['POST', `/admin/items/${f.id}/versions`] },
   { operationId: 'retireItem', allowed: admins, ok: 200, addressed: true, fixture: () => item('published'), request: (f) => ['POST', `/admin/items/${f.id}/retire`, undefined, ifMatch(f)] },
+  { operationId: 'getCenter', allowed: allStaff, ok: 200, addressed: true, request: () => ['GET', '/org/center'] },
+  { operationId: 'putCenter', allowed: { center_admin: 'center' }, ok: 200, addressed: true, fixture: centerProfile, request: (f) => ['PUT', '/admin/center', centerBody, ifMatch(f)] },
   { operationId: 'listDepartments', allowed: allStaff, ok: 200, addressed: false, request: () => ['GET', '/org/departments'] },
   { operationId: 'putDepartment', allowed: { center_admin: 'center' }, ok: 200, addressed: true, fixture: department, request: (f) => ['PUT', `/admin/departments/${f.id}`, { name: '改名', chiefRepresentative: '某人' }, ifMatch(f)] },
   { operationId: 'listWindows', allowed: allStaff, ok: 200, addressed: false, request: () => ['GET', '/org/windows'] },

@@ -18,6 +18,28 @@ describe('the seeded directory and calendar', () => {
     expect(windows.body.items.find((w: { windowId: string }) => w.windowId === 'z01').departmentIds).toEqual(['amr', 'housing', 'health']);
   });
 
+  it('serves the center profile, which only its admin changes (and every change is audited)', async () => {
+    const center = await call('GET', '/org/center', { as: 'clerk.amr' });
+    expect(center.status).toBe(200);
+    expect(center.body).toMatchObject({ centerId: 'center-demo', name: '示范县政务服务中心', timeZone: 'Asia/Shanghai' });
+    expect((await call('PUT', '/admin/center', { as: 'admin.amr', body: { name: 'x', timeZone: 'Asia/Shanghai' }, headers: { 'if-match': center.etag } })).status).toBe(403);
+    expect((await call('PUT', '/admin/center', { as: 'center.admin', body: { name: '示范县政务服务中心', timeZone: 'Asia/Shanghai' } })).status).toBe(428);
+    const fresh = await call('GET', '/org/center', { as: 'center.admin' });
+    const changed = await call('PUT', '/admin/center', { as: 'center.admin', body: { name: '示范县政务服务中心', timeZone: 'Asia/Shanghai' }, headers: { 'if-match': fresh.etag } });
+    expect(changed.status).toBe(200);
+    await until('a CenterChanged record', async () => {
+      const res = await call('GET', `/audit/events?from=${centerToday()}&to=${centerToday()}&subjectType=center&subjectId=center-demo`, { as: 'auditor' });
+      return res.body.items.some((r: { action: string }) => r.action === 'CenterChanged') ? true : undefined;
+    });
+  });
+
+  it('lists the demo staff in the directory, without contact data', async () => {
+    const staff = await call('GET', '/org/staff', { as: 'clerk.amr' });
+    const names = staff.body.items.map((s: { username: string }) => s.username);
+    expect(names).toEqual(expect.arrayContaining(['clerk.amr', 'approver.amr', 'admin.amr', 'center.admin', 'auditor']));
+    expect(JSON.stringify(staff.body)).not.toContain('@');
+  });
+
   it('serves the official 2026 schedule', async () => {
     const res = await call('GET', '/calendar/2026', { as: 'clerk.amr' });
     expect(res.status).toBe(200);

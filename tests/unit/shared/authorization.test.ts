@@ -10,6 +10,7 @@ import { userRoles } from '#schemas/api/common';
  */
 const expected: Record<Action, Partial<Record<StaffRole, 'center' | 'department'>>> = {
   'catalog.item.administer': { center_admin: 'center', dept_admin: 'department' },
+  'org.center.write': { center_admin: 'center' },
   'org.department.write': { center_admin: 'center' },
   'org.window.write': { center_admin: 'center', dept_admin: 'department' },
   'org.staff.write': { center_admin: 'center', dept_admin: 'department' },
