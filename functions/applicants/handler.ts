@@ -10,7 +10,7 @@ import { denial, type Action } from '#shared/authorization';
 import { requiredEnv } from '#shared/db';
 import { conflict, forbidden, notFound, preconditionFailed, validationFailed } from '#shared/errors';
 import { etag, httpHandler, ifMatch, type HttpResult } from '#shared/http';
-import { findAccount, upsertAccount } from '#shared/identity';
+import { changeAccountStatus, findAccount, upsertAccount } from '#shared/identity';
 import { newId } from '#shared/ids';
 import { maskPhone, maskResidentIdNumber } from '#shared/identifiers';
 import { applicantRoutes } from './routes.ts';
@@ -54,6 +54,22 @@ function requireMe(profile: store.StoredApplicant | undefined): store.StoredAppl
 const usernameTaken = () => conflict('This username is taken; choose another.');
 
 export const handler = httpHandler(applicantRoutes, {
+  async setApplicantAccountStatus(req) {
+    const caller = callerOf(req.event);
+    authorize(caller, 'applicant.account.write');
+    const profile = await store.profileById(caller.centerId, req.params.applicantId);
+    if (!profile) throw notFound('No such applicant in this center.');
+    const status = req.params.action === 'disable' ? 'disabled' : 'active';
+    await changeAccountStatus(profile.username, status, () =>
+      store.setAccountStatus(caller.centerId, profile.sub, status, {
+        source, detailType: 'ApplicantAccountStatusChanged', centerId: caller.centerId, occurredAt: new Date().toISOString(),
+        actor: { id: caller.userId, role: 'center_admin' }, subject: subjectOf(profile.applicantId),
+        data: { applicantId: profile.applicantId, status },
+      }),
+    );
+    return { status: 200, body: { applicantId: profile.applicantId, status } };
+  },
+
   async registerApplicant(req) {
     const body = req.body;
     const now = new Date();

@@ -10,6 +10,8 @@ import {
   ProfileBody,
   RegistrationBody,
   StaffApplicantView,
+  AccountActionPath,
+  AccountState,
 } from '#schemas/api/applicants';
 
 export const applicantRoutes = [
@@ -44,5 +46,10 @@ export const applicantRoutes = [
     operationId: 'getApplicant', method: 'GET', path: '/applicants/{applicantId}', access: 'jwt',
     summary: 'An applicant as staff see it: ID number, phone and email masked; reveal=true unmasks them for the roles that verify identity',
     params: ApplicantPath, query: ApplicantReadQuery, responses: { 200: StaffApplicantView },
+  },
+  {
+    operationId: 'setApplicantAccountStatus', method: 'POST', path: '/admin/applicants/{applicantId}/{action}', access: 'jwt',
+    summary: 'disable (the account\'s tokens stop working at once) or enable an applicant\'s account', params: AccountActionPath,
+    responses: { 200: AccountState },
   },
 ] as const satisfies readonly RouteSpec[];

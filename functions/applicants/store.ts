@@ -24,6 +24,7 @@ import { db, isConcurrentChange, requiredEnv } from '#shared/db';
 import { conflict, notFound, preconditionFailed } from '#shared/errors';
 import { outboxItem, type EventDraft } from '#shared/events';
 import { centerProfileKey } from '../org/store.ts';
+import { accountStatusKey, type AccountStatus } from '#shared/accounts';
 
 const table = () => requiredEnv('TABLE_NAME');
 const centerPk = (centerId: string) => `CENTER#${centerId}`;
@@ -211,4 +212,13 @@ export async function listGrants(centerId: string, sub: string): Promise<AgentGr
     startKey = out.LastEvaluatedKey;
   } while (startKey);
   return items;
+}
+
+/** An applicant's account disabled or enabled (shared/accounts.ts reads the status on every request), with its event. */
+export async function setAccountStatus(centerId: string, sub: string, status: AccountStatus, draft: ApplicantEvent<'ApplicantAccountStatusChanged'>): Promise<void> {
+  await db.send(
+    new TransactWriteCommand({
+      TransactItems: [put({ ...accountStatusKey(sub), kind: 'accountStatus', status }), event(centerId, draft)],
+    }),
+  );
 }

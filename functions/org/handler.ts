@@ -10,6 +10,7 @@ import { forbidden, notFound, preconditionFailed, preconditionRequired, validati
 import { etag, httpHandler, ifMatch, type HttpRequest, type HttpResult } from '#shared/http';
 import type { OrgEventType } from '#schemas/events/org';
 import { orgRoutes } from './routes.ts';
+import { changeAccountStatus } from '#shared/identity';
 import * as staff from './staff.ts';
 import * as store from './store.ts';
 
@@ -146,7 +147,7 @@ export const handler = httpHandler(orgRoutes, {
     if (current.status === status) return tagged(current, 200);
     const { updatedAt: _a, updatedBy: _b, rev: _r, ...rest } = current;
     let result: HttpResult | undefined;
-    await staff.changeStatus(username, status, async () => {
+    await changeAccountStatus(username, status, async () => {
       result = await writeChange<Staff>(caller, {
         kind: 'staff', id: username, eventType: 'StaffChanged', action: 'org.staff.write', current,
         next: { ...rest, status }, eventView: withoutContact, alsoPut: [staff.accountStatusItem(current.sub, status)],

@@ -10,7 +10,7 @@ import { accountStatusKey, type AccountStatus } from '#shared/accounts';
 import type { Caller, StaffRole } from '#shared/auth';
 import { ungrantable } from '#shared/authorization';
 import { forbidden, validationFailed } from '#shared/errors';
-import { setAccountEnabled, upsertAccount } from '#shared/identity';
+import { upsertAccount } from '#shared/identity';
 
 /** Roles that act for one department: their holder must belong to one (DESIGN §8). */
 const departmentRoles: readonly StaffRole[] = ['clerk', 'approver', 'dept_admin'];
@@ -52,18 +52,3 @@ export const syncAccount = (centerId: string, username: string, body: StaffBody)
   upsertAccount({ username, name: body.name, email: body.email, centerId, roles: body.roles, ...(body.departmentId ? { departmentId: body.departmentId } : {}) });
 
 export const accountStatusItem = (sub: string, status: AccountStatus) => ({ ...accountStatusKey(sub), kind: 'accountStatus', status });
-
-/**
- * Disabling takes effect in the table first (tokens refused from that moment),
- * then in the pool; enabling goes the other way, so a failure in between never
- * leaves an account usable that should not be.
- */
-export async function changeStatus(username: string, status: AccountStatus, writeTable: () => Promise<void>) {
-  if (status === 'disabled') {
-    await writeTable();
-    await setAccountEnabled(username, false);
-  } else {
-    await setAccountEnabled(username, true);
-    await writeTable();
-  }
-}

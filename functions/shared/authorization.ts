@@ -46,6 +46,8 @@ export const permissions = {
   'org.calendar.read': everyStaffRole,
   /** An applicant's own profile and agents (申请人本人): registration makes the account. */
   'applicant.self': [{ role: 'applicant', scope: 'center' }],
+  /** Disabling or enabling an applicant's account (e.g. a stolen identity reported at the window). */
+  'applicant.account.write': [{ role: 'center_admin', scope: 'center' }],
   /** An applicant's profile as staff read it, personal data masked (申请人信息). */
   'applicant.read': [
     { role: 'clerk', scope: 'center' },

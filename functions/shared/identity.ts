@@ -18,6 +18,7 @@ import {
   AdminUserGlobalSignOutCommand,
   CognitoIdentityProviderClient,
 } from '@aws-sdk/client-cognito-identity-provider';
+import type { AccountStatus } from './accounts.ts';
 import { requiredEnv } from './db.ts';
 
 const cognito = new CognitoIdentityProviderClient({});
@@ -88,4 +89,19 @@ export async function setAccountEnabled(username: string, enabled: boolean): Pro
   }
   await cognito.send(new AdminDisableUserCommand({ UserPoolId: pool(), Username: username }));
   await cognito.send(new AdminUserGlobalSignOutCommand({ UserPoolId: pool(), Username: username }));
+}
+
+/**
+ * Disabling takes effect in the table first (tokens refused from that moment,
+ * see accounts.ts), then in the pool; enabling goes the other way, so a failure
+ * in between never leaves an account usable that should not be.
+ */
+export async function changeAccountStatus(username: string, status: AccountStatus, writeTable: () => Promise<void>): Promise<void> {
+  if (status === 'disabled') {
+    await writeTable();
+    await setAccountEnabled(username, false);
+  } else {
+    await setAccountEnabled(username, true);
+    await writeTable();
+  }
 }

@@ -71,6 +71,9 @@ export const ApplicantReadQuery = Type.Object(
   closed,
 );
 
+export const AccountActionPath = Type.Object({ applicantId: ApplicantId, action: StringEnum(['disable', 'enable'] as const) }, closed);
+export const AccountState = Type.Object({ applicantId: ApplicantId, status: StringEnum(['active', 'disabled'] as const) }, closed);
+
 export const AgentScope = StringEnum(['all', 'items'] as const, 'all: every item; items: only the listed items');
 export const AgentBody = Type.Object(
   {

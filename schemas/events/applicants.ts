@@ -7,6 +7,7 @@ import * as Type from '@sinclair/typebox/type';
 import type { Static } from '@sinclair/typebox';
 import { AgentScope, ApplicantId, ApplicantKind } from '../api/applicants.ts';
 import { ItemCode } from '../api/catalog.ts';
+import { StringEnum } from '../api/common.ts';
 import { envelope } from './envelope.ts';
 
 const closed = { additionalProperties: false } as const;
@@ -46,11 +47,18 @@ export type AgentAuthorizedData = Static<typeof AgentAuthorizedData>;
 export const AgentRevokedData = Type.Object({ applicantId: ApplicantId, agentApplicantId: ApplicantId }, closed);
 export type AgentRevokedData = Static<typeof AgentRevokedData>;
 
+export const ApplicantAccountStatusChangedData = Type.Object(
+  { applicantId: ApplicantId, status: StringEnum(['active', 'disabled'] as const) },
+  closed,
+);
+export type ApplicantAccountStatusChangedData = Static<typeof ApplicantAccountStatusChangedData>;
+
 export const applicantEventSchemas = {
   ApplicantRegistered: envelope(ApplicantRegisteredData),
   ApplicantProfileChanged: envelope(ApplicantProfileChangedData),
   AgentAuthorized: envelope(AgentAuthorizedData),
   AgentRevoked: envelope(AgentRevokedData),
+  ApplicantAccountStatusChanged: envelope(ApplicantAccountStatusChangedData),
 } as const;
 export type ApplicantEventType = keyof typeof applicantEventSchemas;
 export interface ApplicantEventData {
@@ -58,4 +66,5 @@ export interface ApplicantEventData {
   ApplicantProfileChanged: ApplicantProfileChangedData;
   AgentAuthorized: AgentAuthorizedData;
   AgentRevoked: AgentRevokedData;
+  ApplicantAccountStatusChanged: ApplicantAccountStatusChangedData;
 }

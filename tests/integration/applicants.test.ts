@@ -240,3 +240,25 @@ describe('agents (代办人)', () => {
     expect((await as(principal.username, 'POST', '/applicants/me/agents/01ARZ3NDEKTSV4RRFFQ69G5FAV/revoke')).status).toBe(404);
   });
 });
+
+describe('applicant accounts', () => {
+  it('a center admin disables an applicant: the token is refused at once; enabling restores it', async () => {
+    const body = citizen();
+    const registered = await register(body);
+    const id = registered.body.applicantId as string;
+    const { token } = await mint(body.username);
+    const meWith = (t: string) => fetch(`${api}/applicants/me`, { headers: { authorization: `Bearer ${t}` } });
+    expect((await meWith(token!)).status).toBe(200);
+
+    expect((await call('POST', `/admin/applicants/${id}/disable`, { as: 'clerk.amr' })).status).toBe(403);
+    expect((await call('POST', `/admin/applicants/${id}/disable`, { as: 'center.admin.other' })).status).toBe(404);
+    const disabled = await call('POST', `/admin/applicants/${id}/disable`, { as: 'center.admin' });
+    expect(disabled).toMatchObject({ status: 200, body: { applicantId: id, status: 'disabled' } });
+    expect((await meWith(token!)).status).toBe(401);
+    expect((await mint(body.username)).status).toBe(403);
+
+    expect((await call('POST', `/admin/applicants/${id}/enable`, { as: 'center.admin' })).body.status).toBe('active');
+    const again = await mint(body.username);
+    expect((await meWith(again.token!)).status).toBe(200);
+  });
+});

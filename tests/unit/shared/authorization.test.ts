@@ -21,6 +21,7 @@ const expected: Record<Action, Partial<Record<StaffRole, 'center' | 'department'
   'applicant.read': { clerk: 'center', approver: 'center', dept_admin: 'center', center_admin: 'center', supervisor: 'center' },
   'applicant.personalData.reveal': { clerk: 'center', approver: 'center' },
   'audit.read': { auditor: 'center' },
+  'applicant.account.write': { center_admin: 'center' },
 };
 
 const caller = (role: StaffRole): Caller => ({ userId: `u-${role}`, username: role, roles: [role], centerId: 'c1', departmentId: 'amr' });
