@@ -10,7 +10,7 @@ import { forbidden, notFound, preconditionFailed, preconditionRequired, validati
 import { etag, httpHandler, ifMatch, type HttpRequest, type HttpResult } from '#shared/http';
 import type { OrgEventType } from '#schemas/events/org';
 import { orgRoutes } from './routes.ts';
-import { changeAccountStatus } from '#shared/identity';
+import { changeAccountStatus, findAccount } from '#shared/identity';
 import * as staff from './staff.ts';
 import * as store from './store.ts';
 
@@ -127,6 +127,8 @@ export const handler = httpHandler(orgRoutes, {
     staff.checkGrant(caller, current, req.body);
     staff.checkStaff(username, req.body);
     checkIfMatch(req, current, `staff member ${username}`);
+    // Pool usernames are global: a new staff record may adopt an existing account only under the rules of staff.ts.
+    if (!current) staff.checkAdoption(caller, username, await findAccount(username));
     const sub = await staff.syncAccount(caller.centerId, username, req.body);
     const status = current?.status ?? 'active';
     return writeChange<Staff>(caller, {

@@ -9,7 +9,7 @@ import type { FieldError } from '#schemas/api/common';
 import { accountStatusKey, type AccountStatus } from '#shared/accounts';
 import type { Caller, StaffRole } from '#shared/auth';
 import { ungrantable } from '#shared/authorization';
-import { forbidden, validationFailed } from '#shared/errors';
+import { conflict, forbidden, validationFailed } from '#shared/errors';
 import { upsertAccount } from '#shared/identity';
 
 /** Roles that act for one department: their holder must belong to one (DESIGN §8). */
@@ -31,6 +31,18 @@ export function staffErrors(username: string, body: StaffBody): FieldError[] {
 export function checkGrant(caller: Caller, before: Staff | undefined, after: StaffBody) {
   const refused = ungrantable(caller, [...new Set([...(before?.roles ?? []), ...after.roles])]);
   if (refused.length) throw forbidden(`You may not grant or take away the roles ${refused.join(', ')}.`);
+}
+
+/**
+ * A staff record for a username that already has an account in the user pool
+ * (usernames are global to the pool): only the center admin of the account's
+ * own center may adopt it, and never an applicant's account — otherwise an
+ * admin could take over another center's user or a citizen's login.
+ */
+export function checkAdoption(caller: Caller, username: string, existing: { centerId: string; roles: string[] } | undefined) {
+  if (!existing) return;
+  const adoptable = existing.centerId === caller.centerId && caller.roles.includes('center_admin') && !existing.roles.includes('applicant');
+  if (!adoptable) throw conflict(`The username ${username} is taken; choose another.`);
 }
 
 export function checkStaff(username: string, body: StaffBody) {

@@ -17,7 +17,8 @@ export const accountStatusKey = (sub: string) => ({ PK: `ACCOUNT#${sub}`, SK: 'S
 
 export async function assertAccountActive(sub: string): Promise<void> {
   const out = await db.send(
-    new GetCommand({ TableName: requiredEnv('TABLE_NAME'), Key: accountStatusKey(sub), ProjectionExpression: '#s', ExpressionAttributeNames: { '#s': 'status' } }),
+    // Strongly consistent: the request right after a disable must already be refused.
+    new GetCommand({ TableName: requiredEnv('TABLE_NAME'), Key: accountStatusKey(sub), ConsistentRead: true, ProjectionExpression: '#s', ExpressionAttributeNames: { '#s': 'status' } }),
   );
   if (out.Item?.status === 'disabled') throw new HttpProblem(401, 'Unauthorized', 'This account is disabled.');
 }

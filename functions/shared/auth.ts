@@ -23,7 +23,13 @@ function parseGroups(raw: unknown): string[] {
   const trimmed = raw.trim();
   if (trimmed.startsWith('[') && trimmed.endsWith(']')) {
     const inner = trimmed.slice(1, -1).trim();
-    if (inner.startsWith('"')) return JSON.parse(trimmed) as string[];
+    if (inner.startsWith('"')) {
+      try {
+        return (JSON.parse(trimmed) as unknown[]).map(String);
+      } catch {
+        return [];
+      }
+    }
     return inner.split(/[\s,]+/).filter(Boolean);
   }
   return trimmed.split(/[\s,]+/).filter(Boolean);

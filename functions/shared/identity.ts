@@ -20,6 +20,7 @@ import {
 } from '@aws-sdk/client-cognito-identity-provider';
 import type { AccountStatus } from './accounts.ts';
 import { requiredEnv } from './db.ts';
+import { conflict, validationFailed } from './errors.ts';
 
 const cognito = new CognitoIdentityProviderClient({});
 const pool = () => requiredEnv('USER_POOL_ID');
@@ -49,6 +50,16 @@ export async function findAccount(username: string): Promise<{ centerId: string;
   };
 }
 
+/** The pool's refusals that are the caller's to fix, as 4xx; anything else stays a 500. */
+function asClientError(err: unknown): unknown {
+  const name = (err as { name?: string }).name;
+  if (name === 'AliasExistsException') return conflict('This email address belongs to another account.');
+  if (name === 'InvalidParameterException') {
+    return validationFailed([{ path: '/body', code: 'rejected_by_user_pool', message: (err as Error).message }]);
+  }
+  return err;
+}
+
 /** Creates the account or brings an existing one in line; returns its `sub`. */
 export async function upsertAccount(account: Account): Promise<string> {
   const Username = account.username;
@@ -61,8 +72,10 @@ export async function upsertAccount(account: Account): Promise<string> {
   try {
     await cognito.send(new AdminCreateUserCommand({ UserPoolId: pool(), Username, UserAttributes: attributes, DesiredDeliveryMediums: ['EMAIL'] }));
   } catch (err) {
-    if ((err as { name?: string }).name !== 'UsernameExistsException') throw err;
-    await cognito.send(new AdminUpdateUserAttributesCommand({ UserPoolId: pool(), Username, UserAttributes: attributes }));
+    if ((err as { name?: string }).name !== 'UsernameExistsException') throw asClientError(err);
+    await cognito.send(new AdminUpdateUserAttributesCommand({ UserPoolId: pool(), Username, UserAttributes: attributes })).catch((e: unknown) => {
+      throw asClientError(e);
+    });
     if (!account.departmentId) {
       await cognito.send(new AdminDeleteUserAttributesCommand({ UserPoolId: pool(), Username, UserAttributeNames: ['custom:departmentId'] }));
     }

@@ -70,6 +70,17 @@ describe('staff accounts', () => {
     expect((await mint('wu.fang')).status).not.toBe(200);
   });
 
+  it('never adopts another center\'s account or an applicant\'s login (pool usernames are global)', async () => {
+    expect((await call('PUT', '/admin/staff/center.admin', { as: 'center.admin.other', body: { ...newClerk(), roles: ['center_admin'], departmentId: undefined } })).status).toBe(409);
+    expect((await call('PUT', '/admin/staff/zhang.san', { as: 'admin.amr', body: newClerk() })).status).toBe(409);
+    expect((await call('PUT', '/admin/staff/zhang.san', { as: 'center.admin', body: newClerk() })).status).toBe(409);
+    // Both accounts are as they were: the center admin still administers, the applicant is still only an applicant.
+    expect((await call('GET', '/admin/items', { as: 'center.admin' })).status).toBe(200);
+    const { token } = await mint('zhang.san');
+    expect((await withToken(token!, '/org/departments')).status).toBe(403);
+    expect((await withToken(token!, '/applicants/me')).status).toBe(200);
+  });
+
   it('refuses an inconsistent record field by field', async () => {
     const res = await call('PUT', '/admin/staff/li.na', {
       as: 'center.admin',
