@@ -2,6 +2,7 @@
 import { inject } from 'vitest';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { residentIdCheckCharacter, unifiedSocialCreditCheckCharacter } from '#shared/identifiers';
 
 export const cloud = inject('localCloud');
 export const api = cloud.apiUrl;
@@ -71,3 +72,22 @@ export const centerToday = () => new Date(Date.now() + 8 * 3600_000).toISOString
 let counter = 0;
 /** A fresh item code per test, so tests never share state. */
 export const freshCode = (prefix = 'IT') => `${prefix}-${Date.now().toString(36).toUpperCase()}-${(counter++).toString(36).toUpperCase()}`;
+
+let identitySerial = 0;
+/** A valid resident ID number (GB 11643), different on every call: sequence and birth date vary. */
+export function freshIdNumber(): string {
+  const n = Date.now() + identitySerial++ * 7919 + Math.floor(Math.random() * 1e6);
+  const day = String((n % 28) + 1).padStart(2, '0');
+  const month = String((Math.floor(n / 28) % 12) + 1).padStart(2, '0');
+  const year = 1950 + (Math.floor(n / 336) % 50);
+  const seq = String(Math.floor(n / 16800) % 1000).padStart(3, '0');
+  const first17 = `110105${year}${month}${day}${seq}`;
+  return `${first17}${residentIdCheckCharacter(first17)}`;
+}
+
+/** A valid unified social credit code (GB 32100), different on every call. */
+export function freshCreditCode(): string {
+  const org = (Date.now() * 1000 + identitySerial++ * 31 + Math.floor(Math.random() * 1000)).toString(10).slice(-9);
+  const first17 = `91350100${org}`;
+  return `${first17}${unifiedSocialCreditCheckCharacter(first17)}`;
+}

@@ -7,38 +7,19 @@
 import { GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { describe, expect, it } from 'vitest';
 import { applicantEventSchemas, type ApplicantEventType } from '#schemas/events/applicants';
-import { residentIdCheckCharacter, unifiedSocialCreditCheckCharacter } from '#shared/identifiers';
 import { validationErrors } from '#shared/validate';
-import { api, call, cloud, doc, until } from './api-client.ts';
+import { api, call, cloud, doc, freshCreditCode, freshIdNumber, until } from './api-client.ts';
 
 let serial = 0;
 const unique = () => `${Date.now().toString(36)}${(serial++).toString(36)}${Math.floor(Math.random() * 1e6).toString(36)}`;
 
-/** A valid resident ID number, different on every call (sequence and birth date vary). */
-function idNumber(): string {
-  const n = Date.now() + serial++ * 7919 + Math.floor(Math.random() * 1e6);
-  const day = String((n % 28) + 1).padStart(2, '0');
-  const month = String((Math.floor(n / 28) % 12) + 1).padStart(2, '0');
-  const year = 1950 + (Math.floor(n / 336) % 50);
-  const seq = String(Math.floor(n / 16800) % 1000).padStart(3, '0');
-  const first17 = `110105${year}${month}${day}${seq}`;
-  return `${first17}${residentIdCheckCharacter(first17)}`;
-}
-
-/** A valid unified social credit code, different on every call. */
-function creditCode(): string {
-  const org = (Date.now() * 1000 + serial++ * 31 + Math.floor(Math.random() * 1000)).toString(10).slice(-9);
-  const first17 = `91350100${org}`;
-  return `${first17}${unifiedSocialCreditCheckCharacter(first17)}`;
-}
-
 const citizen = () => {
   const u = `cz.${unique()}`;
-  return { kind: 'citizen', username: u, name: '王五', email: `${u}@example.com`, phone: '13812345678', idNumber: idNumber() };
+  return { kind: 'citizen', username: u, name: '王五', email: `${u}@example.com`, phone: '13812345678', idNumber: freshIdNumber() };
 };
 const enterprise = () => {
   const u = `ent.${unique()}`;
-  return { kind: 'enterprise', username: u, name: '示范科技有限公司', email: `${u}@example.com`, phone: '0731-88886666', creditCode: creditCode(), legalRepresentative: '赵六' };
+  return { kind: 'enterprise', username: u, name: '示范科技有限公司', email: `${u}@example.com`, phone: '0731-88886666', creditCode: freshCreditCode(), legalRepresentative: '赵六' };
 };
 
 async function register(body: Record<string, unknown>) {

@@ -5,6 +5,10 @@
  * every combination exists. Expectations are written out here, apart from
  * functions/shared/authorization.ts, so a change to the rules fails a cell.
  *
+ * Applicants' own routes are covered too: a synthetic applicant has no
+ * profile, so for them reaching the domain (404 "not registered") is the
+ * allowed outcome and 403 the refused one.
+ *
  * Fixtures belong to department `amr` of center `center-demo`; "own
  * department" callers are of `amr`, "other department" ones of `housing`,
  * "other center" ones of `center-other`.
@@ -15,7 +19,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { userRoles, type UserRole } from '#schemas/api/common';
 import { demoItems } from '../../local/seed/items.ts';
-import { api, call, cloud, freshCode } from './api-client.ts';
+import { api, call, cloud, freshCode, freshIdNumber } from './api-client.ts';
 
 const { kid, privateKeyPem } = JSON.parse(readFileSync(path.join(cloud.dataDir, 'issuer-key.json'), 'utf8')) as { kid: string; privateKeyPem: string };
 const departmentScoped: readonly UserRole[] = ['clerk', 'approver', 'dept_admin'];
@@ -80,6 +84,14 @@ async function centerProfile() {
   const res = await call('GET', '/org/center', { as: 'center.admin' });
   return { id: '', etag: res.etag };
 }
+async function applicant() {
+  const username = `mx.app.${(serial++).toString(36)}.${Date.now().toString(36)}`;
+  const res = await call('POST', '/public/applicants', {
+    body: { kind: 'citizen', username, name: '矩阵申请人', email: `${username}@example.com`, phone: '13800138000', idNumber: freshIdNumber() },
+  });
+  if (res.status !== 201) throw new Error(`fixture applicant: ${res.status}`);
+  return { id: res.body.applicantId as string, etag: res.etag };
+}
 let calendarYear = 2100;
 async function calendar() {
   const id = String(calendarYear++);
@@ -126,6 +138,14 @@ const cases: Case[] = [
   { operationId: 'setStaffStatus', allowed: admins, ok: 200, addressed: true, fixture: staffMember, request: (f) => ['POST', `/admin/staff/${f.id}/disable`, undefined, ifMatch(f)] },
   { operationId: 'getCalendar', allowed: allStaff, ok: 200, addressed: true, fixture: calendar, request: (f) => ['GET', `/calendar/${f.id}`] },
   { operationId: 'putCalendar', allowed: { center_admin: 'center' }, ok: 200, addressed: true, fixture: calendar, request: (f) => ['PUT', `/admin/calendar/${f.id}`, { holidays: [], workdays: [] }, ifMatch(f)] },
+  { operationId: 'getMyProfile', allowed: { applicant: 'center' }, ok: 404, addressed: false, request: () => ['GET', '/applicants/me'] },
+  { operationId: 'putMyProfile', allowed: { applicant: 'center' }, ok: 404, addressed: false, request: () => ['PUT', '/applicants/me', { name: '某人', email: 'a@example.com', phone: '13800138000' }, { 'if-match': '"1"' }] },
+  // Listing needs no profile: an applicant without one has no agents.
+  { operationId: 'listMyAgents', allowed: { applicant: 'center' }, ok: 200, addressed: false, request: () => ['GET', '/applicants/me/agents'] },
+  { operationId: 'authorizeAgent', allowed: { applicant: 'center' }, ok: 404, addressed: false, request: () => ['POST', '/applicants/me/agents', { agentApplicantId: '01JAAAAAAAAAAAAAAAAAAAAAAA', scope: 'all', validUntil: '2030-01-01' }] },
+  { operationId: 'revokeAgent', allowed: { applicant: 'center' }, ok: 404, addressed: false, request: () => ['POST', '/applicants/me/agents/01JAAAAAAAAAAAAAAAAAAAAAAA/revoke'] },
+  { operationId: 'getApplicant', allowed: { clerk: 'center', approver: 'center', dept_admin: 'center', center_admin: 'center', supervisor: 'center' }, ok: 200, addressed: true, fixture: applicant, request: (f) => ['GET', `/applicants/${f.id}`] },
+  { operationId: 'setApplicantAccountStatus', allowed: { center_admin: 'center' }, ok: 200, addressed: true, fixture: applicant, request: (f) => ['POST', `/admin/applicants/${f.id}/disable`] },
 ];
 
 const cells = cases.flatMap((c) =>
@@ -150,6 +170,7 @@ function assertNothingOfCenterDemo(operationId: string, body: { items: Record<st
 }
 
 describe(`authorization matrix over HTTP (${cells.length} cells)`, () => {
+  // Catalog, org and applicants routes; the public ones are checked at the end.
   it.each(cells)('$operationId · $role · $dept department · $center center', async (c) => {
     const fixture = c.fixture ? await c.fixture() : { id: '', etag: '' };
     const [method, p, body, headers] = c.request(fixture);
