@@ -83,6 +83,8 @@ export const handler = httpHandler(applicantRoutes, {
     if (!check.centerExists) throw validationFailed([{ path: '/body/centerId', code: 'unknown_center', message: `no center ${centerId}` }]);
     if (check.identifierTaken) throw conflict(`This ${body.kind === 'citizen' ? 'ID number' : 'credit code'} is already registered in this center.`);
     if (check.usernameTaken) throw usernameTaken();
+    const claim = newId();
+    await store.claimUsername(centerId, body.username, claim, now.getTime());
     // Only an unfinished registration's account (an applicant of this center, no profile yet) may be taken over.
     const existing = await findAccount(body.username);
     if (existing && (existing.centerId !== centerId || existing.roles.length !== 1 || existing.roles[0] !== 'applicant')) throw usernameTaken();
@@ -103,7 +105,7 @@ export const handler = httpHandler(applicantRoutes, {
       rev: 1,
     };
     const card = cardOf(profile);
-    await store.register(centerId, profile, identifier, card, {
+    await store.register(centerId, profile, identifier, card, claim, {
       source, detailType: 'ApplicantRegistered', centerId, occurredAt: at, actor: applicantActor(sub), subject: subjectOf(profile.applicantId),
       data: {
         applicantId: profile.applicantId, kind: profile.kind, username: profile.username, name: profile.name, phone: maskPhone(profile.phone),

@@ -17,7 +17,7 @@
  * the center exists: a duplicate writes nothing.
  */
 import { createHash } from 'node:crypto';
-import { BatchGetCommand, GetCommand, QueryCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
+import { BatchGetCommand, GetCommand, PutCommand, QueryCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import type { AgentGrant, Applicant, ApplicantKind } from '#schemas/api/applicants';
 import type { ApplicantEventData, ApplicantEventType } from '#schemas/events/applicants';
 import { db, isConcurrentChange, requiredEnv } from '#shared/db';
@@ -91,10 +91,38 @@ async function getMany(keyList: readonly { PK: string; SK: string }[]): Promise<
 export async function registrationCheck(centerId: string, identifier: string, username: string) {
   const k = [centerProfileKey(centerId), keys.identifier(centerId, identifier), keys.username(centerId, username)] as const;
   const found = await getMany(k);
-  return { centerExists: found.has(k[0].SK), identifierTaken: found.has(k[1].SK), usernameTaken: found.has(k[2].SK) };
+  // A claim (an unfinished registration) is not a taken username here: claimUsername decides about it.
+  return { centerExists: found.has(k[0].SK), identifierTaken: found.has(k[1].SK), usernameTaken: found.get(k[2].SK)?.kind === 'applicantUsername' };
 }
 
-export async function register(centerId: string, profile: StoredApplicant, identifier: string, card: Card, draft: ApplicantEvent<'ApplicantRegistered'>): Promise<void> {
+/** How long a claimed username waits for its registration to finish before another may claim it. */
+const CLAIM_SECONDS = 15 * 60;
+
+/**
+ * Claims a username before the user pool is touched, so two simultaneous
+ * registrations of one username never both reach the pool (the later one
+ * would otherwise rewrite the first one's email). A claim whose registration
+ * failed half-way expires (`expiresAt`, the table's TTL attribute).
+ */
+export async function claimUsername(centerId: string, username: string, claim: string, nowMs: number): Promise<void> {
+  const now = Math.floor(nowMs / 1000);
+  try {
+    await db.send(
+      new PutCommand({
+        TableName: table(),
+        Item: { ...keys.username(centerId, username), kind: 'applicantUsernameClaim', claim, expiresAt: now + CLAIM_SECONDS },
+        ConditionExpression: 'attribute_not_exists(PK) OR (attribute_exists(expiresAt) AND expiresAt < :now)',
+        ExpressionAttributeValues: { ':now': now },
+      }),
+    );
+  } catch (err) {
+    if (!isConcurrentChange(err)) throw err;
+    throw conflict('This username is taken; choose another.');
+  }
+}
+
+/** The registration itself; `claim` must still hold the username (see claimUsername). */
+export async function register(centerId: string, profile: StoredApplicant, identifier: string, card: Card, claim: string, draft: ApplicantEvent<'ApplicantRegistered'>): Promise<void> {
   const fresh = 'attribute_not_exists(PK)';
   const ref = { applicantId: profile.applicantId };
   try {
@@ -105,7 +133,7 @@ export async function register(centerId: string, profile: StoredApplicant, ident
           put({ ...keys.profile(centerId, profile.sub), kind: 'applicant', centerId, ...stored(profile) }, fresh),
           put({ ...keys.card(centerId, card.applicantId), kind: 'applicantCard', centerId, ...stored(card) }, fresh),
           put({ ...keys.identifier(centerId, identifier), kind: 'applicantIdentifier', ...ref }, fresh),
-          put({ ...keys.username(centerId, profile.username), kind: 'applicantUsername', ...ref }, fresh),
+          put({ ...keys.username(centerId, profile.username), kind: 'applicantUsername', ...ref }, 'claim = :claim', { ':claim': claim }),
           event(centerId, draft),
         ],
       }),
