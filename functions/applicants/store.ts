@@ -20,14 +20,12 @@ import { createHash } from 'node:crypto';
 import { BatchGetCommand, GetCommand, PutCommand, QueryCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import type { AgentGrant, Applicant, ApplicantKind } from '#schemas/api/applicants';
 import type { ApplicantEventData, ApplicantEventType } from '#schemas/events/applicants';
-import { db, isConcurrentChange, requiredEnv } from '#shared/db';
+import { db, isConcurrentChange, tableName } from '#shared/db';
 import { conflict, notFound, preconditionFailed } from '#shared/errors';
 import { outboxItem, type EventDraft } from '#shared/events';
-import { centerProfileKey } from '../org/store.ts';
+import { centerPk, centerProfileKey } from '../org/store.ts';
 import { accountStatusKey, type AccountStatus } from '#shared/accounts';
 
-const table = () => requiredEnv('TABLE_NAME');
-const centerPk = (centerId: string) => `CENTER#${centerId}`;
 
 const keys = {
   profile: (c: string, sub: string) => ({ PK: centerPk(c), SK: `APPSUB#${sub}` }),
@@ -68,7 +66,7 @@ function stored<T extends { readonly kind: ApplicantKind }>(value: T) {
 
 const put = (Item: Record<string, unknown>, ConditionExpression?: string, values?: Record<string, unknown>, names?: Record<string, string>) => ({
   Put: {
-    TableName: table(),
+    TableName: tableName(),
     Item,
     ...(ConditionExpression ? { ConditionExpression } : {}),
     ...(values ? { ExpressionAttributeValues: values } : {}),
@@ -79,9 +77,9 @@ const event = (centerId: string, draft: ApplicantEvent) => put(outboxItem(center
 
 /** Several items of one center in one BatchGetItem (strongly consistent), by SK. */
 async function getMany(keyList: readonly { PK: string; SK: string }[]): Promise<Map<string, Record<string, unknown>>> {
-  const out = await db.send(new BatchGetCommand({ RequestItems: { [table()]: { Keys: [...keyList], ConsistentRead: true } } }));
+  const out = await db.send(new BatchGetCommand({ RequestItems: { [tableName()]: { Keys: [...keyList], ConsistentRead: true } } }));
   const found = new Map<string, Record<string, unknown>>();
-  for (const item of out.Responses?.[table()] ?? []) found.set(item.SK as string, item);
+  for (const item of out.Responses?.[tableName()] ?? []) found.set(item.SK as string, item);
   // A handful of small keys: DynamoDB returns them all in one response (UnprocessedKeys only under throttling).
   if (Object.keys(out.UnprocessedKeys ?? {}).length) throw new Error('BatchGetItem left keys unprocessed');
   return found;
@@ -109,7 +107,7 @@ export async function claimUsername(centerId: string, username: string, claim: s
   try {
     await db.send(
       new PutCommand({
-        TableName: table(),
+        TableName: tableName(),
         Item: { ...keys.username(centerId, username), kind: 'applicantUsernameClaim', claim, expiresAt: now + CLAIM_SECONDS },
         ConditionExpression: 'attribute_not_exists(PK) OR (attribute_exists(expiresAt) AND expiresAt < :now)',
         ExpressionAttributeValues: { ':now': now },
@@ -129,7 +127,7 @@ export async function register(centerId: string, profile: StoredApplicant, ident
     await db.send(
       new TransactWriteCommand({
         TransactItems: [
-          { ConditionCheck: { TableName: table(), Key: centerProfileKey(centerId), ConditionExpression: 'attribute_exists(PK)' } },
+          { ConditionCheck: { TableName: tableName(), Key: centerProfileKey(centerId), ConditionExpression: 'attribute_exists(PK)' } },
           put({ ...keys.profile(centerId, profile.sub), kind: 'applicant', centerId, ...stored(profile) }, fresh),
           put({ ...keys.card(centerId, card.applicantId), kind: 'applicantCard', centerId, ...stored(card) }, fresh),
           put({ ...keys.identifier(centerId, identifier), kind: 'applicantIdentifier', ...ref }, fresh),
@@ -145,13 +143,13 @@ export async function register(centerId: string, profile: StoredApplicant, ident
 }
 
 export async function profileBySub(centerId: string, sub: string): Promise<StoredApplicant | undefined> {
-  const out = await db.send(new GetCommand({ TableName: table(), Key: keys.profile(centerId, sub), ConsistentRead: true }));
+  const out = await db.send(new GetCommand({ TableName: tableName(), Key: keys.profile(centerId, sub), ConsistentRead: true }));
   return strip<StoredApplicant>(out.Item);
 }
 
 /** Card, then profile: two GetItems. */
 export async function profileById(centerId: string, applicantId: string): Promise<StoredApplicant | undefined> {
-  const out = await db.send(new GetCommand({ TableName: table(), Key: keys.card(centerId, applicantId) }));
+  const out = await db.send(new GetCommand({ TableName: tableName(), Key: keys.card(centerId, applicantId) }));
   const card = strip<Card>(out.Item);
   return card ? profileBySub(centerId, card.sub) : undefined;
 }
@@ -194,7 +192,7 @@ export async function putGrant(centerId: string, sub: string, grant: AgentGrant,
     await db.send(
       new TransactWriteCommand({
         TransactItems: [
-          { ConditionCheck: { TableName: table(), Key: keys.card(centerId, grant.agentApplicantId), ConditionExpression: 'attribute_exists(PK)' } },
+          { ConditionCheck: { TableName: tableName(), Key: keys.card(centerId, grant.agentApplicantId), ConditionExpression: 'attribute_exists(PK)' } },
           put({ ...keys.grant(centerId, sub, grant.agentApplicantId), kind: 'agentGrant', centerId, ...grant }),
           event(centerId, draft),
         ],
@@ -230,7 +228,7 @@ export async function listGrants(centerId: string, sub: string): Promise<AgentGr
   do {
     const out = await db.send(
       new QueryCommand({
-        TableName: table(),
+        TableName: tableName(),
         KeyConditionExpression: 'PK = :pk AND begins_with(SK, :prefix)',
         ExpressionAttributeValues: { ':pk': centerPk(centerId), ':prefix': `AGENTS#${sub}#` },
         ...(startKey ? { ExclusiveStartKey: startKey } : {}),

@@ -8,9 +8,8 @@
  */
 import { PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import type { AuditRecord } from '#schemas/api/audit';
-import { db, requiredEnv } from '#shared/db';
+import { db, tableName } from '#shared/db';
 
-const table = () => requiredEnv('TABLE_NAME');
 const timePk = (centerId: string) => `CENTER#${centerId}#AUDIT`;
 const subjectPk = (centerId: string, type: string, id: string) => `CENTER#${centerId}#AUDIT#${type}#${id}`;
 
@@ -21,7 +20,7 @@ export async function putRecord(record: AuditRecord): Promise<boolean> {
   try {
     await db.send(
       new PutCommand({
-        TableName: table(),
+        TableName: tableName(),
         Item: {
           PK: `AUDIT#${record.eventId}`,
           SK: 'RECORD',
@@ -53,7 +52,7 @@ export async function listRecords(
   const [index, pk] = subject ? ['GSI2', subjectPk(centerId, subject.type, subject.id)] : ['GSI1', timePk(centerId)];
   const out = await db.send(
     new QueryCommand({
-      TableName: table(),
+      TableName: tableName(),
       IndexName: index,
       KeyConditionExpression: `${index}PK = :pk AND ${index}SK BETWEEN :from AND :to`,
       // '~' sorts after every ULID character, so the upper bound includes the last instant's records.

@@ -11,12 +11,11 @@
  */
 import { GetCommand, QueryCommand, TransactWriteCommand, type QueryCommandInput } from '@aws-sdk/lib-dynamodb';
 import type { ItemStatus, ItemSummary, ItemVersion, PublicItem, ServiceMode } from '#schemas/api/catalog';
-import { db, isConcurrentChange, requiredEnv } from '#shared/db';
+import { db, isConcurrentChange, tableName } from '#shared/db';
 import { outboxItem, type EventDraft } from '#shared/events';
 import { conflict, preconditionFailed } from '#shared/errors';
 import type { ItemVersionChangedData } from '#schemas/events/catalog';
 
-const table = () => requiredEnv('TABLE_NAME');
 const itemPk = (centerId: string, code: string) => `CENTER#${centerId}#ITEM#${code}`;
 const versionSk = (version: number) => `V#${String(version).padStart(6, '0')}`;
 const HEAD = 'HEAD';
@@ -114,13 +113,13 @@ async function transact(items: TransactItems, lost: () => Error = changedSinceRe
  */
 export async function getVersion(centerId: string, code: string, version: number, forWrite = false): Promise<StoredVersion | undefined> {
   const out = await db.send(
-    new GetCommand({ TableName: table(), Key: { PK: itemPk(centerId, code), SK: versionSk(version) }, ConsistentRead: forWrite }),
+    new GetCommand({ TableName: tableName(), Key: { PK: itemPk(centerId, code), SK: versionSk(version) }, ConsistentRead: forWrite }),
   );
   return out.Item ? toVersion(out.Item) : undefined;
 }
 
 export async function getHead(centerId: string, code: string, forWrite = false): Promise<StoredHead | undefined> {
-  const out = await db.send(new GetCommand({ TableName: table(), Key: { PK: itemPk(centerId, code), SK: HEAD }, ConsistentRead: forWrite }));
+  const out = await db.send(new GetCommand({ TableName: tableName(), Key: { PK: itemPk(centerId, code), SK: HEAD }, ConsistentRead: forWrite }));
   return out.Item as StoredHead | undefined;
 }
 
@@ -136,9 +135,9 @@ export async function createItem(v: StoredVersion, event: CatalogEvent): Promise
   const head: StoredHead = { centerId: v.centerId, code: v.code, departmentId: v.content.departmentId, latestVersion: 1, rev: 1 };
   await transact(
     [
-      { Put: { TableName: table(), Item: { PK: pk, SK: HEAD, kind: 'itemHead', ...head }, ConditionExpression: 'attribute_not_exists(PK)' } },
-      { Put: { TableName: table(), Item: versionItem(v) } },
-      { Put: { TableName: table(), Item: outboxItem(pk, event).item } },
+      { Put: { TableName: tableName(), Item: { PK: pk, SK: HEAD, kind: 'itemHead', ...head }, ConditionExpression: 'attribute_not_exists(PK)' } },
+      { Put: { TableName: tableName(), Item: versionItem(v) } },
+      { Put: { TableName: tableName(), Item: outboxItem(pk, event).item } },
     ],
     () => conflict(`Item ${v.code} already exists; start a new version of it instead.`),
   );
@@ -150,15 +149,15 @@ export async function createNextVersion(head: StoredHead, v: StoredVersion, even
   await transact([
     {
       Update: {
-        TableName: table(),
+        TableName: tableName(),
         Key: { PK: pk, SK: HEAD },
         UpdateExpression: 'SET latestVersion = :next, rev = rev + :one',
         ConditionExpression: 'latestVersion = :latest',
         ExpressionAttributeValues: { ':next': v.version, ':latest': head.latestVersion, ':one': 1 },
       },
     },
-    { Put: { TableName: table(), Item: versionItem(v), ConditionExpression: 'attribute_not_exists(PK)' } },
-    { Put: { TableName: table(), Item: outboxItem(pk, event).item } },
+    { Put: { TableName: tableName(), Item: versionItem(v), ConditionExpression: 'attribute_not_exists(PK)' } },
+    { Put: { TableName: tableName(), Item: outboxItem(pk, event).item } },
   ], () => conflict(`Another version of ${v.code} was started at the same moment; read the item again.`));
 }
 
@@ -169,7 +168,7 @@ export async function createNextVersion(head: StoredHead, v: StoredVersion, even
 function replaceVersion(next: StoredVersion, expectedRev: number) {
   return {
     Put: {
-      TableName: table(),
+      TableName: tableName(),
       Item: versionItem(next),
       ConditionExpression: 'rev = :rev',
       ExpressionAttributeValues: { ':rev': expectedRev },
@@ -178,7 +177,7 @@ function replaceVersion(next: StoredVersion, expectedRev: number) {
 }
 
 export async function saveVersion(next: StoredVersion, expectedRev: number, event: CatalogEvent): Promise<void> {
-  await transact([replaceVersion(next, expectedRev), { Put: { TableName: table(), Item: outboxItem(itemPk(next.centerId, next.code), event).item } }]);
+  await transact([replaceVersion(next, expectedRev), { Put: { TableName: tableName(), Item: outboxItem(itemPk(next.centerId, next.code), event).item } }]);
 }
 
 /**
@@ -200,7 +199,7 @@ export async function publishVersion(
       ? [
           {
             Update: {
-              TableName: table(),
+              TableName: tableName(),
               Key: { PK: pk, SK: versionSk(superseded.version) },
               UpdateExpression: 'SET #status = :superseded, GSI2SK = :sk, rev = rev + :one',
               ConditionExpression: '#status = :published',
@@ -217,7 +216,7 @@ export async function publishVersion(
       : []),
     {
       Update: {
-        TableName: table(),
+        TableName: tableName(),
         Key: { PK: pk, SK: HEAD },
         UpdateExpression:
           'SET publishedVersion = :v, published = :p, departmentId = :d, GSI1PK = :g1pk, GSI1SK = :g1sk, rev = rev + :one REMOVE retiredAt',
@@ -233,7 +232,7 @@ export async function publishVersion(
         },
       },
     },
-    { Put: { TableName: table(), Item: outboxItem(pk, event).item } },
+    { Put: { TableName: tableName(), Item: outboxItem(pk, event).item } },
   ]);
 }
 
@@ -244,14 +243,14 @@ export async function retireItem(next: StoredVersion, expectedRev: number, head:
     replaceVersion(next, expectedRev),
     {
       Update: {
-        TableName: table(),
+        TableName: tableName(),
         Key: { PK: pk, SK: HEAD },
         UpdateExpression: 'SET retiredAt = :at, rev = rev + :one REMOVE publishedVersion, published, GSI1PK, GSI1SK',
         ConditionExpression: 'rev = :rev',
         ExpressionAttributeValues: { ':at': next.retiredAt, ':rev': head.rev, ':one': 1 },
       },
     },
-    { Put: { TableName: table(), Item: outboxItem(pk, event).item } },
+    { Put: { TableName: tableName(), Item: outboxItem(pk, event).item } },
   ]);
 }
 
@@ -261,7 +260,7 @@ export interface Page<T> {
 }
 
 async function query<T>(input: Omit<QueryCommandInput, 'TableName'>, map: (i: Record<string, unknown>) => T): Promise<Page<T>> {
-  const out = await db.send(new QueryCommand({ TableName: table(), ...input }));
+  const out = await db.send(new QueryCommand({ TableName: tableName(), ...input }));
   return { items: (out.Items ?? []).map(map), ...(out.LastEvaluatedKey ? { lastKey: out.LastEvaluatedKey } : {}) };
 }
 

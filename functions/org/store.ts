@@ -12,12 +12,12 @@
  */
 import { GetCommand, PutCommand, QueryCommand, TransactWriteCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { OrgChangeData } from '#schemas/events/org';
-import { db as defaultDb, isConcurrentChange, requiredEnv } from '#shared/db';
+import { db as defaultDb, isConcurrentChange, tableName } from '#shared/db';
 import { conflict, preconditionFailed } from '#shared/errors';
 import { outboxItem, type EventDraft } from '#shared/events';
 
-const table = () => requiredEnv('TABLE_NAME');
-const centerPk = (centerId: string) => `CENTER#${centerId}`;
+/** The center's partition: org entries, and other domains' center-wide items (applicants, their events). */
+export const centerPk = (centerId: string) => `CENTER#${centerId}`;
 
 export type EntryKind = 'center' | 'department' | 'window' | 'calendar' | 'staff';
 // The center's own profile is the one entry of its kind: its id is empty.
@@ -38,7 +38,7 @@ function strip<T>(item: Record<string, unknown>): Stored<T> {
 
 /** Strongly consistent: entries are read to be changed, or to hand out an ETag. */
 export async function getEntry<T>(centerId: string, kind: EntryKind, id: string): Promise<Stored<T> | undefined> {
-  const out = await defaultDb.send(new GetCommand({ TableName: table(), Key: entryKey(centerId, kind, id), ConsistentRead: true }));
+  const out = await defaultDb.send(new GetCommand({ TableName: tableName(), Key: entryKey(centerId, kind, id), ConsistentRead: true }));
   return out.Item ? strip<T>(out.Item) : undefined;
 }
 
@@ -49,7 +49,7 @@ export async function listEntries<T>(centerId: string, kind: EntryKind): Promise
   do {
     const out = await defaultDb.send(
       new QueryCommand({
-        TableName: table(),
+        TableName: tableName(),
         KeyConditionExpression: 'PK = :pk AND begins_with(SK, :prefix)',
         ExpressionAttributeValues: { ':pk': centerPk(centerId), ':prefix': prefixes[kind] },
         ...(startKey ? { ExclusiveStartKey: startKey } : {}),
@@ -83,9 +83,9 @@ export async function putEntry<T extends object>(
     await defaultDb.send(
       new TransactWriteCommand({
         TransactItems: [
-          { Put: { TableName: table(), Item: { ...entryKey(centerId, kind, id), kind, centerId, ...entry }, ...condition } },
-          { Put: { TableName: table(), Item: outboxItem(centerPk(centerId), event).item } },
-          ...alsoPut.map((Item) => ({ Put: { TableName: table(), Item } })),
+          { Put: { TableName: tableName(), Item: { ...entryKey(centerId, kind, id), kind, centerId, ...entry }, ...condition } },
+          { Put: { TableName: tableName(), Item: outboxItem(centerPk(centerId), event).item } },
+          ...alsoPut.map((Item) => ({ Put: { TableName: tableName(), Item } })),
         ],
       }),
     );

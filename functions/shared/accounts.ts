@@ -8,7 +8,7 @@
  *   account status   PK ACCOUNT#<sub>  SK STATUS   { status: active | disabled }
  */
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
-import { db, requiredEnv } from './db.ts';
+import { db, tableName } from './db.ts';
 import { HttpProblem } from './errors.ts';
 
 export type AccountStatus = 'active' | 'disabled';
@@ -18,7 +18,7 @@ export const accountStatusKey = (sub: string) => ({ PK: `ACCOUNT#${sub}`, SK: 'S
 export async function assertAccountActive(sub: string): Promise<void> {
   const out = await db.send(
     // Strongly consistent: the request right after a disable must already be refused.
-    new GetCommand({ TableName: requiredEnv('TABLE_NAME'), Key: accountStatusKey(sub), ConsistentRead: true, ProjectionExpression: '#s', ExpressionAttributeNames: { '#s': 'status' } }),
+    new GetCommand({ TableName: tableName(), Key: accountStatusKey(sub), ConsistentRead: true, ProjectionExpression: '#s', ExpressionAttributeNames: { '#s': 'status' } }),
   );
   if (out.Item?.status === 'disabled') throw new HttpProblem(401, 'Unauthorized', 'This account is disabled.');
 }

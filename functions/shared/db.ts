@@ -15,6 +15,9 @@ export function requiredEnv(name: string): string {
   return value;
 }
 
+/** The single table every domain's store writes to. */
+export const tableName = () => requiredEnv('TABLE_NAME');
+
 /**
  * True when a conditional write or transaction lost to another writer: a
  * condition failed, or DynamoDB cancelled the transaction because another

@@ -7,12 +7,9 @@
 import * as Type from '@sinclair/typebox/type';
 import type { Static } from '@sinclair/typebox';
 import { CenterId, ItemCode } from './catalog.ts';
-import { StringEnum } from './common.ts';
+import { StringEnum, closed, text } from './common.ts';
 import { Username } from './org.ts';
 
-const closed = { additionalProperties: false } as const;
-const text = (maxLength: number, description?: string) =>
-  Type.String({ minLength: 1, maxLength, ...(description ? { description } : {}) });
 
 export const ApplicantId = Type.String({ pattern: '^[0-9A-HJKMNP-TV-Z]{26}$', description: 'ULID' });
 export const ApplicantKind = StringEnum(['citizen', 'enterprise'] as const, 'citizen: a natural person (自然人); enterprise: a legal person or other organization (法人)');

@@ -5,13 +5,10 @@
  */
 import * as Type from '@sinclair/typebox/type';
 import type { Static } from '@sinclair/typebox';
-import { Limit, NextToken, Page, StringEnum } from './common.ts';
+import { Limit, NextToken, Page, StringEnum, closed, text } from './common.ts';
 
-const text = (maxLength: number, description?: string) =>
-  Type.String({ minLength: 1, maxLength, ...(description ? { description } : {}) });
 const list = <T extends Parameters<typeof Type.Array>[0]>(item: T, maxItems: number, minItems = 0) =>
   Type.Array(item, { minItems, maxItems });
-const closed = { additionalProperties: false } as const;
 
 export const ItemCode = Type.String({
   pattern: '^[A-Za-z0-9][A-Za-z0-9-]{2,63}$',

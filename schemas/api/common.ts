@@ -9,6 +9,13 @@ import type { Static, TSchema } from '@sinclair/typebox';
 export const StringEnum = <const T extends readonly string[]>(values: T, description?: string) =>
   Type.Unsafe<T[number]>({ type: 'string', enum: [...values], ...(description ? { description } : {}) });
 
+/** Objects reject fields they do not declare (unknown fields are an error, not ignored). */
+export const closed = { additionalProperties: false } as const;
+
+/** A non-empty string bounded in length. */
+export const text = (maxLength: number, description?: string) =>
+  Type.String({ minLength: 1, maxLength, ...(description ? { description } : {}) });
+
 /** The roles of DESIGN §8: Cognito groups, carried in `cognito:groups`. */
 export const userRoles = ['applicant', 'clerk', 'approver', 'dept_admin', 'center_admin', 'supervisor', 'auditor'] as const;
 export type UserRole = (typeof userRoles)[number];

@@ -5,11 +5,8 @@
 import * as Type from '@sinclair/typebox/type';
 import type { Static } from '@sinclair/typebox';
 import { DepartmentId, ItemCode } from './catalog.ts';
-import { StringEnum } from './common.ts';
+import { StringEnum, closed, text } from './common.ts';
 
-const closed = { additionalProperties: false } as const;
-const text = (maxLength: number, description?: string) =>
-  Type.String({ minLength: 1, maxLength, ...(description ? { description } : {}) });
 const CalendarDate = Type.String({ format: 'date', description: 'YYYY-MM-DD' });
 const Audit = { updatedAt: Type.String({ format: 'date-time' }), updatedBy: Type.String() };
 

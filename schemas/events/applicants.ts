@@ -7,10 +7,9 @@ import * as Type from '@sinclair/typebox/type';
 import type { Static } from '@sinclair/typebox';
 import { AgentScope, ApplicantId, ApplicantKind } from '../api/applicants.ts';
 import { ItemCode } from '../api/catalog.ts';
-import { StringEnum } from '../api/common.ts';
+import { StringEnum, closed } from '../api/common.ts';
 import { envelope } from './envelope.ts';
 
-const closed = { additionalProperties: false } as const;
 const Masked = (what: string) => Type.String({ pattern: '\\*', description: `${what}, masked` });
 
 export const ApplicantRegisteredData = Type.Object(
