@@ -39,11 +39,17 @@ export interface StageConfig {
   readonly cognitoThreatProtection: boolean;
   /** Async edges: maximum event age for EventBridge rule targets and Lambda async invokes. */
   readonly maxEventAge: Duration;
+  /** How often the case sweeper looks for deemed acceptances and lapsed 容缺 pledges (day-granular deadlines). */
+  readonly caseSweepSchedule: string;
+  /** Throttling of the public case-progress lookup (requests per second, burst), tighter than the stage's. */
+  readonly publicLookupThrottle: { readonly rateLimit: number; readonly burstLimit: number };
 }
 
 const common = {
   defaultCenterId: 'center-demo',
   maxEventAge: Duration.hours(2),
+  caseSweepSchedule: 'rate(15 minutes)',
+  publicLookupThrottle: { rateLimit: 10, burstLimit: 20 },
 } as const;
 
 const dev: StageConfig = {
@@ -62,7 +68,7 @@ const dev: StageConfig = {
 
 const configs: Record<StageName, StageConfig> = {
   // The local cloud runs dev's settings, with room for benchmarks.
-  local: { ...dev, stage: 'local', logRetention: RetentionDays.ONE_WEEK, throttle: { rateLimit: 100, burstLimit: 200 } },
+  local: { ...dev, stage: 'local', logRetention: RetentionDays.ONE_WEEK, throttle: { rateLimit: 100, burstLimit: 200 }, caseSweepSchedule: 'rate(1 minute)' },
   dev,
   prod: {
     ...common,

@@ -42,6 +42,8 @@ export interface LocalCloudOptions {
   reset?: boolean;
   /** Use the cdk.out already there instead of running `cdk synth`. */
   skipSynth?: boolean;
+  /** Where to synthesize (default `<repo>/cdk.out`): test runs use their own, so parallel runs never share one. */
+  cdkOut?: string;
   /** Schedule rules' clock speed: 60 = a minute passes each second. Default 1. */
   scheduleSpeedup?: number;
   /**
@@ -118,7 +120,7 @@ export async function startLocalCloud(opts: LocalCloudOptions): Promise<LocalClo
     // Synth (~5 s) and the emulators (~2 s) are independent: start them together.
     const [dynamoPort, s3Port, sesPort] = await Promise.all([portOrFree(opts.dynamoPort), portOrFree(opts.s3Port), portOrFree(opts.sesPort)]);
     const settled = await Promise.allSettled([
-      loadModel({ repoRoot, dataDir, skipSynth: opts.skipSynth, log }),
+      loadModel({ repoRoot, dataDir, skipSynth: opts.skipSynth, ...(opts.cdkOut ? { cdkOut: opts.cdkOut } : {}), log }),
       startDynamo({ port: dynamoPort, dir: path.join(dataDir, 'dynamodb'), log }),
       startS3({ port: s3Port, dir: path.join(dataDir, 's3'), log }),
       startSes({ port: sesPort, log }),

@@ -96,11 +96,11 @@ export interface LocalModel {
 
 export const STACK_NAME = 'OneStop-local';
 
-/** `npx cdk synth -c stage=local --quiet` in the repository, with the running Node first on PATH. */
-export async function synth(repoRoot: string, log: (line: string) => void = () => {}): Promise<void> {
+/** `npx cdk synth -c stage=local --quiet -o <cdkOut>` in the repository, with the running Node first on PATH. */
+export async function synth(repoRoot: string, cdkOut: string, log: (line: string) => void = () => {}): Promise<void> {
   const started = Date.now();
   const env = { ...process.env, PATH: `${path.dirname(process.execPath)}${path.delimiter}${process.env.PATH ?? ''}` };
-  const child = spawn('npx', ['cdk', 'synth', '-c', 'stage=local', '--quiet'], { cwd: repoRoot, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn('npx', ['cdk', 'synth', '-c', 'stage=local', '--quiet', '-o', cdkOut], { cwd: repoRoot, env, stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
   child.stdout.on('data', (d: Buffer) => (output += d.toString()));
   child.stderr.on('data', (d: Buffer) => (output += d.toString()));
@@ -251,9 +251,9 @@ export function extractModel(template: CfnTemplate, cdkOut: string, secret: (id:
 }
 
 /** Synthesizes (unless skipped), reads and extracts the local model. */
-export async function loadModel(opts: { repoRoot: string; dataDir: string; skipSynth?: boolean; log?: (line: string) => void }): Promise<LocalModel> {
-  if (!opts.skipSynth) await synth(opts.repoRoot, opts.log);
-  const cdkOut = path.join(opts.repoRoot, 'cdk.out');
+export async function loadModel(opts: { repoRoot: string; dataDir: string; cdkOut?: string; skipSynth?: boolean; log?: (line: string) => void }): Promise<LocalModel> {
+  const cdkOut = opts.cdkOut ?? path.join(opts.repoRoot, 'cdk.out');
+  if (!opts.skipSynth) await synth(opts.repoRoot, cdkOut, opts.log);
   const file = path.join(cdkOut, `${STACK_NAME}.template.json`);
   if (!existsSync(file)) throw new Error(`${file} not found: run npx cdk synth -c stage=local first`);
   const template = JSON.parse(readFileSync(file, 'utf8')) as CfnTemplate;

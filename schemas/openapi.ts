@@ -8,11 +8,12 @@ import type { TSchema } from '@sinclair/typebox';
 import type { RouteSpec } from '#shared/route-spec';
 import { applicantRoutes } from '../functions/applicants/routes.ts';
 import { auditRoutes } from '../functions/audit/routes.ts';
+import { caseRoutes } from '../functions/cases/routes.ts';
 import { catalogRoutes } from '../functions/catalog/routes.ts';
 import { orgRoutes } from '../functions/org/routes.ts';
 import { Problem } from './api/common.ts';
 
-export const apiRoutes: readonly RouteSpec[] = [...catalogRoutes, ...orgRoutes, ...applicantRoutes, ...auditRoutes];
+export const apiRoutes: readonly RouteSpec[] = [...catalogRoutes, ...orgRoutes, ...applicantRoutes, ...caseRoutes, ...auditRoutes];
 
 /** Plain JSON: TypeBox's symbol keys dropped. */
 const json = (schema: TSchema): Record<string, unknown> => JSON.parse(JSON.stringify(schema));
@@ -50,11 +51,13 @@ function operation(route: RouteSpec) {
   return {
     operationId: route.operationId,
     summary: route.summary,
+    ...(route.description ? { description: route.description } : {}),
     ...(route.access === 'jwt' ? { security: [{ cognito: [] }] } : { security: [] }),
     parameters: [
       ...parameters(route.params, 'path'),
       ...parameters(route.query, 'query'),
       ...(route.ifMatch ? [{ name: 'If-Match', in: 'header', required: true, schema: { type: 'string' } }] : []),
+      ...(route.headers ?? []).map((h) => ({ name: h.name, in: 'header', required: false, description: h.description, schema: { type: 'string' } })),
     ],
     ...(route.body
       ? { requestBody: { required: !route.optionalBody, content: { 'application/json': { schema: json(route.body) } } } }

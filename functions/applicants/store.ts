@@ -27,7 +27,8 @@ import { centerPk, centerProfileKey } from '../org/store.ts';
 import { accountStatusKey, type AccountStatus } from '#shared/accounts';
 
 
-const keys = {
+/** Cases read an applicant's card (counter intake) or profile (online intake) in their own batch. */
+export const keys = {
   profile: (c: string, sub: string) => ({ PK: centerPk(c), SK: `APPSUB#${sub}` }),
   card: (c: string, applicantId: string) => ({ PK: centerPk(c), SK: `APPLICANT#${applicantId}` }),
   identifier: (c: string, number: string) => ({ PK: centerPk(c), SK: `IDNO#${createHash('sha256').update(number).digest('hex')}` }),

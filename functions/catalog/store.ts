@@ -19,6 +19,8 @@ import type { ItemVersionChangedData } from '#schemas/events/catalog';
 const itemPk = (centerId: string, code: string) => `CENTER#${centerId}#ITEM#${code}`;
 const versionSk = (version: number) => `V#${String(version).padStart(6, '0')}`;
 const HEAD = 'HEAD';
+/** Cases read an item's head (its published version) at intake with this key. */
+export const itemHeadKey = (centerId: string, code: string) => ({ PK: itemPk(centerId, code), SK: HEAD });
 const adminListPk = (centerId: string) => `CENTER#${centerId}#ITEMS`;
 const adminListSk = (v: { departmentId: string; status: ItemStatus; code: string; version: number }) =>
   `${v.departmentId}#${v.status}#${v.code}#${String(v.version).padStart(6, '0')}`;

@@ -3,6 +3,7 @@
  * content: pure functions, no I/O. A reader asking "when may an item be
  * approved?" finds one row of `transitions`; who may is in shared/authorization.ts.
  */
+import { schemaProblem } from '#shared/validate';
 import type { ItemContent, ItemStatus } from '#schemas/api/catalog';
 import type { FieldError } from '#schemas/api/common';
 import type { Caller } from '#shared/auth';
@@ -90,6 +91,18 @@ export function contentErrors(content: ItemContent): FieldError[] {
       message: 'only immediate items (即办件) have a promised limit of 0 working days',
     });
   }
+  const joint = content.jointDepartments ?? [];
+  if (content.serviceMode === 'joint' && joint.length === 0) {
+    errors.push({ path: '/body/content/jointDepartments', code: 'required', message: 'a joint item (联办件) names its co-departments' });
+  }
+  if (content.serviceMode !== 'joint' && joint.length > 0) {
+    errors.push({ path: '/body/content/jointDepartments', code: 'not_joint', message: 'only joint items (联办件) have co-departments' });
+  }
+  if (joint.includes(content.departmentId) || new Set(joint).size !== joint.length) {
+    errors.push({ path: '/body/content/jointDepartments', code: 'duplicate', message: 'co-departments are distinct and exclude the lead department' });
+  }
+  const fieldsProblem = content.intakeFields && schemaProblem(content.intakeFields);
+  if (fieldsProblem) errors.push({ path: '/body/content/intakeFields', code: 'invalid_schema', message: fieldsProblem });
   const seen = new Set<string>();
   content.materials.forEach((m, i) => {
     if (seen.has(m.id)) errors.push({ path: `/body/content/materials/${i}/id`, code: 'duplicate', message: `material id ${m.id} is used twice` });

@@ -28,6 +28,9 @@ const entryKey = (centerId: string, kind: EntryKind, id: string) => ({ PK: cente
 /** Other domains check that a center exists (e.g. at registration) with this key. */
 export const centerProfileKey = (centerId: string) => entryKey(centerId, 'center', '');
 
+/** Cases read the calendar years their time limits run through with this key. */
+export const calendarYearKey = (centerId: string, year: number) => entryKey(centerId, 'calendar', String(year));
+
 /** An entry as stored: its fields plus the revision its ETag names. */
 export type Stored<T> = T & { readonly rev: number };
 
@@ -101,6 +104,7 @@ export interface CenterProfile {
   readonly centerId: string;
   readonly name: string;
   readonly timeZone: string;
+  readonly code?: string;
 }
 
 /**
@@ -113,7 +117,7 @@ export async function putCenterProfile(client: DynamoDBDocumentClient, tableName
     new PutCommand({
       TableName: tableName,
       Item: {
-        ...centerProfileKey(profile.centerId), kind: 'center', centerId: profile.centerId, name: profile.name, timeZone: profile.timeZone,
+        ...centerProfileKey(profile.centerId), kind: 'center', centerId: profile.centerId, name: profile.name, timeZone: profile.timeZone, ...(profile.code ? { code: profile.code } : {}),
         updatedAt: new Date().toISOString(), updatedBy: 'operator', rev: 1,
       },
       ConditionExpression: 'attribute_not_exists(PK)',

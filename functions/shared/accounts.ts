@@ -15,10 +15,29 @@ export type AccountStatus = 'active' | 'disabled';
 
 export const accountStatusKey = (sub: string) => ({ PK: `ACCOUNT#${sub}`, SK: 'STATUS' });
 
+const disabled = () => new HttpProblem(401, 'Unauthorized', 'This account is disabled.');
+
+/**
+ * The account check of a route that reads the status item in its own batch
+ * (RouteSpec.accountCheck = 'inline'): the operation calls `verify` with what
+ * it read before it acts on anything.
+ */
+export class InlineAccountCheck {
+  verified = false;
+  constructor(readonly sub: string) {}
+  get key() {
+    return accountStatusKey(this.sub);
+  }
+  verify(item: Record<string, unknown> | undefined): void {
+    if (item?.status === 'disabled') throw disabled();
+    this.verified = true;
+  }
+}
+
 export async function assertAccountActive(sub: string): Promise<void> {
   const out = await db.send(
     // Strongly consistent: the request right after a disable must already be refused.
     new GetCommand({ TableName: tableName(), Key: accountStatusKey(sub), ConsistentRead: true, ProjectionExpression: '#s', ExpressionAttributeNames: { '#s': 'status' } }),
   );
-  if (out.Item?.status === 'disabled') throw new HttpProblem(401, 'Unauthorized', 'This account is disabled.');
+  if (out.Item?.status === 'disabled') throw disabled();
 }

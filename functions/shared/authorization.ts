@@ -61,6 +61,24 @@ export const permissions = {
     { role: 'clerk', scope: 'center' },
     { role: 'approver', scope: 'center' },
   ],
+  /** Applying online for oneself (网上申请). */
+  'case.intake.online': [{ role: 'applicant', scope: 'center' }],
+  /** Taking in an application at the counter for an identified applicant (窗口收件). */
+  'case.intake.window': [{ role: 'clerk', scope: 'department' }],
+  /** Reading cases and their timelines (the lifecycle table says who may act on them). */
+  'case.read': [
+    { role: 'clerk', scope: 'department' },
+    { role: 'approver', scope: 'department' },
+    { role: 'dept_admin', scope: 'department' },
+    { role: 'supervisor', scope: 'center' },
+  ],
+  /** A department's work queues (待受理, 即将到期, 已超期 …). */
+  'case.queue.read': [
+    { role: 'clerk', scope: 'department' },
+    { role: 'approver', scope: 'department' },
+    { role: 'dept_admin', scope: 'department' },
+    { role: 'supervisor', scope: 'center' },
+  ],
   /** The audit log (审计). */
   'audit.read': [{ role: 'auditor', scope: 'center' }],
 } as const satisfies Record<string, readonly Grant[]>;

@@ -11,7 +11,7 @@ import type { Problem } from '#schemas/api/common';
 import type { Static, TSchema } from '@sinclair/typebox';
 import type { RouteSpec } from './route-spec.ts';
 import { assertValid } from './validate.ts';
-import { assertAccountActive } from './accounts.ts';
+import { InlineAccountCheck, assertAccountActive } from './accounts.ts';
 import { callerOf } from './auth.ts';
 import { HttpProblem, badRequest, notFound, payloadTooLarge, preconditionRequired, unsupportedMediaType } from './errors.ts';
 import { logger } from './logger.ts';
@@ -29,6 +29,8 @@ export interface HttpRequest<Body = unknown, Query = Readonly<Record<string, str
   readonly params: Params;
   /** Lower-cased header names. */
   readonly headers: Readonly<Record<string, string>>;
+  /** Routes with `accountCheck: 'inline'`: the check the operation must complete. */
+  readonly account?: InlineAccountCheck;
 }
 
 export interface HttpResult {
@@ -152,8 +154,11 @@ export function httpHandler<R extends readonly RouteSpec[]>(routes: R, operation
     const route = byRouteKey.get(event.routeKey);
     if (!route) throw notFound(`No route ${event.routeKey}.`);
     const headers = Object.fromEntries(Object.entries(event.headers ?? {}).map(([k, v]) => [k.toLowerCase(), v ?? '']));
-    if (route.spec.access === 'jwt') await assertAccountActive(callerOf(event).userId);
-    const result = await route.run({ event, requestId, headers, ...validInput(route.spec, event, headers) });
+    let account: InlineAccountCheck | undefined;
+    if (route.spec.access === 'jwt' && route.spec.accountCheck === 'inline') account = new InlineAccountCheck(callerOf(event).userId);
+    else if (route.spec.access === 'jwt') await assertAccountActive(callerOf(event).userId);
+    const result = await route.run({ event, requestId, headers, ...validInput(route.spec, event, headers), ...(account ? { account } : {}) });
+    if (account && !account.verified) throw new Error(`${route.spec.operationId} did not verify the caller's account status`);
     return {
       statusCode: result.status,
       headers: {

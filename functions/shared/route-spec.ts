@@ -18,6 +18,8 @@ export interface RouteSpec {
   /** `public` routes carry no authorizer; every other route needs a valid JWT. */
   readonly access: 'public' | 'jwt';
   readonly summary: string;
+  /** Longer OpenAPI description (Markdown). */
+  readonly description?: string;
   readonly params?: TSchema;
   readonly query?: TSchema;
   /** The JSON body; with `optionalBody`, an absent body is validated as `{}`. */
@@ -25,6 +27,16 @@ export interface RouteSpec {
   readonly optionalBody?: boolean;
   /** The operation changes a versioned resource: If-Match is required (428 without it). */
   readonly ifMatch?: boolean;
+  /**
+   * `inline`: the operation reads the caller's account status in its own first
+   * batch read (saving a request) and must verify it before anything else; the
+   * HTTP stack fails the request if it did not.
+   */
+  readonly accountCheck?: 'inline';
+  /** Route throttling tighter than the stage's (e.g. a lookup that must not be brute-forced). */
+  readonly throttle?: 'publicLookup';
+  /** Header parameters documented in OpenAPI (validated by the operation). */
+  readonly headers?: readonly { readonly name: string; readonly description: string }[];
   /** Success status → body schema. */
   readonly responses: Readonly<Record<number, TSchema>>;
 }

@@ -59,3 +59,40 @@ export function validationErrors(schema: TSchema, value: unknown, where = ''): F
   const fn = compile(schema);
   return fn(value) ? [] : (fn.errors ?? []).map((e) => toFieldError(where, e));
 }
+
+/**
+ * Schemas an administrator writes (an item's intake fields) are compiled by a
+ * strict Ajv of their own: unknown keywords and malformed schemas are errors,
+ * and they never share compiled state with the API's own schemas.
+ */
+const adminAjv = new Ajv({ allErrors: true, strict: true, useDefaults: false, coerceTypes: false, validateFormats: true });
+addFormats(adminAjv, ['date-time', 'date', 'email', 'uri']);
+const adminCompiled = new Map<string, ValidateFunction>();
+const MAX_ADMIN_SCHEMAS = 200;
+
+function compileAdminSchema(schema: object): ValidateFunction {
+  const key = JSON.stringify(schema);
+  let fn = adminCompiled.get(key);
+  if (!fn) {
+    fn = adminAjv.compile(schema);
+    if (adminCompiled.size >= MAX_ADMIN_SCHEMAS) adminCompiled.delete(adminCompiled.keys().next().value as string);
+    adminCompiled.set(key, fn);
+  }
+  return fn;
+}
+
+/** Why an administrator's schema cannot be used, or `undefined` when it compiles. */
+export function schemaProblem(schema: object): string | undefined {
+  try {
+    compileAdminSchema(schema);
+    return undefined;
+  } catch (err) {
+    return `is not a usable JSON Schema: ${(err as Error).message}`;
+  }
+}
+
+/** `value` checked against an administrator's schema (compiled once, cached). */
+export function adminSchemaErrors(schema: object, value: unknown, where: string): FieldError[] {
+  const fn = compileAdminSchema(schema);
+  return fn(value) ? [] : (fn.errors ?? []).map((e) => toFieldError(where, e));
+}

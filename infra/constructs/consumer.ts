@@ -1,6 +1,6 @@
 /**
- * An event consumer: a rule on the bus with an event pattern and a
- * DomainFunction target. Every asynchronous edge is bounded and ends in one
+ * An event consumer: a rule on the bus with an event pattern (or a schedule
+ * rule) and a DomainFunction target. Every asynchronous edge is bounded and ends in one
  * encrypted, TLS-only dead-letter queue:
  *   - the rule target (EventBridge → Lambda Invoke API) retries a bounded number
  *     of times within a maximum event age, then dead-letters;
@@ -17,9 +17,11 @@ import type { StageConfig } from '../config.ts';
 import { acknowledge } from '../nag.ts';
 import type { DomainFunction } from './domain-function.ts';
 
+/** What a consumer reacts to: events on a bus that match a pattern, or a schedule. */
+export type ConsumerTrigger = { readonly bus: events.IEventBus; readonly eventPattern: events.EventPattern } | { readonly schedule: events.Schedule };
+
 export interface ConsumerProps {
-  readonly bus: events.IEventBus;
-  readonly eventPattern: events.EventPattern;
+  readonly trigger: ConsumerTrigger;
   readonly fn: DomainFunction;
   readonly config: StageConfig;
   readonly description?: string;
@@ -49,8 +51,7 @@ export class Consumer extends Construct {
     });
 
     this.rule = new events.Rule(this, 'Rule', {
-      eventBus: props.bus,
-      eventPattern: props.eventPattern,
+      ...('schedule' in props.trigger ? { schedule: props.trigger.schedule } : { eventBus: props.trigger.bus, eventPattern: props.trigger.eventPattern }),
       description: props.description ?? `${id} → ${props.fn.node.id}`,
       targets: [
         new targets.LambdaFunction(props.fn, {

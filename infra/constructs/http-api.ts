@@ -7,7 +7,7 @@
 import { Aws, Duration } from 'aws-cdk-lib';
 import { AccessLogFormat } from 'aws-cdk-lib/aws-apigateway';
 import {
-  CorsHttpMethod, HttpApi, HttpMethod, HttpNoneAuthorizer, HttpStage, LogGroupLogDestination,
+  CfnStage, CorsHttpMethod, HttpApi, HttpMethod, HttpNoneAuthorizer, HttpStage, LogGroupLogDestination,
   type HttpRoute, type IHttpRouteAuthorizer,
 } from 'aws-cdk-lib/aws-apigatewayv2';
 import { HttpJwtAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
@@ -53,9 +53,11 @@ export class DomainHttpApi extends Construct {
   readonly jwtAuthorizer: HttpJwtAuthorizer;
   private readonly integrations = new Map<IFunction, HttpLambdaIntegration>();
   private readonly routeKeys = new Set<string>();
+  private readonly config: StageConfig;
 
   constructor(scope: Construct, id: string, props: DomainHttpApiProps) {
     super(scope, id);
+    this.config = props.config;
     const { config } = props;
     this.httpApi = new HttpApi(this, 'HttpApi', {
       apiName: `onestop-${config.stage}`,
@@ -108,6 +110,7 @@ export class DomainHttpApi extends Construct {
       this.routeKeys.add(routeKey);
       const authorizer: IHttpRouteAuthorizer = spec.access === 'public' ? new HttpNoneAuthorizer() : this.jwtAuthorizer;
       const created = this.httpApi.addRoutes({ path: spec.path, methods: [HttpMethod[spec.method]], integration, authorizer });
+      if (spec.throttle === 'publicLookup') this.throttleRoute(routeKey, this.config.publicLookupThrottle);
       if (spec.access === 'public') {
         for (const route of created) {
           acknowledge(route, 'AwsSolutions-APIG4',
@@ -116,6 +119,14 @@ export class DomainHttpApi extends Construct {
       }
       return created;
     });
+  }
+
+  private readonly routeSettings: Record<string, { ThrottlingRateLimit: number; ThrottlingBurstLimit: number }> = {};
+
+  /** Stage route settings (HTTP APIs have no WAF): one route throttled below the stage's limits. */
+  private throttleRoute(routeKey: string, limits: { rateLimit: number; burstLimit: number }) {
+    this.routeSettings[routeKey] = { ThrottlingRateLimit: limits.rateLimit, ThrottlingBurstLimit: limits.burstLimit };
+    (this.stage.node.defaultChild as CfnStage).addPropertyOverride('RouteSettings', this.routeSettings);
   }
 
   private integrationFor(fn: IFunction): HttpLambdaIntegration {

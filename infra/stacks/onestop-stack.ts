@@ -9,6 +9,7 @@ import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import type { Construct } from 'constructs';
 import { applicantRoutes } from '../../functions/applicants/routes.ts';
 import { auditRoutes } from '../../functions/audit/routes.ts';
+import { caseRoutes } from '../../functions/cases/routes.ts';
 import { catalogRoutes } from '../../functions/catalog/routes.ts';
 import { orgRoutes } from '../../functions/org/routes.ts';
 import type { StageConfig } from '../config.ts';
@@ -55,6 +56,12 @@ export class OneStopStack extends Stack {
       .bindTable(table, 'readWrite')
       .bindUserPool(userPool)
       .bindValue('DEFAULT_CENTER_ID', config.defaultCenterId);
+    const cases = new DomainFunction(this, 'CasesFunction', { entry: 'functions/cases/handler.ts', domain: 'cases', config })
+      .bindTable(table, 'readWrite')
+      .bindSecretValue(cursorKey, 'CURSOR_KEY')
+      .bindValue('DEFAULT_CENTER_ID', config.defaultCenterId);
+    const caseSweeper = new DomainFunction(this, 'CaseSweepFunction', { entry: 'functions/cases/sweeper.ts', domain: 'cases', config })
+      .bindTable(table, 'readWrite');
     const auditApi = new DomainFunction(this, 'AuditApiFunction', { entry: 'functions/audit/api.ts', domain: 'audit', config })
       .bindTable(table, 'read')
       .bindSecretValue(cursorKey, 'CURSOR_KEY');
@@ -65,13 +72,19 @@ export class OneStopStack extends Stack {
     api.addDomainRoutes(catalogRoutes, catalog);
     api.addDomainRoutes(orgRoutes, org);
     api.addDomainRoutes(applicantRoutes, applicants);
+    api.addDomainRoutes(caseRoutes, cases);
     api.addDomainRoutes(auditRoutes, auditApi);
 
+    new Consumer(this, 'CaseSweep', {
+      trigger: { schedule: events.Schedule.expression(config.caseSweepSchedule) },
+      fn: caseSweeper,
+      config,
+      description: 'Deemed acceptance after the notice period (art. 32) and the end of lapsed 容缺 pledges',
+    });
     new Consumer(this, 'AuditConsumer', {
-      bus,
+      trigger: { bus, eventPattern: { source: events.Match.prefix('onestop.') } },
       fn: auditConsumer,
       config,
-      eventPattern: { source: events.Match.prefix('onestop.') },
       description: 'Every OneStop event → the hash-chained audit log',
     });
 

@@ -22,7 +22,8 @@ export function createTable(scope: Construct, config: StageConfig): dynamodb.Tab
     stream: dynamodb.StreamViewType.NEW_IMAGE,
     removalPolicy: config.removalPolicy,
   });
-  for (const index of ['GSI1', 'GSI2']) {
+  // GSI1 work queues and lists, GSI2 by time, GSI3 the sweeper's dates, GSI4 an applicant's cases (docs/data-model.md).
+  for (const index of ['GSI1', 'GSI2', 'GSI3', 'GSI4']) {
     table.addGlobalSecondaryIndex({
       indexName: index,
       partitionKey: { name: `${index}PK`, type: dynamodb.AttributeType.STRING },

@@ -9,6 +9,7 @@ export const demoCenter = {
   centerId: stageConfig('local').defaultCenterId,
   name: '示范县政务服务中心',
   timeZone: 'Asia/Shanghai',
+  code: '370982',
   departments: [
     { departmentId: 'amr', name: '示范县市场监督管理局', chiefRepresentative: '李明' },
     { departmentId: 'housing', name: '示范县住房和城乡建设局', chiefRepresentative: '王芳' },
@@ -41,6 +42,10 @@ export const demoUsers: readonly DemoUser[] = [
   { username: 'approver.amr', name: '陈静', roles: ['approver'], centerId: center, departmentId: 'amr' },
   { username: 'admin.amr', name: '李明', roles: ['dept_admin'], centerId: center, departmentId: 'amr' },
   { username: 'admin.housing', name: '王芳', roles: ['dept_admin'], centerId: center, departmentId: 'housing' },
+  { username: 'clerk.housing', name: '黄磊', roles: ['clerk'], centerId: center, departmentId: 'housing' },
+  { username: 'approver.housing', name: '林峰', roles: ['approver'], centerId: center, departmentId: 'housing' },
+  { username: 'clerk.health', name: '何娟', roles: ['clerk'], centerId: center, departmentId: 'health' },
+  { username: 'approver.health', name: '郭涛', roles: ['approver'], centerId: center, departmentId: 'health' },
   { username: 'admin.health', name: '赵强', roles: ['dept_admin'], centerId: center, departmentId: 'health' },
   { username: 'center.admin', name: '周敏', roles: ['center_admin'], centerId: center },
   { username: 'supervisor', name: '孙丽', roles: ['supervisor'], centerId: center },

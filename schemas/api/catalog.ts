@@ -89,6 +89,21 @@ export const ServiceLocation = Type.Object(
 
 export const Faq = Type.Object({ question: text(300), answer: text(2000) }, closed);
 
+/**
+ * The typed fields an application for this item carries (e.g. the proposed
+ * company name), as a JSON Schema object; applications are validated against it
+ * with unknown fields refused. Property schemas are plain JSON Schema.
+ */
+export const IntakeFields = Type.Object(
+  {
+    type: Type.Literal('object'),
+    properties: Type.Record(Type.String({ pattern: '^[a-zA-Z][a-zA-Z0-9]{0,39}$' }), Type.Record(Type.String(), Type.Unknown()), { maxProperties: 50 }),
+    required: Type.Optional(Type.Array(Type.String(), { maxItems: 50, uniqueItems: true })),
+  },
+  { ...closed, description: 'JSON Schema (draft 7 subset) of the application fields' },
+);
+export type IntakeFields = Static<typeof IntakeFields>;
+
 /** Everything an admin writes about a version: the guide elements. */
 export const ItemContent = Type.Object(
   {
@@ -116,9 +131,20 @@ export const ItemContent = Type.Object(
       {
         statutoryWorkingDays: Type.Integer({ minimum: 0, maximum: 365, description: '法定时限 in working days' }),
         promisedWorkingDays: Type.Integer({ minimum: 0, maximum: 365, description: '承诺时限 in working days, never above the statutory one' }),
+        extensionWorkingDays: Type.Optional(Type.Integer({ minimum: 0, maximum: 60, description: 'Extension an approver may grant once (延期); default 10, 15 for joint items (art. 42)' })),
+        deliveryWorkingDays: Type.Optional(Type.Integer({ minimum: 0, maximum: 30, description: 'Delivery of the result after the decision (送达); default 10 (art. 44)' })),
+        noticeWorkingDays: Type.Optional(Type.Integer({ minimum: 0, maximum: 5, description: 'Days to give the one-time supplement notice before the application counts as accepted; default 5 (art. 32)' })),
       },
       closed,
     ),
+    jointDepartments: Type.Optional(list(DepartmentId, 10, 1)),
+    tolerantAcceptance: Type.Optional(
+      Type.Object(
+        { toleranceWorkingDays: Type.Integer({ minimum: 1, maximum: 20, description: 'Days the applicant has to hand in the pledged materials' }) },
+        { ...closed, description: '容缺受理 is offered for this item: accepted with minor materials missing against a signed pledge' },
+      ),
+    ),
+    intakeFields: Type.Optional(IntakeFields),
     fees: list(Fee, 20),
     visitsRequired: Type.Integer({ minimum: 0, maximum: 5, description: 'Visits to the hall (到现场次数)' }),
     serviceLocations: list(ServiceLocation, 10, 1),

@@ -14,6 +14,7 @@ export const CenterBody = Type.Object(
   {
     name: text(100, 'e.g. 示范县政务服务中心'),
     timeZone: Type.String({ pattern: '^[A-Za-z]+(/[A-Za-z_+-]+){1,2}$', description: 'IANA time zone of the center\'s calendar dates, e.g. Asia/Shanghai' }),
+    code: Type.Optional(Type.String({ pattern: '^[0-9A-Z]{2,12}$', description: 'Prefix of case numbers, e.g. the region code 370982' })),
   },
   closed,
 );

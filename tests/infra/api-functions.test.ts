@@ -60,6 +60,9 @@ describe('HTTP API', () => {
     const throttle = stageConfig('dev').throttle;
     expect(stage.StageName).toBe('$default');
     expect(stage.DefaultRouteSettings).toEqual({ ThrottlingRateLimit: throttle.rateLimit, ThrottlingBurstLimit: throttle.burstLimit });
+    // The public case lookup is throttled below the stage (HTTP APIs take no WAF).
+    const lookup = stageConfig('dev').publicLookupThrottle;
+    expect(stage.RouteSettings).toEqual({ 'GET /public/cases/{caseNo}': { ThrottlingRateLimit: lookup.rateLimit, ThrottlingBurstLimit: lookup.burstLimit } });
     const format = JSON.parse(stage.AccessLogSettings.Format);
     expect(format.requestId).toBe('$context.requestId');
     dev.hasResourceProperties('AWS::ApiGatewayV2::Api', {
@@ -75,6 +78,8 @@ describe('functions', () => {
     ApplicantsFunction: ['TABLE_NAME', 'USER_POOL_ID', 'DEFAULT_CENTER_ID'],
     AuditApiFunction: ['TABLE_NAME', 'CURSOR_KEY'],
     AuditConsumerFunction: ['TABLE_NAME'],
+    CasesFunction: ['TABLE_NAME', 'CURSOR_KEY', 'DEFAULT_CENTER_ID'],
+    CaseSweepFunction: ['TABLE_NAME'],
   };
 
   it('every Lambda is nodejs24.x on arm64 with active tracing, the common env and its own log group', () => {

@@ -108,7 +108,7 @@ describe.each(stageNames)('cdk-nag AwsSolutions, stage %s', (stage) => {
       const template = JSON.parse(readFileSync(path.join(assemblyDir, `${stack.stackName}.template.json`), 'utf8'));
       const fns = Object.values(template.Resources as Record<string, { Type: string; Metadata: Record<string, string> }>)
         .filter((r) => r.Type === 'AWS::Lambda::Function');
-      expect(fns).toHaveLength(5);
+      expect(fns).toHaveLength(7);
       for (const fn of fns) {
         const bundle = path.join(assemblyDir, fn.Metadata['aws:asset:path']!, 'index.mjs');
         expect(existsSync(bundle), bundle).toBe(true);

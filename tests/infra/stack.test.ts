@@ -49,7 +49,7 @@ describe('single table', () => {
       TimeToLiveSpecification: { AttributeName: 'expiresAt', Enabled: true },
       PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true },
       SSESpecification: { SSEEnabled: true },
-      GlobalSecondaryIndexes: ['GSI1', 'GSI2'].map((name) => ({
+      GlobalSecondaryIndexes: ['GSI1', 'GSI2', 'GSI3', 'GSI4'].map((name) => ({
         IndexName: name,
         KeySchema: [{ AttributeName: `${name}PK`, KeyType: 'HASH' }, { AttributeName: `${name}SK`, KeyType: 'RANGE' }],
         Projection: { ProjectionType: 'ALL' },
@@ -187,6 +187,14 @@ describe('EventBridge', () => {
       EventBusName: { Ref: logicalIdByPath(dev, 'Bus') },
       EventPattern: { source: [{ prefix: 'onestop.' }] },
       Targets: [Match.objectLike({ Arn: getAtt(logicalIdByPath(dev, 'AuditConsumerFunction')) })],
+    });
+  });
+
+  it('runs the case sweeper on the stage schedule, outside the bus', () => {
+    dev.hasResourceProperties('AWS::Events::Rule', {
+      ScheduleExpression: stageConfig('dev').caseSweepSchedule,
+      EventBusName: Match.absent(),
+      Targets: [Match.objectLike({ Arn: getAtt(logicalIdByPath(dev, 'CaseSweepFunction')) })],
     });
   });
 

@@ -44,9 +44,12 @@ export async function setup(project: TestProject): Promise<void> {
   cloud = await startLocalCloud({
     port: 0,
     dataDir,
+    cdkOut: path.join(dataDir, 'cdk.out'),
     quiet: true,
     // Retries 10 ms, 20 ms, … up to 200 ms: a retry policy of 10 attempts ends in ~1.5 s.
     retryBaseMs: 10,
+    // A minute per second: the local case sweeper (rate(1 minute)) runs every second.
+    scheduleSpeedup: 60,
   });
   let seeded: ProvidedLocalCloud['seeded'];
   try {

@@ -22,6 +22,10 @@ const expected: Record<Action, Partial<Record<StaffRole, 'center' | 'department'
   'applicant.personalData.reveal': { clerk: 'center', approver: 'center' },
   'audit.read': { auditor: 'center' },
   'applicant.account.write': { center_admin: 'center' },
+  'case.intake.online': { applicant: 'center' },
+  'case.intake.window': { clerk: 'department' },
+  'case.read': { clerk: 'department', approver: 'department', dept_admin: 'department', supervisor: 'center' },
+  'case.queue.read': { clerk: 'department', approver: 'department', dept_admin: 'department', supervisor: 'center' },
 };
 
 const caller = (role: StaffRole): Caller => ({ userId: `u-${role}`, username: role, roles: [role], centerId: 'c1', departmentId: 'amr' });

@@ -1,0 +1,278 @@
+/**
+ * The case lifecycle (办件流程) as one table: for each action, the states it
+ * leaves, the state it enters, who may take it, the guards that must hold and
+ * its effect on the time-limit clock. The same table drives the API's checks,
+ * the `nextActions` of every case read, the action routes and their OpenAPI
+ * description, and docs/case-lifecycle.md (generated).
+ *
+ * Pure: no I/O, no clock.
+ */
+import type { TSchema } from '@sinclair/typebox';
+import {
+  AcceptBody,
+  AcceptWithToleranceBody,
+  DeliverBody,
+  DenyBody,
+  EscalateBody,
+  ExtensionRequestBody,
+  JointOpinionBody,
+  NoteBody,
+  OpinionBody,
+  RefuseBody,
+  ReturnBody,
+  SupplementBody,
+  SupplementNoticeBody,
+  SuspendBody,
+  WithdrawBody,
+  type Case,
+  type CaseState,
+  type ClockEffect,
+} from '#schemas/api/cases';
+import type { Caller, StaffRole } from '#shared/auth';
+
+/** The case as stored: the API shape without what a read computes, plus what only the service sees. */
+export type CaseRecord = Omit<Case, 'nextActions' | 'remainingWorkingDays'> & {
+  readonly centerId: string;
+  /** The applicant's account (`sub`): the owner check. */
+  readonly applicantSub: string;
+  readonly timeZone: string;
+  readonly noticeWorkingDays: number;
+  readonly toleranceWorkingDays?: number;
+  /** The extension an approval grants (the item's, else 10 / 15 for joint). */
+  readonly extensionAllowance: number;
+  /** The item's special procedures (特别程序) a suspension may name. */
+  readonly specialProcedures: readonly { readonly kind: string; readonly maxWorkingDays: number; readonly countsTowardLimit: boolean }[];
+  readonly queryCodeHash?: string;
+};
+
+/** Who takes an action: a staff role acting for the lead or a co-department, the applicant on the own case, or the system. */
+export type Actor = { readonly role: StaffRole; readonly on: 'lead' | 'joint' } | { readonly role: 'applicant' } | { readonly role: 'system' };
+
+/** Who asks (undefined: the system) and the center's calendar date today. */
+export interface Context {
+  readonly caller?: Caller;
+  readonly today: string;
+}
+
+export interface Guard {
+  readonly name: string;
+  /** Why the action is refused on this case, or `undefined` when the guard holds. */
+  readonly refuses: (c: CaseRecord, ctx: Context) => string | undefined;
+}
+
+export interface Transition {
+  readonly action: string;
+  readonly from: readonly CaseState[];
+  readonly to: CaseState | 'same';
+  readonly by: readonly Actor[];
+  readonly guards: readonly Guard[];
+  readonly clock?: ClockEffect;
+  /** The detail-type of the event the transition emits. */
+  readonly event: string;
+  readonly body: TSchema;
+  readonly summary: string;
+}
+
+const isMode = (...modes: Case['item']['serviceMode'][]): Guard => ({
+  name: `mode is ${modes.join(' or ')}`,
+  refuses: (c) => (modes.includes(c.item.serviceMode) ? undefined : `Only ${modes.join(' or ')} items allow this; this item is ${c.item.serviceMode}.`),
+});
+
+const guards = {
+  materialsComplete: {
+    name: 'every required material is handed in',
+    refuses: (c) => {
+      const missing = c.materials.filter((m) => m.required && m.status !== 'provided').map((m) => m.materialId);
+      return missing.length ? `Required materials are missing or incorrect (${missing.join(', ')}): give the one-time supplement notice, or accept with a pledge where the item allows.` : undefined;
+    },
+  },
+  jointOpinionsIn: {
+    name: 'every co-department has given its opinion',
+    refuses: (c) => {
+      const open = c.jointSteps.filter((s) => s.status === 'open').map((s) => s.departmentId);
+      return open.length ? `Co-departments have not given their opinion yet: ${open.join(', ')}.` : undefined;
+    },
+  },
+  ownJointStepOpen: {
+    name: "the caller's department has an open co-department step",
+    refuses: (c, { caller }) =>
+      c.jointSteps.some((s) => s.status === 'open' && s.departmentId === caller?.departmentId) ? undefined : 'Your department has no open step on this case.',
+  },
+  noPendingTolerance: {
+    name: 'no pledged (容缺) material is outstanding',
+    refuses: (c) => (c.tolerance && !c.tolerance.completedAt ? `Pledged materials are outstanding until ${c.tolerance.due}.` : undefined),
+  },
+  pendingTolerance: {
+    name: 'pledged (容缺) materials are outstanding',
+    refuses: (c) => (c.tolerance && !c.tolerance.completedAt ? undefined : 'No pledged material is outstanding.'),
+  },
+  toleranceOffered: {
+    name: 'the item offers 容缺受理',
+    refuses: (c) => (c.toleranceWorkingDays ? undefined : 'This item does not offer acceptance with pledged materials (容缺受理).'),
+  },
+  noExtensionYet: {
+    name: 'no extension requested or granted before',
+    refuses: (c) => (c.extension ? 'An extension was already requested; the law allows one (art. 42).' : undefined),
+  },
+  extensionRequested: {
+    name: 'an extension is requested and not yet approved',
+    refuses: (c) => (c.extension && !c.extension.approvedAt ? undefined : 'No extension request is waiting for approval.'),
+  },
+  otherThanRequester: {
+    name: 'the approver is not the requester (four eyes)',
+    refuses: (c, { caller }) => (c.extension?.requestedBy === caller?.userId ? 'An extension is approved by someone other than the person who asked for it.' : undefined),
+  },
+  withinNoticePeriod: {
+    name: 'within the notice period (5 working days of receipt)',
+    refuses: (c, { today }) =>
+      c.noticeDue && today > c.noticeDue ? `The notice period ended on ${c.noticeDue}: the application counts as accepted from receipt (art. 32).` : undefined,
+  },
+  noticeOverdue: {
+    name: 'the notice period has run out',
+    refuses: (c, { today }) => (c.noticeDue && today > c.noticeDue ? undefined : 'The notice period has not run out.'),
+  },
+  toleranceOverdue: {
+    name: 'the pledge deadline has passed',
+    refuses: (c, { today }) => (c.tolerance && today > c.tolerance.due ? undefined : 'The pledge deadline has not passed.'),
+  },
+} satisfies Record<string, Guard>;
+
+const clerk = { role: 'clerk', on: 'lead' } as const;
+const approver = { role: 'approver', on: 'lead' } as const;
+const applicant = { role: 'applicant' } as const;
+const system = { role: 'system' } as const;
+const open: readonly CaseState[] = ['submitted', 'supplement_requested', 'accepted', 'under_review', 'suspended', 'escalated'];
+
+export const transitions: readonly Transition[] = [
+  // 受理 (art. 32)
+  { action: 'accept', from: ['submitted'], to: 'accepted', by: [clerk], guards: [guards.materialsComplete], clock: 'start', event: 'CaseAccepted', body: AcceptBody, summary: 'Accept: the receipt (受理通知书) with the query code; the clock starts' },
+  {
+    action: 'acceptWithTolerance', from: ['submitted'], to: 'accepted', by: [clerk], guards: [guards.toleranceOffered], clock: 'start', event: 'CaseAcceptedWithTolerance',
+    body: AcceptWithToleranceBody, summary: '容缺受理: accept against a signed pledge to hand in the listed materials by a deadline',
+  },
+  { action: 'refuse', from: ['submitted'], to: 'refused', by: [clerk], guards: [], event: 'CaseRefused', body: RefuseBody, summary: 'Refuse (不予受理) with reasons, pointing to the competent agency where relevant' },
+  {
+    action: 'requestSupplement', from: ['submitted'], to: 'supplement_requested', by: [clerk], guards: [guards.withinNoticePeriod], event: 'SupplementRequested',
+    body: SupplementNoticeBody, summary: 'The one-time supplement notice (一次性告知): every missing or incorrect material at once; the clock does not start',
+  },
+  {
+    action: 'supplement', from: ['supplement_requested'], to: 'submitted', by: [applicant, clerk], guards: [], event: 'CaseSupplemented',
+    body: SupplementBody, summary: 'Hand in the materials of the notice; the application is received again',
+  },
+  {
+    action: 'deemAccepted', from: ['submitted'], to: 'accepted', by: [system], guards: [guards.noticeOverdue], clock: 'start', event: 'CaseDeemedAccepted',
+    body: NoteBody, summary: 'No notice within the notice period: accepted from the day of receipt (art. 32)',
+  },
+  {
+    action: 'completeTolerance', from: ['accepted', 'under_review', 'suspended', 'escalated'], to: 'same', by: [clerk], guards: [guards.pendingTolerance], event: 'ToleranceCompleted',
+    body: NoteBody, summary: 'The pledged materials arrived',
+  },
+  {
+    action: 'terminateTolerance', from: ['accepted', 'under_review', 'suspended', 'escalated'], to: 'terminated', by: [system], guards: [guards.pendingTolerance, guards.toleranceOverdue], clock: 'stop',
+    event: 'CaseTerminated', body: NoteBody, summary: 'The pledge deadline passed without the materials: the case ends',
+  },
+  // 审查
+  { action: 'review', from: ['accepted', 'under_review'], to: 'under_review', by: [clerk, approver], guards: [], event: 'CaseReviewed', body: OpinionBody, summary: 'Record a review opinion (承办 / 审核意见)' },
+  {
+    action: 'giveJointOpinion', from: ['under_review'], to: 'same', by: [{ role: 'clerk', on: 'joint' }, { role: 'approver', on: 'joint' }], guards: [isMode('joint'), guards.ownJointStepOpen],
+    event: 'JointOpinionGiven', body: JointOpinionBody, summary: "A co-department's opinion on a joint case (联办会签)",
+  },
+  {
+    action: 'suspend', from: ['under_review'], to: 'suspended', by: [clerk, approver], guards: [], clock: 'suspend', event: 'CaseSuspended',
+    body: SuspendBody, summary: 'Start a special procedure (特别程序, art. 45): the clock stops, the applicant is told in writing',
+  },
+  { action: 'resume', from: ['suspended'], to: 'under_review', by: [clerk, approver], guards: [], clock: 'resume', event: 'CaseResumed', body: NoteBody, summary: 'The special procedure ended: the clock runs again' },
+  {
+    action: 'escalate', from: ['under_review'], to: 'escalated', by: [approver], guards: [isMode('escalated')], clock: 'suspend', event: 'CaseEscalated',
+    body: EscalateBody, summary: 'Forward to the upper-level authority (上报); its time is not counted',
+  },
+  {
+    action: 'returnFromEscalation', from: ['escalated'], to: 'under_review', by: [clerk, approver], guards: [], clock: 'resume', event: 'CaseReturnedFromEscalation',
+    body: ReturnBody, summary: "Record the upper level's answer; the clock runs again",
+  },
+  {
+    action: 'requestExtension', from: ['under_review'], to: 'same', by: [clerk, approver], guards: [guards.noExtensionYet], event: 'ExtensionRequested',
+    body: ExtensionRequestBody, summary: 'Ask for the one extension of the limit (延期), with the reason told to the applicant',
+  },
+  {
+    action: 'approveExtension', from: ['under_review'], to: 'same', by: [approver], guards: [guards.extensionRequested, guards.otherThanRequester], clock: 'extend', event: 'ExtensionApproved',
+    body: NoteBody, summary: "Approve the extension: +10 working days, +15 for joint items (the item's setting)",
+  },
+  // 决定 (即办件 are decided at the window, right after acceptance)
+  {
+    action: 'approve', from: ['under_review'], to: 'approved', by: [approver], guards: [guards.jointOpinionsIn, guards.noPendingTolerance], clock: 'stop', event: 'CaseApproved',
+    body: NoteBody, summary: 'Decide to grant (准予许可); the delivery limit starts',
+  },
+  {
+    action: 'approve', from: ['accepted'], to: 'approved', by: [clerk, approver], guards: [isMode('immediate'), guards.noPendingTolerance], clock: 'stop', event: 'CaseApproved',
+    body: NoteBody, summary: 'Immediate item (即办件): granted at the window in the same visit',
+  },
+  {
+    action: 'deny', from: ['under_review'], to: 'denied', by: [approver], guards: [guards.jointOpinionsIn], clock: 'stop', event: 'CaseDenied',
+    body: DenyBody, summary: 'Decide to deny (不予许可) with reasons and the right to review or sue',
+  },
+  {
+    action: 'deny', from: ['accepted'], to: 'denied', by: [clerk, approver], guards: [isMode('immediate')], clock: 'stop', event: 'CaseDenied',
+    body: DenyBody, summary: 'Immediate item (即办件): denied at the window in the same visit',
+  },
+  { action: 'complete', from: ['approved', 'denied'], to: 'completed', by: [clerk, approver], guards: [], event: 'CaseCompleted', body: NoteBody, summary: 'Close the case (办结)' },
+  {
+    action: 'deliver', from: ['completed'], to: 'delivered', by: [clerk], guards: [], event: 'CaseDelivered',
+    body: DeliverBody, summary: 'Hand over the result or decision (送达): at the window or by mail, within 10 working days of the decision (art. 44)',
+  },
+  {
+    action: 'withdraw', from: open, to: 'withdrawn', by: [applicant, clerk], guards: [], clock: 'stop', event: 'CaseWithdrawn',
+    body: WithdrawBody, summary: 'Withdraw the application before a decision (撤回)',
+  },
+];
+
+/** The actions an HTTP route exposes: every action someone other than the system may take. */
+export const httpActions = [...new Set(transitions.filter((t) => t.by.some((a) => a.role !== 'system')).map((t) => t.action))];
+
+/** The rows of one action, in table order. */
+export const rowsOf = (action: string) => transitions.filter((t) => t.action === action);
+
+export const nextState = (t: Transition, c: Pick<CaseRecord, 'state'>): CaseState => (t.to === 'same' ? c.state : t.to);
+
+function departmentsOf(c: CaseRecord, on: 'lead' | 'joint'): readonly string[] {
+  return on === 'lead' ? [c.item.departmentId] : c.jointSteps.map((s) => s.departmentId);
+}
+
+/** Whether `caller` (or the system when undefined) is one of the row's actors for this case. */
+function actsAs(t: Transition, c: CaseRecord, caller: Caller | undefined): boolean {
+  return t.by.some((a) => {
+    if (a.role === 'system') return caller === undefined;
+    if (!caller || caller.centerId !== c.centerId || !caller.roles.includes(a.role)) return false;
+    if (a.role === 'applicant') return caller.userId === c.applicantSub;
+    return caller.departmentId !== undefined && departmentsOf(c, a.on).includes(caller.departmentId);
+  });
+}
+
+export type Decision = { readonly ok: true; readonly transition: Transition } | { readonly ok: false; readonly status: 403 | 409; readonly detail: string };
+
+/**
+ * Whether the caller (undefined: the system) may take `action` on `c` now.
+ * 403 when the caller is nobody who takes this action on this case, 409 when the
+ * state or a guard stands in the way.
+ */
+export function decide(action: string, c: CaseRecord, ctx: Context): Decision {
+  const rows = rowsOf(action);
+  const mine = rows.filter((t) => actsAs(t, c, ctx.caller));
+  if (mine.length === 0) return { ok: false, status: 403, detail: `You may not ${action} this case.` };
+  const inState = mine.filter((t) => t.from.includes(c.state));
+  if (inState.length === 0) return { ok: false, status: 409, detail: `A case in state ${c.state} cannot ${action}.` };
+  let refusal = '';
+  for (const t of inState) {
+    const why = t.guards.map((g) => g.refuses(c, ctx)).find((r) => r !== undefined);
+    if (why === undefined) return { ok: true, transition: t };
+    refusal ||= why;
+  }
+  return { ok: false, status: 409, detail: refusal };
+}
+
+/** The actions `caller` may take on `c` now, in table order: the `nextActions` of a read. */
+export function nextActions(c: CaseRecord, ctx: Context & { caller: Caller }): string[] {
+  return httpActions.filter((action) => decide(action, c, ctx).ok);
+}
+
+export const isOpen = (state: CaseState) => open.includes(state);

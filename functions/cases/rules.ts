@@ -1,0 +1,342 @@
+/**
+ * What intake and each action do to a case, given the transition the
+ * lifecycle table chose: the fields they set, the input rules a JSON Schema
+ * cannot say, and the clock change the table's effect calls for. Pure.
+ */
+import type { Static } from '@sinclair/typebox';
+import type {
+  AcceptWithToleranceBody,
+  CaseMaterial,
+  DeliverBody,
+  DenyBody,
+  EscalateBody,
+  ExtensionRequestBody,
+  IntakeRequest,
+  JointOpinionBody,
+  OpinionBody,
+  RefuseBody,
+  ReturnBody,
+  SupplementBody,
+  SupplementNoticeBody,
+  SuspendBody,
+} from '#schemas/api/cases';
+import type { ItemVersion } from '#schemas/api/catalog';
+import type { FieldError } from '#schemas/api/common';
+import type { Caller } from '#shared/auth';
+import { localDate, type WorkCalendar } from '#shared/calendar';
+import { adminSchemaErrors } from '#shared/validate';
+import { acceptanceInstant, applyClockChange, deadlinesOf, extensionDaysOf, legalDefaults, noticeDueOf, toleranceDueOf, type ClockChange } from './clock.ts';
+import { nextState, type CaseRecord, type Transition } from './lifecycle.ts';
+
+/** A case keeps at most this many review opinions (a real case has a handful). */
+export const MAX_REVIEWS = 50;
+
+export class InputRefused extends Error {
+  constructor(readonly errors: FieldError[]) {
+    super('input refused');
+  }
+}
+
+const refuse = (errors: FieldError[]): never => {
+  throw new InputRefused(errors);
+};
+
+/** Intake input checked against the item: its typed fields and its checklist. */
+export function intakeErrors(item: ItemVersion, req: Pick<IntakeRequest, 'fields' | 'materials'>): FieldError[] {
+  const errors: FieldError[] = [];
+  const schema = item.content.intakeFields;
+  if (schema) errors.push(...adminSchemaErrors({ ...schema, additionalProperties: false }, req.fields ?? {}, '/body/fields'));
+  else if (req.fields && Object.keys(req.fields).length > 0) errors.push({ path: '/body/fields', code: 'unexpected', message: 'this item takes no application fields' });
+  errors.push(...checklistErrors(item.content.materials.map((m) => m.id), req.materials.map((m) => m.materialId), '/body/materials'));
+  return errors;
+}
+
+function checklistErrors(known: readonly string[], given: readonly string[], path: string, field = 'materialId'): FieldError[] {
+  const errors: FieldError[] = [];
+  const seen = new Set<string>();
+  given.forEach((id, i) => {
+    if (!known.includes(id)) errors.push({ path: `${path}/${i}/${field}`, code: 'not_on_checklist', message: `${id} is not on this case's materials checklist` });
+    if (seen.has(id)) errors.push({ path: `${path}/${i}/${field}`, code: 'duplicate', message: `${id} is listed twice` });
+    seen.add(id);
+  });
+  return errors;
+}
+
+export interface NewCase {
+  readonly caseNo: string;
+  readonly centerId: string;
+  readonly timeZone: string;
+  readonly item: ItemVersion;
+  readonly applicant: { readonly applicantId: string; readonly sub: string; readonly kind: 'citizen' | 'enterprise'; readonly name: string };
+  readonly channel: 'online' | 'window';
+  readonly request: Pick<IntakeRequest, 'fields' | 'materials'>;
+  readonly now: string;
+}
+
+/** A received application (收件): the checklist marked, the notice period computed; the decision clock not started. */
+export function newCase(cal: WorkCalendar, n: NewCase): CaseRecord {
+  const content = n.item.content;
+  const given = new Map(n.request.materials.map((m) => [m.materialId, m]));
+  const materials: CaseMaterial[] = content.materials.map((m) => {
+    const g = given.get(m.id);
+    return { materialId: m.id, name: m.name, required: m.required, ...(g ? { form: g.form, count: g.count } : {}), status: g ? 'provided' : 'missing' };
+  });
+  const noticeWorkingDays = content.timeLimits.noticeWorkingDays ?? legalDefaults.noticeWorkingDays;
+  const notice = noticeDueOf(cal, n.now, noticeWorkingDays);
+  const joint = content.jointDepartments ?? [];
+  return {
+    caseNo: n.caseNo,
+    centerId: n.centerId,
+    timeZone: n.timeZone,
+    state: 'submitted',
+    version: 1,
+    channel: n.channel,
+    item: { code: n.item.code, version: n.item.version, name: content.name, departmentId: content.departmentId, serviceMode: content.serviceMode, jointDepartments: joint },
+    applicant: { applicantId: n.applicant.applicantId, kind: n.applicant.kind, name: n.applicant.name },
+    applicantSub: n.applicant.sub,
+    fields: n.request.fields ?? {},
+    materials,
+    receivedAt: n.now,
+    ...(notice.date ? { noticeDue: notice.date } : {}),
+    noticeWorkingDays,
+    ...(content.tolerantAcceptance ? { toleranceWorkingDays: content.tolerantAcceptance.toleranceWorkingDays } : {}),
+    extensionAllowance: extensionDaysOf(content.timeLimits.extensionWorkingDays, content.serviceMode === 'joint'),
+    specialProcedures: content.specialProcedures.map((p) => ({ kind: p.kind, maxWorkingDays: p.maxWorkingDays, countsTowardLimit: p.countsTowardLimit })),
+    reviews: [],
+    jointSteps: [],
+    clock: {
+      statutoryWorkingDays: content.timeLimits.statutoryWorkingDays,
+      promisedWorkingDays: content.timeLimits.promisedWorkingDays,
+      extensionWorkingDays: 0,
+      deliveryWorkingDays: content.timeLimits.deliveryWorkingDays ?? legalDefaults.deliveryWorkingDays,
+      suspensions: [],
+    },
+    deadlines: notice.missingYear ? { missingCalendarYear: notice.missingYear } : {},
+    createdAt: n.now,
+    updatedAt: n.now,
+  };
+}
+
+export interface ActionContext {
+  readonly cal: WorkCalendar;
+  readonly now: string;
+  readonly today: string;
+  /** Undefined: the system. */
+  readonly caller?: Caller;
+  /** A fresh query code's hash, used when the action accepts the case. */
+  readonly queryCodeHash: string;
+}
+
+export interface Applied {
+  readonly next: CaseRecord;
+  /** What the event records of the action: its input and what it set. */
+  readonly details: Record<string, unknown>;
+  readonly clockChange?: ClockChange;
+  /** Joint steps the transaction must write (opened, answered or closed). */
+  readonly changedSteps: CaseRecord['jointSteps'];
+}
+
+type Body = Record<string, unknown>;
+
+/**
+ * Applies `t` to `c`: the action's own effect, then the clock effect the table
+ * names, then the deadlines the clock module computes. Throws `InputRefused`
+ * when the input breaks a rule of the action.
+ */
+export function applyTransition(c: CaseRecord, t: Transition, body: Body, ctx: ActionContext): Applied {
+  const by = ctx.caller?.userId ?? 'system';
+  const effect = actionEffect(c, t.action, body, ctx, by);
+  const draft: CaseRecord = { ...c, ...effect.set, state: nextState(t, c), version: c.version + 1, updatedAt: ctx.now };
+  const clockChange = t.clock ? { effect: t.clock, at: effect.clockAt ?? ctx.now, ...effect.clockDetail } : undefined;
+  const clock = clockChange ? applyClockChange(c.clock, clockChange) : c.clock;
+  const decidedAt = draft.decision?.at;
+  const deadlines = deadlinesOf(ctx.cal, clock, decidedAt);
+  const next: CaseRecord = { ...draft, clock, deadlines: c.clock.startedAt || clockChange?.effect === 'start' ? deadlines : c.deadlines };
+  return { next, details: { ...body, ...effect.details }, ...(clockChange ? { clockChange } : {}), changedSteps: effect.steps ?? [] };
+}
+
+interface Effect {
+  readonly set: Partial<CaseRecord>;
+  readonly details?: Record<string, unknown>;
+  readonly clockAt?: string;
+  readonly clockDetail?: Pick<ClockChange, 'suspension' | 'workingDays'>;
+  readonly steps?: CaseRecord['jointSteps'];
+}
+
+function actionEffect(c: CaseRecord, action: string, body: Body, ctx: ActionContext, by: string): Effect {
+  switch (action) {
+    case 'accept':
+    case 'deemAccepted': {
+      const acceptedAt = action === 'deemAccepted' ? c.receivedAt : acceptanceInstant(c.receivedAt, c.noticeDue, ctx.now, ctx.today);
+      return { ...accepted(c, acceptedAt, ctx, action === 'deemAccepted' || acceptedAt === c.receivedAt), clockAt: acceptedAt };
+    }
+    case 'acceptWithTolerance': {
+      const b = body as Static<typeof AcceptWithToleranceBody>;
+      const errors = checklistErrors(c.materials.map((m) => m.materialId), b.missing.map((m) => m.materialId), '/body/missing');
+      // Every required material not handed in must be pledged; what is pledged must be missing.
+      for (const m of c.materials) {
+        const listed = b.missing.some((p) => p.materialId === m.materialId);
+        if (m.required && m.status !== 'provided' && !listed) errors.push({ path: '/body/missing', code: 'incomplete', message: `${m.materialId} (${m.name}) is missing and not pledged` });
+        if (listed && m.status === 'provided') errors.push({ path: '/body/missing', code: 'provided', message: `${m.materialId} was handed in; only missing materials are pledged` });
+      }
+      if (errors.length) refuse(errors);
+      const acceptedAt = acceptanceInstant(c.receivedAt, c.noticeDue, ctx.now, ctx.today);
+      const due = toleranceDueOf(ctx.cal, acceptedAt, c.toleranceWorkingDays ?? 0);
+      if (!due.date) refuse([{ path: '/body', code: 'calendar_missing', message: `the pledge deadline falls in ${due.missingYear}, whose calendar is not entered yet` }]);
+      const pledged = new Set(b.missing.map((m) => m.materialId));
+      const base = accepted(c, acceptedAt, ctx, acceptedAt === c.receivedAt);
+      return {
+        ...base,
+        set: {
+          ...base.set,
+          tolerance: { missing: b.missing, due: due.date! },
+          materials: c.materials.map((m) => (pledged.has(m.materialId) ? { ...m, status: 'pledged' as const } : m)),
+        },
+        details: { ...base.details, toleranceDue: due.date },
+        clockAt: acceptedAt,
+      };
+    }
+    case 'refuse': {
+      const b = body as Static<typeof RefuseBody>;
+      return { set: { refusal: b, endedAt: ctx.now } };
+    }
+    case 'requestSupplement': {
+      const b = body as Static<typeof SupplementNoticeBody>;
+      const ids = b.items.map((i) => i.materialId);
+      const errors = checklistErrors(c.materials.map((m) => m.materialId), ids, '/body/items');
+      // 一次性告知: a later notice may repeat what the first one asked for, never add to it.
+      const firstNotice = c.supplementNotice?.items.map((i) => i.materialId);
+      if (firstNotice) {
+        ids.forEach((id, i) => {
+          if (!firstNotice.includes(id)) errors.push({ path: `/body/items/${i}/materialId`, code: 'not_in_first_notice', message: `${id} was not in the one-time notice; nothing may be added to it` });
+        });
+      }
+      if (errors.length) refuse(errors);
+      const problems = new Map(b.items.map((i) => [i.materialId, i]));
+      return {
+        set: {
+          supplementNotice: { issuedAt: c.supplementNotice?.issuedAt ?? ctx.now, items: c.supplementNotice ? c.supplementNotice.items : b.items },
+          materials: c.materials.map((m) => {
+            const p = problems.get(m.materialId);
+            return p ? { ...m, status: p.problem, problem: p.detail } : m;
+          }),
+        },
+      };
+    }
+    case 'supplement': {
+      const b = body as Static<typeof SupplementBody>;
+      const known = c.materials.map((m) => m.materialId);
+      const errors = checklistErrors(known, b.materials.map((m) => m.materialId), '/body/materials');
+      const given = new Map(b.materials.map((m) => [m.materialId, m]));
+      const outstanding = c.materials.filter((m) => m.status === 'missing' || m.status === 'incorrect').filter((m) => c.supplementNotice?.items.some((i) => i.materialId === m.materialId));
+      for (const m of outstanding) {
+        if (!given.has(m.materialId)) errors.push({ path: '/body/materials', code: 'incomplete', message: `${m.materialId} (${m.name}) from the notice is still missing` });
+      }
+      if (errors.length) refuse(errors);
+      // The acceptance date is the day the materials are complete: the application is received again now.
+      const notice = noticeDueOf(ctx.cal, ctx.now, c.noticeWorkingDays);
+      return {
+        set: {
+          receivedAt: ctx.now,
+          ...(notice.date ? { noticeDue: notice.date } : { noticeDue: undefined }),
+          materials: c.materials.map((m) => {
+            const g = given.get(m.materialId);
+            if (!g) return m;
+            const { problem: _p, ...rest } = m;
+            return { ...rest, form: g.form, count: g.count, status: 'provided' as const };
+          }),
+        },
+      };
+    }
+    case 'completeTolerance':
+      return {
+        set: {
+          tolerance: { ...c.tolerance!, completedAt: ctx.now },
+          materials: c.materials.map((m) => (m.status === 'pledged' ? { ...m, status: 'provided' as const } : m)),
+        },
+      };
+    case 'terminateTolerance':
+      return {
+        set: { endedAt: ctx.now, suspension: undefined, escalation: undefined },
+        details: { reason: `pledged materials not handed in by ${c.tolerance?.due}` },
+        steps: c.jointSteps.filter((s) => s.status === 'open'),
+      };
+    case 'review': {
+      const b = body as Static<typeof OpinionBody>;
+      if (c.reviews.length >= MAX_REVIEWS) refuse([{ path: '/body/opinion', code: 'too_many', message: `a case holds at most ${MAX_REVIEWS} review opinions` }]);
+      const role = ctx.caller?.roles.includes('approver') ? 'approver' : 'clerk';
+      return { set: { reviews: [...c.reviews, { by, role, opinion: b.opinion, at: ctx.now }] } };
+    }
+    case 'giveJointOpinion': {
+      const b = body as Static<typeof JointOpinionBody>;
+      const dept = ctx.caller?.departmentId;
+      const steps = c.jointSteps.map((s) => (s.departmentId === dept && s.status === 'open' ? { ...s, status: 'done' as const, opinion: b.opinion, agrees: b.agrees, by, at: ctx.now } : s));
+      return { set: { jointSteps: steps }, steps: steps.filter((s) => s.departmentId === dept), details: { departmentId: dept } };
+    }
+    case 'suspend': {
+      const b = body as Static<typeof SuspendBody>;
+      const procedure = c.specialProcedures.find((p) => p.kind === b.procedure);
+      if (!procedure) refuse([{ path: '/body/procedure', code: 'not_for_item', message: `this item lists no ${b.procedure} procedure` }]);
+      if (procedure!.countsTowardLimit) refuse([{ path: '/body/procedure', code: 'counts_toward_limit', message: `${b.procedure} counts toward the limit for this item: the clock does not stop for it` }]);
+      if (b.expectedWorkingDays > procedure!.maxWorkingDays) {
+        refuse([{ path: '/body/expectedWorkingDays', code: 'maximum', message: `the item allows at most ${procedure!.maxWorkingDays} working days of ${b.procedure}` }]);
+      }
+      const suspension = { kind: b.procedure, reason: b.reason, expectedWorkingDays: b.expectedWorkingDays };
+      return { set: { suspension: { ...suspension, from: ctx.now } }, clockDetail: { suspension } };
+    }
+    case 'resume':
+      return { set: { suspension: undefined } };
+    case 'escalate': {
+      const b = body as Static<typeof EscalateBody>;
+      return { set: { escalation: { ...b, from: ctx.now } }, clockDetail: { suspension: { kind: 'escalation', reason: b.reason } } };
+    }
+    case 'returnFromEscalation': {
+      const b = body as Static<typeof ReturnBody>;
+      return { set: { escalation: undefined }, details: { outcome: b.outcome } };
+    }
+    case 'requestExtension': {
+      const b = body as Static<typeof ExtensionRequestBody>;
+      return { set: { extension: { reason: b.reason, requestedBy: by, requestedAt: ctx.now } } };
+    }
+    case 'approveExtension':
+      return {
+        set: { extension: { ...c.extension!, approvedBy: by, approvedAt: ctx.now } },
+        details: { workingDays: c.extensionAllowance, reason: c.extension?.reason },
+        clockDetail: { workingDays: c.extensionAllowance },
+      };
+    case 'approve':
+      return { set: { decision: { outcome: 'approved', at: ctx.now } } };
+    case 'deny': {
+      const b = body as Static<typeof DenyBody>;
+      return { set: { decision: { outcome: 'denied', reasons: b.reasons, at: ctx.now } } };
+    }
+    case 'complete':
+      return { set: { completedAt: ctx.now } };
+    case 'deliver': {
+      const b = body as Static<typeof DeliverBody>;
+      return { set: { delivery: { ...b, at: ctx.now }, endedAt: ctx.now } };
+    }
+    case 'withdraw': {
+      // Open joint steps leave the co-departments' queues with the case.
+      const steps = c.jointSteps.filter((s) => s.status === 'open');
+      return { set: { endedAt: ctx.now, suspension: undefined, escalation: undefined }, steps };
+    }
+    default:
+      throw new Error(`no effect defined for action ${action}`);
+  }
+}
+
+/** Acceptance: the query code's hash, the co-department steps of a joint item. */
+function accepted(c: CaseRecord, acceptedAt: string, ctx: ActionContext, fromReceipt: boolean): Effect {
+  const steps = c.item.jointDepartments.map((departmentId) => ({ departmentId, status: 'open' as const }));
+  return {
+    set: {
+      acceptedAt,
+      ...(fromReceipt ? { deemedAccepted: true } : {}),
+      queryCodeHash: ctx.queryCodeHash,
+      jointSteps: steps,
+    },
+    details: { acceptedAt, acceptanceDate: localDate(ctx.cal, acceptedAt), ...(fromReceipt ? { fromReceipt: true } : {}) },
+    steps,
+  };
+}

@@ -1,0 +1,449 @@
+/**
+ * DynamoDB keys, reads and transactions of cases: the only module that knows
+ * them (docs/data-model.md lists each access pattern and its request count).
+ *
+ *   case            PK CENTER#<c>#CASE#<caseNo>  SK CASE
+ *                   GSI1 CENTER#<c>#DEPT#<lead>#Q#<queue> / <due>#<caseNo>    (work queue, while open)
+ *                   GSI2 CENTER#<c>#DEPT#<lead>#DUE / <due>#<caseNo>          (the limit running now)
+ *                   GSI3 SWEEP#<date> / <c>#<caseNo>                         (notice or pledge deadline, for the sweeper)
+ *                   GSI4 CENTER#<c>#APPLICANT#<sub>#CASES / <createdAt>#<caseNo>
+ *   joint step      PK CENTER#<c>#CASE#<caseNo>  SK STEP#<dept>  GSI1 CENTER#<c>#DEPT#<dept>#Q#joint_opinions (while open)
+ *   case events     PK CENTER#<c>#CASE#<caseNo>  SK EVENT#<ulid>  (the outbox; also the timeline)
+ *   case numbers    PK CENTER#<c>#CASENO#<yyyymmdd>  SK COUNTER  { seq }
+ *   idempotency     PK CENTER#<c>#IDEMPOTENCY#<sub>  SK <key>  { fingerprint, status, body, expiresAt }
+ *   lookup failures PK CENTER#<c>#LOOKUP#<caseNo>  SK <yyyymmddhh>  { failures, expiresAt }
+ *
+ * The case item is replaced whole on every transition, conditioned on the
+ * version the caller read; its event and the joint steps change in the same
+ * transaction, so state, timeline and outbox never disagree.
+ */
+import { BatchGetCommand, QueryCommand, TransactWriteCommand, UpdateCommand, type QueryCommandInput } from '@aws-sdk/lib-dynamodb';
+import type { CaseState, QueueName } from '#schemas/api/cases';
+import { accountStatusKey } from '#shared/accounts';
+import type { CalendarYear } from '#shared/calendar';
+import { db, isConcurrentChange, tableName } from '#shared/db';
+import { conflict, preconditionFailed } from '#shared/errors';
+import { outboxItem, type EventDraft } from '#shared/events';
+import { keys as applicantKeys } from '../applicants/store.ts';
+import { itemHeadKey, type StoredHead } from '../catalog/store.ts';
+import { calendarYearKey, centerProfileKey, type CenterProfile } from '../org/store.ts';
+import type { CaseEventData } from '#schemas/events/cases';
+import type { CaseRecord } from './lifecycle.ts';
+
+type Key = { PK: string; SK: string };
+type Item = Record<string, unknown>;
+
+const casePk = (centerId: string, caseNo: string) => `CENTER#${centerId}#CASE#${caseNo}`;
+const CASE = 'CASE';
+const caseKey = (centerId: string, caseNo: string): Key => ({ PK: casePk(centerId, caseNo), SK: CASE });
+const stepKey = (centerId: string, caseNo: string, departmentId: string): Key => ({ PK: casePk(centerId, caseNo), SK: `STEP#${departmentId}` });
+const queuePk = (centerId: string, departmentId: string, queue: QueueName) => `CENTER#${centerId}#DEPT#${departmentId}#Q#${queue}`;
+const duePk = (centerId: string, departmentId: string) => `CENTER#${centerId}#DEPT#${departmentId}#DUE`;
+const sweepPk = (date: string) => `SWEEP#${date}`;
+const applicantPk = (centerId: string, sub: string) => `CENTER#${centerId}#APPLICANT#${sub}#CASES`;
+const counterKey = (centerId: string, date: string): Key => ({ PK: `CENTER#${centerId}#CASENO#${date.replaceAll('-', '')}`, SK: 'COUNTER' });
+const idempotencyKey = (centerId: string, sub: string, key: string): Key => ({ PK: `CENTER#${centerId}#IDEMPOTENCY#${sub}`, SK: key });
+const lookupKey = (centerId: string, caseNo: string, hour: string): Key => ({ PK: `CENTER#${centerId}#LOOKUP#${caseNo}`, SK: hour });
+
+/** Sorts after every date: cases whose limit is unknown come last in a queue. */
+const NO_DATE = '9999-12-31';
+
+/** The work queue a state puts a case in (none once it has ended). */
+const queueOfState: Partial<Record<CaseState, QueueName>> = {
+  submitted: 'to_accept',
+  supplement_requested: 'to_supplement',
+  accepted: 'in_review',
+  under_review: 'in_review',
+  suspended: 'suspended',
+  escalated: 'suspended',
+  approved: 'to_deliver',
+  denied: 'to_deliver',
+  completed: 'to_deliver',
+};
+
+/** The limit running now, which orders the case in its queue and in due-soon/overdue. */
+function runningDue(c: CaseRecord): string | undefined {
+  if (c.state === 'submitted') return c.noticeDue;
+  if (c.state === 'accepted' || c.state === 'under_review') return c.deadlines.promisedDue;
+  if (c.state === 'approved' || c.state === 'denied' || c.state === 'completed') return c.deadlines.deliveryDue;
+  return undefined;
+}
+
+/** The date the sweeper must look at the case: the end of the notice period, or the pledge deadline. */
+function sweepDate(c: CaseRecord): string | undefined {
+  if (c.state === 'submitted') return c.noticeDue;
+  if (c.tolerance && !c.tolerance.completedAt && ['accepted', 'under_review', 'suspended', 'escalated'].includes(c.state)) return c.tolerance.due;
+  return undefined;
+}
+
+function caseItem(c: CaseRecord): Item {
+  const queue = queueOfState[c.state];
+  const due = runningDue(c);
+  const sweep = sweepDate(c);
+  const dueWatched = due !== undefined && c.state !== 'submitted';
+  return {
+    ...caseKey(c.centerId, c.caseNo),
+    kind: 'case',
+    ...c,
+    ...(queue ? { GSI1PK: queuePk(c.centerId, c.item.departmentId, queue), GSI1SK: `${due ?? NO_DATE}#${c.caseNo}` } : {}),
+    ...(dueWatched ? { GSI2PK: duePk(c.centerId, c.item.departmentId), GSI2SK: `${due}#${c.caseNo}` } : {}),
+    ...(sweep ? { GSI3PK: sweepPk(sweep), GSI3SK: `${c.centerId}#${c.caseNo}` } : {}),
+    GSI4PK: applicantPk(c.centerId, c.applicantSub),
+    GSI4SK: `${c.createdAt}#${c.caseNo}`,
+  };
+}
+
+function stepItem(c: CaseRecord, step: CaseRecord['jointSteps'][number]): Item {
+  const open = step.status === 'open' && queueOfState[c.state] !== undefined;
+  return {
+    ...stepKey(c.centerId, c.caseNo, step.departmentId),
+    kind: 'caseStep',
+    caseNo: c.caseNo,
+    ...step,
+    ...(open ? { GSI1PK: queuePk(c.centerId, step.departmentId, 'joint_opinions'), GSI1SK: `${c.deadlines.promisedDue ?? NO_DATE}#${c.caseNo}` } : {}),
+  };
+}
+
+export function toRecord(item: Item): CaseRecord {
+  const { PK: _pk, SK: _sk, kind: _k, GSI1PK: _a, GSI1SK: _b, GSI2PK: _c, GSI2SK: _d, GSI3PK: _e, GSI3SK: _f, GSI4PK: _g, GSI4SK: _h, ...rest } = item;
+  return rest as unknown as CaseRecord;
+}
+
+export type CaseEvent = EventDraft<CaseEventData>;
+
+/** Reads many keys in one BatchGetItem (strongly consistent), retrying what DynamoDB leaves unprocessed. */
+async function batchGet(keyList: readonly Key[]): Promise<Map<string, Item>> {
+  const found = new Map<string, Item>();
+  let pending: Key[] = [...new Map(keyList.map((k) => [`${k.PK}|${k.SK}`, k])).values()];
+  for (let attempt = 0; pending.length > 0; attempt++) {
+    if (attempt > 0) await new Promise((r) => setTimeout(r, 20 * 2 ** attempt));
+    if (attempt > 5) throw new Error('BatchGetItem left keys unprocessed after 5 retries');
+    const out = await db.send(new BatchGetCommand({ RequestItems: { [tableName()]: { Keys: pending, ConsistentRead: true } } }));
+    for (const item of out.Responses?.[tableName()] ?? []) found.set(`${item.PK}|${item.SK}`, item);
+    pending = (out.UnprocessedKeys?.[tableName()]?.Keys ?? []) as Key[];
+  }
+  return found;
+}
+
+const get = (found: Map<string, Item>, k: Key) => found.get(`${k.PK}|${k.SK}`);
+
+function calendarYears(found: Map<string, Item>, centerId: string, years: readonly number[]): CalendarYear[] {
+  return years.flatMap((year) => {
+    const item = get(found, calendarYearKey(centerId, year));
+    return item ? [{ year, holidays: item.holidays as string[], workdays: item.workdays as string[] }] : [];
+  });
+}
+
+export interface IntakeContext {
+  readonly account?: Item;
+  readonly head?: StoredHead;
+  readonly center?: CenterProfile;
+  /** The applicant's profile (online) or card (at the counter). */
+  readonly applicant?: Item;
+  readonly calendar: CalendarYear[];
+  readonly replay?: IdempotencyRecord;
+}
+
+export interface IdempotencyRecord {
+  readonly fingerprint: string;
+  readonly status: number;
+  readonly body: unknown;
+}
+
+/** Everything intake needs, in one BatchGetItem. */
+export async function intakeContext(input: {
+  centerId: string;
+  sub: string;
+  itemCode: string;
+  applicant: { bySub: string } | { byId: string };
+  years: readonly number[];
+  idempotencyKey?: string;
+}): Promise<IntakeContext> {
+  const { centerId } = input;
+  const applicantKey = 'bySub' in input.applicant ? applicantKeys.profile(centerId, input.applicant.bySub) : applicantKeys.card(centerId, input.applicant.byId);
+  const idem = input.idempotencyKey ? idempotencyKey(centerId, input.sub, input.idempotencyKey) : undefined;
+  const found = await batchGet([
+    accountStatusKey(input.sub),
+    itemHeadKey(centerId, input.itemCode),
+    centerProfileKey(centerId),
+    applicantKey,
+    ...input.years.map((y) => calendarYearKey(centerId, y)),
+    ...(idem ? [idem] : []),
+  ]);
+  const replay = idem ? get(found, idem) : undefined;
+  return {
+    account: get(found, accountStatusKey(input.sub)),
+    head: get(found, itemHeadKey(centerId, input.itemCode)) as StoredHead | undefined,
+    center: get(found, centerProfileKey(centerId)) as CenterProfile | undefined,
+    applicant: get(found, applicantKey),
+    calendar: calendarYears(found, centerId, input.years),
+    ...(replay ? { replay: replay as unknown as IdempotencyRecord } : {}),
+  };
+}
+
+/** The next number of the day's sequence: an atomic counter, so concurrent intakes never share one. */
+export async function nextSequence(centerId: string, date: string): Promise<number> {
+  const out = await db.send(
+    new UpdateCommand({
+      TableName: tableName(),
+      Key: counterKey(centerId, date),
+      UpdateExpression: 'ADD #seq :one SET #kind = :kind',
+      ExpressionAttributeNames: { '#seq': 'seq', '#kind': 'kind' },
+      ExpressionAttributeValues: { ':one': 1, ':kind': 'caseCounter' },
+      ReturnValues: 'UPDATED_NEW',
+    }),
+  );
+  return out.Attributes?.seq as number;
+}
+
+/** How long a replay of an intake is honoured. */
+const IDEMPOTENCY_TTL_SECONDS = 24 * 3600;
+
+export class IdempotencyRace extends Error {}
+
+/**
+ * The new case, its first event and, when the client sent a key, the recorded
+ * response. A concurrent intake with the same key makes this one lose
+ * (`IdempotencyRace`): the caller then replays the winner's response.
+ */
+export async function createCase(c: CaseRecord, event: CaseEvent, idempotency?: { sub: string; key: string; fingerprint: string; status: number; body: unknown; nowMs: number }) {
+  try {
+    await db.send(
+      new TransactWriteCommand({
+        TransactItems: [
+          { Put: { TableName: tableName(), Item: caseItem(c), ConditionExpression: 'attribute_not_exists(PK)' } },
+          { Put: { TableName: tableName(), Item: outboxItem(casePk(c.centerId, c.caseNo), event).item } },
+          ...(idempotency
+            ? [
+                {
+                  Put: {
+                    TableName: tableName(),
+                    Item: {
+                      ...idempotencyKey(c.centerId, idempotency.sub, idempotency.key),
+                      kind: 'idempotency',
+                      fingerprint: idempotency.fingerprint,
+                      status: idempotency.status,
+                      body: idempotency.body,
+                      expiresAt: Math.floor(idempotency.nowMs / 1000) + IDEMPOTENCY_TTL_SECONDS,
+                    },
+                    ConditionExpression: 'attribute_not_exists(PK)',
+                  },
+                },
+              ]
+            : []),
+        ],
+      }),
+    );
+  } catch (err) {
+    if (idempotency && isConcurrentChange(err)) throw new IdempotencyRace();
+    if (isConcurrentChange(err)) throw conflict(`Case number ${c.caseNo} is taken; retry the intake.`);
+    throw err;
+  }
+}
+
+/** The recorded response of an intake key (after losing a race to it). */
+export async function idempotencyRecord(centerId: string, sub: string, key: string): Promise<IdempotencyRecord | undefined> {
+  const found = await batchGet([idempotencyKey(centerId, sub, key)]);
+  return get(found, idempotencyKey(centerId, sub, key)) as unknown as IdempotencyRecord | undefined;
+}
+
+export interface CaseContext {
+  readonly account?: Item;
+  readonly record?: CaseRecord;
+  readonly calendar: CalendarYear[];
+}
+
+/** A case, the calendar years its limits need and (for a caller) the account status, in one BatchGetItem. */
+export async function caseContext(centerId: string, caseNo: string, years: readonly number[], sub?: string): Promise<CaseContext> {
+  const found = await batchGet([
+    caseKey(centerId, caseNo),
+    ...years.map((y) => calendarYearKey(centerId, y)),
+    ...(sub ? [accountStatusKey(sub)] : []),
+  ]);
+  const item = get(found, caseKey(centerId, caseNo));
+  return {
+    ...(sub ? { account: get(found, accountStatusKey(sub)) } : {}),
+    ...(item ? { record: toRecord(item) } : {}),
+    calendar: calendarYears(found, centerId, years),
+  };
+}
+
+/** Calendar years and the account status, for list reads. */
+export async function listContext(centerId: string, years: readonly number[], sub: string) {
+  const found = await batchGet([...years.map((y) => calendarYearKey(centerId, y)), accountStatusKey(sub)]);
+  return { account: get(found, accountStatusKey(sub)), calendar: calendarYears(found, centerId, years) };
+}
+
+/**
+ * Replaces the case if it is still at `expectedVersion`, with its event and its
+ * joint steps, in one transaction. A lost race is a 412: the caller read a
+ * version that is no longer current.
+ */
+export async function transition(next: CaseRecord, expectedVersion: number, event: CaseEvent, changedSteps: readonly CaseRecord['jointSteps'][number][]) {
+  try {
+    await db.send(
+      new TransactWriteCommand({
+        TransactItems: [
+          {
+            Put: {
+              TableName: tableName(),
+              Item: caseItem(next),
+              ConditionExpression: '#v = :expected',
+              ExpressionAttributeNames: { '#v': 'version' },
+              ExpressionAttributeValues: { ':expected': expectedVersion },
+            },
+          },
+          { Put: { TableName: tableName(), Item: outboxItem(casePk(next.centerId, next.caseNo), event).item } },
+          ...changedSteps.map((s) => ({ Put: { TableName: tableName(), Item: stepItem(next, s) } })),
+        ],
+      }),
+    );
+  } catch (err) {
+    if (isConcurrentChange(err)) throw preconditionFailed('The case changed since you read it; read it again and retry.');
+    throw err;
+  }
+}
+
+export interface TimelineItem {
+  readonly eventId: string;
+  readonly detailType: string;
+  readonly event: { occurredAt: string; actor: { id: string; role: string; departmentId?: string }; data: CaseEventData };
+}
+
+/** The case and its whole timeline in one Query on its partition (events sort before the case item). */
+export async function caseWithTimeline(centerId: string, caseNo: string): Promise<{ record?: CaseRecord; events: TimelineItem[] }> {
+  const events: TimelineItem[] = [];
+  let record: CaseRecord | undefined;
+  let startKey: Item | undefined;
+  do {
+    const out = await db.send(
+      new QueryCommand({
+        TableName: tableName(),
+        KeyConditionExpression: 'PK = :pk',
+        ExpressionAttributeValues: { ':pk': casePk(centerId, caseNo) },
+        ExclusiveStartKey: startKey,
+        ConsistentRead: true,
+      }),
+    );
+    for (const item of out.Items ?? []) {
+      if (item.SK === CASE) record = toRecord(item);
+      else if (typeof item.SK === 'string' && item.SK.startsWith('EVENT#')) {
+        events.push({ eventId: item.SK.slice('EVENT#'.length), detailType: item.detailType as string, event: JSON.parse(item.detail as string) });
+      }
+    }
+    startKey = out.LastEvaluatedKey;
+  } while (startKey);
+  return { ...(record ? { record } : {}), events };
+}
+
+export interface Page {
+  readonly items: CaseRecord[];
+  readonly lastKey?: Item;
+}
+
+async function queryPage(input: Omit<QueryCommandInput, 'TableName'>, limit: number, startKey: Item | undefined): Promise<{ items: Item[]; lastKey?: Item }> {
+  const out = await db.send(new QueryCommand({ TableName: tableName(), ...input, Limit: limit, ExclusiveStartKey: startKey }));
+  return { items: out.Items ?? [], ...(out.LastEvaluatedKey ? { lastKey: out.LastEvaluatedKey } : {}) };
+}
+
+/**
+ * A page of a department's work queue. State queues are one partition of GSI1
+ * each, oldest limit first; due-soon and overdue are ranges of GSI2 (the limit
+ * running now). Indexes project every attribute, so a page is one Query.
+ */
+export async function queuePage(
+  centerId: string,
+  departmentId: string,
+  queue: QueueName,
+  range: { today: string; soonUntil: string },
+  limit: number,
+  startKey: Item | undefined,
+): Promise<Page> {
+  let page: { items: Item[]; lastKey?: Item };
+  if (queue === 'due_soon' || queue === 'overdue') {
+    const condition = queue === 'overdue' ? 'GSI2PK = :pk AND GSI2SK < :to' : 'GSI2PK = :pk AND GSI2SK BETWEEN :from AND :to';
+    page = await queryPage(
+      {
+        IndexName: 'GSI2',
+        KeyConditionExpression: condition,
+        ExpressionAttributeValues: {
+          ':pk': duePk(centerId, departmentId),
+          ...(queue === 'overdue' ? { ':to': range.today } : { ':from': range.today, ':to': `${range.soonUntil}#\uffff` }),
+        },
+      },
+      limit,
+      startKey,
+    );
+  } else if (queue === 'joint_opinions') {
+    // Steps carry the case number only; the case items are fetched with one BatchGetItem.
+    const steps = await queryPage(
+      { IndexName: 'GSI1', KeyConditionExpression: 'GSI1PK = :pk', ExpressionAttributeValues: { ':pk': queuePk(centerId, departmentId, queue) } },
+      limit,
+      startKey,
+    );
+    const found = steps.items.length ? await batchGet(steps.items.map((s) => caseKey(centerId, s.caseNo as string))) : new Map<string, Item>();
+    const items = steps.items.flatMap((s) => {
+      const item = get(found, caseKey(centerId, s.caseNo as string));
+      return item ? [item] : [];
+    });
+    return { items: items.map(toRecord), ...(steps.lastKey ? { lastKey: steps.lastKey } : {}) };
+  } else {
+    page = await queryPage(
+      { IndexName: 'GSI1', KeyConditionExpression: 'GSI1PK = :pk', ExpressionAttributeValues: { ':pk': queuePk(centerId, departmentId, queue) } },
+      limit,
+      startKey,
+    );
+  }
+  return { items: page.items.map(toRecord), ...(page.lastKey ? { lastKey: page.lastKey } : {}) };
+}
+
+/** An applicant's own cases, newest first. */
+export async function applicantCases(centerId: string, sub: string, limit: number, startKey: Item | undefined): Promise<Page> {
+  const page = await queryPage(
+    { IndexName: 'GSI4', KeyConditionExpression: 'GSI4PK = :pk', ExpressionAttributeValues: { ':pk': applicantPk(centerId, sub) }, ScanIndexForward: false },
+    limit,
+    startKey,
+  );
+  return { items: page.items.map(toRecord), ...(page.lastKey ? { lastKey: page.lastKey } : {}) };
+}
+
+/** The cases whose notice period or pledge deadline ended on `date` (every center). */
+export async function sweepDue(date: string): Promise<{ centerId: string; caseNo: string }[]> {
+  const found: { centerId: string; caseNo: string }[] = [];
+  let startKey: Item | undefined;
+  do {
+    const out = await db.send(
+      new QueryCommand({
+        TableName: tableName(),
+        IndexName: 'GSI3',
+        KeyConditionExpression: 'GSI3PK = :pk',
+        ExpressionAttributeValues: { ':pk': sweepPk(date) },
+        ProjectionExpression: 'centerId, caseNo',
+        ExclusiveStartKey: startKey,
+      }),
+    );
+    for (const item of out.Items ?? []) found.push({ centerId: item.centerId as string, caseNo: item.caseNo as string });
+    startKey = out.LastEvaluatedKey;
+  } while (startKey);
+  return found;
+}
+
+/** A case for the public lookup, with this hour's failed attempts on its number. */
+export async function lookupContext(centerId: string, caseNo: string, hour: string) {
+  const found = await batchGet([caseKey(centerId, caseNo), lookupKey(centerId, caseNo, hour)]);
+  const item = get(found, caseKey(centerId, caseNo));
+  return { ...(item ? { record: toRecord(item) } : {}), failures: (get(found, lookupKey(centerId, caseNo, hour))?.failures as number | undefined) ?? 0 };
+}
+
+/** Counts a failed lookup on a case number; the item expires after two hours. */
+export async function countLookupFailure(centerId: string, caseNo: string, hour: string, nowMs: number): Promise<void> {
+  await db.send(
+    new UpdateCommand({
+      TableName: tableName(),
+      Key: lookupKey(centerId, caseNo, hour),
+      UpdateExpression: 'ADD failures :one SET expiresAt = :exp, #kind = :kind',
+      ExpressionAttributeNames: { '#kind': 'kind' },
+      ExpressionAttributeValues: { ':one': 1, ':exp': Math.floor(nowMs / 1000) + 7200, ':kind': 'lookupFailures' },
+    }),
+  );
+}

@@ -1,0 +1,72 @@
+/**
+ * The case sweeper (schedule): the system's own lifecycle actions, which no
+ * one asks for but the law requires when a date passes —
+ *  - deemed acceptance (art. 32): no notice within the notice period, so the
+ *    application counts as accepted from receipt (CaseDeemedAccepted);
+ *  - the end of a 容缺 pledge not kept by its deadline (CaseTerminated).
+ * Cases wait on GSI3 under the date that matters; each run looks at the dates
+ * up to today (in the earliest time zone a center can be in) over the last two
+ * weeks, so a missed run is caught up. The lifecycle table decides, as for any
+ * caller; a case a clerk changed meanwhile is left for the next run.
+ */
+import type { ScheduledEvent } from 'aws-lambda';
+import { workCalendar, localDate } from '#shared/calendar';
+import { HttpProblem } from '#shared/errors';
+import { logger } from '#shared/logger';
+import { decide } from './lifecycle.ts';
+import { applyTransition } from './rules.ts';
+import * as store from './store.ts';
+import { caseEvent } from './events.ts';
+
+const LOOKBACK_DAYS = 14;
+const SYSTEM_ACTIONS = ['deemAccepted', 'terminateTolerance'] as const;
+
+/** Dates (YYYY-MM-DD) from `days` before `now` up to `now`, as seen in UTC+14 (the date line's earliest side). */
+function datesUpTo(now: Date, days: number): string[] {
+  const latest = new Date(now.getTime() + 14 * 3600_000);
+  return Array.from({ length: days + 1 }, (_, i) => new Date(latest.getTime() - i * 86_400_000).toISOString().slice(0, 10));
+}
+
+/** Applies the system action the table allows on the case now, if any; true when one was applied. */
+export async function sweepCase(centerId: string, caseNo: string, now: Date): Promise<boolean> {
+  const at = now.toISOString();
+  const year = now.getUTCFullYear();
+  const ctx = await store.caseContext(centerId, caseNo, [year - 1, year, year + 1]);
+  const current = ctx.record;
+  if (!current) return false;
+  const cal = workCalendar(ctx.calendar, current.timeZone);
+  const today = localDate(cal, at);
+  for (const action of SYSTEM_ACTIONS) {
+    const decision = decide(action, current, { today });
+    if (!decision.ok) continue;
+    const t = decision.transition;
+    const applied = applyTransition(current, t, {}, { cal, now: at, today, queryCodeHash: '' });
+    const event = caseEvent(applied.next, action, t.event, { id: 'system', role: 'system' }, at, {
+      fromState: current.state,
+      ...(t.clock ? { clockEffect: t.clock } : {}),
+      details: applied.details,
+    });
+    try {
+      await store.transition(applied.next, current.version, event, applied.changedSteps);
+    } catch (err) {
+      if (err instanceof HttpProblem && err.status === 412) return false;
+      throw err;
+    }
+    return true;
+  }
+  return false;
+}
+
+export async function handler(_event: ScheduledEvent): Promise<{ looked: number; applied: number }> {
+  const now = new Date();
+  let looked = 0;
+  let applied = 0;
+  for (const date of datesUpTo(now, LOOKBACK_DAYS)) {
+    for (const { centerId, caseNo } of await store.sweepDue(date)) {
+      looked++;
+      if (await sweepCase(centerId, caseNo, now)) applied++;
+    }
+  }
+  logger.info('case sweep', { looked, applied });
+  return { looked, applied };
+}

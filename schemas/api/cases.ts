@@ -1,0 +1,325 @@
+/**
+ * Cases (办件): the one source of the request and response shapes of intake,
+ * the lifecycle actions, reads, queues and the public progress lookup.
+ * The actions and their states are listed in functions/cases/lifecycle.ts.
+ */
+import * as Type from '@sinclair/typebox/type';
+import type { Static } from '@sinclair/typebox';
+import { ApplicantId, ApplicantKind } from './applicants.ts';
+import { DepartmentId, ItemCode, ServiceMode, SpecialProcedure } from './catalog.ts';
+import { Limit, NextToken, Page, StringEnum, closed, text } from './common.ts';
+
+export const caseStates = [
+  'submitted',
+  'supplement_requested',
+  'accepted',
+  'under_review',
+  'suspended',
+  'escalated',
+  'approved',
+  'denied',
+  'completed',
+  'delivered',
+  'refused',
+  'withdrawn',
+  'terminated',
+] as const;
+export const CaseState = StringEnum(
+  caseStates,
+  '收件 / 待补正 / 已受理 / 审查中 / 特别程序中 / 已上报 / 准予 / 不予 / 办结 / 已送达 / 不予受理 / 撤回 / 终止. Clients must tolerate values they do not know.',
+);
+export type CaseState = Static<typeof CaseState>;
+
+export const CaseNo = Type.String({
+  pattern: '^[0-9A-Z]{2,12}-[0-9]{8}-[0-9]{5,}$',
+  description: 'Case number (办件编号): center code, acceptance-office date (YYYYMMDD), daily sequence',
+});
+export const MaterialId = Type.String({ pattern: '^[a-z0-9][a-z0-9-]{0,39}$' });
+const LocalDate = Type.String({ format: 'date', description: 'YYYY-MM-DD in the center\'s time zone' });
+const Instant = Type.String({ format: 'date-time' });
+const Reasons = Type.Array(text(500), { minItems: 1, maxItems: 20 });
+const Note = text(1000);
+
+export const ClockEffect = StringEnum(['start', 'suspend', 'resume', 'extend', 'stop'] as const);
+export type ClockEffect = Static<typeof ClockEffect>;
+
+/** Intake: what the applicant hands in for one checklist entry. */
+export const IntakeMaterial = Type.Object(
+  {
+    materialId: MaterialId,
+    form: StringEnum(['original', 'copy', 'electronic'] as const),
+    count: Type.Integer({ minimum: 1, maximum: 99 }),
+  },
+  closed,
+);
+
+export const IntakeRequest = Type.Object(
+  {
+    itemCode: ItemCode,
+    applicantId: Type.Optional(ApplicantId),
+    fields: Type.Optional(Type.Record(Type.String(), Type.Unknown(), { description: 'Validated against the item\'s intakeFields schema' })),
+    materials: Type.Array(IntakeMaterial, { maxItems: 60 }),
+  },
+  { ...closed, description: 'applicantId: required when a clerk files at the counter for an identified applicant; an applicant filing online omits it' },
+);
+export type IntakeRequest = Static<typeof IntakeRequest>;
+
+export const MaterialStatus = StringEnum(['provided', 'missing', 'incorrect', 'pledged'] as const, '已提交 / 缺少 / 有误 / 容缺承诺');
+export const CaseMaterial = Type.Object(
+  {
+    materialId: MaterialId,
+    name: Type.String(),
+    required: Type.Boolean(),
+    form: Type.Optional(StringEnum(['original', 'copy', 'electronic'] as const)),
+    count: Type.Optional(Type.Integer()),
+    status: MaterialStatus,
+    problem: Type.Optional(Type.String()),
+  },
+  closed,
+);
+export type CaseMaterial = Static<typeof CaseMaterial>;
+
+// ---------------------------------------------------------------------------
+// Action bodies (one per action; the lifecycle table names which)
+
+export const AcceptBody = Type.Object({ note: Type.Optional(Note) }, closed);
+export const AcceptWithToleranceBody = Type.Object(
+  {
+    missing: Type.Array(Type.Object({ materialId: MaterialId, detail: text(500) }, closed), { minItems: 1, maxItems: 10 }),
+    pledgeSigned: Type.Literal(true, { description: 'The applicant signed the 容缺受理 pledge (承诺书)' }),
+  },
+  closed,
+);
+export const RefuseBody = Type.Object(
+  { reasons: Reasons, competentAgency: Type.Optional(text(200, 'When outside this agency\'s powers: the agency to apply to')) },
+  closed,
+);
+export const SupplementNoticeBody = Type.Object(
+  {
+    items: Type.Array(
+      Type.Object({ materialId: MaterialId, problem: StringEnum(['missing', 'incorrect'] as const), detail: text(500) }, closed),
+      { minItems: 1, maxItems: 60 },
+    ),
+  },
+  { ...closed, description: 'The one-time notice (一次性告知): every missing or incorrect material at once' },
+);
+export const SupplementBody = Type.Object(
+  { materials: Type.Array(IntakeMaterial, { minItems: 1, maxItems: 60 }), fields: Type.Optional(Type.Record(Type.String(), Type.Unknown())) },
+  closed,
+);
+export const OpinionBody = Type.Object({ opinion: Note }, closed);
+export const JointOpinionBody = Type.Object({ opinion: Note, agrees: Type.Boolean() }, closed);
+export const SuspendBody = Type.Object(
+  {
+    procedure: SpecialProcedure.properties.kind,
+    reason: text(500),
+    expectedWorkingDays: Type.Integer({ minimum: 1, maximum: 365 }),
+  },
+  { ...closed, description: 'A special procedure (特别程序, art. 45) of the item: the clock stops while it runs' },
+);
+export const EscalateBody = Type.Object({ authority: text(200, 'The upper-level authority (上级机关)'), reason: text(500) }, closed);
+export const ReturnBody = Type.Object({ outcome: Note }, closed);
+export const ExtensionRequestBody = Type.Object({ reason: text(500, 'Told to the applicant (art. 42)') }, closed);
+export const NoteBody = Type.Object({ note: Type.Optional(Note) }, closed);
+export const DenyBody = Type.Object({ reasons: Reasons }, closed);
+export const DeliverBody = Type.Object(
+  { method: StringEnum(['pickup', 'mail'] as const, '窗口领取 / 邮寄'), trackingNo: Type.Optional(text(50)) },
+  closed,
+);
+export const WithdrawBody = Type.Object({ reason: Type.Optional(text(500)) }, closed);
+
+// ---------------------------------------------------------------------------
+// The case as read
+
+export const Deadlines = Type.Object(
+  {
+    statutoryDue: Type.Optional(LocalDate),
+    promisedDue: Type.Optional(LocalDate),
+    deliveryDue: Type.Optional(LocalDate),
+    missingCalendarYear: Type.Optional(Type.Integer({ description: 'A deadline reaches a year the center has not entered: it is shown once the calendar has it' })),
+  },
+  closed,
+);
+export type Deadlines = Static<typeof Deadlines>;
+
+export const Remaining = Type.Object(
+  {
+    statutory: Type.Optional(Type.Integer()),
+    promised: Type.Optional(Type.Integer()),
+    delivery: Type.Optional(Type.Integer()),
+  },
+  { ...closed, description: 'Working days left today: 0 on the due day, negative when overdue; absent while the clock is stopped or suspended' },
+);
+
+const Suspension = Type.Object(
+  { kind: Type.String(), from: Instant, to: Type.Optional(Instant), reason: Type.Optional(Type.String()), expectedWorkingDays: Type.Optional(Type.Integer()) },
+  closed,
+);
+
+export const CaseClock = Type.Object(
+  {
+    startedAt: Type.Optional(Instant),
+    stoppedAt: Type.Optional(Instant),
+    statutoryWorkingDays: Type.Integer(),
+    promisedWorkingDays: Type.Integer(),
+    extensionWorkingDays: Type.Integer({ description: 'Granted so far' }),
+    deliveryWorkingDays: Type.Integer(),
+    suspensions: Type.Array(Suspension),
+  },
+  closed,
+);
+export type CaseClock = Static<typeof CaseClock>;
+
+const Step = Type.Object(
+  {
+    departmentId: DepartmentId,
+    status: StringEnum(['open', 'done'] as const),
+    opinion: Type.Optional(Type.String()),
+    agrees: Type.Optional(Type.Boolean()),
+    by: Type.Optional(Type.String()),
+    at: Type.Optional(Instant),
+  },
+  closed,
+);
+
+const Review = Type.Object({ by: Type.String(), role: Type.String(), opinion: Type.String(), at: Instant }, closed);
+
+export const Case = Type.Object(
+  {
+    caseNo: CaseNo,
+    state: CaseState,
+    version: Type.Integer({ minimum: 1 }),
+    channel: StringEnum(['online', 'window'] as const),
+    item: Type.Object(
+      {
+        code: ItemCode,
+        version: Type.Integer(),
+        name: Type.String(),
+        departmentId: DepartmentId,
+        serviceMode: ServiceMode,
+        jointDepartments: Type.Array(DepartmentId),
+      },
+      closed,
+    ),
+    applicant: Type.Object({ applicantId: ApplicantId, kind: ApplicantKind, name: Type.String() }, closed),
+    fields: Type.Record(Type.String(), Type.Unknown()),
+    materials: Type.Array(CaseMaterial),
+    receivedAt: Instant,
+    noticeDue: Type.Optional(LocalDate),
+    acceptedAt: Type.Optional(Instant),
+    deemedAccepted: Type.Optional(Type.Boolean()),
+    supplementNotice: Type.Optional(Type.Object({ issuedAt: Instant, items: SupplementNoticeBody.properties.items }, closed)),
+    tolerance: Type.Optional(
+      Type.Object({ missing: AcceptWithToleranceBody.properties.missing, due: LocalDate, completedAt: Type.Optional(Instant) }, closed),
+    ),
+    refusal: Type.Optional(RefuseBody),
+    reviews: Type.Array(Review),
+    jointSteps: Type.Array(Step),
+    suspension: Type.Optional(Suspension),
+    escalation: Type.Optional(Type.Object({ authority: Type.String(), reason: Type.String(), from: Instant }, closed)),
+    extension: Type.Optional(
+      Type.Object(
+        { reason: Type.String(), requestedBy: Type.String(), requestedAt: Instant, approvedBy: Type.Optional(Type.String()), approvedAt: Type.Optional(Instant) },
+        closed,
+      ),
+    ),
+    decision: Type.Optional(Type.Object({ outcome: StringEnum(['approved', 'denied'] as const), reasons: Type.Optional(Type.Array(Type.String())), at: Instant }, closed)),
+    completedAt: Type.Optional(Instant),
+    delivery: Type.Optional(Type.Object({ method: Type.String(), trackingNo: Type.Optional(Type.String()), at: Instant }, closed)),
+    endedAt: Type.Optional(Instant),
+    clock: CaseClock,
+    deadlines: Deadlines,
+    remainingWorkingDays: Remaining,
+    nextActions: Type.Array(Type.String(), { description: 'The actions the caller may take now (POST /cases/{caseNo}/{action})' }),
+    createdAt: Instant,
+    updatedAt: Instant,
+  },
+  closed,
+);
+export type Case = Static<typeof Case>;
+
+/** What the acceptance receipt (受理通知书) prints: the query code is shown here once and stored hashed. */
+export const Receipt = Type.Object(
+  {
+    caseNo: CaseNo,
+    itemName: Type.String(),
+    applicantName: Type.String(),
+    receivedAt: Instant,
+    acceptedAt: Instant,
+    acceptanceDate: LocalDate,
+    promisedDue: Type.Optional(LocalDate),
+    statutoryDue: Type.Optional(LocalDate),
+    queryCode: Type.String({ description: 'For GET /public/cases/{caseNo}?code=; shown only on this receipt' }),
+  },
+  closed,
+);
+
+export const ActionResult = Type.Object({ case: Case, receipt: Type.Optional(Receipt) }, closed);
+
+export const CaseSummary = Type.Object(
+  {
+    caseNo: CaseNo,
+    state: CaseState,
+    itemCode: ItemCode,
+    itemName: Type.String(),
+    departmentId: DepartmentId,
+    serviceMode: ServiceMode,
+    applicantName: Type.String(),
+    receivedAt: Instant,
+    deadlines: Deadlines,
+    remainingWorkingDays: Remaining,
+  },
+  closed,
+);
+export type CaseSummary = Static<typeof CaseSummary>;
+export const CasePage = Page(CaseSummary);
+
+export const queueNames = ['to_accept', 'to_supplement', 'in_review', 'suspended', 'joint_opinions', 'to_deliver', 'due_soon', 'overdue'] as const;
+export const QueueName = StringEnum(queueNames, '待受理 / 待补正 / 审查中 / 特别程序与上报 / 待会签 / 待送达 / 即将到期 / 已超期');
+export type QueueName = Static<typeof QueueName>;
+
+export const QueueQuery = Type.Object(
+  {
+    departmentId: Type.Optional(DepartmentId),
+    limit: Type.Optional(Limit),
+    nextToken: Type.Optional(NextToken),
+  },
+  closed,
+);
+export const QueuePath = Type.Object({ queue: QueueName }, closed);
+export const MyCasesQuery = Type.Object({ limit: Type.Optional(Limit), nextToken: Type.Optional(NextToken) }, closed);
+
+export const CasePath = Type.Object({ caseNo: CaseNo }, closed);
+
+export const TimelineEntry = Type.Object(
+  {
+    eventId: Type.String(),
+    at: Instant,
+    type: Type.String({ description: 'The event\'s detail-type' }),
+    action: Type.String(),
+    actor: Type.Object({ id: Type.String(), role: Type.String(), departmentId: Type.Optional(Type.String()) }, closed),
+    from: Type.Optional(CaseState),
+    to: CaseState,
+    clockEffect: Type.Optional(ClockEffect),
+    deadlines: Deadlines,
+    details: Type.Record(Type.String(), Type.Unknown()),
+  },
+  closed,
+);
+export const Timeline = Type.Object({ items: Type.Array(TimelineEntry) }, closed);
+
+export const PublicProgressQuery = Type.Object({ code: Type.String({ minLength: 1, maxLength: 32 }), centerId: Type.Optional(Type.String({ pattern: '^[a-z0-9][a-z0-9-]{1,47}$' })) }, closed);
+export const PublicProgress = Type.Object(
+  {
+    caseNo: CaseNo,
+    itemName: Type.String(),
+    state: CaseState,
+    receivedAt: Instant,
+    acceptedAt: Type.Optional(Instant),
+    decidedAt: Type.Optional(Instant),
+    completedAt: Type.Optional(Instant),
+    promisedDue: Type.Optional(LocalDate),
+    statutoryDue: Type.Optional(LocalDate),
+  },
+  { ...closed, description: 'Status and dates only: no names, numbers or contact data' },
+);

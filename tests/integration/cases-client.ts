@@ -1,0 +1,63 @@
+/** Helpers for case tests over HTTP: intake with a full checklist, actions with If-Match, audit lookups. */
+import { expect } from 'vitest';
+import { demoItems } from '../../local/seed/items.ts';
+import { Case, ActionResult, Timeline } from '#schemas/api/cases';
+import { validationErrors } from '#shared/validate';
+import { call, type Reply } from './api-client.ts';
+
+export const itemByMode = (mode: string, departmentId?: string) =>
+  demoItems.find((i) => i.content.serviceMode === mode && (!departmentId || i.content.departmentId === departmentId))!;
+
+/** The demo item with intake fields, 容缺 and a 1-day promised limit (企业设立登记, amr). */
+export const enterpriseItem = demoItems.find((i) => i.code === '370982-AMR-XK-001')!;
+export const enterpriseFields = { proposedName: '示范科技有限公司', enterpriseType: '有限责任公司' };
+
+/** Every checklist entry of an item, as handed in (optionally leaving some out). */
+export function materialsOf(code: string, leaveOut: readonly string[] = []) {
+  const item = demoItems.find((i) => i.code === code)!;
+  return item.content.materials.filter((m) => !leaveOut.includes(m.id)).map((m) => ({ materialId: m.id, form: m.form, count: m.count }));
+}
+
+export function fieldsOf(code: string) {
+  return code === enterpriseItem.code ? enterpriseFields : undefined;
+}
+
+/** Asserts the reply is a valid Case (or action result) by the API's own schemas. */
+export function expectShape(reply: Reply, schema: typeof Case | typeof ActionResult | typeof Timeline = Case) {
+  expect(validationErrors(schema, reply.body), JSON.stringify(reply.body).slice(0, 500)).toEqual([]);
+}
+
+/** Applies online as `as` (an applicant) or at the counter (a clerk naming `applicantId`). */
+export async function submit(code: string, opts: { as?: string; applicantId?: string; leaveOut?: readonly string[]; headers?: Record<string, string> } = {}) {
+  const fields = fieldsOf(code);
+  const res = await call('POST', '/cases', {
+    as: opts.as ?? 'zhang.san',
+    body: { itemCode: code, ...(fields ? { fields } : {}), materials: materialsOf(code, opts.leaveOut), ...(opts.applicantId ? { applicantId: opts.applicantId } : {}) },
+    ...(opts.headers ? { headers: opts.headers } : {}),
+  });
+  expect(res.status, JSON.stringify(res.body)).toBe(201);
+  expectShape(res);
+  return res;
+}
+
+/** POST /cases/{caseNo}/{action} with the given ETag; asserts the status (200 by default). */
+export async function act(caseNo: string, action: string, as: string, etag: string, body?: unknown, status = 200) {
+  const res = await call('POST', `/cases/${caseNo}/${action}`, { as, headers: { 'if-match': etag }, ...(body !== undefined ? { body } : {}) });
+  expect(res.status, `${action} as ${as}: ${JSON.stringify(res.body)}`).toBe(status);
+  if (status === 200) expectShape(res, ActionResult);
+  return res;
+}
+
+export const timelineOf = async (caseNo: string, as = 'clerk.amr') => {
+  const res = await call('GET', `/cases/${caseNo}/timeline`, { as });
+  expect(res.status, JSON.stringify(res.body)).toBe(200);
+  expectShape(res, Timeline);
+  return res.body.items as { type: string; action: string; from?: string; to: string; clockEffect?: string; actor: { id: string; role: string }; deadlines: Record<string, unknown>; details: Record<string, unknown> }[];
+};
+
+/** The audit records of a case (GET /audit/events by subject), as the auditor reads them. */
+export async function auditOf(caseNo: string, from: string, to: string) {
+  const res = await call('GET', `/audit/events?from=${from}&to=${to}&subjectType=case&subjectId=${encodeURIComponent(caseNo)}&limit=100`, { as: 'auditor' });
+  expect(res.status, JSON.stringify(res.body)).toBe(200);
+  return res.body.items as { action: string; type?: string; detailType?: string }[];
+}
