@@ -1,9 +1,8 @@
 /**
  * The OpenAPI 3.1 document of the HTTP API, built from the route declarations
  * and their schemas (the same objects that validate requests). `npm run
- * openapi` writes docs/openapi.json; a test fails when that file is stale.
+ * docs` writes docs/openapi.json; a test fails when that file is stale.
  */
-import { writeFileSync } from 'node:fs';
 import type { TSchema } from '@sinclair/typebox';
 import type { RouteSpec } from '#shared/route-spec';
 import { applicantRoutes } from '../functions/applicants/routes.ts';
@@ -88,8 +87,3 @@ export function openApiDocument() {
 
 export const openApiPath = new URL('../docs/openapi.json', import.meta.url);
 export const renderOpenApi = () => `${JSON.stringify(openApiDocument(), null, 2)}\n`;
-
-if (import.meta.url === `file://${process.argv[1]}`) {
-  writeFileSync(openApiPath, renderOpenApi());
-  console.log(`wrote ${openApiPath.pathname}`);
-}

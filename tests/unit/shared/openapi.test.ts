@@ -1,10 +1,16 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { apiRoutes, openApiDocument, openApiPath, renderOpenApi } from '#schemas/openapi';
+import { renderLifecycle } from '../../../functions/cases/diagram.ts';
+import { lifecyclePath } from '../../../docs/generate.ts';
 
 describe('OpenAPI document', () => {
-  it('docs/openapi.json is current (run `npm run openapi` after changing routes or schemas)', () => {
+  it('docs/openapi.json is current (run `npm run docs` after changing routes or schemas)', () => {
     expect(readFileSync(openApiPath, 'utf8')).toBe(renderOpenApi());
+  });
+
+  it('docs/case-lifecycle.md is current (run `npm run docs` after changing the lifecycle table)', () => {
+    expect(readFileSync(lifecyclePath, 'utf8')).toBe(renderLifecycle());
   });
 
   it('has every declared route, secured unless public', () => {
