@@ -154,9 +154,9 @@ export function noticeDueOf(cal: WorkCalendar, receivedAt: string, noticeWorking
   return onCalendar(() => addWorkingDays(cal, localDate(cal, receivedAt), noticeWorkingDays));
 }
 
-/** The pledge deadline of 容缺受理, counted from the acceptance day. */
-export function toleranceDueOf(cal: WorkCalendar, acceptedAt: string, workingDays: number): { date?: string; missingYear?: number } {
-  return onCalendar(() => addWorkingDays(cal, localDate(cal, acceptedAt), workingDays));
+/** The pledge deadline of 容缺受理, counted from the day the pledge is signed. */
+export function toleranceDueOf(cal: WorkCalendar, signedAt: string, workingDays: number): { date?: string; missingYear?: number } {
+  return onCalendar(() => addWorkingDays(cal, localDate(cal, signedAt), workingDays));
 }
 
 /**

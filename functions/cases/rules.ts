@@ -181,7 +181,8 @@ function actionEffect(c: CaseRecord, action: string, body: Body, ctx: ActionCont
       }
       if (errors.length) refuse(errors);
       const acceptedAt = acceptanceInstant(c.receivedAt, c.noticeDue, ctx.now, ctx.today);
-      const due = toleranceDueOf(ctx.cal, acceptedAt, c.toleranceWorkingDays ?? 0);
+      // The pledge runs from the day it is signed, even when the clock counts from receipt.
+      const due = toleranceDueOf(ctx.cal, ctx.now, c.toleranceWorkingDays ?? 0);
       if (!due.date) refuse([{ path: '/body', code: 'calendar_missing', message: `the pledge deadline falls in ${due.missingYear}, whose calendar is not entered yet` }]);
       const pledged = new Set(b.missing.map((m) => m.materialId));
       const base = accepted(c, acceptedAt, ctx, acceptedAt === c.receivedAt);

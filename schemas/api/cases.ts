@@ -103,10 +103,7 @@ export const SupplementNoticeBody = Type.Object(
   },
   { ...closed, description: 'The one-time notice (一次性告知): every missing or incorrect material at once' },
 );
-export const SupplementBody = Type.Object(
-  { materials: Type.Array(IntakeMaterial, { minItems: 1, maxItems: 60 }), fields: Type.Optional(Type.Record(Type.String(), Type.Unknown())) },
-  closed,
-);
+export const SupplementBody = Type.Object({ materials: Type.Array(IntakeMaterial, { minItems: 1, maxItems: 60 }) }, closed);
 export const OpinionBody = Type.Object({ opinion: Note }, closed);
 export const JointOpinionBody = Type.Object({ opinion: Note, agrees: Type.Boolean() }, closed);
 export const SuspendBody = Type.Object(

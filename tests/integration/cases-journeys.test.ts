@@ -1,0 +1,372 @@
+/**
+ * One full journey per service mode over HTTP (即办件, 承诺件 with the
+ * supplement loop, a special procedure and an extension, 联办件, 上报件,
+ * 容缺受理), plus withdrawal and refusal. Every step checks the response
+ * (status, state, version and ETag, the actor's next actions, the shape), the
+ * deadlines against the clock module on the 2026 calendar, then the whole
+ * timeline and the audit log (every detail-type, in order by occurredAt).
+ */
+import { beforeAll, describe, expect, it } from 'vitest';
+import { PublicProgress, type ClockEffect } from '#schemas/api/cases';
+import { calendar2026 } from '#shared/calendar-2026';
+import { CalendarYearMissingError, addWorkingDays, deadline, localDate, remainingWorkingDays, workCalendar } from '#shared/calendar';
+import { validationErrors } from '#shared/validate';
+import { deadlinesOf } from '../../functions/cases/clock.ts';
+import { demoItems } from '../../local/seed/items.ts';
+import { call, centerToday, cloud, freshCreditCode, until, type Reply } from './api-client.ts';
+import { act, auditOf, enterpriseItem, expectShape, itemByMode, materialsOf, submit, timelineOf } from './cases-client.ts';
+
+const cal = workCalendar([calendar2026]);
+const item = (code: string) => demoItems.find((i) => i.code === code)!;
+const immediate = itemByMode('immediate', 'amr'); // 个体工商户登记: natural persons
+const promised = item('370982-ZJ-XK-001'); // 施工许可: inspection 5 days, countsTowardLimit false; organizations only
+const joint = itemByMode('joint'); // housing-led, amr co-department; organizations only
+const escalated = itemByMode('escalated', 'health'); // organizations only
+const food = item('370982-AMR-XK-002'); // promised, natural persons too
+
+/** A computation on the test's calendar, undefined when it reaches a year nobody entered (2027). */
+function onCal<T>(f: () => T): T | undefined {
+  try {
+    return f();
+  } catch (err) {
+    if (err instanceof CalendarYearMissingError) return undefined;
+    throw err;
+  }
+}
+const day = (offset: number) => new Date(Date.now() + 8 * 3600_000 + offset * 86_400_000).toISOString().slice(0, 10);
+const userOf = (username: string) => cloud.users.find((u) => u.username === username);
+const roleOf = (username: string) => userOf(username)?.roles[0] ?? 'applicant';
+
+/** The enterprise applicant of the journeys whose items serve organizations only. */
+let company = '';
+beforeAll(async () => {
+  const username = `ent.journey.${Date.now().toString(36)}`;
+  const res = await call('POST', '/public/applicants', {
+    body: { kind: 'enterprise', username, name: '示范建设工程有限公司', email: `${username}@example.com`, phone: '0538-1234567', creditCode: freshCreditCode(), legalRepresentative: '赵六' },
+  });
+  expect(res.status, JSON.stringify(res.body)).toBe(201);
+  company = username;
+});
+
+interface Entry { type: string; action: string; from?: string; to: string; clockEffect?: ClockEffect; role: string }
+/** A case followed through its journey: what each step recorded (`log`) and the deadlines it left (`dl`). */
+interface Journey { caseNo: string; etag: string; version: number; state: string; log: Entry[]; dl: unknown[]; applicant: string; reader: string }
+
+/** Files the application and checks the received case as the applicant sees it. */
+async function start(code: string, applicant: string, reader: string, leaveOut: string[] = []): Promise<Journey & { res: Reply }> {
+  const res = await submit(code, { as: applicant, leaveOut });
+  const c = res.body;
+  expect(c).toMatchObject({ state: 'submitted', version: 1, channel: 'online', item: { code }, deadlines: expect.any(Object), remainingWorkingDays: {}, nextActions: ['withdraw'] });
+  expect(res.etag).toBe('"1"');
+  expect(res.headers.get('location')).toBe(`/cases/${c.caseNo}`);
+  expect(c.materials.filter((m: { status: string }) => m.status === 'missing').map((m: { materialId: string }) => m.materialId)).toEqual(leaveOut);
+  expect(c.noticeDue).toBe(onCal(() => addWorkingDays(cal, localDate(cal, c.receivedAt), 5)));
+  return { res, caseNo: c.caseNo, etag: res.etag, version: 1, state: 'submitted', log: [{ type: 'CaseSubmitted', action: 'submit', to: 'submitted', role: 'applicant' }], dl: [c.deadlines], applicant, reader };
+}
+
+/** One action that succeeds: state, version, ETag, next actions, deadlines as the clock module computes them. */
+async function step(j: Journey, action: string, as: string, exp: { to?: string; type: string; clock?: ClockEffect; next?: string[]; role?: string }, body?: unknown) {
+  const res = await act(j.caseNo, action, as, j.etag, body);
+  const c = res.body.case;
+  const to = exp.to ?? j.state;
+  expect(c).toMatchObject({ caseNo: j.caseNo, state: to, version: j.version + 1 });
+  expect(res.etag).toBe(`"${j.version + 1}"`);
+  if (exp.next) expect(c.nextActions, `${action}: next actions of ${as}`).toEqual(exp.next);
+  if (c.clock.startedAt) expect(c.deadlines).toEqual(deadlinesOf(cal, c.clock, c.decision?.at));
+  if (exp.clock !== 'start') expect(res.body.receipt).toBeUndefined();
+  j.dl.push(c.deadlines);
+  j.log.push({ type: exp.type, action, from: j.state, to, ...(exp.clock ? { clockEffect: exp.clock } : {}), role: exp.role ?? roleOf(as) });
+  Object.assign(j, { etag: res.etag, version: j.version + 1, state: to });
+  return res;
+}
+
+/** An action refused with `status`, changing nothing (same version on a re-read). */
+async function refused(j: Journey, action: string, as: string, status: number, body?: unknown, detail?: RegExp) {
+  const res = await act(j.caseNo, action, as, j.etag, body, status);
+  if (detail) expect(res.body.detail).toMatch(detail);
+  const now = await read(j, j.reader);
+  expect(now.body.version).toBe(j.version);
+  return res;
+}
+
+async function read(j: Journey, as: string, next?: string[]) {
+  const res = await call('GET', `/cases/${j.caseNo}`, { as });
+  expect(res.status, JSON.stringify(res.body)).toBe(200);
+  expectShape(res);
+  expect(res.etag).toBe(`"${res.body.version}"`);
+  if (next) expect(res.body.nextActions, `next actions of ${as}`).toEqual(next);
+  return res;
+}
+
+/** The acceptance receipt: query code, today's acceptance date, the deadlines from the acceptance instant. */
+function expectReceipt(res: Reply, promisedDays: number, statutoryDays: number, applicantName: string) {
+  const { receipt, case: c } = res.body;
+  expect(receipt).toMatchObject({ caseNo: c.caseNo, itemName: c.item.name, applicantName, receivedAt: c.receivedAt, acceptedAt: c.acceptedAt, acceptanceDate: centerToday() });
+  expect(receipt.queryCode).toMatch(/^\S{6,32}$/);
+  expect(receipt.promisedDue).toBe(onCal(() => deadline(cal, c.acceptedAt, promisedDays)));
+  expect(receipt.statutoryDue).toBe(onCal(() => deadline(cal, c.acceptedAt, statutoryDays)));
+  expect(c.deadlines).toMatchObject({ ...(receipt.promisedDue ? { promisedDue: receipt.promisedDue } : {}), ...(receipt.statutoryDue ? { statutoryDue: receipt.statutoryDue } : {}) });
+  return receipt.queryCode as string;
+}
+
+/** The timeline, entry by entry, then the audit log: every detail-type, in order by occurredAt. */
+async function expectRecords(j: Journey) {
+  const items = await timelineOf(j.caseNo, j.reader);
+  expect(items.map((e) => ({ type: e.type, action: e.action, from: e.from, to: e.to, clockEffect: e.clockEffect, role: e.actor.role }))).toEqual(
+    j.log.map((e) => ({ from: undefined, clockEffect: undefined, ...e })),
+  );
+  expect(items.map((e) => e.deadlines)).toEqual(j.dl);
+  const staff = items.filter((e) => e.actor.role !== 'applicant');
+  for (const e of staff) expect(cloud.users.some((u) => u.sub === e.actor.id), e.action).toBe(true);
+  const want = j.log.map((e) => e.type);
+  const records = (await until(`audit of ${j.caseNo}`, async () => {
+    const got = await auditOf(j.caseNo, day(-1), day(1));
+    return got.length >= want.length ? got : undefined;
+  }, 30_000)) as unknown as { action: string; occurredAt: string; subject: { type: string; id: string }; data: { toState: string; caseVersion: number } }[];
+  expect(records.map((r) => r.action)).toEqual(want);
+  expect(records.map((r) => [r.data.toState, r.data.caseVersion])).toEqual(j.log.map((e, i) => [e.to, i + 1]));
+  expect(records.map((r) => r.occurredAt)).toEqual([...records.map((r) => r.occurredAt)].sort());
+  for (const r of records) expect(r.subject).toEqual({ type: 'case', id: j.caseNo });
+}
+
+describe('case journeys, one per service mode', { timeout: 90_000 }, () => {
+  it('即办件: accepted and approved at the window by the clerk, completed, picked up; public lookup without the name', async () => {
+    const j = await start(immediate.code, 'zhang.san', 'clerk.amr');
+    await read(j, 'clerk.amr', ['accept', 'refuse', 'requestSupplement', 'withdraw']);
+    const accepted = await step(j, 'accept', 'clerk.amr', { to: 'accepted', type: 'CaseAccepted', clock: 'start', next: ['review', 'approve', 'deny', 'withdraw'] }, { note: '材料齐全，当场受理' });
+    const code = expectReceipt(accepted, 0, 3, '张三');
+    // Promised 0 working days: the first working day on or after today.
+    expect(accepted.body.receipt.promisedDue).toBe(onCal(() => addWorkingDays(cal, centerToday(), 0)));
+    await read(j, 'zhang.san', ['withdraw']);
+    const approved = await step(j, 'approve', 'clerk.amr', { to: 'approved', type: 'CaseApproved', clock: 'stop', next: ['complete'] });
+    const c = approved.body.case;
+    expect(c.decision).toEqual({ outcome: 'approved', at: expect.any(String) });
+    expect(c.clock.stoppedAt).toBe(c.decision.at);
+    expect(c.deadlines.deliveryDue).toBe(onCal(() => addWorkingDays(cal, localDate(cal, c.decision.at), 10)));
+    expect(c.remainingWorkingDays.statutory).toBeUndefined();
+    await step(j, 'complete', 'clerk.amr', { to: 'completed', type: 'CaseCompleted', next: ['deliver'] });
+    const delivered = await step(j, 'deliver', 'clerk.amr', { to: 'delivered', type: 'CaseDelivered', next: [] }, { method: 'pickup' });
+    expect(delivered.body.case).toMatchObject({ delivery: { method: 'pickup' }, endedAt: expect.any(String), remainingWorkingDays: {} });
+    await read(j, 'zhang.san', []);
+    await expectRecords(j);
+
+    const progress = await call('GET', `/public/cases/${j.caseNo}?code=${encodeURIComponent(code)}`);
+    expect(progress.status).toBe(200);
+    expect(validationErrors(PublicProgress, progress.body)).toEqual([]);
+    expect(progress.body).toMatchObject({ caseNo: j.caseNo, itemName: immediate.content.name, state: 'delivered', acceptedAt: c.acceptedAt, decidedAt: c.decision.at, completedAt: expect.any(String) });
+    expect(JSON.stringify(progress.body)).not.toContain('张三');
+    expect(Object.keys(progress.body).filter((k) => /applicant|name/i.test(k) && k !== 'itemName')).toEqual([]);
+  });
+
+  it('承诺件: supplement loop (一次性告知), special procedure, extension by four eyes, decision, mail delivery', async () => {
+    const missing = 'land-use-approval';
+    const j = await start(promised.code, company, 'clerk.housing', [missing]);
+    const receivedFirst = j.res.body.receivedAt;
+    await read(j, 'clerk.housing', ['refuse', 'requestSupplement', 'withdraw']);
+    await refused(j, 'accept', 'clerk.housing', 409, undefined, new RegExp(missing));
+    const notice = { items: [{ materialId: missing, problem: 'missing', detail: '缺少用地批准手续，请提交建设用地规划许可证复印件' }] };
+    const noticed = await step(j, 'requestSupplement', 'clerk.housing', { to: 'supplement_requested', type: 'SupplementRequested', next: ['supplement', 'withdraw'] }, notice);
+    expect(noticed.body.case.supplementNotice).toEqual({ issuedAt: expect.any(String), items: notice.items });
+    expect(noticed.body.case.deadlines.statutoryDue).toBeUndefined(); // the clock has not started
+    await read(j, company, ['supplement', 'withdraw']);
+    // While the notice is out, no second notice at all (the state), and supplementing must cover the notice.
+    await refused(j, 'requestSupplement', 'clerk.housing', 409, notice);
+    const partial = await refused(j, 'supplement', company, 400, { materials: materialsOf(promised.code).filter((m) => m.materialId === 'power-of-attorney') });
+    expect(partial.body.errors).toEqual([expect.objectContaining({ code: 'incomplete' })]);
+
+    const supplemented = await step(j, 'supplement', company, { to: 'submitted', type: 'CaseSupplemented', next: ['withdraw'] }, { materials: materialsOf(promised.code).filter((m) => m.materialId === missing) });
+    const sc = supplemented.body.case;
+    expect(Date.parse(sc.receivedAt)).toBeGreaterThan(Date.parse(receivedFirst));
+    expect(sc.noticeDue).toBe(onCal(() => addWorkingDays(cal, localDate(cal, sc.receivedAt), 5)));
+    expect(sc.materials.find((m: { materialId: string }) => m.materialId === missing)).toMatchObject({ status: 'provided' });
+    // 一次性告知: a later notice may not add a material the first one did not name.
+    const added = await refused(j, 'requestSupplement', 'clerk.housing', 400, { items: [...notice.items, { materialId: 'planning-permit', problem: 'incorrect', detail: '规划许可证已过期' }] });
+    expect(added.body.errors).toEqual([expect.objectContaining({ path: '/body/items/1/materialId', code: 'not_in_first_notice' })]);
+
+    const accepted = await step(j, 'accept', 'clerk.housing', { to: 'accepted', type: 'CaseAccepted', clock: 'start', next: ['review', 'withdraw'] });
+    expectReceipt(accepted, 3, 7, '示范建设工程有限公司');
+    expect(accepted.body.case.acceptedAt >= sc.receivedAt).toBe(true);
+    await step(j, 'review', 'clerk.housing', { to: 'under_review', type: 'CaseReviewed', next: ['review', 'suspend', 'requestExtension', 'withdraw'] }, { opinion: '材料齐全，拟组织现场核查' });
+    await read(j, 'approver.housing', ['review', 'suspend', 'requestExtension', 'approve', 'deny']);
+
+    const inspection = { procedure: 'inspection', reason: '施工现场安全生产条件核查', expectedWorkingDays: 5 };
+    const tooLong = await refused(j, 'suspend', 'clerk.housing', 400, { ...inspection, expectedWorkingDays: 6 });
+    expect(tooLong.body.errors).toEqual([expect.objectContaining({ path: '/body/expectedWorkingDays', code: 'maximum' })]);
+    const suspended = await step(j, 'suspend', 'clerk.housing', { to: 'suspended', type: 'CaseSuspended', clock: 'suspend', next: ['resume', 'withdraw'] }, inspection);
+    expect(suspended.body.case.suspension).toMatchObject({ kind: 'inspection', expectedWorkingDays: 5, from: expect.any(String) });
+    expect(suspended.body.case.deadlines.statutoryDue).toBeUndefined();
+    expect(suspended.body.case.deadlines.promisedDue).toBeUndefined();
+    expect(suspended.body.case.remainingWorkingDays).toEqual({});
+    expect((await read(j, 'approver.housing')).body.remainingWorkingDays).toEqual({});
+
+    const resumed = await step(j, 'resume', 'clerk.housing', { to: 'under_review', type: 'CaseResumed', clock: 'resume' }, { note: '现场核查完毕' });
+    const rc = resumed.body.case;
+    expect(rc.suspension).toBeUndefined();
+    expect(rc.clock.suspensions).toEqual([expect.objectContaining({ kind: 'inspection', from: suspended.body.case.suspension.from, to: expect.any(String) })]);
+    const recomputed = deadlinesOf(cal, rc.clock);
+    expect(rc.deadlines).toEqual(recomputed);
+    if (recomputed.missingCalendarYear !== undefined) {
+      expect(recomputed.missingCalendarYear).toBe(2027);
+      expect(rc.deadlines.statutoryDue).toBeUndefined();
+    } else {
+      expect(rc.deadlines.statutoryDue).toBe(deadline(cal, rc.acceptedAt, 7, rc.clock.suspensions));
+      expect(rc.remainingWorkingDays.statutory).toBe(remainingWorkingDays(cal, centerToday(), rc.deadlines.statutoryDue));
+    }
+
+    const reason = '需组织专家论证，申请延期十个工作日';
+    await step(j, 'requestExtension', 'clerk.housing', { type: 'ExtensionRequested', next: ['review', 'suspend', 'withdraw'] }, { reason });
+    await read(j, 'approver.housing', ['review', 'suspend', 'approveExtension', 'approve', 'deny']);
+    await refused(j, 'requestExtension', 'approver.housing', 409, { reason }, /one/);
+    await refused(j, 'approveExtension', 'clerk.housing', 403); // the requester may not approve it
+    const extended = await step(j, 'approveExtension', 'approver.housing', { type: 'ExtensionApproved', clock: 'extend', next: ['review', 'suspend', 'approve', 'deny'] });
+    const ec = extended.body.case;
+    expect(ec.clock.extensionWorkingDays).toBe(10);
+    expect(ec.extension).toMatchObject({ reason, requestedBy: userOf('clerk.housing')!.sub, approvedBy: userOf('approver.housing')!.sub });
+    expect(ec.deadlines.statutoryDue).toBe(onCal(() => deadline(cal, ec.acceptedAt, 17, ec.clock.suspensions)));
+    expect(ec.deadlines.promisedDue).toBe(onCal(() => deadline(cal, ec.acceptedAt, 13, ec.clock.suspensions)));
+
+    await step(j, 'approve', 'approver.housing', { to: 'approved', type: 'CaseApproved', clock: 'stop', next: ['complete'] }, { note: '准予许可' });
+    await step(j, 'complete', 'clerk.housing', { to: 'completed', type: 'CaseCompleted', next: ['deliver'] });
+    const mailed = await step(j, 'deliver', 'clerk.housing', { to: 'delivered', type: 'CaseDelivered', next: [] }, { method: 'mail', trackingNo: 'EMS1234567890' });
+    expect(mailed.body.case.delivery).toEqual({ method: 'mail', trackingNo: 'EMS1234567890', at: expect.any(String) });
+    await expectRecords(j);
+  });
+
+  it('联办件: the lead approves only after the co-department (amr) gives its opinion from its queue', async () => {
+    const j = await start(joint.code, company, 'clerk.housing');
+    expect(j.res.body.item).toMatchObject({ departmentId: 'housing', jointDepartments: ['amr'] });
+    // The co-department reads the case but takes no lead action.
+    await read(j, 'clerk.amr', []);
+    await refused(j, 'accept', 'clerk.amr', 403);
+    const accepted = await step(j, 'accept', 'clerk.housing', { to: 'accepted', type: 'CaseAccepted', clock: 'start', next: ['review', 'withdraw'] });
+    expectReceipt(accepted, joint.content.timeLimits.promisedWorkingDays, joint.content.timeLimits.statutoryWorkingDays, '示范建设工程有限公司');
+    expect(accepted.body.case.jointSteps).toEqual([{ departmentId: 'amr', status: 'open' }]);
+    await step(j, 'review', 'clerk.housing', { to: 'under_review', type: 'CaseReviewed', next: ['review', 'suspend', 'requestExtension', 'withdraw'] }, { opinion: '主办部门审查通过，待市场监管局会签' });
+    await refused(j, 'approve', 'approver.housing', 409, undefined, /amr/);
+    await refused(j, 'approve', 'clerk.amr', 403);
+    await refused(j, 'approve', 'approver.amr', 403);
+    await refused(j, 'giveJointOpinion', 'clerk.housing', 403, { opinion: '主办部门不会签', agrees: true });
+
+    const inQueue = async () => {
+      const res = await call('GET', '/queues/joint_opinions?departmentId=amr&limit=100', { as: 'clerk.amr' });
+      expect(res.status, JSON.stringify(res.body)).toBe(200);
+      return (res.body.items as { caseNo: string }[]).some((s) => s.caseNo === j.caseNo);
+    };
+    await until('the case in amr\'s joint_opinions queue', async () => ((await inQueue()) ? true : undefined));
+    await read(j, 'clerk.amr', ['giveJointOpinion']);
+    const opinion = await step(j, 'giveJointOpinion', 'clerk.amr', { type: 'JointOpinionGiven', next: [] }, { opinion: '申请人信用记录良好，同意', agrees: true });
+    expect(opinion.body.case.jointSteps).toEqual([{ departmentId: 'amr', status: 'done', opinion: '申请人信用记录良好，同意', agrees: true, by: userOf('clerk.amr')!.sub, at: expect.any(String) }]);
+    await until('the case out of amr\'s queue', async () => ((await inQueue()) ? undefined : true));
+    await refused(j, 'giveJointOpinion', 'clerk.amr', 409, { opinion: '再次会签', agrees: false });
+
+    await read(j, 'approver.housing', ['review', 'suspend', 'requestExtension', 'approve', 'deny']);
+    // A joint item's extension is 15 working days (art. 42), the item setting none.
+    await step(j, 'requestExtension', 'clerk.housing', { type: 'ExtensionRequested' }, { reason: '联办事项情况复杂，申请延期' });
+    const extended = await step(j, 'approveExtension', 'approver.housing', { type: 'ExtensionApproved', clock: 'extend' });
+    expect(extended.body.case.clock.extensionWorkingDays).toBe(15);
+    expect(extended.body.case.deadlines.statutoryDue).toBe(onCal(() => deadline(cal, extended.body.case.acceptedAt, 45 + 15)));
+    await step(j, 'approve', 'approver.housing', { to: 'approved', type: 'CaseApproved', clock: 'stop', next: ['complete'] });
+    await step(j, 'complete', 'clerk.housing', { to: 'completed', type: 'CaseCompleted', next: ['deliver'] });
+    const items = await timelineOf(j.caseNo, 'clerk.amr');
+    expect(items.find((e) => e.action === 'giveJointOpinion')!.actor).toMatchObject({ role: 'clerk', departmentId: 'amr' });
+    await expectRecords(j);
+  });
+
+  it('上报件: escalated by the approver (clock held), returned, denied with reasons, completed', async () => {
+    const j = await start(escalated.code, company, 'clerk.health');
+    await step(j, 'accept', 'clerk.health', { to: 'accepted', type: 'CaseAccepted', clock: 'start' });
+    await step(j, 'review', 'clerk.health', { to: 'under_review', type: 'CaseReviewed' }, { opinion: '初审材料齐全，拟上报省卫生健康委' });
+    await read(j, 'approver.health', ['review', 'suspend', 'escalate', 'requestExtension', 'approve', 'deny']);
+    const escalation = { authority: '山东省卫生健康委员会', reason: '放射治疗项目由省级卫生健康部门审批' };
+    await refused(j, 'escalate', 'clerk.health', 403, escalation);
+    const up = await step(j, 'escalate', 'approver.health', { to: 'escalated', type: 'CaseEscalated', clock: 'suspend', next: ['returnFromEscalation'] }, escalation);
+    expect(up.body.case.escalation).toEqual({ ...escalation, from: expect.any(String) });
+    expect(up.body.case.clock.suspensions).toEqual([expect.objectContaining({ kind: 'escalation', reason: escalation.reason })]);
+    expect(up.body.case.deadlines.statutoryDue).toBeUndefined();
+    expect(up.body.case.remainingWorkingDays).toEqual({});
+    await read(j, 'clerk.health', ['returnFromEscalation', 'withdraw']);
+    await refused(j, 'approve', 'approver.health', 409);
+
+    const back = await step(j, 'returnFromEscalation', 'clerk.health', { to: 'under_review', type: 'CaseReturnedFromEscalation', clock: 'resume' }, { outcome: '省卫生健康委审查意见：不符合放射治疗场所防护要求' });
+    expect(back.body.case.escalation).toBeUndefined();
+    expect(back.body.case.clock.suspensions[0].to).toEqual(expect.any(String));
+    // Four eyes: an approver who asks for the extension may not approve it.
+    await step(j, 'requestExtension', 'approver.health', { type: 'ExtensionRequested' }, { reason: '等待补充检测报告' });
+    await refused(j, 'approveExtension', 'approver.health', 409, undefined, /other than/);
+
+    await refused(j, 'deny', 'approver.health', 400, { reasons: [] });
+    const reasons = ['放射治疗场所防护检测不合格', '可自收到决定之日起六十日内申请行政复议或六个月内提起行政诉讼'];
+    const denied = await step(j, 'deny', 'approver.health', { to: 'denied', type: 'CaseDenied', clock: 'stop', next: ['complete'] }, { reasons });
+    expect(denied.body.case.decision).toEqual({ outcome: 'denied', reasons, at: expect.any(String) });
+    expect(denied.body.case.deadlines.deliveryDue).toBe(onCal(() => addWorkingDays(cal, localDate(cal, denied.body.case.decision.at), 10)));
+    await step(j, 'complete', 'clerk.health', { to: 'completed', type: 'CaseCompleted', next: ['deliver'] });
+    await expectRecords(j);
+  });
+
+  it('容缺受理: accepted against a pledge; approval waits for the pledged material', async () => {
+    const pledged = 'premises';
+    const j = await start(enterpriseItem.code, 'zhang.san', 'clerk.amr', [pledged]);
+    await read(j, 'clerk.amr', ['acceptWithTolerance', 'refuse', 'requestSupplement', 'withdraw']);
+    await refused(j, 'accept', 'clerk.amr', 409, undefined, new RegExp(pledged));
+    const wrong = await refused(j, 'acceptWithTolerance', 'clerk.amr', 400, { missing: [{ materialId: 'application-form', detail: '已提交' }], pledgeSigned: true });
+    expect(wrong.body.errors.map((e: { code: string }) => e.code).sort()).toEqual(['incomplete', 'provided']);
+    const pledge = { missing: [{ materialId: pledged, detail: '住所使用证明原件3个工作日内补交' }], pledgeSigned: true };
+    const due = onCal(() => addWorkingDays(cal, centerToday(), 3));
+    if (due === undefined) {
+      // The pledge deadline falls in 2027, which has no calendar yet: refused, nothing written.
+      const late = await refused(j, 'acceptWithTolerance', 'clerk.amr', 400, pledge);
+      return void expect(late.body.errors).toEqual([expect.objectContaining({ code: 'calendar_missing' })]);
+    }
+    const accepted = await step(j, 'acceptWithTolerance', 'clerk.amr', { to: 'accepted', type: 'CaseAcceptedWithTolerance', clock: 'start', next: ['completeTolerance', 'review', 'withdraw'] }, pledge);
+    const ac = accepted.body.case;
+    expectReceipt(accepted, 1, 3, '张三');
+    expect(ac.tolerance).toEqual({ missing: pledge.missing, due });
+    expect(ac.materials.find((m: { materialId: string }) => m.materialId === pledged).status).toBe('pledged');
+    await step(j, 'review', 'clerk.amr', { to: 'under_review', type: 'CaseReviewed' }, { opinion: '容缺受理，待补交住所证明' });
+    await read(j, 'approver.amr', ['review', 'suspend', 'requestExtension', 'deny']);
+    await refused(j, 'approve', 'approver.amr', 409, undefined, /Pledged/);
+    const done = await step(j, 'completeTolerance', 'clerk.amr', { type: 'ToleranceCompleted', next: ['review', 'suspend', 'requestExtension', 'withdraw'] }, { note: '已补交住所证明原件' });
+    expect(done.body.case.tolerance.completedAt).toEqual(expect.any(String));
+    expect(done.body.case.materials.every((m: { status: string; required: boolean }) => !m.required || m.status === 'provided')).toBe(true);
+    await refused(j, 'completeTolerance', 'clerk.amr', 409);
+    await step(j, 'approve', 'approver.amr', { to: 'approved', type: 'CaseApproved', clock: 'stop', next: ['complete'] });
+    await expectRecords(j);
+  });
+});
+
+describe('withdrawal and refusal', { timeout: 60_000 }, () => {
+  it('the applicant withdraws before a decision: terminal, the clock stopped, no next actions', async () => {
+    const j = await start(food.code, 'zhang.san', 'clerk.amr');
+    await step(j, 'accept', 'clerk.amr', { to: 'accepted', type: 'CaseAccepted', clock: 'start' });
+    await step(j, 'review', 'approver.amr', { to: 'under_review', type: 'CaseReviewed' }, { opinion: '拟现场核查' });
+    const gone = await step(j, 'withdraw', 'zhang.san', { to: 'withdrawn', type: 'CaseWithdrawn', clock: 'stop', next: [] }, { reason: '经营场所变更，撤回申请' });
+    expect(gone.body.case).toMatchObject({ endedAt: expect.any(String), remainingWorkingDays: {} });
+    expect(gone.body.case.clock.stoppedAt).toEqual(expect.any(String));
+    await read(j, 'clerk.amr', []);
+    await refused(j, 'withdraw', 'zhang.san', 409);
+    await expectRecords(j);
+  });
+
+  it('withdrawing after the decision is refused (409)', async () => {
+    const j = await start(immediate.code, 'zhang.san', 'clerk.amr');
+    await step(j, 'accept', 'clerk.amr', { to: 'accepted', type: 'CaseAccepted', clock: 'start' });
+    await step(j, 'approve', 'approver.amr', { to: 'approved', type: 'CaseApproved', clock: 'stop' });
+    await read(j, 'zhang.san', []);
+    await refused(j, 'withdraw', 'zhang.san', 409, { reason: '不想要了' }, /approved/);
+    await refused(j, 'withdraw', 'clerk.amr', 409);
+    await expectRecords(j);
+  });
+
+  it('不予受理 with reasons: terminal, nothing more for anyone', async () => {
+    const j = await start(food.code, 'zhang.san', 'clerk.amr');
+    await refused(j, 'refuse', 'clerk.amr', 400, { reasons: [] });
+    const refusal = { reasons: ['申请事项依法不需要取得行政许可'], competentAgency: '示范县商务局' };
+    const res = await step(j, 'refuse', 'clerk.amr', { to: 'refused', type: 'CaseRefused', next: [] }, refusal);
+    expect(res.body.case).toMatchObject({ refusal, endedAt: expect.any(String), remainingWorkingDays: {} });
+    expect(res.body.case.acceptedAt).toBeUndefined();
+    await read(j, 'zhang.san', []);
+    await read(j, 'approver.amr', []);
+    await refused(j, 'accept', 'clerk.amr', 409);
+    await expectRecords(j);
+  });
+});

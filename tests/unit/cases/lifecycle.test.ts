@@ -1,0 +1,356 @@
+import { describe, expect, it } from 'vitest';
+import { caseStates, type CaseMaterial, type CaseState } from '#schemas/api/cases';
+import { userRoles } from '#schemas/api/common';
+import type { Caller, StaffRole } from '#shared/auth';
+import { demoItems } from '../../../local/seed/items.ts';
+import { decide, httpActions, nextActions, nextState, rowsOf, transitions, type Actor, type CaseRecord } from '../../../functions/cases/lifecycle.ts';
+
+/**
+ * The lifecycle table, cell by cell: every row × every kind of caller × a state
+ * in the row's `from` and one outside. The rows (actions, states, actors, clock)
+ * are written out here by hand, apart from the table, so a change to the table
+ * shows up as a failing cell. Items are the demo center's real ones.
+ */
+const ENTERPRISE = '370982-AMR-XK-001'; // amr, promised, 容缺 (3 working days)
+const SOLE = '370982-AMR-XK-003'; // amr, immediate (即办件)
+const CONTRACTOR = '370982-ZJ-XK-003'; // housing, joint with amr (联办件)
+const RADIOTHERAPY = '370982-WJ-XK-004'; // health, escalated (上报件)
+
+const RECEIVED = '2026-03-02T09:00:00+08:00'; // Mon
+const NOTICE_DUE = '2026-03-09'; // 5 working days after receipt
+const TODAY = '2026-03-04';
+const LATE = '2026-03-10'; // after the notice period and the pledge deadline
+const PLEDGE_DUE = '2026-03-06';
+
+interface Setup { readonly item?: string; readonly state?: CaseState; readonly today?: string; readonly patch?: Partial<CaseRecord> }
+
+const itemOf = (code: string) => demoItems.find((i) => i.code === code)!;
+
+/** The item's checklist, every entry provided unless `statuses` says otherwise. */
+function materials(code: string, statuses: Record<string, CaseMaterial['status']> = {}): CaseMaterial[] {
+  return itemOf(code).content.materials.map((m) => ({ materialId: m.id, name: m.name, required: m.required, form: m.form, count: m.count, status: statuses[m.id] ?? 'provided' }));
+}
+
+/** A case of the item (default: the joint one, co-department steps done), received RECEIVED, all materials in. */
+function record(s: Setup): CaseRecord {
+  const code = s.item ?? CONTRACTOR;
+  const { content } = itemOf(code);
+  const joint = content.jointDepartments ?? [];
+  return {
+    caseNo: 'SF-20260302-00001', centerId: 'c1', applicantSub: 'sub-owner', timeZone: 'Asia/Shanghai', state: s.state ?? 'submitted', version: 3, channel: 'online',
+    item: { code, version: 1, name: content.name, departmentId: content.departmentId, serviceMode: content.serviceMode, jointDepartments: joint },
+    applicant: { applicantId: '01JQ0000000000000000000000', kind: 'enterprise', name: '示范建设有限公司' },
+    fields: {}, materials: materials(code), receivedAt: RECEIVED, noticeDue: NOTICE_DUE, noticeWorkingDays: 5,
+    ...(content.tolerantAcceptance ? { toleranceWorkingDays: content.tolerantAcceptance.toleranceWorkingDays } : {}),
+    extensionAllowance: joint.length ? 15 : 10,
+    specialProcedures: content.specialProcedures.map(({ kind, maxWorkingDays, countsTowardLimit }) => ({ kind, maxWorkingDays, countsTowardLimit })),
+    reviews: [],
+    jointSteps: joint.map((departmentId) => ({ departmentId, status: 'done' as const, opinion: '同意', agrees: true })),
+    clock: { statutoryWorkingDays: content.timeLimits.statutoryWorkingDays, promisedWorkingDays: content.timeLimits.promisedWorkingDays, extensionWorkingDays: 0, deliveryWorkingDays: 10, suspensions: [] },
+    deadlines: {}, createdAt: RECEIVED, updatedAt: RECEIVED,
+    ...s.patch,
+  };
+}
+
+// ---------------------------------------------------------------------------
+// Callers: the owner, another applicant, each staff role of the lead, a co- and another department, another center, the system
+
+const staffRoles = userRoles.filter((r) => r !== 'applicant');
+type Where = 'lead' | 'co' | 'other';
+type Who = 'owner' | 'non-owner' | 'other-center' | 'system' | `${StaffRole}@${Where}`;
+const whos: Who[] = ['owner', 'non-owner', ...staffRoles.flatMap((r) => (['lead', 'co', 'other'] as const).map((w): Who => `${r}@${w}`)), 'other-center', 'system'];
+
+/** The lead department, a co-department (the joint item's; else some department with no step) and an unrelated one. */
+function departments(c: CaseRecord): Record<Where, string> {
+  const all = ['amr', 'housing', 'health', 'hrss'];
+  const lead = c.item.departmentId;
+  const co = c.item.jointDepartments[0] ?? all.find((d) => d !== lead)!;
+  return { lead, co, other: all.find((d) => d !== lead && d !== co)! };
+}
+
+function callerOf(who: Who, c: CaseRecord): Caller | undefined {
+  const d = departments(c);
+  if (who === 'system') return undefined;
+  if (who === 'owner') return { userId: c.applicantSub, username: 'owner', roles: ['applicant'], centerId: c.centerId };
+  if (who === 'non-owner') return { userId: 'sub-someone-else', username: 'someone', roles: ['applicant'], centerId: c.centerId };
+  // Every role, the lead department, even the owner's account: only the center is wrong.
+  if (who === 'other-center') return { userId: c.applicantSub, username: 'elsewhere', roles: [...userRoles], centerId: 'c2', departmentId: d.lead };
+  const [role, where] = who.split('@') as [StaffRole, Where];
+  return { userId: `${d[where]}-${role}`, username: `${d[where]}-${role}`, roles: [role], centerId: c.centerId, departmentId: d[where] };
+}
+
+// ---------------------------------------------------------------------------
+// The table as it should be: action, from, to, actors, clock effect, and a case on which the row's guards hold
+
+const pending = { tolerance: { missing: [{ materialId: 'premises', detail: '住所使用证明，三个工作日内补交' }], due: PLEDGE_DUE } };
+const extensionBy = (requestedBy: string) => ({ extension: { reason: '需组织专家论证', requestedBy, requestedAt: '2026-03-03T10:00:00+08:00' } });
+const OPEN = 'submitted supplement_requested accepted under_review suspended escalated';
+const RUNNING = 'accepted under_review suspended escalated';
+
+type Row = readonly [action: string, from: string, to: string, by: string, clock: string, setup: Setup];
+const expectedRows: readonly Row[] = [
+  ['accept', 'submitted', 'accepted', 'lead:clerk', 'start', {}],
+  ['acceptWithTolerance', 'submitted', 'accepted', 'lead:clerk', 'start', { item: ENTERPRISE }],
+  ['refuse', 'submitted', 'refused', 'lead:clerk', '', {}],
+  ['requestSupplement', 'submitted', 'supplement_requested', 'lead:clerk', '', {}],
+  ['supplement', 'supplement_requested', 'submitted', 'applicant lead:clerk', '', {}],
+  ['deemAccepted', 'submitted', 'accepted', 'system', 'start', { today: LATE }],
+  ['completeTolerance', RUNNING, 'same', 'lead:clerk', '', { item: ENTERPRISE, patch: pending }],
+  ['terminateTolerance', RUNNING, 'terminated', 'system', 'stop', { item: ENTERPRISE, patch: pending, today: LATE }],
+  ['review', 'accepted under_review', 'under_review', 'lead:clerk lead:approver', '', {}],
+  ['giveJointOpinion', 'under_review', 'same', 'joint:clerk joint:approver', '', { patch: { jointSteps: [{ departmentId: 'amr', status: 'open' }] } }],
+  ['suspend', 'under_review', 'suspended', 'lead:clerk lead:approver', 'suspend', {}],
+  ['resume', 'suspended', 'under_review', 'lead:clerk lead:approver', 'resume', {}],
+  ['escalate', 'under_review', 'escalated', 'lead:approver', 'suspend', { item: RADIOTHERAPY }],
+  ['returnFromEscalation', 'escalated', 'under_review', 'lead:clerk lead:approver', 'resume', { item: RADIOTHERAPY }],
+  ['requestExtension', 'under_review', 'same', 'lead:clerk lead:approver', '', {}],
+  ['approveExtension', 'under_review', 'same', 'lead:approver', 'extend', { patch: extensionBy('housing-clerk') }],
+  ['approve', 'under_review', 'approved', 'lead:approver', 'stop', {}],
+  ['approve', 'accepted', 'approved', 'lead:clerk lead:approver', 'stop', { item: SOLE }],
+  ['deny', 'under_review', 'denied', 'lead:approver', 'stop', {}],
+  ['deny', 'accepted', 'denied', 'lead:clerk lead:approver', 'stop', { item: SOLE }],
+  ['complete', 'approved denied', 'completed', 'lead:clerk lead:approver', '', {}],
+  ['deliver', 'completed', 'delivered', 'lead:clerk', '', {}],
+  ['withdraw', OPEN, 'withdrawn', 'applicant lead:clerk', 'stop', {}],
+];
+
+const actorName = (a: Actor) => (a.role === 'system' || a.role === 'applicant' ? a.role : `${a.on}:${a.role}`);
+const states = (r: Row) => r[1].split(' ');
+
+/** Whether `who` is the written-out actor on `c`: a co-department is one with a step on the case. */
+function isActor(actor: string, who: Who, c: CaseRecord): boolean {
+  if (actor === 'system') return who === 'system';
+  if (actor === 'applicant') return who === 'owner';
+  const [on, role] = actor.split(':');
+  if (on === 'lead') return who === `${role}@lead`;
+  return who === `${role}@co` && c.jointSteps.some((s) => s.departmentId === departments(c).co);
+}
+
+/** 403 when `who` takes no row of the action on `c`; 409 when none of its rows leaves `state`; else the row. */
+function expectedDecision(action: string, state: CaseState, who: Who, c: CaseRecord): { row: number } | { status: 403 | 409 } {
+  const mine = expectedRows.map((r, i) => [r, i] as const).filter(([r]) => r[0] === action && r[3].split(' ').some((a) => isActor(a, who, c)));
+  if (mine.length === 0) return { status: 403 };
+  const row = mine.find(([r]) => states(r).includes(state));
+  return row ? { row: row[1] } : { status: 409 };
+}
+
+/** A state no row of the action leaves, varied by row. */
+function outside(action: string, i: number): CaseState {
+  const taken = new Set(expectedRows.filter((r) => r[0] === action).flatMap(states));
+  const free = caseStates.filter((s) => !taken.has(s));
+  return free[i % free.length]!;
+}
+
+const cells = expectedRows.flatMap((row, i) =>
+  [...(states(row) as CaseState[]), outside(row[0], i)].flatMap((state) => whos.map((who) => ({ i, action: row[0], state, inFrom: states(row).includes(state), who }))),
+);
+const allowedCells = cells.filter(({ i, action, state, who }) => 'row' in expectedDecision(action, state, who, record({ ...expectedRows[i]![5], state }))).length;
+const covered = new Set<number>();
+
+describe(`lifecycle matrix: ${expectedRows.length} rows × their states + 1 outside × ${whos.length} callers = ${cells.length} cells (${allowedCells} allowed)`, () => {
+  it('the table is the one written out here (action, from, to, actors, clock)', () => {
+    expect(transitions.map((t) => [t.action, t.from.join(' '), t.to, t.by.map(actorName).join(' '), t.clock ?? ''])).toEqual(expectedRows.map((r) => r.slice(0, 5)));
+  });
+
+  it.each(cells)('row $i $action · state $state (in from: $inFrom) · $who', ({ i, action, state, who }) => {
+    const setup = expectedRows[i]![5];
+    const c = record({ ...setup, state });
+    const got = decide(action, c, { caller: callerOf(who, c), today: setup.today ?? TODAY });
+    const want = expectedDecision(action, state, who, c);
+    if ('row' in want) {
+      expect(got).toEqual({ ok: true, transition: transitions[want.row] });
+      if (got.ok) expect(got.transition).toBe(transitions[want.row]);
+      covered.add(want.row);
+    } else if (want.status === 403) {
+      expect(got).toEqual({ ok: false, status: 403, detail: `You may not ${action} this case.` });
+    } else {
+      expect(got).toEqual({ ok: false, status: 409, detail: `A case in state ${state} cannot ${action}.` });
+    }
+  });
+
+  it('every row of the table is allowed in at least one cell', () => {
+    expect([...covered].sort((a, b) => a - b)).toEqual(transitions.map((_, i) => i));
+  });
+});
+
+// ---------------------------------------------------------------------------
+
+const decideFor = (action: string, who: Who, s: Setup) => {
+  const c = record(s);
+  return decide(action, c, { caller: callerOf(who, c), today: s.today ?? TODAY });
+};
+const ur = 'under_review' as const;
+const ent = (state: CaseState, patch: Partial<CaseRecord> = {}, today?: string): Setup => ({ item: ENTERPRISE, state, patch, ...(today ? { today } : {}) });
+
+const guardCases: { guard: string; action: string; who: Who; refused: Setup; held: Setup; detail: string }[] = [
+  {
+    guard: 'materialsComplete', action: 'accept', who: 'clerk@lead',
+    refused: { patch: { materials: materials(CONTRACTOR, { 'key-staff': 'missing', 'net-assets': 'incorrect', equipment: 'missing' }) } },
+    held: { patch: { materials: materials(CONTRACTOR, { equipment: 'missing', 'project-record': 'missing' }) } }, // optional ones only
+    detail: 'Required materials are missing or incorrect (key-staff, net-assets): give the one-time supplement notice, or accept with a pledge where the item allows.',
+  },
+  {
+    guard: 'jointOpinionsIn', action: 'approve', who: 'approver@lead', refused: { state: ur, patch: { jointSteps: [{ departmentId: 'amr', status: 'open' }] } }, held: { state: ur },
+    detail: 'Co-departments have not given their opinion yet: amr.',
+  },
+  {
+    guard: 'ownJointStepOpen', action: 'giveJointOpinion', who: 'clerk@co', refused: { state: ur }, held: { state: ur, patch: { jointSteps: [{ departmentId: 'amr', status: 'open' }] } },
+    detail: 'Your department has no open step on this case.',
+  },
+  {
+    guard: 'noPendingTolerance', action: 'approve', who: 'approver@lead', refused: ent(ur, pending), held: ent(ur, { tolerance: { ...pending.tolerance, completedAt: '2026-03-05T10:00:00+08:00' } }),
+    detail: `Pledged materials are outstanding until ${PLEDGE_DUE}.`,
+  },
+  { guard: 'pendingTolerance', action: 'completeTolerance', who: 'clerk@lead', refused: ent('accepted'), held: ent('accepted', pending), detail: 'No pledged material is outstanding.' },
+  {
+    guard: 'toleranceOffered', action: 'acceptWithTolerance', who: 'clerk@lead', refused: {}, held: ent('submitted'),
+    detail: 'This item does not offer acceptance with pledged materials (容缺受理).',
+  },
+  {
+    guard: 'noExtensionYet', action: 'requestExtension', who: 'clerk@lead', refused: { state: ur, patch: extensionBy('housing-approver') }, held: { state: ur },
+    detail: 'An extension was already requested; the law allows one (art. 42).',
+  },
+  {
+    guard: 'extensionRequested', action: 'approveExtension', who: 'approver@lead', refused: { state: ur }, held: { state: ur, patch: extensionBy('housing-clerk') },
+    detail: 'No extension request is waiting for approval.',
+  },
+  {
+    guard: 'otherThanRequester (four eyes)', action: 'approveExtension', who: 'approver@lead', refused: { state: ur, patch: extensionBy('housing-approver') },
+    held: { state: ur, patch: extensionBy('housing-clerk') }, detail: 'An extension is approved by someone other than the person who asked for it.',
+  },
+  {
+    guard: 'withinNoticePeriod', action: 'requestSupplement', who: 'clerk@lead', refused: { today: LATE }, held: { today: NOTICE_DUE }, // its last day still counts
+    detail: `The notice period ended on ${NOTICE_DUE}: the application counts as accepted from receipt (art. 32).`,
+  },
+  { guard: 'noticeOverdue', action: 'deemAccepted', who: 'system', refused: { today: NOTICE_DUE }, held: { today: LATE }, detail: 'The notice period has not run out.' },
+  { guard: 'toleranceOverdue', action: 'terminateTolerance', who: 'system', refused: ent(ur, pending, PLEDGE_DUE), held: ent(ur, pending, '2026-03-09'), detail: 'The pledge deadline has not passed.' },
+  { guard: 'mode immediate (approve at the window)', action: 'approve', who: 'approver@lead', refused: { state: 'accepted' }, held: { item: SOLE, state: 'accepted' }, detail: 'Only immediate items allow this; this item is joint.' },
+  { guard: 'mode immediate (deny at the window)', action: 'deny', who: 'clerk@lead', refused: ent('accepted'), held: { item: SOLE, state: 'accepted' }, detail: 'Only immediate items allow this; this item is promised.' },
+  { guard: 'mode escalated', action: 'escalate', who: 'approver@lead', refused: { state: ur }, held: { item: RADIOTHERAPY, state: ur }, detail: 'Only escalated items allow this; this item is joint.' },
+  {
+    // Only reachable on a record carrying a step although the item is not joint (see the 403 below for a real one).
+    guard: 'mode joint', action: 'giveJointOpinion', who: 'clerk@co', refused: ent(ur, { jointSteps: [{ departmentId: 'housing', status: 'open' }] }),
+    held: { state: ur, patch: { jointSteps: [{ departmentId: 'amr', status: 'open' }] } }, detail: 'Only joint items allow this; this item is promised.',
+  },
+];
+
+describe('guards: each refuses with its message (409) and holds', () => {
+  it.each(guardCases)('$guard on $action by $who', ({ action, who, refused, held, detail }) => {
+    expect(decideFor(action, who, refused)).toEqual({ ok: false, status: 409, detail });
+    expect(decideFor(action, who, held)).toMatchObject({ ok: true, transition: { action } });
+  });
+
+  it('a pledge completed or never given is not outstanding; the first failing guard of a row speaks', () => {
+    const done = { tolerance: { ...pending.tolerance, completedAt: '2026-03-05T10:00:00+08:00' } };
+    expect(decideFor('completeTolerance', 'clerk@lead', ent(ur, done))).toMatchObject({ status: 409, detail: 'No pledged material is outstanding.' });
+    expect(decideFor('terminateTolerance', 'system', ent(ur, done, LATE))).toMatchObject({ status: 409, detail: 'No pledged material is outstanding.' });
+    expect(decideFor('approveExtension', 'approver@lead', { state: ur, patch: { extension: { ...extensionBy('housing-clerk').extension, approvedBy: 'x', approvedAt: '2026-03-04T10:00:00+08:00' } } }))
+      .toMatchObject({ status: 409, detail: 'No extension request is waiting for approval.' });
+    // Opinions open and a pledge outstanding: jointOpinionsIn is listed first.
+    expect(decideFor('approve', 'approver@lead', { state: ur, patch: { ...pending, jointSteps: [{ departmentId: 'amr', status: 'open' }] } }))
+      .toMatchObject({ status: 409, detail: 'Co-departments have not given their opinion yet: amr.' });
+  });
+
+  it('without a notice due date (calendar year missing) the notice period never runs out', () => {
+    const { noticeDue: _, ...c } = record({});
+    expect(decide('requestSupplement', c, { caller: callerOf('clerk@lead', c), today: LATE })).toMatchObject({ ok: true });
+    expect(decide('deemAccepted', c, { today: LATE })).toMatchObject({ status: 409, detail: 'The notice period has not run out.' });
+  });
+
+  it('on a real non-joint case no department is a co-department (403), and an unknown action is nobody\'s', () => {
+    expect(decideFor('giveJointOpinion', 'clerk@co', ent(ur))).toMatchObject({ ok: false, status: 403 });
+    expect(decideFor('approve', 'clerk@lead', { state: ur })).toMatchObject({ ok: false, status: 409, detail: 'A case in state under_review cannot approve.' });
+    expect(decideFor('fly', 'clerk@lead', {})).toEqual({ ok: false, status: 403, detail: 'You may not fly this case.' });
+  });
+});
+
+describe('nextActions', () => {
+  const opinionsOpen = { state: ur, patch: { jointSteps: [{ departmentId: 'amr', status: 'open' as const }] } };
+  const examples: { name: string; setup: Setup; who: Who; want: string[] }[] = [
+    { name: 'submitted 容缺 item, complete', setup: ent('submitted'), who: 'clerk@lead', want: ['accept', 'acceptWithTolerance', 'refuse', 'requestSupplement', 'withdraw'] },
+    { name: 'submitted 容缺 item, complete', setup: ent('submitted'), who: 'owner', want: ['withdraw'] },
+    { name: 'submitted 容缺 item, complete', setup: ent('submitted'), who: 'approver@lead', want: [] },
+    { name: 'submitted, notice period over', setup: ent('submitted', {}, LATE), who: 'clerk@lead', want: ['accept', 'acceptWithTolerance', 'refuse', 'withdraw'] },
+    { name: 'supplement requested', setup: ent('supplement_requested'), who: 'owner', want: ['supplement', 'withdraw'] },
+    { name: 'supplement requested', setup: ent('supplement_requested'), who: 'non-owner', want: [] },
+    { name: 'joint, opinions open', setup: opinionsOpen, who: 'clerk@lead', want: ['review', 'suspend', 'requestExtension', 'withdraw'] },
+    { name: 'joint, opinions open', setup: opinionsOpen, who: 'approver@lead', want: ['review', 'suspend', 'requestExtension'] },
+    { name: 'joint, opinions open', setup: opinionsOpen, who: 'clerk@co', want: ['giveJointOpinion'] },
+    { name: 'joint, opinions open', setup: opinionsOpen, who: 'dept_admin@lead', want: [] },
+    { name: 'joint, opinions open', setup: opinionsOpen, who: 'supervisor@lead', want: [] },
+    { name: 'joint, opinions in, extension asked', setup: { state: ur, patch: extensionBy('housing-clerk') }, who: 'approver@lead', want: ['review', 'suspend', 'approveExtension', 'approve', 'deny'] },
+    { name: 'joint, opinions in, extension asked', setup: { state: ur, patch: extensionBy('housing-clerk') }, who: 'clerk@lead', want: ['review', 'suspend', 'withdraw'] },
+    { name: 'immediate, accepted', setup: { item: SOLE, state: 'accepted' }, who: 'clerk@lead', want: ['review', 'approve', 'deny', 'withdraw'] },
+    { name: 'escalated item in review', setup: { item: RADIOTHERAPY, state: ur }, who: 'approver@lead', want: ['review', 'suspend', 'escalate', 'requestExtension', 'approve', 'deny'] },
+    { name: 'pledge outstanding', setup: ent(ur, pending), who: 'approver@lead', want: ['review', 'suspend', 'requestExtension', 'deny'] },
+    { name: 'pledge outstanding', setup: ent(ur, pending), who: 'clerk@lead', want: ['completeTolerance', 'review', 'suspend', 'requestExtension', 'withdraw'] },
+    { name: 'completed', setup: { state: 'completed' }, who: 'clerk@lead', want: ['deliver'] },
+    { name: 'completed', setup: { state: 'completed' }, who: 'approver@lead', want: [] },
+    { name: 'submitted', setup: ent('submitted'), who: 'other-center', want: [] },
+  ];
+
+  it.each(examples)('$name · $who → $want', ({ setup, who, want }) => {
+    const c = record(setup);
+    expect(nextActions(c, { caller: callerOf(who, c)!, today: setup.today ?? TODAY })).toEqual(want);
+  });
+
+  it('httpActions: every action with a non-system actor, in table order; never a system-only one for any caller', () => {
+    expect(httpActions).toEqual(['accept', 'acceptWithTolerance', 'refuse', 'requestSupplement', 'supplement', 'completeTolerance', 'review', 'giveJointOpinion', 'suspend', 'resume',
+      'escalate', 'returnFromEscalation', 'requestExtension', 'approveExtension', 'approve', 'deny', 'complete', 'deliver', 'withdraw']);
+    for (const row of expectedRows) {
+      for (const state of caseStates) {
+        const c = record({ ...row[5], state });
+        for (const who of whos.filter((w) => w !== 'system')) {
+          const next = nextActions(c, { caller: callerOf(who, c)!, today: row[5].today ?? TODAY });
+          expect(next.filter((a) => a === 'deemAccepted' || a === 'terminateTolerance')).toEqual([]);
+          for (const a of next) expect(decide(a, c, { caller: callerOf(who, c), today: row[5].today ?? TODAY }).ok).toBe(true);
+        }
+      }
+    }
+    // …while the system may take them on those same cases.
+    expect(decideFor('deemAccepted', 'system', { today: LATE }).ok).toBe(true);
+    expect(decideFor('terminateTolerance', 'system', ent(ur, pending, LATE)).ok).toBe(true);
+  });
+});
+
+describe('the table\'s structure', () => {
+  it('every state is reachable from submitted', () => {
+    const seen = new Set<CaseState>(['submitted']);
+    for (let grew = true; grew;) {
+      grew = false;
+      for (const t of transitions) {
+        for (const from of t.from.filter((s) => seen.has(s))) {
+          const to = nextState(t, { state: from });
+          if (!seen.has(to)) {
+            seen.add(to);
+            grew = true;
+          }
+        }
+      }
+    }
+    expect([...seen].sort()).toEqual([...caseStates].sort());
+  });
+
+  it('exactly the terminal states (refused, withdrawn, terminated, delivered) have no outgoing row', () => {
+    expect(caseStates.filter((s) => !transitions.some((t) => t.from.includes(s))).sort()).toEqual(['delivered', 'refused', 'terminated', 'withdrawn']);
+  });
+
+  it('one event per action, no event shared by two actions; the rows of one action leave disjoint states', () => {
+    const byAction = new Map<string, Set<string>>();
+    for (const t of transitions) byAction.set(t.action, (byAction.get(t.action) ?? new Set()).add(t.event));
+    for (const [action, events] of byAction) expect([action, events.size]).toEqual([action, 1]);
+    const events = [...byAction.values()].map((e) => [...e][0]);
+    expect(new Set(events).size).toBe(events.length);
+    for (const action of byAction.keys()) {
+      const froms = rowsOf(action).flatMap((t) => t.from);
+      expect(new Set(froms).size, action).toBe(froms.length);
+    }
+  });
+
+  it('rowsOf keeps table order; nextState keeps the state for "same"', () => {
+    expect(rowsOf('approve').map((t) => t.from)).toEqual([['under_review'], ['accepted']]);
+    expect(rowsOf('nothing')).toEqual([]);
+    expect(nextState(rowsOf('review')[0]!, { state: 'accepted' })).toBe('under_review');
+    expect(nextState(rowsOf('completeTolerance')[0]!, { state: 'suspended' })).toBe('suspended');
+  });
+});

@@ -1,0 +1,336 @@
+import { describe, expect, it } from 'vitest';
+import type { ItemVersion } from '#schemas/api/catalog';
+import type { FieldError } from '#schemas/api/common';
+import type { Caller, StaffRole } from '#shared/auth';
+import { addWorkingDays, localDate, workCalendar, workingDaysBetween } from '#shared/calendar';
+import { calendar2026 } from '#shared/calendar-2026';
+import { demoItems } from '../../../local/seed/items.ts';
+import { deadlinesOf, noticeDueOf } from '../../../functions/cases/clock.ts';
+import { decide, type CaseRecord } from '../../../functions/cases/lifecycle.ts';
+import { InputRefused, applyTransition, intakeErrors, newCase, type Applied } from '../../../functions/cases/rules.ts';
+
+/**
+ * What intake and each action do to a case, on the demo center's real items and
+ * the real 2026 calendar (March 2026 has no holiday: Mon 03-02, Mon 03-09, … ).
+ * Each action is first allowed by the lifecycle table, as the handler does.
+ */
+const cal = workCalendar([calendar2026]);
+
+const ENTERPRISE = '370982-AMR-XK-001'; // amr, promised 1 / statutory 3, 容缺 3 days, intake fields
+const CHANGE = '370982-AMR-XK-001-BG'; // amr, no intake fields
+const FOOD = '370982-AMR-XK-002'; // amr, inspection counts toward the limit
+const CONSTRUCTION = '370982-ZJ-XK-001'; // housing, promised 3 / statutory 7, inspection (≤ 5 days) suspends
+const CONTRACTOR = '370982-ZJ-XK-003'; // housing, joint with amr
+
+const T = (date: string, time = '09:00') => `2026-${date}T${time}:00+08:00`;
+const RECEIVED = T('03-02'); // Mon
+
+function itemVersion(code: string): ItemVersion {
+  const { content } = demoItems.find((i) => i.code === code)!;
+  return { code, version: 1, status: 'published', content, createdAt: T('01-05'), createdBy: 'seed', updatedAt: T('01-05') };
+}
+
+const provided = (code: string, missing: readonly string[] = []) =>
+  itemVersion(code).content.materials.filter((m) => !missing.includes(m.id)).map((m) => ({ materialId: m.id, form: m.form, count: m.count }));
+
+function intake(code: string, { missing = [], now = RECEIVED, fields }: { missing?: string[]; now?: string; fields?: Record<string, unknown> } = {}): CaseRecord {
+  return newCase(cal, {
+    caseNo: 'SF-20260302-00001', centerId: 'c1', timeZone: 'Asia/Shanghai', item: itemVersion(code), channel: 'online', now,
+    applicant: { applicantId: '01JQ0000000000000000000000', sub: 'sub-owner', kind: 'enterprise', name: '示范科技有限公司' },
+    request: { materials: provided(code, missing), ...(fields ? { fields } : {}) },
+  });
+}
+
+const staff = (role: StaffRole, c: CaseRecord, departmentId = c.item.departmentId): Caller => ({ userId: `${departmentId}-${role}`, username: role, roles: [role], centerId: 'c1', departmentId });
+const clerk = (c: CaseRecord) => staff('clerk', c);
+const approver = (c: CaseRecord) => staff('approver', c);
+const owner: Caller = { userId: 'sub-owner', username: 'owner', roles: ['applicant'], centerId: 'c1' };
+
+/** The action as the handler takes it: the table must allow it now, then the rules apply. */
+function act(c: CaseRecord, action: string, body: Record<string, unknown>, now: string, caller?: Caller): Applied {
+  const today = localDate(cal, now);
+  const d = decide(action, c, { caller, today });
+  if (!d.ok) throw new Error(`${action} refused: ${d.status} ${d.detail}`);
+  const applied = applyTransition(c, d.transition, body, { cal, now, today, caller, queryCodeHash: 'hash-of-code' });
+  expect(applied.next.version, `${action} increments the version`).toBe(c.version + 1);
+  expect(applied.next.updatedAt).toBe(now);
+  return applied;
+}
+
+/** The errors of an input the rules refuse, as "path code". */
+function refusal(f: () => unknown): string[] {
+  try {
+    f();
+  } catch (err) {
+    if (err instanceof InputRefused) return err.errors.map((e: FieldError) => `${e.path} ${e.code}`);
+    throw err;
+  }
+  throw new Error('the input was not refused');
+}
+
+const codes = (errors: FieldError[]) => errors.map((e) => `${e.path} ${e.code}`).sort();
+const fields = { proposedName: '示范科技有限公司', enterpriseType: '有限责任公司', registeredCapitalWan: 100 };
+
+describe('intakeErrors', () => {
+  const ent = itemVersion(ENTERPRISE);
+
+  it('a complete application with well-typed fields has none', () => {
+    expect(intakeErrors(ent, { fields, materials: provided(ENTERPRISE) })).toEqual([]);
+    expect(intakeErrors(ent, { fields: { proposedName: '示范', enterpriseType: '合伙企业' }, materials: [] })).toEqual([]); // materials are checked at acceptance
+  });
+
+  it('fields are validated against the item\'s intakeFields: required, type, enum, unknown field', () => {
+    const bad = { enterpriseType: '有限公司', registeredCapitalWan: '100', nickname: '小示' };
+    expect(codes(intakeErrors(ent, { fields: bad, materials: [] }))).toEqual([
+      '/body/fields/enterpriseType enum', '/body/fields/nickname unknown_field', '/body/fields/proposedName required', '/body/fields/registeredCapitalWan type',
+    ]);
+    expect(codes(intakeErrors(ent, { materials: [] }))).toEqual(['/body/fields/enterpriseType required', '/body/fields/proposedName required']);
+    expect(codes(intakeErrors(ent, { fields: { ...fields, registeredCapitalWan: 0 }, materials: [] }))).toEqual(['/body/fields/registeredCapitalWan exclusiveMinimum']);
+  });
+
+  it('an item without intakeFields refuses any field, and takes none', () => {
+    const change = itemVersion(CHANGE);
+    expect(change.content.intakeFields).toBeUndefined();
+    expect(intakeErrors(change, { fields: { proposedName: 'x' }, materials: [] })).toEqual([{ path: '/body/fields', code: 'unexpected', message: 'this item takes no application fields' }]);
+    expect(intakeErrors(change, { fields: {}, materials: [] })).toEqual([]);
+    expect(intakeErrors(change, { materials: [] })).toEqual([]);
+  });
+
+  it('materials: unknown and duplicate ids refused with their index', () => {
+    const m = (materialId: string) => ({ materialId, form: 'copy' as const, count: 1 });
+    const errors = intakeErrors(ent, { fields, materials: [m('application-form'), m('business-plan'), m('premises'), m('application-form')] });
+    expect(errors).toEqual([
+      { path: '/body/materials/1/materialId', code: 'not_on_checklist', message: "business-plan is not on this case's materials checklist" },
+      { path: '/body/materials/3/materialId', code: 'duplicate', message: 'application-form is listed twice' },
+    ]);
+  });
+});
+
+describe('newCase', () => {
+  it('marks the checklist, computes the notice period and leaves the clock stopped', () => {
+    const c = intake(ENTERPRISE, { missing: ['premises', 'pre-approval'], fields });
+    expect(c).toMatchObject({ state: 'submitted', version: 1, receivedAt: RECEIVED, createdAt: RECEIVED, updatedAt: RECEIVED, fields, applicantSub: 'sub-owner', jointSteps: [], reviews: [] });
+    expect(c.materials.map((m) => [m.materialId, m.required, m.status])).toEqual([
+      ['application-form', true, 'provided'], ['articles-of-association', true, 'provided'], ['investor-id', true, 'provided'], ['officer-appointment', true, 'provided'],
+      ['premises', true, 'missing'], ['pre-approval', false, 'missing'], ['power-of-attorney', false, 'provided'],
+    ]);
+    expect(c.materials.find((m) => m.materialId === 'investor-id')).toMatchObject({ form: 'copy', count: 1 });
+    expect(c.materials.find((m) => m.materialId === 'premises')).not.toHaveProperty('form');
+    // Mon 03-02 not counted: 03-03, 04, 05, 06, Mon 03-09.
+    expect([c.noticeDue, c.noticeWorkingDays]).toEqual(['2026-03-09', 5]);
+    expect(c.clock).toEqual({ statutoryWorkingDays: 3, promisedWorkingDays: 1, extensionWorkingDays: 0, deliveryWorkingDays: 10, suspensions: [] });
+    expect(c.deadlines).toEqual({});
+    expect(c.acceptedAt).toBeUndefined();
+    expect([c.toleranceWorkingDays, c.extensionAllowance, c.specialProcedures]).toEqual([3, 10, []]);
+  });
+
+  it('the notice period skips holidays and counts 调休 Saturdays; a year not entered leaves it absent', () => {
+    // Thu 04-30: 劳动节 05-01..05; 05-06, 07, 08, Sat 05-09 (worked), Mon 05-11.
+    expect(intake(ENTERPRISE, { now: T('04-30', '16:00') }).noticeDue).toBe('2026-05-11');
+    const december = intake(ENTERPRISE, { now: T('12-28') });
+    expect(december.noticeDue).toBeUndefined();
+    expect(december.deadlines).toEqual({ missingCalendarYear: 2027 });
+  });
+
+  it('the joint item: 15 days of extension, its co-departments, no steps before acceptance; procedures kept', () => {
+    const c = intake(CONTRACTOR);
+    expect([c.extensionAllowance, c.item.serviceMode, c.item.departmentId, c.item.jointDepartments, c.jointSteps, c.toleranceWorkingDays]).toEqual([15, 'joint', 'housing', ['amr'], [], undefined]);
+    expect(intake(CONSTRUCTION).specialProcedures).toEqual([{ kind: 'inspection', maxWorkingDays: 5, countsTowardLimit: false }]);
+  });
+});
+
+const pledge = (...ids: string[]) => ({ pledgeSigned: true, missing: ids.map((materialId) => ({ materialId, detail: '三个工作日内补交' })) });
+/** Accepted Mon 03-02 10:00 and reviewed: in review. */
+function inReview(code: string): CaseRecord {
+  const c = intake(code);
+  const a = act(c, 'accept', {}, T('03-02', '10:00'), clerk(c)).next;
+  return act(a, 'review', { opinion: '材料齐全，进入审查' }, T('03-02', '11:00'), clerk(a)).next;
+}
+
+describe('applyTransition: acceptance', () => {
+  it('accept starts the clock now, with the clock module\'s deadlines, and issues the query code', () => {
+    const c = intake(ENTERPRISE);
+    const now = T('03-03', '10:00');
+    const { next, clockChange, details, changedSteps } = act(c, 'accept', {}, now, clerk(c));
+    expect(next).toMatchObject({ state: 'accepted', acceptedAt: now, queryCodeHash: 'hash-of-code', clock: { startedAt: now } });
+    expect(next.deemedAccepted).toBeUndefined();
+    expect(next.deadlines).toEqual(deadlinesOf(cal, next.clock));
+    expect(next.deadlines).toEqual({ promisedDue: '2026-03-04', statutoryDue: '2026-03-06' });
+    expect(clockChange).toEqual({ effect: 'start', at: now });
+    expect(details).toEqual({ acceptedAt: now, acceptanceDate: '2026-03-03' });
+    expect(changedSteps).toEqual([]);
+  });
+
+  it('accept after the notice period starts the clock at receipt (deemed, art. 32), as the system\'s deemAccepted does', () => {
+    const c = intake(ENTERPRISE);
+    const late = act(c, 'accept', {}, T('03-10', '10:00'), clerk(c));
+    expect(late.next).toMatchObject({ acceptedAt: RECEIVED, deemedAccepted: true, clock: { startedAt: RECEIVED } });
+    expect(late.next.deadlines).toEqual({ promisedDue: '2026-03-03', statutoryDue: '2026-03-05' });
+    expect(late.details).toMatchObject({ acceptedAt: RECEIVED, acceptanceDate: '2026-03-02', fromReceipt: true });
+    const deemed = act(c, 'deemAccepted', {}, T('03-10', '00:05'));
+    expect(deemed.next).toMatchObject({ state: 'accepted', acceptedAt: RECEIVED, deemedAccepted: true, clock: late.next.clock, deadlines: late.next.deadlines });
+  });
+
+  it('accepting a joint case opens a step for each co-department', () => {
+    const c = intake(CONTRACTOR);
+    const { next, changedSteps } = act(c, 'accept', {}, T('03-02', '10:00'), clerk(c));
+    expect(next.jointSteps).toEqual([{ departmentId: 'amr', status: 'open' }]);
+    expect(changedSteps).toEqual(next.jointSteps);
+  });
+
+  it('acceptWithTolerance: every missing required material pledged, nothing provided pledged; sets the pledge deadline', () => {
+    const c = intake(ENTERPRISE, { missing: ['premises', 'investor-id', 'pre-approval'] });
+    const now = T('03-03', '10:00');
+    const t = (body: Record<string, unknown>) => () => act(c, 'acceptWithTolerance', body, now, clerk(c));
+    expect(refusal(t(pledge('premises', 'pre-approval')))).toEqual(['/body/missing incomplete']); // investor-id not pledged
+    expect(refusal(t(pledge('premises', 'investor-id', 'application-form')))).toEqual(['/body/missing provided']);
+    expect(refusal(t(pledge('premises', 'investor-id', 'business-plan', 'premises')))).toEqual(['/body/missing/2/materialId not_on_checklist', '/body/missing/3/materialId duplicate']);
+    const { next, details } = act(c, 'acceptWithTolerance', pledge('premises', 'investor-id'), now, clerk(c));
+    // Accepted Tue 03-03: 03-04, 03-05, Fri 03-06.
+    expect(next.tolerance).toEqual({ missing: pledge('premises', 'investor-id').missing, due: '2026-03-06' });
+    expect(details).toMatchObject({ toleranceDue: '2026-03-06', acceptanceDate: '2026-03-03' });
+    expect(next.materials.filter((m) => m.status !== 'provided').map((m) => [m.materialId, m.status])).toEqual([['investor-id', 'pledged'], ['premises', 'pledged'], ['pre-approval', 'missing']]);
+    expect(next).toMatchObject({ state: 'accepted', clock: { startedAt: now }, deadlines: deadlinesOf(cal, next.clock) });
+  });
+
+  // Found by this file: the pledge deadline was counted from the acceptance instant (the receipt, after the notice
+  // period), so a pledge signed Tue 03-10 was due 03-05 and the sweeper could end the case at once.
+  it('a pledge signed after the notice period has its deadline after the day it is signed', () => {
+    const c = intake(ENTERPRISE, { missing: ['premises'] });
+    const { next } = act(c, 'acceptWithTolerance', pledge('premises'), T('03-10', '10:00'), clerk(c));
+    expect(next.tolerance!.due > '2026-03-10').toBe(true); // actually '2026-03-05'
+    expect(decide('terminateTolerance', next, { today: '2026-03-10' }).ok).toBe(false);
+  });
+});
+
+describe('applyTransition: the one-time supplement notice (一次性告知)', () => {
+  const c = intake(ENTERPRISE, { missing: ['premises', 'investor-id'] });
+  const item = (materialId: string, problem: 'missing' | 'incorrect' = 'missing') => ({ materialId, problem, detail: `${materialId} 需补正` });
+  const notice = { items: [item('premises'), item('investor-id')] };
+  const noticed = act(c, 'requestSupplement', notice, T('03-03', '10:00'), clerk(c)).next;
+
+  it('names only checklist materials; marks them; the clock does not start', () => {
+    expect(refusal(() => act(c, 'requestSupplement', { items: [item('premises'), item('bank-statement')] }, T('03-03', '10:00'), clerk(c)))).toEqual(['/body/items/1/materialId not_on_checklist']);
+    expect(noticed).toMatchObject({ state: 'supplement_requested', supplementNotice: { issuedAt: T('03-03', '10:00'), items: notice.items }, deadlines: {} });
+    expect(noticed.clock.startedAt).toBeUndefined();
+    expect(noticed.materials.find((m) => m.materialId === 'premises')).toMatchObject({ status: 'missing', problem: 'premises 需补正' });
+  });
+
+  it('supplement: refused while a notice item is missing; otherwise the application is received again', () => {
+    expect(refusal(() => act(noticed, 'supplement', { materials: provided(ENTERPRISE).filter((m) => m.materialId === 'premises') }, T('03-05'), owner))).toEqual(['/body/materials incomplete']);
+    expect(refusal(() => act(noticed, 'supplement', { materials: [{ materialId: 'bank-statement', form: 'copy', count: 1 }] }, T('03-05'), owner)))
+      .toEqual(['/body/materials/0/materialId not_on_checklist', '/body/materials incomplete', '/body/materials incomplete']);
+    const now = T('03-05', '14:00');
+    const { next } = act(noticed, 'supplement', { materials: provided(ENTERPRISE).filter((m) => ['premises', 'investor-id'].includes(m.materialId)) }, now, owner);
+    // Thu 03-05: 03-06, 09, 10, 11, Thu 03-12.
+    expect(next).toMatchObject({ state: 'submitted', receivedAt: now, noticeDue: '2026-03-12', deadlines: {} });
+    expect(next.noticeDue).toBe(noticeDueOf(cal, now, 5).date);
+    expect(next.materials.every((m) => m.status === 'provided' && m.problem === undefined)).toBe(true);
+  });
+
+  it('a second notice may repeat the first, never add to it', () => {
+    const again = act(noticed, 'supplement', { materials: provided(ENTERPRISE, ['pre-approval']) }, T('03-05'), owner).next;
+    expect(refusal(() => act(again, 'requestSupplement', { items: [item('investor-id', 'incorrect'), item('officer-appointment')] }, T('03-06'), clerk(again))))
+      .toEqual(['/body/items/1/materialId not_in_first_notice']);
+    const second = act(again, 'requestSupplement', { items: [item('investor-id', 'incorrect')] }, T('03-06'), clerk(again)).next;
+    expect(second.supplementNotice).toEqual(noticed.supplementNotice); // the notice on record stays the first one
+    expect(second.materials.find((m) => m.materialId === 'investor-id')).toMatchObject({ status: 'incorrect' });
+  });
+});
+
+describe('applyTransition: review, suspension, extension, decision', () => {
+  const reviewing = inReview(CONSTRUCTION); // accepted Mon 03-02: promised 3 → Thu 03-05, statutory 7 → Wed 03-11
+  const suspendBody = (procedure: string, expectedWorkingDays = 5) => ({ procedure, reason: '施工现场踏勘', expectedWorkingDays });
+
+  it('suspend refuses a procedure the item lacks, one that counts toward the limit, and more days than allowed', () => {
+    expect(reviewing.deadlines).toEqual({ promisedDue: '2026-03-05', statutoryDue: '2026-03-11' });
+    const at = T('03-04', '10:00');
+    expect(refusal(() => act(reviewing, 'suspend', suspendBody('hearing'), at, clerk(reviewing)))).toEqual(['/body/procedure not_for_item']);
+    const food = inReview(FOOD);
+    expect(food.specialProcedures).toEqual([{ kind: 'inspection', maxWorkingDays: 5, countsTowardLimit: true }]);
+    expect(refusal(() => act(food, 'suspend', suspendBody('inspection', 1), at, clerk(food)))).toEqual(['/body/procedure counts_toward_limit']);
+    expect(refusal(() => act(reviewing, 'suspend', suspendBody('inspection', 6), at, clerk(reviewing)))).toEqual(['/body/expectedWorkingDays maximum']);
+  });
+
+  it('suspend holds the clock; resume moves the deadlines back by the working days suspended', () => {
+    const from = T('03-04', '10:00');
+    const s = act(reviewing, 'suspend', suspendBody('inspection'), from, approver(reviewing));
+    expect(s.next).toMatchObject({ state: 'suspended', suspension: { kind: 'inspection', reason: '施工现场踏勘', expectedWorkingDays: 5, from } });
+    expect(s.next.clock.suspensions).toEqual([{ kind: 'inspection', from, reason: '施工现场踏勘', expectedWorkingDays: 5 }]);
+    expect(s.next.deadlines).toEqual({}); // unknown until it resumes
+    const to = T('03-09', '15:00');
+    const r = act(s.next, 'resume', {}, to, clerk(s.next));
+    const k = workingDaysBetween(cal, '2026-03-04', '2026-03-09'); // 03-05, 03-06, 03-09
+    expect(k).toBe(3);
+    expect(r.next.deadlines).toEqual({ promisedDue: addWorkingDays(cal, '2026-03-05', k), statutoryDue: addWorkingDays(cal, '2026-03-11', k) });
+    expect(r.next.deadlines).toEqual({ promisedDue: '2026-03-10', statutoryDue: '2026-03-16' });
+    expect(r.next).toMatchObject({ state: 'under_review', suspension: undefined });
+    expect(r.clockChange).toEqual({ effect: 'resume', at: to });
+  });
+
+  it('approveExtension adds the extension allowance: 10, 15 for the joint item', () => {
+    const asked = act(reviewing, 'requestExtension', { reason: '需组织专家论证' }, T('03-03'), clerk(reviewing)).next;
+    expect(asked.extension).toEqual({ reason: '需组织专家论证', requestedBy: 'housing-clerk', requestedAt: T('03-03') });
+    const { next, details } = act(asked, 'approveExtension', {}, T('03-04'), approver(asked));
+    expect(next.clock.extensionWorkingDays).toBe(10);
+    expect(next.deadlines).toEqual({ promisedDue: addWorkingDays(cal, '2026-03-05', 10), statutoryDue: addWorkingDays(cal, '2026-03-11', 10) });
+    expect(next.extension).toMatchObject({ approvedBy: 'housing-approver', approvedAt: T('03-04') });
+    expect(details).toEqual({ workingDays: 10, reason: '需组织专家论证' });
+
+    const joint = inReview(CONTRACTOR);
+    const jointAsked = act(joint, 'requestExtension', { reason: '联合审查需延长' }, T('03-03'), clerk(joint)).next;
+    const extended = act(jointAsked, 'approveExtension', {}, T('03-04'), approver(jointAsked)).next;
+    expect(extended.clock.extensionWorkingDays).toBe(15);
+    expect(extended.deadlines.statutoryDue).toBe(addWorkingDays(cal, joint.deadlines.statutoryDue!, 15));
+  });
+
+  it('approve stops the clock; deliveryDue = 10 working days after the decision day', () => {
+    const decidedAt = T('03-05', '16:00');
+    const { next, clockChange } = act(reviewing, 'approve', {}, decidedAt, approver(reviewing));
+    expect(next).toMatchObject({ state: 'approved', decision: { outcome: 'approved', at: decidedAt }, clock: { stoppedAt: decidedAt } });
+    expect(clockChange).toEqual({ effect: 'stop', at: decidedAt });
+    // Thu 03-05: 06, 09, 10, 11, 12, 13, 16, 17, 18, Thu 03-19.
+    expect(next.deadlines).toEqual({ promisedDue: '2026-03-05', statutoryDue: '2026-03-11', deliveryDue: '2026-03-19' });
+    expect(next.deadlines.deliveryDue).toBe(addWorkingDays(cal, '2026-03-05', 10));
+    const done = act(next, 'complete', {}, T('03-06'), clerk(next)).next;
+    const delivered = act(done, 'deliver', { method: 'mail', trackingNo: 'EMS123' }, T('03-09'), clerk(done)).next;
+    expect(delivered).toMatchObject({ state: 'delivered', delivery: { method: 'mail', trackingNo: 'EMS123', at: T('03-09') }, endedAt: T('03-09'), deadlines: next.deadlines });
+  });
+});
+
+describe('applyTransition: withdrawal and versions', () => {
+  it('withdrawing a joint case returns its open steps; before acceptance there is no clock to stop', () => {
+    const joint = inReview(CONTRACTOR);
+    const { next, changedSteps } = act(joint, 'withdraw', { reason: '不再申请' }, T('03-04'), owner);
+    expect(changedSteps).toEqual([{ departmentId: 'amr', status: 'open' }]);
+    expect(next).toMatchObject({ state: 'withdrawn', endedAt: T('03-04'), clock: { stoppedAt: T('03-04') }, deadlines: joint.deadlines });
+    const early = act(intake(CONTRACTOR), 'withdraw', {}, T('03-03'), owner);
+    expect(early.changedSteps).toEqual([]);
+    expect(early.next.clock.stoppedAt).toBeUndefined();
+    expect(early.next.deadlines).toEqual({});
+  });
+
+  it('version increments by exactly 1 on every transition of a whole case', () => {
+    let c = intake(CONSTRUCTION, { missing: ['planning-permit'] });
+    const steps: [string, Record<string, unknown>, string, (c: CaseRecord) => Caller | undefined][] = [
+      ['requestSupplement', { items: [{ materialId: 'planning-permit', problem: 'missing', detail: '规划许可证' }] }, T('03-03'), clerk],
+      ['supplement', { materials: provided(CONSTRUCTION).filter((m) => m.materialId === 'planning-permit') }, T('03-04'), () => owner],
+      ['accept', {}, T('03-04', '10:00'), clerk],
+      ['review', { opinion: '审查' }, T('03-04', '11:00'), clerk],
+      ['suspend', { procedure: 'inspection', reason: '踏勘', expectedWorkingDays: 2 }, T('03-05'), clerk],
+      ['resume', {}, T('03-09'), clerk],
+      ['requestExtension', { reason: '延期' }, T('03-09', '10:00'), clerk],
+      ['approveExtension', {}, T('03-09', '11:00'), approver],
+      ['deny', { reasons: ['不符合条件'] }, T('03-10'), approver],
+      ['complete', {}, T('03-10', '10:00'), clerk],
+      ['deliver', { method: 'pickup' }, T('03-11'), clerk],
+    ];
+    const versions = [c.version];
+    for (const [action, body, now, who] of steps) {
+      c = act(c, action, body, now, who(c)).next;
+      versions.push(c.version);
+    }
+    expect(versions).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12]);
+    expect(c).toMatchObject({ state: 'delivered', decision: { outcome: 'denied', reasons: ['不符合条件'] } });
+  });
+});
