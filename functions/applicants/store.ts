@@ -60,6 +60,12 @@ function strip<T>(item: Record<string, unknown> | undefined): T | undefined {
   const { PK: _pk, SK: _sk, kind: _kind, centerId: _c, applicantKind, ...rest } = item;
   return (applicantKind === undefined ? rest : { ...rest, kind: applicantKind }) as T;
 }
+/** What another domain needs of an applicant's profile or card item read in its own batch (cases at intake). */
+export function applicantOf(item: Record<string, unknown> | undefined): Pick<Card, 'applicantId' | 'sub' | 'kind' | 'name'> | undefined {
+  const a = strip<Card>(item);
+  return a ? { applicantId: a.applicantId, sub: a.sub, kind: a.kind, name: a.name } : undefined;
+}
+
 function stored<T extends { readonly kind: ApplicantKind }>(value: T) {
   const { kind, ...rest } = value;
   return { ...rest, applicantKind: kind };

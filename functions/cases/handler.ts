@@ -136,7 +136,7 @@ const submitCase: Ops['submitCase'] = async (req) => {
     if (atWindow) throw validationFailed([{ path: '/body/applicantId', code: 'not_found', message: 'no registered applicant with this id in the center' }]);
     throw conflict('Complete your registration (POST /public/applicants) before applying.');
   }
-  const kind = (applicant.applicantKind ?? applicant.kind) as 'citizen' | 'enterprise';
+  const kind = applicant.kind;
   const errors = intakeErrors(item, req.body);
   const serves = item.content.serviceObjects;
   if (kind === 'citizen' ? !serves.includes('natural_person') : serves.every((o) => o === 'natural_person')) {
@@ -154,7 +154,7 @@ const submitCase: Ops['submitCase'] = async (req) => {
     centerId: caller.centerId,
     timeZone,
     item,
-    applicant: { applicantId: applicant.applicantId as string, sub: applicant.sub as string, kind, name: applicant.name as string },
+    applicant,
     channel: atWindow ? 'window' : 'online',
     request: req.body,
     now,

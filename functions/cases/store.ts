@@ -24,9 +24,9 @@ import type { CalendarYear } from '#shared/calendar';
 import { db, isConcurrentChange, tableName } from '#shared/db';
 import { conflict, preconditionFailed } from '#shared/errors';
 import { outboxItem, type EventDraft } from '#shared/events';
-import { keys as applicantKeys } from '../applicants/store.ts';
+import { applicantOf, keys as applicantKeys } from '../applicants/store.ts';
 import { itemHeadKey, type StoredHead } from '../catalog/store.ts';
-import { calendarYearKey, centerProfileKey, type CenterProfile } from '../org/store.ts';
+import { calendarYearKey, calendarYearOf, centerProfileKey, type CenterProfile } from '../org/store.ts';
 import type { CaseEventData } from '#schemas/events/cases';
 import type { CaseRecord } from './lifecycle.ts';
 
@@ -130,7 +130,7 @@ const get = (found: Map<string, Item>, k: Key) => found.get(`${k.PK}|${k.SK}`);
 function calendarYears(found: Map<string, Item>, centerId: string, years: readonly number[]): CalendarYear[] {
   return years.flatMap((year) => {
     const item = get(found, calendarYearKey(centerId, year));
-    return item ? [{ year, holidays: item.holidays as string[], workdays: item.workdays as string[] }] : [];
+    return item ? [calendarYearOf(item, year)] : [];
   });
 }
 
@@ -138,8 +138,8 @@ export interface IntakeContext {
   readonly account?: Item;
   readonly head?: StoredHead;
   readonly center?: CenterProfile;
-  /** The applicant's profile (online) or card (at the counter). */
-  readonly applicant?: Item;
+  /** From the applicant's profile (online) or card (at the counter). */
+  readonly applicant?: ReturnType<typeof applicantOf>;
   readonly calendar: CalendarYear[];
   readonly replay?: IdempotencyRecord;
 }
@@ -175,7 +175,7 @@ export async function intakeContext(input: {
     account: get(found, accountStatusKey(input.sub)),
     head: get(found, itemHeadKey(centerId, input.itemCode)) as StoredHead | undefined,
     center: get(found, centerProfileKey(centerId)) as CenterProfile | undefined,
-    applicant: get(found, applicantKey),
+    applicant: applicantOf(get(found, applicantKey)),
     calendar: calendarYears(found, centerId, input.years),
     ...(replay ? { replay: replay as unknown as IdempotencyRecord } : {}),
   };

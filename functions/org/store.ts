@@ -10,6 +10,7 @@
  *   staff member     PK CENTER#<c>  SK STAFF#<username>   (account status: shared/accounts.ts)
  *   org events       PK CENTER#<c>  SK EVENT#<ulid>
  */
+import type { CalendarYear } from '#shared/calendar';
 import { GetCommand, PutCommand, QueryCommand, TransactWriteCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { OrgChangeData } from '#schemas/events/org';
 import { db as defaultDb, isConcurrentChange, tableName } from '#shared/db';
@@ -28,8 +29,13 @@ const entryKey = (centerId: string, kind: EntryKind, id: string) => ({ PK: cente
 /** Other domains check that a center exists (e.g. at registration) with this key. */
 export const centerProfileKey = (centerId: string) => entryKey(centerId, 'center', '');
 
-/** Cases read the calendar years their time limits run through with this key. */
+/** Cases read the calendar years their time limits run through with this key, and this reading of the item. */
 export const calendarYearKey = (centerId: string, year: number) => entryKey(centerId, 'calendar', String(year));
+export const calendarYearOf = (item: Record<string, unknown>, year: number): CalendarYear => ({
+  year,
+  holidays: item.holidays as string[],
+  workdays: item.workdays as string[],
+});
 
 /** An entry as stored: its fields plus the revision its ETag names. */
 export type Stored<T> = T & { readonly rev: number };

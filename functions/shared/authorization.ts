@@ -18,6 +18,13 @@ interface Grant {
 
 const staff: readonly StaffRole[] = ['clerk', 'approver', 'dept_admin', 'center_admin', 'supervisor', 'auditor'];
 const everyStaffRole = staff.map((role) => ({ role, scope: 'center' as const }));
+/** The department's own case handlers, and the supervisor (电子监察) across the center. */
+const caseHandlers = [
+  { role: 'clerk', scope: 'department' },
+  { role: 'approver', scope: 'department' },
+  { role: 'dept_admin', scope: 'department' },
+  { role: 'supervisor', scope: 'center' },
+] as const;
 
 export const permissions = {
   /** Service items: create, edit, submit, review, publish, retire (事项管理). */
@@ -66,19 +73,9 @@ export const permissions = {
   /** Taking in an application at the counter for an identified applicant (窗口收件). */
   'case.intake.window': [{ role: 'clerk', scope: 'department' }],
   /** Reading cases and their timelines (the lifecycle table says who may act on them). */
-  'case.read': [
-    { role: 'clerk', scope: 'department' },
-    { role: 'approver', scope: 'department' },
-    { role: 'dept_admin', scope: 'department' },
-    { role: 'supervisor', scope: 'center' },
-  ],
+  'case.read': caseHandlers,
   /** A department's work queues (待受理, 即将到期, 已超期 …). */
-  'case.queue.read': [
-    { role: 'clerk', scope: 'department' },
-    { role: 'approver', scope: 'department' },
-    { role: 'dept_admin', scope: 'department' },
-    { role: 'supervisor', scope: 'center' },
-  ],
+  'case.queue.read': caseHandlers,
   /** The audit log (审计). */
   'audit.read': [{ role: 'auditor', scope: 'center' }],
 } as const satisfies Record<string, readonly Grant[]>;
