@@ -21,6 +21,8 @@ export interface ProvidedLocalCloud {
   /** The single table's name. */
   readonly tableName: string;
   readonly dataDir: string;
+  /** The cloud assembly this run synthesized (its own, never the repository's cdk.out). */
+  readonly cdkOut: string;
   /** The issuer's audience (app client id) and the demo users, for tests that forge or mint tokens. */
   readonly clientId: string;
   readonly users: { username: string; roles: readonly string[]; centerId: string; departmentId?: string; sub: string }[];
@@ -67,6 +69,7 @@ export async function setup(project: TestProject): Promise<void> {
     buckets: cloud.buckets,
     tableName: mainTableName(cloud),
     dataDir,
+    cdkOut: path.join(dataDir, 'cdk.out'),
     clientId,
     users: cloud.users().map((u) => ({ ...u, roles: [...u.roles] })),
     seeded,

@@ -7,7 +7,6 @@
 import { createSign, generateKeyPairSync } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { describe, expect, inject, it } from 'vitest';
 import { DynamoDBClient, GetItemCommand, PutItemCommand } from '@aws-sdk/client-dynamodb';
 import { ulid } from 'ulid';
@@ -177,7 +176,7 @@ describe('function errors: the audit consumer\'s EventInvokeConfig and on-failur
 
   /** The EventInvokeConfig of a function, from the template the local cloud runs. */
   function eventInvokeConfig(functionId: string) {
-    const file = fileURLToPath(new URL('../../cdk.out/OneStop-local.template.json', import.meta.url));
+    const file = path.join(cloud.cdkOut, 'OneStop-local.template.json');
     const model = extractModel(JSON.parse(readFileSync(file, 'utf8')) as CfnTemplate, path.dirname(file), () => 'unused');
     return asyncInvokeConfig(model.functions.find((f) => f.logicalId === functionId)!);
   }
