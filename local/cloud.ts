@@ -25,6 +25,7 @@ import { DlqStore, type DlqMessage } from './bus/dlq.ts';
 import { Scheduler } from './bus/scheduler.ts';
 import { startBusEndpoint, type BusEndpoint } from './bus/endpoint.ts';
 import { StreamPipe, type PipeStats } from './pipe.ts';
+import { SmsSink } from './sns/sms-sink.ts';
 import { localEndpoints } from './local-endpoints.ts';
 
 export interface LocalCloudOptions {
@@ -61,6 +62,8 @@ export interface LocalCloudStats {
   bus: BusStats;
   pipes: Record<string, PipeStats>;
   functions: ReturnType<LambdaRuntime['stats']>;
+  /** Fault-injection rules in force and the faults they injected. */
+  faults: ReturnType<LambdaRuntime['faultStats']>;
   schedulesFired: number;
 }
 
@@ -68,8 +71,8 @@ export interface LocalCloud {
   readonly apiUrl: string;
   readonly issuerUrl: string;
   readonly jwksUrl: string;
-  /** `cognito`: the Cognito Identity Provider emulator, `<apiUrl>/local/cognito`. */
-  readonly endpoints: { dynamodb: string; s3: string; ses: string; events: string; cognito: string };
+  /** `cognito`: the Cognito Identity Provider emulator, `<apiUrl>/local/cognito`; `sns`: SMS sent through SNS Publish, `<apiUrl>/local/sns` (read back at GET /local/sms). */
+  readonly endpoints: { dynamodb: string; s3: string; ses: string; events: string; cognito: string; sns: string };
   /** logical id → local table name (= the logical id). */
   readonly tables: Record<string, string>;
   /** logical id → local bucket name (= the logical id lowercased). */
@@ -82,7 +85,7 @@ export interface LocalCloud {
   idle(): Promise<void>;
   readonly dlq: {
     list(): Promise<{ queue: string; count: number; messages: DlqMessage[] }[]>;
-    redrive(queue?: string): Promise<{ redriven: number; failed: number }>;
+    redrive(queue?: string, messageIds?: readonly string[]): Promise<{ redriven: number; failed: number }>;
     /** Deletes messages (all of the queue when no ids are given); returns how many. */
     remove(queue: string, messageIds?: string[]): Promise<number>;
   };
@@ -163,7 +166,7 @@ export async function startLocalCloud(opts: LocalCloudOptions): Promise<LocalClo
     stops.push(() => busEndpoint.stop());
     // The API port is known from here on: the functions get the Cognito emulator's URL in their env.
     const apiUrl = `http://localhost:${api.port}`;
-    const endpoints = { dynamodb: dynamo.endpoint, s3: s3.endpoint, ses: ses.endpoint, events: busEndpoint.endpoint, cognito: `${apiUrl}/local/cognito` };
+    const endpoints = { dynamodb: dynamo.endpoint, s3: s3.endpoint, ses: ses.endpoint, events: busEndpoint.endpoint, cognito: `${apiUrl}/local/cognito`, sns: `${apiUrl}/local/sns` };
 
     runtime = new LambdaRuntime(model.functions, {
       baseEnv: emulatorEnv(endpoints),
@@ -191,11 +194,12 @@ export async function startLocalCloud(opts: LocalCloudOptions): Promise<LocalClo
       bus: bus.stats(),
       pipes: Object.fromEntries(pipes.map((p, i) => [model.pipes[i]!.logicalId, p.stats()])),
       functions: rt.stats(),
+      faults: rt.faultStats(),
       schedulesFired: scheduler.count,
     });
     // A message leaves its queue only when its sender accepted it again (see LocalBus.redrive);
     // a refused one stays, with the failed redrive counted.
-    const redrive = async (queue?: string) => {
+    const redrive = async (queue?: string, messageIds?: readonly string[]) => {
       const queues = queue ? [queue] : dlq.queues;
       for (const q of queues) if (!dlq.queues.includes(q)) throw new Error(`no queue ${q}; queues: ${dlq.queues.join(', ')}`);
       let redriven = 0;
@@ -204,7 +208,8 @@ export async function startLocalCloud(opts: LocalCloudOptions): Promise<LocalClo
         await dlq.rewrite(q, async (messages) => {
           const keep: DlqMessage[] = [];
           for (const m of messages) {
-            if (await bus.redrive(m)) redriven++;
+            if (messageIds && !messageIds.includes(m.messageId)) keep.push(m);
+            else if (await bus.redrive(m)) redriven++;
             else {
               failedCount++;
               keep.push({ ...m, redriveAttempts: (m.redriveAttempts ?? 0) + 1 });
@@ -233,7 +238,7 @@ export async function startLocalCloud(opts: LocalCloudOptions): Promise<LocalClo
       authorizer: new LocalAuthorizer(issuer),
       invoke,
       log,
-      local: localEndpoints({ issuer, dlq: { list: () => dlq.list(), redrive, remove }, stats }),
+      local: localEndpoints({ issuer, sms: new SmsSink(), faults: (rule) => rt.setFault(rule), dlq: { list: () => dlq.list(), redrive, remove }, stats }),
     });
 
     let stopping: Promise<void> | undefined;

@@ -7,12 +7,18 @@ import type { HttpResult } from './api/payload.ts';
 import { DisabledUserError, UnknownUserError, type LocalIssuer } from './auth/issuer.ts';
 import { handleCognito } from './cognito/emulator.ts';
 import type { DlqMessage } from './bus/dlq.ts';
+import type { SmsSink } from './sns/sms-sink.ts';
+import type { FaultRule } from './lambda/runtime.ts';
 
 export interface LocalEndpointDeps {
   readonly issuer: LocalIssuer;
+  /** SMS sent through the SNS Publish emulator at /local/sns. */
+  readonly sms: SmsSink;
+  /** Sets or clears a fault-injection rule (POST /local/faults). */
+  readonly faults: (rule: FaultRule) => void;
   readonly dlq: {
     list(): Promise<{ queue: string; count: number; messages: DlqMessage[] }[]>;
-    redrive(queue?: string): Promise<{ redriven: number; failed: number }>;
+    redrive(queue?: string, messageIds?: readonly string[]): Promise<{ redriven: number; failed: number }>;
     remove(queue: string, messageIds?: string[]): Promise<number>;
   };
   stats(): unknown;
@@ -38,6 +44,7 @@ export function localEndpoints(deps: LocalEndpointDeps) {
   return async (method: string, path: string, body: Buffer, _query?: URLSearchParams, headers: Record<string, string | undefined> = {}): Promise<HttpResult | undefined> => {
     // The SDK posts to the endpoint's path as given (`<apiUrl>/local/cognito`); a trailing slash is accepted too.
     if (path === '/local/cognito' || path === '/local/cognito/') return handleCognito(deps.issuer, method, headers['x-amz-target'], body);
+    if ((path === '/local/sns' || path === '/local/sns/') && method === 'POST') return deps.sms.handle(body);
     const route = `${method} ${path}`;
     switch (route) {
       case 'GET /local/.well-known/jwks.json':
@@ -56,6 +63,22 @@ export function localEndpoints(deps: LocalEndpointDeps) {
           return json(400, { message: err.message, users: deps.issuer.listUsers().map((u) => u.username) });
         }
       }
+      case 'POST /local/faults': {
+        // {functionPrefix, rate 0..1, phase before|after|either, match?, limit?}: rate 0 clears the rule.
+        const input = parseBody(body);
+        const phase = input?.phase ?? 'either';
+        if (!input || typeof input.functionPrefix !== 'string' || typeof input.rate !== 'number' || input.rate < 0 || input.rate > 1 || !['before', 'after', 'either'].includes(phase as string)) {
+          return json(400, { message: 'send {"functionPrefix":"<logical id prefix>","rate":0..1,"phase":"before|after|either"}' });
+        }
+        const { match, limit } = input;
+        if ((match !== undefined && typeof match !== 'string') || (limit !== undefined && (typeof limit !== 'number' || limit < 1))) {
+          return json(400, { message: 'match is a string, limit a number ≥ 1' });
+        }
+        deps.faults({ functionPrefix: input.functionPrefix, rate: input.rate, phase: phase as FaultRule['phase'], ...(match ? { match } : {}), ...(limit ? { limit } : {}) });
+        return json(200, { ok: true });
+      }
+      case 'GET /local/sms':
+        return json(200, { messages: deps.sms.list() });
       case 'GET /local/users':
         return json(200, { users: deps.issuer.listUsers() });
       case 'GET /local/dlq':
@@ -64,9 +87,12 @@ export function localEndpoints(deps: LocalEndpointDeps) {
         // Hands each message back to its sender (rule target, function's async queue, bus); only the
         // ones refused at once stay. {redriven, failed}: handed back vs. kept.
         const input = parseBody(body);
-        if (!input || (input.queue !== undefined && typeof input.queue !== 'string')) return json(400, { message: 'send {} or {"queue":"<name>"}' });
+        const ids = input?.messageIds;
+        if (!input || (input.queue !== undefined && typeof input.queue !== 'string') || (ids !== undefined && !(Array.isArray(ids) && ids.every((i) => typeof i === 'string')))) {
+          return json(400, { message: 'send {}, {"queue":"<name>"} or {"queue":"<name>","messageIds":["..."]}' });
+        }
         try {
-          return json(200, await deps.dlq.redrive(input.queue as string | undefined));
+          return json(200, await deps.dlq.redrive(input.queue as string | undefined, ids as string[] | undefined));
         } catch (err) {
           return json(400, { message: (err as Error).message });
         }

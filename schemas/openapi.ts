@@ -9,10 +9,12 @@ import { applicantRoutes } from '../functions/applicants/routes.ts';
 import { auditRoutes } from '../functions/audit/routes.ts';
 import { caseRoutes } from '../functions/cases/routes.ts';
 import { catalogRoutes } from '../functions/catalog/routes.ts';
+import { evaluationRoutes } from '../functions/evaluation/routes.ts';
+import { notificationRoutes } from '../functions/notifications/routes.ts';
 import { orgRoutes } from '../functions/org/routes.ts';
 import { Problem } from './api/common.ts';
 
-export const apiRoutes: readonly RouteSpec[] = [...catalogRoutes, ...orgRoutes, ...applicantRoutes, ...caseRoutes, ...auditRoutes];
+export const apiRoutes: readonly RouteSpec[] = [...catalogRoutes, ...orgRoutes, ...applicantRoutes, ...caseRoutes, ...notificationRoutes, ...auditRoutes, ...evaluationRoutes];
 
 /** Plain JSON: TypeBox's symbol keys dropped. */
 const json = (schema: TSchema): Record<string, unknown> => JSON.parse(JSON.stringify(schema));
@@ -34,7 +36,8 @@ const problem = (description: string) => ({ description, content: { 'application
 function operation(route: RouteSpec) {
   const responses: Record<string, unknown> = {};
   for (const [status, schema] of Object.entries(route.responses)) {
-    responses[status] = { description: 'OK', content: { 'application/json': { schema: json(schema) } } };
+    const types = route.produces ?? ['application/json'];
+    responses[status] = { description: 'OK', content: Object.fromEntries(types.map((t) => [t, { schema: json(schema) }])) };
   }
   responses['400'] = problem('Invalid input; `errors` lists every field at fault');
   if (route.access === 'jwt') {

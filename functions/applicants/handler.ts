@@ -5,8 +5,8 @@
  * Nothing here logs: the HTTP stack logs route and status only, never bodies.
  */
 import type { AgentGrant, Applicant, ProfileBody } from '#schemas/api/applicants';
-import { callerOf, type Caller } from '#shared/auth';
-import { denial, type Action } from '#shared/authorization';
+import { actingRole, callerOf, type Caller } from '#shared/auth';
+import { denial, rolesFor, type Action } from '#shared/authorization';
 import { requiredEnv } from '#shared/db';
 import { conflict, forbidden, notFound, preconditionFailed, validationFailed } from '#shared/errors';
 import { etag, httpHandler, ifMatch, type HttpResult } from '#shared/http';
@@ -124,7 +124,7 @@ export const handler = httpHandler(applicantRoutes, {
     const current = await me(caller);
     if (ifMatch(req) !== String(current.rev)) throw preconditionFailed('Your profile is not at the version you name in If-Match.');
     const change: ProfileBody = req.body;
-    const changed = (['name', 'email', 'phone'] as const).filter((f) => change[f] !== current[f]);
+    const changed = (['name', 'email', 'phone', 'notifications'] as const).filter((f) => JSON.stringify(change[f]) !== JSON.stringify(current[f]));
     if (changed.length === 0) return tagged(current, 200);
     const at = new Date().toISOString();
     const next: store.StoredApplicant = { ...current, ...change, updatedAt: at, rev: current.rev + 1 };
@@ -194,7 +194,16 @@ export const handler = httpHandler(applicantRoutes, {
     if (decision === 'refused') throw forbidden('Your role may not see applicants\' personal data unmasked.');
     const profile = await store.profileById(caller.centerId, req.params.applicantId);
     if (!profile) throw notFound(`No applicant ${req.params.applicantId} in this center.`);
-    // Unmasked reads are privileged: the audit issue records them.
+    if (decision === 'revealed') {
+      // An unmasked read is privileged: its audit event is in the outbox before the data leaves.
+      const roles = rolesFor('applicant.personalData.reveal');
+      await store.recordReveal(caller.centerId, {
+        source, detailType: 'PersonalDataRevealed', centerId: caller.centerId, occurredAt: new Date().toISOString(),
+        actor: { id: caller.userId, role: actingRole(caller, roles), ...(caller.departmentId ? { departmentId: caller.departmentId } : {}) },
+        subject: subjectOf(profile.applicantId),
+        data: { applicantId: profile.applicantId, fields: [...(profile.idNumber ? ['idNumber' as const] : []), 'phone', 'email'] },
+      });
+    }
     return { status: 200, body: staffView(own(profile), decision === 'revealed') };
   },
 });

@@ -11,6 +11,7 @@ import { denial } from '#shared/authorization';
 import {
   isResidentIdNumber,
   isUnifiedSocialCreditCode,
+  maskEmail,
   maskPhone,
   maskResidentIdNumber,
   normalizeResidentIdNumber,
@@ -74,13 +75,6 @@ export function agentErrors(applicantId: string, body: AgentBody, today: string)
   if (body.scope === 'all' && body.itemCodes) errors.push(field('itemCodes', 'unexpected', 'must be absent with scope all'));
   if (body.validUntil < today) errors.push(field('validUntil', 'past', 'must be today or later'));
   return errors;
-}
-
-/** Keeps the first character of the local part and the domain: `z***@example.com`. */
-export function maskEmail(s: string): string {
-  const at = s.lastIndexOf('@');
-  if (at <= 0) return '*'.repeat(s.length);
-  return `${s[0]}***${s.slice(at)}`;
 }
 
 /**

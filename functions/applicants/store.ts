@@ -255,3 +255,11 @@ export async function setAccountStatus(centerId: string, sub: string, status: Ac
     }),
   );
 }
+
+/**
+ * The audit trail of a privileged read: the PersonalDataRevealed event, put in
+ * the outbox before the unmasked data is answered (no reveal without its record).
+ */
+export async function recordReveal(centerId: string, draft: ApplicantEvent<'PersonalDataRevealed'>): Promise<void> {
+  await db.send(new PutCommand({ TableName: tableName(), Item: outboxItem(centerPk(centerId), draft).item }));
+}

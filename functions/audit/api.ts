@@ -1,41 +1,126 @@
-/** The auditors' API over the audit log; auditors read their own center only. */
-import { callerOf } from '#shared/auth';
+/**
+ * The auditors' API over the audit log: lists by date range, subject, case,
+ * actor or event type; exports as NDJSON or CSV; the signed daily digests.
+ * Auditors read their own center only.
+ */
+import type { AuditRecord } from '#schemas/api/audit';
+import { callerOf, type Caller } from '#shared/auth';
 import { denial } from '#shared/authorization';
-import { decodeCursor, pageLimit, pageOf } from '#shared/cursor';
-import { badRequest, forbidden } from '#shared/errors';
-import { httpHandler } from '#shared/http';
+import { decodeCursor, encodeCursor, pageLimit, pageOf } from '#shared/cursor';
+import { badRequest, forbidden, notFound } from '#shared/errors';
+import { RawBody, httpHandler } from '#shared/http';
+import { DAY_MS, dayStart } from './chain.ts';
+import { csvHeader, csvRow, EXPORT_FORMAT, mediaTypes, ndjsonLine } from './export.ts';
 import { auditRoutes } from './routes.ts';
-import { listRecords } from './store.ts';
+import { activeDays, dayRecords, digestCopy, listRecords, type RecordFilter } from './store.ts';
 
 /** Date-ranged lists are bounded so one request cannot walk the whole log. */
 export const MAX_RANGE_DAYS = 92;
-const CENTER_OFFSET = '+08:00';
-const DAY_MS = 86_400_000;
+/** Records per export page: well inside Lambda's 6 MB response. */
+export const MAX_EXPORT_PAGE = 1000;
+/** DynamoDB requests per export page (one per day partition page); the next page continues. */
+export const MAX_EXPORT_QUERIES = 20;
 
-/** A center-local calendar day range as UTC instants: [from 00:00, to+1 00:00). */
-function instantRange(from: string, to: string) {
-  const start = Date.parse(`${from}T00:00:00${CENTER_OFFSET}`);
-  const end = Date.parse(`${to}T00:00:00${CENTER_OFFSET}`) + DAY_MS;
+function authorize(caller: Caller) {
+  const why = denial(caller, 'audit.read', { centerId: caller.centerId });
+  if (why) throw forbidden(why);
+}
+
+/** Checks a center-local day range [from, to] and returns it as UTC instants [from 00:00, to+1 00:00). */
+function dayRange(from: string, to: string, bounded = true) {
+  const start = dayStart(from);
+  const end = dayStart(to) + DAY_MS;
   if (end <= start) throw badRequest('to is before from.', [{ path: '/query/to', code: 'before_from', message: 'must not be before from' }]);
-  if (end - start > MAX_RANGE_DAYS * DAY_MS) {
+  if (bounded && end - start > MAX_RANGE_DAYS * DAY_MS) {
     throw badRequest(`The range may span at most ${MAX_RANGE_DAYS} days.`, [{ path: '/query/to', code: 'range_too_long', message: `at most ${MAX_RANGE_DAYS} days after from` }]);
   }
   return { fromInstant: new Date(start).toISOString(), toInstant: new Date(end - 1).toISOString() };
 }
 
+type ListQuery = { from?: string; to?: string; subjectType?: string; subjectId?: string; caseNo?: string; actor?: string; type?: string };
+
+/** The one filter of a list request, and whether it must be date-bounded. */
+function filterOf(q: ListQuery): { filter: RecordFilter; bounded: boolean } {
+  if ((q.subjectType === undefined) !== (q.subjectId === undefined)) {
+    throw badRequest('subjectType and subjectId go together.', [{ path: q.subjectType ? '/query/subjectId' : '/query/subjectType', code: 'required', message: 'is required with the other subject field' }]);
+  }
+  const given = (['subjectType', 'caseNo', 'actor', 'type'] as const).filter((k) => q[k] !== undefined);
+  if (given.length > 1) {
+    throw badRequest('Filter by one of subject, caseNo, actor or type at a time.', given.slice(1).map((k) => ({ path: `/query/${k}`, code: 'one_filter', message: 'only one filter per query' })));
+  }
+  // A case's records are those whose subject is the case (its chain `case#<caseNo>`).
+  if (q.caseNo !== undefined) return { filter: { by: 'subject', type: 'case', id: q.caseNo }, bounded: false };
+  if (q.subjectType !== undefined) return { filter: { by: 'subject', type: q.subjectType, id: q.subjectId! }, bounded: false };
+  if (q.actor !== undefined) return { filter: { by: 'actor', id: q.actor }, bounded: true };
+  if (q.type !== undefined) return { filter: { by: 'type', type: q.type }, bounded: true };
+  return { filter: { by: 'center' }, bounded: true };
+}
+
 export const handler = httpHandler(auditRoutes, {
   async listAuditEvents(req) {
     const caller = callerOf(req.event);
-    const why = denial(caller, 'audit.read', { centerId: caller.centerId });
-    if (why) throw forbidden(why);
+    authorize(caller);
     const q = req.query;
-    if ((q.subjectType === undefined) !== (q.subjectId === undefined)) {
-      throw badRequest('subjectType and subjectId go together.', [{ path: q.subjectType ? '/query/subjectId' : '/query/subjectType', code: 'required', message: 'is required with the other subject field' }]);
+    const { filter, bounded } = filterOf(q);
+    if ((q.from === undefined) !== (q.to === undefined) || (bounded && q.from === undefined)) {
+      const missing = q.from === undefined ? 'from' : 'to';
+      throw badRequest(`${missing} is required${bounded ? '' : ' with the other end of the range'}.`, [{ path: `/query/${missing}`, code: 'required', message: 'is required' }]);
     }
-    const range = instantRange(q.from, q.to);
-    const subject = q.subjectType && q.subjectId ? { type: q.subjectType, id: q.subjectId } : undefined;
-    const filter = { centerId: caller.centerId, ...range, ...(subject ? { subject } : {}) };
-    const page = await listRecords(caller.centerId, range, subject, pageLimit(q.limit), decodeCursor(q.nextToken, filter));
-    return { status: 200, body: pageOf(page, filter) };
+    const range = q.from !== undefined && q.to !== undefined ? dayRange(q.from, q.to, bounded) : undefined;
+    const filters = { centerId: caller.centerId, ...filter, ...(range ?? {}) };
+    const page = await listRecords(caller.centerId, filter, range, pageLimit(q.limit), decodeCursor(q.nextToken, filters));
+    return { status: 200, body: pageOf(page, filters) };
+  },
+
+  async exportAuditEvents(req) {
+    const caller = callerOf(req.event);
+    authorize(caller);
+    const { from, to, format } = req.query;
+    dayRange(from, to);
+    const limit = req.query.limit === undefined ? MAX_EXPORT_PAGE : Number(req.query.limit);
+    const filters = { export: EXPORT_FORMAT, centerId: caller.centerId, from, to, format };
+    const cursor = decodeCursor(req.query.nextToken, filters) as { day: string; key?: Record<string, unknown> } | undefined;
+
+    const records: AuditRecord[] = [];
+    let queries = 1;
+    let next: { day: string; key?: Record<string, unknown> } | undefined;
+    walk: for (const day of await activeDays(caller.centerId, cursor?.day ?? from, to)) {
+      let startKey = cursor && day === cursor.day ? cursor.key : undefined;
+      for (;;) {
+        if (records.length >= limit || queries >= MAX_EXPORT_QUERIES) {
+          next = { day, ...(startKey ? { key: startKey } : {}) };
+          break walk;
+        }
+        const page = await dayRecords(caller.centerId, day, limit - records.length, startKey);
+        queries++;
+        records.push(...page.items);
+        if (!page.lastKey) break;
+        startKey = page.lastKey;
+      }
+    }
+
+    const first = req.query.nextToken === undefined;
+    const text = format === 'ndjson'
+      ? (first ? ndjsonLine({ format: EXPORT_FORMAT, centerId: caller.centerId, from, to, exportedAt: new Date().toISOString() }) : '') + records.map(ndjsonLine).join('')
+      : (first ? csvHeader() : '') + records.map(csvRow).join('');
+    const nextToken = encodeCursor(next, filters);
+    return {
+      status: 200,
+      body: new RawBody(text, mediaTypes[format]),
+      headers: {
+        'content-disposition': `attachment; filename="audit-${caller.centerId}-${from}-${to}.${format}"`,
+        'x-record-count': String(records.length),
+        ...(nextToken ? { 'x-next-token': nextToken } : {}),
+      },
+    };
+  },
+
+  async getAuditDigest(req) {
+    const caller = callerOf(req.event);
+    authorize(caller);
+    // The table's copy of the digest in the audit bucket, as written there (signed: either copy verifies).
+    const body = await digestCopy(caller.centerId, req.params.date);
+    if (body === undefined) throw notFound(`No digest of ${req.params.date} for this center (a day is sealed after midnight).`);
+    return { status: 200, body: new RawBody(body, 'application/json; charset=utf-8') };
   },
 });

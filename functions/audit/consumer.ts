@@ -1,38 +1,56 @@
 /**
- * The audit consumer: every OneStop event on the bus becomes an audit record.
- * Delivery is at least once, so the write is idempotent by eventId. An event
- * that does not match its envelope schema fails the invocation: after the
- * bounded retries it lands in the dead-letter queue with the reason, never
- * silently dropped.
+ * The audit consumer: every OneStop event on the bus becomes one record of the
+ * hash-chained audit log (chain.ts, store.ts).
+ *
+ * Discipline:
+ *  - the detail is validated against its detail-type's schema (the envelope's
+ *    for a detail-type the registry does not know); an invalid event fails the
+ *    invocation with the reason, and after the bounded retries lands in the
+ *    dead-letter queue, never silently dropped;
+ *  - delivery is at least once: the append is conditioned on the eventId, so a
+ *    redelivered event changes nothing;
+ *  - the append is one transaction: a failure leaves nothing half-written, and
+ *    the retry appends the record once.
  */
 import type { EventBridgeEvent } from 'aws-lambda';
-import { AnyEvent } from '#schemas/events/envelope';
+import type { AnyEvent } from '#schemas/events/envelope';
+import { eventSchemaOf } from '#schemas/events/registry';
 import { logger } from '#shared/logger';
 import { validationErrors } from '#shared/validate';
-import { putRecord } from './store.ts';
+import { changeOf } from './chain.ts';
+import { appendRecord } from './store.ts';
 
 export class InvalidEventError extends Error {
   override readonly name = 'InvalidEventError';
 }
 
-export async function handler(event: EventBridgeEvent<string, unknown>): Promise<{ recorded: boolean }> {
-  const errors = validationErrors(AnyEvent, event.detail, '/detail');
+export async function handler(event: EventBridgeEvent<string, unknown>): Promise<{ recorded: boolean; chain?: string; seq?: number }> {
+  const detailType = event['detail-type'];
+  const { schema, known } = eventSchemaOf(event.source, detailType);
+  const errors = validationErrors(schema, event.detail, '/detail');
   if (errors.length) {
-    throw new InvalidEventError(`event ${event.id} (${event['detail-type']}) is not a valid OneStop event: ${JSON.stringify(errors)}`);
+    throw new InvalidEventError(
+      `event ${event.id} (${event.source} ${detailType}) does not match ${known ? `the ${detailType} schema` : 'the event envelope'}: ${JSON.stringify(errors)}`,
+    );
   }
   const detail = event.detail as AnyEvent;
-  const recorded = await putRecord({
+  const outcome = await appendRecord({
     eventId: detail.eventId,
     centerId: detail.centerId,
     occurredAt: detail.occurredAt,
-    recordedAt: new Date().toISOString(),
     source: event.source,
-    action: event['detail-type'],
+    action: detailType,
     result: 'success',
     actor: detail.actor,
     subject: detail.subject,
+    ...changeOf(detailType, detail.data),
     data: detail.data,
   });
-  logger.info('audit record', { eventId: detail.eventId, action: event['detail-type'], duplicate: !recorded });
-  return { recorded };
+  if (outcome.status === 'duplicate') {
+    logger.info('audit record exists', { eventId: detail.eventId, action: detailType, duplicate: true });
+    return { recorded: false };
+  }
+  const { chain, seq } = outcome.record;
+  logger.info('audit record', { eventId: detail.eventId, action: detailType, chain, seq, attempts: outcome.attempts });
+  return { recorded: true, chain, seq };
 }

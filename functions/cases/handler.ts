@@ -11,14 +11,15 @@ import { denial, listingScope, rolesFor } from '#shared/authorization';
 import { localDate, workCalendar, type CalendarYear, type WorkCalendar } from '#shared/calendar';
 import { decodeCursor, pageLimit, pageOf } from '#shared/cursor';
 import { requiredEnv } from '#shared/db';
-import { HttpProblem, badRequest, conflict, forbidden, notFound, preconditionFailed, unprocessable, validationFailed } from '#shared/errors';
-import { etag, httpHandler, ifMatch, type HttpRequest, type HttpResult, type Operations } from '#shared/http';
+import { HttpProblem, conflict, forbidden, notFound, preconditionFailed, unprocessable, validationFailed } from '#shared/errors';
+import { etag, httpHandler, idempotencyKeyOf, ifMatch, type HttpRequest, type HttpResult, type Operations } from '#shared/http';
 import { caseNoPrefix, formatCaseNo, hashQueryCode, newQueryCode, queryCodeMatches } from './case-numbers.ts';
 import { dueSoonUntil, remainingOf } from './clock.ts';
-import { decide, httpActions, nextActions, type CaseRecord, type Transition } from './lifecycle.ts';
+import { decide, httpActions, nextActions, type CaseRecord } from './lifecycle.ts';
 import { caseRoutes } from './routes.ts';
 import { InputRefused, applyTransition, intakeErrors, newCase } from './rules.ts';
 import * as store from './store.ts';
+import { assertMayRead } from './access.ts';
 import { caseEvent } from './events.ts';
 
 const DEFAULT_TIME_ZONE = 'Asia/Shanghai';
@@ -57,20 +58,6 @@ function summary(c: CaseRecord, cal: WorkCalendar, today: string): CaseSummary {
   };
 }
 
-/**
- * Who may see a case: the applicant who owns it; staff whose role reads cases
- * in its lead department or one of its co-departments. Others learn nothing:
- * an applicant gets 404, staff of another department 403.
- */
-function assertMayRead(caller: Caller, c: CaseRecord) {
-  if (caller.roles.includes('applicant') && caller.userId === c.applicantSub) return;
-  const departments = [c.item.departmentId, ...c.item.jointDepartments];
-  const allowed = departments.some((d) => denial(caller, 'case.read', { centerId: c.centerId, departmentIds: [d] }) === undefined);
-  if (allowed) return;
-  if (caller.roles.every((r) => r === 'applicant')) throw notFound(`No case ${c.caseNo}.`);
-  throw forbidden('This case belongs to another department.');
-}
-
 const actorOf = (caller: Caller, roles: readonly string[]): store.CaseEvent['actor'] => ({
   id: caller.userId,
   role: actingRole(caller, roles as Caller['roles']),
@@ -85,15 +72,6 @@ const withTag = (c: CaseRecord, body: unknown, status = 200, headers: Record<str
 
 // ---------------------------------------------------------------------------
 // Intake
-
-const IDEMPOTENCY_KEY = /^[A-Za-z0-9_-]{1,64}$/;
-
-function idempotencyKeyOf(req: HttpRequest): string | undefined {
-  const key = req.headers['idempotency-key'];
-  if (key === undefined) return undefined;
-  if (!IDEMPOTENCY_KEY.test(key)) throw badRequest('Idempotency-Key is malformed.', [{ path: '/headers/idempotency-key', code: 'pattern', message: 'must be 1–64 characters of A–Z, a–z, 0–9, _ and -' }]);
-  return key;
-}
 
 function replay(record: store.IdempotencyRecord, fingerprint: string): HttpResult {
   if (record.fingerprint !== fingerprint) {

@@ -214,7 +214,10 @@ function actionEffect(c: CaseRecord, action: string, body: Body, ctx: ActionCont
       }
       if (errors.length) refuse(errors);
       const problems = new Map(b.items.map((i) => [i.materialId, i]));
+      const nameOf = (id: string) => c.materials.find((m) => m.materialId === id)?.name ?? id;
       return {
+        // The notice names each material, so the applicant's message can list every one (一次性告知).
+        details: { items: b.items.map((i) => ({ ...i, name: nameOf(i.materialId) })) },
         set: {
           supplementNotice: { issuedAt: c.supplementNotice?.issuedAt ?? ctx.now, items: c.supplementNotice ? c.supplementNotice.items : b.items },
           materials: c.materials.map((m) => {

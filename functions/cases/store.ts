@@ -17,21 +17,20 @@
  * version the caller read; its event and the joint steps change in the same
  * transaction, so state, timeline and outbox never disagree.
  */
-import { BatchGetCommand, QueryCommand, TransactWriteCommand, UpdateCommand, type QueryCommandInput } from '@aws-sdk/lib-dynamodb';
+import { QueryCommand, TransactWriteCommand, UpdateCommand, type QueryCommandInput } from '@aws-sdk/lib-dynamodb';
 import type { CaseState, QueueName } from '#schemas/api/cases';
 import { accountStatusKey } from '#shared/accounts';
 import type { CalendarYear } from '#shared/calendar';
-import { db, isConcurrentChange, tableName } from '#shared/db';
+import { batchGetItems, db, isConcurrentChange, itemAt, tableName, type Item, type ItemKey } from '#shared/db';
 import { conflict, preconditionFailed } from '#shared/errors';
 import { outboxItem, type EventDraft } from '#shared/events';
 import { applicantOf, keys as applicantKeys } from '../applicants/store.ts';
 import { itemHeadKey, type StoredHead } from '../catalog/store.ts';
-import { calendarYearKey, calendarYearOf, centerProfileKey, type CenterProfile } from '../org/store.ts';
+import { calendarYearKey, calendarYearsIn, centerProfileKey, type CenterProfile } from '../org/store.ts';
 import type { CaseEventData } from '#schemas/events/cases';
 import type { CaseRecord } from './lifecycle.ts';
 
-type Key = { PK: string; SK: string };
-type Item = Record<string, unknown>;
+type Key = ItemKey;
 
 const casePk = (centerId: string, caseNo: string) => `CENTER#${centerId}#CASE#${caseNo}`;
 const CASE = 'CASE';
@@ -111,28 +110,6 @@ export function toRecord(item: Item): CaseRecord {
 
 export type CaseEvent = EventDraft<CaseEventData>;
 
-/** Reads many keys in one BatchGetItem (strongly consistent), retrying what DynamoDB leaves unprocessed. */
-async function batchGet(keyList: readonly Key[]): Promise<Map<string, Item>> {
-  const found = new Map<string, Item>();
-  let pending: Key[] = [...new Map(keyList.map((k) => [`${k.PK}|${k.SK}`, k])).values()];
-  for (let attempt = 0; pending.length > 0; attempt++) {
-    if (attempt > 0) await new Promise((r) => setTimeout(r, 20 * 2 ** attempt));
-    if (attempt > 5) throw new Error('BatchGetItem left keys unprocessed after 5 retries');
-    const out = await db.send(new BatchGetCommand({ RequestItems: { [tableName()]: { Keys: pending, ConsistentRead: true } } }));
-    for (const item of out.Responses?.[tableName()] ?? []) found.set(`${item.PK}|${item.SK}`, item);
-    pending = (out.UnprocessedKeys?.[tableName()]?.Keys ?? []) as Key[];
-  }
-  return found;
-}
-
-const get = (found: Map<string, Item>, k: Key) => found.get(`${k.PK}|${k.SK}`);
-
-function calendarYears(found: Map<string, Item>, centerId: string, years: readonly number[]): CalendarYear[] {
-  return years.flatMap((year) => {
-    const item = get(found, calendarYearKey(centerId, year));
-    return item ? [calendarYearOf(item, year)] : [];
-  });
-}
 
 export interface IntakeContext {
   readonly account?: Item;
@@ -162,7 +139,7 @@ export async function intakeContext(input: {
   const { centerId } = input;
   const applicantKey = 'bySub' in input.applicant ? applicantKeys.profile(centerId, input.applicant.bySub) : applicantKeys.card(centerId, input.applicant.byId);
   const idem = input.idempotencyKey ? idempotencyKey(centerId, input.sub, input.idempotencyKey) : undefined;
-  const found = await batchGet([
+  const found = await batchGetItems([
     accountStatusKey(input.sub),
     itemHeadKey(centerId, input.itemCode),
     centerProfileKey(centerId),
@@ -170,13 +147,13 @@ export async function intakeContext(input: {
     ...input.years.map((y) => calendarYearKey(centerId, y)),
     ...(idem ? [idem] : []),
   ]);
-  const replay = idem ? get(found, idem) : undefined;
+  const replay = idem ? itemAt(found, idem) : undefined;
   return {
-    account: get(found, accountStatusKey(input.sub)),
-    head: get(found, itemHeadKey(centerId, input.itemCode)) as StoredHead | undefined,
-    center: get(found, centerProfileKey(centerId)) as CenterProfile | undefined,
-    applicant: applicantOf(get(found, applicantKey)),
-    calendar: calendarYears(found, centerId, input.years),
+    account: itemAt(found, accountStatusKey(input.sub)),
+    head: itemAt(found, itemHeadKey(centerId, input.itemCode)) as StoredHead | undefined,
+    center: itemAt(found, centerProfileKey(centerId)) as CenterProfile | undefined,
+    applicant: applicantOf(itemAt(found, applicantKey)),
+    calendar: calendarYearsIn(found, centerId, input.years),
     ...(replay ? { replay: replay as unknown as IdempotencyRecord } : {}),
   };
 }
@@ -243,8 +220,8 @@ export async function createCase(c: CaseRecord, event: CaseEvent, idempotency?: 
 
 /** The recorded response of an intake key (after losing a race to it). */
 export async function idempotencyRecord(centerId: string, sub: string, key: string): Promise<IdempotencyRecord | undefined> {
-  const found = await batchGet([idempotencyKey(centerId, sub, key)]);
-  return get(found, idempotencyKey(centerId, sub, key)) as unknown as IdempotencyRecord | undefined;
+  const found = await batchGetItems([idempotencyKey(centerId, sub, key)]);
+  return itemAt(found, idempotencyKey(centerId, sub, key)) as unknown as IdempotencyRecord | undefined;
 }
 
 export interface CaseContext {
@@ -255,23 +232,23 @@ export interface CaseContext {
 
 /** A case, the calendar years its limits need and (for a caller) the account status, in one BatchGetItem. */
 export async function caseContext(centerId: string, caseNo: string, years: readonly number[], sub?: string): Promise<CaseContext> {
-  const found = await batchGet([
+  const found = await batchGetItems([
     caseKey(centerId, caseNo),
     ...years.map((y) => calendarYearKey(centerId, y)),
     ...(sub ? [accountStatusKey(sub)] : []),
   ]);
-  const item = get(found, caseKey(centerId, caseNo));
+  const item = itemAt(found, caseKey(centerId, caseNo));
   return {
-    ...(sub ? { account: get(found, accountStatusKey(sub)) } : {}),
+    ...(sub ? { account: itemAt(found, accountStatusKey(sub)) } : {}),
     ...(item ? { record: toRecord(item) } : {}),
-    calendar: calendarYears(found, centerId, years),
+    calendar: calendarYearsIn(found, centerId, years),
   };
 }
 
-/** Calendar years and the account status, for list reads. */
-export async function listContext(centerId: string, years: readonly number[], sub: string) {
-  const found = await batchGet([...years.map((y) => calendarYearKey(centerId, y)), accountStatusKey(sub)]);
-  return { account: get(found, accountStatusKey(sub)), calendar: calendarYears(found, centerId, years) };
+/** Calendar years and (for a caller) the account status, for list reads. */
+export async function listContext(centerId: string, years: readonly number[], sub?: string) {
+  const found = await batchGetItems([...years.map((y) => calendarYearKey(centerId, y)), ...(sub ? [accountStatusKey(sub)] : [])]);
+  return { account: sub ? itemAt(found, accountStatusKey(sub)) : undefined, calendar: calendarYearsIn(found, centerId, years) };
 }
 
 /**
@@ -381,9 +358,9 @@ export async function queuePage(
       limit,
       startKey,
     );
-    const found = steps.items.length ? await batchGet(steps.items.map((s) => caseKey(centerId, s.caseNo as string))) : new Map<string, Item>();
+    const found = steps.items.length ? await batchGetItems(steps.items.map((s) => caseKey(centerId, s.caseNo as string))) : new Map<string, Item>();
     const items = steps.items.flatMap((s) => {
-      const item = get(found, caseKey(centerId, s.caseNo as string));
+      const item = itemAt(found, caseKey(centerId, s.caseNo as string));
       return item ? [item] : [];
     });
     return { items: items.map(toRecord), ...(steps.lastKey ? { lastKey: steps.lastKey } : {}) };
@@ -430,9 +407,9 @@ export async function sweepDue(date: string): Promise<{ centerId: string; caseNo
 
 /** A case for the public lookup, with this hour's failed attempts on its number. */
 export async function lookupContext(centerId: string, caseNo: string, hour: string) {
-  const found = await batchGet([caseKey(centerId, caseNo), lookupKey(centerId, caseNo, hour)]);
-  const item = get(found, caseKey(centerId, caseNo));
-  return { ...(item ? { record: toRecord(item) } : {}), failures: (get(found, lookupKey(centerId, caseNo, hour))?.failures as number | undefined) ?? 0 };
+  const found = await batchGetItems([caseKey(centerId, caseNo), lookupKey(centerId, caseNo, hour)]);
+  const item = itemAt(found, caseKey(centerId, caseNo));
+  return { ...(item ? { record: toRecord(item) } : {}), failures: (itemAt(found, lookupKey(centerId, caseNo, hour))?.failures as number | undefined) ?? 0 };
 }
 
 /** Counts a failed lookup on a case number; the item expires after two hours. */

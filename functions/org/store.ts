@@ -8,6 +8,7 @@
  *   window           PK CENTER#<c>  SK WINDOW#<windowId>
  *   calendar year    PK CENTER#<c>  SK CALENDAR#<yyyy>
  *   staff member     PK CENTER#<c>  SK STAFF#<username>   (account status: shared/accounts.ts)
+ *   center index     PK CENTERS     SK <centerId>
  *   org events       PK CENTER#<c>  SK EVENT#<ulid>
  */
 import type { CalendarYear } from '#shared/calendar';
@@ -31,11 +32,20 @@ export const centerProfileKey = (centerId: string) => entryKey(centerId, 'center
 
 /** Cases read the calendar years their time limits run through with this key, and this reading of the item. */
 export const calendarYearKey = (centerId: string, year: number) => entryKey(centerId, 'calendar', String(year));
-export const calendarYearOf = (item: Record<string, unknown>, year: number): CalendarYear => ({
+const calendarYearOf = (item: Record<string, unknown>, year: number): CalendarYear => ({
   year,
   holidays: item.holidays as string[],
   workdays: item.workdays as string[],
 });
+
+/** The calendar years found in another domain's batch read (read with `calendarYearKey`). */
+export function calendarYearsIn(found: Map<string, Record<string, unknown>>, centerId: string, years: readonly number[]): CalendarYear[] {
+  return years.flatMap((year) => {
+    const k = calendarYearKey(centerId, year);
+    const item = found.get(`${k.PK}|${k.SK}`);
+    return item ? [calendarYearOf(item, year)] : [];
+  });
+}
 
 /** An entry as stored: its fields plus the revision its ETag names. */
 export type Stored<T> = T & { readonly rev: number };
@@ -131,4 +141,22 @@ export async function putCenterProfile(client: DynamoDBDocumentClient, tableName
   ).catch((err: { name?: string }) => {
     if (err.name !== 'ConditionalCheckFailedException') throw err;
   });
+  // The directory of centers, for the jobs that visit every center (staff notices).
+  await client.send(new PutCommand({ TableName: tableName, Item: { ...centerIndexKey(profile.centerId), kind: 'centerIndex', centerId: profile.centerId } }));
+}
+
+const centerIndexKey = (centerId: string) => ({ PK: 'CENTERS', SK: centerId });
+
+/** Every center of the deployment (a handful: one Query). */
+export async function listCenters(): Promise<string[]> {
+  const ids: string[] = [];
+  let startKey: Record<string, unknown> | undefined;
+  do {
+    const out = await defaultDb.send(
+      new QueryCommand({ TableName: tableName(), KeyConditionExpression: 'PK = :pk', ExpressionAttributeValues: { ':pk': 'CENTERS' }, ExclusiveStartKey: startKey }),
+    );
+    for (const item of out.Items ?? []) ids.push(item.centerId as string);
+    startKey = out.LastEvaluatedKey;
+  } while (startKey);
+  return ids;
 }

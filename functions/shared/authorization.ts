@@ -78,6 +78,35 @@ export const permissions = {
   'case.queue.read': caseHandlers,
   /** The audit log (审计). */
   'audit.read': [{ role: 'auditor', scope: 'center' }],
+  /** Evaluations (好差评) of the department's services; the evaluation table says who acts on them. */
+  'evaluation.read': [
+    { role: 'clerk', scope: 'department' },
+    { role: 'approver', scope: 'department' },
+    { role: 'dept_admin', scope: 'department' },
+    { role: 'center_admin', scope: 'center' },
+    { role: 'supervisor', scope: 'center' },
+  ],
+  /** Who rated (实名评价): the rater's data is confidential but to supervision. */
+  'evaluation.rater.read': [{ role: 'supervisor', scope: 'center' }],
+  /** Opening the evaluation of a window visit (一次一评) for the applicant just served. */
+  'evaluation.visit.open': [{ role: 'clerk', scope: 'department' }],
+  /** A department's bad reviews to call back and rectify (差评整改). */
+  'evaluation.queue.read': [
+    { role: 'clerk', scope: 'department' },
+    { role: 'approver', scope: 'department' },
+    { role: 'dept_admin', scope: 'department' },
+    { role: 'supervisor', scope: 'center' },
+  ],
+  /** Appeals against reviews waiting for a decision (申诉复核). */
+  'evaluation.appeals.read': [{ role: 'supervisor', scope: 'center' }],
+  /** The satisfaction figures by department, window and item (好差评统计). */
+  'evaluation.figures.read': [
+    { role: 'center_admin', scope: 'center' },
+    { role: 'supervisor', scope: 'center' },
+  ],
+  /** The evaluation time limits of the center (rating period, call-back, rectification). */
+  'evaluation.settings.read': everyStaffRole,
+  'evaluation.settings.write': [{ role: 'center_admin', scope: 'center' }],
 } as const satisfies Record<string, readonly Grant[]>;
 
 export type Action = keyof typeof permissions;

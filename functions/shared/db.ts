@@ -3,7 +3,7 @@
  * from the SDK's standard AWS_ENDPOINT_URL_DYNAMODB in the local cloud.
  */
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { BatchGetCommand, DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 
 export const db = DynamoDBDocumentClient.from(new DynamoDBClient({}), {
   marshallOptions: { removeUndefinedValues: true, convertClassInstanceToMap: false },
@@ -30,3 +30,25 @@ export function isConcurrentChange(err: unknown): boolean {
   const reasons = (err as { CancellationReasons?: { Code?: string }[] }).CancellationReasons ?? [];
   return reasons.some((r) => r.Code === 'ConditionalCheckFailed' || r.Code === 'TransactionConflict');
 }
+
+export type ItemKey = { PK: string; SK: string };
+export type Item = Record<string, unknown>;
+
+/**
+ * Many keys in one BatchGetItem (strongly consistent; duplicates sent once),
+ * retrying what DynamoDB leaves unprocessed. Read the result with `itemAt`.
+ */
+export async function batchGetItems(keyList: readonly ItemKey[]): Promise<Map<string, Item>> {
+  const found = new Map<string, Item>();
+  let pending: ItemKey[] = [...new Map(keyList.map((k) => [`${k.PK}|${k.SK}`, k])).values()];
+  for (let attempt = 0; pending.length > 0; attempt++) {
+    if (attempt > 5) throw new Error('BatchGetItem left keys unprocessed after 5 retries');
+    if (attempt > 0) await new Promise((r) => setTimeout(r, 20 * 2 ** attempt));
+    const out = await db.send(new BatchGetCommand({ RequestItems: { [tableName()]: { Keys: pending, ConsistentRead: true } } }));
+    for (const item of out.Responses?.[tableName()] ?? []) found.set(`${item.PK}|${item.SK}`, item);
+    pending = (out.UnprocessedKeys?.[tableName()]?.Keys ?? []) as ItemKey[];
+  }
+  return found;
+}
+
+export const itemAt = (found: Map<string, Item>, k: ItemKey): Item | undefined => found.get(`${k.PK}|${k.SK}`);

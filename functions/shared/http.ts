@@ -33,8 +33,14 @@ export interface HttpRequest<Body = unknown, Query = Readonly<Record<string, str
   readonly account?: InlineAccountCheck;
 }
 
+/** A body sent as it is rather than as JSON (an NDJSON or CSV export, a stored document). */
+export class RawBody {
+  constructor(readonly text: string, readonly contentType: string) {}
+}
+
 export interface HttpResult {
   readonly status: number;
+  /** JSON-serialized, unless a RawBody. */
   readonly body?: unknown;
   readonly headers?: Readonly<Record<string, string>>;
 }
@@ -159,14 +165,15 @@ export function httpHandler<R extends readonly RouteSpec[]>(routes: R, operation
     else if (route.spec.access === 'jwt') await assertAccountActive(callerOf(event).userId);
     const result = await route.run({ event, requestId, headers, ...validInput(route.spec, event, headers), ...(account ? { account } : {}) });
     if (account && !account.verified) throw new Error(`${route.spec.operationId} did not verify the caller's account status`);
+    const raw = result.body instanceof RawBody ? result.body : undefined;
     return {
       statusCode: result.status,
       headers: {
-        ...(result.body === undefined ? {} : { 'content-type': 'application/json; charset=utf-8' }),
+        ...(result.body === undefined ? {} : { 'content-type': raw ? raw.contentType : 'application/json; charset=utf-8' }),
         'x-request-id': requestId,
         ...result.headers,
       },
-      ...(result.body === undefined ? {} : { body: JSON.stringify(result.body) }),
+      ...(result.body === undefined ? {} : { body: raw ? raw.text : JSON.stringify(result.body) }),
     };
   };
   // middy runs onError middlewares in reverse order: the problem is set before the access log reads its status.
@@ -181,3 +188,13 @@ export function ifMatch(req: Pick<HttpRequest, 'headers'>): string | undefined {
 }
 
 export const etag = (tag: string) => `"${tag}"`;
+
+const IDEMPOTENCY_KEY = /^[A-Za-z0-9_-]{1,64}$/;
+
+/** The client's Idempotency-Key header (absent → undefined), or 400 when it is malformed. */
+export function idempotencyKeyOf(req: Pick<HttpRequest, 'headers'>): string | undefined {
+  const key = req.headers['idempotency-key'];
+  if (key === undefined) return undefined;
+  if (!IDEMPOTENCY_KEY.test(key)) throw badRequest('Idempotency-Key is malformed.', [{ path: '/headers/idempotency-key', code: 'pattern', message: 'must be 1–64 characters of A–Z, a–z, 0–9, _ and -' }]);
+  return key;
+}

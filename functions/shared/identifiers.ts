@@ -135,3 +135,10 @@ export function maskPhone(s: string): string {
     return fromEnd > 4 && fromEnd <= 8 ? '*' : c;
   });
 }
+
+/** Keeps the first character of the local part and the domain: `z***@example.com`. */
+export function maskEmail(s: string): string {
+  const at = s.lastIndexOf('@');
+  if (at <= 0) return '*'.repeat(s.length);
+  return `${s[0]}***${s.slice(at)}`;
+}

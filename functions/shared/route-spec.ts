@@ -39,4 +39,6 @@ export interface RouteSpec {
   readonly headers?: readonly { readonly name: string; readonly description: string }[];
   /** Success status → body schema. */
   readonly responses: Readonly<Record<number, TSchema>>;
+  /** Media types of the success body when it is not JSON (the operation answers with a RawBody). */
+  readonly produces?: readonly string[];
 }

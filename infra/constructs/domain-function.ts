@@ -7,7 +7,7 @@
  */
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { Duration } from 'aws-cdk-lib';
+import { Duration, Stack } from 'aws-cdk-lib';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
 import type { IUserPool } from 'aws-cdk-lib/aws-cognito';
 import type { IEventBus } from 'aws-cdk-lib/aws-events';
@@ -48,14 +48,17 @@ export const domainBundling = {
   },
 } satisfies NodejsFunctionProps;
 
-export type TableAccess = 'read' | 'append' | 'readWrite';
+export type TableAccess = 'read' | 'append' | 'readAppend' | 'readWrite';
 export type BucketAccess = 'read' | 'put' | 'readWrite';
 
 const tableActions: Record<TableAccess, readonly string[]> = {
   // No Scan: request paths read by key only (DESIGN §2).
   read: ['dynamodb:GetItem', 'dynamodb:BatchGetItem', 'dynamodb:Query', 'dynamodb:ConditionCheckItem'],
-  // Conditional puts only: the audit log is written once per event and never changed.
-  append: ['dynamodb:PutItem'],
+  // Conditional puts, and GetItem of what they append to (a hash chain's head): the audit log is
+  // written once per event and never changed. No Query, no update, no delete.
+  append: ['dynamodb:GetItem', 'dynamodb:PutItem'],
+  // Reads plus conditional puts of its own items, never an update or a delete (the audit digest).
+  readAppend: ['dynamodb:GetItem', 'dynamodb:BatchGetItem', 'dynamodb:Query', 'dynamodb:ConditionCheckItem', 'dynamodb:PutItem'],
   // No DeleteItem or BatchWriteItem: domains change state through (transactional) puts and updates.
   readWrite: [
     'dynamodb:GetItem', 'dynamodb:BatchGetItem', 'dynamodb:Query', 'dynamodb:ConditionCheckItem',
@@ -187,6 +190,36 @@ export class DomainFunction extends NodejsFunction {
   bindBus(bus: IEventBus, envName = 'EVENT_BUS_NAME'): this {
     this.addEnvironment(envName, bus.eventBusName);
     bus.grantPutEventsTo(this);
+    return this;
+  }
+
+  /**
+   * MAIL_FROM + ses:SendEmail from that address's domain identity only (the
+   * identity is verified outside the stack: DNS records of the center's domain).
+   */
+  bindEmailSender(fromAddress: string, envName = 'MAIL_FROM'): this {
+    this.addEnvironment(envName, fromAddress);
+    const domain = fromAddress.slice(fromAddress.lastIndexOf('@') + 1);
+    this.executionRole.addToPrincipalPolicy(new iam.PolicyStatement({
+      actions: ['ses:SendEmail'],
+      resources: [Stack.of(this).formatArn({ service: 'ses', resource: 'identity', resourceName: domain })],
+    }));
+    return this;
+  }
+
+  /**
+   * sns:Publish to phone numbers (SMS). An SMS publish has no resource ARN, so
+   * the allow is on `*`; publishing to any topic is denied outright.
+   */
+  bindSmsSender(): this {
+    this.executionRole.addToPrincipalPolicy(new iam.PolicyStatement({ actions: ['sns:Publish'], resources: ['*'] }));
+    this.executionRole.addToPrincipalPolicy(new iam.PolicyStatement({
+      effect: iam.Effect.DENY,
+      actions: ['sns:Publish'],
+      resources: [Stack.of(this).formatArn({ service: 'sns', resource: '*', region: '*', account: '*' })],
+    }));
+    acknowledge(this.executionRole, 'AwsSolutions-IAM5[Resource::*]',
+      'X-Ray trace actions and sns:Publish to phone numbers (an SMS has no resource ARN; publishing to topics is denied) support no resource-level permissions.');
     return this;
   }
 

@@ -67,7 +67,7 @@ export class DomainHttpApi extends Construct {
         allowOrigins: [...config.allowedOrigins],
         allowMethods: [CorsHttpMethod.GET, CorsHttpMethod.POST, CorsHttpMethod.PUT, CorsHttpMethod.PATCH, CorsHttpMethod.DELETE],
         allowHeaders: ['authorization', 'content-type', 'if-match', 'if-none-match', 'idempotency-key', 'accept-language'],
-        exposeHeaders: ['etag', 'location', 'x-request-id'],
+        exposeHeaders: ['etag', 'location', 'x-request-id', 'x-next-token'],
         maxAge: Duration.hours(1),
       },
     });

@@ -8,7 +8,6 @@ import * as events from 'aws-cdk-lib/aws-events';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import type { Construct } from 'constructs';
 import { applicantRoutes } from '../../functions/applicants/routes.ts';
-import { auditRoutes } from '../../functions/audit/routes.ts';
 import { caseRoutes } from '../../functions/cases/routes.ts';
 import { catalogRoutes } from '../../functions/catalog/routes.ts';
 import { orgRoutes } from '../../functions/org/routes.ts';
@@ -17,7 +16,10 @@ import { Consumer } from '../constructs/consumer.ts';
 import { DomainFunction } from '../constructs/domain-function.ts';
 import { DomainHttpApi } from '../constructs/http-api.ts';
 import { acknowledge } from '../nag.ts';
+import { createAudit } from './audit.ts';
 import { createIdentity } from './identity.ts';
+import { addEvaluation } from './evaluation.ts';
+import { createNotifications } from './notifications.ts';
 import { createOutboxPipe } from './outbox.ts';
 import { createBuckets, createTable } from './storage.ts';
 
@@ -62,30 +64,21 @@ export class OneStopStack extends Stack {
       .bindValue('DEFAULT_CENTER_ID', config.defaultCenterId);
     const caseSweeper = new DomainFunction(this, 'CaseSweepFunction', { entry: 'functions/cases/sweeper.ts', domain: 'cases', config })
       .bindTable(table, 'readWrite');
-    const auditApi = new DomainFunction(this, 'AuditApiFunction', { entry: 'functions/audit/api.ts', domain: 'audit', config })
-      .bindTable(table, 'read')
-      .bindSecretValue(cursorKey, 'CURSOR_KEY');
-    const auditConsumer = new DomainFunction(this, 'AuditConsumerFunction', { entry: 'functions/audit/consumer.ts', domain: 'audit', config })
-      .bindTable(table, 'append');
 
     const api = new DomainHttpApi(this, 'Api', { config, userPool, userPoolClient });
     api.addDomainRoutes(catalogRoutes, catalog);
     api.addDomainRoutes(orgRoutes, org);
     api.addDomainRoutes(applicantRoutes, applicants);
     api.addDomainRoutes(caseRoutes, cases);
-    api.addDomainRoutes(auditRoutes, auditApi);
+    createAudit(this, { table, bus, api, bucket: buckets.audit, cursorKey, config });
+    addEvaluation(this, { config, table, bus, api, cursorKey });
+    createNotifications(this, { table, bus, api, config });
 
     new Consumer(this, 'CaseSweep', {
       trigger: { schedule: events.Schedule.expression(config.caseSweepSchedule) },
       fn: caseSweeper,
       config,
       description: 'Deemed acceptance after the notice period (art. 32) and the end of lapsed 容缺 pledges',
-    });
-    new Consumer(this, 'AuditConsumer', {
-      trigger: { bus, eventPattern: { source: events.Match.prefix('onestop.') } },
-      fn: auditConsumer,
-      config,
-      description: 'Every OneStop event → the hash-chained audit log',
     });
 
     const outputs: Record<string, string> = {

@@ -227,6 +227,16 @@ class FunctionRunner {
   }
 }
 
+export interface FaultRule {
+  readonly functionPrefix: string;
+  readonly rate: number;
+  readonly phase: 'before' | 'after' | 'either';
+  /** Only invocations whose event JSON contains this text (e.g. one applicant's id), so a run disturbs nothing else. */
+  readonly match?: string;
+  /** Stop after this many faults. */
+  readonly limit?: number;
+}
+
 export class LambdaRuntime {
   private readonly runners = new Map<string, FunctionRunner>();
   private readonly reaper: NodeJS.Timeout;
@@ -239,11 +249,40 @@ export class LambdaRuntime {
     this.reaper.unref();
   }
 
+  private readonly faults = new Map<string, FaultRule & { injected: number }>();
+
+  /**
+   * Fault injection for resilience runs: invocations of functions whose logical
+   * id starts with `rule.functionPrefix` fail at `rate`, either before the
+   * handler runs or after it finished (its effects done, its answer lost, as
+   * when a sandbox dies), as Lambda reports a crash. Rate 0 clears the rule.
+   */
+  setFault(rule: FaultRule): void {
+    const key = `${rule.functionPrefix}~${rule.match ?? ''}`;
+    if (rule.rate <= 0) this.faults.delete(key);
+    else this.faults.set(key, { ...rule, injected: 0 });
+  }
+
+  faultStats(): Record<string, { rate: number; phase: FaultRule['phase']; injected: number }> {
+    return Object.fromEntries([...this.faults].map(([k, f]) => [k, { rate: f.rate, phase: f.phase, injected: f.injected }]));
+  }
+
   /** Invokes a function by logical id; resolves with its JSON result or rejects with LambdaInvocationError. */
-  invoke(functionId: string, event: unknown): Promise<unknown> {
+  async invoke(functionId: string, event: unknown): Promise<unknown> {
     const runner = this.runners.get(functionId);
-    if (!runner) return Promise.reject(new Error(`no function ${functionId} in the template`));
-    return runner.invoke(event);
+    if (!runner) throw new Error(`no function ${functionId} in the template`);
+    const fault = [...this.faults.values()].find(
+      (f) => functionId.startsWith(f.functionPrefix) && (f.limit === undefined || f.injected < f.limit) && (f.match === undefined || JSON.stringify(event).includes(f.match)),
+    );
+    const strike = fault && Math.random() < fault.rate ? (fault.phase === 'either' ? (Math.random() < 0.5 ? 'before' : 'after') : fault.phase) : undefined;
+    const injected = () => {
+      fault!.injected++;
+      return new LambdaInvocationError(runner.fn.name, { errorType: 'Injected.Fault', errorMessage: `fault injected ${strike} the handler` });
+    };
+    if (strike === 'before') throw injected();
+    const result = await runner.invoke(event);
+    if (strike === 'after') throw injected();
+    return result;
   }
 
   stats(): Record<string, { invocations: number; errors: number; coldStarts: number }> {
@@ -259,7 +298,7 @@ export class LambdaRuntime {
 }
 
 /** Environment every function gets from the local cloud: region, credentials and emulator endpoints. */
-export function emulatorEnv(endpoints: { dynamodb: string; s3: string; events: string; ses: string; cognito?: string }): Record<string, string> {
+export function emulatorEnv(endpoints: { dynamodb: string; s3: string; events: string; ses: string; cognito?: string; sns?: string }): Record<string, string> {
   return {
     AWS_REGION: LOCAL_REGION,
     AWS_DEFAULT_REGION: LOCAL_REGION,
@@ -273,6 +312,7 @@ export function emulatorEnv(endpoints: { dynamodb: string; s3: string; events: s
     AWS_ENDPOINT_URL_SES: endpoints.ses,
     // The SDK's env name is AWS_ENDPOINT_URL_ + the service id "Cognito Identity Provider" upper-cased, spaces as _.
     ...(endpoints.cognito ? { AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER: endpoints.cognito } : {}),
+    ...(endpoints.sns ? { AWS_ENDPOINT_URL_SNS: endpoints.sns } : {}),
     PATH: process.env.PATH ?? '/usr/bin:/bin',
   };
 }

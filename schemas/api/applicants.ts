@@ -37,7 +37,22 @@ export const RegistrationBody = Type.Object(
 );
 export type RegistrationBody = Static<typeof RegistrationBody>;
 
-export const ProfileBody = Type.Object({ name: text(100), email: Email, phone: Phone }, { ...closed, description: 'What an applicant may change; the ID number or credit code never changes' });
+/** How the applicant wants to hear about their cases (短信 / 邮件), and in which language. */
+export const NotificationPreferences = Type.Object(
+  {
+    channels: Type.Array(StringEnum(['sms', 'email'] as const), { maxItems: 2, uniqueItems: true, description: 'None: no messages (the case pages still show everything)' }),
+    language: StringEnum(['zh-CN', 'en'] as const),
+  },
+  closed,
+);
+export type NotificationPreferences = Static<typeof NotificationPreferences>;
+/** Until an applicant chooses: both channels, in Chinese. */
+export const defaultNotificationPreferences: NotificationPreferences = { channels: ['sms', 'email'], language: 'zh-CN' };
+
+export const ProfileBody = Type.Object(
+  { name: text(100), email: Email, phone: Phone, notifications: Type.Optional(NotificationPreferences) },
+  { ...closed, description: 'What an applicant may change; the ID number or credit code never changes' },
+);
 export type ProfileBody = Static<typeof ProfileBody>;
 
 export const Applicant = Type.Object(
@@ -51,6 +66,7 @@ export const Applicant = Type.Object(
     idNumber: Type.Optional(Type.String({ description: 'Citizens; masked in staff views unless revealed' })),
     creditCode: Type.Optional(Type.String({ description: 'Enterprises; public, never masked' })),
     legalRepresentative: Type.Optional(Type.String()),
+    notifications: Type.Optional(NotificationPreferences),
     registeredAt: Type.String({ format: 'date-time' }),
     updatedAt: Type.String({ format: 'date-time' }),
   },

@@ -29,7 +29,7 @@ export type ApplicantRegisteredData = Static<typeof ApplicantRegisteredData>;
 export const ApplicantProfileChangedData = Type.Object(
   {
     applicantId: ApplicantId,
-    changed: Type.Array(Type.Union([Type.Literal('name'), Type.Literal('email'), Type.Literal('phone')])),
+    changed: Type.Array(Type.Union([Type.Literal('name'), Type.Literal('email'), Type.Literal('phone'), Type.Literal('notifications')])),
     before: Type.Object({ name: Type.String(), phone: Masked('Phone') }, closed),
     after: Type.Object({ name: Type.String(), phone: Masked('Phone') }, closed),
   },
@@ -52,12 +52,23 @@ export const ApplicantAccountStatusChangedData = Type.Object(
 );
 export type ApplicantAccountStatusChangedData = Static<typeof ApplicantAccountStatusChangedData>;
 
+/** A privileged read: staff saw an applicant's personal data unmasked (GET /applicants/{id}?reveal=true). */
+export const PersonalDataRevealedData = Type.Object(
+  {
+    applicantId: ApplicantId,
+    fields: Type.Array(StringEnum(['idNumber', 'phone', 'email'] as const), { minItems: 1, description: 'The personal data shown unmasked' }),
+  },
+  closed,
+);
+export type PersonalDataRevealedData = Static<typeof PersonalDataRevealedData>;
+
 export const applicantEventSchemas = {
   ApplicantRegistered: envelope(ApplicantRegisteredData),
   ApplicantProfileChanged: envelope(ApplicantProfileChangedData),
   AgentAuthorized: envelope(AgentAuthorizedData),
   AgentRevoked: envelope(AgentRevokedData),
   ApplicantAccountStatusChanged: envelope(ApplicantAccountStatusChangedData),
+  PersonalDataRevealed: envelope(PersonalDataRevealedData),
 } as const;
 export type ApplicantEventType = keyof typeof applicantEventSchemas;
 export interface ApplicantEventData {
@@ -66,4 +77,5 @@ export interface ApplicantEventData {
   AgentAuthorized: AgentAuthorizedData;
   AgentRevoked: AgentRevokedData;
   ApplicantAccountStatusChanged: ApplicantAccountStatusChangedData;
+  PersonalDataRevealed: PersonalDataRevealedData;
 }

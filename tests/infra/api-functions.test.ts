@@ -78,8 +78,15 @@ describe('functions', () => {
     ApplicantsFunction: ['TABLE_NAME', 'USER_POOL_ID', 'DEFAULT_CENTER_ID'],
     AuditApiFunction: ['TABLE_NAME', 'CURSOR_KEY'],
     AuditConsumerFunction: ['TABLE_NAME'],
+    AuditDigestFunction: ['TABLE_NAME', 'AUDIT_BUCKET', 'AUDIT_SIGNING_KEY_ID'],
     CasesFunction: ['TABLE_NAME', 'CURSOR_KEY', 'DEFAULT_CENTER_ID'],
     CaseSweepFunction: ['TABLE_NAME'],
+    EvaluationFunction: ['TABLE_NAME', 'CURSOR_KEY', 'DEFAULT_CENTER_ID', 'EVALUATION_DEFAULTS'],
+    EvaluationInviteFunction: ['TABLE_NAME', 'EVALUATION_DEFAULTS'],
+    EvaluationSweepFunction: ['TABLE_NAME', 'EVALUATION_DEFAULTS'],
+    NotificationsFunction: ['TABLE_NAME', 'MAIL_FROM'],
+    NotificationsApiFunction: ['TABLE_NAME'],
+    StaffNoticesFunction: ['TABLE_NAME', 'MAIL_FROM'],
   };
 
   it('every Lambda is nodejs24.x on arm64 with active tracing, the common env and its own log group', () => {
@@ -185,12 +192,13 @@ describe('least-privilege table access', () => {
       .flatMap((st) => [st.Action].flat())
       .filter((a) => a.startsWith('dynamodb:'));
 
-  it('the audit consumer may only put items (the log is append-only)', () => {
-    expect(statementsOf('AuditConsumerFunctionRole')).toEqual(['dynamodb:PutItem']);
+  it('the audit consumer may only read a chain head and put items (the log is append-only)', () => {
+    expect(statementsOf('AuditConsumerFunctionRole')).toEqual(['dynamodb:GetItem', 'dynamodb:PutItem']);
+    expect(statementsOf('AuditDigestFunctionRole')).not.toContain('dynamodb:UpdateItem');
   });
 
   it('no function may delete, batch-write or scan', () => {
-    for (const prefix of ['CatalogFunctionRole', 'OrgFunctionRole', 'ApplicantsFunctionRole', 'AuditApiFunctionRole', 'AuditConsumerFunctionRole']) {
+    for (const prefix of ['CatalogFunctionRole', 'OrgFunctionRole', 'ApplicantsFunctionRole', 'AuditApiFunctionRole', 'AuditConsumerFunctionRole', 'AuditDigestFunctionRole']) {
       const actions = statementsOf(prefix);
       expect(actions.length, prefix).toBeGreaterThan(0);
       for (const forbidden of ['dynamodb:DeleteItem', 'dynamodb:BatchWriteItem', 'dynamodb:Scan', 'dynamodb:*']) {

@@ -108,7 +108,8 @@ describe.each(stageNames)('cdk-nag AwsSolutions, stage %s', (stage) => {
       const template = JSON.parse(readFileSync(path.join(assemblyDir, `${stack.stackName}.template.json`), 'utf8'));
       const fns = Object.values(template.Resources as Record<string, { Type: string; Metadata: Record<string, string> }>)
         .filter((r) => r.Type === 'AWS::Lambda::Function');
-      expect(fns).toHaveLength(7);
+      // Which functions exist is asserted in api-functions.test.ts; here every one of them must be bundled.
+      expect(fns.length).toBeGreaterThan(0);
       for (const fn of fns) {
         const bundle = path.join(assemblyDir, fn.Metadata['aws:asset:path']!, 'index.mjs');
         expect(existsSync(bundle), bundle).toBe(true);

@@ -55,9 +55,9 @@ export const timelineOf = async (caseNo: string, as = 'clerk.amr') => {
   return res.body.items as { type: string; action: string; from?: string; to: string; clockEffect?: string; actor: { id: string; role: string }; deadlines: Record<string, unknown>; details: Record<string, unknown> }[];
 };
 
-/** The audit records of a case (GET /audit/events by subject), as the auditor reads them. */
+/** The audit records of a case's own lifecycle (GET /audit/events by subject, source onestop.cases; notifications about it are left out). */
 export async function auditOf(caseNo: string, from: string, to: string) {
   const res = await call('GET', `/audit/events?from=${from}&to=${to}&subjectType=case&subjectId=${encodeURIComponent(caseNo)}&limit=100`, { as: 'auditor' });
   expect(res.status, JSON.stringify(res.body)).toBe(200);
-  return res.body.items as { action: string; type?: string; detailType?: string }[];
+  return (res.body.items as { action: string; source: string }[]).filter((r) => r.source === 'onestop.cases');
 }

@@ -5,75 +5,14 @@
  * payload-2.0 events carrying the claims the JWT authorizer would pass.
  */
 import { beforeAll, describe, expect, it } from 'vitest';
-import type { APIGatewayProxyEventV2WithJWTAuthorizer } from 'aws-lambda';
-import { cloud } from './api-client.ts';
+import { eventFor, inProcess } from './in-process.ts';
 import { materialsOf, enterpriseFields, enterpriseItem } from './cases-client.ts';
 
-Object.assign(process.env, {
-  TABLE_NAME: cloud.tableName,
-  CURSOR_KEY: 'k'.repeat(64),
-  DEFAULT_CENTER_ID: 'center-demo',
-  AWS_ENDPOINT_URL_DYNAMODB: cloud.endpoints.dynamodb,
-  AWS_REGION: 'us-east-1',
-  AWS_ACCESS_KEY_ID: 'local',
-  AWS_SECRET_ACCESS_KEY: 'local',
-  POWERTOOLS_LOG_LEVEL: 'ERROR',
-});
-
-type Handler = (event: APIGatewayProxyEventV2WithJWTAuthorizer, context: unknown) => Promise<{ statusCode: number; body?: string; headers?: Record<string, string> }>;
-let handler: Handler;
-const requests: string[] = [];
+let measured: Awaited<ReturnType<typeof inProcess>>;
 
 beforeAll(async () => {
-  const { db } = await import('#shared/db');
-  db.middlewareStack.add(
-    (next, context) => async (args) => {
-      requests.push(context.commandName ?? 'unknown');
-      return next(args);
-    },
-    { step: 'initialize', name: 'countRequests' },
-  );
-  handler = (await import('../../functions/cases/handler.ts')).handler as unknown as Handler;
+  measured = await inProcess(() => import('../../functions/cases/handler.ts'));
 });
-
-function eventFor(username: string, method: string, path: string, routePath: string, opts: { body?: unknown; headers?: Record<string, string>; params?: Record<string, string>; query?: Record<string, string> } = {}) {
-  const user = cloud.users.find((u) => u.username === username)!;
-  return {
-    version: '2.0',
-    routeKey: `${method} ${routePath}`,
-    rawPath: path,
-    rawQueryString: '',
-    headers: { 'content-type': 'application/json', ...opts.headers },
-    ...(opts.query ? { queryStringParameters: opts.query } : {}),
-    ...(opts.params ? { pathParameters: opts.params } : {}),
-    ...(opts.body !== undefined ? { body: JSON.stringify(opts.body) } : {}),
-    isBase64Encoded: false,
-    requestContext: {
-      requestId: `req-${Math.random().toString(36).slice(2)}`,
-      authorizer: {
-        jwt: {
-          claims: {
-            sub: user.sub,
-            'custom:centerId': user.centerId,
-            ...(user.departmentId ? { 'custom:departmentId': user.departmentId } : {}),
-            'cognito:groups': `[${user.roles.join(' ')}]`,
-            'cognito:username': user.username,
-          },
-          scopes: null,
-        },
-      },
-    },
-  } as unknown as APIGatewayProxyEventV2WithJWTAuthorizer;
-}
-
-const context = { awsRequestId: 'local', functionName: 'cases', getRemainingTimeInMillis: () => 10_000 };
-
-/** Runs one request and returns its status, body and the DynamoDB commands it sent. */
-async function measured(event: APIGatewayProxyEventV2WithJWTAuthorizer) {
-  requests.length = 0;
-  const res = await handler(event, context);
-  return { status: res.statusCode, body: res.body ? JSON.parse(res.body) : undefined, etag: res.headers?.etag ?? '', commands: [...requests] };
-}
 
 describe('DynamoDB requests per case operation (≤ 3, no Scan)', () => {
   const figures: Record<string, string[]> = {};

@@ -122,9 +122,9 @@ describe('outbox pipe → bus → audit consumer', () => {
         source: { S: 'onestop.catalog' }, detailType: { S: 'LocalCloudTested' }, detail: { S: JSON.stringify(detail) },
       },
     }));
-    // The consumer's effect: one audit record keyed by the eventId.
+    // The consumer's effect: the audit log's marker of the eventId (pointing to the record in its chain).
     const record = await until('the audit record', async () => {
-      const out = await ddb.send(new GetItemCommand({ TableName: cloud.tableName, Key: { PK: { S: `AUDIT#${eventId}` }, SK: { S: 'RECORD' } } }));
+      const out = await ddb.send(new GetItemCommand({ TableName: cloud.tableName, Key: { PK: { S: `AUDIT#EVENT#${eventId}` }, SK: { S: 'EVENT' } } }));
       return out.Item;
     });
     expect(record.action?.S).toBe('LocalCloudTested');

@@ -8,11 +8,11 @@ import {
   creditCodeError,
   idNumberError,
   identifierOf,
-  maskEmail,
   registrationErrors,
   revealDecision,
   staffView,
 } from '../../../functions/applicants/rules.ts';
+import { maskEmail } from '#shared/identifiers';
 
 const today = '2026-06-01';
 const id17 = '11010519491231002';

@@ -26,6 +26,7 @@ import { startApiServer, type ApiServer } from '../../../local/api/server.ts';
 import { LocalAuthorizer } from '../../../local/auth/authorizer.ts';
 import { DisabledUserError, LocalIssuer, stableSub, type LocalUser } from '../../../local/auth/issuer.ts';
 import { localEndpoints } from '../../../local/local-endpoints.ts';
+import { SmsSink } from '../../../local/sns/sms-sink.ts';
 import { emulatorEnv } from '../../../local/lambda/runtime.ts';
 
 const dataDir = mkdtempSync(path.join(tmpdir(), 'onestop-cognito-'));
@@ -49,7 +50,7 @@ beforeAll(async () => {
   apiUrl = `http://localhost:${api.port}`;
   api.server.prependListener('request', (req) => { if (req.url?.startsWith('/local/cognito')) paths.push(req.url); });
   issuer = new LocalIssuer(dataDir, `${apiUrl}/local`, 'local-client');
-  const endpoints = localEndpoints({ issuer, dlq: { list: async () => [], redrive: async () => ({ redriven: 0, failed: 0 }), remove: async () => 0 }, stats: () => ({}) });
+  const endpoints = localEndpoints({ issuer, sms: new SmsSink(), faults: () => {}, dlq: { list: async () => [], redrive: async () => ({ redriven: 0, failed: 0 }), remove: async () => 0 }, stats: () => ({}) });
   api.attach({ authorizer: new LocalAuthorizer(issuer), invoke: () => Promise.reject(new Error('no functions')), log: () => {}, local: endpoints });
   client = new CognitoIdentityProviderClient({ endpoint: `${apiUrl}/local/cognito`, region: 'us-east-1', credentials: { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' } });
 });

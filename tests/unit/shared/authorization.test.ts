@@ -26,6 +26,14 @@ const expected: Record<Action, Partial<Record<StaffRole, 'center' | 'department'
   'case.intake.window': { clerk: 'department' },
   'case.read': { clerk: 'department', approver: 'department', dept_admin: 'department', supervisor: 'center' },
   'case.queue.read': { clerk: 'department', approver: 'department', dept_admin: 'department', supervisor: 'center' },
+  'evaluation.read': { clerk: 'department', approver: 'department', dept_admin: 'department', center_admin: 'center', supervisor: 'center' },
+  'evaluation.rater.read': { supervisor: 'center' },
+  'evaluation.visit.open': { clerk: 'department' },
+  'evaluation.queue.read': { clerk: 'department', approver: 'department', dept_admin: 'department', supervisor: 'center' },
+  'evaluation.appeals.read': { supervisor: 'center' },
+  'evaluation.figures.read': { center_admin: 'center', supervisor: 'center' },
+  'evaluation.settings.read': { clerk: 'center', approver: 'center', dept_admin: 'center', center_admin: 'center', supervisor: 'center', auditor: 'center' },
+  'evaluation.settings.write': { center_admin: 'center' },
 };
 
 const caller = (role: StaffRole): Caller => ({ userId: `u-${role}`, username: role, roles: [role], centerId: 'c1', departmentId: 'amr' });

@@ -1,0 +1,19 @@
+import type { Caller } from '#shared/auth';
+import { denial } from '#shared/authorization';
+import { forbidden, notFound } from '#shared/errors';
+import type { CaseRecord } from './lifecycle.ts';
+
+/**
+ * Who may see a case (the one rule every read of a case, or of what hangs off it, applies): the applicant who owns it; staff whose role reads cases
+ * in its lead department or one of its co-departments. Others learn nothing:
+ * an applicant gets 404, staff of another department 403.
+ */
+export function assertMayRead(caller: Caller, c: CaseRecord) {
+  if (caller.roles.includes('applicant') && caller.userId === c.applicantSub) return;
+  const departments = [c.item.departmentId, ...c.item.jointDepartments];
+  const allowed = departments.some((d) => denial(caller, 'case.read', { centerId: c.centerId, departmentIds: [d] }) === undefined);
+  if (allowed) return;
+  if (caller.roles.every((r) => r === 'applicant')) throw notFound(`No case ${c.caseNo}.`);
+  throw forbidden('This case belongs to another department.');
+}
+

@@ -1,0 +1,93 @@
+import type { RouteSpec } from '#shared/route-spec';
+import {
+  Evaluation,
+  EvaluationPage,
+  EvaluationPath,
+  EvaluationQueuePath,
+  EvaluationQueueQuery,
+  MonthPath,
+  MonthlyFigures,
+  MyEvaluationsQuery,
+  PublicFigures,
+  PublicFiguresQuery,
+  Settings,
+  SettingsBody,
+  VisitBody,
+} from '#schemas/api/evaluation';
+import { httpActions, rowsOf, type Actor } from './lifecycle.ts';
+
+const who = (a: Actor) =>
+  a.role === 'rater' ? 'the rater (the applicant the evaluation belongs to)' : a.role === 'system' ? 'the system' : a.role === 'supervisor' ? 'a supervisor' : `${a.role} (the handling department)`;
+
+/** The OpenAPI description of an action, written from its rows of the evaluation table. */
+function describe(action: string): string {
+  return rowsOf(action)
+    .map((t) => {
+      const to = t.to === 'same' ? 'the same state' : typeof t.to === 'string' ? `\`${t.to}\`` : t.to.byInput;
+      const guards = t.guards.length ? ` Only when ${t.guards.map((g) => g.name).join('; ')}.` : '';
+      return `- From ${t.from.map((s) => `\`${s}\``).join(', ')} to ${to}, by ${t.by.map(who).join(' or ')}.${guards} Emits \`${t.event}\`. ${t.summary}.`;
+    })
+    .join('\n');
+}
+
+const operationIdOf = (action: string) => `evaluation${action[0]!.toUpperCase()}${action.slice(1)}`;
+
+/** One route per action of the evaluation table, each with its own body schema. */
+const actionRoutes: RouteSpec[] = httpActions.map((action) => ({
+  operationId: operationIdOf(action),
+  method: 'POST',
+  path: `/evaluations/{evaluationId}/${action}`,
+  access: 'jwt',
+  summary: rowsOf(action)[0]!.summary,
+  description: `${describe(action)}\n\nIf-Match: the evaluation's ETag (its version). The response lists the caller's next actions.`,
+  params: EvaluationPath,
+  body: rowsOf(action)[0]!.body,
+  ifMatch: true,
+  accountCheck: 'inline',
+  responses: { 200: Evaluation },
+}));
+
+export const evaluationRoutes = [
+  {
+    operationId: 'listMyEvaluations', method: 'GET', path: '/evaluations', access: 'jwt', accountCheck: 'inline',
+    summary: 'The applicant\'s own evaluations, newest first (state `invited`: waiting for the rating, until `rateBy`)', query: MyEvaluationsQuery, responses: { 200: EvaluationPage },
+  },
+  {
+    operationId: 'openVisitEvaluation', method: 'POST', path: '/evaluations', access: 'jwt', accountCheck: 'inline',
+    summary: 'Open the evaluation of a window visit (一次一评) for the identified applicant served there: a clerk of the department served',
+    description: 'A case\'s evaluation (一事一评) is opened by the system when the case completes; its id is the case number. ' +
+      'Send an Idempotency-Key (≤ 64 characters) to make retries safe: the same key and body within 24 hours return the first response; the same key with another body is 422.',
+    headers: [{ name: 'Idempotency-Key', description: 'Client-chosen unique key of this visit, 1–64 characters [A-Za-z0-9_-]' }],
+    body: VisitBody, responses: { 201: Evaluation },
+  },
+  {
+    operationId: 'getEvaluation', method: 'GET', path: '/evaluations/{evaluationId}', access: 'jwt', accountCheck: 'inline',
+    summary: 'Read an evaluation: the rater their own; the handling department\'s staff; center admins and supervisors. The rater\'s identity is shown to supervisors only',
+    params: EvaluationPath, responses: { 200: Evaluation },
+  },
+  {
+    operationId: 'listEvaluationQueue', method: 'GET', path: '/evaluation-queues/{queue}', access: 'jwt',
+    summary: 'bad_reviews: a department\'s bad reviews waiting for call-back or rectification, earliest due first (the department\'s staff; supervisors name one); appeals: appeals to decide (supervisors)',
+    params: EvaluationQueuePath, query: EvaluationQueueQuery, responses: { 200: EvaluationPage },
+  },
+  {
+    operationId: 'getEvaluationSettings', method: 'GET', path: '/evaluation-settings', access: 'jwt',
+    summary: 'The evaluation time limits in force in the caller\'s center: the stage\'s defaults or the center\'s own', responses: { 200: Settings },
+  },
+  {
+    operationId: 'putEvaluationSettings', method: 'PUT', path: '/evaluation-settings', access: 'jwt',
+    summary: 'Set the center\'s own evaluation time limits (If-Match once they exist): they apply to invitations and bad reviews from then on',
+    body: SettingsBody, responses: { 200: Settings, 201: Settings },
+  },
+  {
+    operationId: 'getEvaluationFigures', method: 'GET', path: '/evaluation-stats/{month}', access: 'jwt',
+    summary: 'The month\'s satisfaction figures of the center, its departments, windows (ranked) and items: good-review, proactive good-review and not-rated rates',
+    params: MonthPath, responses: { 200: MonthlyFigures },
+  },
+  {
+    operationId: 'getPublicEvaluationFigures', method: 'GET', path: '/public/evaluation-stats/{month}', access: 'public',
+    summary: 'The center\'s published satisfaction figures of a month (好差评公示): center, departments and the window ranking; counts only',
+    params: MonthPath, query: PublicFiguresQuery, responses: { 200: PublicFigures },
+  },
+  ...actionRoutes,
+] as const satisfies readonly RouteSpec[];

@@ -1,0 +1,133 @@
+/**
+ * The delivery log of notifications: the only module that knows its keys.
+ *
+ *   delivery   PK CENTER#<c>#NOTIFY#<caseNo>  SK <eventId>#<channel>
+ *              { status: sending | sent | failed | skipped, attempts, leaseUntil, to (masked), … }
+ *   events     PK CENTER#<c>#NOTIFY#<caseNo>  SK EVENT#<ulid>   (NotificationSent, via the outbox)
+ *   staff notice  PK CENTER#<c>#STAFFNOTICE#<yyyy-mm-dd>  SK <due_soon|overdue>#<caseNo>  (TTL 30 days)
+ *
+ * A delivery is claimed before its message goes out (a lease, so a crashed
+ * attempt is retried after it lapses) and marked sent with its event after:
+ * a redelivered event finds it sent and sends nothing.
+ */
+import { GetCommand, QueryCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import type { Delivery } from '#schemas/api/notifications';
+import { db, isConcurrentChange, tableName } from '#shared/db';
+import { outboxItem, type EventDraft } from '#shared/events';
+import type { NotificationSentData } from '#schemas/events/notifications';
+
+const logPk = (centerId: string, caseNo: string) => `CENTER#${centerId}#NOTIFY#${caseNo}`;
+const deliveryKey = (centerId: string, caseNo: string, eventId: string, channel: string) => ({ PK: logPk(centerId, caseNo), SK: `${eventId}#${channel}` });
+
+/** How long an attempt holds a delivery before another may take it over (longer than the function's timeout). */
+export const LEASE_MS = 30_000;
+
+export type Claim = 'claimed' | 'done' | 'held';
+
+/**
+ * Claims a delivery for this attempt: `claimed` (go ahead), `done` (sent or
+ * skipped before: nothing to do) or `held` (another attempt holds a live lease:
+ * retry later).
+ */
+export function claim(centerId: string, caseNo: string, eventId: string, channel: string, nowMs: number): Promise<Claim> {
+  return claimKey(deliveryKey(centerId, caseNo, eventId, channel), 'delivery', nowMs);
+}
+
+const staffNoticeKey = (centerId: string, date: string, level: string, caseNo: string) => ({ PK: `CENTER#${centerId}#STAFFNOTICE#${date}`, SK: `${level}#${caseNo}` });
+const DAY_SECONDS = 86_400;
+
+/** Claims the notice to staff that a case is due soon or overdue, once per case, level and day. */
+export function claimStaffNotice(centerId: string, date: string, level: string, caseNo: string, nowMs: number): Promise<Claim> {
+  return claimKey(staffNoticeKey(centerId, date, level, caseNo), 'staffNotice', nowMs, Math.floor(nowMs / 1000) + 30 * DAY_SECONDS);
+}
+
+/** Marks claimed staff notices sent, or releases them (failed: the next run tries again). */
+export async function settleStaffNotices(centerId: string, date: string, notices: readonly { level: string; caseNo: string }[], status: 'sent' | 'failed'): Promise<void> {
+  for (const n of notices) {
+    await db.send(
+      new UpdateCommand({
+        TableName: tableName(),
+        Key: staffNoticeKey(centerId, date, n.level, n.caseNo),
+        UpdateExpression: 'SET #s = :s, leaseUntil = :zero',
+        ExpressionAttributeNames: { '#s': 'status' },
+        ExpressionAttributeValues: { ':s': status, ':zero': 0 },
+      }),
+    );
+  }
+}
+
+async function claimKey(key: { PK: string; SK: string }, kind: string, nowMs: number, expiresAt?: number): Promise<Claim> {
+  try {
+    await db.send(
+      new UpdateCommand({
+        TableName: tableName(),
+        Key: key,
+        UpdateExpression: `SET #s = :sending, leaseUntil = :lease, #kind = :kind${expiresAt ? ', expiresAt = :exp' : ''} ADD attempts :one`,
+        ConditionExpression: 'attribute_not_exists(PK) OR (#s <> :sent AND #s <> :skipped AND leaseUntil < :now)',
+        ExpressionAttributeNames: { '#s': 'status', '#kind': 'kind' },
+        ExpressionAttributeValues: {
+          ':sending': 'sending', ':sent': 'sent', ':skipped': 'skipped', ':lease': nowMs + LEASE_MS, ':now': nowMs, ':one': 1, ':kind': kind,
+          ...(expiresAt ? { ':exp': expiresAt } : {}),
+        },
+      }),
+    );
+    return 'claimed';
+  } catch (err) {
+    if (!isConcurrentChange(err)) throw err;
+    const current = await db.send(new GetCommand({ TableName: tableName(), Key: key, ConsistentRead: true }));
+    const status = current.Item?.status;
+    return status === 'sent' || status === 'skipped' ? 'done' : 'held';
+  }
+}
+
+/** The outcome of a claimed delivery; a sent or skipped one gets its NotificationSent event in the same transaction. */
+export async function settle(delivery: Omit<Delivery, 'attempts'> & { centerId: string }, event?: EventDraft<NotificationSentData>): Promise<void> {
+  const { centerId, caseNo, eventId, channel, ...fields } = delivery;
+  const key = deliveryKey(centerId, caseNo, eventId, channel);
+  const names: Record<string, string> = {};
+  const values: Record<string, unknown> = {};
+  const sets = Object.entries(fields).map(([k, v], i) => {
+    names[`#f${i}`] = k;
+    values[`:v${i}`] = v;
+    return `#f${i} = :v${i}`;
+  });
+  await db.send(
+    new TransactWriteCommand({
+      TransactItems: [
+        {
+          Update: {
+            TableName: tableName(),
+            Key: key,
+            UpdateExpression: `SET ${sets.join(', ')}, caseNo = :caseNo, eventId = :eventId, channel = :channel`,
+            ExpressionAttributeNames: names,
+            ExpressionAttributeValues: { ...values, ':caseNo': caseNo, ':eventId': eventId, ':channel': channel },
+          },
+        },
+        ...(event ? [{ Put: { TableName: tableName(), Item: outboxItem(logPk(centerId, caseNo), event).item } }] : []),
+      ],
+    }),
+  );
+}
+
+/** A case's deliveries, oldest event first. */
+export async function deliveriesOf(centerId: string, caseNo: string): Promise<Delivery[]> {
+  const items: Delivery[] = [];
+  let startKey: Record<string, unknown> | undefined;
+  do {
+    const out = await db.send(
+      new QueryCommand({
+        TableName: tableName(),
+        KeyConditionExpression: 'PK = :pk',
+        ExpressionAttributeValues: { ':pk': logPk(centerId, caseNo) },
+        ExclusiveStartKey: startKey,
+      }),
+    );
+    for (const item of out.Items ?? []) {
+      if (item.kind !== 'delivery') continue;
+      const { PK: _p, SK: _s, kind: _k, leaseUntil: _l, ...rest } = item;
+      items.push(rest as Delivery);
+    }
+    startKey = out.LastEvaluatedKey;
+  } while (startKey);
+  return items;
+}

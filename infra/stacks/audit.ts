@@ -1,0 +1,86 @@
+/**
+ * The audit log (DESIGN §4, §8): the consumer that appends every event of the
+ * bus to the hash chains, the auditors' API, and the daily digest that seals
+ * each center's day into the Object-Locked audit bucket, signed by an
+ * asymmetric KMS key (or, in the local cloud, a key kept in a secret).
+ */
+import { CfnOutput } from 'aws-cdk-lib';
+import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
+import * as events from 'aws-cdk-lib/aws-events';
+import * as kms from 'aws-cdk-lib/aws-kms';
+import type { IBucket } from 'aws-cdk-lib/aws-s3';
+import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
+import type { Construct } from 'constructs';
+import { auditRoutes } from '../../functions/audit/routes.ts';
+import type { StageConfig } from '../config.ts';
+import { Consumer } from '../constructs/consumer.ts';
+import { DomainFunction } from '../constructs/domain-function.ts';
+import type { DomainHttpApi } from '../constructs/http-api.ts';
+import { acknowledge } from '../nag.ts';
+
+export interface AuditDeps {
+  readonly table: ITable;
+  readonly bus: events.IEventBus;
+  readonly api: DomainHttpApi;
+  /** The Object-Locked audit bucket (storage.ts). */
+  readonly bucket: IBucket;
+  /** The HMAC key of pagination cursors. */
+  readonly cursorKey: secretsmanager.ISecret;
+  readonly config: StageConfig;
+}
+
+export function createAudit(scope: Construct, deps: AuditDeps) {
+  const { table, bus, api, bucket, cursorKey, config } = deps;
+
+  const reader = new DomainFunction(scope, 'AuditApiFunction', { entry: 'functions/audit/api.ts', domain: 'audit', config })
+    .bindTable(table, 'read')
+    .bindSecretValue(cursorKey, 'CURSOR_KEY');
+  api.addDomainRoutes(auditRoutes, reader);
+
+  // GetItem (the chain head) + conditional PutItem in one transaction: never an update, a delete or a Query.
+  const consumer = new DomainFunction(scope, 'AuditConsumerFunction', { entry: 'functions/audit/consumer.ts', domain: 'audit', config })
+    .bindTable(table, 'append');
+  new Consumer(scope, 'AuditConsumer', {
+    trigger: { bus, eventPattern: { source: events.Match.prefix('onestop.') } },
+    fn: consumer,
+    config,
+    description: 'Every OneStop event → the hash-chained audit log',
+  });
+
+  const digester = new DomainFunction(scope, 'AuditDigestFunction', { entry: 'functions/audit/digester.ts', domain: 'audit', config })
+    .bindTable(table, 'readAppend')
+    .bindBucket(bucket, 'readWrite', 'AUDIT_BUCKET');
+  let signingKey: kms.Key | undefined;
+  if (config.auditSigning === 'kms') {
+    signingKey = new kms.Key(scope, 'AuditSigningKey', {
+      description: `Signs the daily digests of the OneStop audit log (${config.stage}); auditors verify with its public key`,
+      keySpec: kms.KeySpec.ECC_NIST_P256,
+      keyUsage: kms.KeyUsage.SIGN_VERIFY,
+      alias: `onestop-${config.stage}-audit-digests`,
+      removalPolicy: config.removalPolicy,
+    });
+    // Sign only: the private key never leaves KMS, and the function cannot read or change the key.
+    signingKey.grant(digester, 'kms:Sign');
+    digester.bindValue('AUDIT_SIGNING_KEY_ID', signingKey.keyArn);
+    new CfnOutput(scope, 'AuditSigningKeyId', {
+      value: signingKey.keyArn,
+      description: 'Public key for `npm run audit:verify -- --public-key`: aws kms get-public-key --key-id <this>',
+    });
+  } else {
+    const secret = new secretsmanager.Secret(scope, 'AuditSigningSecret', {
+      description: 'Seed of the ECDSA P-256 key that signs audit digests where no KMS key is configured (the local cloud)',
+      generateSecretString: { excludePunctuation: true, passwordLength: 64 },
+      removalPolicy: config.removalPolicy,
+    });
+    acknowledge(secret, 'AwsSolutions-SMG4',
+      'Seed of the local stage\'s digest signing key, injected as a dynamic reference; rotating it would change the key that verifies earlier digests, so it is not rotated.');
+    digester.bindSecretValue(secret, 'AUDIT_SIGNING_SECRET');
+  }
+  new Consumer(scope, 'AuditDigest', {
+    trigger: { schedule: events.Schedule.expression(config.auditDigestSchedule) },
+    fn: digester,
+    config,
+    description: 'Seals each center\'s day of the audit log: signed digest of its chain heads into the audit bucket',
+  });
+  return { reader, consumer, digester, signingKey };
+}

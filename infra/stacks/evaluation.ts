@@ -1,0 +1,58 @@
+/**
+ * The evaluation domain (好差评) in the stack: its API function and routes,
+ * the invitation consumer on CaseCompleted and the sweeper that counts
+ * unrated evaluations as satisfied. Each asynchronous edge is a Consumer:
+ * bounded retries, a maximum event age and its own dead-letter queue.
+ */
+import * as events from 'aws-cdk-lib/aws-events';
+import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
+import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
+import type { Construct } from 'constructs';
+import { evaluationRoutes } from '../../functions/evaluation/routes.ts';
+import { invitationTrigger } from '../../functions/evaluation/subscriptions.ts';
+import type { StageConfig } from '../config.ts';
+import { Consumer } from '../constructs/consumer.ts';
+import { DomainFunction } from '../constructs/domain-function.ts';
+import type { DomainHttpApi } from '../constructs/http-api.ts';
+
+export interface EvaluationProps {
+  readonly config: StageConfig;
+  readonly table: ITable;
+  readonly bus: events.IEventBus;
+  readonly api: DomainHttpApi;
+  readonly cursorKey: ISecret;
+}
+
+/** The event the invitation consumer takes (functions/evaluation/invite.ts checks the same pair). */
+export const invitationPattern: events.EventPattern = { source: [invitationTrigger.source], detailType: [invitationTrigger.detailType] };
+
+export function addEvaluation(scope: Construct, props: EvaluationProps) {
+  const { config, table } = props;
+  const defaults = JSON.stringify(config.evaluationDefaults);
+  const api = new DomainFunction(scope, 'EvaluationFunction', { entry: 'functions/evaluation/handler.ts', domain: 'evaluation', config })
+    .bindTable(table, 'readWrite')
+    .bindSecretValue(props.cursorKey, 'CURSOR_KEY')
+    .bindValue('DEFAULT_CENTER_ID', config.defaultCenterId)
+    .bindValue('EVALUATION_DEFAULTS', defaults);
+  const invite = new DomainFunction(scope, 'EvaluationInviteFunction', { entry: 'functions/evaluation/invite.ts', domain: 'evaluation', config })
+    .bindTable(table, 'readWrite')
+    .bindValue('EVALUATION_DEFAULTS', defaults);
+  const sweeper = new DomainFunction(scope, 'EvaluationSweepFunction', { entry: 'functions/evaluation/sweeper.ts', domain: 'evaluation', config })
+    .bindTable(table, 'readWrite')
+    .bindValue('EVALUATION_DEFAULTS', defaults);
+
+  props.api.addDomainRoutes(evaluationRoutes, api);
+  const invitations = new Consumer(scope, 'EvaluationInvite', {
+    trigger: { bus: props.bus, eventPattern: invitationPattern },
+    fn: invite,
+    config,
+    description: 'CaseCompleted → the case\'s evaluation invitation (一事一评)',
+  });
+  const sweep = new Consumer(scope, 'EvaluationSweep', {
+    trigger: { schedule: events.Schedule.expression(config.evaluationSweepSchedule) },
+    fn: sweeper,
+    config,
+    description: 'Evaluations not rated within the rating period count as satisfied (默认满意)',
+  });
+  return { api, invite, sweeper, invitations, sweep };
+}

@@ -1,0 +1,40 @@
+/**
+ * Notifications (DESIGN §4): the consumer that turns case events into SMS and
+ * email for the applicant, the scheduled staff notices of due-soon and overdue
+ * cases, and the API serving a case's delivery log.
+ */
+import * as events from 'aws-cdk-lib/aws-events';
+import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
+import type { Construct } from 'constructs';
+import { notificationRoutes } from '../../functions/notifications/routes.ts';
+import type { StageConfig } from '../config.ts';
+import { Consumer } from '../constructs/consumer.ts';
+import { DomainFunction } from '../constructs/domain-function.ts';
+import type { DomainHttpApi } from '../constructs/http-api.ts';
+
+export function createNotifications(scope: Construct, deps: { table: ITable; bus: events.IEventBus; api: DomainHttpApi; config: StageConfig }) {
+  const { table, bus, api, config } = deps;
+  const consumer = new DomainFunction(scope, 'NotificationsFunction', { entry: 'functions/notifications/consumer.ts', domain: 'notifications', config })
+    .bindTable(table, 'readWrite')
+    .bindEmailSender(config.mailFrom)
+    .bindSmsSender();
+  new Consumer(scope, 'NotificationsConsumer', {
+    trigger: { bus, eventPattern: { source: ['onestop.cases'] } },
+    fn: consumer,
+    config,
+    description: 'Case events → SMS and email to the applicant, with a delivery log per case',
+  });
+  const staffNotices = new DomainFunction(scope, 'StaffNoticesFunction', { entry: 'functions/notifications/staff-notices.ts', domain: 'notifications', config })
+    .bindTable(table, 'readWrite')
+    .bindEmailSender(config.mailFrom);
+  new Consumer(scope, 'StaffNotices', {
+    trigger: { schedule: events.Schedule.expression(config.staffNoticeSchedule) },
+    fn: staffNotices,
+    config,
+    description: 'Due-soon and overdue cases → an email to each department\'s case handlers',
+  });
+  const reader = new DomainFunction(scope, 'NotificationsApiFunction', { entry: 'functions/notifications/api.ts', domain: 'notifications', config })
+    .bindTable(table, 'read');
+  api.addDomainRoutes(notificationRoutes, reader);
+  return { consumer, staffNotices, reader };
+}

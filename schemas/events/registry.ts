@@ -1,0 +1,31 @@
+/**
+ * The schema of each event on the bus, by source and detail-type, for the
+ * consumers that take events of every domain (the audit log). A detail-type
+ * not listed here is checked against the envelope alone (its data unchecked):
+ * a domain that adds an event adds its schema here.
+ */
+import type { TSchema } from '@sinclair/typebox';
+import { applicantEventSchemas } from './applicants.ts';
+import { caseEventSchema } from './cases.ts';
+import { catalogEventSchemas } from './catalog.ts';
+import { AnyEvent } from './envelope.ts';
+import { evaluationEventSchemas } from './evaluation.ts';
+import { notificationEventSchema } from './notifications.ts';
+import { orgEventSchemas } from './org.ts';
+
+const bySource: Readonly<Record<string, Readonly<Record<string, TSchema>> | ((detailType: string) => TSchema)>> = {
+  // One data shape for every lifecycle transition (functions/cases/lifecycle.ts).
+  'onestop.cases': () => caseEventSchema,
+  'onestop.catalog': catalogEventSchemas,
+  'onestop.org': orgEventSchemas,
+  'onestop.applicants': applicantEventSchemas,
+  'onestop.notifications': { NotificationSent: notificationEventSchema },
+  'onestop.evaluation': evaluationEventSchemas,
+};
+
+/** The schema an event's detail must match: its detail-type's, else the envelope's. */
+export function eventSchemaOf(source: string, detailType: string): { schema: TSchema; known: boolean } {
+  const entry = bySource[source];
+  const schema = typeof entry === 'function' ? entry(detailType) : Object.hasOwn(entry ?? {}, detailType) ? entry![detailType] : undefined;
+  return schema ? { schema, known: true } : { schema: AnyEvent, known: false };
+}

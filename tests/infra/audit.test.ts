@@ -1,0 +1,96 @@
+/**
+ * CDK assertions on the audit log's resources: the digest schedule and its
+ * signing key (KMS in AWS, a secret in the local cloud), and each audit
+ * function's least-privilege grants.
+ */
+import { Match, type Template } from 'aws-cdk-lib/assertions';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { stageConfig } from '../../infra/config.ts';
+import { logicalIdByPath, resourcesOf, synthTemplate } from './synth.ts';
+
+let dev: Template;
+let local: Template;
+beforeAll(() => {
+  dev = synthTemplate('dev');
+  local = synthTemplate('local');
+}, 60_000);
+
+const getAtt = (logicalId: string, attr = 'Arn') => ({ 'Fn::GetAtt': [logicalId, attr] });
+
+/** Every statement of the policies attached to a function's role. */
+function statementsOf(template: Template, functionId: string) {
+  const role = template.toJSON().Resources[logicalIdByPath(template, functionId)].Properties.Role['Fn::GetAtt'][0] as string;
+  return Object.values(resourcesOf(template, 'AWS::IAM::Policy'))
+    .filter((p) => (p.Properties!.Roles as { Ref: string }[]).some((r) => r.Ref === role))
+    .flatMap((p) => p.Properties!.PolicyDocument.Statement as { Effect: string; Action: string | string[]; Resource: unknown }[])
+    .map((s) => ({ ...s, Action: [s.Action].flat() }));
+}
+
+describe('audit digest', () => {
+  it('runs daily after midnight in Asia/Shanghai (16:15 UTC), outside the bus, with a dead-letter queue', () => {
+    expect(stageConfig('prod').auditDigestSchedule).toBe('cron(15 16 * * ? *)');
+    dev.hasResourceProperties('AWS::Events::Rule', {
+      ScheduleExpression: 'cron(15 16 * * ? *)',
+      EventBusName: Match.absent(),
+      Targets: [Match.objectLike({ Arn: getAtt(logicalIdByPath(dev, 'AuditDigestFunction')), DeadLetterConfig: Match.anyValue() })],
+    });
+    local.hasResourceProperties('AWS::Events::Rule', { ScheduleExpression: stageConfig('local').auditDigestSchedule, Targets: [Match.objectLike({ Arn: getAtt(logicalIdByPath(local, 'AuditDigestFunction')) })] });
+  });
+
+  it('signs with an asymmetric ECC_NIST_P256 KMS key it may only Sign with', () => {
+    const keyId = logicalIdByPath(dev, 'AuditSigningKey');
+    dev.hasResourceProperties('AWS::KMS::Key', { KeySpec: 'ECC_NIST_P256', KeyUsage: 'SIGN_VERIFY' });
+    const fn = dev.toJSON().Resources[logicalIdByPath(dev, 'AuditDigestFunction')];
+    expect(fn.Properties.Environment.Variables.AUDIT_SIGNING_KEY_ID).toEqual(getAtt(keyId));
+    const kmsStatements = statementsOf(dev, 'AuditDigestFunction').filter((s) => s.Action.some((a) => a.startsWith('kms:')));
+    expect(kmsStatements).toEqual([expect.objectContaining({ Effect: 'Allow', Action: ['kms:Sign'], Resource: getAtt(keyId) })]);
+    // No other function may use the key.
+    for (const id of ['AuditApiFunction', 'AuditConsumerFunction']) {
+      expect(statementsOf(dev, id).flatMap((s) => s.Action).filter((a) => a.startsWith('kms:')), id).toEqual([]);
+    }
+    expect(Object.keys(dev.findOutputs('AuditSigningKeyId'))).toEqual(['AuditSigningKeyId']);
+  });
+
+  it('signs with a key kept in a secret in the local cloud, which has no KMS', () => {
+    expect(Object.keys(resourcesOf(local, 'AWS::KMS::Key'))).toEqual([]);
+    const vars = local.toJSON().Resources[logicalIdByPath(local, 'AuditDigestFunction')].Properties.Environment.Variables;
+    expect(vars.AUDIT_SIGNING_KEY_ID).toBeUndefined();
+    expect(JSON.stringify(vars.AUDIT_SIGNING_SECRET)).toContain('{{resolve:secretsmanager:');
+    expect(JSON.stringify(vars.AUDIT_SIGNING_SECRET)).toContain(logicalIdByPath(local, 'AuditSigningSecret'));
+  });
+
+  it('reads and puts objects of the audit bucket only, and never updates or deletes table items', () => {
+    const bucketId = logicalIdByPath(dev, 'AuditBucket');
+    const statements = statementsOf(dev, 'AuditDigestFunction');
+    const s3 = statements.filter((s) => s.Action.some((a) => a.startsWith('s3:')));
+    expect(s3.flatMap((s) => s.Action).sort()).toEqual(['s3:GetObject', 's3:ListBucket', 's3:PutObject']);
+    for (const s of s3) expect(JSON.stringify(s.Resource)).toContain(bucketId);
+    const dynamo = statements.flatMap((s) => s.Action).filter((a) => a.startsWith('dynamodb:'));
+    expect(dynamo).toContain('dynamodb:PutItem');
+    for (const forbidden of ['dynamodb:UpdateItem', 'dynamodb:DeleteItem', 'dynamodb:BatchWriteItem', 'dynamodb:Scan']) expect(dynamo).not.toContain(forbidden);
+  });
+});
+
+describe('audit consumer and API', () => {
+  it('the consumer reads chain heads and puts, on the table only (no index, no Query)', () => {
+    const statements = statementsOf(dev, 'AuditConsumerFunction').filter((s) => s.Action.some((a) => a.startsWith('dynamodb:')));
+    expect(statements).toEqual([expect.objectContaining({ Action: ['dynamodb:GetItem', 'dynamodb:PutItem'], Resource: getAtt(logicalIdByPath(dev, 'Table')) })]);
+  });
+
+  it('the API only reads the table and touches no bucket', () => {
+    const actions = statementsOf(dev, 'AuditApiFunction').flatMap((s) => s.Action);
+    expect(actions.filter((a) => a.startsWith('dynamodb:')).sort()).toEqual(['dynamodb:BatchGetItem', 'dynamodb:ConditionCheckItem', 'dynamodb:GetItem', 'dynamodb:Query']);
+    expect(actions.filter((a) => a.startsWith('s3:'))).toEqual([]);
+  });
+
+  it('routes the audit operations to the audit API function', () => {
+    const integrations = resourcesOf(dev, 'AWS::ApiGatewayV2::Integration');
+    const routes = Object.values(resourcesOf(dev, 'AWS::ApiGatewayV2::Route')).map((r) => r.Properties!);
+    for (const key of ['GET /audit/events', 'GET /audit/export', 'GET /audit/digests/{date}']) {
+      const route = routes.find((r) => r.RouteKey === key);
+      expect(route, key).toBeDefined();
+      const integrationId = (route!.Target['Fn::Join'][1] as unknown[]).map((p) => (typeof p === 'object' && p && 'Ref' in p ? (p as { Ref: string }).Ref : '')).find((r) => r in integrations)!;
+      expect(JSON.stringify(integrations[integrationId]!.Properties!.IntegrationUri), key).toContain(logicalIdByPath(dev, 'AuditApiFunction'));
+    }
+  });
+});

@@ -1,0 +1,273 @@
+/**
+ * Evaluation (好差评) over HTTP on the local cloud: the whole bad-review loop
+ * (a completed case's invitation → a bad review → call-back and rectification
+ * with their deadlines on the calendar → the rater rates the fix), appeals
+ * upheld and rejected, a window visit (一次一评), who sees the rater, the
+ * figures (staff and public) and the center's settings.
+ *
+ * Each test uses an item and a window of its own, so its counters are exact
+ * while other files rate and complete cases at the same time.
+ */
+import { beforeAll, describe, expect, it } from 'vitest';
+import { evaluationEventSchemas } from '#schemas/events/evaluation';
+import { MonthlyFigures, PublicFigures } from '#schemas/api/evaluation';
+import { calendar2026 } from '#shared/calendar-2026';
+import { CalendarYearMissingError, addWorkingDays, localDate, workCalendar } from '#shared/calendar';
+import { validationErrors } from '#shared/validate';
+import { call, centerToday, freshIdNumber } from './api-client.ts';
+import {
+  applicantIdOf, completedCase, evalAct, expectEvaluation, freshItem, freshWindow, invitationOf, onlineRating, partitionOf,
+} from './evaluation-client.ts';
+
+const cal = workCalendar([calendar2026]);
+/** A date on the test's calendar, undefined when it reaches a year nobody entered (2027). */
+function onCal(f: () => string): string | undefined {
+  try {
+    return f();
+  } catch (err) {
+    if (err instanceof CalendarYearMissingError) return undefined;
+    throw err;
+  }
+}
+const month = () => centerToday().slice(0, 7);
+
+async function figures(as = 'supervisor') {
+  const res = await call('GET', `/evaluation-stats/${month()}`, { as });
+  expect(res.status, JSON.stringify(res.body)).toBe(200);
+  expect(validationErrors(MonthlyFigures, res.body)).toEqual([]);
+  return res.body as MonthlyFigures;
+}
+const itemFigures = async (code: string) => (await figures()).items.find((i) => i.itemCode === code)?.figures;
+
+let zhangSan = '';
+let other = '';
+beforeAll(async () => {
+  zhangSan = await applicantIdOf('zhang.san');
+  const username = `ev.other.${Date.now().toString(36)}`;
+  const res = await call('POST', '/public/applicants', {
+    body: { kind: 'citizen', username, name: '李四', email: `${username}@example.com`, phone: '13900139000', idNumber: freshIdNumber() },
+  });
+  expect(res.status, JSON.stringify(res.body)).toBe(201);
+  other = username;
+});
+
+describe('the bad-review loop (差评整改闭环)', () => {
+  it('invitation on completion → bad review → call-back (1 wd) and rectification (15 wd) → the rater rates the fix; figures follow', async () => {
+    const code = await freshItem();
+    const { caseNo, completedAt } = await completedCase(code);
+
+    // The consumer opened the case's evaluation: rate within 5 working days of the completion, on the calendar.
+    const invited = await invitationOf(caseNo);
+    expect(invited.body).toMatchObject({ evaluationId: caseNo, type: 'case', indicatorSet: 'online', state: 'invited', version: 1, caseNo, itemCode: code, departmentId: 'amr', ratingWorkingDays: 5, nextActions: ['rate'] });
+    expect(invited.body.invitedAt).toBe(new Date(completedAt).toISOString());
+    expect(invited.body.rateBy).toBe(onCal(() => addWorkingDays(cal, localDate(cal, completedAt), 5)));
+    expect(invited.etag).toBe('"1"');
+    const mine = await call('GET', '/evaluations?limit=100', { as: 'zhang.san' });
+    expect(mine.body.items.find((i: { evaluationId: string }) => i.evaluationId === caseNo)).toMatchObject({ state: 'invited', type: 'case' });
+
+    // Who may read it: the rater and the department; not another applicant (404) nor another department (403).
+    expect((await call('GET', `/evaluations/${caseNo}`, { as: other })).status).toBe(404);
+    expect((await call('GET', `/evaluations/${caseNo}`, { as: 'clerk.health' })).status).toBe(403);
+    expect((await call('GET', `/evaluations/${caseNo}`, { as: 'center.admin.other' })).status).toBe(404);
+    const staffView = await call('GET', `/evaluations/${caseNo}`, { as: 'clerk.amr' });
+    expect(staffView.body.nextActions).toEqual([]);
+
+    // Input the rules refuse, and nobody but the rater rates.
+    const offline = await evalAct(caseNo, 'rate', 'zhang.san', invited.etag, { rating: 5, indicators: { efficiency: 5, serviceLevel: 5, attitude: 5 } }, 400);
+    expect(offline.body.errors.map((e: { path: string }) => e.path)).toEqual(expect.arrayContaining(['/body/indicators/serviceLevel', '/body/indicators/guideAccuracy']));
+    const noComment = await evalAct(caseNo, 'rate', 'zhang.san', invited.etag, onlineRating(2), 400);
+    expect(noComment.body.errors).toEqual([expect.objectContaining({ path: '/body/comment', code: 'required' })]);
+    await evalAct(caseNo, 'rate', 'zhang.san', invited.etag, { rating: 6, indicators: {} }, 400);
+    expect((await call('POST', `/evaluations/${caseNo}/rate`, { as: 'zhang.san', body: onlineRating(5) })).status).toBe(428);
+    await evalAct(caseNo, 'rate', 'zhang.san', '"7"', onlineRating(5), 412);
+    await evalAct(caseNo, 'rate', 'clerk.amr', invited.etag, onlineRating(5), 403);
+    await evalAct(caseNo, 'rate', other, invited.etag, onlineRating(5), 404);
+
+    // The bad review: tasks of the handling department, due on the calendar from today.
+    const rated = await evalAct(caseNo, 'rate', 'zhang.san', invited.etag, onlineRating(2, '材料清单与窗口要求不一致，多跑了一次'));
+    const today = centerToday();
+    const callBackDue = onCal(() => addWorkingDays(cal, today, 1));
+    const rectificationDue = onCal(() => addWorkingDays(cal, today, 15));
+    expect(rated.body).toMatchObject({ state: 'rectifying', version: 2, rating: { rating: 2, proactive: true, comment: '材料清单与窗口要求不一致，多跑了一次' }, nextActions: [] });
+    expect(rated.body.tasks.callBack.due).toBe(callBackDue);
+    expect(rated.body.tasks.rectification.due).toBe(rectificationDue);
+    expect(rated.body.rater).toBeUndefined();
+    await evalAct(caseNo, 'rate', 'zhang.san', rated.etag, onlineRating(5), 409);
+
+    // Real-name, but only supervisors see who rated.
+    const supervisorView = await call('GET', `/evaluations/${caseNo}`, { as: 'supervisor' });
+    expect(supervisorView.body.rater).toEqual({ applicantId: zhangSan, name: '张三' });
+    for (const as of ['clerk.amr', 'admin.amr', 'center.admin', 'zhang.san']) {
+      const r = await call('GET', `/evaluations/${caseNo}`, { as });
+      expect(r.status, as).toBe(200);
+      expect(r.body.rater, as).toBeUndefined();
+      expect(JSON.stringify(r.body), as).not.toContain(zhangSan);
+    }
+    expect((await call('GET', `/evaluations/${caseNo}`, { as: 'clerk.amr' })).body.nextActions).toEqual(['callBack']);
+
+    // The department's queue, earliest due first.
+    const queue = await call('GET', '/evaluation-queues/bad_reviews?limit=100', { as: 'clerk.amr' });
+    expect(queue.status).toBe(200);
+    expect(queue.body.items.find((i: { evaluationId: string }) => i.evaluationId === caseNo)).toMatchObject({ state: 'rectifying', rating: 2, ...(callBackDue ? { nextDue: callBackDue, overdue: false } : {}) });
+    expect((await call('GET', '/evaluation-queues/bad_reviews?departmentId=amr', { as: 'clerk.health' })).status).toBe(403);
+    expect((await call('GET', '/evaluation-queues/bad_reviews', { as: 'supervisor' })).status).toBe(400);
+    expect((await call('GET', '/evaluation-queues/bad_reviews?departmentId=amr&limit=100', { as: 'supervisor' })).status).toBe(200);
+    expect((await call('GET', '/evaluation-queues/bad_reviews', { as: 'zhang.san' })).status).toBe(403);
+
+    // Call-back first (1 working day), by the department only; then the rectification.
+    await evalAct(caseNo, 'rectify', 'clerk.amr', rated.etag, { outcome: 'fixed', measures: '统一窗口与网上材料清单' }, 409);
+    await evalAct(caseNo, 'callBack', 'clerk.health', rated.etag, { reached: true, summary: '已回访' }, 403);
+    const calledBack = await evalAct(caseNo, 'callBack', 'clerk.amr', rated.etag, { reached: true, summary: '已电话回访，核实材料清单不一致属实' });
+    expect(calledBack.body).toMatchObject({ state: 'rectifying', version: 3, tasks: { callBack: { reached: true, summary: '已电话回访，核实材料清单不一致属实' } } });
+    expect(calledBack.body.tasks.callBack.doneAt).toEqual(expect.any(String));
+    const inQueue = await call('GET', '/evaluation-queues/bad_reviews?limit=100', { as: 'admin.amr' });
+    expect(inQueue.body.items.find((i: { evaluationId: string }) => i.evaluationId === caseNo)?.nextDue).toBe(rectificationDue);
+    const rectified = await evalAct(caseNo, 'rectify', 'admin.amr', calledBack.etag, { outcome: 'fixed', measures: '统一窗口与网上材料清单，窗口人员培训' });
+    expect(rectified.body).toMatchObject({ state: 'fix_to_rate', tasks: { rectification: { outcome: 'fixed' } } });
+    expect(rectified.body.tasks.rectification.due).toBe(rectificationDue);
+    const after = await call('GET', '/evaluation-queues/bad_reviews?limit=100', { as: 'admin.amr' });
+    expect(after.body.items.some((i: { evaluationId: string }) => i.evaluationId === caseNo)).toBe(false);
+
+    // The rater rates the fix.
+    expect((await call('GET', `/evaluations/${caseNo}`, { as: 'zhang.san' })).body.nextActions).toEqual(['rateFix']);
+    await evalAct(caseNo, 'rateFix', 'clerk.amr', rectified.etag, { rating: 5 }, 403);
+    const closed = await evalAct(caseNo, 'rateFix', 'zhang.san', rectified.etag, { rating: 4, comment: '已解决' });
+    expect(closed.body).toMatchObject({ state: 'closed', version: 5, fixRating: { rating: 4 }, nextActions: [] });
+
+    // Figures: the item's own row counts exactly this evaluation.
+    expect(await itemFigures(code)).toEqual({
+      total: 1, proactive: 1, good: 0, bad: 1, proactiveGood: 0, defaulted: 0, excluded: 0, byRating: { 1: 0, 2: 1, 3: 0, 4: 0, 5: 0 },
+      fixRated: 1, fixGood: 1, goodRate: 0, proactiveGoodRate: 0, notRatedRate: 0,
+    });
+
+    // The history: one event per step, each valid against its schema, the rater by id only.
+    const { events } = await partitionOf('center-demo', caseNo);
+    expect(events.map((e) => e.detailType)).toEqual(['EvaluationInvited', 'EvaluationSubmitted', 'ReturnVisitDone', 'RectificationDone', 'FixRated']);
+    for (const e of events) {
+      const detail = JSON.parse(e.detail as string);
+      expect(validationErrors(evaluationEventSchemas[e.detailType as keyof typeof evaluationEventSchemas], detail), e.detailType as string).toEqual([]);
+      expect(e.detail as string).not.toContain('张三');
+      expect(e.detail as string).not.toContain('多跑了一次');
+    }
+    expect(JSON.parse(events[1]!.detail as string).data).toMatchObject({ rating: 2, badReview: true, applicantId: zhangSan, ...(callBackDue ? { callBackDue } : {}) });
+  });
+
+  it('an appeal upheld by a supervisor excludes the review from the figures; a rejected one leaves it standing', async () => {
+    const code = await freshItem();
+    const first = await completedCase(code);
+    const second = await completedCase(code);
+    const a = await invitationOf(first.caseNo);
+    const b = await invitationOf(second.caseNo);
+    const badA = await evalAct(first.caseNo, 'rate', 'zhang.san', a.etag, onlineRating(1, '窗口人员态度恶劣'));
+    const badB = await evalAct(second.caseNo, 'rate', 'zhang.san', b.etag, onlineRating(2, '等候时间过长'));
+    expect(await itemFigures(code)).toMatchObject({ total: 2, bad: 2, excluded: 0 });
+
+    // The department admin appeals; clerks may not; the appeal waits in the supervisors' queue.
+    await evalAct(first.caseNo, 'appeal', 'clerk.amr', badA.etag, { reason: 'malicious', statement: '监控显示当日评价人未到窗口' }, 403);
+    await evalAct(first.caseNo, 'appeal', 'admin.health', badA.etag, { reason: 'malicious', statement: '监控显示当日评价人未到窗口' }, 403);
+    const appealed = await evalAct(first.caseNo, 'appeal', 'admin.amr', badA.etag, { reason: 'malicious', statement: '监控显示当日评价人未到窗口' });
+    expect(appealed.body).toMatchObject({ state: 'appealed', appeal: { reason: 'malicious', fromState: 'rectifying' } });
+    const appeals = await call('GET', '/evaluation-queues/appeals?limit=100', { as: 'supervisor' });
+    expect(appeals.body.items.some((i: { evaluationId: string }) => i.evaluationId === first.caseNo)).toBe(true);
+    expect((await call('GET', '/evaluation-queues/appeals', { as: 'admin.amr' })).status).toBe(403);
+    expect((await call('GET', `/evaluations/${first.caseNo}`, { as: 'supervisor' })).body.nextActions).toEqual(['decideAppeal']);
+    await evalAct(first.caseNo, 'decideAppeal', 'center.admin', appealed.etag, { upheld: true, opinion: '属实' }, 403);
+    const upheld = await evalAct(first.caseNo, 'decideAppeal', 'supervisor', appealed.etag, { upheld: true, opinion: '经核实属恶意差评，不计入统计' });
+    expect(upheld.body).toMatchObject({ state: 'excluded', appeal: { decision: { upheld: true } }, nextActions: [] });
+    const gone = await call('GET', '/evaluation-queues/appeals?limit=100', { as: 'supervisor' });
+    expect(gone.body.items.some((i: { evaluationId: string }) => i.evaluationId === first.caseNo)).toBe(false);
+    expect(await itemFigures(code)).toMatchObject({ total: 1, bad: 1, proactive: 1, excluded: 1, byRating: { 1: 0, 2: 1, 3: 0, 4: 0, 5: 0 } });
+
+    // Rejected: back to where it was; one appeal per review.
+    const appealedB = await evalAct(second.caseNo, 'appeal', 'admin.amr', badB.etag, { reason: 'mistaken', statement: '当日系统故障' });
+    const rejected = await evalAct(second.caseNo, 'decideAppeal', 'supervisor', appealedB.etag, { upheld: false, opinion: '理由不成立' });
+    expect(rejected.body).toMatchObject({ state: 'rectifying', appeal: { decision: { upheld: false } } });
+    await evalAct(second.caseNo, 'appeal', 'admin.amr', rejected.etag, { reason: 'mistaken', statement: '再次申诉' }, 409);
+    expect(await itemFigures(code)).toMatchObject({ total: 1, bad: 1, excluded: 1 });
+  });
+});
+
+describe('a window visit (一次一评)', () => {
+  it('the clerk opens it for the applicant served; the rater rates with the offline indicators; the window is ranked', async () => {
+    const windowId = await freshWindow();
+    const code = await freshItem();
+    const key = `visit-${Date.now()}`;
+    const body = { windowId, applicantId: zhangSan, itemCode: code };
+    const opened = await call('POST', '/evaluations', { as: 'clerk.amr', body, headers: { 'idempotency-key': key } });
+    expect(opened.status, JSON.stringify(opened.body)).toBe(201);
+    expectEvaluation(opened);
+    const id = opened.body.evaluationId as string;
+    expect(opened.body).toMatchObject({ type: 'window_visit', indicatorSet: 'offline', state: 'invited', windowId, departmentId: 'amr', itemCode: code, itemName: '个体工商户设立登记' });
+    expect(opened.headers.get('location')).toBe(`/evaluations/${id}`);
+    expect(opened.body.rateBy).toBe(onCal(() => addWorkingDays(cal, centerToday(), 5)));
+
+    // The same key replays; another body with it is 422.
+    const again = await call('POST', '/evaluations', { as: 'clerk.amr', body, headers: { 'idempotency-key': key } });
+    expect(again.status).toBe(201);
+    expect(again.body.evaluationId).toBe(id);
+    expect(again.headers.get('idempotent-replayed')).toBe('true');
+    expect((await call('POST', '/evaluations', { as: 'clerk.amr', body: { ...body, itemCode: undefined }, headers: { 'idempotency-key': key } })).status).toBe(422);
+
+    // Only a clerk, of a department the window serves, for a registered applicant and an item of the department.
+    expect((await call('POST', '/evaluations', { as: 'zhang.san', body })).status).toBe(403);
+    expect((await call('POST', '/evaluations', { as: 'admin.amr', body })).status).toBe(403);
+    const wrongWindow = await call('POST', '/evaluations', { as: 'clerk.health', body: { windowId, applicantId: zhangSan } });
+    expect(wrongWindow.status).toBe(400);
+    expect(wrongWindow.body.errors).toEqual([expect.objectContaining({ path: '/body/windowId', code: 'other_department' })]);
+    const unknown = await call('POST', '/evaluations', { as: 'clerk.amr', body: { windowId: 'no-such-window', applicantId: '01JAAAAAAAAAAAAAAAAAAAAAAA', itemCode: 'NO-SUCH-ITEM' } });
+    expect(unknown.status).toBe(400);
+    expect(unknown.body.errors.map((e: { path: string }) => e.path).sort()).toEqual(['/body/applicantId', '/body/itemCode']);
+
+    // The rater rates on site: the offline set.
+    await evalAct(id, 'rate', 'zhang.san', opened.etag, onlineRating(5), 400);
+    const rated = await evalAct(id, 'rate', 'zhang.san', opened.etag, { rating: 5, indicators: { efficiency: 5, serviceLevel: 5, attitude: 4 } });
+    expect(rated.body).toMatchObject({ state: 'rated', rating: { rating: 5, indicators: { efficiency: 5, serviceLevel: 5, attitude: 4 }, proactive: true }, nextActions: [] });
+
+    const month = await figures('center.admin');
+    const row = month.windows.find((w) => w.windowId === windowId)!;
+    expect(row.figures).toMatchObject({ total: 1, good: 1, proactiveGood: 1, goodRate: 1, proactiveGoodRate: 1, notRatedRate: 0 });
+    expect(month.windows.map((w) => w.rank)).toEqual(month.windows.map((_, i) => i + 1));
+    expect(month.items.find((i) => i.itemCode === code)?.figures.total).toBe(1);
+    expect((await call('GET', `/evaluation-stats/${centerToday().slice(0, 7)}`, { as: 'clerk.amr' })).status).toBe(403);
+
+    // The public figures: the same center and window rows, without a token, no personal data.
+    const pub = await call('GET', `/public/evaluation-stats/${centerToday().slice(0, 7)}`);
+    expect(pub.status).toBe(200);
+    expect(validationErrors(PublicFigures, pub.body)).toEqual([]);
+    expect(pub.body.windows.find((w: { windowId: string }) => w.windowId === windowId).figures).toEqual(row.figures);
+    expect(JSON.stringify(pub.body)).not.toMatch(new RegExp(`${zhangSan}|张三`));
+    expect(pub.headers.get('cache-control')).toMatch(/max-age/);
+    expect((await call('GET', '/public/evaluation-stats/2026-13')).status).toBe(400);
+    const empty = await call('GET', '/public/evaluation-stats/2020-01?centerId=center-other');
+    expect(empty.body).toMatchObject({ centerId: 'center-other', center: { total: 0 }, windows: [] });
+    expect(empty.body.center.goodRate).toBeUndefined();
+  });
+});
+
+describe('settings', () => {
+  it('the stage defaults (5 / 1 / 15) until a center admin sets the center\'s own, with If-Match', async () => {
+    const read = await call('GET', '/evaluation-settings', { as: 'clerk.amr' });
+    expect(read.status).toBe(200);
+    expect(read.body).toMatchObject({ ratingWorkingDays: 5, callBackWorkingDays: 1, rectificationWorkingDays: 15 });
+    expect((await call('GET', '/evaluation-settings', { as: 'zhang.san' })).status).toBe(403);
+    expect((await call('PUT', '/evaluation-settings', { as: 'clerk.amr', body: { ratingWorkingDays: 3, callBackWorkingDays: 1, rectificationWorkingDays: 10 } })).status).toBe(403);
+
+    // Another center, so the demo center's rules stay as the other tests expect them.
+    const admin = 'center.admin.other';
+    const before = await call('GET', '/evaluation-settings', { as: admin });
+    let etag = before.etag;
+    if (before.body.source === 'stage') {
+      const created = await call('PUT', '/evaluation-settings', { as: admin, body: { ratingWorkingDays: 7, callBackWorkingDays: 2, rectificationWorkingDays: 20 } });
+      expect(created.status, JSON.stringify(created.body)).toBe(201);
+      expect(created.body).toMatchObject({ source: 'center', ratingWorkingDays: 7 });
+      etag = created.etag;
+    }
+    expect((await call('PUT', '/evaluation-settings', { as: admin, body: { ratingWorkingDays: 6, callBackWorkingDays: 1, rectificationWorkingDays: 15 } })).status).toBe(428);
+    expect((await call('PUT', '/evaluation-settings', { as: admin, headers: { 'if-match': '"999"' }, body: { ratingWorkingDays: 6, callBackWorkingDays: 1, rectificationWorkingDays: 15 } })).status).toBe(412);
+    expect((await call('PUT', '/evaluation-settings', { as: admin, headers: { 'if-match': etag }, body: { ratingWorkingDays: 0, callBackWorkingDays: 1, rectificationWorkingDays: 15 } })).status).toBe(400);
+    const changed = await call('PUT', '/evaluation-settings', { as: admin, headers: { 'if-match': etag }, body: { ratingWorkingDays: 6, callBackWorkingDays: 1, rectificationWorkingDays: 15 } });
+    expect(changed.status, JSON.stringify(changed.body)).toBe(200);
+    expect((await call('GET', '/evaluation-settings', { as: admin })).body).toMatchObject({ source: 'center', ratingWorkingDays: 6 });
+    expect((await call('GET', '/evaluation-settings', { as: 'center.admin' })).body.source).toBe('stage');
+  });
+});

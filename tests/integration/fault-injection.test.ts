@@ -1,0 +1,121 @@
+/**
+ * Resilience run (issue "Event consumers"): with the notification and audit
+ * consumers failing at random (30 %, before or after their handler ran) for
+ * one applicant's events, over 200+ case transitions, retries and redrives
+ * end with every event applied exactly once in effect — one audit record per
+ * event, one email and one SMS per notifiable event — and every DLQ empty.
+ * The faults are injected by the local Lambda runtime (POST /local/faults),
+ * scoped to this applicant's events so other tests run undisturbed.
+ */
+import { describe, expect, it } from 'vitest';
+import { QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { api, call, cloud, doc, freshIdNumber, until } from './api-client.ts';
+import { enterpriseFields, enterpriseItem, materialsOf } from './cases-client.ts';
+
+const CASES = 34; // × 6 transitions (submit, accept, review, approve, complete, deliver) = 204
+const RATE = 0.3;
+const CONSUMERS = ['NotificationsFunction', 'AuditConsumerFunction'];
+const NOTIFIED = new Set(['CaseSubmitted', 'CaseAccepted', 'CaseApproved', 'CaseCompleted', 'CaseDelivered']);
+
+/** A date around today in the center's time zone (the audit API takes ranges of at most 92 days). */
+const day = (offset: number) => new Date(Date.now() + 8 * 3600_000 + offset * 86_400_000).toISOString().slice(0, 10);
+const post = (path: string, body: unknown) => fetch(`${api}${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) }).then((r) => r.json());
+const get = (path: string) => fetch(path.startsWith('http') ? path : `${api}${path}`).then((r) => r.json());
+
+async function journey(username: string): Promise<string> {
+  const c = await call('POST', '/cases', { as: username, body: { itemCode: enterpriseItem.code, fields: enterpriseFields, materials: materialsOf(enterpriseItem.code) } });
+  expect(c.status, JSON.stringify(c.body)).toBe(201);
+  let etag = c.etag;
+  const steps: [string, string, unknown?][] = [['accept', 'clerk.amr'], ['review', 'clerk.amr', { opinion: '符合条件' }], ['approve', 'approver.amr'], ['complete', 'clerk.amr'], ['deliver', 'clerk.amr', { method: 'pickup' }]];
+  for (const [action, as, body] of steps) {
+    const r = await call('POST', `/cases/${c.body.caseNo}/${action}`, { as, headers: { 'if-match': etag }, ...(body ? { body } : {}) });
+    expect(r.status, `${action}: ${JSON.stringify(r.body)}`).toBe(200);
+    etag = r.etag;
+  }
+  return c.body.caseNo;
+}
+
+describe('fault injection', () => {
+  it(`${CASES * 6} transitions with consumers failing at ${RATE * 100} %: every event applied once, every DLQ empty`, async () => {
+    const username = `fi.${Date.now().toString(36)}`;
+    const mobile = `137${String(Math.floor(Math.random() * 1e8)).padStart(8, '0')}`;
+    const email = `${username}@example.com`;
+    const reg = await call('POST', '/public/applicants', { body: { kind: 'citizen', username, name: '孙八', email, phone: mobile, idNumber: freshIdNumber() } });
+    expect(reg.status).toBe(201);
+    const applicantId = reg.body.applicantId as string;
+    for (const functionPrefix of CONSUMERS) await post('/local/faults', { functionPrefix, rate: RATE, phase: 'either', match: applicantId });
+
+    let redriven = 0;
+    let injected = 0;
+    try {
+      const caseNos: string[] = [];
+      for (let i = 0; i < CASES; i += 6) caseNos.push(...(await Promise.all(Array.from({ length: Math.min(6, CASES - i) }, () => journey(username)))));
+
+      const events = (
+        await Promise.all(caseNos.map((no) => doc.send(new QueryCommand({
+          TableName: cloud.tableName,
+          KeyConditionExpression: 'PK = :pk AND begins_with(SK, :e)',
+          ExpressionAttributeValues: { ':pk': `CENTER#center-demo#CASE#${no}`, ':e': 'EVENT#' },
+        }))))
+      ).flatMap((out) => out.Items!.map((i) => ({ eventId: (i.SK as string).slice(6), type: i.detailType as string, caseNo: JSON.parse(i.detail as string).data.caseNo as string })));
+      expect(events).toHaveLength(CASES * 6);
+      const notified = events.filter((e) => NOTIFIED.has(e.type));
+
+      const applied = async () => {
+        const audit = (await Promise.all(caseNos.map((no) => call('GET', `/audit/events?from=${day(-1)}&to=${day(1)}&subjectType=case&subjectId=${no}&limit=100`, { as: 'auditor' }))))
+          .flatMap((r) => (r.body.items ?? []) as { eventId: string; source: string }[])
+          .filter((r) => r.source === 'onestop.cases');
+        const mails = ((await get(`${cloud.endpoints.ses}/store`)) as { emails: { destination: { to: string[] } }[] }).emails.filter((e) => e.destination.to.includes(email)).length;
+        const sms = ((await get('/local/sms')) as { messages: { phoneNumber: string }[] }).messages.filter((m) => m.phoneNumber === `+86${mobile}`).length;
+        return { audit, mails, sms };
+      };
+      // Only this run's messages (its faults strike events carrying the applicant's id); other tests' stay untouched.
+      const ours = async () =>
+        ((await get('/local/dlq')) as { queues: { queue: string; messages: { messageId: string }[] }[] }).queues
+          .map((q) => ({ queue: q.queue, ids: q.messages.filter((m) => JSON.stringify(m).includes(applicantId)).map((m) => m.messageId) }))
+          .filter((q) => q.ids.length > 0);
+      const dlqDepth = async () => (await ours()).reduce((a, q) => a + q.ids.length, 0);
+
+      // Retries run out for some events (30 % three times in a row): redrive until every queue is empty and every effect is in.
+      let last = '';
+      // Quiet: no consumer invoked since the previous probe (a retry in flight may still dead-letter an event it applied).
+      const invocations = async () => Object.entries(((await get('/local/stats')) as { functions: Record<string, { invocations: number }> }).functions)
+        .filter(([id]) => CONSUMERS.some((c) => id.startsWith(c))).reduce((a, [, f]) => a + f.invocations, 0);
+      let seen = -1;
+      await until('every event applied and every DLQ empty', async () => {
+        await new Promise((r) => setTimeout(r, 300));
+        const calls = await invocations();
+        const quiet = calls === seen;
+        seen = calls;
+        const queues = await ours();
+        const depth = queues.reduce((a, q) => a + q.ids.length, 0);
+        for (const q of queues) redriven += ((await post('/local/dlq/redrive', { queue: q.queue, messageIds: q.ids })) as { redriven: number }).redriven;
+        const now = await applied();
+        const done = quiet && depth === 0 && now.audit.length >= events.length && now.mails >= notified.length && now.sms >= notified.length;
+        last = `dlq ${depth}, audit ${now.audit.length}/${events.length}, mails ${now.mails}/${notified.length}, sms ${now.sms}/${notified.length}`;
+        return done ? now : undefined;
+      }, 120_000).catch((err: Error) => {
+        throw new Error(`${err.message}: ${last}`);
+      });
+
+      injected = Object.entries(((await get('/local/stats')) as { faults: Record<string, { injected: number }> }).faults)
+        .filter(([k]) => k.includes(applicantId))
+        .reduce((a, [, f]) => a + f.injected, 0);
+      await new Promise((r) => setTimeout(r, 500));
+      const settled = await applied();
+      const ids = settled.audit.map((r) => r.eventId);
+      expect(new Set(ids).size).toBe(ids.length);
+      expect(new Set(ids)).toEqual(new Set(events.map((e) => e.eventId)));
+      expect(settled.mails).toBe(notified.length);
+      expect(settled.sms).toBe(notified.length);
+      expect(await dlqDepth()).toBe(0);
+      expect(injected).toBeGreaterThan(0);
+      console.log(
+        `fault injection: ${events.length} case events (${notified.length} notified), ${injected} faults injected at ${RATE * 100} %, ` +
+          `${redriven} messages redriven from DLQs; final: ${settled.audit.length} audit records, ${settled.mails} emails, ${settled.sms} SMS, DLQs empty `,
+      );
+    } finally {
+      for (const functionPrefix of CONSUMERS) await post('/local/faults', { functionPrefix, rate: 0, match: applicantId });
+    }
+  }, 240_000);
+});

@@ -1,0 +1,179 @@
+/**
+ * Notifications over the local cloud: case events → SMS (the SNS sink) and
+ * email (the SES sink) in the applicant's language and channels, a delivery
+ * log per case, and the consumer's discipline: a duplicate delivery has one
+ * effect, an invalid event ends in the DLQ with its reason, an injected
+ * failure is retried and applied once.
+ */
+import { describe, expect, it } from 'vitest';
+import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge';
+import { QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { api, call, cloud, doc, freshIdNumber, until } from './api-client.ts';
+import { act, enterpriseFields, enterpriseItem, materialsOf } from './cases-client.ts';
+
+const bus = new EventBridgeClient({ endpoint: cloud.endpoints.events, region: 'us-east-1', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
+let n = 0;
+const unique = () => `${Date.now().toString(36)}${(n++).toString(36)}`;
+
+interface Sms { phoneNumber: string; message: string }
+interface Email { destination: { to: string[] }; subject: string; body: { text?: string }; at: number }
+
+const smsTo = async (phone: string) => ((await (await fetch(`${api}/local/sms`)).json()) as { messages: Sms[] }).messages.filter((m) => m.phoneNumber === phone);
+const emailsTo = async (address: string) => ((await (await fetch(`${cloud.endpoints.ses}/store`)).json()) as { emails: Email[] }).emails.filter((e) => e.destination.to.includes(address));
+const stats = async () => (await (await fetch(`${api}/local/stats`)).json()) as { functions: Record<string, { invocations: number }>; faults: Record<string, { injected: number }> };
+const invocationsOf = async (prefix: string) => Object.entries((await stats()).functions).filter(([id]) => id.startsWith(prefix)).reduce((a, [, f]) => a + f.invocations, 0);
+
+/** A fresh citizen (own email and mobile) who applies online for the enterprise item. */
+async function applicant() {
+  const username = `nt.${unique()}`;
+  const mobile = `139${String(Math.floor(Math.random() * 1e8)).padStart(8, '0')}`;
+  const email = `${username}@example.com`;
+  const reg = await call('POST', '/public/applicants', { body: { kind: 'citizen', username, name: '钱七', email, phone: mobile, idNumber: freshIdNumber() } });
+  expect(reg.status, JSON.stringify(reg.body)).toBe(201);
+  return { username, email, mobile: `+86${mobile}`, applicantId: reg.body.applicantId as string };
+}
+
+async function apply(who: { username: string }, leaveOut: string[] = []) {
+  const res = await call('POST', '/cases', { as: who.username, body: { itemCode: enterpriseItem.code, fields: enterpriseFields, materials: materialsOf(enterpriseItem.code, leaveOut) } });
+  expect(res.status, JSON.stringify(res.body)).toBe(201);
+  return res;
+}
+
+const deliveries = async (caseNo: string, as: string) => {
+  const res = await call('GET', `/cases/${caseNo}/notifications`, { as });
+  expect(res.status, JSON.stringify(res.body)).toBe(200);
+  return res.body.items as { eventType: string; channel: string; status: string; to?: string; attempts: number; reason?: string; language: string }[];
+};
+
+describe('notifications', () => {
+  it('the one-time supplement notice reaches SMS and email listing every missing material; the delivery log shows both, masked', async () => {
+    const who = await applicant();
+    const c = await apply(who, ['premises', 'officer-appointment']);
+    const t0 = Date.now();
+    await act(c.body.caseNo, 'requestSupplement', 'clerk.amr', c.etag, {
+      items: [
+        { materialId: 'premises', problem: 'missing', detail: '未提交住所使用证明' },
+        { materialId: 'officer-appointment', problem: 'missing', detail: '缺少经理任职文件' },
+      ],
+    });
+    const email = await until('the supplement email', async () => (await emailsTo(who.email)).find((e) => e.subject.includes('一次性补正告知')));
+    const emailMs = Date.now() - t0;
+    const sms = await until('the supplement SMS', async () => (await smsTo(who.mobile)).find((m) => m.message.includes('补正')));
+    console.log(`requestSupplement → email in the SES sink: ${emailMs} ms`);
+    for (const text of [email.body.text ?? '', sms.message]) {
+      expect(text).toContain('住所（主要经营场所）使用相关文件');
+      expect(text).toContain('法定代表人、董事、监事和经理的任职文件');
+      expect(text).toContain(c.body.caseNo);
+    }
+    const log = await until('the delivery log', async () => {
+      const items = await deliveries(c.body.caseNo, who.username);
+      return items.filter((d) => d.status === 'sent').length === 4 ? items : undefined;
+    });
+    expect(log.map((d) => `${d.eventType}/${d.channel}/${d.status}`).sort()).toEqual(
+      ['CaseSubmitted/email/sent', 'CaseSubmitted/sms/sent', 'SupplementRequested/email/sent', 'SupplementRequested/sms/sent'],
+    );
+    expect(log.find((d) => d.channel === 'sms')!.to).toMatch(/^\+86139\*{4}\d{4}$/);
+    expect(log.find((d) => d.channel === 'email')!.to).toMatch(/^n\*\*\*@example\.com$/);
+    expect((await call('GET', `/cases/${c.body.caseNo}/notifications`, { as: 'clerk.health' })).status).toBe(403);
+    expect((await call('GET', `/cases/${c.body.caseNo}/notifications`, { as: 'zhang.san' })).status).toBe(404);
+    expect((await call('GET', `/cases/${c.body.caseNo}/notifications`, { as: 'clerk.amr' })).status).toBe(200);
+  });
+
+  it("honours the applicant's preferences: English, email only", async () => {
+    const who = await applicant();
+    const me = await call('GET', '/applicants/me', { as: who.username });
+    const put = await call('PUT', '/applicants/me', {
+      as: who.username,
+      headers: { 'if-match': me.etag },
+      body: { name: me.body.name, email: me.body.email, phone: me.body.phone, notifications: { channels: ['email'], language: 'en' } },
+    });
+    expect(put.status, JSON.stringify(put.body)).toBe(200);
+    const c = await apply(who);
+    const email = await until('the English email', async () => (await emailsTo(who.email)).find((e) => e.subject.startsWith('Application received')));
+    expect(email.body.text).toContain(c.body.caseNo);
+    const log = await until('both deliveries settled', async () => {
+      const items = await deliveries(c.body.caseNo, who.username);
+      return items.length === 2 && items.every((d) => d.status !== 'sending') ? items : undefined;
+    });
+    expect(log.find((d) => d.channel === 'sms')).toMatchObject({ status: 'skipped', reason: 'turned off by the applicant', language: 'en' });
+    expect(await smsTo(who.mobile)).toEqual([]);
+  });
+
+  it('a redelivered event sends nothing twice', async () => {
+    const who = await applicant();
+    const c = await apply(who);
+    await until('the first email', async () => (await emailsTo(who.email)).length === 1 || undefined);
+    const outbox = await doc.send(new QueryCommand({
+      TableName: cloud.tableName,
+      KeyConditionExpression: 'PK = :pk AND begins_with(SK, :e)',
+      ExpressionAttributeValues: { ':pk': `CENTER#center-demo#CASE#${c.body.caseNo}`, ':e': 'EVENT#' },
+    }));
+    const item = outbox.Items![0]!;
+    const before = await invocationsOf('NotificationsFunction');
+    for (let i = 0; i < 2; i++) {
+      await bus.send(new PutEventsCommand({ Entries: [{ Source: item.source, DetailType: item.detailType, Detail: item.detail, EventBusName: cloud.rules.find((r) => r.logicalId.startsWith('NotificationsConsumer'))!.busName }] }));
+    }
+    await until('both redeliveries handled', async () => ((await invocationsOf('NotificationsFunction')) >= before + 2 ? true : undefined));
+    await new Promise((r) => setTimeout(r, 200));
+    expect(await emailsTo(who.email)).toHaveLength(1);
+    expect(await smsTo(who.mobile)).toHaveLength(1);
+    expect((await deliveries(c.body.caseNo, who.username)).map((d) => d.attempts)).toEqual([1, 1]);
+  });
+
+  it('an invalid case event ends in the DLQ with its reason', async () => {
+    const marker = `bad-${unique()}`;
+    await bus.send(new PutEventsCommand({
+      Entries: [{ Source: 'onestop.cases', DetailType: 'CaseAccepted', Detail: JSON.stringify({ eventId: marker }), EventBusName: cloud.rules.find((r) => r.logicalId.startsWith('NotificationsConsumer'))!.busName }],
+    }));
+    const queue = await until('the invalid event in the notifications DLQ', async () => {
+      const { queues } = (await (await fetch(`${api}/local/dlq`)).json()) as { queues: { queue: string; messages: { messageId: string; body: string; attributes?: Record<string, string> }[] }[] };
+      const q = queues.find((x) => x.queue.startsWith('NotificationsConsumer') && x.messages.some((m) => JSON.stringify(m).includes(marker)));
+      return q;
+    }, 20_000);
+    const message = queue.messages.find((m) => JSON.stringify(m).includes(marker))!;
+    expect(JSON.stringify(message)).toContain('not a valid case event');
+    // Leave the shared DLQs as found (the audit consumer refuses the event too).
+    const { queues } = (await (await fetch(`${api}/local/dlq`)).json()) as { queues: { queue: string; messages: { messageId: string }[] }[] };
+    for (const q of queues) {
+      const ids = q.messages.filter((m) => JSON.stringify(m).includes(marker)).map((m) => m.messageId);
+      if (ids.length) await fetch(`${api}/local/dlq/delete`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ queue: q.queue, messageIds: ids }) });
+    }
+  });
+
+  it("staff hear of a case due soon: the department's handlers get it listed once, other departments not", async () => {
+    const who = await applicant();
+    const c = await apply(who);
+    const accepted = await act(c.body.caseNo, 'accept', 'clerk.amr', c.etag);
+    // The enterprise item's promised limit is 1 working day: within the 2-day warning from the day it is accepted.
+    if (!accepted.body.case.deadlines.promisedDue) return; // a limit reaching a year without a calendar has no date to warn of
+    const mail = await until('the staff notice', async () =>
+      (await emailsTo('clerk.amr@demo.onestop.example')).find((e) => e.subject.includes('时限预警') && (e.body.text ?? '').includes(c.body.caseNo)), 20_000);
+    expect(mail.destination.to).toEqual(expect.arrayContaining(['clerk.amr@demo.onestop.example', 'approver.amr@demo.onestop.example', 'admin.amr@demo.onestop.example']));
+    expect(mail.body.text).toContain(`即将到期`);
+    await new Promise((r) => setTimeout(r, 2500)); // two more runs of the schedule
+    const mentions = (await emailsTo('clerk.amr@demo.onestop.example')).filter((e) => (e.body.text ?? '').includes(c.body.caseNo));
+    expect(mentions).toHaveLength(1);
+    const health = await emailsTo('clerk.health@demo.onestop.example');
+    expect(health.some((e) => (e.body.text ?? '').includes(c.body.caseNo))).toBe(false);
+  });
+
+  it.each(['before', 'after'] as const)('a failure injected %s the handler is retried and applied once', async (phase) => {
+    const who = await applicant();
+    const rule = { functionPrefix: 'NotificationsFunction', rate: 1, phase, match: who.applicantId, limit: 1 };
+    await fetch(`${api}/local/faults`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(rule) });
+    try {
+      const c = await apply(who);
+      await until('the email after the retry', async () => ((await emailsTo(who.email)).length === 1 ? true : undefined));
+      const injected = async () => Object.entries((await stats()).faults).find(([k]) => k.includes(who.applicantId))![1].injected;
+      await until('the fault to strike', async () => ((await injected()) === 1 ? true : undefined));
+      await new Promise((r) => setTimeout(r, 300));
+      expect(await emailsTo(who.email)).toHaveLength(1);
+      expect(await smsTo(who.mobile)).toHaveLength(1);
+      const log = await deliveries(c.body.caseNo, who.username);
+      expect(log.map((d) => d.status)).toEqual(['sent', 'sent']);
+      expect(await injected()).toBe(1);
+    } finally {
+      await fetch(`${api}/local/faults`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ ...rule, rate: 0 }) });
+    }
+  });
+});

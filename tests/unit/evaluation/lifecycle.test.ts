@@ -1,0 +1,209 @@
+/**
+ * The evaluation table: who may take each action on whose evaluation, in
+ * which state and under which guard; and the rules each action applies
+ * (indicator sets, deadlines on the 2026 calendar, counter deltas, figures).
+ */
+import { describe, expect, it } from 'vitest';
+import type { Caller, StaffRole } from '#shared/auth';
+import { calendar2026 } from '#shared/calendar-2026';
+import { workCalendar } from '#shared/calendar';
+import { decide, nextActions, rowsOf, transitions, type EvaluationRecord } from '../../../functions/evaluation/lifecycle.ts';
+import { InputRefused, applyAction, figuresOf, indicatorErrors, newInvitation, nextDueOf, ranked, rateByOf } from '../../../functions/evaluation/rules.ts';
+import { stageConfig } from '../../../infra/config.ts';
+
+const cal = workCalendar([calendar2026]);
+const RATER = '01JRATERAAAAAAAAAAAAAAAAAA';
+/** The stage defaults every stage deploys (5 / 1 / 15 working days). */
+const ruleDefaults = stageConfig('dev').evaluationDefaults;
+
+const staff = (role: StaffRole, departmentId?: string, centerId = 'c1'): Caller => ({ userId: `u-${role}-${departmentId ?? 'x'}`, username: role, roles: [role], centerId, ...(departmentId ? { departmentId } : {}) });
+const applicant = (centerId = 'c1'): Caller => ({ userId: 'u-app', username: 'app', roles: ['applicant'], centerId });
+
+function invited(over: Partial<EvaluationRecord> = {}): EvaluationRecord {
+  return {
+    ...newInvitation(cal, {
+      evaluationId: '370982-20261120-00001', type: 'case', centerId: 'c1', timeZone: 'Asia/Shanghai', departmentId: 'amr', applicantId: RATER,
+      caseNo: '370982-20261120-00001', itemCode: 'ITEM-1', itemName: '个体工商户登记', invitedAt: '2026-11-20T02:00:00.000Z', now: '2026-11-20T02:00:00.000Z', settings: ruleDefaults,
+    }),
+    ...over,
+  };
+}
+
+const rateBody = (rating: number, comment?: string) => ({ rating, indicators: { efficiency: rating, guideAccuracy: 3, convenience: 3, platformUsability: 4 }, ...(comment ? { comment } : {}) });
+const ctxOf = (today: string, now = `${today}T03:00:00.000Z`) => ({ cal, now, today, settings: ruleDefaults, rater: { applicantId: RATER, name: '张三' } });
+
+/** Runs the action as `caller` on `e` (decide, then the rules). */
+function run(e: EvaluationRecord, action: string, caller: Caller | undefined, body: Record<string, unknown>, today: string, callerApplicantId?: string) {
+  const d = decide(action, e, { ...(caller ? { caller } : {}), ...(callerApplicantId ? { callerApplicantId } : {}), today });
+  if (!d.ok) throw new Error(`${action}: ${d.status} ${d.detail}`);
+  return applyAction(e, d.transition, body, { ...ctxOf(today), ...(caller ? { caller } : {}) });
+}
+
+describe('the invitation', () => {
+  it('gives the rater 5 working days after the completion, counted on the calendar', () => {
+    // Thu 24 Sep → 中秋 25–27, Mon 28 (1) … Wed 30 (3), 国庆 1–7 Oct, Thu 8 (4), Fri 9 (5).
+    expect(rateByOf(cal, '2026-09-24T10:00:00+08:00', 5)).toEqual({ rateBy: '2026-10-09' });
+    // Thu 30 Apr → 劳动节 1–5 May, Wed 6 … Fri 8 (3), Sat 9 worked (调休, 4), Mon 11 (5).
+    expect(rateByOf(cal, '2026-04-30T10:00:00+08:00', 5)).toEqual({ rateBy: '2026-05-11' });
+    // The completion day is the center's: 23:30 UTC on 24 Sep is 25 Sep in Shanghai.
+    expect(rateByOf(cal, '2026-09-24T23:30:00Z', 5)).toEqual({ rateBy: '2026-10-09' });
+    expect(rateByOf(cal, '2026-12-28T10:00:00+08:00', 5)).toEqual({ missingCalendarYear: 2027 });
+    const e = invited();
+    expect(e).toMatchObject({ state: 'invited', version: 1, indicatorSet: 'online', ratingWorkingDays: 5, rateBy: '2026-11-27' });
+  });
+
+  it('uses the online indicator set per case and the offline set per window visit', () => {
+    expect(invited().indicatorSet).toBe('online');
+    const visit = newInvitation(cal, {
+      evaluationId: '01JVISITAAAAAAAAAAAAAAAAAA', type: 'window_visit', centerId: 'c1', timeZone: 'Asia/Shanghai', departmentId: 'amr', applicantId: RATER,
+      windowId: 'a03', invitedAt: '2026-11-20T02:00:00.000Z', now: '2026-11-20T02:00:00.000Z', settings: ruleDefaults,
+    });
+    expect(visit.indicatorSet).toBe('offline');
+    expect(indicatorErrors('offline', { efficiency: 5, serviceLevel: 5, attitude: 5 })).toEqual([]);
+    expect(indicatorErrors('offline', { efficiency: 5, serviceLevel: 5, platformUsability: 5 }).map((e) => [e.path, e.code])).toEqual([
+      ['/body/indicators/attitude', 'required'],
+      ['/body/indicators/platformUsability', 'not_in_set'],
+    ]);
+  });
+});
+
+describe('who may do what (the table)', () => {
+  const e = invited();
+  const today = '2026-11-24';
+
+  it('only the rater rates, only within the rating period', () => {
+    expect(decide('rate', e, { caller: applicant(), callerApplicantId: RATER, today }).ok).toBe(true);
+    expect(decide('rate', e, { caller: applicant(), callerApplicantId: '01JOTHERAAAAAAAAAAAAAAAAAA', today })).toMatchObject({ ok: false, status: 403 });
+    expect(decide('rate', e, { caller: applicant('c2'), callerApplicantId: RATER, today })).toMatchObject({ ok: false, status: 403 });
+    expect(decide('rate', e, { caller: staff('clerk', 'amr'), today })).toMatchObject({ ok: false, status: 403 });
+    expect(decide('rate', e, { caller: applicant(), callerApplicantId: RATER, today: '2026-11-27' }).ok).toBe(true);
+    expect(decide('rate', e, { caller: applicant(), callerApplicantId: RATER, today: '2026-11-30' })).toMatchObject({ ok: false, status: 409 });
+  });
+
+  it('the system defaults only after the rating period; nobody else may', () => {
+    expect(decide('default', e, { today: '2026-11-27' })).toMatchObject({ ok: false, status: 409 });
+    expect(decide('default', e, { today: '2026-11-28' }).ok).toBe(true);
+    expect(decide('default', e, { caller: staff('supervisor'), today: '2026-11-28' })).toMatchObject({ ok: false, status: 403 });
+    expect(decide('default', { ...e, state: 'rated' }, { today: '2026-11-28' })).toMatchObject({ ok: false, status: 409 });
+  });
+
+  it('the handling department calls back and rectifies; the call-back comes first; others are refused', () => {
+    const bad = run(e, 'rate', applicant(), rateBody(1, '材料清单与窗口要求不一致'), today, RATER).next;
+    expect(bad.state).toBe('rectifying');
+    expect(decide('rectify', bad, { caller: staff('clerk', 'amr'), today })).toMatchObject({ ok: false, status: 409 });
+    expect(decide('callBack', bad, { caller: staff('clerk', 'health'), today })).toMatchObject({ ok: false, status: 403 });
+    expect(decide('callBack', bad, { caller: staff('approver', 'amr'), today })).toMatchObject({ ok: false, status: 403 });
+    expect(decide('callBack', bad, { caller: staff('supervisor'), today })).toMatchObject({ ok: false, status: 403 });
+    const called = run(bad, 'callBack', staff('clerk', 'amr'), { reached: true, summary: '已电话回访' }, today).next;
+    expect(decide('callBack', called, { caller: staff('clerk', 'amr'), today })).toMatchObject({ ok: false, status: 409 });
+    const fixed = run(called, 'rectify', staff('dept_admin', 'amr'), { outcome: 'fixed', measures: '统一材料清单' }, today).next;
+    expect(fixed.state).toBe('fix_to_rate');
+    expect(nextActions(fixed, { caller: applicant(), callerApplicantId: RATER, today })).toEqual(['rateFix']);
+    expect(nextActions(fixed, { caller: staff('dept_admin', 'amr'), today })).toEqual(['appeal']);
+    const closed = run(fixed, 'rateFix', applicant(), { rating: 4 }, today, RATER);
+    expect(closed.next.state).toBe('closed');
+    expect(closed.counts).toEqual({ month: '2026-11', dimensions: { departmentId: 'amr', itemCode: 'ITEM-1' }, delta: { fixRated: 1, fixGood: 1 } });
+  });
+
+  it('the department admin appeals once; a supervisor decides: upheld excludes, rejected returns', () => {
+    const bad = run(e, 'rate', applicant(), rateBody(2, '态度不好'), today, RATER).next;
+    expect(decide('appeal', bad, { caller: staff('clerk', 'amr'), today })).toMatchObject({ ok: false, status: 403 });
+    expect(decide('appeal', bad, { caller: staff('dept_admin', 'health'), today })).toMatchObject({ ok: false, status: 403 });
+    const appealed = run(bad, 'appeal', staff('dept_admin', 'amr'), { reason: 'malicious', statement: '评价人当日未到窗口办理' }, today).next;
+    expect(appealed).toMatchObject({ state: 'appealed', appeal: { reason: 'malicious', fromState: 'rectifying' } });
+    expect(decide('decideAppeal', appealed, { caller: staff('center_admin'), today })).toMatchObject({ ok: false, status: 403 });
+    const rejected = run(appealed, 'decideAppeal', staff('supervisor'), { upheld: false, opinion: '证据不足' }, today);
+    expect(rejected.next.state).toBe('rectifying');
+    expect(rejected.counts).toBeUndefined();
+    expect(decide('appeal', rejected.next, { caller: staff('dept_admin', 'amr'), today })).toMatchObject({ ok: false, status: 409 });
+    const upheld = run(appealed, 'decideAppeal', staff('supervisor'), { upheld: true, opinion: '经核实属恶意差评' }, today);
+    expect(upheld.next.state).toBe('excluded');
+    expect(upheld.counts?.delta).toEqual({ total: -1, r2: -1, bad: -1, proactive: -1, excluded: 1 });
+  });
+
+  it('every action has one row per actor set and names its event', () => {
+    for (const t of transitions) expect(t.event).toMatch(/^[A-Z][A-Za-z]+$/);
+    expect(rowsOf('rate')).toHaveLength(1);
+    expect(new Set(transitions.map((t) => t.event)).size).toBe(transitions.length);
+  });
+});
+
+describe('the table as a matrix: every action × every role × own/other department × own/other center', () => {
+  // Who takes each action on an evaluation of department amr in center c1, written out apart from the table.
+  const takers: Record<string, readonly string[]> = {
+    rate: ['rater'], callBack: ['clerk', 'dept_admin'], rectify: ['clerk', 'dept_admin'], rateFix: ['rater'], appeal: ['dept_admin'], decideAppeal: ['supervisor'],
+  };
+  const stateFor: Record<string, Partial<EvaluationRecord>> = {
+    rate: {},
+    callBack: { state: 'rectifying', tasks: { openedAt: 'x', callBack: {}, rectification: {} } },
+    rectify: { state: 'rectifying', tasks: { openedAt: 'x', callBack: { doneAt: 'x' }, rectification: {} } },
+    rateFix: { state: 'fix_to_rate' },
+    appeal: { state: 'rectifying' },
+    decideAppeal: { state: 'appealed', appeal: { reason: 'mistaken', statement: 'x', by: 'x', at: 'x', fromState: 'rectifying' } },
+  };
+  const roles = ['rater', 'other applicant', 'clerk', 'approver', 'dept_admin', 'center_admin', 'supervisor', 'auditor'] as const;
+  const cells = Object.keys(takers).flatMap((action) => roles.flatMap((role) => (['own', 'other'] as const).flatMap((dept) => (['own', 'other'] as const).map((center) => ({ action, role, dept, center })))));
+
+  it.each(cells)('$action · $role · $dept department · $center center', ({ action, role, dept, center }) => {
+    const e = invited(stateFor[action]);
+    const centerId = center === 'own' ? 'c1' : 'c2';
+    const applicantRole = role === 'rater' || role === 'other applicant';
+    const caller = applicantRole ? applicant(centerId) : staff(role, dept === 'own' ? 'amr' : 'health', centerId);
+    const d = decide(action, e, { caller, ...(applicantRole ? { callerApplicantId: role === 'rater' ? RATER : '01JOTHERAAAAAAAAAAAAAAAAAA' } : {}), today: '2026-11-24' });
+    const allowed = center === 'own' && takers[action]!.includes(role) && (applicantRole || role === 'supervisor' || dept === 'own');
+    expect(d.ok, d.ok ? '' : d.detail).toBe(allowed);
+    if (!d.ok) expect(d.status).toBe(403);
+  });
+});
+
+describe('the rules', () => {
+  const e = invited();
+
+  it('a bad review opens a call-back due the next working day and a rectification due in 15, on the calendar', () => {
+    // Fri 25 Sep 2026 is 中秋: a review on Thu 24 Sep has its call-back due Mon 28 Sep.
+    const bad = applyAction({ ...e, rateBy: '2026-10-09' }, rowsOf('rate')[0]!, rateBody(1, '多次往返'), ctxOf('2026-09-24'));
+    expect(bad.next.tasks).toEqual({ openedAt: '2026-09-24T03:00:00.000Z', callBack: { due: '2026-09-28' }, rectification: { due: '2026-10-22' } });
+    expect(nextDueOf(bad.next)).toBe('2026-09-28');
+    expect(bad.next.rater).toEqual({ applicantId: RATER, name: '张三' });
+    expect(bad.counts).toEqual({ month: '2026-09', dimensions: { departmentId: 'amr', itemCode: 'ITEM-1' }, delta: { total: 1, r1: 1, bad: 1, proactive: 1 } });
+    expect(bad.details).toEqual({ commented: true });
+  });
+
+  it('a bad review needs a comment; indicators must be those of the set', () => {
+    const refused = (body: Record<string, unknown>) => {
+      try {
+        applyAction(e, rowsOf('rate')[0]!, body, ctxOf('2026-11-24'));
+        return [];
+      } catch (err) {
+        if (!(err instanceof InputRefused)) throw err;
+        return err.errors.map((x) => x.path);
+      }
+    };
+    expect(refused(rateBody(2))).toEqual(['/body/comment']);
+    expect(refused({ rating: 5, indicators: { efficiency: 5, attitude: 5 } })).toEqual([
+      '/body/indicators/guideAccuracy', '/body/indicators/convenience', '/body/indicators/platformUsability', '/body/indicators/attitude',
+    ]);
+    expect(refused(rateBody(5))).toEqual([]);
+  });
+
+  it('a good rating counts proactive and good; a default counts satisfied (4) and not rated', () => {
+    expect(applyAction(e, rowsOf('rate')[0]!, rateBody(5), ctxOf('2026-11-24')).counts?.delta).toEqual({ total: 1, r5: 1, good: 1, proactive: 1, proactiveGood: 1 });
+    const d = applyAction(e, rowsOf('default')[0]!, {}, ctxOf('2026-12-01'));
+    expect(d.next).toMatchObject({ state: 'defaulted', rating: { rating: 4, proactive: false, indicators: {} }, counted: { month: '2026-12', rating: 4, proactive: false } });
+    expect(d.counts?.delta).toEqual({ total: 1, r4: 1, good: 1, defaulted: 1 });
+  });
+
+  it('figures: good-review, proactive good-review and not-rated rates over the evaluations counted', () => {
+    const f = figuresOf({ total: 8, proactive: 6, good: 6, bad: 2, proactiveGood: 4, defaulted: 2, r1: 1, r2: 1, r4: 2, r5: 4 });
+    expect(f).toMatchObject({ total: 8, goodRate: 0.75, proactiveGoodRate: 0.5, notRatedRate: 0.25, byRating: { 1: 1, 2: 1, 3: 0, 4: 2, 5: 4 } });
+    expect(f.goodRate).toBeCloseTo(f.proactiveGoodRate! + f.notRatedRate!);
+    expect(figuresOf({})).toEqual(expect.not.objectContaining({ goodRate: expect.anything() }));
+    const rows = ranked([
+      { windowId: 'b', figures: figuresOf({ total: 2, good: 2 }) },
+      { windowId: 'a', figures: figuresOf({ total: 4, good: 4 }) },
+      { windowId: 'c', figures: figuresOf({ total: 4, good: 1 }) },
+      { windowId: 'd', figures: figuresOf({}) },
+    ]);
+    expect(rows.map((r) => [r.windowId, r.rank])).toEqual([['a', 1], ['b', 2], ['c', 3], ['d', 4]]);
+  });
+});

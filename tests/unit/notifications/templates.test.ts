@@ -1,0 +1,76 @@
+import { describe, expect, it } from 'vitest';
+import type { CaseEventData } from '#schemas/events/cases';
+import { mobileE164 } from '../../../functions/notifications/senders.ts';
+import { staffNoticeText } from '../../../functions/notifications/staff-notices.ts';
+import { notifiedEventTypes, render } from '../../../functions/notifications/templates.ts';
+import { transitions } from '../../../functions/cases/lifecycle.ts';
+
+const data = (details: Record<string, unknown> = {}): CaseEventData => ({
+  caseNo: '370982-20261127-00042',
+  action: 'x',
+  toState: 'accepted',
+  deadlines: { promisedDue: '2026-12-01', deliveryDue: '2026-12-11' },
+  itemCode: '370982-AMR-XK-001',
+  itemName: '企业设立登记',
+  departmentId: 'amr',
+  jointDepartments: [],
+  serviceMode: 'promised',
+  applicantId: '01J0000000000000000000000A',
+  caseVersion: 2,
+  details,
+});
+
+describe('applicant messages', () => {
+  it('every notified event type is an event the case lifecycle (or intake) emits', () => {
+    const emitted = new Set(['CaseSubmitted', ...transitions.map((t) => t.event)]);
+    for (const type of notifiedEventTypes) expect(emitted.has(type), type).toBe(true);
+  });
+
+  it.each(notifiedEventTypes.flatMap((t) => (['zh-CN', 'en'] as const).map((lang) => [t, lang] as const)))('%s renders in %s with the case number and the signature', (type, lang) => {
+    const m = render(type, data({ reasons: ['材料不符合法定形式'], acceptanceDate: '2026-11-27', method: 'mail', trackingNo: 'SF123' }), lang)!;
+    expect(m.text).toContain('370982-20261127-00042');
+    expect(m.text.startsWith(lang === 'zh-CN' ? '【政务服务中心】' : '[Government Service Center]')).toBe(true);
+    expect(m.subject.length).toBeGreaterThan(0);
+    expect(m.text).not.toContain('undefined');
+  });
+
+  it('the one-time supplement notice lists every material at once (一次性告知)', () => {
+    const items = [
+      { materialId: 'premises', name: '住所使用相关文件', problem: 'missing', detail: '未提交' },
+      { materialId: 'investor-id', name: '股东身份证件', problem: 'incorrect', detail: '复印件不清晰' },
+    ];
+    const zh = render('SupplementRequested', data({ items }), 'zh-CN')!.text;
+    expect(zh).toContain('1. 住所使用相关文件（缺少）：未提交');
+    expect(zh).toContain('2. 股东身份证件（有误）：复印件不清晰');
+    const en = render('SupplementRequested', data({ items }), 'en')!.text;
+    expect(en).toContain('2. 股东身份证件 (incorrect): 复印件不清晰');
+  });
+
+  it('a denial carries its reasons and the right to review; internal steps send nothing', () => {
+    expect(render('CaseDenied', data({ reasons: ['不符合条件一', '不符合条件二'] }), 'zh-CN')!.text).toMatch(/不符合条件一；不符合条件二.*行政复议/);
+    expect(render('CaseReviewed', data(), 'zh-CN')).toBeUndefined();
+    expect(render('JointOpinionGiven', data(), 'en')).toBeUndefined();
+  });
+});
+
+describe('SMS numbers', () => {
+  it.each([
+    ['13812345678', '+8613812345678'],
+    ['+86 138 1234 5678', '+8613812345678'],
+    ['86-138-1234-5678', '+8613812345678'],
+    ['0731-88886666', undefined],
+    ['12812345678', undefined],
+    ['1381234567', undefined],
+  ])('%s → %s', (phone, e164) => expect(mobileE164(phone)).toBe(e164));
+});
+
+describe('staff notices', () => {
+  it('lists overdue cases first, then those due soon, with counts in the subject', () => {
+    const m = staffNoticeText('示范县市场监督管理局', [
+      { level: 'due_soon', caseNo: 'A-1', itemName: '企业设立登记', due: '2026-12-01' },
+      { level: 'overdue', caseNo: 'A-2', itemName: '食品经营许可', due: '2026-11-20' },
+    ]);
+    expect(m.subject).toBe('【时限预警】示范县市场监督管理局：1 件超期，1 件即将到期');
+    expect(m.text.split('\n')).toEqual(['已超期（1件）：', 'A-2 食品经营许可（到期 2026-11-20）', '即将到期（1件）：', 'A-1 企业设立登记（到期 2026-12-01）']);
+  });
+});
