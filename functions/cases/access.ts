@@ -17,3 +17,10 @@ export function assertMayRead(caller: Caller, c: CaseRecord) {
   throw forbidden('This case belongs to another department.');
 }
 
+
+/**
+ * Whether the caller reads the case as its applicant: internal review and
+ * co-department opinions and the staff's ids are the agency's, not the
+ * applicant's (they see states, dates, reasons and results).
+ */
+export const readsAsApplicant = (caller: Caller, c: CaseRecord) => caller.userId === c.applicantSub && caller.roles.every((r) => r === 'applicant');

@@ -19,7 +19,7 @@ import { decide, httpActions, nextActions, type CaseRecord } from './lifecycle.t
 import { caseRoutes } from './routes.ts';
 import { InputRefused, applyTransition, intakeErrors, newCase } from './rules.ts';
 import * as store from './store.ts';
-import { assertMayRead } from './access.ts';
+import { assertMayRead, readsAsApplicant } from './access.ts';
 import { caseEvent } from './events.ts';
 
 const DEFAULT_TIME_ZONE = 'Asia/Shanghai';
@@ -40,7 +40,10 @@ export function view(c: CaseRecord, cal: WorkCalendar, today: string, caller: Ca
     extensionAllowance: _e, specialProcedures: _p, queryCodeHash: _q, ...shown
   } = c;
   const delivered = c.state === 'delivered' || c.endedAt !== undefined;
-  return { ...shown, remainingWorkingDays: remainingOf(cal, c.clock, c.deadlines, today, delivered), nextActions: nextActions(c, { caller, today }) };
+  const internal = readsAsApplicant(caller, c)
+    ? { reviews: [], jointSteps: c.jointSteps.map((s) => ({ departmentId: s.departmentId, status: s.status })), ...(c.extension ? { extension: { ...c.extension, requestedBy: 'staff', ...(c.extension.approvedBy ? { approvedBy: 'staff' } : {}) } } : {}) }
+    : {};
+  return { ...shown, ...internal, remainingWorkingDays: remainingOf(cal, c.clock, c.deadlines, today, delivered), nextActions: nextActions(c, { caller, today }) };
 }
 
 function summary(c: CaseRecord, cal: WorkCalendar, today: string): CaseSummary {
@@ -225,17 +228,20 @@ const getCaseTimeline: Ops['getCaseTimeline'] = async (req) => {
   const { record, events } = await store.caseWithTimeline(caller.centerId, req.params.caseNo);
   if (!record) throw notFound(`No case ${req.params.caseNo}.`);
   assertMayRead(caller, record);
+  const asApplicant = readsAsApplicant(caller, record);
+  // The applicant sees who acted by role, and no internal opinions.
+  const internalActions = new Set(['review', 'giveJointOpinion']);
   const items = events.map((e) => ({
     eventId: e.eventId,
     at: e.event.occurredAt,
     type: e.detailType,
     action: e.event.data.action,
-    actor: e.event.actor,
+    actor: asApplicant && e.event.actor.role !== 'applicant' ? { id: e.event.actor.role, role: e.event.actor.role } : e.event.actor,
     ...(e.event.data.fromState ? { from: e.event.data.fromState } : {}),
     to: e.event.data.toState,
     ...(e.event.data.clockEffect ? { clockEffect: e.event.data.clockEffect } : {}),
     deadlines: e.event.data.deadlines,
-    details: e.event.data.details,
+    details: asApplicant && internalActions.has(e.event.data.action) ? {} : e.event.data.details,
   }));
   return { status: 200, body: { items } };
 };

@@ -214,7 +214,8 @@ export function applyAction(e: EvaluationRecord, t: Transition, body: Record<str
       const tasks = e.tasks!;
       return {
         next: { ...base, tasks: { ...tasks, callBack: { ...tasks.callBack, doneAt: ctx.now, by, reached: b.reached, summary: b.summary } } },
-        details: { reached: b.reached, summary: b.summary, due: tasks.callBack.due, onTime: tasks.callBack.due === undefined || ctx.today <= tasks.callBack.due },
+        // Free text about the rater stays on the evaluation: events reach the permanent audit log.
+        details: { reached: b.reached, due: tasks.callBack.due, onTime: tasks.callBack.due === undefined || ctx.today <= tasks.callBack.due },
       };
     }
     case 'rectify': {
@@ -222,7 +223,7 @@ export function applyAction(e: EvaluationRecord, t: Transition, body: Record<str
       const tasks = e.tasks!;
       return {
         next: { ...base, tasks: { ...tasks, rectification: { ...tasks.rectification, doneAt: ctx.now, by, outcome: b.outcome, measures: b.measures } } },
-        details: { outcome: b.outcome, measures: b.measures, due: tasks.rectification.due, onTime: tasks.rectification.due === undefined || ctx.today <= tasks.rectification.due },
+        details: { outcome: b.outcome, due: tasks.rectification.due, onTime: tasks.rectification.due === undefined || ctx.today <= tasks.rectification.due },
       };
     }
     case 'rateFix': {
@@ -238,7 +239,7 @@ export function applyAction(e: EvaluationRecord, t: Transition, body: Record<str
       const b = body as Static<typeof AppealBody>;
       return {
         next: { ...base, appeal: { reason: b.reason, statement: b.statement, by, at: ctx.now, fromState: e.state } },
-        details: { reason: b.reason, statement: b.statement },
+        details: { reason: b.reason },
       };
     }
     case 'decideAppeal': {
@@ -250,7 +251,7 @@ export function applyAction(e: EvaluationRecord, t: Transition, body: Record<str
       };
       return {
         next: { ...base, appeal: { ...e.appeal!, decision: { upheld: b.upheld, opinion: b.opinion, by, at: ctx.now } } },
-        details: { upheld: b.upheld, opinion: b.opinion, reason: e.appeal?.reason },
+        details: { upheld: b.upheld, reason: e.appeal?.reason },
         ...(b.upheld ? { counts: { month: counted.month, dimensions: counted.dimensions, delta: exclusion } } : {}),
       };
     }

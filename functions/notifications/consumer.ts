@@ -25,6 +25,10 @@ export class InvalidEventError extends Error {
   override readonly name = 'InvalidEventError';
 }
 
+export class DeliveryFailed extends Error {
+  override readonly name = 'DeliveryFailed';
+}
+
 type Channel = Delivery['channel'];
 type Outcome = { status: 'sent'; to: string; messageId: string } | { status: 'skipped'; to?: string; reason: string };
 
@@ -52,8 +56,10 @@ export async function handler(event: EventBridgeEvent<string, unknown>): Promise
         ? { status: 'skipped', reason: 'turned off by the applicant' }
         : await deliver(channel, { email: profile?.email, phone: profile?.phone }, message);
     } catch (err) {
-      await store.settle({ ...base, status: 'failed', reason: (err as Error).name, at: new Date().toISOString() });
-      throw err;
+      const name = (err as Error).name;
+      await store.settle({ ...base, status: 'failed', reason: name, at: new Date().toISOString() });
+      // Provider messages can quote the address: only the error's name reaches logs and the DLQ.
+      throw new DeliveryFailed(`${channel} delivery of event ${detail.eventId} failed: ${name}`);
     }
     const at = new Date().toISOString();
     const { status, to } = outcome;

@@ -36,6 +36,7 @@ export async function handler(): Promise<{ emails: number; cases: number }> {
   const now = new Date();
   let emails = 0;
   let listed = 0;
+  const failures: string[] = [];
   for (const centerId of await listCenters()) {
     const year = now.getUTCFullYear();
     const ctx = await listContext(centerId, [year - 1, year, year + 1]);
@@ -54,18 +55,19 @@ export async function handler(): Promise<{ emails: number; cases: number }> {
         }
       }
       if (fresh.length === 0) continue;
-      try {
-        await sendEmail(recipients, staffNoticeText(dept.name, fresh));
-      } catch (err) {
-        await settleStaffNotices(centerId, today, fresh, 'failed');
-        throw err;
-      }
-      await settleStaffNotices(centerId, today, fresh, 'sent');
-      emails++;
+      // One message per person: staff addresses are personal data, never shown to each other.
+      const message = staffNoticeText(dept.name, fresh);
+      const results = await Promise.allSettled(recipients.map((to) => sendEmail([to], message)));
+      const sent = results.filter((r) => r.status === 'fulfilled').length;
+      // Nobody reached: release the claims for the next run; one department's failure stops no other.
+      await settleStaffNotices(centerId, today, fresh, sent > 0 ? 'sent' : 'failed');
+      if (sent === 0) failures.push(`${centerId}/${dept.departmentId}`);
+      emails += sent;
       listed += fresh.length;
     }
   }
-  logger.info('staff notices', { emails, cases: listed });
+  logger.info('staff notices', { emails, cases: listed, failedDepartments: failures.length });
+  if (failures.length) throw new Error(`staff notices could not be sent to departments ${failures.join(', ')}; they are retried on the next run`);
   return { emails, cases: listed };
 }
 

@@ -204,3 +204,25 @@ describe('work queues', () => {
     expect(overdue.body.items.some((x: { caseNo: string }) => x.caseNo === c.body.caseNo)).toBe(true);
   });
 });
+
+describe("the applicant's view", () => {
+  it('shows states, dates and results but no internal opinions or staff ids; staff see them', async () => {
+    const c = await submit(promised.code);
+    const accepted = await act(c.body.caseNo, 'accept', 'clerk.amr', c.etag);
+    const opinion = `内部审查意见-${Date.now()}`;
+    await act(c.body.caseNo, 'review', 'clerk.amr', accepted.etag, { opinion });
+    const clerkSub = cloud.users.find((u) => u.username === 'clerk.amr')!.sub;
+    const own = await call('GET', `/cases/${c.body.caseNo}`, { as: 'zhang.san' });
+    expect(own.status).toBe(200);
+    expect(own.body.state).toBe('under_review');
+    expect(own.body.reviews).toEqual([]);
+    const ownTimeline = await timelineOf(c.body.caseNo, 'zhang.san');
+    expect(ownTimeline.map((e) => e.type)).toEqual(['CaseSubmitted', 'CaseAccepted', 'CaseReviewed']);
+    expect(JSON.stringify(ownTimeline)).not.toContain(opinion);
+    expect(JSON.stringify(ownTimeline)).not.toContain(clerkSub);
+    expect(ownTimeline[1]!.actor).toEqual({ id: 'clerk', role: 'clerk' });
+    const staffView = await call('GET', `/cases/${c.body.caseNo}`, { as: 'approver.amr' });
+    expect(staffView.body.reviews).toEqual([expect.objectContaining({ opinion, by: clerkSub })]);
+    expect(JSON.stringify(await timelineOf(c.body.caseNo, 'clerk.amr'))).toContain(opinion);
+  });
+});
