@@ -192,7 +192,8 @@ export const handler = httpHandler(applicantRoutes, {
     authorize(caller, 'applicant.read');
     const decision = revealDecision(caller, req.query.reveal === 'true');
     if (decision === 'refused') throw forbidden('Your role may not see applicants\' personal data unmasked.');
-    const profile = await store.profileById(caller.centerId, req.params.applicantId);
+    const { account, profile } = await store.profileByIdForCaller(caller.centerId, req.params.applicantId, caller.userId);
+    req.account!.verify(account);
     if (!profile) throw notFound(`No applicant ${req.params.applicantId} in this center.`);
     if (decision === 'revealed') {
       // An unmasked read is privileged: its audit event is in the outbox before the data leaves.

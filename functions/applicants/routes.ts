@@ -43,7 +43,7 @@ export const applicantRoutes = [
     summary: 'Revoke an agent\'s authorization (idempotent: revoking a revoked one changes nothing)', params: AgentPath, responses: { 200: AgentGrant },
   },
   {
-    operationId: 'getApplicant', method: 'GET', path: '/applicants/{applicantId}', access: 'jwt',
+    operationId: 'getApplicant', method: 'GET', path: '/applicants/{applicantId}', access: 'jwt', accountCheck: 'inline',
     summary: 'An applicant as staff see it: ID number, phone and email masked; reveal=true unmasks them for the roles that verify identity',
     params: ApplicantPath, query: ApplicantReadQuery, responses: { 200: StaffApplicantView },
   },

@@ -20,7 +20,7 @@ import { createHash } from 'node:crypto';
 import { BatchGetCommand, GetCommand, PutCommand, QueryCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import type { AgentGrant, Applicant, ApplicantKind } from '#schemas/api/applicants';
 import type { ApplicantEventData, ApplicantEventType } from '#schemas/events/applicants';
-import { db, isConcurrentChange, tableName } from '#shared/db';
+import { batchGetItems, db, isConcurrentChange, itemAt, tableName } from '#shared/db';
 import { conflict, notFound, preconditionFailed } from '#shared/errors';
 import { outboxItem, type EventDraft } from '#shared/events';
 import { centerPk, centerProfileKey } from '../org/store.ts';
@@ -159,6 +159,13 @@ export async function profileById(centerId: string, applicantId: string): Promis
   const out = await db.send(new GetCommand({ TableName: tableName(), Key: keys.card(centerId, applicantId) }));
   const card = strip<Card>(out.Item);
   return card ? profileBySub(centerId, card.sub) : undefined;
+}
+
+/** Card and the caller's account status in one BatchGetItem, then the profile: two requests for a staff read. */
+export async function profileByIdForCaller(centerId: string, applicantId: string, callerSub: string) {
+  const found = await batchGetItems([keys.card(centerId, applicantId), accountStatusKey(callerSub)]);
+  const card = strip<Card>(itemAt(found, keys.card(centerId, applicantId)));
+  return { account: itemAt(found, accountStatusKey(callerSub)), profile: card ? await profileBySub(centerId, card.sub) : undefined };
 }
 
 /** Replaces the profile if it is still at `expectedRev`, with its card and event. */
