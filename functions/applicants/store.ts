@@ -17,7 +17,7 @@
  * the center exists: a duplicate writes nothing.
  */
 import { createHash } from 'node:crypto';
-import { BatchGetCommand, GetCommand, PutCommand, QueryCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, PutCommand, QueryCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import type { AgentGrant, Applicant, ApplicantKind } from '#schemas/api/applicants';
 import type { ApplicantEventData, ApplicantEventType } from '#schemas/events/applicants';
 import { batchGetItems, db, isConcurrentChange, itemAt, tableName } from '#shared/db';
@@ -82,22 +82,12 @@ const put = (Item: Record<string, unknown>, ConditionExpression?: string, values
 });
 const event = (centerId: string, draft: ApplicantEvent) => put(outboxItem(centerPk(centerId), draft).item);
 
-/** Several items of one center in one BatchGetItem (strongly consistent), by SK. */
-async function getMany(keyList: readonly { PK: string; SK: string }[]): Promise<Map<string, Record<string, unknown>>> {
-  const out = await db.send(new BatchGetCommand({ RequestItems: { [tableName()]: { Keys: [...keyList], ConsistentRead: true } } }));
-  const found = new Map<string, Record<string, unknown>>();
-  for (const item of out.Responses?.[tableName()] ?? []) found.set(item.SK as string, item);
-  // A handful of small keys: DynamoDB returns them all in one response (UnprocessedKeys only under throttling).
-  if (Object.keys(out.UnprocessedKeys ?? {}).length) throw new Error('BatchGetItem left keys unprocessed');
-  return found;
-}
-
 /** Before touching the user pool: does the center exist, are the identifier and the username free? */
 export async function registrationCheck(centerId: string, identifier: string, username: string) {
   const k = [centerProfileKey(centerId), keys.identifier(centerId, identifier), keys.username(centerId, username)] as const;
-  const found = await getMany(k);
+  const found = await batchGetItems(k);
   // A claim (an unfinished registration) is not a taken username here: claimUsername decides about it.
-  return { centerExists: found.has(k[0].SK), identifierTaken: found.has(k[1].SK), usernameTaken: found.get(k[2].SK)?.kind === 'applicantUsername' };
+  return { centerExists: itemAt(found, k[0]) !== undefined, identifierTaken: itemAt(found, k[1]) !== undefined, usernameTaken: itemAt(found, k[2])?.kind === 'applicantUsername' };
 }
 
 /** How long a claimed username waits for its registration to finish before another may claim it. */
@@ -189,15 +179,15 @@ export async function updateProfile(centerId: string, next: StoredApplicant, exp
 /** The caller's profile and the agent's card, in one BatchGetItem. */
 export async function agentContext(centerId: string, sub: string, agentApplicantId: string) {
   const k = [keys.profile(centerId, sub), keys.card(centerId, agentApplicantId)] as const;
-  const found = await getMany(k);
-  return { profile: strip<StoredApplicant>(found.get(k[0].SK)), agent: strip<Card>(found.get(k[1].SK)) };
+  const found = await batchGetItems(k);
+  return { profile: strip<StoredApplicant>(itemAt(found, k[0])), agent: strip<Card>(itemAt(found, k[1])) };
 }
 
 /** The caller's profile and its grant to one agent, in one BatchGetItem. */
 export async function grantContext(centerId: string, sub: string, agentApplicantId: string) {
   const k = [keys.profile(centerId, sub), keys.grant(centerId, sub, agentApplicantId)] as const;
-  const found = await getMany(k);
-  return { profile: strip<StoredApplicant>(found.get(k[0].SK)), grant: strip<AgentGrant>(found.get(k[1].SK)) };
+  const found = await batchGetItems(k);
+  return { profile: strip<StoredApplicant>(itemAt(found, k[0])), grant: strip<AgentGrant>(itemAt(found, k[1])) };
 }
 
 /** Authorizes (or re-authorizes, replacing an earlier grant) an agent; the agent's card must still exist. */

@@ -4,14 +4,14 @@
  * what, rules.ts what an action changes, clock.ts the deadlines, store.ts the
  * reads and transactions; operations only put them together.
  */
-import { createHash } from 'node:crypto';
 import type { Case, CaseSummary, QueueName } from '#schemas/api/cases';
 import { actingRole, callerOf, type Caller } from '#shared/auth';
 import { denial, listingScope, rolesFor } from '#shared/authorization';
 import { localDate, workCalendar, type CalendarYear, type WorkCalendar } from '#shared/calendar';
 import { decodeCursor, pageLimit, pageOf } from '#shared/cursor';
 import { requiredEnv } from '#shared/db';
-import { HttpProblem, conflict, forbidden, notFound, preconditionFailed, unprocessable, validationFailed } from '#shared/errors';
+import { HttpProblem, conflict, forbidden, notFound, preconditionFailed, validationFailed } from '#shared/errors';
+import { IdempotencyRace, fingerprintOf, replay, type IdempotencyRecord } from '#shared/idempotency';
 import { etag, httpHandler, idempotencyKeyOf, ifMatch, type HttpRequest, type HttpResult, type Operations } from '#shared/http';
 import { caseNoPrefix, formatCaseNo, hashQueryCode, newQueryCode, queryCodeMatches } from './case-numbers.ts';
 import { dueSoonUntil, remainingOf } from './clock.ts';
@@ -76,13 +76,9 @@ const withTag = (c: CaseRecord, body: unknown, status = 200, headers: Record<str
 // ---------------------------------------------------------------------------
 // Intake
 
-function replay(record: store.IdempotencyRecord, fingerprint: string): HttpResult {
-  if (record.fingerprint !== fingerprint) {
-    throw unprocessable('This Idempotency-Key was used for a different application; use a new key for a new application.');
-  }
-  const body = record.body as Case;
-  return { status: record.status, body, headers: { etag: etag(String(body.version)), location: `/cases/${body.caseNo}`, 'idempotent-replayed': 'true' } };
-}
+/** A repeated create: the first response again (422 for another body). */
+const replayed = (record: IdempotencyRecord, fingerprint: string) =>
+  replay(record, fingerprint, 'application', (b: { version: number; caseNo: string }) => ({ etag: etag(String(b.version)), location: `/cases/${b.caseNo}` }));
 
 type Ops = Operations<typeof caseRoutes>;
 
@@ -94,7 +90,7 @@ const submitCase: Ops['submitCase'] = async (req) => {
   // The department is checked once the item is known; here only the role.
   if (!rolesFor(channelAction).some((r) => caller.roles.includes(r))) throw forbidden(atWindow ? 'Only window clerks take in applications for an applicant.' : 'Only applicants apply online; staff name the applicant (applicantId).');
   const now = new Date().toISOString();
-  const fingerprint = createHash('sha256').update(JSON.stringify(req.body)).digest('base64url');
+  const fingerprint = fingerprintOf(req.body);
   const ctx = await store.intakeContext({
     centerId: caller.centerId,
     sub: caller.userId,
@@ -104,7 +100,7 @@ const submitCase: Ops['submitCase'] = async (req) => {
     ...(key ? { idempotencyKey: key } : {}),
   });
   req.account!.verify(ctx.account);
-  if (ctx.replay) return replay(ctx.replay, fingerprint);
+  if (ctx.replay) return replayed(ctx.replay, fingerprint);
 
   const item = ctx.head?.published;
   if (!item || item.status !== 'published') throw notFound(`Item ${req.body.itemCode} is not published in this center.`);
@@ -147,10 +143,10 @@ const submitCase: Ops['submitCase'] = async (req) => {
   try {
     await store.createCase(record, event, key ? { sub: caller.userId, key, fingerprint, status: 201, body, nowMs: Date.parse(now) } : undefined);
   } catch (err) {
-    if (!(err instanceof store.IdempotencyRace) || !key) throw err;
+    if (!(err instanceof IdempotencyRace) || !key) throw err;
     const winner = await store.idempotencyRecord(caller.centerId, caller.userId, key);
     if (!winner) throw conflict('A concurrent request with this Idempotency-Key is in progress; retry it.');
-    return replay(winner, fingerprint);
+    return replayed(winner, fingerprint);
   }
   return withTag(record, body, 201, { location: `/cases/${caseNo}` });
 };

@@ -24,6 +24,7 @@ import type { CalendarYear } from '#shared/calendar';
 import { batchGetItems, db, isConcurrentChange, itemAt, tableName, type Item, type ItemKey } from '#shared/db';
 import { conflict, preconditionFailed } from '#shared/errors';
 import { outboxItem, type EventDraft } from '#shared/events';
+import { IdempotencyRace, idempotencyPut, recordedResponse, type IdempotencyRecord, type IdempotentCreate } from '#shared/idempotency';
 import { applicantOf, keys as applicantKeys } from '../applicants/store.ts';
 import { itemHeadKey, type StoredHead } from '../catalog/store.ts';
 import { calendarYearKey, calendarYearsIn, centerProfileKey, type CenterProfile } from '../org/store.ts';
@@ -121,12 +122,6 @@ export interface IntakeContext {
   readonly replay?: IdempotencyRecord;
 }
 
-export interface IdempotencyRecord {
-  readonly fingerprint: string;
-  readonly status: number;
-  readonly body: unknown;
-}
-
 /** Everything intake needs, in one BatchGetItem. */
 export async function intakeContext(input: {
   centerId: string;
@@ -173,41 +168,19 @@ export async function nextSequence(centerId: string, date: string): Promise<numb
   return out.Attributes?.seq as number;
 }
 
-/** How long a replay of an intake is honoured. */
-const IDEMPOTENCY_TTL_SECONDS = 24 * 3600;
-
-export class IdempotencyRace extends Error {}
-
 /**
  * The new case, its first event and, when the client sent a key, the recorded
  * response. A concurrent intake with the same key makes this one lose
  * (`IdempotencyRace`): the caller then replays the winner's response.
  */
-export async function createCase(c: CaseRecord, event: CaseEvent, idempotency?: { sub: string; key: string; fingerprint: string; status: number; body: unknown; nowMs: number }) {
+export async function createCase(c: CaseRecord, event: CaseEvent, idempotency?: IdempotentCreate) {
   try {
     await db.send(
       new TransactWriteCommand({
         TransactItems: [
           { Put: { TableName: tableName(), Item: caseItem(c), ConditionExpression: 'attribute_not_exists(PK)' } },
           { Put: { TableName: tableName(), Item: outboxItem(casePk(c.centerId, c.caseNo), event).item } },
-          ...(idempotency
-            ? [
-                {
-                  Put: {
-                    TableName: tableName(),
-                    Item: {
-                      ...idempotencyKey(c.centerId, idempotency.sub, idempotency.key),
-                      kind: 'idempotency',
-                      fingerprint: idempotency.fingerprint,
-                      status: idempotency.status,
-                      body: idempotency.body,
-                      expiresAt: Math.floor(idempotency.nowMs / 1000) + IDEMPOTENCY_TTL_SECONDS,
-                    },
-                    ConditionExpression: 'attribute_not_exists(PK)',
-                  },
-                },
-              ]
-            : []),
+          ...(idempotency ? [idempotencyPut(idempotencyKey(c.centerId, idempotency.sub, idempotency.key), idempotency)] : []),
         ],
       }),
     );
@@ -219,10 +192,7 @@ export async function createCase(c: CaseRecord, event: CaseEvent, idempotency?: 
 }
 
 /** The recorded response of an intake key (after losing a race to it). */
-export async function idempotencyRecord(centerId: string, sub: string, key: string): Promise<IdempotencyRecord | undefined> {
-  const found = await batchGetItems([idempotencyKey(centerId, sub, key)]);
-  return itemAt(found, idempotencyKey(centerId, sub, key)) as unknown as IdempotencyRecord | undefined;
-}
+export const idempotencyRecord = (centerId: string, sub: string, key: string) => recordedResponse(idempotencyKey(centerId, sub, key));
 
 export interface CaseContext {
   readonly account?: Item;

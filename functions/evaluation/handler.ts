@@ -5,7 +5,6 @@
  * changes and how it counts, store.ts the reads and transactions; operations
  * only put them together.
  */
-import { createHash } from 'node:crypto';
 import type { Evaluation, EvaluationQueue, Figures, MonthlyFigures, PublicFigures, Settings } from '#schemas/api/evaluation';
 import type { EvaluationSettingsChangedData } from '#schemas/events/evaluation';
 import { actingRole, callerOf, type Caller, type StaffRole } from '#shared/auth';
@@ -13,8 +12,9 @@ import { denial, listingScope, rolesFor } from '#shared/authorization';
 import { localDate, workCalendar } from '#shared/calendar';
 import { decodeCursor, pageLimit, pageOf } from '#shared/cursor';
 import { requiredEnv } from '#shared/db';
-import { conflict, forbidden, notFound, preconditionFailed, preconditionRequired, unprocessable, validationFailed } from '#shared/errors';
+import { conflict, forbidden, notFound, preconditionFailed, preconditionRequired, validationFailed } from '#shared/errors';
 import type { EventDraft } from '#shared/events';
+import { IdempotencyRace, fingerprintOf, replay, type IdempotencyRecord } from '#shared/idempotency';
 import { etag, httpHandler, idempotencyKeyOf, ifMatch, type HttpRequest, type HttpResult, type Operations } from '#shared/http';
 import { newId } from '#shared/ids';
 import { evaluationEvent, type EvaluationEvent } from './events.ts';
@@ -83,16 +83,14 @@ const withTag = (e: EvaluationRecord, body: unknown, status = 200, headers: Reco
   headers: { etag: etag(String(e.version)), ...headers },
 });
 
+/** A repeated create: the first response again (422 for another body). */
+const replayed = (record: IdempotencyRecord, fingerprint: string) =>
+  replay(record, fingerprint, 'visit', (b: { version: number; evaluationId: string }) => ({ etag: etag(String(b.version)), location: `/evaluations/${b.evaluationId}` }));
+
 type Ops = Operations<typeof evaluationRoutes>;
 
 // ---------------------------------------------------------------------------
 // Window visits (一次一评)
-
-function replay(record: store.IdempotencyRecord, fingerprint: string): HttpResult {
-  if (record.fingerprint !== fingerprint) throw unprocessable('This Idempotency-Key was used for another visit; use a new key for a new visit.');
-  const body = record.body as Evaluation;
-  return { status: record.status, body, headers: { etag: etag(String(body.version)), location: `/evaluations/${body.evaluationId}`, 'idempotent-replayed': 'true' } };
-}
 
 const openVisitEvaluation: Ops['openVisitEvaluation'] = async (req) => {
   const caller = callerOf(req.event);
@@ -102,7 +100,7 @@ const openVisitEvaluation: Ops['openVisitEvaluation'] = async (req) => {
   const departmentId = caller.departmentId!;
   const key = idempotencyKeyOf(req);
   const now = new Date().toISOString();
-  const fingerprint = createHash('sha256').update(JSON.stringify(req.body)).digest('base64url');
+  const fingerprint = fingerprintOf(req.body);
   const ctx = await store.centerContext(caller.centerId, yearsAround(now, DEFAULT_TIME_ZONE), {
     sub: caller.userId,
     applicantId: req.body.applicantId,
@@ -110,7 +108,7 @@ const openVisitEvaluation: Ops['openVisitEvaluation'] = async (req) => {
     ...(key ? { idempotencyKey: key } : {}),
   });
   req.account!.verify(ctx.account);
-  if (ctx.replay) return replay(ctx.replay, fingerprint);
+  if (ctx.replay) return replayed(ctx.replay, fingerprint);
 
   const errors = [];
   if (!ctx.applicant) errors.push({ path: '/body/applicantId', code: 'not_found', message: 'no registered applicant with this id in the center' });
@@ -143,10 +141,10 @@ const openVisitEvaluation: Ops['openVisitEvaluation'] = async (req) => {
   try {
     await store.createVisit(record, event, key ? { sub: caller.userId, key, fingerprint, status: 201, body, nowMs: Date.parse(now) } : undefined);
   } catch (err) {
-    if (!(err instanceof store.IdempotencyRace) || !key) throw err;
+    if (!(err instanceof IdempotencyRace) || !key) throw err;
     const winner = await store.idempotencyRecord(caller.centerId, caller.userId, key);
     if (!winner) throw conflict('A concurrent request with this Idempotency-Key is in progress; retry it.');
-    return replay(winner, fingerprint);
+    return replayed(winner, fingerprint);
   }
   return withTag(record, body, 201, { location: `/evaluations/${record.evaluationId}` });
 };

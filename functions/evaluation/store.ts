@@ -24,6 +24,7 @@ import type { CalendarYear } from '#shared/calendar';
 import { batchGetItems, db, isConcurrentChange, itemAt, tableName, type Item, type ItemKey } from '#shared/db';
 import { conflict, preconditionFailed } from '#shared/errors';
 import { outboxItem } from '#shared/events';
+import { IdempotencyRace, idempotencyPut, recordedResponse, type IdempotencyRecord, type IdempotentCreate } from '#shared/idempotency';
 import { applicantOf, keys as applicantKeys } from '../applicants/store.ts';
 import { itemHeadKey, type StoredHead } from '../catalog/store.ts';
 import { calendarYearKey, calendarYearsIn, centerProfileKey, getEntry, type CenterProfile } from '../org/store.ts';
@@ -48,7 +49,6 @@ const SWEEP_PK = 'EVAL#SWEEP';
 const NO_DATE = '9999-12-31';
 
 const INBOX_TTL_SECONDS = 30 * 24 * 3600;
-const IDEMPOTENCY_TTL_SECONDS = 24 * 3600;
 
 /** The sort key of an invitation on the sweep index: its last day to rate, or (calendar missing) 1 January of the year it waits for. */
 function sweepDate(e: EvaluationRecord): string | undefined {
@@ -318,33 +318,15 @@ export async function createInvitation(e: EvaluationRecord, event: EvaluationEve
   }
 }
 
-export interface IdempotencyRecord {
-  readonly fingerprint: string;
-  readonly status: number;
-  readonly body: unknown;
-}
-export class IdempotencyRace extends Error {}
-
 /** A window visit's evaluation, its event and, with a key, the recorded response. */
-export async function createVisit(e: EvaluationRecord, event: EvaluationEvent, idempotency?: { sub: string; key: string; fingerprint: string; status: number; body: unknown; nowMs: number }) {
+export async function createVisit(e: EvaluationRecord, event: EvaluationEvent, idempotency?: IdempotentCreate) {
   try {
     await db.send(
       new TransactWriteCommand({
         TransactItems: [
           put(evaluationItem(e), 'attribute_not_exists(PK)'),
           put(outboxItem(evalPk(e.centerId, e.evaluationId), event).item),
-          ...(idempotency
-            ? [
-                put(
-                  {
-                    ...idempotencyKey(e.centerId, idempotency.sub, idempotency.key), kind: 'idempotency',
-                    fingerprint: idempotency.fingerprint, status: idempotency.status, body: idempotency.body,
-                    expiresAt: Math.floor(idempotency.nowMs / 1000) + IDEMPOTENCY_TTL_SECONDS,
-                  },
-                  'attribute_not_exists(PK)',
-                ),
-              ]
-            : []),
+          ...(idempotency ? [idempotencyPut(idempotencyKey(e.centerId, idempotency.sub, idempotency.key), idempotency)] : []),
         ],
       }),
     );
@@ -355,10 +337,7 @@ export async function createVisit(e: EvaluationRecord, event: EvaluationEvent, i
 }
 
 /** The recorded response of a key (after losing a race to it). */
-export async function idempotencyRecord(centerId: string, sub: string, key: string): Promise<IdempotencyRecord | undefined> {
-  const out = await db.send(new GetCommand({ TableName: tableName(), Key: idempotencyKey(centerId, sub, key), ConsistentRead: true }));
-  return out.Item as IdempotencyRecord | undefined;
-}
+export const idempotencyRecord = (centerId: string, sub: string, key: string) => recordedResponse(idempotencyKey(centerId, sub, key));
 
 /**
  * Replaces the evaluation if it is still at `expectedVersion`, with its event
