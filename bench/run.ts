@@ -6,12 +6,14 @@
  *    process, next to a hello-world bundle (target: ≤ 1.5×, ≤ 500 KB);
  *  - `npm start`-equivalent time to ready and resident memory of every process;
  *  - p50/p99 latency of GET /public/items, an item publish and case intake, accept and read;
- *  - the time from a publish request to its audit record.
+ *  - the time from a publish request to its audit record;
+ *  - the archive of a case with 10 materials (package build, complete → archived).
  */
 import { mkdir, mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { bundleFigures } from './bundles.ts';
+import { archiveFigures } from './archive.ts';
 import { caseFigures } from './cases.ts';
 import { processTreeRssMb } from './memory.ts';
 import { percentile, timeIt } from './stats.ts';
@@ -77,6 +79,7 @@ async function main() {
     results.publishItem = { n: publishTimes.length, p50Ms: percentile(publishTimes, 50), p99Ms: percentile(publishTimes, 99) };
     results.publishToAuditRecord = { n: auditLagMs.length, p50Ms: percentile(auditLagMs, 50), maxMs: Math.max(...auditLagMs.map(Math.round)) };
     results.cases = await caseFigures(api, call, { applicant: await cloud.mintToken('zhang.san'), clerk: await cloud.mintToken('clerk.amr') });
+    results.archive = await archiveFigures(api, call, { applicant: await cloud.mintToken('zhang.san'), clerk: await cloud.mintToken('clerk.amr') }, join(dataDir, 'logs'));
   } finally {
     await cloud.stop();
   }

@@ -2,7 +2,8 @@
  * The local cloud: the synthesized stack running on this machine. It reads the
  * template, starts the emulators (DynamoDB Local, s3rver, the SES sink), creates
  * tables and buckets, runs the functions in worker threads behind the HTTP API,
- * the JWT authorizer (with a Cognito user pool emulator over the same users), the bus with its rules and schedules, and the pipe.
+ * the JWT authorizer (with a Cognito user pool emulator over the same users), the bus with its rules and schedules, the pipe,
+ * and S3 event notifications to functions (s3/notifications.ts).
  */
 import { appendFileSync, mkdirSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
@@ -25,6 +26,7 @@ import { DlqStore, type DlqMessage } from './bus/dlq.ts';
 import { Scheduler } from './bus/scheduler.ts';
 import { startBusEndpoint, type BusEndpoint } from './bus/endpoint.ts';
 import { StreamPipe, type PipeStats } from './pipe.ts';
+import { S3Notifier, type S3NotificationStats } from './s3/notifications.ts';
 import { SmsSink } from './sns/sms-sink.ts';
 import { localEndpoints } from './local-endpoints.ts';
 
@@ -65,6 +67,8 @@ export interface LocalCloudStats {
   /** Fault-injection rules in force and the faults they injected. */
   faults: ReturnType<LambdaRuntime['faultStats']>;
   schedulesFired: number;
+  /** S3 event notifications: object events seen, notifications handed to functions (their invocations count in `bus`). */
+  s3Notifications: S3NotificationStats;
 }
 
 export interface LocalCloud {
@@ -81,7 +85,7 @@ export interface LocalCloud {
   users(): readonly LocalUser[];
   mintToken(username: string): string;
   stats(): LocalCloudStats;
-  /** Resolves once the bus has no delivery, function invocation or retry running or waiting. */
+  /** Resolves once the bus has no delivery, function invocation or retry running or waiting (S3 notifications included). */
   idle(): Promise<void>;
   readonly dlq: {
     list(): Promise<{ queue: string; count: number; messages: DlqMessage[] }[]>;
@@ -144,6 +148,15 @@ export async function startLocalCloud(opts: LocalCloudOptions): Promise<LocalClo
     stops.push(() => bus.stop());
     const scheduler = new Scheduler(model.rules, bus, opts.scheduleSpeedup ?? 1, log);
     stops.push(() => scheduler.stop());
+    // S3 → Lambda goes through the same async invoke queue as the bus's targets (retries, DLQs, idle()).
+    const notifier = new S3Notifier({ notifications: model.s3Notifications, invokeAsync: (id, payload, qualifier) => bus.lambda.invokeAsync(id, payload, qualifier), log });
+    for (const n of model.s3Notifications) {
+      const filter = [n.prefix && `prefix ${n.prefix}`, n.suffix && `suffix ${n.suffix}`].filter(Boolean).join(', ');
+      log(`s3 notification: ${n.bucket} ${n.events.join(',')}${filter ? ` (${filter})` : ''} → ${n.functionId}`);
+    }
+    for (const fn of model.functions) {
+      if (fn.layers?.length) log(`layers of ${fn.logicalId}: ${fn.layers.map((l) => l.logicalId).join(', ')} (env paths under /opt/ point into them)`);
+    }
     const pipes = model.pipes.map((p) => {
       const table = model.tables.find((t) => t.logicalId === p.sourceTable)!;
       return new StreamPipe(p, table.name, dynamo.endpoint, bus, dlq, dataDir, log, { retryBaseMs: opts.retryBaseMs });
@@ -186,6 +199,7 @@ export async function startLocalCloud(opts: LocalCloudOptions): Promise<LocalClo
       stops.push(() => p.stop());
     }
     scheduler.start();
+    stops.push(s3.onObjectEvent((e) => notifier.handle(e)));
 
     const audience = model.api?.routes.find((r) => r.authorizer)?.authorizer?.audience[0] ?? 'local-client';
     const issuer = new LocalIssuer(dataDir, `${apiUrl}/local`, audience);
@@ -196,6 +210,7 @@ export async function startLocalCloud(opts: LocalCloudOptions): Promise<LocalClo
       functions: rt.stats(),
       faults: rt.faultStats(),
       schedulesFired: scheduler.count,
+      s3Notifications: notifier.stats(),
     });
     // A message leaves its queue only when its sender accepted it again (see LocalBus.redrive);
     // a refused one stays, with the failed redrive counted.

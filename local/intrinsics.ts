@@ -63,6 +63,9 @@ export function resourceArn(logicalId: string, type: string): string {
       return `${arnPrefix('cognito-idp')}:userpool/${LOCAL_REGION}_${name}`;
     case 'AWS::Pipes::Pipe':
       return `${arnPrefix('pipes')}:pipe/${name}`;
+    case 'AWS::Lambda::LayerVersion':
+      // A layer version ARN: arn:aws:lambda:<region>:<account>:layer:<name>:<version>.
+      return `${arnPrefix('lambda')}:layer:${name}:1`;
     default: {
       // arn:aws:<service>:...:<resource-type>/<name>, e.g. AWS::Logs::LogGroup → logs / loggroup.
       const [, service = 'unknown', kind = 'resource'] = type.split('::');
@@ -75,7 +78,7 @@ export function resourceArn(logicalId: string, type: string): string {
 export function nameFromArn(arnOrName: string): string {
   if (!arnOrName.startsWith('arn:')) return arnOrName;
   const resource = arnOrName.split(':').slice(5).join(':');
-  const m = /^(?:table|event-bus|rule|pipe|secret|function)[/:]([^/:]+)/.exec(resource);
+  const m = /^(?:table|event-bus|rule|pipe|secret|function|layer)[/:]([^/:]+)/.exec(resource);
   return m?.[1] ?? resource.split(/[/:]/).pop() ?? resource;
 }
 
@@ -113,6 +116,7 @@ export class Resolver {
       // Resources whose Ref is an ARN or URL rather than a name.
       case 'AWS::SecretsManager::Secret':
       case 'AWS::Pipes::Pipe':
+      case 'AWS::Lambda::LayerVersion':
         return resourceArn(name, res.Type);
       case 'AWS::SQS::Queue':
         return `http://sqs.${LOCAL_REGION}.localhost/${LOCAL_ACCOUNT}/${name}`;
@@ -138,6 +142,7 @@ export class Resolver {
       case 'AWS::Events::EventBus.Name':
         return name;
       case 'AWS::SQS::Queue.QueueUrl':
+      case 'AWS::Lambda::LayerVersion.LayerVersionArn':
         return this.ref(logicalId, where);
       case 'AWS::S3::Bucket.DomainName':
       case 'AWS::S3::Bucket.RegionalDomainName':

@@ -3,12 +3,15 @@
  * environment, limits, DeadLetterConfig) and AWS::Lambda::EventInvokeConfig,
  * which governs what happens when an ASYNCHRONOUS invocation (EventBridge →
  * Lambda) fails in the function: how often Lambda retries it, how old the event
- * may get, and where the failure record goes. Split from template.ts to keep
- * each module small.
+ * may get, and where the failure record goes. Layers and their /opt paths are
+ * in template-layers.ts. Split from template.ts to keep each module small.
  */
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { physicalName, resourceArn, type CfnResource, type CfnTemplate, type Resolver } from './intrinsics.ts';
+import { functionLayers, resolveOptPaths, type LayerModel } from './template-layers.ts';
+
+export type { LayerModel } from './template-layers.ts';
 
 /** One EventInvokeConfig: applies to asynchronous invocations of `qualifier` (`$LATEST` = unqualified). */
 export interface AsyncInvokeConfig {
@@ -33,7 +36,10 @@ export interface FunctionModel {
   /** Module file inside the asset (`index.mjs` for Handler `index.handler`). */
   readonly handlerFile?: string;
   readonly handlerExport: string;
+  /** The template environment; values under /opt/ already point into the layer providing them (template-layers.ts). */
   readonly environment: Record<string, string>;
+  /** The function's layers in `Layers` order (later ones win in /opt); absent = none. */
+  readonly layers?: readonly LayerModel[];
   readonly timeoutSeconds: number;
   readonly memoryMb: number;
   readonly runtime?: string;
@@ -86,8 +92,10 @@ export function extractFunctions(
     const modulePath = handler.slice(0, dot);
     const file = assetDir ? ['.mjs', '.js', '.cjs'].map((ext) => modulePath + ext).find((f) => existsSync(path.join(assetDir, f))) : undefined;
     const vars = (p.Environment as { Variables?: Record<string, unknown> } | undefined)?.Variables ?? {};
-    const environment: Record<string, string> = {};
-    for (const [k, v] of Object.entries(vars)) environment[k] = r.resolveString(v, `${id}.Environment.Variables.${k}`);
+    const resolved: Record<string, string> = {};
+    for (const [k, v] of Object.entries(vars)) resolved[k] = r.resolveString(v, `${id}.Environment.Variables.${k}`);
+    const layers = functionLayers(template, r, cdkOut, lookup, id, p.Layers);
+    const environment = resolveOptPaths(id, resolved, layers);
     const dlqArn = (p.DeadLetterConfig as { TargetArn?: unknown } | undefined)?.TargetArn;
     return {
       logicalId: id,
@@ -97,6 +105,7 @@ export function extractFunctions(
       handlerFile: file,
       handlerExport: handler.slice(dot + 1),
       environment,
+      ...(layers.length ? { layers } : {}),
       timeoutSeconds: num(r.resolve(p.Timeout, `${id}.Timeout`), 3),
       memoryMb: num(r.resolve(p.MemorySize, `${id}.MemorySize`), 128),
       runtime: p.Runtime as string | undefined,

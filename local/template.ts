@@ -1,8 +1,9 @@
 /**
  * Reads the synthesized CloudFormation template (infra is the single source of
  * truth) and extracts what the local cloud runs, generically by resource type:
- * tables, buckets, queues, functions, the HTTP API, rules and pipes. Nothing
- * here lists a route, a table or a rule by hand.
+ * tables, buckets, queues, functions (with their layers), the HTTP API, rules,
+ * pipes and S3 event notifications. Nothing here lists a route, a table or a
+ * rule by hand.
  */
 import { spawn } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
@@ -12,8 +13,10 @@ import path from 'node:path';
 import { Resolver, nameFromArn, physicalName, resourceArn, type CfnResource, type CfnTemplate } from './intrinsics.ts';
 import { extractApi, type ApiModel } from './template-api.ts';
 import { extractFunctions, type FunctionModel } from './template-lambda.ts';
+import { extractS3Notifications, type S3NotificationModel } from './template-s3.ts';
 
-export type { AsyncInvokeConfig, FunctionModel } from './template-lambda.ts';
+export type { AsyncInvokeConfig, FunctionModel, LayerModel } from './template-lambda.ts';
+export type { S3NotificationModel } from './template-s3.ts';
 export { asyncInvokeConfig, LAMBDA_ASYNC_DEFAULTS } from './template-lambda.ts';
 
 export interface TableModel {
@@ -92,6 +95,8 @@ export interface LocalModel {
   readonly api?: ApiModel;
   readonly rules: RuleModel[];
   readonly pipes: PipeModel[];
+  /** S3 event notifications to functions (template-s3.ts). */
+  readonly s3Notifications: S3NotificationModel[];
 }
 
 export const STACK_NAME = 'OneStop-local';
@@ -247,7 +252,8 @@ export function extractModel(template: CfnTemplate, cdkOut: string, secret: (id:
 
   const api = extractApi(template, r, (arn, where) => lookup(arn, ['AWS::Lambda::Function'], where));
   const buses = ['default', ...byType(template, 'AWS::Events::EventBus').map(([id, res]) => physicalName(id, res.Type))];
-  return { stackName, cdkOut, tables, buckets, queues, buses, functions, api, rules, pipes };
+  const s3Notifications = extractS3Notifications(template, r, lookup);
+  return { stackName, cdkOut, tables, buckets, queues, buses, functions, api, rules, pipes, s3Notifications };
 }
 
 /** Synthesizes (unless skipped), reads and extracts the local model. */

@@ -9,12 +9,13 @@ import { applicantRoutes } from '../functions/applicants/routes.ts';
 import { auditRoutes } from '../functions/audit/routes.ts';
 import { caseRoutes } from '../functions/cases/routes.ts';
 import { catalogRoutes } from '../functions/catalog/routes.ts';
+import { documentRoutes } from '../functions/documents/routes.ts';
 import { evaluationRoutes } from '../functions/evaluation/routes.ts';
 import { notificationRoutes } from '../functions/notifications/routes.ts';
 import { orgRoutes } from '../functions/org/routes.ts';
 import { Problem } from './api/common.ts';
 
-export const apiRoutes: readonly RouteSpec[] = [...catalogRoutes, ...orgRoutes, ...applicantRoutes, ...caseRoutes, ...notificationRoutes, ...auditRoutes, ...evaluationRoutes];
+export const apiRoutes: readonly RouteSpec[] = [...catalogRoutes, ...orgRoutes, ...applicantRoutes, ...caseRoutes, ...documentRoutes, ...notificationRoutes, ...auditRoutes, ...evaluationRoutes];
 
 /** Plain JSON: TypeBox's symbol keys dropped. */
 const json = (schema: TSchema): Record<string, unknown> => JSON.parse(JSON.stringify(schema));

@@ -216,7 +216,7 @@ const getCase: Ops['getCase'] = async (req) => {
   if (!ctx.record) throw notFound(`No case ${req.params.caseNo}.`);
   assertMayRead(caller, ctx.record);
   const cal = calendarOf(ctx.calendar, ctx.record.timeZone);
-  return withTag(ctx.record, view(ctx.record, cal, localDate(cal, now), caller));
+  return withTag(ctx.record, { ...view(ctx.record, cal, localDate(cal, now), caller), ...(ctx.archiveLocation ? { archiveLocation: ctx.archiveLocation } : {}) });
 };
 
 const getCaseTimeline: Ops['getCaseTimeline'] = async (req) => {

@@ -9,6 +9,7 @@
  *                   GSI4 CENTER#<c>#APPLICANT#<sub>#CASES / <createdAt>#<caseNo>
  *   joint step      PK CENTER#<c>#CASE#<caseNo>  SK STEP#<dept>  GSI1 CENTER#<c>#DEPT#<dept>#Q#joint_opinions (while open)
  *   case events     PK CENTER#<c>#CASE#<caseNo>  SK EVENT#<ulid>  (the outbox; also the timeline)
+ *   archive place   PK CENTER#<c>#CASE#<caseNo>  SK ARCHIVE  { location }  (written by the archive consumer)
  *   case numbers    PK CENTER#<c>#CASENO#<yyyymmdd>  SK COUNTER  { seq }
  *   idempotency     PK CENTER#<c>#IDEMPOTENCY#<sub>  SK <key>  { fingerprint, status, body, expiresAt }
  *   lookup failures PK CENTER#<c>#LOOKUP#<caseNo>  SK <yyyymmddhh>  { failures, expiresAt }
@@ -35,7 +36,8 @@ type Key = ItemKey;
 
 const casePk = (centerId: string, caseNo: string) => `CENTER#${centerId}#CASE#${caseNo}`;
 const CASE = 'CASE';
-const caseKey = (centerId: string, caseNo: string): Key => ({ PK: casePk(centerId, caseNo), SK: CASE });
+/** Other domains read a case (its checklist, its applicant) with this key and `toRecord`. */
+export const caseKey = (centerId: string, caseNo: string): Key => ({ PK: casePk(centerId, caseNo), SK: CASE });
 const stepKey = (centerId: string, caseNo: string, departmentId: string): Key => ({ PK: casePk(centerId, caseNo), SK: `STEP#${departmentId}` });
 const queuePk = (centerId: string, departmentId: string, queue: QueueName) => `CENTER#${centerId}#DEPT#${departmentId}#Q#${queue}`;
 const duePk = (centerId: string, departmentId: string) => `CENTER#${centerId}#DEPT#${departmentId}#DUE`;
@@ -194,23 +196,36 @@ export async function createCase(c: CaseRecord, event: CaseEvent, idempotency?: 
 /** The recorded response of an intake key (after losing a race to it). */
 export const idempotencyRecord = (centerId: string, sub: string, key: string) => recordedResponse(idempotencyKey(centerId, sub, key));
 
+const archiveLocationKey = (centerId: string, caseNo: string): Key => ({ PK: casePk(centerId, caseNo), SK: 'ARCHIVE' });
+
+/**
+ * Where the archived case file is: written once, in the documents domain's
+ * archive transaction, beside the case item (which every transition replaces
+ * whole) and read with it.
+ */
+export const archiveLocationItem = (centerId: string, caseNo: string, location: string): Item => ({ ...archiveLocationKey(centerId, caseNo), kind: 'caseArchiveLocation', location });
+
 export interface CaseContext {
   readonly account?: Item;
   readonly record?: CaseRecord;
   readonly calendar: CalendarYear[];
+  readonly archiveLocation?: string;
 }
 
-/** A case, the calendar years its limits need and (for a caller) the account status, in one BatchGetItem. */
+/** A case, its archive location, the calendar years its limits need and (for a caller) the account status, in one BatchGetItem. */
 export async function caseContext(centerId: string, caseNo: string, years: readonly number[], sub?: string): Promise<CaseContext> {
   const found = await batchGetItems([
     caseKey(centerId, caseNo),
+    archiveLocationKey(centerId, caseNo),
     ...years.map((y) => calendarYearKey(centerId, y)),
     ...(sub ? [accountStatusKey(sub)] : []),
   ]);
   const item = itemAt(found, caseKey(centerId, caseNo));
+  const archived = itemAt(found, archiveLocationKey(centerId, caseNo));
   return {
     ...(sub ? { account: itemAt(found, accountStatusKey(sub)) } : {}),
     ...(item ? { record: toRecord(item) } : {}),
+    ...(archived ? { archiveLocation: archived.location as string } : {}),
     calendar: calendarYearsIn(found, centerId, years),
   };
 }

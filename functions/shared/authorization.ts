@@ -74,6 +74,26 @@ export const permissions = {
   'case.intake.window': [{ role: 'clerk', scope: 'department' }],
   /** Reading cases and their timelines (the lifecycle table says who may act on them). */
   'case.read': caseHandlers,
+  /** Scanning a case's materials at the counter (窗口扫描上传). The applicant uploads to the own case. */
+  'case.materials.upload': [{ role: 'clerk', scope: 'department' }],
+  /** Confirming an uploaded copy against the original (窗口核验 → trust level B). */
+  'case.materials.verify': [{ role: 'clerk', scope: 'department' }],
+  /** Fetching a case's files and issued documents: the staff handling it, not supervision (the applicant fetches the own). */
+  'case.documents.read': [
+    { role: 'clerk', scope: 'department' },
+    { role: 'approver', scope: 'department' },
+    { role: 'dept_admin', scope: 'department' },
+  ],
+  /** Retrieving an archived case file (档案调阅): every retrieval is audited. */
+  'archive.read': [
+    { role: 'center_admin', scope: 'center' },
+    { role: 'supervisor', scope: 'center' },
+    { role: 'auditor', scope: 'center' },
+  ],
+  /** Proposing what happens to an archive whose retention has ended (鉴定销毁 / 继续保存). */
+  'archive.disposition.propose': [{ role: 'center_admin', scope: 'center' }],
+  /** Approving that proposal: another person, never the proposer. */
+  'archive.disposition.approve': [{ role: 'supervisor', scope: 'center' }],
   /** A department's work queues (待受理, 即将到期, 已超期 …). */
   'case.queue.read': caseHandlers,
   /** The audit log (审计). */

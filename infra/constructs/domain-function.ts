@@ -77,6 +77,8 @@ export interface DomainFunctionProps {
   /** @default 10 seconds */
   readonly timeout?: Duration;
   readonly description?: string;
+  /** esbuild arguments on top of the shared ones (e.g. aliases that keep unused code out of one bundle). */
+  readonly esbuildArgs?: Readonly<Record<string, string>>;
 }
 
 export class DomainFunction extends NodejsFunction {
@@ -96,6 +98,7 @@ export class DomainFunction extends NodejsFunction {
     });
     super(scope, id, {
       ...domainBundling,
+      ...(props.esbuildArgs ? { bundling: { ...domainBundling.bundling, esbuildArgs: { ...domainBundling.bundling.esbuildArgs, ...props.esbuildArgs } } } : {}),
       entry,
       handler: 'handler',
       projectRoot: repoRoot,
@@ -140,7 +143,7 @@ export class DomainFunction extends NodejsFunction {
   /**
    * MATERIALS_BUCKET (or `envName`) + object access to one bucket. `put` is
    * enough to presign uploads; `read` to presign or stream downloads.
-   * `readWrite` is read + put: no function deletes objects.
+   * `readWrite` is read + put; deleting is granted apart (`allowDelete`).
    */
   bindBucket(bucket: IBucket, access: BucketAccess, envName: string): this {
     this.addEnvironment(envName, bucket.bucketName);
@@ -154,6 +157,19 @@ export class DomainFunction extends NodejsFunction {
     }
     acknowledge(this.executionRole, `AwsSolutions-IAM5[Resource::${nagRef(this, objects)}]`,
       'Object-level actions on the objects of this one bucket; object keys are generated per case at run time.');
+    return this;
+  }
+
+  /**
+   * s3:DeleteObject on the objects under `prefix` of one bucket: the upload
+   * check removes what failed, an approved disposition what it destroys.
+   * Object Lock still refuses any delete of a locked version.
+   */
+  allowDelete(bucket: IBucket, prefix: string): this {
+    const objects = bucket.arnForObjects(`${prefix}*`);
+    this.executionRole.addToPrincipalPolicy(new iam.PolicyStatement({ actions: ['s3:DeleteObject'], resources: [objects] }));
+    acknowledge(this.executionRole, `AwsSolutions-IAM5[Resource::${nagRef(this, objects)}]`,
+      `Deletes only under ${prefix} of this one bucket; object keys are generated per case at run time.`);
     return this;
   }
 

@@ -17,6 +17,7 @@ import { DomainFunction } from '../constructs/domain-function.ts';
 import { DomainHttpApi } from '../constructs/http-api.ts';
 import { acknowledge } from '../nag.ts';
 import { createAudit } from './audit.ts';
+import { addDocuments } from './documents.ts';
 import { createIdentity } from './identity.ts';
 import { addEvaluation } from './evaluation.ts';
 import { createNotifications } from './notifications.ts';
@@ -73,6 +74,7 @@ export class OneStopStack extends Stack {
     createAudit(this, { table, bus, api, bucket: buckets.audit, cursorKey, config });
     addEvaluation(this, { config, table, bus, api, cursorKey });
     createNotifications(this, { table, bus, api, config });
+    addDocuments(this, { table, bus, api, materials: buckets.materials, archive: buckets.archive, cursorKey, config });
 
     new Consumer(this, 'CaseSweep', {
       trigger: { schedule: events.Schedule.expression(config.caseSweepSchedule) },

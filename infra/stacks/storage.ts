@@ -62,9 +62,19 @@ export function createBuckets(scope: Construct, config: StageConfig): Buckets {
       exposedHeaders: ['ETag'],
       maxAge: 3600,
     }],
-    lifecycleRules: [{ id: 'abort-incomplete-uploads', abortIncompleteMultipartUploadAfter: Duration.days(1) }],
+    lifecycleRules: [
+      { id: 'abort-incomplete-uploads', abortIncompleteMultipartUploadAfter: Duration.days(1) },
+      // A rejected upload is deleted by its check: its bytes must not linger as an old version.
+      { id: 'purge-rejected-uploads', prefix: 'uploads/', noncurrentVersionExpiration: Duration.days(1) },
+    ],
   });
-  const archive = new SecureBucket(scope, 'ArchiveBucket', { removalPolicy, accessLogs, objectLock: config.archiveRetention });
+  const archive = new SecureBucket(scope, 'ArchiveBucket', {
+    removalPolicy,
+    accessLogs,
+    objectLock: config.archiveRetention,
+    // An approved destruction leaves delete markers; S3 removes the old versions once their lock allows it.
+    lifecycleRules: [{ id: 'purge-disposed-versions', noncurrentVersionExpiration: Duration.days(30) }],
+  });
   const audit = new SecureBucket(scope, 'AuditBucket', { removalPolicy, accessLogs, objectLock: config.auditRetention });
   return { accessLogs, materials, archive, audit };
 }

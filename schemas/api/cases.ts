@@ -224,6 +224,7 @@ export const Case = Type.Object(
     completedAt: Type.Optional(Instant),
     delivery: Type.Optional(Type.Object({ method: Type.String(), trackingNo: Type.Optional(Type.String()), at: Instant }, closed)),
     endedAt: Type.Optional(Instant),
+    archiveLocation: Type.Optional(Type.String({ description: 'Where the archived case file is (s3://bucket/prefix), once archived' })),
     clock: CaseClock,
     deadlines: Deadlines,
     remainingWorkingDays: Remaining,

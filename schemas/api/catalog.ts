@@ -145,6 +145,8 @@ export const ItemContent = Type.Object(
       ),
     ),
     intakeFields: Type.Optional(IntakeFields),
+    materialMaxBytes: Type.Optional(Type.Integer({ minimum: 1024, maximum: 100 * 1024 * 1024, description: 'Largest file a material of this item may be uploaded as, in bytes; default 20 MB' })),
+    retentionClass: Type.Optional(StringEnum(['10y', '30y', 'permanent'] as const, 'Retention of the archived case file (保管期限: 10 年 / 30 年 / 永久); default 30y')),
     fees: list(Fee, 20),
     visitsRequired: Type.Integer({ minimum: 0, maximum: 5, description: 'Visits to the hall (到现场次数)' }),
     serviceLocations: list(ServiceLocation, 10, 1),

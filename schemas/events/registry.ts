@@ -8,6 +8,7 @@ import type { TSchema } from '@sinclair/typebox';
 import { applicantEventSchemas } from './applicants.ts';
 import { caseEventSchema } from './cases.ts';
 import { catalogEventSchemas } from './catalog.ts';
+import { documentEventSchemas } from './documents.ts';
 import { AnyEvent } from './envelope.ts';
 import { evaluationEventSchemas } from './evaluation.ts';
 import { notificationEventSchema } from './notifications.ts';
@@ -21,6 +22,7 @@ const bySource: Readonly<Record<string, Readonly<Record<string, TSchema>> | ((de
   'onestop.applicants': applicantEventSchemas,
   'onestop.notifications': { NotificationSent: notificationEventSchema },
   'onestop.evaluation': evaluationEventSchemas,
+  'onestop.documents': documentEventSchemas,
 };
 
 /** The schema an event's detail must match: its detail-type's, else the envelope's. */

@@ -6,6 +6,7 @@ import { Match, type Template } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { apiRoutes } from '../../schemas/openapi.ts';
 import { stageConfig } from '../../infra/config.ts';
+import { BUCKET_NOTIFICATIONS_HANDLER } from '../../infra/constructs/consumer.ts';
 import { userRoles } from '../../schemas/api/common.ts';
 import { logicalIdByPath, resourcesOf, synthTemplate } from './synth.ts';
 
@@ -62,7 +63,8 @@ describe('HTTP API', () => {
     expect(stage.DefaultRouteSettings).toEqual({ ThrottlingRateLimit: throttle.rateLimit, ThrottlingBurstLimit: throttle.burstLimit });
     // The public case lookup is throttled below the stage (HTTP APIs take no WAF).
     const lookup = stageConfig('dev').publicLookupThrottle;
-    expect(stage.RouteSettings).toEqual({ 'GET /public/cases/{caseNo}': { ThrottlingRateLimit: lookup.rateLimit, ThrottlingBurstLimit: lookup.burstLimit } });
+    const limited = { ThrottlingRateLimit: lookup.rateLimit, ThrottlingBurstLimit: lookup.burstLimit };
+    expect(stage.RouteSettings).toEqual({ 'GET /public/cases/{caseNo}': limited, 'GET /public/certificates/{certificateNo}': limited });
     const format = JSON.parse(stage.AccessLogSettings.Format);
     expect(format.requestId).toBe('$context.requestId');
     dev.hasResourceProperties('AWS::ApiGatewayV2::Api', {
@@ -85,12 +87,20 @@ describe('functions', () => {
     EvaluationInviteFunction: ['TABLE_NAME', 'EVALUATION_DEFAULTS'],
     EvaluationSweepFunction: ['TABLE_NAME', 'EVALUATION_DEFAULTS'],
     NotificationsFunction: ['TABLE_NAME', 'MAIL_FROM'],
+    DocumentsFunction: ['TABLE_NAME', 'CURSOR_KEY', 'MATERIALS_BUCKET', 'ARCHIVE_BUCKET'],
+    MaterialCheckFunction: ['TABLE_NAME', 'MATERIALS_BUCKET'],
+    DocumentIssueFunction: ['TABLE_NAME', 'MATERIALS_BUCKET', 'CJK_FONT_PATH', 'PUBLIC_BASE_URL'],
+    ArchiveFunction: ['TABLE_NAME', 'MATERIALS_BUCKET', 'ARCHIVE_BUCKET', 'ARCHIVE_LOCK_MODE'],
     NotificationsApiFunction: ['TABLE_NAME'],
     StaffNoticesFunction: ['TABLE_NAME', 'MAIL_FROM'],
   };
 
+  /** Functions that read whole files get more memory and time than the default 512 MB / 10 s. */
+  const sizing: Record<string, [number, number]> = { MaterialCheckFunction: [1024, 60], DocumentIssueFunction: [1024, 30], ArchiveFunction: [1024, 300] };
+
   it('every Lambda is nodejs24.x on arm64 with active tracing, the common env and its own log group', () => {
-    const fns = resourcesOf(prod, 'AWS::Lambda::Function');
+    // CDK's bucket-notifications handler is a deploy-time custom resource, not one of ours.
+    const fns = Object.fromEntries(Object.entries(resourcesOf(prod, 'AWS::Lambda::Function')).filter(([id]) => !id.startsWith(BUCKET_NOTIFICATIONS_HANDLER)));
     expect(Object.keys(fns)).toHaveLength(Object.keys(expectedEnv).length);
     const logGroups = resourcesOf(prod, 'AWS::Logs::LogGroup');
     for (const [id, fn] of Object.entries(fns)) {
@@ -98,8 +108,9 @@ describe('functions', () => {
       expect(p.Runtime, id).toBe('nodejs24.x');
       expect(p.Architectures, id).toEqual(['arm64']);
       expect(p.TracingConfig, id).toEqual({ Mode: 'Active' });
-      expect(p.MemorySize, id).toBe(512);
-      expect(p.Timeout, id).toBe(10);
+      const [memory, timeout] = Object.entries(sizing).find(([name]) => id.startsWith(name))?.[1] ?? [512, 10];
+      expect(p.MemorySize, id).toBe(memory);
+      expect(p.Timeout, id).toBe(timeout);
       expect(p.Environment.Variables, id).toMatchObject({
         POWERTOOLS_SERVICE_NAME: expect.any(String),
         LOG_LEVEL: 'INFO',
@@ -124,11 +135,15 @@ describe('functions', () => {
     if (names.includes('DEFAULT_CENTER_ID')) expect(vars.DEFAULT_CENTER_ID).toBe('center-demo');
   });
 
-  it('API Gateway and EventBridge may invoke a function only from this API or that rule', () => {
-    for (const [id, permission] of Object.entries(resourcesOf(dev, 'AWS::Lambda::Permission'))) {
+  it('API Gateway, EventBridge and S3 may invoke a function only from this API, that rule or that bucket', () => {
+    const permissions = Object.entries(resourcesOf(dev, 'AWS::Lambda::Permission'));
+    for (const [id, permission] of permissions) {
       expect(permission.Properties!.SourceArn, id).toBeDefined();
-      expect(['apigateway.amazonaws.com', 'events.amazonaws.com'], id).toContain(permission.Properties!.Principal);
+      expect(['apigateway.amazonaws.com', 'events.amazonaws.com', 's3.amazonaws.com'], id).toContain(permission.Properties!.Principal);
     }
+    const fromS3 = permissions.filter(([, p]) => p.Properties!.Principal === 's3.amazonaws.com');
+    expect(fromS3.map(([, p]) => p.Properties!.SourceArn)).toEqual([{ 'Fn::GetAtt': [logicalIdByPath(dev, 'MaterialsBucket'), 'Arn'] }]);
+    expect(fromS3.map(([, p]) => p.Properties!.FunctionName)).toEqual([{ 'Fn::GetAtt': [logicalIdByPath(dev, 'MaterialCheckFunction'), 'Arn'] }]);
   });
 
   it('the cursor key is a generated 64-character secret without punctuation', () => {
@@ -139,8 +154,9 @@ describe('functions', () => {
     for (const policy of Object.values(resourcesOf(dev, 'AWS::IAM::Policy'))) {
       expect(JSON.stringify(policy.Properties!.PolicyDocument)).not.toContain('dynamodb:Scan');
     }
-    for (const role of Object.values(resourcesOf(dev, 'AWS::IAM::Role'))) {
-      expect(role.Properties!.ManagedPolicyArns).toBeUndefined();
+    for (const [id, role] of Object.entries(resourcesOf(dev, 'AWS::IAM::Role'))) {
+      if (id.startsWith(BUCKET_NOTIFICATIONS_HANDLER)) continue;
+      expect(role.Properties!.ManagedPolicyArns, id).toBeUndefined();
     }
   });
 });

@@ -1,5 +1,5 @@
 /**
- * The authorization matrix over HTTP: every catalog and org route × every role
+ * The authorization matrix over HTTP: every catalog, org, applicant and documents route × every role
  * × own/other department × own/other center, each cell asserting its status.
  * Callers are synthetic users whose tokens the local issuer's key signs, so
  * every combination exists. Expectations are written out here, apart from
@@ -19,7 +19,8 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { userRoles, type UserRole } from '#schemas/api/common';
 import { demoItems } from '../../local/seed/items.ts';
-import { api, call, cloud, freshCode, freshIdNumber } from './api-client.ts';
+import { api, call, cloud, freshCode, freshIdNumber, until } from './api-client.ts';
+import { completeCase, documentsOf, openCase, samples, upload } from './documents-client.ts';
 
 const { kid, privateKeyPem } = JSON.parse(readFileSync(path.join(cloud.dataDir, 'issuer-key.json'), 'utf8')) as { kid: string; privateKeyPem: string };
 const departmentScoped: readonly UserRole[] = ['clerk', 'approver', 'dept_admin'];
@@ -92,6 +93,38 @@ async function applicant() {
   if (res.status !== 201) throw new Error(`fixture applicant: ${res.status}`);
   return { id: res.body.applicantId as string, etag: res.etag };
 }
+/** An open case of zhang.san (amr) to upload to. */
+async function openCaseFixture() {
+  const { caseNo, etag } = await openCase('zhang.san');
+  return { id: caseNo, etag };
+}
+/** An open case of zhang.san (amr) with a received file: `<caseNo>/<fileId>`. */
+let fileCase: Promise<Fixture> | undefined;
+function openWithFile(): Promise<Fixture> {
+  fileCase ??= (async () => {
+    const { caseNo } = await openCase('zhang.san');
+    const file = await upload(caseNo, 'zhang.san', 'application-form', samples.pdf);
+    return { id: `${caseNo}/${file.fileId}`, etag: '' };
+  })();
+  return fileCase;
+}
+/** One archived case of zhang.san (amr) with a received file and its documents: `<caseNo>/<fileId>/<documentId>`. */
+let archivedCase: Promise<Fixture> | undefined;
+function archived(): Promise<Fixture> {
+  archivedCase ??= (async () => {
+    const { caseNo, etag } = await openCase('zhang.san');
+    const file = await upload(caseNo, 'zhang.san', 'application-form', samples.pdf);
+    await completeCase(caseNo, etag);
+    await until('the archive', async () => ((await call('GET', `/archives/${caseNo}`, { as: 'auditor' })).status === 200 ? true : undefined), 30_000);
+    const [doc] = await documentsOf(caseNo, 'zhang.san');
+    return { id: `${caseNo}/${file.fileId}/${doc!.documentId}`, etag: '' };
+  })();
+  return archivedCase;
+}
+const part = (f: Fixture, i: number) => f.id.split('/')[i]!;
+const handlers: Grant = { clerk: 'department', approver: 'department', dept_admin: 'department' };
+const archiveReaders: Grant = { center_admin: 'center', supervisor: 'center', auditor: 'center' };
+
 let calendarYear = 2100;
 async function calendar() {
   const id = String(calendarYear++);
@@ -113,6 +146,8 @@ interface Case {
   readonly request: (f: Fixture) => [method: string, path: string, body?: unknown, headers?: Record<string, string>];
   /** Addressed to one center-demo resource: another center's caller must not reach it (404 or 403). */
   readonly addressed: boolean;
+  /** What a refused applicant gets when the resource is another applicant's (404: it is not shown to exist); default 403. */
+  readonly applicantRefused?: number;
 }
 
 const ifMatch = (f: Fixture) => ({ 'if-match': f.etag });
@@ -146,6 +181,17 @@ const cases: Case[] = [
   { operationId: 'revokeAgent', allowed: { applicant: 'center' }, ok: 404, addressed: false, request: () => ['POST', '/applicants/me/agents/01JAAAAAAAAAAAAAAAAAAAAAAA/revoke'] },
   { operationId: 'getApplicant', allowed: { clerk: 'center', approver: 'center', dept_admin: 'center', center_admin: 'center', supervisor: 'center' }, ok: 200, addressed: true, fixture: applicant, request: (f) => ['GET', `/applicants/${f.id}`] },
   { operationId: 'setApplicantAccountStatus', allowed: { center_admin: 'center' }, ok: 200, addressed: true, fixture: applicant, request: (f) => ['POST', `/admin/applicants/${f.id}/disable`] },
+  // Documents: the fixtures are zhang.san's cases of amr; a synthetic applicant is another applicant.
+  { operationId: 'uploadMaterial', allowed: { clerk: 'department' }, ok: 201, addressed: true, applicantRefused: 404, fixture: openCaseFixture, request: (f) => ['POST', `/cases/${f.id}/materials`, { materialId: 'premises', contentType: 'application/pdf', size: 1000 }] },
+  { operationId: 'listCaseFiles', allowed: handlers, ok: 200, addressed: true, applicantRefused: 404, fixture: archived, request: (f) => ['GET', `/cases/${part(f, 0)}/materials`] },
+  { operationId: 'verifyMaterial', allowed: { clerk: 'department' }, ok: 200, addressed: true, applicantRefused: 404, fixture: openWithFile, request: (f) => ['POST', `/cases/${part(f, 0)}/materials/${part(f, 1)}/verify`] },
+  { operationId: 'downloadMaterial', allowed: handlers, ok: 200, addressed: true, applicantRefused: 404, fixture: archived, request: (f) => ['GET', `/cases/${part(f, 0)}/materials/${part(f, 1)}/download`] },
+  { operationId: 'downloadDocument', allowed: handlers, ok: 200, addressed: true, applicantRefused: 404, fixture: archived, request: (f) => ['GET', `/cases/${part(f, 0)}/documents/${part(f, 2)}/download`] },
+  { operationId: 'retrieveArchive', allowed: archiveReaders, ok: 200, addressed: true, fixture: archived, request: (f) => ['GET', `/archives/${part(f, 0)}`] },
+  { operationId: 'listArchivesDue', allowed: archiveReaders, ok: 200, addressed: false, request: () => ['GET', '/archives?dueBy=2100-01-01'] },
+  // Allowed callers reach the rule that the retention has not ended (409); no proposal waits, so approval is 409 too.
+  { operationId: 'proposeDisposition', allowed: { center_admin: 'center' }, ok: 409, addressed: true, fixture: archived, request: (f) => ['POST', `/archives/${part(f, 0)}/disposition`, { action: 'destroy', reason: '保管期满' }] },
+  { operationId: 'approveDisposition', allowed: { supervisor: 'center' }, ok: 409, addressed: true, fixture: archived, request: (f) => ['POST', `/archives/${part(f, 0)}/disposition/approve`] },
 ];
 
 const cells = cases.flatMap((c) =>
@@ -157,7 +203,8 @@ function expectedStatus(c: (typeof cells)[number]): number | 'notReached' {
   const permitted = grant === 'center' || (grant === 'department' && c.dept === 'own');
   // Another center's caller may act in its own center, but never reaches center-demo's resource.
   if (c.center === 'other' && c.addressed) return 'notReached';
-  return permitted ? c.ok : 403;
+  if (permitted) return c.ok;
+  return c.role === 'applicant' && c.applicantRefused ? c.applicantRefused : 403;
 }
 
 /** What a list answered to another center's caller must not contain: anything of center-demo. */
@@ -170,7 +217,7 @@ function assertNothingOfCenterDemo(operationId: string, body: { items: Record<st
 }
 
 describe(`authorization matrix over HTTP (${cells.length} cells)`, () => {
-  // Catalog, org and applicants routes; the public ones are checked at the end.
+  // Catalog, org, applicants and documents routes; the public ones are checked at the end.
   it.each(cells)('$operationId · $role · $dept department · $center center', async (c) => {
     const fixture = c.fixture ? await c.fixture() : { id: '', etag: '' };
     const [method, p, body, headers] = c.request(fixture);

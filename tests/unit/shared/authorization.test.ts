@@ -34,6 +34,12 @@ const expected: Record<Action, Partial<Record<StaffRole, 'center' | 'department'
   'evaluation.figures.read': { center_admin: 'center', supervisor: 'center' },
   'evaluation.settings.read': { clerk: 'center', approver: 'center', dept_admin: 'center', center_admin: 'center', supervisor: 'center', auditor: 'center' },
   'evaluation.settings.write': { center_admin: 'center' },
+  'case.materials.upload': { clerk: 'department' },
+  'case.materials.verify': { clerk: 'department' },
+  'case.documents.read': { clerk: 'department', approver: 'department', dept_admin: 'department' },
+  'archive.read': { center_admin: 'center', supervisor: 'center', auditor: 'center' },
+  'archive.disposition.propose': { center_admin: 'center' },
+  'archive.disposition.approve': { supervisor: 'center' },
 };
 
 const caller = (role: StaffRole): Caller => ({ userId: `u-${role}`, username: role, roles: [role], centerId: 'c1', departmentId: 'amr' });

@@ -1,0 +1,129 @@
+/**
+ * The issuing consumer (出具文书): a case event that calls for a document —
+ * acceptance, refusal, the one-time supplement notice, approval of an item
+ * whose result is a certificate — becomes a PDF stored with the case, with its
+ * record, its certificate (when one) and DocumentIssued, in one transaction.
+ *
+ * Idempotent: the document's id comes from the event (a redelivery finds the
+ * record); the object's key carries its digest, so two concurrent deliveries
+ * never leave a record pointing at bytes it does not describe.
+ */
+import type { EventBridgeEvent } from 'aws-lambda';
+import type { DocumentKind } from '#schemas/api/documents';
+import { caseEventSchema, type CaseEventData } from '#schemas/events/cases';
+import type { Department } from '#schemas/api/org';
+import { requiredEnv } from '#shared/db';
+import type { DomainEvent } from '#shared/events';
+import { logger } from '#shared/logger';
+import { validationErrors } from '#shared/validate';
+import type { CaseRecord } from '../cases/lifecycle.ts';
+import { caseContext } from '../cases/store.ts';
+import { getEntry, type CenterProfile } from '../org/store.ts';
+import { loadCjkFont } from './pdf/font.ts';
+import { renderAcceptanceReceipt, renderCertificate, renderRefusalNotice, renderSupplementNotice } from './pdf/render.ts';
+import { chinaDateOf } from './pdf/text.ts';
+import { materialsBucket, putObject, sha256Hex } from './objects.ts';
+import { certificateNoOf, documentIdOf, documentKindFor, maskName } from './rules.ts';
+import * as store from './store.ts';
+
+type CaseEvent = DomainEvent<CaseEventData>;
+
+interface Sources {
+  readonly record: CaseRecord;
+  readonly centerName: string;
+  readonly departmentName: string;
+  readonly resultName?: string;
+}
+
+const str = (v: unknown) => (typeof v === 'string' ? v : undefined);
+
+function render(kind: DocumentKind, e: CaseEvent, s: Sources, font: Uint8Array, certificateNo: string): Promise<Uint8Array> {
+  const c = s.record;
+  const header = { centerName: s.centerName, departmentName: s.departmentName, itemName: c.item.name, caseNo: c.caseNo, applicantName: c.applicant.name, issuedAt: e.occurredAt };
+  const details = e.data.details;
+  switch (kind) {
+    case 'acceptance_receipt':
+      return renderAcceptanceReceipt(font, {
+        ...header,
+        receivedOn: chinaDateOf(c.receivedAt),
+        acceptedOn: str(details.acceptanceDate) ?? chinaDateOf(e.occurredAt),
+        ...(e.data.deadlines.promisedDue ? { promisedDue: e.data.deadlines.promisedDue } : {}),
+        ...(e.data.deadlines.statutoryDue ? { statutoryDue: e.data.deadlines.statutoryDue } : {}),
+        materials: c.materials.filter((m) => m.status === 'provided' || m.status === 'pledged').map((m) => ({ name: m.name, form: m.form ?? 'copy', count: m.count ?? 1 })),
+      });
+    case 'refusal_notice':
+      return renderRefusalNotice(font, {
+        ...header,
+        reasons: (details.reasons as string[] | undefined) ?? c.refusal?.reasons ?? [],
+        ...(str(details.competentAgency) ? { competentAgency: str(details.competentAgency)! } : {}),
+      });
+    case 'supplement_notice':
+      return renderSupplementNotice(font, {
+        ...header,
+        noticeOn: chinaDateOf(e.occurredAt),
+        materials: ((details.items as { name?: string; materialId: string; detail: string }[] | undefined) ?? []).map((i) => ({ name: i.name ?? i.materialId, reason: i.detail })),
+      });
+    case 'certificate':
+      return renderCertificate(font, {
+        ...(s.resultName ? { title: s.resultName } : {}),
+        certificateNo,
+        holderName: c.applicant.name,
+        itemName: c.item.name,
+        departmentName: s.departmentName,
+        centerName: s.centerName,
+        caseNo: c.caseNo,
+        issuedOn: chinaDateOf(e.occurredAt),
+        verifyUrl: `${requiredEnv('PUBLIC_BASE_URL').replace(/\/$/, '')}/public/certificates/${certificateNo}`,
+      });
+  }
+}
+
+export async function issueFor(detailType: string, e: CaseEvent): Promise<'issued' | 'duplicate' | 'none'> {
+  const { centerId, data } = e;
+  const [ctx, item, center, department] = await Promise.all([
+    caseContext(centerId, data.caseNo, []),
+    store.itemSettings(centerId, data.itemCode),
+    getEntry<CenterProfile>(centerId, 'center', ''),
+    getEntry<Department>(centerId, 'department', data.departmentId),
+  ]);
+  const kind = documentKindFor(detailType, item.resultType);
+  if (!kind) return 'none';
+  const documentId = documentIdOf(kind, e.eventId);
+  if (await store.getDocument(centerId, data.caseNo, documentId)) return 'duplicate';
+  if (!ctx.record) throw new Error(`case ${data.caseNo} not found`);
+
+  const sources: Sources = { record: ctx.record, centerName: center?.name ?? centerId, departmentName: department?.name ?? data.departmentId, ...(item.resultName ? { resultName: item.resultName } : {}) };
+  const certificateNo = certificateNoOf(data.caseNo);
+  const bytes = await render(kind, e, sources, await loadCjkFont(), certificateNo);
+  const sha256 = sha256Hex(bytes);
+  const objectKey = `documents/${centerId}/${data.caseNo}/${documentId}/${sha256}.pdf`;
+  await putObject({ Bucket: materialsBucket(), Key: objectKey, Body: bytes, ContentType: 'application/pdf', ChecksumSHA256: Buffer.from(sha256, 'hex').toString('base64') });
+
+  const isCertificate = kind === 'certificate';
+  const doc: store.StoredDocument = {
+    documentId, caseNo: data.caseNo, centerId, kind, contentType: 'application/pdf', size: bytes.length, sha256, trustLevel: 'A', issuedAt: e.occurredAt, objectKey,
+    ...(isCertificate ? { certificateNo } : {}),
+  };
+  const written = await store.recordDocument(doc, {
+    source: 'onestop.documents',
+    detailType: 'DocumentIssued',
+    centerId,
+    occurredAt: new Date().toISOString(),
+    actor: { id: 'documents', role: 'system' },
+    subject: { type: 'case', id: data.caseNo },
+    data: { caseNo: data.caseNo, documentId, kind, sha256, size: bytes.length, ...(isCertificate ? { certificateNo } : {}), causedBy: e.eventId },
+  }, isCertificate ? {
+    certificateNo, centerId, caseNo: data.caseNo, status: 'valid', itemCode: data.itemCode, itemName: data.itemName,
+    departmentName: sources.departmentName, centerName: sources.centerName, holder: maskName(ctx.record.applicant.name),
+    issuedOn: chinaDateOf(e.occurredAt), sha256, objectKey,
+  } : undefined);
+  return written ? 'issued' : 'duplicate';
+}
+
+export async function handler(event: EventBridgeEvent<string, unknown>): Promise<void> {
+  const errors = validationErrors(caseEventSchema, event.detail, '/detail');
+  if (errors.length) throw new Error(`event ${event.id} (${event['detail-type']}) is not a valid case event: ${JSON.stringify(errors)}`);
+  const detail = event.detail as CaseEvent;
+  const outcome = await issueFor(event['detail-type'], detail);
+  logger.info('document', { caseNo: detail.data.caseNo, eventType: event['detail-type'], outcome });
+}

@@ -1,0 +1,167 @@
+/**
+ * The center's documents as PDF: pure functions of the font bytes and the
+ * document's data, the same input giving the same bytes (a retried write
+ * stores an identical object). Wording follows the Administrative Licensing
+ * Law (行政许可法 art. 32: accept, refuse, or ask for everything missing at
+ * once) and the remedies of the Administrative Reconsideration Law (60 days)
+ * and the Administrative Litigation Law (6 months).
+ */
+import { chinaDateOf, chineseDate } from './text.ts';
+import { PdfWriter, type Column } from './writer.ts';
+
+/** What every notice to an applicant carries. */
+export type NoticeHeader = {
+  centerName: string;
+  departmentName: string;
+  itemName: string;
+  caseNo: string;
+  applicantName: string;
+  /** ISO instant: the notice's date (in China) and the PDF's creation date. */
+  issuedAt: string;
+};
+
+export type MaterialForm = 'original' | 'copy' | 'electronic';
+
+export type AcceptanceReceipt = NoticeHeader & {
+  /** Dates are YYYY-MM-DD. */
+  receivedOn: string;
+  acceptedOn: string;
+  /** Absent for a case whose end date is not known in advance (e.g. suspended steps to come). */
+  promisedDue?: string;
+  statutoryDue?: string;
+  materials: { name: string; form: MaterialForm; count: number }[];
+};
+
+export type RefusalNotice = NoticeHeader & {
+  reasons: string[];
+  /** The agency to apply to instead, when the matter is not this department's (art. 32 (2)). */
+  competentAgency?: string;
+};
+
+export type SupplementNotice = NoticeHeader & {
+  /** Every missing or incorrect material, all at once (一次性告知). */
+  materials: { name: string; reason: string }[];
+  noticeOn: string;
+};
+
+export type Certificate = {
+  /** The certificate's own name, e.g. 食品经营许可证; 批准证书 when absent. */
+  title?: string;
+  certificateNo: string;
+  holderName: string;
+  itemName: string;
+  departmentName: string;
+  centerName: string;
+  caseNo: string;
+  issuedOn: string;
+  /** Absent: valid without a time limit. */
+  validUntil?: string;
+  /** Where anyone checks the certificate (GET /public/certificates/{no}). */
+  verifyUrl: string;
+};
+
+const formLabel: Record<MaterialForm, string> = { original: '原件', copy: '复印件', electronic: '电子件' };
+const ONLY_AFTER_HANDLING = '以办理结果为准';
+
+export async function renderAcceptanceReceipt(font: Uint8Array, d: AcceptanceReceipt): Promise<Uint8Array> {
+  return notice(font, d, '受理通知书', (w) => {
+    w.paragraph(`你（单位）于${chineseDate(d.receivedOn)}提交的“${d.itemName}”申请，经审查，申请材料齐全、符合法定形式，${d.departmentName}决定予以受理。`);
+    w.gap(4);
+    fields(w, [
+      ['受理部门', d.departmentName],
+      ['受理日期', chineseDate(d.acceptedOn)],
+      ['承诺办结日期', d.promisedDue ? chineseDate(d.promisedDue) : ONLY_AFTER_HANDLING],
+      ['法定办结日期', d.statutoryDue ? chineseDate(d.statutoryDue) : ONLY_AFTER_HANDLING],
+    ]);
+    w.gap(4);
+    w.hanging('', '收取的申请材料：');
+    w.table(
+      [{ header: '序号', share: 1, align: 'center' }, { header: '材料名称', share: 7 }, { header: '形式', share: 1.6, align: 'center' }, { header: '份数', share: 1.2, align: 'center' }],
+      d.materials.map((m, i) => [String(i + 1), m.name, formLabel[m.form], String(m.count)]),
+    );
+    w.paragraph('办理进度查询：请凭本通知书上的办件编号和受理窗口告知的查询码，在本中心办件公开查询页面查询办理进度。查询码不在本通知书上载明，请妥善保管。');
+  });
+}
+
+export async function renderRefusalNotice(font: Uint8Array, d: RefusalNotice): Promise<Uint8Array> {
+  if (d.reasons.length === 0) throw new RangeError('A refusal states its reasons.');
+  return notice(font, d, '不予受理通知书', (w) => {
+    w.paragraph(`你（单位）提交的“${d.itemName}”申请，经审查，${d.departmentName}决定不予受理，理由如下：`);
+    d.reasons.forEach((reason, i) => w.hanging(`${i + 1}. `, reason, { indent: 24 }));
+    if (d.competentAgency) w.paragraph(`该申请事项依法不属于本机关职权范围，请向${d.competentAgency}提出申请。`);
+    w.paragraph('如对本决定不服，可以自收到本通知书之日起六十日内依法申请行政复议，或者自收到本通知书之日起六个月内依法提起行政诉讼。');
+  });
+}
+
+export async function renderSupplementNotice(font: Uint8Array, d: SupplementNotice): Promise<Uint8Array> {
+  if (d.materials.length === 0) throw new RangeError('A supplement notice lists at least one material.');
+  return notice(font, d, '补正材料通知书（一次性告知）', (w) => {
+    w.paragraph(`你（单位）提交的“${d.itemName}”申请，经审查，申请材料不齐全或者不符合法定形式。依据《中华人民共和国行政许可法》第三十二条的规定，现一次性告知需要补正的全部内容如下：`);
+    w.table(
+      [{ header: '序号', share: 1, align: 'center' }, { header: '材料名称', share: 4.5 }, { header: '补正要求', share: 5.5 }],
+      d.materials.map((m, i) => [String(i + 1), m.name, m.reason]),
+    );
+    w.paragraph('请按上述要求一次性补正全部材料。补正材料全部提交后，你（单位）的申请将重新接收，受理审查自收到全部补正材料之日起计算。');
+    fields(w, [['告知日期', chineseDate(d.noticeOn)]]);
+  });
+}
+
+export async function renderCertificate(font: Uint8Array, d: Certificate): Promise<Uint8Array> {
+  const title = d.title ?? '批准证书';
+  const issuedOn = chineseDate(d.issuedOn);
+  const w = await PdfWriter.open(font, {
+    title: `${title} ${d.certificateNo}`,
+    subject: d.itemName,
+    author: d.departmentName,
+    keywords: [d.certificateNo, d.caseNo],
+    createdAt: new Date(`${d.issuedOn}T00:00:00+08:00`),
+    framed: true,
+  });
+  w.gap(48);
+  w.centered(title, 28);
+  w.gap(8);
+  w.centered(`证书编号：${d.certificateNo}`, 12);
+  w.gap(40);
+  fields(w, [
+    ['持证人', d.holderName],
+    ['事项名称', d.itemName],
+    ['发证机关', d.departmentName],
+    ['办件编号', d.caseNo],
+    ['发证日期', issuedOn],
+    ['有效期至', d.validUntil ? chineseDate(d.validUntil) : '长期有效'],
+  ], 15);
+  w.gap(48);
+  w.right([d.departmentName, issuedOn], 14);
+  w.gap(40);
+  w.paragraph(`本证书经${d.centerName}办理。任何人可通过以下地址核验本证书的真实性和有效状态：${d.verifyUrl}`, 10);
+  return w.finish();
+}
+
+/** The layout every notice to an applicant shares: head, addressee, body, issuer and date. */
+async function notice(font: Uint8Array, h: NoticeHeader, title: string, body: (w: PdfWriter) => void): Promise<Uint8Array> {
+  const issuedOn = chinaDateOf(h.issuedAt);
+  const w = await PdfWriter.open(font, {
+    title: `${title} ${h.caseNo}`,
+    subject: h.itemName,
+    author: h.departmentName,
+    keywords: [h.caseNo],
+    createdAt: new Date(h.issuedAt),
+  });
+  w.centered(h.centerName, 15);
+  w.gap(2);
+  w.centered(title, 22);
+  w.right([`办件编号：${h.caseNo}`], 11);
+  w.gap(8);
+  w.hanging('', `${h.applicantName}：`);
+  body(w);
+  w.gap(24);
+  w.right([h.departmentName, h.centerName, chineseDate(issuedOn)]);
+  return w.finish();
+}
+
+/** Label–value lines with the values lined up. */
+function fields(w: PdfWriter, rows: [label: string, value: string][], size?: number): void {
+  const labels = rows.map(([label]) => `${label}：`);
+  const labelWidth = Math.max(...labels.map((l) => w.widthOf(l, size)));
+  rows.forEach(([, value], i) => w.hanging(labels[i]!, value, { size, labelWidth }));
+}

@@ -1,0 +1,82 @@
+import type { RouteSpec } from '#shared/route-spec';
+import { Case } from '#schemas/api/cases';
+import {
+  ArchivePage,
+  ArchiveRecord,
+  ArchiveRetrieval,
+  CaseDocuments,
+  CasePath,
+  CertificateCheck,
+  CertificatePath,
+  DispositionProposal,
+  DispositionQuery,
+  DocumentPath,
+  Download,
+  FilePath,
+  MaterialFile,
+  Upload,
+  UploadRequest,
+} from '#schemas/api/documents';
+import * as Type from '@sinclair/typebox/type';
+
+const ArchivePath = Type.Object({ caseNo: Case.properties.caseNo }, { additionalProperties: false });
+
+export const documentRoutes = [
+  {
+    operationId: 'uploadMaterial', method: 'POST', path: '/cases/{caseNo}/materials', access: 'jwt', accountCheck: 'inline',
+    summary: 'Upload a material of the checklist: a presigned PUT (content type and length fixed in its signature)',
+    description: 'PDF, JPEG, PNG or OFD, at most the item\'s limit (default 20 MB). PUT the bytes to `upload.url` with exactly `upload.headers` within 15 minutes; ' +
+      'the file is then checked (its real type from its bytes, its size, its SHA-256) and becomes `received` or `rejected` with a reason. ' +
+      'By the applicant (trust level C, D for a pledged material) or a clerk of the handling department scanning at the counter (B). ' +
+      'An Idempotency-Key makes retries return the same slot with a fresh URL.',
+    headers: [{ name: 'Idempotency-Key', description: 'Client-chosen unique key of this upload, 1–64 characters [A-Za-z0-9_-]' }],
+    params: CasePath, body: UploadRequest, responses: { 201: Upload },
+  },
+  {
+    operationId: 'listCaseFiles', method: 'GET', path: '/cases/{caseNo}/materials', access: 'jwt', accountCheck: 'inline',
+    summary: 'The uploaded materials of a case and the documents issued for it, with their status, digest and trust level',
+    params: CasePath, responses: { 200: CaseDocuments },
+  },
+  {
+    operationId: 'verifyMaterial', method: 'POST', path: '/cases/{caseNo}/materials/{fileId}/verify', access: 'jwt', accountCheck: 'inline',
+    summary: 'A clerk confirms a received file against the original (窗口核验): trust level B',
+    params: FilePath, responses: { 200: MaterialFile },
+  },
+  {
+    operationId: 'downloadMaterial', method: 'GET', path: '/cases/{caseNo}/materials/{fileId}/download', access: 'jwt', accountCheck: 'inline',
+    summary: 'A short-lived presigned GET of a received material: the applicant and the handling staff only; every download is audited',
+    params: FilePath, responses: { 200: Download },
+  },
+  {
+    operationId: 'downloadDocument', method: 'GET', path: '/cases/{caseNo}/documents/{documentId}/download', access: 'jwt', accountCheck: 'inline',
+    summary: 'A short-lived presigned GET of an issued document (receipt, notice, certificate): the applicant and the handling staff only; audited',
+    params: DocumentPath, responses: { 200: Download },
+  },
+  {
+    operationId: 'checkCertificate', method: 'GET', path: '/public/certificates/{certificateNo}', access: 'public', throttle: 'publicLookup',
+    summary: 'Check a certificate (证照核验): whether it was issued and is valid, by whom, for what; the holder\'s name masked',
+    description: 'The SHA-256 lets whoever holds the PDF check it is the one issued. A mistyped number (its check character) is 404 like an unknown one.',
+    params: CertificatePath, responses: { 200: CertificateCheck },
+  },
+  {
+    operationId: 'retrieveArchive', method: 'GET', path: '/archives/{caseNo}', access: 'jwt', accountCheck: 'inline',
+    summary: 'Retrieve an archived case file (档案调阅): the manifest and short-lived presigned GETs of every object; audited',
+    params: ArchivePath, responses: { 200: ArchiveRetrieval },
+  },
+  {
+    operationId: 'listArchivesDue', method: 'GET', path: '/archives', access: 'jwt',
+    summary: 'Archives whose retention ends by a date (到期档案鉴定), earliest first: the list disposition works from',
+    query: DispositionQuery, responses: { 200: ArchivePage },
+  },
+  {
+    operationId: 'proposeDisposition', method: 'POST', path: '/archives/{caseNo}/disposition', access: 'jwt', accountCheck: 'inline',
+    summary: 'Propose the disposition of an archive whose retention has ended: destroy (销毁) or keep longer (继续保存)',
+    description: 'Center admins propose; a supervisor other than the proposer approves. Permanent archives are never disposed, and nothing is ever deleted automatically.',
+    params: ArchivePath, body: DispositionProposal, responses: { 200: ArchiveRecord },
+  },
+  {
+    operationId: 'approveDisposition', method: 'POST', path: '/archives/{caseNo}/disposition/approve', access: 'jwt', accountCheck: 'inline',
+    summary: 'Approve a proposed disposition (four eyes): destroy deletes the package; retain lists it again at its new date',
+    params: ArchivePath, responses: { 200: ArchiveRecord },
+  },
+] as const satisfies readonly RouteSpec[];

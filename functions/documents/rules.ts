@@ -1,0 +1,153 @@
+/**
+ * The rules of materials and issued documents, pure: who may upload and fetch
+ * a case's files, in which states, the trust level (国办函〔2016〕108号) a file
+ * starts with, the checks an upload must pass, and certificate numbers.
+ */
+import type { CaseState } from '#schemas/api/cases';
+import type { DocumentKind, TrustLevel, UploadType } from '#schemas/api/documents';
+import type { Caller } from '#shared/auth';
+import { denial } from '#shared/authorization';
+import { conflict, forbidden, notFound } from '#shared/errors';
+import type { CaseRecord } from '../cases/lifecycle.ts';
+import { typeMismatch, type Sniffed } from './content-type.ts';
+
+export const DEFAULT_MAX_BYTES = 20 * 1024 * 1024;
+/** Upload slots a case may have in all (received, rejected or pending): a bound on what one case can store. */
+export const MAX_FILES_PER_CASE = 200;
+export const UPLOAD_URL_SECONDS = 15 * 60;
+export const DOWNLOAD_URL_SECONDS = 5 * 60;
+
+/** While a case is open its materials can still be handed in (a supplement, a pledged material, a late scan). */
+const uploadStates: readonly CaseState[] = ['submitted', 'supplement_requested', 'accepted', 'under_review', 'suspended', 'escalated'];
+
+const isOwner = (caller: Caller, c: CaseRecord) => caller.roles.includes('applicant') && caller.userId === c.applicantSub;
+const hidden = (caller: Caller, c: CaseRecord) => caller.roles.every((r) => r === 'applicant') && !isOwner(caller, c);
+
+/**
+ * Who uploads a material: the applicant on the own case, or a window clerk of
+ * the lead department (who scans what is handed in at the counter).
+ */
+export function uploaderOf(caller: Caller, c: CaseRecord): 'applicant' | 'staff' {
+  if (hidden(caller, c)) throw notFound(`No case ${c.caseNo}.`);
+  const staff = denial(caller, 'case.materials.upload', { centerId: c.centerId, departmentIds: [c.item.departmentId] }) === undefined;
+  if (!isOwner(caller, c) && !staff) throw forbidden('Only the applicant and the clerks of the handling department upload materials of this case.');
+  if (!uploadStates.includes(c.state)) throw conflict(`The case is ${c.state}: materials are no longer taken.`);
+  return isOwner(caller, c) ? 'applicant' : 'staff';
+}
+
+/**
+ * Who may list and fetch a case's files and documents: the applicant and the
+ * staff handling the case (lead or co-department). Supervisors see the case,
+ * not the applicant's papers.
+ */
+export function assertMayFetch(caller: Caller, c: CaseRecord): void {
+  if (isOwner(caller, c)) return;
+  if (hidden(caller, c)) throw notFound(`No case ${c.caseNo}.`);
+  const departments = [c.item.departmentId, ...c.item.jointDepartments];
+  if (departments.some((d) => denial(caller, 'case.documents.read', { centerId: c.centerId, departmentIds: [d] }) === undefined)) return;
+  throw forbidden('Only the applicant and the staff handling this case fetch its files.');
+}
+
+/** Who may confirm, with the original in hand, that an uploaded copy is genuine (→ trust level B). */
+export function assertMayVerify(caller: Caller, c: CaseRecord): void {
+  if (hidden(caller, c)) throw notFound(`No case ${c.caseNo}.`);
+  const why = denial(caller, 'case.materials.verify', { centerId: c.centerId, departmentIds: [c.item.departmentId] });
+  if (why) throw forbidden(why);
+  // What was archived stays as archived: a closed case's files are not re-qualified.
+  if (!uploadStates.includes(c.state)) throw conflict(`The case is ${c.state}: its files are no longer verified.`);
+}
+
+/**
+ * The trust level a file starts with: scanned at the window by a clerk → B
+ * (checked against the original); uploaded by the applicant → C (original to
+ * be checked), or D for a material the applicant pledged (容缺承诺).
+ */
+export function initialTrustLevel(uploadedBy: 'applicant' | 'staff', checklistStatus: string | undefined): TrustLevel {
+  if (uploadedBy === 'staff') return 'B';
+  return checklistStatus === 'pledged' ? 'D' : 'C';
+}
+
+export interface Declared {
+  readonly contentType: UploadType;
+  readonly size: number;
+  readonly sha256?: string;
+  readonly maxBytes: number;
+}
+
+export interface Observed {
+  readonly size: number;
+  readonly sha256: string;
+  readonly sniffed: Sniffed;
+}
+
+/** Why an uploaded object is refused (the first failed check), or undefined when it passes all. */
+export function uploadRejection(declared: Declared, observed: Observed): { code: string; reason: string } | undefined {
+  if (observed.size > declared.maxBytes) return { code: 'too_large', reason: `The file has ${observed.size} bytes; this item takes at most ${declared.maxBytes}.` };
+  if (observed.size !== declared.size) return { code: 'size_mismatch', reason: `Declared ${declared.size} bytes, received ${observed.size}.` };
+  const mismatch = typeMismatch(declared.contentType, observed.sniffed);
+  if (mismatch) return mismatch;
+  if (declared.sha256 && declared.sha256 !== observed.sha256) return { code: 'digest_mismatch', reason: 'The file\'s SHA-256 is not the one declared.' };
+  return undefined;
+}
+
+const ALNUM = '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ';
+
+/** ISO 7064 MOD 37,36: one check character over [0-9A-Z] that catches every single-character error (and many transpositions). */
+export function mod3736(s: string): string {
+  let p = 36;
+  for (const ch of s) {
+    const v = ALNUM.indexOf(ch);
+    if (v < 0) throw new Error(`not alphanumeric: ${ch}`);
+    let sum = (p + v) % 36;
+    if (sum === 0) sum = 36;
+    p = (sum * 2) % 37;
+  }
+  return ALNUM[(37 - p) % 36]!;
+}
+
+/**
+ * The certificate of a case: one per case, so its number follows from the
+ * case number (unique, and the same on every retry of the issuing consumer),
+ * with a check character that turns a mistyped number into "no such certificate".
+ */
+export function certificateNoOf(caseNo: string): string {
+  const body = caseNo.replaceAll('-', '');
+  return `C${body}${mod3736(body)}`;
+}
+
+export function isWellFormedCertificateNo(no: string): boolean {
+  const m = /^C([0-9A-Z]{13,29})([0-9A-Z])$/.exec(no);
+  return m !== null && mod3736(m[1]!) === m[2];
+}
+
+/** A name as the public check shows it: the first and last characters (张*三, 李*). */
+export function maskName(name: string): string {
+  const chars = [...name];
+  if (chars.length <= 1) return '*';
+  if (chars.length === 2) return `${chars[0]}*`;
+  return `${chars[0]}${'*'.repeat(chars.length - 2)}${chars[chars.length - 1]}`;
+}
+
+/**
+ * The document a case event calls for (what the center hands the applicant
+ * at that step), if any. A certificate only for items whose result is one.
+ */
+export function documentKindFor(detailType: string, resultType: string | undefined): DocumentKind | undefined {
+  switch (detailType) {
+    case 'CaseAccepted':
+    case 'CaseAcceptedWithTolerance':
+    case 'CaseDeemedAccepted':
+      return 'acceptance_receipt';
+    case 'CaseRefused':
+      return 'refusal_notice';
+    case 'SupplementRequested':
+      return 'supplement_notice';
+    case 'CaseApproved':
+      return resultType === 'licence' || resultType === 'approval_document' ? 'certificate' : undefined;
+    default:
+      return undefined;
+  }
+}
+
+/** A document's id: its kind and the case event it answers, so a redelivered event names the same document. */
+export const documentIdOf = (kind: DocumentKind, eventId: string) => `${kind}-${eventId}`;

@@ -1,0 +1,368 @@
+/**
+ * DynamoDB keys, reads and transactions of documents: the only module that
+ * knows them (docs/data-model.md lists each access pattern).
+ *
+ *   file          PK CENTER#<c>#CASEFILES#<caseNo>  SK FILE#<fileId>    (TTL while pending)
+ *   file count    PK CENTER#<c>#CASEFILES#<caseNo>  SK COUNT  { files }
+ *   document      PK CENTER#<c>#CASEFILES#<caseNo>  SK DOC#<documentId>
+ *   archive       PK CENTER#<c>#CASEFILES#<caseNo>  SK ARCHIVE
+ *                 GSI1 CENTER#<c>#ARCHIVES#RETAIN / <retainUntil>#<caseNo>   (dated retention, until disposed)
+ *   events        PK CENTER#<c>#CASEFILES#<caseNo>  SK EVENT#<ulid>     (the outbox)
+ *   certificate   PK CERT#<certificateNo>  SK CERT
+ *
+ * Files sit beside the case, not in its partition: the case item is replaced
+ * whole on each transition and its timeline is its partition's events.
+ */
+import { GetCommand, PutCommand, QueryCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
+import type { ArchiveRecord, IssuedDocument, MaterialFile, RetentionClass } from '#schemas/api/documents';
+import type { DocumentEventData } from '#schemas/events/documents';
+import { accountStatusKey } from '#shared/accounts';
+import { batchGetItems, db, isConcurrentChange, itemAt, tableName, type Item, type ItemKey } from '#shared/db';
+import { conflict, preconditionFailed } from '#shared/errors';
+import { outboxItem, type EventDraft } from '#shared/events';
+import { itemHeadKey, type StoredHead } from '../catalog/store.ts';
+import { archiveLocationItem, caseKey, toRecord } from '../cases/store.ts';
+import type { CaseRecord } from '../cases/lifecycle.ts';
+import { MAX_FILES_PER_CASE } from './rules.ts';
+
+export type DocumentEvent<K extends keyof DocumentEventData> = EventDraft<DocumentEventData[K]> & { readonly detailType: K };
+
+const filesPk = (centerId: string, caseNo: string) => `CENTER#${centerId}#CASEFILES#${caseNo}`;
+const fileKey = (centerId: string, caseNo: string, fileId: string): ItemKey => ({ PK: filesPk(centerId, caseNo), SK: `FILE#${fileId}` });
+const countKey = (centerId: string, caseNo: string): ItemKey => ({ PK: filesPk(centerId, caseNo), SK: 'COUNT' });
+const documentKey = (centerId: string, caseNo: string, documentId: string): ItemKey => ({ PK: filesPk(centerId, caseNo), SK: `DOC#${documentId}` });
+const archiveKey = (centerId: string, caseNo: string): ItemKey => ({ PK: filesPk(centerId, caseNo), SK: 'ARCHIVE' });
+const certificateKey = (no: string): ItemKey => ({ PK: `CERT#${no}`, SK: 'CERT' });
+const retainPk = (centerId: string) => `CENTER#${centerId}#ARCHIVES#RETAIN`;
+
+/** A file as stored: the API shape plus where its bytes are and what only the service needs. */
+export type StoredFile = MaterialFile & {
+  readonly centerId: string;
+  readonly objectKey: string;
+  readonly maxBytes: number;
+  readonly declaredSha256?: string;
+  readonly uploaderSub: string;
+  readonly fingerprint: string;
+  readonly eTag?: string;
+  readonly expiresAt?: number;
+};
+export type StoredDocument = IssuedDocument & { readonly centerId: string; readonly objectKey: string };
+export type StoredArchive = ArchiveRecord & { readonly centerId: string; readonly bucket: string; readonly prefix: string };
+
+export interface StoredCertificate {
+  readonly certificateNo: string;
+  readonly centerId: string;
+  readonly caseNo: string;
+  readonly status: 'valid' | 'revoked';
+  readonly itemCode: string;
+  readonly itemName: string;
+  readonly departmentName: string;
+  readonly centerName: string;
+  readonly holder: string;
+  readonly issuedOn: string;
+  readonly sha256: string;
+  readonly objectKey: string;
+}
+
+const strip = <T>(item: Item | undefined): T | undefined => {
+  if (!item) return undefined;
+  const { PK: _p, SK: _s, kind: _k, GSI1PK: _a, GSI1SK: _b, ...rest } = item;
+  return rest as T;
+};
+
+// `kind` marks an item's type in the table; a document's own kind is kept beside it.
+const documentItem = (doc: StoredDocument): Item => ({ ...documentKey(doc.centerId, doc.caseNo, doc.documentId), ...doc, kind: 'document', documentKind: doc.kind });
+const toDocument = (item: Item | undefined): StoredDocument | undefined => {
+  if (!item) return undefined;
+  const { documentKind, ...rest } = item;
+  return { ...strip<Omit<StoredDocument, 'kind'>>(rest)!, kind: documentKind } as StoredDocument;
+};
+
+const event = <K extends keyof DocumentEventData>(centerId: string, caseNo: string, draft: DocumentEvent<K>) => ({
+  Put: { TableName: tableName(), Item: outboxItem(filesPk(centerId, caseNo), draft).item },
+});
+
+// ---------------------------------------------------------------------------
+// Reads
+
+export interface CaseFilesContext {
+  readonly record?: CaseRecord;
+  readonly account?: Item;
+  readonly file?: StoredFile;
+  readonly document?: StoredDocument;
+}
+
+/**
+ * The case with (optionally) one of its files or documents,
+ * and the caller's account status: one BatchGetItem.
+ */
+export async function caseFilesContext(input: { centerId: string; caseNo: string; sub: string; fileId?: string; documentId?: string }): Promise<CaseFilesContext> {
+  const { centerId, caseNo } = input;
+  const keys = [
+    caseKey(centerId, caseNo),
+    accountStatusKey(input.sub),
+    ...(input.fileId ? [fileKey(centerId, caseNo, input.fileId)] : []),
+    ...(input.documentId ? [documentKey(centerId, caseNo, input.documentId)] : []),
+  ];
+  const found = await batchGetItems(keys);
+  const caseItem = itemAt(found, caseKey(centerId, caseNo));
+  const file = input.fileId ? strip<StoredFile>(itemAt(found, fileKey(centerId, caseNo, input.fileId))) : undefined;
+  const document = input.documentId ? toDocument(itemAt(found, documentKey(centerId, caseNo, input.documentId))) : undefined;
+  return {
+    ...(caseItem ? { record: toRecord(caseItem) } : {}),
+    ...(file ? { file } : {}),
+    ...(document ? { document } : {}),
+    account: itemAt(found, accountStatusKey(input.sub)),
+  };
+}
+
+/** What the item's published version sets for its files: upload limit, retention class, result (type and name) (the item head: one GetItem). */
+export async function itemSettings(centerId: string, itemCode: string): Promise<{ materialMaxBytes?: number; retentionClass?: RetentionClass; resultType?: string; resultName?: string }> {
+  const out = await db.send(new GetCommand({
+    TableName: tableName(),
+    Key: itemHeadKey(centerId, itemCode),
+    ProjectionExpression: 'published.content.materialMaxBytes, published.content.retentionClass, published.content.resultType, published.content.resultName',
+  }));
+  const content = (out.Item as StoredHead | undefined)?.published?.content;
+  return {
+    ...(content?.materialMaxBytes ? { materialMaxBytes: content.materialMaxBytes } : {}),
+    ...(content?.retentionClass ? { retentionClass: content.retentionClass } : {}),
+    ...(content?.resultType ? { resultType: content.resultType } : {}),
+    ...(content?.resultName ? { resultName: content.resultName } : {}),
+  };
+}
+
+export async function getFile(centerId: string, caseNo: string, fileId: string): Promise<StoredFile | undefined> {
+  const out = await db.send(new GetCommand({ TableName: tableName(), Key: fileKey(centerId, caseNo, fileId), ConsistentRead: true }));
+  return strip<StoredFile>(out.Item);
+}
+
+export interface CaseFiles {
+  readonly files: StoredFile[];
+  readonly documents: StoredDocument[];
+  readonly archive?: StoredArchive;
+}
+
+/** Every file, document and the archive record of a case: one Query (paged through). */
+export async function caseFiles(centerId: string, caseNo: string): Promise<CaseFiles> {
+  const files: StoredFile[] = [];
+  const documents: StoredDocument[] = [];
+  let archive: StoredArchive | undefined;
+  let startKey: Item | undefined;
+  do {
+    const out = await db.send(new QueryCommand({
+      TableName: tableName(),
+      KeyConditionExpression: 'PK = :pk',
+      ExpressionAttributeValues: { ':pk': filesPk(centerId, caseNo) },
+      ExclusiveStartKey: startKey,
+      ConsistentRead: true,
+    }));
+    for (const item of out.Items ?? []) {
+      const sk = String(item.SK);
+      if (sk.startsWith('FILE#')) files.push(strip<StoredFile>(item)!);
+      else if (sk.startsWith('DOC#')) documents.push(toDocument(item)!);
+      else if (sk === 'ARCHIVE') archive = strip<StoredArchive>(item);
+    }
+    startKey = out.LastEvaluatedKey;
+  } while (startKey);
+  return { files, documents, ...(archive ? { archive } : {}) };
+}
+
+export async function archiveContext(centerId: string, caseNo: string, sub: string) {
+  const found = await batchGetItems([archiveKey(centerId, caseNo), accountStatusKey(sub)]);
+  return { archive: strip<StoredArchive>(itemAt(found, archiveKey(centerId, caseNo))), account: itemAt(found, accountStatusKey(sub)) };
+}
+
+export async function getCertificate(no: string): Promise<StoredCertificate | undefined> {
+  const out = await db.send(new GetCommand({ TableName: tableName(), Key: certificateKey(no) }));
+  return strip<StoredCertificate>(out.Item);
+}
+
+export async function archivesDue(centerId: string, dueBy: string, limit: number, startKey: Item | undefined) {
+  const out = await db.send(new QueryCommand({
+    TableName: tableName(),
+    IndexName: 'GSI1',
+    KeyConditionExpression: 'GSI1PK = :pk AND GSI1SK <= :until',
+    ExpressionAttributeValues: { ':pk': retainPk(centerId), ':until': `${dueBy}#~` },
+    Limit: limit,
+    ExclusiveStartKey: startKey,
+  }));
+  return { items: (out.Items ?? []).map((i) => strip<StoredArchive>(i)!), ...(out.LastEvaluatedKey ? { lastKey: out.LastEvaluatedKey } : {}) };
+}
+
+// ---------------------------------------------------------------------------
+// Writes
+
+export class FileLimitReached extends Error {}
+export class SlotExists extends Error {}
+
+/** A new upload slot, counted against the case's limit, in one transaction. */
+export async function createSlot(file: StoredFile): Promise<void> {
+  try {
+    await db.send(new TransactWriteCommand({
+      TransactItems: [
+        {
+          Update: {
+            TableName: tableName(),
+            Key: countKey(file.centerId, file.caseNo),
+            UpdateExpression: 'ADD files :one SET kind = :kind',
+            ConditionExpression: 'attribute_not_exists(files) OR files < :max',
+            ExpressionAttributeValues: { ':one': 1, ':max': MAX_FILES_PER_CASE, ':kind': 'fileCount' },
+          },
+        },
+        {
+          Put: {
+            TableName: tableName(),
+            Item: { ...fileKey(file.centerId, file.caseNo, file.fileId), kind: 'file', ...file },
+            ConditionExpression: 'attribute_not_exists(PK)',
+          },
+        },
+      ],
+    }));
+  } catch (err) {
+    const reasons = (err as { CancellationReasons?: { Code?: string }[] }).CancellationReasons;
+    if (reasons?.[1]?.Code === 'ConditionalCheckFailed') throw new SlotExists();
+    if (reasons?.[0]?.Code === 'ConditionalCheckFailed') throw new FileLimitReached();
+    throw err;
+  }
+}
+
+/**
+ * The outcome of an upload's check, written once: the slot must still be
+ * pending (a redelivered S3 event finds it settled and changes nothing).
+ * Returns false when another delivery settled it first.
+ */
+export async function settleUpload(file: StoredFile, outcome: Pick<StoredFile, 'status' | 'size' | 'sha256' | 'detectedType' | 'rejection' | 'checkedAt' | 'eTag'>, draft: DocumentEvent<'MaterialReceived' | 'MaterialRejected'>): Promise<boolean> {
+  const settled: Item = { ...fileKey(file.centerId, file.caseNo, file.fileId), kind: 'file', ...file, ...outcome };
+  delete settled.expiresAt;
+  try {
+    await db.send(new TransactWriteCommand({
+      TransactItems: [
+        { Put: { TableName: tableName(), Item: settled, ConditionExpression: '#s = :pending', ExpressionAttributeNames: { '#s': 'status' }, ExpressionAttributeValues: { ':pending': 'pending' } } },
+        event(file.centerId, file.caseNo, draft),
+      ],
+    }));
+    return true;
+  } catch (err) {
+    if (isConcurrentChange(err)) return false;
+    throw err;
+  }
+}
+
+/** A received file whose object was replaced after its check: rejected, whatever it was. */
+export async function rejectReplaced(file: StoredFile, rejection: { code: string; reason: string }, draft: DocumentEvent<'MaterialRejected'>): Promise<void> {
+  await db.send(new TransactWriteCommand({
+    TransactItems: [
+      {
+        Update: {
+          TableName: tableName(),
+          Key: fileKey(file.centerId, file.caseNo, file.fileId),
+          UpdateExpression: 'SET #s = :rejected, rejection = :r',
+          ConditionExpression: '#s = :received',
+          ExpressionAttributeNames: { '#s': 'status' },
+          ExpressionAttributeValues: { ':rejected': 'rejected', ':received': 'received', ':r': rejection },
+        },
+      },
+      event(file.centerId, file.caseNo, draft),
+    ],
+  }));
+}
+
+/** A clerk confirmed the file against the original: trust level B. */
+export async function markVerified(file: StoredFile, by: string, at: string, draft: DocumentEvent<'MaterialVerified'>): Promise<StoredFile> {
+  try {
+    await db.send(new TransactWriteCommand({
+      TransactItems: [
+        {
+          Update: {
+            TableName: tableName(),
+            Key: fileKey(file.centerId, file.caseNo, file.fileId),
+            UpdateExpression: 'SET trustLevel = :b, verifiedBy = :by, verifiedAt = :at',
+            ConditionExpression: '#s = :received AND trustLevel = :was',
+            ExpressionAttributeNames: { '#s': 'status' },
+            ExpressionAttributeValues: { ':b': 'B', ':by': by, ':at': at, ':received': 'received', ':was': file.trustLevel },
+          },
+        },
+        event(file.centerId, file.caseNo, draft),
+      ],
+    }));
+  } catch (err) {
+    if (isConcurrentChange(err)) throw preconditionFailed('The file changed since you read it; read it again.');
+    throw err;
+  }
+  return { ...file, trustLevel: 'B', verifiedBy: by, verifiedAt: at };
+}
+
+/** The audit record of a privileged read, in the outbox before the presigned URL is answered. */
+export async function recordRetrieval(centerId: string, caseNo: string, draft: DocumentEvent<'DocumentRetrieved'>): Promise<void> {
+  await db.send(new PutCommand({ TableName: tableName(), Item: outboxItem(filesPk(centerId, caseNo), draft).item }));
+}
+
+export async function getDocument(centerId: string, caseNo: string, documentId: string): Promise<StoredDocument | undefined> {
+  const out = await db.send(new GetCommand({ TableName: tableName(), Key: documentKey(centerId, caseNo, documentId), ConsistentRead: true }));
+  return toDocument(out.Item);
+}
+
+/**
+ * An issued document (and its certificate), once: a document id is derived
+ * from the case event it answers, so a redelivered event finds it written.
+ * Returns false when it was already there.
+ */
+export async function recordDocument(doc: StoredDocument, draft: DocumentEvent<'DocumentIssued'>, certificate?: StoredCertificate): Promise<boolean> {
+  try {
+    await db.send(new TransactWriteCommand({
+      TransactItems: [
+        { Put: { TableName: tableName(), Item: documentItem(doc), ConditionExpression: 'attribute_not_exists(PK)' } },
+        ...(certificate ? [{ Put: { TableName: tableName(), Item: { ...certificateKey(certificate.certificateNo), kind: 'certificate', ...certificate }, ConditionExpression: 'attribute_not_exists(PK)' } }] : []),
+        event(doc.centerId, doc.caseNo, draft),
+      ],
+    }));
+    return true;
+  } catch (err) {
+    if (isConcurrentChange(err)) return false;
+    throw err;
+  }
+}
+
+const retainIndex = (a: StoredArchive) =>
+  a.retainUntil && !a.disposedAt ? { GSI1PK: retainPk(a.centerId), GSI1SK: `${a.retainUntil}#${a.caseNo}` } : {};
+
+/** The archive record of a case and its location on the case, once. Returns false when the case was archived before. */
+export async function recordArchive(archive: StoredArchive, draft: DocumentEvent<'CaseArchived'>): Promise<boolean> {
+  try {
+    await db.send(new TransactWriteCommand({
+      TransactItems: [
+        { Put: { TableName: tableName(), Item: { ...archiveKey(archive.centerId, archive.caseNo), kind: 'archive', ...archive, ...retainIndex(archive) }, ConditionExpression: 'attribute_not_exists(PK)' } },
+        // The case's own record of where its file is (read with the case; the case item itself is not touched).
+        { Put: { TableName: tableName(), Item: archiveLocationItem(archive.centerId, archive.caseNo, archive.location), ConditionExpression: 'attribute_not_exists(PK)' } },
+        event(archive.centerId, archive.caseNo, draft),
+      ],
+    }));
+    return true;
+  } catch (err) {
+    if (isConcurrentChange(err)) return false;
+    throw err;
+  }
+}
+
+/** A disposition step on an archive, conditioned on the record the caller read. */
+export async function updateArchive(read: StoredArchive, next: StoredArchive, draft: DocumentEvent<'ArchiveDisposition'>): Promise<void> {
+  try {
+    await db.send(new TransactWriteCommand({
+      TransactItems: [
+        {
+          Put: {
+            TableName: tableName(),
+            Item: { ...archiveKey(next.centerId, next.caseNo), kind: 'archive', ...next, ...retainIndex(next) },
+            ConditionExpression: 'attribute_exists(PK) AND archivedAt = :at AND ' + (read.disposition ? 'disposition.proposedAt = :p' : 'attribute_not_exists(disposition)'),
+            ExpressionAttributeValues: { ':at': read.archivedAt, ...(read.disposition ? { ':p': read.disposition.proposedAt } : {}) },
+          },
+        },
+        event(next.centerId, next.caseNo, draft),
+      ],
+    }));
+  } catch (err) {
+    if (isConcurrentChange(err)) throw conflict('The archive\'s disposition changed since you read it; read it again.');
+    throw err;
+  }
+}

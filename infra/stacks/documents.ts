@@ -1,0 +1,97 @@
+/**
+ * Documents and archives (DESIGN §4): the API (upload slots, audited
+ * downloads, certificate check, archive retrieval and disposition), the upload
+ * check on the materials bucket's notifications, the consumer that issues
+ * receipts, notices and certificates as PDFs (the CJK font in a layer), and
+ * the archive consumer writing packages to the Object-Locked archive bucket.
+ */
+import { Duration } from 'aws-cdk-lib';
+import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
+import * as events from 'aws-cdk-lib/aws-events';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
+import type * as s3 from 'aws-cdk-lib/aws-s3';
+import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
+import type { Construct } from 'constructs';
+import { documentRoutes } from '../../functions/documents/routes.ts';
+import { CJK_FONT_ASSET_EXCLUDE, CJK_FONT_LAMBDA_PATH, PDF_ESBUILD_ARGS, cjkFontAssetDir } from '../../functions/documents/pdf/font-asset.ts';
+import type { StageConfig } from '../config.ts';
+import { Consumer } from '../constructs/consumer.ts';
+import { DomainFunction } from '../constructs/domain-function.ts';
+import type { DomainHttpApi } from '../constructs/http-api.ts';
+import { acknowledge, nagRef } from '../nag.ts';
+
+/** The case events that call for a document (functions/documents/rules.ts, documentKindFor). */
+export const issuingEvents = ['CaseAccepted', 'CaseAcceptedWithTolerance', 'CaseDeemedAccepted', 'CaseRefused', 'SupplementRequested', 'CaseApproved'];
+
+export function addDocuments(
+  scope: Construct,
+  deps: { table: ITable; bus: events.IEventBus; api: DomainHttpApi; materials: s3.Bucket; archive: s3.Bucket; cursorKey: ISecret; config: StageConfig },
+) {
+  const { table, bus, api, materials, archive, config } = deps;
+
+  const documents = new DomainFunction(scope, 'DocumentsFunction', { entry: 'functions/documents/handler.ts', domain: 'documents', config })
+    .bindTable(table, 'readWrite')
+    .bindBucket(materials, 'readWrite', 'MATERIALS_BUCKET')
+    .bindBucket(archive, 'read', 'ARCHIVE_BUCKET')
+    .allowDelete(archive, 'archives/')
+    .bindSecretValue(deps.cursorKey, 'CURSOR_KEY');
+  api.addDomainRoutes(documentRoutes, documents);
+
+  const check = new DomainFunction(scope, 'MaterialCheckFunction', {
+    entry: 'functions/documents/check.ts', domain: 'documents', config,
+    // Reads an upload whole (≤ the item's limit, 20 MB by default) to hash it.
+    memorySize: 1024, timeout: Duration.seconds(60),
+  })
+    .bindTable(table, 'readWrite')
+    .bindBucket(materials, 'read', 'MATERIALS_BUCKET')
+    .allowDelete(materials, 'uploads/');
+  new Consumer(scope, 'MaterialCheck', {
+    trigger: { bucket: materials, prefix: 'uploads/' },
+    fn: check,
+    config,
+    description: 'Every upload: its real type, size and SHA-256 → received or rejected',
+  });
+
+  const fontLayer = new lambda.LayerVersion(scope, 'CjkFontLayer', {
+    code: lambda.Code.fromAsset(cjkFontAssetDir(), { exclude: [...CJK_FONT_ASSET_EXCLUDE] }),
+    compatibleArchitectures: [lambda.Architecture.ARM_64],
+    description: 'CJK font for the PDF documents (receipts, notices, certificates)',
+    removalPolicy: config.removalPolicy,
+  });
+  const issue = new DomainFunction(scope, 'DocumentIssueFunction', {
+    entry: 'functions/documents/issue.ts', domain: 'documents', config, memorySize: 1024, timeout: Duration.seconds(30), esbuildArgs: PDF_ESBUILD_ARGS,
+  })
+    .bindTable(table, 'readWrite')
+    .bindBucket(materials, 'readWrite', 'MATERIALS_BUCKET')
+    .bindValue('CJK_FONT_PATH', CJK_FONT_LAMBDA_PATH)
+    .bindValue('PUBLIC_BASE_URL', api.url);
+  issue.addLayers(fontLayer);
+  new Consumer(scope, 'DocumentIssue', {
+    trigger: { bus, eventPattern: { source: ['onestop.cases'], detailType: issuingEvents } },
+    fn: issue,
+    config,
+    description: 'Acceptance receipts, refusal and one-time supplement notices, certificates: PDFs stored with the case',
+  });
+
+  const archiver = new DomainFunction(scope, 'ArchiveFunction', {
+    entry: 'functions/documents/archive.ts', domain: 'documents', config, memorySize: 1024, timeout: Duration.minutes(5),
+  })
+    .bindTable(table, 'readWrite')
+    .bindBucket(materials, 'read', 'MATERIALS_BUCKET')
+    .bindBucket(archive, 'readWrite', 'ARCHIVE_BUCKET')
+    .bindValue('ARCHIVE_LOCK_MODE', config.archiveRetention.mode);
+  // Writing an object with a retention or a legal hold needs these besides s3:PutObject.
+  const packages = archive.arnForObjects('archives/*');
+  archiver.executionRole.addToPrincipalPolicy(new iam.PolicyStatement({ actions: ['s3:PutObjectRetention', 's3:PutObjectLegalHold'], resources: [packages] }));
+  acknowledge(archiver.executionRole, `AwsSolutions-IAM5[Resource::${nagRef(archiver, packages)}]`,
+    'Retention and legal hold of the archive packages only (archives/ of this one bucket); keys are per case.');
+  new Consumer(scope, 'Archive', {
+    // Whichever comes last — the completion or the last document — finds the case ready.
+    trigger: { bus, eventPattern: { source: ['onestop.cases', 'onestop.documents'], detailType: ['CaseCompleted', 'DocumentIssued'] } },
+    fn: archiver,
+    config,
+    description: 'A completed case with all its documents → its archival package in the Object-Locked archive bucket',
+  });
+  return { documents, check, issue, archiver };
+}

@@ -1,0 +1,199 @@
+/**
+ * Documents (材料、文书、证照与档案): uploads of a case's materials, the
+ * documents the center issues (receipts, notices, certificates), the public
+ * certificate check, and the archive (retrieval, disposition).
+ */
+import * as Type from '@sinclair/typebox/type';
+import type { Static } from '@sinclair/typebox';
+import { CaseNo, MaterialId } from './cases.ts';
+import { ItemCode } from './catalog.ts';
+import { Limit, NextToken, Page, StringEnum, closed, text } from './common.ts';
+
+const Instant = Type.String({ format: 'date-time' });
+const LocalDate = Type.String({ format: 'date', description: 'YYYY-MM-DD' });
+const Sha256 = Type.String({ pattern: '^[0-9a-f]{64}$', description: 'SHA-256 of the bytes, lowercase hex' });
+export const FileId = Type.String({ pattern: '^[0-9A-HJKMNP-TV-Z]{26}$', description: 'ULID' });
+export const DocumentId = Type.String({ pattern: '^[a-z_]{3,30}-[0-9A-HJKMNP-TV-Z]{26}$' });
+export const CertificateNo = Type.String({ pattern: '^C[0-9A-Z]{14,30}$', description: 'Certificate number: C, the case number without dashes, an ISO 7064 MOD 37,36 check character' });
+
+export const uploadTypes = ['application/pdf', 'image/jpeg', 'image/png', 'application/ofd'] as const;
+export const UploadType = StringEnum(uploadTypes, 'PDF, JPEG, PNG or OFD (GB/T 33190)');
+export type UploadType = Static<typeof UploadType>;
+export const MaterialForm = StringEnum(['original', 'copy', 'electronic'] as const, '原件 / 复印件 / 电子件');
+
+/** 国办函〔2016〕108号: A issued by the agency, B verified by a window officer, C uploaded by the user, D made by the user under a pledge. */
+export const TrustLevel = StringEnum(['A', 'B', 'C', 'D'] as const, 'A 发证机关出具 / B 窗口核验 / C 用户上传待核验 / D 用户承诺');
+export type TrustLevel = Static<typeof TrustLevel>;
+
+export const FileStatus = StringEnum(['pending', 'received', 'rejected'] as const, '待上传 / 已接收 / 已拒收. Clients must tolerate values they do not know.');
+
+export const UploadRequest = Type.Object(
+  {
+    materialId: MaterialId,
+    contentType: UploadType,
+    size: Type.Integer({ minimum: 1, description: 'Bytes; at most the item\'s limit (default 20 MB)' }),
+    sha256: Type.Optional(Sha256),
+    fileName: Type.Optional(text(200)),
+    form: Type.Optional(MaterialForm),
+    count: Type.Optional(Type.Integer({ minimum: 1, maximum: 99 })),
+  },
+  closed,
+);
+export type UploadRequest = Static<typeof UploadRequest>;
+
+export const MaterialFile = Type.Object(
+  {
+    fileId: FileId,
+    caseNo: CaseNo,
+    materialId: MaterialId,
+    materialName: Type.String(),
+    status: FileStatus,
+    contentType: UploadType,
+    declaredSize: Type.Integer(),
+    fileName: Type.Optional(Type.String()),
+    form: MaterialForm,
+    count: Type.Integer(),
+    trustLevel: TrustLevel,
+    uploadedBy: StringEnum(['applicant', 'staff'] as const),
+    size: Type.Optional(Type.Integer()),
+    sha256: Type.Optional(Sha256),
+    detectedType: Type.Optional(Type.String({ description: 'What the bytes are, whatever the name says' })),
+    rejection: Type.Optional(Type.Object({ code: Type.String(), reason: Type.String() }, closed)),
+    verifiedBy: Type.Optional(Type.String()),
+    verifiedAt: Type.Optional(Instant),
+    createdAt: Instant,
+    checkedAt: Type.Optional(Instant),
+  },
+  closed,
+);
+export type MaterialFile = Static<typeof MaterialFile>;
+
+export const Upload = Type.Object(
+  {
+    file: MaterialFile,
+    upload: Type.Object(
+      {
+        method: Type.Literal('PUT'),
+        url: Type.String(),
+        headers: Type.Record(Type.String(), Type.String(), { description: 'Send exactly these headers: they are part of the signature' }),
+        expiresAt: Instant,
+      },
+      closed,
+    ),
+  },
+  closed,
+);
+
+export const documentKinds = ['acceptance_receipt', 'refusal_notice', 'supplement_notice', 'certificate'] as const;
+export const DocumentKind = StringEnum(documentKinds, '受理通知书 / 不予受理通知书 / 一次性告知书 / 证照');
+export type DocumentKind = Static<typeof DocumentKind>;
+
+export const IssuedDocument = Type.Object(
+  {
+    documentId: DocumentId,
+    caseNo: CaseNo,
+    kind: DocumentKind,
+    contentType: Type.Literal('application/pdf'),
+    size: Type.Integer(),
+    sha256: Sha256,
+    trustLevel: Type.Literal('A'),
+    certificateNo: Type.Optional(CertificateNo),
+    issuedAt: Instant,
+  },
+  closed,
+);
+export type IssuedDocument = Static<typeof IssuedDocument>;
+
+export const CaseDocuments = Type.Object({ files: Type.Array(MaterialFile), documents: Type.Array(IssuedDocument) }, closed);
+
+export const Download = Type.Object(
+  {
+    url: Type.String({ description: 'Presigned GET; short-lived' }),
+    expiresAt: Instant,
+    contentType: Type.String(),
+    size: Type.Integer(),
+    sha256: Sha256,
+  },
+  closed,
+);
+
+export const CasePath = Type.Object({ caseNo: CaseNo }, closed);
+export const FilePath = Type.Object({ caseNo: CaseNo, fileId: FileId }, closed);
+export const DocumentPath = Type.Object({ caseNo: CaseNo, documentId: DocumentId }, closed);
+export const CertificatePath = Type.Object({ certificateNo: Type.String({ maxLength: 40 }) }, closed);
+
+/** The public check of a certificate: enough to tell a genuine one, nothing more about its holder. */
+export const CertificateCheck = Type.Object(
+  {
+    certificateNo: CertificateNo,
+    status: StringEnum(['valid', 'revoked'] as const),
+    itemCode: ItemCode,
+    itemName: Type.String(),
+    departmentName: Type.String(),
+    centerName: Type.String(),
+    holder: Type.String({ description: 'The holder\'s name, masked' }),
+    issuedOn: LocalDate,
+    sha256: Sha256,
+  },
+  closed,
+);
+
+// ---------------------------------------------------------------------------
+// Archive (档案)
+
+export const RetentionClass = StringEnum(['10y', '30y', 'permanent'] as const, '保管期限');
+export type RetentionClass = Static<typeof RetentionClass>;
+
+export const ArchiveRecord = Type.Object(
+  {
+    caseNo: CaseNo,
+    location: Type.String({ description: 's3://bucket/prefix of the package' }),
+    manifestSha256: Sha256,
+    retentionClass: RetentionClass,
+    retainUntil: Type.Optional(LocalDate),
+    archivedAt: Instant,
+    objects: Type.Integer({ description: 'Objects in the package, the manifest included' }),
+    disposition: Type.Optional(
+      Type.Object(
+        {
+          action: StringEnum(['destroy', 'retain'] as const, '销毁 / 继续保存'),
+          reason: Type.String(),
+          retainYears: Type.Optional(Type.Integer()),
+          proposedBy: Type.String(),
+          proposedAt: Instant,
+          approvedBy: Type.Optional(Type.String()),
+          approvedAt: Type.Optional(Instant),
+        },
+        closed,
+      ),
+    ),
+    disposedAt: Type.Optional(Instant),
+  },
+  closed,
+);
+export type ArchiveRecord = Static<typeof ArchiveRecord>;
+
+export const ArchiveRetrieval = Type.Object(
+  {
+    archive: ArchiveRecord,
+    manifest: Type.Record(Type.String(), Type.Unknown()),
+    objects: Type.Array(Type.Object({ path: Type.String(), sha256: Sha256, url: Type.String() }, closed)),
+    expiresAt: Instant,
+  },
+  closed,
+);
+
+export const DispositionQuery = Type.Object(
+  { dueBy: LocalDate, limit: Type.Optional(Limit), nextToken: Type.Optional(NextToken) },
+  { ...closed, description: 'Archives whose retention ends on or before dueBy (permanent ones never)' },
+);
+export const ArchivePage = Page(ArchiveRecord);
+
+export const DispositionProposal = Type.Object(
+  {
+    action: StringEnum(['destroy', 'retain'] as const),
+    reason: text(500),
+    retainYears: Type.Optional(Type.Integer({ minimum: 1, maximum: 30, description: 'For retain: years to add' })),
+  },
+  closed,
+);

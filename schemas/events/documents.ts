@@ -1,0 +1,98 @@
+/**
+ * Events of the documents domain (source `onestop.documents`): a material's
+ * upload checked, a document issued, a privileged read of a stored file, a
+ * case archived, an archive's disposition. Subjects are cases, so each lands
+ * in its case's audit chain. No personal data: files are named by id and digest.
+ */
+import * as Type from '@sinclair/typebox/type';
+import type { Static } from '@sinclair/typebox';
+import { CaseNo, MaterialId } from '../api/cases.ts';
+import { StringEnum, closed } from '../api/common.ts';
+import { CertificateNo, DocumentId, DocumentKind, FileId, RetentionClass, TrustLevel, UploadType } from '../api/documents.ts';
+import { envelope } from './envelope.ts';
+
+const Sha256 = Type.String({ pattern: '^[0-9a-f]{64}$' });
+
+export const MaterialCheckedData = Type.Object(
+  {
+    caseNo: CaseNo,
+    fileId: FileId,
+    materialId: MaterialId,
+    declaredType: UploadType,
+    size: Type.Integer(),
+    sha256: Sha256,
+    detectedType: Type.String(),
+    trustLevel: TrustLevel,
+    rejection: Type.Optional(Type.Object({ code: Type.String(), reason: Type.String() }, closed)),
+  },
+  closed,
+);
+export type MaterialCheckedData = Static<typeof MaterialCheckedData>;
+
+export const MaterialVerifiedData = Type.Object({ caseNo: CaseNo, fileId: FileId, materialId: MaterialId, trustLevel: Type.Literal('B') }, closed);
+
+export const DocumentIssuedData = Type.Object(
+  {
+    caseNo: CaseNo,
+    documentId: DocumentId,
+    kind: DocumentKind,
+    sha256: Sha256,
+    size: Type.Integer(),
+    certificateNo: Type.Optional(CertificateNo),
+    causedBy: Type.String({ description: 'The eventId of the case event the document answers' }),
+  },
+  closed,
+);
+
+/** A privileged read: a stored file or an archive handed out through presigned GETs. */
+export const DocumentRetrievedData = Type.Object(
+  {
+    caseNo: CaseNo,
+    what: StringEnum(['material', 'document', 'archive'] as const),
+    id: Type.String({ description: 'fileId, documentId, or the archive location' }),
+    sha256: Sha256,
+  },
+  closed,
+);
+
+export const CaseArchivedData = Type.Object(
+  {
+    caseNo: CaseNo,
+    location: Type.String(),
+    manifestSha256: Sha256,
+    retentionClass: RetentionClass,
+    retainUntil: Type.Optional(Type.String({ format: 'date' })),
+    objects: Type.Integer(),
+  },
+  closed,
+);
+
+export const ArchiveDispositionData = Type.Object(
+  {
+    caseNo: CaseNo,
+    action: StringEnum(['destroy', 'retain'] as const),
+    step: StringEnum(['proposed', 'approved'] as const),
+    retainUntil: Type.Optional(Type.String({ format: 'date' })),
+  },
+  closed,
+);
+
+export const documentEventSchemas = {
+  MaterialReceived: envelope(MaterialCheckedData),
+  MaterialRejected: envelope(MaterialCheckedData),
+  MaterialVerified: envelope(MaterialVerifiedData),
+  DocumentIssued: envelope(DocumentIssuedData),
+  DocumentRetrieved: envelope(DocumentRetrievedData),
+  CaseArchived: envelope(CaseArchivedData),
+  ArchiveDisposition: envelope(ArchiveDispositionData),
+} as const;
+
+export interface DocumentEventData {
+  MaterialReceived: MaterialCheckedData;
+  MaterialRejected: MaterialCheckedData;
+  MaterialVerified: Static<typeof MaterialVerifiedData>;
+  DocumentIssued: Static<typeof DocumentIssuedData>;
+  DocumentRetrieved: Static<typeof DocumentRetrievedData>;
+  CaseArchived: Static<typeof CaseArchivedData>;
+  ArchiveDisposition: Static<typeof ArchiveDispositionData>;
+}

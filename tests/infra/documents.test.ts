@@ -1,0 +1,100 @@
+/**
+ * CDK assertions on documents and archives: the archive bucket's Object Lock
+ * (s3rver has none, so the settings are checked here), the upload check on
+ * the materials bucket's notification, the font layer, and each function's
+ * grants (deletes only under its own prefix; retention only on packages).
+ */
+import { Match, type Template } from 'aws-cdk-lib/assertions';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { CJK_FONT_LAMBDA_PATH } from '../../functions/documents/pdf/font-asset.ts';
+import { logicalIdByPath, resourcesOf, synthTemplate } from './synth.ts';
+
+let dev: Template;
+let prod: Template;
+beforeAll(() => {
+  dev = synthTemplate('dev');
+  prod = synthTemplate('prod');
+}, 60_000);
+
+function statementsOf(template: Template, functionId: string) {
+  const role = template.toJSON().Resources[logicalIdByPath(template, functionId)].Properties.Role['Fn::GetAtt'][0] as string;
+  return Object.values(resourcesOf(template, 'AWS::IAM::Policy'))
+    .filter((p) => (p.Properties!.Roles as { Ref: string }[]).some((r) => r.Ref === role))
+    .flatMap((p) => p.Properties!.PolicyDocument.Statement as { Effect: string; Action: string | string[]; Resource: unknown }[])
+    .map((s) => ({ ...s, Action: [s.Action].flat() }));
+}
+
+const objectsUnder = (bucketId: string, prefix: string) => ({ 'Fn::Join': ['', [{ 'Fn::GetAtt': [bucketId, 'Arn'] }, `/${prefix}*`]] });
+
+describe('archive bucket', () => {
+  it('is Object-Locked: COMPLIANCE by default in prod, so no package can be deleted before its retention', () => {
+    prod.hasResourceProperties('AWS::S3::Bucket', {
+      ObjectLockEnabled: true,
+      ObjectLockConfiguration: { ObjectLockEnabled: 'Enabled', Rule: { DefaultRetention: { Mode: 'COMPLIANCE', Days: 30 * 365 } } },
+      VersioningConfiguration: { Status: 'Enabled' },
+      LifecycleConfiguration: { Rules: Match.arrayWith([Match.objectLike({ Id: 'purge-disposed-versions', NoncurrentVersionExpiration: { NoncurrentDays: 30 } })]) },
+    });
+  });
+
+  it('the archive function writes packages in the stage\'s lock mode, with retention and legal-hold rights on archives/ only', () => {
+    const vars = (t: Template) => t.toJSON().Resources[logicalIdByPath(t, 'ArchiveFunction')].Properties.Environment.Variables;
+    expect(vars(prod).ARCHIVE_LOCK_MODE).toBe('COMPLIANCE');
+    expect(vars(dev).ARCHIVE_LOCK_MODE).toBe('GOVERNANCE');
+    const archive = logicalIdByPath(dev, 'ArchiveBucket');
+    const lock = statementsOf(dev, 'ArchiveFunction').find((s) => s.Action.includes('s3:PutObjectRetention'))!;
+    expect(lock.Action.sort()).toEqual(['s3:PutObjectLegalHold', 's3:PutObjectRetention']);
+    expect(lock.Resource).toEqual(objectsUnder(archive, 'archives/'));
+    expect(statementsOf(dev, 'ArchiveFunction').flatMap((s) => s.Action)).not.toContain('s3:DeleteObject');
+  });
+});
+
+describe('materials bucket', () => {
+  it('notifies the upload check of every object created under uploads/', () => {
+    dev.hasResourceProperties('Custom::S3BucketNotifications', {
+      BucketName: { Ref: logicalIdByPath(dev, 'MaterialsBucket') },
+      NotificationConfiguration: {
+        LambdaFunctionConfigurations: [{
+          Events: ['s3:ObjectCreated:*'],
+          Filter: { Key: { FilterRules: [{ Name: 'prefix', Value: 'uploads/' }] } },
+          LambdaFunctionArn: { 'Fn::GetAtt': [logicalIdByPath(dev, 'MaterialCheckFunction'), 'Arn'] },
+        }],
+      },
+    });
+    dev.hasResourceProperties('AWS::Lambda::EventInvokeConfig', {
+      FunctionName: { Ref: logicalIdByPath(dev, 'MaterialCheckFunction') },
+      MaximumRetryAttempts: 2,
+      DestinationConfig: { OnFailure: { Destination: Match.anyValue() } },
+    });
+  });
+
+  it('keeps no old version of a rejected upload', () => {
+    dev.hasResourceProperties('AWS::S3::Bucket', {
+      LifecycleConfiguration: { Rules: Match.arrayWith([Match.objectLike({ Id: 'purge-rejected-uploads', Prefix: 'uploads/', NoncurrentVersionExpiration: { NoncurrentDays: 1 } })]) },
+    });
+  });
+
+  it('only the check deletes uploads, only the documents API deletes packages (an approved disposition)', () => {
+    const deletes = (fn: string) => statementsOf(dev, fn).filter((s) => s.Action.includes('s3:DeleteObject')).map((s) => s.Resource);
+    expect(deletes('MaterialCheckFunction')).toEqual([objectsUnder(logicalIdByPath(dev, 'MaterialsBucket'), 'uploads/')]);
+    expect(deletes('DocumentsFunction')).toEqual([objectsUnder(logicalIdByPath(dev, 'ArchiveBucket'), 'archives/')]);
+    for (const fn of ['DocumentIssueFunction', 'ArchiveFunction', 'CasesFunction']) expect(deletes(fn), fn).toEqual([]);
+  });
+});
+
+describe('documents consumers', () => {
+  it('the issuing function gets the CJK font from a layer at CJK_FONT_PATH', () => {
+    const fn = dev.toJSON().Resources[logicalIdByPath(dev, 'DocumentIssueFunction')].Properties;
+    expect(fn.Environment.Variables.CJK_FONT_PATH).toBe(CJK_FONT_LAMBDA_PATH);
+    expect(fn.Layers).toEqual([{ Ref: logicalIdByPath(dev, 'CjkFontLayer') }]);
+  });
+
+  it('documents follow acceptance, refusal, the supplement notice and approval; the archive follows completion and each issued document', () => {
+    const rule = (fn: string) => Object.values(resourcesOf(dev, 'AWS::Events::Rule'))
+      .find((r) => (r.Properties!.Targets as { Arn: unknown }[]).some((t) => JSON.stringify(t.Arn).includes(logicalIdByPath(dev, fn))))!.Properties!;
+    expect(rule('DocumentIssueFunction').EventPattern).toEqual({
+      source: ['onestop.cases'],
+      'detail-type': ['CaseAccepted', 'CaseAcceptedWithTolerance', 'CaseDeemedAccepted', 'CaseRefused', 'SupplementRequested', 'CaseApproved'],
+    });
+    expect(rule('ArchiveFunction').EventPattern).toEqual({ source: ['onestop.cases', 'onestop.documents'], 'detail-type': ['CaseCompleted', 'DocumentIssued'] });
+  });
+});

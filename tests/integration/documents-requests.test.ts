@@ -1,0 +1,70 @@
+/**
+ * DynamoDB requests per documents operation (DESIGN §10: at most 3, no Scan),
+ * counted by a middleware on the handler's own DynamoDB client; the handler
+ * runs in this process against the local cloud's DynamoDB and S3.
+ */
+import { beforeAll, describe, expect, it } from 'vitest';
+import { cloud, until } from './api-client.ts';
+import { bucketOf, completeCase, documentsOf, freshApplicant, openCase, samples, upload } from './documents-client.ts';
+import { eventFor, inProcess } from './in-process.ts';
+
+let measured: Awaited<ReturnType<typeof inProcess>>;
+
+beforeAll(async () => {
+  measured = await inProcess(() => import('../../functions/documents/handler.ts'), {
+    MATERIALS_BUCKET: bucketOf('MaterialsBucket'),
+    ARCHIVE_BUCKET: bucketOf('ArchiveBucket'),
+    AWS_ENDPOINT_URL_S3: cloud.endpoints.s3,
+    AWS_ACCESS_KEY_ID: 'S3RVER',
+    AWS_SECRET_ACCESS_KEY: 'S3RVER',
+  });
+});
+
+describe('DynamoDB requests per documents operation (≤ 3, no Scan)', () => {
+  it('upload slot, list, verify, downloads, certificate check, archive retrieval, disposition', async () => {
+    const who = await freshApplicant();
+    const { caseNo, etag } = await openCase(who.username);
+    const figures: Record<string, string[]> = {};
+    const run = async (name: string, as: string | undefined, method: string, path: string, route: string, opts: Parameters<typeof eventFor>[4] = {}) => {
+      const res = await measured(eventFor(as, method, path, route, opts));
+      expect(res.status, `${name}: ${JSON.stringify(res.body)}`).toBeLessThan(400);
+      figures[name] = res.commands;
+      return res;
+    };
+
+    await run('upload slot', 'clerk.amr', 'POST', `/cases/${caseNo}/materials`, '/cases/{caseNo}/materials', {
+      params: { caseNo }, body: { materialId: 'premises', contentType: 'application/pdf', size: 100 },
+    });
+    const file = await upload(caseNo, who.username, 'application-form', samples.pdf);
+    await run('list files', 'clerk.amr', 'GET', `/cases/${caseNo}/materials`, '/cases/{caseNo}/materials', { params: { caseNo } });
+    await run('verify', 'clerk.amr', 'POST', `/cases/${caseNo}/materials/${file.fileId}/verify`, '/cases/{caseNo}/materials/{fileId}/verify', { params: { caseNo, fileId: file.fileId } });
+    await run('download a material', 'clerk.amr', 'GET', `/cases/${caseNo}/materials/${file.fileId}/download`, '/cases/{caseNo}/materials/{fileId}/download', { params: { caseNo, fileId: file.fileId } });
+
+    await completeCase(caseNo, etag);
+    const docs = await until('documents', async () => {
+      const d = await documentsOf(caseNo, who.username);
+      return d.length >= 2 ? d : undefined;
+    });
+    const cert = docs.find((d) => d.kind === 'certificate')!;
+    await run('download a document', 'clerk.amr', 'GET', `/cases/${caseNo}/documents/${cert.documentId}/download`, '/cases/{caseNo}/documents/{documentId}/download', { params: { caseNo, documentId: cert.documentId } });
+    await run('certificate check', undefined, 'GET', `/public/certificates/${cert.certificateNo}`, '/public/certificates/{certificateNo}', { params: { certificateNo: cert.certificateNo! } });
+    await until('the archive', async () => {
+      const res = await measured(eventFor('auditor', 'GET', `/archives/${caseNo}`, '/archives/{caseNo}', { params: { caseNo } }));
+      return res.status === 200 ? true : undefined;
+    }, 30_000);
+    await run('archive retrieval', 'auditor', 'GET', `/archives/${caseNo}`, '/archives/{caseNo}', { params: { caseNo } });
+    await run('archives due', 'auditor', 'GET', '/archives', '/archives', { query: { dueBy: '2100-01-01' } });
+    const proposal = await measured(eventFor('center.admin', 'POST', `/archives/${caseNo}/disposition`, '/archives/{caseNo}/disposition', { params: { caseNo }, body: { action: 'destroy', reason: '保管期满' } }));
+    expect(proposal.status).toBe(409);
+    figures['disposition refused (retention running)'] = proposal.commands;
+
+    console.log(`DynamoDB requests per documents operation:\n${Object.entries(figures).map(([op, cmds]) => `  ${op}: ${cmds.length} (${cmds.join(', ')})`).join('\n')}`);
+    for (const [op, cmds] of Object.entries(figures)) {
+      expect(cmds.length, op).toBeLessThanOrEqual(3);
+      expect(cmds, op).not.toContain('ScanCommand');
+    }
+    expect(figures['upload slot']).toEqual(['BatchGetItemCommand', 'GetItemCommand', 'TransactWriteItemsCommand']);
+    expect(figures['download a material']).toEqual(['BatchGetItemCommand', 'PutItemCommand']);
+    expect(figures['certificate check']).toEqual(['GetItemCommand']);
+  });
+});

@@ -1,0 +1,273 @@
+/**
+ * Materials, issued documents and archives over the local cloud: presigned
+ * PUTs through fetch against the S3 server, the upload check on the bucket's
+ * notification, audited downloads and who gets them, receipts and
+ * certificates as PDFs with Chinese text, the archive package on completion.
+ */
+import { describe, expect, it } from 'vitest';
+import { GetObjectCommand, HeadObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
+import { call, cloud, until } from './api-client.ts';
+import { act } from './cases-client.ts';
+import {
+  bucketOf,
+  completeCase,
+  documentsOf,
+  fileOf,
+  freshApplicant,
+  openCase,
+  pdfText,
+  put,
+  requestUpload,
+  samples,
+  settled,
+  sha256,
+  upload,
+  type Slot,
+} from './documents-client.ts';
+
+const s3 = new S3Client({
+  endpoint: cloud.endpoints.s3, region: 'us-east-1', forcePathStyle: true,
+  credentials: { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' },
+  requestChecksumCalculation: 'WHEN_REQUIRED', responseChecksumValidation: 'WHEN_REQUIRED',
+});
+const materials = bucketOf('MaterialsBucket');
+
+const objectExists = (key: string) => s3.send(new HeadObjectCommand({ Bucket: materials, Key: key })).then(() => true, () => false);
+const download = async (url: string) => new Uint8Array(await (await fetch(url)).arrayBuffer());
+
+/** The audit records of a case from the documents domain (GET /audit/events by subject). */
+async function documentAudit(caseNo: string) {
+  const day = new Date(Date.now() + 8 * 3600_000).toISOString().slice(0, 10);
+  const res = await call('GET', `/audit/events?from=${day}&to=${day}&subjectType=case&subjectId=${encodeURIComponent(caseNo)}&limit=100`, { as: 'auditor' });
+  expect(res.status, JSON.stringify(res.body)).toBe(200);
+  return (res.body.items as { action: string; source: string; actor: { id: string; role: string } }[]).filter((r) => r.source === 'onestop.documents');
+}
+
+describe('materials: presigned upload and the check', () => {
+  it('a valid PDF is received with its size, SHA-256 and trust level C; the applicant downloads the same bytes, audited', async () => {
+    const who = await freshApplicant();
+    const { caseNo } = await openCase(who.username);
+    const file = await upload(caseNo, who.username, 'application-form', samples.pdf);
+    expect(file).toMatchObject({ status: 'received', size: samples.pdf.length, sha256: sha256(samples.pdf), detectedType: 'application/pdf', trustLevel: 'C', uploadedBy: 'applicant', form: 'electronic' });
+
+    const got = await call('GET', `/cases/${caseNo}/materials/${file.fileId}/download`, { as: who.username });
+    expect(got.status, JSON.stringify(got.body)).toBe(200);
+    expect(new URL(got.body.url).searchParams.get('X-Amz-Expires')).toBe('300');
+    expect(sha256(await download(got.body.url))).toBe(file.sha256);
+    const audit = await until('the download in the audit log', async () => {
+      const records = await documentAudit(caseNo);
+      return records.some((r) => r.action === 'DocumentRetrieved') ? records : undefined;
+    });
+    expect(audit.find((r) => r.action === 'DocumentRetrieved')!.actor.role).toBe('applicant');
+    expect(audit.map((r) => r.action)).toContain('MaterialReceived');
+  });
+
+  it('a wrong content type is refused at the slot, and a PUT with another type than signed is refused by S3', async () => {
+    const who = await freshApplicant();
+    const { caseNo } = await openCase(who.username);
+    const refused = await requestUpload(caseNo, who.username, { materialId: 'application-form', contentType: 'application/x-msdownload', size: 100 }, 400);
+    expect(refused.body.errors.map((e: { path: string }) => e.path)).toContain('/body/contentType');
+
+    const slot = (await requestUpload(caseNo, who.username, { materialId: 'application-form', contentType: 'application/pdf', size: samples.pdf.length })).body as Slot;
+    const res = await put(slot, samples.pdf, { ...slot.upload.headers, 'content-type': 'text/html' });
+    expect(res.status).toBe(403);
+    expect(await res.text()).toContain('SignatureDoesNotMatch');
+    expect(await objectExists(`uploads/center-demo/${caseNo}/${slot.file.fileId}`)).toBe(false);
+    expect((await fileOf(caseNo, slot.file.fileId, who.username))!.status).toBe('pending');
+  });
+
+  it('an oversized file: over the item\'s limit at the slot; a body longer than signed refused by S3', async () => {
+    const who = await freshApplicant();
+    const { caseNo } = await openCase(who.username);
+    const big = await requestUpload(caseNo, who.username, { materialId: 'premises', contentType: 'application/pdf', size: 20 * 1024 * 1024 + 1 }, 400);
+    expect(big.body.errors).toEqual([expect.objectContaining({ path: '/body/size', code: 'too_large' })]);
+
+    const slot = (await requestUpload(caseNo, who.username, { materialId: 'premises', contentType: 'application/pdf', size: samples.pdf.length })).body as Slot;
+    const longer = new Uint8Array([...samples.pdf, ...new Uint8Array(1024)]);
+    const res = await put(slot, longer);
+    expect(res.status).toBe(403);
+    expect((await fileOf(caseNo, slot.file.fileId, who.username))!.status).toBe('pending');
+  });
+
+  it('a renamed executable is rejected with its reason and deleted; nobody can download it', async () => {
+    const who = await freshApplicant();
+    const { caseNo } = await openCase(who.username);
+    const file = await upload(caseNo, who.username, 'operator-id', samples.exe);
+    expect(file).toMatchObject({ status: 'rejected', rejection: { code: 'executable', reason: 'Declared as PDF, the file is a Windows executable (PE).' } });
+    expect(await objectExists(`uploads/center-demo/${caseNo}/${file.fileId}`)).toBe(false);
+    const got = await call('GET', `/cases/${caseNo}/materials/${file.fileId}/download`, { as: who.username });
+    expect(got.status).toBe(409);
+    // The case itself is untouched by a failed upload: same version, same checklist.
+    const c = await call('GET', `/cases/${caseNo}`, { as: who.username });
+    expect(c.body.version).toBe(1);
+  });
+
+  it('a PNG declared as PDF is a type mismatch; a declared SHA-256 that differs is a digest mismatch', async () => {
+    const who = await freshApplicant();
+    const { caseNo } = await openCase(who.username);
+    const png = await upload(caseNo, who.username, 'premises', samples.png);
+    expect(png.rejection).toEqual({ code: 'type_mismatch', reason: 'Declared as PDF, the file is a PNG.' });
+    const slot = (await requestUpload(caseNo, who.username, { materialId: 'premises', contentType: 'application/pdf', size: samples.pdf.length, sha256: '0'.repeat(64) })).body as Slot;
+    expect((await put(slot, samples.pdf)).status).toBe(200);
+    expect((await settled(caseNo, slot.file.fileId, who.username)).rejection.code).toBe('digest_mismatch');
+  });
+
+  it('the same Idempotency-Key returns the same slot; another body with it is 422; the URL cannot overwrite a received file', async () => {
+    const who = await freshApplicant();
+    const { caseNo } = await openCase(who.username);
+    const body = { materialId: 'application-form', contentType: 'application/pdf', size: samples.pdf.length };
+    const first = await requestUpload(caseNo, who.username, body, 201, { 'idempotency-key': 'scan-1' });
+    const again = await requestUpload(caseNo, who.username, body, 201, { 'idempotency-key': 'scan-1' });
+    expect(again.body.file.fileId).toBe(first.body.file.fileId);
+    expect(again.headers.get('idempotent-replayed')).toBe('true');
+    await requestUpload(caseNo, who.username, { ...body, size: 99 }, 422, { 'idempotency-key': 'scan-1' });
+    expect((await put(first.body, samples.pdf)).status).toBe(200);
+    await settled(caseNo, first.body.file.fileId, who.username);
+    expect((await put(first.body, samples.pdf)).status).toBe(412);
+    await requestUpload(caseNo, who.username, body, 409, { 'idempotency-key': 'scan-1' });
+  });
+
+  it('a clerk scanning at the counter uploads with trust level B; an applicant upload is verified to B by a clerk', async () => {
+    const who = await freshApplicant();
+    const { caseNo } = await openCase(who.username);
+    const scanned = await upload(caseNo, 'clerk.amr', 'premises', samples.pdf);
+    expect(scanned).toMatchObject({ status: 'received', trustLevel: 'B', uploadedBy: 'staff' });
+    const own = await upload(caseNo, who.username, 'application-form', samples.pdf);
+    expect(own.trustLevel).toBe('C');
+    expect((await call('POST', `/cases/${caseNo}/materials/${own.fileId}/verify`, { as: who.username })).status).toBe(403);
+    expect((await call('POST', `/cases/${caseNo}/materials/${own.fileId}/verify`, { as: 'clerk.housing' })).status).toBe(403);
+    const verified = await call('POST', `/cases/${caseNo}/materials/${own.fileId}/verify`, { as: 'clerk.amr' });
+    expect(verified.status, JSON.stringify(verified.body)).toBe(200);
+    expect(verified.body).toMatchObject({ trustLevel: 'B', verifiedBy: expect.any(String) });
+  });
+});
+
+describe('who gets a file', () => {
+  it('another applicant gets 404, another department and supervision 403, the handling clerk the file; an expired URL nothing', async () => {
+    const who = await freshApplicant();
+    const other = await freshApplicant('钱八');
+    const { caseNo } = await openCase(who.username);
+    const file = await upload(caseNo, who.username, 'application-form', samples.pdf);
+    const path = `/cases/${caseNo}/materials/${file.fileId}/download`;
+    expect((await call('GET', path, { as: other.username })).status).toBe(404);
+    expect((await call('GET', `/cases/${caseNo}/materials`, { as: other.username })).status).toBe(404);
+    expect((await call('POST', `/cases/${caseNo}/materials`, { as: other.username, body: { materialId: 'premises', contentType: 'application/pdf', size: 10 } })).status).toBe(404);
+    expect((await call('GET', path, { as: 'clerk.housing' })).status).toBe(403);
+    expect((await call('GET', path, { as: 'supervisor' })).status).toBe(403);
+    expect((await call('POST', `/cases/${caseNo}/materials`, { as: 'clerk.housing', body: { materialId: 'premises', contentType: 'application/pdf', size: 10 } })).status).toBe(403);
+    const clerk = await call('GET', path, { as: 'clerk.amr' });
+    expect(clerk.status).toBe(200);
+    expect(sha256(await download(clerk.body.url))).toBe(file.sha256);
+
+    // A URL past its expiry: the S3 server answers 403 and no bytes (signed here for 1 s, as the API signs for 300 s).
+    const key = new URL(clerk.body.url).pathname.split('/').slice(2).map(decodeURIComponent).join('/');
+    const short = await getSignedUrl(s3, new GetObjectCommand({ Bucket: materials, Key: key }), { expiresIn: 1 });
+    await new Promise((r) => setTimeout(r, 1_500));
+    const expired = await fetch(short);
+    expect(expired.status).toBe(403);
+    expect(await expired.text()).not.toContain('%PDF');
+  });
+});
+
+describe('issued documents and certificates', () => {
+  it('acceptance issues the 受理通知书 as a PDF with Chinese text; approval a certificate checked at the public route', async () => {
+    const who = await freshApplicant('孙悟空');
+    const { caseNo, etag } = await openCase(who.username);
+    await completeCase(caseNo, etag);
+    const docs = await until('receipt and certificate', async () => {
+      const d = await documentsOf(caseNo, who.username);
+      return d.length >= 2 ? d : undefined;
+    });
+    expect(docs.map((d) => d.kind).sort()).toEqual(['acceptance_receipt', 'certificate']);
+
+    const receipt = docs.find((d) => d.kind === 'acceptance_receipt')!;
+    const got = await call('GET', `/cases/${caseNo}/documents/${receipt.documentId}/download`, { as: who.username });
+    expect(got.status, JSON.stringify(got.body)).toBe(200);
+    const bytes = await download(got.body.url);
+    expect(sha256(bytes)).toBe(receipt.sha256);
+    const text = await pdfText(bytes);
+    for (const expected of ['受理通知书', caseNo, '孙悟空', '个体工商户']) expect(text).toContain(expected);
+
+    const cert = docs.find((d) => d.kind === 'certificate')!;
+    const check = await call('GET', `/public/certificates/${cert.certificateNo}`);
+    expect(check.status, JSON.stringify(check.body)).toBe(200);
+    expect(check.body).toMatchObject({ certificateNo: cert.certificateNo, status: 'valid', holder: '孙*空', sha256: cert.sha256 });
+    const certText = await pdfText(await download((await call('GET', `/cases/${caseNo}/documents/${cert.documentId}/download`, { as: 'clerk.amr' })).body.url));
+    expect(certText).toContain(cert.certificateNo!);
+    const mistyped = `${cert.certificateNo!.slice(0, -1)}${cert.certificateNo!.endsWith('0') ? '1' : '0'}`;
+    expect((await call('GET', `/public/certificates/${mistyped}`)).status).toBe(404);
+  });
+});
+
+describe('notices', () => {
+  it('the one-time supplement notice lists every material noticed; the refusal notice its reasons and the remedies', async () => {
+    const who = await freshApplicant('周八');
+    const first = await call('POST', '/cases', { as: who.username, body: { itemCode: '370982-AMR-XK-003', materials: [{ materialId: 'application-form', form: 'original', count: 1 }] } });
+    expect(first.status, JSON.stringify(first.body)).toBe(201);
+    await act(first.body.caseNo, 'requestSupplement', 'clerk.amr', first.etag, {
+      items: [
+        { materialId: 'operator-id', problem: 'missing', detail: '未提交经营者身份证明' },
+        { materialId: 'premises', problem: 'missing', detail: '缺少经营场所使用证明' },
+      ],
+    });
+    const second = await openCase(who.username);
+    await act(second.caseNo, 'refuse', 'clerk.amr', second.etag, { reasons: ['申请事项依法不需要取得行政许可'] });
+
+    const textOf = async (caseNo: string, kind: string) => {
+      const doc = await until(`${kind} of ${caseNo}`, async () => (await documentsOf(caseNo, who.username)).find((d) => d.kind === kind));
+      const got = await call('GET', `/cases/${caseNo}/documents/${doc.documentId}/download`, { as: who.username });
+      return pdfText(await download(got.body.url));
+    };
+    const notice = await textOf(first.body.caseNo, 'supplement_notice');
+    for (const expected of ['一次性告知', '未提交经营者身份证明', '缺少经营场所使用证明', '周八']) expect(notice).toContain(expected);
+    const refusal = await textOf(second.caseNo, 'refusal_notice');
+    for (const expected of ['不予受理', '申请事项依法不需要取得行政许可', '行政复议', '行政诉讼']) expect(refusal).toContain(expected);
+  });
+});
+
+describe('archive', () => {
+  it('completion archives the case: every material and document with a matching digest; retrieval audited, staff of a department refused', async () => {
+    const who = await freshApplicant();
+    const { caseNo, etag } = await openCase(who.username);
+    const uploaded = [
+      await upload(caseNo, who.username, 'application-form', samples.pdf),
+      await upload(caseNo, who.username, 'premises', samples.jpeg, 'image/jpeg'),
+    ];
+    await completeCase(caseNo, etag);
+    const c = await until('the archive location on the case', async () => {
+      const res = await call('GET', `/cases/${caseNo}`, { as: who.username });
+      return res.body.archiveLocation ? res.body : undefined;
+    });
+    expect(c.archiveLocation).toMatch(new RegExp(`^s3://[a-z0-9-]+/archives/center-demo/${caseNo}/$`));
+
+    expect((await call('GET', `/archives/${caseNo}`, { as: 'clerk.amr' })).status).toBe(403);
+    const got = await call('GET', `/archives/${caseNo}`, { as: 'auditor' });
+    expect(got.status, JSON.stringify(got.body)).toBe(200);
+    const { manifest, objects, archive } = got.body;
+    expect(archive).toMatchObject({ retentionClass: '30y', retainUntil: `${Number(c.completedAt.slice(0, 4)) + 31}-01-01` });
+    expect(manifest.materials.map((m: { sha256: string }) => m.sha256).sort()).toEqual(uploaded.map((u) => u.sha256).sort());
+    expect(manifest.documents.map((d: { kind: string }) => d.kind).sort()).toEqual(['acceptance_receipt', 'certificate']);
+    expect(manifest.timeline.map((e: { type: string }) => e.type)).toEqual(['CaseSubmitted', 'CaseAccepted', 'CaseApproved', 'CaseCompleted']);
+    expect(objects).toHaveLength(4);
+    for (const o of objects as { path: string; sha256: string; url: string }[]) expect(sha256(await download(o.url)), o.path).toBe(o.sha256);
+    // A closed case takes no more materials, and its files are no longer re-qualified.
+    expect((await call('POST', `/cases/${caseNo}/materials`, { as: who.username, body: { materialId: 'premises', contentType: 'application/pdf', size: 10 } })).status).toBe(409);
+    expect((await call('POST', `/cases/${caseNo}/materials/${uploaded[0]!.fileId}/verify`, { as: 'clerk.amr' })).status).toBe(409);
+    expect(await until('the retrieval in the audit log', async () => {
+      const records = await documentAudit(caseNo);
+      return records.find((r) => r.action === 'DocumentRetrieved' && r.actor.role === 'auditor');
+    })).toBeDefined();
+  });
+
+  it('disposition: refused before the retention ends', async () => {
+    const who = await freshApplicant();
+    const { caseNo, etag } = await openCase(who.username);
+    await completeCase(caseNo, etag);
+    await until('archived', async () => ((await call('GET', `/archives/${caseNo}`, { as: 'supervisor' })).status === 200 ? true : undefined));
+    const res = await call('POST', `/archives/${caseNo}/disposition`, { as: 'center.admin', body: { action: 'destroy', reason: '保管期满' } });
+    expect(res.status).toBe(409);
+    expect(res.body.detail).toMatch(/retention runs until \d{4}-01-01/);
+    expect((await call('POST', `/archives/${caseNo}/disposition`, { as: 'supervisor', body: { action: 'destroy', reason: '保管期满' } })).status).toBe(403);
+  });
+});

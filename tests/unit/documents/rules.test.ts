@@ -1,0 +1,143 @@
+import { describe, expect, it } from 'vitest';
+import fc from 'fast-check';
+import { sniffContentType, typeMismatch, zipEntryNames } from '../../../functions/documents/content-type.ts';
+import {
+  certificateNoOf,
+  documentKindFor,
+  initialTrustLevel,
+  isWellFormedCertificateNo,
+  maskName,
+  mod3736,
+  uploadRejection,
+} from '../../../functions/documents/rules.ts';
+
+const bytes = (...parts: (string | number[])[]) =>
+  Uint8Array.from(parts.flatMap((p) => (typeof p === 'string' ? [...p].map((c) => c.charCodeAt(0)) : p)));
+
+/** A stored (uncompressed) ZIP with the given entry names, as an OFD package is. */
+function zip(names: string[]): Uint8Array {
+  const enc = new TextEncoder();
+  const local: number[] = [];
+  const central: number[] = [];
+  const u16 = (n: number) => [n & 0xff, (n >> 8) & 0xff];
+  const u32 = (n: number) => [n & 0xff, (n >> 8) & 0xff, (n >> 16) & 0xff, (n >>> 24) & 0xff];
+  for (const name of names) {
+    const offset = local.length;
+    const n = [...enc.encode(name)];
+    local.push(...u32(0x04034b50), ...u16(20), ...u16(0), ...u16(0), ...u16(0), ...u16(0), ...u32(0), ...u32(0), ...u32(0), ...u16(n.length), ...u16(0), ...n);
+    central.push(...u32(0x02014b50), ...u16(20), ...u16(20), ...u16(0), ...u16(0), ...u16(0), ...u16(0), ...u32(0), ...u32(0), ...u32(0), ...u16(n.length), ...u16(0), ...u16(0), ...u16(0), ...u16(0), ...u32(0), ...u32(offset), ...n);
+  }
+  const end = [...u32(0x06054b50), ...u16(0), ...u16(0), ...u16(names.length), ...u16(names.length), ...u32(central.length), ...u32(local.length), ...u16(0)];
+  return Uint8Array.from([...local, ...central, ...end]);
+}
+
+describe('sniffContentType: what the bytes are', () => {
+  it.each([
+    ['PDF', bytes('%PDF-1.7\n'), 'application/pdf'],
+    ['JPEG', bytes([0xff, 0xd8, 0xff, 0xe1]), 'image/jpeg'],
+    ['PNG', bytes([0x89], 'PNG', [0x0d, 0x0a, 0x1a, 0x0a]), 'image/png'],
+    ['OFD', zip(['OFD.xml', 'Doc_0/Document.xml']), 'application/ofd'],
+  ])('%s is accepted as itself', (_, b, type) => {
+    expect(sniffContentType(b)).toMatchObject({ kind: 'accepted', type });
+  });
+
+  it.each([
+    [bytes('MZ', [0x90, 0]), 'a Windows executable (PE)'],
+    [bytes([0x7f], 'ELF', [2, 1]), 'a Linux executable (ELF)'],
+    [bytes([0xcf, 0xfa, 0xed, 0xfe]), 'a macOS executable (Mach-O)'],
+    [bytes('#!/bin/sh\n'), 'a script with an interpreter line'],
+  ])('an executable is named: %s', (b, label) => {
+    expect(sniffContentType(b)).toEqual({ kind: 'executable', label });
+  });
+
+  it('a ZIP without OFD.xml at its root, text and nothing are not accepted', () => {
+    expect(sniffContentType(zip(['word/document.xml']))).toMatchObject({ kind: 'other', label: 'a ZIP archive that is not an OFD document' });
+    expect(sniffContentType(zip(['Doc_0/OFD.xml']))).toMatchObject({ kind: 'other' });
+    expect(sniffContentType(bytes('hello'))).toMatchObject({ kind: 'other' });
+    expect(sniffContentType(new Uint8Array())).toMatchObject({ kind: 'other' });
+  });
+
+  it('reads the names of a ZIP central directory, and nothing from a truncated one', () => {
+    expect(zipEntryNames(zip(['OFD.xml', '文档/页.xml']))).toEqual(['OFD.xml', '文档/页.xml']);
+    const whole = zip(['OFD.xml']);
+    expect(zipEntryNames(whole.subarray(0, whole.length - 30))).toBeUndefined();
+  });
+
+  it('never throws on arbitrary bytes', () => {
+    fc.assert(fc.property(fc.uint8Array({ maxLength: 300 }), (b) => {
+      expect(['accepted', 'executable', 'other']).toContain(sniffContentType(b).kind);
+      expect(['accepted', 'executable', 'other']).toContain(sniffContentType(Uint8Array.from([0x50, 0x4b, 3, 4, ...b])).kind);
+    }), { numRuns: 500 });
+  });
+
+  it('a declared type is checked against the sniffed one', () => {
+    expect(typeMismatch('application/pdf', sniffContentType(bytes('%PDF-')))).toBeUndefined();
+    expect(typeMismatch('image/png', sniffContentType(bytes('%PDF-')))).toEqual({ code: 'type_mismatch', reason: 'Declared as PNG, the file is a PDF.' });
+    expect(typeMismatch('application/pdf', sniffContentType(bytes('MZ')))).toEqual({ code: 'executable', reason: 'Declared as PDF, the file is a Windows executable (PE).' });
+  });
+});
+
+describe('uploadRejection: the first failed check', () => {
+  const pdf = sniffContentType(bytes('%PDF-1.4'));
+  const declared = { contentType: 'application/pdf' as const, size: 100, maxBytes: 1000 };
+  it.each([
+    [{ size: 1001, sha256: 'a', sniffed: pdf }, 'too_large'],
+    [{ size: 99, sha256: 'a', sniffed: pdf }, 'size_mismatch'],
+    [{ size: 100, sha256: 'a', sniffed: sniffContentType(bytes('MZ')) }, 'executable'],
+    [{ size: 100, sha256: 'b', sniffed: pdf, declaredSha: 'a' }, 'digest_mismatch'],
+  ])('%o → %s', (observed, code) => {
+    const d = 'declaredSha' in observed ? { ...declared, sha256: observed.declaredSha as string } : declared;
+    expect(uploadRejection(d, observed)?.code).toBe(code);
+  });
+  it('passes what matches', () => {
+    expect(uploadRejection({ ...declared, sha256: 'a' }, { size: 100, sha256: 'a', sniffed: pdf })).toBeUndefined();
+  });
+});
+
+describe('trust levels (国办函〔2016〕108号)', () => {
+  it('window scan B, applicant upload C, a pledged material D', () => {
+    expect(initialTrustLevel('staff', 'provided')).toBe('B');
+    expect(initialTrustLevel('staff', 'pledged')).toBe('B');
+    expect(initialTrustLevel('applicant', 'provided')).toBe('C');
+    expect(initialTrustLevel('applicant', 'missing')).toBe('C');
+    expect(initialTrustLevel('applicant', 'pledged')).toBe('D');
+  });
+});
+
+describe('certificate numbers', () => {
+  it('follow from the case number with an ISO 7064 MOD 37,36 check character', () => {
+    expect(certificateNoOf('370982-20261127-00001')).toMatch(/^C3709822026112700001[0-9A-Z]$/);
+    expect(isWellFormedCertificateNo(certificateNoOf('370982-20261127-00001'))).toBe(true);
+    expect(isWellFormedCertificateNo('C370982202611270000')).toBe(false);
+  });
+
+  it('every single-character change is caught', () => {
+    const alnum = '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ';
+    fc.assert(fc.property(fc.string({ unit: fc.constantFrom(...alnum), minLength: 14, maxLength: 20 }), fc.nat(), fc.constantFrom(...alnum), (body, at, ch) => {
+      const no = `C${body}${mod3736(body)}`;
+      const i = 1 + (at % (no.length - 1));
+      if (no[i] !== ch) expect(isWellFormedCertificateNo(`${no.slice(0, i)}${ch}${no.slice(i + 1)}`)).toBe(false);
+    }), { numRuns: 2000 });
+  });
+
+  it('masks the holder for the public check', () => {
+    expect(maskName('孙悟空')).toBe('孙*空');
+    expect(maskName('李四')).toBe('李*');
+    expect(maskName('欧阳娜娜')).toBe('欧**娜');
+    expect(maskName('王')).toBe('*');
+  });
+});
+
+describe('documentKindFor', () => {
+  it('names the document of each case event, a certificate only for items whose result is one', () => {
+    expect(documentKindFor('CaseAccepted', 'licence')).toBe('acceptance_receipt');
+    expect(documentKindFor('CaseDeemedAccepted', 'none')).toBe('acceptance_receipt');
+    expect(documentKindFor('CaseAcceptedWithTolerance', 'none')).toBe('acceptance_receipt');
+    expect(documentKindFor('CaseRefused', 'licence')).toBe('refusal_notice');
+    expect(documentKindFor('SupplementRequested', 'licence')).toBe('supplement_notice');
+    expect(documentKindFor('CaseApproved', 'licence')).toBe('certificate');
+    expect(documentKindFor('CaseApproved', 'approval_document')).toBe('certificate');
+    expect(documentKindFor('CaseApproved', 'none')).toBeUndefined();
+    expect(documentKindFor('CaseReviewed', 'licence')).toBeUndefined();
+  });
+});
