@@ -34,8 +34,13 @@ async function checkObject(bucket: string, key: string, eTag: string | undefined
     await deleteObject(bucket, key);
     return;
   }
+  if (file.status === 'rejected') {
+    // Put again through the slot's URL after its rejection: a rejected slot never serves a file.
+    await deleteObject(bucket, key);
+    return;
+  }
   if (file.status !== 'pending') {
-    if (file.status === 'received' && eTag && file.eTag && eTag.replaceAll('"', '') !== file.eTag.replaceAll('"', '')) {
+    if (eTag && file.eTag && eTag.replaceAll('"', '') !== file.eTag.replaceAll('"', '')) {
       const rejection = { code: 'replaced', reason: 'The object was replaced after it had been checked.' };
       await store.rejectReplaced(file, rejection, draft(file, 'MaterialRejected', { size: file.size!, sha256: file.sha256!, detectedType: file.detectedType!, rejection }));
       await deleteObject(bucket, key);

@@ -25,7 +25,7 @@ export const documentRoutes = [
   {
     operationId: 'uploadMaterial', method: 'POST', path: '/cases/{caseNo}/materials', access: 'jwt', accountCheck: 'inline',
     summary: 'Upload a material of the checklist: a presigned PUT (content type and length fixed in its signature)',
-    description: 'PDF, JPEG, PNG or OFD, at most the item\'s limit (default 20 MB). PUT the bytes to `upload.url` with exactly `upload.headers` within 15 minutes; ' +
+    description: 'PDF, JPEG, PNG or OFD, at most the item\'s limit (default 20 MB). PUT the bytes to `upload.url` with exactly `upload.headers` within 15 minutes (browsers set content-length from the body themselves); ' +
       'the file is then checked (its real type from its bytes, its size, its SHA-256) and becomes `received` or `rejected` with a reason. ' +
       'By the applicant (trust level C, D for a pledged material) or a clerk of the handling department scanning at the counter (B). ' +
       'An Idempotency-Key makes retries return the same slot with a fresh URL.',

@@ -93,9 +93,16 @@ describe('materials: presigned upload and the check', () => {
   it('a renamed executable is rejected with its reason and deleted; nobody can download it', async () => {
     const who = await freshApplicant();
     const { caseNo } = await openCase(who.username);
-    const file = await upload(caseNo, who.username, 'operator-id', samples.exe);
+    const slot = (await requestUpload(caseNo, who.username, { materialId: 'operator-id', contentType: 'application/pdf', size: samples.exe.length, fileName: 'scan.pdf' })).body as Slot;
+    expect((await put(slot, samples.exe)).status).toBe(200);
+    const file = await settled(caseNo, slot.file.fileId, who.username);
     expect(file).toMatchObject({ status: 'rejected', rejection: { code: 'executable', reason: 'Declared as PDF, the file is a Windows executable (PE).' } });
-    expect(await objectExists(`uploads/center-demo/${caseNo}/${file.fileId}`)).toBe(false);
+    const key = `uploads/center-demo/${caseNo}/${file.fileId}`;
+    expect(await objectExists(key)).toBe(false);
+    // The URL still works for its 15 minutes, but what it puts into a rejected slot is deleted again.
+    expect((await put(slot, samples.pdf.subarray(0, samples.exe.length))).status).toBe(200);
+    await until('the second put deleted', async () => ((await objectExists(key)) ? undefined : true));
+    expect((await fileOf(caseNo, file.fileId, who.username))!.status).toBe('rejected');
     const got = await call('GET', `/cases/${caseNo}/materials/${file.fileId}/download`, { as: who.username });
     expect(got.status).toBe(409);
     // The case itself is untouched by a failed upload: same version, same checklist.

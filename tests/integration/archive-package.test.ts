@@ -1,0 +1,141 @@
+/**
+ * The archive package as the SDK writes it: the archive consumer's code runs
+ * in this process against the local cloud's DynamoDB and S3, with a
+ * middleware on its S3 client recording every PutObject. s3rver has no
+ * Object Lock, so the retention each object is written with is asserted on
+ * those parameters. Cases are closed here by writing their state directly
+ * (no CaseCompleted on the bus), so the cloud's own archive consumer leaves
+ * them to this test.
+ */
+import { createHash } from 'node:crypto';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import type { PutObjectCommandInput } from '@aws-sdk/client-s3';
+import { call, cloud, doc } from './api-client.ts';
+import { materialsOf } from './cases-client.ts';
+import { bucketOf, freshApplicant, sha256, upload } from './documents-client.ts';
+
+const puts: PutObjectCommandInput[] = [];
+let archiveCase: typeof import('../../functions/documents/archive.ts').archiveCase;
+
+beforeAll(async () => {
+  Object.assign(process.env, {
+    TABLE_NAME: cloud.tableName,
+    MATERIALS_BUCKET: bucketOf('MaterialsBucket'),
+    ARCHIVE_BUCKET: bucketOf('ArchiveBucket'),
+    ARCHIVE_LOCK_MODE: 'COMPLIANCE',
+    AWS_ENDPOINT_URL_DYNAMODB: cloud.endpoints.dynamodb,
+    AWS_ENDPOINT_URL_S3: cloud.endpoints.s3,
+    AWS_REGION: 'us-east-1',
+    AWS_ACCESS_KEY_ID: 'S3RVER',
+    AWS_SECRET_ACCESS_KEY: 'S3RVER',
+    POWERTOOLS_LOG_LEVEL: 'ERROR',
+  });
+  const { s3 } = await import('../../functions/documents/objects.ts');
+  s3.middlewareStack.add(
+    (next, context) => async (args) => {
+      if (context.commandName === 'PutObjectCommand') puts.push(args.input as PutObjectCommandInput);
+      return next(args);
+    },
+    { step: 'initialize', name: 'recordPuts' },
+  );
+  ({ archiveCase } = await import('../../functions/documents/archive.ts'));
+});
+
+/** Sets the retention class on the published version of a demo item (as an admin's new version would). */
+async function setRetention(itemCode: string, retentionClass: string) {
+  await doc.send(new UpdateCommand({
+    TableName: cloud.tableName,
+    Key: { PK: `CENTER#center-demo#ITEM#${itemCode}`, SK: 'HEAD' },
+    UpdateExpression: 'SET published.content.retentionClass = :r',
+    ExpressionAttributeValues: { ':r': retentionClass },
+  }));
+}
+
+/** A case of `itemCode` with `files` uploaded PDFs of `bytes` each, then closed without an event. */
+async function closedCase(itemCode: string, files: number, bytes = 2048) {
+  const who = await freshApplicant();
+  const res = await call('POST', '/cases', { as: who.username, body: { itemCode, materials: materialsOf(itemCode) } });
+  expect(res.status, JSON.stringify(res.body)).toBe(201);
+  const caseNo = res.body.caseNo as string;
+  const materialIds = materialsOf(itemCode).map((m) => m.materialId);
+  const uploaded = [];
+  for (let i = 0; i < files; i++) {
+    const body = new Uint8Array(bytes).map((_, j) => (j * 7 + i) % 251);
+    body.set(new TextEncoder().encode('%PDF-1.7\n'), 0);
+    uploaded.push(await upload(caseNo, who.username, materialIds[i % materialIds.length]!, body));
+  }
+  await doc.send(new UpdateCommand({
+    TableName: cloud.tableName,
+    Key: { PK: `CENTER#center-demo#CASE#${caseNo}`, SK: 'CASE' },
+    UpdateExpression: 'SET #s = :completed, completedAt = :at',
+    ExpressionAttributeNames: { '#s': 'state' },
+    ExpressionAttributeValues: { ':completed': 'completed', ':at': '2026-11-27T06:00:00.000Z' },
+  }));
+  return { caseNo, uploaded };
+}
+
+const putsUnder = (caseNo: string) => puts.filter((p) => p.Key!.includes(`/${caseNo}/`));
+
+describe('archive package: what the SDK is asked to write', () => {
+  it('a 10-year class: every object COMPLIANCE-locked until 1 January 2037 (Beijing), with its SHA-256 for S3 to check', async () => {
+    await setRetention('370982-AMR-XK-002-YX', '10y');
+    const { caseNo, uploaded } = await closedCase('370982-AMR-XK-002-YX', 3);
+    const outcome = await archiveCase('center-demo', caseNo);
+    expect(outcome).toMatchObject({ status: 'archived', archive: { retentionClass: '10y', retainUntil: '2037-01-01', objects: 4 } });
+    const written = putsUnder(caseNo);
+    expect(written.map((p) => p.Key!.split(`${caseNo}/`)[1]).sort()).toEqual([...uploaded.map((u) => `materials/${u.materialId}/${u.fileId}.pdf`), 'manifest.json'].sort());
+    for (const p of written) {
+      expect(p.ObjectLockMode, p.Key).toBe('COMPLIANCE');
+      expect(p.ObjectLockRetainUntilDate, p.Key).toEqual(new Date('2036-12-31T16:00:00.000Z'));
+      expect(p.ObjectLockLegalHoldStatus, p.Key).toBeUndefined();
+      const digest = createHash('sha256').update(p.Body as Uint8Array).digest('base64');
+      expect(p.ChecksumSHA256, p.Key).toBe(digest);
+    }
+    // Every material in the manifest with the digest its upload check recorded.
+    const manifest = JSON.parse(new TextDecoder().decode(written.find((p) => p.Key!.endsWith('manifest.json'))!.Body as Uint8Array));
+    expect(manifest.materials.map((m: { sha256: string }) => m.sha256).sort()).toEqual(uploaded.map((u) => u.sha256).sort());
+    for (const p of written.filter((w) => w.Key!.includes('/materials/'))) {
+      expect(uploaded.map((u) => u.sha256)).toContain(sha256(p.Body as Uint8Array));
+    }
+    expect(await archiveCase('center-demo', caseNo)).toEqual({ status: 'already archived' });
+    expect(putsUnder(caseNo)).toHaveLength(written.length);
+  });
+
+  it('permanent: a legal hold on every object and no retention date; the record is never listed for disposition', async () => {
+    await setRetention('370982-WJ-GG-001', 'permanent');
+    const { caseNo } = await closedCase('370982-WJ-GG-001', 1);
+    const outcome = await archiveCase('center-demo', caseNo);
+    expect(outcome).toMatchObject({ status: 'archived', archive: { retentionClass: 'permanent' } });
+    expect(outcome.status === 'archived' && outcome.archive.retainUntil).toBeUndefined();
+    for (const p of putsUnder(caseNo)) {
+      expect(p.ObjectLockLegalHoldStatus, p.Key).toBe('ON');
+      expect(p.ObjectLockMode, p.Key).toBeUndefined();
+      expect(p.ObjectLockRetainUntilDate, p.Key).toBeUndefined();
+    }
+    const due = await call('GET', '/archives?dueBy=2999-12-31&limit=100', { as: 'auditor' });
+    expect(due.status).toBe(200);
+    expect(due.body.items.map((a: { caseNo: string }) => a.caseNo)).not.toContain(caseNo);
+  });
+
+  it('bytes that no longer hash to the digest their check recorded stop the package (integrity)', async () => {
+    const { caseNo, uploaded } = await closedCase('370982-AMR-XK-003', 1);
+    await doc.send(new UpdateCommand({
+      TableName: cloud.tableName,
+      Key: { PK: `CENTER#center-demo#CASEFILES#${caseNo}`, SK: `FILE#${uploaded[0]!.fileId}` },
+      UpdateExpression: 'SET sha256 = :other',
+      ExpressionAttributeValues: { ':other': '0'.repeat(64) },
+    }));
+    await expect(archiveCase('center-demo', caseNo)).rejects.toThrow(/integrity: .* not to its recorded 0{64}/);
+    expect(putsUnder(caseNo).filter((p) => p.Key!.endsWith('manifest.json'))).toEqual([]);
+  });
+
+  it('measures the package of a case with 10 materials of 1 MB (reported, not asserted)', async () => {
+    const { caseNo } = await closedCase('370982-AMR-XK-003', 10, 1024 * 1024);
+    const t0 = performance.now();
+    const outcome = await archiveCase('center-demo', caseNo);
+    const ms = performance.now() - t0;
+    expect(outcome).toMatchObject({ status: 'archived', archive: { objects: 11 } });
+    console.log(`archive package, 10 materials × 1 MB + manifest: ${ms.toFixed(0)} ms in process`);
+  }, 60_000);
+});
