@@ -6,7 +6,7 @@
 import { Match, type Template } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { stageConfig } from '../../infra/config.ts';
-import { logicalIdByPath, resourcesOf, synthTemplate } from './synth.ts';
+import { logicalIdByPath, resourcesOf, statementsOf, synthTemplate } from './synth.ts';
 
 let dev: Template;
 let local: Template;
@@ -16,15 +16,6 @@ beforeAll(() => {
 }, 60_000);
 
 const getAtt = (logicalId: string, attr = 'Arn') => ({ 'Fn::GetAtt': [logicalId, attr] });
-
-/** Every statement of the policies attached to a function's role. */
-function statementsOf(template: Template, functionId: string) {
-  const role = template.toJSON().Resources[logicalIdByPath(template, functionId)].Properties.Role['Fn::GetAtt'][0] as string;
-  return Object.values(resourcesOf(template, 'AWS::IAM::Policy'))
-    .filter((p) => (p.Properties!.Roles as { Ref: string }[]).some((r) => r.Ref === role))
-    .flatMap((p) => p.Properties!.PolicyDocument.Statement as { Effect: string; Action: string | string[]; Resource: unknown }[])
-    .map((s) => ({ ...s, Action: [s.Action].flat() }));
-}
 
 describe('audit digest', () => {
   it('runs daily after midnight in Asia/Shanghai (16:15 UTC), outside the bus, with a dead-letter queue', () => {

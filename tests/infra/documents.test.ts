@@ -7,7 +7,7 @@
 import { Match, type Template } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { CJK_FONT_LAMBDA_PATH } from '../../functions/documents/pdf/font-asset.ts';
-import { logicalIdByPath, resourcesOf, synthTemplate } from './synth.ts';
+import { logicalIdByPath, resourcesOf, statementsOf, synthTemplate } from './synth.ts';
 
 let dev: Template;
 let prod: Template;
@@ -15,14 +15,6 @@ beforeAll(() => {
   dev = synthTemplate('dev');
   prod = synthTemplate('prod');
 }, 60_000);
-
-function statementsOf(template: Template, functionId: string) {
-  const role = template.toJSON().Resources[logicalIdByPath(template, functionId)].Properties.Role['Fn::GetAtt'][0] as string;
-  return Object.values(resourcesOf(template, 'AWS::IAM::Policy'))
-    .filter((p) => (p.Properties!.Roles as { Ref: string }[]).some((r) => r.Ref === role))
-    .flatMap((p) => p.Properties!.PolicyDocument.Statement as { Effect: string; Action: string | string[]; Resource: unknown }[])
-    .map((s) => ({ ...s, Action: [s.Action].flat() }));
-}
 
 const objectsUnder = (bucketId: string, prefix: string) => ({ 'Fn::Join': ['', [{ 'Fn::GetAtt': [bucketId, 'Arn'] }, `/${prefix}*`]] });
 

@@ -69,3 +69,12 @@ export function logicalIdByPath(template: Template, constructPath: string): stri
   if (matches.length !== 1) throw new Error(`expected one resource at ${constructPath}, found ${matches.length}`);
   return matches[0]![0];
 }
+
+/** Every statement of the policies attached to a function's role, Action always a list. */
+export function statementsOf(template: Template, functionId: string) {
+  const role = template.toJSON().Resources[logicalIdByPath(template, functionId)].Properties.Role['Fn::GetAtt'][0] as string;
+  return Object.values(resourcesOf(template, 'AWS::IAM::Policy'))
+    .filter((p) => (p.Properties!.Roles as { Ref: string }[]).some((r) => r.Ref === role))
+    .flatMap((p) => p.Properties!.PolicyDocument.Statement as { Effect: string; Action: string | string[]; Resource: unknown }[])
+    .map((s) => ({ ...s, Action: [s.Action].flat() }));
+}
