@@ -1,10 +1,12 @@
 /**
- * Resilience run (issue "Event consumers"): with the notification, audit and
- * evaluation-invitation consumers failing at random (30 %, before or after
- * their handler ran) for one applicant's events, over 200+ case transitions,
- * retries and redrives end with every event applied exactly once in effect —
- * one audit record per event, one email and one SMS per notifiable event, one
- * evaluation per completed case — and every DLQ empty.
+ * Resilience run (issues "Event consumers", "Materials, certificates and
+ * archives"): with the notification, audit, evaluation-invitation,
+ * document-issuing and archive consumers failing at random (30 %, before or
+ * after their handler ran) for one applicant's events, over 200+ case
+ * transitions, retries and redrives end with every event applied exactly once
+ * in effect — one audit record per event, one email and one SMS per notifiable
+ * event, one evaluation per completed case, one receipt and one certificate
+ * and one archive per case — and every DLQ empty.
  * The faults are injected by the local Lambda runtime (POST /local/faults),
  * scoped to this applicant's events so other tests run undisturbed.
  */
@@ -15,7 +17,7 @@ import { enterpriseFields, enterpriseItem, materialsOf } from './cases-client.ts
 
 const CASES = 34; // × 6 transitions (submit, accept, review, approve, complete, deliver) = 204
 const RATE = 0.3;
-const CONSUMERS = ['NotificationsFunction', 'AuditConsumerFunction', 'EvaluationInviteFunction'];
+const CONSUMERS = ['NotificationsFunction', 'AuditConsumerFunction', 'EvaluationInviteFunction', 'DocumentIssueFunction', 'ArchiveFunction'];
 const NOTIFIED = new Set(['CaseSubmitted', 'CaseAccepted', 'CaseApproved', 'CaseCompleted', 'CaseDelivered']);
 
 /** A date around today in the center's time zone (the audit API takes ranges of at most 92 days). */
@@ -69,7 +71,10 @@ describe('fault injection', () => {
         const mails = ((await get(`${cloud.endpoints.ses}/store`)) as { emails: { destination: { to: string[] } }[] }).emails.filter((e) => e.destination.to.includes(email)).length;
         const sms = ((await get('/local/sms')) as { messages: { phoneNumber: string }[] }).messages.filter((m) => m.phoneNumber === `+86${mobile}`).length;
         const invited = ((await call('GET', '/evaluations?limit=100', { as: username })).body.items ?? []) as { evaluationId: string }[];
-        return { audit, mails, sms, evaluations: invited.map((e) => e.evaluationId) };
+        const files = await Promise.all(caseNos.map((no) => call('GET', `/cases/${no}/materials`, { as: username })));
+        const documents = files.flatMap((r) => (r.body.documents ?? []) as { documentId: string; kind: string }[]);
+        const archived = (await Promise.all(caseNos.map((no) => call('GET', `/cases/${no}`, { as: username })))).filter((r) => r.body.archiveLocation).length;
+        return { audit, mails, sms, evaluations: invited.map((e) => e.evaluationId), documents, archived };
       };
       // Only this run's messages (its faults strike events carrying the applicant's id); other tests' stay untouched.
       const ours = async () =>
@@ -93,8 +98,10 @@ describe('fault injection', () => {
         const depth = queues.reduce((a, q) => a + q.ids.length, 0);
         for (const q of queues) redriven += ((await post('/local/dlq/redrive', { queue: q.queue, messageIds: q.ids })) as { redriven: number }).redriven;
         const now = await applied();
-        const done = quiet && depth === 0 && now.audit.length >= events.length && now.mails >= notified.length && now.sms >= notified.length && now.evaluations.length >= CASES;
-        last = `dlq ${depth}, audit ${now.audit.length}/${events.length}, mails ${now.mails}/${notified.length}, sms ${now.sms}/${notified.length}, evaluations ${now.evaluations.length}/${CASES}`;
+        const done = quiet && depth === 0 && now.audit.length >= events.length && now.mails >= notified.length && now.sms >= notified.length && now.evaluations.length >= CASES &&
+          now.documents.length >= CASES * 2 && now.archived >= CASES;
+        last = `dlq ${depth}, audit ${now.audit.length}/${events.length}, mails ${now.mails}/${notified.length}, sms ${now.sms}/${notified.length}, evaluations ${now.evaluations.length}/${CASES}, ` +
+          `documents ${now.documents.length}/${CASES * 2}, archived ${now.archived}/${CASES}`;
         return done ? now : undefined;
       }, 120_000).catch((err: Error) => {
         throw new Error(`${err.message}: ${last}`);
@@ -112,11 +119,21 @@ describe('fault injection', () => {
       expect(settled.sms).toBe(notified.length);
       // One invitation (一事一评) per completed case, keyed by its case number.
       expect([...settled.evaluations].sort()).toEqual([...caseNos].sort());
+      // One acceptance receipt and one certificate per case (a document per causing event), each case archived once.
+      expect(settled.documents).toHaveLength(CASES * 2);
+      expect(new Set(settled.documents.map((d) => d.documentId)).size).toBe(CASES * 2);
+      expect(settled.documents.filter((d) => d.kind === 'certificate')).toHaveLength(CASES);
+      expect(settled.archived).toBe(CASES);
+      const archivedRecords = (await Promise.all(caseNos.map((no) => call('GET', `/audit/events?from=${day(-1)}&to=${day(1)}&subjectType=case&subjectId=${no}&limit=100`, { as: 'auditor' }))))
+        .flatMap((r) => (r.body.items ?? []) as { action: string }[])
+        .filter((r) => r.action === 'CaseArchived');
+      expect(archivedRecords).toHaveLength(CASES);
       expect(await dlqDepth()).toBe(0);
       expect(injected).toBeGreaterThan(0);
       console.log(
         `fault injection: ${events.length} case events (${notified.length} notified), ${injected} faults injected at ${RATE * 100} %, ` +
-          `${redriven} messages redriven from DLQs; final: ${settled.audit.length} audit records, ${settled.mails} emails, ${settled.sms} SMS, ${settled.evaluations.length} evaluation invitations, DLQs empty `,
+          `${redriven} messages redriven from DLQs; final: ${settled.audit.length} audit records, ${settled.mails} emails, ${settled.sms} SMS, ${settled.evaluations.length} evaluation invitations, ` +
+          `${settled.documents.length} documents, ${settled.archived} archives, DLQs empty`,
       );
     } finally {
       for (const functionPrefix of CONSUMERS) await post('/local/faults', { functionPrefix, rate: 0, match: applicantId });
