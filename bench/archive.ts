@@ -63,7 +63,7 @@ export async function archiveFigures(api: string, call: Call, tokens: { applican
       etag = res.etag;
     }
     const t1 = performance.now();
-    await until(async () => ((await call(`${api}/cases/${caseNo}`, { token: tokens.applicant })).body.archiveLocation ? true : undefined));
+    await until(async () => ((await call(`${api}/cases/${caseNo}`, { token: tokens.clerk })).body.archiveLocation ? true : undefined));
     endToEnd.push(performance.now() - t1);
   }
   const log = (await readdir(logDir)).find((f) => f.startsWith('ArchiveFunction'))!;

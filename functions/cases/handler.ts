@@ -216,7 +216,9 @@ const getCase: Ops['getCase'] = async (req) => {
   if (!ctx.record) throw notFound(`No case ${req.params.caseNo}.`);
   assertMayRead(caller, ctx.record);
   const cal = calendarOf(ctx.calendar, ctx.record.timeZone);
-  return withTag(ctx.record, { ...view(ctx.record, cal, localDate(cal, now), caller), ...(ctx.archiveLocation ? { archiveLocation: ctx.archiveLocation } : {}) });
+  // Where the archive is, is the agency's business: staff see it, the applicant does not.
+  const archived = ctx.archiveLocation && !readsAsApplicant(caller, ctx.record) ? { archiveLocation: ctx.archiveLocation } : {};
+  return withTag(ctx.record, { ...view(ctx.record, cal, localDate(cal, now), caller), ...archived });
 };
 
 const getCaseTimeline: Ops['getCaseTimeline'] = async (req) => {

@@ -18,6 +18,8 @@ import type { ItemVersionChangedData } from '#schemas/events/catalog';
 
 const itemPk = (centerId: string, code: string) => `CENTER#${centerId}#ITEM#${code}`;
 const versionSk = (version: number) => `V#${String(version).padStart(6, '0')}`;
+/** Other domains read what a case was filed under (its item version) with this key; the version's settings are under `content`. */
+export const itemVersionKey = (centerId: string, code: string, version: number) => ({ PK: itemPk(centerId, code), SK: versionSk(version) });
 const HEAD = 'HEAD';
 /** Cases read an item's head (its published version) at intake with this key. */
 export const itemHeadKey = (centerId: string, code: string) => ({ PK: itemPk(centerId, code), SK: HEAD });

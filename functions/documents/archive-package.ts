@@ -47,17 +47,28 @@ export function retainUntilOf(retention: RetentionClass, completedAt: string, ti
   return `${year + 1 + (retention === '10y' ? 10 : 30)}-01-01`;
 }
 
+/** Midnight at the start of `date` in `timeZone`, as an instant (Object Lock dates are instants). */
+export function startOfDay(date: string, timeZone: string): Date {
+  const noonUtc = new Date(`${date}T12:00:00Z`);
+  const offset = new Intl.DateTimeFormat('en-US', { timeZone, timeZoneName: 'longOffset' }).formatToParts(noonUtc).find((p) => p.type === 'timeZoneName')!.value;
+  return new Date(`${date}T00:00:00${offset === 'GMT' ? 'Z' : offset.slice(3)}`);
+}
+
 /**
  * The Object Lock parameters of every object of a package: a dated class is a
  * retention in `mode` until its end (COMPLIANCE in production: nobody, root
  * included, deletes it sooner); permanent is a legal hold, which never expires.
  */
-export function objectLockOf(retainUntil: string | undefined, mode: 'COMPLIANCE' | 'GOVERNANCE') {
+export function objectLockOf(retainUntil: string | undefined, mode: 'COMPLIANCE' | 'GOVERNANCE', timeZone: string) {
   if (!retainUntil) return { ObjectLockLegalHoldStatus: 'ON' as const };
-  return { ObjectLockMode: mode, ObjectLockRetainUntilDate: new Date(`${retainUntil}T00:00:00+08:00`) };
+  return { ObjectLockMode: mode, ObjectLockRetainUntilDate: startOfDay(retainUntil, timeZone) };
 }
 
-/** The case as archived: what it was, not how the service keeps it. */
+/**
+ * The case as it was when it completed: what it was, not how the service
+ * keeps it, and nothing that happened after (a delivery), so every run of the
+ * archive writes the same manifest.
+ */
 function caseMetadata(c: CaseRecord): Record<string, unknown> {
   return {
     caseNo: c.caseNo,
@@ -75,11 +86,19 @@ function caseMetadata(c: CaseRecord): Record<string, unknown> {
     reviews: c.reviews,
     jointSteps: c.jointSteps,
     deadlines: c.deadlines,
-    ...(c.completedAt ? { completedAt: c.completedAt } : {}),
-    ...(c.delivery ? { delivery: c.delivery } : {}),
-    state: c.state,
+    completedAt: c.completedAt,
+    state: 'completed',
   };
 }
+
+/** The timeline up to and including the completion. */
+export function timelineToCompletion<T extends { detailType: string }>(events: readonly T[]): T[] {
+  const end = events.findIndex((e) => e.detailType === 'CaseCompleted');
+  return end < 0 ? [...events] : events.slice(0, end + 1);
+}
+
+/** The files of the package: received, and checked before the case completed (a later check never changes a sealed package). */
+export const packedFiles = (files: readonly StoredFile[], completedAt: string) => files.filter((f) => f.status === 'received' && f.checkedAt! <= completedAt);
 
 export function buildManifest(input: {
   record: CaseRecord;
@@ -97,9 +116,8 @@ export function buildManifest(input: {
     package: { caseNo: c.caseNo, centerId: c.centerId, createdAt: input.createdAt, retention: { class: input.retention, ...(input.retainUntil ? { retainUntil: input.retainUntil } : {}) } },
     case: caseMetadata(c),
     ...(c.decision ? { decision: c.decision } : {}),
-    timeline: input.timeline.map((e) => ({ eventId: e.eventId, type: e.detailType, occurredAt: e.event.occurredAt, actor: e.event.actor, data: e.event.data })),
-    materials: input.files
-      .filter((f) => f.status === 'received')
+    timeline: timelineToCompletion(input.timeline).map((e) => ({ eventId: e.eventId, type: e.detailType, occurredAt: e.event.occurredAt, actor: e.event.actor, data: e.event.data })),
+    materials: packedFiles(input.files, input.record.completedAt!)
       .map((f) => ({
         path: materialPath(f), sha256: f.sha256!, size: f.size!, contentType: f.contentType,
         fileId: f.fileId, materialId: f.materialId, materialName: f.materialName, form: f.form, count: f.count, trustLevel: f.trustLevel,
@@ -121,11 +139,19 @@ export function parseManifest(bytes: Uint8Array): Manifest {
   return m;
 }
 
-/** The archive once its proposed disposition is approved: destroyed now, or kept and listed again at its new date. */
-export function disposalOutcome(a: StoredArchive, approver: string, now: string): StoredArchive {
+/**
+ * The archive once its proposed disposition is approved: to be destroyed
+ * (`disposedAt` follows once its objects are gone), or kept and listed again
+ * at its new date.
+ */
+export function approvedDisposition(a: StoredArchive, approver: string, now: string): StoredArchive {
   const proposal = a.disposition!;
   const disposition: NonNullable<ArchiveRecord['disposition']> = { ...proposal, approvedBy: approver, approvedAt: now };
-  if (proposal.action === 'destroy') return { ...a, disposition, disposedAt: now };
-  const [y, rest] = [Number(a.retainUntil!.slice(0, 4)), a.retainUntil!.slice(4)];
-  return { ...a, disposition, retainUntil: `${y + proposal.retainYears!}${rest}` };
+  if (proposal.action === 'destroy') return { ...a, disposition };
+  return { ...a, disposition, retainUntil: extendedRetention(a) };
+}
+
+/** The new end of an archive kept longer (retain): its end moved by the proposal's years. */
+export function extendedRetention(a: StoredArchive): string {
+  return `${Number(a.retainUntil!.slice(0, 4)) + a.disposition!.retainYears!}${a.retainUntil!.slice(4)}`;
 }

@@ -11,28 +11,34 @@
  * no timing between the issuing and the archive consumers loses a package, and
  * a package is never sealed incomplete.
  *
- * Idempotent: a case with an archive record is skipped; a retry after a crash
- * mid-package writes the same keys with the same bytes and the same lock
- * (retention dates come from the completion, not the clock of the attempt).
+ * Idempotent: a case with an archive record is skipped. Every object is
+ * written with If-None-Match: *, so a retry after a crash mid-package keeps
+ * what the first attempt wrote (and its lock) and the recorded manifest digest
+ * is that of the manifest in the bucket; the manifest describes the case as it
+ * completed, so any attempt writes the same bytes anyway.
  */
 import type { EventBridgeEvent } from 'aws-lambda';
 import { eventSchemaOf } from '#schemas/events/registry';
-import { requiredEnv } from '#shared/db';
 import type { DomainEvent } from '#shared/events';
 import { logger } from '#shared/logger';
 import { validationErrors } from '#shared/validate';
 import { caseWithTimeline } from '../cases/store.ts';
-import { DEFAULT_RETENTION, buildManifest, documentPath, materialPath, objectLockOf, packagePrefix, retainUntilOf } from './archive-package.ts';
-import { archiveBucket, materialsBucket, putObject, readObject, sha256Hex } from './objects.ts';
+import { DEFAULT_RETENTION, buildManifest, documentPath, materialPath, objectLockOf, packagePrefix, packedFiles, retainUntilOf } from './archive-package.ts';
+import { alreadyThere, archiveBucket, inBatches, lockMode, materialsBucket, putObject, readObject, sha256Hex } from './objects.ts';
 import { documentIdOf, documentKindFor } from './rules.ts';
 import * as store from './store.ts';
 
 const COPIES_IN_FLIGHT = 4;
 
-const lockMode = () => (requiredEnv('ARCHIVE_LOCK_MODE') === 'COMPLIANCE' ? 'COMPLIANCE' : 'GOVERNANCE');
-
-async function inBatches<T>(items: readonly T[], size: number, work: (item: T) => Promise<void>): Promise<void> {
-  for (let i = 0; i < items.length; i += size) await Promise.all(items.slice(i, i + size).map(work));
+/** Writes one object of the package unless an earlier attempt did (then that one, with its lock, stays). */
+async function putOnce(input: Parameters<typeof putObject>[0]): Promise<'written' | 'there'> {
+  try {
+    await putObject({ ...input, IfNoneMatch: '*' });
+    return 'written';
+  } catch (err) {
+    if (alreadyThere(err)) return 'there';
+    throw err;
+  }
 }
 
 /** Copies one stored object into the package after checking it is still the one recorded. */
@@ -40,7 +46,7 @@ async function pack(source: { key: string; sha256: string; size: number; content
   const { bytes } = await readObject(materialsBucket(), source.key, source.size);
   const digest = sha256Hex(bytes);
   if (digest !== source.sha256) throw new Error(`integrity: ${source.key} hashes to ${digest}, not to its recorded ${source.sha256}`);
-  await putObject({
+  await putOnce({
     Bucket: archiveBucket(),
     Key: target.key,
     Body: bytes,
@@ -58,7 +64,7 @@ export async function archiveCase(centerId: string, caseNo: string, now = new Da
   if (!record) return { status: 'no such case' };
   if (files.archive) return { status: 'already archived' };
   if (!record.completedAt) return { status: 'not completed' };
-  const item = await store.itemSettings(centerId, record.item.code);
+  const item = await store.itemSettings(centerId, record.item.code, record.item.version);
 
   const issued = new Set(files.documents.map((d) => d.documentId));
   const pending = events.some((e) => {
@@ -70,24 +76,27 @@ export async function archiveCase(centerId: string, caseNo: string, now = new Da
 
   const retention = item.retentionClass ?? DEFAULT_RETENTION;
   const retainUntil = retainUntilOf(retention, record.completedAt, record.timeZone);
-  const lock = objectLockOf(retainUntil, lockMode());
+  const lock = objectLockOf(retainUntil, lockMode(), record.timeZone);
   const prefix = packagePrefix(centerId, caseNo);
-  const received = files.files.filter((f) => f.status === 'received');
+  const received = packedFiles(files.files, record.completedAt);
 
   await inBatches(received, COPIES_IN_FLIGHT, (f) => pack({ key: f.objectKey, sha256: f.sha256!, size: f.size!, contentType: f.contentType }, { key: `${prefix}${materialPath(f)}`, lock }));
   await inBatches(files.documents, COPIES_IN_FLIGHT, (d) => pack({ key: d.objectKey, sha256: d.sha256, size: d.size, contentType: d.contentType }, { key: `${prefix}${documentPath(d)}`, lock }));
 
   const manifest = buildManifest({ record, timeline: events, files: received, documents: files.documents, retention, ...(retainUntil ? { retainUntil } : {}), createdAt: record.completedAt });
-  const manifestBytes = new TextEncoder().encode(JSON.stringify(manifest, null, 2));
-  const manifestSha256 = sha256Hex(manifestBytes);
-  await putObject({
+  const manifestKey = `${prefix}manifest.json`;
+  let manifestBytes: Uint8Array = new TextEncoder().encode(JSON.stringify(manifest, null, 2));
+  const put = await putOnce({
     Bucket: archiveBucket(),
-    Key: `${prefix}manifest.json`,
+    Key: manifestKey,
     Body: manifestBytes,
     ContentType: 'application/json',
-    ChecksumSHA256: Buffer.from(manifestSha256, 'hex').toString('base64'),
+    ChecksumSHA256: Buffer.from(sha256Hex(manifestBytes), 'hex').toString('base64'),
     ...lock,
   });
+  // An earlier attempt sealed it: the record describes the manifest that is there.
+  if (put === 'there') manifestBytes = (await readObject(archiveBucket(), manifestKey, 50 * 1024 * 1024)).bytes;
+  const manifestSha256 = sha256Hex(manifestBytes);
 
   const archive: store.StoredArchive = {
     caseNo,
@@ -100,6 +109,8 @@ export async function archiveCase(centerId: string, caseNo: string, now = new Da
     ...(retainUntil ? { retainUntil } : {}),
     archivedAt: now,
     objects: received.length + files.documents.length + 1,
+    timeZone: record.timeZone,
+    rev: 1,
   };
   const written = await store.recordArchive(archive, {
     source: 'onestop.documents',

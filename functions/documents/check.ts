@@ -10,7 +10,7 @@ import type { DocumentEventData } from '#schemas/events/documents';
 import { logger } from '#shared/logger';
 import { sniffContentType } from './content-type.ts';
 import { deleteObject, materialsBucket, readObject, sha256Hex } from './objects.ts';
-import { uploadRejection } from './rules.ts';
+import { caseClosed, uploadRejection } from './rules.ts';
 import * as store from './store.ts';
 
 const UPLOAD_KEY = /^uploads\/([^/]+)\/([^/]+)\/([0-9A-HJKMNP-TV-Z]{26})$/;
@@ -27,7 +27,7 @@ async function checkObject(bucket: string, key: string, eTag: string | undefined
     return;
   }
   const [, centerId, caseNo, fileId] = match as unknown as [string, string, string, string];
-  const file = await store.getFile(centerId, caseNo, fileId);
+  const { file, caseState } = await store.checkContext(centerId, caseNo, fileId);
   if (!file) {
     // No slot (expired, or never issued): the object has no owner and no check.
     logger.warn('object without an upload slot; deleted', { caseNo, fileId });
@@ -52,16 +52,19 @@ async function checkObject(bucket: string, key: string, eTag: string | undefined
   const { bytes, truncated, eTag: storedTag } = await readObject(bucket, key, file.maxBytes);
   const sniffed = sniffContentType(bytes);
   const observed = { size: truncated ? file.maxBytes + 1 : bytes.length, sha256: sha256Hex(bytes), sniffed };
-  const rejection = uploadRejection({ contentType: file.contentType, size: file.declaredSize, maxBytes: file.maxBytes, ...(file.declaredSha256 ? { sha256: file.declaredSha256 } : {}) }, observed);
+  const rejection = caseClosed(caseState) ?? uploadRejection({ contentType: file.contentType, size: file.declaredSize, maxBytes: file.maxBytes, ...(file.declaredSha256 ? { sha256: file.declaredSha256 } : {}) }, observed);
+  const checkedAt = new Date().toISOString();
   const detectedType = sniffed.kind === 'accepted' ? sniffed.type : sniffed.label;
   const outcome = {
     status: rejection ? ('rejected' as const) : ('received' as const),
     size: observed.size,
     sha256: observed.sha256,
     detectedType,
-    checkedAt: new Date().toISOString(),
+    checkedAt,
     ...(rejection ? { rejection } : {}),
     ...(storedTag ? { eTag: storedTag } : {}),
+    // A clerk's scan is checked against the original at the counter: verified once its bytes passed.
+    ...(file.uploadedBy === 'staff' && !rejection ? { verifiedBy: file.uploaderSub, verifiedAt: checkedAt } : {}),
   };
   const settled = await store.settleUpload(file, outcome, draft(file, rejection ? 'MaterialRejected' : 'MaterialReceived', { size: observed.size, sha256: observed.sha256, detectedType, ...(rejection ? { rejection } : {}) }));
   if (rejection && settled) await deleteObject(bucket, key);

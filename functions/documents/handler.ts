@@ -6,17 +6,17 @@
  */
 import { createHash } from 'node:crypto';
 import type { IssuedDocument, MaterialFile, UploadRequest } from '#schemas/api/documents';
-import { actingRole, callerOf, type Caller } from '#shared/auth';
-import { denial } from '#shared/authorization';
-import { decodeCursor, pageLimit, pageOf } from '#shared/cursor';
-import { conflict, forbidden, notFound, unprocessable, validationFailed } from '#shared/errors';
+import { callerOf, type Caller } from '#shared/auth';
+import { HttpProblem, conflict, notFound, unprocessable, validationFailed } from '#shared/errors';
 import { fingerprintOf } from '#shared/idempotency';
 import { newId } from '#shared/ids';
 import { httpHandler, idempotencyKeyOf, type Operations } from '#shared/http';
 import type { CaseRecord } from '../cases/lifecycle.ts';
-import { disposalOutcome, manifestObjects, parseManifest } from './archive-package.ts';
+import { readsAsApplicant } from '../cases/access.ts';
+import { archiveOperations } from './archive-api.ts';
 import { extensionOf } from './content-type.ts';
-import { archiveBucket, deleteObject, materialsBucket, presignDownload, presignUpload, readObject } from './objects.ts';
+import { actorOf, source } from './events.ts';
+import { materialsBucket, presignDownload, presignUpload } from './objects.ts';
 import { documentRoutes } from './routes.ts';
 import {
   DEFAULT_MAX_BYTES,
@@ -31,18 +31,11 @@ import {
 import * as store from './store.ts';
 
 type Ops = Operations<typeof documentRoutes>;
-const source = 'onestop.documents' as const;
 
-const actorOf = (caller: Caller, roles: readonly Caller['roles'][number][]) => ({
-  id: caller.userId,
-  role: actingRole(caller, roles as Caller['roles']),
-  ...(caller.departmentId ? { departmentId: caller.departmentId } : {}),
-});
-
-/** What a client sees of a file: the stored record without where it is kept and who exactly uploaded it. */
-export function fileView(f: store.StoredFile): MaterialFile {
+/** What a client sees of a file: the stored record without where it is kept and who exactly uploaded it; applicants see no staff ids. */
+export function fileView(f: store.StoredFile, asApplicant = false): MaterialFile {
   const { centerId: _c, objectKey: _o, maxBytes: _m, declaredSha256: _d, uploaderSub: _u, fingerprint: _f, eTag: _e, expiresAt: _x, ...shown } = f;
-  return shown;
+  return asApplicant && shown.verifiedBy ? { ...shown, verifiedBy: 'staff' } : shown;
 }
 
 const documentView = (d: store.StoredDocument): IssuedDocument => {
@@ -64,6 +57,7 @@ async function caseFor(req: { account?: { verify(item: Record<string, unknown> |
   const ctx = await store.caseFilesContext({ centerId: caller.centerId, caseNo, sub: caller.userId, ...extra });
   req.account!.verify(ctx.account);
   if (!ctx.record) throw notFound(`No case ${caseNo}.`);
+  if (ctx.archive?.disposedAt) throw new HttpProblem(410, 'Gone', `The files of case ${caseNo} were destroyed with its archive on ${ctx.archive.disposedAt.slice(0, 10)}.`);
   return { ...ctx, record: ctx.record };
 }
 
@@ -99,7 +93,6 @@ function newSlot(caller: Caller, c: CaseRecord, body: UploadRequest, fileId: str
     count: body.count ?? 1,
     trustLevel: initialTrustLevel(uploadedBy, entry.status),
     uploadedBy,
-    ...(uploadedBy === 'staff' ? { verifiedBy: caller.userId, verifiedAt: now } : {}),
     createdAt: now,
     objectKey: `uploads/${c.centerId}/${c.caseNo}/${fileId}`,
     maxBytes,
@@ -120,7 +113,7 @@ const uploadMaterial: Ops['uploadMaterial'] = async (req) => {
   if (!c.materials.some((m) => m.materialId === req.body.materialId)) {
     throw validationFailed([{ path: '/body/materialId', code: 'unknown_material', message: `is not on this case's checklist (${c.materials.map((m) => m.materialId).join(', ')})` }]);
   }
-  const maxBytes = (await store.itemSettings(c.centerId, c.item.code)).materialMaxBytes ?? DEFAULT_MAX_BYTES;
+  const maxBytes = (await store.itemSettings(c.centerId, c.item.code, c.item.version)).materialMaxBytes ?? DEFAULT_MAX_BYTES;
   if (req.body.size > maxBytes) {
     throw validationFailed([{ path: '/body/size', code: 'too_large', message: `${req.body.size} bytes is more than this item takes (${maxBytes})` }]);
   }
@@ -144,7 +137,8 @@ const listCaseFiles: Ops['listCaseFiles'] = async (req) => {
   const ctx = await caseFor(req, caller, req.params.caseNo);
   assertMayFetch(caller, ctx.record);
   const { files, documents } = await store.caseFiles(caller.centerId, req.params.caseNo);
-  return { status: 200, body: { files: files.map(fileView), documents: documents.map(documentView) } };
+  const asApplicant = readsAsApplicant(caller, ctx.record);
+  return { status: 200, body: { files: files.map((f) => fileView(f, asApplicant)), documents: documents.map(documentView) } };
 };
 
 const verifyMaterial: Ops['verifyMaterial'] = async (req) => {
@@ -217,113 +211,12 @@ const checkCertificate: Ops['checkCertificate'] = async (req) => {
   return { status: 200, body: { certificateNo, status, itemCode, itemName, departmentName, centerName, holder, issuedOn, sha256 } };
 };
 
-// ---------------------------------------------------------------------------
-// Archive
-
-function allow(caller: Caller, action: 'archive.read' | 'archive.disposition.propose' | 'archive.disposition.approve') {
-  const why = denial(caller, action, { centerId: caller.centerId, departmentIds: [] });
-  if (why) throw forbidden(why);
-}
-
-const archiveView = (a: store.StoredArchive) => {
-  const { centerId: _c, bucket: _b, prefix: _p, ...shown } = a;
-  return shown;
-};
-
-async function archiveFor(caller: Caller, caseNo: string, account: { verify(item: Record<string, unknown> | undefined): void }) {
-  const { archive, account: status } = await store.archiveContext(caller.centerId, caseNo, caller.userId);
-  account.verify(status);
-  if (!archive) throw notFound(`Case ${caseNo} has no archive.`);
-  return archive;
-}
-
-const retrieveArchive: Ops['retrieveArchive'] = async (req) => {
-  const caller = callerOf(req.event);
-  allow(caller, 'archive.read');
-  const archive = await archiveFor(caller, req.params.caseNo, req.account!);
-  if (archive.disposedAt) throw conflict(`This archive was destroyed on ${archive.disposedAt.slice(0, 10)} after its retention ended.`);
-  const now = new Date().toISOString();
-  await store.recordRetrieval(caller.centerId, archive.caseNo, {
-    source, detailType: 'DocumentRetrieved', centerId: caller.centerId, occurredAt: now, actor: actorOf(caller, ['center_admin', 'supervisor', 'auditor']),
-    subject: { type: 'case', id: archive.caseNo },
-    data: { caseNo: archive.caseNo, what: 'archive', id: archive.location, sha256: archive.manifestSha256 },
-  });
-  const { bytes } = await readObject(archive.bucket, `${archive.prefix}manifest.json`, 50 * 1024 * 1024);
-  const manifest = parseManifest(bytes);
-  const objects = await Promise.all(manifestObjects(manifest).map(async (o) => ({
-    path: o.path,
-    sha256: o.sha256,
-    url: await presignDownload({ bucket: archive.bucket, key: `${archive.prefix}${o.path}`, fileName: o.path.split('/').pop()!, expiresIn: DOWNLOAD_URL_SECONDS }),
-  })));
-  return {
-    status: 200,
-    body: { archive: archiveView(archive), manifest, objects, expiresAt: new Date(Date.parse(now) + DOWNLOAD_URL_SECONDS * 1000).toISOString() },
-    headers: { 'cache-control': 'no-store' },
-  };
-};
-
-const listArchivesDue: Ops['listArchivesDue'] = async (req) => {
-  const caller = callerOf(req.event);
-  allow(caller, 'archive.read');
-  const filters = { dueBy: req.query.dueBy };
-  const page = await store.archivesDue(caller.centerId, req.query.dueBy, pageLimit(req.query.limit), decodeCursor(req.query.nextToken, filters));
-  return { status: 200, body: pageOf({ items: page.items.map(archiveView), ...(page.lastKey ? { lastKey: page.lastKey } : {}) }, filters) };
-};
-
-const today = () => new Date().toISOString().slice(0, 10);
-
-const proposeDisposition: Ops['proposeDisposition'] = async (req) => {
-  const caller = callerOf(req.event);
-  allow(caller, 'archive.disposition.propose');
-  const archive = await archiveFor(caller, req.params.caseNo, req.account!);
-  if (!archive.retainUntil) throw conflict('A permanent archive (永久) is never disposed.');
-  if (archive.disposedAt) throw conflict('This archive was destroyed already.');
-  if (archive.retainUntil > today()) throw conflict(`The retention runs until ${archive.retainUntil}; disposition comes after.`);
-  if (archive.disposition && !archive.disposition.approvedAt) throw conflict('A disposition is already proposed and waiting for approval.');
-  if (req.body.action === 'retain' && !req.body.retainYears) throw validationFailed([{ path: '/body/retainYears', code: 'required', message: 'is required to keep the archive longer' }]);
-  const now = new Date().toISOString();
-  const next: store.StoredArchive = {
-    ...archive,
-    disposition: { action: req.body.action, reason: req.body.reason, ...(req.body.retainYears ? { retainYears: req.body.retainYears } : {}), proposedBy: caller.userId, proposedAt: now },
-  };
-  await store.updateArchive(archive, next, {
-    source, detailType: 'ArchiveDisposition', centerId: caller.centerId, occurredAt: now, actor: actorOf(caller, ['center_admin']),
-    subject: { type: 'case', id: archive.caseNo }, data: { caseNo: archive.caseNo, action: req.body.action, step: 'proposed' },
-  });
-  return { status: 200, body: archiveView(next) };
-};
-
-const approveDisposition: Ops['approveDisposition'] = async (req) => {
-  const caller = callerOf(req.event);
-  allow(caller, 'archive.disposition.approve');
-  const archive = await archiveFor(caller, req.params.caseNo, req.account!);
-  const proposal = archive.disposition;
-  if (!proposal || proposal.approvedAt) throw conflict('No disposition is waiting for approval.');
-  if (proposal.proposedBy === caller.userId) throw forbidden('A disposition is approved by someone other than its proposer.');
-  const now = new Date().toISOString();
-  const next = disposalOutcome(archive, caller.userId, now);
-  if (proposal.action === 'destroy') {
-    const { bytes } = await readObject(archive.bucket, `${archive.prefix}manifest.json`, 50 * 1024 * 1024);
-    for (const o of manifestObjects(parseManifest(bytes))) await deleteObject(archive.bucket, `${archive.prefix}${o.path}`);
-    await deleteObject(archive.bucket, `${archive.prefix}manifest.json`);
-  }
-  await store.updateArchive(archive, next, {
-    source, detailType: 'ArchiveDisposition', centerId: caller.centerId, occurredAt: now, actor: actorOf(caller, ['supervisor']),
-    subject: { type: 'case', id: archive.caseNo },
-    data: { caseNo: archive.caseNo, action: proposal.action, step: 'approved', ...(next.retainUntil ? { retainUntil: next.retainUntil } : {}) },
-  });
-  return { status: 200, body: archiveView(next) };
-};
-
 export const handler = httpHandler(documentRoutes, {
+  ...archiveOperations,
   uploadMaterial,
   listCaseFiles,
   verifyMaterial,
   downloadMaterial,
   downloadDocument,
   checkCertificate,
-  retrieveArchive,
-  listArchivesDue,
-  proposeDisposition,
-  approveDisposition,
 });

@@ -80,9 +80,11 @@ function render(kind: DocumentKind, e: CaseEvent, s: Sources, font: Uint8Array, 
 
 export async function issueFor(detailType: string, e: CaseEvent): Promise<'issued' | 'duplicate' | 'none'> {
   const { centerId, data } = e;
-  const [ctx, item, center, department] = await Promise.all([
-    caseContext(centerId, data.caseNo, []),
-    store.itemSettings(centerId, data.itemCode),
+  const { record } = await caseContext(centerId, data.caseNo, []);
+  if (!record) throw new Error(`case ${data.caseNo} not found`);
+  // The item version the case was filed under decides (a later version may change the result type).
+  const [item, center, department] = await Promise.all([
+    store.itemSettings(centerId, data.itemCode, record.item.version),
     getEntry<CenterProfile>(centerId, 'center', ''),
     getEntry<Department>(centerId, 'department', data.departmentId),
   ]);
@@ -90,10 +92,9 @@ export async function issueFor(detailType: string, e: CaseEvent): Promise<'issue
   if (!kind) return 'none';
   const documentId = documentIdOf(kind, e.eventId);
   if (await store.getDocument(centerId, data.caseNo, documentId)) return 'duplicate';
-  if (!ctx.record) throw new Error(`case ${data.caseNo} not found`);
 
-  const sources: Sources = { record: ctx.record, centerName: center?.name ?? centerId, departmentName: department?.name ?? data.departmentId, ...(item.resultName ? { resultName: item.resultName } : {}) };
-  const certificateNo = certificateNoOf(data.caseNo);
+  const sources: Sources = { record, centerName: center?.name ?? centerId, departmentName: department?.name ?? data.departmentId, ...(item.resultName ? { resultName: item.resultName } : {}) };
+  const certificateNo = certificateNoOf(data.caseNo, e.eventId);
   const bytes = await render(kind, e, sources, await loadCjkFont(), certificateNo);
   const sha256 = sha256Hex(bytes);
   const objectKey = `documents/${centerId}/${data.caseNo}/${documentId}/${sha256}.pdf`;
@@ -114,7 +115,7 @@ export async function issueFor(detailType: string, e: CaseEvent): Promise<'issue
     data: { caseNo: data.caseNo, documentId, kind, sha256, size: bytes.length, ...(isCertificate ? { certificateNo } : {}), causedBy: e.eventId },
   }, isCertificate ? {
     certificateNo, centerId, caseNo: data.caseNo, status: 'valid', itemCode: data.itemCode, itemName: data.itemName,
-    departmentName: sources.departmentName, centerName: sources.centerName, holder: maskName(ctx.record.applicant.name),
+    departmentName: sources.departmentName, centerName: sources.centerName, holder: maskName(record.applicant.name),
     issuedOn: chinaDateOf(e.occurredAt), sha256, objectKey,
   } : undefined);
   return written ? 'issued' : 'duplicate';

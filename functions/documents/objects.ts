@@ -4,7 +4,7 @@
  * AWS_ENDPOINT_URL_S3 in the local cloud.
  */
 import { createHash } from 'node:crypto';
-import { DeleteObjectCommand, GetObjectCommand, PutObjectCommand, S3Client, type PutObjectCommandInput } from '@aws-sdk/client-s3';
+import { DeleteObjectCommand, GetObjectCommand, PutObjectCommand, PutObjectRetentionCommand, S3Client, type PutObjectCommandInput } from '@aws-sdk/client-s3';
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
 import { requiredEnv } from '#shared/db';
 
@@ -70,3 +70,25 @@ export async function putObject(input: Omit<PutObjectCommandInput, 'Body'> & { B
 export async function deleteObject(bucket: string, key: string): Promise<void> {
   await s3.send(new DeleteObjectCommand({ Bucket: bucket, Key: key }));
 }
+
+/** True when S3 refused a write because the key exists (If-None-Match: *). */
+export const alreadyThere = (err: unknown) => (err as { name?: string; $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode === 412;
+
+/** True when the object is not there. */
+export const missing = (err: unknown) => (err as { name?: string }).name === 'NoSuchKey';
+
+/** Moves an object's retention to a later date (Object Lock never allows an earlier one). */
+export async function extendRetention(bucket: string, key: string, mode: 'COMPLIANCE' | 'GOVERNANCE', until: Date): Promise<void> {
+  await s3.send(new PutObjectRetentionCommand({ Bucket: bucket, Key: key, Retention: { Mode: mode, RetainUntilDate: until } }));
+}
+
+/** Runs `work` over `items`, `size` at a time. */
+export async function inBatches<T>(items: readonly T[], size: number, work: (item: T) => Promise<void>): Promise<void> {
+  for (let i = 0; i < items.length; i += size) await Promise.all(items.slice(i, i + size).map(work));
+}
+
+export const lockMode = (): 'COMPLIANCE' | 'GOVERNANCE' => {
+  const mode = requiredEnv('ARCHIVE_LOCK_MODE');
+  if (mode !== 'COMPLIANCE' && mode !== 'GOVERNANCE') throw new Error(`ARCHIVE_LOCK_MODE must be COMPLIANCE or GOVERNANCE, not ${mode}`);
+  return mode;
+};

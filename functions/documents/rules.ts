@@ -23,6 +23,10 @@ const uploadStates: readonly CaseState[] = ['submitted', 'supplement_requested',
 const isOwner = (caller: Caller, c: CaseRecord) => caller.roles.includes('applicant') && caller.userId === c.applicantSub;
 const hidden = (caller: Caller, c: CaseRecord) => caller.roles.every((r) => r === 'applicant') && !isOwner(caller, c);
 
+/** An upload that arrives once its case is closed (a URL issued before, used after): its package is sealed without it. */
+export const caseClosed = (state: string | undefined) =>
+  state !== undefined && !uploadStates.includes(state as CaseState) ? { code: 'case_closed', reason: `The case was ${state} before the file arrived.` } : undefined;
+
 /**
  * Who uploads a material: the applicant on the own case, or a window clerk of
  * the lead department (who scans what is handed in at the counter).
@@ -106,17 +110,19 @@ export function mod3736(s: string): string {
 }
 
 /**
- * The certificate of a case: one per case, so its number follows from the
- * case number (unique, and the same on every retry of the issuing consumer),
- * with a check character that turns a mistyped number into "no such certificate".
+ * The certificate of a case: the case number, six characters of the random
+ * part of the approval event's id (so numbers cannot be enumerated from the
+ * sequential case numbers; the same event gives the same number on every
+ * retry) and a check character that turns a mistyped number into "no such
+ * certificate".
  */
-export function certificateNoOf(caseNo: string): string {
-  const body = caseNo.replaceAll('-', '');
+export function certificateNoOf(caseNo: string, approvalEventId: string): string {
+  const body = `${caseNo.replaceAll('-', '')}${approvalEventId.slice(-6)}`;
   return `C${body}${mod3736(body)}`;
 }
 
 export function isWellFormedCertificateNo(no: string): boolean {
-  const m = /^C([0-9A-Z]{13,29})([0-9A-Z])$/.exec(no);
+  const m = /^C([0-9A-Z]{19,40})([0-9A-Z])$/.exec(no);
   return m !== null && mod3736(m[1]!) === m[2];
 }
 

@@ -7,7 +7,7 @@
  *   document      PK CENTER#<c>#CASEFILES#<caseNo>  SK DOC#<documentId>
  *   archive       PK CENTER#<c>#CASEFILES#<caseNo>  SK ARCHIVE
  *                 GSI1 CENTER#<c>#ARCHIVES#RETAIN / <retainUntil>#<caseNo>   (dated retention, until disposed)
- *   events        PK CENTER#<c>#CASEFILES#<caseNo>  SK EVENT#<ulid>     (the outbox)
+ *   events        PK CENTER#<c>#CASEFILES#<caseNo>#EVENTS  SK EVENT#<ulid>  (the outbox; apart, so reading a case's files never pages through its downloads)
  *   certificate   PK CERT#<certificateNo>  SK CERT
  *
  * Files sit beside the case, not in its partition: the case item is replaced
@@ -20,7 +20,7 @@ import { accountStatusKey } from '#shared/accounts';
 import { batchGetItems, db, isConcurrentChange, itemAt, tableName, type Item, type ItemKey } from '#shared/db';
 import { conflict, preconditionFailed } from '#shared/errors';
 import { outboxItem, type EventDraft } from '#shared/events';
-import { itemHeadKey, type StoredHead } from '../catalog/store.ts';
+import { itemVersionKey } from '../catalog/store.ts';
 import { archiveLocationItem, caseKey, toRecord } from '../cases/store.ts';
 import type { CaseRecord } from '../cases/lifecycle.ts';
 import { MAX_FILES_PER_CASE } from './rules.ts';
@@ -47,7 +47,8 @@ export type StoredFile = MaterialFile & {
   readonly expiresAt?: number;
 };
 export type StoredDocument = IssuedDocument & { readonly centerId: string; readonly objectKey: string };
-export type StoredArchive = ArchiveRecord & { readonly centerId: string; readonly bucket: string; readonly prefix: string };
+/** `rev` counts the record's changes: every disposition step is conditioned on the one it read. */
+export type StoredArchive = ArchiveRecord & { readonly centerId: string; readonly bucket: string; readonly prefix: string; readonly timeZone: string; readonly rev: number };
 
 export interface StoredCertificate {
   readonly certificateNo: string;
@@ -78,8 +79,9 @@ const toDocument = (item: Item | undefined): StoredDocument | undefined => {
   return { ...strip<Omit<StoredDocument, 'kind'>>(rest)!, kind: documentKind } as StoredDocument;
 };
 
+const eventsPk = (centerId: string, caseNo: string) => `${filesPk(centerId, caseNo)}#EVENTS`;
 const event = <K extends keyof DocumentEventData>(centerId: string, caseNo: string, draft: DocumentEvent<K>) => ({
-  Put: { TableName: tableName(), Item: outboxItem(filesPk(centerId, caseNo), draft).item },
+  Put: { TableName: tableName(), Item: outboxItem(eventsPk(centerId, caseNo), draft).item },
 });
 
 // ---------------------------------------------------------------------------
@@ -90,10 +92,11 @@ export interface CaseFilesContext {
   readonly account?: Item;
   readonly file?: StoredFile;
   readonly document?: StoredDocument;
+  readonly archive?: StoredArchive;
 }
 
 /**
- * The case with (optionally) one of its files or documents,
+ * The case, its archive record (a destroyed archive takes its files with it) and (optionally) one of its files or documents,
  * and the caller's account status: one BatchGetItem.
  */
 export async function caseFilesContext(input: { centerId: string; caseNo: string; sub: string; fileId?: string; documentId?: string }): Promise<CaseFilesContext> {
@@ -101,6 +104,7 @@ export async function caseFilesContext(input: { centerId: string; caseNo: string
   const keys = [
     caseKey(centerId, caseNo),
     accountStatusKey(input.sub),
+    archiveKey(centerId, caseNo),
     ...(input.fileId ? [fileKey(centerId, caseNo, input.fileId)] : []),
     ...(input.documentId ? [documentKey(centerId, caseNo, input.documentId)] : []),
   ];
@@ -108,28 +112,33 @@ export async function caseFilesContext(input: { centerId: string; caseNo: string
   const caseItem = itemAt(found, caseKey(centerId, caseNo));
   const file = input.fileId ? strip<StoredFile>(itemAt(found, fileKey(centerId, caseNo, input.fileId))) : undefined;
   const document = input.documentId ? toDocument(itemAt(found, documentKey(centerId, caseNo, input.documentId))) : undefined;
+  const archive = strip<StoredArchive>(itemAt(found, archiveKey(centerId, caseNo)));
   return {
     ...(caseItem ? { record: toRecord(caseItem) } : {}),
     ...(file ? { file } : {}),
     ...(document ? { document } : {}),
+    ...(archive ? { archive } : {}),
     account: itemAt(found, accountStatusKey(input.sub)),
   };
 }
 
-/** What the item's published version sets for its files: upload limit, retention class, result (type and name) (the item head: one GetItem). */
-export async function itemSettings(centerId: string, itemCode: string): Promise<{ materialMaxBytes?: number; retentionClass?: RetentionClass; resultType?: string; resultName?: string }> {
+/** What the item version a case was filed under sets for its files: upload limit, retention class, result (type and name). */
+export async function itemSettings(centerId: string, itemCode: string, version: number): Promise<{ materialMaxBytes?: number; retentionClass?: RetentionClass; resultType?: string; resultName?: string }> {
   const out = await db.send(new GetCommand({
     TableName: tableName(),
-    Key: itemHeadKey(centerId, itemCode),
-    ProjectionExpression: 'published.content.materialMaxBytes, published.content.retentionClass, published.content.resultType, published.content.resultName',
+    Key: itemVersionKey(centerId, itemCode, version),
+    ProjectionExpression: 'content.materialMaxBytes, content.retentionClass, content.resultType, content.resultName',
   }));
-  const content = (out.Item as StoredHead | undefined)?.published?.content;
-  return {
-    ...(content?.materialMaxBytes ? { materialMaxBytes: content.materialMaxBytes } : {}),
-    ...(content?.retentionClass ? { retentionClass: content.retentionClass } : {}),
-    ...(content?.resultType ? { resultType: content.resultType } : {}),
-    ...(content?.resultName ? { resultName: content.resultName } : {}),
-  };
+  const content = (out.Item as { content?: Record<string, unknown> } | undefined)?.content ?? {};
+  return content as { materialMaxBytes?: number; retentionClass?: RetentionClass; resultType?: string; resultName?: string };
+}
+
+/** A file and the state of its case, for the upload check: one BatchGetItem. */
+export async function checkContext(centerId: string, caseNo: string, fileId: string): Promise<{ file?: StoredFile; caseState?: string }> {
+  const found = await batchGetItems([fileKey(centerId, caseNo, fileId), caseKey(centerId, caseNo)]);
+  const file = strip<StoredFile>(itemAt(found, fileKey(centerId, caseNo, fileId)));
+  const caseItem = itemAt(found, caseKey(centerId, caseNo));
+  return { ...(file ? { file } : {}), ...(caseItem ? { caseState: caseItem.state as string } : {}) };
 }
 
 export async function getFile(centerId: string, caseNo: string, fileId: string): Promise<StoredFile | undefined> {
@@ -223,6 +232,7 @@ export async function createSlot(file: StoredFile): Promise<void> {
     const reasons = (err as { CancellationReasons?: { Code?: string }[] }).CancellationReasons;
     if (reasons?.[1]?.Code === 'ConditionalCheckFailed') throw new SlotExists();
     if (reasons?.[0]?.Code === 'ConditionalCheckFailed') throw new FileLimitReached();
+    if (isConcurrentChange(err)) throw conflict('A concurrent upload request on this case is in progress; retry it.');
     throw err;
   }
 }
@@ -232,7 +242,7 @@ export async function createSlot(file: StoredFile): Promise<void> {
  * pending (a redelivered S3 event finds it settled and changes nothing).
  * Returns false when another delivery settled it first.
  */
-export async function settleUpload(file: StoredFile, outcome: Pick<StoredFile, 'status' | 'size' | 'sha256' | 'detectedType' | 'rejection' | 'checkedAt' | 'eTag'>, draft: DocumentEvent<'MaterialReceived' | 'MaterialRejected'>): Promise<boolean> {
+export async function settleUpload(file: StoredFile, outcome: Pick<StoredFile, 'status' | 'size' | 'sha256' | 'detectedType' | 'rejection' | 'checkedAt' | 'eTag' | 'verifiedBy' | 'verifiedAt'>, draft: DocumentEvent<'MaterialReceived' | 'MaterialRejected'>): Promise<boolean> {
   const settled: Item = { ...fileKey(file.centerId, file.caseNo, file.fileId), kind: 'file', ...file, ...outcome };
   delete settled.expiresAt;
   try {
@@ -244,7 +254,8 @@ export async function settleUpload(file: StoredFile, outcome: Pick<StoredFile, '
     }));
     return true;
   } catch (err) {
-    if (isConcurrentChange(err)) return false;
+    // Settled by another delivery only if the file says so; any other cancellation is retried.
+    if (isConcurrentChange(err) && (await getFile(file.centerId, file.caseNo, file.fileId))?.status !== 'pending') return false;
     throw err;
   }
 }
@@ -295,7 +306,7 @@ export async function markVerified(file: StoredFile, by: string, at: string, dra
 
 /** The audit record of a privileged read, in the outbox before the presigned URL is answered. */
 export async function recordRetrieval(centerId: string, caseNo: string, draft: DocumentEvent<'DocumentRetrieved'>): Promise<void> {
-  await db.send(new PutCommand({ TableName: tableName(), Item: outboxItem(filesPk(centerId, caseNo), draft).item }));
+  await db.send(new PutCommand({ TableName: tableName(), Item: outboxItem(eventsPk(centerId, caseNo), draft).item }));
 }
 
 export async function getDocument(centerId: string, caseNo: string, documentId: string): Promise<StoredDocument | undefined> {
@@ -319,7 +330,8 @@ export async function recordDocument(doc: StoredDocument, draft: DocumentEvent<'
     }));
     return true;
   } catch (err) {
-    if (isConcurrentChange(err)) return false;
+    // A duplicate only if the document is there: a certificate number held by another case, or a conflict, is retried and then dead-lettered.
+    if (isConcurrentChange(err) && (await getDocument(doc.centerId, doc.caseNo, doc.documentId))) return false;
     throw err;
   }
 }
@@ -340,29 +352,36 @@ export async function recordArchive(archive: StoredArchive, draft: DocumentEvent
     }));
     return true;
   } catch (err) {
-    if (isConcurrentChange(err)) return false;
+    if (isConcurrentChange(err) && (await getArchive(archive.centerId, archive.caseNo))) return false;
     throw err;
   }
 }
 
-/** A disposition step on an archive, conditioned on the record the caller read. */
-export async function updateArchive(read: StoredArchive, next: StoredArchive, draft: DocumentEvent<'ArchiveDisposition'>): Promise<void> {
+export async function getArchive(centerId: string, caseNo: string): Promise<StoredArchive | undefined> {
+  const out = await db.send(new GetCommand({ TableName: tableName(), Key: archiveKey(centerId, caseNo), ConsistentRead: true }));
+  return strip<StoredArchive>(out.Item);
+}
+
+/** A disposition step on an archive, conditioned on the revision the caller read. */
+export async function updateArchive(read: StoredArchive, next: StoredArchive, draft?: DocumentEvent<'ArchiveDisposition'>): Promise<StoredArchive> {
+  const written = { ...next, rev: read.rev + 1 };
   try {
     await db.send(new TransactWriteCommand({
       TransactItems: [
         {
           Put: {
             TableName: tableName(),
-            Item: { ...archiveKey(next.centerId, next.caseNo), kind: 'archive', ...next, ...retainIndex(next) },
-            ConditionExpression: 'attribute_exists(PK) AND archivedAt = :at AND ' + (read.disposition ? 'disposition.proposedAt = :p' : 'attribute_not_exists(disposition)'),
-            ExpressionAttributeValues: { ':at': read.archivedAt, ...(read.disposition ? { ':p': read.disposition.proposedAt } : {}) },
+            Item: { ...archiveKey(next.centerId, next.caseNo), kind: 'archive', ...written, ...retainIndex(written) },
+            ConditionExpression: 'rev = :rev',
+            ExpressionAttributeValues: { ':rev': read.rev },
           },
         },
-        event(next.centerId, next.caseNo, draft),
+        ...(draft ? [event(next.centerId, next.caseNo, draft)] : []),
       ],
     }));
   } catch (err) {
     if (isConcurrentChange(err)) throw conflict('The archive\'s disposition changed since you read it; read it again.');
     throw err;
   }
+  return written;
 }

@@ -24,6 +24,14 @@ import { acknowledge, nagRef } from '../nag.ts';
 /** The case events that call for a document (functions/documents/rules.ts, documentKindFor). */
 export const issuingEvents = ['CaseAccepted', 'CaseAcceptedWithTolerance', 'CaseDeemedAccepted', 'CaseRefused', 'SupplementRequested', 'CaseApproved'];
 
+/** Object Lock actions on the archive packages only (archives/ of the one bucket). */
+function allowLocking(fn: DomainFunction, archive: s3.IBucket, actions: string[]) {
+  const packages = archive.arnForObjects('archives/*');
+  fn.executionRole.addToPrincipalPolicy(new iam.PolicyStatement({ actions, resources: [packages] }));
+  acknowledge(fn.executionRole, `AwsSolutions-IAM5[Resource::${nagRef(fn, packages)}]`,
+    'Retention and legal hold of the archive packages only (archives/ of this one bucket); keys are per case.');
+}
+
 export function addDocuments(
   scope: Construct,
   deps: { table: ITable; bus: events.IEventBus; api: DomainHttpApi; materials: s3.Bucket; archive: s3.Bucket; cursorKey: ISecret; config: StageConfig },
@@ -34,8 +42,11 @@ export function addDocuments(
     .bindTable(table, 'readWrite')
     .bindBucket(materials, 'readWrite', 'MATERIALS_BUCKET')
     .bindBucket(archive, 'read', 'ARCHIVE_BUCKET')
-    .allowDelete(archive, 'archives/')
+    .bindValue('ARCHIVE_LOCK_MODE', config.archiveRetention.mode)
     .bindSecretValue(deps.cursorKey, 'CURSOR_KEY');
+  // An approved destruction deletes the package and the case's working copies; an approved retention moves the lock.
+  documents.allowDelete(archive, 'archives/').allowDelete(materials, 'uploads/').allowDelete(materials, 'documents/');
+  allowLocking(documents, archive, ['s3:PutObjectRetention']);
   api.addDomainRoutes(documentRoutes, documents);
 
   const check = new DomainFunction(scope, 'MaterialCheckFunction', {
@@ -82,10 +93,7 @@ export function addDocuments(
     .bindBucket(archive, 'readWrite', 'ARCHIVE_BUCKET')
     .bindValue('ARCHIVE_LOCK_MODE', config.archiveRetention.mode);
   // Writing an object with a retention or a legal hold needs these besides s3:PutObject.
-  const packages = archive.arnForObjects('archives/*');
-  archiver.executionRole.addToPrincipalPolicy(new iam.PolicyStatement({ actions: ['s3:PutObjectRetention', 's3:PutObjectLegalHold'], resources: [packages] }));
-  acknowledge(archiver.executionRole, `AwsSolutions-IAM5[Resource::${nagRef(archiver, packages)}]`,
-    'Retention and legal hold of the archive packages only (archives/ of this one bucket); keys are per case.');
+  allowLocking(archiver, archive, ['s3:PutObjectRetention', 's3:PutObjectLegalHold']);
   new Consumer(scope, 'Archive', {
     // Whichever comes last — the completion or the last document — finds the case ready.
     trigger: { bus, eventPattern: { source: ['onestop.cases', 'onestop.documents'], detailType: ['CaseCompleted', 'DocumentIssued'] } },

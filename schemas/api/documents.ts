@@ -14,7 +14,7 @@ const LocalDate = Type.String({ format: 'date', description: 'YYYY-MM-DD' });
 const Sha256 = Type.String({ pattern: '^[0-9a-f]{64}$', description: 'SHA-256 of the bytes, lowercase hex' });
 export const FileId = Type.String({ pattern: '^[0-9A-HJKMNP-TV-Z]{26}$', description: 'ULID' });
 export const DocumentId = Type.String({ pattern: '^[a-z_]{3,30}-[0-9A-HJKMNP-TV-Z]{26}$' });
-export const CertificateNo = Type.String({ pattern: '^C[0-9A-Z]{14,30}$', description: 'Certificate number: C, the case number without dashes, an ISO 7064 MOD 37,36 check character' });
+export const CertificateNo = Type.String({ pattern: '^C[0-9A-Z]{20,41}$', description: 'Certificate number: C, the case number without dashes, six random characters, an ISO 7064 MOD 37,36 check character' });
 
 export const uploadTypes = ['application/pdf', 'image/jpeg', 'image/png', 'application/ofd'] as const;
 export const UploadType = StringEnum(uploadTypes, 'PDF, JPEG, PNG or OFD (GB/T 33190)');
@@ -120,7 +120,7 @@ export const Download = Type.Object(
 export const CasePath = Type.Object({ caseNo: CaseNo }, closed);
 export const FilePath = Type.Object({ caseNo: CaseNo, fileId: FileId }, closed);
 export const DocumentPath = Type.Object({ caseNo: CaseNo, documentId: DocumentId }, closed);
-export const CertificatePath = Type.Object({ certificateNo: Type.String({ maxLength: 40 }) }, closed);
+export const CertificatePath = Type.Object({ certificateNo: Type.String({ maxLength: 50 }) }, closed);
 
 /** The public check of a certificate: enough to tell a genuine one, nothing more about its holder. */
 export const CertificateCheck = Type.Object(

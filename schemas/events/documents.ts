@@ -71,7 +71,7 @@ export const ArchiveDispositionData = Type.Object(
   {
     caseNo: CaseNo,
     action: StringEnum(['destroy', 'retain'] as const),
-    step: StringEnum(['proposed', 'approved'] as const),
+    step: StringEnum(['proposed', 'approved', 'destroyed'] as const, 'destroyed: the package and the working copies are deleted'),
     retainUntil: Type.Optional(Type.String({ format: 'date' })),
   },
   closed,

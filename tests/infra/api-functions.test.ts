@@ -87,7 +87,7 @@ describe('functions', () => {
     EvaluationInviteFunction: ['TABLE_NAME', 'EVALUATION_DEFAULTS'],
     EvaluationSweepFunction: ['TABLE_NAME', 'EVALUATION_DEFAULTS'],
     NotificationsFunction: ['TABLE_NAME', 'MAIL_FROM'],
-    DocumentsFunction: ['TABLE_NAME', 'CURSOR_KEY', 'MATERIALS_BUCKET', 'ARCHIVE_BUCKET'],
+    DocumentsFunction: ['TABLE_NAME', 'CURSOR_KEY', 'MATERIALS_BUCKET', 'ARCHIVE_BUCKET', 'ARCHIVE_LOCK_MODE'],
     MaterialCheckFunction: ['TABLE_NAME', 'MATERIALS_BUCKET'],
     DocumentIssueFunction: ['TABLE_NAME', 'MATERIALS_BUCKET', 'CJK_FONT_PATH', 'PUBLIC_BASE_URL'],
     ArchiveFunction: ['TABLE_NAME', 'MATERIALS_BUCKET', 'ARCHIVE_BUCKET', 'ARCHIVE_LOCK_MODE'],

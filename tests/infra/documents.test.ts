@@ -65,10 +65,14 @@ describe('materials bucket', () => {
     });
   });
 
-  it('only the check deletes uploads, only the documents API deletes packages (an approved disposition)', () => {
-    const deletes = (fn: string) => statementsOf(dev, fn).filter((s) => s.Action.includes('s3:DeleteObject')).map((s) => s.Resource);
+  it('the check deletes rejected uploads; only the documents API deletes packages and working copies (an approved destruction)', () => {
+    const deletes = (fn: string) => statementsOf(dev, fn).filter((s) => s.Action.includes('s3:DeleteObject')).flatMap((s) => [s.Resource].flat());
     expect(deletes('MaterialCheckFunction')).toEqual([objectsUnder(logicalIdByPath(dev, 'MaterialsBucket'), 'uploads/')]);
-    expect(deletes('DocumentsFunction')).toEqual([objectsUnder(logicalIdByPath(dev, 'ArchiveBucket'), 'archives/')]);
+    const materials = logicalIdByPath(dev, 'MaterialsBucket');
+    expect(deletes('DocumentsFunction')).toEqual(expect.arrayContaining([objectsUnder(logicalIdByPath(dev, 'ArchiveBucket'), 'archives/'), objectsUnder(materials, 'uploads/'), objectsUnder(materials, 'documents/')]));
+    expect(deletes('DocumentsFunction')).toHaveLength(3);
+    const retention = statementsOf(dev, 'DocumentsFunction').find((st) => st.Action.includes('s3:PutObjectRetention'))!;
+    expect(retention).toMatchObject({ Action: ['s3:PutObjectRetention'], Resource: objectsUnder(logicalIdByPath(dev, 'ArchiveBucket'), 'archives/') });
     for (const fn of ['DocumentIssueFunction', 'ArchiveFunction', 'CasesFunction']) expect(deletes(fn), fn).toEqual([]);
   });
 });

@@ -42,12 +42,13 @@ beforeAll(async () => {
   ({ archiveCase } = await import('../../functions/documents/archive.ts'));
 });
 
-/** Sets the retention class on the published version of a demo item (as an admin's new version would). */
+/** Sets the retention class on version 1 of a demo item (the version its cases are filed under). */
 async function setRetention(itemCode: string, retentionClass: string) {
   await doc.send(new UpdateCommand({
     TableName: cloud.tableName,
-    Key: { PK: `CENTER#center-demo#ITEM#${itemCode}`, SK: 'HEAD' },
-    UpdateExpression: 'SET published.content.retentionClass = :r',
+    Key: { PK: `CENTER#center-demo#ITEM#${itemCode}`, SK: 'V#000001' },
+    UpdateExpression: 'SET content.retentionClass = :r',
+    ConditionExpression: 'attribute_exists(PK)',
     ExpressionAttributeValues: { ':r': retentionClass },
   }));
 }
@@ -70,7 +71,7 @@ async function closedCase(itemCode: string, files: number, bytes = 2048) {
     Key: { PK: `CENTER#center-demo#CASE#${caseNo}`, SK: 'CASE' },
     UpdateExpression: 'SET #s = :completed, completedAt = :at',
     ExpressionAttributeNames: { '#s': 'state' },
-    ExpressionAttributeValues: { ':completed': 'completed', ':at': '2026-11-27T06:00:00.000Z' },
+    ExpressionAttributeValues: { ':completed': 'completed', ':at': new Date().toISOString() },
   }));
   return { caseNo, uploaded };
 }
@@ -78,16 +79,16 @@ async function closedCase(itemCode: string, files: number, bytes = 2048) {
 const putsUnder = (caseNo: string) => puts.filter((p) => p.Key!.includes(`/${caseNo}/`));
 
 describe('archive package: what the SDK is asked to write', () => {
-  it('a 10-year class: every object COMPLIANCE-locked until 1 January 2037 (Beijing), with its SHA-256 for S3 to check', async () => {
+  it('a 10-year class: every object COMPLIANCE-locked until 1 January of the 11th year after completion (Beijing), with its SHA-256 for S3 to check', async () => {
     await setRetention('370982-AMR-XK-002-YX', '10y');
     const { caseNo, uploaded } = await closedCase('370982-AMR-XK-002-YX', 3);
     const outcome = await archiveCase('center-demo', caseNo);
-    expect(outcome).toMatchObject({ status: 'archived', archive: { retentionClass: '10y', retainUntil: '2037-01-01', objects: 4 } });
+    expect(outcome).toMatchObject({ status: 'archived', archive: { retentionClass: '10y', retainUntil: `${new Date(Date.now() + 8 * 3600_000).getUTCFullYear() + 11}-01-01`, objects: 4 } });
     const written = putsUnder(caseNo);
     expect(written.map((p) => p.Key!.split(`${caseNo}/`)[1]).sort()).toEqual([...uploaded.map((u) => `materials/${u.materialId}/${u.fileId}.pdf`), 'manifest.json'].sort());
     for (const p of written) {
       expect(p.ObjectLockMode, p.Key).toBe('COMPLIANCE');
-      expect(p.ObjectLockRetainUntilDate, p.Key).toEqual(new Date('2036-12-31T16:00:00.000Z'));
+      expect(p.ObjectLockRetainUntilDate, p.Key).toEqual(new Date(`${outcome.status === 'archived' && outcome.archive.retainUntil}T00:00:00+08:00`));
       expect(p.ObjectLockLegalHoldStatus, p.Key).toBeUndefined();
       const digest = createHash('sha256').update(p.Body as Uint8Array).digest('base64');
       expect(p.ChecksumSHA256, p.Key).toBe(digest);

@@ -5,9 +5,10 @@
  * certificates as PDFs with Chinese text, the archive package on completion.
  */
 import { describe, expect, it } from 'vitest';
-import { GetObjectCommand, HeadObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { GetObjectCommand, HeadObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
-import { call, cloud, until } from './api-client.ts';
+import { call, cloud, doc, until } from './api-client.ts';
 import { act } from './cases-client.ts';
 import {
   bucketOf,
@@ -150,6 +151,22 @@ describe('materials: presigned upload and the check', () => {
   });
 });
 
+describe('a checked file replaced in the bucket', () => {
+  it('is rejected as replaced and removed: what was checked is no longer what is stored', async () => {
+    const who = await freshApplicant();
+    const { caseNo } = await openCase(who.username);
+    const file = await upload(caseNo, who.username, 'application-form', samples.pdf);
+    const key = `uploads/center-demo/${caseNo}/${file.fileId}`;
+    await s3.send(new PutObjectCommand({ Bucket: materials, Key: key, Body: samples.exe, ContentType: 'application/pdf' }));
+    const replaced = await until('the replacement rejected', async () => {
+      const f = await fileOf(caseNo, file.fileId, who.username);
+      return f?.status === 'rejected' ? f : undefined;
+    });
+    expect(replaced.rejection).toEqual({ code: 'replaced', reason: 'The object was replaced after it had been checked.' });
+    expect((await call('GET', `/cases/${caseNo}/materials/${file.fileId}/download`, { as: who.username })).status).toBe(409);
+  });
+});
+
 describe('who gets a file', () => {
   it('another applicant gets 404, another department and supervision 403, the handling clerk the file; an expired URL nothing', async () => {
     const who = await freshApplicant();
@@ -243,9 +260,10 @@ describe('archive', () => {
     ];
     await completeCase(caseNo, etag);
     const c = await until('the archive location on the case', async () => {
-      const res = await call('GET', `/cases/${caseNo}`, { as: who.username });
+      const res = await call('GET', `/cases/${caseNo}`, { as: 'clerk.amr' });
       return res.body.archiveLocation ? res.body : undefined;
     });
+    expect((await call('GET', `/cases/${caseNo}`, { as: who.username })).body.archiveLocation).toBeUndefined();
     expect(c.archiveLocation).toMatch(new RegExp(`^s3://[a-z0-9-]+/archives/center-demo/${caseNo}/$`));
 
     expect((await call('GET', `/archives/${caseNo}`, { as: 'clerk.amr' })).status).toBe(403);
@@ -276,5 +294,68 @@ describe('archive', () => {
     expect(res.status).toBe(409);
     expect(res.body.detail).toMatch(/retention runs until \d{4}-01-01/);
     expect((await call('POST', `/archives/${caseNo}/disposition`, { as: 'supervisor', body: { action: 'destroy', reason: '保管期满' } })).status).toBe(403);
+  });
+
+  /** An archived case whose retention ended on 2000-01-01 (the record's date moved back, as if the years had passed). */
+  async function expiredArchive() {
+    const who = await freshApplicant();
+    const { caseNo, etag } = await openCase(who.username);
+    const file = await upload(caseNo, who.username, 'application-form', samples.pdf);
+    await completeCase(caseNo, etag);
+    await until('archived', async () => ((await call('GET', `/archives/${caseNo}`, { as: 'supervisor' })).status === 200 ? true : undefined));
+    await doc.send(new UpdateCommand({
+      TableName: cloud.tableName,
+      Key: { PK: `CENTER#center-demo#CASEFILES#${caseNo}`, SK: 'ARCHIVE' },
+      UpdateExpression: 'SET retainUntil = :d, GSI1SK = :sk',
+      ExpressionAttributeValues: { ':d': '2000-01-01', ':sk': `2000-01-01#${caseNo}` },
+    }));
+    return { who, caseNo, file };
+  }
+
+  it('disposition: listed when due, proposed, approved by another person; destroy removes the package and the working copies', async () => {
+    const { who, caseNo, file } = await expiredArchive();
+    const due = await call('GET', '/archives?dueBy=2000-01-01&limit=100', { as: 'auditor' });
+    expect(due.body.items.map((a: { caseNo: string }) => a.caseNo)).toContain(caseNo);
+    const { objects } = (await call('GET', `/archives/${caseNo}`, { as: 'auditor' })).body as { objects: { path: string }[] };
+    const archiveBucket = bucketOf('ArchiveBucket');
+    const inArchive = (path: string) => s3.send(new HeadObjectCommand({ Bucket: archiveBucket, Key: `archives/center-demo/${caseNo}/${path}` })).then(() => true, () => false);
+    expect(await inArchive('manifest.json')).toBe(true);
+
+    const proposed = await call('POST', `/archives/${caseNo}/disposition`, { as: 'center.admin', body: { action: 'destroy', reason: '保管期满，经鉴定无继续保存价值' } });
+    expect(proposed.status, JSON.stringify(proposed.body)).toBe(200);
+    expect(proposed.body.disposition).toMatchObject({ action: 'destroy', proposedBy: expect.any(String) });
+    expect(proposed.body.disposition.approvedAt).toBeUndefined();
+    expect((await call('POST', `/archives/${caseNo}/disposition`, { as: 'center.admin', body: { action: 'destroy', reason: '再次' } })).status).toBe(409);
+    expect((await call('POST', `/archives/${caseNo}/disposition/approve`, { as: 'center.admin' })).status).toBe(403);
+    // Nothing was deleted on the proposal.
+    expect(await inArchive('manifest.json')).toBe(true);
+
+    const approved = await call('POST', `/archives/${caseNo}/disposition/approve`, { as: 'supervisor' });
+    expect(approved.status, JSON.stringify(approved.body)).toBe(200);
+    expect(approved.body).toMatchObject({ disposedAt: expect.any(String), disposition: { approvedBy: expect.any(String) } });
+    expect(await inArchive('manifest.json')).toBe(false);
+    for (const o of objects) expect(await inArchive(o.path), o.path).toBe(false);
+    expect(await objectExists(`uploads/center-demo/${caseNo}/${file.fileId}`)).toBe(false);
+    expect((await call('GET', `/archives/${caseNo}`, { as: 'auditor' })).status).toBe(409);
+    expect((await call('GET', `/cases/${caseNo}/materials/${file.fileId}/download`, { as: who.username })).status).toBe(410);
+    expect((await call('POST', `/archives/${caseNo}/disposition/approve`, { as: 'supervisor' })).status).toBe(409);
+    const after = await call('GET', '/archives?dueBy=2000-01-01&limit=100', { as: 'auditor' });
+    expect(after.body.items.map((a: { caseNo: string }) => a.caseNo)).not.toContain(caseNo);
+    const steps = await until('the disposition in the audit log', async () => {
+      const records = (await documentAudit(caseNo)).filter((r) => r.action === 'ArchiveDisposition');
+      return records.length >= 3 ? records : undefined;
+    });
+    expect(steps).toHaveLength(3);
+  });
+
+  it('disposition: an approved retention moves the end date and keeps the package', async () => {
+    const { caseNo } = await expiredArchive();
+    expect((await call('POST', `/archives/${caseNo}/disposition`, { as: 'center.admin', body: { action: 'retain', reason: '仍有查考价值' } })).status).toBe(400);
+    expect((await call('POST', `/archives/${caseNo}/disposition`, { as: 'center.admin', body: { action: 'retain', reason: '仍有查考价值', retainYears: 10 } })).status).toBe(200);
+    const approved = await call('POST', `/archives/${caseNo}/disposition/approve`, { as: 'supervisor' });
+    expect(approved.status, JSON.stringify(approved.body)).toBe(200);
+    expect(approved.body).toMatchObject({ retainUntil: '2010-01-01', disposition: { action: 'retain', retainYears: 10, approvedBy: expect.any(String) } });
+    expect(approved.body.disposedAt).toBeUndefined();
+    expect((await call('GET', `/archives/${caseNo}`, { as: 'auditor' })).status).toBe(200);
   });
 });

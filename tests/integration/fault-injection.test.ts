@@ -6,7 +6,9 @@
  * transitions, retries and redrives end with every event applied exactly once
  * in effect — one audit record per event, one email and one SMS per notifiable
  * event, one evaluation per completed case, one receipt and one certificate
- * and one archive per case — and every DLQ empty.
+ * and one archive per case — and every DLQ empty. (Faults follow the
+ * applicant's id, which DocumentIssued does not carry: the archive consumer
+ * fails on its CaseCompleted deliveries.)
  * The faults are injected by the local Lambda runtime (POST /local/faults),
  * scoped to this applicant's events so other tests run undisturbed.
  */
@@ -73,7 +75,7 @@ describe('fault injection', () => {
         const invited = ((await call('GET', '/evaluations?limit=100', { as: username })).body.items ?? []) as { evaluationId: string }[];
         const files = await Promise.all(caseNos.map((no) => call('GET', `/cases/${no}/materials`, { as: username })));
         const documents = files.flatMap((r) => (r.body.documents ?? []) as { documentId: string; kind: string }[]);
-        const archived = (await Promise.all(caseNos.map((no) => call('GET', `/cases/${no}`, { as: username })))).filter((r) => r.body.archiveLocation).length;
+        const archived = (await Promise.all(caseNos.map((no) => call('GET', `/cases/${no}`, { as: 'clerk.amr' })))).filter((r) => r.body.archiveLocation).length;
         return { audit, mails, sms, evaluations: invited.map((e) => e.evaluationId), documents, archived };
       };
       // Only this run's messages (its faults strike events carrying the applicant's id); other tests' stay untouched.

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import {
+  approvedDisposition,
   buildManifest,
-  disposalOutcome,
   manifestObjects,
   objectLockOf,
   parseManifest,
@@ -20,9 +20,11 @@ describe('retention class → retain-until and Object Lock parameters', () => {
   });
 
   it('a dated class is a retention in the stage\'s mode until midnight Beijing time; permanent a legal hold without end', () => {
-    expect(objectLockOf('2037-01-01', 'COMPLIANCE')).toEqual({ ObjectLockMode: 'COMPLIANCE', ObjectLockRetainUntilDate: new Date('2036-12-31T16:00:00Z') });
-    expect(objectLockOf('2057-01-01', 'GOVERNANCE')).toEqual({ ObjectLockMode: 'GOVERNANCE', ObjectLockRetainUntilDate: new Date('2056-12-31T16:00:00Z') });
-    expect(objectLockOf(undefined, 'COMPLIANCE')).toEqual({ ObjectLockLegalHoldStatus: 'ON' });
+    expect(objectLockOf('2037-01-01', 'COMPLIANCE', 'Asia/Shanghai')).toEqual({ ObjectLockMode: 'COMPLIANCE', ObjectLockRetainUntilDate: new Date('2036-12-31T16:00:00Z') });
+    expect(objectLockOf('2057-01-01', 'GOVERNANCE', 'Asia/Shanghai')).toEqual({ ObjectLockMode: 'GOVERNANCE', ObjectLockRetainUntilDate: new Date('2056-12-31T16:00:00Z') });
+    // A center in another zone: midnight there.
+    expect(objectLockOf('2037-01-01', 'COMPLIANCE', 'Asia/Urumqi')).toEqual({ ObjectLockMode: 'COMPLIANCE', ObjectLockRetainUntilDate: new Date('2036-12-31T18:00:00Z') });
+    expect(objectLockOf(undefined, 'COMPLIANCE', 'Asia/Shanghai')).toEqual({ ObjectLockLegalHoldStatus: 'ON' });
   });
 });
 
@@ -34,10 +36,10 @@ const record = {
   decision: { outcome: 'approved', at: '2026-11-27T01:50:00Z' }, clock: {}, deadlines: {}, createdAt: '2026-11-27T01:00:00Z', updatedAt: '2026-11-27T02:00:00Z',
 } as unknown as CaseRecord;
 
-const file = (fileId: string, status: StoredFile['status']) => ({
+const file = (fileId: string, status: StoredFile['status'], checkedAt = '2026-11-27T01:01:00Z') => ({
   fileId, caseNo: record.caseNo, centerId: 'c1', materialId: 'premises', materialName: '经营场所证明', status, contentType: 'image/jpeg', declaredSize: 10,
   form: 'copy', count: 1, trustLevel: 'C', uploadedBy: 'applicant', createdAt: '2026-11-27T01:00:00Z', objectKey: `uploads/c1/x/${fileId}`,
-  maxBytes: 100, uploaderSub: 's1', fingerprint: 'f', size: 10, sha256: 'a'.repeat(64), checkedAt: '2026-11-27T01:01:00Z',
+  maxBytes: 100, uploaderSub: 's1', fingerprint: 'f', size: 10, sha256: 'a'.repeat(64), checkedAt,
 }) as StoredFile;
 
 const receipt = {
@@ -46,12 +48,15 @@ const receipt = {
 } as StoredDocument;
 
 describe('the manifest', () => {
+  const at = (eventId: string, detailType: string, occurredAt: string) => ({ eventId, detailType, event: { occurredAt, actor: { id: 's1', role: 'applicant' }, data: {} as never } });
+  const delivered = { ...record, state: 'delivered', delivery: { method: 'pickup', at: '2026-11-28T01:00:00Z' } } as unknown as CaseRecord;
   const manifest = buildManifest({
-    record, timeline: [{ eventId: 'E1', detailType: 'CaseSubmitted', event: { occurredAt: '2026-11-27T01:00:00Z', actor: { id: 's1', role: 'applicant' }, data: {} as never } }],
-    files: [file('F1', 'received'), file('F2', 'rejected')], documents: [receipt], retention: '10y', retainUntil: '2037-01-01', createdAt: record.completedAt!,
+    record: delivered,
+    timeline: [at('E1', 'CaseSubmitted', '2026-11-27T01:00:00Z'), at('E2', 'CaseCompleted', '2026-11-27T02:00:00Z'), at('E3', 'CaseDelivered', '2026-11-28T01:00:00Z')],
+    files: [file('F1', 'received'), file('F2', 'rejected'), file('F3', 'received', '2026-11-27T02:00:01Z')], documents: [receipt], retention: '10y', retainUntil: '2037-01-01', createdAt: record.completedAt!,
   });
 
-  it('lists every received material and document with its path and digest, never a rejected upload', () => {
+  it('lists every material received before completion and every document with its path and digest, never a rejected upload', () => {
     expect(manifestObjects(manifest)).toEqual([
       { path: 'materials/premises/F1.jpg', sha256: 'a'.repeat(64), size: 10, contentType: 'image/jpeg' },
       { path: `documents/acceptance_receipt/${receipt.documentId}.pdf`, sha256: 'b'.repeat(64), size: 20_000, contentType: 'application/pdf' },
@@ -64,7 +69,13 @@ describe('the manifest', () => {
     expect(manifest.decision).toEqual(record.decision);
     expect(manifest.case).toMatchObject({ caseNo: record.caseNo, applicant: record.applicant, completedAt: record.completedAt });
     expect(manifest.case).not.toHaveProperty('applicantSub');
-    expect(manifest.timeline).toEqual([{ eventId: 'E1', type: 'CaseSubmitted', occurredAt: '2026-11-27T01:00:00Z', actor: { id: 's1', role: 'applicant' }, data: {} }]);
+    // As it completed, whatever happened since: every run writes the same bytes.
+    expect(manifest.case).toMatchObject({ state: 'completed' });
+    expect(manifest.case).not.toHaveProperty('delivery');
+    expect(JSON.stringify(buildManifest({ record, timeline: manifest.timeline.map((e) => at(e.eventId, e.type, e.occurredAt)), files: [file('F1', 'received')], documents: [receipt], retention: '10y', retainUntil: '2037-01-01', createdAt: record.completedAt! })))
+      .toBe(JSON.stringify(manifest));
+    expect(manifest.timeline.map((e) => e.type)).toEqual(['CaseSubmitted', 'CaseCompleted']);
+    expect(manifest.timeline[0]).toEqual({ eventId: 'E1', type: 'CaseSubmitted', occurredAt: '2026-11-27T01:00:00Z', actor: { id: 's1', role: 'applicant' }, data: {} });
     expect(parseManifest(new TextEncoder().encode(JSON.stringify(manifest)))).toEqual(manifest);
     expect(() => parseManifest(new TextEncoder().encode('{"format":"other"}'))).toThrow(/not an archive manifest/);
   });
@@ -73,14 +84,15 @@ describe('the manifest', () => {
 describe('disposition', () => {
   const archive = {
     caseNo: record.caseNo, centerId: 'c1', bucket: 'b', prefix: 'p/', location: 's3://b/p/', manifestSha256: 'c'.repeat(64), retentionClass: '10y',
-    retainUntil: '2037-01-01', archivedAt: '2026-11-27T02:00:01Z', objects: 3,
+    retainUntil: '2037-01-01', archivedAt: '2026-11-27T02:00:01Z', objects: 3, timeZone: 'Asia/Shanghai', rev: 1,
   } as StoredArchive;
 
-  it('an approved destruction marks the archive disposed; an approved retention moves its end', () => {
+  it('an approved destruction is recorded before anything is deleted; an approved retention moves its end', () => {
     const proposal = { reason: 'r', proposedBy: 'u1', proposedAt: '2037-01-02T00:00:00Z' };
-    const destroyed = disposalOutcome({ ...archive, disposition: { action: 'destroy', ...proposal } }, 'u2', '2037-01-03T00:00:00Z');
-    expect(destroyed).toMatchObject({ disposedAt: '2037-01-03T00:00:00Z', disposition: { approvedBy: 'u2', approvedAt: '2037-01-03T00:00:00Z' } });
-    const kept = disposalOutcome({ ...archive, disposition: { action: 'retain', retainYears: 5, ...proposal } }, 'u2', '2037-01-03T00:00:00Z');
+    const destroy = approvedDisposition({ ...archive, disposition: { action: 'destroy', ...proposal } }, 'u2', '2037-01-03T00:00:00Z');
+    expect(destroy).toMatchObject({ disposition: { approvedBy: 'u2', approvedAt: '2037-01-03T00:00:00Z' }, retainUntil: '2037-01-01' });
+    expect(destroy.disposedAt).toBeUndefined();
+    const kept = approvedDisposition({ ...archive, disposition: { action: 'retain', retainYears: 5, ...proposal } }, 'u2', '2037-01-03T00:00:00Z');
     expect(kept.retainUntil).toBe('2042-01-01');
     expect(kept.disposedAt).toBeUndefined();
   });

@@ -105,9 +105,12 @@ describe('trust levels (国办函〔2016〕108号)', () => {
 });
 
 describe('certificate numbers', () => {
-  it('follow from the case number with an ISO 7064 MOD 37,36 check character', () => {
-    expect(certificateNoOf('370982-20261127-00001')).toMatch(/^C3709822026112700001[0-9A-Z]$/);
-    expect(isWellFormedCertificateNo(certificateNoOf('370982-20261127-00001'))).toBe(true);
+  it('follow from the case number and the approval event, with an ISO 7064 MOD 37,36 check character', () => {
+    const eventId = '01KB2ZQ8V6X4W3T9J5M7N2P4RS';
+    expect(certificateNoOf('370982-20261127-00001', eventId)).toMatch(/^C3709822026112700001N2P4RS[0-9A-Z]$/);
+    expect(certificateNoOf('370982-20261127-00001', eventId)).toBe(certificateNoOf('370982-20261127-00001', eventId));
+    expect(certificateNoOf('370982-20261127-00001', '01KB2ZQ8V6X4W3T9J5M7N2P4RT')).not.toBe(certificateNoOf('370982-20261127-00001', eventId));
+    expect(isWellFormedCertificateNo(certificateNoOf('370982-20261127-00001', eventId))).toBe(true);
     expect(isWellFormedCertificateNo('C370982202611270000')).toBe(false);
   });
 
