@@ -8,7 +8,7 @@ import type { ArchiveRecord, RetentionClass } from '#schemas/api/documents';
 import type { CaseRecord } from '../cases/lifecycle.ts';
 import { extensionOf } from './content-type.ts';
 import type { TimelineItem } from '../cases/store.ts';
-import type { StoredArchive, StoredDocument, StoredFile } from './store.ts';
+import type { FileEvent, StoredArchive, StoredDocument, StoredFile } from './store.ts';
 
 export const MANIFEST_FORMAT = 'onestop-archive/1';
 export const DEFAULT_RETENTION: RetentionClass = '30y';
@@ -29,6 +29,10 @@ export interface Manifest {
   readonly timeline: readonly { readonly eventId: string; readonly type: string; readonly occurredAt: string; readonly actor: unknown; readonly data: unknown }[];
   readonly materials: readonly (PackedObject & Record<string, unknown>)[];
   readonly documents: readonly (PackedObject & Record<string, unknown>)[];
+  /** Uploads refused by their check, with the reason: part of the record of what was handed in. */
+  readonly rejectedUploads: readonly Record<string, unknown>[];
+  /** The operation record of the files (checks, verifications, documents issued, privileged reads) up to the completion. */
+  readonly fileEvents: readonly { readonly eventId: string; readonly type: string; readonly occurredAt: string; readonly actor: unknown; readonly data: unknown }[];
 }
 
 /** Where a package lives in the archive bucket; every path in the manifest is relative to it. */
@@ -105,11 +109,13 @@ export function buildManifest(input: {
   timeline: readonly TimelineItem[];
   files: readonly StoredFile[];
   documents: readonly StoredDocument[];
+  fileEvents: readonly FileEvent[];
   retention: RetentionClass;
   retainUntil?: string;
   createdAt: string;
 }): Manifest {
   const { record: c } = input;
+  const completedAt = c.completedAt!;
   return {
     format: MANIFEST_FORMAT,
     basis: 'DA/T 85-2019 政务服务事项电子文件归档规范 (structure followed in spirit)',
@@ -117,7 +123,7 @@ export function buildManifest(input: {
     case: caseMetadata(c),
     ...(c.decision ? { decision: c.decision } : {}),
     timeline: timelineToCompletion(input.timeline).map((e) => ({ eventId: e.eventId, type: e.detailType, occurredAt: e.event.occurredAt, actor: e.event.actor, data: e.event.data })),
-    materials: packedFiles(input.files, input.record.completedAt!)
+    materials: packedFiles(input.files, completedAt)
       .map((f) => ({
         path: materialPath(f), sha256: f.sha256!, size: f.size!, contentType: f.contentType,
         fileId: f.fileId, materialId: f.materialId, materialName: f.materialName, form: f.form, count: f.count, trustLevel: f.trustLevel,
@@ -127,6 +133,12 @@ export function buildManifest(input: {
       path: documentPath(d), sha256: d.sha256, size: d.size, contentType: d.contentType,
       documentId: d.documentId, kind: d.kind, trustLevel: d.trustLevel, issuedAt: d.issuedAt, ...(d.certificateNo ? { certificateNo: d.certificateNo } : {}),
     })),
+    rejectedUploads: input.files
+      .filter((f) => f.status === 'rejected' && f.checkedAt! <= completedAt)
+      .map((f) => ({ fileId: f.fileId, materialId: f.materialId, declaredType: f.contentType, detectedType: f.detectedType, size: f.size, sha256: f.sha256, rejection: f.rejection, checkedAt: f.checkedAt })),
+    fileEvents: input.fileEvents
+      .filter((e) => e.event.occurredAt <= completedAt)
+      .map((e) => ({ eventId: e.eventId, type: e.detailType, occurredAt: e.event.occurredAt, actor: e.event.actor, data: e.event.data })),
   };
 }
 

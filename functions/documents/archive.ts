@@ -59,7 +59,7 @@ async function pack(source: { key: string; sha256: string; size: number; content
 export type ArchiveOutcome = { readonly status: 'archived'; readonly archive: store.StoredArchive } | { readonly status: 'already archived' | 'not completed' | 'documents pending' | 'no such case' };
 
 export async function archiveCase(centerId: string, caseNo: string, now = new Date().toISOString()): Promise<ArchiveOutcome> {
-  const [{ record, events }, files] = await Promise.all([caseWithTimeline(centerId, caseNo), store.caseFiles(centerId, caseNo)]);
+  const [{ record, events }, files, fileEvents] = await Promise.all([caseWithTimeline(centerId, caseNo), store.caseFiles(centerId, caseNo), store.fileEvents(centerId, caseNo)]);
   // Read consistently: an event about a case that is not there has nothing to archive, and a redrive would not change that.
   if (!record) return { status: 'no such case' };
   if (files.archive) return { status: 'already archived' };
@@ -83,7 +83,7 @@ export async function archiveCase(centerId: string, caseNo: string, now = new Da
   await inBatches(received, COPIES_IN_FLIGHT, (f) => pack({ key: f.objectKey, sha256: f.sha256!, size: f.size!, contentType: f.contentType }, { key: `${prefix}${materialPath(f)}`, lock }));
   await inBatches(files.documents, COPIES_IN_FLIGHT, (d) => pack({ key: d.objectKey, sha256: d.sha256, size: d.size, contentType: d.contentType }, { key: `${prefix}${documentPath(d)}`, lock }));
 
-  const manifest = buildManifest({ record, timeline: events, files: received, documents: files.documents, retention, ...(retainUntil ? { retainUntil } : {}), createdAt: record.completedAt });
+  const manifest = buildManifest({ record, timeline: events, files: files.files, documents: files.documents, fileEvents, retention, ...(retainUntil ? { retainUntil } : {}), createdAt: record.completedAt });
   const manifestKey = `${prefix}manifest.json`;
   let manifestBytes: Uint8Array = new TextEncoder().encode(JSON.stringify(manifest, null, 2));
   const put = await putOnce({

@@ -104,12 +104,22 @@ function newSlot(caller: Caller, c: CaseRecord, body: UploadRequest, fileId: str
   };
 }
 
+/** A repeated upload request: the first slot with a fresh URL (another body: 422; a settled slot: 409). */
+function replayed(first: store.StoredFile | undefined, fingerprint: string) {
+  if (!first || first.fingerprint !== fingerprint) throw unprocessable('This Idempotency-Key was used for another upload.');
+  if (first.status !== 'pending') throw conflict(`This upload is already ${first.status}.`);
+  return uploadResponse(first, 201, true);
+}
+
 const uploadMaterial: Ops['uploadMaterial'] = async (req) => {
   const caller = callerOf(req.event);
   const key = idempotencyKeyOf(req);
-  const ctx = await caseFor(req, caller, req.params.caseNo);
+  const slotId = key ? slotIdFor(caller.userId, req.params.caseNo, key) : newId();
+  // A retry's slot is read in the same batch as the case: a replay costs one request.
+  const ctx = await caseFor(req, caller, req.params.caseNo, key ? { fileId: slotId } : {});
   const c = ctx.record;
   uploaderOf(caller, c);
+  if (ctx.file) return replayed(ctx.file, fingerprintOf(req.body));
   if (!c.materials.some((m) => m.materialId === req.body.materialId)) {
     throw validationFailed([{ path: '/body/materialId', code: 'unknown_material', message: `is not on this case's checklist (${c.materials.map((m) => m.materialId).join(', ')})` }]);
   }
@@ -117,17 +127,14 @@ const uploadMaterial: Ops['uploadMaterial'] = async (req) => {
   if (req.body.size > maxBytes) {
     throw validationFailed([{ path: '/body/size', code: 'too_large', message: `${req.body.size} bytes is more than this item takes (${maxBytes})` }]);
   }
-  const now = new Date().toISOString();
-  const slot = newSlot(caller, c, req.body, key ? slotIdFor(caller.userId, c.caseNo, key) : newId(), maxBytes, now);
+  const slot = newSlot(caller, c, req.body, slotId, maxBytes, new Date().toISOString());
   try {
     await store.createSlot(slot);
   } catch (err) {
     if (err instanceof store.FileLimitReached) throw conflict('This case has as many uploads as it may hold; ask the window to help.');
     if (!(err instanceof store.SlotExists)) throw err;
-    const first = await store.getFile(c.centerId, c.caseNo, slot.fileId);
-    if (!first || first.fingerprint !== slot.fingerprint) throw unprocessable('This Idempotency-Key was used for another upload.');
-    if (first.status !== 'pending') throw conflict(`This upload is already ${first.status}.`);
-    return uploadResponse(first, 201, true);
+    // A concurrent request with the same key created it first.
+    return replayed(await store.getFile(c.centerId, c.caseNo, slot.fileId), slot.fingerprint);
   }
   return uploadResponse(slot, 201, false);
 };

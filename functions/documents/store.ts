@@ -177,6 +177,30 @@ export async function caseFiles(centerId: string, caseNo: string): Promise<CaseF
   return { files, documents, ...(archive ? { archive } : {}) };
 }
 
+export interface FileEvent {
+  readonly eventId: string;
+  readonly detailType: string;
+  readonly event: { occurredAt: string; actor: unknown; data: unknown };
+}
+
+/** The documents domain's events of a case (checks, verifications, issues, retrievals): its operation record for the archive. */
+export async function fileEvents(centerId: string, caseNo: string): Promise<FileEvent[]> {
+  const events: FileEvent[] = [];
+  let startKey: Item | undefined;
+  do {
+    const out = await db.send(new QueryCommand({
+      TableName: tableName(),
+      KeyConditionExpression: 'PK = :pk',
+      ExpressionAttributeValues: { ':pk': eventsPk(centerId, caseNo) },
+      ExclusiveStartKey: startKey,
+      ConsistentRead: true,
+    }));
+    for (const item of out.Items ?? []) events.push({ eventId: String(item.SK).slice('EVENT#'.length), detailType: item.detailType as string, event: JSON.parse(item.detail as string) });
+    startKey = out.LastEvaluatedKey;
+  } while (startKey);
+  return events;
+}
+
 export async function archiveContext(centerId: string, caseNo: string, sub: string) {
   const found = await batchGetItems([archiveKey(centerId, caseNo), accountStatusKey(sub)]);
   return { archive: strip<StoredArchive>(itemAt(found, archiveKey(centerId, caseNo))), account: itemAt(found, accountStatusKey(sub)) };

@@ -32,9 +32,9 @@ describe('DynamoDB requests per documents operation (≤ 3, no Scan)', () => {
       return res;
     };
 
-    await run('upload slot', 'clerk.amr', 'POST', `/cases/${caseNo}/materials`, '/cases/{caseNo}/materials', {
-      params: { caseNo }, body: { materialId: 'premises', contentType: 'application/pdf', size: 100 },
-    });
+    const slot = { params: { caseNo }, headers: { 'idempotency-key': 'count-1' }, body: { materialId: 'premises', contentType: 'application/pdf', size: 100 } };
+    await run('upload slot', 'clerk.amr', 'POST', `/cases/${caseNo}/materials`, '/cases/{caseNo}/materials', slot);
+    await run('upload slot, replayed', 'clerk.amr', 'POST', `/cases/${caseNo}/materials`, '/cases/{caseNo}/materials', slot);
     const file = await upload(caseNo, who.username, 'application-form', samples.pdf);
     await run('list files', 'clerk.amr', 'GET', `/cases/${caseNo}/materials`, '/cases/{caseNo}/materials', { params: { caseNo } });
     await run('verify', 'clerk.amr', 'POST', `/cases/${caseNo}/materials/${file.fileId}/verify`, '/cases/{caseNo}/materials/{fileId}/verify', { params: { caseNo, fileId: file.fileId } });
@@ -64,6 +64,7 @@ describe('DynamoDB requests per documents operation (≤ 3, no Scan)', () => {
       expect(cmds, op).not.toContain('ScanCommand');
     }
     expect(figures['upload slot']).toEqual(['BatchGetItemCommand', 'GetItemCommand', 'TransactWriteItemsCommand']);
+    expect(figures['upload slot, replayed']).toEqual(['BatchGetItemCommand']);
     expect(figures['download a material']).toEqual(['BatchGetItemCommand', 'PutItemCommand']);
     expect(figures['certificate check']).toEqual(['GetItemCommand']);
   });

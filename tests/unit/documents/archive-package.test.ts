@@ -53,7 +53,9 @@ describe('the manifest', () => {
   const manifest = buildManifest({
     record: delivered,
     timeline: [at('E1', 'CaseSubmitted', '2026-11-27T01:00:00Z'), at('E2', 'CaseCompleted', '2026-11-27T02:00:00Z'), at('E3', 'CaseDelivered', '2026-11-28T01:00:00Z')],
-    files: [file('F1', 'received'), file('F2', 'rejected'), file('F3', 'received', '2026-11-27T02:00:01Z')], documents: [receipt], retention: '10y', retainUntil: '2037-01-01', createdAt: record.completedAt!,
+    files: [file('F1', 'received'), file('F2', 'rejected'), file('F3', 'received', '2026-11-27T02:00:01Z')], documents: [receipt],
+    fileEvents: [at('D1', 'MaterialReceived', '2026-11-27T01:01:00Z'), at('D2', 'DocumentRetrieved', '2026-11-28T00:00:00Z')],
+    retention: '10y', retainUntil: '2037-01-01', createdAt: record.completedAt!,
   });
 
   it('lists every material received before completion and every document with its path and digest, never a rejected upload', () => {
@@ -62,6 +64,9 @@ describe('the manifest', () => {
       { path: `documents/acceptance_receipt/${receipt.documentId}.pdf`, sha256: 'b'.repeat(64), size: 20_000, contentType: 'application/pdf' },
     ]);
     expect(manifest.materials[0]).toMatchObject({ materialName: '经营场所证明', trustLevel: 'C', form: 'copy', count: 1 });
+    expect(manifest.rejectedUploads.map((r) => r.fileId)).toEqual(['F2']);
+    // The files' own operation record, up to the completion.
+    expect(manifest.fileEvents.map((e) => e.type)).toEqual(['MaterialReceived']);
   });
 
   it('carries the case, its decision, its timeline and its retention; it round-trips', () => {
@@ -72,7 +77,10 @@ describe('the manifest', () => {
     // As it completed, whatever happened since: every run writes the same bytes.
     expect(manifest.case).toMatchObject({ state: 'completed' });
     expect(manifest.case).not.toHaveProperty('delivery');
-    expect(JSON.stringify(buildManifest({ record, timeline: manifest.timeline.map((e) => at(e.eventId, e.type, e.occurredAt)), files: [file('F1', 'received')], documents: [receipt], retention: '10y', retainUntil: '2037-01-01', createdAt: record.completedAt! })))
+    expect(JSON.stringify(buildManifest({
+      record, timeline: manifest.timeline.map((e) => at(e.eventId, e.type, e.occurredAt)), files: [file('F1', 'received'), file('F2', 'rejected')], documents: [receipt],
+      fileEvents: [at('D1', 'MaterialReceived', '2026-11-27T01:01:00Z')], retention: '10y', retainUntil: '2037-01-01', createdAt: record.completedAt!,
+    })))
       .toBe(JSON.stringify(manifest));
     expect(manifest.timeline.map((e) => e.type)).toEqual(['CaseSubmitted', 'CaseCompleted']);
     expect(manifest.timeline[0]).toEqual({ eventId: 'E1', type: 'CaseSubmitted', occurredAt: '2026-11-27T01:00:00Z', actor: { id: 's1', role: 'applicant' }, data: {} });
