@@ -152,28 +152,35 @@ export interface CaseFiles {
   readonly archive?: StoredArchive;
 }
 
-/** Every file, document and the archive record of a case: one Query (paged through). */
-export async function caseFiles(centerId: string, caseNo: string): Promise<CaseFiles> {
-  const files: StoredFile[] = [];
-  const documents: StoredDocument[] = [];
-  let archive: StoredArchive | undefined;
+/** Every item of a partition, paged through, strongly consistent. */
+async function wholePartition(pk: string): Promise<Item[]> {
+  const items: Item[] = [];
   let startKey: Item | undefined;
   do {
     const out = await db.send(new QueryCommand({
       TableName: tableName(),
       KeyConditionExpression: 'PK = :pk',
-      ExpressionAttributeValues: { ':pk': filesPk(centerId, caseNo) },
+      ExpressionAttributeValues: { ':pk': pk },
       ExclusiveStartKey: startKey,
       ConsistentRead: true,
     }));
-    for (const item of out.Items ?? []) {
-      const sk = String(item.SK);
-      if (sk.startsWith('FILE#')) files.push(strip<StoredFile>(item)!);
-      else if (sk.startsWith('DOC#')) documents.push(toDocument(item)!);
-      else if (sk === 'ARCHIVE') archive = strip<StoredArchive>(item);
-    }
+    items.push(...(out.Items ?? []));
     startKey = out.LastEvaluatedKey;
   } while (startKey);
+  return items;
+}
+
+/** Every file, document and the archive record of a case: one Query (paged through). */
+export async function caseFiles(centerId: string, caseNo: string): Promise<CaseFiles> {
+  const files: StoredFile[] = [];
+  const documents: StoredDocument[] = [];
+  let archive: StoredArchive | undefined;
+  for (const item of await wholePartition(filesPk(centerId, caseNo))) {
+    const sk = String(item.SK);
+    if (sk.startsWith('FILE#')) files.push(strip<StoredFile>(item)!);
+    else if (sk.startsWith('DOC#')) documents.push(toDocument(item)!);
+    else if (sk === 'ARCHIVE') archive = strip<StoredArchive>(item);
+  }
   return { files, documents, ...(archive ? { archive } : {}) };
 }
 
@@ -185,20 +192,11 @@ export interface FileEvent {
 
 /** The documents domain's events of a case (checks, verifications, issues, retrievals): its operation record for the archive. */
 export async function fileEvents(centerId: string, caseNo: string): Promise<FileEvent[]> {
-  const events: FileEvent[] = [];
-  let startKey: Item | undefined;
-  do {
-    const out = await db.send(new QueryCommand({
-      TableName: tableName(),
-      KeyConditionExpression: 'PK = :pk',
-      ExpressionAttributeValues: { ':pk': eventsPk(centerId, caseNo) },
-      ExclusiveStartKey: startKey,
-      ConsistentRead: true,
-    }));
-    for (const item of out.Items ?? []) events.push({ eventId: String(item.SK).slice('EVENT#'.length), detailType: item.detailType as string, event: JSON.parse(item.detail as string) });
-    startKey = out.LastEvaluatedKey;
-  } while (startKey);
-  return events;
+  return (await wholePartition(eventsPk(centerId, caseNo))).map((item) => ({
+    eventId: String(item.SK).slice('EVENT#'.length),
+    detailType: item.detailType as string,
+    event: JSON.parse(item.detail as string),
+  }));
 }
 
 export async function archiveContext(centerId: string, caseNo: string, sub: string) {
