@@ -7,7 +7,7 @@
  * and the Administrative Litigation Law (6 months).
  */
 import { chinaDateOf, chineseDate } from './text.ts';
-import { PdfWriter, type Column } from './writer.ts';
+import { PdfWriter } from './writer.ts';
 
 /** What every notice to an applicant carries. */
 export type NoticeHeader = {
