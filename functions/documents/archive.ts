@@ -1,7 +1,8 @@
 /**
  * The archive consumer (归档): once a case has completed and every document
- * its events call for is issued, its package — every received material and
- * issued document, checked against its recorded digest, and the manifest — is
+ * its events call for is issued, its package — every material received before
+ * the completion and every issued document, checked against its recorded
+ * digest, and the manifest — is
  * written to the Object-Locked archive bucket with the item's retention class;
  * then the archive record, the case's archive location and CaseArchived are
  * written in one transaction.

@@ -1,8 +1,9 @@
 /**
  * The documents Lambda (材料与档案): upload slots for a case's materials,
  * their verification, audited downloads of files and issued documents, the
- * public certificate check, archive retrieval and disposition. rules.ts
- * decides who and what, store.ts keeps the records, objects.ts talks to S3.
+ * public certificate check; archive retrieval and disposition come from
+ * archive-api.ts. rules.ts decides who and what, store.ts keeps the records,
+ * objects.ts talks to S3.
  */
 import { createHash } from 'node:crypto';
 import type { IssuedDocument, MaterialFile, UploadRequest } from '#schemas/api/documents';
