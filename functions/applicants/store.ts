@@ -17,10 +17,10 @@
  * the center exists: a duplicate writes nothing.
  */
 import { createHash } from 'node:crypto';
-import { GetCommand, PutCommand, QueryCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, PutCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import type { AgentGrant, Applicant, ApplicantKind } from '#schemas/api/applicants';
 import type { ApplicantEventData, ApplicantEventType } from '#schemas/events/applicants';
-import { batchGetItems, db, isConcurrentChange, itemAt, tableName } from '#shared/db';
+import { batchGetItems, db, isConcurrentChange, itemAt, queryAll, tableName } from '#shared/db';
 import { conflict, notFound, preconditionFailed } from '#shared/errors';
 import { outboxItem, type EventDraft } from '#shared/events';
 import { centerPk, centerProfileKey } from '../org/store.ts';
@@ -227,21 +227,8 @@ export async function revokeGrant(centerId: string, sub: string, grant: AgentGra
 
 /** Every grant of the caller (active and revoked), in agent order; an applicant names a handful. */
 export async function listGrants(centerId: string, sub: string): Promise<AgentGrant[]> {
-  const items: AgentGrant[] = [];
-  let startKey: Record<string, unknown> | undefined;
-  do {
-    const out = await db.send(
-      new QueryCommand({
-        TableName: tableName(),
-        KeyConditionExpression: 'PK = :pk AND begins_with(SK, :prefix)',
-        ExpressionAttributeValues: { ':pk': centerPk(centerId), ':prefix': `AGENTS#${sub}#` },
-        ...(startKey ? { ExclusiveStartKey: startKey } : {}),
-      }),
-    );
-    items.push(...(out.Items ?? []).map((i) => strip<AgentGrant>(i)!));
-    startKey = out.LastEvaluatedKey;
-  } while (startKey);
-  return items;
+  const items = await queryAll({ KeyConditionExpression: 'PK = :pk AND begins_with(SK, :prefix)', ExpressionAttributeValues: { ':pk': centerPk(centerId), ':prefix': `AGENTS#${sub}#` } });
+  return items.map((i) => strip<AgentGrant>(i)!);
 }
 
 /** An applicant's account disabled or enabled (shared/accounts.ts reads the status on every request), with its event. */

@@ -27,7 +27,7 @@
 import type { AttributeValue } from '@aws-sdk/client-dynamodb';
 import { GetCommand, PutCommand, QueryCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import type { AuditRecord } from '#schemas/api/audit';
-import { db, tableName } from '#shared/db';
+import { db, queryAll, tableName } from '#shared/db';
 import { centerChainDay, centerDay, chainOf, nextRecord, type ChainHead, type RecordInput } from './chain.ts';
 
 type Key = Record<string, unknown>;
@@ -207,19 +207,8 @@ export async function listRecords(
 
 /** The days in [from, to] on which a center recorded anything (one Query; a range holds at most 92 days). */
 export async function activeDays(centerId: string, from: string, to: string): Promise<string[]> {
-  const days: string[] = [];
-  let startKey: Key | undefined;
-  do {
-    const out = await db.send(new QueryCommand({
-      TableName: tableName(),
-      KeyConditionExpression: 'PK = :pk AND SK BETWEEN :from AND :to',
-      ExpressionAttributeValues: { ':pk': daysPk(centerId), ':from': from, ':to': to },
-      ...(startKey ? { ExclusiveStartKey: startKey } : {}),
-    }));
-    days.push(...(out.Items ?? []).map((i) => i.SK as string));
-    startKey = out.LastEvaluatedKey;
-  } while (startKey);
-  return days;
+  const items = await queryAll({ KeyConditionExpression: 'PK = :pk AND SK BETWEEN :from AND :to', ExpressionAttributeValues: { ':pk': daysPk(centerId), ':from': from, ':to': to } });
+  return items.map((i) => i.SK as string);
 }
 
 /** One page of a day's records, in chain order (chain, then position). */
@@ -239,41 +228,21 @@ export async function dayRecords(centerId: string, day: string, limit: number, s
 
 /** Chain, position, hash and recording time of every record of a center-day, in chain order (all pages). */
 export async function daySeals(centerId: string, day: string): Promise<{ chain: string; seq: number; hash: string; recordedAt: string }[]> {
-  const out: { chain: string; seq: number; hash: string; recordedAt: string }[] = [];
-  let startKey: Key | undefined;
-  do {
-    const page = await db.send(new QueryCommand({
-      TableName: tableName(),
-      KeyConditionExpression: 'PK = :pk',
-      ProjectionExpression: '#chain, #seq, #hash, recordedAt',
-      // HASH is a reserved word.
-      ExpressionAttributeNames: { '#chain': 'chain', '#seq': 'seq', '#hash': 'hash' },
-      ExpressionAttributeValues: { ':pk': dayPk(centerId, day) },
-      ConsistentRead: true,
-      ...(startKey ? { ExclusiveStartKey: startKey } : {}),
-    }));
-    out.push(...(page.Items ?? []) as { chain: string; seq: number; hash: string; recordedAt: string }[]);
-    startKey = page.LastEvaluatedKey;
-  } while (startKey);
-  return out;
+  const items = await queryAll({
+    KeyConditionExpression: 'PK = :pk',
+    ProjectionExpression: '#chain, #seq, #hash, recordedAt',
+    // HASH is a reserved word.
+    ExpressionAttributeNames: { '#chain': 'chain', '#seq': 'seq', '#hash': 'hash' },
+    ExpressionAttributeValues: { ':pk': dayPk(centerId, day) },
+    ConsistentRead: true,
+  });
+  return items as { chain: string; seq: number; hash: string; recordedAt: string }[];
 }
 
 /** The centers that recorded anything on a day (GSI1 of the active-day items). */
 export async function centersActiveOn(day: string): Promise<string[]> {
-  const centers: string[] = [];
-  let startKey: Key | undefined;
-  do {
-    const out = await db.send(new QueryCommand({
-      TableName: tableName(),
-      IndexName: 'GSI1',
-      KeyConditionExpression: 'GSI1PK = :pk',
-      ExpressionAttributeValues: { ':pk': activePk(day) },
-      ...(startKey ? { ExclusiveStartKey: startKey } : {}),
-    }));
-    centers.push(...(out.Items ?? []).map((i) => i.GSI1SK as string));
-    startKey = out.LastEvaluatedKey;
-  } while (startKey);
-  return centers;
+  const items = await queryAll({ IndexName: 'GSI1', KeyConditionExpression: 'GSI1PK = :pk', ExpressionAttributeValues: { ':pk': activePk(day) } });
+  return items.map((i) => i.GSI1SK as string);
 }
 
 export interface DigestHead {
@@ -284,20 +253,8 @@ export interface DigestHead {
 
 /** Every center's last digest. */
 export async function digestHeads(): Promise<DigestHead[]> {
-  const heads: DigestHead[] = [];
-  let startKey: Key | undefined;
-  do {
-    const out = await db.send(new QueryCommand({
-      TableName: tableName(),
-      KeyConditionExpression: 'PK = :pk',
-      ExpressionAttributeValues: { ':pk': DIGESTS_PK },
-      ConsistentRead: true,
-      ...(startKey ? { ExclusiveStartKey: startKey } : {}),
-    }));
-    heads.push(...(out.Items ?? []).map((i) => ({ centerId: i.SK as string, date: i.date as string, sha256: i.sha256 as string })));
-    startKey = out.LastEvaluatedKey;
-  } while (startKey);
-  return heads;
+  const items = await queryAll({ KeyConditionExpression: 'PK = :pk', ExpressionAttributeValues: { ':pk': DIGESTS_PK }, ConsistentRead: true });
+  return items.map((i) => ({ centerId: i.SK as string, date: i.date as string, sha256: i.sha256 as string }));
 }
 
 /** Moves a center's digest head to `next`, only forward and only from the head the digest chained to. */

@@ -22,7 +22,7 @@ import { QueryCommand, TransactWriteCommand, UpdateCommand, type QueryCommandInp
 import type { CaseState, QueueName } from '#schemas/api/cases';
 import { accountStatusKey } from '#shared/accounts';
 import type { CalendarYear } from '#shared/calendar';
-import { batchGetItems, db, isConcurrentChange, itemAt, tableName, type Item, type ItemKey } from '#shared/db';
+import { batchGetItems, db, isConcurrentChange, itemAt, queryAll, tableName, type Item, type ItemKey } from '#shared/db';
 import { conflict, preconditionFailed } from '#shared/errors';
 import { outboxItem, type EventDraft } from '#shared/events';
 import { IdempotencyRace, idempotencyPut, recordedResponse, type IdempotencyRecord, type IdempotentCreate } from '#shared/idempotency';
@@ -276,25 +276,12 @@ export interface TimelineItem {
 export async function caseWithTimeline(centerId: string, caseNo: string): Promise<{ record?: CaseRecord; events: TimelineItem[] }> {
   const events: TimelineItem[] = [];
   let record: CaseRecord | undefined;
-  let startKey: Item | undefined;
-  do {
-    const out = await db.send(
-      new QueryCommand({
-        TableName: tableName(),
-        KeyConditionExpression: 'PK = :pk',
-        ExpressionAttributeValues: { ':pk': casePk(centerId, caseNo) },
-        ExclusiveStartKey: startKey,
-        ConsistentRead: true,
-      }),
-    );
-    for (const item of out.Items ?? []) {
-      if (item.SK === CASE) record = toRecord(item);
-      else if (typeof item.SK === 'string' && item.SK.startsWith('EVENT#')) {
-        events.push({ eventId: item.SK.slice('EVENT#'.length), detailType: item.detailType as string, event: JSON.parse(item.detail as string) });
-      }
+  for (const item of await queryAll({ KeyConditionExpression: 'PK = :pk', ExpressionAttributeValues: { ':pk': casePk(centerId, caseNo) }, ConsistentRead: true })) {
+    if (item.SK === CASE) record = toRecord(item);
+    else if (typeof item.SK === 'string' && item.SK.startsWith('EVENT#')) {
+      events.push({ eventId: item.SK.slice('EVENT#'.length), detailType: item.detailType as string, event: JSON.parse(item.detail as string) });
     }
-    startKey = out.LastEvaluatedKey;
-  } while (startKey);
+  }
   return { ...(record ? { record } : {}), events };
 }
 
@@ -371,23 +358,8 @@ export async function applicantCases(centerId: string, sub: string, limit: numbe
 
 /** The cases whose notice period or pledge deadline ended on `date` (every center). */
 export async function sweepDue(date: string): Promise<{ centerId: string; caseNo: string }[]> {
-  const found: { centerId: string; caseNo: string }[] = [];
-  let startKey: Item | undefined;
-  do {
-    const out = await db.send(
-      new QueryCommand({
-        TableName: tableName(),
-        IndexName: 'GSI3',
-        KeyConditionExpression: 'GSI3PK = :pk',
-        ExpressionAttributeValues: { ':pk': sweepPk(date) },
-        ProjectionExpression: 'centerId, caseNo',
-        ExclusiveStartKey: startKey,
-      }),
-    );
-    for (const item of out.Items ?? []) found.push({ centerId: item.centerId as string, caseNo: item.caseNo as string });
-    startKey = out.LastEvaluatedKey;
-  } while (startKey);
-  return found;
+  const items = await queryAll({ IndexName: 'GSI3', KeyConditionExpression: 'GSI3PK = :pk', ExpressionAttributeValues: { ':pk': sweepPk(date) }, ProjectionExpression: 'centerId, caseNo' });
+  return items.map((item) => ({ centerId: item.centerId as string, caseNo: item.caseNo as string }));
 }
 
 /** A case for the public lookup, with this hour's failed attempts on its number. */

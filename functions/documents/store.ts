@@ -17,7 +17,7 @@ import { GetCommand, PutCommand, QueryCommand, TransactWriteCommand } from '@aws
 import type { ArchiveRecord, IssuedDocument, MaterialFile, RetentionClass } from '#schemas/api/documents';
 import type { DocumentEventData } from '#schemas/events/documents';
 import { accountStatusKey } from '#shared/accounts';
-import { batchGetItems, db, isConcurrentChange, itemAt, tableName, type Item, type ItemKey } from '#shared/db';
+import { batchGetItems, db, isConcurrentChange, itemAt, queryAll, tableName, type Item, type ItemKey } from '#shared/db';
 import { conflict, preconditionFailed } from '#shared/errors';
 import { outboxItem, type EventDraft } from '#shared/events';
 import { itemVersionKey } from '../catalog/store.ts';
@@ -152,30 +152,12 @@ export interface CaseFiles {
   readonly archive?: StoredArchive;
 }
 
-/** Every item of a partition, paged through, strongly consistent. */
-async function wholePartition(pk: string): Promise<Item[]> {
-  const items: Item[] = [];
-  let startKey: Item | undefined;
-  do {
-    const out = await db.send(new QueryCommand({
-      TableName: tableName(),
-      KeyConditionExpression: 'PK = :pk',
-      ExpressionAttributeValues: { ':pk': pk },
-      ExclusiveStartKey: startKey,
-      ConsistentRead: true,
-    }));
-    items.push(...(out.Items ?? []));
-    startKey = out.LastEvaluatedKey;
-  } while (startKey);
-  return items;
-}
-
 /** Every file, document and the archive record of a case: one Query (paged through). */
 export async function caseFiles(centerId: string, caseNo: string): Promise<CaseFiles> {
   const files: StoredFile[] = [];
   const documents: StoredDocument[] = [];
   let archive: StoredArchive | undefined;
-  for (const item of await wholePartition(filesPk(centerId, caseNo))) {
+  for (const item of await queryAll({ KeyConditionExpression: 'PK = :pk', ExpressionAttributeValues: { ':pk': filesPk(centerId, caseNo) }, ConsistentRead: true })) {
     const sk = String(item.SK);
     if (sk.startsWith('FILE#')) files.push(strip<StoredFile>(item)!);
     else if (sk.startsWith('DOC#')) documents.push(toDocument(item)!);
@@ -192,7 +174,7 @@ export interface FileEvent {
 
 /** The documents domain's events of a case (checks, verifications, issues, retrievals): its operation record for the archive. */
 export async function fileEvents(centerId: string, caseNo: string): Promise<FileEvent[]> {
-  return (await wholePartition(eventsPk(centerId, caseNo))).map((item) => ({
+  return (await queryAll({ KeyConditionExpression: 'PK = :pk', ExpressionAttributeValues: { ':pk': eventsPk(centerId, caseNo) }, ConsistentRead: true })).map((item) => ({
     eventId: String(item.SK).slice('EVENT#'.length),
     detailType: item.detailType as string,
     event: JSON.parse(item.detail as string),

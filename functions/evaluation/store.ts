@@ -21,7 +21,7 @@ import { GetCommand, QueryCommand, TransactWriteCommand, type QueryCommandInput 
 import type { EvaluationQueue, SettingsBody } from '#schemas/api/evaluation';
 import { accountStatusKey } from '#shared/accounts';
 import type { CalendarYear } from '#shared/calendar';
-import { batchGetItems, db, isConcurrentChange, itemAt, tableName, type Item, type ItemKey } from '#shared/db';
+import { batchGetItems, db, isConcurrentChange, itemAt, queryAll, tableName, type Item, type ItemKey } from '#shared/db';
 import { conflict, preconditionFailed } from '#shared/errors';
 import { outboxItem } from '#shared/events';
 import { IdempotencyRace, idempotencyPut, recordedResponse, type IdempotencyRecord, type IdempotentCreate } from '#shared/idempotency';
@@ -198,51 +198,25 @@ export function queuePage(centerId: string, queue: EvaluationQueue, departmentId
 
 /** Invitations whose last day to rate is before `date` (every center), for the sweeper. */
 export async function invitationsDueBefore(date: string): Promise<{ centerId: string; evaluationId: string }[]> {
-  const found: { centerId: string; evaluationId: string }[] = [];
-  let startKey: Item | undefined;
-  do {
-    const out = await db.send(
-      new QueryCommand({
-        TableName: tableName(),
-        IndexName: 'GSI3',
-        KeyConditionExpression: 'GSI3PK = :pk AND GSI3SK < :before',
-        ExpressionAttributeValues: { ':pk': SWEEP_PK, ':before': date },
-        ProjectionExpression: 'centerId, evaluationId',
-        ExclusiveStartKey: startKey,
-      }),
-    );
-    for (const item of out.Items ?? []) found.push({ centerId: item.centerId as string, evaluationId: item.evaluationId as string });
-    startKey = out.LastEvaluatedKey;
-  } while (startKey);
-  return found;
+  const items = await queryAll({
+    IndexName: 'GSI3',
+    KeyConditionExpression: 'GSI3PK = :pk AND GSI3SK < :before',
+    ExpressionAttributeValues: { ':pk': SWEEP_PK, ':before': date },
+    ProjectionExpression: 'centerId, evaluationId',
+  });
+  return items.map((item) => ({ centerId: item.centerId as string, evaluationId: item.evaluationId as string }));
 }
 
 export type DimensionRow = { dimension: 'center' | 'department' | 'window' | 'item'; id: string; counters: Partial<Counters> };
 
 /** Every counter row of a center's month (center, departments, windows, items): one Query. */
 export async function monthCounters(centerId: string, month: string, consistent = false): Promise<DimensionRow[]> {
-  const rows: DimensionRow[] = [];
-  let startKey: Item | undefined;
-  do {
-    const out = await db.send(
-      new QueryCommand({
-        TableName: tableName(),
-        KeyConditionExpression: 'PK = :pk',
-        ExpressionAttributeValues: { ':pk': statsPk(centerId, month) },
-        ConsistentRead: consistent,
-        ExclusiveStartKey: startKey,
-      }),
-    );
-    for (const item of out.Items ?? []) {
-      rows.push({
-        dimension: item.dimension as DimensionRow['dimension'],
-        id: item.dimensionId as string,
-        counters: Object.fromEntries(counterNames.map((n) => [n, Number(item[n] ?? 0)])) as Partial<Counters>,
-      });
-    }
-    startKey = out.LastEvaluatedKey;
-  } while (startKey);
-  return rows;
+  const items = await queryAll({ KeyConditionExpression: 'PK = :pk', ExpressionAttributeValues: { ':pk': statsPk(centerId, month) }, ConsistentRead: consistent });
+  return items.map((item) => ({
+    dimension: item.dimension as DimensionRow['dimension'],
+    id: item.dimensionId as string,
+    counters: Object.fromEntries(counterNames.map((n) => [n, Number(item[n] ?? 0)])) as Partial<Counters>,
+  }));
 }
 
 // ---------------------------------------------------------------------------

@@ -10,9 +10,9 @@
  * attempt is retried after it lapses) and marked sent with its event after:
  * a redelivered event finds it sent and sends nothing.
  */
-import { GetCommand, QueryCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { Delivery } from '#schemas/api/notifications';
-import { db, isConcurrentChange, tableName } from '#shared/db';
+import { db, isConcurrentChange, queryAll, tableName } from '#shared/db';
 import { outboxItem, type EventDraft } from '#shared/events';
 import type { NotificationSentData } from '#schemas/events/notifications';
 
@@ -111,23 +111,9 @@ export async function settle(delivery: Omit<Delivery, 'attempts'> & { centerId: 
 
 /** A case's deliveries, oldest event first. */
 export async function deliveriesOf(centerId: string, caseNo: string): Promise<Delivery[]> {
-  const items: Delivery[] = [];
-  let startKey: Record<string, unknown> | undefined;
-  do {
-    const out = await db.send(
-      new QueryCommand({
-        TableName: tableName(),
-        KeyConditionExpression: 'PK = :pk',
-        ExpressionAttributeValues: { ':pk': logPk(centerId, caseNo) },
-        ExclusiveStartKey: startKey,
-      }),
-    );
-    for (const item of out.Items ?? []) {
-      if (item.kind !== 'delivery') continue;
-      const { PK: _p, SK: _s, kind: _k, leaseUntil: _l, ...rest } = item;
-      items.push(rest as Delivery);
-    }
-    startKey = out.LastEvaluatedKey;
-  } while (startKey);
-  return items;
+  const items = await queryAll({ KeyConditionExpression: 'PK = :pk', ExpressionAttributeValues: { ':pk': logPk(centerId, caseNo) } });
+  return items.filter((item) => item.kind === 'delivery').map((item) => {
+    const { PK: _p, SK: _s, kind: _k, leaseUntil: _l, ...rest } = item;
+    return rest as Delivery;
+  });
 }

@@ -12,9 +12,9 @@
  *   org events       PK CENTER#<c>  SK EVENT#<ulid>
  */
 import type { CalendarYear } from '#shared/calendar';
-import { GetCommand, PutCommand, QueryCommand, TransactWriteCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, PutCommand, TransactWriteCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { OrgChangeData } from '#schemas/events/org';
-import { db as defaultDb, isConcurrentChange, tableName } from '#shared/db';
+import { db as defaultDb, isConcurrentChange, queryAll, tableName } from '#shared/db';
 import { conflict, preconditionFailed } from '#shared/errors';
 import { outboxItem, type EventDraft } from '#shared/events';
 
@@ -63,21 +63,8 @@ export async function getEntry<T>(centerId: string, kind: EntryKind, id: string)
 
 /** Every entry of a kind in the center, in key order (a center has tens of departments and windows, not thousands). */
 export async function listEntries<T>(centerId: string, kind: EntryKind): Promise<Stored<T>[]> {
-  const items: Stored<T>[] = [];
-  let startKey: Record<string, unknown> | undefined;
-  do {
-    const out = await defaultDb.send(
-      new QueryCommand({
-        TableName: tableName(),
-        KeyConditionExpression: 'PK = :pk AND begins_with(SK, :prefix)',
-        ExpressionAttributeValues: { ':pk': centerPk(centerId), ':prefix': prefixes[kind] },
-        ...(startKey ? { ExclusiveStartKey: startKey } : {}),
-      }),
-    );
-    items.push(...(out.Items ?? []).map((i) => strip<T>(i)));
-    startKey = out.LastEvaluatedKey;
-  } while (startKey);
-  return items;
+  const items = await queryAll({ KeyConditionExpression: 'PK = :pk AND begins_with(SK, :prefix)', ExpressionAttributeValues: { ':pk': centerPk(centerId), ':prefix': prefixes[kind] } });
+  return items.map((i) => strip<T>(i));
 }
 
 /**
@@ -149,14 +136,6 @@ const centerIndexKey = (centerId: string) => ({ PK: 'CENTERS', SK: centerId });
 
 /** Every center of the deployment (a handful: one Query). */
 export async function listCenters(): Promise<string[]> {
-  const ids: string[] = [];
-  let startKey: Record<string, unknown> | undefined;
-  do {
-    const out = await defaultDb.send(
-      new QueryCommand({ TableName: tableName(), KeyConditionExpression: 'PK = :pk', ExpressionAttributeValues: { ':pk': 'CENTERS' }, ExclusiveStartKey: startKey }),
-    );
-    for (const item of out.Items ?? []) ids.push(item.centerId as string);
-    startKey = out.LastEvaluatedKey;
-  } while (startKey);
-  return ids;
+  const items = await queryAll({ KeyConditionExpression: 'PK = :pk', ExpressionAttributeValues: { ':pk': 'CENTERS' } });
+  return items.map((item) => item.centerId as string);
 }

@@ -3,7 +3,7 @@
  * from the SDK's standard AWS_ENDPOINT_URL_DYNAMODB in the local cloud.
  */
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { BatchGetCommand, DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { BatchGetCommand, DynamoDBDocumentClient, QueryCommand, type QueryCommandInput } from '@aws-sdk/lib-dynamodb';
 
 export const db = DynamoDBDocumentClient.from(new DynamoDBClient({}), {
   marshallOptions: { removeUndefinedValues: true, convertClassInstanceToMap: false },
@@ -52,3 +52,19 @@ export async function batchGetItems(keyList: readonly ItemKey[]): Promise<Map<st
 }
 
 export const itemAt = (found: Map<string, Item>, k: ItemKey): Item | undefined => found.get(`${k.PK}|${k.SK}`);
+
+/**
+ * Every item a Query matches, page after page, on this table: for key ranges
+ * that are small by design (a case's partition, a day's records, a center's
+ * departments). Lists shown to clients page with a cursor instead.
+ */
+export async function queryAll(input: Omit<QueryCommandInput, 'TableName' | 'ExclusiveStartKey'>): Promise<Item[]> {
+  const items: Item[] = [];
+  let startKey: Record<string, unknown> | undefined;
+  do {
+    const out = await db.send(new QueryCommand({ ...input, TableName: tableName(), ...(startKey ? { ExclusiveStartKey: startKey } : {}) }));
+    items.push(...(out.Items ?? []));
+    startKey = out.LastEvaluatedKey;
+  } while (startKey);
+  return items;
+}
