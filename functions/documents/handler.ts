@@ -77,8 +77,7 @@ async function uploadResponse(file: store.StoredFile, status: number, replayed: 
   };
 }
 
-function newSlot(caller: Caller, c: CaseRecord, body: UploadRequest, fileId: string, maxBytes: number, now: string): store.StoredFile {
-  const uploadedBy = uploaderOf(caller, c);
+function newSlot(caller: Caller, uploadedBy: 'applicant' | 'staff', c: CaseRecord, body: UploadRequest, fileId: string, maxBytes: number, now: string): store.StoredFile {
   const entry = c.materials.find((m) => m.materialId === body.materialId)!;
   return {
     fileId,
@@ -119,7 +118,7 @@ const uploadMaterial: Ops['uploadMaterial'] = async (req) => {
   // A retry's slot is read in the same batch as the case: a replay costs one request.
   const ctx = await caseFor(req, caller, req.params.caseNo, key ? { fileId: slotId } : {});
   const c = ctx.record;
-  uploaderOf(caller, c);
+  const uploadedBy = uploaderOf(caller, c);
   if (ctx.file) return replayed(ctx.file, fingerprintOf(req.body));
   if (!c.materials.some((m) => m.materialId === req.body.materialId)) {
     throw validationFailed([{ path: '/body/materialId', code: 'unknown_material', message: `is not on this case's checklist (${c.materials.map((m) => m.materialId).join(', ')})` }]);
@@ -128,7 +127,7 @@ const uploadMaterial: Ops['uploadMaterial'] = async (req) => {
   if (req.body.size > maxBytes) {
     throw validationFailed([{ path: '/body/size', code: 'too_large', message: `${req.body.size} bytes is more than this item takes (${maxBytes})` }]);
   }
-  const slot = newSlot(caller, c, req.body, slotId, maxBytes, new Date().toISOString());
+  const slot = newSlot(caller, uploadedBy, c, req.body, slotId, maxBytes, new Date().toISOString());
   try {
     await store.createSlot(slot);
   } catch (err) {

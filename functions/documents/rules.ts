@@ -134,25 +134,21 @@ export function maskName(name: string): string {
   return `${chars[0]}${'*'.repeat(chars.length - 2)}${chars[chars.length - 1]}`;
 }
 
-/**
- * The document a case event calls for (what the center hands the applicant
- * at that step), if any. A certificate only for items whose result is one.
- */
+/** The document each case event calls for: what the center hands the applicant at that step. */
+export const documentOfEvent = {
+  CaseAccepted: 'acceptance_receipt',
+  CaseAcceptedWithTolerance: 'acceptance_receipt',
+  CaseDeemedAccepted: 'acceptance_receipt',
+  CaseRefused: 'refusal_notice',
+  SupplementRequested: 'supplement_notice',
+  CaseApproved: 'certificate',
+} as const satisfies Record<string, DocumentKind>;
+
+/** The document a case event calls for, if any; a certificate only for items whose result is one. */
 export function documentKindFor(detailType: string, resultType: string | undefined): DocumentKind | undefined {
-  switch (detailType) {
-    case 'CaseAccepted':
-    case 'CaseAcceptedWithTolerance':
-    case 'CaseDeemedAccepted':
-      return 'acceptance_receipt';
-    case 'CaseRefused':
-      return 'refusal_notice';
-    case 'SupplementRequested':
-      return 'supplement_notice';
-    case 'CaseApproved':
-      return resultType === 'licence' || resultType === 'approval_document' ? 'certificate' : undefined;
-    default:
-      return undefined;
-  }
+  const kind: DocumentKind | undefined = Object.hasOwn(documentOfEvent, detailType) ? documentOfEvent[detailType as keyof typeof documentOfEvent] : undefined;
+  if (kind === 'certificate' && resultType !== 'licence' && resultType !== 'approval_document') return undefined;
+  return kind;
 }
 
 /** A document's id: its kind and the case event it answers, so a redelivered event names the same document. */

@@ -14,15 +14,13 @@ import type * as s3 from 'aws-cdk-lib/aws-s3';
 import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
 import type { Construct } from 'constructs';
 import { documentRoutes } from '../../functions/documents/routes.ts';
+import { documentOfEvent } from '../../functions/documents/rules.ts';
 import { CJK_FONT_ASSET_EXCLUDE, CJK_FONT_LAMBDA_PATH, PDF_ESBUILD_ARGS, cjkFontAssetDir } from '../../functions/documents/pdf/font-asset.ts';
 import type { StageConfig } from '../config.ts';
 import { Consumer } from '../constructs/consumer.ts';
 import { DomainFunction } from '../constructs/domain-function.ts';
 import type { DomainHttpApi } from '../constructs/http-api.ts';
 import { acknowledge, nagRef } from '../nag.ts';
-
-/** The case events that call for a document (functions/documents/rules.ts, documentKindFor). */
-export const issuingEvents = ['CaseAccepted', 'CaseAcceptedWithTolerance', 'CaseDeemedAccepted', 'CaseRefused', 'SupplementRequested', 'CaseApproved'];
 
 /** Object Lock actions on the archive packages only (archives/ of the one bucket). */
 function allowLocking(fn: DomainFunction, archive: s3.IBucket, actions: string[]) {
@@ -79,7 +77,7 @@ export function addDocuments(
     .bindValue('PUBLIC_BASE_URL', api.url);
   issue.addLayers(fontLayer);
   new Consumer(scope, 'DocumentIssue', {
-    trigger: { bus, eventPattern: { source: ['onestop.cases'], detailType: issuingEvents } },
+    trigger: { bus, eventPattern: { source: ['onestop.cases'], detailType: Object.keys(documentOfEvent) } },
     fn: issue,
     config,
     description: 'Acceptance receipts, refusal and one-time supplement notices, certificates: PDFs stored with the case',

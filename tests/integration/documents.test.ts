@@ -58,7 +58,8 @@ describe('materials: presigned upload and the check', () => {
     expect(sha256(await download(got.body.url))).toBe(file.sha256);
     const audit = await until('the download in the audit log', async () => {
       const records = await documentAudit(caseNo);
-      return records.some((r) => r.action === 'DocumentRetrieved') ? records : undefined;
+      // Each event reaches the audit log on its own delivery: wait for both.
+      return records.some((r) => r.action === 'DocumentRetrieved') && records.some((r) => r.action === 'MaterialReceived') ? records : undefined;
     });
     expect(audit.find((r) => r.action === 'DocumentRetrieved')!.actor.role).toBe('applicant');
     expect(audit.map((r) => r.action)).toContain('MaterialReceived');
