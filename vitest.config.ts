@@ -9,6 +9,9 @@ import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
   test: {
+    // vitest's default on 2 CPUs is one worker: the integration files, which mostly wait on the
+    // local cloud (another process), and the CPU-bound synth and unit files then never overlap.
+    maxWorkers: 3,
     reporters: ['default', './tests/summary-reporter.ts'],
     // Together the projects cover tests/**/*.test.ts. No root `include`: projects that
     // extend the root config would add it to their own and run every file.
@@ -20,7 +23,13 @@ export default defineConfig({
       {
         extends: true,
         // CDK synths in-process take seconds each.
-        test: { name: 'infra', include: ['tests/infra/**/*.test.ts'], testTimeout: 120_000, hookTimeout: 120_000 },
+        test: {
+          name: 'infra',
+          include: ['tests/infra/**/*.test.ts'],
+          globalSetup: ['tests/infra/global-setup.ts'],
+          testTimeout: 120_000,
+          hookTimeout: 120_000,
+        },
       },
       {
         extends: true,

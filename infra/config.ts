@@ -53,6 +53,12 @@ export interface StageConfig {
   readonly publicLookupThrottle: { readonly rateLimit: number; readonly burstLimit: number };
   /** How often the evaluation sweeper counts unrated evaluations as satisfied (day-granular deadlines). */
   readonly evaluationSweepSchedule: string;
+  /**
+   * How long one DynamoDB attempt may take before the SDK gives it up and tries
+   * again (three attempts, inside the function's timeout). DynamoDB answers in
+   * milliseconds; DynamoDB Local on a loaded laptop can stall for seconds.
+   */
+  readonly dynamodbAttemptTimeoutMs: number;
   /** Evaluation time limits in working days unless a center sets its own (好差评: rate within 5, call back in 1, rectify in 15). */
   readonly evaluationDefaults: { readonly ratingWorkingDays: number; readonly callBackWorkingDays: number; readonly rectificationWorkingDays: number };
 }
@@ -65,6 +71,7 @@ const common = {
   auditSigning: 'kms',
   publicLookupThrottle: { rateLimit: 10, burstLimit: 20 },
   evaluationSweepSchedule: 'rate(15 minutes)',
+  dynamodbAttemptTimeoutMs: 2_500,
   evaluationDefaults: { ratingWorkingDays: 5, callBackWorkingDays: 1, rectificationWorkingDays: 15 },
   mailFrom: 'noreply@onestop.example.gov.cn',
   // 08:00 and 14:00 in Beijing (UTC+8), every day: deadlines run over weekends too.
@@ -87,7 +94,7 @@ const dev: StageConfig = {
 
 const configs: Record<StageName, StageConfig> = {
   // The local cloud runs dev's settings, with room for benchmarks.
-  local: { ...dev, stage: 'local', logRetention: RetentionDays.ONE_WEEK, throttle: { rateLimit: 100, burstLimit: 200 }, caseSweepSchedule: 'rate(1 minute)', staffNoticeSchedule: 'rate(1 minute)', auditDigestSchedule: 'rate(1 minute)', auditSigning: 'secret', evaluationSweepSchedule: 'rate(1 minute)' },
+  local: { ...dev, stage: 'local', logRetention: RetentionDays.ONE_WEEK, throttle: { rateLimit: 100, burstLimit: 200 }, caseSweepSchedule: 'rate(1 minute)', staffNoticeSchedule: 'rate(1 minute)', auditDigestSchedule: 'rate(1 minute)', auditSigning: 'secret', evaluationSweepSchedule: 'rate(1 minute)', dynamodbAttemptTimeoutMs: 8_000 },
   dev,
   prod: {
     ...common,

@@ -3,7 +3,8 @@
  * template, starts the emulators (DynamoDB Local, s3rver, the SES sink), creates
  * tables and buckets, runs the functions in worker threads behind the HTTP API,
  * the JWT authorizer (with a Cognito user pool emulator over the same users), the bus with its rules and schedules, the pipe,
- * and S3 event notifications to functions (s3/notifications.ts).
+ * and S3 event notifications to functions (s3/notifications.ts). The static web
+ * pages (the API reference at /docs/) share the API's port (web.ts).
  */
 import { appendFileSync, mkdirSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
@@ -29,6 +30,8 @@ import { StreamPipe, type PipeStats } from './pipe.ts';
 import { S3Notifier, type S3NotificationStats } from './s3/notifications.ts';
 import { SmsSink } from './sns/sms-sink.ts';
 import { localEndpoints } from './local-endpoints.ts';
+import { webPages } from './web.ts';
+import { siteFiles } from '../web/site.ts';
 
 export interface LocalCloudOptions {
   /** HTTP API port (default 3000; 0 = a free port). */
@@ -254,6 +257,7 @@ export async function startLocalCloud(opts: LocalCloudOptions): Promise<LocalClo
       invoke,
       log,
       local: localEndpoints({ issuer, sms: new SmsSink(), faults: (rule) => rt.setFault(rule), dlq: { list: () => dlq.list(), redrive, remove }, stats }),
+      web: webPages(() => siteFiles()),
     });
 
     let stopping: Promise<void> | undefined;

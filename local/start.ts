@@ -84,6 +84,7 @@ const lines = [
   '',
   'OneStop local cloud',
   `  HTTP API         ${u}`,
+  `  API reference    ${u}/docs/  (web pages at ${u}/)`,
   `  JWKS             ${cloud.jwksUrl}`,
   `  token endpoint   POST ${u}/local/token  {"username":"<demo user>"}`,
   `  DLQ admin        GET ${u}/local/dlq · POST ${u}/local/dlq/redrive · npm run dlq -- list`,

@@ -4,18 +4,23 @@
  * rules.ts, keys in store.ts, who may do what in shared/authorization.ts.
  * Nothing here logs: the HTTP stack logs route and status only, never bodies.
  */
-import type { AgentGrant, Applicant, ProfileBody } from '#schemas/api/applicants';
+import type { AgentGrant, Applicant } from '#schemas/api/applicants';
+import { msg } from '#schemas/api/problems';
+import type { AccountStatus } from '#shared/accounts';
 import { actingRole, callerOf, type Caller } from '#shared/auth';
 import { denial, rolesFor, type Action } from '#shared/authorization';
 import { requiredEnv } from '#shared/db';
-import { conflict, forbidden, notFound, preconditionFailed, validationFailed } from '#shared/errors';
-import { etag, httpHandler, ifMatch, type HttpResult } from '#shared/http';
+import { alreadyExists, forbidden, notFound, preconditionFailed, problem } from '#shared/errors';
+import { etag, httpHandler, ifMatch, type HttpResult, type Operations } from '#shared/http';
 import { changeAccountStatus, findAccount, upsertAccount } from '#shared/identity';
 import { newId } from '#shared/ids';
 import { maskPhone, maskResidentIdNumber } from '#shared/identifiers';
+import { applicantsProblems } from './problems.ts';
 import { applicantRoutes } from './routes.ts';
-import { agentErrors, centerToday, identifierOf, registrationErrors, revealDecision, staffView } from './rules.ts';
+import { agentErrors, identifierOf, registrationErrors, revealDecision, staffView } from './rules.ts';
 import * as store from './store.ts';
+
+type Ops = Operations<typeof applicantRoutes>;
 
 function authorize(caller: Caller, action: Action) {
   const why = denial(caller, action, { centerId: caller.centerId });
@@ -24,10 +29,17 @@ function authorize(caller: Caller, action: Action) {
 
 const source = 'onestop.applicants' as const;
 const applicantActor = (sub: string) => ({ id: sub, role: 'applicant' as const });
+const staffActor = (caller: Caller, action: Action) => ({
+  id: caller.userId,
+  role: actingRole(caller, rolesFor(action)),
+  ...(caller.departmentId ? { departmentId: caller.departmentId } : {}),
+});
 const subjectOf = (applicantId: string) => ({ type: 'applicant', id: applicantId });
 
 const own = ({ sub: _s, rev: _r, ...profile }: store.StoredApplicant): Applicant => profile;
-const tagged = (p: store.StoredApplicant, status: number): HttpResult => ({ status, body: own(p), headers: { etag: etag(String(p.rev)) } });
+const grantView = ({ rev: _r, ...grant }: store.StoredGrant): AgentGrant => grant;
+/** A versioned resource with its ETag (its rev). */
+const tagged = (rev: number, body: unknown, status = 200): HttpResult => ({ status, body, headers: { etag: etag(String(rev)) } });
 
 const cardOf = (p: Omit<store.StoredApplicant, 'rev'>): store.Card => ({
   applicantId: p.applicantId,
@@ -38,173 +50,215 @@ const cardOf = (p: Omit<store.StoredApplicant, 'rev'>): store.Card => ({
   ...(p.creditCode ? { creditCode: p.creditCode } : {}),
 });
 
-/** The caller's own profile: the `applicant` role, registered in the caller's center. */
-async function me(caller: Caller): Promise<store.StoredApplicant> {
+const notRegistered = () => notFound(msg('您尚未在本中心注册为申请人。', 'You are not registered as an applicant in this center.'));
+const noApplicant = (applicantId: string) => notFound(msg(`本中心没有申请人 ${applicantId}。`, `No applicant ${applicantId} in this center.`));
+
+/**
+ * Public: there is no caller to key an Idempotency-Key to, so a retried
+ * registration is recognised by its username (unique in the center) instead.
+ */
+const registerApplicant: Ops['registerApplicant'] = async (req) => {
+  const body = req.body;
+  const now = new Date();
+  const at = now.toISOString();
+  const centerId = body.centerId ?? requiredEnv('DEFAULT_CENTER_ID');
+  const identifier = identifierOf(body);
+
+  // Everything that can refuse the registration is checked before the user pool is touched.
+  const check = await store.registrationCheck(centerId, identifier, body.username, at);
+  if (!check.center) {
+    throw problem(applicantsProblems['center-not-found'], msg(`没有服务中心 ${centerId}。`, `No center ${centerId}.`),
+      [{ path: '/body/centerId', code: 'unknown_center', message: msg('没有此服务中心', `no center ${centerId}`) }]);
+  }
+  const errors = registrationErrors(body, check.center.today);
+  // No identifier means `errors` names it as required.
+  if (identifier === undefined || errors.length) throw problem(applicantsProblems['registration-invalid'], msg('注册信息不符合要求，见 errors。', 'The registration does not fit its kind; see errors.'), errors);
+  if (check.identifierTaken) {
+    throw alreadyExists(body.kind === 'citizen'
+      ? msg('此身份证号码已在本中心注册。', 'This ID number is already registered in this center.')
+      : msg('此统一社会信用代码已在本中心注册。', 'This credit code is already registered in this center.'));
+  }
+  if (check.usernameTaken) throw store.usernameTaken();
+  const claim = newId();
+  await store.claimUsername(centerId, body.username, claim, now.getTime());
+  // Only an unfinished registration's account (an applicant of this center, no profile yet) may be taken over.
+  const existing = await findAccount(body.username);
+  if (existing && (existing.centerId !== centerId || existing.roles.length !== 1 || existing.roles[0] !== 'applicant')) throw store.usernameTaken();
+  const sub = await upsertAccount({ username: body.username, name: body.name, email: body.email, centerId, roles: ['applicant'] });
+
+  const profile: store.StoredApplicant = {
+    applicantId: newId(),
+    kind: body.kind,
+    username: body.username,
+    name: body.name,
+    email: body.email,
+    phone: body.phone,
+    ...(body.kind === 'citizen' ? { idNumber: identifier } : { creditCode: identifier, legalRepresentative: body.legalRepresentative! }),
+    registeredAt: at,
+    updatedAt: at,
+    sub,
+    rev: 1,
+  };
+  const card = cardOf(profile);
+  await store.register(centerId, profile, identifier, card, claim, {
+    source, detailType: 'ApplicantRegistered', centerId, occurredAt: at, actor: applicantActor(sub), subject: subjectOf(profile.applicantId),
+    data: {
+      applicantId: profile.applicantId, kind: profile.kind, username: profile.username, name: profile.name, phone: maskPhone(profile.phone),
+      ...(card.idNumber ? { idNumber: card.idNumber } : {}), ...(card.creditCode ? { creditCode: card.creditCode } : {}),
+    },
+  });
+  return tagged(profile.rev, own(profile), 201);
+};
+
+const getMyProfile: Ops['getMyProfile'] = async (req) => {
+  const caller = callerOf(req.event);
   authorize(caller, 'applicant.self');
-  const profile = await store.profileBySub(caller.centerId, caller.userId);
-  if (!profile) throw notFound('You are not registered as an applicant in this center.');
-  return profile;
-}
+  const { profile, found } = await store.ownContext(caller.centerId, caller.userId, req.checks!.keys);
+  req.checks!.settle(found);
+  if (!profile) throw notRegistered();
+  return tagged(profile.rev, own(profile));
+};
 
-function requireMe(profile: store.StoredApplicant | undefined): store.StoredApplicant {
-  if (!profile) throw notFound('You are not registered as an applicant in this center.');
-  return profile;
-}
+const putMyProfile: Ops['putMyProfile'] = async (req) => {
+  const caller = callerOf(req.event);
+  authorize(caller, 'applicant.self');
+  const { profile: current, found } = await store.ownContext(caller.centerId, caller.userId, req.checks!.keys);
+  req.checks!.settle(found);
+  if (!current) throw notRegistered();
+  if (ifMatch(req) !== String(current.rev)) throw preconditionFailed(msg('您的资料在读取后已被修改；请重新读取后再试。', 'Your profile is not at the version you name in If-Match.'));
+  const change = req.body;
+  const changed = (['name', 'email', 'phone', 'notifications'] as const).filter((f) => JSON.stringify(change[f]) !== JSON.stringify(current[f]));
+  if (changed.length === 0) {
+    const result = tagged(current.rev, own(current));
+    await store.recordUnchanged(req.idempotency?.record(result));
+    return result;
+  }
+  const at = new Date().toISOString();
+  const next: store.StoredApplicant = { ...current, ...change, updatedAt: at, rev: current.rev + 1 };
+  if (changed.includes('name') || changed.includes('email')) {
+    await upsertAccount({ username: current.username, name: next.name, email: next.email, centerId: caller.centerId, roles: ['applicant'] });
+  }
+  const result = tagged(next.rev, own(next));
+  await store.updateProfile(caller.centerId, next, current.rev, cardOf(next), {
+    source, detailType: 'ApplicantProfileChanged', centerId: caller.centerId, occurredAt: at, actor: applicantActor(caller.userId), subject: subjectOf(current.applicantId),
+    data: {
+      applicantId: current.applicantId, changed: [...changed],
+      before: { name: current.name, phone: maskPhone(current.phone) }, after: { name: next.name, phone: maskPhone(next.phone) },
+    },
+  }, req.idempotency?.record(result));
+  return result;
+};
 
-const usernameTaken = () => conflict('This username is taken; choose another.');
+const listMyAgents: Ops['listMyAgents'] = async (req) => {
+  const caller = callerOf(req.event);
+  authorize(caller, 'applicant.self');
+  return { status: 200, body: { items: (await store.listGrants(caller.centerId, caller.userId)).map(grantView) } };
+};
+
+const authorizeAgent: Ops['authorizeAgent'] = async (req) => {
+  const caller = callerOf(req.event);
+  authorize(caller, 'applicant.self');
+  const at = new Date().toISOString();
+  const ctx = await store.agentContext(caller.centerId, caller.userId, req.body.agentApplicantId, at, req.checks!.keys);
+  req.checks!.settle(ctx.found);
+  const principal = ctx.profile;
+  if (!principal) throw notRegistered();
+  const errors = agentErrors(principal.applicantId, req.body, ctx.center.today);
+  if (errors.length) throw problem(applicantsProblems['agent-authorization-invalid'], msg('代办授权内容有误，见 errors。', 'The authorization does not fit the rules; see errors.'), errors);
+  const agent = ctx.agent;
+  if (!agent) throw noApplicant(req.body.agentApplicantId);
+  const { agentApplicantId, scope, itemCodes, validUntil } = req.body;
+  const grant: store.StoredGrant = {
+    agentApplicantId, agentKind: agent.kind, agentName: agent.name,
+    ...(agent.idNumber ? { agentIdNumber: agent.idNumber } : {}), ...(agent.creditCode ? { agentCreditCode: agent.creditCode } : {}),
+    scope, ...(itemCodes ? { itemCodes } : {}), validUntil, status: 'active', grantedAt: at,
+    rev: (ctx.previous?.rev ?? 0) + 1,
+  };
+  const result = tagged(grant.rev, grantView(grant), 201);
+  await store.putGrant(caller.centerId, caller.userId, grant, ctx.previous?.rev, {
+    source, detailType: 'AgentAuthorized', centerId: caller.centerId, occurredAt: at, actor: applicantActor(caller.userId), subject: subjectOf(principal.applicantId),
+    data: { applicantId: principal.applicantId, agentApplicantId, scope, ...(itemCodes ? { itemCodes } : {}), validUntil },
+  }, req.idempotency?.record(result));
+  return result;
+};
+
+const revokeAgent: Ops['revokeAgent'] = async (req) => {
+  const caller = callerOf(req.event);
+  authorize(caller, 'applicant.self');
+  const agentApplicantId = req.params.agentApplicantId;
+  const { profile, grant, found } = await store.grantContext(caller.centerId, caller.userId, agentApplicantId, req.checks!.keys);
+  req.checks!.settle(found);
+  if (!profile) throw notRegistered();
+  if (!grant) throw notFound(msg(`您未授权过 ${agentApplicantId}。`, `You have not authorized ${agentApplicantId}.`));
+  if (grant.status === 'revoked') {
+    const result = tagged(grant.rev, grantView(grant));
+    await store.recordUnchanged(req.idempotency?.record(result));
+    return result;
+  }
+  const at = new Date().toISOString();
+  const revoked: store.StoredGrant = { ...grant, status: 'revoked', revokedAt: at, rev: grant.rev + 1 };
+  const result = tagged(revoked.rev, grantView(revoked));
+  await store.revokeGrant(caller.centerId, caller.userId, revoked, grant.rev, {
+    source, detailType: 'AgentRevoked', centerId: caller.centerId, occurredAt: at, actor: applicantActor(caller.userId), subject: subjectOf(profile.applicantId),
+    data: { applicantId: profile.applicantId, agentApplicantId },
+  }, req.idempotency?.record(result));
+  return result;
+};
+
+const getApplicant: Ops['getApplicant'] = async (req) => {
+  const caller = callerOf(req.event);
+  authorize(caller, 'applicant.read');
+  const decision = revealDecision(caller, req.query.reveal === 'true');
+  if (decision === 'refused') throw forbidden(msg('您的角色不能查看未遮蔽的申请人个人信息。', 'Your role may not see applicants\' personal data unmasked.'));
+  const { card, found } = await store.cardContext(caller.centerId, req.params.applicantId, req.checks!.keys);
+  req.checks!.settle(found);
+  const read = card ? await store.staffRead(caller.centerId, card.sub) : undefined;
+  if (!read) throw noApplicant(req.params.applicantId);
+  const { profile, status } = read;
+  if (decision === 'revealed') {
+    // An unmasked read is privileged: its audit event is in the outbox before the data leaves.
+    await store.recordReveal(caller.centerId, {
+      source, detailType: 'PersonalDataRevealed', centerId: caller.centerId, occurredAt: new Date().toISOString(),
+      actor: staffActor(caller, 'applicant.personalData.reveal'),
+      subject: subjectOf(profile.applicantId),
+      data: { applicantId: profile.applicantId, fields: [...(profile.idNumber ? ['idNumber' as const] : []), 'phone', 'email'] },
+    });
+  }
+  return tagged(profile.rev, staffView(own(profile), status, decision === 'revealed'));
+};
+
+/**
+ * Disable or enable: the answer is the applicant as staff read it (masked).
+ * Repeating an action writes again, so a pool left behind by an attempt that
+ * stopped half-way is brought in line (shared/identity.ts orders the steps).
+ */
+const setApplicantAccountStatus: Ops['setApplicantAccountStatus'] = async (req) => {
+  const caller = callerOf(req.event);
+  authorize(caller, 'applicant.account.write');
+  const { card, found } = await store.cardContext(caller.centerId, req.params.applicantId, req.checks!.keys);
+  req.checks!.settle(found);
+  const current = card ? await store.profileBySub(caller.centerId, card.sub) : undefined;
+  if (!current) throw noApplicant(req.params.applicantId);
+  const status: AccountStatus = req.params.action === 'disable' ? 'disabled' : 'active';
+  const next: store.StoredApplicant = { ...current, rev: current.rev + 1 };
+  const result = tagged(next.rev, staffView(own(next), status, false));
+  await changeAccountStatus(current.username, status, () =>
+    store.setAccountStatus(caller.centerId, next, status, current.rev, {
+      source, detailType: 'ApplicantAccountStatusChanged', centerId: caller.centerId, occurredAt: new Date().toISOString(),
+      actor: staffActor(caller, 'applicant.account.write'), subject: subjectOf(current.applicantId),
+      data: { applicantId: current.applicantId, status },
+    }, req.idempotency?.record(result)),
+  );
+  return result;
+};
 
 export const handler = httpHandler(applicantRoutes, {
-  async setApplicantAccountStatus(req) {
-    const caller = callerOf(req.event);
-    authorize(caller, 'applicant.account.write');
-    const profile = await store.profileById(caller.centerId, req.params.applicantId);
-    if (!profile) throw notFound('No such applicant in this center.');
-    const status = req.params.action === 'disable' ? 'disabled' : 'active';
-    await changeAccountStatus(profile.username, status, () =>
-      store.setAccountStatus(caller.centerId, profile.sub, status, {
-        source, detailType: 'ApplicantAccountStatusChanged', centerId: caller.centerId, occurredAt: new Date().toISOString(),
-        actor: { id: caller.userId, role: 'center_admin' }, subject: subjectOf(profile.applicantId),
-        data: { applicantId: profile.applicantId, status },
-      }),
-    );
-    return { status: 200, body: { applicantId: profile.applicantId, status } };
-  },
-
-  async registerApplicant(req) {
-    const body = req.body;
-    const now = new Date();
-    const errors = registrationErrors(body, centerToday(now));
-    if (errors.length) throw validationFailed(errors);
-    const centerId = body.centerId ?? requiredEnv('DEFAULT_CENTER_ID');
-    const identifier = identifierOf(body);
-
-    // Everything that can refuse the registration is checked before the user pool is touched.
-    const check = await store.registrationCheck(centerId, identifier, body.username);
-    if (!check.centerExists) throw validationFailed([{ path: '/body/centerId', code: 'unknown_center', message: `no center ${centerId}` }]);
-    if (check.identifierTaken) throw conflict(`This ${body.kind === 'citizen' ? 'ID number' : 'credit code'} is already registered in this center.`);
-    if (check.usernameTaken) throw usernameTaken();
-    const claim = newId();
-    await store.claimUsername(centerId, body.username, claim, now.getTime());
-    // Only an unfinished registration's account (an applicant of this center, no profile yet) may be taken over.
-    const existing = await findAccount(body.username);
-    if (existing && (existing.centerId !== centerId || existing.roles.length !== 1 || existing.roles[0] !== 'applicant')) throw usernameTaken();
-    const sub = await upsertAccount({ username: body.username, name: body.name, email: body.email, centerId, roles: ['applicant'] });
-
-    const at = now.toISOString();
-    const profile: store.StoredApplicant = {
-      applicantId: newId(),
-      kind: body.kind,
-      username: body.username,
-      name: body.name,
-      email: body.email,
-      phone: body.phone,
-      ...(body.kind === 'citizen' ? { idNumber: identifier } : { creditCode: identifier, legalRepresentative: body.legalRepresentative! }),
-      registeredAt: at,
-      updatedAt: at,
-      sub,
-      rev: 1,
-    };
-    const card = cardOf(profile);
-    await store.register(centerId, profile, identifier, card, claim, {
-      source, detailType: 'ApplicantRegistered', centerId, occurredAt: at, actor: applicantActor(sub), subject: subjectOf(profile.applicantId),
-      data: {
-        applicantId: profile.applicantId, kind: profile.kind, username: profile.username, name: profile.name, phone: maskPhone(profile.phone),
-        ...(card.idNumber ? { idNumber: card.idNumber } : {}), ...(card.creditCode ? { creditCode: card.creditCode } : {}),
-      },
-    });
-    return tagged(profile, 201);
-  },
-
-  async getMyProfile(req) {
-    return tagged(await me(callerOf(req.event)), 200);
-  },
-
-  async putMyProfile(req) {
-    const caller = callerOf(req.event);
-    const current = await me(caller);
-    if (ifMatch(req) !== String(current.rev)) throw preconditionFailed('Your profile is not at the version you name in If-Match.');
-    const change: ProfileBody = req.body;
-    const changed = (['name', 'email', 'phone', 'notifications'] as const).filter((f) => JSON.stringify(change[f]) !== JSON.stringify(current[f]));
-    if (changed.length === 0) return tagged(current, 200);
-    const at = new Date().toISOString();
-    const next: store.StoredApplicant = { ...current, ...change, updatedAt: at, rev: current.rev + 1 };
-    if (changed.includes('name') || changed.includes('email')) {
-      await upsertAccount({ username: current.username, name: next.name, email: next.email, centerId: caller.centerId, roles: ['applicant'] });
-    }
-    await store.updateProfile(caller.centerId, next, current.rev, cardOf(next), {
-      source, detailType: 'ApplicantProfileChanged', centerId: caller.centerId, occurredAt: at, actor: applicantActor(caller.userId), subject: subjectOf(current.applicantId),
-      data: {
-        applicantId: current.applicantId, changed: [...changed],
-        before: { name: current.name, phone: maskPhone(current.phone) }, after: { name: next.name, phone: maskPhone(next.phone) },
-      },
-    });
-    return tagged(next, 200);
-  },
-
-  async listMyAgents(req) {
-    const caller = callerOf(req.event);
-    authorize(caller, 'applicant.self');
-    return { status: 200, body: { items: await store.listGrants(caller.centerId, caller.userId) } };
-  },
-
-  async authorizeAgent(req) {
-    const caller = callerOf(req.event);
-    authorize(caller, 'applicant.self');
-    const { profile, agent } = await store.agentContext(caller.centerId, caller.userId, req.body.agentApplicantId);
-    const principal = requireMe(profile);
-    const now = new Date();
-    const errors = agentErrors(principal.applicantId, req.body, centerToday(now));
-    if (errors.length) throw validationFailed(errors);
-    if (!agent) throw notFound(`No applicant ${req.body.agentApplicantId} in this center.`);
-    const at = now.toISOString();
-    const { agentApplicantId, scope, itemCodes, validUntil } = req.body;
-    const grant: AgentGrant = {
-      agentApplicantId, agentKind: agent.kind, agentName: agent.name,
-      ...(agent.idNumber ? { agentIdNumber: agent.idNumber } : {}), ...(agent.creditCode ? { agentCreditCode: agent.creditCode } : {}),
-      scope, ...(itemCodes ? { itemCodes } : {}), validUntil, status: 'active', grantedAt: at,
-    };
-    await store.putGrant(caller.centerId, caller.userId, grant, {
-      source, detailType: 'AgentAuthorized', centerId: caller.centerId, occurredAt: at, actor: applicantActor(caller.userId), subject: subjectOf(principal.applicantId),
-      data: { applicantId: principal.applicantId, agentApplicantId, scope, ...(itemCodes ? { itemCodes } : {}), validUntil },
-    });
-    return { status: 201, body: grant };
-  },
-
-  async revokeAgent(req) {
-    const caller = callerOf(req.event);
-    authorize(caller, 'applicant.self');
-    const agentApplicantId = req.params.agentApplicantId;
-    const { profile, grant } = await store.grantContext(caller.centerId, caller.userId, agentApplicantId);
-    const principal = requireMe(profile);
-    if (!grant) throw notFound(`You have not authorized ${agentApplicantId}.`);
-    if (grant.status === 'revoked') return { status: 200, body: grant };
-    const at = new Date().toISOString();
-    const revoked: AgentGrant = { ...grant, status: 'revoked', revokedAt: at };
-    await store.revokeGrant(caller.centerId, caller.userId, revoked, {
-      source, detailType: 'AgentRevoked', centerId: caller.centerId, occurredAt: at, actor: applicantActor(caller.userId), subject: subjectOf(principal.applicantId),
-      data: { applicantId: principal.applicantId, agentApplicantId },
-    });
-    return { status: 200, body: revoked };
-  },
-
-  async getApplicant(req) {
-    const caller = callerOf(req.event);
-    authorize(caller, 'applicant.read');
-    const decision = revealDecision(caller, req.query.reveal === 'true');
-    if (decision === 'refused') throw forbidden('Your role may not see applicants\' personal data unmasked.');
-    const { account, profile } = await store.profileByIdForCaller(caller.centerId, req.params.applicantId, caller.userId);
-    req.account!.verify(account);
-    if (!profile) throw notFound(`No applicant ${req.params.applicantId} in this center.`);
-    if (decision === 'revealed') {
-      // An unmasked read is privileged: its audit event is in the outbox before the data leaves.
-      const roles = rolesFor('applicant.personalData.reveal');
-      await store.recordReveal(caller.centerId, {
-        source, detailType: 'PersonalDataRevealed', centerId: caller.centerId, occurredAt: new Date().toISOString(),
-        actor: { id: caller.userId, role: actingRole(caller, roles), ...(caller.departmentId ? { departmentId: caller.departmentId } : {}) },
-        subject: subjectOf(profile.applicantId),
-        data: { applicantId: profile.applicantId, fields: [...(profile.idNumber ? ['idNumber' as const] : []), 'phone', 'email'] },
-      });
-    }
-    return { status: 200, body: staffView(own(profile), decision === 'revealed') };
-  },
+  registerApplicant,
+  getMyProfile,
+  putMyProfile,
+  listMyAgents,
+  authorizeAgent,
+  revokeAgent,
+  getApplicant,
+  setApplicantAccountStatus,
 });

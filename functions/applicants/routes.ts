@@ -1,5 +1,6 @@
 import type { RouteSpec } from '#shared/route-spec';
 import {
+  AccountActionPath,
   AgentBody,
   AgentGrant,
   AgentList,
@@ -10,22 +11,23 @@ import {
   ProfileBody,
   RegistrationBody,
   StaffApplicantView,
-  AccountActionPath,
-  AccountState,
 } from '#schemas/api/applicants';
+
+const idempotencyKey = [{ name: 'Idempotency-Key', description: 'Client-chosen unique key of this request, 1–64 characters [A-Za-z0-9_-]: a retry with the same key within 24 hours gets the first response' }];
 
 export const applicantRoutes = [
   {
     operationId: 'registerApplicant', method: 'POST', path: '/public/applicants', access: 'public',
     summary: 'Register as a citizen (resident ID number) or an enterprise (unified social credit code): creates the applicant\'s account (申请人注册)',
+    description: 'Public, so no Idempotency-Key: a registration is unique by its username (and its ID number or credit code), and a retry of one that succeeded gets 409 already-exists.',
     body: RegistrationBody, responses: { 201: Applicant },
   },
   {
-    operationId: 'getMyProfile', method: 'GET', path: '/applicants/me', access: 'jwt',
+    operationId: 'getMyProfile', method: 'GET', path: '/applicants/me', access: 'jwt', accountCheck: 'inline',
     summary: 'The caller\'s own applicant profile, unmasked', responses: { 200: Applicant },
   },
   {
-    operationId: 'putMyProfile', method: 'PUT', path: '/applicants/me', access: 'jwt',
+    operationId: 'putMyProfile', method: 'PUT', path: '/applicants/me', access: 'jwt', accountCheck: 'inline', headers: idempotencyKey,
     summary: 'Change the caller\'s name, email and phone (If-Match); the ID number or credit code never changes',
     body: ProfileBody, ifMatch: true, responses: { 200: Applicant },
   },
@@ -34,22 +36,23 @@ export const applicantRoutes = [
     summary: 'The agents (代办人) the caller has authorized, active and revoked; their ID numbers masked', responses: { 200: AgentList },
   },
   {
-    operationId: 'authorizeAgent', method: 'POST', path: '/applicants/me/agents', access: 'jwt',
+    operationId: 'authorizeAgent', method: 'POST', path: '/applicants/me/agents', access: 'jwt', accountCheck: 'inline', headers: idempotencyKey,
     summary: 'Authorize another applicant of the center to act for the caller, for every item or some, until a date (replaces an earlier authorization of the same agent)',
     body: AgentBody, responses: { 201: AgentGrant },
   },
   {
-    operationId: 'revokeAgent', method: 'POST', path: '/applicants/me/agents/{agentApplicantId}/revoke', access: 'jwt',
-    summary: 'Revoke an agent\'s authorization (idempotent: revoking a revoked one changes nothing)', params: AgentPath, responses: { 200: AgentGrant },
+    operationId: 'revokeAgent', method: 'POST', path: '/applicants/me/agents/{agentApplicantId}/revoke', access: 'jwt', accountCheck: 'inline', headers: idempotencyKey,
+    summary: 'Revoke an agent\'s authorization (revoking a revoked one changes nothing); the answer is the authorization, with its ETag',
+    params: AgentPath, responses: { 200: AgentGrant },
   },
   {
     operationId: 'getApplicant', method: 'GET', path: '/applicants/{applicantId}', access: 'jwt', accountCheck: 'inline',
-    summary: 'An applicant as staff see it: ID number, phone and email masked; reveal=true unmasks them for the roles that verify identity',
+    summary: 'An applicant as staff see it, with the account\'s status: ID number, phone and email masked; reveal=true unmasks them for the roles that verify identity',
     params: ApplicantPath, query: ApplicantReadQuery, responses: { 200: StaffApplicantView },
   },
   {
-    operationId: 'setApplicantAccountStatus', method: 'POST', path: '/admin/applicants/{applicantId}/{action}', access: 'jwt',
-    summary: 'disable (the account\'s tokens stop working at once) or enable an applicant\'s account', params: AccountActionPath,
-    responses: { 200: AccountState },
+    operationId: 'setApplicantAccountStatus', method: 'POST', path: '/admin/applicants/{applicantId}/{action}', access: 'jwt', accountCheck: 'inline', headers: idempotencyKey,
+    summary: 'disable (the account\'s tokens stop working at once) or enable an applicant\'s account; the answer is the applicant as staff read it (masked), with its ETag',
+    params: AccountActionPath, responses: { 200: StaffApplicantView },
   },
 ] as const satisfies readonly RouteSpec[];

@@ -9,23 +9,30 @@
  *   card             PK CENTER#<c>  SK APPLICANT#<applicantId>       { sub, kind, name, masked ID number | credit code }
  *   identifier       PK CENTER#<c>  SK IDNO#<sha256(number)>         uniqueness of the ID number / credit code (never the number itself)
  *   username         PK CENTER#<c>  SK APPUSER#<username>            uniqueness of the username
- *   agent grant      PK CENTER#<c>  SK AGENTS#<sub>#<agentApplicantId>  the principal's authorization of an agent
+ *   agent grant      PK CENTER#<c>  SK AGENTS#<sub>#<agentApplicantId>  the principal's authorization of an agent, with its rev
  *   events           PK CENTER#<c>  SK EVENT#<ulid>
  *
  * A registration writes profile, card, identifier, username and event in one
  * transaction, each created under `attribute_not_exists`, next to a check that
- * the center exists: a duplicate writes nothing.
+ * the center exists: a duplicate writes nothing. Every change of a profile or
+ * a grant is conditioned on the rev read, and records the request's
+ * Idempotency-Key outcome (shared/idempotency.ts) in its transaction.
+ *
+ * An account's status is the shared kernel's item (shared/accounts.ts, read on
+ * every request by `sub`); staff read it with the profile, whose rev (the
+ * ETag of what staff read) moves with every status change.
  */
 import { createHash } from 'node:crypto';
 import { GetCommand, PutCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import type { AgentGrant, Applicant, ApplicantKind } from '#schemas/api/applicants';
 import type { ApplicantEventData, ApplicantEventType } from '#schemas/events/applicants';
-import { batchGetItems, db, isConcurrentChange, itemAt, queryAll, tableName } from '#shared/db';
-import { conflict, notFound, preconditionFailed } from '#shared/errors';
-import { outboxItem, type EventDraft } from '#shared/events';
-import { centerPk, centerProfileKey } from '../org/store.ts';
+import { msg } from '#schemas/api/problems';
 import { accountStatusKey, type AccountStatus } from '#shared/accounts';
-
+import { centerContextIn, centerKeys, centerPk, centerProfileKey } from '#shared/center';
+import { batchGetItems, db, isConcurrentChange, itemAt, queryAll, tableName, type Item, type ItemKey } from '#shared/db';
+import { alreadyExists, concurrentRequest, notFound, preconditionFailed } from '#shared/errors';
+import { outboxItem, type EventDraft } from '#shared/events';
+import type { IdempotencyPut } from '#shared/idempotency';
 
 /** Cases read an applicant's card (counter intake) or profile (online intake) in their own batch. */
 export const keys = {
@@ -38,6 +45,9 @@ export const keys = {
 
 /** The profile as stored: the applicant's record, its account's sub and its revision. */
 export type StoredApplicant = Applicant & { readonly sub: string; readonly rev: number };
+
+/** A grant as stored, with its revision (its ETag). */
+export type StoredGrant = AgentGrant & { readonly rev: number };
 
 /** What an agent list shows of an applicant: no phone, no email, the ID number masked. */
 export interface Card {
@@ -81,13 +91,27 @@ const put = (Item: Record<string, unknown>, ConditionExpression?: string, values
   },
 });
 const event = (centerId: string, draft: ApplicantEvent) => put(outboxItem(centerPk(centerId), draft).item);
+const recorded = (idempotency: IdempotencyPut | undefined) => (idempotency ? [idempotency] : []);
+const profileItem = (centerId: string, p: StoredApplicant) => ({ ...keys.profile(centerId, p.sub), kind: 'applicant', centerId, ...stored(p) });
+const onRev = (rev: number) => ['#rev = :rev', { ':rev': rev }, { '#rev': 'rev' }] as const;
 
-/** Before touching the user pool: does the center exist, are the identifier and the username free? */
-export async function registrationCheck(centerId: string, identifier: string, username: string) {
-  const k = [centerProfileKey(centerId), keys.identifier(centerId, identifier), keys.username(centerId, username)] as const;
-  const found = await batchGetItems(k);
-  // A claim (an unfinished registration) is not a taken username here: claimUsername decides about it.
-  return { centerExists: itemAt(found, k[0]) !== undefined, identifierTaken: itemAt(found, k[1]) !== undefined, usernameTaken: itemAt(found, k[2])?.kind === 'applicantUsername' };
+/** The positions of a cancelled transaction's items whose condition failed. */
+function failedConditions(err: unknown): number[] {
+  const reasons = (err as { CancellationReasons?: { Code?: string }[] }).CancellationReasons ?? [];
+  return reasons.flatMap((r, i) => (r.Code === 'ConditionalCheckFailed' ? [i] : []));
+}
+
+export const usernameTaken = () => alreadyExists(msg('该用户名已被使用，请另选一个。', 'This username is taken; choose another.'));
+
+/** Before touching the user pool: the center (its context, none when it does not exist), and whether the identifier and the username are free. */
+export async function registrationCheck(centerId: string, identifier: string | undefined, username: string, now: string) {
+  const found = await batchGetItems([...centerKeys(centerId, now), keys.username(centerId, username), ...(identifier === undefined ? [] : [keys.identifier(centerId, identifier)])]);
+  return {
+    center: itemAt(found, centerProfileKey(centerId)) ? centerContextIn(found, centerId, now) : undefined,
+    identifierTaken: identifier !== undefined && itemAt(found, keys.identifier(centerId, identifier)) !== undefined,
+    // A claim (an unfinished registration) is not a taken username here: claimUsername decides about it.
+    usernameTaken: itemAt(found, keys.username(centerId, username))?.kind === 'applicantUsername',
+  };
 }
 
 /** How long a claimed username waits for its registration to finish before another may claim it. */
@@ -112,7 +136,7 @@ export async function claimUsername(centerId: string, username: string, claim: s
     );
   } catch (err) {
     if (!isConcurrentChange(err)) throw err;
-    throw conflict('This username is taken; choose another.');
+    throw usernameTaken();
   }
 }
 
@@ -125,7 +149,7 @@ export async function register(centerId: string, profile: StoredApplicant, ident
       new TransactWriteCommand({
         TransactItems: [
           { ConditionCheck: { TableName: tableName(), Key: centerProfileKey(centerId), ConditionExpression: 'attribute_exists(PK)' } },
-          put({ ...keys.profile(centerId, profile.sub), kind: 'applicant', centerId, ...stored(profile) }, fresh),
+          put(profileItem(centerId, profile), fresh),
           put({ ...keys.card(centerId, card.applicantId), kind: 'applicantCard', centerId, ...stored(card) }, fresh),
           put({ ...keys.identifier(centerId, identifier), kind: 'applicantIdentifier', ...ref }, fresh),
           put({ ...keys.username(centerId, profile.username), kind: 'applicantUsername', ...ref }, 'claim = :claim', { ':claim': claim }),
@@ -135,7 +159,7 @@ export async function register(centerId: string, profile: StoredApplicant, ident
     );
   } catch (err) {
     if (!isConcurrentChange(err)) throw err;
-    throw conflict('This ID number, credit code, username or account is already registered in this center.');
+    throw alreadyExists(msg('此身份证号码、统一社会信用代码、用户名或账号已在本中心注册。', 'This ID number, credit code, username or account is already registered in this center.'));
   }
 }
 
@@ -151,93 +175,159 @@ export async function profileById(centerId: string, applicantId: string): Promis
   return card ? profileBySub(centerId, card.sub) : undefined;
 }
 
-/** Card and the caller's account status in one BatchGetItem, then the profile: two requests for a staff read. */
-export async function profileByIdForCaller(centerId: string, applicantId: string, callerSub: string) {
-  const found = await batchGetItems([keys.card(centerId, applicantId), accountStatusKey(callerSub)]);
-  const card = strip<Card>(itemAt(found, keys.card(centerId, applicantId)));
-  return { account: itemAt(found, accountStatusKey(callerSub)), profile: card ? await profileBySub(centerId, card.sub) : undefined };
+/** The caller's own profile, with the request's checks (`alsoRead`), in one BatchGetItem. */
+export async function ownContext(centerId: string, sub: string, alsoRead: readonly ItemKey[]) {
+  const found = await batchGetItems([keys.profile(centerId, sub), ...alsoRead]);
+  return { profile: strip<StoredApplicant>(itemAt(found, keys.profile(centerId, sub))), found };
 }
 
-/** Replaces the profile if it is still at `expectedRev`, with its card and event. */
-export async function updateProfile(centerId: string, next: StoredApplicant, expectedRev: number, card: Card, draft: ApplicantEvent<'ApplicantProfileChanged'>): Promise<void> {
+/** An applicant's card (which names its account), with the request's checks (`alsoRead`), in one BatchGetItem; the profile follows by `staffRead` or `profileBySub`. */
+export async function cardContext(centerId: string, applicantId: string, alsoRead: readonly ItemKey[]) {
+  const found = await batchGetItems([keys.card(centerId, applicantId), ...alsoRead]);
+  return { card: strip<Card>(itemAt(found, keys.card(centerId, applicantId))), found };
+}
+
+/** A profile and its account's status (no status item: active), in one BatchGetItem; none without a profile. */
+export async function staffRead(centerId: string, sub: string): Promise<{ profile: StoredApplicant; status: AccountStatus } | undefined> {
+  const found = await batchGetItems([keys.profile(centerId, sub), accountStatusKey(sub)]);
+  const profile = strip<StoredApplicant>(itemAt(found, keys.profile(centerId, sub)));
+  return profile && { profile, status: itemAt(found, accountStatusKey(sub))?.status === 'disabled' ? 'disabled' : 'active' };
+}
+
+/** Replaces the profile if it is still at `expectedRev`, with its card, its event and the request's recorded outcome. */
+export async function updateProfile(
+  centerId: string, next: StoredApplicant, expectedRev: number, card: Card, draft: ApplicantEvent<'ApplicantProfileChanged'>, idempotency?: IdempotencyPut,
+): Promise<void> {
   try {
     await db.send(
       new TransactWriteCommand({
         TransactItems: [
-          put({ ...keys.profile(centerId, next.sub), kind: 'applicant', centerId, ...stored(next) }, 'rev = :rev', { ':rev': expectedRev }),
+          put(profileItem(centerId, next), ...onRev(expectedRev)),
           put({ ...keys.card(centerId, card.applicantId), kind: 'applicantCard', centerId, ...stored(card) }),
           event(centerId, draft),
+          ...recorded(idempotency),
         ],
       }),
     );
   } catch (err) {
     if (!isConcurrentChange(err)) throw err;
-    throw preconditionFailed('Your profile changed since you read it; read it again and retry.');
+    throw preconditionFailed(msg('您的资料在读取后已被修改；请重新读取后再试。', 'Your profile changed since you read it; read it again and retry.'));
   }
 }
 
-/** The caller's profile and the agent's card, in one BatchGetItem. */
-export async function agentContext(centerId: string, sub: string, agentApplicantId: string) {
-  const k = [keys.profile(centerId, sub), keys.card(centerId, agentApplicantId)] as const;
-  const found = await batchGetItems(k);
-  return { profile: strip<StoredApplicant>(itemAt(found, k[0])), agent: strip<Card>(itemAt(found, k[1])) };
+/** Strips the keys of a grant item; its rev stays. */
+const grantOf = (item: Item | undefined) => strip<StoredGrant>(item);
+
+/** The caller's profile, the agent's card, an earlier grant to that agent and the center's context, with the request's checks (`alsoRead`), in one BatchGetItem. */
+export async function agentContext(centerId: string, sub: string, agentApplicantId: string, now: string, alsoRead: readonly ItemKey[]) {
+  const found = await batchGetItems([keys.profile(centerId, sub), keys.card(centerId, agentApplicantId), keys.grant(centerId, sub, agentApplicantId), ...centerKeys(centerId, now), ...alsoRead]);
+  return {
+    profile: strip<StoredApplicant>(itemAt(found, keys.profile(centerId, sub))),
+    agent: strip<Card>(itemAt(found, keys.card(centerId, agentApplicantId))),
+    previous: grantOf(itemAt(found, keys.grant(centerId, sub, agentApplicantId))),
+    center: centerContextIn(found, centerId, now),
+    found,
+  };
 }
 
-/** The caller's profile and its grant to one agent, in one BatchGetItem. */
-export async function grantContext(centerId: string, sub: string, agentApplicantId: string) {
-  const k = [keys.profile(centerId, sub), keys.grant(centerId, sub, agentApplicantId)] as const;
-  const found = await batchGetItems(k);
-  return { profile: strip<StoredApplicant>(itemAt(found, k[0])), grant: strip<AgentGrant>(itemAt(found, k[1])) };
+/** The caller's profile and its grant to one agent, with the request's checks (`alsoRead`), in one BatchGetItem. */
+export async function grantContext(centerId: string, sub: string, agentApplicantId: string, alsoRead: readonly ItemKey[]) {
+  const found = await batchGetItems([keys.profile(centerId, sub), keys.grant(centerId, sub, agentApplicantId), ...alsoRead]);
+  return { profile: strip<StoredApplicant>(itemAt(found, keys.profile(centerId, sub))), grant: grantOf(itemAt(found, keys.grant(centerId, sub, agentApplicantId))), found };
 }
 
-/** Authorizes (or re-authorizes, replacing an earlier grant) an agent; the agent's card must still exist. */
-export async function putGrant(centerId: string, sub: string, grant: AgentGrant, draft: ApplicantEvent<'AgentAuthorized'>): Promise<void> {
+const grantChanged = (agentApplicantId: string) =>
+  concurrentRequest(msg(`对 ${agentApplicantId} 的授权正被同时修改；请重新读取后再试。`, `The authorization of ${agentApplicantId} changed at the same moment; read it and retry.`));
+
+/**
+ * Authorizes (or re-authorizes, replacing the grant read at `previousRev`) an
+ * agent, whose card must still exist, with its event and the request's recorded outcome.
+ */
+export async function putGrant(
+  centerId: string, sub: string, grant: StoredGrant, previousRev: number | undefined, draft: ApplicantEvent<'AgentAuthorized'>, idempotency?: IdempotencyPut,
+): Promise<void> {
+  const item = { ...keys.grant(centerId, sub, grant.agentApplicantId), kind: 'agentGrant', centerId, ...grant };
   try {
     await db.send(
       new TransactWriteCommand({
         TransactItems: [
           { ConditionCheck: { TableName: tableName(), Key: keys.card(centerId, grant.agentApplicantId), ConditionExpression: 'attribute_exists(PK)' } },
-          put({ ...keys.grant(centerId, sub, grant.agentApplicantId), kind: 'agentGrant', centerId, ...grant }),
+          previousRev === undefined ? put(item, 'attribute_not_exists(PK)') : put(item, ...onRev(previousRev)),
           event(centerId, draft),
+          ...recorded(idempotency),
         ],
       }),
     );
   } catch (err) {
     if (!isConcurrentChange(err)) throw err;
-    throw notFound(`No applicant ${grant.agentApplicantId} in this center.`);
+    if (failedConditions(err).includes(0)) throw notFound(msg(`本中心没有申请人 ${grant.agentApplicantId}。`, `No applicant ${grant.agentApplicantId} in this center.`));
+    throw grantChanged(grant.agentApplicantId);
   }
 }
 
-/** Marks an active grant revoked (DeleteItem is not among the function's rights). */
-export async function revokeGrant(centerId: string, sub: string, grant: AgentGrant, draft: ApplicantEvent<'AgentRevoked'>): Promise<void> {
+/** Marks the grant read at `expectedRev` revoked (DeleteItem is not among the function's rights), with its event and the request's recorded outcome. */
+export async function revokeGrant(
+  centerId: string, sub: string, revoked: StoredGrant, expectedRev: number, draft: ApplicantEvent<'AgentRevoked'>, idempotency?: IdempotencyPut,
+): Promise<void> {
   try {
     await db.send(
       new TransactWriteCommand({
         TransactItems: [
-          put({ ...keys.grant(centerId, sub, grant.agentApplicantId), kind: 'agentGrant', centerId, ...grant }, '#s = :active', { ':active': 'active' }, { '#s': 'status' }),
+          put({ ...keys.grant(centerId, sub, revoked.agentApplicantId), kind: 'agentGrant', centerId, ...revoked }, ...onRev(expectedRev)),
           event(centerId, draft),
+          ...recorded(idempotency),
         ],
       }),
     );
   } catch (err) {
     if (!isConcurrentChange(err)) throw err;
-    throw conflict(`The authorization of ${grant.agentApplicantId} changed at the same moment; read it and retry.`);
+    throw grantChanged(revoked.agentApplicantId);
   }
 }
 
 /** Every grant of the caller (active and revoked), in agent order; an applicant names a handful. */
-export async function listGrants(centerId: string, sub: string): Promise<AgentGrant[]> {
+export async function listGrants(centerId: string, sub: string): Promise<StoredGrant[]> {
   const items = await queryAll({ KeyConditionExpression: 'PK = :pk AND begins_with(SK, :prefix)', ExpressionAttributeValues: { ':pk': centerPk(centerId), ':prefix': `AGENTS#${sub}#` } });
-  return items.map((i) => strip<AgentGrant>(i)!);
+  return items.map((i) => grantOf(i)!);
 }
 
-/** An applicant's account disabled or enabled (shared/accounts.ts reads the status on every request), with its event. */
-export async function setAccountStatus(centerId: string, sub: string, status: AccountStatus, draft: ApplicantEvent<'ApplicantAccountStatusChanged'>): Promise<void> {
-  await db.send(
-    new TransactWriteCommand({
-      TransactItems: [put({ ...accountStatusKey(sub), kind: 'accountStatus', status }), event(centerId, draft)],
-    }),
-  );
+/**
+ * An applicant's account disabled or enabled: the kernel's status item and the
+ * profile at its next rev (conditioned on the rev read), with the event and
+ * the request's recorded outcome.
+ */
+export async function setAccountStatus(
+  centerId: string, next: StoredApplicant, status: AccountStatus, expectedRev: number, draft: ApplicantEvent<'ApplicantAccountStatusChanged'>, idempotency?: IdempotencyPut,
+): Promise<void> {
+  try {
+    await db.send(
+      new TransactWriteCommand({
+        TransactItems: [
+          put({ ...accountStatusKey(next.sub), kind: 'accountStatus', status }),
+          put(profileItem(centerId, next), ...onRev(expectedRev)),
+          event(centerId, draft),
+          ...recorded(idempotency),
+        ],
+      }),
+    );
+  } catch (err) {
+    if (!isConcurrentChange(err)) throw err;
+    throw concurrentRequest(msg('该申请人的资料正被同时修改；请重试。', 'The applicant changed at the same moment; retry.'));
+  }
+}
+
+/**
+ * A request that changed nothing (a profile sent back as it is, a grant already
+ * revoked) still records its Idempotency-Key's outcome, so a repeat answers alike.
+ */
+export async function recordUnchanged(idempotency: IdempotencyPut | undefined): Promise<void> {
+  if (!idempotency) return;
+  try {
+    await db.send(new PutCommand(idempotency.Put));
+  } catch (err) {
+    if (!isConcurrentChange(err)) throw err;
+    throw concurrentRequest(msg('使用同一 Idempotency-Key 的请求正在处理；请重试。', 'A request with this Idempotency-Key is in progress; retry it.'));
+  }
 }
 
 /**

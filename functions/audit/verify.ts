@@ -10,9 +10,16 @@
  *    rewritten (a sealed head with another hash), inserted (a record the digest should hold but does not)
  *
  * and names every record it faults by eventId, chain, position and line.
+ *
+ * Links alone cannot show that the newest records of a chain, or a whole chain,
+ * are missing: only a digest that recorded the chain's head can. So the report
+ * separates what the digests seal from what they do not (yet): records past the
+ * last position a digest sealed in their chain, and the stretches of the
+ * export's days no digest covers, are unsealed — consistent, but not proven
+ * complete — and the verdict says so instead of claiming VERIFIED.
  */
 import type { AuditDigest, AuditRecord, ExportHeader } from '#schemas/api/audit';
-import { centerChainDay, centerDay, GENESIS_HASH, recordHash } from './chain.ts';
+import { centerChainDay, centerDay, dayStart, GENESIS_HASH, nextDay, recordHash } from './chain.ts';
 import { digestSha256, DIGEST_FORMAT, signedBytes } from './digest.ts';
 import { EXPORT_FORMAT } from './export.ts';
 import { keyFingerprint, verifySignature } from './signer.ts';
@@ -53,11 +60,46 @@ export interface DigestFile {
   readonly file: string;
 }
 
+/** A chain's records past the last position a supplied digest sealed (all of them when no digest names the chain). */
+export interface UnsealedChain {
+  readonly chain: string;
+  readonly records: number;
+  readonly firstSeq: number;
+  readonly lastSeq: number;
+  /** recordedAt of its first and last unsealed record. */
+  readonly from: string;
+  readonly to: string;
+  /** The last position a digest sealed, when one names the chain. */
+  readonly sealedSeq?: number;
+}
+
+/** [from, to): a stretch of recording time. */
+export interface Period {
+  readonly from: string;
+  readonly to: string;
+}
+
+/**
+ * verified: nothing tampered with, and every record and every instant the export covers is sealed;
+ * unsealed: nothing tampered with among the sealed records, but some records or instants are not sealed;
+ * tampered: at least one problem.
+ */
+export type Verdict = 'verified' | 'unsealed' | 'tampered';
+
 export interface Report {
+  /** The verdict is `verified`: nothing less proves the export complete. */
   readonly ok: boolean;
+  readonly verdict: Verdict;
   readonly problems: readonly Problem[];
   readonly notes: readonly string[];
   readonly summary: string;
+  readonly sealedRecords: number;
+  /** The newest instant a supplied digest of the center seals up to (its sealedBefore); null without one. */
+  readonly lastSealedAt: string | null;
+  readonly unsealedRecords: number;
+  readonly unsealedChains: readonly UnsealedChain[];
+  /** Stretches of the export's days no supplied digest seals: a record recorded then may be gone without a trace. */
+  readonly unsealedPeriods: readonly Period[];
 }
 
 const HEX64 = /^[0-9a-f]{64}$/;
@@ -108,7 +150,7 @@ export function parseDigest(text: string, file: string): DigestFile | Problem {
     return { kind: 'malformed', message: `digest file ${file} is not JSON` };
   }
   const ok = d && d.format === DIGEST_FORMAT && typeof d.centerId === 'string' && /^\d{4}-\d{2}-\d{2}$/.test(d.date ?? '') && Array.isArray(d.chains) &&
-    typeof d.signature === 'string' && typeof d.sealedBefore === 'string' && d.signing && typeof d.signing.keyId === 'string' &&
+    typeof d.signature === 'string' && typeof d.sealedBefore === 'string' && !Number.isNaN(Date.parse(d.sealedBefore)) && d.signing && typeof d.signing.keyId === 'string' &&
     d.chains.every((c) => typeof c.chain === 'string' && Number.isInteger(c.firstSeq) && Number.isInteger(c.lastSeq) && typeof c.lastHash === 'string');
   return ok ? { digest: d, file } : { kind: 'malformed', message: `digest file ${file} is not an OneStop audit digest (${DIGEST_FORMAT})` };
 }
@@ -282,14 +324,12 @@ export function verifyAudit(input: { export: ParsedExport; digests: readonly Dig
   }
 
   // 4. The digests of the exported days against the records of those days.
-  const checkedDays = new Set<string>();
   for (const d of valid) {
     const g = d.digest;
     if (g.centerId !== centerId || g.date < from || g.date > to) {
       notes.push(`${digestName(d)} lies outside the export (${centerId}, ${from}..${to}): used to anchor chains only`);
       continue;
     }
-    checkedDays.add(g.date);
     const sealedBefore = Date.parse(g.sealedBefore);
     const entries = new Map(g.chains.map((c) => [c.chain, c]));
     for (const c of g.chains) {
@@ -304,14 +344,9 @@ export function verifyAudit(input: { export: ParsedExport; digests: readonly Dig
         problems.push({ kind: 'digest_mismatch', ...at(last), message: `${who(last)} has hash ${short(last.record.hash)} but ${digestName(d)} sealed ${short(c.lastHash)} for that position: the chain was rewritten after it was sealed` });
       }
     }
-    let unsealed = 0;
     for (const [chain, positions] of kept) {
       for (const r of positions.values()) {
-        if (centerDay(r.record.recordedAt) !== g.date) continue;
-        if (Date.parse(r.record.recordedAt) >= sealedBefore) {
-          unsealed++;
-          continue;
-        }
+        if (centerDay(r.record.recordedAt) !== g.date || Date.parse(r.record.recordedAt) >= sealedBefore) continue;
         const entry = entries.get(chain);
         if (!entry) problems.push({ kind: 'inserted', ...at(r), message: `${who(r)} was recorded on ${g.date} before ${digestName(d)} sealed the day, but the digest has no chain ${chain}: inserted` });
         else if (r.record.seq > entry.lastSeq || r.record.seq < entry.firstSeq) {
@@ -319,14 +354,86 @@ export function verifyAudit(input: { export: ParsedExport; digests: readonly Dig
         }
       }
     }
-    if (unsealed) notes.push(`${g.date}: ${unsealed} record(s) recorded after the digest's seal (${g.sealedBefore}) are not covered by it`);
   }
-  const unsealedDays = [...new Set(days)].filter((day) => day >= from && day <= to && !checkedDays.has(day));
-  if (unsealedDays.length) notes.push(`no digest supplied for ${unsealedDays.join(', ')}: records of those days are checked by their chains only`);
+
+  // 5. What the digests seal, and what they cannot vouch for yet.
+  const ours = valid.filter((d) => d.digest.centerId === centerId);
+  const { sealedRecords, unsealedChains } = sealing(kept, sealed);
+  const exportedAt = Date.parse(header?.exportedAt ?? '');
+  const periods = unsealedPeriods(from, to, Number.isNaN(exportedAt) ? undefined : exportedAt, ours);
+  const lastSealedAt = ours.length ? new Date(Math.max(...ours.map((d) => Date.parse(d.digest.sealedBefore)))).toISOString() : null;
+  const unsealedRecords = unsealedChains.reduce((n, c) => n + c.records, 0);
+  const verdict: Verdict = problems.length ? 'tampered' : unsealedRecords || periods.length ? 'unsealed' : 'verified';
 
   const summary = `${records.length} records in ${chains.size} chains (${centerId}, ${from}..${to}), ${input.digests.length} digest(s): ` +
-    (problems.length === 0 ? 'VERIFIED — nothing edited, deleted, inserted or reordered; digests intact' : `TAMPERED — ${problems.length} problem(s)`);
-  return { ok: problems.length === 0, problems, notes, summary };
+    verdictText({ verdict, problems: problems.length, sealedRecords, lastSealedAt, unsealedRecords, unsealedChains, periods });
+  return { ok: verdict === 'verified', verdict, problems, notes, summary, sealedRecords, lastSealedAt, unsealedRecords, unsealedChains, unsealedPeriods: periods };
+}
+
+/**
+ * Splits each chain's records at the last position any supplied digest sealed
+ * in it: the links prove everything up to a sealed head, nothing proves that
+ * no record followed it.
+ */
+function sealing(kept: ReadonlyMap<string, ReadonlyMap<number, LineRecord>>, sealedHeads: ReadonlyMap<string, ReadonlyMap<number, unknown>>) {
+  let sealedRecords = 0;
+  const unsealedChains: UnsealedChain[] = [];
+  for (const [chain, positions] of [...kept].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
+    const heads = sealedHeads.get(chain);
+    const head = heads ? Math.max(...heads.keys()) : undefined;
+    const tail = [...positions.values()].filter((r) => r.record.seq > (head ?? 0)).sort((a, b) => a.record.seq - b.record.seq);
+    sealedRecords += positions.size - tail.length;
+    if (!tail.length) continue;
+    const first = tail[0]!.record;
+    const last = tail[tail.length - 1]!.record;
+    unsealedChains.push({ chain, records: tail.length, firstSeq: first.seq, lastSeq: last.seq, from: first.recordedAt, to: last.recordedAt, ...(head ? { sealedSeq: head } : {}) });
+  }
+  return { sealedRecords, unsealedChains };
+}
+
+/**
+ * The stretches of the export's days (up to when it was exported) that no
+ * supplied digest seals: each day from its digest's sealedBefore, or from its
+ * start when it has none, to its end. A chain begun or continued then could
+ * have been cut off without a trace.
+ */
+function unsealedPeriods(from: string, to: string, exportedAt: number | undefined, digests: readonly DigestFile[]): Period[] {
+  if (!from || !to) return [];
+  const sealedBefore = new Map(digests.map((d) => [d.digest.date, Date.parse(d.digest.sealedBefore)]));
+  const periods: { from: number; to: number }[] = [];
+  for (let day = from; day <= to; day = nextDay(day)) {
+    const start = dayStart(day);
+    const end = Math.min(dayStart(nextDay(day)), exportedAt ?? Infinity);
+    if (end <= start) break;
+    const sealedTo = Math.min(Math.max(sealedBefore.get(day) ?? start, start), end);
+    if (sealedTo === end) continue;
+    const last = periods[periods.length - 1];
+    if (last && last.to === sealedTo) last.to = end;
+    else periods.push({ from: sealedTo, to: end });
+  }
+  return periods.map((p) => ({ from: new Date(p.from).toISOString(), to: new Date(p.to).toISOString() }));
+}
+
+/** The verdict in words: what the digests prove, and exactly what they leave unproven. */
+function verdictText(v: {
+  verdict: Verdict; problems: number; sealedRecords: number; lastSealedAt: string | null; unsealedRecords: number; unsealedChains: readonly UnsealedChain[]; periods: readonly Period[];
+}): string {
+  const recorded = v.unsealedRecords
+    ? `${v.unsealedRecords} unsealed record(s) in ${v.unsealedChains.length} chain(s), recorded ${v.unsealedChains.map((c) => c.from).sort()[0]} – ${v.unsealedChains.map((c) => c.to).sort().at(-1)}`
+    : 'no unsealed record';
+  const gaps = v.periods.length ? `; no digest seals ${v.periods.map((p) => `${p.from} – ${p.to}`).join(', ')}` : '';
+  // Links reveal a gap or an edit only where a later record or a sealed head follows it.
+  const notProven = `NOT PROVEN: ${recorded}${gaps} — a removal of the newest records or of a whole new chain, or their rewriting with recomputed hashes, cannot be detected until the next digest.`;
+  switch (v.verdict) {
+    case 'verified':
+      return `VERIFIED — all ${v.sealedRecords} record(s) sealed${v.lastSealedAt ? ` up to ${v.lastSealedAt}` : ''}: nothing edited, deleted, inserted or reordered; digests intact`;
+    case 'tampered':
+      return `TAMPERED — ${v.problems} problem(s)${v.unsealedRecords || v.periods.length ? `. ${notProven}` : ''}`;
+    case 'unsealed':
+      return v.sealedRecords
+        ? `VERIFIED up to ${v.lastSealedAt}: ${v.sealedRecords} sealed record(s), nothing edited, deleted, inserted or reordered among them. ${notProven}`
+        : `no record sealed. ${notProven}`;
+  }
 }
 
 function mostCommon(values: readonly string[]): string | undefined {

@@ -1,5 +1,6 @@
 import type { Caller } from '#shared/auth';
 import { denial } from '#shared/authorization';
+import { msg } from '#schemas/api/problems';
 import { forbidden, notFound } from '#shared/errors';
 import type { CaseRecord } from './lifecycle.ts';
 
@@ -13,8 +14,8 @@ export function assertMayRead(caller: Caller, c: CaseRecord) {
   const departments = [c.item.departmentId, ...c.item.jointDepartments];
   const allowed = departments.some((d) => denial(caller, 'case.read', { centerId: c.centerId, departmentIds: [d] }) === undefined);
   if (allowed) return;
-  if (caller.roles.every((r) => r === 'applicant')) throw notFound(`No case ${c.caseNo}.`);
-  throw forbidden('This case belongs to another department.');
+  if (caller.roles.every((r) => r === 'applicant')) throw notFound(msg(`没有办件 ${c.caseNo}。`, `No case ${c.caseNo}.`));
+  throw forbidden(msg('此办件属于其他部门。', 'This case belongs to another department.'));
 }
 
 

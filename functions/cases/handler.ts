@@ -5,33 +5,26 @@
  * reads and transactions; operations only put them together.
  */
 import type { Case, CaseSummary, QueueName } from '#schemas/api/cases';
+import { msg } from '#schemas/api/problems';
 import { actingRole, callerOf, type Caller } from '#shared/auth';
 import { denial, listingScope, rolesFor } from '#shared/authorization';
-import { localDate, workCalendar, type CalendarYear, type WorkCalendar } from '#shared/calendar';
-import { decodeCursor, pageLimit, pageOf } from '#shared/cursor';
+import { localDate, type WorkCalendar } from '#shared/calendar';
+import { calendarOn } from '#shared/center';
 import { requiredEnv } from '#shared/db';
-import { HttpProblem, conflict, forbidden, notFound, preconditionFailed, validationFailed } from '#shared/errors';
-import { IdempotencyRace, fingerprintOf, replay, type IdempotencyRecord } from '#shared/idempotency';
-import { etag, httpHandler, idempotencyKeyOf, ifMatch, type HttpRequest, type HttpResult, type Operations } from '#shared/http';
+import { forbidden, notFound, preconditionFailed, problem, validationFailed } from '#shared/errors';
+import { etag, httpHandler, ifMatch, type HttpRequest, type HttpResult, type Operations } from '#shared/http';
 import { caseNoPrefix, formatCaseNo, hashQueryCode, newQueryCode, queryCodeMatches } from './case-numbers.ts';
 import { dueSoonUntil, remainingOf } from './clock.ts';
 import { decide, httpActions, nextActions, type CaseRecord } from './lifecycle.ts';
+import { caseProblems } from './problems.ts';
 import { caseRoutes } from './routes.ts';
-import { InputRefused, applyTransition, intakeErrors, newCase } from './rules.ts';
+import { applyTransition, intakeErrors, newCase } from './rules.ts';
 import * as store from './store.ts';
 import { assertMayRead, readsAsApplicant } from './access.ts';
 import { caseEvent } from './events.ts';
 
-const DEFAULT_TIME_ZONE = 'Asia/Shanghai';
+/** Wrong query codes one client may try on one case number in an hour. */
 const LOOKUP_FAILURES_PER_HOUR = 10;
-
-/** The calendar years a case's limits can touch when read or changed today. */
-function yearsAround(now: string, timeZone: string): number[] {
-  const year = Number(new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric' }).format(new Date(now)));
-  return [year - 1, year, year + 1];
-}
-
-const calendarOf = (years: CalendarYear[], timeZone: string): WorkCalendar => workCalendar(years, timeZone);
 
 /** The case as a caller reads it: internals dropped, remaining days and next actions added. */
 export function view(c: CaseRecord, cal: WorkCalendar, today: string, caller: Caller): Case {
@@ -76,60 +69,63 @@ const withTag = (c: CaseRecord, body: unknown, status = 200, headers: Record<str
 // ---------------------------------------------------------------------------
 // Intake
 
-/** A repeated create: the first response again (422 for another body). */
-const replayed = (record: IdempotencyRecord, fingerprint: string) =>
-  replay(record, fingerprint, 'application', (b: { version: number; caseNo: string }) => ({ etag: etag(String(b.version)), location: `/cases/${b.caseNo}` }));
-
 type Ops = Operations<typeof caseRoutes>;
 
 const submitCase: Ops['submitCase'] = async (req) => {
   const caller = callerOf(req.event);
-  const key = idempotencyKeyOf(req);
   const atWindow = req.body.applicantId !== undefined;
   const channelAction = atWindow ? 'case.intake.window' : 'case.intake.online';
   // The department is checked once the item is known; here only the role.
-  if (!rolesFor(channelAction).some((r) => caller.roles.includes(r))) throw forbidden(atWindow ? 'Only window clerks take in applications for an applicant.' : 'Only applicants apply online; staff name the applicant (applicantId).');
+  if (!rolesFor(channelAction).some((r) => caller.roles.includes(r))) {
+    throw forbidden(atWindow
+      ? msg('只有窗口人员可以代申请人收件。', 'Only window clerks take in applications for an applicant.')
+      : msg('只有申请人可以网上申请；窗口人员请指明申请人（applicantId）。', 'Only applicants apply online; staff name the applicant (applicantId).'));
+  }
   const now = new Date().toISOString();
-  const fingerprint = fingerprintOf(req.body);
   const ctx = await store.intakeContext({
     centerId: caller.centerId,
-    sub: caller.userId,
     itemCode: req.body.itemCode,
     applicant: atWindow ? { byId: req.body.applicantId! } : { bySub: caller.userId },
-    years: yearsAround(now, DEFAULT_TIME_ZONE),
-    ...(key ? { idempotencyKey: key } : {}),
+    now,
+    alsoRead: req.checks!.keys,
   });
-  req.account!.verify(ctx.account);
-  if (ctx.replay) return replayed(ctx.replay, fingerprint);
+  req.checks!.settle(ctx.found);
 
   const item = ctx.head?.published;
-  if (!item || item.status !== 'published') throw notFound(`Item ${req.body.itemCode} is not published in this center.`);
+  if (!item || item.status !== 'published') {
+    throw problem(caseProblems['item-not-available'], msg(`事项 ${req.body.itemCode} 未在本中心发布。`, `Item ${req.body.itemCode} is not published in this center.`),
+      [{ path: '/body/itemCode', code: 'not_published', message: msg('未发布', 'is not published') }]);
+  }
   if (atWindow) {
     const why = denial(caller, 'case.intake.window', { centerId: caller.centerId, departmentIds: [item.content.departmentId] });
     if (why) throw forbidden(why);
   }
   const applicant = ctx.applicant;
   if (!applicant) {
-    if (atWindow) throw validationFailed([{ path: '/body/applicantId', code: 'not_found', message: 'no registered applicant with this id in the center' }]);
-    throw conflict('Complete your registration (POST /public/applicants) before applying.');
+    if (atWindow) {
+      throw problem(caseProblems['applicant-not-found'], msg('本中心没有此申请人。', 'No registered applicant with this id in the center.'),
+        [{ path: '/body/applicantId', code: 'not_found', message: msg('本中心没有此申请人', 'no registered applicant with this id in the center') }]);
+    }
+    throw problem(caseProblems['registration-required'], msg('申请前请先完成注册（POST /public/applicants）。', 'Complete your registration (POST /public/applicants) before applying.'));
   }
   const kind = applicant.kind;
-  const errors = intakeErrors(item, req.body);
   const serves = item.content.serviceObjects;
   if (kind === 'citizen' ? !serves.includes('natural_person') : serves.every((o) => o === 'natural_person')) {
-    errors.push({ path: atWindow ? '/body/applicantId' : '/body', code: 'not_served', message: `this item does not serve ${kind === 'citizen' ? 'natural persons' : 'organizations'}` });
+    throw problem(caseProblems['applicant-not-served'], kind === 'citizen' ? msg('本事项不面向自然人。', 'This item does not serve natural persons.') : msg('本事项不面向法人或其他组织。', 'This item does not serve organizations.'),
+      [{ path: atWindow ? '/body/applicantId' : '/body', code: 'not_served', message: kind === 'citizen' ? msg('本事项不面向自然人', 'this item does not serve natural persons') : msg('本事项不面向组织', 'this item does not serve organizations') }]);
   }
-  if (errors.length) throw validationFailed(errors);
+  const errors = intakeErrors(item, req.body);
+  if (errors.length) throw problem(caseProblems['application-invalid'], msg('申请内容不符合事项要求，见 errors。', 'The application does not fit the item; see errors.'), errors);
 
-  const timeZone = ctx.center?.timeZone ?? DEFAULT_TIME_ZONE;
-  const cal = calendarOf(ctx.calendar, timeZone);
-  const today = localDate(cal, now);
+  const { center } = ctx;
+  const cal = center.calendar;
+  const today = center.today;
   const sequence = await store.nextSequence(caller.centerId, today);
-  const caseNo = formatCaseNo(caseNoPrefix({ centerId: caller.centerId, ...(ctx.center?.code ? { code: ctx.center.code } : {}) }), today, sequence);
+  const caseNo = formatCaseNo(caseNoPrefix({ centerId: caller.centerId, ...(center.profile?.code ? { code: center.profile.code } : {}) }), today, sequence);
   const record = newCase(cal, {
     caseNo,
     centerId: caller.centerId,
-    timeZone,
+    timeZone: center.timeZone,
     item,
     applicant,
     channel: atWindow ? 'window' : 'online',
@@ -139,16 +135,9 @@ const submitCase: Ops['submitCase'] = async (req) => {
   const event = caseEvent(record, 'submit', 'CaseSubmitted', actorOf(caller, [atWindow ? 'clerk' : 'applicant']), now, {
     details: { channel: record.channel, materials: record.materials.map((m) => ({ materialId: m.materialId, status: m.status })), ...(record.noticeDue ? { noticeDue: record.noticeDue } : {}) },
   });
-  const body = view(record, cal, today, caller);
-  try {
-    await store.createCase(record, event, key ? { sub: caller.userId, key, fingerprint, status: 201, body, nowMs: Date.parse(now) } : undefined);
-  } catch (err) {
-    if (!(err instanceof IdempotencyRace) || !key) throw err;
-    const winner = await store.idempotencyRecord(caller.centerId, caller.userId, key);
-    if (!winner) throw conflict('A concurrent request with this Idempotency-Key is in progress; retry it.');
-    return replayed(winner, fingerprint);
-  }
-  return withTag(record, body, 201, { location: `/cases/${caseNo}` });
+  const result = withTag(record, view(record, cal, today, caller), 201, { location: `/cases/${caseNo}` });
+  await store.createCase(record, event, req.idempotency?.record(result));
+  return result;
 };
 
 // ---------------------------------------------------------------------------
@@ -158,25 +147,19 @@ function runAction(action: string) {
   return async (req: HttpRequest<Record<string, unknown>, Record<string, never>, { caseNo: string }>): Promise<HttpResult> => {
     const caller = callerOf(req.event);
     const now = new Date().toISOString();
-    const ctx = await store.caseContext(caller.centerId, req.params.caseNo, yearsAround(now, DEFAULT_TIME_ZONE), caller.userId);
-    req.account!.verify(ctx.account);
+    const ctx = await store.caseContext(caller.centerId, req.params.caseNo, now, req.checks!.keys);
+    req.checks!.settle(ctx.found);
     const current = ctx.record;
-    if (!current) throw notFound(`No case ${req.params.caseNo}.`);
+    if (!current) throw notFound(msg(`没有办件 ${req.params.caseNo}。`, `No case ${req.params.caseNo}.`));
     assertMayRead(caller, current);
-    if (ifMatch(req) !== String(current.version)) throw preconditionFailed('The case changed since you read it; read it again and retry.');
-    const cal = calendarOf(ctx.calendar, current.timeZone);
+    if (ifMatch(req) !== String(current.version)) throw preconditionFailed(msg('办件在您读取后已被修改；请重新读取后再试。', 'The case changed since you read it; read it again and retry.'));
+    const cal = calendarOn(ctx.center, current.timeZone);
     const today = localDate(cal, now);
     const decision = decide(action, current, { caller, today });
-    if (!decision.ok) throw decision.status === 403 ? forbidden(decision.detail) : conflict(decision.detail);
+    if (!decision.ok) throw decision.refusal;
     const t = decision.transition;
     const queryCode = t.clock === 'start' ? newQueryCode() : undefined;
-    let applied;
-    try {
-      applied = applyTransition(current, t, req.body, { cal, now, today, caller, queryCodeHash: queryCode ? hashQueryCode(current.caseNo, queryCode) : '' });
-    } catch (err) {
-      if (err instanceof InputRefused) throw validationFailed(err.errors);
-      throw err;
-    }
+    const applied = applyTransition(current, t, req.body, { cal, now, today, caller, queryCodeHash: queryCode ? hashQueryCode(current.caseNo, queryCode) : '' });
     const { next } = applied;
     const roles = t.by.map((a) => a.role);
     const event = caseEvent(next, action, t.event, actorOf(caller, roles), now, {
@@ -184,7 +167,7 @@ function runAction(action: string) {
       ...(t.clock ? { clockEffect: t.clock } : {}),
       details: applied.details,
     });
-    await store.transition(next, current.version, event, applied.changedSteps);
+    // The receipt (受理通知书) carries the query code, shown this once: it is kept only as a hash.
     const receipt =
       queryCode && next.acceptedAt
         ? {
@@ -199,7 +182,9 @@ function runAction(action: string) {
             queryCode,
           }
         : undefined;
-    return withTag(next, { case: view(next, cal, today, caller), ...(receipt ? { receipt } : {}) });
+    const result = withTag(next, { ...view(next, cal, today, caller), ...(receipt ? { receipt } : {}) });
+    await store.transition(next, current.version, event, applied.changedSteps, req.idempotency?.record(result));
+    return result;
   };
 }
 
@@ -211,11 +196,11 @@ const actionOperations = Object.fromEntries(httpActions.map((action) => [`case${
 const getCase: Ops['getCase'] = async (req) => {
   const caller = callerOf(req.event);
   const now = new Date().toISOString();
-  const ctx = await store.caseContext(caller.centerId, req.params.caseNo, yearsAround(now, DEFAULT_TIME_ZONE), caller.userId);
-  req.account!.verify(ctx.account);
-  if (!ctx.record) throw notFound(`No case ${req.params.caseNo}.`);
+  const ctx = await store.caseContext(caller.centerId, req.params.caseNo, now, req.checks!.keys);
+  req.checks!.settle(ctx.found);
+  if (!ctx.record) throw notFound(msg(`没有办件 ${req.params.caseNo}。`, `No case ${req.params.caseNo}.`));
   assertMayRead(caller, ctx.record);
-  const cal = calendarOf(ctx.calendar, ctx.record.timeZone);
+  const cal = calendarOn(ctx.center, ctx.record.timeZone);
   // Where the archive is, is the agency's business: staff see it, the applicant does not.
   const archived = ctx.archiveLocation && !readsAsApplicant(caller, ctx.record) ? { archiveLocation: ctx.archiveLocation } : {};
   return withTag(ctx.record, { ...view(ctx.record, cal, localDate(cal, now), caller), ...archived });
@@ -224,7 +209,7 @@ const getCase: Ops['getCase'] = async (req) => {
 const getCaseTimeline: Ops['getCaseTimeline'] = async (req) => {
   const caller = callerOf(req.event);
   const { record, events } = await store.caseWithTimeline(caller.centerId, req.params.caseNo);
-  if (!record) throw notFound(`No case ${req.params.caseNo}.`);
+  if (!record) throw notFound(msg(`没有办件 ${req.params.caseNo}。`, `No case ${req.params.caseNo}.`));
   assertMayRead(caller, record);
   const asApplicant = readsAsApplicant(caller, record);
   // The applicant sees who acted by role, and no internal opinions.
@@ -247,51 +232,49 @@ const getCaseTimeline: Ops['getCaseTimeline'] = async (req) => {
 const listQueue: Ops['listQueue'] = async (req) => {
   const caller = callerOf(req.event);
   const queue = req.params.queue as QueueName;
-  const now = new Date().toISOString();
-  const ctx = await store.listContext(caller.centerId, yearsAround(now, DEFAULT_TIME_ZONE), caller.userId);
-  req.account!.verify(ctx.account);
-  const scope = listingScope(caller, 'case.queue.read', req.query.departmentId);
-  if (typeof scope === 'string') throw forbidden(scope);
-  const departmentId = scope.departmentId;
-  if (!departmentId) throw validationFailed([{ path: '/query/departmentId', code: 'required', message: 'name the department whose queue to read' }]);
-  const cal = calendarOf(ctx.calendar, DEFAULT_TIME_ZONE);
-  const today = localDate(cal, now);
-  const filters = { centerId: caller.centerId, departmentId, queue };
-  const page = await store.queuePage(caller.centerId, departmentId, queue, { today, soonUntil: dueSoonUntil(cal, today) }, pageLimit(req.query.limit), decodeCursor(req.query.nextToken, filters));
-  return { status: 200, body: pageOf({ items: page.items.map((c) => summary(c, cal, today)), ...(page.lastKey ? { lastKey: page.lastKey } : {}) }, filters) };
+  const ctx = await store.listContext(caller.centerId, new Date().toISOString(), req.checks!.keys);
+  req.checks!.settle(ctx.found);
+  const { departmentId } = listingScope(caller, 'case.queue.read', req.query.departmentId);
+  if (!departmentId) throw validationFailed([{ path: '/query/departmentId', code: 'required', message: msg('请指明要查看哪个部门的队列', 'name the department whose queue to read') }]);
+  const { calendar: cal, today } = ctx.center;
+  const filters = { departmentId, queue };
+  const page = await store.queuePage(caller.centerId, departmentId, queue, { today, soonUntil: dueSoonUntil(cal, today) }, req.pages.limit, req.pages.start(filters));
+  return { status: 200, body: req.pages.page({ items: page.items.map((c) => summary(c, cal, today)), ...(page.lastKey ? { lastKey: page.lastKey } : {}) }, filters) };
 };
 
 const listMyCases: Ops['listMyCases'] = async (req) => {
   const caller = callerOf(req.event);
-  const now = new Date().toISOString();
-  const ctx = await store.listContext(caller.centerId, yearsAround(now, DEFAULT_TIME_ZONE), caller.userId);
-  req.account!.verify(ctx.account);
-  if (!caller.roles.includes('applicant')) throw forbidden('Only applicants have cases of their own; staff use the work queues.');
-  const cal = calendarOf(ctx.calendar, DEFAULT_TIME_ZONE);
-  const today = localDate(cal, now);
-  const filters = { centerId: caller.centerId, sub: caller.userId };
-  const page = await store.applicantCases(caller.centerId, caller.userId, pageLimit(req.query.limit), decodeCursor(req.query.nextToken, filters));
-  return { status: 200, body: pageOf({ items: page.items.map((c) => summary(c, cal, today)), ...(page.lastKey ? { lastKey: page.lastKey } : {}) }, filters) };
+  const ctx = await store.listContext(caller.centerId, new Date().toISOString(), req.checks!.keys);
+  req.checks!.settle(ctx.found);
+  if (!caller.roles.includes('applicant')) throw forbidden(msg('只有申请人有自己的办件；工作人员请使用工作队列。', 'Only applicants have cases of their own; staff use the work queues.'));
+  const { calendar: cal, today } = ctx.center;
+  const filters = { sub: caller.userId };
+  const page = await store.applicantCases(caller.centerId, caller.userId, req.pages.limit, req.pages.start(filters));
+  return { status: 200, body: req.pages.page({ items: page.items.map((c) => summary(c, cal, today)), ...(page.lastKey ? { lastKey: page.lastKey } : {}) }, filters) };
 };
 
 /**
  * The public lookup answers the same 404 for an unknown number as for a wrong
- * code, and counts both against the number: after 10 failures in an hour the
- * number is locked for the rest of the hour (429), so a code cannot be guessed
- * by trying (API Gateway's route throttling bounds the rate across numbers).
+ * code, and counts both against the number and the client asking: after 10
+ * failures in an hour that client is locked out of the number for the rest of
+ * the hour (429), so a code cannot be guessed by trying, and a stranger's wrong
+ * guesses never lock out the holder (API Gateway's route throttling bounds the
+ * rate across numbers; the code has ≈ 59 bits).
  */
 const getPublicProgress: Ops['getPublicProgress'] = async (req) => {
   const centerId = req.query.centerId ?? requiredEnv('DEFAULT_CENTER_ID');
   const caseNo = req.params.caseNo;
+  const client = req.event.requestContext?.http?.sourceIp ?? 'unknown';
   const now = new Date();
   const hour = now.toISOString().slice(0, 13).replace(/[-T]/g, '');
-  const { record, failures } = await store.lookupContext(centerId, caseNo, hour);
+  const { record, failures } = await store.lookupContext(centerId, caseNo, hour, client);
   if (failures >= LOOKUP_FAILURES_PER_HOUR) {
-    throw new HttpProblem(429, 'Too Many Requests', 'Too many failed lookups of this case number; try again in an hour.', undefined, { 'retry-after': String(3600 - (Math.floor(now.getTime() / 1000) % 3600)) });
+    const seconds = 3600 - (Math.floor(now.getTime() / 1000) % 3600);
+    throw problem(caseProblems['lookup-locked'], msg('此办件编号的查询失败次数过多；请一小时后再试。', 'Too many failed lookups of this case number; try again in an hour.'), undefined, { 'retry-after': String(seconds) });
   }
   if (!record || !queryCodeMatches(caseNo, req.query.code, record.queryCodeHash)) {
-    await store.countLookupFailure(centerId, caseNo, hour, now.getTime());
-    throw notFound('No case matches this number and query code.');
+    await store.countLookupFailure(centerId, caseNo, hour, client, now.getTime());
+    throw notFound(msg('没有与此编号和查询码相符的办件。', 'No case matches this number and query code.'));
   }
   return {
     status: 200,

@@ -28,7 +28,10 @@ import {
   type CaseState,
   type ClockEffect,
 } from '#schemas/api/cases';
+import { genericProblems, msg, type ProblemType, type Text } from '#schemas/api/problems';
 import type { Caller, StaffRole } from '#shared/auth';
+import { HttpProblem, forbidden, wrongState } from '#shared/errors';
+import { caseProblems as p } from './problems.ts';
 
 /** The case as stored: the API shape without what a read computes, plus what only the service sees. */
 export type CaseRecord = Omit<Case, 'nextActions' | 'remainingWorkingDays'> & {
@@ -56,8 +59,10 @@ export interface Context {
 
 export interface Guard {
   readonly name: string;
+  /** The rule the guard keeps: the problem type of its refusal. */
+  readonly problem: ProblemType;
   /** Why the action is refused on this case, or `undefined` when the guard holds. */
-  readonly refuses: (c: CaseRecord, ctx: Context) => string | undefined;
+  readonly refuses: (c: CaseRecord, ctx: Context) => Text | undefined;
 }
 
 export interface Transition {
@@ -75,65 +80,85 @@ export interface Transition {
 
 const isMode = (...modes: Case['item']['serviceMode'][]): Guard => ({
   name: `mode is ${modes.join(' or ')}`,
-  refuses: (c) => (modes.includes(c.item.serviceMode) ? undefined : `Only ${modes.join(' or ')} items allow this; this item is ${c.item.serviceMode}.`),
+  problem: p['wrong-service-mode'],
+  refuses: (c) => (modes.includes(c.item.serviceMode) ? undefined : msg(`仅 ${modes.join(' 或 ')} 事项可以这样办理；本事项为 ${c.item.serviceMode}。`, `Only ${modes.join(' or ')} items allow this; this item is ${c.item.serviceMode}.`)),
 });
+
+// The system's own actions wait for a date; before it they are simply not due.
+const wrongStateType = genericProblems['wrong-state'];
 
 const guards = {
   materialsComplete: {
     name: 'every required material is handed in',
+    problem: p['materials-missing'],
     refuses: (c) => {
-      const missing = c.materials.filter((m) => m.required && m.status !== 'provided').map((m) => m.materialId);
-      return missing.length ? `Required materials are missing or incorrect (${missing.join(', ')}): give the one-time supplement notice, or accept with a pledge where the item allows.` : undefined;
+      const missing = c.materials.filter((m) => m.required && m.status !== 'provided').map((m) => m.materialId).join(', ');
+      return missing
+        ? msg(`必需材料缺失或有误（${missing}）：请出具一次性告知书，或在事项允许时容缺受理。`, `Required materials are missing or incorrect (${missing}): give the one-time supplement notice, or accept with a pledge where the item allows.`)
+        : undefined;
     },
   },
   jointOpinionsIn: {
     name: 'every co-department has given its opinion',
+    problem: p['joint-opinions-pending'],
     refuses: (c) => {
-      const open = c.jointSteps.filter((s) => s.status === 'open').map((s) => s.departmentId);
-      return open.length ? `Co-departments have not given their opinion yet: ${open.join(', ')}.` : undefined;
+      const open = c.jointSteps.filter((s) => s.status === 'open').map((s) => s.departmentId).join(', ');
+      return open ? msg(`协办部门尚未出具意见：${open}。`, `Co-departments have not given their opinion yet: ${open}.`) : undefined;
     },
   },
   ownJointStepOpen: {
     name: "the caller's department has an open co-department step",
+    problem: p['no-open-joint-step'],
     refuses: (c, { caller }) =>
-      c.jointSteps.some((s) => s.status === 'open' && s.departmentId === caller?.departmentId) ? undefined : 'Your department has no open step on this case.',
+      c.jointSteps.some((s) => s.status === 'open' && s.departmentId === caller?.departmentId) ? undefined : msg('本部门在此办件上没有待会签环节。', 'Your department has no open step on this case.'),
   },
   noPendingTolerance: {
     name: 'no pledged (容缺) material is outstanding',
-    refuses: (c) => (c.tolerance && !c.tolerance.completedAt ? `Pledged materials are outstanding until ${c.tolerance.due}.` : undefined),
+    problem: p['pledge-outstanding'],
+    refuses: (c) => (c.tolerance && !c.tolerance.completedAt ? msg(`容缺材料须在 ${c.tolerance.due} 前补齐，目前尚未补齐。`, `Pledged materials are outstanding until ${c.tolerance.due}.`) : undefined),
   },
   pendingTolerance: {
     name: 'pledged (容缺) materials are outstanding',
-    refuses: (c) => (c.tolerance && !c.tolerance.completedAt ? undefined : 'No pledged material is outstanding.'),
+    problem: p['no-pledge-outstanding'],
+    refuses: (c) => (c.tolerance && !c.tolerance.completedAt ? undefined : msg('没有待补的容缺材料。', 'No pledged material is outstanding.')),
   },
   toleranceOffered: {
     name: 'the item offers 容缺受理',
-    refuses: (c) => (c.toleranceWorkingDays ? undefined : 'This item does not offer acceptance with pledged materials (容缺受理).'),
+    problem: p['tolerance-not-offered'],
+    refuses: (c) => (c.toleranceWorkingDays ? undefined : msg('本事项不支持容缺受理。', 'This item does not offer acceptance with pledged materials (容缺受理).')),
   },
   noExtensionYet: {
     name: 'no extension requested or granted before',
-    refuses: (c) => (c.extension ? 'An extension was already requested; the law allows one (art. 42).' : undefined),
+    problem: p['extension-already-requested'],
+    refuses: (c) => (c.extension ? msg('已申请过延期；法律只允许延期一次（第四十二条）。', 'An extension was already requested; the law allows one (art. 42).') : undefined),
   },
   extensionRequested: {
     name: 'an extension is requested and not yet approved',
-    refuses: (c) => (c.extension && !c.extension.approvedAt ? undefined : 'No extension request is waiting for approval.'),
+    problem: p['no-extension-requested'],
+    refuses: (c) => (c.extension && !c.extension.approvedAt ? undefined : msg('没有待审批的延期申请。', 'No extension request is waiting for approval.')),
   },
   otherThanRequester: {
     name: 'the approver is not the requester (four eyes)',
-    refuses: (c, { caller }) => (c.extension?.requestedBy === caller?.userId ? 'An extension is approved by someone other than the person who asked for it.' : undefined),
+    problem: p['four-eyes'],
+    refuses: (c, { caller }) => (c.extension?.requestedBy === caller?.userId ? msg('延期须由申请延期者以外的人批准。', 'An extension is approved by someone other than the person who asked for it.') : undefined),
   },
   withinNoticePeriod: {
     name: 'within the notice period (5 working days of receipt)',
+    problem: p['notice-period-over'],
     refuses: (c, { today }) =>
-      c.noticeDue && today > c.noticeDue ? `The notice period ended on ${c.noticeDue}: the application counts as accepted from receipt (art. 32).` : undefined,
+      c.noticeDue && today > c.noticeDue
+        ? msg(`告知期限已于 ${c.noticeDue} 届满：自收到申请之日起即为受理（第三十二条）。`, `The notice period ended on ${c.noticeDue}: the application counts as accepted from receipt (art. 32).`)
+        : undefined,
   },
   noticeOverdue: {
     name: 'the notice period has run out',
-    refuses: (c, { today }) => (c.noticeDue && today > c.noticeDue ? undefined : 'The notice period has not run out.'),
+    problem: wrongStateType,
+    refuses: (c, { today }) => (c.noticeDue && today > c.noticeDue ? undefined : msg('告知期限尚未届满。', 'The notice period has not run out.')),
   },
   toleranceOverdue: {
     name: 'the pledge deadline has passed',
-    refuses: (c, { today }) => (c.tolerance && today > c.tolerance.due ? undefined : 'The pledge deadline has not passed.'),
+    problem: wrongStateType,
+    refuses: (c, { today }) => (c.tolerance && today > c.tolerance.due ? undefined : msg('容缺承诺期限尚未届满。', 'The pledge deadline has not passed.')),
   },
 } satisfies Record<string, Guard>;
 
@@ -248,26 +273,26 @@ function actsAs(t: Transition, c: CaseRecord, caller: Caller | undefined): boole
   });
 }
 
-export type Decision = { readonly ok: true; readonly transition: Transition } | { readonly ok: false; readonly status: 403 | 409; readonly detail: string };
+export type Decision = { readonly ok: true; readonly transition: Transition } | { readonly ok: false; readonly refusal: HttpProblem };
 
 /**
  * Whether the caller (undefined: the system) may take `action` on `c` now.
- * 403 when the caller is nobody who takes this action on this case, 409 when the
- * state or a guard stands in the way.
+ * 403 when the caller is nobody who takes this action on this case; `wrong-state`
+ * when the state does not allow it; the first failing guard's own problem else.
  */
 export function decide(action: string, c: CaseRecord, ctx: Context): Decision {
   const rows = rowsOf(action);
   const mine = rows.filter((t) => actsAs(t, c, ctx.caller));
-  if (mine.length === 0) return { ok: false, status: 403, detail: `You may not ${action} this case.` };
+  if (mine.length === 0) return { ok: false, refusal: forbidden(msg(`您不能对此办件执行 ${action}。`, `You may not ${action} this case.`)) };
   const inState = mine.filter((t) => t.from.includes(c.state));
-  if (inState.length === 0) return { ok: false, status: 409, detail: `A case in state ${c.state} cannot ${action}.` };
-  let refusal = '';
+  if (inState.length === 0) return { ok: false, refusal: wrongState(msg(`处于 ${c.state} 状态的办件不能执行 ${action}。`, `A case in state ${c.state} cannot ${action}.`)) };
+  let refusal: HttpProblem | undefined;
   for (const t of inState) {
-    const why = t.guards.map((g) => g.refuses(c, ctx)).find((r) => r !== undefined);
-    if (why === undefined) return { ok: true, transition: t };
-    refusal ||= why;
+    const failed = t.guards.map((g) => ({ g, why: g.refuses(c, ctx) })).find((r) => r.why !== undefined);
+    if (!failed) return { ok: true, transition: t };
+    refusal ??= new HttpProblem(failed.g.problem, failed.why);
   }
-  return { ok: false, status: 409, detail: refusal };
+  return { ok: false, refusal: refusal! };
 }
 
 /** The actions `caller` may take on `c` now, in table order: the `nextActions` of a read. */

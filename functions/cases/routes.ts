@@ -1,6 +1,5 @@
 import type { RouteSpec } from '#shared/route-spec';
 import {
-  ActionResult,
   Case,
   CasePage,
   CasePath,
@@ -39,13 +38,13 @@ const actionRoutes: RouteSpec[] = httpActions.map((action) => {
     path: `/cases/{caseNo}/${action}`,
     access: 'jwt',
     summary: rowsOf(action)[0]!.summary,
-    description: `${describe(action)}\n\nIf-Match: the case's ETag (its version). The response lists the caller's next actions.`,
+    description: `${describe(action)}\n\nIf-Match: the case's ETag (its version). The answer is the case as the action left it, with the caller's next actions.`,
     params: CasePath,
     body,
     optionalBody: !hasRequiredField(body as { required?: string[] }),
     ifMatch: true,
     accountCheck: 'inline',
-    responses: { 200: ActionResult },
+    responses: { 200: Case },
   };
 });
 

@@ -21,42 +21,38 @@ import type {
   SuspendBody,
 } from '#schemas/api/cases';
 import type { ItemVersion } from '#schemas/api/catalog';
-import type { FieldError } from '#schemas/api/common';
+import { msg, type ProblemType } from '#schemas/api/problems';
 import type { Caller } from '#shared/auth';
 import { localDate, type WorkCalendar } from '#shared/calendar';
+import { HttpProblem, type FieldFault } from '#shared/errors';
 import { adminSchemaErrors } from '#shared/validate';
 import { acceptanceInstant, applyClockChange, deadlinesOf, extensionDaysOf, legalDefaults, noticeDueOf, toleranceDueOf, type ClockChange } from './clock.ts';
 import { nextState, type CaseRecord, type Transition } from './lifecycle.ts';
+import { caseProblems as p } from './problems.ts';
 
 /** A case keeps at most this many review opinions (a real case has a handful). */
 export const MAX_REVIEWS = 50;
 
-export class InputRefused extends Error {
-  constructor(readonly errors: FieldError[]) {
-    super('input refused');
-  }
-}
-
-const refuse = (errors: FieldError[]): never => {
-  throw new InputRefused(errors);
+const refuse = (type: ProblemType, errors: FieldFault[]): never => {
+  throw new HttpProblem(type, msg('请求内容与办件不符，见 errors。', 'The input does not fit the case; see errors.'), errors);
 };
 
 /** Intake input checked against the item: its typed fields and its checklist. */
-export function intakeErrors(item: ItemVersion, req: Pick<IntakeRequest, 'fields' | 'materials'>): FieldError[] {
-  const errors: FieldError[] = [];
+export function intakeErrors(item: ItemVersion, req: Pick<IntakeRequest, 'fields' | 'materials'>): FieldFault[] {
+  const errors: FieldFault[] = [];
   const schema = item.content.intakeFields;
   if (schema) errors.push(...adminSchemaErrors({ ...schema, additionalProperties: false }, req.fields ?? {}, '/body/fields'));
-  else if (req.fields && Object.keys(req.fields).length > 0) errors.push({ path: '/body/fields', code: 'unexpected', message: 'this item takes no application fields' });
+  else if (req.fields && Object.keys(req.fields).length > 0) errors.push({ path: '/body/fields', code: 'unexpected', message: msg('本事项没有申请表字段', 'this item takes no application fields') });
   errors.push(...checklistErrors(item.content.materials.map((m) => m.id), req.materials.map((m) => m.materialId), '/body/materials'));
   return errors;
 }
 
-function checklistErrors(known: readonly string[], given: readonly string[], path: string, field = 'materialId'): FieldError[] {
-  const errors: FieldError[] = [];
+function checklistErrors(known: readonly string[], given: readonly string[], path: string, field = 'materialId'): FieldFault[] {
+  const errors: FieldFault[] = [];
   const seen = new Set<string>();
   given.forEach((id, i) => {
-    if (!known.includes(id)) errors.push({ path: `${path}/${i}/${field}`, code: 'not_on_checklist', message: `${id} is not on this case's materials checklist` });
-    if (seen.has(id)) errors.push({ path: `${path}/${i}/${field}`, code: 'duplicate', message: `${id} is listed twice` });
+    if (!known.includes(id)) errors.push({ path: `${path}/${i}/${field}`, code: 'not_on_checklist', message: msg(`${id} 不在本办件的材料清单上`, `${id} is not on this case's materials checklist`) });
+    if (seen.has(id)) errors.push({ path: `${path}/${i}/${field}`, code: 'duplicate', message: msg(`${id} 重复列出`, `${id} is listed twice`) });
     seen.add(id);
   });
   return errors;
@@ -140,8 +136,8 @@ type Body = Record<string, unknown>;
 
 /**
  * Applies `t` to `c`: the action's own effect, then the clock effect the table
- * names, then the deadlines the clock module computes. Throws `InputRefused`
- * when the input breaks a rule of the action.
+ * names, then the deadlines the clock module computes. Throws the rule's
+ * problem when the input breaks a rule of the action.
  */
 export function applyTransition(c: CaseRecord, t: Transition, body: Body, ctx: ActionContext): Applied {
   const by = ctx.caller?.userId ?? 'system';
@@ -176,14 +172,14 @@ function actionEffect(c: CaseRecord, action: string, body: Body, ctx: ActionCont
       // Every required material not handed in must be pledged; what is pledged must be missing.
       for (const m of c.materials) {
         const listed = b.missing.some((p) => p.materialId === m.materialId);
-        if (m.required && m.status !== 'provided' && !listed) errors.push({ path: '/body/missing', code: 'incomplete', message: `${m.materialId} (${m.name}) is missing and not pledged` });
-        if (listed && m.status === 'provided') errors.push({ path: '/body/missing', code: 'provided', message: `${m.materialId} was handed in; only missing materials are pledged` });
+        if (m.required && m.status !== 'provided' && !listed) errors.push({ path: '/body/missing', code: 'incomplete', message: msg(`${m.materialId}（${m.name}）缺失且未列入承诺`, `${m.materialId} (${m.name}) is missing and not pledged`) });
+        if (listed && m.status === 'provided') errors.push({ path: '/body/missing', code: 'provided', message: msg(`${m.materialId} 已提交；只有缺失的材料才能承诺`, `${m.materialId} was handed in; only missing materials are pledged`) });
       }
-      if (errors.length) refuse(errors);
+      if (errors.length) refuse(p['pledge-invalid'], errors);
       const acceptedAt = acceptanceInstant(c.receivedAt, c.noticeDue, ctx.now, ctx.today);
       // The pledge runs from the day it is signed, even when the clock counts from receipt.
       const due = toleranceDueOf(ctx.cal, ctx.now, c.toleranceWorkingDays ?? 0);
-      if (!due.date) refuse([{ path: '/body', code: 'calendar_missing', message: `the pledge deadline falls in ${due.missingYear}, whose calendar is not entered yet` }]);
+      if (!due.date) refuse(p['calendar-year-missing'], [{ path: '/body', code: 'calendar_missing', message: msg(`承诺期限落在 ${due.missingYear} 年，该年工作日历尚未录入`, `the pledge deadline falls in ${due.missingYear}, whose calendar is not entered yet`) }]);
       const pledged = new Set(b.missing.map((m) => m.materialId));
       const base = accepted(c, acceptedAt, ctx, acceptedAt === c.receivedAt);
       return {
@@ -209,10 +205,10 @@ function actionEffect(c: CaseRecord, action: string, body: Body, ctx: ActionCont
       const firstNotice = c.supplementNotice?.items.map((i) => i.materialId);
       if (firstNotice) {
         ids.forEach((id, i) => {
-          if (!firstNotice.includes(id)) errors.push({ path: `/body/items/${i}/materialId`, code: 'not_in_first_notice', message: `${id} was not in the one-time notice; nothing may be added to it` });
+          if (!firstNotice.includes(id)) errors.push({ path: `/body/items/${i}/materialId`, code: 'not_in_first_notice', message: msg(`${id} 不在一次性告知中，不得追加`, `${id} was not in the one-time notice; nothing may be added to it`) });
         });
       }
-      if (errors.length) refuse(errors);
+      if (errors.length) refuse(errors.some((e) => e.code === 'not_in_first_notice') ? p['not-in-one-time-notice'] : p['application-invalid'], errors);
       const problems = new Map(b.items.map((i) => [i.materialId, i]));
       const nameOf = (id: string) => c.materials.find((m) => m.materialId === id)?.name ?? id;
       return {
@@ -234,9 +230,9 @@ function actionEffect(c: CaseRecord, action: string, body: Body, ctx: ActionCont
       const given = new Map(b.materials.map((m) => [m.materialId, m]));
       const outstanding = c.materials.filter((m) => m.status === 'missing' || m.status === 'incorrect').filter((m) => c.supplementNotice?.items.some((i) => i.materialId === m.materialId));
       for (const m of outstanding) {
-        if (!given.has(m.materialId)) errors.push({ path: '/body/materials', code: 'incomplete', message: `${m.materialId} (${m.name}) from the notice is still missing` });
+        if (!given.has(m.materialId)) errors.push({ path: '/body/materials', code: 'incomplete', message: msg(`告知书中的 ${m.materialId}（${m.name}）仍未提交`, `${m.materialId} (${m.name}) from the notice is still missing`) });
       }
-      if (errors.length) refuse(errors);
+      if (errors.length) refuse(errors.some((e) => e.code === 'incomplete') ? p['supplement-incomplete'] : p['application-invalid'], errors);
       // The acceptance date is the day the materials are complete: the application is received again now.
       const notice = noticeDueOf(ctx.cal, ctx.now, c.noticeWorkingDays);
       return {
@@ -267,7 +263,7 @@ function actionEffect(c: CaseRecord, action: string, body: Body, ctx: ActionCont
       };
     case 'review': {
       const b = body as Static<typeof OpinionBody>;
-      if (c.reviews.length >= MAX_REVIEWS) refuse([{ path: '/body/opinion', code: 'too_many', message: `a case holds at most ${MAX_REVIEWS} review opinions` }]);
+      if (c.reviews.length >= MAX_REVIEWS) refuse(p['too-many-reviews'], [{ path: '/body/opinion', code: 'too_many', message: msg(`一个办件最多保存 ${MAX_REVIEWS} 条审查意见`, `a case holds at most ${MAX_REVIEWS} review opinions`) }]);
       const role = ctx.caller?.roles.includes('approver') ? 'approver' : 'clerk';
       return { set: { reviews: [...c.reviews, { by, role, opinion: b.opinion, at: ctx.now }] } };
     }
@@ -280,10 +276,11 @@ function actionEffect(c: CaseRecord, action: string, body: Body, ctx: ActionCont
     case 'suspend': {
       const b = body as Static<typeof SuspendBody>;
       const procedure = c.specialProcedures.find((p) => p.kind === b.procedure);
-      if (!procedure) refuse([{ path: '/body/procedure', code: 'not_for_item', message: `this item lists no ${b.procedure} procedure` }]);
-      if (procedure!.countsTowardLimit) refuse([{ path: '/body/procedure', code: 'counts_toward_limit', message: `${b.procedure} counts toward the limit for this item: the clock does not stop for it` }]);
+      const notAllowed = p['special-procedure-not-allowed'];
+      if (!procedure) refuse(notAllowed, [{ path: '/body/procedure', code: 'not_for_item', message: msg(`本事项没有 ${b.procedure} 特别程序`, `this item lists no ${b.procedure} procedure`) }]);
+      if (procedure!.countsTowardLimit) refuse(notAllowed, [{ path: '/body/procedure', code: 'counts_toward_limit', message: msg(`本事项的 ${b.procedure} 计入办理时限，不能停止计时`, `${b.procedure} counts toward the limit for this item: the clock does not stop for it`) }]);
       if (b.expectedWorkingDays > procedure!.maxWorkingDays) {
-        refuse([{ path: '/body/expectedWorkingDays', code: 'maximum', message: `the item allows at most ${procedure!.maxWorkingDays} working days of ${b.procedure}` }]);
+        refuse(notAllowed, [{ path: '/body/expectedWorkingDays', code: 'maximum', message: msg(`本事项的 ${b.procedure} 最多 ${procedure!.maxWorkingDays} 个工作日`, `the item allows at most ${procedure!.maxWorkingDays} working days of ${b.procedure}`) }]);
       }
       const suspension = { kind: b.procedure, reason: b.reason, expectedWorkingDays: b.expectedWorkingDays };
       return { set: { suspension: { ...suspension, from: ctx.now } }, clockDetail: { suspension } };

@@ -11,24 +11,26 @@
  *   case events     PK CENTER#<c>#CASE#<caseNo>  SK EVENT#<ulid>  (the outbox; also the timeline)
  *   archive place   PK CENTER#<c>#CASE#<caseNo>  SK ARCHIVE  { location }  (written by the archive consumer)
  *   case numbers    PK CENTER#<c>#CASENO#<yyyymmdd>  SK COUNTER  { seq }
- *   idempotency     PK CENTER#<c>#IDEMPOTENCY#<sub>  SK <key>  { fingerprint, status, body, expiresAt }
- *   lookup failures PK CENTER#<c>#LOOKUP#<caseNo>  SK <yyyymmddhh>  { failures, expiresAt }
+ *   lookup failures PK CENTER#<c>#LOOKUP#<caseNo>  SK <yyyymmddhh>#<client>  { failures, expiresAt }
+ *
+ * Intake and actions record an Idempotency-Key's outcome in their transaction
+ * (shared/idempotency.ts owns that key).
  *
  * The case item is replaced whole on every transition, conditioned on the
  * version the caller read; its event and the joint steps change in the same
  * transaction, so state, timeline and outbox never disagree.
  */
 import { QueryCommand, TransactWriteCommand, UpdateCommand, type QueryCommandInput } from '@aws-sdk/lib-dynamodb';
+import { createHash } from 'node:crypto';
+import { msg } from '#schemas/api/problems';
 import type { CaseState, QueueName } from '#schemas/api/cases';
-import { accountStatusKey } from '#shared/accounts';
-import type { CalendarYear } from '#shared/calendar';
+import { centerContextIn, centerKeys, readCenterContext, type CenterContext } from '#shared/center';
 import { batchGetItems, db, isConcurrentChange, itemAt, queryAll, tableName, type Item, type ItemKey } from '#shared/db';
-import { conflict, preconditionFailed } from '#shared/errors';
+import { concurrentRequest, preconditionFailed } from '#shared/errors';
 import { outboxItem, type EventDraft } from '#shared/events';
-import { IdempotencyRace, idempotencyPut, recordedResponse, type IdempotencyRecord, type IdempotentCreate } from '#shared/idempotency';
-import { applicantOf, keys as applicantKeys } from '../applicants/store.ts';
-import { itemHeadKey, type StoredHead } from '../catalog/store.ts';
-import { calendarYearKey, calendarYearsIn, centerProfileKey, type CenterProfile } from '../org/store.ts';
+import type { IdempotencyPut } from '#shared/idempotency';
+import { applicantKeys, applicantOf } from '../applicants/public.ts';
+import { itemHeadKey, type StoredHead } from '../catalog/public.ts';
 import type { CaseEventData } from '#schemas/events/cases';
 import type { CaseRecord } from './lifecycle.ts';
 
@@ -44,8 +46,11 @@ const duePk = (centerId: string, departmentId: string) => `CENTER#${centerId}#DE
 const sweepPk = (date: string) => `SWEEP#${date}`;
 const applicantPk = (centerId: string, sub: string) => `CENTER#${centerId}#APPLICANT#${sub}#CASES`;
 const counterKey = (centerId: string, date: string): Key => ({ PK: `CENTER#${centerId}#CASENO#${date.replaceAll('-', '')}`, SK: 'COUNTER' });
-const idempotencyKey = (centerId: string, sub: string, key: string): Key => ({ PK: `CENTER#${centerId}#IDEMPOTENCY#${sub}`, SK: key });
-const lookupKey = (centerId: string, caseNo: string, hour: string): Key => ({ PK: `CENTER#${centerId}#LOOKUP#${caseNo}`, SK: hour });
+// The client part is a hash: the table keeps no network addresses.
+const lookupKey = (centerId: string, caseNo: string, hour: string, client: string): Key => ({
+  PK: `CENTER#${centerId}#LOOKUP#${caseNo}`,
+  SK: `${hour}#${createHash('sha256').update(client).digest('base64url').slice(0, 22)}`,
+});
 
 /** Sorts after every date: cases whose limit is unknown come last in a queue. */
 const NO_DATE = '9999-12-31';
@@ -115,43 +120,30 @@ export type CaseEvent = EventDraft<CaseEventData>;
 
 
 export interface IntakeContext {
-  readonly account?: Item;
   readonly head?: StoredHead;
-  readonly center?: CenterProfile;
+  readonly center: CenterContext;
   /** From the applicant's profile (online) or card (at the counter). */
   readonly applicant?: ReturnType<typeof applicantOf>;
-  readonly calendar: CalendarYear[];
-  readonly replay?: IdempotencyRecord;
+  /** Everything read, for the request's own checks (`alsoRead`). */
+  readonly found: Map<string, Item>;
 }
 
-/** Everything intake needs, in one BatchGetItem. */
+/** Everything intake needs, in one BatchGetItem, with the request's checks (`alsoRead`). */
 export async function intakeContext(input: {
   centerId: string;
-  sub: string;
   itemCode: string;
   applicant: { bySub: string } | { byId: string };
-  years: readonly number[];
-  idempotencyKey?: string;
+  now: string;
+  alsoRead: readonly ItemKey[];
 }): Promise<IntakeContext> {
   const { centerId } = input;
   const applicantKey = 'bySub' in input.applicant ? applicantKeys.profile(centerId, input.applicant.bySub) : applicantKeys.card(centerId, input.applicant.byId);
-  const idem = input.idempotencyKey ? idempotencyKey(centerId, input.sub, input.idempotencyKey) : undefined;
-  const found = await batchGetItems([
-    accountStatusKey(input.sub),
-    itemHeadKey(centerId, input.itemCode),
-    centerProfileKey(centerId),
-    applicantKey,
-    ...input.years.map((y) => calendarYearKey(centerId, y)),
-    ...(idem ? [idem] : []),
-  ]);
-  const replay = idem ? itemAt(found, idem) : undefined;
+  const found = await batchGetItems([itemHeadKey(centerId, input.itemCode), applicantKey, ...centerKeys(centerId, input.now), ...input.alsoRead]);
   return {
-    account: itemAt(found, accountStatusKey(input.sub)),
     head: itemAt(found, itemHeadKey(centerId, input.itemCode)) as StoredHead | undefined,
-    center: itemAt(found, centerProfileKey(centerId)) as CenterProfile | undefined,
+    center: centerContextIn(found, centerId, input.now),
     applicant: applicantOf(itemAt(found, applicantKey)),
-    calendar: calendarYearsIn(found, centerId, input.years),
-    ...(replay ? { replay: replay as unknown as IdempotencyRecord } : {}),
+    found,
   };
 }
 
@@ -171,30 +163,25 @@ export async function nextSequence(centerId: string, date: string): Promise<numb
 }
 
 /**
- * The new case, its first event and, when the client sent a key, the recorded
- * response. A concurrent intake with the same key makes this one lose
- * (`IdempotencyRace`): the caller then replays the winner's response.
+ * The new case, its first event and, when the client sent a key, its recorded
+ * outcome, in one transaction.
  */
-export async function createCase(c: CaseRecord, event: CaseEvent, idempotency?: IdempotentCreate) {
+export async function createCase(c: CaseRecord, event: CaseEvent, idempotency?: IdempotencyPut) {
   try {
     await db.send(
       new TransactWriteCommand({
         TransactItems: [
           { Put: { TableName: tableName(), Item: caseItem(c), ConditionExpression: 'attribute_not_exists(PK)' } },
           { Put: { TableName: tableName(), Item: outboxItem(casePk(c.centerId, c.caseNo), event).item } },
-          ...(idempotency ? [idempotencyPut(idempotencyKey(c.centerId, idempotency.sub, idempotency.key), idempotency)] : []),
+          ...(idempotency ? [idempotency] : []),
         ],
       }),
     );
   } catch (err) {
-    if (idempotency && isConcurrentChange(err)) throw new IdempotencyRace();
-    if (isConcurrentChange(err)) throw conflict(`Case number ${c.caseNo} is taken; retry the intake.`);
+    if (isConcurrentChange(err)) throw concurrentRequest(msg(`办件编号 ${c.caseNo} 已被占用，或同一请求正在处理；请重试。`, `Case number ${c.caseNo} is taken, or the same request is in progress; retry the intake.`));
     throw err;
   }
 }
-
-/** The recorded response of an intake key (after losing a race to it). */
-export const idempotencyRecord = (centerId: string, sub: string, key: string) => recordedResponse(idempotencyKey(centerId, sub, key));
 
 const archiveLocationKey = (centerId: string, caseNo: string): Key => ({ PK: casePk(centerId, caseNo), SK: 'ARCHIVE' });
 
@@ -206,42 +193,35 @@ const archiveLocationKey = (centerId: string, caseNo: string): Key => ({ PK: cas
 export const archiveLocationItem = (centerId: string, caseNo: string, location: string): Item => ({ ...archiveLocationKey(centerId, caseNo), kind: 'caseArchiveLocation', location });
 
 export interface CaseContext {
-  readonly account?: Item;
   readonly record?: CaseRecord;
-  readonly calendar: CalendarYear[];
+  readonly center: CenterContext;
   readonly archiveLocation?: string;
+  /** Everything read, for the request's own checks (`alsoRead`). */
+  readonly found: Map<string, Item>;
 }
 
-/** A case, its archive location, the calendar years its limits need and (for a caller) the account status, in one BatchGetItem. */
-export async function caseContext(centerId: string, caseNo: string, years: readonly number[], sub?: string): Promise<CaseContext> {
-  const found = await batchGetItems([
-    caseKey(centerId, caseNo),
-    archiveLocationKey(centerId, caseNo),
-    ...years.map((y) => calendarYearKey(centerId, y)),
-    ...(sub ? [accountStatusKey(sub)] : []),
-  ]);
+/** A case, its archive location and its center's context, with the request's checks (`alsoRead`), in one BatchGetItem. */
+export async function caseContext(centerId: string, caseNo: string, now: string, alsoRead: readonly ItemKey[] = []): Promise<CaseContext> {
+  const { center, found } = await readCenterContext(centerId, now, [caseKey(centerId, caseNo), archiveLocationKey(centerId, caseNo), ...alsoRead]);
   const item = itemAt(found, caseKey(centerId, caseNo));
   const archived = itemAt(found, archiveLocationKey(centerId, caseNo));
   return {
-    ...(sub ? { account: itemAt(found, accountStatusKey(sub)) } : {}),
     ...(item ? { record: toRecord(item) } : {}),
     ...(archived ? { archiveLocation: archived.location as string } : {}),
-    calendar: calendarYearsIn(found, centerId, years),
+    center,
+    found,
   };
 }
 
-/** Calendar years and (for a caller) the account status, for list reads. */
-export async function listContext(centerId: string, years: readonly number[], sub?: string) {
-  const found = await batchGetItems([...years.map((y) => calendarYearKey(centerId, y)), ...(sub ? [accountStatusKey(sub)] : [])]);
-  return { account: sub ? itemAt(found, accountStatusKey(sub)) : undefined, calendar: calendarYearsIn(found, centerId, years) };
-}
+/** The center's context for list reads, with the request's checks (`alsoRead`). */
+export const listContext = (centerId: string, now: string, alsoRead: readonly ItemKey[] = []) => readCenterContext(centerId, now, alsoRead);
 
 /**
  * Replaces the case if it is still at `expectedVersion`, with its event and its
  * joint steps, in one transaction. A lost race is a 412: the caller read a
  * version that is no longer current.
  */
-export async function transition(next: CaseRecord, expectedVersion: number, event: CaseEvent, changedSteps: readonly CaseRecord['jointSteps'][number][]) {
+export async function transition(next: CaseRecord, expectedVersion: number, event: CaseEvent, changedSteps: readonly CaseRecord['jointSteps'][number][], idempotency?: IdempotencyPut) {
   try {
     await db.send(
       new TransactWriteCommand({
@@ -257,11 +237,12 @@ export async function transition(next: CaseRecord, expectedVersion: number, even
           },
           { Put: { TableName: tableName(), Item: outboxItem(casePk(next.centerId, next.caseNo), event).item } },
           ...changedSteps.map((s) => ({ Put: { TableName: tableName(), Item: stepItem(next, s) } })),
+          ...(idempotency ? [idempotency] : []),
         ],
       }),
     );
   } catch (err) {
-    if (isConcurrentChange(err)) throw preconditionFailed('The case changed since you read it; read it again and retry.');
+    if (isConcurrentChange(err)) throw preconditionFailed(msg('办件在您读取后已被修改；请重新读取后再试。', 'The case changed since you read it; read it again and retry.'));
     throw err;
   }
 }
@@ -362,19 +343,19 @@ export async function sweepDue(date: string): Promise<{ centerId: string; caseNo
   return items.map((item) => ({ centerId: item.centerId as string, caseNo: item.caseNo as string }));
 }
 
-/** A case for the public lookup, with this hour's failed attempts on its number. */
-export async function lookupContext(centerId: string, caseNo: string, hour: string) {
-  const found = await batchGetItems([caseKey(centerId, caseNo), lookupKey(centerId, caseNo, hour)]);
+/** A case for the public lookup, with this hour's failed attempts on its number from this client. */
+export async function lookupContext(centerId: string, caseNo: string, hour: string, client: string) {
+  const found = await batchGetItems([caseKey(centerId, caseNo), lookupKey(centerId, caseNo, hour, client)]);
   const item = itemAt(found, caseKey(centerId, caseNo));
-  return { ...(item ? { record: toRecord(item) } : {}), failures: (itemAt(found, lookupKey(centerId, caseNo, hour))?.failures as number | undefined) ?? 0 };
+  return { ...(item ? { record: toRecord(item) } : {}), failures: (itemAt(found, lookupKey(centerId, caseNo, hour, client))?.failures as number | undefined) ?? 0 };
 }
 
-/** Counts a failed lookup on a case number; the item expires after two hours. */
-export async function countLookupFailure(centerId: string, caseNo: string, hour: string, nowMs: number): Promise<void> {
+/** Counts a failed lookup on a case number from a client; the item expires after two hours. */
+export async function countLookupFailure(centerId: string, caseNo: string, hour: string, client: string, nowMs: number): Promise<void> {
   await db.send(
     new UpdateCommand({
       TableName: tableName(),
-      Key: lookupKey(centerId, caseNo, hour),
+      Key: lookupKey(centerId, caseNo, hour, client),
       UpdateExpression: 'ADD failures :one SET expiresAt = :exp, #kind = :kind',
       ExpressionAttributeNames: { '#kind': 'kind' },
       ExpressionAttributeValues: { ':one': 1, ':exp': Math.floor(nowMs / 1000) + 7200, ':kind': 'lookupFailures' },

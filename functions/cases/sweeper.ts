@@ -10,7 +10,8 @@
  * caller; a case a clerk changed meanwhile is left for the next run.
  */
 import type { ScheduledEvent } from 'aws-lambda';
-import { workCalendar, localDate } from '#shared/calendar';
+import { localDate } from '#shared/calendar';
+import { calendarOn } from '#shared/center';
 import { HttpProblem } from '#shared/errors';
 import { logger } from '#shared/logger';
 import { decide } from './lifecycle.ts';
@@ -30,11 +31,10 @@ function datesUpTo(now: Date, days: number): string[] {
 /** Applies the system action the table allows on the case now, if any; true when one was applied. */
 export async function sweepCase(centerId: string, caseNo: string, now: Date): Promise<boolean> {
   const at = now.toISOString();
-  const year = now.getUTCFullYear();
-  const ctx = await store.caseContext(centerId, caseNo, [year - 1, year, year + 1]);
+  const ctx = await store.caseContext(centerId, caseNo, at);
   const current = ctx.record;
   if (!current) return false;
-  const cal = workCalendar(ctx.calendar, current.timeZone);
+  const cal = calendarOn(ctx.center, current.timeZone);
   const today = localDate(cal, at);
   for (const action of SYSTEM_ACTIONS) {
     const decision = decide(action, current, { today });

@@ -3,38 +3,46 @@
  * Operations validate input, ask workflow.ts whether the action is allowed and
  * hand the write to store.ts; nothing else lives here.
  */
-import type { ItemContent, ItemStatus } from '#schemas/api/catalog';
+import type { ItemStatus } from '#schemas/api/catalog';
+import { msg } from '#schemas/api/problems';
 import { actingRole, callerOf, type Caller } from '#shared/auth';
 import { listingScope, rolesFor } from '#shared/authorization';
-import { decodeCursor, pageLimit, pageOf } from '#shared/cursor';
 import { requiredEnv } from '#shared/db';
-import { conflict, forbidden, notFound, preconditionFailed, validationFailed } from '#shared/errors';
-import { etag, httpHandler, ifMatch, type HttpRequest, type HttpResult } from '#shared/http';
+import { forbidden, notFound, preconditionFailed, problem } from '#shared/errors';
+import { etag, httpHandler, ifMatch, type HttpRequest, type HttpResult, type Operations } from '#shared/http';
+import { catalogProblems } from './problems.ts';
 import { catalogRoutes } from './routes.ts';
 import * as store from './store.ts';
-import { catalogPermission, contentErrors, mayAdminister, refuse, transitions, type ItemAction, type Refusal } from './workflow.ts';
+import { catalogPermission, checkContent, mayAdminister, refuse, transitions, type ItemAction } from './workflow.ts';
 
-function fail(refusal: Refusal): never {
-  if (refusal.kind === 'forbidden') throw forbidden(refusal.detail);
-  if (refusal.kind === 'conflict') throw conflict(refusal.detail);
-  throw validationFailed(refusal.errors);
-}
-
-function checkContent(content: ItemContent) {
-  const errors = contentErrors(content);
-  if (errors.length) throw validationFailed(errors);
-}
+type Ops = Operations<typeof catalogRoutes>;
 
 /** If-Match (required by the route) must name the revision the caller read. */
-function requireMatch(req: HttpRequest, current: store.StoredVersion) {
-  if (ifMatch(req) !== store.versionTag(current)) throw preconditionFailed('The version changed since you read it; read it again and retry.');
+function requireMatch(req: Pick<HttpRequest, 'headers'>, current: store.StoredVersion) {
+  if (ifMatch(req) !== store.versionTag(current)) {
+    throw preconditionFailed(msg('此版本在您读取后已被修改；请重新读取后再试。', 'The version changed since you read it; read it again and retry.'));
+  }
 }
 
+/** A version as administrators read it, with its ETag: the answer of every write and action on it. */
 const withTag = (v: store.StoredVersion, status = 200, extra: Record<string, string> = {}): HttpResult => ({
   status,
   body: store.publicVersion(v),
   headers: { etag: etag(store.versionTag(v)), ...extra },
 });
+
+const noVersion = (code: string, version: number) => notFound(msg(`事项 ${code} 没有第 ${version} 版。`, `Item ${code} has no version ${version}.`));
+const noItem = (code: string) => notFound(msg(`事项 ${code} 不存在。`, `Item ${code} does not exist.`));
+
+/** The version the path names, read with the request's account and idempotency checks (and the head when asked); 404 when absent. */
+async function namedVersion(req: Pick<HttpRequest, 'checks'> & { params: { code: string; version: string } }, caller: Caller, head = false) {
+  const { code } = req.params;
+  const version = Number(req.params.version);
+  const ctx = await store.adminContext(caller.centerId, code, { version, head }, req.checks!.keys);
+  req.checks!.settle(ctx.found);
+  if (!ctx.version) throw noVersion(code, version);
+  return { ...ctx, version: ctx.version };
+}
 
 function eventFor(action: ItemAction, caller: Caller, v: store.StoredVersion, fromStatus: ItemStatus | undefined, now: string, extra: { reason?: string; supersededVersion?: number } = {}): store.CatalogEvent {
   const t = transitions[action];
@@ -57,155 +65,169 @@ function eventFor(action: ItemAction, caller: Caller, v: store.StoredVersion, fr
   };
 }
 
-/** Administrators read for a write (or to get the ETag for one): strongly consistent. */
-async function readVersion(caller: Caller, code: string, version: number) {
-  const v = await store.getVersion(caller.centerId, code, version, true);
-  if (!v) throw notFound(`Item ${code} has no version ${version}.`);
-  return v;
-}
+const listPublishedItems: Ops['listPublishedItems'] = async (req) => {
+  const centerId = req.query.centerId ?? requiredEnv('DEFAULT_CENTER_ID');
+  // The center is a filter here (public routes are bound to no caller's center): a token of one center's list fails on another's.
+  const filters = {
+    centerId,
+    ...(req.query.departmentId ? { departmentId: req.query.departmentId } : {}),
+    ...(req.query.serviceMode ? { serviceMode: req.query.serviceMode } : {}),
+  };
+  const page = await store.listPublished(centerId, filters, req.pages.limit, req.pages.start(filters));
+  return { status: 200, body: req.pages.page(page, filters), headers: { 'cache-control': 'public, max-age=60' } };
+};
+
+const getPublishedItem: Ops['getPublishedItem'] = async (req) => {
+  const centerId = req.query.centerId ?? requiredEnv('DEFAULT_CENTER_ID');
+  const code = req.params.code;
+  if (req.query.version) {
+    const v = await store.getVersion(centerId, code, Number(req.query.version));
+    if (!v || v.publishedAt === undefined) throw notFound(msg(`事项 ${code} 没有已发布的第 ${req.query.version} 版。`, `Item ${code} has no published version ${req.query.version}.`));
+    return { status: 200, body: store.publicItem(v), headers: { 'cache-control': 'public, max-age=3600' } };
+  }
+  const head = await store.getHead(centerId, code);
+  if (!head?.published) throw notFound(msg(`事项 ${code} 未发布。`, `Item ${code} is not published.`));
+  return { status: 200, body: store.publicItem(head.published), headers: { 'cache-control': 'public, max-age=60' } };
+};
+
+const listItems: Ops['listItems'] = async (req) => {
+  const caller = callerOf(req.event);
+  const scope = listingScope(caller, catalogPermission, req.query.departmentId);
+  const filters = { ...scope, ...(req.query.status ? { status: req.query.status } : {}) };
+  const page = await store.listVersions(caller.centerId, filters, req.pages.limit, req.pages.start(filters));
+  return { status: 200, body: req.pages.page(page, filters) };
+};
+
+const createItem: Ops['createItem'] = async (req) => {
+  const caller = callerOf(req.event);
+  const { code, content } = req.body;
+  const refusal = refuse('create', caller, { centerId: caller.centerId, departmentId: content.departmentId });
+  if (refusal) throw refusal;
+  checkContent(content);
+  const now = new Date().toISOString();
+  const v: store.StoredVersion = { centerId: caller.centerId, code, version: 1, status: 'draft', content, createdAt: now, createdBy: caller.userId, updatedAt: now, rev: 1 };
+  const result = withTag(v, 201, { location: `/admin/items/${code}/versions/1` });
+  await store.createItem(v, eventFor('create', caller, v, undefined, now), req.idempotency?.record(result));
+  return result;
+};
+
+const getItemVersion: Ops['getItemVersion'] = async (req) => {
+  const caller = callerOf(req.event);
+  const { version: v } = await namedVersion(req, caller);
+  if (!mayAdminister(caller, { centerId: v.centerId, departmentId: v.content.departmentId })) {
+    throw forbidden(msg(`您不能查看部门 ${v.content.departmentId} 未发布的版本。`, `You may not read unpublished versions of department ${v.content.departmentId}.`));
+  }
+  return withTag(v);
+};
+
+const createItemVersion: Ops['createItemVersion'] = async (req) => {
+  const caller = callerOf(req.event);
+  const { code } = req.params;
+  const ctx = await store.adminContext(caller.centerId, code, { head: true }, req.checks!.keys);
+  req.checks!.settle(ctx.found);
+  const head = ctx.head;
+  if (!head) throw noItem(code);
+  const refusal = refuse('newVersion', caller, { centerId: head.centerId, departmentId: head.departmentId });
+  if (refusal) throw refusal;
+  // Retiring ends an item: a retired code is kept for the record and never published again.
+  if (head.retiredAt) {
+    throw problem(catalogProblems['item-retired'], msg(`事项 ${code} 已取消；请用新的编码新建事项。`, `Item ${code} was retired; create a new item with a new code.`));
+  }
+  if (!head.published || head.latestVersion !== head.publishedVersion) {
+    throw problem(catalogProblems['version-open'], msg(`事项 ${code} 的第 ${head.latestVersion} 版尚未发布；请修改该版本。`, `Version ${head.latestVersion} of ${code} is still open; edit it instead.`));
+  }
+  const now = new Date().toISOString();
+  const v: store.StoredVersion = {
+    centerId: caller.centerId, code, version: head.latestVersion + 1, status: 'draft', content: head.published.content,
+    createdAt: now, createdBy: caller.userId, updatedAt: now, rev: 1,
+  };
+  const result = withTag(v, 201, { location: `/admin/items/${code}/versions/${v.version}` });
+  await store.createNextVersion(head, v, eventFor('newVersion', caller, v, undefined, now), req.idempotency?.record(result));
+  return result;
+};
+
+const updateItemVersion: Ops['updateItemVersion'] = async (req) => {
+  const caller = callerOf(req.event);
+  const { code } = req.params;
+  const { version: current } = await namedVersion(req, caller);
+  const refusal = refuse('update', caller, { centerId: current.centerId, departmentId: current.content.departmentId, status: current.status });
+  if (refusal) throw refusal;
+  requireMatch(req, current);
+  const { content } = req.body;
+  // Moving an item to another department needs the right to administer that one too.
+  const moved = refuse('update', caller, { centerId: current.centerId, departmentId: content.departmentId });
+  if (moved) throw moved;
+  checkContent(content);
+  const now = new Date().toISOString();
+  const { reviewReason: _dropped, ...rest } = current;
+  const next: store.StoredVersion = { ...rest, content, status: 'draft', updatedAt: now, rev: current.rev + 1 };
+  const result = withTag(next);
+  await store.saveVersion(next, current.rev, eventFor('update', caller, next, current.status, now), req.idempotency?.record(result));
+  return result;
+};
+
+const actOnItemVersion: Ops['actOnItemVersion'] = async (req) => {
+  const caller = callerOf(req.event);
+  const { code, action } = req.params;
+  const body = req.body;
+  const ctx = await namedVersion(req, caller, action === 'publish');
+  const current = ctx.version;
+  const refusal = refuse(action, caller, { centerId: current.centerId, departmentId: current.content.departmentId, status: current.status, ...(current.submittedBy ? { submittedBy: current.submittedBy } : {}) }, body);
+  if (refusal) throw refusal;
+  requireMatch(req, current);
+  const now = new Date().toISOString();
+  const next: store.StoredVersion = {
+    ...current,
+    status: transitions[action].to,
+    updatedAt: now,
+    rev: current.rev + 1,
+    // A resubmission starts a new review: the previous verdict must not travel with it.
+    ...(action === 'submit' ? { submittedBy: caller.userId, reviewedBy: undefined, reviewReason: undefined } : {}),
+    ...(action === 'approve' || action === 'reject' ? { reviewedBy: caller.userId, ...(body.reason ? { reviewReason: body.reason } : {}) } : {}),
+    ...(action === 'publish' ? { publishedAt: now } : {}),
+  };
+  const result = withTag(next);
+  if (action === 'publish') {
+    if (!ctx.head) throw new Error(`item ${code} has a version but no head`);
+    const superseded = ctx.head.published?.version;
+    await store.publishVersion(next, current.rev, ctx.head, eventFor(action, caller, next, current.status, now, superseded ? { supersededVersion: superseded } : {}), req.idempotency?.record(result));
+  } else {
+    await store.saveVersion(next, current.rev, eventFor(action, caller, next, current.status, now, body.reason ? { reason: body.reason } : {}), req.idempotency?.record(result));
+  }
+  return result;
+};
+
+const retireItem: Ops['retireItem'] = async (req) => {
+  const caller = callerOf(req.event);
+  const { code } = req.params;
+  const ctx = await store.adminContext(caller.centerId, code, { head: true }, req.checks!.keys);
+  req.checks!.settle(ctx.found);
+  const head = ctx.head;
+  if (!head) throw noItem(code);
+  if (head.publishedVersion === undefined) {
+    throw problem(catalogProblems['item-not-published'], msg(`事项 ${code} 未发布，无需取消。`, `Item ${code} is not published.`));
+  }
+  // The If-Match is the published version's ETag: its revision lives on the version, not on the head's copy.
+  const current = await store.getVersion(caller.centerId, code, head.publishedVersion, true);
+  if (!current) throw new Error(`item ${code} names published version ${head.publishedVersion}, which is missing`);
+  const refusal = refuse('retire', caller, { centerId: current.centerId, departmentId: current.content.departmentId, status: current.status });
+  if (refusal) throw refusal;
+  requireMatch(req, current);
+  const now = new Date().toISOString();
+  const next: store.StoredVersion = { ...current, status: 'retired', retiredAt: now, updatedAt: now, rev: current.rev + 1 };
+  const result = withTag(next);
+  await store.retireItem(next, current.rev, head, eventFor('retire', caller, next, current.status, now), req.idempotency?.record(result));
+  return result;
+};
 
 export const handler = httpHandler(catalogRoutes, {
-  async listPublishedItems(req) {
-    const centerId = req.query.centerId ?? requiredEnv('DEFAULT_CENTER_ID');
-    const filter = {
-      centerId,
-      ...(req.query.departmentId ? { departmentId: req.query.departmentId } : {}),
-      ...(req.query.serviceMode ? { serviceMode: req.query.serviceMode } : {}),
-    };
-    const page = await store.listPublished(centerId, filter, pageLimit(req.query.limit), decodeCursor(req.query.nextToken, filter));
-    return { status: 200, body: pageOf(page, filter), headers: { 'cache-control': 'public, max-age=60' } };
-  },
-
-  async getPublishedItem(req) {
-    const centerId = req.query.centerId ?? requiredEnv('DEFAULT_CENTER_ID');
-    const code = req.params.code;
-    if (req.query.version) {
-      const v = await store.getVersion(centerId, code, Number(req.query.version));
-      if (!v || v.publishedAt === undefined) throw notFound(`Item ${code} has no published version ${req.query.version}.`);
-      return { status: 200, body: store.publicItem(v), headers: { 'cache-control': 'public, max-age=3600' } };
-    }
-    const head = await store.getHead(centerId, code);
-    if (!head?.published) throw notFound(`Item ${code} is not published.`);
-    return { status: 200, body: store.publicItem(head.published), headers: { 'cache-control': 'public, max-age=60' } };
-  },
-
-  async listItems(req) {
-    const caller = callerOf(req.event);
-    const scope = listingScope(caller, catalogPermission, req.query.departmentId);
-    if (typeof scope === 'string') throw forbidden(scope);
-    const filter = { ...scope, ...(req.query.status ? { status: req.query.status } : {}) };
-    const signed = { centerId: caller.centerId, ...filter };
-    const page = await store.listVersions(caller.centerId, filter, pageLimit(req.query.limit), decodeCursor(req.query.nextToken, signed));
-    return { status: 200, body: pageOf(page, signed) };
-  },
-
-  async createItem(req) {
-    const caller = callerOf(req.event);
-    const { code, content } = req.body;
-    const refusal = refuse('create', caller, { centerId: caller.centerId, departmentId: content.departmentId });
-    if (refusal) fail(refusal);
-    checkContent(content);
-    const now = new Date().toISOString();
-    const v: store.StoredVersion = { centerId: caller.centerId, code, version: 1, status: 'draft', content, createdAt: now, createdBy: caller.userId, updatedAt: now, rev: 1 };
-    await store.createItem(v, eventFor('create', caller, v, undefined, now));
-    return withTag(v, 201, { location: `/admin/items/${code}/versions/1` });
-  },
-
-  async getItemVersion(req) {
-    const caller = callerOf(req.event);
-    const code = req.params.code;
-    const version = Number(req.params.version);
-    const v = await readVersion(caller, code, version);
-    if (!mayAdminister(caller, { centerId: v.centerId, departmentId: v.content.departmentId })) throw forbidden(`You may not read unpublished versions of department ${v.content.departmentId}.`);
-    return withTag(v);
-  },
-
-  async createItemVersion(req) {
-    const caller = callerOf(req.event);
-    const code = req.params.code;
-    const head = await store.getHead(caller.centerId, code, true);
-    if (!head) throw notFound(`Item ${code} does not exist.`);
-    const refusal = refuse('newVersion', caller, { centerId: head.centerId, departmentId: head.departmentId });
-    if (refusal) fail(refusal);
-    // Retiring ends an item: a retired code is kept for the record and never published again.
-    if (head.retiredAt) throw conflict(`Item ${code} was retired; create a new item with a new code.`);
-    if (!head.published) throw conflict(`Item ${code} has no published version to start from; edit version ${head.latestVersion}.`);
-    if (head.latestVersion !== head.publishedVersion) throw conflict(`Version ${head.latestVersion} of ${code} is still open; edit it instead.`);
-    const now = new Date().toISOString();
-    const v: store.StoredVersion = {
-      centerId: caller.centerId, code, version: head.latestVersion + 1, status: 'draft', content: head.published.content,
-      createdAt: now, createdBy: caller.userId, updatedAt: now, rev: 1,
-    };
-    await store.createNextVersion(head, v, eventFor('newVersion', caller, v, undefined, now));
-    return withTag(v, 201, { location: `/admin/items/${code}/versions/${v.version}` });
-  },
-
-  async updateItemVersion(req) {
-    const caller = callerOf(req.event);
-    const code = req.params.code;
-    const version = Number(req.params.version);
-    const current = await readVersion(caller, code, version);
-    const refusal = refuse('update', caller, { centerId: current.centerId, departmentId: current.content.departmentId, status: current.status });
-    if (refusal) fail(refusal);
-    requireMatch(req, current);
-    const { content } = req.body;
-    // Moving an item to another department needs the right to administer that one too.
-    const moved = refuse('update', caller, { centerId: current.centerId, departmentId: content.departmentId });
-    if (moved) fail(moved);
-    checkContent(content);
-    const now = new Date().toISOString();
-    const { reviewReason: _dropped, ...rest } = current;
-    const next: store.StoredVersion = { ...rest, content, status: 'draft', updatedAt: now, rev: current.rev + 1 };
-    await store.saveVersion(next, current.rev, eventFor('update', caller, next, current.status, now));
-    return withTag(next);
-  },
-
-  async actOnItemVersion(req) {
-    const caller = callerOf(req.event);
-    const code = req.params.code;
-    const version = Number(req.params.version);
-    const action = req.params.action;
-    const body = req.body;
-    const { version: current, head } =
-      action === 'publish' ? await store.getVersionAndHead(caller.centerId, code, version) : { version: await store.getVersion(caller.centerId, code, version), head: undefined };
-    if (!current) throw notFound(`Item ${code} has no version ${version}.`);
-    const refusal = refuse(action, caller, { centerId: current.centerId, departmentId: current.content.departmentId, status: current.status, ...(current.submittedBy ? { submittedBy: current.submittedBy } : {}) }, body);
-    if (refusal) fail(refusal);
-    requireMatch(req, current);
-    const now = new Date().toISOString();
-    const next: store.StoredVersion = {
-      ...current,
-      status: transitions[action].to,
-      updatedAt: now,
-      rev: current.rev + 1,
-      // A resubmission starts a new review: the previous verdict must not travel with it.
-      ...(action === 'submit' ? { submittedBy: caller.userId, reviewedBy: undefined, reviewReason: undefined } : {}),
-      ...(action === 'approve' || action === 'reject' ? { reviewedBy: caller.userId, ...(body.reason ? { reviewReason: body.reason } : {}) } : {}),
-      ...(action === 'publish' ? { publishedAt: now } : {}),
-    };
-    if (action === 'publish') {
-      if (!head) throw new Error(`item ${code} has a version but no head`);
-      const superseded = head.published?.version;
-      await store.publishVersion(next, current.rev, head, eventFor(action, caller, next, current.status, now, superseded ? { supersededVersion: superseded } : {}));
-    } else {
-      await store.saveVersion(next, current.rev, eventFor(action, caller, next, current.status, now, body.reason ? { reason: body.reason } : {}));
-    }
-    return withTag(next);
-  },
-
-  async retireItem(req) {
-    const caller = callerOf(req.event);
-    const code = req.params.code;
-    const head = await store.getHead(caller.centerId, code, true);
-    if (!head) throw notFound(`Item ${code} does not exist.`);
-    if (head.publishedVersion === undefined) throw conflict(`Item ${code} is not published.`);
-    const current = await readVersion(caller, code, head.publishedVersion);
-    const refusal = refuse('retire', caller, { centerId: current.centerId, departmentId: current.content.departmentId, status: current.status });
-    if (refusal) fail(refusal);
-    requireMatch(req, current);
-    const now = new Date().toISOString();
-    const next: store.StoredVersion = { ...current, status: 'retired', retiredAt: now, updatedAt: now, rev: current.rev + 1 };
-    await store.retireItem(next, current.rev, head, eventFor('retire', caller, next, current.status, now));
-    return withTag(next);
-  },
+  listPublishedItems,
+  getPublishedItem,
+  listItems,
+  createItem,
+  getItemVersion,
+  createItemVersion,
+  updateItemVersion,
+  actOnItemVersion,
+  retireItem,
 });

@@ -7,22 +7,26 @@
  *   item events    PK CENTER#<c>#ITEM#<code>  SK EVENT#<ulid> (the outbox; also the item's history)
  *
  * The head numbers versions and carries a copy of the published version, so a
- * public read is one GetItem and the public list one Query.
+ * public read is one GetItem and the public list one Query. Every write is one
+ * transaction with its event and, when the client sent an Idempotency-Key, the
+ * record of its outcome (shared/idempotency.ts).
  */
 import { GetCommand, QueryCommand, TransactWriteCommand, type QueryCommandInput } from '@aws-sdk/lib-dynamodb';
 import type { ItemStatus, ItemSummary, ItemVersion, PublicItem, ServiceMode } from '#schemas/api/catalog';
-import { db, isConcurrentChange, tableName } from '#shared/db';
-import { outboxItem, type EventDraft } from '#shared/events';
-import { conflict, preconditionFailed } from '#shared/errors';
+import { msg } from '#schemas/api/problems';
 import type { ItemVersionChangedData } from '#schemas/events/catalog';
+import { batchGetItems, db, isConcurrentChange, itemAt, tableName, type Item, type ItemKey } from '#shared/db';
+import { alreadyExists, concurrentRequest, preconditionFailed, type HttpProblem } from '#shared/errors';
+import { outboxItem, type EventDraft } from '#shared/events';
+import type { IdempotencyPut } from '#shared/idempotency';
 
 const itemPk = (centerId: string, code: string) => `CENTER#${centerId}#ITEM#${code}`;
 const versionSk = (version: number) => `V#${String(version).padStart(6, '0')}`;
 /** Other domains read what a case was filed under (its item version) with this key; the version's settings are under `content`. */
-export const itemVersionKey = (centerId: string, code: string, version: number) => ({ PK: itemPk(centerId, code), SK: versionSk(version) });
+export const itemVersionKey = (centerId: string, code: string, version: number): ItemKey => ({ PK: itemPk(centerId, code), SK: versionSk(version) });
 const HEAD = 'HEAD';
 /** Cases read an item's head (its published version) at intake with this key. */
-export const itemHeadKey = (centerId: string, code: string) => ({ PK: itemPk(centerId, code), SK: HEAD });
+export const itemHeadKey = (centerId: string, code: string): ItemKey => ({ PK: itemPk(centerId, code), SK: HEAD });
 const adminListPk = (centerId: string) => `CENTER#${centerId}#ITEMS`;
 const adminListSk = (v: { departmentId: string; status: ItemStatus; code: string; version: number }) =>
   `${v.departmentId}#${v.status}#${v.code}#${String(v.version).padStart(6, '0')}`;
@@ -50,9 +54,14 @@ export const versionTag = (v: Pick<StoredVersion, 'version' | 'rev'>) => `${v.ve
 
 export type CatalogEvent = EventDraft<ItemVersionChangedData>;
 
-function toVersion(item: Record<string, unknown>): StoredVersion {
+function toVersion(item: Item): StoredVersion {
   const { PK: _pk, SK: _sk, GSI2PK: _g1, GSI2SK: _g2, kind: _k, ...rest } = item;
   return rest as unknown as StoredVersion;
+}
+
+function toHead(item: Item): StoredHead {
+  const { PK: _pk, SK: _sk, GSI1PK: _g1, GSI1SK: _g2, kind: _k, ...rest } = item;
+  return rest as unknown as StoredHead;
 }
 
 export function publicVersion(v: StoredVersion): ItemVersion {
@@ -98,12 +107,16 @@ function versionItem(v: StoredVersion) {
 
 type TransactItems = NonNullable<ConstructorParameters<typeof TransactWriteCommand>[0]['TransactItems']>;
 
-const changedSinceRead = () => preconditionFailed('The item changed since you read it; read it again and retry.');
+const changedSinceRead = () => preconditionFailed(msg('事项在您读取后已被修改；请重新读取后再试。', 'The item changed since you read it; read it again and retry.'));
 
-/** A write that lost to a concurrent one answers `lost()`: 412 when the caller named a revision, 409 otherwise. */
-async function transact(items: TransactItems, lost: () => Error = changedSinceRead) {
+/**
+ * One write with its outcome's record, if any. A write that lost to a
+ * concurrent one answers `lost()`: 412 when the caller named a revision, 409
+ * otherwise (the HTTP stack then answers from the record when the same key won).
+ */
+async function transact(items: TransactItems, idempotency: IdempotencyPut | undefined, lost: () => HttpProblem = changedSinceRead) {
   try {
-    await db.send(new TransactWriteCommand({ TransactItems: items }));
+    await db.send(new TransactWriteCommand({ TransactItems: idempotency ? [...items, idempotency] : items }));
   } catch (err) {
     if (isConcurrentChange(err)) throw lost();
     throw err;
@@ -116,25 +129,35 @@ async function transact(items: TransactItems, lost: () => Error = changedSinceRe
  * can be eventually consistent.
  */
 export async function getVersion(centerId: string, code: string, version: number, forWrite = false): Promise<StoredVersion | undefined> {
-  const out = await db.send(
-    new GetCommand({ TableName: tableName(), Key: { PK: itemPk(centerId, code), SK: versionSk(version) }, ConsistentRead: forWrite }),
-  );
+  const out = await db.send(new GetCommand({ TableName: tableName(), Key: itemVersionKey(centerId, code, version), ConsistentRead: forWrite }));
   return out.Item ? toVersion(out.Item) : undefined;
 }
 
-export async function getHead(centerId: string, code: string, forWrite = false): Promise<StoredHead | undefined> {
-  const out = await db.send(new GetCommand({ TableName: tableName(), Key: { PK: itemPk(centerId, code), SK: HEAD }, ConsistentRead: forWrite }));
-  return out.Item as StoredHead | undefined;
+export async function getHead(centerId: string, code: string): Promise<StoredHead | undefined> {
+  const out = await db.send(new GetCommand({ TableName: tableName(), Key: itemHeadKey(centerId, code) }));
+  return out.Item ? toHead(out.Item) : undefined;
 }
 
-/** A version and the item's head, read in parallel for a publish. */
-export async function getVersionAndHead(centerId: string, code: string, version: number) {
-  const [v, head] = await Promise.all([getVersion(centerId, code, version, true), getHead(centerId, code, true)]);
-  return { version: v, head };
+/**
+ * What an administrator's operation acts on, in one strongly consistent batch
+ * with the request's checks (`alsoRead`, settled from `found`): a version, the
+ * item's head, or both.
+ */
+export async function adminContext(
+  centerId: string,
+  code: string,
+  want: { readonly version?: number; readonly head?: boolean },
+  alsoRead: readonly ItemKey[],
+): Promise<{ version?: StoredVersion; head?: StoredHead; found: Map<string, Item> }> {
+  const versionKey = want.version === undefined ? undefined : itemVersionKey(centerId, code, want.version);
+  const found = await batchGetItems([...(versionKey ? [versionKey] : []), ...(want.head ? [itemHeadKey(centerId, code)] : []), ...alsoRead]);
+  const v = versionKey && itemAt(found, versionKey);
+  const head = want.head ? itemAt(found, itemHeadKey(centerId, code)) : undefined;
+  return { ...(v ? { version: toVersion(v) } : {}), ...(head ? { head: toHead(head) } : {}), found };
 }
 
 /** Version 1 of a new item; the code must be new to the center. */
-export async function createItem(v: StoredVersion, event: CatalogEvent): Promise<void> {
+export async function createItem(v: StoredVersion, event: CatalogEvent, idempotency?: IdempotencyPut): Promise<void> {
   const pk = itemPk(v.centerId, v.code);
   const head: StoredHead = { centerId: v.centerId, code: v.code, departmentId: v.content.departmentId, latestVersion: 1, rev: 1 };
   await transact(
@@ -143,12 +166,13 @@ export async function createItem(v: StoredVersion, event: CatalogEvent): Promise
       { Put: { TableName: tableName(), Item: versionItem(v) } },
       { Put: { TableName: tableName(), Item: outboxItem(pk, event).item } },
     ],
-    () => conflict(`Item ${v.code} already exists; start a new version of it instead.`),
+    idempotency,
+    () => alreadyExists(msg(`事项 ${v.code} 已存在；如需修改，请为其新建版本。`, `Item ${v.code} already exists; start a new version of it instead.`)),
   );
 }
 
 /** The next version number is taken from the head under a condition, so two drafts never share one. */
-export async function createNextVersion(head: StoredHead, v: StoredVersion, event: CatalogEvent): Promise<void> {
+export async function createNextVersion(head: StoredHead, v: StoredVersion, event: CatalogEvent, idempotency?: IdempotencyPut): Promise<void> {
   const pk = itemPk(v.centerId, v.code);
   await transact([
     {
@@ -162,7 +186,7 @@ export async function createNextVersion(head: StoredHead, v: StoredVersion, even
     },
     { Put: { TableName: tableName(), Item: versionItem(v), ConditionExpression: 'attribute_not_exists(PK)' } },
     { Put: { TableName: tableName(), Item: outboxItem(pk, event).item } },
-  ], () => conflict(`Another version of ${v.code} was started at the same moment; read the item again.`));
+  ], idempotency, () => concurrentRequest(msg(`事项 ${v.code} 的另一个版本刚刚被新建；请重新读取事项。`, `Another version of ${v.code} was started at the same moment; read the item again.`)));
 }
 
 /**
@@ -180,8 +204,8 @@ function replaceVersion(next: StoredVersion, expectedRev: number) {
   };
 }
 
-export async function saveVersion(next: StoredVersion, expectedRev: number, event: CatalogEvent): Promise<void> {
-  await transact([replaceVersion(next, expectedRev), { Put: { TableName: tableName(), Item: outboxItem(itemPk(next.centerId, next.code), event).item } }]);
+export async function saveVersion(next: StoredVersion, expectedRev: number, event: CatalogEvent, idempotency?: IdempotencyPut): Promise<void> {
+  await transact([replaceVersion(next, expectedRev), { Put: { TableName: tableName(), Item: outboxItem(itemPk(next.centerId, next.code), event).item } }], idempotency);
 }
 
 /**
@@ -193,6 +217,7 @@ export async function publishVersion(
   expectedRev: number,
   head: StoredHead,
   event: CatalogEvent,
+  idempotency?: IdempotencyPut,
 ): Promise<void> {
   const pk = itemPk(next.centerId, next.code);
   const published = publicVersion(next);
@@ -237,11 +262,11 @@ export async function publishVersion(
       },
     },
     { Put: { TableName: tableName(), Item: outboxItem(pk, event).item } },
-  ]);
+  ], idempotency);
 }
 
 /** Retiring takes the item off the public catalog; its versions stay for the record. */
-export async function retireItem(next: StoredVersion, expectedRev: number, head: StoredHead, event: CatalogEvent): Promise<void> {
+export async function retireItem(next: StoredVersion, expectedRev: number, head: StoredHead, event: CatalogEvent, idempotency?: IdempotencyPut): Promise<void> {
   const pk = itemPk(next.centerId, next.code);
   await transact([
     replaceVersion(next, expectedRev),
@@ -255,7 +280,7 @@ export async function retireItem(next: StoredVersion, expectedRev: number, head:
       },
     },
     { Put: { TableName: tableName(), Item: outboxItem(pk, event).item } },
-  ]);
+  ], idempotency);
 }
 
 export interface Page<T> {

@@ -3,12 +3,14 @@
  * content: pure functions, no I/O. A reader asking "when may an item be
  * approved?" finds one row of `transitions`; who may is in shared/authorization.ts.
  */
-import { schemaProblem } from '#shared/validate';
 import type { ItemContent, ItemStatus } from '#schemas/api/catalog';
-import type { FieldError } from '#schemas/api/common';
+import { msg } from '#schemas/api/problems';
+import type { CatalogEventType } from '#schemas/events/catalog';
 import type { Caller } from '#shared/auth';
 import { denial, type Action } from '#shared/authorization';
-import type { CatalogEventType } from '#schemas/events/catalog';
+import { HttpProblem, forbidden, problem, wrongState, type FieldFault } from '#shared/errors';
+import { schemaProblem } from '#shared/validate';
+import { catalogProblems as p } from './problems.ts';
 
 export type VersionAction = 'submit' | 'approve' | 'reject' | 'publish';
 export type ItemAction = VersionAction | 'create' | 'update' | 'newVersion' | 'retire';
@@ -33,10 +35,13 @@ export const transitions: Readonly<Record<ItemAction, Transition>> = {
   retire: { from: ['published'], to: 'retired', event: 'ItemRetired' },
 };
 
-export type Refusal =
-  | { readonly kind: 'forbidden'; readonly detail: string }
-  | { readonly kind: 'conflict'; readonly detail: string }
-  | { readonly kind: 'invalid'; readonly errors: readonly FieldError[] };
+/** What people call the statuses and actions in Chinese (the English messages use the API's names). */
+const statusZh: Readonly<Record<ItemStatus, string>> = {
+  draft: '草稿', submitted: '已提交', rejected: '已退回', approved: '已审核', published: '已发布', superseded: '已被新版本取代', retired: '已取消',
+};
+const actionZh: Readonly<Record<ItemAction, string>> = {
+  create: '新建', newVersion: '新建版本', update: '修改', submit: '提交', approve: '审核通过', reject: '退回', publish: '发布', retire: '取消',
+};
 
 /** Every catalog action needs the right to administer the item's department (functions/shared/authorization.ts). */
 export const catalogPermission = 'catalog.item.administer' satisfies Action;
@@ -44,69 +49,70 @@ export const catalogPermission = 'catalog.item.administer' satisfies Action;
 export const mayAdminister = (caller: Caller, target: { centerId: string; departmentId: string }) =>
   denial(caller, catalogPermission, { centerId: target.centerId, departmentIds: [target.departmentId] }) === undefined;
 
-/** Checks one action on a version in a given state; `undefined` means allowed. */
+/** Whether `action` may be taken on a version in a given state: the refusal (its problem), or `undefined` when allowed. */
 export function refuse(
   action: ItemAction,
   caller: Caller,
   target: { centerId: string; departmentId: string; status?: ItemStatus; submittedBy?: string },
   input: { reason?: string } = {},
-): Refusal | undefined {
+): HttpProblem | undefined {
   const t = transitions[action];
   const why = denial(caller, catalogPermission, { centerId: target.centerId, departmentIds: [target.departmentId] });
-  if (why) return { kind: 'forbidden', detail: why };
+  if (why) return forbidden(why);
   if (target.status !== undefined && t.from.length > 0 && !t.from.includes(target.status)) {
-    return { kind: 'conflict', detail: `Cannot ${action} a version that is ${target.status}; allowed from: ${t.from.join(', ')}.` };
+    return wrongState(msg(
+      `${statusZh[target.status]}的版本不能${actionZh[action]}；仅${t.from.map((f) => statusZh[f]).join('或')}的版本可以。`,
+      `Cannot ${action} a version that is ${target.status}; allowed from: ${t.from.join(', ')}.`,
+    ));
   }
   if (t.reviewerNotSubmitter && target.submittedBy === caller.userId) {
-    return { kind: 'forbidden', detail: 'The reviewer must be someone other than the person who submitted the version.' };
+    return problem(p['reviewer-is-submitter'], msg('提交人不能审核自己提交的版本。', 'The reviewer must be someone other than the person who submitted the version.'));
   }
   if (t.reasonRequired && !input.reason?.trim()) {
-    return { kind: 'invalid', errors: [{ path: '/body/reason', code: 'required', message: `is required to ${action}` }] };
+    return problem(p['rejection-reason-required'], msg('退回时请说明理由。', `Say why in reason to ${action}.`), [
+      { path: '/body/reason', code: 'required', message: msg('退回时必填', `is required to ${action}`) },
+    ]);
   }
   return undefined;
 }
 
 /** Rules across fields that a JSON Schema cannot say. */
-export function contentErrors(content: ItemContent): FieldError[] {
-  const errors: FieldError[] = [];
+export function contentErrors(content: ItemContent): FieldFault[] {
+  const errors: FieldFault[] = [];
+  const limits = '/body/content/timeLimits/promisedWorkingDays';
   const { statutoryWorkingDays, promisedWorkingDays } = content.timeLimits;
   if (promisedWorkingDays > statutoryWorkingDays) {
-    errors.push({
-      path: '/body/content/timeLimits/promisedWorkingDays',
-      code: 'above_statutory',
-      message: 'the promised limit (承诺时限) may not exceed the statutory one (法定时限)',
-    });
+    errors.push({ path: limits, code: 'above_statutory', message: msg('承诺时限不能超过法定时限', 'the promised limit (承诺时限) may not exceed the statutory one (法定时限)') });
   }
   if (content.serviceMode === 'immediate' && promisedWorkingDays !== 0) {
-    errors.push({
-      path: '/body/content/timeLimits/promisedWorkingDays',
-      code: 'immediate_limit',
-      message: 'an immediate item (即办件) is decided at the window: its promised limit is 0',
-    });
+    errors.push({ path: limits, code: 'immediate_limit', message: msg('即办件当场办结，承诺时限应为 0', 'an immediate item (即办件) is decided at the window: its promised limit is 0') });
   }
   if (content.serviceMode !== 'immediate' && promisedWorkingDays === 0) {
-    errors.push({
-      path: '/body/content/timeLimits/promisedWorkingDays',
-      code: 'missing_limit',
-      message: 'only immediate items (即办件) have a promised limit of 0 working days',
-    });
+    errors.push({ path: limits, code: 'missing_limit', message: msg('只有即办件的承诺时限为 0 个工作日', 'only immediate items (即办件) have a promised limit of 0 working days') });
   }
+  const jointPath = '/body/content/jointDepartments';
   const joint = content.jointDepartments ?? [];
   if (content.serviceMode === 'joint' && joint.length === 0) {
-    errors.push({ path: '/body/content/jointDepartments', code: 'required', message: 'a joint item (联办件) names its co-departments' });
+    errors.push({ path: jointPath, code: 'required', message: msg('联办件须列明协办部门', 'a joint item (联办件) names its co-departments') });
   }
   if (content.serviceMode !== 'joint' && joint.length > 0) {
-    errors.push({ path: '/body/content/jointDepartments', code: 'not_joint', message: 'only joint items (联办件) have co-departments' });
+    errors.push({ path: jointPath, code: 'not_joint', message: msg('只有联办件才有协办部门', 'only joint items (联办件) have co-departments') });
   }
   if (joint.includes(content.departmentId) || new Set(joint).size !== joint.length) {
-    errors.push({ path: '/body/content/jointDepartments', code: 'duplicate', message: 'co-departments are distinct and exclude the lead department' });
+    errors.push({ path: jointPath, code: 'duplicate', message: msg('协办部门不能重复，也不能包含牵头部门', 'co-departments are distinct and exclude the lead department') });
   }
   const fieldsProblem = content.intakeFields && schemaProblem(content.intakeFields);
   if (fieldsProblem) errors.push({ path: '/body/content/intakeFields', code: 'invalid_schema', message: fieldsProblem });
   const seen = new Set<string>();
   content.materials.forEach((m, i) => {
-    if (seen.has(m.id)) errors.push({ path: `/body/content/materials/${i}/id`, code: 'duplicate', message: `material id ${m.id} is used twice` });
+    if (seen.has(m.id)) errors.push({ path: `/body/content/materials/${i}/id`, code: 'duplicate', message: msg(`材料编号 ${m.id} 重复`, `material id ${m.id} is used twice`) });
     seen.add(m.id);
   });
   return errors;
+}
+
+/** 422 when the content breaks a rule across its fields. */
+export function checkContent(content: ItemContent): void {
+  const errors = contentErrors(content);
+  if (errors.length) throw problem(p['item-content-invalid'], msg('事项内容不符合要求，见 errors。', 'The item content breaks its rules; see errors.'), errors);
 }

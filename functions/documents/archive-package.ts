@@ -5,9 +5,8 @@
  * what a disposition changes. Pure.
  */
 import type { ArchiveRecord, RetentionClass } from '#schemas/api/documents';
-import type { CaseRecord } from '../cases/lifecycle.ts';
+import type { CaseRecord, TimelineItem } from '../cases/public.ts';
 import { extensionOf } from './content-type.ts';
-import type { TimelineItem } from '../cases/store.ts';
 import type { FileEvent, StoredArchive, StoredDocument, StoredFile } from './store.ts';
 
 export const MANIFEST_FORMAT = 'onestop-archive/1';
@@ -127,7 +126,7 @@ export function buildManifest(input: {
       .map((f) => ({
         path: materialPath(f), sha256: f.sha256!, size: f.size!, contentType: f.contentType,
         fileId: f.fileId, materialId: f.materialId, materialName: f.materialName, form: f.form, count: f.count, trustLevel: f.trustLevel,
-        uploadedBy: f.uploadedBy, ...(f.verifiedBy ? { verifiedBy: f.verifiedBy, verifiedAt: f.verifiedAt } : {}), checkedAt: f.checkedAt,
+        uploadedBy: f.uploadedBy, channel: f.channel, ...(f.verifiedBy ? { verifiedBy: f.verifiedBy, verifiedAt: f.verifiedAt } : {}), checkedAt: f.checkedAt,
       })),
     documents: input.documents.map((d) => ({
       path: documentPath(d), sha256: d.sha256, size: d.size, contentType: d.contentType,

@@ -23,7 +23,7 @@ import { eventSchemaOf } from '#schemas/events/registry';
 import type { DomainEvent } from '#shared/events';
 import { logger } from '#shared/logger';
 import { validationErrors } from '#shared/validate';
-import { caseWithTimeline } from '../cases/store.ts';
+import { caseWithTimeline } from '../cases/public.ts';
 import { DEFAULT_RETENTION, buildManifest, documentPath, materialPath, objectLockOf, packagePrefix, packedFiles, retainUntilOf } from './archive-package.ts';
 import { alreadyThere, archiveBucket, inBatches, lockMode, materialsBucket, putObject, readObject, sha256Hex } from './objects.ts';
 import { documentIdOf, documentKindFor } from './rules.ts';
@@ -118,7 +118,7 @@ export async function archiveCase(centerId: string, caseNo: string, now = new Da
     detailType: 'CaseArchived',
     centerId,
     occurredAt: now,
-    actor: { id: 'archive', role: 'system' },
+    actor: { id: 'system', role: 'system' },
     subject: { type: 'case', id: caseNo },
     data: { caseNo, location: archive.location, manifestSha256, retentionClass: retention, ...(retainUntil ? { retainUntil } : {}), objects: archive.objects },
   });

@@ -18,7 +18,7 @@ const UPLOAD_KEY = /^uploads\/([^/]+)\/([^/]+)\/([0-9A-HJKMNP-TV-Z]{26})$/;
 /** S3 event keys are URL-encoded with spaces as '+'. */
 const decodeKey = (key: string) => decodeURIComponent(key.replaceAll('+', ' '));
 
-const systemActor = { id: 'material-check', role: 'system' as const };
+const systemActor = { id: 'system', role: 'system' as const };
 
 async function checkObject(bucket: string, key: string, eTag: string | undefined): Promise<void> {
   const match = UPLOAD_KEY.exec(key);
@@ -64,7 +64,7 @@ async function checkObject(bucket: string, key: string, eTag: string | undefined
     ...(rejection ? { rejection } : {}),
     ...(storedTag ? { eTag: storedTag } : {}),
     // A clerk's scan is checked against the original at the counter: verified once its bytes passed.
-    ...(file.uploadedBy === 'staff' && !rejection ? { verifiedBy: file.uploaderSub, verifiedAt: checkedAt } : {}),
+    ...(file.channel === 'window' && !rejection ? { verifiedBy: file.uploadedBy, verifiedAt: checkedAt } : {}),
   };
   const settled = await store.settleUpload(file, outcome, draft(file, rejection ? 'MaterialRejected' : 'MaterialReceived', { size: observed.size, sha256: observed.sha256, detectedType, ...(rejection ? { rejection } : {}) }));
   if (rejection && settled) await deleteObject(bucket, key);

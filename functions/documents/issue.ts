@@ -16,9 +16,8 @@ import { requiredEnv } from '#shared/db';
 import type { DomainEvent } from '#shared/events';
 import { logger } from '#shared/logger';
 import { validationErrors } from '#shared/validate';
-import type { CaseRecord } from '../cases/lifecycle.ts';
-import { caseContext } from '../cases/store.ts';
-import { getEntry, type CenterProfile } from '../org/store.ts';
+import { caseContext, type CaseRecord } from '../cases/public.ts';
+import { departmentOf } from '../org/public.ts';
 import { loadCjkFont } from './pdf/font.ts';
 import { renderAcceptanceReceipt, renderCertificate, renderRefusalNotice, renderSupplementNotice } from './pdf/render.ts';
 import { chinaDateOf } from './pdf/text.ts';
@@ -80,20 +79,20 @@ function render(kind: DocumentKind, e: CaseEvent, s: Sources, font: Uint8Array, 
 
 export async function issueFor(detailType: string, e: CaseEvent): Promise<'issued' | 'duplicate' | 'none'> {
   const { centerId, data } = e;
-  const { record } = await caseContext(centerId, data.caseNo, []);
+  // The center's profile (its name on the document) comes in the same read as the case.
+  const { record, center } = await caseContext(centerId, data.caseNo, new Date().toISOString());
   if (!record) throw new Error(`case ${data.caseNo} not found`);
   // The item version the case was filed under decides (a later version may change the result type).
-  const [item, center, department] = await Promise.all([
+  const [item, department] = await Promise.all([
     store.itemSettings(centerId, data.itemCode, record.item.version),
-    getEntry<CenterProfile>(centerId, 'center', ''),
-    getEntry<Department>(centerId, 'department', data.departmentId),
+    departmentOf<Department>(centerId, data.departmentId),
   ]);
   const kind = documentKindFor(detailType, item.resultType);
   if (!kind) return 'none';
   const documentId = documentIdOf(kind, e.eventId);
   if (await store.getDocument(centerId, data.caseNo, documentId)) return 'duplicate';
 
-  const sources: Sources = { record, centerName: center?.name ?? centerId, departmentName: department?.name ?? data.departmentId, ...(item.resultName ? { resultName: item.resultName } : {}) };
+  const sources: Sources = { record, centerName: center.profile?.name ?? centerId, departmentName: department?.name ?? data.departmentId, ...(item.resultName ? { resultName: item.resultName } : {}) };
   const certificateNo = certificateNoOf(data.caseNo, e.eventId);
   const bytes = await render(kind, e, sources, await loadCjkFont(), certificateNo);
   const sha256 = sha256Hex(bytes);
@@ -110,7 +109,7 @@ export async function issueFor(detailType: string, e: CaseEvent): Promise<'issue
     detailType: 'DocumentIssued',
     centerId,
     occurredAt: new Date().toISOString(),
-    actor: { id: 'documents', role: 'system' },
+    actor: { id: 'system', role: 'system' },
     subject: { type: 'case', id: data.caseNo },
     data: { caseNo: data.caseNo, documentId, kind, sha256, size: bytes.length, ...(isCertificate ? { certificateNo } : {}), causedBy: e.eventId },
   }, isCertificate ? {

@@ -7,6 +7,7 @@ import { createHash } from 'node:crypto';
 import { DeleteObjectCommand, GetObjectCommand, PutObjectCommand, PutObjectRetentionCommand, S3Client, type PutObjectCommandInput } from '@aws-sdk/client-s3';
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
 import { requiredEnv } from '#shared/db';
+import { cleanFileName } from '#shared/edge';
 
 // WHEN_REQUIRED: otherwise presigned PUTs carry the CRC32 of an empty body (STACK.md).
 export const s3 = new S3Client({ requestChecksumCalculation: 'WHEN_REQUIRED', responseChecksumValidation: 'WHEN_REQUIRED' });
@@ -36,12 +37,28 @@ export async function presignUpload(input: { key: string; contentType: string; s
   return { url, headers };
 }
 
-/** A short-lived presigned GET that downloads as an attachment with the given name. */
-export function presignDownload(input: { bucket: string; key: string; fileName: string; expiresIn: number }): Promise<string> {
+// RFC 5987 attr-char leaves these to percent-encoding; encodeURIComponent does not.
+const encodeExt = (s: string) => encodeURIComponent(s).replace(/['()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
+
+/**
+ * Content-Disposition of a download (RFC 6266): an ASCII `filename` for old
+ * clients and the name itself as RFC 5987 `filename*`. Whatever name a file
+ * was stored with (one from before names were cleaned may hold a lone
+ * surrogate, on which encodeURIComponent throws), the header is built; an
+ * empty name falls back to `fallback`.
+ */
+export function contentDisposition(fileName: string, fallback: string): string {
+  const name = cleanFileName(fileName.toWellFormed()) || fallback;
+  const ascii = name.replace(/[^\x20-\x7e]|["\\]/g, '_');
+  return `attachment; filename="${ascii}"; filename*=UTF-8''${encodeExt(name)}`;
+}
+
+/** A short-lived presigned GET that downloads as an attachment named by `disposition` (contentDisposition). */
+export function presignDownload(input: { bucket: string; key: string; disposition: string; expiresIn: number }): Promise<string> {
   return getSignedUrl(s3, new GetObjectCommand({
     Bucket: input.bucket,
     Key: input.key,
-    ResponseContentDisposition: `attachment; filename*=UTF-8''${encodeURIComponent(input.fileName)}`,
+    ResponseContentDisposition: input.disposition,
   }), { expiresIn: input.expiresIn });
 }
 

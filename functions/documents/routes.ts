@@ -1,7 +1,7 @@
 import type { RouteSpec } from '#shared/route-spec';
-import { Case } from '#schemas/api/cases';
 import {
   ArchivePage,
+  ArchivePath,
   ArchiveRecord,
   ArchiveRetrieval,
   CaseDocuments,
@@ -16,39 +16,42 @@ import {
   MaterialFile,
   Upload,
   UploadRequest,
+  VerifyRequest,
 } from '#schemas/api/documents';
-import * as Type from '@sinclair/typebox/type';
 
-const ArchivePath = Type.Object({ caseNo: Case.properties.caseNo }, { additionalProperties: false });
+const ifMatchHeader = (what: string) => ({ name: 'If-Match', description: `Optional: the ${what}'s ETag as read; a stale one is 412. Without it the action applies to the current version.` });
 
 export const documentRoutes = [
   {
-    operationId: 'uploadMaterial', method: 'POST', path: '/cases/{caseNo}/materials', access: 'jwt', accountCheck: 'inline',
+    operationId: 'uploadMaterial', method: 'POST', path: '/cases/{caseNo}/materials', access: 'jwt', gone: true, accountCheck: 'inline', replay: 'operation',
     summary: 'Upload a material of the checklist: a presigned PUT (content type and length fixed in its signature)',
     description: 'PDF, JPEG, PNG or OFD, at most the item\'s limit (default 20 MB). PUT the bytes to `upload.url` with exactly `upload.headers` within 15 minutes (browsers set content-length from the body themselves); ' +
       'the file is then checked (its real type from its bytes, its size, its SHA-256) and becomes `received` or `rejected` with a reason. ' +
       'By the applicant (trust level C, D for a pledged material) or a clerk of the handling department scanning at the counter (B). ' +
-      'An Idempotency-Key makes retries return the same slot with a fresh URL.',
+      '`fileName` is stored normalised (NFC, without control, format or bidi characters and path separators). ' +
+      'An Idempotency-Key makes retries return the same slot with a fresh URL while it waits for its file (the same key with another body is 422 `idempotency-key-reused`; once the file was received or rejected, 422 `upload-slot-closed`).',
     headers: [{ name: 'Idempotency-Key', description: 'Client-chosen unique key of this upload, 1–64 characters [A-Za-z0-9_-]' }],
     params: CasePath, body: UploadRequest, responses: { 201: Upload },
   },
   {
-    operationId: 'listCaseFiles', method: 'GET', path: '/cases/{caseNo}/materials', access: 'jwt', accountCheck: 'inline',
+    operationId: 'listCaseFiles', method: 'GET', path: '/cases/{caseNo}/materials', access: 'jwt', gone: true, accountCheck: 'inline',
     summary: 'The uploaded materials of a case and the documents issued for it, with their status, digest and trust level',
     params: CasePath, responses: { 200: CaseDocuments },
   },
   {
-    operationId: 'verifyMaterial', method: 'POST', path: '/cases/{caseNo}/materials/{fileId}/verify', access: 'jwt', accountCheck: 'inline',
+    operationId: 'verifyMaterial', method: 'POST', path: '/cases/{caseNo}/materials/{fileId}/verify', access: 'jwt', gone: true, accountCheck: 'inline',
     summary: 'A clerk confirms a received file against the original (窗口核验): trust level B',
-    params: FilePath, responses: { 200: MaterialFile },
+    description: 'The body is empty or `{}`. The answer is the file as verified, with its ETag.',
+    headers: [ifMatchHeader('file')],
+    params: FilePath, body: VerifyRequest, optionalBody: true, responses: { 200: MaterialFile },
   },
   {
-    operationId: 'downloadMaterial', method: 'GET', path: '/cases/{caseNo}/materials/{fileId}/download', access: 'jwt', accountCheck: 'inline',
+    operationId: 'downloadMaterial', method: 'GET', path: '/cases/{caseNo}/materials/{fileId}/download', access: 'jwt', gone: true, accountCheck: 'inline',
     summary: 'A short-lived presigned GET of a received material: the applicant and the handling staff only; every download is audited',
     params: FilePath, responses: { 200: Download },
   },
   {
-    operationId: 'downloadDocument', method: 'GET', path: '/cases/{caseNo}/documents/{documentId}/download', access: 'jwt', accountCheck: 'inline',
+    operationId: 'downloadDocument', method: 'GET', path: '/cases/{caseNo}/documents/{documentId}/download', access: 'jwt', gone: true, accountCheck: 'inline',
     summary: 'A short-lived presigned GET of an issued document (receipt, notice, certificate): the applicant and the handling staff only; audited',
     params: DocumentPath, responses: { 200: Download },
   },
@@ -59,7 +62,7 @@ export const documentRoutes = [
     params: CertificatePath, responses: { 200: CertificateCheck },
   },
   {
-    operationId: 'retrieveArchive', method: 'GET', path: '/archives/{caseNo}', access: 'jwt', accountCheck: 'inline',
+    operationId: 'retrieveArchive', method: 'GET', path: '/archives/{caseNo}', access: 'jwt', gone: true, accountCheck: 'inline',
     summary: 'Retrieve an archived case file (档案调阅): the manifest and short-lived presigned GETs of every object; audited',
     params: ArchivePath, responses: { 200: ArchiveRetrieval },
   },
@@ -71,12 +74,16 @@ export const documentRoutes = [
   {
     operationId: 'proposeDisposition', method: 'POST', path: '/archives/{caseNo}/disposition', access: 'jwt', accountCheck: 'inline',
     summary: 'Propose the disposition of an archive whose retention has ended: destroy (销毁) or keep longer (继续保存)',
-    description: 'Center admins propose; a supervisor other than the proposer approves. Permanent archives are never disposed, and nothing is ever deleted automatically.',
+    description: 'Center admins propose; a supervisor other than the proposer approves. Permanent archives are never disposed, and nothing is ever deleted automatically. ' +
+      'The answer is the archive record (as `archive` in GET /archives/{caseNo}) with its ETag.',
+    headers: [ifMatchHeader('archive')],
     params: ArchivePath, body: DispositionProposal, responses: { 200: ArchiveRecord },
   },
   {
     operationId: 'approveDisposition', method: 'POST', path: '/archives/{caseNo}/disposition/approve', access: 'jwt', accountCheck: 'inline',
     summary: 'Approve a proposed disposition (four eyes): destroy deletes the package; retain lists it again at its new date',
+    description: 'The answer is the archive record (as `archive` in GET /archives/{caseNo}) with its ETag.',
+    headers: [ifMatchHeader('archive')],
     params: ArchivePath, responses: { 200: ArchiveRecord },
   },
 ] as const satisfies readonly RouteSpec[];

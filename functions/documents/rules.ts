@@ -5,11 +5,13 @@
  */
 import type { CaseState } from '#schemas/api/cases';
 import type { DocumentKind, TrustLevel, UploadType } from '#schemas/api/documents';
+import { msg, type Text } from '#schemas/api/problems';
 import type { Caller } from '#shared/auth';
 import { denial } from '#shared/authorization';
-import { conflict, forbidden, notFound } from '#shared/errors';
-import type { CaseRecord } from '../cases/lifecycle.ts';
+import { forbidden, notFound, problem } from '#shared/errors';
+import type { CaseRecord } from '../cases/public.ts';
 import { typeMismatch, type Sniffed } from './content-type.ts';
+import { documentsProblems } from './problems.ts';
 
 export const DEFAULT_MAX_BYTES = 20 * 1024 * 1024;
 /** Upload slots a case may have in all (received, rejected or pending): a bound on what one case can store. */
@@ -22,21 +24,30 @@ const uploadStates: readonly CaseState[] = ['submitted', 'supplement_requested',
 
 const isOwner = (caller: Caller, c: CaseRecord) => caller.roles.includes('applicant') && caller.userId === c.applicantSub;
 const hidden = (caller: Caller, c: CaseRecord) => caller.roles.every((r) => r === 'applicant') && !isOwner(caller, c);
+const noSuchCase = (c: CaseRecord) => notFound(msg(`没有办件 ${c.caseNo}。`, `No case ${c.caseNo}.`));
+
+/** 409 once the case is closed: what was archived stays as archived. */
+function assertOpen(c: CaseRecord, what: Text): void {
+  if (!uploadStates.includes(c.state)) {
+    throw problem(documentsProblems['case-closed-for-materials'], msg(`办件当前状态为 ${c.state}，${what.zh}。`, `The case is ${c.state}: ${what.en}.`));
+  }
+}
 
 /** An upload that arrives once its case is closed (a URL issued before, used after): its package is sealed without it. */
 export const caseClosed = (state: string | undefined) =>
   state !== undefined && !uploadStates.includes(state as CaseState) ? { code: 'case_closed', reason: `The case was ${state} before the file arrived.` } : undefined;
 
 /**
- * Who uploads a material: the applicant on the own case, or a window clerk of
- * the lead department (who scans what is handed in at the counter).
+ * How a material comes in: online from the applicant on the own case, or at
+ * the window from a clerk of the lead department (who scans what is handed in
+ * at the counter).
  */
-export function uploaderOf(caller: Caller, c: CaseRecord): 'applicant' | 'staff' {
-  if (hidden(caller, c)) throw notFound(`No case ${c.caseNo}.`);
+export function uploadChannel(caller: Caller, c: CaseRecord): 'online' | 'window' {
+  if (hidden(caller, c)) throw noSuchCase(c);
   const staff = denial(caller, 'case.materials.upload', { centerId: c.centerId, departmentIds: [c.item.departmentId] }) === undefined;
-  if (!isOwner(caller, c) && !staff) throw forbidden('Only the applicant and the clerks of the handling department upload materials of this case.');
-  if (!uploadStates.includes(c.state)) throw conflict(`The case is ${c.state}: materials are no longer taken.`);
-  return isOwner(caller, c) ? 'applicant' : 'staff';
+  if (!isOwner(caller, c) && !staff) throw forbidden(msg('只有申请人和承办部门的窗口人员可以上传本办件的材料。', 'Only the applicant and the clerks of the handling department upload materials of this case.'));
+  assertOpen(c, msg('不再收取材料', 'materials are no longer taken'));
+  return isOwner(caller, c) ? 'online' : 'window';
 }
 
 /**
@@ -46,28 +57,28 @@ export function uploaderOf(caller: Caller, c: CaseRecord): 'applicant' | 'staff'
  */
 export function assertMayFetch(caller: Caller, c: CaseRecord): void {
   if (isOwner(caller, c)) return;
-  if (hidden(caller, c)) throw notFound(`No case ${c.caseNo}.`);
+  if (hidden(caller, c)) throw noSuchCase(c);
   const departments = [c.item.departmentId, ...c.item.jointDepartments];
   if (departments.some((d) => denial(caller, 'case.documents.read', { centerId: c.centerId, departmentIds: [d] }) === undefined)) return;
-  throw forbidden('Only the applicant and the staff handling this case fetch its files.');
+  throw forbidden(msg('只有申请人和承办本办件的工作人员可以查看其材料和文书。', 'Only the applicant and the staff handling this case fetch its files.'));
 }
 
 /** Who may confirm, with the original in hand, that an uploaded copy is genuine (→ trust level B). */
 export function assertMayVerify(caller: Caller, c: CaseRecord): void {
-  if (hidden(caller, c)) throw notFound(`No case ${c.caseNo}.`);
+  if (hidden(caller, c)) throw noSuchCase(c);
   const why = denial(caller, 'case.materials.verify', { centerId: c.centerId, departmentIds: [c.item.departmentId] });
   if (why) throw forbidden(why);
-  // What was archived stays as archived: a closed case's files are not re-qualified.
-  if (!uploadStates.includes(c.state)) throw conflict(`The case is ${c.state}: its files are no longer verified.`);
+  // A closed case's files are not re-qualified.
+  assertOpen(c, msg('其材料不再核验', 'its files are no longer verified'));
 }
 
 /**
  * The trust level a file starts with: scanned at the window by a clerk → B
- * (checked against the original); uploaded by the applicant → C (original to
- * be checked), or D for a material the applicant pledged (容缺承诺).
+ * (checked against the original); uploaded online by the applicant → C
+ * (original to be checked), or D for a material the applicant pledged (容缺承诺).
  */
-export function initialTrustLevel(uploadedBy: 'applicant' | 'staff', checklistStatus: string | undefined): TrustLevel {
-  if (uploadedBy === 'staff') return 'B';
+export function initialTrustLevel(channel: 'online' | 'window', checklistStatus: string | undefined): TrustLevel {
+  if (channel === 'window') return 'B';
   return checklistStatus === 'pledged' ? 'D' : 'C';
 }
 

@@ -12,17 +12,21 @@
  *
  * Files sit beside the case, not in its partition: the case item is replaced
  * whole on each transition and its timeline is its partition's events.
+ * Upload slots, verifications and disposition steps record an
+ * Idempotency-Key's outcome in their transaction (shared/idempotency.ts owns
+ * that key).
  */
 import { GetCommand, PutCommand, QueryCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import type { ArchiveRecord, IssuedDocument, MaterialFile, RetentionClass } from '#schemas/api/documents';
 import type { DocumentEventData } from '#schemas/events/documents';
-import { accountStatusKey } from '#shared/accounts';
+import { msg } from '#schemas/api/problems';
 import { batchGetItems, db, isConcurrentChange, itemAt, queryAll, tableName, type Item, type ItemKey } from '#shared/db';
-import { conflict, preconditionFailed } from '#shared/errors';
+import { concurrentRequest, problem } from '#shared/errors';
 import { outboxItem, type EventDraft } from '#shared/events';
-import { itemVersionKey } from '../catalog/store.ts';
-import { archiveLocationItem, caseKey, toRecord } from '../cases/store.ts';
-import type { CaseRecord } from '../cases/lifecycle.ts';
+import type { IdempotencyPut } from '#shared/idempotency';
+import { itemVersionKey } from '../catalog/public.ts';
+import { archiveLocationItem, caseKey, toRecord, type CaseRecord } from '../cases/public.ts';
+import { documentsProblems } from './problems.ts';
 import { MAX_FILES_PER_CASE } from './rules.ts';
 
 export type DocumentEvent<K extends keyof DocumentEventData> = EventDraft<DocumentEventData[K]> & { readonly detailType: K };
@@ -35,18 +39,17 @@ const archiveKey = (centerId: string, caseNo: string): ItemKey => ({ PK: filesPk
 const certificateKey = (no: string): ItemKey => ({ PK: `CERT#${no}`, SK: 'CERT' });
 const retainPk = (centerId: string) => `CENTER#${centerId}#ARCHIVES#RETAIN`;
 
-/** A file as stored: the API shape plus where its bytes are and what only the service needs. */
-export type StoredFile = MaterialFile & {
+/** A file as stored: the API shape (its version computed, not stored) plus where its bytes are and what only the service needs. */
+export type StoredFile = Omit<MaterialFile, 'etag'> & {
   readonly centerId: string;
   readonly objectKey: string;
   readonly maxBytes: number;
   readonly declaredSha256?: string;
-  readonly uploaderSub: string;
-  readonly fingerprint: string;
+  /** The S3 ETag of the object the check read: a later replacement has another. */
   readonly eTag?: string;
   readonly expiresAt?: number;
 };
-export type StoredDocument = IssuedDocument & { readonly centerId: string; readonly objectKey: string };
+export type StoredDocument = Omit<IssuedDocument, 'etag'> & { readonly centerId: string; readonly objectKey: string };
 /** `rev` counts the record's changes: every disposition step is conditioned on the one it read. */
 export type StoredArchive = ArchiveRecord & { readonly centerId: string; readonly bucket: string; readonly prefix: string; readonly timeZone: string; readonly rev: number };
 
@@ -71,6 +74,19 @@ const strip = <T>(item: Item | undefined): T | undefined => {
   return rest as T;
 };
 
+/**
+ * A file item. Files written before uploads recorded the uploader's account
+ * kept the uploader's role in `uploadedBy`, the account in `uploaderSub` and
+ * the upload request's digest in `fingerprint` (for retries, now
+ * shared/idempotency.ts's): they read as the current shape.
+ */
+function toFile(item: Item | undefined): StoredFile | undefined {
+  const f = strip<StoredFile & { uploaderSub?: string; fingerprint?: string }>(item);
+  if (!f || f.channel) return f;
+  const { uploaderSub, fingerprint: _f, ...rest } = f;
+  return { ...rest, uploadedBy: uploaderSub ?? f.uploadedBy, channel: f.uploadedBy === 'staff' ? 'window' : 'online' };
+}
+
 // `kind` marks an item's type in the table; a document's own kind is kept beside it.
 const documentItem = (doc: StoredDocument): Item => ({ ...documentKey(doc.centerId, doc.caseNo, doc.documentId), ...doc, kind: 'document', documentKind: doc.kind });
 const toDocument = (item: Item | undefined): StoredDocument | undefined => {
@@ -89,28 +105,30 @@ const event = <K extends keyof DocumentEventData>(centerId: string, caseNo: stri
 
 export interface CaseFilesContext {
   readonly record?: CaseRecord;
-  readonly account?: Item;
   readonly file?: StoredFile;
   readonly document?: StoredDocument;
   readonly archive?: StoredArchive;
+  /** Everything read, for the request's own checks (`alsoRead`). */
+  readonly found: Map<string, Item>;
 }
 
 /**
- * The case, its archive record (a destroyed archive takes its files with it) and (optionally) one of its files or documents,
- * and the caller's account status: one BatchGetItem.
+ * The case, its archive record (a destroyed archive takes its files with it),
+ * optionally one of its files or documents, and the request's checks
+ * (`alsoRead`): one BatchGetItem.
  */
-export async function caseFilesContext(input: { centerId: string; caseNo: string; sub: string; fileId?: string; documentId?: string }): Promise<CaseFilesContext> {
+export async function caseFilesContext(input: { centerId: string; caseNo: string; fileId?: string; documentId?: string; alsoRead: readonly ItemKey[] }): Promise<CaseFilesContext> {
   const { centerId, caseNo } = input;
   const keys = [
     caseKey(centerId, caseNo),
-    accountStatusKey(input.sub),
     archiveKey(centerId, caseNo),
     ...(input.fileId ? [fileKey(centerId, caseNo, input.fileId)] : []),
     ...(input.documentId ? [documentKey(centerId, caseNo, input.documentId)] : []),
+    ...input.alsoRead,
   ];
   const found = await batchGetItems(keys);
   const caseItem = itemAt(found, caseKey(centerId, caseNo));
-  const file = input.fileId ? strip<StoredFile>(itemAt(found, fileKey(centerId, caseNo, input.fileId))) : undefined;
+  const file = input.fileId ? toFile(itemAt(found, fileKey(centerId, caseNo, input.fileId))) : undefined;
   const document = input.documentId ? toDocument(itemAt(found, documentKey(centerId, caseNo, input.documentId))) : undefined;
   const archive = strip<StoredArchive>(itemAt(found, archiveKey(centerId, caseNo)));
   return {
@@ -118,7 +136,7 @@ export async function caseFilesContext(input: { centerId: string; caseNo: string
     ...(file ? { file } : {}),
     ...(document ? { document } : {}),
     ...(archive ? { archive } : {}),
-    account: itemAt(found, accountStatusKey(input.sub)),
+    found,
   };
 }
 
@@ -136,14 +154,14 @@ export async function itemSettings(centerId: string, itemCode: string, version: 
 /** A file and the state of its case, for the upload check: one BatchGetItem. */
 export async function checkContext(centerId: string, caseNo: string, fileId: string): Promise<{ file?: StoredFile; caseState?: string }> {
   const found = await batchGetItems([fileKey(centerId, caseNo, fileId), caseKey(centerId, caseNo)]);
-  const file = strip<StoredFile>(itemAt(found, fileKey(centerId, caseNo, fileId)));
+  const file = toFile(itemAt(found, fileKey(centerId, caseNo, fileId)));
   const caseItem = itemAt(found, caseKey(centerId, caseNo));
   return { ...(file ? { file } : {}), ...(caseItem ? { caseState: caseItem.state as string } : {}) };
 }
 
 export async function getFile(centerId: string, caseNo: string, fileId: string): Promise<StoredFile | undefined> {
   const out = await db.send(new GetCommand({ TableName: tableName(), Key: fileKey(centerId, caseNo, fileId), ConsistentRead: true }));
-  return strip<StoredFile>(out.Item);
+  return toFile(out.Item);
 }
 
 export interface CaseFiles {
@@ -159,7 +177,7 @@ export async function caseFiles(centerId: string, caseNo: string): Promise<CaseF
   let archive: StoredArchive | undefined;
   for (const item of await queryAll({ KeyConditionExpression: 'PK = :pk', ExpressionAttributeValues: { ':pk': filesPk(centerId, caseNo) }, ConsistentRead: true })) {
     const sk = String(item.SK);
-    if (sk.startsWith('FILE#')) files.push(strip<StoredFile>(item)!);
+    if (sk.startsWith('FILE#')) files.push(toFile(item)!);
     else if (sk.startsWith('DOC#')) documents.push(toDocument(item)!);
     else if (sk === 'ARCHIVE') archive = strip<StoredArchive>(item);
   }
@@ -181,9 +199,10 @@ export async function fileEvents(centerId: string, caseNo: string): Promise<File
   }));
 }
 
-export async function archiveContext(centerId: string, caseNo: string, sub: string) {
-  const found = await batchGetItems([archiveKey(centerId, caseNo), accountStatusKey(sub)]);
-  return { archive: strip<StoredArchive>(itemAt(found, archiveKey(centerId, caseNo))), account: itemAt(found, accountStatusKey(sub)) };
+/** An archive record with the request's checks (`alsoRead`): one BatchGetItem. */
+export async function archiveContext(centerId: string, caseNo: string, alsoRead: readonly ItemKey[]) {
+  const found = await batchGetItems([archiveKey(centerId, caseNo), ...alsoRead]);
+  return { archive: strip<StoredArchive>(itemAt(found, archiveKey(centerId, caseNo))), found };
 }
 
 export async function getCertificate(no: string): Promise<StoredCertificate | undefined> {
@@ -206,11 +225,13 @@ export async function archivesDue(centerId: string, dueBy: string, limit: number
 // ---------------------------------------------------------------------------
 // Writes
 
-export class FileLimitReached extends Error {}
-export class SlotExists extends Error {}
+const inProgress = () => concurrentRequest(msg('同一请求正在处理，或有人同时修改了此文件；请重试。', 'The same request is in progress, or the file changed at the same moment; retry it.'));
 
-/** A new upload slot, counted against the case's limit, in one transaction. */
-export async function createSlot(file: StoredFile): Promise<void> {
+/**
+ * A new upload slot, counted against the case's limit, with the request's
+ * recorded outcome when the client sent an Idempotency-Key: one transaction.
+ */
+export async function createSlot(file: StoredFile, idempotency?: IdempotencyPut): Promise<void> {
   try {
     await db.send(new TransactWriteCommand({
       TransactItems: [
@@ -230,13 +251,19 @@ export async function createSlot(file: StoredFile): Promise<void> {
             ConditionExpression: 'attribute_not_exists(PK)',
           },
         },
+        ...(idempotency ? [idempotency] : []),
       ],
     }));
   } catch (err) {
     const reasons = (err as { CancellationReasons?: { Code?: string }[] }).CancellationReasons;
-    if (reasons?.[1]?.Code === 'ConditionalCheckFailed') throw new SlotExists();
-    if (reasons?.[0]?.Code === 'ConditionalCheckFailed') throw new FileLimitReached();
-    if (isConcurrentChange(err)) throw conflict('A concurrent upload request on this case is in progress; retry it.');
+    if (reasons?.[0]?.Code === 'ConditionalCheckFailed') {
+      throw problem(documentsProblems['too-many-files'], msg(
+        `本办件已有 ${MAX_FILES_PER_CASE} 个上传文件，不能再上传；如仍缺材料，请到窗口办理。`,
+        `This case holds ${MAX_FILES_PER_CASE} uploads, as many as it may; ask the window to help with what is missing.`,
+      ));
+    }
+    // The Idempotency-Key recorded by a concurrent request with it (the HTTP stack answers with that outcome).
+    if (isConcurrentChange(err)) throw inProgress();
     throw err;
   }
 }
@@ -283,8 +310,8 @@ export async function rejectReplaced(file: StoredFile, rejection: { code: string
   }));
 }
 
-/** A clerk confirmed the file against the original: trust level B. */
-export async function markVerified(file: StoredFile, by: string, at: string, draft: DocumentEvent<'MaterialVerified'>): Promise<StoredFile> {
+/** A clerk confirmed the file against the original: trust level B, with the request's recorded outcome. */
+export async function markVerified(file: StoredFile, by: string, at: string, draft: DocumentEvent<'MaterialVerified'>, idempotency?: IdempotencyPut): Promise<void> {
   try {
     await db.send(new TransactWriteCommand({
       TransactItems: [
@@ -299,13 +326,24 @@ export async function markVerified(file: StoredFile, by: string, at: string, dra
           },
         },
         event(file.centerId, file.caseNo, draft),
+        ...(idempotency ? [idempotency] : []),
       ],
     }));
   } catch (err) {
-    if (isConcurrentChange(err)) throw preconditionFailed('The file changed since you read it; read it again.');
+    if (isConcurrentChange(err)) throw inProgress();
     throw err;
   }
-  return { ...file, trustLevel: 'B', verifiedBy: by, verifiedAt: at };
+}
+
+/** The outcome of a request that changed nothing (a file verified before), recorded for its Idempotency-Key. */
+export async function recordUnchanged(idempotency: IdempotencyPut | undefined): Promise<void> {
+  if (!idempotency) return;
+  try {
+    await db.send(new PutCommand(idempotency.Put));
+  } catch (err) {
+    if (isConcurrentChange(err)) throw inProgress();
+    throw err;
+  }
 }
 
 /** The audit record of a privileged read, in the outbox before the presigned URL is answered. */
@@ -366,26 +404,29 @@ export async function getArchive(centerId: string, caseNo: string): Promise<Stor
   return strip<StoredArchive>(out.Item);
 }
 
-/** A disposition step on an archive, conditioned on the revision the caller read. */
-export async function updateArchive(read: StoredArchive, next: StoredArchive, draft?: DocumentEvent<'ArchiveDisposition'>): Promise<StoredArchive> {
-  const written = { ...next, rev: read.rev + 1 };
+/**
+ * A disposition step on an archive: `next` is the revision after the one the
+ * caller read (the write is conditioned on that one), with the request's
+ * recorded outcome when it is the request's last step.
+ */
+export async function updateArchive(next: StoredArchive, draft: DocumentEvent<'ArchiveDisposition'>, idempotency?: IdempotencyPut): Promise<void> {
   try {
     await db.send(new TransactWriteCommand({
       TransactItems: [
         {
           Put: {
             TableName: tableName(),
-            Item: { ...archiveKey(next.centerId, next.caseNo), kind: 'archive', ...written, ...retainIndex(written) },
+            Item: { ...archiveKey(next.centerId, next.caseNo), kind: 'archive', ...next, ...retainIndex(next) },
             ConditionExpression: 'rev = :rev',
-            ExpressionAttributeValues: { ':rev': read.rev },
+            ExpressionAttributeValues: { ':rev': next.rev - 1 },
           },
         },
-        ...(draft ? [event(next.centerId, next.caseNo, draft)] : []),
+        event(next.centerId, next.caseNo, draft),
+        ...(idempotency ? [idempotency] : []),
       ],
     }));
   } catch (err) {
-    if (isConcurrentChange(err)) throw conflict('The archive\'s disposition changed since you read it; read it again.');
+    if (isConcurrentChange(err)) throw concurrentRequest(msg('档案的处置在此期间已有变化；请重新读取后再试。', 'The archive\'s disposition changed at the same moment; read it again and retry.'));
     throw err;
   }
-  return written;
 }

@@ -7,32 +7,24 @@
  */
 import type { Evaluation, EvaluationQueue, Figures, MonthlyFigures, PublicFigures, Settings } from '#schemas/api/evaluation';
 import type { EvaluationSettingsChangedData } from '#schemas/events/evaluation';
+import { msg } from '#schemas/api/problems';
 import { actingRole, callerOf, type Caller, type StaffRole } from '#shared/auth';
 import { denial, listingScope, rolesFor } from '#shared/authorization';
-import { localDate, workCalendar } from '#shared/calendar';
-import { decodeCursor, pageLimit, pageOf } from '#shared/cursor';
+import { localDate } from '#shared/calendar';
+import { calendarOn } from '#shared/center';
 import { requiredEnv } from '#shared/db';
-import { conflict, forbidden, notFound, preconditionFailed, preconditionRequired, validationFailed } from '#shared/errors';
+import { fault, forbidden, notFound, preconditionRequired, problem, validationFailed, type FieldFault } from '#shared/errors';
 import type { EventDraft } from '#shared/events';
-import { IdempotencyRace, fingerprintOf, replay, type IdempotencyRecord } from '#shared/idempotency';
-import { etag, httpHandler, idempotencyKeyOf, ifMatch, type HttpRequest, type HttpResult, type Operations } from '#shared/http';
+import { etag, httpHandler, ifMatch, type HttpRequest, type HttpResult, type Operations } from '#shared/http';
 import { newId } from '#shared/ids';
+import { windowOf } from '../org/public.ts';
 import { evaluationEvent, type EvaluationEvent } from './events.ts';
 import { decide, httpActions, nextActions, type EvaluationRecord, type Transition } from './lifecycle.ts';
+import { evaluationProblems } from './problems.ts';
 import { evaluationRoutes } from './routes.ts';
-import { InputRefused, applyAction, figuresOf, newInvitation, nextDueOf, ranked } from './rules.ts';
+import { applyAction, figuresOf, newInvitation, nextDueOf, ranked } from './rules.ts';
 import { InvalidSettingsError, effectiveSettings, settingsBodyOf } from './settings.ts';
 import * as store from './store.ts';
-
-const DEFAULT_TIME_ZONE = 'Asia/Shanghai';
-
-/** The calendar years a date computed today can touch. */
-function yearsAround(now: string, timeZone: string): number[] {
-  const year = Number(new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric' }).format(new Date(now)));
-  return [year - 1, year, year + 1];
-}
-
-const todayIn = (timeZone: string, now: string) => new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' }).format(new Date(now));
 
 /** The evaluation as a caller reads it: the rater's identity for supervisors only, next actions added. */
 export function view(e: EvaluationRecord, caller: Caller, callerApplicantId: string | undefined, today: string): Evaluation {
@@ -66,9 +58,11 @@ function summary(e: EvaluationRecord, today: string) {
 function assertMayRead(caller: Caller, e: EvaluationRecord, callerApplicantId: string | undefined) {
   if (caller.roles.includes('applicant') && callerApplicantId !== undefined && callerApplicantId === e.applicantId) return;
   if (denial(caller, 'evaluation.read', { centerId: e.centerId, departmentIds: [e.departmentId] }) === undefined) return;
-  if (caller.roles.every((r) => r === 'applicant')) throw notFound(`No evaluation ${e.evaluationId}.`);
-  throw forbidden('This evaluation belongs to another department.');
+  if (caller.roles.every((r) => r === 'applicant')) throw noSuchEvaluation(e.evaluationId);
+  throw forbidden(msg('此评价属于其他部门。', 'This evaluation belongs to another department.'));
 }
+
+const noSuchEvaluation = (id: string) => notFound(msg(`没有评价 ${id}。`, `No evaluation ${id}.`));
 
 /** The roles that take a transition, as recorded on its event (the rater acts as `applicant`). */
 const rolesOf = (t: Transition): StaffRole[] => t.by.flatMap((a) => (a.role === 'system' ? [] : [a.role === 'rater' ? 'applicant' : a.role]));
@@ -83,50 +77,47 @@ const withTag = (e: EvaluationRecord, body: unknown, status = 200, headers: Reco
   headers: { etag: etag(String(e.version)), ...headers },
 });
 
-/** A repeated create: the first response again (422 for another body). */
-const replayed = (record: IdempotencyRecord, fingerprint: string) =>
-  replay(record, fingerprint, 'visit', (b: { version: number; evaluationId: string }) => ({ etag: etag(String(b.version)), location: `/evaluations/${b.evaluationId}` }));
-
 type Ops = Operations<typeof evaluationRoutes>;
 
 // ---------------------------------------------------------------------------
 // Window visits (一次一评)
 
+const visitInvalid = (errors: FieldFault[]) =>
+  problem(evaluationProblems['visit-invalid'], msg('窗口评价信息与本中心不符，见 errors。', 'The visit does not fit the center; see errors.'), errors);
+
 const openVisitEvaluation: Ops['openVisitEvaluation'] = async (req) => {
   const caller = callerOf(req.event);
-  if (!rolesFor('evaluation.visit.open').some((r) => caller.roles.includes(r))) throw forbidden('Only the clerk who served the visit opens its evaluation.');
+  if (!rolesFor('evaluation.visit.open').some((r) => caller.roles.includes(r))) {
+    throw forbidden(msg('窗口评价由办理该业务的窗口人员发起。', 'Only the clerk who served the visit opens its evaluation.'));
+  }
   const why = denial(caller, 'evaluation.visit.open', { centerId: caller.centerId, departmentIds: caller.departmentId ? [caller.departmentId] : [] });
   if (why) throw forbidden(why);
   const departmentId = caller.departmentId!;
-  const key = idempotencyKeyOf(req);
   const now = new Date().toISOString();
-  const fingerprint = fingerprintOf(req.body);
-  const ctx = await store.centerContext(caller.centerId, yearsAround(now, DEFAULT_TIME_ZONE), {
-    sub: caller.userId,
-    applicantId: req.body.applicantId,
-    ...(req.body.itemCode ? { itemCode: req.body.itemCode } : {}),
-    ...(key ? { idempotencyKey: key } : {}),
-  });
-  req.account!.verify(ctx.account);
-  if (ctx.replay) return replayed(ctx.replay, fingerprint);
+  const ctx = await store.openingContext(
+    caller.centerId,
+    now,
+    { applicantId: req.body.applicantId, ...(req.body.itemCode ? { itemCode: req.body.itemCode } : {}) },
+    req.checks!.keys,
+  );
+  req.checks!.settle(ctx.found);
 
-  const errors = [];
-  if (!ctx.applicant) errors.push({ path: '/body/applicantId', code: 'not_found', message: 'no registered applicant with this id in the center' });
+  const errors: FieldFault[] = [];
+  if (!ctx.applicant) errors.push(fault('/body/applicantId', 'not_found', msg('本中心没有此申请人', 'no registered applicant with this id in the center')));
   const item = ctx.item?.published;
-  if (req.body.itemCode && (!item || item.status !== 'published')) errors.push({ path: '/body/itemCode', code: 'not_found', message: 'no published item with this code in the center' });
-  else if (item && item.content.departmentId !== departmentId) errors.push({ path: '/body/itemCode', code: 'other_department', message: 'is an item of another department' });
-  if (errors.length) throw validationFailed(errors);
-  const window = await store.windowOf(caller.centerId, req.body.windowId);
-  if (!window) throw validationFailed([{ path: '/body/windowId', code: 'not_found', message: 'no window with this id in the center' }]);
-  if (!window.departmentIds.includes(departmentId)) throw validationFailed([{ path: '/body/windowId', code: 'other_department', message: 'does not serve your department' }]);
+  if (req.body.itemCode && (!item || item.status !== 'published')) errors.push(fault('/body/itemCode', 'not_found', msg('本中心没有已发布的此事项', 'no published item with this code in the center')));
+  else if (item && item.content.departmentId !== departmentId) errors.push(fault('/body/itemCode', 'other_department', msg('是其他部门的事项', 'is an item of another department')));
+  if (errors.length) throw visitInvalid(errors);
+  const window = await windowOf(caller.centerId, req.body.windowId);
+  if (!window) throw visitInvalid([fault('/body/windowId', 'not_found', msg('本中心没有此窗口', 'no window with this id in the center'))]);
+  if (!window.departmentIds.includes(departmentId)) throw visitInvalid([fault('/body/windowId', 'other_department', msg('此窗口不办理本部门业务', 'does not serve your department'))]);
 
-  const timeZone = ctx.center?.timeZone ?? DEFAULT_TIME_ZONE;
-  const cal = workCalendar(ctx.calendar, timeZone);
-  const record = newInvitation(cal, {
+  const { center } = ctx;
+  const record = newInvitation(center.calendar, {
     evaluationId: newId(),
     type: 'window_visit',
     centerId: caller.centerId,
-    timeZone,
+    timeZone: center.timeZone,
     departmentId,
     applicantId: req.body.applicantId,
     windowId: req.body.windowId,
@@ -137,16 +128,9 @@ const openVisitEvaluation: Ops['openVisitEvaluation'] = async (req) => {
     settings: effectiveSettings(ctx.settingsItem),
   });
   const event = evaluationEvent(record, 'invite', 'EvaluationInvited', actorOf(caller, rolesFor('evaluation.visit.open')), now, { details: { channel: 'window' } });
-  const body = view(record, caller, undefined, localDate(cal, now));
-  try {
-    await store.createVisit(record, event, key ? { sub: caller.userId, key, fingerprint, status: 201, body, nowMs: Date.parse(now) } : undefined);
-  } catch (err) {
-    if (!(err instanceof IdempotencyRace) || !key) throw err;
-    const winner = await store.idempotencyRecord(caller.centerId, caller.userId, key);
-    if (!winner) throw conflict('A concurrent request with this Idempotency-Key is in progress; retry it.');
-    return replayed(winner, fingerprint);
-  }
-  return withTag(record, body, 201, { location: `/evaluations/${record.evaluationId}` });
+  const result = withTag(record, view(record, caller, undefined, center.today), 201, { location: `/evaluations/${record.evaluationId}` });
+  await store.createVisit(record, event, req.idempotency?.record(result));
+  return result;
 };
 
 // ---------------------------------------------------------------------------
@@ -156,32 +140,28 @@ function runAction(action: string) {
   return async (req: HttpRequest<Record<string, unknown>, Record<string, never>, { evaluationId: string }>): Promise<HttpResult> => {
     const caller = callerOf(req.event);
     const now = new Date().toISOString();
-    const ctx = await store.callerContext(caller.centerId, req.params.evaluationId, caller.userId, yearsAround(now, DEFAULT_TIME_ZONE));
-    req.account!.verify(ctx.account);
+    const ctx = await store.callerContext(caller.centerId, req.params.evaluationId, caller.userId, now, req.checks!.keys);
+    req.checks!.settle(ctx.found);
     const current = ctx.record;
-    if (!current) throw notFound(`No evaluation ${req.params.evaluationId}.`);
+    if (!current) throw noSuchEvaluation(req.params.evaluationId);
     const callerApplicantId = ctx.applicant?.applicantId;
     assertMayRead(caller, current, callerApplicantId);
-    if (ifMatch(req) !== String(current.version)) throw preconditionFailed('The evaluation changed since you read it; read it again and retry.');
-    const cal = workCalendar(ctx.calendar, current.timeZone);
+    if (ifMatch(req) !== String(current.version)) throw store.evaluationChanged();
+    const cal = calendarOn(ctx.center, current.timeZone);
     const today = localDate(cal, now);
     const decision = decide(action, current, { caller, ...(callerApplicantId ? { callerApplicantId } : {}), today });
-    if (!decision.ok) throw decision.status === 403 ? forbidden(decision.detail) : conflict(decision.detail);
+    if (!decision.ok) throw decision.refusal;
     const t = decision.transition;
-    let applied;
-    try {
-      applied = applyAction(current, t, req.body, {
-        cal, now, today, caller,
-        settings: effectiveSettings(ctx.settingsItem),
-        ...(ctx.applicant ? { rater: { applicantId: ctx.applicant.applicantId, name: ctx.applicant.name } } : {}),
-      });
-    } catch (err) {
-      if (err instanceof InputRefused) throw validationFailed(err.errors);
-      throw err;
-    }
+    const applied = applyAction(current, t, req.body, {
+      cal, now, today, caller,
+      settings: effectiveSettings(ctx.settingsItem),
+      ...(ctx.applicant ? { rater: { applicantId: ctx.applicant.applicantId, name: ctx.applicant.name } } : {}),
+    });
     const event = evaluationEvent(applied.next, action, t.event, actorOf(caller, rolesOf(t)), now, { fromState: current.state, details: applied.details });
-    await store.transition(applied.next, current.version, event, applied.counts);
-    return withTag(applied.next, view(applied.next, caller, callerApplicantId, today));
+    // The same view GET gives this caller: the rater's identity for supervisors only.
+    const result = withTag(applied.next, view(applied.next, caller, callerApplicantId, today));
+    await store.transition(applied.next, current.version, event, applied.counts, req.idempotency?.record(result));
+    return result;
   };
 }
 
@@ -192,43 +172,47 @@ const actionOperations = Object.fromEntries(httpActions.map((action) => [`evalua
 
 const getEvaluation: Ops['getEvaluation'] = async (req) => {
   const caller = callerOf(req.event);
-  const ctx = await store.callerContext(caller.centerId, req.params.evaluationId, caller.userId);
-  req.account!.verify(ctx.account);
-  if (!ctx.record) throw notFound(`No evaluation ${req.params.evaluationId}.`);
+  const now = new Date().toISOString();
+  const ctx = await store.callerContext(caller.centerId, req.params.evaluationId, caller.userId, now, req.checks!.keys);
+  req.checks!.settle(ctx.found);
+  if (!ctx.record) throw noSuchEvaluation(req.params.evaluationId);
   const callerApplicantId = ctx.applicant?.applicantId;
   assertMayRead(caller, ctx.record, callerApplicantId);
-  return withTag(ctx.record, view(ctx.record, caller, callerApplicantId, todayIn(ctx.record.timeZone, new Date().toISOString())));
+  const today = localDate(calendarOn(ctx.center, ctx.record.timeZone), now);
+  return withTag(ctx.record, view(ctx.record, caller, callerApplicantId, today));
 };
 
 const listMyEvaluations: Ops['listMyEvaluations'] = async (req) => {
   const caller = callerOf(req.event);
-  const ctx = await store.applicantContext(caller.centerId, caller.userId);
-  req.account!.verify(ctx.account);
-  if (!caller.roles.includes('applicant')) throw forbidden('Only applicants have evaluations of their own; staff use the evaluation queues.');
-  const filters = { centerId: caller.centerId, sub: caller.userId };
+  const ctx = await store.applicantContext(caller.centerId, caller.userId, new Date().toISOString(), req.checks!.keys);
+  req.checks!.settle(ctx.found);
+  if (!caller.roles.includes('applicant')) throw forbidden(msg('只有申请人有自己的评价；工作人员请使用评价队列。', 'Only applicants have evaluations of their own; staff use the evaluation queues.'));
+  const filters = { sub: caller.userId };
+  // The token is checked even when there is nothing to list: a forged one is refused alike.
+  const start = req.pages.start(filters);
   if (!ctx.applicant) return { status: 200, body: { items: [] } };
-  const today = todayIn(DEFAULT_TIME_ZONE, new Date().toISOString());
-  const page = await store.raterPage(caller.centerId, ctx.applicant.applicantId, pageLimit(req.query.limit), decodeCursor(req.query.nextToken, filters));
-  return { status: 200, body: pageOf({ items: page.items.map((e) => summary(e, today)), ...(page.lastKey ? { lastKey: page.lastKey } : {}) }, filters) };
+  const { today } = ctx.center;
+  const page = await store.raterPage(caller.centerId, ctx.applicant.applicantId, req.pages.limit, start);
+  return { status: 200, body: req.pages.page({ items: page.items.map((e) => summary(e, today)), ...(page.lastKey ? { lastKey: page.lastKey } : {}) }, filters) };
 };
 
 const listEvaluationQueue: Ops['listEvaluationQueue'] = async (req) => {
   const caller = callerOf(req.event);
   const queue = req.params.queue as EvaluationQueue;
+  const ctx = await store.listContext(caller.centerId, new Date().toISOString(), req.checks!.keys);
+  req.checks!.settle(ctx.found);
   let departmentId: string | undefined;
   if (queue === 'appeals') {
     const why = denial(caller, 'evaluation.appeals.read', { centerId: caller.centerId });
     if (why) throw forbidden(why);
   } else {
-    const scope = listingScope(caller, 'evaluation.queue.read', req.query.departmentId);
-    if (typeof scope === 'string') throw forbidden(scope);
-    departmentId = scope.departmentId;
-    if (!departmentId) throw validationFailed([{ path: '/query/departmentId', code: 'required', message: 'name the department whose bad reviews to read' }]);
+    departmentId = listingScope(caller, 'evaluation.queue.read', req.query.departmentId).departmentId;
+    if (!departmentId) throw validationFailed([fault('/query/departmentId', 'required', msg('请指明要查看哪个部门的差评', 'name the department whose bad reviews to read'))]);
   }
-  const today = todayIn(DEFAULT_TIME_ZONE, new Date().toISOString());
-  const filters = { centerId: caller.centerId, queue, ...(departmentId ? { departmentId } : {}) };
-  const page = await store.queuePage(caller.centerId, queue, departmentId, pageLimit(req.query.limit), decodeCursor(req.query.nextToken, filters));
-  return { status: 200, body: pageOf({ items: page.items.map((e) => summary(e, today)), ...(page.lastKey ? { lastKey: page.lastKey } : {}) }, filters) };
+  const { today } = ctx.center;
+  const filters = { queue, ...(departmentId ? { departmentId } : {}) };
+  const page = await store.queuePage(caller.centerId, queue, departmentId, req.pages.limit, req.pages.start(filters));
+  return { status: 200, body: req.pages.page({ items: page.items.map((e) => summary(e, today)), ...(page.lastKey ? { lastKey: page.lastKey } : {}) }, filters) };
 };
 
 // ---------------------------------------------------------------------------
@@ -244,7 +228,8 @@ const getEvaluationSettings: Ops['getEvaluationSettings'] = async (req) => {
   const caller = callerOf(req.event);
   const why = denial(caller, 'evaluation.settings.read', { centerId: caller.centerId });
   if (why) throw forbidden(why);
-  const item = await store.settingsItem(caller.centerId);
+  const { item, found } = await store.settingsContext(caller.centerId, req.checks!.keys);
+  req.checks!.settle(found);
   return settingsResult(effectiveSettings(item), item?.rev as number | undefined);
 };
 
@@ -252,11 +237,12 @@ const putEvaluationSettings: Ops['putEvaluationSettings'] = async (req) => {
   const caller = callerOf(req.event);
   const why = denial(caller, 'evaluation.settings.write', { centerId: caller.centerId });
   if (why) throw forbidden(why);
-  const item = await store.settingsItem(caller.centerId);
+  const { item, found } = await store.settingsContext(caller.centerId, req.checks!.keys);
+  req.checks!.settle(found);
   const rev = item?.rev as number | undefined;
   const sent = ifMatch(req);
   if (rev !== undefined && sent === undefined) throw preconditionRequired();
-  if (sent !== undefined && sent !== String(rev)) throw preconditionFailed('The settings changed since you read them; read them again and retry.');
+  if (sent !== undefined && sent !== String(rev)) throw store.settingsChanged();
   // A broken item (written outside the API) is replaced, not read: this PUT is how an admin repairs it.
   let before: ReturnType<typeof settingsBodyOf> | undefined;
   try {
@@ -275,8 +261,9 @@ const putEvaluationSettings: Ops['putEvaluationSettings'] = async (req) => {
     data: { ...(before ? { before } : {}), after: req.body },
   };
   const nextRev = (rev ?? 0) + 1;
-  await store.putSettings(caller.centerId, req.body, { by: caller.userId, at: now, rev: nextRev }, rev, event);
-  return settingsResult({ ...req.body, source: 'center', updatedAt: now, updatedBy: caller.userId }, nextRev, rev === undefined ? 201 : 200);
+  const result = settingsResult({ ...req.body, source: 'center', updatedAt: now, updatedBy: caller.userId }, nextRev, rev === undefined ? 201 : 200);
+  await store.putSettings(caller.centerId, req.body, { by: caller.userId, at: now, rev: nextRev }, rev, event, req.idempotency?.record(result));
+  return result;
 };
 
 // ---------------------------------------------------------------------------

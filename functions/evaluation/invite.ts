@@ -11,8 +11,9 @@
  */
 import type { EventBridgeEvent } from 'aws-lambda';
 import { caseEventSchema } from '#schemas/events/cases';
+import { msg } from '#schemas/api/problems';
 import type { CaseEventData } from '#schemas/events/cases';
-import { workCalendar } from '#shared/calendar';
+import { fault } from '#shared/errors';
 import { logger } from '#shared/logger';
 import { validationErrors } from '#shared/validate';
 import { evaluationEvent } from './events.ts';
@@ -20,8 +21,6 @@ import { newInvitation } from './rules.ts';
 import { effectiveSettings } from './settings.ts';
 import * as store from './store.ts';
 import { invitationTrigger as CONSUMED } from './subscriptions.ts';
-
-const DEFAULT_TIME_ZONE = 'Asia/Shanghai';
 
 export class InvalidEventError extends Error {
   override readonly name = 'InvalidEventError';
@@ -41,7 +40,7 @@ export function parse(event: EventBridgeEvent<string, unknown>): CaseCompleted {
   }
   const errors = validationErrors(caseEventSchema, event.detail, '/detail');
   const detail = event.detail as CaseCompleted;
-  if (!errors.length && detail.data.toState !== 'completed') errors.push({ path: '/detail/data/toState', code: 'const', message: 'must be completed' });
+  if (!errors.length && detail.data.toState !== 'completed') errors.push(fault('/detail/data/toState', 'const', msg('须为 completed', 'must be completed')));
   if (errors.length) throw new InvalidEventError(`event ${event.id} (CaseCompleted) does not match its schema: ${JSON.stringify(errors)}`);
   return detail;
 }
@@ -49,11 +48,12 @@ export function parse(event: EventBridgeEvent<string, unknown>): CaseCompleted {
 export async function handler(event: EventBridgeEvent<string, unknown>): Promise<{ outcome: store.InviteOutcome }> {
   const detail = parse(event);
   const { centerId, data } = detail;
-  const year = new Date(detail.occurredAt).getUTCFullYear();
-  const ctx = await store.centerContext(centerId, [year - 1, year, year + 1]);
-  const timeZone = ctx.center?.timeZone ?? DEFAULT_TIME_ZONE;
+  const invitedAt = new Date(detail.occurredAt).toISOString();
+  // The calendar years around the completion: the rating period counts from it, however late the event arrives.
+  const ctx = await store.openingContext(centerId, invitedAt);
+  const { timeZone } = ctx.center;
   const now = new Date().toISOString();
-  const record = newInvitation(workCalendar(ctx.calendar, timeZone), {
+  const record = newInvitation(ctx.center.calendar, {
     evaluationId: data.caseNo,
     type: 'case',
     centerId,
@@ -63,7 +63,7 @@ export async function handler(event: EventBridgeEvent<string, unknown>): Promise
     caseNo: data.caseNo,
     itemCode: data.itemCode,
     itemName: data.itemName,
-    invitedAt: new Date(detail.occurredAt).toISOString(),
+    invitedAt,
     now,
     settings: effectiveSettings(ctx.settingsItem),
   });

@@ -25,7 +25,10 @@ import {
   type EvaluationState,
   type Rater,
 } from '#schemas/api/evaluation';
+import { genericProblems, msg, type ProblemType, type Text } from '#schemas/api/problems';
 import type { Caller, StaffRole } from '#shared/auth';
+import { HttpProblem, forbidden, wrongState } from '#shared/errors';
+import { evaluationProblems as p } from './problems.ts';
 
 /** What the figures of an evaluation were counted under (for an exclusion or a fix rating later). */
 export interface Dimensions {
@@ -68,7 +71,10 @@ export interface Context {
 
 export interface Guard {
   readonly name: string;
-  readonly refuses: (e: EvaluationRecord, ctx: Context) => string | undefined;
+  /** The rule the guard keeps: the problem type of its refusal. */
+  readonly problem: ProblemType;
+  /** Why the action is refused on this evaluation, or `undefined` when the guard holds. */
+  readonly refuses: (e: EvaluationRecord, ctx: Context) => Text | undefined;
 }
 
 /** A state chosen by the action's input (a rating's level, an appeal's outcome). */
@@ -94,24 +100,32 @@ const NoBody = Type.Object({}, { additionalProperties: false });
 const guards = {
   withinRatingPeriod: {
     name: 'within the rating period',
+    problem: p['rating-period-over'],
     refuses: (e, { today }) =>
-      e.rateBy && today > e.rateBy ? `The rating period ended on ${e.rateBy}: the evaluation counts as satisfied (满意).` : undefined,
+      e.rateBy && today > e.rateBy
+        ? msg(`评价期限已于 ${e.rateBy} 届满，本次评价按“满意”计。`, `The rating period ended on ${e.rateBy}: the evaluation counts as satisfied (满意).`)
+        : undefined,
   },
   ratingPeriodOver: {
     name: 'the rating period has ended',
-    refuses: (e, { today }) => (e.rateBy && today > e.rateBy ? undefined : 'The rating period has not ended.'),
+    // Only the system takes this action; before the date it is simply not due.
+    problem: genericProblems['wrong-state'],
+    refuses: (e, { today }) => (e.rateBy && today > e.rateBy ? undefined : msg('评价期限尚未届满。', 'The rating period has not ended.')),
   },
   callBackOpen: {
     name: 'the call-back is not recorded yet',
-    refuses: (e) => (e.tasks?.callBack.doneAt ? 'The call-back (回访) is recorded already.' : undefined),
+    problem: p['call-back-recorded'],
+    refuses: (e) => (e.tasks?.callBack.doneAt ? msg('已记录回访。', 'The call-back (回访) is recorded already.') : undefined),
   },
   callBackDone: {
     name: 'the call-back is recorded',
-    refuses: (e) => (e.tasks?.callBack.doneAt ? undefined : 'Call the rater back (回访) before recording the rectification.'),
+    problem: p['call-back-required'],
+    refuses: (e) => (e.tasks?.callBack.doneAt ? undefined : msg('请先回访评价人，再记录整改情况。', 'Call the rater back (回访) before recording the rectification.')),
   },
   noAppealYet: {
     name: 'not appealed before',
-    refuses: (e) => (e.appeal ? 'This review was appealed already: one appeal per review.' : undefined),
+    problem: p['already-appealed'],
+    refuses: (e) => (e.appeal ? msg('此差评已申诉过，每条差评只能申诉一次。', 'This review was appealed already: one appeal per review.') : undefined),
   },
 } satisfies Record<string, Guard>;
 
@@ -185,21 +199,26 @@ function actsAs(t: Transition, e: EvaluationRecord, ctx: Context): boolean {
   });
 }
 
-export type Decision = { readonly ok: true; readonly transition: Transition } | { readonly ok: false; readonly status: 403 | 409; readonly detail: string };
+export type Decision = { readonly ok: true; readonly transition: Transition } | { readonly ok: false; readonly refusal: HttpProblem };
 
-/** 403 when the caller takes no part in this action on this evaluation, 409 when its state or a guard stands in the way. */
+/**
+ * Whether the caller (undefined: the system) may take `action` on `e` now:
+ * 403 when the caller takes no part in this action on this evaluation,
+ * `wrong-state` when its state does not allow it, the first failing guard's
+ * own problem else.
+ */
 export function decide(action: string, e: EvaluationRecord, ctx: Context): Decision {
   const mine = rowsOf(action).filter((t) => actsAs(t, e, ctx));
-  if (mine.length === 0) return { ok: false, status: 403, detail: `You may not ${action} this evaluation.` };
+  if (mine.length === 0) return { ok: false, refusal: forbidden(msg(`您不能对此评价执行 ${action}。`, `You may not ${action} this evaluation.`)) };
   const inState = mine.filter((t) => t.from.includes(e.state));
-  if (inState.length === 0) return { ok: false, status: 409, detail: `An evaluation in state ${e.state} cannot ${action}.` };
-  let refusal = '';
+  if (inState.length === 0) return { ok: false, refusal: wrongState(msg(`处于 ${e.state} 状态的评价不能执行 ${action}。`, `An evaluation in state ${e.state} cannot ${action}.`)) };
+  let refusal: HttpProblem | undefined;
   for (const t of inState) {
-    const why = t.guards.map((g) => g.refuses(e, ctx)).find((r) => r !== undefined);
-    if (why === undefined) return { ok: true, transition: t };
-    refusal ||= why;
+    const failed = t.guards.map((g) => ({ g, why: g.refuses(e, ctx) })).find((r) => r.why !== undefined);
+    if (!failed) return { ok: true, transition: t };
+    refusal ??= new HttpProblem(failed.g.problem, failed.why);
   }
-  return { ok: false, status: 409, detail: refusal };
+  return { ok: false, refusal: refusal! };
 }
 
 /** The actions the caller may take now, in table order. */

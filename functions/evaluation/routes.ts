@@ -66,16 +66,16 @@ export const evaluationRoutes = [
     params: EvaluationPath, responses: { 200: Evaluation },
   },
   {
-    operationId: 'listEvaluationQueue', method: 'GET', path: '/evaluation-queues/{queue}', access: 'jwt',
+    operationId: 'listEvaluationQueue', method: 'GET', path: '/evaluation-queues/{queue}', access: 'jwt', accountCheck: 'inline',
     summary: 'bad_reviews: a department\'s bad reviews waiting for call-back or rectification, earliest due first (the department\'s staff; supervisors name one); appeals: appeals to decide (supervisors)',
     params: EvaluationQueuePath, query: EvaluationQueueQuery, responses: { 200: EvaluationPage },
   },
   {
-    operationId: 'getEvaluationSettings', method: 'GET', path: '/evaluation-settings', access: 'jwt',
+    operationId: 'getEvaluationSettings', method: 'GET', path: '/evaluation-settings', access: 'jwt', accountCheck: 'inline',
     summary: 'The evaluation time limits in force in the caller\'s center: the stage\'s defaults or the center\'s own', responses: { 200: Settings },
   },
   {
-    operationId: 'putEvaluationSettings', method: 'PUT', path: '/evaluation-settings', access: 'jwt',
+    operationId: 'putEvaluationSettings', method: 'PUT', path: '/evaluation-settings', access: 'jwt', accountCheck: 'inline',
     summary: 'Set the center\'s own evaluation time limits (If-Match once they exist): they apply to invitations and bad reviews from then on',
     body: SettingsBody, responses: { 200: Settings, 201: Settings },
   },

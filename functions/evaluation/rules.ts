@@ -7,7 +7,6 @@
  * Pure: callers pass the instant, today's date and the calendar.
  */
 import type { Static } from '@sinclair/typebox';
-import type { FieldError } from '#schemas/api/common';
 import {
   DEFAULT_LEVEL,
   indicatorSets,
@@ -24,16 +23,12 @@ import {
   type Rater,
   type SettingsBody,
 } from '#schemas/api/evaluation';
+import { msg } from '#schemas/api/problems';
 import { CalendarYearMissingError, addWorkingDays, localDate, type WorkCalendar } from '#shared/calendar';
 import type { Caller } from '#shared/auth';
+import { problem, type FieldFault } from '#shared/errors';
 import { isBadReview, nextState, type Counted, type Dimensions, type EvaluationRecord, type Transition } from './lifecycle.ts';
-
-/** The input breaks a rule its schema cannot express (field errors, for a 400). */
-export class InputRefused extends Error {
-  constructor(readonly errors: FieldError[]) {
-    super('input refused');
-  }
-}
+import { evaluationProblems as p } from './problems.ts';
 
 /** `compute()`, or absent with the year the calendar lacks. */
 function onCalendar(compute: () => string): { date?: string; missingYear?: number } {
@@ -97,12 +92,15 @@ export function newInvitation(cal: WorkCalendar, input: InvitationInput): Evalua
 }
 
 /** Every indicator of the evaluation's set, and none of the other's. */
-export function indicatorErrors(set: IndicatorSetName, indicators: Indicators): FieldError[] {
+export function indicatorErrors(set: IndicatorSetName, indicators: Indicators): FieldFault[] {
   const wanted = indicatorSets[set] as readonly string[];
   const given = Object.keys(indicators);
+  const setName = set === 'online' ? '网上评价（一事一评）' : '窗口评价（一次一评）';
   return [
-    ...wanted.filter((n) => !given.includes(n)).map((n) => ({ path: `/body/indicators/${n}`, code: 'required', message: `is an indicator of the ${set} set` })),
-    ...given.filter((n) => !wanted.includes(n)).map((n) => ({ path: `/body/indicators/${n}`, code: 'not_in_set', message: `is not an indicator of the ${set} set (${wanted.join(', ')})` })),
+    ...wanted.filter((n) => !given.includes(n)).map((n) => ({ path: `/body/indicators/${n}`, code: 'required', message: msg(`是${setName}的评价指标，必填`, `is an indicator of the ${set} set`) })),
+    ...given.filter((n) => !wanted.includes(n)).map((n) => ({
+      path: `/body/indicators/${n}`, code: 'not_in_set', message: msg(`不是${setName}的评价指标（${wanted.join('、')}）`, `is not an indicator of the ${set} set (${wanted.join(', ')})`),
+    })),
   ];
 }
 
@@ -168,9 +166,27 @@ function openTasks(cal: WorkCalendar, today: string, now: string, settings: Sett
 }
 
 /**
+ * A rating its schema lets through but the rules do not: indicators of the
+ * other set, a bad review without a comment. Every fault is named; the type
+ * is that of the first rule broken.
+ */
+function assertRatingFits(e: EvaluationRecord, b: RateBody): void {
+  const indicators = indicatorErrors(e.indicatorSet, b.indicators);
+  const comment: FieldFault[] = isBadReview(b.rating) && !b.comment
+    ? [{ path: '/body/comment', code: 'required', message: msg('差评须说明哪里做得不好，以便整改', 'a bad review says what went wrong, so that it can be put right') }]
+    : [];
+  if (indicators.length === 0 && comment.length === 0) return;
+  throw problem(
+    indicators.length ? p['indicators-not-of-set'] : p['bad-review-comment-required'],
+    msg('评价内容不符合要求，见 errors。', 'The rating does not fit the evaluation; see errors.'),
+    [...indicators, ...comment],
+  );
+}
+
+/**
  * The evaluation after `t` with `body`: the record, the event's details and
- * the counter deltas. Throws InputRefused for input its schema lets through
- * but the rules do not (indicators of the wrong set, a bad review without a comment).
+ * the counter deltas. Throws the rule's problem for input its schema lets
+ * through but the rules do not.
  */
 export function applyAction(e: EvaluationRecord, t: Transition, body: Record<string, unknown>, ctx: ActionContext): Applied {
   const by = ctx.caller?.userId ?? 'system';
@@ -179,10 +195,8 @@ export function applyAction(e: EvaluationRecord, t: Transition, body: Record<str
   switch (t.action) {
     case 'rate': {
       const b = body as RateBody;
-      const errors = indicatorErrors(e.indicatorSet, b.indicators);
+      assertRatingFits(e, b);
       const bad = isBadReview(b.rating);
-      if (bad && !b.comment) errors.push({ path: '/body/comment', code: 'required', message: 'a bad review says what went wrong, so that it can be put right' });
-      if (errors.length) throw new InputRefused(errors);
       if (!ctx.rater) throw new Error('rating needs the rater\'s profile');
       const counted: Counted = { month, rating: b.rating, proactive: true, dimensions: dimensionsOf(e) };
       const opened = bad ? openTasks(ctx.cal, ctx.today, ctx.now, ctx.settings) : undefined;

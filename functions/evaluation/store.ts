@@ -1,7 +1,8 @@
 /**
  * DynamoDB keys, reads and transactions of evaluations: the only module that
- * knows them. Other domains are read through their owners' exports (the
- * applicant's profile key, the center profile and calendar year keys).
+ * knows them. Other domains are read through their public modules (the
+ * applicant's profile and card keys, the catalog's item head), the center's
+ * profile and calendar through the shared kernel (shared/center.ts).
  *
  *   evaluation     PK CENTER#<c>#EVAL#<evaluationId>  SK EVAL
  *                  GSI1 CENTER#<c>#EVAL#DEPT#<d>#TASKS / <next due>#<id>   (bad review in handling)
@@ -12,22 +13,22 @@
  *   inbox          PK CENTER#<c>#EVAL#INBOX#<eventId>  SK INBOX            (an event consumed; TTL 30 days)
  *   counters       PK CENTER#<c>#EVAL#STATS#<yyyy-mm>  SK CENTER | DEPT#<d> | WINDOW#<w> | ITEM#<code>
  *   settings       PK CENTER#<c>#EVAL#SETTINGS  SK SETTINGS
- *   idempotency    PK CENTER#<c>#EVAL#IDEMPOTENCY#<sub>  SK <key>  (TTL 24 h)
  *
  * Every change replaces the evaluation item conditioned on the version read,
- * with its event and its counter deltas, in one transaction.
+ * with its event, its counter deltas and, when the client sent an
+ * Idempotency-Key, its recorded outcome (shared/idempotency.ts owns that
+ * key), in one transaction.
  */
-import { GetCommand, QueryCommand, TransactWriteCommand, type QueryCommandInput } from '@aws-sdk/lib-dynamodb';
+import { QueryCommand, TransactWriteCommand, type QueryCommandInput } from '@aws-sdk/lib-dynamodb';
 import type { EvaluationQueue, SettingsBody } from '#schemas/api/evaluation';
-import { accountStatusKey } from '#shared/accounts';
-import type { CalendarYear } from '#shared/calendar';
+import { msg } from '#schemas/api/problems';
+import { readCenterContext, type CenterContext } from '#shared/center';
 import { batchGetItems, db, isConcurrentChange, itemAt, queryAll, tableName, type Item, type ItemKey } from '#shared/db';
-import { conflict, preconditionFailed } from '#shared/errors';
+import { concurrentRequest, preconditionFailed } from '#shared/errors';
 import { outboxItem } from '#shared/events';
-import { IdempotencyRace, idempotencyPut, recordedResponse, type IdempotencyRecord, type IdempotentCreate } from '#shared/idempotency';
-import { applicantOf, keys as applicantKeys } from '../applicants/store.ts';
-import { itemHeadKey, type StoredHead } from '../catalog/store.ts';
-import { calendarYearKey, calendarYearsIn, centerProfileKey, getEntry, type CenterProfile } from '../org/store.ts';
+import type { IdempotencyPut } from '#shared/idempotency';
+import { applicantKeys, applicantOf } from '../applicants/public.ts';
+import { itemHeadKey, type StoredHead } from '../catalog/public.ts';
 import type { EvaluationEvent } from './events.ts';
 import { needsDepartment, type Dimensions, type EvaluationRecord } from './lifecycle.ts';
 import { counterNames, nextDueOf, type CountChange, type Counters } from './rules.ts';
@@ -42,13 +43,15 @@ const statsPk = (c: string, month: string) => `CENTER#${c}#EVAL#STATS#${month}`;
 const tasksPk = (c: string, d: string) => `CENTER#${c}#EVAL#DEPT#${d}#TASKS`;
 const appealsPk = (c: string) => `CENTER#${c}#EVAL#APPEALS`;
 const raterPk = (c: string, applicantId: string) => `CENTER#${c}#EVAL#APPLICANT#${applicantId}`;
-const idempotencyKey = (c: string, sub: string, key: string): Key => ({ PK: `CENTER#${c}#EVAL#IDEMPOTENCY#${sub}`, SK: key });
 /** One partition for every center: the sweeper finds every overdue invitation with one range. */
 const SWEEP_PK = 'EVAL#SWEEP';
 /** Sorts after every date: tasks whose due date is unknown come last. */
 const NO_DATE = '9999-12-31';
 
 const INBOX_TTL_SECONDS = 30 * 24 * 3600;
+
+export const evaluationChanged = () => preconditionFailed(msg('评价在您读取后已被修改；请重新读取后再试。', 'The evaluation changed since you read it; read it again and retry.'));
+export const settingsChanged = () => preconditionFailed(msg('评价时限设置在您读取后已被修改；请重新读取后再试。', 'The settings changed since you read them; read them again and retry.'));
 
 /** The sort key of an invitation on the sweep index: its last day to rate, or (calendar missing) 1 January of the year it waits for. */
 function sweepDate(e: EvaluationRecord): string | undefined {
@@ -81,97 +84,88 @@ export function toRecord(item: Item): EvaluationRecord {
 // Reads
 
 export interface CallerContext {
-  readonly account?: Item;
   readonly record?: EvaluationRecord;
   /** The caller's applicant profile (absent for staff): applicant id and real name. */
   readonly applicant?: ReturnType<typeof applicantOf>;
   readonly settingsItem?: Item;
-  readonly calendar: CalendarYear[];
+  readonly center: CenterContext;
+  /** Everything read, for the request's own checks (`alsoRead`). */
+  readonly found: Map<string, Item>;
 }
 
 /**
  * An evaluation with what deciding on it needs, in one BatchGetItem: the
- * caller's account status and applicant profile (the owner check and the
- * rater's real name), the center's settings and the calendar years.
+ * caller's applicant profile (the owner check and the rater's real name), the
+ * center's settings and context, and the request's checks (`alsoRead`).
  */
-export async function callerContext(centerId: string, evaluationId: string, sub: string, years: readonly number[] = []): Promise<CallerContext> {
-  const keyList = [evalKey(centerId, evaluationId), accountStatusKey(sub), applicantKeys.profile(centerId, sub), settingsKey(centerId), ...years.map((y) => calendarYearKey(centerId, y))];
-  const found = await batchGetItems(keyList);
+export async function callerContext(centerId: string, evaluationId: string, sub: string, now: string, alsoRead: readonly ItemKey[]): Promise<CallerContext> {
+  const { center, found } = await readCenterContext(centerId, now, [evalKey(centerId, evaluationId), applicantKeys.profile(centerId, sub), settingsKey(centerId), ...alsoRead]);
   const item = itemAt(found, evalKey(centerId, evaluationId));
   const applicant = applicantOf(itemAt(found, applicantKeys.profile(centerId, sub)));
   const settingsItem = itemAt(found, settingsKey(centerId));
   return {
-    account: itemAt(found, accountStatusKey(sub)),
     ...(item ? { record: toRecord(item) } : {}),
     ...(applicant ? { applicant } : {}),
     ...(settingsItem ? { settingsItem } : {}),
-    calendar: calendarYearsIn(found, centerId, years),
+    center,
+    found,
   };
 }
 
-/** The caller's account status and applicant profile (the own list). */
-export async function applicantContext(centerId: string, sub: string) {
-  const found = await batchGetItems([accountStatusKey(sub), applicantKeys.profile(centerId, sub)]);
-  return { account: itemAt(found, accountStatusKey(sub)), applicant: applicantOf(itemAt(found, applicantKeys.profile(centerId, sub))) };
+/** The caller's applicant profile (the own list) and the center's context, with the request's checks (`alsoRead`). */
+export async function applicantContext(centerId: string, sub: string, now: string, alsoRead: readonly ItemKey[]) {
+  const { center, found } = await readCenterContext(centerId, now, [applicantKeys.profile(centerId, sub), ...alsoRead]);
+  return { center, found, applicant: applicantOf(itemAt(found, applicantKeys.profile(centerId, sub))) };
 }
 
-export interface CenterContext {
+/** The center's context for list reads, with the request's checks (`alsoRead`). */
+export const listContext = (centerId: string, now: string, alsoRead: readonly ItemKey[]) => readCenterContext(centerId, now, alsoRead);
+
+export interface OpeningContext {
   readonly settingsItem?: Item;
-  readonly center?: CenterProfile;
-  readonly calendar: CalendarYear[];
-  readonly account?: Item;
+  readonly center: CenterContext;
   /** The applicant a visit names (by their card). */
   readonly applicant?: ReturnType<typeof applicantOf>;
   /** The item a visit names (catalog's head item). */
   readonly item?: StoredHead;
-  readonly replay?: IdempotencyRecord;
+  /** Everything read, for the request's own checks (`alsoRead`). */
+  readonly found: Map<string, Item>;
 }
 
-/** A center's settings, profile (time zone) and calendar years, and what opening a visit needs besides, in one BatchGetItem. */
-export async function centerContext(
-  centerId: string,
-  years: readonly number[],
-  visit?: { sub: string; applicantId: string; itemCode?: string; idempotencyKey?: string },
-): Promise<CenterContext> {
-  const idem = visit?.idempotencyKey ? idempotencyKey(centerId, visit.sub, visit.idempotencyKey) : undefined;
+/**
+ * What opening an evaluation needs, in one BatchGetItem: the center's
+ * settings and context (`now`: the instant its dates count from) and, for a
+ * window visit, the applicant and the item it names, with the request's
+ * checks (`alsoRead`).
+ */
+export async function openingContext(centerId: string, now: string, visit?: { applicantId: string; itemCode?: string }, alsoRead: readonly ItemKey[] = []): Promise<OpeningContext> {
+  const cardKey = visit ? applicantKeys.card(centerId, visit.applicantId) : undefined;
   const itemKey = visit?.itemCode ? itemHeadKey(centerId, visit.itemCode) : undefined;
-  const found = await batchGetItems([
-    settingsKey(centerId),
-    centerProfileKey(centerId),
-    ...years.map((y) => calendarYearKey(centerId, y)),
-    ...(visit ? [accountStatusKey(visit.sub), applicantKeys.card(centerId, visit.applicantId)] : []),
-    ...(itemKey ? [itemKey] : []),
-    ...(idem ? [idem] : []),
-  ]);
+  const { center, found } = await readCenterContext(centerId, now, [settingsKey(centerId), ...(cardKey ? [cardKey] : []), ...(itemKey ? [itemKey] : []), ...alsoRead]);
   const item = itemKey ? (itemAt(found, itemKey) as StoredHead | undefined) : undefined;
   const settingsItem = itemAt(found, settingsKey(centerId));
-  const replay = idem ? itemAt(found, idem) : undefined;
-  const applicant = visit ? applicantOf(itemAt(found, applicantKeys.card(centerId, visit.applicantId))) : undefined;
+  const applicant = cardKey ? applicantOf(itemAt(found, cardKey)) : undefined;
   return {
     ...(settingsItem ? { settingsItem } : {}),
-    center: itemAt(found, centerProfileKey(centerId)) as CenterProfile | undefined,
-    calendar: calendarYearsIn(found, centerId, years),
-    ...(visit ? { account: itemAt(found, accountStatusKey(visit.sub)) } : {}),
+    center,
     ...(applicant ? { applicant } : {}),
     ...(item ? { item } : {}),
-    ...(replay ? { replay: replay as unknown as IdempotencyRecord } : {}),
+    found,
   };
 }
 
-/** A window of the center (org's reader): one GetItem. */
-export const windowOf = (centerId: string, windowId: string) => getEntry<{ departmentIds: string[]; name: string }>(centerId, 'window', windowId);
-
-/** The settings item of a center (strongly consistent: read to be changed). */
-export async function settingsItem(centerId: string): Promise<Item | undefined> {
-  const out = await db.send(new GetCommand({ TableName: tableName(), Key: settingsKey(centerId), ConsistentRead: true }));
-  return out.Item;
+/** The settings item of a center, with the request's checks (`alsoRead`), in one strongly consistent BatchGetItem: read to be changed. */
+export async function settingsContext(centerId: string, alsoRead: readonly ItemKey[]): Promise<{ item?: Item; found: Map<string, Item> }> {
+  const found = await batchGetItems([settingsKey(centerId), ...alsoRead]);
+  const item = itemAt(found, settingsKey(centerId));
+  return { ...(item ? { item } : {}), found };
 }
 
-/** An evaluation and the calendar years, for the sweeper. */
-export async function sweepContext(centerId: string, evaluationId: string, years: readonly number[]) {
-  const found = await batchGetItems([evalKey(centerId, evaluationId), ...years.map((y) => calendarYearKey(centerId, y))]);
+/** An evaluation and its center's context, for the sweeper. */
+export async function sweepContext(centerId: string, evaluationId: string, now: string) {
+  const { center, found } = await readCenterContext(centerId, now, [evalKey(centerId, evaluationId)]);
   const item = itemAt(found, evalKey(centerId, evaluationId));
-  return { ...(item ? { record: toRecord(item) } : {}), calendar: calendarYearsIn(found, centerId, years) };
+  return { ...(item ? { record: toRecord(item) } : {}), center };
 }
 
 export interface Page {
@@ -292,32 +286,31 @@ export async function createInvitation(e: EvaluationRecord, event: EvaluationEve
   }
 }
 
-/** A window visit's evaluation, its event and, with a key, the recorded response. */
-export async function createVisit(e: EvaluationRecord, event: EvaluationEvent, idempotency?: IdempotentCreate) {
+/** A window visit's evaluation, its event and, when the client sent a key, its recorded outcome, in one transaction. */
+export async function createVisit(e: EvaluationRecord, event: EvaluationEvent, idempotency?: IdempotencyPut) {
   try {
     await db.send(
       new TransactWriteCommand({
         TransactItems: [
           put(evaluationItem(e), 'attribute_not_exists(PK)'),
           put(outboxItem(evalPk(e.centerId, e.evaluationId), event).item),
-          ...(idempotency ? [idempotencyPut(idempotencyKey(e.centerId, idempotency.sub, idempotency.key), idempotency)] : []),
+          ...(idempotency ? [idempotency] : []),
         ],
       }),
     );
   } catch (err) {
-    if (idempotency && isConcurrentChange(err)) throw new IdempotencyRace();
+    // A fresh ULID is never taken: the key was, by the same request running at the same moment.
+    if (isConcurrentChange(err)) throw concurrentRequest(msg('同一请求正在处理；请稍后重试。', 'The same request is in progress; retry it.'));
     throw err;
   }
 }
 
-/** The recorded response of a key (after losing a race to it). */
-export const idempotencyRecord = (centerId: string, sub: string, key: string) => recordedResponse(idempotencyKey(centerId, sub, key));
-
 /**
- * Replaces the evaluation if it is still at `expectedVersion`, with its event
- * and its counter deltas, in one transaction. A lost race is a 412.
+ * Replaces the evaluation if it is still at `expectedVersion`, with its event,
+ * its counter deltas and the recorded outcome, in one transaction. A lost race
+ * is a 412.
  */
-export async function transition(next: EvaluationRecord, expectedVersion: number, event: EvaluationEvent, counts?: CountChange) {
+export async function transition(next: EvaluationRecord, expectedVersion: number, event: EvaluationEvent, counts?: CountChange, idempotency?: IdempotencyPut) {
   try {
     await db.send(
       new TransactWriteCommand({
@@ -325,17 +318,25 @@ export async function transition(next: EvaluationRecord, expectedVersion: number
           put(evaluationItem(next), '#v = :expected', { ':expected': expectedVersion }, { '#v': 'version' }),
           put(outboxItem(evalPk(next.centerId, next.evaluationId), event).item),
           ...(counts ? counterUpdates(next.centerId, counts) : []),
+          ...(idempotency ? [idempotency] : []),
         ],
       }),
     );
   } catch (err) {
-    if (isConcurrentChange(err)) throw preconditionFailed('The evaluation changed since you read it; read it again and retry.');
+    if (isConcurrentChange(err)) throw evaluationChanged();
     throw err;
   }
 }
 
-/** Creates (`expectedRev` undefined) or replaces the center's settings, with the event, in one transaction. */
-export async function putSettings(centerId: string, settings: SettingsBody, meta: { by: string; at: string; rev: number }, expectedRev: number | undefined, event: Parameters<typeof outboxItem>[1]) {
+/** Creates (`expectedRev` undefined) or replaces the center's settings, with the event and the recorded outcome, in one transaction. */
+export async function putSettings(
+  centerId: string,
+  settings: SettingsBody,
+  meta: { by: string; at: string; rev: number },
+  expectedRev: number | undefined,
+  event: Parameters<typeof outboxItem>[1],
+  idempotency?: IdempotencyPut,
+) {
   const condition = expectedRev === undefined ? 'attribute_not_exists(PK)' : 'rev = :rev';
   try {
     await db.send(
@@ -343,11 +344,14 @@ export async function putSettings(centerId: string, settings: SettingsBody, meta
         TransactItems: [
           put({ ...settingsKey(centerId), kind: 'evaluationSettings', centerId, ...settings, updatedAt: meta.at, updatedBy: meta.by, rev: meta.rev }, condition, expectedRev === undefined ? undefined : { ':rev': expectedRev }),
           put(outboxItem(settingsKey(centerId).PK, event).item),
+          ...(idempotency ? [idempotency] : []),
         ],
       }),
     );
   } catch (err) {
     if (!isConcurrentChange(err)) throw err;
-    throw expectedRev === undefined ? conflict('The settings were created at the same moment; read them and retry with If-Match.') : preconditionFailed('The settings changed since you read them; read them again and retry.');
+    throw expectedRev === undefined
+      ? concurrentRequest(msg('评价时限设置刚被他人创建；请重新读取后带 If-Match 重试。', 'The settings were created at the same moment; read them and retry with If-Match.'))
+      : settingsChanged();
   }
 }

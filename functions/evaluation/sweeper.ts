@@ -9,7 +9,8 @@
  * January of that year and gets its date here once the year is entered.
  */
 import type { ScheduledEvent } from 'aws-lambda';
-import { localDate, workCalendar } from '#shared/calendar';
+import { localDate } from '#shared/calendar';
+import { calendarOn } from '#shared/center';
 import { HttpProblem } from '#shared/errors';
 import { logger } from '#shared/logger';
 import { evaluationEvent } from './events.ts';
@@ -24,11 +25,10 @@ const latestToday = (now: Date) => new Date(now.getTime() + 14 * 3600_000).toISO
 /** Defaults one evaluation if its rating period is over; true when it did. */
 export async function sweepEvaluation(centerId: string, evaluationId: string, now: Date): Promise<boolean> {
   const at = now.toISOString();
-  const year = now.getUTCFullYear();
-  const ctx = await store.sweepContext(centerId, evaluationId, [year - 2, year - 1, year, year + 1]);
+  const ctx = await store.sweepContext(centerId, evaluationId, at);
   const current = ctx.record;
   if (!current || current.state !== 'invited') return false;
-  const cal = workCalendar(ctx.calendar, current.timeZone);
+  const cal = calendarOn(ctx.center, current.timeZone);
   const today = localDate(cal, at);
   const dated = current.rateBy ? current : { ...current, ...rateByOf(cal, current.invitedAt, current.ratingWorkingDays) };
   if (!dated.rateBy) {

@@ -16,7 +16,7 @@ import type { DomainEvent } from '#shared/events';
 import { maskEmail, maskPhone } from '#shared/identifiers';
 import { logger } from '#shared/logger';
 import { validationErrors } from '#shared/validate';
-import { profileById } from '../applicants/store.ts';
+import { profileById } from '../applicants/public.ts';
 import { mobileE164, sendEmail, sendSms } from './senders.ts';
 import * as store from './store.ts';
 import { render, type Message } from './templates.ts';

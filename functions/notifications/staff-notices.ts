@@ -7,11 +7,9 @@
  */
 import type { Staff } from '#schemas/api/org';
 import type { CaseSummary } from '#schemas/api/cases';
-import { localDate, workCalendar } from '#shared/calendar';
 import { logger } from '#shared/logger';
-import { dueSoonUntil } from '../cases/clock.ts';
-import { listContext, queuePage } from '../cases/store.ts';
-import { listCenters, listEntries } from '../org/store.ts';
+import { dueSoonUntil, listContext, queuePage } from '../cases/public.ts';
+import { departmentsOf, listCenters, staffOf } from '../org/public.ts';
 import { sendEmail } from './senders.ts';
 import { claimStaffNotice, settleStaffNotices } from './store.ts';
 
@@ -38,12 +36,11 @@ export async function handler(): Promise<{ emails: number; cases: number }> {
   let listed = 0;
   const failures: string[] = [];
   for (const centerId of await listCenters()) {
-    const year = now.getUTCFullYear();
-    const ctx = await listContext(centerId, [year - 1, year, year + 1]);
-    const cal = workCalendar(ctx.calendar);
-    const today = localDate(cal, now.toISOString());
-    const staff = (await listEntries<Staff>(centerId, 'staff')).filter((s) => s.status === 'active' && s.roles.some((r) => NOTIFIED_ROLES.includes(r)));
-    for (const dept of await listEntries<{ departmentId: string; name: string }>(centerId, 'department')) {
+    // "Today" and the working days are the center's own, in its time zone.
+    const { center } = await listContext(centerId, now.toISOString());
+    const { calendar: cal, today } = center;
+    const staff = (await staffOf<Staff>(centerId)).filter((s) => s.status === 'active' && s.roles.some((r) => NOTIFIED_ROLES.includes(r)));
+    for (const dept of await departmentsOf(centerId)) {
       const recipients = staff.filter((s) => s.departmentId === dept.departmentId).map((s) => s.email);
       if (recipients.length === 0) continue;
       const fresh: Due[] = [];

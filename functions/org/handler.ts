@@ -3,16 +3,20 @@
  * Who may change what is in shared/authorization.ts; keys in store.ts.
  */
 import type { CalendarYear, Center, Department, ServiceWindow, Staff } from '#schemas/api/org';
+import { msg } from '#schemas/api/problems';
+import type { OrgEventType } from '#schemas/events/org';
 import { actingRole, callerOf, type Caller } from '#shared/auth';
 import { denial, rolesFor, type Action, type Target } from '#shared/authorization';
-import { InvalidCalendarError, workCalendar } from '#shared/calendar';
-import { forbidden, notFound, preconditionFailed, preconditionRequired, validationFailed } from '#shared/errors';
-import { etag, httpHandler, ifMatch, type HttpRequest, type HttpResult } from '#shared/http';
-import type { OrgEventType } from '#schemas/events/org';
+import { forbidden, notFound, preconditionFailed, preconditionRequired } from '#shared/errors';
+import { etag, httpHandler, ifMatch, type HttpRequest, type HttpResult, type Operations } from '#shared/http';
+import type { IdempotencyScope } from '#shared/idempotency';
+import { changeAccountStatus, findAccount, setAccountEnabled } from '#shared/identity';
 import { orgRoutes } from './routes.ts';
-import { changeAccountStatus, findAccount } from '#shared/identity';
+import { checkCalendar, checkTimeZone } from './rules.ts';
 import * as staff from './staff.ts';
 import * as store from './store.ts';
+
+type Ops = Operations<typeof orgRoutes>;
 
 function authorize(caller: Caller, action: Action, target: Omit<Target, 'centerId'> = {}) {
   const why = denial(caller, action, { centerId: caller.centerId, ...target });
@@ -29,11 +33,11 @@ const tagged = <T extends object>(entry: store.Stored<T>, status: number): HttpR
  * replacing one needs the ETag the caller read (428 without it, 412 when stale).
  * Checked before anything is written anywhere.
  */
-function checkIfMatch(req: Pick<HttpRequest, 'headers'>, current: { rev: number } | undefined, what: string) {
+function checkIfMatch(req: Pick<HttpRequest, 'headers'>, current: { rev: number } | undefined, what: { zh: string; en: string }) {
   const given = ifMatch(req);
   if (current && given === undefined) throw preconditionRequired();
   if (given !== undefined && (!current || given !== String(current.rev))) {
-    throw preconditionFailed(`The ${what} is not at the version you name in If-Match.`);
+    throw preconditionFailed(msg(`${what.zh}不是您在 If-Match 中指明的版本；请重新读取后再试。`, `The ${what.en} is not at the version you name in If-Match.`));
   }
 }
 
@@ -49,13 +53,17 @@ interface Change<T> {
   readonly alsoPut?: readonly Record<string, unknown>[];
 }
 
-/** Writes the entry and its event (old and new values) in one transaction. */
-async function writeChange<T extends object>(caller: Caller, change: Change<T>): Promise<HttpResult> {
+/**
+ * Writes the entry, its event (old and new values) and the record of the
+ * request's Idempotency-Key in one transaction; answers the entry with its ETag.
+ */
+async function writeChange<T extends object>(caller: Caller, change: Change<T>, idempotency: IdempotencyScope | undefined): Promise<HttpResult> {
   const { current } = change;
   const view = change.eventView ?? ((e) => e as Record<string, unknown>);
   const now = new Date().toISOString();
   const entry = { ...change.next, updatedAt: now, updatedBy: caller.userId, rev: (current?.rev ?? 0) + 1 } as unknown as store.Stored<T>;
   const { rev: _r, updatedAt: _a, updatedBy: _b, ...before } = (current ?? {}) as store.Stored<T> & { updatedAt?: string; updatedBy?: string };
+  const result = tagged(entry, current ? 200 : 201);
   await store.putEntry(
     caller.centerId,
     change.kind,
@@ -72,14 +80,15 @@ async function writeChange<T extends object>(caller: Caller, change: Change<T>):
       subject: { type: change.kind, id: change.kind === 'center' ? caller.centerId : change.id },
       data: { ...(current ? { before: view(before as Omit<T, 'updatedAt' | 'updatedBy'>) } : {}), after: view(change.next) },
     },
-    change.alsoPut,
+    change.alsoPut ?? [],
+    idempotency?.record(result),
   );
-  return tagged(entry, current ? 200 : 201);
+  return result;
 }
 
-async function putVersioned<T extends object>(req: Pick<HttpRequest, 'headers'>, caller: Caller, change: Change<T>): Promise<HttpResult> {
-  checkIfMatch(req, change.current, `${change.kind} ${change.id}`);
-  return writeChange(caller, change);
+async function putVersioned<T extends object>(req: Pick<HttpRequest, 'headers' | 'idempotency'>, caller: Caller, change: Change<T>, what: { zh: string; en: string }): Promise<HttpResult> {
+  checkIfMatch(req, change.current, what);
+  return writeChange(caller, change, req.idempotency);
 }
 
 /** Every department or window of the caller's center, as any staff member sees them. */
@@ -92,121 +101,137 @@ async function directory(event: HttpRequest['event'], kind: 'department' | 'wind
 
 const withoutContact = ({ email: _e, ...rest }: Omit<Staff, 'updatedAt' | 'updatedBy'>) => rest;
 
-export const handler = httpHandler(orgRoutes, {
-  async getCenter(req) {
-    const caller = callerOf(req.event);
-    authorize(caller, 'org.directory.read');
-    const center = await store.getEntry<Center>(caller.centerId, 'center', '');
-    if (!center) throw notFound('This center has no profile yet.');
-    return tagged({ ...center, centerId: caller.centerId }, 200);
-  },
+const noProfile = () => notFound(msg('本中心尚未建立中心信息：中心由平台运维人员开设。', 'This center has no profile yet: the platform\'s operators set centers up.'));
+const staffMember = (username: string) => ({ zh: `人员 ${username}`, en: `staff member ${username}` });
 
-  async putCenter(req) {
-    const caller = callerOf(req.event);
-    authorize(caller, 'org.center.write');
-    const current = await store.getEntry<Center>(caller.centerId, 'center', '');
-    if (!current) throw notFound('This center has no profile yet: the platform\'s operators set centers up.');
-    return putVersioned(req, caller, {
-      kind: 'center', id: '', eventType: 'CenterChanged', action: 'org.center.write', current,
-      next: { centerId: caller.centerId, ...req.body },
-    });
-  },
+const getCenter: Ops['getCenter'] = async (req) => {
+  const caller = callerOf(req.event);
+  authorize(caller, 'org.directory.read');
+  const center = await store.getEntry<Center>(caller.centerId, 'center', '');
+  if (!center) throw noProfile();
+  return tagged({ ...center, centerId: caller.centerId }, 200);
+};
 
-  async listStaff(req) {
-    const caller = callerOf(req.event);
-    authorize(caller, 'org.directory.read');
-    const items = await store.listEntries<Staff>(caller.centerId, 'staff');
-    return { status: 200, body: { items: items.map(staff.directoryEntry) } };
-  },
+const putCenter: Ops['putCenter'] = async (req) => {
+  const caller = callerOf(req.event);
+  authorize(caller, 'org.center.write');
+  checkTimeZone(req.body.timeZone);
+  const current = await store.getEntry<Center>(caller.centerId, 'center', '');
+  if (!current) throw noProfile();
+  return putVersioned(req, caller, {
+    kind: 'center', id: '', eventType: 'CenterChanged', action: 'org.center.write', current,
+    next: { centerId: caller.centerId, ...req.body },
+  }, { zh: '中心信息', en: 'center profile' });
+};
 
-  async putStaff(req) {
-    const caller = callerOf(req.event);
-    const username = req.params.username;
-    const current = await store.getEntry<Staff>(caller.centerId, 'staff', username);
-    authorize(caller, 'org.staff.write', { departmentIds: [current?.departmentId, req.body.departmentId].filter((d) => d !== undefined) });
-    staff.checkGrant(caller, current, req.body);
-    staff.checkStaff(username, req.body);
-    checkIfMatch(req, current, `staff member ${username}`);
-    // Pool usernames are global: a new staff record may adopt an existing account only under the rules of staff.ts.
-    if (!current) staff.checkAdoption(caller, username, await findAccount(username));
-    const sub = await staff.syncAccount(caller.centerId, username, req.body);
-    const status = current?.status ?? 'active';
-    return writeChange<Staff>(caller, {
+const listStaff: Ops['listStaff'] = async (req) => {
+  const caller = callerOf(req.event);
+  authorize(caller, 'org.directory.read');
+  const items = await store.listEntries<Staff>(caller.centerId, 'staff', req.query.id ? { field: 'sub', value: req.query.id } : undefined);
+  return { status: 200, body: { items: items.map(staff.directoryEntry) } };
+};
+
+const putStaff: Ops['putStaff'] = async (req) => {
+  const caller = callerOf(req.event);
+  const username = req.params.username;
+  const current = await store.getEntry<Staff>(caller.centerId, 'staff', username);
+  authorize(caller, 'org.staff.write', { departmentIds: [current?.departmentId, req.body.departmentId].filter((d) => d !== undefined) });
+  staff.checkGrant(caller, current, req.body);
+  staff.checkStaff(username, req.body);
+  checkIfMatch(req, current, staffMember(username));
+  // Pool usernames are global: a new staff record may adopt an existing account only under the rules of staff.ts.
+  if (!current) staff.checkAdoption(caller, username, await findAccount(username));
+  const sub = await staff.syncAccount(caller.centerId, username, req.body);
+  const status = current?.status ?? 'active';
+  return writeChange<Staff>(caller, {
+    kind: 'staff', id: username, eventType: 'StaffChanged', action: 'org.staff.write', current,
+    next: { username, ...req.body, status, sub }, eventView: withoutContact, alsoPut: [staff.accountStatusItem(sub, status)],
+  }, req.idempotency);
+};
+
+/** An action on a staff account: answers the staff member as PUT /admin/staff/{username} does, with the new ETag. */
+const setStaffStatus: Ops['setStaffStatus'] = async (req) => {
+  const caller = callerOf(req.event);
+  const username = req.params.username;
+  const current = await store.getEntry<Staff>(caller.centerId, 'staff', username);
+  if (!current) throw notFound(msg(`本中心没有人员 ${username}。`, `No staff member ${username} in this center.`));
+  authorize(caller, 'org.staff.write', { departmentIds: current.departmentId ? [current.departmentId] : [] });
+  staff.checkGrant(caller, current, current);
+  checkIfMatch(req, current, staffMember(username));
+  const status = req.params.action === 'disable' ? 'disabled' : 'active';
+  if (current.status === status) {
+    // Nothing to record in the table; the pool is brought in line in case an earlier change stopped between the two.
+    await setAccountEnabled(username, status === 'active');
+    const result = tagged(current, 200);
+    await store.recordUnchanged(req.idempotency?.record(result));
+    return result;
+  }
+  const { updatedAt: _a, updatedBy: _b, rev: _r, ...rest } = current;
+  let result: HttpResult | undefined;
+  await changeAccountStatus(username, status, async () => {
+    result = await writeChange<Staff>(caller, {
       kind: 'staff', id: username, eventType: 'StaffChanged', action: 'org.staff.write', current,
-      next: { username, ...req.body, status, sub }, eventView: withoutContact, alsoPut: [staff.accountStatusItem(sub, status)],
-    });
-  },
+      next: { ...rest, status }, eventView: withoutContact, alsoPut: [staff.accountStatusItem(current.sub, status)],
+    }, req.idempotency);
+  });
+  return result!;
+};
 
-  async setStaffStatus(req) {
-    const caller = callerOf(req.event);
-    const username = req.params.username;
-    const current = await store.getEntry<Staff>(caller.centerId, 'staff', username);
-    if (!current) throw notFound(`No staff member ${username} in this center.`);
-    authorize(caller, 'org.staff.write', { departmentIds: current.departmentId ? [current.departmentId] : [] });
-    staff.checkGrant(caller, current, current);
-    checkIfMatch(req, current, `staff member ${username}`);
-    const status = req.params.action === 'disable' ? 'disabled' : 'active';
-    if (current.status === status) return tagged(current, 200);
-    const { updatedAt: _a, updatedBy: _b, rev: _r, ...rest } = current;
-    let result: HttpResult | undefined;
-    await changeAccountStatus(username, status, async () => {
-      result = await writeChange<Staff>(caller, {
-        kind: 'staff', id: username, eventType: 'StaffChanged', action: 'org.staff.write', current,
-        next: { ...rest, status }, eventView: withoutContact, alsoPut: [staff.accountStatusItem(current.sub, status)],
-      });
-    });
-    return result!;
-  },
+const putDepartment: Ops['putDepartment'] = async (req) => {
+  const caller = callerOf(req.event);
+  authorize(caller, 'org.department.write');
+  const departmentId = req.params.departmentId;
+  const current = await store.getEntry<Department>(caller.centerId, 'department', departmentId);
+  return putVersioned(req, caller, {
+    kind: 'department', id: departmentId, eventType: 'DepartmentChanged', action: 'org.department.write', current,
+    next: { departmentId, ...req.body },
+  }, { zh: `部门 ${departmentId}`, en: `department ${departmentId}` });
+};
 
+const putWindow: Ops['putWindow'] = async (req) => {
+  const caller = callerOf(req.event);
+  const windowId = req.params.windowId;
+  const current = await store.getEntry<ServiceWindow>(caller.centerId, 'window', windowId);
+  // A department's admin may change only windows that serve their department alone, before and after.
+  authorize(caller, 'org.window.write', { departmentIds: [...(current?.departmentIds ?? []), ...req.body.departmentIds] });
+  return putVersioned(req, caller, {
+    kind: 'window', id: windowId, eventType: 'WindowChanged', action: 'org.window.write', current,
+    next: { windowId, ...req.body },
+  }, { zh: `窗口 ${windowId}`, en: `window ${windowId}` });
+};
+
+const getCalendar: Ops['getCalendar'] = async (req) => {
+  const caller = callerOf(req.event);
+  authorize(caller, 'org.calendar.read');
+  const year = await store.getEntry<CalendarYear>(caller.centerId, 'calendar', req.params.year);
+  if (!year) {
+    throw notFound(msg(`没有 ${req.params.year} 年的工作日历：须由中心管理员录入当年安排。`, `No calendar for ${req.params.year}: a center administrator must enter that year's schedule.`));
+  }
+  return tagged(year, 200);
+};
+
+const putCalendar: Ops['putCalendar'] = async (req) => {
+  const caller = callerOf(req.event);
+  authorize(caller, 'org.calendar.write');
+  const year = Number(req.params.year);
+  checkCalendar(year, req.body);
+  const current = await store.getEntry<CalendarYear>(caller.centerId, 'calendar', req.params.year);
+  return putVersioned(req, caller, {
+    kind: 'calendar', id: req.params.year, eventType: 'CalendarChanged', action: 'org.calendar.write', current,
+    next: { year, ...req.body },
+  }, { zh: `${year} 年工作日历`, en: `calendar of ${year}` });
+};
+
+export const handler = httpHandler(orgRoutes, {
+  getCenter,
+  putCenter,
   listDepartments: (req) => directory(req.event, 'department'),
-
-  async putDepartment(req) {
-    const caller = callerOf(req.event);
-    authorize(caller, 'org.department.write');
-    const departmentId = req.params.departmentId;
-    const current = await store.getEntry<Department>(caller.centerId, 'department', departmentId);
-    return putVersioned(req, caller, {
-      kind: 'department', id: departmentId, eventType: 'DepartmentChanged', action: 'org.department.write', current,
-      next: { departmentId, ...req.body },
-    });
-  },
-
+  putDepartment,
   listWindows: (req) => directory(req.event, 'window'),
-
-  async putWindow(req) {
-    const caller = callerOf(req.event);
-    const windowId = req.params.windowId;
-    const current = await store.getEntry<ServiceWindow>(caller.centerId, 'window', windowId);
-    // A department's admin may change only windows that serve their department alone, before and after.
-    authorize(caller, 'org.window.write', { departmentIds: [...(current?.departmentIds ?? []), ...req.body.departmentIds] });
-    return putVersioned(req, caller, {
-      kind: 'window', id: windowId, eventType: 'WindowChanged', action: 'org.window.write', current,
-      next: { windowId, ...req.body },
-    });
-  },
-
-  async getCalendar(req) {
-    const caller = callerOf(req.event);
-    authorize(caller, 'org.calendar.read');
-    const year = await store.getEntry<CalendarYear>(caller.centerId, 'calendar', req.params.year);
-    if (!year) throw notFound(`No calendar for ${req.params.year}: a center administrator must enter that year's schedule.`);
-    return tagged(year, 200);
-  },
-
-  async putCalendar(req) {
-    const caller = callerOf(req.event);
-    authorize(caller, 'org.calendar.write');
-    const year = Number(req.params.year);
-    try {
-      workCalendar([{ year, holidays: req.body.holidays, workdays: req.body.workdays }]);
-    } catch (err) {
-      if (!(err instanceof InvalidCalendarError)) throw err;
-      throw validationFailed(err.problems.map((message) => ({ path: '/body', code: 'invalid_calendar', message })));
-    }
-    const current = await store.getEntry<CalendarYear>(caller.centerId, 'calendar', req.params.year);
-    return putVersioned(req, caller, {
-      kind: 'calendar', id: req.params.year, eventType: 'CalendarChanged', action: 'org.calendar.write', current,
-      next: { year, ...req.body },
-    });
-  },
+  putWindow,
+  getCalendar,
+  putCalendar,
+  listStaff,
+  putStaff,
+  setStaffStatus,
 });

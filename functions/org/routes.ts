@@ -17,6 +17,7 @@ import {
   StaffActionPath,
   StaffBody,
   StaffList,
+  StaffListQuery,
   StaffPath,
 } from '#schemas/api/org';
 
@@ -55,7 +56,9 @@ export const orgRoutes = [
   },
   {
     operationId: 'listStaff', method: 'GET', path: '/org/staff', access: 'jwt',
-    summary: 'The staff of the caller\'s center: names, roles, departments, windows (no contact data)', responses: { 200: StaffList },
+    summary: 'The staff of the caller\'s center: account ids, names, roles, departments, windows (no contact data)', query: StaffListQuery,
+    description: 'Each entry\'s `id` is the account id that actor fields elsewhere hold (`createdBy`, `reviews[].by`, `actor.id` …); `?id=` finds the one staff member with that id.',
+    responses: { 200: StaffList },
   },
   {
     operationId: 'putStaff', method: 'PUT', path: '/admin/staff/{username}', access: 'jwt',
@@ -65,6 +68,7 @@ export const orgRoutes = [
   {
     operationId: 'setStaffStatus', method: 'POST', path: '/admin/staff/{username}/{action}', access: 'jwt',
     summary: 'disable (the account\'s tokens stop working at once) or enable a staff account', params: StaffActionPath, ifMatch: true,
+    description: 'Answers the staff member as `PUT /admin/staff/{username}` does, with the new ETag.',
     responses: { 200: Staff },
   },
 ] as const satisfies readonly RouteSpec[];

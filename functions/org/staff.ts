@@ -5,24 +5,26 @@
  * account's tokens stop working at once.
  */
 import type { Staff, StaffBody, StaffEntry } from '#schemas/api/org';
-import type { FieldError } from '#schemas/api/common';
+import { msg } from '#schemas/api/problems';
 import { accountStatusKey, type AccountStatus } from '#shared/accounts';
 import type { Caller, StaffRole } from '#shared/auth';
 import { ungrantable } from '#shared/authorization';
-import { conflict, forbidden, validationFailed } from '#shared/errors';
+import { alreadyExists, forbidden, problem, type FieldFault } from '#shared/errors';
 import { upsertAccount } from '#shared/identity';
+import { orgProblems } from './problems.ts';
 
 /** Roles that act for one department: their holder must belong to one (DESIGN §8). */
 const departmentRoles: readonly StaffRole[] = ['clerk', 'approver', 'dept_admin'];
 
 /** Rules across fields of a staff record that a JSON Schema cannot say. */
-export function staffErrors(username: string, body: StaffBody): FieldError[] {
-  const errors: FieldError[] = [];
+export function staffErrors(username: string, body: StaffBody): FieldFault[] {
+  const errors: FieldFault[] = [];
   if (!body.departmentId && body.roles.some((r) => departmentRoles.includes(r))) {
-    errors.push({ path: '/body/departmentId', code: 'required', message: `is required for the roles ${departmentRoles.join(', ')}` });
+    const roles = departmentRoles.join(', ');
+    errors.push({ path: '/body/departmentId', code: 'required', message: msg(`担任 ${roles} 角色的人员须指明所属部门`, `is required for the roles ${roles}`) });
   }
   body.backups.forEach((b, i) => {
-    if (b.backupUsername === username) errors.push({ path: `/body/backups/${i}/backupUsername`, code: 'self', message: 'a person cannot be their own backup (AB角)' });
+    if (b.backupUsername === username) errors.push({ path: `/body/backups/${i}/backupUsername`, code: 'self', message: msg('不能担任自己的 B 角', 'a person cannot be their own backup (AB角)') });
   });
   return errors;
 }
@@ -30,7 +32,10 @@ export function staffErrors(username: string, body: StaffBody): FieldError[] {
 /** The roles the caller hands out must be ones they may grant, before and after the change. */
 export function checkGrant(caller: Caller, before: Staff | undefined, after: StaffBody) {
   const refused = ungrantable(caller, [...new Set([...(before?.roles ?? []), ...after.roles])]);
-  if (refused.length) throw forbidden(`You may not grant or take away the roles ${refused.join(', ')}.`);
+  if (refused.length) {
+    const roles = refused.join(', ');
+    throw forbidden(msg(`您不能授予或收回以下角色：${roles}。`, `You may not grant or take away the roles ${roles}.`));
+  }
 }
 
 /**
@@ -42,15 +47,17 @@ export function checkGrant(caller: Caller, before: Staff | undefined, after: Sta
 export function checkAdoption(caller: Caller, username: string, existing: { centerId: string; roles: string[] } | undefined) {
   if (!existing) return;
   const adoptable = existing.centerId === caller.centerId && caller.roles.includes('center_admin') && !existing.roles.includes('applicant');
-  if (!adoptable) throw conflict(`The username ${username} is taken; choose another.`);
+  if (!adoptable) throw alreadyExists(msg(`用户名 ${username} 已被占用；请另选一个。`, `The username ${username} is taken; choose another.`));
 }
 
+/** 422 when the record breaks a rule across its fields. */
 export function checkStaff(username: string, body: StaffBody) {
   const errors = staffErrors(username, body);
-  if (errors.length) throw validationFailed(errors);
+  if (errors.length) throw problem(orgProblems['staff-record-invalid'], msg('人员信息不符合要求，见 errors。', 'The staff record breaks its rules; see errors.'), errors);
 }
 
 export const directoryEntry = (s: Staff): StaffEntry => ({
+  id: s.sub,
   username: s.username,
   name: s.name,
   roles: s.roles,

@@ -11,41 +11,24 @@
  *   center index     PK CENTERS     SK <centerId>
  *   org events       PK CENTER#<c>  SK EVENT#<ulid>
  */
-import type { CalendarYear } from '#shared/calendar';
 import { GetCommand, PutCommand, TransactWriteCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { msg } from '#schemas/api/problems';
 import type { OrgChangeData } from '#schemas/events/org';
+import { centerPk, centerProfileKey, type CenterProfile } from '#shared/center';
 import { db as defaultDb, isConcurrentChange, queryAll, tableName } from '#shared/db';
-import { conflict, preconditionFailed } from '#shared/errors';
+import { concurrentRequest, preconditionFailed } from '#shared/errors';
 import { outboxItem, type EventDraft } from '#shared/events';
-
-/** The center's partition: org entries, and other domains' center-wide items (applicants, their events). */
-export const centerPk = (centerId: string) => `CENTER#${centerId}`;
+import type { IdempotencyPut } from '#shared/idempotency';
 
 export type EntryKind = 'center' | 'department' | 'window' | 'calendar' | 'staff';
-// The center's own profile is the one entry of its kind: its id is empty.
+// The center's own profile is the one entry of its kind: its id is empty. The profile and
+// calendar keys are the shared kernel's (shared/center.ts), which every domain reads.
 const prefixes: Record<EntryKind, string> = { center: 'PROFILE', department: 'DEPT#', window: 'WINDOW#', calendar: 'CALENDAR#', staff: 'STAFF#' };
 
+/** What people call each kind of entry in Chinese (the English messages use the API's names). */
+const kindZh: Record<EntryKind, string> = { center: '中心信息', department: '部门', window: '窗口', calendar: '工作日历', staff: '人员' };
+
 const entryKey = (centerId: string, kind: EntryKind, id: string) => ({ PK: centerPk(centerId), SK: `${prefixes[kind]}${id}` });
-
-/** Other domains check that a center exists (e.g. at registration) with this key. */
-export const centerProfileKey = (centerId: string) => entryKey(centerId, 'center', '');
-
-/** Cases read the calendar years their time limits run through with this key, and this reading of the item. */
-export const calendarYearKey = (centerId: string, year: number) => entryKey(centerId, 'calendar', String(year));
-const calendarYearOf = (item: Record<string, unknown>, year: number): CalendarYear => ({
-  year,
-  holidays: item.holidays as string[],
-  workdays: item.workdays as string[],
-});
-
-/** The calendar years found in another domain's batch read (read with `calendarYearKey`). */
-export function calendarYearsIn(found: Map<string, Record<string, unknown>>, centerId: string, years: readonly number[]): CalendarYear[] {
-  return years.flatMap((year) => {
-    const k = calendarYearKey(centerId, year);
-    const item = found.get(`${k.PK}|${k.SK}`);
-    return item ? [calendarYearOf(item, year)] : [];
-  });
-}
 
 /** An entry as stored: its fields plus the revision its ETag names. */
 export type Stored<T> = T & { readonly rev: number };
@@ -61,15 +44,24 @@ export async function getEntry<T>(centerId: string, kind: EntryKind, id: string)
   return out.Item ? strip<T>(out.Item) : undefined;
 }
 
-/** Every entry of a kind in the center, in key order (a center has tens of departments and windows, not thousands). */
-export async function listEntries<T>(centerId: string, kind: EntryKind): Promise<Stored<T>[]> {
-  const items = await queryAll({ KeyConditionExpression: 'PK = :pk AND begins_with(SK, :prefix)', ExpressionAttributeValues: { ':pk': centerPk(centerId), ':prefix': prefixes[kind] } });
+/**
+ * Every entry of a kind in the center, in key order (a center has tens of
+ * departments and windows and hundreds of staff, not thousands), optionally
+ * only those whose `field` holds `value`.
+ */
+export async function listEntries<T>(centerId: string, kind: EntryKind, where?: { readonly field: string; readonly value: string }): Promise<Stored<T>[]> {
+  const items = await queryAll({
+    KeyConditionExpression: 'PK = :pk AND begins_with(SK, :prefix)',
+    ...(where ? { FilterExpression: '#field = :value', ExpressionAttributeNames: { '#field': where.field } } : {}),
+    ExpressionAttributeValues: { ':pk': centerPk(centerId), ':prefix': prefixes[kind], ...(where ? { ':value': where.value } : {}) },
+  });
   return items.map((i) => strip<T>(i));
 }
 
 /**
  * Creates (`expectedRev` undefined: the entry must not exist) or replaces (the
- * stored revision must be `expectedRev`) an entry, with its event, in one transaction.
+ * stored revision must be `expectedRev`) an entry, with its event and the
+ * record of the request's Idempotency-Key (if any), in one transaction.
  */
 export async function putEntry<T extends object>(
   centerId: string,
@@ -79,7 +71,8 @@ export async function putEntry<T extends object>(
   expectedRev: number | undefined,
   event: EventDraft<OrgChangeData>,
   /** Items that change with the entry, e.g. an account's status. */
-  alsoPut: readonly Record<string, unknown>[] = [],
+  alsoPut: readonly Record<string, unknown>[],
+  idempotency: IdempotencyPut | undefined,
 ): Promise<void> {
   const condition =
     expectedRev === undefined
@@ -92,22 +85,31 @@ export async function putEntry<T extends object>(
           { Put: { TableName: tableName(), Item: { ...entryKey(centerId, kind, id), kind, centerId, ...entry }, ...condition } },
           { Put: { TableName: tableName(), Item: outboxItem(centerPk(centerId), event).item } },
           ...alsoPut.map((Item) => ({ Put: { TableName: tableName(), Item } })),
+          ...(idempotency ? [idempotency] : []),
         ],
       }),
     );
   } catch (err) {
     if (!isConcurrentChange(err)) throw err;
+    const what = { zh: `${kindZh[kind]}${id ? ` ${id}` : ''}`, en: id ? `${kind} ${id}` : kind };
     throw expectedRev === undefined
-      ? conflict(`The ${kind} ${id} was created at the same moment; read it and retry with If-Match.`)
-      : preconditionFailed(`The ${kind} ${id} changed since you read it; read it again and retry.`);
+      ? concurrentRequest(msg(`${what.zh}刚被同时创建；请读取后带 If-Match 重试。`, `The ${what.en} was created at the same moment; read it and retry with If-Match.`))
+      : preconditionFailed(msg(`${what.zh}在您读取后已被修改；请重新读取后再试。`, `The ${what.en} changed since you read it; read it again and retry.`));
   }
 }
 
-export interface CenterProfile {
-  readonly centerId: string;
-  readonly name: string;
-  readonly timeZone: string;
-  readonly code?: string;
+/**
+ * A request that changed nothing (an account set to the status it has) still
+ * records its Idempotency-Key's outcome, so a repeat answers alike.
+ */
+export async function recordUnchanged(idempotency: IdempotencyPut | undefined): Promise<void> {
+  if (!idempotency) return;
+  try {
+    await defaultDb.send(new PutCommand(idempotency.Put));
+  } catch (err) {
+    if (!isConcurrentChange(err)) throw err;
+    throw concurrentRequest(msg('使用同一 Idempotency-Key 的请求正在处理；请重试。', 'A request with this Idempotency-Key is in progress; retry it.'));
+  }
 }
 
 /**
@@ -121,7 +123,8 @@ export async function putCenterProfile(client: DynamoDBDocumentClient, tableName
       TableName: tableName,
       Item: {
         ...centerProfileKey(profile.centerId), kind: 'center', centerId: profile.centerId, name: profile.name, timeZone: profile.timeZone, ...(profile.code ? { code: profile.code } : {}),
-        updatedAt: new Date().toISOString(), updatedBy: 'operator', rev: 1,
+        // Set up by the platform, not by a person: the system is its actor.
+        updatedAt: new Date().toISOString(), updatedBy: 'system', rev: 1,
       },
       ConditionExpression: 'attribute_not_exists(PK)',
     }),

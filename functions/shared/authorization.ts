@@ -7,7 +7,9 @@
  * on resources that belong to the caller's own department. Nobody ever acts
  * across centers: that check comes first, whatever the role.
  */
+import { msg, type Text } from '#schemas/api/problems';
 import type { Caller, StaffRole } from './auth.ts';
+import { forbidden } from './errors.ts';
 
 export type Scope = 'center' | 'department';
 
@@ -160,27 +162,28 @@ function grantsOf(caller: Caller, action: Action): readonly Grant[] {
 }
 
 /** Why the caller may not take `action` on `target`, or `undefined` when allowed. */
-export function denial(caller: Caller, action: Action, target: Target): string | undefined {
-  if (target.centerId !== caller.centerId) return 'The resource belongs to another center.';
+export function denial(caller: Caller, action: Action, target: Target): Text | undefined {
+  if (target.centerId !== caller.centerId) return msg('该资源属于其他中心。', 'The resource belongs to another center.');
   const grants = grantsOf(caller, action);
-  if (grants.length === 0) return `Your role may not take the action ${action}.`;
+  if (grants.length === 0) return roleMayNot(action);
   if (grants.some((g) => g.scope === 'center')) return undefined;
   const own = caller.departmentId;
   const departments = target.departmentIds ?? [];
   if (own && departments.length > 0 && departments.every((d) => d === own)) return undefined;
-  return `You may take the action ${action} only on your own department's resources.`;
+  return msg(`只能对本部门的资源执行 ${action}。`, `You may take the action ${action} only on your own department's resources.`);
 }
+
+const roleMayNot = (action: Action) => msg(`您的角色不能执行 ${action}。`, `Your role may not take the action ${action}.`);
 
 /**
  * The department a caller's listing is confined to: `{}` for the whole center,
- * `{ departmentId }` for one department, or `undefined` when the caller may
- * not list at all. A requested department outside the caller's scope is refused.
+ * `{ departmentId }` for one department; 403 when the caller may not list it. A requested department outside the caller's scope is refused.
  */
-export function listingScope(caller: Caller, action: Action, requested: string | undefined): { departmentId?: string } | string {
+export function listingScope(caller: Caller, action: Action, requested: string | undefined): { departmentId?: string } {
   const grants = grantsOf(caller, action);
-  if (grants.length === 0) return `Your role may not take the action ${action}.`;
+  if (grants.length === 0) throw forbidden(roleMayNot(action));
   if (grants.some((g) => g.scope === 'center')) return requested ? { departmentId: requested } : {};
-  if (!caller.departmentId) return 'Your account has no department.';
-  if (requested && requested !== caller.departmentId) return 'You may list only your own department.';
+  if (!caller.departmentId) throw forbidden(msg('您的账号不属于任何部门。', 'Your account has no department.'));
+  if (requested && requested !== caller.departmentId) throw forbidden(msg('只能查看本部门。', 'You may list only your own department.'));
   return { departmentId: caller.departmentId };
 }

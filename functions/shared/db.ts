@@ -1,13 +1,46 @@
 /**
  * The DynamoDB document client, created once per container. The endpoint comes
  * from the SDK's standard AWS_ENDPOINT_URL_DYNAMODB in the local cloud.
+ *
+ * Without its own timeouts the SDK waits on a stalled connection until Lambda
+ * kills the function, and the client gets the runtime's bare 500. Each attempt
+ * is cut short instead (DynamoDB answers in milliseconds; a transaction in tens),
+ * so three attempts end well inside the function's timeout and the HTTP stack
+ * answers 503/504 itself.
  */
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { BatchGetCommand, DynamoDBDocumentClient, QueryCommand, type QueryCommandInput } from '@aws-sdk/lib-dynamodb';
 
-export const db = DynamoDBDocumentClient.from(new DynamoDBClient({}), {
+/** Per stage (infra/config.ts); 2.5 s when unset. */
+const attemptTimeoutMs = Number(process.env.DYNAMODB_ATTEMPT_TIMEOUT_MS ?? 2_500);
+
+export const db = DynamoDBDocumentClient.from(new DynamoDBClient({
+  maxAttempts: 3,
+  // Without throwOnRequestTimeout the SDK only logs a warning when an attempt runs over, and goes on waiting.
+  requestHandler: { connectionTimeout: 1_000, requestTimeout: attemptTimeoutMs, throwOnRequestTimeout: true },
+}), {
   marshallOptions: { removeUndefinedValues: true, convertClassInstanceToMap: false },
 });
+
+let invocationSignal: AbortSignal | undefined;
+
+/**
+ * The HTTP stack hands in each invocation's abort signal. Once the request has
+ * been answered (the early timeout's "outcome unknown"), no new attempt
+ * starts: a retry of the client must not race a write still being tried here.
+ */
+export const bindInvocationSignal = (signal: AbortSignal | undefined) => {
+  invocationSignal = signal;
+};
+
+db.middlewareStack.add(
+  (next) => async (args) => {
+    if (invocationSignal?.aborted) throw Object.assign(new Error('the request was already answered; no new attempt'), { name: 'AbortError' });
+    return next(args);
+  },
+  // Inside the retry middleware (finalizeRequest, high): checked before every attempt.
+  { step: 'finalizeRequest', priority: 'low', name: 'noAttemptAfterAnswer' },
+);
 
 export function requiredEnv(name: string): string {
   const value = process.env[name];

@@ -20,7 +20,8 @@ import {
 } from '@aws-sdk/client-cognito-identity-provider';
 import type { AccountStatus } from './accounts.ts';
 import { requiredEnv } from './db.ts';
-import { conflict, validationFailed } from './errors.ts';
+import { msg } from '#schemas/api/problems';
+import { alreadyExists, validationFailed } from './errors.ts';
 
 const cognito = new CognitoIdentityProviderClient({});
 const pool = () => requiredEnv('USER_POOL_ID');
@@ -53,9 +54,10 @@ export async function findAccount(username: string): Promise<{ centerId: string;
 /** The pool's refusals that are the caller's to fix, as 4xx; anything else stays a 500. */
 function asClientError(err: unknown): unknown {
   const name = (err as { name?: string }).name;
-  if (name === 'AliasExistsException') return conflict('This email address belongs to another account.');
+  if (name === 'AliasExistsException') return alreadyExists(msg('此电子邮箱已属于另一个账号。', 'This email address belongs to another account.'));
   if (name === 'InvalidParameterException') {
-    return validationFailed([{ path: '/body', code: 'rejected_by_user_pool', message: (err as Error).message }]);
+    const why = (err as Error).message;
+    return validationFailed([{ path: '/body', code: 'rejected_by_user_pool', message: msg(`账号服务拒绝：${why}`, why) }]);
   }
   return err;
 }

@@ -28,11 +28,21 @@ export interface RouteSpec {
   /** The operation changes a versioned resource: If-Match is required (428 without it). */
   readonly ifMatch?: boolean;
   /**
-   * `inline`: the operation reads the caller's account status in its own first
-   * batch read (saving a request) and must verify it before anything else; the
+   * `inline`: the operation reads the request's checks (the caller's account
+   * status and the Idempotency-Key's record, `req.checks.keys`) in its own first
+   * batch read, saving a request, and settles them before anything else; the
    * HTTP stack fails the request if it did not.
    */
   readonly accountCheck?: 'inline';
+  /**
+   * How a repeated Idempotency-Key is answered: `recorded` (default) with the
+   * recorded response; `operation` by the operation itself, which finds the
+   * recorded response in `req.idempotency.previous` (e.g. to hand out a fresh
+   * presigned URL for the same upload).
+   */
+  readonly replay?: 'recorded' | 'operation';
+  /** The resource can have been destroyed (e.g. with its archive): the route may answer 410 `gone`. */
+  readonly gone?: true;
   /** Route throttling tighter than the stage's (e.g. a lookup that must not be brute-forced). */
   readonly throttle?: 'publicLookup';
   /** Header parameters documented in OpenAPI (validated by the operation). */

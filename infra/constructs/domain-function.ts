@@ -85,6 +85,8 @@ export class DomainFunction extends NodejsFunction {
   /** The execution role (also `role`, typed as the concrete Role for the bind helpers). */
   readonly executionRole: iam.Role;
 
+  private readonly config: StageConfig;
+
   constructor(scope: Construct, id: string, props: DomainFunctionProps) {
     const entry = path.resolve(repoRoot, props.entry);
     const logGroup = new LogGroup(scope, `${id}LogGroup`, {
@@ -120,6 +122,7 @@ export class DomainFunction extends NodejsFunction {
       },
     });
     this.executionRole = role;
+    this.config = props.config;
     logGroup.grantWrite(role);
     acknowledge(role, 'AwsSolutions-IAM5[Resource::*]',
       'xray:PutTraceSegments and xray:PutTelemetryRecords (active tracing) support no resource-level permissions; they are the only actions granted on *.');
@@ -128,6 +131,7 @@ export class DomainFunction extends NodejsFunction {
   /** TABLE_NAME (or `envName`) + item-level access to the table and its indexes. Never Scan. */
   bindTable(table: ITable, access: TableAccess, envName = 'TABLE_NAME'): this {
     this.addEnvironment(envName, table.tableName);
+    this.addEnvironment('DYNAMODB_ATTEMPT_TIMEOUT_MS', String(this.config.dynamodbAttemptTimeoutMs));
     const queriesIndexes = access !== 'append';
     this.executionRole.addToPrincipalPolicy(new iam.PolicyStatement({
       actions: [...tableActions[access]],

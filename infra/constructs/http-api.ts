@@ -19,6 +19,7 @@ import { Construct } from 'constructs';
 import type { RouteSpec } from '#shared/route-spec';
 import type { StageConfig } from '../config.ts';
 import { acknowledge } from '../nag.ts';
+import { apiDomains, type DomainName } from '../routes.ts';
 
 export interface DomainHttpApiProps {
   readonly config: StageConfig;
@@ -67,7 +68,7 @@ export class DomainHttpApi extends Construct {
         allowOrigins: [...config.allowedOrigins],
         allowMethods: [CorsHttpMethod.GET, CorsHttpMethod.POST, CorsHttpMethod.PUT, CorsHttpMethod.PATCH, CorsHttpMethod.DELETE],
         allowHeaders: ['authorization', 'content-type', 'if-match', 'if-none-match', 'idempotency-key', 'accept-language'],
-        exposeHeaders: ['etag', 'location', 'x-request-id', 'x-next-token'],
+        exposeHeaders: ['etag', 'location', 'x-request-id', 'x-next-token', 'retry-after', 'idempotent-replayed', 'content-language'],
         maxAge: Duration.hours(1),
       },
     });
@@ -95,6 +96,11 @@ export class DomainHttpApi extends Construct {
   /** The invoke URL of the default stage (ends with a slash). */
   get url(): string {
     return this.stage.url;
+  }
+
+  /** The routes of a domain as the API assembles them (infra/routes.ts), integrated with its HTTP function. */
+  addDomain(domain: DomainName, fn: IFunction): HttpRoute[] {
+    return this.addDomainRoutes(apiDomains[domain].routes, fn);
   }
 
   /**

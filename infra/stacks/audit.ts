@@ -11,7 +11,6 @@ import * as kms from 'aws-cdk-lib/aws-kms';
 import type { IBucket } from 'aws-cdk-lib/aws-s3';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import type { Construct } from 'constructs';
-import { auditRoutes } from '../../functions/audit/routes.ts';
 import type { StageConfig } from '../config.ts';
 import { Consumer } from '../constructs/consumer.ts';
 import { DomainFunction } from '../constructs/domain-function.ts';
@@ -32,10 +31,10 @@ export interface AuditDeps {
 export function createAudit(scope: Construct, deps: AuditDeps) {
   const { table, bus, api, bucket, cursorKey, config } = deps;
 
-  const reader = new DomainFunction(scope, 'AuditApiFunction', { entry: 'functions/audit/api.ts', domain: 'audit', config })
+  const reader = new DomainFunction(scope, 'AuditApiFunction', { entry: 'functions/audit/handler.ts', domain: 'audit', config })
     .bindTable(table, 'read')
     .bindSecretValue(cursorKey, 'CURSOR_KEY');
-  api.addDomainRoutes(auditRoutes, reader);
+  api.addDomain('audit', reader);
 
   // GetItem (the chain head) + conditional PutItem in one transaction: never an update, a delete or a Query.
   const consumer = new DomainFunction(scope, 'AuditConsumerFunction', { entry: 'functions/audit/consumer.ts', domain: 'audit', config })

@@ -13,7 +13,6 @@ import * as lambda from 'aws-cdk-lib/aws-lambda';
 import type * as s3 from 'aws-cdk-lib/aws-s3';
 import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
 import type { Construct } from 'constructs';
-import { documentRoutes } from '../../functions/documents/routes.ts';
 import { documentOfEvent } from '../../functions/documents/rules.ts';
 import { CJK_FONT_ASSET_EXCLUDE, CJK_FONT_LAMBDA_PATH, PDF_ESBUILD_ARGS, cjkFontAssetDir } from '../../functions/documents/pdf/font-asset.ts';
 import type { StageConfig } from '../config.ts';
@@ -45,7 +44,7 @@ export function addDocuments(
   // An approved destruction deletes the package and the case's working copies; an approved retention moves the lock.
   documents.allowDelete(archive, 'archives/').allowDelete(materials, 'uploads/').allowDelete(materials, 'documents/');
   allowLocking(documents, archive, ['s3:PutObjectRetention']);
-  api.addDomainRoutes(documentRoutes, documents);
+  api.addDomain('documents', documents);
 
   const check = new DomainFunction(scope, 'MaterialCheckFunction', {
     entry: 'functions/documents/check.ts', domain: 'documents', config,

@@ -8,7 +8,6 @@ import * as events from 'aws-cdk-lib/aws-events';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
 import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
 import type { Construct } from 'constructs';
-import { evaluationRoutes } from '../../functions/evaluation/routes.ts';
 import { invitationTrigger } from '../../functions/evaluation/subscriptions.ts';
 import type { StageConfig } from '../config.ts';
 import { Consumer } from '../constructs/consumer.ts';
@@ -41,7 +40,7 @@ export function addEvaluation(scope: Construct, props: EvaluationProps) {
     .bindTable(table, 'readWrite')
     .bindValue('EVALUATION_DEFAULTS', defaults);
 
-  props.api.addDomainRoutes(evaluationRoutes, api);
+  props.api.addDomain('evaluation', api);
   const invitations = new Consumer(scope, 'EvaluationInvite', {
     trigger: { bus: props.bus, eventPattern: invitationPattern },
     fn: invite,

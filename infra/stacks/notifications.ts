@@ -6,7 +6,6 @@
 import * as events from 'aws-cdk-lib/aws-events';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
 import type { Construct } from 'constructs';
-import { notificationRoutes } from '../../functions/notifications/routes.ts';
 import type { StageConfig } from '../config.ts';
 import { Consumer } from '../constructs/consumer.ts';
 import { DomainFunction } from '../constructs/domain-function.ts';
@@ -33,8 +32,8 @@ export function createNotifications(scope: Construct, deps: { table: ITable; bus
     config,
     description: 'Due-soon and overdue cases → an email to each department\'s case handlers',
   });
-  const reader = new DomainFunction(scope, 'NotificationsApiFunction', { entry: 'functions/notifications/api.ts', domain: 'notifications', config })
+  const reader = new DomainFunction(scope, 'NotificationsApiFunction', { entry: 'functions/notifications/handler.ts', domain: 'notifications', config })
     .bindTable(table, 'read');
-  api.addDomainRoutes(notificationRoutes, reader);
+  api.addDomain('notifications', reader);
   return { consumer, staffNotices, reader };
 }

@@ -1,20 +1,17 @@
 /**
  * The OneStop stack (DESIGN §2): HTTP API → domain Lambdas → single table →
  * stream + outbox pipe → bus → consumers; buckets; Cognito.
- * Routes come from each domain's routes.ts; they are never listed here.
+ * Routes come from the API's assembly (infra/routes.ts); they are never listed here.
  */
 import { CfnOutput, Stack, type StackProps } from 'aws-cdk-lib';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import type { Construct } from 'constructs';
-import { applicantRoutes } from '../../functions/applicants/routes.ts';
-import { caseRoutes } from '../../functions/cases/routes.ts';
-import { catalogRoutes } from '../../functions/catalog/routes.ts';
-import { orgRoutes } from '../../functions/org/routes.ts';
 import type { StageConfig } from '../config.ts';
 import { Consumer } from '../constructs/consumer.ts';
 import { DomainFunction } from '../constructs/domain-function.ts';
 import { DomainHttpApi } from '../constructs/http-api.ts';
+import { WebSite } from '../constructs/web-site.ts';
 import { acknowledge } from '../nag.ts';
 import { createAudit } from './audit.ts';
 import { addDocuments } from './documents.ts';
@@ -67,14 +64,15 @@ export class OneStopStack extends Stack {
       .bindTable(table, 'readWrite');
 
     const api = new DomainHttpApi(this, 'Api', { config, userPool, userPoolClient });
-    api.addDomainRoutes(catalogRoutes, catalog);
-    api.addDomainRoutes(orgRoutes, org);
-    api.addDomainRoutes(applicantRoutes, applicants);
-    api.addDomainRoutes(caseRoutes, cases);
+    api.addDomain('catalog', catalog);
+    api.addDomain('org', org);
+    api.addDomain('applicants', applicants);
+    api.addDomain('cases', cases);
     createAudit(this, { table, bus, api, bucket: buckets.audit, cursorKey, config });
     addEvaluation(this, { config, table, bus, api, cursorKey });
     createNotifications(this, { table, bus, api, config });
     addDocuments(this, { table, bus, api, materials: buckets.materials, archive: buckets.archive, cursorKey, config });
+    const site = new WebSite(this, 'Web', { config });
 
     new Consumer(this, 'CaseSweep', {
       trigger: { schedule: events.Schedule.expression(config.caseSweepSchedule) },
@@ -92,6 +90,7 @@ export class OneStopStack extends Stack {
       ArchiveBucketName: buckets.archive.bucketName,
       AuditBucketName: buckets.audit.bucketName,
       TableName: table.tableName,
+      SiteUrl: site.url,
     };
     for (const [name, value] of Object.entries(outputs)) new CfnOutput(this, name, { value });
   }

@@ -3,7 +3,7 @@
  * routes, authorized like the JWT authorizer, turned into a payload 2.0 event,
  * handed to the route's function, and its result turned back into HTTP. Paths
  * under /local/ are the local cloud's own endpoints (token, JWKS, the Cognito
- * emulator, DLQ admin).
+ * emulator, DLQ admin); a path no route matches may be a static web page.
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -21,6 +21,8 @@ export interface ApiHandlers {
   invoke(functionId: string, event: unknown): Promise<unknown>;
   /** Answers /local/* requests (headers lower-cased); returns undefined for paths it does not serve. */
   local(method: string, path: string, body: Buffer, query: URLSearchParams, headers: Record<string, string | undefined>): Promise<HttpResult | undefined>;
+  /** Static web pages (local/web.ts), asked only when no route matched; undefined = not a page. */
+  web?(method: string, path: string): Promise<HttpResult | undefined>;
   log(line: string): void;
 }
 
@@ -117,7 +119,10 @@ export async function startApiServer(port: number, host = '0.0.0.0'): Promise<Ap
     }
     const cHeaders = corsHeaders(cors, req, false);
     const found = match(method, rawPath);
-    if (!found) return send(res, gatewayError(404, 'Not Found'), requestId, cHeaders);
+    if (!found) {
+      const page = await h.web?.(method, rawPath);
+      return page ? send(res, page, requestId) : send(res, gatewayError(404, 'Not Found'), requestId, cHeaders);
+    }
     const { route, pathParameters } = found;
 
     let authorizer: { claims: Record<string, string>; scopes: string[] | null } | undefined;

@@ -5,6 +5,7 @@
  * users' tokens — items are created, submitted, approved and published — so
  * their events, audit records and ETags are the real ones.
  */
+import { randomUUID } from 'node:crypto';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { putCenterProfile } from '../../functions/org/store.ts';
@@ -24,18 +25,34 @@ export function mainTableName(cloud: Pick<LocalCloud, 'tables'>): string {
   return entry[1];
 }
 
+/** Attempts of one seeding request that the API answered 503 or 504 (a busy machine, a cold emulator). */
+const ATTEMPTS = 4;
+
+/**
+ * One seeding request. A write carries an Idempotency-Key, so that after a 503
+ * or 504 the same request is sent again as the API asks: a change that was
+ * made is answered from its record, one that was not is made now.
+ */
 async function call(cloud: LocalCloud, username: string, method: string, path: string, body?: unknown, etag?: string) {
-  const res = await fetch(`${cloud.apiUrl}${path}`, {
-    method,
-    headers: {
-      authorization: `Bearer ${cloud.mintToken(username)}`,
-      ...(body === undefined ? {} : { 'content-type': 'application/json' }),
-      ...(etag ? { 'if-match': etag } : {}),
-    },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  const text = await res.text();
-  return { status: res.status, etag: res.headers.get('etag') ?? undefined, text };
+  const key = method === 'GET' ? undefined : randomUUID();
+  for (let attempt = 1; ; attempt++) {
+    const res = await fetch(`${cloud.apiUrl}${path}`, {
+      method,
+      headers: {
+        authorization: `Bearer ${cloud.mintToken(username)}`,
+        ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+        ...(etag ? { 'if-match': etag } : {}),
+        ...(key ? { 'idempotency-key': key } : {}),
+      },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+    const text = await res.text();
+    if ((res.status === 503 || res.status === 504) && attempt < ATTEMPTS) {
+      await new Promise((r) => setTimeout(r, Number(res.headers.get('retry-after') ?? 1) * 1000));
+      continue;
+    }
+    return { status: res.status, etag: res.headers.get('etag') ?? undefined, text };
+  }
 }
 
 function expectStatus(step: string, res: { status: number; text: string; etag?: string }, ...ok: number[]): string {

@@ -11,12 +11,12 @@ import { StringEnum, closed, text } from './common.ts';
 import { Username } from './org.ts';
 
 
-export const ApplicantId = Type.String({ pattern: '^[0-9A-HJKMNP-TV-Z]{26}$', description: 'ULID' });
+export const ApplicantId = Type.String({ pattern: '^[0-9A-HJKMNP-TV-Z]{26}$', minLength: 26, maxLength: 26, description: 'ULID' });
 export const ApplicantKind = StringEnum(['citizen', 'enterprise'] as const, 'citizen: a natural person (自然人); enterprise: a legal person or other organization (法人)');
 export type ApplicantKind = Static<typeof ApplicantKind>;
 
 const Email = Type.String({ format: 'email', maxLength: 200 });
-const Phone = Type.String({ pattern: '^\\+?[0-9][0-9 -]{4,23}$', description: 'Mobile or landline: 13812345678, 0731-88886666, +86 138 1234 5678' });
+const Phone = Type.String({ pattern: '^\\+?[0-9][0-9 -]{4,23}$', maxLength: 25, description: 'Mobile or landline: 13812345678, 0731-88886666, +86 138 1234 5678' });
 /** Checked by the handler (format, then check character), so the error names the exact fault. */
 const IdNumber = Type.String({ minLength: 1, maxLength: 32, description: '公民身份号码, 18 characters with the MOD 11-2 check character (GB 11643)' });
 const CreditCode = Type.String({ minLength: 1, maxLength: 32, description: '统一社会信用代码, 18 characters with its check character (GB 32100)' });
@@ -74,8 +74,10 @@ export const Applicant = Type.Object(
 );
 export type Applicant = Static<typeof Applicant>;
 
-/** What staff read: the profile, personal data masked unless `masked` is false. */
-export const StaffApplicantView = Type.Object({ ...Applicant.properties, masked: Type.Boolean() }, closed);
+export const AccountStatus = StringEnum(['active', 'disabled'] as const, 'disabled: the account\'s tokens are refused (a center administrator disables and enables it)');
+
+/** What staff read: the profile and its account's status, personal data masked unless `masked` is false. */
+export const StaffApplicantView = Type.Object({ ...Applicant.properties, status: AccountStatus, masked: Type.Boolean() }, closed);
 export type StaffApplicantView = Static<typeof StaffApplicantView>;
 
 export const ApplicantPath = Type.Object({ applicantId: ApplicantId }, closed);
@@ -85,7 +87,6 @@ export const ApplicantReadQuery = Type.Object(
 );
 
 export const AccountActionPath = Type.Object({ applicantId: ApplicantId, action: StringEnum(['disable', 'enable'] as const) }, closed);
-export const AccountState = Type.Object({ applicantId: ApplicantId, status: StringEnum(['active', 'disabled'] as const) }, closed);
 
 export const AgentScope = StringEnum(['all', 'items'] as const, 'all: every item; items: only the listed items');
 export const AgentBody = Type.Object(

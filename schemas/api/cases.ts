@@ -31,10 +31,11 @@ export const CaseState = StringEnum(
 export type CaseState = Static<typeof CaseState>;
 
 export const CaseNo = Type.String({
-  pattern: '^[0-9A-Z]{2,12}-[0-9]{8}-[0-9]{5,}$',
+  pattern: '^[0-9A-Z]{2,12}-[0-9]{8}-[0-9]{5,9}$',
+  maxLength: 32,
   description: 'Case number (办件编号): center code, acceptance-office date (YYYYMMDD), daily sequence',
 });
-export const MaterialId = Type.String({ pattern: '^[a-z0-9][a-z0-9-]{0,39}$' });
+export const MaterialId = Type.String({ pattern: '^[a-z0-9][a-z0-9-]{0,39}$', maxLength: 40 });
 const LocalDate = Type.String({ format: 'date', description: 'YYYY-MM-DD in the center\'s time zone' });
 const Instant = Type.String({ format: 'date-time' });
 const Reasons = Type.Array(text(500), { minItems: 1, maxItems: 20 });
@@ -57,7 +58,7 @@ export const IntakeRequest = Type.Object(
   {
     itemCode: ItemCode,
     applicantId: Type.Optional(ApplicantId),
-    fields: Type.Optional(Type.Record(Type.String(), Type.Unknown(), { description: 'Validated against the item\'s intakeFields schema' })),
+    fields: Type.Optional(Type.Record(Type.String({ maxLength: 64 }), Type.Unknown({ 'x-free-form': 'bounded by the body size and nesting limits' }), { maxProperties: 100, description: 'Validated against the item\'s intakeFields schema' })),
     materials: Type.Array(IntakeMaterial, { maxItems: 60 }),
   },
   { ...closed, description: 'applicantId: required when a clerk files at the counter for an identified applicant; an applicant filing online omits it' },
@@ -179,6 +180,22 @@ const Step = Type.Object(
   closed,
 );
 
+/** What the acceptance receipt (受理通知书) prints: the query code is shown here once and stored hashed. */
+export const Receipt = Type.Object(
+  {
+    caseNo: CaseNo,
+    itemName: Type.String(),
+    applicantName: Type.String(),
+    receivedAt: Instant,
+    acceptedAt: Instant,
+    acceptanceDate: LocalDate,
+    promisedDue: Type.Optional(LocalDate),
+    statutoryDue: Type.Optional(LocalDate),
+    queryCode: Type.String({ description: 'For GET /public/cases/{caseNo}?code=; shown only on this receipt' }),
+  },
+  closed,
+);
+
 const Review = Type.Object({ by: Type.String(), role: Type.String(), opinion: Type.String(), at: Instant }, closed);
 
 export const Case = Type.Object(
@@ -231,28 +248,11 @@ export const Case = Type.Object(
     nextActions: Type.Array(Type.String(), { description: 'The actions the caller may take now (POST /cases/{caseNo}/{action})' }),
     createdAt: Instant,
     updatedAt: Instant,
+    receipt: Type.Optional({ ...Receipt, description: 'Only in the answer of the action that accepted the case: the receipt (受理通知书) with the query code, shown this once' } as typeof Receipt),
   },
   closed,
 );
 export type Case = Static<typeof Case>;
-
-/** What the acceptance receipt (受理通知书) prints: the query code is shown here once and stored hashed. */
-export const Receipt = Type.Object(
-  {
-    caseNo: CaseNo,
-    itemName: Type.String(),
-    applicantName: Type.String(),
-    receivedAt: Instant,
-    acceptedAt: Instant,
-    acceptanceDate: LocalDate,
-    promisedDue: Type.Optional(LocalDate),
-    statutoryDue: Type.Optional(LocalDate),
-    queryCode: Type.String({ description: 'For GET /public/cases/{caseNo}?code=; shown only on this receipt' }),
-  },
-  closed,
-);
-
-export const ActionResult = Type.Object({ case: Case, receipt: Type.Optional(Receipt) }, closed);
 
 export const CaseSummary = Type.Object(
   {
@@ -306,7 +306,7 @@ export const TimelineEntry = Type.Object(
 );
 export const Timeline = Type.Object({ items: Type.Array(TimelineEntry) }, closed);
 
-export const PublicProgressQuery = Type.Object({ code: Type.String({ minLength: 1, maxLength: 32 }), centerId: Type.Optional(Type.String({ pattern: '^[a-z0-9][a-z0-9-]{1,47}$' })) }, closed);
+export const PublicProgressQuery = Type.Object({ code: Type.String({ minLength: 1, maxLength: 32 }), centerId: Type.Optional(Type.String({ pattern: '^[a-z0-9][a-z0-9-]{1,47}$', maxLength: 48 })) }, closed);
 export const PublicProgress = Type.Object(
   {
     caseNo: CaseNo,

@@ -12,10 +12,11 @@ const list = <T extends Parameters<typeof Type.Array>[0]>(item: T, maxItems: num
 
 export const ItemCode = Type.String({
   pattern: '^[A-Za-z0-9][A-Za-z0-9-]{2,63}$',
+  maxLength: 64,
   description: 'Unique item code (GB/T 39554.1-2020 style), letters, digits and dashes',
 });
-export const DepartmentId = Type.String({ pattern: '^[a-z0-9][a-z0-9-]{1,47}$' });
-export const CenterId = Type.String({ pattern: '^[a-z0-9][a-z0-9-]{1,47}$' });
+export const DepartmentId = Type.String({ pattern: '^[a-z0-9][a-z0-9-]{1,47}$', maxLength: 48 });
+export const CenterId = Type.String({ pattern: '^[a-z0-9][a-z0-9-]{1,47}$', maxLength: 48 });
 
 export const ServiceMode = StringEnum(['immediate', 'promised', 'joint', 'escalated'] as const, '即办件 / 承诺件 / 联办件 / 上报件. Clients must tolerate values they do not know.');
 export type ServiceMode = Static<typeof ServiceMode>;
@@ -34,7 +35,7 @@ export const LegalBasis = Type.Object(
 
 export const Material = Type.Object(
   {
-    id: Type.String({ pattern: '^[a-z0-9][a-z0-9-]{0,39}$', description: 'Stable id within the item, used by case checklists' }),
+    id: Type.String({ pattern: '^[a-z0-9][a-z0-9-]{0,39}$', maxLength: 40, description: 'Stable id within the item, used by case checklists' }),
     name: text(200),
     form: StringEnum(['original', 'copy', 'electronic'] as const, '原件 / 复印件 / 电子件'),
     count: Type.Integer({ minimum: 1, maximum: 99 }),
@@ -89,16 +90,28 @@ export const ServiceLocation = Type.Object(
 
 export const Faq = Type.Object({ question: text(300), answer: text(2000) }, closed);
 
+const FieldName = Type.String({ pattern: '^[a-zA-Z][a-zA-Z0-9]{0,39}$', maxLength: 40 });
+
 /**
  * The typed fields an application for this item carries (e.g. the proposed
  * company name), as a JSON Schema object; applications are validated against it
- * with unknown fields refused. Property schemas are plain JSON Schema.
+ * with unknown fields refused. Property schemas are plain JSON Schema, written
+ * by an administrator: the catalog compiles each with a strict JSON Schema
+ * compiler before storing it (an unknown keyword or a malformed schema is
+ * `item-content-invalid`).
  */
 export const IntakeFields = Type.Object(
   {
     type: Type.Literal('object'),
-    properties: Type.Record(Type.String({ pattern: '^[a-zA-Z][a-zA-Z0-9]{0,39}$' }), Type.Record(Type.String(), Type.Unknown()), { maxProperties: 50 }),
-    required: Type.Optional(Type.Array(Type.String(), { maxItems: 50, uniqueItems: true })),
+    properties: Type.Record(
+      FieldName,
+      Type.Record(Type.String(), Type.Unknown(), {
+        description: 'The JSON Schema of one field',
+        'x-free-form': 'an administrator\'s JSON Schema: bounded by the body\'s size and nesting depth, and compiled strictly before it is stored',
+      }),
+      { maxProperties: 50 },
+    ),
+    required: Type.Optional(Type.Array(FieldName, { maxItems: 50, uniqueItems: true })),
   },
   { ...closed, description: 'JSON Schema (draft 7 subset) of the application fields' },
 );
@@ -168,6 +181,9 @@ export type UpdateItemRequest = Static<typeof UpdateItemRequest>;
 export const ReviewRequest = Type.Object({ reason: Type.Optional(text(1000)) }, closed);
 export type ReviewRequest = Static<typeof ReviewRequest>;
 
+/** Who acted on a version: the staff member's account id, which the staff directory resolves. */
+const StaffAccountId = Type.String({ description: 'Account id (sub) of the staff member; GET /org/staff?id= names them' });
+
 export const ItemVersion = Type.Object(
   {
     code: ItemCode,
@@ -175,10 +191,10 @@ export const ItemVersion = Type.Object(
     status: ItemStatus,
     content: ItemContent,
     createdAt: Type.String({ format: 'date-time' }),
-    createdBy: Type.String(),
+    createdBy: StaffAccountId,
     updatedAt: Type.String({ format: 'date-time' }),
-    submittedBy: Type.Optional(Type.String()),
-    reviewedBy: Type.Optional(Type.String()),
+    submittedBy: Type.Optional(StaffAccountId),
+    reviewedBy: Type.Optional(StaffAccountId),
     reviewReason: Type.Optional(Type.String()),
     publishedAt: Type.Optional(Type.String({ format: 'date-time' })),
     retiredAt: Type.Optional(Type.String({ format: 'date-time' })),
@@ -231,10 +247,13 @@ export const ListPublishedItemsQuery = Type.Object(
 );
 export type ListPublishedItemsQuery = Static<typeof ListPublishedItemsQuery>;
 
+/** A version number as the path and query carry it. */
+const VersionNumber = Type.String({ pattern: '^[1-9][0-9]{0,5}$', maxLength: 6, description: 'Version number, 1–999999' });
+
 export const GetPublishedItemQuery = Type.Object(
   {
     centerId: Type.Optional(CenterId),
-    version: Type.Optional(Type.String({ pattern: '^[1-9][0-9]{0,5}$' })),
+    version: Type.Optional(VersionNumber),
   },
   closed,
 );
@@ -251,11 +270,11 @@ export const ListItemsQuery = Type.Object(
 export type ListItemsQuery = Static<typeof ListItemsQuery>;
 
 export const ItemCodePath = Type.Object({ code: ItemCode }, closed);
-export const ItemVersionPath = Type.Object({ code: ItemCode, version: Type.String({ pattern: '^[1-9][0-9]{0,5}$' }) }, closed);
+export const ItemVersionPath = Type.Object({ code: ItemCode, version: VersionNumber }, closed);
 export const ItemActionPath = Type.Object(
   {
     code: ItemCode,
-    version: Type.String({ pattern: '^[1-9][0-9]{0,5}$' }),
+    version: VersionNumber,
     action: StringEnum(['submit', 'approve', 'reject', 'publish'] as const),
   },
   closed,

@@ -33,12 +33,12 @@ export type FieldError = Static<typeof FieldError>;
 
 export const Problem = Type.Object(
   {
-    type: Type.String(),
-    title: Type.String(),
-    status: Type.Integer(),
-    detail: Type.Optional(Type.String()),
-    instance: Type.Optional(Type.String()),
-    traceId: Type.String(),
+    type: Type.String({ format: 'uri', description: 'The rule broken: one of the problem types listed in the API description (https://onestop.example.gov.cn/problems/<slug>); tolerate types you do not know' }),
+    title: Type.String({ description: 'The type\'s title in the response\'s Content-Language (zh-CN by default, en on Accept-Language: en)' }),
+    status: Type.Integer({ minimum: 400, maximum: 599 }),
+    detail: Type.Optional(Type.String({ description: 'What happened in this case, for people (same language as title)' })),
+    instance: Type.Optional(Type.String({ description: 'The request path' })),
+    traceId: Type.String({ description: 'The request id; quote it when reporting a problem' }),
     errors: Type.Optional(Type.Array(FieldError)),
   },
   { additionalProperties: false },
@@ -48,5 +48,8 @@ export type Problem = Static<typeof Problem>;
 export const Page = <T extends TSchema>(item: T) =>
   Type.Object({ items: Type.Array(item), nextToken: Type.Optional(Type.String()) }, { additionalProperties: false });
 
-export const Limit = Type.String({ pattern: '^(100|[1-9][0-9]?)$', description: 'Page size 1–100, default 25' });
-export const NextToken = Type.String({ maxLength: 2048, description: 'Opaque, signed; carries the filters of the first page' });
+export const Limit = Type.Integer({ minimum: 1, maximum: 100, default: 25, description: 'Page size 1–100, default 25' });
+export const NextToken = Type.String({
+  minLength: 1, maxLength: 2048, pattern: '^[A-Za-z0-9_-]+$',
+  description: 'Opaque and encrypted; valid for 24 hours, only with the operation, center and filters of the page that returned it',
+});

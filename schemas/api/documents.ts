@@ -11,10 +11,11 @@ import { Limit, NextToken, Page, StringEnum, closed, text } from './common.ts';
 
 const Instant = Type.String({ format: 'date-time' });
 const LocalDate = Type.String({ format: 'date', description: 'YYYY-MM-DD' });
-const Sha256 = Type.String({ pattern: '^[0-9a-f]{64}$', description: 'SHA-256 of the bytes, lowercase hex' });
-export const FileId = Type.String({ pattern: '^[0-9A-HJKMNP-TV-Z]{26}$', description: 'ULID' });
-export const DocumentId = Type.String({ pattern: '^[a-z_]{3,30}-[0-9A-HJKMNP-TV-Z]{26}$' });
-export const CertificateNo = Type.String({ pattern: '^C[0-9A-Z]{20,41}$', description: 'Certificate number: C, the case number without dashes, six random characters, an ISO 7064 MOD 37,36 check character' });
+const Sha256 = Type.String({ pattern: '^[0-9a-f]{64}$', maxLength: 64, description: 'SHA-256 of the bytes, lowercase hex' });
+const ETag = Type.String({ description: 'The version of this representation: the ETag of the responses that return it alone, for If-Match' });
+export const FileId = Type.String({ pattern: '^[0-9A-HJKMNP-TV-Z]{26}$', minLength: 26, maxLength: 26, description: 'ULID' });
+export const DocumentId = Type.String({ pattern: '^[a-z_]{3,30}-[0-9A-HJKMNP-TV-Z]{26}$', maxLength: 57 });
+export const CertificateNo = Type.String({ pattern: '^C[0-9A-Z]{20,41}$', maxLength: 42, description: 'Certificate number: C, the case number without dashes, six random characters, an ISO 7064 MOD 37,36 check character' });
 
 export const uploadTypes = ['application/pdf', 'image/jpeg', 'image/png', 'application/ofd'] as const;
 export const UploadType = StringEnum(uploadTypes, 'PDF, JPEG, PNG or OFD (GB/T 33190)');
@@ -33,7 +34,7 @@ export const UploadRequest = Type.Object(
     contentType: UploadType,
     size: Type.Integer({ minimum: 1, description: 'Bytes; at most the item\'s limit (default 20 MB)' }),
     sha256: Type.Optional(Sha256),
-    fileName: Type.Optional(text(200)),
+    fileName: Type.Optional(text(200, 'Stored normalised: NFC, without control, format (bidi) characters or path separators')),
     form: Type.Optional(MaterialForm),
     count: Type.Optional(Type.Integer({ minimum: 1, maximum: 99 })),
   },
@@ -54,15 +55,17 @@ export const MaterialFile = Type.Object(
     form: MaterialForm,
     count: Type.Integer(),
     trustLevel: TrustLevel,
-    uploadedBy: StringEnum(['applicant', 'staff'] as const),
+    uploadedBy: Type.String({ description: 'The account id (sub) of the uploader; the applicant reads `staff` for a clerk\'s upload' }),
+    channel: StringEnum(['online', 'window'] as const, 'Uploaded online by the applicant, or scanned at the window by a clerk'),
     size: Type.Optional(Type.Integer()),
     sha256: Type.Optional(Sha256),
     detectedType: Type.Optional(Type.String({ description: 'What the bytes are, whatever the name says' })),
     rejection: Type.Optional(Type.Object({ code: Type.String(), reason: Type.String() }, closed)),
-    verifiedBy: Type.Optional(Type.String()),
+    verifiedBy: Type.Optional(Type.String({ description: 'The account id (sub) of the clerk who verified it; the applicant reads `staff`' })),
     verifiedAt: Type.Optional(Instant),
     createdAt: Instant,
     checkedAt: Type.Optional(Instant),
+    etag: ETag,
   },
   closed,
 );
@@ -83,6 +86,7 @@ export const Upload = Type.Object(
   },
   closed,
 );
+export type Upload = Static<typeof Upload>;
 
 export const documentKinds = ['acceptance_receipt', 'refusal_notice', 'supplement_notice', 'certificate'] as const;
 export const DocumentKind = StringEnum(documentKinds, '受理通知书 / 不予受理通知书 / 一次性告知书 / 证照');
@@ -99,6 +103,7 @@ export const IssuedDocument = Type.Object(
     trustLevel: Type.Literal('A'),
     certificateNo: Type.Optional(CertificateNo),
     issuedAt: Instant,
+    etag: ETag,
   },
   closed,
 );
@@ -121,6 +126,10 @@ export const CasePath = Type.Object({ caseNo: CaseNo }, closed);
 export const FilePath = Type.Object({ caseNo: CaseNo, fileId: FileId }, closed);
 export const DocumentPath = Type.Object({ caseNo: CaseNo, documentId: DocumentId }, closed);
 export const CertificatePath = Type.Object({ certificateNo: Type.String({ maxLength: 50 }) }, closed);
+export const ArchivePath = Type.Object({ caseNo: CaseNo }, closed);
+
+/** A clerk's verification says nothing but that it was done: `{}` or no body. */
+export const VerifyRequest = Type.Object({}, closed);
 
 /** The public check of a certificate: enough to tell a genuine one, nothing more about its holder. */
 export const CertificateCheck = Type.Object(
@@ -159,9 +168,9 @@ export const ArchiveRecord = Type.Object(
           action: StringEnum(['destroy', 'retain'] as const, '销毁 / 继续保存'),
           reason: Type.String(),
           retainYears: Type.Optional(Type.Integer()),
-          proposedBy: Type.String(),
+          proposedBy: Type.String({ description: 'The account id (sub) of the center admin who proposed it' }),
           proposedAt: Instant,
-          approvedBy: Type.Optional(Type.String()),
+          approvedBy: Type.Optional(Type.String({ description: 'The account id (sub) of the supervisor who approved it' })),
           approvedAt: Type.Optional(Instant),
         },
         closed,

@@ -59,7 +59,8 @@ export const Indicators = Type.Object(
 export type Indicators = Static<typeof Indicators>;
 
 export const EvaluationId = Type.String({
-  pattern: '^([0-9A-Z]{2,12}-[0-9]{8}-[0-9]{5,}|[0-9A-HJKMNP-TV-Z]{26})$',
+  pattern: '^([0-9A-Z]{2,12}-[0-9]{8}-[0-9]{5,9}|[0-9A-HJKMNP-TV-Z]{26})$',
+  maxLength: 32,
   description: 'A case\'s evaluation is addressed by its case number (一事一评); a window visit\'s by a ULID',
 });
 
@@ -276,7 +277,7 @@ export const Figures = Type.Object(
 );
 export type Figures = Static<typeof Figures>;
 
-export const Month = Type.String({ pattern: '^[0-9]{4}-(0[1-9]|1[0-2])$', description: 'YYYY-MM: the month (center time) in which evaluations were counted' });
+export const Month = Type.String({ pattern: '^[0-9]{4}-(0[1-9]|1[0-2])$', maxLength: 7, description: 'YYYY-MM: the month (center time) in which evaluations were counted' });
 export const MonthPath = Type.Object({ month: Month }, closed);
 export const PublicFiguresQuery = Type.Object({ centerId: Type.Optional(CenterId) }, closed);
 

@@ -8,13 +8,18 @@ import { DepartmentId, ItemCode } from './catalog.ts';
 import { StringEnum, closed, text } from './common.ts';
 
 const CalendarDate = Type.String({ format: 'date', description: 'YYYY-MM-DD' });
-const Audit = { updatedAt: Type.String({ format: 'date-time' }), updatedBy: Type.String() };
+/** A staff member's account id: the `sub` of their tokens, which every actor field (…By, by, actor.id) holds. */
+const accountId = (description: string) => Type.String({ pattern: '^[A-Za-z0-9._-]{1,128}$', maxLength: 128, description });
+const Audit = {
+  updatedAt: Type.String({ format: 'date-time' }),
+  updatedBy: Type.String({ description: 'Account id (sub) of the staff member who made the change (GET /org/staff?id= names them), or `system` for the platform\'s own setup' }),
+};
 
 export const CenterBody = Type.Object(
   {
     name: text(100, 'e.g. 示范县政务服务中心'),
-    timeZone: Type.String({ pattern: '^[A-Za-z]+(/[A-Za-z_+-]+){1,2}$', description: 'IANA time zone of the center\'s calendar dates, e.g. Asia/Shanghai' }),
-    code: Type.Optional(Type.String({ pattern: '^[0-9A-Z]{2,12}$', description: 'Prefix of case numbers, e.g. the region code 370982' })),
+    timeZone: Type.String({ pattern: '^[A-Za-z]+(/[A-Za-z_+-]+){1,2}$', maxLength: 64, description: 'IANA time zone of the center\'s calendar dates, e.g. Asia/Shanghai' }),
+    code: Type.Optional(Type.String({ pattern: '^[0-9A-Z]{2,12}$', maxLength: 12, description: 'Prefix of case numbers, e.g. the region code 370982' })),
   },
   closed,
 );
@@ -22,7 +27,7 @@ export type CenterBody = Static<typeof CenterBody>;
 export const Center = Type.Object({ centerId: Type.String(), ...CenterBody.properties, ...Audit }, closed);
 export type Center = Static<typeof Center>;
 
-export const WindowId = Type.String({ pattern: '^[a-z0-9][a-z0-9-]{0,31}$' });
+export const WindowId = Type.String({ pattern: '^[a-z0-9][a-z0-9-]{0,31}$', maxLength: 32 });
 
 export const DepartmentBody = Type.Object(
   { name: text(100, 'e.g. 示范县市场监督管理局'), chiefRepresentative: text(50, '首席代表') },
@@ -58,14 +63,14 @@ export type CalendarYear = Static<typeof CalendarYear>;
 
 export const DepartmentPath = Type.Object({ departmentId: DepartmentId }, closed);
 export const WindowPath = Type.Object({ windowId: WindowId }, closed);
-export const YearPath = Type.Object({ year: Type.String({ pattern: '^(19|2[0-9])[0-9]{2}$' }) }, closed);
+export const YearPath = Type.Object({ year: Type.String({ pattern: '^(19|2[0-9])[0-9]{2}$', maxLength: 4 }) }, closed);
 
 export const DepartmentList = Type.Object({ items: Type.Array(Department) }, closed);
 export const WindowList = Type.Object({ items: Type.Array(ServiceWindow) }, closed);
 
 /** Roles a staff account can hold (applicants register themselves). */
 export const StaffRoleName = StringEnum(['clerk', 'approver', 'dept_admin', 'center_admin', 'supervisor', 'auditor'] as const);
-export const Username = Type.String({ pattern: '^[a-z0-9][a-z0-9._-]{2,63}$', description: 'Sign-in name, lower case' });
+export const Username = Type.String({ pattern: '^[a-z0-9][a-z0-9._-]{2,63}$', maxLength: 64, description: 'Sign-in name, lower case' });
 
 export const StaffBody = Type.Object(
   {
@@ -85,16 +90,20 @@ export type StaffBody = Static<typeof StaffBody>;
 
 const StaffStatus = StringEnum(['active', 'disabled'] as const);
 export const Staff = Type.Object(
-  { username: Username, ...StaffBody.properties, status: StaffStatus, sub: Type.String(), ...Audit },
+  { username: Username, ...StaffBody.properties, status: StaffStatus, sub: accountId('Account id (the `sub` of the account\'s tokens): the `id` of its directory entry'), ...Audit },
   closed,
 );
 export type Staff = Static<typeof Staff>;
-/** The directory entry other staff see: no contact data. */
+/** The directory entry other staff see: no contact data; `id` resolves the actor fields of every other resource. */
 export const StaffEntry = Type.Object(
-  { username: Username, name: Type.String(), roles: StaffBody.properties.roles, departmentId: Type.Optional(DepartmentId), windowIds: StaffBody.properties.windowIds, status: StaffStatus },
+  { id: accountId('Account id (the `sub` of the account\'s tokens), which actor fields elsewhere (…By, by, actor.id) hold'), username: Username, name: Type.String(), roles: StaffBody.properties.roles, departmentId: Type.Optional(DepartmentId), windowIds: StaffBody.properties.windowIds, status: StaffStatus },
   closed,
 );
 export type StaffEntry = Static<typeof StaffEntry>;
 export const StaffList = Type.Object({ items: Type.Array(StaffEntry) }, closed);
+export const StaffListQuery = Type.Object(
+  { id: Type.Optional(accountId('Only the staff member with this account id (an actor id read elsewhere)')) },
+  closed,
+);
 export const StaffPath = Type.Object({ username: Username }, closed);
 export const StaffActionPath = Type.Object({ username: Username, action: StringEnum(['disable', 'enable'] as const) }, closed);

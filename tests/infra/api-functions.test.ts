@@ -4,7 +4,7 @@
  */
 import { Match, type Template } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { apiRoutes } from '../../schemas/openapi.ts';
+import { apiRoutes } from '../../infra/routes.ts';
 import { stageConfig } from '../../infra/config.ts';
 import { BUCKET_NOTIFICATIONS_HANDLER } from '../../infra/constructs/consumer.ts';
 import { userRoles } from '../../schemas/api/common.ts';
@@ -126,8 +126,11 @@ describe('functions', () => {
     const fn = dev.toJSON().Resources[logicalIdByPath(dev, constructId)];
     const vars = fn.Properties.Environment.Variables;
     const common = ['POWERTOOLS_SERVICE_NAME', 'LOG_LEVEL', 'AWS_REQUEST_CHECKSUM_CALCULATION', 'AWS_RESPONSE_CHECKSUM_VALIDATION'];
-    expect(Object.keys(vars).sort()).toEqual([...common, ...names].sort());
+    // A function bound to the table gets the stage's DynamoDB attempt timeout with it.
+    const withTable = names.includes('TABLE_NAME') ? ['DYNAMODB_ATTEMPT_TIMEOUT_MS'] : [];
+    expect(Object.keys(vars).sort()).toEqual([...common, ...names, ...withTable].sort());
     expect(vars.TABLE_NAME).toEqual({ Ref: logicalIdByPath(dev, 'Table') });
+    if (withTable.length) expect(vars.DYNAMODB_ATTEMPT_TIMEOUT_MS).toBe(String(stageConfig('dev').dynamodbAttemptTimeoutMs));
     if (names.includes('CURSOR_KEY')) {
       expect(JSON.stringify(vars.CURSOR_KEY)).toContain('{{resolve:secretsmanager:');
       expect(JSON.stringify(vars.CURSOR_KEY)).toContain(logicalIdByPath(dev, 'CursorKeySecret'));

@@ -5,15 +5,16 @@
  * app as the CLI does, reads that report, and checks every acknowledgement:
  * a specific reason, scoped to a construct below the stack, and still needed
  * (it matches a finding the rules raise when acknowledgements are ignored).
- * Stage local is synthesized with real esbuild bundling.
+ * Bundling does not change a finding, so no stage is bundled here: the local
+ * cloud of the integration tests runs the bundles of its own `cdk synth`, and
+ * tests/integration/local-cloud.test.ts checks them.
  */
-import { existsSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { readFileSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { Validations, type App } from 'aws-cdk-lib';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { afterAll, describe, expect, it } from 'vitest';
 import { buildOneStop } from '../../infra/build.ts';
-import { BUCKET_NOTIFICATIONS_HANDLER } from '../../infra/constructs/consumer.ts';
 import { stageNames, type StageName } from '../../infra/config.ts';
 import { newApp } from './synth.ts';
 
@@ -54,7 +55,7 @@ function rawFindings(app: App): { ruleName: string; paths: string[] }[] {
 }
 
 function synthWithNag(stage: StageName) {
-  const { app, outdir } = newApp(stage, { bundling: stage === 'local' });
+  const { app, outdir } = newApp(stage);
   const { stack } = buildOneStop(app);
   let error: unknown;
   let assemblyDir = outdir;
@@ -102,26 +103,4 @@ describe.each(stageNames)('cdk-nag AwsSolutions, stage %s', (stage) => {
       expect(matched, `${ack.id} on ${ack.path}`).toBe(true);
     }
   });
-
-  if (stage === 'local') {
-    it('bundles every function locally into an ESM index.mjs (package.json #imports resolved)', () => {
-      const { stack, assemblyDir } = get();
-      const template = JSON.parse(readFileSync(path.join(assemblyDir, `${stack.stackName}.template.json`), 'utf8'));
-      // CDK's bucket-notifications handler is inline code of a deploy-time custom resource.
-      const fns = Object.entries(template.Resources as Record<string, { Type: string; Metadata: Record<string, string> }>)
-        .filter(([id, r]) => r.Type === 'AWS::Lambda::Function' && !id.startsWith(BUCKET_NOTIFICATIONS_HANDLER))
-        .map(([, r]) => r);
-      // Which functions exist is asserted in api-functions.test.ts; here every one of them must be bundled.
-      expect(fns.length).toBeGreaterThan(0);
-      for (const fn of fns) {
-        const bundle = path.join(assemblyDir, fn.Metadata['aws:asset:path']!, 'index.mjs');
-        expect(existsSync(bundle), bundle).toBe(true);
-        expect(existsSync(`${bundle}.map`), `${bundle}.map`).toBe(true);
-        const code = readFileSync(bundle, 'utf8');
-        expect(code.startsWith("import { createRequire } from 'module'; const require = createRequire(import.meta.url);")).toBe(true);
-        expect(code).not.toMatch(/from\s*["']#(shared|schemas)\//);
-        expect(statSync(bundle).size).toBeGreaterThan(0);
-      }
-    });
-  }
 });

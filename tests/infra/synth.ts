@@ -1,13 +1,14 @@
 /**
  * Test helpers: synthesize the OneStop app the way the CLI does (same cdk.json
- * context, same buildOneStop), once per stage and file.
+ * context, same buildOneStop); the templates of the stages come from the
+ * project's global setup (global-setup.ts), synthesized once per run.
  */
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { App } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
-import { buildOneStop } from '../../infra/build.ts';
+import { inject } from 'vitest';
 import { repoRoot } from '../../infra/constructs/domain-function.ts';
 import type { StageName } from '../../infra/config.ts';
 
@@ -15,15 +16,12 @@ import type { StageName } from '../../infra/config.ts';
 export const cdkJsonContext: Record<string, unknown> =
   JSON.parse(readFileSync(path.join(repoRoot, 'cdk.json'), 'utf8')).context ?? {};
 
-export interface SynthOptions {
-  /** Run esbuild for the functions (slower); otherwise bundling is skipped. @default false */
-  readonly bundling?: boolean;
-  /** Register cdk-nag. @default false */
-  readonly nag?: boolean;
-}
-
-/** An App with the context of cdk.json; `stage` undefined leaves the stage to the app's default. */
-export function newApp(stage: StageName | string | undefined, options: SynthOptions = {}): { app: App; outdir: string } {
+/**
+ * An App with the context of cdk.json and bundling skipped (the integration
+ * tests' local cloud runs real bundles); `stage` undefined leaves the stage to
+ * the app's default.
+ */
+export function newApp(stage: StageName | string | undefined): { app: App; outdir: string } {
   const outdir = mkdtempSync(path.join(tmpdir(), `onestop-${stage ?? 'default'}-`));
   const app = new App({
     outdir,
@@ -33,21 +31,18 @@ export function newApp(stage: StageName | string | undefined, options: SynthOpti
       'aws:cdk:enable-path-metadata': true,
       'aws:cdk:enable-asset-metadata': true,
       ...(stage === undefined ? {} : { stage }),
-      ...(options.bundling ? {} : { 'aws:cdk:bundling-stacks': [] }),
+      'aws:cdk:bundling-stacks': [],
     },
   });
   return { app, outdir };
 }
 
-/** The synthesized template of `OneStop-<stage>` (no cdk-nag, no bundling unless asked). */
-export function synthTemplate(stage: StageName, options: SynthOptions = {}): Template {
-  const { app, outdir } = newApp(stage, options);
-  const { stack } = buildOneStop(app, { nag: options.nag ?? false });
-  try {
-    return Template.fromStack(stack);
-  } finally {
-    rmSync(outdir, { recursive: true, force: true });
-  }
+/**
+ * The synthesized template of `OneStop-<stage>` (no cdk-nag, no bundling), as
+ * the infra project's global setup synthesized it once for the whole run.
+ */
+export function synthTemplate(stage: StageName): Template {
+  return Template.fromJSON(JSON.parse(readFileSync(path.join(inject('infraTemplates'), `${stage}.template.json`), 'utf8')));
 }
 
 type Resource = { Type: string; Properties?: Record<string, any>; Metadata?: Record<string, any> };

@@ -46,6 +46,8 @@ async function as(username: string, method: string, path: string, opts: { body?:
   return { status: res.status, body: text ? JSON.parse(text) : undefined, etag: res.headers.get('etag') ?? '' };
 }
 
+const problem = (slug: string) => `https://onestop.example.gov.cn/problems/${slug}`;
+
 const centerItem = (sk: string) => doc.send(new GetCommand({ TableName: cloud.tableName, Key: { PK: 'CENTER#center-demo', SK: sk } }));
 
 describe('applicant registration', () => {
@@ -85,12 +87,16 @@ describe('applicant registration', () => {
     const last = body.idNumber.slice(-1);
     const wrong = `${body.idNumber.slice(0, 17)}${last === '0' ? '1' : '0'}`;
     const res = await call('POST', '/public/applicants', { body: { ...body, idNumber: wrong } });
-    expect(res.status).toBe(400);
+    expect([res.status, res.body.type]).toEqual([422, problem('registration-invalid')]);
     expect(res.body.errors).toEqual([expect.objectContaining({ path: '/body/idNumber', code: 'check_digit' })]);
     const ent = enterprise();
     const bad = await call('POST', '/public/applicants', { body: { ...ent, creditCode: `${ent.creditCode.slice(0, 17)}${ent.creditCode.endsWith('0') ? '1' : '0'}` } });
-    expect(bad.status).toBe(400);
+    expect([bad.status, bad.body.type]).toEqual([422, problem('registration-invalid')]);
     expect(bad.body.errors).toEqual([expect.objectContaining({ path: '/body/creditCode', code: 'check_digit' })]);
+    // Both languages: zh-CN by default, English on request.
+    const en = await call('POST', '/public/applicants', { body: { ...body, idNumber: wrong }, headers: { 'accept-language': 'en' } });
+    expect(en.body.errors[0].message).toBe('the check character does not match the first 17 digits');
+    expect(res.body.errors[0].message).toBe('校验码与前 17 位不符');
     expect((await mint(body.username)).status).not.toBe(200);
   });
 
@@ -99,12 +105,12 @@ describe('applicant registration', () => {
     await register(first);
     const second = { ...citizen(), idNumber: first.idNumber };
     const dup = await call('POST', '/public/applicants', { body: second });
-    expect(dup.status).toBe(409);
+    expect([dup.status, dup.body.type]).toEqual([409, problem('already-exists')]);
     expect((await centerItem(`APPUSER#${second.username}`)).Item).toBeUndefined();
     expect((await mint(second.username)).status).not.toBe(200);
 
     const sameName = await call('POST', '/public/applicants', { body: { ...citizen(), username: first.username } });
-    expect(sameName.status).toBe(409);
+    expect([sameName.status, sameName.body.type]).toEqual([409, problem('already-exists')]);
   });
 
   it('never takes over a staff account\'s username', async () => {
@@ -115,7 +121,7 @@ describe('applicant registration', () => {
 
   it('refuses an unknown center', async () => {
     const res = await call('POST', '/public/applicants', { body: { ...citizen(), centerId: 'no-such-center' } });
-    expect(res.status).toBe(400);
+    expect([res.status, res.body.type]).toEqual([422, problem('center-not-found')]);
     expect(res.body.errors).toEqual([expect.objectContaining({ path: '/body/centerId', code: 'unknown_center' })]);
   });
 });
@@ -134,6 +140,21 @@ describe('the applicant\'s own profile', () => {
     expect((await as(body.username, 'GET', '/applicants/me')).body.name).toBe('王五五');
   });
 
+  it('answers a repeated Idempotency-Key with the first outcome, and refuses the key with another body', async () => {
+    const body = citizen();
+    const reg = await register(body);
+    const key = `profile-${unique()}`;
+    const change = { name: '王六', email: body.email, phone: '13900002222' };
+    const first = await as(body.username, 'PUT', '/applicants/me', { body: change, headers: { 'if-match': reg.etag, 'idempotency-key': key } });
+    expect([first.status, first.etag]).toEqual([200, '"2"']);
+    // The retry names the version it read before the change: answered from the record, not refused with 412.
+    const again = await as(body.username, 'PUT', '/applicants/me', { body: change, headers: { 'if-match': reg.etag, 'idempotency-key': key } });
+    expect([again.status, again.etag, again.body]).toEqual([200, '"2"', first.body]);
+    const other = await as(body.username, 'PUT', '/applicants/me', { body: { ...change, name: '王七' }, headers: { 'if-match': first.etag, 'idempotency-key': key } });
+    expect([other.status, other.body.type]).toEqual([422, problem('idempotency-key-reused')]);
+    expect((await as(body.username, 'GET', '/applicants/me')).body.name).toBe('王六');
+  });
+
   it('is for applicants only: staff get 403', async () => {
     expect((await call('GET', '/applicants/me', { as: 'clerk.amr' })).status).toBe(403);
   });
@@ -147,7 +168,8 @@ describe('staff reads', () => {
 
     const maskedView = await call('GET', path, { as: 'clerk.amr' });
     expect(maskedView.status).toBe(200);
-    expect(maskedView.body).toMatchObject({ masked: true, name: '王五', phone: '138****5678', idNumber: `110105********${body.idNumber.slice(-4)}` });
+    expect(maskedView.body).toMatchObject({ masked: true, status: 'active', name: '王五', phone: '138****5678', idNumber: `110105********${body.idNumber.slice(-4)}` });
+    expect(maskedView.etag).toBe('"1"');
     expect(JSON.stringify(maskedView.body)).not.toContain(body.idNumber);
     expect(JSON.stringify(maskedView.body)).not.toContain(body.email);
 
@@ -184,6 +206,7 @@ describe('agents (代办人)', () => {
     });
     expect(granted.status, JSON.stringify(granted.body)).toBe(201);
     expect(granted.body).toMatchObject({ agentApplicantId: agent.applicantId, agentName: '王五', status: 'active', scope: 'items' });
+    expect(granted.etag).toBe('"1"');
 
     const listed = await as(principal.username, 'GET', '/applicants/me/agents');
     expect(listed.body.items).toHaveLength(1);
@@ -193,8 +216,11 @@ describe('agents (代办人)', () => {
 
     const revoked = await as(principal.username, 'POST', `/applicants/me/agents/${agent.applicantId}/revoke`);
     expect(revoked.status).toBe(200);
-    expect(revoked.body).toMatchObject({ status: 'revoked', revokedAt: expect.any(String) });
-    expect((await as(principal.username, 'POST', `/applicants/me/agents/${agent.applicantId}/revoke`)).body.revokedAt).toBe(revoked.body.revokedAt);
+    // An action answers with the resource itself and its ETag.
+    expect(revoked.body).toEqual({ ...granted.body, status: 'revoked', revokedAt: expect.any(String) });
+    expect(revoked.etag).toBe('"2"');
+    const twice = await as(principal.username, 'POST', `/applicants/me/agents/${agent.applicantId}/revoke`);
+    expect([twice.body.revokedAt, twice.etag]).toEqual([revoked.body.revokedAt, '"2"']);
     expect((await as(principal.username, 'GET', '/applicants/me/agents')).body.items[0].status).toBe('revoked');
     expect((await as(agentBody.username, 'GET', '/applicants/me/agents')).body.items).toEqual([]);
 
@@ -210,13 +236,13 @@ describe('agents (代办人)', () => {
     }
   });
 
-  it('refuses an unknown agent (404), oneself (400), and revoking someone never authorized (404)', async () => {
+  it('refuses an unknown agent (404), oneself (422), and revoking someone never authorized (404)', async () => {
     const principal = citizen();
     const { body: p } = await register(principal);
     const unknown = await as(principal.username, 'POST', '/applicants/me/agents', { body: { agentApplicantId: '01ARZ3NDEKTSV4RRFFQ69G5FAV', scope: 'all', validUntil: '2099-12-31' } });
     expect(unknown.status).toBe(404);
     const self = await as(principal.username, 'POST', '/applicants/me/agents', { body: { agentApplicantId: p.applicantId, scope: 'all', validUntil: '2099-12-31' } });
-    expect(self.status).toBe(400);
+    expect([self.status, self.body.type]).toEqual([422, problem('agent-authorization-invalid')]);
     expect(self.body.errors).toEqual([expect.objectContaining({ path: '/body/agentApplicantId', code: 'self' })]);
     expect((await as(principal.username, 'POST', '/applicants/me/agents/01ARZ3NDEKTSV4RRFFQ69G5FAV/revoke')).status).toBe(404);
   });
@@ -233,12 +259,18 @@ describe('applicant accounts', () => {
 
     expect((await call('POST', `/admin/applicants/${id}/disable`, { as: 'clerk.amr' })).status).toBe(403);
     expect((await call('POST', `/admin/applicants/${id}/disable`, { as: 'center.admin.other' })).status).toBe(404);
-    const disabled = await call('POST', `/admin/applicants/${id}/disable`, { as: 'center.admin' });
-    expect(disabled).toMatchObject({ status: 200, body: { applicantId: id, status: 'disabled' } });
+    const key = `disable-${unique()}`;
+    const disabled = await call('POST', `/admin/applicants/${id}/disable`, { as: 'center.admin', headers: { 'idempotency-key': key } });
+    // The action answers with the applicant as staff read it (masked), and its ETag.
+    expect(disabled).toMatchObject({ status: 200, etag: '"2"', body: { applicantId: id, status: 'disabled', masked: true, phone: '138****5678' } });
+    expect((await call('GET', `/applicants/${id}`, { as: 'center.admin' })).body).toEqual(disabled.body);
     expect((await meWith(token!)).status).toBe(401);
     expect((await mint(body.username)).status).toBe(403);
+    const repeated = await call('POST', `/admin/applicants/${id}/disable`, { as: 'center.admin', headers: { 'idempotency-key': key } });
+    expect([repeated.status, repeated.etag, repeated.headers.get('idempotent-replayed'), repeated.body]).toEqual([200, '"2"', 'true', disabled.body]);
 
-    expect((await call('POST', `/admin/applicants/${id}/enable`, { as: 'center.admin' })).body.status).toBe('active');
+    const enabled = await call('POST', `/admin/applicants/${id}/enable`, { as: 'center.admin' });
+    expect([enabled.body.status, enabled.etag]).toEqual(['active', '"3"']);
     const again = await mint(body.username);
     expect((await meWith(again.token!)).status).toBe(200);
   });

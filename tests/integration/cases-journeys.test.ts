@@ -67,7 +67,7 @@ async function start(code: string, applicant: string, reader: string, leaveOut: 
 /** One action that succeeds: state, version, ETag, next actions, deadlines as the clock module computes them. */
 async function step(j: Journey, action: string, as: string, exp: { to?: string; type: string; clock?: ClockEffect; next?: string[]; role?: string }, body?: unknown) {
   const res = await act(j.caseNo, action, as, j.etag, body);
-  const c = res.body.case;
+  const c = res.body;
   const to = exp.to ?? j.state;
   expect(c).toMatchObject({ caseNo: j.caseNo, state: to, version: j.version + 1 });
   expect(res.etag).toBe(`"${j.version + 1}"`);
@@ -81,8 +81,10 @@ async function step(j: Journey, action: string, as: string, exp: { to?: string; 
 }
 
 /** An action refused with `status`, changing nothing (same version on a re-read). */
-async function refused(j: Journey, action: string, as: string, status: number, body?: unknown, detail?: RegExp) {
+/** The action refused with `status` (and the rule's problem type, and an English detail matching `detail`), nothing written. */
+async function refused(j: Journey, action: string, as: string, status: number, body?: unknown, type?: string, detail?: RegExp) {
   const res = await act(j.caseNo, action, as, j.etag, body, status);
+  if (type) expect(res.body.type).toBe(`https://onestop.example.gov.cn/problems/${type}`);
   if (detail) expect(res.body.detail).toMatch(detail);
   const now = await read(j, j.reader);
   expect(now.body.version).toBe(j.version);
@@ -100,7 +102,7 @@ async function read(j: Journey, as: string, next?: string[]) {
 
 /** The acceptance receipt: query code, today's acceptance date, the deadlines from the acceptance instant. */
 function expectReceipt(res: Reply, promisedDays: number, statutoryDays: number, applicantName: string) {
-  const { receipt, case: c } = res.body;
+  const { receipt, ...c } = res.body;
   expect(receipt).toMatchObject({ caseNo: c.caseNo, itemName: c.item.name, applicantName, receivedAt: c.receivedAt, acceptedAt: c.acceptedAt, acceptanceDate: centerToday() });
   expect(receipt.queryCode).toMatch(/^\S{6,32}$/);
   expect(receipt.promisedDue).toBe(onCal(() => deadline(cal, c.acceptedAt, promisedDays)));
@@ -139,14 +141,14 @@ describe('case journeys, one per service mode', { timeout: 90_000 }, () => {
     expect(accepted.body.receipt.promisedDue).toBe(onCal(() => addWorkingDays(cal, centerToday(), 0)));
     await read(j, 'zhang.san', ['withdraw']);
     const approved = await step(j, 'approve', 'clerk.amr', { to: 'approved', type: 'CaseApproved', clock: 'stop', next: ['complete'] });
-    const c = approved.body.case;
+    const c = approved.body;
     expect(c.decision).toEqual({ outcome: 'approved', at: expect.any(String) });
     expect(c.clock.stoppedAt).toBe(c.decision.at);
     expect(c.deadlines.deliveryDue).toBe(onCal(() => addWorkingDays(cal, localDate(cal, c.decision.at), 10)));
     expect(c.remainingWorkingDays.statutory).toBeUndefined();
     await step(j, 'complete', 'clerk.amr', { to: 'completed', type: 'CaseCompleted', next: ['deliver'] });
     const delivered = await step(j, 'deliver', 'clerk.amr', { to: 'delivered', type: 'CaseDelivered', next: [] }, { method: 'pickup' });
-    expect(delivered.body.case).toMatchObject({ delivery: { method: 'pickup' }, endedAt: expect.any(String), remainingWorkingDays: {} });
+    expect(delivered.body).toMatchObject({ delivery: { method: 'pickup' }, endedAt: expect.any(String), remainingWorkingDays: {} });
     await read(j, 'zhang.san', []);
     await expectRecords(j);
 
@@ -163,46 +165,46 @@ describe('case journeys, one per service mode', { timeout: 90_000 }, () => {
     const j = await start(promised.code, company, 'clerk.housing', [missing]);
     const receivedFirst = j.res.body.receivedAt;
     await read(j, 'clerk.housing', ['refuse', 'requestSupplement', 'withdraw']);
-    await refused(j, 'accept', 'clerk.housing', 409, undefined, new RegExp(missing));
+    await refused(j, 'accept', 'clerk.housing', 409, undefined, 'materials-missing', new RegExp(missing));
     const notice = { items: [{ materialId: missing, problem: 'missing', detail: '缺少用地批准手续，请提交建设用地规划许可证复印件' }] };
     const noticed = await step(j, 'requestSupplement', 'clerk.housing', { to: 'supplement_requested', type: 'SupplementRequested', next: ['supplement', 'withdraw'] }, notice);
-    expect(noticed.body.case.supplementNotice).toEqual({ issuedAt: expect.any(String), items: notice.items });
-    expect(noticed.body.case.deadlines.statutoryDue).toBeUndefined(); // the clock has not started
+    expect(noticed.body.supplementNotice).toEqual({ issuedAt: expect.any(String), items: notice.items });
+    expect(noticed.body.deadlines.statutoryDue).toBeUndefined(); // the clock has not started
     await read(j, company, ['supplement', 'withdraw']);
     // While the notice is out, no second notice at all (the state), and supplementing must cover the notice.
-    await refused(j, 'requestSupplement', 'clerk.housing', 409, notice);
-    const partial = await refused(j, 'supplement', company, 400, { materials: materialsOf(promised.code).filter((m) => m.materialId === 'power-of-attorney') });
+    await refused(j, 'requestSupplement', 'clerk.housing', 409, notice, 'wrong-state');
+    const partial = await refused(j, 'supplement', company, 422, { materials: materialsOf(promised.code).filter((m) => m.materialId === 'power-of-attorney') }, 'supplement-incomplete');
     expect(partial.body.errors).toEqual([expect.objectContaining({ code: 'incomplete' })]);
 
     const supplemented = await step(j, 'supplement', company, { to: 'submitted', type: 'CaseSupplemented', next: ['withdraw'] }, { materials: materialsOf(promised.code).filter((m) => m.materialId === missing) });
-    const sc = supplemented.body.case;
+    const sc = supplemented.body;
     expect(Date.parse(sc.receivedAt)).toBeGreaterThan(Date.parse(receivedFirst));
     expect(sc.noticeDue).toBe(onCal(() => addWorkingDays(cal, localDate(cal, sc.receivedAt), 5)));
     expect(sc.materials.find((m: { materialId: string }) => m.materialId === missing)).toMatchObject({ status: 'provided' });
     // 一次性告知: a later notice may not add a material the first one did not name.
-    const added = await refused(j, 'requestSupplement', 'clerk.housing', 400, { items: [...notice.items, { materialId: 'planning-permit', problem: 'incorrect', detail: '规划许可证已过期' }] });
+    const added = await refused(j, 'requestSupplement', 'clerk.housing', 422, { items: [...notice.items, { materialId: 'planning-permit', problem: 'incorrect', detail: '规划许可证已过期' }] }, 'not-in-one-time-notice');
     expect(added.body.errors).toEqual([expect.objectContaining({ path: '/body/items/1/materialId', code: 'not_in_first_notice' })]);
 
     const accepted = await step(j, 'accept', 'clerk.housing', { to: 'accepted', type: 'CaseAccepted', clock: 'start', next: ['review', 'withdraw'] });
     expectReceipt(accepted, 3, 7, '示范建设工程有限公司');
-    expect(accepted.body.case.acceptedAt >= sc.receivedAt).toBe(true);
+    expect(accepted.body.acceptedAt >= sc.receivedAt).toBe(true);
     await step(j, 'review', 'clerk.housing', { to: 'under_review', type: 'CaseReviewed', next: ['review', 'suspend', 'requestExtension', 'withdraw'] }, { opinion: '材料齐全，拟组织现场核查' });
     await read(j, 'approver.housing', ['review', 'suspend', 'requestExtension', 'approve', 'deny']);
 
     const inspection = { procedure: 'inspection', reason: '施工现场安全生产条件核查', expectedWorkingDays: 5 };
-    const tooLong = await refused(j, 'suspend', 'clerk.housing', 400, { ...inspection, expectedWorkingDays: 6 });
+    const tooLong = await refused(j, 'suspend', 'clerk.housing', 422, { ...inspection, expectedWorkingDays: 6 }, 'special-procedure-not-allowed');
     expect(tooLong.body.errors).toEqual([expect.objectContaining({ path: '/body/expectedWorkingDays', code: 'maximum' })]);
     const suspended = await step(j, 'suspend', 'clerk.housing', { to: 'suspended', type: 'CaseSuspended', clock: 'suspend', next: ['resume', 'withdraw'] }, inspection);
-    expect(suspended.body.case.suspension).toMatchObject({ kind: 'inspection', expectedWorkingDays: 5, from: expect.any(String) });
-    expect(suspended.body.case.deadlines.statutoryDue).toBeUndefined();
-    expect(suspended.body.case.deadlines.promisedDue).toBeUndefined();
-    expect(suspended.body.case.remainingWorkingDays).toEqual({});
+    expect(suspended.body.suspension).toMatchObject({ kind: 'inspection', expectedWorkingDays: 5, from: expect.any(String) });
+    expect(suspended.body.deadlines.statutoryDue).toBeUndefined();
+    expect(suspended.body.deadlines.promisedDue).toBeUndefined();
+    expect(suspended.body.remainingWorkingDays).toEqual({});
     expect((await read(j, 'approver.housing')).body.remainingWorkingDays).toEqual({});
 
     const resumed = await step(j, 'resume', 'clerk.housing', { to: 'under_review', type: 'CaseResumed', clock: 'resume' }, { note: '现场核查完毕' });
-    const rc = resumed.body.case;
+    const rc = resumed.body;
     expect(rc.suspension).toBeUndefined();
-    expect(rc.clock.suspensions).toEqual([expect.objectContaining({ kind: 'inspection', from: suspended.body.case.suspension.from, to: expect.any(String) })]);
+    expect(rc.clock.suspensions).toEqual([expect.objectContaining({ kind: 'inspection', from: suspended.body.suspension.from, to: expect.any(String) })]);
     const recomputed = deadlinesOf(cal, rc.clock);
     expect(rc.deadlines).toEqual(recomputed);
     if (recomputed.missingCalendarYear !== undefined) {
@@ -216,10 +218,10 @@ describe('case journeys, one per service mode', { timeout: 90_000 }, () => {
     const reason = '需组织专家论证，申请延期十个工作日';
     await step(j, 'requestExtension', 'clerk.housing', { type: 'ExtensionRequested', next: ['review', 'suspend', 'withdraw'] }, { reason });
     await read(j, 'approver.housing', ['review', 'suspend', 'approveExtension', 'approve', 'deny']);
-    await refused(j, 'requestExtension', 'approver.housing', 409, { reason }, /one/);
+    await refused(j, 'requestExtension', 'approver.housing', 409, { reason }, 'extension-already-requested', /one/);
     await refused(j, 'approveExtension', 'clerk.housing', 403); // the requester may not approve it
     const extended = await step(j, 'approveExtension', 'approver.housing', { type: 'ExtensionApproved', clock: 'extend', next: ['review', 'suspend', 'approve', 'deny'] });
-    const ec = extended.body.case;
+    const ec = extended.body;
     expect(ec.clock.extensionWorkingDays).toBe(10);
     expect(ec.extension).toMatchObject({ reason, requestedBy: userOf('clerk.housing')!.sub, approvedBy: userOf('approver.housing')!.sub });
     expect(ec.deadlines.statutoryDue).toBe(onCal(() => deadline(cal, ec.acceptedAt, 17, ec.clock.suspensions)));
@@ -228,7 +230,7 @@ describe('case journeys, one per service mode', { timeout: 90_000 }, () => {
     await step(j, 'approve', 'approver.housing', { to: 'approved', type: 'CaseApproved', clock: 'stop', next: ['complete'] }, { note: '准予许可' });
     await step(j, 'complete', 'clerk.housing', { to: 'completed', type: 'CaseCompleted', next: ['deliver'] });
     const mailed = await step(j, 'deliver', 'clerk.housing', { to: 'delivered', type: 'CaseDelivered', next: [] }, { method: 'mail', trackingNo: 'EMS1234567890' });
-    expect(mailed.body.case.delivery).toEqual({ method: 'mail', trackingNo: 'EMS1234567890', at: expect.any(String) });
+    expect(mailed.body.delivery).toEqual({ method: 'mail', trackingNo: 'EMS1234567890', at: expect.any(String) });
     await expectRecords(j);
   });
 
@@ -240,9 +242,9 @@ describe('case journeys, one per service mode', { timeout: 90_000 }, () => {
     await refused(j, 'accept', 'clerk.amr', 403);
     const accepted = await step(j, 'accept', 'clerk.housing', { to: 'accepted', type: 'CaseAccepted', clock: 'start', next: ['review', 'withdraw'] });
     expectReceipt(accepted, joint.content.timeLimits.promisedWorkingDays, joint.content.timeLimits.statutoryWorkingDays, '示范建设工程有限公司');
-    expect(accepted.body.case.jointSteps).toEqual([{ departmentId: 'amr', status: 'open' }]);
+    expect(accepted.body.jointSteps).toEqual([{ departmentId: 'amr', status: 'open' }]);
     await step(j, 'review', 'clerk.housing', { to: 'under_review', type: 'CaseReviewed', next: ['review', 'suspend', 'requestExtension', 'withdraw'] }, { opinion: '主办部门审查通过，待市场监管局会签' });
-    await refused(j, 'approve', 'approver.housing', 409, undefined, /amr/);
+    await refused(j, 'approve', 'approver.housing', 409, undefined, 'joint-opinions-pending', /amr/);
     await refused(j, 'approve', 'clerk.amr', 403);
     await refused(j, 'approve', 'approver.amr', 403);
     await refused(j, 'giveJointOpinion', 'clerk.housing', 403, { opinion: '主办部门不会签', agrees: true });
@@ -255,16 +257,16 @@ describe('case journeys, one per service mode', { timeout: 90_000 }, () => {
     await until('the case in amr\'s joint_opinions queue', async () => ((await inQueue()) ? true : undefined));
     await read(j, 'clerk.amr', ['giveJointOpinion']);
     const opinion = await step(j, 'giveJointOpinion', 'clerk.amr', { type: 'JointOpinionGiven', next: [] }, { opinion: '申请人信用记录良好，同意', agrees: true });
-    expect(opinion.body.case.jointSteps).toEqual([{ departmentId: 'amr', status: 'done', opinion: '申请人信用记录良好，同意', agrees: true, by: userOf('clerk.amr')!.sub, at: expect.any(String) }]);
+    expect(opinion.body.jointSteps).toEqual([{ departmentId: 'amr', status: 'done', opinion: '申请人信用记录良好，同意', agrees: true, by: userOf('clerk.amr')!.sub, at: expect.any(String) }]);
     await until('the case out of amr\'s queue', async () => ((await inQueue()) ? undefined : true));
-    await refused(j, 'giveJointOpinion', 'clerk.amr', 409, { opinion: '再次会签', agrees: false });
+    await refused(j, 'giveJointOpinion', 'clerk.amr', 409, { opinion: '再次会签', agrees: false }, 'no-open-joint-step');
 
     await read(j, 'approver.housing', ['review', 'suspend', 'requestExtension', 'approve', 'deny']);
     // A joint item's extension is 15 working days (art. 42), the item setting none.
     await step(j, 'requestExtension', 'clerk.housing', { type: 'ExtensionRequested' }, { reason: '联办事项情况复杂，申请延期' });
     const extended = await step(j, 'approveExtension', 'approver.housing', { type: 'ExtensionApproved', clock: 'extend' });
-    expect(extended.body.case.clock.extensionWorkingDays).toBe(15);
-    expect(extended.body.case.deadlines.statutoryDue).toBe(onCal(() => deadline(cal, extended.body.case.acceptedAt, 45 + 15)));
+    expect(extended.body.clock.extensionWorkingDays).toBe(15);
+    expect(extended.body.deadlines.statutoryDue).toBe(onCal(() => deadline(cal, extended.body.acceptedAt, 45 + 15)));
     await step(j, 'approve', 'approver.housing', { to: 'approved', type: 'CaseApproved', clock: 'stop', next: ['complete'] });
     await step(j, 'complete', 'clerk.housing', { to: 'completed', type: 'CaseCompleted', next: ['deliver'] });
     const items = await timelineOf(j.caseNo, 'clerk.amr');
@@ -280,25 +282,25 @@ describe('case journeys, one per service mode', { timeout: 90_000 }, () => {
     const escalation = { authority: '山东省卫生健康委员会', reason: '放射治疗项目由省级卫生健康部门审批' };
     await refused(j, 'escalate', 'clerk.health', 403, escalation);
     const up = await step(j, 'escalate', 'approver.health', { to: 'escalated', type: 'CaseEscalated', clock: 'suspend', next: ['returnFromEscalation'] }, escalation);
-    expect(up.body.case.escalation).toEqual({ ...escalation, from: expect.any(String) });
-    expect(up.body.case.clock.suspensions).toEqual([expect.objectContaining({ kind: 'escalation', reason: escalation.reason })]);
-    expect(up.body.case.deadlines.statutoryDue).toBeUndefined();
-    expect(up.body.case.remainingWorkingDays).toEqual({});
+    expect(up.body.escalation).toEqual({ ...escalation, from: expect.any(String) });
+    expect(up.body.clock.suspensions).toEqual([expect.objectContaining({ kind: 'escalation', reason: escalation.reason })]);
+    expect(up.body.deadlines.statutoryDue).toBeUndefined();
+    expect(up.body.remainingWorkingDays).toEqual({});
     await read(j, 'clerk.health', ['returnFromEscalation', 'withdraw']);
-    await refused(j, 'approve', 'approver.health', 409);
+    await refused(j, 'approve', 'approver.health', 409, undefined, 'wrong-state');
 
     const back = await step(j, 'returnFromEscalation', 'clerk.health', { to: 'under_review', type: 'CaseReturnedFromEscalation', clock: 'resume' }, { outcome: '省卫生健康委审查意见：不符合放射治疗场所防护要求' });
-    expect(back.body.case.escalation).toBeUndefined();
-    expect(back.body.case.clock.suspensions[0].to).toEqual(expect.any(String));
+    expect(back.body.escalation).toBeUndefined();
+    expect(back.body.clock.suspensions[0].to).toEqual(expect.any(String));
     // Four eyes: an approver who asks for the extension may not approve it.
     await step(j, 'requestExtension', 'approver.health', { type: 'ExtensionRequested' }, { reason: '等待补充检测报告' });
-    await refused(j, 'approveExtension', 'approver.health', 409, undefined, /other than/);
+    await refused(j, 'approveExtension', 'approver.health', 403, undefined, 'four-eyes', /other than/);
 
-    await refused(j, 'deny', 'approver.health', 400, { reasons: [] });
+    await refused(j, 'deny', 'approver.health', 400, { reasons: [] }, 'validation-failed');
     const reasons = ['放射治疗场所防护检测不合格', '可自收到决定之日起六十日内申请行政复议或六个月内提起行政诉讼'];
     const denied = await step(j, 'deny', 'approver.health', { to: 'denied', type: 'CaseDenied', clock: 'stop', next: ['complete'] }, { reasons });
-    expect(denied.body.case.decision).toEqual({ outcome: 'denied', reasons, at: expect.any(String) });
-    expect(denied.body.case.deadlines.deliveryDue).toBe(onCal(() => addWorkingDays(cal, localDate(cal, denied.body.case.decision.at), 10)));
+    expect(denied.body.decision).toEqual({ outcome: 'denied', reasons, at: expect.any(String) });
+    expect(denied.body.deadlines.deliveryDue).toBe(onCal(() => addWorkingDays(cal, localDate(cal, denied.body.decision.at), 10)));
     await step(j, 'complete', 'clerk.health', { to: 'completed', type: 'CaseCompleted', next: ['deliver'] });
     await expectRecords(j);
   });
@@ -307,28 +309,28 @@ describe('case journeys, one per service mode', { timeout: 90_000 }, () => {
     const pledged = 'premises';
     const j = await start(enterpriseItem.code, 'zhang.san', 'clerk.amr', [pledged]);
     await read(j, 'clerk.amr', ['acceptWithTolerance', 'refuse', 'requestSupplement', 'withdraw']);
-    await refused(j, 'accept', 'clerk.amr', 409, undefined, new RegExp(pledged));
-    const wrong = await refused(j, 'acceptWithTolerance', 'clerk.amr', 400, { missing: [{ materialId: 'application-form', detail: '已提交' }], pledgeSigned: true });
+    await refused(j, 'accept', 'clerk.amr', 409, undefined, 'materials-missing', new RegExp(pledged));
+    const wrong = await refused(j, 'acceptWithTolerance', 'clerk.amr', 422, { missing: [{ materialId: 'application-form', detail: '已提交' }], pledgeSigned: true }, 'pledge-invalid');
     expect(wrong.body.errors.map((e: { code: string }) => e.code).sort()).toEqual(['incomplete', 'provided']);
     const pledge = { missing: [{ materialId: pledged, detail: '住所使用证明原件3个工作日内补交' }], pledgeSigned: true };
     const due = onCal(() => addWorkingDays(cal, centerToday(), 3));
     if (due === undefined) {
       // The pledge deadline falls in 2027, which has no calendar yet: refused, nothing written.
-      const late = await refused(j, 'acceptWithTolerance', 'clerk.amr', 400, pledge);
+      const late = await refused(j, 'acceptWithTolerance', 'clerk.amr', 409, pledge, 'calendar-year-missing');
       return void expect(late.body.errors).toEqual([expect.objectContaining({ code: 'calendar_missing' })]);
     }
     const accepted = await step(j, 'acceptWithTolerance', 'clerk.amr', { to: 'accepted', type: 'CaseAcceptedWithTolerance', clock: 'start', next: ['completeTolerance', 'review', 'withdraw'] }, pledge);
-    const ac = accepted.body.case;
+    const ac = accepted.body;
     expectReceipt(accepted, 1, 3, '张三');
     expect(ac.tolerance).toEqual({ missing: pledge.missing, due });
     expect(ac.materials.find((m: { materialId: string }) => m.materialId === pledged).status).toBe('pledged');
     await step(j, 'review', 'clerk.amr', { to: 'under_review', type: 'CaseReviewed' }, { opinion: '容缺受理，待补交住所证明' });
     await read(j, 'approver.amr', ['review', 'suspend', 'requestExtension', 'deny']);
-    await refused(j, 'approve', 'approver.amr', 409, undefined, /Pledged/);
+    await refused(j, 'approve', 'approver.amr', 409, undefined, 'pledge-outstanding', /Pledged/);
     const done = await step(j, 'completeTolerance', 'clerk.amr', { type: 'ToleranceCompleted', next: ['review', 'suspend', 'requestExtension', 'withdraw'] }, { note: '已补交住所证明原件' });
-    expect(done.body.case.tolerance.completedAt).toEqual(expect.any(String));
-    expect(done.body.case.materials.every((m: { status: string; required: boolean }) => !m.required || m.status === 'provided')).toBe(true);
-    await refused(j, 'completeTolerance', 'clerk.amr', 409);
+    expect(done.body.tolerance.completedAt).toEqual(expect.any(String));
+    expect(done.body.materials.every((m: { status: string; required: boolean }) => !m.required || m.status === 'provided')).toBe(true);
+    await refused(j, 'completeTolerance', 'clerk.amr', 409, undefined, 'no-pledge-outstanding');
     await step(j, 'approve', 'approver.amr', { to: 'approved', type: 'CaseApproved', clock: 'stop', next: ['complete'] });
     await expectRecords(j);
   });
@@ -340,8 +342,8 @@ describe('withdrawal and refusal', { timeout: 60_000 }, () => {
     await step(j, 'accept', 'clerk.amr', { to: 'accepted', type: 'CaseAccepted', clock: 'start' });
     await step(j, 'review', 'approver.amr', { to: 'under_review', type: 'CaseReviewed' }, { opinion: '拟现场核查' });
     const gone = await step(j, 'withdraw', 'zhang.san', { to: 'withdrawn', type: 'CaseWithdrawn', clock: 'stop', next: [] }, { reason: '经营场所变更，撤回申请' });
-    expect(gone.body.case).toMatchObject({ endedAt: expect.any(String), remainingWorkingDays: {} });
-    expect(gone.body.case.clock.stoppedAt).toEqual(expect.any(String));
+    expect(gone.body).toMatchObject({ endedAt: expect.any(String), remainingWorkingDays: {} });
+    expect(gone.body.clock.stoppedAt).toEqual(expect.any(String));
     await read(j, 'clerk.amr', []);
     await refused(j, 'withdraw', 'zhang.san', 409);
     await expectRecords(j);
@@ -352,18 +354,18 @@ describe('withdrawal and refusal', { timeout: 60_000 }, () => {
     await step(j, 'accept', 'clerk.amr', { to: 'accepted', type: 'CaseAccepted', clock: 'start' });
     await step(j, 'approve', 'approver.amr', { to: 'approved', type: 'CaseApproved', clock: 'stop' });
     await read(j, 'zhang.san', []);
-    await refused(j, 'withdraw', 'zhang.san', 409, { reason: '不想要了' }, /approved/);
+    await refused(j, 'withdraw', 'zhang.san', 409, { reason: '不想要了' }, 'wrong-state', /approved/);
     await refused(j, 'withdraw', 'clerk.amr', 409);
     await expectRecords(j);
   });
 
   it('不予受理 with reasons: terminal, nothing more for anyone', async () => {
     const j = await start(food.code, 'zhang.san', 'clerk.amr');
-    await refused(j, 'refuse', 'clerk.amr', 400, { reasons: [] });
+    await refused(j, 'refuse', 'clerk.amr', 400, { reasons: [] }, 'validation-failed');
     const refusal = { reasons: ['申请事项依法不需要取得行政许可'], competentAgency: '示范县商务局' };
     const res = await step(j, 'refuse', 'clerk.amr', { to: 'refused', type: 'CaseRefused', next: [] }, refusal);
-    expect(res.body.case).toMatchObject({ refusal, endedAt: expect.any(String), remainingWorkingDays: {} });
-    expect(res.body.case.acceptedAt).toBeUndefined();
+    expect(res.body).toMatchObject({ refusal, endedAt: expect.any(String), remainingWorkingDays: {} });
+    expect(res.body.acceptedAt).toBeUndefined();
     await read(j, 'zhang.san', []);
     await read(j, 'approver.amr', []);
     await refused(j, 'accept', 'clerk.amr', 409);

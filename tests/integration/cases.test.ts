@@ -1,3 +1,4 @@
+import { request as httpRequest } from 'node:http';
 /**
  * Cases over HTTP on the local cloud: concurrency (conflicting transitions,
  * concurrent intakes, idempotent retries), bad input with no write, the
@@ -6,7 +7,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { GetCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { call, centerToday, cloud, doc, until } from './api-client.ts';
+import { api, call, centerToday, cloud, doc, until } from './api-client.ts';
 import { act, enterpriseFields, enterpriseItem, itemByMode, materialsOf, submit, timelineOf } from './cases-client.ts';
 
 const promised = itemByMode('promised', 'amr');
@@ -33,7 +34,7 @@ describe('concurrency', () => {
     const after = await timelineOf(c.body.caseNo);
     expect(after).toHaveLength(before.length + 1);
     const winner = replies.find((r) => r.status === 200)!;
-    expect((await stored(c.body.caseNo)).state).toBe(winner.body.case.state);
+    expect((await stored(c.body.caseNo)).state).toBe(winner.body.state);
     expect((await stored(c.body.caseNo)).version).toBe(2);
   });
 
@@ -99,12 +100,13 @@ describe('bad input changes nothing', () => {
 
   it('intake: unknown item, fields against the item schema and checklist ids are checked field by field', async () => {
     const unknown = await call('POST', '/cases', { as: 'zhang.san', body: { itemCode: 'NO-SUCH-ITEM', materials: [] } });
-    expect(unknown.status).toBe(404);
+    expect([unknown.status, unknown.body.type]).toEqual([422, 'https://onestop.example.gov.cn/problems/item-not-available']);
+    expect(unknown.body.errors).toEqual([expect.objectContaining({ path: '/body/itemCode', code: 'not_published' })]);
     const bad = await call('POST', '/cases', {
       as: 'zhang.san',
       body: { itemCode: enterpriseItem.code, fields: { enterpriseType: '外星公司', registeredCapitalWan: 'many', color: 'red' }, materials: [{ materialId: 'no-such', form: 'copy', count: 1 }] },
     });
-    expect(bad.status).toBe(400);
+    expect([bad.status, bad.body.type]).toEqual([422, 'https://onestop.example.gov.cn/problems/application-invalid']);
     const paths = (bad.body.errors as { path: string }[]).map((e) => e.path);
     expect(paths).toEqual(expect.arrayContaining(['/body/fields/proposedName', '/body/fields/enterpriseType', '/body/fields/registeredCapitalWan', '/body/fields/color', '/body/materials/0/materialId']));
     const staffOnline = await call('POST', '/cases', { as: 'clerk.amr', body: intakeBody() });
@@ -146,14 +148,25 @@ describe('deemed acceptance (art. 32)', () => {
   });
 });
 
+/** A GET from another loopback address: another client as the gateway sees it (its sourceIp). */
+function getFrom(localAddress: string, path: string): Promise<{ status: number; body: Record<string, unknown> }> {
+  return new Promise((resolve, reject) => {
+    const req = httpRequest(`${api.replace("//localhost:", "//127.0.0.1:")}${path}`, { localAddress }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (c: Buffer) => chunks.push(c)).on('end', () => resolve({ status: res.statusCode ?? 0, body: JSON.parse(Buffer.concat(chunks).toString('utf8')) }));
+    });
+    req.on('error', reject).end();
+  });
+}
+
 describe('public progress lookup', () => {
-  it('shows status and dates for the right code, the same 404 for a wrong number or code, and locks a number after 10 failures', async () => {
+  it('shows status and dates for the right code, the same 404 for a wrong number or code, and locks a number after 10 failures from one client — not for its holder elsewhere', async () => {
     const c = await submit(promised.code);
     const accepted = await act(c.body.caseNo, 'accept', 'clerk.amr', c.etag);
     const code = accepted.body.receipt.queryCode as string;
     const ok = await call('GET', `/public/cases/${c.body.caseNo}?code=${code}`);
     expect(ok.status).toBe(200);
-    expect(ok.body).toMatchObject({ caseNo: c.body.caseNo, state: 'accepted', promisedDue: accepted.body.case.deadlines.promisedDue });
+    expect(ok.body).toMatchObject({ caseNo: c.body.caseNo, state: 'accepted', promisedDue: accepted.body.deadlines.promisedDue });
     expect(JSON.stringify(ok.body)).not.toContain(c.body.applicant.name);
     expect(JSON.stringify(ok.body)).not.toContain(c.body.applicant.applicantId);
 
@@ -167,7 +180,13 @@ describe('public progress lookup', () => {
     for (let i = 0; i < 9; i++) expect((await call('GET', `/public/cases/${c.body.caseNo}?code=WRONG${i}`)).status).toBe(404);
     const locked = await call('GET', `/public/cases/${c.body.caseNo}?code=${code}`);
     expect(locked.status).toBe(429);
+    expect(locked.body.type).toBe('https://onestop.example.gov.cn/problems/lookup-locked');
     expect(Number(locked.headers.get('retry-after'))).toBeGreaterThan(0);
+    // The stranger's guesses lock the stranger out, not the holder on another network.
+    const holder = await getFrom('127.0.0.2', `/public/cases/${c.body.caseNo}?code=${code}`);
+    expect(holder.status).toBe(200);
+    expect(holder.body).toMatchObject({ caseNo: c.body.caseNo, state: 'accepted' });
+    expect((await getFrom('127.0.0.2', `/public/cases/${c.body.caseNo}?code=AAAAAAAAAAAA`)).status).toBe(404);
   });
 });
 
@@ -194,7 +213,7 @@ describe('work queues', () => {
   it('due_soon holds a case whose promised limit ends within 2 working days; overdue one whose limit has passed', async () => {
     const c = await submit(promised.code);
     const accepted = await act(c.body.caseNo, 'accept', 'clerk.amr', c.etag);
-    const due = accepted.body.case.deadlines.promisedDue as string | undefined;
+    const due = accepted.body.deadlines.promisedDue as string | undefined;
     const soon = await call('GET', '/queues/due_soon?departmentId=amr&limit=100', { as: 'approver.amr' });
     const listed = soon.body.items.some((x: { caseNo: string }) => x.caseNo === c.body.caseNo);
     // A promised limit of 1 working day always ends within the 2-day warning (unless 2027's calendar is missing).

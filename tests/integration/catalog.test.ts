@@ -12,6 +12,7 @@ import { call, centerToday, cloud, doc, freshCode, until } from './api-client.ts
 
 const amrContent = demoItems.find((i) => i.content.departmentId === 'amr' && i.content.serviceMode === 'promised')!.content;
 const problemType = 'application/problem+json';
+const typeOf = (slug: string) => `https://onestop.example.gov.cn/problems/${slug}`;
 
 async function createDraft(code = freshCode(), as = 'admin.amr', content = amrContent) {
   const res = await call('POST', '/admin/items', { as, body: { code, content } });
@@ -43,6 +44,13 @@ describe('publishing an item', () => {
     const { code, published } = await publishNew();
     expect(published.body).toMatchObject({ code, version: 1, status: 'published', content: { name: amrContent.name } });
     expect(published.body.publishedAt).toBeDefined();
+    // An action answers the version itself, as its GET shows it, with its new ETag.
+    expect(await call('GET', `/admin/items/${code}/versions/1`, { as: 'admin.amr' })).toMatchObject({ status: 200, body: published.body, etag: published.etag });
+    // Who acted is an account id the staff directory resolves.
+    const submitter = await call('GET', `/org/staff?id=${published.body.submittedBy}`, { as: 'admin.amr' });
+    expect(submitter.body.items.map((s: { username: string }) => s.username)).toEqual(['admin.amr']);
+    const reviewer = await call('GET', `/org/staff?id=${published.body.reviewedBy}`, { as: 'admin.amr' });
+    expect(reviewer.body.items.map((s: { username: string }) => s.username)).toEqual(['center.admin']);
 
     const guide = await call('GET', `/public/items/${code}`);
     expect(guide.status).toBe(200);
@@ -81,11 +89,13 @@ describe('publishing an item', () => {
     const put = await call('PUT', `/admin/items/${code}/versions/1`, { as: 'admin.amr', body: { content: amrContent }, headers: { 'if-match': published.etag } });
     expect(put.status).toBe(409);
     expect(put.headers.get('content-type')).toBe(problemType);
+    expect(put.body.type).toBe(typeOf('wrong-state'));
 
     const v2 = await call('POST', `/admin/items/${code}/versions`, { as: 'admin.amr' });
     expect(v2.status).toBe(201);
     expect(v2.body).toMatchObject({ version: 2, status: 'draft' });
-    expect((await call('POST', `/admin/items/${code}/versions`, { as: 'admin.amr' })).status).toBe(409);
+    const another = await call('POST', `/admin/items/${code}/versions`, { as: 'admin.amr' });
+    expect(another).toMatchObject({ status: 409, body: { type: typeOf('version-open') } });
 
     const renamed = { ...amrContent, name: `${amrContent.name}（2027版）` };
     const edited = await call('PUT', `/admin/items/${code}/versions/2`, { as: 'admin.amr', body: { content: renamed }, headers: { 'if-match': v2.etag } });
@@ -103,14 +113,16 @@ describe('publishing an item', () => {
   it('refuses review by the submitter (four eyes) and needs a reason to reject', async () => {
     const { code, etag } = await createDraft();
     const submitted = await call('POST', `/admin/items/${code}/versions/1/submit`, { as: 'admin.amr', headers: { 'if-match': etag } });
-    expect((await call('POST', `/admin/items/${code}/versions/1/approve`, { as: 'admin.amr', headers: { 'if-match': submitted.etag } })).status).toBe(403);
+    const ownApproval = await call('POST', `/admin/items/${code}/versions/1/approve`, { as: 'admin.amr', headers: { 'if-match': submitted.etag } });
+    expect(ownApproval).toMatchObject({ status: 403, body: { type: typeOf('reviewer-is-submitter') } });
     const noReason = await call('POST', `/admin/items/${code}/versions/1/reject`, { as: 'center.admin', headers: { 'if-match': submitted.etag } });
-    expect(noReason.status).toBe(400);
+    expect(noReason).toMatchObject({ status: 422, body: { type: typeOf('rejection-reason-required') } });
     expect(noReason.body.errors).toEqual([expect.objectContaining({ path: '/body/reason', code: 'required' })]);
     const rejected = await call('POST', `/admin/items/${code}/versions/1/reject`, { as: 'center.admin', body: { reason: '缺少收费依据' }, headers: { 'if-match': submitted.etag } });
     expect(rejected.status).toBe(200);
     expect(rejected.body).toMatchObject({ status: 'rejected', reviewReason: '缺少收费依据' });
-    expect((await call('POST', `/admin/items/${code}/versions/1/publish`, { as: 'admin.amr', headers: { 'if-match': rejected.etag } })).status).toBe(409);
+    const publishRejected = await call('POST', `/admin/items/${code}/versions/1/publish`, { as: 'admin.amr', headers: { 'if-match': rejected.etag } });
+    expect(publishRejected).toMatchObject({ status: 409, body: { type: typeOf('wrong-state') } });
     const resubmitted = await call('POST', `/admin/items/${code}/versions/1/submit`, { as: 'admin.amr', headers: { 'if-match': rejected.etag } });
     expect(resubmitted.status).toBe(200);
     expect(resubmitted.body.reviewReason).toBeUndefined();
@@ -121,12 +133,16 @@ describe('publishing an item', () => {
     const { code, published } = await publishNew();
     const retired = await call('POST', `/admin/items/${code}/retire`, { as: 'admin.amr', headers: { 'if-match': published.etag } });
     expect(retired.status).toBe(200);
+    expect(retired.body).toMatchObject({ code, version: 1, status: 'retired', retiredAt: expect.any(String) });
     expect((await call('GET', `/public/items/${code}`)).status).toBe(404);
-    expect((await call('GET', `/admin/items/${code}/versions/1`, { as: 'admin.amr' })).body.status).toBe('retired');
+    // The retire answer is the version as its GET shows it, with its ETag.
+    expect(await call('GET', `/admin/items/${code}/versions/1`, { as: 'admin.amr' })).toMatchObject({ body: retired.body, etag: retired.etag });
     expect((await headOf(code)).Item?.GSI1PK).toBeUndefined();
-    const revived = await call('POST', `/admin/items/${code}/versions`, { as: 'admin.amr' });
-    expect(revived.status).toBe(409);
+    const revived = await call('POST', `/admin/items/${code}/versions`, { as: 'admin.amr', headers: { 'accept-language': 'en' } });
+    expect(revived).toMatchObject({ status: 409, body: { type: typeOf('item-retired') } });
     expect(revived.body.detail).toContain('retired');
+    const again = await call('POST', `/admin/items/${code}/retire`, { as: 'admin.amr', headers: { 'if-match': retired.etag } });
+    expect(again).toMatchObject({ status: 409, body: { type: typeOf('item-not-published') } });
   });
 });
 
@@ -137,7 +153,6 @@ describe('bad input: 400 problem+json, field by field, and nothing written', () 
     ['a wrong enum value', (code) => ({ code, content: { ...amrContent, serviceMode: 'fast' } }), ['/body/content/serviceMode']],
     ['an oversize string', (code) => ({ code, content: { ...amrContent, name: '名'.repeat(201) } }), ['/body/content/name']],
     ['a bad code', () => ({ code: '../etc', content: amrContent }), ['/body/code']],
-    ['a promised limit above the statutory one', (code) => ({ code, content: { ...amrContent, timeLimits: { statutoryWorkingDays: 3, promisedWorkingDays: 9 } } }), ['/body/content/timeLimits/promisedWorkingDays']],
     ['a negative count', (code) => ({ code, content: { ...amrContent, materials: [{ ...amrContent.materials[0]!, count: -1 }] } }), ['/body/content/materials/0/count']],
   ];
   it.each(bad)('%s', async (_, body, paths) => {
@@ -145,8 +160,32 @@ describe('bad input: 400 problem+json, field by field, and nothing written', () 
     const res = await call('POST', '/admin/items', { as: 'admin.amr', body: body(code) });
     expect(res.status).toBe(400);
     expect(res.headers.get('content-type')).toBe(problemType);
-    expect(res.body).toMatchObject({ status: 400, traceId: expect.any(String) });
+    expect(res.body).toMatchObject({ status: 400, type: typeOf('validation-failed'), traceId: expect.any(String) });
     expect(res.body.errors.map((e: { path: string }) => e.path)).toEqual(expect.arrayContaining(paths));
+    expect((await itemPartition(code)).Items).toEqual([]);
+  });
+
+  // Well-formed content that breaks a rule across its fields: 422, field by field, and nothing written.
+  const unfit: [string, (code: string) => unknown, string[]][] = [
+    ['a promised limit above the statutory one', (code) => ({ code, content: { ...amrContent, timeLimits: { statutoryWorkingDays: 3, promisedWorkingDays: 9 } } }), ['/body/content/timeLimits/promisedWorkingDays']],
+    ['intake fields that are no usable JSON Schema', (code) => ({ code, content: { ...amrContent, intakeFields: { type: 'object', properties: { companyName: { type: 'string', colour: 'red' } } } } }), ['/body/content/intakeFields']],
+  ];
+  it.each(unfit)('%s → 422 item-content-invalid', async (_, body, paths) => {
+    const code = freshCode('BAD');
+    const res = await call('POST', '/admin/items', { as: 'admin.amr', body: body(code) });
+    expect(res).toMatchObject({ status: 422, body: { status: 422, type: typeOf('item-content-invalid'), traceId: expect.any(String) } });
+    expect(res.headers.get('content-type')).toBe(problemType);
+    expect(res.body.errors.map((e: { path: string }) => e.path)).toEqual(expect.arrayContaining(paths));
+    expect((await itemPartition(code)).Items).toEqual([]);
+  });
+
+  it('intake fields nested deeper than the edge allows → 400 malformed-request, never a 500', async () => {
+    const code = freshCode('BAD');
+    let deep: Record<string, unknown> = { type: 'string' };
+    for (let i = 0; i < 40; i++) deep = { type: 'object', properties: { x: deep } };
+    const res = await call('POST', '/admin/items', { as: 'admin.amr', body: { code, content: { ...amrContent, intakeFields: { type: 'object', properties: { nested: deep } } } } });
+    expect(res).toMatchObject({ status: 400, body: { type: typeOf('malformed-request') } });
+    expect(res.body.errors).toEqual(expect.arrayContaining([expect.objectContaining({ code: 'too_deep' })]));
     expect((await itemPartition(code)).Items).toEqual([]);
   });
 
@@ -173,7 +212,9 @@ describe('bad input: 400 problem+json, field by field, and nothing written', () 
     expect(res.status).toBe(400);
     expect(res.body.errors.map((e: { path: string }) => e.path).sort()).toEqual(['/query/colour', '/query/limit']);
     expect((await call('GET', '/public/items?nextToken=forged.token')).status).toBe(400);
-    expect((await call('GET', '/audit/events?from=2026-01-01&to=2026-12-31', { as: 'auditor' })).status).toBe(400);
+    expect((await call('GET', '/public/items?nextToken=Zm9yZ2VkLXRva2VuLW9mLWFueS1zb3J0LWF0LWFsbA')).body.type).toBe(typeOf('invalid-cursor'));
+    // A date range longer than the audit log allows is a rule of its own (well-formed, but too long).
+    expect(await call('GET', '/audit/events?from=2026-01-01&to=2026-12-31', { as: 'auditor' })).toMatchObject({ status: 422, body: { type: typeOf('date-range-invalid') } });
   });
 });
 
@@ -252,7 +293,36 @@ describe('optimistic concurrency', () => {
 
   it('creating an existing code → 409', async () => {
     const { code } = await createDraft();
-    expect((await call('POST', '/admin/items', { as: 'admin.amr', body: { code, content: amrContent } })).status).toBe(409);
+    const again = await call('POST', '/admin/items', { as: 'admin.amr', body: { code, content: amrContent } });
+    expect(again).toMatchObject({ status: 409, body: { type: typeOf('already-exists') } });
+  });
+});
+
+describe('Idempotency-Key', () => {
+  it('a repeated create answers the first response; the change and its event happen once', async () => {
+    const code = freshCode('IDEM');
+    const key = `create-${code}`;
+    const first = await call('POST', '/admin/items', { as: 'admin.amr', body: { code, content: amrContent }, headers: { 'idempotency-key': key } });
+    expect(first.status).toBe(201);
+    const repeat = await call('POST', '/admin/items', { as: 'admin.amr', body: { code, content: amrContent }, headers: { 'idempotency-key': key } });
+    expect(repeat).toMatchObject({ status: 201, body: first.body, etag: first.etag });
+    expect(repeat.headers.get('idempotent-replayed')).toBe('true');
+    expect(repeat.headers.get('location')).toBe(first.headers.get('location'));
+    const other = await call('POST', '/admin/items', { as: 'admin.amr', body: { code: freshCode('IDEM'), content: amrContent }, headers: { 'idempotency-key': key } });
+    expect(other).toMatchObject({ status: 422, body: { type: typeOf('idempotency-key-reused') } });
+    expect((await itemPartition(code)).Items!.filter((i) => i.kind === 'event')).toHaveLength(1);
+  });
+
+  it('a repeated action answers the recorded version, not 412', async () => {
+    const { code, etag } = await createDraft();
+    const key = `submit-${code}`;
+    const submit = () => call('POST', `/admin/items/${code}/versions/1/submit`, { as: 'admin.amr', headers: { 'if-match': etag, 'idempotency-key': key } });
+    const first = await submit();
+    expect(first.status).toBe(200);
+    const repeat = await submit();
+    expect(repeat).toMatchObject({ status: 200, body: first.body, etag: first.etag });
+    expect(repeat.headers.get('idempotent-replayed')).toBe('true');
+    expect((await itemPartition(code)).Items!.filter((i) => i.kind === 'event').map((i) => i.detailType).sort()).toEqual(['ItemDraftCreated', 'ItemSubmitted']);
   });
 });
 
@@ -288,7 +358,14 @@ describe('the public catalog', () => {
     expect(seen).toEqual(expect.arrayContaining(demoItems.filter((i) => i.content.departmentId === 'amr').map((i) => i.code)));
     expect(pages).toBeGreaterThan(2);
     const first = await call('GET', '/public/items?departmentId=amr&limit=2');
-    expect((await call('GET', `/public/items?departmentId=health&limit=2&nextToken=${encodeURIComponent(first.body.nextToken)}`)).status).toBe(400);
+    const token = encodeURIComponent(first.body.nextToken);
+    expect((await call('GET', `/public/items?departmentId=health&limit=2&nextToken=${token}`)).status).toBe(400);
+    // A token pages its own list only: not another center's, not the administrators' list with the same filters.
+    expect((await call('GET', `/public/items?centerId=center-other&departmentId=amr&limit=2&nextToken=${token}`)).body.type).toBe(typeOf('invalid-cursor'));
+    expect((await call('GET', `/admin/items?departmentId=amr&limit=2&nextToken=${token}`, { as: 'admin.amr' })).body.type).toBe(typeOf('invalid-cursor'));
+    const adminFirst = await call('GET', '/admin/items?departmentId=amr&limit=2', { as: 'admin.amr' });
+    expect(adminFirst.body.nextToken).toBeDefined();
+    expect((await call('GET', `/public/items?departmentId=amr&limit=2&nextToken=${encodeURIComponent(adminFirst.body.nextToken)}`)).body.type).toBe(typeOf('invalid-cursor'));
   });
 
   it('shows a guide with every element; drafts are not public', async () => {

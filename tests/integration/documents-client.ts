@@ -1,7 +1,7 @@
 /** Helpers for document tests: a case of the immediate demo item, uploads through presigned PUTs, PDF text. */
 import { createHash } from 'node:crypto';
 import { expect } from 'vitest';
-import { call, cloud, freshIdNumber, until } from './api-client.ts';
+import { call, cloud, freshIdNumber, tokenOf, until } from './api-client.ts';
 import { act, materialsOf } from './cases-client.ts';
 
 /** 个体工商户登记 (amr): immediate, so one clerk takes it from intake to completion; its result is a licence. */
@@ -25,6 +25,15 @@ export async function freshApplicant(name = '赵六') {
   expect(reg.status, JSON.stringify(reg.body)).toBe(201);
   return { username, applicantId: reg.body.applicantId as string };
 }
+
+/** The account id (sub) of a user: what actor fields (uploadedBy, verifiedBy, proposedBy…) hold. */
+export async function subOf(username: string): Promise<string> {
+  const payload = (await tokenOf(username)).split('.')[1]!;
+  return (JSON.parse(Buffer.from(payload, 'base64url').toString('utf8')) as { sub: string }).sub;
+}
+
+/** The problem type URI of a rule. */
+export const problemType = (slug: string) => `https://onestop.example.gov.cn/problems/${slug}`;
 
 /** A case of the immediate item, applied for online with every material. */
 export async function openCase(username: string) {

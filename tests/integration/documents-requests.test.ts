@@ -4,9 +4,10 @@
  * runs in this process against the local cloud's DynamoDB and S3.
  */
 import { beforeAll, describe, expect, it } from 'vitest';
-import { cloud, until } from './api-client.ts';
-import { bucketOf, completeCase, documentsOf, freshApplicant, openCase, samples, upload } from './documents-client.ts';
-import { eventFor, inProcess } from './in-process.ts';
+import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { call, cloud, doc, until } from './api-client.ts';
+import { bucketOf, completeCase, documentsOf, freshApplicant, openCase, problemType, samples, upload } from './documents-client.ts';
+import { eventFor, inProcess, type User } from './in-process.ts';
 
 let measured: Awaited<ReturnType<typeof inProcess>>;
 
@@ -14,6 +15,7 @@ beforeAll(async () => {
   measured = await inProcess(() => import('../../functions/documents/handler.ts'), {
     MATERIALS_BUCKET: bucketOf('MaterialsBucket'),
     ARCHIVE_BUCKET: bucketOf('ArchiveBucket'),
+    ARCHIVE_LOCK_MODE: 'COMPLIANCE',
     AWS_ENDPOINT_URL_S3: cloud.endpoints.s3,
     AWS_ACCESS_KEY_ID: 'S3RVER',
     AWS_SECRET_ACCESS_KEY: 'S3RVER',
@@ -37,7 +39,8 @@ describe('DynamoDB requests per documents operation (≤ 3, no Scan)', () => {
     await run('upload slot, replayed', 'clerk.amr', 'POST', `/cases/${caseNo}/materials`, '/cases/{caseNo}/materials', slot);
     const file = await upload(caseNo, who.username, 'application-form', samples.pdf);
     await run('list files', 'clerk.amr', 'GET', `/cases/${caseNo}/materials`, '/cases/{caseNo}/materials', { params: { caseNo } });
-    await run('verify', 'clerk.amr', 'POST', `/cases/${caseNo}/materials/${file.fileId}/verify`, '/cases/{caseNo}/materials/{fileId}/verify', { params: { caseNo, fileId: file.fileId } });
+    await run('verify', 'clerk.amr', 'POST', `/cases/${caseNo}/materials/${file.fileId}/verify`, '/cases/{caseNo}/materials/{fileId}/verify', { params: { caseNo, fileId: file.fileId }, body: {}, headers: { 'idempotency-key': 'verify-1' } });
+    await run('verify, replayed', 'clerk.amr', 'POST', `/cases/${caseNo}/materials/${file.fileId}/verify`, '/cases/{caseNo}/materials/{fileId}/verify', { params: { caseNo, fileId: file.fileId }, body: {}, headers: { 'idempotency-key': 'verify-1' } });
     await run('download a material', 'clerk.amr', 'GET', `/cases/${caseNo}/materials/${file.fileId}/download`, '/cases/{caseNo}/materials/{fileId}/download', { params: { caseNo, fileId: file.fileId } });
 
     await completeCase(caseNo, etag);
@@ -64,8 +67,37 @@ describe('DynamoDB requests per documents operation (≤ 3, no Scan)', () => {
       expect(cmds, op).not.toContain('ScanCommand');
     }
     expect(figures['upload slot']).toEqual(['BatchGetItemCommand', 'GetItemCommand', 'TransactWriteItemsCommand']);
-    expect(figures['upload slot, replayed']).toEqual(['BatchGetItemCommand']);
+    // The slot of the key is read again: a retry gets a fresh URL only while the slot waits for its file.
+    expect(figures['upload slot, replayed']).toEqual(['BatchGetItemCommand', 'GetItemCommand']);
+    expect(figures.verify).toEqual(['BatchGetItemCommand', 'TransactWriteItemsCommand']);
+    expect(figures['verify, replayed']).toEqual(['BatchGetItemCommand']);
     expect(figures['download a material']).toEqual(['BatchGetItemCommand', 'PutItemCommand']);
     expect(figures['certificate check']).toEqual(['GetItemCommand']);
   });
+});
+
+describe('four eyes on an archive\'s disposition', () => {
+  it('one person with both roles proposes, and may not approve it (403 disposition-self-approval)', async () => {
+    // No demo account holds both roles; the claims are forged here, as the authorizer would pass them.
+    const both: User = { username: 'admin.and.supervisor', roles: ['center_admin', 'supervisor'], centerId: 'center-demo', sub: `both-${Date.now()}` };
+    const who = await freshApplicant();
+    const { caseNo, etag } = await openCase(who.username);
+    await completeCase(caseNo, etag);
+    await until('the archive', async () => ((await call('GET', `/archives/${caseNo}`, { as: 'auditor' })).status === 200 ? true : undefined), 30_000);
+    await doc.send(new UpdateCommand({
+      TableName: cloud.tableName,
+      Key: { PK: `CENTER#center-demo#CASEFILES#${caseNo}`, SK: 'ARCHIVE' },
+      UpdateExpression: 'SET retainUntil = :d, GSI1SK = :sk',
+      ExpressionAttributeValues: { ':d': '2000-01-01', ':sk': `2000-01-01#${caseNo}` },
+    }));
+    const path = { params: { caseNo } };
+    const proposed = await measured(eventFor(both, 'POST', `/archives/${caseNo}/disposition`, '/archives/{caseNo}/disposition', { ...path, body: { action: 'retain', reason: '仍有查考价值', retainYears: 5 } }));
+    expect(proposed.status, JSON.stringify(proposed.body)).toBe(200);
+    expect(proposed.body.disposition.proposedBy).toBe(both.sub);
+    const own = await measured(eventFor(both, 'POST', `/archives/${caseNo}/disposition/approve`, '/archives/{caseNo}/disposition/approve', path));
+    expect([own.status, own.body.type]).toEqual([403, problemType('disposition-self-approval')]);
+    const other = await measured(eventFor('supervisor', 'POST', `/archives/${caseNo}/disposition/approve`, '/archives/{caseNo}/disposition/approve', path));
+    expect(other.status, JSON.stringify(other.body)).toBe(200);
+    expect(other.body).toMatchObject({ retainUntil: '2005-01-01', disposition: { proposedBy: both.sub, approvedBy: cloud.users.find((u) => u.username === 'supervisor')!.sub } });
+  }, 60_000);
 });

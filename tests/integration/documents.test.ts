@@ -18,11 +18,13 @@ import {
   freshApplicant,
   openCase,
   pdfText,
+  problemType,
   put,
   requestUpload,
   samples,
   settled,
   sha256,
+  subOf,
   upload,
   type Slot,
 } from './documents-client.ts';
@@ -50,7 +52,10 @@ describe('materials: presigned upload and the check', () => {
     const who = await freshApplicant();
     const { caseNo } = await openCase(who.username);
     const file = await upload(caseNo, who.username, 'application-form', samples.pdf);
-    expect(file).toMatchObject({ status: 'received', size: samples.pdf.length, sha256: sha256(samples.pdf), detectedType: 'application/pdf', trustLevel: 'C', uploadedBy: 'applicant', form: 'electronic' });
+    expect(file).toMatchObject({
+      status: 'received', size: samples.pdf.length, sha256: sha256(samples.pdf), detectedType: 'application/pdf', trustLevel: 'C',
+      uploadedBy: await subOf(who.username), channel: 'online', form: 'electronic', etag: expect.any(String),
+    });
 
     const got = await call('GET', `/cases/${caseNo}/materials/${file.fileId}/download`, { as: who.username });
     expect(got.status, JSON.stringify(got.body)).toBe(200);
@@ -82,8 +87,12 @@ describe('materials: presigned upload and the check', () => {
   it('an oversized file: over the item\'s limit at the slot; a body longer than signed refused by S3', async () => {
     const who = await freshApplicant();
     const { caseNo } = await openCase(who.username);
-    const big = await requestUpload(caseNo, who.username, { materialId: 'premises', contentType: 'application/pdf', size: 20 * 1024 * 1024 + 1 }, 400);
+    const big = await requestUpload(caseNo, who.username, { materialId: 'premises', contentType: 'application/pdf', size: 20 * 1024 * 1024 + 1 }, 422);
+    expect(big.body.type).toBe(problemType('file-too-large'));
     expect(big.body.errors).toEqual([expect.objectContaining({ path: '/body/size', code: 'too_large' })]);
+    const unknown = await requestUpload(caseNo, who.username, { materialId: 'no-such-material', contentType: 'application/pdf', size: 10 }, 422);
+    expect(unknown.body.type).toBe(problemType('material-not-on-checklist'));
+    expect(unknown.body.errors).toEqual([expect.objectContaining({ path: '/body/materialId', code: 'unknown_material' })]);
 
     const slot = (await requestUpload(caseNo, who.username, { materialId: 'premises', contentType: 'application/pdf', size: samples.pdf.length })).body as Slot;
     const longer = new Uint8Array([...samples.pdf, ...new Uint8Array(1024)]);
@@ -106,7 +115,7 @@ describe('materials: presigned upload and the check', () => {
     await until('the second put deleted', async () => ((await objectExists(key)) ? undefined : true));
     expect((await fileOf(caseNo, file.fileId, who.username))!.status).toBe('rejected');
     const got = await call('GET', `/cases/${caseNo}/materials/${file.fileId}/download`, { as: who.username });
-    expect(got.status).toBe(409);
+    expect([got.status, got.body.type]).toEqual([409, problemType('file-not-received')]);
     // The case itself is untouched by a failed upload: same version, same checklist.
     const c = await call('GET', `/cases/${caseNo}`, { as: who.username });
     expect(c.body.version).toBe(1);
@@ -122,33 +131,100 @@ describe('materials: presigned upload and the check', () => {
     expect((await settled(caseNo, slot.file.fileId, who.username)).rejection.code).toBe('digest_mismatch');
   });
 
-  it('the same Idempotency-Key returns the same slot; another body with it is 422; the URL cannot overwrite a received file', async () => {
+  it('the same Idempotency-Key returns the same slot with a fresh URL; another body with it is 422; the URL cannot overwrite a received file', async () => {
     const who = await freshApplicant();
     const { caseNo } = await openCase(who.username);
     const body = { materialId: 'application-form', contentType: 'application/pdf', size: samples.pdf.length };
     const first = await requestUpload(caseNo, who.username, body, 201, { 'idempotency-key': 'scan-1' });
+    expect(first.etag).toBe(`"${first.body.file.etag}"`);
+    await new Promise((r) => setTimeout(r, 1_100));
     const again = await requestUpload(caseNo, who.username, body, 201, { 'idempotency-key': 'scan-1' });
-    expect(again.body.file.fileId).toBe(first.body.file.fileId);
+    expect(again.body.file).toEqual(first.body.file);
     expect(again.headers.get('idempotent-replayed')).toBe('true');
-    await requestUpload(caseNo, who.username, { ...body, size: 99 }, 422, { 'idempotency-key': 'scan-1' });
-    expect((await put(first.body, samples.pdf)).status).toBe(200);
+    // Signed anew (a second later): the recorded URL may have expired by the time a client retries.
+    expect(again.body.upload.url).not.toBe(first.body.upload.url);
+    expect(new URL(again.body.upload.url).pathname).toBe(new URL(first.body.upload.url).pathname);
+    const reused = await requestUpload(caseNo, who.username, { ...body, size: 99 }, 422, { 'idempotency-key': 'scan-1' });
+    expect(reused.body.type).toBe(problemType('idempotency-key-reused'));
+    // One slot for the key: the retry made none.
+    expect((await call('GET', `/cases/${caseNo}/materials`, { as: who.username })).body.files).toHaveLength(1);
+    expect((await put(again.body, samples.pdf)).status).toBe(200);
     await settled(caseNo, first.body.file.fileId, who.username);
     expect((await put(first.body, samples.pdf)).status).toBe(412);
-    await requestUpload(caseNo, who.username, body, 409, { 'idempotency-key': 'scan-1' });
+    // The key is spent: its slot took a file.
+    const closed = await requestUpload(caseNo, who.username, body, 422, { 'idempotency-key': 'scan-1' });
+    expect(closed.body.type).toBe(problemType('upload-slot-closed'));
+  });
+
+  it('a file name with a lone surrogate is refused before anything is stored (400, never a 500 on its download)', async () => {
+    const who = await freshApplicant();
+    const { caseNo } = await openCase(who.username);
+    // JSON.stringify writes the lone surrogate as the escape \ud800, which JSON.parse reads back as one.
+    const res = await call('POST', `/cases/${caseNo}/materials`, {
+      as: who.username, rawBody: JSON.stringify({ materialId: 'premises', contentType: 'application/pdf', size: 10, fileName: 'scan\ud800.pdf' }), headers: { 'content-type': 'application/json' },
+    });
+    expect([res.status, res.body.type]).toEqual([400, problemType('malformed-request')]);
+    expect(res.body.errors).toEqual([expect.objectContaining({ path: '/body/fileName', code: 'malformed_unicode' })]);
+    expect((await call('GET', `/cases/${caseNo}/materials`, { as: who.username })).body.files).toEqual([]);
+  });
+
+  it('a file name is stored normalised: NFC, without a right-to-left override disguising its extension', async () => {
+    const who = await freshApplicant();
+    const { caseNo } = await openCase(who.username);
+    const slot = await requestUpload(caseNo, who.username, { materialId: 'premises', contentType: 'application/pdf', size: samples.pdf.length, fileName: 'invoice\u202Efdp.exe' });
+    expect(slot.body.file.fileName).toBe('invoicefdp.exe');
+    const decomposed = await requestUpload(caseNo, who.username, { materialId: 'premises', contentType: 'application/pdf', size: samples.pdf.length, fileName: 'Cafe\u0301.pdf' });
+    expect(decomposed.body.file.fileName).toBe('Caf\u00e9.pdf');
+    expect((await fileOf(caseNo, slot.body.file.fileId, who.username))!.fileName).toBe('invoicefdp.exe');
+  });
+
+  it('a file stored before names were checked (a lone surrogate) and uploaders recorded by account still reads and downloads', async () => {
+    const who = await freshApplicant();
+    const { caseNo } = await openCase(who.username);
+    const file = await upload(caseNo, who.username, 'premises', samples.pdf);
+    // As such a file was written: the uploader's role in uploadedBy, the account apart, the request's digest.
+    await doc.send(new UpdateCommand({
+      TableName: cloud.tableName,
+      Key: { PK: `CENTER#center-demo#CASEFILES#${caseNo}`, SK: `FILE#${file.fileId}` },
+      UpdateExpression: 'SET fileName = :n, uploadedBy = :role, uploaderSub = :sub, fingerprint = :f REMOVE channel',
+      ExpressionAttributeValues: { ':n': '\ud800\u202Escan.pdf', ':role': 'applicant', ':sub': file.uploadedBy, ':f': 'digest' },
+    }));
+    const old = await fileOf(caseNo, file.fileId, who.username);
+    expect(old).toMatchObject({ uploadedBy: file.uploadedBy, channel: 'online' });
+    expect(old).not.toHaveProperty('uploaderSub');
+    expect(old).not.toHaveProperty('fingerprint');
+    const got = await call('GET', `/cases/${caseNo}/materials/${file.fileId}/download`, { as: who.username });
+    expect(got.status, JSON.stringify(got.body)).toBe(200);
+    const res = await fetch(got.body.url);
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-disposition')).toMatch(/^attachment; filename="[\x20-\x7e]*"; filename\*=UTF-8''[A-Za-z0-9%._-]*scan\.pdf$/);
+    expect(sha256(new Uint8Array(await res.arrayBuffer()))).toBe(file.sha256);
   });
 
   it('a clerk scanning at the counter uploads with trust level B; an applicant upload is verified to B by a clerk', async () => {
     const who = await freshApplicant();
     const { caseNo } = await openCase(who.username);
+    const clerk = await subOf('clerk.amr');
     const scanned = await upload(caseNo, 'clerk.amr', 'premises', samples.pdf);
-    expect(scanned).toMatchObject({ status: 'received', trustLevel: 'B', uploadedBy: 'staff' });
+    expect(scanned).toMatchObject({ status: 'received', trustLevel: 'B', uploadedBy: clerk, channel: 'window', verifiedBy: clerk });
+    // The applicant sees that staff scanned it, not who.
+    expect(await fileOf(caseNo, scanned.fileId, who.username)).toMatchObject({ uploadedBy: 'staff', channel: 'window', verifiedBy: 'staff' });
     const own = await upload(caseNo, who.username, 'application-form', samples.pdf);
     expect(own.trustLevel).toBe('C');
-    expect((await call('POST', `/cases/${caseNo}/materials/${own.fileId}/verify`, { as: who.username })).status).toBe(403);
-    expect((await call('POST', `/cases/${caseNo}/materials/${own.fileId}/verify`, { as: 'clerk.housing' })).status).toBe(403);
-    const verified = await call('POST', `/cases/${caseNo}/materials/${own.fileId}/verify`, { as: 'clerk.amr' });
+    const verify = (as: string, opts: { body?: unknown; headers?: Record<string, string> } = {}) => call('POST', `/cases/${caseNo}/materials/${own.fileId}/verify`, { as, ...opts });
+    expect((await verify(who.username)).status).toBe(403);
+    expect((await verify('clerk.housing')).status).toBe(403);
+    const stale = await verify('clerk.amr', { body: {}, headers: { 'if-match': '"not-the-version"' } });
+    expect([stale.status, stale.body.type]).toEqual([412, problemType('precondition-failed')]);
+    const verified = await verify('clerk.amr', { body: {}, headers: { 'if-match': `"${own.etag}"` } });
     expect(verified.status, JSON.stringify(verified.body)).toBe(200);
-    expect(verified.body).toMatchObject({ trustLevel: 'B', verifiedBy: expect.any(String) });
+    expect(verified.body).toMatchObject({ fileId: own.fileId, trustLevel: 'B', verifiedBy: clerk, uploadedBy: await subOf(who.username) });
+    expect(verified.etag).toBe(`"${verified.body.etag}"`);
+    expect(verified.body.etag).not.toBe(own.etag);
+    // Verified again, without a body: nothing changes, the same version.
+    const again = await verify('clerk.amr');
+    expect([again.status, again.etag]).toEqual([200, verified.etag]);
+    expect((await fileOf(caseNo, own.fileId, who.username))).toMatchObject({ trustLevel: 'B', verifiedBy: 'staff', etag: verified.body.etag });
   });
 });
 
@@ -164,7 +240,9 @@ describe('a checked file replaced in the bucket', () => {
       return f?.status === 'rejected' ? f : undefined;
     });
     expect(replaced.rejection).toEqual({ code: 'replaced', reason: 'The object was replaced after it had been checked.' });
-    expect((await call('GET', `/cases/${caseNo}/materials/${file.fileId}/download`, { as: who.username })).status).toBe(409);
+    expect(replaced.etag).not.toBe(file.etag);
+    const got = await call('GET', `/cases/${caseNo}/materials/${file.fileId}/download`, { as: who.username });
+    expect([got.status, got.body.type]).toEqual([409, problemType('file-not-received')]);
   });
 });
 
@@ -205,6 +283,7 @@ describe('issued documents and certificates', () => {
       return d.length >= 2 ? d : undefined;
     });
     expect(docs.map((d) => d.kind).sort()).toEqual(['acceptance_receipt', 'certificate']);
+    for (const d of docs) expect(d).toMatchObject({ etag: expect.any(String) });
 
     const receipt = docs.find((d) => d.kind === 'acceptance_receipt')!;
     const got = await call('GET', `/cases/${caseNo}/documents/${receipt.documentId}/download`, { as: who.username });
@@ -278,8 +357,10 @@ describe('archive', () => {
     expect(objects).toHaveLength(4);
     for (const o of objects as { path: string; sha256: string; url: string }[]) expect(sha256(await download(o.url)), o.path).toBe(o.sha256);
     // A closed case takes no more materials, and its files are no longer re-qualified.
-    expect((await call('POST', `/cases/${caseNo}/materials`, { as: who.username, body: { materialId: 'premises', contentType: 'application/pdf', size: 10 } })).status).toBe(409);
-    expect((await call('POST', `/cases/${caseNo}/materials/${uploaded[0]!.fileId}/verify`, { as: 'clerk.amr' })).status).toBe(409);
+    const late = await call('POST', `/cases/${caseNo}/materials`, { as: who.username, body: { materialId: 'premises', contentType: 'application/pdf', size: 10 } });
+    expect([late.status, late.body.type]).toEqual([409, problemType('case-closed-for-materials')]);
+    const requalified = await call('POST', `/cases/${caseNo}/materials/${uploaded[0]!.fileId}/verify`, { as: 'clerk.amr' });
+    expect([requalified.status, requalified.body.type]).toEqual([409, problemType('case-closed-for-materials')]);
     expect(await until('the retrieval in the audit log', async () => {
       const records = await documentAudit(caseNo);
       return records.find((r) => r.action === 'DocumentRetrieved' && r.actor.role === 'auditor');
@@ -291,10 +372,28 @@ describe('archive', () => {
     const { caseNo, etag } = await openCase(who.username);
     await completeCase(caseNo, etag);
     await until('archived', async () => ((await call('GET', `/archives/${caseNo}`, { as: 'supervisor' })).status === 200 ? true : undefined));
-    const res = await call('POST', `/archives/${caseNo}/disposition`, { as: 'center.admin', body: { action: 'destroy', reason: '保管期满' } });
-    expect(res.status).toBe(409);
+    const res = await call('POST', `/archives/${caseNo}/disposition`, { as: 'center.admin', body: { action: 'destroy', reason: '保管期满' }, headers: { 'accept-language': 'en' } });
+    expect([res.status, res.body.type]).toEqual([409, problemType('retention-running')]);
     expect(res.body.detail).toMatch(/retention runs until \d{4}-01-01/);
+    // In Chinese by default.
+    expect((await call('POST', `/archives/${caseNo}/disposition`, { as: 'center.admin', body: { action: 'destroy', reason: '保管期满' } })).body.detail).toMatch(/保管期限至 \d{4}-01-01/);
     expect((await call('POST', `/archives/${caseNo}/disposition`, { as: 'supervisor', body: { action: 'destroy', reason: '保管期满' } })).status).toBe(403);
+  });
+
+  it('a page token is bound to the caller\'s center: used by a caller of another center it is 400 invalid-cursor, never a 500', async () => {
+    const first = await until('a page with a next one', async () => {
+      const res = await call('GET', '/archives?dueBy=2100-01-01&limit=1', { as: 'auditor' });
+      expect(res.status, JSON.stringify(res.body)).toBe(200);
+      return res.body.nextToken ? res.body : undefined;
+    }, 30_000);
+    const token = encodeURIComponent(first.nextToken);
+    expect((await call('GET', `/archives?dueBy=2100-01-01&limit=1&nextToken=${token}`, { as: 'auditor' })).status).toBe(200);
+    const elsewhere = await call('GET', `/archives?dueBy=2100-01-01&limit=1&nextToken=${token}`, { as: 'center.admin.other' });
+    expect([elsewhere.status, elsewhere.body.type]).toEqual([400, problemType('invalid-cursor')]);
+    expect(elsewhere.body.errors).toEqual([expect.objectContaining({ path: '/query/nextToken' })]);
+    // Other filters, the same center: refused too.
+    const otherFilters = await call('GET', `/archives?dueBy=2099-01-01&limit=1&nextToken=${token}`, { as: 'auditor' });
+    expect([otherFilters.status, otherFilters.body.type]).toEqual([400, problemType('invalid-cursor')]);
   });
 
   /** An archived case whose retention ended on 2000-01-01 (the record's date moved back, as if the years had passed). */
@@ -322,24 +421,35 @@ describe('archive', () => {
     const inArchive = (path: string) => s3.send(new HeadObjectCommand({ Bucket: archiveBucket, Key: `archives/center-demo/${caseNo}/${path}` })).then(() => true, () => false);
     expect(await inArchive('manifest.json')).toBe(true);
 
-    const proposed = await call('POST', `/archives/${caseNo}/disposition`, { as: 'center.admin', body: { action: 'destroy', reason: '保管期满，经鉴定无继续保存价值' } });
+    const read = await call('GET', `/archives/${caseNo}`, { as: 'auditor' });
+    const proposed = await call('POST', `/archives/${caseNo}/disposition`, { as: 'center.admin', body: { action: 'destroy', reason: '保管期满，经鉴定无继续保存价值' }, headers: { 'if-match': read.etag } });
     expect(proposed.status, JSON.stringify(proposed.body)).toBe(200);
-    expect(proposed.body.disposition).toMatchObject({ action: 'destroy', proposedBy: expect.any(String) });
+    // The archive itself, as GET shows it, at its new version.
+    expect(Object.keys(proposed.body).sort()).toEqual(Object.keys({ ...read.body.archive, disposition: {} }).sort());
+    expect(proposed.body.disposition).toMatchObject({ action: 'destroy', proposedBy: await subOf('center.admin') });
     expect(proposed.body.disposition.approvedAt).toBeUndefined();
-    expect((await call('POST', `/archives/${caseNo}/disposition`, { as: 'center.admin', body: { action: 'destroy', reason: '再次' } })).status).toBe(409);
+    expect(proposed.etag).not.toBe(read.etag);
+    expect((await call('GET', `/archives/${caseNo}`, { as: 'auditor' })).body.archive).toEqual(proposed.body);
+    const again = await call('POST', `/archives/${caseNo}/disposition`, { as: 'center.admin', body: { action: 'destroy', reason: '再次' } });
+    expect([again.status, again.body.type]).toEqual([409, problemType('disposition-pending')]);
     expect((await call('POST', `/archives/${caseNo}/disposition/approve`, { as: 'center.admin' })).status).toBe(403);
+    const stale = await call('POST', `/archives/${caseNo}/disposition/approve`, { as: 'supervisor', headers: { 'if-match': read.etag } });
+    expect([stale.status, stale.body.type]).toEqual([412, problemType('precondition-failed')]);
     // Nothing was deleted on the proposal.
     expect(await inArchive('manifest.json')).toBe(true);
 
-    const approved = await call('POST', `/archives/${caseNo}/disposition/approve`, { as: 'supervisor' });
+    const approved = await call('POST', `/archives/${caseNo}/disposition/approve`, { as: 'supervisor', headers: { 'if-match': proposed.etag } });
     expect(approved.status, JSON.stringify(approved.body)).toBe(200);
-    expect(approved.body).toMatchObject({ disposedAt: expect.any(String), disposition: { approvedBy: expect.any(String) } });
+    expect(approved.body).toMatchObject({ disposedAt: expect.any(String), disposition: { approvedBy: await subOf('supervisor') } });
+    expect(approved.etag).toMatch(/^"\d+"$/);
     expect(await inArchive('manifest.json')).toBe(false);
     for (const o of objects) expect(await inArchive(o.path), o.path).toBe(false);
     expect(await objectExists(`uploads/center-demo/${caseNo}/${file.fileId}`)).toBe(false);
-    expect((await call('GET', `/archives/${caseNo}`, { as: 'auditor' })).status).toBe(409);
+    const retrieved = await call('GET', `/archives/${caseNo}`, { as: 'auditor' });
+    expect([retrieved.status, retrieved.body.type]).toEqual([410, problemType('gone')]);
     expect((await call('GET', `/cases/${caseNo}/materials/${file.fileId}/download`, { as: who.username })).status).toBe(410);
-    expect((await call('POST', `/archives/${caseNo}/disposition/approve`, { as: 'supervisor' })).status).toBe(409);
+    const twice = await call('POST', `/archives/${caseNo}/disposition/approve`, { as: 'supervisor' });
+    expect([twice.status, twice.body.type]).toEqual([409, problemType('archive-destroyed')]);
     const after = await call('GET', '/archives?dueBy=2000-01-01&limit=100', { as: 'auditor' });
     expect(after.body.items.map((a: { caseNo: string }) => a.caseNo)).not.toContain(caseNo);
     const steps = await until('the disposition in the audit log', async () => {
@@ -351,11 +461,18 @@ describe('archive', () => {
 
   it('disposition: an approved retention moves the end date and keeps the package', async () => {
     const { caseNo } = await expiredArchive();
-    expect((await call('POST', `/archives/${caseNo}/disposition`, { as: 'center.admin', body: { action: 'retain', reason: '仍有查考价值' } })).status).toBe(400);
+    const noYears = await call('POST', `/archives/${caseNo}/disposition`, { as: 'center.admin', body: { action: 'retain', reason: '仍有查考价值' } });
+    expect([noYears.status, noYears.body.type]).toEqual([422, problemType('retain-years-required')]);
+    expect(noYears.body.errors).toEqual([expect.objectContaining({ path: '/body/retainYears', code: 'required' })]);
     expect((await call('POST', `/archives/${caseNo}/disposition`, { as: 'center.admin', body: { action: 'retain', reason: '仍有查考价值', retainYears: 10 } })).status).toBe(200);
-    const approved = await call('POST', `/archives/${caseNo}/disposition/approve`, { as: 'supervisor' });
+    const approved = await call('POST', `/archives/${caseNo}/disposition/approve`, { as: 'supervisor', headers: { 'idempotency-key': `approve-${caseNo}` } });
     expect(approved.status, JSON.stringify(approved.body)).toBe(200);
-    expect(approved.body).toMatchObject({ retainUntil: '2010-01-01', disposition: { action: 'retain', retainYears: 10, approvedBy: expect.any(String) } });
+    expect(approved.body).toMatchObject({ retainUntil: '2010-01-01', disposition: { action: 'retain', retainYears: 10, approvedBy: await subOf('supervisor') } });
+    // A retry of the approval gets its recorded answer; nothing is approved twice.
+    const retried = await call('POST', `/archives/${caseNo}/disposition/approve`, { as: 'supervisor', headers: { 'idempotency-key': `approve-${caseNo}` } });
+    expect([retried.status, retried.body, retried.etag, retried.headers.get('idempotent-replayed')]).toEqual([200, approved.body, approved.etag, 'true']);
+    const unproposed = await call('POST', `/archives/${caseNo}/disposition/approve`, { as: 'supervisor' });
+    expect([unproposed.status, unproposed.body.type]).toEqual([409, problemType('no-disposition-proposed')]);
     expect(approved.body.disposedAt).toBeUndefined();
     expect((await call('GET', `/archives/${caseNo}`, { as: 'auditor' })).status).toBe(200);
   });

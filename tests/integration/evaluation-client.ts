@@ -12,6 +12,7 @@ import { expect } from 'vitest';
 import { PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { ulid } from 'ulid';
 import { Evaluation } from '#schemas/api/evaluation';
+import { problemUri } from '#schemas/api/problems';
 import { validationErrors } from '#shared/validate';
 import { demoItems } from '../../local/seed/items.ts';
 import { api, call, cloud, doc, freshCode, until, type Reply } from './api-client.ts';
@@ -50,8 +51,8 @@ export async function completedCase(code: string, as = 'zhang.san'): Promise<{ c
     res = await call('POST', `/cases/${caseNo}/${action}`, { as: 'clerk.amr', headers: { 'if-match': res.etag } });
     expect(res.status, `${action}: ${JSON.stringify(res.body)}`).toBe(200);
   }
-  expect(res.body.case.state).toBe('completed');
-  return { caseNo, completedAt: res.body.case.completedAt as string };
+  expect(res.body.state).toBe('completed');
+  return { caseNo, completedAt: res.body.completedAt as string };
 }
 
 export function expectEvaluation(reply: Reply) {
@@ -68,11 +69,26 @@ export async function invitationOf(evaluationId: string, as = 'zhang.san'): Prom
   return res;
 }
 
-/** POST /evaluations/{id}/{action} with If-Match; asserts the status (200 by default). */
-export async function evalAct(id: string, action: string, as: string, etag: string, body?: unknown, status = 200): Promise<Reply> {
+/** Asserts a problem response: its status and its type (the slug of schemas/api/problems.ts or the domain's problems.ts). */
+export function expectProblem(reply: Reply, status: number, slug: string) {
+  expect([reply.status, reply.body?.type], JSON.stringify(reply.body)).toEqual([status, problemUri(slug)]);
+}
+
+/**
+ * POST /evaluations/{id}/{action} with If-Match; asserts the status (200 by
+ * default) and, for a refusal, its problem type. A 200 is the evaluation as
+ * GET shows it to the same caller, with its ETag.
+ */
+export async function evalAct(id: string, action: string, as: string, etag: string, body?: unknown, status = 200, type?: string): Promise<Reply> {
   const res = await call('POST', `/evaluations/${id}/${action}`, { as, headers: { 'if-match': etag }, ...(body !== undefined ? { body } : {}) });
   expect(res.status, `${action} as ${as}: ${JSON.stringify(res.body)}`).toBe(status);
-  if (status === 200) expectEvaluation(res);
+  if (type) expectProblem(res, status, type);
+  if (status === 200) {
+    expectEvaluation(res);
+    const read = await call('GET', `/evaluations/${id}`, { as });
+    expect(res.body, `${action} as ${as}: the response is the evaluation as GET shows it`).toEqual(read.body);
+    expect(res.etag).toBe(read.etag);
+  }
   return res;
 }
 

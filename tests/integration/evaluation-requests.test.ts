@@ -55,9 +55,13 @@ describe('DynamoDB requests per evaluation operation (≤ 3, no Scan)', () => {
     const created = ok('settings write', await measured(eventFor(ownCenterAdmin, 'PUT', '/evaluation-settings', '/evaluation-settings', {
       body: { ratingWorkingDays: 5, callBackWorkingDays: 1, rectificationWorkingDays: 15 },
     })), 201);
-    ok('settings replace', await measured(eventFor(ownCenterAdmin, 'PUT', '/evaluation-settings', '/evaluation-settings', {
-      body: { ratingWorkingDays: 4, callBackWorkingDays: 1, rectificationWorkingDays: 15 }, headers: { 'if-match': created.etag },
-    })));
+    const replaceKey = `replace-${Date.now()}`;
+    const replace = () => measured(eventFor(ownCenterAdmin, 'PUT', '/evaluation-settings', '/evaluation-settings', {
+      body: { ratingWorkingDays: 4, callBackWorkingDays: 1, rectificationWorkingDays: 15 }, headers: { 'if-match': created.etag, 'idempotency-key': replaceKey },
+    }));
+    ok('settings replace', await replace());
+    const repeated = ok('settings replace repeated (same key)', await replace());
+    expect(repeated.headers['idempotent-replayed']).toBe('true');
     const month = centerToday().slice(0, 7);
     ok('figures', await measured(eventFor('supervisor', 'GET', `/evaluation-stats/${month}`, '/evaluation-stats/{month}', { params: { month } })));
     ok('public figures', await measured(eventFor(undefined, 'GET', `/public/evaluation-stats/${month}`, '/public/evaluation-stats/{month}', { params: { month } })));
@@ -70,6 +74,12 @@ describe('DynamoDB requests per evaluation operation (≤ 3, no Scan)', () => {
     expect(figures.read).toEqual(['BatchGetItemCommand']);
     expect(figures['rate (a bad review)']).toEqual(['BatchGetItemCommand', 'TransactWriteItemsCommand']);
     expect(figures['open a visit']).toEqual(['BatchGetItemCommand', 'GetItemCommand', 'TransactWriteItemsCommand']);
+    // The account check and the key's record are read in the operation's own first batch.
+    expect(figures['settings read']).toEqual(['BatchGetItemCommand']);
+    expect(figures['settings replace']).toEqual(['BatchGetItemCommand', 'TransactWriteItemsCommand']);
+    expect(figures['settings replace repeated (same key)']).toEqual(['BatchGetItemCommand']);
+    expect(figures['own list']).toEqual(['BatchGetItemCommand', 'QueryCommand']);
+    expect(figures['bad-review queue']).toEqual(['BatchGetItemCommand', 'QueryCommand']);
     expect(figures['public figures']).toEqual(['QueryCommand']);
   });
 });

@@ -16,7 +16,7 @@ import { CalendarYearMissingError, addWorkingDays, localDate, workCalendar } fro
 import { validationErrors } from '#shared/validate';
 import { call, centerToday, freshIdNumber } from './api-client.ts';
 import {
-  applicantIdOf, completedCase, evalAct, expectEvaluation, freshItem, freshWindow, invitationOf, onlineRating, partitionOf,
+  applicantIdOf, completedCase, evalAct, expectEvaluation, expectProblem, freshItem, freshWindow, invitationOf, onlineRating, partitionOf,
 } from './evaluation-client.ts';
 
 const cal = workCalendar([calendar2026]);
@@ -73,15 +73,15 @@ describe('the bad-review loop (差评整改闭环)', () => {
     expect(staffView.body.nextActions).toEqual([]);
 
     // Input the rules refuse, and nobody but the rater rates.
-    const offline = await evalAct(caseNo, 'rate', 'zhang.san', invited.etag, { rating: 5, indicators: { efficiency: 5, serviceLevel: 5, attitude: 5 } }, 400);
+    const offline = await evalAct(caseNo, 'rate', 'zhang.san', invited.etag, { rating: 5, indicators: { efficiency: 5, serviceLevel: 5, attitude: 5 } }, 422, 'indicators-not-of-set');
     expect(offline.body.errors.map((e: { path: string }) => e.path)).toEqual(expect.arrayContaining(['/body/indicators/serviceLevel', '/body/indicators/guideAccuracy']));
-    const noComment = await evalAct(caseNo, 'rate', 'zhang.san', invited.etag, onlineRating(2), 400);
+    const noComment = await evalAct(caseNo, 'rate', 'zhang.san', invited.etag, onlineRating(2), 422, 'bad-review-comment-required');
     expect(noComment.body.errors).toEqual([expect.objectContaining({ path: '/body/comment', code: 'required' })]);
-    await evalAct(caseNo, 'rate', 'zhang.san', invited.etag, { rating: 6, indicators: {} }, 400);
+    await evalAct(caseNo, 'rate', 'zhang.san', invited.etag, { rating: 6, indicators: {} }, 400, 'validation-failed');
     expect((await call('POST', `/evaluations/${caseNo}/rate`, { as: 'zhang.san', body: onlineRating(5) })).status).toBe(428);
-    await evalAct(caseNo, 'rate', 'zhang.san', '"7"', onlineRating(5), 412);
-    await evalAct(caseNo, 'rate', 'clerk.amr', invited.etag, onlineRating(5), 403);
-    await evalAct(caseNo, 'rate', other, invited.etag, onlineRating(5), 404);
+    await evalAct(caseNo, 'rate', 'zhang.san', '"7"', onlineRating(5), 412, 'precondition-failed');
+    await evalAct(caseNo, 'rate', 'clerk.amr', invited.etag, onlineRating(5), 403, 'forbidden');
+    await evalAct(caseNo, 'rate', other, invited.etag, onlineRating(5), 404, 'not-found');
 
     // The bad review: tasks of the handling department, due on the calendar from today.
     const rated = await evalAct(caseNo, 'rate', 'zhang.san', invited.etag, onlineRating(2, '材料清单与窗口要求不一致，多跑了一次'));
@@ -92,7 +92,7 @@ describe('the bad-review loop (差评整改闭环)', () => {
     expect(rated.body.tasks.callBack.due).toBe(callBackDue);
     expect(rated.body.tasks.rectification.due).toBe(rectificationDue);
     expect(rated.body.rater).toBeUndefined();
-    await evalAct(caseNo, 'rate', 'zhang.san', rated.etag, onlineRating(5), 409);
+    await evalAct(caseNo, 'rate', 'zhang.san', rated.etag, onlineRating(5), 409, 'wrong-state');
 
     // Real-name, but only supervisors see who rated.
     const supervisorView = await call('GET', `/evaluations/${caseNo}`, { as: 'supervisor' });
@@ -110,13 +110,13 @@ describe('the bad-review loop (差评整改闭环)', () => {
     expect(queue.status).toBe(200);
     expect(queue.body.items.find((i: { evaluationId: string }) => i.evaluationId === caseNo)).toMatchObject({ state: 'rectifying', rating: 2, ...(callBackDue ? { nextDue: callBackDue, overdue: false } : {}) });
     expect((await call('GET', '/evaluation-queues/bad_reviews?departmentId=amr', { as: 'clerk.health' })).status).toBe(403);
-    expect((await call('GET', '/evaluation-queues/bad_reviews', { as: 'supervisor' })).status).toBe(400);
+    expectProblem(await call('GET', '/evaluation-queues/bad_reviews', { as: 'supervisor' }), 400, 'validation-failed');
     expect((await call('GET', '/evaluation-queues/bad_reviews?departmentId=amr&limit=100', { as: 'supervisor' })).status).toBe(200);
     expect((await call('GET', '/evaluation-queues/bad_reviews', { as: 'zhang.san' })).status).toBe(403);
 
     // Call-back first (1 working day), by the department only; then the rectification.
-    await evalAct(caseNo, 'rectify', 'clerk.amr', rated.etag, { outcome: 'fixed', measures: '统一窗口与网上材料清单' }, 409);
-    await evalAct(caseNo, 'callBack', 'clerk.health', rated.etag, { reached: true, summary: '已回访' }, 403);
+    await evalAct(caseNo, 'rectify', 'clerk.amr', rated.etag, { outcome: 'fixed', measures: '统一窗口与网上材料清单' }, 409, 'call-back-required');
+    await evalAct(caseNo, 'callBack', 'clerk.health', rated.etag, { reached: true, summary: '已回访' }, 403, 'forbidden');
     const calledBack = await evalAct(caseNo, 'callBack', 'clerk.amr', rated.etag, { reached: true, summary: '已电话回访，核实材料清单不一致属实' });
     expect(calledBack.body).toMatchObject({ state: 'rectifying', version: 3, tasks: { callBack: { reached: true, summary: '已电话回访，核实材料清单不一致属实' } } });
     expect(calledBack.body.tasks.callBack.doneAt).toEqual(expect.any(String));
@@ -182,7 +182,7 @@ describe('the bad-review loop (差评整改闭环)', () => {
     const appealedB = await evalAct(second.caseNo, 'appeal', 'admin.amr', badB.etag, { reason: 'mistaken', statement: '当日系统故障' });
     const rejected = await evalAct(second.caseNo, 'decideAppeal', 'supervisor', appealedB.etag, { upheld: false, opinion: '理由不成立' });
     expect(rejected.body).toMatchObject({ state: 'rectifying', appeal: { decision: { upheld: false } } });
-    await evalAct(second.caseNo, 'appeal', 'admin.amr', rejected.etag, { reason: 'mistaken', statement: '再次申诉' }, 409);
+    await evalAct(second.caseNo, 'appeal', 'admin.amr', rejected.etag, { reason: 'mistaken', statement: '再次申诉' }, 409, 'already-appealed');
     expect(await itemFigures(code)).toMatchObject({ total: 1, bad: 1, excluded: 1 });
   });
 });
@@ -206,21 +206,31 @@ describe('a window visit (一次一评)', () => {
     expect(again.status).toBe(201);
     expect(again.body.evaluationId).toBe(id);
     expect(again.headers.get('idempotent-replayed')).toBe('true');
-    expect((await call('POST', '/evaluations', { as: 'clerk.amr', body: { ...body, itemCode: undefined }, headers: { 'idempotency-key': key } })).status).toBe(422);
+    expect([again.headers.get('location'), again.etag]).toEqual([`/evaluations/${id}`, opened.etag]);
+    expectProblem(await call('POST', '/evaluations', { as: 'clerk.amr', body: { ...body, itemCode: undefined }, headers: { 'idempotency-key': key } }), 422, 'idempotency-key-reused');
 
     // Only a clerk, of a department the window serves, for a registered applicant and an item of the department.
     expect((await call('POST', '/evaluations', { as: 'zhang.san', body })).status).toBe(403);
     expect((await call('POST', '/evaluations', { as: 'admin.amr', body })).status).toBe(403);
     const wrongWindow = await call('POST', '/evaluations', { as: 'clerk.health', body: { windowId, applicantId: zhangSan } });
-    expect(wrongWindow.status).toBe(400);
+    expectProblem(wrongWindow, 422, 'visit-invalid');
     expect(wrongWindow.body.errors).toEqual([expect.objectContaining({ path: '/body/windowId', code: 'other_department' })]);
     const unknown = await call('POST', '/evaluations', { as: 'clerk.amr', body: { windowId: 'no-such-window', applicantId: '01JAAAAAAAAAAAAAAAAAAAAAAA', itemCode: 'NO-SUCH-ITEM' } });
-    expect(unknown.status).toBe(400);
+    expectProblem(unknown, 422, 'visit-invalid');
     expect(unknown.body.errors.map((e: { path: string }) => e.path).sort()).toEqual(['/body/applicantId', '/body/itemCode']);
 
     // The rater rates on site: the offline set.
-    await evalAct(id, 'rate', 'zhang.san', opened.etag, onlineRating(5), 400);
-    const rated = await evalAct(id, 'rate', 'zhang.san', opened.etag, { rating: 5, indicators: { efficiency: 5, serviceLevel: 5, attitude: 4 } });
+    await evalAct(id, 'rate', 'zhang.san', opened.etag, onlineRating(5), 422, 'indicators-not-of-set');
+    const rating = { rating: 5, indicators: { efficiency: 5, serviceLevel: 5, attitude: 4 } };
+    const rateOnce = () => call('POST', `/evaluations/${id}/rate`, { as: 'zhang.san', body: rating, headers: { 'if-match': opened.etag, 'idempotency-key': `rate-${key}` } });
+    const rated = await rateOnce();
+    expect(rated.status, JSON.stringify(rated.body)).toBe(200);
+    expectEvaluation(rated);
+    expect(rated.body).toEqual((await call('GET', `/evaluations/${id}`, { as: 'zhang.san' })).body);
+    // A retry with the same key (the first answer lost on the way): the recorded outcome, not a 412.
+    const retried = await rateOnce();
+    expect([retried.status, retried.headers.get('idempotent-replayed'), retried.etag]).toEqual([200, 'true', rated.etag]);
+    expect(retried.body).toEqual(rated.body);
     expect(rated.body).toMatchObject({ state: 'rated', rating: { rating: 5, indicators: { efficiency: 5, serviceLevel: 5, attitude: 4 }, proactive: true }, nextActions: [] });
 
     const month = await figures('center.admin');
@@ -265,9 +275,43 @@ describe('settings', () => {
     expect((await call('PUT', '/evaluation-settings', { as: admin, body: { ratingWorkingDays: 6, callBackWorkingDays: 1, rectificationWorkingDays: 15 } })).status).toBe(428);
     expect((await call('PUT', '/evaluation-settings', { as: admin, headers: { 'if-match': '"999"' }, body: { ratingWorkingDays: 6, callBackWorkingDays: 1, rectificationWorkingDays: 15 } })).status).toBe(412);
     expect((await call('PUT', '/evaluation-settings', { as: admin, headers: { 'if-match': etag }, body: { ratingWorkingDays: 0, callBackWorkingDays: 1, rectificationWorkingDays: 15 } })).status).toBe(400);
-    const changed = await call('PUT', '/evaluation-settings', { as: admin, headers: { 'if-match': etag }, body: { ratingWorkingDays: 6, callBackWorkingDays: 1, rectificationWorkingDays: 15 } });
+    const settingsKey = `settings-${Date.now()}`;
+    const change = () => call('PUT', '/evaluation-settings', {
+      as: admin, headers: { 'if-match': etag, 'idempotency-key': settingsKey }, body: { ratingWorkingDays: 6, callBackWorkingDays: 1, rectificationWorkingDays: 15 },
+    });
+    const changed = await change();
     expect(changed.status, JSON.stringify(changed.body)).toBe(200);
+    // The same key again: the recorded outcome, not a 412 for the version it replaced.
+    const repeated = await change();
+    expect([repeated.status, repeated.headers.get('idempotent-replayed'), repeated.etag]).toEqual([200, 'true', changed.etag]);
+    expect(repeated.body).toEqual(changed.body);
     expect((await call('GET', '/evaluation-settings', { as: admin })).body).toMatchObject({ source: 'center', ratingWorkingDays: 6 });
     expect((await call('GET', '/evaluation-settings', { as: 'center.admin' })).body.source).toBe('stage');
+  });
+});
+
+describe('list tokens', () => {
+  it('a nextToken of GET /evaluations is refused by GET /cases, and the reverse: 400 invalid-cursor, never 500', async () => {
+    // Two more cases and evaluations of zhang.san: both lists have a second page at limit=1.
+    const code = await freshItem();
+    for (const { caseNo } of [await completedCase(code), await completedCase(code)]) await invitationOf(caseNo);
+    const evaluations = await call('GET', '/evaluations?limit=1', { as: 'zhang.san' });
+    const cases = await call('GET', '/cases?limit=1', { as: 'zhang.san' });
+    expect([evaluations.status, cases.status]).toEqual([200, 200]);
+    expect([typeof evaluations.body.nextToken, typeof cases.body.nextToken]).toEqual(['string', 'string']);
+
+    const evaluationToken = encodeURIComponent(evaluations.body.nextToken);
+    const caseToken = encodeURIComponent(cases.body.nextToken);
+    expectProblem(await call('GET', `/cases?limit=1&nextToken=${evaluationToken}`, { as: 'zhang.san' }), 400, 'invalid-cursor');
+    expectProblem(await call('GET', `/evaluations?limit=1&nextToken=${caseToken}`, { as: 'zhang.san' }), 400, 'invalid-cursor');
+    // A queue's token is its own too.
+    expectProblem(await call('GET', `/evaluation-queues/appeals?nextToken=${evaluationToken}`, { as: 'supervisor' }), 400, 'invalid-cursor');
+
+    // Each list goes on with its own token.
+    const second = await call('GET', `/evaluations?limit=1&nextToken=${evaluationToken}`, { as: 'zhang.san' });
+    expect(second.status, JSON.stringify(second.body)).toBe(200);
+    expect(second.body.items).toHaveLength(1);
+    expect(second.body.items[0].evaluationId).not.toBe(evaluations.body.items[0].evaluationId);
+    expect((await call('GET', `/cases?limit=1&nextToken=${caseToken}`, { as: 'zhang.san' })).status).toBe(200);
   });
 });

@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { TestProject } from 'vitest/node';
 import { startLocalCloud, type LocalCloud } from '../../local/cloud.ts';
+import { emulatorEnv } from '../../local/lambda/runtime.ts';
 import { mainTableName, seedDemoCenter } from '../../local/seed/index.ts';
 
 export interface ProvidedLocalCloud {
@@ -27,6 +28,10 @@ export interface ProvidedLocalCloud {
   readonly clientId: string;
   readonly users: { username: string; roles: readonly string[]; centerId: string; departmentId?: string; sub: string }[];
   readonly seeded: { published: string[]; skipped: string[] };
+  /** The API's functions as the local runtime runs them: the bundled module and the environment it gets (tests that run a handler in this process use both). */
+  readonly functions: { logicalId: string; module: string; handlerExport: string; env: Record<string, string> }[];
+  /** The API's routes (route key → function), as API Gateway's routes of the template. */
+  readonly routes: { routeKey: string; functionId: string; authorized: boolean }[];
   /** The template's rules as the local bus runs them (targets, retry policies, DLQs). */
   readonly rules: { logicalId: string; busName: string; targets: { id: string; functionId: string; maxRetryAttempts: number; maxEventAgeSeconds: number; deadLetterQueue?: string }[] }[];
 }
@@ -73,6 +78,13 @@ export async function setup(project: TestProject): Promise<void> {
     clientId,
     users: cloud.users().map((u) => ({ ...u, roles: [...u.roles] })),
     seeded,
+    functions: cloud.model.functions.filter((f) => f.assetDir && f.handlerFile).map((f) => ({
+      logicalId: f.logicalId,
+      module: path.join(f.assetDir!, f.handlerFile!),
+      handlerExport: f.handlerExport,
+      env: { ...emulatorEnv(cloud!.endpoints), ...f.environment },
+    })),
+    routes: (cloud.model.api?.routes ?? []).map((r) => ({ routeKey: r.routeKey, functionId: r.functionId, authorized: r.authorizer !== undefined })),
     rules: cloud.model.rules.map((r) => ({ logicalId: r.logicalId, busName: r.busName, targets: r.targets.map((t) => ({ ...t })) })),
   });
   console.log(`local cloud for integration tests up and seeded in ${((Date.now() - started) / 1000).toFixed(1)} s (${dataDir})`);

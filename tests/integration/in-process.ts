@@ -11,8 +11,12 @@ import { cloud } from './api-client.ts';
 export type User = (typeof cloud.users)[number];
 type Handler = (event: APIGatewayProxyEventV2WithJWTAuthorizer, context: unknown) => Promise<{ statusCode: number; body?: string; headers?: Record<string, string> }>;
 
-/** Sets the environment a domain function gets, then loads its handler with the request counter on the shared client. */
-export async function inProcess(load: () => Promise<{ handler: unknown }>, env: Record<string, string> = {}) {
+/**
+ * Sets the environment a domain function gets, then loads its handler with the
+ * request counter on the shared client. `timeoutMs` is the function's timeout as
+ * its context reports it (Lambda's 10 s by default), counted from each call.
+ */
+export async function inProcess(load: () => Promise<{ handler: unknown }>, env: Record<string, string> = {}, { timeoutMs = 10_000 } = {}) {
   Object.assign(process.env, {
     TABLE_NAME: cloud.tableName,
     CURSOR_KEY: 'k'.repeat(64),
@@ -34,12 +38,13 @@ export async function inProcess(load: () => Promise<{ handler: unknown }>, env: 
     { step: 'initialize', name: 'countRequests' },
   );
   const handler = (await load()).handler as Handler;
-  const context = { awsRequestId: 'local', functionName: 'in-process', getRemainingTimeInMillis: () => 10_000 };
-  /** One request: its status, body, ETag and the DynamoDB commands it sent. */
+  /** One request: its status, body, headers, ETag and the DynamoDB commands it sent. */
   return async function measured(event: APIGatewayProxyEventV2WithJWTAuthorizer) {
     requests.length = 0;
+    const deadline = Date.now() + timeoutMs;
+    const context = { awsRequestId: 'local', functionName: 'in-process', getRemainingTimeInMillis: () => deadline - Date.now() };
     const res = await handler(event, context);
-    return { status: res.statusCode, body: res.body ? JSON.parse(res.body) : undefined, etag: res.headers?.etag ?? '', commands: [...requests] };
+    return { status: res.statusCode, body: res.body ? JSON.parse(res.body) : undefined, headers: res.headers ?? {}, etag: res.headers?.etag ?? '', commands: [...requests] };
   };
 }
 

@@ -5,7 +5,7 @@
  * asynchronous retries and on-failure destination, the pipe's DLQ).
  */
 import { createSign, generateKeyPairSync } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, inject, it } from 'vitest';
 import { DynamoDBClient, GetItemCommand, PutItemCommand } from '@aws-sdk/client-dynamodb';
@@ -13,6 +13,7 @@ import { ulid } from 'ulid';
 import { centerToday, until } from './api-client.ts';
 import { asyncInvokeConfig, extractModel } from '../../local/template.ts';
 import type { CfnTemplate } from '../../local/intrinsics.ts';
+import { BUCKET_NOTIFICATIONS_HANDLER } from '../../infra/constructs/consumer.ts';
 
 const cloud = inject('localCloud');
 const api = cloud.apiUrl;
@@ -40,6 +41,31 @@ function claimsFor(username: string, over: Record<string, unknown> = {}) {
   };
 }
 
+
+describe('the cloud assembly the local cloud runs', () => {
+  it('bundles every function into an ESM index.mjs with its source map (package.json #imports resolved)', () => {
+    const templates = readdirSync(cloud.cdkOut).filter((f) => /^OneStop-local.*\.template\.json$/.test(f));
+    expect(templates.length).toBeGreaterThan(0);
+    // CDK's bucket-notifications handler is inline code of a deploy-time custom resource.
+    const fns = templates.flatMap((file) => {
+      const template = JSON.parse(readFileSync(path.join(cloud.cdkOut, file), 'utf8')) as { Resources: Record<string, { Type: string; Metadata?: Record<string, string> }> };
+      return Object.entries(template.Resources)
+        .filter(([id, r]) => r.Type === 'AWS::Lambda::Function' && !id.startsWith(BUCKET_NOTIFICATIONS_HANDLER))
+        .map(([id, r]) => ({ id, asset: r.Metadata?.['aws:asset:path'] }));
+    });
+    // Which functions exist is asserted in tests/infra/api-functions.test.ts; here every one of them must be bundled.
+    expect(fns.length).toBeGreaterThan(10);
+    for (const fn of fns) {
+      expect(fn.asset, fn.id).toBeTruthy();
+      const bundle = path.join(cloud.cdkOut, fn.asset!, 'index.mjs');
+      expect(existsSync(`${bundle}.map`), `${bundle}.map`).toBe(true);
+      const code = readFileSync(bundle, 'utf8');
+      expect(code.startsWith("import { createRequire } from 'module'; const require = createRequire(import.meta.url);"), fn.id).toBe(true);
+      expect(code).not.toMatch(/from\s*["']#(shared|schemas)\//);
+      expect(statSync(bundle).size).toBeGreaterThan(1000);
+    }
+  });
+});
 
 describe('HTTP API', () => {
   it('serves a public route with an API Gateway request id', async () => {

@@ -5,7 +5,16 @@
  */
 import { describe, expect, it } from 'vitest';
 import { calendar2026 } from '#shared/calendar-2026';
-import { call, centerToday, until } from './api-client.ts';
+import { call, centerToday, tokenOf, until } from './api-client.ts';
+
+const typeOf = (slug: string) => `https://onestop.example.gov.cn/problems/${slug}`;
+
+/** The usernames the staff directory gives for an account id. */
+async function whoIs(id: string): Promise<string[]> {
+  const res = await call('GET', `/org/staff?id=${encodeURIComponent(id)}`, { as: 'clerk.amr' });
+  expect(res.status).toBe(200);
+  return res.body.items.map((s: { username: string }) => s.username);
+}
 
 describe('the seeded directory and calendar', () => {
   it('lists the departments and windows to any staff member of the center', async () => {
@@ -25,19 +34,35 @@ describe('the seeded directory and calendar', () => {
     expect((await call('PUT', '/admin/center', { as: 'admin.amr', body: { name: 'x', timeZone: 'Asia/Shanghai' }, headers: { 'if-match': center.etag } })).status).toBe(403);
     expect((await call('PUT', '/admin/center', { as: 'center.admin', body: { name: '示范县政务服务中心', timeZone: 'Asia/Shanghai' } })).status).toBe(428);
     const fresh = await call('GET', '/org/center', { as: 'center.admin' });
+    const unknownZone = await call('PUT', '/admin/center', { as: 'center.admin', body: { name: '示范县政务服务中心', timeZone: 'Asia/Atlantis' }, headers: { 'if-match': fresh.etag } });
+    expect(unknownZone).toMatchObject({ status: 422, body: { type: typeOf('time-zone-unknown'), errors: [expect.objectContaining({ path: '/body/timeZone' })] } });
     const changed = await call('PUT', '/admin/center', { as: 'center.admin', body: { name: '示范县政务服务中心', timeZone: 'Asia/Shanghai' }, headers: { 'if-match': fresh.etag } });
     expect(changed.status).toBe(200);
+    expect(await whoIs(changed.body.updatedBy)).toEqual(['center.admin']);
+    expect((await call('GET', '/org/center', { as: 'clerk.amr' })).body.timeZone).toBe('Asia/Shanghai');
     await until('a CenterChanged record', async () => {
       const res = await call('GET', `/audit/events?from=${centerToday()}&to=${centerToday()}&subjectType=center&subjectId=center-demo`, { as: 'auditor' });
       return res.body.items.some((r: { action: string }) => r.action === 'CenterChanged') ? true : undefined;
     });
   });
 
-  it('lists the demo staff in the directory, without contact data', async () => {
+  it('lists the demo staff in the directory, without contact data, each with the account id actor fields hold', async () => {
     const staff = await call('GET', '/org/staff', { as: 'clerk.amr' });
     const names = staff.body.items.map((s: { username: string }) => s.username);
     expect(names).toEqual(expect.arrayContaining(['clerk.amr', 'approver.amr', 'admin.amr', 'center.admin', 'auditor']));
     expect(JSON.stringify(staff.body)).not.toContain('@');
+    const ids = staff.body.items.map((s: { id: string }) => s.id);
+    expect(ids.every((id: unknown) => typeof id === 'string' && id !== '')).toBe(true);
+    expect(new Set(ids).size).toBe(ids.length);
+    // The id is the account's sub: the one its tokens carry, and so every actor field it fills.
+    const clerk = staff.body.items.find((s: { username: string }) => s.username === 'clerk.amr');
+    const token = await tokenOf('clerk.amr');
+    expect(clerk.id).toBe(JSON.parse(Buffer.from(token.split('.')[1]!, 'base64url').toString('utf8')).sub);
+    expect(await whoIs(clerk.id)).toEqual(['clerk.amr']);
+    expect(await whoIs('00000000-0000-4000-a000-000000000000')).toEqual([]);
+    expect((await call('GET', '/org/staff?id=not%20an%20id', { as: 'clerk.amr' })).status).toBe(400);
+    // Another center's directory does not resolve this center's people.
+    expect((await call('GET', `/org/staff?id=${clerk.id}`, { as: 'center.admin.other' })).body.items).toEqual([]);
   });
 
   it('serves the official 2026 schedule', async () => {
@@ -99,9 +124,11 @@ describe('calendar maintenance', () => {
       as: 'center.admin',
       body: { holidays: ['2041-05-01', '2042-01-01'], workdays: ['2041-05-01'] },
     });
-    expect(res.status).toBe(400);
-    expect(res.body.errors.length).toBeGreaterThanOrEqual(2);
-    expect(res.body.errors.every((e: { code: string }) => e.code === 'invalid_calendar')).toBe(true);
+    expect(res).toMatchObject({ status: 422, body: { type: typeOf('calendar-invalid') } });
+    expect(res.body.errors).toEqual([
+      expect.objectContaining({ path: '/body/holidays/1', code: 'not_in_year' }),
+      expect.objectContaining({ path: '/body/workdays/0', code: 'holiday_and_workday' }),
+    ]);
     expect((await call('GET', '/calendar/2041', { as: 'clerk.amr' })).status).toBe(404);
   });
 });
@@ -125,5 +152,17 @@ describe('windows and departments', () => {
     expect((await call('PUT', '/admin/departments/nr', { as: 'center.admin', body: { ...body, extra: 1 }, headers: { 'if-match': created.etag } })).status).toBe(400);
     const listed = await call('GET', '/org/departments', { as: 'clerk.amr' });
     expect(listed.body.items.map((d: { departmentId: string }) => d.departmentId)).toContain('nr');
+  });
+
+  it('answers a repeated change with the same Idempotency-Key from its record, not with 428', async () => {
+    const body = { name: '示范县教育和体育局', chiefRepresentative: '冯远' };
+    const put = (b: unknown) => call('PUT', '/admin/departments/edu', { as: 'center.admin', body: b, headers: { 'idempotency-key': 'create-department-edu' } });
+    const created = await put(body);
+    expect(created.status).toBe(201);
+    const repeated = await put(body);
+    expect(repeated).toMatchObject({ status: 201, body: created.body, etag: created.etag });
+    expect(repeated.headers.get('idempotent-replayed')).toBe('true');
+    expect(await put({ ...body, chiefRepresentative: '冯远航' })).toMatchObject({ status: 422, body: { type: typeOf('idempotency-key-reused') } });
+    expect((await call('GET', '/org/departments', { as: 'clerk.amr' })).body.items.find((d: { departmentId: string }) => d.departmentId === 'edu')).toMatchObject(body);
   });
 });

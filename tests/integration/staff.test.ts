@@ -11,6 +11,8 @@ async function mint(username: string) {
   return { status: res.status, token: res.status === 200 ? ((await res.json()) as { token: string }).token : undefined };
 }
 
+const typeOf = (slug: string) => `https://onestop.example.gov.cn/problems/${slug}`;
+
 const withToken = (token: string, path: string) => fetch(`${api}${path}`, { headers: { authorization: `Bearer ${token}` } });
 
 const newClerk = (departmentId = 'amr') => ({
@@ -29,7 +31,8 @@ describe('staff accounts', () => {
 
     const listed = await call('GET', '/org/staff', { as: 'clerk.amr' });
     const entry = listed.body.items.find((s: { username: string }) => s.username === 'huang.lei');
-    expect(entry).toEqual({ username: 'huang.lei', name: '黄磊', roles: ['clerk'], departmentId: 'amr', windowIds: ['a03'], status: 'active' });
+    expect(entry).toEqual({ id: created.body.sub, username: 'huang.lei', name: '黄磊', roles: ['clerk'], departmentId: 'amr', windowIds: ['a03'], status: 'active' });
+    expect((await call('GET', `/org/staff?id=${created.body.sub}`, { as: 'clerk.amr' })).body.items).toEqual([entry]);
 
     const records = await until('StaffChanged record', async () => {
       const res = await call('GET', `/audit/events?from=${centerToday()}&to=${centerToday()}&subjectType=staff&subjectId=huang.lei`, { as: 'auditor' });
@@ -46,9 +49,17 @@ describe('staff accounts', () => {
     expect((await withToken(token!, '/org/windows')).status).toBe(200);
 
     expect((await call('POST', '/admin/staff/zhou.ping/disable', { as: 'admin.amr' })).status).toBe(428);
-    const disabled = await call('POST', '/admin/staff/zhou.ping/disable', { as: 'admin.amr', headers: { 'if-match': created.etag } });
+    const disable = () => call('POST', '/admin/staff/zhou.ping/disable', { as: 'admin.amr', headers: { 'if-match': created.etag, 'idempotency-key': 'disable-zhou-ping' } });
+    const disabled = await disable();
     expect(disabled.status).toBe(200);
-    expect(disabled.body.status).toBe('disabled');
+    // The action answers the staff member itself (as PUT does), with a new ETag.
+    const { status: _s, updatedAt: _a, ...unchanged } = created.body;
+    expect(disabled.body).toMatchObject({ ...unchanged, status: 'disabled', updatedBy: expect.any(String) });
+    expect(disabled.etag).not.toBe(created.etag);
+    // A retry with the same key gets the recorded answer, not 412 for the ETag it changed.
+    const repeated = await disable();
+    expect(repeated).toMatchObject({ status: 200, body: disabled.body, etag: disabled.etag });
+    expect(repeated.headers.get('idempotent-replayed')).toBe('true');
 
     const refused = await withToken(token!, '/org/windows');
     expect(refused.status).toBe(401);
@@ -71,9 +82,10 @@ describe('staff accounts', () => {
   });
 
   it('never adopts another center\'s account or an applicant\'s login (pool usernames are global)', async () => {
-    expect((await call('PUT', '/admin/staff/center.admin', { as: 'center.admin.other', body: { ...newClerk(), roles: ['center_admin'], departmentId: undefined } })).status).toBe(409);
-    expect((await call('PUT', '/admin/staff/zhang.san', { as: 'admin.amr', body: newClerk() })).status).toBe(409);
-    expect((await call('PUT', '/admin/staff/zhang.san', { as: 'center.admin', body: newClerk() })).status).toBe(409);
+    const taken = { status: 409, body: { type: typeOf('already-exists') } };
+    expect(await call('PUT', '/admin/staff/center.admin', { as: 'center.admin.other', body: { ...newClerk(), roles: ['center_admin'], departmentId: undefined } })).toMatchObject(taken);
+    expect(await call('PUT', '/admin/staff/zhang.san', { as: 'admin.amr', body: newClerk() })).toMatchObject(taken);
+    expect(await call('PUT', '/admin/staff/zhang.san', { as: 'center.admin', body: newClerk() })).toMatchObject(taken);
     // Both accounts are as they were: the center admin still administers, the applicant is still only an applicant.
     expect((await call('GET', '/admin/items', { as: 'center.admin' })).status).toBe(200);
     const { token } = await mint('zhang.san');
@@ -86,9 +98,9 @@ describe('staff accounts', () => {
       as: 'center.admin',
       body: { ...newClerk(), departmentId: undefined, backups: [{ itemCode: '370982-AMR-XK-001', backupUsername: 'li.na' }] },
     });
-    expect(res.status).toBe(400);
+    expect(res).toMatchObject({ status: 422, body: { type: typeOf('staff-record-invalid') } });
     expect(res.body.errors.map((e: { path: string }) => e.path).sort()).toEqual(['/body/backups/0/backupUsername', '/body/departmentId']);
-    expect((await call('PUT', '/admin/staff/li.na', { as: 'center.admin', body: { ...newClerk(), email: 'not-an-email' } })).status).toBe(400);
+    expect(await call('PUT', '/admin/staff/li.na', { as: 'center.admin', body: { ...newClerk(), email: 'not-an-email' } })).toMatchObject({ status: 400, body: { type: typeOf('validation-failed') } });
     expect((await mint('li.na')).status).not.toBe(200);
   });
 });

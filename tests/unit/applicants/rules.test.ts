@@ -2,9 +2,9 @@ import { describe, expect, it } from 'vitest';
 import type { Applicant, RegistrationBody } from '#schemas/api/applicants';
 import type { Caller, StaffRole } from '#shared/auth';
 import { residentIdCheckCharacter, unifiedSocialCreditCheckCharacter } from '#shared/identifiers';
+import { centerContextIn, centerProfileKey } from '#shared/center';
 import {
   agentErrors,
-  centerToday,
   creditCodeError,
   idNumberError,
   identifierOf,
@@ -32,6 +32,8 @@ describe('resident ID numbers', () => {
     expect(idNumberError(validId, today)).toBeUndefined();
     expect(idNumberError(` ${validId.toLowerCase()} `, today)).toBeUndefined();
     expect(identifierOf({ ...citizen, idNumber: validId.toLowerCase() })).toBe(validId);
+    const { idNumber: _i, ...noId } = citizen;
+    expect(identifierOf(noId)).toBeUndefined();
   });
 
   it('names the fault: format, check digit, or an impossible province or date', () => {
@@ -99,18 +101,23 @@ describe('what staff see', () => {
     for (const role of ['supervisor', 'dept_admin', 'center_admin', 'auditor', 'applicant'] as const) expect(revealDecision(caller(role), true), role).toBe('refused');
   });
 
-  it('masks ID number, phone and email, keeps a credit code', () => {
-    const view = staffView(profile, false);
-    expect(view).toMatchObject({ masked: true, idNumber: '110105********002X', phone: '138****5678', email: 'w***@example.com', name: '王五' });
+  it('masks ID number, phone and email, keeps a credit code; shows the account\'s status', () => {
+    const view = staffView(profile, 'active', false);
+    expect(view).toMatchObject({ masked: true, status: 'active', idNumber: '110105********002X', phone: '138****5678', email: 'w***@example.com', name: '王五' });
     expect(JSON.stringify(view)).not.toContain(validId);
-    expect(staffView(profile, true)).toEqual({ ...profile, masked: false });
+    expect(staffView(profile, 'disabled', true)).toEqual({ ...profile, status: 'disabled', masked: false });
     const { idNumber: _i, ...rest } = profile;
-    expect(staffView({ ...rest, kind: 'enterprise', creditCode: validCode }, false).creditCode).toBe(validCode);
+    expect(staffView({ ...rest, kind: 'enterprise', creditCode: validCode }, 'active', false).creditCode).toBe(validCode);
     expect(maskEmail('not-an-email')).toBe('************');
   });
 
-  it('counts days in the center\'s time zone', () => {
-    expect(centerToday(new Date('2026-06-01T16:30:00Z'))).toBe('2026-06-02');
-    expect(centerToday(new Date('2026-06-01T15:59:00Z'))).toBe('2026-06-01');
+  it('counts days in the center\'s time zone (the "today" registration and agents are checked against)', () => {
+    const today = (timeZone: string | undefined, now: string) => {
+      const profile = { ...centerProfileKey('c1'), name: 'c1', ...(timeZone ? { timeZone } : {}) };
+      return centerContextIn(new Map([[`${profile.PK}|${profile.SK}`, profile]]), 'c1', now).today;
+    };
+    expect(today(undefined, '2026-06-01T16:30:00Z')).toBe('2026-06-02');
+    expect(today(undefined, '2026-06-01T15:59:00Z')).toBe('2026-06-01');
+    expect(today('Asia/Urumqi', '2026-06-01T16:30:00Z')).toBe('2026-06-01');
   });
 });

@@ -1,7 +1,8 @@
 /**
  * The hash chains: canonical JSON, record hashes, chain ids and the order of a
  * chain, with property-based tampering on random logs (any deleted, edited or
- * swapped record of a random log is detected, and a clean log verifies).
+ * swapped record of a random log is detected, a clean log verifies, and the
+ * records past the supplied digests are counted unsealed).
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
@@ -109,6 +110,19 @@ describe('random logs (property)', () => {
       const report = verify(textOf(lines), digests);
       expect(report.problems.map((p) => p.kind)).toEqual(['deleted']);
       expect(report.problems[0]!.message).toContain(gone!.chain);
+    }), { numRuns: 100 });
+  });
+
+  it('with the digests of the first days only, exactly the later days\' records are unsealed and the export is never VERIFIED whole', async () => {
+    const days = ['2026-05-01', '2026-05-02', '2026-05-03'];
+    await fc.assert(fc.asyncProperty(log, fc.integer({ min: 0, max: 3 }), async (records, k) => {
+      const report = verify(text(records), await digestsOf(records, days.slice(0, k)));
+      const later = records.filter((r) => k === 0 || centerDay(r.recordedAt) > days[k - 1]!);
+      expect(report.problems).toEqual([]);
+      expect(report.unsealedRecords).toBe(later.length);
+      expect(report.sealedRecords).toBe(records.length - later.length);
+      expect(report.verdict).toBe(k === 3 ? 'verified' : 'unsealed');
+      expect(report.summary.includes('VERIFIED —')).toBe(k === 3);
     }), { numRuns: 100 });
   });
 

@@ -42,11 +42,11 @@ export function appendAll(happenings: readonly Happening[], centerId = CENTER): 
   });
 }
 
-/** The NDJSON an export of [from, to] writes: header, then by day, chain, position. */
-export function exportOf(records: readonly AuditRecord[], from: string, to: string, centerId = CENTER): string {
+/** The NDJSON an export of [from, to] made at `exportedAt` writes: header, then by day, chain, position. */
+export function exportOf(records: readonly AuditRecord[], from: string, to: string, centerId = CENTER, exportedAt = '2026-05-04T01:00:00.000Z'): string {
   const key = (r: AuditRecord) => `${centerDay(r.recordedAt)}|${r.chain}#${String(r.seq).padStart(10, '0')}`;
   const sorted = [...records].sort((a, b) => (key(a) < key(b) ? -1 : 1));
-  return ndjsonLine({ format: EXPORT_FORMAT, centerId, from, to, exportedAt: '2026-05-04T01:00:00.000Z' }) + sorted.map(ndjsonLine).join('');
+  return ndjsonLine({ format: EXPORT_FORMAT, centerId, from, to, exportedAt }) + sorted.map(ndjsonLine).join('');
 }
 
 /** The digests of each day in order, chained, each made at 00:15 the next day. */
@@ -95,4 +95,22 @@ export function threeDays() {
     { at: '2026-05-03T08:30:00+08:00', subject: item, action: 'ItemPublished', actor: 'admin-1' },
   ]);
   return { records, caseA, caseB, dates: ['2026-05-01', '2026-05-02', '2026-05-03'] };
+}
+
+/**
+ * A morning no digest has sealed yet (2026-05-03, exported at 10:00 Shanghai):
+ * two case chains — one a single record — and the center's chain of the day.
+ */
+export function today() {
+  const caseC = { type: 'case', id: '370982-20260503-00001' };
+  const caseD = { type: 'case', id: '370982-20260503-00002' };
+  const records = appendAll([
+    { at: '2026-05-03T08:00:00+08:00', subject: caseC, action: 'CaseSubmitted' },
+    { at: '2026-05-03T08:10:00+08:00', subject: { type: 'staff', id: 'li.si' }, action: 'StaffChanged', actor: 'admin-1' },
+    { at: '2026-05-03T08:20:00+08:00', subject: caseC, action: 'CaseAccepted' },
+    { at: '2026-05-03T09:00:00+08:00', subject: { type: 'item', id: 'ITEM-1' }, action: 'ItemPublished', actor: 'admin-1' },
+    { at: '2026-05-03T09:30:00+08:00', subject: caseD, action: 'CaseSubmitted' },
+  ]);
+  const exportedAt = '2026-05-03T02:00:00.000Z'; // 10:00 in Shanghai
+  return { records, caseC, caseD, day: '2026-05-03', exportedAt, text: exportOf(records, '2026-05-03', '2026-05-03', CENTER, exportedAt) };
 }

@@ -1,7 +1,7 @@
 /**
  * The offline verifier against every kind of tampering, on a three-day log:
  * each is detected, named (eventId, chain, position) and nothing else is
- * reported; the untouched export verifies.
+ * reported; the untouched export verifies. Unsealed records: unsealed.test.ts.
  */
 import { generateKeyPairSync, sign } from 'node:crypto';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -24,11 +24,13 @@ const lineOf = (lines: Record<string, any>[], chain: string, seq: number) => lin
 const dayChain = (day: string) => `center#center-test#${day}`;
 
 describe('a clean export', () => {
-  it('verifies against its digests, with nothing to report but the embedded key', () => {
+  it('verifies against its digests, every record sealed, with nothing to report but the embedded key', () => {
     const report = verify(clean, digests);
     expect(report.problems).toEqual([]);
     expect(report.ok).toBe(true);
-    expect(report.summary).toMatch(/^14 records in 5 chains \(center-test, 2026-05-01\.\.2026-05-03\), 3 digest\(s\): VERIFIED/);
+    expect(report).toMatchObject({ verdict: 'verified', sealedRecords: 14, unsealedRecords: 0, unsealedChains: [], unsealedPeriods: [], lastSealedAt: '2026-05-03T16:00:00.000Z' });
+    expect(report.summary).toBe('14 records in 5 chains (center-test, 2026-05-01..2026-05-03), 3 digest(s): ' +
+      'VERIFIED — all 14 record(s) sealed up to 2026-05-03T16:00:00.000Z: nothing edited, deleted, inserted or reordered; digests intact');
     expect(report.notes).toEqual([expect.stringMatching(/public key embedded in the digests \(sha256:[0-9a-f]{64}\)/)]);
   });
 
@@ -108,8 +110,13 @@ describe('tampering with records', () => {
     const report = verify(textOf(lines), digests);
     expect(kinds(report)).toEqual(['deleted']);
     expect(report.problems[0]!.message).toMatch(/^digest center-test\/2026-05-01 \(2026-05-01\.json\) seals chain center#center-test#2026-05-01 positions 1–4; position 4 missing from the export: deleted$/);
-    // Without the digest nothing could tell: the chain simply ends earlier.
-    expect(verify(textOf(lines), []).ok).toBe(true);
+    // Without the digest nothing could tell: the chain simply ends earlier, so nothing is claimed verified.
+    const unsealed = verify(textOf(lines), []);
+    expect(unsealed.problems).toEqual([]);
+    expect(unsealed).toMatchObject({ ok: false, verdict: 'unsealed', sealedRecords: 0, unsealedRecords: 13, lastSealedAt: null });
+    // The three days, as one stretch no digest seals.
+    expect(unsealed.unsealedPeriods).toEqual([{ from: '2026-04-30T16:00:00.000Z', to: '2026-05-03T16:00:00.000Z' }]);
+    expect(unsealed.summary).toMatch(/: no record sealed\. NOT PROVEN: 13 unsealed record\(s\) in 5 chain\(s\)/);
   });
 
   it('the deleted last record of a case\'s day: DELETED, since the case\'s next day links to it', () => {
@@ -225,13 +232,5 @@ describe('tampering with digests', () => {
   it('signs exactly the digest without its signature', () => {
     const d = digests[0]!;
     expect(JSON.parse(signedBytes(d).toString())).toEqual(Object.fromEntries(Object.entries(d).filter(([k]) => k !== 'signature')));
-  });
-});
-
-describe('unsealed records', () => {
-  it('records after the last digest verify by their chains, with a note', () => {
-    const report = verify(clean, digests.slice(0, 2));
-    expect(report.ok).toBe(true);
-    expect(report.notes).toContainEqual('no digest supplied for 2026-05-03: records of those days are checked by their chains only');
   });
 });

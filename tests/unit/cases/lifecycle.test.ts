@@ -3,7 +3,16 @@ import { caseStates, type CaseMaterial, type CaseState } from '#schemas/api/case
 import { userRoles } from '#schemas/api/common';
 import type { Caller, StaffRole } from '#shared/auth';
 import { demoItems } from '../../../local/seed/items.ts';
-import { decide, httpActions, nextActions, nextState, rowsOf, transitions, type Actor, type CaseRecord } from '../../../functions/cases/lifecycle.ts';
+import { decide as decideRaw, httpActions, nextActions, nextState, rowsOf, transitions, type Actor, type CaseRecord, type Decision } from '../../../functions/cases/lifecycle.ts';
+import { caseProblems } from '../../../functions/cases/problems.ts';
+import { genericProblems } from '#schemas/api/problems';
+
+/** A decision as the API would answer it: a refusal by its status, problem type and English detail. */
+function flat(d: Decision) {
+  return d.ok ? d : { ok: false as const, status: d.refusal.status, type: d.refusal.problem.slug, detail: d.refusal.detail };
+}
+const decide = (...args: Parameters<typeof decideRaw>) => flat(decideRaw(...args));
+const statusOf = (slug: string) => ({ ...genericProblems, ...caseProblems } as Record<string, { status: number }>)[slug]!.status;
 
 /**
  * The lifecycle table, cell by cell: every row × every kind of caller × a state
@@ -162,9 +171,9 @@ describe(`lifecycle matrix: ${expectedRows.length} rows × their states + 1 outs
       if (got.ok) expect(got.transition).toBe(transitions[want.row]);
       covered.add(want.row);
     } else if (want.status === 403) {
-      expect(got).toEqual({ ok: false, status: 403, detail: `You may not ${action} this case.` });
+      expect(got).toEqual({ ok: false, status: 403, type: 'forbidden', detail: `You may not ${action} this case.` });
     } else {
-      expect(got).toEqual({ ok: false, status: 409, detail: `A case in state ${state} cannot ${action}.` });
+      expect(got).toEqual({ ok: false, status: 409, type: 'wrong-state', detail: `A case in state ${state} cannot ${action}.` });
     }
   });
 
@@ -182,61 +191,61 @@ const decideFor = (action: string, who: Who, s: Setup) => {
 const ur = 'under_review' as const;
 const ent = (state: CaseState, patch: Partial<CaseRecord> = {}, today?: string): Setup => ({ item: ENTERPRISE, state, patch, ...(today ? { today } : {}) });
 
-const guardCases: { guard: string; action: string; who: Who; refused: Setup; held: Setup; detail: string }[] = [
+const guardCases: { guard: string; type: string; action: string; who: Who; refused: Setup; held: Setup; detail: string }[] = [
   {
-    guard: 'materialsComplete', action: 'accept', who: 'clerk@lead',
+    guard: 'materialsComplete', type: 'materials-missing', action: 'accept', who: 'clerk@lead',
     refused: { patch: { materials: materials(CONTRACTOR, { 'key-staff': 'missing', 'net-assets': 'incorrect', equipment: 'missing' }) } },
     held: { patch: { materials: materials(CONTRACTOR, { equipment: 'missing', 'project-record': 'missing' }) } }, // optional ones only
     detail: 'Required materials are missing or incorrect (key-staff, net-assets): give the one-time supplement notice, or accept with a pledge where the item allows.',
   },
   {
-    guard: 'jointOpinionsIn', action: 'approve', who: 'approver@lead', refused: { state: ur, patch: { jointSteps: [{ departmentId: 'amr', status: 'open' }] } }, held: { state: ur },
+    guard: 'jointOpinionsIn', type: 'joint-opinions-pending', action: 'approve', who: 'approver@lead', refused: { state: ur, patch: { jointSteps: [{ departmentId: 'amr', status: 'open' }] } }, held: { state: ur },
     detail: 'Co-departments have not given their opinion yet: amr.',
   },
   {
-    guard: 'ownJointStepOpen', action: 'giveJointOpinion', who: 'clerk@co', refused: { state: ur }, held: { state: ur, patch: { jointSteps: [{ departmentId: 'amr', status: 'open' }] } },
+    guard: 'ownJointStepOpen', type: 'no-open-joint-step', action: 'giveJointOpinion', who: 'clerk@co', refused: { state: ur }, held: { state: ur, patch: { jointSteps: [{ departmentId: 'amr', status: 'open' }] } },
     detail: 'Your department has no open step on this case.',
   },
   {
-    guard: 'noPendingTolerance', action: 'approve', who: 'approver@lead', refused: ent(ur, pending), held: ent(ur, { tolerance: { ...pending.tolerance, completedAt: '2026-03-05T10:00:00+08:00' } }),
+    guard: 'noPendingTolerance', type: 'pledge-outstanding', action: 'approve', who: 'approver@lead', refused: ent(ur, pending), held: ent(ur, { tolerance: { ...pending.tolerance, completedAt: '2026-03-05T10:00:00+08:00' } }),
     detail: `Pledged materials are outstanding until ${PLEDGE_DUE}.`,
   },
-  { guard: 'pendingTolerance', action: 'completeTolerance', who: 'clerk@lead', refused: ent('accepted'), held: ent('accepted', pending), detail: 'No pledged material is outstanding.' },
+  { guard: 'pendingTolerance', type: 'no-pledge-outstanding', action: 'completeTolerance', who: 'clerk@lead', refused: ent('accepted'), held: ent('accepted', pending), detail: 'No pledged material is outstanding.' },
   {
-    guard: 'toleranceOffered', action: 'acceptWithTolerance', who: 'clerk@lead', refused: {}, held: ent('submitted'),
+    guard: 'toleranceOffered', type: 'tolerance-not-offered', action: 'acceptWithTolerance', who: 'clerk@lead', refused: {}, held: ent('submitted'),
     detail: 'This item does not offer acceptance with pledged materials (容缺受理).',
   },
   {
-    guard: 'noExtensionYet', action: 'requestExtension', who: 'clerk@lead', refused: { state: ur, patch: extensionBy('housing-approver') }, held: { state: ur },
+    guard: 'noExtensionYet', type: 'extension-already-requested', action: 'requestExtension', who: 'clerk@lead', refused: { state: ur, patch: extensionBy('housing-approver') }, held: { state: ur },
     detail: 'An extension was already requested; the law allows one (art. 42).',
   },
   {
-    guard: 'extensionRequested', action: 'approveExtension', who: 'approver@lead', refused: { state: ur }, held: { state: ur, patch: extensionBy('housing-clerk') },
+    guard: 'extensionRequested', type: 'no-extension-requested', action: 'approveExtension', who: 'approver@lead', refused: { state: ur }, held: { state: ur, patch: extensionBy('housing-clerk') },
     detail: 'No extension request is waiting for approval.',
   },
   {
-    guard: 'otherThanRequester (four eyes)', action: 'approveExtension', who: 'approver@lead', refused: { state: ur, patch: extensionBy('housing-approver') },
+    guard: 'otherThanRequester (four eyes)', type: 'four-eyes', action: 'approveExtension', who: 'approver@lead', refused: { state: ur, patch: extensionBy('housing-approver') },
     held: { state: ur, patch: extensionBy('housing-clerk') }, detail: 'An extension is approved by someone other than the person who asked for it.',
   },
   {
-    guard: 'withinNoticePeriod', action: 'requestSupplement', who: 'clerk@lead', refused: { today: LATE }, held: { today: NOTICE_DUE }, // its last day still counts
+    guard: 'withinNoticePeriod', type: 'notice-period-over', action: 'requestSupplement', who: 'clerk@lead', refused: { today: LATE }, held: { today: NOTICE_DUE }, // its last day still counts
     detail: `The notice period ended on ${NOTICE_DUE}: the application counts as accepted from receipt (art. 32).`,
   },
-  { guard: 'noticeOverdue', action: 'deemAccepted', who: 'system', refused: { today: NOTICE_DUE }, held: { today: LATE }, detail: 'The notice period has not run out.' },
-  { guard: 'toleranceOverdue', action: 'terminateTolerance', who: 'system', refused: ent(ur, pending, PLEDGE_DUE), held: ent(ur, pending, '2026-03-09'), detail: 'The pledge deadline has not passed.' },
-  { guard: 'mode immediate (approve at the window)', action: 'approve', who: 'approver@lead', refused: { state: 'accepted' }, held: { item: SOLE, state: 'accepted' }, detail: 'Only immediate items allow this; this item is joint.' },
-  { guard: 'mode immediate (deny at the window)', action: 'deny', who: 'clerk@lead', refused: ent('accepted'), held: { item: SOLE, state: 'accepted' }, detail: 'Only immediate items allow this; this item is promised.' },
-  { guard: 'mode escalated', action: 'escalate', who: 'approver@lead', refused: { state: ur }, held: { item: RADIOTHERAPY, state: ur }, detail: 'Only escalated items allow this; this item is joint.' },
+  { guard: 'noticeOverdue', type: 'wrong-state', action: 'deemAccepted', who: 'system', refused: { today: NOTICE_DUE }, held: { today: LATE }, detail: 'The notice period has not run out.' },
+  { guard: 'toleranceOverdue', type: 'wrong-state', action: 'terminateTolerance', who: 'system', refused: ent(ur, pending, PLEDGE_DUE), held: ent(ur, pending, '2026-03-09'), detail: 'The pledge deadline has not passed.' },
+  { guard: 'mode immediate (approve at the window)', type: 'wrong-service-mode', action: 'approve', who: 'approver@lead', refused: { state: 'accepted' }, held: { item: SOLE, state: 'accepted' }, detail: 'Only immediate items allow this; this item is joint.' },
+  { guard: 'mode immediate (deny at the window)', type: 'wrong-service-mode', action: 'deny', who: 'clerk@lead', refused: ent('accepted'), held: { item: SOLE, state: 'accepted' }, detail: 'Only immediate items allow this; this item is promised.' },
+  { guard: 'mode escalated', type: 'wrong-service-mode', action: 'escalate', who: 'approver@lead', refused: { state: ur }, held: { item: RADIOTHERAPY, state: ur }, detail: 'Only escalated items allow this; this item is joint.' },
   {
     // Only reachable on a record carrying a step although the item is not joint (see the 403 below for a real one).
-    guard: 'mode joint', action: 'giveJointOpinion', who: 'clerk@co', refused: ent(ur, { jointSteps: [{ departmentId: 'housing', status: 'open' }] }),
+    guard: 'mode joint', type: 'wrong-service-mode', action: 'giveJointOpinion', who: 'clerk@co', refused: ent(ur, { jointSteps: [{ departmentId: 'housing', status: 'open' }] }),
     held: { state: ur, patch: { jointSteps: [{ departmentId: 'amr', status: 'open' }] } }, detail: 'Only joint items allow this; this item is promised.',
   },
 ];
 
-describe('guards: each refuses with its message (409) and holds', () => {
-  it.each(guardCases)('$guard on $action by $who', ({ action, who, refused, held, detail }) => {
-    expect(decideFor(action, who, refused)).toEqual({ ok: false, status: 409, detail });
+describe('guards: each refuses with its own problem type and message, and holds', () => {
+  it.each(guardCases)('$guard on $action by $who', ({ type, action, who, refused, held, detail }) => {
+    expect(decideFor(action, who, refused)).toEqual({ ok: false, status: statusOf(type), type, detail });
     expect(decideFor(action, who, held)).toMatchObject({ ok: true, transition: { action } });
   });
 
@@ -260,7 +269,7 @@ describe('guards: each refuses with its message (409) and holds', () => {
   it('on a real non-joint case no department is a co-department (403), and an unknown action is nobody\'s', () => {
     expect(decideFor('giveJointOpinion', 'clerk@co', ent(ur))).toMatchObject({ ok: false, status: 403 });
     expect(decideFor('approve', 'clerk@lead', { state: ur })).toMatchObject({ ok: false, status: 409, detail: 'A case in state under_review cannot approve.' });
-    expect(decideFor('fly', 'clerk@lead', {})).toEqual({ ok: false, status: 403, detail: 'You may not fly this case.' });
+    expect(decideFor('fly', 'clerk@lead', {})).toEqual({ ok: false, status: 403, type: 'forbidden', detail: 'You may not fly this case.' });
   });
 });
 

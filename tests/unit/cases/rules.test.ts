@@ -1,13 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import type { ItemVersion } from '#schemas/api/catalog';
-import type { FieldError } from '#schemas/api/common';
+import { HttpProblem, type FieldFault } from '#shared/errors';
 import type { Caller, StaffRole } from '#shared/auth';
 import { addWorkingDays, localDate, workCalendar, workingDaysBetween } from '#shared/calendar';
 import { calendar2026 } from '#shared/calendar-2026';
 import { demoItems } from '../../../local/seed/items.ts';
 import { deadlinesOf, noticeDueOf } from '../../../functions/cases/clock.ts';
 import { decide, type CaseRecord } from '../../../functions/cases/lifecycle.ts';
-import { InputRefused, applyTransition, intakeErrors, newCase, type Applied } from '../../../functions/cases/rules.ts';
+import { applyTransition, intakeErrors, newCase, type Applied } from '../../../functions/cases/rules.ts';
 
 /**
  * What intake and each action do to a case, on the demo center's real items and
@@ -50,7 +50,7 @@ const owner: Caller = { userId: 'sub-owner', username: 'owner', roles: ['applica
 function act(c: CaseRecord, action: string, body: Record<string, unknown>, now: string, caller?: Caller): Applied {
   const today = localDate(cal, now);
   const d = decide(action, c, { caller, today });
-  if (!d.ok) throw new Error(`${action} refused: ${d.status} ${d.detail}`);
+  if (!d.ok) throw new Error(`${action} refused: ${d.refusal.status} ${d.refusal.detail}`);
   const applied = applyTransition(c, d.transition, body, { cal, now, today, caller, queryCodeHash: 'hash-of-code' });
   expect(applied.next.version, `${action} increments the version`).toBe(c.version + 1);
   expect(applied.next.updatedAt).toBe(now);
@@ -62,13 +62,13 @@ function refusal(f: () => unknown): string[] {
   try {
     f();
   } catch (err) {
-    if (err instanceof InputRefused) return err.errors.map((e: FieldError) => `${e.path} ${e.code}`);
+    if (err instanceof HttpProblem && err.errors) return err.errors.map((e: FieldFault) => `${e.path} ${e.code}`);
     throw err;
   }
   throw new Error('the input was not refused');
 }
 
-const codes = (errors: FieldError[]) => errors.map((e) => `${e.path} ${e.code}`).sort();
+const codes = (errors: FieldFault[]) => errors.map((e) => `${e.path} ${e.code}`).sort();
 const fields = { proposedName: '示范科技有限公司', enterpriseType: '有限责任公司', registeredCapitalWan: 100 };
 
 describe('intakeErrors', () => {
@@ -91,7 +91,7 @@ describe('intakeErrors', () => {
   it('an item without intakeFields refuses any field, and takes none', () => {
     const change = itemVersion(CHANGE);
     expect(change.content.intakeFields).toBeUndefined();
-    expect(intakeErrors(change, { fields: { proposedName: 'x' }, materials: [] })).toEqual([{ path: '/body/fields', code: 'unexpected', message: 'this item takes no application fields' }]);
+    expect(intakeErrors(change, { fields: { proposedName: 'x' }, materials: [] })).toEqual([{ path: '/body/fields', code: 'unexpected', message: { zh: '本事项没有申请表字段', en: 'this item takes no application fields' } }]);
     expect(intakeErrors(change, { fields: {}, materials: [] })).toEqual([]);
     expect(intakeErrors(change, { materials: [] })).toEqual([]);
   });
@@ -100,8 +100,8 @@ describe('intakeErrors', () => {
     const m = (materialId: string) => ({ materialId, form: 'copy' as const, count: 1 });
     const errors = intakeErrors(ent, { fields, materials: [m('application-form'), m('business-plan'), m('premises'), m('application-form')] });
     expect(errors).toEqual([
-      { path: '/body/materials/1/materialId', code: 'not_on_checklist', message: "business-plan is not on this case's materials checklist" },
-      { path: '/body/materials/3/materialId', code: 'duplicate', message: 'application-form is listed twice' },
+      { path: '/body/materials/1/materialId', code: 'not_on_checklist', message: { zh: 'business-plan 不在本办件的材料清单上', en: "business-plan is not on this case's materials checklist" } },
+      { path: '/body/materials/3/materialId', code: 'duplicate', message: { zh: 'application-form 重复列出', en: 'application-form is listed twice' } },
     ]);
   });
 });

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import type { Caller } from '#shared/auth';
 import type { ItemStatus } from '#schemas/api/catalog';
-import { contentErrors, refuse, transitions, type ItemAction } from '../../../functions/catalog/workflow.ts';
+import { problemUri } from '#schemas/api/problems';
+import { checkContent, contentErrors, refuse, transitions, type ItemAction } from '../../../functions/catalog/workflow.ts';
 import { demoItems } from '../../../local/seed/items.ts';
 
 const who = (roles: Caller['roles'], departmentId?: string, userId = 'u-1'): Caller => ({
@@ -13,6 +14,8 @@ const otherDeptAdmin = who(['dept_admin'], 'housing');
 const centerAdmin = who(['center_admin'], undefined, 'u-2');
 const nonAdmins = [who(['clerk'], 'amr'), who(['approver'], 'amr'), who(['applicant']), who(['supervisor']), who(['auditor'])];
 
+const typeOf = (slug: string) => problemUri(slug);
+
 const statuses: ItemStatus[] = ['draft', 'submitted', 'rejected', 'approved', 'published', 'superseded', 'retired'];
 const stateActions: ItemAction[] = ['update', 'submit', 'approve', 'reject', 'publish', 'retire'];
 
@@ -22,7 +25,7 @@ describe('publishing workflow: every action from every status', () => {
     const refusal = refuse(action, centerAdmin, { centerId: 'c', departmentId: 'amr', status, submittedBy: 'u-1' }, { reason: 'r' });
     const allowed = transitions[action].from.includes(status);
     expect(refusal === undefined).toBe(allowed);
-    if (!allowed) expect(refusal?.kind).toBe('conflict');
+    if (!allowed) expect(refusal).toMatchObject({ status: 409, type: typeOf('wrong-state') });
   });
 
   it('leads draft → submitted → approved → published, and rejected back to editable', () => {
@@ -41,23 +44,24 @@ describe('who may act', () => {
     const target = { centerId: 'c', departmentId: 'amr' };
     expect(refuse(action, deptAdmin, target, { reason: 'x' })).toBeUndefined();
     expect(refuse(action, centerAdmin, target, { reason: 'x' })).toBeUndefined();
-    expect(refuse(action, otherDeptAdmin, target, { reason: 'x' })?.kind).toBe('forbidden');
-    for (const c of nonAdmins) expect(refuse(action, c, target, { reason: 'x' })?.kind).toBe('forbidden');
-    expect(refuse(action, centerAdmin, { ...target, centerId: 'other' }, { reason: 'x' })?.kind).toBe('forbidden');
-    expect(refuse(action, who(['dept_admin']), target, { reason: 'x' })?.kind).toBe('forbidden');
+    expect(refuse(action, otherDeptAdmin, target, { reason: 'x' })?.type).toBe(typeOf('forbidden'));
+    for (const c of nonAdmins) expect(refuse(action, c, target, { reason: 'x' })?.type).toBe(typeOf('forbidden'));
+    expect(refuse(action, centerAdmin, { ...target, centerId: 'other' }, { reason: 'x' })?.type).toBe(typeOf('forbidden'));
+    expect(refuse(action, who(['dept_admin']), target, { reason: 'x' })?.type).toBe(typeOf('forbidden'));
   });
 
   it('four eyes: the submitter may not approve or reject their own submission', () => {
     const target = { centerId: 'c', departmentId: 'amr', status: 'submitted' as const, submittedBy: deptAdmin.userId };
-    expect(refuse('approve', deptAdmin, target)?.kind).toBe('forbidden');
-    expect(refuse('reject', deptAdmin, target, { reason: 'x' })?.kind).toBe('forbidden');
+    expect(refuse('approve', deptAdmin, target)).toMatchObject({ status: 403, type: typeOf('reviewer-is-submitter') });
+    expect(refuse('reject', deptAdmin, target, { reason: 'x' })).toMatchObject({ status: 403, type: typeOf('reviewer-is-submitter') });
     expect(refuse('approve', centerAdmin, target)).toBeUndefined();
   });
 
   it('a rejection needs a reason', () => {
     const target = { centerId: 'c', departmentId: 'amr', status: 'submitted' as const, submittedBy: 'someone-else' };
-    expect(refuse('reject', centerAdmin, target, {})).toMatchObject({ kind: 'invalid' });
-    expect(refuse('reject', centerAdmin, target, { reason: '  ' })).toMatchObject({ kind: 'invalid' });
+    const reasonRequired = { status: 422, type: typeOf('rejection-reason-required'), errors: [expect.objectContaining({ path: '/body/reason', code: 'required' })] };
+    expect(refuse('reject', centerAdmin, target, {})).toMatchObject(reasonRequired);
+    expect(refuse('reject', centerAdmin, target, { reason: '  ' })).toMatchObject(reasonRequired);
     expect(refuse('reject', centerAdmin, target, { reason: '材料清单不完整' })).toBeUndefined();
   });
 });
@@ -84,5 +88,18 @@ describe('content rules', () => {
     const m = base.materials[0]!;
     const errors = contentErrors({ ...base, materials: [m, { ...m, name: '另一份' }] });
     expect(errors).toEqual([expect.objectContaining({ path: '/body/content/materials/1/id', code: 'duplicate' })]);
+  });
+
+  it('refuses intake fields that are no usable JSON Schema, saying why in both languages', () => {
+    const errors = contentErrors({ ...base, intakeFields: { type: 'object', properties: { companyName: { type: 'text' } } } });
+    expect(errors).toEqual([expect.objectContaining({ path: '/body/content/intakeFields', code: 'invalid_schema' })]);
+    expect(errors[0]!.message.zh).toMatch(/JSON Schema/);
+    expect(errors[0]!.message.en).toMatch(/JSON Schema/);
+  });
+
+  it('answers a broken rule as item-content-invalid (422) with every field at fault', () => {
+    const content = { ...base, timeLimits: { statutoryWorkingDays: 5, promisedWorkingDays: 6 } };
+    expect(() => checkContent(content)).toThrow(expect.objectContaining({ status: 422, type: typeOf('item-content-invalid'), errors: contentErrors(content) }));
+    expect(() => checkContent(base)).not.toThrow();
   });
 });

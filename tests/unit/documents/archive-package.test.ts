@@ -7,7 +7,7 @@ import {
   parseManifest,
   retainUntilOf,
 } from '../../../functions/documents/archive-package.ts';
-import type { CaseRecord } from '../../../functions/cases/lifecycle.ts';
+import type { CaseRecord } from '../../../functions/cases/public.ts';
 import type { StoredArchive, StoredDocument, StoredFile } from '../../../functions/documents/store.ts';
 
 describe('retention class → retain-until and Object Lock parameters', () => {
@@ -38,8 +38,8 @@ const record = {
 
 const file = (fileId: string, status: StoredFile['status'], checkedAt = '2026-11-27T01:01:00Z') => ({
   fileId, caseNo: record.caseNo, centerId: 'c1', materialId: 'premises', materialName: '经营场所证明', status, contentType: 'image/jpeg', declaredSize: 10,
-  form: 'copy', count: 1, trustLevel: 'C', uploadedBy: 'applicant', createdAt: '2026-11-27T01:00:00Z', objectKey: `uploads/c1/x/${fileId}`,
-  maxBytes: 100, uploaderSub: 's1', fingerprint: 'f', size: 10, sha256: 'a'.repeat(64), checkedAt,
+  form: 'copy', count: 1, trustLevel: 'C', uploadedBy: 's1', channel: 'online', createdAt: '2026-11-27T01:00:00Z', objectKey: `uploads/c1/x/${fileId}`,
+  maxBytes: 100, size: 10, sha256: 'a'.repeat(64), checkedAt,
 }) as StoredFile;
 
 const receipt = {
@@ -63,7 +63,7 @@ describe('the manifest', () => {
       { path: 'materials/premises/F1.jpg', sha256: 'a'.repeat(64), size: 10, contentType: 'image/jpeg' },
       { path: `documents/acceptance_receipt/${receipt.documentId}.pdf`, sha256: 'b'.repeat(64), size: 20_000, contentType: 'application/pdf' },
     ]);
-    expect(manifest.materials[0]).toMatchObject({ materialName: '经营场所证明', trustLevel: 'C', form: 'copy', count: 1 });
+    expect(manifest.materials[0]).toMatchObject({ materialName: '经营场所证明', trustLevel: 'C', form: 'copy', count: 1, uploadedBy: 's1', channel: 'online' });
     expect(manifest.rejectedUploads.map((r) => r.fileId)).toEqual(['F2']);
     // The files' own operation record, up to the completion.
     expect(manifest.fileEvents.map((e) => e.type)).toEqual(['MaterialReceived']);

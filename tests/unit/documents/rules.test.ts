@@ -2,14 +2,20 @@ import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { sniffContentType, typeMismatch, zipEntryNames } from '../../../functions/documents/content-type.ts';
 import {
+  assertMayFetch,
+  assertMayVerify,
   certificateNoOf,
   documentKindFor,
   initialTrustLevel,
   isWellFormedCertificateNo,
   maskName,
   mod3736,
+  uploadChannel,
   uploadRejection,
 } from '../../../functions/documents/rules.ts';
+import type { CaseRecord } from '../../../functions/cases/public.ts';
+import type { Caller } from '#shared/auth';
+import { problemUri } from '#schemas/api/problems';
 
 const bytes = (...parts: (string | number[])[]) =>
   Uint8Array.from(parts.flatMap((p) => (typeof p === 'string' ? [...p].map((c) => c.charCodeAt(0)) : p)));
@@ -96,11 +102,11 @@ describe('uploadRejection: the first failed check', () => {
 
 describe('trust levels (国办函〔2016〕108号)', () => {
   it('window scan B, applicant upload C, a pledged material D', () => {
-    expect(initialTrustLevel('staff', 'provided')).toBe('B');
-    expect(initialTrustLevel('staff', 'pledged')).toBe('B');
-    expect(initialTrustLevel('applicant', 'provided')).toBe('C');
-    expect(initialTrustLevel('applicant', 'missing')).toBe('C');
-    expect(initialTrustLevel('applicant', 'pledged')).toBe('D');
+    expect(initialTrustLevel('window', 'provided')).toBe('B');
+    expect(initialTrustLevel('window', 'pledged')).toBe('B');
+    expect(initialTrustLevel('online', 'provided')).toBe('C');
+    expect(initialTrustLevel('online', 'missing')).toBe('C');
+    expect(initialTrustLevel('online', 'pledged')).toBe('D');
   });
 });
 
@@ -142,5 +148,44 @@ describe('documentKindFor', () => {
     expect(documentKindFor('CaseApproved', 'approval_document')).toBe('certificate');
     expect(documentKindFor('CaseApproved', 'none')).toBeUndefined();
     expect(documentKindFor('CaseReviewed', 'licence')).toBeUndefined();
+  });
+});
+
+describe('who hands in, verifies and fetches a case\'s files', () => {
+  const open = { caseNo: '370982-20261127-00001', centerId: 'c1', state: 'accepted', applicantSub: 'owner', item: { departmentId: 'amr', jointDepartments: ['tax'] } } as unknown as CaseRecord;
+  const closed = { ...open, state: 'completed' } as CaseRecord;
+  const owner: Caller = { userId: 'owner', username: 'zhang.san', roles: ['applicant'], centerId: 'c1' };
+  const stranger: Caller = { ...owner, userId: 'other', username: 'li.si' };
+  const clerk: Caller = { userId: 'clerk', username: 'clerk.amr', roles: ['clerk'], centerId: 'c1', departmentId: 'amr' };
+  const otherClerk: Caller = { ...clerk, departmentId: 'housing' };
+  const refusal = (act: () => unknown) => {
+    try {
+      act();
+    } catch (err) {
+      const e = err as { status: number; type: string };
+      return [e.status, e.type];
+    }
+    return undefined;
+  };
+
+  it('the applicant uploads online, a clerk of the lead department at the window; others are refused', () => {
+    expect(uploadChannel(owner, open)).toBe('online');
+    expect(uploadChannel(clerk, open)).toBe('window');
+    expect(refusal(() => uploadChannel(stranger, open))).toEqual([404, problemUri('not-found')]);
+    expect(refusal(() => uploadChannel(otherClerk, open))).toEqual([403, problemUri('forbidden')]);
+  });
+
+  it('a closed case takes no materials and verifies none (409 case-closed-for-materials)', () => {
+    expect(refusal(() => uploadChannel(owner, closed))).toEqual([409, problemUri('case-closed-for-materials')]);
+    expect(refusal(() => assertMayVerify(clerk, closed))).toEqual([409, problemUri('case-closed-for-materials')]);
+    expect(refusal(() => assertMayVerify(clerk, open))).toBeUndefined();
+    expect(refusal(() => assertMayVerify(owner, open))).toEqual([403, problemUri('forbidden')]);
+  });
+
+  it('the applicant and the handling staff fetch, whatever the state', () => {
+    expect(refusal(() => assertMayFetch(owner, closed))).toBeUndefined();
+    expect(refusal(() => assertMayFetch(clerk, closed))).toBeUndefined();
+    expect(refusal(() => assertMayFetch(stranger, closed))).toEqual([404, problemUri('not-found')]);
+    expect(refusal(() => assertMayFetch(otherClerk, closed))).toEqual([403, problemUri('forbidden')]);
   });
 });

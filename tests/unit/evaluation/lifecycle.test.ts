@@ -4,11 +4,13 @@
  * (indicator sets, deadlines on the 2026 calendar, counter deltas, figures).
  */
 import { describe, expect, it } from 'vitest';
+import { problemUri } from '#schemas/api/problems';
 import type { Caller, StaffRole } from '#shared/auth';
+import { HttpProblem } from '#shared/errors';
 import { calendar2026 } from '#shared/calendar-2026';
 import { workCalendar } from '#shared/calendar';
 import { decide, nextActions, rowsOf, transitions, type EvaluationRecord } from '../../../functions/evaluation/lifecycle.ts';
-import { InputRefused, applyAction, figuresOf, indicatorErrors, newInvitation, nextDueOf, ranked, rateByOf } from '../../../functions/evaluation/rules.ts';
+import { applyAction, figuresOf, indicatorErrors, newInvitation, nextDueOf, ranked, rateByOf } from '../../../functions/evaluation/rules.ts';
 import { stageConfig } from '../../../infra/config.ts';
 
 const cal = workCalendar([calendar2026]);
@@ -30,12 +32,14 @@ function invited(over: Partial<EvaluationRecord> = {}): EvaluationRecord {
 }
 
 const rateBody = (rating: number, comment?: string) => ({ rating, indicators: { efficiency: rating, guideAccuracy: 3, convenience: 3, platformUsability: 4 }, ...(comment ? { comment } : {}) });
+/** A refusal with its status and problem type (the last segment of its URI). */
+const refused = (status: number, slug: string) => ({ ok: false, refusal: expect.objectContaining({ status, type: problemUri(slug) }) });
 const ctxOf = (today: string, now = `${today}T03:00:00.000Z`) => ({ cal, now, today, settings: ruleDefaults, rater: { applicantId: RATER, name: '张三' } });
 
 /** Runs the action as `caller` on `e` (decide, then the rules). */
 function run(e: EvaluationRecord, action: string, caller: Caller | undefined, body: Record<string, unknown>, today: string, callerApplicantId?: string) {
   const d = decide(action, e, { ...(caller ? { caller } : {}), ...(callerApplicantId ? { callerApplicantId } : {}), today });
-  if (!d.ok) throw new Error(`${action}: ${d.status} ${d.detail}`);
+  if (!d.ok) throw new Error(`${action}: ${d.refusal.status} ${d.refusal.detail}`);
   return applyAction(e, d.transition, body, { ...ctxOf(today), ...(caller ? { caller } : {}) });
 }
 
@@ -73,29 +77,29 @@ describe('who may do what (the table)', () => {
 
   it('only the rater rates, only within the rating period', () => {
     expect(decide('rate', e, { caller: applicant(), callerApplicantId: RATER, today }).ok).toBe(true);
-    expect(decide('rate', e, { caller: applicant(), callerApplicantId: '01JOTHERAAAAAAAAAAAAAAAAAA', today })).toMatchObject({ ok: false, status: 403 });
-    expect(decide('rate', e, { caller: applicant('c2'), callerApplicantId: RATER, today })).toMatchObject({ ok: false, status: 403 });
-    expect(decide('rate', e, { caller: staff('clerk', 'amr'), today })).toMatchObject({ ok: false, status: 403 });
+    expect(decide('rate', e, { caller: applicant(), callerApplicantId: '01JOTHERAAAAAAAAAAAAAAAAAA', today })).toMatchObject(refused(403, 'forbidden'));
+    expect(decide('rate', e, { caller: applicant('c2'), callerApplicantId: RATER, today })).toMatchObject(refused(403, 'forbidden'));
+    expect(decide('rate', e, { caller: staff('clerk', 'amr'), today })).toMatchObject(refused(403, 'forbidden'));
     expect(decide('rate', e, { caller: applicant(), callerApplicantId: RATER, today: '2026-11-27' }).ok).toBe(true);
-    expect(decide('rate', e, { caller: applicant(), callerApplicantId: RATER, today: '2026-11-30' })).toMatchObject({ ok: false, status: 409 });
+    expect(decide('rate', e, { caller: applicant(), callerApplicantId: RATER, today: '2026-11-30' })).toMatchObject(refused(409, 'rating-period-over'));
   });
 
   it('the system defaults only after the rating period; nobody else may', () => {
-    expect(decide('default', e, { today: '2026-11-27' })).toMatchObject({ ok: false, status: 409 });
+    expect(decide('default', e, { today: '2026-11-27' })).toMatchObject(refused(409, 'wrong-state'));
     expect(decide('default', e, { today: '2026-11-28' }).ok).toBe(true);
-    expect(decide('default', e, { caller: staff('supervisor'), today: '2026-11-28' })).toMatchObject({ ok: false, status: 403 });
-    expect(decide('default', { ...e, state: 'rated' }, { today: '2026-11-28' })).toMatchObject({ ok: false, status: 409 });
+    expect(decide('default', e, { caller: staff('supervisor'), today: '2026-11-28' })).toMatchObject(refused(403, 'forbidden'));
+    expect(decide('default', { ...e, state: 'rated' }, { today: '2026-11-28' })).toMatchObject(refused(409, 'wrong-state'));
   });
 
   it('the handling department calls back and rectifies; the call-back comes first; others are refused', () => {
     const bad = run(e, 'rate', applicant(), rateBody(1, '材料清单与窗口要求不一致'), today, RATER).next;
     expect(bad.state).toBe('rectifying');
-    expect(decide('rectify', bad, { caller: staff('clerk', 'amr'), today })).toMatchObject({ ok: false, status: 409 });
-    expect(decide('callBack', bad, { caller: staff('clerk', 'health'), today })).toMatchObject({ ok: false, status: 403 });
-    expect(decide('callBack', bad, { caller: staff('approver', 'amr'), today })).toMatchObject({ ok: false, status: 403 });
-    expect(decide('callBack', bad, { caller: staff('supervisor'), today })).toMatchObject({ ok: false, status: 403 });
+    expect(decide('rectify', bad, { caller: staff('clerk', 'amr'), today })).toMatchObject(refused(409, 'call-back-required'));
+    expect(decide('callBack', bad, { caller: staff('clerk', 'health'), today })).toMatchObject(refused(403, 'forbidden'));
+    expect(decide('callBack', bad, { caller: staff('approver', 'amr'), today })).toMatchObject(refused(403, 'forbidden'));
+    expect(decide('callBack', bad, { caller: staff('supervisor'), today })).toMatchObject(refused(403, 'forbidden'));
     const called = run(bad, 'callBack', staff('clerk', 'amr'), { reached: true, summary: '已电话回访' }, today).next;
-    expect(decide('callBack', called, { caller: staff('clerk', 'amr'), today })).toMatchObject({ ok: false, status: 409 });
+    expect(decide('callBack', called, { caller: staff('clerk', 'amr'), today })).toMatchObject(refused(409, 'call-back-recorded'));
     const fixed = run(called, 'rectify', staff('dept_admin', 'amr'), { outcome: 'fixed', measures: '统一材料清单' }, today).next;
     expect(fixed.state).toBe('fix_to_rate');
     expect(nextActions(fixed, { caller: applicant(), callerApplicantId: RATER, today })).toEqual(['rateFix']);
@@ -107,15 +111,15 @@ describe('who may do what (the table)', () => {
 
   it('the department admin appeals once; a supervisor decides: upheld excludes, rejected returns', () => {
     const bad = run(e, 'rate', applicant(), rateBody(2, '态度不好'), today, RATER).next;
-    expect(decide('appeal', bad, { caller: staff('clerk', 'amr'), today })).toMatchObject({ ok: false, status: 403 });
-    expect(decide('appeal', bad, { caller: staff('dept_admin', 'health'), today })).toMatchObject({ ok: false, status: 403 });
+    expect(decide('appeal', bad, { caller: staff('clerk', 'amr'), today })).toMatchObject(refused(403, 'forbidden'));
+    expect(decide('appeal', bad, { caller: staff('dept_admin', 'health'), today })).toMatchObject(refused(403, 'forbidden'));
     const appealed = run(bad, 'appeal', staff('dept_admin', 'amr'), { reason: 'malicious', statement: '评价人当日未到窗口办理' }, today).next;
     expect(appealed).toMatchObject({ state: 'appealed', appeal: { reason: 'malicious', fromState: 'rectifying' } });
-    expect(decide('decideAppeal', appealed, { caller: staff('center_admin'), today })).toMatchObject({ ok: false, status: 403 });
+    expect(decide('decideAppeal', appealed, { caller: staff('center_admin'), today })).toMatchObject(refused(403, 'forbidden'));
     const rejected = run(appealed, 'decideAppeal', staff('supervisor'), { upheld: false, opinion: '证据不足' }, today);
     expect(rejected.next.state).toBe('rectifying');
     expect(rejected.counts).toBeUndefined();
-    expect(decide('appeal', rejected.next, { caller: staff('dept_admin', 'amr'), today })).toMatchObject({ ok: false, status: 409 });
+    expect(decide('appeal', rejected.next, { caller: staff('dept_admin', 'amr'), today })).toMatchObject(refused(409, 'already-appealed'));
     const upheld = run(appealed, 'decideAppeal', staff('supervisor'), { upheld: true, opinion: '经核实属恶意差评' }, today);
     expect(upheld.next.state).toBe('excluded');
     expect(upheld.counts?.delta).toEqual({ total: -1, r2: -1, bad: -1, proactive: -1, excluded: 1 });
@@ -151,8 +155,8 @@ describe('the table as a matrix: every action × every role × own/other departm
     const caller = applicantRole ? applicant(centerId) : staff(role, dept === 'own' ? 'amr' : 'health', centerId);
     const d = decide(action, e, { caller, ...(applicantRole ? { callerApplicantId: role === 'rater' ? RATER : '01JOTHERAAAAAAAAAAAAAAAAAA' } : {}), today: '2026-11-24' });
     const allowed = center === 'own' && takers[action]!.includes(role) && (applicantRole || role === 'supervisor' || dept === 'own');
-    expect(d.ok, d.ok ? '' : d.detail).toBe(allowed);
-    if (!d.ok) expect(d.status).toBe(403);
+    expect(d.ok, d.ok ? '' : d.refusal.detail).toBe(allowed);
+    if (!d.ok) expect(d.refusal.type).toBe(problemUri('forbidden'));
   });
 });
 
@@ -170,20 +174,27 @@ describe('the rules', () => {
   });
 
   it('a bad review needs a comment; indicators must be those of the set', () => {
-    const refused = (body: Record<string, unknown>) => {
+    const refusal = (body: Record<string, unknown>) => {
       try {
         applyAction(e, rowsOf('rate')[0]!, body, ctxOf('2026-11-24'));
-        return [];
+        return { paths: [] };
       } catch (err) {
-        if (!(err instanceof InputRefused)) throw err;
-        return err.errors.map((x) => x.path);
+        if (!(err instanceof HttpProblem)) throw err;
+        return { status: err.status, type: err.type, paths: (err.errors ?? []).map((x) => x.path) };
       }
     };
-    expect(refused(rateBody(2))).toEqual(['/body/comment']);
-    expect(refused({ rating: 5, indicators: { efficiency: 5, attitude: 5 } })).toEqual([
-      '/body/indicators/guideAccuracy', '/body/indicators/convenience', '/body/indicators/platformUsability', '/body/indicators/attitude',
-    ]);
-    expect(refused(rateBody(5))).toEqual([]);
+    expect(refusal(rateBody(2))).toEqual({ status: 422, type: problemUri('bad-review-comment-required'), paths: ['/body/comment'] });
+    expect(refusal({ rating: 5, indicators: { efficiency: 5, attitude: 5 } })).toEqual({
+      status: 422,
+      type: problemUri('indicators-not-of-set'),
+      paths: ['/body/indicators/guideAccuracy', '/body/indicators/convenience', '/body/indicators/platformUsability', '/body/indicators/attitude'],
+    });
+    // Both rules broken: every fault named, under the first rule's type.
+    expect(refusal({ rating: 1, indicators: { efficiency: 1, serviceLevel: 1, attitude: 1 } })).toMatchObject({
+      type: problemUri('indicators-not-of-set'),
+      paths: expect.arrayContaining(['/body/indicators/serviceLevel', '/body/comment']),
+    });
+    expect(refusal(rateBody(5))).toEqual({ paths: [] });
   });
 
   it('a good rating counts proactive and good; a default counts satisfied (4) and not rated', () => {

@@ -75,14 +75,14 @@ describe('department scope', () => {
   it('refuses a department-scoped role whose account has no department', () => {
     const { departmentId: _none, ...noDept } = deptAdmin;
     expect(denial(noDept, 'catalog.item.administer', { centerId: 'c1', departmentIds: ['amr'] })).toBeDefined();
-    expect(listingScope(noDept, 'catalog.item.administer', undefined)).toEqual(expect.any(String));
+    expect(() => listingScope(noDept, 'catalog.item.administer', undefined)).toThrow(expect.objectContaining({ status: 403, detail: 'Your account has no department.' }));
   });
 
   it('confines listings to the caller\'s scope', () => {
     expect(listingScope(deptAdmin, 'catalog.item.administer', undefined)).toEqual({ departmentId: 'amr' });
-    expect(listingScope(deptAdmin, 'catalog.item.administer', 'health')).toEqual(expect.any(String));
+    expect(() => listingScope(deptAdmin, 'catalog.item.administer', 'health')).toThrow(expect.objectContaining({ status: 403, detail: 'You may list only your own department.' }));
     expect(listingScope(caller('center_admin'), 'catalog.item.administer', 'health')).toEqual({ departmentId: 'health' });
     expect(listingScope(caller('center_admin'), 'catalog.item.administer', undefined)).toEqual({});
-    expect(listingScope(caller('clerk'), 'catalog.item.administer', undefined)).toEqual(expect.any(String));
+    expect(() => listingScope(caller('clerk'), 'catalog.item.administer', undefined)).toThrow(expect.objectContaining({ status: 403, type: 'https://onestop.example.gov.cn/problems/forbidden' }));
   });
 });

@@ -4,13 +4,14 @@
  * Auditors read their own center only.
  */
 import type { AuditRecord } from '#schemas/api/audit';
+import { msg } from '#schemas/api/problems';
 import { callerOf, type Caller } from '#shared/auth';
 import { denial } from '#shared/authorization';
-import { decodeCursor, encodeCursor, pageLimit, pageOf } from '#shared/cursor';
-import { badRequest, forbidden, notFound } from '#shared/errors';
+import { forbidden, notFound, problem, validationFailed } from '#shared/errors';
 import { RawBody, httpHandler } from '#shared/http';
 import { DAY_MS, dayStart } from './chain.ts';
 import { csvHeader, csvRow, EXPORT_FORMAT, mediaTypes, ndjsonLine } from './export.ts';
+import { auditProblems } from './problems.ts';
 import { auditRoutes } from './routes.ts';
 import { activeDays, dayRecords, digestCopy, listRecords, type RecordFilter } from './store.ts';
 
@@ -30,23 +31,31 @@ function authorize(caller: Caller) {
 function dayRange(from: string, to: string, bounded = true) {
   const start = dayStart(from);
   const end = dayStart(to) + DAY_MS;
-  if (end <= start) throw badRequest('to is before from.', [{ path: '/query/to', code: 'before_from', message: 'must not be before from' }]);
+  if (end <= start) {
+    throw problem(auditProblems['date-range-invalid'], msg('结束日期早于开始日期。', 'to is before from.'),
+      [{ path: '/query/to', code: 'before_from', message: msg('不能早于开始日期（from）', 'must not be before from') }]);
+  }
   if (bounded && end - start > MAX_RANGE_DAYS * DAY_MS) {
-    throw badRequest(`The range may span at most ${MAX_RANGE_DAYS} days.`, [{ path: '/query/to', code: 'range_too_long', message: `at most ${MAX_RANGE_DAYS} days after from` }]);
+    throw problem(auditProblems['date-range-invalid'], msg(`日期范围最长 ${MAX_RANGE_DAYS} 天。`, `The range may span at most ${MAX_RANGE_DAYS} days.`),
+      [{ path: '/query/to', code: 'range_too_long', message: msg(`最多为开始日期（from）后 ${MAX_RANGE_DAYS} 天`, `at most ${MAX_RANGE_DAYS} days after from`) }]);
   }
   return { fromInstant: new Date(start).toISOString(), toInstant: new Date(end - 1).toISOString() };
 }
 
 type ListQuery = { from?: string; to?: string; subjectType?: string; subjectId?: string; caseNo?: string; actor?: string; type?: string };
 
-/** The one filter of a list request, and whether it must be date-bounded. */
+/**
+ * The one filter of a list request, and whether it must be date-bounded. Which
+ * parameters go together is the query's shape (400 validation-failed, like a
+ * schema's); the range's rules are the log's (422).
+ */
 function filterOf(q: ListQuery): { filter: RecordFilter; bounded: boolean } {
   if ((q.subjectType === undefined) !== (q.subjectId === undefined)) {
-    throw badRequest('subjectType and subjectId go together.', [{ path: q.subjectType ? '/query/subjectId' : '/query/subjectType', code: 'required', message: 'is required with the other subject field' }]);
+    throw validationFailed([{ path: q.subjectType ? '/query/subjectId' : '/query/subjectType', code: 'required', message: msg('subjectType 与 subjectId 须同时提供', 'is required with the other subject field') }]);
   }
   const given = (['subjectType', 'caseNo', 'actor', 'type'] as const).filter((k) => q[k] !== undefined);
   if (given.length > 1) {
-    throw badRequest('Filter by one of subject, caseNo, actor or type at a time.', given.slice(1).map((k) => ({ path: `/query/${k}`, code: 'one_filter', message: 'only one filter per query' })));
+    throw validationFailed(given.slice(1).map((k) => ({ path: `/query/${k}`, code: 'one_filter', message: msg('每次只能按一个条件查询', 'only one filter per query') })));
   }
   // A case's records are those whose subject is the case (its chain `case#<caseNo>`).
   if (q.caseNo !== undefined) return { filter: { by: 'subject', type: 'case', id: q.caseNo }, bounded: false };
@@ -56,6 +65,10 @@ function filterOf(q: ListQuery): { filter: RecordFilter; bounded: boolean } {
   return { filter: { by: 'center' }, bounded: true };
 }
 
+/** Where an export page stopped: the recording day, and the start key within it. */
+type ExportPosition = { day: string; key?: Record<string, unknown> };
+
+// Every nextToken is bound by the HTTP stack to its route and the caller's center, and here to the filters.
 export const handler = httpHandler(auditRoutes, {
   async listAuditEvents(req) {
     const caller = callerOf(req.event);
@@ -64,12 +77,12 @@ export const handler = httpHandler(auditRoutes, {
     const { filter, bounded } = filterOf(q);
     if ((q.from === undefined) !== (q.to === undefined) || (bounded && q.from === undefined)) {
       const missing = q.from === undefined ? 'from' : 'to';
-      throw badRequest(`${missing} is required${bounded ? '' : ' with the other end of the range'}.`, [{ path: `/query/${missing}`, code: 'required', message: 'is required' }]);
+      throw validationFailed([{ path: `/query/${missing}`, code: 'required', message: msg('必填', 'is required') }]);
     }
     const range = q.from !== undefined && q.to !== undefined ? dayRange(q.from, q.to, bounded) : undefined;
-    const filters = { centerId: caller.centerId, ...filter, ...(range ?? {}) };
-    const page = await listRecords(caller.centerId, filter, range, pageLimit(q.limit), decodeCursor(q.nextToken, filters));
-    return { status: 200, body: pageOf(page, filters) };
+    const filters = { ...filter, ...(range ?? {}) };
+    const page = await listRecords(caller.centerId, filter, range, req.pages.limit, req.pages.start(filters));
+    return { status: 200, body: req.pages.page(page, filters) };
   },
 
   async exportAuditEvents(req) {
@@ -77,13 +90,14 @@ export const handler = httpHandler(auditRoutes, {
     authorize(caller);
     const { from, to, format } = req.query;
     dayRange(from, to);
-    const limit = req.query.limit === undefined ? MAX_EXPORT_PAGE : Number(req.query.limit);
-    const filters = { export: EXPORT_FORMAT, centerId: caller.centerId, from, to, format };
-    const cursor = decodeCursor(req.query.nextToken, filters) as { day: string; key?: Record<string, unknown> } | undefined;
+    // An export's pages are larger than a list's: its own default.
+    const limit = req.query.limit ?? MAX_EXPORT_PAGE;
+    const filters = { export: EXPORT_FORMAT, from, to, format };
+    const cursor = req.pages.start(filters) as ExportPosition | undefined;
 
     const records: AuditRecord[] = [];
     let queries = 1;
-    let next: { day: string; key?: Record<string, unknown> } | undefined;
+    let next: ExportPosition | undefined;
     walk: for (const day of await activeDays(caller.centerId, cursor?.day ?? from, to)) {
       let startKey = cursor && day === cursor.day ? cursor.key : undefined;
       for (;;) {
@@ -103,7 +117,7 @@ export const handler = httpHandler(auditRoutes, {
     const text = format === 'ndjson'
       ? (first ? ndjsonLine({ format: EXPORT_FORMAT, centerId: caller.centerId, from, to, exportedAt: new Date().toISOString() }) : '') + records.map(ndjsonLine).join('')
       : (first ? csvHeader() : '') + records.map(csvRow).join('');
-    const nextToken = encodeCursor(next, filters);
+    const nextToken = req.pages.token(next, filters);
     return {
       status: 200,
       body: new RawBody(text, mediaTypes[format]),
@@ -120,7 +134,9 @@ export const handler = httpHandler(auditRoutes, {
     authorize(caller);
     // The table's copy of the digest in the audit bucket, as written there (signed: either copy verifies).
     const body = await digestCopy(caller.centerId, req.params.date);
-    if (body === undefined) throw notFound(`No digest of ${req.params.date} for this center (a day is sealed after midnight).`);
+    if (body === undefined) {
+      throw notFound(msg(`本中心没有 ${req.params.date} 的摘要（每日零点后封存前一天）。`, `No digest of ${req.params.date} for this center (a day is sealed after midnight).`));
+    }
     return { status: 200, body: new RawBody(body, 'application/json; charset=utf-8') };
   },
 });
