@@ -37,7 +37,8 @@ export default defineConfig({
           name: 'integration',
           include: ['tests/integration/**/*.test.ts', 'tests/e2e/**/*.test.ts'],
           globalSetup: ['tests/integration/global-setup.ts'],
-          testTimeout: 30_000,
+          // Above api-client.ts `until`'s 40 s, so a slow wait fails with its own message.
+          testTimeout: 60_000,
           // The global setup synthesizes, starts DynamoDB Local and seeds through the API.
           hookTimeout: 180_000,
         },

@@ -55,8 +55,12 @@ export async function call<T = any>(
   return { status: res.status, headers: res.headers, body: body as T, etag: res.headers.get('etag') ?? '' };
 }
 
-/** Polls until `probe` yields a value. */
-export async function until<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 15_000): Promise<T> {
+/**
+ * Polls until `probe` yields a value. The default deadline is long because the
+ * cloud is shared: while fault-injection.test.ts floods the consumers, an event
+ * can wait tens of seconds in a function's queue (4 sandboxes per function).
+ */
+export async function until<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 40_000): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const v = await probe();
