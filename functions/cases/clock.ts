@@ -11,6 +11,7 @@ import type { CaseClock, ClockEffect, Deadlines } from '#schemas/api/cases';
 import {
   CalendarYearMissingError,
   addWorkingDays,
+  countedProvisionally,
   deadline,
   localDate,
   remainingWorkingDays,
@@ -92,8 +93,9 @@ function onCalendar(compute: () => string | undefined): { date?: string; missing
 /**
  * The deadlines of a clock: none before acceptance; the statutory and promised
  * ones from the acceptance instant (absent while an open suspension holds the
- * clock); the delivery one from the decision. A deadline reaching a year the
- * center has not entered is absent and names that year.
+ * clock); the delivery one from the decision. A deadline counted through a
+ * year the center has not entered uses that year's provisional schedule and is
+ * marked `provisional`; one beyond any schedule is absent and names the year.
  */
 export function deadlinesOf(cal: WorkCalendar, clock: CaseClock, decidedAt?: string): Deadlines {
   const start = clock.startedAt;
@@ -103,10 +105,14 @@ export function deadlinesOf(cal: WorkCalendar, clock: CaseClock, decidedAt?: str
   const promised = onCalendar(() => deadline(cal, start, clock.promisedWorkingDays + clock.extensionWorkingDays, suspensions));
   const delivery = decidedAt ? onCalendar(() => addWorkingDays(cal, localDate(cal, decidedAt), clock.deliveryWorkingDays)) : {};
   const missingCalendarYear = statutory.missingYear ?? promised.missingYear ?? delivery.missingYear;
+  const startDay = localDate(cal, start);
+  const provisional = [statutory.date, promised.date].some((due) => due && countedProvisionally(cal, startDay, due)) ||
+    (!!decidedAt && !!delivery.date && countedProvisionally(cal, localDate(cal, decidedAt), delivery.date));
   return {
     ...(statutory.date ? { statutoryDue: statutory.date } : {}),
     ...(promised.date ? { promisedDue: promised.date } : {}),
     ...(delivery.date ? { deliveryDue: delivery.date } : {}),
+    ...(provisional ? { provisional: true as const } : {}),
     ...(missingCalendarYear ? { missingCalendarYear } : {}),
   };
 }

@@ -179,6 +179,7 @@ function runAction(action: string) {
             acceptanceDate: localDate(cal, next.acceptedAt),
             ...(next.deadlines.promisedDue ? { promisedDue: next.deadlines.promisedDue } : {}),
             ...(next.deadlines.statutoryDue ? { statutoryDue: next.deadlines.statutoryDue } : {}),
+            ...(next.deadlines.provisional ? { provisional: true as const } : {}),
             queryCode,
           }
         : undefined;

@@ -48,6 +48,7 @@ function render(kind: DocumentKind, e: CaseEvent, s: Sources, font: Uint8Array, 
         acceptedOn: str(details.acceptanceDate) ?? chinaDateOf(e.occurredAt),
         ...(e.data.deadlines.promisedDue ? { promisedDue: e.data.deadlines.promisedDue } : {}),
         ...(e.data.deadlines.statutoryDue ? { statutoryDue: e.data.deadlines.statutoryDue } : {}),
+        ...(e.data.deadlines.provisional ? { provisional: true } : {}),
         materials: c.materials.filter((m) => m.status === 'provided' || m.status === 'pledged').map((m) => ({ name: m.name, form: m.form ?? 'copy', count: m.count ?? 1 })),
       });
     case 'refusal_notice':

@@ -37,8 +37,13 @@ function noticeLines(d: CaseEventData, lang: Language): string {
     .join('\n');
 }
 
-const due = (d: CaseEventData, lang: Language) =>
-  d.deadlines.promisedDue ? (lang === 'zh-CN' ? `承诺办结日期：${d.deadlines.promisedDue}。` : ` Promised decision date: ${d.deadlines.promisedDue}.`) : '';
+// A date counted on a provisional calendar year says so: it may move when the year's schedule is published.
+const due = (d: CaseEventData, lang: Language) => {
+  const date = d.deadlines.promisedDue;
+  if (!date) return '';
+  if (lang === 'zh-CN') return d.deadlines.provisional ? `承诺办结日期（暂定，节假日安排公布后重新计算）：${date}。` : `承诺办结日期：${date}。`;
+  return d.deadlines.provisional ? ` Promised decision date (provisional until the year's holiday schedule is published): ${date}.` : ` Promised decision date: ${date}.`;
+};
 
 const zh: Record<string, Template> = {
   CaseSubmitted: (d) => ({ subject: `收件通知：${d.itemName}`, text: `您申请的“${d.itemName}”已收件，办件编号 ${d.caseNo}。窗口将在法定期限内作出是否受理的决定。` }),

@@ -28,6 +28,8 @@ export type CalendarYear = {
   holidays: string[];
   /** Adjusted working days (调休): weekend dates that are worked. */
   workdays: string[];
+  /** Not the published schedule: made by provisional-calendar.ts for a year nobody entered. */
+  provisional?: boolean;
 };
 
 /** Per-year precomputation: O(1) "is working", "how many up to", "the k-th". */
@@ -48,8 +50,12 @@ export type WorkCalendar = {
   readonly timeZone: string;
   /** The years entered, ascending. */
   readonly years: readonly number[];
-  /** @internal */
-  readonly tables: ReadonlyMap<number, YearTable>;
+  /** Makes the schedule of a year not entered (provisional-calendar.ts), or none: that year is missing. */
+  readonly fallback?: (year: number) => CalendarYear | undefined;
+  /** @internal the entered years' tables, and fallback years' once built */
+  readonly tables: Map<number, YearTable>;
+  /** @internal the years whose table is provisional */
+  readonly provisional: Set<number>;
   /** @internal formatter of instants to the center's calendar date */
   readonly dateFormat: Intl.DateTimeFormat;
 };
@@ -170,7 +176,7 @@ function buildYear(y: CalendarYear, problems: string[]): YearTable | undefined {
  * and adjusted working day, an adjusted working day on a weekday, a duplicate entry
  * or year) and `RangeError` for an unknown time zone.
  */
-export function workCalendar(years: readonly CalendarYear[], timeZone = 'Asia/Shanghai'): WorkCalendar {
+export function workCalendar(years: readonly CalendarYear[], timeZone = 'Asia/Shanghai', fallback?: (year: number) => CalendarYear | undefined): WorkCalendar {
   // Throws RangeError ("Invalid time zone specified") for an unknown zone.
   const dateFormat = new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' });
   const problems: string[] = [];
@@ -190,13 +196,29 @@ export function workCalendar(years: readonly CalendarYear[], timeZone = 'Asia/Sh
     if (table) tables.set(y.year, table);
   }
   if (problems.length > 0) throw new InvalidCalendarError(problems);
-  return { timeZone, years: [...tables.keys()].sort((a, b) => a - b), tables, dateFormat };
+  const provisional = new Set(years.filter((y) => y.provisional && tables.has(y.year)).map((y) => y.year));
+  return { timeZone, years: [...tables.keys()].sort((a, b) => a - b), ...(fallback ? { fallback } : {}), tables, provisional, dateFormat };
 }
 
 function table(cal: WorkCalendar, year: number): YearTable {
-  const t = cal.tables.get(year);
+  const entered = cal.tables.get(year);
+  if (entered) return entered;
+  const made = cal.fallback?.(year);
+  const t = made ? buildYear(made, []) : undefined;
   if (!t) throw new CalendarYearMissingError(year);
+  cal.tables.set(year, t);
+  cal.provisional.add(year);
   return t;
+}
+
+/**
+ * Whether a date computed from `from` to `to` (either order) was counted on a
+ * provisional year: one of the years between them is not the published schedule.
+ */
+export function countedProvisionally(cal: WorkCalendar, from: string, to: string): boolean {
+  const [a, b] = [yearOf(dayNumber(from, 'from')), yearOf(dayNumber(to, 'to'))].sort((x, y) => x - y) as [number, number];
+  for (let y = a; y <= b; y++) if (cal.provisional.has(y) || (!cal.tables.has(y) && cal.fallback?.(y))) return true;
+  return false;
 }
 
 function isWorking(cal: WorkCalendar, day: number): boolean {

@@ -9,6 +9,7 @@
  */
 import { batchGetItems, itemAt, type Item, type ItemKey } from './db.ts';
 import { localDate, workCalendar, type CalendarYear, type WorkCalendar } from './calendar.ts';
+import { provisionalYear } from './provisional-calendar.ts';
 
 /** Where a center that has not said otherwise keeps its calendar. */
 export const DEFAULT_TIME_ZONE = 'Asia/Shanghai';
@@ -44,6 +45,7 @@ export interface CenterContext {
   readonly timeZone: string;
   /** The years that exist of `yearsAround(now)`, on the center's time zone. */
   readonly years: readonly CalendarYear[];
+  /** Those years, and a provisional schedule for any other year a computation reaches (provisional-calendar.ts). */
   readonly calendar: WorkCalendar;
   /** The calendar date now in the center's time zone. */
   readonly today: string;
@@ -60,13 +62,13 @@ export function centerContextIn(found: Map<string, Item>, centerId: string, now:
     const item = itemAt(found, calendarYearKey(centerId, y));
     return item ? [calendarYearOf(item, y)] : [];
   });
-  const calendar = workCalendar(years, timeZone);
+  const calendar = workCalendar(years, timeZone, provisionalYear);
   return { centerId, ...(profile ? { profile: { centerId, name: profile.name, timeZone, ...(profile.code ? { code: profile.code } : {}) } } : {}), timeZone, years, calendar, today: localDate(calendar, now), now };
 }
 
 /** The same calendar years on another time zone (a case keeps the zone it was filed in). */
 export const calendarOn = (center: CenterContext, timeZone: string): WorkCalendar =>
-  timeZone === center.timeZone ? center.calendar : workCalendar(center.years, timeZone);
+  timeZone === center.timeZone ? center.calendar : workCalendar(center.years, timeZone, provisionalYear);
 
 /** A center context in a read of its own, with other keys the caller needs in the same batch. */
 export async function readCenterContext(centerId: string, now: string, alsoRead: readonly ItemKey[] = []): Promise<{ center: CenterContext; found: Map<string, Item> }> {

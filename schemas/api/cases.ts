@@ -134,7 +134,10 @@ export const Deadlines = Type.Object(
     statutoryDue: Type.Optional(LocalDate),
     promisedDue: Type.Optional(LocalDate),
     deliveryDue: Type.Optional(LocalDate),
-    missingCalendarYear: Type.Optional(Type.Integer({ description: 'A deadline reaches a year the center has not entered: it is shown once the calendar has it' })),
+    provisional: Type.Optional(Type.Literal(true, {
+      description: 'A deadline was counted on a provisional year (weekends and statutory holidays, no 调休): the center has not entered that year\'s official schedule; the dates are recomputed when it does',
+    })),
+    missingCalendarYear: Type.Optional(Type.Integer({ description: 'A deadline reaches a year for which not even a provisional schedule can be made: it is shown once the calendar has it' })),
   },
   closed,
 );
@@ -191,6 +194,7 @@ export const Receipt = Type.Object(
     acceptanceDate: LocalDate,
     promisedDue: Type.Optional(LocalDate),
     statutoryDue: Type.Optional(LocalDate),
+    provisional: Type.Optional(Type.Literal(true, { description: 'The dates were counted on a provisional calendar year (see Deadlines.provisional)' })),
     queryCode: Type.String({ description: 'For GET /public/cases/{caseNo}?code=; shown only on this receipt' }),
   },
   closed,

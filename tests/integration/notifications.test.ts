@@ -147,7 +147,7 @@ describe('notifications', () => {
     const c = await apply(who);
     const accepted = await act(c.body.caseNo, 'accept', 'clerk.amr', c.etag);
     // The enterprise item's promised limit is 1 working day: within the 2-day warning from the day it is accepted.
-    if (!accepted.body.deadlines.promisedDue) return; // a limit reaching a year without a calendar has no date to warn of
+    expect(accepted.body.deadlines.promisedDue).toBeDefined(); // a year not entered is counted provisionally, never left blank
     const mail = await until('the staff notice', async () =>
       (await emailsTo('clerk.amr@demo.onestop.example')).find((e) => e.subject.includes('时限预警') && (e.body.text ?? '').includes(c.body.caseNo)), 20_000);
     // One message per person: no handler sees another's address.

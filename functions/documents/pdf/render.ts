@@ -29,6 +29,8 @@ export type AcceptanceReceipt = NoticeHeader & {
   /** Absent for a case whose end date is not known in advance (e.g. suspended steps to come). */
   promisedDue?: string;
   statutoryDue?: string;
+  /** The dates were counted on a provisional calendar year (暂定): the receipt says so. */
+  provisional?: boolean;
   materials: { name: string; form: MaterialForm; count: number }[];
 };
 
@@ -73,6 +75,9 @@ export async function renderAcceptanceReceipt(font: Uint8Array, d: AcceptanceRec
       ['承诺办结日期', d.promisedDue ? chineseDate(d.promisedDue) : ONLY_AFTER_HANDLING],
       ['法定办结日期', d.statutoryDue ? chineseDate(d.statutoryDue) : ONLY_AFTER_HANDLING],
     ]);
+    if (d.provisional) {
+      w.paragraph('上述办结日期为暂定日期：所跨年度的节假日安排尚未公布，暂按周末和法定节假日推算；安排公布后将重新计算，日期如有变动，将另行告知。');
+    }
     w.gap(4);
     w.hanging('', '收取的申请材料：');
     w.table(
