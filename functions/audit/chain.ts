@@ -102,6 +102,8 @@ export function nextRecord(input: RecordInput, chain: string, head: ChainHead | 
  */
 export function changeOf(action: string, data: Record<string, unknown>): { oldValue?: unknown; newValue?: unknown } {
   if ('before' in data || 'after' in data) return { ...(data.before !== undefined ? { oldValue: data.before } : {}), ...(data.after !== undefined ? { newValue: data.after } : {}) };
+  // A recount changes the dates, not the state: its old and new values are the deadlines.
+  if (action === 'DeadlinesRecomputed') return { oldValue: { deadlines: (data.details as Record<string, unknown> | undefined)?.previous }, newValue: { deadlines: data.deadlines } };
   if ('toState' in data) return { ...(data.fromState !== undefined ? { oldValue: { state: data.fromState } } : {}), newValue: { state: data.toState } };
   if ('toStatus' in data) return { ...(data.fromStatus !== undefined ? { oldValue: { status: data.fromStatus } } : {}), newValue: { status: data.toStatus } };
   if (action === 'ApplicantAccountStatusChanged' && 'status' in data) return { newValue: { status: data.status } };

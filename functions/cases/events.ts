@@ -2,6 +2,9 @@
 import type { CaseRecord, Transition } from './lifecycle.ts';
 import type { CaseEvent } from './store.ts';
 
+/** The event of a recount on a changed calendar (recount.ts): not a lifecycle transition, the state stays. */
+export const DEADLINES_RECOMPUTED = 'DeadlinesRecomputed';
+
 export function caseEvent(next: CaseRecord, action: string, detailType: string, actor: CaseEvent['actor'], now: string, extra: { fromState?: CaseRecord['state']; clockEffect?: Transition['clock']; details: Record<string, unknown> }): CaseEvent {
   return {
     source: 'onestop.cases',

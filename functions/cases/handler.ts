@@ -184,7 +184,7 @@ function runAction(action: string) {
           }
         : undefined;
     const result = withTag(next, { ...view(next, cal, today, caller), ...(receipt ? { receipt } : {}) });
-    await store.transition(next, current.version, event, applied.changedSteps, req.idempotency?.record(result));
+    await store.transition(next, current, event, applied.changedSteps, req.idempotency?.record(result));
     return result;
   };
 }

@@ -12,6 +12,9 @@
  *   archive place   PK CENTER#<c>#CASE#<caseNo>  SK ARCHIVE  { location }  (written by the archive consumer)
  *   case numbers    PK CENTER#<c>#CASENO#<yyyymmdd>  SK COUNTER  { seq }
  *   lookup failures PK CENTER#<c>#LOOKUP#<caseNo>  SK <yyyymmddhh>#<client>  { failures, expiresAt }
+ *   provisional     PK CENTER#<c>#PROVISIONAL  SK <caseNo>  { expiresAt }  (an open case whose deadlines
+ *                   became provisional; kept, not deleted, until its TTL: the recount skips a case that is
+ *                   no longer provisional)
  *
  * Intake and actions record an Idempotency-Key's outcome in their transaction
  * (shared/idempotency.ts owns that key).
@@ -51,6 +54,19 @@ const lookupKey = (centerId: string, caseNo: string, hour: string, client: strin
   PK: `CENTER#${centerId}#LOOKUP#${caseNo}`,
   SK: `${hour}#${createHash('sha256').update(client).digest('base64url').slice(0, 22)}`,
 });
+
+// Open cases counted on a provisional year, for the recount when the year is entered (recount.ts).
+const provisionalPk = (centerId: string) => `CENTER#${centerId}#PROVISIONAL`;
+/** Long enough for any year's schedule to be published and entered. */
+const PROVISIONAL_TTL_SECONDS = 400 * 86_400;
+const countedProvisionally = (c: CaseRecord | undefined) => !!c?.deadlines.provisional && queueOfState[c.state] !== undefined;
+
+/** The marker a case gets when its deadlines become provisional while it is open; nothing otherwise. */
+function provisionalMarker(previous: CaseRecord | undefined, next: CaseRecord, nowMs = Date.now()) {
+  if (!countedProvisionally(next) || countedProvisionally(previous)) return [];
+  const item = { PK: provisionalPk(next.centerId), SK: next.caseNo, kind: 'provisionalCase', expiresAt: Math.floor(nowMs / 1000) + PROVISIONAL_TTL_SECONDS };
+  return [{ Put: { TableName: tableName(), Item: item } }];
+}
 
 /** Sorts after every date: cases whose limit is unknown come last in a queue. */
 const NO_DATE = '9999-12-31';
@@ -173,6 +189,7 @@ export async function createCase(c: CaseRecord, event: CaseEvent, idempotency?: 
         TransactItems: [
           { Put: { TableName: tableName(), Item: caseItem(c), ConditionExpression: 'attribute_not_exists(PK)' } },
           { Put: { TableName: tableName(), Item: outboxItem(casePk(c.centerId, c.caseNo), event).item } },
+          ...provisionalMarker(undefined, c),
           ...(idempotency ? [idempotency] : []),
         ],
       }),
@@ -217,11 +234,11 @@ export async function caseContext(centerId: string, caseNo: string, now: string,
 export const listContext = (centerId: string, now: string, alsoRead: readonly ItemKey[] = []) => readCenterContext(centerId, now, alsoRead);
 
 /**
- * Replaces the case if it is still at `expectedVersion`, with its event and its
- * joint steps, in one transaction. A lost race is a 412: the caller read a
- * version that is no longer current.
+ * Replaces the case if it is still the version read (`current`), with its
+ * event and its joint steps, in one transaction. A lost race is a 412: the
+ * caller read a version that is no longer current.
  */
-export async function transition(next: CaseRecord, expectedVersion: number, event: CaseEvent, changedSteps: readonly CaseRecord['jointSteps'][number][], idempotency?: IdempotencyPut) {
+export async function transition(next: CaseRecord, current: CaseRecord, event: CaseEvent, changedSteps: readonly CaseRecord['jointSteps'][number][], idempotency?: IdempotencyPut) {
   try {
     await db.send(
       new TransactWriteCommand({
@@ -232,11 +249,12 @@ export async function transition(next: CaseRecord, expectedVersion: number, even
               Item: caseItem(next),
               ConditionExpression: '#v = :expected',
               ExpressionAttributeNames: { '#v': 'version' },
-              ExpressionAttributeValues: { ':expected': expectedVersion },
+              ExpressionAttributeValues: { ':expected': current.version },
             },
           },
           { Put: { TableName: tableName(), Item: outboxItem(casePk(next.centerId, next.caseNo), event).item } },
           ...changedSteps.map((s) => ({ Put: { TableName: tableName(), Item: stepItem(next, s) } })),
+          ...provisionalMarker(current, next),
           ...(idempotency ? [idempotency] : []),
         ],
       }),
@@ -361,4 +379,10 @@ export async function countLookupFailure(centerId: string, caseNo: string, hour:
       ExpressionAttributeValues: { ':one': 1, ':exp': Math.floor(nowMs / 1000) + 7200, ':kind': 'lookupFailures' },
     }),
   );
+}
+
+/** The open cases of a center whose deadlines were counted on a provisional year (and some since settled). */
+export async function provisionalCases(centerId: string): Promise<string[]> {
+  const items = await queryAll({ KeyConditionExpression: 'PK = :pk', ExpressionAttributeValues: { ':pk': provisionalPk(centerId) }, ProjectionExpression: 'SK' });
+  return items.map((i) => i.SK as string);
 }

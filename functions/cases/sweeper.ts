@@ -47,7 +47,7 @@ export async function sweepCase(centerId: string, caseNo: string, now: Date): Pr
       details: applied.details,
     });
     try {
-      await store.transition(applied.next, current.version, event, applied.changedSteps);
+      await store.transition(applied.next, current, event, applied.changedSteps);
     } catch (err) {
       if (err instanceof HttpProblem && err.status === 412) return false;
       throw err;

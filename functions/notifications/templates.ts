@@ -13,7 +13,8 @@ export interface Message {
   readonly text: string;
 }
 
-type Template = (d: CaseEventData) => Message;
+/** undefined: this event, with this data, is not one the applicant is told of. */
+type Template = (d: CaseEventData) => Message | undefined;
 
 const SIGNATURE: Record<Language, string> = { 'zh-CN': '【政务服务中心】', en: '[Government Service Center] ' };
 
@@ -36,6 +37,12 @@ function noticeLines(d: CaseEventData, lang: Language): string {
     )
     .join('\n');
 }
+
+/** The promised date before a recount (DeadlinesRecomputed), when it moved. */
+const movedFrom = (d: CaseEventData): string | undefined => {
+  const before = (d.details.previous as { promisedDue?: string } | undefined)?.promisedDue;
+  return before && d.deadlines.promisedDue && before !== d.deadlines.promisedDue ? before : undefined;
+};
 
 // A date counted on a provisional calendar year says so: it may move when the year's schedule is published.
 const due = (d: CaseEventData, lang: Language) => {
@@ -81,6 +88,10 @@ const zh: Record<string, Template> = {
   }),
   CaseTerminated: (d) => ({ subject: `办件终止：${d.caseNo}`, text: `您申请的“${d.itemName}”（${d.caseNo}）因未按承诺期限补齐容缺材料，办件已终止。` }),
   CaseWithdrawn: (d) => ({ subject: `撤回确认：${d.caseNo}`, text: `您申请的“${d.itemName}”（${d.caseNo}）已撤回。` }),
+  DeadlinesRecomputed: (d) => {
+    const from = movedFrom(d);
+    return from ? { subject: `办结日期调整：${d.caseNo}`, text: `按公布的节假日安排重新计算，您申请的“${d.itemName}”（${d.caseNo}）的承诺办结日期由 ${from} 调整为 ${d.deadlines.promisedDue ?? ''}。` } : undefined;
+  },
 };
 
 const en: Record<string, Template> = {
@@ -107,6 +118,10 @@ const en: Record<string, Template> = {
   }),
   CaseTerminated: (d) => ({ subject: `Case ended: ${d.caseNo}`, text: `Your case "${d.itemName}" (${d.caseNo}) ended: the pledged materials were not handed in by the deadline.` }),
   CaseWithdrawn: (d) => ({ subject: `Application withdrawn: ${d.caseNo}`, text: `Your application "${d.itemName}" (${d.caseNo}) was withdrawn.` }),
+  DeadlinesRecomputed: (d) => {
+    const from = movedFrom(d);
+    return from ? { subject: `Decision date changed: ${d.caseNo}`, text: `Counted again on the published holiday schedule, the promised decision date of "${d.itemName}" (${d.caseNo}) moved from ${from} to ${d.deadlines.promisedDue ?? ''}.` } : undefined;
+  },
 };
 
 const templates: Record<Language, Record<string, Template>> = { 'zh-CN': zh, en };
@@ -116,8 +131,7 @@ export const notifiedEventTypes = Object.keys(zh);
 
 /** The message for an event, or undefined when the event is not one applicants are told of. */
 export function render(detailType: string, data: CaseEventData, language: Language): Message | undefined {
-  const t = templates[language][detailType];
-  if (!t) return undefined;
-  const m = t(data);
+  const m = templates[language][detailType]?.(data);
+  if (!m) return undefined;
   return { subject: m.subject, text: `${SIGNATURE[language]}${m.text}` };
 }

@@ -9,6 +9,7 @@ import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import type { Construct } from 'constructs';
 import type { StageConfig } from '../config.ts';
 import { Consumer } from '../constructs/consumer.ts';
+import { calendarTrigger } from '../../functions/cases/subscriptions.ts';
 import { DomainFunction } from '../constructs/domain-function.ts';
 import { DomainHttpApi } from '../constructs/http-api.ts';
 import { WebSite } from '../constructs/web-site.ts';
@@ -62,6 +63,8 @@ export class OneStopStack extends Stack {
       .bindValue('DEFAULT_CENTER_ID', config.defaultCenterId);
     const caseSweeper = new DomainFunction(this, 'CaseSweepFunction', { entry: 'functions/cases/sweeper.ts', domain: 'cases', config })
       .bindTable(table, 'readWrite');
+    const caseRecount = new DomainFunction(this, 'CaseRecountFunction', { entry: 'functions/cases/recount.ts', domain: 'cases', config })
+      .bindTable(table, 'readWrite');
 
     const api = new DomainHttpApi(this, 'Api', { config, userPool, userPoolClient });
     api.addDomain('catalog', catalog);
@@ -79,6 +82,12 @@ export class OneStopStack extends Stack {
       fn: caseSweeper,
       config,
       description: 'Deemed acceptance after the notice period (art. 32) and the end of lapsed 容缺 pledges',
+    });
+    new Consumer(this, 'CaseRecount', {
+      trigger: { bus, eventPattern: { source: [calendarTrigger.source], detailType: [calendarTrigger.detailType] } },
+      fn: caseRecount,
+      config,
+      description: 'CalendarChanged → open cases counted on a provisional year are counted again (DeadlinesRecomputed)',
     });
 
     const outputs: Record<string, string> = {

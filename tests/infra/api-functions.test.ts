@@ -83,6 +83,7 @@ describe('functions', () => {
     AuditDigestFunction: ['TABLE_NAME', 'AUDIT_BUCKET', 'AUDIT_SIGNING_KEY_ID'],
     CasesFunction: ['TABLE_NAME', 'CURSOR_KEY', 'DEFAULT_CENTER_ID'],
     CaseSweepFunction: ['TABLE_NAME'],
+    CaseRecountFunction: ['TABLE_NAME'],
     EvaluationFunction: ['TABLE_NAME', 'CURSOR_KEY', 'DEFAULT_CENTER_ID', 'EVALUATION_DEFAULTS'],
     EvaluationInviteFunction: ['TABLE_NAME', 'EVALUATION_DEFAULTS'],
     EvaluationSweepFunction: ['TABLE_NAME', 'EVALUATION_DEFAULTS'],

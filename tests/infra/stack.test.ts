@@ -198,6 +198,14 @@ describe('EventBridge', () => {
     });
   });
 
+  it('recounts provisional deadlines on the org domain\'s CalendarChanged, from the bus', () => {
+    dev.hasResourceProperties('AWS::Events::Rule', {
+      EventBusName: { Ref: logicalIdByPath(dev, 'Bus') },
+      EventPattern: { source: ['onestop.org'], 'detail-type': ['CalendarChanged'] },
+      Targets: [Match.objectLike({ Arn: getAtt(logicalIdByPath(dev, 'CaseRecountFunction')) })],
+    });
+  });
+
   it('every queue is encrypted and TLS-only', () => {
     const queues = resourcesOf(dev, 'AWS::SQS::Queue');
     const policies = Object.values(resourcesOf(dev, 'AWS::SQS::QueuePolicy'));

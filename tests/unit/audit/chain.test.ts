@@ -63,6 +63,9 @@ describe('records and chains', () => {
   it('takes old and new values from the changes events carry', () => {
     expect(changeOf('DepartmentChanged', { before: { name: 'a' }, after: { name: 'b' } })).toEqual({ oldValue: { name: 'a' }, newValue: { name: 'b' } });
     expect(changeOf('DepartmentChanged', { after: { name: 'b' } })).toEqual({ newValue: { name: 'b' } });
+    // A recount keeps the state: its change is the deadlines.
+    const recount = { fromState: 'accepted', toState: 'accepted', deadlines: { statutoryDue: '2027-02-23' }, details: { previous: { statutoryDue: '2027-02-19', provisional: true } } };
+    expect(changeOf('DeadlinesRecomputed', recount)).toEqual({ oldValue: { deadlines: { statutoryDue: '2027-02-19', provisional: true } }, newValue: { deadlines: { statutoryDue: '2027-02-23' } } });
     expect(changeOf('CaseAccepted', { fromState: 'submitted', toState: 'accepted' })).toEqual({ oldValue: { state: 'submitted' }, newValue: { state: 'accepted' } });
     expect(changeOf('CaseSubmitted', { toState: 'submitted' })).toEqual({ newValue: { state: 'submitted' } });
     expect(changeOf('ItemPublished', { fromStatus: 'approved', toStatus: 'published' })).toEqual({ oldValue: { status: 'approved' }, newValue: { status: 'published' } });

@@ -4,6 +4,7 @@ import { mobileE164 } from '../../../functions/notifications/senders.ts';
 import { staffNoticeText } from '../../../functions/notifications/staff-notices.ts';
 import { notifiedEventTypes, render } from '../../../functions/notifications/templates.ts';
 import { transitions } from '../../../functions/cases/lifecycle.ts';
+import { DEADLINES_RECOMPUTED } from '../../../functions/cases/events.ts';
 
 const data = (details: Record<string, unknown> = {}): CaseEventData => ({
   caseNo: '370982-20261127-00042',
@@ -21,13 +22,13 @@ const data = (details: Record<string, unknown> = {}): CaseEventData => ({
 });
 
 describe('applicant messages', () => {
-  it('every notified event type is an event the case lifecycle (or intake) emits', () => {
-    const emitted = new Set(['CaseSubmitted', ...transitions.map((t) => t.event)]);
+  it('every notified event type is an event the cases domain emits (intake, the lifecycle, the recount)', () => {
+    const emitted = new Set(['CaseSubmitted', ...transitions.map((t) => t.event), DEADLINES_RECOMPUTED]);
     for (const type of notifiedEventTypes) expect(emitted.has(type), type).toBe(true);
   });
 
   it.each(notifiedEventTypes.flatMap((t) => (['zh-CN', 'en'] as const).map((lang) => [t, lang] as const)))('%s renders in %s with the case number and the signature', (type, lang) => {
-    const m = render(type, data({ reasons: ['材料不符合法定形式'], acceptanceDate: '2026-11-27', method: 'mail', trackingNo: 'SF123' }), lang)!;
+    const m = render(type, data({ reasons: ['材料不符合法定形式'], acceptanceDate: '2026-11-27', method: 'mail', trackingNo: 'SF123', previous: { promisedDue: '2026-11-30' } }), lang)!;
     expect(m.text).toContain('370982-20261127-00042');
     expect(m.text.startsWith(lang === 'zh-CN' ? '【政务服务中心】' : '[Government Service Center]')).toBe(true);
     expect(m.subject.length).toBeGreaterThan(0);
@@ -44,6 +45,16 @@ describe('applicant messages', () => {
     expect(zh).toContain('2. 股东身份证件（有误）：复印件不清晰');
     const en = render('SupplementRequested', data({ items }), 'en')!.text;
     expect(en).toContain('2. 股东身份证件 (incorrect): 复印件不清晰');
+  });
+
+  it('a recount is told only when the promised date moved, with both dates; a provisional date says so', () => {
+    const moved = render('DeadlinesRecomputed', data({ previous: { promisedDue: '2026-11-30', provisional: true } }), 'zh-CN')!.text;
+    expect(moved).toContain('由 2026-11-30 调整为 2026-12-01');
+    expect(render('DeadlinesRecomputed', data({ previous: { promisedDue: '2026-12-01', provisional: true } }), 'zh-CN')).toBeUndefined();
+    expect(render('DeadlinesRecomputed', data({ previous: {} }), 'en')).toBeUndefined();
+    const accepted = { ...data({ acceptanceDate: '2026-12-20' }), deadlines: { promisedDue: '2027-01-08', provisional: true as const } };
+    expect(render('CaseAccepted', accepted, 'zh-CN')!.text).toContain('承诺办结日期（暂定，节假日安排公布后重新计算）：2027-01-08');
+    expect(render('CaseAccepted', accepted, 'en')!.text).toContain('(provisional until the year\'s holiday schedule is published): 2027-01-08');
   });
 
   it('a denial carries its reasons and the right to review; internal steps send nothing', () => {
