@@ -59,11 +59,11 @@ const lookupKey = (centerId: string, caseNo: string, hour: string, client: strin
 const provisionalPk = (centerId: string) => `CENTER#${centerId}#PROVISIONAL`;
 /** Long enough for any year's schedule to be published and entered. */
 const PROVISIONAL_TTL_SECONDS = 400 * 86_400;
-const countedProvisionally = (c: CaseRecord | undefined) => !!c?.deadlines.provisional && queueOfState[c.state] !== undefined;
+const awaitsRecount = (c: CaseRecord | undefined) => !!c?.deadlines.provisional && queueOfState[c.state] !== undefined;
 
 /** The marker a case gets when its deadlines become provisional while it is open; nothing otherwise. */
 function provisionalMarker(previous: CaseRecord | undefined, next: CaseRecord, nowMs = Date.now()) {
-  if (!countedProvisionally(next) || countedProvisionally(previous)) return [];
+  if (!awaitsRecount(next) || awaitsRecount(previous)) return [];
   const item = { PK: provisionalPk(next.centerId), SK: next.caseNo, kind: 'provisionalCase', expiresAt: Math.floor(nowMs / 1000) + PROVISIONAL_TTL_SECONDS };
   return [{ Put: { TableName: tableName(), Item: item } }];
 }
