@@ -34,6 +34,14 @@ const withTag = (v: store.StoredVersion, status = 200, extra: Record<string, str
 const noVersion = (code: string, version: number) => notFound(msg(`事项 ${code} 没有第 ${version} 版。`, `Item ${code} has no version ${version}.`));
 const noItem = (code: string) => notFound(msg(`事项 ${code} 不存在。`, `Item ${code} does not exist.`));
 
+/** The item head the path names, read with the request's account and idempotency checks; 404 when absent. */
+async function namedHead(req: Pick<HttpRequest, 'checks'> & { params: { code: string } }, caller: Caller) {
+  const ctx = await store.adminContext(caller.centerId, req.params.code, { head: true }, req.checks!.keys);
+  req.checks!.settle(ctx.found);
+  if (!ctx.head) throw noItem(req.params.code);
+  return ctx.head;
+}
+
 /** The version the path names, read with the request's account and idempotency checks (and the head when asked); 404 when absent. */
 async function namedVersion(req: Pick<HttpRequest, 'checks'> & { params: { code: string; version: string } }, caller: Caller, head = false) {
   const { code } = req.params;
@@ -123,10 +131,7 @@ const getItemVersion: Ops['getItemVersion'] = async (req) => {
 const createItemVersion: Ops['createItemVersion'] = async (req) => {
   const caller = callerOf(req.event);
   const { code } = req.params;
-  const ctx = await store.adminContext(caller.centerId, code, { head: true }, req.checks!.keys);
-  req.checks!.settle(ctx.found);
-  const head = ctx.head;
-  if (!head) throw noItem(code);
+  const head = await namedHead(req, caller);
   const refusal = refuse('newVersion', caller, { centerId: head.centerId, departmentId: head.departmentId });
   if (refusal) throw refusal;
   // Retiring ends an item: a retired code is kept for the record and never published again.
@@ -200,10 +205,7 @@ const actOnItemVersion: Ops['actOnItemVersion'] = async (req) => {
 const retireItem: Ops['retireItem'] = async (req) => {
   const caller = callerOf(req.event);
   const { code } = req.params;
-  const ctx = await store.adminContext(caller.centerId, code, { head: true }, req.checks!.keys);
-  req.checks!.settle(ctx.found);
-  const head = ctx.head;
-  if (!head) throw noItem(code);
+  const head = await namedHead(req, caller);
   if (head.publishedVersion === undefined) {
     throw problem(catalogProblems['item-not-published'], msg(`事项 ${code} 未发布，无需取消。`, `Item ${code} is not published.`));
   }
