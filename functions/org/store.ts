@@ -14,7 +14,7 @@
 import { GetCommand, PutCommand, TransactWriteCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { msg } from '#schemas/api/problems';
 import type { OrgChangeData } from '#schemas/events/org';
-import { centerPk, centerProfileKey, type CenterProfile } from '#shared/center';
+import { centerPk, centerProfileKey, centerSortKeys, type CenterProfile } from '#shared/center';
 import { db as defaultDb, isConcurrentChange, queryAll, tableName } from '#shared/db';
 import { concurrentRequest, preconditionFailed } from '#shared/errors';
 import { outboxItem, type EventDraft } from '#shared/events';
@@ -23,7 +23,7 @@ import type { IdempotencyPut } from '#shared/idempotency';
 export type EntryKind = 'center' | 'department' | 'window' | 'calendar' | 'staff';
 // The center's own profile is the one entry of its kind: its id is empty. The profile and
 // calendar keys are the shared kernel's (shared/center.ts), which every domain reads.
-const prefixes: Record<EntryKind, string> = { center: 'PROFILE', department: 'DEPT#', window: 'WINDOW#', calendar: 'CALENDAR#', staff: 'STAFF#' };
+const prefixes: Record<EntryKind, string> = { center: centerSortKeys.profile, department: 'DEPT#', window: 'WINDOW#', calendar: centerSortKeys.calendarYear, staff: 'STAFF#' };
 
 /** What people call each kind of entry in Chinese (the English messages use the API's names). */
 const kindZh: Record<EntryKind, string> = { center: '中心信息', department: '部门', window: '窗口', calendar: '工作日历', staff: '人员' };

@@ -24,8 +24,10 @@ export interface CenterProfile {
 
 /** The center's partition: org entries, and other domains' center-wide items. */
 export const centerPk = (centerId: string) => `CENTER#${centerId}`;
-export const centerProfileKey = (centerId: string): ItemKey => ({ PK: centerPk(centerId), SK: 'PROFILE' });
-export const calendarYearKey = (centerId: string, year: number): ItemKey => ({ PK: centerPk(centerId), SK: `CALENDAR#${year}` });
+/** The sort keys of the center's profile and (with the year after it) of its calendar years. */
+export const centerSortKeys = { profile: 'PROFILE', calendarYear: 'CALENDAR#' } as const;
+export const centerProfileKey = (centerId: string): ItemKey => ({ PK: centerPk(centerId), SK: centerSortKeys.profile });
+export const calendarYearKey = (centerId: string, year: number): ItemKey => ({ PK: centerPk(centerId), SK: `${centerSortKeys.calendarYear}${year}` });
 
 export const calendarYearOf = (item: Item, year: number): CalendarYear => ({ year, holidays: item.holidays as string[], workdays: item.workdays as string[] });
 
