@@ -41,12 +41,12 @@ export interface StageConfig {
   readonly maxEventAge: Duration;
   /** How often the case sweeper looks for deemed acceptances and lapsed 容缺 pledges (day-granular deadlines). */
   readonly caseSweepSchedule: string;
+  /** How often the case watcher publishes clock thresholds: thresholds are day boundaries, so every minute keeps each within a minute. */
+  readonly caseWatchSchedule: string;
   /** When the audit digest seals the previous day (schedules run in UTC: 16:15 UTC is 00:15 in Asia/Shanghai). */
   readonly auditDigestSchedule: string;
   /** Who signs the audit digests: an asymmetric KMS key, or a key kept in a secret (the local cloud has no KMS). */
   readonly auditSigning: 'kms' | 'secret';
-  /** When departments get their due-soon and overdue notices (each case once per level and day). */
-  readonly staffNoticeSchedule: string;
   /** Sender of applicant email (its domain is a verified SES identity). */
   readonly mailFrom: string;
   /** Throttling of the public case-progress lookup (requests per second, burst), tighter than the stage's. */
@@ -67,6 +67,7 @@ const common = {
   defaultCenterId: 'center-demo',
   maxEventAge: Duration.hours(2),
   caseSweepSchedule: 'rate(15 minutes)',
+  caseWatchSchedule: 'rate(1 minute)',
   auditDigestSchedule: 'cron(15 16 * * ? *)',
   auditSigning: 'kms',
   publicLookupThrottle: { rateLimit: 10, burstLimit: 20 },
@@ -74,8 +75,6 @@ const common = {
   dynamodbAttemptTimeoutMs: 2_500,
   evaluationDefaults: { ratingWorkingDays: 5, callBackWorkingDays: 1, rectificationWorkingDays: 15 },
   mailFrom: 'noreply@onestop.example.gov.cn',
-  // 08:00 and 14:00 in Beijing (UTC+8), every day: deadlines run over weekends too.
-  staffNoticeSchedule: 'cron(0 0,6 * * ? *)',
 } as const;
 
 const dev: StageConfig = {
@@ -94,7 +93,7 @@ const dev: StageConfig = {
 
 const configs: Record<StageName, StageConfig> = {
   // The local cloud runs dev's settings, with room for benchmarks.
-  local: { ...dev, stage: 'local', logRetention: RetentionDays.ONE_WEEK, throttle: { rateLimit: 100, burstLimit: 200 }, caseSweepSchedule: 'rate(1 minute)', staffNoticeSchedule: 'rate(1 minute)', auditDigestSchedule: 'rate(1 minute)', auditSigning: 'secret', evaluationSweepSchedule: 'rate(1 minute)', dynamodbAttemptTimeoutMs: 8_000 },
+  local: { ...dev, stage: 'local', logRetention: RetentionDays.ONE_WEEK, throttle: { rateLimit: 100, burstLimit: 200 }, caseSweepSchedule: 'rate(1 minute)', auditDigestSchedule: 'rate(1 minute)', auditSigning: 'secret', evaluationSweepSchedule: 'rate(1 minute)', dynamodbAttemptTimeoutMs: 8_000 },
   dev,
   prod: {
     ...common,

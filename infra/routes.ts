@@ -26,6 +26,8 @@ import { documentRoutes } from '../functions/documents/routes.ts';
 import { evaluationRoutes } from '../functions/evaluation/routes.ts';
 import { notificationRoutes } from '../functions/notifications/routes.ts';
 import { orgRoutes } from '../functions/org/routes.ts';
+import { supervisionProblems } from '../functions/supervision/problems.ts';
+import { supervisionRoutes } from '../functions/supervision/routes.ts';
 
 export interface ApiDomain {
   /** The OpenAPI tag of the domain's operations. */
@@ -44,6 +46,7 @@ export const apiDomains = {
   notifications: { tag: 'notifications', description: 'Messages sent about a case', routes: notificationRoutes, problems: notificationsProblems },
   audit: { tag: 'audit', description: 'The hash-chained audit log, its export and daily digests', routes: auditRoutes, problems: auditProblems },
   evaluation: { tag: 'evaluation', description: 'Evaluations (好差评), call-backs, rectifications, appeals and figures', routes: evaluationRoutes, problems: evaluationProblems },
+  supervision: { tag: 'supervision', description: 'Electronic supervision (电子监察): cards on every watched clock, appeals, thresholds, figures and the wall', routes: supervisionRoutes, problems: supervisionProblems },
 } as const satisfies Record<string, ApiDomain>;
 
 export type DomainName = keyof typeof apiDomains;

@@ -17,6 +17,7 @@ import {
   remainingWorkingDays,
   type WorkCalendar,
 } from '#shared/calendar';
+import { isRunning } from '#shared/clock-rules';
 
 /** Defaults of the Administrative Licensing Law where an item says nothing. */
 export const legalDefaults = {
@@ -130,10 +131,8 @@ export interface Remaining {
  */
 export function remainingOf(cal: WorkCalendar, clock: CaseClock, deadlines: Deadlines, today: string, delivered: boolean): Remaining {
   const left = (due: string | undefined) => (due === undefined ? undefined : onCalendarNumber(() => remainingWorkingDays(cal, today, due)));
-  const suspended = clock.suspensions.some((s) => s.to === undefined);
-  const running = clock.startedAt !== undefined && clock.stoppedAt === undefined && !suspended;
   const out: Remaining = {};
-  if (running) {
+  if (isRunning(clock)) {
     const statutory = left(deadlines.statutoryDue);
     const promised = left(deadlines.promisedDue);
     if (statutory !== undefined) out.statutory = statutory;
@@ -177,12 +176,4 @@ export function acceptanceInstant(receivedAt: string, noticeDue: string | undefi
 /** The extension an approval grants: the item's setting, else the law's default for its mode. */
 export function extensionDaysOf(configured: number | undefined, joint: boolean): number {
   return configured ?? (joint ? legalDefaults.jointExtensionWorkingDays : legalDefaults.extensionWorkingDays);
-}
-
-/** Working days before a limit at which a case shows as due soon (预警: 2 working days, as in electronic supervision). */
-export const WARNING_WORKING_DAYS = 2;
-
-/** The last date a case due on it counts as due soon, seen on `today`; `today` alone when the calendar stops short. */
-export function dueSoonUntil(cal: WorkCalendar, today: string): string {
-  return onCalendar(() => addWorkingDays(cal, today, WARNING_WORKING_DAYS)).date ?? today;
 }

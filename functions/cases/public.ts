@@ -6,6 +6,5 @@
  */
 export type { CaseRecord } from './lifecycle.ts';
 export type { TimelineItem } from './store.ts';
-export { caseKey, toRecord, caseContext, caseWithTimeline, archiveLocationItem, listContext, queuePage } from './store.ts';
+export { caseKey, toRecord, caseContext, caseWithTimeline, archiveLocationItem } from './store.ts';
 export { assertMayRead, readsAsApplicant } from './access.ts';
-export { dueSoonUntil } from './clock.ts';

@@ -7,8 +7,10 @@
  *                   GSI2 CENTER#<c>#DEPT#<lead>#DUE / <due>#<caseNo>          (the limit running now)
  *                   GSI3 SWEEP#<date> / <c>#<caseNo>                         (notice or pledge deadline, for the sweeper)
  *                   GSI4 CENTER#<c>#APPLICANT#<sub>#CASES / <createdAt>#<caseNo>
+ *                   GSI5 WATCH#<shard> / <wakeAt>#<c>#<caseNo>               (when the watcher looks next, while open)
  *   joint step      PK CENTER#<c>#CASE#<caseNo>  SK STEP#<dept>  GSI1 CENTER#<c>#DEPT#<dept>#Q#joint_opinions (while open)
  *   case events     PK CENTER#<c>#CASE#<caseNo>  SK EVENT#<ulid>  (the outbox; also the timeline)
+ *   threshold       PK CENTER#<c>#CASE#<caseNo>  SK THRESHOLD#<clock>#<level>  (a clock's level published once)
  *   archive place   PK CENTER#<c>#CASE#<caseNo>  SK ARCHIVE  { location }  (written by the archive consumer)
  *   case numbers    PK CENTER#<c>#CASENO#<yyyymmdd>  SK COUNTER  { seq }
  *   lookup failures PK CENTER#<c>#LOOKUP#<caseNo>  SK <yyyymmddhh>#<client>  { failures, expiresAt }
@@ -47,6 +49,11 @@ const stepKey = (centerId: string, caseNo: string, departmentId: string): Key =>
 const queuePk = (centerId: string, departmentId: string, queue: QueueName) => `CENTER#${centerId}#DEPT#${departmentId}#Q#${queue}`;
 const duePk = (centerId: string, departmentId: string) => `CENTER#${centerId}#DEPT#${departmentId}#DUE`;
 const sweepPk = (date: string) => `SWEEP#${date}`;
+/** The watch index is spread over shards: one partition would take every center's wake-ups. */
+export const WATCH_SHARDS = 8;
+const watchPk = (shard: number) => `WATCH#${shard}`;
+const shardOf = (caseNo: string) => createHash('sha256').update(caseNo).digest()[0]! % WATCH_SHARDS;
+const thresholdSk = (clock: string, level: string) => `THRESHOLD#${clock}#${level}`;
 const applicantPk = (centerId: string, sub: string) => `CENTER#${centerId}#APPLICANT#${sub}#CASES`;
 const counterKey = (centerId: string, date: string): Key => ({ PK: `CENTER#${centerId}#CASENO#${date.replaceAll('-', '')}`, SK: 'COUNTER' });
 // The client part is a hash: the table keeps no network addresses.
@@ -113,6 +120,8 @@ function caseItem(c: CaseRecord): Item {
     ...(sweep ? { GSI3PK: sweepPk(sweep), GSI3SK: `${c.centerId}#${c.caseNo}` } : {}),
     GSI4PK: applicantPk(c.centerId, c.applicantSub),
     GSI4SK: `${c.createdAt}#${c.caseNo}`,
+    // Every change is looked at by the watcher within a minute: it moves or drops the pending thresholds.
+    ...(queue ? { GSI5PK: watchPk(shardOf(c.caseNo)), GSI5SK: `${c.updatedAt}#${c.centerId}#${c.caseNo}` } : {}),
   };
 }
 
@@ -128,7 +137,7 @@ function stepItem(c: CaseRecord, step: CaseRecord['jointSteps'][number]): Item {
 }
 
 export function toRecord(item: Item): CaseRecord {
-  const { PK: _pk, SK: _sk, kind: _k, GSI1PK: _a, GSI1SK: _b, GSI2PK: _c, GSI2SK: _d, GSI3PK: _e, GSI3SK: _f, GSI4PK: _g, GSI4SK: _h, ...rest } = item;
+  const { PK: _pk, SK: _sk, kind: _k, GSI1PK: _a, GSI1SK: _b, GSI2PK: _c, GSI2SK: _d, GSI3PK: _e, GSI3SK: _f, GSI4PK: _g, GSI4SK: _h, GSI5PK: _i, GSI5SK: _j, ...rest } = item;
   return rest as unknown as CaseRecord;
 }
 
@@ -385,4 +394,80 @@ export async function countLookupFailure(centerId: string, caseNo: string, hour:
 export async function provisionalCases(centerId: string): Promise<string[]> {
   const items = await queryAll({ KeyConditionExpression: 'PK = :pk', ExpressionAttributeValues: { ':pk': provisionalPk(centerId) }, ProjectionExpression: 'SK' });
   return items.map((i) => i.SK as string);
+}
+
+// ---------------------------------------------------------------------------
+// The watch (watch.ts): thresholds published once, the next wake-up moved
+
+export interface WatchEntry {
+  readonly centerId: string;
+  readonly caseNo: string;
+  /** The index key as read: the wake-up is moved only if no change came since. */
+  readonly watchKey: string;
+}
+
+/** The cases of one shard whose wake-up has come by `now`. */
+export async function watchDue(shard: number, now: string): Promise<WatchEntry[]> {
+  const items = await queryAll({
+    IndexName: 'GSI5',
+    KeyConditionExpression: 'GSI5PK = :pk AND GSI5SK < :to',
+    ExpressionAttributeValues: { ':pk': watchPk(shard), ':to': `${now}~` },
+    ProjectionExpression: 'centerId, caseNo, GSI5SK',
+  });
+  return items.map((i) => ({ centerId: i.centerId as string, caseNo: i.caseNo as string, watchKey: i.GSI5SK as string }));
+}
+
+/** The clock levels of a case already published. */
+export async function publishedThresholds(centerId: string, caseNo: string): Promise<Set<string>> {
+  const items = await queryAll({
+    KeyConditionExpression: 'PK = :pk AND begins_with(SK, :t)',
+    ExpressionAttributeValues: { ':pk': casePk(centerId, caseNo), ':t': 'THRESHOLD#' },
+    ProjectionExpression: 'SK',
+  });
+  return new Set(items.map((i) => (i.SK as string).slice('THRESHOLD#'.length)));
+}
+
+/** Publishes a reached threshold once: its marker and its event in one transaction; false when already published. */
+export async function publishThreshold(centerId: string, caseNo: string, clock: string, level: string, event: CaseEvent, at: string): Promise<boolean> {
+  try {
+    await db.send(
+      new TransactWriteCommand({
+        TransactItems: [
+          {
+            Put: {
+              TableName: tableName(),
+              Item: { PK: casePk(centerId, caseNo), SK: thresholdSk(clock, level), kind: 'threshold', at },
+              ConditionExpression: 'attribute_not_exists(PK)',
+            },
+          },
+          { Put: { TableName: tableName(), Item: outboxItem(casePk(centerId, caseNo), event).item } },
+        ],
+      }),
+    );
+    return true;
+  } catch (err) {
+    // Only the marker's condition means "published already"; a conflict is retried on the next run.
+    const reasons = (err as { CancellationReasons?: { Code?: string }[] }).CancellationReasons;
+    if (reasons?.[0]?.Code === 'ConditionalCheckFailed') return false;
+    throw err;
+  }
+}
+
+/** Moves the case's wake-up to `next` (or out of the index), unless a change came since it was read. */
+export async function rewatch(entry: WatchEntry, next: string | undefined): Promise<void> {
+  const key = caseKey(entry.centerId, entry.caseNo);
+  try {
+    await db.send(
+      new UpdateCommand({
+        TableName: tableName(),
+        Key: key,
+        ...(next
+          ? { UpdateExpression: 'SET GSI5SK = :next', ExpressionAttributeValues: { ':seen': entry.watchKey, ':next': `${next}#${entry.centerId}#${entry.caseNo}` } }
+          : { UpdateExpression: 'REMOVE GSI5PK, GSI5SK', ExpressionAttributeValues: { ':seen': entry.watchKey } }),
+        ConditionExpression: 'GSI5SK = :seen',
+      }),
+    );
+  } catch (err) {
+    if (!isConcurrentChange(err)) throw err;
+  }
 }

@@ -1,73 +1,76 @@
 /**
- * Staff notices (schedule): each department's clerks, approvers and admins
- * get one email per run listing the cases that became due soon (within the
- * 2-working-day warning) or overdue since they were last told — each case at
- * each level once a day. The lists are the cases domain's due-soon and overdue
- * queues; a failed send releases its claims so the next run tries again.
+ * Staff notices (consumer of the clock thresholds the cases domain publishes):
+ * a case due soon, past its promised or statutory limit, a special procedure
+ * or a pre-review overdue, a delivery late → one email to each of the
+ * handling department's clerks, approvers and admins. The same people hear of
+ * the warning, the yellow and the red of a clock, so a red card reaches whoever
+ * got the earlier two.
+ *
+ * Each threshold event is claimed before sending and settled after: a
+ * redelivered event sends nothing twice; when nobody could be reached the claim
+ * is released and the event retried (then its DLQ).
  */
+import type { EventBridgeEvent } from 'aws-lambda';
 import type { Staff } from '#schemas/api/org';
-import type { CaseSummary } from '#schemas/api/cases';
+import type { ThresholdReached } from '#schemas/api/supervision';
+import { thresholdDetailTypes, thresholdEventSchema } from '#schemas/events/cases';
+import type { DomainEvent } from '#shared/events';
 import { logger } from '#shared/logger';
-import { dueSoonUntil, listContext, queuePage } from '../cases/public.ts';
-import { departmentsOf, listCenters, staffOf } from '../org/public.ts';
+import { validationErrors } from '#shared/validate';
+import { departmentsOf, staffOf } from '../org/public.ts';
 import { sendEmail } from './senders.ts';
 import { claimStaffNotice, settleStaffNotices } from './store.ts';
 
-const LEVELS = ['overdue', 'due_soon'] as const;
-const MAX_LISTED = 100;
+export class InvalidEventError extends Error {
+  override readonly name = 'InvalidEventError';
+}
+
 const NOTIFIED_ROLES = ['clerk', 'approver', 'dept_admin'];
 
-type Due = { level: (typeof LEVELS)[number]; caseNo: string; itemName: string; due?: string };
+const what: Readonly<Record<string, string>> = {
+  CaseDueSoon: '即将到期（承诺时限）',
+  CasePromisedLimitPassed: '已超过承诺时限（黄牌）',
+  CaseStatutoryLimitPassed: '已超过法定时限（红牌）',
+  SpecialProcedureDueSoon: '特别程序即将到期',
+  SpecialProcedureOverdue: '特别程序已超期',
+  PreReviewOverdue: '网上预审已超期',
+  DeliveryOverdue: '送达已超期（第四十四条）',
+};
 
-export function staffNoticeText(departmentName: string, cases: readonly Due[]): { subject: string; text: string } {
-  const line = (c: Due) => `${c.caseNo} ${c.itemName}${c.due ? `（到期 ${c.due}）` : ''}`;
-  const overdue = cases.filter((c) => c.level === 'overdue');
-  const soon = cases.filter((c) => c.level === 'due_soon');
-  const parts = [
-    ...(overdue.length ? [`已超期（${overdue.length}件）：`, ...overdue.map(line)] : []),
-    ...(soon.length ? [`即将到期（${soon.length}件）：`, ...soon.map(line)] : []),
-  ];
-  return { subject: `【时限预警】${departmentName}：${overdue.length} 件超期，${soon.length} 件即将到期`, text: parts.join('\n') };
+export function staffNoticeText(departmentName: string, detailType: string, t: Pick<ThresholdReached, 'caseNo' | 'due' | 'overdueWorkingDays'>): { subject: string; text: string } {
+  const label = what[detailType] ?? detailType;
+  const overdue = t.overdueWorkingDays ? `，超期 ${t.overdueWorkingDays} 个工作日以上` : '';
+  return {
+    subject: `【时限预警】${departmentName}：${t.caseNo} ${label}`,
+    text: `${t.caseNo}：${label}（期限 ${t.due}${overdue}）。请及时办理；电子监察已记录。`,
+  };
 }
 
-export async function handler(): Promise<{ emails: number; cases: number }> {
-  const now = new Date();
-  let emails = 0;
-  let listed = 0;
-  const failures: string[] = [];
-  for (const centerId of await listCenters()) {
-    // "Today" and the working days are the center's own, in its time zone.
-    const { center } = await listContext(centerId, now.toISOString());
-    const { calendar: cal, today } = center;
-    const staff = (await staffOf<Staff>(centerId)).filter((s) => s.status === 'active' && s.roles.some((r) => NOTIFIED_ROLES.includes(r)));
-    for (const dept of await departmentsOf(centerId)) {
-      const recipients = staff.filter((s) => s.departmentId === dept.departmentId).map((s) => s.email);
-      if (recipients.length === 0) continue;
-      const fresh: Due[] = [];
-      for (const level of LEVELS) {
-        const page = await queuePage(centerId, dept.departmentId, level, { today, soonUntil: dueSoonUntil(cal, today) }, MAX_LISTED, undefined);
-        for (const c of page.items) {
-          if ((await claimStaffNotice(centerId, today, level, c.caseNo, now.getTime())) !== 'claimed') continue;
-          fresh.push({ level, caseNo: c.caseNo, itemName: c.item.name, due: dueOf(c) });
-        }
-      }
-      if (fresh.length === 0) continue;
-      // One message per person: staff addresses are personal data, never shown to each other.
-      const message = staffNoticeText(dept.name, fresh);
-      const results = await Promise.allSettled(recipients.map((to) => sendEmail([to], message)));
-      const sent = results.filter((r) => r.status === 'fulfilled').length;
-      // Nobody reached: release the claims for the next run; one department's failure stops no other.
-      await settleStaffNotices(centerId, today, fresh, sent > 0 ? 'sent' : 'failed');
-      if (sent === 0) failures.push(`${centerId}/${dept.departmentId}`);
-      emails += sent;
-      listed += fresh.length;
-    }
+export async function handler(event: EventBridgeEvent<string, unknown>): Promise<{ emails: number }> {
+  const detailType = event['detail-type'];
+  const errors = validationErrors(thresholdEventSchema, event.detail, '/detail');
+  if (!thresholdDetailTypes.includes(detailType) || errors.length) {
+    throw new InvalidEventError(`event ${event.id} (${detailType}) is not a clock threshold: ${JSON.stringify(errors)}`);
   }
-  logger.info('staff notices', { emails, cases: listed, failedDepartments: failures.length });
-  if (failures.length) throw new Error(`staff notices could not be sent to departments ${failures.join(', ')}; they are retried on the next run`);
-  return { emails, cases: listed };
-}
-
-function dueOf(c: { state: string; deadlines: CaseSummary['deadlines'] }): string | undefined {
-  return ['approved', 'denied', 'completed'].includes(c.state) ? c.deadlines.deliveryDue : c.deadlines.promisedDue;
+  const { centerId, data } = event.detail as DomainEvent<ThresholdReached>;
+  const level = `${data.clock}:${data.level}`;
+  const date = data.thresholdAt.slice(0, 10);
+  if ((await claimStaffNotice(centerId, date, level, data.caseNo, Date.now())) !== 'claimed') return { emails: 0 };
+  const [departments, staff] = await Promise.all([departmentsOf(centerId), staffOf<Staff>(centerId)]);
+  const recipients = staff
+    .filter((s) => s.status === 'active' && s.departmentId === data.departmentId && s.roles.some((r) => NOTIFIED_ROLES.includes(r)))
+    .map((s) => s.email);
+  if (recipients.length === 0) {
+    await settleStaffNotices(centerId, date, [{ level, caseNo: data.caseNo }], 'sent');
+    return { emails: 0 };
+  }
+  const name = departments.find((d) => d.departmentId === data.departmentId)?.name ?? data.departmentId;
+  const message = staffNoticeText(name, detailType, data);
+  // One message per person: staff addresses are personal data, never shown to each other.
+  const results = await Promise.allSettled(recipients.map((to) => sendEmail([to], message)));
+  const sent = results.filter((r) => r.status === 'fulfilled').length;
+  await settleStaffNotices(centerId, date, [{ level, caseNo: data.caseNo }], sent > 0 ? 'sent' : 'failed');
+  logger.info('staff notice', { caseNo: data.caseNo, detailType, emails: sent });
+  if (sent === 0) throw new Error(`the staff notice of ${data.caseNo} (${detailType}) reached nobody; retried`);
+  return { emails: sent };
 }

@@ -3,9 +3,7 @@
  * department) and the directories the center-wide jobs walk. The center's
  * profile and calendar are the shared kernel's (shared/center.ts).
  */
-import { getEntry, listCenters, listEntries } from './store.ts';
-
-export { listCenters };
+import { getEntry, listEntries } from './store.ts';
 
 export const windowOf = (centerId: string, windowId: string) => getEntry<{ departmentIds: string[]; name: string }>(centerId, 'window', windowId);
 export const departmentOf = <T extends object>(centerId: string, departmentId: string) => getEntry<T>(centerId, 'department', departmentId);

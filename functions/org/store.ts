@@ -136,9 +136,3 @@ export async function putCenterProfile(client: DynamoDBDocumentClient, tableName
 }
 
 const centerIndexKey = (centerId: string) => ({ PK: 'CENTERS', SK: centerId });
-
-/** Every center of the deployment (a handful: one Query). */
-export async function listCenters(): Promise<string[]> {
-  const items = await queryAll({ KeyConditionExpression: 'PK = :pk', ExpressionAttributeValues: { ':pk': 'CENTERS' } });
-  return items.map((item) => item.centerId as string);
-}

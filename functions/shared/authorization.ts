@@ -129,6 +129,30 @@ export const permissions = {
   /** The evaluation time limits of the center (rating period, call-back, rectification). */
   'evaluation.settings.read': everyStaffRole,
   'evaluation.settings.write': [{ role: 'center_admin', scope: 'center' }],
+  /** Supervision cards (电子监察): supervisors and auditors the whole center; the department's staff their own. */
+  'supervision.cards.read': [
+    { role: 'supervisor', scope: 'center' },
+    { role: 'auditor', scope: 'center' },
+    { role: 'dept_admin', scope: 'department' },
+    { role: 'clerk', scope: 'department' },
+    { role: 'approver', scope: 'department' },
+  ],
+  /** Appealing a card of the own department (申诉), with a reason and evidence. */
+  'supervision.card.appeal': [{ role: 'dept_admin', scope: 'department' }],
+  /** Deciding an appeal: revoke, return, escalate (督办). */
+  'supervision.card.decide': [{ role: 'supervisor', scope: 'center' }],
+  /** The thresholds of the card table. */
+  'supervision.settings.read': everyStaffRole,
+  'supervision.settings.write': [
+    { role: 'supervisor', scope: 'center' },
+    { role: 'center_admin', scope: 'center' },
+  ],
+  /** The monthly supervision figures by department. */
+  'supervision.figures.read': [
+    { role: 'supervisor', scope: 'center' },
+    { role: 'auditor', scope: 'center' },
+    { role: 'center_admin', scope: 'center' },
+  ],
 } as const satisfies Record<string, readonly Grant[]>;
 
 export type Action = keyof typeof permissions;

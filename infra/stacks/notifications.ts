@@ -1,11 +1,11 @@
 /**
  * Notifications (DESIGN §4): the consumer that turns case events into SMS and
- * email for the applicant, the scheduled staff notices of due-soon and overdue
- * cases, and the API serving a case's delivery log.
+ * email for the applicant, the staff notices of the clock thresholds, and the API serving a case's delivery log.
  */
 import * as events from 'aws-cdk-lib/aws-events';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
 import type { Construct } from 'constructs';
+import { thresholdDetailTypes } from '../../schemas/events/cases.ts';
 import type { StageConfig } from '../config.ts';
 import { Consumer } from '../constructs/consumer.ts';
 import { DomainFunction } from '../constructs/domain-function.ts';
@@ -18,7 +18,8 @@ export function createNotifications(scope: Construct, deps: { table: ITable; bus
     .bindEmailSender(config.mailFrom)
     .bindSmsSender();
   new Consumer(scope, 'NotificationsConsumer', {
-    trigger: { bus, eventPattern: { source: ['onestop.cases'] } },
+    // The clock thresholds go to the department's staff (StaffNotices), not to the applicant.
+    trigger: { bus, eventPattern: { source: ['onestop.cases'], detailType: [{ 'anything-but': [...thresholdDetailTypes] }] as unknown as string[] } },
     fn: consumer,
     config,
     description: 'Case events → SMS and email to the applicant, with a delivery log per case',
@@ -27,10 +28,10 @@ export function createNotifications(scope: Construct, deps: { table: ITable; bus
     .bindTable(table, 'readWrite')
     .bindEmailSender(config.mailFrom);
   new Consumer(scope, 'StaffNotices', {
-    trigger: { schedule: events.Schedule.expression(config.staffNoticeSchedule) },
+    trigger: { bus, eventPattern: { source: ['onestop.cases'], detailType: [...thresholdDetailTypes] } },
     fn: staffNotices,
     config,
-    description: 'Due-soon and overdue cases → an email to each department\'s case handlers',
+    description: 'Clock thresholds (due soon, limits passed, procedures overdue) → an email to each of the department\'s case handlers',
   });
   const reader = new DomainFunction(scope, 'NotificationsApiFunction', { entry: 'functions/notifications/handler.ts', domain: 'notifications', config })
     .bindTable(table, 'read');

@@ -20,6 +20,7 @@ import { createIdentity } from './identity.ts';
 import { addEvaluation } from './evaluation.ts';
 import { createNotifications } from './notifications.ts';
 import { createOutboxPipe } from './outbox.ts';
+import { addSupervision } from './supervision.ts';
 import { createBuckets, createTable } from './storage.ts';
 
 export interface OneStopStackProps extends StackProps {
@@ -63,6 +64,8 @@ export class OneStopStack extends Stack {
       .bindValue('DEFAULT_CENTER_ID', config.defaultCenterId);
     const caseSweeper = new DomainFunction(this, 'CaseSweepFunction', { entry: 'functions/cases/sweeper.ts', domain: 'cases', config })
       .bindTable(table, 'readWrite');
+    const caseWatch = new DomainFunction(this, 'CaseWatchFunction', { entry: 'functions/cases/watch.ts', domain: 'cases', config })
+      .bindTable(table, 'readWrite');
     const caseRecount = new DomainFunction(this, 'CaseRecountFunction', { entry: 'functions/cases/recount.ts', domain: 'cases', config })
       .bindTable(table, 'readWrite');
 
@@ -73,6 +76,7 @@ export class OneStopStack extends Stack {
     api.addDomain('cases', cases);
     createAudit(this, { table, bus, api, bucket: buckets.audit, cursorKey, config });
     addEvaluation(this, { config, table, bus, api, cursorKey });
+    addSupervision(this, { config, table, bus, api, cursorKey });
     createNotifications(this, { table, bus, api, config });
     addDocuments(this, { table, bus, api, materials: buckets.materials, archive: buckets.archive, cursorKey, config });
     const site = new WebSite(this, 'Web', { config });
@@ -82,6 +86,12 @@ export class OneStopStack extends Stack {
       fn: caseSweeper,
       config,
       description: 'Deemed acceptance after the notice period (art. 32) and the end of lapsed 容缺 pledges',
+    });
+    new Consumer(this, 'CaseWatch', {
+      trigger: { schedule: events.Schedule.expression(config.caseWatchSchedule) },
+      fn: caseWatch,
+      config,
+      description: 'Clock thresholds (warning, yellow, red) published once, within a minute of their instant (电子监察)',
     });
     new Consumer(this, 'CaseRecount', {
       trigger: { bus, eventPattern: { source: [calendarTrigger.source], detailType: [calendarTrigger.detailType] } },

@@ -31,6 +31,14 @@ export function createTable(scope: Construct, config: StageConfig): dynamodb.Tab
       projectionType: dynamodb.ProjectionType.ALL,
     });
   }
+  // GSI5 the watch: when the case watcher looks at a case next. It needs only which case: a small projection.
+  table.addGlobalSecondaryIndex({
+    indexName: 'GSI5',
+    partitionKey: { name: 'GSI5PK', type: dynamodb.AttributeType.STRING },
+    sortKey: { name: 'GSI5SK', type: dynamodb.AttributeType.STRING },
+    projectionType: dynamodb.ProjectionType.INCLUDE,
+    nonKeyAttributes: ['centerId', 'caseNo'],
+  });
   return table;
 }
 

@@ -10,6 +10,7 @@ import type { Static } from '@sinclair/typebox';
 import { ApplicantId } from '../api/applicants.ts';
 import { CaseNo, CaseState, ClockEffect, Deadlines } from '../api/cases.ts';
 import { DepartmentId, ItemCode, ServiceMode } from '../api/catalog.ts';
+import { ThresholdReached, type CardLevel, type ClockKind } from '../api/supervision.ts';
 import { envelope } from './envelope.ts';
 
 export const CaseEventData = Type.Object(
@@ -34,3 +35,18 @@ export const CaseEventData = Type.Object(
 export type CaseEventData = Static<typeof CaseEventData>;
 
 export const caseEventSchema = envelope(CaseEventData);
+
+/**
+ * The clock thresholds the case watcher publishes (functions/cases/watch.ts),
+ * by clock and level: supervision cards them, staff notices tell the department.
+ */
+export const thresholdEventTypes = {
+  case: { warning: 'CaseDueSoon', yellow: 'CasePromisedLimitPassed', red: 'CaseStatutoryLimitPassed' },
+  special_procedure: { warning: 'SpecialProcedureDueSoon', yellow: 'SpecialProcedureOverdue', red: 'SpecialProcedureOverdue' },
+  pre_review: { warning: 'PreReviewOverdue', yellow: 'PreReviewOverdue', red: 'PreReviewOverdue' },
+  delivery: { yellow: 'DeliveryOverdue' },
+} as const satisfies Partial<Record<ClockKind, Partial<Record<CardLevel, string>>>>;
+
+export const thresholdDetailTypes: readonly string[] = [...new Set(Object.values(thresholdEventTypes).flatMap((levels) => Object.values(levels)))];
+
+export const thresholdEventSchema = envelope(ThresholdReached);

@@ -6,23 +6,25 @@
  */
 import type { TSchema } from '@sinclair/typebox';
 import { applicantEventSchemas } from './applicants.ts';
-import { caseEventSchema } from './cases.ts';
+import { caseEventSchema, thresholdDetailTypes, thresholdEventSchema } from './cases.ts';
 import { catalogEventSchemas } from './catalog.ts';
 import { documentEventSchemas } from './documents.ts';
 import { AnyEvent } from './envelope.ts';
 import { evaluationEventSchemas } from './evaluation.ts';
 import { notificationEventSchema } from './notifications.ts';
 import { orgEventSchemas } from './org.ts';
+import { supervisionEventSchemas } from './supervision.ts';
 
 const bySource: Readonly<Record<string, Readonly<Record<string, TSchema>> | ((detailType: string) => TSchema)>> = {
-  // One data shape for every lifecycle transition (functions/cases/lifecycle.ts).
-  'onestop.cases': () => caseEventSchema,
+  // One data shape for every lifecycle transition (functions/cases/lifecycle.ts), another for the clock thresholds.
+  'onestop.cases': (detailType) => (thresholdDetailTypes.includes(detailType) ? thresholdEventSchema : caseEventSchema),
   'onestop.catalog': catalogEventSchemas,
   'onestop.org': orgEventSchemas,
   'onestop.applicants': applicantEventSchemas,
   'onestop.notifications': { NotificationSent: notificationEventSchema },
   'onestop.evaluation': evaluationEventSchemas,
   'onestop.documents': documentEventSchemas,
+  'onestop.supervision': supervisionEventSchemas,
 };
 
 /** The schema an event's detail must match: its detail-type's, else the envelope's. */

@@ -49,11 +49,19 @@ describe('single table', () => {
       TimeToLiveSpecification: { AttributeName: 'expiresAt', Enabled: true },
       PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true },
       SSESpecification: { SSEEnabled: true },
-      GlobalSecondaryIndexes: ['GSI1', 'GSI2', 'GSI3', 'GSI4'].map((name) => ({
-        IndexName: name,
-        KeySchema: [{ AttributeName: `${name}PK`, KeyType: 'HASH' }, { AttributeName: `${name}SK`, KeyType: 'RANGE' }],
-        Projection: { ProjectionType: 'ALL' },
-      })),
+      GlobalSecondaryIndexes: [
+        ...['GSI1', 'GSI2', 'GSI3', 'GSI4'].map((name) => ({
+          IndexName: name,
+          KeySchema: [{ AttributeName: `${name}PK`, KeyType: 'HASH' }, { AttributeName: `${name}SK`, KeyType: 'RANGE' }],
+          Projection: { ProjectionType: 'ALL' },
+        })),
+        // The watch index: which case to look at, nothing more.
+        {
+          IndexName: 'GSI5',
+          KeySchema: [{ AttributeName: 'GSI5PK', KeyType: 'HASH' }, { AttributeName: 'GSI5SK', KeyType: 'RANGE' }],
+          Projection: { ProjectionType: 'INCLUDE', NonKeyAttributes: ['centerId', 'caseNo'] },
+        },
+      ],
     });
     expect(logicalIdByPath(dev, 'Table')).toMatch(/^Table/);
   });

@@ -461,6 +461,47 @@ const evaluations: Route[] = [
   evaluationAction('decideAppeal', { supervisor: 'center' }, { upheld: false, opinion: '维持' }),
 ];
 
+// ---- supervision (电子监察) -----------------------------------------------------------------------
+/**
+ * The warning card of an accepted amr case (its immediate item is due the day it is accepted, so the
+ * warning comes at once), appealed by admin.amr and revoked by the supervisor: terminal, so every
+ * appeal meets 409 card-already-appealed and every decision 409 wrong-state.
+ */
+const decidedCard = once(async (): Promise<Fixture> => {
+  const { caseNo, etag } = await openCaseOf('zhang.san');
+  await actOn(caseNo, 'accept', 'clerk.amr', etag);
+  const cardId = `${caseNo}~case~warning`;
+  const issued = await until(`the warning card of ${caseNo}`, async () => {
+    const res = await call('GET', `/supervision/cards/${cardId}`, { as: 'supervisor' });
+    return res.status === 200 ? res : undefined;
+  }, 60_000);
+  const appealed = await fx('admin.amr', 'POST', `/supervision/cards/${cardId}/appeal`, { reason: '矩阵测试：已在期限内告知', evidence: [] }, { 'if-match': issued.etag }, [200]);
+  const decided = await fx('supervisor', 'POST', `/supervision/cards/${cardId}/decide`, { decision: 'revoked', note: '矩阵测试' }, { 'if-match': appealed.etag }, [200]);
+  return { id: cardId, etag: decided.etag };
+});
+/** Who reads cards: supervision and audit the whole center, the department's staff their own. */
+const cardReaders: Grant = { supervisor: 'center', auditor: 'center', dept_admin: 'department', clerk: 'department', approver: 'department' };
+const supervision: Route[] = [
+  { operationId: 'listCards', allowed: cardReaders, ok: 200, addressed: false, request: () => ['GET', '/supervision/cards?departmentId=amr&state=revoked'] },
+  { operationId: 'getCard', allowed: cardReaders, ok: 200, addressed: true, elsewhere: 404, slow: true, fixture: decidedCard, request: (f) => ['GET', `/supervision/cards/${f.id}`] },
+  {
+    operationId: 'appealCard', allowed: { dept_admin: 'department' }, ok: 409, okType: 'card-already-appealed', addressed: true, elsewhere: 404, slow: true,
+    fixture: decidedCard, request: (f) => ['POST', `/supervision/cards/${f.id}/appeal`, { reason: '再次申诉', evidence: [] }, ifMatch(f)],
+  },
+  {
+    operationId: 'decideCardAppeal', allowed: { supervisor: 'center' }, ok: 409, okType: 'wrong-state', addressed: true, elsewhere: 404, slow: true,
+    fixture: decidedCard, request: (f) => ['POST', `/supervision/cards/${f.id}/decide`, { decision: 'returned', note: '维持' }, ifMatch(f)],
+  },
+  { operationId: 'getCaseSupervision', allowed: cardReaders, ok: 200, addressed: true, elsewhere: 404, slow: true, fixture: decidedCard, request: (f) => ['GET', `/supervision/cases/${f.id.split('~')[0]}`] },
+  { operationId: 'getThresholdSettings', allowed: allStaff, ok: 200, addressed: false, request: () => ['GET', '/supervision/settings'] },
+  // Like the evaluation settings: an allowed writer is stopped by a stale If-Match (412), so nothing is written.
+  {
+    operationId: 'putThresholdSettings', allowed: { supervisor: 'center', center_admin: 'center' }, ok: 412, okType: 'precondition-failed', addressed: false,
+    request: () => ['PUT', '/supervision/settings', { case: { warningWorkingDays: 2 }, specialProcedure: { warningWorkingDays: 2, yellowOverdueWorkingDays: 0, redOverdueWorkingDays: 1 }, preReview: { dueWorkingDays: 2, warningOverdueWorkingDays: 0, yellowOverdueWorkingDays: 3, redOverdueWorkingDays: 5 }, order: { yellowOverdueWorkingDays: 0 } }, { 'if-match': '"999"' }],
+  },
+  { operationId: 'getSupervisionFigures', allowed: { supervisor: 'center', auditor: 'center', center_admin: 'center' }, ok: 200, addressed: false, request: () => ['GET', '/supervision/figures/2025-01'] },
+];
+
 // ---- audit (审计) ---------------------------------------------------------------------------------
 const auditors: Grant = { auditor: 'center' };
 const audit: Route[] = [
@@ -470,7 +511,7 @@ const audit: Route[] = [
   { operationId: 'getAuditDigest', allowed: auditors, ok: 404, addressed: false, request: () => ['GET', '/audit/digests/2000-01-01'] },
 ];
 
-const routes = [...existing, ...cases, ...evaluations, ...audit];
+const routes = [...existing, ...cases, ...evaluations, ...supervision, ...audit];
 // Routes whose fixture takes seconds go last, so that no cell holds a slot while it is made.
 const ordered = [...routes.filter((r) => !r.slow), ...routes.filter((r) => r.slow)];
 
@@ -549,6 +590,7 @@ describe(`authorization matrix over HTTP (${cells.length} cells)`, () => {
     // follow on their own (their cells run last). A fixture that fails fails its cells, not the others.
     void archived().catch(() => undefined);
     void rated().catch(() => undefined);
+    void decidedCard().catch(() => undefined);
     await Promise.allSettled([refusedCase(), withdrawnJointCase(), openWithFile(), completed()]);
   });
 
@@ -587,6 +629,8 @@ describe(`authorization matrix over HTTP (${cells.length} cells)`, () => {
     expect(await anyone('POST', '/public/applicants', registration)).toBe(201);
     expect(await anyone('POST', '/public/applicants', {})).toBe(400);
     expect(await anyone('GET', '/public/evaluation-stats/2025-01')).toBe(200);
+    expect(await anyone('GET', '/public/supervision/summary/2025-01')).toBe(200);
+    expect(await anyone('GET', '/public/supervision/wall')).toBe(200);
     expect([...exercisedPublic].sort()).toEqual(declared('public'));
   });
 

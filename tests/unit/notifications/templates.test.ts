@@ -76,12 +76,10 @@ describe('SMS numbers', () => {
 });
 
 describe('staff notices', () => {
-  it('lists overdue cases first, then those due soon, with counts in the subject', () => {
-    const m = staffNoticeText('示范县市场监督管理局', [
-      { level: 'due_soon', caseNo: 'A-1', itemName: '企业设立登记', due: '2026-12-01' },
-      { level: 'overdue', caseNo: 'A-2', itemName: '食品经营许可', due: '2026-11-20' },
-    ]);
-    expect(m.subject).toBe('【时限预警】示范县市场监督管理局：1 件超期，1 件即将到期');
-    expect(m.text.split('\n')).toEqual(['已超期（1件）：', 'A-2 食品经营许可（到期 2026-11-20）', '即将到期（1件）：', 'A-1 企业设立登记（到期 2026-12-01）']);
+  it('name the case, what its clock reached, the limit and how late', () => {
+    const m = staffNoticeText('示范县市场监督管理局', 'SpecialProcedureOverdue', { caseNo: 'A-1', due: '2026-12-01', overdueWorkingDays: 2 });
+    expect(m.subject).toBe('【时限预警】示范县市场监督管理局：A-1 特别程序已超期');
+    expect(m.text).toBe('A-1：特别程序已超期（期限 2026-12-01，超期 2 个工作日以上）。请及时办理；电子监察已记录。');
+    expect(staffNoticeText('D', 'CaseDueSoon', { caseNo: 'A-2', due: '2026-12-03' }).text).toBe('A-2：即将到期（承诺时限）（期限 2026-12-03）。请及时办理；电子监察已记录。');
   });
 });

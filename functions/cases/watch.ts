@@ -1,0 +1,94 @@
+/**
+ * The case watcher (schedule, every minute): publishes each clock threshold of
+ * a case (warning, yellow, red: shared/clock-rules.ts) once, within a minute of
+ * its instant, never before it.
+ *
+ * Every case change puts the case on the watch index (GSI5) with the change's
+ * instant, so the watcher recomputes its thresholds from the clock as it now is:
+ * a suspension drops them, a resumption or an extension moves them. After
+ * publishing what is due, the case waits on the index until its next threshold,
+ * or leaves it. No Scan: each run reads only the cases whose wake-up has come.
+ * Thresholds are day boundaries in the center's zone, so a run at the minute
+ * publishes them within seconds of their instant.
+ */
+import type { ScheduledEvent } from 'aws-lambda';
+import { thresholdEventTypes } from '#schemas/events/cases';
+import { calendarOn } from '#shared/center';
+import { caseThresholds, reachedBy, type Threshold } from '#shared/clock-rules';
+import { itemAt } from '#shared/db';
+import { logger } from '#shared/logger';
+import { effectiveThresholds, thresholdSettingsKey } from '../supervision/public.ts';
+import type { CaseRecord } from './lifecycle.ts';
+import * as store from './store.ts';
+
+/** Cases looked at concurrently: a midnight's thresholds of a big center in one run, without a burst on the table. */
+const CONCURRENCY = 8;
+
+const detailTypeOf = (t: Threshold): string | undefined => (thresholdEventTypes as Record<string, Record<string, string>>)[t.kind]?.[t.level];
+
+function thresholdEvent(c: CaseRecord, t: Threshold, detailType: string, now: string): store.CaseEvent {
+  return {
+    source: 'onestop.cases',
+    detailType,
+    centerId: c.centerId,
+    occurredAt: now,
+    actor: { id: 'system', role: 'system' },
+    subject: { type: 'case', id: c.caseNo },
+    data: {
+      caseNo: c.caseNo,
+      departmentId: c.item.departmentId,
+      clock: t.clock,
+      clockKind: t.kind,
+      level: t.level,
+      thresholdAt: t.at,
+      due: t.due,
+      ...(t.overdueWorkingDays !== undefined ? { overdueWorkingDays: t.overdueWorkingDays } : {}),
+      ...(c.deadlines.provisional ? { provisional: true } : {}),
+    } as never,
+  };
+}
+
+/** Publishes the case's reached thresholds not yet published and moves its wake-up; the number published. */
+export async function watchCase(entry: store.WatchEntry, now: string): Promise<number> {
+  const settingsKey = thresholdSettingsKey(entry.centerId);
+  const ctx = await store.caseContext(entry.centerId, entry.caseNo, now, [settingsKey]);
+  const c = ctx.record;
+  if (!c) return 0;
+  const cal = calendarOn(ctx.center, c.timeZone);
+  const thresholds = caseThresholds(cal, { ...c, delivered: c.state === 'delivered' || c.endedAt !== undefined }, effectiveThresholds(itemAt(ctx.found, settingsKey)));
+  const { reached, next } = reachedBy(thresholds, now);
+  let published = 0;
+  if (reached.length > 0) {
+    const done = await store.publishedThresholds(c.centerId, c.caseNo);
+    for (const t of reached) {
+      const detailType = detailTypeOf(t);
+      if (!detailType || done.has(`${t.clock}#${t.level}`)) continue;
+      if (await store.publishThreshold(c.centerId, c.caseNo, t.clock, t.level, thresholdEvent(c, t, detailType, now), t.at)) published++;
+    }
+  }
+  await store.rewatch(entry, next);
+  return published;
+}
+
+export async function handler(_event: ScheduledEvent): Promise<{ looked: number; published: number; failed: number }> {
+  const now = new Date().toISOString();
+  const due = (await Promise.all(Array.from({ length: store.WATCH_SHARDS }, (_, shard) => store.watchDue(shard, now)))).flat();
+  let published = 0;
+  let failed = 0;
+  let i = 0;
+  // A case that fails stays on the index and is looked at again next minute; the others go on.
+  const worker = async () => {
+    while (i < due.length) {
+      const entry = due[i++]!;
+      try {
+        published += await watchCase(entry, now);
+      } catch (err) {
+        failed++;
+        logger.error('case watch failed', { caseNo: entry.caseNo, error: (err as Error).message });
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: CONCURRENCY }, worker));
+  logger.info('case watch', { looked: due.length, published, failed });
+  return { looked: due.length, published, failed };
+}

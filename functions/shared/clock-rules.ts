@@ -1,0 +1,214 @@
+/**
+ * The rules of every watched clock (电子监察): whether a clock is running, the
+ * center's "today", and the instants at which a limit reaches a warning, a
+ * yellow or a red card (DOMAIN.md's table). The cases domain publishes these
+ * instants as events, the case reads and queues show the same days left, and
+ * supervision turns the events into cards: all of them import the rules from
+ * here, so a threshold is defined once.
+ *
+ * A threshold is an instant: the start (00:00 in the center's time zone) of the
+ * first day on which the condition holds — late by one second is late. Days
+ * left and days overdue are counted as `remainingWorkingDays` counts them.
+ *
+ * Pure: callers pass the calendar, the clock and the instant.
+ */
+import type { CaseClock } from '#schemas/api/cases';
+import type { CardLevel, ClockKind, ThresholdSettingsBody } from '#schemas/api/supervision';
+import type { FieldFault } from './errors.ts';
+import { msg } from '#schemas/api/problems';
+import { CalendarYearMissingError, addWorkingDays, localDate, remainingWorkingDays, type WorkCalendar } from './calendar.ts';
+
+/** The card table's values (Hunan practice, DOMAIN.md), in working days. */
+export const defaultThresholds: ThresholdSettingsBody = {
+  case: { warningWorkingDays: 2 },
+  specialProcedure: { warningWorkingDays: 2, yellowOverdueWorkingDays: 0, redOverdueWorkingDays: 1 },
+  preReview: { dueWorkingDays: 2, warningOverdueWorkingDays: 0, yellowOverdueWorkingDays: 3, redOverdueWorkingDays: 5 },
+  order: { yellowOverdueWorkingDays: 0 },
+};
+
+/** Threshold settings whose levels come in the wrong order: a warning after the yellow card, a red not after the yellow. */
+export function thresholdOrderErrors(s: ThresholdSettingsBody): FieldFault[] {
+  const errors: FieldFault[] = [];
+  const after = (path: string, value: number, before: number, what: string) => {
+    if (value <= before) errors.push({ path, code: 'out_of_order', message: msg(`须大于 ${what}（${before}）：较重的一级不能先到`, `must be more than ${what} (${before}): a heavier level cannot come first`) });
+  };
+  after('/body/specialProcedure/redOverdueWorkingDays', s.specialProcedure.redOverdueWorkingDays, s.specialProcedure.yellowOverdueWorkingDays, 'yellowOverdueWorkingDays');
+  after('/body/preReview/yellowOverdueWorkingDays', s.preReview.yellowOverdueWorkingDays, s.preReview.warningOverdueWorkingDays, 'warningOverdueWorkingDays');
+  after('/body/preReview/redOverdueWorkingDays', s.preReview.redOverdueWorkingDays, s.preReview.yellowOverdueWorkingDays, 'yellowOverdueWorkingDays');
+  return errors;
+}
+
+/**
+ * The last date a limit due on it counts as due soon, seen on `today` (the
+ * queues' due-soon range); `today` alone when the calendar stops short.
+ */
+export function dueSoonUntil(cal: WorkCalendar, today: string, days = defaultThresholds.case.warningWorkingDays): string {
+  try {
+    return addWorkingDays(cal, today, days);
+  } catch (err) {
+    if (err instanceof CalendarYearMissingError) return today;
+    throw err;
+  }
+}
+
+/** The center's calendar date at `instant` ("today" for every rule). */
+export const todayAt = (cal: WorkCalendar, instant: string): string => localDate(cal, instant);
+
+/** The clock counts: started, not stopped, not held by an open suspension (特别程序, 上报). */
+export function isRunning(clock: CaseClock): boolean {
+  return clock.startedAt !== undefined && clock.stoppedAt === undefined && !clock.suspensions.some((s) => s.to === undefined);
+}
+
+const offsetFormats = new Map<string, Intl.DateTimeFormat>();
+
+/** The offset (ms) of the time zone from UTC at `ms`. */
+function zoneOffsetMs(timeZone: string, ms: number): number {
+  let f = offsetFormats.get(timeZone);
+  if (!f) {
+    f = new Intl.DateTimeFormat('en-US', { timeZone, hourCycle: 'h23', year: 'numeric', month: 'numeric', day: 'numeric', hour: 'numeric', minute: 'numeric', second: 'numeric' });
+    offsetFormats.set(timeZone, f);
+  }
+  const p = Object.fromEntries(f.formatToParts(ms).map((x) => [x.type, Number(x.value)]));
+  return Date.UTC(p.year!, p.month! - 1, p.day!, p.hour!, p.minute!, p.second!) - Math.floor(ms / 1000) * 1000;
+}
+
+/** The instant 00:00 of `date` in the calendar's time zone (ISO, UTC). */
+export function startOfDay(cal: WorkCalendar, date: string): string {
+  const [y, m, d] = date.split('-').map(Number) as [number, number, number];
+  const wall = Date.UTC(y, m - 1, d);
+  // Two passes: the offset at the guess, then at the instant it gives (a zone that changed its offset that day).
+  const first = wall - zoneOffsetMs(cal.timeZone, wall);
+  return new Date(wall - zoneOffsetMs(cal.timeZone, first)).toISOString();
+}
+
+const nextDate = (date: string, by: number) => new Date(Date.parse(`${date}T00:00:00Z`) + by * 86_400_000).toISOString().slice(0, 10);
+
+/** The first day on which at most `days` working days are left before `due` (`due` itself at the latest). */
+export function dueSoonFrom(cal: WorkCalendar, due: string, days: number): string {
+  let t = due;
+  for (let i = 0; i < 400; i++) {
+    const before = nextDate(t, -1);
+    if (remainingWorkingDays(cal, before, due) > days) return t;
+    t = before;
+  }
+  return t;
+}
+
+/** The first day on which `due` is overdue by more than `days` working days. */
+export function overdueFrom(cal: WorkCalendar, due: string, days: number): string {
+  let t = nextDate(due, 1);
+  while (-remainingWorkingDays(cal, t, due) <= days) t = nextDate(t, 1);
+  return t;
+}
+
+export interface Threshold {
+  /** The clock within its subject (`case`, `special_procedure:<n>`…): a card is unique per clock and level. */
+  readonly clock: string;
+  readonly kind: ClockKind;
+  readonly level: CardLevel;
+  /** When the level is reached: never earlier than the clock started, never while it was stopped. */
+  readonly at: string;
+  /** The limit's last day. */
+  readonly due: string;
+  readonly overdueWorkingDays?: number;
+}
+
+/** What the rules need of a case: its clock, deadlines and the state that says which clocks exist. */
+export interface WatchedCase {
+  readonly state: string;
+  readonly channel: 'online' | 'window';
+  readonly receivedAt: string;
+  readonly clock: CaseClock;
+  readonly deadlines: { readonly statutoryDue?: string; readonly promisedDue?: string; readonly deliveryDue?: string; readonly provisional?: true };
+  readonly delivered: boolean;
+}
+
+const later = (a: string, b: string) => (Date.parse(a) >= Date.parse(b) ? a : b);
+
+/**
+ * An instant moved out of the time its clock was stopped: a limit counted
+ * again after a suspension can give an instant inside it, which the clock
+ * only reaches when it resumes.
+ */
+function outsideStops(at: string, clock: CaseClock): string {
+  let moved = at;
+  for (const s of clock.suspensions) {
+    if (s.to && Date.parse(moved) >= Date.parse(s.from) && Date.parse(moved) < Date.parse(s.to)) moved = s.to;
+  }
+  return moved;
+}
+
+/** `compute()`, or none when a year it needs is not on the calendar (no threshold rather than a wrong one). */
+function onCalendar<T>(compute: () => T[]): T[] {
+  try {
+    return compute();
+  } catch (err) {
+    if (err instanceof CalendarYearMissingError) return [];
+    throw err;
+  }
+}
+
+/**
+ * Every threshold of a case's clocks that exists now, reached or not:
+ *  - the case: warning before the promised limit, yellow past it, red past the statutory limit (while the clock runs);
+ *  - the open special procedure with an expected length: warning before its end, yellow and red overdue;
+ *  - pre-review of an online application not yet accepted: warning, yellow and red overdue;
+ *  - delivery (art. 44) after the decision until delivered: past its limit (an event; no card row).
+ */
+export function caseThresholds(cal: WorkCalendar, c: WatchedCase, s: ThresholdSettingsBody): Threshold[] {
+  const out: Threshold[] = [];
+  const start = c.clock.startedAt;
+  if (start && isRunning(c.clock)) {
+    out.push(...onCalendar(() => {
+      const at = (date: string) => outsideStops(later(startOfDay(cal, date), start), c.clock);
+      const list: Threshold[] = [];
+      const { promisedDue, statutoryDue } = c.deadlines;
+      if (promisedDue) {
+        list.push({ clock: 'case', kind: 'case', level: 'warning', at: at(dueSoonFrom(cal, promisedDue, s.case.warningWorkingDays)), due: promisedDue });
+        list.push({ clock: 'case', kind: 'case', level: 'yellow', at: at(nextDate(promisedDue, 1)), due: promisedDue });
+      }
+      if (statutoryDue) list.push({ clock: 'case', kind: 'case', level: 'red', at: at(nextDate(statutoryDue, 1)), due: statutoryDue });
+      return list;
+    }));
+  }
+  const index = c.clock.suspensions.length - 1;
+  const open = c.clock.suspensions[index];
+  if (open && !open.to && !c.clock.stoppedAt && open.expectedWorkingDays) {
+    const sp = s.specialProcedure;
+    const expected = open.expectedWorkingDays;
+    out.push(...onCalendar(() => {
+      const end = addWorkingDays(cal, localDate(cal, open.from), expected);
+      const at = (date: string) => later(startOfDay(cal, date), open.from);
+      const clock = `special_procedure:${index}`;
+      return [
+        { clock, kind: 'special_procedure', level: 'warning', at: at(dueSoonFrom(cal, end, sp.warningWorkingDays)), due: end },
+        { clock, kind: 'special_procedure', level: 'yellow', at: at(overdueFrom(cal, end, sp.yellowOverdueWorkingDays)), due: end, overdueWorkingDays: sp.yellowOverdueWorkingDays + 1 },
+        { clock, kind: 'special_procedure', level: 'red', at: at(overdueFrom(cal, end, sp.redOverdueWorkingDays)), due: end, overdueWorkingDays: sp.redOverdueWorkingDays + 1 },
+      ] satisfies Threshold[];
+    }));
+  }
+  if (c.channel === 'online' && c.state === 'submitted') {
+    const pr = s.preReview;
+    out.push(...onCalendar(() => {
+      const due = addWorkingDays(cal, localDate(cal, c.receivedAt), pr.dueWorkingDays);
+      const at = (days: number) => later(startOfDay(cal, overdueFrom(cal, due, days)), c.receivedAt);
+      return (['warning', 'yellow', 'red'] as const).map((level) => {
+        const days = pr[`${level}OverdueWorkingDays`];
+        return { clock: 'pre_review', kind: 'pre_review', level, at: at(days), due, overdueWorkingDays: days + 1 } satisfies Threshold;
+      });
+    }));
+  }
+  const { deliveryDue } = c.deadlines;
+  if (deliveryDue && !c.delivered) {
+    out.push(...onCalendar(() => [{ clock: 'delivery', kind: 'delivery', level: 'yellow', at: startOfDay(cal, nextDate(deliveryDue, 1)), due: deliveryDue } satisfies Threshold]));
+  }
+  return out.sort((a, b) => Date.parse(a.at) - Date.parse(b.at));
+}
+
+/** The thresholds reached by `now`, and the instant of the next one (when to look again). */
+export function reachedBy(thresholds: readonly Threshold[], now: string): { reached: Threshold[]; next?: string } {
+  const t = Date.parse(now);
+  const reached = thresholds.filter((x) => Date.parse(x.at) <= t);
+  const next = thresholds.find((x) => Date.parse(x.at) > t)?.at;
+  return { reached, ...(next ? { next } : {}) };
+}

@@ -1,0 +1,89 @@
+/**
+ * Cards (电子监察 warning / yellow / red) as rules: which threshold becomes a
+ * card, the card's id, its states and who moves it, and what each change does
+ * to the figures. One card per clock and level: its id is made of them.
+ *
+ * Pure: no I/O, no clock.
+ */
+import type { AppealBody, AppealDecisionBody, Card, CardLevel, CardState, ThresholdReached } from '#schemas/api/supervision';
+import { msg } from '#schemas/api/problems';
+import type { Caller } from '#shared/auth';
+import { denial } from '#shared/authorization';
+import { HttpProblem, forbidden, wrongState } from '#shared/errors';
+import { supervisionProblems } from './problems.ts';
+
+/** The clocks of the card table (DOMAIN.md); delivery has no row: its thresholds are events for the department only. */
+const carded = new Set<string>(['case', 'special_procedure', 'pre_review', 'order']);
+export const isCarded = (t: Pick<ThresholdReached, 'clockKind'>) => carded.has(t.clockKind);
+
+/** `special_procedure:0` → `special_procedure~0`: ids and keys use `~`, which no clock name has. */
+export const cardIdOf = (caseNo: string, clock: string, level: CardLevel) => `${caseNo}~${clock.replace(':', '~')}~${level}`;
+
+export function parseCardId(cardId: string): { caseNo: string; clock: string; level: CardLevel } {
+  const parts = cardId.split('~');
+  const level = parts.at(-1) as CardLevel;
+  return { caseNo: parts[0]!, clock: parts.slice(1, -1).join(':'), level };
+}
+
+export type CardRecord = Card & { readonly centerId: string; readonly month: string };
+
+/** The states a supervisor still follows: shown as open on the wall and in the default list. */
+export const openCardStates: readonly CardState[] = ['issued', 'pending', 'escalated'];
+export const isOpenCard = (state: CardState) => openCardStates.includes(state);
+
+export function cardOf(centerId: string, t: ThresholdReached, issuedAt: string, month: string): CardRecord {
+  return {
+    centerId,
+    month,
+    cardId: cardIdOf(t.caseNo, t.clock, t.level),
+    caseNo: t.caseNo,
+    departmentId: t.departmentId,
+    clock: t.clock,
+    clockKind: t.clockKind,
+    level: t.level,
+    state: 'issued',
+    thresholdAt: t.thresholdAt,
+    issuedAt,
+    due: t.due,
+    ...(t.overdueWorkingDays !== undefined ? { overdueWorkingDays: t.overdueWorkingDays } : {}),
+    version: 1,
+    updatedAt: issuedAt,
+  };
+}
+
+/** Counter changes (figures) of a card change, by counter name. */
+export type Counts = Readonly<Record<string, number>>;
+
+export const issuedCounts = (c: CardRecord): Counts => ({ [`cards_${c.level}`]: 1, issued: 1 });
+
+const decisionState = { revoked: 'revoked', returned: 'upheld', escalated: 'escalated' } as const satisfies Record<AppealDecisionBody['decision'], CardState>;
+export const decisionEvent = { revoked: 'CardRevoked', returned: 'CardUpheld', escalated: 'CardEscalated' } as const;
+
+/** An appeal by the department's admin (申诉): once, while the card is issued. */
+export function appeal(card: CardRecord, caller: Caller, body: AppealBody, now: string): CardRecord {
+  const why = denial(caller, 'supervision.card.appeal', { centerId: card.centerId, departmentIds: [card.departmentId] });
+  if (why) throw forbidden(why);
+  if (card.state !== 'issued') {
+    throw card.appeal
+      ? new HttpProblem(supervisionProblems['card-already-appealed'], msg('此牌已申诉过。', 'This card was appealed already.'))
+      : wrongState(msg(`此牌处于 ${card.state} 状态，不能申诉。`, `The card is ${card.state}; it cannot be appealed.`));
+  }
+  return { ...card, state: 'pending', appeal: { reason: body.reason, evidence: body.evidence, by: caller.userId, at: now }, version: card.version + 1, updatedAt: now };
+}
+
+/** A supervisor's decision on the appeal: revoked (leaves the figures), returned (the card stands), escalated (督办). */
+export function decideAppeal(card: CardRecord, caller: Caller, body: AppealDecisionBody, now: string): { next: CardRecord; counts: Counts } {
+  const why = denial(caller, 'supervision.card.decide', { centerId: card.centerId });
+  if (why) throw forbidden(why);
+  if (card.state !== 'pending' || !card.appeal) throw wrongState(msg('此牌没有待决的申诉。', 'The card has no appeal waiting for a decision.'));
+  const state = decisionState[body.decision];
+  const next: CardRecord = {
+    ...card,
+    state,
+    appeal: { ...card.appeal, decision: body.decision, decidedBy: caller.userId, decidedAt: now, note: body.note },
+    version: card.version + 1,
+    updatedAt: now,
+  };
+  const counts: Counts = state === 'revoked' ? { [`cards_${card.level}`]: -1, revoked: 1 } : { [state]: 1 };
+  return { next, counts };
+}

@@ -1,0 +1,230 @@
+/**
+ * DynamoDB keys, reads and transactions of supervision: the only module that
+ * knows them (docs/data-model.md lists each access pattern).
+ *
+ *   card       PK CENTER#<c>#SUPV#CASE#<caseNo>  SK CARD#<clock>#<level>   (one per clock and level: the issue is a conditional Put)
+ *              GSI1 CENTER#<c>#CARDS#<open|closed> / <issuedAt>#<cardId>          (the center's cards, newest first)
+ *              GSI2 CENTER#<c>#DEPT#<d>#CARDS#<open|closed> / <issuedAt>#<cardId> (a department's)
+ *   card event PK CENTER#<c>#SUPV#CASE#<caseNo>  SK EVENT#<ulid>             (the outbox; with the cards, a case's supervision history)
+ *   figures    PK CENTER#<c>#SUPV#FIGURES  SK <yyyy-mm>#ALL | <yyyy-mm>#DEPT#<d> | <yyyy-mm-dd>#ALL   { counters }
+ *   settings   PK CENTER#<c>  SK SUPERVISION#THRESHOLDS  (public.ts: the cases watcher reads it)
+ *
+ * Counters change in the transaction of the card change they count, so a
+ * retried event or a lost race never counts twice.
+ */
+import { QueryCommand, TransactWriteCommand, type QueryCommandInput } from '@aws-sdk/lib-dynamodb';
+import type { ThresholdSettingsBody } from '#schemas/api/supervision';
+import { msg } from '#schemas/api/problems';
+import { readCenterContext } from '#shared/center';
+import { batchGetItems, db, isConcurrentChange, itemAt, queryAll, tableName, type Item, type ItemKey } from '#shared/db';
+import { preconditionFailed } from '#shared/errors';
+import { outboxItem, type EventDraft } from '#shared/events';
+import type { IdempotencyPut } from '#shared/idempotency';
+import { isOpenCard, parseCardId, type CardRecord, type Counts } from './cards.ts';
+import { thresholdSettingsKey } from './public.ts';
+
+const supervisionPk = (centerId: string, caseNo: string) => `CENTER#${centerId}#SUPV#CASE#${caseNo}`;
+const cardSk = (clock: string, level: string) => `CARD#${clock}#${level}`;
+export const cardKey = (centerId: string, cardId: string): ItemKey => {
+  const { caseNo, clock, level } = parseCardId(cardId);
+  return { PK: supervisionPk(centerId, caseNo), SK: cardSk(clock, level) };
+};
+const openness = (c: CardRecord) => (isOpenCard(c.state) ? 'open' : 'closed');
+const centerCardsPk = (centerId: string, group: string) => `CENTER#${centerId}#CARDS#${group}`;
+const departmentCardsPk = (centerId: string, departmentId: string, group: string) => `CENTER#${centerId}#DEPT#${departmentId}#CARDS#${group}`;
+const figuresPk = (centerId: string) => `CENTER#${centerId}#SUPV#FIGURES`;
+
+function cardItem(c: CardRecord): Item {
+  const sk = `${c.issuedAt}#${c.cardId}`;
+  return {
+    ...cardKey(c.centerId, c.cardId),
+    kind: 'card',
+    ...c,
+    GSI1PK: centerCardsPk(c.centerId, openness(c)),
+    GSI1SK: sk,
+    GSI2PK: departmentCardsPk(c.centerId, c.departmentId, openness(c)),
+    GSI2SK: sk,
+  };
+}
+
+export function toCard(item: Item): CardRecord {
+  const { PK: _pk, SK: _sk, kind: _k, GSI1PK: _a, GSI1SK: _b, GSI2PK: _c, GSI2SK: _d, ...rest } = item;
+  return rest as unknown as CardRecord;
+}
+
+/** One ADD per figures row a change touches: the month's center and department rows, and the day's center row. */
+function counterUpdates(c: CardRecord, counts: Counts, day: string) {
+  const entries = Object.entries(counts).filter(([, v]) => v !== 0);
+  if (entries.length === 0) return [];
+  const names = Object.fromEntries(entries.map(([k], i) => [`#n${i}`, k]));
+  const values = Object.fromEntries(entries.map(([, v], i) => [`:v${i}`, v]));
+  const expression = `ADD ${entries.map((_, i) => `#n${i} :v${i}`).join(', ')}`;
+  return [`${c.month}#ALL`, `${c.month}#DEPT#${c.departmentId}`, `${day}#ALL`].map((SK) => ({
+    Update: {
+      TableName: tableName(),
+      Key: { PK: figuresPk(c.centerId), SK },
+      UpdateExpression: `${expression} SET kind = :kind`,
+      ExpressionAttributeNames: names,
+      ExpressionAttributeValues: { ...values, ':kind': 'supervisionFigures' },
+    },
+  }));
+}
+
+/** Issues a card once: false when the clock's level has its card already (a retried or repeated event). */
+export async function issueCard(card: CardRecord, event: EventDraft<unknown>, counts: Counts, day: string): Promise<boolean> {
+  try {
+    await db.send(
+      new TransactWriteCommand({
+        TransactItems: [
+          { Put: { TableName: tableName(), Item: cardItem(card), ConditionExpression: 'attribute_not_exists(PK)' } },
+          { Put: { TableName: tableName(), Item: outboxItem(supervisionPk(card.centerId, card.caseNo), event).item } },
+          ...counterUpdates(card, counts, day),
+        ],
+      }),
+    );
+    return true;
+  } catch (err) {
+    const reasons = (err as { CancellationReasons?: { Code?: string }[] }).CancellationReasons;
+    if (reasons?.[0]?.Code === 'ConditionalCheckFailed') return false;
+    throw err;
+  }
+}
+
+/** Replaces the card if it is still the version read, with its event and its figures, in one transaction. */
+export async function changeCard(next: CardRecord, expectedVersion: number, event: EventDraft<unknown>, counts: Counts, day: string, idempotency?: IdempotencyPut) {
+  try {
+    await db.send(
+      new TransactWriteCommand({
+        TransactItems: [
+          {
+            Put: {
+              TableName: tableName(),
+              Item: cardItem(next),
+              ConditionExpression: '#v = :v',
+              ExpressionAttributeNames: { '#v': 'version' },
+              ExpressionAttributeValues: { ':v': expectedVersion },
+            },
+          },
+          { Put: { TableName: tableName(), Item: outboxItem(supervisionPk(next.centerId, next.caseNo), event).item } },
+          ...counterUpdates(next, counts, day),
+          ...(idempotency ? [idempotency] : []),
+        ],
+      }),
+    );
+  } catch (err) {
+    if (isConcurrentChange(err)) throw preconditionFailed(msg('此牌在您读取后已被修改；请重新读取后再试。', 'The card changed since you read it; read it again and retry.'));
+    throw err;
+  }
+}
+
+/** A card and its center's context (calendar, time zone) in one batch read. */
+export async function cardContext(centerId: string, cardId: string, now: string, alsoRead: readonly ItemKey[] = []) {
+  const { center, found } = await readCenterContext(centerId, now, [cardKey(centerId, cardId), ...alsoRead]);
+  const item = itemAt(found, cardKey(centerId, cardId));
+  return { ...(item ? { card: toCard(item) } : {}), center, found };
+}
+
+export const centerContext = (centerId: string, now: string, alsoRead: readonly ItemKey[] = []) => readCenterContext(centerId, now, alsoRead);
+
+/** The cards of a case, in clock and level order. */
+export async function casesCards(centerId: string, caseNo: string): Promise<CardRecord[]> {
+  const items = await queryAll({
+    KeyConditionExpression: 'PK = :pk AND begins_with(SK, :c)',
+    ExpressionAttributeValues: { ':pk': supervisionPk(centerId, caseNo), ':c': 'CARD#' },
+  });
+  return items.map(toCard);
+}
+
+export interface CardFilter {
+  readonly departmentId?: string;
+  readonly level?: string;
+  /** `open` (issued, pending, escalated), or one state. */
+  readonly state: string;
+}
+
+/**
+ * A page of cards, newest first: the center's or a department's open or
+ * closed partition, the level and a single state applied as filters (a page
+ * may hold fewer than `limit` then; the token goes on).
+ */
+export async function cardPage(centerId: string, filter: CardFilter, limit: number, startKey: Item | undefined): Promise<{ items: CardRecord[]; lastKey?: Item }> {
+  const group = filter.state === 'open' || isOpenCard(filter.state as CardRecord['state']) ? 'open' : 'closed';
+  const [index, pk] = filter.departmentId
+    ? ['GSI2', departmentCardsPk(centerId, filter.departmentId, group)]
+    : ['GSI1', centerCardsPk(centerId, group)];
+  const conditions: string[] = [];
+  const values: Record<string, unknown> = { ':pk': pk };
+  const names: Record<string, string> = {};
+  if (filter.level) {
+    conditions.push('#level = :level');
+    values[':level'] = filter.level;
+    names['#level'] = 'level';
+  }
+  if (filter.state !== 'open') {
+    conditions.push('#state = :state');
+    values[':state'] = filter.state;
+    names['#state'] = 'state';
+  }
+  const input: Omit<QueryCommandInput, 'TableName'> = {
+    IndexName: index,
+    KeyConditionExpression: `${index}PK = :pk`,
+    ExpressionAttributeValues: values,
+    ScanIndexForward: false,
+    ...(conditions.length ? { FilterExpression: conditions.join(' AND '), ExpressionAttributeNames: names } : {}),
+  };
+  const out = await db.send(new QueryCommand({ TableName: tableName(), ...input, Limit: limit, ExclusiveStartKey: startKey }));
+  return { items: (out.Items ?? []).map(toCard), ...(out.LastEvaluatedKey ? { lastKey: out.LastEvaluatedKey } : {}) };
+}
+
+/** The figures rows of a month (center and departments), or of a day (center). */
+export async function figuresRows(centerId: string, period: string): Promise<{ sk: string; counters: Record<string, number> }[]> {
+  const items = await queryAll({
+    KeyConditionExpression: 'PK = :pk AND begins_with(SK, :p)',
+    ExpressionAttributeValues: { ':pk': figuresPk(centerId), ':p': `${period}#` },
+  });
+  return items.map(({ PK: _pk, SK, kind: _k, ...counters }) => ({ sk: SK as string, counters: counters as Record<string, number> }));
+}
+
+// ---------------------------------------------------------------------------
+// Settings
+
+export async function settingsContext(centerId: string, alsoRead: readonly ItemKey[] = []) {
+  const found = await batchGetItems([thresholdSettingsKey(centerId), ...alsoRead]);
+  const item = itemAt(found, thresholdSettingsKey(centerId));
+  return { ...(item ? { item } : {}), found };
+}
+
+export async function putSettings(
+  centerId: string,
+  settings: ThresholdSettingsBody,
+  meta: { by: string; at: string; version: number },
+  expectedVersion: number,
+  event: EventDraft<unknown>,
+  idempotency?: IdempotencyPut,
+) {
+  const key = thresholdSettingsKey(centerId);
+  try {
+    await db.send(
+      new TransactWriteCommand({
+        TransactItems: [
+          {
+            Put: {
+              TableName: tableName(),
+              Item: { ...key, kind: 'thresholdSettings', centerId, ...settings, updatedAt: meta.at, updatedBy: meta.by, version: meta.version },
+              ...(expectedVersion === 0
+                ? { ConditionExpression: 'attribute_not_exists(PK)' }
+                : { ConditionExpression: '#v = :v', ExpressionAttributeNames: { '#v': 'version' }, ExpressionAttributeValues: { ':v': expectedVersion } }),
+            },
+          },
+          { Put: { TableName: tableName(), Item: outboxItem(key.PK, event).item } },
+          ...(idempotency ? [idempotency] : []),
+        ],
+      }),
+    );
+  } catch (err) {
+    if (isConcurrentChange(err)) throw settingsChanged();
+    throw err;
+  }
+}
+
+export const settingsChanged = () => preconditionFailed(msg('监察阈值在您读取后已被修改；请重新读取后再试。', 'The thresholds changed since you read them; read them again and retry.'));

@@ -1,0 +1,39 @@
+/**
+ * Electronic supervision (电子监察) in the stack: its API function and routes,
+ * and the card consumer on the clock thresholds the cases domain publishes.
+ */
+import type * as events from 'aws-cdk-lib/aws-events';
+import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
+import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
+import type { Construct } from 'constructs';
+import { thresholdTrigger } from '../../functions/supervision/subscriptions.ts';
+import type { StageConfig } from '../config.ts';
+import { Consumer } from '../constructs/consumer.ts';
+import { DomainFunction } from '../constructs/domain-function.ts';
+import type { DomainHttpApi } from '../constructs/http-api.ts';
+
+export interface SupervisionProps {
+  readonly config: StageConfig;
+  readonly table: ITable;
+  readonly bus: events.IEventBus;
+  readonly api: DomainHttpApi;
+  readonly cursorKey: ISecret;
+}
+
+export function addSupervision(scope: Construct, props: SupervisionProps) {
+  const { config, table } = props;
+  const api = new DomainFunction(scope, 'SupervisionFunction', { entry: 'functions/supervision/handler.ts', domain: 'supervision', config })
+    .bindTable(table, 'readWrite')
+    .bindSecretValue(props.cursorKey, 'CURSOR_KEY')
+    .bindValue('DEFAULT_CENTER_ID', config.defaultCenterId);
+  props.api.addDomain('supervision', api);
+  const cards = new DomainFunction(scope, 'SupervisionCardsFunction', { entry: 'functions/supervision/consumer.ts', domain: 'supervision', config })
+    .bindTable(table, 'readWrite');
+  const consumer = new Consumer(scope, 'SupervisionCards', {
+    trigger: { bus: props.bus, eventPattern: { source: [thresholdTrigger.source], detailType: [...thresholdTrigger.detailTypes] } },
+    fn: cards,
+    config,
+    description: 'Clock thresholds → warning, yellow and red cards, one per clock and level, counted in the figures',
+  });
+  return { api, cards, consumer };
+}

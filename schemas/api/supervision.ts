@@ -1,0 +1,237 @@
+/**
+ * Electronic supervision (电子监察): the thresholds that turn a clock into a
+ * warning, a yellow or a red card (DOMAIN.md's table, Hunan practice), the
+ * cards and their states, appeals, 督办 orders and the monthly figures.
+ */
+import * as Type from '@sinclair/typebox/type';
+import type { Static } from '@sinclair/typebox';
+import { CaseNo } from './cases.ts';
+import { CenterId, DepartmentId } from './catalog.ts';
+import { Limit, NextToken, Page, StringEnum, closed, text } from './common.ts';
+
+const Instant = Type.String({ format: 'date-time' });
+const LocalDate = Type.String({ format: 'date', description: 'YYYY-MM-DD in the center\'s time zone' });
+const days = (maximum: number, description: string) => Type.Integer({ minimum: 0, maximum, description });
+
+export const cardLevels = ['warning', 'yellow', 'red'] as const;
+export const CardLevel = StringEnum(cardLevels, '预警 / 黄牌 / 红牌');
+export type CardLevel = Static<typeof CardLevel>;
+
+/** The clocks a card can be about: one row each of the card table. */
+export const clockKinds = ['case', 'special_procedure', 'pre_review', 'delivery', 'order'] as const;
+export const ClockKind = StringEnum(
+  clockKinds,
+  'case: 办理时限 (promised, statutory); special_procedure: 特别程序; pre_review: 网上预审; delivery: 送达 (art. 44, events only); order: 督办 reply',
+);
+export type ClockKind = Static<typeof ClockKind>;
+
+// ---------------------------------------------------------------------------
+// Thresholds (per center; the table's values are the defaults)
+
+export const ThresholdSettingsBody = Type.Object(
+  {
+    case: Type.Object(
+      { warningWorkingDays: days(10, 'Warning this many working days before the promised limit (default 2); yellow past the promised, red past the statutory limit') },
+      closed,
+    ),
+    specialProcedure: Type.Object(
+      {
+        warningWorkingDays: days(10, 'Warning this many working days before the procedure\'s expected end (default 2)'),
+        yellowOverdueWorkingDays: days(30, 'Yellow when overdue by more than this (default 0)'),
+        redOverdueWorkingDays: days(30, 'Red when overdue by more than this (default 1); more than the yellow\'s'),
+      },
+      closed,
+    ),
+    preReview: Type.Object(
+      {
+        dueWorkingDays: Type.Integer({ minimum: 1, maximum: 10, description: 'An online application is pre-reviewed within (default 2)' }),
+        warningOverdueWorkingDays: days(30, 'Warning when overdue by more than this (default 0)'),
+        yellowOverdueWorkingDays: days(30, 'Yellow when overdue by more than this (default 3); more than the warning\'s'),
+        redOverdueWorkingDays: days(30, 'Red when overdue by more than this (default 5); more than the yellow\'s'),
+      },
+      closed,
+    ),
+    order: Type.Object(
+      { yellowOverdueWorkingDays: days(30, 'A 督办 order not answered by its due date: yellow when overdue by more than this (default 0)') },
+      closed,
+    ),
+  },
+  closed,
+);
+export type ThresholdSettingsBody = Static<typeof ThresholdSettingsBody>;
+
+export const ThresholdSettings = Type.Object(
+  {
+    ...ThresholdSettingsBody.properties,
+    source: StringEnum(['default', 'center'] as const, 'default: the card table\'s values; center: set by a supervisor or center admin'),
+    version: Type.Integer({ minimum: 0, description: 'Send it back in If-Match to change the settings (0 while the defaults apply)' }),
+    updatedAt: Type.Optional(Instant),
+    updatedBy: Type.Optional(Type.String()),
+  },
+  { ...closed, description: 'Apply to thresholds computed from the moment they are set' },
+);
+export type ThresholdSettings = Static<typeof ThresholdSettings>;
+
+// ---------------------------------------------------------------------------
+// Clock threshold events (published by the domain that owns the clock)
+
+export const ThresholdReached = Type.Object(
+  {
+    caseNo: CaseNo,
+    departmentId: DepartmentId,
+    clock: Type.String({ description: 'The clock within the case: case, special_procedure:<n>, pre_review, delivery' }),
+    clockKind: ClockKind,
+    level: CardLevel,
+    thresholdAt: Instant,
+    due: LocalDate,
+    overdueWorkingDays: Type.Optional(Type.Integer({ minimum: 0 })),
+    provisional: Type.Optional(Type.Literal(true)),
+  },
+  closed,
+);
+export type ThresholdReached = Static<typeof ThresholdReached>;
+
+// ---------------------------------------------------------------------------
+// Cards
+
+export const cardStates = ['issued', 'pending', 'revoked', 'upheld', 'escalated', 'cancelled'] as const;
+export const CardState = StringEnum(
+  cardStates,
+  '已发 / 申诉待决 / 撤销 / 维持 / 督办 / 取消 (clock withdrawn for a legal reason). Clients must tolerate values they do not know.',
+);
+export type CardState = Static<typeof CardState>;
+
+export const CardId = Type.String({ pattern: '^[0-9A-Z]{2,12}-[0-9]{8}-[0-9]{5,9}~[a-z_]{3,20}(~[0-9]{1,3})?~(warning|yellow|red)$', maxLength: 72 });
+
+const Appeal = Type.Object(
+  {
+    reason: Type.String(),
+    evidence: Type.Array(Type.String()),
+    by: Type.String(),
+    at: Instant,
+    decision: Type.Optional(StringEnum(['revoked', 'returned', 'escalated'] as const)),
+    decidedBy: Type.Optional(Type.String()),
+    decidedAt: Type.Optional(Instant),
+    note: Type.Optional(Type.String()),
+  },
+  closed,
+);
+
+export const Card = Type.Object(
+  {
+    cardId: CardId,
+    caseNo: CaseNo,
+    departmentId: DepartmentId,
+    clock: Type.String(),
+    clockKind: ClockKind,
+    level: CardLevel,
+    state: CardState,
+    thresholdAt: Instant,
+    issuedAt: Instant,
+    due: LocalDate,
+    overdueWorkingDays: Type.Optional(Type.Integer({ minimum: 0 })),
+    appeal: Type.Optional(Appeal),
+    version: Type.Integer({ minimum: 1 }),
+    updatedAt: Instant,
+  },
+  closed,
+);
+export type Card = Static<typeof Card>;
+export const CardPage = Page(Card);
+
+export const CardListQuery = Type.Object(
+  {
+    departmentId: Type.Optional(DepartmentId),
+    level: Type.Optional(CardLevel),
+    state: Type.Optional(StringEnum(['open', ...cardStates] as const, 'open: issued, pending or escalated (the default)')),
+    limit: Type.Optional(Limit),
+    nextToken: Type.Optional(NextToken),
+  },
+  closed,
+);
+export type CardListQuery = Static<typeof CardListQuery>;
+
+export const AppealBody = Type.Object(
+  {
+    reason: text(1000, 'Why the card is wrong (the clock was stopped, the delay was the applicant\'s…)'),
+    evidence: Type.Array(text(500), { maxItems: 10, description: 'References to supporting records (document ids, notice numbers)' }),
+  },
+  closed,
+);
+export type AppealBody = Static<typeof AppealBody>;
+
+export const AppealDecisionBody = Type.Object(
+  {
+    decision: StringEnum(['revoked', 'returned', 'escalated'] as const, 'revoked: the card leaves the figures; returned: the card stands (upheld); escalated: 督办'),
+    note: text(1000),
+  },
+  closed,
+);
+export type AppealDecisionBody = Static<typeof AppealDecisionBody>;
+
+// ---------------------------------------------------------------------------
+// The supervision history of a case
+
+export const CaseSupervision = Type.Object({ caseNo: CaseNo, cards: Type.Array(Card) }, closed);
+export type CaseSupervision = Static<typeof CaseSupervision>;
+
+// ---------------------------------------------------------------------------
+// Paths, figures and the wall
+
+export const CardPath = Type.Object({ cardId: CardId }, closed);
+export const SupervisionMonthPath = Type.Object({ month: Type.String({ pattern: '^20[0-9]{2}-(0[1-9]|1[0-2])$', maxLength: 7, description: 'YYYY-MM' }) }, closed);
+export const PublicSupervisionQuery = Type.Object({ centerId: Type.Optional(CenterId) }, closed);
+
+export const SupervisionCounts = Type.Object(
+  {
+    warning: Type.Integer({ minimum: 0, description: 'Warnings standing (issued and not revoked)' }),
+    yellow: Type.Integer({ minimum: 0 }),
+    red: Type.Integer({ minimum: 0 }),
+    issued: Type.Integer({ minimum: 0, description: 'Cards issued, revoked ones included' }),
+    revoked: Type.Integer({ minimum: 0 }),
+    upheld: Type.Integer({ minimum: 0 }),
+    escalated: Type.Integer({ minimum: 0 }),
+  },
+  closed,
+);
+export type SupervisionCounts = Static<typeof SupervisionCounts>;
+
+export const SupervisionFigures = Type.Object(
+  {
+    centerId: CenterId,
+    month: Type.String(),
+    center: SupervisionCounts,
+    departments: Type.Array(Type.Object({ departmentId: DepartmentId, counts: SupervisionCounts }, closed)),
+  },
+  closed,
+);
+export type SupervisionFigures = Static<typeof SupervisionFigures>;
+
+export const PublicSupervisionSummary = Type.Object({ centerId: CenterId, month: Type.String(), center: SupervisionCounts }, { ...closed, description: 'Counts only (监察公示)' });
+export type PublicSupervisionSummary = Static<typeof PublicSupervisionSummary>;
+
+export const WallCard = Type.Object(
+  {
+    cardId: CardId,
+    caseNo: CaseNo,
+    departmentId: DepartmentId,
+    clockKind: ClockKind,
+    level: CardLevel,
+    state: CardState,
+    issuedAt: Instant,
+    due: LocalDate,
+  },
+  closed,
+);
+export const WallView = Type.Object(
+  {
+    centerId: CenterId,
+    date: LocalDate,
+    generatedAt: Instant,
+    today: SupervisionCounts,
+    month: SupervisionCounts,
+    openCards: Type.Array(WallCard, { description: 'The newest 50 open cards: case number, department, level; no personal data' }),
+  },
+  closed,
+);
+export type WallView = Static<typeof WallView>;

@@ -1,0 +1,40 @@
+/**
+ * Events of the supervision domain (source `onestop.supervision`, subject
+ * `card` / cardId): a card issued on a clock threshold, appealed, and the
+ * appeal's decision; the center's threshold settings. No personal data.
+ */
+import * as Type from '@sinclair/typebox/type';
+import type { Static } from '@sinclair/typebox';
+import { CaseNo } from '../api/cases.ts';
+import { DepartmentId } from '../api/catalog.ts';
+import { CardId, CardLevel, CardState, ClockKind, ThresholdSettingsBody } from '../api/supervision.ts';
+import { envelope } from './envelope.ts';
+
+export const CardEventData = Type.Object(
+  {
+    cardId: CardId,
+    caseNo: CaseNo,
+    departmentId: DepartmentId,
+    clock: Type.String(),
+    clockKind: ClockKind,
+    level: CardLevel,
+    action: Type.String({ description: 'issue, or the action of the card table' }),
+    fromState: Type.Optional(CardState),
+    toState: CardState,
+    thresholdAt: Type.String({ format: 'date-time' }),
+    cardVersion: Type.Integer({ minimum: 1 }),
+    details: Type.Record(Type.String(), Type.Unknown()),
+  },
+  { additionalProperties: false },
+);
+export type CardEventData = Static<typeof CardEventData>;
+
+export const ThresholdSettingsChangedData = Type.Object({ before: Type.Optional(ThresholdSettingsBody), after: ThresholdSettingsBody }, { additionalProperties: false });
+export type ThresholdSettingsChangedData = Static<typeof ThresholdSettingsChangedData>;
+
+export const cardEventTypes = ['CardIssued', 'CardAppealed', 'CardRevoked', 'CardUpheld', 'CardEscalated'] as const;
+
+export const supervisionEventSchemas = {
+  ...Object.fromEntries(cardEventTypes.map((t) => [t, envelope(CardEventData)])),
+  ThresholdSettingsChanged: envelope(ThresholdSettingsChangedData),
+};
