@@ -41,7 +41,7 @@ export interface StageConfig {
   readonly maxEventAge: Duration;
   /** How often the case sweeper looks for deemed acceptances and lapsed 容缺 pledges (day-granular deadlines). */
   readonly caseSweepSchedule: string;
-  /** How often the case watcher publishes clock thresholds: thresholds are day boundaries, so every minute keeps each within a minute. */
+  /** How often the case and order watchers look at their clocks: thresholds are day boundaries, so every minute keeps each within a minute. */
   readonly caseWatchSchedule: string;
   /** When the audit digest seals the previous day (schedules run in UTC: 16:15 UTC is 00:15 in Asia/Shanghai). */
   readonly auditDigestSchedule: string;

@@ -453,6 +453,22 @@ export async function publishThreshold(centerId: string, caseNo: string, clock: 
   }
 }
 
+/**
+ * Withdraws a published threshold the clock no longer reaches (its limit moved
+ * later: an official year replaced a provisional one): its marker goes, so it
+ * is published again if the new instant comes, and its event tells supervision.
+ */
+export async function withdrawThreshold(centerId: string, caseNo: string, clock: string, level: string, event: CaseEvent): Promise<void> {
+  await db.send(
+    new TransactWriteCommand({
+      TransactItems: [
+        { Delete: { TableName: tableName(), Key: { PK: casePk(centerId, caseNo), SK: thresholdSk(clock, level) }, ConditionExpression: 'attribute_exists(PK)' } },
+        { Put: { TableName: tableName(), Item: outboxItem(casePk(centerId, caseNo), event).item } },
+      ],
+    }),
+  );
+}
+
 /** Moves the case's wake-up to `next` (or out of the index), unless a change came since it was read. */
 export async function rewatch(entry: WatchEntry, next: string | undefined): Promise<void> {
   const key = caseKey(entry.centerId, entry.caseNo);

@@ -7,12 +7,13 @@
  * instant, so the watcher recomputes its thresholds from the clock as it now is:
  * a suspension drops them, a resumption or an extension moves them. After
  * publishing what is due, the case waits on the index until its next threshold,
- * or leaves it. No Scan: each run reads only the cases whose wake-up has come.
+ * or leaves it. A level published on a limit that has since moved later (a
+ * provisional year replaced by the official one) is withdrawn. No Scan: each run reads only the cases whose wake-up has come.
  * Thresholds are day boundaries in the center's zone, so a run at the minute
  * publishes them within seconds of their instant.
  */
 import type { ScheduledEvent } from 'aws-lambda';
-import { thresholdEventTypes } from '#schemas/events/cases';
+import { THRESHOLD_WITHDRAWN, thresholdEventTypes } from '#schemas/events/cases';
 import { calendarOn } from '#shared/center';
 import { caseThresholds, reachedBy, type Threshold } from '#shared/clock-rules';
 import { itemAt } from '#shared/db';
@@ -58,12 +59,17 @@ export async function watchCase(entry: store.WatchEntry, now: string): Promise<n
   const thresholds = caseThresholds(cal, { ...c, delivered: c.state === 'delivered' || c.endedAt !== undefined }, effectiveThresholds(itemAt(ctx.found, settingsKey)));
   const { reached, next } = reachedBy(thresholds, now);
   let published = 0;
-  if (reached.length > 0) {
-    const done = await store.publishedThresholds(c.centerId, c.caseNo);
-    for (const t of reached) {
-      const detailType = detailTypeOf(t);
-      if (!detailType || done.has(`${t.clock}#${t.level}`)) continue;
-      if (await store.publishThreshold(c.centerId, c.caseNo, t.clock, t.level, thresholdEvent(c, t, detailType, now), t.at)) published++;
+  const done = await store.publishedThresholds(c.centerId, c.caseNo);
+  for (const t of reached) {
+    const detailType = detailTypeOf(t);
+    if (!detailType || done.has(`${t.clock}#${t.level}`)) continue;
+    if (await store.publishThreshold(c.centerId, c.caseNo, t.clock, t.level, thresholdEvent(c, t, detailType, now), t.at)) published++;
+  }
+  // A published level whose instant moved past now was not reached after all: withdrawn. One the clock
+  // merely stopped short of (suspended, decided) has no instant now and stays: it was reached.
+  for (const t of thresholds) {
+    if (Date.parse(t.at) > Date.parse(now) && done.has(`${t.clock}#${t.level}`)) {
+      await store.withdrawThreshold(c.centerId, c.caseNo, t.clock, t.level, thresholdEvent(c, t, THRESHOLD_WITHDRAWN, now));
     }
   }
   await store.rewatch(entry, next);

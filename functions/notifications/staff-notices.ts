@@ -13,7 +13,7 @@
 import type { EventBridgeEvent } from 'aws-lambda';
 import type { Staff } from '#schemas/api/org';
 import type { ThresholdReached } from '#schemas/api/supervision';
-import { thresholdDetailTypes, thresholdEventSchema } from '#schemas/events/cases';
+import { reachedDetailTypes, thresholdEventSchema } from '#schemas/events/cases';
 import type { DomainEvent } from '#shared/events';
 import { logger } from '#shared/logger';
 import { validationErrors } from '#shared/validate';
@@ -49,7 +49,7 @@ export function staffNoticeText(departmentName: string, detailType: string, t: P
 export async function handler(event: EventBridgeEvent<string, unknown>): Promise<{ emails: number }> {
   const detailType = event['detail-type'];
   const errors = validationErrors(thresholdEventSchema, event.detail, '/detail');
-  if (!thresholdDetailTypes.includes(detailType) || errors.length) {
+  if (!reachedDetailTypes.includes(detailType) || errors.length) {
     throw new InvalidEventError(`event ${event.id} (${detailType}) is not a clock threshold: ${JSON.stringify(errors)}`);
   }
   const { centerId, data } = event.detail as DomainEvent<ThresholdReached>;

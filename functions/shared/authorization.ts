@@ -129,7 +129,7 @@ export const permissions = {
   /** The evaluation time limits of the center (rating period, call-back, rectification). */
   'evaluation.settings.read': everyStaffRole,
   'evaluation.settings.write': [{ role: 'center_admin', scope: 'center' }],
-  /** Supervision cards (电子监察): supervisors and auditors the whole center; the department's staff their own. */
+  /** Supervision cards and 督办 orders (电子监察): supervisors and auditors the whole center; the department's staff their own. */
   'supervision.cards.read': [
     { role: 'supervisor', scope: 'center' },
     { role: 'auditor', scope: 'center' },
@@ -141,6 +141,10 @@ export const permissions = {
   'supervision.card.appeal': [{ role: 'dept_admin', scope: 'department' }],
   /** Deciding an appeal: revoke, return, escalate (督办). */
   'supervision.card.decide': [{ role: 'supervisor', scope: 'center' }],
+  /** Ordering a department to act on a case or a card by a day (督办). */
+  'supervision.order.issue': [{ role: 'supervisor', scope: 'center' }],
+  /** The department's reply to an order. */
+  'supervision.order.reply': [{ role: 'dept_admin', scope: 'department' }],
   /** The thresholds of the card table. */
   'supervision.settings.read': everyStaffRole,
   'supervision.settings.write': [

@@ -87,3 +87,13 @@ export function decideAppeal(card: CardRecord, caller: Caller, body: AppealDecis
   const counts: Counts = state === 'revoked' ? { [`cards_${card.level}`]: -1, revoked: 1 } : { [state]: 1 };
   return { next, counts };
 }
+
+/**
+ * The card of a threshold the clock turned out not to reach (its limit moved
+ * later when an official year replaced a provisional one): cancelled, out of
+ * the figures. A revoked or cancelled card is left as it is.
+ */
+export function cancel(card: CardRecord, now: string): { next: CardRecord; counts: Counts } | undefined {
+  if (card.state === 'revoked' || card.state === 'cancelled') return undefined;
+  return { next: { ...card, state: 'cancelled', version: card.version + 1, updatedAt: now }, counts: { [`cards_${card.level}`]: -1, cancelled: 1 } };
+}

@@ -5,11 +5,12 @@
  *
  * Delivery is at least once and may be out of order: the card's key is its
  * clock and level, so a repeated event finds it issued and changes nothing,
- * and each level is carded on its own. An event that does not match its
+ * and each level is carded on its own; a withdrawn threshold cancels its
+ * card. An event that does not match its
  * schema is refused: after the bounded retries it lands in the DLQ.
  */
 import type { EventBridgeEvent } from 'aws-lambda';
-import { thresholdEventSchema } from '#schemas/events/cases';
+import { THRESHOLD_WITHDRAWN, thresholdEventSchema } from '#schemas/events/cases';
 import type { ThresholdReached } from '#schemas/api/supervision';
 import type { CardEventData } from '#schemas/events/supervision';
 import { localDate } from '#shared/calendar';
@@ -18,7 +19,7 @@ import type { EventDraft } from '#shared/events';
 import { logger } from '#shared/logger';
 import { validationErrors } from '#shared/validate';
 import { cardEvent } from './events.ts';
-import { cardOf, isCarded, issuedCounts } from './cards.ts';
+import { cancel, cardIdOf, cardOf, isCarded, issuedCounts } from './cards.ts';
 import * as store from './store.ts';
 import { thresholdTrigger } from './subscriptions.ts';
 
@@ -42,10 +43,21 @@ export function parse(event: EventBridgeEvent<string, unknown>): Threshold {
   return event.detail as Threshold;
 }
 
-export async function handler(event: EventBridgeEvent<string, unknown>): Promise<{ outcome: 'issued' | 'duplicate' | 'not_carded' }> {
+/** A withdrawn threshold: its card, if any, is cancelled (a lost race is retried by the bus). */
+async function withdraw(centerId: string, data: ThresholdReached, eventId: string, now: string): Promise<'cancelled' | 'unchanged'> {
+  const ctx = await store.cardContext(centerId, cardIdOf(data.caseNo, data.clock, data.level), now);
+  const change = ctx.card && cancel(ctx.card, now);
+  if (!ctx.card || !change) return 'unchanged';
+  const draft = cardEvent(change.next, 'cancel', 'CardCancelled', { id: 'system', role: 'system' }, now, { fromState: ctx.card.state, details: { sourceEventId: eventId } });
+  await store.changeCard(change.next, ctx.card.version, draft, change.counts, localDate(calendarOn(ctx.center, ctx.center.timeZone), now));
+  return 'cancelled';
+}
+
+export async function handler(event: EventBridgeEvent<string, unknown>): Promise<{ outcome: 'issued' | 'duplicate' | 'not_carded' | 'cancelled' | 'unchanged' }> {
   const { centerId, data } = parse(event);
   if (!isCarded(data)) return { outcome: 'not_carded' };
   const now = new Date().toISOString();
+  if (event['detail-type'] === THRESHOLD_WITHDRAWN) return { outcome: await withdraw(centerId, data, event.id, now) };
   const { center } = await store.centerContext(centerId, now);
   const cal = calendarOn(center, center.timeZone);
   // The month and day the card counts in: the threshold's, in the center's zone, however late the event arrives.

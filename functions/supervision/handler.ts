@@ -1,10 +1,10 @@
 /**
  * The supervision Lambda (电子监察): the center's cards, appeals and their
- * decisions, a case's supervision history, the card thresholds, the monthly
+ * decisions, 督办 orders and replies, a case's supervision history, the card thresholds, the monthly
  * figures and what the supervision wall shows. cards.ts holds the rules,
  * store.ts the keys; operations only put them together.
  */
-import type { Card, CardState, SupervisionCounts, ThresholdSettings, ThresholdSettingsBody, WallView } from '#schemas/api/supervision';
+import type { Card, CardState, Order, SupervisionCounts, ThresholdSettings, ThresholdSettingsBody, WallView } from '#schemas/api/supervision';
 import type { ThresholdSettingsChangedData } from '#schemas/events/supervision';
 import { msg } from '#schemas/api/problems';
 import { actingRole, callerOf, type Caller } from '#shared/auth';
@@ -13,13 +13,15 @@ import { localDate } from '#shared/calendar';
 import { calendarOn } from '#shared/center';
 import { thresholdOrderErrors } from '#shared/clock-rules';
 import { itemAt, requiredEnv } from '#shared/db';
-import { forbidden, notFound, preconditionFailed, validationFailed } from '#shared/errors';
+import { fault, forbidden, notFound, preconditionFailed, validationFailed } from '#shared/errors';
 import type { EventDraft } from '#shared/events';
+import { newId } from '#shared/ids';
 import { etag, httpHandler, ifMatch, type HttpRequest, type HttpResult, type Operations } from '#shared/http';
 import { caseKey, toRecord } from '../cases/public.ts';
 import { appeal, decideAppeal, decisionEvent, type CardRecord } from './cards.ts';
 import { cardEvent } from './events.ts';
-import { effectiveThresholds } from './public.ts';
+import { newOrder, replyTo, type OrderRecord } from './orders.ts';
+import { effectiveThresholds, thresholdSettingsKey } from './public.ts';
 import { supervisionRoutes } from './routes.ts';
 import * as store from './store.ts';
 
@@ -86,6 +88,73 @@ const getCaseSupervision: Ops['getCaseSupervision'] = async (req) => {
 };
 
 // ---------------------------------------------------------------------------
+// 督办 orders
+
+const orderResult = (o: OrderRecord, status = 200): HttpResult => {
+  const { centerId: _c, ...body } = o;
+  return { status, body, headers: { etag: etag(String(o.version)) } };
+};
+const noSuchOrder = (id: string) => notFound(msg(`没有督办 ${id}。`, `No order ${id}.`));
+const orderEvent = (o: OrderRecord, detailType: string, caller: Caller, now: string): EventDraft<Record<string, unknown>> => ({
+  source: 'onestop.supervision',
+  detailType,
+  centerId: o.centerId,
+  occurredAt: now,
+  actor: { id: caller.userId, role: actingRole(caller, rolesFor(detailType === 'OrderIssued' ? 'supervision.order.issue' : 'supervision.order.reply')) },
+  subject: { type: 'order', id: o.orderId },
+  data: { orderId: o.orderId, caseNo: o.caseNo, departmentId: o.departmentId, state: o.state, dueDate: o.dueDate, ...(o.cardId ? { cardId: o.cardId } : {}), orderVersion: o.version },
+});
+
+const issueOrder: Ops['issueOrder'] = async (req) => {
+  const caller = callerOf(req.event);
+  const why = denial(caller, 'supervision.order.issue', { centerId: caller.centerId });
+  if (why) throw forbidden(why);
+  const now = new Date().toISOString();
+  const { center, found } = await store.centerContext(caller.centerId, now, [caseKey(caller.centerId, req.body.caseNo), thresholdSettingsKey(caller.centerId)]);
+  const item = itemAt(found, caseKey(caller.centerId, req.body.caseNo));
+  if (!item) throw validationFailed([fault('/body/caseNo', 'not_found', msg('本中心没有此办件', 'no case with this number in the center'))]);
+  const c = toRecord(item);
+  const cal = calendarOn(center, c.timeZone);
+  const order = newOrder(caller, req.body, {
+    orderId: newId(), centerId: caller.centerId, departmentId: c.item.departmentId, now, today: localDate(cal, now), cal,
+    thresholds: effectiveThresholds(itemAt(found, thresholdSettingsKey(caller.centerId))),
+  });
+  const result = orderResult(order, 201);
+  await store.putOrder(order, undefined, orderEvent(order, 'OrderIssued', caller, now), req.idempotency?.record(result));
+  return result;
+};
+
+const listOrders: Ops['listOrders'] = async (req) => {
+  const caller = callerOf(req.event);
+  const { departmentId } = listingScope(caller, 'supervision.cards.read', req.query.departmentId);
+  const filters = { state: req.query.state ?? 'open', ...(departmentId ? { departmentId } : {}) };
+  const page = await store.orderPage(caller.centerId, filters, req.pages.limit, req.pages.start(filters));
+  const items = page.items.map((o) => orderResult(o).body as Order);
+  return { status: 200, body: req.pages.page({ items, ...(page.lastKey ? { lastKey: page.lastKey } : {}) }, filters) };
+};
+
+async function readOrder(caller: Caller, orderId: string, now: string) {
+  const { order } = await store.orderContext(caller.centerId, orderId, now);
+  if (!order) throw noSuchOrder(orderId);
+  const why = denial(caller, 'supervision.cards.read', { centerId: order.centerId, departmentIds: [order.departmentId] });
+  if (why) throw forbidden(why);
+  return order;
+}
+
+const getOrder: Ops['getOrder'] = async (req) => orderResult(await readOrder(callerOf(req.event), req.params.orderId, new Date().toISOString()));
+
+const replyToOrder: Ops['replyToOrder'] = async (req) => {
+  const caller = callerOf(req.event);
+  const now = new Date().toISOString();
+  const order = await readOrder(caller, req.params.orderId, now);
+  if (ifMatch(req) !== String(order.version)) throw preconditionFailed(msg('此督办在您读取后已被修改；请重新读取后再试。', 'The order changed since you read it; read it again and retry.'));
+  const next = replyTo(order, caller, req.body, now);
+  const result = orderResult(next);
+  await store.putOrder(next, order.version, orderEvent(next, 'OrderAnswered', caller, now), req.idempotency?.record(result));
+  return result;
+};
+
+// ---------------------------------------------------------------------------
 // Settings
 
 const settingsResult = (s: ThresholdSettings): HttpResult => ({ status: 200, body: s, headers: { etag: etag(String(s.version)) } });
@@ -134,6 +203,7 @@ const countsOf = (counters: Record<string, number> | undefined): SupervisionCoun
   revoked: counters?.revoked ?? 0,
   upheld: counters?.upheld ?? 0,
   escalated: counters?.escalated ?? 0,
+  cancelled: counters?.cancelled ?? 0,
 });
 
 async function monthFigures(centerId: string, month: string) {
@@ -186,6 +256,10 @@ export const handler = httpHandler(supervisionRoutes, {
   appealCard,
   decideCardAppeal,
   getCaseSupervision,
+  issueOrder,
+  listOrders,
+  getOrder,
+  replyToOrder,
   getThresholdSettings,
   putThresholdSettings,
   getSupervisionFigures,

@@ -12,6 +12,12 @@ import {
   PublicSupervisionSummary,
   SupervisionFigures,
   SupervisionMonthPath,
+  Order,
+  OrderBody,
+  OrderListQuery,
+  OrderPage,
+  OrderPath,
+  OrderReplyBody,
   ThresholdSettings,
   ThresholdSettingsBody,
   WallView,
@@ -40,6 +46,26 @@ export const supervisionRoutes = [
   {
     operationId: 'getCaseSupervision', method: 'GET', path: '/supervision/cases/{caseNo}', access: 'jwt',
     summary: 'A case\'s supervision history: every card of its clocks, with appeals and decisions', params: CasePath, responses: { 200: CaseSupervision },
+  },
+  {
+    operationId: 'issueOrder', method: 'POST', path: '/supervision/orders', access: 'jwt',
+    summary: 'Order the department handling a case to act by a day (督办), on the case or one of its cards: a supervisor. Unanswered in time, the order becomes a yellow card',
+    description: 'Send an Idempotency-Key (≤ 64 characters) to make retries safe: the same key and body within 24 hours return the first response.',
+    headers: [{ name: 'Idempotency-Key', description: 'Client-chosen unique key of this order, 1–64 characters [A-Za-z0-9_-]' }],
+    body: OrderBody, responses: { 201: Order },
+  },
+  {
+    operationId: 'listOrders', method: 'GET', path: '/supervision/orders', access: 'jwt',
+    summary: '督办 orders, newest first (`state` open by default): supervisors and auditors the whole center, the department\'s staff their own',
+    query: OrderListQuery, responses: { 200: OrderPage },
+  },
+  {
+    operationId: 'getOrder', method: 'GET', path: '/supervision/orders/{orderId}', access: 'jwt',
+    summary: 'Read a 督办 order (ETag: its version)', params: OrderPath, responses: { 200: Order },
+  },
+  {
+    operationId: 'replyToOrder', method: 'POST', path: '/supervision/orders/{orderId}/reply', access: 'jwt', ifMatch: true,
+    summary: 'The department\'s reply to an order (its admin), once', params: OrderPath, body: OrderReplyBody, responses: { 200: Order },
   },
   {
     operationId: 'getThresholdSettings', method: 'GET', path: '/supervision/settings', access: 'jwt',

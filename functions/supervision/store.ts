@@ -6,6 +6,10 @@
  *              GSI1 CENTER#<c>#CARDS#<open|closed> / <issuedAt>#<cardId>          (the center's cards, newest first)
  *              GSI2 CENTER#<c>#DEPT#<d>#CARDS#<open|closed> / <issuedAt>#<cardId> (a department's)
  *   card event PK CENTER#<c>#SUPV#CASE#<caseNo>  SK EVENT#<ulid>             (the outbox; with the cards, a case's supervision history)
+ *   order      PK CENTER#<c>#SUPV#ORDER#<orderId>  SK ORDER
+ *              GSI1 CENTER#<c>#ORDERS#<state> / <issuedAt>#<orderId>; GSI2 CENTER#<c>#DEPT#<d>#ORDERS#<state> / same
+ *              GSI5 ORDERWATCH / <overdueAt>#<c>#<orderId>   (while open and not carded: the order watcher's wake-up)
+ *   order event PK CENTER#<c>#SUPV#ORDER#<orderId>  SK EVENT#<ulid>
  *   figures    PK CENTER#<c>#SUPV#FIGURES  SK <yyyy-mm>#ALL | <yyyy-mm>#DEPT#<d> | <yyyy-mm-dd>#ALL   { counters }
  *   settings   PK CENTER#<c>  SK SUPERVISION#THRESHOLDS  (public.ts: the cases watcher reads it)
  *
@@ -21,6 +25,7 @@ import { preconditionFailed } from '#shared/errors';
 import { outboxItem, type EventDraft } from '#shared/events';
 import type { IdempotencyPut } from '#shared/idempotency';
 import { isOpenCard, parseCardId, type CardRecord, type Counts } from './cards.ts';
+import type { OrderRecord } from './orders.ts';
 import { thresholdSettingsKey } from './public.ts';
 
 const supervisionPk = (centerId: string, caseNo: string) => `CENTER#${centerId}#SUPV#CASE#${caseNo}`;
@@ -71,7 +76,7 @@ function counterUpdates(c: CardRecord, counts: Counts, day: string) {
 }
 
 /** Issues a card once: false when the clock's level has its card already (a retried or repeated event). */
-export async function issueCard(card: CardRecord, event: EventDraft<unknown>, counts: Counts, day: string): Promise<boolean> {
+export async function issueCard(card: CardRecord, event: EventDraft<unknown>, counts: Counts, day: string, alsoWrite: readonly object[] = []): Promise<boolean> {
   try {
     await db.send(
       new TransactWriteCommand({
@@ -79,6 +84,7 @@ export async function issueCard(card: CardRecord, event: EventDraft<unknown>, co
           { Put: { TableName: tableName(), Item: cardItem(card), ConditionExpression: 'attribute_not_exists(PK)' } },
           { Put: { TableName: tableName(), Item: outboxItem(supervisionPk(card.centerId, card.caseNo), event).item } },
           ...counterUpdates(card, counts, day),
+          ...alsoWrite,
         ],
       }),
     );
@@ -228,3 +234,96 @@ export async function putSettings(
 }
 
 export const settingsChanged = () => preconditionFailed(msg('监察阈值在您读取后已被修改；请重新读取后再试。', 'The thresholds changed since you read them; read them again and retry.'));
+
+// ---------------------------------------------------------------------------
+// 督办 orders
+
+const orderPk = (centerId: string, orderId: string) => `CENTER#${centerId}#SUPV#ORDER#${orderId}`;
+export const orderKey = (centerId: string, orderId: string): ItemKey => ({ PK: orderPk(centerId, orderId), SK: 'ORDER' });
+const ORDER_WATCH = 'ORDERWATCH';
+
+function orderItem(o: OrderRecord): Item {
+  const sk = `${o.issuedAt}#${o.orderId}`;
+  return {
+    ...orderKey(o.centerId, o.orderId),
+    kind: 'order',
+    ...o,
+    GSI1PK: `CENTER#${o.centerId}#ORDERS#${o.state}`,
+    GSI1SK: sk,
+    GSI2PK: `CENTER#${o.centerId}#DEPT#${o.departmentId}#ORDERS#${o.state}`,
+    GSI2SK: sk,
+    ...(o.state === 'open' ? { GSI5PK: ORDER_WATCH, GSI5SK: `${o.overdueAt}#${o.centerId}#${o.orderId}` } : {}),
+  };
+}
+
+export function toOrder(item: Item): OrderRecord {
+  const { PK: _pk, SK: _sk, kind: _k, GSI1PK: _a, GSI1SK: _b, GSI2PK: _c, GSI2SK: _d, GSI5PK: _e, GSI5SK: _f, ...rest } = item;
+  return rest as unknown as OrderRecord;
+}
+
+export async function putOrder(o: OrderRecord, expectedVersion: number | undefined, event: EventDraft<unknown>, idempotency?: IdempotencyPut) {
+  try {
+    await db.send(
+      new TransactWriteCommand({
+        TransactItems: [
+          {
+            Put: {
+              TableName: tableName(),
+              Item: orderItem(o),
+              ...(expectedVersion === undefined
+                ? { ConditionExpression: 'attribute_not_exists(PK)' }
+                : { ConditionExpression: '#v = :v', ExpressionAttributeNames: { '#v': 'version' }, ExpressionAttributeValues: { ':v': expectedVersion } }),
+            },
+          },
+          { Put: { TableName: tableName(), Item: outboxItem(orderPk(o.centerId, o.orderId), event).item } },
+          ...(idempotency ? [idempotency] : []),
+        ],
+      }),
+    );
+  } catch (err) {
+    if (isConcurrentChange(err)) throw preconditionFailed(msg('此督办在您读取后已被修改；请重新读取后再试。', 'The order changed since you read it; read it again and retry.'));
+    throw err;
+  }
+}
+
+export async function orderContext(centerId: string, orderId: string, now: string) {
+  const { center, found } = await readCenterContext(centerId, now, [orderKey(centerId, orderId)]);
+  const item = itemAt(found, orderKey(centerId, orderId));
+  return { ...(item ? { order: toOrder(item) } : {}), center };
+}
+
+export async function orderPage(centerId: string, filter: { state: string; departmentId?: string }, limit: number, startKey: Item | undefined) {
+  const [index, pk] = filter.departmentId
+    ? ['GSI2', `CENTER#${centerId}#DEPT#${filter.departmentId}#ORDERS#${filter.state}`]
+    : ['GSI1', `CENTER#${centerId}#ORDERS#${filter.state}`];
+  const out = await db.send(new QueryCommand({
+    TableName: tableName(), IndexName: index, KeyConditionExpression: `${index}PK = :pk`, ExpressionAttributeValues: { ':pk': pk }, ScanIndexForward: false, Limit: limit, ExclusiveStartKey: startKey,
+  }));
+  return { items: (out.Items ?? []).map(toOrder), ...(out.LastEvaluatedKey ? { lastKey: out.LastEvaluatedKey } : {}) };
+}
+
+/** Open orders whose reply is overdue by `now`: the order watcher's work. */
+export async function ordersOverdue(now: string): Promise<{ centerId: string; orderId: string }[]> {
+  const items = await queryAll({
+    IndexName: 'GSI5',
+    KeyConditionExpression: 'GSI5PK = :pk AND GSI5SK < :to',
+    ExpressionAttributeValues: { ':pk': ORDER_WATCH, ':to': `${now}~` },
+    ProjectionExpression: 'GSI5SK',
+  });
+  return items.map((i) => {
+    const [, centerId, orderId] = (i.GSI5SK as string).split('#');
+    return { centerId: centerId!, orderId: orderId! };
+  });
+}
+
+/** The update that takes a carded order off the watch, in the card's transaction: only if still open and unchanged. */
+export const unwatchOrder = (o: OrderRecord) => ({
+  Update: {
+    TableName: tableName(),
+    Key: orderKey(o.centerId, o.orderId),
+    UpdateExpression: 'REMOVE GSI5PK, GSI5SK',
+    ConditionExpression: '#v = :v',
+    ExpressionAttributeNames: { '#v': 'version' },
+    ExpressionAttributeValues: { ':v': o.version },
+  },
+});

@@ -2,11 +2,11 @@
  * The events the supervision domain consumes, named once: the rule's event
  * pattern (infra/stacks/supervision.ts) and the consumer's own check
  * (consumer.ts) both read it. Delivery thresholds have no row in the card
- * table: the rule does not take them.
+ * table: the rule does not take them. A withdrawn threshold cancels its card.
  */
-import { thresholdEventTypes } from '#schemas/events/cases';
+import { THRESHOLD_WITHDRAWN, thresholdEventTypes } from '#schemas/events/cases';
 
 export const thresholdTrigger = {
   source: 'onestop.cases',
-  detailTypes: [...new Set([thresholdEventTypes.case, thresholdEventTypes.special_procedure, thresholdEventTypes.pre_review].flatMap((l) => Object.values(l)))],
+  detailTypes: [...new Set([thresholdEventTypes.case, thresholdEventTypes.special_procedure, thresholdEventTypes.pre_review].flatMap((l) => Object.values(l))), THRESHOLD_WITHDRAWN],
 } as const;

@@ -5,7 +5,7 @@
 import * as events from 'aws-cdk-lib/aws-events';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
 import type { Construct } from 'constructs';
-import { thresholdDetailTypes } from '../../schemas/events/cases.ts';
+import { reachedDetailTypes, thresholdDetailTypes } from '../../schemas/events/cases.ts';
 import type { StageConfig } from '../config.ts';
 import { Consumer } from '../constructs/consumer.ts';
 import { DomainFunction } from '../constructs/domain-function.ts';
@@ -28,7 +28,7 @@ export function createNotifications(scope: Construct, deps: { table: ITable; bus
     .bindTable(table, 'readWrite')
     .bindEmailSender(config.mailFrom);
   new Consumer(scope, 'StaffNotices', {
-    trigger: { bus, eventPattern: { source: ['onestop.cases'], detailType: [...thresholdDetailTypes] } },
+    trigger: { bus, eventPattern: { source: ['onestop.cases'], detailType: [...reachedDetailTypes] } },
     fn: staffNotices,
     config,
     description: 'Clock thresholds (due soon, limits passed, procedures overdue) → an email to each of the department\'s case handlers',

@@ -1,8 +1,9 @@
 /**
  * Electronic supervision (电子监察) in the stack: its API function and routes,
- * and the card consumer on the clock thresholds the cases domain publishes.
+ * the card consumer on the clock thresholds the cases domain publishes, and
+ * the watcher that cards 督办 orders left unanswered.
  */
-import type * as events from 'aws-cdk-lib/aws-events';
+import * as events from 'aws-cdk-lib/aws-events';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
 import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
 import type { Construct } from 'constructs';
@@ -35,5 +36,13 @@ export function addSupervision(scope: Construct, props: SupervisionProps) {
     config,
     description: 'Clock thresholds → warning, yellow and red cards, one per clock and level, counted in the figures',
   });
-  return { api, cards, consumer };
+  const orderWatch = new DomainFunction(scope, 'SupervisionOrderWatchFunction', { entry: 'functions/supervision/order-watch.ts', domain: 'supervision', config })
+    .bindTable(table, 'readWrite');
+  new Consumer(scope, 'SupervisionOrderWatch', {
+    trigger: { schedule: events.Schedule.expression(config.caseWatchSchedule) },
+    fn: orderWatch,
+    config,
+    description: '督办 orders unanswered past their day → a yellow card on the order\'s clock',
+  });
+  return { api, cards, consumer, orderWatch };
 }

@@ -101,7 +101,11 @@ export const CardState = StringEnum(
 );
 export type CardState = Static<typeof CardState>;
 
-export const CardId = Type.String({ pattern: '^[0-9A-Z]{2,12}-[0-9]{8}-[0-9]{5,9}~[a-z_]{3,20}(~[0-9]{1,3})?~(warning|yellow|red)$', maxLength: 72 });
+export const CardId = Type.String({
+  pattern: '^[0-9A-Z]{2,12}-[0-9]{8}-[0-9]{5,9}~[a-z_]{3,20}(~[0-9A-Z]{1,26})?~(warning|yellow|red)$',
+  maxLength: 96,
+  description: '<caseNo>~<clock>~<level>: one card per clock and level (clock: case, special_procedure~<n>, pre_review, order~<orderId>)',
+});
 
 const Appeal = Type.Object(
   {
@@ -191,6 +195,7 @@ export const SupervisionCounts = Type.Object(
     revoked: Type.Integer({ minimum: 0 }),
     upheld: Type.Integer({ minimum: 0 }),
     escalated: Type.Integer({ minimum: 0 }),
+    cancelled: Type.Integer({ minimum: 0, description: 'Cards whose threshold was withdrawn (the limit moved later, e.g. the official calendar replaced a provisional year)' }),
   },
   closed,
 );
@@ -235,3 +240,56 @@ export const WallView = Type.Object(
   closed,
 );
 export type WallView = Static<typeof WallView>;
+
+// ---------------------------------------------------------------------------
+// 督办 orders
+
+export const OrderId = Type.String({ pattern: '^[0-9A-HJKMNP-TV-Z]{26}$', maxLength: 26, description: 'ULID' });
+export const OrderPath = Type.Object({ orderId: OrderId }, closed);
+export const orderStates = ['open', 'answered'] as const;
+export const OrderState = StringEnum(orderStates, '待答复 / 已答复. Clients must tolerate values they do not know.');
+
+export const OrderBody = Type.Object(
+  {
+    caseNo: CaseNo,
+    cardId: Type.Optional({ ...CardId, description: 'The card the order follows up, if any: one of the case\'s' }),
+    instructions: text(1000, 'What the department must do (督办事项)'),
+    dueDate: { ...LocalDate, description: 'The department replies by this day (center time zone); today or later' },
+  },
+  closed,
+);
+export type OrderBody = Static<typeof OrderBody>;
+
+export const OrderReplyBody = Type.Object({ reply: text(2000, 'What the department did') }, closed);
+export type OrderReplyBody = Static<typeof OrderReplyBody>;
+
+export const Order = Type.Object(
+  {
+    orderId: OrderId,
+    caseNo: CaseNo,
+    cardId: Type.Optional(CardId),
+    departmentId: DepartmentId,
+    instructions: Type.String(),
+    dueDate: LocalDate,
+    state: OrderState,
+    issuedBy: Type.String(),
+    issuedAt: Instant,
+    overdueAt: Type.String({ format: 'date-time', description: 'When an unanswered order becomes a yellow card (the thresholds\' order row)' }),
+    reply: Type.Optional(Type.Object({ text: Type.String(), by: Type.String(), at: Instant }, closed)),
+    version: Type.Integer({ minimum: 1 }),
+    updatedAt: Instant,
+  },
+  closed,
+);
+export type Order = Static<typeof Order>;
+export const OrderPage = Page(Order);
+
+export const OrderListQuery = Type.Object(
+  {
+    departmentId: Type.Optional(DepartmentId),
+    state: Type.Optional(OrderState),
+    limit: Type.Optional(Limit),
+    nextToken: Type.Optional(NextToken),
+  },
+  closed,
+);

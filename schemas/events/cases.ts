@@ -47,6 +47,12 @@ export const thresholdEventTypes = {
   delivery: { yellow: 'DeliveryOverdue' },
 } as const satisfies Partial<Record<ClockKind, Partial<Record<CardLevel, string>>>>;
 
-export const thresholdDetailTypes: readonly string[] = [...new Set(Object.values(thresholdEventTypes).flatMap((levels) => Object.values(levels)))];
+/** A published threshold the clock no longer reaches: its limit moved later (a recount on the official calendar). */
+export const THRESHOLD_WITHDRAWN = 'ThresholdWithdrawn';
+
+/** The events of a threshold reached. */
+export const reachedDetailTypes: readonly string[] = [...new Set(Object.values(thresholdEventTypes).flatMap((levels) => Object.values(levels)))];
+/** Every event of the watcher (one data shape). */
+export const thresholdDetailTypes: readonly string[] = [...reachedDetailTypes, THRESHOLD_WITHDRAWN];
 
 export const thresholdEventSchema = envelope(ThresholdReached);

@@ -1,7 +1,8 @@
 /**
  * Events of the supervision domain (source `onestop.supervision`, subject
  * `card` / cardId): a card issued on a clock threshold, appealed, and the
- * appeal's decision; the center's threshold settings. No personal data.
+ * appeal's decision; 督办 orders and their replies; the center's threshold
+ * settings. No personal data (an order's instructions stay on the order).
  */
 import * as Type from '@sinclair/typebox/type';
 import type { Static } from '@sinclair/typebox';
@@ -32,9 +33,24 @@ export type CardEventData = Static<typeof CardEventData>;
 export const ThresholdSettingsChangedData = Type.Object({ before: Type.Optional(ThresholdSettingsBody), after: ThresholdSettingsBody }, { additionalProperties: false });
 export type ThresholdSettingsChangedData = Static<typeof ThresholdSettingsChangedData>;
 
-export const cardEventTypes = ['CardIssued', 'CardAppealed', 'CardRevoked', 'CardUpheld', 'CardEscalated'] as const;
+export const cardEventTypes = ['CardIssued', 'CardAppealed', 'CardRevoked', 'CardUpheld', 'CardEscalated', 'CardCancelled'] as const;
+
+export const OrderEventData = Type.Object(
+  {
+    orderId: Type.String(),
+    caseNo: CaseNo,
+    departmentId: DepartmentId,
+    state: Type.String(),
+    dueDate: Type.String({ format: 'date' }),
+    cardId: Type.Optional(CardId),
+    orderVersion: Type.Integer({ minimum: 1 }),
+  },
+  { additionalProperties: false },
+);
 
 export const supervisionEventSchemas = {
+  OrderIssued: envelope(OrderEventData),
+  OrderAnswered: envelope(OrderEventData),
   ...Object.fromEntries(cardEventTypes.map((t) => [t, envelope(CardEventData)])),
   ThresholdSettingsChanged: envelope(ThresholdSettingsChangedData),
 };

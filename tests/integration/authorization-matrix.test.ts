@@ -479,7 +479,15 @@ const decidedCard = once(async (): Promise<Fixture> => {
   const decided = await fx('supervisor', 'POST', `/supervision/cards/${cardId}/decide`, { decision: 'revoked', note: '矩阵测试' }, { 'if-match': appealed.etag }, [200]);
   return { id: cardId, etag: decided.etag };
 });
-/** Who reads cards: supervision and audit the whole center, the department's staff their own. */
+/** A 督办 order on that card's case, answered by admin.amr: terminal, so every reply meets 409 wrong-state. */
+const shanghaiToday = () => new Date(Date.now() + 8 * 3600_000).toISOString().slice(0, 10);
+const answeredOrder = once(async (): Promise<Fixture> => {
+  const caseNo = (await decidedCard()).id.split('~')[0]!;
+  const issued = await fx('supervisor', 'POST', '/supervision/orders', { caseNo, instructions: '矩阵测试：请说明进度', dueDate: shanghaiToday() }, {}, [201]);
+  const answered = await fx('admin.amr', 'POST', `/supervision/orders/${issued.body.orderId}/reply`, { reply: '已说明' }, { 'if-match': issued.etag }, [200]);
+  return { id: issued.body.orderId as string, etag: answered.etag };
+});
+/** Who reads cards and orders: supervision and audit the whole center, the department's staff their own. */
 const cardReaders: Grant = { supervisor: 'center', auditor: 'center', dept_admin: 'department', clerk: 'department', approver: 'department' };
 const supervision: Route[] = [
   { operationId: 'listCards', allowed: cardReaders, ok: 200, addressed: false, request: () => ['GET', '/supervision/cards?departmentId=amr&state=revoked'] },
@@ -493,6 +501,18 @@ const supervision: Route[] = [
     fixture: decidedCard, request: (f) => ['POST', `/supervision/cards/${f.id}/decide`, { decision: 'returned', note: '维持' }, ifMatch(f)],
   },
   { operationId: 'getCaseSupervision', allowed: cardReaders, ok: 200, addressed: true, elsewhere: 404, slow: true, fixture: decidedCard, request: (f) => ['GET', `/supervision/cases/${f.id.split('~')[0]}`] },
+  // In another center the case is unknown: the body names no case there (400).
+  {
+    operationId: 'issueOrder', allowed: { supervisor: 'center' }, ok: 201, addressed: false, slow: true, fixture: decidedCard,
+    otherCenter: { allowed: { supervisor: 'center' }, ok: 400, okType: 'validation-failed' },
+    request: (f) => ['POST', '/supervision/orders', { caseNo: f.id.split('~')[0], instructions: '矩阵测试', dueDate: shanghaiToday() }],
+  },
+  { operationId: 'listOrders', allowed: cardReaders, ok: 200, addressed: false, request: () => ['GET', '/supervision/orders?departmentId=amr'] },
+  { operationId: 'getOrder', allowed: cardReaders, ok: 200, addressed: true, elsewhere: 404, slow: true, fixture: answeredOrder, request: (f) => ['GET', `/supervision/orders/${f.id}`] },
+  {
+    operationId: 'replyToOrder', allowed: { dept_admin: 'department' }, ok: 409, okType: 'wrong-state', addressed: true, elsewhere: 404, slow: true,
+    fixture: answeredOrder, request: (f) => ['POST', `/supervision/orders/${f.id}/reply`, { reply: '再次答复' }, ifMatch(f)],
+  },
   { operationId: 'getThresholdSettings', allowed: allStaff, ok: 200, addressed: false, request: () => ['GET', '/supervision/settings'] },
   // Like the evaluation settings: an allowed writer is stopped by a stale If-Match (412), so nothing is written.
   {
@@ -590,7 +610,7 @@ describe(`authorization matrix over HTTP (${cells.length} cells)`, () => {
     // follow on their own (their cells run last). A fixture that fails fails its cells, not the others.
     void archived().catch(() => undefined);
     void rated().catch(() => undefined);
-    void decidedCard().catch(() => undefined);
+    void answeredOrder().catch(() => undefined);
     await Promise.allSettled([refusedCase(), withdrawnJointCase(), openWithFile(), completed()]);
   });
 

@@ -37,6 +37,8 @@ const expected: Record<Action, Partial<Record<StaffRole, 'center' | 'department'
   'supervision.cards.read': { supervisor: 'center', auditor: 'center', dept_admin: 'department', clerk: 'department', approver: 'department' },
   'supervision.card.appeal': { dept_admin: 'department' },
   'supervision.card.decide': { supervisor: 'center' },
+  'supervision.order.issue': { supervisor: 'center' },
+  'supervision.order.reply': { dept_admin: 'department' },
   'supervision.settings.read': { clerk: 'center', approver: 'center', dept_admin: 'center', center_admin: 'center', supervisor: 'center', auditor: 'center' },
   'supervision.settings.write': { supervisor: 'center', center_admin: 'center' },
   'supervision.figures.read': { supervisor: 'center', auditor: 'center', center_admin: 'center' },
