@@ -1,6 +1,8 @@
 /**
- * Three projects: unit and infra tests run alone; integration (and e2e) tests
- * share ONE local cloud started by tests/integration/global-setup.ts — vitest
+ * Four projects: unit and infra tests run alone; integration (and e2e) tests
+ * share ONE local cloud started by tests/integration/global-setup.ts, and the
+ * emulated-time tests, which move that cloud's clock forward, get it after
+ * every other file has run (sequence.groupOrder 1) — vitest
  * runs a project's globalSetup only when that project has tests queued, so
  * `vitest run tests/unit` never starts it, and the cloud's `cdk synth` is the
  * only CLI synth of a whole `npm test`.
@@ -40,6 +42,18 @@ export default defineConfig({
           // Above api-client.ts `until`'s 40 s, so a slow wait fails with its own message.
           testTimeout: 60_000,
           // The global setup synthesizes, starts DynamoDB Local and seeds through the API.
+          hookTimeout: 180_000,
+        },
+      },
+      {
+        extends: true,
+        // Moves the shared cloud's clock forward (POST /local/clock): runs after every other file.
+        test: {
+          name: 'emulated-time',
+          include: ['tests/emulated-time/**/*.test.ts'],
+          globalSetup: ['tests/integration/global-setup.ts'],
+          sequence: { groupOrder: 1 },
+          testTimeout: 60_000,
           hookTimeout: 180_000,
         },
       },

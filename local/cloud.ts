@@ -25,6 +25,7 @@ import { LocalAuthorizer } from './auth/authorizer.ts';
 import { LocalBus, type BusStats } from './bus/bus.ts';
 import { DlqStore, type DlqMessage } from './bus/dlq.ts';
 import { Scheduler } from './bus/scheduler.ts';
+import { LocalClock } from './lambda/clock.ts';
 import { startBusEndpoint, type BusEndpoint } from './bus/endpoint.ts';
 import { StreamPipe, type PipeStats } from './pipe.ts';
 import { S3Notifier, type S3NotificationStats } from './s3/notifications.ts';
@@ -88,6 +89,8 @@ export interface LocalCloud {
   users(): readonly LocalUser[];
   mintToken(username: string): string;
   stats(): LocalCloudStats;
+  /** Emulated time: what the functions and schedules take for now (POST /local/clock moves it forward). */
+  readonly clock: LocalClock;
   /** Resolves once the bus has no delivery, function invocation or retry running or waiting (S3 notifications included). */
   idle(): Promise<void>;
   readonly dlq: {
@@ -149,7 +152,8 @@ export async function startLocalCloud(opts: LocalCloudOptions): Promise<LocalClo
     const dlq = new DlqStore(dataDir, model.queues.map((q) => q.name));
     const bus = new LocalBus({ rules: model.rules, buses: model.buses, functions: model.functions, invoke, dlq, log, retryBaseMs: opts.retryBaseMs });
     stops.push(() => bus.stop());
-    const scheduler = new Scheduler(model.rules, bus, opts.scheduleSpeedup ?? 1, log);
+    const clock = new LocalClock();
+    const scheduler = new Scheduler(model.rules, bus, opts.scheduleSpeedup ?? 1, log, clock);
     stops.push(() => scheduler.stop());
     // S3 → Lambda goes through the same async invoke queue as the bus's targets (retries, DLQs, idle()).
     const notifier = new S3Notifier({ notifications: model.s3Notifications, invokeAsync: (id, payload, qualifier) => bus.lambda.invokeAsync(id, payload, qualifier), log });
@@ -190,6 +194,7 @@ export async function startLocalCloud(opts: LocalCloudOptions): Promise<LocalClo
       // Function output is in logs/<function>.log; the console gets it without DEBUG lines.
       echo: sink && ((line) => !line.includes('"level":"DEBUG"') && sink(line)),
       maxConcurrency: opts.maxConcurrency,
+      clock: clock.buffer,
     });
     const rt = runtime;
     stops.push(() => rt.stop());
@@ -256,7 +261,7 @@ export async function startLocalCloud(opts: LocalCloudOptions): Promise<LocalClo
       authorizer: new LocalAuthorizer(issuer),
       invoke,
       log,
-      local: localEndpoints({ issuer, sms: new SmsSink(), faults: (rule) => rt.setFault(rule), dlq: { list: () => dlq.list(), redrive, remove }, stats }),
+      local: localEndpoints({ issuer, sms: new SmsSink(), faults: (rule) => rt.setFault(rule), dlq: { list: () => dlq.list(), redrive, remove }, stats, clock }),
       web: webPages(() => siteFiles()),
     });
 
@@ -272,6 +277,7 @@ export async function startLocalCloud(opts: LocalCloudOptions): Promise<LocalClo
       users: () => issuer.listUsers(),
       mintToken: (username) => issuer.mint(username),
       stats,
+      clock,
       idle: () => bus.idle(),
       dlq: { list: () => dlq.list(), redrive, remove },
       stop: () => (stopping ??= stopAll().then(() => log('local cloud stopped'))),

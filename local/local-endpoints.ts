@@ -1,7 +1,8 @@
 /**
  * The local cloud's own endpoints under /local/ on the API port (never part of
  * the template): the issuer's JWKS and dev token endpoint, the demo users, the
- * Cognito Identity Provider emulator (/local/cognito), DLQ admin and counters.
+ * Cognito Identity Provider emulator (/local/cognito), DLQ admin, counters and
+ * the emulated clock (/local/clock).
  */
 import type { HttpResult } from './api/payload.ts';
 import { DisabledUserError, UnknownUserError, type LocalIssuer } from './auth/issuer.ts';
@@ -9,6 +10,7 @@ import { handleCognito } from './cognito/emulator.ts';
 import type { DlqMessage } from './bus/dlq.ts';
 import type { SmsSink } from './sns/sms-sink.ts';
 import type { FaultRule } from './lambda/runtime.ts';
+import { ClockError, type LocalClock } from './lambda/clock.ts';
 
 export interface LocalEndpointDeps {
   readonly issuer: LocalIssuer;
@@ -22,6 +24,8 @@ export interface LocalEndpointDeps {
     remove(queue: string, messageIds?: string[]): Promise<number>;
   };
   stats(): unknown;
+  /** Emulated time (GET/POST /local/clock). */
+  readonly clock: LocalClock;
 }
 
 const json = (status: number, body: unknown): HttpResult => ({
@@ -62,6 +66,21 @@ export function localEndpoints(deps: LocalEndpointDeps) {
           if (!(err instanceof UnknownUserError)) throw err;
           return json(400, { message: err.message, users: deps.issuer.listUsers().map((u) => u.username) });
         }
+      }
+      case 'GET /local/clock':
+        return json(200, { now: deps.clock.now().toISOString(), offsetMs: deps.clock.offsetMs });
+      case 'POST /local/clock': {
+        // {"at": ISO instant} or {"advanceMs": n > 0}: the functions and schedules live at that time from now on.
+        const input = parseBody(body);
+        try {
+          if (typeof input?.at === 'string' && /^\d{4}-\d{2}-\d{2}T.*(Z|[+-]\d{2}:\d{2})$/.test(input.at)) deps.clock.setTo(new Date(input.at));
+          else if (typeof input?.advanceMs === 'number') deps.clock.advanceBy(input.advanceMs);
+          else return json(400, { message: 'send {"at":"<ISO instant with Z or offset>"} or {"advanceMs":<n > 0>}' });
+        } catch (err) {
+          if (err instanceof ClockError) return json(400, { message: err.message });
+          throw err;
+        }
+        return json(200, { now: deps.clock.now().toISOString(), offsetMs: deps.clock.offsetMs });
       }
       case 'POST /local/faults': {
         // {functionPrefix, rate 0..1, phase before|after|either, match?, limit?}: rate 0 clears the rule.

@@ -10,6 +10,7 @@ import { parseSchedule, UnsupportedScheduleError, type Schedule } from '../sched
 import { LOCAL_ACCOUNT, LOCAL_REGION } from '../intrinsics.ts';
 import { RuleLoadError, type EventEnvelope, type LocalBus } from './bus.ts';
 import type { RuleModel } from '../template.ts';
+import type { LocalClock } from '../lambda/clock.ts';
 
 const MAX_TIMER = 2 ** 31 - 1;
 
@@ -19,7 +20,14 @@ export class Scheduler {
   private readonly realStart = Date.now();
   private fired = 0;
 
-  constructor(rules: readonly RuleModel[], private readonly bus: LocalBus, private readonly speedup = 1, private readonly log: (line: string) => void = () => {}) {
+  constructor(
+    rules: readonly RuleModel[],
+    private readonly bus: LocalBus,
+    private readonly speedup = 1,
+    private readonly log: (line: string) => void = () => {},
+    /** Emulated time (local/lambda/clock.ts): its offset moves the schedules' clock too. */
+    private readonly clock?: LocalClock,
+  ) {
     if (!(speedup > 0)) throw new Error(`scheduleSpeedup must be positive, got ${speedup}`);
     for (const rule of rules) {
       if (!rule.scheduleExpression) continue;
@@ -30,11 +38,19 @@ export class Scheduler {
         throw new RuleLoadError(`rule ${rule.logicalId}: schedule ${rule.scheduleExpression} ${kind}: ${(err as Error).message}`);
       }
     }
+    // A jump fires each rule once at its next instant after the new time, as a schedule that resumes: not every instant skipped.
+    clock?.onJump(() => {
+      if (!this.started) return;
+      this.stop();
+      this.start();
+    });
   }
 
-  /** The virtual time: starts at the real time, then runs `speedup` times faster. */
+  private started = false;
+
+  /** The virtual time: starts at the real time, then runs `speedup` times faster; plus the emulated time's offset. */
   now(): Date {
-    return new Date(this.realStart + (Date.now() - this.realStart) * this.speedup);
+    return new Date(this.realStart + (Date.now() - this.realStart) * this.speedup + (this.clock?.offsetMs ?? 0));
   }
 
   get count(): number {
@@ -42,6 +58,7 @@ export class Scheduler {
   }
 
   start(): void {
+    this.started = true;
     for (const e of this.entries) if (e.rule.enabled) this.arm(e.rule, e.schedule, e.schedule.nextAfter(this.now()));
   }
 

@@ -35,6 +35,8 @@ export interface RuntimeOptions {
   readonly echo?: (line: string) => void;
   /** Execution environments per function at most (Lambda would scale out; locally we queue). */
   readonly maxConcurrency?: number;
+  /** Emulated time: the offset every sandbox adds to its clock (local/lambda/clock.ts). */
+  readonly clock?: SharedArrayBuffer;
 }
 
 interface Pending {
@@ -50,10 +52,10 @@ class Sandbox {
   lastUsed = Date.now();
   dead = false;
 
-  constructor(fn: FunctionModel, env: Record<string, string>, onLine: (line: string) => void) {
+  constructor(fn: FunctionModel, env: Record<string, string>, onLine: (line: string) => void, clock?: SharedArrayBuffer) {
     this.worker = new Worker(new URL('./worker.mjs', import.meta.url), {
       env,
-      workerData: { file: path.join(fn.assetDir!, fn.handlerFile!), exportName: fn.handlerExport, sourceMaps: /--enable-source-maps/.test(env.NODE_OPTIONS ?? '') },
+      workerData: { file: path.join(fn.assetDir!, fn.handlerFile!), exportName: fn.handlerExport, sourceMaps: /--enable-source-maps/.test(env.NODE_OPTIONS ?? ''), clock },
       // No inherited loaders (tsx): the bundle is plain JavaScript.
       execArgv: [],
       stdout: true,
@@ -134,7 +136,7 @@ class FunctionRunner {
     let warm: Sandbox | undefined;
     while ((warm = this.idle.pop())) if (!warm.dead) return warm;
     if (this.all.size < (this.opts.maxConcurrency ?? 4)) {
-      const sb = new Sandbox(this.fn, this.env, (l) => this.line(l));
+      const sb = new Sandbox(this.fn, this.env, (l) => this.line(l), this.opts.clock);
       this.coldStarts++;
       this.all.add(sb);
       sb.worker.once('exit', () => this.all.delete(sb));

@@ -10,9 +10,37 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { pathToFileURL } from 'node:url';
 
-/** @type {{ file: string; exportName: string; sourceMaps: boolean }} */
-const { file, exportName, sourceMaps } = workerData;
+/** @type {{ file: string; exportName: string; sourceMaps: boolean; clock?: SharedArrayBuffer }} */
+const { file, exportName, sourceMaps, clock } = workerData;
 if (sourceMaps) process.setSourceMapsEnabled(true);
+
+const RealDate = Date;
+/** The real clock: the invocation's deadline is in real time, whatever the emulated time. */
+const realNow = RealDate.now;
+
+/**
+ * Emulated time (local/lambda/clock.ts): `Date.now()`, `new Date()` and `Date()`
+ * read the real clock plus the shared offset; with arguments, and everything
+ * else (parse, UTC, the prototype, instanceof), Date is the real one. Installed
+ * before the bundle is imported, so every module sees it.
+ */
+if (clock) {
+  const offset = new Float64Array(clock);
+  const now = () => realNow() + (offset[0] ?? 0);
+  /** @type {any} */
+  const EmulatedDate = function (/** @type {any[]} */ ...args) {
+    if (!new.target) return new RealDate(now()).toString();
+    // @ts-ignore: Date's constructor takes these arguments as given
+    return args.length === 0 ? new RealDate(now()) : new RealDate(...args);
+  };
+  Object.defineProperties(EmulatedDate, {
+    prototype: { value: RealDate.prototype },
+    now: { value: now, writable: true, configurable: true },
+    parse: { value: RealDate.parse, writable: true, configurable: true },
+    UTC: { value: RealDate.UTC, writable: true, configurable: true },
+  });
+  globalThis.Date = EmulatedDate;
+}
 
 /** @param {unknown} err */
 function serializeError(err) {
@@ -52,7 +80,7 @@ parentPort?.on('message', async (/** @type {any} */ msg) => {
     awsRequestId: ctx.awsRequestId,
     logGroupName: ctx.logGroupName,
     logStreamName: ctx.logStreamName,
-    getRemainingTimeInMillis: () => Math.max(0, ctx.deadline - Date.now()),
+    getRemainingTimeInMillis: () => Math.max(0, ctx.deadline - realNow()),
     done: () => {},
     fail: () => {},
     succeed: () => {},

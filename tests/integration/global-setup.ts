@@ -45,7 +45,20 @@ declare module 'vitest' {
 let cloud: LocalCloud | undefined;
 let dataDir: string | undefined;
 
+/**
+ * The integration project and the emulated-time project (which runs after it, moving the
+ * cloud's clock) share the cloud: vitest loads this module once per project, so the
+ * started cloud is kept on globalThis and stopped when the last project is done.
+ */
+interface Shared { provided?: ProvidedLocalCloud; users: number; stop?: () => Promise<void> }
+const shared: Shared = ((globalThis as { __onestopCloud?: Shared }).__onestopCloud ??= { users: 0 });
+
 export async function setup(project: TestProject): Promise<void> {
+  shared.users++;
+  if (shared.provided) {
+    project.provide('localCloud', shared.provided);
+    return;
+  }
   const started = Date.now();
   dataDir = await mkdtemp(path.join(tmpdir(), 'onestop-it-'));
   cloud = await startLocalCloud({
@@ -62,11 +75,11 @@ export async function setup(project: TestProject): Promise<void> {
   try {
     seeded = await seedDemoCenter(cloud);
   } catch (err) {
-    await teardown();
+    await stopCloud();
     throw new Error(`global setup: seeding the demo center failed: ${(err as Error).message}`);
   }
   const clientId = cloud.model.api?.routes.find((r) => r.authorizer)?.authorizer?.audience[0] ?? 'local-client';
-  project.provide('localCloud', {
+  shared.provided = {
     apiUrl: cloud.apiUrl,
     issuerUrl: cloud.issuerUrl,
     endpoints: cloud.endpoints,
@@ -86,11 +99,20 @@ export async function setup(project: TestProject): Promise<void> {
     })),
     routes: (cloud.model.api?.routes ?? []).map((r) => ({ routeKey: r.routeKey, functionId: r.functionId, authorized: r.authorizer !== undefined })),
     rules: cloud.model.rules.map((r) => ({ logicalId: r.logicalId, busName: r.busName, targets: r.targets.map((t) => ({ ...t })) })),
-  });
+  };
+  shared.stop = stopCloud;
+  project.provide('localCloud', shared.provided);
   console.log(`local cloud for integration tests up and seeded in ${((Date.now() - started) / 1000).toFixed(1)} s (${dataDir})`);
 }
 
 export async function teardown(): Promise<void> {
+  shared.users--;
+  if (shared.users > 0) return;
+  await shared.stop?.();
+  shared.provided = undefined;
+}
+
+async function stopCloud(): Promise<void> {
   await cloud?.stop();
   cloud = undefined;
   // Keep the data (logs included) when asked, to look at a failed run.

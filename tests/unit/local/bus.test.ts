@@ -15,6 +15,7 @@ import { DlqStore, type DlqMessage, type LambdaDlqMessage, type LambdaOnFailureM
 import { DeliveryError } from '../../../local/bus/lambda-async.ts';
 import { startBusEndpoint } from '../../../local/bus/endpoint.ts';
 import { Scheduler } from '../../../local/bus/scheduler.ts';
+import { LocalClock } from '../../../local/lambda/clock.ts';
 import type { AsyncInvokeConfig, FunctionModel, RuleModel } from '../../../local/template.ts';
 
 const FN_ARN = 'arn:aws:lambda:us-east-1:000000000000:function:Consumer';
@@ -375,6 +376,25 @@ describe('Scheduler', () => {
     expect(calls[0]!.event).toMatchObject({ source: 'aws.events', 'detail-type': 'Scheduled Event', detail: {}, resources: [sched.arn] });
     // rate() counts from the rule's start, so consecutive firings are one virtual minute apart.
     expect(Date.parse(calls[1]!.event.time) - Date.parse(calls[0]!.event.time)).toBe(60_000);
+  });
+
+  it('after the emulated clock jumps a day, a daily cron fires once at its next instant, with that time', async () => {
+    const daily = rule({ logicalId: 'Digest', busName: 'default', eventPattern: undefined, scheduleExpression: 'cron(15 16 * * ? *)' });
+    const { bus } = newBus([daily]);
+    const clock = new LocalClock();
+    const scheduler = new Scheduler([daily], bus, 1, () => {}, clock);
+    scheduler.start();
+    // Half a second before tomorrow's 16:15 UTC (or today's, if still ahead).
+    const now = Date.now();
+    const next = new Date(now);
+    next.setUTCHours(16, 15, 0, 0);
+    if (next.getTime() <= now) next.setUTCDate(next.getUTCDate() + 1);
+    next.setUTCDate(next.getUTCDate() + 1);
+    clock.setTo(new Date(next.getTime() - 500));
+    await vi.waitFor(() => expect(calls).toHaveLength(1), { timeout: 3_000, interval: 50 });
+    scheduler.stop();
+    await bus.idle();
+    expect(calls[0]!.event.time).toBe(next.toISOString().replace(/\.\d{3}Z$/, 'Z'));
   });
 
   it('stops start-up on a schedule it cannot evaluate, naming the rule', () => {

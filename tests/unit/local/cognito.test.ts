@@ -3,6 +3,7 @@
  * the local API server as the local cloud wires it (<apiUrl>/local/cognito), over
  * the issuer's users in a temp dataDir.
  */
+import { LocalClock } from '../../../local/lambda/clock.ts';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -50,7 +51,7 @@ beforeAll(async () => {
   apiUrl = `http://localhost:${api.port}`;
   api.server.prependListener('request', (req) => { if (req.url?.startsWith('/local/cognito')) paths.push(req.url); });
   issuer = new LocalIssuer(dataDir, `${apiUrl}/local`, 'local-client');
-  const endpoints = localEndpoints({ issuer, sms: new SmsSink(), faults: () => {}, dlq: { list: async () => [], redrive: async () => ({ redriven: 0, failed: 0 }), remove: async () => 0 }, stats: () => ({}) });
+  const endpoints = localEndpoints({ issuer, sms: new SmsSink(), faults: () => {}, dlq: { list: async () => [], redrive: async () => ({ redriven: 0, failed: 0 }), remove: async () => 0 }, stats: () => ({}), clock: new LocalClock() });
   api.attach({ authorizer: new LocalAuthorizer(issuer), invoke: () => Promise.reject(new Error('no functions')), log: () => {}, local: endpoints });
   client = new CognitoIdentityProviderClient({ endpoint: `${apiUrl}/local/cognito`, region: 'us-east-1', credentials: { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' } });
 });

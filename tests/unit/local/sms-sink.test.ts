@@ -3,6 +3,7 @@
  * it (awsQuery), keeps what it accepted for GET /local/sms, and refuses what
  * SNS would refuse or what it does not serve.
  */
+import { LocalClock } from '../../../local/lambda/clock.ts';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -23,7 +24,7 @@ beforeAll(async () => {
   api = await startApiServer(0, '127.0.0.1');
   apiUrl = `http://localhost:${api.port}`;
   const issuer = new LocalIssuer(dataDir, `${apiUrl}/local`, 'local-client');
-  const local = localEndpoints({ issuer, sms: new SmsSink(), faults: () => {}, dlq: { list: async () => [], redrive: async () => ({ redriven: 0, failed: 0 }), remove: async () => 0 }, stats: () => ({}) });
+  const local = localEndpoints({ issuer, sms: new SmsSink(), faults: () => {}, dlq: { list: async () => [], redrive: async () => ({ redriven: 0, failed: 0 }), remove: async () => 0 }, stats: () => ({}), clock: new LocalClock() });
   api.attach({ authorizer: new LocalAuthorizer(issuer), invoke: () => Promise.reject(new Error('no functions')), log: () => {}, local });
   sns = new SNSClient({ endpoint: `${apiUrl}/local/sns`, region: 'us-east-1', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
 });

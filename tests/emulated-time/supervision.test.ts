@@ -1,0 +1,142 @@
+/**
+ * Electronic supervision in emulated time: the local cloud's clock (POST
+ * /local/clock, which only the local runtime has) is moved to just before each
+ * threshold of a case, and the scheduled case watcher and the card consumer,
+ * running as deployed, must card it within a minute of the instant and never
+ * before. This project runs after every other test file (vitest.config.ts):
+ * the clock only moves forward, for the whole shared cloud.
+ *
+ * The cases are housing's 370982-ZJ-XK-001 (promised 3, statutory 7 working
+ * days; its site inspection does not count toward the limit, so it suspends
+ * the clock), filed by a fresh enterprise and accepted now.
+ */
+import { beforeAll, describe, expect, it } from 'vitest';
+import type { Card, Order } from '#schemas/api/supervision';
+import { workCalendar } from '#shared/calendar';
+import { calendar2026 } from '#shared/calendar-2026';
+import { caseThresholds, defaultThresholds, type Threshold } from '#shared/clock-rules';
+import { provisionalYear } from '#shared/provisional-calendar';
+import { api, call, centerToday, freshCreditCode, until } from '../integration/api-client.ts';
+import { act, materialsOf } from '../integration/cases-client.ts';
+
+const ITEM = '370982-ZJ-XK-001';
+const LEAD = 5_000;
+const cal = workCalendar([calendar2026], 'Asia/Shanghai', provisionalYear);
+
+async function clockNow(): Promise<number> {
+  return Date.parse(((await (await fetch(`${api}/local/clock`)).json()) as { now: string }).now);
+}
+/** Moves the cloud's clock to `ms` (never back: an instant already past is left alone). */
+async function setClock(ms: number) {
+  if (ms <= (await clockNow())) return;
+  const res = await fetch(`${api}/local/clock`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ at: new Date(ms).toISOString() }) });
+  expect(res.status, await res.text()).toBe(200);
+}
+
+const cardOf = async (cardId: string) => {
+  const res = await call<Card>('GET', `/supervision/cards/${cardId}`, { as: 'supervisor' });
+  return res.status === 200 ? res : undefined;
+};
+const cardsOf = async (caseNo: string) => (await call<{ cards: Card[] }>('GET', `/supervision/cases/${caseNo}`, { as: 'supervisor' })).body.cards;
+
+let owner: string;
+async function acceptedCase() {
+  const filed = await call('POST', '/cases', { as: owner, body: { itemCode: ITEM, materials: materialsOf(ITEM) } });
+  expect(filed.status, JSON.stringify(filed.body)).toBe(201);
+  const accepted = await act(filed.body.caseNo, 'accept', 'clerk.housing', filed.etag);
+  return { caseNo: filed.body.caseNo as string, reply: accepted };
+}
+const thresholdsOf = (c: Awaited<ReturnType<typeof acceptedCase>>['reply']['body']): Threshold[] =>
+  caseThresholds(cal, { ...c, delivered: false }, defaultThresholds).filter((t) => t.kind === 'case');
+
+let a: { caseNo: string; thresholds: Threshold[] };
+let b: { caseNo: string; unsuspended: Threshold[] };
+let order: Order;
+
+beforeAll(async () => {
+  owner = `et.ent.${Date.now().toString(36)}`;
+  const registered = await call('POST', '/public/applicants', {
+    body: { kind: 'enterprise', username: owner, name: '监察时钟建设有限公司', email: `${owner}@example.com`, phone: '0538-1234567', creditCode: freshCreditCode(), legalRepresentative: '钱七' },
+  });
+  expect(registered.status).toBe(201);
+  const first = await acceptedCase();
+  a = { caseNo: first.caseNo, thresholds: thresholdsOf(first.reply.body) };
+  // B is suspended before any of its thresholds: the case clock stops there.
+  const second = await acceptedCase();
+  const reviewed = await act(second.caseNo, 'review', 'clerk.housing', second.reply.etag, { opinion: '需现场踏勘' });
+  await act(second.caseNo, 'suspend', 'clerk.housing', reviewed.etag, { procedure: 'inspection', reason: '施工现场踏勘', expectedWorkingDays: 5 });
+  b = { caseNo: second.caseNo, unsuspended: thresholdsOf(second.reply.body) };
+  const issued = await call<Order>('POST', '/supervision/orders', { as: 'supervisor', body: { caseNo: a.caseNo, instructions: '请说明办理进度', dueDate: centerToday() } });
+  expect(issued.status, JSON.stringify(issued.body)).toBe(201);
+  order = issued.body;
+});
+
+describe('cards in emulated time', () => {
+  it('a case crossing warning → yellow → red gets exactly three cards, in order, each within 60 s after its threshold', async () => {
+    expect(a.thresholds.map((t) => t.level)).toEqual(['warning', 'yellow', 'red']);
+    const sequence: string[] = [];
+    for (const t of a.thresholds) {
+      const cardId = `${a.caseNo}~case~${t.level}`;
+      await setClock(Date.parse(t.at) - LEAD);
+      // Not before its instant: the clock stands LEAD ms short of it.
+      if ((await clockNow()) < Date.parse(t.at) - 1_000) expect(await cardOf(cardId)).toBeUndefined();
+      const card = (await until(`the ${t.level} card of ${a.caseNo}`, () => cardOf(cardId), 45_000)).body;
+      const lateMs = Date.parse(card.issuedAt) - Date.parse(t.at);
+      sequence.push(`${t.level}: threshold ${t.at}, issued ${card.issuedAt} (+${(lateMs / 1000).toFixed(1)} s)`);
+      expect(card).toMatchObject({ level: t.level, clockKind: 'case', state: 'issued', thresholdAt: t.at, due: t.due, departmentId: 'housing' });
+      expect(lateMs).toBeGreaterThanOrEqual(0);
+      expect(lateMs).toBeLessThan(60_000);
+    }
+    console.log(`card sequence of ${a.caseNo}:\n  ${sequence.join('\n  ')}`);
+    const caseCards = (await cardsOf(a.caseNo)).filter((c) => c.clockKind === 'case').sort((x, y) => x.issuedAt.localeCompare(y.issuedAt));
+    expect(caseCards.map((c) => c.level)).toEqual(['warning', 'yellow', 'red']);
+  });
+
+  it('a case suspended before its thresholds gets no case card; its special procedure is watched instead', async () => {
+    // By now the clock is past every threshold B would have had unsuspended.
+    expect(Date.parse(b.unsuspended.at(-1)!.at)).toBeLessThanOrEqual(await clockNow());
+    const red = await until(`the special procedure's red card of ${b.caseNo}`, () => cardOf(`${b.caseNo}~special_procedure~0~red`), 45_000);
+    expect(red.body.overdueWorkingDays).toBe(2);
+    const cards = await cardsOf(b.caseNo);
+    expect(cards.filter((c) => c.clockKind === 'case')).toEqual([]);
+    expect(cards.map((c) => c.level).sort()).toEqual(['red', 'warning', 'yellow']);
+  });
+
+  it('an appeal revokes a card and the figures drop it', async () => {
+    const cardId = `${a.caseNo}~case~yellow`;
+    const card = (await cardOf(cardId))!;
+    const month = centerMonthOf(card.body.thresholdAt);
+    const figures = async () => (await call('GET', `/supervision/figures/${month}`, { as: 'supervisor' })).body;
+    const before = await figures();
+    const housingBefore = before.departments.find((d: { departmentId: string }) => d.departmentId === 'housing').counts;
+    const appealed = await call<Card>('POST', `/supervision/cards/${cardId}/appeal`, {
+      as: 'admin.housing', headers: { 'if-match': card.etag }, body: { reason: '申请人补正期间不应计时', evidence: ['补正通知书'] },
+    });
+    expect(appealed.status, JSON.stringify(appealed.body)).toBe(200);
+    expect(appealed.body.state).toBe('pending');
+    const decided = await call<Card>('POST', `/supervision/cards/${cardId}/decide`, { as: 'supervisor', headers: { 'if-match': appealed.etag }, body: { decision: 'revoked', note: '经核实，申诉成立' } });
+    expect(decided.body.state).toBe('revoked');
+    const after = await figures();
+    expect(after.center.yellow).toBe(before.center.yellow - 1);
+    expect(after.center.revoked).toBe(before.center.revoked + 1);
+    expect(after.center.issued).toBe(before.center.issued);
+    expect(after.departments.find((d: { departmentId: string }) => d.departmentId === 'housing').counts.yellow).toBe(housingBefore.yellow - 1);
+    // The open list no longer shows it; the revoked one does.
+    const open = (await call('GET', '/supervision/cards?departmentId=housing&level=yellow&limit=100', { as: 'supervisor' })).body.items as Card[];
+    expect(open.some((c) => c.cardId === cardId)).toBe(false);
+  });
+
+  it('a 督办 left unanswered becomes a yellow card on its own clock', async () => {
+    const cardId = `${a.caseNo}~order~${order.orderId}~yellow`;
+    const card = (await until('the order\'s card', () => cardOf(cardId), 45_000)).body;
+    expect(card).toMatchObject({ clockKind: 'order', level: 'yellow', thresholdAt: order.overdueAt, due: order.dueDate });
+    expect(Date.parse(card.issuedAt)).toBeGreaterThanOrEqual(Date.parse(order.overdueAt));
+    const read = await call<Order>('GET', `/supervision/orders/${order.orderId}`, { as: 'admin.housing' });
+    expect(read.body.state).toBe('open');
+  });
+});
+
+/** The month (YYYY-MM) of an instant in the center's zone (UTC+8). */
+function centerMonthOf(instant: string) {
+  return new Date(Date.parse(instant) + 8 * 3600_000).toISOString().slice(0, 7);
+}
