@@ -132,10 +132,11 @@ export async function startLocalCloud(opts: LocalCloudOptions): Promise<LocalClo
   try {
     // Synth (~5 s) and the emulators (~2 s) are independent: start them together.
     const [dynamoPort, s3Port, sesPort] = await Promise.all([portOrFree(opts.dynamoPort), portOrFree(opts.s3Port), portOrFree(opts.sesPort)]);
+    const clock = new LocalClock();
     const settled = await Promise.allSettled([
       loadModel({ repoRoot, dataDir, skipSynth: opts.skipSynth, ...(opts.cdkOut ? { cdkOut: opts.cdkOut } : {}), log }),
       startDynamo({ port: dynamoPort, dir: path.join(dataDir, 'dynamodb'), log }),
-      startS3({ port: s3Port, dir: path.join(dataDir, 's3'), log }),
+      startS3({ port: s3Port, dir: path.join(dataDir, 's3'), log, clock }),
       startSes({ port: sesPort, log }),
     ]);
     for (const s of settled.slice(1)) if (s.status === 'fulfilled') stops.push(() => (s.value as { stop(): Promise<void> }).stop());
@@ -152,7 +153,6 @@ export async function startLocalCloud(opts: LocalCloudOptions): Promise<LocalClo
     const dlq = new DlqStore(dataDir, model.queues.map((q) => q.name));
     const bus = new LocalBus({ rules: model.rules, buses: model.buses, functions: model.functions, invoke, dlq, log, retryBaseMs: opts.retryBaseMs });
     stops.push(() => bus.stop());
-    const clock = new LocalClock();
     const scheduler = new Scheduler(model.rules, bus, opts.scheduleSpeedup ?? 1, log, clock);
     stops.push(() => scheduler.stop());
     // S3 → Lambda goes through the same async invoke queue as the bus's targets (retries, DLQs, idle()).

@@ -70,12 +70,18 @@ export function localEndpoints(deps: LocalEndpointDeps) {
       case 'GET /local/clock':
         return json(200, { now: deps.clock.now().toISOString(), offsetMs: deps.clock.offsetMs });
       case 'POST /local/clock': {
-        // {"at": ISO instant} or {"advanceMs": n > 0}: the functions and schedules live at that time from now on.
+        // {"at": ISO instant} or {"advanceMs": n > 0}: the functions, schedules and S3 live at that time from now on.
         const input = parseBody(body);
+        const at = input?.at;
+        const advanceMs = input?.advanceMs;
+        // A local time without its offset would mean a different instant on each machine.
+        const instant = typeof at === 'string' && /^\d{4}-\d{2}-\d{2}T.*(Z|[+-]\d{2}:\d{2})$/.test(at);
+        if (!(instant && advanceMs === undefined) && !(typeof advanceMs === 'number' && at === undefined)) {
+          return json(400, { message: 'send {"at":"<ISO instant with Z or offset>"} or {"advanceMs":<n > 0>}' });
+        }
         try {
-          if (typeof input?.at === 'string' && /^\d{4}-\d{2}-\d{2}T.*(Z|[+-]\d{2}:\d{2})$/.test(input.at)) deps.clock.setTo(new Date(input.at));
-          else if (typeof input?.advanceMs === 'number') deps.clock.advanceBy(input.advanceMs);
-          else return json(400, { message: 'send {"at":"<ISO instant with Z or offset>"} or {"advanceMs":<n > 0>}' });
+          if (instant) deps.clock.setTo(new Date(at));
+          else deps.clock.advanceBy(advanceMs as number);
         } catch (err) {
           if (err instanceof ClockError) return json(400, { message: err.message });
           throw err;

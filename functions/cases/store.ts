@@ -36,7 +36,7 @@ import { outboxItem, type EventDraft } from '#shared/events';
 import type { IdempotencyPut } from '#shared/idempotency';
 import { applicantKeys, applicantOf } from '../applicants/public.ts';
 import { itemHeadKey, type StoredHead } from '../catalog/public.ts';
-import type { CaseEventData } from '#schemas/events/cases';
+import { thresholdDetailTypes, type CaseEventData } from '#schemas/events/cases';
 import type { CaseRecord } from './lifecycle.ts';
 
 type Key = ItemKey;
@@ -280,13 +280,14 @@ export interface TimelineItem {
   readonly event: { occurredAt: string; actor: { id: string; role: string; departmentId?: string }; data: CaseEventData };
 }
 
-/** The case and its whole timeline in one Query on its partition (events sort before the case item). */
+/** The case and its whole timeline in one Query on its partition (events sort before the case item); clock thresholds left out. */
 export async function caseWithTimeline(centerId: string, caseNo: string): Promise<{ record?: CaseRecord; events: TimelineItem[] }> {
   const events: TimelineItem[] = [];
   let record: CaseRecord | undefined;
   for (const item of await queryAll({ KeyConditionExpression: 'PK = :pk', ExpressionAttributeValues: { ':pk': casePk(centerId, caseNo) }, ConsistentRead: true })) {
     if (item.SK === CASE) record = toRecord(item);
-    else if (typeof item.SK === 'string' && item.SK.startsWith('EVENT#')) {
+    // The clock thresholds share the outbox but are no step of the case: the supervision history shows them.
+    else if (typeof item.SK === 'string' && item.SK.startsWith('EVENT#') && !thresholdDetailTypes.includes(item.detailType as string)) {
       events.push({ eventId: item.SK.slice('EVENT#'.length), detailType: item.detailType as string, event: JSON.parse(item.detail as string) });
     }
   }

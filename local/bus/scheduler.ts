@@ -3,7 +3,8 @@
  * `speedup` times faster than the wall clock (60: a minute passes each second),
  * so demos and tests see hourly or daily jobs without waiting. The event is the
  * envelope EventBridge sends for schedules: source aws.events, detail-type
- * "Scheduled Event", detail {}, the rule's ARN in resources.
+ * "Scheduled Event", detail {}, the rule's ARN in resources, the instant it
+ * fired for as `time`. Emulated time (local/lambda/clock.ts) adds its offset.
  */
 import { randomUUID } from 'node:crypto';
 import { parseSchedule, UnsupportedScheduleError, type Schedule } from '../schedule.ts';
@@ -41,11 +42,12 @@ export class Scheduler {
     // A jump fires each rule once at its next instant after the new time, as a schedule that resumes: not every instant skipped.
     clock?.onJump(() => {
       if (!this.started) return;
-      this.stop();
+      this.disarm();
       this.start();
     });
   }
 
+  /** Between start() and stop(): a jump re-arms the timers of a running scheduler only. */
   private started = false;
 
   /** The virtual time: starts at the real time, then runs `speedup` times faster; plus the emulated time's offset. */
@@ -93,6 +95,11 @@ export class Scheduler {
   }
 
   stop(): void {
+    this.started = false;
+    this.disarm();
+  }
+
+  private disarm(): void {
     for (const t of this.timers) clearTimeout(t);
     this.timers.clear();
   }

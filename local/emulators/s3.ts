@@ -24,6 +24,8 @@
  * Authorization headers are verified (403 SignatureDoesNotMatch, expired URLs
  * 403 AccessDenied), and `If-None-Match: *` on PutObject and
  * CompleteMultipartUpload answers 412 PreconditionFailed when the key exists.
+ * Given the local cloud's clock, those checks judge request times on
+ * emulated time too (request-checks.ts says how).
  */
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { randomBytes } from 'node:crypto';
@@ -31,6 +33,7 @@ import { mkdir } from 'node:fs/promises';
 import S3rver, { type S3rverContext, type S3rverEventRecord } from 's3rver';
 import { LOCAL_REGION } from '../intrinsics.ts';
 import { conditionalWrites, signatureVerification } from '../s3/request-checks.ts';
+import type { LocalClock } from '../lambda/clock.ts';
 
 /** One object-level event of the local S3, with what an S3 notification record needs. */
 export interface S3ObjectEvent {
@@ -111,7 +114,7 @@ function multiDeleteEvents(ctx: S3rverContext, sample: () => { requestId: string
   }));
 }
 
-export async function startS3(opts: { port: number; dir: string; log: (line: string) => void }): Promise<S3Emulator> {
+export async function startS3(opts: { port: number; dir: string; log: (line: string) => void; clock?: LocalClock }): Promise<S3Emulator> {
   await mkdir(opts.dir, { recursive: true });
   const server = new S3rver({ port: opts.port, address: '127.0.0.1', directory: opts.dir, silent: true, allowMismatchedSignatures: false });
 
@@ -146,7 +149,7 @@ export async function startS3(opts: { port: number; dir: string; log: (line: str
   });
   // Then, still before the router: SigV4 verification and If-None-Match on writes, which s3rver lacks
   // (local/s3/request-checks.ts): a refused request reaches no controller, so emits no event.
-  server.middleware.splice(router + 1, 0, signatureVerification({ region: LOCAL_REGION, log: opts.log }), conditionalWrites({ log: opts.log }));
+  server.middleware.splice(router + 1, 0, signatureVerification({ region: LOCAL_REGION, log: opts.log, clock: opts.clock }), conditionalWrites({ log: opts.log }));
   server.on('event', (event) => {
     const state = requests.getStore();
     if (state) state.records.push(...event.Records);

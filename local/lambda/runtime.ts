@@ -121,6 +121,10 @@ class FunctionRunner {
       AWS_EXECUTION_ENV: `AWS_Lambda_${fn.runtime ?? 'nodejs24.x'}`,
       AWS_LAMBDA_INITIALIZATION_TYPE: 'on-demand',
       LAMBDA_TASK_ROOT: fn.assetDir ?? '',
+      // On emulated time, the SDK would take the emulators' real-time Date headers for clock skew:
+      // re-sync its signing clock to them, and retry every error response (a failed condition
+      // included) as "clock skew corrected". Off, it signs on the sandbox's clock, as in AWS.
+      ...(opts.clock ? { AWS_DISABLE_CLOCK_SKEW_CORRECTION: 'true' } : {}),
     };
     this.logFile = createWriteStream(path.join(opts.logDir, `${fn.name}.log`), { flags: 'a' });
     this.logFile.on('error', (err) => opts.echo?.(`[${fn.logicalId}] log file error: ${err.message}`));

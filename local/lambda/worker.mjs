@@ -20,26 +20,21 @@ const realNow = RealDate.now;
 
 /**
  * Emulated time (local/lambda/clock.ts): `Date.now()`, `new Date()` and `Date()`
- * read the real clock plus the shared offset; with arguments, and everything
- * else (parse, UTC, the prototype, instanceof), Date is the real one. Installed
- * before the bundle is imported, so every module sees it.
+ * read the real clock plus the shared offset; everything else is the real Date's
+ * (dates with arguments, parse, UTC, the prototype, instanceof). A Proxy rather
+ * than a wrapper function, so `Date.name`, `Date.length` and subclasses
+ * (`class D extends Date`, whose `super()` must build a D) stay as they were.
+ * Installed before the bundle is imported, so every module sees it.
  */
 if (clock) {
-  const offset = new Float64Array(clock);
-  const now = () => realNow() + (offset[0] ?? 0);
-  /** @type {any} */
-  const EmulatedDate = function (/** @type {any[]} */ ...args) {
-    if (!new.target) return new RealDate(now()).toString();
-    // @ts-ignore: Date's constructor takes these arguments as given
-    return args.length === 0 ? new RealDate(now()) : new RealDate(...args);
-  };
-  Object.defineProperties(EmulatedDate, {
-    prototype: { value: RealDate.prototype },
-    now: { value: now, writable: true, configurable: true },
-    parse: { value: RealDate.parse, writable: true, configurable: true },
-    UTC: { value: RealDate.UTC, writable: true, configurable: true },
+  const offset = new BigInt64Array(clock);
+  const now = () => realNow() + Number(Atomics.load(offset, 0));
+  globalThis.Date = new Proxy(RealDate, {
+    construct: (target, args, newTarget) => Reflect.construct(target, args.length ? args : [now()], newTarget),
+    // Called as a function, Date ignores its arguments and gives the time as a string.
+    apply: () => new RealDate(now()).toString(),
+    get: (target, key, receiver) => (key === 'now' ? now : Reflect.get(target, key, receiver)),
   });
-  globalThis.Date = EmulatedDate;
 }
 
 /** @param {unknown} err */

@@ -7,7 +7,10 @@
  *     Authorization headers (./sigv4.ts says what is and is not verified);
  *     mismatches answer 403 SignatureDoesNotMatch, expired URLs 403
  *     AccessDenied "Request has expired", as S3 does. CORS preflights
- *     (OPTIONS) are never signed and pass.
+ *     (OPTIONS) are never signed and pass. On emulated time
+ *     (local/lambda/clock.ts), presigned URLs expire on the emulated clock,
+ *     and a header-signed request may be dated by either clock (see
+ *     datedForS3rver).
  *   - conditionalWrites: `If-None-Match: *` on PutObject and
  *     CompleteMultipartUpload, which s3rver ignores (it overwrites): 412
  *     PreconditionFailed when the key exists. Conditional writes to one key
@@ -24,7 +27,8 @@ import type { S3rverContext, S3rverMiddleware } from 's3rver';
 import corsMiddleware from 's3rver/lib/middleware/cors.js';
 import AWSAccount from 's3rver/lib/models/account.js';
 import S3Error from 's3rver/lib/models/error.js';
-import { verifySigV4 } from './sigv4.ts';
+import type { LocalClock } from '../lambda/clock.ts';
+import { amzDate, amzDateMs, verifySigV4 } from './sigv4.ts';
 
 const cors = corsMiddleware();
 
@@ -72,17 +76,37 @@ async function refuse(ctx: S3rverContext, err: S3Error): Promise<never> {
 /** The secret s3rver knows for an access key (its only account: S3RVER/S3RVER). */
 const secretFor = (accessKeyId: string) => AWSAccount.registry.get(accessKeyId)?.accessKeys.get(accessKeyId);
 
-export function signatureVerification(opts: { region: string; log(line: string): void }): S3rverMiddleware {
+/** S3's RequestTimeTooSkewed window, which s3rver applies to header-signed requests. */
+const MAX_SKEW_MS = 900_000;
+
+/**
+ * s3rver refuses a header-signed request dated more than 15 minutes from its
+ * clock, the real one. Functions sign on the emulated clock, the test process
+ * on the real one: a request dated near the emulated now is handed to s3rver
+ * dated by the real clock, as it would be with no offset. s3rver reads the
+ * date for that check only, and the signature over the original date has
+ * been verified already.
+ */
+function datedForS3rver(ctx: S3rverContext, clock: LocalClock): void {
+  const offset = clock.offsetMs;
+  const date = header(ctx, 'x-amz-date');
+  const ms = date === undefined ? NaN : amzDateMs(date);
+  if (offset !== 0 && Math.abs(ms - clock.now().getTime()) <= MAX_SKEW_MS) ctx.headers['x-amz-date'] = amzDate(ms - offset);
+}
+
+export function signatureVerification(opts: { region: string; log(line: string): void; clock?: LocalClock }): S3rverMiddleware {
   return async (ctx, next) => {
     // CORS preflights carry the presigned URL's query but are never signed (nor checked by S3).
     if (ctx.method === 'OPTIONS') return next();
-    const outcome = verifySigV4({ method: ctx.method, url: ctx.originalUrl, headers: ctx.headers }, { region: opts.region, secretFor });
+    // A presigned URL's lifetime runs on the clock of the functions that sign it.
+    const outcome = verifySigV4({ method: ctx.method, url: ctx.originalUrl, headers: ctx.headers }, { region: opts.region, secretFor, now: opts.clock?.now().getTime() });
     if (outcome.kind === 'refused') {
       const err = new S3Error(outcome.code, outcome.message, outcome.detail);
       const how = outcome.mechanism === 'query' ? 'presigned URL' : 'Authorization header';
       opts.log(`s3: ${err.status} ${outcome.code} for ${ctx.method} ${ctx.path} (${how}): ${outcome.reason}`);
       await refuse(ctx, err);
     }
+    if (opts.clock && outcome.kind === 'verified' && outcome.mechanism === 'header') datedForS3rver(ctx, opts.clock);
     return next();
   };
 }

@@ -160,7 +160,8 @@ const bytes = (s: string) => Buffer.from(s, 'utf8').toString('hex').replace(/(..
 const isoSeconds = (ms: number) => new Date(ms).toISOString().replace(/\.\d+Z$/, 'Z');
 const AMZ_DATE = /^(\d{4})(\d{2})(\d{2})T(\d{2})(\d{2})(\d{2})Z$/;
 
-function amzDateMs(s: string): number {
+/** Epoch ms of an X-Amz-Date (`yyyyMMdd'T'HHmmss'Z'`); NaN when it is not one. */
+export function amzDateMs(s: string): number {
   const m = AMZ_DATE.exec(s);
   if (!m) return NaN;
   const [, y, mo, d, h, mi, se] = m.map(Number) as [number, number, number, number, number, number, number];
@@ -168,6 +169,9 @@ function amzDateMs(s: string): number {
   // Reject 20240231T…: Date.UTC would roll it over.
   return new Date(ms).getUTCDate() === d ? ms : NaN;
 }
+
+/** The X-Amz-Date of an instant (to the second). */
+export const amzDate = (ms: number) => isoSeconds(ms).replace(/[-:]/g, '');
 
 const first = (v: HeaderValue) => (Array.isArray(v) ? v[0] : v);
 

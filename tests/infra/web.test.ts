@@ -114,6 +114,8 @@ describe('distribution', () => {
     expect(run('/docs/').uri).toBe('/docs/index.html');
     expect(run('/docs/openapi.json').uri).toBe('/docs/openapi.json');
     expect(run('/docs/swagger-ui/swagger-ui-bundle.js').uri).toBe('/docs/swagger-ui/swagger-ui-bundle.js');
+    expect(run('/wall/').uri).toBe('/wall/index.html');
+    expect(run('/wall')).toEqual({ statusCode: 301, statusDescription: 'Moved Permanently', headers: { location: { value: '/wall/' } } });
     expect(run('/docs')).toEqual({ statusCode: 301, statusDescription: 'Moved Permanently', headers: { location: { value: '/docs/' } } });
   });
 });
@@ -141,7 +143,7 @@ describe('deployment', () => {
       .map((e) => path.relative(assetDir, path.join(e.parentPath, e.name)).split(path.sep).join('/'));
     const expected = siteFiles();
     expect(shipped.sort()).toEqual([...expected.keys()].sort());
-    expect(shipped).toEqual(expect.arrayContaining(['index.html', 'docs/index.html', 'docs/init.js', 'docs/openapi.json', 'docs/swagger-ui/swagger-ui-bundle.js', 'docs/swagger-ui/swagger-ui.css', 'docs/swagger-ui/LICENSE.txt']));
+    expect(shipped).toEqual(expect.arrayContaining(['index.html', 'docs/index.html', 'docs/init.js', 'docs/openapi.json', 'docs/swagger-ui/swagger-ui-bundle.js', 'docs/swagger-ui/swagger-ui.css', 'docs/swagger-ui/LICENSE.txt', 'wall/index.html', 'wall/wall.js', 'wall/wall.css']));
     expect(shipped).not.toContain('site.ts');
     for (const key of ['docs/openapi.json', 'docs/swagger-ui/swagger-ui-bundle.js']) {
       expect(readFileSync(path.join(assetDir, key)).equals(readFileSync(expected.get(key)!)), key).toBe(true);

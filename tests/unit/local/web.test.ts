@@ -150,11 +150,12 @@ describe('on the API port', () => {
 });
 
 describe('the site of web/site.ts', () => {
-  it('holds the landing page, the reference, its document and Swagger UI with its licence, and no source module', () => {
+  it('holds the landing page, the reference, its document and Swagger UI with its licence, the supervision wall, and no source module', () => {
     const files = siteFiles();
     expect([...files.keys()]).toEqual(expect.arrayContaining([
       'index.html', 'docs/index.html', 'docs/init.js', 'docs/openapi.json',
       'docs/swagger-ui/swagger-ui-bundle.js', 'docs/swagger-ui/swagger-ui.css', 'docs/swagger-ui/LICENSE.txt', 'docs/swagger-ui/NOTICE.txt',
+      'wall/index.html', 'wall/wall.js', 'wall/wall.css',
     ]));
     expect(files.get('docs/openapi.json')).toBe(path.join(path.dirname(WEB_ROOT), 'docs', 'openapi.json'));
     expect([...files.keys()].filter((k) => k.endsWith('.ts'))).toEqual([]);
