@@ -31,7 +31,7 @@ const LOOKUP_FAILURES_PER_HOUR = 10;
 export function view(c: CaseRecord, cal: WorkCalendar, today: string, caller: Caller): Case {
   const {
     centerId: _c, applicantSub: _s, timeZone: _t, noticeWorkingDays: _n, toleranceWorkingDays: _w,
-    extensionAllowance: _e, specialProcedures: _p, queryCodeHash: _q, ...shown
+    extensionAllowance: _e, specialProcedures: _p, queryCodeHash: _q, handlerIds: _h, ...shown
   } = c;
   const delivered = c.state === 'delivered' || c.endedAt !== undefined;
   const internal = readsAsApplicant(caller, c)
@@ -132,6 +132,7 @@ const submitCase: Ops['submitCase'] = async (req) => {
     channel: atWindow ? 'window' : 'online',
     request: req.body,
     now,
+    ...(atWindow ? { clerkId: caller.userId } : {}),
   });
   const event = caseEvent(record, 'submit', 'CaseSubmitted', actorOf(caller, [atWindow ? 'clerk' : 'applicant']), now, {
     details: { channel: record.channel, materials: record.materials.map((m) => ({ materialId: m.materialId, status: m.status })), ...(record.noticeDue ? { noticeDue: record.noticeDue } : {}) },

@@ -46,6 +46,12 @@ export type CaseRecord = Omit<Case, 'nextActions' | 'remainingWorkingDays'> & {
   /** The item's special procedures (特别程序) a suspension may name. */
   readonly specialProcedures: readonly { readonly kind: string; readonly maxWorkingDays: number; readonly countsTowardLimit: boolean }[];
   readonly queryCodeHash?: string;
+  /**
+   * The staff who acted on the case (承办人: the clerk who received or accepted
+   * it, reviewers, approvers), first come first: supervision shows a clerk or
+   * an approver the cards of the cases they handle, and counts their figures.
+   */
+  readonly handlerIds?: readonly string[];
 };
 
 /** Who takes an action: a staff role acting for the lead or a co-department, the applicant on the own case, or the system. */

@@ -67,6 +67,8 @@ export interface NewCase {
   readonly channel: 'online' | 'window';
   readonly request: Pick<IntakeRequest, 'fields' | 'materials'>;
   readonly now: string;
+  /** The clerk filing at the counter (窗口收件); none online. */
+  readonly clerkId?: string;
 }
 
 /** A received application (收件): the checklist marked, the notice period computed; the decision clock not started. */
@@ -90,6 +92,7 @@ export function newCase(cal: WorkCalendar, n: NewCase): CaseRecord {
     item: { code: n.item.code, version: n.item.version, name: content.name, departmentId: content.departmentId, serviceMode: content.serviceMode, jointDepartments: joint },
     applicant: { applicantId: n.applicant.applicantId, kind: n.applicant.kind, name: n.applicant.name },
     applicantSub: n.applicant.sub,
+    ...(n.clerkId ? { handlerIds: [n.clerkId] } : {}),
     fields: n.request.fields ?? {},
     materials,
     receivedAt: n.now,
@@ -142,13 +145,26 @@ type Body = Record<string, unknown>;
 export function applyTransition(c: CaseRecord, t: Transition, body: Body, ctx: ActionContext): Applied {
   const by = ctx.caller?.userId ?? 'system';
   const effect = actionEffect(c, t.action, body, ctx, by);
-  const draft: CaseRecord = { ...c, ...effect.set, state: nextState(t, c), version: c.version + 1, updatedAt: ctx.now };
+  const draft: CaseRecord = { ...c, ...effect.set, ...handledBy(c, ctx.caller), state: nextState(t, c), version: c.version + 1, updatedAt: ctx.now };
   const clockChange = t.clock ? { effect: t.clock, at: effect.clockAt ?? ctx.now, ...effect.clockDetail } : undefined;
   const clock = clockChange ? applyClockChange(c.clock, clockChange) : c.clock;
   const decidedAt = draft.decision?.at;
   const deadlines = deadlinesOf(ctx.cal, clock, decidedAt);
   const next: CaseRecord = { ...draft, clock, deadlines: c.clock.startedAt || clockChange?.effect === 'start' ? deadlines : c.deadlines };
   return { next, details: { ...body, ...effect.details }, ...(clockChange ? { clockChange } : {}), changedSteps: effect.steps ?? [] };
+}
+
+/** Handlers kept per case: far more than any case's staff, and a bounded item. */
+const MAX_HANDLERS = 20;
+
+const handlingRoles: readonly string[] = ['clerk', 'approver', 'dept_admin'];
+
+/** The case's handlers with a staff caller added (applicants and the system handle nothing). */
+function handledBy(c: CaseRecord, caller: Caller | undefined): Pick<CaseRecord, 'handlerIds'> {
+  const known = c.handlerIds ?? [];
+  const handles = caller !== undefined && caller.roles.some((r) => handlingRoles.includes(r));
+  if (!handles || known.includes(caller.userId) || known.length >= MAX_HANDLERS) return c.handlerIds ? { handlerIds: known } : {};
+  return { handlerIds: [...known, caller.userId] };
 }
 
 interface Effect {

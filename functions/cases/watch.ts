@@ -45,6 +45,7 @@ function thresholdEvent(c: CaseRecord, t: Threshold, detailType: string, now: st
       due: t.due,
       ...(t.overdueWorkingDays !== undefined ? { overdueWorkingDays: t.overdueWorkingDays } : {}),
       ...(c.deadlines.provisional ? { provisional: true } : {}),
+      ...(c.handlerIds?.length ? { handlerIds: c.handlerIds } : {}),
     } as never,
   };
 }

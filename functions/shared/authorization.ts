@@ -4,14 +4,16 @@
  * change the calendar?" finds one row here; handlers only name the action.
  *
  * Scopes: `center` — anywhere in the caller's own center; `department` — only
- * on resources that belong to the caller's own department. Nobody ever acts
- * across centers: that check comes first, whatever the role.
+ * on resources that belong to the caller's own department; `handled` — only on
+ * the own department's resources about a case the caller has acted on (承办),
+ * or that nobody has taken yet (the department's clerks all answer for those).
+ * Nobody ever acts across centers: that check comes first, whatever the role.
  */
 import { msg, type Text } from '#schemas/api/problems';
 import type { Caller, StaffRole } from './auth.ts';
 import { forbidden } from './errors.ts';
 
-export type Scope = 'center' | 'department';
+export type Scope = 'center' | 'department' | 'handled';
 
 interface Grant {
   readonly role: StaffRole;
@@ -129,8 +131,16 @@ export const permissions = {
   /** The evaluation time limits of the center (rating period, call-back, rectification). */
   'evaluation.settings.read': everyStaffRole,
   'evaluation.settings.write': [{ role: 'center_admin', scope: 'center' }],
-  /** Supervision cards and 督办 orders (电子监察): supervisors and auditors the whole center; the department's staff their own. */
+  /** Supervision cards (电子监察): supervisors and auditors the whole center; the department's admin its own; clerks and approvers those on cases they handle. */
   'supervision.cards.read': [
+    { role: 'supervisor', scope: 'center' },
+    { role: 'auditor', scope: 'center' },
+    { role: 'dept_admin', scope: 'department' },
+    { role: 'clerk', scope: 'handled' },
+    { role: 'approver', scope: 'handled' },
+  ],
+  /** 督办 orders: addressed to a department, read by its staff; supervisors and auditors the whole center. */
+  'supervision.orders.read': [
     { role: 'supervisor', scope: 'center' },
     { role: 'auditor', scope: 'center' },
     { role: 'dept_admin', scope: 'department' },
@@ -180,6 +190,8 @@ export interface Target {
   readonly centerId: string;
   /** The departments the resource belongs to; none for center-wide resources. */
   readonly departmentIds?: readonly string[];
+  /** The staff handling the case the resource is about (`handled` scope); none: nobody has taken it yet. */
+  readonly handlerIds?: readonly string[];
 }
 
 /** The roles that may take an action, most privileged first (for the actor recorded on events). */
@@ -197,21 +209,30 @@ export function denial(caller: Caller, action: Action, target: Target): Text | u
   if (grants.some((g) => g.scope === 'center')) return undefined;
   const own = caller.departmentId;
   const departments = target.departmentIds ?? [];
-  if (own && departments.length > 0 && departments.every((d) => d === own)) return undefined;
+  const inOwnDepartment = own !== undefined && departments.length > 0 && departments.every((d) => d === own);
+  if (inOwnDepartment && grants.some((g) => g.scope === 'department')) return undefined;
+  if (inOwnDepartment && handles(caller, target)) return undefined;
+  if (inOwnDepartment) return msg(`只能对您经办的办件执行 ${action}。`, `You may take the action ${action} only on cases you handle.`);
   return msg(`只能对本部门的资源执行 ${action}。`, `You may take the action ${action} only on your own department's resources.`);
 }
+
+/** The caller handles the case, or nobody does yet. */
+const handles = (caller: Caller, target: Target) => !target.handlerIds?.length || target.handlerIds.includes(caller.userId);
 
 const roleMayNot = (action: Action) => msg(`您的角色不能执行 ${action}。`, `Your role may not take the action ${action}.`);
 
 /**
  * The department a caller's listing is confined to: `{}` for the whole center,
- * `{ departmentId }` for one department; 403 when the caller may not list it. A requested department outside the caller's scope is refused.
+ * `{ departmentId }` for one department, plus `handledBy` (the caller) when
+ * only the cases the caller handles count; 403 when the caller may not list
+ * it. A requested department outside the caller's scope is refused.
  */
-export function listingScope(caller: Caller, action: Action, requested: string | undefined): { departmentId?: string } {
+export function listingScope(caller: Caller, action: Action, requested: string | undefined): { departmentId?: string; handledBy?: string } {
   const grants = grantsOf(caller, action);
   if (grants.length === 0) throw forbidden(roleMayNot(action));
   if (grants.some((g) => g.scope === 'center')) return requested ? { departmentId: requested } : {};
   if (!caller.departmentId) throw forbidden(msg('您的账号不属于任何部门。', 'Your account has no department.'));
   if (requested && requested !== caller.departmentId) throw forbidden(msg('只能查看本部门。', 'You may list only your own department.'));
-  return { departmentId: caller.departmentId };
+  if (grants.some((g) => g.scope === 'department')) return { departmentId: caller.departmentId };
+  return { departmentId: caller.departmentId, handledBy: caller.userId };
 }

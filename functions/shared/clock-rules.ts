@@ -212,3 +212,15 @@ export function reachedBy(thresholds: readonly Threshold[], now: string): { reac
   const next = thresholds.find((x) => Date.parse(x.at) > t)?.at;
   return { reached, ...(next ? { next } : {}) };
 }
+
+/**
+ * How a decided case kept its promised limit (按时办结): on time when decided
+ * on or before the promised day, else late by the working days past it (at
+ * least one: a decision on the Saturday after a Friday limit is late).
+ * Undefined when the limit was never dated (a calendar year missing).
+ */
+export function completionTimeliness(cal: WorkCalendar, promisedDue: string | undefined, decidedAt: string): { onTime: boolean; lateWorkingDays: number } | undefined {
+  if (!promisedDue) return undefined;
+  const remaining = remainingWorkingDays(cal, localDate(cal, decidedAt), promisedDue);
+  return remaining >= 0 ? { onTime: true, lateWorkingDays: 0 } : { onTime: false, lateWorkingDays: -remaining };
+}

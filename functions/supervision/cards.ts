@@ -46,6 +46,7 @@ export function cardOf(centerId: string, t: ThresholdReached, issuedAt: string, 
     issuedAt,
     due: t.due,
     ...(t.overdueWorkingDays !== undefined ? { overdueWorkingDays: t.overdueWorkingDays } : {}),
+    ...(t.handlerIds?.length ? { handlerIds: t.handlerIds } : {}),
     version: 1,
     updatedAt: issuedAt,
   };
@@ -55,6 +56,12 @@ export function cardOf(centerId: string, t: ThresholdReached, issuedAt: string, 
 export type Counts = Readonly<Record<string, number>>;
 
 export const issuedCounts = (c: CardRecord): Counts => ({ [`cards_${c.level}`]: 1, issued: 1 });
+
+/** A closed case in the figures: completed, and on time or late by so many working days (none when its limit was never dated). */
+export const timelinessCounts = (t: { onTime: boolean; lateWorkingDays: number } | undefined): Counts => ({
+  completed: 1,
+  ...(t ? (t.onTime ? { completed_on_time: 1 } : { completed_late: 1, lateness_working_days: t.lateWorkingDays }) : {}),
+});
 
 const decisionState = { revoked: 'revoked', returned: 'upheld', escalated: 'escalated' } as const satisfies Record<AppealDecisionBody['decision'], CardState>;
 export const decisionEvent = { revoked: 'CardRevoked', returned: 'CardUpheld', escalated: 'CardEscalated' } as const;

@@ -32,7 +32,7 @@ const withTag = (c: CardRecord): HttpResult => ({ status: 200, body: view(c), he
 const noSuchCard = (id: string) => notFound(msg(`没有监察牌 ${id}。`, `No card ${id}.`));
 
 function assertMayRead(caller: Caller, c: CardRecord) {
-  const why = denial(caller, 'supervision.cards.read', { centerId: c.centerId, departmentIds: [c.departmentId] });
+  const why = denial(caller, 'supervision.cards.read', { centerId: c.centerId, departmentIds: [c.departmentId], ...(c.handlerIds ? { handlerIds: c.handlerIds } : {}) });
   if (why) throw forbidden(why);
 }
 
@@ -45,8 +45,15 @@ async function readCard(caller: Caller, cardId: string, now: string) {
 
 const listCards: Ops['listCards'] = async (req) => {
   const caller = callerOf(req.event);
-  const { departmentId } = listingScope(caller, 'supervision.cards.read', req.query.departmentId);
-  const filters = { state: req.query.state ?? 'open', ...(departmentId ? { departmentId } : {}), ...(req.query.level ? { level: req.query.level } : {}) };
+  const { departmentId, handledBy } = listingScope(caller, 'supervision.cards.read', req.query.departmentId);
+  const { staffId } = req.query;
+  if (handledBy && staffId && staffId !== handledBy) throw forbidden(msg('只能查看您经办的办件的监察牌。', 'You may list only the cards of cases you handle.'));
+  const filters = {
+    state: req.query.state ?? 'open',
+    ...(departmentId ? { departmentId } : {}),
+    ...(req.query.level ? { level: req.query.level } : {}),
+    ...(handledBy ? { handledBy } : staffId ? { staffId } : {}),
+  };
   const page = await store.cardPage(caller.centerId, filters, req.pages.limit, req.pages.start(filters));
   return { status: 200, body: req.pages.page({ items: page.items.map(view), ...(page.lastKey ? { lastKey: page.lastKey } : {}) }, filters) };
 };
@@ -81,7 +88,7 @@ const getCaseSupervision: Ops['getCaseSupervision'] = async (req) => {
   const item = itemAt(found, caseKey(caller.centerId, caseNo));
   if (!item) throw notFound(msg(`没有办件 ${caseNo}。`, `No case ${caseNo}.`));
   const c = toRecord(item);
-  const why = denial(caller, 'supervision.cards.read', { centerId: caller.centerId, departmentIds: [c.item.departmentId] });
+  const why = denial(caller, 'supervision.cards.read', { centerId: caller.centerId, departmentIds: [c.item.departmentId], ...(c.handlerIds ? { handlerIds: c.handlerIds } : {}) });
   if (why) throw forbidden(why);
   const cards = await store.casesCards(caller.centerId, caseNo);
   return { status: 200, body: { caseNo, cards: cards.map(view) } };
@@ -126,7 +133,7 @@ const issueOrder: Ops['issueOrder'] = async (req) => {
 
 const listOrders: Ops['listOrders'] = async (req) => {
   const caller = callerOf(req.event);
-  const { departmentId } = listingScope(caller, 'supervision.cards.read', req.query.departmentId);
+  const { departmentId } = listingScope(caller, 'supervision.orders.read', req.query.departmentId);
   const filters = { state: req.query.state ?? 'open', ...(departmentId ? { departmentId } : {}) };
   const page = await store.orderPage(caller.centerId, filters, req.pages.limit, req.pages.start(filters));
   const items = page.items.map((o) => orderResult(o).body as Order);
@@ -136,7 +143,7 @@ const listOrders: Ops['listOrders'] = async (req) => {
 async function readOrder(caller: Caller, orderId: string, now: string) {
   const { order } = await store.orderContext(caller.centerId, orderId, now);
   if (!order) throw noSuchOrder(orderId);
-  const why = denial(caller, 'supervision.cards.read', { centerId: order.centerId, departmentIds: [order.departmentId] });
+  const why = denial(caller, 'supervision.orders.read', { centerId: order.centerId, departmentIds: [order.departmentId] });
   if (why) throw forbidden(why);
   return order;
 }
@@ -204,13 +211,30 @@ const countsOf = (counters: Record<string, number> | undefined): SupervisionCoun
   upheld: counters?.upheld ?? 0,
   escalated: counters?.escalated ?? 0,
   cancelled: counters?.cancelled ?? 0,
+  ...timelinessOf(counters),
 });
+
+const round = (x: number, places: number) => Math.round(x * 10 ** places) / 10 ** places;
+
+function timelinessOf(counters: Record<string, number> | undefined) {
+  const onTime = counters?.completed_on_time ?? 0;
+  const late = counters?.completed_late ?? 0;
+  return {
+    completed: counters?.completed ?? 0,
+    completedOnTime: onTime,
+    completedLate: late,
+    latenessWorkingDays: counters?.lateness_working_days ?? 0,
+    ...(onTime + late > 0 ? { onTimeRate: round(onTime / (onTime + late), 4) } : {}),
+    ...(late > 0 ? { meanLatenessWorkingDays: round((counters?.lateness_working_days ?? 0) / late, 2) } : {}),
+  };
+}
 
 async function monthFigures(centerId: string, month: string) {
   const rows = await store.figuresRows(centerId, month);
   const center = countsOf(rows.find((r) => r.sk === `${month}#ALL`)?.counters);
   const departments = rows.filter((r) => r.sk.startsWith(`${month}#DEPT#`)).map((r) => ({ departmentId: r.sk.slice(`${month}#DEPT#`.length), counts: countsOf(r.counters) }));
-  return { center, departments };
+  const staff = rows.filter((r) => r.sk.startsWith(`${month}#STAFF#`)).map((r) => ({ staffId: r.sk.slice(`${month}#STAFF#`.length), counts: countsOf(r.counters) }));
+  return { center, departments, staff };
 }
 
 const getSupervisionFigures: Ops['getSupervisionFigures'] = async (req) => {

@@ -26,7 +26,7 @@ import {
 export const supervisionRoutes = [
   {
     operationId: 'listCards', method: 'GET', path: '/supervision/cards', access: 'jwt',
-    summary: 'The center\'s cards (预警 / 黄牌 / 红牌), newest first: open ones unless `state` says otherwise. Supervisors and auditors see the whole center (or name a department); department staff see their own department\'s',
+    summary: 'The center\'s cards (预警 / 黄牌 / 红牌), newest first: open ones unless `state` says otherwise. Supervisors and auditors see the whole center (or name a department, a handler with `staffId`); a department admin its department\'s; clerks and approvers the cards of cases they handle and of those nobody has taken yet',
     query: CardListQuery, responses: { 200: CardPage },
   },
   {
@@ -78,7 +78,7 @@ export const supervisionRoutes = [
   },
   {
     operationId: 'getSupervisionFigures', method: 'GET', path: '/supervision/figures/{month}', access: 'jwt',
-    summary: 'The month\'s card figures of the center and each department: cards standing by level, issued, revoked, upheld, escalated',
+    summary: 'The month\'s figures of the center, each department and each handler: cards standing by level, issued, revoked, upheld, escalated, cancelled; cases closed, on time and late (按时办结率, mean working days late)',
     params: SupervisionMonthPath, responses: { 200: SupervisionFigures },
   },
   {

@@ -6,11 +6,12 @@
  *              GSI1 CENTER#<c>#CARDS#<open|closed> / <issuedAt>#<cardId>          (the center's cards, newest first)
  *              GSI2 CENTER#<c>#DEPT#<d>#CARDS#<open|closed> / <issuedAt>#<cardId> (a department's)
  *   card event PK CENTER#<c>#SUPV#CASE#<caseNo>  SK EVENT#<ulid>             (the outbox; with the cards, a case's supervision history)
+ *   completion PK CENTER#<c>#SUPV#CASE#<caseNo>  SK COMPLETION               (the case is counted in the timeliness figures: once)
  *   order      PK CENTER#<c>#SUPV#ORDER#<orderId>  SK ORDER
  *              GSI1 CENTER#<c>#ORDERS#<state> / <issuedAt>#<orderId>; GSI2 CENTER#<c>#DEPT#<d>#ORDERS#<state> / same
  *              GSI5 ORDERWATCH / <overdueAt>#<c>#<orderId>   (while open and not carded: the order watcher's wake-up)
  *   order event PK CENTER#<c>#SUPV#ORDER#<orderId>  SK EVENT#<ulid>
- *   figures    PK CENTER#<c>#SUPV#FIGURES  SK <yyyy-mm>#ALL | <yyyy-mm>#DEPT#<d> | <yyyy-mm-dd>#ALL   { counters }
+ *   figures    PK CENTER#<c>#SUPV#FIGURES  SK <yyyy-mm>#ALL | <yyyy-mm>#DEPT#<d> | <yyyy-mm>#STAFF#<userId> | <yyyy-mm-dd>#ALL   { counters }
  *   settings   PK CENTER#<c>  SK SUPERVISION#THRESHOLDS  (public.ts: the cases watcher reads it)
  *
  * Counters change in the transaction of the card change they count, so a
@@ -30,6 +31,8 @@ import { thresholdSettingsKey } from './public.ts';
 
 const supervisionPk = (centerId: string, caseNo: string) => `CENTER#${centerId}#SUPV#CASE#${caseNo}`;
 const cardSk = (clock: string, level: string) => `CARD#${clock}#${level}`;
+/** The marker of a closed case counted in the timeliness figures. */
+const COMPLETION = 'COMPLETION';
 export const cardKey = (centerId: string, cardId: string): ItemKey => {
   const { caseNo, clock, level } = parseCardId(cardId);
   return { PK: supervisionPk(centerId, caseNo), SK: cardSk(clock, level) };
@@ -57,17 +60,22 @@ export function toCard(item: Item): CardRecord {
   return rest as unknown as CardRecord;
 }
 
-/** One ADD per figures row a change touches: the month's center and department rows, and the day's center row. */
-function counterUpdates(c: CardRecord, counts: Counts, day: string) {
+/** The figures rows a change counts in: the month's center, department and handlers' rows, and the day's center row. */
+function figuresRowsOf(month: string, departmentId: string, handlerIds: readonly string[] | undefined, day?: string): string[] {
+  return [`${month}#ALL`, `${month}#DEPT#${departmentId}`, ...(handlerIds ?? []).map((id) => `${month}#STAFF#${id}`), ...(day ? [`${day}#ALL`] : [])];
+}
+
+/** One ADD per figures row a change touches. */
+function counterUpdates(centerId: string, rows: readonly string[], counts: Counts) {
   const entries = Object.entries(counts).filter(([, v]) => v !== 0);
   if (entries.length === 0) return [];
   const names = Object.fromEntries(entries.map(([k], i) => [`#n${i}`, k]));
   const values = Object.fromEntries(entries.map(([, v], i) => [`:v${i}`, v]));
   const expression = `ADD ${entries.map((_, i) => `#n${i} :v${i}`).join(', ')}`;
-  return [`${c.month}#ALL`, `${c.month}#DEPT#${c.departmentId}`, `${day}#ALL`].map((SK) => ({
+  return rows.map((SK) => ({
     Update: {
       TableName: tableName(),
-      Key: { PK: figuresPk(c.centerId), SK },
+      Key: { PK: figuresPk(centerId), SK },
       UpdateExpression: `${expression} SET kind = :kind`,
       ExpressionAttributeNames: names,
       ExpressionAttributeValues: { ...values, ':kind': 'supervisionFigures' },
@@ -83,7 +91,7 @@ export async function issueCard(card: CardRecord, event: EventDraft<unknown>, co
         TransactItems: [
           { Put: { TableName: tableName(), Item: cardItem(card), ConditionExpression: 'attribute_not_exists(PK)' } },
           { Put: { TableName: tableName(), Item: outboxItem(supervisionPk(card.centerId, card.caseNo), event).item } },
-          ...counterUpdates(card, counts, day),
+          ...counterUpdates(card.centerId, figuresRowsOf(card.month, card.departmentId, card.handlerIds, day), counts),
           ...alsoWrite,
         ],
       }),
@@ -112,13 +120,32 @@ export async function changeCard(next: CardRecord, expectedVersion: number, even
             },
           },
           { Put: { TableName: tableName(), Item: outboxItem(supervisionPk(next.centerId, next.caseNo), event).item } },
-          ...counterUpdates(next, counts, day),
+          ...counterUpdates(next.centerId, figuresRowsOf(next.month, next.departmentId, next.handlerIds, day), counts),
           ...(idempotency ? [idempotency] : []),
         ],
       }),
     );
   } catch (err) {
     if (isConcurrentChange(err)) throw preconditionFailed(msg('此牌在您读取后已被修改；请重新读取后再试。', 'The card changed since you read it; read it again and retry.'));
+    throw err;
+  }
+}
+
+/** Counts a closed case once: false when its completion is counted already (a redelivered event). */
+export async function countCompletion(centerId: string, caseNo: string, at: { month: string; departmentId: string; handlerIds?: readonly string[] }, counts: Counts): Promise<boolean> {
+  try {
+    await db.send(
+      new TransactWriteCommand({
+        TransactItems: [
+          { Put: { TableName: tableName(), Item: { PK: supervisionPk(centerId, caseNo), SK: COMPLETION, kind: 'completionCounted', month: at.month }, ConditionExpression: 'attribute_not_exists(PK)' } },
+          ...counterUpdates(centerId, figuresRowsOf(at.month, at.departmentId, at.handlerIds), counts),
+        ],
+      }),
+    );
+    return true;
+  } catch (err) {
+    const reasons = (err as { CancellationReasons?: { Code?: string }[] }).CancellationReasons;
+    if (reasons?.[0]?.Code === 'ConditionalCheckFailed') return false;
     throw err;
   }
 }
@@ -146,12 +173,16 @@ export interface CardFilter {
   readonly level?: string;
   /** `open` (issued, pending, escalated), or one state. */
   readonly state: string;
+  /** The cards of cases this staff member handles. */
+  readonly staffId?: string;
+  /** As `staffId`, plus the cards of cases nobody has taken yet (a handler's own view). */
+  readonly handledBy?: string;
 }
 
 /**
  * A page of cards, newest first: the center's or a department's open or
- * closed partition, the level and a single state applied as filters (a page
- * may hold fewer than `limit` then; the token goes on).
+ * closed partition, the level, a single state and the handling staff applied
+ * as filters (a page may hold fewer than `limit` then; the token goes on).
  */
 export async function cardPage(centerId: string, filter: CardFilter, limit: number, startKey: Item | undefined): Promise<{ items: CardRecord[]; lastKey?: Item }> {
   const group = filter.state === 'open' || isOpenCard(filter.state as CardRecord['state']) ? 'open' : 'closed';
@@ -171,12 +202,21 @@ export async function cardPage(centerId: string, filter: CardFilter, limit: numb
     values[':state'] = filter.state;
     names['#state'] = 'state';
   }
+  if (filter.staffId) {
+    conditions.push('contains(handlerIds, :staff)');
+    values[':staff'] = filter.staffId;
+  }
+  if (filter.handledBy) {
+    conditions.push('(contains(handlerIds, :handler) OR attribute_not_exists(handlerIds))');
+    values[':handler'] = filter.handledBy;
+  }
   const input: Omit<QueryCommandInput, 'TableName'> = {
     IndexName: index,
     KeyConditionExpression: `${index}PK = :pk`,
     ExpressionAttributeValues: values,
     ScanIndexForward: false,
-    ...(conditions.length ? { FilterExpression: conditions.join(' AND '), ExpressionAttributeNames: names } : {}),
+    ...(conditions.length ? { FilterExpression: conditions.join(' AND ') } : {}),
+    ...(Object.keys(names).length ? { ExpressionAttributeNames: names } : {}),
   };
   const out = await db.send(new QueryCommand({ TableName: tableName(), ...input, Limit: limit, ExclusiveStartKey: startKey }));
   return { items: (out.Items ?? []).map(toCard), ...(out.LastEvaluatedKey ? { lastKey: out.LastEvaluatedKey } : {}) };

@@ -10,3 +10,6 @@ export const thresholdTrigger = {
   source: 'onestop.cases',
   detailTypes: [...new Set([thresholdEventTypes.case, thresholdEventTypes.special_procedure, thresholdEventTypes.pre_review].flatMap((l) => Object.values(l))), THRESHOLD_WITHDRAWN],
 } as const;
+
+/** A closed case counts in the timeliness figures (按时办结率). */
+export const completionTrigger = { source: 'onestop.cases', detailType: 'CaseCompleted' } as const;

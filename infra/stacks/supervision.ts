@@ -1,13 +1,14 @@
 /**
  * Electronic supervision (电子监察) in the stack: its API function and routes,
- * the card consumer on the clock thresholds the cases domain publishes, and
- * the watcher that cards 督办 orders left unanswered.
+ * the card consumer on the clock thresholds the cases domain publishes, the
+ * timeliness figures of closed cases, and the watcher that cards 督办 orders
+ * left unanswered.
  */
 import * as events from 'aws-cdk-lib/aws-events';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
 import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
 import type { Construct } from 'constructs';
-import { thresholdTrigger } from '../../functions/supervision/subscriptions.ts';
+import { completionTrigger, thresholdTrigger } from '../../functions/supervision/subscriptions.ts';
 import type { StageConfig } from '../config.ts';
 import { Consumer } from '../constructs/consumer.ts';
 import { DomainFunction } from '../constructs/domain-function.ts';
@@ -36,6 +37,14 @@ export function addSupervision(scope: Construct, props: SupervisionProps) {
     config,
     description: 'Clock thresholds → warning, yellow and red cards, one per clock and level, counted in the figures',
   });
+  const completions = new DomainFunction(scope, 'SupervisionCompletionsFunction', { entry: 'functions/supervision/completions.ts', domain: 'supervision', config })
+    .bindTable(table, 'readWrite');
+  new Consumer(scope, 'SupervisionCompletions', {
+    trigger: { bus: props.bus, eventPattern: { source: [completionTrigger.source], detailType: [completionTrigger.detailType] } },
+    fn: completions,
+    config,
+    description: 'Closed cases → the month\'s timeliness figures (on time, late, working days late) by center, department and handler',
+  });
   const orderWatch = new DomainFunction(scope, 'SupervisionOrderWatchFunction', { entry: 'functions/supervision/order-watch.ts', domain: 'supervision', config })
     .bindTable(table, 'readWrite');
   new Consumer(scope, 'SupervisionOrderWatch', {
@@ -44,5 +53,5 @@ export function addSupervision(scope: Construct, props: SupervisionProps) {
     config,
     description: '督办 orders unanswered past their day → a yellow card on the order\'s clock',
   });
-  return { api, cards, consumer, orderWatch };
+  return { api, cards, consumer, completions, orderWatch };
 }

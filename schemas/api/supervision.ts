@@ -75,6 +75,11 @@ export type ThresholdSettings = Static<typeof ThresholdSettings>;
 // ---------------------------------------------------------------------------
 // Clock threshold events (published by the domain that owns the clock)
 
+const HandlerIds = Type.Array(Type.String({ maxLength: 64 }), {
+  maxItems: 20,
+  description: 'The staff (user ids) who had acted on the case when the threshold came (承办人); absent when nobody had taken it yet',
+});
+
 export const ThresholdReached = Type.Object(
   {
     caseNo: CaseNo,
@@ -86,6 +91,7 @@ export const ThresholdReached = Type.Object(
     due: LocalDate,
     overdueWorkingDays: Type.Optional(Type.Integer({ minimum: 0 })),
     provisional: Type.Optional(Type.Literal(true)),
+    handlerIds: Type.Optional(HandlerIds),
   },
   closed,
 );
@@ -134,6 +140,7 @@ export const Card = Type.Object(
     issuedAt: Instant,
     due: LocalDate,
     overdueWorkingDays: Type.Optional(Type.Integer({ minimum: 0 })),
+    handlerIds: Type.Optional(HandlerIds),
     appeal: Type.Optional(Appeal),
     version: Type.Integer({ minimum: 1 }),
     updatedAt: Instant,
@@ -146,6 +153,7 @@ export const CardPage = Page(Card);
 export const CardListQuery = Type.Object(
   {
     departmentId: Type.Optional(DepartmentId),
+    staffId: Type.Optional(Type.String({ minLength: 1, maxLength: 64, description: 'The cards of cases this staff member (user id) handles; clerks and approvers may name only themselves' })),
     level: Type.Optional(CardLevel),
     state: Type.Optional(StringEnum(['open', ...cardStates] as const, 'open: issued, pending or escalated (the default)')),
     limit: Type.Optional(Limit),
@@ -196,6 +204,12 @@ export const SupervisionCounts = Type.Object(
     upheld: Type.Integer({ minimum: 0 }),
     escalated: Type.Integer({ minimum: 0 }),
     cancelled: Type.Integer({ minimum: 0, description: 'Cards whose threshold was withdrawn (the limit moved later, e.g. the official calendar replaced a provisional year)' }),
+    completed: Type.Integer({ minimum: 0, description: 'Cases closed (办结) in the period' }),
+    completedOnTime: Type.Integer({ minimum: 0, description: 'Of them, decided by the promised limit' }),
+    completedLate: Type.Integer({ minimum: 0, description: 'Of them, decided after the promised limit (a case whose limit was never dated is neither)' }),
+    latenessWorkingDays: Type.Integer({ minimum: 0, description: 'Working days past the promised limit, summed over the late cases' }),
+    onTimeRate: Type.Optional(Type.Number({ minimum: 0, maximum: 1, description: '按时办结率: completedOnTime / (completedOnTime + completedLate), to 4 places; absent with no dated case closed' })),
+    meanLatenessWorkingDays: Type.Optional(Type.Number({ minimum: 0, description: 'Working days past the promised limit, averaged over the late cases, to 2 places; absent with none late' })),
   },
   closed,
 );
@@ -207,6 +221,9 @@ export const SupervisionFigures = Type.Object(
     month: Type.String(),
     center: SupervisionCounts,
     departments: Type.Array(Type.Object({ departmentId: DepartmentId, counts: SupervisionCounts }, closed)),
+    staff: Type.Array(Type.Object({ staffId: Type.String(), counts: SupervisionCounts }, closed), {
+      description: 'Per handler (承办人): the cards of the cases each handled, and the cases each had handled when they closed',
+    }),
   },
   closed,
 );

@@ -16,7 +16,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import type { Card, Order } from '#schemas/api/supervision';
 import { addWorkingDays, localDate, workCalendar } from '#shared/calendar';
 import { calendar2026 } from '#shared/calendar-2026';
-import { caseThresholds, defaultThresholds, type Threshold } from '#shared/clock-rules';
+import { caseThresholds, completionTimeliness, defaultThresholds, type Threshold } from '#shared/clock-rules';
 import { provisionalYear } from '#shared/provisional-calendar';
 import { api, call, centerToday, freshCreditCode, until } from '../integration/api-client.ts';
 import { act, enterpriseItem, materialsOf, submit } from '../integration/cases-client.ts';
@@ -66,7 +66,7 @@ async function acceptedCase(code: string, clerk: string) {
 const thresholdsOf = (c: Awaited<ReturnType<typeof acceptedCase>>['reply']['body']): Threshold[] =>
   caseThresholds(cal, { ...c, delivered: false }, defaultThresholds).filter((t) => t.kind === 'case');
 
-let a: { caseNo: string; thresholds: Threshold[] };
+let a: { caseNo: string; etag: string; thresholds: Threshold[] };
 let b: { caseNo: string; unsuspended: Threshold[]; suspendedAt: string };
 let order: Order;
 
@@ -77,7 +77,7 @@ beforeAll(async () => {
   });
   expect(registered.status).toBe(201);
   const first = await acceptedCase(enterpriseItem.code, 'clerk.amr');
-  a = { caseNo: first.caseNo, thresholds: thresholdsOf(first.reply.body) };
+  a = { caseNo: first.caseNo, etag: first.reply.etag, thresholds: thresholdsOf(first.reply.body) };
   // B is suspended before any of its thresholds: the case clock stops there.
   const second = await acceptedCase(SUSPENDABLE, 'clerk.housing');
   const reviewed = await act(second.caseNo, 'review', 'clerk.housing', second.reply.etag, { opinion: '需现场踏勘' });
@@ -160,6 +160,30 @@ describe('cards in emulated time', () => {
     expect(Date.parse(card.issuedAt)).toBeGreaterThanOrEqual(Date.parse(order.overdueAt));
     const read = await call<Order>('GET', `/supervision/orders/${order.orderId}`, { as: 'admin.amr' });
     expect(read.body.state).toBe('open');
+  });
+});
+
+describe('timeliness in emulated time', () => {
+  it('a case closed past its promised limit counts late by its working days, for the center and its handlers', async () => {
+    const reviewed = await act(a.caseNo, 'review', 'clerk.amr', a.etag, { opinion: '材料齐全' });
+    const approved = await act(a.caseNo, 'approve', 'approver.amr', reviewed.etag, { note: '准予' });
+    const promisedDue = a.thresholds.find((t) => t.level === 'yellow')!.due;
+    const expected = completionTimeliness(cal, promisedDue, approved.body.decision.at)!;
+    expect(expected.onTime).toBe(false);
+    const month = centerMonthOf(new Date(await clockNow()).toISOString());
+    await settle();
+    const figures = async () => (await call('GET', `/supervision/figures/${month}`, { as: 'supervisor' })).body;
+    const before = await figures();
+    await act(a.caseNo, 'complete', 'clerk.amr', approved.etag, { note: '办结' });
+    const after = await until('the late case in the figures', async () => {
+      const f = await figures();
+      return f.center.completedLate > before.center.completedLate ? f : undefined;
+    }, 60_000);
+    expect(after.center.completedLate).toBe(before.center.completedLate + 1);
+    expect(after.center.latenessWorkingDays).toBe(before.center.latenessWorkingDays + expected.lateWorkingDays);
+    expect(after.center.completedOnTime).toBe(before.center.completedOnTime);
+    expect(after.center.meanLatenessWorkingDays).toBeGreaterThan(0);
+    expect(after.center.onTimeRate).toBeLessThan(1);
   });
 });
 

@@ -87,6 +87,7 @@ describe('functions', () => {
     CaseWatchFunction: ['TABLE_NAME'],
     SupervisionFunction: ['TABLE_NAME', 'CURSOR_KEY', 'DEFAULT_CENTER_ID'],
     SupervisionCardsFunction: ['TABLE_NAME'],
+    SupervisionCompletionsFunction: ['TABLE_NAME'],
     SupervisionOrderWatchFunction: ['TABLE_NAME'],
     EvaluationFunction: ['TABLE_NAME', 'CURSOR_KEY', 'DEFAULT_CENTER_ID', 'EVALUATION_DEFAULTS'],
     EvaluationInviteFunction: ['TABLE_NAME', 'EVALUATION_DEFAULTS'],

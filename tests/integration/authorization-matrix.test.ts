@@ -465,11 +465,13 @@ const evaluations: Route[] = [
 /**
  * The warning card of an accepted amr case (its immediate item is due the day it is accepted, so the
  * warning comes at once), appealed by admin.amr and revoked by the supervisor: terminal, so every
- * appeal meets 409 card-already-appealed and every decision 409 wrong-state.
+ * appeal meets 409 card-already-appealed and every decision 409 wrong-state. The matrix's own-department
+ * clerk accepts the case, so it handles it (承办) and reads its card; the matrix's approver does not.
  */
 const decidedCard = once(async (): Promise<Fixture> => {
   const { caseNo, etag } = await openCaseOf('zhang.san');
-  await actOn(caseNo, 'accept', 'clerk.amr', etag);
+  const accepted = await send(tokenFor('clerk', 'own', 'own'), 'POST', `/cases/${caseNo}/accept`, {}, { 'if-match': etag });
+  if (accepted.status !== 200) throw new Error(`fixture: accept ${caseNo} as the matrix clerk: ${accepted.status} ${JSON.stringify(accepted.body)}`);
   const cardId = `${caseNo}~case~warning`;
   const issued = await until(`the warning card of ${caseNo}`, async () => {
     const res = await call('GET', `/supervision/cards/${cardId}`, { as: 'supervisor' });
@@ -487,10 +489,12 @@ const answeredOrder = once(async (): Promise<Fixture> => {
   const answered = await fx('admin.amr', 'POST', `/supervision/orders/${issued.body.orderId}/reply`, { reply: '已说明' }, { 'if-match': issued.etag }, [200]);
   return { id: issued.body.orderId as string, etag: answered.etag };
 });
-/** Who reads cards and orders: supervision and audit the whole center, the department's staff their own. */
-const cardReaders: Grant = { supervisor: 'center', auditor: 'center', dept_admin: 'department', clerk: 'department', approver: 'department' };
+/** Who reads orders, and lists cards: supervision and audit the whole center, the department's staff their own (a handler's list holds the cases it handles). */
+const orderReaders: Grant = { supervisor: 'center', auditor: 'center', dept_admin: 'department', clerk: 'department', approver: 'department' };
+/** Who reads the fixture's card: as orders, but of the department's clerks and approvers only its case's handler (the matrix clerk). */
+const cardReaders: Grant = { supervisor: 'center', auditor: 'center', dept_admin: 'department', clerk: 'department' };
 const supervision: Route[] = [
-  { operationId: 'listCards', allowed: cardReaders, ok: 200, addressed: false, request: () => ['GET', '/supervision/cards?departmentId=amr&state=revoked'] },
+  { operationId: 'listCards', allowed: orderReaders, ok: 200, addressed: false, request: () => ['GET', '/supervision/cards?departmentId=amr&state=revoked'] },
   { operationId: 'getCard', allowed: cardReaders, ok: 200, addressed: true, elsewhere: 404, slow: true, fixture: decidedCard, request: (f) => ['GET', `/supervision/cards/${f.id}`] },
   {
     operationId: 'appealCard', allowed: { dept_admin: 'department' }, ok: 409, okType: 'card-already-appealed', addressed: true, elsewhere: 404, slow: true,
@@ -507,8 +511,8 @@ const supervision: Route[] = [
     otherCenter: { allowed: { supervisor: 'center' }, ok: 400, okType: 'validation-failed' },
     request: (f) => ['POST', '/supervision/orders', { caseNo: f.id.split('~')[0], instructions: '矩阵测试', dueDate: shanghaiToday() }],
   },
-  { operationId: 'listOrders', allowed: cardReaders, ok: 200, addressed: false, request: () => ['GET', '/supervision/orders?departmentId=amr'] },
-  { operationId: 'getOrder', allowed: cardReaders, ok: 200, addressed: true, elsewhere: 404, slow: true, fixture: answeredOrder, request: (f) => ['GET', `/supervision/orders/${f.id}`] },
+  { operationId: 'listOrders', allowed: orderReaders, ok: 200, addressed: false, request: () => ['GET', '/supervision/orders?departmentId=amr'] },
+  { operationId: 'getOrder', allowed: orderReaders, ok: 200, addressed: true, elsewhere: 404, slow: true, fixture: answeredOrder, request: (f) => ['GET', `/supervision/orders/${f.id}`] },
   {
     operationId: 'replyToOrder', allowed: { dept_admin: 'department' }, ok: 409, okType: 'wrong-state', addressed: true, elsewhere: 404, slow: true,
     fixture: answeredOrder, request: (f) => ['POST', `/supervision/orders/${f.id}/reply`, { reply: '再次答复' }, ifMatch(f)],

@@ -5,10 +5,11 @@ import { userRoles } from '#schemas/api/common';
 
 /**
  * The permission table, cell by cell: every action × every role × own/other
- * department × own/other center. The expectation is written out here, apart
+ * department × own/other center × whom the case is handled by (the caller,
+ * someone else, nobody yet). The expectation is written out here, apart
  * from the table, so a change to the table shows up as a failing cell.
  */
-const expected: Record<Action, Partial<Record<StaffRole, 'center' | 'department'>>> = {
+const expected: Record<Action, Partial<Record<StaffRole, 'center' | 'department' | 'handled'>>> = {
   'catalog.item.administer': { center_admin: 'center', dept_admin: 'department' },
   'org.center.write': { center_admin: 'center' },
   'org.department.write': { center_admin: 'center' },
@@ -34,7 +35,8 @@ const expected: Record<Action, Partial<Record<StaffRole, 'center' | 'department'
   'evaluation.figures.read': { center_admin: 'center', supervisor: 'center' },
   'evaluation.settings.read': { clerk: 'center', approver: 'center', dept_admin: 'center', center_admin: 'center', supervisor: 'center', auditor: 'center' },
   'evaluation.settings.write': { center_admin: 'center' },
-  'supervision.cards.read': { supervisor: 'center', auditor: 'center', dept_admin: 'department', clerk: 'department', approver: 'department' },
+  'supervision.cards.read': { supervisor: 'center', auditor: 'center', dept_admin: 'department', clerk: 'handled', approver: 'handled' },
+  'supervision.orders.read': { supervisor: 'center', auditor: 'center', dept_admin: 'department', clerk: 'department', approver: 'department' },
   'supervision.card.appeal': { dept_admin: 'department' },
   'supervision.card.decide': { supervisor: 'center' },
   'supervision.order.issue': { supervisor: 'center' },
@@ -54,7 +56,9 @@ const caller = (role: StaffRole): Caller => ({ userId: `u-${role}`, username: ro
 
 const cells = (Object.keys(permissions) as Action[]).flatMap((action) =>
   userRoles.flatMap((role) =>
-    (['own', 'other'] as const).flatMap((dept) => (['own', 'other'] as const).map((center) => ({ action, role, dept, center }))),
+    (['own', 'other'] as const).flatMap((dept) =>
+      (['own', 'other'] as const).flatMap((center) => (['caller', 'other', 'nobody'] as const).map((handler) => ({ action, role, dept, center, handler }))),
+    ),
   ),
 );
 
@@ -63,10 +67,12 @@ describe(`authorization matrix (${cells.length} cells)`, () => {
     expect(Object.keys(expected).sort()).toEqual(Object.keys(permissions).sort());
   });
 
-  it.each(cells)('$action · $role · $dept department · $center center', ({ action, role, dept, center }) => {
-    const target = { centerId: center === 'own' ? 'c1' : 'c2', departmentIds: [dept === 'own' ? 'amr' : 'health'] };
+  it.each(cells)('$action · $role · $dept department · $center center · handled by $handler', ({ action, role, dept, center, handler }) => {
+    const handlerIds = { caller: [`u-${role}`, 'u-x'], other: ['u-x'], nobody: [] }[handler];
+    const target = { centerId: center === 'own' ? 'c1' : 'c2', departmentIds: [dept === 'own' ? 'amr' : 'health'], handlerIds };
     const scope = expected[action][role];
-    const allowed = center === 'own' && (scope === 'center' || (scope === 'department' && dept === 'own'));
+    const inDepartment = center === 'own' && dept === 'own';
+    const allowed = (center === 'own' && scope === 'center') || (inDepartment && scope === 'department') || (inDepartment && scope === 'handled' && handler !== 'other');
     expect(denial(caller(role), action, target) === undefined).toBe(allowed);
   });
 });
@@ -92,5 +98,15 @@ describe('department scope', () => {
     expect(listingScope(caller('center_admin'), 'catalog.item.administer', 'health')).toEqual({ departmentId: 'health' });
     expect(listingScope(caller('center_admin'), 'catalog.item.administer', undefined)).toEqual({});
     expect(() => listingScope(caller('clerk'), 'catalog.item.administer', undefined)).toThrow(expect.objectContaining({ status: 403, type: 'https://onestop.example.gov.cn/problems/forbidden' }));
+  });
+
+  it('confines a handler-scoped listing to the own department and the caller\'s cases', () => {
+    expect(listingScope(caller('clerk'), 'supervision.cards.read', undefined)).toEqual({ departmentId: 'amr', handledBy: 'u-clerk' });
+    expect(listingScope(caller('dept_admin'), 'supervision.cards.read', 'amr')).toEqual({ departmentId: 'amr' });
+    expect(() => listingScope(caller('approver'), 'supervision.cards.read', 'health')).toThrow(expect.objectContaining({ status: 403 }));
+  });
+
+  it('says why a handler is refused another handler\'s case', () => {
+    expect(denial(caller('clerk'), 'supervision.cards.read', { centerId: 'c1', departmentIds: ['amr'], handlerIds: ['u-x'] })?.en).toBe('You may take the action supervision.cards.read only on cases you handle.');
   });
 });

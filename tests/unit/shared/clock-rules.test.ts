@@ -6,6 +6,7 @@ import { calendar2026 } from '#shared/calendar-2026';
 import { provisionalYear } from '#shared/provisional-calendar';
 import {
   caseThresholds,
+  completionTimeliness,
   defaultThresholds,
   dueSoonFrom,
   isRunning,
@@ -183,5 +184,25 @@ describe('property: no threshold while its clock is stopped', () => {
       }),
       { numRuns: 300 },
     );
+  });
+});
+
+describe('completion timeliness (按时办结)', () => {
+  it('on time through the last second of the promised day in the center\'s zone; late by one working day a second later', () => {
+    // Promised Fri 2026-12-11: 23:59:59 Shanghai is 15:59:59 UTC.
+    expect(completionTimeliness(cal, '2026-12-11', '2026-12-11T15:59:59Z')).toEqual({ onTime: true, lateWorkingDays: 0 });
+    expect(completionTimeliness(cal, '2026-12-11', '2026-12-11T16:00:00Z')).toEqual({ onTime: false, lateWorkingDays: 1 });
+  });
+  it('counts lateness in working days: the weekend after a Friday limit is one day late, Tuesday two', () => {
+    expect(completionTimeliness(cal, '2026-12-11', '2026-12-13T02:00:00Z')).toEqual({ onTime: false, lateWorkingDays: 1 });
+    expect(completionTimeliness(cal, '2026-12-11', '2026-12-15T02:00:00Z')).toEqual({ onTime: false, lateWorkingDays: 2 });
+  });
+  it('skips the 国庆 holidays: a limit of 09-30 decided in them or on 10-08 is late by one working day, on 10-09 by two', () => {
+    expect(completionTimeliness(cal, '2026-09-30', '2026-10-05T02:00:00Z')).toEqual({ onTime: false, lateWorkingDays: 1 });
+    expect(completionTimeliness(cal, '2026-09-30', '2026-10-08T02:00:00Z')).toEqual({ onTime: false, lateWorkingDays: 1 });
+    expect(completionTimeliness(cal, '2026-09-30', '2026-10-09T02:00:00Z')).toEqual({ onTime: false, lateWorkingDays: 2 });
+  });
+  it('has no verdict for a limit never dated', () => {
+    expect(completionTimeliness(cal, undefined, '2026-12-11T02:00:00Z')).toBeUndefined();
   });
 });
