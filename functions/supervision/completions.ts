@@ -31,12 +31,15 @@ export function parse(event: EventBridgeEvent<string, unknown>): DomainEvent<Cas
   return event.detail as DomainEvent<CaseEventData>;
 }
 
-export async function handler(event: EventBridgeEvent<string, unknown>): Promise<{ outcome: 'counted' | 'duplicate' }> {
+export async function handler(event: EventBridgeEvent<string, unknown>): Promise<{ outcome: 'counted' | 'duplicate' | 'unknown_case' }> {
   const { centerId, data, occurredAt } = parse(event);
   const ctx = await caseContext(centerId, data.caseNo, occurredAt);
   const c = ctx.record;
-  // The case's own record is written before its event: missing, the event is wrong and goes to the DLQ.
-  if (!c) throw new InvalidEventError(`event ${event.id}: no case ${data.caseNo} in ${centerId}`);
+  // The case is written before its event: an event about no case counts nothing (retrying would not make one).
+  if (!c) {
+    logger.warn('completion of an unknown case', { eventId: event.id, caseNo: data.caseNo });
+    return { outcome: 'unknown_case' };
+  }
   const cal = calendarOn(ctx.center, c.timeZone);
   const timeliness = completionTimeliness(cal, c.deadlines.promisedDue, c.decision?.at ?? c.completedAt ?? occurredAt);
   const month = localDate(cal, occurredAt).slice(0, 7);

@@ -62,11 +62,13 @@ export async function call<T = any>(
  */
 export async function until<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 40_000): Promise<T> {
   const deadline = Date.now() + timeoutMs;
-  for (;;) {
+  // 25 ms at first, then half as long again each time up to 400 ms: quick answers stay quick, and a
+  // long wait does not flood the shared cloud (each probe is a request through a function).
+  for (let pause = 25; ; pause = Math.min(400, pause * 1.5)) {
     const v = await probe();
     if (v !== undefined) return v;
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 25));
+    await new Promise((r) => setTimeout(r, pause));
   }
 }
 

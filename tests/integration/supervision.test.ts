@@ -101,6 +101,10 @@ describe('timeliness figures', () => {
     const completed = outbox.Items!.find((i) => i.detailType === 'CaseCompleted')!;
     const again = { id: 'redelivered', source: 'onestop.cases', 'detail-type': 'CaseCompleted', detail: JSON.parse(completed.detail) } as never;
     expect(await handler(again)).toEqual({ outcome: 'duplicate' });
+    // One about no case (a bus test's made-up event) counts nothing and is not retried.
+    const detail = JSON.parse(completed.detail);
+    const unknown = { ...again as object, detail: { ...detail, data: { ...detail.data, caseNo: `${caseNo.slice(0, -5)}99999` } } } as never;
+    expect(await handler(unknown)).toEqual({ outcome: 'unknown_case' });
     const after = (await call<SupervisionFigures>('GET', `/supervision/figures/${month}`, { as: 'supervisor' })).body;
     expect(staffRow(after, approver)).toEqual(staffRow(figures, approver));
   });
