@@ -5,7 +5,7 @@
  *   case            PK CENTER#<c>#CASE#<caseNo>  SK CASE
  *                   GSI1 CENTER#<c>#DEPT#<lead>#Q#<queue> / <due>#<caseNo>    (work queue, while open)
  *                   GSI2 CENTER#<c>#DEPT#<lead>#DUE / <due>#<caseNo>          (the limit running now)
- *                   GSI3 SWEEP#<date> / <c>#<caseNo>                         (notice or pledge deadline, for the sweeper)
+ *                   GSI3 SWEEP#<shard 0-7> / <date>#<c>#<caseNo>             (notice or pledge deadline, for the sweeper)
  *                   GSI4 CENTER#<c>#APPLICANT#<sub>#CASES / <createdAt>#<caseNo>
  *                   GSI5 WATCH#<shard> / <wakeAt>#<c>#<caseNo>               (when the watcher looks next, while open)
  *   joint step      PK CENTER#<c>#CASE#<caseNo>  SK STEP#<dept>  GSI1 CENTER#<c>#DEPT#<dept>#Q#joint_opinions (while open)
@@ -48,11 +48,11 @@ export const caseKey = (centerId: string, caseNo: string): Key => ({ PK: casePk(
 const stepKey = (centerId: string, caseNo: string, departmentId: string): Key => ({ PK: casePk(centerId, caseNo), SK: `STEP#${departmentId}` });
 const queuePk = (centerId: string, departmentId: string, queue: QueueName) => `CENTER#${centerId}#DEPT#${departmentId}#Q#${queue}`;
 const duePk = (centerId: string, departmentId: string) => `CENTER#${centerId}#DEPT#${departmentId}#DUE`;
-const sweepPk = (date: string) => `SWEEP#${date}`;
-/** The watch index is spread over shards: one partition would take every center's wake-ups. */
-export const WATCH_SHARDS = 8;
+/** The watch and sweep indexes are spread over shards: one partition would take every center's cases. */
+export const INDEX_SHARDS = 8;
 const watchPk = (shard: number) => `WATCH#${shard}`;
-const shardOf = (caseNo: string) => createHash('sha256').update(caseNo).digest()[0]! % WATCH_SHARDS;
+const sweepPk = (shard: number) => `SWEEP#${shard}`;
+const shardOf = (caseNo: string) => createHash('sha256').update(caseNo).digest()[0]! % INDEX_SHARDS;
 const thresholdSk = (clock: string, level: string) => `THRESHOLD#${clock}#${level}`;
 const applicantPk = (centerId: string, sub: string) => `CENTER#${centerId}#APPLICANT#${sub}#CASES`;
 const counterKey = (centerId: string, date: string): Key => ({ PK: `CENTER#${centerId}#CASENO#${date.replaceAll('-', '')}`, SK: 'COUNTER' });
@@ -117,7 +117,7 @@ function caseItem(c: CaseRecord): Item {
     ...c,
     ...(queue ? { GSI1PK: queuePk(c.centerId, c.item.departmentId, queue), GSI1SK: `${due ?? NO_DATE}#${c.caseNo}` } : {}),
     ...(dueWatched ? { GSI2PK: duePk(c.centerId, c.item.departmentId), GSI2SK: `${due}#${c.caseNo}` } : {}),
-    ...(sweep ? { GSI3PK: sweepPk(sweep), GSI3SK: `${c.centerId}#${c.caseNo}` } : {}),
+    ...(sweep ? { GSI3PK: sweepPk(shardOf(c.caseNo)), GSI3SK: `${sweep}#${c.centerId}#${c.caseNo}` } : {}),
     GSI4PK: applicantPk(c.centerId, c.applicantSub),
     GSI4SK: `${c.createdAt}#${c.caseNo}`,
     // Every change is looked at by the watcher within a minute: it moves or drops the pending thresholds.
@@ -365,10 +365,15 @@ export async function applicantCases(centerId: string, sub: string, limit: numbe
   return { items: page.items.map(toRecord), ...(page.lastKey ? { lastKey: page.lastKey } : {}) };
 }
 
-/** The cases whose notice period or pledge deadline ended on `date` (every center). */
+/** The cases whose notice period or pledge deadline ended on `date` or before (every center; one Query per shard). */
 export async function sweepDue(date: string): Promise<{ centerId: string; caseNo: string }[]> {
-  const items = await queryAll({ IndexName: 'GSI3', KeyConditionExpression: 'GSI3PK = :pk', ExpressionAttributeValues: { ':pk': sweepPk(date) }, ProjectionExpression: 'centerId, caseNo' });
-  return items.map((item) => ({ centerId: item.centerId as string, caseNo: item.caseNo as string }));
+  const shards = await Promise.all(Array.from({ length: INDEX_SHARDS }, (_, shard) => queryAll({
+    IndexName: 'GSI3',
+    KeyConditionExpression: 'GSI3PK = :pk AND GSI3SK < :to',
+    ExpressionAttributeValues: { ':pk': sweepPk(shard), ':to': `${date}~` },
+    ProjectionExpression: 'centerId, caseNo',
+  })));
+  return shards.flat().map((item) => ({ centerId: item.centerId as string, caseNo: item.caseNo as string }));
 }
 
 /** A case for the public lookup, with this hour's failed attempts on its number from this client. */

@@ -4,9 +4,10 @@
  *  - deemed acceptance (art. 32): no notice within the notice period, so the
  *    application counts as accepted from receipt (CaseDeemedAccepted);
  *  - the end of a 容缺 pledge not kept by its deadline (CaseTerminated).
- * Cases wait on GSI3 under the date that matters; each run looks at the dates
- * up to today (in the earliest time zone a center can be in) over the last two
- * weeks, so a missed run is caught up. The lifecycle table decides, as for any
+ * Cases wait on GSI3, sharded, under the date that matters; each run takes
+ * every date up to today (in the earliest time zone a center can be in), so
+ * runs missed for however long are caught up, and a case leaves the index when
+ * its state no longer has such a date. The lifecycle table decides, as for any
  * caller; a case a clerk changed meanwhile is left for the next run.
  */
 import type { ScheduledEvent } from 'aws-lambda';
@@ -19,14 +20,10 @@ import { applyTransition } from './rules.ts';
 import * as store from './store.ts';
 import { caseEvent } from './events.ts';
 
-const LOOKBACK_DAYS = 14;
 const SYSTEM_ACTIONS = ['deemAccepted', 'terminateTolerance'] as const;
 
-/** Dates (YYYY-MM-DD) from `days` before `now` up to `now`, as seen in UTC+14 (the date line's earliest side). */
-function datesUpTo(now: Date, days: number): string[] {
-  const latest = new Date(now.getTime() + 14 * 3600_000);
-  return Array.from({ length: days + 1 }, (_, i) => new Date(latest.getTime() - i * 86_400_000).toISOString().slice(0, 10));
-}
+/** Today (YYYY-MM-DD) as seen in UTC+14 (the date line's earliest side): no center's today is later. */
+const latestToday = (now: Date) => new Date(now.getTime() + 14 * 3600_000).toISOString().slice(0, 10);
 
 /** Applies the system action the table allows on the case now, if any; true when one was applied. */
 export async function sweepCase(centerId: string, caseNo: string, now: Date): Promise<boolean> {
@@ -61,11 +58,9 @@ export async function handler(_event: ScheduledEvent): Promise<{ looked: number;
   const now = new Date();
   let looked = 0;
   let applied = 0;
-  for (const date of datesUpTo(now, LOOKBACK_DAYS)) {
-    for (const { centerId, caseNo } of await store.sweepDue(date)) {
-      looked++;
-      if (await sweepCase(centerId, caseNo, now)) applied++;
-    }
+  for (const { centerId, caseNo } of await store.sweepDue(latestToday(now))) {
+    looked++;
+    if (await sweepCase(centerId, caseNo, now)) applied++;
   }
   logger.info('case sweep', { looked, applied });
   return { looked, applied };

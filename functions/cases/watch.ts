@@ -79,7 +79,7 @@ export async function watchCase(entry: store.WatchEntry, now: string): Promise<n
 
 export async function handler(_event: ScheduledEvent): Promise<{ looked: number; published: number; failed: number }> {
   const now = new Date().toISOString();
-  const due = (await Promise.all(Array.from({ length: store.WATCH_SHARDS }, (_, shard) => store.watchDue(shard, now)))).flat();
+  const due = (await Promise.all(Array.from({ length: store.INDEX_SHARDS }, (_, shard) => store.watchDue(shard, now)))).flat();
   let published = 0;
   let failed = 0;
   let i = 0;
