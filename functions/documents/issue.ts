@@ -3,6 +3,8 @@
  * acceptance, refusal, the one-time supplement notice, approval of an item
  * whose result is a certificate — becomes a PDF stored with the case, with its
  * record, its certificate (when one) and DocumentIssued, in one transaction.
+ * A certificate takes its case off the e-licence watch in that transaction;
+ * the closure of an approved case without one puts it on (licence-watch.ts).
  *
  * Idempotent: the document's id comes from the event (a redelivery finds the
  * record); the object's key carries its digest, so two concurrent deliveries
@@ -21,8 +23,9 @@ import { departmentOf } from '../org/public.ts';
 import { loadCjkFont } from './pdf/font.ts';
 import { renderAcceptanceReceipt, renderCertificate, renderRefusalNotice, renderSupplementNotice } from './pdf/render.ts';
 import { chinaDateOf } from './pdf/text.ts';
+import { watchClosure } from './licence-watch.ts';
 import { materialsBucket, putObject, sha256Hex } from './objects.ts';
-import { certificateNoOf, documentIdOf, documentKindFor, maskName } from './rules.ts';
+import { LICENCE_CLOCK_START, certificateNoOf, documentIdOf, documentKindFor, maskName } from './rules.ts';
 import * as store from './store.ts';
 
 type CaseEvent = DomainEvent<CaseEventData>;
@@ -80,8 +83,8 @@ function render(kind: DocumentKind, e: CaseEvent, s: Sources, font: Uint8Array, 
 
 export async function issueFor(detailType: string, e: CaseEvent): Promise<'issued' | 'duplicate' | 'none'> {
   const { centerId, data } = e;
-  // The center's profile (its name on the document) comes in the same read as the case.
-  const { record, center } = await caseContext(centerId, data.caseNo, new Date().toISOString());
+  // The center's profile (its name on the document) and the e-licence watch come in the same read as the case.
+  const { record, center, found } = await caseContext(centerId, data.caseNo, new Date().toISOString(), [store.licenceWatchKey(centerId, data.caseNo)]);
   if (!record) throw new Error(`case ${data.caseNo} not found`);
   // The item version the case was filed under decides (a later version may change the result type).
   const [item, department] = await Promise.all([
@@ -117,7 +120,7 @@ export async function issueFor(detailType: string, e: CaseEvent): Promise<'issue
     certificateNo, centerId, caseNo: data.caseNo, status: 'valid', itemCode: data.itemCode, itemName: data.itemName,
     departmentName: sources.departmentName, centerName: sources.centerName, holder: maskName(record.applicant.name),
     issuedOn: chinaDateOf(e.occurredAt), sha256, objectKey,
-  } : undefined);
+  } : undefined, store.isLicenceWatched(found, centerId, data.caseNo));
   return written ? 'issued' : 'duplicate';
 }
 
@@ -125,6 +128,6 @@ export async function handler(event: EventBridgeEvent<string, unknown>): Promise
   const errors = validationErrors(caseEventSchema, event.detail, '/detail');
   if (errors.length) throw new Error(`event ${event.id} (${event['detail-type']}) is not a valid case event: ${JSON.stringify(errors)}`);
   const detail = event.detail as CaseEvent;
-  const outcome = await issueFor(event['detail-type'], detail);
+  const outcome = event['detail-type'] === LICENCE_CLOCK_START ? await watchClosure(detail) : await issueFor(event['detail-type'], detail);
   logger.info('document', { caseNo: detail.data.caseNo, eventType: event['detail-type'], outcome });
 }

@@ -155,6 +155,9 @@ export const documentOfEvent = {
   CaseApproved: 'certificate',
 } as const satisfies Record<string, DocumentKind>;
 
+/** The case event that starts the e-licence clock (licence-watch.ts): the closure, of an approved case whose result is a certificate. */
+export const LICENCE_CLOCK_START = 'CaseCompleted';
+
 /** The document a case event calls for, if any; a certificate only for items whose result is one. */
 export function documentKindFor(detailType: string, resultType: string | undefined): DocumentKind | undefined {
   const kind: DocumentKind | undefined = Object.hasOwn(documentOfEvent, detailType) ? documentOfEvent[detailType as keyof typeof documentOfEvent] : undefined;

@@ -9,6 +9,8 @@
  *                 GSI1 CENTER#<c>#ARCHIVES#RETAIN / <retainUntil>#<caseNo>   (dated retention, until disposed)
  *   events        PK CENTER#<c>#CASEFILES#<caseNo>#EVENTS  SK EVENT#<ulid>  (the outbox; apart, so reading a case's files never pages through its downloads)
  *   certificate   PK CERT#<certificateNo>  SK CERT
+ *   e-licence     PK CENTER#<c>#CASEFILES#<caseNo>  SK ELICENCE  { closedAt, notIssuedAt?, certificateIssuedAt? }
+ *                 GSI5 ELICENCEWATCH / <wakeAt>#<c>#<caseNo>   (an approved case closed without its certificate: the licence watcher's wake-up)
  *
  * Files sit beside the case, not in its partition: the case item is replaced
  * whole on each transition and its timeline is its partition's events.
@@ -16,7 +18,7 @@
  * Idempotency-Key's outcome in their transaction (shared/idempotency.ts owns
  * that key).
  */
-import { GetCommand, PutCommand, QueryCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, PutCommand, QueryCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { ArchiveRecord, IssuedDocument, MaterialFile, RetentionClass } from '#schemas/api/documents';
 import type { DocumentEventData } from '#schemas/events/documents';
 import { msg } from '#schemas/api/problems';
@@ -25,7 +27,7 @@ import { concurrentRequest, problem } from '#shared/errors';
 import { outboxItem, type EventDraft } from '#shared/events';
 import type { IdempotencyPut } from '#shared/idempotency';
 import { itemVersionKey } from '../catalog/public.ts';
-import { archiveLocationItem, caseKey, toRecord, type CaseRecord } from '../cases/public.ts';
+import { archiveLocationItem, caseContext, caseKey, toRecord, type CaseRecord } from '../cases/public.ts';
 import { documentsProblems } from './problems.ts';
 import { MAX_FILES_PER_CASE } from './rules.ts';
 
@@ -38,6 +40,10 @@ const documentKey = (centerId: string, caseNo: string, documentId: string): Item
 const archiveKey = (centerId: string, caseNo: string): ItemKey => ({ PK: filesPk(centerId, caseNo), SK: 'ARCHIVE' });
 const certificateKey = (no: string): ItemKey => ({ PK: `CERT#${no}`, SK: 'CERT' });
 const retainPk = (centerId: string) => `CENTER#${centerId}#ARCHIVES#RETAIN`;
+/** The watch record of a case's e-licence, also read with the case when its certificate is issued (`alsoRead`). */
+export const licenceWatchKey = (centerId: string, caseNo: string): ItemKey => ({ PK: filesPk(centerId, caseNo), SK: 'ELICENCE' });
+/** The watch index's partition for e-licences: approved cases closed without their certificate are few, one partition serves every center. */
+const LICENCE_WATCH_PK = 'ELICENCEWATCH';
 
 /** A file as stored: the API shape (its version computed, not stored) plus where its bytes are and what only the service needs. */
 export type StoredFile = Omit<MaterialFile, 'etag'> & {
@@ -361,13 +367,23 @@ export async function getDocument(centerId: string, caseNo: string, documentId: 
  * from the case event it answers, so a redelivered event finds it written.
  * Returns false when it was already there.
  */
-export async function recordDocument(doc: StoredDocument, draft: DocumentEvent<'DocumentIssued'>, certificate?: StoredCertificate): Promise<boolean> {
+export async function recordDocument(doc: StoredDocument, draft: DocumentEvent<'DocumentIssued'>, certificate?: StoredCertificate, licenceWatched = false): Promise<boolean> {
   try {
     await db.send(new TransactWriteCommand({
       TransactItems: [
         { Put: { TableName: tableName(), Item: documentItem(doc), ConditionExpression: 'attribute_not_exists(PK)' } },
         ...(certificate ? [{ Put: { TableName: tableName(), Item: { ...certificateKey(certificate.certificateNo), kind: 'certificate', ...certificate }, ConditionExpression: 'attribute_not_exists(PK)' } }] : []),
         event(doc.centerId, doc.caseNo, draft),
+        // The certificate ends the e-licence watch: a watcher that read the case before publishes nothing (its condition fails).
+        ...(certificate && licenceWatched ? [{
+          Update: {
+            TableName: tableName(),
+            Key: licenceWatchKey(doc.centerId, doc.caseNo),
+            UpdateExpression: 'REMOVE GSI5PK, GSI5SK SET certificateIssuedAt = :at',
+            ConditionExpression: 'attribute_exists(PK)',
+            ExpressionAttributeValues: { ':at': doc.issuedAt },
+          },
+        }] : []),
       ],
     }));
     return true;
@@ -428,5 +444,111 @@ export async function updateArchive(next: StoredArchive, draft: DocumentEvent<'A
   } catch (err) {
     if (isConcurrentChange(err)) throw concurrentRequest(msg('档案的处置在此期间已有变化；请重新读取后再试。', 'The archive\'s disposition changed at the same moment; read it again and retry.'));
     throw err;
+  }
+}
+
+// ---------------------------------------------------------------------------
+// The e-licence watch (licence-watch.ts): an approved case closed without its certificate
+
+/** Whether the case's e-licence is on the watch (its wake-up on the index) in what a batch read found. */
+export const isLicenceWatched = (found: Map<string, Item>, centerId: string, caseNo: string) => itemAt(found, licenceWatchKey(centerId, caseNo))?.GSI5PK !== undefined;
+
+/** Whether a certificate of the case was issued (its document id starts with its kind: rules.ts documentIdOf). */
+export async function hasCertificate(centerId: string, caseNo: string): Promise<boolean> {
+  const out = await db.send(new QueryCommand({
+    TableName: tableName(),
+    KeyConditionExpression: 'PK = :pk AND begins_with(SK, :doc)',
+    ExpressionAttributeValues: { ':pk': filesPk(centerId, caseNo), ':doc': 'DOC#certificate-' },
+    ProjectionExpression: 'SK',
+    ConsistentRead: true,
+    Limit: 1,
+  }));
+  return (out.Items ?? []).length > 0;
+}
+
+/**
+ * Puts a closed case's e-licence on the watch, waking at its closure: the
+ * watcher counts its limit. Once per case: false when it was watched before.
+ */
+export async function startLicenceWatch(centerId: string, caseNo: string, closedAt: string): Promise<boolean> {
+  try {
+    await db.send(new PutCommand({
+      TableName: tableName(),
+      Item: { ...licenceWatchKey(centerId, caseNo), kind: 'licenceWatch', centerId, caseNo, closedAt, GSI5PK: LICENCE_WATCH_PK, GSI5SK: `${closedAt}#${centerId}#${caseNo}` },
+      ConditionExpression: 'attribute_not_exists(PK)',
+    }));
+    return true;
+  } catch (err) {
+    if (isConcurrentChange(err)) return false;
+    throw err;
+  }
+}
+
+export interface LicenceWatchEntry {
+  readonly centerId: string;
+  readonly caseNo: string;
+  /** The index key as read: the watch moves only if nothing changed it since. */
+  readonly watchKey: string;
+}
+
+/** The e-licences (every center) whose wake-up has come by `now`. */
+export async function licencesDue(now: string): Promise<LicenceWatchEntry[]> {
+  const items = await queryAll({
+    IndexName: 'GSI5',
+    KeyConditionExpression: 'GSI5PK = :pk AND GSI5SK < :to',
+    ExpressionAttributeValues: { ':pk': LICENCE_WATCH_PK, ':to': `${now}~` },
+    ProjectionExpression: 'centerId, caseNo, GSI5SK',
+  });
+  return items.map((i) => ({ centerId: i.centerId as string, caseNo: i.caseNo as string, watchKey: i.GSI5SK as string }));
+}
+
+/** A watched e-licence with its case and center (and the watcher's own reads, `alsoRead`): one BatchGetItem. */
+export async function licenceWatchContext(centerId: string, caseNo: string, now: string, alsoRead: readonly ItemKey[]) {
+  const ctx = await caseContext(centerId, caseNo, now, [licenceWatchKey(centerId, caseNo), ...alsoRead]);
+  const watch = itemAt(ctx.found, licenceWatchKey(centerId, caseNo));
+  return { ...ctx, ...(watch ? { closedAt: watch.closedAt as string } : {}) };
+}
+
+/**
+ * The e-licence not issued in time: the watch ends with the event, in one
+ * transaction, only if nothing moved it since it was read (a retry, a
+ * concurrent run or the certificate's issue). False when something had.
+ */
+export async function publishNotIssued(entry: LicenceWatchEntry, draft: DocumentEvent<'CertificateNotIssued'>): Promise<boolean> {
+  try {
+    await db.send(new TransactWriteCommand({
+      TransactItems: [
+        {
+          Update: {
+            TableName: tableName(),
+            Key: licenceWatchKey(entry.centerId, entry.caseNo),
+            UpdateExpression: 'REMOVE GSI5PK, GSI5SK SET notIssuedAt = :at',
+            ConditionExpression: 'GSI5SK = :seen',
+            ExpressionAttributeValues: { ':seen': entry.watchKey, ':at': draft.occurredAt },
+          },
+        },
+        event(entry.centerId, entry.caseNo, draft),
+      ],
+    }));
+    return true;
+  } catch (err) {
+    if (isConcurrentChange(err)) return false;
+    throw err;
+  }
+}
+
+/** Moves the e-licence's wake-up to `next`, or off the index (its certificate found, or no limit to count), unless it moved since it was read. */
+export async function rewatchLicence(entry: LicenceWatchEntry, next: string | undefined): Promise<void> {
+  try {
+    await db.send(new UpdateCommand({
+      TableName: tableName(),
+      Key: licenceWatchKey(entry.centerId, entry.caseNo),
+      ...(next
+        ? { UpdateExpression: 'SET GSI5SK = :next', ExpressionAttributeValues: { ':seen': entry.watchKey, ':next': `${next}#${entry.centerId}#${entry.caseNo}` } }
+        : { UpdateExpression: 'REMOVE GSI5PK, GSI5SK', ExpressionAttributeValues: { ':seen': entry.watchKey } }),
+      ConditionExpression: 'GSI5SK = :seen',
+    }));
+  } catch (err) {
+    if (!isConcurrentChange(err)) throw err;
   }
 }

@@ -1,9 +1,37 @@
-/** The event of an evaluation change (the outbox item and the evaluation's history): what changed, the rater by id only. */
-import type { EvaluationEventData } from '#schemas/events/evaluation';
+/**
+ * The events of an evaluation (the outbox items and the evaluation's history):
+ * a change — what changed, the rater by id only — or a task's threshold reached.
+ */
+import { taskThresholdEventTypes, type EvaluationEventData, type TaskThresholdReached } from '#schemas/events/evaluation';
+import type { TaskThreshold } from '#shared/clock-rules';
 import type { EventDraft } from '#shared/events';
 import type { EvaluationRecord } from './lifecycle.ts';
 
 export type EvaluationEvent = EventDraft<EvaluationEventData>;
+export type TaskThresholdEvent = EventDraft<TaskThresholdReached>;
+
+/** A bad review's task reached a threshold (the watcher, as the system); no personal data. */
+export function taskThresholdEvent(e: EvaluationRecord, t: TaskThreshold, now: string): TaskThresholdEvent {
+  return {
+    source: 'onestop.evaluation',
+    detailType: taskThresholdEventTypes[t.clock][t.level],
+    centerId: e.centerId,
+    occurredAt: now,
+    actor: { id: 'system', role: 'system' },
+    subject: { type: 'evaluation', id: e.evaluationId },
+    data: {
+      evaluationId: e.evaluationId,
+      type: e.type,
+      departmentId: e.departmentId,
+      ...(e.caseNo ? { caseNo: e.caseNo } : {}),
+      ...(e.windowId ? { windowId: e.windowId } : {}),
+      clock: t.clock,
+      level: t.level,
+      thresholdAt: t.at,
+      due: t.due,
+    },
+  };
+}
 
 export function evaluationEvent(
   next: EvaluationRecord,

@@ -9,7 +9,9 @@
  *                  GSI2 CENTER#<c>#EVAL#APPEALS / <appealedAt>#<id>         (appeal to decide)
  *                  GSI3 EVAL#SWEEP / <rateBy>#<c>#<id>                      (waiting for its rating)
  *                  GSI4 CENTER#<c>#EVAL#APPLICANT#<applicantId> / <invitedAt>#<id>
+ *                  GSI5 EVALWATCH / <wakeAt>#<c>#<id>                       (bad review in handling: when the watcher looks next)
  *   its events     PK CENTER#<c>#EVAL#<evaluationId>  SK EVENT#<ulid>       (the outbox; also its history)
+ *   threshold      PK CENTER#<c>#EVAL#<evaluationId>  SK THRESHOLD#<clock>#<level>  (a task's threshold published once)
  *   inbox          PK CENTER#<c>#EVAL#INBOX#<eventId>  SK INBOX            (an event consumed; TTL 30 days)
  *   counters       PK CENTER#<c>#EVAL#STATS#<yyyy-mm>  SK CENTER | DEPT#<d> | WINDOW#<w> | ITEM#<code>
  *   settings       PK CENTER#<c>#EVAL#SETTINGS  SK SETTINGS
@@ -19,7 +21,7 @@
  * Idempotency-Key, its recorded outcome (shared/idempotency.ts owns that
  * key), in one transaction.
  */
-import { QueryCommand, TransactWriteCommand, type QueryCommandInput } from '@aws-sdk/lib-dynamodb';
+import { QueryCommand, TransactWriteCommand, UpdateCommand, type QueryCommandInput } from '@aws-sdk/lib-dynamodb';
 import type { EvaluationQueue, SettingsBody } from '#schemas/api/evaluation';
 import { msg } from '#schemas/api/problems';
 import { readCenterContext, type CenterContext } from '#shared/center';
@@ -29,7 +31,7 @@ import { outboxItem } from '#shared/events';
 import type { IdempotencyPut } from '#shared/idempotency';
 import { applicantKeys, applicantOf } from '../applicants/public.ts';
 import { itemHeadKey, type StoredHead } from '../catalog/public.ts';
-import type { EvaluationEvent } from './events.ts';
+import type { EvaluationEvent, TaskThresholdEvent } from './events.ts';
 import { needsDepartment, type Dimensions, type EvaluationRecord } from './lifecycle.ts';
 import { counterNames, nextDueOf, type CountChange, type Counters } from './rules.ts';
 
@@ -47,6 +49,9 @@ const raterPk = (c: string, applicantId: string) => `CENTER#${c}#EVAL#APPLICANT#
 const SWEEP_PK = 'EVAL#SWEEP';
 /** Sorts after every date: tasks whose due date is unknown come last. */
 const NO_DATE = '9999-12-31';
+/** The watch index's partition for evaluations: bad reviews in handling are few, one partition serves every center. */
+const WATCH_PK = 'EVALWATCH';
+const thresholdSk = (clock: string, level: string) => `THRESHOLD#${clock}#${level}`;
 
 const INBOX_TTL_SECONDS = 30 * 24 * 3600;
 
@@ -71,14 +76,15 @@ function evaluationItem(e: EvaluationRecord): Item {
     ...(sweep ? { GSI3PK: SWEEP_PK, GSI3SK: `${sweep}#${e.centerId}#${e.evaluationId}` } : {}),
     GSI4PK: raterPk(e.centerId, e.applicantId),
     GSI4SK: `${e.invitedAt}#${e.evaluationId}`,
+    // Every change of a bad review in handling is looked at by the watcher within a minute: a task done drops its thresholds.
+    ...(needsDepartment(e) ? { GSI5PK: WATCH_PK, GSI5SK: `${e.updatedAt}#${e.centerId}#${e.evaluationId}` } : {}),
   };
 }
 
 export function toRecord(item: Item): EvaluationRecord {
-  const { PK: _pk, SK: _sk, kind: _k, GSI1PK: _a, GSI1SK: _b, GSI2PK: _c, GSI2SK: _d, GSI3PK: _e, GSI3SK: _f, GSI4PK: _g, GSI4SK: _h, ...rest } = item;
+  const { PK: _pk, SK: _sk, kind: _k, GSI1PK: _a, GSI1SK: _b, GSI2PK: _c, GSI2SK: _d, GSI3PK: _e, GSI3SK: _f, GSI4PK: _g, GSI4SK: _h, GSI5PK: _i, GSI5SK: _j, ...rest } = item;
   return rest as unknown as EvaluationRecord;
 }
-
 
 // ---------------------------------------------------------------------------
 // Reads
@@ -161,7 +167,7 @@ export async function settingsContext(centerId: string, alsoRead: readonly ItemK
   return { ...(item ? { item } : {}), found };
 }
 
-/** An evaluation and its center's context, for the sweeper. */
+/** An evaluation and its center's context, for the sweeper and the watcher. */
 export async function sweepContext(centerId: string, evaluationId: string, now: string) {
   const { center, found } = await readCenterContext(centerId, now, [evalKey(centerId, evaluationId)]);
   const item = itemAt(found, evalKey(centerId, evaluationId));
@@ -353,5 +359,95 @@ export async function putSettings(
     throw expectedRev === undefined
       ? concurrentRequest(msg('评价时限设置刚被他人创建；请重新读取后带 If-Match 重试。', 'The settings were created at the same moment; read them and retry with If-Match.'))
       : settingsChanged();
+  }
+}
+
+// ---------------------------------------------------------------------------
+// The watch (watch.ts): each task threshold published once, the next wake-up moved
+
+export interface WatchEntry {
+  readonly centerId: string;
+  readonly evaluationId: string;
+  /** The index key as read: the wake-up is moved only if no change came since. */
+  readonly watchKey: string;
+}
+
+/** The bad reviews (every center) whose wake-up has come by `now`. */
+export async function watchDue(now: string): Promise<WatchEntry[]> {
+  const items = await queryAll({
+    IndexName: 'GSI5',
+    KeyConditionExpression: 'GSI5PK = :pk AND GSI5SK < :to',
+    ExpressionAttributeValues: { ':pk': WATCH_PK, ':to': `${now}~` },
+    ProjectionExpression: 'GSI5SK',
+  });
+  return items.map((i) => {
+    const watchKey = i.GSI5SK as string;
+    const [, centerId, evaluationId] = watchKey.split('#');
+    return { centerId: centerId!, evaluationId: evaluationId!, watchKey };
+  });
+}
+
+/** The task thresholds of an evaluation already published (`<clock>#<level>`). */
+export async function publishedThresholds(centerId: string, evaluationId: string): Promise<Set<string>> {
+  const items = await queryAll({
+    KeyConditionExpression: 'PK = :pk AND begins_with(SK, :t)',
+    ExpressionAttributeValues: { ':pk': evalPk(centerId, evaluationId), ':t': 'THRESHOLD#' },
+    ProjectionExpression: 'SK',
+  });
+  return new Set(items.map((i) => (i.SK as string).slice('THRESHOLD#'.length)));
+}
+
+/**
+ * Publishes a reached task threshold once: its marker and its event in one
+ * transaction, only while the evaluation is as read (a task recorded since
+ * publishes nothing). `duplicate` when published before, `changed` when the
+ * evaluation changed (the change put it back on the watch).
+ */
+export async function publishThreshold(e: EvaluationRecord, event: TaskThresholdEvent): Promise<'published' | 'duplicate' | 'changed'> {
+  const { clock, level, thresholdAt } = event.data;
+  const pk = evalPk(e.centerId, e.evaluationId);
+  try {
+    await db.send(
+      new TransactWriteCommand({
+        TransactItems: [
+          put({ PK: pk, SK: thresholdSk(clock, level), kind: 'evaluationThreshold', at: thresholdAt }, 'attribute_not_exists(PK)'),
+          put(outboxItem(pk, event).item),
+          {
+            ConditionCheck: {
+              TableName: tableName(),
+              Key: evalKey(e.centerId, e.evaluationId),
+              ConditionExpression: '#v = :read',
+              ExpressionAttributeNames: { '#v': 'version' },
+              ExpressionAttributeValues: { ':read': e.version },
+            },
+          },
+        ],
+      }),
+    );
+    return 'published';
+  } catch (err) {
+    // Only the conditions say "published" or "changed"; a conflict is retried on the next run.
+    const reasons = (err as { CancellationReasons?: { Code?: string }[] }).CancellationReasons;
+    if (reasons?.[0]?.Code === 'ConditionalCheckFailed') return 'duplicate';
+    if (reasons?.[2]?.Code === 'ConditionalCheckFailed') return 'changed';
+    throw err;
+  }
+}
+
+/** Moves the evaluation's wake-up to `next` (or off the index), unless a change came since it was read. */
+export async function rewatch(entry: WatchEntry, next: string | undefined): Promise<void> {
+  try {
+    await db.send(
+      new UpdateCommand({
+        TableName: tableName(),
+        Key: evalKey(entry.centerId, entry.evaluationId),
+        ...(next
+          ? { UpdateExpression: 'SET GSI5SK = :next', ExpressionAttributeValues: { ':seen': entry.watchKey, ':next': `${next}#${entry.centerId}#${entry.evaluationId}` } }
+          : { UpdateExpression: 'REMOVE GSI5PK, GSI5SK', ExpressionAttributeValues: { ':seen': entry.watchKey } }),
+        ConditionExpression: 'GSI5SK = :seen',
+      }),
+    );
+  } catch (err) {
+    if (!isConcurrentChange(err)) throw err;
   }
 }

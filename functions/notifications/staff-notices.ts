@@ -1,10 +1,11 @@
 /**
- * Staff notices (consumer of the clock thresholds the cases domain publishes):
- * a case due soon, past its promised or statutory limit, a special procedure
- * or a pre-review overdue, a delivery late → one email to each of the
- * handling department's clerks, approvers and admins. The same people hear of
- * the warning, the yellow and the red of a clock, so a red card reaches whoever
- * got the earlier two.
+ * Staff notices (consumer of the clock thresholds the domains publish): a case
+ * due soon, past its promised or statutory limit, a special procedure or a
+ * pre-review overdue, a delivery late, a bad review's call-back or
+ * rectification due or overdue, a certificate not issued after closure → one
+ * email to each of the handling department's clerks, approvers and admins.
+ * The same people hear of the warning, the yellow and the red of a clock, so a
+ * red card reaches whoever got the earlier two.
  *
  * Each threshold event is claimed before sending and settled after: a
  * redelivered event sends nothing twice; when nobody could be reached the claim
@@ -13,13 +14,14 @@
 import type { EventBridgeEvent } from 'aws-lambda';
 import type { Staff } from '#schemas/api/org';
 import type { ThresholdReached } from '#schemas/api/supervision';
-import { reachedDetailTypes, thresholdEventSchema } from '#schemas/events/cases';
+import type { TaskThresholdReached } from '#schemas/events/evaluation';
 import type { DomainEvent } from '#shared/events';
 import { logger } from '#shared/logger';
 import { validationErrors } from '#shared/validate';
 import { departmentsOf, staffOf } from '../org/public.ts';
 import { sendEmail } from './senders.ts';
 import { claimStaffNotice, settleStaffNotices } from './store.ts';
+import { staffNoticeSources } from './subscriptions.ts';
 
 export class InvalidEventError extends Error {
   override readonly name = 'InvalidEventError';
@@ -34,34 +36,62 @@ const what: Readonly<Record<string, string>> = {
   SpecialProcedureDueSoon: '特别程序即将到期',
   SpecialProcedureOverdue: '特别程序已超期',
   PreReviewOverdue: '网上预审已超期',
+  SupplementNoticeDue: '今日为一次性告知期限的最后一天（逾期视为受理）',
   DeliveryOverdue: '送达已超期（第四十四条）',
+  CallBackDue: '差评回访今日到期',
+  CallBackOverdue: '差评回访已超期',
+  RectificationDue: '差评整改今日到期',
+  RectificationOverdue: '差评整改已超期',
+  CertificateNotIssued: '办结后电子证照未按时出具（黄牌）',
 };
 
-export function staffNoticeText(departmentName: string, detailType: string, t: Pick<ThresholdReached, 'caseNo' | 'due' | 'overdueWorkingDays'>): { subject: string; text: string } {
+/** What a notice is about: a case's clock, or a bad review's task (by its evaluation: the case number, or a visit's id). */
+interface Threshold {
+  readonly subjectId: string;
+  readonly departmentId: string;
+  readonly clock: string;
+  readonly level: string;
+  readonly thresholdAt: string;
+  readonly due: string;
+  readonly overdueWorkingDays?: number;
+}
+
+export function staffNoticeText(departmentName: string, detailType: string, t: Pick<Threshold, 'subjectId' | 'due' | 'overdueWorkingDays'>): { subject: string; text: string } {
   const label = what[detailType] ?? detailType;
   const overdue = t.overdueWorkingDays ? `，超期 ${t.overdueWorkingDays} 个工作日以上` : '';
   return {
-    subject: `【时限预警】${departmentName}：${t.caseNo} ${label}`,
-    text: `${t.caseNo}：${label}（期限 ${t.due}${overdue}）。请及时办理；电子监察已记录。`,
+    subject: `【时限预警】${departmentName}：${t.subjectId} ${label}`,
+    text: `${t.subjectId}：${label}（期限 ${t.due}${overdue}）。请及时办理；电子监察已记录。`,
   };
+}
+
+/** The threshold an event carries, checked against its source's schema. */
+function thresholdOf(event: EventBridgeEvent<string, unknown>): { centerId: string; threshold: Threshold } {
+  const detailType = event['detail-type'];
+  const from = staffNoticeSources[event.source];
+  const errors = from ? validationErrors(from.schema, event.detail, '/detail') : [];
+  if (!from || !from.detailTypes.includes(detailType) || errors.length) {
+    throw new InvalidEventError(`event ${event.id} (${event.source} ${detailType}) is not a clock threshold: ${JSON.stringify(errors)}`);
+  }
+  const { centerId, data } = event.detail as DomainEvent<ThresholdReached | TaskThresholdReached>;
+  const subjectId = 'evaluationId' in data ? data.evaluationId : data.caseNo;
+  const { departmentId, clock, level, thresholdAt, due } = data;
+  const overdue = 'overdueWorkingDays' in data && data.overdueWorkingDays !== undefined ? { overdueWorkingDays: data.overdueWorkingDays } : {};
+  return { centerId, threshold: { subjectId, departmentId, clock, level, thresholdAt, due, ...overdue } };
 }
 
 export async function handler(event: EventBridgeEvent<string, unknown>): Promise<{ emails: number }> {
   const detailType = event['detail-type'];
-  const errors = validationErrors(thresholdEventSchema, event.detail, '/detail');
-  if (!reachedDetailTypes.includes(detailType) || errors.length) {
-    throw new InvalidEventError(`event ${event.id} (${detailType}) is not a clock threshold: ${JSON.stringify(errors)}`);
-  }
-  const { centerId, data } = event.detail as DomainEvent<ThresholdReached>;
+  const { centerId, threshold: data } = thresholdOf(event);
   const level = `${data.clock}:${data.level}`;
   const date = data.thresholdAt.slice(0, 10);
-  if ((await claimStaffNotice(centerId, date, level, data.caseNo, Date.now())) !== 'claimed') return { emails: 0 };
+  if ((await claimStaffNotice(centerId, date, level, data.subjectId, Date.now())) !== 'claimed') return { emails: 0 };
   const [departments, staff] = await Promise.all([departmentsOf(centerId), staffOf<Staff>(centerId)]);
   const recipients = staff
     .filter((s) => s.status === 'active' && s.departmentId === data.departmentId && s.roles.some((r) => NOTIFIED_ROLES.includes(r)))
     .map((s) => s.email);
   if (recipients.length === 0) {
-    await settleStaffNotices(centerId, date, [{ level, caseNo: data.caseNo }], 'sent');
+    await settleStaffNotices(centerId, date, [{ level, subjectId: data.subjectId }], 'sent');
     return { emails: 0 };
   }
   const name = departments.find((d) => d.departmentId === data.departmentId)?.name ?? data.departmentId;
@@ -69,8 +99,8 @@ export async function handler(event: EventBridgeEvent<string, unknown>): Promise
   // One message per person: staff addresses are personal data, never shown to each other.
   const results = await Promise.allSettled(recipients.map((to) => sendEmail([to], message)));
   const sent = results.filter((r) => r.status === 'fulfilled').length;
-  await settleStaffNotices(centerId, date, [{ level, caseNo: data.caseNo }], sent > 0 ? 'sent' : 'failed');
-  logger.info('staff notice', { caseNo: data.caseNo, detailType, emails: sent });
-  if (sent === 0) throw new Error(`the staff notice of ${data.caseNo} (${detailType}) reached nobody; retried`);
+  await settleStaffNotices(centerId, date, [{ level, subjectId: data.subjectId }], sent > 0 ? 'sent' : 'failed');
+  logger.info('staff notice', { subjectId: data.subjectId, detailType, emails: sent });
+  if (sent === 0) throw new Error(`the staff notice of ${data.subjectId} (${detailType}) reached nobody; retried`);
   return { emails: sent };
 }

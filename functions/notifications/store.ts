@@ -4,7 +4,7 @@
  *   delivery   PK CENTER#<c>#NOTIFY#<caseNo>  SK <eventId>#<channel>
  *              { status: sending | sent | failed | skipped, attempts, leaseUntil, to (masked), … }
  *   events     PK CENTER#<c>#NOTIFY#<caseNo>  SK EVENT#<ulid>   (NotificationSent, via the outbox)
- *   staff notice  PK CENTER#<c>#STAFFNOTICE#<yyyy-mm-dd>  SK <due_soon|overdue>#<caseNo>  (TTL 30 days)
+ *   staff notice  PK CENTER#<c>#STAFFNOTICE#<yyyy-mm-dd>  SK <clock>:<level>#<caseNo or evaluationId>  (TTL 30 days)
  *
  * A delivery is claimed before its message goes out (a lease, so a crashed
  * attempt is retried after it lapses) and marked sent with its event after:
@@ -33,21 +33,21 @@ export function claim(centerId: string, caseNo: string, eventId: string, channel
   return claimKey(deliveryKey(centerId, caseNo, eventId, channel), 'delivery', nowMs);
 }
 
-const staffNoticeKey = (centerId: string, date: string, level: string, caseNo: string) => ({ PK: `CENTER#${centerId}#STAFFNOTICE#${date}`, SK: `${level}#${caseNo}` });
+const staffNoticeKey = (centerId: string, date: string, level: string, subjectId: string) => ({ PK: `CENTER#${centerId}#STAFFNOTICE#${date}`, SK: `${level}#${subjectId}` });
 const DAY_SECONDS = 86_400;
 
-/** Claims the notice to staff that a case is due soon or overdue, once per case, level and day. */
-export function claimStaffNotice(centerId: string, date: string, level: string, caseNo: string, nowMs: number): Promise<Claim> {
-  return claimKey(staffNoticeKey(centerId, date, level, caseNo), 'staffNotice', nowMs, Math.floor(nowMs / 1000) + 30 * DAY_SECONDS);
+/** Claims the notice to staff of a clock's threshold (a case's, a bad review's task), once per subject, clock, level and day. */
+export function claimStaffNotice(centerId: string, date: string, level: string, subjectId: string, nowMs: number): Promise<Claim> {
+  return claimKey(staffNoticeKey(centerId, date, level, subjectId), 'staffNotice', nowMs, Math.floor(nowMs / 1000) + 30 * DAY_SECONDS);
 }
 
 /** Marks claimed staff notices sent, or releases them (failed: the next run tries again). */
-export async function settleStaffNotices(centerId: string, date: string, notices: readonly { level: string; caseNo: string }[], status: 'sent' | 'failed'): Promise<void> {
+export async function settleStaffNotices(centerId: string, date: string, notices: readonly { level: string; subjectId: string }[], status: 'sent' | 'failed'): Promise<void> {
   for (const n of notices) {
     await db.send(
       new UpdateCommand({
         TableName: tableName(),
-        Key: staffNoticeKey(centerId, date, n.level, n.caseNo),
+        Key: staffNoticeKey(centerId, date, n.level, n.subjectId),
         UpdateExpression: 'SET #s = :s, leaseUntil = :zero',
         ExpressionAttributeNames: { '#s': 'status' },
         ExpressionAttributeValues: { ':s': status, ':zero': 0 },

@@ -1,8 +1,10 @@
 /**
  * The rules of every watched clock (电子监察): whether a clock is running, the
  * center's "today", and the instants at which a limit reaches a warning, a
- * yellow or a red card (DOMAIN.md's table). The cases domain publishes these
- * instants as events, the case reads and queues show the same days left, and
+ * yellow or a red card (DOMAIN.md's table). The domains that own the clocks
+ * publish these instants as events (cases its limits, evaluation a bad
+ * review's call-back and rectification, documents the e-licence after
+ * closure), the case reads and queues show the same days left, and
  * supervision turns the events into cards: all of them import the rules from
  * here, so a threshold is defined once.
  *
@@ -14,17 +16,22 @@
  */
 import type { CaseClock } from '#schemas/api/cases';
 import type { CardLevel, ClockKind, ThresholdSettingsBody } from '#schemas/api/supervision';
+import type { TaskClock, TaskLevel } from '#schemas/events/evaluation';
 import type { FieldFault } from './errors.ts';
 import { msg } from '#schemas/api/problems';
 import { CalendarYearMissingError, addWorkingDays, localDate, remainingWorkingDays, type WorkCalendar } from './calendar.ts';
 
 /** The card table's values (Hunan practice, DOMAIN.md), in working days. */
-export const defaultThresholds: ThresholdSettingsBody = {
+export const defaultThresholds = {
   case: { warningWorkingDays: 2 },
   specialProcedure: { warningWorkingDays: 2, yellowOverdueWorkingDays: 0, redOverdueWorkingDays: 1 },
   preReview: { dueWorkingDays: 2, warningOverdueWorkingDays: 0, yellowOverdueWorkingDays: 3, redOverdueWorkingDays: 5 },
   order: { yellowOverdueWorkingDays: 0 },
-};
+  eLicence: { overdueAfterWorkingDays: 3 },
+} satisfies Required<ThresholdSettingsBody>;
+
+/** The e-licence row in force: settings without it (stored before it existed, or sent without it) keep the table's. */
+export const eLicenceSetting = (s: ThresholdSettingsBody) => s.eLicence ?? defaultThresholds.eLicence;
 
 /** Threshold settings whose levels come in the wrong order: a warning after the yellow card, a red not after the yellow. */
 export function thresholdOrderErrors(s: ThresholdSettingsBody): FieldFault[] {
@@ -118,6 +125,8 @@ export interface WatchedCase {
   readonly state: string;
   readonly channel: 'online' | 'window';
   readonly receivedAt: string;
+  /** The last day to send the one-time supplement notice (art. 32), while `submitted`. */
+  readonly noticeDue?: string;
   readonly clock: CaseClock;
   readonly deadlines: { readonly statutoryDue?: string; readonly promisedDue?: string; readonly deliveryDue?: string; readonly provisional?: true };
   readonly delivered: boolean;
@@ -153,6 +162,7 @@ function onCalendar<T>(compute: () => T[]): T[] {
  *  - the case: warning before the promised limit, yellow past it, red past the statutory limit (while the clock runs);
  *  - the open special procedure with an expected length: warning before its end, yellow and red overdue;
  *  - pre-review of an online application not yet accepted: warning, yellow and red overdue;
+ *  - the notice period of a received application: its last day (an event; no card row);
  *  - delivery (art. 44) after the decision until delivered: past its limit (an event; no card row).
  */
 export function caseThresholds(cal: WorkCalendar, c: WatchedCase, s: ThresholdSettingsBody): Threshold[] {
@@ -198,6 +208,11 @@ export function caseThresholds(cal: WorkCalendar, c: WatchedCase, s: ThresholdSe
       });
     }));
   }
+  if (c.state === 'submitted' && c.noticeDue) {
+    // 一次性告知 is due by the notice period's last day: from the next, the case counts as accepted (art. 32).
+    const noticeDue = c.noticeDue;
+    out.push({ clock: 'notice', kind: 'notice', level: 'warning', at: later(startOfDay(cal, noticeDue), c.receivedAt), due: noticeDue });
+  }
   const { deliveryDue } = c.deadlines;
   if (deliveryDue && !c.delivered) {
     out.push(...onCalendar(() => [{ clock: 'delivery', kind: 'delivery', level: 'yellow', at: startOfDay(cal, nextDate(deliveryDue, 1)), due: deliveryDue } satisfies Threshold]));
@@ -205,8 +220,63 @@ export function caseThresholds(cal: WorkCalendar, c: WatchedCase, s: ThresholdSe
   return out.sort((a, b) => Date.parse(a.at) - Date.parse(b.at));
 }
 
+/**
+ * The e-licence clock (电子证照, DOMAIN.md's card table): an approved case's
+ * certificate is issued within the setting's working days of closure (the day
+ * of closure not counted); not issued by the start of the day after that
+ * limit, yellow. Whether it was issued is the documents domain's to know.
+ */
+export function eLicenceThresholds(cal: WorkCalendar, closedAt: string, s: ThresholdSettingsBody): Threshold[] {
+  return onCalendar(() => {
+    const due = addWorkingDays(cal, localDate(cal, closedAt), eLicenceSetting(s).overdueAfterWorkingDays);
+    return [{ clock: 'e_licence', kind: 'e_licence', level: 'yellow', at: startOfDay(cal, nextDate(due, 1)), due }];
+  });
+}
+
+/** A threshold of a bad review's task (回访, 整改): no card row, an event for the department. */
+export interface TaskThreshold {
+  readonly clock: TaskClock;
+  readonly level: TaskLevel;
+  readonly at: string;
+  /** The task's last day. */
+  readonly due: string;
+}
+
+/** What the rules need of a bad review: its tasks, and whether the department is handling it now. */
+export interface WatchedTasks {
+  /** False while the review is appealed, and once rectified or excluded: the tasks' clocks do not run. */
+  readonly inHandling: boolean;
+  readonly tasks?: {
+    readonly openedAt: string;
+    readonly callBack: { readonly due?: string; readonly doneAt?: string };
+    readonly rectification: { readonly due?: string; readonly doneAt?: string };
+  };
+}
+
+/**
+ * Every threshold of a bad review's open tasks, reached or not: due from the
+ * start of the task's last day, overdue from the start of the day after it (a
+ * Friday's task is overdue on Saturday: its dates are the department's, counted
+ * in working days when the task opened). A task done, or not dated (a calendar
+ * year missing), has none.
+ */
+export function taskThresholds(cal: WorkCalendar, e: WatchedTasks): TaskThreshold[] {
+  const tasks = e.tasks;
+  if (!e.inHandling || !tasks) return [];
+  const at = (date: string) => later(startOfDay(cal, date), tasks.openedAt);
+  return ([['call_back', tasks.callBack], ['rectification', tasks.rectification]] as const)
+    .flatMap(([clock, task]) => {
+      if (!task.due || task.doneAt) return [];
+      return [
+        { clock, level: 'due', at: at(task.due), due: task.due },
+        { clock, level: 'overdue', at: at(nextDate(task.due, 1)), due: task.due },
+      ] satisfies TaskThreshold[];
+    })
+    .sort((a, b) => Date.parse(a.at) - Date.parse(b.at));
+}
+
 /** The thresholds reached by `now`, and the instant of the next one (when to look again). */
-export function reachedBy(thresholds: readonly Threshold[], now: string): { reached: Threshold[]; next?: string } {
+export function reachedBy<T extends { readonly at: string }>(thresholds: readonly T[], now: string): { reached: T[]; next?: string } {
   const t = Date.parse(now);
   const reached = thresholds.filter((x) => Date.parse(x.at) <= t);
   const next = thresholds.find((x) => Date.parse(x.at) > t)?.at;

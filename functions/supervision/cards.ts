@@ -13,7 +13,7 @@ import { HttpProblem, forbidden, wrongState } from '#shared/errors';
 import { supervisionProblems } from './problems.ts';
 
 /** The clocks of the card table (DOMAIN.md); delivery has no row: its thresholds are events for the department only. */
-const carded = new Set<string>(['case', 'special_procedure', 'pre_review', 'order']);
+const carded = new Set<string>(['case', 'special_procedure', 'pre_review', 'order', 'e_licence']);
 export const isCarded = (t: Pick<ThresholdReached, 'clockKind'>) => carded.has(t.clockKind);
 
 /** `special_procedure:0` → `special_procedure~0`: ids and keys use `~`, which no clock name has. */

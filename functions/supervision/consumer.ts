@@ -1,6 +1,7 @@
 /**
  * The card consumer: a clock threshold on the bus (CaseDueSoon,
- * CasePromisedLimitPassed, SpecialProcedureOverdue…) → the card of that clock
+ * CasePromisedLimitPassed, SpecialProcedureOverdue…, the documents domain's
+ * CertificateNotIssued) → the card of that clock
  * and level (warning, yellow, red), counted in the month's figures.
  *
  * Delivery is at least once and may be out of order: the card's key is its
@@ -35,7 +36,7 @@ interface Threshold {
 }
 
 export function parse(event: EventBridgeEvent<string, unknown>): Threshold {
-  if (event.source !== thresholdTrigger.source || !(thresholdTrigger.detailTypes as readonly string[]).includes(event['detail-type'])) {
+  if (!thresholdTrigger.accepts(event.source, event['detail-type'])) {
     throw new InvalidEventError(`event ${event.id} is ${event.source} ${event['detail-type']}, not a clock threshold`);
   }
   const errors = validationErrors(thresholdEventSchema, event.detail, '/detail');

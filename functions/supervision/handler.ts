@@ -173,7 +173,7 @@ const getThresholdSettings: Ops['getThresholdSettings'] = async (req) => {
   return settingsResult(effectiveThresholds((await store.settingsContext(caller.centerId)).item));
 };
 
-const bodyOf = (s: ThresholdSettings): ThresholdSettingsBody => ({ case: s.case, specialProcedure: s.specialProcedure, preReview: s.preReview, order: s.order });
+const bodyOf = (s: ThresholdSettings): ThresholdSettingsBody => ({ case: s.case, specialProcedure: s.specialProcedure, preReview: s.preReview, order: s.order, ...(s.eLicence ? { eLicence: s.eLicence } : {}) });
 
 const putThresholdSettings: Ops['putThresholdSettings'] = async (req) => {
   const caller = callerOf(req.event);

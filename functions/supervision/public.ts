@@ -4,7 +4,7 @@
  * publishes its thresholds where supervision will card them.
  */
 import type { ThresholdSettings } from '#schemas/api/supervision';
-import { defaultThresholds } from '#shared/clock-rules';
+import { defaultThresholds, eLicenceSetting } from '#shared/clock-rules';
 import { centerPk } from '#shared/center';
 import type { Item, ItemKey } from '#shared/db';
 
@@ -18,6 +18,7 @@ export function effectiveThresholds(item: Item | undefined): ThresholdSettings {
     specialProcedure: item.specialProcedure,
     preReview: item.preReview,
     order: item.order,
+    eLicence: eLicenceSetting(item as ThresholdSettings),
     source: 'center',
     version: item.version,
     ...(typeof item.updatedAt === 'string' ? { updatedAt: item.updatedAt } : {}),

@@ -5,11 +5,20 @@
  * table: the rule does not take them. A withdrawn threshold cancels its card.
  */
 import { THRESHOLD_WITHDRAWN, thresholdEventTypes } from '#schemas/events/cases';
+import { CERTIFICATE_NOT_ISSUED } from '#schemas/events/documents';
+
+/** The carded thresholds by the domain that owns the clock; all have the one data shape (ThresholdReached). */
+const thresholdsBySource: Readonly<Record<string, readonly string[]>> = {
+  'onestop.cases': [...new Set([thresholdEventTypes.case, thresholdEventTypes.special_procedure, thresholdEventTypes.pre_review].flatMap((l) => Object.values(l))), THRESHOLD_WITHDRAWN],
+  'onestop.documents': [CERTIFICATE_NOT_ISSUED],
+};
 
 export const thresholdTrigger = {
-  source: 'onestop.cases',
-  detailTypes: [...new Set([thresholdEventTypes.case, thresholdEventTypes.special_procedure, thresholdEventTypes.pre_review].flatMap((l) => Object.values(l))), THRESHOLD_WITHDRAWN],
-} as const;
+  sources: Object.keys(thresholdsBySource),
+  detailTypes: Object.values(thresholdsBySource).flat(),
+  /** Whether an event is one of them: its detail-type from its own source (the rule's pattern takes any pairing of the two lists). */
+  accepts: (source: string, detailType: string) => thresholdsBySource[source]?.includes(detailType) ?? false,
+};
 
 /** A closed case counts in the timeliness figures (按时办结率). */
 export const completionTrigger = { source: 'onestop.cases', detailType: 'CaseCompleted' } as const;

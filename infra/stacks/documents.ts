@@ -2,8 +2,10 @@
  * Documents and archives (DESIGN §4): the API (upload slots, audited
  * downloads, certificate check, archive retrieval and disposition), the upload
  * check on the materials bucket's notifications, the consumer that issues
- * receipts, notices and certificates as PDFs (the CJK font in a layer), and
- * the archive consumer writing packages to the Object-Locked archive bucket.
+ * receipts, notices and certificates as PDFs (the CJK font in a layer) and
+ * starts the e-licence clock on closure, the watcher publishing that clock's
+ * threshold, and the archive consumer writing packages to the Object-Locked
+ * archive bucket.
  */
 import { Duration } from 'aws-cdk-lib';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
@@ -13,7 +15,7 @@ import * as lambda from 'aws-cdk-lib/aws-lambda';
 import type * as s3 from 'aws-cdk-lib/aws-s3';
 import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
 import type { Construct } from 'constructs';
-import { documentOfEvent } from '../../functions/documents/rules.ts';
+import { LICENCE_CLOCK_START, documentOfEvent } from '../../functions/documents/rules.ts';
 import { CJK_FONT_ASSET_EXCLUDE, CJK_FONT_LAMBDA_PATH, PDF_ESBUILD_ARGS, cjkFontAssetDir } from '../../functions/documents/pdf/font-asset.ts';
 import type { StageConfig } from '../config.ts';
 import { Consumer } from '../constructs/consumer.ts';
@@ -76,10 +78,20 @@ export function addDocuments(
     .bindValue('PUBLIC_BASE_URL', api.url);
   issue.addLayers(fontLayer);
   new Consumer(scope, 'DocumentIssue', {
-    trigger: { bus, eventPattern: { source: ['onestop.cases'], detailType: Object.keys(documentOfEvent) } },
+    trigger: { bus, eventPattern: { source: ['onestop.cases'], detailType: [...Object.keys(documentOfEvent), LICENCE_CLOCK_START] } },
     fn: issue,
     config,
-    description: 'Acceptance receipts, refusal and one-time supplement notices, certificates: PDFs stored with the case',
+    description: 'Acceptance receipts, refusal and one-time supplement notices, certificates: PDFs stored with the case; an approved case closed without its certificate is watched',
+  });
+
+  const licenceWatch = new DomainFunction(scope, 'LicenceWatchFunction', { entry: 'functions/documents/licence-watch.ts', domain: 'documents', config })
+    .bindTable(table, 'readWrite');
+  // Every minute, as the case watcher: the threshold is published within a minute of its instant.
+  new Consumer(scope, 'LicenceWatch', {
+    trigger: { schedule: events.Schedule.expression(config.caseWatchSchedule) },
+    fn: licenceWatch,
+    config,
+    description: 'E-licences (电子证照) not issued within the working days allowed after closure → CertificateNotIssued, once',
   });
 
   const archiver = new DomainFunction(scope, 'ArchiveFunction', {
@@ -98,5 +110,5 @@ export function addDocuments(
     config,
     description: 'A completed case with all its documents → its archival package in the Object-Locked archive bucket',
   });
-  return { documents, check, issue, archiver };
+  return { documents, check, issue, licenceWatch, archiver };
 }

@@ -1,7 +1,8 @@
 /**
  * The evaluation domain (好差评) in the stack: its API function and routes,
- * the invitation consumer on CaseCompleted and the sweeper that counts
- * unrated evaluations as satisfied. Each asynchronous edge is a Consumer:
+ * the invitation consumer on CaseCompleted, the sweeper that counts
+ * unrated evaluations as satisfied and the watcher that publishes the
+ * thresholds of bad reviews' tasks. Each asynchronous edge is a Consumer:
  * bounded retries, a maximum event age and its own dead-letter queue.
  */
 import * as events from 'aws-cdk-lib/aws-events';
@@ -39,6 +40,8 @@ export function addEvaluation(scope: Construct, props: EvaluationProps) {
   const sweeper = new DomainFunction(scope, 'EvaluationSweepFunction', { entry: 'functions/evaluation/sweeper.ts', domain: 'evaluation', config })
     .bindTable(table, 'readWrite')
     .bindValue('EVALUATION_DEFAULTS', defaults);
+  const watcher = new DomainFunction(scope, 'EvaluationWatchFunction', { entry: 'functions/evaluation/watch.ts', domain: 'evaluation', config })
+    .bindTable(table, 'readWrite');
 
   props.api.addDomain('evaluation', api);
   const invitations = new Consumer(scope, 'EvaluationInvite', {
@@ -53,5 +56,12 @@ export function addEvaluation(scope: Construct, props: EvaluationProps) {
     config,
     description: 'Evaluations not rated within the rating period count as satisfied (默认满意)',
   });
-  return { api, invite, sweeper, invitations, sweep };
+  // Every minute, as the case watcher: a threshold is published within a minute of its instant.
+  const watch = new Consumer(scope, 'EvaluationWatch', {
+    trigger: { schedule: events.Schedule.expression(config.caseWatchSchedule) },
+    fn: watcher,
+    config,
+    description: 'Bad reviews\' call-back and rectification due and overdue (回访, 整改), published once within a minute of their instant',
+  });
+  return { api, invite, sweeper, watcher, invitations, sweep, watch };
 }

@@ -5,7 +5,8 @@
 import * as events from 'aws-cdk-lib/aws-events';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
 import type { Construct } from 'constructs';
-import { reachedDetailTypes, thresholdDetailTypes } from '../../schemas/events/cases.ts';
+import { staffNoticeTrigger } from '../../functions/notifications/subscriptions.ts';
+import { thresholdDetailTypes } from '../../schemas/events/cases.ts';
 import type { StageConfig } from '../config.ts';
 import { Consumer } from '../constructs/consumer.ts';
 import { DomainFunction } from '../constructs/domain-function.ts';
@@ -28,10 +29,10 @@ export function createNotifications(scope: Construct, deps: { table: ITable; bus
     .bindTable(table, 'readWrite')
     .bindEmailSender(config.mailFrom);
   new Consumer(scope, 'StaffNotices', {
-    trigger: { bus, eventPattern: { source: ['onestop.cases'], detailType: [...reachedDetailTypes] } },
+    trigger: { bus, eventPattern: { source: staffNoticeTrigger.sources, detailType: [...staffNoticeTrigger.detailTypes] } },
     fn: staffNotices,
     config,
-    description: 'Clock thresholds (due soon, limits passed, procedures overdue) → an email to each of the department\'s case handlers',
+    description: 'Clock thresholds (due soon, limits passed, procedures, call-backs and rectifications overdue, e-licences late) → an email to each of the department\'s handlers',
   });
   const reader = new DomainFunction(scope, 'NotificationsApiFunction', { entry: 'functions/notifications/handler.ts', domain: 'notifications', config })
     .bindTable(table, 'read');

@@ -1,6 +1,6 @@
 /**
  * Electronic supervision (电子监察) in the stack: its API function and routes,
- * the card consumer on the clock thresholds the cases domain publishes, the
+ * the card consumer on the clock thresholds the cases and documents domains publish, the
  * timeliness figures of closed cases, and the watcher that cards 督办 orders
  * left unanswered.
  */
@@ -32,10 +32,10 @@ export function addSupervision(scope: Construct, props: SupervisionProps) {
   const cards = new DomainFunction(scope, 'SupervisionCardsFunction', { entry: 'functions/supervision/consumer.ts', domain: 'supervision', config })
     .bindTable(table, 'readWrite');
   const consumer = new Consumer(scope, 'SupervisionCards', {
-    trigger: { bus: props.bus, eventPattern: { source: [thresholdTrigger.source], detailType: [...thresholdTrigger.detailTypes] } },
+    trigger: { bus: props.bus, eventPattern: { source: thresholdTrigger.sources, detailType: thresholdTrigger.detailTypes } },
     fn: cards,
     config,
-    description: 'Clock thresholds → warning, yellow and red cards, one per clock and level, counted in the figures',
+    description: 'Clock thresholds (cases, e-licence) → warning, yellow and red cards, one per clock and level, counted in the figures',
   });
   const completions = new DomainFunction(scope, 'SupervisionCompletionsFunction', { entry: 'functions/supervision/completions.ts', domain: 'supervision', config })
     .bindTable(table, 'readWrite');

@@ -18,10 +18,10 @@ export const CardLevel = StringEnum(cardLevels, '预警 / 黄牌 / 红牌');
 export type CardLevel = Static<typeof CardLevel>;
 
 /** The clocks a card can be about: one row each of the card table. */
-export const clockKinds = ['case', 'special_procedure', 'pre_review', 'delivery', 'order'] as const;
+export const clockKinds = ['case', 'special_procedure', 'pre_review', 'notice', 'delivery', 'order', 'e_licence'] as const;
 export const ClockKind = StringEnum(
   clockKinds,
-  'case: 办理时限 (promised, statutory); special_procedure: 特别程序; pre_review: 网上预审; delivery: 送达 (art. 44, events only); order: 督办 reply',
+  'case: 办理时限 (promised, statutory); special_procedure: 特别程序; pre_review: 网上预审; notice: the last day of the 5-day notice period (art. 32, events only); delivery: 送达 (art. 44, events only); order: 督办 reply; e_licence: 电子证照 issued after closure',
 );
 export type ClockKind = Static<typeof ClockKind>;
 
@@ -55,6 +55,11 @@ export const ThresholdSettingsBody = Type.Object(
       { yellowOverdueWorkingDays: days(30, 'A 督办 order not answered by its due date: yellow when overdue by more than this (default 0)') },
       closed,
     ),
+    // Optional: settings stored before the row existed, and clients that do not send it, keep the table's value.
+    eLicence: Type.Optional(Type.Object(
+      { overdueAfterWorkingDays: days(30, 'The certificate of an approved case is issued within this many working days of closure (default 3); yellow from the day after') },
+      { ...closed, description: 'Absent: the default' },
+    )),
   },
   closed,
 );
@@ -84,7 +89,7 @@ export const ThresholdReached = Type.Object(
   {
     caseNo: CaseNo,
     departmentId: DepartmentId,
-    clock: Type.String({ description: 'The clock within the case: case, special_procedure:<n>, pre_review, delivery' }),
+    clock: Type.String({ description: 'The clock within the case: case, special_procedure:<n>, pre_review, delivery, e_licence' }),
     clockKind: ClockKind,
     level: CardLevel,
     thresholdAt: Instant,

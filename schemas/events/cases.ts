@@ -44,6 +44,7 @@ export const thresholdEventTypes = {
   case: { warning: 'CaseDueSoon', yellow: 'CasePromisedLimitPassed', red: 'CaseStatutoryLimitPassed' },
   special_procedure: { warning: 'SpecialProcedureDueSoon', yellow: 'SpecialProcedureOverdue', red: 'SpecialProcedureOverdue' },
   pre_review: { warning: 'PreReviewOverdue', yellow: 'PreReviewOverdue', red: 'PreReviewOverdue' },
+  notice: { warning: 'SupplementNoticeDue' },
   delivery: { yellow: 'DeliveryOverdue' },
 } as const satisfies Partial<Record<ClockKind, Partial<Record<CardLevel, string>>>>;
 

@@ -1,14 +1,16 @@
 /**
  * Events of the documents domain (source `onestop.documents`): a material's
  * upload checked, a document issued, a privileged read of a stored file, a
- * case archived, an archive's disposition. Subjects are cases, so each lands
- * in its case's audit chain. No personal data: files are named by id and digest.
+ * case archived, an archive's disposition, a certificate not issued in time.
+ * Subjects are cases, so each lands in its case's audit chain. No personal
+ * data: files are named by id and digest.
  */
 import * as Type from '@sinclair/typebox/type';
 import type { Static } from '@sinclair/typebox';
 import { CaseNo, MaterialId } from '../api/cases.ts';
 import { StringEnum, closed } from '../api/common.ts';
 import { CertificateNo, DocumentId, DocumentKind, FileId, RetentionClass, TrustLevel, UploadType } from '../api/documents.ts';
+import { ThresholdReached } from '../api/supervision.ts';
 import { envelope } from './envelope.ts';
 
 const Sha256 = Type.String({ pattern: '^[0-9a-f]{64}$' });
@@ -77,6 +79,14 @@ export const ArchiveDispositionData = Type.Object(
   closed,
 );
 
+/**
+ * The e-licence clock's threshold (the licence watcher, functions/documents/licence-watch.ts):
+ * an approved case's certificate not issued within the working days the
+ * supervision settings allow after closure; a clock threshold like the cases
+ * domain's (clock and clockKind `e_licence`, level `yellow`), so supervision cards it.
+ */
+export const CERTIFICATE_NOT_ISSUED = 'CertificateNotIssued';
+
 export const documentEventSchemas = {
   MaterialReceived: envelope(MaterialCheckedData),
   MaterialRejected: envelope(MaterialCheckedData),
@@ -85,6 +95,7 @@ export const documentEventSchemas = {
   DocumentRetrieved: envelope(DocumentRetrievedData),
   CaseArchived: envelope(CaseArchivedData),
   ArchiveDisposition: envelope(ArchiveDispositionData),
+  [CERTIFICATE_NOT_ISSUED]: envelope(ThresholdReached),
 } as const;
 
 export interface DocumentEventData {
@@ -95,4 +106,5 @@ export interface DocumentEventData {
   DocumentRetrieved: Static<typeof DocumentRetrievedData>;
   CaseArchived: Static<typeof CaseArchivedData>;
   ArchiveDisposition: Static<typeof ArchiveDispositionData>;
+  CertificateNotIssued: ThresholdReached;
 }

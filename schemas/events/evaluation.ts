@@ -1,8 +1,8 @@
 /**
  * Events of the evaluation domain (source `onestop.evaluation`, subject
  * `evaluation` / evaluationId): one per transition of the evaluation table
- * (functions/evaluation/lifecycle.ts), sharing one data shape, plus the
- * center's settings. The rater is named by applicantId only (so that the
+ * (functions/evaluation/lifecycle.ts), sharing one data shape, the center's
+ * settings, and the thresholds of a bad review's task clocks. The rater is named by applicantId only (so that the
  * notification domain can reach them): never by name, and the comment stays
  * on the evaluation item.
  */
@@ -11,6 +11,7 @@ import type { Static } from '@sinclair/typebox';
 import { ApplicantId } from '../api/applicants.ts';
 import { CaseNo } from '../api/cases.ts';
 import { DepartmentId, ItemCode } from '../api/catalog.ts';
+import { StringEnum, closed } from '../api/common.ts';
 import { EvaluationId, EvaluationState, EvaluationType, IndicatorSet, Indicators, Level, SettingsBody } from '../api/evaluation.ts';
 import { WindowId } from '../api/org.ts';
 import { envelope } from './envelope.ts';
@@ -63,10 +64,43 @@ export const evaluationEventTypes = [
 ] as const;
 export type EvaluationEventType = (typeof evaluationEventTypes)[number];
 
+// ---------------------------------------------------------------------------
+// The task clocks of a bad review (回访, 整改), published by the evaluation watcher (functions/evaluation/watch.ts)
+
+export const taskClocks = ['call_back', 'rectification'] as const;
+export type TaskClock = (typeof taskClocks)[number];
+/** due: from the start of the task's last day; overdue: from the start of the day after it. */
+export const taskLevels = ['due', 'overdue'] as const;
+export type TaskLevel = (typeof taskLevels)[number];
+
+export const taskThresholdEventTypes = {
+  call_back: { due: 'CallBackDue', overdue: 'CallBackOverdue' },
+  rectification: { due: 'RectificationDue', overdue: 'RectificationOverdue' },
+} as const satisfies Record<TaskClock, Record<TaskLevel, string>>;
+export const taskThresholdDetailTypes: readonly string[] = Object.values(taskThresholdEventTypes).flatMap((levels) => Object.values(levels));
+
+export const TaskThresholdReached = Type.Object(
+  {
+    evaluationId: EvaluationId,
+    type: EvaluationType,
+    departmentId: DepartmentId,
+    caseNo: Type.Optional(CaseNo),
+    windowId: Type.Optional(WindowId),
+    clock: StringEnum(taskClocks, 'call_back: 回访; rectification: 整改'),
+    level: StringEnum(taskLevels),
+    thresholdAt: Type.String({ format: 'date-time', description: '00:00 in the center\'s zone of the due day (due) or the day after it (overdue)' }),
+    due: LocalDate,
+  },
+  closed,
+);
+export type TaskThresholdReached = Static<typeof TaskThresholdReached>;
+export const taskThresholdEventSchema = envelope(TaskThresholdReached);
+
 export const evaluationEventSchemas = {
   ...(Object.fromEntries(evaluationEventTypes.map((t) => [t, envelope(EvaluationEventData)])) as Record<
     EvaluationEventType,
     ReturnType<typeof envelope<typeof EvaluationEventData>>
   >),
   EvaluationSettingsChanged: envelope(EvaluationSettingsChangedData),
+  ...Object.fromEntries(taskThresholdDetailTypes.map((t) => [t, taskThresholdEventSchema])),
 };

@@ -10,16 +10,20 @@
  * comes with the acceptance, so the clock jumps only twice, over as few of the
  * other tests' thresholds as it can); case B housing's 370982-ZJ-XK-001, whose
  * site inspection does not count toward the limit and so suspends the clock.
- * Both are filed by a fresh enterprise and accepted now.
+ * Both are filed by a fresh enterprise and accepted now. Case L, amr's
+ * immediate item, is approved and closed now with its certificate kept from
+ * being issued (a fault injected for its approval alone): its e-licence clock
+ * comes due with A's red, on the same jump.
  */
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { Card, Order } from '#schemas/api/supervision';
 import { addWorkingDays, localDate, workCalendar } from '#shared/calendar';
 import { calendar2026 } from '#shared/calendar-2026';
-import { caseThresholds, completionTimeliness, defaultThresholds, type Threshold } from '#shared/clock-rules';
+import { caseThresholds, completionTimeliness, defaultThresholds, eLicenceThresholds, type Threshold } from '#shared/clock-rules';
 import { provisionalYear } from '#shared/provisional-calendar';
 import { api, call, centerToday, freshCreditCode, until } from '../integration/api-client.ts';
-import { act, enterpriseItem, materialsOf, submit } from '../integration/cases-client.ts';
+import { act, enterpriseItem, itemByMode, materialsOf, submit } from '../integration/cases-client.ts';
+import { deleteDeadLettersOf, dlqListing } from '../integration/evaluation-client.ts';
 
 const SUSPENDABLE = '370982-ZJ-XK-001';
 /** How far short of a threshold the clock is set last: emulated time then runs at the real pace. */
@@ -66,7 +70,28 @@ async function acceptedCase(code: string, clerk: string) {
 const thresholdsOf = (c: Awaited<ReturnType<typeof acceptedCase>>['reply']['body']): Threshold[] =>
   caseThresholds(cal, { ...c, delivered: false }, defaultThresholds).filter((t) => t.kind === 'case');
 
+/** A case approved and closed whose certificate the issuing consumer never wrote: the fault fails its approval's every attempt. */
+async function closedWithoutCertificate() {
+  const filed = await submit(itemByMode('immediate', 'amr').code, { as: 'zhang.san' });
+  const caseNo = filed.body.caseNo as string;
+  const rule = { functionPrefix: 'DocumentIssueFunction', phase: 'before', match: `"caseNo":"${caseNo}","action":"approve"` };
+  const faults = (body: unknown) => fetch(`${api}/local/faults`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+  await faults({ ...rule, rate: 1 });
+  try {
+    const accepted = await act(caseNo, 'accept', 'clerk.amr', filed.etag);
+    const approved = await act(caseNo, 'approve', 'clerk.amr', accepted.etag);
+    await until('the approval dead-lettered by the issuing consumer', async () =>
+      ((await dlqListing()).queues.some((q) => q.queue.startsWith('DocumentIssue') && JSON.stringify(q.messages).includes(caseNo)) ? true : undefined));
+    const completed = await act(caseNo, 'complete', 'clerk.amr', approved.etag);
+    return { caseNo, closedAt: completed.body.completedAt as string };
+  } finally {
+    await faults({ ...rule, rate: 0 });
+    await deleteDeadLettersOf(caseNo);
+  }
+}
+
 let a: { caseNo: string; etag: string; thresholds: Threshold[] };
+let l: { caseNo: string; closedAt: string };
 let b: { caseNo: string; unsuspended: Threshold[]; suspendedAt: string };
 let order: Order;
 
@@ -83,6 +108,7 @@ beforeAll(async () => {
   const reviewed = await act(second.caseNo, 'review', 'clerk.housing', second.reply.etag, { opinion: '需现场踏勘' });
   const suspended = await act(second.caseNo, 'suspend', 'clerk.housing', reviewed.etag, { procedure: 'inspection', reason: '施工现场踏勘', expectedWorkingDays: 5 });
   b = { caseNo: second.caseNo, unsuspended: thresholdsOf(second.reply.body), suspendedAt: suspended.body.clock.suspensions[0].from };
+  l = await closedWithoutCertificate();
   const issued = await call<Order>('POST', '/supervision/orders', { as: 'supervisor', body: { caseNo: a.caseNo, instructions: '请说明办理进度', dueDate: centerToday() } });
   expect(issued.status, JSON.stringify(issued.body)).toBe(201);
   order = issued.body;
@@ -152,6 +178,22 @@ describe('cards in emulated time', () => {
     // The open list no longer shows it; the revoked one does.
     const open = (await call('GET', '/supervision/cards?departmentId=amr&level=yellow&limit=100', { as: 'supervisor' })).body.items as Card[];
     expect(open.some((c) => c.cardId === cardId)).toBe(false);
+  });
+
+  it('an approved case closed without its certificate gets the e-licence yellow card within 60 s after its threshold', async () => {
+    const [t] = eLicenceThresholds(cal, l.closedAt, defaultThresholds);
+    // Due with A's red, whose jump has passed it already; a run across midnight leaves it ahead, and the clock goes there.
+    if (Date.parse(t!.at) > (await clockNow())) {
+      await setClock(Date.parse(t!.at) - 60_000);
+      await settle();
+      await setClock(Date.parse(t!.at) - LEAD);
+    }
+    const card = (await until(`the e-licence card of ${l.caseNo}`, () => cardOf(`${l.caseNo}~e_licence~yellow`), 60_000)).body;
+    expect(card).toMatchObject({ clockKind: 'e_licence', level: 'yellow', state: 'issued', thresholdAt: t!.at, due: t!.due, departmentId: 'amr' });
+    const lateMs = Date.parse(card.issuedAt) - Date.parse(t!.at);
+    console.log(`e-licence card of ${l.caseNo}: threshold ${t!.at}, issued ${card.issuedAt} (+${(lateMs / 1000).toFixed(1)} s)`);
+    expect(lateMs).toBeGreaterThanOrEqual(0);
+    expect(lateMs).toBeLessThan(60_000);
   });
 
   it('a 督办 left unanswered becomes a yellow card on its own clock', async () => {

@@ -84,13 +84,14 @@ describe('documents consumers', () => {
     expect(fn.Layers).toEqual([{ Ref: logicalIdByPath(dev, 'CjkFontLayer') }]);
   });
 
-  it('documents follow acceptance, refusal, the supplement notice and approval; the archive follows completion and each issued document', () => {
+  it('documents follow acceptance, refusal, the supplement notice and approval (and closure, for the e-licence); the archive follows completion and each issued document', () => {
     const rule = (fn: string) => Object.values(resourcesOf(dev, 'AWS::Events::Rule'))
       .find((r) => (r.Properties!.Targets as { Arn: unknown }[]).some((t) => JSON.stringify(t.Arn).includes(logicalIdByPath(dev, fn))))!.Properties!;
     expect(rule('DocumentIssueFunction').EventPattern).toEqual({
       source: ['onestop.cases'],
-      'detail-type': ['CaseAccepted', 'CaseAcceptedWithTolerance', 'CaseDeemedAccepted', 'CaseRefused', 'SupplementRequested', 'CaseApproved'],
+      'detail-type': ['CaseAccepted', 'CaseAcceptedWithTolerance', 'CaseDeemedAccepted', 'CaseRefused', 'SupplementRequested', 'CaseApproved', 'CaseCompleted'],
     });
     expect(rule('ArchiveFunction').EventPattern).toEqual({ source: ['onestop.cases', 'onestop.documents'], 'detail-type': ['CaseCompleted', 'DocumentIssued'] });
+    expect(rule('LicenceWatchFunction').ScheduleExpression).toBe('rate(1 minute)');
   });
 });

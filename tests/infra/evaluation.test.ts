@@ -52,6 +52,14 @@ describe('evaluation wiring', () => {
     expect(stageConfig('local').evaluationSweepSchedule).toBe('rate(1 minute)');
   });
 
+  it('watches bad reviews\' tasks every minute, outside the bus, with its own DLQ', () => {
+    dev.hasResourceProperties('AWS::Events::Rule', {
+      ScheduleExpression: 'rate(1 minute)',
+      EventBusName: Match.absent(),
+      Targets: [Match.objectLike({ Arn: getAtt(logicalIdByPath(dev, 'EvaluationWatchFunction')), DeadLetterConfig: { Arn: getAtt(logicalIdByPath(dev, 'EvaluationWatch/Dlq')) } })],
+    });
+  });
+
   it('hands the stage\'s evaluation defaults (5 / 1 / 15 working days) to every evaluation function', () => {
     for (const id of ['EvaluationFunction', 'EvaluationInviteFunction', 'EvaluationSweepFunction']) {
       const vars = dev.toJSON().Resources[logicalIdByPath(dev, id)].Properties.Environment.Variables;
@@ -74,7 +82,7 @@ describe('evaluation wiring', () => {
   });
 
   it('may read and write items but never delete, batch-write or scan', () => {
-    for (const prefix of ['EvaluationFunctionRole', 'EvaluationInviteFunctionRole', 'EvaluationSweepFunctionRole']) {
+    for (const prefix of ['EvaluationFunctionRole', 'EvaluationInviteFunctionRole', 'EvaluationSweepFunctionRole', 'EvaluationWatchFunctionRole']) {
       const actions = Object.entries(resourcesOf(dev, 'AWS::IAM::Policy'))
         .filter(([, p]) => (p.Properties!.Roles as { Ref: string }[]).some((r) => r.Ref.startsWith(prefix)))
         .flatMap(([, p]) => (p.Properties!.PolicyDocument as { Statement: { Action: string | string[] }[] }).Statement)

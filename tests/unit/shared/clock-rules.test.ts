@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import type { CaseClock } from '#schemas/api/cases';
+import type { ThresholdSettingsBody } from '#schemas/api/supervision';
 import { remainingWorkingDays, workCalendar } from '#shared/calendar';
 import { calendar2026 } from '#shared/calendar-2026';
 import { provisionalYear } from '#shared/provisional-calendar';
@@ -9,12 +10,15 @@ import {
   completionTimeliness,
   defaultThresholds,
   dueSoonFrom,
+  eLicenceThresholds,
   isRunning,
   overdueFrom,
   reachedBy,
   startOfDay,
+  taskThresholds,
   thresholdOrderErrors,
   type WatchedCase,
+  type WatchedTasks,
 } from '#shared/clock-rules';
 import { deadlinesOf } from '../../../functions/cases/clock.ts';
 
@@ -148,8 +152,23 @@ describe('pre-review thresholds (online, due in 2 working days; warning > 0, yel
     expect(t.red?.at).toBe(startOfDay(cal, '2026-12-15'));
   });
   it('a window application and an accepted one have no pre-review clock', () => {
-    expect(caseThresholds(cal, watched(clockOf(), { state: 'submitted', channel: 'window', deadlines: {} }), defaultThresholds)).toEqual([]);
+    expect(caseThresholds(cal, watched(clockOf(), { state: 'submitted', channel: 'window', deadlines: {} }), defaultThresholds).filter((t) => t.kind === 'pre_review')).toEqual([]);
     expect(caseThresholds(cal, watched(clockOf(), { state: 'supplement_requested', channel: 'online', deadlines: {} }), defaultThresholds)).toEqual([]);
+  });
+});
+
+describe('the notice period (一次性告知 within 5 working days, art. 32)', () => {
+  it('a received application is due its notice on the period\'s last day, from 00:00 of that day', () => {
+    const c = watched(clockOf(), { state: 'submitted', channel: 'window', receivedAt: '2026-12-03T02:00:00Z', noticeDue: '2026-12-10', deadlines: {} });
+    const t = byLevel(caseThresholds(cal, c, defaultThresholds), 'notice');
+    expect(t.warning).toEqual({ clock: 'notice', kind: 'notice', level: 'warning', at: startOfDay(cal, '2026-12-10'), due: '2026-12-10' });
+    expect(reachedBy([t.warning!], '2026-12-09T15:59:59.999Z').reached).toEqual([]);
+    expect(reachedBy([t.warning!], '2026-12-09T16:00:00.000Z').reached).toHaveLength(1);
+  });
+  it('no notice clock once the notice is sent or the case accepted', () => {
+    for (const state of ['supplement_requested', 'accepted']) {
+      expect(byLevel(caseThresholds(cal, watched(clockOf(), { state, channel: 'window', noticeDue: '2026-12-10', deadlines: {} }), defaultThresholds), 'notice')).toEqual({});
+    }
   });
 });
 
@@ -158,6 +177,74 @@ describe('threshold settings', () => {
   it('a warning after the yellow card and a red not after the yellow are named field by field', () => {
     const bad = { ...defaultThresholds, preReview: { dueWorkingDays: 2, warningOverdueWorkingDays: 4, yellowOverdueWorkingDays: 3, redOverdueWorkingDays: 3 } };
     expect(thresholdOrderErrors(bad).map((e) => e.path)).toEqual(['/body/preReview/yellowOverdueWorkingDays', '/body/preReview/redOverdueWorkingDays']);
+  });
+});
+
+describe('e-licence thresholds (certificate issued within 3 working days of closure; yellow from the day after)', () => {
+  const yellowOf = (closedAt: string, settings: ThresholdSettingsBody = defaultThresholds) => {
+    const list = eLicenceThresholds(cal, closedAt, settings);
+    expect(list).toHaveLength(1);
+    return list[0]!;
+  };
+  it('an approved case closed on Wednesday must have its certificate by Monday: yellow at 00:00 Tuesday in the center\'s zone', () => {
+    expect(yellowOf('2026-12-09T02:00:00Z')).toEqual({ clock: 'e_licence', kind: 'e_licence', level: 'yellow', at: '2026-12-14T16:00:00.000Z', due: '2026-12-14' });
+  });
+  it('is not reached a millisecond before its instant, reached at it', () => {
+    const { at } = yellowOf('2026-12-09T02:00:00Z');
+    const list = eLicenceThresholds(cal, '2026-12-09T02:00:00Z', defaultThresholds);
+    expect(reachedBy(list, new Date(Date.parse(at) - 1).toISOString())).toEqual({ reached: [], next: at });
+    expect(reachedBy(list, at).reached.map((t) => t.level)).toEqual(['yellow']);
+  });
+  it('counts the closure day in the center\'s zone and skips weekends: closed Friday 23:30 Shanghai, due Wednesday', () => {
+    expect(yellowOf('2026-12-11T15:30:00Z')).toMatchObject({ due: '2026-12-16', at: '2026-12-16T16:00:00.000Z' });
+    // 30 minutes later it is Saturday in Shanghai: the limit still counts three working days from there.
+    expect(yellowOf('2026-12-11T16:30:00Z')).toMatchObject({ due: '2026-12-16' });
+  });
+  it('skips the 国庆 holidays: closed Tuesday 09-29, due Friday 10-09', () => {
+    expect(yellowOf('2026-09-29T02:00:00Z')).toMatchObject({ due: '2026-10-09', at: '2026-10-09T16:00:00.000Z' });
+  });
+  it('takes the center\'s working days, and the table\'s 3 where the settings have no e-licence row', () => {
+    expect(yellowOf('2026-12-11T02:00:00Z', { ...defaultThresholds, eLicence: { overdueAfterWorkingDays: 0 } })).toMatchObject({ due: '2026-12-11', at: '2026-12-11T16:00:00.000Z' });
+    const { eLicence: _none, ...older } = defaultThresholds;
+    expect(yellowOf('2026-12-09T02:00:00Z', older)).toMatchObject({ due: '2026-12-14' });
+  });
+});
+
+describe('a bad review\'s task thresholds (回访, 整改: due from the start of the last day, overdue from the start of the next)', () => {
+  // Rated bad on Thursday 2026-12-10 at 10:00 Shanghai: call-back due Friday, rectification 15 working days later.
+  const tasks = (over: Partial<NonNullable<WatchedTasks['tasks']>> = {}): WatchedTasks => ({
+    inHandling: true,
+    tasks: { openedAt: '2026-12-10T02:00:00Z', callBack: { due: '2026-12-11' }, rectification: { due: '2026-12-31' }, ...over },
+  });
+  const summary = (w: WatchedTasks) => taskThresholds(cal, w).map((t) => `${t.clock}:${t.level}@${t.at}`);
+  it('a Friday call-back is due from 00:00 Friday and overdue from 00:00 Saturday, not Monday', () => {
+    expect(summary(tasks())).toEqual([
+      'call_back:due@2026-12-10T16:00:00.000Z',
+      'call_back:overdue@2026-12-11T16:00:00.000Z',
+      'rectification:due@2026-12-30T16:00:00.000Z',
+      'rectification:overdue@2026-12-31T16:00:00.000Z',
+    ]);
+  });
+  it('is not reached a millisecond before its instant, reached at it', () => {
+    const list = taskThresholds(cal, tasks());
+    expect(reachedBy(list, '2026-12-10T15:59:59.999Z')).toEqual({ reached: [], next: '2026-12-10T16:00:00.000Z' });
+    expect(reachedBy(list, '2026-12-11T16:00:00.000Z')).toEqual({
+      reached: [expect.objectContaining({ clock: 'call_back', level: 'due' }), expect.objectContaining({ clock: 'call_back', level: 'overdue' })],
+      next: '2026-12-30T16:00:00.000Z',
+    });
+  });
+  it('a task done before its instant has none; the other task keeps its own', () => {
+    expect(summary(tasks({ callBack: { due: '2026-12-11', doneAt: '2026-12-10T08:00:00Z' } }))).toEqual([
+      'rectification:due@2026-12-30T16:00:00.000Z',
+      'rectification:overdue@2026-12-31T16:00:00.000Z',
+    ]);
+    expect(summary(tasks({ callBack: { due: '2026-12-11', doneAt: '2026-12-10T08:00:00Z' }, rectification: { due: '2026-12-31', doneAt: '2026-12-12T08:00:00Z' } }))).toEqual([]);
+  });
+  it('none while the review is not in handling (appealed, rectified, excluded), none for a task not dated, never before the task opened', () => {
+    expect(taskThresholds(cal, { ...tasks(), inHandling: false })).toEqual([]);
+    expect(summary(tasks({ rectification: {} }))).toEqual(['call_back:due@2026-12-10T16:00:00.000Z', 'call_back:overdue@2026-12-11T16:00:00.000Z']);
+    // A task due the day it opened is due from its opening.
+    expect(summary(tasks({ callBack: { due: '2026-12-10' }, rectification: {} }))[0]).toBe('call_back:due@2026-12-10T02:00:00Z');
   });
 });
 

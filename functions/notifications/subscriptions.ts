@@ -1,0 +1,22 @@
+/**
+ * The clock thresholds the staff notices consume, by the domain that owns the
+ * clock, named once: the rule's event pattern (infra/stacks/notifications.ts)
+ * and the consumer's own check (staff-notices.ts) both read it. Each source's
+ * events share one data shape.
+ */
+import type { TSchema } from '@sinclair/typebox';
+import { reachedDetailTypes, thresholdEventSchema } from '#schemas/events/cases';
+import { CERTIFICATE_NOT_ISSUED } from '#schemas/events/documents';
+import { taskThresholdDetailTypes, taskThresholdEventSchema } from '#schemas/events/evaluation';
+
+export const staffNoticeSources: Readonly<Record<string, { readonly detailTypes: readonly string[]; readonly schema: TSchema }>> = {
+  'onestop.cases': { detailTypes: reachedDetailTypes, schema: thresholdEventSchema },
+  'onestop.evaluation': { detailTypes: taskThresholdDetailTypes, schema: taskThresholdEventSchema },
+  'onestop.documents': { detailTypes: [CERTIFICATE_NOT_ISSUED], schema: thresholdEventSchema },
+};
+
+/** The rule's pattern takes any pairing of the two lists; the consumer checks the pair. */
+export const staffNoticeTrigger = {
+  sources: Object.keys(staffNoticeSources),
+  detailTypes: Object.values(staffNoticeSources).flatMap((s) => s.detailTypes),
+};
