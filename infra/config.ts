@@ -1,7 +1,7 @@
 /**
  * Per-stage settings. Everything that differs between dev, prod and the local
  * cloud lives here; constructs read it and never branch on the stage name.
- * No alarm settings yet: dashboards and alarms arrive with their own issue.
+ * Alarm thresholds and the alarm topic's subscribers are here too (`alarms`).
  */
 import { Duration, RemovalPolicy } from 'aws-cdk-lib';
 import { RetentionDays } from 'aws-cdk-lib/aws-logs';
@@ -13,6 +13,36 @@ export interface ObjectLockSettings {
   /** GOVERNANCE can be lifted by a privileged principal (test stages); COMPLIANCE cannot, not even by root. */
   readonly mode: 'GOVERNANCE' | 'COMPLIANCE';
   readonly days: number;
+}
+
+/**
+ * The stage's alarms (infra/constructs/monitoring.ts; the runbook of each is in
+ * docs/operations.md, "Alarms"). Counts that should be zero (dead letters,
+ * function errors, throttles, pipe failures) alarm at the first one and are
+ * not settings.
+ */
+export interface AlarmSettings {
+  /** E-mail addresses subscribed to the stage's alarm topic (each confirms once by mail); may be empty. */
+  readonly emails: readonly string[];
+  /**
+   * The alarm topic's encryption: a customer-managed KMS key whose policy lets CloudWatch publish,
+   * or SNS's AWS-managed key where the stage creates no KMS key (the local cloud: never deployed,
+   * and CloudWatch could not publish through that key in AWS).
+   */
+  readonly topicKey: 'customer-managed' | 'aws-managed';
+  /** HTTP API: 5xx answers as a share of requests (percent) in 5 minutes … */
+  readonly apiServerErrorPercent: number;
+  /** … counted only from this many requests in those 5 minutes (one 504 among 3 requests is not a rate). */
+  readonly apiMinRequests: number;
+  /** HTTP API: p99 latency above this in 2 of 3 five-minute periods. */
+  readonly apiLatencyP99: Duration;
+  /** A consumer's oldest event waiting for (another) invocation (Lambda AsyncEventAge): well below maxEventAge, past which it is dead-lettered. */
+  readonly consumerEventAge: Duration;
+  /**
+   * No successful audit digest run within this long alarms. The digest runs at 00:15 center time
+   * (auditDigestSchedule), so 24 h 45 min = "yesterday's digest missing at 01:00".
+   */
+  readonly auditDigestWindow: Duration;
 }
 
 export interface StageConfig {
@@ -61,7 +91,18 @@ export interface StageConfig {
   readonly dynamodbAttemptTimeoutMs: number;
   /** Evaluation time limits in working days unless a center sets its own (好差评: rate within 5, call back in 1, rectify in 15). */
   readonly evaluationDefaults: { readonly ratingWorkingDays: number; readonly callBackWorkingDays: number; readonly rectificationWorkingDays: number };
+  /** Alarm topic subscribers and thresholds (docs/operations.md, "Alarms"). */
+  readonly alarms: AlarmSettings;
 }
+
+const alarmThresholds = {
+  topicKey: 'customer-managed',
+  apiServerErrorPercent: 1,
+  apiMinRequests: 20,
+  apiLatencyP99: Duration.seconds(3),
+  consumerEventAge: Duration.minutes(15),
+  auditDigestWindow: Duration.minutes(24 * 60 + 45),
+} as const;
 
 const common = {
   defaultCenterId: 'center-demo',
@@ -89,11 +130,12 @@ const dev: StageConfig = {
   auditRetention: { mode: 'GOVERNANCE', days: 1 },
   allowedOrigins: ['*'],
   cognitoThreatProtection: false,
+  alarms: { ...alarmThresholds, emails: [] },
 };
 
 const configs: Record<StageName, StageConfig> = {
   // The local cloud runs dev's settings, with room for benchmarks.
-  local: { ...dev, stage: 'local', logRetention: RetentionDays.ONE_WEEK, throttle: { rateLimit: 100, burstLimit: 200 }, caseSweepSchedule: 'rate(1 minute)', auditDigestSchedule: 'rate(1 minute)', auditSigning: 'secret', evaluationSweepSchedule: 'rate(1 minute)', dynamodbAttemptTimeoutMs: 8_000 },
+  local: { ...dev, stage: 'local', logRetention: RetentionDays.ONE_WEEK, throttle: { rateLimit: 100, burstLimit: 200 }, caseSweepSchedule: 'rate(1 minute)', auditDigestSchedule: 'rate(1 minute)', auditSigning: 'secret', evaluationSweepSchedule: 'rate(1 minute)', dynamodbAttemptTimeoutMs: 8_000, alarms: { ...dev.alarms, topicKey: 'aws-managed' } },
   dev,
   prod: {
     ...common,
@@ -108,6 +150,8 @@ const configs: Record<StageName, StageConfig> = {
     auditRetention: { mode: 'COMPLIANCE', days: 10 * 365 },
     allowedOrigins: ['https://onestop.example.gov.cn'],
     cognitoThreatProtection: true,
+    // A placeholder: the operations team's list, replaced before the first production deploy.
+    alarms: { ...alarmThresholds, emails: ['ops@onestop.example.gov.cn'] },
   },
 };
 

@@ -13,6 +13,7 @@ import { calendarTrigger } from '../../functions/cases/subscriptions.ts';
 import { DomainFunction } from '../constructs/domain-function.ts';
 import { DomainHttpApi } from '../constructs/http-api.ts';
 import { WebSite } from '../constructs/web-site.ts';
+import { Monitoring } from '../constructs/monitoring.ts';
 import { acknowledge } from '../nag.ts';
 import { createAudit } from './audit.ts';
 import { addDocuments } from './documents.ts';
@@ -74,7 +75,7 @@ export class OneStopStack extends Stack {
     api.addDomain('org', org);
     api.addDomain('applicants', applicants);
     api.addDomain('cases', cases);
-    createAudit(this, { table, bus, api, bucket: buckets.audit, cursorKey, config });
+    const audit = createAudit(this, { table, bus, api, bucket: buckets.audit, cursorKey, config });
     addEvaluation(this, { config, table, bus, api, cursorKey });
     addSupervision(this, { config, table, bus, api, cursorKey });
     createNotifications(this, { table, bus, api, config });
@@ -100,6 +101,15 @@ export class OneStopStack extends Stack {
       description: 'CalendarChanged → open cases counted on a provisional year are counted again (DeadlinesRecomputed)',
     });
 
+    // Alarms, the alarm topic and the dashboard. Every DLQ, function, consumer, API and pipe of the
+    // stack is found at synthesis, wherever it is defined (infra/constructs/monitoring.ts).
+    const monitoring = new Monitoring(this, 'Monitoring', { config });
+    monitoring.expectDailySuccess(audit.digester, {
+      kind: 'audit-digest-missing',
+      window: config.alarms.auditDigestWindow,
+      description: `No successful audit digest run in the last ${config.alarms.auditDigestWindow.toHumanString()}: the day before is not sealed by 01:00 center time (the run is at 00:15).`,
+    });
+
     const outputs: Record<string, string> = {
       ApiUrl: api.url,
       UserPoolId: userPool.userPoolId,
@@ -110,6 +120,7 @@ export class OneStopStack extends Stack {
       AuditBucketName: buckets.audit.bucketName,
       TableName: table.tableName,
       SiteUrl: site.url,
+      AlarmTopicArn: monitoring.topic.topicArn,
     };
     for (const [name, value] of Object.entries(outputs)) new CfnOutput(this, name, { value });
   }

@@ -3,12 +3,15 @@
  * filtered to newly inserted event items, is published to the bus. The pipe's
  * defaults retry forever; here retries and record age are bounded and failed
  * batches go to a dead-letter queue. For a stream source that queue receives
- * the batch's shard and sequence-number range, not the records.
+ * the batch's shard and sequence-number range, not the records. The pipe logs
+ * its failed execution steps (level ERROR, without the events' data, which
+ * holds personal data) to its own log group.
  */
 import { Duration, Stack } from 'aws-cdk-lib';
 import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import type * as events from 'aws-cdk-lib/aws-events';
 import * as iam from 'aws-cdk-lib/aws-iam';
+import { LogGroup } from 'aws-cdk-lib/aws-logs';
 import { CfnPipe } from 'aws-cdk-lib/aws-pipes';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
@@ -31,7 +34,7 @@ export interface OutboxProps {
   readonly config: StageConfig;
 }
 
-export function createOutboxPipe(scope: Construct, props: OutboxProps): { pipe: CfnPipe; dlq: sqs.Queue; role: iam.Role } {
+export function createOutboxPipe(scope: Construct, props: OutboxProps): { pipe: CfnPipe; dlq: sqs.Queue; role: iam.Role; logs: LogGroup } {
   const { table, bus, config } = props;
   const streamArn = table.tableStreamArn;
   if (!streamArn) throw new Error('the outbox pipe needs a table with a stream');
@@ -60,6 +63,8 @@ export function createOutboxPipe(scope: Construct, props: OutboxProps): { pipe: 
     'dynamodb:ListStreams supports no resource-level permissions; every other stream action is limited to this table\'s stream ARN.');
   bus.grantPutEventsTo(role);
   dlq.grantSendMessages(role);
+  const logs = new LogGroup(scope, 'OutboxPipeLogs', { retention: config.logRetention, removalPolicy: config.removalPolicy });
+  logs.grantWrite(role);
 
   const pipe = new CfnPipe(scope, 'OutboxPipe', {
     description: 'Outbox: publishes event items of the table to the bus',
@@ -85,8 +90,10 @@ export function createOutboxPipe(scope: Construct, props: OutboxProps): { pipe: 
       // The detail attribute holds the envelope as JSON text; inserted raw it becomes the event detail.
       inputTemplate: `<${attribute(item.detail)}>`,
     },
+    // No IncludeExecutionData: the payloads are case events with personal data.
+    logConfiguration: { level: 'ERROR', cloudwatchLogsLogDestination: { logGroupArn: logs.logGroupArn } },
   });
   // The role's policy must exist before the pipe starts polling.
   pipe.node.addDependency(role);
-  return { pipe, dlq, role };
+  return { pipe, dlq, role, logs };
 }

@@ -195,6 +195,32 @@ describe('model extraction', () => {
     expect(model.rules[0]!.targets[0]!.qualifier).toBeUndefined();
   });
 
+  it('ignores the monitoring resources (alarms, dashboard, alarm topic, its key and subscriptions) and the pipe\'s log configuration', () => {
+    // Shaped like infra/constructs/monitoring.ts's output; the local cloud runs none of it.
+    const pipe = template.Resources.Pipe!;
+    const monitored: CfnTemplate = {
+      Resources: {
+        ...template.Resources,
+        Pipe: { ...pipe, Properties: { ...pipe.Properties, LogConfiguration: { Level: 'ERROR', CloudwatchLogsLogDestination: { LogGroupArn: { 'Fn::GetAtt': ['PipeLogs', 'Arn'] } } } } },
+        PipeLogs: { Type: 'AWS::Logs::LogGroup', Properties: { RetentionInDays: 7 } },
+        AlarmTopicKey: { Type: 'AWS::KMS::Key', Properties: { EnableKeyRotation: true } },
+        AlarmTopic: { Type: 'AWS::SNS::Topic', Properties: { TopicName: 'onestop-local-alarms', KmsMasterKeyId: { 'Fn::GetAtt': ['AlarmTopicKey', 'Arn'] } } },
+        AlarmTopicPolicy: { Type: 'AWS::SNS::TopicPolicy', Properties: { Topics: [{ Ref: 'AlarmTopic' }], PolicyDocument: { Statement: [] } } },
+        AlarmTopicSubscription: { Type: 'AWS::SNS::Subscription', Properties: { Protocol: 'email', Endpoint: 'ops@onestop.example.gov.cn', TopicArn: { Ref: 'AlarmTopic' } } },
+        DlqAlarm: {
+          Type: 'AWS::CloudWatch::Alarm',
+          Properties: {
+            Namespace: 'AWS/SQS', MetricName: 'ApproximateNumberOfMessagesVisible', Dimensions: [{ Name: 'QueueName', Value: { 'Fn::GetAtt': ['DlqA1', 'QueueName'] } }],
+            AlarmActions: [{ Ref: 'AlarmTopic' }], OKActions: [{ Ref: 'AlarmTopic' }], Threshold: 0, ComparisonOperator: 'GreaterThanThreshold', EvaluationPeriods: 1,
+          },
+        },
+        Dashboard: { Type: 'AWS::CloudWatch::Dashboard', Properties: { DashboardBody: { 'Fn::Join': ['', ['{"widgets":[', { Ref: 'FnA1' }, ']}']] } } },
+      },
+    };
+    const withMonitoring = extractModel(monitored, '/tmp/cdk.out', secrets);
+    expect(withMonitoring).toEqual(model);
+  });
+
   it.each([
     ['an on-failure destination that is not an SQS queue', { DestinationConfig: { OnFailure: { Destination: 'arn:aws:sns:us-east-1:000000000000:Topic' } } }, /FnA1EventInvokeConfig\.DestinationConfig\.OnFailure\.Destination \(only SQS queues are supported locally\)/],
     ['an on-success destination', { DestinationConfig: { OnSuccess: { Destination: { 'Fn::GetAtt': ['DlqA1', 'Arn'] } } } }, /FnA1EventInvokeConfig\.DestinationConfig\.OnSuccess: on-success destinations are not supported/],
