@@ -18,6 +18,7 @@ import type { EventDraft } from '#shared/events';
 import { newId } from '#shared/ids';
 import { etag, httpHandler, ifMatch, type HttpRequest, type HttpResult, type Operations } from '#shared/http';
 import { caseKey, toRecord } from '../cases/public.ts';
+import { departmentsOf } from '../org/public.ts';
 import { appeal, decideAppeal, decisionEvent, type CardRecord } from './cards.ts';
 import { cardEvent } from './events.ts';
 import { newOrder, replyTo, type OrderRecord } from './orders.ts';
@@ -257,18 +258,24 @@ const getSupervisionWall: Ops['getSupervisionWall'] = async (req) => {
   const now = new Date().toISOString();
   const { center } = await store.centerContext(centerId, now);
   const date = localDate(calendarOn(center, center.timeZone), now);
-  const [today, month, open] = await Promise.all([
+  const [today, month, open, departments] = await Promise.all([
     store.figuresRows(centerId, date),
     store.figuresRows(centerId, date.slice(0, 7)),
     store.cardPage(centerId, { state: 'open' }, WALL_CARDS, undefined),
+    departmentsOf(centerId),
   ]);
+  const nameOf = new Map(departments.map((d) => [d.departmentId, d.name]));
   const body: WallView = {
     centerId,
+    ...(center.profile?.name ? { centerName: center.profile.name } : {}),
     date,
     generatedAt: now,
     today: countsOf(today.find((r) => r.sk === `${date}#ALL`)?.counters),
     month: countsOf(month.find((r) => r.sk === `${date.slice(0, 7)}#ALL`)?.counters),
-    openCards: open.items.map((c) => ({ cardId: c.cardId, caseNo: c.caseNo, departmentId: c.departmentId, clockKind: c.clockKind, level: c.level, state: c.state as CardState, issuedAt: c.issuedAt, due: c.due })),
+    openCards: open.items.map((c) => ({
+      cardId: c.cardId, caseNo: c.caseNo, departmentId: c.departmentId, ...(nameOf.has(c.departmentId) ? { departmentName: nameOf.get(c.departmentId)! } : {}),
+      clockKind: c.clockKind, level: c.level, state: c.state as CardState, issuedAt: c.issuedAt, due: c.due,
+    })),
   };
   // A short cache: the wall polls, and a card should show within a refresh or two.
   return { status: 200, body, headers: { 'cache-control': 'public, max-age=10' } };

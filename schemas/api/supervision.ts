@@ -242,6 +242,7 @@ export const WallCard = Type.Object(
     cardId: CardId,
     caseNo: CaseNo,
     departmentId: DepartmentId,
+    departmentName: Type.Optional(Type.String({ description: 'The department\'s public name (进驻部门), as the hall shows it' })),
     clockKind: ClockKind,
     level: CardLevel,
     state: CardState,
@@ -253,6 +254,7 @@ export const WallCard = Type.Object(
 export const WallView = Type.Object(
   {
     centerId: CenterId,
+    centerName: Type.Optional(Type.String({ description: 'The center\'s public name, once its profile is set' })),
     date: LocalDate,
     generatedAt: Instant,
     today: SupervisionCounts,

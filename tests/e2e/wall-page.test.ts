@@ -85,7 +85,8 @@ describe('the supervision wall at /wall/', () => {
     const view = (await call<WallView>('GET', '/public/supervision/wall')).body;
     expect(await page.$eval('h1', (e) => e.textContent)).toBe('电子监察大屏');
     expect(await page.$eval('html', (e) => (e as unknown as { lang: string }).lang)).toBe('zh-CN');
-    expect(await page.$eval('#center', (e) => e.textContent)).toBe(view.centerId);
+    expect(view.centerName).toBe('示范县政务服务中心');
+    expect(await page.$eval('#center', (e) => e.textContent)).toBe(view.centerName);
     expect(await page.$eval('#date', (e) => e.textContent)).toBe(view.date);
     expect(await page.$eval('#refreshed', (e) => e.textContent)).toMatch(/^\d{2}:\d{2}:\d{2}$/);
     for (const period of ['today', 'month']) {
@@ -112,7 +113,7 @@ describe('the supervision wall at /wall/', () => {
     const cells = await row!.$$eval('td', (tds) => tds.map((td) => td.textContent?.trim()));
     expect(cells[0]).toBe('预警');
     expect(cells[1]).toBe(caseNo);
-    expect(cells[2]).toBe('amr');
+    expect(cells[2]).toBe('示范县市场监督管理局');
     expect(cells[3]).toBe('办理时限');
     expect(cells[4]).toBe('已发');
     expect(cells[5]).toMatch(/^\d{2}\/\d{2} \d{2}:\d{2}$/);

@@ -147,7 +147,8 @@ async function staffMember() {
   const res = await call('PUT', `/admin/staff/${id}`, { as: 'center.admin', body: staffBody });
   return { id, etag: res.etag };
 }
-const centerBody = { name: '示范县政务服务中心', timeZone: 'Asia/Shanghai' };
+// The seeded profile as it is (code included): the PUT replaces it, and case numbers take the code.
+const centerBody = { name: '示范县政务服务中心', timeZone: 'Asia/Shanghai', code: '370982' };
 async function centerProfile() {
   const res = await call('GET', '/org/center', { as: 'center.admin' });
   return { id: '', etag: res.etag };

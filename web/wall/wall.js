@@ -10,7 +10,7 @@
   const url = wallUrl(apiBase(params.get('api')), params.get('centerId'));
 
   const LEVELS = { warning: '预警', yellow: '黄牌', red: '红牌' };
-  const CLOCKS = { case: '办理时限', special_procedure: '特别程序', pre_review: '网上预审', delivery: '送达', order: '督办' };
+  const CLOCKS = { case: '办理时限', special_procedure: '特别程序', pre_review: '网上预审', notice: '一次性告知', delivery: '送达', order: '督办', e_licence: '电子证照' };
   const STATES = { issued: '已发', pending: '申诉待决', escalated: '督办', upheld: '维持', revoked: '撤销', cancelled: '取消' };
   const FIGURES = [['warning', '预警'], ['yellow', '黄牌'], ['red', '红牌'], ['issued', '发牌'], ['revoked', '撤销']];
   const TIME_ZONE = 'Asia/Shanghai';
@@ -83,7 +83,8 @@
     tr.append(
       cell(badge(card.level)),
       cell(text(card.caseNo)),
-      cell(text(card.departmentId)),
+      // The department's name as the hall knows it; its id from a server that sends no name.
+      cell(text(card.departmentName ?? card.departmentId)),
       cell(CLOCKS[card.clockKind] ?? text(card.clockKind)),
       // Clients must tolerate states they do not know: shown as sent.
       cell(STATES[card.state] ?? text(card.state)),
@@ -96,7 +97,7 @@
   function draw(view) {
     if (!view || typeof view !== 'object' || !Array.isArray(view.openCards)) throw new Error('not a wall view');
     const cards = [...view.openCards].sort((a, b) => text(b.issuedAt).localeCompare(text(a.issuedAt)) || text(a.cardId).localeCompare(text(b.cardId)));
-    $('center').textContent = text(view.centerId);
+    $('center').textContent = text(view.centerName ?? view.centerId);
     $('date').textContent = text(view.date);
     $('refreshed').textContent = formatted(refreshedFormat, view.generatedAt);
     drawFigures($('today'), view.today);
