@@ -5,7 +5,8 @@
  * every other file has run (sequence.groupOrder 1) — vitest
  * runs a project's globalSetup only when that project has tests queued, so
  * `vitest run tests/unit` never starts it, and the cloud's `cdk synth` is the
- * only CLI synth of a whole `npm test`.
+ * only CLI synth of a whole `npm test`. `npm test` (tests/run.mjs) runs the
+ * unit and infra projects and the other two as two runs side by side.
  */
 import { defineConfig } from 'vitest/config';
 
