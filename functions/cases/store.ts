@@ -31,6 +31,7 @@ import { msg } from '#schemas/api/problems';
 import type { CaseState, QueueName } from '#schemas/api/cases';
 import { centerContextIn, centerKeys, readCenterContext, type CenterContext } from '#shared/center';
 import { batchGetItems, db, isConcurrentChange, itemAt, queryAll, tableName, type Item, type ItemKey } from '#shared/db';
+import { moveWakeUp, wakeUpAt } from '#shared/wake-index';
 import { concurrentRequest, preconditionFailed } from '#shared/errors';
 import { outboxItem, type EventDraft } from '#shared/events';
 import type { IdempotencyPut } from '#shared/idempotency';
@@ -121,7 +122,7 @@ function caseItem(c: CaseRecord): Item {
     GSI4PK: applicantPk(c.centerId, c.applicantSub),
     GSI4SK: `${c.createdAt}#${c.caseNo}`,
     // Every change is looked at by the watcher within a minute: it moves or drops the pending thresholds.
-    ...(queue ? { GSI5PK: watchPk(shardOf(c.caseNo)), GSI5SK: `${c.updatedAt}#${c.centerId}#${c.caseNo}` } : {}),
+    ...(queue ? { GSI5PK: watchPk(shardOf(c.caseNo)), GSI5SK: wakeUpAt(c.updatedAt, c.centerId, c.caseNo) } : {}),
   };
 }
 
@@ -476,20 +477,4 @@ export async function withdrawThreshold(centerId: string, caseNo: string, clock:
 }
 
 /** Moves the case's wake-up to `next` (or out of the index), unless a change came since it was read. */
-export async function rewatch(entry: WatchEntry, next: string | undefined): Promise<void> {
-  const key = caseKey(entry.centerId, entry.caseNo);
-  try {
-    await db.send(
-      new UpdateCommand({
-        TableName: tableName(),
-        Key: key,
-        ...(next
-          ? { UpdateExpression: 'SET GSI5SK = :next', ExpressionAttributeValues: { ':seen': entry.watchKey, ':next': `${next}#${entry.centerId}#${entry.caseNo}` } }
-          : { UpdateExpression: 'REMOVE GSI5PK, GSI5SK', ExpressionAttributeValues: { ':seen': entry.watchKey } }),
-        ConditionExpression: 'GSI5SK = :seen',
-      }),
-    );
-  } catch (err) {
-    if (!isConcurrentChange(err)) throw err;
-  }
-}
+export const rewatch = (entry: WatchEntry, next: string | undefined) => moveWakeUp(caseKey(entry.centerId, entry.caseNo), entry.watchKey, next, entry.centerId, entry.caseNo);

@@ -15,7 +15,7 @@
 import type { ScheduledEvent } from 'aws-lambda';
 import { THRESHOLD_WITHDRAWN, thresholdEventTypes } from '#schemas/events/cases';
 import { calendarOn } from '#shared/center';
-import { caseThresholds, reachedBy, type Threshold } from '#shared/clock-rules';
+import { caseThresholds, reachedBy, thresholdReached, type Threshold } from '#shared/clock-rules';
 import { itemAt } from '#shared/db';
 import { logger } from '#shared/logger';
 import { effectiveThresholds, thresholdSettingsKey } from '../supervision/public.ts';
@@ -35,18 +35,7 @@ function thresholdEvent(c: CaseRecord, t: Threshold, detailType: string, now: st
     occurredAt: now,
     actor: { id: 'system', role: 'system' },
     subject: { type: 'case', id: c.caseNo },
-    data: {
-      caseNo: c.caseNo,
-      departmentId: c.item.departmentId,
-      clock: t.clock,
-      clockKind: t.kind,
-      level: t.level,
-      thresholdAt: t.at,
-      due: t.due,
-      ...(t.overdueWorkingDays !== undefined ? { overdueWorkingDays: t.overdueWorkingDays } : {}),
-      ...(c.deadlines.provisional ? { provisional: true } : {}),
-      ...(c.handlerIds?.length ? { handlerIds: c.handlerIds } : {}),
-    } as never,
+    data: thresholdReached({ caseNo: c.caseNo, departmentId: c.item.departmentId, ...(c.handlerIds ? { handlerIds: c.handlerIds } : {}), ...(c.deadlines.provisional ? { provisional: true } : {}) }, t) as never,
   };
 }
 

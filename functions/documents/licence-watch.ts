@@ -17,7 +17,7 @@ import type { ScheduledEvent } from 'aws-lambda';
 import type { CaseEventData } from '#schemas/events/cases';
 import { CERTIFICATE_NOT_ISSUED } from '#schemas/events/documents';
 import { calendarOn } from '#shared/center';
-import { eLicenceThresholds, reachedBy, type Threshold } from '#shared/clock-rules';
+import { eLicenceThresholds, reachedBy, thresholdReached, type Threshold } from '#shared/clock-rules';
 import { itemAt } from '#shared/db';
 import type { DomainEvent } from '#shared/events';
 import { logger } from '#shared/logger';
@@ -51,16 +51,7 @@ function notIssuedEvent(c: CaseRecord, t: Threshold, now: string): store.Documen
     occurredAt: now,
     actor: { id: 'system', role: 'system' },
     subject: { type: 'case', id: c.caseNo },
-    data: {
-      caseNo: c.caseNo,
-      departmentId: c.item.departmentId,
-      clock: t.clock,
-      clockKind: t.kind,
-      level: t.level,
-      thresholdAt: t.at,
-      due: t.due,
-      ...(c.handlerIds?.length ? { handlerIds: [...c.handlerIds] } : {}),
-    },
+    data: thresholdReached({ caseNo: c.caseNo, departmentId: c.item.departmentId, ...(c.handlerIds ? { handlerIds: c.handlerIds } : {}) }, t),
   };
 }
 

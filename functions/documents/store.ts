@@ -23,6 +23,7 @@ import type { ArchiveRecord, IssuedDocument, MaterialFile, RetentionClass } from
 import type { DocumentEventData } from '#schemas/events/documents';
 import { msg } from '#schemas/api/problems';
 import { batchGetItems, db, isConcurrentChange, itemAt, queryAll, tableName, type Item, type ItemKey } from '#shared/db';
+import { moveWakeUp, wakeUpAt } from '#shared/wake-index';
 import { concurrentRequest, problem } from '#shared/errors';
 import { outboxItem, type EventDraft } from '#shared/events';
 import type { IdempotencyPut } from '#shared/idempotency';
@@ -474,7 +475,7 @@ export async function startLicenceWatch(centerId: string, caseNo: string, closed
   try {
     await db.send(new PutCommand({
       TableName: tableName(),
-      Item: { ...licenceWatchKey(centerId, caseNo), kind: 'licenceWatch', centerId, caseNo, closedAt, GSI5PK: LICENCE_WATCH_PK, GSI5SK: `${closedAt}#${centerId}#${caseNo}` },
+      Item: { ...licenceWatchKey(centerId, caseNo), kind: 'licenceWatch', centerId, caseNo, closedAt, GSI5PK: LICENCE_WATCH_PK, GSI5SK: wakeUpAt(closedAt, centerId, caseNo) },
       ConditionExpression: 'attribute_not_exists(PK)',
     }));
     return true;
@@ -538,17 +539,5 @@ export async function publishNotIssued(entry: LicenceWatchEntry, draft: Document
 }
 
 /** Moves the e-licence's wake-up to `next`, or off the index (its certificate found, or no limit to count), unless it moved since it was read. */
-export async function rewatchLicence(entry: LicenceWatchEntry, next: string | undefined): Promise<void> {
-  try {
-    await db.send(new UpdateCommand({
-      TableName: tableName(),
-      Key: licenceWatchKey(entry.centerId, entry.caseNo),
-      ...(next
-        ? { UpdateExpression: 'SET GSI5SK = :next', ExpressionAttributeValues: { ':seen': entry.watchKey, ':next': `${next}#${entry.centerId}#${entry.caseNo}` } }
-        : { UpdateExpression: 'REMOVE GSI5PK, GSI5SK', ExpressionAttributeValues: { ':seen': entry.watchKey } }),
-      ConditionExpression: 'GSI5SK = :seen',
-    }));
-  } catch (err) {
-    if (!isConcurrentChange(err)) throw err;
-  }
-}
+export const rewatchLicence = (entry: LicenceWatchEntry, next: string | undefined) =>
+  moveWakeUp(licenceWatchKey(entry.centerId, entry.caseNo), entry.watchKey, next, entry.centerId, entry.caseNo);

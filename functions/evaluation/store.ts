@@ -26,6 +26,7 @@ import type { EvaluationQueue, SettingsBody } from '#schemas/api/evaluation';
 import { msg } from '#schemas/api/problems';
 import { readCenterContext, type CenterContext } from '#shared/center';
 import { batchGetItems, db, isConcurrentChange, itemAt, queryAll, tableName, type Item, type ItemKey } from '#shared/db';
+import { moveWakeUp, wakeUpAt } from '#shared/wake-index';
 import { concurrentRequest, preconditionFailed } from '#shared/errors';
 import { outboxItem } from '#shared/events';
 import type { IdempotencyPut } from '#shared/idempotency';
@@ -77,7 +78,7 @@ function evaluationItem(e: EvaluationRecord): Item {
     GSI4PK: raterPk(e.centerId, e.applicantId),
     GSI4SK: `${e.invitedAt}#${e.evaluationId}`,
     // Every change of a bad review in handling is looked at by the watcher within a minute: a task done drops its thresholds.
-    ...(needsDepartment(e) ? { GSI5PK: WATCH_PK, GSI5SK: `${e.updatedAt}#${e.centerId}#${e.evaluationId}` } : {}),
+    ...(needsDepartment(e) ? { GSI5PK: WATCH_PK, GSI5SK: wakeUpAt(e.updatedAt, e.centerId, e.evaluationId) } : {}),
   };
 }
 
@@ -435,19 +436,4 @@ export async function publishThreshold(e: EvaluationRecord, event: TaskThreshold
 }
 
 /** Moves the evaluation's wake-up to `next` (or off the index), unless a change came since it was read. */
-export async function rewatch(entry: WatchEntry, next: string | undefined): Promise<void> {
-  try {
-    await db.send(
-      new UpdateCommand({
-        TableName: tableName(),
-        Key: evalKey(entry.centerId, entry.evaluationId),
-        ...(next
-          ? { UpdateExpression: 'SET GSI5SK = :next', ExpressionAttributeValues: { ':seen': entry.watchKey, ':next': `${next}#${entry.centerId}#${entry.evaluationId}` } }
-          : { UpdateExpression: 'REMOVE GSI5PK, GSI5SK', ExpressionAttributeValues: { ':seen': entry.watchKey } }),
-        ConditionExpression: 'GSI5SK = :seen',
-      }),
-    );
-  } catch (err) {
-    if (!isConcurrentChange(err)) throw err;
-  }
-}
+export const rewatch = (entry: WatchEntry, next: string | undefined) => moveWakeUp(evalKey(entry.centerId, entry.evaluationId), entry.watchKey, next, entry.centerId, entry.evaluationId);

@@ -15,7 +15,7 @@
  * Pure: callers pass the calendar, the clock and the instant.
  */
 import type { CaseClock } from '#schemas/api/cases';
-import type { CardLevel, ClockKind, ThresholdSettingsBody } from '#schemas/api/supervision';
+import type { CardLevel, ClockKind, ThresholdReached, ThresholdSettingsBody } from '#schemas/api/supervision';
 import type { TaskClock, TaskLevel } from '#schemas/events/evaluation';
 import type { FieldFault } from './errors.ts';
 import { msg } from '#schemas/api/problems';
@@ -273,6 +273,30 @@ export function taskThresholds(cal: WorkCalendar, e: WatchedTasks): TaskThreshol
       ] satisfies TaskThreshold[];
     })
     .sort((a, b) => Date.parse(a.at) - Date.parse(b.at));
+}
+
+/** What a case's clock was about when a threshold came: its number, lead department and handlers. */
+export interface ThresholdSubject {
+  readonly caseNo: string;
+  readonly departmentId: string;
+  readonly handlerIds?: readonly string[];
+  readonly provisional?: true;
+}
+
+/** A threshold as its event tells it (one data shape whichever domain owns the clock). */
+export function thresholdReached(subject: ThresholdSubject, t: Threshold): ThresholdReached {
+  return {
+    caseNo: subject.caseNo,
+    departmentId: subject.departmentId,
+    clock: t.clock,
+    clockKind: t.kind,
+    level: t.level,
+    thresholdAt: t.at,
+    due: t.due,
+    ...(t.overdueWorkingDays !== undefined ? { overdueWorkingDays: t.overdueWorkingDays } : {}),
+    ...(subject.provisional ? { provisional: true } : {}),
+    ...(subject.handlerIds?.length ? { handlerIds: [...subject.handlerIds] } : {}),
+  };
 }
 
 /** The thresholds reached by `now`, and the instant of the next one (when to look again). */

@@ -22,6 +22,7 @@ import type { ThresholdSettingsBody } from '#schemas/api/supervision';
 import { msg } from '#schemas/api/problems';
 import { readCenterContext } from '#shared/center';
 import { batchGetItems, db, isConcurrentChange, itemAt, queryAll, tableName, type Item, type ItemKey } from '#shared/db';
+import { wakeUpAt } from '#shared/wake-index';
 import { preconditionFailed } from '#shared/errors';
 import { outboxItem, type EventDraft } from '#shared/events';
 import type { IdempotencyPut } from '#shared/idempotency';
@@ -292,7 +293,7 @@ function orderItem(o: OrderRecord): Item {
     GSI1SK: sk,
     GSI2PK: `CENTER#${o.centerId}#DEPT#${o.departmentId}#ORDERS#${o.state}`,
     GSI2SK: sk,
-    ...(o.state === 'open' ? { GSI5PK: ORDER_WATCH, GSI5SK: `${o.overdueAt}#${o.centerId}#${o.orderId}` } : {}),
+    ...(o.state === 'open' ? { GSI5PK: ORDER_WATCH, GSI5SK: wakeUpAt(o.overdueAt, o.centerId, o.orderId) } : {}),
   };
 }
 
