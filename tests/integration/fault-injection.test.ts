@@ -101,8 +101,13 @@ describe('fault injection', () => {
         const queues = await ours();
         const depth = queues.reduce((a, q) => a + q.ids.length, 0);
         for (const q of queues) redriven += ((await post('/local/dlq/redrive', { queue: q.queue, messageIds: q.ids })) as { redriven: number }).redriven;
+        // The effects (~100 reads through the API) are looked at only once the consumers are quiet and the DLQs empty.
+        if (!quiet || depth > 0) {
+          last = `dlq ${depth}, consumers ${quiet ? 'quiet' : 'busy'}`;
+          return undefined;
+        }
         const now = await applied();
-        const done = quiet && depth === 0 && now.audit.length >= events.length && now.mails >= notified.length && now.sms >= notified.length && now.evaluations.length >= CASES &&
+        const done = now.audit.length >= events.length && now.mails >= notified.length && now.sms >= notified.length && now.evaluations.length >= CASES &&
           now.documents.length >= CASES * 2 && now.archived >= CASES;
         last = `dlq ${depth}, audit ${now.audit.length}/${events.length}, mails ${now.mails}/${notified.length}, sms ${now.sms}/${notified.length}, evaluations ${now.evaluations.length}/${CASES}, ` +
           `documents ${now.documents.length}/${CASES * 2}, archived ${now.archived}/${CASES}`;
