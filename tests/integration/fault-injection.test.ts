@@ -93,11 +93,14 @@ describe('fault injection', () => {
       const invocations = async () => Object.entries(((await get('/local/stats')) as { functions: Record<string, { invocations: number }> }).functions)
         .filter(([id]) => CONSUMERS.some((c) => id.startsWith(c))).reduce((a, [, f]) => a + f.invocations, 0);
       let seen = -1;
+      let quietProbes = 0;
       await until('every event applied and every DLQ empty', async () => {
         await new Promise((r) => setTimeout(r, 300));
         const calls = await invocations();
-        const quiet = calls === seen;
+        quietProbes = calls === seen ? quietProbes + 1 : 0;
         seen = calls;
+        // Quiet for three probes (over a second): a retry waiting out its backoff may yet fail into a DLQ.
+        const quiet = quietProbes >= 3;
         const queues = await ours();
         const depth = queues.reduce((a, q) => a + q.ids.length, 0);
         for (const q of queues) redriven += ((await post('/local/dlq/redrive', { queue: q.queue, messageIds: q.ids })) as { redriven: number }).redriven;
