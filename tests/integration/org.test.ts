@@ -36,7 +36,8 @@ describe('the seeded directory and calendar', () => {
     const fresh = await call('GET', '/org/center', { as: 'center.admin' });
     const unknownZone = await call('PUT', '/admin/center', { as: 'center.admin', body: { name: '示范县政务服务中心', timeZone: 'Asia/Atlantis' }, headers: { 'if-match': fresh.etag } });
     expect(unknownZone).toMatchObject({ status: 422, body: { type: typeOf('time-zone-unknown'), errors: [expect.objectContaining({ path: '/body/timeZone' })] } });
-    const changed = await call('PUT', '/admin/center', { as: 'center.admin', body: { name: '示范县政务服务中心', timeZone: 'Asia/Shanghai' }, headers: { 'if-match': fresh.etag } });
+    // The seeded profile as it is (the PUT replaces it; case numbers take its code).
+    const changed = await call('PUT', '/admin/center', { as: 'center.admin', body: { name: '示范县政务服务中心', timeZone: 'Asia/Shanghai', code: '370982' }, headers: { 'if-match': fresh.etag } });
     expect(changed.status).toBe(200);
     expect(await whoIs(changed.body.updatedBy)).toEqual(['center.admin']);
     expect((await call('GET', '/org/center', { as: 'clerk.amr' })).body.timeZone).toBe('Asia/Shanghai');
