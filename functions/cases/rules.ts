@@ -25,7 +25,7 @@ import { msg, type ProblemType } from '#schemas/api/problems';
 import type { Caller } from '#shared/auth';
 import { localDate, type WorkCalendar } from '#shared/calendar';
 import { HttpProblem, type FieldFault } from '#shared/errors';
-import { adminSchemaErrors } from '#shared/validate';
+import { adminSchemaErrors } from '#shared/admin-schema';
 import { acceptanceInstant, applyClockChange, deadlinesOf, extensionDaysOf, legalDefaults, noticeDueOf, toleranceDueOf, type ClockChange } from './clock.ts';
 import { nextState, type CaseRecord, type Transition } from './lifecycle.ts';
 import { caseProblems as p } from './problems.ts';

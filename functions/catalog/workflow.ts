@@ -9,7 +9,7 @@ import type { CatalogEventType } from '#schemas/events/catalog';
 import type { Caller } from '#shared/auth';
 import { denial, type Action } from '#shared/authorization';
 import { HttpProblem, forbidden, problem, wrongState, type FieldFault } from '#shared/errors';
-import { schemaProblem } from '#shared/validate';
+import { schemaProblem } from '#shared/admin-schema';
 import { catalogProblems as p } from './problems.ts';
 
 export type VersionAction = 'submit' | 'approve' | 'reject' | 'publish';

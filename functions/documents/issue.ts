@@ -21,7 +21,7 @@ import { validationErrors } from '#shared/validate';
 import { caseContext, type CaseRecord } from '../cases/public.ts';
 import { departmentOf } from '../org/public.ts';
 import { loadCjkFont } from './pdf/font.ts';
-import { renderAcceptanceReceipt, renderCertificate, renderRefusalNotice, renderSupplementNotice } from './pdf/render.ts';
+import type * as Renderers from './pdf/render.ts';
 import { chinaDateOf } from './pdf/text.ts';
 import { watchClosure } from './licence-watch.ts';
 import { materialsBucket, putObject, sha256Hex } from './objects.ts';
@@ -39,7 +39,22 @@ interface Sources {
 
 const str = (v: unknown) => (typeof v === 'string' ? v : undefined);
 
-function render(kind: DocumentKind, e: CaseEvent, s: Sources, font: Uint8Array, certificateNo: string): Promise<Uint8Array> {
+/**
+ * The renderer (pdf-lib and fontkit, ~700 KB of code) is imported on the first
+ * document, not at every cold start: esbuild puts it in a chunk of its own
+ * (DomainFunction's `lazyChunks`, decision 69). A failed import is not kept.
+ */
+let renderers: Promise<typeof Renderers> | undefined;
+function loadRenderers(): Promise<typeof Renderers> {
+  renderers ??= import('./pdf/render.ts').catch((err: unknown) => {
+    renderers = undefined;
+    throw err;
+  });
+  return renderers;
+}
+
+async function render(kind: DocumentKind, e: CaseEvent, s: Sources, font: Uint8Array, certificateNo: string): Promise<Uint8Array> {
+  const { renderAcceptanceReceipt, renderCertificate, renderRefusalNotice, renderSupplementNotice } = await loadRenderers();
   const c = s.record;
   const header = { centerName: s.centerName, departmentName: s.departmentName, itemName: c.item.name, caseNo: c.caseNo, applicantName: c.applicant.name, issuedAt: e.occurredAt };
   const details = e.data.details;

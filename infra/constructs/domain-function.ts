@@ -77,8 +77,34 @@ export interface DomainFunctionProps {
   /** @default 10 seconds */
   readonly timeout?: Duration;
   readonly description?: string;
-  /** esbuild arguments on top of the shared ones (e.g. aliases that keep unused code out of one bundle). */
+  /**
+   * esbuild arguments on top of the shared ones (e.g. aliases that keep unused code out of one bundle).
+   * `--splitting` turns each dynamic `import()` into a chunk of its own, loaded on first use
+   * (see `splitBundle`).
+   */
   readonly esbuildArgs?: Readonly<Record<string, string>>;
+}
+
+/** A shell word: single-quoted, single quotes escaped. */
+const shellWord = (s: string) => `'${s.replace(/'/g, "'\\''")}'`;
+
+/**
+ * NodejsFunction writes one file (`--outfile`), so esbuild cannot split code
+ * there. For a function that asks for `--splitting`, this command (run after
+ * that build, in the same asset folder) bundles the entry again with the same
+ * settings, splitting: `index.mjs` as before, each dynamically imported module
+ * in `chunks/`, which Node loads on the first `import()` — a cold start then
+ * reads only what every invocation needs (decision 69).
+ */
+export function splitBundle(entry: string, outputDir: string, esbuildArgs: Readonly<Record<string, string>>): string {
+  const b = domainBundling.bundling;
+  const args = [
+    '--bundle', entry, `--target=${b.target}`, '--platform=node', `--format=${b.format}`, '--splitting', `--outdir=${outputDir}`,
+    '--entry-names=index', '--chunk-names=chunks/[name]-[hash]', '--out-extension:.js=.mjs', '--minify', '--sourcemap',
+    `--main-fields=${b.mainFields.join(',')}`, `--banner:js=${b.banner}`,
+    ...Object.entries(esbuildArgs).filter(([k]) => k !== '--splitting').map(([k, v]) => `${k}=${v}`),
+  ];
+  return [path.join(repoRoot, 'node_modules', '.bin', 'esbuild'), ...args].map(shellWord).join(' ');
 }
 
 export class DomainFunction extends NodejsFunction {
@@ -98,9 +124,23 @@ export class DomainFunction extends NodejsFunction {
       assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
       description: `Execution role of ${id} (${props.domain})`,
     });
+    const esbuildArgs: Record<string, string> = { ...domainBundling.bundling.esbuildArgs, ...props.esbuildArgs };
+    const { '--splitting': splitting, ...oneFileArgs } = esbuildArgs;
     super(scope, id, {
       ...domainBundling,
-      ...(props.esbuildArgs ? { bundling: { ...domainBundling.bundling, esbuildArgs: { ...domainBundling.bundling.esbuildArgs, ...props.esbuildArgs } } } : {}),
+      ...(props.esbuildArgs ? {
+        bundling: {
+          ...domainBundling.bundling,
+          esbuildArgs: oneFileArgs,
+          ...(splitting !== undefined ? {
+            commandHooks: {
+              beforeBundling: () => [],
+              beforeInstall: () => [],
+              afterBundling: (_inputDir: string, outputDir: string) => [splitBundle(entry, outputDir, oneFileArgs)],
+            },
+          } : {}),
+        },
+      } : {}),
       entry,
       handler: 'handler',
       projectRoot: repoRoot,

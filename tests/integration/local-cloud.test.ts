@@ -65,6 +65,25 @@ describe('the cloud assembly the local cloud runs', () => {
       expect(statSync(bundle).size).toBeGreaterThan(1000);
     }
   });
+
+  it('loads at most 500 KB of code at a cold start in every function (decision 69)', () => {
+    // index.mjs and the chunks it imports statically; chunks behind import() (the PDF renderer) load on first use.
+    const loaded = (file: string, seen = new Set<string>()): number => {
+      if (seen.has(file)) return 0;
+      seen.add(file);
+      const code = readFileSync(file, 'utf8');
+      const chunks = [...code.matchAll(/(?:from|import)\s*["'](\.{1,2}\/[^"']+\.mjs)["']/g)].map((m) => path.join(path.dirname(file), m[1]!));
+      return statSync(file).size + chunks.reduce((n, c) => n + loaded(c, seen), 0);
+    };
+    const sizes = readdirSync(cloud.cdkOut).filter((f) => /^OneStop-local.*\.template\.json$/.test(f)).flatMap((file) => {
+      const template = JSON.parse(readFileSync(path.join(cloud.cdkOut, file), 'utf8')) as { Resources: Record<string, { Type: string; Metadata?: Record<string, string> }> };
+      return Object.entries(template.Resources)
+        .filter(([id, r]) => r.Type === 'AWS::Lambda::Function' && !id.startsWith(BUCKET_NOTIFICATIONS_HANDLER))
+        .map(([id, r]) => ({ id, kb: Math.round(loaded(path.join(cloud.cdkOut, r.Metadata!['aws:asset:path']!, 'index.mjs')) / 1024) }));
+    });
+    expect(sizes.length).toBeGreaterThan(10);
+    expect(sizes.filter((s) => s.kb > 500)).toEqual([]);
+  });
 });
 
 describe('HTTP API', () => {

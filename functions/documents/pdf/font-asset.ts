@@ -35,10 +35,14 @@ export function cjkFontLocalPath(): string {
 
 /**
  * esbuild arguments for a function that renders PDFs: they swap two unused
- * dependencies for stubs (bundle-stubs.ts), about 600 KB less bundle. Paths
- * are relative to the repository root, where NodejsFunction runs esbuild.
+ * dependencies for stubs (bundle-stubs.ts), about 600 KB less bundle, and
+ * split the renderer, imported with `import()`, into a chunk of its own that
+ * loads with the first document instead of at every cold start (DomainFunction
+ * acts on `--splitting`; decision 69). Paths are relative to the repository
+ * root, where NodejsFunction runs esbuild.
  */
 export const PDF_ESBUILD_ARGS: Readonly<Record<string, string>> = {
   '--alias:brotli/decompress.js': './functions/documents/pdf/bundle-stubs.ts',
   '--alias:@pdf-lib/standard-fonts': './functions/documents/pdf/bundle-stubs.ts',
+  '--splitting': 'true',
 };
