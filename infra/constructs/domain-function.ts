@@ -157,6 +157,7 @@ export class DomainFunction extends NodejsFunction {
       environment: {
         POWERTOOLS_SERVICE_NAME: props.domain,
         LOG_LEVEL: props.config.logLevel,
+        METRICS_NAMESPACE: `OneStop/${props.config.stage}`,
         AWS_REQUEST_CHECKSUM_CALCULATION: 'WHEN_REQUIRED',
         AWS_RESPONSE_CHECKSUM_VALIDATION: 'WHEN_REQUIRED',
       },
