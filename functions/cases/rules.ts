@@ -25,7 +25,6 @@ import { msg, type ProblemType } from '#schemas/api/problems';
 import type { Caller } from '#shared/auth';
 import { localDate, type WorkCalendar } from '#shared/calendar';
 import { HttpProblem, type FieldFault } from '#shared/errors';
-import { adminSchemaErrors } from '#shared/admin-schema';
 import { acceptanceInstant, applyClockChange, deadlinesOf, extensionDaysOf, legalDefaults, noticeDueOf, toleranceDueOf, type ClockChange } from './clock.ts';
 import { nextState, type CaseRecord, type Transition } from './lifecycle.ts';
 import { caseProblems as p } from './problems.ts';
@@ -37,17 +36,8 @@ const refuse = (type: ProblemType, errors: FieldFault[]): never => {
   throw new HttpProblem(type, msg('请求内容与办件不符，见 errors。', 'The input does not fit the case; see errors.'), errors);
 };
 
-/** Intake input checked against the item: its typed fields and its checklist. */
-export function intakeErrors(item: ItemVersion, req: Pick<IntakeRequest, 'fields' | 'materials'>): FieldFault[] {
-  const errors: FieldFault[] = [];
-  const schema = item.content.intakeFields;
-  if (schema) errors.push(...adminSchemaErrors({ ...schema, additionalProperties: false }, req.fields ?? {}, '/body/fields'));
-  else if (req.fields && Object.keys(req.fields).length > 0) errors.push({ path: '/body/fields', code: 'unexpected', message: msg('本事项没有申请表字段', 'this item takes no application fields') });
-  errors.push(...checklistErrors(item.content.materials.map((m) => m.id), req.materials.map((m) => m.materialId), '/body/materials'));
-  return errors;
-}
-
-function checklistErrors(known: readonly string[], given: readonly string[], path: string, field = 'materialId'): FieldFault[] {
+/** Ids given that are not on a checklist, or listed twice (intake-check.ts checks intake with it). */
+export function checklistErrors(known: readonly string[], given: readonly string[], path: string, field = 'materialId'): FieldFault[] {
   const errors: FieldFault[] = [];
   const seen = new Set<string>();
   given.forEach((id, i) => {

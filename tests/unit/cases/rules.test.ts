@@ -7,7 +7,8 @@ import { calendar2026 } from '#shared/calendar-2026';
 import { demoItems } from '../../../local/seed/items.ts';
 import { deadlinesOf, noticeDueOf } from '../../../functions/cases/clock.ts';
 import { decide, type CaseRecord } from '../../../functions/cases/lifecycle.ts';
-import { applyTransition, intakeErrors, newCase, type Applied } from '../../../functions/cases/rules.ts';
+import { intakeErrors } from '../../../functions/cases/intake-check.ts';
+import { applyTransition, newCase, type Applied } from '../../../functions/cases/rules.ts';
 
 /**
  * What intake and each action do to a case, on the demo center's real items and
