@@ -39,6 +39,12 @@ export interface AlarmSettings {
   /** A consumer's oldest event waiting for (another) invocation (Lambda AsyncEventAge): well below maxEventAge, past which it is dead-lettered. */
   readonly consumerEventAge: Duration;
   /**
+   * A work queue's oldest message (SQS ApproximateAgeOfOldestMessage of a queue a function consumes
+   * through an event source mapping, e.g. the audit log's): older means its consumer is stuck,
+   * failing or too slow for the load.
+   */
+  readonly workQueueAge: Duration;
+  /**
    * No successful audit digest run within this long alarms. The digest runs at 00:15 center time
    * (auditDigestSchedule), so 24 h 45 min = "yesterday's digest missing at 01:00".
    */
@@ -81,6 +87,11 @@ export interface StageConfig {
   readonly mailFrom: string;
   /** Throttling of the public case-progress lookup (requests per second, burst), tighter than the stage's. */
   readonly publicLookupThrottle: { readonly rateLimit: number; readonly burstLimit: number };
+  /**
+   * Throttling of each other public route (requests per second, burst; each route its own bucket):
+   * anonymous traffic cannot take the whole stage and starve signed-in staff and applicants.
+   */
+  readonly publicRouteThrottle: { readonly rateLimit: number; readonly burstLimit: number };
   /** How often the evaluation sweeper counts unrated evaluations as satisfied (day-granular deadlines). */
   readonly evaluationSweepSchedule: string;
   /**
@@ -101,6 +112,7 @@ const alarmThresholds = {
   apiMinRequests: 20,
   apiLatencyP99: Duration.seconds(3),
   consumerEventAge: Duration.minutes(15),
+  workQueueAge: Duration.minutes(15),
   auditDigestWindow: Duration.minutes(24 * 60 + 45),
 } as const;
 
@@ -112,6 +124,7 @@ const common = {
   auditDigestSchedule: 'cron(15 16 * * ? *)',
   auditSigning: 'kms',
   publicLookupThrottle: { rateLimit: 10, burstLimit: 20 },
+  publicRouteThrottle: { rateLimit: 25, burstLimit: 50 },
   evaluationSweepSchedule: 'rate(15 minutes)',
   dynamodbAttemptTimeoutMs: 2_500,
   evaluationDefaults: { ratingWorkingDays: 5, callBackWorkingDays: 1, rectificationWorkingDays: 15 },
@@ -143,7 +156,17 @@ const configs: Record<StageName, StageConfig> = {
     logRetention: RetentionDays.ONE_YEAR,
     removalPolicy: RemovalPolicy.RETAIN,
     deletionProtection: true,
-    throttle: { rateLimit: 500, burstLimit: 1000 },
+    // The province model (issue 13): 100 centers × 80 000 cases a month = 8 000 000 intakes a month;
+    // over 22 working days × 8 h = 633 600 s that is 12.6 intakes/s on average, 50/s at the peak (4×).
+    // Each intake at the peak brings ~25 API requests (the intake itself, the guide read before it, the
+    // clerks' queue reads and transitions, lists, uploads, the applicant's own reads and the lookups):
+    // 50 × 25 = 1 250 req/s. The stage takes that with 20 % headroom, 1 250 × 1.2 = 1 500 req/s, and a
+    // burst of two seconds of it, 3 000 (under API Gateway's regional 10 000 req/s, burst 5 000).
+    throttle: { rateLimit: 1_500, burstLimit: 3_000 },
+    // Public catalog reads at the peak: ~3 guide pages per intake (the list, one or two guides) and as
+    // many again from visitors who do not apply: 50 × 3 × 2 = 300 req/s on the busiest public route,
+    // burst 600; the answers carry Cache-Control, so browsers repeat few of them.
+    publicRouteThrottle: { rateLimit: 300, burstLimit: 600 },
     logLevel: 'INFO',
     // 30 years: long-term retention of licensing case files; 10 years of audit digests.
     archiveRetention: { mode: 'COMPLIANCE', days: 30 * 365 },

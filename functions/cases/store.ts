@@ -39,6 +39,7 @@ import { applicantKeys, applicantOf } from '../applicants/public.ts';
 import { itemHeadKey, type StoredHead } from '../catalog/public.ts';
 import { thresholdDetailTypes, type CaseEventData } from '#schemas/events/cases';
 import type { CaseRecord } from './lifecycle.ts';
+import { countTransition } from './metrics.ts';
 
 type Key = ItemKey;
 
@@ -273,6 +274,8 @@ export async function transition(next: CaseRecord, current: CaseRecord, event: C
     if (isConcurrentChange(err)) throw preconditionFailed(msg('办件在您读取后已被修改；请重新读取后再试。', 'The case changed since you read it; read it again and retry.'));
     throw err;
   }
+  // Every writer of a transition (the API, the sweeper) passes here, and only once its write succeeded.
+  countTransition(event);
 }
 
 export interface TimelineItem {

@@ -10,6 +10,7 @@ import { listingScope, rolesFor } from '#shared/authorization';
 import { requiredEnv } from '#shared/db';
 import { forbidden, notFound, preconditionFailed, problem } from '#shared/errors';
 import { etag, httpHandler, ifMatch, type HttpRequest, type HttpResult, type Operations } from '#shared/http';
+import { cachedPage } from './list-cache.ts';
 import { catalogProblems } from './problems.ts';
 import { catalogRoutes } from './routes.ts';
 import * as store from './store.ts';
@@ -81,7 +82,8 @@ const listPublishedItems: Ops['listPublishedItems'] = async (req) => {
     ...(req.query.departmentId ? { departmentId: req.query.departmentId } : {}),
     ...(req.query.serviceMode ? { serviceMode: req.query.serviceMode } : {}),
   };
-  const page = await store.listPublished(centerId, filters, req.pages.limit, req.pages.start(filters));
+  const start = req.pages.start(filters);
+  const page = await cachedPage(JSON.stringify([filters, req.pages.limit, start ?? null]), () => store.listPublished(centerId, filters, req.pages.limit, start));
   return { status: 200, body: req.pages.page(page, filters), headers: { 'cache-control': 'public, max-age=60' } };
 };
 

@@ -3,11 +3,14 @@
  * knows them (docs/data-model.md lists each access pattern).
  *
  *   item version   PK CENTER#<c>#ITEM#<code>  SK V#<000001>   GSI2 CENTER#<c>#ITEMS / <dept>#<status>#<code>#<v>
- *   item head      PK CENTER#<c>#ITEM#<code>  SK HEAD         GSI1 CENTER#<c>#PUBLISHED / <dept>#<code> (while published)
+ *   item head      PK CENTER#<c>#ITEM#<code>  SK HEAD
+ *   item listing   PK CENTER#<c>#ITEM#<code>  SK LISTING      GSI1 CENTER#<c>#PUBLISHED / <dept>#<code> (while published)
  *   item events    PK CENTER#<c>#ITEM#<code>  SK EVENT#<ulid> (the outbox; also the item's history)
  *
  * The head numbers versions and carries a copy of the published version, so a
- * public read is one GetItem and the public list one Query. Every write is one
+ * public read is one GetItem. The listing holds only what the public list
+ * answers of the published version (ItemSummary, a few hundred bytes), written
+ * with the head: the list Query reads those, not whole guides. Every write is one
  * transaction with its event and, when the client sent an Idempotency-Key, the
  * record of its outcome (shared/idempotency.ts).
  */
@@ -31,6 +34,7 @@ const adminListPk = (centerId: string) => `CENTER#${centerId}#ITEMS`;
 const adminListSk = (v: { departmentId: string; status: ItemStatus; code: string; version: number }) =>
   `${v.departmentId}#${v.status}#${v.code}#${String(v.version).padStart(6, '0')}`;
 const publishedPk = (centerId: string) => `CENTER#${centerId}#PUBLISHED`;
+const LISTING = 'LISTING';
 
 /** A stored version: the API shape plus what the store needs (center, revision). */
 export interface StoredVersion extends ItemVersion {
@@ -60,7 +64,7 @@ function toVersion(item: Item): StoredVersion {
 }
 
 function toHead(item: Item): StoredHead {
-  const { PK: _pk, SK: _sk, GSI1PK: _g1, GSI1SK: _g2, kind: _k, ...rest } = item;
+  const { PK: _pk, SK: _sk, kind: _k, ...rest } = item;
   return rest as unknown as StoredHead;
 }
 
@@ -92,6 +96,22 @@ export function summaryOf(v: ItemVersion): ItemSummary {
     promisedWorkingDays: v.content.timeLimits.promisedWorkingDays,
     statutoryWorkingDays: v.content.timeLimits.statutoryWorkingDays,
   };
+}
+
+/** The public list's entry of an item: its published version's summary, on the list index while published. */
+function listingItem(centerId: string, v: ItemVersion) {
+  return {
+    PK: itemPk(centerId, v.code),
+    SK: LISTING,
+    kind: 'itemListing',
+    ...(v.status === 'published' ? { GSI1PK: publishedPk(centerId), GSI1SK: `${v.content.departmentId}#${v.code}` } : {}),
+    ...summaryOf(v),
+  };
+}
+
+function toSummary(item: Item): ItemSummary {
+  const { PK: _pk, SK: _sk, GSI1PK: _g1, GSI1SK: _g2, kind: _k, ...rest } = item;
+  return rest as unknown as ItemSummary;
 }
 
 function versionItem(v: StoredVersion) {
@@ -210,7 +230,7 @@ export async function saveVersion(next: StoredVersion, expectedRev: number, even
 
 /**
  * Publishing: the version becomes published, the one it replaces superseded,
- * and the head's public copy switches over, all in one transaction.
+ * and the head's public copy and the listing switch over, all in one transaction.
  */
 export async function publishVersion(
   next: StoredVersion,
@@ -247,25 +267,17 @@ export async function publishVersion(
       Update: {
         TableName: tableName(),
         Key: { PK: pk, SK: HEAD },
-        UpdateExpression:
-          'SET publishedVersion = :v, published = :p, departmentId = :d, GSI1PK = :g1pk, GSI1SK = :g1sk, rev = rev + :one REMOVE retiredAt',
+        UpdateExpression: 'SET publishedVersion = :v, published = :p, departmentId = :d, rev = rev + :one REMOVE retiredAt',
         ConditionExpression: 'rev = :rev',
-        ExpressionAttributeValues: {
-          ':v': next.version,
-          ':p': published,
-          ':d': next.content.departmentId,
-          ':g1pk': publishedPk(next.centerId),
-          ':g1sk': `${next.content.departmentId}#${next.code}`,
-          ':rev': head.rev,
-          ':one': 1,
-        },
+        ExpressionAttributeValues: { ':v': next.version, ':p': published, ':d': next.content.departmentId, ':rev': head.rev, ':one': 1 },
       },
     },
+    { Put: { TableName: tableName(), Item: listingItem(next.centerId, published) } },
     { Put: { TableName: tableName(), Item: outboxItem(pk, event).item } },
   ], idempotency);
 }
 
-/** Retiring takes the item off the public catalog; its versions stay for the record. */
+/** Retiring takes the item off the public catalog (its listing off the list index); its versions stay for the record. */
 export async function retireItem(next: StoredVersion, expectedRev: number, head: StoredHead, event: CatalogEvent, idempotency?: IdempotencyPut): Promise<void> {
   const pk = itemPk(next.centerId, next.code);
   await transact([
@@ -274,11 +286,12 @@ export async function retireItem(next: StoredVersion, expectedRev: number, head:
       Update: {
         TableName: tableName(),
         Key: { PK: pk, SK: HEAD },
-        UpdateExpression: 'SET retiredAt = :at, rev = rev + :one REMOVE publishedVersion, published, GSI1PK, GSI1SK',
+        UpdateExpression: 'SET retiredAt = :at, rev = rev + :one REMOVE publishedVersion, published',
         ConditionExpression: 'rev = :rev',
         ExpressionAttributeValues: { ':at': next.retiredAt, ':rev': head.rev, ':one': 1 },
       },
     },
+    { Put: { TableName: tableName(), Item: listingItem(next.centerId, publicVersion(next)) } },
     { Put: { TableName: tableName(), Item: outboxItem(pk, event).item } },
   ], idempotency);
 }
@@ -311,12 +324,12 @@ export function listPublished(
     {
       IndexName: 'GSI1',
       KeyConditionExpression: keyCondition,
-      ...(filter.serviceMode ? { FilterExpression: 'published.content.serviceMode = :mode' } : {}),
+      ...(filter.serviceMode ? { FilterExpression: 'serviceMode = :mode' } : {}),
       ExpressionAttributeValues: values,
       Limit: limit,
       ...(startKey ? { ExclusiveStartKey: startKey } : {}),
     },
-    (i) => summaryOf((i as unknown as StoredHead).published!),
+    toSummary,
   );
 }
 

@@ -1,11 +1,13 @@
 /**
  * The events of an evaluation (the outbox items and the evaluation's history):
- * a change — what changed, the rater by id only — or a task's threshold reached.
+ * a change — what changed, the rater by id only, what it adds to the figures —
+ * or a task's threshold reached.
  */
 import { taskThresholdEventTypes, type EvaluationEventData, type TaskThresholdReached } from '#schemas/events/evaluation';
 import type { TaskThreshold } from '#shared/clock-rules';
 import type { EventDraft } from '#shared/events';
 import type { EvaluationRecord } from './lifecycle.ts';
+import type { CountChange } from './rules.ts';
 
 export type EvaluationEvent = EventDraft<EvaluationEventData>;
 export type TaskThresholdEvent = EventDraft<TaskThresholdReached>;
@@ -39,7 +41,7 @@ export function evaluationEvent(
   detailType: string,
   actor: EvaluationEvent['actor'],
   now: string,
-  extra: { fromState?: EvaluationRecord['state']; details: Record<string, unknown> },
+  extra: { fromState?: EvaluationRecord['state']; details: Record<string, unknown>; counts?: CountChange },
 ): EvaluationEvent {
   return {
     source: 'onestop.evaluation',
@@ -68,6 +70,7 @@ export function evaluationEvent(
       ...(next.tasks?.callBack.due ? { callBackDue: next.tasks.callBack.due } : {}),
       ...(next.tasks?.rectification.due ? { rectificationDue: next.tasks.rectification.due } : {}),
       details: extra.details,
+      ...(extra.counts ? { counts: extra.counts } : {}),
     },
   };
 }

@@ -157,10 +157,12 @@ function runAction(action: string) {
       settings: effectiveSettings(ctx.settingsItem),
       ...(ctx.applicant ? { rater: { applicantId: ctx.applicant.applicantId, name: ctx.applicant.name } } : {}),
     });
-    const event = evaluationEvent(applied.next, action, t.event, actorOf(caller, rolesOf(t)), now, { fromState: current.state, details: applied.details });
+    const event = evaluationEvent(applied.next, action, t.event, actorOf(caller, rolesOf(t)), now, {
+      fromState: current.state, details: applied.details, ...(applied.counts ? { counts: applied.counts } : {}),
+    });
     // The same view GET gives this caller: the rater's identity for supervisors only.
     const result = withTag(applied.next, view(applied.next, caller, callerApplicantId, today));
-    await store.transition(applied.next, current.version, event, applied.counts, req.idempotency?.record(result));
+    await store.transition(applied.next, current.version, event, req.idempotency?.record(result));
     return result;
   };
 }

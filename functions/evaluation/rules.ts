@@ -2,7 +2,8 @@
  * What each evaluation action changes, and how the figures count it. Dates
  * come from the center's working-day calendar (a deadline reaching a year the
  * center has not entered is left out and names the year, as for cases);
- * counters are deltas the store adds in the same transaction as the change.
+ * counters are deltas the change's event carries (the counting consumer,
+ * counting.ts, adds them once per event).
  *
  * Pure: callers pass the instant, today's date and the calendar.
  */
@@ -24,6 +25,7 @@ import {
   type SettingsBody,
 } from '#schemas/api/evaluation';
 import { msg } from '#schemas/api/problems';
+import { counterNames } from '#schemas/events/evaluation';
 import { CalendarYearMissingError, addWorkingDays, localDate, type WorkCalendar } from '#shared/calendar';
 import type { Caller } from '#shared/auth';
 import { problem, type FieldFault } from '#shared/errors';
@@ -104,7 +106,7 @@ export function indicatorErrors(set: IndicatorSetName, indicators: Indicators): 
   ];
 }
 
-export const counterNames = ['total', 'proactive', 'good', 'bad', 'proactiveGood', 'defaulted', 'excluded', 'r1', 'r2', 'r3', 'r4', 'r5', 'fixRated', 'fixGood'] as const;
+export { counterNames };
 export type CounterName = (typeof counterNames)[number];
 export type Counters = Record<CounterName, number>;
 

@@ -7,20 +7,24 @@
  *   evaluation     PK CENTER#<c>#EVAL#<evaluationId>  SK EVAL
  *                  GSI1 CENTER#<c>#EVAL#DEPT#<d>#TASKS / <next due>#<id>   (bad review in handling)
  *                  GSI2 CENTER#<c>#EVAL#APPEALS / <appealedAt>#<id>         (appeal to decide)
- *                  GSI3 EVAL#SWEEP / <rateBy>#<c>#<id>                      (waiting for its rating)
+ *                  GSI3 EVAL#SWEEP#<shard 0-7> / <rateBy>#<c>#<id>          (waiting for its rating)
  *                  GSI4 CENTER#<c>#EVAL#APPLICANT#<applicantId> / <invitedAt>#<id>
  *                  GSI5 EVALWATCH / <wakeAt>#<c>#<id>                       (bad review in handling: when the watcher looks next)
  *   its events     PK CENTER#<c>#EVAL#<evaluationId>  SK EVENT#<ulid>       (the outbox; also its history)
  *   threshold      PK CENTER#<c>#EVAL#<evaluationId>  SK THRESHOLD#<clock>#<level>  (a task's threshold published once)
- *   inbox          PK CENTER#<c>#EVAL#INBOX#<eventId>  SK INBOX            (an event consumed; TTL 30 days)
+ *   inbox          PK CENTER#<c>#EVAL#INBOX#<eventId>  SK INBOX            (an event consumed: a case's completion, or an evaluation event counted; TTL 30 days)
  *   counters       PK CENTER#<c>#EVAL#STATS#<yyyy-mm>  SK CENTER | DEPT#<d> | WINDOW#<w> | ITEM#<code>
  *   settings       PK CENTER#<c>#EVAL#SETTINGS  SK SETTINGS
  *
  * Every change replaces the evaluation item conditioned on the version read,
- * with its event, its counter deltas and, when the client sent an
- * Idempotency-Key, its recorded outcome (shared/idempotency.ts owns that
- * key), in one transaction.
+ * with its event and, when the client sent an Idempotency-Key, its recorded
+ * outcome (shared/idempotency.ts owns that key), in one transaction. The
+ * counters are not in it: they are the hottest rows of a center, and a rating
+ * must never fail because another evaluation was counted at the same moment.
+ * The event carries the deltas; the counting consumer adds them with the
+ * event's inbox marker, in a transaction of its own.
  */
+import { createHash } from 'node:crypto';
 import { QueryCommand, TransactWriteCommand, UpdateCommand, type QueryCommandInput } from '@aws-sdk/lib-dynamodb';
 import type { EvaluationQueue, SettingsBody } from '#schemas/api/evaluation';
 import { msg } from '#schemas/api/problems';
@@ -46,8 +50,13 @@ const statsPk = (c: string, month: string) => `CENTER#${c}#EVAL#STATS#${month}`;
 const tasksPk = (c: string, d: string) => `CENTER#${c}#EVAL#DEPT#${d}#TASKS`;
 const appealsPk = (c: string) => `CENTER#${c}#EVAL#APPEALS`;
 const raterPk = (c: string, applicantId: string) => `CENTER#${c}#EVAL#APPLICANT#${applicantId}`;
-/** One partition for every center: the sweeper finds every overdue invitation with one range. */
-const SWEEP_PK = 'EVAL#SWEEP';
+/**
+ * The sweep index is spread over shards (from the evaluation id), as the
+ * cases' is: one partition would take every center's invitations.
+ */
+const SWEEP_SHARDS = 8;
+const sweepPk = (shard: number) => `EVAL#SWEEP#${shard}`;
+const sweepShardOf = (evaluationId: string) => createHash('sha256').update(evaluationId).digest()[0]! % SWEEP_SHARDS;
 /** Sorts after every date: tasks whose due date is unknown come last. */
 const NO_DATE = '9999-12-31';
 /** The watch index's partition for evaluations: bad reviews in handling are few, one partition serves every center. */
@@ -74,7 +83,7 @@ function evaluationItem(e: EvaluationRecord): Item {
     ...e,
     ...(needsDepartment(e) ? { GSI1PK: tasksPk(e.centerId, e.departmentId), GSI1SK: `${nextDueOf(e) ?? NO_DATE}#${e.evaluationId}` } : {}),
     ...(e.state === 'appealed' && e.appeal ? { GSI2PK: appealsPk(e.centerId), GSI2SK: `${e.appeal.at}#${e.evaluationId}` } : {}),
-    ...(sweep ? { GSI3PK: SWEEP_PK, GSI3SK: `${sweep}#${e.centerId}#${e.evaluationId}` } : {}),
+    ...(sweep ? { GSI3PK: sweepPk(sweepShardOf(e.evaluationId)), GSI3SK: `${sweep}#${e.centerId}#${e.evaluationId}` } : {}),
     GSI4PK: raterPk(e.centerId, e.applicantId),
     GSI4SK: `${e.invitedAt}#${e.evaluationId}`,
     // Every change of a bad review in handling is looked at by the watcher within a minute: a task done drops its thresholds.
@@ -197,15 +206,15 @@ export function queuePage(centerId: string, queue: EvaluationQueue, departmentId
   return queryPage({ IndexName: 'GSI1', KeyConditionExpression: 'GSI1PK = :pk', ExpressionAttributeValues: { ':pk': tasksPk(centerId, departmentId!) } }, limit, startKey);
 }
 
-/** Invitations whose last day to rate is before `date` (every center), for the sweeper. */
+/** Invitations whose last day to rate is before `date` (every center; one ranged Query per shard), for the sweeper. */
 export async function invitationsDueBefore(date: string): Promise<{ centerId: string; evaluationId: string }[]> {
-  const items = await queryAll({
+  const shards = await Promise.all(Array.from({ length: SWEEP_SHARDS }, (_, shard) => queryAll({
     IndexName: 'GSI3',
     KeyConditionExpression: 'GSI3PK = :pk AND GSI3SK < :before',
-    ExpressionAttributeValues: { ':pk': SWEEP_PK, ':before': date },
+    ExpressionAttributeValues: { ':pk': sweepPk(shard), ':before': date },
     ProjectionExpression: 'centerId, evaluationId',
-  });
-  return items.map((item) => ({ centerId: item.centerId as string, evaluationId: item.evaluationId as string }));
+  })));
+  return shards.flat().map((item) => ({ centerId: item.centerId as string, evaluationId: item.evaluationId as string }));
 }
 
 export type DimensionRow = { dimension: 'center' | 'department' | 'window' | 'item'; id: string; counters: Partial<Counters> };
@@ -312,19 +321,49 @@ export async function createVisit(e: EvaluationRecord, event: EvaluationEvent, i
   }
 }
 
+/** Attempts of one count when another count holds the same counter rows (TransactionConflict). */
+const COUNT_ATTEMPTS = 4;
+const isTransactionConflict = (err: unknown) =>
+  (err as { name?: string }).name === 'TransactionConflictException' ||
+  ((err as { CancellationReasons?: { Code?: string }[] }).CancellationReasons ?? []).some((r) => r.Code === 'TransactionConflict');
+
 /**
- * Replaces the evaluation if it is still at `expectedVersion`, with its event,
- * its counter deltas and the recorded outcome, in one transaction. A lost race
- * is a 412.
+ * Adds an evaluation event's counter deltas once: the event's inbox marker and
+ * the ADDs in one transaction, so a redelivered event counts nothing
+ * (`duplicate`). Concurrent counts of one center and month contend for its
+ * rows; a conflict is retried a few times after a short random pause, then
+ * left to the consumer's retries.
  */
-export async function transition(next: EvaluationRecord, expectedVersion: number, event: EvaluationEvent, counts?: CountChange, idempotency?: IdempotencyPut) {
+export async function countOnce(centerId: string, consumed: { eventId: string; detailType: string; nowMs: number }, counts: CountChange): Promise<'counted' | 'duplicate'> {
+  const marker = put(
+    { ...inboxKey(centerId, consumed.eventId), kind: 'evaluationInbox', detailType: consumed.detailType, expiresAt: Math.floor(consumed.nowMs / 1000) + INBOX_TTL_SECONDS },
+    'attribute_not_exists(PK)',
+  );
+  for (let attempt = 1; ; attempt++) {
+    try {
+      await db.send(new TransactWriteCommand({ TransactItems: [marker, ...counterUpdates(centerId, counts)] }));
+      return 'counted';
+    } catch (err) {
+      const reasons = (err as { CancellationReasons?: { Code?: string }[] }).CancellationReasons ?? [];
+      if (reasons[0]?.Code === 'ConditionalCheckFailed') return 'duplicate';
+      if (!isTransactionConflict(err) || attempt === COUNT_ATTEMPTS) throw err;
+      await new Promise((r) => setTimeout(r, Math.random() * 50 * 2 ** attempt));
+    }
+  }
+}
+
+/**
+ * Replaces the evaluation if it is still at `expectedVersion`, with its event
+ * and the recorded outcome, in one transaction. A lost race is a 412: only a
+ * change of this evaluation can cause it.
+ */
+export async function transition(next: EvaluationRecord, expectedVersion: number, event: EvaluationEvent, idempotency?: IdempotencyPut) {
   try {
     await db.send(
       new TransactWriteCommand({
         TransactItems: [
           put(evaluationItem(next), '#v = :expected', { ':expected': expectedVersion }, { '#v': 'version' }),
           put(outboxItem(evalPk(next.centerId, next.evaluationId), event).item),
-          ...(counts ? counterUpdates(next.centerId, counts) : []),
           ...(idempotency ? [idempotency] : []),
         ],
       }),

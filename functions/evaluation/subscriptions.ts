@@ -1,6 +1,9 @@
 /**
- * The events the evaluation domain consumes, named once: the rule's event
- * pattern (infra/stacks/evaluation.ts) and the consumer's own check
- * (invite.ts) both read it.
+ * The events the evaluation domain consumes, named once: the rules' event
+ * patterns (infra/stacks/evaluation.ts) and the consumers' own checks
+ * (invite.ts, counting.ts) both read them.
  */
 export const invitationTrigger = { source: 'onestop.cases', detailType: 'CaseCompleted' } as const;
+
+/** Its own events that change the figures: those carrying `data.counts` (rules.ts decides which). */
+export const countingTrigger = { source: 'onestop.evaluation' } as const;

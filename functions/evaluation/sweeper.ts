@@ -1,9 +1,9 @@
 /**
  * The evaluation sweeper (schedule): an evaluation not rated within its
  * rating period counts as satisfied (默认满意). Invitations wait on GSI3 under
- * their last day to rate, in one partition for every center, so each run
- * finds every overdue one with a single range however long the sweeper was
- * down. The evaluation table decides, as for any caller: a rating that lands
+ * their last day to rate, spread over a few shards shared by every center, so
+ * each run finds every overdue one with one ranged Query per shard however
+ * long the sweeper was down. The evaluation table decides, as for any caller: a rating that lands
  * meanwhile wins (412) and the run moves on. An invitation whose last day
  * could not be counted (the calendar lacked the year) is keyed under 1
  * January of that year and gets its date here once the year is entered.
@@ -39,9 +39,11 @@ export async function sweepEvaluation(centerId: string, evaluationId: string, no
   if (!decision.ok) return false;
   const { missingCalendarYear: _m, ...withDate } = dated;
   const applied = applyAction(withDate, decision.transition, {}, { cal, now: at, today, settings: stageDefaults() });
-  const event = evaluationEvent(applied.next, 'default', decision.transition.event, { id: 'system', role: 'system' }, at, { fromState: current.state, details: applied.details });
+  const event = evaluationEvent(applied.next, 'default', decision.transition.event, { id: 'system', role: 'system' }, at, {
+    fromState: current.state, details: applied.details, ...(applied.counts ? { counts: applied.counts } : {}),
+  });
   try {
-    await store.transition(applied.next, current.version, event, applied.counts);
+    await store.transition(applied.next, current.version, event);
   } catch (err) {
     if (err instanceof HttpProblem && err.status === 412) return false;
     throw err;

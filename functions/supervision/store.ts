@@ -27,6 +27,7 @@ import { preconditionFailed } from '#shared/errors';
 import { outboxItem, type EventDraft } from '#shared/events';
 import type { IdempotencyPut } from '#shared/idempotency';
 import { isOpenCard, parseCardId, type CardRecord, type Counts } from './cards.ts';
+import { countIssuedCard } from './metrics.ts';
 import type { OrderRecord } from './orders.ts';
 import { thresholdSettingsKey } from './public.ts';
 
@@ -97,6 +98,8 @@ export async function issueCard(card: CardRecord, event: EventDraft<unknown>, co
         ],
       }),
     );
+    // Both issuers (the threshold consumer, the order watcher) pass here, and only once the card is new.
+    countIssuedCard(card);
     return true;
   } catch (err) {
     const reasons = (err as { CancellationReasons?: { Code?: string }[] }).CancellationReasons;

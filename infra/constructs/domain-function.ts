@@ -18,6 +18,7 @@ import { LogGroup } from 'aws-cdk-lib/aws-logs';
 import type { IBucket } from 'aws-cdk-lib/aws-s3';
 import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
 import type { Construct } from 'constructs';
+import { stageMetricsNamespace } from '../../functions/shared/metrics.ts';
 import type { StageConfig } from '../config.ts';
 import { acknowledge, nagRef } from '../nag.ts';
 
@@ -157,7 +158,7 @@ export class DomainFunction extends NodejsFunction {
       environment: {
         POWERTOOLS_SERVICE_NAME: props.domain,
         LOG_LEVEL: props.config.logLevel,
-        METRICS_NAMESPACE: `OneStop/${props.config.stage}`,
+        METRICS_NAMESPACE: stageMetricsNamespace(props.config.stage),
         AWS_REQUEST_CHECKSUM_CALCULATION: 'WHEN_REQUIRED',
         AWS_RESPONSE_CHECKSUM_VALIDATION: 'WHEN_REQUIRED',
       },

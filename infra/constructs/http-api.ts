@@ -1,8 +1,8 @@
 /**
  * The HTTP API: one API Gateway route per RouteSpec a domain declares
  * (routes are never listed here), a Cognito JWT authorizer on every route
- * whose access is not `public`, stage throttling, JSON access logs and CORS
- * preflight for browser clients.
+ * whose access is not `public`, stage throttling and route throttling of the
+ * public routes, JSON access logs and CORS preflight for browser clients.
  */
 import { Aws, Duration } from 'aws-cdk-lib';
 import { AccessLogFormat } from 'aws-cdk-lib/aws-apigateway';
@@ -117,6 +117,7 @@ export class DomainHttpApi extends Construct {
       const authorizer: IHttpRouteAuthorizer = spec.access === 'public' ? new HttpNoneAuthorizer() : this.jwtAuthorizer;
       const created = this.httpApi.addRoutes({ path: spec.path, methods: [HttpMethod[spec.method]], integration, authorizer });
       if (spec.throttle === 'publicLookup') this.throttleRoute(routeKey, this.config.publicLookupThrottle);
+      else if (spec.access === 'public') this.throttleRoute(routeKey, this.config.publicRouteThrottle);
       if (spec.access === 'public') {
         for (const route of created) {
           acknowledge(route, 'AwsSolutions-APIG4',
@@ -129,7 +130,11 @@ export class DomainHttpApi extends Construct {
 
   private readonly routeSettings: Record<string, { ThrottlingRateLimit: number; ThrottlingBurstLimit: number }> = {};
 
-  /** Stage route settings (HTTP APIs have no WAF): one route throttled below the stage's limits. */
+  /**
+   * Stage route settings (HTTP APIs have no WAF): one route throttled below the stage's limits. Every
+   * public route is (a lookup that must not be brute-forced more tightly); routes behind the JWT
+   * authorizer share the stage's limits.
+   */
   private throttleRoute(routeKey: string, limits: { rateLimit: number; burstLimit: number }) {
     this.routeSettings[routeKey] = { ThrottlingRateLimit: limits.rateLimit, ThrottlingBurstLimit: limits.burstLimit };
     (this.stage.node.defaultChild as CfnStage).addPropertyOverride('RouteSettings', this.routeSettings);

@@ -1,8 +1,9 @@
 /**
  * The operations surface of a stage (issue 13, part 5): one SNS alarm topic
  * (encrypted, TLS-only, e-mail subscribers from the stage config), the
- * CloudWatch alarms, each with that topic as alarm and OK action, and one
- * dashboard. Runbook of every alarm: docs/operations.md, "Alarms".
+ * CloudWatch alarms (alarms.ts), each with that topic as alarm and OK action,
+ * and one dashboard (dashboard.ts). Runbook of every alarm:
+ * docs/operations.md, "Alarms".
  *
  * What multiplies is found, not listed: an Aspect on the stack visits every
  * construct at synthesis (after every stack file has run, whatever the order
@@ -11,7 +12,9 @@
  *     schedule's DeadLetterConfig, a Lambda on-failure destination or DLQ, a
  *     pipe's or an event source mapping's dead-letter target, a queue's or a
  *     subscription's redrive policy): ApproximateNumberOfMessagesVisible > 0;
- *     a work queue is not a DLQ and gets no depth alarm;
+ *   - every SQS queue a function consumes through an event source mapping (a
+ *     work queue, not a DLQ): ApproximateAgeOfOldestMessage above the stage's
+ *     threshold;
  *   - every Lambda function: Errors and Throttles;
  *   - every function with an asynchronous invocation config (the consumers):
  *     AsyncEventAge;
@@ -20,7 +23,7 @@
  * One-off expectations are wired explicitly (`expectDailySuccess`: the audit
  * digest). The dashboard is rendered at synthesis from what the Aspect found.
  */
-import { Aspects, CfnResource, Duration, Fn, Lazy, Stack, type IAspect } from 'aws-cdk-lib';
+import { Aspects, CfnResource, Fn, Lazy, Stack, type IAspect } from 'aws-cdk-lib';
 import { HttpApi } from 'aws-cdk-lib/aws-apigatewayv2';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
@@ -35,40 +38,20 @@ import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct, type IConstruct } from 'constructs';
 import type { StageConfig } from '../config.ts';
+import {
+  apiAlarms, consumerEventAgeAlarm, dailySuccessAlarm, dlqDepthAlarm, functionAlarms, pipeFailuresAlarm, runbookAnchor, workQueueAgeAlarm,
+  type AlarmSpec, type DailySuccessProps, type Watched, type WatchedApi, type WatchedFunction, type WatchedRule,
+} from './alarms.ts';
+import { renderDashboard, type Found } from './dashboard.ts';
 
-/** The kinds of alarm; each has its runbook section `docs/operations.md#alarm-<kind>`. */
-export const alarmKinds = [
-  'dlq-depth', 'lambda-errors', 'lambda-throttles', 'consumer-event-age',
-  'api-5xx-rate', 'api-latency-p99', 'pipe-failures', 'audit-digest-missing',
-] as const;
-export type AlarmKind = (typeof alarmKinds)[number];
-
-/** Where the runbook of an alarm kind is (the anchor `<a id="alarm-<kind>">` in docs/operations.md). */
-export const runbookAnchor = (kind: AlarmKind) => `docs/operations.md#alarm-${kind}`;
-
-/** The period of every alarm but the daily one: metrics of a minute are noisy, of an hour late. */
-const PERIOD = Duration.minutes(5);
+export { alarmKinds, type AlarmKind, type DailySuccessProps } from './alarms.ts';
 
 export interface MonitoringProps {
   readonly config: StageConfig;
 }
 
-export interface DailySuccessProps {
-  /** Part of the alarm's name and its runbook section, e.g. `audit-digest-missing`. */
-  readonly kind: AlarmKind;
-  /** No successful invocation (Invocations − Errors) within this window alarms. */
-  readonly window: Duration;
-  readonly description: string;
-}
-
-interface Watched {
-  /** The construct path below the stack, `/` → `-` (alarm names, labels). */
-  readonly label: string;
-  /** A token: the physical name the metrics' dimension takes. */
-  readonly name: string;
-}
-interface WatchedFunction extends Watched { readonly domain: string }
-interface WatchedRule extends Watched { readonly dimensions: Record<string, string> }
+/** What the Aspect has seen a construct as: a queue can be both a work queue and, for another, a DLQ. */
+type Role = 'function' | 'consumer' | 'dlq' | 'work-queue' | 'pipe' | 'rule' | 'api';
 
 export class Monitoring extends Construct {
   readonly topic: sns.Topic;
@@ -78,12 +61,15 @@ export class Monitoring extends Construct {
   private readonly config: StageConfig;
   private readonly stack: Stack;
   private readonly seen = new Set<string>();
-  private readonly functions: WatchedFunction[] = [];
-  private readonly consumers: Watched[] = [];
-  private readonly dlqs: Watched[] = [];
-  private readonly pipes: Watched[] = [];
-  private readonly rules: WatchedRule[] = [];
-  private readonly apis: { label: string; api: HttpApi }[] = [];
+  private readonly found = {
+    functions: [] as WatchedFunction[],
+    consumers: [] as Watched[],
+    dlqs: [] as Watched[],
+    workQueues: [] as Watched[],
+    pipes: [] as Watched[],
+    rules: [] as WatchedRule[],
+    apis: [] as WatchedApi[],
+  } satisfies Found;
 
   constructor(scope: Construct, id: string, props: MonitoringProps) {
     super(scope, id);
@@ -129,7 +115,7 @@ export class Monitoring extends Construct {
     new cloudwatch.CfnDashboard(this, 'Dashboard', {
       dashboardName: `onestop-${stage}`,
       // Rendered at synthesis, once the Aspect has found everything.
-      dashboardBody: Lazy.string({ produce: () => this.renderDashboard() }),
+      dashboardBody: Lazy.string({ produce: () => renderDashboard(this.stack, this.config, this.found, this.alarms) }),
     });
 
     Aspects.of(this.stack).add(new MonitoringAspect(this));
@@ -140,25 +126,7 @@ export class Monitoring extends Construct {
    * nightly schedule, a window of a day plus the grace period.
    */
   expectDailySuccess(fn: lambda.IFunction, props: DailySuccessProps): cloudwatch.Alarm {
-    const period = props.window;
-    const success = new cloudwatch.MathExpression({
-      expression: 'FILL(invocations, 0) - FILL(errors, 0)',
-      usingMetrics: {
-        invocations: fn.metricInvocations({ statistic: cloudwatch.Stats.SUM, period }),
-        errors: fn.metricErrors({ statistic: cloudwatch.Stats.SUM, period }),
-      },
-      period,
-      label: 'successful runs',
-    });
-    return this.alarm(props.kind, props.kind, {
-      metric: success,
-      threshold: 1,
-      comparisonOperator: cloudwatch.ComparisonOperator.LESS_THAN_THRESHOLD,
-      evaluationPeriods: 1,
-      // No invocation at all is the failure this alarm is for.
-      treatMissingData: cloudwatch.TreatMissingData.BREACHING,
-      description: props.description,
-    });
+    return this.alarm(dailySuccessAlarm(fn, props));
   }
 
   /** Called by the Aspect for every construct of the stack, once each. @internal */
@@ -184,7 +152,7 @@ export class Monitoring extends Construct {
         if (node instanceof sqs.CfnQueue) this.deadLettersOf(node.redrivePolicy);
         return;
       case 'AWS::Lambda::EventSourceMapping':
-        if (node instanceof lambda.CfnEventSourceMapping) this.deadLettersOf(node.destinationConfig);
+        if (node instanceof lambda.CfnEventSourceMapping) this.watchEventSource(node);
         return;
       case 'AWS::SNS::Subscription':
         if (node instanceof sns.CfnSubscription) this.deadLettersOf(node.redrivePolicy);
@@ -199,144 +167,75 @@ export class Monitoring extends Construct {
   // ---- what the Aspect finds -------------------------------------------------
 
   private watchFunction(fn: CfnResource) {
-    if (!this.once(fn)) return;
-    const label = this.labelOf(fn);
+    if (!this.once(fn, 'function')) return;
     const env = fn instanceof lambda.CfnFunction ? this.stack.resolve(fn.environment) as { variables?: Record<string, unknown> } | undefined : undefined;
     const service = env?.variables?.POWERTOOLS_SERVICE_NAME;
-    const watched = { label, name: fn.ref, domain: typeof service === 'string' ? service : 'deploy-time handlers' };
-    this.functions.push(watched);
-    const dimensionsMap = { FunctionName: fn.ref };
-    this.alarm('lambda-errors', `lambda-errors-${label}`, {
-      metric: new cloudwatch.Metric({ namespace: 'AWS/Lambda', metricName: 'Errors', dimensionsMap, statistic: cloudwatch.Stats.SUM, period: PERIOD }),
-      threshold: 1,
-      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
-      evaluationPeriods: 1,
-      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
-      description: `Function ${label} (${watched.domain}) failed at least once in 5 minutes (an exception, a timeout or a crash).`,
-    });
-    this.alarm('lambda-throttles', `lambda-throttles-${label}`, {
-      metric: new cloudwatch.Metric({ namespace: 'AWS/Lambda', metricName: 'Throttles', dimensionsMap, statistic: cloudwatch.Stats.SUM, period: PERIOD }),
-      threshold: 1,
-      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
-      evaluationPeriods: 1,
-      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
-      description: `Function ${label} (${watched.domain}) was throttled at least once in 5 minutes: no concurrency left in the account or region.`,
-    });
+    const watched = { label: this.labelOf(fn), name: fn.ref, domain: typeof service === 'string' ? service : 'deploy-time handlers' };
+    this.found.functions.push(watched);
+    for (const spec of functionAlarms(watched)) this.alarm(spec);
   }
 
   private watchConsumer(config: lambda.CfnEventInvokeConfig) {
     this.deadLettersOf(config.destinationConfig);
     const fn = this.cfnOf(config.functionName, ['AWS::Lambda::Function']);
-    if (!fn || !this.once(config)) return;
-    const label = this.labelOf(fn);
-    this.consumers.push({ label, name: fn.ref });
-    const maxAge = this.config.alarms.consumerEventAge;
-    this.alarm('consumer-event-age', `consumer-event-age-${label}`, {
-      metric: new cloudwatch.Metric({ namespace: 'AWS/Lambda', metricName: 'AsyncEventAge', dimensionsMap: { FunctionName: fn.ref }, statistic: cloudwatch.Stats.MAXIMUM, period: PERIOD }),
-      threshold: maxAge.toMilliseconds(),
-      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
-      evaluationPeriods: 1,
-      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
-      description: `Consumer ${label}: an event has waited more than ${maxAge.toMinutes()} minutes for its invocation (retries after errors or throttling); at ${this.config.maxEventAge.toMinutes()} minutes it goes to the dead-letter queue.`,
-    });
+    if (!fn || !this.once(config, 'consumer')) return;
+    const watched = { label: this.labelOf(fn), name: fn.ref };
+    this.found.consumers.push(watched);
+    this.alarm(consumerEventAgeAlarm(watched, this.config));
+  }
+
+  /** An event source mapping: its queue (if it reads one of this stack) is a work queue; its on-failure target a DLQ. */
+  private watchEventSource(mapping: lambda.CfnEventSourceMapping) {
+    this.deadLettersOf(mapping.destinationConfig);
+    const queue = this.cfnOf(mapping.eventSourceArn, ['AWS::SQS::Queue']);
+    if (!(queue instanceof sqs.CfnQueue) || !this.once(queue, 'work-queue')) return;
+    const watched = { label: this.labelOf(queue), name: queue.attrQueueName };
+    this.found.workQueues.push(watched);
+    this.alarm(workQueueAgeAlarm(watched, this.config));
   }
 
   private watchPipe(pipe: pipes.CfnPipe) {
-    const params = this.stack.resolve(pipe.sourceParameters) as Record<string, unknown> | undefined;
-    this.deadLettersOf(params);
-    if (!this.once(pipe)) return;
-    const label = this.labelOf(pipe);
-    this.pipes.push({ label, name: pipe.ref });
-    const metric = (metricName: string) => new cloudwatch.Metric({
-      namespace: 'AWS/EventBridge/Pipes', metricName, dimensionsMap: { PipeName: pipe.ref }, statistic: cloudwatch.Stats.SUM, period: PERIOD,
-    });
-    this.alarm('pipe-failures', `pipe-failures-${label}`, {
-      metric: new cloudwatch.MathExpression({
-        expression: 'FILL(failed, 0) + FILL(timedOut, 0)',
-        usingMetrics: { failed: metric('ExecutionFailed'), timedOut: metric('ExecutionTimeout') },
-        period: PERIOD,
-        label: 'failed or timed-out executions',
-      }),
-      threshold: 1,
-      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
-      evaluationPeriods: 1,
-      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
-      description: `Pipe ${label}: an execution failed or timed out in 5 minutes; the batch is retried, then dead-lettered. Errors are in the pipe's log group.`,
-    });
+    this.deadLettersOf(this.stack.resolve(pipe.sourceParameters));
+    if (!this.once(pipe, 'pipe')) return;
+    const watched = { label: this.labelOf(pipe), name: pipe.ref };
+    this.found.pipes.push(watched);
+    this.alarm(pipeFailuresAlarm(watched));
   }
 
   private watchRule(rule: events.CfnRule) {
-    const targets = this.stack.resolve(rule.targets) as unknown;
-    this.deadLettersOf(targets);
-    if (!this.once(rule)) return;
+    this.deadLettersOf(this.stack.resolve(rule.targets));
+    if (!this.once(rule, 'rule')) return;
     // A rule's ARN: …:rule/<name> on the default bus, …:rule/<bus>/<name> on a custom one.
     const parts = Fn.split('/', rule.attrArn);
     const dimensions: Record<string, string> = rule.eventBusName === undefined
       ? { RuleName: Fn.select(1, parts) }
       : { EventBusName: rule.eventBusName, RuleName: Fn.select(2, parts) };
-    this.rules.push({ label: this.labelOf(rule), name: rule.ref, dimensions });
+    this.found.rules.push({ label: this.labelOf(rule), name: rule.ref, dimensions });
   }
 
   private watchApi(api: HttpApi) {
-    if (!this.once(api)) return;
-    const label = this.labelOf(api);
-    this.apis.push({ label, api });
-    const { apiServerErrorPercent, apiMinRequests, apiLatencyP99 } = this.config.alarms;
-    const period = PERIOD;
-    this.alarm('api-5xx-rate', `api-5xx-rate-${label}`, {
-      metric: new cloudwatch.MathExpression({
-        expression: `IF(requests >= ${apiMinRequests}, 100 * FILL(errors, 0) / requests, 0)`,
-        usingMetrics: {
-          requests: api.metricCount({ statistic: cloudwatch.Stats.SUM, period }),
-          errors: api.metricServerError({ statistic: cloudwatch.Stats.SUM, period }),
-        },
-        period,
-        label: '5xx % of requests',
-      }),
-      threshold: apiServerErrorPercent,
-      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
-      evaluationPeriods: 1,
-      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
-      description: `HTTP API ${label}: more than ${apiServerErrorPercent} % of requests answered 5xx in 5 minutes (from ${apiMinRequests} requests).`,
-    });
-    this.alarm('api-latency-p99', `api-latency-p99-${label}`, {
-      metric: api.metricLatency({ statistic: cloudwatch.Stats.p(99), period }),
-      threshold: apiLatencyP99.toMilliseconds(),
-      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
-      evaluationPeriods: 3,
-      datapointsToAlarm: 2,
-      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
-      description: `HTTP API ${label}: p99 latency above ${apiLatencyP99.toMilliseconds()} ms in 2 of 3 five-minute periods.`,
-    });
+    if (!this.once(api, 'api')) return;
+    const watched = { label: this.labelOf(api), api };
+    this.found.apis.push(watched);
+    for (const spec of apiAlarms(watched, this.config)) this.alarm(spec);
   }
 
   /** Finds the queues a dead-letter reference names in (resolved) properties and alarms each once. */
   private deadLettersOf(properties: unknown) {
     for (const arn of deadLetterArns(this.stack.resolve(properties))) {
       const queue = this.cfnOf(arn, ['AWS::SQS::Queue']);
-      if (!(queue instanceof sqs.CfnQueue) || !this.once(queue)) continue;
-      const label = this.labelOf(queue);
-      this.dlqs.push({ label, name: queue.attrQueueName });
-      this.alarm('dlq-depth', `dlq-${label}`, {
-        metric: new cloudwatch.Metric({
-          namespace: 'AWS/SQS', metricName: 'ApproximateNumberOfMessagesVisible', dimensionsMap: { QueueName: queue.attrQueueName },
-          statistic: cloudwatch.Stats.MAXIMUM, period: PERIOD,
-        }),
-        threshold: 0,
-        comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
-        evaluationPeriods: 1,
-        treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
-        description: `Dead-letter queue ${label} holds messages: events that exhausted their retries. Find the cause, then redrive.`,
-      });
+      if (!(queue instanceof sqs.CfnQueue) || !this.once(queue, 'dlq')) continue;
+      const watched = { label: this.labelOf(queue), name: queue.attrQueueName };
+      this.found.dlqs.push(watched);
+      this.alarm(dlqDepthAlarm(watched));
     }
   }
 
   // ---- helpers ---------------------------------------------------------------
 
-  private alarm(kind: AlarmKind, name: string, props: Omit<cloudwatch.AlarmProps, 'alarmName' | 'alarmDescription' | 'metric'> & { metric: cloudwatch.IMetric; description: string }): cloudwatch.Alarm {
-    const { description, ...alarmProps } = props;
+  private alarm({ kind, name, description, props }: AlarmSpec): cloudwatch.Alarm {
     const alarm = new cloudwatch.Alarm(this, `Alarm-${name}`, {
-      ...alarmProps,
+      ...props,
       alarmName: `onestop-${this.config.stage}-${name}`,
       alarmDescription: `${description} Runbook: ${runbookAnchor(kind)}`,
     });
@@ -347,9 +246,10 @@ export class Monitoring extends Construct {
     return alarm;
   }
 
-  private once(node: IConstruct): boolean {
-    if (this.seen.has(node.node.path)) return false;
-    this.seen.add(node.node.path);
+  private once(node: IConstruct, role: Role): boolean {
+    const key = `${role} ${node.node.path}`;
+    if (this.seen.has(key)) return false;
+    this.seen.add(key);
     return true;
   }
 
@@ -373,121 +273,6 @@ export class Monitoring extends Construct {
         && this.stack.resolve(node.logicalId) === logicalId) return node;
     }
     return undefined;
-  }
-
-  // ---- the dashboard ---------------------------------------------------------
-
-  private renderDashboard(): string {
-    const period = PERIOD;
-    const metric = (namespace: string, metricName: string, dimensionsMap: Record<string, string>, statistic: string, label: string) =>
-      new cloudwatch.Metric({ namespace, metricName, dimensionsMap, statistic, period, label });
-    const rows: cloudwatch.IWidget[][] = [];
-
-    rows.push([new cloudwatch.TextWidget({
-      markdown: `# OneStop ${this.config.stage}\n${this.alarms.length} alarms → SNS topic \`onestop-${this.config.stage}-alarms\`. `
-        + 'Runbook: docs/operations.md, "Alarms". Dead letters: `npm run dlq` locally, the redrive loop of the runbook in AWS.',
-      width: 24, height: 2,
-    })]);
-    for (let i = 0; i < this.alarms.length; i += 50) {
-      const chunk = this.alarms.slice(i, i + 50);
-      rows.push([new cloudwatch.AlarmStatusWidget({
-        title: `Alarms ${i + 1}–${i + chunk.length}`, alarms: chunk, width: 24, height: Math.ceil(chunk.length / 4) + 1,
-      })]);
-    }
-
-    for (const { label, api } of this.apis) {
-      rows.push([
-        new cloudwatch.GraphWidget({
-          title: `API ${label}: requests, 4xx, 5xx`, width: 8,
-          left: [
-            api.metricCount({ statistic: cloudwatch.Stats.SUM, period, label: 'requests' }),
-            api.metricClientError({ statistic: cloudwatch.Stats.SUM, period, label: '4xx' }),
-            api.metricServerError({ statistic: cloudwatch.Stats.SUM, period, label: '5xx' }),
-          ],
-        }),
-        new cloudwatch.GraphWidget({
-          title: `API ${label}: latency (ms)`, width: 8,
-          left: [
-            api.metricLatency({ statistic: cloudwatch.Stats.p(50), period, label: 'p50' }),
-            api.metricLatency({ statistic: cloudwatch.Stats.p(99), period, label: 'p99' }),
-            api.metricIntegrationLatency({ statistic: cloudwatch.Stats.p(99), period, label: 'integration p99' }),
-          ],
-          leftAnnotations: [{ value: this.config.alarms.apiLatencyP99.toMilliseconds(), label: 'p99 alarm' }],
-        }),
-        new cloudwatch.GraphWidget({
-          title: `API ${label}: 5xx % of requests`, width: 8,
-          left: [new cloudwatch.MathExpression({
-            expression: '100 * FILL(errors, 0) / requests',
-            usingMetrics: {
-              requests: api.metricCount({ statistic: cloudwatch.Stats.SUM, period }),
-              errors: api.metricServerError({ statistic: cloudwatch.Stats.SUM, period }),
-            },
-            period, label: '5xx %',
-          })],
-          leftAnnotations: [{ value: this.config.alarms.apiServerErrorPercent, label: 'alarm' }],
-        }),
-      ]);
-    }
-
-    const domains = [...new Set(this.functions.map((f) => f.domain))];
-    for (const domain of domains) {
-      const fns = this.functions.filter((f) => f.domain === domain);
-      rows.push([
-        new cloudwatch.GraphWidget({
-          title: `${domain}: errors and throttles`, width: 12,
-          left: fns.flatMap((f) => [
-            metric('AWS/Lambda', 'Errors', { FunctionName: f.name }, cloudwatch.Stats.SUM, `${f.label} errors`),
-            metric('AWS/Lambda', 'Throttles', { FunctionName: f.name }, cloudwatch.Stats.SUM, `${f.label} throttles`),
-          ]),
-        }),
-        new cloudwatch.GraphWidget({
-          title: `${domain}: duration p99 (ms)`, width: 12,
-          left: fns.map((f) => metric('AWS/Lambda', 'Duration', { FunctionName: f.name }, cloudwatch.Stats.p(99), f.label)),
-        }),
-      ]);
-    }
-
-    rows.push([
-      new cloudwatch.GraphWidget({
-        title: 'Dead-letter queues: messages visible', width: 12,
-        left: this.dlqs.map((q) => metric('AWS/SQS', 'ApproximateNumberOfMessagesVisible', { QueueName: q.name }, cloudwatch.Stats.MAXIMUM, q.label)),
-      }),
-      new cloudwatch.GraphWidget({
-        title: 'Consumers: oldest event waiting (AsyncEventAge, ms)', width: 12,
-        left: this.consumers.map((c) => metric('AWS/Lambda', 'AsyncEventAge', { FunctionName: c.name }, cloudwatch.Stats.MAXIMUM, c.label)),
-        leftAnnotations: [{ value: this.config.alarms.consumerEventAge.toMilliseconds(), label: 'alarm' }],
-      }),
-    ]);
-
-    const pipeWidgets = this.pipes.flatMap((p) => {
-      const m = (name: string, statistic: string = cloudwatch.Stats.SUM) => metric('AWS/EventBridge/Pipes', name, { PipeName: p.name }, statistic, name);
-      return [
-        new cloudwatch.GraphWidget({ title: `Pipe ${p.label}: events and failures`, width: 8, left: [m('EventCount')], right: [m('ExecutionFailed'), m('ExecutionTimeout'), m('ExecutionThrottled')] }),
-        new cloudwatch.GraphWidget({ title: `Pipe ${p.label}: duration p99 (ms)`, width: 8, left: [m('Duration', cloudwatch.Stats.p(99))] }),
-      ];
-    });
-    rows.push([
-      ...pipeWidgets,
-      new cloudwatch.GraphWidget({
-        title: 'Bus and schedule rules: target invocations', width: 8,
-        left: this.rules.map((r) => metric('AWS/Events', 'Invocations', r.dimensions, cloudwatch.Stats.SUM, r.label)),
-        legendPosition: cloudwatch.LegendPosition.HIDDEN,
-      }),
-    ]);
-    rows.push([
-      new cloudwatch.GraphWidget({
-        title: 'Bus and schedule rules: failed deliveries', width: 12,
-        left: this.rules.map((r) => metric('AWS/Events', 'FailedInvocations', r.dimensions, cloudwatch.Stats.SUM, r.label)),
-      }),
-      new cloudwatch.GraphWidget({
-        title: 'Bus and schedule rules: events sent to a dead-letter queue', width: 12,
-        left: this.rules.map((r) => metric('AWS/Events', 'InvocationsSentToDlq', r.dimensions, cloudwatch.Stats.SUM, r.label)),
-      }),
-    ]);
-
-    const column = new cloudwatch.Column(...rows.map((widgets) => new cloudwatch.Row(...widgets)));
-    column.position(0, 0);
-    return this.stack.toJsonString({ widgets: column.toJson() });
   }
 }
 

@@ -1,6 +1,7 @@
 /**
  * The evaluation domain (好差评) in the stack: its API function and routes,
- * the invitation consumer on CaseCompleted, the sweeper that counts
+ * the invitation consumer on CaseCompleted, the counting consumer on its own
+ * events that change the figures, the sweeper that counts
  * unrated evaluations as satisfied and the watcher that publishes the
  * thresholds of bad reviews' tasks. Each asynchronous edge is a Consumer:
  * bounded retries, a maximum event age and its own dead-letter queue.
@@ -9,7 +10,7 @@ import * as events from 'aws-cdk-lib/aws-events';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
 import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
 import type { Construct } from 'constructs';
-import { invitationTrigger } from '../../functions/evaluation/subscriptions.ts';
+import { countingTrigger, invitationTrigger } from '../../functions/evaluation/subscriptions.ts';
 import type { StageConfig } from '../config.ts';
 import { Consumer } from '../constructs/consumer.ts';
 import { DomainFunction } from '../constructs/domain-function.ts';
@@ -26,6 +27,12 @@ export interface EvaluationProps {
 /** The event the invitation consumer takes (functions/evaluation/invite.ts checks the same pair). */
 export const invitationPattern: events.EventPattern = { source: [invitationTrigger.source], detailType: [invitationTrigger.detailType] };
 
+/**
+ * The events the counting consumer takes (functions/evaluation/counting.ts): the domain's own that
+ * carry counts. `exists` matches leaves only, so the pattern names one field every count has.
+ */
+export const countingPattern: events.EventPattern = { source: [countingTrigger.source], detail: { data: { counts: { month: [{ exists: true }] } } } };
+
 export function addEvaluation(scope: Construct, props: EvaluationProps) {
   const { config, table } = props;
   const defaults = JSON.stringify(config.evaluationDefaults);
@@ -40,6 +47,8 @@ export function addEvaluation(scope: Construct, props: EvaluationProps) {
   const sweeper = new DomainFunction(scope, 'EvaluationSweepFunction', { entry: 'functions/evaluation/sweeper.ts', domain: 'evaluation', config })
     .bindTable(table, 'readWrite')
     .bindValue('EVALUATION_DEFAULTS', defaults);
+  const counter = new DomainFunction(scope, 'EvaluationCountFunction', { entry: 'functions/evaluation/counting.ts', domain: 'evaluation', config })
+    .bindTable(table, 'readWrite');
   const watcher = new DomainFunction(scope, 'EvaluationWatchFunction', { entry: 'functions/evaluation/watch.ts', domain: 'evaluation', config })
     .bindTable(table, 'readWrite');
 
@@ -49,6 +58,12 @@ export function addEvaluation(scope: Construct, props: EvaluationProps) {
     fn: invite,
     config,
     description: 'CaseCompleted → the case\'s evaluation invitation (一事一评)',
+  });
+  const counting = new Consumer(scope, 'EvaluationCount', {
+    trigger: { bus: props.bus, eventPattern: countingPattern },
+    fn: counter,
+    config,
+    description: 'A rating, default, fix rating or upheld appeal → the month\'s figures, counted once per event (out of the rating\'s transaction)',
   });
   const sweep = new Consumer(scope, 'EvaluationSweep', {
     trigger: { schedule: events.Schedule.expression(config.evaluationSweepSchedule) },
@@ -63,5 +78,5 @@ export function addEvaluation(scope: Construct, props: EvaluationProps) {
     config,
     description: 'Bad reviews\' call-back and rectification due and overdue (回访, 整改), published once within a minute of their instant',
   });
-  return { api, invite, sweeper, watcher, invitations, sweep, watch };
+  return { api, invite, counter, sweeper, watcher, invitations, counting, sweep, watch };
 }

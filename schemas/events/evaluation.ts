@@ -12,11 +12,27 @@ import { ApplicantId } from '../api/applicants.ts';
 import { CaseNo } from '../api/cases.ts';
 import { DepartmentId, ItemCode } from '../api/catalog.ts';
 import { StringEnum, closed } from '../api/common.ts';
-import { EvaluationId, EvaluationState, EvaluationType, IndicatorSet, Indicators, Level, SettingsBody } from '../api/evaluation.ts';
+import { EvaluationId, EvaluationState, EvaluationType, IndicatorSet, Indicators, Level, Month, SettingsBody } from '../api/evaluation.ts';
 import { WindowId } from '../api/org.ts';
 import { envelope } from './envelope.ts';
 
 const LocalDate = Type.String({ format: 'date' });
+
+/** The monthly counters of the figures (好差评统计): each evaluation event that counts carries its deltas. */
+export const counterNames = ['total', 'proactive', 'good', 'bad', 'proactiveGood', 'defaulted', 'excluded', 'r1', 'r2', 'r3', 'r4', 'r5', 'fixRated', 'fixGood'] as const;
+
+/**
+ * What a change adds to the figures, in the month and dimensions the
+ * evaluation was counted under: the counting consumer adds it once per event.
+ */
+export const CountChange = Type.Object(
+  {
+    month: Month,
+    dimensions: Type.Object({ departmentId: DepartmentId, windowId: Type.Optional(WindowId), itemCode: Type.Optional(ItemCode) }, closed),
+    delta: Type.Object(Object.fromEntries(counterNames.map((n) => [n, Type.Optional(Type.Integer({ minimum: -1, maximum: 1 }))])), closed),
+  },
+  closed,
+);
 
 export const EvaluationEventData = Type.Object(
   {
@@ -41,6 +57,7 @@ export const EvaluationEventData = Type.Object(
     callBackDue: Type.Optional(LocalDate),
     rectificationDue: Type.Optional(LocalDate),
     details: Type.Record(Type.String(), Type.Unknown(), { description: 'The action\'s input (call-back, measures, appeal, decision…) without free-text comments of the rater' }),
+    counts: Type.Optional(CountChange),
   },
   { additionalProperties: false },
 );

@@ -19,6 +19,36 @@ beforeAll(() => {
   prod = synthTemplate('prod');
 }, SYNTH_TIMEOUT);
 
+describe('HTTP API throttling', () => {
+  const limits = (t: { rateLimit: number; burstLimit: number }) => ({ ThrottlingRateLimit: t.rateLimit, ThrottlingBurstLimit: t.burstLimit });
+  const stageOf = (template: Template) => Object.values(resourcesOf(template, 'AWS::ApiGatewayV2::Stage'))[0]!.Properties!;
+
+  it('gives prod\'s stage the province model\'s peak (50 intakes/s × 25 requests = 1 250 req/s) with headroom, within API Gateway\'s regional limits', () => {
+    const stage = stageOf(prod);
+    expect(stage.DefaultRouteSettings).toEqual({ ThrottlingRateLimit: 1_500, ThrottlingBurstLimit: 3_000 });
+    expect(stage.DefaultRouteSettings.ThrottlingRateLimit).toBeGreaterThanOrEqual(50 * 25);
+    expect(stage.DefaultRouteSettings.ThrottlingRateLimit).toBeLessThanOrEqual(10_000);
+    expect(stage.DefaultRouteSettings.ThrottlingBurstLimit).toBeLessThanOrEqual(5_000);
+  });
+
+  it('throttles every public route below the stage (the lookups tightest; HTTP APIs take no WAF), and no signed-in route', () => {
+    for (const [template, stageName] of [[dev, 'dev'], [prod, 'prod']] as const) {
+      const config = stageConfig(stageName);
+      const stage = stageOf(template);
+      const expected = Object.fromEntries(apiRoutes.filter((r) => r.access === 'public').map((r) => [
+        `${r.method} ${r.path}`, limits(r.throttle === 'publicLookup' ? config.publicLookupThrottle : config.publicRouteThrottle),
+      ]));
+      expect(Object.keys(expected), stageName).toEqual(expect.arrayContaining(['GET /public/items', 'GET /public/items/{code}', 'GET /public/cases/{caseNo}']));
+      expect(stage.RouteSettings, stageName).toEqual(expected);
+      expect(stage.RouteSettings['GET /public/cases/{caseNo}'], stageName).toEqual(limits(config.publicLookupThrottle));
+      for (const route of Object.values(stage.RouteSettings) as { ThrottlingRateLimit: number; ThrottlingBurstLimit: number }[]) {
+        expect(route.ThrottlingRateLimit, stageName).toBeLessThan(config.throttle.rateLimit);
+        expect(route.ThrottlingBurstLimit, stageName).toBeLessThan(config.throttle.burstLimit);
+      }
+    }
+  });
+});
+
 describe('HTTP API', () => {
   const accessByKey = new Map(apiRoutes.map((r) => [`${r.method} ${r.path}`, r.access]));
 
@@ -61,10 +91,6 @@ describe('HTTP API', () => {
     const throttle = stageConfig('dev').throttle;
     expect(stage.StageName).toBe('$default');
     expect(stage.DefaultRouteSettings).toEqual({ ThrottlingRateLimit: throttle.rateLimit, ThrottlingBurstLimit: throttle.burstLimit });
-    // The public case lookup is throttled below the stage (HTTP APIs take no WAF).
-    const lookup = stageConfig('dev').publicLookupThrottle;
-    const limited = { ThrottlingRateLimit: lookup.rateLimit, ThrottlingBurstLimit: lookup.burstLimit };
-    expect(stage.RouteSettings).toEqual({ 'GET /public/cases/{caseNo}': limited, 'GET /public/certificates/{certificateNo}': limited });
     const format = JSON.parse(stage.AccessLogSettings.Format);
     expect(format.requestId).toBe('$context.requestId');
     dev.hasResourceProperties('AWS::ApiGatewayV2::Api', {
@@ -91,6 +117,7 @@ describe('functions', () => {
     SupervisionOrderWatchFunction: ['TABLE_NAME'],
     EvaluationFunction: ['TABLE_NAME', 'CURSOR_KEY', 'DEFAULT_CENTER_ID', 'EVALUATION_DEFAULTS'],
     EvaluationInviteFunction: ['TABLE_NAME', 'EVALUATION_DEFAULTS'],
+    EvaluationCountFunction: ['TABLE_NAME'],
     EvaluationSweepFunction: ['TABLE_NAME', 'EVALUATION_DEFAULTS'],
     EvaluationWatchFunction: ['TABLE_NAME'],
     NotificationsFunction: ['TABLE_NAME', 'MAIL_FROM'],
@@ -133,7 +160,7 @@ describe('functions', () => {
   it.each(Object.entries(expectedEnv))('%s gets exactly the env vars of the contract', (constructId, names) => {
     const fn = dev.toJSON().Resources[logicalIdByPath(dev, constructId)];
     const vars = fn.Properties.Environment.Variables;
-    const common = ['POWERTOOLS_SERVICE_NAME', 'LOG_LEVEL', 'AWS_REQUEST_CHECKSUM_CALCULATION', 'AWS_RESPONSE_CHECKSUM_VALIDATION'];
+    const common = ['POWERTOOLS_SERVICE_NAME', 'LOG_LEVEL', 'METRICS_NAMESPACE', 'AWS_REQUEST_CHECKSUM_CALCULATION', 'AWS_RESPONSE_CHECKSUM_VALIDATION'];
     // A function bound to the table gets the stage's DynamoDB attempt timeout with it.
     const withTable = names.includes('TABLE_NAME') ? ['DYNAMODB_ATTEMPT_TIMEOUT_MS'] : [];
     expect(Object.keys(vars).sort()).toEqual([...common, ...names, ...withTable].sort());

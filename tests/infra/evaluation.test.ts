@@ -1,6 +1,6 @@
 /**
- * CDK assertions on the evaluation domain's wiring: its rule on the bus
- * (CaseCompleted only), its schedule, their retry policies, maximum event
+ * CDK assertions on the evaluation domain's wiring: its rules on the bus
+ * (CaseCompleted; its own events that carry counts), its schedule, their retry policies, maximum event
  * ages and dead-letter queues, the stage's evaluation defaults, and its
  * least-privilege table access.
  */
@@ -39,6 +39,22 @@ describe('evaluation wiring', () => {
       MaximumEventAgeInSeconds: stageConfig('dev').maxEventAge.toSeconds(),
       DestinationConfig: { OnFailure: { Destination: getAtt(dlqId) } },
     });
+  });
+
+  it('counts the domain\'s own events that carry counts (by a leaf every count has), with the same bounded retries and its own DLQ', () => {
+    const fnId = logicalIdByPath(dev, 'EvaluationCountFunction');
+    const dlqId = logicalIdByPath(dev, 'EvaluationCount/Dlq');
+    dev.hasResourceProperties('AWS::Events::Rule', {
+      EventBusName: { Ref: logicalIdByPath(dev, 'Bus') },
+      EventPattern: { source: ['onestop.evaluation'], detail: { data: { counts: { month: [{ exists: true }] } } } },
+      Targets: [Match.objectLike({
+        Arn: getAtt(fnId),
+        RetryPolicy: { MaximumRetryAttempts: 10, MaximumEventAgeInSeconds: stageConfig('dev').maxEventAge.toSeconds() },
+        DeadLetterConfig: { Arn: getAtt(dlqId) },
+      })],
+    });
+    const config = Object.values(resourcesOf(dev, 'AWS::Lambda::EventInvokeConfig')).find((c) => c.Properties!.FunctionName?.Ref === fnId);
+    expect(config?.Properties).toMatchObject({ MaximumRetryAttempts: 2, DestinationConfig: { OnFailure: { Destination: getAtt(dlqId) } } });
   });
 
   it('sweeps on the stage schedule (every minute locally), outside the bus, with its own DLQ', () => {
@@ -82,7 +98,7 @@ describe('evaluation wiring', () => {
   });
 
   it('may read and write items but never delete, batch-write or scan', () => {
-    for (const prefix of ['EvaluationFunctionRole', 'EvaluationInviteFunctionRole', 'EvaluationSweepFunctionRole', 'EvaluationWatchFunctionRole']) {
+    for (const prefix of ['EvaluationFunctionRole', 'EvaluationInviteFunctionRole', 'EvaluationCountFunctionRole', 'EvaluationSweepFunctionRole', 'EvaluationWatchFunctionRole']) {
       const actions = Object.entries(resourcesOf(dev, 'AWS::IAM::Policy'))
         .filter(([, p]) => (p.Properties!.Roles as { Ref: string }[]).some((r) => r.Ref.startsWith(prefix)))
         .flatMap(([, p]) => (p.Properties!.PolicyDocument as { Statement: { Action: string | string[] }[] }).Statement)

@@ -14,6 +14,7 @@ import { Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { SqsDestination } from 'aws-cdk-lib/aws-lambda-destinations';
+import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { rmSync } from 'node:fs';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -71,6 +72,44 @@ function deadLetterQueueIds(t: Template): string[] {
     if (r.Type === 'AWS::SQS::Queue') add(p.RedrivePolicy?.deadLetterTargetArn);
   }
   return [...ids].sort();
+}
+
+/** Logical ids of the queues a function consumes through an event source mapping (work queues). */
+function workQueueIds(t: Template): string[] {
+  const resources = t.toJSON().Resources as Record<string, Resource>;
+  const ids = Object.values(resources).filter((r) => r.Type === 'AWS::Lambda::EventSourceMapping')
+    .map((r) => (r.Properties?.EventSourceArn as { 'Fn::GetAtt'?: [string, string] } | undefined)?.['Fn::GetAtt']?.[0])
+    .filter((id): id is string => !!id && resources[id]?.Type === 'AWS::SQS::Queue');
+  return [...new Set(ids)].sort();
+}
+
+/**
+ * The dashboard's widgets, parsed: its body is a Fn::Join of JSON text and
+ * references, each reference standing in the text as «i» (its index in `refs`).
+ */
+function dashboardOf(t: Template) {
+  const dashboards = Object.values(resourcesOf(t, 'AWS::CloudWatch::Dashboard'));
+  expect(dashboards).toHaveLength(1);
+  const body = dashboards[0]!.Properties!.DashboardBody;
+  const parts = (typeof body === 'string' ? [body] : body['Fn::Join'][1]) as unknown[];
+  const refs: unknown[] = [];
+  const text = parts.map((p) => (typeof p === 'string' ? p : `«${refs.push(p) - 1}»`)).join('');
+  const widgets = JSON.parse(text).widgets as { type: string; properties: { title?: string; metrics?: unknown[][]; markdown?: string } }[];
+  const titled = (title: string) => {
+    const found = widgets.filter((w) => w.properties.title === title);
+    expect(found, title).toHaveLength(1);
+    return found[0]!.properties;
+  };
+  const refOf = (value: string) => (/^«(\d+)»$/.test(value) ? refs[Number(value.slice(1, -1))] : value);
+  /** The plain metrics of a widget: namespace, name, and dimensions with the references their values stand for. */
+  const metricsIn = (title: string) => (titled(title).metrics ?? []).filter((m) => typeof m[0] === 'string').map((m) => {
+    // [namespace, name, dimension, value, dimension, value, …, options]
+    const dims = m.slice(2).filter((x): x is string => typeof x === 'string');
+    return { namespace: m[0], name: m[1], dimensions: Object.fromEntries(dims.flatMap((k, i) => (i % 2 ? [] : [[k, refOf(dims[i + 1]!)]]))) };
+  });
+  /** The expressions of a widget's lines. */
+  const expressionsIn = (title: string) => (titled(title).metrics ?? []).map((m) => (m[0] as { expression?: string }).expression).filter(Boolean);
+  return { widgets, refs, text, titled, metricsIn, expressionsIn };
 }
 
 const pathOf = (r: Resource) => String(r.Metadata?.['aws:cdk:path'] ?? '');
@@ -148,6 +187,21 @@ describe.each(['dev', 'prod'] as const)('alarms, stage %s', (stage) => {
       expect(alarms, id).toHaveLength(1);
       expect(alarms[0]!.Properties).toMatchObject({ ComparisonOperator: 'GreaterThanThreshold', Threshold: 0, Statistic: 'Maximum', Period: 300, EvaluationPeriods: 1 });
     }
+  });
+
+  it('every work queue (a queue a function consumes through an event source mapping) has an age alarm, and no depth alarm unless something dead-letters into it', () => {
+    const dlqs = new Set(deadLetterQueueIds(t()));
+    for (const id of workQueueIds(t())) {
+      const alarms = alarmsOn(t(), 'AWS/SQS', 'ApproximateAgeOfOldestMessage', 'QueueName', { 'Fn::GetAtt': [id, 'QueueName'] });
+      expect(alarms, id).toHaveLength(1);
+      expect(alarms[0]!.Properties).toMatchObject({
+        ComparisonOperator: 'GreaterThanThreshold', Threshold: config.alarms.workQueueAge.toSeconds(), Statistic: 'Maximum', Period: 300, TreatMissingData: 'notBreaching',
+      });
+      if (!dlqs.has(id)) expect(alarmsOn(t(), 'AWS/SQS', 'ApproximateNumberOfMessagesVisible', 'QueueName', { 'Fn::GetAtt': [id, 'QueueName'] }), id).toEqual([]);
+    }
+    // An age alarm on a queue that is no work queue would be noise.
+    const aged = Object.values(resourcesOf(t(), ALARM)).flatMap((a) => metricsOf(a)).filter((m) => m.name === 'ApproximateAgeOfOldestMessage');
+    expect(aged.map((m) => (m.dimensions.QueueName as { 'Fn::GetAtt': string[] })['Fn::GetAtt'][0]).sort()).toEqual(workQueueIds(t()));
   });
 
   it('every function has an Errors and a Throttles alarm (at the first one in 5 minutes)', () => {
@@ -233,7 +287,7 @@ describe.each(['dev', 'prod'] as const)('alarms, stage %s', (stage) => {
 
   it('has no other alarms than these', () => {
     const count = (type: string) => Object.keys(resourcesOf(t(), type)).length;
-    const expected = deadLetterQueueIds(t()).length + 2 * count('AWS::Lambda::Function') + count('AWS::Lambda::EventInvokeConfig')
+    const expected = deadLetterQueueIds(t()).length + workQueueIds(t()).length + 2 * count('AWS::Lambda::Function') + count('AWS::Lambda::EventInvokeConfig')
       + 2 /* API */ + count('AWS::Pipes::Pipe') + 1 /* audit digest */;
     expect(count(ALARM)).toBe(expected);
   });
@@ -275,6 +329,43 @@ describe.each(['dev', 'prod'] as const)('alarms, stage %s', (stage) => {
     }
     expect(text).toContain('"type":"alarm"');
   });
+
+  it('the dashboard charts the plumbing from AWS metrics: DLQ sends, work queues, rule retries', () => {
+    const d = dashboardOf(t());
+    const queueName = (id: string) => ({ 'Fn::GetAtt': [id, 'QueueName'] });
+    const sent = d.metricsIn('Dead-letter queues: messages sent (NumberOfMessagesSent)');
+    expect(sent.every((m) => m.namespace === 'AWS/SQS' && m.name === 'NumberOfMessagesSent')).toBe(true);
+    expect(sent.map((m) => m.dimensions.QueueName)).toEqual(expect.arrayContaining(deadLetterQueueIds(t()).map(queueName)));
+    expect(sent).toHaveLength(deadLetterQueueIds(t()).length);
+    const aged = d.metricsIn('Work queues: oldest message (s)');
+    expect(aged.map((m) => m.dimensions.QueueName)).toEqual(workQueueIds(t()).map(queueName));
+    const retries = d.metricsIn('Bus and schedule rules: delivery retries (RetryInvocationAttempts)');
+    expect(retries.every((m) => m.namespace === 'AWS/Events' && m.name === 'RetryInvocationAttempts')).toBe(true);
+    expect(retries).toHaveLength(Object.keys(resourcesOf(t(), 'AWS::Events::Rule')).length);
+    expect(d.metricsIn('Consumers: oldest event waiting (AsyncEventAge, ms)')).toHaveLength(Object.keys(resourcesOf(t(), 'AWS::Lambda::EventInvokeConfig')).length);
+  });
+
+  it("the dashboard sums the business and audit metrics the functions write, under the stage's namespace", () => {
+    const d = dashboardOf(t());
+    const ns = `OneStop/${stage}`;
+    expect(d.expressionsIn('Cases accepted (受理) and decided (准予 / 不予许可), all centers')).toEqual([
+      `SUM(SEARCH('{"${ns}",CenterId} MetricName="CasesAccepted"', 'Sum', 300))`,
+      `SUM(SEARCH('{"${ns}",CenterId,Outcome} MetricName="CasesDecided" Outcome="approved"', 'Sum', 300))`,
+      `SUM(SEARCH('{"${ns}",CenterId,Outcome} MetricName="CasesDecided" Outcome="denied"', 'Sum', 300))`,
+    ]);
+    expect(d.expressionsIn('Cases overdue (red) and cards issued by level, all centers')).toEqual([
+      `SUM(SEARCH('{"${ns}",CenterId} MetricName="CasesOverdue"', 'Sum', 300))`,
+      ...['warning', 'yellow', 'red'].map((level) => `SUM(SEARCH('{"${ns}",CenterId,Level} MetricName="CardsIssued" Level="${level}"', 'Sum', 300))`),
+    ]);
+    expect(d.expressionsIn('Audit log: records appended, lag (ms)')).toEqual([
+      `SUM(SEARCH('Namespace="${ns}" MetricName="AuditRecords"', 'Sum', 300))`,
+      `MAX(SEARCH('Namespace="${ns}" MetricName="AuditLag"', 'Maximum', 300))`,
+    ]);
+    // The functions write under the namespace the dashboard searches.
+    for (const fn of Object.values(resourcesOf(t(), 'AWS::Lambda::Function')).filter((f) => f.Properties!.Environment?.Variables?.POWERTOOLS_SERVICE_NAME)) {
+      expect(fn.Properties!.Environment.Variables.METRICS_NAMESPACE, pathOf(fn)).toBe(ns);
+    }
+  });
 });
 
 describe('the monitoring Aspect', () => {
@@ -296,6 +387,47 @@ describe('the monitoring Aspect', () => {
       const fnRef = ref(logicalIdByPath(t, 'Fn'));
       for (const metric of ['Errors', 'Throttles', 'AsyncEventAge']) expect(alarmsOn(t, 'AWS/Lambda', metric, 'FunctionName', fnRef), metric).toHaveLength(1);
       expect(Object.keys(resourcesOf(t, ALARM))).toHaveLength(5);
+    } finally {
+      rmSync(outdir, { recursive: true, force: true });
+    }
+  });
+
+  it('alarms a work queue (an event source of a function) by the age of its oldest message, and its redrive DLQ by depth', () => {
+    const { app, outdir } = newApp('dev');
+    try {
+      const stack = new Stack(app, 'Probe');
+      const config = stageConfig('dev');
+      new Monitoring(stack, 'Monitoring', { config });
+      const code = lambda.Code.fromInline('exports.handler = async () => {}');
+      const dlq = new sqs.Queue(stack, 'AuditLogDlq', { fifo: true });
+      const work = new sqs.Queue(stack, 'AuditLog', { fifo: true, deadLetterQueue: { queue: dlq, maxReceiveCount: 5 } });
+      const consumer = new lambda.Function(stack, 'Consumer', { runtime: lambda.Runtime.NODEJS_24_X, handler: 'index.handler', code });
+      consumer.addEventSource(new SqsEventSource(work, { batchSize: 10, reportBatchItemFailures: true }));
+      // A redrive function reading the DLQ makes it a work queue too: it keeps its depth alarm and gets an age alarm.
+      const redrive = new lambda.Function(stack, 'Redrive', { runtime: lambda.Runtime.NODEJS_24_X, handler: 'index.handler', code });
+      redrive.addEventSource(new SqsEventSource(dlq, { enabled: false }));
+      const t = Template.fromStack(stack);
+      const queue = (id: string) => ({ 'Fn::GetAtt': [logicalIdByPath(t, id), 'QueueName'] });
+      const alarmsOf = (id: string) => ({
+        depth: alarmsOn(t, 'AWS/SQS', 'ApproximateNumberOfMessagesVisible', 'QueueName', queue(id)).length,
+        age: alarmsOn(t, 'AWS/SQS', 'ApproximateAgeOfOldestMessage', 'QueueName', queue(id)),
+      });
+      const onWork = alarmsOf('AuditLog');
+      expect(onWork.depth).toBe(0);
+      expect(onWork.age).toHaveLength(1);
+      expect(onWork.age[0]!.Properties).toMatchObject({
+        AlarmName: 'onestop-dev-work-queue-age-AuditLog', Threshold: config.alarms.workQueueAge.toSeconds(),
+        ComparisonOperator: 'GreaterThanThreshold', Statistic: 'Maximum', Period: 300,
+        AlarmDescription: expect.stringMatching(/Runbook: docs\/operations\.md#alarm-work-queue-age$/),
+      });
+      const onDlq = alarmsOf('AuditLogDlq');
+      expect([onDlq.depth, onDlq.age.length]).toEqual([1, 1]);
+      // Two functions × (errors, throttles) + the two queues' three.
+      expect(Object.keys(resourcesOf(t, ALARM))).toHaveLength(7);
+
+      const d = dashboardOf(t);
+      expect(d.metricsIn('Work queues: oldest message (s)').map((m) => m.dimensions.QueueName)).toEqual([queue('AuditLog'), queue('AuditLogDlq')]);
+      expect(d.metricsIn('Dead-letter queues: messages sent (NumberOfMessagesSent)').map((m) => m.dimensions.QueueName)).toEqual([queue('AuditLogDlq')]);
     } finally {
       rmSync(outdir, { recursive: true, force: true });
     }

@@ -35,6 +35,8 @@ async function publishNew(code = freshCode(), content = amrContent) {
 
 const headOf = (code: string, centerId = 'center-demo') =>
   doc.send(new GetCommand({ TableName: cloud.tableName, Key: { PK: `CENTER#${centerId}#ITEM#${code}`, SK: 'HEAD' } }));
+const listingOf = (code: string) =>
+  doc.send(new GetCommand({ TableName: cloud.tableName, Key: { PK: `CENTER#center-demo#ITEM#${code}`, SK: 'LISTING' }, ConsistentRead: true }));
 const itemPartition = (code: string) =>
   doc.send(new QueryCommand({ TableName: cloud.tableName, KeyConditionExpression: 'PK = :pk', ExpressionAttributeValues: { ':pk': `CENTER#center-demo#ITEM#${code}` } }));
 
@@ -137,7 +139,10 @@ describe('publishing an item', () => {
     expect((await call('GET', `/public/items/${code}`)).status).toBe(404);
     // The retire answer is the version as its GET shows it, with its ETag.
     expect(await call('GET', `/admin/items/${code}/versions/1`, { as: 'admin.amr' })).toMatchObject({ body: retired.body, etag: retired.etag });
-    expect((await headOf(code)).Item?.GSI1PK).toBeUndefined();
+    // Its listing stays for the record, off the list index.
+    const listing = (await listingOf(code)).Item;
+    expect(listing).toMatchObject({ kind: 'itemListing', code, status: 'retired' });
+    expect(listing?.GSI1PK).toBeUndefined();
     const revived = await call('POST', `/admin/items/${code}/versions`, { as: 'admin.amr', headers: { 'accept-language': 'en' } });
     expect(revived).toMatchObject({ status: 409, body: { type: typeOf('item-retired') } });
     expect(revived.body.detail).toContain('retired');
@@ -366,6 +371,35 @@ describe('the public catalog', () => {
     const adminFirst = await call('GET', '/admin/items?departmentId=amr&limit=2', { as: 'admin.amr' });
     expect(adminFirst.body.nextToken).toBeDefined();
     expect((await call('GET', `/public/items?departmentId=amr&limit=2&nextToken=${encodeURIComponent(adminFirst.body.nextToken)}`)).body.type).toBe(typeOf('invalid-cursor'));
+  });
+
+  it('reads list-sized listings, not whole guides: each published item\'s listing is its summary, on the list index in its head\'s stead', async () => {
+    const { code } = await publishNew();
+    const listing = (await listingOf(code)).Item!;
+    const { PK: _pk, SK: _sk, kind, GSI1PK, GSI1SK, ...summary } = listing;
+    expect([kind, GSI1PK, GSI1SK]).toEqual(['itemListing', 'CENTER#center-demo#PUBLISHED', `amr#${code}`]);
+    expect(summary).toEqual({
+      code, version: 1, name: amrContent.name, variant: amrContent.variant, departmentId: 'amr', serviceMode: amrContent.serviceMode, status: 'published',
+      promisedWorkingDays: amrContent.timeLimits.promisedWorkingDays, statutoryWorkingDays: amrContent.timeLimits.statutoryWorkingDays,
+    });
+    expect((await headOf(code)).Item?.GSI1PK).toBeUndefined();
+
+    // What the list Query reads for the seeded center, against what it read when the heads (whole guides) were on the index.
+    const seeded = new Set(demoItems.map((i) => i.code));
+    const out = await doc.send(new QueryCommand({
+      TableName: cloud.tableName, IndexName: 'GSI1', KeyConditionExpression: 'GSI1PK = :pk', ExpressionAttributeValues: { ':pk': 'CENTER#center-demo#PUBLISHED' },
+      ReturnConsumedCapacity: 'TOTAL',
+    }));
+    const items = out.Items!;
+    expect(new Set(items.map((i) => i.kind))).toEqual(new Set(['itemListing']));
+    const bytes = (list: readonly Record<string, unknown>[]) => list.reduce((n, i) => n + Buffer.byteLength(JSON.stringify(i)), 0);
+    const listings = items.filter((i) => seeded.has(i.code as string));
+    expect(listings).toHaveLength(seeded.size);
+    const heads = await Promise.all([...seeded].map(async (c) => (await headOf(c)).Item!));
+    const [listed, whole] = [bytes(listings), bytes(heads)];
+    console.log(`public list of the ${seeded.size} seeded items: listings ${(listed / 1024).toFixed(1)} KB (${out.ConsumedCapacity?.CapacityUnits ?? '?'} RCU for all ${items.length} listed) vs heads ${(whole / 1024).toFixed(1)} KB; the answer ${(bytes((await call('GET', '/public/items?limit=100')).body.items) / 1024).toFixed(1)} KB`);
+    expect(listed / listings.length).toBeLessThan(512);
+    expect(listed).toBeLessThan(whole / 10);
   });
 
   it('shows a guide with every element; drafts are not public', async () => {

@@ -10,11 +10,24 @@ import { eventFor, inProcess, type User } from './in-process.ts';
 import { applicantIdOf, completedCase, freshItem, freshWindow, invitationOf, onlineRating } from './evaluation-client.ts';
 
 let measured: Awaited<ReturnType<typeof inProcess>>;
+/** The partition keys each transaction of the last request wrote. */
+const written: string[][] = [];
 
 beforeAll(async () => {
   measured = await inProcess(() => import('../../functions/evaluation/handler.ts'), {
     EVALUATION_DEFAULTS: JSON.stringify({ ratingWorkingDays: 5, callBackWorkingDays: 1, rectificationWorkingDays: 15 }),
   });
+  const { db } = await import('#shared/db');
+  db.middlewareStack.add(
+    (next, context) => async (args) => {
+      const items = (args.input as { TransactItems?: Record<string, { Key?: { PK?: unknown }; Item?: { PK?: unknown } }>[] }).TransactItems;
+      if (context.commandName === 'TransactWriteItemsCommand' && items) {
+        written.push(items.map((t) => { const op = Object.values(t)[0]!; return String(op.Key?.PK ?? op.Item?.PK); }));
+      }
+      return next(args);
+    },
+    { step: 'initialize', name: 'transactionKeys' },
+  );
 });
 
 /** A center admin of a center of this file's own (its settings are nobody else's). */
@@ -37,7 +50,10 @@ describe('DynamoDB requests per evaluation operation (≤ 3, no Scan)', () => {
       measured(eventFor(username, 'POST', `/evaluations/${id}/${name}`, `/evaluations/{evaluationId}/${name}`, { params: { evaluationId: id }, headers: { 'if-match': etag }, body }));
 
     const read = ok('read', await measured(eventFor('zhang.san', 'GET', `/evaluations/${first.caseNo}`, '/evaluations/{evaluationId}', { params: { evaluationId: first.caseNo } })));
+    written.length = 0;
     const rated = ok('rate (a bad review)', await action('zhang.san', first.caseNo, 'rate', read.etag, onlineRating(1, '多次往返')));
+    // The rating's transaction is the evaluation's own (its item, its event): the figures' rows are counted from the event.
+    expect(written).toEqual([[`CENTER#center-demo#EVAL#${first.caseNo}`, `CENTER#center-demo#EVAL#${first.caseNo}`]]);
     const called = ok('callBack', await action('clerk.amr', first.caseNo, 'callBack', rated.etag, { reached: true, summary: '已回访' }));
     const fixed = ok('rectify', await action('admin.amr', first.caseNo, 'rectify', called.etag, { outcome: 'fixed', measures: '已整改' }));
     ok('rateFix', await action('zhang.san', first.caseNo, 'rateFix', fixed.etag, { rating: 5 }));

@@ -8,13 +8,14 @@
  * Each test uses an item and a window of its own, so its counters are exact
  * while other files rate and complete cases at the same time.
  */
+import { isDeepStrictEqual } from 'node:util';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { evaluationEventSchemas } from '#schemas/events/evaluation';
-import { MonthlyFigures, PublicFigures } from '#schemas/api/evaluation';
+import { MonthlyFigures, PublicFigures, type Figures } from '#schemas/api/evaluation';
 import { calendar2026 } from '#shared/calendar-2026';
 import { CalendarYearMissingError, addWorkingDays, localDate, workCalendar } from '#shared/calendar';
 import { validationErrors } from '#shared/validate';
-import { call, centerToday, freshIdNumber } from './api-client.ts';
+import { call, centerToday, freshIdNumber, until } from './api-client.ts';
 import {
   applicantIdOf, completedCase, evalAct, expectEvaluation, expectProblem, freshItem, freshWindow, invitationOf, onlineRating, partitionOf,
 } from './evaluation-client.ts';
@@ -37,7 +38,16 @@ async function figures(as = 'supervisor') {
   expect(validationErrors(MonthlyFigures, res.body)).toEqual([]);
   return res.body as MonthlyFigures;
 }
-const itemFigures = async (code: string) => (await figures()).items.find((i) => i.itemCode === code)?.figures;
+/**
+ * The item's figures once every field of `expected` has its value: the counting consumer adds each
+ * change's deltas when its event arrives, a moment after the change is answered.
+ */
+async function itemFigures(code: string, expected: Partial<Figures>) {
+  return until(`the figures of ${code} to reach ${JSON.stringify(expected)}`, async () => {
+    const f = (await figures()).items.find((i) => i.itemCode === code)?.figures;
+    return f && Object.entries(expected).every(([k, v]) => isDeepStrictEqual(f[k as keyof Figures], v)) ? f : undefined;
+  });
+}
 
 let zhangSan = '';
 let other = '';
@@ -135,10 +145,11 @@ describe('the bad-review loop (差评整改闭环)', () => {
     expect(closed.body).toMatchObject({ state: 'closed', version: 5, fixRating: { rating: 4 }, nextActions: [] });
 
     // Figures: the item's own row counts exactly this evaluation.
-    expect(await itemFigures(code)).toEqual({
+    const counted: Figures = {
       total: 1, proactive: 1, good: 0, bad: 1, proactiveGood: 0, defaulted: 0, excluded: 0, byRating: { 1: 0, 2: 1, 3: 0, 4: 0, 5: 0 },
       fixRated: 1, fixGood: 1, goodRate: 0, proactiveGoodRate: 0, notRatedRate: 0,
-    });
+    };
+    expect(await itemFigures(code, counted)).toEqual(counted);
 
     // The history: one event per step, each valid against its schema, the rater by id only.
     const { events } = await partitionOf('center-demo', caseNo);
@@ -160,7 +171,7 @@ describe('the bad-review loop (差评整改闭环)', () => {
     const b = await invitationOf(second.caseNo);
     const badA = await evalAct(first.caseNo, 'rate', 'zhang.san', a.etag, onlineRating(1, '窗口人员态度恶劣'));
     const badB = await evalAct(second.caseNo, 'rate', 'zhang.san', b.etag, onlineRating(2, '等候时间过长'));
-    expect(await itemFigures(code)).toMatchObject({ total: 2, bad: 2, excluded: 0 });
+    await itemFigures(code, { total: 2, bad: 2, excluded: 0 });
 
     // The department admin appeals; clerks may not; the appeal waits in the supervisors' queue.
     await evalAct(first.caseNo, 'appeal', 'clerk.amr', badA.etag, { reason: 'malicious', statement: '监控显示当日评价人未到窗口' }, 403);
@@ -176,14 +187,14 @@ describe('the bad-review loop (差评整改闭环)', () => {
     expect(upheld.body).toMatchObject({ state: 'excluded', appeal: { decision: { upheld: true } }, nextActions: [] });
     const gone = await call('GET', '/evaluation-queues/appeals?limit=100', { as: 'supervisor' });
     expect(gone.body.items.some((i: { evaluationId: string }) => i.evaluationId === first.caseNo)).toBe(false);
-    expect(await itemFigures(code)).toMatchObject({ total: 1, bad: 1, proactive: 1, excluded: 1, byRating: { 1: 0, 2: 1, 3: 0, 4: 0, 5: 0 } });
+    await itemFigures(code, { total: 1, bad: 1, proactive: 1, excluded: 1, byRating: { 1: 0, 2: 1, 3: 0, 4: 0, 5: 0 } });
 
     // Rejected: back to where it was; one appeal per review.
     const appealedB = await evalAct(second.caseNo, 'appeal', 'admin.amr', badB.etag, { reason: 'mistaken', statement: '当日系统故障' });
     const rejected = await evalAct(second.caseNo, 'decideAppeal', 'supervisor', appealedB.etag, { upheld: false, opinion: '理由不成立' });
     expect(rejected.body).toMatchObject({ state: 'rectifying', appeal: { decision: { upheld: false } } });
     await evalAct(second.caseNo, 'appeal', 'admin.amr', rejected.etag, { reason: 'mistaken', statement: '再次申诉' }, 409, 'already-appealed');
-    expect(await itemFigures(code)).toMatchObject({ total: 1, bad: 1, excluded: 1 });
+    await itemFigures(code, { total: 1, bad: 1, excluded: 1 });
   });
 });
 
@@ -233,7 +244,10 @@ describe('a window visit (一次一评)', () => {
     expect(retried.body).toEqual(rated.body);
     expect(rated.body).toMatchObject({ state: 'rated', rating: { rating: 5, indicators: { efficiency: 5, serviceLevel: 5, attitude: 4 }, proactive: true }, nextActions: [] });
 
-    const month = await figures('center.admin');
+    const month = await until('the window\'s rating in the figures', async () => {
+      const f = await figures('center.admin');
+      return f.windows.some((w) => w.windowId === windowId) ? f : undefined;
+    });
     const row = month.windows.find((w) => w.windowId === windowId)!;
     expect(row.figures).toMatchObject({ total: 1, good: 1, proactiveGood: 1, goodRate: 1, proactiveGoodRate: 1, notRatedRate: 0 });
     expect(month.windows.map((w) => w.rank)).toEqual(month.windows.map((_, i) => i + 1));
