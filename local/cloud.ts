@@ -29,8 +29,10 @@ import { LocalClock } from './lambda/clock.ts';
 import { startBusEndpoint, type BusEndpoint } from './bus/endpoint.ts';
 import { StreamPipe, type PipeStats } from './pipe.ts';
 import { S3Notifier, type S3NotificationStats } from './s3/notifications.ts';
+import { WorkQueues } from './queue/queues.ts';
 import { SmsSink } from './sns/sms-sink.ts';
 import { localEndpoints } from './local-endpoints.ts';
+import type { Meter } from './meter.ts';
 import { webPages } from './web.ts';
 import { siteFiles } from '../web/site.ts';
 
@@ -61,6 +63,8 @@ export interface LocalCloudOptions {
   /** Sandboxes (worker threads) per function at most; more concurrent invocations queue. Default 4. */
   maxConcurrency?: number;
   quiet?: boolean;
+  /** Counts billable requests (local/meter.ts): the cost bench only. */
+  meter?: Meter;
   log?: (line: string) => void;
 }
 
@@ -73,6 +77,8 @@ export interface LocalCloudStats {
   schedulesFired: number;
   /** S3 event notifications: object events seen, notifications handed to functions (their invocations count in `bus`). */
   s3Notifications: S3NotificationStats;
+  /** Work queues (sent, received, returned, dead-lettered) and the event source mappings reading them. */
+  queues: ReturnType<WorkQueues['stats']>;
 }
 
 export interface LocalCloud {
@@ -151,7 +157,9 @@ export async function startLocalCloud(opts: LocalCloudOptions): Promise<LocalClo
     let runtime: LambdaRuntime | undefined;
     const invoke = (id: string, event: unknown) => runtime!.invoke(id, event);
     const dlq = new DlqStore(dataDir, model.queues.map((q) => q.name));
-    const bus = new LocalBus({ rules: model.rules, buses: model.buses, functions: model.functions, invoke, dlq, log, retryBaseMs: opts.retryBaseMs });
+    // A visibility timeout is scaled like the retry delays: retryBaseMs stands for a minute.
+    const queues = new WorkQueues(model, { dlq, invoke, msPerSecond: (opts.retryBaseMs ?? 100) / 60, log });
+    const bus = new LocalBus({ rules: model.rules, buses: model.buses, functions: model.functions, invoke, queues, dlq, log, retryBaseMs: opts.retryBaseMs });
     stops.push(() => bus.stop());
     const scheduler = new Scheduler(model.rules, bus, opts.scheduleSpeedup ?? 1, log, clock);
     stops.push(() => scheduler.stop());
@@ -186,7 +194,9 @@ export async function startLocalCloud(opts: LocalCloudOptions): Promise<LocalClo
     stops.push(() => busEndpoint.stop());
     // The API port is known from here on: the functions get the Cognito emulator's URL in their env.
     const apiUrl = `http://localhost:${api.port}`;
-    const endpoints = { dynamodb: dynamo.endpoint, s3: s3.endpoint, ses: ses.endpoint, events: busEndpoint.endpoint, cognito: `${apiUrl}/local/cognito`, sns: `${apiUrl}/local/sns` };
+    const metered = opts.meter && (await opts.meter.attach({ dynamodb: dynamo.endpoint, s3: s3.endpoint }));
+    if (metered) stops.push(() => metered.stop());
+    const endpoints = { dynamodb: metered ? metered.dynamodb : dynamo.endpoint, s3: metered ? metered.s3 : s3.endpoint, ses: ses.endpoint, events: busEndpoint.endpoint, cognito: `${apiUrl}/local/cognito`, sns: `${apiUrl}/local/sns` };
 
     runtime = new LambdaRuntime(model.functions, {
       baseEnv: emulatorEnv(endpoints),
@@ -195,6 +205,7 @@ export async function startLocalCloud(opts: LocalCloudOptions): Promise<LocalClo
       echo: sink && ((line) => !line.includes('"level":"DEBUG"') && sink(line)),
       maxConcurrency: opts.maxConcurrency,
       clock: clock.buffer,
+      ...(opts.meter ? { onInvoked: (fn: { logicalId: string; memoryMb: number }, ms: number) => opts.meter!.lambdaInvoked(fn.logicalId, fn.memoryMb, ms) } : {}),
     });
     const rt = runtime;
     stops.push(() => rt.stop());
@@ -207,6 +218,8 @@ export async function startLocalCloud(opts: LocalCloudOptions): Promise<LocalClo
       stops.push(() => p.stop());
     }
     scheduler.start();
+    queues.start();
+    stops.push(() => queues.stop());
     stops.push(s3.onObjectEvent((e) => notifier.handle(e)));
 
     const audience = model.api?.routes.find((r) => r.authorizer)?.authorizer?.audience[0] ?? 'local-client';
@@ -219,6 +232,7 @@ export async function startLocalCloud(opts: LocalCloudOptions): Promise<LocalClo
       faults: rt.faultStats(),
       schedulesFired: scheduler.count,
       s3Notifications: notifier.stats(),
+      queues: queues.stats(),
     });
     // A message leaves its queue only when its sender accepted it again (see LocalBus.redrive);
     // a refused one stays, with the failed redrive counted.
@@ -278,7 +292,13 @@ export async function startLocalCloud(opts: LocalCloudOptions): Promise<LocalClo
       mintToken: (username) => issuer.mint(username),
       stats,
       clock,
-      idle: () => bus.idle(),
+      idle: async () => {
+        // A queued event may publish more events, and a delivered one fill a queue: idle when both are.
+        do {
+          await bus.idle();
+          await queues.idle();
+        } while (bus.stats().inFlight || queues.pending);
+      },
       dlq: { list: () => dlq.list(), redrive, remove },
       stop: () => (stopping ??= stopAll().then(() => log('local cloud stopped'))),
     };

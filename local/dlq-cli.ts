@@ -18,15 +18,17 @@ type Event = { id?: string; source?: string; 'detail-type'?: string; Source?: st
 interface Message {
   messageId: string;
   sentAt: string;
-  kind: 'rule-target' | 'lambda-on-failure' | 'lambda-dlq' | 'pipe' | string;
+  kind: 'rule-target' | 'lambda-on-failure' | 'lambda-dlq' | 'pipe' | 'queue' | string;
   attempts: number;
   error: { type: string; message: string };
   event?: Event;
   rule?: { name: string };
-  target?: { functionId: string };
+  target?: { functionId?: string; queueId?: string };
   function?: { id: string };
   record?: { requestContext: { condition: string }; requestPayload: Event };
   pipe?: { name: string };
+  body?: string;
+  source?: { queue: string };
   redriveAttempts?: number;
 }
 
@@ -36,9 +38,10 @@ interface Listing {
 
 /** One line per message: what failed, on its way to where, and why. */
 function describe(m: Message): string {
-  const event = m.record?.requestPayload ?? m.event;
+  const event = m.record?.requestPayload ?? m.event ?? (m.body ? (JSON.parse(m.body) as Event) : undefined);
   const what = event?.['detail-type'] ?? event?.DetailType ?? '?';
-  const from = m.kind === 'rule-target' ? `undelivered: ${m.rule?.name} → ${m.target?.functionId}`
+  const from = m.kind === 'rule-target' ? `undelivered: ${m.rule?.name} → ${m.target?.functionId ?? m.target?.queueId}`
+    : m.kind === 'queue' ? `from queue ${m.source?.queue}`
     : m.kind === 'lambda-on-failure' ? `function ${m.function?.id} failed, ${m.record?.requestContext.condition}`
       : m.kind === 'lambda-dlq' ? `function ${m.function?.id} failed`
         : `pipe ${m.pipe?.name}`;

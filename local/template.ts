@@ -2,7 +2,7 @@
  * Reads the synthesized CloudFormation template (infra is the single source of
  * truth) and extracts what the local cloud runs, generically by resource type:
  * tables, buckets, queues, functions (with their layers), the HTTP API, rules,
- * pipes and S3 event notifications. Nothing here lists a route, a table or a
+ * pipes, S3 event notifications and SQS event source mappings. Nothing here lists a route, a table or a
  * rule by hand.
  */
 import { spawn } from 'node:child_process';
@@ -14,6 +14,8 @@ import { Resolver, nameFromArn, physicalName, resourceArn, type CfnResource, typ
 import { extractApi, type ApiModel } from './template-api.ts';
 import { extractFunctions, type FunctionModel } from './template-lambda.ts';
 import { extractS3Notifications, type S3NotificationModel } from './template-s3.ts';
+import type { EventSourceMappingModel } from './queue/event-source.ts';
+import { extractEventSourceMappings, queueModel } from './queue/template-queue.ts';
 
 export type { AsyncInvokeConfig, FunctionModel, LayerModel } from './template-lambda.ts';
 export type { S3NotificationModel } from './template-s3.ts';
@@ -39,9 +41,19 @@ export interface BucketModel {
 export interface QueueModel {
   readonly logicalId: string;
   readonly name: string;
+  readonly visibilityTimeoutSeconds: number;
+  /** RedrivePolicy: where a message received maxReceiveCount times goes (a DLQ's logical id). */
+  readonly redrive?: { readonly deadLetterQueue: string; readonly maxReceiveCount: number };
 }
 
-export interface TargetModel {
+/** A rule target: a function (invoked asynchronously), or an SQS queue (SendMessage of the event). */
+export type TargetModel = FunctionTargetModel | QueueTargetModel;
+
+export interface QueueTargetModel extends Omit<FunctionTargetModel, 'functionId' | 'qualifier'> {
+  readonly queueId: string;
+}
+
+export interface FunctionTargetModel {
   readonly id: string;
   readonly functionId: string;
   /** The version or alias of the target ARN (`...:function:Fn:live`); undefined = unqualified ($LATEST). */
@@ -97,6 +109,8 @@ export interface LocalModel {
   readonly pipes: PipeModel[];
   /** S3 event notifications to functions (template-s3.ts). */
   readonly s3Notifications: S3NotificationModel[];
+  /** Functions fed by SQS queues (queue/template-queue.ts). */
+  readonly eventSourceMappings: EventSourceMappingModel[];
 }
 
 export const STACK_NAME = 'OneStop-local';
@@ -182,7 +196,7 @@ export function extractModel(template: CfnTemplate, cdkOut: string, secret: (id:
     corsRules: ((r.resolve(res.Properties?.CorsConfiguration ?? {}, `${id}.CorsConfiguration`) as any).CorsRules ?? []) as Record<string, unknown>[],
   }));
 
-  const queues = byType(template, 'AWS::SQS::Queue').map(([id]): QueueModel => ({ logicalId: id, name: id }));
+  const queues = byType(template, 'AWS::SQS::Queue').map(([id, res]) => queueModel(id, res, r, lookup));
   const queueOf = (arn: unknown, where: string) => (arn ? lookup(r.resolveString(arn, where), ['AWS::SQS::Queue'], where) : undefined);
 
   const functions = extractFunctions(template, r, cdkOut, lookup);
@@ -197,10 +211,12 @@ export function extractModel(template: CfnTemplate, cdkOut: string, secret: (id:
       const retry = (r.resolve(t.RetryPolicy ?? {}, `${where}.RetryPolicy`) ?? {}) as Record<string, unknown>;
       const dlq = (t.DeadLetterConfig as { Arn?: unknown } | undefined)?.Arn;
       const arn = r.resolveString(t.Arn, `${where}.Arn`);
+      const destination = arn.startsWith('arn:aws:sqs:')
+        ? { queueId: lookup(arn, ['AWS::SQS::Queue'], `${where}.Arn`) }
+        : { functionId: lookup(arn, ['AWS::Lambda::Function'], `${where}.Arn`), qualifier: /:function:[^:]+:([^:]+)$/.exec(arn)?.[1] };
       return {
         id: String(t.Id ?? `Target${i}`),
-        functionId: lookup(arn, ['AWS::Lambda::Function'], `${where}.Arn`),
-        qualifier: /:function:[^:]+:([^:]+)$/.exec(arn)?.[1],
+        ...destination,
         input: t.Input === undefined ? undefined : r.resolveString(t.Input, `${where}.Input`),
         inputPath: t.InputPath === undefined ? undefined : r.resolveString(t.InputPath, `${where}.InputPath`),
         // EventBridge defaults: 185 retries within 24 hours.
@@ -253,7 +269,8 @@ export function extractModel(template: CfnTemplate, cdkOut: string, secret: (id:
   const api = extractApi(template, r, (arn, where) => lookup(arn, ['AWS::Lambda::Function'], where));
   const buses = ['default', ...byType(template, 'AWS::Events::EventBus').map(([id, res]) => physicalName(id, res.Type))];
   const s3Notifications = extractS3Notifications(template, r, lookup);
-  return { stackName, cdkOut, tables, buckets, queues, buses, functions, api, rules, pipes, s3Notifications };
+  const eventSourceMappings = extractEventSourceMappings(template, r, lookup);
+  return { stackName, cdkOut, tables, buckets, queues, buses, functions, api, rules, pipes, s3Notifications, eventSourceMappings };
 }
 
 /** Synthesizes (unless skipped), reads and extracts the local model. */

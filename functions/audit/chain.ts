@@ -2,10 +2,12 @@
  * The hash chains of the audit log (pure: no I/O). Shared by the consumer that
  * appends, the digest that seals each day, and the offline verifier.
  *
- *  - Every record belongs to one chain: the chain of its case (`case#<caseNo>`)
- *    when its subject is a case, else the chain of its center and recording day
- *    (`center#<centerId>#<YYYY-MM-DD>`, Asia/Shanghai). Writers of different
- *    chains never wait for each other.
+ *  - Every record belongs to one chain: the chain of its subject
+ *    (`<subjectType>#<subjectId>`, `case#<caseNo>` for a case). Writers of
+ *    different chains never wait for each other. Records written before this
+ *    layout chained every non-case subject of a center and recording day
+ *    (`center#<centerId>#<YYYY-MM-DD>`, Asia/Shanghai); those chains are still
+ *    verified, with their day rule.
  *  - A record's position in its chain is `seq` (1, 2, …); it carries the hash of
  *    the record before it (`prevHash`, 64 zeros for the first) and its own `hash`
  *    = SHA-256(prevHash + canonical JSON of the record without `hash`).
@@ -50,12 +52,23 @@ export function canonicalJson(value: unknown): string {
 
 export const sha256Hex = (text: string | Buffer): string => createHash('sha256').update(text).digest('hex');
 
-/** The chain a record joins. */
-export function chainOf(subject: { type: string; id: string }, centerId: string, day: string): string {
-  return subject.type === 'case' ? `case#${subject.id}` : `center#${centerId}#${day}`;
+/**
+ * The chain a record joins: one per subject, `<subjectType>#<subjectId>` (a
+ * case's is `case#<caseNo>`), so writers about different subjects never race
+ * for one head. A subject whose chain would read as a center-day chain of the
+ * earlier layout is refused: the verifier holds those to their day.
+ */
+export function chainOf(subject: { type: string; id: string }): string {
+  const chain = `${subject.type}#${subject.id}`;
+  if (centerChainDay(chain) !== undefined) throw new RangeError(`subject ${subject.type} ${subject.id} would name a center-day chain (${chain})`);
+  return chain;
 }
 
-/** The day in a center chain's id, or undefined for a case chain. */
+/**
+ * The day in the id of a center-day chain (`center#<centerId>#<day>`: every
+ * non-case subject of a center and day, the layout before per-subject chains,
+ * still verified but never appended to), or undefined.
+ */
 export function centerChainDay(chain: string): string | undefined {
   return /^center#.+#(\d{4}-\d{2}-\d{2})$/.exec(chain)?.[1];
 }

@@ -59,6 +59,8 @@ export interface BusOptions {
   readonly functions: readonly FunctionModel[];
   /** Runs a function and resolves with its result or rejects with its error (the runtime's invoke). */
   invoke(functionId: string, event: unknown): Promise<unknown>;
+  /** SendMessage to a work queue (queue/queues.ts): a rule's SQS targets, and the redrive of a queue's dead letters. */
+  readonly queues?: { send(queueId: string, body: string): void };
   readonly dlq: DlqStore;
   /**
    * Scaled-down retry delays: the first delivery retry waits this long (doubled per attempt up to
@@ -191,7 +193,8 @@ export class LocalBus {
     if (this.stopped) return;
     let err: DeliveryError;
     try {
-      this.lambda.invokeAsync(target.functionId, this.payload(event, target), target.qualifier);
+      if ('queueId' in target) this.sendToQueue(target.queueId, JSON.stringify(this.payload(event, target)));
+      else this.lambda.invokeAsync(target.functionId, this.payload(event, target), target.qualifier);
       this.counters.delivered++;
       return;
     } catch (e) {
@@ -220,9 +223,16 @@ export class LocalBus {
       .finally(() => this.activity.end());
   }
 
+  /** SendMessage to a work queue (an SQS target's body is the payload's JSON). */
+  private sendToQueue(queueId: string, body: string): void {
+    if (!this.opts.queues) throw new DeliveryError('NO_RESOURCE', 'ResourceNotFoundException', `no queue ${queueId} in the local cloud`, false);
+    this.opts.queues.send(queueId, body);
+  }
+
   /** EventBridge's DLQ message: the event itself, with the failure in message attributes. */
   private async deadLetter(event: EventEnvelope, rule: RuleModel, target: TargetModel, attempts: number, err: DeliveryError, exhausted?: string): Promise<void> {
-    const what = `bus: ${rule.logicalId}/${target.id} could not deliver event ${event.id} to ${target.functionId} (${attempts} attempt(s)): ${err.name}: ${err.message}`;
+    const to = 'queueId' in target ? target.queueId : target.functionId;
+    const what = `bus: ${rule.logicalId}/${target.id} could not deliver event ${event.id} to ${to} (${attempts} attempt(s)): ${err.name}: ${err.message}`;
     if (!target.deadLetterQueue) {
       this.counters.dropped++;
       this.opts.log(`!!! EVENT LOST !!! ${what}; the target has no dead-letter queue`);
@@ -234,14 +244,14 @@ export class LocalBus {
       ...(exhausted ? { EXHAUSTED_RETRY_CONDITION: exhausted } : {}),
       RETRY_ATTEMPTS: String(attempts - 1),
       RULE_ARN: rule.arn,
-      TARGET_ARN: resourceArn(target.functionId, 'AWS::Lambda::Function') + (target.qualifier ? `:${target.qualifier}` : ''),
+      TARGET_ARN: 'queueId' in target ? resourceArn(target.queueId, 'AWS::SQS::Queue') : resourceArn(target.functionId, 'AWS::Lambda::Function') + (target.qualifier ? `:${target.qualifier}` : ''),
     };
     await this.opts.dlq.send(target.deadLetterQueue, {
       kind: 'rule-target',
       event,
       attributes,
       rule: { name: rule.logicalId, arn: rule.arn },
-      target: { id: target.id, functionId: target.functionId },
+      target: 'queueId' in target ? { id: target.id, queueId: target.queueId } : { id: target.id, functionId: target.functionId },
       attempts,
       error: { type: err.name, message: err.message },
     });
@@ -261,10 +271,15 @@ export class LocalBus {
       switch (msg.kind) {
         case 'rule-target': {
           const rule = this.opts.rules.find((r) => r.logicalId === msg.rule.name);
-          const target = rule?.targets.find((t) => t.id === msg.target.id) ?? ({ id: msg.target.id, functionId: msg.target.functionId } as TargetModel);
-          this.lambda.invokeAsync(target.functionId, this.payload(msg.event as EventEnvelope, target), target.qualifier);
+          const target = rule?.targets.find((t) => t.id === msg.target.id) ?? ({ ...msg.target } as TargetModel);
+          if ('queueId' in target) this.sendToQueue(target.queueId, JSON.stringify(this.payload(msg.event as EventEnvelope, target)));
+          else this.lambda.invokeAsync(target.functionId, this.payload(msg.event as EventEnvelope, target), target.qualifier);
           break;
         }
+        case 'queue':
+          // SQS's redrive: the message goes back to its source queue as it was.
+          this.sendToQueue(msg.source.queue, msg.body);
+          break;
         case 'lambda-on-failure':
           this.lambda.invokeAsync(msg.function.id, msg.record.requestPayload, msg.function.qualifier);
           break;

@@ -12,7 +12,9 @@
  *                      record (EventInvokeConfig DestinationConfig.OnFailure);
  *   lambda-dlq         the same, to the function's own DeadLetterConfig: the event itself, with
  *                      RequestID/ErrorCode/ErrorMessage attributes;
- *   pipe               the pipe gave up on a stream record: the PutEvents entry it could not send.
+ *   pipe               the pipe gave up on a stream record: the PutEvents entry it could not send;
+ *   queue              a work queue's redrive policy moved a message received maxReceiveCount
+ *                      times (local/queue/queue.ts): the message as it was.
  */
 import { existsSync } from 'node:fs';
 import { appendFile, mkdir, readFile, writeFile } from 'node:fs/promises';
@@ -48,7 +50,8 @@ export interface RuleTargetDlqMessage extends DlqMessageBase {
   /** Optional only for messages written by older versions of the local cloud. */
   readonly attributes?: EventBridgeDlqAttributes;
   readonly rule: { readonly name: string; readonly arn: string };
-  readonly target: { readonly id: string; readonly functionId: string };
+  /** The function of a Lambda target, or the queue of an SQS one. */
+  readonly target: { readonly id: string; readonly functionId?: string; readonly queueId?: string };
 }
 
 /** Lambda's record of an asynchronous invocation it gave up on (the on-failure destination's body). */
@@ -96,7 +99,16 @@ export interface PipeDlqMessage extends DlqMessageBase {
   readonly pipe: { readonly name: string; readonly record?: unknown };
 }
 
-export type DlqMessage = RuleTargetDlqMessage | LambdaOnFailureMessage | LambdaDlqMessage | PipeDlqMessage;
+/** A message SQS moved from its source queue (RedrivePolicy): the body and attributes it had there. */
+export interface QueueDlqMessage extends DlqMessageBase {
+  readonly kind: 'queue';
+  readonly body: string;
+  readonly attributes: Readonly<Record<string, string>>;
+  /** The queue it came from (a redrive sends it back there) and its id there. */
+  readonly source: { readonly queue: string; readonly messageId: string };
+}
+
+export type DlqMessage = RuleTargetDlqMessage | LambdaOnFailureMessage | LambdaDlqMessage | PipeDlqMessage | QueueDlqMessage;
 
 type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;
 export type NewDlqMessage = DistributiveOmit<DlqMessage, 'messageId' | 'queue' | 'sentAt'>;

@@ -37,6 +37,8 @@ export interface RuntimeOptions {
   readonly maxConcurrency?: number;
   /** Emulated time: the offset every sandbox adds to its clock (local/lambda/clock.ts). */
   readonly clock?: SharedArrayBuffer;
+  /** Each completed invocation's handler time (the cost meter, local/meter.ts). */
+  readonly onInvoked?: (fn: FunctionModel, durationMs: number) => void;
 }
 
 interface Pending {
@@ -189,6 +191,7 @@ class FunctionRunner {
       traceId: `Root=1-${Math.floor(Date.now() / 1000).toString(16)}-${randomBytes(12).toString('hex')};Sampled=0`,
     };
     let timer: NodeJS.Timeout | undefined;
+    const startedAt = performance.now();
     try {
       const result = await new Promise<unknown>((resolve, reject) => {
         sb.current = { id: awsRequestId, resolve, reject };
@@ -210,6 +213,8 @@ class FunctionRunner {
       throw err;
     } finally {
       clearTimeout(timer);
+      // Lambda bills failed and timed-out invocations too.
+      this.opts.onInvoked?.(this.fn, performance.now() - startedAt);
     }
   }
 
@@ -277,10 +282,11 @@ export class LambdaRuntime {
   async invoke(functionId: string, event: unknown): Promise<unknown> {
     const runner = this.runners.get(functionId);
     if (!runner) throw new Error(`no function ${functionId} in the template`);
+    // Every rule that matches gets its roll (an SQS batch can carry the events of several tests' rules); the first to strike counts.
     const fault = [...this.faults.values()].find(
-      (f) => functionId.startsWith(f.functionPrefix) && (f.limit === undefined || f.injected < f.limit) && (f.match === undefined || JSON.stringify(event).includes(f.match)),
+      (f) => functionId.startsWith(f.functionPrefix) && (f.limit === undefined || f.injected < f.limit) && (f.match === undefined || JSON.stringify(event).includes(f.match)) && Math.random() < f.rate,
     );
-    const strike = fault && Math.random() < fault.rate ? (fault.phase === 'either' ? (Math.random() < 0.5 ? 'before' : 'after') : fault.phase) : undefined;
+    const strike = fault ? (fault.phase === 'either' ? (Math.random() < 0.5 ? 'before' : 'after') : fault.phase) : undefined;
     const injected = () => {
       fault!.injected++;
       return new LambdaInvocationError(runner.fn.name, { errorType: 'Injected.Fault', errorMessage: `fault injected ${strike} the handler` });

@@ -29,7 +29,7 @@ export const AuditRecord = Type.Object(
   {
     eventId: Type.String(),
     centerId: Type.String(),
-    chain: Type.String({ description: '`case#<caseNo>` for a case\'s records, else `center#<centerId>#<YYYY-MM-DD>` (the recording day)' }),
+    chain: Type.String({ description: 'The subject\'s chain, `<subjectType>#<subjectId>` (`case#<caseNo>` for a case); records written before per-subject chains: `center#<centerId>#<YYYY-MM-DD>` (the recording day)' }),
     seq: Type.Integer({ minimum: 1, description: 'Position in the chain, from 1' }),
     prevHash: sha256('hash of the previous record of the chain (64 zeros for the first)'),
     hash: sha256('SHA-256 of prevHash + the canonical JSON (sorted keys) of this record without `hash`'),

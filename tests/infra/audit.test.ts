@@ -1,11 +1,13 @@
 /**
- * CDK assertions on the audit log's resources: the digest schedule and its
- * signing key (KMS in AWS, a secret in the local cloud), and each audit
- * function's least-privilege grants.
+ * CDK assertions on the audit log's resources: the queue that feeds the
+ * consumer in batches (its rule, redrive policy and event source mapping), the
+ * digest schedule and its signing key (KMS in AWS, a secret in the local
+ * cloud), and each audit function's least-privilege grants.
  */
 import { Match, type Template } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { stageConfig } from '../../infra/config.ts';
+import { AUDIT_MAX_RECEIVE_COUNT } from '../../infra/stacks/audit.ts';
 import { logicalIdByPath, resourcesOf, statementsOf, synthTemplate } from './synth.ts';
 
 let dev: Template;
@@ -59,6 +61,58 @@ describe('audit digest', () => {
     const dynamo = statements.flatMap((s) => s.Action).filter((a) => a.startsWith('dynamodb:'));
     expect(dynamo).toContain('dynamodb:PutItem');
     for (const forbidden of ['dynamodb:UpdateItem', 'dynamodb:DeleteItem', 'dynamodb:BatchWriteItem', 'dynamodb:Scan']) expect(dynamo).not.toContain(forbidden);
+  });
+});
+
+describe('audit queue', () => {
+  const queueId = () => logicalIdByPath(dev, 'AuditQueue');
+  const dlqId = () => logicalIdByPath(dev, 'AuditQueueDlq');
+
+  it('takes every onestop.* event from the bus, with bounded delivery retries and the audit DLQ', () => {
+    dev.hasResourceProperties('AWS::Events::Rule', {
+      EventBusName: { Ref: logicalIdByPath(dev, 'Bus') },
+      EventPattern: { source: [{ prefix: 'onestop.' }] },
+      Targets: [Match.objectLike({ Arn: getAtt(queueId()), RetryPolicy: { MaximumRetryAttempts: 10, MaximumEventAgeInSeconds: stageConfig('dev').maxEventAge.toSeconds() }, DeadLetterConfig: { Arn: getAtt(dlqId()) } })],
+    });
+    // No rule invokes the consumer directly any more.
+    const targets = Object.values(resourcesOf(dev, 'AWS::Events::Rule')).flatMap((r) => r.Properties!.Targets as { Arn: unknown }[]);
+    expect(targets.filter((t) => JSON.stringify(t.Arn).includes(logicalIdByPath(dev, 'AuditConsumerFunction')))).toEqual([]);
+  });
+
+  it('is encrypted and TLS-only, redelivers after six function timeouts, and dead-letters after a generous receive count', () => {
+    const fn = dev.toJSON().Resources[logicalIdByPath(dev, 'AuditConsumerFunction')];
+    const timeout = fn.Properties.Timeout as number;
+    dev.hasResourceProperties('AWS::SQS::Queue', {
+      SqsManagedSseEnabled: true,
+      VisibilityTimeout: 6 * timeout + 1,
+      RedrivePolicy: { deadLetterTargetArn: getAtt(dlqId()), maxReceiveCount: AUDIT_MAX_RECEIVE_COUNT },
+    });
+    expect(AUDIT_MAX_RECEIVE_COUNT).toBeGreaterThanOrEqual(10);
+    for (const id of [queueId(), dlqId()]) {
+      const policy = Object.values(resourcesOf(dev, 'AWS::SQS::QueuePolicy')).find((p) => JSON.stringify(p.Properties!.Queues).includes(id));
+      expect(JSON.stringify(policy?.Properties!.PolicyDocument), id).toContain('"aws:SecureTransport":"false"');
+    }
+    expect(resourcesOf(dev, 'AWS::SQS::Queue')[dlqId()]!.Properties).toMatchObject({ SqsManagedSseEnabled: true, MessageRetentionPeriod: 14 * 86_400 });
+  });
+
+  it('feeds the consumer in batches of up to 100 within a second, reporting failed items, at a bounded concurrency', () => {
+    dev.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
+      EventSourceArn: getAtt(queueId()),
+      FunctionName: { Ref: logicalIdByPath(dev, 'AuditConsumerFunction') },
+      BatchSize: 100,
+      MaximumBatchingWindowInSeconds: 1,
+      FunctionResponseTypes: ['ReportBatchItemFailures'],
+      ScalingConfig: { MaximumConcurrency: Match.anyValue() },
+    });
+    const esm = Object.values(resourcesOf(dev, 'AWS::Lambda::EventSourceMapping')).find((m) => JSON.stringify(m.Properties!.EventSourceArn).includes(queueId()))!;
+    expect(esm.Properties!.ScalingConfig.MaximumConcurrency).toBeGreaterThanOrEqual(2);
+    expect(esm.Properties!.ScalingConfig.MaximumConcurrency).toBeLessThanOrEqual(10);
+  });
+
+  it('alarms on the audit DLQ\'s depth (a redrive policy\'s target is found as a DLQ)', () => {
+    const alarms = Object.values(resourcesOf(dev, 'AWS::CloudWatch::Alarm')).filter((a) => a.Properties!.MetricName === 'ApproximateNumberOfMessagesVisible');
+    expect(alarms.some((a) => JSON.stringify(a.Properties!.Dimensions).includes(dlqId()))).toBe(true);
+    expect(alarms.some((a) => JSON.stringify(a.Properties!.Dimensions).includes(`"${queueId()}"`))).toBe(false);
   });
 });
 

@@ -190,11 +190,17 @@ describe('EventBridge', () => {
     }
   });
 
-  it('routes every onestop.* event to the audit consumer', () => {
+  it('routes every onestop.* event to the audit queue, which feeds the audit consumer in batches', () => {
+    const queue = logicalIdByPath(dev, 'AuditQueue');
     dev.hasResourceProperties('AWS::Events::Rule', {
       EventBusName: { Ref: logicalIdByPath(dev, 'Bus') },
       EventPattern: { source: [{ prefix: 'onestop.' }] },
-      Targets: [Match.objectLike({ Arn: getAtt(logicalIdByPath(dev, 'AuditConsumerFunction')) })],
+      Targets: [Match.objectLike({ Arn: getAtt(queue) })],
+    });
+    dev.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
+      EventSourceArn: getAtt(queue),
+      FunctionName: { Ref: logicalIdByPath(dev, 'AuditConsumerFunction') },
+      FunctionResponseTypes: ['ReportBatchItemFailures'],
     });
   });
 

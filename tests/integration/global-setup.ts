@@ -33,7 +33,7 @@ export interface ProvidedLocalCloud {
   /** The API's routes (route key → function), as API Gateway's routes of the template. */
   readonly routes: { routeKey: string; functionId: string; authorized: boolean }[];
   /** The template's rules as the local bus runs them (targets, retry policies, DLQs). */
-  readonly rules: { logicalId: string; busName: string; targets: { id: string; functionId: string; maxRetryAttempts: number; maxEventAgeSeconds: number; deadLetterQueue?: string }[] }[];
+  readonly rules: { logicalId: string; busName: string; targets: { id: string; functionId?: string; queueId?: string; maxRetryAttempts: number; maxEventAgeSeconds: number; deadLetterQueue?: string }[] }[];
 }
 
 declare module 'vitest' {

@@ -207,7 +207,7 @@ describe('outbox pipe → bus → audit consumer', () => {
   });
 });
 
-describe('function errors: the audit consumer\'s EventInvokeConfig and on-failure destination', () => {
+describe('function errors: a consumer\'s EventInvokeConfig and on-failure destination', () => {
   type OnFailureMessage = {
     messageId: string; kind: string; attempts: number; function?: { id: string };
     record?: {
@@ -228,10 +228,10 @@ describe('function errors: the audit consumer\'s EventInvokeConfig and on-failur
 
   it('retries an event the consumer keeps rejecting per its EventInvokeConfig, records it in Lambda\'s format, and redrives it through the async path', async () => {
     const eventId = ulid();
-    // Not a valid envelope: the audit consumer refuses it on every attempt.
+    // Not a valid CalendarChanged: the recount consumer refuses it on every attempt (and so does the audit consumer, fed by its queue).
     await ddb.send(new PutItemCommand({
       TableName: cloud.tableName,
-      Item: { PK: { S: `TEST#${eventId}` }, SK: { S: `EVENT#${eventId}` }, kind: { S: 'event' }, source: { S: 'onestop.test' }, detailType: { S: 'Broken' }, detail: { S: JSON.stringify({ eventId }) } },
+      Item: { PK: { S: `TEST#${eventId}` }, SK: { S: `EVENT#${eventId}` }, kind: { S: 'event' }, source: { S: 'onestop.org' }, detailType: { S: 'CalendarChanged' }, detail: { S: JSON.stringify({ eventId }) } },
     }));
     const record = (except?: string) => until('the on-failure record', async () => {
       for (const q of (await listing()).queues) {
@@ -246,8 +246,8 @@ describe('function errors: the audit consumer\'s EventInvokeConfig and on-failur
     // the function's OnFailure the same one), reached after 1 + MaximumRetryAttempts invocations — not after the
     // rule target's RetryPolicy, which covers delivery only, and delivery succeeded.
     const target = cloud.rules.flatMap((r) => r.targets).find((t) => t.deadLetterQueue === found.queue);
-    expect(target?.functionId).toMatch(/^AuditConsumer/);
-    const config = eventInvokeConfig(target!.functionId);
+    expect(target?.functionId).toMatch(/^CaseRecountFunction/);
+    const config = eventInvokeConfig(target!.functionId!);
     expect(config.onFailure).toBe(found.queue);
     expect(found.message.function?.id).toBe(target!.functionId);
     expect(found.message.record!.requestContext).toMatchObject({
@@ -274,9 +274,21 @@ describe('function errors: the audit consumer\'s EventInvokeConfig and on-failur
     expect(stats.bus.onFailure).toBeGreaterThanOrEqual(2);
     expect(stats.bus.functionErrors).toBeGreaterThanOrEqual(2 * (1 + config.maxRetryAttempts));
 
-    // Clean up, so later suites see an empty queue.
-    const del = await fetch(`${api}/local/dlq/delete`, { method: 'POST', body: JSON.stringify({ queue: found.queue, messageIds: [again.message.messageId] }) });
-    expect(await del.json()).toEqual({ deleted: 1 });
+    // The audit queue's copy went to the audit DLQ through the queue's redrive policy, after its receives.
+    const audited = await until('the audit queue\'s dead letter', async () => {
+      for (const q of (await listing()).queues) {
+        const m = q.messages.find((x) => x.kind === 'queue' && JSON.stringify(x).includes(eventId));
+        if (m) return { queue: q.queue, message: m };
+      }
+      return undefined;
+    }, 25_000);
+    expect(audited.queue).toMatch(/^AuditQueueDlq/);
+
+    // Clean up, so later suites see empty queues.
+    for (const [queue, id] of [[found.queue, again.message.messageId], [audited.queue, audited.message.messageId]] as const) {
+      const del = await fetch(`${api}/local/dlq/delete`, { method: 'POST', body: JSON.stringify({ queue, messageIds: [id] }) });
+      expect(await del.json()).toEqual({ deleted: 1 });
+    }
   });
 });
 

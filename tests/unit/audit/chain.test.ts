@@ -34,13 +34,21 @@ describe('records and chains', () => {
     result: 'success' as const, actor: { id: 'u1', role: 'clerk' as const }, subject: { type: 'case', id: 'X-20260501-00001' }, data: { a: 1 },
   };
 
-  it('chains a case by its number and everything else by center and day (Asia/Shanghai)', () => {
-    expect(chainOf({ type: 'case', id: 'X-1' }, 'c1', '2026-05-01')).toBe('case#X-1');
-    expect(chainOf({ type: 'staff', id: 'li' }, 'c1', '2026-05-01')).toBe('center#c1#2026-05-01');
+  it('chains every subject on its own: a case by its number, anything else by its type and id', () => {
+    expect(chainOf({ type: 'case', id: 'X-1' })).toBe('case#X-1');
+    expect(chainOf({ type: 'staff', id: 'li' })).toBe('staff#li');
+    expect(chainOf({ type: 'evaluation', id: '01JEVAL' })).toBe('evaluation#01JEVAL');
+    expect(chainOf({ type: 'center', id: 'c1' })).toBe('center#c1');
+    expect(centerChainDay(chainOf({ type: 'center', id: 'c1' }))).toBeUndefined();
     expect(centerDay('2026-04-30T16:00:00.000Z')).toBe('2026-05-01');
     expect(centerDay('2026-04-30T15:59:59.999Z')).toBe('2026-04-30');
+  });
+
+  it('still knows the day of a center-day chain of the earlier layout, and never names one for a subject', () => {
     expect(centerChainDay('center#c1#2026-05-01')).toBe('2026-05-01');
     expect(centerChainDay('case#X-1')).toBeUndefined();
+    expect(centerChainDay('staff#li')).toBeUndefined();
+    expect(() => chainOf({ type: 'center', id: 'c1#2026-05-01' })).toThrow(/would name a center-day chain \(center#c1#2026-05-01\)/);
   });
 
   it('hashes the previous hash and the canonical content without the hash', () => {

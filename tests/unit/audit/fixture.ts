@@ -2,6 +2,9 @@
  * A small audit log built the way the consumer and the digest build it, in
  * memory: records appended to their chains, an NDJSON export ordered as the
  * API writes it (day, chain, position), and signed digests chained day by day.
+ * Chains follow either layout: per subject (what the consumer writes), or the
+ * earlier one (a case's chain, else the center's chain of the recording day),
+ * which logs written before the change still hold.
  */
 import type { AuditDigest, AuditRecord } from '#schemas/api/audit';
 import { centerDay, chainOf, nextRecord, type ChainHead } from '../../../functions/audit/chain.ts';
@@ -24,12 +27,17 @@ export interface Happening {
   readonly actor?: string;
 }
 
+export type Layout = 'subject' | 'centerDay';
+
+const chainIn = (layout: Layout, subject: { type: string; id: string }, centerId: string, at: number) =>
+  layout === 'subject' || subject.type === 'case' ? chainOf(subject) : `center#${centerId}#${centerDay(at)}`;
+
 /** Appends each happening to its chain, as the consumer would (recordedAt = `at`). */
-export function appendAll(happenings: readonly Happening[], centerId = CENTER): AuditRecord[] {
+export function appendAll(happenings: readonly Happening[], centerId = CENTER, layout: Layout = 'centerDay'): AuditRecord[] {
   const heads = new Map<string, ChainHead>();
   return happenings.map((h) => {
     const at = Date.parse(h.at);
-    const chain = chainOf(h.subject, centerId, centerDay(at));
+    const chain = chainIn(layout, h.subject, centerId, at);
     const action = h.action ?? 'ThingHappened';
     const record = nextRecord({
       eventId: eventId(), centerId, occurredAt: h.at, source: 'onestop.test', action, result: 'success',
@@ -72,8 +80,8 @@ export function verify(text: string, digests: readonly AuditDigest[], publicKeyP
 export const linesOf = (text: string) => text.trimEnd().split('\n').map((l) => JSON.parse(l) as Record<string, any>);
 export const textOf = (lines: readonly unknown[]) => lines.map((l) => `${JSON.stringify(l)}\n`).join('');
 
-/** A three-day log of one center: a case chain over two days and a center chain each day. */
-export function threeDays() {
+/** A three-day log of one center: a case chain over two days and a center chain each day (or, per subject, an item's and a staff member's chains across days). */
+export function threeDays(layout: Layout = 'centerDay') {
   const caseA = { type: 'case', id: '370982-20260501-00001' };
   const caseB = { type: 'case', id: '370982-20260501-00002' };
   const item = { type: 'item', id: 'ITEM-1' };
@@ -93,8 +101,8 @@ export function threeDays() {
     { at: '2026-05-02T10:00:00+08:00', subject: caseB, action: 'CaseAccepted' },
     { at: '2026-05-03T08:00:00+08:00', subject: caseA, action: 'CaseDelivered' },
     { at: '2026-05-03T08:30:00+08:00', subject: item, action: 'ItemPublished', actor: 'admin-1' },
-  ]);
-  return { records, caseA, caseB, dates: ['2026-05-01', '2026-05-02', '2026-05-03'] };
+  ], CENTER, layout);
+  return { records, caseA, caseB, item, staff, dates: ['2026-05-01', '2026-05-02', '2026-05-03'] };
 }
 
 /**
