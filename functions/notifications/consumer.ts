@@ -2,11 +2,15 @@
  * The notification consumer: case events on the bus become messages to the
  * applicant, by email and SMS as the applicant prefers, in their language.
  *
+ * Unless they ask for every step, applicants hear of the milestones only
+ * (templates.ts). An SMS is one part: the email carries the full text.
+ *
  * Discipline: an event that does not match its schema fails the invocation
  * with the reason (after the bounded retries it lands in the DLQ, never
  * dropped); each (event, channel) is claimed before sending and settled after,
  * so a redelivered event sends nothing twice and a failed send is retried
- * without repeating the channels that already went out.
+ * without repeating the channels that already went out. Once both channels
+ * are settled, one NotificationSent tells what each did.
  */
 import type { EventBridgeEvent } from 'aws-lambda';
 import { defaultNotificationPreferences } from '#schemas/api/applicants';
@@ -19,7 +23,7 @@ import { validationErrors } from '#shared/validate';
 import { profileById } from '../applicants/public.ts';
 import { mobileE164, sendEmail, sendSms } from './senders.ts';
 import * as store from './store.ts';
-import { render, type Message } from './templates.ts';
+import { isToldOf, render, type Message } from './templates.ts';
 
 export class InvalidEventError extends Error {
   override readonly name = 'InvalidEventError';
@@ -39,7 +43,7 @@ export async function handler(event: EventBridgeEvent<string, unknown>): Promise
   const detailType = event['detail-type'];
   const profile = await profileById(detail.centerId, detail.data.applicantId);
   const prefs = profile?.notifications ?? defaultNotificationPreferences;
-  const message = render(detailType, detail.data, prefs.language);
+  const message = isToldOf(detailType, prefs) ? render(detailType, detail.data, prefs.language) : undefined;
   if (!message) return { sent: 0, skipped: 0 };
 
   let sent = 0;
@@ -61,23 +65,21 @@ export async function handler(event: EventBridgeEvent<string, unknown>): Promise
       // Provider messages can quote the address: only the error's name reaches logs and the DLQ.
       throw new DeliveryFailed(`${channel} delivery of event ${detail.eventId} failed: ${name}`);
     }
-    const at = new Date().toISOString();
     const { status, to } = outcome;
-    await store.settle(
-      { ...base, status, ...(to ? { to } : {}), ...(outcome.status === 'sent' ? { messageId: outcome.messageId } : { reason: outcome.reason }), at },
-      {
-        source: 'onestop.notifications',
-        detailType: 'NotificationSent',
-        centerId: detail.centerId,
-        occurredAt: at,
-        actor: { id: 'system', role: 'system' },
-        subject: { type: 'case', id: detail.data.caseNo },
-        data: { caseNo: detail.data.caseNo, aboutEventId: detail.eventId, aboutEventType: detailType, channel, status, ...(to ? { to } : {}), ...(outcome.status === 'sent' ? { messageId: outcome.messageId } : {}) },
-      },
-    );
+    await store.settle({ ...base, status, ...(to ? { to } : {}), ...(outcome.status === 'sent' ? { messageId: outcome.messageId } : { reason: outcome.reason }), at: new Date().toISOString() });
     if (status === 'sent') sent++;
     else skipped++;
   }
+  const channels = await store.outcomesOf(detail.centerId, detail.data.caseNo, detail.eventId);
+  await store.announce(detail.centerId, detail.data.caseNo, detail.eventId, {
+    source: 'onestop.notifications',
+    detailType: 'NotificationSent',
+    centerId: detail.centerId,
+    occurredAt: new Date().toISOString(),
+    actor: { id: 'system', role: 'system' },
+    subject: { type: 'case', id: detail.data.caseNo },
+    data: { caseNo: detail.data.caseNo, aboutEventId: detail.eventId, aboutEventType: detailType, channels },
+  });
   logger.info('notified', { eventId: detail.eventId, detailType, sent, skipped });
   return { sent, skipped };
 }
@@ -89,5 +91,5 @@ async function deliver(channel: Channel, contact: { email?: string; phone?: stri
   }
   const mobile = contact.phone ? mobileE164(contact.phone) : undefined;
   if (!mobile) return { status: 'skipped', ...(contact.phone ? { to: maskPhone(contact.phone) } : {}), reason: 'no mobile number' };
-  return { status: 'sent', to: maskPhone(mobile), messageId: await sendSms(mobile, message) };
+  return { status: 'sent', to: maskPhone(mobile), messageId: await sendSms(mobile, message.sms) };
 }

@@ -11,7 +11,7 @@ import type { Message } from './templates.ts';
 const ses = new SESv2Client({});
 const sns = new SNSClient({});
 
-export async function sendEmail(to: readonly string[], message: Message): Promise<string> {
+export async function sendEmail(to: readonly string[], message: Pick<Message, 'subject' | 'text'>): Promise<string> {
   const out = await ses.send(
     new SendEmailCommand({
       FromEmailAddress: requiredEnv('MAIL_FROM'),
@@ -22,11 +22,11 @@ export async function sendEmail(to: readonly string[], message: Message): Promis
   return out.MessageId ?? '';
 }
 
-export async function sendSms(phoneE164: string, message: Message): Promise<string> {
+export async function sendSms(phoneE164: string, text: string): Promise<string> {
   const out = await sns.send(
     new PublishCommand({
       PhoneNumber: phoneE164,
-      Message: message.text,
+      Message: text,
       // Case notices are transactional: delivered even to numbers that opted out of promotions.
       MessageAttributes: { 'AWS.SNS.SMS.SMSType': { DataType: 'String', StringValue: 'Transactional' } },
     }),

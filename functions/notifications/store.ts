@@ -3,18 +3,21 @@
  *
  *   delivery   PK CENTER#<c>#NOTIFY#<caseNo>  SK <eventId>#<channel>
  *              { status: sending | sent | failed | skipped, attempts, leaseUntil, to (masked), … }
+ *   announced  PK CENTER#<c>#NOTIFY#<caseNo>  SK <eventId>#announced   (its NotificationSent is out)
  *   events     PK CENTER#<c>#NOTIFY#<caseNo>  SK EVENT#<ulid>   (NotificationSent, via the outbox)
  *   staff notice  PK CENTER#<c>#STAFFNOTICE#<yyyy-mm-dd>  SK <clock>:<level>#<caseNo or evaluationId>  (TTL 30 days)
  *
  * A delivery is claimed before its message goes out (a lease, so a crashed
- * attempt is retried after it lapses) and marked sent with its event after:
- * a redelivered event finds it sent and sends nothing.
+ * attempt is retried after it lapses) and marked sent after: a redelivered
+ * event finds it sent and sends nothing. Once every channel is settled, one
+ * NotificationSent tells what each did, written with a marker so that a
+ * redelivery announces nothing twice.
  */
 import { GetCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { Delivery } from '#schemas/api/notifications';
 import { db, isConcurrentChange, queryAll, tableName } from '#shared/db';
 import { outboxItem, type EventDraft } from '#shared/events';
-import type { NotificationSentData } from '#schemas/events/notifications';
+import type { ChannelOutcome, NotificationSentData } from '#schemas/events/notifications';
 
 const logPk = (centerId: string, caseNo: string) => `CENTER#${centerId}#NOTIFY#${caseNo}`;
 const deliveryKey = (centerId: string, caseNo: string, eventId: string, channel: string) => ({ PK: logPk(centerId, caseNo), SK: `${eventId}#${channel}` });
@@ -80,10 +83,9 @@ async function claimKey(key: { PK: string; SK: string }, kind: string, nowMs: nu
   }
 }
 
-/** The outcome of a claimed delivery; a sent or skipped one gets its NotificationSent event in the same transaction. */
-export async function settle(delivery: Omit<Delivery, 'attempts'> & { centerId: string }, event?: EventDraft<NotificationSentData>): Promise<void> {
+/** The outcome of a claimed delivery. */
+export async function settle(delivery: Omit<Delivery, 'attempts'> & { centerId: string }): Promise<void> {
   const { centerId, caseNo, eventId, channel, ...fields } = delivery;
-  const key = deliveryKey(centerId, caseNo, eventId, channel);
   const names: Record<string, string> = {};
   const values: Record<string, unknown> = {};
   const sets = Object.entries(fields).map(([k, v], i) => {
@@ -92,21 +94,43 @@ export async function settle(delivery: Omit<Delivery, 'attempts'> & { centerId: 
     return `#f${i} = :v${i}`;
   });
   await db.send(
-    new TransactWriteCommand({
-      TransactItems: [
-        {
-          Update: {
-            TableName: tableName(),
-            Key: key,
-            UpdateExpression: `SET ${sets.join(', ')}, caseNo = :caseNo, eventId = :eventId, channel = :channel`,
-            ExpressionAttributeNames: names,
-            ExpressionAttributeValues: { ...values, ':caseNo': caseNo, ':eventId': eventId, ':channel': channel },
-          },
-        },
-        ...(event ? [{ Put: { TableName: tableName(), Item: outboxItem(logPk(centerId, caseNo), event).item } }] : []),
-      ],
+    new UpdateCommand({
+      TableName: tableName(),
+      Key: deliveryKey(centerId, caseNo, eventId, channel),
+      UpdateExpression: `SET ${sets.join(', ')}, caseNo = :caseNo, eventId = :eventId, channel = :channel`,
+      ExpressionAttributeNames: names,
+      ExpressionAttributeValues: { ...values, ':caseNo': caseNo, ':eventId': eventId, ':channel': channel },
     }),
   );
+}
+
+/** The settled channels of one event's notification, as its NotificationSent tells them. */
+export async function outcomesOf(centerId: string, caseNo: string, eventId: string): Promise<ChannelOutcome[]> {
+  const items = await queryAll({
+    KeyConditionExpression: 'PK = :pk AND begins_with(SK, :event)',
+    ExpressionAttributeValues: { ':pk': logPk(centerId, caseNo), ':event': `${eventId}#` },
+    ConsistentRead: true,
+  });
+  return items
+    .filter((item) => item.kind === 'delivery' && (item.status === 'sent' || item.status === 'skipped'))
+    .map((item) => ({ channel: item.channel, status: item.status, ...(item.to ? { to: item.to } : {}), ...(item.messageId ? { messageId: item.messageId } : {}) }) as ChannelOutcome);
+}
+
+/** Publishes the notification's one NotificationSent, unless an earlier attempt did. */
+export async function announce(centerId: string, caseNo: string, eventId: string, event: EventDraft<NotificationSentData>): Promise<void> {
+  try {
+    await db.send(
+      new TransactWriteCommand({
+        TransactItems: [
+          { Put: { TableName: tableName(), Item: { PK: logPk(centerId, caseNo), SK: `${eventId}#announced`, kind: 'announced' }, ConditionExpression: 'attribute_not_exists(PK)' } },
+          { Put: { TableName: tableName(), Item: outboxItem(logPk(centerId, caseNo), event).item } },
+        ],
+      }),
+    );
+  } catch (err) {
+    // Only the marker's condition means "announced before"; a conflict is retried like any failure.
+    if ((err as { CancellationReasons?: { Code?: string }[] }).CancellationReasons?.[0]?.Code !== 'ConditionalCheckFailed') throw err;
+  }
 }
 
 /** A case's deliveries, oldest event first. */

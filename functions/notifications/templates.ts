@@ -11,10 +11,13 @@ export type Language = 'zh-CN' | 'en';
 export interface Message {
   readonly subject: string;
   readonly text: string;
+  /** The SMS: one billable part (70 characters of Chinese), pointing to the email and the case page for the rest. */
+  readonly sms: string;
 }
 
 /** undefined: this event, with this data, is not one the applicant is told of. */
-type Template = (d: CaseEventData) => Message | undefined;
+type Template = (d: CaseEventData) => Omit<Message, 'sms'> | undefined;
+type Short = (d: CaseEventData) => string;
 
 const SIGNATURE: Record<Language, string> = { 'zh-CN': '【政务服务中心】', en: '[Government Service Center] ' };
 
@@ -124,14 +127,81 @@ const en: Record<string, Template> = {
   },
 };
 
+// The SMS leave out free text (item names, reasons, material lists, tracking numbers): they would run past one part.
+const provisionally = (d: CaseEventData, lang: Language) => (d.deadlines.provisional ? (lang === 'zh-CN' ? '（暂定）' : ' (provisional)') : '');
+
+const zhSms: Record<string, Short> = {
+  CaseSubmitted: (d) => `办件${d.caseNo}已收件。`,
+  CaseAccepted: (d) => `办件${d.caseNo}已受理，承诺${d.deadlines.promisedDue ?? ''}${provisionally(d, 'zh-CN')}前办结。`,
+  CaseAcceptedWithTolerance: (d) => `办件${d.caseNo}已容缺受理，请于${String(d.details.toleranceDue ?? '')}前补齐材料。`,
+  CaseDeemedAccepted: (d) => `办件${d.caseNo}依法视为受理，承诺${d.deadlines.promisedDue ?? ''}${provisionally(d, 'zh-CN')}前办结。`,
+  CaseRefused: (d) => `办件${d.caseNo}不予受理，理由见通知书。`,
+  SupplementRequested: (d) => `办件${d.caseNo}需补正材料，请查看一次性告知书。`,
+  CaseSuspended: (d) => `办件${d.caseNo}进入特别程序，详见办件页面。`,
+  ExtensionApproved: (d) => `办件${d.caseNo}经批准延期，承诺${d.deadlines.promisedDue ?? ''}${provisionally(d, 'zh-CN')}前办结。`,
+  CaseApproved: (d) => `办件${d.caseNo}已准予许可，结果${d.deadlines.deliveryDue ?? ''}前送达。`,
+  CaseDenied: (d) => `办件${d.caseNo}不予许可，理由及救济途径见决定书。`,
+  CaseCompleted: (d) => `办件${d.caseNo}已办结，欢迎评价。`,
+  CaseDelivered: (d) => `办件${d.caseNo}的结果${d.details.method === 'mail' ? '已邮寄，运单号见办件页面' : '可在窗口领取'}。`,
+  CaseTerminated: (d) => `办件${d.caseNo}因容缺材料逾期未补齐已终止。`,
+  CaseWithdrawn: (d) => `办件${d.caseNo}已撤回。`,
+  DeadlinesRecomputed: (d) => `办件${d.caseNo}承诺办结日期调整为${d.deadlines.promisedDue ?? ''}${provisionally(d, 'zh-CN')}。`,
+};
+
+const enSms: Record<string, Short> = {
+  CaseSubmitted: (d) => `Case ${d.caseNo} received.`,
+  CaseAccepted: (d) => `Case ${d.caseNo} accepted; decision promised by ${d.deadlines.promisedDue ?? ''}${provisionally(d, 'en')}.`,
+  CaseAcceptedWithTolerance: (d) => `Case ${d.caseNo} accepted against your pledge: hand in the pledged materials by ${String(d.details.toleranceDue ?? '')}.`,
+  CaseDeemedAccepted: (d) => `Case ${d.caseNo} counts as accepted; decision promised by ${d.deadlines.promisedDue ?? ''}${provisionally(d, 'en')}.`,
+  CaseRefused: (d) => `Case ${d.caseNo} was not accepted; the reasons are in the notice.`,
+  SupplementRequested: (d) => `Case ${d.caseNo} needs materials: see the one-time notice.`,
+  CaseSuspended: (d) => `Case ${d.caseNo} is in a special procedure: see the case page.`,
+  ExtensionApproved: (d) => `Case ${d.caseNo} extended; decision promised by ${d.deadlines.promisedDue ?? ''}${provisionally(d, 'en')}.`,
+  CaseApproved: (d) => `Case ${d.caseNo} granted; the result reaches you by ${d.deadlines.deliveryDue ?? ''}.`,
+  CaseDenied: (d) => `Case ${d.caseNo} denied; the reasons and remedies are in the decision.`,
+  CaseCompleted: (d) => `Case ${d.caseNo} is closed. Please rate our service.`,
+  CaseDelivered: (d) => `The result of case ${d.caseNo} ${d.details.method === 'mail' ? 'was mailed: tracking number on the case page' : 'is ready at the window'}.`,
+  CaseTerminated: (d) => `Case ${d.caseNo} ended: the pledged materials were not handed in by the deadline.`,
+  CaseWithdrawn: (d) => `Case ${d.caseNo} withdrawn.`,
+  DeadlinesRecomputed: (d) => `Case ${d.caseNo}: promised decision date moved to ${d.deadlines.promisedDue ?? ''}${provisionally(d, 'en')}.`,
+};
+
 const templates: Record<Language, Record<string, Template>> = { 'zh-CN': zh, en };
+const shortTexts: Record<Language, Record<string, Short>> = { 'zh-CN': zhSms, en: enSms };
 
 /** The detail-types applicants hear about. */
 export const notifiedEventTypes = Object.keys(zh);
+
+/**
+ * What every applicant is told unless they ask for every step: what they must act on, the receipt
+ * with its promised date and any move of it, the decision and an ended case. Their own acts
+ * (applying, withdrawing) and the steps after the decision are on the case page.
+ */
+export const milestoneEventTypes: readonly string[] = [
+  'CaseAccepted', 'CaseAcceptedWithTolerance', 'CaseDeemedAccepted', 'CaseRefused', 'SupplementRequested', 'CaseSuspended',
+  'ExtensionApproved', 'CaseApproved', 'CaseDenied', 'CaseTerminated', 'DeadlinesRecomputed',
+];
+
+/** Whether an applicant with these preferences is told of this event type. */
+export const isToldOf = (detailType: string, prefs: { events?: 'milestones' | 'all' }) => (prefs.events ?? 'milestones') === 'all' || milestoneEventTypes.includes(detailType);
 
 /** The message for an event, or undefined when the event is not one applicants are told of. */
 export function render(detailType: string, data: CaseEventData, language: Language): Message | undefined {
   const m = templates[language][detailType]?.(data);
   if (!m) return undefined;
-  return { subject: m.subject, text: `${SIGNATURE[language]}${m.text}` };
+  return { subject: m.subject, text: `${SIGNATURE[language]}${m.text}`, sms: `${SIGNATURE[language]}${shortTexts[language][detailType]!(data)}` };
+}
+
+// GSM 03.38: a text of its basic alphabet and extension table alone goes in 7-bit parts (160 septets, an extension
+// character taking two); any other character makes the whole text UCS-2 (70 characters).
+const GSM7 = new Set('@£$¥èéùìòÇ\nØø\rÅåΔ_ΦΓΛΩΠΨΣΘΞÆæßÉ !"#¤%&\'()*+,-./0123456789:;<=>?¡ABCDEFGHIJKLMNOPQRSTUVWXYZÄÖÑÜ§¿abcdefghijklmnopqrstuvwxyzäöñüà');
+const GSM7_EXTENSION = new Set('^{}\\[~]|€\f');
+
+/** The billable parts of an SMS: one up to 160 GSM septets or 70 UCS-2 characters; longer texts go in parts of 153 or 67 (the rest is the join header). */
+export function smsParts(text: string): number {
+  const chars = [...text];
+  const gsm = chars.every((c) => GSM7.has(c) || GSM7_EXTENSION.has(c));
+  const length = gsm ? chars.reduce((n, c) => n + (GSM7_EXTENSION.has(c) ? 2 : 1), 0) : chars.length;
+  const [single, part] = gsm ? [160, 153] : [70, 67];
+  return length <= single ? 1 : Math.ceil(length / part);
 }

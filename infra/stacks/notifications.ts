@@ -6,7 +6,7 @@ import * as events from 'aws-cdk-lib/aws-events';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
 import type { Construct } from 'constructs';
 import { staffNoticeTrigger } from '../../functions/notifications/subscriptions.ts';
-import { thresholdDetailTypes } from '../../schemas/events/cases.ts';
+import { notifiedEventTypes } from '../../functions/notifications/templates.ts';
 import type { StageConfig } from '../config.ts';
 import { Consumer } from '../constructs/consumer.ts';
 import { DomainFunction } from '../constructs/domain-function.ts';
@@ -19,8 +19,8 @@ export function createNotifications(scope: Construct, deps: { table: ITable; bus
     .bindEmailSender(config.mailFrom)
     .bindSmsSender();
   new Consumer(scope, 'NotificationsConsumer', {
-    // The clock thresholds go to the department's staff (StaffNotices), not to the applicant.
-    trigger: { bus, eventPattern: { source: ['onestop.cases'], detailType: [{ 'anything-but': [...thresholdDetailTypes] }] as unknown as string[] } },
+    // Only the event types that have a message: the rest (internal steps, the clock thresholds for staff) never invoke it.
+    trigger: { bus, eventPattern: { source: ['onestop.cases'], detailType: [...notifiedEventTypes] } },
     fn: consumer,
     config,
     description: 'Case events → SMS and email to the applicant, with a delivery log per case',

@@ -42,6 +42,7 @@ export const NotificationPreferences = Type.Object(
   {
     channels: Type.Array(StringEnum(['sms', 'email'] as const), { maxItems: 2, uniqueItems: true, description: 'None: no messages (the case pages still show everything)' }),
     language: StringEnum(['zh-CN', 'en'] as const),
+    events: Type.Optional(StringEnum(['milestones', 'all'] as const, 'milestones (the default): what to act on, acceptance and its promised date, the decision; all: every step of the case')),
   },
   closed,
 );

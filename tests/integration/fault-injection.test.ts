@@ -17,11 +17,13 @@ import { describe, expect, it } from 'vitest';
 import { QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { api, call, cloud, doc, freshIdNumber, until } from './api-client.ts';
 import { enterpriseFields, enterpriseItem, materialsOf } from './cases-client.ts';
+import { milestoneEventTypes } from '../../functions/notifications/templates.ts';
 
 const CASES = 34; // × 6 transitions (submit, accept, review, approve, complete, deliver) = 204
 const RATE = 0.3;
 const CONSUMERS = ['NotificationsFunction', 'AuditConsumerFunction', 'EvaluationInviteFunction', 'DocumentIssueFunction', 'ArchiveFunction'];
-const NOTIFIED = new Set(['CaseSubmitted', 'CaseAccepted', 'CaseApproved', 'CaseCompleted', 'CaseDelivered']);
+// Of the journey's events, those applicants hear of by default (milestones only: decision 73).
+const NOTIFIED = new Set(['CaseSubmitted', 'CaseAccepted', 'CaseApproved', 'CaseCompleted', 'CaseDelivered'].filter((t) => milestoneEventTypes.includes(t)));
 
 /** A date around today in the center's time zone (the audit API takes ranges of at most 92 days). */
 const day = (offset: number) => new Date(Date.now() + 8 * 3600_000 + offset * 86_400_000).toISOString().slice(0, 10);

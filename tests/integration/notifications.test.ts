@@ -1,14 +1,16 @@
 /**
- * Notifications over the local cloud: case events → SMS (the SNS sink) and
- * email (the SES sink) in the applicant's language and channels, a delivery
- * log per case, and the consumer's discipline: a duplicate delivery has one
- * effect, an invalid event ends in the DLQ with its reason, an injected
- * failure is retried and applied once.
+ * Notifications over the local cloud: case events → SMS (the SNS sink, one
+ * part) and email (the SES sink) in the applicant's language and channels,
+ * the milestones only unless the applicant asks for every step, a delivery
+ * log per case with one NotificationSent per message, and the consumer's
+ * discipline: a duplicate delivery has one effect, an invalid event ends in
+ * the DLQ with its reason, an injected failure is retried and applied once.
  */
 import { describe, expect, it } from 'vitest';
 import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge';
 import { QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { api, call, cloud, doc, freshIdNumber, until } from './api-client.ts';
+import { smsParts } from '../../functions/notifications/templates.ts';
 import { act, enterpriseFields, enterpriseItem, materialsOf } from './cases-client.ts';
 
 const bus = new EventBridgeClient({ endpoint: cloud.endpoints.events, region: 'us-east-1', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
@@ -39,6 +41,33 @@ async function apply(who: { username: string }, leaveOut: string[] = []) {
   return res;
 }
 
+/** The applicant's preferences changed to hear of every step of their cases (CaseSubmitted included). */
+async function askForEveryStep(who: { username: string }) {
+  const me = await call('GET', '/applicants/me', { as: who.username });
+  const put = await call('PUT', '/applicants/me', {
+    as: who.username,
+    headers: { 'if-match': me.etag },
+    body: { name: me.body.name, email: me.body.email, phone: me.body.phone, notifications: { channels: ['sms', 'email'], language: 'zh-CN', events: 'all' } },
+  });
+  expect(put.status, JSON.stringify(put.body)).toBe(200);
+}
+
+/** Applies and has the case accepted: the acceptance is a milestone, told by default. */
+async function applyAccepted(who: { username: string }) {
+  const c = await apply(who);
+  await act(c.body.caseNo, 'accept', 'clerk.amr', c.etag);
+  return c;
+}
+
+/** The NotificationSent events of a case's notifications, from their outbox. */
+const announced = async (caseNo: string) =>
+  ((await doc.send(new QueryCommand({
+    TableName: cloud.tableName,
+    KeyConditionExpression: 'PK = :pk AND begins_with(SK, :e)',
+    ExpressionAttributeValues: { ':pk': `CENTER#center-demo#NOTIFY#${caseNo}`, ':e': 'EVENT#' },
+    ConsistentRead: true,
+  }))).Items ?? []).map((i) => ({ detailType: i.detailType as string, data: JSON.parse(i.detail as string).data as { aboutEventType: string; channels: { channel: string; status: string }[] } }));
+
 const deliveries = async (caseNo: string, as: string) => {
   const res = await call('GET', `/cases/${caseNo}/notifications`, { as });
   expect(res.status, JSON.stringify(res.body)).toBe(200);
@@ -46,7 +75,7 @@ const deliveries = async (caseNo: string, as: string) => {
 };
 
 describe('notifications', () => {
-  it('the one-time supplement notice reaches SMS and email listing every missing material; the delivery log shows both, masked', async () => {
+  it('the one-time supplement notice: the email lists every missing material, the SMS in one part points to it; the delivery log shows both, masked', async () => {
     const who = await applicant();
     const c = await apply(who, ['premises', 'officer-appointment']);
     const t0 = Date.now();
@@ -60,18 +89,21 @@ describe('notifications', () => {
     const emailMs = Date.now() - t0;
     const sms = await until('the supplement SMS', async () => (await smsTo(who.mobile)).find((m) => m.message.includes('补正')));
     console.log(`requestSupplement → email in the SES sink: ${emailMs} ms`);
-    for (const text of [email.body.text ?? '', sms.message]) {
-      expect(text).toContain('住所（主要经营场所）使用相关文件');
-      expect(text).toContain('法定代表人、董事、监事和经理的任职文件');
-      expect(text).toContain(c.body.caseNo);
-    }
+    expect(email.body.text).toContain('住所（主要经营场所）使用相关文件');
+    expect(email.body.text).toContain('法定代表人、董事、监事和经理的任职文件');
+    expect(email.body.text).toContain(c.body.caseNo);
+    expect(sms.message).toContain(c.body.caseNo);
+    expect(smsParts(sms.message), sms.message).toBe(1);
+    // The application itself is the applicant's own act: not a milestone, so no message about it.
     const log = await until('the delivery log', async () => {
       const items = await deliveries(c.body.caseNo, who.username);
-      return items.filter((d) => d.status === 'sent').length === 4 ? items : undefined;
+      return items.filter((d) => d.status === 'sent').length === 2 ? items : undefined;
     });
-    expect(log.map((d) => `${d.eventType}/${d.channel}/${d.status}`).sort()).toEqual(
-      ['CaseSubmitted/email/sent', 'CaseSubmitted/sms/sent', 'SupplementRequested/email/sent', 'SupplementRequested/sms/sent'],
-    );
+    expect(log.map((d) => `${d.eventType}/${d.channel}/${d.status}`).sort()).toEqual(['SupplementRequested/email/sent', 'SupplementRequested/sms/sent']);
+    const events = await until('its one NotificationSent', async () => ((await announced(c.body.caseNo)).length ? announced(c.body.caseNo) : undefined));
+    expect(events.map((e) => [e.detailType, e.data.aboutEventType, e.data.channels.map((ch) => `${ch.channel}/${ch.status}`).sort()])).toEqual([
+      ['NotificationSent', 'SupplementRequested', ['email/sent', 'sms/sent']],
+    ]);
     expect(log.find((d) => d.channel === 'sms')!.to).toMatch(/^\+86139\*{4}\d{4}$/);
     expect(log.find((d) => d.channel === 'email')!.to).toMatch(/^n\*\*\*@example\.com$/);
     const otherDepartment = await call('GET', `/cases/${c.body.caseNo}/notifications`, { as: 'clerk.health' });
@@ -81,13 +113,13 @@ describe('notifications', () => {
     expect((await call('GET', `/cases/${c.body.caseNo}/notifications`, { as: 'clerk.amr' })).status).toBe(200);
   });
 
-  it("honours the applicant's preferences: English, email only", async () => {
+  it("honours the applicant's preferences: English, email only, every step", async () => {
     const who = await applicant();
     const me = await call('GET', '/applicants/me', { as: who.username });
     const put = await call('PUT', '/applicants/me', {
       as: who.username,
       headers: { 'if-match': me.etag },
-      body: { name: me.body.name, email: me.body.email, phone: me.body.phone, notifications: { channels: ['email'], language: 'en' } },
+      body: { name: me.body.name, email: me.body.email, phone: me.body.phone, notifications: { channels: ['email'], language: 'en', events: 'all' } },
     });
     expect(put.status, JSON.stringify(put.body)).toBe(200);
     const c = await apply(who);
@@ -99,18 +131,21 @@ describe('notifications', () => {
     });
     expect(log.find((d) => d.channel === 'sms')).toMatchObject({ status: 'skipped', reason: 'turned off by the applicant', language: 'en' });
     expect(await smsTo(who.mobile)).toEqual([]);
+    const events = await until('its one NotificationSent', async () => ((await announced(c.body.caseNo)).length ? announced(c.body.caseNo) : undefined));
+    expect(events.map((e) => e.data.channels.map((ch) => `${ch.channel}/${ch.status}`).sort())).toEqual([['email/sent', 'sms/skipped']]);
   });
 
-  it('a redelivered event sends nothing twice', async () => {
+  it('a redelivered event sends and announces nothing twice', async () => {
     const who = await applicant();
-    const c = await apply(who);
+    const c = await applyAccepted(who);
     await until('the first email', async () => (await emailsTo(who.email)).length === 1 || undefined);
+    await until('its NotificationSent', async () => ((await announced(c.body.caseNo)).length === 1 ? true : undefined));
     const outbox = await doc.send(new QueryCommand({
       TableName: cloud.tableName,
       KeyConditionExpression: 'PK = :pk AND begins_with(SK, :e)',
       ExpressionAttributeValues: { ':pk': `CENTER#center-demo#CASE#${c.body.caseNo}`, ':e': 'EVENT#' },
     }));
-    const item = outbox.Items![0]!;
+    const item = outbox.Items!.find((i) => i.detailType === 'CaseAccepted')!;
     const before = await invocationsOf('NotificationsFunction');
     for (let i = 0; i < 2; i++) {
       await bus.send(new PutEventsCommand({ Entries: [{ Source: item.source, DetailType: item.detailType, Detail: item.detail, EventBusName: cloud.rules.find((r) => r.logicalId.startsWith('NotificationsConsumer'))!.busName }] }));
@@ -120,6 +155,7 @@ describe('notifications', () => {
     expect(await emailsTo(who.email)).toHaveLength(1);
     expect(await smsTo(who.mobile)).toHaveLength(1);
     expect((await deliveries(c.body.caseNo, who.username)).map((d) => d.attempts)).toEqual([1, 1]);
+    expect(await announced(c.body.caseNo)).toHaveLength(1);
   });
 
   it('an invalid case event ends in the DLQ with its reason', async () => {
@@ -167,6 +203,7 @@ describe('notifications', () => {
     const who = await applicant();
     const rule = { functionPrefix: 'NotificationsFunction', rate: 1, phase, match: who.applicantId, limit: 1 };
     await fetch(`${api}/local/faults`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(rule) });
+    await askForEveryStep(who);
     try {
       const c = await apply(who);
       await until('the email after the retry', async () => ((await emailsTo(who.email)).length === 1 ? true : undefined));

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { CaseEventData } from '#schemas/events/cases';
 import { mobileE164 } from '../../../functions/notifications/senders.ts';
 import { staffNoticeText } from '../../../functions/notifications/staff-notices.ts';
-import { notifiedEventTypes, render } from '../../../functions/notifications/templates.ts';
+import { isToldOf, milestoneEventTypes, notifiedEventTypes, render, smsParts } from '../../../functions/notifications/templates.ts';
 import { transitions } from '../../../functions/cases/lifecycle.ts';
 import { DEADLINES_RECOMPUTED } from '../../../functions/cases/events.ts';
 
@@ -61,6 +61,47 @@ describe('applicant messages', () => {
     expect(render('CaseDenied', data({ reasons: ['不符合条件一', '不符合条件二'] }), 'zh-CN')!.text).toMatch(/不符合条件一；不符合条件二.*行政复议/);
     expect(render('CaseReviewed', data(), 'zh-CN')).toBeUndefined();
     expect(render('JointOpinionGiven', data(), 'en')).toBeUndefined();
+  });
+});
+
+describe('SMS in one part', () => {
+  // The longest case number the schema allows, a provisional date, and every free-text field at its longest.
+  const longest = {
+    ...data({ reasons: ['理由'.repeat(250)], acceptanceDate: '2026-11-27', toleranceDue: '2026-12-31', method: 'mail', trackingNo: 'S'.repeat(50), procedure: '检验检测', expectedWorkingDays: 365, reason: '原因'.repeat(250), workingDays: 30, previous: { promisedDue: '2026-11-30' } }),
+    caseNo: `ABCDEFGHIJKL-20261127-${'9'.repeat(9)}`,
+    deadlines: { promisedDue: '2026-12-01', deliveryDue: '2026-12-11', provisional: true as const },
+  };
+
+  it.each(notifiedEventTypes.flatMap((t) => (['zh-CN', 'en'] as const).map((lang) => [t, lang] as const)))('%s in %s: one billable part, with the case number and the signature', (type, lang) => {
+    const m = render(type, longest, lang)!;
+    expect(smsParts(m.sms), m.sms).toBe(1);
+    expect(m.sms).toContain(longest.caseNo);
+    expect(m.sms.startsWith(lang === 'zh-CN' ? '【政务服务中心】' : '[Government Service Center]')).toBe(true);
+    expect(m.sms).not.toContain('undefined');
+  });
+
+  it('counts parts as carriers bill them: 70 UCS-2 characters or 160 GSM septets, then 67 or 153, an extension character taking two', () => {
+    expect(smsParts('办'.repeat(70))).toBe(1);
+    expect(smsParts('办'.repeat(71))).toBe(2);
+    expect(smsParts('办'.repeat(134))).toBe(2);
+    expect(smsParts('办'.repeat(135))).toBe(3);
+    expect(smsParts('a'.repeat(160))).toBe(1);
+    expect(smsParts('a'.repeat(161))).toBe(2);
+    expect(smsParts(`${'a'.repeat(159)}[`)).toBe(2);
+    expect(smsParts(`${'a'.repeat(69)}办`)).toBe(1);
+    expect(smsParts(`${'a'.repeat(70)}办`)).toBe(2);
+  });
+});
+
+describe('milestones', () => {
+  it('by default an applicant hears of what to act on, the receipt, the decision and an ended case, not of their own acts or the steps after the decision', () => {
+    for (const type of ['SupplementRequested', 'CaseAccepted', 'CaseApproved', 'CaseDenied', 'CaseRefused', 'CaseTerminated', 'DeadlinesRecomputed']) expect(isToldOf(type, {}), type).toBe(true);
+    for (const type of ['CaseSubmitted', 'CaseCompleted', 'CaseDelivered', 'CaseWithdrawn']) expect(isToldOf(type, { events: 'milestones' }), type).toBe(false);
+  });
+
+  it('asking for every step tells of every event that has a message; every milestone has one', () => {
+    for (const type of notifiedEventTypes) expect(isToldOf(type, { events: 'all' }), type).toBe(true);
+    for (const type of milestoneEventTypes) expect(notifiedEventTypes, type).toContain(type);
   });
 });
 

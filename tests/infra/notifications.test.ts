@@ -1,0 +1,20 @@
+/** CDK assertions on notifications: the applicant's consumer is invoked only for the case events that have a message. */
+import type { Template } from 'aws-cdk-lib/assertions';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { notifiedEventTypes } from '../../functions/notifications/templates.ts';
+import { logicalIdByPath, resourcesOf, synthTemplate } from './synth.ts';
+
+let dev: Template;
+beforeAll(() => {
+  dev = synthTemplate('dev');
+}, 60_000);
+
+describe('notifications consumer', () => {
+  it('its rule lists the event types that have a template, so internal steps and clock thresholds never invoke it', () => {
+    const rule = Object.values(resourcesOf(dev, 'AWS::Events::Rule'))
+      .find((r) => (r.Properties!.Targets as { Arn: unknown }[]).some((t) => JSON.stringify(t.Arn).includes(logicalIdByPath(dev, 'NotificationsFunction'))))!.Properties!;
+    expect(rule.EventPattern).toEqual({ source: ['onestop.cases'], 'detail-type': [...notifiedEventTypes] });
+    expect(rule.EventPattern['detail-type']).not.toContain('CaseReviewed');
+    expect(rule.EventPattern['detail-type']).not.toContain('CaseDueSoon');
+  });
+});
