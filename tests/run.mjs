@@ -43,8 +43,10 @@ if (extra.length > 0) {
 } else {
   results.push(
     ...(await Promise.all([
-      run('type check', bin('tsc'), ['--noEmit'], { stream: false }),
-      run('unit and infra tests', bin('vitest'), ['run', '--project', 'unit', '--project', 'infra'], { stream: false }),
+      // At a lower priority: the integration run (the local cloud's boot, then its files) is the longer
+      // path, and these fill the CPU it leaves idle while it waits on DynamoDB Local and the functions.
+      run('type check', 'nice', ['-n', '10', bin('tsc'), '--noEmit'], { stream: false }),
+      run('unit and infra tests', 'nice', ['-n', '10', bin('vitest'), 'run', '--project', 'unit', '--project', 'infra'], { stream: false }),
       run('integration, e2e and emulated-time tests', bin('vitest'), ['run', '--project', 'integration', '--project', 'emulated-time'], { stream: true }),
     ])),
   );

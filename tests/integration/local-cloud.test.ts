@@ -226,7 +226,7 @@ describe('function errors: a consumer\'s EventInvokeConfig and on-failure destin
     return asyncInvokeConfig(model.functions.find((f) => f.logicalId === functionId)!);
   }
 
-  it('retries an event the consumer keeps rejecting per its EventInvokeConfig, records it in Lambda\'s format, and redrives it through the async path', async () => {
+  it('retries an event the consumer keeps rejecting per its EventInvokeConfig, records it in Lambda\'s format, and redrives it through the async path', { timeout: 150_000 }, async () => {
     const eventId = ulid();
     // Not a valid CalendarChanged: the recount consumer refuses it on every attempt (and so does the audit consumer, fed by its queue).
     await ddb.send(new PutItemCommand({
@@ -274,14 +274,15 @@ describe('function errors: a consumer\'s EventInvokeConfig and on-failure destin
     expect(stats.bus.onFailure).toBeGreaterThanOrEqual(2);
     expect(stats.bus.functionErrors).toBeGreaterThanOrEqual(2 * (1 + config.maxRetryAttempts));
 
-    // The audit queue's copy went to the audit DLQ through the queue's redrive policy, after its receives.
+    // The audit queue's copy went to the audit DLQ through the queue's redrive policy, after its 20 receives
+    // (each after the event source's batching window).
     const audited = await until('the audit queue\'s dead letter', async () => {
       for (const q of (await listing()).queues) {
         const m = q.messages.find((x) => x.kind === 'queue' && JSON.stringify(x).includes(eventId));
         if (m) return { queue: q.queue, message: m };
       }
       return undefined;
-    }, 25_000);
+    }, 90_000);
     expect(audited.queue).toMatch(/^AuditQueueDlq/);
 
     // Clean up, so later suites see empty queues.

@@ -4,22 +4,17 @@
  * unit, value). And the domains' emitters count what the brief asks, read
  * from the lifecycle table and the card table themselves: an acceptance is a
  * transition that starts the clock, a decision one that enters approved or
- * denied, a case overdue the case clock's red card.
+ * denied, a case overdue the case clock's red card. (That a card's write
+ * counts once, against DynamoDB: tests/integration/metrics.test.ts.)
  */
-import { mkdtemp, rm } from 'node:fs/promises';
-import { createServer } from 'node:net';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
-import { CreateTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
-import { cardLevels, clockKinds, type ThresholdReached } from '#schemas/api/supervision';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { cardLevels, clockKinds } from '#schemas/api/supervision';
 import type { CaseEventData } from '#schemas/events/cases';
 import type { EventDraft } from '#shared/events';
 import { emfLine, metricNames, metricsNamespace, putMetric, stageMetricsNamespace } from '#shared/metrics';
 import { transitions } from '../../../functions/cases/lifecycle.ts';
 import { countTransition } from '../../../functions/cases/metrics.ts';
 import { countIssuedCard } from '../../../functions/supervision/metrics.ts';
-import { startDynamo, LOCAL_CREDENTIALS, LOCAL_REGION, type DynamoEmulator } from '../../../local/emulators/dynamodb.ts';
 
 const namespace = process.env.METRICS_NAMESPACE;
 afterEach(() => {
@@ -149,73 +144,5 @@ describe('supervision: cards issued by level, cases overdue', () => {
         expect(points, `${clockKind} ${level}`).toEqual(expected);
       }
     }
-  });
-});
-
-describe('supervision: counted where the card is written (store.issueCard against DynamoDB Local)', () => {
-  const before = { ...process.env };
-  let dynamo: DynamoEmulator | undefined;
-  let dir = '';
-  const freePort = () => new Promise<number>((resolve) => {
-    const server = createServer().listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
-
-  beforeAll(async () => {
-    dir = await mkdtemp(path.join(tmpdir(), 'onestop-metrics-'));
-    dynamo = await startDynamo({ port: await freePort(), dir, log: () => {} });
-    const client = new DynamoDBClient({ endpoint: dynamo.endpoint, region: LOCAL_REGION, credentials: LOCAL_CREDENTIALS });
-    await client.send(new CreateTableCommand({
-      TableName: 'metrics-probe', BillingMode: 'PAY_PER_REQUEST',
-      AttributeDefinitions: [{ AttributeName: 'PK', AttributeType: 'S' }, { AttributeName: 'SK', AttributeType: 'S' }],
-      KeySchema: [{ AttributeName: 'PK', KeyType: 'HASH' }, { AttributeName: 'SK', KeyType: 'RANGE' }],
-    }));
-    client.destroy();
-    Object.assign(process.env, {
-      TABLE_NAME: 'metrics-probe', AWS_ENDPOINT_URL_DYNAMODB: dynamo.endpoint, AWS_REGION: LOCAL_REGION,
-      AWS_ACCESS_KEY_ID: LOCAL_CREDENTIALS.accessKeyId, AWS_SECRET_ACCESS_KEY: LOCAL_CREDENTIALS.secretAccessKey,
-    });
-  }, 60_000);
-
-  afterAll(async () => {
-    process.env = { ...before };
-    await dynamo?.stop();
-    if (dir) await rm(dir, { recursive: true, force: true });
-  });
-
-  it('counts a new card once, a repeated threshold not again, and nothing when the write fails', async () => {
-    const store = await import('../../../functions/supervision/store.ts');
-    const { cardOf, issuedCounts } = await import('../../../functions/supervision/cards.ts');
-    const { cardEvent } = await import('../../../functions/supervision/events.ts');
-    const now = '2026-03-05T02:00:00.000Z';
-    const issue = (threshold: ThresholdReached) => {
-      const card = cardOf('center-a', threshold, now, '2026-03');
-      const draft = cardEvent(card, 'issue', 'CardIssued', { id: 'system', role: 'system' }, now, { details: { sourceEventId: 'event-1' } });
-      return writtenDuring(() => store.issueCard(card, draft, issuedCounts(card), '2026-03-05'));
-    };
-    const red: ThresholdReached = { caseNo: '2026-0305-000001', departmentId: 'dept-x', clock: 'case', clockKind: 'case', level: 'red', thresholdAt: now, due: '2026-03-04' };
-
-    const first = await issue(red);
-    expect(first.outcome).toBe(true);
-    expect(first.lines.flatMap(pointsOf).map((p) => [p.name, p.dimensions])).toEqual([
-      ['CardsIssued', { CenterId: 'center-a', Level: 'red' }],
-      ['CasesOverdue', { CenterId: 'center-a' }],
-    ]);
-
-    const again = await issue(red);
-    expect(again.outcome).toBe(false);
-    expect(again.lines).toEqual([]);
-
-    process.env.TABLE_NAME = 'no-such-table';
-    const failed = await issue({ ...red, level: 'yellow' });
-    expect(failed.outcome).toBeInstanceOf(Error);
-    expect(failed.lines).toEqual([]);
-    process.env.TABLE_NAME = 'metrics-probe';
-
-    const yellow = await issue({ ...red, level: 'yellow' });
-    expect(yellow.outcome).toBe(true);
-    expect(yellow.lines.flatMap(pointsOf).map((p) => [p.name, p.dimensions])).toEqual([['CardsIssued', { CenterId: 'center-a', Level: 'yellow' }]]);
   });
 });
