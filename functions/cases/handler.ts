@@ -13,17 +13,20 @@ import { calendarOn } from '#shared/center';
 import { requiredEnv } from '#shared/db';
 import { forbidden, notFound, preconditionFailed, problem, validationFailed } from '#shared/errors';
 import { etag, httpHandler, ifMatch, type HttpRequest, type HttpResult, type Operations } from '#shared/http';
+import { lazyImport } from '#shared/lazy-import';
 import { caseNoPrefix, formatCaseNo, hashQueryCode, newQueryCode, queryCodeMatches } from './case-numbers.ts';
 import { dueSoonUntil } from '#shared/clock-rules';
 import { remainingOf } from './clock.ts';
 import { decide, httpActions, nextActions, type CaseRecord } from './lifecycle.ts';
 import { caseProblems } from './problems.ts';
 import { caseRoutes } from './routes.ts';
-import { intakeErrors } from './intake-check.ts';
 import { applyTransition, newCase } from './rules.ts';
 import * as store from './store.ts';
 import { assertMayRead, readsAsApplicant } from './access.ts';
 import { caseEvent } from './events.ts';
+
+/** The intake check and Ajv (~130 KB), which reads and transitions never need: loaded with the first intake. */
+const loadIntakeCheck = lazyImport(() => import('./intake-check.ts'));
 
 /** Wrong query codes one client may try on one case number in an hour. */
 const LOOKUP_FAILURES_PER_HOUR = 10;
@@ -116,7 +119,7 @@ const submitCase: Ops['submitCase'] = async (req) => {
     throw problem(caseProblems['applicant-not-served'], kind === 'citizen' ? msg('本事项不面向自然人。', 'This item does not serve natural persons.') : msg('本事项不面向法人或其他组织。', 'This item does not serve organizations.'),
       [{ path: atWindow ? '/body/applicantId' : '/body', code: 'not_served', message: kind === 'citizen' ? msg('本事项不面向自然人', 'this item does not serve natural persons') : msg('本事项不面向组织', 'this item does not serve organizations') }]);
   }
-  const errors = intakeErrors(item, req.body);
+  const errors = (await loadIntakeCheck()).intakeErrors(item, req.body);
   if (errors.length) throw problem(caseProblems['application-invalid'], msg('申请内容不符合事项要求，见 errors。', 'The application does not fit the item; see errors.'), errors);
 
   const { center } = ctx;

@@ -16,12 +16,12 @@ import { caseEventSchema, type CaseEventData } from '#schemas/events/cases';
 import type { Department } from '#schemas/api/org';
 import { requiredEnv } from '#shared/db';
 import type { DomainEvent } from '#shared/events';
+import { lazyImport } from '#shared/lazy-import';
 import { logger } from '#shared/logger';
 import { validationErrors } from '#shared/validate';
 import { caseContext, type CaseRecord } from '../cases/public.ts';
 import { departmentOf } from '../org/public.ts';
 import { loadCjkFont } from './pdf/font.ts';
-import type * as Renderers from './pdf/render.ts';
 import { chinaDateOf } from './pdf/text.ts';
 import { watchClosure } from './licence-watch.ts';
 import { materialsBucket, putObject, sha256Hex } from './objects.ts';
@@ -39,19 +39,8 @@ interface Sources {
 
 const str = (v: unknown) => (typeof v === 'string' ? v : undefined);
 
-/**
- * The renderer (pdf-lib and fontkit, ~700 KB of code) is imported on the first
- * document, not at every cold start: esbuild puts it in a chunk of its own
- * (DomainFunction's `lazyChunks`, decision 69). A failed import is not kept.
- */
-let renderers: Promise<typeof Renderers> | undefined;
-function loadRenderers(): Promise<typeof Renderers> {
-  renderers ??= import('./pdf/render.ts').catch((err: unknown) => {
-    renderers = undefined;
-    throw err;
-  });
-  return renderers;
-}
+/** The renderer (pdf-lib and fontkit, ~700 KB of code): loaded with the first document, not at every cold start. */
+const loadRenderers = lazyImport(() => import('./pdf/render.ts'));
 
 async function render(kind: DocumentKind, e: CaseEvent, s: Sources, font: Uint8Array, certificateNo: string): Promise<Uint8Array> {
   const { renderAcceptanceReceipt, renderCertificate, renderRefusalNotice, renderSupplementNotice } = await loadRenderers();

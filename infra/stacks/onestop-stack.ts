@@ -59,7 +59,8 @@ export class OneStopStack extends Stack {
       .bindTable(table, 'readWrite')
       .bindUserPool(userPool)
       .bindValue('DEFAULT_CENTER_ID', config.defaultCenterId);
-    const cases = new DomainFunction(this, 'CasesFunction', { entry: 'functions/cases/handler.ts', domain: 'cases', config })
+    // `--splitting`: the intake check and Ajv load with the first intake, not at every cold start (decision 69).
+    const cases = new DomainFunction(this, 'CasesFunction', { entry: 'functions/cases/handler.ts', domain: 'cases', config, esbuildArgs: { '--splitting': 'true' } })
       .bindTable(table, 'readWrite')
       .bindSecretValue(cursorKey, 'CURSOR_KEY')
       .bindValue('DEFAULT_CENTER_ID', config.defaultCenterId);
