@@ -27,10 +27,7 @@ import { validationErrors } from '#shared/validate';
 import { groupByChain, type GroupOutcome, type Placed } from './batch.ts';
 import { chainOf, changeOf, type RecordInput } from './chain.ts';
 import { appendToChain, markActiveDay } from './store.ts';
-
-export class InvalidEventError extends Error {
-  override readonly name = 'InvalidEventError';
-}
+import { InvalidEventError } from '#shared/invalid-event';
 
 interface BusEvent {
   readonly id: string;

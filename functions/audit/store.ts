@@ -31,7 +31,7 @@
 import type { AttributeValue } from '@aws-sdk/client-dynamodb';
 import { GetCommand, PutCommand, QueryCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import type { AuditRecord } from '#schemas/api/audit';
-import { db, queryAll, tableName } from '#shared/db';
+import { db, isTransactionConflict, queryAll, tableName } from '#shared/db';
 import { chunksOf, type GroupOutcome } from './batch.ts';
 import { centerDay, nextRecord, type ChainHead, type RecordInput } from './chain.ts';
 
@@ -174,7 +174,7 @@ export async function appendToChain(
     } catch (err) {
       const reasons = cancellationsOf(err);
       const name = (err as { name?: string }).name;
-      const conflict = name === 'TransactionConflictException' || reasons?.some((r) => r.Code === 'TransactionConflict');
+      const conflict = isTransactionConflict(err);
       if (!reasons && !conflict) return { recorded, duplicates, retry: pending.map((i) => i.eventId), reason: `${name}: ${(err as Error).message}` };
       // Items: the head, then marker and record of each record of the chunk.
       const dup = new Set(chunk.filter((_, i) => reasons?.[1 + 2 * i]?.Code === 'ConditionalCheckFailed').map((r) => r.eventId));

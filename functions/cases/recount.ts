@@ -24,13 +24,10 @@ import { DEADLINES_RECOMPUTED, caseEvent } from './events.ts';
 import type { CaseRecord } from './lifecycle.ts';
 import * as store from './store.ts';
 import { calendarTrigger } from './subscriptions.ts';
+import { InvalidEventError } from '#shared/invalid-event';
 
 /** Cases counted at once: each is one read and at most one transaction. */
 const PARALLEL = 8;
-
-export class InvalidEventError extends Error {
-  override readonly name = 'InvalidEventError';
-}
 
 /** The case with its deadlines counted on `cal`, or undefined when nothing changes. */
 export function recounted(current: CaseRecord, cal: WorkCalendar): CaseRecord | undefined {

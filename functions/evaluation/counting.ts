@@ -20,10 +20,7 @@ import { validationErrors } from '#shared/validate';
 import type { CountChange } from './rules.ts';
 import * as store from './store.ts';
 import { countingTrigger } from './subscriptions.ts';
-
-export class InvalidEventError extends Error {
-  override readonly name = 'InvalidEventError';
-}
+import { InvalidEventError } from '#shared/invalid-event';
 
 type Counted = DomainEvent<EvaluationEventData> & { readonly data: { readonly counts: CountChange } };
 

@@ -21,10 +21,7 @@ import { newInvitation } from './rules.ts';
 import { effectiveSettings } from './settings.ts';
 import * as store from './store.ts';
 import { invitationTrigger as CONSUMED } from './subscriptions.ts';
-
-export class InvalidEventError extends Error {
-  override readonly name = 'InvalidEventError';
-}
+import { InvalidEventError } from '#shared/invalid-event';
 
 interface CaseCompleted {
   readonly eventId: string;

@@ -29,7 +29,7 @@ import { QueryCommand, TransactWriteCommand, UpdateCommand, type QueryCommandInp
 import type { EvaluationQueue, SettingsBody } from '#schemas/api/evaluation';
 import { msg } from '#schemas/api/problems';
 import { readCenterContext, type CenterContext } from '#shared/center';
-import { batchGetItems, db, isConcurrentChange, itemAt, queryAll, tableName, type Item, type ItemKey } from '#shared/db';
+import { batchGetItems, db, isConcurrentChange, isTransactionConflict, itemAt, queryAll, tableName, type Item, type ItemKey } from '#shared/db';
 import { moveWakeUp, wakeUpAt } from '#shared/wake-index';
 import { concurrentRequest, preconditionFailed } from '#shared/errors';
 import { outboxItem } from '#shared/events';
@@ -323,9 +323,6 @@ export async function createVisit(e: EvaluationRecord, event: EvaluationEvent, i
 
 /** Attempts of one count when another count holds the same counter rows (TransactionConflict). */
 const COUNT_ATTEMPTS = 4;
-const isTransactionConflict = (err: unknown) =>
-  (err as { name?: string }).name === 'TransactionConflictException' ||
-  ((err as { CancellationReasons?: { Code?: string }[] }).CancellationReasons ?? []).some((r) => r.Code === 'TransactionConflict');
 
 /**
  * Adds an evaluation event's counter deltas once: the event's inbox marker and

@@ -24,10 +24,7 @@ import { profileById } from '../applicants/public.ts';
 import { mobileE164, sendEmail, sendSms } from './senders.ts';
 import * as store from './store.ts';
 import { isToldOf, render, type Message } from './templates.ts';
-
-export class InvalidEventError extends Error {
-  override readonly name = 'InvalidEventError';
-}
+import { InvalidEventError } from '#shared/invalid-event';
 
 export class DeliveryFailed extends Error {
   override readonly name = 'DeliveryFailed';

@@ -22,10 +22,7 @@ import { departmentsOf, staffOf } from '../org/public.ts';
 import { sendEmail } from './senders.ts';
 import { claimStaffNotice, settleStaffNotices } from './store.ts';
 import { staffNoticeSources } from './subscriptions.ts';
-
-export class InvalidEventError extends Error {
-  override readonly name = 'InvalidEventError';
-}
+import { InvalidEventError } from '#shared/invalid-event';
 
 const NOTIFIED_ROLES = ['clerk', 'approver', 'dept_admin'];
 

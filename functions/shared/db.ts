@@ -57,12 +57,17 @@ export const tableName = () => requiredEnv('TABLE_NAME');
  * transaction was changing the same item at the same moment.
  */
 export function isConcurrentChange(err: unknown): boolean {
-  const name = (err as { name?: string }).name;
-  if (name === 'ConditionalCheckFailedException' || name === 'TransactionConflictException') return true;
-  if (name !== 'TransactionCanceledException') return false;
-  const reasons = (err as { CancellationReasons?: { Code?: string }[] }).CancellationReasons ?? [];
-  return reasons.some((r) => r.Code === 'ConditionalCheckFailed' || r.Code === 'TransactionConflict');
+  if ((err as { name?: string }).name === 'ConditionalCheckFailedException' || isTransactionConflict(err)) return true;
+  return cancellationCodes(err).includes('ConditionalCheckFailed');
 }
+
+/** Another transaction held one of the items (a retry may succeed), whether the call or one of its items says so. */
+export function isTransactionConflict(err: unknown): boolean {
+  return (err as { name?: string }).name === 'TransactionConflictException' || cancellationCodes(err).includes('TransactionConflict');
+}
+
+const cancellationCodes = (err: unknown): (string | undefined)[] =>
+  (err as { name?: string }).name === 'TransactionCanceledException' ? ((err as { CancellationReasons?: { Code?: string }[] }).CancellationReasons ?? []).map((r) => r.Code) : [];
 
 export type ItemKey = { PK: string; SK: string };
 export type Item = Record<string, unknown>;

@@ -17,10 +17,7 @@ import { caseContext } from '../cases/public.ts';
 import { timelinessCounts } from './cards.ts';
 import * as store from './store.ts';
 import { completionTrigger } from './subscriptions.ts';
-
-export class InvalidEventError extends Error {
-  override readonly name = 'InvalidEventError';
-}
+import { InvalidEventError } from '#shared/invalid-event';
 
 export function parse(event: EventBridgeEvent<string, unknown>): DomainEvent<CaseEventData> {
   if (event.source !== completionTrigger.source || event['detail-type'] !== completionTrigger.detailType) {

@@ -23,10 +23,7 @@ import { cardEvent } from './events.ts';
 import { cancel, cardIdOf, cardOf, isCarded, issuedCounts } from './cards.ts';
 import * as store from './store.ts';
 import { thresholdTrigger } from './subscriptions.ts';
-
-export class InvalidEventError extends Error {
-  override readonly name = 'InvalidEventError';
-}
+import { InvalidEventError } from '#shared/invalid-event';
 
 interface Threshold {
   readonly eventId: string;

@@ -26,15 +26,9 @@ import { recordOf } from '../../functions/audit/store.ts';
 import { verifyAudit } from '../../functions/audit/verify.ts';
 import { AUDIT_MAX_RECEIVE_COUNT } from '../../infra/stacks/audit.ts';
 import { api, cloud, doc, until } from './api-client.ts';
+import { useLocalTable } from './in-process.ts';
 
-Object.assign(process.env, {
-  TABLE_NAME: cloud.tableName,
-  AWS_ENDPOINT_URL_DYNAMODB: cloud.endpoints.dynamodb,
-  AWS_REGION: 'us-east-1',
-  AWS_ACCESS_KEY_ID: 'S3RVER',
-  AWS_SECRET_ACCESS_KEY: 'S3RVER',
-  POWERTOOLS_LOG_LEVEL: 'ERROR',
-});
+useLocalTable();
 
 /** An event put on the bus by a domain no other consumer listens to. */
 const probe = (centerId: string, subject: { type: string; id: string }, n: number) => ({

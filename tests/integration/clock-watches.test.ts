@@ -20,17 +20,11 @@ import { calendar2026 } from '#shared/calendar-2026';
 import { eLicenceThresholds, taskThresholds } from '#shared/clock-rules';
 import { provisionalYear } from '#shared/provisional-calendar';
 import { api, call, cloud, doc, until } from './api-client.ts';
+import { useLocalTable } from './in-process.ts';
 import { documentsOf } from './documents-client.ts';
 import { completedCase, deadLetterOf, deleteDeadLettersOf, evalAct, freshItem, invitationOf, logLinesOf, onlineRating, soleTrader } from './evaluation-client.ts';
 
-Object.assign(process.env, {
-  TABLE_NAME: cloud.tableName,
-  AWS_ENDPOINT_URL_DYNAMODB: cloud.endpoints.dynamodb,
-  AWS_REGION: 'us-east-1',
-  AWS_ACCESS_KEY_ID: 'local',
-  AWS_SECRET_ACCESS_KEY: 'local',
-  POWERTOOLS_LOG_LEVEL: 'ERROR',
-});
+useLocalTable();
 const { watchEvaluation } = await import('../../functions/evaluation/watch.ts');
 const { watchLicence } = await import('../../functions/documents/licence-watch.ts');
 

@@ -16,17 +16,10 @@ import { ulid } from 'ulid';
 import { calendar2026 } from '#shared/calendar-2026';
 import { CalendarYearMissingError, addWorkingDays, workCalendar } from '#shared/calendar';
 import { api, centerToday, cloud, doc, until } from './api-client.ts';
+import { useLocalTable } from './in-process.ts';
 import { callWith, caseCompleted, deadLetterOf, deleteDeadLettersOf, dlqListing, logLinesOf, partitionOf, publish, tokenFor } from './evaluation-client.ts';
 
-Object.assign(process.env, {
-  TABLE_NAME: cloud.tableName,
-  EVALUATION_DEFAULTS: JSON.stringify({ ratingWorkingDays: 5, callBackWorkingDays: 1, rectificationWorkingDays: 15 }),
-  AWS_ENDPOINT_URL_DYNAMODB: cloud.endpoints.dynamodb,
-  AWS_REGION: 'us-east-1',
-  AWS_ACCESS_KEY_ID: 'local',
-  AWS_SECRET_ACCESS_KEY: 'local',
-  POWERTOOLS_LOG_LEVEL: 'ERROR',
-});
+useLocalTable({ EVALUATION_DEFAULTS: JSON.stringify({ ratingWorkingDays: 5, callBackWorkingDays: 1, rectificationWorkingDays: 15 }) });
 
 const cal = workCalendar([calendar2026]);
 function onCal(f: () => string): string | undefined {

@@ -15,17 +15,10 @@ import { ulid } from 'ulid';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { Figures } from '#schemas/api/evaluation';
 import { call, centerToday, cloud, doc, until } from './api-client.ts';
+import { useLocalTable } from './in-process.ts';
 import { applicantIdOf, caseCompleted, freshItem, freshWindow, partitionOf } from './evaluation-client.ts';
 
-Object.assign(process.env, {
-  TABLE_NAME: cloud.tableName,
-  EVALUATION_DEFAULTS: JSON.stringify({ ratingWorkingDays: 5, callBackWorkingDays: 1, rectificationWorkingDays: 15 }),
-  AWS_ENDPOINT_URL_DYNAMODB: cloud.endpoints.dynamodb,
-  AWS_REGION: 'us-east-1',
-  AWS_ACCESS_KEY_ID: 'local',
-  AWS_SECRET_ACCESS_KEY: 'local',
-  POWERTOOLS_LOG_LEVEL: 'ERROR',
-});
+useLocalTable({ EVALUATION_DEFAULTS: JSON.stringify({ ratingWorkingDays: 5, callBackWorkingDays: 1, rectificationWorkingDays: 15 }) });
 
 const month = () => centerToday().slice(0, 7);
 const run = Date.now().toString(36);

@@ -12,15 +12,13 @@ export type User = (typeof cloud.users)[number];
 type Handler = (event: APIGatewayProxyEventV2WithJWTAuthorizer, context: unknown) => Promise<{ statusCode: number; body?: string; headers?: Record<string, string> }>;
 
 /**
- * Sets the environment a domain function gets, then loads its handler with the
- * request counter on the shared client. `timeoutMs` is the function's timeout as
- * its context reports it (Lambda's 10 s by default), counted from each call.
+ * Points a function's code run in this process at the local cloud's table:
+ * the environment its DynamoDB client and store read (and quiet logs), plus
+ * `env` (a function's own settings).
  */
-export async function inProcess(load: () => Promise<{ handler: unknown }>, env: Record<string, string> = {}, { timeoutMs = 10_000 } = {}) {
+export function useLocalTable(env: Record<string, string> = {}): void {
   Object.assign(process.env, {
     TABLE_NAME: cloud.tableName,
-    CURSOR_KEY: 'k'.repeat(64),
-    DEFAULT_CENTER_ID: 'center-demo',
     AWS_ENDPOINT_URL_DYNAMODB: cloud.endpoints.dynamodb,
     AWS_REGION: 'us-east-1',
     AWS_ACCESS_KEY_ID: 'local',
@@ -28,6 +26,15 @@ export async function inProcess(load: () => Promise<{ handler: unknown }>, env: 
     POWERTOOLS_LOG_LEVEL: 'ERROR',
     ...env,
   });
+}
+
+/**
+ * Sets the environment a domain function gets, then loads its handler with the
+ * request counter on the shared client. `timeoutMs` is the function's timeout as
+ * its context reports it (Lambda's 10 s by default), counted from each call.
+ */
+export async function inProcess(load: () => Promise<{ handler: unknown }>, env: Record<string, string> = {}, { timeoutMs = 10_000 } = {}) {
+  useLocalTable({ CURSOR_KEY: 'k'.repeat(64), DEFAULT_CENTER_ID: 'center-demo', ...env });
   const requests: string[] = [];
   const { db } = await import('#shared/db');
   db.middlewareStack.add(

@@ -8,16 +8,11 @@ import { ulid } from 'ulid';
 import { afterAll, describe, expect, it, vi } from 'vitest';
 import type { ThresholdReached } from '#schemas/api/supervision';
 import { cloud } from './api-client.ts';
+import { useLocalTable } from './in-process.ts';
 
 const before = { ...process.env };
 // issueCard runs in this process, against the local cloud's table.
-Object.assign(process.env, {
-  TABLE_NAME: cloud.tableName,
-  AWS_ENDPOINT_URL_DYNAMODB: cloud.endpoints.dynamodb,
-  AWS_REGION: 'us-east-1',
-  AWS_ACCESS_KEY_ID: 'local',
-  AWS_SECRET_ACCESS_KEY: 'local',
-});
+useLocalTable();
 afterAll(() => {
   process.env = { ...before };
 });

@@ -10,6 +10,7 @@ import { QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { Card, SupervisionFigures } from '#schemas/api/supervision';
 import { call, centerToday, cloud, doc, until } from './api-client.ts';
+import { useLocalTable } from './in-process.ts';
 import { act, itemByMode, submit } from './cases-client.ts';
 
 const immediate = itemByMode('immediate', 'amr');
@@ -112,13 +113,6 @@ describe('timeliness figures', () => {
 
 /** The completion consumer in this process, on the local cloud's table. */
 async function completionsConsumer() {
-  Object.assign(process.env, {
-    TABLE_NAME: cloud.tableName,
-    AWS_ENDPOINT_URL_DYNAMODB: cloud.endpoints.dynamodb,
-    AWS_REGION: 'us-east-1',
-    AWS_ACCESS_KEY_ID: 'local',
-    AWS_SECRET_ACCESS_KEY: 'local',
-    POWERTOOLS_LOG_LEVEL: 'ERROR',
-  });
+  useLocalTable();
   return import('../../functions/supervision/completions.ts');
 }
