@@ -148,6 +148,7 @@ const COUNTS = ['ms', 'dynamodbRead', 'dynamodbWrite', 'dynamodbGsiWrite', 'dyna
 type Usage = Record<(typeof COUNTS)[number], number> & {
   lambdaByFunction: Record<string, { invocations: number; memoryMb: number; durationMs: number }>;
   capacityByIndex: Record<string, { read: number; write: number }>;
+  writesByKeyKind: Record<string, { items: number; tableUnits: number; indexUnits: number }>;
 };
 
 /** What happened between two snapshots, less the schedules' share measured idle (`background`, per ms). */
@@ -181,6 +182,10 @@ function usageBetween(a: Snapshot, b: Snapshot, background?: { usage: Usage; ms:
     kms: 0,
     lambdaByFunction: Object.fromEntries(lambda.map((f) => [f.id, { invocations: f.invocations, memoryMb: f.memoryMb, durationMs: Math.round(f.durationMs) }])),
     capacityByIndex: Object.fromEntries(Object.entries(b.meter.dynamodb.capacity).map(([k, v]) => [k, { read: v.readUnits - (a.meter.dynamodb.capacity[k]?.readUnits ?? 0), write: v.writeUnits - (a.meter.dynamodb.capacity[k]?.writeUnits ?? 0) }])),
+    writesByKeyKind: Object.fromEntries(Object.entries(b.meter.dynamodb.writesByKeyKind).map(([k, v]) => {
+      const before = a.meter.dynamodb.writesByKeyKind[k] ?? { items: 0, tableUnits: 0, indexUnits: 0 };
+      return [k, { items: v.items - before.items, tableUnits: v.tableUnits - before.tableUnits, indexUnits: v.indexUnits - before.indexUnits }];
+    }).filter(([, v]) => (v as { items: number }).items > 0)),
   };
   if (!background) return raw;
   return {
@@ -238,6 +243,10 @@ async function main() {
     const usage = usageBetween(start, end, background);
     const cost = priced(usage, CASES);
     const perCase = Object.fromEntries(Object.entries(usage).map(([k, v]) => [k, typeof v === 'number' ? Math.round((v / CASES) * 100) / 100 : v]));
+    // Where the write units go, per case, the biggest first (the meter splits a transaction's units evenly).
+    const writesByKeyKind = Object.entries(usage.writesByKeyKind)
+      .map(([kind, v]) => ({ kind, items: round2(v.items / CASES), tableUnits: round2(v.tableUnits / CASES), indexUnits: round2(v.indexUnits / CASES) }))
+      .sort((x, y) => y.tableUnits + y.indexUnits - x.tableUnits - x.indexUnits);
     const dlq = (await cloud.dlq.list()).filter((q) => q.count > 0).map((q) => ({ queue: q.queue, count: q.count }));
     const results = {
       at: new Date().toISOString(),
@@ -246,7 +255,8 @@ async function main() {
       pricesFrom: 'bench/prices.json',
       dollarsPer1000Cases: { total: round(cost.total), goal: 0.5, byService: Object.fromEntries(Object.entries(cost.services).map(([k, v]) => [k, { dollars: round(v), share: `${((v / cost.total) * 100).toFixed(1)} %` }])) },
       leftOutOfTotal: { smsDollarsPer1000Cases: round(cost.smsExcluded), storedBytes: 'not priced' },
-      perCase: { ...perCase, lambdaByFunction: undefined, capacityByIndex: undefined },
+      perCase: { ...perCase, lambdaByFunction: undefined, capacityByIndex: undefined, writesByKeyKind: undefined },
+      writeUnitsPerCaseByKeyKind: writesByKeyKind,
       allCases: { lambdaByFunction: usage.lambdaByFunction, capacityByIndex: usage.capacityByIndex },
       background: { windowMs: Math.round(background.ms), dynamodbRead: background.usage.dynamodbRead, dynamodbWrite: background.usage.dynamodbWrite, lambdaInvocations: background.usage.lambdaInvocations },
       deadLettered: dlq,
@@ -256,7 +266,9 @@ async function main() {
     console.log(`\n$ per 1 000 cases (${CASES} cases, us-east-1 list prices; SMS and stored bytes left out): ${round(cost.total)}`);
     for (const [k, v] of Object.entries(cost.services).sort((x, y) => y[1] - x[1])) console.log(`  ${k.padEnd(12)} ${round(v).toFixed(4).padStart(8)}  ${((v / cost.total) * 100).toFixed(1).padStart(5)} %`);
     console.log(`  SMS (left out): ${round(cost.smsExcluded)} for ${perCase.sms} messages, ${perCase.smsParts} parts per case`);
-    console.log(`per case: ${JSON.stringify({ ...perCase, lambdaByFunction: undefined, capacityByIndex: undefined })}`);
+    console.log(`per case: ${JSON.stringify({ ...perCase, lambdaByFunction: undefined, capacityByIndex: undefined, writesByKeyKind: undefined })}`);
+    console.log('write units per case by key kind (table + GSIs), the top 12:');
+    for (const w of writesByKeyKind.slice(0, 12)) console.log(`  ${w.kind.padEnd(48)} ${String(w.items).padStart(6)} items ${w.tableUnits.toFixed(1).padStart(7)} + ${w.indexUnits.toFixed(1).padStart(7)}`);
     if (dlq.length) console.log(`dead-lettered: ${JSON.stringify(dlq)}`);
   } finally {
     await cloud.stop();
@@ -265,5 +277,6 @@ async function main() {
 }
 
 const round = (x: number) => Math.round(x * 10_000) / 10_000;
+const round2 = (x: number) => Math.round(x * 100) / 100;
 
 await main();

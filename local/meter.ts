@@ -30,6 +30,13 @@ export interface MeterReading {
     requests: Record<string, number>;
     /** Units by table, and by `table/index` for GSIs. */
     capacity: Record<string, CapacityUse>;
+    /**
+     * Write units by the kind of key written (`CASE#*|AUDIT#*`: ids masked),
+     * table and GSI apart. A request that writes several kinds (a transaction)
+     * splits its units evenly among its items: a guide to where writes go, not
+     * a bill.
+     */
+    writesByKeyKind: Record<string, { items: number; tableUnits: number; indexUnits: number }>;
   };
   s3: {
     /** Requests by price tier: `write` (PUT, COPY, POST, LIST), `read` (GET, HEAD…), `free` (DELETE). */
@@ -56,13 +63,27 @@ const READS = new Set(['GetItem', 'BatchGetItem', 'Query', 'Scan', 'TransactGetI
 const WRITES = new Set(['PutItem', 'UpdateItem', 'DeleteItem', 'BatchWriteItem', 'TransactWriteItems']);
 
 export const emptyReading = (): MeterReading => ({
-  dynamodb: { requests: {}, capacity: {} },
+  dynamodb: { requests: {}, capacity: {}, writesByKeyKind: {} },
   s3: { requests: { write: 0, read: 0, free: 0 }, bytesIn: 0, bytesOut: 0 },
   lambda: {},
 });
 
+/** `CASE#370982-20261204-00001` → `CASE#*`: a key with its ids masked. */
+const keyKind = (key: string) => key.split('#').map((part) => (/\d/.test(part) ? '*' : part)).join('#');
+
+type AttributeMap = Record<string, { S?: string }>;
+/** The keys of the items a write request touches. */
+function writtenKeys(op: string, body: Record<string, any>): AttributeMap[] {
+  if (op === 'PutItem') return [body.Item];
+  if (op === 'UpdateItem' || op === 'DeleteItem') return [body.Key];
+  if (op === 'BatchWriteItem') return Object.values(body.RequestItems ?? {}).flat().map((r: any) => r.PutRequest?.Item ?? r.DeleteRequest?.Key);
+  if (op === 'TransactWriteItems') return (body.TransactItems ?? []).map((t: any) => t.Put?.Item ?? t.Update?.Key ?? t.Delete?.Key ?? t.ConditionCheck?.Key);
+  return [];
+}
+
 export class Meter {
   private reading = emptyReading();
+  private readonly kindsOf = new WeakMap<http.IncomingMessage, string[]>();
 
   /** A copy of the counts so far. */
   read(): MeterReading {
@@ -88,7 +109,9 @@ export class Meter {
     const op = String(req.headers['x-amz-target'] ?? '').split('.')[1] ?? 'unknown';
     this.reading.dynamodb.requests[op] = (this.reading.dynamodb.requests[op] ?? 0) + 1;
     if (!READS.has(op) && !WRITES.has(op)) return body;
-    return Buffer.from(JSON.stringify({ ...JSON.parse(body.toString('utf8')), ReturnConsumedCapacity: 'INDEXES' }));
+    const parsed = JSON.parse(body.toString('utf8'));
+    if (WRITES.has(op)) this.kindsOf.set(req, writtenKeys(op, parsed).filter(Boolean).map((k) => `${keyKind(k.PK?.S ?? '')}|${keyKind(k.SK?.S ?? '')}`));
+    return Buffer.from(JSON.stringify({ ...parsed, ReturnConsumedCapacity: 'INDEXES' }));
   }
 
   private dynamoResponse(req: http.IncomingMessage, body: Buffer): void {
@@ -106,10 +129,25 @@ export class Meter {
       const use = (this.reading.dynamodb.capacity[key] ??= { readUnits: 0, writeUnits: 0 });
       use[kind] += units;
     };
+    let tableUnits = 0;
+    let indexUnits = 0;
     for (const c of [consumed ?? []].flat()) {
       const table = c.TableName ?? 'unknown';
-      add(table, c.Table?.CapacityUnits ?? (c.GlobalSecondaryIndexes ? undefined : c.CapacityUnits));
-      for (const [index, use] of Object.entries({ ...c.GlobalSecondaryIndexes, ...c.LocalSecondaryIndexes })) add(`${table}/${index}`, use.CapacityUnits);
+      const own = c.Table?.CapacityUnits ?? (c.GlobalSecondaryIndexes ? undefined : c.CapacityUnits);
+      add(table, own);
+      tableUnits += own ?? 0;
+      for (const [index, use] of Object.entries({ ...c.GlobalSecondaryIndexes, ...c.LocalSecondaryIndexes })) {
+        add(`${table}/${index}`, use.CapacityUnits);
+        indexUnits += use.CapacityUnits ?? 0;
+      }
+    }
+    const kinds = this.kindsOf.get(req);
+    if (kind !== 'writeUnits' || !kinds?.length) return;
+    for (const k of kinds) {
+      const use = (this.reading.dynamodb.writesByKeyKind[k] ??= { items: 0, tableUnits: 0, indexUnits: 0 });
+      use.items++;
+      use.tableUnits += tableUnits / kinds.length;
+      use.indexUnits += indexUnits / kinds.length;
     }
   }
 
