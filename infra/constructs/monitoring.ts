@@ -22,8 +22,13 @@
  *   - every pipe: failed and timed-out executions.
  * One-off expectations are wired explicitly (`expectDailySuccess`: the audit
  * digest). The dashboard is rendered at synthesis from what the Aspect found.
+ *
+ * The alarms live in a nested stack of their own (`Alarms`): one per watched
+ * resource, they would take a fifth of the 500 resources CloudFormation allows
+ * a stack, and nothing refers to them (decision 76). The topic and the
+ * dashboard stay in the watched stack.
  */
-import { Aspects, CfnResource, Fn, Lazy, Stack, type IAspect } from 'aws-cdk-lib';
+import { Aspects, CfnResource, Fn, Lazy, NestedStack, Stack, type IAspect } from 'aws-cdk-lib';
 import { HttpApi } from 'aws-cdk-lib/aws-apigatewayv2';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
@@ -55,6 +60,8 @@ type Role = 'function' | 'consumer' | 'dlq' | 'work-queue' | 'pipe' | 'rule' | '
 
 export class Monitoring extends Construct {
   readonly topic: sns.Topic;
+  /** The nested stack that holds the alarms. */
+  readonly alarmStack: NestedStack;
   /** Every alarm of the stage, in creation order. */
   readonly alarms: cloudwatch.Alarm[] = [];
 
@@ -118,6 +125,7 @@ export class Monitoring extends Construct {
       dashboardBody: Lazy.string({ produce: () => renderDashboard(this.stack, this.config, this.found, this.alarms) }),
     });
 
+    this.alarmStack = new NestedStack(this, 'Alarms', { description: `OneStop ${stage}: the CloudWatch alarms of every function, queue, API and pipe` });
     Aspects.of(this.stack).add(new MonitoringAspect(this));
   }
 
@@ -234,7 +242,7 @@ export class Monitoring extends Construct {
   // ---- helpers ---------------------------------------------------------------
 
   private alarm({ kind, name, description, props }: AlarmSpec): cloudwatch.Alarm {
-    const alarm = new cloudwatch.Alarm(this, `Alarm-${name}`, {
+    const alarm = new cloudwatch.Alarm(this.alarmStack, `Alarm-${name}`, {
       ...props,
       alarmName: `onestop-${this.config.stage}-${name}`,
       alarmDescription: `${description} Runbook: ${runbookAnchor(kind)}`,

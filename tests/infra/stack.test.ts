@@ -3,9 +3,10 @@
  * the outbox pipe, buckets and EventBridge (contract: /tmp/contract.md;
  * security baseline: DESIGN §8). Part 2 is api-functions.test.ts.
  */
-import { rmSync } from 'node:fs';
+import { readFileSync, rmSync } from 'node:fs';
+import path from 'node:path';
 import { Match, type Template } from 'aws-cdk-lib/assertions';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, inject, it } from 'vitest';
 import { buildOneStop } from '../../infra/build.ts';
 import { stageConfig } from '../../infra/config.ts';
 import { outboxFilterPattern } from '../../infra/stacks/outbox.ts';
@@ -28,6 +29,17 @@ describe('stages', () => {
     const { app, outdir } = newApp('staging');
     expect(() => buildOneStop(app)).toThrow(/Unknown stage "staging"/);
     rmSync(outdir, { recursive: true, force: true });
+  });
+
+  it.each(['dev', 'prod', 'local'])('stage %s: every template within CloudFormation\'s limits (500 resources, 200 parameters), the alarms in a nested stack', (stage) => {
+    const sizes = JSON.parse(readFileSync(path.join(inject('infraTemplates'), `${stage}.sizes.json`), 'utf8')) as { path: string; resources: number; parameters: number }[];
+    for (const s of sizes) {
+      expect(s.resources, s.path).toBeLessThanOrEqual(500);
+      expect(s.parameters, s.path).toBeLessThanOrEqual(200);
+    }
+    const alarms = sizes.find((s) => s.path.endsWith('/Monitoring/Alarms'));
+    expect(alarms?.resources).toBeGreaterThan(90);
+    console.log(`stage ${stage}: ${sizes.map((s) => `${s.path} ${s.resources} resources, ${s.parameters} parameters`).join('; ')}`);
   });
 
   it('defaults to dev and names the stack OneStop-<stage>', () => {

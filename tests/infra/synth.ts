@@ -6,7 +6,7 @@
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { App } from 'aws-cdk-lib';
+import { App, NestedStack, type Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import { inject } from 'vitest';
 import { repoRoot } from '../../infra/constructs/domain-function.ts';
@@ -72,4 +72,43 @@ export function statementsOf(template: Template, functionId: string) {
     .filter((p) => (p.Properties!.Roles as { Ref: string }[]).some((r) => r.Ref === role))
     .flatMap((p) => p.Properties!.PolicyDocument.Statement as { Effect: string; Action: string | string[]; Resource: unknown }[])
     .map((s) => ({ ...s, Action: [s.Action].flat() }));
+}
+
+/** A stack's template: from an assembly directory when given (no synthesis), else synthesized. */
+type TemplateSource = (s: Stack) => Record<string, any>;
+const synthesized: TemplateSource = (s) => structuredClone(Template.fromStack(s).toJSON());
+export const fromAssembly = (dir: string): TemplateSource => (s) => JSON.parse(readFileSync(path.join(dir, s.templateFile), 'utf8'));
+
+/**
+ * The template of `stack` with the alarm stack's resources inlined
+ * (infra/constructs/monitoring.ts, decision 76): its parameters replaced by
+ * the values the parent passes, so an alarm names the parent's resources as it
+ * would in one template. Resource counts per real template: `templateSizes`.
+ */
+export function withAlarmsInlined(stack: Stack, source: TemplateSource = synthesized): Record<string, any> {
+  const parent = source(stack);
+  for (const nested of stack.node.findAll().filter((n): n is NestedStack => n instanceof NestedStack && n.node.id === 'Alarms')) {
+    const own = source(nested);
+    const stackResource = Object.entries(parent.Resources as Record<string, Resource>).find(([, r]) => r.Type === 'AWS::CloudFormation::Stack' && r.Metadata?.['aws:cdk:path']?.startsWith(`${nested.node.path}.NestedStack/`));
+    if (!stackResource) throw new Error(`no AWS::CloudFormation::Stack resource for ${nested.node.path}`);
+    const passed = (stackResource[1].Properties?.Parameters ?? {}) as Record<string, unknown>;
+    const substitute = (v: unknown): unknown => {
+      if (Array.isArray(v)) return v.map(substitute);
+      if (!v || typeof v !== 'object') return v;
+      const o = v as Record<string, unknown>;
+      if (Object.keys(o).length === 1 && typeof o.Ref === 'string' && o.Ref in passed) return passed[o.Ref];
+      return Object.fromEntries(Object.entries(o).map(([k, inner]) => [k, substitute(inner)]));
+    };
+    for (const [id, r] of Object.entries(own.Resources as Record<string, Resource>)) parent.Resources[`${id}Alarms`] = substitute(r);
+  }
+  return parent;
+}
+
+/** Resources and parameters of the stack's template and of each nested stack's. */
+export function templateSizes(stack: Stack, source: TemplateSource = synthesized): { path: string; resources: number; parameters: number }[] {
+  const stacks = [stack, ...stack.node.findAll().filter((n): n is NestedStack => n instanceof NestedStack)];
+  return stacks.map((s) => {
+    const t = source(s);
+    return { path: s.node.path, resources: Object.keys(t.Resources ?? {}).length, parameters: Object.keys(t.Parameters ?? {}).length };
+  });
 }
