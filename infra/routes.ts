@@ -26,6 +26,8 @@ import { documentRoutes } from '../functions/documents/routes.ts';
 import { evaluationRoutes } from '../functions/evaluation/routes.ts';
 import { notificationRoutes } from '../functions/notifications/routes.ts';
 import { orgRoutes } from '../functions/org/routes.ts';
+import { queueProblems } from '../functions/queue/problems.ts';
+import { queueRoutes } from '../functions/queue/routes.ts';
 import { supervisionProblems } from '../functions/supervision/problems.ts';
 import { supervisionRoutes } from '../functions/supervision/routes.ts';
 
@@ -47,6 +49,7 @@ export const apiDomains = {
   audit: { tag: 'audit', description: 'The hash-chained audit log, its export and daily digests', routes: auditRoutes, problems: auditProblems },
   evaluation: { tag: 'evaluation', description: 'Evaluations (好差评), call-backs, rectifications, appeals and figures', routes: evaluationRoutes, problems: evaluationProblems },
   supervision: { tag: 'supervision', description: 'Electronic supervision (电子监察): cards on every watched clock, appeals, thresholds, figures and the wall', routes: supervisionRoutes, problems: supervisionProblems },
+  queue: { tag: 'queue', description: 'The hall\'s queue (排队叫号): categories, tickets, calling at the windows, visits, the day\'s figures, the public board; appointments (预约)', routes: queueRoutes, problems: queueProblems },
 } as const satisfies Record<string, ApiDomain>;
 
 export type DomainName = keyof typeof apiDomains;

@@ -4,7 +4,8 @@
  * tables and buckets, runs the functions in worker threads behind the HTTP API,
  * the JWT authorizer (with a Cognito user pool emulator over the same users), the bus with its rules and schedules, the pipe,
  * and S3 event notifications to functions (s3/notifications.ts). The static web
- * pages (the API reference at /docs/) share the API's port (web.ts).
+ * pages (the API reference at /docs/) share the API's port (web.ts); the
+ * WebSocket API (the hall displays) has a port of its own (websocket/server.ts).
  */
 import { appendFileSync, mkdirSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
@@ -34,13 +35,15 @@ import { SmsSink } from './sns/sms-sink.ts';
 import { localEndpoints } from './local-endpoints.ts';
 import type { Meter } from './meter.ts';
 import { webPages } from './web.ts';
+import { pointAtLocalSocket, startSocketServer, type SocketServer, type SocketStats } from './websocket/server.ts';
 import { siteFiles } from '../web/site.ts';
 
 export interface LocalCloudOptions {
   /** HTTP API port (default 3000; 0 = a free port). */
   port?: number;
-  /** Ports of the bus endpoint and the emulators; 0 or undefined = a free port. */
+  /** Ports of the bus endpoint, the WebSocket API and the emulators; 0 or undefined = a free port. */
   busPort?: number;
+  socketPort?: number;
   sesPort?: number;
   dynamoPort?: number;
   s3Port?: number;
@@ -79,10 +82,14 @@ export interface LocalCloudStats {
   s3Notifications: S3NotificationStats;
   /** Work queues (sent, received, returned, dead-lettered) and the event source mappings reading them. */
   queues: ReturnType<WorkQueues['stats']>;
+  /** The WebSocket API: connections admitted and refused, messages in, posts out, posts to gone connections. */
+  sockets?: SocketStats;
 }
 
 export interface LocalCloud {
   readonly apiUrl: string;
+  /** The WebSocket API's URL (`ws://localhost:<port>/<stage>`), when the template has one. */
+  readonly socketUrl?: string;
   readonly issuerUrl: string;
   readonly jwksUrl: string;
   /** `cognito`: the Cognito Identity Provider emulator, `<apiUrl>/local/cognito`; `sns`: SMS sent through SNS Publish, `<apiUrl>/local/sns` (read back at GET /local/sms). */
@@ -198,7 +205,16 @@ export async function startLocalCloud(opts: LocalCloudOptions): Promise<LocalClo
     if (metered) stops.push(() => metered.stop());
     const endpoints = { dynamodb: metered ? metered.dynamodb : dynamo.endpoint, s3: metered ? metered.s3 : s3.endpoint, ses: ses.endpoint, events: busEndpoint.endpoint, cognito: `${apiUrl}/local/cognito`, sns: `${apiUrl}/local/sns` };
 
-    runtime = new LambdaRuntime(model.functions, {
+    // The WebSocket API before the runtime: its functions' management endpoint must name the local server.
+    let sockets: SocketServer | undefined;
+    if (model.socketApi) {
+      sockets = await startSocketServer(model.socketApi, { port: await portOrFree(opts.socketPort), host: opts.host ?? '127.0.0.1', invoke, log });
+      const started = sockets;
+      stops.push(() => started.stop());
+    }
+    const functions = sockets && model.socketApi ? pointAtLocalSocket(model.functions, model.socketApi, sockets.endpoint) : model.functions;
+
+    runtime = new LambdaRuntime(functions, {
       baseEnv: emulatorEnv(endpoints),
       logDir: path.join(dataDir, 'logs'),
       // Function output is in logs/<function>.log; the console gets it without DEBUG lines.
@@ -209,6 +225,8 @@ export async function startLocalCloud(opts: LocalCloudOptions): Promise<LocalClo
     });
     const rt = runtime;
     stops.push(() => rt.stop());
+    // Likewise the WebSocket API: a display's $disconnect must not start a sandbox on a stopping runtime.
+    if (sockets) stops.push(() => sockets.stop());
     // Stop the bus (retry timers, Lambda's async queue) before the runtime, so no retry
     // starts a fresh sandbox on a runtime that is shutting down. stop() is idempotent.
     stops.push(() => bus.stop());
@@ -233,6 +251,7 @@ export async function startLocalCloud(opts: LocalCloudOptions): Promise<LocalClo
       schedulesFired: scheduler.count,
       s3Notifications: notifier.stats(),
       queues: queues.stats(),
+      ...(sockets ? { sockets: sockets.stats() } : {}),
     });
     // A message leaves its queue only when its sender accepted it again (see LocalBus.redrive);
     // a refused one stays, with the failed redrive counted.
@@ -276,12 +295,13 @@ export async function startLocalCloud(opts: LocalCloudOptions): Promise<LocalClo
       invoke,
       log,
       local: localEndpoints({ issuer, sms: new SmsSink(), faults: (rule) => rt.setFault(rule), dlq: { list: () => dlq.list(), redrive, remove }, stats, clock }),
-      web: webPages(() => siteFiles()),
+      web: webPages(() => siteFiles(), { hallSocketUrl: sockets?.url }),
     });
 
     let stopping: Promise<void> | undefined;
     const cloud: LocalCloud = {
       apiUrl,
+      ...(sockets ? { socketUrl: sockets.url } : {}),
       issuerUrl: issuer.issuerUrl,
       jwksUrl: issuer.jwksUrl,
       endpoints,

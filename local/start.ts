@@ -85,6 +85,7 @@ const lines = [
   'OneStop local cloud',
   `  HTTP API         ${u}`,
   `  API reference    ${u}/docs/  (web pages at ${u}/)`,
+  ...(cloud.socketUrl ? [`  WebSocket API    ${cloud.socketUrl}?centerId=<center>  (hall displays at ${u}/hall/<centerId>)`] : []),
   `  JWKS             ${cloud.jwksUrl}`,
   `  token endpoint   POST ${u}/local/token  {"username":"<demo user>"}`,
   `  DLQ admin        GET ${u}/local/dlq · POST ${u}/local/dlq/redrive · npm run dlq -- list`,

@@ -1,7 +1,7 @@
 /**
  * Reads the synthesized CloudFormation template (infra is the single source of
  * truth) and extracts what the local cloud runs, generically by resource type:
- * tables, buckets, queues, functions (with their layers), the HTTP API, rules,
+ * tables, buckets, queues, functions (with their layers), the HTTP and WebSocket APIs, rules,
  * pipes, S3 event notifications and SQS event source mappings. Nothing here lists a route, a table or a
  * rule by hand.
  */
@@ -12,6 +12,7 @@ import { randomBytes } from 'node:crypto';
 import path from 'node:path';
 import { Resolver, nameFromArn, physicalName, resourceArn, type CfnResource, type CfnTemplate } from './intrinsics.ts';
 import { extractApi, type ApiModel } from './template-api.ts';
+import { extractSocketApi, type SocketApiModel } from './websocket/template.ts';
 import { extractFunctions, type FunctionModel } from './template-lambda.ts';
 import { extractS3Notifications, type S3NotificationModel } from './template-s3.ts';
 import type { EventSourceMappingModel } from './queue/event-source.ts';
@@ -105,6 +106,8 @@ export interface LocalModel {
   readonly buses: string[];
   readonly functions: FunctionModel[];
   readonly api?: ApiModel;
+  /** The WebSocket API (websocket/template.ts). */
+  readonly socketApi?: SocketApiModel;
   readonly rules: RuleModel[];
   readonly pipes: PipeModel[];
   /** S3 event notifications to functions (template-s3.ts). */
@@ -267,10 +270,11 @@ export function extractModel(template: CfnTemplate, cdkOut: string, secret: (id:
   });
 
   const api = extractApi(template, r, (arn, where) => lookup(arn, ['AWS::Lambda::Function'], where));
+  const socketApi = extractSocketApi(template, r, (arn, where) => lookup(arn, ['AWS::Lambda::Function'], where));
   const buses = ['default', ...byType(template, 'AWS::Events::EventBus').map(([id, res]) => physicalName(id, res.Type))];
   const s3Notifications = extractS3Notifications(template, r, lookup);
   const eventSourceMappings = extractEventSourceMappings(template, r, lookup);
-  return { stackName, cdkOut, tables, buckets, queues, buses, functions, api, rules, pipes, s3Notifications, eventSourceMappings };
+  return { stackName, cdkOut, tables, buckets, queues, buses, functions, api, socketApi, rules, pipes, s3Notifications, eventSourceMappings };
 }
 
 /** Synthesizes (unless skipped), reads and extracts the local model. */

@@ -8,6 +8,11 @@
  * decoded path: `..`, `.`, empty segments or backslashes never name a listed
  * file, so no request reaches a file outside the site. The listing is read per
  * request, so pages added or regenerated (`npm run docs`) show without a restart.
+ *
+ * The hall display (叫号屏) is addressed by its center, `/hall/<centerId>`: a
+ * path under /hall/ that names no file is the hall's page. A page's empty
+ * `<meta name="onestop-socket">` gets the local WebSocket API's URL (another
+ * port); a deployed page is told it with `?socket=`.
  */
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
@@ -38,7 +43,15 @@ const common: [string, string][] = [
  * GET and HEAD of a listed file, of a directory with an index.html (`/` and `/docs/`), and
  * redirects a directory named without its trailing slash; anything else is undefined.
  */
-export function webPages(files: () => ReadonlyMap<string, string>) {
+const SOCKET_META = '<meta name="onestop-socket" content="">';
+const HALL = /^hall\/[^/]+$/;
+
+export function webPages(files: () => ReadonlyMap<string, string>, opts: { hallSocketUrl?: string } = {}) {
+  const withSocket = (key: string, body: Buffer): Buffer => {
+    if (!opts.hallSocketUrl || !key.endsWith('.html')) return body;
+    const html = body.toString('utf8');
+    return html.includes(SOCKET_META) ? Buffer.from(html.replace(SOCKET_META, `<meta name="onestop-socket" content="${opts.hallSocketUrl}">`)) : body;
+  };
   return async (method: string, rawPath: string): Promise<HttpResult | undefined> => {
     if (method !== 'GET' && method !== 'HEAD') return undefined;
     let sitePath: string;
@@ -48,7 +61,8 @@ export function webPages(files: () => ReadonlyMap<string, string>) {
       return undefined;
     }
     const listing = files();
-    const key = sitePath === '' || sitePath.endsWith('/') ? `${sitePath}index.html` : sitePath;
+    const named = sitePath === '' || sitePath.endsWith('/') ? `${sitePath}index.html` : sitePath;
+    const key = !listing.has(named) && HALL.test(named) ? 'hall/index.html' : named;
     const file = listing.get(key);
     if (!file) {
       // Relative links of an index page (`init.js`) resolve against its directory only with the slash.
@@ -58,6 +72,6 @@ export function webPages(files: () => ReadonlyMap<string, string>) {
       return undefined;
     }
     // The type follows the name the site gives the file (as S3 does for the deployed copy), not the source's.
-    return { status: 200, headers: [['content-type', contentTypeOf(key)], ...common], body: await readFile(file) };
+    return { status: 200, headers: [['content-type', contentTypeOf(key)], ...common], body: withSocket(key, await readFile(file)) };
   };
 }

@@ -7,17 +7,17 @@
 import type { AgentGrant, Applicant } from '#schemas/api/applicants';
 import { msg } from '#schemas/api/problems';
 import type { AccountStatus } from '#shared/accounts';
-import { actingRole, callerOf, type Caller } from '#shared/auth';
+import { actingRole, actorDepartment, callerOf, type Caller } from '#shared/auth';
 import { denial, rolesFor, type Action } from '#shared/authorization';
 import { requiredEnv } from '#shared/db';
-import { alreadyExists, forbidden, notFound, preconditionFailed, problem } from '#shared/errors';
+import { alreadyExists, forbidden, notFound, preconditionFailed, problem, validationFailed } from '#shared/errors';
 import { etag, httpHandler, ifMatch, type HttpResult, type Operations } from '#shared/http';
 import { changeAccountStatus, findAccount, upsertAccount } from '#shared/identity';
 import { newId } from '#shared/ids';
 import { maskPhone, maskResidentIdNumber } from '#shared/identifiers';
 import { applicantsProblems } from './problems.ts';
 import { applicantRoutes } from './routes.ts';
-import { agentErrors, identifierOf, registrationErrors, revealDecision, staffView } from './rules.ts';
+import { agentErrors, identifierOf, lookupOf, registrationErrors, revealDecision, staffView } from './rules.ts';
 import * as store from './store.ts';
 
 type Ops = Operations<typeof applicantRoutes>;
@@ -29,10 +29,11 @@ function authorize(caller: Caller, action: Action) {
 
 const source = 'onestop.applicants' as const;
 const applicantActor = (sub: string) => ({ id: sub, role: 'applicant' as const });
+/** An applicant belongs to no department: staff are recorded with their primary one. */
 const staffActor = (caller: Caller, action: Action) => ({
   id: caller.userId,
   role: actingRole(caller, rolesFor(action)),
-  ...(caller.departmentId ? { departmentId: caller.departmentId } : {}),
+  ...actorDepartment(caller),
 });
 const subjectOf = (applicantId: string) => ({ type: 'applicant', id: applicantId });
 
@@ -217,7 +218,7 @@ const getApplicant: Ops['getApplicant'] = async (req) => {
   const { profile, status } = read;
   if (decision === 'revealed') {
     // An unmasked read is privileged: its audit event is in the outbox before the data leaves.
-    await store.recordReveal(caller.centerId, {
+    await store.recordPrivilegedRead(caller.centerId, {
       source, detailType: 'PersonalDataRevealed', centerId: caller.centerId, occurredAt: new Date().toISOString(),
       actor: staffActor(caller, 'applicant.personalData.reveal'),
       subject: subjectOf(profile.applicantId),
@@ -225,6 +226,30 @@ const getApplicant: Ops['getApplicant'] = async (req) => {
     });
   }
   return tagged(profile.rev, staffView(own(profile), status, decision === 'revealed'));
+};
+
+/**
+ * At the counter: the applicant registered with the number on the card
+ * presented, masked as any staff read. Found or not, the answer says no more
+ * than the person at the counter could: 404 alike for a number never
+ * registered and for one of the other kind. Each find is audited first.
+ */
+const lookupApplicant: Ops['lookupApplicant'] = async (req) => {
+  const caller = callerOf(req.event);
+  authorize(caller, 'applicant.lookup');
+  const lookup = lookupOf(req.body);
+  if ('errors' in lookup) throw validationFailed(lookup.errors);
+  const { card, found } = await store.cardByIdentifier(caller.centerId, lookup.identifier, req.checks!.keys);
+  req.checks!.settle(found);
+  const read = card && card.kind === (lookup.by === 'idNumber' ? 'citizen' : 'enterprise') ? await store.staffRead(caller.centerId, card.sub) : undefined;
+  if (!read) throw notFound(msg('本中心没有以此号码注册的申请人。', 'No applicant is registered with this number in the center.'));
+  const { profile, status } = read;
+  await store.recordPrivilegedRead(caller.centerId, {
+    source, detailType: 'ApplicantLookedUp', centerId: caller.centerId, occurredAt: new Date().toISOString(),
+    actor: staffActor(caller, 'applicant.lookup'), subject: subjectOf(profile.applicantId),
+    data: { applicantId: profile.applicantId, by: lookup.by },
+  });
+  return tagged(profile.rev, staffView(own(profile), status, false));
 };
 
 /**
@@ -260,5 +285,6 @@ export const handler = httpHandler(applicantRoutes, {
   authorizeAgent,
   revokeAgent,
   getApplicant,
+  lookupApplicant,
   setApplicantAccountStatus,
 });

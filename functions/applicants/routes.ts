@@ -7,6 +7,7 @@ import {
   AgentPath,
   Applicant,
   ApplicantPath,
+  ApplicantLookupBody,
   ApplicantReadQuery,
   ProfileBody,
   RegistrationBody,
@@ -49,6 +50,12 @@ export const applicantRoutes = [
     operationId: 'getApplicant', method: 'GET', path: '/applicants/{applicantId}', access: 'jwt', accountCheck: 'inline',
     summary: 'An applicant as staff see it, with the account\'s status: ID number, phone and email masked; reveal=true unmasks them for the roles that verify identity',
     params: ApplicantPath, query: ApplicantReadQuery, responses: { 200: StaffApplicantView },
+  },
+  {
+    operationId: 'lookupApplicant', method: 'POST', path: '/applicants/lookup', access: 'jwt', accountCheck: 'inline',
+    summary: 'Find an applicant by the ID number or credit code presented at the counter: the applicant as staff read it, masked; 404 when none is registered in the center',
+    description: 'A POST so that the number stays out of URLs and access logs. Every answer found is audited (ApplicantLookedUp), like an unmasked read.',
+    body: ApplicantLookupBody, responses: { 200: StaffApplicantView },
   },
   {
     operationId: 'setApplicantAccountStatus', method: 'POST', path: '/admin/applicants/{applicantId}/{action}', access: 'jwt', accountCheck: 'inline', headers: idempotencyKey,

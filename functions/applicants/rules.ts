@@ -4,7 +4,7 @@
  * so the error says which), what an agent authorization may say, and what
  * staff see of an applicant's personal data. No I/O, no clock.
  */
-import type { AgentBody, Applicant, RegistrationBody, StaffApplicantView } from '#schemas/api/applicants';
+import type { AgentBody, Applicant, ApplicantLookupBody, RegistrationBody, StaffApplicantView } from '#schemas/api/applicants';
 import { msg, type Text } from '#schemas/api/problems';
 import type { AccountStatus } from '#shared/accounts';
 import type { Caller } from '#shared/auth';
@@ -79,6 +79,24 @@ export function agentErrors(applicantId: string, body: AgentBody, today: string)
   if (body.scope === 'all' && body.itemCodes) errors.push(field('itemCodes', 'unexpected', msg('授权范围为全部事项（all）时不应填写', 'must be absent with scope all')));
   if (body.validUntil < today) errors.push(field('validUntil', 'past', msg('不能早于今天', 'must be today or later')));
   return errors;
+}
+
+/**
+ * The number a counter lookup names, normalized as registration stores it,
+ * and what it is; or the faults of a body naming none, both, or a malformed
+ * number (400, not 404). A birth date still to come is no fault here: no
+ * registration holds such a number, so it is simply not found.
+ */
+export function lookupOf(body: ApplicantLookupBody): { by: 'idNumber' | 'creditCode'; identifier: string } | { errors: FieldFault[] } {
+  const given = (['idNumber', 'creditCode'] as const).filter((f) => body[f] !== undefined);
+  if (given.length !== 1) {
+    return { errors: [{ path: '/body', code: 'one_of', message: msg('须且只能填写 idNumber 或 creditCode 之一', 'name exactly one of idNumber and creditCode') }] };
+  }
+  const by = given[0]!;
+  const raw = body[by]!;
+  const fault = by === 'idNumber' ? idNumberError(raw, '9999-12-31') : creditCodeError(raw);
+  if (fault) return { errors: [fault] };
+  return { by, identifier: by === 'idNumber' ? normalizeResidentIdNumber(raw) : normalizeUnifiedSocialCreditCode(raw) };
 }
 
 /**

@@ -7,7 +7,7 @@
  *
  *   profile          PK CENTER#<c>  SK APPSUB#<sub>                  the full record (personal data)
  *   card             PK CENTER#<c>  SK APPLICANT#<applicantId>       { sub, kind, name, masked ID number | credit code }
- *   identifier       PK CENTER#<c>  SK IDNO#<sha256(number)>         uniqueness of the ID number / credit code (never the number itself)
+ *   identifier       PK CENTER#<c>  SK IDNO#<sha256(number)>         uniqueness of the ID number / credit code (never the number itself), and the counter's lookup
  *   username         PK CENTER#<c>  SK APPUSER#<username>            uniqueness of the username
  *   agent grant      PK CENTER#<c>  SK AGENTS#<sub>#<agentApplicantId>  the principal's authorization of an agent, with its rev
  *   events           PK CENTER#<c>  SK EVENT#<ulid>
@@ -187,6 +187,14 @@ export async function cardContext(centerId: string, applicantId: string, alsoRea
   return { card: strip<Card>(itemAt(found, keys.card(centerId, applicantId))), found };
 }
 
+/** The card of the applicant registered with a (normalized) ID number or credit code, with the request's checks (`alsoRead`): two reads, identifier then card. */
+export async function cardByIdentifier(centerId: string, identifier: string, alsoRead: readonly ItemKey[]) {
+  const found = await batchGetItems([keys.identifier(centerId, identifier), ...alsoRead]);
+  const applicantId = itemAt(found, keys.identifier(centerId, identifier))?.applicantId;
+  if (typeof applicantId !== 'string') return { card: undefined, found };
+  const out = await db.send(new GetCommand({ TableName: tableName(), Key: keys.card(centerId, applicantId) }));
+  return { card: strip<Card>(out.Item), found };
+}
 /** A profile and its account's status (no status item: active), in one BatchGetItem; none without a profile. */
 export async function staffRead(centerId: string, sub: string): Promise<{ profile: StoredApplicant; status: AccountStatus } | undefined> {
   const found = await batchGetItems([keys.profile(centerId, sub), accountStatusKey(sub)]);
@@ -331,9 +339,9 @@ export async function recordUnchanged(idempotency: IdempotencyPut | undefined): 
 }
 
 /**
- * The audit trail of a privileged read: the PersonalDataRevealed event, put in
- * the outbox before the unmasked data is answered (no reveal without its record).
+ * The audit trail of a privileged read (PersonalDataRevealed, ApplicantLookedUp):
+ * its event, put in the outbox before the data is answered (no read without its record).
  */
-export async function recordReveal(centerId: string, draft: ApplicantEvent<'PersonalDataRevealed'>): Promise<void> {
+export async function recordPrivilegedRead(centerId: string, draft: ApplicantEvent<'PersonalDataRevealed' | 'ApplicantLookedUp'>): Promise<void> {
   await db.send(new PutCommand({ TableName: tableName(), Item: outboxItem(centerPk(centerId), draft).item }));
 }

@@ -6,7 +6,7 @@
  */
 import type { Case, CaseSummary, QueueName } from '#schemas/api/cases';
 import { msg } from '#schemas/api/problems';
-import { actingRole, callerOf, type Caller } from '#shared/auth';
+import { actingRole, actorDepartment, callerOf, type Caller } from '#shared/auth';
 import { denial, listingScope, rolesFor } from '#shared/authorization';
 import { localDate, type WorkCalendar } from '#shared/calendar';
 import { calendarOn } from '#shared/center';
@@ -17,7 +17,7 @@ import { lazyImport } from '#shared/lazy-import';
 import { caseNoPrefix, formatCaseNo, hashQueryCode, newQueryCode, queryCodeMatches } from './case-numbers.ts';
 import { dueSoonUntil } from '#shared/clock-rules';
 import { remainingOf } from './clock.ts';
-import { decide, httpActions, nextActions, type CaseRecord } from './lifecycle.ts';
+import { decide, departmentsActedFor, httpActions, nextActions, type CaseRecord } from './lifecycle.ts';
 import { caseProblems } from './problems.ts';
 import { caseRoutes } from './routes.ts';
 import { applyTransition, newCase } from './rules.ts';
@@ -59,10 +59,11 @@ function summary(c: CaseRecord, cal: WorkCalendar, today: string): CaseSummary {
   };
 }
 
-const actorOf = (caller: Caller, roles: readonly string[]): store.CaseEvent['actor'] => ({
+/** `departments`: those of the case the caller acts for, so a general window's clerk is recorded for the case's department. */
+const actorOf = (caller: Caller, roles: readonly string[], departments: readonly string[]): store.CaseEvent['actor'] => ({
   id: caller.userId,
   role: actingRole(caller, roles as Caller['roles']),
-  ...(caller.departmentId ? { departmentId: caller.departmentId } : {}),
+  ...actorDepartment(caller, departments),
 });
 
 const withTag = (c: CaseRecord, body: unknown, status = 200, headers: Record<string, string> = {}): HttpResult => ({
@@ -138,7 +139,7 @@ const submitCase: Ops['submitCase'] = async (req) => {
     now,
     ...(atWindow ? { clerkId: caller.userId } : {}),
   });
-  const event = caseEvent(record, 'submit', 'CaseSubmitted', actorOf(caller, [atWindow ? 'clerk' : 'applicant']), now, {
+  const event = caseEvent(record, 'submit', 'CaseSubmitted', actorOf(caller, [atWindow ? 'clerk' : 'applicant'], [item.content.departmentId]), now, {
     details: { channel: record.channel, materials: record.materials.map((m) => ({ materialId: m.materialId, status: m.status })), ...(record.noticeDue ? { noticeDue: record.noticeDue } : {}) },
   });
   const result = withTag(record, view(record, cal, today, caller), 201, { location: `/cases/${caseNo}` });
@@ -168,7 +169,7 @@ function runAction(action: string) {
     const applied = applyTransition(current, t, req.body, { cal, now, today, caller, queryCodeHash: queryCode ? hashQueryCode(current.caseNo, queryCode) : '' });
     const { next } = applied;
     const roles = t.by.map((a) => a.role);
-    const event = caseEvent(next, action, t.event, actorOf(caller, roles), now, {
+    const event = caseEvent(next, action, t.event, actorOf(caller, roles, departmentsActedFor(t, current, caller)), now, {
       fromState: current.state,
       ...(t.clock ? { clockEffect: t.clock } : {}),
       details: applied.details,

@@ -29,7 +29,7 @@ import {
   type ClockEffect,
 } from '#schemas/api/cases';
 import { genericProblems, msg, type ProblemType, type Text } from '#schemas/api/problems';
-import type { Caller, StaffRole } from '#shared/auth';
+import { callerDepartments, type Caller, type StaffRole } from '#shared/auth';
 import { HttpProblem, forbidden, wrongState } from '#shared/errors';
 import { caseProblems as p } from './problems.ts';
 
@@ -115,8 +115,7 @@ const guards = {
   ownJointStepOpen: {
     name: "the caller's department has an open co-department step",
     problem: p['no-open-joint-step'],
-    refuses: (c, { caller }) =>
-      c.jointSteps.some((s) => s.status === 'open' && s.departmentId === caller?.departmentId) ? undefined : msg('本部门在此办件上没有待会签环节。', 'Your department has no open step on this case.'),
+    refuses: (c, { caller }) => (ownOpenJointStep(c, caller) ? undefined : msg('本部门在此办件上没有待会签环节。', 'Your department has no open step on this case.')),
   },
   noPendingTolerance: {
     name: 'no pledged (容缺) material is outstanding',
@@ -275,7 +274,22 @@ function actsAs(t: Transition, c: CaseRecord, caller: Caller | undefined): boole
     if (a.role === 'system') return caller === undefined;
     if (!caller || caller.centerId !== c.centerId || !caller.roles.includes(a.role)) return false;
     if (a.role === 'applicant') return caller.userId === c.applicantSub;
-    return caller.departmentId !== undefined && departmentsOf(c, a.on).includes(caller.departmentId);
+    const own = callerDepartments(caller);
+    return departmentsOf(c, a.on).some((d) => own.includes(d));
+  });
+}
+
+/** The co-department whose open step the caller answers: the first of them, for a person of several departments. */
+export function ownOpenJointStep(c: Pick<CaseRecord, 'jointSteps'>, caller: Caller | undefined): string | undefined {
+  const own = caller ? callerDepartments(caller) : [];
+  return c.jointSteps.find((s) => s.status === 'open' && own.includes(s.departmentId))?.departmentId;
+}
+
+/** The departments of `c` the caller takes `t` for (what its event records): the lead, or the co-department whose step it answers. */
+export function departmentsActedFor(t: Transition, c: CaseRecord, caller: Caller): string[] {
+  return t.by.flatMap((a) => {
+    if (a.role === 'system' || a.role === 'applicant' || !caller.roles.includes(a.role)) return [];
+    return a.on === 'lead' ? [c.item.departmentId] : [ownOpenJointStep(c, caller)].filter((d) => d !== undefined);
   });
 }
 

@@ -26,7 +26,7 @@ import type { Caller } from '#shared/auth';
 import { localDate, type WorkCalendar } from '#shared/calendar';
 import { HttpProblem, type FieldFault } from '#shared/errors';
 import { acceptanceInstant, applyClockChange, deadlinesOf, extensionDaysOf, legalDefaults, noticeDueOf, toleranceDueOf, type ClockChange } from './clock.ts';
-import { nextState, type CaseRecord, type Transition } from './lifecycle.ts';
+import { nextState, ownOpenJointStep, type CaseRecord, type Transition } from './lifecycle.ts';
 import { caseProblems as p } from './problems.ts';
 
 /** A case keeps at most this many review opinions (a real case has a handful). */
@@ -275,7 +275,7 @@ function actionEffect(c: CaseRecord, action: string, body: Body, ctx: ActionCont
     }
     case 'giveJointOpinion': {
       const b = body as Static<typeof JointOpinionBody>;
-      const dept = ctx.caller?.departmentId;
+      const dept = ownOpenJointStep(c, ctx.caller);
       const steps = c.jointSteps.map((s) => (s.departmentId === dept && s.status === 'open' ? { ...s, status: 'done' as const, opinion: b.opinion, agrees: b.agrees, by, at: ctx.now } : s));
       return { set: { jointSteps: steps }, steps: steps.filter((s) => s.departmentId === dept), details: { departmentId: dept } };
     }

@@ -174,7 +174,7 @@ const verifyMaterial: Ops['verifyMaterial'] = async (req) => {
   const verified: store.StoredFile = { ...file, trustLevel: 'B', verifiedBy: caller.userId, verifiedAt: now };
   const result = answer(verified);
   await store.markVerified(file, caller.userId, now, {
-    source, detailType: 'MaterialVerified', centerId: caller.centerId, occurredAt: now, actor: actorOf(caller, ['clerk']),
+    source, detailType: 'MaterialVerified', centerId: caller.centerId, occurredAt: now, actor: actorOf(caller, ['clerk'], [record.item.departmentId]),
     subject: { type: 'case', id: file.caseNo },
     data: { caseNo: file.caseNo, fileId: file.fileId, materialId: file.materialId, trustLevel: 'B' },
   }, req.idempotency?.record(result));
@@ -184,10 +184,10 @@ const verifyMaterial: Ops['verifyMaterial'] = async (req) => {
 const downloadRoles = ['applicant', 'clerk', 'approver', 'dept_admin'] as const;
 
 /** The audit record first, then the URL: no download without its record. */
-async function auditedDownload(caller: Caller, what: { caseNo: string; kind: 'material' | 'document'; id: string; sha256: string; key: string; disposition: string; contentType: string; size: number }): Promise<HttpResult> {
+async function auditedDownload(caller: Caller, departments: readonly string[], what: { caseNo: string; kind: 'material' | 'document'; id: string; sha256: string; key: string; disposition: string; contentType: string; size: number }): Promise<HttpResult> {
   const now = new Date().toISOString();
   await store.recordRetrieval(caller.centerId, what.caseNo, {
-    source, detailType: 'DocumentRetrieved', centerId: caller.centerId, occurredAt: now, actor: actorOf(caller, downloadRoles),
+    source, detailType: 'DocumentRetrieved', centerId: caller.centerId, occurredAt: now, actor: actorOf(caller, downloadRoles, departments),
     subject: { type: 'case', id: what.caseNo },
     data: { caseNo: what.caseNo, what: what.kind, id: what.id, sha256: what.sha256 },
   });
@@ -206,7 +206,7 @@ const downloadMaterial: Ops['downloadMaterial'] = async (req) => {
   if (!file) throw noSuchFile(req.params.caseNo, req.params.fileId);
   if (file.status !== 'received') throw notReceived(file, 'downloaded');
   const defaultName = `${file.materialId}.${extensionOf[file.contentType]}`;
-  return auditedDownload(caller, {
+  return auditedDownload(caller, [record.item.departmentId, ...record.item.jointDepartments], {
     caseNo: file.caseNo, kind: 'material', id: file.fileId, sha256: file.sha256!, key: file.objectKey,
     disposition: contentDisposition(file.fileName ?? defaultName, defaultName), contentType: file.contentType, size: file.size!,
   });
@@ -218,7 +218,7 @@ const downloadDocument: Ops['downloadDocument'] = async (req) => {
   assertMayFetch(caller, record);
   if (!doc) throw notFound(msg(`办件 ${req.params.caseNo} 没有文书 ${req.params.documentId}。`, `No document ${req.params.documentId} on case ${req.params.caseNo}.`));
   const name = `${doc.caseNo}-${doc.kind}.pdf`;
-  return auditedDownload(caller, {
+  return auditedDownload(caller, [record.item.departmentId, ...record.item.jointDepartments], {
     caseNo: doc.caseNo, kind: 'document', id: doc.documentId, sha256: doc.sha256, key: doc.objectKey,
     disposition: contentDisposition(name, name), contentType: doc.contentType, size: doc.size,
   });

@@ -8,21 +8,18 @@
 import type { Evaluation, EvaluationQueue, Figures, MonthlyFigures, PublicFigures, Settings } from '#schemas/api/evaluation';
 import type { EvaluationSettingsChangedData } from '#schemas/events/evaluation';
 import { msg } from '#schemas/api/problems';
-import { actingRole, callerOf, type Caller, type StaffRole } from '#shared/auth';
+import { actingRole, actorDepartment, callerOf, type Caller, type StaffRole } from '#shared/auth';
 import { denial, listingScope, rolesFor } from '#shared/authorization';
 import { localDate } from '#shared/calendar';
 import { calendarOn } from '#shared/center';
 import { requiredEnv } from '#shared/db';
-import { fault, forbidden, notFound, preconditionRequired, problem, validationFailed, type FieldFault } from '#shared/errors';
+import { fault, forbidden, notFound, preconditionRequired, validationFailed } from '#shared/errors';
 import type { EventDraft } from '#shared/events';
 import { etag, httpHandler, ifMatch, type HttpRequest, type HttpResult, type Operations } from '#shared/http';
-import { newId } from '#shared/ids';
-import { windowOf } from '../org/public.ts';
 import { evaluationEvent, type EvaluationEvent } from './events.ts';
 import { decide, httpActions, nextActions, type EvaluationRecord, type Transition } from './lifecycle.ts';
-import { evaluationProblems } from './problems.ts';
 import { evaluationRoutes } from './routes.ts';
-import { applyAction, figuresOf, newInvitation, nextDueOf, ranked } from './rules.ts';
+import { applyAction, figuresOf, nextDueOf, ranked } from './rules.ts';
 import { InvalidSettingsError, effectiveSettings, settingsBodyOf } from './settings.ts';
 import * as store from './store.ts';
 
@@ -67,8 +64,9 @@ const noSuchEvaluation = (id: string) => notFound(msg(`没有评价 ${id}。`, `
 /** The roles that take a transition, as recorded on its event (the rater acts as `applicant`). */
 const rolesOf = (t: Transition): StaffRole[] => t.by.flatMap((a) => (a.role === 'system' ? [] : [a.role === 'rater' ? 'applicant' : a.role]));
 
-function actorOf(caller: Caller, roles: readonly StaffRole[]): EvaluationEvent['actor'] {
-  return { id: caller.userId, role: actingRole(caller, roles), ...(caller.departmentId ? { departmentId: caller.departmentId } : {}) };
+/** Recorded for the evaluation's department, which a general window's clerk is one of several of. */
+function actorOf(caller: Caller, roles: readonly StaffRole[], e: Pick<EvaluationRecord, 'departmentId'>): EvaluationEvent['actor'] {
+  return { id: caller.userId, role: actingRole(caller, roles), ...actorDepartment(caller, [e.departmentId]) };
 }
 
 const withTag = (e: EvaluationRecord, body: unknown, status = 200, headers: Record<string, string> = {}): HttpResult => ({
@@ -78,60 +76,6 @@ const withTag = (e: EvaluationRecord, body: unknown, status = 200, headers: Reco
 });
 
 type Ops = Operations<typeof evaluationRoutes>;
-
-// ---------------------------------------------------------------------------
-// Window visits (一次一评)
-
-const visitInvalid = (errors: FieldFault[]) =>
-  problem(evaluationProblems['visit-invalid'], msg('窗口评价信息与本中心不符，见 errors。', 'The visit does not fit the center; see errors.'), errors);
-
-const openVisitEvaluation: Ops['openVisitEvaluation'] = async (req) => {
-  const caller = callerOf(req.event);
-  if (!rolesFor('evaluation.visit.open').some((r) => caller.roles.includes(r))) {
-    throw forbidden(msg('窗口评价由办理该业务的窗口人员发起。', 'Only the clerk who served the visit opens its evaluation.'));
-  }
-  const why = denial(caller, 'evaluation.visit.open', { centerId: caller.centerId, departmentIds: caller.departmentId ? [caller.departmentId] : [] });
-  if (why) throw forbidden(why);
-  const departmentId = caller.departmentId!;
-  const now = new Date().toISOString();
-  const ctx = await store.openingContext(
-    caller.centerId,
-    now,
-    { applicantId: req.body.applicantId, ...(req.body.itemCode ? { itemCode: req.body.itemCode } : {}) },
-    req.checks!.keys,
-  );
-  req.checks!.settle(ctx.found);
-
-  const errors: FieldFault[] = [];
-  if (!ctx.applicant) errors.push(fault('/body/applicantId', 'not_found', msg('本中心没有此申请人', 'no registered applicant with this id in the center')));
-  const item = ctx.item?.published;
-  if (req.body.itemCode && (!item || item.status !== 'published')) errors.push(fault('/body/itemCode', 'not_found', msg('本中心没有已发布的此事项', 'no published item with this code in the center')));
-  else if (item && item.content.departmentId !== departmentId) errors.push(fault('/body/itemCode', 'other_department', msg('是其他部门的事项', 'is an item of another department')));
-  if (errors.length) throw visitInvalid(errors);
-  const window = await windowOf(caller.centerId, req.body.windowId);
-  if (!window) throw visitInvalid([fault('/body/windowId', 'not_found', msg('本中心没有此窗口', 'no window with this id in the center'))]);
-  if (!window.departmentIds.includes(departmentId)) throw visitInvalid([fault('/body/windowId', 'other_department', msg('此窗口不办理本部门业务', 'does not serve your department'))]);
-
-  const { center } = ctx;
-  const record = newInvitation(center.calendar, {
-    evaluationId: newId(),
-    type: 'window_visit',
-    centerId: caller.centerId,
-    timeZone: center.timeZone,
-    departmentId,
-    applicantId: req.body.applicantId,
-    windowId: req.body.windowId,
-    ...(req.body.caseNo ? { caseNo: req.body.caseNo } : {}),
-    ...(item ? { itemCode: item.code, itemName: item.content.name } : {}),
-    invitedAt: now,
-    now,
-    settings: effectiveSettings(ctx.settingsItem),
-  });
-  const event = evaluationEvent(record, 'invite', 'EvaluationInvited', actorOf(caller, rolesFor('evaluation.visit.open')), now, { details: { channel: 'window' } });
-  const result = withTag(record, view(record, caller, undefined, center.today), 201, { location: `/evaluations/${record.evaluationId}` });
-  await store.createVisit(record, event, req.idempotency?.record(result));
-  return result;
-};
 
 // ---------------------------------------------------------------------------
 // Actions
@@ -157,7 +101,7 @@ function runAction(action: string) {
       settings: effectiveSettings(ctx.settingsItem),
       ...(ctx.applicant ? { rater: { applicantId: ctx.applicant.applicantId, name: ctx.applicant.name } } : {}),
     });
-    const event = evaluationEvent(applied.next, action, t.event, actorOf(caller, rolesOf(t)), now, {
+    const event = evaluationEvent(applied.next, action, t.event, actorOf(caller, rolesOf(t), applied.next), now, {
       fromState: current.state, details: applied.details, ...(applied.counts ? { counts: applied.counts } : {}),
     });
     // The same view GET gives this caller: the rater's identity for supervisors only.
@@ -300,7 +244,6 @@ const getPublicEvaluationFigures: Ops['getPublicEvaluationFigures'] = async (req
 
 export const handler = httpHandler(evaluationRoutes, {
   listMyEvaluations,
-  openVisitEvaluation,
   getEvaluation,
   listEvaluationQueue,
   getEvaluationSettings,

@@ -1,7 +1,10 @@
 /**
  * The invitation consumer: a case completed (CaseCompleted on the bus) → its
  * evaluation (一事一评) waits for the applicant's rating, with the last day to
- * rate counted on the center's calendar from the completion.
+ * rate counted on the center's calendar from the completion; a visit to a
+ * window ended (VisitEnded, the hall's queue) with the applicant identified at
+ * the counter → the visit's evaluation (一次一评), its id the visit's. Only a
+ * visit opens a window evaluation: staff cannot choose whom to invite.
  *
  * Delivery is at least once: the invitation, its event and an inbox marker
  * keyed by the consumed eventId are written in one transaction, so a
@@ -11,6 +14,7 @@
  */
 import type { EventBridgeEvent } from 'aws-lambda';
 import { caseEventSchema } from '#schemas/events/cases';
+import { queueEventSchemas, type VisitEndedData } from '#schemas/events/queue';
 import { msg } from '#schemas/api/problems';
 import type { CaseEventData } from '#schemas/events/cases';
 import { fault } from '#shared/errors';
@@ -20,7 +24,7 @@ import { evaluationEvent } from './events.ts';
 import { newInvitation } from './rules.ts';
 import { effectiveSettings } from './settings.ts';
 import * as store from './store.ts';
-import { invitationTrigger as CONSUMED } from './subscriptions.ts';
+import { invitationTrigger as CONSUMED, visitTrigger } from './subscriptions.ts';
 import { InvalidEventError } from '#shared/invalid-event';
 
 interface CaseCompleted {
@@ -42,8 +46,25 @@ export function parse(event: EventBridgeEvent<string, unknown>): CaseCompleted {
   return detail;
 }
 
-export async function handler(event: EventBridgeEvent<string, unknown>): Promise<{ outcome: store.InviteOutcome }> {
-  const detail = parse(event);
+interface VisitEnded {
+  readonly eventId: string;
+  readonly centerId: string;
+  readonly occurredAt: string;
+  readonly data: VisitEndedData;
+}
+
+export function parseVisit(event: EventBridgeEvent<string, unknown>): VisitEnded {
+  const errors = validationErrors(queueEventSchemas.VisitEnded, event.detail, '/detail');
+  if (errors.length) throw new InvalidEventError(`event ${event.id} (VisitEnded) does not match its schema: ${JSON.stringify(errors)}`);
+  return event.detail as VisitEnded;
+}
+
+export async function handler(event: EventBridgeEvent<string, unknown>): Promise<{ outcome: store.InviteOutcome | 'anonymous' | 'unknownApplicant' }> {
+  if (event.source === visitTrigger.source && event['detail-type'] === visitTrigger.detailType) return inviteVisit(parseVisit(event));
+  return inviteCase(parse(event));
+}
+
+async function inviteCase(detail: CaseCompleted): Promise<{ outcome: store.InviteOutcome }> {
   const { centerId, data } = detail;
   const invitedAt = new Date(detail.occurredAt).toISOString();
   // The calendar years around the completion: the rating period counts from it, however late the event arrives.
@@ -69,5 +90,49 @@ export async function handler(event: EventBridgeEvent<string, unknown>): Promise
   });
   const outcome = await store.createInvitation(record, invitation, { eventId: detail.eventId, detailType: CONSUMED.detailType, nowMs: Date.parse(now) });
   logger.info('evaluation invitation', { eventId: detail.eventId, evaluationId: record.evaluationId, outcome, ...(record.rateBy ? { rateBy: record.rateBy } : {}) });
+  return { outcome };
+}
+
+/**
+ * The visit's evaluation, for the department of the item served (else the
+ * window's first). A visitor nobody identified is not invited here (rating on
+ * the window's device with the ticket's code is not built yet); an applicant id
+ * the center does not know opens nothing: the visit is recorded either way.
+ */
+async function inviteVisit(detail: VisitEnded): Promise<{ outcome: store.InviteOutcome | 'anonymous' | 'unknownApplicant' }> {
+  const { centerId, data } = detail;
+  if (!data.applicantId) {
+    logger.info('visit evaluation not opened: anonymous visitor', { eventId: detail.eventId, visitId: data.visitId });
+    return { outcome: 'anonymous' };
+  }
+  const invitedAt = new Date(detail.occurredAt).toISOString();
+  const itemCode = data.itemCodes[0];
+  const ctx = await store.openingContext(centerId, invitedAt, { applicantId: data.applicantId, ...(itemCode ? { itemCode } : {}) });
+  if (!ctx.applicant) {
+    logger.warn('visit evaluation not opened: applicant unknown to the center', { eventId: detail.eventId, visitId: data.visitId });
+    return { outcome: 'unknownApplicant' };
+  }
+  const item = ctx.item?.published?.status === 'published' ? ctx.item.published : undefined;
+  const departmentId = item?.content.departmentId ?? data.departmentIds[0]!;
+  const now = new Date().toISOString();
+  const record = newInvitation(ctx.center.calendar, {
+    evaluationId: data.visitId,
+    type: 'window_visit',
+    centerId,
+    timeZone: ctx.center.timeZone,
+    departmentId,
+    applicantId: data.applicantId,
+    windowId: data.windowId,
+    ...(data.caseNos.length === 1 ? { caseNo: data.caseNos[0]! } : {}),
+    ...(item ? { itemCode: item.code, itemName: item.content.name } : {}),
+    invitedAt,
+    now,
+    settings: effectiveSettings(ctx.settingsItem),
+  });
+  const invitation = evaluationEvent(record, 'invite', 'EvaluationInvited', { id: 'system', role: 'system' }, now, {
+    details: { consumedEventId: detail.eventId, channel: 'window', visitId: data.visitId, ...(record.missingCalendarYear ? { missingCalendarYear: record.missingCalendarYear } : {}) },
+  });
+  const outcome = await store.createInvitation(record, invitation, { eventId: detail.eventId, detailType: visitTrigger.detailType, nowMs: Date.parse(now) });
+  logger.info('visit evaluation invitation', { eventId: detail.eventId, evaluationId: record.evaluationId, outcome });
   return { outcome };
 }

@@ -26,7 +26,7 @@ import {
   type Rater,
 } from '#schemas/api/evaluation';
 import { genericProblems, msg, type ProblemType, type Text } from '#schemas/api/problems';
-import type { Caller, StaffRole } from '#shared/auth';
+import { callerDepartments, type Caller, type StaffRole } from '#shared/auth';
 import { HttpProblem, forbidden, wrongState } from '#shared/errors';
 import { evaluationProblems as p } from './problems.ts';
 
@@ -195,7 +195,7 @@ function actsAs(t: Transition, e: EvaluationRecord, ctx: Context): boolean {
     if (a.role === 'rater') return caller.roles.includes('applicant') && ctx.callerApplicantId !== undefined && ctx.callerApplicantId === e.applicantId;
     if (!caller.roles.includes(a.role)) return false;
     if (a.role === 'supervisor') return true;
-    return caller.departmentId !== undefined && caller.departmentId === e.departmentId;
+    return callerDepartments(caller).includes(e.departmentId);
   });
 }
 

@@ -30,8 +30,4 @@ export const evaluationProblems = defineProblems({
     status: 422, title: msg('差评须说明原因', 'A bad review needs a comment'),
     about: 'A rating of 1 or 2 (差评) says what went wrong in `comment`, so that the department can put it right.',
   },
-  'visit-invalid': {
-    status: 422, title: msg('窗口评价信息有误', 'Visit does not fit the center'),
-    about: 'A window visit names an applicant registered in the center, a window that serves the clerk\'s department and, if any, an item of that department published in the center; `errors` names each field at fault.',
-  },
 });

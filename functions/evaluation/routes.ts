@@ -12,7 +12,6 @@ import {
   PublicFiguresQuery,
   Settings,
   SettingsBody,
-  VisitBody,
 } from '#schemas/api/evaluation';
 import { httpActions, rowsOf, type Actor } from './lifecycle.ts';
 
@@ -51,14 +50,6 @@ export const evaluationRoutes = [
   {
     operationId: 'listMyEvaluations', method: 'GET', path: '/evaluations', access: 'jwt', accountCheck: 'inline',
     summary: 'The applicant\'s own evaluations, newest first (state `invited`: waiting for the rating, until `rateBy`)', query: MyEvaluationsQuery, responses: { 200: EvaluationPage },
-  },
-  {
-    operationId: 'openVisitEvaluation', method: 'POST', path: '/evaluations', access: 'jwt', accountCheck: 'inline',
-    summary: 'Open the evaluation of a window visit (一次一评) for the identified applicant served there: a clerk of the department served',
-    description: 'A case\'s evaluation (一事一评) is opened by the system when the case completes; its id is the case number. ' +
-      'Send an Idempotency-Key (≤ 64 characters) to make retries safe: the same key and body within 24 hours return the first response; the same key with another body is 422.',
-    headers: [{ name: 'Idempotency-Key', description: 'Client-chosen unique key of this visit, 1–64 characters [A-Za-z0-9_-]' }],
-    body: VisitBody, responses: { 201: Evaluation },
   },
   {
     operationId: 'getEvaluation', method: 'GET', path: '/evaluations/{evaluationId}', access: 'jwt', accountCheck: 'inline',

@@ -302,25 +302,6 @@ export async function createInvitation(e: EvaluationRecord, event: EvaluationEve
   }
 }
 
-/** A window visit's evaluation, its event and, when the client sent a key, its recorded outcome, in one transaction. */
-export async function createVisit(e: EvaluationRecord, event: EvaluationEvent, idempotency?: IdempotencyPut) {
-  try {
-    await db.send(
-      new TransactWriteCommand({
-        TransactItems: [
-          put(evaluationItem(e), 'attribute_not_exists(PK)'),
-          put(outboxItem(evalPk(e.centerId, e.evaluationId), event).item),
-          ...(idempotency ? [idempotency] : []),
-        ],
-      }),
-    );
-  } catch (err) {
-    // A fresh ULID is never taken: the key was, by the same request running at the same moment.
-    if (isConcurrentChange(err)) throw concurrentRequest(msg('同一请求正在处理；请稍后重试。', 'The same request is in progress; retry it.'));
-    throw err;
-  }
-}
-
 /** Attempts of one count when another count holds the same counter rows (TransactionConflict). */
 const COUNT_ATTEMPTS = 4;
 

@@ -1,16 +1,19 @@
 /**
- * The notification consumer: case events on the bus become messages to the
- * applicant, by email and SMS as the applicant prefers, in their language.
+ * The notification consumer: case events and appointment events on the bus
+ * become messages to the applicant (or to the caller a clerk booked for), by
+ * email and SMS as they prefer, in their language.
  *
- * Unless they ask for every step, applicants hear of the milestones only
- * (templates.ts). An SMS is one part: the email carries the full text.
+ * Unless they ask for every step, applicants hear of a case's milestones only
+ * (templates.ts); an appointment's confirmations always (appointments.ts). An
+ * SMS is one part: the email carries the full text.
  *
  * Discipline: an event that does not match its schema fails the invocation
  * with the reason (after the bounded retries it lands in the DLQ, never
  * dropped); each (event, channel) is claimed before sending and settled after,
  * so a redelivered event sends nothing twice and a failed send is retried
  * without repeating the channels that already went out. Once both channels
- * are settled, one NotificationSent tells what each did.
+ * are settled, one NotificationSent tells what each did. Deliveries are logged
+ * under what the message is about: the case, or the appointment.
  */
 import type { EventBridgeEvent } from 'aws-lambda';
 import { defaultNotificationPreferences } from '#schemas/api/applicants';
@@ -21,9 +24,11 @@ import { maskEmail, maskPhone } from '#shared/identifiers';
 import { logger } from '#shared/logger';
 import { validationErrors } from '#shared/validate';
 import { profileById } from '../applicants/public.ts';
+import { appointmentNotification } from './appointments.ts';
 import { mobileE164, sendEmail, sendSms } from './senders.ts';
 import * as store from './store.ts';
-import { isToldOf, render, type Message } from './templates.ts';
+import { applicantNoticeSources } from './applicant-notices.ts';
+import { isToldOf, render, type Language, type Message } from './templates.ts';
 import { InvalidEventError } from '#shared/invalid-event';
 
 export class DeliveryFailed extends Error {
@@ -33,7 +38,32 @@ export class DeliveryFailed extends Error {
 type Channel = Delivery['channel'];
 type Outcome = { status: 'sent'; to: string; messageId: string } | { status: 'skipped'; to?: string; reason: string };
 
+/** Who hears of an event: the channels they take (a channel left out is skipped as turned off), their addresses and language. */
+export interface Audience {
+  readonly language: Language;
+  readonly channels: readonly Channel[];
+  readonly contact: { readonly email?: string; readonly phone?: string };
+}
+
+/** One message to deliver once per channel, and the log it goes in. */
+export interface Notification extends Audience {
+  readonly centerId: string;
+  readonly eventId: string;
+  readonly eventType: string;
+  readonly subject: store.DeliverySubject;
+  readonly message: Message;
+}
+
 export async function handler(event: EventBridgeEvent<string, unknown>): Promise<{ sent: number; skipped: number }> {
+  if (!applicantNoticeSources[event.source]?.includes(event['detail-type'])) {
+    throw new InvalidEventError(`event ${event.id} (${event.source} ${event['detail-type']}) is not one this consumer takes`);
+  }
+  const notification = event.source === 'onestop.queue' ? await appointmentNotification(event) : await caseNotification(event);
+  if (!notification) return { sent: 0, skipped: 0 };
+  return notify(notification);
+}
+
+async function caseNotification(event: EventBridgeEvent<string, unknown>): Promise<Notification | undefined> {
   const errors = validationErrors(caseEventSchema, event.detail, '/detail');
   if (errors.length) throw new InvalidEventError(`event ${event.id} (${event['detail-type']}) is not a valid case event: ${JSON.stringify(errors)}`);
   const detail = event.detail as DomainEvent<CaseEventData>;
@@ -41,47 +71,51 @@ export async function handler(event: EventBridgeEvent<string, unknown>): Promise
   const profile = await profileById(detail.centerId, detail.data.applicantId);
   const prefs = profile?.notifications ?? defaultNotificationPreferences;
   const message = isToldOf(detailType, prefs) ? render(detailType, detail.data, prefs.language) : undefined;
-  if (!message) return { sent: 0, skipped: 0 };
+  if (!message) return undefined;
+  return {
+    centerId: detail.centerId, eventId: detail.eventId, eventType: detailType, subject: { type: 'case', id: detail.data.caseNo }, message,
+    language: prefs.language, channels: prefs.channels, contact: { email: profile?.email, phone: profile?.phone },
+  };
+}
 
+async function notify(n: Notification): Promise<{ sent: number; skipped: number }> {
+  const { centerId, subject, eventId, eventType, message } = n;
   let sent = 0;
   let skipped = 0;
   for (const channel of ['sms', 'email'] as const) {
-    const nowMs = Date.now();
-    const claim = await store.claim(detail.centerId, detail.data.caseNo, detail.eventId, channel, nowMs);
+    const claim = await store.claim(centerId, subject, eventId, channel, Date.now());
     if (claim === 'done') continue;
-    if (claim === 'held') throw new Error(`delivery ${detail.eventId}/${channel} is being sent by another attempt; retry later`);
-    const base = { centerId: detail.centerId, caseNo: detail.data.caseNo, eventId: detail.eventId, eventType: detailType, channel, language: prefs.language, subject: message.subject };
+    if (claim === 'held') throw new Error(`delivery ${eventId}/${channel} is being sent by another attempt; retry later`);
+    const base = { eventId, eventType, channel, language: n.language, subject: message.subject };
     let outcome: Outcome;
     try {
-      outcome = !prefs.channels.includes(channel)
-        ? { status: 'skipped', reason: 'turned off by the applicant' }
-        : await deliver(channel, { email: profile?.email, phone: profile?.phone }, message);
+      outcome = !n.channels.includes(channel) ? { status: 'skipped', reason: 'turned off by the applicant' } : await deliver(channel, n.contact, message);
     } catch (err) {
       const name = (err as Error).name;
-      await store.settle({ ...base, status: 'failed', reason: name, at: new Date().toISOString() });
+      await store.settle(centerId, subject, { ...base, status: 'failed', reason: name, at: new Date().toISOString() });
       // Provider messages can quote the address: only the error's name reaches logs and the DLQ.
-      throw new DeliveryFailed(`${channel} delivery of event ${detail.eventId} failed: ${name}`);
+      throw new DeliveryFailed(`${channel} delivery of event ${eventId} failed: ${name}`);
     }
     const { status, to } = outcome;
-    await store.settle({ ...base, status, ...(to ? { to } : {}), ...(outcome.status === 'sent' ? { messageId: outcome.messageId } : { reason: outcome.reason }), at: new Date().toISOString() });
+    await store.settle(centerId, subject, { ...base, status, ...(to ? { to } : {}), ...(outcome.status === 'sent' ? { messageId: outcome.messageId } : { reason: outcome.reason }), at: new Date().toISOString() });
     if (status === 'sent') sent++;
     else skipped++;
   }
-  const channels = await store.outcomesOf(detail.centerId, detail.data.caseNo, detail.eventId);
-  await store.announce(detail.centerId, detail.data.caseNo, detail.eventId, {
+  const channels = await store.outcomesOf(centerId, subject, eventId);
+  await store.announce(centerId, subject, eventId, {
     source: 'onestop.notifications',
     detailType: 'NotificationSent',
-    centerId: detail.centerId,
+    centerId,
     occurredAt: new Date().toISOString(),
     actor: { id: 'system', role: 'system' },
-    subject: { type: 'case', id: detail.data.caseNo },
-    data: { caseNo: detail.data.caseNo, aboutEventId: detail.eventId, aboutEventType: detailType, channels },
+    subject,
+    data: { ...(subject.type === 'case' ? { caseNo: subject.id } : { appointmentId: subject.id }), aboutEventId: eventId, aboutEventType: eventType, channels },
   });
-  logger.info('notified', { eventId: detail.eventId, detailType, sent, skipped });
+  logger.info('notified', { eventId, detailType: eventType, sent, skipped });
   return { sent, skipped };
 }
 
-async function deliver(channel: Channel, contact: { email?: string; phone?: string }, message: Message): Promise<Outcome> {
+async function deliver(channel: Channel, contact: Audience['contact'], message: Message): Promise<Outcome> {
   if (channel === 'email') {
     if (!contact.email) return { status: 'skipped', reason: 'no email address' };
     return { status: 'sent', to: maskEmail(contact.email), messageId: await sendEmail([contact.email], message) };

@@ -18,7 +18,7 @@ import type { TaskThresholdReached } from '#schemas/events/evaluation';
 import type { DomainEvent } from '#shared/events';
 import { logger } from '#shared/logger';
 import { validationErrors } from '#shared/validate';
-import { departmentsOf, staffOf } from '../org/public.ts';
+import { departmentsOf, staffDepartments, staffOf } from '../org/public.ts';
 import { sendEmail } from './senders.ts';
 import { claimStaffNotice, settleStaffNotices } from './store.ts';
 import { staffNoticeSources } from './subscriptions.ts';
@@ -85,7 +85,7 @@ export async function handler(event: EventBridgeEvent<string, unknown>): Promise
   if ((await claimStaffNotice(centerId, date, level, data.subjectId, Date.now())) !== 'claimed') return { emails: 0 };
   const [departments, staff] = await Promise.all([departmentsOf(centerId), staffOf<Staff>(centerId)]);
   const recipients = staff
-    .filter((s) => s.status === 'active' && s.departmentId === data.departmentId && s.roles.some((r) => NOTIFIED_ROLES.includes(r)))
+    .filter((s) => s.status === 'active' && staffDepartments(s).includes(data.departmentId) && s.roles.some((r) => NOTIFIED_ROLES.includes(r)))
     .map((s) => s.email);
   if (recipients.length === 0) {
     await settleStaffNotices(centerId, date, [{ level, subjectId: data.subjectId }], 'sent');

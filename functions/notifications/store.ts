@@ -1,10 +1,11 @@
 /**
  * The delivery log of notifications: the only module that knows its keys.
  *
- *   delivery   PK CENTER#<c>#NOTIFY#<caseNo>  SK <eventId>#<channel>
- *              { status: sending | sent | failed | skipped, attempts, leaseUntil, to (masked), … }
- *   announced  PK CENTER#<c>#NOTIFY#<caseNo>  SK <eventId>#announced   (its NotificationSent is out)
- *   events     PK CENTER#<c>#NOTIFY#<caseNo>  SK EVENT#<ulid>   (NotificationSent, via the outbox)
+ *   delivery   PK <log>  SK <eventId>#<channel>
+ *              { status: sending | sent | failed | skipped, attempts, leaseUntil, to (masked), caseNo or appointmentId, … }
+ *   announced  PK <log>  SK <eventId>#announced   (its NotificationSent is out)
+ *   events     PK <log>  SK EVENT#<ulid>   (NotificationSent, via the outbox)
+ *   where <log> is CENTER#<c>#NOTIFY#<caseNo> for a case's messages, CENTER#<c>#NOTIFY#APPT#<appointmentId> for an appointment's
  *   staff notice  PK CENTER#<c>#STAFFNOTICE#<yyyy-mm-dd>  SK <clock>:<level>#<caseNo or evaluationId>  (TTL 30 days)
  *
  * A delivery is claimed before its message goes out (a lease, so a crashed
@@ -19,8 +20,16 @@ import { db, isConcurrentChange, queryAll, tableName } from '#shared/db';
 import { outboxItem, type EventDraft } from '#shared/events';
 import type { ChannelOutcome, NotificationSentData } from '#schemas/events/notifications';
 
-const logPk = (centerId: string, caseNo: string) => `CENTER#${centerId}#NOTIFY#${caseNo}`;
-const deliveryKey = (centerId: string, caseNo: string, eventId: string, channel: string) => ({ PK: logPk(centerId, caseNo), SK: `${eventId}#${channel}` });
+/** What a message is about, and so whose delivery log it goes in: a case, or an appointment (its confirmations). */
+export interface DeliverySubject {
+  readonly type: 'case' | 'appointment';
+  readonly id: string;
+}
+
+// A case number has no '#': an appointment's log can never be taken for a case's.
+const logPk = (centerId: string, s: DeliverySubject) => (s.type === 'case' ? `CENTER#${centerId}#NOTIFY#${s.id}` : `CENTER#${centerId}#NOTIFY#APPT#${s.id}`);
+const subjectAttribute = { case: 'caseNo', appointment: 'appointmentId' } as const;
+const deliveryKey = (centerId: string, s: DeliverySubject, eventId: string, channel: string) => ({ PK: logPk(centerId, s), SK: `${eventId}#${channel}` });
 
 /** How long an attempt holds a delivery before another may take it over (longer than the function's timeout). */
 export const LEASE_MS = 30_000;
@@ -32,8 +41,8 @@ export type Claim = 'claimed' | 'done' | 'held';
  * skipped before: nothing to do) or `held` (another attempt holds a live lease:
  * retry later).
  */
-export function claim(centerId: string, caseNo: string, eventId: string, channel: string, nowMs: number): Promise<Claim> {
-  return claimKey(deliveryKey(centerId, caseNo, eventId, channel), 'delivery', nowMs);
+export function claim(centerId: string, subject: DeliverySubject, eventId: string, channel: string, nowMs: number): Promise<Claim> {
+  return claimKey(deliveryKey(centerId, subject, eventId, channel), 'delivery', nowMs);
 }
 
 const staffNoticeKey = (centerId: string, date: string, level: string, subjectId: string) => ({ PK: `CENTER#${centerId}#STAFFNOTICE#${date}`, SK: `${level}#${subjectId}` });
@@ -83,9 +92,9 @@ async function claimKey(key: { PK: string; SK: string }, kind: string, nowMs: nu
   }
 }
 
-/** The outcome of a claimed delivery. */
-export async function settle(delivery: Omit<Delivery, 'attempts'> & { centerId: string }): Promise<void> {
-  const { centerId, caseNo, eventId, channel, ...fields } = delivery;
+/** The outcome of a claimed delivery, recorded under its subject (as `caseNo` or `appointmentId`). */
+export async function settle(centerId: string, subject: DeliverySubject, delivery: Omit<Delivery, 'attempts' | 'caseNo'>): Promise<void> {
+  const { eventId, channel, ...fields } = delivery;
   const names: Record<string, string> = {};
   const values: Record<string, unknown> = {};
   const sets = Object.entries(fields).map(([k, v], i) => {
@@ -96,19 +105,19 @@ export async function settle(delivery: Omit<Delivery, 'attempts'> & { centerId: 
   await db.send(
     new UpdateCommand({
       TableName: tableName(),
-      Key: deliveryKey(centerId, caseNo, eventId, channel),
-      UpdateExpression: `SET ${sets.join(', ')}, caseNo = :caseNo, eventId = :eventId, channel = :channel`,
-      ExpressionAttributeNames: names,
-      ExpressionAttributeValues: { ...values, ':caseNo': caseNo, ':eventId': eventId, ':channel': channel },
+      Key: deliveryKey(centerId, subject, eventId, channel),
+      UpdateExpression: `SET ${sets.join(', ')}, #subject = :subject, eventId = :eventId, channel = :channel`,
+      ExpressionAttributeNames: { ...names, '#subject': subjectAttribute[subject.type] },
+      ExpressionAttributeValues: { ...values, ':subject': subject.id, ':eventId': eventId, ':channel': channel },
     }),
   );
 }
 
 /** The settled channels of one event's notification, as its NotificationSent tells them. */
-export async function outcomesOf(centerId: string, caseNo: string, eventId: string): Promise<ChannelOutcome[]> {
+export async function outcomesOf(centerId: string, subject: DeliverySubject, eventId: string): Promise<ChannelOutcome[]> {
   const items = await queryAll({
     KeyConditionExpression: 'PK = :pk AND begins_with(SK, :event)',
-    ExpressionAttributeValues: { ':pk': logPk(centerId, caseNo), ':event': `${eventId}#` },
+    ExpressionAttributeValues: { ':pk': logPk(centerId, subject), ':event': `${eventId}#` },
     ConsistentRead: true,
   });
   return items
@@ -117,13 +126,14 @@ export async function outcomesOf(centerId: string, caseNo: string, eventId: stri
 }
 
 /** Publishes the notification's one NotificationSent, unless an earlier attempt did. */
-export async function announce(centerId: string, caseNo: string, eventId: string, event: EventDraft<NotificationSentData>): Promise<void> {
+export async function announce(centerId: string, subject: DeliverySubject, eventId: string, event: EventDraft<NotificationSentData>): Promise<void> {
+  const pk = logPk(centerId, subject);
   try {
     await db.send(
       new TransactWriteCommand({
         TransactItems: [
-          { Put: { TableName: tableName(), Item: { PK: logPk(centerId, caseNo), SK: `${eventId}#announced`, kind: 'announced' }, ConditionExpression: 'attribute_not_exists(PK)' } },
-          { Put: { TableName: tableName(), Item: outboxItem(logPk(centerId, caseNo), event).item } },
+          { Put: { TableName: tableName(), Item: { PK: pk, SK: `${eventId}#announced`, kind: 'announced' }, ConditionExpression: 'attribute_not_exists(PK)' } },
+          { Put: { TableName: tableName(), Item: outboxItem(pk, event).item } },
         ],
       }),
     );
@@ -135,7 +145,7 @@ export async function announce(centerId: string, caseNo: string, eventId: string
 
 /** A case's deliveries, oldest event first. */
 export async function deliveriesOf(centerId: string, caseNo: string): Promise<Delivery[]> {
-  const items = await queryAll({ KeyConditionExpression: 'PK = :pk', ExpressionAttributeValues: { ':pk': logPk(centerId, caseNo) } });
+  const items = await queryAll({ KeyConditionExpression: 'PK = :pk', ExpressionAttributeValues: { ':pk': logPk(centerId, { type: 'case', id: caseNo }) } });
   return items.filter((item) => item.kind === 'delivery').map((item) => {
     const { PK: _p, SK: _s, kind: _k, leaseUntil: _l, ...rest } = item;
     return rest as Delivery;

@@ -205,3 +205,58 @@ export function smsParts(text: string): number {
   const [single, part] = gsm ? [160, 153] : [70, 67];
   return length <= single ? 1 : Math.ceil(length / part);
 }
+
+/** What an appointment's confirmation needs (functions/queue/appointments/public.ts reads it from the booking). */
+export interface AppointmentMessageData {
+  readonly date: string;
+  readonly start: string;
+  readonly end: string;
+  readonly itemCode: string;
+  readonly bookingCode: string;
+}
+
+type AppointmentTemplate = (n: AppointmentMessageData) => Message;
+
+// The SMS carries the check-in code: a caller booked by a clerk has no other channel.
+const appointmentTemplates: Record<Language, Record<string, AppointmentTemplate>> = {
+  'zh-CN': {
+    AppointmentBooked: (n) => ({
+      subject: `预约成功：${n.date} ${n.start}`,
+      text: `您已预约 ${n.date} ${n.start}–${n.end} 办理事项 ${n.itemCode}，签到码 ${n.bookingCode}。请于时段开始前 30 分钟至时段结束前在大厅自助机签到取号；未签到的计为爽约。`,
+      sms: `预约成功：${n.date} ${n.start}，签到码${n.bookingCode}。`,
+    }),
+    AppointmentRescheduled: (n) => ({
+      subject: `预约改期：${n.date} ${n.start}`,
+      text: `您办理事项 ${n.itemCode} 的预约已改至 ${n.date} ${n.start}–${n.end}，签到码 ${n.bookingCode}。`,
+      sms: `预约已改至${n.date} ${n.start}，签到码${n.bookingCode}。`,
+    }),
+    AppointmentCancelled: (n) => ({
+      subject: `预约已取消：${n.date} ${n.start}`,
+      text: `您 ${n.date} ${n.start}–${n.end} 办理事项 ${n.itemCode} 的预约已取消。`,
+      sms: `您${n.date} ${n.start}的预约已取消。`,
+    }),
+  },
+  en: {
+    AppointmentBooked: (n) => ({
+      subject: `Appointment booked: ${n.date} ${n.start}`,
+      text: `You are booked for ${n.date} ${n.start}-${n.end} (item ${n.itemCode}); check-in code ${n.bookingCode}. Check in at a hall kiosk from 30 minutes before the slot until it ends; a booking not checked in counts as missed.`,
+      sms: `Booked ${n.date} ${n.start}; check-in code ${n.bookingCode}.`,
+    }),
+    AppointmentRescheduled: (n) => ({
+      subject: `Appointment moved: ${n.date} ${n.start}`,
+      text: `Your appointment for item ${n.itemCode} moved to ${n.date} ${n.start}-${n.end}; check-in code ${n.bookingCode}.`,
+      sms: `Appointment moved to ${n.date} ${n.start}; check-in code ${n.bookingCode}.`,
+    }),
+    AppointmentCancelled: (n) => ({
+      subject: `Appointment cancelled: ${n.date} ${n.start}`,
+      text: `Your appointment of ${n.date} ${n.start}-${n.end} for item ${n.itemCode} is cancelled.`,
+      sms: `Your appointment of ${n.date} ${n.start} is cancelled.`,
+    }),
+  },
+};
+
+/** The confirmation of an appointment event (AppointmentBooked, …Rescheduled, …Cancelled), or undefined for the others. */
+export function renderAppointment(detailType: string, n: AppointmentMessageData, language: Language): Message | undefined {
+  const m = appointmentTemplates[language][detailType]?.(n);
+  return m && { subject: m.subject, text: `${SIGNATURE[language]}${m.text}`, sms: `${SIGNATURE[language]}${m.sms}` };
+}

@@ -11,6 +11,7 @@ import { forbidden, notFound, preconditionFailed, preconditionRequired } from '#
 import { etag, httpHandler, ifMatch, type HttpRequest, type HttpResult, type Operations } from '#shared/http';
 import type { IdempotencyScope } from '#shared/idempotency';
 import { changeAccountStatus, findAccount, setAccountEnabled } from '#shared/identity';
+import { staffDepartments } from './public.ts';
 import { orgRoutes } from './routes.ts';
 import { checkCalendar, checkTimeZone } from './rules.ts';
 import * as staff from './staff.ts';
@@ -104,6 +105,17 @@ const withoutContact = ({ email: _e, ...rest }: Omit<Staff, 'updatedAt' | 'updat
 const noProfile = () => notFound(msg('本中心尚未建立中心信息：中心由平台运维人员开设。', 'This center has no profile yet: the platform\'s operators set centers up.'));
 const staffMember = (username: string) => ({ zh: `人员 ${username}`, en: `staff member ${username}` });
 
+/**
+ * A staff change touches every department of the person, before and after
+ * (a department's admin changes only its own people); a person of several
+ * departments is the center admin's alone to make, change or disable.
+ */
+function authorizeStaffChange(caller: Caller, ...versions: readonly (Pick<Staff, 'departmentId' | 'departmentIds'> | undefined)[]) {
+  const each = versions.map((v) => (v ? staffDepartments(v) : []));
+  authorize(caller, 'org.staff.write', { departmentIds: each.flat() });
+  if (each.some((departments) => departments.length > 1)) authorize(caller, 'org.staff.multiDepartment.write');
+}
+
 const getCenter: Ops['getCenter'] = async (req) => {
   const caller = callerOf(req.event);
   authorize(caller, 'org.directory.read');
@@ -135,17 +147,18 @@ const putStaff: Ops['putStaff'] = async (req) => {
   const caller = callerOf(req.event);
   const username = req.params.username;
   const current = await store.getEntry<Staff>(caller.centerId, 'staff', username);
-  authorize(caller, 'org.staff.write', { departmentIds: [current?.departmentId, req.body.departmentId].filter((d) => d !== undefined) });
+  authorizeStaffChange(caller, current, req.body);
   staff.checkGrant(caller, current, req.body);
   staff.checkStaff(username, req.body);
+  const body = staff.withDepartments(req.body);
   checkIfMatch(req, current, staffMember(username));
   // Pool usernames are global: a new staff record may adopt an existing account only under the rules of staff.ts.
   if (!current) staff.checkAdoption(caller, username, await findAccount(username));
-  const sub = await staff.syncAccount(caller.centerId, username, req.body);
+  const sub = await staff.syncAccount(caller.centerId, username, body);
   const status = current?.status ?? 'active';
   return writeChange<Staff>(caller, {
     kind: 'staff', id: username, eventType: 'StaffChanged', action: 'org.staff.write', current,
-    next: { username, ...req.body, status, sub }, eventView: withoutContact, alsoPut: [staff.accountStatusItem(sub, status)],
+    next: { username, ...body, status, sub }, eventView: withoutContact, alsoPut: [staff.accountStatusItem(sub, status)],
   }, req.idempotency);
 };
 
@@ -155,7 +168,7 @@ const setStaffStatus: Ops['setStaffStatus'] = async (req) => {
   const username = req.params.username;
   const current = await store.getEntry<Staff>(caller.centerId, 'staff', username);
   if (!current) throw notFound(msg(`本中心没有人员 ${username}。`, `No staff member ${username} in this center.`));
-  authorize(caller, 'org.staff.write', { departmentIds: current.departmentId ? [current.departmentId] : [] });
+  authorizeStaffChange(caller, current);
   staff.checkGrant(caller, current, current);
   checkIfMatch(req, current, staffMember(username));
   const status = req.params.action === 'disable' ? 'disabled' : 'active';

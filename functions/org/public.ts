@@ -3,9 +3,21 @@
  * department) and the directories the center-wide jobs walk. The center's
  * profile and calendar are the shared kernel's (shared/center.ts).
  */
-import { getEntry, listEntries } from './store.ts';
+import { entryKey, getEntry, listEntries } from './store.ts';
 
 export const windowOf = (centerId: string, windowId: string) => getEntry<{ departmentIds: string[]; name: string }>(centerId, 'window', windowId);
 export const departmentOf = <T extends object>(centerId: string, departmentId: string) => getEntry<T>(centerId, 'department', departmentId);
 export const departmentsOf = (centerId: string) => listEntries<{ departmentId: string; name: string }>(centerId, 'department');
 export const staffOf = <T extends object>(centerId: string) => listEntries<T>(centerId, 'staff');
+/**
+ * Every department a staff record authorizes its person for, the primary
+ * first: `departmentIds` (a person of several, 综合窗口), else `departmentId`
+ * alone (everyone else, and every record made before a person could have several).
+ */
+export const staffDepartments = (s: { readonly departmentId?: string; readonly departmentIds?: readonly string[] }): readonly string[] =>
+  s.departmentIds ?? (s.departmentId ? [s.departmentId] : []);
+/** Keys of a window and a staff member, for another domain's own batch read (items as stored: `windowIds`, `sub`, `status`, `name`, `departmentIds`). */
+export const orgEntryKeys = {
+  window: (centerId: string, windowId: string) => entryKey(centerId, 'window', windowId),
+  staff: (centerId: string, username: string) => entryKey(centerId, 'staff', username),
+};

@@ -12,16 +12,31 @@ import { ungrantable } from '#shared/authorization';
 import { alreadyExists, forbidden, problem, type FieldFault } from '#shared/errors';
 import { upsertAccount } from '#shared/identity';
 import { orgProblems } from './problems.ts';
+import { staffDepartments } from './public.ts';
 
-/** Roles that act for one department: their holder must belong to one (DESIGN §8). */
+/** Roles that act for a department: their holder must belong to one (DESIGN §8). */
 const departmentRoles: readonly StaffRole[] = ['clerk', 'approver', 'dept_admin'];
+
+/**
+ * The record as stored and put in tokens: `departmentId` is the primary
+ * department, `departmentIds` is kept only for a person of several, so a
+ * one-department record reads as it always did.
+ */
+export function withDepartments<T extends Pick<StaffBody, 'departmentId' | 'departmentIds'>>(body: T): T {
+  const { departmentId: _d, departmentIds: _ds, ...rest } = body;
+  const all = staffDepartments(body);
+  return { ...rest, ...(all.length ? { departmentId: all[0]! } : {}), ...(all.length > 1 ? { departmentIds: [...all] } : {}) } as T;
+}
 
 /** Rules across fields of a staff record that a JSON Schema cannot say. */
 export function staffErrors(username: string, body: StaffBody): FieldFault[] {
   const errors: FieldFault[] = [];
-  if (!body.departmentId && body.roles.some((r) => departmentRoles.includes(r))) {
+  if (staffDepartments(body).length === 0 && body.roles.some((r) => departmentRoles.includes(r))) {
     const roles = departmentRoles.join(', ');
     errors.push({ path: '/body/departmentId', code: 'required', message: msg(`担任 ${roles} 角色的人员须指明所属部门`, `is required for the roles ${roles}`) });
+  }
+  if (body.departmentId && body.departmentIds && body.departmentIds[0] !== body.departmentId) {
+    errors.push({ path: '/body/departmentIds/0', code: 'not_primary', message: msg('首个部门须为 departmentId 所指的主部门', 'must be the primary department that departmentId names') });
   }
   body.backups.forEach((b, i) => {
     if (b.backupUsername === username) errors.push({ path: `/body/backups/${i}/backupUsername`, code: 'self', message: msg('不能担任自己的 B 角', 'a person cannot be their own backup (AB角)') });
@@ -62,12 +77,16 @@ export const directoryEntry = (s: Staff): StaffEntry => ({
   name: s.name,
   roles: s.roles,
   ...(s.departmentId ? { departmentId: s.departmentId } : {}),
+  ...(s.departmentIds ? { departmentIds: s.departmentIds } : {}),
   windowIds: s.windowIds,
   status: s.status,
 });
 
-/** The account in the user pool, created or brought in line; returns its sub. */
+/** The account in the user pool, created or brought in line; returns its sub. `body` is the stored form (withDepartments). */
 export const syncAccount = (centerId: string, username: string, body: StaffBody) =>
-  upsertAccount({ username, name: body.name, email: body.email, centerId, roles: body.roles, ...(body.departmentId ? { departmentId: body.departmentId } : {}) });
+  upsertAccount({
+    username, name: body.name, email: body.email, centerId, roles: body.roles,
+    ...(body.departmentId ? { departmentId: body.departmentId } : {}), ...(body.departmentIds ? { departmentIds: body.departmentIds } : {}),
+  });
 
 export const accountStatusItem = (sub: string, status: AccountStatus) => ({ ...accountStatusKey(sub), kind: 'accountStatus', status });

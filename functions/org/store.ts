@@ -28,7 +28,7 @@ const prefixes: Record<EntryKind, string> = { center: centerSortKeys.profile, de
 /** What people call each kind of entry in Chinese (the English messages use the API's names). */
 const kindZh: Record<EntryKind, string> = { center: '中心信息', department: '部门', window: '窗口', calendar: '工作日历', staff: '人员' };
 
-const entryKey = (centerId: string, kind: EntryKind, id: string) => ({ PK: centerPk(centerId), SK: `${prefixes[kind]}${id}` });
+export const entryKey = (centerId: string, kind: EntryKind, id: string) => ({ PK: centerPk(centerId), SK: `${prefixes[kind]}${id}` });
 
 /** An entry as stored: its fields plus the revision its ETag names. */
 export type Stored<T> = T & { readonly rev: number };

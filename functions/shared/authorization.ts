@@ -4,13 +4,15 @@
  * change the calendar?" finds one row here; handlers only name the action.
  *
  * Scopes: `center` — anywhere in the caller's own center; `department` — only
- * on resources that belong to the caller's own department; `handled` — only on
- * the own department's resources about a case the caller has acted on (承办),
+ * on resources that belong to the caller's own departments; `handled` — only on
+ * the own departments' resources about a case the caller has acted on (承办),
  * or that nobody has taken yet (the department's clerks all answer for those).
+ * A caller's own departments are usually one; a general window's staff
+ * (综合窗口) are authorized for several, each as fully as its own staff.
  * Nobody ever acts across centers: that check comes first, whatever the role.
  */
 import { msg, type Text } from '#schemas/api/problems';
-import type { Caller, StaffRole } from './auth.ts';
+import { callerDepartments, type Caller, type StaffRole } from './auth.ts';
 import { forbidden } from './errors.ts';
 
 export type Scope = 'center' | 'department' | 'handled';
@@ -50,6 +52,8 @@ export const permissions = {
     { role: 'center_admin', scope: 'center' },
     { role: 'dept_admin', scope: 'department' },
   ],
+  /** Authorizing a person for more than one department (综合窗口), or changing such a person: beyond any one department's say. */
+  'org.staff.multiDepartment.write': [{ role: 'center_admin', scope: 'center' }],
   /** The center's directory (departments, windows, staff) as staff see it. */
   'org.directory.read': everyStaffRole,
   /** The working-day calendar (工作日, 调休). */
@@ -59,6 +63,11 @@ export const permissions = {
   'applicant.self': [{ role: 'applicant', scope: 'center' }],
   /** Disabling or enabling an applicant's account (e.g. a stolen identity reported at the window). */
   'applicant.account.write': [{ role: 'center_admin', scope: 'center' }],
+  /** Finding an applicant by the ID number or credit code presented at the counter (masked answer, audited). */
+  'applicant.lookup': [
+    { role: 'clerk', scope: 'center' },
+    { role: 'approver', scope: 'center' },
+  ],
   /** An applicant's profile as staff read it, personal data masked (申请人信息). */
   'applicant.read': [
     { role: 'clerk', scope: 'center' },
@@ -112,8 +121,6 @@ export const permissions = {
   ],
   /** Who rated (实名评价): the rater's data is confidential but to supervision. */
   'evaluation.rater.read': [{ role: 'supervisor', scope: 'center' }],
-  /** Opening the evaluation of a window visit (一次一评) for the applicant just served. */
-  'evaluation.visit.open': [{ role: 'clerk', scope: 'department' }],
   /** A department's bad reviews to call back and rectify (差评整改). */
   'evaluation.queue.read': [
     { role: 'clerk', scope: 'department' },
@@ -167,6 +174,33 @@ export const permissions = {
     { role: 'auditor', scope: 'center' },
     { role: 'center_admin', scope: 'center' },
   ],
+  /** The hall's queue categories (排队业务类别): which items and windows each takes. */
+  'queue.category.write': [{ role: 'center_admin', scope: 'center' }],
+  'queue.category.read': everyStaffRole,
+  /** Taking a ticket for a visitor at the counter, 绿色通道 included (the public kiosk takes ordinary ones). */
+  'queue.ticket.issue': [{ role: 'clerk', scope: 'center' }],
+  /** Calling and serving at a window (叫号): only at a window the clerk is assigned to (staff windowIds). */
+  'queue.window.work': [{ role: 'clerk', scope: 'center' }],
+  /** The day's queue figures by category and window. */
+  'queue.figures.read': [
+    { role: 'center_admin', scope: 'center' },
+    { role: 'supervisor', scope: 'center' },
+    { role: 'dept_admin', scope: 'center' },
+  ],
+  /** The center's appointment settings (预约设置: slots, opening hours, capacity, days ahead, misses that block). */
+  'appointment.settings.read': everyStaffRole,
+  'appointment.settings.write': [{ role: 'center_admin', scope: 'center' }],
+  /** Booking, cancelling and rescheduling one's own appointments online (网上预约). */
+  'appointment.self': [{ role: 'applicant', scope: 'center' }],
+  /** Booking for a caller (phone, counter), and cancelling or rescheduling any booking of the center. */
+  'appointment.manage': [{ role: 'clerk', scope: 'center' }],
+  /** The day's bookings, names masked. */
+  'appointment.list': [
+    { role: 'clerk', scope: 'center' },
+    { role: 'dept_admin', scope: 'center' },
+    { role: 'center_admin', scope: 'center' },
+    { role: 'supervisor', scope: 'center' },
+  ],
 } as const satisfies Record<string, readonly Grant[]>;
 
 export type Action = keyof typeof permissions;
@@ -207,9 +241,9 @@ export function denial(caller: Caller, action: Action, target: Target): Text | u
   const grants = grantsOf(caller, action);
   if (grants.length === 0) return roleMayNot(action);
   if (grants.some((g) => g.scope === 'center')) return undefined;
-  const own = caller.departmentId;
+  const own = callerDepartments(caller);
   const departments = target.departmentIds ?? [];
-  const inOwnDepartment = own !== undefined && departments.length > 0 && departments.every((d) => d === own);
+  const inOwnDepartment = departments.length > 0 && departments.every((d) => own.includes(d));
   if (inOwnDepartment && grants.some((g) => g.scope === 'department')) return undefined;
   if (inOwnDepartment && handles(caller, target)) return undefined;
   if (inOwnDepartment) return msg(`只能对您经办的办件执行 ${action}。`, `You may take the action ${action} only on cases you handle.`);
@@ -225,14 +259,17 @@ const roleMayNot = (action: Action) => msg(`您的角色不能执行 ${action}�
  * The department a caller's listing is confined to: `{}` for the whole center,
  * `{ departmentId }` for one department, plus `handledBy` (the caller) when
  * only the cases the caller handles count; 403 when the caller may not list
- * it. A requested department outside the caller's scope is refused.
+ * it. A requested department outside the caller's scope is refused; without
+ * one, a caller of several departments lists the primary one.
  */
 export function listingScope(caller: Caller, action: Action, requested: string | undefined): { departmentId?: string; handledBy?: string } {
   const grants = grantsOf(caller, action);
   if (grants.length === 0) throw forbidden(roleMayNot(action));
   if (grants.some((g) => g.scope === 'center')) return requested ? { departmentId: requested } : {};
-  if (!caller.departmentId) throw forbidden(msg('您的账号不属于任何部门。', 'Your account has no department.'));
-  if (requested && requested !== caller.departmentId) throw forbidden(msg('只能查看本部门。', 'You may list only your own department.'));
-  if (grants.some((g) => g.scope === 'department')) return { departmentId: caller.departmentId };
-  return { departmentId: caller.departmentId, handledBy: caller.userId };
+  const own = callerDepartments(caller);
+  if (own.length === 0) throw forbidden(msg('您的账号不属于任何部门。', 'Your account has no department.'));
+  if (requested && !own.includes(requested)) throw forbidden(msg('只能查看本部门。', 'You may list only your own department.'));
+  const departmentId = requested ?? own[0]!;
+  if (grants.some((g) => g.scope === 'department')) return { departmentId };
+  return { departmentId, handledBy: caller.userId };
 }

@@ -2,7 +2,9 @@
  * Accounts in the user pool (staff, made by the org domain; applicants, made by
  * their own registration) (Cognito in AWS; the local cloud serves the
  * same API through AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER). Groups are
- * roles; `custom:centerId` and `custom:departmentId` scope every token.
+ * roles; `custom:centerId` and `custom:departmentId` scope every token, and
+ * `custom:departmentIds` (comma-separated) names every department of a person
+ * authorized for several (shared/auth.ts reads them).
  * Each call is safe to repeat, so a retried request converges.
  */
 import {
@@ -32,6 +34,8 @@ export interface Account {
   readonly email: string;
   readonly centerId: string;
   readonly departmentId?: string;
+  /** Set only for a person of several departments, the primary (`departmentId`) first. */
+  readonly departmentIds?: readonly string[];
   readonly roles: readonly string[];
 }
 
@@ -70,7 +74,9 @@ export async function upsertAccount(account: Account): Promise<string> {
     { Name: 'email', Value: account.email },
     { Name: 'custom:centerId', Value: account.centerId },
     ...(account.departmentId ? [{ Name: 'custom:departmentId', Value: account.departmentId }] : []),
+    ...(account.departmentIds ? [{ Name: 'custom:departmentIds', Value: account.departmentIds.join(',') }] : []),
   ];
+  const dropped = [...(account.departmentId ? [] : ['custom:departmentId']), ...(account.departmentIds ? [] : ['custom:departmentIds'])];
   try {
     await cognito.send(new AdminCreateUserCommand({ UserPoolId: pool(), Username, UserAttributes: attributes, DesiredDeliveryMediums: ['EMAIL'] }));
   } catch (err) {
@@ -78,9 +84,7 @@ export async function upsertAccount(account: Account): Promise<string> {
     await cognito.send(new AdminUpdateUserAttributesCommand({ UserPoolId: pool(), Username, UserAttributes: attributes })).catch((e: unknown) => {
       throw asClientError(e);
     });
-    if (!account.departmentId) {
-      await cognito.send(new AdminDeleteUserAttributesCommand({ UserPoolId: pool(), Username, UserAttributeNames: ['custom:departmentId'] }));
-    }
+    if (dropped.length) await cognito.send(new AdminDeleteUserAttributesCommand({ UserPoolId: pool(), Username, UserAttributeNames: dropped }));
   }
   const current = await cognito.send(new AdminListGroupsForUserCommand({ UserPoolId: pool(), Username }));
   const had = new Set((current.Groups ?? []).map((g) => g.GroupName!));

@@ -10,7 +10,7 @@ import * as events from 'aws-cdk-lib/aws-events';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
 import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
 import type { Construct } from 'constructs';
-import { countingTrigger, invitationTrigger } from '../../functions/evaluation/subscriptions.ts';
+import { countingTrigger, invitationTrigger, visitTrigger } from '../../functions/evaluation/subscriptions.ts';
 import type { StageConfig } from '../config.ts';
 import { Consumer } from '../constructs/consumer.ts';
 import { DomainFunction } from '../constructs/domain-function.ts';
@@ -24,8 +24,15 @@ export interface EvaluationProps {
   readonly cursorKey: ISecret;
 }
 
-/** The event the invitation consumer takes (functions/evaluation/invite.ts checks the same pair). */
-export const invitationPattern: events.EventPattern = { source: [invitationTrigger.source], detailType: [invitationTrigger.detailType] };
+/**
+ * The events the invitation consumer takes (functions/evaluation/invite.ts checks each pair): a
+ * completed case and an ended visit. Each source emits only its own detail type, so the two lists
+ * match exactly those two pairs.
+ */
+export const invitationPattern: events.EventPattern = {
+  source: [invitationTrigger.source, visitTrigger.source],
+  detailType: [invitationTrigger.detailType, visitTrigger.detailType],
+};
 
 /**
  * The events the counting consumer takes (functions/evaluation/counting.ts): the domain's own that
@@ -57,7 +64,7 @@ export function addEvaluation(scope: Construct, props: EvaluationProps) {
     trigger: { bus: props.bus, eventPattern: invitationPattern },
     fn: invite,
     config,
-    description: 'CaseCompleted → the case\'s evaluation invitation (一事一评)',
+    description: 'CaseCompleted → the case\'s evaluation invitation (一事一评); VisitEnded → the visit\'s (一次一评)',
   });
   const counting = new Consumer(scope, 'EvaluationCount', {
     trigger: { bus: props.bus, eventPattern: countingPattern },

@@ -37,6 +37,9 @@ export function createIdentity(scope: Construct, config: StageConfig): Identity 
       // Written only by administrators (the client below cannot write them): they scope every request.
       centerId: new cognito.StringAttribute({ minLen: 1, maxLen: 64, mutable: true }),
       departmentId: new cognito.StringAttribute({ minLen: 1, maxLen: 64, mutable: true }),
+      // Every department of a person authorized for several (综合窗口), comma-separated, the primary first.
+      // Added to a deployed pool in place (a new custom attribute); existing accounts keep departmentId alone.
+      departmentIds: new cognito.StringAttribute({ minLen: 1, maxLen: 2048, mutable: true }),
     },
     ...(config.cognitoThreatProtection
       ? { featurePlan: cognito.FeaturePlan.PLUS, standardThreatProtectionMode: cognito.StandardThreatProtectionMode.FULL_FUNCTION }
@@ -70,7 +73,7 @@ export function createIdentity(scope: Construct, config: StageConfig): Identity 
     writeAttributes: new cognito.ClientAttributes().withStandardAttributes({ fullname: true, email: true, phoneNumber: true }),
     readAttributes: new cognito.ClientAttributes()
       .withStandardAttributes({ fullname: true, email: true, emailVerified: true, phoneNumber: true, phoneNumberVerified: true })
-      .withCustomAttributes('centerId', 'departmentId'),
+      .withCustomAttributes('centerId', 'departmentId', 'departmentIds'),
   });
   return { userPool, userPoolClient };
 }

@@ -1,12 +1,13 @@
 /**
- * Notifications (DESIGN §4): the consumer that turns case events into SMS and
- * email for the applicant, the staff notices of the clock thresholds, and the API serving a case's delivery log.
+ * Notifications (DESIGN §4): the consumer that turns case events and appointment
+ * confirmations into SMS and email for the applicant (or the caller a clerk booked
+ * for), the staff notices of the clock thresholds, and the API serving a case's delivery log.
  */
 import * as events from 'aws-cdk-lib/aws-events';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
 import type { Construct } from 'constructs';
+import { applicantNoticeTrigger } from '../../functions/notifications/applicant-notices.ts';
 import { staffNoticeTrigger } from '../../functions/notifications/subscriptions.ts';
-import { notifiedEventTypes } from '../../functions/notifications/templates.ts';
 import type { StageConfig } from '../config.ts';
 import { Consumer } from '../constructs/consumer.ts';
 import { DomainFunction } from '../constructs/domain-function.ts';
@@ -19,11 +20,11 @@ export function createNotifications(scope: Construct, deps: { table: ITable; bus
     .bindEmailSender(config.mailFrom)
     .bindSmsSender();
   new Consumer(scope, 'NotificationsConsumer', {
-    // Only the event types that have a message: the rest (internal steps, the clock thresholds for staff) never invoke it.
-    trigger: { bus, eventPattern: { source: ['onestop.cases'], detailType: [...notifiedEventTypes] } },
+    // Only the event types that have a message: the rest (internal steps, check-ins, the clock thresholds for staff) never invoke it.
+    trigger: { bus, eventPattern: { source: applicantNoticeTrigger.sources, detailType: [...applicantNoticeTrigger.detailTypes] } },
     fn: consumer,
     config,
-    description: 'Case events → SMS and email to the applicant, with a delivery log per case',
+    description: 'Case events and appointment confirmations → SMS and email to the applicant, with a delivery log per case or appointment',
   });
   const staffNotices = new DomainFunction(scope, 'StaffNoticesFunction', { entry: 'functions/notifications/staff-notices.ts', domain: 'notifications', config })
     .bindTable(table, 'readWrite')

@@ -15,12 +15,15 @@ import { DomainHttpApi } from '../constructs/http-api.ts';
 import { WebSite } from '../constructs/web-site.ts';
 import { Monitoring } from '../constructs/monitoring.ts';
 import { acknowledge } from '../nag.ts';
+import { addAppointments } from './appointments.ts';
 import { createAudit } from './audit.ts';
 import { addDocuments } from './documents.ts';
 import { createIdentity } from './identity.ts';
 import { addEvaluation } from './evaluation.ts';
+import { addHallDisplays } from './hall.ts';
 import { createNotifications } from './notifications.ts';
 import { createOutboxPipe } from './outbox.ts';
+import { addQueue } from './queue.ts';
 import { addSupervision } from './supervision.ts';
 import { createBuckets, createTable } from './storage.ts';
 
@@ -79,8 +82,11 @@ export class OneStopStack extends Stack {
     const audit = createAudit(this, { table, bus, api, bucket: buckets.audit, cursorKey, config });
     addEvaluation(this, { config, table, bus, api, cursorKey });
     addSupervision(this, { config, table, bus, api, cursorKey });
+    addQueue(this, { config, table, bus, api, cursorKey });
     createNotifications(this, { table, bus, api, config });
     addDocuments(this, { table, bus, api, materials: buckets.materials, archive: buckets.archive, cursorKey, config });
+    const hall = addHallDisplays(this, { config, table, bus });
+    addAppointments(this, { config, table, bus });
     const site = new WebSite(this, 'Web', { config });
 
     new Consumer(this, 'CaseSweep', {
@@ -121,6 +127,7 @@ export class OneStopStack extends Stack {
       AuditBucketName: buckets.audit.bucketName,
       TableName: table.tableName,
       SiteUrl: site.url,
+      HallSocketUrl: hall.url,
       AlarmTopicArn: monitoring.topic.topicArn,
     };
     for (const [name, value] of Object.entries(outputs)) new CfnOutput(this, name, { value });

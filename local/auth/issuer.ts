@@ -17,6 +17,8 @@ export interface LocalUser {
   readonly roles: readonly string[];
   readonly centerId: string;
   readonly departmentId?: string;
+  /** A person of several departments (`custom:departmentIds`), the primary (`departmentId`) first. */
+  readonly departmentIds?: readonly string[];
   /** Stable per username, like a Cognito sub. */
   readonly sub: string;
   /** The `email` attribute, when the user has one. */
@@ -172,6 +174,7 @@ export class LocalIssuer {
       ...(user.name ? { name: user.name } : {}),
       ...(user.centerId ? { 'custom:centerId': user.centerId } : {}),
       ...(user.departmentId ? { 'custom:departmentId': user.departmentId } : {}),
+      ...(user.departmentIds ? { 'custom:departmentIds': user.departmentIds.join(',') } : {}),
       exp: now + 3600,
       iat: now,
       jti: randomUUID(),

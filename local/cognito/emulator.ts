@@ -17,8 +17,8 @@ import { userRoles } from '../../schemas/api/common.ts';
 const TARGET_PREFIX = 'AWSCognitoIdentityProviderService.';
 const CONTENT_TYPE = 'application/x-amz-json-1.1';
 
-/** Custom attributes of the pool (infra/stacks/identity.ts): string, 1..64 characters, mutable. */
-const CUSTOM_ATTRIBUTES = ['custom:centerId', 'custom:departmentId'];
+/** Custom attributes of the pool (infra/stacks/identity.ts): mutable strings, with their maximum lengths. */
+const CUSTOM_ATTRIBUTES: Readonly<Record<string, number>> = { 'custom:centerId': 64, 'custom:departmentId': 64, 'custom:departmentIds': 2048 };
 const STANDARD_ATTRIBUTES = new Set([
   'address', 'birthdate', 'email', 'email_verified', 'family_name', 'gender', 'given_name', 'locale', 'middle_name', 'name',
   'nickname', 'phone_number', 'phone_number_verified', 'picture', 'preferred_username', 'profile', 'updated_at', 'website', 'zoneinfo',
@@ -66,7 +66,7 @@ function attributeList(input: Input, key: string, required: boolean): AttributeT
 
 function checkName(name: string): void {
   if (name === 'sub') throw invalid('Cannot modify the non-mutable attribute sub');
-  if (name.startsWith('custom:') ? !CUSTOM_ATTRIBUTES.includes(name) : !STANDARD_ATTRIBUTES.has(name)) {
+  if (name.startsWith('custom:') ? !Object.hasOwn(CUSTOM_ATTRIBUTES, name) : !STANDARD_ATTRIBUTES.has(name)) {
     throw invalid(`Attributes did not conform to the schema: Type for attribute {${name}} could not be determined`);
   }
 }
@@ -77,7 +77,8 @@ function applyAttributes(user: LocalUser, attrs: readonly AttributeType[]): Loca
   const other: Record<string, string> = { ...(user.attributes ?? {}) };
   for (const { Name, Value = '' } of attrs) {
     checkName(Name);
-    if (Name.startsWith('custom:') && Value.length > 64) throw invalid(`${Name}: String must be no longer than 64 characters`);
+    const maxLength = CUSTOM_ATTRIBUTES[Name];
+    if (maxLength !== undefined && Value.length > maxLength) throw invalid(`${Name}: String must be no longer than ${maxLength} characters`);
     switch (Name) {
       case 'name':
         next = { ...next, name: Value };
@@ -93,6 +94,11 @@ function applyAttributes(user: LocalUser, attrs: readonly AttributeType[]): Loca
       case 'custom:departmentId': {
         const { departmentId: _drop, ...rest } = next;
         next = Value ? { ...rest, departmentId: Value } : rest;
+        break;
+      }
+      case 'custom:departmentIds': {
+        const { departmentIds: _drop, ...rest } = next;
+        next = Value ? { ...rest, departmentIds: Value.split(',') } : rest;
         break;
       }
       default:
@@ -116,6 +122,7 @@ export function userAttributes(user: LocalUser): AttributeType[] {
   for (const [Name, Value] of Object.entries(user.attributes ?? {})) out.push({ Name, Value });
   if (user.centerId) out.push({ Name: 'custom:centerId', Value: user.centerId });
   if (user.departmentId) out.push({ Name: 'custom:departmentId', Value: user.departmentId });
+  if (user.departmentIds) out.push({ Name: 'custom:departmentIds', Value: user.departmentIds.join(',') });
   return out;
 }
 

@@ -22,6 +22,12 @@ export const demoCenter = {
     { windowId: 'c01', name: 'C区1号 卫生健康窗口', departmentIds: ['health'] },
     { windowId: 'z01', name: 'Z区1号 综合受理窗口', departmentIds: ['amr', 'housing', 'health'] },
   ],
+  /** The hall's queue categories (排队业务类别): each takes the demo items of its department; the general window serves all. */
+  queueCategories: [
+    { code: 'A', name: '市场主体登记', departmentId: 'amr', windowIds: ['a03', 'a04', 'z01'] },
+    { code: 'B', name: '工程建设', departmentId: 'housing', windowIds: ['b01', 'z01'] },
+    { code: 'C', name: '卫生健康', departmentId: 'health', windowIds: ['c01', 'z01'] },
+  ],
 } as const;
 
 export type Role = UserRole;
@@ -32,21 +38,27 @@ export interface DemoUser {
   readonly roles: readonly Role[];
   readonly centerId: string;
   readonly departmentId?: string;
+  /** A person of several departments (综合窗口), the primary (`departmentId`) first. */
+  readonly departmentIds?: readonly string[];
+  /** The windows the person works at. */
+  readonly windowIds?: readonly string[];
 }
 
 const center = demoCenter.centerId;
 
 export const demoUsers: readonly DemoUser[] = [
   { username: 'zhang.san', name: '张三', roles: ['applicant'], centerId: center },
-  { username: 'clerk.amr', name: '刘洋', roles: ['clerk'], centerId: center, departmentId: 'amr' },
+  { username: 'clerk.amr', name: '刘洋', roles: ['clerk'], centerId: center, departmentId: 'amr', windowIds: ['a03'] },
   { username: 'approver.amr', name: '陈静', roles: ['approver'], centerId: center, departmentId: 'amr' },
   { username: 'admin.amr', name: '李明', roles: ['dept_admin'], centerId: center, departmentId: 'amr' },
   { username: 'admin.housing', name: '王芳', roles: ['dept_admin'], centerId: center, departmentId: 'housing' },
-  { username: 'clerk.housing', name: '黄磊', roles: ['clerk'], centerId: center, departmentId: 'housing' },
+  { username: 'clerk.housing', name: '黄磊', roles: ['clerk'], centerId: center, departmentId: 'housing', windowIds: ['b01'] },
   { username: 'approver.housing', name: '林峰', roles: ['approver'], centerId: center, departmentId: 'housing' },
-  { username: 'clerk.health', name: '何娟', roles: ['clerk'], centerId: center, departmentId: 'health' },
+  { username: 'clerk.health', name: '何娟', roles: ['clerk'], centerId: center, departmentId: 'health', windowIds: ['c01'] },
   { username: 'approver.health', name: '郭涛', roles: ['approver'], centerId: center, departmentId: 'health' },
   { username: 'admin.health', name: '赵强', roles: ['dept_admin'], centerId: center, departmentId: 'health' },
+  // The general window's clerk (综合窗口, 无差别受理): takes in cases for every department of the center.
+  { username: 'clerk.general', name: '马丽', roles: ['clerk'], centerId: center, departmentId: 'amr', departmentIds: ['amr', 'housing', 'health'], windowIds: ['z01'] },
   { username: 'center.admin', name: '周敏', roles: ['center_admin'], centerId: center },
   { username: 'supervisor', name: '孙丽', roles: ['supervisor'], centerId: center },
   { username: 'auditor', name: '吴刚', roles: ['auditor'], centerId: center },

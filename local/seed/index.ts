@@ -10,7 +10,7 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { putCenterProfile } from '../../functions/org/store.ts';
 import { calendar2026 } from '../../functions/shared/calendar-2026.ts';
-import { demoCenter } from './center.ts';
+import { demoCenter, demoUsers } from './center.ts';
 import { demoItems } from './items.ts';
 import type { LocalCloud } from '../cloud.ts';
 
@@ -87,7 +87,8 @@ export async function seedDemoCenter(cloud: LocalCloud, log: (line: string) => v
   for (const u of staffUsers) {
     await putOnce(`/admin/staff/${u.username}`, {
       name: u.name, email: `${u.username}@demo.onestop.example`, roles: [...u.roles],
-      ...(u.departmentId ? { departmentId: u.departmentId } : {}), windowIds: [], backups: [],
+      ...(u.departmentId ? { departmentId: u.departmentId } : {}), ...(u.departmentIds ? { departmentIds: [...u.departmentIds] } : {}),
+      windowIds: [...(demoUsers.find((d) => d.username === u.username)?.windowIds ?? [])], backups: [],
     });
   }
   // The demo applicant registers as a citizen would (a public sample ID number with a valid check digit).
@@ -130,5 +131,10 @@ export async function seedDemoCenter(cloud: LocalCloud, log: (line: string) => v
     published.push(item.code);
     log(`seed: published ${item.code} ${item.content.name}`);
   }
+  for (const { code, name, departmentId, windowIds } of demoCenter.queueCategories) {
+    const itemCodes = demoItems.filter((i) => i.content.departmentId === departmentId).map((i) => i.code);
+    await putOnce(`/admin/queue/categories/${code}`, { name, itemCodes, windowIds: [...windowIds] });
+  }
+  log(`seed: queue categories ${demoCenter.queueCategories.map((c) => `${c.code} ${c.name}`).join(', ')}`);
   return { published, skipped };
 }

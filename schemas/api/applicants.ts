@@ -87,6 +87,17 @@ export const ApplicantReadQuery = Type.Object(
   closed,
 );
 
+/**
+ * Finding an applicant at the counter by the number on the card presented: a
+ * POST, so the number travels in the body and never sits in a URL, an access
+ * log or a browser's history.
+ */
+export const ApplicantLookupBody = Type.Object(
+  { idNumber: Type.Optional(IdNumber), creditCode: Type.Optional(CreditCode) },
+  { ...closed, description: 'Exactly one: a citizen\'s ID number or an organization\'s credit code' },
+);
+export type ApplicantLookupBody = Static<typeof ApplicantLookupBody>;
+
 export const AccountActionPath = Type.Object({ applicantId: ApplicantId, action: StringEnum(['disable', 'enable'] as const) }, closed);
 
 export const AgentScope = StringEnum(['all', 'items'] as const, 'all: every item; items: only the listed items');

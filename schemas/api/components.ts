@@ -168,7 +168,6 @@ export const apiComponents: Readonly<Record<string, TSchema>> = {
   IndicatorSet: evaluation.IndicatorSet,
   RatingLevel: evaluation.Level,
   Indicators: evaluation.Indicators,
-  VisitBody: evaluation.VisitBody,
   RateBody: evaluation.RateBody,
   CallBackBody: evaluation.CallBackBody,
   RectifyBody: evaluation.RectifyBody,

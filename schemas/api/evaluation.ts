@@ -67,16 +67,6 @@ export const EvaluationId = Type.String({
 // ---------------------------------------------------------------------------
 // Requests
 
-export const VisitBody = Type.Object(
-  {
-    windowId: WindowId,
-    applicantId: ApplicantId,
-    itemCode: Type.Optional({ ...ItemCode, description: 'The item served: a published item of the clerk\'s department (its figures count the visit)' } as typeof ItemCode),
-    caseNo: Type.Optional({ ...CaseNo, description: 'The case the visit served, if any, as a reference (its own evaluation is separate: 一事一评)' } as typeof CaseNo),
-  },
-  { ...closed, description: 'A visit served at a window (一次一评), opened by the window\'s clerk for the identified applicant' },
-);
-export type VisitBody = Static<typeof VisitBody>;
 
 export const RateBody = Type.Object(
   {

@@ -68,6 +68,9 @@ export const YearPath = Type.Object({ year: Type.String({ pattern: '^(19|2[0-9])
 export const DepartmentList = Type.Object({ items: Type.Array(Department) }, closed);
 export const WindowList = Type.Object({ items: Type.Array(ServiceWindow) }, closed);
 
+/** The departments one person may be authorized for: they travel in every token (`custom:departmentIds`, at most 2048 characters). */
+export const MAX_STAFF_DEPARTMENTS = 10;
+
 /** Roles a staff account can hold (applicants register themselves). */
 export const StaffRoleName = StringEnum(['clerk', 'approver', 'dept_admin', 'center_admin', 'supervisor', 'auditor'] as const);
 export const Username = Type.String({ pattern: '^[a-z0-9][a-z0-9._-]{2,63}$', maxLength: 64, description: 'Sign-in name, lower case' });
@@ -77,7 +80,11 @@ export const StaffBody = Type.Object(
     name: text(50),
     email: Type.String({ format: 'email', maxLength: 200, description: 'Where the invitation goes; personal data, never listed' }),
     roles: Type.Array(StaffRoleName, { minItems: 1, maxItems: 6, uniqueItems: true }),
-    departmentId: Type.Optional(DepartmentId),
+    departmentId: Type.Optional({ ...DepartmentId, description: 'The department the person belongs to (the primary one when `departmentIds` names several)' }),
+    departmentIds: Type.Optional(Type.Array(DepartmentId, {
+      minItems: 1, maxItems: MAX_STAFF_DEPARTMENTS, uniqueItems: true,
+      description: 'Every department the person is authorized for, the primary first: a general window\'s staff (综合窗口) take in cases for several. Only a center admin authorizes several; stored as `departmentId` alone when it names one',
+    })),
     windowIds: Type.Array(WindowId, { maxItems: 20, uniqueItems: true }),
     backups: Type.Array(
       Type.Object({ itemCode: ItemCode, backupUsername: Username }, { ...closed, description: 'AB角: who covers this person for an item' }),
@@ -96,7 +103,7 @@ export const Staff = Type.Object(
 export type Staff = Static<typeof Staff>;
 /** The directory entry other staff see: no contact data; `id` resolves the actor fields of every other resource. */
 export const StaffEntry = Type.Object(
-  { id: accountId('Account id (the `sub` of the account\'s tokens), which actor fields elsewhere (…By, by, actor.id) hold'), username: Username, name: Type.String(), roles: StaffBody.properties.roles, departmentId: Type.Optional(DepartmentId), windowIds: StaffBody.properties.windowIds, status: StaffStatus },
+  { id: accountId('Account id (the `sub` of the account\'s tokens), which actor fields elsewhere (…By, by, actor.id) hold'), username: Username, name: Type.String(), roles: StaffBody.properties.roles, departmentId: Type.Optional(DepartmentId), departmentIds: StaffBody.properties.departmentIds, windowIds: StaffBody.properties.windowIds, status: StaffStatus },
   closed,
 );
 export type StaffEntry = Static<typeof StaffEntry>;

@@ -62,6 +62,13 @@ export const PersonalDataRevealedData = Type.Object(
 );
 export type PersonalDataRevealedData = Static<typeof PersonalDataRevealedData>;
 
+/** A privileged read: staff found an applicant by the ID number or credit code presented at the counter (POST /applicants/lookup). */
+export const ApplicantLookedUpData = Type.Object(
+  { applicantId: ApplicantId, by: StringEnum(['idNumber', 'creditCode'] as const, 'What the number was; never the number itself') },
+  closed,
+);
+export type ApplicantLookedUpData = Static<typeof ApplicantLookedUpData>;
+
 export const applicantEventSchemas = {
   ApplicantRegistered: envelope(ApplicantRegisteredData),
   ApplicantProfileChanged: envelope(ApplicantProfileChangedData),
@@ -69,6 +76,7 @@ export const applicantEventSchemas = {
   AgentRevoked: envelope(AgentRevokedData),
   ApplicantAccountStatusChanged: envelope(ApplicantAccountStatusChangedData),
   PersonalDataRevealed: envelope(PersonalDataRevealedData),
+  ApplicantLookedUp: envelope(ApplicantLookedUpData),
 } as const;
 export type ApplicantEventType = keyof typeof applicantEventSchemas;
 export interface ApplicantEventData {
@@ -78,4 +86,5 @@ export interface ApplicantEventData {
   AgentRevoked: AgentRevokedData;
   ApplicantAccountStatusChanged: ApplicantAccountStatusChangedData;
   PersonalDataRevealed: PersonalDataRevealedData;
+  ApplicantLookedUp: ApplicantLookedUpData;
 }

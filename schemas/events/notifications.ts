@@ -1,6 +1,7 @@
-/** Events of the notification domain (source `onestop.notifications`, subject `case`). */
+/** Events of the notification domain (source `onestop.notifications`, subject `case` or `appointment`). */
 import * as Type from '@sinclair/typebox/type';
 import type { Static } from '@sinclair/typebox';
+import { AppointmentId } from '../api/appointments.ts';
 import { CaseNo } from '../api/cases.ts';
 import { Channel } from '../api/notifications.ts';
 import { envelope } from './envelope.ts';
@@ -16,16 +17,20 @@ export const ChannelOutcome = Type.Object(
 );
 export type ChannelOutcome = Static<typeof ChannelOutcome>;
 
-/** One event per notification, with what each channel did: the audit log keeps one record per message, not per channel. */
-export const NotificationSentData = Type.Object(
-  {
-    caseNo: CaseNo,
-    aboutEventId: Type.String(),
-    aboutEventType: Type.String(),
-    channels: Type.Array(ChannelOutcome, { minItems: 1, maxItems: 2 }),
-  },
-  { additionalProperties: false },
-);
+const about = {
+  aboutEventId: Type.String(),
+  aboutEventType: Type.String(),
+  channels: Type.Array(ChannelOutcome, { minItems: 1, maxItems: 2 }),
+};
+
+/**
+ * One event per notification, with what each channel did: the audit log keeps one record per message, not per channel.
+ * It names what the message was about: a case, or an appointment (its confirmation).
+ */
+export const NotificationSentData = Type.Union([
+  Type.Object({ caseNo: CaseNo, ...about }, { additionalProperties: false }),
+  Type.Object({ appointmentId: AppointmentId, ...about }, { additionalProperties: false }),
+]);
 export type NotificationSentData = Static<typeof NotificationSentData>;
 
 export const notificationEventSchema = envelope(NotificationSentData);

@@ -6,6 +6,7 @@
  */
 import type { TSchema } from '@sinclair/typebox';
 import { applicantEventSchemas } from './applicants.ts';
+import { appointmentEventSchemas } from './appointments.ts';
 import { caseEventSchema, thresholdDetailTypes, thresholdEventSchema } from './cases.ts';
 import { catalogEventSchemas } from './catalog.ts';
 import { documentEventSchemas } from './documents.ts';
@@ -13,6 +14,7 @@ import { AnyEvent } from './envelope.ts';
 import { evaluationEventSchemas } from './evaluation.ts';
 import { notificationEventSchema } from './notifications.ts';
 import { orgEventSchemas } from './org.ts';
+import { queueEventSchemas } from './queue.ts';
 import { supervisionEventSchemas } from './supervision.ts';
 
 const bySource: Readonly<Record<string, Readonly<Record<string, TSchema>> | ((detailType: string) => TSchema)>> = {
@@ -25,6 +27,8 @@ const bySource: Readonly<Record<string, Readonly<Record<string, TSchema>> | ((de
   'onestop.evaluation': evaluationEventSchemas,
   'onestop.documents': documentEventSchemas,
   'onestop.supervision': supervisionEventSchemas,
+  // The queue domain's tickets and its appointments share the source.
+  'onestop.queue': { ...queueEventSchemas, ...appointmentEventSchemas },
 };
 
 /** The schema an event's detail must match: its detail-type's, else the envelope's. */

@@ -52,15 +52,21 @@ describe('HTTP API throttling', () => {
 describe('HTTP API', () => {
   const accessByKey = new Map(apiRoutes.map((r) => [`${r.method} ${r.path}`, r.access]));
 
+  /** The HTTP API's routes (the hall's WebSocket API has routes of its own: tests/infra/hall.test.ts). */
+  const httpRoutes = (t: Template) => {
+    const [httpApiId] = Object.entries(resourcesOf(t, 'AWS::ApiGatewayV2::Api')).find(([, a]) => a.Properties!.ProtocolType === 'HTTP')!;
+    return Object.values(resourcesOf(t, 'AWS::ApiGatewayV2::Route')).filter((r) => r.Properties!.ApiId?.Ref === httpApiId);
+  };
+
   it('has exactly one route per apiRoutes RouteSpec', () => {
-    const keys = Object.values(resourcesOf(dev, 'AWS::ApiGatewayV2::Route')).map((r) => r.Properties!.RouteKey as string);
+    const keys = httpRoutes(dev).map((r) => r.Properties!.RouteKey as string);
     expect([...keys].sort()).toEqual([...accessByKey.keys()].sort());
   });
 
   it('uses the JWT authorizer on every non-public route and none on public ones', () => {
     const authorizers = resourcesOf(dev, 'AWS::ApiGatewayV2::Authorizer');
     const [authorizerId] = Object.keys(authorizers);
-    for (const route of Object.values(resourcesOf(dev, 'AWS::ApiGatewayV2::Route'))) {
+    for (const route of httpRoutes(dev)) {
       const key = route.Properties!.RouteKey as string;
       const access = accessByKey.get(key);
       if (access === 'public') {
@@ -128,10 +134,16 @@ describe('functions', () => {
     ArchiveFunction: ['TABLE_NAME', 'MATERIALS_BUCKET', 'ARCHIVE_BUCKET', 'ARCHIVE_LOCK_MODE'],
     NotificationsApiFunction: ['TABLE_NAME'],
     StaffNoticesFunction: ['TABLE_NAME', 'MAIL_FROM'],
+    QueueFunction: ['TABLE_NAME', 'CURSOR_KEY'],
+    AppointmentSweepFunction: ['TABLE_NAME'],
+    HallSocketFunction: ['TABLE_NAME'],
+    HallPushFunction: ['TABLE_NAME', 'HALL_SOCKET_ENDPOINT'],
   };
 
   /** Functions that read whole files get more memory and time than the default 512 MB / 10 s. */
-  const sizing: Record<string, [number, number]> = { MaterialCheckFunction: [1024, 60], DocumentIssueFunction: [1024, 30], ArchiveFunction: [1024, 300] };
+  const sizing: Record<string, [number, number]> = {
+    MaterialCheckFunction: [1024, 60], DocumentIssueFunction: [1024, 30], ArchiveFunction: [1024, 300], HallSocketFunction: [256, 10], HallPushFunction: [256, 10],
+  };
 
   it('every Lambda is nodejs24.x on arm64 with active tracing, the common env and its own log group', () => {
     // CDK's bucket-notifications handler is a deploy-time custom resource, not one of ours.
@@ -211,6 +223,7 @@ describe('Cognito', () => {
       Schema: Match.arrayWith([
         Match.objectLike({ Name: 'centerId', AttributeDataType: 'String' }),
         Match.objectLike({ Name: 'departmentId', AttributeDataType: 'String' }),
+        Match.objectLike({ Name: 'departmentIds', AttributeDataType: 'String', StringAttributeConstraints: { MinLength: '1', MaxLength: '2048' } }),
       ]),
       Policies: { PasswordPolicy: Match.objectLike({ MinimumLength: 12, RequireLowercase: true, RequireUppercase: true, RequireNumbers: true, RequireSymbols: true }) },
       MfaConfiguration: 'OPTIONAL',
@@ -226,7 +239,7 @@ describe('Cognito', () => {
     expect(client.ExplicitAuthFlows).toContain('ALLOW_USER_SRP_AUTH');
     expect(client.AllowedOAuthFlows).toBeUndefined();
     expect(client.WriteAttributes.filter((a: string) => a.startsWith('custom:'))).toEqual([]);
-    expect(client.ReadAttributes).toEqual(expect.arrayContaining(['custom:centerId', 'custom:departmentId']));
+    expect(client.ReadAttributes).toEqual(expect.arrayContaining(['custom:centerId', 'custom:departmentId', 'custom:departmentIds']));
   });
 });
 

@@ -21,12 +21,12 @@ beforeAll(() => {
 const getAtt = (logicalId: string) => ({ 'Fn::GetAtt': [logicalId, 'Arn'] });
 
 describe('evaluation wiring', () => {
-  it('invites on CaseCompleted of onestop.cases only, with a bounded retry policy, maximum age and its own DLQ', () => {
+  it('invites on CaseCompleted of onestop.cases and VisitEnded of onestop.queue only, with a bounded retry policy, maximum age and its own DLQ', () => {
     const fnId = logicalIdByPath(dev, 'EvaluationInviteFunction');
     const dlqId = logicalIdByPath(dev, 'EvaluationInvite/Dlq');
     dev.hasResourceProperties('AWS::Events::Rule', {
       EventBusName: { Ref: logicalIdByPath(dev, 'Bus') },
-      EventPattern: { source: ['onestop.cases'], 'detail-type': ['CaseCompleted'] },
+      EventPattern: { source: ['onestop.cases', 'onestop.queue'], 'detail-type': ['CaseCompleted', 'VisitEnded'] },
       Targets: [Match.objectLike({
         Arn: getAtt(fnId),
         RetryPolicy: { MaximumRetryAttempts: 10, MaximumEventAgeInSeconds: stageConfig('dev').maxEventAge.toSeconds() },

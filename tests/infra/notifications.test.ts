@@ -1,6 +1,7 @@
-/** CDK assertions on notifications: the applicant's consumer is invoked only for the case events that have a message. */
+/** CDK assertions on notifications: the applicant's consumer is invoked only for the case and appointment events that have a message. */
 import type { Template } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { confirmedAppointmentEvents } from '#schemas/events/appointments';
 import { notifiedEventTypes } from '../../functions/notifications/templates.ts';
 import { logicalIdByPath, resourcesOf, synthTemplate } from './synth.ts';
 
@@ -10,11 +11,11 @@ beforeAll(() => {
 }, 60_000);
 
 describe('notifications consumer', () => {
-  it('its rule lists the event types that have a template, so internal steps and clock thresholds never invoke it', () => {
+  it('its rule lists the event types that have a template, so internal steps, check-ins and clock thresholds never invoke it', () => {
     const rule = Object.values(resourcesOf(dev, 'AWS::Events::Rule'))
       .find((r) => (r.Properties!.Targets as { Arn: unknown }[]).some((t) => JSON.stringify(t.Arn).includes(logicalIdByPath(dev, 'NotificationsFunction'))))!.Properties!;
-    expect(rule.EventPattern).toEqual({ source: ['onestop.cases'], 'detail-type': [...notifiedEventTypes] });
-    expect(rule.EventPattern['detail-type']).not.toContain('CaseReviewed');
-    expect(rule.EventPattern['detail-type']).not.toContain('CaseDueSoon');
+    expect(rule.EventPattern).toEqual({ source: ['onestop.cases', 'onestop.queue'], 'detail-type': [...notifiedEventTypes, ...confirmedAppointmentEvents] });
+    expect(rule.EventPattern['detail-type']).toEqual(expect.arrayContaining(['AppointmentBooked', 'AppointmentCancelled', 'AppointmentRescheduled']));
+    for (const silent of ['CaseReviewed', 'CaseDueSoon', 'AppointmentCheckedIn', 'AppointmentMissed', 'TicketCalled']) expect(rule.EventPattern['detail-type']).not.toContain(silent);
   });
 });

@@ -22,6 +22,11 @@
  * "other center" ones of `center-other`. One exception: `giveJointOpinion`
  * is tried on a joint case led by `housing` with `amr` as co-department.
  *
+ * A clerk authorized for several departments (综合窗口) adds two rows to every
+ * route a clerk may use in its department: one of housing (primary), health
+ * and amr is allowed as amr's own clerk is; one of housing, health and tax (a
+ * fourth department) is refused as housing's clerk is.
+ *
  * Speed: cells run concurrently (8 at a time). A cell gets a fixture of its
  * own only when it is expected to change it (an allowed write); every other
  * cell of a route shares one. Lifecycle actions are tried on terminal fixtures
@@ -48,7 +53,15 @@ const { kid, privateKeyPem } = JSON.parse(readFileSync(path.join(cloud.dataDir, 
 const departmentScoped: readonly UserRole[] = ['clerk', 'approver', 'dept_admin'];
 
 const tokens = new Map<string, { token: string; at: number }>();
-function tokenFor(role: UserRole, dept: 'own' | 'other', center: 'own' | 'other'): string {
+type Dept = 'own' | 'other' | 'several' | 'severalOther';
+/** The department claims of each kind of caller: `several` names amr last, so it is never the primary one. */
+const departmentClaims: Record<Dept, Record<string, string>> = {
+  own: { 'custom:departmentId': 'amr' },
+  other: { 'custom:departmentId': 'housing' },
+  several: { 'custom:departmentId': 'housing', 'custom:departmentIds': 'housing,health,amr' },
+  severalOther: { 'custom:departmentId': 'housing', 'custom:departmentIds': 'housing,health,tax' },
+};
+function tokenFor(role: UserRole, dept: Dept, center: 'own' | 'other'): string {
   const key = `${role}-${dept}-${center}`;
   const cached = tokens.get(key);
   if (cached && Date.now() - cached.at < 600_000) return cached.token;
@@ -58,7 +71,7 @@ function tokenFor(role: UserRole, dept: 'own' | 'other', center: 'own' | 'other'
     'cognito:username': `matrix.${role}`,
     'cognito:groups': [role],
     'custom:centerId': center === 'own' ? 'center-demo' : 'center-other',
-    ...(departmentScoped.includes(role) ? { 'custom:departmentId': dept === 'own' ? 'amr' : 'housing' } : {}),
+    ...(departmentScoped.includes(role) ? departmentClaims[dept] : {}),
     token_use: 'id', aud: cloud.clientId, iss: cloud.issuerUrl, iat: now, exp: now + 900,
   };
   const b64 = (v: unknown) => Buffer.from(JSON.stringify(v)).toString('base64url');
@@ -313,6 +326,10 @@ interface Route {
   /** What the fixture's own applicant gets (routes addressed to an applicant's case or evaluation); no owner cell without it. */
   readonly owner?: number;
   readonly ownerType?: string;
+  /** Of the department's clerks, only the one who handles the fixture's case (the matrix's own clerk) is allowed. */
+  readonly handlerOnly?: boolean;
+  /** No rows for a clerk of several departments (the route's one allowed clerk cell changes a shared fixture). */
+  readonly oneClerk?: boolean;
 }
 
 const ifMatch = (f: Fixture) => ({ 'if-match': f.etag });
@@ -345,13 +362,18 @@ const existing: Route[] = [
   { operationId: 'listMyAgents', allowed: onlyApplicants, ok: 200, addressed: false, request: () => ['GET', '/applicants/me/agents'] },
   { operationId: 'authorizeAgent', allowed: onlyApplicants, ok: 404, addressed: false, request: () => ['POST', '/applicants/me/agents', { agentApplicantId: '01JAAAAAAAAAAAAAAAAAAAAAAA', scope: 'all', validUntil: '2030-01-01' }] },
   { operationId: 'revokeAgent', allowed: onlyApplicants, ok: 404, addressed: false, request: () => ['POST', '/applicants/me/agents/01JAAAAAAAAAAAAAAAAAAAAAAA/revoke'] },
+  // An allowed caller names a number nobody registered (404); the lookup of a registered one is general-window.test.ts's.
+  {
+    operationId: 'lookupApplicant', allowed: { clerk: 'center', approver: 'center' }, ok: 404, okType: 'not-found', addressed: false,
+    request: () => ['POST', '/applicants/lookup', { idNumber: freshIdNumber() }],
+  },
   { operationId: 'getApplicant', allowed: { clerk: 'center', approver: 'center', dept_admin: 'center', center_admin: 'center', supervisor: 'center' }, ok: 200, addressed: true, fixture: applicant, request: (f) => ['GET', `/applicants/${f.id}`] },
   { operationId: 'setApplicantAccountStatus', allowed: { center_admin: 'center' }, ok: 200, addressed: true, fresh: true, fixture: applicant, request: (f) => ['POST', `/admin/applicants/${f.id}/disable`] },
   // Documents: the fixtures are zhang.san's cases of amr; a synthetic applicant is another applicant, zhang.san the owner.
   { operationId: 'uploadMaterial', allowed: { clerk: 'department' }, ok: 201, addressed: true, applicantRefused: 404, owner: 201, fresh: true, fixture: openCaseFixture, request: (f) => ['POST', `/cases/${f.id}/materials`, { materialId: 'premises', contentType: 'application/pdf', size: 1000 }] },
   { operationId: 'listCaseFiles', allowed: handlers, ok: 200, addressed: true, applicantRefused: 404, owner: 200, slow: true, fixture: archived, request: (f) => ['GET', `/cases/${part(f, 0)}/materials`] },
   // Its one allowed cell verifies the shared file; every other cell is refused before the file's state matters.
-  { operationId: 'verifyMaterial', allowed: { clerk: 'department' }, ok: 200, addressed: true, applicantRefused: 404, owner: 403, fixture: openWithFile, request: (f) => ['POST', `/cases/${part(f, 0)}/materials/${part(f, 1)}/verify`] },
+  { operationId: 'verifyMaterial', allowed: { clerk: 'department' }, ok: 200, addressed: true, applicantRefused: 404, owner: 403, oneClerk: true, fixture: openWithFile, request: (f) => ['POST', `/cases/${part(f, 0)}/materials/${part(f, 1)}/verify`] },
   { operationId: 'downloadMaterial', allowed: handlers, ok: 200, addressed: true, applicantRefused: 404, owner: 200, slow: true, fixture: archived, request: (f) => ['GET', `/cases/${part(f, 0)}/materials/${part(f, 1)}/download`] },
   { operationId: 'downloadDocument', allowed: handlers, ok: 200, addressed: true, applicantRefused: 404, owner: 200, slow: true, fixture: archived, request: (f) => ['GET', `/cases/${part(f, 0)}/documents/${part(f, 2)}/download`] },
   { operationId: 'retrieveArchive', allowed: archiveReaders, ok: 200, addressed: true, owner: 403, slow: true, fixture: archived, request: (f) => ['GET', `/archives/${part(f, 0)}`] },
@@ -438,11 +460,6 @@ const departmentStaff: Grant = { clerk: 'department', dept_admin: 'department' }
 const evaluations: Route[] = [
   // Needs no profile: an applicant without one has no evaluations.
   { operationId: 'listMyEvaluations', allowed: onlyApplicants, ok: 200, addressed: false, request: () => ['GET', '/evaluations'] },
-  // Any clerk opens a visit's evaluation for the own department; an applicant id registered nowhere makes it 422 visit-invalid, so nothing is opened.
-  {
-    operationId: 'openVisitEvaluation', allowed: { clerk: 'center' }, ok: 422, okType: 'visit-invalid', addressed: false,
-    request: () => ['POST', '/evaluations', { windowId: 'a03', applicantId: '01JAAAAAAAAAAAAAAAAAAAAAAA' }],
-  },
   { operationId: 'getEvaluation', allowed: evaluationReaders, ok: 200, addressed: true, elsewhere: 404, applicantRefused: 404, owner: 200, slow: true, fixture: rated, request: (f) => ['GET', `/evaluations/${f.id}`] },
   { operationId: 'listEvaluationQueue·bad_reviews', allowed: caseReaders, ok: 200, addressed: false, request: () => ['GET', '/evaluation-queues/bad_reviews?departmentId=amr'] },
   { operationId: 'listEvaluationQueue·appeals', allowed: { supervisor: 'center' }, ok: 200, addressed: false, request: () => ['GET', '/evaluation-queues/appeals'] },
@@ -496,7 +513,7 @@ const orderReaders: Grant = { supervisor: 'center', auditor: 'center', dept_admi
 const cardReaders: Grant = { supervisor: 'center', auditor: 'center', dept_admin: 'department', clerk: 'department' };
 const supervision: Route[] = [
   { operationId: 'listCards', allowed: orderReaders, ok: 200, addressed: false, request: () => ['GET', '/supervision/cards?departmentId=amr&state=revoked'] },
-  { operationId: 'getCard', allowed: cardReaders, ok: 200, addressed: true, elsewhere: 404, slow: true, fixture: decidedCard, request: (f) => ['GET', `/supervision/cards/${f.id}`] },
+  { operationId: 'getCard', allowed: cardReaders, ok: 200, addressed: true, elsewhere: 404, slow: true, handlerOnly: true, fixture: decidedCard, request: (f) => ['GET', `/supervision/cards/${f.id}`] },
   {
     operationId: 'appealCard', allowed: { dept_admin: 'department' }, ok: 409, okType: 'card-already-appealed', addressed: true, elsewhere: 404, slow: true,
     fixture: decidedCard, request: (f) => ['POST', `/supervision/cards/${f.id}/appeal`, { reason: '再次申诉', evidence: [] }, ifMatch(f)],
@@ -505,7 +522,7 @@ const supervision: Route[] = [
     operationId: 'decideCardAppeal', allowed: { supervisor: 'center' }, ok: 409, okType: 'wrong-state', addressed: true, elsewhere: 404, slow: true,
     fixture: decidedCard, request: (f) => ['POST', `/supervision/cards/${f.id}/decide`, { decision: 'returned', note: '维持' }, ifMatch(f)],
   },
-  { operationId: 'getCaseSupervision', allowed: cardReaders, ok: 200, addressed: true, elsewhere: 404, slow: true, fixture: decidedCard, request: (f) => ['GET', `/supervision/cases/${f.id.split('~')[0]}`] },
+  { operationId: 'getCaseSupervision', allowed: cardReaders, ok: 200, addressed: true, elsewhere: 404, slow: true, handlerOnly: true, fixture: decidedCard, request: (f) => ['GET', `/supervision/cases/${f.id.split('~')[0]}`] },
   // In another center the case is unknown: the body names no case there (400).
   {
     operationId: 'issueOrder', allowed: { supervisor: 'center' }, ok: 201, addressed: false, slow: true, fixture: decidedCard,
@@ -536,14 +553,66 @@ const audit: Route[] = [
   { operationId: 'getAuditDigest', allowed: auditors, ok: 404, addressed: false, request: () => ['GET', '/audit/digests/2000-01-01'] },
 ];
 
-const routes = [...existing, ...cases, ...evaluations, ...supervision, ...audit];
+// ---- the hall's queue (排队叫号) --------------------------------------------------------------------
+/**
+ * No synthetic caller is assigned to a window (staff `windowIds`), so every
+ * window action is 403 for every role (tests/integration/queue.test.ts has the
+ * assigned clerk). Allowed writers meet a refusal that writes nothing: a stale
+ * If-Match (412), a ticket for no category (422).
+ */
+const queueTicket = '20260101-01JAAAAAAAAAAAAAAAAAAAAAAA';
+const windowActions: Route[] = (['recall', 'skip', 'transfer', 'start', 'end'] as const).map((action) => ({
+  operationId: `queue·${action}`, allowed: nobody, ok: 200, addressed: false,
+  request: () => ['POST', `/windows/a03/tickets/${queueTicket}/${action}`, action === 'transfer' ? { categoryCode: 'A' } : action === 'end' ? { itemCodes: [], caseNos: [] } : undefined],
+}));
+const queue: Route[] = [
+  {
+    operationId: 'putQueueCategory', allowed: { center_admin: 'center' }, ok: 412, okType: 'precondition-failed', addressed: false,
+    request: () => ['PUT', '/admin/queue/categories/W', { name: '矩阵类别', itemCodes: [], windowIds: ['a03'] }, { 'if-match': '"0"' }],
+  },
+  { operationId: 'listQueueCategories', allowed: allStaff, ok: 200, addressed: false, request: () => ['GET', '/queue/categories'] },
+  { operationId: 'takeTicketAtCounter', allowed: { clerk: 'center' }, ok: 422, okType: 'category-unknown', addressed: false, request: () => ['POST', '/queue/tickets', {}] },
+  { operationId: 'callNext', allowed: nobody, ok: 200, addressed: false, request: () => ['POST', '/windows/a03/call-next'] },
+  ...windowActions,
+  { operationId: 'getQueueFigures', allowed: { center_admin: 'center', supervisor: 'center', dept_admin: 'center' }, ok: 200, addressed: false, request: () => ['GET', '/queue/figures/2026-01-01'] },
+];
+
+// ---- appointments (预约) ------------------------------------------------------------------------
+/**
+ * The matrix's applicants have no profile (404 on booking) and no booking
+ * exists with the id below (404 on a change); a clerk books an item that is in
+ * no category (409 not-bookable); the settings are written with a stale
+ * If-Match (412). Nothing is written.
+ */
+const noBooking = '01JAAAAAAAAAAAAAAAAAAAAAAA';
+const slot = { date: '2026-12-31', start: '09:00' };
+const appointments: Route[] = [
+  { operationId: 'getAppointmentSettings', allowed: allStaff, ok: 200, addressed: false, request: () => ['GET', '/admin/queue/appointment-settings'] },
+  {
+    operationId: 'putAppointmentSettings', allowed: { center_admin: 'center' }, ok: 412, okType: 'precondition-failed', addressed: false,
+    request: () => ['PUT', '/admin/queue/appointment-settings', { slotMode: 'halfDay', openingHours: [{ from: '09:00', to: '12:00' }], capacity: 10, daysAhead: 7, missesToBlock: 3, blockDays: 30 }, { 'if-match': '"999"' }],
+  },
+  { operationId: 'bookAppointment', allowed: onlyApplicants, ok: 404, addressed: false, request: () => ['POST', '/appointments', { itemCode: immediateItem, ...slot }] },
+  { operationId: 'listMyAppointments', allowed: onlyApplicants, ok: 200, addressed: false, request: () => ['GET', '/appointments'] },
+  { operationId: 'cancelMyAppointment', allowed: onlyApplicants, ok: 404, addressed: false, request: () => ['POST', `/appointments/${noBooking}/cancel`] },
+  { operationId: 'rescheduleMyAppointment', allowed: onlyApplicants, ok: 404, addressed: false, request: () => ['POST', `/appointments/${noBooking}/reschedule`, slot] },
+  {
+    operationId: 'bookForCaller', allowed: { clerk: 'center' }, ok: 409, okType: 'not-bookable', addressed: false,
+    request: () => ['POST', '/queue/appointments', { itemCode: 'NO-SUCH-ITEM', ...slot, name: '矩阵来电', idNumber: freshIdNumber(), mobile: '13800138000' }],
+  },
+  { operationId: 'listDayAppointments', allowed: { clerk: 'center', dept_admin: 'center', center_admin: 'center', supervisor: 'center' }, ok: 200, addressed: false, request: () => ['GET', `/queue/appointments?date=${slot.date}`] },
+  { operationId: 'cancelAppointment', allowed: { clerk: 'center' }, ok: 404, addressed: false, request: () => ['POST', `/queue/appointments/${noBooking}/cancel`] },
+  { operationId: 'rescheduleAppointment', allowed: { clerk: 'center' }, ok: 404, addressed: false, request: () => ['POST', `/queue/appointments/${noBooking}/reschedule`, slot] },
+];
+
+const routes = [...existing, ...cases, ...evaluations, ...supervision, ...audit, ...queue, ...appointments];
 // Routes whose fixture takes seconds go last, so that no cell holds a slot while it is made.
 const ordered = [...routes.filter((r) => !r.slow), ...routes.filter((r) => r.slow)];
 
 interface Cell extends Route {
   readonly label: string;
   readonly role: UserRole;
-  readonly dept: 'own' | 'other';
+  readonly dept: Dept;
   readonly center: 'own' | 'other';
   readonly isOwner: boolean;
   readonly route: Route;
@@ -553,10 +622,16 @@ const matrixCells: Cell[] = ordered.flatMap((r) =>
     ...r, route: r, role, dept, center, isOwner: false, label: `${r.operationId} · ${role} · ${dept} department · ${center} center`,
   })))),
 );
+const severalDepartmentCells: Cell[] = ordered.filter((r) => r.allowed.clerk === 'department' && !r.oneClerk).flatMap((r) =>
+  (['several', 'severalOther'] as const).map((dept) => ({
+    ...r, route: r, role: 'clerk' as const, dept, center: 'own' as const, isOwner: false,
+    label: `${r.operationId} · clerk of ${dept === 'several' ? 'housing, health and amr' : 'housing, health and tax'} · own center`,
+  })),
+);
 const ownerCells: Cell[] = ordered.filter((r) => r.owner !== undefined).map((r) => ({
   ...r, route: r, role: 'applicant', dept: 'own', center: 'own', isOwner: true, label: `${r.operationId} · applicant · owner of the case`,
 }));
-const cells = [...matrixCells, ...ownerCells];
+const cells = [...matrixCells, ...severalDepartmentCells, ...ownerCells];
 
 function expectedOf(c: Cell): { status: number; type?: string } | 'notReached' {
   if (c.isOwner) return { status: c.owner!, ...(c.ownerType ? { type: c.ownerType } : {}) };
@@ -568,7 +643,8 @@ function expectedOf(c: Cell): { status: number; type?: string } | 'notReached' {
     if (c.otherCenter) ({ allowed, ok, okType } = c.otherCenter);
   }
   const grant = allowed[c.role];
-  const permitted = grant === 'center' || (grant === 'department' && c.dept === 'own');
+  if (c.dept === 'several' && c.handlerOnly) return { status: 403 };
+  const permitted = grant === 'center' || (grant === 'department' && (c.dept === 'own' || c.dept === 'several'));
   if (permitted) return { status: ok, ...(okType ? { type: okType } : {}) };
   return { status: c.role === 'applicant' && c.applicantRefused ? c.applicantRefused : 403 };
 }
@@ -656,6 +732,12 @@ describe(`authorization matrix over HTTP (${cells.length} cells)`, () => {
     expect(await anyone('GET', '/public/evaluation-stats/2025-01')).toBe(200);
     expect(await anyone('GET', '/public/supervision/summary/2025-01')).toBe(200);
     expect(await anyone('GET', '/public/supervision/wall')).toBe(200);
+    expect(await anyone('GET', '/public/hall/center-demo/categories')).toBe(200);
+    expect(await anyone('GET', '/public/hall/center-demo/board')).toBe(200);
+    expect(await anyone('POST', '/public/hall/center-demo/tickets', {})).toBe(422);
+    expect(await anyone('GET', '/public/hall/center-demo/tickets/20260101-01JAAAAAAAAAAAAAAAAAAAAAAA?code=000000')).toBe(404);
+    expect(await anyone('GET', '/public/hall/center-demo/appointment-slots?categoryCode=A')).toBe(200);
+    expect(await anyone('POST', '/public/hall/center-demo/appointments/01JAAAAAAAAAAAAAAAAAAAAAAA/check-in', { code: '000000' })).toBe(404);
     expect([...exercisedPublic].sort()).toEqual(declared('public'));
   });
 
@@ -666,7 +748,7 @@ describe(`authorization matrix over HTTP (${cells.length} cells)`, () => {
     const missing = jwt.filter((k) => !exercised.has(k));
     console.log(
       `authorization matrix: ${cells.length} cells (${matrixCells.length} = ${routes.length} route cases × ${userRoles.length} roles × 2 departments × 2 centers, ` +
-        `+ ${ownerCells.length} owner cells); jwt routes covered ${jwt.length - missing.length}/${jwt.length}` +
+        `+ ${severalDepartmentCells.length} cells of clerks of several departments, + ${ownerCells.length} owner cells); jwt routes covered ${jwt.length - missing.length}/${jwt.length}` +
         `${missing.length ? ` (missing: ${missing.join(', ')})` : ''}; public routes covered ${pub.filter((k) => exercisedPublic.has(k)).length}/${pub.length} by the public test`,
     );
     expect([...exercised].sort()).toEqual(jwt);

@@ -132,6 +132,23 @@ export async function callWith(token: string, method: string, p: string, body?: 
 }
 
 /** The detail of a CaseCompleted event as the cases domain writes it. */
+/** A VisitEnded event (the hall's queue) as the bus hands it to the invitation consumer; `data` overrides its fields. */
+export function visitEnded(centerId: string, data: Record<string, unknown> = {}) {
+  const now = new Date().toISOString();
+  const ticketId = `${now.slice(0, 10).replaceAll('-', '')}-${ulid()}`;
+  return {
+    id: ulid(), source: 'onestop.queue', 'detail-type': 'VisitEnded',
+    detail: {
+      eventId: ulid(), version: 1, centerId, occurredAt: now, actor: { id: 'clerk-sub', role: 'clerk' }, subject: { type: 'ticket', id: ticketId },
+      data: {
+        ticketId, ticketNo: 'A001', categoryCode: 'A', date: now.slice(0, 10), waiting: [],
+        visitId: ulid(), windowId: 'a01', staffId: 'clerk-sub', departmentIds: ['amr'], itemCodes: [], caseNos: [],
+        codeHash: 'x'.repeat(43), calledAt: now, startedAt: now, endedAt: now, ...data,
+      },
+    },
+  };
+}
+
 export function caseCompleted(centerId: string, caseNo: string, occurredAt: string, over: { applicantId?: string; departmentId?: string; itemCode?: string } = {}) {
   return {
     eventId: ulid(),

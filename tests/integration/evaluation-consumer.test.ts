@@ -17,7 +17,7 @@ import { calendar2026 } from '#shared/calendar-2026';
 import { CalendarYearMissingError, addWorkingDays, workCalendar } from '#shared/calendar';
 import { api, centerToday, cloud, doc, until } from './api-client.ts';
 import { useLocalTable } from './in-process.ts';
-import { callWith, caseCompleted, deadLetterOf, deleteDeadLettersOf, dlqListing, logLinesOf, partitionOf, publish, tokenFor } from './evaluation-client.ts';
+import { callWith, caseCompleted, visitEnded, deadLetterOf, deleteDeadLettersOf, dlqListing, logLinesOf, partitionOf, publish, tokenFor } from './evaluation-client.ts';
 
 useLocalTable({ EVALUATION_DEFAULTS: JSON.stringify({ ratingWorkingDays: 5, callBackWorkingDays: 1, rectificationWorkingDays: 15 }) });
 
@@ -209,5 +209,19 @@ describe('the invitation consumer', () => {
     expect(events).toHaveLength(1);
     // Each delivery: one BatchGetItem and one TransactWriteItems.
     expect(sent).toEqual(['BatchGetItemCommand', 'TransactWriteItemsCommand', 'BatchGetItemCommand', 'TransactWriteItemsCommand', 'BatchGetItemCommand', 'TransactWriteItemsCommand']);
+  });
+});
+
+describe('a visit to a window ended (VisitEnded)', () => {
+  const visit = (data: Record<string, unknown>) => visitEnded(centerId, data) as unknown as EventBridgeEvent<string, unknown>;
+
+  it('opens nothing for an anonymous visitor or an applicant the center does not know, and refuses a malformed event', async () => {
+    const { handler } = await import('../../functions/evaluation/invite.ts');
+    const anonymous = visit({});
+    await expect(handler(anonymous)).resolves.toEqual({ outcome: 'anonymous' });
+    const unknown = visit({ applicantId: '01JAAAAAAAAAAAAAAAAAAAAAAA' });
+    await expect(handler(unknown)).resolves.toEqual({ outcome: 'unknownApplicant' });
+    for (const e of [anonymous, unknown]) expect((await partitionOf(centerId, (e.detail as { data: { visitId: string } }).data.visitId)).evaluation).toBeUndefined();
+    await expect(handler(visit({ windowId: undefined }))).rejects.toThrow(/VisitEnded\) does not match its schema/);
   });
 });

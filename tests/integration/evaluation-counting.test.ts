@@ -1,6 +1,7 @@
 /**
  * The figures counted out of the rating's transaction (issue 13):
- *  - ten window visits of one department, window and item rated at the same
+ *  - ten window visits of one department, window and item (opened from their
+ *    VisitEnded events by the invitation consumer, in this process) rated at the same
  *    moment all land (no 412) and the figures end up exact, counted once per
  *    event by the counting consumer (pipe → bus → rule → consumer);
  *  - in this process, a redelivered event counts nothing and an event
@@ -16,7 +17,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import type { Figures } from '#schemas/api/evaluation';
 import { call, centerToday, cloud, doc, until } from './api-client.ts';
 import { useLocalTable } from './in-process.ts';
-import { applicantIdOf, caseCompleted, freshItem, freshWindow, partitionOf } from './evaluation-client.ts';
+import { applicantIdOf, caseCompleted, freshItem, freshWindow, partitionOf, visitEnded } from './evaluation-client.ts';
 
 useLocalTable({ EVALUATION_DEFAULTS: JSON.stringify({ ratingWorkingDays: 5, callBackWorkingDays: 1, rectificationWorkingDays: 15 }) });
 
@@ -43,10 +44,15 @@ describe('ratings never conflict over the figures', () => {
     const N = 10;
     const windowId = await freshWindow();
     const code = await freshItem();
+    // Ten visits ended at the window, each opening its evaluation (一次一评) through the invitation consumer, in this process.
+    const { handler: invite } = await import('../../functions/evaluation/invite.ts');
     const opened = await Promise.all(Array.from({ length: N }, async () => {
-      const res = await call('POST', '/evaluations', { as: 'clerk.amr', body: { windowId, applicantId: zhangSan, itemCode: code } });
-      expect(res.status, JSON.stringify(res.body)).toBe(201);
-      return { id: res.body.evaluationId as string, etag: res.etag };
+      const event = visitEnded('center-demo', { windowId, applicantId: zhangSan, itemCodes: [code] });
+      await expect(invite(event as unknown as EventBridgeEvent<string, unknown>)).resolves.toEqual({ outcome: 'applied' });
+      const id = event.detail.data.visitId;
+      const res = await call('GET', `/evaluations/${id}`, { as: 'zhang.san' });
+      expect(res.status, JSON.stringify(res.body)).toBe(200);
+      return { id, etag: res.etag };
     }));
 
     // Ratings 1–5 twice over, all sent at once: each is a transaction on its own evaluation only.

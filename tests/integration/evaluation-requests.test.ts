@@ -7,7 +7,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { centerToday } from './api-client.ts';
 import { eventFor, inProcess, type User } from './in-process.ts';
-import { applicantIdOf, completedCase, freshItem, freshWindow, invitationOf, onlineRating } from './evaluation-client.ts';
+import { completedCase, freshItem, invitationOf, onlineRating } from './evaluation-client.ts';
 
 let measured: Awaited<ReturnType<typeof inProcess>>;
 /** The partition keys each transaction of the last request wrote. */
@@ -62,8 +62,6 @@ describe('DynamoDB requests per evaluation operation (≤ 3, no Scan)', () => {
     const appealed = ok('appeal', await action('admin.amr', second.caseNo, 'appeal', ratedB.etag, { reason: 'mistaken', statement: '误评' }));
     ok('decideAppeal', await action('supervisor', second.caseNo, 'decideAppeal', appealed.etag, { upheld: true, opinion: '属实' }));
 
-    const windowId = await freshWindow();
-    ok('open a visit', await measured(eventFor('clerk.amr', 'POST', '/evaluations', '/evaluations', { body: { windowId, applicantId: await applicantIdOf('zhang.san'), itemCode: code }, headers: { 'idempotency-key': `count-${Date.now()}` } })), 201);
     ok('own list', await measured(eventFor('zhang.san', 'GET', '/evaluations', '/evaluations', { query: { limit: '25' } })));
     ok('bad-review queue', await measured(eventFor('clerk.amr', 'GET', '/evaluation-queues/bad_reviews', '/evaluation-queues/{queue}', { params: { queue: 'bad_reviews' }, query: { limit: '25' } })));
     ok('appeals queue', await measured(eventFor('supervisor', 'GET', '/evaluation-queues/appeals', '/evaluation-queues/{queue}', { params: { queue: 'appeals' } })));
@@ -89,7 +87,6 @@ describe('DynamoDB requests per evaluation operation (≤ 3, no Scan)', () => {
     }
     expect(figures.read).toEqual(['BatchGetItemCommand']);
     expect(figures['rate (a bad review)']).toEqual(['BatchGetItemCommand', 'TransactWriteItemsCommand']);
-    expect(figures['open a visit']).toEqual(['BatchGetItemCommand', 'GetItemCommand', 'TransactWriteItemsCommand']);
     // The account check and the key's record are read in the operation's own first batch.
     expect(figures['settings read']).toEqual(['BatchGetItemCommand']);
     expect(figures['settings replace']).toEqual(['BatchGetItemCommand', 'TransactWriteItemsCommand']);

@@ -14,6 +14,8 @@ import { mainTableName, seedDemoCenter } from '../../local/seed/index.ts';
 
 export interface ProvidedLocalCloud {
   readonly apiUrl: string;
+  /** The WebSocket API (the hall displays): `ws://localhost:<port>/<stage>`. */
+  readonly socketUrl: string;
   readonly issuerUrl: string;
   readonly endpoints: { dynamodb: string; s3: string; ses: string; events: string };
   /** logical id → name */
@@ -82,6 +84,7 @@ export async function setup(project: TestProject): Promise<void> {
   const clientId = cloud.model.api?.routes.find((r) => r.authorizer)?.authorizer?.audience[0] ?? 'local-client';
   shared.provided = {
     apiUrl: cloud.apiUrl,
+    socketUrl: cloud.socketUrl ?? '',
     issuerUrl: cloud.issuerUrl,
     endpoints: cloud.endpoints,
     tables: cloud.tables,

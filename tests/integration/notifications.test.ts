@@ -5,13 +5,18 @@
  * log per case with one NotificationSent per message, and the consumer's
  * discipline: a duplicate delivery has one effect, an invalid event ends in
  * the DLQ with its reason, an injected failure is retried and applied once.
+ * Appointment confirmations: an online booking reaches the applicant, a
+ * clerk's booking for a caller the caller's mobile, each logged under the
+ * appointment; the same event handed to the consumer again (in this process,
+ * against the cloud's table) sends nothing.
  */
-import { describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge';
 import { QueryCommand } from '@aws-sdk/lib-dynamodb';
-import { api, call, cloud, doc, freshIdNumber, until } from './api-client.ts';
+import { api, call, cloud, doc, freshCode, freshIdNumber, until } from './api-client.ts';
 import { smsParts } from '../../functions/notifications/templates.ts';
 import { act, enterpriseFields, enterpriseItem, materialsOf } from './cases-client.ts';
+import { useLocalTable } from './in-process.ts';
 
 const bus = new EventBridgeClient({ endpoint: cloud.endpoints.events, region: 'us-east-1', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
 let n = 0;
@@ -218,5 +223,94 @@ describe('notifications', () => {
     } finally {
       await fetch(`${api}/local/faults`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ ...rule, rate: 0 }) });
     }
+  });
+});
+
+describe('appointment confirmations', () => {
+  const item = freshCode('NTA');
+  let slot: { date: string; start: string };
+
+  /** A bookable item of a category of its own ('N'), and a slot with places left on the last bookable day (well before the sweep). */
+  beforeAll(async () => {
+    const windowId = `nw${Date.now().toString(36)}`;
+    const win = await call('PUT', `/admin/windows/${windowId}`, { as: 'center.admin', body: { name: '预约通知窗口', departmentIds: ['amr'] } });
+    expect(win.status, JSON.stringify(win.body)).toBe(201);
+    const category = await call('PUT', '/admin/queue/categories/N', { as: 'center.admin', body: { name: '预约通知', itemCodes: [item], windowIds: [windowId] } });
+    expect(category.status, JSON.stringify(category.body)).toBe(201);
+    const slots = await call('GET', `/public/hall/center-demo/appointment-slots?itemCode=${item}`);
+    expect(slots.status, JSON.stringify(slots.body)).toBe(200);
+    const open = (slots.body.days as { date: string; slots: { start: string; left: number }[] }[]).flatMap((d) => d.slots.filter((x) => x.left >= 2).map((x) => ({ date: d.date, start: x.start })));
+    slot = open.at(-1)!;
+    expect(slot).toBeDefined();
+  });
+
+  const apptPk = (appointmentId: string) => `CENTER#center-demo#NOTIFY#APPT#${appointmentId}`;
+  const logOf = async (appointmentId: string) =>
+    (await doc.send(new QueryCommand({ TableName: cloud.tableName, KeyConditionExpression: 'PK = :pk', ExpressionAttributeValues: { ':pk': apptPk(appointmentId) }, ConsistentRead: true }))).Items ?? [];
+  const sentEvents = async (appointmentId: string) => (await logOf(appointmentId)).filter((i) => i.kind === 'event').map((i) => i.detail as string);
+
+  /** The one NotificationSent of a booking's confirmation, once out. */
+  const confirmation = (appointmentId: string) => until('its NotificationSent', async () => {
+    const [detail, ...more] = await sentEvents(appointmentId);
+    expect(more).toEqual([]);
+    return detail ? (JSON.parse(detail) as { subject: { type: string; id: string }; data: { appointmentId: string; aboutEventType: string; channels: { channel: string; status: string; to?: string }[] } }) : undefined;
+  });
+
+  let online: { appointmentId: string; who: Awaited<ReturnType<typeof applicant>> } | undefined;
+
+  it('an online booking: the SMS (one part) and the e-mail carry the check-in code; logged and announced under the appointment, addresses masked', async () => {
+    const who = await applicant();
+    const booked = await call('POST', '/appointments', { as: who.username, body: { itemCode: item, ...slot } });
+    expect(booked.status, JSON.stringify(booked.body)).toBe(201);
+    const { appointmentId, bookingCode } = booked.body as { appointmentId: string; bookingCode: string };
+    online = { appointmentId, who };
+    const [sms, email] = await Promise.all([
+      until('the booking SMS', async () => (await smsTo(who.mobile)).find((m) => m.message.includes(bookingCode))),
+      until('the booking e-mail', async () => (await emailsTo(who.email)).find((e) => e.subject.startsWith('预约成功'))),
+    ]);
+    expect(smsParts(sms.message), sms.message).toBe(1);
+    expect(sms.message).toContain(slot.date);
+    expect(email.body.text).toContain(bookingCode);
+    expect(email.body.text).toContain(item);
+    const sent = await confirmation(appointmentId);
+    expect(sent.subject).toEqual({ type: 'appointment', id: appointmentId });
+    expect(sent.data).toMatchObject({ appointmentId, aboutEventType: 'AppointmentBooked' });
+    expect(sent.data.channels.map((c) => `${c.channel}/${c.status}/${c.to}`).sort()).toEqual([`email/sent/n***@example.com`, `sms/sent/+86139****${who.mobile.slice(-4)}`]);
+    const deliveries = (await logOf(appointmentId)).filter((i) => i.kind === 'delivery');
+    expect(deliveries.map((d) => [d.appointmentId, d.eventType, d.status, d.attempts])).toEqual([
+      [appointmentId, 'AppointmentBooked', 'sent', 1],
+      [appointmentId, 'AppointmentBooked', 'sent', 1],
+    ]);
+  });
+
+  it('a booking a clerk made for a caller: an SMS in Chinese to the mobile given, no e-mail, and the number on no event', async () => {
+    const mobile = `137${String(Math.floor(Math.random() * 1e8)).padStart(8, '0')}`;
+    const booked = await call('POST', '/queue/appointments', { as: 'clerk.amr', body: { itemCode: item, ...slot, name: '孙八', idNumber: freshIdNumber(), mobile } });
+    expect(booked.status, JSON.stringify(booked.body)).toBe(201);
+    const { appointmentId, bookingCode } = booked.body as { appointmentId: string; bookingCode: string };
+    const sms = await until('the caller\'s SMS', async () => (await smsTo(`+86${mobile}`)).find((m) => m.message.includes(bookingCode)));
+    expect(sms.message).toMatch(/^【政务服务中心】预约成功/);
+    const sent = await confirmation(appointmentId);
+    expect(sent.data.channels.map((c) => `${c.channel}/${c.status}`).sort()).toEqual(['email/skipped', 'sms/sent']);
+    const failed = (await logOf(appointmentId)).find((i) => i.kind === 'delivery' && i.channel === 'email');
+    expect(failed).toMatchObject({ status: 'skipped', reason: 'no email address', language: 'zh-CN' });
+    const outbox = await doc.send(new QueryCommand({ TableName: cloud.tableName, KeyConditionExpression: 'PK = :pk', ExpressionAttributeValues: { ':pk': `CENTER#center-demo#APPT#ID#${appointmentId}` } }));
+    const events = [...(outbox.Items ?? []).filter((i) => i.kind === 'event').map((i) => i.detail as string), ...(await sentEvents(appointmentId))];
+    expect(events.length).toBe(2);
+    for (const detail of events) expect(detail).not.toContain(mobile.slice(3));
+  });
+
+  it('the same AppointmentBooked handed to the consumer again sends and announces nothing twice', async () => {
+    const { appointmentId, who } = online ?? expect.fail('the online booking did not happen');
+    useLocalTable();
+    const { handler } = await import('../../functions/notifications/consumer.ts');
+    const outbox = await doc.send(new QueryCommand({ TableName: cloud.tableName, KeyConditionExpression: 'PK = :pk', ExpressionAttributeValues: { ':pk': `CENTER#center-demo#APPT#ID#${appointmentId}` } }));
+    const item = outbox.Items!.find((i) => i.detailType === 'AppointmentBooked')!;
+    const redelivered = { id: 'redelivery', source: item.source, 'detail-type': item.detailType, detail: JSON.parse(item.detail) } as Parameters<typeof handler>[0];
+    expect(await Promise.all([handler(redelivered), handler(redelivered)])).toEqual([{ sent: 0, skipped: 0 }, { sent: 0, skipped: 0 }]);
+    expect(await smsTo(who.mobile)).toHaveLength(1);
+    expect(await emailsTo(who.email)).toHaveLength(1);
+    expect(await sentEvents(appointmentId)).toHaveLength(1);
+    expect((await logOf(appointmentId)).filter((i) => i.kind === 'delivery').map((d) => d.attempts)).toEqual([1, 1]);
   });
 });

@@ -8,6 +8,7 @@ import {
   creditCodeError,
   idNumberError,
   identifierOf,
+  lookupOf,
   registrationErrors,
   revealDecision,
   staffView,
@@ -70,6 +71,28 @@ describe('registration', () => {
       '/body/creditCode:required', '/body/idNumber:unexpected', '/body/legalRepresentative:required',
     ]);
     expect(codes(registrationErrors({ ...enterprise, creditCode: wrongCodeCheck }, today))).toEqual(['/body/creditCode:check_digit']);
+  });
+});
+
+describe('the counter\'s lookup', () => {
+  it('names the number normalized as registration keys it, and what it is', () => {
+    expect(lookupOf({ idNumber: validId.toLowerCase() })).toEqual({ by: 'idNumber', identifier: validId });
+    expect(lookupOf({ creditCode: ` ${validCode.toLowerCase()} ` })).toEqual({ by: 'creditCode', identifier: validCode });
+    // A birth date still to come is not found rather than refused: no registration holds it.
+    const unborn17 = '11010520991231002';
+    expect(lookupOf({ idNumber: `${unborn17}${residentIdCheckCharacter(unborn17)}` })).toMatchObject({ by: 'idNumber' });
+  });
+
+  it('refuses none, both, and a malformed number, naming the field', () => {
+    const faults = (body: Parameters<typeof lookupOf>[0]) => {
+      const out = lookupOf(body);
+      return 'errors' in out ? codes(out.errors) : [];
+    };
+    expect(faults({})).toEqual(['/body:one_of']);
+    expect(faults({ idNumber: validId, creditCode: validCode })).toEqual(['/body:one_of']);
+    expect(faults({ idNumber: wrongCheck })).toEqual(['/body/idNumber:check_digit']);
+    expect(faults({ creditCode: wrongCodeCheck })).toEqual(['/body/creditCode:check_digit']);
+    expect(faults({ idNumber: '12345' })).toEqual(['/body/idNumber:format']);
   });
 });
 

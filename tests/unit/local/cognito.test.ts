@@ -133,6 +133,17 @@ describe('Cognito Identity Provider emulator', () => {
     const got = await client.send(new AdminGetUserCommand({ UserPoolId, Username }));
     expect(attr(got.UserAttributes, 'custom:departmentId')).toBeUndefined();
 
+    // A person of several departments (综合窗口): the list travels comma-separated, and goes away like any attribute.
+    await client.send(new AdminUpdateUserAttributesCommand({ UserPoolId, Username, UserAttributes: [{ Name: 'custom:departmentId', Value: 'amr' }, { Name: 'custom:departmentIds', Value: 'amr,housing' }] }));
+    expect(issuer.getUser(Username)).toMatchObject({ departmentId: 'amr', departmentIds: ['amr', 'housing'] });
+    expect(decode(issuer.mint(Username))).toMatchObject({ 'custom:departmentId': 'amr', 'custom:departmentIds': 'amr,housing' });
+    expect(attr((await client.send(new AdminGetUserCommand({ UserPoolId, Username }))).UserAttributes, 'custom:departmentIds')).toBe('amr,housing');
+    await client.send(new AdminDeleteUserAttributesCommand({ UserPoolId, Username, UserAttributeNames: ['custom:departmentIds'] }));
+    expect(issuer.getUser(Username)?.departmentIds).toBeUndefined();
+    expect(decode(issuer.mint(Username))['custom:departmentIds']).toBeUndefined();
+    const tooLong = await errorOf(client.send(new AdminUpdateUserAttributesCommand({ UserPoolId, Username, UserAttributes: [{ Name: 'custom:departmentId', Value: 'x'.repeat(65) }] })));
+    expect(tooLong.name).toBe('InvalidParameterException');
+
     for (const bad of [{ Name: 'custom:nope', Value: 'x' }, { Name: 'sub', Value: 'x' }]) {
       const err = await errorOf(client.send(new AdminUpdateUserAttributesCommand({ UserPoolId, Username, UserAttributes: [bad] })));
       expect(err.name).toBe('InvalidParameterException');

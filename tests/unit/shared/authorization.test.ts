@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { Caller, StaffRole } from '#shared/auth';
+import { actorDepartment, callerDepartments, callerOf, type Caller, type StaffRole } from '#shared/auth';
 import { denial, listingScope, permissions, type Action } from '#shared/authorization';
 import { userRoles } from '#schemas/api/common';
 
@@ -15,10 +15,22 @@ const expected: Record<Action, Partial<Record<StaffRole, 'center' | 'department'
   'org.department.write': { center_admin: 'center' },
   'org.window.write': { center_admin: 'center', dept_admin: 'department' },
   'org.staff.write': { center_admin: 'center', dept_admin: 'department' },
+  'org.staff.multiDepartment.write': { center_admin: 'center' },
   'org.directory.read': { clerk: 'center', approver: 'center', dept_admin: 'center', center_admin: 'center', supervisor: 'center', auditor: 'center' },
   'org.calendar.write': { center_admin: 'center' },
+  'queue.category.write': { center_admin: 'center' },
+  'queue.category.read': { clerk: 'center', approver: 'center', dept_admin: 'center', center_admin: 'center', supervisor: 'center', auditor: 'center' },
+  'queue.ticket.issue': { clerk: 'center' },
+  'queue.window.work': { clerk: 'center' },
+  'queue.figures.read': { center_admin: 'center', supervisor: 'center', dept_admin: 'center' },
+  'appointment.settings.read': { clerk: 'center', approver: 'center', dept_admin: 'center', center_admin: 'center', supervisor: 'center', auditor: 'center' },
+  'appointment.settings.write': { center_admin: 'center' },
+  'appointment.self': { applicant: 'center' },
+  'appointment.manage': { clerk: 'center' },
+  'appointment.list': { clerk: 'center', dept_admin: 'center', center_admin: 'center', supervisor: 'center' },
   'org.calendar.read': { clerk: 'center', approver: 'center', dept_admin: 'center', center_admin: 'center', supervisor: 'center', auditor: 'center' },
   'applicant.self': { applicant: 'center' },
+  'applicant.lookup': { clerk: 'center', approver: 'center' },
   'applicant.read': { clerk: 'center', approver: 'center', dept_admin: 'center', center_admin: 'center', supervisor: 'center' },
   'applicant.personalData.reveal': { clerk: 'center', approver: 'center' },
   'audit.read': { auditor: 'center' },
@@ -29,7 +41,6 @@ const expected: Record<Action, Partial<Record<StaffRole, 'center' | 'department'
   'case.queue.read': { clerk: 'department', approver: 'department', dept_admin: 'department', supervisor: 'center' },
   'evaluation.read': { clerk: 'department', approver: 'department', dept_admin: 'department', center_admin: 'center', supervisor: 'center' },
   'evaluation.rater.read': { supervisor: 'center' },
-  'evaluation.visit.open': { clerk: 'department' },
   'evaluation.queue.read': { clerk: 'department', approver: 'department', dept_admin: 'department', supervisor: 'center' },
   'evaluation.appeals.read': { supervisor: 'center' },
   'evaluation.figures.read': { center_admin: 'center', supervisor: 'center' },
@@ -108,5 +119,64 @@ describe('department scope', () => {
 
   it('says why a handler is refused another handler\'s case', () => {
     expect(denial(caller('clerk'), 'supervision.cards.read', { centerId: 'c1', departmentIds: ['amr'], handlerIds: ['u-x'] })?.en).toBe('You may take the action supervision.cards.read only on cases you handle.');
+  });
+});
+
+describe('several departments (综合窗口)', () => {
+  /** A general window's clerk: housing first (primary), then health and amr. */
+  const general: Caller = { userId: 'u-general', username: 'clerk.general', roles: ['clerk'], centerId: 'c1', departmentId: 'housing', departmentIds: ['housing', 'health', 'amr'] };
+  const single = caller('clerk');
+
+  it('allows a department-scoped action on a resource of each of the caller\'s departments', () => {
+    for (const d of ['housing', 'health', 'amr']) {
+      expect(denial(general, 'case.intake.window', { centerId: 'c1', departmentIds: [d] }), d).toBeUndefined();
+      expect(denial(general, 'case.read', { centerId: 'c1', departmentIds: [d] }), d).toBeUndefined();
+    }
+  });
+
+  it('refuses a department the caller is not authorized for, and another center', () => {
+    expect(denial(general, 'case.intake.window', { centerId: 'c1', departmentIds: ['tax'] })?.en).toBe('You may take the action case.intake.window only on your own department\'s resources.');
+    expect(denial(general, 'case.read', { centerId: 'c2', departmentIds: ['amr'] })).toBeDefined();
+  });
+
+  it('needs every department of a shared resource among the caller\'s', () => {
+    expect(denial(general, 'case.read', { centerId: 'c1', departmentIds: ['amr', 'health'] })).toBeUndefined();
+    expect(denial(general, 'case.read', { centerId: 'c1', departmentIds: ['amr', 'tax'] })).toBeDefined();
+  });
+
+  it('keeps a single-department clerk to the own department', () => {
+    expect(denial(single, 'case.intake.window', { centerId: 'c1', departmentIds: ['amr'] })).toBeUndefined();
+    expect(denial(single, 'case.intake.window', { centerId: 'c1', departmentIds: ['housing'] })).toBeDefined();
+  });
+
+  it('applies the handled scope in each of the caller\'s departments', () => {
+    expect(denial(general, 'supervision.cards.read', { centerId: 'c1', departmentIds: ['health'], handlerIds: ['u-general'] })).toBeUndefined();
+    expect(denial(general, 'supervision.cards.read', { centerId: 'c1', departmentIds: ['health'], handlerIds: [] })).toBeUndefined();
+    expect(denial(general, 'supervision.cards.read', { centerId: 'c1', departmentIds: ['health'], handlerIds: ['u-x'] })?.en).toBe('You may take the action supervision.cards.read only on cases you handle.');
+    expect(denial(general, 'supervision.cards.read', { centerId: 'c1', departmentIds: ['tax'], handlerIds: ['u-general'] })).toBeDefined();
+  });
+
+  it('lists the primary department unless another of the caller\'s is asked for', () => {
+    expect(listingScope(general, 'case.queue.read', undefined)).toEqual({ departmentId: 'housing' });
+    expect(listingScope(general, 'case.queue.read', 'amr')).toEqual({ departmentId: 'amr' });
+    expect(listingScope(general, 'supervision.cards.read', 'health')).toEqual({ departmentId: 'health', handledBy: 'u-general' });
+    expect(() => listingScope(general, 'case.queue.read', 'tax')).toThrow(expect.objectContaining({ status: 403 }));
+  });
+
+  it('reads the departments from the token: custom:departmentIds, or custom:departmentId alone as before', () => {
+    const event = (claims: Record<string, unknown>) => ({ requestContext: { authorizer: { jwt: { claims: { sub: 's', 'custom:centerId': 'c1', 'cognito:groups': '[clerk]', ...claims } } } } }) as never;
+    expect(callerOf(event({ 'custom:departmentId': 'amr' }))).toMatchObject({ departmentId: 'amr', departmentIds: ['amr'] });
+    expect(callerOf(event({ 'custom:departmentId': 'housing', 'custom:departmentIds': 'housing,health,amr' }))).toMatchObject({ departmentId: 'housing', departmentIds: ['housing', 'health', 'amr'] });
+    // The primary attribute comes first even when the list names it elsewhere.
+    expect(callerOf(event({ 'custom:departmentId': 'amr', 'custom:departmentIds': 'housing,amr' })).departmentIds).toEqual(['amr', 'housing']);
+    const none = callerOf(event({}));
+    expect([none.departmentId, callerDepartments(none)]).toEqual([undefined, []]);
+  });
+
+  it('records on an event the department the action was taken for, else the primary one', () => {
+    expect(actorDepartment(general, ['amr'])).toEqual({ departmentId: 'amr' });
+    expect(actorDepartment(general, [])).toEqual({ departmentId: 'housing' });
+    expect(actorDepartment(single, ['amr'])).toEqual({ departmentId: 'amr' });
+    expect(actorDepartment({ ...single, roles: ['supervisor'], departmentId: undefined }, ['amr'])).toEqual({});
   });
 });

@@ -1,0 +1,101 @@
+/**
+ * `npx tsx bench/hall.ts`: the hall displays' push latency on the local cloud,
+ * reported not asserted. 20 displays connect to the WebSocket API; a ticket is
+ * taken at the kiosk and called at the general window over HTTP, one call at a
+ * time; each display's latency is from the call's HTTP answer to the `called`
+ * message arriving. The first call starts the push function's sandbox: its
+ * figures are reported apart (`coldMs`). Writes bench/results/hall.json.
+ */
+import { mkdir, mkdtemp, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import WebSocket from 'ws';
+import { startLocalCloud } from '../local/cloud.ts';
+import { demoCenter } from '../local/seed/center.ts';
+import { seedDemoCenter } from '../local/seed/index.ts';
+import { percentile } from './stats.ts';
+
+const DISPLAYS = 20;
+const CALLS = 50;
+const WINDOW = 'z01';
+const CATEGORY = 'H';
+const root = new URL('..', import.meta.url).pathname;
+
+async function main() {
+  const dataDir = await mkdtemp(join(tmpdir(), 'onestop-bench-hall-'));
+  const cloud = await startLocalCloud({ dataDir, port: 0, busPort: 0, sesPort: 0, dynamoPort: 0, s3Port: 0, socketPort: 0, quiet: true });
+  const sockets: WebSocket[] = [];
+  try {
+    await seedDemoCenter(cloud);
+    const api = cloud.apiUrl;
+    const centerId = demoCenter.centerId;
+    const post = async (path: string, body: unknown, token?: string, method = 'POST') => {
+      const res = await fetch(`${api}${path}`, {
+        method,
+        headers: { ...(body === undefined ? {} : { 'content-type': 'application/json' }), ...(token ? { authorization: `Bearer ${token}` } : {}) },
+        ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+      });
+      const text = await res.text();
+      return { status: res.status, body: text ? JSON.parse(text) : undefined };
+    };
+    const category = await post(`/admin/queue/categories/${CATEGORY}`, { name: '叫号屏基准', itemCodes: [], windowIds: [WINDOW] }, cloud.mintToken('center.admin'), 'PUT');
+    if (category.status >= 300) throw new Error(`category: ${category.status} ${JSON.stringify(category.body)}`);
+    const clerk = cloud.mintToken('clerk.general');
+
+    /** Per display, the instant each ticket's call arrived. */
+    const arrivals = new Map<string, number[]>();
+    for (let i = 0; i < DISPLAYS; i++) {
+      const ws = new WebSocket(`${cloud.socketUrl}?centerId=${centerId}`);
+      ws.on('message', (data) => {
+        const m = JSON.parse(String(data)) as { type: string; ticketNo?: string };
+        if (m.type === 'called') arrivals.set(m.ticketNo!, [...(arrivals.get(m.ticketNo!) ?? []), Date.now()]);
+      });
+      await new Promise((resolve, reject) => ws.once('open', resolve).once('error', reject));
+      sockets.push(ws);
+    }
+
+    const latencies: number[] = [];
+    const slowest: number[] = [];
+    const callMs: number[] = [];
+    let coldMs: number[] = [];
+    for (let i = 0; i <= CALLS; i++) {
+      const taken = await post(`/public/hall/${centerId}/tickets`, { categoryCode: CATEGORY });
+      if (taken.status !== 201) throw new Error(`ticket: ${taken.status} ${JSON.stringify(taken.body)}`);
+      const t0 = Date.now();
+      const called = await post(`/windows/${WINDOW}/call-next`, undefined, clerk);
+      const answeredAt = Date.now();
+      if (called.status !== 200) throw new Error(`call-next: ${called.status} ${JSON.stringify(called.body)}`);
+      callMs.push(answeredAt - t0);
+      const ticketNo = called.body.ticketNo as string;
+      const deadline = Date.now() + 10_000;
+      while ((arrivals.get(ticketNo)?.length ?? 0) < DISPLAYS && Date.now() < deadline) await new Promise((r) => setTimeout(r, 2));
+      const got = arrivals.get(ticketNo) ?? [];
+      if (got.length < DISPLAYS) throw new Error(`${ticketNo}: ${got.length} of ${DISPLAYS} displays told within 10 s`);
+      const each = got.map((at) => at - answeredAt);
+      if (i === 0) {
+        coldMs = each;
+        continue;
+      }
+      latencies.push(...each);
+      slowest.push(Math.max(...each));
+    }
+    const results = {
+      at: new Date().toISOString(),
+      displays: DISPLAYS,
+      calls: CALLS,
+      callNextMs: { p50: percentile(callMs, 50), p99: percentile(callMs, 99) },
+      coldMs: { first: Math.min(...coldMs), last: Math.max(...coldMs) },
+      pushMs: { n: latencies.length, p50: percentile(latencies, 50), p99: percentile(latencies, 99), max: Math.max(...latencies) },
+      lastDisplayMs: { p50: percentile(slowest, 50), p99: percentile(slowest, 99) },
+      sockets: cloud.stats().sockets,
+    };
+    await mkdir(join(root, 'bench/results'), { recursive: true });
+    await writeFile(join(root, 'bench/results/hall.json'), `${JSON.stringify(results, null, 2)}\n`);
+    console.log(JSON.stringify(results, null, 2));
+  } finally {
+    // Stopping the cloud closes the displays' connections.
+    await cloud.stop();
+  }
+}
+
+await main();

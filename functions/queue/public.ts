@@ -1,0 +1,2 @@
+/** What other domains may use of the queue domain (the architecture rule: tests/unit/architecture.test.ts). */
+export { appointmentNotice, type AppointmentNotice } from './appointments/public.ts';

@@ -1,0 +1,40 @@
+/**
+ * The hall's live displays (叫号屏) and window terminals over the WebSocket API:
+ * what a display connects with and the messages it is pushed. Public and
+ * read-only: a ticket shows its number only, never who holds it.
+ */
+import * as Type from '@sinclair/typebox/type';
+import type { Static } from '@sinclair/typebox';
+import { WaitingCounts } from '../events/queue.ts';
+import { CenterId } from './catalog.ts';
+import { closed } from './common.ts';
+import { WindowId } from './org.ts';
+import { TicketNo } from './queue.ts';
+
+const Instant = Type.String({ format: 'date-time' });
+
+/** The `$connect` query: the center whose hall is shown, and the window when the device is a window terminal. */
+export const HallConnectQuery = Type.Object({ centerId: CenterId, windowId: Type.Optional(WindowId) }, closed);
+export type HallConnectQuery = Static<typeof HallConnectQuery>;
+
+/** A ticket called (or recalled: `calls` 2, 3…) to a window. */
+export const CalledMessage = Type.Object({
+  type: Type.Literal('called'),
+  ticketNo: TicketNo,
+  windowId: WindowId,
+  windowName: Type.String(),
+  calledAt: Instant,
+  calls: Type.Integer({ minimum: 1, description: '1 on the first call, 2 on the first recall…' }),
+}, closed);
+export type CalledMessage = Static<typeof CalledMessage>;
+
+/** The center's waiting counts per category after the change (the event's own). */
+export const WaitingMessage = Type.Object({ type: Type.Literal('waiting'), waiting: WaitingCounts }, closed);
+export type WaitingMessage = Static<typeof WaitingMessage>;
+
+/** The answer to a display's keep-alive (any message it sends: API Gateway closes a connection idle for 10 minutes). */
+export const PongMessage = Type.Object({ type: Type.Literal('pong') }, closed);
+
+export const HallMessage = Type.Union([CalledMessage, WaitingMessage, PongMessage]);
+export type HallMessage = Static<typeof HallMessage>;
+
