@@ -4,7 +4,10 @@
  * taken at the kiosk and called at the general window over HTTP, one call at a
  * time; each display's latency is from the call's HTTP answer to the `called`
  * message arriving. The first call starts the push function's sandbox: its
- * figures are reported apart (`coldMs`). Writes bench/results/hall.json.
+ * figures are reported apart (`coldMs`). Before that, 20 kiosks take tickets
+ * at once (10 rounds) and 20 windows call the next at once (10 rounds), each
+ * request timed from send to answer (`concurrent`). Writes
+ * bench/results/hall.json.
  */
 import { mkdir, mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -19,6 +22,10 @@ const DISPLAYS = 20;
 const CALLS = 50;
 const WINDOW = 'z01';
 const CATEGORY = 'H';
+/** Kiosks and windows at once, and rounds of them, in the concurrency phase (its own category and windows). */
+const CONCURRENT = 20;
+const ROUNDS = 10;
+const LOAD_CATEGORY = 'K';
 const root = new URL('..', import.meta.url).pathname;
 
 async function main() {
@@ -41,6 +48,38 @@ async function main() {
     const category = await post(`/admin/queue/categories/${CATEGORY}`, { name: '叫号屏基准', itemCodes: [], windowIds: [WINDOW] }, cloud.mintToken('center.admin'), 'PUT');
     if (category.status >= 300) throw new Error(`category: ${category.status} ${JSON.stringify(category.body)}`);
     const clerk = cloud.mintToken('clerk.general');
+
+    // 20 windows with a clerk each, serving one category: 20 kiosks take at once, then 20 windows call at once.
+    const admin = cloud.mintToken('center.admin');
+    const windows = Array.from({ length: CONCURRENT }, (_, i) => `bench${String(i).padStart(2, '0')}`);
+    for (const [i, windowId] of windows.entries()) {
+      const w = await post(`/admin/windows/${windowId}`, { name: `基准窗口${i}`, departmentIds: ['amr'] }, admin, 'PUT');
+      const s = await post(`/admin/staff/bench.clerk.${i}`, { name: '基准叫号员', email: `bench.clerk.${i}@example.gov.cn`, roles: ['clerk'], departmentId: 'amr', windowIds: [windowId], backups: [] }, admin, 'PUT');
+      if (w.status >= 300 || s.status >= 300) throw new Error(`window/staff ${i}: ${w.status} ${s.status}`);
+    }
+    const load = await post(`/admin/queue/categories/${LOAD_CATEGORY}`, { name: '并发基准', itemCodes: [], windowIds: windows }, admin, 'PUT');
+    if (load.status >= 300) throw new Error(`category: ${load.status} ${JSON.stringify(load.body)}`);
+    const timed = async (send: () => Promise<{ status: number }>, expected: number) => {
+      const t0 = performance.now();
+      const res = await send();
+      if (res.status !== expected) throw new Error(`answered ${res.status}, expected ${expected}`);
+      return performance.now() - t0;
+    };
+    const takeMs: number[] = [];
+    const loadCallMs: number[] = [];
+    for (let round = 0; round < ROUNDS; round++) {
+      takeMs.push(...(await Promise.all(Array.from({ length: CONCURRENT }, () => timed(() => post(`/public/hall/${centerId}/tickets`, { categoryCode: LOAD_CATEGORY }), 201)))));
+    }
+    const clerks = windows.map((_, i) => cloud.mintToken(`bench.clerk.${i}`));
+    for (let round = 0; round < ROUNDS; round++) {
+      loadCallMs.push(...(await Promise.all(windows.map((windowId, i) => timed(() => post(`/windows/${windowId}/call-next`, undefined, clerks[i]), 200)))));
+    }
+    const concurrent = {
+      kiosksOrWindows: CONCURRENT,
+      rounds: ROUNDS,
+      takeMs: { n: takeMs.length, p50: Math.round(percentile(takeMs, 50)), p99: Math.round(percentile(takeMs, 99)) },
+      callNextMs: { n: loadCallMs.length, p50: Math.round(percentile(loadCallMs, 50)), p99: Math.round(percentile(loadCallMs, 99)) },
+    };
 
     /** Per display, the instant each ticket's call arrived. */
     const arrivals = new Map<string, number[]>();
@@ -81,6 +120,7 @@ async function main() {
     }
     const results = {
       at: new Date().toISOString(),
+      concurrent,
       displays: DISPLAYS,
       calls: CALLS,
       callNextMs: { p50: percentile(callMs, 50), p99: percentile(callMs, 99) },
