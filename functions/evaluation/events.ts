@@ -61,7 +61,7 @@ export function evaluationEvent(
       ...(next.caseNo ? { caseNo: next.caseNo } : {}),
       ...(next.itemCode ? { itemCode: next.itemCode } : {}),
       ...(next.windowId ? { windowId: next.windowId } : {}),
-      applicantId: next.applicantId,
+      ...(next.applicantId ? { applicantId: next.applicantId } : {}),
       evaluationVersion: next.version,
       ...(next.rateBy ? { rateBy: next.rateBy } : {}),
       ...(next.rating

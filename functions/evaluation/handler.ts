@@ -21,13 +21,14 @@ import { decide, httpActions, nextActions, type EvaluationRecord, type Transitio
 import { evaluationRoutes } from './routes.ts';
 import { applyAction, figuresOf, nextDueOf, ranked } from './rules.ts';
 import { InvalidSettingsError, effectiveSettings, settingsBodyOf } from './settings.ts';
+import { rateHallVisit } from './slip.ts';
 import * as store from './store.ts';
 
-/** The evaluation as a caller reads it: the rater's identity for supervisors only, next actions added. */
+/** The evaluation as a caller reads it: the rater's identity for supervisors only, a slip's code hash never, next actions added. */
 export function view(e: EvaluationRecord, caller: Caller, callerApplicantId: string | undefined, today: string): Evaluation {
-  const { centerId: _c, applicantId: _a, timeZone: _t, rater, counted: _n, ...shown } = e;
+  const { centerId: _c, applicantId: _a, timeZone: _t, rater, counted: _n, slip, ...shown } = e;
   const reveal = rater !== undefined && denial(caller, 'evaluation.rater.read', { centerId: e.centerId }) === undefined;
-  return { ...shown, ...(reveal ? { rater } : {}), nextActions: nextActions(e, { caller, ...(callerApplicantId ? { callerApplicantId } : {}), today }) };
+  return { ...shown, ...(reveal ? { rater } : {}), ...(slip ? { anonymous: true } : {}), nextActions: nextActions(e, { caller, ...(callerApplicantId ? { callerApplicantId } : {}), today }) };
 }
 
 function summary(e: EvaluationRecord, today: string) {
@@ -61,8 +62,8 @@ function assertMayRead(caller: Caller, e: EvaluationRecord, callerApplicantId: s
 
 const noSuchEvaluation = (id: string) => notFound(msg(`没有评价 ${id}。`, `No evaluation ${id}.`));
 
-/** The roles that take a transition, as recorded on its event (the rater acts as `applicant`). */
-const rolesOf = (t: Transition): StaffRole[] => t.by.flatMap((a) => (a.role === 'system' ? [] : [a.role === 'rater' ? 'applicant' : a.role]));
+/** The roles a signed-in caller takes a transition in, as recorded on its event (the rater acts as `applicant`). */
+const rolesOf = (t: Transition): StaffRole[] => t.by.flatMap((a) => (a.role === 'system' || a.role === 'slipHolder' ? [] : [a.role === 'rater' ? 'applicant' : a.role]));
 
 /** Recorded for the evaluation's department, which a general window's clerk is one of several of. */
 function actorOf(caller: Caller, roles: readonly StaffRole[], e: Pick<EvaluationRecord, 'departmentId'>): EvaluationEvent['actor'] {
@@ -250,5 +251,6 @@ export const handler = httpHandler(evaluationRoutes, {
   putEvaluationSettings,
   getEvaluationFigures,
   getPublicEvaluationFigures,
+  rateHallVisit,
   ...actionOperations,
 } as Ops);

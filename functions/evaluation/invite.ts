@@ -2,9 +2,10 @@
  * The invitation consumer: a case completed (CaseCompleted on the bus) → its
  * evaluation (一事一评) waits for the applicant's rating, with the last day to
  * rate counted on the center's calendar from the completion; a visit to a
- * window ended (VisitEnded, the hall's queue) with the applicant identified at
- * the counter → the visit's evaluation (一次一评), its id the visit's. Only a
- * visit opens a window evaluation: staff cannot choose whom to invite.
+ * window ended (VisitEnded, the hall's queue) → the visit's evaluation
+ * (一次一评), its id the visit's, for the applicant identified at the counter
+ * or else for whoever holds the ticket slip. Only a visit opens a window
+ * evaluation: staff cannot choose whom to invite.
  *
  * Delivery is at least once: the invitation, its event and an inbox marker
  * keyed by the consumed eventId are written in one transaction, so a
@@ -59,7 +60,7 @@ export function parseVisit(event: EventBridgeEvent<string, unknown>): VisitEnded
   return event.detail as VisitEnded;
 }
 
-export async function handler(event: EventBridgeEvent<string, unknown>): Promise<{ outcome: store.InviteOutcome | 'anonymous' | 'unknownApplicant' }> {
+export async function handler(event: EventBridgeEvent<string, unknown>): Promise<{ outcome: store.InviteOutcome | 'unknownApplicant' }> {
   if (event.source === visitTrigger.source && event['detail-type'] === visitTrigger.detailType) return inviteVisit(parseVisit(event));
   return inviteCase(parse(event));
 }
@@ -95,20 +96,17 @@ async function inviteCase(detail: CaseCompleted): Promise<{ outcome: store.Invit
 
 /**
  * The visit's evaluation, for the department of the item served (else the
- * window's first). A visitor nobody identified is not invited here (rating on
- * the window's device with the ticket's code is not built yet); an applicant id
- * the center does not know opens nothing: the visit is recorded either way.
+ * window's first). A visitor nobody identified rates with the slip: the
+ * evaluation keeps the ticket and the code's hash (slip.ts checks it). An
+ * applicant id the center does not know opens nothing: the visit is recorded
+ * either way.
  */
-async function inviteVisit(detail: VisitEnded): Promise<{ outcome: store.InviteOutcome | 'anonymous' | 'unknownApplicant' }> {
+async function inviteVisit(detail: VisitEnded): Promise<{ outcome: store.InviteOutcome | 'unknownApplicant' }> {
   const { centerId, data } = detail;
-  if (!data.applicantId) {
-    logger.info('visit evaluation not opened: anonymous visitor', { eventId: detail.eventId, visitId: data.visitId });
-    return { outcome: 'anonymous' };
-  }
   const invitedAt = new Date(detail.occurredAt).toISOString();
   const itemCode = data.itemCodes[0];
-  const ctx = await store.openingContext(centerId, invitedAt, { applicantId: data.applicantId, ...(itemCode ? { itemCode } : {}) });
-  if (!ctx.applicant) {
+  const ctx = await store.openingContext(centerId, invitedAt, { ...(data.applicantId ? { applicantId: data.applicantId } : {}), ...(itemCode ? { itemCode } : {}) });
+  if (data.applicantId && !ctx.applicant) {
     logger.warn('visit evaluation not opened: applicant unknown to the center', { eventId: detail.eventId, visitId: data.visitId });
     return { outcome: 'unknownApplicant' };
   }
@@ -121,7 +119,7 @@ async function inviteVisit(detail: VisitEnded): Promise<{ outcome: store.InviteO
     centerId,
     timeZone: ctx.center.timeZone,
     departmentId,
-    applicantId: data.applicantId,
+    ...(data.applicantId ? { applicantId: data.applicantId } : { slip: { ticketId: data.ticketId, codeHash: data.codeHash } }),
     windowId: data.windowId,
     ...(data.caseNos.length === 1 ? { caseNo: data.caseNos[0]! } : {}),
     ...(item ? { itemCode: item.code, itemName: item.content.name } : {}),

@@ -6,6 +6,7 @@
  *
  *   invited ──rate 3–5──▶ rated
  *   invited ──rate 1–2──▶ rectifying ──callBack──▶ rectifying ──rectify──▶ fix_to_rate ──rateFix──▶ closed
+ *                                                                (anonymous rating) ──rectify──▶ closed
  *   invited ──(system, rating period over)──▶ defaulted (counts as 满意)
  *   rectifying | fix_to_rate ──appeal──▶ appealed ──decideAppeal──▶ excluded (upheld) | back (rejected)
  *
@@ -45,19 +46,22 @@ export interface Counted {
 }
 
 /** The evaluation as stored: the API shape without what a read computes, plus what only the service sees. */
-export type EvaluationRecord = Omit<Evaluation, 'nextActions' | 'rater'> & {
+export type EvaluationRecord = Omit<Evaluation, 'nextActions' | 'rater' | 'anonymous'> & {
   readonly centerId: string;
-  /** The rater, from the completed case or the visit: the owner check. */
-  readonly applicantId: string;
+  /** The rater, from the completed case or the visit: the owner check. Absent for a visitor nobody identified. */
+  readonly applicantId?: string;
+  /** A visit nobody identified: the slip's code (its hash, never shown) makes its holder the rater. */
+  readonly slip?: { readonly ticketId: string; readonly codeHash: string };
   readonly timeZone: string;
   /** Real name, taken from the rater's profile when they rate; shown to supervisors only. */
   readonly rater?: Rater;
   readonly counted?: Counted;
 };
 
-/** Who takes an action: the rater (the applicant the evaluation belongs to), the handling department's staff, a supervisor, or the system. */
+/** Who takes an action: the rater (the applicant the evaluation belongs to), an anonymous visit's slip holder, the handling department's staff, a supervisor, or the system. */
 export type Actor =
   | { readonly role: 'rater' }
+  | { readonly role: 'slipHolder' }
   | { readonly role: Extract<StaffRole, 'clerk' | 'dept_admin'>; readonly on: 'department' }
   | { readonly role: 'supervisor' }
   | { readonly role: 'system' };
@@ -66,6 +70,8 @@ export type Actor =
 export interface Context {
   readonly caller?: Caller;
   readonly callerApplicantId?: string;
+  /** No account: the request proved the visit's ticket slip (its id and code). */
+  readonly slipHolder?: true;
   readonly today: string;
 }
 
@@ -130,6 +136,7 @@ const guards = {
 } satisfies Record<string, Guard>;
 
 const rater = { role: 'rater' } as const;
+const slipHolder = { role: 'slipHolder' } as const;
 const departmentStaff = [
   { role: 'clerk', on: 'department' },
   { role: 'dept_admin', on: 'department' },
@@ -144,7 +151,7 @@ export const transitions: readonly Transition[] = [
   {
     action: 'rate', from: ['invited'],
     to: { byInput: '`rectifying` for a bad review (1–2), else `rated`', pick: (_e, b) => (isBadReview(b.rating as number) ? 'rectifying' : 'rated') },
-    by: [rater], guards: [guards.withinRatingPeriod], event: 'EvaluationSubmitted', body: RateBody,
+    by: [rater, slipHolder], guards: [guards.withinRatingPeriod], event: 'EvaluationSubmitted', body: RateBody,
     summary: 'Rate (评价): overall satisfaction 1–5 and the indicators of the set; a bad review opens the call-back and rectification tasks of the handling department',
   },
   {
@@ -156,8 +163,10 @@ export const transitions: readonly Transition[] = [
     summary: 'Record the call-back (回访) of the rater',
   },
   {
-    action: 'rectify', from: ['rectifying'], to: 'fix_to_rate', by: departmentStaff, guards: [guards.callBackDone], event: 'RectificationDone', body: RectifyBody,
-    summary: 'Record the rectification (整改) or the explanation given; the rater is asked to rate it',
+    action: 'rectify', from: ['rectifying'],
+    to: { byInput: '`fix_to_rate`; `closed` for an anonymous rating (nobody to rate the fix)', pick: (e) => (e.slip ? 'closed' : 'fix_to_rate') },
+    by: departmentStaff, guards: [guards.callBackDone], event: 'RectificationDone', body: RectifyBody,
+    summary: 'Record the rectification (整改) or the explanation given; the rater is asked to rate it, unless the rating was anonymous',
   },
   {
     action: 'rateFix', from: ['fix_to_rate'], to: 'closed', by: [rater], guards: [], event: 'FixRated', body: RateFixBody,
@@ -186,10 +195,13 @@ export function nextState(t: Transition, e: EvaluationRecord, body: Record<strin
   return t.to.pick(e, body);
 }
 
-/** Whether `caller` (or the system when undefined) is one of the row's actors for this evaluation. */
+/** Whether `caller` (the system when undefined, unless a slip was proven) is one of the row's actors for this evaluation. */
 function actsAs(t: Transition, e: EvaluationRecord, ctx: Context): boolean {
   const { caller } = ctx;
   return t.by.some((a) => {
+    // A slip proves one visit: its holder acts as nobody else, and nobody else as its holder.
+    if (ctx.slipHolder) return a.role === 'slipHolder' && e.slip !== undefined;
+    if (a.role === 'slipHolder') return false;
     if (a.role === 'system') return caller === undefined;
     if (!caller || caller.centerId !== e.centerId) return false;
     if (a.role === 'rater') return caller.roles.includes('applicant') && ctx.callerApplicantId !== undefined && ctx.callerApplicantId === e.applicantId;

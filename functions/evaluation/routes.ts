@@ -5,6 +5,7 @@ import {
   EvaluationPath,
   EvaluationQueuePath,
   EvaluationQueueQuery,
+  HallVisitPath,
   MonthPath,
   MonthlyFigures,
   MyEvaluationsQuery,
@@ -12,11 +13,15 @@ import {
   PublicFiguresQuery,
   Settings,
   SettingsBody,
+  SlipRateBody,
+  SlipRating,
 } from '#schemas/api/evaluation';
 import { httpActions, rowsOf, type Actor } from './lifecycle.ts';
 
 const who = (a: Actor) =>
-  a.role === 'rater' ? 'the rater (the applicant the evaluation belongs to)' : a.role === 'system' ? 'the system' : a.role === 'supervisor' ? 'a supervisor' : `${a.role} (the handling department)`;
+  a.role === 'rater' ? 'the rater (the applicant the evaluation belongs to)'
+    : a.role === 'slipHolder' ? 'an anonymous visit\'s ticket slip holder (`POST /public/hall/{centerId}/visits/{visitId}/rate`)'
+    : a.role === 'system' ? 'the system' : a.role === 'supervisor' ? 'a supervisor' : `${a.role} (the handling department)`;
 
 /** The OpenAPI description of an action, written from its rows of the evaluation table. */
 function describe(action: string): string {
@@ -79,6 +84,13 @@ export const evaluationRoutes = [
     operationId: 'getPublicEvaluationFigures', method: 'GET', path: '/public/evaluation-stats/{month}', access: 'public',
     summary: 'The center\'s published satisfaction figures of a month (好差评公示): center, departments and the window ranking; counts only',
     params: MonthPath, query: PublicFiguresQuery, responses: { 200: PublicFigures },
+  },
+  {
+    operationId: 'rateHallVisit', method: 'POST', path: '/public/hall/{centerId}/visits/{visitId}/rate', access: 'public', throttle: 'publicLookup',
+    summary: 'A visitor nobody identified rates the visit (一次一评) on the window\'s device, with the ticket slip\'s id and code',
+    description: 'The same rating, rules and figures as `POST /evaluations/{evaluationId}/rate`, without an account. A wrong ticket or code, an unknown visit, '
+      + 'or a visit whose applicant was identified at the counter (they rate signed in) answer 404 alike; a visit rated already, 409.',
+    params: HallVisitPath, body: SlipRateBody, responses: { 200: SlipRating },
   },
   ...actionRoutes,
 ] as const satisfies readonly RouteSpec[];

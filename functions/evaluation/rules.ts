@@ -57,7 +57,9 @@ export interface InvitationInput {
   readonly centerId: string;
   readonly timeZone: string;
   readonly departmentId: string;
-  readonly applicantId: string;
+  /** The rater; a visit nobody identified has its slip instead. */
+  readonly applicantId?: string;
+  readonly slip?: EvaluationRecord['slip'];
   readonly caseNo?: string;
   readonly itemCode?: string;
   readonly itemName?: string;
@@ -80,7 +82,8 @@ export function newInvitation(cal: WorkCalendar, input: InvitationInput): Evalua
     centerId: rest.centerId,
     timeZone: rest.timeZone,
     departmentId: rest.departmentId,
-    applicantId: rest.applicantId,
+    ...(rest.applicantId ? { applicantId: rest.applicantId } : {}),
+    ...(rest.slip ? { slip: rest.slip } : {}),
     ...(rest.caseNo ? { caseNo: rest.caseNo } : {}),
     ...(rest.itemCode ? { itemCode: rest.itemCode } : {}),
     ...(rest.itemName ? { itemName: rest.itemName } : {}),
@@ -142,7 +145,7 @@ export interface ActionContext {
   readonly today: string;
   readonly settings: SettingsBody;
   readonly caller?: Caller;
-  /** The rater's real name from their profile (rating actions). */
+  /** The rater's real name from their profile (rating actions); none for an anonymous visit's slip holder. */
   readonly rater?: Rater;
 }
 
@@ -199,7 +202,7 @@ export function applyAction(e: EvaluationRecord, t: Transition, body: Record<str
       const b = body as RateBody;
       assertRatingFits(e, b);
       const bad = isBadReview(b.rating);
-      if (!ctx.rater) throw new Error('rating needs the rater\'s profile');
+      if (!ctx.rater && !e.slip) throw new Error('rating needs the rater\'s profile');
       const counted: Counted = { month, rating: b.rating, proactive: true, dimensions: dimensionsOf(e) };
       const opened = bad ? openTasks(ctx.cal, ctx.today, ctx.now, ctx.settings) : undefined;
       const { missingCalendarYear: _m, ...rest } = base;
@@ -208,7 +211,7 @@ export function applyAction(e: EvaluationRecord, t: Transition, body: Record<str
         next: {
           ...rest,
           rating: { rating: b.rating, indicators: b.indicators, ...(b.comment ? { comment: b.comment } : {}), at: ctx.now, proactive: true },
-          rater: ctx.rater,
+          ...(ctx.rater ? { rater: ctx.rater } : {}),
           counted,
           ...(opened ? { tasks: opened.tasks } : {}),
           ...(missing ? { missingCalendarYear: missing } : {}),

@@ -8,7 +8,7 @@
  *                  GSI1 CENTER#<c>#EVAL#DEPT#<d>#TASKS / <next due>#<id>   (bad review in handling)
  *                  GSI2 CENTER#<c>#EVAL#APPEALS / <appealedAt>#<id>         (appeal to decide)
  *                  GSI3 EVAL#SWEEP#<shard 0-7> / <rateBy>#<c>#<id>          (waiting for its rating)
- *                  GSI4 CENTER#<c>#EVAL#APPLICANT#<applicantId> / <invitedAt>#<id>
+ *                  GSI4 CENTER#<c>#EVAL#APPLICANT#<applicantId> / <invitedAt>#<id>  (an identified rater's)
  *                  GSI5 EVALWATCH / <wakeAt>#<c>#<id>                       (bad review in handling: when the watcher looks next)
  *   its events     PK CENTER#<c>#EVAL#<evaluationId>  SK EVENT#<ulid>       (the outbox; also its history)
  *   threshold      PK CENTER#<c>#EVAL#<evaluationId>  SK THRESHOLD#<clock>#<level>  (a task's threshold published once)
@@ -84,8 +84,7 @@ function evaluationItem(e: EvaluationRecord): Item {
     ...(needsDepartment(e) ? { GSI1PK: tasksPk(e.centerId, e.departmentId), GSI1SK: `${nextDueOf(e) ?? NO_DATE}#${e.evaluationId}` } : {}),
     ...(e.state === 'appealed' && e.appeal ? { GSI2PK: appealsPk(e.centerId), GSI2SK: `${e.appeal.at}#${e.evaluationId}` } : {}),
     ...(sweep ? { GSI3PK: sweepPk(sweepShardOf(e.evaluationId)), GSI3SK: `${sweep}#${e.centerId}#${e.evaluationId}` } : {}),
-    GSI4PK: raterPk(e.centerId, e.applicantId),
-    GSI4SK: `${e.invitedAt}#${e.evaluationId}`,
+    ...(e.applicantId ? { GSI4PK: raterPk(e.centerId, e.applicantId), GSI4SK: `${e.invitedAt}#${e.evaluationId}` } : {}),
     // Every change of a bad review in handling is looked at by the watcher within a minute: a task done drops its thresholds.
     ...(needsDepartment(e) ? { GSI5PK: WATCH_PK, GSI5SK: wakeUpAt(e.updatedAt, e.centerId, e.evaluationId) } : {}),
   };
@@ -154,8 +153,8 @@ export interface OpeningContext {
  * window visit, the applicant and the item it names, with the request's
  * checks (`alsoRead`).
  */
-export async function openingContext(centerId: string, now: string, visit?: { applicantId: string; itemCode?: string }, alsoRead: readonly ItemKey[] = []): Promise<OpeningContext> {
-  const cardKey = visit ? applicantKeys.card(centerId, visit.applicantId) : undefined;
+export async function openingContext(centerId: string, now: string, visit?: { applicantId?: string; itemCode?: string }, alsoRead: readonly ItemKey[] = []): Promise<OpeningContext> {
+  const cardKey = visit?.applicantId ? applicantKeys.card(centerId, visit.applicantId) : undefined;
   const itemKey = visit?.itemCode ? itemHeadKey(centerId, visit.itemCode) : undefined;
   const { center, found } = await readCenterContext(centerId, now, [settingsKey(centerId), ...(cardKey ? [cardKey] : []), ...(itemKey ? [itemKey] : []), ...alsoRead]);
   const item = itemKey ? (itemAt(found, itemKey) as StoredHead | undefined) : undefined;
@@ -175,6 +174,14 @@ export async function settingsContext(centerId: string, alsoRead: readonly ItemK
   const found = await batchGetItems([settingsKey(centerId), ...alsoRead]);
   const item = itemAt(found, settingsKey(centerId));
   return { ...(item ? { item } : {}), found };
+}
+
+/** An evaluation with the center's settings and context, in one BatchGetItem: an anonymous visitor's rating. */
+export async function slipContext(centerId: string, evaluationId: string, now: string) {
+  const { center, found } = await readCenterContext(centerId, now, [evalKey(centerId, evaluationId), settingsKey(centerId)]);
+  const item = itemAt(found, evalKey(centerId, evaluationId));
+  const settingsItem = itemAt(found, settingsKey(centerId));
+  return { ...(item ? { record: toRecord(item) } : {}), ...(settingsItem ? { settingsItem } : {}), center };
 }
 
 /** An evaluation and its center's context, for the sweeper and the watcher. */

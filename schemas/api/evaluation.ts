@@ -12,6 +12,7 @@ import { CaseNo } from './cases.ts';
 import { CenterId, DepartmentId, ItemCode } from './catalog.ts';
 import { Limit, NextToken, Page, StringEnum, closed, text } from './common.ts';
 import { WindowId } from './org.ts';
+import { TicketCode, TicketId } from './queue.ts';
 
 const Instant = Type.String({ format: 'date-time' });
 const localDate = (description = 'YYYY-MM-DD in the center\'s time zone') => Type.String({ format: 'date', description });
@@ -180,6 +181,9 @@ export const Evaluation = Type.Object(
     fixRating: Type.Optional(Type.Object({ rating: Level, comment: Type.Optional(Type.String()), at: Instant }, closed)),
     appeal: Type.Optional(Appeal),
     rater: Type.Optional(Rater),
+    anonymous: Type.Optional(Type.Literal(true, {
+      description: 'Rated with the ticket slip\'s code on the window\'s device (一次一评, no account): nobody to call back by name, and the rectification closes a bad review (nobody to rate the fix)',
+    })),
     nextActions: Type.Array(Type.String(), { description: 'The actions the caller may take now (POST /evaluations/{evaluationId}/{action})' }),
     createdAt: Instant,
     updatedAt: Instant,
@@ -217,6 +221,24 @@ export const EvaluationQueueQuery = Type.Object(
   { departmentId: Type.Optional(DepartmentId), limit: Type.Optional(Limit), nextToken: Type.Optional(NextToken) },
   closed,
 );
+
+// ---------------------------------------------------------------------------
+// An anonymous visitor's rating on the window's device
+
+export const HallVisitPath = Type.Object(
+  { centerId: CenterId, visitId: Type.String({ pattern: '^[0-9A-HJKMNP-TV-Z]{26}$', maxLength: 26, description: 'The visit (ULID): its evaluation\'s id' }) },
+  closed,
+);
+export const SlipRateBody = Type.Object(
+  { ticketId: TicketId, code: TicketCode, ...RateBody.properties },
+  { ...closed, description: 'The ticket slip (its id and 6-digit code) proves the visit; the rating as a signed-in rater gives it, with the offline indicators' },
+);
+export type SlipRateBody = Static<typeof SlipRateBody>;
+export const SlipRating = Type.Object(
+  { evaluationId: EvaluationId, state: EvaluationState, rating: Rating },
+  { ...closed, description: 'The rating as recorded: `rectifying` for a bad review, else `rated`' },
+);
+export type SlipRating = Static<typeof SlipRating>;
 
 // ---------------------------------------------------------------------------
 // Settings

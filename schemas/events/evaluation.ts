@@ -46,8 +46,8 @@ export const EvaluationEventData = Type.Object(
     caseNo: Type.Optional(CaseNo),
     itemCode: Type.Optional(ItemCode),
     windowId: Type.Optional(WindowId),
-    // The rater, by id only.
-    applicantId: ApplicantId,
+    // The rater, by id only; absent when an anonymous visitor rates with the ticket slip.
+    applicantId: Type.Optional(ApplicantId),
     evaluationVersion: Type.Integer({ minimum: 1 }),
     rateBy: Type.Optional(LocalDate),
     rating: Type.Optional(Level),

@@ -738,6 +738,8 @@ describe(`authorization matrix over HTTP (${cells.length} cells)`, () => {
     expect(await anyone('GET', '/public/hall/center-demo/tickets/20260101-01JAAAAAAAAAAAAAAAAAAAAAAA?code=000000')).toBe(404);
     expect(await anyone('GET', '/public/hall/center-demo/appointment-slots?categoryCode=A')).toBe(200);
     expect(await anyone('POST', '/public/hall/center-demo/appointments/01JAAAAAAAAAAAAAAAAAAAAAAA/check-in', { code: '000000' })).toBe(404);
+    const slipRating = { ticketId: '20260101-01JAAAAAAAAAAAAAAAAAAAAAAA', code: '000000', rating: 5, indicators: { efficiency: 5, serviceLevel: 5, attitude: 5 } };
+    expect(await anyone('POST', '/public/hall/center-demo/visits/01JAAAAAAAAAAAAAAAAAAAAAAA/rate', slipRating)).toBe(404);
     expect([...exercisedPublic].sort()).toEqual(declared('public'));
   });
 

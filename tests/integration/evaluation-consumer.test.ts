@@ -215,13 +215,22 @@ describe('the invitation consumer', () => {
 describe('a visit to a window ended (VisitEnded)', () => {
   const visit = (data: Record<string, unknown>) => visitEnded(centerId, data) as unknown as EventBridgeEvent<string, unknown>;
 
-  it('opens nothing for an anonymous visitor or an applicant the center does not know, and refuses a malformed event', async () => {
+  it('opens an anonymous visitor\'s with the slip (no rater, the code\'s hash kept but never published), nothing for an applicant the center does not know, and refuses a malformed event', async () => {
     const { handler } = await import('../../functions/evaluation/invite.ts');
     const anonymous = visit({});
-    await expect(handler(anonymous)).resolves.toEqual({ outcome: 'anonymous' });
+    await expect(handler(anonymous)).resolves.toEqual({ outcome: 'applied' });
+    const { ticketId, visitId, codeHash } = (anonymous.detail as { data: { ticketId: string; visitId: string; codeHash: string } }).data;
+    const opened = await partitionOf(centerId, visitId);
+    expect(opened.evaluation).toMatchObject({ type: 'window_visit', state: 'invited', slip: { ticketId, codeHash } });
+    expect(opened.evaluation).not.toHaveProperty('applicantId');
+    expect(opened.evaluation).not.toHaveProperty('GSI4PK');
+    expect(opened.events).toHaveLength(1);
+    const published = opened.events[0]!.detail as string;
+    expect(JSON.parse(published).data).not.toHaveProperty('applicantId');
+    expect(published).not.toContain(codeHash);
     const unknown = visit({ applicantId: '01JAAAAAAAAAAAAAAAAAAAAAAA' });
     await expect(handler(unknown)).resolves.toEqual({ outcome: 'unknownApplicant' });
-    for (const e of [anonymous, unknown]) expect((await partitionOf(centerId, (e.detail as { data: { visitId: string } }).data.visitId)).evaluation).toBeUndefined();
+    expect((await partitionOf(centerId, (unknown.detail as { data: { visitId: string } }).data.visitId)).evaluation).toBeUndefined();
     await expect(handler(visit({ windowId: undefined }))).rejects.toThrow(/VisitEnded\) does not match its schema/);
   });
 });

@@ -2,8 +2,9 @@
  * Evaluation (好差评) over HTTP on the local cloud: the whole bad-review loop
  * (a completed case's invitation → a bad review → call-back and rectification
  * with their deadlines on the calendar → the rater rates the fix), appeals
- * upheld and rejected, a window visit (一次一评), who sees the rater, the
- * figures (staff and public) and the center's settings.
+ * upheld and rejected, a window visit (一次一评) rated signed in or with the
+ * ticket slip, who sees the rater, the figures (staff and public) and the
+ * center's settings.
  *
  * Each test uses an item and a window of its own, so its counters are exact
  * while other files rate and complete cases at the same time.
@@ -263,6 +264,54 @@ describe('a window visit (一次一评)', () => {
     const empty = await call('GET', '/public/evaluation-stats/2020-01?centerId=center-other');
     expect(empty.body).toMatchObject({ centerId: 'center-other', center: { total: 0 }, windows: [] });
     expect(empty.body.center.goodRate).toBeUndefined();
+  });
+
+  it('an anonymous visitor rates on the window\'s device with the ticket slip: a wrong code is 404, the right one rates once, the window counts it', async () => {
+    const windowId = await freshWindow();
+    const clerk = `ev.anon.${Date.now().toString(36)}`;
+    const [staff, category] = await Promise.all([
+      call('PUT', `/admin/staff/${clerk}`, { as: 'center.admin', body: { name: '匿名评价员', email: `${clerk}@example.gov.cn`, roles: ['clerk'], departmentId: 'amr', windowIds: [windowId], backups: [] } }),
+      call('PUT', '/admin/queue/categories/Y', { as: 'center.admin', body: { name: '匿名评价', itemCodes: [], windowIds: [windowId] } }),
+    ]);
+    expect([staff.status, category.status], JSON.stringify([staff.body, category.body])).toEqual([201, 201]);
+    const ticket = await call('POST', '/public/hall/center-demo/tickets', { body: { categoryCode: 'Y' } });
+    expect(ticket.status, JSON.stringify(ticket.body)).toBe(201);
+    const { ticketId, code } = ticket.body as { ticketId: string; code: string };
+    expect((await call('POST', `/windows/${windowId}/call-next`, { as: clerk })).body.ticketId).toBe(ticketId);
+    expect((await call('POST', `/windows/${windowId}/tickets/${ticketId}/start`, { as: clerk })).status).toBe(200);
+    const ended = await call('POST', `/windows/${windowId}/tickets/${ticketId}/end`, { as: clerk, body: { itemCodes: [], caseNos: [] } });
+    expect(ended.status, JSON.stringify(ended.body)).toBe(200);
+    const id = ended.body.visit.visitId as string;
+
+    const opened = await until('the anonymous visit\'s evaluation', async () => {
+      const res = await call('GET', `/evaluations/${id}`, { as: 'supervisor' });
+      return res.status === 200 ? res : undefined;
+    });
+    expectEvaluation(opened);
+    expect(opened.body).toMatchObject({ evaluationId: id, type: 'window_visit', indicatorSet: 'offline', state: 'invited', windowId, departmentId: 'amr', anonymous: true });
+    expect(opened.body).not.toHaveProperty('rater');
+    expect(JSON.stringify(opened.body)).not.toMatch(/codeHash|slip/);
+    // Nobody reads it as its rater.
+    expect((await call('GET', `/evaluations/${id}`, { as: 'zhang.san' })).status).toBe(404);
+
+    const rate = (body: Record<string, unknown>) => call('POST', `/public/hall/center-demo/visits/${id}/rate`, { body });
+    const rating = { rating: 4, indicators: { efficiency: 4, serviceLevel: 5, attitude: 4 } };
+    const wrongCode = String((Number(code) + 1) % 1_000_000).padStart(6, '0');
+    const unknownVisit = await call('POST', '/public/hall/center-demo/visits/01JAAAAAAAAAAAAAAAAAAAAAAA/rate', { body: { ticketId, code, ...rating } });
+    const refused = await rate({ ticketId, code: wrongCode, ...rating });
+    expect([refused.status, refused.body.type, refused.body.detail]).toEqual([404, unknownVisit.body.type, unknownVisit.body.detail]);
+    expectProblem(await rate({ ticketId, code, rating: 1, indicators: rating.indicators }), 422, 'bad-review-comment-required');
+
+    const rated = await rate({ ticketId, code, ...rating });
+    expect(rated.status, JSON.stringify(rated.body)).toBe(200);
+    expect(rated.body).toMatchObject({ evaluationId: id, state: 'rated', rating: { rating: 4, indicators: rating.indicators, proactive: true } });
+    expectProblem(await rate({ ticketId, code, ...rating }), 409, 'wrong-state');
+    const read = await call('GET', `/evaluations/${id}`, { as: 'supervisor' });
+    expect([read.body, read.etag]).toMatchObject([{ state: 'rated', anonymous: true, rating: { rating: 4 } }, rated.etag]);
+    expect(rated.etag).not.toBe(opened.etag);
+
+    const row = await until('the anonymous rating in the window\'s figures', async () => (await figures()).windows.find((w) => w.windowId === windowId && w.figures.total === 1));
+    expect(row.figures).toMatchObject({ total: 1, proactive: 1, good: 1, proactiveGood: 1, byRating: { 4: 1 } });
   });
 });
 
