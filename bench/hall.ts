@@ -1,21 +1,16 @@
 /**
- * `npx tsx bench/hall.ts`: the hall displays' push latency on the local cloud,
- * reported not asserted. 20 displays connect to the WebSocket API; a ticket is
- * taken at the kiosk and called at the general window over HTTP, one call at a
- * time; each display's latency is from the call's HTTP answer to the `called`
- * message arriving. The first call starts the push function's sandbox: its
- * figures are reported apart (`coldMs`). Before that, 20 kiosks take tickets
- * at once (10 rounds) and 20 windows call the next at once (10 rounds), each
- * request timed from send to answer (`concurrent`). Writes
- * bench/results/hall.json.
+ * The hall's figures for `npm run bench` (`npm run bench -- hall` runs only
+ * these), reported not asserted. 20 displays connect to the WebSocket API; a
+ * ticket is taken at the kiosk and called at the general window over HTTP, one
+ * call at a time; each display's latency is from the call's HTTP answer to the
+ * `called` message arriving. The first call starts the push function's
+ * sandbox: its figures are reported apart (`coldMs`). Before that, 20 kiosks
+ * take tickets at once (10 rounds) and 20 windows call the next at once (10
+ * rounds), each request timed from send to answer (`concurrent`).
  */
-import { mkdir, mkdtemp, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import WebSocket from 'ws';
-import { startLocalCloud } from '../local/cloud.ts';
+import type { LocalCloud } from '../local/cloud.ts';
 import { demoCenter } from '../local/seed/center.ts';
-import { seedDemoCenter } from '../local/seed/index.ts';
 import { percentile } from './stats.ts';
 
 const DISPLAYS = 20;
@@ -26,14 +21,13 @@ const CATEGORY = 'H';
 const CONCURRENT = 20;
 const ROUNDS = 10;
 const LOAD_CATEGORY = 'K';
-const root = new URL('..', import.meta.url).pathname;
 
-async function main() {
-  const dataDir = await mkdtemp(join(tmpdir(), 'onestop-bench-hall-'));
-  const cloud = await startLocalCloud({ dataDir, port: 0, busPort: 0, sesPort: 0, dynamoPort: 0, s3Port: 0, socketPort: 0, quiet: true });
+/** On the seeded cloud of `npm run bench`: categories H and K and windows bench00–19 are the figures' own. */
+export async function hallFigures(cloud: LocalCloud) {
+  const socketUrl = cloud.socketUrl;
+  if (!socketUrl) throw new Error('the local cloud serves no WebSocket API');
   const sockets: WebSocket[] = [];
   try {
-    await seedDemoCenter(cloud);
     const api = cloud.apiUrl;
     const centerId = demoCenter.centerId;
     const post = async (path: string, body: unknown, token?: string, method = 'POST') => {
@@ -84,7 +78,7 @@ async function main() {
     /** Per display, the instant each ticket's call arrived. */
     const arrivals = new Map<string, number[]>();
     for (let i = 0; i < DISPLAYS; i++) {
-      const ws = new WebSocket(`${cloud.socketUrl}?centerId=${centerId}`);
+      const ws = new WebSocket(`${socketUrl}?centerId=${centerId}`);
       ws.on('message', (data) => {
         const m = JSON.parse(String(data)) as { type: string; ticketNo?: string };
         if (m.type === 'called') arrivals.set(m.ticketNo!, [...(arrivals.get(m.ticketNo!) ?? []), Date.now()]);
@@ -118,8 +112,7 @@ async function main() {
       latencies.push(...each);
       slowest.push(Math.max(...each));
     }
-    const results = {
-      at: new Date().toISOString(),
+    return {
       concurrent,
       displays: DISPLAYS,
       calls: CALLS,
@@ -129,13 +122,8 @@ async function main() {
       lastDisplayMs: { p50: percentile(slowest, 50), p99: percentile(slowest, 99) },
       sockets: cloud.stats().sockets,
     };
-    await mkdir(join(root, 'bench/results'), { recursive: true });
-    await writeFile(join(root, 'bench/results/hall.json'), `${JSON.stringify(results, null, 2)}\n`);
-    console.log(JSON.stringify(results, null, 2));
   } finally {
-    // Stopping the cloud closes the displays' connections.
-    await cloud.stop();
+    // The cloud runs on for the figures after these.
+    for (const ws of sockets) ws.close();
   }
 }
-
-await main();

@@ -10,8 +10,11 @@
  *  - p50/p99 latency of GET /public/items, an item publish and case intake, accept and read;
  *  - the time from a publish request to its audit record;
  *  - the archive of a case with 10 materials (package build, complete → archived);
+ *  - the hall: ticket takes and call-next at 20 concurrent kiosks and windows, and the push
+ *    latency from a call to 20 connected hall displays (hall.ts);
  *  - the recount of 200 cases counted on a provisional year when the year is entered.
- * `npm run bench -- recount` runs only the last (each figure starts the cloud's clock afresh).
+ * `npm run bench -- hall` or `npm run bench -- recount` runs only that figure, into
+ * bench/results/<name>.json (each figure starts the cloud's clock afresh).
  */
 import { mkdir, mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -20,6 +23,7 @@ import { bundleFigures } from './bundles.ts';
 import { validationFigures } from './validation.ts';
 import { archiveFigures } from './archive.ts';
 import { caseFigures } from './cases.ts';
+import { hallFigures } from './hall.ts';
 import { recountFigures } from './recount.ts';
 import { processTreeRssMb } from './memory.ts';
 import { percentile, timeIt } from './stats.ts';
@@ -52,6 +56,7 @@ async function main() {
   try {
     const tokens = { applicant: await cloud.mintToken('zhang.san'), clerk: await cloud.mintToken('clerk.amr'), deptAdmin: await cloud.mintToken('admin.amr'), centerAdmin: await cloud.mintToken('center.admin') };
     if (only === 'recount') results.recount = await recountFigures(cloud.apiUrl, call, tokens, join(dataDir, 'logs'));
+    else if (only === 'hall') results.hall = await hallFigures(cloud);
     else await allFigures(tokens);
   } finally {
     await cloud.stop();
@@ -99,6 +104,7 @@ async function main() {
     results.publishToAuditRecord = { n: auditLagMs.length, p50Ms: percentile(auditLagMs, 50), maxMs: Math.max(...auditLagMs.map(Math.round)) };
     results.cases = await caseFigures(api, call, { applicant: await cloud.mintToken('zhang.san'), clerk: await cloud.mintToken('clerk.amr') });
     results.archive = await archiveFigures(api, call, { applicant: await cloud.mintToken('zhang.san'), clerk: await cloud.mintToken('clerk.amr') }, join(dataDir, 'logs'));
+    results.hall = await hallFigures(cloud);
     results.recount = await recountFigures(api, call, tokens, join(dataDir, 'logs'));
   }
 }

@@ -12,7 +12,7 @@
  * The hall display (叫号屏) is addressed by its center, `/hall/<centerId>`: a
  * path under /hall/ that names no file is the hall's page. A page's empty
  * `<meta name="onestop-socket">` gets the local WebSocket API's URL (another
- * port); a deployed page is told it with `?socket=`.
+ * port); on AWS the deployment fills it and `onestop-api` (infra/constructs/web-site.ts).
  */
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';

@@ -1,7 +1,8 @@
 /**
  * The push consumer: a queue event → its messages (messages.ts) → every
  * display of the event's center that hears them, through the WebSocket
- * stage's @connections API. A connection API Gateway reports gone (410) is
+ * stage's @connections API (one Query for the connections; every event at a
+ * window names it, so nothing else is read). A connection API Gateway reports gone (410) is
  * forgotten. Another failure to reach one display is logged, not retried:
  * redelivering the event would call the ticket again on every other screen,
  * and a display that lost its link re-reads the board when it reconnects.
@@ -30,7 +31,7 @@ type Outcome = 'sent' | 'gone' | 'failed';
 
 async function tell(display: Display, messages: readonly HallMessage[]): Promise<Outcome> {
   try {
-    // One after the other: the call, then the counts.
+    // One after the other: the call, the window's state, then the counts.
     for (const message of messages) {
       await connections.send(new PostToConnectionCommand({ ConnectionId: display.connectionId, Data: JSON.stringify(message) }));
     }
@@ -53,9 +54,10 @@ export async function handler(event: EventBridgeEvent<string, unknown>): Promise
   const errors = validationErrors(queueEventSchemas[detailType], event.detail, '/detail');
   if (errors.length) throw new InvalidEventError(`event ${event.id} (${detailType}) does not match its schema: ${JSON.stringify(errors)}`);
   const { centerId, eventId, data } = event.detail as { centerId: string; eventId: string; data: HallEvent['data'] };
-  const messages = messagesOf({ detailType, data } as HallEvent);
-
+  const hallEvent = { detailType, data } as HallEvent;
   const displays = await connectionsOf(centerId, new Date());
+  const messages = messagesOf(hallEvent);
+
   const outcomes = await Promise.all(displays.map((d) => tell(d, messages.filter((m) => hears(d, m)))));
   const counts: Record<Outcome, number> = { sent: 0, gone: 0, failed: 0 };
   for (const o of outcomes) counts[o]++;

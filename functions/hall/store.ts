@@ -9,7 +9,8 @@
  *
  * The partition key names the connection alone because $disconnect and the
  * management API know nothing else of it; the delete grant is limited to
- * that prefix (infra/stacks/hall.ts).
+ * that prefix (infra/stacks/hall.ts). The centers and windows themselves are
+ * the org domain's, read through its public module.
  */
 import { DeleteCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { centerProfileKey } from '#shared/center';

@@ -5,17 +5,19 @@
  * shared/authorization.ts, a ticket's life in lifecycle.ts, keys in store.ts.
  */
 import { timingSafeEqual } from 'node:crypto';
-import type { Board, Category, CategoryBody, ClerkTicketBody, IssuedTicket as IssuedTicketBody, PublicTicketBody, Ticket } from '#schemas/api/queue';
+import { DEFAULT_CALLS_BEFORE_MISSED, type Board, type Category, type CategoryBody, type ClerkTicketBody, type IssuedTicket as IssuedTicketBody, type PublicTicketBody, type QueueMonthFigures, type Ticket } from '#schemas/api/queue';
 import { msg } from '#schemas/api/problems';
 import type { Actor } from '#schemas/events/envelope';
 import { actingRole, callerOf, type Caller } from '#shared/auth';
-import { denial, rolesFor, type Action } from '#shared/authorization';
+import { denial, listingScope, rolesFor, type Action } from '#shared/authorization';
 import { fault, forbidden, notFound, preconditionFailed, preconditionRequired, problem, type FieldFault } from '#shared/errors';
 import { etag, httpHandler, ifMatch, type HttpRequest, type HttpResult, type Operations } from '#shared/http';
 import { appointmentOperations } from './appointments/operations.ts';
 import { queueProblems } from './problems.ts';
 import { queueRoutes } from './routes.ts';
-import { aheadOf, codeHashOf, dayFigures, dayIn, estimatedWaitSeconds, waitingCounts } from './rules.ts';
+import { monthFigures } from './stats/rules.ts';
+import * as stats from './stats/store.ts';
+import { aheadOf, codeHashOf, dayFigures, dayIn, estimatedWaitSeconds, waitingCounts, windowsOf, windowStates } from './rules.ts';
 import * as store from './store.ts';
 import { issue, type IssuedTicket } from './tickets.ts';
 import { callNext, endService, recallTicket, skipTicket, startService, transferTicket } from './windows.ts';
@@ -54,8 +56,10 @@ const putQueueCategory: Ops['putQueueCategory'] = async (req) => {
   if (errors.length) throw problem(queueProblems['category-conflict'], msg(`类别 ${code} 与中心现状不符，见 errors。`, `Category ${code} conflicts with the center; see errors.`), errors);
 
   const now = new Date().toISOString();
-  const entry: store.StoredCategory = { code, ...req.body, updatedAt: now, updatedBy: caller.userId, rev: (current?.rev ?? 0) + 1 };
-  const bodyOf = (c: CategoryBody): CategoryBody => ({ name: c.name, itemCodes: c.itemCodes, windowIds: c.windowIds });
+  const entry: store.StoredCategory = {
+    code, ...req.body, callsBeforeMissed: req.body.callsBeforeMissed ?? DEFAULT_CALLS_BEFORE_MISSED, updatedAt: now, updatedBy: caller.userId, rev: (current?.rev ?? 0) + 1,
+  };
+  const bodyOf = (c: CategoryBody): CategoryBody => ({ name: c.name, itemCodes: c.itemCodes, windowIds: c.windowIds, callsBeforeMissed: c.callsBeforeMissed ?? DEFAULT_CALLS_BEFORE_MISSED });
   const result: HttpResult = { status: current ? 200 : 201, body: shown(entry), headers: { etag: etag(String(entry.rev)) } };
   await store.putCategory(caller.centerId, entry, current?.rev, (current?.itemCodes ?? []).filter((i) => !req.body.itemCodes.includes(i)), {
     source: 'onestop.queue', detailType: 'QueueCategoryChanged', centerId: caller.centerId, occurredAt: now,
@@ -173,13 +177,17 @@ const getHallTicket: Ops['getHallTicket'] = async (req) => {
 const getHallBoard: Ops['getHallBoard'] = async (req) => {
   const hall = await existingHall(req.params.centerId);
   const date = dayIn(hall.timeZone, new Date().toISOString());
-  const [calls, waiting] = await Promise.all([store.lastCalls(hall.centerId, date, 10), store.waitingOf(hall.centerId, date)]);
+  const windowIds = windowsOf(hall.categories);
+  const [calls, waiting, atWindows, names] = await Promise.all([
+    store.lastCalls(hall.centerId, date, 10), store.waitingOf(hall.centerId, date), store.atWindows(hall.centerId, date), store.windowNamesOf(hall.centerId, windowIds),
+  ]);
   const counts = waitingCounts(hall.categories.map((c) => c.code), waiting);
   const body: Board = {
     centerId: hall.centerId,
     date,
     calls: calls.map((t) => ({ ticketNo: t.ticketNo, windowId: t.windowId!, windowName: t.windowName!, calledAt: t.calledAt! })),
     waiting: counts.map(({ categoryCode, count }) => ({ categoryCode, name: hall.categories.find((c) => c.code === categoryCode)?.name ?? categoryCode, count })),
+    windows: windowStates(windowIds, names, atWindows),
   };
   return { status: 200, body, headers: live };
 };
@@ -188,6 +196,13 @@ const getQueueFigures: Ops['getQueueFigures'] = async (req) => {
   const caller = callerOf(req.event);
   authorize(caller, 'queue.figures.read');
   return { status: 200, body: dayFigures(caller.centerId, req.params.date, await store.dayTickets(caller.centerId, req.params.date)) };
+};
+
+const getQueueMonthFigures: Ops['getQueueMonthFigures'] = async (req) => {
+  const caller = callerOf(req.event);
+  const { departmentId } = listingScope(caller, 'queue.stats.read', req.query.departmentId);
+  const body: QueueMonthFigures = monthFigures(caller.centerId, req.params.month, await stats.monthRows(caller.centerId, req.params.month), departmentId);
+  return { status: 200, body };
 };
 
 export const handler = httpHandler(queueRoutes, {
@@ -201,6 +216,7 @@ export const handler = httpHandler(queueRoutes, {
   startService,
   endService,
   getQueueFigures,
+  getQueueMonthFigures,
   listHallCategories,
   takeTicket,
   getHallTicket,

@@ -3,10 +3,10 @@
  * action of a window may be taken, where it leads and the event it publishes.
  *
  *   waiting → called (call) → serving (start) → ended (end)
- *   called → called (recall, until the center's number of calls) | missed (skip)
+ *   called → called (recall, until the category's calls before missed) | missed (skip)
  *   called | serving → waiting (transfer: another category or window; priority and arrival kept)
  */
-import type { Priority, TicketSource, TicketStatus } from '#schemas/api/queue';
+import { DEFAULT_CALLS_BEFORE_MISSED, type Priority, type TicketSource, type TicketStatus } from '#schemas/api/queue';
 import { msg } from '#schemas/api/problems';
 import type { QueueEventType } from '#schemas/events/queue';
 import { problem, wrongState } from '#shared/errors';
@@ -55,15 +55,13 @@ export const ticketTransitions: Readonly<Record<WindowAction, { readonly from: r
   end: { from: ['serving'], to: 'ended', event: 'VisitEnded' },
 };
 
-/** How many calls a ticket gets before it can only be skipped (过号). */
-export const DEFAULT_MAX_CALLS = 3;
-
 export interface AtWindow {
   readonly windowId: string;
   readonly windowName: string;
   readonly staffId: string;
   readonly now: string;
-  readonly maxCalls?: number;
+  /** The calls the ticket's category gives (`callsBeforeMissed`): then it can only be skipped (过号). */
+  readonly callsBeforeMissed?: number;
   /** For `transfer`: where to (checked by the caller against the center's categories and windows). */
   readonly transfer?: { readonly categoryCode?: string; readonly windowId?: string };
   /** For `end`: the visit's id. */
@@ -73,7 +71,7 @@ export interface AtWindow {
 /**
  * The ticket after `action` at a window, or the refusal: a state the action
  * does not start from, a ticket called to another window, a recall past the
- * center's number of calls.
+ * category's calls before missed.
  */
 export function actOn(t: TicketRecord, action: WindowAction, at: AtWindow): TicketRecord {
   const rule = ticketTransitions[action];
@@ -90,8 +88,7 @@ export function actOn(t: TicketRecord, action: WindowAction, at: AtWindow): Tick
       return { ...rest, calls: 1, windowId: at.windowId, windowName: at.windowName, staffId: at.staffId, calledAt: at.now, firstCalledAt: t.firstCalledAt ?? at.now };
     }
     case 'recall': {
-      const maxCalls = at.maxCalls ?? DEFAULT_MAX_CALLS;
-      if (t.calls >= maxCalls) {
+      if (t.calls >= (at.callsBeforeMissed ?? DEFAULT_CALLS_BEFORE_MISSED)) {
         throw problem(queueProblems['calls-used-up'], msg(`${t.ticketNo} 已呼叫 ${t.calls} 次，请过号。`, `Ticket ${t.ticketNo} was called ${t.calls} times: skip it.`));
       }
       return { ...base, calls: t.calls + 1, calledAt: at.now };

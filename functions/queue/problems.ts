@@ -21,7 +21,7 @@ export const queueProblems = defineProblems({
   },
   'calls-used-up': {
     status: 409, title: msg('呼叫次数已满', 'Calls used up'),
-    about: 'The ticket was called as many times as the center allows (3): skip it (过号) instead of recalling it.',
+    about: 'The ticket was called as many times as its category allows (`callsBeforeMissed`, 3 unless set): skip it (过号) instead of recalling it.',
   },
   'transfer-invalid': {
     status: 422, title: msg('转移目标有误', 'Transfer target not valid'),

@@ -1,10 +1,11 @@
 import type { RouteSpec } from '#shared/route-spec';
 import {
   Board, Category, CategoryBody, CategoryList, CategoryPath, ClerkTicketBody, DatePath, DayFigures, EndBody, EndedTicket, HallPath, HallTicketPath,
-  IssuedTicket, PublicCategoryList, PublicTicketBody, Ticket, TicketCodeQuery, TransferBody, WindowPath, WindowTicket, WindowTicketPath,
+  IssuedTicket, PublicCategoryList, PublicTicketBody, QueueMonthFigures, QueueMonthPath, QueueMonthQuery, Ticket, TicketCodeQuery, TransferBody, WindowPath, WindowTicket,
+  WindowTicketPath,
 } from '#schemas/api/queue';
 import { appointmentRoutes } from './appointments/routes.ts';
-import { DEFAULT_MAX_CALLS, ticketTransitions, type WindowAction } from './lifecycle.ts';
+import { ticketTransitions, type WindowAction } from './lifecycle.ts';
 
 const idempotent = 'Send an Idempotency-Key (≤ 64 characters) to make retries safe: the same key and body within 24 hours return the first response.';
 const atWindow = 'Only a clerk assigned to the window (staff `windowIds`).';
@@ -42,7 +43,7 @@ export const queueRoutes = [
     description: `409 \`nobody-waiting\` when there is none. Two windows calling at the same instant never get the same ticket. ${atWindow} ${idempotent}`,
     params: WindowPath, responses: { 200: WindowTicket },
   },
-  windowAction('recall', 'recallTicket', 'Call the ticket again (重呼)', `Up to ${DEFAULT_MAX_CALLS} calls in all; then 409 \`calls-used-up\`: skip it.`),
+  windowAction('recall', 'recallTicket', 'Call the ticket again (重呼)', 'Up to the category\'s `callsBeforeMissed` calls in all (3 unless set); then 409 `calls-used-up`: skip it.'),
   windowAction('skip', 'skipTicket', 'Skip the ticket (过号): missed', 'On demand, or once its calls are used up.'),
   { ...windowAction('transfer', 'transferTicket', 'Transfer the ticket to another category or window: back to waiting, its priority and arrival kept', 'Only the window named (if any) calls it next.'), body: TransferBody },
   windowAction('start', 'startService', 'Start serving the ticket', 'The visitor came to the window.'),
@@ -54,6 +55,12 @@ export const queueRoutes = [
     operationId: 'getQueueFigures', method: 'GET', path: '/queue/figures/{date}', access: 'jwt',
     summary: 'A day\'s queue figures per category and window: taken, served, waiting, missed, wait and service time p50/p90 (seconds)',
     params: DatePath, responses: { 200: DayFigures },
+  },
+  {
+    operationId: 'getQueueMonthFigures', method: 'GET', path: '/queue-stats/{month}', access: 'jwt',
+    summary: 'A month\'s queue counters for appraisal (考核) per category, window, clerk and department served: taken, served, missed, transferred, wait and service seconds (sum, count, mean)',
+    description: 'Counted from the queue\'s events as they are delivered (seconds behind). Center admins and supervisors read the whole center (or `departmentId`); a department admin its own department\'s row.',
+    params: QueueMonthPath, query: QueueMonthQuery, responses: { 200: QueueMonthFigures },
   },
   {
     operationId: 'listHallCategories', method: 'GET', path: '/public/hall/{centerId}/categories', access: 'public',
@@ -72,7 +79,7 @@ export const queueRoutes = [
   },
   {
     operationId: 'getHallBoard', method: 'GET', path: '/public/hall/{centerId}/board', access: 'public',
-    summary: 'What a hall display shows: the last 10 calls (newest first) and the waiting counts per category; numbers only, no personal data',
+    summary: 'What a hall display shows: the last 10 calls (newest first), the waiting counts per category and each window\'s state; numbers only, no personal data',
     params: HallPath, responses: { 200: Board },
   },
   ...appointmentRoutes,

@@ -4,7 +4,7 @@
  * No I/O here: the store reads, these decide.
  */
 import { createHash, randomInt } from 'node:crypto';
-import type { CategoryFigures, DayFigures, Priority, WindowFigures } from '#schemas/api/queue';
+import type { BoardWindow, CategoryFigures, DayFigures, Priority, WindowFigures } from '#schemas/api/queue';
 import { localDate, workCalendar } from '#shared/calendar';
 import type { TicketRecord } from './lifecycle.ts';
 
@@ -110,6 +110,25 @@ export function dayFigures(centerId: string, date: string, tickets: readonly Tic
   }));
   const windows: WindowFigures[] = group((t) => t.windowId).map(([windowId, ts]) => ({ windowId, called: ts.length, ...counts(ts) }));
   return { centerId, date, categories, windows };
+}
+
+/** The windows that call any of the categories, by id. */
+export const windowsOf = (categories: readonly { readonly windowIds: readonly string[] }[]) => [...new Set(categories.flatMap((c) => c.windowIds))].sort();
+
+/**
+ * What each window shows on the board: the ticket it called last among those
+ * still called or served there (`calling`, `serving`), else `idle`. A clerk may
+ * call the next before ending the last: the latest call is the one shown.
+ */
+export function windowStates(windowIds: readonly string[], names: ReadonlyMap<string, string>, atWindows: readonly Pick<TicketRecord, 'windowId' | 'windowName' | 'status' | 'ticketNo' | 'calledAt'>[]): BoardWindow[] {
+  return windowIds.map((windowId) => {
+    const latest = atWindows
+      .filter((t) => t.windowId === windowId && (t.status === 'called' || t.status === 'serving'))
+      .reduce<(typeof atWindows)[number] | undefined>((a, t) => (!a || (t.calledAt ?? '') > (a.calledAt ?? '') ? t : a), undefined);
+    const windowName = latest?.windowName ?? names.get(windowId) ?? windowId;
+    if (!latest) return { windowId, windowName, state: 'idle' };
+    return { windowId, windowName, state: latest.status === 'serving' ? 'serving' : 'calling', ticketNo: latest.ticketNo };
+  });
 }
 
 /** The calendar date of an instant in the center's time zone: the day a ticket belongs to. */

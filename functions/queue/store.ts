@@ -3,12 +3,13 @@
  * The org domain's windows and staff are read through its public module, the
  * center's profile through the shared kernel.
  *
- *   category         PK CENTER#<c>  SK QUEUE#CATEGORY#<code>   { code, name, itemCodes, windowIds, rev }
+ *   category         PK CENTER#<c>  SK QUEUE#CATEGORY#<code>   { code, name, itemCodes, windowIds, callsBeforeMissed, rev }
  *   item's category  PK CENTER#<c>  SK QUEUE#ITEM#<itemCode>   { categoryCode } (no categoryCode once released)
  *   day counter      PK CENTER#<c>#QUEUE#<date>  SK COUNTER#<code>  { last, serviceSeconds[] }
  *   ticket           PK CENTER#<c>#QUEUE#<date>  SK TICKET#<ticketId>
  *                    GSI1 while waiting: CENTER#<c>#QUEUE#<date>#WAITING / <code>#<rank>#<takenAt>#<ticketId>
  *                    GSI2 once called:   CENTER#<c>#QUEUE#<date>#CALLS / <calledAt>#<ticketId>
+ *                    GSI3 while called or serving: CENTER#<c>#QUEUE#<date>#AT_WINDOWS / <windowId>#<calledAt>#<ticketId>
  *   visit            PK CENTER#<c>#QUEUE#<date>  SK VISIT#<visitId>
  *   events (outbox)  the ticket's day partition, a category's center partition: SK EVENT#<ulid>
  *
@@ -18,7 +19,7 @@
  */
 import { GetCommand, QueryCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { TransactWriteCommandInput } from '@aws-sdk/lib-dynamodb';
-import type { Category, CategoryBody } from '#schemas/api/queue';
+import { DEFAULT_CALLS_BEFORE_MISSED, type Category, type CategoryBody } from '#schemas/api/queue';
 import { msg } from '#schemas/api/problems';
 import { centerPk, centerProfileKey, DEFAULT_TIME_ZONE } from '#shared/center';
 import { batchGetItems, db, isConcurrentChange, itemAt, queryAll, tableName, type Item, type ItemKey } from '#shared/db';
@@ -43,12 +44,14 @@ export const dateOfTicket = (ticketId: string) => `${ticketId.slice(0, 4)}-${tic
 const ticketKey = (c: string, ticketId: string): ItemKey => ({ PK: dayPk(c, dateOfTicket(ticketId)), SK: `TICKET#${ticketId}` });
 const waitingPk = (c: string, date: string) => `${dayPk(c, date)}#WAITING`;
 const callsPk = (c: string, date: string) => `${dayPk(c, date)}#CALLS`;
+const atWindowsPk = (c: string, date: string) => `${dayPk(c, date)}#AT_WINDOWS`;
 
 export type StoredCategory = Category & { readonly rev: number };
 
 function categoryOf(item: Item): StoredCategory {
   const { PK: _p, SK: _s, kind: _k, centerId: _c, ...rest } = item;
-  return rest as StoredCategory;
+  // A category written before the setting existed takes the default.
+  return { callsBeforeMissed: DEFAULT_CALLS_BEFORE_MISSED, ...rest } as StoredCategory;
 }
 
 export async function getCategory(centerId: string, code: string): Promise<StoredCategory | undefined> {
@@ -216,6 +219,30 @@ export async function lastCalls(centerId: string, date: string, limit: number): 
   return (out.Items ?? []).map(recordOf);
 }
 
+/** The tickets called to a window or served there now (GSI3: at most a few per window). */
+export async function atWindows(centerId: string, date: string): Promise<TicketRecord[]> {
+  const items = await queryAll({ IndexName: 'GSI3', KeyConditionExpression: 'GSI3PK = :pk', ExpressionAttributeValues: { ':pk': atWindowsPk(centerId, date) } });
+  return items.map(recordOf);
+}
+
+const windowNames = new Map<string, { readonly at: number; readonly names: Promise<ReadonlyMap<string, string>> }>();
+
+/** The names of the center's windows named, from this function's memory while fresh (as the hall's configuration). */
+export function windowNamesOf(centerId: string, windowIds: readonly string[]): Promise<ReadonlyMap<string, string>> {
+  const key = `${centerId} ${[...windowIds].sort().join(',')}`;
+  const hit = windowNames.get(key);
+  if (hit && Date.now() - hit.at < HALL_TTL_MS) return hit.names;
+  const names = batchGetItems(windowIds.map((w) => orgEntryKeys.window(centerId, w)))
+    .then((found) => new Map(windowIds.map((w) => [w, (itemAt(found, orgEntryKeys.window(centerId, w))?.name as string | undefined) ?? w])));
+  windowNames.delete(key);
+  windowNames.set(key, { at: Date.now(), names });
+  if (windowNames.size > MAX_HALLS) windowNames.delete(windowNames.keys().next().value!);
+  names.catch(() => {
+    if (windowNames.get(key)?.names === names) windowNames.delete(key);
+  });
+  return names;
+}
+
 /** Every ticket of the center's day (bounded by a day's visitors). */
 export async function dayTickets(centerId: string, date: string): Promise<TicketRecord[]> {
   const items = await queryAll({ KeyConditionExpression: 'PK = :pk AND begins_with(SK, :t)', ExpressionAttributeValues: { ':pk': dayPk(centerId, date), ':t': 'TICKET#' } });
@@ -229,11 +256,12 @@ function ticketItem(t: TicketRecord): Item {
     ...t,
     ...(t.status === 'waiting' ? { GSI1PK: waitingPk(t.centerId, t.date), GSI1SK: `${t.categoryCode}#${rankOf(t.priority)}#${t.takenAt}#${t.ticketId}` } : {}),
     ...(t.calledAt ? { GSI2PK: callsPk(t.centerId, t.date), GSI2SK: `${t.calledAt}#${t.ticketId}` } : {}),
+    ...((t.status === 'called' || t.status === 'serving') && t.windowId ? { GSI3PK: atWindowsPk(t.centerId, t.date), GSI3SK: `${t.windowId}#${t.calledAt}#${t.ticketId}` } : {}),
   };
 }
 
 function recordOf(item: Item): TicketRecord {
-  const { PK: _p, SK: _s, kind: _k, GSI1PK: _a, GSI1SK: _b, GSI2PK: _c, GSI2SK: _d, ...rest } = item;
+  const { PK: _p, SK: _s, kind: _k, GSI1PK: _a, GSI1SK: _b, GSI2PK: _c, GSI2SK: _d, GSI3PK: _e, GSI3SK: _f, ...rest } = item;
   return rest as unknown as TicketRecord;
 }
 

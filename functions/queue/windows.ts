@@ -64,7 +64,8 @@ export async function callNext(req: WindowRequest): Promise<HttpResult> {
   for (const candidate of candidates) {
     const next = actOn(candidate, 'call', at);
     waiting = waiting.filter((t) => t.ticketId !== candidate.ticketId);
-    const event = ticketEvent('TicketCalled', next, { windowId: at.windowId, windowName: at.windowName, calls: next.calls, calledAt: at.now }, waitingCounts(codesOf(hall), waiting), actorOf(caller), at.now);
+    const firstCall = candidate.firstCalledAt === undefined ? { waitSeconds: seconds(candidate.takenAt, at.now) } : {};
+    const event = ticketEvent('TicketCalled', next, { windowId: at.windowId, windowName: at.windowName, calls: next.calls, calledAt: at.now, ...firstCall }, waitingCounts(codesOf(hall), waiting), actorOf(caller), at.now);
     const result: HttpResult = { status: 200, body: windowView(next) };
     try {
       await store.changeTicket(next, candidate.version, event, undefined, req.idempotency?.record(result));
@@ -98,12 +99,13 @@ function simpleAction(action: Extract<WindowAction, 'recall' | 'skip' | 'start'>
   return async (req: WindowRequest): Promise<HttpResult> => {
     const { caller, ticket, at, hall } = await atWindow(req);
     const current = addressed(ticket, req.params.ticketId!);
-    const next = actOn(current, action, at);
+    const callsBeforeMissed = hall.categories.find((c) => c.code === current.categoryCode)?.callsBeforeMissed;
+    const next = actOn(current, action, { ...at, ...(callsBeforeMissed ? { callsBeforeMissed } : {}) });
     const counts = waitingCounts(codesOf(hall), await store.waitingOf(caller.centerId, current.date));
     const event =
       action === 'recall' ? ticketEvent('TicketRecalled', next, { windowId: at.windowId, windowName: at.windowName, calls: next.calls, calledAt: at.now }, counts, actorOf(caller), at.now)
-      : action === 'skip' ? ticketEvent('TicketMissed', next, { windowId: at.windowId, calls: next.calls, missedAt: at.now }, counts, actorOf(caller), at.now)
-      : ticketEvent('ServiceStarted', next, { windowId: at.windowId, startedAt: at.now }, counts, actorOf(caller), at.now);
+      : action === 'skip' ? ticketEvent('TicketMissed', next, { windowId: at.windowId, windowName: at.windowName, calls: next.calls, missedAt: at.now }, counts, actorOf(caller), at.now)
+      : ticketEvent('ServiceStarted', next, { windowId: at.windowId, windowName: at.windowName, startedAt: at.now }, counts, actorOf(caller), at.now);
     return commit(next, current, event, { status: 200, body: windowView(next) }, req);
   };
 }
@@ -126,7 +128,7 @@ export async function transferTicket(req: WindowRequest<TransferBody>): Promise<
   const next = actOn(current, 'transfer', { ...at, transfer: to });
   const waiting = [...(await store.waitingOf(caller.centerId, current.date)).filter((t) => t.ticketId !== next.ticketId), next];
   const event = ticketEvent('TicketTransferred', next, {
-    fromCategoryCode: current.categoryCode, fromWindowId: at.windowId, ...(to.windowId ? { toWindowId: to.windowId } : {}), transferredAt: at.now,
+    fromCategoryCode: current.categoryCode, fromWindowId: at.windowId, fromWindowName: at.windowName, ...(to.windowId ? { toWindowId: to.windowId } : {}), transferredAt: at.now,
   }, waitingCounts(codesOf(hall), waiting), actorOf(caller), at.now);
   return commit(next, current, event, { status: 200, body: windowView(next) }, req);
 }
@@ -143,7 +145,7 @@ export async function endService(req: WindowRequest<EndBody>): Promise<HttpResul
   };
   const counts = waitingCounts(codesOf(hall), await store.waitingOf(caller.centerId, current.date));
   const { ticketId: _t, ticketNo: _n, ...visitData } = visit;
-  const event = ticketEvent('VisitEnded', next, { ...visitData, departmentIds: window.departmentIds, codeHash: next.codeHash }, counts, actorOf(caller), at.now);
+  const event = ticketEvent('VisitEnded', next, { ...visitData, windowName: at.windowName, departmentIds: window.departmentIds, codeHash: next.codeHash }, counts, actorOf(caller), at.now);
   const result = await commit(next, current, event, { status: 200, body: { ticket: windowView(next), visit } }, req, visit);
   await store.recordServiceTime(caller.centerId, next.date, next.categoryCode, seconds(next.startedAt!, at.now));
   return result;

@@ -4,13 +4,17 @@
  * Access Control, and a BucketDeployment that uploads the site as web/site.ts
  * lays it out, then invalidates CloudFront.
  *
+ * The hall display (web/hall/) is addressed by its center, `/hall/<centerId>`,
+ * here as on the local cloud, and learns the stage's API and WebSocket URLs
+ * from metas the deployment fills (the local cloud fills the socket's itself).
+ *
  * A nested stack: its deploy-time pieces (the BucketDeployment's Python
  * handler with the AWS CLI layer, CloudFront) stay out of the API stack's
  * template, which the local cloud runs and whose functions are all the
  * project's own bundles. The local cloud serves the same files itself
  * (local/web.ts).
  */
-import { copyFileSync, mkdirSync, rmSync } from 'node:fs';
+import { copyFileSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { DefaultStackSynthesizer, Duration, NestedStack, Stage } from 'aws-cdk-lib';
 import * as cloudfront from 'aws-cdk-lib/aws-cloudfront';
@@ -24,19 +28,33 @@ import type { StageConfig } from '../config.ts';
 import { acknowledge, nagRef } from '../nag.ts';
 import { SecureBucket } from './secure-bucket.ts';
 
+/** The stage's endpoints a page calls from the browser. */
+export interface SiteEndpoints {
+  /** The HTTP API's URL (ApiUrl). */
+  readonly apiUrl: string;
+  /** The hall displays' WebSocket URL (HallSocketUrl). */
+  readonly hallSocketUrl: string;
+}
+
 export interface WebSiteProps {
   readonly config: StageConfig;
+  /** Filled into the pages' empty endpoint metas at deployment; without them a page is told with `?api=` and `?socket=`. */
+  readonly endpoints?: SiteEndpoints;
 }
 
 /**
  * CloudFront Function (viewer request): `/docs/` → `/docs/index.html` (S3 has no directory
  * index; defaultRootObject covers `/` only), and `/docs` → 301 `/docs/`, so the page's relative
  * links resolve. A path whose last segment has a dot is a file and passes unchanged.
+ * `/hall/<centerId>` is the hall display's page (a center id has no dot), which reads its
+ * center from the address the browser keeps; its files are `/hall/hall.js` and `/hall/hall.css`.
  */
 export const INDEX_FUNCTION_CODE = `function handler(event) {
   var request = event.request;
   var uri = request.uri;
-  if (uri.endsWith('/')) {
+  if (/^\\/hall\\/[^\\/.]+$/.test(uri)) {
+    request.uri = '/hall/index.html';
+  } else if (uri.endsWith('/')) {
     request.uri = uri + 'index.html';
   } else if (uri.split('/').pop().indexOf('.') === -1) {
     return { statusCode: 301, statusDescription: 'Moved Permanently', headers: { location: { value: uri + '/' } } };
@@ -105,8 +123,13 @@ export class WebSite extends NestedStack {
     acknowledge(this.distribution, 'AwsSolutions-CFR4',
       'Served on the default *.cloudfront.net certificate until the center gives the pages a domain: with it CloudFront fixes the security policy (CDK ignores minimumProtocolVersion without a certificate). With a domain and an ACM certificate, set minimumProtocolVersion TLS_V1_2_2021.');
 
+    const filled = props.endpoints ? pagesWithEndpoints(props.endpoints) : new Map<string, string>();
     const deployment = new s3deploy.BucketDeployment(this, 'Deployment', {
-      sources: [s3deploy.Source.asset(stageSite(this))],
+      // The pages with endpoints are rendered at deployment, when the URLs are known; the rest are the site's files as they are.
+      sources: [
+        s3deploy.Source.asset(stageSite(this, new Set(filled.keys()))),
+        ...[...filled].map(([sitePath, html]) => s3deploy.Source.data(sitePath, html)),
+      ],
       destinationBucket: this.bucket,
       distribution: this.distribution,
       distributionPaths: ['/*'],
@@ -145,15 +168,40 @@ function cdkAssetObjects(): string {
   return `arn:<AWS::Partition>:s3:::${bucket.replace(/\$\{([^}]+)\}/g, '<$1>')}/*`;
 }
 
+const ENDPOINT_METAS: Readonly<Record<string, keyof SiteEndpoints>> = { 'onestop-api': 'apiUrl', 'onestop-socket': 'hallSocketUrl' };
+
+/** A page with the stage's endpoints in its empty endpoint metas, or undefined when it has none. */
+export function withEndpoints(html: string, endpoints: SiteEndpoints): string | undefined {
+  let out = html;
+  for (const [name, key] of Object.entries(ENDPOINT_METAS)) {
+    const empty = `<meta name="${name}" content="">`;
+    // A function, not a replacement string: a token's text has `$` in it.
+    out = out.replace(empty, () => `<meta name="${name}" content="${endpoints[key]}">`);
+  }
+  return out === html ? undefined : out;
+}
+
+/** Site path → the page with its endpoints, for every HTML page of the site that has an empty endpoint meta. */
+export function pagesWithEndpoints(endpoints: SiteEndpoints): Map<string, string> {
+  const pages = new Map<string, string>();
+  for (const [sitePath, file] of siteFiles()) {
+    const html = sitePath.endsWith('.html') ? withEndpoints(readFileSync(file, 'utf8'), endpoints) : undefined;
+    if (html !== undefined) pages.set(sitePath, html);
+  }
+  return pages;
+}
+
 /**
  * Lays the site out (web/site.ts) in a directory of the cloud assembly, the source of the
  * deployment's asset: CDK hashes and zips it like any asset, and the directory goes with the
- * assembly instead of piling up in the system's temporary directory.
+ * assembly instead of piling up in the system's temporary directory. `rendered` pages are
+ * shipped by a source of their own.
  */
-function stageSite(scope: Construct): string {
+function stageSite(scope: Construct, rendered: ReadonlySet<string>): string {
   const dir = path.join(Stage.of(scope)!.outdir, 'web-site');
   rmSync(dir, { recursive: true, force: true });
   for (const [sitePath, file] of siteFiles()) {
+    if (rendered.has(sitePath)) continue;
     const target = path.join(dir, sitePath);
     mkdirSync(path.dirname(target), { recursive: true });
     copyFileSync(file, target);

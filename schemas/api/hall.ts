@@ -1,7 +1,8 @@
 /**
  * The hall's live displays (叫号屏) and window terminals over the WebSocket API:
  * what a display connects with and the messages it is pushed. Public and
- * read-only: a ticket shows its number only, never who holds it.
+ * read-only: a ticket shows its number only, never who holds it; a window its
+ * name and state, never who works it.
  */
 import * as Type from '@sinclair/typebox/type';
 import type { Static } from '@sinclair/typebox';
@@ -9,7 +10,7 @@ import { WaitingCounts } from '../events/queue.ts';
 import { CenterId } from './catalog.ts';
 import { closed } from './common.ts';
 import { WindowId } from './org.ts';
-import { TicketNo } from './queue.ts';
+import { TicketNo, WindowState } from './queue.ts';
 
 const Instant = Type.String({ format: 'date-time' });
 
@@ -32,9 +33,25 @@ export type CalledMessage = Static<typeof CalledMessage>;
 export const WaitingMessage = Type.Object({ type: Type.Literal('waiting'), waiting: WaitingCounts }, closed);
 export type WaitingMessage = Static<typeof WaitingMessage>;
 
+/**
+ * A window's state after a queue event, as the board's `windows` tell it (呼叫中 / 办理中 / 空闲):
+ * calling or serving a ticket (its number), or idle (the visit ended, the ticket was missed or
+ * transferred away). `since` is the event's instant: events may arrive out of order, and a
+ * screen keeps the newest state of each window.
+ */
+export const WindowMessage = Type.Object({
+  type: Type.Literal('window'),
+  windowId: WindowId,
+  windowName: Type.String(),
+  state: WindowState,
+  ticketNo: Type.Optional(TicketNo),
+  since: Instant,
+}, closed);
+export type WindowMessage = Static<typeof WindowMessage>;
+
 /** The answer to a display's keep-alive (any message it sends: API Gateway closes a connection idle for 10 minutes). */
 export const PongMessage = Type.Object({ type: Type.Literal('pong') }, closed);
 
-export const HallMessage = Type.Union([CalledMessage, WaitingMessage, PongMessage]);
+export const HallMessage = Type.Union([CalledMessage, WindowMessage, WaitingMessage, PongMessage]);
 export type HallMessage = Static<typeof HallMessage>;
 

@@ -25,6 +25,12 @@ export type TicketStatus = Static<typeof TicketStatus>;
 export const TicketSource = StringEnum(['kiosk', 'web', 'clerk', 'appointment'] as const);
 export type TicketSource = Static<typeof TicketSource>;
 
+export const DEFAULT_CALLS_BEFORE_MISSED = 3;
+export const CallsBeforeMissed = Type.Integer({
+  minimum: 1, maximum: 5, default: DEFAULT_CALLS_BEFORE_MISSED,
+  description: 'Calls a ticket of the category gets (the first and its recalls) before it can only be skipped (过号); 3 when not given',
+});
+
 const Audit = { updatedAt: Instant, updatedBy: Type.String({ description: 'Account id (sub) of the administrator' }) };
 
 export const CategoryBody = Type.Object(
@@ -32,6 +38,7 @@ export const CategoryBody = Type.Object(
     name: text(50, 'e.g. 市场主体登记'),
     itemCodes: Type.Array(ItemCode, { maxItems: 40, uniqueItems: true, description: 'The items this category takes tickets for; an item belongs to at most one category of the center' }),
     windowIds: Type.Array(WindowId, { minItems: 1, maxItems: 30, uniqueItems: true, description: 'The windows that call this category' }),
+    callsBeforeMissed: Type.Optional(CallsBeforeMissed),
   },
   closed,
 );
@@ -178,13 +185,58 @@ export const DayFigures = Type.Object(
 export type DayFigures = Static<typeof DayFigures>;
 export const DatePath = Type.Object({ date: LocalDate }, closed);
 
+export const WindowState = StringEnum(['idle', 'calling', 'serving'] as const, 'calling: a ticket called and not yet started; serving: a visit in progress');
+export type WindowState = Static<typeof WindowState>;
+const BoardWindow = Type.Object(
+  { windowId: WindowId, windowName: Type.String(), state: WindowState, ticketNo: Type.Optional({ ...TicketNo, description: 'While calling or serving only' }) },
+  closed,
+);
+export type BoardWindow = Static<typeof BoardWindow>;
+
 export const Board = Type.Object(
   {
     centerId: CenterId,
     date: LocalDate,
     calls: Type.Array(Type.Object({ ticketNo: TicketNo, windowId: WindowId, windowName: Type.String(), calledAt: Instant }, closed), { description: 'The last 10 calls, newest first' }),
     waiting: Type.Array(Type.Object({ categoryCode: CategoryCode, name: Type.String(), count: Type.Integer({ minimum: 0 }) }, closed)),
+    windows: Type.Array(BoardWindow, { description: 'The windows that call the center\'s categories, by id: what each shows now' }),
   },
   closed,
 );
 export type Board = Static<typeof Board>;
+
+const Month = Type.String({ pattern: '^[0-9]{4}-(0[1-9]|1[0-2])$', maxLength: 7, description: 'YYYY-MM: the month (center time) of the tickets\' days' });
+export const QueueMonthPath = Type.Object({ month: Month }, closed);
+export const QueueMonthQuery = Type.Object(
+  { departmentId: Type.Optional({ ...DepartmentId, description: 'Only this department\'s figures; a department admin gets the own (the primary one by default)' }) },
+  closed,
+);
+const Seconds = Type.Object(
+  { sum: Type.Integer({ minimum: 0 }), count: Type.Integer({ minimum: 0 }), mean: Type.Union([Type.Integer({ minimum: 0 }), Type.Null()], { description: 'sum ÷ count, rounded; null with no sample' }) },
+  closed,
+);
+export const QueueCounts = Type.Object(
+  {
+    taken: Type.Integer({ minimum: 0, description: 'Tickets taken (center and category rows only)' }),
+    served: Type.Integer({ minimum: 0, description: 'Visits ended' }),
+    missed: Type.Integer({ minimum: 0, description: 'Tickets skipped (过号)' }),
+    transferred: Type.Integer({ minimum: 0, description: 'Transfers out (of the category or window, by the clerk)' }),
+    waitSeconds: { ...Seconds, description: 'Taking to first call, counted at the first call (not on department rows)' },
+    serviceSeconds: { ...Seconds, description: 'Start to end of each visit' },
+  },
+  closed,
+);
+export type QueueCounts = Static<typeof QueueCounts>;
+export const QueueMonthFigures = Type.Object(
+  {
+    centerId: Type.String(),
+    month: Month,
+    center: Type.Optional({ ...QueueCounts, description: 'The whole center (absent when the answer is one department\'s)' }),
+    categories: Type.Array(Type.Object({ categoryCode: CategoryCode, counts: QueueCounts }, closed)),
+    windows: Type.Array(Type.Object({ windowId: WindowId, counts: QueueCounts }, closed)),
+    staff: Type.Array(Type.Object({ staffId: Type.String({ description: 'Account id (sub) of the clerk' }), counts: QueueCounts }, closed)),
+    departments: Type.Array(Type.Object({ departmentId: DepartmentId, counts: QueueCounts }, closed), { description: 'By the departments of the items served (else the window\'s first)' }),
+  },
+  { ...closed, description: 'Monthly queue counters for appraisal (考核): sums, counts and means, no percentiles; they follow each event within seconds' },
+);
+export type QueueMonthFigures = Static<typeof QueueMonthFigures>;

@@ -3,7 +3,7 @@
  * `queue_category` / code). No personal data: a ticket is its number, a
  * visitor at most an applicantId; the slip's code travels only as a hash.
  * Every ticket event carries the center's waiting counts after the change,
- * so a display needs no read.
+ * and every event at a window that window's name, so a display needs no read.
  */
 import * as Type from '@sinclair/typebox/type';
 import type { Static } from '@sinclair/typebox';
@@ -26,20 +26,28 @@ export const TicketIssuedData = Type.Object(
   { ...ticketFields, priority: Priority, source: TicketSource, takenAt: Instant, ahead: Type.Integer({ minimum: 0 }), appointmentId: Type.Optional(Type.String()) },
   closed,
 );
-/** TicketCalled and TicketRecalled: `calls` is 1 on the first call, 2 on the first recall… */
-export const TicketCalledData = Type.Object({ ...ticketFields, windowId: WindowId, windowName: Type.String(), calls: Type.Integer({ minimum: 1 }), calledAt: Instant }, closed);
-export const TicketMissedData = Type.Object({ ...ticketFields, windowId: WindowId, calls: Type.Integer({ minimum: 1 }), missedAt: Instant }, closed);
-export const TicketTransferredData = Type.Object(
-  { ...ticketFields, fromCategoryCode: CategoryCode, fromWindowId: WindowId, toWindowId: Type.Optional(WindowId), transferredAt: Instant },
+/**
+ * TicketCalled and TicketRecalled: `calls` is 1 on the first call, 2 on the
+ * first recall…; `waitSeconds` (taking to this call) on the ticket's first
+ * call only, not on a call after a transfer: what the monthly counters add.
+ */
+export const TicketCalledData = Type.Object(
+  { ...ticketFields, windowId: WindowId, windowName: Type.String(), calls: Type.Integer({ minimum: 1 }), calledAt: Instant, waitSeconds: Type.Optional(Type.Integer({ minimum: 0 })) },
   closed,
 );
-export const ServiceStartedData = Type.Object({ ...ticketFields, windowId: WindowId, startedAt: Instant }, closed);
+export const TicketMissedData = Type.Object({ ...ticketFields, windowId: WindowId, windowName: Type.String(), calls: Type.Integer({ minimum: 1 }), missedAt: Instant }, closed);
+export const TicketTransferredData = Type.Object(
+  { ...ticketFields, fromCategoryCode: CategoryCode, fromWindowId: WindowId, fromWindowName: Type.String(), toWindowId: Type.Optional(WindowId), transferredAt: Instant },
+  closed,
+);
+export const ServiceStartedData = Type.Object({ ...ticketFields, windowId: WindowId, windowName: Type.String(), startedAt: Instant }, closed);
 /** What the evaluation domain needs to open the visit's 一次一评: the code's hash lets an anonymous visitor rate with the slip. */
 export const VisitEndedData = Type.Object(
   {
     ...ticketFields,
     visitId: Type.String(),
     windowId: WindowId,
+    windowName: Type.String(),
     staffId: Type.String(),
     departmentIds: Type.Array(DepartmentId),
     itemCodes: Type.Array(ItemCode),

@@ -2,15 +2,17 @@
  * CDK assertions on the static web pages (infra/constructs/web-site.ts): a
  * private, encrypted, TLS-only bucket that only this CloudFront distribution
  * reads (Origin Access Control), the viewer-request function that gives
- * directories their index.html, a deployment that ships exactly the site of
- * web/site.ts, the SiteUrl output, and no cdk-nag finding left in the site.
+ * directories their index.html and serves the hall display at
+ * /hall/<centerId>, a deployment that ships exactly the site of web/site.ts
+ * (the pages that call the stage with its endpoints filled in), the SiteUrl
+ * output, and no cdk-nag finding left in the site.
  */
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { ResponseHeadersPolicy } from 'aws-cdk-lib/aws-cloudfront';
 import { Template } from 'aws-cdk-lib/assertions';
 import { describe, expect, inject, it } from 'vitest';
-import { INDEX_FUNCTION_CODE } from '../../infra/constructs/web-site.ts';
+import { INDEX_FUNCTION_CODE, pagesWithEndpoints, withEndpoints } from '../../infra/constructs/web-site.ts';
 import { siteFiles } from '../../web/site.ts';
 import type { NagReport } from './nag-report.ts';
 import { resourcesOf } from './synth.ts';
@@ -95,6 +97,21 @@ describe('distribution', () => {
     expect(run('/wall')).toEqual({ statusCode: 301, statusDescription: 'Moved Permanently', headers: { location: { value: '/wall/' } } });
     expect(run('/docs')).toEqual({ statusCode: 301, statusDescription: 'Moved Permanently', headers: { location: { value: '/docs/' } } });
   });
+
+  it('serves the hall display at /hall/<centerId> (the page reads the center from the address), its files as files', () => {
+    const handler = new Function(`${INDEX_FUNCTION_CODE}\nreturn handler;`)() as (event: unknown) => Record<string, any>;
+    const run = (uri: string) => handler({ request: { uri, headers: {} } });
+    expect(run('/hall/center-demo').uri).toBe('/hall/index.html');
+    expect(run('/hall/c1').uri).toBe('/hall/index.html');
+    expect(run('/hall/hall.js').uri).toBe('/hall/hall.js');
+    expect(run('/hall/hall.css').uri).toBe('/hall/hall.css');
+    expect(run('/hall/').uri).toBe('/hall/index.html');
+    expect(run('/hall')).toEqual({ statusCode: 301, statusDescription: 'Moved Permanently', headers: { location: { value: '/hall/' } } });
+    // Deeper paths and look-alikes are directories as before, not the hall's page.
+    expect(run('/hall/center-demo/x')).toMatchObject({ statusCode: 301, headers: { location: { value: '/hall/center-demo/x/' } } });
+    expect(run('/hallway')).toMatchObject({ statusCode: 301, headers: { location: { value: '/hallway/' } } });
+    expect(run('/docs/hall/c1')).toMatchObject({ statusCode: 301 });
+  });
 });
 
 describe('deployment', () => {
@@ -111,13 +128,19 @@ describe('deployment', () => {
   });
 
   it('ships exactly the site: web/, Swagger UI\'s bundle and docs/openapi.json, byte for byte', () => {
-    const keys = deployment().SourceObjectKeys as string[];
-    expect(keys).toHaveLength(1);
-    const assetDir = path.join(assemblyDir, `asset.${keys[0]!.replace(/\.zip$/, '')}`);
-    expect(existsSync(assetDir), assetDir).toBe(true);
-    const shipped = readdirSync(assetDir, { recursive: true, withFileTypes: true })
-      .filter((e) => e.isFile())
-      .map((e) => path.relative(assetDir, path.join(e.parentPath, e.name)).split(path.sep).join('/'));
+    // The site's files, and a source of its own for each page rendered with the stage's endpoints.
+    const assetDirs = (deployment().SourceObjectKeys as string[]).map((key) => path.join(assemblyDir, `asset.${key.replace(/\.zip$/, '')}`));
+    const shippedBy = new Map<string, string>();
+    for (const assetDir of assetDirs) {
+      expect(existsSync(assetDir), assetDir).toBe(true);
+      for (const e of readdirSync(assetDir, { recursive: true, withFileTypes: true }).filter((f) => f.isFile())) {
+        const key = path.relative(assetDir, path.join(e.parentPath, e.name)).split(path.sep).join('/');
+        expect(shippedBy.has(key), `${key} shipped twice`).toBe(false);
+        shippedBy.set(key, assetDir);
+      }
+    }
+    const shipped = [...shippedBy.keys()];
+    const assetDir = shippedBy.get('docs/openapi.json')!;
     const expected = siteFiles();
     expect(shipped.sort()).toEqual([...expected.keys()].sort());
     expect(shipped).toEqual(expect.arrayContaining(['index.html', 'docs/index.html', 'docs/init.js', 'docs/openapi.json', 'docs/swagger-ui/swagger-ui-bundle.js', 'docs/swagger-ui/swagger-ui.css', 'docs/swagger-ui/LICENSE.txt', 'wall/index.html', 'wall/wall.js', 'wall/wall.css']));
@@ -125,6 +148,27 @@ describe('deployment', () => {
     for (const key of ['docs/openapi.json', 'docs/swagger-ui/swagger-ui-bundle.js']) {
       expect(readFileSync(path.join(assetDir, key)).equals(readFileSync(expected.get(key)!)), key).toBe(true);
     }
+  });
+});
+
+describe('the pages that call the stage', () => {
+  const endpoints = { apiUrl: 'https://api.example/', hallSocketUrl: 'wss://ws.example/live' };
+
+  it('the hall display gets the API and the socket in its metas, and nothing else of it changes', () => {
+    const pages = pagesWithEndpoints(endpoints);
+    expect([...pages.keys()]).toEqual(['hall/index.html']);
+    const original = readFileSync(siteFiles().get('hall/index.html')!, 'utf8');
+    const filled = pages.get('hall/index.html')!;
+    expect(filled).toContain('<meta name="onestop-api" content="https://api.example/">');
+    expect(filled).toContain('<meta name="onestop-socket" content="wss://ws.example/live">');
+    expect(filled.replace('https://api.example/', '').replace('wss://ws.example/live', '')).toBe(original);
+  });
+
+  it('fills a token\'s text as it is (a `$` in it is no replacement pattern), and leaves a page without the metas alone', () => {
+    const page = '<head><meta name="onestop-socket" content=""></head>';
+    expect(withEndpoints(page, { apiUrl: 'x', hallSocketUrl: '${Token[TOKEN.1]}$&' })).toBe('<head><meta name="onestop-socket" content="${Token[TOKEN.1]}$&"></head>');
+    expect(withEndpoints('<head><meta name="onestop-socket" content="wss://set/"></head>', endpoints)).toBeUndefined();
+    expect(withEndpoints(readFileSync(siteFiles().get('docs/index.html')!, 'utf8'), endpoints)).toBeUndefined();
   });
 });
 

@@ -142,7 +142,7 @@ export function visitEnded(centerId: string, data: Record<string, unknown> = {})
       eventId: ulid(), version: 1, centerId, occurredAt: now, actor: { id: 'clerk-sub', role: 'clerk' }, subject: { type: 'ticket', id: ticketId },
       data: {
         ticketId, ticketNo: 'A001', categoryCode: 'A', date: now.slice(0, 10), waiting: [],
-        visitId: ulid(), windowId: 'a01', staffId: 'clerk-sub', departmentIds: ['amr'], itemCodes: [], caseNos: [],
+        visitId: ulid(), windowId: 'a01', windowName: 'A区1号窗口', staffId: 'clerk-sub', departmentIds: ['amr'], itemCodes: [], caseNos: [],
         codeHash: 'x'.repeat(43), calledAt: now, startedAt: now, endedAt: now, ...data,
       },
     },

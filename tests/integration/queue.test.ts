@@ -2,21 +2,23 @@
  * The hall's queue over HTTP on the local cloud: categories, concurrent takes
  * (numbering), two windows calling at once (each ticket exactly once), a
  * visitor's journey to the visit and VisitEnded on the bus (seen in the audit
- * log), recall/skip/transfer, who may work a window, bad bodies, and the
- * DynamoDB requests of a take and a call-next (in process).
+ * log), the board's windows, recall/skip/transfer with a category's calls
+ * before missed, the month's counters (a visit, a miss; a redelivered event
+ * counts nothing), who may work a window, bad bodies, and the DynamoDB
+ * requests of a take and a call-next (in process).
  *
  * Each test has categories of its own (letters Q–V of center-demo) and fresh
  * windows and clerks, so its numbers and counts are its own.
  */
 import { beforeAll, describe, expect, it } from 'vitest';
 import { problemUri } from '#schemas/api/problems';
-import { Board, DayFigures, IssuedTicket, WindowTicket } from '#schemas/api/queue';
+import { Board, DayFigures, IssuedTicket, QueueMonthFigures, WindowTicket } from '#schemas/api/queue';
 import { VisitEndedData, queueEventSchemas } from '#schemas/events/queue';
 import { validationErrors } from '#shared/validate';
 import { demoItems } from '../../local/seed/items.ts';
 import { call, centerToday, until } from './api-client.ts';
 import { freshItem } from './evaluation-client.ts';
-import { eventFor, inProcess } from './in-process.ts';
+import { eventFor, inProcess, useLocalTable } from './in-process.ts';
 
 const suffix = Date.now().toString(36);
 /** A window per use, so that no test's call takes another's ticket: the clerk at w.<x> is clerk1, at w.<x>2 clerk2. */
@@ -26,7 +28,7 @@ const clerk2 = `q.two.${suffix}`;
 const subs: Record<string, string> = {};
 const hall = '/public/hall/center-demo';
 
-async function category(code: string, body: { name: string; itemCodes: string[]; windowIds: string[] }) {
+async function category(code: string, body: { name: string; itemCodes: string[]; windowIds: string[]; callsBeforeMissed?: number }) {
   const res = await call('PUT', `/admin/queue/categories/${code}`, { as: 'center.admin', body });
   expect(res.status, JSON.stringify(res.body)).toBe(201);
   return res;
@@ -134,10 +136,14 @@ describe('a visit', () => {
     expect(validationErrors(Board, board.body)).toEqual([]);
     expect(board.body.calls.slice(0, 2).map((c: { ticketNo: string }) => c.ticketNo)).toEqual(['T001', 'T002']);
     expect(board.body.waiting).toContainEqual({ categoryCode: 'T', name: '旅程测试', count: 0 });
+    // Two tickets called to w.t: the board shows the latest; a window of a category with nobody called is idle.
+    expect(board.body.windows).toContainEqual({ windowId: w.t, windowName: '1号综合窗口', state: 'calling', ticketNo: 'T001' });
+    expect(board.body.windows).toContainEqual({ windowId: w.q, windowName: `窗口${w.q}`, state: 'idle' });
 
     const id = first.body.ticketId as string;
     expect((await act(clerk1, w.t, id, 'end', { itemCodes: [], caseNos: [] })).body.type).toBe(typeOf('wrong-state'));
     expect((await act(clerk1, w.t, id, 'start')).body.status).toBe('serving');
+    expect((await call('GET', `${hall}/board`)).body.windows).toContainEqual({ windowId: w.t, windowName: '1号综合窗口', state: 'serving', ticketNo: 'T001' });
     const applicantId = '01JAAAAAAAAAAAAAAAAAAAAAAA';
     const ended = await act(clerk1, w.t, id, 'end', { itemCodes: [demoItems[0]!.code], caseNos: [], applicantId });
     expect(ended.status, JSON.stringify(ended.body)).toBe(200);
@@ -163,16 +169,15 @@ describe('a visit', () => {
     expect(validationErrors(queueEventSchemas.TicketCalled.properties.data, records[1].data)).toEqual([]);
   });
 
-  it('recall up to 3 calls, then skip (missed); a transfer to another window is called there only', async () => {
-    await category('U', { name: '过号转移', itemCodes: [], windowIds: [w.u] });
+  it('recall up to the category\'s 2 calls, then skip (missed); a transfer to another window is called there only; the month counts the visit and the miss', async () => {
+    expect((await category('U', { name: '过号转移', itemCodes: [], windowIds: [w.u], callsBeforeMissed: 2 })).body.callsBeforeMissed).toBe(2);
     const a = await take('U');
     const b = await take('U');
     const id = a.body.ticketId as string;
     expect((await callNext(clerk1, w.u)).body.ticketId).toBe(id);
     expect((await act(clerk1, w.u, id, 'recall')).body.calls).toBe(2);
-    expect((await act(clerk1, w.u, id, 'recall')).body.calls).toBe(3);
     expect((await act(clerk1, w.u, id, 'recall')).body.type).toBe(typeOf('calls-used-up'));
-    expect((await act(clerk1, w.u, id, 'skip')).body).toMatchObject({ status: 'missed', calls: 3 });
+    expect((await act(clerk1, w.u, id, 'skip')).body).toMatchObject({ status: 'missed', calls: 2 });
 
     expect((await callNext(clerk1, w.u)).body.ticketId).toBe(b.body.ticketId);
     expect((await act(clerk1, w.u, b.body.ticketId, 'transfer', {})).body.type).toBe(typeOf('transfer-invalid'));
@@ -180,6 +185,18 @@ describe('a visit', () => {
     expect(moved.body).toMatchObject({ status: 'waiting', categoryCode: 'U', priority: 'normal', takenAt: b.body.takenAt, transferredTo: { windowId: w.u2 } });
     expect((await callNext(clerk1, w.u)).status).toBe(409);
     expect((await callNext(clerk2, w.u2)).body).toMatchObject({ ticketId: b.body.ticketId, windowId: w.u2, calls: 1 });
+
+    // The visit at w.t (previous test) and this miss and transfer at w.u, counted from their events.
+    const month = centerToday().slice(0, 7);
+    const windowCounts = (body: { windows?: { windowId: string; counts: { served: number; missed: number; transferred: number } }[] }, windowId: string) => body.windows?.find((r) => r.windowId === windowId)?.counts;
+    const figures = await until('the visit, the miss and the transfer counted', async () => {
+      const res = await call('GET', `/queue-stats/${month}`, { as: 'supervisor' });
+      return windowCounts(res.body, w.t)?.served === 1 && windowCounts(res.body, w.u)?.missed === 1 && windowCounts(res.body, w.u)?.transferred === 1 ? res.body : undefined;
+    });
+    expect(validationErrors(QueueMonthFigures, figures)).toEqual([]);
+    expect(windowCounts(figures, w.t)).toMatchObject({ served: 1, missed: 0, serviceSeconds: { count: 1 }, waitSeconds: { count: 2 } });
+    expect(figures.staff.find((r: { staffId: string }) => r.staffId === subs[clerk1]).counts).toMatchObject({ served: 1, missed: 1, transferred: 1 });
+    expect(figures.center.taken).toBeGreaterThanOrEqual(2);
   });
 });
 
@@ -222,6 +239,27 @@ describe('DynamoDB requests', () => {
     const called = await run(eventFor(clerk, 'POST', `/windows/${w.v}/call-next`, '/windows/{windowId}/call-next', { params: { windowId: w.v } }));
     expect(called.status, JSON.stringify(called.body)).toBe(200);
     expect(called.commands).toEqual(['BatchGetItemCommand', 'QueryCommand', 'TransactWriteItemsCommand']);
-    console.log(`queue requests: take ${warm.commands.join(' + ')}; call-next ${called.commands.join(' + ')}`);
+    const board = await run(eventFor(undefined, 'GET', `${hall}/board`, '/public/hall/{centerId}/board', { params: { centerId: 'center-demo' } }));
+    const boardAgain = await run(eventFor(undefined, 'GET', `${hall}/board`, '/public/hall/{centerId}/board', { params: { centerId: 'center-demo' } }));
+    expect(boardAgain.commands).toEqual(['QueryCommand', 'QueryCommand', 'QueryCommand']);
+    console.log(`queue requests: take ${warm.commands.join(' + ')}; call-next ${called.commands.join(' + ')}; board ${board.commands.length} then ${boardAgain.commands.length} (window names remembered)`);
+  });
+
+  it('a counted event delivered twice counts once: one transaction, then nothing', async () => {
+    useLocalTable();
+    const { handler } = await import('../../functions/queue/stats/counting.ts');
+    const windowId = `qc${suffix}`;
+    const event = {
+      id: 'x', source: 'onestop.queue', 'detail-type': 'TicketMissed',
+      detail: {
+        eventId: `01J${suffix.toUpperCase().replace(/[ILOU]/g, 'A').padEnd(23, 'A')}`, centerId: 'center-demo', occurredAt: new Date().toISOString(), actor: { id: 'clerk-x', role: 'clerk' },
+        subject: { type: 'ticket', id: '20260101-01JAAAAAAAAAAAAAAAAAAAAAAA' }, version: 1,
+        data: { ticketId: '20260101-01JAAAAAAAAAAAAAAAAAAAAAAA', ticketNo: 'U001', categoryCode: 'U', date: centerToday(), waiting: [], windowId, windowName: 'U 窗口', calls: 2, missedAt: new Date().toISOString() },
+      },
+    } as never;
+    expect(await handler(event)).toEqual({ outcome: 'counted' });
+    expect(await handler(event)).toEqual({ outcome: 'duplicate' });
+    const res = await call('GET', `/queue-stats/${centerToday().slice(0, 7)}`, { as: 'center.admin' });
+    expect(res.body.windows.find((r: { windowId: string }) => r.windowId === windowId).counts.missed).toBe(1);
   });
 });

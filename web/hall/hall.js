@@ -1,5 +1,6 @@
-// The hall display (叫号屏): calls pushed over the WebSocket API, the board read on load and on every
-// (re)connect, reconnecting with backoff. In a file of its own: the page's CSP runs no inline script.
+// The hall display (叫号屏): calls and the windows' state pushed over the WebSocket API, the board read on
+// load and on every (re)connect, reconnecting with backoff. In a file of its own: the page's CSP runs no
+// inline script.
 'use strict';
 (() => {
   const KEPT_CALLS = 10;
@@ -10,14 +11,18 @@
   const OFFLINE = '连接中断，正在重连';
   const TIME_ZONE = 'Asia/Shanghai';
   const clockFormat = new Intl.DateTimeFormat('zh-CN', { timeZone: TIME_ZONE, hour: '2-digit', minute: '2-digit', hourCycle: 'h23' });
-  const $ = (id) => document.getElementById(id);
 
+  const STATE_LABELS = { calling: '呼叫中', serving: '办理中', idle: '空闲' };
+  const $ = (id) => document.getElementById(id);
+  const meta = (name) => document.querySelector(`meta[name="${name}"]`)?.content;
+
+  // The page's host fills the metas (the local cloud the socket; a deployment both); a query parameter overrides.
   const params = new URLSearchParams(location.search);
   const centerId = centerOf(params);
-  const boardUrl = `${httpBase(params.get('api'))}/public/hall/${encodeURIComponent(centerId)}/board`;
-  const socketBase = socketOf(params.get('socket') || document.querySelector('meta[name="onestop-socket"]')?.content);
+  const boardUrl = `${httpBase(params.get('api') || meta('onestop-api'))}/public/hall/${encodeURIComponent(centerId)}/board`;
+  const socketBase = socketOf(params.get('socket') || meta('onestop-socket'));
 
-  /** `/hall/<centerId>` (the local cloud), else `?centerId=` (a deployed site's /hall/). */
+  /** `/hall/<centerId>` (the local cloud and CloudFront alike), else `?centerId=`. */
   function centerOf(query) {
     const m = /^\/hall\/([^/]+)$/.exec(location.pathname);
     return m ? decodeURIComponent(m[1]) : query.get('centerId') || '';
@@ -51,6 +56,10 @@
   const calls = new Map();
   const names = new Map();
   const waiting = new Map();
+  /** windowId → { windowId, windowName, state, ticketNo?, since?, pushedAt? } */
+  const windows = new Map();
+  /** Counts the window states pushed, so a board read does not undo a push that arrived while it was on its way. */
+  let pushes = 0;
   let shownKey;
   let boardRead = false;
 
@@ -136,6 +145,40 @@
     }));
   }
 
+  function drawWindows() {
+    const shown = [...windows.values()].sort((a, b) => text(a.windowId).localeCompare(text(b.windowId)));
+    $('windows').replaceChildren(...shown.map((w) => {
+      const li = document.createElement('li');
+      const state = Object.hasOwn(STATE_LABELS, w.state) ? w.state : 'idle';
+      li.className = `window-state ${state}`;
+      li.dataset.window = text(w.windowId);
+      li.dataset.state = state;
+      const busy = state !== 'idle' && w.ticketNo;
+      li.append(span('name', text(w.windowName ?? w.windowId)), span('state', STATE_LABELS[state]), span('ticket', busy ? text(w.ticketNo) : ''));
+      return li;
+    }));
+    $('windows-section').hidden = shown.length === 0;
+  }
+
+  /** A pushed state: the newest of each window wins (events may arrive out of order or twice). */
+  function takeWindow(message) {
+    const known = windows.get(text(message.windowId));
+    if (known?.since && text(message.since) < known.since) return;
+    windows.set(text(message.windowId), { ...message, since: text(message.since), pushedAt: ++pushes });
+    drawWindows();
+  }
+
+  /** The board's windows replace the strip, except a window pushed since the board was asked for. */
+  function takeBoardWindows(list, pushesBefore) {
+    const previous = new Map(windows);
+    windows.clear();
+    for (const w of list) {
+      const known = previous.get(text(w.windowId));
+      windows.set(text(w.windowId), known && known.pushedAt > pushesBefore ? known : { ...w, since: known?.since });
+    }
+    drawWindows();
+  }
+
   function takeCall(call) {
     calls.set(keyOf(call), call);
     drawCalls(true);
@@ -148,6 +191,7 @@
   }
 
   async function readBoard() {
+    const pushesBefore = pushes;
     const res = await fetch(boardUrl, { headers: { accept: 'application/json' }, cache: 'no-store', signal: AbortSignal.timeout(TIMEOUT_MS) });
     if (!res.ok) throw new Error(`HTTP ${res.status}`);
     const board = await res.json();
@@ -158,6 +202,8 @@
     boardRead = true;
     for (const w of board.waiting ?? []) if (w.name) names.set(text(w.categoryCode), text(w.name));
     takeWaiting(board.waiting ?? []);
+    // A board from before the windows' state was published has no `windows`: the pushes alone fill the strip.
+    if (Array.isArray(board.windows)) takeBoardWindows(board.windows, pushesBefore);
   }
 
   function setStatus(message) {
@@ -192,6 +238,7 @@
         return;
       }
       if (message?.type === 'called') takeCall(message);
+      else if (message?.type === 'window' && message.windowId) takeWindow(message);
       else if (message?.type === 'waiting' && Array.isArray(message.waiting)) takeWaiting(message.waiting);
     });
     ws.addEventListener('close', () => {

@@ -7,7 +7,8 @@ import { describe, expect, it } from 'vitest';
 import { problemUri } from '#schemas/api/problems';
 import type { TicketStatus } from '#schemas/api/queue';
 import { HttpProblem } from '#shared/errors';
-import { DEFAULT_MAX_CALLS, actOn, ticketTransitions, type AtWindow, type TicketRecord, type WindowAction } from '../../../functions/queue/lifecycle.ts';
+import { DEFAULT_CALLS_BEFORE_MISSED } from '#schemas/api/queue';
+import { actOn, ticketTransitions, type AtWindow, type TicketRecord, type WindowAction } from '../../../functions/queue/lifecycle.ts';
 
 const w1: AtWindow = { windowId: 'w1', windowName: '1号窗口', staffId: 'clerk-1', now: '2026-03-20T02:00:00.000Z' };
 const later = (min: number): AtWindow => ({ ...w1, now: `2026-03-20T02:${String(min).padStart(2, '0')}:00.000Z` });
@@ -40,16 +41,24 @@ describe('a ticket\'s journey', () => {
     for (const t of [called, recalled, serving, ended]) expect(t).toMatchObject({ ticketNo: 'A007', priority: 'green', takenAt: waiting.takenAt, categoryCode: 'A' });
   });
 
-  it(`recalls up to ${DEFAULT_MAX_CALLS} calls in all (or the center's number), then only a skip: missed`, () => {
+  it(`recalls up to ${DEFAULT_CALLS_BEFORE_MISSED} calls in all when the category sets none, then only a skip: missed`, () => {
     let t = actOn(waiting, 'call', w1);
-    for (let i = 2; i <= DEFAULT_MAX_CALLS; i++) t = actOn(t, 'recall', w1);
-    expect(t.calls).toBe(DEFAULT_MAX_CALLS);
+    for (let i = 2; i <= DEFAULT_CALLS_BEFORE_MISSED; i++) t = actOn(t, 'recall', w1);
+    expect(t.calls).toBe(DEFAULT_CALLS_BEFORE_MISSED);
     const used = refusal(() => actOn(t, 'recall', w1));
     expect(used.type).toBe(problemUri('calls-used-up'));
-    expect(actOn(t, 'recall', { ...w1, maxCalls: DEFAULT_MAX_CALLS + 1 }).calls).toBe(DEFAULT_MAX_CALLS + 1);
-    expect(actOn(t, 'skip', later(5))).toMatchObject({ status: 'missed', missedAt: later(5).now, calls: DEFAULT_MAX_CALLS });
+    expect(actOn(t, 'skip', later(5))).toMatchObject({ status: 'missed', missedAt: later(5).now, calls: DEFAULT_CALLS_BEFORE_MISSED });
     // On demand, after the first call.
     expect(actOn(actOn(waiting, 'call', w1), 'skip', w1).status).toBe('missed');
+  });
+
+  it.each([1, 2, 4, 5])('a category of %i calls before missed: that many calls, then calls-used-up', (callsBeforeMissed) => {
+    const at = { ...w1, callsBeforeMissed };
+    let t = actOn(waiting, 'call', at);
+    for (let i = 2; i <= callsBeforeMissed; i++) t = actOn(t, 'recall', at);
+    expect(t.calls).toBe(callsBeforeMissed);
+    expect(refusal(() => actOn(t, 'recall', at)).type).toBe(problemUri('calls-used-up'));
+    expect(actOn(t, 'skip', at).status).toBe('missed');
   });
 
   it('a transfer puts the ticket back to waiting, priority and arrival kept, in the new category and/or for one window', () => {

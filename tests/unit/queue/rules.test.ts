@@ -1,12 +1,12 @@
 /**
  * The queue's pure rules: calling order (appointment, green, normal, then
  * arrival), which tickets a window may call, numbering, tickets ahead, the
- * estimated wait, percentiles and the day's figures.
+ * estimated wait, percentiles, the day's figures and the board's windows.
  */
 import { describe, expect, it } from 'vitest';
 import type { TicketRecord } from '../../../functions/queue/lifecycle.ts';
 import {
-  aheadOf, callableAt, codeHashOf, dayFigures, dayIn, estimatedWaitSeconds, newTicketCode, percentile, ticketNoOf, waitingCounts, type WaitingEntry,
+  aheadOf, callableAt, codeHashOf, dayFigures, dayIn, estimatedWaitSeconds, newTicketCode, percentile, ticketNoOf, waitingCounts, windowStates, windowsOf, type WaitingEntry,
 } from '../../../functions/queue/rules.ts';
 
 const at = (minute: number, second = 0) => `2026-03-20T01:${String(minute).padStart(2, '0')}:${String(second).padStart(2, '0')}.000Z`;
@@ -110,5 +110,26 @@ describe('the day\'s figures', () => {
       { windowId: 'w2', called: 2, served: 0, missed: 1, waitSeconds: { p50: 30, p90: 600 }, serviceSeconds: null },
     ]);
     expect(dayFigures('c', '2026-03-20', [])).toEqual({ centerId: 'c', date: '2026-03-20', categories: [], windows: [] });
+  });
+});
+
+describe('the board\'s windows', () => {
+  const named = new Map([['w1', '1号窗口'], ['w2', '2号窗口'], ['w3', '3号窗口']]);
+  const t = (windowId: string, status: TicketRecord['status'], ticketNo: string, minute: number) => ({ windowId, windowName: `${windowId}名`, status, ticketNo, calledAt: at(minute) });
+
+  it('the windows of every category once, by id', () => {
+    expect(windowsOf([{ windowIds: ['w3', 'w1'] }, { windowIds: ['w1', 'w2'] }])).toEqual(['w1', 'w2', 'w3']);
+  });
+
+  it('calling or serving its latest ticket still at the window, else idle: a ticket number only then', () => {
+    const states = windowStates(['w1', 'w2', 'w3'], named, [t('w1', 'called', 'A001', 1), t('w1', 'serving', 'A002', 3), t('w2', 'called', 'B001', 2), t('w9', 'serving', 'C001', 2)]);
+    expect(states).toEqual([
+      { windowId: 'w1', windowName: 'w1名', state: 'serving', ticketNo: 'A002' },
+      { windowId: 'w2', windowName: 'w2名', state: 'calling', ticketNo: 'B001' },
+      { windowId: 'w3', windowName: '3号窗口', state: 'idle' },
+    ]);
+    // A ticket that left the window (ended, missed) shows nothing, whatever the index still had.
+    expect(windowStates(['w1'], named, [t('w1', 'ended', 'A001', 1)])).toEqual([{ windowId: 'w1', windowName: '1号窗口', state: 'idle' }]);
+    expect(windowStates(['w4'], named, [])).toEqual([{ windowId: 'w4', windowName: 'w4', state: 'idle' }]);
   });
 });
