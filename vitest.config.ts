@@ -9,6 +9,28 @@
  * unit and infra projects and the other two as two runs side by side.
  */
 import { defineConfig } from 'vitest/config';
+import { BaseSequencer, type TestSpecification } from 'vitest/node';
+
+/**
+ * The emulated-time files, in the order they run (one at a time): supervision
+ * measures its cards against jumps of its own from a clock no file has moved;
+ * the hall journey then moves it once, to its slot's check-in. A file not
+ * named runs after them.
+ */
+const EMULATED_TIME_ORDER = ['supervision.test.ts', 'hall-journey.test.ts'];
+
+/** Vitest's order (by last duration, then size) for every project, but the emulated-time files in theirs. */
+class EmulatedTimeInOrder extends BaseSequencer {
+  override async sort(files: TestSpecification[]) {
+    const sorted = await super.sort(files);
+    const rank = (f: TestSpecification) => {
+      const i = EMULATED_TIME_ORDER.findIndex((name) => f.moduleId.endsWith(`/tests/emulated-time/${name}`));
+      return i < 0 ? EMULATED_TIME_ORDER.length : i;
+    };
+    const emulated = sorted.filter((f) => f.project.name === 'emulated-time').sort((a, b) => rank(a) - rank(b));
+    return [...sorted.filter((f) => f.project.name !== 'emulated-time'), ...emulated];
+  }
+}
 
 export default defineConfig({
   test: {
@@ -16,12 +38,15 @@ export default defineConfig({
     // local cloud (another process), and the CPU-bound synth and unit files then never overlap.
     maxWorkers: 3,
     reporters: ['default', './tests/summary-reporter.ts'],
+    sequence: { sequencer: EmulatedTimeInOrder },
     // Together the projects cover tests/**/*.test.ts. No root `include`: projects that
     // extend the root config would add it to their own and run every file.
     projects: [
       {
         extends: true,
-        test: { name: 'unit', include: ['tests/unit/**/*.test.ts'] },
+        // Under `npm test` the unit files run niced beside the integration run and its local cloud, on 2
+        // CPUs: a property test that takes 2 s alone can wait 10 s for the CPU there.
+        test: { name: 'unit', include: ['tests/unit/**/*.test.ts'], testTimeout: 30_000 },
       },
       {
         extends: true,
@@ -48,12 +73,15 @@ export default defineConfig({
       },
       {
         extends: true,
-        // Moves the shared cloud's clock forward (POST /local/clock): runs after every other file.
+        // Moves the shared cloud's clock forward (POST /local/clock): runs after every other file, one
+        // file at a time (a jump in one would release the thresholds another is measuring), in
+        // EMULATED_TIME_ORDER.
         test: {
           name: 'emulated-time',
           include: ['tests/emulated-time/**/*.test.ts'],
           globalSetup: ['tests/integration/global-setup.ts'],
           sequence: { groupOrder: 1 },
+          fileParallelism: false,
           testTimeout: 60_000,
           hookTimeout: 180_000,
         },

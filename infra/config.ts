@@ -104,6 +104,12 @@ export interface StageConfig {
   readonly evaluationDefaults: { readonly ratingWorkingDays: number; readonly callBackWorkingDays: number; readonly rectificationWorkingDays: number };
   /** Alarm topic subscribers and thresholds (docs/operations.md, "Alarms"). */
   readonly alarms: AlarmSettings;
+  /**
+   * The identity provider whose adapter redeems registration tickets (IDENTITY_PROVIDER,
+   * functions/applicants/identity/verifier.ts). `simulator` exists only in the local cloud.
+   * None: no adapter for a real provider yet, so registration fails (500) rather than trust typed-in numbers.
+   */
+  readonly identityProvider: 'simulator' | undefined;
 }
 
 const alarmThresholds = {
@@ -129,6 +135,7 @@ const common = {
   dynamodbAttemptTimeoutMs: 2_500,
   evaluationDefaults: { ratingWorkingDays: 5, callBackWorkingDays: 1, rectificationWorkingDays: 15 },
   mailFrom: 'noreply@onestop.example.gov.cn',
+  identityProvider: undefined,
 } as const;
 
 const dev: StageConfig = {
@@ -148,7 +155,7 @@ const dev: StageConfig = {
 
 const configs: Record<StageName, StageConfig> = {
   // The local cloud runs dev's settings, with room for benchmarks.
-  local: { ...dev, stage: 'local', logRetention: RetentionDays.ONE_WEEK, throttle: { rateLimit: 100, burstLimit: 200 }, caseSweepSchedule: 'rate(1 minute)', auditDigestSchedule: 'rate(1 minute)', auditSigning: 'secret', evaluationSweepSchedule: 'rate(1 minute)', dynamodbAttemptTimeoutMs: 8_000, alarms: { ...dev.alarms, topicKey: 'aws-managed' } },
+  local: { ...dev, stage: 'local', logRetention: RetentionDays.ONE_WEEK, throttle: { rateLimit: 100, burstLimit: 200 }, caseSweepSchedule: 'rate(1 minute)', auditDigestSchedule: 'rate(1 minute)', auditSigning: 'secret', evaluationSweepSchedule: 'rate(1 minute)', dynamodbAttemptTimeoutMs: 8_000, alarms: { ...dev.alarms, topicKey: 'aws-managed' }, identityProvider: 'simulator' },
   dev,
   prod: {
     ...common,
@@ -187,5 +194,8 @@ export function stageConfig(stage: unknown = 'dev'): StageConfig {
   if (!isStageName(stage)) {
     throw new Error(`Unknown stage ${JSON.stringify(stage)}: use -c stage=${stageNames.join('|')}`);
   }
-  return configs[stage];
+  const config = configs[stage];
+  // The simulator vouches for any identity it is asked to: a deployed stage would let anyone register any number.
+  if (config.identityProvider === 'simulator' && stage !== 'local') throw new Error(`stage ${stage}: the identity simulator is for the local cloud only`);
+  return config;
 }

@@ -33,6 +33,7 @@ import { S3Notifier, type S3NotificationStats } from './s3/notifications.ts';
 import { WorkQueues } from './queue/queues.ts';
 import { SmsSink } from './sns/sms-sink.ts';
 import { localEndpoints } from './local-endpoints.ts';
+import { IdentitySimulator, type SimulatedIdentity } from './identity/simulator.ts';
 import type { Meter } from './meter.ts';
 import { webPages } from './web.ts';
 import { pointAtLocalSocket, startSocketServer, type SocketServer, type SocketStats } from './websocket/server.ts';
@@ -52,6 +53,12 @@ export interface LocalCloudOptions {
   dataDir: string;
   /** Wipe dataDir first. */
   reset?: boolean;
+  /**
+   * DynamoDB Local without its database file and with its full JIT (test runs): the data is gone when
+   * the cloud stops, and the JVM takes more memory for less CPU (STACK.md has the small-memory flags
+   * `npm start` keeps).
+   */
+  throwawayDynamo?: boolean;
   /** Use the cdk.out already there instead of running `cdk synth`. */
   skipSynth?: boolean;
   /** Where to synthesize (default `<repo>/cdk.out`): test runs use their own, so parallel runs never share one. */
@@ -92,8 +99,11 @@ export interface LocalCloud {
   readonly socketUrl?: string;
   readonly issuerUrl: string;
   readonly jwksUrl: string;
-  /** `cognito`: the Cognito Identity Provider emulator, `<apiUrl>/local/cognito`; `sns`: SMS sent through SNS Publish, `<apiUrl>/local/sns` (read back at GET /local/sms). */
-  readonly endpoints: { dynamodb: string; s3: string; ses: string; events: string; cognito: string; sns: string };
+  /**
+   * `cognito`: the Cognito Identity Provider emulator, `<apiUrl>/local/cognito`; `sns`: SMS sent through SNS Publish, `<apiUrl>/local/sns` (read back at GET /local/sms);
+   * `identity`: the identity provider simulator, `<apiUrl>/local/identity`.
+   */
+  readonly endpoints: { dynamodb: string; s3: string; ses: string; events: string; cognito: string; sns: string; identity: string };
   /** logical id → local table name (= the logical id). */
   readonly tables: Record<string, string>;
   /** logical id → local bucket name (= the logical id lowercased). */
@@ -101,6 +111,8 @@ export interface LocalCloud {
   readonly model: LocalModel;
   users(): readonly LocalUser[];
   mintToken(username: string): string;
+  /** A one-time real-name verification ticket for an identity, as POST /local/identity/tickets issues it. */
+  identityTicket(identity: SimulatedIdentity): string;
   stats(): LocalCloudStats;
   /** Emulated time: what the functions and schedules take for now (POST /local/clock moves it forward). */
   readonly clock: LocalClock;
@@ -146,9 +158,10 @@ export async function startLocalCloud(opts: LocalCloudOptions): Promise<LocalClo
     // Synth (~5 s) and the emulators (~2 s) are independent: start them together.
     const [dynamoPort, s3Port, sesPort] = await Promise.all([portOrFree(opts.dynamoPort), portOrFree(opts.s3Port), portOrFree(opts.sesPort)]);
     const clock = new LocalClock();
+    const identity = new IdentitySimulator(clock);
     const settled = await Promise.allSettled([
       loadModel({ repoRoot, dataDir, skipSynth: opts.skipSynth, ...(opts.cdkOut ? { cdkOut: opts.cdkOut } : {}), log }),
-      startDynamo({ port: dynamoPort, dir: path.join(dataDir, 'dynamodb'), log }),
+      startDynamo({ port: dynamoPort, log, ...(opts.throwawayDynamo ? { throwaway: true } : { dir: path.join(dataDir, 'dynamodb') }) }),
       startS3({ port: s3Port, dir: path.join(dataDir, 's3'), log, clock }),
       startSes({ port: sesPort, log }),
     ]);
@@ -203,7 +216,7 @@ export async function startLocalCloud(opts: LocalCloudOptions): Promise<LocalClo
     const apiUrl = `http://localhost:${api.port}`;
     const metered = opts.meter && (await opts.meter.attach({ dynamodb: dynamo.endpoint, s3: s3.endpoint }));
     if (metered) stops.push(() => metered.stop());
-    const endpoints = { dynamodb: metered ? metered.dynamodb : dynamo.endpoint, s3: metered ? metered.s3 : s3.endpoint, ses: ses.endpoint, events: busEndpoint.endpoint, cognito: `${apiUrl}/local/cognito`, sns: `${apiUrl}/local/sns` };
+    const endpoints = { dynamodb: metered ? metered.dynamodb : dynamo.endpoint, s3: metered ? metered.s3 : s3.endpoint, ses: ses.endpoint, events: busEndpoint.endpoint, cognito: `${apiUrl}/local/cognito`, sns: `${apiUrl}/local/sns`, identity: `${apiUrl}/local/identity` };
 
     // The WebSocket API before the runtime: its functions' management endpoint must name the local server.
     let sockets: SocketServer | undefined;
@@ -294,7 +307,7 @@ export async function startLocalCloud(opts: LocalCloudOptions): Promise<LocalClo
       authorizer: new LocalAuthorizer(issuer),
       invoke,
       log,
-      local: localEndpoints({ issuer, sms: new SmsSink(), faults: (rule) => rt.setFault(rule), dlq: { list: () => dlq.list(), redrive, remove }, stats, clock }),
+      local: localEndpoints({ issuer, sms: new SmsSink(), faults: (rule) => rt.setFault(rule), dlq: { list: () => dlq.list(), redrive, remove }, stats, clock, identity }),
       web: webPages(() => siteFiles(), { hallSocketUrl: sockets?.url }),
     });
 
@@ -310,6 +323,7 @@ export async function startLocalCloud(opts: LocalCloudOptions): Promise<LocalClo
       model,
       users: () => issuer.listUsers(),
       mintToken: (username) => issuer.mint(username),
+      identityTicket: (who) => identity.issue(who).ticket,
       stats,
       clock,
       idle: async () => {

@@ -1,8 +1,8 @@
 /**
  * The local cloud's own endpoints under /local/ on the API port (never part of
  * the template): the issuer's JWKS and dev token endpoint, the demo users, the
- * Cognito Identity Provider emulator (/local/cognito), DLQ admin, counters and
- * the emulated clock (/local/clock).
+ * Cognito Identity Provider emulator (/local/cognito), DLQ admin, counters,
+ * the emulated clock (/local/clock) and the identity provider simulator (/local/identity/).
  */
 import type { HttpResult } from './api/payload.ts';
 import { DisabledUserError, UnknownUserError, type LocalIssuer } from './auth/issuer.ts';
@@ -11,6 +11,7 @@ import type { DlqMessage } from './bus/dlq.ts';
 import type { SmsSink } from './sns/sms-sink.ts';
 import type { FaultRule } from './lambda/runtime.ts';
 import { ClockError, type LocalClock } from './lambda/clock.ts';
+import type { IdentitySimulator } from './identity/simulator.ts';
 
 export interface LocalEndpointDeps {
   readonly issuer: LocalIssuer;
@@ -26,6 +27,8 @@ export interface LocalEndpointDeps {
   stats(): unknown;
   /** Emulated time (GET/POST /local/clock). */
   readonly clock: LocalClock;
+  /** Real-name verification tickets (POST /local/identity/tickets, /local/identity/redeem). */
+  readonly identity?: IdentitySimulator;
 }
 
 const json = (status: number, body: unknown): HttpResult => ({
@@ -49,6 +52,10 @@ export function localEndpoints(deps: LocalEndpointDeps) {
     // The SDK posts to the endpoint's path as given (`<apiUrl>/local/cognito`); a trailing slash is accepted too.
     if (path === '/local/cognito' || path === '/local/cognito/') return handleCognito(deps.issuer, method, headers['x-amz-target'], body);
     if ((path === '/local/sns' || path === '/local/sns/') && method === 'POST') return deps.sms.handle(body);
+    if (deps.identity && path.startsWith('/local/identity/')) {
+      const input = parseBody(body);
+      return input ? deps.identity.handle(method, path, input) : json(400, { message: 'send a JSON object' });
+    }
     const route = `${method} ${path}`;
     switch (route) {
       case 'GET /local/.well-known/jwks.json':

@@ -1,5 +1,5 @@
 /**
- * The applicants Lambda: registration (申请人注册), the applicant's own profile,
+ * The applicants Lambda: registration (申请人注册, registration.ts), the applicant's own profile,
  * agents (代办人), and staff reads with personal data masked. Rules are in
  * rules.ts, keys in store.ts, who may do what in shared/authorization.ts.
  * Nothing here logs: the HTTP stack logs route and status only, never bodies.
@@ -9,15 +9,15 @@ import { msg } from '#schemas/api/problems';
 import type { AccountStatus } from '#shared/accounts';
 import { actingRole, actorDepartment, callerOf, type Caller } from '#shared/auth';
 import { denial, rolesFor, type Action } from '#shared/authorization';
-import { requiredEnv } from '#shared/db';
-import { alreadyExists, forbidden, notFound, preconditionFailed, problem, validationFailed } from '#shared/errors';
+import { forbidden, notFound, preconditionFailed, problem, validationFailed } from '#shared/errors';
 import { etag, httpHandler, ifMatch, type HttpResult, type Operations } from '#shared/http';
-import { changeAccountStatus, findAccount, upsertAccount } from '#shared/identity';
-import { newId } from '#shared/ids';
-import { maskPhone, maskResidentIdNumber } from '#shared/identifiers';
+import { changeAccountStatus, upsertAccount } from '#shared/identity';
+import { maskPhone } from '#shared/identifiers';
 import { applicantsProblems } from './problems.ts';
+import { applicantActor, source, subjectOf } from './events.ts';
+import { registerApplicant } from './registration.ts';
 import { applicantRoutes } from './routes.ts';
-import { agentErrors, identifierOf, lookupOf, registrationErrors, revealDecision, staffView } from './rules.ts';
+import { agentErrors, cardOf, lookupOf, revealDecision, staffView } from './rules.ts';
 import * as store from './store.ts';
 
 type Ops = Operations<typeof applicantRoutes>;
@@ -27,89 +27,20 @@ function authorize(caller: Caller, action: Action) {
   if (why) throw forbidden(why);
 }
 
-const source = 'onestop.applicants' as const;
-const applicantActor = (sub: string) => ({ id: sub, role: 'applicant' as const });
 /** An applicant belongs to no department: staff are recorded with their primary one. */
 const staffActor = (caller: Caller, action: Action) => ({
   id: caller.userId,
   role: actingRole(caller, rolesFor(action)),
   ...actorDepartment(caller),
 });
-const subjectOf = (applicantId: string) => ({ type: 'applicant', id: applicantId });
 
 const own = ({ sub: _s, rev: _r, ...profile }: store.StoredApplicant): Applicant => profile;
 const grantView = ({ rev: _r, ...grant }: store.StoredGrant): AgentGrant => grant;
 /** A versioned resource with its ETag (its rev). */
 const tagged = (rev: number, body: unknown, status = 200): HttpResult => ({ status, body, headers: { etag: etag(String(rev)) } });
 
-const cardOf = (p: Omit<store.StoredApplicant, 'rev'>): store.Card => ({
-  applicantId: p.applicantId,
-  sub: p.sub,
-  kind: p.kind,
-  name: p.name,
-  ...(p.idNumber ? { idNumber: maskResidentIdNumber(p.idNumber) } : {}),
-  ...(p.creditCode ? { creditCode: p.creditCode } : {}),
-});
-
 const notRegistered = () => notFound(msg('您尚未在本中心注册为申请人。', 'You are not registered as an applicant in this center.'));
 const noApplicant = (applicantId: string) => notFound(msg(`本中心没有申请人 ${applicantId}。`, `No applicant ${applicantId} in this center.`));
-
-/**
- * Public: there is no caller to key an Idempotency-Key to, so a retried
- * registration is recognised by its username (unique in the center) instead.
- */
-const registerApplicant: Ops['registerApplicant'] = async (req) => {
-  const body = req.body;
-  const now = new Date();
-  const at = now.toISOString();
-  const centerId = body.centerId ?? requiredEnv('DEFAULT_CENTER_ID');
-  const identifier = identifierOf(body);
-
-  // Everything that can refuse the registration is checked before the user pool is touched.
-  const check = await store.registrationCheck(centerId, identifier, body.username, at);
-  if (!check.center) {
-    throw problem(applicantsProblems['center-not-found'], msg(`没有服务中心 ${centerId}。`, `No center ${centerId}.`),
-      [{ path: '/body/centerId', code: 'unknown_center', message: msg('没有此服务中心', `no center ${centerId}`) }]);
-  }
-  const errors = registrationErrors(body, check.center.today);
-  // No identifier means `errors` names it as required.
-  if (identifier === undefined || errors.length) throw problem(applicantsProblems['registration-invalid'], msg('注册信息不符合要求，见 errors。', 'The registration does not fit its kind; see errors.'), errors);
-  if (check.identifierTaken) {
-    throw alreadyExists(body.kind === 'citizen'
-      ? msg('此身份证号码已在本中心注册。', 'This ID number is already registered in this center.')
-      : msg('此统一社会信用代码已在本中心注册。', 'This credit code is already registered in this center.'));
-  }
-  if (check.usernameTaken) throw store.usernameTaken();
-  const claim = newId();
-  await store.claimUsername(centerId, body.username, claim, now.getTime());
-  // Only an unfinished registration's account (an applicant of this center, no profile yet) may be taken over.
-  const existing = await findAccount(body.username);
-  if (existing && (existing.centerId !== centerId || existing.roles.length !== 1 || existing.roles[0] !== 'applicant')) throw store.usernameTaken();
-  const sub = await upsertAccount({ username: body.username, name: body.name, email: body.email, centerId, roles: ['applicant'] });
-
-  const profile: store.StoredApplicant = {
-    applicantId: newId(),
-    kind: body.kind,
-    username: body.username,
-    name: body.name,
-    email: body.email,
-    phone: body.phone,
-    ...(body.kind === 'citizen' ? { idNumber: identifier } : { creditCode: identifier, legalRepresentative: body.legalRepresentative! }),
-    registeredAt: at,
-    updatedAt: at,
-    sub,
-    rev: 1,
-  };
-  const card = cardOf(profile);
-  await store.register(centerId, profile, identifier, card, claim, {
-    source, detailType: 'ApplicantRegistered', centerId, occurredAt: at, actor: applicantActor(sub), subject: subjectOf(profile.applicantId),
-    data: {
-      applicantId: profile.applicantId, kind: profile.kind, username: profile.username, name: profile.name, phone: maskPhone(profile.phone),
-      ...(card.idNumber ? { idNumber: card.idNumber } : {}), ...(card.creditCode ? { creditCode: card.creditCode } : {}),
-    },
-  });
-  return tagged(profile.rev, own(profile), 201);
-};
 
 const getMyProfile: Ops['getMyProfile'] = async (req) => {
   const caller = callerOf(req.event);

@@ -6,9 +6,13 @@
 import { defineProblems, msg } from '#schemas/api/problems';
 
 export const applicantsProblems = defineProblems({
-  'registration-invalid': {
-    status: 422, title: msg('注册信息不符合要求', 'Registration does not fit the applicant kind'),
-    about: 'A citizen gives a valid resident ID number (GB 11643) and nothing of an enterprise; an enterprise a valid unified social credit code (GB 32100) and its legal representative, and no ID number. `errors` names each field: `format`, `check_digit` (the check character does not match), `invalid` (no such province, authority or birth date), `required` or `unexpected`.',
+  'registration-not-offered': {
+    status: 503, title: msg('暂不提供网上注册', 'Online registration not offered'),
+    about: 'This deployment names no identity provider to verify registrations with, so it registers nobody online; applicants register at the center. Nothing is written.',
+  },
+  'identity-verification-refused': {
+    status: 422, title: msg('实名认证未通过', 'Identity verification refused'),
+    about: 'The identity provider does not vouch for `verificationTicket`: `errors[0].code` is `unknown` (no such ticket), `used` (a ticket is redeemed once: verify again), `expired` (verify again), or `insufficient_level` (the verification was real-name only; registering needs real-person: a face check, or an enterprise\'s electronic business licence). Nothing is written.',
   },
   'center-not-found': {
     status: 422, title: msg('服务中心不存在', 'Center not found'),

@@ -11,6 +11,7 @@ import {
   ApplicantReadQuery,
   ProfileBody,
   RegistrationBody,
+  RegistrationReceived,
   StaffApplicantView,
 } from '#schemas/api/applicants';
 
@@ -19,9 +20,9 @@ const idempotencyKey = [{ name: 'Idempotency-Key', description: 'Client-chosen u
 export const applicantRoutes = [
   {
     operationId: 'registerApplicant', method: 'POST', path: '/public/applicants', access: 'public',
-    summary: 'Register as a citizen (resident ID number) or an enterprise (unified social credit code): creates the applicant\'s account (申请人注册)',
-    description: 'Public, so no Idempotency-Key: a registration is unique by its username (and its ID number or credit code), and a retry of one that succeeded gets 409 already-exists.',
-    body: RegistrationBody, responses: { 201: Applicant },
+    summary: 'Register as a citizen or an enterprise with a verified identity (实名认证): the name and the ID number or credit code come from the identity provider that redeems the ticket (申请人注册)',
+    description: 'Public, so no Idempotency-Key: a registration is unique by its username and its verified number, and its ticket is redeemed once. The answer is 202 whether or not the number was registered, so it tells nobody whose number is registered: a new account\'s sign-in invitation, or a notice naming the account that holds the number, reaches the person by message. A number held by a profile that was never verified (registered before verification was needed) passes to its verified holder: that profile loses it and its account is disabled (ApplicantIdentityReclaimed). A taken username is still 409: usernames are not personal data.',
+    body: RegistrationBody, responses: { 202: RegistrationReceived },
   },
   {
     operationId: 'getMyProfile', method: 'GET', path: '/applicants/me', access: 'jwt', accountCheck: 'inline',

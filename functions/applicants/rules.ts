@@ -1,10 +1,11 @@
 /**
- * The rules of the applicants domain, pure: what a registration must carry
- * for its kind, how its identifier is checked (format, then check character,
- * so the error says which), what an agent authorization may say, and what
- * staff see of an applicant's personal data. No I/O, no clock.
+ * The rules of the applicants domain, pure: which verified identity may
+ * register and what its registration does to a number already held, how a
+ * number is checked (format, then check character, so the error says which),
+ * what an agent authorization may say, and what staff see of an applicant's
+ * personal data. No I/O, no clock.
  */
-import type { AgentBody, Applicant, ApplicantLookupBody, RegistrationBody, StaffApplicantView } from '#schemas/api/applicants';
+import type { AgentBody, Applicant, ApplicantLookupBody, IdentityLevel, StaffApplicantView } from '#schemas/api/applicants';
 import { msg, type Text } from '#schemas/api/problems';
 import type { AccountStatus } from '#shared/accounts';
 import type { Caller } from '#shared/auth';
@@ -21,6 +22,7 @@ import {
   residentIdCheckCharacter,
   unifiedSocialCreditCheckCharacter,
 } from '#shared/identifiers';
+import type { VerifiedIdentity } from './identity/verifier.ts';
 
 const field = (name: string, code: string, message: Text): FieldFault => ({ path: `/body/${name}`, code, message });
 
@@ -42,33 +44,59 @@ export function creditCodeError(raw: string): FieldFault | undefined {
   return undefined;
 }
 
-/** Every field of a registration at fault for its kind, `today` being the center's date (none when it fits). */
-export function registrationErrors(body: RegistrationBody, today: string): FieldFault[] {
-  const errors: FieldFault[] = [];
-  if (body.kind === 'citizen') {
-    if (body.idNumber === undefined) errors.push(field('idNumber', 'required', msg('自然人注册必填', 'is required for a citizen')));
-    else {
-      const e = idNumberError(body.idNumber, today);
-      if (e) errors.push(e);
-    }
-    if (body.creditCode !== undefined) errors.push(field('creditCode', 'unexpected', msg('仅限法人或其他组织填写', 'is for enterprises only')));
-    if (body.legalRepresentative !== undefined) errors.push(field('legalRepresentative', 'unexpected', msg('仅限法人或其他组织填写', 'is for enterprises only')));
-  } else {
-    if (body.creditCode === undefined) errors.push(field('creditCode', 'required', msg('法人或其他组织注册必填', 'is required for an enterprise')));
-    else {
-      const e = creditCodeError(body.creditCode);
-      if (e) errors.push(e);
-    }
-    if (body.legalRepresentative === undefined) errors.push(field('legalRepresentative', 'required', msg('法人或其他组织注册必填', 'is required for an enterprise')));
-    if (body.idNumber !== undefined) errors.push(field('idNumber', 'unexpected', msg('仅限自然人填写', 'is for citizens only')));
-  }
-  return errors;
+/**
+ * A registration is only as good as its verification: real-name (实名) is
+ * passed by anyone who knows a name and its number, which is exactly what a
+ * squatter knows, and a verified profile can never be reclaimed.
+ */
+export const requiredIdentityLevel: IdentityLevel = 'real-person';
+
+/** Why a verified identity cannot register (none when it can). */
+export const verificationFault = (identity: VerifiedIdentity): 'insufficient_level' | undefined =>
+  identity.level === requiredIdentityLevel ? undefined : 'insufficient_level';
+
+/** The verified number in the canonical form its uniqueness item is keyed by. */
+export const identifierOf = (identity: VerifiedIdentity): string =>
+  identity.kind === 'citizen' ? normalizeResidentIdNumber(identity.idNumber) : normalizeUnifiedSocialCreditCode(identity.creditCode);
+
+/** Who holds a number in the center: nobody, or a profile that was or was not verified when it took it. */
+export type Holder = { readonly applicantId: string; readonly verified: boolean } | undefined;
+
+/**
+ * What a verified registration does: a free number makes a new profile; one
+ * held without verification (a profile from before verification, possibly a
+ * squatter's) is reclaimed by its verified holder; one held by a verified
+ * profile belongs to the same person, who is told which account has it.
+ */
+export function registrationPath(holder: Holder): 'new' | 'reclaim' | 'repeat' {
+  if (!holder) return 'new';
+  return holder.verified ? 'repeat' : 'reclaim';
 }
 
-/** The identifier of the registration's kind in canonical form (none when it is missing: `registrationErrors` says so). */
-export function identifierOf(body: RegistrationBody): string | undefined {
-  if (body.kind === 'citizen') return body.idNumber === undefined ? undefined : normalizeResidentIdNumber(body.idNumber);
-  return body.creditCode === undefined ? undefined : normalizeUnifiedSocialCreditCode(body.creditCode);
+/** The profile's identity fields, as the provider verified them. */
+export function verifiedFields(identity: VerifiedIdentity) {
+  const number = identifierOf(identity);
+  return identity.kind === 'citizen'
+    ? { kind: identity.kind, name: identity.name, idNumber: number }
+    : { kind: identity.kind, name: identity.name, creditCode: number, legalRepresentative: identity.legalRepresentative };
+}
+
+/** A reclaimed profile: its number gone (its verified holder has it now), everything else kept, at its next rev. */
+export function released<P extends Applicant & { readonly rev: number }>(profile: P, at: string): P {
+  const { idNumber: _i, creditCode: _c, ...rest } = profile;
+  return { ...rest, identityReleasedAt: at, updatedAt: at, rev: profile.rev + 1 } as P;
+}
+
+/** What an agent list shows of an applicant (no phone, no email, the ID number masked), and what names its account. */
+export function cardOf(p: Applicant & { readonly sub: string }) {
+  return {
+    applicantId: p.applicantId,
+    sub: p.sub,
+    kind: p.kind,
+    name: p.name,
+    ...(p.idNumber ? { idNumber: maskResidentIdNumber(p.idNumber) } : {}),
+    ...(p.creditCode ? { creditCode: p.creditCode } : {}),
+  };
 }
 
 /** Rules of an agent authorization that a JSON Schema cannot say. */

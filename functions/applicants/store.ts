@@ -14,7 +14,10 @@
  *
  * A registration writes profile, card, identifier, username and event in one
  * transaction, each created under `attribute_not_exists`, next to a check that
- * the center exists: a duplicate writes nothing. Every change of a profile or
+ * the center exists: a duplicate writes nothing. The identifier item records
+ * the verification (`verifiedAt`, `provider`); one without it was written
+ * before registration needed a verified identity, and its verified holder
+ * reclaims it in that same transaction (register, `reclaim`). Every change of a profile or
  * a grant is conditioned on the rev read, and records the request's
  * Idempotency-Key outcome (shared/idempotency.ts) in its transaction.
  *
@@ -33,6 +36,7 @@ import { batchGetItems, db, isConcurrentChange, itemAt, queryAll, tableName, typ
 import { alreadyExists, concurrentRequest, notFound, preconditionFailed } from '#shared/errors';
 import { outboxItem, type EventDraft } from '#shared/events';
 import type { IdempotencyPut } from '#shared/idempotency';
+import { cardOf, type Holder } from './rules.ts';
 
 /** Cases read an applicant's card (counter intake) or profile (online intake) in their own batch. */
 export const keys = {
@@ -93,6 +97,7 @@ const put = (Item: Record<string, unknown>, ConditionExpression?: string, values
 const event = (centerId: string, draft: ApplicantEvent) => put(outboxItem(centerPk(centerId), draft).item);
 const recorded = (idempotency: IdempotencyPut | undefined) => (idempotency ? [idempotency] : []);
 const profileItem = (centerId: string, p: StoredApplicant) => ({ ...keys.profile(centerId, p.sub), kind: 'applicant', centerId, ...stored(p) });
+const cardPut = (centerId: string, card: Card, condition?: string) => put({ ...keys.card(centerId, card.applicantId), kind: 'applicantCard', centerId, ...stored(card) }, condition);
 const onRev = (rev: number) => ['#rev = :rev', { ':rev': rev }, { '#rev': 'rev' }] as const;
 
 /** The positions of a cancelled transaction's items whose condition failed. */
@@ -103,15 +108,23 @@ function failedConditions(err: unknown): number[] {
 
 export const usernameTaken = () => alreadyExists(msg('该用户名已被使用，请另选一个。', 'This username is taken; choose another.'));
 
-/** Before touching the user pool: the center (its context, none when it does not exist), and whether the identifier and the username are free. */
-export async function registrationCheck(centerId: string, identifier: string | undefined, username: string, now: string) {
-  const found = await batchGetItems([...centerKeys(centerId, now), keys.username(centerId, username), ...(identifier === undefined ? [] : [keys.identifier(centerId, identifier)])]);
+/** Before touching the user pool or redeeming the ticket: the center (its context, none when it does not exist), and whether the username is free. */
+export async function registrationCheck(centerId: string, username: string, now: string) {
+  const found = await batchGetItems([...centerKeys(centerId, now), keys.username(centerId, username)]);
   return {
     center: itemAt(found, centerProfileKey(centerId)) ? centerContextIn(found, centerId, now) : undefined,
-    identifierTaken: identifier !== undefined && itemAt(found, keys.identifier(centerId, identifier)) !== undefined,
     // A claim (an unfinished registration) is not a taken username here: claimUsername decides about it.
     usernameTaken: itemAt(found, keys.username(centerId, username))?.kind === 'applicantUsername',
   };
+}
+
+/**
+ * Who holds a (normalized) number in the center. A uniqueness item written
+ * before registration needed a verified identity has no `verifiedAt`.
+ */
+export async function holderOf(centerId: string, identifier: string): Promise<Holder> {
+  const out = await db.send(new GetCommand({ TableName: tableName(), Key: keys.identifier(centerId, identifier), ConsistentRead: true }));
+  return out.Item ? { applicantId: out.Item.applicantId as string, verified: out.Item.verifiedAt !== undefined } : undefined;
 }
 
 /** How long a claimed username waits for its registration to finish before another may claim it. */
@@ -140,27 +153,64 @@ export async function claimUsername(centerId: string, username: string, claim: s
   }
 }
 
-/** The registration itself; `claim` must still hold the username (see claimUsername). */
-export async function register(centerId: string, profile: StoredApplicant, identifier: string, card: Card, claim: string, draft: ApplicantEvent<'ApplicantRegistered'>): Promise<void> {
+/** An unverified profile that loses its number to the verified registration: as read, and as it is written. */
+export interface Reclaim {
+  readonly previous: StoredApplicant;
+  readonly released: StoredApplicant;
+  readonly draft: ApplicantEvent<'ApplicantIdentityReclaimed'>;
+}
+
+/**
+ * The registration itself; `claim` must still hold the username (see
+ * claimUsername). With `reclaim`, the number moves from an unverified
+ * profile (still at the rev read, its number still unverified) to the new
+ * one, and that profile's account is disabled in the same transaction.
+ * Answers `number-taken` when a verified registration took the number first.
+ */
+export async function register(
+  centerId: string, profile: StoredApplicant, identifier: string, claim: string, draft: ApplicantEvent<'ApplicantRegistered'>, reclaim?: Reclaim,
+): Promise<'registered' | 'number-taken'> {
   const fresh = 'attribute_not_exists(PK)';
   const ref = { applicantId: profile.applicantId };
+  const verification = profile.verification!;
+  const numberItem = { ...keys.identifier(centerId, identifier), kind: 'applicantIdentifier', ...ref, verifiedAt: verification.verifiedAt, provider: verification.provider };
+  const number = reclaim
+    ? put(numberItem, 'applicantId = :holder AND attribute_not_exists(verifiedAt)', { ':holder': reclaim.previous.applicantId })
+    : put(numberItem, fresh);
   try {
     await db.send(
       new TransactWriteCommand({
         TransactItems: [
+          number,
           { ConditionCheck: { TableName: tableName(), Key: centerProfileKey(centerId), ConditionExpression: 'attribute_exists(PK)' } },
           put(profileItem(centerId, profile), fresh),
-          put({ ...keys.card(centerId, card.applicantId), kind: 'applicantCard', centerId, ...stored(card) }, fresh),
-          put({ ...keys.identifier(centerId, identifier), kind: 'applicantIdentifier', ...ref }, fresh),
+          cardPut(centerId, cardOf(profile), fresh),
           put({ ...keys.username(centerId, profile.username), kind: 'applicantUsername', ...ref }, 'claim = :claim', { ':claim': claim }),
           event(centerId, draft),
+          ...(reclaim
+            ? [
+                put(profileItem(centerId, reclaim.released), ...onRev(reclaim.previous.rev)),
+                cardPut(centerId, cardOf(reclaim.released)),
+                put({ ...accountStatusKey(reclaim.previous.sub), kind: 'accountStatus', status: 'disabled' }),
+                event(centerId, reclaim.draft),
+              ]
+            : []),
         ],
       }),
     );
+    return 'registered';
   } catch (err) {
     if (!isConcurrentChange(err)) throw err;
-    throw alreadyExists(msg('此身份证号码、统一社会信用代码、用户名或账号已在本中心注册。', 'This ID number, credit code, username or account is already registered in this center.'));
+    const failed = failedConditions(err);
+    if (failed.includes(0)) return 'number-taken';
+    if (failed.includes(4)) throw usernameTaken();
+    throw concurrentRequest(msg('注册涉及的资料正被同时修改；请重新认证后再试。', 'A profile this registration changes changed at the same moment; verify again and retry.'));
   }
+}
+
+/** A verified person registered again: only the event (the message to them follows from it). */
+export async function recordRepeated(centerId: string, draft: ApplicantEvent<'ApplicantRegistrationRepeated'>): Promise<void> {
+  await db.send(new PutCommand({ TableName: tableName(), Item: outboxItem(centerPk(centerId), draft).item }));
 }
 
 export async function profileBySub(centerId: string, sub: string): Promise<StoredApplicant | undefined> {
@@ -211,7 +261,7 @@ export async function updateProfile(
       new TransactWriteCommand({
         TransactItems: [
           put(profileItem(centerId, next), ...onRev(expectedRev)),
-          put({ ...keys.card(centerId, card.applicantId), kind: 'applicantCard', centerId, ...stored(card) }),
+          cardPut(centerId, card),
           event(centerId, draft),
           ...recorded(idempotency),
         ],

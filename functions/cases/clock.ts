@@ -23,11 +23,12 @@ import { isRunning } from '#shared/clock-rules';
 export const legalDefaults = {
   /** art. 32: the one-time notice within 5 days, else accepted from receipt. */
   noticeWorkingDays: 5,
-  /** art. 42: +10 working days, +15 for joint handling. */
-  extensionWorkingDays: 10,
-  jointExtensionWorkingDays: 15,
   /** art. 44: the licence issued or delivered within 10 days of the decision. */
   deliveryWorkingDays: 10,
+  /** art. 47: a hearing is asked for within 5 days of the notice of the right … */
+  hearingRequestWorkingDays: 5,
+  /** … and held within 20 days of the request. */
+  hearingOrganiseWorkingDays: 20,
 } as const;
 
 export interface SuspensionStart {
@@ -164,6 +165,16 @@ export function toleranceDueOf(cal: WorkCalendar, signedAt: string, workingDays:
   return onCalendar(() => addWorkingDays(cal, localDate(cal, signedAt), workingDays));
 }
 
+/** A day `workingDays` working days after the day of `at` (a hearing's request and organisation limits). */
+export function workingDaysAfter(cal: WorkCalendar, at: string, workingDays: number): { date?: string; missingYear?: number } {
+  return onCalendar(() => addWorkingDays(cal, localDate(cal, at), workingDays));
+}
+
+/** The last day to answer a supplement notice, counted from the day it is given. */
+export function supplementDueOf(cal: WorkCalendar, noticeAt: string, workingDays: number): { date?: string; missingYear?: number } {
+  return onCalendar(() => addWorkingDays(cal, localDate(cal, noticeAt), workingDays));
+}
+
 /**
  * The instant the decision clock starts on acceptance: now, unless the notice
  * period has passed, in which case the application counts as accepted from
@@ -173,7 +184,4 @@ export function acceptanceInstant(receivedAt: string, noticeDue: string | undefi
   return noticeDue !== undefined && today > noticeDue ? receivedAt : now;
 }
 
-/** The extension an approval grants: the item's setting, else the law's default for its mode. */
-export function extensionDaysOf(configured: number | undefined, joint: boolean): number {
-  return configured ?? (joint ? legalDefaults.jointExtensionWorkingDays : legalDefaults.extensionWorkingDays);
-}
+export { extensionDaysOf } from '#shared/clock-rules';

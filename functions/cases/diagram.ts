@@ -6,7 +6,7 @@
 import { caseStates } from '#schemas/api/cases';
 import { transitions, type Actor } from './lifecycle.ts';
 
-const who = (a: Actor) => (a.role === 'applicant' ? 'applicant' : a.role === 'system' ? 'system' : a.on === 'joint' ? `${a.role} (co-dept)` : a.role);
+const who = (a: Actor) => (a.role === 'applicant' ? 'applicant' : a.role === 'system' ? 'system' : a.on === 'joint' ? `${a.role} (co-dept)` : a.on === 'center' ? `${a.role} (center)` : a.role);
 
 export function renderLifecycle(): string {
   const lines = ['stateDiagram-v2', '  [*] --> submitted: submit (applicant online, clerk at the counter)'];
@@ -23,12 +23,13 @@ export function renderLifecycle(): string {
   const rows = transitions.map((t) =>
     `| \`${t.action}\` | ${t.from.join(', ')} | ${t.to === 'same' ? '(same)' : t.to} | ${t.by.map(who).join(', ')} | ${t.guards.map((g) => g.name).join('; ') || '—'} | ${t.clock ?? '—'} | ${t.event} |`,
   );
+  const systemActions = [...new Set(transitions.filter((t) => t.by.every((b) => b.role === 'system')).map((t) => t.action))];
   return [
     '# Case lifecycle (办件流程)',
     '',
     'Generated from `functions/cases/lifecycle.ts` by `npm run docs`; do not edit by hand.',
-    `The table has ${transitions.length} transitions over ${caseStates.length} states; the system takes \`deemAccepted\` and \`terminateTolerance\` on its schedule, everyone else acts through \`POST /cases/{caseNo}/{action}\`.`,
-    'Staff act only on cases of their own department (co-department steps: the co-department), applicants only on their own.',
+    `The table has ${transitions.length} transitions over ${caseStates.length} states; the system takes ${systemActions.map((a) => `\`${a}\``).join(', ')} on its schedule, everyone else acts through \`POST /cases/{caseNo}/{action}\`.`,
+    'Staff act only on cases of their own department (co-department steps: the co-department; "(center)": any case of their center), applicants only on their own.',
     '',
     '```mermaid',
     ...lines,

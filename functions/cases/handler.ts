@@ -34,14 +34,17 @@ const LOOKUP_FAILURES_PER_HOUR = 10;
 /** The case as a caller reads it: internals dropped, remaining days and next actions added. */
 export function view(c: CaseRecord, cal: WorkCalendar, today: string, caller: Caller): Case {
   const {
-    centerId: _c, applicantSub: _s, timeZone: _t, noticeWorkingDays: _n, toleranceWorkingDays: _w,
+    centerId: _c, applicantSub: _s, timeZone: _t, noticeWorkingDays: _n, toleranceWorkingDays: _w, supplementWorkingDays: _sw,
     extensionAllowance: _e, specialProcedures: _p, queryCodeHash: _q, handlerIds: _h, ...shown
   } = c;
   const delivered = c.state === 'delivered' || c.endedAt !== undefined;
-  const internal = readsAsApplicant(caller, c)
+  const asApplicant = readsAsApplicant(caller, c);
+  // The center's coordination between departments is the agency's own business.
+  const { coordination: _co, ...outward } = shown;
+  const internal = asApplicant
     ? { reviews: [], jointSteps: c.jointSteps.map((s) => ({ departmentId: s.departmentId, status: s.status })), ...(c.extension ? { extension: { ...c.extension, requestedBy: 'staff', ...(c.extension.approvedBy ? { approvedBy: 'staff' } : {}) } } : {}) }
     : {};
-  return { ...shown, ...internal, remainingWorkingDays: remainingOf(cal, c.clock, c.deadlines, today, delivered), nextActions: nextActions(c, { caller, today }) };
+  return { ...(asApplicant ? outward : shown), ...internal, remainingWorkingDays: remainingOf(cal, c.clock, c.deadlines, today, delivered), nextActions: nextActions(c, { caller, today }) };
 }
 
 function summary(c: CaseRecord, cal: WorkCalendar, today: string): CaseSummary {
@@ -166,7 +169,7 @@ function runAction(action: string) {
     if (!decision.ok) throw decision.refusal;
     const t = decision.transition;
     const queryCode = t.clock === 'start' ? newQueryCode() : undefined;
-    const applied = applyTransition(current, t, req.body, { cal, now, today, caller, queryCodeHash: queryCode ? hashQueryCode(current.caseNo, queryCode) : '' });
+    const applied = applyTransition(current, t, req.body, { cal, now, today, caller, queryCodeHash: queryCode ? hashQueryCode(current.caseNo, queryCode) : '', settings: ctx.settings });
     const { next } = applied;
     const roles = t.by.map((a) => a.role);
     const event = caseEvent(next, action, t.event, actorOf(caller, roles, departmentsActedFor(t, current, caller)), now, {
@@ -187,6 +190,7 @@ function runAction(action: string) {
             ...(next.deadlines.promisedDue ? { promisedDue: next.deadlines.promisedDue } : {}),
             ...(next.deadlines.statutoryDue ? { statutoryDue: next.deadlines.statutoryDue } : {}),
             ...(next.deadlines.provisional ? { provisional: true as const } : {}),
+            ...(next.tolerance ? { toleranceDue: next.tolerance.due } : {}),
             queryCode,
           }
         : undefined;
@@ -221,7 +225,7 @@ const getCaseTimeline: Ops['getCaseTimeline'] = async (req) => {
   assertMayRead(caller, record);
   const asApplicant = readsAsApplicant(caller, record);
   // The applicant sees who acted by role, and no internal opinions.
-  const internalActions = new Set(['review', 'giveJointOpinion']);
+  const internalActions = new Set(['review', 'giveJointOpinion', 'coordinate']);
   const items = events.map((e) => ({
     eventId: e.eventId,
     at: e.event.occurredAt,

@@ -9,7 +9,7 @@ import type { ItemVersion } from '#schemas/api/catalog';
 import { msg } from '#schemas/api/problems';
 import { adminSchemaErrors } from '#shared/admin-schema';
 import type { FieldFault } from '#shared/errors';
-import { checklistErrors } from './rules.ts';
+import { checklistErrors } from './acceptance-rules.ts';
 
 /** Intake input checked against the item: its typed fields and its checklist. */
 export function intakeErrors(item: ItemVersion, req: Pick<IntakeRequest, 'fields' | 'materials'>): FieldFault[] {

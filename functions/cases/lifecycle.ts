@@ -11,10 +11,16 @@ import type { TSchema } from '@sinclair/typebox';
 import {
   AcceptBody,
   AcceptWithToleranceBody,
+  CoordinateBody,
   DeliverBody,
   DenyBody,
   EscalateBody,
   ExtensionRequestBody,
+  HearingOutcomeBody,
+  HearingRequestBody,
+  HearingRequireBody,
+  HearingRightNoticeBody,
+  HearingScheduleBody,
   JointOpinionBody,
   NoteBody,
   OpinionBody,
@@ -32,6 +38,7 @@ import { genericProblems, msg, type ProblemType, type Text } from '#schemas/api/
 import { callerDepartments, type Caller, type StaffRole } from '#shared/auth';
 import { HttpProblem, forbidden, wrongState } from '#shared/errors';
 import { caseProblems as p } from './problems.ts';
+import { decisionGuards } from './procedure-guards.ts';
 
 /** The case as stored: the API shape without what a read computes, plus what only the service sees. */
 export type CaseRecord = Omit<Case, 'nextActions' | 'remainingWorkingDays'> & {
@@ -41,6 +48,8 @@ export type CaseRecord = Omit<Case, 'nextActions' | 'remainingWorkingDays'> & {
   readonly timeZone: string;
   readonly noticeWorkingDays: number;
   readonly toleranceWorkingDays?: number;
+  /** The item's days to answer a supplement notice; absent: the center's setting. */
+  readonly supplementWorkingDays?: number;
   /** The extension an approval grants (the item's, else 10 / 15 for joint). */
   readonly extensionAllowance: number;
   /** The item's special procedures (特别程序) a suspension may name. */
@@ -54,13 +63,18 @@ export type CaseRecord = Omit<Case, 'nextActions' | 'remainingWorkingDays'> & {
   readonly handlerIds?: readonly string[];
 };
 
-/** Who takes an action: a staff role acting for the lead or a co-department, the applicant on the own case, or the system. */
-export type Actor = { readonly role: StaffRole; readonly on: 'lead' | 'joint' } | { readonly role: 'applicant' } | { readonly role: 'system' };
+/**
+ * Who takes an action: a staff role acting for the lead or a co-department, or
+ * for the center (any case of it), the applicant on the own case, or the system.
+ */
+export type Actor = { readonly role: StaffRole; readonly on: 'lead' | 'joint' | 'center' } | { readonly role: 'applicant' } | { readonly role: 'system' };
 
 /** Who asks (undefined: the system) and the center's calendar date today. */
 export interface Context {
   readonly caller?: Caller;
   readonly today: string;
+  /** The applicant is flagged for bad credit (失信): no 容缺受理. Absent: not flagged. */
+  readonly creditExcluded?: boolean;
 }
 
 export interface Guard {
@@ -132,6 +146,11 @@ const guards = {
     problem: p['tolerance-not-offered'],
     refuses: (c) => (c.toleranceWorkingDays ? undefined : msg('本事项不支持容缺受理。', 'This item does not offer acceptance with pledged materials (容缺受理).')),
   },
+  notCreditExcluded: {
+    name: 'the applicant is not flagged for bad credit',
+    problem: p['credit-excluded'],
+    refuses: (_c, { creditExcluded }) => (creditExcluded ? msg('申请人存在失信记录，不适用容缺受理。', 'The applicant is flagged for bad credit: acceptance with pledged materials (容缺受理) is not available.') : undefined),
+  },
   noExtensionYet: {
     name: 'no extension requested or granted before',
     problem: p['extension-already-requested'],
@@ -160,6 +179,11 @@ const guards = {
     problem: wrongStateType,
     refuses: (c, { today }) => (c.noticeDue && today > c.noticeDue ? undefined : msg('告知期限尚未届满。', 'The notice period has not run out.')),
   },
+  supplementOverdue: {
+    name: 'the last day to supplement has passed',
+    problem: wrongStateType,
+    refuses: (c, { today }) => (c.supplementNotice?.due && today > c.supplementNotice.due ? undefined : msg('补正期限尚未届满。', 'The last day to supplement has not passed.')),
+  },
   toleranceOverdue: {
     name: 'the pledge deadline has passed',
     problem: wrongStateType,
@@ -169,6 +193,7 @@ const guards = {
 
 const clerk = { role: 'clerk', on: 'lead' } as const;
 const approver = { role: 'approver', on: 'lead' } as const;
+const head = { role: 'dept_head', on: 'lead' } as const;
 const applicant = { role: 'applicant' } as const;
 const system = { role: 'system' } as const;
 const open: readonly CaseState[] = ['submitted', 'supplement_requested', 'accepted', 'under_review', 'suspended', 'escalated'];
@@ -177,13 +202,13 @@ export const transitions: readonly Transition[] = [
   // 受理 (art. 32)
   { action: 'accept', from: ['submitted'], to: 'accepted', by: [clerk], guards: [guards.materialsComplete], clock: 'start', event: 'CaseAccepted', body: AcceptBody, summary: 'Accept: the receipt (受理通知书) with the query code; the clock starts' },
   {
-    action: 'acceptWithTolerance', from: ['submitted'], to: 'accepted', by: [clerk], guards: [guards.toleranceOffered], clock: 'start', event: 'CaseAcceptedWithTolerance',
+    action: 'acceptWithTolerance', from: ['submitted'], to: 'accepted', by: [clerk], guards: [guards.toleranceOffered, guards.notCreditExcluded], clock: 'start', event: 'CaseAcceptedWithTolerance',
     body: AcceptWithToleranceBody, summary: '容缺受理: accept against a signed pledge to hand in the listed materials by a deadline',
   },
   { action: 'refuse', from: ['submitted'], to: 'refused', by: [clerk], guards: [], event: 'CaseRefused', body: RefuseBody, summary: 'Refuse (不予受理) with reasons, pointing to the competent agency where relevant' },
   {
     action: 'requestSupplement', from: ['submitted'], to: 'supplement_requested', by: [clerk], guards: [guards.withinNoticePeriod], event: 'SupplementRequested',
-    body: SupplementNoticeBody, summary: 'The one-time supplement notice (一次性告知): every missing or incorrect material at once; the clock does not start',
+    body: SupplementNoticeBody, summary: 'The one-time supplement notice (一次性告知): every required material missing or incorrect, at once; after a supplement, only defects of what it handed in; the clock does not start',
   },
   {
     action: 'supplement', from: ['supplement_requested'], to: 'submitted', by: [applicant, clerk], guards: [], event: 'CaseSupplemented',
@@ -192,6 +217,10 @@ export const transitions: readonly Transition[] = [
   {
     action: 'deemAccepted', from: ['submitted'], to: 'accepted', by: [system], guards: [guards.noticeOverdue], clock: 'start', event: 'CaseDeemedAccepted',
     body: NoteBody, summary: 'No notice within the notice period: accepted from the day of receipt (art. 32)',
+  },
+  {
+    action: 'timeOutSupplement', from: ['supplement_requested'], to: 'terminated', by: [system], guards: [guards.supplementOverdue], event: 'CaseSupplementTimedOut',
+    body: NoteBody, summary: "No supplement by the notice's last day: the case closes as supplement timed out (补正逾期)",
   },
   {
     action: 'completeTolerance', from: ['accepted', 'under_review', 'suspended', 'escalated'], to: 'same', by: [clerk], guards: [guards.pendingTolerance], event: 'ToleranceCompleted',
@@ -204,14 +233,19 @@ export const transitions: readonly Transition[] = [
   // 审查
   { action: 'review', from: ['accepted', 'under_review'], to: 'under_review', by: [clerk, approver], guards: [], event: 'CaseReviewed', body: OpinionBody, summary: 'Record a review opinion (承办 / 审核意见)' },
   {
-    action: 'giveJointOpinion', from: ['under_review'], to: 'same', by: [{ role: 'clerk', on: 'joint' }, { role: 'approver', on: 'joint' }], guards: [isMode('joint'), guards.ownJointStepOpen],
-    event: 'JointOpinionGiven', body: JointOpinionBody, summary: "A co-department's opinion on a joint case (联办会签)",
+    action: 'giveJointOpinion', from: ['accepted', 'under_review'], to: 'same', by: [{ role: 'clerk', on: 'joint' }, { role: 'approver', on: 'joint' }], guards: [isMode('joint'), guards.ownJointStepOpen],
+    event: 'JointOpinionGiven', body: JointOpinionBody, summary: "A co-department's opinion on a joint case (联办会签), in parallel with the lead's review from acceptance",
+  },
+  {
+    action: 'coordinate', from: ['accepted', 'under_review', 'suspended', 'escalated'], to: 'same', by: [{ role: 'supervisor', on: 'center' }],
+    guards: [isMode('joint'), decisionGuards.unsettledDissent], event: 'JointDissentCoordinated', body: CoordinateBody,
+    summary: "The center's coordination (协调) of a co-department's dissent: the dissents given so far are settled",
   },
   {
     action: 'suspend', from: ['under_review'], to: 'suspended', by: [clerk, approver], guards: [], clock: 'suspend', event: 'CaseSuspended',
     body: SuspendBody, summary: 'Start a special procedure (特别程序, art. 45): the clock stops, the applicant is told in writing',
   },
-  { action: 'resume', from: ['suspended'], to: 'under_review', by: [clerk, approver], guards: [], clock: 'resume', event: 'CaseResumed', body: NoteBody, summary: 'The special procedure ended: the clock runs again' },
+  { action: 'resume', from: ['suspended'], to: 'under_review', by: [clerk, approver], guards: [decisionGuards.notAHearing], clock: 'resume', event: 'CaseResumed', body: NoteBody, summary: 'The special procedure ended: the clock runs again' },
   {
     action: 'escalate', from: ['under_review'], to: 'escalated', by: [approver], guards: [isMode('escalated')], clock: 'suspend', event: 'CaseEscalated',
     body: EscalateBody, summary: 'Forward to the upper-level authority (上报); its time is not counted',
@@ -225,12 +259,34 @@ export const transitions: readonly Transition[] = [
     body: ExtensionRequestBody, summary: 'Ask for the one extension of the limit (延期), with the reason told to the applicant',
   },
   {
-    action: 'approveExtension', from: ['under_review'], to: 'same', by: [approver], guards: [guards.extensionRequested, guards.otherThanRequester], clock: 'extend', event: 'ExtensionApproved',
-    body: NoteBody, summary: "Approve the extension: +10 working days, +15 for joint items (the item's setting)",
+    action: 'approveExtension', from: ['under_review'], to: 'same', by: [head], guards: [guards.extensionRequested, guards.otherThanRequester], clock: 'extend', event: 'ExtensionApproved',
+    body: NoteBody, summary: "The agency head (负责人) approves the extension (art. 42): +10 working days, +15 for joint items (the item's setting)",
+  },
+  // 听证 (arts. 46–47), for any item: its time does not count toward the limit
+  {
+    action: 'noticeHearingRight', from: ['under_review'], to: 'same', by: [clerk, approver], guards: [decisionGuards.noHearingYet, decisionGuards.hearingRightNotNoticed], event: 'HearingRightNoticed',
+    body: HearingRightNoticeBody, summary: 'Tell the applicant and interested parties of their right to a hearing (听证权利告知): they may ask within 5 working days',
+  },
+  {
+    action: 'requestHearing', from: ['under_review'], to: 'suspended', by: [applicant, clerk], guards: [decisionGuards.noHearingYet, decisionGuards.hearingRightNoticed, decisionGuards.withinHearingRequestPeriod], clock: 'suspend',
+    event: 'HearingRequested', body: HearingRequestBody, summary: 'A party asks for a hearing (申请听证): held within 20 working days; the clock stops',
+  },
+  {
+    action: 'requireHearing', from: ['under_review'], to: 'suspended', by: [approver], guards: [decisionGuards.noHearingYet], clock: 'suspend', event: 'HearingRequired',
+    body: HearingRequireBody, summary: 'The agency holds a hearing of its own motion (art. 46): held within 20 working days; the clock stops',
+  },
+  {
+    action: 'scheduleHearing', from: ['suspended'], to: 'same', by: [clerk, approver], guards: [decisionGuards.hearingUnderway], event: 'HearingScheduled',
+    body: HearingScheduleBody, summary: 'Tell the parties the time and place of the hearing (听证通知)',
+  },
+  {
+    action: 'recordHearingOutcome', from: ['suspended'], to: 'under_review', by: [clerk, approver], guards: [decisionGuards.hearingUnderway, decisionGuards.hearingScheduled], clock: 'resume',
+    event: 'HearingConcluded', body: HearingOutcomeBody, summary: 'Record what the hearing established (听证笔录): the clock runs again',
   },
   // 决定 (即办件 are decided at the window, right after acceptance)
   {
-    action: 'approve', from: ['under_review'], to: 'approved', by: [approver], guards: [guards.jointOpinionsIn, guards.noPendingTolerance], clock: 'stop', event: 'CaseApproved',
+    action: 'approve', from: ['under_review'], to: 'approved', by: [approver],
+    guards: [guards.jointOpinionsIn, decisionGuards.noUnsettledDissent, guards.noPendingTolerance, decisionGuards.deciderDidNotReview, decisionGuards.noHearingRequestOpen], clock: 'stop', event: 'CaseApproved',
     body: NoteBody, summary: 'Decide to grant (准予许可); the delivery limit starts',
   },
   {
@@ -238,7 +294,7 @@ export const transitions: readonly Transition[] = [
     body: NoteBody, summary: 'Immediate item (即办件): granted at the window in the same visit',
   },
   {
-    action: 'deny', from: ['under_review'], to: 'denied', by: [approver], guards: [guards.jointOpinionsIn], clock: 'stop', event: 'CaseDenied',
+    action: 'deny', from: ['under_review'], to: 'denied', by: [approver], guards: [guards.jointOpinionsIn, decisionGuards.deciderDidNotReview, decisionGuards.noHearingRequestOpen], clock: 'stop', event: 'CaseDenied',
     body: DenyBody, summary: 'Decide to deny (不予许可) with reasons and the right to review or sue',
   },
   {
@@ -274,6 +330,7 @@ function actsAs(t: Transition, c: CaseRecord, caller: Caller | undefined): boole
     if (a.role === 'system') return caller === undefined;
     if (!caller || caller.centerId !== c.centerId || !caller.roles.includes(a.role)) return false;
     if (a.role === 'applicant') return caller.userId === c.applicantSub;
+    if (a.on === 'center') return true;
     const own = callerDepartments(caller);
     return departmentsOf(c, a.on).some((d) => own.includes(d));
   });
@@ -289,6 +346,7 @@ export function ownOpenJointStep(c: Pick<CaseRecord, 'jointSteps'>, caller: Call
 export function departmentsActedFor(t: Transition, c: CaseRecord, caller: Caller): string[] {
   return t.by.flatMap((a) => {
     if (a.role === 'system' || a.role === 'applicant' || !caller.roles.includes(a.role)) return [];
+    if (a.on === 'center') return [];
     return a.on === 'lead' ? [c.item.departmentId] : [ownOpenJointStep(c, caller)].filter((d) => d !== undefined);
   });
 }

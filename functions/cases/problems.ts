@@ -34,9 +34,13 @@ export const caseProblems = defineProblems({
     status: 409, title: msg('告知期限已过', 'Notice period over'),
     about: 'The 5-working-day notice period ended: the application counts as accepted from receipt (行政许可法 art. 32); no supplement notice may be given now.',
   },
+  'notice-incomplete': {
+    status: 422, title: msg('一次性告知有遗漏', 'Notice leaves out a material'),
+    about: 'The one-time notice (一次性告知) names every required material the checklist shows missing or incorrect; `errors` names each one left out.',
+  },
   'not-in-one-time-notice': {
     status: 422, title: msg('不在一次性告知范围内', 'Not in the one-time notice'),
-    about: 'A later notice may only repeat materials of the first one-time notice (一次性告知): nothing may be added.',
+    about: 'After the one-time notice (一次性告知), a later notice names only defects of the materials the supplement handed in (and any required material still missing): nothing else may be added.',
   },
   'supplement-incomplete': {
     status: 422, title: msg('补正材料不齐全', 'Supplement incomplete'),
@@ -48,7 +52,23 @@ export const caseProblems = defineProblems({
   },
   'pledge-invalid': {
     status: 422, title: msg('容缺承诺清单有误', 'Pledge does not fit the case'),
-    about: 'A pledge (容缺) must list every missing required material, and only missing ones; `errors` names each.',
+    about: 'A pledge (容缺) lists only missing materials of the checklist, each once, and the applicant\'s consent is not in the future; `errors` names each fault.',
+  },
+  'material-not-tolerable': {
+    status: 422, title: msg('材料不可容缺', 'Material not tolerable'),
+    about: 'Only materials the item marks tolerable may be pledged under 容缺受理; the application form and the main materials never are. `errors` names each.',
+  },
+  'pledge-incomplete': {
+    status: 422, title: msg('缺失材料未全部承诺', 'Missing materials not pledged'),
+    about: 'Every missing required material is either handed in or pledged: more are missing than the pledge lists. `errors` names each.',
+  },
+  'pledge-past-promised-limit': {
+    status: 409, title: msg('承诺期限超过承诺办结日期', 'Pledge deadline past the promised limit'),
+    about: 'The pledge deadline would fall after the promised decision date (承诺时限), which the center does not allow.',
+  },
+  'credit-excluded': {
+    status: 409, title: msg('信用状况不适用容缺受理', 'Excluded for bad credit'),
+    about: 'The applicant is flagged for bad credit: 容缺受理 is not available to them.',
   },
   'pledge-outstanding': {
     status: 409, title: msg('容缺材料尚未补齐', 'Pledged materials outstanding'),
@@ -85,6 +105,54 @@ export const caseProblems = defineProblems({
   'four-eyes': {
     status: 403, title: msg('须由他人审批', 'Someone else must approve'),
     about: 'An extension is approved by someone other than the person who asked for it.',
+  },
+  'review-and-decision-separate': {
+    status: 403, title: msg('审查与审批须由不同人员', 'Review and decision by different people'),
+    about: 'The item separates review and decision (审查与审批分离): an approver who recorded a review opinion on the case does not decide it.',
+  },
+  'joint-dissent': {
+    status: 409, title: msg('协办部门不同意', 'A co-department disagrees'),
+    about: 'A co-department of a joint case (联办件) disagrees: the case is granted only after the center coordinates (协调, the coordinate action); the lead department may deny.',
+  },
+  'no-joint-dissent': {
+    status: 409, title: msg('没有待协调的不同意见', 'No dissent to coordinate'),
+    about: 'No co-department disagrees since the last coordination: there is nothing to coordinate.',
+  },
+  'hearing-right-not-noticed': {
+    status: 409, title: msg('尚未告知听证权利', 'Right to a hearing not noticed'),
+    about: 'A party asks for a hearing within 5 working days of being told of the right (行政许可法 art. 47); the case records no such notice.',
+  },
+  'hearing-right-already-noticed': {
+    status: 409, title: msg('已告知听证权利', 'Right to a hearing already noticed'),
+    about: 'The parties were already told of their right to a hearing on this case; the 5-working-day period runs from that notice.',
+  },
+  'hearing-not-scheduled': {
+    status: 409, title: msg('听证尚未通知', 'Hearing not scheduled'),
+    about: 'A hearing\'s outcome is recorded after the parties were told its time and place (scheduleHearing).',
+  },
+  'hearing-request-period-over': {
+    status: 409, title: msg('听证申请期限已过', 'Hearing request period over'),
+    about: 'A hearing is asked for within 5 working days of the notice of the right (行政许可法 art. 47); that period has ended.',
+  },
+  'hearing-request-period-open': {
+    status: 409, title: msg('听证申请期限未届满', 'Hearing request period open'),
+    about: 'The parties were told of their right to a hearing and may still ask for one: the case is decided once the 5 working days have passed without a request.',
+  },
+  'hearing-already-held': {
+    status: 409, title: msg('已有听证', 'Hearing already requested'),
+    about: 'A case has one hearing: it was already requested or required.',
+  },
+  'no-hearing-underway': {
+    status: 409, title: msg('没有进行中的听证', 'No hearing underway'),
+    about: 'The action belongs to a hearing in progress (听证): the case is not suspended for one.',
+  },
+  'hearing-underway': {
+    status: 409, title: msg('听证进行中', 'Hearing underway'),
+    about: 'The case is suspended for a hearing: it resumes when the hearing\'s outcome is recorded (recordHearingOutcome).',
+  },
+  'hearing-input-invalid': {
+    status: 422, title: msg('听证信息有误', 'Hearing input does not fit'),
+    about: 'The notice of the right to a hearing tells the applicant; an interested party asking for a hearing is named; a hearing is held after its notice and no later than 20 working days after the request, and its outcome recorded once it was held (行政许可法 art. 47); `errors` names each fault.',
   },
   'too-many-reviews': {
     status: 409, title: msg('审查意见过多', 'Too many review opinions'),

@@ -13,7 +13,8 @@ import {
 } from '#schemas/api/cases';
 import { httpActions, rowsOf, type Actor } from './lifecycle.ts';
 
-const who = (a: Actor) => (a.role === 'applicant' ? 'the applicant (own case)' : a.role === 'system' ? 'the system' : `${a.role} (${a.on === 'lead' ? 'lead department' : 'co-department'})`);
+const onWhat = { lead: 'lead department', joint: 'co-department', center: 'any case of the center' } as const;
+const who = (a: Actor) => (a.role === 'applicant' ? 'the applicant (own case)' : a.role === 'system' ? 'the system' : `${a.role} (${onWhat[a.on]})`);
 
 /** The OpenAPI description of an action, written from its rows of the lifecycle table. */
 function describe(action: string): string {

@@ -25,9 +25,12 @@ import { msg, type ProblemType } from '#schemas/api/problems';
 import type { Caller } from '#shared/auth';
 import { localDate, type WorkCalendar } from '#shared/calendar';
 import { HttpProblem, type FieldFault } from '#shared/errors';
-import { acceptanceInstant, applyClockChange, deadlinesOf, extensionDaysOf, legalDefaults, noticeDueOf, toleranceDueOf, type ClockChange } from './clock.ts';
+import { checklistErrors, checkNotice, checkPledge, checkPledgeWithinPromise } from './acceptance-rules.ts';
+import { acceptanceInstant, applyClockChange, deadlinesOf, extensionDaysOf, legalDefaults, noticeDueOf, supplementDueOf, toleranceDueOf, type ClockChange } from './clock.ts';
 import { nextState, ownOpenJointStep, type CaseRecord, type Transition } from './lifecycle.ts';
+import { procedureActions, procedureEffect } from './procedure-rules.ts';
 import { caseProblems as p } from './problems.ts';
+import type { CaseSettings } from './settings.ts';
 
 /** A case keeps at most this many review opinions (a real case has a handful). */
 export const MAX_REVIEWS = 50;
@@ -35,18 +38,6 @@ export const MAX_REVIEWS = 50;
 const refuse = (type: ProblemType, errors: FieldFault[]): never => {
   throw new HttpProblem(type, msg('请求内容与办件不符，见 errors。', 'The input does not fit the case; see errors.'), errors);
 };
-
-/** Ids given that are not on a checklist, or listed twice (intake-check.ts checks intake with it). */
-export function checklistErrors(known: readonly string[], given: readonly string[], path: string, field = 'materialId'): FieldFault[] {
-  const errors: FieldFault[] = [];
-  const seen = new Set<string>();
-  given.forEach((id, i) => {
-    if (!known.includes(id)) errors.push({ path: `${path}/${i}/${field}`, code: 'not_on_checklist', message: msg(`${id} 不在本办件的材料清单上`, `${id} is not on this case's materials checklist`) });
-    if (seen.has(id)) errors.push({ path: `${path}/${i}/${field}`, code: 'duplicate', message: msg(`${id} 重复列出`, `${id} is listed twice`) });
-    seen.add(id);
-  });
-  return errors;
-}
 
 export interface NewCase {
   readonly caseNo: string;
@@ -67,7 +58,7 @@ export function newCase(cal: WorkCalendar, n: NewCase): CaseRecord {
   const given = new Map(n.request.materials.map((m) => [m.materialId, m]));
   const materials: CaseMaterial[] = content.materials.map((m) => {
     const g = given.get(m.id);
-    return { materialId: m.id, name: m.name, required: m.required, ...(g ? { form: g.form, count: g.count } : {}), status: g ? 'provided' : 'missing' };
+    return { materialId: m.id, name: m.name, required: m.required, ...(m.tolerable ? { tolerable: true as const } : {}), ...(g ? { form: g.form, count: g.count } : {}), status: g ? 'provided' : 'missing' };
   });
   const noticeWorkingDays = content.timeLimits.noticeWorkingDays ?? legalDefaults.noticeWorkingDays;
   const notice = noticeDueOf(cal, n.now, noticeWorkingDays);
@@ -79,7 +70,10 @@ export function newCase(cal: WorkCalendar, n: NewCase): CaseRecord {
     state: 'submitted',
     version: 1,
     channel: n.channel,
-    item: { code: n.item.code, version: n.item.version, name: content.name, departmentId: content.departmentId, serviceMode: content.serviceMode, jointDepartments: joint },
+    item: {
+      code: n.item.code, version: n.item.version, name: content.name, departmentId: content.departmentId, serviceMode: content.serviceMode, jointDepartments: joint,
+      ...(content.separateReviewAndDecision ? { separateReviewAndDecision: true as const } : {}),
+    },
     applicant: { applicantId: n.applicant.applicantId, kind: n.applicant.kind, name: n.applicant.name },
     applicantSub: n.applicant.sub,
     ...(n.clerkId ? { handlerIds: [n.clerkId] } : {}),
@@ -89,6 +83,7 @@ export function newCase(cal: WorkCalendar, n: NewCase): CaseRecord {
     ...(notice.date ? { noticeDue: notice.date } : {}),
     noticeWorkingDays,
     ...(content.tolerantAcceptance ? { toleranceWorkingDays: content.tolerantAcceptance.toleranceWorkingDays } : {}),
+    ...(content.timeLimits.supplementWorkingDays ? { supplementWorkingDays: content.timeLimits.supplementWorkingDays } : {}),
     extensionAllowance: extensionDaysOf(content.timeLimits.extensionWorkingDays, content.serviceMode === 'joint'),
     specialProcedures: content.specialProcedures.map((p) => ({ kind: p.kind, maxWorkingDays: p.maxWorkingDays, countsTowardLimit: p.countsTowardLimit })),
     reviews: [],
@@ -114,6 +109,7 @@ export interface ActionContext {
   readonly caller?: Caller;
   /** A fresh query code's hash, used when the action accepts the case. */
   readonly queryCodeHash: string;
+  readonly settings: CaseSettings;
 }
 
 export interface Applied {
@@ -141,7 +137,8 @@ export function applyTransition(c: CaseRecord, t: Transition, body: Body, ctx: A
   const decidedAt = draft.decision?.at;
   const deadlines = deadlinesOf(ctx.cal, clock, decidedAt);
   const next: CaseRecord = { ...draft, clock, deadlines: c.clock.startedAt || clockChange?.effect === 'start' ? deadlines : c.deadlines };
-  return { next, details: { ...body, ...effect.details }, ...(clockChange ? { clockChange } : {}), changedSteps: effect.steps ?? [] };
+  const told = Object.fromEntries(Object.entries(body).filter(([field]) => !effect.withheld?.includes(field)));
+  return { next, details: { ...told, ...effect.details }, ...(clockChange ? { clockChange } : {}), changedSteps: effect.steps ?? [] };
 }
 
 /** Handlers kept per case: far more than any case's staff, and a bounded item. */
@@ -157,15 +154,18 @@ function handledBy(c: CaseRecord, caller: Caller | undefined): Pick<CaseRecord, 
   return { handlerIds: [...known, caller.userId] };
 }
 
-interface Effect {
+export interface Effect {
   readonly set: Partial<CaseRecord>;
   readonly details?: Record<string, unknown>;
   readonly clockAt?: string;
   readonly clockDetail?: Pick<ClockChange, 'suspension' | 'workingDays'>;
   readonly steps?: CaseRecord['jointSteps'];
+  /** Body fields the event leaves out: names of people other than the applicant stay on the case. */
+  readonly withheld?: readonly string[];
 }
 
 function actionEffect(c: CaseRecord, action: string, body: Body, ctx: ActionContext, by: string): Effect {
+  if (procedureActions.includes(action)) return procedureEffect(c, action, body, ctx);
   switch (action) {
     case 'accept':
     case 'deemAccepted': {
@@ -174,25 +174,20 @@ function actionEffect(c: CaseRecord, action: string, body: Body, ctx: ActionCont
     }
     case 'acceptWithTolerance': {
       const b = body as Static<typeof AcceptWithToleranceBody>;
-      const errors = checklistErrors(c.materials.map((m) => m.materialId), b.missing.map((m) => m.materialId), '/body/missing');
-      // Every required material not handed in must be pledged; what is pledged must be missing.
-      for (const m of c.materials) {
-        const listed = b.missing.some((p) => p.materialId === m.materialId);
-        if (m.required && m.status !== 'provided' && !listed) errors.push({ path: '/body/missing', code: 'incomplete', message: msg(`${m.materialId}（${m.name}）缺失且未列入承诺`, `${m.materialId} (${m.name}) is missing and not pledged`) });
-        if (listed && m.status === 'provided') errors.push({ path: '/body/missing', code: 'provided', message: msg(`${m.materialId} 已提交；只有缺失的材料才能承诺`, `${m.materialId} was handed in; only missing materials are pledged`) });
-      }
-      if (errors.length) refuse(p['pledge-invalid'], errors);
+      checkPledge(c, b, ctx.now);
       const acceptedAt = acceptanceInstant(c.receivedAt, c.noticeDue, ctx.now, ctx.today);
       // The pledge runs from the day it is signed, even when the clock counts from receipt.
       const due = toleranceDueOf(ctx.cal, ctx.now, c.toleranceWorkingDays ?? 0);
       if (!due.date) refuse(p['calendar-year-missing'], [{ path: '/body', code: 'calendar_missing', message: msg(`承诺期限落在 ${due.missingYear} 年，该年工作日历尚未录入`, `the pledge deadline falls in ${due.missingYear}, whose calendar is not entered yet`) }]);
+      const promisedDue = deadlinesOf(ctx.cal, applyClockChange(c.clock, { effect: 'start', at: acceptedAt })).promisedDue;
+      checkPledgeWithinPromise(due.date!, promisedDue, ctx.settings.pledgeMayPassPromisedLimit);
       const pledged = new Set(b.missing.map((m) => m.materialId));
       const base = accepted(c, acceptedAt, ctx, acceptedAt === c.receivedAt);
       return {
         ...base,
         set: {
           ...base.set,
-          tolerance: { missing: b.missing, due: due.date! },
+          tolerance: { missing: b.missing, due: due.date!, consent: b.consent },
           materials: c.materials.map((m) => (pledged.has(m.materialId) ? { ...m, status: 'pledged' as const } : m)),
         },
         details: { ...base.details, toleranceDue: due.date },
@@ -205,23 +200,16 @@ function actionEffect(c: CaseRecord, action: string, body: Body, ctx: ActionCont
     }
     case 'requestSupplement': {
       const b = body as Static<typeof SupplementNoticeBody>;
-      const ids = b.items.map((i) => i.materialId);
-      const errors = checklistErrors(c.materials.map((m) => m.materialId), ids, '/body/items');
-      // 一次性告知: a later notice may repeat what the first one asked for, never add to it.
-      const firstNotice = c.supplementNotice?.items.map((i) => i.materialId);
-      if (firstNotice) {
-        ids.forEach((id, i) => {
-          if (!firstNotice.includes(id)) errors.push({ path: `/body/items/${i}/materialId`, code: 'not_in_first_notice', message: msg(`${id} 不在一次性告知中，不得追加`, `${id} was not in the one-time notice; nothing may be added to it`) });
-        });
-      }
-      if (errors.length) refuse(errors.some((e) => e.code === 'not_in_first_notice') ? p['not-in-one-time-notice'] : p['application-invalid'], errors);
+      checkNotice(c, b);
       const problems = new Map(b.items.map((i) => [i.materialId, i]));
       const nameOf = (id: string) => c.materials.find((m) => m.materialId === id)?.name ?? id;
+      const due = supplementDueOf(ctx.cal, ctx.now, c.supplementWorkingDays ?? ctx.settings.supplementWorkingDays);
       return {
         // The notice names each material, so the applicant's message can list every one (一次性告知).
-        details: { items: b.items.map((i) => ({ ...i, name: nameOf(i.materialId) })) },
+        details: { items: b.items.map((i) => ({ ...i, name: nameOf(i.materialId) })), ...(due.date ? { supplementDue: due.date } : {}) },
         set: {
-          supplementNotice: { issuedAt: c.supplementNotice?.issuedAt ?? ctx.now, items: c.supplementNotice ? c.supplementNotice.items : b.items },
+          supplementNotice: { issuedAt: ctx.now, items: b.items, ...(due.date ? { due: due.date } : {}) },
+          supplied: undefined,
           materials: c.materials.map((m) => {
             const p = problems.get(m.materialId);
             return p ? { ...m, status: p.problem, problem: p.detail } : m;
@@ -244,6 +232,7 @@ function actionEffect(c: CaseRecord, action: string, body: Body, ctx: ActionCont
       return {
         set: {
           receivedAt: ctx.now,
+          supplied: b.materials.map((m) => m.materialId),
           ...(notice.date ? { noticeDue: notice.date } : { noticeDue: undefined }),
           materials: c.materials.map((m) => {
             const g = given.get(m.materialId);
@@ -261,9 +250,11 @@ function actionEffect(c: CaseRecord, action: string, body: Body, ctx: ActionCont
           materials: c.materials.map((m) => (m.status === 'pledged' ? { ...m, status: 'provided' as const } : m)),
         },
       };
+    case 'timeOutSupplement':
+      return { set: { endedAt: ctx.now, termination: { reason: 'supplement_timed_out' } }, details: { reason: 'supplement_timed_out', supplementDue: c.supplementNotice?.due } };
     case 'terminateTolerance':
       return {
-        set: { endedAt: ctx.now, suspension: undefined, escalation: undefined },
+        set: { endedAt: ctx.now, suspension: undefined, escalation: undefined, termination: { reason: 'pledge_not_kept' } },
         details: { reason: `pledged materials not handed in by ${c.tolerance?.due}` },
         steps: c.jointSteps.filter((s) => s.status === 'open'),
       };

@@ -5,7 +5,7 @@
  *   case            PK CENTER#<c>#CASE#<caseNo>  SK CASE
  *                   GSI1 CENTER#<c>#DEPT#<lead>#Q#<queue> / <due>#<caseNo>    (work queue, while open)
  *                   GSI2 CENTER#<c>#DEPT#<lead>#DUE / <due>#<caseNo>          (the limit running now)
- *                   GSI3 SWEEP#<shard 0-7> / <date>#<c>#<caseNo>             (notice or pledge deadline, for the sweeper)
+ *                   GSI3 SWEEP#<shard 0-7> / <date>#<c>#<caseNo>             (notice, supplement or pledge deadline, for the sweeper)
  *                   GSI4 CENTER#<c>#APPLICANT#<sub>#CASES / <createdAt>#<caseNo>
  *                   GSI5 WATCH#<shard> / <wakeAt>#<c>#<caseNo>               (when the watcher looks next, while open)
  *   joint step      PK CENTER#<c>#CASE#<caseNo>  SK STEP#<dept>  GSI1 CENTER#<c>#DEPT#<dept>#Q#joint_opinions (while open)
@@ -29,7 +29,7 @@ import { QueryCommand, TransactWriteCommand, UpdateCommand, type QueryCommandInp
 import { createHash } from 'node:crypto';
 import { msg } from '#schemas/api/problems';
 import type { CaseState, QueueName } from '#schemas/api/cases';
-import { centerContextIn, centerKeys, readCenterContext, type CenterContext } from '#shared/center';
+import { centerContextIn, centerKeys, centerProfileKey, readCenterContext, type CenterContext } from '#shared/center';
 import { batchGetItems, db, isConcurrentChange, itemAt, queryAll, tableName, type Item, type ItemKey } from '#shared/db';
 import { moveWakeUp, wakeUpAt } from '#shared/wake-index';
 import { concurrentRequest, preconditionFailed } from '#shared/errors';
@@ -40,6 +40,7 @@ import { itemHeadKey, type StoredHead } from '../catalog/public.ts';
 import { thresholdDetailTypes, type CaseEventData } from '#schemas/events/cases';
 import type { CaseRecord } from './lifecycle.ts';
 import { countTransition } from './metrics.ts';
+import { caseSettingsOf, type CaseSettings } from './settings.ts';
 
 type Key = ItemKey;
 
@@ -101,9 +102,10 @@ function runningDue(c: CaseRecord): string | undefined {
   return undefined;
 }
 
-/** The date the sweeper must look at the case: the end of the notice period, or the pledge deadline. */
+/** The date the sweeper must look at the case: the end of the notice period, the last day to supplement, or the pledge deadline. */
 function sweepDate(c: CaseRecord): string | undefined {
   if (c.state === 'submitted') return c.noticeDue;
+  if (c.state === 'supplement_requested') return c.supplementNotice?.due;
   if (c.tolerance && !c.tolerance.completedAt && ['accepted', 'under_review', 'suspended', 'escalated'].includes(c.state)) return c.tolerance.due;
   return undefined;
 }
@@ -224,6 +226,8 @@ export interface CaseContext {
   readonly record?: CaseRecord;
   readonly center: CenterContext;
   readonly archiveLocation?: string;
+  /** The center's settings of the case rules (on its profile, read with the context). */
+  readonly settings: CaseSettings;
   /** Everything read, for the request's own checks (`alsoRead`). */
   readonly found: Map<string, Item>;
 }
@@ -237,6 +241,7 @@ export async function caseContext(centerId: string, caseNo: string, now: string,
     ...(item ? { record: toRecord(item) } : {}),
     ...(archived ? { archiveLocation: archived.location as string } : {}),
     center,
+    settings: caseSettingsOf(itemAt(found, centerProfileKey(centerId))),
     found,
   };
 }
@@ -369,7 +374,7 @@ export async function applicantCases(centerId: string, sub: string, limit: numbe
   return { items: page.items.map(toRecord), ...(page.lastKey ? { lastKey: page.lastKey } : {}) };
 }
 
-/** The cases whose notice period or pledge deadline ended on `date` or before (every center; one Query per shard). */
+/** The cases whose notice period, time to supplement or pledge deadline ended on `date` or before (every center; one Query per shard). */
 export async function sweepDue(date: string): Promise<{ centerId: string; caseNo: string }[]> {
   const shards = await Promise.all(Array.from({ length: INDEX_SHARDS }, (_, shard) => queryAll({
     IndexName: 'GSI3',

@@ -3,7 +3,9 @@
  * one asks for but the law requires when a date passes —
  *  - deemed acceptance (art. 32): no notice within the notice period, so the
  *    application counts as accepted from receipt (CaseDeemedAccepted);
- *  - the end of a 容缺 pledge not kept by its deadline (CaseTerminated).
+ *  - the end of a 容缺 pledge not kept by its deadline (CaseTerminated);
+ *  - the close of a case whose supplement did not come by the notice's last
+ *    day (CaseSupplementTimedOut).
  * Cases wait on GSI3, sharded, under the date that matters; each run takes
  * every date up to today (in the earliest time zone a center can be in), so
  * runs missed for however long are caught up, and a case leaves the index when
@@ -20,7 +22,7 @@ import { applyTransition } from './rules.ts';
 import * as store from './store.ts';
 import { caseEvent } from './events.ts';
 
-const SYSTEM_ACTIONS = ['deemAccepted', 'terminateTolerance'] as const;
+const SYSTEM_ACTIONS = ['deemAccepted', 'timeOutSupplement', 'terminateTolerance'] as const;
 
 /** Today (YYYY-MM-DD) as seen in UTC+14 (the date line's earliest side): no center's today is later. */
 const latestToday = (now: Date) => new Date(now.getTime() + 14 * 3600_000).toISOString().slice(0, 10);
@@ -37,7 +39,7 @@ export async function sweepCase(centerId: string, caseNo: string, now: Date): Pr
     const decision = decide(action, current, { today });
     if (!decision.ok) continue;
     const t = decision.transition;
-    const applied = applyTransition(current, t, {}, { cal, now: at, today, queryCodeHash: '' });
+    const applied = applyTransition(current, t, {}, { cal, now: at, today, queryCodeHash: '', settings: ctx.settings });
     const event = caseEvent(applied.next, action, t.event, { id: 'system', role: 'system' }, at, {
       fromState: current.state,
       ...(t.clock ? { clockEffect: t.clock } : {}),

@@ -19,6 +19,7 @@ import type { ItemStatus, ItemSummary, ItemVersion, PublicItem, ServiceMode } fr
 import { msg } from '#schemas/api/problems';
 import type { ItemVersionChangedData } from '#schemas/events/catalog';
 import { batchGetItems, db, isConcurrentChange, itemAt, tableName, type Item, type ItemKey } from '#shared/db';
+import { extensionDaysOf } from '#shared/clock-rules';
 import { alreadyExists, concurrentRequest, preconditionFailed, type HttpProblem } from '#shared/errors';
 import { outboxItem, type EventDraft } from '#shared/events';
 import type { IdempotencyPut } from '#shared/idempotency';
@@ -81,6 +82,7 @@ export function publicItem(v: ItemVersion): PublicItem {
     content: v.content,
     publishedAt: v.publishedAt!,
     ...(v.retiredAt ? { retiredAt: v.retiredAt } : {}),
+    extensionWorkingDays: extensionDaysOf(v.content.timeLimits.extensionWorkingDays, v.content.serviceMode === 'joint'),
   };
 }
 

@@ -108,6 +108,29 @@ export function contentErrors(content: ItemContent): FieldFault[] {
     if (seen.has(m.id)) errors.push({ path: `/body/content/materials/${i}/id`, code: 'duplicate', message: msg(`材料编号 ${m.id} 重复`, `material id ${m.id} is used twice`) });
     seen.add(m.id);
   });
+  errors.push(...toleranceErrors(content));
+  return errors;
+}
+
+/**
+ * 容缺受理: the application form and the main materials are never tolerable; a
+ * tolerable material is a required one (an optional one needs no pledge) of an
+ * item that offers 容缺, which has at least one.
+ */
+function toleranceErrors(content: ItemContent): FieldFault[] {
+  const errors: FieldFault[] = [];
+  content.materials.forEach((m, i) => {
+    if (!m.tolerable) return;
+    const path = `/body/content/materials/${i}/tolerable`;
+    if (m.kind === 'application_form' || m.kind === 'main') {
+      errors.push({ path, code: 'never_tolerable', message: msg(`${m.name}是${m.kind === 'main' ? '主要材料' : '申请表'}，不可容缺`, `${m.id} is ${m.kind === 'main' ? 'a main material' : 'the application form'}: never tolerable`) });
+    }
+    if (!m.required) errors.push({ path, code: 'not_required', message: msg(`${m.name}不是必需材料，无需容缺`, `${m.id} is optional: only a required material is pledged`) });
+    if (!content.tolerantAcceptance) errors.push({ path, code: 'tolerance_not_offered', message: msg('本事项未提供容缺受理', 'the item does not offer 容缺受理 (tolerantAcceptance)') });
+  });
+  if (content.tolerantAcceptance && !content.materials.some((m) => m.tolerable)) {
+    errors.push({ path: '/body/content/tolerantAcceptance', code: 'nothing_tolerable', message: msg('提供容缺受理的事项须标明可容缺的材料', 'an item offering 容缺受理 marks which materials are tolerable') });
+  }
   return errors;
 }
 

@@ -22,6 +22,7 @@ import { validationErrors } from '#shared/validate';
 import { caseContext, type CaseRecord } from '../cases/public.ts';
 import { departmentOf } from '../org/public.ts';
 import { loadCjkFont } from './pdf/font.ts';
+import type { AcceptanceReceipt, Tolerance } from './pdf/render.ts';
 import { chinaDateOf } from './pdf/text.ts';
 import { watchClosure } from './licence-watch.ts';
 import { materialsBucket, putObject, sha256Hex } from './objects.ts';
@@ -56,7 +57,7 @@ async function render(kind: DocumentKind, e: CaseEvent, s: Sources, font: Uint8A
         ...(e.data.deadlines.promisedDue ? { promisedDue: e.data.deadlines.promisedDue } : {}),
         ...(e.data.deadlines.statutoryDue ? { statutoryDue: e.data.deadlines.statutoryDue } : {}),
         ...(e.data.deadlines.provisional ? { provisional: true } : {}),
-        materials: c.materials.filter((m) => m.status === 'provided' || m.status === 'pledged').map((m) => ({ name: m.name, form: m.form ?? 'copy', count: m.count ?? 1 })),
+        ...receivedAndPledged(c, details),
       });
     case 'refusal_notice':
       return renderRefusalNotice(font, {
@@ -83,6 +84,20 @@ async function render(kind: DocumentKind, e: CaseEvent, s: Sources, font: Uint8A
         verifyUrl: `${requiredEnv('PUBLIC_BASE_URL').replace(/\/$/, '')}/public/certificates/${certificateNo}`,
       });
   }
+}
+
+/**
+ * The materials an acceptance receipt lists as received, and, for 容缺受理, the
+ * pledged ones apart with their deadline and the applicant's consent: from the
+ * event, so a pledged material handed in since is still listed as pledged.
+ */
+function receivedAndPledged(c: CaseRecord, details: Record<string, unknown>): Pick<AcceptanceReceipt, 'materials' | 'tolerance'> {
+  const pledge = details.consent && str(details.toleranceDue) ? (details as { missing: { materialId: string; detail: string }[]; consent: Tolerance['consent'] }) : undefined;
+  const pledged = new Set(pledge?.missing.map((m) => m.materialId));
+  const materials = c.materials.filter((m) => m.status === 'provided' && !pledged.has(m.materialId)).map((m) => ({ name: m.name, form: m.form ?? 'copy', count: m.count ?? 1 }));
+  if (!pledge) return { materials };
+  const nameOf = (id: string) => c.materials.find((m) => m.materialId === id)?.name ?? id;
+  return { materials, tolerance: { due: str(details.toleranceDue)!, consent: pledge.consent, pledged: pledge.missing.map((m) => ({ name: nameOf(m.materialId), detail: m.detail })) } };
 }
 
 export async function issueFor(detailType: string, e: CaseEvent): Promise<'issued' | 'duplicate' | 'none'> {

@@ -90,6 +90,10 @@ const zh: Record<string, Template> = {
     text: `您申请的“${d.itemName}”（${d.caseNo}）的办理结果已${d.details.method === 'mail' ? `邮寄，运单号 ${String(d.details.trackingNo ?? '')}` : '可在窗口领取'}。`,
   }),
   CaseTerminated: (d) => ({ subject: `办件终止：${d.caseNo}`, text: `您申请的“${d.itemName}”（${d.caseNo}）因未按承诺期限补齐容缺材料，办件已终止。` }),
+  CaseSupplementTimedOut: (d) => ({
+    subject: `补正逾期办件终止：${d.caseNo}`,
+    text: `您申请的“${d.itemName}”（${d.caseNo}）未在 ${String(d.details.supplementDue ?? '')} 前按一次性告知补正材料，办件已终止。如需办理，请重新提出申请。`,
+  }),
   CaseWithdrawn: (d) => ({ subject: `撤回确认：${d.caseNo}`, text: `您申请的“${d.itemName}”（${d.caseNo}）已撤回。` }),
   DeadlinesRecomputed: (d) => {
     const from = movedFrom(d);
@@ -120,6 +124,10 @@ const en: Record<string, Template> = {
     text: `The result of "${d.itemName}" (${d.caseNo}) ${d.details.method === 'mail' ? `was mailed, tracking number ${String(d.details.trackingNo ?? '')}` : 'is ready at the window'}.`,
   }),
   CaseTerminated: (d) => ({ subject: `Case ended: ${d.caseNo}`, text: `Your case "${d.itemName}" (${d.caseNo}) ended: the pledged materials were not handed in by the deadline.` }),
+  CaseSupplementTimedOut: (d) => ({
+    subject: `Case ended, no supplement: ${d.caseNo}`,
+    text: `Your case "${d.itemName}" (${d.caseNo}) ended: the materials of the one-time notice were not handed in by ${String(d.details.supplementDue ?? '')}. To go on, apply again.`,
+  }),
   CaseWithdrawn: (d) => ({ subject: `Application withdrawn: ${d.caseNo}`, text: `Your application "${d.itemName}" (${d.caseNo}) was withdrawn.` }),
   DeadlinesRecomputed: (d) => {
     const from = movedFrom(d);
@@ -144,6 +152,7 @@ const zhSms: Record<string, Short> = {
   CaseCompleted: (d) => `办件${d.caseNo}已办结，欢迎评价。`,
   CaseDelivered: (d) => `办件${d.caseNo}的结果${d.details.method === 'mail' ? '已邮寄，运单号见办件页面' : '可在窗口领取'}。`,
   CaseTerminated: (d) => `办件${d.caseNo}因容缺材料逾期未补齐已终止。`,
+  CaseSupplementTimedOut: (d) => `办件${d.caseNo}因逾期未补正材料已终止，如需办理请重新申请。`,
   CaseWithdrawn: (d) => `办件${d.caseNo}已撤回。`,
   DeadlinesRecomputed: (d) => `办件${d.caseNo}承诺办结日期调整为${d.deadlines.promisedDue ?? ''}${provisionally(d, 'zh-CN')}。`,
 };
@@ -162,6 +171,7 @@ const enSms: Record<string, Short> = {
   CaseCompleted: (d) => `Case ${d.caseNo} is closed. Please rate our service.`,
   CaseDelivered: (d) => `The result of case ${d.caseNo} ${d.details.method === 'mail' ? 'was mailed: tracking number on the case page' : 'is ready at the window'}.`,
   CaseTerminated: (d) => `Case ${d.caseNo} ended: the pledged materials were not handed in by the deadline.`,
+  CaseSupplementTimedOut: (d) => `Case ${d.caseNo} ended: no supplement by the notice's last day. Apply again to go on.`,
   CaseWithdrawn: (d) => `Case ${d.caseNo} withdrawn.`,
   DeadlinesRecomputed: (d) => `Case ${d.caseNo}: promised decision date moved to ${d.deadlines.promisedDue ?? ''}${provisionally(d, 'en')}.`,
 };
@@ -179,7 +189,7 @@ export const notifiedEventTypes = Object.keys(zh);
  */
 export const milestoneEventTypes: readonly string[] = [
   'CaseAccepted', 'CaseAcceptedWithTolerance', 'CaseDeemedAccepted', 'CaseRefused', 'SupplementRequested', 'CaseSuspended',
-  'ExtensionApproved', 'CaseApproved', 'CaseDenied', 'CaseTerminated', 'DeadlinesRecomputed',
+  'ExtensionApproved', 'CaseApproved', 'CaseDenied', 'CaseTerminated', 'CaseSupplementTimedOut', 'DeadlinesRecomputed',
 ];
 
 /** Whether an applicant with these preferences is told of this event type. */

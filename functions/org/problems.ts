@@ -12,7 +12,7 @@ export const orgProblems = defineProblems({
   },
   'staff-record-invalid': {
     status: 422, title: msg('人员信息不符合要求', 'Staff record does not fit the rules'),
-    about: 'The roles clerk, approver and dept_admin act for one department, so their holder names it (`departmentId`); nobody is their own backup (AB角). `errors` names each field at fault.',
+    about: 'The roles clerk, approver, dept_admin and dept_head act for one department, so their holder names it (`departmentId`); nobody is their own backup (AB角). `errors` names each field at fault.',
   },
   'time-zone-unknown': {
     status: 422, title: msg('时区无法识别', 'Unknown time zone'),

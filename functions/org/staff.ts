@@ -15,7 +15,7 @@ import { orgProblems } from './problems.ts';
 import { staffDepartments } from './public.ts';
 
 /** Roles that act for a department: their holder must belong to one (DESIGN §8). */
-const departmentRoles: readonly StaffRole[] = ['clerk', 'approver', 'dept_admin'];
+const departmentRoles: readonly StaffRole[] = ['clerk', 'approver', 'dept_admin', 'dept_head'];
 
 /**
  * The record as stored and put in tokens: `departmentId` is the primary

@@ -22,13 +22,14 @@ interface Grant {
   readonly scope: Scope;
 }
 
-const staff: readonly StaffRole[] = ['clerk', 'approver', 'dept_admin', 'center_admin', 'supervisor', 'auditor'];
+const staff: readonly StaffRole[] = ['clerk', 'approver', 'dept_admin', 'dept_head', 'center_admin', 'supervisor', 'auditor'];
 const everyStaffRole = staff.map((role) => ({ role, scope: 'center' as const }));
-/** The department's own case handlers, and the supervisor (电子监察) across the center. */
+/** The department's own case handlers and its head (负责人), and the supervisor (电子监察) across the center. */
 const caseHandlers = [
   { role: 'clerk', scope: 'department' },
   { role: 'approver', scope: 'department' },
   { role: 'dept_admin', scope: 'department' },
+  { role: 'dept_head', scope: 'department' },
   { role: 'supervisor', scope: 'center' },
 ] as const;
 
@@ -187,6 +188,12 @@ export const permissions = {
     { role: 'supervisor', scope: 'center' },
     { role: 'dept_admin', scope: 'center' },
   ],
+  /** The monthly queue counters for appraisal (考核): the whole center, or a department admin's own department. */
+  'queue.stats.read': [
+    { role: 'center_admin', scope: 'center' },
+    { role: 'supervisor', scope: 'center' },
+    { role: 'dept_admin', scope: 'department' },
+  ],
   /** The center's appointment settings (预约设置: slots, opening hours, capacity, days ahead, misses that block). */
   'appointment.settings.read': everyStaffRole,
   'appointment.settings.write': [{ role: 'center_admin', scope: 'center' }],
@@ -210,7 +217,7 @@ export type Action = keyof typeof permissions;
  * department's windows and review; center-wide roles come from the center admin.
  */
 export const grantableRoles: Readonly<Partial<Record<StaffRole, readonly StaffRole[]>>> = {
-  center_admin: ['clerk', 'approver', 'dept_admin', 'center_admin', 'supervisor', 'auditor'],
+  center_admin: ['clerk', 'approver', 'dept_admin', 'dept_head', 'center_admin', 'supervisor', 'auditor'],
   dept_admin: ['clerk', 'approver', 'dept_admin'],
 };
 

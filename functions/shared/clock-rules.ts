@@ -21,6 +21,15 @@ import type { FieldFault } from './errors.ts';
 import { msg } from '#schemas/api/problems';
 import { CalendarYearMissingError, addWorkingDays, localDate, remainingWorkingDays, type WorkCalendar } from './calendar.ts';
 
+/**
+ * The one extension of a case's limit (art. 42): the item's own setting, else
+ * the law's 10 working days, 15 for joint handling. The public guide shows it
+ * and the case clock grants it, so it is defined here, once.
+ */
+export function extensionDaysOf(configured: number | undefined, joint: boolean): number {
+  return configured ?? (joint ? 15 : 10);
+}
+
 /** The card table's values (Hunan practice, DOMAIN.md), in working days. */
 export const defaultThresholds = {
   case: { warningWorkingDays: 2 },

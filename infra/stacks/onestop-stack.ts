@@ -61,7 +61,8 @@ export class OneStopStack extends Stack {
     const applicants = new DomainFunction(this, 'ApplicantsFunction', { entry: 'functions/applicants/handler.ts', domain: 'applicants', config })
       .bindTable(table, 'readWrite')
       .bindUserPool(userPool)
-      .bindValue('DEFAULT_CENTER_ID', config.defaultCenterId);
+      .bindValue('DEFAULT_CENTER_ID', config.defaultCenterId)
+    if (config.identityProvider) applicants.bindValue('IDENTITY_PROVIDER', config.identityProvider);
     // `--splitting`: the intake check and Ajv load with the first intake, not at every cold start (decision 69).
     const cases = new DomainFunction(this, 'CasesFunction', { entry: 'functions/cases/handler.ts', domain: 'cases', config, esbuildArgs: { '--splitting': 'true' } })
       .bindTable(table, 'readWrite')
@@ -87,7 +88,7 @@ export class OneStopStack extends Stack {
     addDocuments(this, { table, bus, api, materials: buckets.materials, archive: buckets.archive, cursorKey, config });
     const hall = addHallDisplays(this, { config, table, bus });
     addAppointments(this, { config, table, bus });
-    const site = new WebSite(this, 'Web', { config });
+    const site = new WebSite(this, 'Web', { config, endpoints: { apiUrl: api.url, hallSocketUrl: hall.url } });
 
     new Consumer(this, 'CaseSweep', {
       trigger: { schedule: events.Schedule.expression(config.caseSweepSchedule) },

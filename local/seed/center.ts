@@ -51,6 +51,10 @@ export const demoUsers: readonly DemoUser[] = [
   { username: 'clerk.amr', name: '刘洋', roles: ['clerk'], centerId: center, departmentId: 'amr', windowIds: ['a03'] },
   { username: 'approver.amr', name: '陈静', roles: ['approver'], centerId: center, departmentId: 'amr' },
   { username: 'admin.amr', name: '李明', roles: ['dept_admin'], centerId: center, departmentId: 'amr' },
+  // Each department's head (负责人): approves extensions of the limit (art. 42).
+  { username: 'head.amr', name: '高建国', roles: ['dept_head'], centerId: center, departmentId: 'amr' },
+  { username: 'head.housing', name: '杜文', roles: ['dept_head'], centerId: center, departmentId: 'housing' },
+  { username: 'head.health', name: '罗娜', roles: ['dept_head'], centerId: center, departmentId: 'health' },
   { username: 'admin.housing', name: '王芳', roles: ['dept_admin'], centerId: center, departmentId: 'housing' },
   { username: 'clerk.housing', name: '黄磊', roles: ['clerk'], centerId: center, departmentId: 'housing', windowIds: ['b01'] },
   { username: 'approver.housing', name: '林峰', roles: ['approver'], centerId: center, departmentId: 'housing' },

@@ -91,11 +91,12 @@ export async function seedDemoCenter(cloud: LocalCloud, log: (line: string) => v
       windowIds: [...(demoUsers.find((d) => d.username === u.username)?.windowIds ?? [])], backups: [],
     });
   }
-  // The demo applicant registers as a citizen would (a public sample ID number with a valid check digit).
+  // The demo applicant registers as a citizen would, verified by the identity simulator (a public sample ID number with a valid check digit).
   const registered = await call(cloud, centerAdmin.username, 'POST', '/public/applicants', {
-    kind: 'citizen', username: 'zhang.san', name: '张三', email: 'zhang.san@demo.onestop.example', phone: '13800138000', idNumber: '11010519491231002X',
+    username: 'zhang.san', email: 'zhang.san@demo.onestop.example', phone: '13800138000',
+    verificationTicket: cloud.identityTicket({ kind: 'citizen', name: '张三', idNumber: '11010519491231002X' }),
   });
-  if (registered.status !== 201 && registered.status !== 409) expectStatus('register zhang.san', registered, 201);
+  if (registered.status !== 202 && registered.status !== 409) expectStatus('register zhang.san', registered, 202);
   log(`seed: center ${demoCenter.centerId} with ${demoCenter.departments.length} departments, ${demoCenter.windows.length} windows, ${staffUsers.length} staff, one applicant and the ${year} calendar`);
   const published: string[] = [];
   const skipped: string[] = [];

@@ -153,9 +153,10 @@ export const demoItems: CreateItemRequest[] = [
         '经营范围中有依法须经批准的项目的，已在登记前取得批准文件。',
       ],
       materials: [
-        { id: 'application-form', name: '《公司登记（备案）申请书》', form: 'original', count: 1, required: true, sample: sampleAt(ENTERPRISE) },
+        { id: 'application-form', kind: 'application_form', name: '《公司登记（备案）申请书》', form: 'original', count: 1, required: true, sample: sampleAt(ENTERPRISE) },
         {
           id: 'articles-of-association',
+          kind: 'main',
           name: '公司章程（有限责任公司由全体股东签署，股份有限公司由全体发起人签署）',
           form: 'original',
           count: 1,
@@ -168,6 +169,7 @@ export const demoItems: CreateItemRequest[] = [
           form: 'copy',
           count: 1,
           required: true,
+          tolerable: true,
           note: '自然人股东通过实名认证并电子签名的，无需提交身份证件复印件。',
         },
         { id: 'officer-appointment', name: '法定代表人、董事、监事和经理的任职文件', form: 'original', count: 1, required: true },
@@ -177,6 +179,7 @@ export const demoItems: CreateItemRequest[] = [
           form: 'copy',
           count: 1,
           required: true,
+          tolerable: true,
           note: '自有房产信息可通过不动产登记信息共享核验；实行住所申报承诺的，提交《住所（经营场所）申报承诺书》。',
         },
         { id: 'pre-approval', name: '前置审批文件或者许可证件', form: 'copy', count: 1, required: false, note: '经营范围涉及法律、行政法规规定的前置审批项目的提交。' },
@@ -192,7 +195,8 @@ export const demoItems: CreateItemRequest[] = [
         { name: '同步办理', description: '企业开办“一件事”同步办理公章刻制、发票申领、员工参保登记和住房公积金缴存登记。', role: '综合受理窗口' },
       ],
       timeLimits: { statutoryWorkingDays: 3, promisedWorkingDays: 1 },
-      tolerantAcceptance: { toleranceWorkingDays: 3 },
+      // One working day: the pledge falls due with the promised decision date (承诺时限 1), never after it.
+      tolerantAcceptance: { toleranceWorkingDays: 1 },
       intakeFields: {
         type: 'object',
         properties: {
@@ -260,7 +264,7 @@ export const demoItems: CreateItemRequest[] = [
         '涉及股权变更的，相关股权未被人民法院冻结。',
       ],
       materials: [
-        { id: 'application-form', name: '《公司登记（备案）申请书》（变更）', form: 'original', count: 1, required: true, sample: sampleAt(`${ENTERPRISE}-BG`) },
+        { id: 'application-form', kind: 'application_form', name: '《公司登记（备案）申请书》（变更）', form: 'original', count: 1, required: true, sample: sampleAt(`${ENTERPRISE}-BG`) },
         { id: 'change-resolution', name: '依照公司章程作出的变更决议或者决定', form: 'original', count: 1, required: true },
         { id: 'articles-amendment', name: '公司章程修正案或者修改后的公司章程（变更事项涉及章程修改的）', form: 'original', count: 1, required: false },
         {
@@ -343,7 +347,7 @@ export const demoItems: CreateItemRequest[] = [
         '已结清应缴纳的税款及社会保险费用等（通过部门信息共享核验）。',
       ],
       materials: [
-        { id: 'application-form', name: '《公司登记（备案）申请书》（注销）', form: 'original', count: 1, required: true, sample: sampleAt(`${ENTERPRISE}-ZX`) },
+        { id: 'application-form', kind: 'application_form', name: '《公司登记（备案）申请书》（注销）', form: 'original', count: 1, required: true, sample: sampleAt(`${ENTERPRISE}-ZX`) },
         { id: 'dissolution-resolution', name: '依法作出解散的决议或者决定，或者被吊销营业执照、责令关闭、撤销的文件', form: 'copy', count: 1, required: true },
         { id: 'liquidation-report', name: '经确认的清算报告', form: 'original', count: 1, required: false, note: '普通注销提交；简易注销无需提交。' },
         { id: 'investor-pledge', name: '全体投资人承诺书', form: 'original', count: 1, required: false, note: '简易注销提交，全体投资人签字（盖章）。' },
@@ -411,7 +415,7 @@ export const demoItems: CreateItemRequest[] = [
         '已依法取得营业执照等合法主体资格。',
       ],
       materials: [
-        { id: 'application-form', name: '食品经营许可申请书', form: 'original', count: 1, required: true, sample: sampleAt(FOOD) },
+        { id: 'application-form', kind: 'application_form', name: '食品经营许可申请书', form: 'original', count: 1, required: true, sample: sampleAt(FOOD) },
         {
           id: 'layout-and-process',
           name: '与食品经营相适应的主要设备设施、经营布局、操作流程等文件',
@@ -489,7 +493,7 @@ export const demoItems: CreateItemRequest[] = [
         '经营条件未发生变化，或者发生变化后仍然符合食品经营许可条件。',
       ],
       materials: [
-        { id: 'application-form', name: '食品经营许可延续申请书', form: 'original', count: 1, required: true, sample: sampleAt(`${FOOD}-YX`) },
+        { id: 'application-form', kind: 'application_form', name: '食品经营许可延续申请书', form: 'original', count: 1, required: true, sample: sampleAt(`${FOOD}-YX`) },
         { id: 'licence-original', name: '食品经营许可证正本、副本', form: 'original', count: 1, required: false, note: '已发放电子证书的无需提交。' },
         {
           id: 'condition-changes',
@@ -567,7 +571,7 @@ export const demoItems: CreateItemRequest[] = [
         '使用名称的，名称符合《企业名称登记管理规定》等规定（个体工商户可以不使用名称）。',
       ],
       materials: [
-        { id: 'application-form', name: '《个体工商户登记（备案）申请书》', form: 'original', count: 1, required: true, sample: sampleAt(SOLE) },
+        { id: 'application-form', kind: 'application_form', name: '《个体工商户登记（备案）申请书》', form: 'original', count: 1, required: true, sample: sampleAt(SOLE) },
         { id: 'operator-id', name: '经营者身份证件', form: 'original', count: 1, required: true, note: '窗口现场核验原件后退还；网上申请的通过实名认证核验。' },
         {
           id: 'premises',
@@ -644,7 +648,7 @@ export const demoItems: CreateItemRequest[] = [
         '工程投资额在30万元以下或者建筑面积在300平方米以下的建筑工程，可以不申请办理施工许可证（省级住房城乡建设主管部门另有规定的，从其规定）。',
       ],
       materials: [
-        { id: 'application-form', name: '建筑工程施工许可申请表', form: 'original', count: 1, required: true, sample: sampleAt(CONSTRUCTION) },
+        { id: 'application-form', kind: 'application_form', name: '建筑工程施工许可申请表', form: 'original', count: 1, required: true, sample: sampleAt(CONSTRUCTION) },
         { id: 'land-use-approval', name: '用地批准手续证明文件', form: 'copy', count: 1, required: true, note: '可通过工程建设项目审批管理系统共享获取的，免于提交。' },
         { id: 'planning-permit', name: '建设工程规划许可证', form: 'copy', count: 1, required: true, note: '可通过工程建设项目审批管理系统共享获取的，免于提交。' },
         { id: 'construction-contract', name: '中标通知书及施工合同（直接发包的提交施工合同）', form: 'copy', count: 1, required: true },
@@ -720,7 +724,7 @@ export const demoItems: CreateItemRequest[] = [
         '已按本县规定开立商品房预售资金监管账户并签订监管协议。',
       ],
       materials: [
-        { id: 'application-form', name: '商品房预售许可申请表', form: 'original', count: 1, required: true, sample: sampleAt(PRESALE) },
+        { id: 'application-form', kind: 'application_form', name: '商品房预售许可申请表', form: 'original', count: 1, required: true, sample: sampleAt(PRESALE) },
         { id: 'land-title', name: '不动产权证书（土地使用权证书）', form: 'copy', count: 1, required: true, note: '可通过不动产登记信息共享核验的，免于提交。' },
         { id: 'planning-permit', name: '建设工程规划许可证', form: 'copy', count: 1, required: true },
         { id: 'construction-permit', name: '建筑工程施工许可证', form: 'copy', count: 1, required: true, note: '本县核发的，由窗口共享获取。' },
@@ -807,6 +811,7 @@ export const demoItems: CreateItemRequest[] = [
       materials: [
         {
           id: 'application-form',
+          kind: 'application_form',
           name: '建筑业企业资质申请表',
           form: 'electronic',
           count: 1,
@@ -889,7 +894,7 @@ export const demoItems: CreateItemRequest[] = [
         '涉及道路交通安全的，经公安交通管理部门同意（由窗口并联征求意见）。',
       ],
       materials: [
-        { id: 'application-form', name: '城市道路占用（挖掘）申请表', form: 'original', count: 1, required: true, sample: sampleAt(ROAD) },
+        { id: 'application-form', kind: 'application_form', name: '城市道路占用（挖掘）申请表', form: 'original', count: 1, required: true, sample: sampleAt(ROAD) },
         { id: 'site-plan', name: '占用、挖掘位置平面图及施工方案（注明面积、期限）', form: 'original', count: 1, required: true },
         { id: 'planning-documents', name: '城市规划部门批准签发的文件和有关设计文件', form: 'copy', count: 1, required: false, note: '挖掘城市道路的提交。' },
         { id: 'traffic-plan', name: '交通组织及安全防护方案', form: 'original', count: 1, required: true },
@@ -971,7 +976,7 @@ export const demoItems: CreateItemRequest[] = [
         '空气、微小气候、水质、采光照明、噪声、顾客用品用具等经检测符合国家卫生标准。',
       ],
       materials: [
-        { id: 'application-form', name: '公共场所卫生许可申请表', form: 'original', count: 1, required: true, sample: sampleAt(PUBLIC_PLACE) },
+        { id: 'application-form', kind: 'application_form', name: '公共场所卫生许可申请表', form: 'original', count: 1, required: true, sample: sampleAt(PUBLIC_PLACE) },
         { id: 'floor-plan', name: '经营场所地址方位示意图、平面图和卫生设施设备布局流程图', form: 'original', count: 1, required: true },
         { id: 'test-report', name: '具有相应资质的检测机构出具的公共场所卫生检测或者评价报告', form: 'original', count: 1, required: true },
         { id: 'hygiene-rules', name: '公共场所卫生管理制度', form: 'original', count: 1, required: true },
@@ -1036,7 +1041,7 @@ export const demoItems: CreateItemRequest[] = [
         '能够独立承担民事责任。',
       ],
       materials: [
-        { id: 'application-form', name: '医疗机构申请执业登记注册书', form: 'original', count: 1, required: true, sample: sampleAt(MEDICAL) },
+        { id: 'application-form', kind: 'application_form', name: '医疗机构申请执业登记注册书', form: 'original', count: 1, required: true, sample: sampleAt(MEDICAL) },
         { id: 'setup-approval', name: '设置医疗机构批准书', form: 'copy', count: 1, required: false, note: '按规定应当办理设置审批的提交；本县核发的由窗口共享获取。' },
         { id: 'premises', name: '医疗机构用房产权证明或者使用证明', form: 'copy', count: 1, required: true },
         { id: 'floor-plan', name: '医疗机构建筑设计平面图', form: 'original', count: 1, required: true },
@@ -1124,7 +1129,7 @@ export const demoItems: CreateItemRequest[] = [
         '具有放射事件应急处理预案。',
       ],
       materials: [
-        { id: 'application-form', name: '放射诊疗许可申请表', form: 'original', count: 1, required: true, sample: sampleAt(XRAY) },
+        { id: 'application-form', kind: 'application_form', name: '放射诊疗许可申请表', form: 'original', count: 1, required: true, sample: sampleAt(XRAY) },
         { id: 'practice-licence', name: '医疗机构执业许可证', form: 'copy', count: 1, required: false, note: '本县核发的，通过电子证照共享获取。' },
         { id: 'staff-qualification', name: '放射诊疗专业技术人员名单、执业证书及《放射工作人员证》', form: 'copy', count: 1, required: true },
         { id: 'equipment-list', name: '放射诊疗设备清单', form: 'original', count: 1, required: true },
@@ -1200,7 +1205,7 @@ export const demoItems: CreateItemRequest[] = [
         '放射诊疗建设项目已通过卫生审查和竣工验收，设备和场所经检测合格。',
       ],
       materials: [
-        { id: 'application-form', name: '放射诊疗许可申请表', form: 'original', count: 1, required: true, sample: sampleAt(RADIOTHERAPY) },
+        { id: 'application-form', kind: 'application_form', name: '放射诊疗许可申请表', form: 'original', count: 1, required: true, sample: sampleAt(RADIOTHERAPY) },
         { id: 'practice-licence', name: '医疗机构执业许可证', form: 'copy', count: 1, required: false, note: '通过电子证照共享获取的，免于提交。' },
         { id: 'staff-qualification', name: '放射诊疗专业技术人员名单、职称证明、执业证书及《放射工作人员证》', form: 'copy', count: 1, required: true },
         { id: 'equipment-list', name: '放射治疗装置、核医学设备清单及相关资料', form: 'original', count: 1, required: true },
@@ -1271,7 +1276,7 @@ export const demoItems: CreateItemRequest[] = [
         '原签发机构存有出生登记档案，能够核实出生信息。',
       ],
       materials: [
-        { id: 'application-form', name: '出生医学证明补发申请表', form: 'original', count: 1, required: true, sample: sampleAt(BIRTH) },
+        { id: 'application-form', kind: 'application_form', name: '出生医学证明补发申请表', form: 'original', count: 1, required: true, sample: sampleAt(BIRTH) },
         { id: 'parents-id', name: '父母双方有效身份证件', form: 'original', count: 1, required: true, note: '窗口核验后退还。' },
         { id: 'household-register', name: '新生儿户口簿', form: 'original', count: 1, required: false, note: '已办理户籍登记的提交，核验后退还。' },
         { id: 'loss-statement', name: '遗失情况说明及承诺书（父母签字）', form: 'original', count: 1, required: true, sample: sampleAt(BIRTH) },

@@ -21,21 +21,51 @@ const Phone = Type.String({ pattern: '^\\+?[0-9][0-9 -]{4,23}$', maxLength: 25, 
 const IdNumber = Type.String({ minLength: 1, maxLength: 32, description: '公民身份号码, 18 characters with the MOD 11-2 check character (GB 11643)' });
 const CreditCode = Type.String({ minLength: 1, maxLength: 32, description: '统一社会信用代码, 18 characters with its check character (GB 32100)' });
 
+/** What the identity provider vouched for: how strongly, and by whom. */
+export const IdentityLevel = StringEnum(['real-name', 'real-person'] as const,
+  'real-name (实名): the name and number match the authoritative registry, which anyone who knows both passes; real-person (实人): the live holder proved it too (face matched to the registry photo, or the enterprise\'s electronic business licence held by its legal representative)');
+export type IdentityLevel = Static<typeof IdentityLevel>;
+
+export const Verification = Type.Object(
+  {
+    provider: Type.String({ description: 'The identity provider that verified the name and number' }),
+    level: IdentityLevel,
+    verifiedAt: Type.String({ format: 'date-time' }),
+  },
+  closed,
+);
+export type Verification = Static<typeof Verification>;
+
+/**
+ * The name, ID number or credit code (and an enterprise's legal
+ * representative) are not typed in: they come from the identity provider
+ * that redeems `verificationTicket`, so nobody registers a number not theirs.
+ */
 export const RegistrationBody = Type.Object(
   {
-    kind: ApplicantKind,
+    verificationTicket: Type.String({ minLength: 1, maxLength: 512, description: 'The one-time ticket the identity provider\'s flow (实名认证) handed the client; redeemed once, within minutes' }),
     username: Username,
-    name: text(100, 'A citizen\'s name, or an enterprise\'s registered name'),
     email: Email,
     phone: Phone,
-    idNumber: Type.Optional(IdNumber),
-    creditCode: Type.Optional(CreditCode),
-    legalRepresentative: Type.Optional(text(50, '法定代表人: required for an enterprise')),
     centerId: Type.Optional(CenterId),
   },
   closed,
 );
 export type RegistrationBody = Static<typeof RegistrationBody>;
+
+/**
+ * The same answer whether or not the number was registered already: a new
+ * account's sign-in invitation, or a notice naming the existing account, reaches the
+ * person by message.
+ */
+export const RegistrationReceived = Type.Object(
+  {
+    username: Username,
+    status: Type.Literal('received', { description: 'The outcome reaches the verified person by message: check your email' }),
+  },
+  closed,
+);
+export type RegistrationReceived = Static<typeof RegistrationReceived>;
 
 /** How the applicant wants to hear about their cases (短信 / 邮件), and in which language. */
 export const NotificationPreferences = Type.Object(
@@ -68,6 +98,8 @@ export const Applicant = Type.Object(
     creditCode: Type.Optional(Type.String({ description: 'Enterprises; public, never masked' })),
     legalRepresentative: Type.Optional(Type.String()),
     notifications: Type.Optional(NotificationPreferences),
+    verification: Type.Optional(Type.Object(Verification.properties, { ...closed, description: 'Absent on a profile registered before registration needed a verified identity' })),
+    identityReleasedAt: Type.Optional(Type.String({ format: 'date-time', description: 'When the verified holder of the number this unverified profile carried reclaimed it: the profile has no number since, and its account was disabled' })),
     registeredAt: Type.String({ format: 'date-time' }),
     updatedAt: Type.String({ format: 'date-time' }),
   },

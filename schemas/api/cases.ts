@@ -71,6 +71,7 @@ export const CaseMaterial = Type.Object(
     materialId: MaterialId,
     name: Type.String(),
     required: Type.Boolean(),
+    tolerable: Type.Optional(Type.Literal(true, { description: 'The item lets this material be pledged under 容缺受理' })),
     form: Type.Optional(StringEnum(['original', 'copy', 'electronic'] as const)),
     count: Type.Optional(Type.Integer()),
     status: MaterialStatus,
@@ -84,12 +85,20 @@ export type CaseMaterial = Static<typeof CaseMaterial>;
 // Action bodies (one per action; the lifecycle table names which)
 
 export const AcceptBody = Type.Object({ note: Type.Optional(Note) }, closed);
+/** The applicant's consent to the pledge (承诺书): signed at the window, or confirmed online, at a time. */
+export const PledgeConsent = Type.Object(
+  {
+    channel: StringEnum(['window', 'online'] as const, '窗口签字 / 网上确认'),
+    at: Type.String({ format: 'date-time', description: 'When the applicant signed or confirmed; not in the future' }),
+  },
+  closed,
+);
 export const AcceptWithToleranceBody = Type.Object(
   {
     missing: Type.Array(Type.Object({ materialId: MaterialId, detail: text(500) }, closed), { minItems: 1, maxItems: 10 }),
-    pledgeSigned: Type.Literal(true, { description: 'The applicant signed the 容缺受理 pledge (承诺书)' }),
+    consent: PledgeConsent,
   },
-  closed,
+  { ...closed, description: 'Every missing required material is pledged, each one tolerable under the item; the pledge deadline stays within the promised limit unless the center allows otherwise' },
 );
 export const RefuseBody = Type.Object(
   { reasons: Reasons, competentAgency: Type.Optional(text(200, 'When outside this agency\'s powers: the agency to apply to')) },
@@ -119,6 +128,32 @@ export const EscalateBody = Type.Object({ authority: text(200, 'The upper-level 
 export const ReturnBody = Type.Object({ outcome: Note }, closed);
 export const ExtensionRequestBody = Type.Object({ reason: text(500, 'Told to the applicant (art. 42)') }, closed);
 export const NoteBody = Type.Object({ note: Type.Optional(Note) }, closed);
+const HearingParty = Type.Object({ name: text(200), role: StringEnum(['applicant', 'interested_party'] as const, '申请人 / 利害关系人') }, closed);
+export const HearingRightNoticeBody = Type.Object(
+  { parties: Type.Array(HearingParty, { minItems: 1, maxItems: 20 }), note: Type.Optional(Note) },
+  { ...closed, description: 'The notice of the right to a hearing (听证权利告知, art. 47): the parties told; they may ask within 5 working days' },
+);
+export const HearingRequestBody = Type.Object(
+  {
+    partyRole: HearingParty.properties.role,
+    party: Type.Optional(text(200, 'Who asks; required for an interested party')),
+    reason: Type.Optional(text(500)),
+  },
+  { ...closed, description: 'A request for a hearing (申请听证): the applicant\'s own, or one a clerk records for the applicant or an interested party' },
+);
+export const HearingRequireBody = Type.Object(
+  { reason: text(500, 'Why the agency holds a hearing (art. 46): the law requires one, or the matter touches the public interest') },
+  closed,
+);
+export const HearingScheduleBody = Type.Object(
+  { at: Type.String({ format: 'date-time', description: 'When the hearing is held: no later than the day it must be organised by' }), place: text(200) },
+  { ...closed, description: 'The hearing notice (听证通知) told to the parties: time and place' },
+);
+export const HearingOutcomeBody = Type.Object({ outcome: text(2000, 'What the hearing record (听证笔录) established') }, closed);
+export const CoordinateBody = Type.Object(
+  { outcome: StringEnum(['resolved'] as const, '协调一致'), note: Note },
+  { ...closed, description: 'The center\'s coordination (协调) of a co-department\'s dissent; when it fails, the lead department denies' },
+);
 export const DenyBody = Type.Object({ reasons: Reasons }, closed);
 export const DeliverBody = Type.Object(
   { method: StringEnum(['pickup', 'mail'] as const, '窗口领取 / 邮寄'), trackingNo: Type.Optional(text(50)) },
@@ -195,6 +230,7 @@ export const Receipt = Type.Object(
     promisedDue: Type.Optional(LocalDate),
     statutoryDue: Type.Optional(LocalDate),
     provisional: Type.Optional(Type.Literal(true, { description: 'The dates were counted on a provisional calendar year (see Deadlines.provisional)' })),
+    toleranceDue: Type.Optional({ ...LocalDate, description: '容缺受理: the last day to hand in the pledged materials' }),
     queryCode: Type.String({ description: 'For GET /public/cases/{caseNo}?code=; shown only on this receipt' }),
   },
   closed,
@@ -216,6 +252,7 @@ export const Case = Type.Object(
         departmentId: DepartmentId,
         serviceMode: ServiceMode,
         jointDepartments: Type.Array(DepartmentId),
+        separateReviewAndDecision: Type.Optional(Type.Literal(true, { description: 'The approver who decides has recorded no review opinion on the case (审查与审批分离)' })),
       },
       closed,
     ),
@@ -226,15 +263,52 @@ export const Case = Type.Object(
     noticeDue: Type.Optional(LocalDate),
     acceptedAt: Type.Optional(Instant),
     deemedAccepted: Type.Optional(Type.Boolean()),
-    supplementNotice: Type.Optional(Type.Object({ issuedAt: Instant, items: SupplementNoticeBody.properties.items }, closed)),
+    supplementNotice: Type.Optional(Type.Object(
+      {
+        issuedAt: Instant,
+        items: SupplementNoticeBody.properties.items,
+        due: Type.Optional({ ...LocalDate, description: 'The last day to supplement: after it the case closes as supplement timed out (补正逾期)' }),
+      },
+      { ...closed, description: 'The latest notice: the one-time notice, or a later one naming defects of what the supplement handed in' },
+    )),
+    supplied: Type.Optional(Type.Array(MaterialId, { description: 'The materials the last supplement handed in: the only ones a later notice may name besides required ones still missing' })),
     tolerance: Type.Optional(
-      Type.Object({ missing: AcceptWithToleranceBody.properties.missing, due: LocalDate, completedAt: Type.Optional(Instant) }, closed),
+      Type.Object({ missing: AcceptWithToleranceBody.properties.missing, due: LocalDate, consent: Type.Optional(PledgeConsent), completedAt: Type.Optional(Instant) }, closed),
     ),
+    termination: Type.Optional(Type.Object(
+      { reason: StringEnum(['pledge_not_kept', 'supplement_timed_out'] as const, '容缺材料逾期未补齐 / 补正逾期') },
+      { ...closed, description: 'Why a terminated case ended' },
+    )),
     refusal: Type.Optional(RefuseBody),
     reviews: Type.Array(Review),
     jointSteps: Type.Array(Step),
     suspension: Type.Optional(Suspension),
     escalation: Type.Optional(Type.Object({ authority: Type.String(), reason: Type.String(), from: Instant }, closed)),
+    hearing: Type.Optional(Type.Object(
+      {
+        rightNotice: Type.Optional(Type.Object(
+          { parties: HearingRightNoticeBody.properties.parties, toldAt: Instant, requestDue: { ...LocalDate, description: 'The last day to ask for a hearing (5 working days)' } },
+          closed,
+        )),
+        request: Type.Optional(Type.Object(
+          {
+            by: StringEnum(['applicant', 'interested_party', 'agency'] as const, '申请人申请 / 利害关系人申请 / 行政机关依职权'),
+            party: Type.Optional(Type.String()),
+            reason: Type.Optional(Type.String()),
+            at: Instant,
+            organiseBy: { ...LocalDate, description: 'The last day to hold the hearing (20 working days after the request)' },
+          },
+          closed,
+        )),
+        schedule: Type.Optional(Type.Object({ at: Instant, place: Type.String(), noticedAt: Instant }, closed)),
+        outcome: Type.Optional(Type.Object({ summary: Type.String(), at: Instant }, closed)),
+      },
+      { ...closed, description: 'The hearing (听证, arts. 46–47): its time does not count toward the limit' },
+    )),
+    coordination: Type.Optional(Type.Object(
+      { outcome: CoordinateBody.properties.outcome, note: Type.String(), by: Type.String(), at: Instant },
+      { ...closed, description: 'The latest coordination (协调) of co-department dissent: it settles the dissents given before it' },
+    )),
     extension: Type.Optional(
       Type.Object(
         { reason: Type.String(), requestedBy: Type.String(), requestedAt: Instant, approvedBy: Type.Optional(Type.String()), approvedAt: Type.Optional(Instant) },

@@ -33,6 +33,8 @@ export const LegalBasis = Type.Object(
   closed,
 );
 
+export const materialKinds = ['application_form', 'main', 'supporting'] as const;
+
 export const Material = Type.Object(
   {
     id: Type.String({ pattern: '^[a-z0-9][a-z0-9-]{0,39}$', maxLength: 40, description: 'Stable id within the item, used by case checklists' }),
@@ -40,6 +42,8 @@ export const Material = Type.Object(
     form: StringEnum(['original', 'copy', 'electronic'] as const, '原件 / 复印件 / 电子件'),
     count: Type.Integer({ minimum: 1, maximum: 99 }),
     required: Type.Boolean(),
+    kind: Type.Optional(StringEnum(materialKinds, '申请表 / 主要材料 / 其他材料: the application form and the main materials are never tolerable (容缺); default supporting')),
+    tolerable: Type.Optional(Type.Boolean({ description: 'May be pledged under 容缺受理 (handed in after acceptance); only a supporting material; default false' })),
     sample: Type.Optional(text(500, 'Where the sample form (样表) can be found')),
     note: Type.Optional(text(500)),
   },
@@ -144,17 +148,19 @@ export const ItemContent = Type.Object(
       {
         statutoryWorkingDays: Type.Integer({ minimum: 0, maximum: 365, description: '法定时限 in working days' }),
         promisedWorkingDays: Type.Integer({ minimum: 0, maximum: 365, description: '承诺时限 in working days, never above the statutory one' }),
-        extensionWorkingDays: Type.Optional(Type.Integer({ minimum: 0, maximum: 60, description: 'Extension an approver may grant once (延期); default 10, 15 for joint items (art. 42)' })),
+        extensionWorkingDays: Type.Optional(Type.Integer({ minimum: 0, maximum: 60, description: 'Extension the agency head may grant once (延期); default 10, 15 for joint items (art. 42)' })),
         deliveryWorkingDays: Type.Optional(Type.Integer({ minimum: 0, maximum: 30, description: 'Delivery of the result after the decision (送达); default 10 (art. 44)' })),
         noticeWorkingDays: Type.Optional(Type.Integer({ minimum: 0, maximum: 5, description: 'Days to give the one-time supplement notice before the application counts as accepted; default 5 (art. 32)' })),
+        supplementWorkingDays: Type.Optional(Type.Integer({ minimum: 1, maximum: 60, description: 'Days the applicant has to answer a supplement notice before the case closes as supplement timed out (补正逾期); default the center\'s setting (30)' })),
       },
       closed,
     ),
     jointDepartments: Type.Optional(list(DepartmentId, 10, 1)),
+    separateReviewAndDecision: Type.Optional(Type.Boolean({ description: '审查与审批分离: the approver who decides a case must not have recorded a review opinion on it (default false)' })),
     tolerantAcceptance: Type.Optional(
       Type.Object(
         { toleranceWorkingDays: Type.Integer({ minimum: 1, maximum: 20, description: 'Days the applicant has to hand in the pledged materials' }) },
-        { ...closed, description: '容缺受理 is offered for this item: accepted with minor materials missing against a signed pledge' },
+        { ...closed, description: '容缺受理 is offered for this item: accepted with tolerable materials (materials[].tolerable) missing against a signed pledge' },
       ),
     ),
     intakeFields: Type.Optional(IntakeFields),
@@ -212,6 +218,7 @@ export const PublicItem = Type.Object(
     content: ItemContent,
     publishedAt: Type.String({ format: 'date-time' }),
     retiredAt: Type.Optional(Type.String({ format: 'date-time' })),
+    extensionWorkingDays: Type.Integer({ description: 'The one extension of the limit the agency head may grant (art. 42): the item\'s own, else 10, 15 for joint items' }),
   },
   closed,
 );

@@ -17,7 +17,7 @@ export const text = (maxLength: number, description?: string) =>
   Type.String({ minLength: 1, maxLength, ...(description ? { description } : {}) });
 
 /** The roles of DESIGN §8: Cognito groups, carried in `cognito:groups`. */
-export const userRoles = ['applicant', 'clerk', 'approver', 'dept_admin', 'center_admin', 'supervisor', 'auditor'] as const;
+export const userRoles = ['applicant', 'clerk', 'approver', 'dept_admin', 'dept_head', 'center_admin', 'supervisor', 'auditor'] as const;
 export type UserRole = (typeof userRoles)[number];
 
 /** RFC 9457 problem details, with field-level errors for validation failures. */

@@ -20,6 +20,15 @@ export const CenterBody = Type.Object(
     name: text(100, 'e.g. 示范县政务服务中心'),
     timeZone: Type.String({ pattern: '^[A-Za-z]+(/[A-Za-z_+-]+){1,2}$', maxLength: 64, description: 'IANA time zone of the center\'s calendar dates, e.g. Asia/Shanghai' }),
     code: Type.Optional(Type.String({ pattern: '^[0-9A-Z]{2,12}$', maxLength: 12, description: 'Prefix of case numbers, e.g. the region code 370982' })),
+    caseRules: Type.Optional(
+      Type.Object(
+        {
+          pledgeMayPassPromisedLimit: Type.Optional(Type.Boolean({ description: 'Whether a 容缺 pledge may run past the promised decision date (default false)' })),
+          supplementWorkingDays: Type.Optional(Type.Integer({ minimum: 1, maximum: 60, description: 'Working days to answer a one-time supplement notice, for items that set none (default 30); then the case closes as supplement timed out' })),
+        },
+        { ...closed, description: 'The center\'s settings of the case rules (functions/cases/settings.ts); an absent field takes its default' },
+      ),
+    ),
   },
   closed,
 );
@@ -72,7 +81,7 @@ export const WindowList = Type.Object({ items: Type.Array(ServiceWindow) }, clos
 export const MAX_STAFF_DEPARTMENTS = 10;
 
 /** Roles a staff account can hold (applicants register themselves). */
-export const StaffRoleName = StringEnum(['clerk', 'approver', 'dept_admin', 'center_admin', 'supervisor', 'auditor'] as const);
+export const StaffRoleName = StringEnum(['clerk', 'approver', 'dept_admin', 'dept_head', 'center_admin', 'supervisor', 'auditor'] as const, 'dept_head: the agency\'s head (负责人), who approves extensions (art. 42)');
 export const Username = Type.String({ pattern: '^[a-z0-9][a-z0-9._-]{2,63}$', maxLength: 64, description: 'Sign-in name, lower case' });
 
 export const StaffBody = Type.Object(

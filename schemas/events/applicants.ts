@@ -5,7 +5,7 @@
  */
 import * as Type from '@sinclair/typebox/type';
 import type { Static } from '@sinclair/typebox';
-import { AgentScope, ApplicantId, ApplicantKind } from '../api/applicants.ts';
+import { AgentScope, ApplicantId, ApplicantKind, IdentityLevel } from '../api/applicants.ts';
 import { ItemCode } from '../api/catalog.ts';
 import { StringEnum, closed } from '../api/common.ts';
 import { envelope } from './envelope.ts';
@@ -21,6 +21,7 @@ export const ApplicantRegisteredData = Type.Object(
     idNumber: Type.Optional(Masked('ID number')),
     creditCode: Type.Optional(Type.String()),
     phone: Masked('Phone'),
+    verification: Type.Object({ provider: Type.String(), level: IdentityLevel }, closed),
   },
   closed,
 );
@@ -52,6 +53,34 @@ export const ApplicantAccountStatusChangedData = Type.Object(
 );
 export type ApplicantAccountStatusChangedData = Static<typeof ApplicantAccountStatusChangedData>;
 
+/**
+ * The verified holder of a number took it from a profile that carried it
+ * unverified (subject: that profile): the profile lost the number and its
+ * account was disabled; its cases are untouched.
+ */
+export const ApplicantIdentityReclaimedData = Type.Object(
+  {
+    applicantId: ApplicantId,
+    reclaimedBy: { ...ApplicantId, description: 'The verified applicant who holds the number now' },
+    kind: ApplicantKind,
+    provider: Type.String({ description: 'The identity provider that verified the holder' }),
+    status: Type.Literal('disabled'),
+  },
+  closed,
+);
+export type ApplicantIdentityReclaimedData = Static<typeof ApplicantIdentityReclaimedData>;
+
+/**
+ * A verified person registered again while their verified profile exists
+ * (subject: that profile): nothing changed; the person is told by message
+ * which account holds their number.
+ */
+export const ApplicantRegistrationRepeatedData = Type.Object(
+  { applicantId: ApplicantId, provider: Type.String() },
+  closed,
+);
+export type ApplicantRegistrationRepeatedData = Static<typeof ApplicantRegistrationRepeatedData>;
+
 /** A privileged read: staff saw an applicant's personal data unmasked (GET /applicants/{id}?reveal=true). */
 export const PersonalDataRevealedData = Type.Object(
   {
@@ -77,6 +106,8 @@ export const applicantEventSchemas = {
   ApplicantAccountStatusChanged: envelope(ApplicantAccountStatusChangedData),
   PersonalDataRevealed: envelope(PersonalDataRevealedData),
   ApplicantLookedUp: envelope(ApplicantLookedUpData),
+  ApplicantIdentityReclaimed: envelope(ApplicantIdentityReclaimedData),
+  ApplicantRegistrationRepeated: envelope(ApplicantRegistrationRepeatedData),
 } as const;
 export type ApplicantEventType = keyof typeof applicantEventSchemas;
 export interface ApplicantEventData {
@@ -87,4 +118,6 @@ export interface ApplicantEventData {
   ApplicantAccountStatusChanged: ApplicantAccountStatusChangedData;
   PersonalDataRevealed: PersonalDataRevealedData;
   ApplicantLookedUp: ApplicantLookedUpData;
+  ApplicantIdentityReclaimed: ApplicantIdentityReclaimedData;
+  ApplicantRegistrationRepeated: ApplicantRegistrationRepeatedData;
 }

@@ -21,7 +21,7 @@ import { addWorkingDays, localDate, workCalendar } from '#shared/calendar';
 import { calendar2026 } from '#shared/calendar-2026';
 import { caseThresholds, completionTimeliness, defaultThresholds, eLicenceThresholds, type Threshold } from '#shared/clock-rules';
 import { provisionalYear } from '#shared/provisional-calendar';
-import { api, call, centerToday, freshCreditCode, until } from '../integration/api-client.ts';
+import { api, call, centerToday, freshCreditCode, registerApplicant, until } from '../integration/api-client.ts';
 import { act, enterpriseItem, itemByMode, materialsOf, submit } from '../integration/cases-client.ts';
 import { deleteDeadLettersOf, dlqListing } from '../integration/evaluation-client.ts';
 
@@ -97,10 +97,8 @@ let order: Order;
 
 beforeAll(async () => {
   owner = `et.ent.${Date.now().toString(36)}`;
-  const registered = await call('POST', '/public/applicants', {
-    body: { kind: 'enterprise', username: owner, name: '监察时钟建设有限公司', email: `${owner}@example.com`, phone: '0538-1234567', creditCode: freshCreditCode(), legalRepresentative: '钱七' },
-  });
-  expect(registered.status).toBe(201);
+  const registered = await registerApplicant({ kind: 'enterprise', username: owner, name: '监察时钟建设有限公司', email: `${owner}@example.com`, phone: '0538-1234567', creditCode: freshCreditCode(), legalRepresentative: '钱七' });
+  expect(registered.status).toBe(200);
   const first = await acceptedCase(enterpriseItem.code, 'clerk.amr');
   a = { caseNo: first.caseNo, etag: first.reply.etag, thresholds: thresholdsOf(first.reply.body) };
   // B is suspended before any of its thresholds: the case clock stops there.

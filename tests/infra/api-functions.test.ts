@@ -135,6 +135,7 @@ describe('functions', () => {
     NotificationsApiFunction: ['TABLE_NAME'],
     StaffNoticesFunction: ['TABLE_NAME', 'MAIL_FROM'],
     QueueFunction: ['TABLE_NAME', 'CURSOR_KEY'],
+    QueueCountFunction: ['TABLE_NAME'],
     AppointmentSweepFunction: ['TABLE_NAME'],
     HallSocketFunction: ['TABLE_NAME'],
     HallPushFunction: ['TABLE_NAME', 'HALL_SOCKET_ENDPOINT'],
@@ -215,7 +216,7 @@ describe('Cognito', () => {
   it('has the groups of the contract', () => {
     const names = Object.values(resourcesOf(dev, 'AWS::Cognito::UserPoolGroup')).map((g) => g.Properties!.GroupName);
     expect(names.sort()).toEqual([...userRoles].sort());
-    expect([...userRoles].sort()).toEqual(['applicant', 'approver', 'auditor', 'center_admin', 'clerk', 'dept_admin', 'supervisor']);
+    expect([...userRoles].sort()).toEqual(['applicant', 'approver', 'auditor', 'center_admin', 'clerk', 'dept_admin', 'dept_head', 'supervisor']);
   });
 
   it('has the custom attributes, a strong password policy, optional TOTP MFA and admin-only sign-up', () => {

@@ -30,9 +30,10 @@ const fns = {
 };
 let template: Template;
 
+// The project's hook timeout (vitest.config.ts): this synth bundles a function, beside the integration run's load.
 beforeAll(() => {
   template = Template.fromStack(stack);
-}, 60_000);
+});
 afterAll(() => rmSync(outdir, { recursive: true, force: true }));
 
 const idOf = (construct: IConstruct) => stack.getLogicalId(construct.node.defaultChild as CfnElement);

@@ -72,6 +72,19 @@ export async function until<T>(what: string, probe: () => Promise<T | undefined>
   }
 }
 
+/** The local cloud's clock (emulated time: only tests move it, forward, for the whole cloud). */
+export async function cloudNow(): Promise<number> {
+  return Date.parse(((await (await fetch(`${api}/local/clock`)).json()) as { now: string }).now);
+}
+/** Moves the cloud's clock to `ms` and answers how far it moved: 0 for an instant already past (the clock never goes back). */
+export async function moveCloudClock(ms: number): Promise<number> {
+  const now = await cloudNow();
+  if (ms <= now) return 0;
+  const res = await fetch(`${api}/local/clock`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ at: new Date(ms).toISOString() }) });
+  if (res.status !== 200) throw new Error(`the cloud's clock was not moved: ${res.status} ${await res.text()}`);
+  return ms - now;
+}
+
 /** Today in the center's time zone (Asia/Shanghai). */
 export const centerToday = () => new Date(Date.now() + 8 * 3600_000).toISOString().slice(0, 10);
 
@@ -96,4 +109,35 @@ export function freshCreditCode(): string {
   const org = (Date.now() * 1000 + identitySerial++ * 31 + Math.floor(Math.random() * 1000)).toString(10).slice(-9);
   const first17 = `91350100${org}`;
   return `${first17}${unifiedSocialCreditCheckCharacter(first17)}`;
+}
+
+/** An identity as the local identity provider simulator verifies it (`ttlSeconds: 0`: a ticket already expired). */
+export interface TestIdentity {
+  readonly kind: string;
+  readonly name: string;
+  readonly idNumber?: string;
+  readonly creditCode?: string;
+  readonly legalRepresentative?: string;
+  readonly level?: 'real-name' | 'real-person';
+}
+
+/** A one-time verification ticket from the local cloud's identity provider simulator. */
+export async function verificationTicket(identity: TestIdentity, ttlSeconds?: number): Promise<string> {
+  const res = await fetch(`${api}/local/identity/tickets`, {
+    method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ ...identity, ...(ttlSeconds === undefined ? {} : { ttlSeconds }) }),
+  });
+  if (res.status !== 201) throw new Error(`no identity ticket: ${res.status} ${await res.text()}`);
+  return ((await res.json()) as { ticket: string }).ticket;
+}
+
+/**
+ * Registers as an applicant would: verifies the identity with the simulator,
+ * registers with its ticket and, once the registration is received (202),
+ * answers the profile as the new applicant reads it (200, with its ETag).
+ * Any other answer of the registration is returned as it is.
+ */
+export async function registerApplicant(body: TestIdentity & { username: string; email: string; phone: string; centerId?: string }): Promise<Reply> {
+  const { kind: _k, name: _n, idNumber: _i, creditCode: _c, legalRepresentative: _l, level: _v, ...account } = body;
+  const res = await call('POST', '/public/applicants', { body: { ...account, verificationTicket: await verificationTicket(body) } });
+  return res.status === 202 ? call('GET', '/applicants/me', { as: body.username }) : res;
 }

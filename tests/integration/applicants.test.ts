@@ -1,14 +1,14 @@
 /**
- * Applicants over HTTP: registration of citizens and enterprises (identifiers
- * checked with their check characters, duplicates refused with nothing
- * written), the applicant's own profile, staff reads with personal data
+ * Applicants over HTTP: registration of citizens and enterprises through a
+ * verified identity (the same answer whether or not the number is
+ * registered, tickets refused, a squatted number reclaimed), the applicant's own profile, staff reads with personal data
  * masked unless a clerk or approver reveals it, and agents (代办人).
  */
-import { GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { describe, expect, it } from 'vitest';
 import { applicantEventSchemas, type ApplicantEventType } from '#schemas/events/applicants';
 import { validationErrors } from '#shared/validate';
-import { api, call, cloud, doc, freshCreditCode, freshIdNumber, until } from './api-client.ts';
+import { api, call, cloud, doc, freshCreditCode, freshIdNumber, registerApplicant, until, verificationTicket, type Reply, type TestIdentity } from './api-client.ts';
 
 let serial = 0;
 const unique = () => `${Date.now().toString(36)}${(serial++).toString(36)}${Math.floor(Math.random() * 1e6).toString(36)}`;
@@ -22,11 +22,20 @@ const enterprise = () => {
   return { kind: 'enterprise', username: u, name: '示范科技有限公司', email: `${u}@example.com`, phone: '0731-88886666', creditCode: freshCreditCode(), legalRepresentative: '赵六' };
 };
 
-async function register(body: Record<string, unknown>) {
-  const res = await call('POST', '/public/applicants', { body });
-  expect(res.status, JSON.stringify(res.body)).toBe(201);
+type Person = ReturnType<typeof citizen> | ReturnType<typeof enterprise>;
+
+/** Registered through the identity simulator: the profile as the new applicant reads it. */
+async function register(body: Person) {
+  const res = await registerApplicant(body);
+  expect(res.status, JSON.stringify(res.body)).toBe(200);
   return res;
 }
+
+/** The registration as a client sends it, with a ticket verifying `identity` (by default the person's own). */
+const registration = async (body: Person, identity: Partial<TestIdentity> = {}, ttlSeconds?: number) => ({
+  username: body.username, email: body.email, phone: body.phone,
+  verificationTicket: await verificationTicket({ ...body, ...identity }, ttlSeconds),
+});
 
 async function mint(username: string) {
   const res = await fetch(`${api}/local/token`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username }) });
@@ -50,17 +59,23 @@ const problem = (slug: string) => `https://onestop.example.gov.cn/problems/${slu
 
 const centerItem = (sk: string) => doc.send(new GetCommand({ TableName: cloud.tableName, Key: { PK: 'CENTER#center-demo', SK: sk } }));
 
+/** The audit log's record of a subject with this action, once the audit consumer has it. */
+const auditRecord = (applicantId: string, action: string) =>
+  until(`the ${action} record of ${applicantId}`, async () => {
+    const res = await call('GET', `/audit/events?subjectType=applicant&subjectId=${applicantId}&limit=100`, { as: 'auditor' });
+    return (res.body.items as { action: string }[] | undefined)?.find((r) => r.action === action) as Record<string, any> | undefined;
+  });
+
 describe('applicant registration', () => {
-  it('registers a citizen: full data to themselves, an event without the ID number or phone', async () => {
+  it('registers a citizen with the verified name and number: full data to themselves, an event without the ID number or phone', async () => {
     const body = citizen();
     const res = await register(body);
-    expect(res.body).toMatchObject({ applicantId: expect.stringMatching(/^[0-9A-Z]{26}$/), kind: 'citizen', username: body.username, idNumber: body.idNumber, phone: body.phone });
+    expect(res.body).toMatchObject({
+      applicantId: expect.stringMatching(/^[0-9A-Z]{26}$/), kind: 'citizen', username: body.username, name: body.name, idNumber: body.idNumber, phone: body.phone,
+      verification: { provider: 'simulator', level: 'real-person', verifiedAt: res.body.registeredAt },
+    });
     expect(res.body.sub).toBeUndefined();
     expect(res.etag).toBe('"1"');
-
-    const me = await as(body.username, 'GET', '/applicants/me');
-    expect(me.status).toBe(200);
-    expect(me.body).toEqual(res.body);
 
     // The uniqueness item's key is a hash, never the number itself.
     const items = await doc.send(new QueryCommand({ TableName: cloud.tableName, KeyConditionExpression: 'PK = :pk', ExpressionAttributeValues: { ':pk': 'CENTER#center-demo' } }));
@@ -72,55 +87,104 @@ describe('applicant registration', () => {
     expect(validationErrors(applicantEventSchemas[events[0]!.detailType as ApplicantEventType], detail)).toEqual([]);
     expect(events[0]!.detail).not.toContain(body.idNumber);
     expect(events[0]!.detail).not.toContain(body.phone);
-    expect(detail.data).toMatchObject({ idNumber: '110105********' + body.idNumber.slice(-4), phone: '138****5678' });
+    expect(detail.data).toMatchObject({ idNumber: '110105********' + body.idNumber.slice(-4), phone: '138****5678', verification: { provider: 'simulator', level: 'real-person' } });
   });
 
-  it('registers an enterprise with a valid credit code', async () => {
+  it('registers an enterprise with its verified credit code and legal representative', async () => {
     const body = enterprise();
     const res = await register(body);
     expect(res.body).toMatchObject({ kind: 'enterprise', creditCode: body.creditCode, legalRepresentative: '赵六' });
     expect(res.body.idNumber).toBeUndefined();
   });
 
-  it('refuses a wrong check character, naming the field, and creates no account', async () => {
+  it('takes no name or number from the request: only the provider\'s', async () => {
     const body = citizen();
-    const last = body.idNumber.slice(-1);
-    const wrong = `${body.idNumber.slice(0, 17)}${last === '0' ? '1' : '0'}`;
-    const res = await call('POST', '/public/applicants', { body: { ...body, idNumber: wrong } });
-    expect([res.status, res.body.type]).toEqual([422, problem('registration-invalid')]);
-    expect(res.body.errors).toEqual([expect.objectContaining({ path: '/body/idNumber', code: 'check_digit' })]);
-    const ent = enterprise();
-    const bad = await call('POST', '/public/applicants', { body: { ...ent, creditCode: `${ent.creditCode.slice(0, 17)}${ent.creditCode.endsWith('0') ? '1' : '0'}` } });
-    expect([bad.status, bad.body.type]).toEqual([422, problem('registration-invalid')]);
-    expect(bad.body.errors).toEqual([expect.objectContaining({ path: '/body/creditCode', code: 'check_digit' })]);
-    // Both languages: zh-CN by default, English on request.
-    const en = await call('POST', '/public/applicants', { body: { ...body, idNumber: wrong }, headers: { 'accept-language': 'en' } });
-    expect(en.body.errors[0].message).toBe('the check character does not match the first 17 digits');
-    expect(res.body.errors[0].message).toBe('校验码与前 17 位不符');
-    expect((await mint(body.username)).status).not.toBe(200);
+    const typed = await call('POST', '/public/applicants', { body: { ...(await registration(body)), name: '冒名', idNumber: body.idNumber } });
+    expect(typed.status).toBe(400);
+    const noTicket = await call('POST', '/public/applicants', { body: { username: body.username, email: body.email, phone: body.phone } });
+    expect([noTicket.status, noTicket.body.errors]).toEqual([400, [expect.objectContaining({ path: '/body/verificationTicket' })]]);
   });
 
-  it('refuses a duplicate ID number or username with 409 and writes nothing', async () => {
+  it('answers alike whether or not the number is registered; a verified repeat changes nothing and is recorded', async () => {
+    const first = citizen();
+    const { body: holder } = await register(first);
+    const again = { ...citizen(), idNumber: first.idNumber, name: first.name };
+    const fresh = citizen();
+    const [repeat, newcomer] = await Promise.all([
+      call('POST', '/public/applicants', { body: await registration(again) }),
+      call('POST', '/public/applicants', { body: await registration(fresh) }),
+    ]);
+    const shape = (r: Reply) => ({ status: r.status, body: { ...r.body, username: '*' }, headers: [...r.headers.keys()].filter((h) => !['date', 'apigw-requestid', 'content-length'].includes(h)).sort() });
+    expect(shape(repeat)).toEqual(shape(newcomer));
+    expect(repeat).toMatchObject({ status: 202, body: { username: again.username, status: 'received' }, etag: '' });
+    // The repeat made no account and no profile; the holder is as it was.
+    expect((await mint(again.username)).status).not.toBe(200);
+    expect((await centerItem(`APPUSER#${again.username}`)).Item).toBeUndefined();
+    expect((await mint(fresh.username)).status).toBe(200);
+    expect((await call('GET', `/applicants/${holder.applicantId}`, { as: 'center.admin' })).body).toMatchObject({ username: first.username, status: 'active' });
+    const record = await auditRecord(holder.applicantId, 'ApplicantRegistrationRepeated');
+    expect(record).toMatchObject({ data: { applicantId: holder.applicantId, provider: 'simulator' } });
+  });
+
+  it('refuses a ticket the provider does not vouch for, with one problem type and a code, and writes nothing', async () => {
+    const body = citizen();
+    const used = await registration(body);
+    expect((await call('POST', '/public/applicants', { body: used })).status).toBe(202);
+    const attempts = {
+      unknown: { ...(await registration(citizen())), verificationTicket: 'sim-no-such-ticket' },
+      used: { ...used, username: `${body.username}.b`, email: `b.${body.email}` },
+      expired: await registration(citizen(), {}, 0),
+      insufficient_level: await registration(citizen(), { level: 'real-name' }),
+    };
+    for (const [code, attempt] of Object.entries(attempts)) {
+      const res = await call('POST', '/public/applicants', { body: attempt });
+      expect([res.status, res.body.type, res.body.errors], code).toEqual([422, problem('identity-verification-refused'), [expect.objectContaining({ path: '/body/verificationTicket', code })]]);
+      expect((await centerItem(`APPUSER#${attempt.username}`)).Item, code).toBeUndefined();
+      expect((await mint(attempt.username)).status, code).not.toBe(200);
+    }
+  });
+
+  it('lets the verified holder reclaim a number a never-verified profile took: that profile loses it and is disabled, audited', async () => {
+    const real = citizen();
+    // A squatter's profile from before registration needed verification: its number item and profile carry none.
+    const squatter = { ...citizen(), idNumber: real.idNumber, name: real.name };
+    const { body: taken } = await register(squatter);
+    const sub = (await centerItem(`APPLICANT#${taken.applicantId}`)).Item!.sub as string;
+    await doc.send(new UpdateCommand({ TableName: cloud.tableName, Key: { PK: 'CENTER#center-demo', SK: `APPSUB#${sub}` }, UpdateExpression: 'REMOVE verification' }));
+    const numberKey = (await doc.send(new QueryCommand({
+      TableName: cloud.tableName, KeyConditionExpression: 'PK = :pk AND begins_with(SK, :s)', FilterExpression: 'applicantId = :a',
+      ExpressionAttributeValues: { ':pk': 'CENTER#center-demo', ':s': 'IDNO#', ':a': taken.applicantId },
+    }))).Items![0]!.SK as string;
+    await doc.send(new UpdateCommand({ TableName: cloud.tableName, Key: { PK: 'CENTER#center-demo', SK: numberKey }, UpdateExpression: 'REMOVE verifiedAt, provider' }));
+
+    const { body: owner } = await register(real);
+    expect(owner.idNumber).toBe(real.idNumber);
+    const old = await call('GET', `/applicants/${taken.applicantId}?reveal=true`, { as: 'clerk.amr' });
+    expect(old.body).toMatchObject({ status: 'disabled', username: squatter.username, identityReleasedAt: owner.registeredAt });
+    expect(old.body.idNumber).toBeUndefined();
+    expect((await mint(squatter.username)).status).toBe(403);
+    const found = await call('POST', '/applicants/lookup', { as: 'clerk.amr', body: { idNumber: real.idNumber } });
+    expect(found.body.applicantId).toBe(owner.applicantId);
+    const record = await auditRecord(taken.applicantId, 'ApplicantIdentityReclaimed');
+    expect(record).toMatchObject({ data: { applicantId: taken.applicantId, reclaimedBy: owner.applicantId, kind: 'citizen', provider: 'simulator', status: 'disabled' } });
+    expect(JSON.stringify(record)).not.toContain(real.idNumber);
+  });
+
+  it('refuses a taken username with 409 and writes nothing', async () => {
     const first = citizen();
     await register(first);
-    const second = { ...citizen(), idNumber: first.idNumber };
-    const dup = await call('POST', '/public/applicants', { body: second });
-    expect([dup.status, dup.body.type]).toEqual([409, problem('already-exists')]);
-    expect((await centerItem(`APPUSER#${second.username}`)).Item).toBeUndefined();
-    expect((await mint(second.username)).status).not.toBe(200);
-
-    const sameName = await call('POST', '/public/applicants', { body: { ...citizen(), username: first.username } });
+    const sameName = await call('POST', '/public/applicants', { body: { ...(await registration(citizen())), username: first.username } });
     expect([sameName.status, sameName.body.type]).toEqual([409, problem('already-exists')]);
   });
 
   it('never takes over a staff account\'s username', async () => {
-    const res = await call('POST', '/public/applicants', { body: { ...citizen(), username: 'clerk.amr' } });
+    const res = await call('POST', '/public/applicants', { body: { ...(await registration(citizen())), username: 'clerk.amr' } });
     expect(res.status).toBe(409);
     expect((await call('GET', '/org/departments', { as: 'clerk.amr' })).status).toBe(200);
   });
 
   it('refuses an unknown center', async () => {
-    const res = await call('POST', '/public/applicants', { body: { ...citizen(), centerId: 'no-such-center' } });
+    const res = await call('POST', '/public/applicants', { body: { ...(await registration(citizen())), centerId: 'no-such-center' } });
     expect([res.status, res.body.type]).toEqual([422, problem('center-not-found')]);
     expect(res.body.errors).toEqual([expect.objectContaining({ path: '/body/centerId', code: 'unknown_center' })]);
   });
@@ -281,9 +345,9 @@ describe('registration races', () => {
   it.each([1, 2, 3, 4, 5, 6])('two simultaneous registrations of one username (round %i): one wins, the account keeps the winner\'s email', async () => {
     const a = citizen();
     const b = { ...citizen(), username: a.username, email: `other.${a.email}` };
-    const [ra, rb] = await Promise.all([call('POST', '/public/applicants', { body: a }), call('POST', '/public/applicants', { body: b })]);
-    expect([ra.status, rb.status].sort()).toEqual([201, 409]);
-    const winner = ra.status === 201 ? a : b;
+    const [ra, rb] = await Promise.all([call('POST', '/public/applicants', { body: await registration(a) }), call('POST', '/public/applicants', { body: await registration(b) })]);
+    expect([ra.status, rb.status].sort(), JSON.stringify([ra.body, rb.body])).toEqual([202, 409]);
+    const winner = ra.status === 202 ? a : b;
     const { token } = await mint(a.username);
     const me = await fetch(`${api}/applicants/me`, { headers: { authorization: `Bearer ${token}` } });
     expect(me.status).toBe(200);

@@ -29,7 +29,7 @@ import { csvColumns, parseCsv } from '../../functions/audit/export.ts';
 import { recordOf } from '../../functions/audit/store.ts';
 import { parseExport, verifyAudit } from '../../functions/audit/verify.ts';
 import { AUDIT_MAX_RECEIVE_COUNT } from '../../infra/stacks/audit.ts';
-import { api, call, centerToday, cloud, doc, freshIdNumber, tokenOf, until } from './api-client.ts';
+import { api, call, centerToday, cloud, doc, freshIdNumber, registerApplicant, tokenOf, until } from './api-client.ts';
 import { enterpriseFields, enterpriseItem, materialsOf } from './cases-client.ts';
 
 const repoRoot = path.resolve(import.meta.dirname, '../..');
@@ -147,8 +147,8 @@ describe('a case journey in the audit log', () => {
 
   beforeAll(async () => {
     const username = `audit.${Date.now().toString(36)}`;
-    const reg = await call('POST', '/public/applicants', { body: { kind: 'citizen', username, name: '钱七', email: `${username}@example.com`, phone: '13900001111', idNumber: freshIdNumber() } });
-    expect(reg.status, JSON.stringify(reg.body)).toBe(201);
+    const reg = await registerApplicant({ kind: 'citizen', username, name: '钱七', email: `${username}@example.com`, phone: '13900001111', idNumber: freshIdNumber() });
+    expect(reg.status, JSON.stringify(reg.body)).toBe(200);
     applicantId = reg.body.applicantId;
     const c = await call('POST', '/cases', { as: username, body: { itemCode: enterpriseItem.code, fields: enterpriseFields, materials: materialsOf(enterpriseItem.code) } });
     expect(c.status, JSON.stringify(c.body)).toBe(201);

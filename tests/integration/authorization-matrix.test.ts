@@ -41,7 +41,7 @@ import { userRoles, type UserRole } from '#schemas/api/common';
 import { problemUri } from '#schemas/api/problems';
 import { apiRoutes } from '../../infra/routes.ts';
 import { demoItems } from '../../local/seed/items.ts';
-import { api, call, cloud, freshCode, freshCreditCode, freshIdNumber, tokenOf, until } from './api-client.ts';
+import { api, call, cloud, freshCode, freshCreditCode, freshIdNumber, registerApplicant, tokenOf, until, verificationTicket } from './api-client.ts';
 import { itemByMode, materialsOf } from './cases-client.ts';
 import { immediateItem, put as putBytes, samples, type Slot } from './documents-client.ts';
 import { onlineRating } from './evaluation-client.ts';
@@ -50,7 +50,7 @@ import { onlineRating } from './evaluation-client.ts';
 vi.setConfig({ maxConcurrency: 8 });
 
 const { kid, privateKeyPem } = JSON.parse(readFileSync(path.join(cloud.dataDir, 'issuer-key.json'), 'utf8')) as { kid: string; privateKeyPem: string };
-const departmentScoped: readonly UserRole[] = ['clerk', 'approver', 'dept_admin'];
+const departmentScoped: readonly UserRole[] = ['clerk', 'approver', 'dept_admin', 'dept_head'];
 
 const tokens = new Map<string, { token: string; at: number }>();
 type Dept = 'own' | 'other' | 'several' | 'severalOther';
@@ -168,10 +168,8 @@ async function centerProfile() {
 }
 async function applicant() {
   const username = `mx.app.${(serial++).toString(36)}.${Date.now().toString(36)}`;
-  const res = await call('POST', '/public/applicants', {
-    body: { kind: 'citizen', username, name: '矩阵申请人', email: `${username}@example.com`, phone: '13800138000', idNumber: freshIdNumber() },
-  });
-  if (res.status !== 201) throw new Error(`fixture applicant: ${res.status}`);
+  const res = await registerApplicant({ kind: 'citizen', username, name: '矩阵申请人', email: `${username}@example.com`, phone: '13800138000', idNumber: freshIdNumber() });
+  if (res.status !== 200) throw new Error(`fixture applicant: ${res.status}`);
   return { id: res.body.applicantId as string, etag: res.etag };
 }
 // The fixtures of cases and evaluations are made as a careful client makes its requests: writes carry an
@@ -261,10 +259,9 @@ const refusedCase = once(async (): Promise<Fixture> => {
 const withdrawnJointCase = once(async (): Promise<Fixture> => {
   const joint = itemByMode('joint');
   const owner = `mx.ent.${(serial++).toString(36)}.${Date.now().toString(36)}`;
-  // A public route: no key; a retry after an unknown outcome may find the name taken (409), which is as good.
-  await fx(undefined, 'POST', '/public/applicants', {
+  await registerApplicant({
     kind: 'enterprise', username: owner, name: '矩阵建设工程有限公司', email: `${owner}@example.com`, phone: '0538-1234567', creditCode: freshCreditCode(), legalRepresentative: '赵六',
-  }, {}, [201, 409]);
+  });
   const submitted = await fx(owner, 'POST', '/cases', { itemCode: joint.code, materials: materialsOf(joint.code) }, {}, [201]);
   const caseNo = submitted.body.caseNo as string;
   const accepted = await actOn(caseNo, 'accept', 'clerk.housing', submitted.etag);
@@ -289,11 +286,11 @@ async function calendar() {
 // ---- the routes and who may use them (in the own center) ------------------------------------------
 type Grant = Partial<Record<UserRole, 'center' | 'department'>>;
 const admins: Grant = { center_admin: 'center', dept_admin: 'department' };
-const allStaff: Grant = { clerk: 'center', approver: 'center', dept_admin: 'center', center_admin: 'center', supervisor: 'center', auditor: 'center' };
+const allStaff: Grant = { clerk: 'center', approver: 'center', dept_admin: 'center', dept_head: 'center', center_admin: 'center', supervisor: 'center', auditor: 'center' };
 const handlers: Grant = { clerk: 'department', approver: 'department', dept_admin: 'department' };
 const archiveReaders: Grant = { center_admin: 'center', supervisor: 'center', auditor: 'center' };
-/** Who reads a case, its timeline and its notifications (besides its applicant): its department's handlers, and supervision center-wide. */
-const caseReaders: Grant = { clerk: 'department', approver: 'department', dept_admin: 'department', supervisor: 'center' };
+/** Who reads a case, its timeline and its notifications (besides its applicant): its department's handlers and head, and supervision center-wide. */
+const caseReaders: Grant = { clerk: 'department', approver: 'department', dept_admin: 'department', dept_head: 'department', supervisor: 'center' };
 /** Who reads an evaluation (besides its rater): the handling department's staff, center admins and supervisors. */
 const evaluationReaders: Grant = { clerk: 'department', approver: 'department', dept_admin: 'department', center_admin: 'center', supervisor: 'center' };
 const onlyApplicants: Grant = { applicant: 'center' };
@@ -404,6 +401,7 @@ const caseAction = (action: string, actors: Grant, body: unknown, owner = 403, f
 const clerkOfLead: Grant = { clerk: 'department' };
 const approverOfLead: Grant = { approver: 'department' };
 const clerkOrApproverOfLead: Grant = { clerk: 'department', approver: 'department' };
+const headOfLead: Grant = { dept_head: 'department' };
 const cases: Route[] = [
   // Online application (no applicantId): applicants only. A synthetic one has no profile (409 registration-required);
   // in another center the item is not published (422 item-not-available), which comes first.
@@ -421,7 +419,7 @@ const cases: Route[] = [
   caseRead('getCaseTimeline', '/timeline'),
   { operationId: 'listQueue', allowed: caseReaders, ok: 200, addressed: false, request: () => ['GET', '/queues/to_accept?departmentId=amr'] },
   caseAction('accept', clerkOfLead, {}),
-  caseAction('acceptWithTolerance', clerkOfLead, { missing: [{ materialId: 'premises', detail: '经营场所证明后补' }], pledgeSigned: true }),
+  caseAction('acceptWithTolerance', clerkOfLead, { missing: [{ materialId: 'premises', detail: '经营场所证明后补' }], consent: { channel: 'window', at: '2026-01-05T09:00:00+08:00' } }),
   caseAction('refuse', clerkOfLead, { reasons: ['不属于本机关职权范围'], competentAgency: '市市场监督管理局' }),
   caseAction('requestSupplement', clerkOfLead, { items: [{ materialId: 'premises', problem: 'missing', detail: '请补交经营场所证明' }] }),
   caseAction('supplement', clerkOfLead, { materials: [{ materialId: 'premises', form: 'copy', count: 1 }] }, 409),
@@ -429,12 +427,19 @@ const cases: Route[] = [
   caseAction('review', clerkOrApproverOfLead, { opinion: '材料齐全，符合条件' }),
   // On the joint case: amr is its co-department (actors: amr's clerks and approvers); housing leads it, reads it, and takes no opinion.
   caseAction('giveJointOpinion', clerkOrApproverOfLead, { opinion: '同意', agrees: true }, 403, withdrawnJointCase),
+  // The center's coordination of a dissent: the supervisor, on any case of the center.
+  caseAction('coordinate', { supervisor: 'center' }, { outcome: 'resolved', note: '经协调一致' }),
   caseAction('suspend', clerkOrApproverOfLead, { procedure: 'inspection', reason: '需要现场核查', expectedWorkingDays: 5 }),
   caseAction('resume', clerkOrApproverOfLead, { note: '现场核查结束' }),
   caseAction('escalate', approverOfLead, { authority: '市市场监督管理局', reason: '需上级机关决定' }),
   caseAction('returnFromEscalation', clerkOrApproverOfLead, { outcome: '上级机关同意' }),
   caseAction('requestExtension', clerkOrApproverOfLead, { reason: '情况复杂，需要延期' }),
-  caseAction('approveExtension', approverOfLead, { note: '同意延期' }),
+  caseAction('approveExtension', headOfLead, { note: '同意延期' }),
+  caseAction('noticeHearingRight', clerkOrApproverOfLead, { parties: [{ name: '张三', role: 'applicant' }] }),
+  caseAction('requestHearing', clerkOfLead, { partyRole: 'applicant' }, 409),
+  caseAction('requireHearing', approverOfLead, { reason: '涉及公共利益' }),
+  caseAction('scheduleHearing', clerkOrApproverOfLead, { at: '2026-01-20T09:30:00+08:00', place: '听证室' }),
+  caseAction('recordHearingOutcome', clerkOrApproverOfLead, { outcome: '听证结束' }),
   // The clerk decides an immediate item at the window (from accepted); the approver any item.
   caseAction('approve', clerkOrApproverOfLead, { note: '准予许可' }),
   caseAction('deny', clerkOrApproverOfLead, { reasons: ['不符合法定条件'] }),
@@ -461,7 +466,7 @@ const evaluations: Route[] = [
   // Needs no profile: an applicant without one has no evaluations.
   { operationId: 'listMyEvaluations', allowed: onlyApplicants, ok: 200, addressed: false, request: () => ['GET', '/evaluations'] },
   { operationId: 'getEvaluation', allowed: evaluationReaders, ok: 200, addressed: true, elsewhere: 404, applicantRefused: 404, owner: 200, slow: true, fixture: rated, request: (f) => ['GET', `/evaluations/${f.id}`] },
-  { operationId: 'listEvaluationQueue·bad_reviews', allowed: caseReaders, ok: 200, addressed: false, request: () => ['GET', '/evaluation-queues/bad_reviews?departmentId=amr'] },
+  { operationId: 'listEvaluationQueue·bad_reviews', allowed: { clerk: 'department', approver: 'department', dept_admin: 'department', supervisor: 'center' }, ok: 200, addressed: false, request: () => ['GET', '/evaluation-queues/bad_reviews?departmentId=amr'] },
   { operationId: 'listEvaluationQueue·appeals', allowed: { supervisor: 'center' }, ok: 200, addressed: false, request: () => ['GET', '/evaluation-queues/appeals'] },
   { operationId: 'getEvaluationSettings', allowed: allStaff, ok: 200, addressed: false, request: () => ['GET', '/evaluation-settings'] },
   // Other tests rely on center-demo's settings (stage defaults) and on center-other's: an allowed writer is let through
@@ -575,6 +580,7 @@ const queue: Route[] = [
   { operationId: 'callNext', allowed: nobody, ok: 200, addressed: false, request: () => ['POST', '/windows/a03/call-next'] },
   ...windowActions,
   { operationId: 'getQueueFigures', allowed: { center_admin: 'center', supervisor: 'center', dept_admin: 'center' }, ok: 200, addressed: false, request: () => ['GET', '/queue/figures/2026-01-01'] },
+  { operationId: 'getQueueMonthFigures', allowed: { center_admin: 'center', supervisor: 'center', dept_admin: 'department' }, ok: 200, addressed: false, request: () => ['GET', '/queue-stats/2026-01?departmentId=amr'] },
 ];
 
 // ---- appointments (预约) ------------------------------------------------------------------------
@@ -726,8 +732,8 @@ describe(`authorization matrix over HTTP (${cells.length} cells)`, () => {
     expect(await anyone('GET', `/public/cases/${caseNo}?code=WRONGCODE`)).toBe(404);
     expect(await anyone('GET', `/public/certificates/C${caseNo.replace(/-/g, '')}ABCDEF0`)).toBe(404);
     const username = `mx.pub.${(serial++).toString(36)}.${Date.now().toString(36)}`;
-    const registration = { kind: 'citizen', username, name: '矩阵公众', email: `${username}@example.com`, phone: '13800138000', idNumber: freshIdNumber() };
-    expect(await anyone('POST', '/public/applicants', registration)).toBe(201);
+    const registration = { username, email: `${username}@example.com`, phone: '13800138000', verificationTicket: await verificationTicket({ kind: 'citizen', name: '矩阵公众', idNumber: freshIdNumber() }) };
+    expect(await anyone('POST', '/public/applicants', registration)).toBe(202);
     expect(await anyone('POST', '/public/applicants', {})).toBe(400);
     expect(await anyone('GET', '/public/evaluation-stats/2025-01')).toBe(200);
     expect(await anyone('GET', '/public/supervision/summary/2025-01')).toBe(200);

@@ -56,8 +56,9 @@ describe('publishing an item', () => {
 
     const guide = await call('GET', `/public/items/${code}`);
     expect(guide.status).toBe(200);
-    expect(guide.body).toMatchObject({ code, version: 1, status: 'published' });
-    expect(Object.keys(guide.body).sort()).toEqual(['code', 'content', 'publishedAt', 'status', 'version']);
+    // The extension an item allows (art. 42): its own, else 10 working days (15 for joint items).
+    expect(guide.body).toMatchObject({ code, version: 1, status: 'published', extensionWorkingDays: 10 });
+    expect(Object.keys(guide.body).sort()).toEqual(['code', 'content', 'extensionWorkingDays', 'publishedAt', 'status', 'version']);
 
     const records = await until('four audit records of the item', async () => {
       const res = await call('GET', `/audit/events?from=${centerToday()}&to=${centerToday()}&subjectType=item&subjectId=${code}`, { as: 'auditor' });

@@ -1,7 +1,7 @@
 /** Helpers for document tests: a case of the immediate demo item, uploads through presigned PUTs, PDF text. */
 import { createHash } from 'node:crypto';
 import { expect } from 'vitest';
-import { call, cloud, freshIdNumber, tokenOf, until } from './api-client.ts';
+import { call, cloud, freshIdNumber, registerApplicant, tokenOf, until } from './api-client.ts';
 import { act, materialsOf } from './cases-client.ts';
 
 /** 个体工商户登记 (amr): immediate, so one clerk takes it from intake to completion; its result is a licence. */
@@ -21,8 +21,8 @@ let n = 0;
 /** A fresh citizen with an account: tests never share an applicant. */
 export async function freshApplicant(name = '赵六') {
   const username = `doc.${Date.now().toString(36)}${(n++).toString(36)}`;
-  const reg = await call('POST', '/public/applicants', { body: { kind: 'citizen', username, name, email: `${username}@example.com`, idNumber: freshIdNumber(), phone: `137${String(Math.floor(Math.random() * 1e8)).padStart(8, '0')}` } });
-  expect(reg.status, JSON.stringify(reg.body)).toBe(201);
+  const reg = await registerApplicant({ kind: 'citizen', username, name, email: `${username}@example.com`, idNumber: freshIdNumber(), phone: `137${String(Math.floor(Math.random() * 1e8)).padStart(8, '0')}` });
+  expect(reg.status, JSON.stringify(reg.body)).toBe(200);
   return { username, applicantId: reg.body.applicantId as string };
 }
 

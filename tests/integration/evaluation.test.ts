@@ -16,7 +16,7 @@ import { MonthlyFigures, PublicFigures, type Figures } from '#schemas/api/evalua
 import { calendar2026 } from '#shared/calendar-2026';
 import { CalendarYearMissingError, addWorkingDays, localDate, workCalendar } from '#shared/calendar';
 import { validationErrors } from '#shared/validate';
-import { call, centerToday, freshIdNumber, until } from './api-client.ts';
+import { call, centerToday, freshIdNumber, registerApplicant, until } from './api-client.ts';
 import {
   applicantIdOf, completedCase, evalAct, expectEvaluation, expectProblem, freshItem, freshWindow, invitationOf, onlineRating, partitionOf,
 } from './evaluation-client.ts';
@@ -55,10 +55,8 @@ let other = '';
 beforeAll(async () => {
   zhangSan = await applicantIdOf('zhang.san');
   const username = `ev.other.${Date.now().toString(36)}`;
-  const res = await call('POST', '/public/applicants', {
-    body: { kind: 'citizen', username, name: '李四', email: `${username}@example.com`, phone: '13900139000', idNumber: freshIdNumber() },
-  });
-  expect(res.status, JSON.stringify(res.body)).toBe(201);
+  const res = await registerApplicant({ kind: 'citizen', username, name: '李四', email: `${username}@example.com`, phone: '13900139000', idNumber: freshIdNumber() });
+  expect(res.status, JSON.stringify(res.body)).toBe(200);
   other = username;
 });
 

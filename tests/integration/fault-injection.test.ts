@@ -15,7 +15,7 @@
 import { thresholdDetailTypes } from '#schemas/events/cases';
 import { describe, expect, it } from 'vitest';
 import { QueryCommand } from '@aws-sdk/lib-dynamodb';
-import { api, call, cloud, doc, freshIdNumber, until } from './api-client.ts';
+import { api, call, cloud, doc, freshIdNumber, registerApplicant, until } from './api-client.ts';
 import { enterpriseFields, enterpriseItem, materialsOf } from './cases-client.ts';
 import { milestoneEventTypes } from '../../functions/notifications/templates.ts';
 
@@ -48,8 +48,8 @@ describe('fault injection', () => {
     const username = `fi.${Date.now().toString(36)}`;
     const mobile = `137${String(Math.floor(Math.random() * 1e8)).padStart(8, '0')}`;
     const email = `${username}@example.com`;
-    const reg = await call('POST', '/public/applicants', { body: { kind: 'citizen', username, name: '孙八', email, phone: mobile, idNumber: freshIdNumber() } });
-    expect(reg.status).toBe(201);
+    const reg = await registerApplicant({ kind: 'citizen', username, name: '孙八', email, phone: mobile, idNumber: freshIdNumber() });
+    expect(reg.status).toBe(200);
     const applicantId = reg.body.applicantId as string;
     for (const functionPrefix of CONSUMERS) await post('/local/faults', { functionPrefix, rate: RATE, phase: 'either', match: applicantId });
 

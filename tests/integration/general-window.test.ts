@@ -7,7 +7,7 @@
  * side where their order does not matter.
  */
 import { describe, expect, it } from 'vitest';
-import { call, cloud, freshCreditCode, freshIdNumber, tokenOf, until } from './api-client.ts';
+import { call, cloud, freshCreditCode, freshIdNumber, registerApplicant, tokenOf, until } from './api-client.ts';
 import { act, fieldsOf, materialsOf } from './cases-client.ts';
 
 const subOf = (username: string) => cloud.users.find((u) => u.username === username)!.sub;
@@ -26,10 +26,8 @@ const auditRecord = (subjectType: string, subjectId: string, action: string, by:
 async function register(kind: 'citizen' | 'enterprise') {
   const username = freshUsername(`gw.${kind}`);
   const number = kind === 'citizen' ? { idNumber: freshIdNumber() } : { creditCode: freshCreditCode(), legalRepresentative: '赵六' };
-  const res = await call('POST', '/public/applicants', {
-    body: { kind, username, name: kind === 'citizen' ? '综合窗口申请人' : '综合窗口测试有限公司', email: `${username}@example.com`, phone: '13900002222', ...number },
-  });
-  expect(res.status, JSON.stringify(res.body)).toBe(201);
+  const res = await registerApplicant({ kind, username, name: kind === 'citizen' ? '综合窗口申请人' : '综合窗口测试有限公司', email: `${username}@example.com`, phone: '13900002222', ...number });
+  expect(res.status, JSON.stringify(res.body)).toBe(200);
   return { applicantId: res.body.applicantId as string, ...number };
 }
 

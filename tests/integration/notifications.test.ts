@@ -13,7 +13,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge';
 import { QueryCommand } from '@aws-sdk/lib-dynamodb';
-import { api, call, cloud, doc, freshCode, freshIdNumber, until } from './api-client.ts';
+import { api, call, cloud, doc, freshCode, freshIdNumber, registerApplicant, until } from './api-client.ts';
 import { smsParts } from '../../functions/notifications/templates.ts';
 import { act, enterpriseFields, enterpriseItem, materialsOf } from './cases-client.ts';
 import { useLocalTable } from './in-process.ts';
@@ -35,8 +35,8 @@ async function applicant() {
   const username = `nt.${unique()}`;
   const mobile = `139${String(Math.floor(Math.random() * 1e8)).padStart(8, '0')}`;
   const email = `${username}@example.com`;
-  const reg = await call('POST', '/public/applicants', { body: { kind: 'citizen', username, name: '钱七', email, phone: mobile, idNumber: freshIdNumber() } });
-  expect(reg.status, JSON.stringify(reg.body)).toBe(201);
+  const reg = await registerApplicant({ kind: 'citizen', username, name: '钱七', email, phone: mobile, idNumber: freshIdNumber() });
+  expect(reg.status, JSON.stringify(reg.body)).toBe(200);
   return { username, email, mobile: `+86${mobile}`, applicantId: reg.body.applicantId as string };
 }
 

@@ -36,11 +36,14 @@ describe('the seeded directory and calendar', () => {
     const fresh = await call('GET', '/org/center', { as: 'center.admin' });
     const unknownZone = await call('PUT', '/admin/center', { as: 'center.admin', body: { name: '示范县政务服务中心', timeZone: 'Asia/Atlantis' }, headers: { 'if-match': fresh.etag } });
     expect(unknownZone).toMatchObject({ status: 422, body: { type: typeOf('time-zone-unknown'), errors: [expect.objectContaining({ path: '/body/timeZone' })] } });
-    // The seeded profile as it is (the PUT replaces it; case numbers take its code).
-    const changed = await call('PUT', '/admin/center', { as: 'center.admin', body: { name: '示范县政务服务中心', timeZone: 'Asia/Shanghai', code: '370982' }, headers: { 'if-match': fresh.etag } });
+    const badRules = await call('PUT', '/admin/center', { as: 'center.admin', body: { name: '示范县政务服务中心', timeZone: 'Asia/Shanghai', caseRules: { supplementWorkingDays: 0 } }, headers: { 'if-match': fresh.etag } });
+    expect(badRules).toMatchObject({ status: 400, body: { errors: [expect.objectContaining({ path: '/body/caseRules/supplementWorkingDays' })] } });
+    // The seeded profile as it is, its case rules at their defaults said out loud (the PUT replaces it; case numbers take its code).
+    const caseRules = { pledgeMayPassPromisedLimit: false, supplementWorkingDays: 30 };
+    const changed = await call('PUT', '/admin/center', { as: 'center.admin', body: { name: '示范县政务服务中心', timeZone: 'Asia/Shanghai', code: '370982', caseRules }, headers: { 'if-match': fresh.etag } });
     expect(changed.status).toBe(200);
     expect(await whoIs(changed.body.updatedBy)).toEqual(['center.admin']);
-    expect((await call('GET', '/org/center', { as: 'clerk.amr' })).body.timeZone).toBe('Asia/Shanghai');
+    expect((await call('GET', '/org/center', { as: 'clerk.amr' })).body).toMatchObject({ timeZone: 'Asia/Shanghai', caseRules });
     await until('a CenterChanged record', async () => {
       const res = await call('GET', `/audit/events?from=${centerToday()}&to=${centerToday()}&subjectType=center&subjectId=center-demo`, { as: 'auditor' });
       return res.body.items.some((r: { action: string }) => r.action === 'CenterChanged') ? true : undefined;

@@ -11,7 +11,7 @@ import { calendar2026 } from '#shared/calendar-2026';
 import { deadline, isWorkingDay, workCalendar, workingDaysBetween, type CalendarYear } from '#shared/calendar';
 import { provisionalYear } from '#shared/provisional-calendar';
 import { putCenterProfile } from '../../functions/org/store.ts';
-import { centerToday, cloud, doc, freshCode, freshCreditCode, until } from './api-client.ts';
+import { centerToday, cloud, doc, freshCode, freshCreditCode, registerApplicant, until } from './api-client.ts';
 import { enterpriseFields, enterpriseItem, materialsOf } from './cases-client.ts';
 import { callWith, tokenFor } from './evaluation-client.ts';
 
@@ -57,9 +57,9 @@ beforeAll(async () => {
     res = await ok(callWith(token, 'POST', `/admin/items/${itemCode}/versions/1/${action}`, undefined, { 'if-match': res.etag }), 200);
   }
   const u = `rc.${run}`;
-  const reg = await ok(callWith(as.admin, 'POST', '/public/applicants', {
+  const reg = await ok(registerApplicant({
     kind: 'enterprise', username: u, name: '复算科技有限公司', email: `${u}@example.com`, phone: '0731-88886666', creditCode: freshCreditCode(), legalRepresentative: '赵六', centerId,
-  }), 201);
+  }), 200);
   applicantId = reg.body.applicantId;
 });
 

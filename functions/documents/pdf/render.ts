@@ -6,7 +6,7 @@
  * once) and the remedies of the Administrative Reconsideration Law (60 days)
  * and the Administrative Litigation Law (6 months).
  */
-import { chinaDateOf, chineseDate } from './text.ts';
+import { chinaDateOf, chinaTimeOf, chineseDate } from './text.ts';
 import { PdfWriter } from './writer.ts';
 
 /** What every notice to an applicant carries. */
@@ -31,7 +31,18 @@ export type AcceptanceReceipt = NoticeHeader & {
   statutoryDue?: string;
   /** The dates were counted on a provisional calendar year (暂定): the receipt says so. */
   provisional?: boolean;
+  /** The materials received. */
   materials: { name: string; form: MaterialForm; count: number }[];
+  /** 容缺受理: the pledged materials (listed apart from those received), their deadline and the applicant's consent. */
+  tolerance?: Tolerance;
+};
+
+export type Tolerance = {
+  /** YYYY-MM-DD: the last day to hand in the pledged materials. */
+  due: string;
+  pledged: { name: string; detail: string }[];
+  /** How and when the applicant signed the pledge (承诺书). */
+  consent: { channel: 'window' | 'online'; at: string };
 };
 
 export type RefusalNotice = NoticeHeader & {
@@ -66,12 +77,16 @@ const formLabel: Record<MaterialForm, string> = { original: '原件', copy: '复
 const ONLY_AFTER_HANDLING = '以办理结果为准';
 
 export async function renderAcceptanceReceipt(font: Uint8Array, d: AcceptanceReceipt): Promise<Uint8Array> {
-  return notice(font, d, '受理通知书', (w) => {
-    w.paragraph(`你（单位）于${chineseDate(d.receivedOn)}提交的“${d.itemName}”申请，经审查，申请材料齐全、符合法定形式，${d.departmentName}决定予以受理。`);
+  const t = d.tolerance;
+  return notice(font, d, t ? '受理通知书（容缺受理）' : '受理通知书', (w) => {
+    w.paragraph(t
+      ? `你（单位）于${chineseDate(d.receivedOn)}提交的“${d.itemName}”申请，经审查，基本条件具备、主要申请材料齐全，下列次要材料尚有欠缺，你（单位）已签署容缺受理承诺书，承诺在规定期限内补齐。${d.departmentName}决定予以容缺受理。`
+      : `你（单位）于${chineseDate(d.receivedOn)}提交的“${d.itemName}”申请，经审查，申请材料齐全、符合法定形式，${d.departmentName}决定予以受理。`);
     w.gap(4);
     fields(w, [
       ['受理部门', d.departmentName],
       ['受理日期', chineseDate(d.acceptedOn)],
+      ...(t ? [['容缺材料补齐期限', chineseDate(t.due)] as [string, string]] : []),
       ['承诺办结日期', d.promisedDue ? chineseDate(d.promisedDue) : ONLY_AFTER_HANDLING],
       ['法定办结日期', d.statutoryDue ? chineseDate(d.statutoryDue) : ONLY_AFTER_HANDLING],
     ]);
@@ -84,8 +99,30 @@ export async function renderAcceptanceReceipt(font: Uint8Array, d: AcceptanceRec
       [{ header: '序号', share: 1, align: 'center' }, { header: '材料名称', share: 7 }, { header: '形式', share: 1.6, align: 'center' }, { header: '份数', share: 1.2, align: 'center' }],
       d.materials.map((m, i) => [String(i + 1), m.name, formLabel[m.form], String(m.count)]),
     );
+    if (t) {
+      w.gap(4);
+      w.hanging('', '容缺（承诺后补）的材料：');
+      w.table([{ header: '序号', share: 1, align: 'center' }, { header: '材料名称', share: 5 }, { header: '补齐要求', share: 4.8 }], t.pledged.map((m, i) => [String(i + 1), m.name, m.detail]));
+      w.paragraph(`请于${chineseDate(t.due)}前补齐上述容缺材料。补齐前不作出许可决定；逾期未补齐的，依承诺终止办理。`);
+    }
     w.paragraph('办理进度查询：请凭本通知书上的办件编号和受理窗口告知的查询码，在本中心办件公开查询页面查询办理进度。查询码不在本通知书上载明，请妥善保管。');
-  });
+  }, t ? (w) => pledgeAnnex(w, d, t) : undefined);
+}
+
+/** The pledge (承诺书) the applicant signed or confirmed, stored with the receipt as its annex. */
+function pledgeAnnex(w: PdfWriter, d: AcceptanceReceipt, t: Tolerance): void {
+  w.pageBreak();
+  w.centered('容缺受理承诺书', 20);
+  w.gap(8);
+  w.paragraph(`本人（单位）${d.applicantName}申请办理“${d.itemName}”（办件编号 ${d.caseNo}），下列申请材料暂缺：`);
+  t.pledged.forEach((m, i) => w.hanging(`${i + 1}. `, `${m.name}（${m.detail}）`, { indent: 24 }));
+  w.paragraph(`本人（单位）承诺于${chineseDate(t.due)}前补齐上述材料，并对已提交和将补交材料的真实性负责；逾期未补齐的，同意终止办理，由此产生的后果由本人（单位）承担。`);
+  w.gap(8);
+  fields(w, [
+    ['承诺人', d.applicantName],
+    ['确认方式', t.consent.channel === 'window' ? '窗口签字' : '网上确认'],
+    ['确认时间', `${chineseDate(chinaDateOf(t.consent.at))} ${chinaTimeOf(t.consent.at)}`],
+  ]);
 }
 
 export async function renderRefusalNotice(font: Uint8Array, d: RefusalNotice): Promise<Uint8Array> {
@@ -143,7 +180,7 @@ export async function renderCertificate(font: Uint8Array, d: Certificate): Promi
 }
 
 /** The layout every notice to an applicant shares: head, addressee, body, issuer and date. */
-async function notice(font: Uint8Array, h: NoticeHeader, title: string, body: (w: PdfWriter) => void): Promise<Uint8Array> {
+async function notice(font: Uint8Array, h: NoticeHeader, title: string, body: (w: PdfWriter) => void, annex?: (w: PdfWriter) => void): Promise<Uint8Array> {
   const issuedOn = chinaDateOf(h.issuedAt);
   const w = await PdfWriter.open(font, {
     title: `${title} ${h.caseNo}`,
@@ -161,6 +198,7 @@ async function notice(font: Uint8Array, h: NoticeHeader, title: string, body: (w
   body(w);
   w.gap(24);
   w.right([h.departmentName, h.centerName, chineseDate(issuedOn)]);
+  annex?.(w);
   return w.finish();
 }
 

@@ -111,3 +111,10 @@ export function chinaDateOf(instant: string): string {
   if (Number.isNaN(ms)) throw new RangeError(`Not an ISO instant: ${instant}`);
   return new Date(ms + 8 * 3600_000).toISOString().slice(0, 10);
 }
+
+/** The China time (HH:MM) of an instant, for a recorded signature. */
+export function chinaTimeOf(instant: string): string {
+  const ms = Date.parse(instant);
+  if (Number.isNaN(ms)) throw new RangeError(`Not an ISO instant: ${instant}`);
+  return new Date(ms + 8 * 3600_000).toISOString().slice(11, 16);
+}

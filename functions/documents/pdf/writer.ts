@@ -211,6 +211,11 @@ export class PdfWriter {
     return this.doc.save();
   }
 
+  /** Starts the next part (an annex) on a page of its own. */
+  pageBreak(): void {
+    this.newPage();
+  }
+
   private newPage(): PDFPage {
     this.page = this.doc.addPage([PAGE_WIDTH, PAGE_HEIGHT]);
     this.y = TOP;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { Applicant, RegistrationBody } from '#schemas/api/applicants';
+import type { Applicant } from '#schemas/api/applicants';
 import type { Caller, StaffRole } from '#shared/auth';
 import { residentIdCheckCharacter, unifiedSocialCreditCheckCharacter } from '#shared/identifiers';
 import { centerContextIn, centerProfileKey } from '#shared/center';
@@ -9,11 +9,15 @@ import {
   idNumberError,
   identifierOf,
   lookupOf,
-  registrationErrors,
+  registrationPath,
+  released,
   revealDecision,
+  verificationFault,
+  verifiedFields,
   staffView,
 } from '../../../functions/applicants/rules.ts';
 import { maskEmail } from '#shared/identifiers';
+import type { VerifiedIdentity } from '../../../functions/applicants/identity/verifier.ts';
 
 const today = '2026-06-01';
 const id17 = '11010519491231002';
@@ -23,18 +27,16 @@ const code17 = '91350100M000100Y4';
 const validCode = `${code17}${unifiedSocialCreditCheckCharacter(code17)}`;
 const wrongCodeCheck = `${code17}${unifiedSocialCreditCheckCharacter(code17) === '0' ? '1' : '0'}`;
 
-const citizen: RegistrationBody = { kind: 'citizen', username: 'wang.wu', name: '王五', email: 'wang.wu@example.com', phone: '13812345678', idNumber: validId };
-const enterprise: RegistrationBody = { kind: 'enterprise', username: 'acme', name: '示范科技有限公司', email: 'office@acme.example.com', phone: '0731-88886666', creditCode: validCode, legalRepresentative: '赵六' };
+const citizen: VerifiedIdentity = { kind: 'citizen', name: '王五', idNumber: validId, level: 'real-person', provider: 'simulator' };
 const codes = (errors: { path: string; code: string }[]) => errors.map((e) => `${e.path}:${e.code}`).sort();
+const enterprise: VerifiedIdentity = { kind: 'enterprise', name: '示范科技有限公司', creditCode: validCode, legalRepresentative: '赵六', level: 'real-person', provider: 'simulator' };
 
 describe('resident ID numbers', () => {
   it('accepts a valid number, also typed with a lower-case x', () => {
     expect(validId.endsWith('X')).toBe(true);
     expect(idNumberError(validId, today)).toBeUndefined();
     expect(idNumberError(` ${validId.toLowerCase()} `, today)).toBeUndefined();
-    expect(identifierOf({ ...citizen, idNumber: validId.toLowerCase() })).toBe(validId);
-    const { idNumber: _i, ...noId } = citizen;
-    expect(identifierOf(noId)).toBeUndefined();
+    expect(identifierOf({ ...citizen, idNumber: ` ${validId.toLowerCase()}` })).toBe(validId);
   });
 
   it('names the fault: format, check digit, or an impossible province or date', () => {
@@ -55,22 +57,33 @@ describe('unified social credit codes', () => {
   });
 });
 
-describe('registration', () => {
-  it('a citizen needs an ID number and nothing of an enterprise', () => {
-    expect(registrationErrors(citizen, today)).toEqual([]);
-    const { idNumber: _i, ...noId } = citizen;
-    expect(codes(registrationErrors({ ...noId, creditCode: validCode, legalRepresentative: 'x' }, today))).toEqual([
-      '/body/creditCode:unexpected', '/body/idNumber:required', '/body/legalRepresentative:unexpected',
-    ]);
+describe('registration through a verified identity', () => {
+  it('needs a real-person verification: real-name is what a squatter who knows the number passes too', () => {
+    expect(verificationFault(citizen)).toBeUndefined();
+    expect(verificationFault(enterprise)).toBeUndefined();
+    expect(verificationFault({ ...citizen, level: 'real-name' })).toBe('insufficient_level');
+    expect(verificationFault({ ...enterprise, level: 'real-name' })).toBe('insufficient_level');
   });
 
-  it('an enterprise needs a credit code and a legal representative, no ID number', () => {
-    expect(registrationErrors(enterprise, today)).toEqual([]);
-    const { legalRepresentative: _l, creditCode: _c, ...bare } = enterprise;
-    expect(codes(registrationErrors({ ...bare, idNumber: validId }, today))).toEqual([
-      '/body/creditCode:required', '/body/idNumber:unexpected', '/body/legalRepresentative:required',
-    ]);
-    expect(codes(registrationErrors({ ...enterprise, creditCode: wrongCodeCheck }, today))).toEqual(['/body/creditCode:check_digit']);
+  it.each([
+    ['nobody holds the number', undefined, 'new'],
+    ['a profile never verified holds it', { applicantId: 'A', verified: false }, 'reclaim'],
+    ['a verified profile holds it: the same person', { applicantId: 'A', verified: true }, 'repeat'],
+  ] as const)('%s → %s', (_why, holder, path) => {
+    expect(registrationPath(holder)).toBe(path);
+  });
+
+  it('takes the name and the number from the provider, normalized as the uniqueness item keys them', () => {
+    expect(verifiedFields({ ...citizen, idNumber: validId.toLowerCase() })).toEqual({ kind: 'citizen', name: '王五', idNumber: validId });
+    expect(verifiedFields({ ...enterprise, creditCode: validCode.toLowerCase() })).toEqual({ kind: 'enterprise', name: '示范科技有限公司', creditCode: validCode, legalRepresentative: '赵六' });
+  });
+
+  it('a reclaimed profile loses its number and keeps everything else, at its next rev', () => {
+    const before = { applicantId: 'A', kind: 'citizen' as const, username: 'sq', name: '王五', email: 'e@example.com', phone: '13800000000', idNumber: validId, registeredAt: 't0', updatedAt: 't0', sub: 's', rev: 3 };
+    const after = released(before, 't1');
+    expect(after).toEqual({ applicantId: 'A', kind: 'citizen', username: 'sq', name: '王五', email: 'e@example.com', phone: '13800000000', registeredAt: 't0', updatedAt: 't1', identityReleasedAt: 't1', sub: 's', rev: 4 });
+    const firm = released({ ...before, idNumber: undefined, kind: 'enterprise' as const, creditCode: validCode, legalRepresentative: '赵六' }, 't1');
+    expect([firm.creditCode, firm.legalRepresentative]).toEqual([undefined, '赵六']);
   });
 });
 

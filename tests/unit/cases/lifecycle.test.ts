@@ -20,7 +20,7 @@ const statusOf = (slug: string) => ({ ...genericProblems, ...caseProblems } as R
  * are written out here by hand, apart from the table, so a change to the table
  * shows up as a failing cell. Items are the demo center's real ones.
  */
-const ENTERPRISE = '370982-AMR-XK-001'; // amr, promised, 容缺 (3 working days)
+const ENTERPRISE = '370982-AMR-XK-001'; // amr, promised, 容缺 (1 working day)
 const SOLE = '370982-AMR-XK-003'; // amr, immediate (即办件)
 const CONTRACTOR = '370982-ZJ-XK-003'; // housing, joint with amr (联办件)
 const RADIOTHERAPY = '370982-WJ-XK-004'; // health, escalated (上报件)
@@ -30,6 +30,7 @@ const NOTICE_DUE = '2026-03-09'; // 5 working days after receipt
 const TODAY = '2026-03-04';
 const LATE = '2026-03-10'; // after the notice period and the pledge deadline
 const PLEDGE_DUE = '2026-03-06';
+const SUPPLEMENT_DUE = '2026-03-09';
 
 interface Setup { readonly item?: string; readonly state?: CaseState; readonly today?: string; readonly patch?: Partial<CaseRecord> }
 
@@ -91,8 +92,22 @@ function callerOf(who: Who, c: CaseRecord): Caller | undefined {
 // ---------------------------------------------------------------------------
 // The table as it should be: action, from, to, actors, clock effect, and a case on which the row's guards hold
 
+/** A supplement notice out, its last day SUPPLEMENT_DUE. */
+const noticed: Partial<CaseRecord> = { supplementNotice: { issuedAt: RECEIVED, items: [{ materialId: 'key-staff', problem: 'missing', detail: '补交主要人员名单' }], due: SUPPLEMENT_DUE } };
 const pending = { tolerance: { missing: [{ materialId: 'premises', detail: '住所使用证明，三个工作日内补交' }], due: PLEDGE_DUE } };
 const extensionBy = (requestedBy: string) => ({ extension: { reason: '需组织专家论证', requestedBy, requestedAt: '2026-03-03T10:00:00+08:00' } });
+/** A co-department's dissent (不同意), and the center's coordination after it. */
+const dissent = { departmentId: 'amr', status: 'done' as const, opinion: '不同意：资质条件不符', agrees: false, by: 'amr-approver', at: '2026-03-03T10:00:00+08:00' };
+const coordinated = { outcome: 'resolved' as const, note: '经协调，补充业绩证明后同意', by: 'supervisor', at: '2026-03-04T10:00:00+08:00' };
+/** The parties were told of the right to a hearing on 03-03: they may ask until 03-10 (5 working days). */
+const HEARING_REQUEST_DUE = '2026-03-10';
+const rightNotice = { parties: [{ name: '示范建设有限公司', role: 'applicant' as const }], toldAt: '2026-03-03T10:00:00+08:00', requestDue: HEARING_REQUEST_DUE };
+const rightNoticed: Partial<CaseRecord> = { hearing: { rightNotice } };
+const hearingRequested: Partial<CaseRecord> = {
+  hearing: { rightNotice, request: { by: 'applicant', party: '示范建设有限公司', at: '2026-03-04T10:00:00+08:00', organiseBy: '2026-04-01' } },
+  suspension: { kind: 'hearing', from: '2026-03-04T10:00:00+08:00', reason: '听证', expectedWorkingDays: 20 },
+};
+const hearingScheduled: Partial<CaseRecord> = { ...hearingRequested, hearing: { ...hearingRequested.hearing, schedule: { at: '2026-03-20T09:30:00+08:00', place: '三楼听证室', noticedAt: '2026-03-05T10:00:00+08:00' } } };
 const OPEN = 'submitted supplement_requested accepted under_review suspended escalated';
 const RUNNING = 'accepted under_review suspended escalated';
 
@@ -104,16 +119,23 @@ const expectedRows: readonly Row[] = [
   ['requestSupplement', 'submitted', 'supplement_requested', 'lead:clerk', '', {}],
   ['supplement', 'supplement_requested', 'submitted', 'applicant lead:clerk', '', {}],
   ['deemAccepted', 'submitted', 'accepted', 'system', 'start', { today: LATE }],
+  ['timeOutSupplement', 'supplement_requested', 'terminated', 'system', '', { patch: noticed, today: LATE }],
   ['completeTolerance', RUNNING, 'same', 'lead:clerk', '', { item: ENTERPRISE, patch: pending }],
   ['terminateTolerance', RUNNING, 'terminated', 'system', 'stop', { item: ENTERPRISE, patch: pending, today: LATE }],
   ['review', 'accepted under_review', 'under_review', 'lead:clerk lead:approver', '', {}],
-  ['giveJointOpinion', 'under_review', 'same', 'joint:clerk joint:approver', '', { patch: { jointSteps: [{ departmentId: 'amr', status: 'open' }] } }],
+  ['giveJointOpinion', 'accepted under_review', 'same', 'joint:clerk joint:approver', '', { patch: { jointSteps: [{ departmentId: 'amr', status: 'open' }] } }],
+  ['coordinate', RUNNING, 'same', 'center:supervisor', '', { patch: { jointSteps: [dissent] } }],
   ['suspend', 'under_review', 'suspended', 'lead:clerk lead:approver', 'suspend', {}],
   ['resume', 'suspended', 'under_review', 'lead:clerk lead:approver', 'resume', {}],
   ['escalate', 'under_review', 'escalated', 'lead:approver', 'suspend', { item: RADIOTHERAPY }],
   ['returnFromEscalation', 'escalated', 'under_review', 'lead:clerk lead:approver', 'resume', { item: RADIOTHERAPY }],
   ['requestExtension', 'under_review', 'same', 'lead:clerk lead:approver', '', {}],
-  ['approveExtension', 'under_review', 'same', 'lead:approver', 'extend', { patch: extensionBy('housing-clerk') }],
+  ['approveExtension', 'under_review', 'same', 'lead:dept_head', 'extend', { patch: extensionBy('housing-clerk') }],
+  ['noticeHearingRight', 'under_review', 'same', 'lead:clerk lead:approver', '', {}],
+  ['requestHearing', 'under_review', 'suspended', 'applicant lead:clerk', 'suspend', { patch: rightNoticed }],
+  ['requireHearing', 'under_review', 'suspended', 'lead:approver', 'suspend', {}],
+  ['scheduleHearing', 'suspended', 'same', 'lead:clerk lead:approver', '', { patch: hearingRequested }],
+  ['recordHearingOutcome', 'suspended', 'under_review', 'lead:clerk lead:approver', 'resume', { patch: hearingScheduled }],
   ['approve', 'under_review', 'approved', 'lead:approver', 'stop', {}],
   ['approve', 'accepted', 'approved', 'lead:clerk lead:approver', 'stop', { item: SOLE }],
   ['deny', 'under_review', 'denied', 'lead:approver', 'stop', {}],
@@ -132,6 +154,7 @@ function isActor(actor: string, who: Who, c: CaseRecord): boolean {
   if (actor === 'applicant') return who === 'owner';
   const [on, role] = actor.split(':');
   if (on === 'lead') return who === `${role}@lead`;
+  if (on === 'center') return who.startsWith(`${role}@`);
   return who === `${role}@co` && c.jointSteps.some((s) => s.departmentId === departments(c).co);
 }
 
@@ -190,6 +213,11 @@ const decideFor = (action: string, who: Who, s: Setup) => {
 };
 const ur = 'under_review' as const;
 const ent = (state: CaseState, patch: Partial<CaseRecord> = {}, today?: string): Setup => ({ item: ENTERPRISE, state, patch, ...(today ? { today } : {}) });
+/** The joint item marked 审查与审批分离, with a review opinion by `reviewer`. */
+const separated = (reviewer: string): Partial<CaseRecord> => ({
+  item: { ...record({}).item, separateReviewAndDecision: true },
+  reviews: [{ by: reviewer, role: reviewer.endsWith('approver') ? 'approver' : 'clerk', opinion: '符合条件', at: '2026-03-03T10:00:00+08:00' }],
+});
 
 const guardCases: { guard: string; type: string; action: string; who: Who; refused: Setup; held: Setup; detail: string }[] = [
   {
@@ -220,11 +248,12 @@ const guardCases: { guard: string; type: string; action: string; who: Who; refus
     detail: 'An extension was already requested; the law allows one (art. 42).',
   },
   {
-    guard: 'extensionRequested', type: 'no-extension-requested', action: 'approveExtension', who: 'approver@lead', refused: { state: ur }, held: { state: ur, patch: extensionBy('housing-clerk') },
+    guard: 'extensionRequested', type: 'no-extension-requested', action: 'approveExtension', who: 'dept_head@lead', refused: { state: ur }, held: { state: ur, patch: extensionBy('housing-clerk') },
     detail: 'No extension request is waiting for approval.',
   },
   {
-    guard: 'otherThanRequester (four eyes)', type: 'four-eyes', action: 'approveExtension', who: 'approver@lead', refused: { state: ur, patch: extensionBy('housing-approver') },
+    // A head who is also the approver that asked (one person in both groups) still may not approve the own request.
+    guard: 'otherThanRequester (four eyes)', type: 'four-eyes', action: 'approveExtension', who: 'dept_head@lead', refused: { state: ur, patch: extensionBy('housing-dept_head') },
     held: { state: ur, patch: extensionBy('housing-clerk') }, detail: 'An extension is approved by someone other than the person who asked for it.',
   },
   {
@@ -232,10 +261,57 @@ const guardCases: { guard: string; type: string; action: string; who: Who; refus
     detail: `The notice period ended on ${NOTICE_DUE}: the application counts as accepted from receipt (art. 32).`,
   },
   { guard: 'noticeOverdue', type: 'wrong-state', action: 'deemAccepted', who: 'system', refused: { today: NOTICE_DUE }, held: { today: LATE }, detail: 'The notice period has not run out.' },
+  { guard: 'supplementOverdue', type: 'wrong-state', action: 'timeOutSupplement', who: 'system', refused: { state: 'supplement_requested', patch: noticed, today: SUPPLEMENT_DUE }, held: { state: 'supplement_requested', patch: noticed, today: LATE }, detail: 'The last day to supplement has not passed.' },
   { guard: 'toleranceOverdue', type: 'wrong-state', action: 'terminateTolerance', who: 'system', refused: ent(ur, pending, PLEDGE_DUE), held: ent(ur, pending, '2026-03-09'), detail: 'The pledge deadline has not passed.' },
   { guard: 'mode immediate (approve at the window)', type: 'wrong-service-mode', action: 'approve', who: 'approver@lead', refused: { state: 'accepted' }, held: { item: SOLE, state: 'accepted' }, detail: 'Only immediate items allow this; this item is joint.' },
   { guard: 'mode immediate (deny at the window)', type: 'wrong-service-mode', action: 'deny', who: 'clerk@lead', refused: ent('accepted'), held: { item: SOLE, state: 'accepted' }, detail: 'Only immediate items allow this; this item is promised.' },
   { guard: 'mode escalated', type: 'wrong-service-mode', action: 'escalate', who: 'approver@lead', refused: { state: ur }, held: { item: RADIOTHERAPY, state: ur }, detail: 'Only escalated items allow this; this item is joint.' },
+  {
+    guard: 'noUnsettledDissent', type: 'joint-dissent', action: 'approve', who: 'approver@lead', refused: { state: ur, patch: { jointSteps: [dissent] } },
+    held: { state: ur, patch: { jointSteps: [dissent], coordination: coordinated } },
+    detail: 'Co-departments disagree (amr): the center coordinates before the case is granted, or the lead department denies.',
+  },
+  {
+    guard: 'unsettledDissent', type: 'no-joint-dissent', action: 'coordinate', who: 'supervisor@other', refused: { state: ur, patch: { jointSteps: [dissent], coordination: coordinated } },
+    held: { state: ur, patch: { jointSteps: [dissent] } }, detail: 'No co-department disagreement waits for coordination.',
+  },
+  {
+    guard: 'deciderDidNotReview (approve)', type: 'review-and-decision-separate', action: 'approve', who: 'approver@lead', refused: { state: ur, patch: separated('housing-approver') },
+    held: { state: ur, patch: separated('housing-clerk') }, detail: 'This item separates review and decision: you recorded a review opinion, so another approver decides.',
+  },
+  {
+    guard: 'deciderDidNotReview (deny)', type: 'review-and-decision-separate', action: 'deny', who: 'approver@lead', refused: { state: ur, patch: separated('housing-approver') },
+    held: { state: ur, patch: { reviews: separated('housing-approver').reviews } }, detail: 'This item separates review and decision: you recorded a review opinion, so another approver decides.',
+  },
+  { guard: 'noHearingYet', type: 'hearing-already-held', action: 'requireHearing', who: 'approver@lead', refused: { state: ur, patch: { hearing: hearingRequested.hearing } }, held: { state: ur, patch: rightNoticed }, detail: 'A hearing was already requested or required on this case.' },
+  {
+    guard: 'hearingRightNotNoticed', type: 'hearing-right-already-noticed', action: 'noticeHearingRight', who: 'clerk@lead', refused: { state: ur, patch: rightNoticed }, held: { state: ur },
+    detail: `The right to a hearing was noticed at ${rightNotice.toldAt}.`,
+  },
+  { guard: 'hearingRightNoticed', type: 'hearing-right-not-noticed', action: 'requestHearing', who: 'owner', refused: { state: ur }, held: { state: ur, patch: rightNoticed }, detail: 'Nobody was told of the right to a hearing on this case.' },
+  {
+    guard: 'withinHearingRequestPeriod', type: 'hearing-request-period-over', action: 'requestHearing', who: 'clerk@lead', refused: { state: ur, patch: rightNoticed, today: '2026-03-11' },
+    held: { state: ur, patch: rightNoticed, today: HEARING_REQUEST_DUE }, // its last day still counts
+    detail: `The period to ask for a hearing ended on ${HEARING_REQUEST_DUE} (art. 47).`,
+  },
+  {
+    guard: 'noHearingRequestOpen (approve)', type: 'hearing-request-period-open', action: 'approve', who: 'approver@lead', refused: { state: ur, patch: rightNoticed, today: HEARING_REQUEST_DUE },
+    held: { state: ur, patch: rightNoticed, today: '2026-03-11' }, detail: `The parties may ask for a hearing until ${HEARING_REQUEST_DUE}: the case is decided after that.`,
+  },
+  {
+    guard: 'noHearingRequestOpen (deny)', type: 'hearing-request-period-open', action: 'deny', who: 'approver@lead', refused: { state: ur, patch: rightNoticed, today: HEARING_REQUEST_DUE },
+    held: { state: ur, patch: { hearing: { ...hearingRequested.hearing, outcome: { summary: '听证认为不符合条件', at: '2026-03-20T11:00:00+08:00' } } }, today: HEARING_REQUEST_DUE },
+    detail: `The parties may ask for a hearing until ${HEARING_REQUEST_DUE}: the case is decided after that.`,
+  },
+  { guard: 'hearingUnderway', type: 'no-hearing-underway', action: 'scheduleHearing', who: 'clerk@lead', refused: { state: 'suspended' }, held: { state: 'suspended', patch: hearingRequested }, detail: 'No hearing is underway on this case.' },
+  {
+    guard: 'hearingScheduled', type: 'hearing-not-scheduled', action: 'recordHearingOutcome', who: 'approver@lead', refused: { state: 'suspended', patch: hearingRequested },
+    held: { state: 'suspended', patch: hearingScheduled }, detail: 'The parties have not been told the time and place of the hearing.',
+  },
+  {
+    guard: 'notAHearing', type: 'hearing-underway', action: 'resume', who: 'clerk@lead', refused: { state: 'suspended', patch: hearingRequested }, held: { state: 'suspended' },
+    detail: 'A hearing is underway: the clock runs again when its outcome is recorded.',
+  },
   {
     // Only reachable on a record carrying a step although the item is not joint (see the 403 below for a real one).
     guard: 'mode joint', type: 'wrong-service-mode', action: 'giveJointOpinion', who: 'clerk@co', refused: ent(ur, { jointSteps: [{ departmentId: 'housing', status: 'open' }] }),
@@ -249,11 +325,28 @@ describe('guards: each refuses with its own problem type and message, and holds'
     expect(decideFor(action, who, held)).toMatchObject({ ok: true, transition: { action } });
   });
 
+  it('notCreditExcluded: an applicant flagged for bad credit gets no 容缺受理 (credit-excluded), whatever else holds', () => {
+    const c = record(ent('submitted'));
+    const ctx = { caller: callerOf('clerk@lead', c), today: TODAY };
+    expect(decide('acceptWithTolerance', c, { ...ctx, creditExcluded: true })).toEqual({
+      ok: false, status: 409, type: 'credit-excluded', detail: 'The applicant is flagged for bad credit: acceptance with pledged materials (容缺受理) is not available.',
+    });
+    expect(decide('acceptWithTolerance', c, { ...ctx, creditExcluded: false })).toMatchObject({ ok: true });
+    // The flag touches nothing else: the plain acceptance and the notice stay open to the same applicant.
+    expect(nextActions(c, { ...ctx, caller: ctx.caller!, creditExcluded: true })).toEqual(['accept', 'refuse', 'requestSupplement', 'withdraw']);
+  });
+
+  it('a notice without a last day (calendar year missing) never times out; nor does a case no longer waiting for it', () => {
+    const { due: _, ...undated } = noticed.supplementNotice!;
+    expect(decideFor('timeOutSupplement', 'system', { state: 'supplement_requested', patch: { supplementNotice: undated }, today: LATE })).toMatchObject({ status: 409, detail: 'The last day to supplement has not passed.' });
+    expect(decideFor('timeOutSupplement', 'system', { state: 'submitted', patch: noticed, today: LATE })).toMatchObject({ status: 409, type: 'wrong-state' });
+  });
+
   it('a pledge completed or never given is not outstanding; the first failing guard of a row speaks', () => {
     const done = { tolerance: { ...pending.tolerance, completedAt: '2026-03-05T10:00:00+08:00' } };
     expect(decideFor('completeTolerance', 'clerk@lead', ent(ur, done))).toMatchObject({ status: 409, detail: 'No pledged material is outstanding.' });
     expect(decideFor('terminateTolerance', 'system', ent(ur, done, LATE))).toMatchObject({ status: 409, detail: 'No pledged material is outstanding.' });
-    expect(decideFor('approveExtension', 'approver@lead', { state: ur, patch: { extension: { ...extensionBy('housing-clerk').extension, approvedBy: 'x', approvedAt: '2026-03-04T10:00:00+08:00' } } }))
+    expect(decideFor('approveExtension', 'dept_head@lead', { state: ur, patch: { extension: { ...extensionBy('housing-clerk').extension, approvedBy: 'x', approvedAt: '2026-03-04T10:00:00+08:00' } } }))
       .toMatchObject({ status: 409, detail: 'No extension request is waiting for approval.' });
     // Opinions open and a pledge outstanding: jointOpinionsIn is listed first.
     expect(decideFor('approve', 'approver@lead', { state: ur, patch: { ...pending, jointSteps: [{ departmentId: 'amr', status: 'open' }] } }))
@@ -282,17 +375,26 @@ describe('nextActions', () => {
     { name: 'submitted, notice period over', setup: ent('submitted', {}, LATE), who: 'clerk@lead', want: ['accept', 'acceptWithTolerance', 'refuse', 'withdraw'] },
     { name: 'supplement requested', setup: ent('supplement_requested'), who: 'owner', want: ['supplement', 'withdraw'] },
     { name: 'supplement requested', setup: ent('supplement_requested'), who: 'non-owner', want: [] },
-    { name: 'joint, opinions open', setup: opinionsOpen, who: 'clerk@lead', want: ['review', 'suspend', 'requestExtension', 'withdraw'] },
-    { name: 'joint, opinions open', setup: opinionsOpen, who: 'approver@lead', want: ['review', 'suspend', 'requestExtension'] },
+    { name: 'joint, opinions open', setup: opinionsOpen, who: 'clerk@lead', want: ['review', 'suspend', 'requestExtension', 'noticeHearingRight', 'withdraw'] },
+    { name: 'joint, opinions open', setup: opinionsOpen, who: 'approver@lead', want: ['review', 'suspend', 'requestExtension', 'noticeHearingRight', 'requireHearing'] },
     { name: 'joint, opinions open', setup: opinionsOpen, who: 'clerk@co', want: ['giveJointOpinion'] },
     { name: 'joint, opinions open', setup: opinionsOpen, who: 'dept_admin@lead', want: [] },
     { name: 'joint, opinions open', setup: opinionsOpen, who: 'supervisor@lead', want: [] },
-    { name: 'joint, opinions in, extension asked', setup: { state: ur, patch: extensionBy('housing-clerk') }, who: 'approver@lead', want: ['review', 'suspend', 'approveExtension', 'approve', 'deny'] },
-    { name: 'joint, opinions in, extension asked', setup: { state: ur, patch: extensionBy('housing-clerk') }, who: 'clerk@lead', want: ['review', 'suspend', 'withdraw'] },
+    { name: 'joint, opinions in, extension asked', setup: { state: ur, patch: extensionBy('housing-clerk') }, who: 'approver@lead', want: ['review', 'suspend', 'noticeHearingRight', 'requireHearing', 'approve', 'deny'] },
+    { name: 'joint, opinions in, extension asked', setup: { state: ur, patch: extensionBy('housing-clerk') }, who: 'clerk@lead', want: ['review', 'suspend', 'noticeHearingRight', 'withdraw'] },
+    { name: 'joint, opinions in, extension asked', setup: { state: ur, patch: extensionBy('housing-clerk') }, who: 'dept_head@lead', want: ['approveExtension'] },
+    { name: 'joint, opinions in, extension asked', setup: { state: ur, patch: extensionBy('housing-clerk') }, who: 'dept_head@co', want: [] },
+    { name: 'joint, a co-department disagrees', setup: { state: ur, patch: { jointSteps: [dissent] } }, who: 'approver@lead', want: ['review', 'suspend', 'requestExtension', 'noticeHearingRight', 'requireHearing', 'deny'] },
+    { name: 'joint, a co-department disagrees', setup: { state: ur, patch: { jointSteps: [dissent] } }, who: 'supervisor@other', want: ['coordinate'] },
+    { name: 'joint, accepted, opinions open', setup: { state: 'accepted', patch: { jointSteps: [{ departmentId: 'amr', status: 'open' as const }] } }, who: 'approver@co', want: ['giveJointOpinion'] },
+    { name: 'right to a hearing noticed', setup: { state: ur, patch: rightNoticed }, who: 'owner', want: ['requestHearing', 'withdraw'] },
+    { name: 'right to a hearing noticed', setup: { state: ur, patch: rightNoticed }, who: 'approver@lead', want: ['review', 'suspend', 'requestExtension', 'requireHearing'] },
+    { name: 'hearing requested', setup: { state: 'suspended', patch: hearingRequested }, who: 'clerk@lead', want: ['scheduleHearing', 'withdraw'] },
+    { name: 'hearing scheduled', setup: { state: 'suspended', patch: hearingScheduled }, who: 'approver@lead', want: ['scheduleHearing', 'recordHearingOutcome'] },
     { name: 'immediate, accepted', setup: { item: SOLE, state: 'accepted' }, who: 'clerk@lead', want: ['review', 'approve', 'deny', 'withdraw'] },
-    { name: 'escalated item in review', setup: { item: RADIOTHERAPY, state: ur }, who: 'approver@lead', want: ['review', 'suspend', 'escalate', 'requestExtension', 'approve', 'deny'] },
-    { name: 'pledge outstanding', setup: ent(ur, pending), who: 'approver@lead', want: ['review', 'suspend', 'requestExtension', 'deny'] },
-    { name: 'pledge outstanding', setup: ent(ur, pending), who: 'clerk@lead', want: ['completeTolerance', 'review', 'suspend', 'requestExtension', 'withdraw'] },
+    { name: 'escalated item in review', setup: { item: RADIOTHERAPY, state: ur }, who: 'approver@lead', want: ['review', 'suspend', 'escalate', 'requestExtension', 'noticeHearingRight', 'requireHearing', 'approve', 'deny'] },
+    { name: 'pledge outstanding', setup: ent(ur, pending), who: 'approver@lead', want: ['review', 'suspend', 'requestExtension', 'noticeHearingRight', 'requireHearing', 'deny'] },
+    { name: 'pledge outstanding', setup: ent(ur, pending), who: 'clerk@lead', want: ['completeTolerance', 'review', 'suspend', 'requestExtension', 'noticeHearingRight', 'withdraw'] },
     { name: 'completed', setup: { state: 'completed' }, who: 'clerk@lead', want: ['deliver'] },
     { name: 'completed', setup: { state: 'completed' }, who: 'approver@lead', want: [] },
     { name: 'submitted', setup: ent('submitted'), who: 'other-center', want: [] },
@@ -304,14 +406,15 @@ describe('nextActions', () => {
   });
 
   it('httpActions: every action with a non-system actor, in table order; never a system-only one for any caller', () => {
-    expect(httpActions).toEqual(['accept', 'acceptWithTolerance', 'refuse', 'requestSupplement', 'supplement', 'completeTolerance', 'review', 'giveJointOpinion', 'suspend', 'resume',
-      'escalate', 'returnFromEscalation', 'requestExtension', 'approveExtension', 'approve', 'deny', 'complete', 'deliver', 'withdraw']);
+    expect(httpActions).toEqual(['accept', 'acceptWithTolerance', 'refuse', 'requestSupplement', 'supplement', 'completeTolerance', 'review', 'giveJointOpinion', 'coordinate', 'suspend', 'resume',
+      'escalate', 'returnFromEscalation', 'requestExtension', 'approveExtension', 'noticeHearingRight', 'requestHearing', 'requireHearing', 'scheduleHearing', 'recordHearingOutcome',
+      'approve', 'deny', 'complete', 'deliver', 'withdraw']);
     for (const row of expectedRows) {
       for (const state of caseStates) {
         const c = record({ ...row[5], state });
         for (const who of whos.filter((w) => w !== 'system')) {
           const next = nextActions(c, { caller: callerOf(who, c)!, today: row[5].today ?? TODAY });
-          expect(next.filter((a) => a === 'deemAccepted' || a === 'terminateTolerance')).toEqual([]);
+          expect(next.filter((a) => ['deemAccepted', 'timeOutSupplement', 'terminateTolerance'].includes(a))).toEqual([]);
           for (const a of next) expect(decide(a, c, { caller: callerOf(who, c), today: row[5].today ?? TODAY }).ok).toBe(true);
         }
       }
@@ -319,6 +422,7 @@ describe('nextActions', () => {
     // …while the system may take them on those same cases.
     expect(decideFor('deemAccepted', 'system', { today: LATE }).ok).toBe(true);
     expect(decideFor('terminateTolerance', 'system', ent(ur, pending, LATE)).ok).toBe(true);
+    expect(decideFor('timeOutSupplement', 'system', { state: 'supplement_requested', patch: noticed, today: LATE }).ok).toBe(true);
   }, 30_000); // ~1 s alone; `npm test` runs the unit project at a lower priority
 });
 

@@ -1,74 +1,18 @@
 import { describe, expect, it } from 'vitest';
-import type { ItemVersion } from '#schemas/api/catalog';
-import { HttpProblem, type FieldFault } from '#shared/errors';
-import type { Caller, StaffRole } from '#shared/auth';
-import { addWorkingDays, localDate, workCalendar, workingDaysBetween } from '#shared/calendar';
-import { calendar2026 } from '#shared/calendar-2026';
-import { demoItems } from '../../../local/seed/items.ts';
-import { deadlinesOf, noticeDueOf } from '../../../functions/cases/clock.ts';
-import { decide, type CaseRecord } from '../../../functions/cases/lifecycle.ts';
+import type { FieldFault } from '#shared/errors';
+import type { Caller } from '#shared/auth';
+import { addWorkingDays, workingDaysBetween } from '#shared/calendar';
+import { deadlinesOf } from '../../../functions/cases/clock.ts';
+import type { CaseRecord } from '../../../functions/cases/lifecycle.ts';
 import { intakeErrors } from '../../../functions/cases/intake-check.ts';
-import { applyTransition, newCase, type Applied } from '../../../functions/cases/rules.ts';
+import { act, approver, cal, CHANGE, clerk, CONSTRUCTION, CONTRACTOR, ENTERPRISE, FOOD, head, intake, itemVersion, owner, provided, RECEIVED, refusal, T } from './case-fixtures.ts';
 
 /**
  * What intake and each action do to a case, on the demo center's real items and
- * the real 2026 calendar (March 2026 has no holiday: Mon 03-02, Mon 03-09, … ).
- * Each action is first allowed by the lifecycle table, as the handler does.
+ * the real 2026 calendar (case-fixtures.ts). Each action is first allowed by the
+ * lifecycle table, as the handler does. The rules of the one-time notice and of
+ * 容缺 have their own file (acceptance-rules.test.ts).
  */
-const cal = workCalendar([calendar2026]);
-
-const ENTERPRISE = '370982-AMR-XK-001'; // amr, promised 1 / statutory 3, 容缺 3 days, intake fields
-const CHANGE = '370982-AMR-XK-001-BG'; // amr, no intake fields
-const FOOD = '370982-AMR-XK-002'; // amr, inspection counts toward the limit
-const CONSTRUCTION = '370982-ZJ-XK-001'; // housing, promised 3 / statutory 7, inspection (≤ 5 days) suspends
-const CONTRACTOR = '370982-ZJ-XK-003'; // housing, joint with amr
-
-const T = (date: string, time = '09:00') => `2026-${date}T${time}:00+08:00`;
-const RECEIVED = T('03-02'); // Mon
-
-function itemVersion(code: string): ItemVersion {
-  const { content } = demoItems.find((i) => i.code === code)!;
-  return { code, version: 1, status: 'published', content, createdAt: T('01-05'), createdBy: 'seed', updatedAt: T('01-05') };
-}
-
-const provided = (code: string, missing: readonly string[] = []) =>
-  itemVersion(code).content.materials.filter((m) => !missing.includes(m.id)).map((m) => ({ materialId: m.id, form: m.form, count: m.count }));
-
-function intake(code: string, { missing = [], now = RECEIVED, fields }: { missing?: string[]; now?: string; fields?: Record<string, unknown> } = {}): CaseRecord {
-  return newCase(cal, {
-    caseNo: 'SF-20260302-00001', centerId: 'c1', timeZone: 'Asia/Shanghai', item: itemVersion(code), channel: 'online', now,
-    applicant: { applicantId: '01JQ0000000000000000000000', sub: 'sub-owner', kind: 'enterprise', name: '示范科技有限公司' },
-    request: { materials: provided(code, missing), ...(fields ? { fields } : {}) },
-  });
-}
-
-const staff = (role: StaffRole, c: CaseRecord, departmentId = c.item.departmentId): Caller => ({ userId: `${departmentId}-${role}`, username: role, roles: [role], centerId: 'c1', departmentId });
-const clerk = (c: CaseRecord) => staff('clerk', c);
-const approver = (c: CaseRecord) => staff('approver', c);
-const owner: Caller = { userId: 'sub-owner', username: 'owner', roles: ['applicant'], centerId: 'c1' };
-
-/** The action as the handler takes it: the table must allow it now, then the rules apply. */
-function act(c: CaseRecord, action: string, body: Record<string, unknown>, now: string, caller?: Caller): Applied {
-  const today = localDate(cal, now);
-  const d = decide(action, c, { caller, today });
-  if (!d.ok) throw new Error(`${action} refused: ${d.refusal.status} ${d.refusal.detail}`);
-  const applied = applyTransition(c, d.transition, body, { cal, now, today, caller, queryCodeHash: 'hash-of-code' });
-  expect(applied.next.version, `${action} increments the version`).toBe(c.version + 1);
-  expect(applied.next.updatedAt).toBe(now);
-  return applied;
-}
-
-/** The errors of an input the rules refuse, as "path code". */
-function refusal(f: () => unknown): string[] {
-  try {
-    f();
-  } catch (err) {
-    if (err instanceof HttpProblem && err.errors) return err.errors.map((e: FieldFault) => `${e.path} ${e.code}`);
-    throw err;
-  }
-  throw new Error('the input was not refused');
-}
-
 const codes = (errors: FieldFault[]) => errors.map((e) => `${e.path} ${e.code}`).sort();
 const fields = { proposedName: '示范科技有限公司', enterpriseType: '有限责任公司', registeredCapitalWan: 100 };
 
@@ -122,7 +66,8 @@ describe('newCase', () => {
     expect(c.clock).toEqual({ statutoryWorkingDays: 3, promisedWorkingDays: 1, extensionWorkingDays: 0, deliveryWorkingDays: 10, suspensions: [] });
     expect(c.deadlines).toEqual({});
     expect(c.acceptedAt).toBeUndefined();
-    expect([c.toleranceWorkingDays, c.extensionAllowance, c.specialProcedures]).toEqual([3, 10, []]);
+    expect([c.toleranceWorkingDays, c.supplementWorkingDays, c.extensionAllowance, c.specialProcedures]).toEqual([1, undefined, 10, []]);
+    expect(c.materials.filter((m) => m.tolerable).map((m) => m.materialId)).toEqual(['investor-id', 'premises']);
   });
 
   it('the notice period skips holidays and counts 调休 Saturdays; a year not entered leaves it absent', () => {
@@ -140,7 +85,6 @@ describe('newCase', () => {
   });
 });
 
-const pledge = (...ids: string[]) => ({ pledgeSigned: true, missing: ids.map((materialId) => ({ materialId, detail: '三个工作日内补交' })) });
 /** Accepted Mon 03-02 10:00 and reviewed: in review. */
 function inReview(code: string): CaseRecord {
   const c = intake(code);
@@ -178,65 +122,6 @@ describe('applyTransition: acceptance', () => {
     expect(next.jointSteps).toEqual([{ departmentId: 'amr', status: 'open' }]);
     expect(changedSteps).toEqual(next.jointSteps);
   });
-
-  it('acceptWithTolerance: every missing required material pledged, nothing provided pledged; sets the pledge deadline', () => {
-    const c = intake(ENTERPRISE, { missing: ['premises', 'investor-id', 'pre-approval'] });
-    const now = T('03-03', '10:00');
-    const t = (body: Record<string, unknown>) => () => act(c, 'acceptWithTolerance', body, now, clerk(c));
-    expect(refusal(t(pledge('premises', 'pre-approval')))).toEqual(['/body/missing incomplete']); // investor-id not pledged
-    expect(refusal(t(pledge('premises', 'investor-id', 'application-form')))).toEqual(['/body/missing provided']);
-    expect(refusal(t(pledge('premises', 'investor-id', 'business-plan', 'premises')))).toEqual(['/body/missing/2/materialId not_on_checklist', '/body/missing/3/materialId duplicate']);
-    const { next, details } = act(c, 'acceptWithTolerance', pledge('premises', 'investor-id'), now, clerk(c));
-    // Accepted Tue 03-03: 03-04, 03-05, Fri 03-06.
-    expect(next.tolerance).toEqual({ missing: pledge('premises', 'investor-id').missing, due: '2026-03-06' });
-    expect(details).toMatchObject({ toleranceDue: '2026-03-06', acceptanceDate: '2026-03-03' });
-    expect(next.materials.filter((m) => m.status !== 'provided').map((m) => [m.materialId, m.status])).toEqual([['investor-id', 'pledged'], ['premises', 'pledged'], ['pre-approval', 'missing']]);
-    expect(next).toMatchObject({ state: 'accepted', clock: { startedAt: now }, deadlines: deadlinesOf(cal, next.clock) });
-  });
-
-  // Found by this file: the pledge deadline was counted from the acceptance instant (the receipt, after the notice
-  // period), so a pledge signed Tue 03-10 was due 03-05 and the sweeper could end the case at once.
-  it('a pledge signed after the notice period has its deadline after the day it is signed', () => {
-    const c = intake(ENTERPRISE, { missing: ['premises'] });
-    const { next } = act(c, 'acceptWithTolerance', pledge('premises'), T('03-10', '10:00'), clerk(c));
-    expect(next.tolerance!.due > '2026-03-10').toBe(true); // actually '2026-03-05'
-    expect(decide('terminateTolerance', next, { today: '2026-03-10' }).ok).toBe(false);
-  });
-});
-
-describe('applyTransition: the one-time supplement notice (一次性告知)', () => {
-  const c = intake(ENTERPRISE, { missing: ['premises', 'investor-id'] });
-  const item = (materialId: string, problem: 'missing' | 'incorrect' = 'missing') => ({ materialId, problem, detail: `${materialId} 需补正` });
-  const notice = { items: [item('premises'), item('investor-id')] };
-  const noticed = act(c, 'requestSupplement', notice, T('03-03', '10:00'), clerk(c)).next;
-
-  it('names only checklist materials; marks them; the clock does not start', () => {
-    expect(refusal(() => act(c, 'requestSupplement', { items: [item('premises'), item('bank-statement')] }, T('03-03', '10:00'), clerk(c)))).toEqual(['/body/items/1/materialId not_on_checklist']);
-    expect(noticed).toMatchObject({ state: 'supplement_requested', supplementNotice: { issuedAt: T('03-03', '10:00'), items: notice.items }, deadlines: {} });
-    expect(noticed.clock.startedAt).toBeUndefined();
-    expect(noticed.materials.find((m) => m.materialId === 'premises')).toMatchObject({ status: 'missing', problem: 'premises 需补正' });
-  });
-
-  it('supplement: refused while a notice item is missing; otherwise the application is received again', () => {
-    expect(refusal(() => act(noticed, 'supplement', { materials: provided(ENTERPRISE).filter((m) => m.materialId === 'premises') }, T('03-05'), owner))).toEqual(['/body/materials incomplete']);
-    expect(refusal(() => act(noticed, 'supplement', { materials: [{ materialId: 'bank-statement', form: 'copy', count: 1 }] }, T('03-05'), owner)))
-      .toEqual(['/body/materials/0/materialId not_on_checklist', '/body/materials incomplete', '/body/materials incomplete']);
-    const now = T('03-05', '14:00');
-    const { next } = act(noticed, 'supplement', { materials: provided(ENTERPRISE).filter((m) => ['premises', 'investor-id'].includes(m.materialId)) }, now, owner);
-    // Thu 03-05: 03-06, 09, 10, 11, Thu 03-12.
-    expect(next).toMatchObject({ state: 'submitted', receivedAt: now, noticeDue: '2026-03-12', deadlines: {} });
-    expect(next.noticeDue).toBe(noticeDueOf(cal, now, 5).date);
-    expect(next.materials.every((m) => m.status === 'provided' && m.problem === undefined)).toBe(true);
-  });
-
-  it('a second notice may repeat the first, never add to it', () => {
-    const again = act(noticed, 'supplement', { materials: provided(ENTERPRISE, ['pre-approval']) }, T('03-05'), owner).next;
-    expect(refusal(() => act(again, 'requestSupplement', { items: [item('investor-id', 'incorrect'), item('officer-appointment')] }, T('03-06'), clerk(again))))
-      .toEqual(['/body/items/1/materialId not_in_first_notice']);
-    const second = act(again, 'requestSupplement', { items: [item('investor-id', 'incorrect')] }, T('03-06'), clerk(again)).next;
-    expect(second.supplementNotice).toEqual(noticed.supplementNotice); // the notice on record stays the first one
-    expect(second.materials.find((m) => m.materialId === 'investor-id')).toMatchObject({ status: 'incorrect' });
-  });
 });
 
 describe('applyTransition: review, suspension, extension, decision', () => {
@@ -269,18 +154,18 @@ describe('applyTransition: review, suspension, extension, decision', () => {
     expect(r.clockChange).toEqual({ effect: 'resume', at: to });
   });
 
-  it('approveExtension adds the extension allowance: 10, 15 for the joint item', () => {
+  it('approveExtension (by the head) adds the extension allowance: 10, 15 for the joint item', () => {
     const asked = act(reviewing, 'requestExtension', { reason: '需组织专家论证' }, T('03-03'), clerk(reviewing)).next;
     expect(asked.extension).toEqual({ reason: '需组织专家论证', requestedBy: 'housing-clerk', requestedAt: T('03-03') });
-    const { next, details } = act(asked, 'approveExtension', {}, T('03-04'), approver(asked));
+    const { next, details } = act(asked, 'approveExtension', {}, T('03-04'), head(asked));
     expect(next.clock.extensionWorkingDays).toBe(10);
     expect(next.deadlines).toEqual({ promisedDue: addWorkingDays(cal, '2026-03-05', 10), statutoryDue: addWorkingDays(cal, '2026-03-11', 10) });
-    expect(next.extension).toMatchObject({ approvedBy: 'housing-approver', approvedAt: T('03-04') });
+    expect(next.extension).toMatchObject({ approvedBy: 'housing-dept_head', approvedAt: T('03-04') });
     expect(details).toEqual({ workingDays: 10, reason: '需组织专家论证' });
 
     const joint = inReview(CONTRACTOR);
     const jointAsked = act(joint, 'requestExtension', { reason: '联合审查需延长' }, T('03-03'), clerk(joint)).next;
-    const extended = act(jointAsked, 'approveExtension', {}, T('03-04'), approver(jointAsked)).next;
+    const extended = act(jointAsked, 'approveExtension', {}, T('03-04'), head(jointAsked)).next;
     expect(extended.clock.extensionWorkingDays).toBe(15);
     expect(extended.deadlines.statutoryDue).toBe(addWorkingDays(cal, joint.deadlines.statutoryDue!, 15));
   });
@@ -321,7 +206,7 @@ describe('applyTransition: withdrawal and versions', () => {
       ['suspend', { procedure: 'inspection', reason: '踏勘', expectedWorkingDays: 2 }, T('03-05'), clerk],
       ['resume', {}, T('03-09'), clerk],
       ['requestExtension', { reason: '延期' }, T('03-09', '10:00'), clerk],
-      ['approveExtension', {}, T('03-09', '11:00'), approver],
+      ['approveExtension', {}, T('03-09', '11:00'), head],
       ['deny', { reasons: ['不符合条件'] }, T('03-10'), approver],
       ['complete', {}, T('03-10', '10:00'), clerk],
       ['deliver', { method: 'pickup' }, T('03-11'), clerk],

@@ -67,7 +67,7 @@ describe('who may act', () => {
 });
 
 describe('content rules', () => {
-  const base = demoItems.find((i) => i.content.serviceMode === 'promised')!.content;
+  const base = demoItems.find((i) => i.content.serviceMode === 'promised' && !i.content.tolerantAcceptance)!.content;
 
   it('accepts the seeded items', () => {
     for (const item of demoItems) expect(contentErrors(item.content), item.code).toEqual([]);
@@ -88,6 +88,20 @@ describe('content rules', () => {
     const m = base.materials[0]!;
     const errors = contentErrors({ ...base, materials: [m, { ...m, name: '另一份' }] });
     expect(errors).toEqual([expect.objectContaining({ path: '/body/content/materials/1/id', code: 'duplicate' })]);
+  });
+
+  it('容缺: never the application form or a main material; only a required one, of an item that offers 容缺 and marks one', () => {
+    const [form, second] = base.materials;
+    const tolerant = { ...base, tolerantAcceptance: { toleranceWorkingDays: 2 } };
+    const supporting = { ...second!, kind: 'supporting' as const, required: true, tolerable: true };
+    expect(contentErrors({ ...tolerant, materials: [form!, supporting] })).toEqual([]);
+    expect(contentErrors({ ...tolerant, materials: [{ ...form!, kind: 'application_form', tolerable: true }, { ...supporting, kind: 'main' }] }).map((e) => `${e.path} ${e.code}`)).toEqual([
+      '/body/content/materials/0/tolerable never_tolerable', '/body/content/materials/1/tolerable never_tolerable',
+    ]);
+    expect(contentErrors({ ...tolerant, materials: [form!, { ...supporting, required: false }] }).map((e) => e.code)).toEqual(['not_required']);
+    expect(contentErrors({ ...base, materials: [form!, supporting] }).map((e) => e.code)).toEqual(['tolerance_not_offered']);
+    expect(contentErrors({ ...tolerant, materials: [form!, second!] })).toEqual([expect.objectContaining({ path: '/body/content/tolerantAcceptance', code: 'nothing_tolerable' })]);
+    expect(contentErrors({ ...tolerant, materials: [{ ...form!, kind: 'application_form', tolerable: true }, supporting] })[0]!.message.en).toBe('application-form is the application form: never tolerable');
   });
 
   it('refuses intake fields that are no usable JSON Schema, saying why in both languages', () => {

@@ -24,6 +24,20 @@ export const receipt: AcceptanceReceipt = {
   ],
 };
 
+/** 容缺受理: two materials pledged, signed at the window; the received ones listed apart. */
+export const toleranceReceipt: AcceptanceReceipt = {
+  ...receipt,
+  materials: receipt.materials.slice(0, 3),
+  tolerance: {
+    due: '2026-11-30',
+    consent: { channel: 'window', at: '2026-11-27T02:05:00Z' },
+    pledged: [
+      { name: receipt.materials[3]!.name, detail: '3个工作日内补交原件' },
+      { name: receipt.materials[4]!.name, detail: '补交加盖公章的复印件' },
+    ],
+  },
+};
+
 export const refusal: RefusalNotice = {
   ...header,
   reasons: ['申请事项依法不需要取得食品经营许可（仅销售预包装食品的，办理备案即可）。', '申请人提交的营业执照经营范围未包含食品经营相关项目。'],

@@ -9,7 +9,7 @@ import { CJK_FONT_ASSET_EXCLUDE, CJK_FONT_FILE, CJK_FONT_LAMBDA_PATH, cjkFontAss
 import { loadCjkFont } from '../../../functions/documents/pdf/font.ts';
 import { renderAcceptanceReceipt, renderCertificate, renderRefusalNotice, renderSupplementNotice } from '../../../functions/documents/pdf/render.ts';
 import { breakLines, chinaDateOf, chineseDate, drawable } from '../../../functions/documents/pdf/text.ts';
-import { certificate, longReceipt, receipt, refusal, supplement } from './pdf-samples.ts';
+import { certificate, longReceipt, receipt, refusal, supplement, toleranceReceipt } from './pdf-samples.ts';
 
 const flat = (s: string) => s.replace(/\s+/g, '');
 
@@ -127,6 +127,29 @@ describe('PDF documents', () => {
       ...receipt.materials.map((m) => m.name), '原件', '复印件', '电子件',
       '办件编号和受理窗口告知的查询码', '2026年11月27日',
     ]);
+  });
+
+  it('the 容缺 receipt says 容缺受理, lists received and pledged materials apart with the deadline, and carries the signed pledge as its annex', async () => {
+    const pages = await expectSound(await renderAcceptanceReceipt(font, toleranceReceipt), [
+      '受理通知书（容缺受理）', '决定予以容缺受理', '容缺材料补齐期限：2026年11月30日', '承诺办结日期：2026年12月11日',
+      '收取的申请材料：', '容缺（承诺后补）的材料：', '3个工作日内补交原件', '请于2026年11月30日前补齐上述容缺材料',
+      '容缺受理承诺书', '确认方式：窗口签字', '确认时间：2026年11月27日10:05',
+    ]);
+    // The annex starts a page of its own.
+    const at = pages.findIndex((p) => p.startsWith('容缺受理承诺书'));
+    expect(at).toBeGreaterThan(0);
+    const first = pages.slice(0, at).join('');
+    const annex = pages.slice(at).join('');
+    expect(first).not.toContain(flat('申请材料齐全、符合法定形式'));
+    // Received before pledged: a pledged material is never among the received.
+    const received = first.slice(first.indexOf('收取的申请材料'), first.indexOf('容缺（承诺后补）的材料'));
+    for (const m of toleranceReceipt.materials) expect(received).toContain(flat(m.name));
+    for (const m of toleranceReceipt.tolerance!.pledged) expect(received).not.toContain(flat(m.name));
+    expect(annex).toContain(flat(`本人（单位）${toleranceReceipt.applicantName}申请办理“${toleranceReceipt.itemName}”`));
+    expect(annex).toContain(flat(toleranceReceipt.tolerance!.pledged[1]!.name));
+    // The plain receipt keeps its wording.
+    const [plain] = await expectSound(await renderAcceptanceReceipt(font, receipt), ['申请材料齐全、符合法定形式']);
+    expect(plain).not.toContain('容缺');
   });
 
   it('the refusal notice gives every reason, the competent agency and the remedies', async () => {
