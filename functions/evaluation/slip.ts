@@ -5,24 +5,19 @@
  * shown). The rating is the signed-in rater's: the same table row, rules,
  * event and counting; only who the rater is differs.
  */
-import { timingSafeEqual } from 'node:crypto';
 import type { SlipRating } from '#schemas/api/evaluation';
 import { msg } from '#schemas/api/problems';
 import { localDate } from '#shared/calendar';
 import { calendarOn } from '#shared/center';
 import { HttpProblem, notFound, wrongState } from '#shared/errors';
 import { etag, type Operations } from '#shared/http';
-import { codeHashOf } from '../queue/public.ts';
+import { slipMatches } from '../queue/public.ts';
 import { evaluationEvent } from './events.ts';
 import { decide } from './lifecycle.ts';
 import type { evaluationRoutes } from './routes.ts';
 import { applyAction } from './rules.ts';
 import { effectiveSettings } from './settings.ts';
 import * as store from './store.ts';
-
-/** Never a code's hash (base64url has no `!`): an evaluation without a slip is compared as long as one with a wrong code. */
-const NO_SLIP = '!'.repeat(43);
-const sameHash = (a: string, b: string) => a.length === b.length && timingSafeEqual(Buffer.from(a), Buffer.from(b));
 
 /** Who rates with a slip, on the event: nobody known, acting as an applicant would. */
 const slipHolder = { id: 'anonymous', role: 'applicant' } as const;
@@ -34,7 +29,7 @@ export const rateHallVisit: Operations<typeof evaluationRoutes>['rateHallVisit']
   const ctx = await store.slipContext(centerId, visitId, now);
   const current = ctx.record;
   // A wrong ticket or code, an unknown visit and an identified visitor's (their slip proves nothing: they rate signed in) answer alike.
-  if (!sameHash(current?.slip?.codeHash ?? NO_SLIP, codeHashOf(ticketId, code)) || !current) {
+  if (!slipMatches(current?.slip?.codeHash, ticketId, code) || !current) {
     throw notFound(msg('没有此次办事记录，或取号单号码不符。', 'No such visit, or the ticket slip does not match.'));
   }
   const cal = calendarOn(ctx.center, current.timeZone);

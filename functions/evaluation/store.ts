@@ -29,7 +29,7 @@ import { QueryCommand, TransactWriteCommand, UpdateCommand, type QueryCommandInp
 import type { EvaluationQueue, SettingsBody } from '#schemas/api/evaluation';
 import { msg } from '#schemas/api/problems';
 import { readCenterContext, type CenterContext } from '#shared/center';
-import { batchGetItems, db, isConcurrentChange, isTransactionConflict, itemAt, queryAll, tableName, type Item, type ItemKey } from '#shared/db';
+import { batchGetItems, db, isConcurrentChange, itemAt, queryAll, tableName, writeOnce, type Item, type ItemKey } from '#shared/db';
 import { moveWakeUp, wakeUpAt } from '#shared/wake-index';
 import { concurrentRequest, preconditionFailed } from '#shared/errors';
 import { outboxItem } from '#shared/events';
@@ -324,17 +324,8 @@ export async function countOnce(centerId: string, consumed: { eventId: string; d
     { ...inboxKey(centerId, consumed.eventId), kind: 'evaluationInbox', detailType: consumed.detailType, expiresAt: Math.floor(consumed.nowMs / 1000) + INBOX_TTL_SECONDS },
     'attribute_not_exists(PK)',
   );
-  for (let attempt = 1; ; attempt++) {
-    try {
-      await db.send(new TransactWriteCommand({ TransactItems: [marker, ...counterUpdates(centerId, counts)] }));
-      return 'counted';
-    } catch (err) {
-      const reasons = (err as { CancellationReasons?: { Code?: string }[] }).CancellationReasons ?? [];
-      if (reasons[0]?.Code === 'ConditionalCheckFailed') return 'duplicate';
-      if (!isTransactionConflict(err) || attempt === COUNT_ATTEMPTS) throw err;
-      await new Promise((r) => setTimeout(r, Math.random() * 50 * 2 ** attempt));
-    }
-  }
+  const outcome = await writeOnce(marker, counterUpdates(centerId, counts), { attempts: COUNT_ATTEMPTS, pauseMs: 50 });
+  return outcome === 'written' ? 'counted' : 'duplicate';
 }
 
 /**

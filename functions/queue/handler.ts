@@ -4,7 +4,6 @@
  * hall's kiosks and displays read. Who may do what is in
  * shared/authorization.ts, a ticket's life in lifecycle.ts, keys in store.ts.
  */
-import { timingSafeEqual } from 'node:crypto';
 import { DEFAULT_CALLS_BEFORE_MISSED, type Board, type Category, type CategoryBody, type ClerkTicketBody, type IssuedTicket as IssuedTicketBody, type PublicTicketBody, type QueueMonthFigures, type Ticket } from '#schemas/api/queue';
 import { msg } from '#schemas/api/problems';
 import type { Actor } from '#schemas/events/envelope';
@@ -17,7 +16,7 @@ import { queueProblems } from './problems.ts';
 import { queueRoutes } from './routes.ts';
 import { monthFigures } from './stats/rules.ts';
 import * as stats from './stats/store.ts';
-import { aheadOf, codeHashOf, dayFigures, dayIn, estimatedWaitSeconds, waitingCounts, windowsOf, windowStates } from './rules.ts';
+import { aheadOf, dayFigures, dayIn, estimatedWaitSeconds, slipMatches, waitingCounts, windowsOf, windowStates } from './rules.ts';
 import * as store from './store.ts';
 import { issue, type IssuedTicket } from './tickets.ts';
 import { callNext, endService, recallTicket, skipTicket, startService, transferTicket } from './windows.ts';
@@ -152,14 +151,12 @@ const listHallCategories: Ops['listHallCategories'] = async (req) => {
   return { status: 200, body: { centerId: hall.centerId, date, items }, headers: live };
 };
 
-const sameHash = (a: string, b: string) => a.length === b.length && timingSafeEqual(Buffer.from(a), Buffer.from(b));
-
 const getHallTicket: Ops['getHallTicket'] = async (req) => {
   const { centerId, ticketId } = req.params;
   const hall = await existingHall(centerId);
   const t = await store.getTicket(centerId, ticketId);
   // A wrong code answers as an unknown ticket: the lookup tells nothing without the slip.
-  if (!t || !sameHash(t.codeHash, codeHashOf(ticketId, req.query.code))) throw notFound(msg('没有此号，或取号码不符。', 'No such ticket, or the code does not match.'));
+  if (!t || !slipMatches(t.codeHash, ticketId, req.query.code)) throw notFound(msg('没有此号，或取号码不符。', 'No such ticket, or the code does not match.'));
   let ahead = 0;
   let estimate: number | null = null;
   if (t.status === 'waiting') {

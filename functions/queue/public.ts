@@ -1,3 +1,3 @@
 /** What other domains may use of the queue domain (the architecture rule: tests/unit/architecture.test.ts). */
 export { appointmentNotice, type AppointmentNotice } from './appointments/public.ts';
-export { codeHashOf } from './rules.ts';
+export { slipMatches } from './rules.ts';

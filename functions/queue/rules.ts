@@ -3,7 +3,7 @@
  * numbered, how many wait ahead, the estimated wait, and the day's figures.
  * No I/O here: the store reads, these decide.
  */
-import { createHash, randomInt } from 'node:crypto';
+import { createHash, randomInt, timingSafeEqual } from 'node:crypto';
 import type { BoardWindow, CategoryFigures, DayFigures, Priority, WindowFigures } from '#schemas/api/queue';
 import { localDate, workCalendar } from '#shared/calendar';
 import type { TicketRecord } from './lifecycle.ts';
@@ -51,6 +51,16 @@ export const newTicketCode = () => String(randomInt(0, 1_000_000)).padStart(6, '
 
 /** What is kept of the code: its hash, bound to the ticket (a code alone proves nothing). */
 export const codeHashOf = (ticketId: string, code: string) => createHash('sha256').update(`${ticketId}:${code}`).digest('base64url');
+
+/**
+ * Whether the slip's ticket id and code are those of `codeHash`, compared in
+ * constant time; with no hash (nothing to prove) it takes as long and says no.
+ */
+export function slipMatches(codeHash: string | undefined, ticketId: string, code: string): boolean {
+  const given = Buffer.from(codeHashOf(ticketId, code));
+  const kept = Buffer.from(codeHash ?? '!'.repeat(given.length));
+  return kept.length === given.length && timingSafeEqual(kept, given) && codeHash !== undefined;
+}
 
 /** The waiting count of every category, after a change: known categories first (zero included), in code order. */
 export function waitingCounts(categoryCodes: readonly string[], waiting: readonly Pick<WaitingEntry, 'categoryCode'>[]): { categoryCode: string; count: number }[] {

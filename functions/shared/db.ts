@@ -9,7 +9,7 @@
  * answers 503/504 itself.
  */
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { BatchGetCommand, DynamoDBDocumentClient, QueryCommand, type QueryCommandInput } from '@aws-sdk/lib-dynamodb';
+import { BatchGetCommand, DynamoDBDocumentClient, QueryCommand, TransactWriteCommand, type QueryCommandInput } from '@aws-sdk/lib-dynamodb';
 
 /** Per stage (infra/config.ts); 2.5 s when unset. */
 const attemptTimeoutMs = Number(process.env.DYNAMODB_ATTEMPT_TIMEOUT_MS ?? 2_500);
@@ -64,6 +64,29 @@ export function isConcurrentChange(err: unknown): boolean {
 /** Another transaction held one of the items (a retry may succeed), whether the call or one of its items says so. */
 export function isTransactionConflict(err: unknown): boolean {
   return (err as { name?: string }).name === 'TransactionConflictException' || cancellationCodes(err).includes('TransactionConflict');
+}
+
+type TransactItem = NonNullable<ConstructorParameters<typeof TransactWriteCommand>[0]['TransactItems']>[number];
+
+/**
+ * A consumer's write applied once per event: `marker` (an inbox item, put only
+ * where none is) first, then `changes`, in one transaction. A marker already
+ * there means the event was applied (`duplicate`). A conflict with another
+ * transaction (counters many events add to) is retried after a random pause
+ * growing from `pauseMs`, `attempts` times in all, then thrown for the
+ * consumer's own retries.
+ */
+export async function writeOnce(marker: TransactItem, changes: readonly TransactItem[], retry: { attempts: number; pauseMs: number }): Promise<'written' | 'duplicate'> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      await db.send(new TransactWriteCommand({ TransactItems: [marker, ...changes] }));
+      return 'written';
+    } catch (err) {
+      if (cancellationCodes(err)[0] === 'ConditionalCheckFailed') return 'duplicate';
+      if (!isTransactionConflict(err) || attempt === retry.attempts) throw err;
+      await new Promise((r) => setTimeout(r, Math.random() * retry.pauseMs * 2 ** attempt));
+    }
+  }
 }
 
 const cancellationCodes = (err: unknown): (string | undefined)[] =>

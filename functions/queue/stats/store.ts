@@ -11,8 +11,7 @@
  * counting consumer adds an event's change with its inbox marker, in a
  * transaction of its own (as the evaluation figures, decision 70).
  */
-import { TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
-import { batchGetItems, db, isTransactionConflict, itemAt, queryAll, tableName } from '#shared/db';
+import { batchGetItems, itemAt, queryAll, tableName, writeOnce } from '#shared/db';
 import { itemHeadKey, type StoredHead } from '../../catalog/public.ts';
 import { counterNames, type CountChange, type CounterRow, type Counters, type Dimension } from './rules.ts';
 
@@ -74,15 +73,6 @@ export async function countOnce(centerId: string, consumed: { eventId: string; d
     },
   };
   const rows = [...new Map(change.rows.map((r) => [`${r.dimension}#${r.id}`, r])).values()];
-  for (let attempt = 1; ; attempt++) {
-    try {
-      await db.send(new TransactWriteCommand({ TransactItems: [marker, ...rows.map((r) => rowUpdate(centerId, change, r.dimension, r.id))] }));
-      return 'counted';
-    } catch (err) {
-      const reasons = (err as { CancellationReasons?: { Code?: string }[] }).CancellationReasons ?? [];
-      if (reasons[0]?.Code === 'ConditionalCheckFailed') return 'duplicate';
-      if (!isTransactionConflict(err) || attempt === COUNT_ATTEMPTS) throw err;
-      await new Promise((r) => setTimeout(r, Math.random() * 25 * 2 ** attempt));
-    }
-  }
+  const outcome = await writeOnce(marker, rows.map((r) => rowUpdate(centerId, change, r.dimension, r.id)), { attempts: COUNT_ATTEMPTS, pauseMs: 25 });
+  return outcome === 'written' ? 'counted' : 'duplicate';
 }

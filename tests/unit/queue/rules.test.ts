@@ -6,7 +6,7 @@
 import { describe, expect, it } from 'vitest';
 import type { TicketRecord } from '../../../functions/queue/lifecycle.ts';
 import {
-  aheadOf, callableAt, codeHashOf, dayFigures, dayIn, estimatedWaitSeconds, newTicketCode, percentile, ticketNoOf, waitingCounts, windowStates, windowsOf, type WaitingEntry,
+  aheadOf, callableAt, codeHashOf, dayFigures, slipMatches, dayIn, estimatedWaitSeconds, newTicketCode, percentile, ticketNoOf, waitingCounts, windowStates, windowsOf, type WaitingEntry,
 } from '../../../functions/queue/rules.ts';
 
 const at = (minute: number, second = 0) => `2026-03-20T01:${String(minute).padStart(2, '0')}:${String(second).padStart(2, '0')}.000Z`;
@@ -54,6 +54,8 @@ describe('numbering and slips', () => {
     expect(new Set(codes).size).toBeGreaterThan(190);
     expect(codeHashOf('t1', '123456')).toMatch(/^[A-Za-z0-9_-]{43}$/);
     expect(codeHashOf('t1', '123456')).not.toBe(codeHashOf('t2', '123456'));
+    expect(slipMatches(codeHashOf('t1', '123456'), 't1', '123456')).toBe(true);
+    expect([slipMatches(codeHashOf('t1', '123456'), 't1', '123457'), slipMatches(codeHashOf('t1', '123456'), 't2', '123456'), slipMatches(undefined, 't1', '123456')]).toEqual([false, false, false]);
   });
 
   it('dates a ticket by the center\'s day, not UTC\'s', () => {
