@@ -5,7 +5,7 @@
  *  - in this process: the first render (module import, font read and parse,
  *    cold JIT) and then the median of warm renders of each document;
  *  - the renderers bundled as a Lambda bundles them (esbuild, minified ESM),
- *    with and without the stubs of PDF_ESBUILD_ARGS, and the bundle imported
+ *    with and without the stubs of PDF_BUNDLE_ALIASES, and the bundle imported
  *    and run in fresh Node processes: the cold start's share of the renderers.
  */
 import { execFileSync } from 'node:child_process';
@@ -13,7 +13,7 @@ import { mkdtemp, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { build } from 'esbuild';
-import { cjkFontLocalPath, PDF_ESBUILD_ARGS } from '../functions/documents/pdf/font-asset.ts';
+import { cjkFontLocalPath, PDF_BUNDLE_ALIASES } from '../functions/documents/pdf/font-asset.ts';
 import { certificate, longReceipt, receipt, refusal, supplement } from '../tests/unit/documents/pdf-samples.ts';
 import { percentile } from './stats.ts';
 
@@ -57,10 +57,10 @@ console.table(rows);
 const dir = await mkdtemp(join(tmpdir(), 'onestop-pdf-'));
 const entry = join(dir, 'entry.ts');
 await writeFile(entry, `export { loadCjkFont } from ${JSON.stringify(join(root, 'functions/documents/pdf/font.ts'))};\nexport { renderAcceptanceReceipt } from ${JSON.stringify(join(root, 'functions/documents/pdf/render.ts'))};\n`);
-const alias = Object.fromEntries(Object.entries(PDF_ESBUILD_ARGS).filter(([k]) => k.startsWith('--alias:')).map(([k, v]) => [k.slice('--alias:'.length), v]));
+const alias = PDF_BUNDLE_ALIASES;
 
 const bundles = [];
-for (const [variant, aliases] of [['as is', {}], ['with PDF_ESBUILD_ARGS', alias]] as const) {
+for (const [variant, aliases] of [['as is', {}], ['with PDF_BUNDLE_ALIASES', alias]] as const) {
   const outfile = join(dir, `${bundles.length}.mjs`);
   await build({
     entryPoints: [entry], outfile, bundle: true, format: 'esm', platform: 'node', target: 'node24', minify: true,

@@ -170,6 +170,22 @@ function buildYear(y: CalendarYear, problems: string[]): YearTable | undefined {
   return { year: y.year, first, length, working, cum, list: Int32Array.from(list) };
 }
 
+const dateFormats = new Map<string, Intl.DateTimeFormat>();
+
+/**
+ * The zone's calendar-date format, made once per zone: building an
+ * Intl.DateTimeFormat costs ~1 ms, and every request builds a center's calendar.
+ * Throws RangeError ("Invalid time zone specified") for an unknown zone.
+ */
+function dateFormatOf(timeZone: string): Intl.DateTimeFormat {
+  let f = dateFormats.get(timeZone);
+  if (!f) {
+    f = new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' });
+    dateFormats.set(timeZone, f);
+  }
+  return f;
+}
+
 /**
  * Builds a calendar from the years a center entered. Throws `InvalidCalendarError`
  * listing every problem (a date outside its year or malformed, a date both holiday
@@ -177,8 +193,7 @@ function buildYear(y: CalendarYear, problems: string[]): YearTable | undefined {
  * or year) and `RangeError` for an unknown time zone.
  */
 export function workCalendar(years: readonly CalendarYear[], timeZone = 'Asia/Shanghai', fallback?: (year: number) => CalendarYear | undefined): WorkCalendar {
-  // Throws RangeError ("Invalid time zone specified") for an unknown zone.
-  const dateFormat = new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' });
+  const dateFormat = dateFormatOf(timeZone);
   const problems: string[] = [];
   const tables = new Map<number, YearTable>();
   const seen = new Set<number>();

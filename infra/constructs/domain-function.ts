@@ -1,19 +1,16 @@
 /**
  * The one Lambda construct of the project. Every function is an ESM bundle
- * built locally by esbuild (no Docker), runs Node 24 on arm64 with active
+ * built locally by esbuild (no Docker; bundles.ts), runs Node 24 on arm64 with active
  * tracing, logs to its own log group, and receives its resources only through
  * the bind* helpers, which set the environment variable and the
  * least-privilege grant together so neither can be forgotten.
  */
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { Duration, Stack } from 'aws-cdk-lib';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
 import type { IUserPool } from 'aws-cdk-lib/aws-cognito';
 import type { IEventBus } from 'aws-cdk-lib/aws-events';
 import * as iam from 'aws-cdk-lib/aws-iam';
-import { Architecture, LoggingFormat, Runtime, Tracing } from 'aws-cdk-lib/aws-lambda';
-import { NodejsFunction, OutputFormat, type NodejsFunctionProps } from 'aws-cdk-lib/aws-lambda-nodejs';
+import { Architecture, Function as LambdaFunction, LoggingFormat, Runtime, Tracing } from 'aws-cdk-lib/aws-lambda';
 import { LogGroup } from 'aws-cdk-lib/aws-logs';
 import type { IBucket } from 'aws-cdk-lib/aws-s3';
 import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
@@ -21,33 +18,7 @@ import type { Construct } from 'constructs';
 import { stageMetricsNamespace } from '../../functions/shared/metrics.ts';
 import type { StageConfig } from '../config.ts';
 import { acknowledge, nagRef } from '../nag.ts';
-
-/** The repository root (the folder of package.json and package-lock.json). */
-export const repoRoot = fileURLToPath(new URL('../../', import.meta.url));
-
-/**
- * Bundling settings shared by every function (STACK.md): ESM for Node 24,
- * minified with linked source maps, and a `require` shim for CommonJS
- * dependencies. The AWS SDK v3 is bundled, not taken from the runtime:
- * the bundle then pins the SDK version we test with, and tree-shaken bundled
- * clients start faster than the runtime's full SDK (middy's guidance; the
- * cold starts are measured in bench/).
- */
-export const domainBundling = {
-  bundling: {
-    format: OutputFormat.ESM,
-    target: 'node24',
-    minify: true,
-    // Maps are shipped for debugging; --enable-source-maps is left off because loading the
-    // map at import costs ~15–30 ms of every cold start (set NODE_OPTIONS by hand to debug).
-    sourceMap: true,
-    mainFields: ['module', 'main'],
-    banner: "import { createRequire } from 'module'; const require = createRequire(import.meta.url);",
-    bundleAwsSDK: true,
-    // Lambda gives functions their credentials in environment variables: see functions/shared/env-credentials.ts.
-    esbuildArgs: { '--alias:@aws-sdk/credential-provider-node': './functions/shared/env-credentials.ts' },
-  },
-} satisfies NodejsFunctionProps;
+import { bundledCode, type FunctionEntry } from './bundles.ts';
 
 export type TableAccess = 'read' | 'append' | 'readAppend' | 'readWrite';
 export type BucketAccess = 'read' | 'put' | 'readWrite';
@@ -68,8 +39,8 @@ const tableActions: Record<TableAccess, readonly string[]> = {
 };
 
 export interface DomainFunctionProps {
-  /** Entry file, relative to the repository root, e.g. `functions/catalog/handler.ts`. */
-  readonly entry: string;
+  /** Entry file, relative to the repository root, e.g. `functions/catalog/handler.ts` (listed in bundles.ts). */
+  readonly entry: FunctionEntry;
   /** The business domain: POWERTOOLS_SERVICE_NAME and part of the description. */
   readonly domain: string;
   readonly config: StageConfig;
@@ -78,44 +49,15 @@ export interface DomainFunctionProps {
   /** @default 10 seconds */
   readonly timeout?: Duration;
   readonly description?: string;
-  /**
-   * esbuild arguments on top of the shared ones (e.g. aliases that keep unused code out of one bundle).
-   * `--splitting` turns each dynamic `import()` into a chunk of its own, loaded on first use
-   * (see `splitBundle`).
-   */
-  readonly esbuildArgs?: Readonly<Record<string, string>>;
 }
 
-/** A shell word: single-quoted, single quotes escaped. */
-const shellWord = (s: string) => `'${s.replace(/'/g, "'\\''")}'`;
-
-/**
- * NodejsFunction writes one file (`--outfile`), so esbuild cannot split code
- * there. For a function that asks for `--splitting`, this command (run after
- * that build, in the same asset folder) bundles the entry again with the same
- * settings, splitting: `index.mjs` as before, each dynamically imported module
- * in `chunks/`, which Node loads on the first `import()` — a cold start then
- * reads only what every invocation needs (decision 69).
- */
-export function splitBundle(entry: string, outputDir: string, esbuildArgs: Readonly<Record<string, string>>): string {
-  const b = domainBundling.bundling;
-  const args = [
-    '--bundle', entry, `--target=${b.target}`, '--platform=node', `--format=${b.format}`, '--splitting', `--outdir=${outputDir}`,
-    '--entry-names=index', '--chunk-names=chunks/[name]-[hash]', '--out-extension:.js=.mjs', '--minify', '--sourcemap',
-    `--main-fields=${b.mainFields.join(',')}`, `--banner:js=${b.banner}`,
-    ...Object.entries(esbuildArgs).filter(([k]) => k !== '--splitting').map(([k, v]) => `${k}=${v}`),
-  ];
-  return [path.join(repoRoot, 'node_modules', '.bin', 'esbuild'), ...args].map(shellWord).join(' ');
-}
-
-export class DomainFunction extends NodejsFunction {
+export class DomainFunction extends LambdaFunction {
   /** The execution role (also `role`, typed as the concrete Role for the bind helpers). */
   readonly executionRole: iam.Role;
 
   private readonly config: StageConfig;
 
   constructor(scope: Construct, id: string, props: DomainFunctionProps) {
-    const entry = path.resolve(repoRoot, props.entry);
     const logGroup = new LogGroup(scope, `${id}LogGroup`, {
       retention: props.config.logRetention,
       removalPolicy: props.config.removalPolicy,
@@ -125,27 +67,9 @@ export class DomainFunction extends NodejsFunction {
       assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
       description: `Execution role of ${id} (${props.domain})`,
     });
-    const esbuildArgs: Record<string, string> = { ...domainBundling.bundling.esbuildArgs, ...props.esbuildArgs };
-    const { '--splitting': splitting, ...oneFileArgs } = esbuildArgs;
     super(scope, id, {
-      ...domainBundling,
-      ...(props.esbuildArgs ? {
-        bundling: {
-          ...domainBundling.bundling,
-          esbuildArgs: oneFileArgs,
-          ...(splitting !== undefined ? {
-            commandHooks: {
-              beforeBundling: () => [],
-              beforeInstall: () => [],
-              afterBundling: (_inputDir: string, outputDir: string) => [splitBundle(entry, outputDir, oneFileArgs)],
-            },
-          } : {}),
-        },
-      } : {}),
-      entry,
-      handler: 'handler',
-      projectRoot: repoRoot,
-      depsLockFilePath: path.join(repoRoot, 'package-lock.json'),
+      code: bundledCode(props.entry),
+      handler: 'index.handler',
       runtime: Runtime.NODEJS_24_X,
       architecture: Architecture.ARM_64,
       memorySize: props.memorySize ?? 512,

@@ -16,7 +16,7 @@ import type * as s3 from 'aws-cdk-lib/aws-s3';
 import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
 import type { Construct } from 'constructs';
 import { LICENCE_CLOCK_START, documentOfEvent } from '../../functions/documents/rules.ts';
-import { CJK_FONT_ASSET_EXCLUDE, CJK_FONT_LAMBDA_PATH, PDF_ESBUILD_ARGS, cjkFontAssetDir } from '../../functions/documents/pdf/font-asset.ts';
+import { CJK_FONT_ASSET_EXCLUDE, CJK_FONT_LAMBDA_PATH, cjkFontAssetDir } from '../../functions/documents/pdf/font-asset.ts';
 import type { StageConfig } from '../config.ts';
 import { Consumer } from '../constructs/consumer.ts';
 import { DomainFunction } from '../constructs/domain-function.ts';
@@ -70,7 +70,7 @@ export function addDocuments(
     removalPolicy: config.removalPolicy,
   });
   const issue = new DomainFunction(scope, 'DocumentIssueFunction', {
-    entry: 'functions/documents/issue.ts', domain: 'documents', config, memorySize: 1024, timeout: Duration.seconds(30), esbuildArgs: PDF_ESBUILD_ARGS,
+    entry: 'functions/documents/issue.ts', domain: 'documents', config, memorySize: 1024, timeout: Duration.seconds(30),
   })
     .bindTable(table, 'readWrite')
     .bindBucket(materials, 'readWrite', 'MATERIALS_BUCKET')

@@ -64,7 +64,7 @@ export class OneStopStack extends Stack {
       .bindValue('DEFAULT_CENTER_ID', config.defaultCenterId)
     if (config.identityProvider) applicants.bindValue('IDENTITY_PROVIDER', config.identityProvider);
     // `--splitting`: the intake check and Ajv load with the first intake, not at every cold start (decision 69).
-    const cases = new DomainFunction(this, 'CasesFunction', { entry: 'functions/cases/handler.ts', domain: 'cases', config, esbuildArgs: { '--splitting': 'true' } })
+    const cases = new DomainFunction(this, 'CasesFunction', { entry: 'functions/cases/handler.ts', domain: 'cases', config })
       .bindTable(table, 'readWrite')
       .bindSecretValue(cursorKey, 'CURSOR_KEY')
       .bindValue('DEFAULT_CENTER_ID', config.defaultCenterId);

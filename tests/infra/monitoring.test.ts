@@ -19,7 +19,7 @@ import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { rmSync } from 'node:fs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { stageConfig, stageNames, type StageName } from '../../infra/config.ts';
-import { repoRoot } from '../../infra/constructs/domain-function.ts';
+import { repoRoot } from '../../infra/constructs/bundles.ts';
 import { alarmKinds, Monitoring } from '../../infra/constructs/monitoring.ts';
 import { logicalIdByPath, newApp, resourcesOf, synthTemplate, withAlarmsInlined } from './synth.ts';
 

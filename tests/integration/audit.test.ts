@@ -394,9 +394,9 @@ describe('the scheduled digest, as deployed in the local cloud', () => {
     }], async () => {}, () => noon);
     expect(out.recorded).toHaveLength(1);
     await markActiveDay(center, yesterday);
-    // The schedule fires every virtual minute (a second here); the run seals yesterday and moves the center's digest head last.
+    // The schedule fires every virtual minute (6 s here: global-setup.ts); the run seals yesterday and moves the center's digest head last.
     await until('the scheduled digest', async () =>
-      (await doc.send(new GetCommand({ TableName: cloud.tableName, Key: { PK: 'AUDIT#DIGESTS', SK: center }, ConsistentRead: true }))).Item?.date === yesterday ? true : undefined, 20_000);
+      (await doc.send(new GetCommand({ TableName: cloud.tableName, Key: { PK: 'AUDIT#DIGESTS', SK: center }, ConsistentRead: true }))).Item?.date === yesterday ? true : undefined);
     const item = (await doc.send(new GetCommand({ TableName: cloud.tableName, Key: { PK: `CENTER#${center}#AUDIT#DIGEST`, SK: yesterday }, ConsistentRead: true }))).Item!;
     const d = JSON.parse(item.body as string) as AuditDigest;
     expect(d).toMatchObject({

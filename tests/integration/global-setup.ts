@@ -71,9 +71,11 @@ export async function setup(project: TestProject): Promise<void> {
     throwawayDynamo: true,
     // Retries 10 ms, 20 ms, … up to 200 ms: a retry policy of 10 attempts ends in ~1.5 s.
     retryBaseMs: 10,
-    // A minute per 3 s: the per-minute schedules (sweepers, watchers, the digest: ~7 invocations, ~30
-    // DynamoDB queries) run every 3 s, not every second, where they took ~10 % of the run's CPU.
-    scheduleSpeedup: 20,
+    // A minute per 6 s: the per-minute schedules (sweepers, watchers, the digest, staff notices: 8
+    // invocations of 20–60 ms of CPU each, and their queries) took ~40 s of CPU a run at a minute per
+    // 3 s, and their bursts kept the emulated-time files waiting for a quiet cloud; at a minute per
+    // 10 s the files that wait on a schedule ran 50 s longer, on the run's critical path.
+    scheduleSpeedup: 10,
   });
   let seeded: ProvidedLocalCloud['seeded'];
   try {

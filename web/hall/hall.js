@@ -218,8 +218,11 @@
 
   let attempt = 0;
   let keepAlive;
+  /** The pending reconnection, while the link is down. */
+  let retry;
 
   function connect() {
+    retry = undefined;
     if (!socketBase) return;
     const ws = new WebSocket(`${socketBase}?centerId=${encodeURIComponent(centerId)}`);
     ws.addEventListener('open', () => {
@@ -246,9 +249,18 @@
       setLink('down');
       setStatus(OFFLINE);
       const base = BACKOFF_MS[Math.min(attempt++, BACKOFF_MS.length - 1)];
-      setTimeout(connect, base / 2 + Math.random() * (base / 2));
+      retry = setTimeout(connect, base / 2 + Math.random() * (base / 2));
     });
   }
+
+  // The network is back: reconnect now rather than when a backoff grown while offline ends (up to 30 s).
+  window.addEventListener('online', () => {
+    if (retry === undefined) return;
+    clearTimeout(retry);
+    retry = undefined;
+    attempt = 0;
+    connect();
+  });
 
   if (!centerId) {
     setStatus('未指定服务中心');

@@ -1,5 +1,5 @@
 /**
- * Stands in, in a Lambda bundle only (esbuild aliases: PDF_ESBUILD_ARGS in
+ * Stands in, in a Lambda bundle only (esbuild aliases: PDF_BUNDLE_ALIASES in
  * font-asset.ts), for two dependencies the renderers never reach: fontkit's
  * WOFF2 decoder (brotli, ~475 KB minified) and pdf-lib's metrics of the 14
  * standard PDF fonts (~125 KB); every document embeds the CJK TrueType font.

@@ -34,15 +34,14 @@ export function cjkFontLocalPath(): string {
 }
 
 /**
- * esbuild arguments for a function that renders PDFs: they swap two unused
- * dependencies for stubs (bundle-stubs.ts), about 600 KB less bundle, and
- * split the renderer, imported with `import()`, into a chunk of its own that
- * loads with the first document instead of at every cold start (DomainFunction
- * acts on `--splitting`; decision 69). Paths are relative to the repository
- * root, where NodejsFunction runs esbuild.
+ * esbuild aliases for the function that renders PDFs: they swap two unused
+ * dependencies for stubs (bundle-stubs.ts), about 600 KB less bundle. That
+ * function also splits (infra/constructs/bundles.ts), so the renderer, imported
+ * with `import()`, is a chunk of its own that loads with the first document
+ * instead of at every cold start (decision 69). Paths are relative to the
+ * repository root, where esbuild runs.
  */
-export const PDF_ESBUILD_ARGS: Readonly<Record<string, string>> = {
-  '--alias:brotli/decompress.js': './functions/documents/pdf/bundle-stubs.ts',
-  '--alias:@pdf-lib/standard-fonts': './functions/documents/pdf/bundle-stubs.ts',
-  '--splitting': 'true',
+export const PDF_BUNDLE_ALIASES: Readonly<Record<string, string>> = {
+  'brotli/decompress.js': './functions/documents/pdf/bundle-stubs.ts',
+  '@pdf-lib/standard-fonts': './functions/documents/pdf/bundle-stubs.ts',
 };

@@ -48,7 +48,7 @@ describe('the model of a synthesized addEventNotification', () => {
     out = mkdtempSync(path.join(tmpdir(), 's3n-synth-'));
     mkdirSync(path.join(out, 'src'));
     writeFileSync(path.join(out, 'src', 'index.mjs'), 'export const handler = async () => {};');
-    const app = new App({ outdir: path.join(out, 'cdk.out'), context: { 'aws:cdk:enable-asset-metadata': true } });
+    const app = new App({ outdir: path.join(out, 'cdk.out'), builtinCloudFormationValidation: false, context: { 'aws:cdk:enable-asset-metadata': true } });
     const stack = new Stack(app, 'S');
     const bucket = new s3.Bucket(stack, 'MaterialsBucket');
     const check = new lambda.Function(stack, 'MaterialCheckFunction', { runtime: lambda.Runtime.NODEJS_24_X, handler: 'index.handler', code: lambda.Code.fromAsset(path.join(out, 'src')) });
@@ -93,7 +93,7 @@ describe('the model of a synthesized addEventNotification', () => {
   });
 
   it('refuses a queue destination and S3 → EventBridge, naming the resource and property', () => {
-    const app = new App({ context: { 'aws:cdk:bundling-stacks': [] } });
+    const app = new App({ builtinCloudFormationValidation: false, context: { 'aws:cdk:bundling-stacks': [] } });
     const stack = new Stack(app, 'Q');
     const bucket = new s3.Bucket(stack, 'Other', { eventBridgeEnabled: true });
     bucket.addEventNotification(s3.EventType.OBJECT_CREATED_PUT, new s3n.SqsDestination(new sqs.Queue(stack, 'Queue')));
