@@ -19,16 +19,27 @@ import { BaseSequencer, type TestSpecification } from 'vitest/node';
  */
 const EMULATED_TIME_ORDER = ['supervision.test.ts', 'hall-journey.test.ts'];
 
-/** Vitest's order (by last duration, then size) for every project, but the emulated-time files in theirs. */
-class EmulatedTimeInOrder extends BaseSequencer {
+/**
+ * The integration files that take longest (45–95 s each at rest), started
+ * first in this order. Vitest orders by the durations it cached in
+ * node_modules, which CI's clean clone lacks: by size, the two longest (short
+ * files) started last there and lengthened the run by a minute.
+ */
+const LONGEST_FIRST = ['edge-fuzz', 'authorization-matrix', 'fault-injection', 'audit'].map((name) => `/tests/integration/${name}.test.ts`);
+
+/** Vitest's order (by last duration, then size) for every project, but the longest files first and the emulated-time files in their order. */
+class LongestFirstEmulatedTimeInOrder extends BaseSequencer {
   override async sort(files: TestSpecification[]) {
     const sorted = await super.sort(files);
-    const rank = (f: TestSpecification) => {
-      const i = EMULATED_TIME_ORDER.findIndex((name) => f.moduleId.endsWith(`/tests/emulated-time/${name}`));
-      return i < 0 ? EMULATED_TIME_ORDER.length : i;
+    const rankIn = (names: string[], f: TestSpecification) => {
+      const i = names.findIndex((name) => f.moduleId.endsWith(name));
+      return i < 0 ? names.length : i;
     };
-    const emulated = sorted.filter((f) => f.project.name === 'emulated-time').sort((a, b) => rank(a) - rank(b));
-    return [...sorted.filter((f) => f.project.name !== 'emulated-time'), ...emulated];
+    const byRank = (names: string[]) => (a: TestSpecification, b: TestSpecification) => rankIn(names, a) - rankIn(names, b);
+    // Array.prototype.sort is stable: files not named keep vitest's order.
+    const others = sorted.filter((f) => f.project.name !== 'emulated-time').sort(byRank(LONGEST_FIRST));
+    const emulated = sorted.filter((f) => f.project.name === 'emulated-time').sort(byRank(EMULATED_TIME_ORDER.map((name) => `/tests/emulated-time/${name}`)));
+    return [...others, ...emulated];
   }
 }
 
@@ -38,7 +49,7 @@ export default defineConfig({
     // local cloud (another process), and the CPU-bound synth and unit files then never overlap.
     maxWorkers: 3,
     reporters: ['default', './tests/summary-reporter.ts'],
-    sequence: { sequencer: EmulatedTimeInOrder },
+    sequence: { sequencer: LongestFirstEmulatedTimeInOrder },
     // Together the projects cover tests/**/*.test.ts. No root `include`: projects that
     // extend the root config would add it to their own and run every file.
     projects: [
