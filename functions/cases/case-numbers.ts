@@ -7,7 +7,8 @@
  * private: 12 characters of a 30-letter alphabet (≈ 59 bits) from the CSPRNG,
  * stored only as a SHA-256 bound to the case number.
  */
-import { createHash, randomInt, timingSafeEqual } from 'node:crypto';
+import { createHash, randomInt } from 'node:crypto';
+import { secretsEqual } from '#shared/secrets';
 
 export function formatCaseNo(prefix: string, localDate: string, sequence: number): string {
   return `${prefix}-${localDate.replaceAll('-', '')}-${String(sequence).padStart(5, '0')}`;
@@ -30,9 +31,5 @@ export function newQueryCode(): string {
 
 export const hashQueryCode = (caseNo: string, code: string) => createHash('sha256').update(`${caseNo}:${code.toUpperCase()}`).digest('hex');
 
-export function queryCodeMatches(caseNo: string, code: string, storedHash: string | undefined): boolean {
-  if (!storedHash) return false;
-  const given = Buffer.from(hashQueryCode(caseNo, code), 'hex');
-  const stored = Buffer.from(storedHash, 'hex');
-  return given.length === stored.length && timingSafeEqual(given, stored);
-}
+export const queryCodeMatches = (caseNo: string, code: string, storedHash: string | undefined): boolean =>
+  secretsEqual(hashQueryCode(caseNo, code), storedHash);

@@ -3,9 +3,10 @@
  * numbered, how many wait ahead, the estimated wait, and the day's figures.
  * No I/O here: the store reads, these decide.
  */
-import { createHash, randomInt, timingSafeEqual } from 'node:crypto';
+import { createHash, randomInt } from 'node:crypto';
 import type { BoardWindow, CategoryFigures, DayFigures, Priority, WindowFigures } from '#schemas/api/queue';
 import { localDate, workCalendar } from '#shared/calendar';
+import { secretsEqual } from '#shared/secrets';
 import type { TicketRecord } from './lifecycle.ts';
 
 /** Appointments first, then 绿色通道, then everyone else; within a rank, by arrival. */
@@ -56,11 +57,7 @@ export const codeHashOf = (ticketId: string, code: string) => createHash('sha256
  * Whether the slip's ticket id and code are those of `codeHash`, compared in
  * constant time; with no hash (nothing to prove) it takes as long and says no.
  */
-export function slipMatches(codeHash: string | undefined, ticketId: string, code: string): boolean {
-  const given = Buffer.from(codeHashOf(ticketId, code));
-  const kept = Buffer.from(codeHash ?? '!'.repeat(given.length));
-  return kept.length === given.length && timingSafeEqual(kept, given) && codeHash !== undefined;
-}
+export const slipMatches = (codeHash: string | undefined, ticketId: string, code: string): boolean => secretsEqual(codeHashOf(ticketId, code), codeHash);
 
 /** The waiting count of every category, after a change: known categories first (zero included), in code order. */
 export function waitingCounts(categoryCodes: readonly string[], waiting: readonly Pick<WaitingEntry, 'categoryCode'>[]): { categoryCode: string; count: number }[] {

@@ -9,11 +9,11 @@
  *  - A booking not checked in by the slot's end is missed; `missesToBlock`
  *    misses within 30 days block booking for `blockDays` calendar days.
  */
-import { createHash, timingSafeEqual } from 'node:crypto';
 import type { AppointmentSettings, AppointmentSettingsBody } from '#schemas/api/appointments';
 import { msg } from '#schemas/api/problems';
 import { isWorkingDay, type WorkCalendar } from '#shared/calendar';
 import type { FieldFault } from '#shared/errors';
+import { secretsEqual } from '#shared/secrets';
 import { addDays, lastBookableDate, minutesOf, slotTimes, timed, SLOT_MINUTES, type TimedSlot } from './slots.ts';
 
 export const defaultSettings: AppointmentSettingsBody = {
@@ -85,10 +85,7 @@ export function blockAfterMiss(misses: number, s: Pick<AppointmentSettingsBody, 
 export const missWindowStart = (now: string) => new Date(Date.parse(now) - MISS_WINDOW_DAYS * 86_400_000).toISOString();
 
 /** The code typed at the kiosk against the booking's: in constant time, whatever the lengths. */
-export function codesMatch(typed: string, booked: string): boolean {
-  const digest = (s: string) => createHash('sha256').update(s).digest();
-  return timingSafeEqual(digest(typed), digest(booked));
-}
+export const codesMatch = (typed: string, booked: string): boolean => secretsEqual(typed, booked);
 
 /** A name as staff lists show it: the first character, the rest starred (张三 → 张*). */
 export function maskName(name: string): string {
