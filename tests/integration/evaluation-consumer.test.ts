@@ -67,8 +67,11 @@ describe('default "satisfied" through the schedule', () => {
     expect(events.map((e) => e.detailType)).toEqual(['EvaluationInvited', 'EvaluationDefaulted']);
     expect(JSON.parse(events[1]!.detail as string)).toMatchObject({ actor: { id: 'system', role: 'system' }, data: { fromState: 'invited', toState: 'defaulted', rating: 4, proactive: false } });
 
-    // Several sweeps later the recent one still waits, and the figures count the default once.
-    await new Promise((r) => setTimeout(r, 3_000));
+    // Two sweeps later the recent one still waits, and the figures count the default once.
+    const sweeps = async () => Object.entries(((await (await fetch(`${api}/local/stats`)).json()) as { functions: Record<string, { invocations: number }> }).functions)
+      .filter(([id]) => id.startsWith('EvaluationSweepFunction')).reduce((n, [, f]) => n + f.invocations, 0);
+    const sweepsBefore = await sweeps();
+    await until('two more sweeps', async () => ((await sweeps()) >= sweepsBefore + 2 ? true : undefined));
     const waiting = (await partitionOf(centerId, recent)).evaluation!;
     expect(waiting.state).toBe('invited');
     if (waiting.rateBy) expect(waiting.rateBy > centerToday()).toBe(true);

@@ -197,7 +197,9 @@ describe('notifications', () => {
     for (const colleague of ['approver.amr@demo.onestop.example', 'admin.amr@demo.onestop.example']) {
       await until(`the notice to ${colleague}`, async () => (await emailsTo(colleague)).find((e) => (e.body.text ?? '').includes(c.body.caseNo) && e.destination.to.length === 1));
     }
-    await new Promise((r) => setTimeout(r, 2500)); // two more runs of the schedule
+    // Two more runs of the case watcher (a schedule): whatever the first published again would have been noticed by now.
+    const runsBefore = await invocationsOf('CaseWatchFunction');
+    await until('two more runs of the case watcher', async () => ((await invocationsOf('CaseWatchFunction')) >= runsBefore + 2 ? true : undefined));
     const mentions = (await emailsTo('clerk.amr@demo.onestop.example')).filter((e) => (e.body.text ?? '').includes(c.body.caseNo));
     expect(mentions).toHaveLength(1);
     const health = await emailsTo('clerk.health@demo.onestop.example');
@@ -214,11 +216,14 @@ describe('notifications', () => {
       await until('the email after the retry', async () => ((await emailsTo(who.email)).length === 1 ? true : undefined));
       const injected = async () => Object.entries((await stats()).faults).find(([k]) => k.includes(who.applicantId))![1].injected;
       await until('the fault to strike', async () => ((await injected()) === 1 ? true : undefined));
-      await new Promise((r) => setTimeout(r, 300));
+      // The log marks a delivery sent after the provider took it: wait for the consumer to finish both.
+      const log = await until('both deliveries logged', async () => {
+        const found = await deliveries(c.body.caseNo, who.username);
+        return found.length === 2 && found.every((d) => d.status !== 'sending') ? found : undefined;
+      });
+      expect(log.map((d) => d.status)).toEqual(['sent', 'sent']);
       expect(await emailsTo(who.email)).toHaveLength(1);
       expect(await smsTo(who.mobile)).toHaveLength(1);
-      const log = await deliveries(c.body.caseNo, who.username);
-      expect(log.map((d) => d.status)).toEqual(['sent', 'sent']);
       expect(await injected()).toBe(1);
     } finally {
       await fetch(`${api}/local/faults`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ ...rule, rate: 0 }) });
