@@ -176,7 +176,10 @@ export async function startSocketServer(api: SocketApiModel, opts: SocketServerO
           lastActiveAt: new Date(conn.lastActiveAt).toISOString(),
         });
       case 'DELETE':
+        // API Gateway drops the connection at once; a plain close() would wait up to 30 s for the
+        // client's answering close frame, which a client cut off never sends.
         conn.ws.close(1000, 'Going away');
+        conn.ws.terminate();
         disconnected(conn.peer, 1000, 'Connection closed by the server');
         return reply(res, 204);
       default:
