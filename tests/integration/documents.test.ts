@@ -263,10 +263,13 @@ describe('who gets a file', () => {
     expect(clerk.status).toBe(200);
     expect(sha256(await download(clerk.body.url))).toBe(file.sha256);
 
-    // A URL past its expiry: the S3 server answers 403 and no bytes (signed here for 1 s, as the API signs for 300 s).
+    // A URL past its expiry: the S3 server answers 403 and no bytes (signed here 10 s ago for 1 s, as the API signs for 300 s).
     const key = new URL(clerk.body.url).pathname.split('/').slice(2).map(decodeURIComponent).join('/');
-    const short = await getSignedUrl(s3, new GetObjectCommand({ Bucket: materials, Key: key }), { expiresIn: 1 });
-    await new Promise((r) => setTimeout(r, 1_500));
+    const signedAt = new Date(Date.now() - 10_000);
+    const short = await getSignedUrl(s3, new GetObjectCommand({ Bucket: materials, Key: key }), { expiresIn: 1, signingDate: signedAt });
+    // The same signing instant with a longer life still reads: the refusal below is the expiry's.
+    const long = await getSignedUrl(s3, new GetObjectCommand({ Bucket: materials, Key: key }), { expiresIn: 60, signingDate: signedAt });
+    expect(sha256(Buffer.from(await (await fetch(long)).arrayBuffer()))).toBe(file.sha256);
     const expired = await fetch(short);
     expect(expired.status).toBe(403);
     expect(await expired.text()).not.toContain('%PDF');
