@@ -22,8 +22,8 @@ const EMULATED_TIME_ORDER = ['supervision.test.ts', 'hall-journey.test.ts'];
 /**
  * The integration files that take longest (45–95 s each at rest), started
  * first in this order. Vitest orders by the durations it cached in
- * node_modules, which CI's clean clone lacks: by size, the two longest (short
- * files) started last there and lengthened the run by a minute.
+ * node_modules, which CI's clean clone lacks; by size there, the two longest
+ * (short files) started last.
  */
 const LONGEST_FIRST = ['edge-fuzz', 'authorization-matrix', 'fault-injection', 'audit'].map((name) => `/tests/integration/${name}.test.ts`);
 

@@ -57,10 +57,9 @@ console.table(rows);
 const dir = await mkdtemp(join(tmpdir(), 'onestop-pdf-'));
 const entry = join(dir, 'entry.ts');
 await writeFile(entry, `export { loadCjkFont } from ${JSON.stringify(join(root, 'functions/documents/pdf/font.ts'))};\nexport { renderAcceptanceReceipt } from ${JSON.stringify(join(root, 'functions/documents/pdf/render.ts'))};\n`);
-const alias = PDF_BUNDLE_ALIASES;
 
 const bundles = [];
-for (const [variant, aliases] of [['as is', {}], ['with PDF_BUNDLE_ALIASES', alias]] as const) {
+for (const [variant, aliases] of [['as is', {}], ['with PDF_BUNDLE_ALIASES', PDF_BUNDLE_ALIASES]] as const) {
   const outfile = join(dir, `${bundles.length}.mjs`);
   await build({
     entryPoints: [entry], outfile, bundle: true, format: 'esm', platform: 'node', target: 'node24', minify: true,

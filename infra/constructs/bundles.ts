@@ -3,7 +3,7 @@
  * allow. Every entry a stack deploys is listed here with how it bundles, so
  * the first function to bundle builds its whole group at once: esbuild reads
  * the SDK and the shared modules once for ~30 entries instead of once per
- * entry (a local synth went from ~46 s to ~15 s; decision 90).
+ * entry (a local synth went from ~46 s to ~16 s; decision 90).
  */
 import { cpSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -48,7 +48,7 @@ interface EntryBundling {
    * A splitting entry builds alone: chunks are never shared between functions.
    */
   readonly splitting?: boolean;
-  /** Aliases on top of the shared ones (unused dependencies swapped for stubs). */
+  /** Aliases on top of the shared ones (unused dependencies swapped for stubs). An entry with its own builds alone. */
   readonly alias?: Readonly<Record<string, string>>;
 }
 
@@ -90,16 +90,14 @@ export const functionEntries = {
 
 export type FunctionEntry = keyof typeof functionEntries;
 
-/** The entries one esbuild run builds together: those with the same options, a splitting entry alone. */
-function groupOf(entry: FunctionEntry): FunctionEntry[] {
-  const own: EntryBundling = functionEntries[entry];
-  if (own.splitting) return [entry];
-  const sameOptions = (e: FunctionEntry) => {
-    const other: EntryBundling = functionEntries[e];
-    return !other.splitting && JSON.stringify(other.alias ?? {}) === JSON.stringify(own.alias ?? {});
-  };
-  return (Object.keys(functionEntries) as FunctionEntry[]).filter(sameOptions);
-}
+const buildsAlone = (entry: FunctionEntry) => {
+  const options: EntryBundling = functionEntries[entry];
+  return options.splitting === true || options.alias !== undefined;
+};
+
+/** The entries one esbuild run builds together: every entry with the shared options only, or one entry alone. */
+const groupOf = (entry: FunctionEntry): FunctionEntry[] =>
+  buildsAlone(entry) ? [entry] : (Object.keys(functionEntries) as FunctionEntry[]).filter((e) => !buildsAlone(e));
 
 /** Where an entry's bundle goes inside a group's output: one folder per entry. */
 const folderOf = (entry: FunctionEntry) => entry.replace(/\.ts$/, '').replace(/\//g, '__');
@@ -118,13 +116,12 @@ function bundleOf(entry: FunctionEntry): string {
   }
   const group = groupOf(entry);
   const own: EntryBundling = functionEntries[entry];
-  const outdir = path.join(outRoot, folderOf(entry));
   buildSync({
     ...sharedBuildOptions,
     absWorkingDir: repoRoot,
     alias: { ...sharedBuildOptions.alias, ...own.alias },
     ...(own.splitting
-      ? { entryPoints: { index: entry }, outdir, splitting: true, chunkNames: 'chunks/[name]-[hash]' }
+      ? { entryPoints: { index: entry }, outdir: path.join(outRoot, folderOf(entry)), splitting: true, chunkNames: 'chunks/[name]-[hash]' }
       : { entryPoints: Object.fromEntries(group.map((e) => [`${folderOf(e)}/index`, e])), outdir: outRoot }),
   });
   for (const e of group) built.set(e, path.join(outRoot, folderOf(e)));

@@ -32,6 +32,10 @@ const only = <T>(record: Record<string, T>): [string, T] => {
 const bucketId = (prefix: string) => only(Object.fromEntries(Object.entries(resourcesOf(site, 'AWS::S3::Bucket')).filter(([id]) => id.startsWith(prefix))))[0];
 const distributionConfig = () => only(resourcesOf(site, 'AWS::CloudFront::Distribution'))[1].Properties!.DistributionConfig;
 
+
+/** The viewer-request function's code run on a request for `uri`, as CloudFront runs it. */
+const indexFunction = new Function(`${INDEX_FUNCTION_CODE}\nreturn handler;`)() as (event: unknown) => Record<string, any>;
+const run = (uri: string) => indexFunction({ request: { uri, headers: {} } });
 describe('site bucket', () => {
   it('blocks public access and is encrypted', () => {
     const bucket = site.toJSON().Resources[bucketId('SiteBucket')].Properties;
@@ -87,8 +91,6 @@ describe('distribution', () => {
     expect(fn.Properties).toMatchObject({ FunctionCode: INDEX_FUNCTION_CODE, FunctionConfig: { Runtime: 'cloudfront-js-2.0' }, AutoPublish: true });
     expect(distributionConfig().DefaultCacheBehavior.FunctionAssociations).toEqual([{ EventType: 'viewer-request', FunctionARN: { 'Fn::GetAtt': [fnId, 'FunctionARN'] } }]);
 
-    const handler = new Function(`${INDEX_FUNCTION_CODE}\nreturn handler;`)() as (event: unknown) => Record<string, any>;
-    const run = (uri: string) => handler({ request: { uri, headers: {} } });
     expect(run('/').uri).toBe('/index.html');
     expect(run('/docs/').uri).toBe('/docs/index.html');
     expect(run('/docs/openapi.json').uri).toBe('/docs/openapi.json');
@@ -99,8 +101,6 @@ describe('distribution', () => {
   });
 
   it('serves the hall display at /hall/<centerId> (the page reads the center from the address), its files as files', () => {
-    const handler = new Function(`${INDEX_FUNCTION_CODE}\nreturn handler;`)() as (event: unknown) => Record<string, any>;
-    const run = (uri: string) => handler({ request: { uri, headers: {} } });
     expect(run('/hall/center-demo').uri).toBe('/hall/index.html');
     expect(run('/hall/c1').uri).toBe('/hall/index.html');
     expect(run('/hall/hall.js').uri).toBe('/hall/hall.js');

@@ -257,7 +257,6 @@
   window.addEventListener('online', () => {
     if (retry === undefined) return;
     clearTimeout(retry);
-    retry = undefined;
     attempt = 0;
     connect();
   });
