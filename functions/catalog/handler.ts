@@ -3,7 +3,7 @@
  * Operations validate input, ask workflow.ts whether the action is allowed and
  * hand the write to store.ts; nothing else lives here.
  */
-import type { ItemStatus } from '#schemas/api/catalog';
+import type { ItemStatus, ServiceMode } from '#schemas/api/catalog';
 import { msg } from '#schemas/api/problems';
 import { actingRole, callerOf, type Caller } from '#shared/auth';
 import { listingScope, rolesFor } from '#shared/authorization';
@@ -11,6 +11,8 @@ import { requiredEnv } from '#shared/db';
 import { forbidden, notFound, preconditionFailed, problem } from '#shared/errors';
 import { etag, httpHandler, ifMatch, type HttpRequest, type HttpResult, type Operations } from '#shared/http';
 import { cachedPage } from './list-cache.ts';
+import { matchesTerms, positionOf, searchPage, termsOf } from './search.ts';
+import { departmentsOf } from '../org/public.ts';
 import { catalogProblems } from './problems.ts';
 import { catalogRoutes } from './routes.ts';
 import * as store from './store.ts';
@@ -82,10 +84,39 @@ const listPublishedItems: Ops['listPublishedItems'] = async (req) => {
     ...(req.query.departmentId ? { departmentId: req.query.departmentId } : {}),
     ...(req.query.serviceMode ? { serviceMode: req.query.serviceMode } : {}),
   };
+  if (req.query.q !== undefined) return searchPublishedItems(centerId, filters, req.query.q, req);
   const start = req.pages.start(filters);
   const page = await cachedPage(JSON.stringify([filters, req.pages.limit, start ?? null]), () => store.listPublished(centerId, filters, req.pages.limit, start));
   return { status: 200, body: req.pages.page(page, filters), headers: { 'cache-control': 'public, max-age=60' } };
 };
+
+/**
+ * A keyword search reads the center's whole public list (a center publishes
+ * hundreds of items, ~250 bytes each: one or two Query pages) and its
+ * departments' names, both kept a while like the list's pages, and filters in
+ * memory: DynamoDB's `contains` is case- and width-sensitive and would leave
+ * pages short or empty under a filter.
+ */
+async function searchPublishedItems(
+  centerId: string,
+  filters: { centerId: string; departmentId?: string; serviceMode?: ServiceMode },
+  q: string,
+  req: Parameters<Ops['listPublishedItems']>[0],
+) {
+  const withQuery = { ...filters, q };
+  const after = req.pages.start(withQuery)?.after;
+  const [listed, departments] = await Promise.all([
+    cachedPage(JSON.stringify(['all', centerId, filters.departmentId ?? null]), () => store.allPublished(centerId, filters.departmentId)),
+    cachedPage(JSON.stringify(['departments', centerId]), () => departmentsOf(centerId)),
+  ]);
+  const names = new Map(departments.map((d) => [d.departmentId, d.name]));
+  const terms = termsOf(q);
+  const matches = listed
+    .filter((i) => (!filters.serviceMode || i.serviceMode === filters.serviceMode) && matchesTerms(i, names.get(i.departmentId), terms))
+    .sort((a, b) => (positionOf(a) < positionOf(b) ? -1 : 1));
+  const page = searchPage(matches, req.pages.limit, typeof after === 'string' ? after : undefined);
+  return { status: 200, body: req.pages.page({ items: page.items, ...(page.next ? { lastKey: { after: page.next } } : {}) }, withQuery), headers: { 'cache-control': 'public, max-age=60' } };
+}
 
 const getPublishedItem: Ops['getPublishedItem'] = async (req) => {
   const centerId = req.query.centerId ?? requiredEnv('DEFAULT_CENTER_ID');

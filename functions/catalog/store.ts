@@ -18,7 +18,7 @@ import { GetCommand, QueryCommand, TransactWriteCommand, type QueryCommandInput 
 import type { ItemStatus, ItemSummary, ItemVersion, PublicItem, ServiceMode } from '#schemas/api/catalog';
 import { msg } from '#schemas/api/problems';
 import type { ItemVersionChangedData } from '#schemas/events/catalog';
-import { batchGetItems, db, isConcurrentChange, itemAt, tableName, type Item, type ItemKey } from '#shared/db';
+import { batchGetItems, db, isConcurrentChange, itemAt, queryAll, tableName, type Item, type ItemKey } from '#shared/db';
 import { extensionDaysOf } from '#shared/clock-rules';
 import { alreadyExists, concurrentRequest, preconditionFailed, type HttpProblem } from '#shared/errors';
 import { outboxItem, type EventDraft } from '#shared/events';
@@ -333,6 +333,16 @@ export function listPublished(
     },
     toSummary,
   );
+}
+
+/** Every item on a center's public list (optionally one department's), in the list's order: what a keyword search filters. */
+export async function allPublished(centerId: string, departmentId?: string): Promise<ItemSummary[]> {
+  const items = await queryAll({
+    IndexName: 'GSI1',
+    KeyConditionExpression: departmentId ? 'GSI1PK = :pk AND begins_with(GSI1SK, :dept)' : 'GSI1PK = :pk',
+    ExpressionAttributeValues: { ':pk': publishedPk(centerId), ...(departmentId ? { ':dept': `${departmentId}#` } : {}) },
+  });
+  return items.map(toSummary);
 }
 
 /** Versions of a center's items for administrators, by department and status. */

@@ -7,6 +7,7 @@ import { msg } from '#schemas/api/problems';
 import type { OrgEventType } from '#schemas/events/org';
 import { actingRole, callerOf, type Caller } from '#shared/auth';
 import { denial, rolesFor, type Action, type Target } from '#shared/authorization';
+import { requiredEnv } from '#shared/db';
 import { forbidden, notFound, preconditionFailed, preconditionRequired } from '#shared/errors';
 import { etag, httpHandler, ifMatch, type HttpRequest, type HttpResult, type Operations } from '#shared/http';
 import type { IdempotencyScope } from '#shared/idempotency';
@@ -213,14 +214,23 @@ const putWindow: Ops['putWindow'] = async (req) => {
   }, { zh: `窗口 ${windowId}`, en: `window ${windowId}` });
 };
 
+async function calendarOf(centerId: string, yearText: string): Promise<store.Stored<CalendarYear>> {
+  const year = await store.getEntry<CalendarYear>(centerId, 'calendar', yearText);
+  if (!year) {
+    throw notFound(msg(`没有 ${yearText} 年的工作日历：须由中心管理员录入当年安排。`, `No calendar for ${yearText}: a center administrator must enter that year's schedule.`));
+  }
+  return year;
+}
+
 const getCalendar: Ops['getCalendar'] = async (req) => {
   const caller = callerOf(req.event);
   authorize(caller, 'org.calendar.read');
-  const year = await store.getEntry<CalendarYear>(caller.centerId, 'calendar', req.params.year);
-  if (!year) {
-    throw notFound(msg(`没有 ${req.params.year} 年的工作日历：须由中心管理员录入当年安排。`, `No calendar for ${req.params.year}: a center administrator must enter that year's schedule.`));
-  }
-  return tagged(year, 200);
+  return tagged(await calendarOf(caller.centerId, req.params.year), 200);
+};
+
+const getPublicCalendar: Ops['getPublicCalendar'] = async (req) => {
+  const answer = tagged(await calendarOf(req.query.centerId ?? requiredEnv('DEFAULT_CENTER_ID'), req.params.year), 200);
+  return { ...answer, headers: { ...answer.headers, 'cache-control': 'public, max-age=3600' } };
 };
 
 const putCalendar: Ops['putCalendar'] = async (req) => {
@@ -243,6 +253,7 @@ export const handler = httpHandler(orgRoutes, {
   listWindows: (req) => directory(req.event, 'window'),
   putWindow,
   getCalendar,
+  getPublicCalendar,
   putCalendar,
   listStaff,
   putStaff,

@@ -12,6 +12,7 @@ import {
   WindowBody,
   WindowList,
   WindowPath,
+  PublicCalendarQuery,
   YearPath,
   Staff,
   StaffActionPath,
@@ -49,6 +50,11 @@ export const orgRoutes = [
   {
     operationId: 'getCalendar', method: 'GET', path: '/calendar/{year}', access: 'jwt',
     summary: 'The center\'s working-day calendar of a year: holidays and adjusted working days (调休)', params: YearPath, responses: { 200: CalendarYear },
+  },
+  {
+    operationId: 'getPublicCalendar', method: 'GET', path: '/public/calendar/{year}', access: 'public',
+    summary: 'A center\'s working-day calendar of a year, for anyone counting a time limit (政务公开)', params: YearPath, query: PublicCalendarQuery, responses: { 200: CalendarYear },
+    description: 'The same calendar as `GET /calendar/{year}`, without a token: time limits count working days, so whoever checks one needs the holidays and adjusted working days (调休).',
   },
   {
     operationId: 'putCalendar', method: 'PUT', path: '/admin/calendar/{year}', access: 'jwt',

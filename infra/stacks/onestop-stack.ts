@@ -57,7 +57,8 @@ export class OneStopStack extends Stack {
       .bindValue('DEFAULT_CENTER_ID', config.defaultCenterId);
     const org = new DomainFunction(this, 'OrgFunction', { entry: 'functions/org/handler.ts', domain: 'org', config })
       .bindTable(table, 'readWrite')
-      .bindUserPool(userPool);
+      .bindUserPool(userPool)
+      .bindValue('DEFAULT_CENTER_ID', config.defaultCenterId);
     const applicants = new DomainFunction(this, 'ApplicantsFunction', { entry: 'functions/applicants/handler.ts', domain: 'applicants', config })
       .bindTable(table, 'readWrite')
       .bindUserPool(userPool)

@@ -247,6 +247,7 @@ export const ListPublishedItemsQuery = Type.Object(
     centerId: Type.Optional(CenterId),
     departmentId: Type.Optional(DepartmentId),
     serviceMode: Type.Optional(ServiceMode),
+    q: Type.Optional(Type.String({ minLength: 1, maxLength: 40, pattern: '\\S', description: 'Keywords, each of which occurs in the item\'s name or code or its department\'s name (case- and width-insensitive)' })),
     limit: Type.Optional(Limit),
     nextToken: Type.Optional(NextToken),
   },

@@ -4,7 +4,7 @@
  */
 import * as Type from '@sinclair/typebox/type';
 import type { Static } from '@sinclair/typebox';
-import { DepartmentId, ItemCode } from './catalog.ts';
+import { CenterId, DepartmentId, ItemCode } from './catalog.ts';
 import { StringEnum, closed, text } from './common.ts';
 
 const CalendarDate = Type.String({ format: 'date', description: 'YYYY-MM-DD' });
@@ -73,6 +73,7 @@ export type CalendarYear = Static<typeof CalendarYear>;
 export const DepartmentPath = Type.Object({ departmentId: DepartmentId }, closed);
 export const WindowPath = Type.Object({ windowId: WindowId }, closed);
 export const YearPath = Type.Object({ year: Type.String({ pattern: '^(19|2[0-9])[0-9]{2}$', maxLength: 4 }) }, closed);
+export const PublicCalendarQuery = Type.Object({ centerId: Type.Optional(CenterId) }, closed);
 
 export const DepartmentList = Type.Object({ items: Type.Array(Department) }, closed);
 export const WindowList = Type.Object({ items: Type.Array(ServiceWindow) }, closed);

@@ -108,7 +108,7 @@ describe('HTTP API', () => {
 describe('functions', () => {
   const expectedEnv: Record<string, string[]> = {
     CatalogFunction: ['TABLE_NAME', 'CURSOR_KEY', 'DEFAULT_CENTER_ID'],
-    OrgFunction: ['TABLE_NAME', 'USER_POOL_ID'],
+    OrgFunction: ['TABLE_NAME', 'USER_POOL_ID', 'DEFAULT_CENTER_ID'],
     ApplicantsFunction: ['TABLE_NAME', 'USER_POOL_ID', 'DEFAULT_CENTER_ID'],
     AuditApiFunction: ['TABLE_NAME', 'CURSOR_KEY'],
     AuditConsumerFunction: ['TABLE_NAME'],

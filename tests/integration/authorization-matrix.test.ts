@@ -727,6 +727,7 @@ describe(`authorization matrix over HTTP (${cells.length} cells)`, () => {
     };
     expect(await anyone('GET', '/public/items')).toBe(200);
     expect(await anyone('GET', `/public/items/${demoItems[0]!.code}`)).toBe(200);
+    expect(await anyone('GET', '/public/calendar/2026')).toBe(200);
     // A real case number with a wrong query code: the same 404 as an unknown number.
     const { id: caseNo } = await refusedCase();
     expect(await anyone('GET', `/public/cases/${caseNo}?code=WRONGCODE`)).toBe(404);

@@ -348,6 +348,39 @@ describe('the public catalog', () => {
     expect(immediate.body.items.every((i: { serviceMode: string }) => i.serviceMode === 'immediate')).toBe(true);
   });
 
+  it('finds items by keyword in the name, the code or the department\'s name, width- and case-insensitive, paged', async () => {
+    // A token of this test's own in the names, so that other files' items never match; published before any search,
+    // since a warm function keeps the whole list a while (list-cache.ts).
+    const token = `检索${Date.now().toString(36).toUpperCase()}`;
+    const codes = [];
+    for (const n of ['甲', '乙', '丙']) codes.push((await publishNew(freshCode(), { ...amrContent, name: `${token}登记${n}` })).code);
+    const search = (q: string, more = '') => call('GET', `/public/items?q=${encodeURIComponent(q)}${more}`);
+    const found = await search(token, '&limit=100');
+    expect(found.status).toBe(200);
+    expect(found.body.items.map((i: { code: string }) => i.code).sort()).toEqual([...codes].sort());
+    // Full-width letters and digits, lower case, and a second term that only the department's name holds.
+    const wide = token.replace(/[0-9A-Z]/g, (ch) => String.fromCharCode(ch.charCodeAt(0) + 0xfee0)).toLowerCase();
+    expect((await search(`${wide}　市场监督`, '&limit=100')).body.items.map((i: { code: string }) => i.code).sort()).toEqual([...codes].sort());
+    expect((await search(`${token} 卫生健康`)).body.items).toEqual([]);
+    expect((await search(codes[1]!.toLowerCase())).body.items.map((i: { code: string }) => i.code)).toEqual([codes[1]]);
+    const byDepartment = await search('卫生健康局', '&limit=100');
+    expect(byDepartment.body.items.length).toBe(demoItems.filter((i) => i.content.departmentId === 'health').length);
+    // Paged one at a time: each once, then no token; a token is bound to its keywords.
+    const paged: string[] = [];
+    let next: string | undefined;
+    do {
+      const res = await search(token, `&limit=1${next ? `&nextToken=${encodeURIComponent(next)}` : ''}`);
+      expect(res.body.items.length).toBeLessThanOrEqual(1);
+      paged.push(...res.body.items.map((i: { code: string }) => i.code));
+      next = res.body.nextToken;
+    } while (next && paged.length < 10);
+    expect(paged.sort()).toEqual([...codes].sort());
+    const first = await search(token, '&limit=1');
+    expect((await search('登记', `&limit=1&nextToken=${encodeURIComponent(first.body.nextToken)}`)).body.type).toBe(typeOf('invalid-cursor'));
+    const blank = await call('GET', `/public/items?q=${encodeURIComponent('  ')}`);
+    expect(blank).toMatchObject({ status: 400, body: { errors: [expect.objectContaining({ path: '/query/q' })] } });
+  });
+
   it('pages with a signed nextToken: every item once, none twice', async () => {
     const seen: string[] = [];
     let next: string | undefined;

@@ -89,6 +89,17 @@ describe('the seeded directory and calendar', () => {
     expect((await call('GET', '/calendar/2026', { as: 'center.admin.other' })).status).toBe(404);
   });
 
+  it('reads the calendar without a token on the public route (政务公开), the center named or the default', async () => {
+    const res = await call('GET', '/public/calendar/2026');
+    expect(res.status).toBe(200);
+    expect(res.body).toMatchObject({ year: 2026, holidays: calendar2026.holidays, workdays: calendar2026.workdays });
+    expect(res.headers.get('cache-control')).toBe('public, max-age=3600');
+    expect((await call('GET', '/public/calendar/2026?centerId=center-demo')).body.holidays).toEqual(calendar2026.holidays);
+    expect((await call('GET', '/public/calendar/2031')).status).toBe(404);
+    expect((await call('GET', '/public/calendar/2026?centerId=center-nowhere')).status).toBe(404);
+    expect((await call('GET', '/public/calendar/26')).status).toBe(400);
+  });
+
   it('refuses applicants and anonymous callers', async () => {
     expect((await call('GET', '/org/departments', { as: 'zhang.san' })).status).toBe(403);
     expect((await call('GET', '/calendar/2026')).status).toBe(401);
