@@ -14,10 +14,11 @@ import { BaseSequencer, type TestSpecification } from 'vitest/node';
 /**
  * The emulated-time files, in the order they run (one at a time): supervision
  * measures its cards against jumps of its own from a clock no file has moved;
- * the hall journey then moves it once, to its slot's check-in. A file not
- * named runs after them.
+ * the hall journey then moves it once, to its slot's check-in; the hearing
+ * journey last, once, 7 days on to past its hearing (art. 48's notice). A file
+ * not named runs after them.
  */
-const EMULATED_TIME_ORDER = ['supervision.test.ts', 'hall-journey.test.ts'];
+const EMULATED_TIME_ORDER = ['supervision.test.ts', 'hall-journey.test.ts', 'hearing-journey.test.ts'];
 
 /**
  * The integration files that take longest (45–95 s each at rest), started

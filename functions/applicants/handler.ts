@@ -4,7 +4,7 @@
  * rules.ts, keys in store.ts, who may do what in shared/authorization.ts.
  * Nothing here logs: the HTTP stack logs route and status only, never bodies.
  */
-import type { AgentGrant, Applicant } from '#schemas/api/applicants';
+import type { AgentGrant, Applicant, Principal } from '#schemas/api/applicants';
 import { msg } from '#schemas/api/problems';
 import type { AccountStatus } from '#shared/accounts';
 import { actingRole, actorDepartment, callerOf, type Caller } from '#shared/auth';
@@ -34,8 +34,21 @@ const staffActor = (caller: Caller, action: Action) => ({
   ...actorDepartment(caller),
 });
 
-const own = ({ sub: _s, rev: _r, ...profile }: store.StoredApplicant): Applicant => profile;
-const grantView = ({ rev: _r, ...grant }: store.StoredGrant): AgentGrant => grant;
+/** The profile as its applicant reads it: the credit decision is staff's (staffView shows it). */
+const own = ({ sub: _s, rev: _r, credit: _c, ...profile }: store.StoredApplicant): Applicant => profile;
+// Grants made before agents could act carry no `notices`: they asked for none.
+const grantView = ({ rev: _r, agentSub: _s, ...grant }: store.StoredGrant): AgentGrant => ({ ...grant, notices: grant.notices ?? false });
+const principalView = ({ rev: _r, principalSub: _s, ...principal }: store.StoredAgency): Principal => principal;
+
+/** The grant's mirror on the agent's side: the principal as an agent list shows a person, and the grant's terms. */
+function mirrorOf(principal: store.StoredApplicant, grant: store.StoredGrant): store.StoredAgency {
+  const { applicantId, sub, kind, name, idNumber, creditCode } = cardOf(principal);
+  const { scope, itemCodes, validUntil, status, notices, grantedAt, revokedAt, rev } = grant;
+  return {
+    principalId: applicantId, principalSub: sub, kind, name, ...(idNumber ? { idNumber } : {}), ...(creditCode ? { creditCode } : {}),
+    scope, ...(itemCodes ? { itemCodes } : {}), validUntil, status, notices: notices ?? false, grantedAt, ...(revokedAt ? { revokedAt } : {}), rev,
+  };
+}
 /** A versioned resource with its ETag (its rev). */
 const tagged = (rev: number, body: unknown, status = 200): HttpResult => ({ status, body, headers: { etag: etag(String(rev)) } });
 
@@ -99,15 +112,15 @@ const authorizeAgent: Ops['authorizeAgent'] = async (req) => {
   if (errors.length) throw problem(applicantsProblems['agent-authorization-invalid'], msg('代办授权内容有误，见 errors。', 'The authorization does not fit the rules; see errors.'), errors);
   const agent = ctx.agent;
   if (!agent) throw noApplicant(req.body.agentApplicantId);
-  const { agentApplicantId, scope, itemCodes, validUntil } = req.body;
-  const grant: store.StoredGrant = {
+  const { agentApplicantId, scope, itemCodes, validUntil, notices = false } = req.body;
+  const grant = {
     agentApplicantId, agentKind: agent.kind, agentName: agent.name,
     ...(agent.idNumber ? { agentIdNumber: agent.idNumber } : {}), ...(agent.creditCode ? { agentCreditCode: agent.creditCode } : {}),
-    scope, ...(itemCodes ? { itemCodes } : {}), validUntil, status: 'active', grantedAt: at,
-    rev: (ctx.previous?.rev ?? 0) + 1,
+    scope, ...(itemCodes ? { itemCodes } : {}), validUntil, status: 'active' as const, notices, grantedAt: at,
+    rev: (ctx.previous?.rev ?? 0) + 1, agentSub: agent.sub,
   };
   const result = tagged(grant.rev, grantView(grant), 201);
-  await store.putGrant(caller.centerId, caller.userId, grant, ctx.previous?.rev, {
+  await store.putGrant(caller.centerId, caller.userId, grant, mirrorOf(principal, grant), ctx.previous?.rev, {
     source, detailType: 'AgentAuthorized', centerId: caller.centerId, occurredAt: at, actor: applicantActor(caller.userId), subject: subjectOf(principal.applicantId),
     data: { applicantId: principal.applicantId, agentApplicantId, scope, ...(itemCodes ? { itemCodes } : {}), validUntil },
   }, req.idempotency?.record(result));
@@ -118,10 +131,10 @@ const revokeAgent: Ops['revokeAgent'] = async (req) => {
   const caller = callerOf(req.event);
   authorize(caller, 'applicant.self');
   const agentApplicantId = req.params.agentApplicantId;
-  const { profile, grant, found } = await store.grantContext(caller.centerId, caller.userId, agentApplicantId, req.checks!.keys);
+  const { profile, grant, agent, found } = await store.grantContext(caller.centerId, caller.userId, agentApplicantId, req.checks!.keys);
   req.checks!.settle(found);
   if (!profile) throw notRegistered();
-  if (!grant) throw notFound(msg(`您未授权过 ${agentApplicantId}。`, `You have not authorized ${agentApplicantId}.`));
+  if (!grant || !agent) throw notFound(msg(`您未授权过 ${agentApplicantId}。`, `You have not authorized ${agentApplicantId}.`));
   if (grant.status === 'revoked') {
     const result = tagged(grant.rev, grantView(grant));
     await store.recordUnchanged(req.idempotency?.record(result));
@@ -130,11 +143,20 @@ const revokeAgent: Ops['revokeAgent'] = async (req) => {
   const at = new Date().toISOString();
   const revoked: store.StoredGrant = { ...grant, status: 'revoked', revokedAt: at, rev: grant.rev + 1 };
   const result = tagged(revoked.rev, grantView(revoked));
-  await store.revokeGrant(caller.centerId, caller.userId, revoked, grant.rev, {
+  await store.revokeGrant(caller.centerId, caller.userId, revoked, agent.sub, mirrorOf(profile, revoked), grant.rev, {
     source, detailType: 'AgentRevoked', centerId: caller.centerId, occurredAt: at, actor: applicantActor(caller.userId), subject: subjectOf(profile.applicantId),
     data: { applicantId: profile.applicantId, agentApplicantId },
   }, req.idempotency?.record(result));
   return result;
+};
+
+/** Whom the caller acts for (委托人), active and revoked, a page at a time. */
+const listMyPrincipals: Ops['listMyPrincipals'] = async (req) => {
+  const caller = callerOf(req.event);
+  authorize(caller, 'applicant.self');
+  const filters = { sub: caller.userId };
+  const page = await store.listAgencies(caller.centerId, caller.userId, req.pages.limit, req.pages.start(filters));
+  return { status: 200, body: req.pages.page({ items: page.items.map(principalView), ...(page.lastKey ? { lastKey: page.lastKey } : {}) }, filters) };
 };
 
 const getApplicant: Ops['getApplicant'] = async (req) => {
@@ -156,7 +178,7 @@ const getApplicant: Ops['getApplicant'] = async (req) => {
       data: { applicantId: profile.applicantId, fields: [...(profile.idNumber ? ['idNumber' as const] : []), 'phone', 'email'] },
     });
   }
-  return tagged(profile.rev, staffView(own(profile), status, decision === 'revealed'));
+  return tagged(profile.rev, staffView(own(profile), status, decision === 'revealed', profile.credit));
 };
 
 /**
@@ -180,7 +202,7 @@ const lookupApplicant: Ops['lookupApplicant'] = async (req) => {
     actor: staffActor(caller, 'applicant.lookup'), subject: subjectOf(profile.applicantId),
     data: { applicantId: profile.applicantId, by: lookup.by },
   });
-  return tagged(profile.rev, staffView(own(profile), status, false));
+  return tagged(profile.rev, staffView(own(profile), status, false, profile.credit));
 };
 
 /**
@@ -197,7 +219,7 @@ const setApplicantAccountStatus: Ops['setApplicantAccountStatus'] = async (req) 
   if (!current) throw noApplicant(req.params.applicantId);
   const status: AccountStatus = req.params.action === 'disable' ? 'disabled' : 'active';
   const next: store.StoredApplicant = { ...current, rev: current.rev + 1 };
-  const result = tagged(next.rev, staffView(own(next), status, false));
+  const result = tagged(next.rev, staffView(own(next), status, false, next.credit));
   await changeAccountStatus(current.username, status, () =>
     store.setAccountStatus(caller.centerId, next, status, current.rev, {
       source, detailType: 'ApplicantAccountStatusChanged', centerId: caller.centerId, occurredAt: new Date().toISOString(),
@@ -208,6 +230,32 @@ const setApplicantAccountStatus: Ops['setApplicantAccountStatus'] = async (req) 
   return result;
 };
 
+/**
+ * Flag an applicant for bad credit (失信), which bars 容缺受理 (cases read the
+ * flag when a clerk accepts that way), or lift it. Every PUT is a decision on
+ * record (who, when, why), so it writes even when the flag stays as it was.
+ */
+const setApplicantCredit: Ops['setApplicantCredit'] = async (req) => {
+  const caller = callerOf(req.event);
+  authorize(caller, 'applicant.credit.write');
+  const { card, found } = await store.cardContext(caller.centerId, req.params.applicantId, req.checks!.keys);
+  req.checks!.settle(found);
+  const read = card ? await store.staffRead(caller.centerId, card.sub) : undefined;
+  if (!read) throw noApplicant(req.params.applicantId);
+  const { profile: current, status } = read;
+  if (ifMatch(req) !== String(current.rev)) throw preconditionFailed(msg('该申请人的资料在您读取后已被修改；请重新读取后再试。', 'The applicant is not at the version you name in If-Match.'));
+  const { excluded, reason, basis } = req.body;
+  const at = new Date().toISOString();
+  const next: store.StoredApplicant = { ...current, credit: { excluded, reason, ...(basis ? { basis } : {}), at, by: caller.userId }, rev: current.rev + 1 };
+  const result = tagged(next.rev, staffView(own(next), status, false, next.credit));
+  await store.setCredit(caller.centerId, next, current.rev, {
+    source, detailType: 'ApplicantCreditFlagChanged', centerId: caller.centerId, occurredAt: at,
+    actor: staffActor(caller, 'applicant.credit.write'), subject: subjectOf(current.applicantId),
+    data: { applicantId: current.applicantId, excluded },
+  }, req.idempotency?.record(result));
+  return result;
+};
+
 export const handler = httpHandler(applicantRoutes, {
   registerApplicant,
   getMyProfile,
@@ -215,7 +263,9 @@ export const handler = httpHandler(applicantRoutes, {
   listMyAgents,
   authorizeAgent,
   revokeAgent,
+  listMyPrincipals,
   getApplicant,
   lookupApplicant,
   setApplicantAccountStatus,
+  setApplicantCredit,
 });

@@ -5,10 +5,13 @@ import {
   AgentGrant,
   AgentList,
   AgentPath,
+  PrincipalPage,
+  PrincipalsQuery,
   Applicant,
   ApplicantPath,
   ApplicantLookupBody,
   ApplicantReadQuery,
+  CreditBody,
   ProfileBody,
   RegistrationBody,
   RegistrationReceived,
@@ -40,12 +43,19 @@ export const applicantRoutes = [
   {
     operationId: 'authorizeAgent', method: 'POST', path: '/applicants/me/agents', access: 'jwt', accountCheck: 'inline', headers: idempotencyKey,
     summary: 'Authorize another applicant of the center to act for the caller, for every item or some, until a date (replaces an earlier authorization of the same agent)',
+    description: 'While it holds, the agent files for the caller (POST /cases with `principalId`), reads the covered cases and lists them (GET /cases?principalId=), and with `notices` receives their messages too.',
     body: AgentBody, responses: { 201: AgentGrant },
   },
   {
     operationId: 'revokeAgent', method: 'POST', path: '/applicants/me/agents/{agentApplicantId}/revoke', access: 'jwt', accountCheck: 'inline', headers: idempotencyKey,
     summary: 'Revoke an agent\'s authorization (revoking a revoked one changes nothing); the answer is the authorization, with its ETag',
+    description: 'The agent\'s next filing for the caller, or read of the caller\'s cases, is refused.',
     params: AgentPath, responses: { 200: AgentGrant },
+  },
+  {
+    operationId: 'listMyPrincipals', method: 'GET', path: '/applicants/me/principals', access: 'jwt',
+    summary: 'The applicants who authorized the caller as agent (委托人), active and revoked, with what each authorization covers; their ID numbers masked',
+    query: PrincipalsQuery, responses: { 200: PrincipalPage },
   },
   {
     operationId: 'getApplicant', method: 'GET', path: '/applicants/{applicantId}', access: 'jwt', accountCheck: 'inline',
@@ -62,5 +72,11 @@ export const applicantRoutes = [
     operationId: 'setApplicantAccountStatus', method: 'POST', path: '/admin/applicants/{applicantId}/{action}', access: 'jwt', accountCheck: 'inline', headers: idempotencyKey,
     summary: 'disable (the account\'s tokens stop working at once) or enable an applicant\'s account; the answer is the applicant as staff read it (masked), with its ETag',
     params: AccountActionPath, responses: { 200: StaffApplicantView },
+  },
+  {
+    operationId: 'setApplicantCredit', method: 'PUT', path: '/admin/applicants/{applicantId}/credit', access: 'jwt', accountCheck: 'inline', headers: idempotencyKey,
+    summary: 'Flag an applicant for bad credit (失信), which bars acceptance with pledged materials (容缺受理), or lift the flag; If-Match: the ETag staff read. The answer is the applicant as staff read it (masked, with the flag), with its ETag',
+    description: 'Every call is a decision on record (ApplicantCreditFlagChanged, ids only: the reason stays with the applicant, for staff), so it writes even when the flag stays as it was.',
+    params: ApplicantPath, body: CreditBody, ifMatch: true, responses: { 200: StaffApplicantView },
   },
 ] as const satisfies readonly RouteSpec[];

@@ -2,10 +2,10 @@
  * The rules of the applicants domain, pure: which verified identity may
  * register and what its registration does to a number already held, how a
  * number is checked (format, then check character, so the error says which),
- * what an agent authorization may say, and what staff see of an applicant's
+ * what an agent authorization may say and when it lets the agent act, and what staff see of an applicant's
  * personal data. No I/O, no clock.
  */
-import type { AgentBody, Applicant, ApplicantLookupBody, IdentityLevel, StaffApplicantView } from '#schemas/api/applicants';
+import type { AgentBody, AgentGrant, Applicant, ApplicantLookupBody, CreditFlag, IdentityLevel, StaffApplicantView } from '#schemas/api/applicants';
 import { msg, type Text } from '#schemas/api/problems';
 import type { AccountStatus } from '#shared/accounts';
 import type { Caller } from '#shared/auth';
@@ -109,6 +109,29 @@ export function agentErrors(applicantId: string, body: AgentBody, today: string)
   return errors;
 }
 
+/** What decides whether an authorization lets the agent act: the grant (principal's side) and its mirror (agent's side) both carry it. */
+export type GrantTerms = Pick<AgentGrant, 'status' | 'validUntil' | 'scope' | 'itemCodes'>;
+
+export type AgencyFault = 'no_authorization' | 'revoked' | 'expired' | 'out_of_scope';
+
+/**
+ * Why an authorization does not let the agent act for an item (undefined:
+ * for some item) on a day (center time), or undefined when it does: none at
+ * all, revoked, past its last day, or not covering the item. The one rule for
+ * filing, reading, listing and notices: each asks it at the moment it acts,
+ * so a revocation or an expiry takes effect at once.
+ */
+export function agencyFault(terms: GrantTerms | undefined, itemCode: string | undefined, today: string): AgencyFault | undefined {
+  if (!terms) return 'no_authorization';
+  if (terms.status !== 'active') return 'revoked';
+  if (terms.validUntil < today) return 'expired';
+  if (itemCode !== undefined && terms.scope === 'items' && !terms.itemCodes?.includes(itemCode)) return 'out_of_scope';
+  return undefined;
+}
+
+/** Whether the authorization lets the agent act for the item on the day. */
+export const grantCovers = (terms: GrantTerms | undefined, itemCode: string, today: string): boolean => agencyFault(terms, itemCode, today) === undefined;
+
 /**
  * The number a counter lookup names, normalized as registration stores it,
  * and what it is; or the faults of a body naming none, both, or a malformed
@@ -147,6 +170,8 @@ export function masked(a: Applicant): Applicant {
   };
 }
 
-/** The applicant as staff read it, with the account's status (a disabled account's tokens are refused). */
-export const staffView = (a: Applicant, status: AccountStatus, reveal: boolean): StaffApplicantView =>
-  reveal ? { ...a, status, masked: false } : { ...masked(a), status, masked: true };
+/** The applicant as staff read it, with the account's status (a disabled account's tokens are refused) and the last credit decision (失信), if any. */
+export const staffView = (a: Applicant, status: AccountStatus, reveal: boolean, credit?: CreditFlag): StaffApplicantView => ({
+  ...(reveal ? { ...a, status, masked: false } : { ...masked(a), status, masked: true }),
+  ...(credit ? { credit } : {}),
+});

@@ -5,11 +5,14 @@
  * it by applicantId through the applicant's card, which also carries the
  * masked identity an agent list shows.
  *
- *   profile          PK CENTER#<c>  SK APPSUB#<sub>                  the full record (personal data)
+ *   profile          PK CENTER#<c>  SK APPSUB#<sub>                  the full record (personal data), and `credit`: the last bad-credit (失信) decision
  *   card             PK CENTER#<c>  SK APPLICANT#<applicantId>       { sub, kind, name, masked ID number | credit code }
  *   identifier       PK CENTER#<c>  SK IDNO#<sha256(number)>         uniqueness of the ID number / credit code (never the number itself), and the counter's lookup
  *   username         PK CENTER#<c>  SK APPUSER#<username>            uniqueness of the username
- *   agent grant      PK CENTER#<c>  SK AGENTS#<sub>#<agentApplicantId>  the principal's authorization of an agent, with its rev
+ *   agent grant      PK CENTER#<c>  SK AGENTS#<sub>#<agentApplicantId>  the principal's authorization of an agent, with its rev and the agent's sub (notices find the agent's profile)
+ *   agency           PK CENTER#<c>  SK AGENTFOR#<agentSub>#<principalApplicantId>  its mirror on the agent's side: the principal (card-level, masked, and
+ *                                   their sub), the grant's terms, status and rev. Written in the grant's transactions, never alone; cases read it
+ *                                   (by the agent's token and the case's applicant) on each filing and read an agent makes; the agent lists it
  *   events           PK CENTER#<c>  SK EVENT#<ulid>
  *
  * A registration writes profile, card, identifier, username and event in one
@@ -26,8 +29,8 @@
  * ETag of what staff read) moves with every status change.
  */
 import { createHash } from 'node:crypto';
-import { GetCommand, PutCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
-import type { AgentGrant, Applicant, ApplicantKind } from '#schemas/api/applicants';
+import { GetCommand, PutCommand, QueryCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
+import type { AgentGrant, Applicant, ApplicantKind, CreditFlag, Principal } from '#schemas/api/applicants';
 import type { ApplicantEventData, ApplicantEventType } from '#schemas/events/applicants';
 import { msg } from '#schemas/api/problems';
 import { accountStatusKey, type AccountStatus } from '#shared/accounts';
@@ -36,22 +39,26 @@ import { batchGetItems, db, isConcurrentChange, itemAt, queryAll, tableName, typ
 import { alreadyExists, concurrentRequest, notFound, preconditionFailed } from '#shared/errors';
 import { outboxItem, type EventDraft } from '#shared/events';
 import type { IdempotencyPut } from '#shared/idempotency';
-import { cardOf, type Holder } from './rules.ts';
+import { cardOf, grantCovers, type Holder } from './rules.ts';
 
-/** Cases read an applicant's card (counter intake) or profile (online intake) in their own batch. */
+/** Cases read an applicant's card (counter intake, an agent's filing) or profile (online intake, 容缺受理's credit check), and an agent's agency (filing, reading and listing as agent), in their own batch. */
 export const keys = {
   profile: (c: string, sub: string) => ({ PK: centerPk(c), SK: `APPSUB#${sub}` }),
   card: (c: string, applicantId: string) => ({ PK: centerPk(c), SK: `APPLICANT#${applicantId}` }),
   identifier: (c: string, number: string) => ({ PK: centerPk(c), SK: `IDNO#${createHash('sha256').update(number).digest('hex')}` }),
   username: (c: string, username: string) => ({ PK: centerPk(c), SK: `APPUSER#${username}` }),
   grant: (c: string, sub: string, agentId: string) => ({ PK: centerPk(c), SK: `AGENTS#${sub}#${agentId}` }),
+  agency: (c: string, agentSub: string, principalId: string) => ({ PK: centerPk(c), SK: `AGENTFOR#${agentSub}#${principalId}` }),
 };
 
-/** The profile as stored: the applicant's record, its account's sub and its revision. */
-export type StoredApplicant = Applicant & { readonly sub: string; readonly rev: number };
+/** The profile as stored: the applicant's record, its account's sub, its revision and the last credit decision on it (staff's, never shown to the applicant). */
+export type StoredApplicant = Applicant & { readonly sub: string; readonly rev: number; readonly credit?: CreditFlag };
 
-/** A grant as stored, with its revision (its ETag). */
-export type StoredGrant = AgentGrant & { readonly rev: number };
+/** A grant as stored, with its revision (its ETag) and the agent's account (absent on grants made before agents could act). */
+export type StoredGrant = AgentGrant & { readonly rev: number; readonly agentSub?: string };
+
+/** The mirror of a grant on the agent's side (keys.agency): the principal and the grant's terms, at the grant's rev. */
+export type StoredAgency = Principal & { readonly principalSub: string; readonly rev: number };
 
 /** What an agent list shows of an applicant: no phone, no email, the ID number masked. */
 export interface Card {
@@ -79,6 +86,12 @@ export function applicantOf(item: Record<string, unknown> | undefined): Pick<Car
   const a = strip<Card>(item);
   return a ? { applicantId: a.applicantId, sub: a.sub, kind: a.kind, name: a.name } : undefined;
 }
+
+/** Whether a profile item (read by another domain in its own batch: cases at 容缺受理) is flagged for bad credit (失信). */
+export const creditExcludedOf = (item: Record<string, unknown> | undefined): boolean => (item?.credit as CreditFlag | undefined)?.excluded === true;
+
+/** An agency item read by another domain in its own batch (cases: filing and reading as agent). */
+export const agencyOf = (item: Record<string, unknown> | undefined): StoredAgency | undefined => strip<StoredAgency>(item);
 
 function stored<T extends { readonly kind: ApplicantKind }>(value: T) {
   const { kind, ...rest } = value;
@@ -288,29 +301,40 @@ export async function agentContext(centerId: string, sub: string, agentApplicant
   };
 }
 
-/** The caller's profile and its grant to one agent, with the request's checks (`alsoRead`), in one BatchGetItem. */
+/** The caller's profile, its grant to one agent and that agent's card (whose sub keys the grant's mirror), with the request's checks (`alsoRead`), in one BatchGetItem. */
 export async function grantContext(centerId: string, sub: string, agentApplicantId: string, alsoRead: readonly ItemKey[]) {
-  const found = await batchGetItems([keys.profile(centerId, sub), keys.grant(centerId, sub, agentApplicantId), ...alsoRead]);
-  return { profile: strip<StoredApplicant>(itemAt(found, keys.profile(centerId, sub))), grant: grantOf(itemAt(found, keys.grant(centerId, sub, agentApplicantId))), found };
+  const found = await batchGetItems([keys.profile(centerId, sub), keys.grant(centerId, sub, agentApplicantId), keys.card(centerId, agentApplicantId), ...alsoRead]);
+  return {
+    profile: strip<StoredApplicant>(itemAt(found, keys.profile(centerId, sub))),
+    grant: grantOf(itemAt(found, keys.grant(centerId, sub, agentApplicantId))),
+    agent: strip<Card>(itemAt(found, keys.card(centerId, agentApplicantId))),
+    found,
+  };
 }
 
 const grantChanged = (agentApplicantId: string) =>
   concurrentRequest(msg(`对 ${agentApplicantId} 的授权正被同时修改；请重新读取后再试。`, `The authorization of ${agentApplicantId} changed at the same moment; read it and retry.`));
 
+const grantPut = (centerId: string, sub: string, grant: StoredGrant) => ({ ...keys.grant(centerId, sub, grant.agentApplicantId), kind: 'agentGrant', centerId, ...grant });
+/** The mirror follows its grant in the same transaction: the grant's condition guards both. */
+const agencyPut = (centerId: string, agentSub: string, agency: StoredAgency) => put({ ...keys.agency(centerId, agentSub, agency.principalId), kind: 'agency', centerId, ...stored(agency) });
+
 /**
  * Authorizes (or re-authorizes, replacing the grant read at `previousRev`) an
- * agent, whose card must still exist, with its event and the request's recorded outcome.
+ * agent, whose card must still exist, with the grant's mirror on the agent's
+ * side, its event and the request's recorded outcome.
  */
 export async function putGrant(
-  centerId: string, sub: string, grant: StoredGrant, previousRev: number | undefined, draft: ApplicantEvent<'AgentAuthorized'>, idempotency?: IdempotencyPut,
+  centerId: string, sub: string, grant: StoredGrant & { readonly agentSub: string }, agency: StoredAgency, previousRev: number | undefined, draft: ApplicantEvent<'AgentAuthorized'>, idempotency?: IdempotencyPut,
 ): Promise<void> {
-  const item = { ...keys.grant(centerId, sub, grant.agentApplicantId), kind: 'agentGrant', centerId, ...grant };
+  const item = grantPut(centerId, sub, grant);
   try {
     await db.send(
       new TransactWriteCommand({
         TransactItems: [
           { ConditionCheck: { TableName: tableName(), Key: keys.card(centerId, grant.agentApplicantId), ConditionExpression: 'attribute_exists(PK)' } },
           previousRev === undefined ? put(item, 'attribute_not_exists(PK)') : put(item, ...onRev(previousRev)),
+          agencyPut(centerId, grant.agentSub, agency),
           event(centerId, draft),
           ...recorded(idempotency),
         ],
@@ -323,15 +347,20 @@ export async function putGrant(
   }
 }
 
-/** Marks the grant read at `expectedRev` revoked (DeleteItem is not among the function's rights), with its event and the request's recorded outcome. */
+/**
+ * Marks the grant read at `expectedRev` revoked (DeleteItem is not among the
+ * function's rights), and its mirror with it, so the agent's next filing or
+ * read is refused; with its event and the request's recorded outcome.
+ */
 export async function revokeGrant(
-  centerId: string, sub: string, revoked: StoredGrant, expectedRev: number, draft: ApplicantEvent<'AgentRevoked'>, idempotency?: IdempotencyPut,
+  centerId: string, sub: string, revoked: StoredGrant, agentSub: string, agency: StoredAgency, expectedRev: number, draft: ApplicantEvent<'AgentRevoked'>, idempotency?: IdempotencyPut,
 ): Promise<void> {
   try {
     await db.send(
       new TransactWriteCommand({
         TransactItems: [
-          put({ ...keys.grant(centerId, sub, revoked.agentApplicantId), kind: 'agentGrant', centerId, ...revoked }, ...onRev(expectedRev)),
+          put(grantPut(centerId, sub, revoked), ...onRev(expectedRev)),
+          agencyPut(centerId, agentSub, agency),
           event(centerId, draft),
           ...recorded(idempotency),
         ],
@@ -347,6 +376,41 @@ export async function revokeGrant(
 export async function listGrants(centerId: string, sub: string): Promise<StoredGrant[]> {
   const items = await queryAll({ KeyConditionExpression: 'PK = :pk AND begins_with(SK, :prefix)', ExpressionAttributeValues: { ':pk': centerPk(centerId), ':prefix': `AGENTS#${sub}#` } });
   return items.map((i) => grantOf(i)!);
+}
+
+/** A page of the applicants who authorized the caller as agent (active and revoked), in principal order. */
+export async function listAgencies(centerId: string, agentSub: string, limit: number, startKey: Item | undefined): Promise<{ items: StoredAgency[]; lastKey?: Item }> {
+  const out = await db.send(new QueryCommand({
+    TableName: tableName(),
+    KeyConditionExpression: 'PK = :pk AND begins_with(SK, :prefix)',
+    ExpressionAttributeValues: { ':pk': centerPk(centerId), ':prefix': `AGENTFOR#${agentSub}#` },
+    Limit: limit,
+    ExclusiveStartKey: startKey,
+  }));
+  return { items: (out.Items ?? []).map((i) => agencyOf(i)!), ...(out.LastEvaluatedKey ? { lastKey: out.LastEvaluatedKey } : {}) };
+}
+
+/** Who hears of a case besides its applicant: an agent and the profile their messages go to. */
+export interface NoticeAgent {
+  readonly agentApplicantId: string;
+  readonly profile: StoredApplicant;
+}
+
+/**
+ * The agents of an applicant (account `principalSub`) who asked for the
+ * messages of their cases and whose authorization covers the item on the
+ * center's day of `at`: one Query of the applicant's grants; when one asked,
+ * one BatchGetItem of those agents' profiles and the center's calendar.
+ */
+export async function noticeAgents(centerId: string, principalSub: string, itemCode: string, at: string): Promise<NoticeAgent[]> {
+  const asked = (await listGrants(centerId, principalSub)).filter((g): g is StoredGrant & { agentSub: string } => g.notices && g.status === 'active' && g.agentSub !== undefined);
+  if (asked.length === 0) return [];
+  const found = await batchGetItems([...asked.map((g) => keys.profile(centerId, g.agentSub)), ...centerKeys(centerId, at)]);
+  const { today } = centerContextIn(found, centerId, at);
+  return asked.flatMap((g) => {
+    const profile = strip<StoredApplicant>(itemAt(found, keys.profile(centerId, g.agentSub)));
+    return profile && grantCovers(g, itemCode, today) ? [{ agentApplicantId: g.agentApplicantId, profile }] : [];
+  });
 }
 
 /**
@@ -371,6 +435,22 @@ export async function setAccountStatus(
   } catch (err) {
     if (!isConcurrentChange(err)) throw err;
     throw concurrentRequest(msg('该申请人的资料正被同时修改；请重试。', 'The applicant changed at the same moment; retry.'));
+  }
+}
+
+/**
+ * A credit decision (失信) on the profile read at `expectedRev`, with its event
+ * and the request's recorded outcome. The card is untouched: the flag is no
+ * agent list's business.
+ */
+export async function setCredit(
+  centerId: string, next: StoredApplicant, expectedRev: number, draft: ApplicantEvent<'ApplicantCreditFlagChanged'>, idempotency?: IdempotencyPut,
+): Promise<void> {
+  try {
+    await db.send(new TransactWriteCommand({ TransactItems: [put(profileItem(centerId, next), ...onRev(expectedRev)), event(centerId, draft), ...recorded(idempotency)] }));
+  } catch (err) {
+    if (!isConcurrentChange(err)) throw err;
+    throw preconditionFailed(msg('该申请人的资料在您读取后已被修改；请重新读取后再试。', 'The applicant changed since you read it; read it again and retry.'));
   }
 }
 

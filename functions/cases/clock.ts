@@ -29,6 +29,8 @@ export const legalDefaults = {
   hearingRequestWorkingDays: 5,
   /** … and held within 20 days of the request. */
   hearingOrganiseWorkingDays: 20,
+  /** art. 48: the parties are told the time and place at least 7 days before the hearing (calendar days, not working days). */
+  hearingNoticeDays: 7,
 } as const;
 
 export interface SuspensionStart {

@@ -5,7 +5,7 @@
  * reads and transactions; operations only put them together.
  */
 import type { Case, CaseSummary, QueueName } from '#schemas/api/cases';
-import { msg } from '#schemas/api/problems';
+import { msg, type Text } from '#schemas/api/problems';
 import { actingRole, actorDepartment, callerOf, type Caller } from '#shared/auth';
 import { denial, listingScope, rolesFor } from '#shared/authorization';
 import { localDate, type WorkCalendar } from '#shared/calendar';
@@ -23,6 +23,7 @@ import { caseRoutes } from './routes.ts';
 import { applyTransition, newCase } from './rules.ts';
 import * as store from './store.ts';
 import { assertMayRead, readsAsApplicant } from './access.ts';
+import { agencyFault, grantCovers, type AgencyFault } from '../applicants/public.ts';
 import { caseEvent } from './events.ts';
 
 /** The intake check and Ajv (~130 KB), which reads and transitions never need: loaded with the first intake. */
@@ -38,7 +39,7 @@ export function view(c: CaseRecord, cal: WorkCalendar, today: string, caller: Ca
     extensionAllowance: _e, specialProcedures: _p, queryCodeHash: _q, handlerIds: _h, ...shown
   } = c;
   const delivered = c.state === 'delivered' || c.endedAt !== undefined;
-  const asApplicant = readsAsApplicant(caller, c);
+  const asApplicant = readsAsApplicant(caller);
   // The center's coordination between departments is the agency's own business.
   const { coordination: _co, ...outward } = shown;
   const internal = asApplicant
@@ -80,9 +81,30 @@ const withTag = (c: CaseRecord, body: unknown, status = 200, headers: Record<str
 
 type Ops = Operations<typeof caseRoutes>;
 
+const agencyFaults: Record<AgencyFault, Text> = {
+  no_authorization: msg('未获此申请人授权', 'this applicant has not authorized you'),
+  revoked: msg('授权已撤销', 'the authorization is revoked'),
+  expired: msg('授权已过期', 'the authorization has expired'),
+  out_of_scope: msg('授权范围不含此事项', 'the authorization does not cover this item'),
+};
+
+/** An agent's filing or listing for a principal (`principalId`) whose authorization does not let them; the field fault says why. */
+const agentNotAuthorized = (principalId: string, fault: AgencyFault, path: string) =>
+  problem(caseProblems['agent-not-authorized'], msg(`申请人 ${principalId} 的授权不允许您这样办理。`, `Applicant ${principalId} has not authorized you for this.`), [{ path, code: fault, message: agencyFaults[fault] }]);
+
+/**
+ * Intake: online by the applicant, at the counter by a clerk naming the
+ * applicant, or online by an agent (代办人) naming the applicant who
+ * authorized them (`principalId`): the case is the principal's, the agent is
+ * recorded on it and is the actor of its first event.
+ */
 const submitCase: Ops['submitCase'] = async (req) => {
   const caller = callerOf(req.event);
   const atWindow = req.body.applicantId !== undefined;
+  const principalId = req.body.principalId;
+  if (atWindow && principalId !== undefined) {
+    throw validationFailed([{ path: '/body/principalId', code: 'unexpected', message: msg('窗口收件时不应填写（applicantId 已指明申请人）', 'must be absent when a clerk names the applicant (applicantId)') }]);
+  }
   const channelAction = atWindow ? 'case.intake.window' : 'case.intake.online';
   // The department is checked once the item is known; here only the role.
   if (!rolesFor(channelAction).some((r) => caller.roles.includes(r))) {
@@ -94,7 +116,8 @@ const submitCase: Ops['submitCase'] = async (req) => {
   const ctx = await store.intakeContext({
     centerId: caller.centerId,
     itemCode: req.body.itemCode,
-    applicant: atWindow ? { byId: req.body.applicantId! } : { bySub: caller.userId },
+    applicant: atWindow ? { byId: req.body.applicantId! } : principalId ? { byId: principalId } : { bySub: caller.userId },
+    ...(principalId ? { agent: { sub: caller.userId, principalId } } : {}),
     now,
     alsoRead: req.checks!.keys,
   });
@@ -108,6 +131,11 @@ const submitCase: Ops['submitCase'] = async (req) => {
   if (atWindow) {
     const why = denial(caller, 'case.intake.window', { centerId: caller.centerId, departmentIds: [item.content.departmentId] });
     if (why) throw forbidden(why);
+  }
+  if (principalId) {
+    if (!ctx.agent) throw problem(caseProblems['registration-required'], msg('代办前请先完成注册（POST /public/applicants）。', 'Complete your registration (POST /public/applicants) before filing as an agent.'));
+    const fault = agencyFault(ctx.agency, item.code, ctx.center.today) ?? (ctx.applicant ? undefined : 'no_authorization');
+    if (fault) throw agentNotAuthorized(principalId, fault, '/body/principalId');
   }
   const applicant = ctx.applicant;
   if (!applicant) {
@@ -131,19 +159,27 @@ const submitCase: Ops['submitCase'] = async (req) => {
   const today = center.today;
   const sequence = await store.nextSequence(caller.centerId, today);
   const caseNo = formatCaseNo(caseNoPrefix({ centerId: caller.centerId, ...(center.profile?.code ? { code: center.profile.code } : {}) }), today, sequence);
-  const record = newCase(cal, {
-    caseNo,
-    centerId: caller.centerId,
-    timeZone: center.timeZone,
-    item,
-    applicant,
-    channel: atWindow ? 'window' : 'online',
-    request: req.body,
-    now,
-    ...(atWindow ? { clerkId: caller.userId } : {}),
-  });
+  const agent = principalId && ctx.agent ? { applicantId: ctx.agent.applicantId, name: ctx.agent.name } : undefined;
+  const record: CaseRecord = {
+    ...newCase(cal, {
+      caseNo,
+      centerId: caller.centerId,
+      timeZone: center.timeZone,
+      item,
+      applicant,
+      channel: atWindow ? 'window' : 'online',
+      request: req.body,
+      now,
+      ...(atWindow ? { clerkId: caller.userId } : {}),
+    }),
+    ...(agent ? { agent } : {}),
+  };
+  // An agent's filing names the agent as actor; the principal is the case's applicant, in details by id only.
   const event = caseEvent(record, 'submit', 'CaseSubmitted', actorOf(caller, [atWindow ? 'clerk' : 'applicant'], [item.content.departmentId]), now, {
-    details: { channel: record.channel, materials: record.materials.map((m) => ({ materialId: m.materialId, status: m.status })), ...(record.noticeDue ? { noticeDue: record.noticeDue } : {}) },
+    details: {
+      channel: record.channel, materials: record.materials.map((m) => ({ materialId: m.materialId, status: m.status })), ...(record.noticeDue ? { noticeDue: record.noticeDue } : {}),
+      ...(agent ? { principalId: applicant.applicantId, agentApplicantId: agent.applicantId } : {}),
+    },
   });
   const result = withTag(record, view(record, cal, today, caller), 201, { location: `/cases/${caseNo}` });
   await store.createCase(record, event, req.idempotency?.record(result));
@@ -161,11 +197,13 @@ function runAction(action: string) {
     req.checks!.settle(ctx.found);
     const current = ctx.record;
     if (!current) throw notFound(msg(`没有办件 ${req.params.caseNo}。`, `No case ${req.params.caseNo}.`));
-    assertMayRead(caller, current);
+    await assertMayRead(caller, current, now);
     if (ifMatch(req) !== String(current.version)) throw preconditionFailed(msg('办件在您读取后已被修改；请重新读取后再试。', 'The case changed since you read it; read it again and retry.'));
     const cal = calendarOn(ctx.center, current.timeZone);
     const today = localDate(cal, now);
-    const decision = decide(action, current, { caller, today });
+    // The bad-credit flag (失信) bars only 容缺受理: no other action pays for reading it.
+    const creditExcluded = action === 'acceptWithTolerance' ? await store.creditExcluded(current.centerId, current.applicantSub) : undefined;
+    const decision = decide(action, current, { caller, today, creditExcluded });
     if (!decision.ok) throw decision.refusal;
     const t = decision.transition;
     const queryCode = t.clock === 'start' ? newQueryCode() : undefined;
@@ -211,10 +249,10 @@ const getCase: Ops['getCase'] = async (req) => {
   const ctx = await store.caseContext(caller.centerId, req.params.caseNo, now, req.checks!.keys);
   req.checks!.settle(ctx.found);
   if (!ctx.record) throw notFound(msg(`没有办件 ${req.params.caseNo}。`, `No case ${req.params.caseNo}.`));
-  assertMayRead(caller, ctx.record);
+  await assertMayRead(caller, ctx.record, now);
   const cal = calendarOn(ctx.center, ctx.record.timeZone);
   // Where the archive is, is the agency's business: staff see it, the applicant does not.
-  const archived = ctx.archiveLocation && !readsAsApplicant(caller, ctx.record) ? { archiveLocation: ctx.archiveLocation } : {};
+  const archived = ctx.archiveLocation && !readsAsApplicant(caller) ? { archiveLocation: ctx.archiveLocation } : {};
   return withTag(ctx.record, { ...view(ctx.record, cal, localDate(cal, now), caller), ...archived });
 };
 
@@ -222,8 +260,8 @@ const getCaseTimeline: Ops['getCaseTimeline'] = async (req) => {
   const caller = callerOf(req.event);
   const { record, events } = await store.caseWithTimeline(caller.centerId, req.params.caseNo);
   if (!record) throw notFound(msg(`没有办件 ${req.params.caseNo}。`, `No case ${req.params.caseNo}.`));
-  assertMayRead(caller, record);
-  const asApplicant = readsAsApplicant(caller, record);
+  await assertMayRead(caller, record);
+  const asApplicant = readsAsApplicant(caller);
   // The applicant sees who acted by role, and no internal opinions.
   const internalActions = new Set(['review', 'giveJointOpinion', 'coordinate']);
   const items = events.map((e) => ({
@@ -254,15 +292,28 @@ const listQueue: Ops['listQueue'] = async (req) => {
   return { status: 200, body: req.pages.page({ items: page.items.map((c) => summary(c, cal, today)), ...(page.lastKey ? { lastKey: page.lastKey } : {}) }, filters) };
 };
 
+/**
+ * The applicant's own cases; with `principalId`, an agent's list of the cases
+ * of an applicant who authorized them: while the authorization holds, those
+ * of its items (a page may hold fewer than `limit` when it covers some items only).
+ */
 const listMyCases: Ops['listMyCases'] = async (req) => {
   const caller = callerOf(req.event);
-  const ctx = await store.listContext(caller.centerId, new Date().toISOString(), req.checks!.keys);
+  const now = new Date().toISOString();
+  const principalId = req.query.principalId;
+  const ctx = principalId
+    ? await store.principalListContext(caller.centerId, caller.userId, principalId, now, req.checks!.keys)
+    : { ...(await store.listContext(caller.centerId, now, req.checks!.keys)), agency: undefined };
   req.checks!.settle(ctx.found);
   if (!caller.roles.includes('applicant')) throw forbidden(msg('只有申请人有自己的办件；工作人员请使用工作队列。', 'Only applicants have cases of their own; staff use the work queues.'));
   const { calendar: cal, today } = ctx.center;
-  const filters = { sub: caller.userId };
-  const page = await store.applicantCases(caller.centerId, caller.userId, req.pages.limit, req.pages.start(filters));
-  return { status: 200, body: req.pages.page({ items: page.items.map((c) => summary(c, cal, today)), ...(page.lastKey ? { lastKey: page.lastKey } : {}) }, filters) };
+  const agency = ctx.agency;
+  const fault = principalId ? agencyFault(agency, undefined, today) : undefined;
+  if (principalId && fault) throw agentNotAuthorized(principalId, fault, '/query/principalId');
+  const filters = { sub: caller.userId, ...(principalId ? { principalId } : {}) };
+  const page = await store.applicantCases(caller.centerId, agency?.principalSub ?? caller.userId, req.pages.limit, req.pages.start(filters));
+  const shown = agency ? page.items.filter((c) => grantCovers(agency, c.item.code, today)) : page.items;
+  return { status: 200, body: req.pages.page({ items: shown.map((c) => summary(c, cal, today)), ...(page.lastKey ? { lastKey: page.lastKey } : {}) }, filters) };
 };
 
 /**

@@ -277,7 +277,7 @@ export const transitions: readonly Transition[] = [
   },
   {
     action: 'scheduleHearing', from: ['suspended'], to: 'same', by: [clerk, approver], guards: [decisionGuards.hearingUnderway], event: 'HearingScheduled',
-    body: HearingScheduleBody, summary: 'Tell the parties the time and place of the hearing (听证通知)',
+    body: HearingScheduleBody, summary: 'Tell the parties the time and place of the hearing (听证通知), at least 7 days before it (art. 48)',
   },
   {
     action: 'recordHearingOutcome', from: ['suspended'], to: 'under_review', by: [clerk, approver], guards: [decisionGuards.hearingUnderway, decisionGuards.hearingScheduled], clock: 'resume',

@@ -22,6 +22,10 @@ export const caseProblems = defineProblems({
     status: 422, title: msg('事项不面向此类申请人', 'Applicant not served'),
     about: 'The item serves natural persons only, or organizations only, and the applicant is the other kind.',
   },
+  'agent-not-authorized': {
+    status: 403, title: msg('未获委托人授权', 'Agent not authorized'),
+    about: 'An agent (代办人) filed for, or listed the cases of, an applicant (`principalId`) whose authorization does not let them: `errors[0].code` is `no_authorization` (none, or no such applicant), `revoked`, `expired` (its last day is past, center time), or `out_of_scope` (the item is not among those authorized). Nothing is written.',
+  },
   'application-invalid': {
     status: 422, title: msg('申请内容不符合事项要求', 'Application does not fit the item'),
     about: 'The typed fields do not match the item\'s intake fields, or a material is not on its checklist or listed twice; `errors` names each.',
@@ -152,7 +156,7 @@ export const caseProblems = defineProblems({
   },
   'hearing-input-invalid': {
     status: 422, title: msg('听证信息有误', 'Hearing input does not fit'),
-    about: 'The notice of the right to a hearing tells the applicant; an interested party asking for a hearing is named; a hearing is held after its notice and no later than 20 working days after the request, and its outcome recorded once it was held (行政许可法 art. 47); `errors` names each fault.',
+    about: 'The notice of the right to a hearing tells the applicant; an interested party asking for a hearing is named; a hearing is held after its notice, the parties told at least 7 days before (art. 48: `notice_too_short`), and no later than 20 working days after the request (art. 47: `after_organise_by`; when that day can no longer be met with a 7-day notice, on the soonest day that can, recorded `pastOrganiseBy`), and its outcome recorded once it was held; `errors` names each fault.',
   },
   'too-many-reviews': {
     status: 409, title: msg('审查意见过多', 'Too many review opinions'),

@@ -1,5 +1,5 @@
 /**
- * The hearing (听证, arts. 46–47) and the center's coordination of a
+ * The hearing (听证, arts. 46–48) and the center's coordination of a
  * co-department's dissent (协调): what their actions do to a case — the fields
  * they set and the input rules a JSON Schema cannot say. The lifecycle table
  * says when they may be taken. Pure.
@@ -47,6 +47,49 @@ function hearingStarts(c: CaseRecord, ctx: ActionContext, request: Pick<HearingR
   };
 }
 
+/** The day `days` calendar days after `date` (YYYY-MM-DD). */
+const calendarDaysAfter = (date: string, days: number) => new Date(Date.parse(`${date}T00:00:00Z`) + days * 86_400_000).toISOString().slice(0, 10);
+
+/** The wall-clock time (HH:mm) of an instant in the center's time zone: the notices say when in the parties' time. */
+const localTime = (ctx: ActionContext, at: string) =>
+  new Intl.DateTimeFormat('en-GB', { timeZone: ctx.cal.timeZone, hour: '2-digit', minute: '2-digit', hourCycle: 'h23' }).format(Date.parse(at));
+
+/**
+ * The parties told by post (邮寄送达), by their place in the notice of the right: the interested
+ * parties, who have no account here (the applicant is told by email and SMS). The events carry these
+ * places, never the names: the mail room addresses the letters from the case.
+ */
+const toldByPost = (c: Pick<CaseRecord, 'hearing'>): number[] =>
+  (c.hearing?.rightNotice?.parties ?? []).flatMap((party, i) => (party.role === 'interested_party' ? [i] : []));
+
+/**
+ * What is wrong with holding the hearing at `at`, scheduled now: held after its notice, the parties
+ * told at least 7 days before (art. 48, 七日前通知) and held by its organisation day (art. 47). When
+ * that day comes sooner than 7 days from today, the agency has already missed it: the parties' notice
+ * still holds, so the hearing is set for the soonest day that gives it, and recorded as late
+ * (`pastOrganiseBy`) for supervision, rather than leaving the case suspended with no lawful date.
+ */
+function hearingTimeFaults(ctx: ActionContext, at: string, organiseBy: string): FieldFault[] {
+  const days = legalDefaults.hearingNoticeDays;
+  const earliest = earliestHearingDay(ctx);
+  if (Date.parse(at) <= Date.parse(ctx.now)) return [{ path: '/body/at', code: 'not_future', message: msg('听证时间须在通知之后', 'a hearing is held after its notice') }];
+  const day = localDate(ctx.cal, at);
+  if (day < earliest) return [{ path: '/body/at', code: 'notice_too_short', message: msg(`听证须提前 ${days} 日通知当事人，最早 ${earliest} 举行（第四十八条）`, `the parties are told ${days} days before the hearing: it is held on ${earliest} at the soonest (art. 48)`) }];
+  const latest = earliest > organiseBy ? earliest : organiseBy;
+  if (day > latest) {
+    return [{
+      path: '/body/at', code: 'after_organise_by',
+      message: earliest > organiseBy
+        ? msg(`组织期限 ${organiseBy} 已无法满足（须提前 ${days} 日通知）：听证须在 ${earliest} 举行`, `the organisation day ${organiseBy} can no longer be met with ${days} days' notice: the hearing is held on ${earliest}`)
+        : msg(`听证须在 ${organiseBy} 前举行（第四十七条）`, `the hearing is held by ${organiseBy} (art. 47)`),
+    }];
+  }
+  return [];
+}
+
+/** The soonest day a hearing scheduled now may be held: the parties told 7 calendar days before (art. 48). */
+const earliestHearingDay = (ctx: ActionContext) => calendarDaysAfter(localDate(ctx.cal, ctx.now), legalDefaults.hearingNoticeDays);
+
 type Body = Record<string, unknown>;
 
 export function procedureEffect(c: CaseRecord, action: string, body: Body, ctx: ActionContext): Effect {
@@ -58,9 +101,10 @@ export function procedureEffect(c: CaseRecord, action: string, body: Body, ctx: 
       }
       const requestDue = dayAfter(ctx, legalDefaults.hearingRequestWorkingDays);
       const told = (role: string) => b.parties.filter((party) => party.role === role).length;
+      const set = { hearing: { rightNotice: { parties: b.parties, toldAt: ctx.now, requestDue } } };
       return {
-        set: { hearing: { rightNotice: { parties: b.parties, toldAt: ctx.now, requestDue } } },
-        details: { requestDue, told: { applicant: told('applicant'), interestedParties: told('interested_party') } },
+        set,
+        details: { requestDue, told: { applicant: told('applicant'), interestedParties: told('interested_party') }, byPost: toldByPost(set) },
         withheld: ['parties'],
       };
     }
@@ -81,11 +125,13 @@ export function procedureEffect(c: CaseRecord, action: string, body: Body, ctx: 
     case 'scheduleHearing': {
       const b = body as Static<typeof HearingScheduleBody>;
       const organiseBy = c.hearing!.request!.organiseBy;
-      const errors: FieldFault[] = [];
-      if (Date.parse(b.at) <= Date.parse(ctx.now)) errors.push({ path: '/body/at', code: 'not_future', message: msg('听证时间须在通知之后', 'a hearing is held after its notice') });
-      if (localDate(ctx.cal, b.at) > organiseBy) errors.push({ path: '/body/at', code: 'after_organise_by', message: msg(`听证须在 ${organiseBy} 前举行（第四十七条）`, `the hearing is held by ${organiseBy} (art. 47)`) });
+      const errors = hearingTimeFaults(ctx, b.at, organiseBy);
       if (errors.length) invalid(errors);
-      return { set: { hearing: { ...c.hearing, schedule: { at: b.at, place: b.place, noticedAt: ctx.now } } }, details: { hearingDate: localDate(ctx.cal, b.at) } };
+      const late = localDate(ctx.cal, b.at) > organiseBy ? { pastOrganiseBy: true as const } : {};
+      return {
+        set: { hearing: { ...c.hearing, schedule: { at: b.at, place: b.place, noticedAt: ctx.now, ...late } } },
+        details: { hearingDate: localDate(ctx.cal, b.at), hearingTime: localTime(ctx, b.at), byPost: toldByPost(c), ...late },
+      };
     }
     case 'recordHearingOutcome': {
       const b = body as Static<typeof HearingOutcomeBody>;

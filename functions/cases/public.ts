@@ -7,4 +7,4 @@
 export type { CaseRecord } from './lifecycle.ts';
 export type { TimelineItem } from './store.ts';
 export { caseKey, toRecord, caseContext, caseWithTimeline, archiveLocationItem } from './store.ts';
-export { assertMayRead, readsAsApplicant } from './access.ts';
+export { assertMayRead, readsAsApplicant, standsForApplicant } from './access.ts';

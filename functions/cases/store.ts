@@ -25,7 +25,7 @@
  * version the caller read; its event and the joint steps change in the same
  * transaction, so state, timeline and outbox never disagree.
  */
-import { QueryCommand, TransactWriteCommand, UpdateCommand, type QueryCommandInput } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, QueryCommand, TransactWriteCommand, UpdateCommand, type QueryCommandInput } from '@aws-sdk/lib-dynamodb';
 import { createHash } from 'node:crypto';
 import { msg } from '#schemas/api/problems';
 import type { CaseState, QueueName } from '#schemas/api/cases';
@@ -35,7 +35,7 @@ import { moveWakeUp, wakeUpAt } from '#shared/wake-index';
 import { concurrentRequest, preconditionFailed } from '#shared/errors';
 import { outboxItem, type EventDraft } from '#shared/events';
 import type { IdempotencyPut } from '#shared/idempotency';
-import { applicantKeys, applicantOf } from '../applicants/public.ts';
+import { agencyOf, applicantKeys, applicantOf, creditExcludedOf, type StoredAgency } from '../applicants/public.ts';
 import { itemHeadKey, type StoredHead } from '../catalog/public.ts';
 import { thresholdDetailTypes, type CaseEventData } from '#schemas/events/cases';
 import type { CaseRecord } from './lifecycle.ts';
@@ -151,29 +151,60 @@ export type CaseEvent = EventDraft<CaseEventData>;
 export interface IntakeContext {
   readonly head?: StoredHead;
   readonly center: CenterContext;
-  /** From the applicant's profile (online) or card (at the counter). */
+  /** From the applicant's profile (online) or card (at the counter, or the principal's when an agent files). */
   readonly applicant?: ReturnType<typeof applicantOf>;
+  /** An agent filing: the agent's own profile, and the mirror of the principal's authorization (none: never authorized). */
+  readonly agent?: ReturnType<typeof applicantOf>;
+  readonly agency?: StoredAgency;
   /** Everything read, for the request's own checks (`alsoRead`). */
   readonly found: Map<string, Item>;
 }
 
-/** Everything intake needs, in one BatchGetItem, with the request's checks (`alsoRead`). */
+/**
+ * Everything intake needs, in one BatchGetItem, with the request's checks
+ * (`alsoRead`). An agent filing (`agent`: their account, and the principal's
+ * id, which keys both the principal's card and the agency) adds their own
+ * profile and their agency to the batch.
+ */
 export async function intakeContext(input: {
   centerId: string;
   itemCode: string;
   applicant: { bySub: string } | { byId: string };
+  agent?: { sub: string; principalId: string };
   now: string;
   alsoRead: readonly ItemKey[];
 }): Promise<IntakeContext> {
-  const { centerId } = input;
+  const { centerId, agent } = input;
   const applicantKey = 'bySub' in input.applicant ? applicantKeys.profile(centerId, input.applicant.bySub) : applicantKeys.card(centerId, input.applicant.byId);
-  const found = await batchGetItems([itemHeadKey(centerId, input.itemCode), applicantKey, ...centerKeys(centerId, input.now), ...input.alsoRead]);
+  const agentKeys = agent ? [applicantKeys.profile(centerId, agent.sub), applicantKeys.agency(centerId, agent.sub, agent.principalId)] as const : undefined;
+  const found = await batchGetItems([itemHeadKey(centerId, input.itemCode), applicantKey, ...(agentKeys ?? []), ...centerKeys(centerId, input.now), ...input.alsoRead]);
   return {
     head: itemAt(found, itemHeadKey(centerId, input.itemCode)) as StoredHead | undefined,
     center: centerContextIn(found, centerId, input.now),
     applicant: applicantOf(itemAt(found, applicantKey)),
+    ...(agentKeys ? { agent: applicantOf(itemAt(found, agentKeys[0])), agency: agencyOf(itemAt(found, agentKeys[1])) } : {}),
     found,
   };
+}
+
+/**
+ * The authorization of an applicant (account `agentSub`) by the applicant of
+ * a case (`principalId`), as it stands now: one consistent GetItem, made only
+ * when an applicant reads a case not their own, so a revocation is felt at once.
+ */
+export async function agencyFor(centerId: string, agentSub: string, principalId: string): Promise<StoredAgency | undefined> {
+  const out = await db.send(new GetCommand({ TableName: tableName(), Key: applicantKeys.agency(centerId, agentSub, principalId), ConsistentRead: true }));
+  return agencyOf(out.Item);
+}
+
+/**
+ * Whether the case's applicant is flagged for bad credit (失信) now: one
+ * GetItem of the profile, made only when a clerk accepts with pledged
+ * materials (容缺受理), the one action the flag bars.
+ */
+export async function creditExcluded(centerId: string, applicantSub: string): Promise<boolean> {
+  const out = await db.send(new GetCommand({ TableName: tableName(), Key: applicantKeys.profile(centerId, applicantSub), ConsistentRead: true, ProjectionExpression: 'credit' }));
+  return creditExcludedOf(out.Item);
 }
 
 /** The next number of the day's sequence: an atomic counter, so concurrent intakes never share one. */
@@ -248,6 +279,13 @@ export async function caseContext(centerId: string, caseNo: string, now: string,
 
 /** The center's context for list reads, with the request's checks (`alsoRead`). */
 export const listContext = (centerId: string, now: string, alsoRead: readonly ItemKey[] = []) => readCenterContext(centerId, now, alsoRead);
+
+/** The center's context and an agent's authorization by one principal, for the agent's list of that principal's cases, with the request's checks (`alsoRead`). */
+export async function principalListContext(centerId: string, agentSub: string, principalId: string, now: string, alsoRead: readonly ItemKey[] = []) {
+  const key = applicantKeys.agency(centerId, agentSub, principalId);
+  const { center, found } = await readCenterContext(centerId, now, [key, ...alsoRead]);
+  return { center, agency: agencyOf(itemAt(found, key)), found };
+}
 
 /**
  * Replaces the case if it is still the version read (`current`), with its

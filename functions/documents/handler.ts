@@ -13,7 +13,7 @@ import { gone, notFound, preconditionFailed, problem } from '#shared/errors';
 import type { RecordedResult } from '#shared/idempotency';
 import { newId } from '#shared/ids';
 import { etag, httpHandler, ifMatch, type HttpRequest, type HttpResult, type Operations } from '#shared/http';
-import { readsAsApplicant, type CaseRecord } from '../cases/public.ts';
+import { readsAsApplicant, standsForApplicant, type CaseRecord } from '../cases/public.ts';
 import { archiveOperations } from './archive-api.ts';
 import { extensionOf } from './content-type.ts';
 import { actorOf, source } from './events.ts';
@@ -48,7 +48,8 @@ async function caseFor(req: Pick<HttpRequest, 'checks'>, caller: Caller, caseNo:
     const on = ctx.archive.disposedAt.slice(0, 10);
     throw gone(msg(`办件 ${caseNo} 的材料已于 ${on} 随档案销毁。`, `The files of case ${caseNo} were destroyed with its archive on ${on}.`));
   }
-  return { ...ctx, record: ctx.record };
+  // Whether the caller stands for the applicant (owner or authorized agent): read once, for the rules below.
+  return { ...ctx, record: ctx.record, forApplicant: await standsForApplicant(caller, ctx.record) };
 }
 
 const noSuchFile = (caseNo: string, fileId: string) => notFound(msg(`办件 ${caseNo} 没有文件 ${fileId}。`, `No file ${fileId} on case ${caseNo}.`));
@@ -120,8 +121,8 @@ async function repeatedSlot(c: CaseRecord, previous: RecordedResult): Promise<Ht
 
 const uploadMaterial: Ops['uploadMaterial'] = async (req) => {
   const caller = callerOf(req.event);
-  const { record: c } = await caseFor(req, caller, req.params.caseNo);
-  const channel = uploadChannel(caller, c);
+  const { record: c, forApplicant } = await caseFor(req, caller, req.params.caseNo);
+  const channel = uploadChannel(caller, c, forApplicant);
   const previous = req.idempotency?.previous;
   if (previous) return repeatedSlot(c, previous);
   if (!c.materials.some((m) => m.materialId === req.body.materialId)) {
@@ -144,10 +145,10 @@ const uploadMaterial: Ops['uploadMaterial'] = async (req) => {
 
 const listCaseFiles: Ops['listCaseFiles'] = async (req) => {
   const caller = callerOf(req.event);
-  const { record } = await caseFor(req, caller, req.params.caseNo);
-  assertMayFetch(caller, record);
+  const { record, forApplicant } = await caseFor(req, caller, req.params.caseNo);
+  assertMayFetch(caller, record, forApplicant);
   const { files, documents } = await store.caseFiles(caller.centerId, req.params.caseNo);
-  const asApplicant = readsAsApplicant(caller, record);
+  const asApplicant = readsAsApplicant(caller);
   return { status: 200, body: { files: files.map((f) => fileView(f, asApplicant)), documents: documents.map(documentView) } };
 };
 
@@ -159,8 +160,8 @@ const notReceived = (file: store.StoredFile, what: 'verified' | 'downloaded') =>
 
 const verifyMaterial: Ops['verifyMaterial'] = async (req) => {
   const caller = callerOf(req.event);
-  const { record, file } = await caseFor(req, caller, req.params.caseNo, { fileId: req.params.fileId });
-  assertMayVerify(caller, record);
+  const { record, file, forApplicant } = await caseFor(req, caller, req.params.caseNo, { fileId: req.params.fileId });
+  assertMayVerify(caller, record, forApplicant);
   if (!file) throw noSuchFile(req.params.caseNo, req.params.fileId);
   assertVersion(req, file);
   if (file.status !== 'received') throw notReceived(file, 'verified');
@@ -201,8 +202,8 @@ async function auditedDownload(caller: Caller, departments: readonly string[], w
 
 const downloadMaterial: Ops['downloadMaterial'] = async (req) => {
   const caller = callerOf(req.event);
-  const { record, file } = await caseFor(req, caller, req.params.caseNo, { fileId: req.params.fileId });
-  assertMayFetch(caller, record);
+  const { record, file, forApplicant } = await caseFor(req, caller, req.params.caseNo, { fileId: req.params.fileId });
+  assertMayFetch(caller, record, forApplicant);
   if (!file) throw noSuchFile(req.params.caseNo, req.params.fileId);
   if (file.status !== 'received') throw notReceived(file, 'downloaded');
   const defaultName = `${file.materialId}.${extensionOf[file.contentType]}`;
@@ -214,8 +215,8 @@ const downloadMaterial: Ops['downloadMaterial'] = async (req) => {
 
 const downloadDocument: Ops['downloadDocument'] = async (req) => {
   const caller = callerOf(req.event);
-  const { record, document: doc } = await caseFor(req, caller, req.params.caseNo, { documentId: req.params.documentId });
-  assertMayFetch(caller, record);
+  const { record, document: doc, forApplicant } = await caseFor(req, caller, req.params.caseNo, { documentId: req.params.documentId });
+  assertMayFetch(caller, record, forApplicant);
   if (!doc) throw notFound(msg(`办件 ${req.params.caseNo} 没有文书 ${req.params.documentId}。`, `No document ${req.params.documentId} on case ${req.params.caseNo}.`));
   const name = `${doc.caseNo}-${doc.kind}.pdf`;
   return auditedDownload(caller, [record.item.departmentId, ...record.item.jointDepartments], {

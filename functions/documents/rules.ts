@@ -22,8 +22,12 @@ export const DOWNLOAD_URL_SECONDS = 5 * 60;
 /** While a case is open its materials can still be handed in (a supplement, a pledged material, a late scan). */
 const uploadStates: readonly CaseState[] = ['submitted', 'supplement_requested', 'accepted', 'under_review', 'suspended', 'escalated'];
 
-const isOwner = (caller: Caller, c: CaseRecord) => caller.roles.includes('applicant') && caller.userId === c.applicantSub;
-const hidden = (caller: Caller, c: CaseRecord) => caller.roles.every((r) => r === 'applicant') && !isOwner(caller, c);
+/**
+ * `forApplicant`: whether the caller stands for the case's applicant (the
+ * owner, or an agent the owner authorized for its item: cases' own rule,
+ * standsForApplicant, read by the handler).
+ */
+const hidden = (caller: Caller, forApplicant: boolean) => caller.roles.every((r) => r === 'applicant') && !forApplicant;
 const noSuchCase = (c: CaseRecord) => notFound(msg(`没有办件 ${c.caseNo}。`, `No case ${c.caseNo}.`));
 
 /** 409 once the case is closed: what was archived stays as archived. */
@@ -42,12 +46,12 @@ export const caseClosed = (state: string | undefined) =>
  * the window from a clerk of the lead department (who scans what is handed in
  * at the counter).
  */
-export function uploadChannel(caller: Caller, c: CaseRecord): 'online' | 'window' {
-  if (hidden(caller, c)) throw noSuchCase(c);
+export function uploadChannel(caller: Caller, c: CaseRecord, forApplicant: boolean): 'online' | 'window' {
+  if (hidden(caller, forApplicant)) throw noSuchCase(c);
   const staff = denial(caller, 'case.materials.upload', { centerId: c.centerId, departmentIds: [c.item.departmentId] }) === undefined;
-  if (!isOwner(caller, c) && !staff) throw forbidden(msg('只有申请人和承办部门的窗口人员可以上传本办件的材料。', 'Only the applicant and the clerks of the handling department upload materials of this case.'));
+  if (!forApplicant && !staff) throw forbidden(msg('只有申请人和承办部门的窗口人员可以上传本办件的材料。', 'Only the applicant and the clerks of the handling department upload materials of this case.'));
   assertOpen(c, msg('不再收取材料', 'materials are no longer taken'));
-  return isOwner(caller, c) ? 'online' : 'window';
+  return forApplicant ? 'online' : 'window';
 }
 
 /**
@@ -55,17 +59,17 @@ export function uploadChannel(caller: Caller, c: CaseRecord): 'online' | 'window
  * staff handling the case (lead or co-department). Supervisors see the case,
  * not the applicant's papers.
  */
-export function assertMayFetch(caller: Caller, c: CaseRecord): void {
-  if (isOwner(caller, c)) return;
-  if (hidden(caller, c)) throw noSuchCase(c);
+export function assertMayFetch(caller: Caller, c: CaseRecord, forApplicant: boolean): void {
+  if (forApplicant) return;
+  if (hidden(caller, forApplicant)) throw noSuchCase(c);
   const departments = [c.item.departmentId, ...c.item.jointDepartments];
   if (departments.some((d) => denial(caller, 'case.documents.read', { centerId: c.centerId, departmentIds: [d] }) === undefined)) return;
   throw forbidden(msg('只有申请人和承办本办件的工作人员可以查看其材料和文书。', 'Only the applicant and the staff handling this case fetch its files.'));
 }
 
 /** Who may confirm, with the original in hand, that an uploaded copy is genuine (→ trust level B). */
-export function assertMayVerify(caller: Caller, c: CaseRecord): void {
-  if (hidden(caller, c)) throw noSuchCase(c);
+export function assertMayVerify(caller: Caller, c: CaseRecord, forApplicant: boolean): void {
+  if (hidden(caller, forApplicant)) throw noSuchCase(c);
   const why = denial(caller, 'case.materials.verify', { centerId: c.centerId, departmentIds: [c.item.departmentId] });
   if (why) throw forbidden(why);
   // A closed case's files are not re-qualified.

@@ -1,7 +1,10 @@
 /**
  * The notification consumer: case events and appointment events on the bus
  * become messages to the applicant (or to the caller a clerk booked for), by
- * email and SMS as they prefer, in their language.
+ * email and SMS as they prefer, in their language. A case's messages also go
+ * to the applicant's agents (代办人) who asked for them and whose
+ * authorization covers the item that day, by the agents' own preferences,
+ * each logged apart.
  *
  * Unless they ask for every step, applicants hear of a case's milestones only
  * (templates.ts); an appointment's confirmations always (appointments.ts). An
@@ -23,12 +26,12 @@ import type { DomainEvent } from '#shared/events';
 import { maskEmail, maskPhone } from '#shared/identifiers';
 import { logger } from '#shared/logger';
 import { validationErrors } from '#shared/validate';
-import { profileById } from '../applicants/public.ts';
+import { noticeAgents, profileById } from '../applicants/public.ts';
 import { appointmentNotification } from './appointments.ts';
 import { mobileE164, sendEmail, sendSms } from './senders.ts';
 import * as store from './store.ts';
 import { applicantNoticeSources } from './applicant-notices.ts';
-import { isToldOf, render, type Language, type Message } from './templates.ts';
+import { isToldOf, render, renderLetter, type Language, type Message } from './templates.ts';
 import { InvalidEventError } from '#shared/invalid-event';
 
 export class DeliveryFailed extends Error {
@@ -58,24 +61,40 @@ export async function handler(event: EventBridgeEvent<string, unknown>): Promise
   if (!applicantNoticeSources[event.source]?.includes(event['detail-type'])) {
     throw new InvalidEventError(`event ${event.id} (${event.source} ${event['detail-type']}) is not one this consumer takes`);
   }
-  const notification = event.source === 'onestop.queue' ? await appointmentNotification(event) : await caseNotification(event);
-  if (!notification) return { sent: 0, skipped: 0 };
-  return notify(notification);
+  const notifications = event.source === 'onestop.queue' ? [await appointmentNotification(event)].filter((n) => n !== undefined) : await caseNotifications(event);
+  let sent = 0;
+  let skipped = 0;
+  // One recipient after another: a failure is retried whole, and the recipients already settled send nothing twice.
+  for (const n of notifications) {
+    const outcome = await notify(n);
+    sent += outcome.sent;
+    skipped += outcome.skipped;
+  }
+  return { sent, skipped };
 }
 
-async function caseNotification(event: EventBridgeEvent<string, unknown>): Promise<Notification | undefined> {
+/** The messages of a case event: to the applicant, and to each agent who asked for them (one Query of the applicant's grants). */
+async function caseNotifications(event: EventBridgeEvent<string, unknown>): Promise<Notification[]> {
   const errors = validationErrors(caseEventSchema, event.detail, '/detail');
   if (errors.length) throw new InvalidEventError(`event ${event.id} (${event['detail-type']}) is not a valid case event: ${JSON.stringify(errors)}`);
   const detail = event.detail as DomainEvent<CaseEventData>;
   const detailType = event['detail-type'];
+  // The parties without an account (a hearing's interested parties) are told by post, whatever anyone's preferences.
+  const letter = renderLetter(detailType, detail.data);
+  if (letter) await store.queueLetters(detail.centerId, detail.data.caseNo, detail.eventId, detailType, letter, new Date().toISOString());
   const profile = await profileById(detail.centerId, detail.data.applicantId);
-  const prefs = profile?.notifications ?? defaultNotificationPreferences;
-  const message = isToldOf(detailType, prefs) ? render(detailType, detail.data, prefs.language) : undefined;
-  if (!message) return undefined;
-  return {
-    centerId: detail.centerId, eventId: detail.eventId, eventType: detailType, subject: { type: 'case', id: detail.data.caseNo }, message,
-    language: prefs.language, channels: prefs.channels, contact: { email: profile?.email, phone: profile?.phone },
-  };
+  const subject: store.DeliverySubject = { type: 'case', id: detail.data.caseNo };
+  const agents = profile ? await noticeAgents(detail.centerId, profile.sub, detail.data.itemCode, detail.occurredAt) : [];
+  const recipients = [{ profile, subject }, ...agents.map((a) => ({ profile: a.profile, subject: { ...subject, agent: a.agentApplicantId } }))];
+  return recipients.flatMap(({ profile: to, subject: about }) => {
+    const prefs = to?.notifications ?? defaultNotificationPreferences;
+    const message = isToldOf(detailType, prefs) ? render(detailType, detail.data, prefs.language) : undefined;
+    if (!message) return [];
+    return [{
+      centerId: detail.centerId, eventId: detail.eventId, eventType: detailType, subject: about, message,
+      language: prefs.language, channels: prefs.channels, contact: { email: to?.email, phone: to?.phone },
+    }];
+  });
 }
 
 async function notify(n: Notification): Promise<{ sent: number; skipped: number }> {
@@ -108,10 +127,10 @@ async function notify(n: Notification): Promise<{ sent: number; skipped: number 
     centerId,
     occurredAt: new Date().toISOString(),
     actor: { id: 'system', role: 'system' },
-    subject,
+    subject: { type: subject.type, id: subject.id },
     data: { ...(subject.type === 'case' ? { caseNo: subject.id } : { appointmentId: subject.id }), aboutEventId: eventId, aboutEventType: eventType, channels },
   });
-  logger.info('notified', { eventId, detailType: eventType, sent, skipped });
+  logger.info('notified', { eventId, detailType: eventType, sent, skipped, ...(subject.agent ? { recipient: 'agent' } : {}) });
   return { sent, skipped };
 }
 

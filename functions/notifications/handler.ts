@@ -16,7 +16,7 @@ export const handler = httpHandler(notificationRoutes, {
     const ctx = await caseContext(caller.centerId, req.params.caseNo, new Date().toISOString(), req.checks!.keys);
     req.checks!.settle(ctx.found);
     if (!ctx.record) throw notFound(msg(`没有办件 ${req.params.caseNo}。`, `No case ${req.params.caseNo}.`));
-    assertMayRead(caller, ctx.record);
+    await assertMayRead(caller, ctx.record);
     return { status: 200, body: { items: await deliveriesOf(caller.centerId, req.params.caseNo) } };
   },
 });

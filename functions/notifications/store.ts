@@ -4,8 +4,11 @@
  *   delivery   PK <log>  SK <eventId>#<channel>
  *              { status: sending | sent | failed | skipped, attempts, leaseUntil, to (masked), caseNo or appointmentId, … }
  *   announced  PK <log>  SK <eventId>#announced   (its NotificationSent is out)
+ *   letter     PK <log>  SK <eventId>#postal#<party>
+ *              { status: queued, queue: mail-room, party (its place in the case's notice of the right), subject, text, … }
  *   events     PK <log>  SK EVENT#<ulid>   (NotificationSent, via the outbox)
- *   where <log> is CENTER#<c>#NOTIFY#<caseNo> for a case's messages, CENTER#<c>#NOTIFY#APPT#<appointmentId> for an appointment's
+ *   where <log> is CENTER#<c>#NOTIFY#<caseNo> for a case's messages to its applicant, CENTER#<c>#NOTIFY#<caseNo>#AGENT#<agentApplicantId>
+ *   for those to an agent (代办人) of the applicant, CENTER#<c>#NOTIFY#APPT#<appointmentId> for an appointment's
  *   staff notice  PK CENTER#<c>#STAFFNOTICE#<yyyy-mm-dd>  SK <clock>:<level>#<caseNo or evaluationId>  (TTL 30 days)
  *
  * A delivery is claimed before its message goes out (a lease, so a crashed
@@ -13,21 +16,32 @@
  * event finds it sent and sends nothing. Once every channel is settled, one
  * NotificationSent tells what each did, written with a marker so that a
  * redelivery announces nothing twice.
+ *
+ * Letters by post (邮寄送达) have no sender here: they are logged as queued for
+ * the center's mail room, once per event and party, and name nobody (the mail
+ * room addresses them from the case).
  */
-import { GetCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, PutCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { Delivery } from '#schemas/api/notifications';
 import { db, isConcurrentChange, queryAll, tableName } from '#shared/db';
 import { outboxItem, type EventDraft } from '#shared/events';
 import type { ChannelOutcome, NotificationSentData } from '#schemas/events/notifications';
+import type { Letter } from './templates.ts';
 
-/** What a message is about, and so whose delivery log it goes in: a case, or an appointment (its confirmations). */
+/**
+ * What a message is about, and so whose delivery log it goes in: a case, or
+ * an appointment (its confirmations); `agent`: the message to an agent of the
+ * case's applicant (their applicant id), logged apart from the applicant's.
+ */
 export interface DeliverySubject {
   readonly type: 'case' | 'appointment';
   readonly id: string;
+  readonly agent?: string;
 }
 
-// A case number has no '#': an appointment's log can never be taken for a case's.
-const logPk = (centerId: string, s: DeliverySubject) => (s.type === 'case' ? `CENTER#${centerId}#NOTIFY#${s.id}` : `CENTER#${centerId}#NOTIFY#APPT#${s.id}`);
+// A case number has no '#': an appointment's log, or an agent's, can never be taken for a case's (the case's log is one partition of its own).
+const logPk = (centerId: string, s: DeliverySubject) =>
+  s.type === 'appointment' ? `CENTER#${centerId}#NOTIFY#APPT#${s.id}` : `CENTER#${centerId}#NOTIFY#${s.id}${s.agent ? `#AGENT#${s.agent}` : ''}`;
 const subjectAttribute = { case: 'caseNo', appointment: 'appointmentId' } as const;
 const deliveryKey = (centerId: string, s: DeliverySubject, eventId: string, channel: string) => ({ PK: logPk(centerId, s), SK: `${eventId}#${channel}` });
 
@@ -140,6 +154,27 @@ export async function announce(centerId: string, subject: DeliverySubject, event
   } catch (err) {
     // Only the marker's condition means "announced before"; a conflict is retried like any failure.
     if ((err as { CancellationReasons?: { Code?: string }[] }).CancellationReasons?.[0]?.Code !== 'ConditionalCheckFailed') throw err;
+  }
+}
+
+/** Queues a case event's letter for the mail room, one per party; a redelivered event queues none twice. */
+export async function queueLetters(centerId: string, caseNo: string, eventId: string, eventType: string, letter: Letter, at: string): Promise<void> {
+  const subject: DeliverySubject = { type: 'case', id: caseNo };
+  for (const party of letter.parties) {
+    try {
+      await db.send(
+        new PutCommand({
+          TableName: tableName(),
+          Item: {
+            ...deliveryKey(centerId, subject, eventId, `postal#${party}`), kind: 'letter', channel: 'postal', status: 'queued', queue: 'mail-room',
+            caseNo, eventId, eventType, party, language: 'zh-CN', subject: letter.subject, text: letter.text, at,
+          },
+          ConditionExpression: 'attribute_not_exists(PK)',
+        }),
+      );
+    } catch (err) {
+      if (!isConcurrentChange(err)) throw err;
+    }
   }
 }
 

@@ -2,7 +2,8 @@
  * Messages to applicants per case event, in Chinese first and English. Pure:
  * a template turns an event's data into a subject (email) and a text (SMS and
  * email body). Events with no template here send nothing (internal steps such
- * as review opinions).
+ * as review opinions). The hearing's notices also go by post to the parties
+ * without an account (renderLetter).
  */
 import type { CaseEventData } from '#schemas/events/cases';
 
@@ -55,6 +56,9 @@ const due = (d: CaseEventData, lang: Language) => {
   return d.deadlines.provisional ? ` Promised decision date (provisional until the year's holiday schedule is published): ${date}.` : ` Promised decision date: ${date}.`;
 };
 
+/** The hearing's day and time in the center's time zone, as the scheduling recorded them. */
+const hearingWhen = (d: CaseEventData) => `${String(d.details.hearingDate ?? '')} ${String(d.details.hearingTime ?? '')}`.trim();
+
 const zh: Record<string, Template> = {
   CaseSubmitted: (d) => ({ subject: `收件通知：${d.itemName}`, text: `您申请的“${d.itemName}”已收件，办件编号 ${d.caseNo}。窗口将在法定期限内作出是否受理的决定。` }),
   CaseAccepted: (d) => ({ subject: `受理通知：${d.caseNo}`, text: `您申请的“${d.itemName}”（${d.caseNo}）已受理，受理日期 ${String(d.details.acceptanceDate ?? '')}。${due(d, 'zh-CN')}` }),
@@ -70,6 +74,14 @@ const zh: Record<string, Template> = {
   SupplementRequested: (d) => ({
     subject: `一次性补正告知：${d.caseNo}`,
     text: `您申请的“${d.itemName}”（${d.caseNo}）需补正以下全部材料：\n${noticeLines(d, 'zh-CN')}\n补齐后即视为重新收件。`,
+  }),
+  HearingRightNoticed: (d) => ({
+    subject: `听证权利告知：${d.caseNo}`,
+    text: `您申请的“${d.itemName}”（${d.caseNo}）依法享有要求听证的权利。如要求听证，请于 ${String(d.details.requestDue ?? '')} 前在办件页面或窗口提出（《行政许可法》第四十七条）；逾期未提出的，视为放弃听证。`,
+  }),
+  HearingScheduled: (d) => ({
+    subject: `听证通知：${d.caseNo}`,
+    text: `您申请的“${d.itemName}”（${d.caseNo}）的听证定于 ${hearingWhen(d)} 在${String(d.details.place ?? '')}举行，请按时参加（《行政许可法》第四十八条）。听证期间不计入办理时限。`,
   }),
   CaseSuspended: (d) => ({
     subject: `特别程序告知：${d.caseNo}`,
@@ -111,6 +123,14 @@ const en: Record<string, Template> = {
   CaseDeemedAccepted: (d) => ({ subject: `Application accepted: ${d.caseNo}`, text: `Your application "${d.itemName}" (${d.caseNo}) counts as accepted from the day it was received: no supplement notice was given in time.${due(d, 'en')}` }),
   CaseRefused: (d) => ({ subject: `Application not accepted: ${d.caseNo}`, text: `Your application "${d.itemName}" (${d.caseNo}) was not accepted. Reasons: ${list(d.details.reasons, 'en')}.${d.details.competentAgency ? ` Apply to ${String(d.details.competentAgency)}.` : ''}` }),
   SupplementRequested: (d) => ({ subject: `Materials to supplement: ${d.caseNo}`, text: `Your application "${d.itemName}" (${d.caseNo}) needs all of the following:\n${noticeLines(d, 'en')}\nIt is received again once they are handed in.` }),
+  HearingRightNoticed: (d) => ({
+    subject: `Your right to a hearing: ${d.caseNo}`,
+    text: `On your application "${d.itemName}" (${d.caseNo}) you have the right to a hearing. To have one, ask by ${String(d.details.requestDue ?? '')} on the case page or at the window (Administrative Licensing Law art. 47); if you do not, the case is decided without one.`,
+  }),
+  HearingScheduled: (d) => ({
+    subject: `Hearing notice: ${d.caseNo}`,
+    text: `The hearing on your application "${d.itemName}" (${d.caseNo}) is held on ${hearingWhen(d)} at ${String(d.details.place ?? '')}; please attend (art. 48). The hearing's time does not count toward the time limit.`,
+  }),
   CaseSuspended: (d) => ({
     subject: `Special procedure: ${d.caseNo}`,
     text: `Your application "${d.itemName}" (${d.caseNo}) is in a special procedure (${String(d.details.procedure ?? '')}) expected to take ${String(d.details.expectedWorkingDays ?? '')} working days, not counted in the time limit. Reason: ${String(d.details.reason ?? '')}`,
@@ -145,6 +165,8 @@ const zhSms: Record<string, Short> = {
   CaseDeemedAccepted: (d) => `办件${d.caseNo}依法视为受理，承诺${d.deadlines.promisedDue ?? ''}${provisionally(d, 'zh-CN')}前办结。`,
   CaseRefused: (d) => `办件${d.caseNo}不予受理，理由见通知书。`,
   SupplementRequested: (d) => `办件${d.caseNo}需补正材料，请查看一次性告知书。`,
+  HearingRightNoticed: (d) => `办件${d.caseNo}：您可于${String(d.details.requestDue ?? '')}前申请听证，详见办件页面。`,
+  HearingScheduled: (d) => `办件${d.caseNo}听证：${hearingWhen(d)}，地点见办件页面。`,
   CaseSuspended: (d) => `办件${d.caseNo}进入特别程序，详见办件页面。`,
   ExtensionApproved: (d) => `办件${d.caseNo}经批准延期，承诺${d.deadlines.promisedDue ?? ''}${provisionally(d, 'zh-CN')}前办结。`,
   CaseApproved: (d) => `办件${d.caseNo}已准予许可，结果${d.deadlines.deliveryDue ?? ''}前送达。`,
@@ -164,6 +186,8 @@ const enSms: Record<string, Short> = {
   CaseDeemedAccepted: (d) => `Case ${d.caseNo} counts as accepted; decision promised by ${d.deadlines.promisedDue ?? ''}${provisionally(d, 'en')}.`,
   CaseRefused: (d) => `Case ${d.caseNo} was not accepted; the reasons are in the notice.`,
   SupplementRequested: (d) => `Case ${d.caseNo} needs materials: see the one-time notice.`,
+  HearingRightNoticed: (d) => `Case ${d.caseNo}: you may ask for a hearing by ${String(d.details.requestDue ?? '')}; see the case page.`,
+  HearingScheduled: (d) => `Case ${d.caseNo}: hearing on ${hearingWhen(d)}; the place is on the case page.`,
   CaseSuspended: (d) => `Case ${d.caseNo} is in a special procedure: see the case page.`,
   ExtensionApproved: (d) => `Case ${d.caseNo} extended; decision promised by ${d.deadlines.promisedDue ?? ''}${provisionally(d, 'en')}.`,
   CaseApproved: (d) => `Case ${d.caseNo} granted; the result reaches you by ${d.deadlines.deliveryDue ?? ''}.`,
@@ -183,13 +207,14 @@ const shortTexts: Record<Language, Record<string, Short>> = { 'zh-CN': zhSms, en
 export const notifiedEventTypes = Object.keys(zh);
 
 /**
- * What every applicant is told unless they ask for every step: what they must act on, the receipt
+ * What every applicant is told unless they ask for every step: what they must act on (a right to a
+ * hearing to ask for by its day, a hearing to attend among them), the receipt
  * with its promised date and any move of it, the decision and an ended case. Their own acts
  * (applying, withdrawing) and the steps after the decision are on the case page.
  */
 export const milestoneEventTypes: readonly string[] = [
   'CaseAccepted', 'CaseAcceptedWithTolerance', 'CaseDeemedAccepted', 'CaseRefused', 'SupplementRequested', 'CaseSuspended',
-  'ExtensionApproved', 'CaseApproved', 'CaseDenied', 'CaseTerminated', 'CaseSupplementTimedOut', 'DeadlinesRecomputed',
+  'HearingRightNoticed', 'HearingScheduled', 'ExtensionApproved', 'CaseApproved', 'CaseDenied', 'CaseTerminated', 'CaseSupplementTimedOut', 'DeadlinesRecomputed',
 ];
 
 /** Whether an applicant with these preferences is told of this event type. */
@@ -200,6 +225,36 @@ export function render(detailType: string, data: CaseEventData, language: Langua
   const m = templates[language][detailType]?.(data);
   if (!m) return undefined;
   return { subject: m.subject, text: `${SIGNATURE[language]}${m.text}`, sms: `${SIGNATURE[language]}${shortTexts[language][detailType]!(data)}` };
+}
+
+/**
+ * A letter by post (邮寄送达) to the parties a case names who have no account here: the interested
+ * parties told of a hearing. `parties` are their places in the case's notice of the right; the
+ * letter names nobody, so that the delivery log holds no personal data: the mail room addresses it
+ * from the case.
+ */
+export interface Letter {
+  readonly subject: string;
+  readonly text: string;
+  readonly parties: readonly number[];
+}
+
+const letters: Record<string, (d: CaseEventData) => Omit<Letter, 'parties'>> = {
+  HearingRightNoticed: (d) => ({
+    subject: `听证权利告知书：${d.caseNo}`,
+    text: `你（单位）系“${d.itemName}”（${d.caseNo}）行政许可申请的利害关系人，依法享有要求听证的权利。如要求听证，请于 ${String(d.details.requestDue ?? '')} 前向本中心提出（《行政许可法》第四十七条）；逾期未提出的，视为放弃听证。`,
+  }),
+  HearingScheduled: (d) => ({
+    subject: `听证通知书：${d.caseNo}`,
+    text: `“${d.itemName}”（${d.caseNo}）行政许可的听证定于 ${hearingWhen(d)} 在${String(d.details.place ?? '')}举行，你（单位）作为利害关系人可以参加（《行政许可法》第四十八条）。`,
+  }),
+};
+
+/** The letter an event sends by post, in Chinese (a party without an account has chosen no language); undefined when it sends none. */
+export function renderLetter(detailType: string, data: CaseEventData): Letter | undefined {
+  const parties = Array.isArray(data.details.byPost) ? data.details.byPost.filter((n): n is number => Number.isInteger(n)) : [];
+  const letter = letters[detailType]?.(data);
+  return letter && parties.length ? { subject: letter.subject, text: `${letter.text}\n\n政务服务中心`, parties } : undefined;
 }
 
 // GSM 03.38: a text of its basic alphabet and extension table alone goes in 7-bit parts (160 septets, an extension

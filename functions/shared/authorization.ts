@@ -64,6 +64,8 @@ export const permissions = {
   'applicant.self': [{ role: 'applicant', scope: 'center' }],
   /** Disabling or enabling an applicant's account (e.g. a stolen identity reported at the window). */
   'applicant.account.write': [{ role: 'center_admin', scope: 'center' }],
+  /** Flagging an applicant for bad credit (失信), which bars 容缺受理, or lifting the flag. */
+  'applicant.credit.write': [{ role: 'center_admin', scope: 'center' }],
   /** Finding an applicant by the ID number or credit code presented at the counter (masked answer, audited). */
   'applicant.lookup': [
     { role: 'clerk', scope: 'center' },

@@ -7,7 +7,7 @@
 import * as Type from '@sinclair/typebox/type';
 import type { Static } from '@sinclair/typebox';
 import { CenterId, ItemCode } from './catalog.ts';
-import { StringEnum, closed, text } from './common.ts';
+import { Limit, NextToken, Page, StringEnum, closed, text } from './common.ts';
 import { Username } from './org.ts';
 
 
@@ -109,8 +109,37 @@ export type Applicant = Static<typeof Applicant>;
 
 export const AccountStatus = StringEnum(['active', 'disabled'] as const, 'disabled: the account\'s tokens are refused (a center administrator disables and enables it)');
 
-/** What staff read: the profile and its account's status, personal data masked unless `masked` is false. */
-export const StaffApplicantView = Type.Object({ ...Applicant.properties, status: AccountStatus, masked: Type.Boolean() }, closed);
+/**
+ * A center administrator's decision on an applicant's credit (失信): while
+ * `excluded`, the applicant gets no acceptance with pledged materials (容缺受理).
+ * The reason stays with the applicant for staff to read; the event names ids only.
+ */
+export const CreditBody = Type.Object(
+  {
+    excluded: Type.Boolean({ description: 'true: flag the applicant for bad credit (失信); false: lift the flag' }),
+    reason: text(500, 'Why, as staff will read it'),
+    basis: Type.Optional(text(200, 'The decision or list the flag rests on (e.g. the number of a court\'s list of dishonest debtors, 失信被执行人名单)')),
+  },
+  closed,
+);
+export type CreditBody = Static<typeof CreditBody>;
+
+/** The last credit decision on an applicant, who took it and when. */
+export const CreditFlag = Type.Object(
+  {
+    ...CreditBody.properties,
+    at: Type.String({ format: 'date-time' }),
+    by: Type.String({ description: 'The center administrator (user id) who decided' }),
+  },
+  closed,
+);
+export type CreditFlag = Static<typeof CreditFlag>;
+
+/** What staff read: the profile, its account's status and its credit flag, personal data masked unless `masked` is false. */
+export const StaffApplicantView = Type.Object(
+  { ...Applicant.properties, status: AccountStatus, masked: Type.Boolean(), credit: Type.Optional(CreditFlag) },
+  closed,
+);
 export type StaffApplicantView = Static<typeof StaffApplicantView>;
 
 export const ApplicantPath = Type.Object({ applicantId: ApplicantId }, closed);
@@ -133,12 +162,14 @@ export type ApplicantLookupBody = Static<typeof ApplicantLookupBody>;
 export const AccountActionPath = Type.Object({ applicantId: ApplicantId, action: StringEnum(['disable', 'enable'] as const) }, closed);
 
 export const AgentScope = StringEnum(['all', 'items'] as const, 'all: every item; items: only the listed items');
+const GrantStatus = StringEnum(['active', 'revoked'] as const, 'active until revoked; it holds until validUntil (center time) only');
 export const AgentBody = Type.Object(
   {
     agentApplicantId: ApplicantId,
     scope: AgentScope,
     itemCodes: Type.Optional(Type.Array(ItemCode, { minItems: 1, maxItems: 100, uniqueItems: true, description: 'Required with scope items' })),
     validUntil: Type.String({ format: 'date', description: 'Last day the authorization holds (YYYY-MM-DD, center time)' }),
+    notices: Type.Optional(Type.Boolean({ default: false, description: 'true: the agent also receives the messages of the covered cases, by their own channels and language (default false)' })),
   },
   closed,
 );
@@ -154,7 +185,8 @@ export const AgentGrant = Type.Object(
     scope: AgentScope,
     itemCodes: Type.Optional(Type.Array(ItemCode)),
     validUntil: Type.String({ format: 'date' }),
-    status: StringEnum(['active', 'revoked'] as const),
+    status: GrantStatus,
+    notices: Type.Boolean({ description: 'The agent also receives the messages of the covered cases' }),
     grantedAt: Type.String({ format: 'date-time' }),
     revokedAt: Type.Optional(Type.String({ format: 'date-time' })),
   },
@@ -163,3 +195,30 @@ export const AgentGrant = Type.Object(
 export type AgentGrant = Static<typeof AgentGrant>;
 export const AgentList = Type.Object({ items: Type.Array(AgentGrant) }, closed);
 export const AgentPath = Type.Object({ agentApplicantId: ApplicantId }, closed);
+
+/**
+ * What an agent sees of an applicant who authorized them (委托人): who (the
+ * ID number masked, as an agent list shows an agent) and what the
+ * authorization covers. The agent files for them (POST /cases with
+ * `principalId`), reads and lists their covered cases, while it holds.
+ */
+export const Principal = Type.Object(
+  {
+    principalId: ApplicantId,
+    kind: ApplicantKind,
+    name: Type.String(),
+    idNumber: Type.Optional(Type.String({ description: 'Masked' })),
+    creditCode: Type.Optional(Type.String()),
+    scope: AgentScope,
+    itemCodes: Type.Optional(Type.Array(ItemCode)),
+    validUntil: Type.String({ format: 'date' }),
+    status: GrantStatus,
+    notices: Type.Boolean(),
+    grantedAt: Type.String({ format: 'date-time' }),
+    revokedAt: Type.Optional(Type.String({ format: 'date-time' })),
+  },
+  closed,
+);
+export type Principal = Static<typeof Principal>;
+export const PrincipalPage = Page(Principal);
+export const PrincipalsQuery = Type.Object({ limit: Type.Optional(Limit), nextToken: Type.Optional(NextToken) }, closed);

@@ -58,10 +58,11 @@ export const IntakeRequest = Type.Object(
   {
     itemCode: ItemCode,
     applicantId: Type.Optional(ApplicantId),
+    principalId: Type.Optional({ ...ApplicantId, description: 'An agent (代办人) filing online for the applicant who authorized them (委托人): that applicant\'s id. The case is theirs; the agent is recorded' }),
     fields: Type.Optional(Type.Record(Type.String({ maxLength: 64 }), Type.Unknown({ 'x-free-form': 'bounded by the body size and nesting limits' }), { maxProperties: 100, description: 'Validated against the item\'s intakeFields schema' })),
     materials: Type.Array(IntakeMaterial, { maxItems: 60 }),
   },
-  { ...closed, description: 'applicantId: required when a clerk files at the counter for an identified applicant; an applicant filing online omits it' },
+  { ...closed, description: 'applicantId: required when a clerk files at the counter for an identified applicant; an applicant filing online omits it, or names with principalId the applicant they file for as agent (never both)' },
 );
 export type IntakeRequest = Static<typeof IntakeRequest>;
 
@@ -146,7 +147,7 @@ export const HearingRequireBody = Type.Object(
   closed,
 );
 export const HearingScheduleBody = Type.Object(
-  { at: Type.String({ format: 'date-time', description: 'When the hearing is held: no later than the day it must be organised by' }), place: text(200) },
+  { at: Type.String({ format: 'date-time', description: 'When the hearing is held: at least 7 days after this notice (art. 48), and no later than the day it must be organised by' }), place: text(200) },
   { ...closed, description: 'The hearing notice (听证通知) told to the parties: time and place' },
 );
 export const HearingOutcomeBody = Type.Object({ outcome: text(2000, 'What the hearing record (听证笔录) established') }, closed);
@@ -257,6 +258,7 @@ export const Case = Type.Object(
       closed,
     ),
     applicant: Type.Object({ applicantId: ApplicantId, kind: ApplicantKind, name: Type.String() }, closed),
+    agent: Type.Optional(Type.Object({ applicantId: ApplicantId, name: Type.String() }, { ...closed, description: 'The agent (代办人) who filed for the applicant online' })),
     fields: Type.Record(Type.String(), Type.Unknown()),
     materials: Type.Array(CaseMaterial),
     receivedAt: Instant,
@@ -300,7 +302,10 @@ export const Case = Type.Object(
           },
           closed,
         )),
-        schedule: Type.Optional(Type.Object({ at: Instant, place: Type.String(), noticedAt: Instant }, closed)),
+        schedule: Type.Optional(Type.Object({
+          at: Instant, place: Type.String(), noticedAt: Instant,
+          pastOrganiseBy: Type.Optional(Type.Literal(true, { description: 'Held after its organisation day: scheduled when that day could no longer be met with 7 days\' notice (art. 48 before art. 47)' })),
+        }, closed)),
         outcome: Type.Optional(Type.Object({ summary: Type.String(), at: Instant }, closed)),
       },
       { ...closed, description: 'The hearing (听证, arts. 46–47): its time does not count toward the limit' },
@@ -363,7 +368,14 @@ export const QueueQuery = Type.Object(
   closed,
 );
 export const QueuePath = Type.Object({ queue: QueueName }, closed);
-export const MyCasesQuery = Type.Object({ limit: Type.Optional(Limit), nextToken: Type.Optional(NextToken) }, closed);
+export const MyCasesQuery = Type.Object(
+  {
+    limit: Type.Optional(Limit),
+    nextToken: Type.Optional(NextToken),
+    principalId: Type.Optional({ ...ApplicantId, description: 'An agent (代办人): the cases of this applicant who authorized them, those the authorization covers' }),
+  },
+  closed,
+);
 
 export const CasePath = Type.Object({ caseNo: CaseNo }, closed);
 

@@ -54,6 +54,17 @@ export const ApplicantAccountStatusChangedData = Type.Object(
 export type ApplicantAccountStatusChangedData = Static<typeof ApplicantAccountStatusChangedData>;
 
 /**
+ * A center administrator flagged an applicant for bad credit (失信) or lifted
+ * the flag. Ids only: the reason and its basis are free text that may name
+ * people, so they stay on the profile, where staff read them.
+ */
+export const ApplicantCreditFlagChangedData = Type.Object(
+  { applicantId: ApplicantId, excluded: Type.Boolean({ description: 'true: no 容缺受理 for the applicant' }) },
+  closed,
+);
+export type ApplicantCreditFlagChangedData = Static<typeof ApplicantCreditFlagChangedData>;
+
+/**
  * The verified holder of a number took it from a profile that carried it
  * unverified (subject: that profile): the profile lost the number and its
  * account was disabled; its cases are untouched.
@@ -104,6 +115,7 @@ export const applicantEventSchemas = {
   AgentAuthorized: envelope(AgentAuthorizedData),
   AgentRevoked: envelope(AgentRevokedData),
   ApplicantAccountStatusChanged: envelope(ApplicantAccountStatusChangedData),
+  ApplicantCreditFlagChanged: envelope(ApplicantCreditFlagChangedData),
   PersonalDataRevealed: envelope(PersonalDataRevealedData),
   ApplicantLookedUp: envelope(ApplicantLookedUpData),
   ApplicantIdentityReclaimed: envelope(ApplicantIdentityReclaimedData),
@@ -116,6 +128,7 @@ export interface ApplicantEventData {
   AgentAuthorized: AgentAuthorizedData;
   AgentRevoked: AgentRevokedData;
   ApplicantAccountStatusChanged: ApplicantAccountStatusChangedData;
+  ApplicantCreditFlagChanged: ApplicantCreditFlagChangedData;
   PersonalDataRevealed: PersonalDataRevealedData;
   ApplicantLookedUp: ApplicantLookedUpData;
   ApplicantIdentityReclaimed: ApplicantIdentityReclaimedData;

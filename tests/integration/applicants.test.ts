@@ -9,6 +9,7 @@ import { describe, expect, it } from 'vitest';
 import { applicantEventSchemas, type ApplicantEventType } from '#schemas/events/applicants';
 import { validationErrors } from '#shared/validate';
 import { api, call, cloud, doc, freshCreditCode, freshIdNumber, registerApplicant, until, verificationTicket, type Reply, type TestIdentity } from './api-client.ts';
+import { enterpriseFields, enterpriseItem, materialsOf } from './cases-client.ts';
 
 let serial = 0;
 const unique = () => `${Date.now().toString(36)}${(serial++).toString(36)}${Math.floor(Math.random() * 1e6).toString(36)}`;
@@ -337,6 +338,87 @@ describe('applicant accounts', () => {
     expect([enabled.body.status, enabled.etag]).toEqual(['active', '"3"']);
     const again = await mint(body.username);
     expect((await meWith(again.token!)).status).toBe(200);
+  });
+});
+
+describe('bad credit (失信) and 容缺受理', () => {
+  /** The demo item that offers 容缺受理 (企业设立登记, amr, serves natural persons too), its pledgeable material left out. */
+  const pledged = 'premises';
+  const pledge = () => ({ missing: [{ materialId: pledged, detail: '住所使用证明1个工作日内补交' }], consent: { channel: 'window', at: new Date().toISOString() } });
+
+  it('a center admin flags an applicant: 容缺 acceptance refused with credit-excluded and nothing written; lifted, it is accepted; the audit log holds both decisions', async () => {
+    const body = citizen();
+    const { body: applicant, etag: registeredTag } = await register(body);
+    const id = applicant.applicantId as string;
+    const filed = await call('POST', '/cases', {
+      as: body.username,
+      body: { itemCode: enterpriseItem.code, fields: enterpriseFields, materials: materialsOf(enterpriseItem.code, [pledged]) },
+    });
+    expect(filed.status, JSON.stringify(filed.body)).toBe(201);
+    const caseNo = filed.body.caseNo as string;
+    const credit = (excluded: boolean, etag: string, extra: Record<string, unknown> = {}, headers: Record<string, string> = {}) =>
+      call('PUT', `/admin/applicants/${id}/credit`, { as: 'center.admin', body: { excluded, reason: excluded ? '列入失信被执行人名单' : '已履行义务，信用修复', ...extra }, headers: { 'if-match': etag, ...headers } });
+
+    const key = { 'idempotency-key': `credit-${unique()}` };
+    const flagged = await credit(true, registeredTag, { basis: '（2026）鲁0982执123号' }, key);
+    expect(flagged.status, JSON.stringify(flagged.body)).toBe(200);
+    expect(flagged.etag).toBe('"2"');
+    expect(flagged.body).toMatchObject({ applicantId: id, masked: true, credit: { excluded: true, reason: '列入失信被执行人名单', basis: '（2026）鲁0982执123号', by: expect.any(String), at: expect.any(String) } });
+    // A retry with the same Idempotency-Key (and the If-Match it first named) is answered from the record: no second decision.
+    const retried = await credit(true, registeredTag, { basis: '（2026）鲁0982执123号' }, key);
+    expect([retried.status, retried.etag, retried.headers.get('idempotent-replayed'), retried.body]).toEqual([200, '"2"', 'true', flagged.body]);
+    // Staff views show the flag; the applicant's own profile does not carry staff's decision.
+    expect((await call('GET', `/applicants/${id}`, { as: 'clerk.amr' })).body.credit).toEqual(flagged.body.credit);
+    expect((await call('GET', '/applicants/me', { as: body.username })).body.credit).toBeUndefined();
+
+    const before = await call('GET', `/cases/${caseNo}`, { as: 'clerk.amr' });
+    const refused = await call('POST', `/cases/${caseNo}/acceptWithTolerance`, { as: 'clerk.amr', body: pledge(), headers: { 'if-match': before.etag } });
+    expect([refused.status, refused.body.type]).toEqual([409, problem('credit-excluded')]);
+    const unchanged = await call('GET', `/cases/${caseNo}`, { as: 'clerk.amr' });
+    expect([unchanged.etag, unchanged.body.state, unchanged.body.version]).toEqual([before.etag, 'submitted', before.body.version]);
+
+    const lifted = await credit(false, flagged.etag);
+    expect([lifted.status, lifted.etag, lifted.body.credit?.excluded]).toEqual([200, '"3"', false]);
+    const accepted = await call('POST', `/cases/${caseNo}/acceptWithTolerance`, { as: 'clerk.amr', body: pledge(), headers: { 'if-match': before.etag } });
+    expect(accepted.status, JSON.stringify(accepted.body)).toBe(200);
+    expect(accepted.body).toMatchObject({ state: 'accepted', tolerance: { missing: [expect.objectContaining({ materialId: pledged })] } });
+
+    // Each decision is on record, by the center admin, naming ids only.
+    const record = await auditRecord(id, 'ApplicantCreditFlagChanged');
+    expect(record).toMatchObject({ source: 'onestop.applicants', actor: { role: 'center_admin' }, data: { applicantId: id } });
+    const decisions = await until('both credit decisions in the audit log', async () => {
+      const res = await call('GET', `/audit/events?subjectType=applicant&subjectId=${id}&limit=100`, { as: 'auditor' });
+      const found = (res.body.items as { action: string; data: { excluded: boolean } }[]).filter((r) => r.action === 'ApplicantCreditFlagChanged');
+      return found.length === 2 ? found : undefined;
+    });
+    expect(decisions.map((r) => r.data.excluded).sort()).toEqual([false, true]);
+    expect(JSON.stringify(decisions)).not.toContain('失信被执行人');
+    expect(JSON.stringify(decisions)).not.toContain(body.idNumber);
+  });
+
+  it('only a center admin decides: other roles 403, another center 404; a stale If-Match 412; bad bodies 400 field by field; nothing written', async () => {
+    const body = citizen();
+    const { body: applicant, etag } = await register(body);
+    const path = `/admin/applicants/${applicant.applicantId}/credit`;
+    const decision = { excluded: true, reason: '失信' };
+    for (const as of ['clerk.amr', 'approver.amr', 'admin.amr', 'supervisor', 'auditor', 'zhang.san']) {
+      expect((await call('PUT', path, { as, body: decision, headers: { 'if-match': etag } })).status, as).toBe(403);
+    }
+    expect((await call('PUT', path, { as: 'center.admin.other', body: decision, headers: { 'if-match': etag } })).status).toBe(404);
+    expect((await call('PUT', path, { as: 'center.admin', body: decision, headers: { 'if-match': '"9"' } })).status).toBe(412);
+    expect((await call('PUT', path, { as: 'center.admin', body: decision })).status).toBe(428);
+
+    const bad = async (sent: unknown) => {
+      const res = await call('PUT', path, { as: 'center.admin', body: sent, headers: { 'if-match': etag } });
+      expect(res.status, JSON.stringify(res.body)).toBe(400);
+      return (res.body.errors as { path: string }[]).map((e) => e.path).sort();
+    };
+    expect(await bad({ excluded: true })).toEqual(['/body/reason']);
+    expect(await bad({ excluded: 'yes', reason: '' })).toEqual(['/body/excluded', '/body/reason']);
+    expect(await bad({ excluded: true, reason: 'x'.repeat(501), basis: '' })).toEqual(['/body/basis', '/body/reason']);
+    expect(await bad({ excluded: true, reason: '失信', note: 'x' })).toEqual(['/body/note']);
+    const after = await call('GET', `/applicants/${applicant.applicantId}`, { as: 'center.admin' });
+    expect([after.etag, after.body.credit]).toEqual([etag, undefined]);
   });
 });
 

@@ -359,6 +359,8 @@ const existing: Route[] = [
   { operationId: 'listMyAgents', allowed: onlyApplicants, ok: 200, addressed: false, request: () => ['GET', '/applicants/me/agents'] },
   { operationId: 'authorizeAgent', allowed: onlyApplicants, ok: 404, addressed: false, request: () => ['POST', '/applicants/me/agents', { agentApplicantId: '01JAAAAAAAAAAAAAAAAAAAAAAA', scope: 'all', validUntil: '2030-01-01' }] },
   { operationId: 'revokeAgent', allowed: onlyApplicants, ok: 404, addressed: false, request: () => ['POST', '/applicants/me/agents/01JAAAAAAAAAAAAAAAAAAAAAAA/revoke'] },
+  // Nobody authorized a synthetic applicant: an empty page.
+  { operationId: 'listMyPrincipals', allowed: onlyApplicants, ok: 200, addressed: false, request: () => ['GET', '/applicants/me/principals'] },
   // An allowed caller names a number nobody registered (404); the lookup of a registered one is general-window.test.ts's.
   {
     operationId: 'lookupApplicant', allowed: { clerk: 'center', approver: 'center' }, ok: 404, okType: 'not-found', addressed: false,
@@ -366,6 +368,10 @@ const existing: Route[] = [
   },
   { operationId: 'getApplicant', allowed: { clerk: 'center', approver: 'center', dept_admin: 'center', center_admin: 'center', supervisor: 'center' }, ok: 200, addressed: true, fixture: applicant, request: (f) => ['GET', `/applicants/${f.id}`] },
   { operationId: 'setApplicantAccountStatus', allowed: { center_admin: 'center' }, ok: 200, addressed: true, fresh: true, fixture: applicant, request: (f) => ['POST', `/admin/applicants/${f.id}/disable`] },
+  {
+    operationId: 'setApplicantCredit', allowed: { center_admin: 'center' }, ok: 200, addressed: true, fresh: true, fixture: applicant,
+    request: (f) => ['PUT', `/admin/applicants/${f.id}/credit`, { excluded: true, reason: '矩阵测试：失信' }, ifMatch(f)],
+  },
   // Documents: the fixtures are zhang.san's cases of amr; a synthetic applicant is another applicant, zhang.san the owner.
   { operationId: 'uploadMaterial', allowed: { clerk: 'department' }, ok: 201, addressed: true, applicantRefused: 404, owner: 201, fresh: true, fixture: openCaseFixture, request: (f) => ['POST', `/cases/${f.id}/materials`, { materialId: 'premises', contentType: 'application/pdf', size: 1000 }] },
   { operationId: 'listCaseFiles', allowed: handlers, ok: 200, addressed: true, applicantRefused: 404, owner: 200, slow: true, fixture: archived, request: (f) => ['GET', `/cases/${part(f, 0)}/materials`] },

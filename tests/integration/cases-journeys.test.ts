@@ -421,42 +421,9 @@ describe('withdrawal and refusal', { timeout: 60_000 }, () => {
   });
 });
 
-describe('hearings and joint dissent (听证, 协调)', { timeout: 90_000 }, () => {
-  it('听证: the right noticed, the applicant asks within 5 working days; the clock stops until the outcome; the names stay off the events', async () => {
-    const j = await start(promised.code, company, 'clerk.housing');
-    await step(j, 'accept', 'clerk.housing', { to: 'accepted', type: 'CaseAccepted', clock: 'start' });
-    await step(j, 'review', 'clerk.housing', { to: 'under_review', type: 'CaseReviewed' }, { opinion: '涉及相邻权人利益，拟告知听证权利' });
-    await refused(j, 'requestHearing', company, 409, { partyRole: 'applicant' }, 'hearing-right-not-noticed');
-    const parties = [{ name: '示范建设工程有限公司', role: 'applicant' }, { name: '李四', role: 'interested_party' }];
-    const noticed = await step(j, 'noticeHearingRight', 'clerk.housing', { type: 'HearingRightNoticed', next: ['review', 'suspend', 'requestExtension', 'requestHearing', 'withdraw'] }, { parties });
-    const requestDue = addWorkingDays(cal, centerToday(), 5);
-    expect(noticed.body.hearing).toEqual({ rightNotice: { parties, toldAt: expect.any(String), requestDue } });
-    await read(j, company, ['requestHearing', 'withdraw']);
-    await refused(j, 'approve', 'approver.housing', 409, undefined, 'hearing-request-period-open', new RegExp(requestDue!));
-
-    const asked = await step(j, 'requestHearing', company, { to: 'suspended', type: 'HearingRequested', clock: 'suspend', next: ['withdraw'] }, { partyRole: 'applicant', reason: '对施工影响范围有异议' });
-    const organiseBy = addWorkingDays(cal, centerToday(), 20);
-    expect(asked.body.hearing.request).toEqual({ by: 'applicant', party: '示范建设工程有限公司', reason: '对施工影响范围有异议', at: expect.any(String), organiseBy });
-    expect(asked.body.suspension).toMatchObject({ kind: 'hearing', expectedWorkingDays: 20 });
-    expect(asked.body.deadlines.statutoryDue).toBeUndefined();
-    await refused(j, 'resume', 'clerk.housing', 409, {}, 'hearing-underway');
-    await refused(j, 'recordHearingOutcome', 'clerk.housing', 409, { outcome: '听证' }, 'hearing-not-scheduled');
-    const tooLate = await refused(j, 'scheduleHearing', 'clerk.housing', 422, { at: `${addWorkingDays(cal, organiseBy!, 1)}T09:30:00+08:00`, place: '三楼听证室' }, 'hearing-input-invalid');
-    expect(tooLate.body.errors).toEqual([expect.objectContaining({ path: '/body/at', code: 'after_organise_by' })]);
-    // Held a moment from now, so that its outcome can be recorded in this test.
-    const heldAt = new Date(Date.now() + 1500).toISOString();
-    const scheduled = await step(j, 'scheduleHearing', 'clerk.housing', { type: 'HearingScheduled', next: ['scheduleHearing', 'recordHearingOutcome', 'withdraw'] }, { at: heldAt, place: '三楼听证室' });
-    expect(scheduled.body.hearing.schedule).toEqual({ at: heldAt, place: '三楼听证室', noticedAt: expect.any(String) });
-    await until('the hearing\'s time', async () => (Date.now() > Date.parse(heldAt) ? true : undefined), 5_000);
-    const held = await step(j, 'recordHearingOutcome', 'approver.housing', { to: 'under_review', type: 'HearingConcluded', clock: 'resume' }, { outcome: '听证认为施工方案已采取防护措施' });
-    expect(held.body.hearing.outcome).toEqual({ summary: '听证认为施工方案已采取防护措施', at: expect.any(String) });
-    expect(held.body.clock.suspensions).toEqual([expect.objectContaining({ kind: 'hearing', to: expect.any(String) })]);
-    await refused(j, 'requireHearing', 'approver.housing', 409, { reason: '再次听证' }, 'hearing-already-held');
-    await step(j, 'approve', 'approver.housing', { to: 'approved', type: 'CaseApproved', clock: 'stop', next: ['complete'] });
-    await expectRecords(j);
-    expect(JSON.stringify(await timelineOf(j.caseNo, 'clerk.housing'))).not.toContain('李四');
-  });
-
+// The hearing's journey (听证) needs its hearing at least 7 days after its notice (art. 48): it runs in
+// emulated time, tests/emulated-time/hearing-journey.test.ts.
+describe('joint dissent (协调)', { timeout: 90_000 }, () => {
   it('联办 dissent: amr disagrees from acceptance, approval waits for the supervisor\'s coordination; the guide shows the 15-day extension', async () => {
     const guide = await call('GET', `/public/items/${joint.code}`);
     expect([guide.status, guide.body.extensionWorkingDays]).toEqual([200, 15]);

@@ -3,8 +3,11 @@ import type { Applicant } from '#schemas/api/applicants';
 import type { Caller, StaffRole } from '#shared/auth';
 import { residentIdCheckCharacter, unifiedSocialCreditCheckCharacter } from '#shared/identifiers';
 import { centerContextIn, centerProfileKey } from '#shared/center';
+import fc from 'fast-check';
 import {
+  agencyFault,
   agentErrors,
+  grantCovers,
   creditCodeError,
   idNumberError,
   identifierOf,
@@ -123,6 +126,44 @@ describe('agents', () => {
   });
 });
 
+describe('when an authorization lets the agent act (agencyFault, grantCovers)', () => {
+  const item = '370982-AMR-XK-001';
+  const other = '370982-HOUSING-XK-002';
+  const active = { status: 'active' as const, scope: 'items' as const, itemCodes: [item], validUntil: '2026-06-30' };
+  const rows: [string, Parameters<typeof agencyFault>[0], string | undefined, string, ReturnType<typeof agencyFault>][] = [
+    ['no authorization at all', undefined, item, today, 'no_authorization'],
+    ['an item listed, within its days', active, item, today, undefined],
+    ['on its last day (inclusive)', active, item, '2026-06-30', undefined],
+    ['the day after its last day', active, item, '2026-07-01', 'expired'],
+    ['an item not listed', active, other, today, 'out_of_scope'],
+    ['scope all: any item', { status: 'active', scope: 'all', validUntil: '2026-06-30' }, other, today, undefined],
+    ['revoked, even within its days and scope', { ...active, status: 'revoked' }, item, today, 'revoked'],
+    ['revoked and expired: revoked first', { ...active, status: 'revoked' }, item, '2027-01-01', 'revoked'],
+    ['expired and out of scope: expired first', active, other, '2027-01-01', 'expired'],
+    ['whatever the item (listing): scope is not asked', active, undefined, today, undefined],
+    ['whatever the item, expired', active, undefined, '2026-07-01', 'expired'],
+  ];
+  it.each(rows)('%s', (_name, terms, itemCode, day, fault) => {
+    expect(agencyFault(terms, itemCode, day)).toBe(fault);
+    if (itemCode) expect(grantCovers(terms, itemCode, day)).toBe(fault === undefined);
+  });
+
+  it('covers exactly when active, not past its last day, and the item is in scope (any terms, any day)', () => {
+    const date = fc.integer({ min: 0, max: 3000 }).map((d) => new Date(Date.UTC(2025, 0, 1) + d * 86_400_000).toISOString().slice(0, 10));
+    const code = fc.constantFrom(item, other, '370982-TAX-XK-003');
+    const terms = fc.record({
+      status: fc.constantFrom('active' as const, 'revoked' as const),
+      scope: fc.constantFrom('all' as const, 'items' as const),
+      itemCodes: fc.uniqueArray(code, { minLength: 1, maxLength: 3 }),
+      validUntil: date,
+    });
+    fc.assert(fc.property(terms, code, date, (t, c, day) => {
+      const expected = t.status === 'active' && day <= t.validUntil && (t.scope === 'all' || t.itemCodes.includes(c));
+      expect(grantCovers(t, c, day)).toBe(expected);
+    }), { numRuns: 2000 });
+  });
+});
+
 describe('what staff see', () => {
   const caller = (role: StaffRole): Caller => ({ userId: 'u', username: role, roles: [role], centerId: 'c1', ...(role === 'clerk' || role === 'approver' || role === 'dept_admin' ? { departmentId: 'amr' } : {}) });
   const profile: Applicant = {
@@ -145,6 +186,12 @@ describe('what staff see', () => {
     const { idNumber: _i, ...rest } = profile;
     expect(staffView({ ...rest, kind: 'enterprise', creditCode: validCode }, 'active', false).creditCode).toBe(validCode);
     expect(maskEmail('not-an-email')).toBe('************');
+  });
+
+  it('shows the last credit decision (失信) when there is one', () => {
+    const credit = { excluded: true, reason: '列入失信被执行人名单', at: '2026-06-01T00:00:00.000Z', by: 'center.admin' };
+    expect(staffView(profile, 'active', false, credit).credit).toEqual(credit);
+    expect(staffView(profile, 'active', false)).not.toHaveProperty('credit');
   });
 
   it('counts days in the center\'s time zone (the "today" registration and agents are checked against)', () => {

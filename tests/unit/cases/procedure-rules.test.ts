@@ -1,12 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import type { Caller } from '#shared/auth';
 import { addWorkingDays, workingDaysBetween } from '#shared/calendar';
+import { HttpProblem } from '#shared/errors';
 import { decide, type CaseRecord } from '../../../functions/cases/lifecycle.ts';
 import { newCase } from '../../../functions/cases/rules.ts';
 import { act, approver, cal, clerk, CONSTRUCTION, CONTRACTOR, intake, itemVersion, owner, refusal, refusalOf, staff, T } from './case-fixtures.ts';
 
 /**
- * Hearings (听证, arts. 46–47), the center's coordination of a co-department's
+ * Hearings (听证, arts. 46–48), the center's coordination of a co-department's
  * dissent (协调) and the separation of review and decision (审查与审批分离), on
  * the demo center's real items and the real 2026 calendar (March 2026 has no
  * holiday). Who may act when is the lifecycle table's (lifecycle.test.ts).
@@ -26,17 +27,17 @@ describe('hearings', () => {
   const reviewing = inReview(CONSTRUCTION);
   const noticed = act(reviewing, 'noticeHearingRight', { parties }, T('03-03', '10:00'), clerk(reviewing));
 
-  it('the notice of the right records who was told and when; the parties may ask for 5 working days; the event names nobody', () => {
+  it('the notice of the right records who was told and when; the parties may ask for 5 working days; the event names nobody, only the places of those told by post', () => {
     expect(noticed.next.hearing).toEqual({ rightNotice: { parties, toldAt: T('03-03', '10:00'), requestDue: '2026-03-10' } });
     expect(addWorkingDays(cal, '2026-03-03', 5)).toBe('2026-03-10');
     expect(noticed.next.state).toBe('under_review');
-    expect(noticed.details).toEqual({ requestDue: '2026-03-10', told: { applicant: 1, interestedParties: 1 } });
+    expect(noticed.details).toEqual({ requestDue: '2026-03-10', told: { applicant: 1, interestedParties: 1 }, byPost: [1] });
     expect(refusalOf(() => act(reviewing, 'noticeHearingRight', { parties: [parties[1]] }, T('03-03', '10:00'), clerk(reviewing)))).toMatchObject({
       type: 'hearing-input-invalid', errors: ['/body/parties applicant_not_told'],
     });
   });
 
-  it("the applicant's request stops the clock until the outcome; held within 20 working days, after its notice", () => {
+  it("the applicant's request stops the clock until the outcome; held within 20 working days, at least 7 days after its notice", () => {
     const at = T('03-04', '10:00');
     // The applicant on the own case asks as the applicant, whatever the body says.
     const asked = act(noticed.next, 'requestHearing', { partyRole: 'interested_party', reason: '对许可条件有异议' }, at, owner);
@@ -59,7 +60,7 @@ describe('hearings', () => {
     expect(refusal(() => act(asked.next, 'scheduleHearing', when(T('03-06', '08:00')), scheduledAt, clerk(asked.next)))).toEqual(['/body/at not_future']);
     const scheduled = act(asked.next, 'scheduleHearing', when(T('04-01', '09:30')), scheduledAt, clerk(asked.next)); // its last day still counts
     expect(scheduled.next.hearing?.schedule).toEqual({ at: T('04-01', '09:30'), place: '三楼听证室', noticedAt: scheduledAt });
-    expect(scheduled.details).toEqual({ at: T('04-01', '09:30'), place: '三楼听证室', hearingDate: '2026-04-01' });
+    expect(scheduled.details).toEqual({ at: T('04-01', '09:30'), place: '三楼听证室', hearingDate: '2026-04-01', hearingTime: '09:30', byPost: [1] });
     expect(scheduled.next.state).toBe('suspended');
 
     expect(refusal(() => act(scheduled.next, 'recordHearingOutcome', { outcome: '听证笔录' }, T('04-01', '09:00'), approver(scheduled.next)))).toEqual(['/body/outcome not_held_yet']);
@@ -73,6 +74,55 @@ describe('hearings', () => {
     // One hearing a case; the decision is open again.
     expect(decide('requireHearing', held.next, { caller: approver(held.next), today: '2026-04-02' })).toMatchObject({ ok: false, refusal: { status: 409 } });
     expect(decide('approve', held.next, { caller: approver(held.next), today: '2026-04-02' }).ok).toBe(true);
+  });
+
+  describe('the parties are told at least 7 days before (art. 48, 七日前通知)', () => {
+    const asked = act(noticed.next, 'requestHearing', { partyRole: 'applicant' }, T('03-04', '10:00'), owner).next; // organised by 04-01
+    const scheduleAt = (now: string, at: string) => () => act(asked, 'scheduleHearing', { at, place: '三楼听证室' }, now, clerk(asked));
+
+    it.each([
+      ['6 days after the notice', T('03-12', '09:30'), ['/body/at notice_too_short']],
+      ['the same day, later', T('03-06', '15:00'), ['/body/at notice_too_short']],
+      ['7 days after, earlier in the day than the notice: days are calendar dates', T('03-13', '08:00'), []],
+      ['7 days after, 5 working days: calendar days count', T('03-13', '09:30'), []],
+    ])('told Fri 03-06 09:00, held %s', (_, at, errors) => {
+      if (errors.length) expect(refusalOf(scheduleAt(T('03-06', '09:00'), at))).toMatchObject({ type: 'hearing-input-invalid', errors });
+      else expect(scheduleAt(T('03-06', '09:00'), at)().next.hearing?.schedule?.at).toBe(at);
+    });
+
+    it('a new time told later needs its own 7 days', () => {
+      const scheduled = act(asked, 'scheduleHearing', { at: T('03-20', '09:30'), place: '三楼听证室' }, T('03-06', '09:00'), clerk(asked)).next;
+      const again = (at: string) => () => act(scheduled, 'scheduleHearing', { at, place: '二楼会议室' }, T('03-16', '09:00'), clerk(scheduled));
+      expect(refusal(again(T('03-20', '09:30')))).toEqual(['/body/at notice_too_short']);
+      expect(again(T('03-23', '09:30'))().next.hearing?.schedule).toEqual({ at: T('03-23', '09:30'), place: '二楼会议室', noticedAt: T('03-16', '09:00') });
+    });
+
+    it('told on the last day that leaves 7 days before the organisation day, the hearing is held on that day', () => {
+      expect(scheduleAt(T('03-25', '17:00'), T('04-01', '09:30'))().next.hearing?.schedule?.at).toBe(T('04-01', '09:30'));
+    });
+
+    it('told later, when no time meets both limits: the notice wins, the soonest lawful day only, recorded past the organisation day', () => {
+      // Organised by 04-01; told on 03-26, the soonest day with 7 days' notice is 04-02.
+      expect(refusal(scheduleAt(T('03-26', '09:00'), T('04-01', '09:30')))).toEqual(['/body/at notice_too_short']);
+      let fault: unknown;
+      try {
+        scheduleAt(T('03-26', '09:00'), T('04-03', '09:30'))();
+      } catch (err) {
+        fault = err instanceof HttpProblem ? { type: err.problem.slug, errors: err.errors } : err;
+      }
+      expect(fault).toEqual({
+        type: 'hearing-input-invalid',
+        errors: [{
+          path: '/body/at', code: 'after_organise_by',
+          message: { zh: '组织期限 2026-04-01 已无法满足（须提前 7 日通知）：听证须在 2026-04-02 举行', en: "the organisation day 2026-04-01 can no longer be met with 7 days' notice: the hearing is held on 2026-04-02" },
+        }],
+      });
+      const late = act(asked, 'scheduleHearing', { at: T('04-02', '14:00'), place: '三楼听证室' }, T('03-26', '09:00'), clerk(asked));
+      expect(late.next.hearing?.schedule).toEqual({ at: T('04-02', '14:00'), place: '三楼听证室', noticedAt: T('03-26', '09:00'), pastOrganiseBy: true });
+      expect(late.details).toMatchObject({ hearingDate: '2026-04-02', pastOrganiseBy: true });
+      // Within the organisation day, nothing is marked.
+      expect(scheduleAt(T('03-25', '17:00'), T('04-01', '09:30'))().next.hearing?.schedule).not.toHaveProperty('pastOrganiseBy');
+    });
   });
 
   it("a clerk records an interested party's request, which names the party; the event does not", () => {

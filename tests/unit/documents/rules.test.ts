@@ -169,23 +169,23 @@ describe('who hands in, verifies and fetches a case\'s files', () => {
   };
 
   it('the applicant uploads online, a clerk of the lead department at the window; others are refused', () => {
-    expect(uploadChannel(owner, open)).toBe('online');
-    expect(uploadChannel(clerk, open)).toBe('window');
-    expect(refusal(() => uploadChannel(stranger, open))).toEqual([404, problemUri('not-found')]);
-    expect(refusal(() => uploadChannel(otherClerk, open))).toEqual([403, problemUri('forbidden')]);
+    expect(uploadChannel(owner, open, true)).toBe('online');
+    expect(uploadChannel(clerk, open, false)).toBe('window');
+    expect(refusal(() => uploadChannel(stranger, open, false))).toEqual([404, problemUri('not-found')]);
+    expect(refusal(() => uploadChannel(otherClerk, open, false))).toEqual([403, problemUri('forbidden')]);
   });
 
   it('a closed case takes no materials and verifies none (409 case-closed-for-materials)', () => {
-    expect(refusal(() => uploadChannel(owner, closed))).toEqual([409, problemUri('case-closed-for-materials')]);
-    expect(refusal(() => assertMayVerify(clerk, closed))).toEqual([409, problemUri('case-closed-for-materials')]);
-    expect(refusal(() => assertMayVerify(clerk, open))).toBeUndefined();
-    expect(refusal(() => assertMayVerify(owner, open))).toEqual([403, problemUri('forbidden')]);
+    expect(refusal(() => uploadChannel(owner, closed, true))).toEqual([409, problemUri('case-closed-for-materials')]);
+    expect(refusal(() => assertMayVerify(clerk, closed, false))).toEqual([409, problemUri('case-closed-for-materials')]);
+    expect(refusal(() => assertMayVerify(clerk, open, false))).toBeUndefined();
+    expect(refusal(() => assertMayVerify(owner, open, true))).toEqual([403, problemUri('forbidden')]);
   });
 
   it('the applicant and the handling staff fetch, whatever the state', () => {
-    expect(refusal(() => assertMayFetch(owner, closed))).toBeUndefined();
-    expect(refusal(() => assertMayFetch(clerk, closed))).toBeUndefined();
-    expect(refusal(() => assertMayFetch(stranger, closed))).toEqual([404, problemUri('not-found')]);
-    expect(refusal(() => assertMayFetch(otherClerk, closed))).toEqual([403, problemUri('forbidden')]);
+    expect(refusal(() => assertMayFetch(owner, closed, true))).toBeUndefined();
+    expect(refusal(() => assertMayFetch(clerk, closed, false))).toBeUndefined();
+    expect(refusal(() => assertMayFetch(stranger, closed, false))).toEqual([404, problemUri('not-found')]);
+    expect(refusal(() => assertMayFetch(otherClerk, closed, false))).toEqual([403, problemUri('forbidden')]);
   });
 });

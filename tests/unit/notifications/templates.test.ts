@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { CaseEventData } from '#schemas/events/cases';
 import { mobileE164 } from '../../../functions/notifications/senders.ts';
 import { staffNoticeText } from '../../../functions/notifications/staff-notices.ts';
-import { isToldOf, milestoneEventTypes, notifiedEventTypes, render, smsParts } from '../../../functions/notifications/templates.ts';
+import { isToldOf, milestoneEventTypes, notifiedEventTypes, render, renderLetter, smsParts } from '../../../functions/notifications/templates.ts';
 import { transitions } from '../../../functions/cases/lifecycle.ts';
 import { DEADLINES_RECOMPUTED } from '../../../functions/cases/events.ts';
 
@@ -64,10 +64,37 @@ describe('applicant messages', () => {
   });
 });
 
+describe('hearings (听证): the applicant told of the right and of the time and place; the interested parties by post', () => {
+  const noticed = data({ requestDue: '2026-12-11', told: { applicant: 1, interestedParties: 2 }, byPost: [1, 2] });
+  const scheduled = data({ at: '2026-12-18T01:30:00.000Z', place: '三楼听证室', hearingDate: '2026-12-18', hearingTime: '09:30', byPost: [1, 2] });
+
+  it('the right notice gives the last day to ask (art. 47), the hearing notice the day, time (center time) and place (art. 48)', () => {
+    expect(render('HearingRightNoticed', noticed, 'zh-CN')).toMatchObject({ subject: '听证权利告知：370982-20261127-00042', sms: '【政务服务中心】办件370982-20261127-00042：您可于2026-12-11前申请听证，详见办件页面。' });
+    expect(render('HearingRightNoticed', noticed, 'zh-CN')!.text).toContain('请于 2026-12-11 前在办件页面或窗口提出');
+    expect(render('HearingRightNoticed', noticed, 'en')!.text).toContain('ask by 2026-12-11');
+    expect(render('HearingScheduled', scheduled, 'zh-CN')).toMatchObject({ subject: '听证通知：370982-20261127-00042', sms: '【政务服务中心】办件370982-20261127-00042听证：2026-12-18 09:30，地点见办件页面。' });
+    expect(render('HearingScheduled', scheduled, 'zh-CN')!.text).toContain('定于 2026-12-18 09:30 在三楼听证室举行');
+    expect(render('HearingScheduled', scheduled, 'en')!.text).toContain('held on 2026-12-18 09:30 at 三楼听证室');
+    for (const type of ['HearingRightNoticed', 'HearingScheduled']) expect(isToldOf(type, {}), type).toBe(true);
+  });
+
+  it('a letter by post to each interested party, by place in the notice, naming nobody; none when the notice named none, none for other events', () => {
+    const right = renderLetter('HearingRightNoticed', noticed)!;
+    expect(right).toMatchObject({ subject: '听证权利告知书：370982-20261127-00042', parties: [1, 2] });
+    expect(right.text).toMatch(/^你（单位）系“企业设立登记”（370982-20261127-00042）行政许可申请的利害关系人.*请于 2026-12-11 前向本中心提出/);
+    const hearing = renderLetter('HearingScheduled', scheduled)!;
+    expect(hearing).toMatchObject({ subject: '听证通知书：370982-20261127-00042', parties: [1, 2] });
+    expect(hearing.text).toContain('定于 2026-12-18 09:30 在三楼听证室举行');
+    expect(renderLetter('HearingScheduled', data({ ...scheduled.details, byPost: [] }))).toBeUndefined();
+    expect(renderLetter('CaseApproved', data({ byPost: [1] }))).toBeUndefined();
+  });
+});
+
 describe('SMS in one part', () => {
   // The longest case number the schema allows, a provisional date, and every free-text field at its longest.
   const longest = {
-    ...data({ reasons: ['理由'.repeat(250)], acceptanceDate: '2026-11-27', toleranceDue: '2026-12-31', method: 'mail', trackingNo: 'S'.repeat(50), procedure: '检验检测', expectedWorkingDays: 365, reason: '原因'.repeat(250), workingDays: 30, previous: { promisedDue: '2026-11-30' } }),
+    ...data({ reasons: ['理由'.repeat(250)], acceptanceDate: '2026-11-27', toleranceDue: '2026-12-31', method: 'mail', trackingNo: 'S'.repeat(50), procedure: '检验检测', expectedWorkingDays: 365, reason: '原因'.repeat(250), workingDays: 30, previous: { promisedDue: '2026-11-30' },
+      requestDue: '2026-12-31', hearingDate: '2026-12-31', hearingTime: '09:30', place: '地点'.repeat(100) }),
     caseNo: `ABCDEFGHIJKL-20261127-${'9'.repeat(9)}`,
     deadlines: { promisedDue: '2026-12-01', deliveryDue: '2026-12-11', provisional: true as const },
   };

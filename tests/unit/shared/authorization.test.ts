@@ -36,6 +36,7 @@ const expected: Record<Action, Partial<Record<StaffRole, 'center' | 'department'
   'applicant.personalData.reveal': { clerk: 'center', approver: 'center' },
   'audit.read': { auditor: 'center' },
   'applicant.account.write': { center_admin: 'center' },
+  'applicant.credit.write': { center_admin: 'center' },
   'case.intake.online': { applicant: 'center' },
   'case.intake.window': { clerk: 'department' },
   'case.read': { clerk: 'department', approver: 'department', dept_admin: 'department', dept_head: 'department', supervisor: 'center' },
