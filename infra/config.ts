@@ -81,8 +81,11 @@ export interface StageConfig {
   readonly caseWatchSchedule: string;
   /** When the audit digest seals the previous day (schedules run in UTC: 16:15 UTC is 00:15 in Asia/Shanghai). */
   readonly auditDigestSchedule: string;
-  /** Who signs the audit digests: an asymmetric KMS key, or a key kept in a secret (the local cloud has no KMS). */
-  readonly auditSigning: 'kms' | 'secret';
+  /**
+   * Who signs the audit digests and the issued documents: an asymmetric KMS key each,
+   * or a key kept in a secret each (the local cloud has no KMS).
+   */
+  readonly signingKeys: 'kms' | 'secret';
   /** Sender of applicant email (its domain is a verified SES identity). */
   readonly mailFrom: string;
   /** Throttling of the public case-progress lookup (requests per second, burst), tighter than the stage's. */
@@ -128,7 +131,7 @@ const common = {
   caseSweepSchedule: 'rate(15 minutes)',
   caseWatchSchedule: 'rate(1 minute)',
   auditDigestSchedule: 'cron(15 16 * * ? *)',
-  auditSigning: 'kms',
+  signingKeys: 'kms',
   publicLookupThrottle: { rateLimit: 10, burstLimit: 20 },
   publicRouteThrottle: { rateLimit: 25, burstLimit: 50 },
   evaluationSweepSchedule: 'rate(15 minutes)',
@@ -155,7 +158,7 @@ const dev: StageConfig = {
 
 const configs: Record<StageName, StageConfig> = {
   // The local cloud runs dev's settings, with room for benchmarks.
-  local: { ...dev, stage: 'local', logRetention: RetentionDays.ONE_WEEK, throttle: { rateLimit: 100, burstLimit: 200 }, caseSweepSchedule: 'rate(1 minute)', auditDigestSchedule: 'rate(1 minute)', auditSigning: 'secret', evaluationSweepSchedule: 'rate(1 minute)', dynamodbAttemptTimeoutMs: 8_000, alarms: { ...dev.alarms, topicKey: 'aws-managed' }, identityProvider: 'simulator' },
+  local: { ...dev, stage: 'local', logRetention: RetentionDays.ONE_WEEK, throttle: { rateLimit: 100, burstLimit: 200 }, caseSweepSchedule: 'rate(1 minute)', auditDigestSchedule: 'rate(1 minute)', signingKeys: 'secret', evaluationSweepSchedule: 'rate(1 minute)', dynamodbAttemptTimeoutMs: 8_000, alarms: { ...dev.alarms, topicKey: 'aws-managed' }, identityProvider: 'simulator' },
   dev,
   prod: {
     ...common,

@@ -1,81 +1,30 @@
 /**
- * Who signs the daily digests: ECDSA P-256 with SHA-256 either way, so one
- * verifier checks both.
+ * Who signs the daily digests: the shared signer port (functions/shared/signer.ts)
+ * with the audit's own key.
  *
- *  - In AWS, an asymmetric KMS key (ECC_NIST_P256, SIGN_VERIFY): the private key
- *    never leaves KMS and the function may only call kms:Sign. Auditors fetch
- *    the public key from KMS themselves (`aws kms get-public-key`).
- *  - In the local cloud, a key held in a secret: a PEM (PKCS#8) or, since the
- *    local secret store generates random strings, a seed from which the P-256
- *    private key is derived (HMAC-SHA256 → scalar). Its public key travels in
- *    each digest; it proves nothing about who signed, only that nothing changed.
+ *  - In AWS, an asymmetric KMS key (ECC_NIST_P256, SIGN_VERIFY): the function
+ *    may only call kms:Sign. Auditors fetch the public key from KMS themselves
+ *    (`aws kms get-public-key`).
+ *  - In the local cloud, a key held in a secret (a PEM, or a seed derived under
+ *    the audit's label). Its public key travels in each digest; it proves
+ *    nothing about who signed, only that nothing changed.
  */
-import { createECDH, createHash, createHmac, createPrivateKey, createPublicKey, sign as cryptoSign, verify as cryptoVerify, type KeyObject } from 'node:crypto';
-import { KMSClient, SignCommand } from '@aws-sdk/client-kms';
+import type { KeyObject } from 'node:crypto';
+import { keyFromSeed as derive, kmsSigner, localSigner as local, type Signer } from '#shared/signer';
 
-export const SIGNING_ALGORITHM = 'ECDSA_SHA_256' as const;
+export { keyFingerprint, kmsSigner, SIGNING_ALGORITHM, verifySignature, type Signer } from '#shared/signer';
 
-export interface Signer {
-  readonly keyId: string;
-  /** SPKI PEM, when the signer can tell it (the local key; not KMS, whose key is fetched from KMS). */
-  readonly publicKeyPem?: string;
-  /** DER-encoded ECDSA signature of SHA-256(message). */
-  sign(message: Buffer): Promise<Buffer>;
-}
+/** The derivation label of the audit key: changing it would change the key that verifies earlier digests. */
+const AUDIT_KEY_LABEL = 'onestop-audit-digest-signing-key/1';
 
-/** Order of the P-256 group: a private scalar lies in [1, n-1]. */
-const P256_ORDER = BigInt('0xffffffff00000000ffffffffffffffffbce6faada7179e84f3b9cac2fc632551');
-
-/** The P-256 private key derived from a seed (deterministic: the same seed, the same key). */
+/** The audit's P-256 private key derived from a seed (deterministic: the same seed, the same key). */
 export function keyFromSeed(seed: string): KeyObject {
-  const digest = createHmac('sha256', 'onestop-audit-digest-signing-key/1').update(seed).digest();
-  const scalar = (BigInt(`0x${digest.toString('hex')}`) % (P256_ORDER - 1n)) + 1n;
-  const d = Buffer.from(scalar.toString(16).padStart(64, '0'), 'hex');
-  const ecdh = createECDH('prime256v1');
-  ecdh.setPrivateKey(d);
-  const point = ecdh.getPublicKey(); // 0x04 || x || y
-  return createPrivateKey({
-    format: 'jwk',
-    key: { kty: 'EC', crv: 'P-256', d: d.toString('base64url'), x: point.subarray(1, 33).toString('base64url'), y: point.subarray(33, 65).toString('base64url') },
-  });
-}
-
-/** sha256:<hex> of a public key's DER (SPKI): what auditors compare. */
-export function keyFingerprint(publicKey: KeyObject | string): string {
-  const key = typeof publicKey === 'string' ? createPublicKey(publicKey) : publicKey;
-  return `sha256:${createHash('sha256').update(key.export({ type: 'spki', format: 'der' })).digest('hex')}`;
+  return derive(seed, AUDIT_KEY_LABEL);
 }
 
 /** A signer from a local key: a PKCS#8/SEC1 PEM, or any other string taken as a seed. */
 export function localSigner(secret: string): Signer {
-  const privateKey = secret.includes('-----BEGIN') ? createPrivateKey(secret) : keyFromSeed(secret);
-  if (privateKey.asymmetricKeyType !== 'ec' || privateKey.asymmetricKeyDetails?.namedCurve !== 'prime256v1') {
-    throw new Error('the audit signing key must be an ECDSA P-256 key');
-  }
-  const publicKey = createPublicKey(privateKey);
-  const publicKeyPem = publicKey.export({ type: 'spki', format: 'pem' }).toString();
-  return {
-    keyId: `local:${keyFingerprint(publicKey)}`,
-    publicKeyPem,
-    sign: async (message) => cryptoSign('sha256', message, privateKey),
-  };
-}
-
-/** A signer backed by a KMS asymmetric key: KMS signs the SHA-256 digest of the message. */
-export function kmsSigner(keyId: string, client: Pick<KMSClient, 'send'> = new KMSClient({})): Signer {
-  return {
-    keyId,
-    async sign(message) {
-      const out = await client.send(new SignCommand({
-        KeyId: keyId,
-        Message: createHash('sha256').update(message).digest(),
-        MessageType: 'DIGEST',
-        SigningAlgorithm: SIGNING_ALGORITHM,
-      }));
-      if (!out.Signature) throw new Error(`KMS returned no signature for key ${keyId}`);
-      return Buffer.from(out.Signature);
-    },
-  };
+  return local(secret, AUDIT_KEY_LABEL);
 }
 
 /** The stage's signer: the KMS key when AUDIT_SIGNING_KEY_ID is set, else the local key in AUDIT_SIGNING_SECRET. */
@@ -83,13 +32,4 @@ export function signerFromEnv(env: NodeJS.ProcessEnv = process.env): Signer {
   if (env.AUDIT_SIGNING_KEY_ID) return kmsSigner(env.AUDIT_SIGNING_KEY_ID);
   if (env.AUDIT_SIGNING_SECRET) return localSigner(env.AUDIT_SIGNING_SECRET);
   throw new Error('no audit signing key: set AUDIT_SIGNING_KEY_ID (KMS) or AUDIT_SIGNING_SECRET (local key)');
-}
-
-/** Checks a DER ECDSA P-256/SHA-256 signature; false for a malformed signature or key. */
-export function verifySignature(message: Buffer, signature: Buffer, publicKeyPem: string): boolean {
-  try {
-    return cryptoVerify('sha256', message, createPublicKey(publicKeyPem), signature);
-  } catch {
-    return false;
-  }
 }

@@ -9,6 +9,10 @@
  * Idempotent: the document's id comes from the event (a redelivery finds the
  * record); the object's key carries its digest, so two concurrent deliveries
  * never leave a record pointing at bytes it does not describe.
+ *
+ * Every document is signed (PAdES, the center's key: signing/) before anything
+ * is written: a failed signature — KMS unavailable — fails the delivery, which
+ * the consumer retries, and nothing unsigned is ever stored as issued.
  */
 import type { EventBridgeEvent } from 'aws-lambda';
 import type { DocumentKind } from '#schemas/api/documents';
@@ -42,6 +46,8 @@ const str = (v: unknown) => (typeof v === 'string' ? v : undefined);
 
 /** The renderer (pdf-lib and fontkit, ~700 KB of code): loaded with the first document, not at every cold start. */
 const loadRenderers = lazyImport(() => import('./pdf/render.ts'));
+/** The signing (the KMS client, the CMS writer): with the first document too. */
+const loadSigning = lazyImport(() => import('./signing/issuer-key.ts'));
 
 async function render(kind: DocumentKind, e: CaseEvent, s: Sources, font: Uint8Array, certificateNo: string): Promise<Uint8Array> {
   const { renderAcceptanceReceipt, renderCertificate, renderRefusalNotice, renderSupplementNotice } = await loadRenderers();
@@ -117,7 +123,8 @@ export async function issueFor(detailType: string, e: CaseEvent): Promise<'issue
 
   const sources: Sources = { record, centerName: center.profile?.name ?? centerId, departmentName: department?.name ?? data.departmentId, ...(item.resultName ? { resultName: item.resultName } : {}) };
   const certificateNo = certificateNoOf(data.caseNo, e.eventId);
-  const bytes = await render(kind, e, sources, await loadCjkFont(), certificateNo);
+  const prepared = await render(kind, e, sources, await loadCjkFont(), certificateNo);
+  const bytes = await (await loadSigning()).documentSigner().sign(prepared, sources.centerName);
   const sha256 = sha256Hex(bytes);
   const objectKey = `documents/${centerId}/${data.caseNo}/${documentId}/${sha256}.pdf`;
   await putObject({ Bucket: materialsBucket(), Key: objectKey, Body: bytes, ContentType: 'application/pdf', ChecksumSHA256: Buffer.from(sha256, 'hex').toString('base64') });

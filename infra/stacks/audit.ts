@@ -62,7 +62,7 @@ export function createAudit(scope: Construct, deps: AuditDeps) {
     .bindTable(table, 'readAppend')
     .bindBucket(bucket, 'readWrite', 'AUDIT_BUCKET');
   let signingKey: kms.Key | undefined;
-  if (config.auditSigning === 'kms') {
+  if (config.signingKeys === 'kms') {
     signingKey = new kms.Key(scope, 'AuditSigningKey', {
       description: `Signs the daily digests of the OneStop audit log (${config.stage}); auditors verify with its public key`,
       keySpec: kms.KeySpec.ECC_NIST_P256,

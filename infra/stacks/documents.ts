@@ -2,18 +2,20 @@
  * Documents and archives (DESIGN §4): the API (upload slots, audited
  * downloads, certificate check, archive retrieval and disposition), the upload
  * check on the materials bucket's notifications, the consumer that issues
- * receipts, notices and certificates as PDFs (the CJK font in a layer) and
- * starts the e-licence clock on closure, the watcher publishing that clock's
+ * receipts, notices and certificates as signed PDFs (the CJK font in a layer;
+ * the stage's document key in KMS, or a secret in the local cloud) and starts
+ * the e-licence clock on closure, the watcher publishing that clock's
  * threshold, and the archive consumer writing packages to the Object-Locked
  * archive bucket.
  */
-import { Duration } from 'aws-cdk-lib';
+import { CfnOutput, Duration } from 'aws-cdk-lib';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as iam from 'aws-cdk-lib/aws-iam';
+import * as kms from 'aws-cdk-lib/aws-kms';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import type * as s3 from 'aws-cdk-lib/aws-s3';
-import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
+import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import type { Construct } from 'constructs';
 import { LICENCE_CLOCK_START, documentOfEvent } from '../../functions/documents/rules.ts';
 import { CJK_FONT_ASSET_EXCLUDE, CJK_FONT_LAMBDA_PATH, cjkFontAssetDir } from '../../functions/documents/pdf/font-asset.ts';
@@ -33,7 +35,7 @@ function allowLocking(fn: DomainFunction, archive: s3.IBucket, actions: string[]
 
 export function addDocuments(
   scope: Construct,
-  deps: { table: ITable; bus: events.IEventBus; api: DomainHttpApi; materials: s3.Bucket; archive: s3.Bucket; cursorKey: ISecret; config: StageConfig },
+  deps: { table: ITable; bus: events.IEventBus; api: DomainHttpApi; materials: s3.Bucket; archive: s3.Bucket; cursorKey: secretsmanager.ISecret; config: StageConfig },
 ) {
   const { table, bus, api, materials, archive, config } = deps;
 
@@ -77,6 +79,7 @@ export function addDocuments(
     .bindValue('CJK_FONT_PATH', CJK_FONT_LAMBDA_PATH)
     .bindValue('PUBLIC_BASE_URL', api.url);
   issue.addLayers(fontLayer);
+  bindDocumentSigningKey(scope, issue, config);
   new Consumer(scope, 'DocumentIssue', {
     trigger: { bus, eventPattern: { source: ['onestop.cases'], detailType: [...Object.keys(documentOfEvent), LICENCE_CLOCK_START] } },
     fn: issue,
@@ -111,4 +114,40 @@ export function addDocuments(
     description: 'A completed case with all its documents → its archival package in the Object-Locked archive bucket',
   });
   return { documents, check, issue, licenceWatch, archiver };
+}
+
+/**
+ * The key every issued PDF is signed with (PAdES; functions/documents/signing/).
+ * In AWS an asymmetric KMS key the issuing function may only sign with and read
+ * the public key of (for the certificate it embeds); it never leaves KMS.
+ * KMS does not rotate asymmetric keys: a rotation is a new key that takes over
+ * the alias, the old one kept for verification (docs/decisions.md).
+ */
+function bindDocumentSigningKey(scope: Construct, issue: DomainFunction, config: StageConfig): void {
+  if (config.signingKeys === 'secret') {
+    const secret = new secretsmanager.Secret(scope, 'DocumentSigningSecret', {
+      description: 'Seed of the ECDSA P-256 development key that signs issued PDFs where no KMS key is configured (the local cloud)',
+      generateSecretString: { excludePunctuation: true, passwordLength: 64 },
+      removalPolicy: config.removalPolicy,
+    });
+    acknowledge(secret, 'AwsSolutions-SMG4',
+      'Seed of the local stage\'s development key for issued PDFs, injected as a dynamic reference; a development key vouches for nobody, so it is not rotated.');
+    issue.bindSecretValue(secret, 'DOCUMENT_SIGNING_SECRET');
+    return;
+  }
+  const key = new kms.Key(scope, 'DocumentSigningKey', {
+    description: `Signs the PDFs the OneStop centers issue (${config.stage}): receipts, notices, certificates`,
+    keySpec: kms.KeySpec.ECC_NIST_P256,
+    keyUsage: kms.KeyUsage.SIGN_VERIFY,
+    removalPolicy: config.removalPolicy,
+  });
+  // An alias of its own, not the key's `alias` prop: a rotation (a key under a new construct id) then
+  // moves it in place instead of creating a second alias of the same name.
+  new kms.Alias(scope, 'DocumentSigningKeyAlias', { aliasName: `alias/onestop-${config.stage}-documents`, targetKey: key, removalPolicy: config.removalPolicy });
+  key.grant(issue, 'kms:Sign', 'kms:GetPublicKey');
+  issue.bindValue('DOCUMENT_SIGNING_KEY_ID', key.keyArn);
+  new CfnOutput(scope, 'DocumentSigningKeyId', {
+    value: key.keyArn,
+    description: 'Public key of the issued PDFs\' signatures (compare with the certificate in a PDF): aws kms get-public-key --key-id <this>',
+  });
 }

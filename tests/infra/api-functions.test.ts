@@ -129,7 +129,7 @@ describe('functions', () => {
     NotificationsFunction: ['TABLE_NAME', 'MAIL_FROM'],
     DocumentsFunction: ['TABLE_NAME', 'CURSOR_KEY', 'MATERIALS_BUCKET', 'ARCHIVE_BUCKET', 'ARCHIVE_LOCK_MODE'],
     MaterialCheckFunction: ['TABLE_NAME', 'MATERIALS_BUCKET'],
-    DocumentIssueFunction: ['TABLE_NAME', 'MATERIALS_BUCKET', 'CJK_FONT_PATH', 'PUBLIC_BASE_URL'],
+    DocumentIssueFunction: ['TABLE_NAME', 'MATERIALS_BUCKET', 'CJK_FONT_PATH', 'PUBLIC_BASE_URL', 'DOCUMENT_SIGNING_KEY_ID'],
     LicenceWatchFunction: ['TABLE_NAME'],
     ArchiveFunction: ['TABLE_NAME', 'MATERIALS_BUCKET', 'ARCHIVE_BUCKET', 'ARCHIVE_LOCK_MODE'],
     NotificationsApiFunction: ['TABLE_NAME'],

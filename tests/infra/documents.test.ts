@@ -1,8 +1,9 @@
 /**
  * CDK assertions on documents and archives: the archive bucket's Object Lock
  * (s3rver has none, so the settings are checked here), the upload check on
- * the materials bucket's notification, the font layer, and each function's
- * grants (deletes only under its own prefix; retention only on packages).
+ * the materials bucket's notification, the font layer, the document signing
+ * key, and each function's grants (deletes only under its own prefix;
+ * retention only on packages; Sign and GetPublicKey on the document key only).
  */
 import { Match, type Template } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -11,9 +12,11 @@ import { logicalIdByPath, resourcesOf, statementsOf, synthTemplate } from './syn
 
 let dev: Template;
 let prod: Template;
+let local: Template;
 beforeAll(() => {
   dev = synthTemplate('dev');
   prod = synthTemplate('prod');
+  local = synthTemplate('local');
 }, 60_000);
 
 const objectsUnder = (bucketId: string, prefix: string) => ({ 'Fn::Join': ['', [{ 'Fn::GetAtt': [bucketId, 'Arn'] }, `/${prefix}*`]] });
@@ -93,5 +96,43 @@ describe('documents consumers', () => {
     });
     expect(rule('ArchiveFunction').EventPattern).toEqual({ source: ['onestop.cases', 'onestop.documents'], 'detail-type': ['CaseCompleted', 'DocumentIssued'] });
     expect(rule('LicenceWatchFunction').ScheduleExpression).toBe('rate(1 minute)');
+  });
+});
+
+describe('document signing key', () => {
+  const kmsActions = (t: Template, fn: string) => statementsOf(t, fn).filter((st) => st.Action.some((a) => a.startsWith('kms:')));
+
+  it('is an asymmetric ECC_NIST_P256 KMS key behind the stage\'s alias, which the issuing function may only Sign with and read the public key of', () => {
+    for (const [stage, t] of [['dev', dev], ['prod', prod]] as const) {
+      const keyId = logicalIdByPath(t, 'DocumentSigningKey');
+      t.hasResourceProperties('AWS::KMS::Key', { KeySpec: 'ECC_NIST_P256', KeyUsage: 'SIGN_VERIFY' });
+      t.hasResourceProperties('AWS::KMS::Alias', { AliasName: `alias/onestop-${stage}-documents`, TargetKeyId: { 'Fn::GetAtt': [keyId, 'Arn'] } });
+      const fn = t.toJSON().Resources[logicalIdByPath(t, 'DocumentIssueFunction')].Properties;
+      expect(fn.Environment.Variables.DOCUMENT_SIGNING_KEY_ID).toEqual({ 'Fn::GetAtt': [keyId, 'Arn'] });
+      expect(fn.Environment.Variables.DOCUMENT_SIGNING_SECRET).toBeUndefined();
+      expect(kmsActions(t, 'DocumentIssueFunction').map((st) => ({ ...st, Action: [...st.Action].sort() }))).toEqual([
+        expect.objectContaining({ Effect: 'Allow', Action: ['kms:GetPublicKey', 'kms:Sign'], Resource: { 'Fn::GetAtt': [keyId, 'Arn'] } }),
+      ]);
+      expect(Object.keys(t.findOutputs('DocumentSigningKeyId'))).toEqual(['DocumentSigningKeyId']);
+    }
+  });
+
+  it('no other role may use it, and the audit digest keeps its own key', () => {
+    const keyId = logicalIdByPath(dev, 'DocumentSigningKey');
+    const issueRole = dev.toJSON().Resources[logicalIdByPath(dev, 'DocumentIssueFunction')].Properties.Role['Fn::GetAtt'][0];
+    const naming = Object.values(resourcesOf(dev, 'AWS::IAM::Policy')).filter((p) => JSON.stringify(p.Properties!.PolicyDocument).includes(keyId));
+    expect(naming.map((p) => p.Properties!.Roles)).toEqual([[{ Ref: issueRole }]]);
+    const digester = JSON.stringify(kmsActions(dev, 'AuditDigestFunction'));
+    expect(digester).toContain(logicalIdByPath(dev, 'AuditSigningKey'));
+    expect(digester).not.toContain(keyId);
+  });
+
+  it('is a development key from a secret in the local cloud, which has no KMS', () => {
+    expect(Object.keys(resourcesOf(local, 'AWS::KMS::Key'))).toEqual([]);
+    const vars = local.toJSON().Resources[logicalIdByPath(local, 'DocumentIssueFunction')].Properties.Environment.Variables;
+    expect(vars.DOCUMENT_SIGNING_KEY_ID).toBeUndefined();
+    expect(JSON.stringify(vars.DOCUMENT_SIGNING_SECRET)).toContain('{{resolve:secretsmanager:');
+    expect(JSON.stringify(vars.DOCUMENT_SIGNING_SECRET)).toContain(logicalIdByPath(local, 'DocumentSigningSecret'));
+    expect(logicalIdByPath(local, 'DocumentSigningSecret')).not.toBe(logicalIdByPath(local, 'AuditSigningSecret'));
   });
 });

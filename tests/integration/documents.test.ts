@@ -2,8 +2,13 @@
  * Materials, issued documents and archives over the local cloud: presigned
  * PUTs through fetch against the S3 server, the upload check on the bucket's
  * notification, audited downloads and who gets them, receipts and
- * certificates as PDFs with Chinese text, the archive package on completion.
+ * certificates as PDFs with Chinese text and a signature poppler's pdfsig
+ * verifies, the archive package on completion.
  */
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { GetObjectCommand, HeadObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
@@ -304,6 +309,24 @@ describe('issued documents and certificates', () => {
     expect(certText).toContain(cert.certificateNo!);
     const mistyped = `${cert.certificateNo!.slice(0, -1)}${cert.certificateNo!.endsWith('0') ? '1' : '0'}`;
     expect((await call('GET', `/public/certificates/${mistyped}`)).status).toBe(404);
+  });
+
+  it('an issued document is signed by the center\'s development key: pdfsig finds the whole file signed and the signature valid', async () => {
+    const who = await freshApplicant('猪八戒');
+    const { caseNo, etag } = await openCase(who.username);
+    await act(caseNo, 'accept', 'clerk.amr', etag, {});
+    const receipt = await until('the receipt', async () => (await documentsOf(caseNo, who.username)).find((d) => d.kind === 'acceptance_receipt'));
+    const bytes = await download((await call('GET', `/cases/${caseNo}/documents/${receipt.documentId}/download`, { as: who.username })).body.url);
+    expect(sha256(bytes)).toBe(receipt.sha256);
+    const path = join(mkdtempSync(join(tmpdir(), 'onestop-issued-')), 'receipt.pdf');
+    writeFileSync(path, bytes);
+    // pdfsig is poppler-utils' (.ci/run installs it); without it this fails with ENOENT rather than skipping.
+    const report = execFileSync('pdfsig', [path], { encoding: 'utf8' });
+    console.log(`pdfsig of a receipt issued through the local cloud:\n${report}`);
+    expect(report).toContain('Signature Validation: Signature is Valid.');
+    expect(report).toContain('Total document signed');
+    expect(report).toContain('Signature Type: ETSI.CAdES.detached');
+    expect(report).toContain('Signer Certificate Common Name: 示范县政务服务中心');
   });
 });
 

@@ -6,6 +6,7 @@
  * once) and the remedies of the Administrative Reconsideration Law (60 days)
  * and the Administrative Litigation Law (6 months).
  */
+import type { Seal } from './seal.ts';
 import { chinaDateOf, chinaTimeOf, chineseDate } from './text.ts';
 import { PdfWriter } from './writer.ts';
 
@@ -74,6 +75,8 @@ export type Certificate = {
 };
 
 const formLabel: Record<MaterialForm, string> = { original: '原件', copy: '复印件', electronic: '电子件' };
+/** Each document here is an act of administrative licensing, sealed with the deciding agency's seal for that purpose. */
+const sealOf = (departmentName: string): Seal => ({ agency: departmentName, purpose: '行政审批专用章' });
 const ONLY_AFTER_HANDLING = '以办理结果为准';
 
 export async function renderAcceptanceReceipt(font: Uint8Array, d: AcceptanceReceipt): Promise<Uint8Array> {
@@ -173,10 +176,10 @@ export async function renderCertificate(font: Uint8Array, d: Certificate): Promi
     ['有效期至', d.validUntil ? chineseDate(d.validUntil) : '长期有效'],
   ], 15);
   w.gap(48);
-  w.right([d.departmentName, issuedOn], 14);
+  w.issuer([d.departmentName, issuedOn], sealOf(d.departmentName), 14);
   w.gap(40);
   w.paragraph(`本证书经${d.centerName}办理。任何人可通过以下地址核验本证书的真实性和有效状态：${d.verifyUrl}`, 10);
-  return w.finish();
+  return w.finish(`颁发${title}（证书编号 ${d.certificateNo}）`);
 }
 
 /** The layout every notice to an applicant shares: head, addressee, body, issuer and date. */
@@ -197,9 +200,9 @@ async function notice(font: Uint8Array, h: NoticeHeader, title: string, body: (w
   w.hanging('', `${h.applicantName}：`);
   body(w);
   w.gap(24);
-  w.right([h.departmentName, h.centerName, chineseDate(issuedOn)]);
+  w.issuer([h.departmentName, h.centerName, chineseDate(issuedOn)], sealOf(h.departmentName));
   annex?.(w);
-  return w.finish();
+  return w.finish(`出具${title}（办件编号 ${h.caseNo}）`);
 }
 
 /** Label–value lines with the values lined up. */

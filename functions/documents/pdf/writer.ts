@@ -11,10 +11,14 @@
  *
  * Output is a function of the input alone (no clock, no random font tag:
  * pdf-lib seeds its generator), so re-rendering a document writes the same bytes.
+ * Every document is written ready to be signed: the issuer's block carries the
+ * agency's seal, and the file a reserved PAdES signature (signature-field.ts).
  */
 import { Readable } from 'node:stream';
 import * as fontkit from 'fontkit';
 import { PageSizes, PDFDocument, rgb, type PDFFont, type PDFPage } from 'pdf-lib';
+import { drawSeal, SEAL_RADIUS, type Seal } from './seal.ts';
+import { reserveSignature } from './signature-field.ts';
 import { breakLines, drawable } from './text.ts';
 
 type PdfLibFontkit = Parameters<PDFDocument['registerFontkit']>[0];
@@ -69,6 +73,8 @@ export type Column = { header: string; share: number; align?: 'left' | 'center' 
 export class PdfWriter {
   private page: PDFPage;
   private y = TOP;
+  /** The page whose issuer block carries the seal: the signature field sits there. */
+  private sealed?: PDFPage;
 
   static async open(fontBytes: Uint8Array, info: DocumentInfo): Promise<PdfWriter> {
     const doc = await PDFDocument.create({ updateMetadata: false });
@@ -120,6 +126,28 @@ export class PdfWriter {
       this.draw(line, RIGHT - this.width(line, size) - size * 2, size);
       this.advance(size);
     }
+  }
+
+  /**
+   * The issuer's block — agency, date — as `right` sets it, under the
+   * agency's seal: centred on the block, the block a little below the seal's
+   * centre (盖章居中下压署名和日期), on one page with it.
+   */
+  issuer(lines: string[], seal: Seal, size = BODY_SIZE): void {
+    const cleaned = lines.map((l) => this.clean(l));
+    const height = cleaned.length * size * LEADING;
+    // Pages break as for the block alone: the block never sits on a page of its own for its seal's sake.
+    // Room permitting, a gap brings the seal's top within a line of the text above (GB/T 9704); short of
+    // room the seal overlaps that text a little more, and its bottom may reach into the bottom margin.
+    this.fit(height);
+    this.gap(Math.min(Math.max(0, SEAL_RADIUS * 1.3 - height / 2 - size * LEADING), this.y - height - BOTTOM));
+    const top = this.y;
+    const widest = Math.max(...cleaned.map((l) => this.width(l, size)));
+    this.right(cleaned, size);
+    const right = RIGHT - size * 2;
+    drawSeal(this.page, this.font, { agency: this.clean(seal.agency), purpose: this.clean(seal.purpose) }, right - widest / 2, top - height / 2 + SEAL_RADIUS * 0.3);
+    this.sealed = this.page;
+    this.y = Math.min(this.y, top - height / 2 + SEAL_RADIUS * 0.3 - SEAL_RADIUS);
   }
 
   /** A paragraph with the customary two-character first-line indent. */
@@ -193,8 +221,9 @@ export class PdfWriter {
     this.gap(size * 0.8);
   }
 
-  /** Frames and, on a document of several pages, page numbers; then the bytes. */
-  async finish(): Promise<Uint8Array> {
+  /** Frames and, on a document of several pages, page numbers; the signature reserved; then the bytes. */
+  async finish(reason: string): Promise<Uint8Array> {
+    if (!this.sealed) throw new Error('An issued document carries its issuer\'s seal: call issuer() before finish().');
     const pages = this.doc.getPages();
     const size = 9;
     for (const [i, page] of pages.entries()) {
@@ -208,6 +237,7 @@ export class PdfWriter {
         }
       }
     }
+    reserveSignature(this.doc, this.sealed, reason);
     return this.doc.save();
   }
 
