@@ -5,6 +5,7 @@
  */
 import { Duration, RemovalPolicy } from 'aws-cdk-lib';
 import { RetentionDays } from 'aws-cdk-lib/aws-logs';
+import type { OidcClaims } from '../functions/applicants/identity/oidc.ts';
 
 export const stageNames = ['dev', 'prod', 'local'] as const;
 export type StageName = (typeof stageNames)[number];
@@ -49,6 +50,22 @@ export interface AlarmSettings {
    * (auditDigestSchedule), so 24 h 45 min = "yesterday's digest missing at 01:00".
    */
   readonly auditDigestWindow: Duration;
+}
+
+/** An OpenID Connect provider that redeems registration tickets (functions/applicants/identity/oidc.ts). */
+export interface IdentityOidcSettings {
+  /** https; its tokens' `iss` exactly, and `<issuer>/.well-known/openid-configuration` its discovery document. */
+  readonly issuer: string;
+  /** The client the provider registered for this stage. */
+  readonly clientId: string;
+  /** The redirect URI registered with that client, which the registering client's authorization request names. */
+  readonly redirectUri: string;
+  /** The Secrets Manager secret (name; the operator creates it) whose plain-text value is the client secret. */
+  readonly clientSecretName: string;
+  /** How the client authenticates at the token endpoint. @default 'client_secret_basic' */
+  readonly clientAuth?: 'client_secret_basic' | 'client_secret_post';
+  /** Claim names and the acr values' levels where the provider's differ from the defaults (`levels` replaces the default map). */
+  readonly claims?: Partial<OidcClaims>;
 }
 
 export interface StageConfig {
@@ -109,10 +126,13 @@ export interface StageConfig {
   readonly alarms: AlarmSettings;
   /**
    * The identity provider whose adapter redeems registration tickets (IDENTITY_PROVIDER,
-   * functions/applicants/identity/verifier.ts). `simulator` exists only in the local cloud.
-   * None: no adapter for a real provider yet, so registration fails (500) rather than trust typed-in numbers.
+   * functions/applicants/identity/verifier.ts). `simulator` exists only in the local cloud;
+   * `oidc` is the OpenID Connect provider `identityOidc` describes. None: registration
+   * answers 503 registration-not-offered rather than trust typed-in numbers.
    */
-  readonly identityProvider: 'simulator' | undefined;
+  readonly identityProvider: 'simulator' | 'oidc' | undefined;
+  /** The provider of `identityProvider: 'oidc'` (README, "Real-name verification in a deployment"). */
+  readonly identityOidc?: IdentityOidcSettings;
 }
 
 const alarmThresholds = {
@@ -198,7 +218,18 @@ export function stageConfig(stage: unknown = 'dev'): StageConfig {
     throw new Error(`Unknown stage ${JSON.stringify(stage)}: use -c stage=${stageNames.join('|')}`);
   }
   const config = configs[stage];
-  // The simulator vouches for any identity it is asked to: a deployed stage would let anyone register any number.
-  if (config.identityProvider === 'simulator' && stage !== 'local') throw new Error(`stage ${stage}: the identity simulator is for the local cloud only`);
+  checkIdentitySettings(config);
   return config;
+}
+
+const isHttps = (url: string) => URL.canParse(url) && new URL(url).protocol === 'https:';
+
+/** Refuses identity settings a stage cannot register with. */
+export function checkIdentitySettings(config: StageConfig): void {
+  const { stage, identityProvider, identityOidc: oidc } = config;
+  // The simulator vouches for any identity it is asked to: a deployed stage would let anyone register any number.
+  if (identityProvider === 'simulator' && stage !== 'local') throw new Error(`stage ${stage}: the identity simulator is for the local cloud only`);
+  if (identityProvider === 'oidc' && !(oidc && isHttps(oidc.issuer) && isHttps(oidc.redirectUri) && oidc.clientId && oidc.clientSecretName)) {
+    throw new Error(`stage ${stage}: identityProvider 'oidc' needs identityOidc: an https issuer and redirect URI, the client id and the client secret's name`);
+  }
 }

@@ -62,8 +62,20 @@ export class OneStopStack extends Stack {
     const applicants = new DomainFunction(this, 'ApplicantsFunction', { entry: 'functions/applicants/handler.ts', domain: 'applicants', config })
       .bindTable(table, 'readWrite')
       .bindUserPool(userPool)
-      .bindValue('DEFAULT_CENTER_ID', config.defaultCenterId)
+      .bindValue('DEFAULT_CENTER_ID', config.defaultCenterId);
     if (config.identityProvider) applicants.bindValue('IDENTITY_PROVIDER', config.identityProvider);
+    const oidc = config.identityProvider === 'oidc' ? config.identityOidc : undefined;
+    if (oidc) {
+      // The operator creates the secret with the provider's client secret: the stack imports it by name, no value is in the template.
+      const clientSecret = secretsmanager.Secret.fromSecretNameV2(this, 'IdentityOidcClientSecret', oidc.clientSecretName);
+      applicants
+        .bindValue('IDENTITY_OIDC_ISSUER', oidc.issuer)
+        .bindValue('IDENTITY_OIDC_CLIENT_ID', oidc.clientId)
+        .bindValue('IDENTITY_OIDC_REDIRECT_URI', oidc.redirectUri)
+        .bindSecretValue(clientSecret, 'IDENTITY_OIDC_CLIENT_SECRET');
+      if (oidc.clientAuth) applicants.bindValue('IDENTITY_OIDC_CLIENT_AUTH', oidc.clientAuth);
+      if (oidc.claims) applicants.bindValue('IDENTITY_OIDC_CLAIMS', JSON.stringify(oidc.claims));
+    }
     // `--splitting`: the intake check and Ajv load with the first intake, not at every cold start (decision 69).
     const cases = new DomainFunction(this, 'CasesFunction', { entry: 'functions/cases/handler.ts', domain: 'cases', config })
       .bindTable(table, 'readWrite')

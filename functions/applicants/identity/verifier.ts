@@ -11,6 +11,7 @@ import { msg } from '#schemas/api/problems';
 import { requiredEnv } from '#shared/db';
 import { problem } from '#shared/errors';
 import { applicantsProblems } from '../problems.ts';
+import { oidcSettings, oidcVerifier } from './oidc.ts';
 import { simulatorVerifier } from './simulator.ts';
 
 export type VerifiedIdentity =
@@ -30,10 +31,13 @@ export interface IdentityVerifier {
 /**
  * One adapter per provider. The simulator answers only inside the local cloud
  * (its URL is set by the local runtime, never by the template), and infra/config.ts
- * refuses to name it for a deployed stage.
+ * refuses to name it for a deployed stage. `oidc` is any OpenID Connect provider
+ * (a unified identity authentication platform, a face verification service) the
+ * stage describes in IDENTITY_OIDC_* (infra/config.ts, `identityOidc`).
  */
 const adapters: Record<string, () => IdentityVerifier> = {
   simulator: () => simulatorVerifier(requiredEnv('IDENTITY_SIMULATOR_URL')),
+  oidc: () => oidcVerifier(oidcSettings(process.env)),
 };
 
 let chosen: IdentityVerifier | undefined;
