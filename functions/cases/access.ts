@@ -48,3 +48,18 @@ export async function assertMayRead(caller: Caller, c: CaseRecord, now = new Dat
  * owner's agent, who reads it as the owner does.
  */
 export const readsAsApplicant = (caller: Caller) => caller.roles.every((r) => r === 'applicant');
+
+/**
+ * Who holds a case's query code (查询码): the applicant who owns the case sees
+ * it in their view and may reissue it; a clerk of its lead department reissues
+ * it for an applicant at the counter. An agent neither sees nor reissues it: a
+ * code keeps opening the public lookup after the authorization is revoked.
+ */
+export const holdsQueryCode = (caller: Caller, c: CaseRecord) => isOwner(caller, c);
+
+/** Asked once the caller may read the case (assertMayRead). */
+export function assertMayReissueQueryCode(caller: Caller, c: CaseRecord): void {
+  if (holdsQueryCode(caller, c)) return;
+  if (denial(caller, 'case.queryCode.reissue', { centerId: c.centerId, departmentIds: [c.item.departmentId] }) === undefined) return;
+  throw forbidden(msg('只有申请人本人或受理部门的窗口人员可以补发查询码。', 'Only the applicant in person or a clerk of the handling department may reissue the query code.'));
+}

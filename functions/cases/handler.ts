@@ -14,16 +14,17 @@ import { requiredEnv } from '#shared/db';
 import { forbidden, notFound, preconditionFailed, problem, validationFailed } from '#shared/errors';
 import { etag, httpHandler, ifMatch, type HttpRequest, type HttpResult, type Operations } from '#shared/http';
 import { lazyImport } from '#shared/lazy-import';
-import { caseNoPrefix, formatCaseNo, hashQueryCode, newQueryCode, queryCodeMatches } from './case-numbers.ts';
+import { caseNoPrefix, currentQueryCode, formatCaseNo, queryCodeFor, queryCodeMatches } from './case-numbers.ts';
 import { dueSoonUntil } from '#shared/clock-rules';
 import { remainingOf } from './clock.ts';
 import { decide, departmentsActedFor, httpActions, nextActions, type CaseRecord } from './lifecycle.ts';
 import { caseProblems } from './problems.ts';
 import { caseRoutes } from './routes.ts';
-import { applyTransition, newCase } from './rules.ts';
+import { applyTransition, newCase, reissueQueryCode } from './rules.ts';
 import * as store from './store.ts';
-import { assertMayRead, readsAsApplicant } from './access.ts';
+import { assertMayRead, assertMayReissueQueryCode, holdsQueryCode, readsAsApplicant } from './access.ts';
 import { agencyFault, grantCovers, type AgencyFault } from '../applicants/public.ts';
+import { assertCertificateToActOn } from '../documents/public.ts';
 import { caseEvent } from './events.ts';
 
 /** The intake check and Ajv (~130 KB), which reads and transitions never need: loaded with the first intake. */
@@ -36,7 +37,7 @@ const LOOKUP_FAILURES_PER_HOUR = 10;
 export function view(c: CaseRecord, cal: WorkCalendar, today: string, caller: Caller): Case {
   const {
     centerId: _c, applicantSub: _s, timeZone: _t, noticeWorkingDays: _n, toleranceWorkingDays: _w, supplementWorkingDays: _sw,
-    extensionAllowance: _e, specialProcedures: _p, queryCodeHash: _q, handlerIds: _h, ...shown
+    extensionAllowance: _e, specialProcedures: _p, queryCodeHash: _q, queryCodeGeneration: _g, handlerIds: _h, ...shown
   } = c;
   const delivered = c.state === 'delivered' || c.endedAt !== undefined;
   const asApplicant = readsAsApplicant(caller);
@@ -153,6 +154,10 @@ const submitCase: Ops['submitCase'] = async (req) => {
   }
   const errors = (await loadIntakeCheck()).intakeErrors(item, req.body);
   if (errors.length) throw problem(caseProblems['application-invalid'], msg('申请内容不符合事项要求，见 errors。', 'The application does not fit the item; see errors.'), errors);
+  // A renewal, change or cancellation names the applicant's certificate it acts on: documents checks it is theirs and still allows it.
+  if (req.body.certificateNo) {
+    await assertCertificateToActOn({ certificateNo: req.body.certificateNo, centerId: caller.centerId, applicantId: applicant.applicantId, variant: item.content.variant, today: ctx.center.today });
+  }
 
   const { center } = ctx;
   const cal = center.calendar;
@@ -173,6 +178,7 @@ const submitCase: Ops['submitCase'] = async (req) => {
       ...(atWindow ? { clerkId: caller.userId } : {}),
     }),
     ...(agent ? { agent } : {}),
+    ...(req.body.certificateNo ? { certificateNo: req.body.certificateNo } : {}),
   };
   // An agent's filing names the agent as actor; the principal is the case's applicant, in details by id only.
   const event = caseEvent(record, 'submit', 'CaseSubmitted', actorOf(caller, [atWindow ? 'clerk' : 'applicant'], [item.content.departmentId]), now, {
@@ -206,8 +212,7 @@ function runAction(action: string) {
     const decision = decide(action, current, { caller, today, creditExcluded });
     if (!decision.ok) throw decision.refusal;
     const t = decision.transition;
-    const queryCode = t.clock === 'start' ? newQueryCode() : undefined;
-    const applied = applyTransition(current, t, req.body, { cal, now, today, caller, queryCodeHash: queryCode ? hashQueryCode(current.caseNo, queryCode) : '', settings: ctx.settings });
+    const applied = applyTransition(current, t, req.body, { cal, now, today, caller, settings: ctx.settings });
     const { next } = applied;
     const roles = t.by.map((a) => a.role);
     const event = caseEvent(next, action, t.event, actorOf(caller, roles, departmentsActedFor(t, current, caller)), now, {
@@ -215,9 +220,9 @@ function runAction(action: string) {
       ...(t.clock ? { clockEffect: t.clock } : {}),
       details: applied.details,
     });
-    // The receipt (受理通知书) carries the query code, shown this once: it is kept only as a hash.
+    // The receipt (受理通知书) of the acceptance, for the window to hand over: the code is derived, never kept.
     const receipt =
-      queryCode && next.acceptedAt
+      t.clock === 'start' && next.acceptedAt
         ? {
             caseNo: next.caseNo,
             itemName: next.item.name,
@@ -229,12 +234,12 @@ function runAction(action: string) {
             ...(next.deadlines.statutoryDue ? { statutoryDue: next.deadlines.statutoryDue } : {}),
             ...(next.deadlines.provisional ? { provisional: true as const } : {}),
             ...(next.tolerance ? { toleranceDue: next.tolerance.due } : {}),
-            queryCode,
           }
         : undefined;
     const result = withTag(next, { ...view(next, cal, today, caller), ...(receipt ? { receipt } : {}) });
+    // The recorded answer keeps no code (a replay has the receipt without it): the table holds none.
     await store.transition(next, current, event, applied.changedSteps, req.idempotency?.record(result));
-    return result;
+    return receipt ? { ...result, body: { ...(result.body as object), receipt: { ...receipt, queryCode: currentQueryCode(next)! } } } : result;
   };
 }
 
@@ -253,7 +258,42 @@ const getCase: Ops['getCase'] = async (req) => {
   const cal = calendarOn(ctx.center, ctx.record.timeZone);
   // Where the archive is, is the agency's business: staff see it, the applicant does not.
   const archived = ctx.archiveLocation && !readsAsApplicant(caller) ? { archiveLocation: ctx.archiveLocation } : {};
-  return withTag(ctx.record, { ...view(ctx.record, cal, localDate(cal, now), caller), ...archived });
+  // The owner's own view shows the current query code, on this read only (no answer that is recorded carries it).
+  const code = holdsQueryCode(caller, ctx.record) ? currentQueryCode(ctx.record) : undefined;
+  const body = { ...view(ctx.record, cal, localDate(cal, now), caller), ...archived, ...(code ? { queryCode: code } : {}) };
+  return withTag(ctx.record, body, 200, code ? { 'cache-control': 'private, no-store' } : {});
+};
+
+/**
+ * A lost query code reissued (查询码补发) by the applicant who owns the case or
+ * a clerk of its lead department: the next generation, answered to the caller
+ * and nowhere else; the code before it stops opening the public lookup at
+ * once. QueryCodeReissued names the generation, never the code. A repeat of
+ * the Idempotency-Key derives the recorded generation's code again: the
+ * recorded answer keeps none.
+ */
+const reissueCaseQueryCode: Ops['reissueCaseQueryCode'] = async (req) => {
+  const caller = callerOf(req.event);
+  const now = new Date().toISOString();
+  const ctx = await store.caseContext(caller.centerId, req.params.caseNo, now, req.checks!.keys);
+  req.checks!.settle(ctx.found);
+  const current = ctx.record;
+  if (!current) throw notFound(msg(`没有办件 ${req.params.caseNo}。`, `No case ${req.params.caseNo}.`));
+  await assertMayRead(caller, current, now);
+  assertMayReissueQueryCode(caller, current);
+  const answer = (r: { status: number; body?: unknown; headers?: Readonly<Record<string, string>> }): HttpResult => {
+    const recorded = r.body as { caseNo: string; generation: number; reissuedAt: string };
+    return { status: r.status, body: { ...recorded, queryCode: queryCodeFor(current.centerId, recorded.caseNo, recorded.generation) }, headers: { ...r.headers, 'cache-control': 'no-store' } };
+  };
+  const previous = req.idempotency?.previous;
+  if (previous) return answer(previous);
+  if (ifMatch(req) !== String(current.version)) throw preconditionFailed(msg('办件在您读取后已被修改；请重新读取后再试。', 'The case changed since you read it; read it again and retry.'));
+  const { next, details } = reissueQueryCode(current, now);
+  const role = holdsQueryCode(caller, current) ? 'applicant' : 'clerk';
+  const event = caseEvent(next, 'reissueQueryCode', 'QueryCodeReissued', actorOf(caller, [role], [current.item.departmentId]), now, { fromState: current.state, details });
+  const recorded = { status: 200, body: { caseNo: next.caseNo, generation: next.queryCodeGeneration!, reissuedAt: now }, headers: { etag: etag(String(next.version)) } };
+  await store.transition(next, current, event, [], req.idempotency?.record(recorded));
+  return answer(recorded);
 };
 
 const getCaseTimeline: Ops['getCaseTimeline'] = async (req) => {
@@ -335,7 +375,7 @@ const getPublicProgress: Ops['getPublicProgress'] = async (req) => {
     const seconds = 3600 - (Math.floor(now.getTime() / 1000) % 3600);
     throw problem(caseProblems['lookup-locked'], msg('此办件编号的查询失败次数过多；请一小时后再试。', 'Too many failed lookups of this case number; try again in an hour.'), undefined, { 'retry-after': String(seconds) });
   }
-  if (!record || !queryCodeMatches(caseNo, req.query.code, record.queryCodeHash)) {
+  if (!record || !queryCodeMatches(record, req.query.code)) {
     await store.countLookupFailure(centerId, caseNo, hour, client, now.getTime());
     throw notFound(msg('没有与此编号和查询码相符的办件。', 'No case matches this number and query code.'));
   }
@@ -363,5 +403,6 @@ export const handler = httpHandler(caseRoutes, {
   getCaseTimeline,
   listQueue,
   getPublicProgress,
+  reissueCaseQueryCode,
   ...actionOperations,
 } as Ops);

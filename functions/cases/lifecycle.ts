@@ -41,7 +41,7 @@ import { caseProblems as p } from './problems.ts';
 import { decisionGuards } from './procedure-guards.ts';
 
 /** The case as stored: the API shape without what a read computes, plus what only the service sees. */
-export type CaseRecord = Omit<Case, 'nextActions' | 'remainingWorkingDays'> & {
+export type CaseRecord = Omit<Case, 'nextActions' | 'remainingWorkingDays' | 'queryCode'> & {
   readonly centerId: string;
   /** The applicant's account (`sub`): the owner check. */
   readonly applicantSub: string;
@@ -54,6 +54,9 @@ export type CaseRecord = Omit<Case, 'nextActions' | 'remainingWorkingDays'> & {
   readonly extensionAllowance: number;
   /** The item's special procedures (特别程序) a suspension may name. */
   readonly specialProcedures: readonly { readonly kind: string; readonly maxWorkingDays: number; readonly countsTowardLimit: boolean }[];
+  /** The query code's generation (case-numbers.ts derives the code from it): 1 from acceptance, one more per reissue. */
+  readonly queryCodeGeneration?: number;
+  /** The SHA-256 of a code drawn before codes were derived (cases accepted then, until a reissue). */
   readonly queryCodeHash?: string;
   /**
    * The staff who acted on the case (承办人: the clerk who received or accepted
@@ -237,7 +240,7 @@ export const transitions: readonly Transition[] = [
     event: 'JointOpinionGiven', body: JointOpinionBody, summary: "A co-department's opinion on a joint case (联办会签), in parallel with the lead's review from acceptance",
   },
   {
-    action: 'coordinate', from: ['accepted', 'under_review', 'suspended', 'escalated'], to: 'same', by: [{ role: 'supervisor', on: 'center' }],
+    action: 'coordinate', from: ['accepted', 'under_review', 'suspended', 'escalated'], to: 'same', by: [{ role: 'supervisor', on: 'center' }, { role: 'center_admin', on: 'center' }],
     guards: [isMode('joint'), decisionGuards.unsettledDissent], event: 'JointDissentCoordinated', body: CoordinateBody,
     summary: "The center's coordination (协调) of a co-department's dissent: the dissents given so far are settled",
   },

@@ -170,4 +170,8 @@ export const caseProblems = defineProblems({
     status: 429, title: msg('查询失败次数过多', 'Too many failed lookups'),
     about: 'Too many wrong query codes for this case number from this network in the last hour; wait for Retry-After seconds.',
   },
+  'query-code-not-issued': {
+    status: 409, title: msg('尚无查询码', 'No query code yet'),
+    about: 'A query code is issued at acceptance (by a clerk, with a pledge, or deemed): a case not accepted has none to reissue.',
+  },
 });

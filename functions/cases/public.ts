@@ -8,3 +8,5 @@ export type { CaseRecord } from './lifecycle.ts';
 export type { TimelineItem } from './store.ts';
 export { caseKey, toRecord, caseContext, caseWithTimeline, archiveLocationItem } from './store.ts';
 export { assertMayRead, readsAsApplicant, standsForApplicant } from './access.ts';
+/** The query code of a case's generation (QUERY_CODE_KEY): the receipt prints it, the acceptance notice sends it. */
+export { queryCodeFor } from './case-numbers.ts';

@@ -7,6 +7,8 @@ import {
   MyCasesQuery,
   PublicProgress,
   PublicProgressQuery,
+  QueryCodeReissue,
+  QueryCodeReissueBody,
   QueuePath,
   QueueQuery,
   Timeline,
@@ -80,6 +82,14 @@ export const caseRoutes = [
     operationId: 'getPublicProgress', method: 'GET', path: '/public/cases/{caseNo}', access: 'public', throttle: 'publicLookup',
     summary: 'Progress of a case by its number and the query code on the receipt: status and dates, no personal data',
     params: CasePath, query: PublicProgressQuery, responses: { 200: PublicProgress },
+  },
+  {
+    operationId: 'reissueCaseQueryCode', method: 'POST', path: '/cases/{caseNo}/query-code', access: 'jwt', accountCheck: 'inline', replay: 'operation',
+    summary: 'Reissue the query code (查询码补发): by the applicant who owns the case, or a clerk of its lead department; the code before it stops working',
+    description: 'Once the case is accepted. The answer is the only place the new code is sent (the event QueryCodeReissued names its generation); ' +
+      'the applicant also finds it in their own view of the case. If-Match: the case\'s ETag. An Idempotency-Key\'s repeat answers the same code.',
+    headers: [{ name: 'Idempotency-Key', description: 'Client-chosen unique key of this reissue, 1–64 characters [A-Za-z0-9_-]' }],
+    params: CasePath, body: QueryCodeReissueBody, optionalBody: true, ifMatch: true, responses: { 200: QueryCodeReissue },
   },
   ...actionRoutes,
 ] as const satisfies readonly RouteSpec[];

@@ -107,8 +107,6 @@ export interface ActionContext {
   readonly today: string;
   /** Undefined: the system. */
   readonly caller?: Caller;
-  /** A fresh query code's hash, used when the action accepts the case. */
-  readonly queryCodeHash: string;
   readonly settings: CaseSettings;
 }
 
@@ -324,17 +322,37 @@ function actionEffect(c: CaseRecord, action: string, body: Body, ctx: ActionCont
   }
 }
 
-/** Acceptance: the query code's hash, the co-department steps of a joint item. */
+/**
+ * Acceptance: the first generation of the query code (the code itself is
+ * derived where it is printed or sent; the event says only which generation),
+ * the co-department steps of a joint item.
+ */
 function accepted(c: CaseRecord, acceptedAt: string, ctx: ActionContext, fromReceipt: boolean): Effect {
   const steps = c.item.jointDepartments.map((departmentId) => ({ departmentId, status: 'open' as const }));
   return {
     set: {
       acceptedAt,
       ...(fromReceipt ? { deemedAccepted: true } : {}),
-      queryCodeHash: ctx.queryCodeHash,
+      queryCodeGeneration: 1,
       jointSteps: steps,
     },
-    details: { acceptedAt, acceptanceDate: localDate(ctx.cal, acceptedAt), ...(fromReceipt ? { fromReceipt: true } : {}) },
+    details: { acceptedAt, acceptanceDate: localDate(ctx.cal, acceptedAt), ...(fromReceipt ? { fromReceipt: true } : {}), queryCodeGeneration: 1 },
     steps,
   };
+}
+
+/**
+ * A query code reissued (查询码补发): the next generation, which kills the code
+ * before it (a case accepted before codes were derived drops its hash and takes
+ * generation 1). Only a case that has a code: one accepted, whatever came after
+ * (the public lookup serves ended cases too). The event says which generation,
+ * never the code.
+ */
+export function reissueQueryCode(c: CaseRecord, now: string): Applied {
+  if (!c.acceptedAt) {
+    refuse(p['query-code-not-issued'], [{ path: '/params/caseNo', code: 'not_accepted', message: msg('办件受理后才有查询码', 'a case has a query code once accepted') }]);
+  }
+  const { queryCodeHash: _h, ...rest } = c;
+  const generation = (c.queryCodeGeneration ?? 0) + 1;
+  return { next: { ...rest, queryCodeGeneration: generation, version: c.version + 1, updatedAt: now }, details: { queryCodeGeneration: generation }, changedSteps: [] };
 }

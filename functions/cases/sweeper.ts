@@ -2,7 +2,9 @@
  * The case sweeper (schedule): the system's own lifecycle actions, which no
  * one asks for but the law requires when a date passes —
  *  - deemed acceptance (art. 32): no notice within the notice period, so the
- *    application counts as accepted from receipt (CaseDeemedAccepted);
+ *    application counts as accepted from receipt (CaseDeemedAccepted), with
+ *    the query code's first generation like any acceptance (the receipt and
+ *    the notice derive the code: the sweeper needs no key);
  *  - the end of a 容缺 pledge not kept by its deadline (CaseTerminated);
  *  - the close of a case whose supplement did not come by the notice's last
  *    day (CaseSupplementTimedOut).
@@ -39,7 +41,7 @@ export async function sweepCase(centerId: string, caseNo: string, now: Date): Pr
     const decision = decide(action, current, { today });
     if (!decision.ok) continue;
     const t = decision.transition;
-    const applied = applyTransition(current, t, {}, { cal, now: at, today, queryCodeHash: '', settings: ctx.settings });
+    const applied = applyTransition(current, t, {}, { cal, now: at, today, settings: ctx.settings });
     const event = caseEvent(applied.next, action, t.event, { id: 'system', role: 'system' }, at, {
       fromState: current.state,
       ...(t.clock ? { clockEffect: t.clock } : {}),

@@ -69,7 +69,7 @@ export async function archiveCase(centerId: string, caseNo: string, now = new Da
 
   const issued = new Set(files.documents.map((d) => d.documentId));
   const pending = events.some((e) => {
-    const kind = documentKindFor(e.detailType, item.resultType);
+    const kind = documentKindFor(e.detailType, { resultType: item.resultType, serviceMode: record.item.serviceMode });
     return kind !== undefined && !issued.has(documentIdOf(kind, e.eventId));
   });
   // The DocumentIssued of the last one brings the consumer back.

@@ -1,9 +1,10 @@
 /**
  * The documents Lambda (材料与档案): upload slots for a case's materials,
- * their verification, audited downloads of files and issued documents, the
- * public certificate check; archive retrieval and disposition come from
- * archive-api.ts. rules.ts decides who and what, store.ts keeps the records,
- * objects.ts talks to S3, views.ts says what clients see.
+ * their verification, audited downloads of files and issued documents;
+ * certificates (the public check, revocation, cancellation) come from
+ * certificate-api.ts, archive retrieval and disposition from archive-api.ts.
+ * rules.ts decides who and what, store.ts keeps the records, objects.ts
+ * talks to S3 (loaded with the first upload or download), views.ts says what clients see.
  */
 import type { Upload, UploadRequest } from '#schemas/api/documents';
 import { msg } from '#schemas/api/problems';
@@ -12,12 +13,12 @@ import { cleanFileName } from '#shared/edge';
 import { gone, notFound, preconditionFailed, problem } from '#shared/errors';
 import type { RecordedResult } from '#shared/idempotency';
 import { newId } from '#shared/ids';
+import { lazyImport } from '#shared/lazy-import';
 import { etag, httpHandler, ifMatch, type HttpRequest, type HttpResult, type Operations } from '#shared/http';
 import { readsAsApplicant, standsForApplicant, type CaseRecord } from '../cases/public.ts';
-import { archiveOperations } from './archive-api.ts';
+import { certificateOperations } from './certificate-api.ts';
 import { extensionOf } from './content-type.ts';
 import { actorOf, source } from './events.ts';
-import { contentDisposition, materialsBucket, presignDownload, presignUpload } from './objects.ts';
 import { documentsProblems } from './problems.ts';
 import { documentRoutes } from './routes.ts';
 import {
@@ -27,13 +28,19 @@ import {
   assertMayFetch,
   assertMayVerify,
   initialTrustLevel,
-  isWellFormedCertificateNo,
   uploadChannel,
 } from './rules.ts';
 import * as store from './store.ts';
 import { documentView, fileTag, fileView } from './views.ts';
 
 type Ops = Operations<typeof documentRoutes>;
+
+/**
+ * S3's client and presigner (~130 KB), which only uploads and downloads need:
+ * loaded with the first of them, not at every cold start (decision 69), as
+ * the files list, the checks and the certificates' routes never touch S3.
+ */
+const loadObjects = lazyImport(() => import('./objects.ts'));
 
 /**
  * The case (404 when missing) with one of its files or documents, the
@@ -64,7 +71,7 @@ function assertVersion(req: Pick<HttpRequest, 'headers'>, file: store.StoredFile
 
 /** The answer for a slot: the file and a fresh presigned PUT. */
 async function slotResult(file: store.StoredFile, status: number, headers: Readonly<Record<string, string>> = {}): Promise<HttpResult> {
-  const { url, headers: signed } = await presignUpload({
+  const { url, headers: signed } = await (await loadObjects()).presignUpload({
     key: file.objectKey,
     contentType: file.contentType,
     size: file.declaredSize,
@@ -185,14 +192,15 @@ const verifyMaterial: Ops['verifyMaterial'] = async (req) => {
 const downloadRoles = ['applicant', 'clerk', 'approver', 'dept_admin'] as const;
 
 /** The audit record first, then the URL: no download without its record. */
-async function auditedDownload(caller: Caller, departments: readonly string[], what: { caseNo: string; kind: 'material' | 'document'; id: string; sha256: string; key: string; disposition: string; contentType: string; size: number }): Promise<HttpResult> {
+async function auditedDownload(caller: Caller, departments: readonly string[], what: { caseNo: string; kind: 'material' | 'document'; id: string; sha256: string; key: string; fileName: string; fallbackName: string; contentType: string; size: number }): Promise<HttpResult> {
   const now = new Date().toISOString();
   await store.recordRetrieval(caller.centerId, what.caseNo, {
     source, detailType: 'DocumentRetrieved', centerId: caller.centerId, occurredAt: now, actor: actorOf(caller, downloadRoles, departments),
     subject: { type: 'case', id: what.caseNo },
     data: { caseNo: what.caseNo, what: what.kind, id: what.id, sha256: what.sha256 },
   });
-  const url = await presignDownload({ bucket: materialsBucket(), key: what.key, disposition: what.disposition, expiresIn: DOWNLOAD_URL_SECONDS });
+  const objects = await loadObjects();
+  const url = await objects.presignDownload({ bucket: objects.materialsBucket(), key: what.key, disposition: objects.contentDisposition(what.fileName, what.fallbackName), expiresIn: DOWNLOAD_URL_SECONDS });
   return {
     status: 200,
     body: { url, expiresAt: new Date(Date.parse(now) + DOWNLOAD_URL_SECONDS * 1000).toISOString(), contentType: what.contentType, size: what.size, sha256: what.sha256 },
@@ -209,7 +217,7 @@ const downloadMaterial: Ops['downloadMaterial'] = async (req) => {
   const defaultName = `${file.materialId}.${extensionOf[file.contentType]}`;
   return auditedDownload(caller, [record.item.departmentId, ...record.item.jointDepartments], {
     caseNo: file.caseNo, kind: 'material', id: file.fileId, sha256: file.sha256!, key: file.objectKey,
-    disposition: contentDisposition(file.fileName ?? defaultName, defaultName), contentType: file.contentType, size: file.size!,
+    fileName: file.fileName ?? defaultName, fallbackName: defaultName, contentType: file.contentType, size: file.size!,
   });
 };
 
@@ -221,26 +229,25 @@ const downloadDocument: Ops['downloadDocument'] = async (req) => {
   const name = `${doc.caseNo}-${doc.kind}.pdf`;
   return auditedDownload(caller, [record.item.departmentId, ...record.item.jointDepartments], {
     caseNo: doc.caseNo, kind: 'document', id: doc.documentId, sha256: doc.sha256, key: doc.objectKey,
-    disposition: contentDisposition(name, name), contentType: doc.contentType, size: doc.size,
+    fileName: name, fallbackName: name, contentType: doc.contentType, size: doc.size,
   });
 };
 
-const checkCertificate: Ops['checkCertificate'] = async (req) => {
-  const no = req.params.certificateNo;
-  const unknown = () => notFound(msg('没有此证照。', 'No such certificate.'));
-  if (!isWellFormedCertificateNo(no)) throw unknown();
-  const cert = await store.getCertificate(no);
-  if (!cert) throw unknown();
-  const { certificateNo, status, itemCode, itemName, departmentName, centerName, holder, issuedOn, sha256 } = cert;
-  return { status: 200, body: { certificateNo, status, itemCode, itemName, departmentName, centerName, holder, issuedOn, sha256 } };
+/** Archive retrieval and disposition: the archive-api module and S3's, loaded with the first such request. */
+const archiveApi = lazyImport(() => import('./archive-api.ts'));
+const archiveOperations: Pick<Ops, 'retrieveArchive' | 'listArchivesDue' | 'proposeDisposition' | 'approveDisposition'> = {
+  retrieveArchive: async (req) => (await archiveApi()).archiveOperations.retrieveArchive(req),
+  listArchivesDue: async (req) => (await archiveApi()).archiveOperations.listArchivesDue(req),
+  proposeDisposition: async (req) => (await archiveApi()).archiveOperations.proposeDisposition(req),
+  approveDisposition: async (req) => (await archiveApi()).archiveOperations.approveDisposition(req),
 };
 
 export const handler = httpHandler(documentRoutes, {
   ...archiveOperations,
+  ...certificateOperations,
   uploadMaterial,
   listCaseFiles,
   verifyMaterial,
   downloadMaterial,
   downloadDocument,
-  checkCertificate,
 });

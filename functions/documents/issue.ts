@@ -23,11 +23,12 @@ import type { DomainEvent } from '#shared/events';
 import { lazyImport } from '#shared/lazy-import';
 import { logger } from '#shared/logger';
 import { validationErrors } from '#shared/validate';
-import { caseContext, type CaseRecord } from '../cases/public.ts';
+import { caseContext, queryCodeFor, type CaseRecord } from '../cases/public.ts';
 import { departmentOf } from '../org/public.ts';
 import { loadCjkFont } from './pdf/font.ts';
 import type { AcceptanceReceipt, Tolerance } from './pdf/render.ts';
 import { chinaDateOf } from './pdf/text.ts';
+import { actionOfVariant, transition, validUntilOf } from './certificates.ts';
 import { watchClosure } from './licence-watch.ts';
 import { materialsBucket, putObject, sha256Hex } from './objects.ts';
 import { LICENCE_CLOCK_START, certificateNoOf, documentIdOf, documentKindFor, maskName } from './rules.ts';
@@ -40,6 +41,8 @@ interface Sources {
   readonly centerName: string;
   readonly departmentName: string;
   readonly resultName?: string;
+  /** The certificate's last day (有效期至), from the item version's validity; absent: 长期有效. */
+  readonly validUntil?: string;
 }
 
 const str = (v: unknown) => (typeof v === 'string' ? v : undefined);
@@ -64,6 +67,7 @@ async function render(kind: DocumentKind, e: CaseEvent, s: Sources, font: Uint8A
         ...(e.data.deadlines.statutoryDue ? { statutoryDue: e.data.deadlines.statutoryDue } : {}),
         ...(e.data.deadlines.provisional ? { provisional: true } : {}),
         ...receivedAndPledged(c, details),
+        ...receiptQueryCode(e),
       });
     case 'refusal_notice':
       return renderRefusalNotice(font, {
@@ -87,9 +91,21 @@ async function render(kind: DocumentKind, e: CaseEvent, s: Sources, font: Uint8A
         centerName: s.centerName,
         caseNo: c.caseNo,
         issuedOn: chinaDateOf(e.occurredAt),
+        ...(s.validUntil ? { validUntil: s.validUntil } : {}),
         verifyUrl: `${requiredEnv('PUBLIC_BASE_URL').replace(/\/$/, '')}/public/certificates/${certificateNo}`,
       });
   }
+}
+
+/**
+ * The query code the receipt prints: derived here (QUERY_CODE_KEY) from the
+ * generation the acceptance event names, so the code rides on no event. An
+ * acceptance from before codes were derived names none: its receipt sends the
+ * applicant to the window for the code.
+ */
+function receiptQueryCode(e: CaseEvent): Pick<AcceptanceReceipt, 'queryCode'> {
+  const generation = e.data.details.queryCodeGeneration;
+  return typeof generation === 'number' ? { queryCode: queryCodeFor(e.centerId, e.data.caseNo, generation) } : {};
 }
 
 /**
@@ -106,6 +122,39 @@ function receivedAndPledged(c: CaseRecord, details: Record<string, unknown>): Pi
   return { materials, tolerance: { due: str(details.toleranceDue)!, consent: pledge.consent, pledged: pledge.missing.map((m) => ({ name: nameOf(m.materialId), detail: m.detail })) } };
 }
 
+/**
+ * What the approval of a renewal, change or cancellation does to the
+ * certificate the case names (intake checked it was the applicant's and
+ * allowed it): its next revision, superseded by `successor` or cancelled,
+ * with its event, to write with the approval's document. One that ended
+ * since intake (revoked meanwhile) fails the issue (409 from the table),
+ * which is retried and dead-lettered: a person decides, never a silent
+ * second licence beside a revoked one.
+ */
+async function actedOn(e: CaseEvent, record: CaseRecord, variant: string | undefined, successor: string): Promise<store.CertificateChange | undefined> {
+  if (!record.certificateNo || !variant || !Object.hasOwn(actionOfVariant, variant)) return undefined;
+  const old = await store.getCertificate(record.certificateNo);
+  if (!old) throw new Error(`certificate ${record.certificateNo} named by case ${record.caseNo} not found`);
+  const on = chinaDateOf(e.occurredAt);
+  const action = actionOfVariant[variant as keyof typeof actionOfVariant];
+  const status = transition(old, action, on);
+  const ended = action === 'supersede'
+    ? { supersededBy: successor }
+    : { ended: { reason: `依申请注销（办件 ${record.caseNo}）`, legalBasis: '《中华人民共和国行政许可法》第七十条', by: e.actor.id, at: e.occurredAt } };
+  const next: store.StoredCertificate = { ...old, status, statusOn: on, ...ended, rev: (old.rev ?? 0) + 1 };
+  return {
+    next,
+    draft: {
+      source: 'onestop.documents', detailType: 'CertificateStatusChanged', centerId: old.centerId, occurredAt: new Date().toISOString(), actor: { id: 'system', role: 'system' },
+      subject: { type: 'case', id: old.caseNo },
+      data: {
+        caseNo: old.caseNo, certificateNo: old.certificateNo, status, on,
+        ...(action === 'supersede' ? { supersededBy: successor } : { reason: next.ended!.reason, legalBasis: next.ended!.legalBasis }),
+      },
+    },
+  };
+}
+
 export async function issueFor(detailType: string, e: CaseEvent): Promise<'issued' | 'duplicate' | 'none'> {
   const { centerId, data } = e;
   // The center's profile (its name on the document) and the e-licence watch come in the same read as the case.
@@ -116,20 +165,25 @@ export async function issueFor(detailType: string, e: CaseEvent): Promise<'issue
     store.itemSettings(centerId, data.itemCode, record.item.version),
     departmentOf<Department>(centerId, data.departmentId),
   ]);
-  const kind = documentKindFor(detailType, item.resultType);
+  const kind = documentKindFor(detailType, { resultType: item.resultType, serviceMode: record.item.serviceMode });
   if (!kind) return 'none';
   const documentId = documentIdOf(kind, e.eventId);
   if (await store.getDocument(centerId, data.caseNo, documentId)) return 'duplicate';
 
-  const sources: Sources = { record, centerName: center.profile?.name ?? centerId, departmentName: department?.name ?? data.departmentId, ...(item.resultName ? { resultName: item.resultName } : {}) };
+  const validUntil = kind === 'certificate' ? validUntilOf(chinaDateOf(e.occurredAt), item.validityYears) : undefined;
+  const sources: Sources = {
+    record, centerName: center.profile?.name ?? centerId, departmentName: department?.name ?? data.departmentId,
+    ...(item.resultName ? { resultName: item.resultName } : {}), ...(validUntil ? { validUntil } : {}),
+  };
   const certificateNo = certificateNoOf(data.caseNo, e.eventId);
+  const isCertificate = kind === 'certificate';
+  const change = isCertificate ? await actedOn(e, record, item.variant, certificateNo) : undefined;
   const prepared = await render(kind, e, sources, await loadCjkFont(), certificateNo);
   const bytes = await (await loadSigning()).documentSigner().sign(prepared, sources.centerName);
   const sha256 = sha256Hex(bytes);
   const objectKey = `documents/${centerId}/${data.caseNo}/${documentId}/${sha256}.pdf`;
   await putObject({ Bucket: materialsBucket(), Key: objectKey, Body: bytes, ContentType: 'application/pdf', ChecksumSHA256: Buffer.from(sha256, 'hex').toString('base64') });
 
-  const isCertificate = kind === 'certificate';
   const doc: store.StoredDocument = {
     documentId, caseNo: data.caseNo, centerId, kind, contentType: 'application/pdf', size: bytes.length, sha256, trustLevel: 'A', issuedAt: e.occurredAt, objectKey,
     ...(isCertificate ? { certificateNo } : {}),
@@ -144,9 +198,10 @@ export async function issueFor(detailType: string, e: CaseEvent): Promise<'issue
     data: { caseNo: data.caseNo, documentId, kind, sha256, size: bytes.length, ...(isCertificate ? { certificateNo } : {}), causedBy: e.eventId },
   }, isCertificate ? {
     certificateNo, centerId, caseNo: data.caseNo, status: 'valid', itemCode: data.itemCode, itemName: data.itemName,
-    departmentName: sources.departmentName, centerName: sources.centerName, holder: maskName(record.applicant.name),
-    issuedOn: chinaDateOf(e.occurredAt), sha256, objectKey,
-  } : undefined, store.isLicenceWatched(found, centerId, data.caseNo));
+    departmentId: data.departmentId, departmentName: sources.departmentName, centerName: sources.centerName, holder: maskName(record.applicant.name),
+    holderId: record.applicant.applicantId, issuedOn: chinaDateOf(e.occurredAt), ...(validUntil ? { validUntil } : {}), sha256, objectKey, rev: 1,
+    ...(change?.next.status === 'superseded' ? { supersedes: change.next.certificateNo } : {}),
+  } : undefined, store.isLicenceWatched(found, centerId, data.caseNo), change);
   return written ? 'issued' : 'duplicate';
 }
 

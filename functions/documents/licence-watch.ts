@@ -39,7 +39,7 @@ export async function watchClosure(e: DomainEvent<CaseEventData>): Promise<'not 
   if (!record) return 'no such case';
   // The item version the case was filed under decides, as for the certificate itself.
   const item = await store.itemSettings(centerId, data.itemCode, record.item.version);
-  if (documentKindFor('CaseApproved', item.resultType) !== 'certificate') return 'no certificate';
+  if (documentKindFor('CaseApproved', { resultType: item.resultType, serviceMode: record.item.serviceMode }) !== 'certificate') return 'no certificate';
   return (await store.startLicenceWatch(centerId, data.caseNo, e.occurredAt)) ? 'watched' : 'duplicate';
 }
 

@@ -58,6 +58,18 @@ export const documentsProblems = defineProblems({
     status: 403, title: msg('处置意见须由他人审批', 'Someone else must approve'),
     about: 'A disposition is approved by someone other than the person who proposed it (four eyes).',
   },
+  'certificate-not-valid': {
+    status: 409, title: msg('证照已失效', 'Certificate no longer valid'),
+    about: 'The certificate was revoked (撤销), cancelled (注销) or superseded by a renewal or change (延续、变更) on the day the message names: an ended certificate is never revoked, cancelled or renewed again.',
+  },
+  'certificate-expired': {
+    status: 409, title: msg('证照有效期已届满', 'Certificate expired'),
+    about: 'The certificate is past its last day (validUntil): it may still be cancelled (注销, 行政许可法 art. 70), but not revoked, renewed or changed; renewal is applied for before it expires (art. 50).',
+  },
+  'certificate-not-held': {
+    status: 422, title: msg('申请人不持有所指证照', 'Certificate not held'),
+    about: 'A renewal, change or cancellation (延续 / 变更 / 注销) names a certificate (`certificateNo`) that this center did not issue to the applicant; a new application (新设) names none.',
+  },
   'retain-years-required': {
     status: 422, title: msg('继续保存须注明年限', 'Years to keep required'),
     about: 'Keeping an archive longer (retain) names the years to add (`retainYears`).',

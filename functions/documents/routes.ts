@@ -7,7 +7,9 @@ import {
   CaseDocuments,
   CasePath,
   CertificateCheck,
+  CertificateEndRequest,
   CertificatePath,
+  CertificateRecord,
   DispositionProposal,
   DispositionQuery,
   DocumentPath,
@@ -57,9 +59,30 @@ export const documentRoutes = [
   },
   {
     operationId: 'checkCertificate', method: 'GET', path: '/public/certificates/{certificateNo}', access: 'public', throttle: 'publicLookup',
-    summary: 'Check a certificate (证照核验): whether it was issued and is valid, by whom, for what; the holder\'s name masked',
-    description: 'The SHA-256 lets whoever holds the PDF check it is the one issued. A mistyped number (its check character) is 404 like an unknown one.',
+    summary: 'Check a certificate (证照核验): whether it was issued and holds today (valid, expired, revoked, cancelled, superseded), by whom, for what; the holder\'s name masked',
+    description: 'The SHA-256 lets whoever holds the PDF check it is the one issued. `validUntil` is its last day (absent: 长期有效); `statusOn` the day it was revoked, cancelled or superseded, `supersededBy` the certificate that replaced it. A mistyped number (its check character) is 404 like an unknown one.',
     params: CertificatePath, responses: { 200: CertificateCheck },
+  },
+  {
+    operationId: 'readCertificate', method: 'GET', path: '/certificates/{certificateNo}', access: 'jwt', accountCheck: 'inline',
+    summary: 'A certificate as the issuing department\'s staff read it: its state, its case, why it ended; with its ETag',
+    params: CertificatePath, responses: { 200: CertificateRecord },
+  },
+  {
+    operationId: 'revokeCertificate', method: 'POST', path: '/certificates/{certificateNo}/revoke', access: 'jwt', accountCheck: 'inline',
+    summary: 'Revoke a certificate (撤销, 行政许可法 art. 69): an approver of the issuing department, with the reason and the provision; audited',
+    description: 'Only a valid certificate is revoked: an expired one is 409 `certificate-expired` (cancel it instead), a revoked, cancelled or superseded one 409 `certificate-not-valid`. ' +
+      'The public check answers `revoked` with the day from then on. The answer is the certificate (as GET /certificates/{certificateNo}) with its ETag.',
+    headers: [ifMatchHeader('certificate'), { name: 'Idempotency-Key', description: 'Client-chosen unique key of this request, 1–64 characters [A-Za-z0-9_-]' }],
+    params: CertificatePath, body: CertificateEndRequest, responses: { 200: CertificateRecord },
+  },
+  {
+    operationId: 'cancelCertificate', method: 'POST', path: '/certificates/{certificateNo}/cancel', access: 'jwt', accountCheck: 'inline',
+    summary: 'Cancel a certificate (注销, 行政许可法 art. 70): an approver of the issuing department, with the reason and the provision; audited',
+    description: 'A valid or expired certificate is cancelled (an expired licence not renewed is cancelled under art. 70(1)); a revoked, cancelled or superseded one is 409 `certificate-not-valid`. ' +
+      'The public check answers `cancelled` with the day from then on. The answer is the certificate (as GET /certificates/{certificateNo}) with its ETag.',
+    headers: [ifMatchHeader('certificate'), { name: 'Idempotency-Key', description: 'Client-chosen unique key of this request, 1–64 characters [A-Za-z0-9_-]' }],
+    params: CertificatePath, body: CertificateEndRequest, responses: { 200: CertificateRecord },
   },
   {
     operationId: 'retrieveArchive', method: 'GET', path: '/archives/{caseNo}', access: 'jwt', gone: true, accountCheck: 'inline',

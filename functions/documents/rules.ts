@@ -162,10 +162,14 @@ export const documentOfEvent = {
 /** The case event that starts the e-licence clock (licence-watch.ts): the closure, of an approved case whose result is a certificate. */
 export const LICENCE_CLOCK_START = 'CaseCompleted';
 
-/** The document a case event calls for, if any; a certificate only for items whose result is one. */
-export function documentKindFor(detailType: string, resultType: string | undefined): DocumentKind | undefined {
+/**
+ * The document a case event calls for, if any; a certificate only for items
+ * whose result is one, and never for an escalated item (上报): the upper
+ * authority decides and issues it in its own name, the center never does.
+ */
+export function documentKindFor(detailType: string, item: { readonly resultType?: string | undefined; readonly serviceMode: string }): DocumentKind | undefined {
   const kind: DocumentKind | undefined = Object.hasOwn(documentOfEvent, detailType) ? documentOfEvent[detailType as keyof typeof documentOfEvent] : undefined;
-  if (kind === 'certificate' && resultType !== 'licence' && resultType !== 'approval_document') return undefined;
+  if (kind === 'certificate' && ((item.resultType !== 'licence' && item.resultType !== 'approval_document') || item.serviceMode === 'escalated')) return undefined;
   return kind;
 }
 

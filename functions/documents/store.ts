@@ -8,7 +8,7 @@
  *   archive       PK CENTER#<c>#CASEFILES#<caseNo>  SK ARCHIVE
  *                 GSI1 CENTER#<c>#ARCHIVES#RETAIN / <retainUntil>#<caseNo>   (dated retention, until disposed)
  *   events        PK CENTER#<c>#CASEFILES#<caseNo>#EVENTS  SK EVENT#<ulid>  (the outbox; apart, so reading a case's files never pages through its downloads)
- *   certificate   PK CERT#<certificateNo>  SK CERT
+ *   certificate   PK CERT#<certificateNo>  SK CERT   { status, validUntil?, rev, … }
  *   e-licence     PK CENTER#<c>#CASEFILES#<caseNo>  SK ELICENCE  { closedAt, notIssuedAt?, certificateIssuedAt? }
  *                 GSI5 ELICENCEWATCH / <wakeAt>#<c>#<caseNo>   (an approved case closed without its certificate: the licence watcher's wake-up)
  *
@@ -19,7 +19,7 @@
  * that key).
  */
 import { GetCommand, PutCommand, QueryCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import type { ArchiveRecord, IssuedDocument, MaterialFile, RetentionClass } from '#schemas/api/documents';
+import type { ArchiveRecord, IssuedDocument, MaterialFile, RetentionClass, StoredCertificateStatus } from '#schemas/api/documents';
 import type { DocumentEventData } from '#schemas/events/documents';
 import { msg } from '#schemas/api/problems';
 import { batchGetItems, db, isConcurrentChange, itemAt, queryAll, tableName, type Item, type ItemKey } from '#shared/db';
@@ -60,19 +60,33 @@ export type StoredDocument = Omit<IssuedDocument, 'etag'> & { readonly centerId:
 /** `rev` counts the record's changes: every disposition step is conditioned on the one it read. */
 export type StoredArchive = ArchiveRecord & { readonly centerId: string; readonly bucket: string; readonly prefix: string; readonly timeZone: string; readonly rev: number };
 
+/**
+ * `rev` counts the certificate's changes (its ETag; certificates issued
+ * before it read as 0); `departmentId` is the issuing department's, whose
+ * approvers may revoke or cancel it.
+ */
 export interface StoredCertificate {
   readonly certificateNo: string;
   readonly centerId: string;
   readonly caseNo: string;
-  readonly status: 'valid' | 'revoked';
+  readonly status: StoredCertificateStatus;
   readonly itemCode: string;
   readonly itemName: string;
+  readonly departmentId?: string;
   readonly departmentName: string;
   readonly centerName: string;
   readonly holder: string;
+  /** The holder's applicant id: a renewal, change or cancellation is the holder's own (never shown). */
+  readonly holderId?: string;
   readonly issuedOn: string;
+  readonly validUntil?: string;
+  readonly statusOn?: string;
+  readonly supersedes?: string;
+  readonly supersededBy?: string;
+  readonly ended?: { readonly reason: string; readonly legalBasis: string; readonly by: string; readonly at: string };
   readonly sha256: string;
   readonly objectKey: string;
+  readonly rev?: number;
 }
 
 const strip = <T>(item: Item | undefined): T | undefined => {
@@ -147,15 +161,24 @@ export async function caseFilesContext(input: { centerId: string; caseNo: string
   };
 }
 
-/** What the item version a case was filed under sets for its files: upload limit, retention class, result (type and name). */
-export async function itemSettings(centerId: string, itemCode: string, version: number): Promise<{ materialMaxBytes?: number; retentionClass?: RetentionClass; resultType?: string; resultName?: string }> {
+export interface ItemSettings {
+  readonly materialMaxBytes?: number;
+  readonly retentionClass?: RetentionClass;
+  readonly resultType?: string;
+  readonly resultName?: string;
+  readonly validityYears?: number;
+  readonly variant?: string;
+}
+
+/** What the item version a case was filed under sets for its files: upload limit, retention class, result (type, name, validity), variant. */
+export async function itemSettings(centerId: string, itemCode: string, version: number): Promise<ItemSettings> {
   const out = await db.send(new GetCommand({
     TableName: tableName(),
     Key: itemVersionKey(centerId, itemCode, version),
-    ProjectionExpression: 'content.materialMaxBytes, content.retentionClass, content.resultType, content.resultName',
+    ProjectionExpression: 'content.materialMaxBytes, content.retentionClass, content.resultType, content.resultName, content.validityYears, content.#variant',
+    ExpressionAttributeNames: { '#variant': 'variant' },
   }));
-  const content = (out.Item as { content?: Record<string, unknown> } | undefined)?.content ?? {};
-  return content as { materialMaxBytes?: number; retentionClass?: RetentionClass; resultType?: string; resultName?: string };
+  return (out.Item as { content?: ItemSettings } | undefined)?.content ?? {};
 }
 
 /** A file and the state of its case, for the upload check: one BatchGetItem. */
@@ -215,6 +238,25 @@ export async function archiveContext(centerId: string, caseNo: string, alsoRead:
 export async function getCertificate(no: string): Promise<StoredCertificate | undefined> {
   const out = await db.send(new GetCommand({ TableName: tableName(), Key: certificateKey(no) }));
   return strip<StoredCertificate>(out.Item);
+}
+
+/**
+ * A certificate with its issuing department and holder: those issued before
+ * the certificate recorded them take both from their case (one GetItem), so
+ * the department's approvers can revoke them and their holder renew them.
+ */
+export async function withIssuer(cert: StoredCertificate): Promise<StoredCertificate> {
+  if (cert.departmentId && cert.holderId) return cert;
+  const out = await db.send(new GetCommand({ TableName: tableName(), Key: caseKey(cert.centerId, cert.caseNo), ConsistentRead: true }));
+  if (!out.Item) return cert;
+  const { item, applicant } = toRecord(out.Item);
+  return { ...cert, departmentId: item.departmentId, holderId: applicant.applicantId };
+}
+
+/** A certificate with the request's checks (`alsoRead`): one BatchGetItem. */
+export async function certificateContext(no: string, alsoRead: readonly ItemKey[]) {
+  const found = await batchGetItems([certificateKey(no), ...alsoRead]);
+  return { certificate: strip<StoredCertificate>(itemAt(found, certificateKey(no))), found };
 }
 
 export async function archivesDue(centerId: string, dueBy: string, limit: number, startKey: Item | undefined) {
@@ -366,14 +408,17 @@ export async function getDocument(centerId: string, caseNo: string, documentId: 
 /**
  * An issued document (and its certificate), once: a document id is derived
  * from the case event it answers, so a redelivered event finds it written.
- * Returns false when it was already there.
+ * `actedOn`: the certificate the case renews, changes or cancels, superseded
+ * or cancelled in the same transaction. Returns false when it was already there.
  */
-export async function recordDocument(doc: StoredDocument, draft: DocumentEvent<'DocumentIssued'>, certificate?: StoredCertificate, licenceWatched = false): Promise<boolean> {
+export async function recordDocument(doc: StoredDocument, draft: DocumentEvent<'DocumentIssued'>, certificate?: StoredCertificate, licenceWatched = false, actedOn?: CertificateChange): Promise<boolean> {
   try {
     await db.send(new TransactWriteCommand({
       TransactItems: [
         { Put: { TableName: tableName(), Item: documentItem(doc), ConditionExpression: 'attribute_not_exists(PK)' } },
         ...(certificate ? [{ Put: { TableName: tableName(), Item: { ...certificateKey(certificate.certificateNo), kind: 'certificate', ...certificate }, ConditionExpression: 'attribute_not_exists(PK)' } }] : []),
+        // The certificate a renewal, change or cancellation acts on ends with the approval's document, or neither is written.
+        ...(actedOn ? certificateChangeItems(actedOn) : []),
         event(doc.centerId, doc.caseNo, draft),
         // The certificate ends the e-licence watch: a watcher that read the case before publishes nothing (its condition fails).
         ...(certificate && licenceWatched ? [{
@@ -391,6 +436,38 @@ export async function recordDocument(doc: StoredDocument, draft: DocumentEvent<'
   } catch (err) {
     // A duplicate only if the document is there: a certificate number held by another case, or a conflict, is retried and then dead-lettered.
     if (isConcurrentChange(err) && (await getDocument(doc.centerId, doc.caseNo, doc.documentId))) return false;
+    throw err;
+  }
+}
+
+/**
+ * The condition that a certificate is still as read: valid (an ended one is
+ * final) at the revision `rev` (certificates issued before revisions have none).
+ */
+const stillValidAt = (rev: number) => ({
+  ConditionExpression: `#s = :valid AND ${rev === 0 ? 'attribute_not_exists(rev)' : 'rev = :rev'}`,
+  ExpressionAttributeNames: { '#s': 'status' },
+  ExpressionAttributeValues: { ':valid': 'valid', ...(rev === 0 ? {} : { ':rev': rev }) },
+});
+
+/** A certificate's next revision (revoked, cancelled or superseded) and its event. */
+export interface CertificateChange {
+  readonly next: StoredCertificate;
+  readonly draft: DocumentEvent<'CertificateStatusChanged'>;
+}
+
+/** The writes of a change: the certificate, only if the revision before is still there and valid, and its event (in its own case's outbox). */
+const certificateChangeItems = ({ next, draft }: CertificateChange) => [
+  { Put: { TableName: tableName(), Item: { ...certificateKey(next.certificateNo), kind: 'certificate', ...next }, ...stillValidAt(next.rev! - 1) } },
+  event(next.centerId, next.caseNo, draft),
+];
+
+/** A certificate revoked or cancelled by an approver, with the request's recorded outcome, in one transaction. */
+export async function endCertificate(change: CertificateChange, idempotency?: IdempotencyPut): Promise<void> {
+  try {
+    await db.send(new TransactWriteCommand({ TransactItems: [...certificateChangeItems(change), ...(idempotency ? [idempotency] : [])] }));
+  } catch (err) {
+    if (isConcurrentChange(err)) throw concurrentRequest(msg('证照在此期间已有变化；请重新读取后再试。', 'The certificate changed at the same moment; read it again and retry.'));
     throw err;
   }
 }

@@ -5,8 +5,9 @@
  * without a counter in the record; an archive counts its changes (`rev`).
  */
 import { createHash } from 'node:crypto';
-import type { ArchiveRecord, IssuedDocument, MaterialFile } from '#schemas/api/documents';
-import type { StoredArchive, StoredDocument, StoredFile } from './store.ts';
+import type { ArchiveRecord, CertificateCheck, CertificateRecord, IssuedDocument, MaterialFile } from '#schemas/api/documents';
+import { statusOn } from './certificates.ts';
+import type { StoredArchive, StoredCertificate, StoredDocument, StoredFile } from './store.ts';
 
 /** JSON with every object's keys sorted: the same content always hashes the same, whatever order the table returns. */
 const canonical = (value: unknown): string =>
@@ -45,3 +46,23 @@ export function archiveView(a: StoredArchive): ArchiveRecord {
 }
 
 export const archiveTag = (a: StoredArchive) => String(a.rev);
+
+/** A certificate's version (If-Match names it): its revision. */
+export const certificateTag = (c: StoredCertificate) => String(c.rev ?? 0);
+
+/** The public check on `today`: the certificate's facts and state, the holder masked, never why or by whom it ended. */
+export function certificateCheckView(c: StoredCertificate, today: string): CertificateCheck {
+  const { certificateNo, itemCode, itemName, departmentName, centerName, holder, issuedOn, validUntil, statusOn: on, supersedes, supersededBy, sha256 } = c;
+  return {
+    certificateNo, status: statusOn(c, today), itemCode, itemName, departmentName, centerName, holder, issuedOn, sha256,
+    ...(validUntil ? { validUntil } : {}),
+    ...(on ? { statusOn: on } : {}),
+    ...(supersedes ? { supersedes } : {}),
+    ...(supersededBy ? { supersededBy } : {}),
+  };
+}
+
+/** The certificate as the issuing department's staff read it. */
+export function certificateRecordView(c: StoredCertificate, today: string): CertificateRecord {
+  return { ...certificateCheckView(c, today), caseNo: c.caseNo, ...(c.ended ? { ended: c.ended } : {}), etag: certificateTag(c) };
+}

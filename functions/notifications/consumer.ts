@@ -27,11 +27,12 @@ import { maskEmail, maskPhone } from '#shared/identifiers';
 import { logger } from '#shared/logger';
 import { validationErrors } from '#shared/validate';
 import { noticeAgents, profileById } from '../applicants/public.ts';
+import { queryCodeFor } from '../cases/public.ts';
 import { appointmentNotification } from './appointments.ts';
 import { mobileE164, sendEmail, sendSms } from './senders.ts';
 import * as store from './store.ts';
 import { applicantNoticeSources } from './applicant-notices.ts';
-import { isToldOf, render, renderLetter, type Language, type Message } from './templates.ts';
+import { isToldOf, queryCodeEventTypes, render, renderLetter, type Language, type Message } from './templates.ts';
 import { InvalidEventError } from '#shared/invalid-event';
 
 export class DeliveryFailed extends Error {
@@ -85,10 +86,13 @@ async function caseNotifications(event: EventBridgeEvent<string, unknown>): Prom
   const profile = await profileById(detail.centerId, detail.data.applicantId);
   const subject: store.DeliverySubject = { type: 'case', id: detail.data.caseNo };
   const agents = profile ? await noticeAgents(detail.centerId, profile.sub, detail.data.itemCode, detail.occurredAt) : [];
-  const recipients = [{ profile, subject }, ...agents.map((a) => ({ profile: a.profile, subject: { ...subject, agent: a.agentApplicantId } }))];
-  return recipients.flatMap(({ profile: to, subject: about }) => {
+  // The acceptance notice carries the query code to the applicant, derived here from the generation the event names; an agent's does not (a code outlives an authorization).
+  const generation = detail.data.details.queryCodeGeneration;
+  const queryCode = queryCodeEventTypes.includes(detailType) && typeof generation === 'number' ? queryCodeFor(detail.centerId, detail.data.caseNo, generation) : undefined;
+  const recipients = [{ profile, subject, queryCode }, ...agents.map((a) => ({ profile: a.profile, subject: { ...subject, agent: a.agentApplicantId }, queryCode: undefined }))];
+  return recipients.flatMap(({ profile: to, subject: about, queryCode: code }) => {
     const prefs = to?.notifications ?? defaultNotificationPreferences;
-    const message = isToldOf(detailType, prefs) ? render(detailType, detail.data, prefs.language) : undefined;
+    const message = isToldOf(detailType, prefs) ? render(detailType, detail.data, prefs.language, code) : undefined;
     if (!message) return [];
     return [{
       centerId: detail.centerId, eventId: detail.eventId, eventType: detailType, subject: about, message,

@@ -16,9 +16,13 @@ export interface Message {
   readonly sms: string;
 }
 
-/** undefined: this event, with this data, is not one the applicant is told of. */
-type Template = (d: CaseEventData) => Omit<Message, 'sms'> | undefined;
-type Short = (d: CaseEventData) => string;
+/**
+ * undefined: this event, with this data, is not one the applicant is told of.
+ * `code`: the case's query code, which the acceptance notices carry to the
+ * applicant alone (the consumer derives it; no event carries it).
+ */
+type Template = (d: CaseEventData, code?: string) => Omit<Message, 'sms'> | undefined;
+type Short = (d: CaseEventData, code?: string) => string;
 
 const SIGNATURE: Record<Language, string> = { 'zh-CN': '【政务服务中心】', en: '[Government Service Center] ' };
 
@@ -56,17 +60,20 @@ const due = (d: CaseEventData, lang: Language) => {
   return d.deadlines.provisional ? ` Promised decision date (provisional until the year's holiday schedule is published): ${date}.` : ` Promised decision date: ${date}.`;
 };
 
+const codeZh = (code: string | undefined) => (code ? `查询码 ${code}：凭办件编号和查询码可在本中心公开查询页面查询进度，请妥善保管，勿告知他人。` : '');
+const codeEn = (code: string | undefined) => (code ? ` Query code ${code}: with the case number it shows the progress on the center's public lookup page; keep it to yourself.` : '');
+
 /** The hearing's day and time in the center's time zone, as the scheduling recorded them. */
 const hearingWhen = (d: CaseEventData) => `${String(d.details.hearingDate ?? '')} ${String(d.details.hearingTime ?? '')}`.trim();
 
 const zh: Record<string, Template> = {
   CaseSubmitted: (d) => ({ subject: `收件通知：${d.itemName}`, text: `您申请的“${d.itemName}”已收件，办件编号 ${d.caseNo}。窗口将在法定期限内作出是否受理的决定。` }),
-  CaseAccepted: (d) => ({ subject: `受理通知：${d.caseNo}`, text: `您申请的“${d.itemName}”（${d.caseNo}）已受理，受理日期 ${String(d.details.acceptanceDate ?? '')}。${due(d, 'zh-CN')}` }),
-  CaseAcceptedWithTolerance: (d) => ({
+  CaseAccepted: (d, code) => ({ subject: `受理通知：${d.caseNo}`, text: `您申请的“${d.itemName}”（${d.caseNo}）已受理，受理日期 ${String(d.details.acceptanceDate ?? '')}。${due(d, 'zh-CN')}${codeZh(code)}` }),
+  CaseAcceptedWithTolerance: (d, code) => ({
     subject: `容缺受理通知：${d.caseNo}`,
-    text: `您申请的“${d.itemName}”（${d.caseNo}）已容缺受理。请于 ${String(d.details.toleranceDue ?? '')} 前按承诺补齐材料，逾期未补齐的，办件终止。${due(d, 'zh-CN')}`,
+    text: `您申请的“${d.itemName}”（${d.caseNo}）已容缺受理。请于 ${String(d.details.toleranceDue ?? '')} 前按承诺补齐材料，逾期未补齐的，办件终止。${due(d, 'zh-CN')}${codeZh(code)}`,
   }),
-  CaseDeemedAccepted: (d) => ({ subject: `受理通知：${d.caseNo}`, text: `您申请的“${d.itemName}”（${d.caseNo}）未在法定期限内收到补正告知，依法自收到申请之日起即为受理。${due(d, 'zh-CN')}` }),
+  CaseDeemedAccepted: (d, code) => ({ subject: `受理通知：${d.caseNo}`, text: `您申请的“${d.itemName}”（${d.caseNo}）未在法定期限内收到补正告知，依法自收到申请之日起即为受理。${due(d, 'zh-CN')}${codeZh(code)}` }),
   CaseRefused: (d) => ({
     subject: `不予受理通知：${d.caseNo}`,
     text: `您申请的“${d.itemName}”（${d.caseNo}）不予受理。理由：${list(d.details.reasons, 'zh-CN')}。${d.details.competentAgency ? `请向${String(d.details.competentAgency)}申请。` : ''}`,
@@ -115,12 +122,12 @@ const zh: Record<string, Template> = {
 
 const en: Record<string, Template> = {
   CaseSubmitted: (d) => ({ subject: `Application received: ${d.itemName}`, text: `Your application "${d.itemName}" was received as case ${d.caseNo}. The window will decide on acceptance within the legal period.` }),
-  CaseAccepted: (d) => ({ subject: `Application accepted: ${d.caseNo}`, text: `Your application "${d.itemName}" (${d.caseNo}) was accepted on ${String(d.details.acceptanceDate ?? '')}.${due(d, 'en')}` }),
-  CaseAcceptedWithTolerance: (d) => ({
+  CaseAccepted: (d, code) => ({ subject: `Application accepted: ${d.caseNo}`, text: `Your application "${d.itemName}" (${d.caseNo}) was accepted on ${String(d.details.acceptanceDate ?? '')}.${due(d, 'en')}${codeEn(code)}` }),
+  CaseAcceptedWithTolerance: (d, code) => ({
     subject: `Accepted with pledged materials: ${d.caseNo}`,
-    text: `Your application "${d.itemName}" (${d.caseNo}) was accepted against your pledge. Hand in the pledged materials by ${String(d.details.toleranceDue ?? '')}, or the case ends.${due(d, 'en')}`,
+    text: `Your application "${d.itemName}" (${d.caseNo}) was accepted against your pledge. Hand in the pledged materials by ${String(d.details.toleranceDue ?? '')}, or the case ends.${due(d, 'en')}${codeEn(code)}`,
   }),
-  CaseDeemedAccepted: (d) => ({ subject: `Application accepted: ${d.caseNo}`, text: `Your application "${d.itemName}" (${d.caseNo}) counts as accepted from the day it was received: no supplement notice was given in time.${due(d, 'en')}` }),
+  CaseDeemedAccepted: (d, code) => ({ subject: `Application accepted: ${d.caseNo}`, text: `Your application "${d.itemName}" (${d.caseNo}) counts as accepted from the day it was received: no supplement notice was given in time.${due(d, 'en')}${codeEn(code)}` }),
   CaseRefused: (d) => ({ subject: `Application not accepted: ${d.caseNo}`, text: `Your application "${d.itemName}" (${d.caseNo}) was not accepted. Reasons: ${list(d.details.reasons, 'en')}.${d.details.competentAgency ? ` Apply to ${String(d.details.competentAgency)}.` : ''}` }),
   SupplementRequested: (d) => ({ subject: `Materials to supplement: ${d.caseNo}`, text: `Your application "${d.itemName}" (${d.caseNo}) needs all of the following:\n${noticeLines(d, 'en')}\nIt is received again once they are handed in.` }),
   HearingRightNoticed: (d) => ({
@@ -156,13 +163,16 @@ const en: Record<string, Template> = {
 };
 
 // The SMS leave out free text (item names, reasons, material lists, tracking numbers): they would run past one part.
+// An acceptance's SMS carries the query code (in Chinese in place of the promised date, which the e-mail and the case
+// page have); a 容缺 acceptance's keeps the pledge's deadline, which the applicant must act on, and leaves the code
+// to the e-mail, the receipt and the case page: both would not fit in one part.
 const provisionally = (d: CaseEventData, lang: Language) => (d.deadlines.provisional ? (lang === 'zh-CN' ? '（暂定）' : ' (provisional)') : '');
 
 const zhSms: Record<string, Short> = {
   CaseSubmitted: (d) => `办件${d.caseNo}已收件。`,
-  CaseAccepted: (d) => `办件${d.caseNo}已受理，承诺${d.deadlines.promisedDue ?? ''}${provisionally(d, 'zh-CN')}前办结。`,
+  CaseAccepted: (d, code) => (code ? `办件${d.caseNo}已受理，查询码${code}。` : `办件${d.caseNo}已受理，承诺${d.deadlines.promisedDue ?? ''}${provisionally(d, 'zh-CN')}前办结。`),
   CaseAcceptedWithTolerance: (d) => `办件${d.caseNo}已容缺受理，请于${String(d.details.toleranceDue ?? '')}前补齐材料。`,
-  CaseDeemedAccepted: (d) => `办件${d.caseNo}依法视为受理，承诺${d.deadlines.promisedDue ?? ''}${provisionally(d, 'zh-CN')}前办结。`,
+  CaseDeemedAccepted: (d, code) => (code ? `办件${d.caseNo}依法视为受理，查询码${code}。` : `办件${d.caseNo}依法视为受理，承诺${d.deadlines.promisedDue ?? ''}${provisionally(d, 'zh-CN')}前办结。`),
   CaseRefused: (d) => `办件${d.caseNo}不予受理，理由见通知书。`,
   SupplementRequested: (d) => `办件${d.caseNo}需补正材料，请查看一次性告知书。`,
   HearingRightNoticed: (d) => `办件${d.caseNo}：您可于${String(d.details.requestDue ?? '')}前申请听证，详见办件页面。`,
@@ -181,9 +191,9 @@ const zhSms: Record<string, Short> = {
 
 const enSms: Record<string, Short> = {
   CaseSubmitted: (d) => `Case ${d.caseNo} received.`,
-  CaseAccepted: (d) => `Case ${d.caseNo} accepted; decision promised by ${d.deadlines.promisedDue ?? ''}${provisionally(d, 'en')}.`,
+  CaseAccepted: (d, code) => `Case ${d.caseNo} accepted; decision promised by ${d.deadlines.promisedDue ?? ''}${provisionally(d, 'en')}.${code ? ` Query code ${code}.` : ''}`,
   CaseAcceptedWithTolerance: (d) => `Case ${d.caseNo} accepted against your pledge: hand in the pledged materials by ${String(d.details.toleranceDue ?? '')}.`,
-  CaseDeemedAccepted: (d) => `Case ${d.caseNo} counts as accepted; decision promised by ${d.deadlines.promisedDue ?? ''}${provisionally(d, 'en')}.`,
+  CaseDeemedAccepted: (d, code) => `Case ${d.caseNo} counts as accepted; decision promised by ${d.deadlines.promisedDue ?? ''}${provisionally(d, 'en')}.${code ? ` Query code ${code}.` : ''}`,
   CaseRefused: (d) => `Case ${d.caseNo} was not accepted; the reasons are in the notice.`,
   SupplementRequested: (d) => `Case ${d.caseNo} needs materials: see the one-time notice.`,
   HearingRightNoticed: (d) => `Case ${d.caseNo}: you may ask for a hearing by ${String(d.details.requestDue ?? '')}; see the case page.`,
@@ -220,11 +230,18 @@ export const milestoneEventTypes: readonly string[] = [
 /** Whether an applicant with these preferences is told of this event type. */
 export const isToldOf = (detailType: string, prefs: { events?: 'milestones' | 'all' }) => (prefs.events ?? 'milestones') === 'all' || milestoneEventTypes.includes(detailType);
 
-/** The message for an event, or undefined when the event is not one applicants are told of. */
-export function render(detailType: string, data: CaseEventData, language: Language): Message | undefined {
-  const m = templates[language][detailType]?.(data);
+/** The acceptance notices: the ones that carry the query code to the applicant. */
+export const queryCodeEventTypes: readonly string[] = ['CaseAccepted', 'CaseAcceptedWithTolerance', 'CaseDeemedAccepted'];
+
+/**
+ * The message for an event, or undefined when the event is not one applicants
+ * are told of. `queryCode`: the applicant's code, for an acceptance notice
+ * (the subject, which the delivery log keeps, never holds it).
+ */
+export function render(detailType: string, data: CaseEventData, language: Language, queryCode?: string): Message | undefined {
+  const m = templates[language][detailType]?.(data, queryCode);
   if (!m) return undefined;
-  return { subject: m.subject, text: `${SIGNATURE[language]}${m.text}`, sms: `${SIGNATURE[language]}${shortTexts[language][detailType]!(data)}` };
+  return { subject: m.subject, text: `${SIGNATURE[language]}${m.text}`, sms: `${SIGNATURE[language]}${shortTexts[language][detailType]!(data, queryCode)}` };
 }
 
 /**

@@ -88,18 +88,27 @@ export const permissions = {
   'case.intake.online': [{ role: 'applicant', scope: 'center' }],
   /** Taking in an application at the counter for an identified applicant (窗口收件). */
   'case.intake.window': [{ role: 'clerk', scope: 'department' }],
-  /** Reading cases and their timelines (the lifecycle table says who may act on them). */
-  'case.read': caseHandlers,
+  /**
+   * Reading cases and their timelines (the lifecycle table says who may act on them): the case
+   * handlers, and the center admin, who coordinates departments that disagree on a joint case (协调).
+   */
+  'case.read': [...caseHandlers, { role: 'center_admin', scope: 'center' }],
   /** Scanning a case's materials at the counter (窗口扫描上传). The applicant uploads to the own case. */
   'case.materials.upload': [{ role: 'clerk', scope: 'department' }],
   /** Confirming an uploaded copy against the original (窗口核验 → trust level B). */
   'case.materials.verify': [{ role: 'clerk', scope: 'department' }],
+  /** Reissuing a case's query code (查询码补发) for an applicant at the counter; the owner reissues their own online. */
+  'case.queryCode.reissue': [{ role: 'clerk', scope: 'department' }],
   /** Fetching a case's files and issued documents: the staff handling it, not supervision (the applicant fetches the own). */
   'case.documents.read': [
     { role: 'clerk', scope: 'department' },
     { role: 'approver', scope: 'department' },
     { role: 'dept_admin', scope: 'department' },
   ],
+  /** Revoking a certificate the department issued (撤销, 行政许可法 art. 69), with the reason and the provision; audited. */
+  'certificate.revoke': [{ role: 'approver', scope: 'department' }],
+  /** Cancelling a certificate the department issued (注销, art. 70), with the reason and the provision; audited. */
+  'certificate.cancel': [{ role: 'approver', scope: 'department' }],
   /** Retrieving an archived case file (档案调阅): every retrieval is audited. */
   'archive.read': [
     { role: 'center_admin', scope: 'center' },

@@ -65,7 +65,7 @@ export const functionEntries = {
   'functions/catalog/handler.ts': {},
   'functions/documents/archive.ts': {},
   'functions/documents/check.ts': {},
-  'functions/documents/handler.ts': {},
+  'functions/documents/handler.ts': { splitting: true },
   'functions/documents/issue.ts': { splitting: true, alias: PDF_BUNDLE_ALIASES },
   'functions/documents/licence-watch.ts': {},
   'functions/evaluation/counting.ts': {},

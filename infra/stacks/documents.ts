@@ -35,7 +35,7 @@ function allowLocking(fn: DomainFunction, archive: s3.IBucket, actions: string[]
 
 export function addDocuments(
   scope: Construct,
-  deps: { table: ITable; bus: events.IEventBus; api: DomainHttpApi; materials: s3.Bucket; archive: s3.Bucket; cursorKey: secretsmanager.ISecret; config: StageConfig },
+  deps: { table: ITable; bus: events.IEventBus; api: DomainHttpApi; materials: s3.Bucket; archive: s3.Bucket; cursorKey: secretsmanager.ISecret; queryCodeKey: secretsmanager.ISecret; config: StageConfig },
 ) {
   const { table, bus, api, materials, archive, config } = deps;
 
@@ -77,7 +77,9 @@ export function addDocuments(
     .bindTable(table, 'readWrite')
     .bindBucket(materials, 'readWrite', 'MATERIALS_BUCKET')
     .bindValue('CJK_FONT_PATH', CJK_FONT_LAMBDA_PATH)
-    .bindValue('PUBLIC_BASE_URL', api.url);
+    .bindValue('PUBLIC_BASE_URL', api.url)
+    // The receipt prints the query code, derived here: no event carries it.
+    .bindSecretValue(deps.queryCodeKey, 'QUERY_CODE_KEY');
   issue.addLayers(fontLayer);
   bindDocumentSigningKey(scope, issue, config);
   new Consumer(scope, 'DocumentIssue', {

@@ -5,6 +5,7 @@
  */
 import * as events from 'aws-cdk-lib/aws-events';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
+import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
 import type { Construct } from 'constructs';
 import { applicantNoticeTrigger } from '../../functions/notifications/applicant-notices.ts';
 import { staffNoticeTrigger } from '../../functions/notifications/subscriptions.ts';
@@ -13,12 +14,14 @@ import { Consumer } from '../constructs/consumer.ts';
 import { DomainFunction } from '../constructs/domain-function.ts';
 import type { DomainHttpApi } from '../constructs/http-api.ts';
 
-export function createNotifications(scope: Construct, deps: { table: ITable; bus: events.IEventBus; api: DomainHttpApi; config: StageConfig }) {
+export function createNotifications(scope: Construct, deps: { table: ITable; bus: events.IEventBus; api: DomainHttpApi; queryCodeKey: ISecret; config: StageConfig }) {
   const { table, bus, api, config } = deps;
   const consumer = new DomainFunction(scope, 'NotificationsFunction', { entry: 'functions/notifications/consumer.ts', domain: 'notifications', config })
     .bindTable(table, 'readWrite')
     .bindEmailSender(config.mailFrom)
-    .bindSmsSender();
+    .bindSmsSender()
+    // The acceptance notice carries the query code, derived here: no event carries it.
+    .bindSecretValue(deps.queryCodeKey, 'QUERY_CODE_KEY');
   new Consumer(scope, 'NotificationsConsumer', {
     // Only the event types that have a message: the rest (internal steps, check-ins, the clock thresholds for staff) never invoke it.
     trigger: { bus, eventPattern: { source: applicantNoticeTrigger.sources, detailType: [...applicantNoticeTrigger.detailTypes] } },

@@ -49,6 +49,14 @@ export class OneStopStack extends Stack {
     });
     acknowledge(cursorKey, 'AwsSolutions-SMG4',
       'HMAC key for short-lived pagination cursors, injected at deploy time as a dynamic reference: a scheduled rotation would not reach running functions before the next deployment; rotate by redeploying.');
+    // Query codes are derived from it (functions/cases/case-numbers.ts): whoever prints or sends one computes it.
+    const queryCodeKey = new secretsmanager.Secret(this, 'QueryCodeKeySecret', {
+      description: 'HMAC key from which each case\'s query code (查询码) is derived: the cases API, the receipt\'s issuer and the acceptance notice compute the code, so it never travels',
+      generateSecretString: { excludePunctuation: true, passwordLength: 64 },
+      removalPolicy: config.removalPolicy,
+    });
+    acknowledge(queryCodeKey, 'AwsSolutions-SMG4',
+      'Every query code on paper is derived from this key: rotating it changes them all at once (applicants would find the new code in their own view, a printed receipt\'s code would stop working), so it is replaced only on suspicion of disclosure, by redeploying.');
 
     // Functions (construct ids of the contract).
     const catalog = new DomainFunction(this, 'CatalogFunction', { entry: 'functions/catalog/handler.ts', domain: 'catalog', config })
@@ -80,6 +88,7 @@ export class OneStopStack extends Stack {
     const cases = new DomainFunction(this, 'CasesFunction', { entry: 'functions/cases/handler.ts', domain: 'cases', config })
       .bindTable(table, 'readWrite')
       .bindSecretValue(cursorKey, 'CURSOR_KEY')
+      .bindSecretValue(queryCodeKey, 'QUERY_CODE_KEY')
       .bindValue('DEFAULT_CENTER_ID', config.defaultCenterId);
     const caseSweeper = new DomainFunction(this, 'CaseSweepFunction', { entry: 'functions/cases/sweeper.ts', domain: 'cases', config })
       .bindTable(table, 'readWrite');
@@ -97,8 +106,8 @@ export class OneStopStack extends Stack {
     addEvaluation(this, { config, table, bus, api, cursorKey });
     addSupervision(this, { config, table, bus, api, cursorKey });
     addQueue(this, { config, table, bus, api, cursorKey });
-    createNotifications(this, { table, bus, api, config });
-    addDocuments(this, { table, bus, api, materials: buckets.materials, archive: buckets.archive, cursorKey, config });
+    createNotifications(this, { table, bus, api, queryCodeKey, config });
+    addDocuments(this, { table, bus, api, materials: buckets.materials, archive: buckets.archive, cursorKey, queryCodeKey, config });
     const hall = addHallDisplays(this, { config, table, bus });
     addAppointments(this, { config, table, bus });
     const site = new WebSite(this, 'Web', { config, endpoints: { apiUrl: api.url, hallSocketUrl: hall.url } });

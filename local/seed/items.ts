@@ -397,6 +397,8 @@ export const demoItems: CreateItemRequest[] = [
       handlingForms: ['window', 'online', 'courier'],
       resultType: 'licence',
       resultName: '食品经营许可证',
+      // The food business licence is valid for 5 years (《食品经营许可和备案管理办法》: 有效期为5年).
+      validityYears: 5,
       legalBasis: [
         {
           title: law.foodSafetyLaw,
@@ -482,6 +484,8 @@ export const demoItems: CreateItemRequest[] = [
       handlingForms: ['window', 'online', 'courier'],
       resultType: 'licence',
       resultName: '食品经营许可证（延续）',
+      // The food business licence is valid for 5 years (《食品经营许可和备案管理办法》: 有效期为5年).
+      validityYears: 5,
       legalBasis: [
         { title: law.licensingLaw, article: '第五十条', excerpt: '被许可人需要延续依法取得的行政许可的有效期的，应当在该行政许可有效期届满三十日前向作出行政许可决定的行政机关提出申请。但是，法律、法规、规章另有规定的，依照其规定。' },
         { title: law.foodSafetyLaw, article: '第三十五条' },

@@ -54,6 +54,9 @@ export const IntakeMaterial = Type.Object(
   closed,
 );
 
+/** The certificate a renewal, change or cancellation (延续 / 变更 / 注销) acts on: the applicant's, still valid (expired: cancellation only); its approval supersedes or cancels it. */
+const ActedOnCertificate = Type.String({ pattern: '^C[0-9A-Z]{20,41}$', maxLength: 42, description: 'The certificate this renewal, change or cancellation acts on (the applicant\'s own, valid); its approval supersedes or cancels it' });
+
 export const IntakeRequest = Type.Object(
   {
     itemCode: ItemCode,
@@ -61,6 +64,7 @@ export const IntakeRequest = Type.Object(
     principalId: Type.Optional({ ...ApplicantId, description: 'An agent (代办人) filing online for the applicant who authorized them (委托人): that applicant\'s id. The case is theirs; the agent is recorded' }),
     fields: Type.Optional(Type.Record(Type.String({ maxLength: 64 }), Type.Unknown({ 'x-free-form': 'bounded by the body size and nesting limits' }), { maxProperties: 100, description: 'Validated against the item\'s intakeFields schema' })),
     materials: Type.Array(IntakeMaterial, { maxItems: 60 }),
+    certificateNo: Type.Optional(ActedOnCertificate),
   },
   { ...closed, description: 'applicantId: required when a clerk files at the counter for an identified applicant; an applicant filing online omits it, or names with principalId the applicant they file for as agent (never both)' },
 );
@@ -219,7 +223,9 @@ const Step = Type.Object(
   closed,
 );
 
-/** What the acceptance receipt (受理通知书) prints: the query code is shown here once and stored hashed. */
+const QueryCode = Type.String({ pattern: '^[2-9A-HJKMNP-TV-Z]{12}$', description: 'The query code (查询码) for GET /public/cases/{caseNo}?code=' });
+
+/** What the acceptance receipt (受理通知书) prints, the query code with it (derived from the case, never stored: docs/decisions.md). */
 export const Receipt = Type.Object(
   {
     caseNo: CaseNo,
@@ -232,10 +238,22 @@ export const Receipt = Type.Object(
     statutoryDue: Type.Optional(LocalDate),
     provisional: Type.Optional(Type.Literal(true, { description: 'The dates were counted on a provisional calendar year (see Deadlines.provisional)' })),
     toleranceDue: Type.Optional({ ...LocalDate, description: '容缺受理: the last day to hand in the pledged materials' }),
-    queryCode: Type.String({ description: 'For GET /public/cases/{caseNo}?code=; shown only on this receipt' }),
+    queryCode: Type.Optional({ ...QueryCode, description: 'The query code (查询码) for GET /public/cases/{caseNo}?code=; absent in the replay of an Idempotency-Key (the recorded answer keeps no code): the receipt PDF prints it' }),
   },
   closed,
 );
+
+/** A reissued query code (POST /cases/{caseNo}/query-code): the code before it no longer opens the public lookup. */
+export const QueryCodeReissue = Type.Object(
+  {
+    caseNo: CaseNo,
+    queryCode: QueryCode,
+    generation: Type.Integer({ minimum: 2, description: 'How many codes the case has had: 1 at acceptance, one more at each reissue' }),
+    reissuedAt: Instant,
+  },
+  closed,
+);
+export const QueryCodeReissueBody = Type.Object({}, closed);
 
 const Review = Type.Object({ by: Type.String(), role: Type.String(), opinion: Type.String(), at: Instant }, closed);
 
@@ -259,6 +277,7 @@ export const Case = Type.Object(
     ),
     applicant: Type.Object({ applicantId: ApplicantId, kind: ApplicantKind, name: Type.String() }, closed),
     agent: Type.Optional(Type.Object({ applicantId: ApplicantId, name: Type.String() }, { ...closed, description: 'The agent (代办人) who filed for the applicant online' })),
+    certificateNo: Type.Optional(ActedOnCertificate),
     fields: Type.Record(Type.String(), Type.Unknown()),
     materials: Type.Array(CaseMaterial),
     receivedAt: Instant,
@@ -331,7 +350,8 @@ export const Case = Type.Object(
     nextActions: Type.Array(Type.String(), { description: 'The actions the caller may take now (POST /cases/{caseNo}/{action})' }),
     createdAt: Instant,
     updatedAt: Instant,
-    receipt: Type.Optional({ ...Receipt, description: 'Only in the answer of the action that accepted the case: the receipt (受理通知书) with the query code, shown this once' } as typeof Receipt),
+    queryCode: Type.Optional({ ...QueryCode, description: 'The current query code (查询码), in the view of the applicant who owns the case only (not an agent\'s: a code outlives an authorization), once accepted' }),
+    receipt: Type.Optional({ ...Receipt, description: 'Only in the answer of the action that accepted the case: the receipt (受理通知书) with the query code' } as typeof Receipt),
   },
   closed,
 );

@@ -139,6 +139,7 @@ export const ItemContent = Type.Object(
     handlingForms: list(StringEnum(['window', 'online', 'courier'] as const), 3, 1),
     resultType: StringEnum(['licence', 'approval_document', 'other', 'none'] as const),
     resultName: Type.Optional(text(200)),
+    validityYears: Type.Optional(Type.Integer({ minimum: 1, maximum: 50, description: 'Years the certificate this item issues is valid (有效期), counted from the issue day; absent: valid without a time limit (长期有效)' })),
     legalBasis: list(LegalBasis, 20, 1),
     conditions: list(text(1000), 30, 1),
     materials: list(Material, 60),

@@ -131,21 +131,66 @@ export const ArchivePath = Type.Object({ caseNo: CaseNo }, closed);
 /** A clerk's verification says nothing but that it was done: `{}` or no body. */
 export const VerifyRequest = Type.Object({}, closed);
 
-/** The public check of a certificate: enough to tell a genuine one, nothing more about its holder. */
-export const CertificateCheck = Type.Object(
+/** What a certificate is (证照状态): `expired` is read from the date, the others are stored. Clients must tolerate values they do not know. */
+export const certificateStatuses = ['valid', 'expired', 'revoked', 'cancelled', 'superseded'] as const;
+export const CertificateStatus = StringEnum(certificateStatuses, '有效 / 已过期 / 已撤销 / 已注销 / 已被新证替代 (延续、变更)');
+export type CertificateStatus = Static<typeof CertificateStatus>;
+export type StoredCertificateStatus = Exclude<CertificateStatus, 'expired'>;
+/** What can happen to a valid certificate: functions/documents/certificates.ts holds the table. */
+export const certificateActions = ['revoke', 'cancel', 'supersede'] as const;
+export type CertificateAction = (typeof certificateActions)[number];
+
+const certificateFacts = {
+  certificateNo: CertificateNo,
+  status: CertificateStatus,
+  itemCode: ItemCode,
+  itemName: Type.String(),
+  departmentName: Type.String(),
+  centerName: Type.String(),
+  holder: Type.String({ description: 'The holder\'s name, masked' }),
+  issuedOn: LocalDate,
+  validUntil: Type.Optional(Type.String({ format: 'date', description: 'The last day it is valid (有效期至); absent: valid without a time limit (长期有效)' })),
+  statusOn: Type.Optional(Type.String({ format: 'date', description: 'The day it was revoked, cancelled or superseded' })),
+  /** The certificate this one renewed or changed. */
+  supersedes: Type.Optional(CertificateNo),
+  /** The certificate that renewed or changed this one. */
+  supersededBy: Type.Optional(CertificateNo),
+  sha256: Sha256,
+};
+
+/** The public check of a certificate: enough to tell a genuine one and whether it holds today, nothing more about its holder. */
+export const CertificateCheck = Type.Object(certificateFacts, closed);
+export type CertificateCheck = Static<typeof CertificateCheck>;
+
+/** A certificate as the issuing department's staff read it: the check, its case, and why it ended. */
+export const CertificateRecord = Type.Object(
   {
-    certificateNo: CertificateNo,
-    status: StringEnum(['valid', 'revoked'] as const),
-    itemCode: ItemCode,
-    itemName: Type.String(),
-    departmentName: Type.String(),
-    centerName: Type.String(),
-    holder: Type.String({ description: 'The holder\'s name, masked' }),
-    issuedOn: LocalDate,
-    sha256: Sha256,
+    ...certificateFacts,
+    caseNo: CaseNo,
+    ended: Type.Optional(Type.Object(
+      {
+        reason: Type.String(),
+        legalBasis: Type.String(),
+        by: Type.String({ description: 'The account id (sub) of the approver who revoked or cancelled it' }),
+        at: Instant,
+      },
+      { ...closed, description: 'The revocation or cancellation (a supersession is told by supersededBy)' },
+    )),
+    etag: ETag,
   },
   closed,
 );
+export type CertificateRecord = Static<typeof CertificateRecord>;
+
+/** Revoking (撤销) or cancelling (注销) a certificate: why, and under which provision. */
+export const CertificateEndRequest = Type.Object(
+  {
+    reason: text(500),
+    legalBasis: text(200, 'The provision acted under, e.g. 《中华人民共和国行政许可法》第六十九条第一款第（一）项'),
+  },
+  closed,
+);
+export type CertificateEndRequest = Static<typeof CertificateEndRequest>;
 
 // ---------------------------------------------------------------------------
 // Archive (档案)

@@ -3,7 +3,10 @@
  * transition, named by the transition table (functions/cases/lifecycle.ts),
  * plus CaseSubmitted at intake. They share one data shape: what changed, the
  * clock effect and the deadlines after it. No personal data: the applicant is
- * named by id only, and the query code never leaves the case item.
+ * named by id only. No query code: an acceptance and a reissue
+ * (QueryCodeReissued, not a transition: the state stays) name its generation
+ * (`details.queryCodeGeneration`), from which the receipt's issuer and the
+ * notification consumer derive the code.
  */
 import * as Type from '@sinclair/typebox/type';
 import type { Static } from '@sinclair/typebox';

@@ -1,7 +1,8 @@
 /**
  * Events of the documents domain (source `onestop.documents`): a material's
  * upload checked, a document issued, a privileged read of a stored file, a
- * case archived, an archive's disposition, a certificate not issued in time.
+ * case archived, an archive's disposition, a certificate not issued in time,
+ * a certificate revoked, cancelled or superseded.
  * Subjects are cases, so each lands in its case's audit chain. No personal
  * data: files are named by id and digest.
  */
@@ -9,7 +10,7 @@ import * as Type from '@sinclair/typebox/type';
 import type { Static } from '@sinclair/typebox';
 import { CaseNo, MaterialId } from '../api/cases.ts';
 import { StringEnum, closed } from '../api/common.ts';
-import { CertificateNo, DocumentId, DocumentKind, FileId, RetentionClass, TrustLevel, UploadType } from '../api/documents.ts';
+import { CertificateNo, CertificateStatus, DocumentId, DocumentKind, FileId, RetentionClass, TrustLevel, UploadType } from '../api/documents.ts';
 import { ThresholdReached } from '../api/supervision.ts';
 import { envelope } from './envelope.ts';
 
@@ -80,6 +81,24 @@ export const ArchiveDispositionData = Type.Object(
 );
 
 /**
+ * A certificate ended (证照状态变更): revoked (撤销) or cancelled (注销) by an
+ * approver with the reason and the provision, or superseded by the
+ * certificate of a renewal or change. `on` is the center's day.
+ */
+export const CertificateStatusChangedData = Type.Object(
+  {
+    caseNo: CaseNo,
+    certificateNo: CertificateNo,
+    status: CertificateStatus,
+    on: Type.String({ format: 'date' }),
+    reason: Type.Optional(Type.String()),
+    legalBasis: Type.Optional(Type.String()),
+    supersededBy: Type.Optional(CertificateNo),
+  },
+  closed,
+);
+
+/**
  * The e-licence clock's threshold (the licence watcher, functions/documents/licence-watch.ts):
  * an approved case's certificate not issued within the working days the
  * supervision settings allow after closure; a clock threshold like the cases
@@ -95,6 +114,7 @@ export const documentEventSchemas = {
   DocumentRetrieved: envelope(DocumentRetrievedData),
   CaseArchived: envelope(CaseArchivedData),
   ArchiveDisposition: envelope(ArchiveDispositionData),
+  CertificateStatusChanged: envelope(CertificateStatusChangedData),
   [CERTIFICATE_NOT_ISSUED]: envelope(ThresholdReached),
 } as const;
 
@@ -106,5 +126,6 @@ export interface DocumentEventData {
   DocumentRetrieved: Static<typeof DocumentRetrievedData>;
   CaseArchived: Static<typeof CaseArchivedData>;
   ArchiveDisposition: Static<typeof ArchiveDispositionData>;
+  CertificateStatusChanged: Static<typeof CertificateStatusChangedData>;
   CertificateNotIssued: ThresholdReached;
 }

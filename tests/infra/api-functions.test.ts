@@ -113,7 +113,7 @@ describe('functions', () => {
     AuditApiFunction: ['TABLE_NAME', 'CURSOR_KEY'],
     AuditConsumerFunction: ['TABLE_NAME'],
     AuditDigestFunction: ['TABLE_NAME', 'AUDIT_BUCKET', 'AUDIT_SIGNING_KEY_ID'],
-    CasesFunction: ['TABLE_NAME', 'CURSOR_KEY', 'DEFAULT_CENTER_ID'],
+    CasesFunction: ['TABLE_NAME', 'CURSOR_KEY', 'QUERY_CODE_KEY', 'DEFAULT_CENTER_ID'],
     CaseSweepFunction: ['TABLE_NAME'],
     CaseRecountFunction: ['TABLE_NAME'],
     CaseWatchFunction: ['TABLE_NAME'],
@@ -126,10 +126,10 @@ describe('functions', () => {
     EvaluationCountFunction: ['TABLE_NAME'],
     EvaluationSweepFunction: ['TABLE_NAME', 'EVALUATION_DEFAULTS'],
     EvaluationWatchFunction: ['TABLE_NAME'],
-    NotificationsFunction: ['TABLE_NAME', 'MAIL_FROM'],
+    NotificationsFunction: ['TABLE_NAME', 'MAIL_FROM', 'QUERY_CODE_KEY'],
     DocumentsFunction: ['TABLE_NAME', 'CURSOR_KEY', 'MATERIALS_BUCKET', 'ARCHIVE_BUCKET', 'ARCHIVE_LOCK_MODE'],
     MaterialCheckFunction: ['TABLE_NAME', 'MATERIALS_BUCKET'],
-    DocumentIssueFunction: ['TABLE_NAME', 'MATERIALS_BUCKET', 'CJK_FONT_PATH', 'PUBLIC_BASE_URL', 'DOCUMENT_SIGNING_KEY_ID'],
+    DocumentIssueFunction: ['TABLE_NAME', 'MATERIALS_BUCKET', 'CJK_FONT_PATH', 'PUBLIC_BASE_URL', 'QUERY_CODE_KEY', 'DOCUMENT_SIGNING_KEY_ID'],
     LicenceWatchFunction: ['TABLE_NAME'],
     ArchiveFunction: ['TABLE_NAME', 'MATERIALS_BUCKET', 'ARCHIVE_BUCKET', 'ARCHIVE_LOCK_MODE'],
     NotificationsApiFunction: ['TABLE_NAME'],
@@ -182,6 +182,11 @@ describe('functions', () => {
     if (names.includes('CURSOR_KEY')) {
       expect(JSON.stringify(vars.CURSOR_KEY)).toContain('{{resolve:secretsmanager:');
       expect(JSON.stringify(vars.CURSOR_KEY)).toContain(logicalIdByPath(dev, 'CursorKeySecret'));
+    }
+    // The query-code key reaches exactly the functions that print, send or check a code (the sweeper only counts generations).
+    if (names.includes('QUERY_CODE_KEY')) {
+      expect(JSON.stringify(vars.QUERY_CODE_KEY)).toContain('{{resolve:secretsmanager:');
+      expect(JSON.stringify(vars.QUERY_CODE_KEY)).toContain(logicalIdByPath(dev, 'QueryCodeKeySecret'));
     }
     if (names.includes('DEFAULT_CENTER_ID')) expect(vars.DEFAULT_CENTER_ID).toBe('center-demo');
   });

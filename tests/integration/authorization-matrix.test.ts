@@ -270,6 +270,15 @@ const withdrawnJointCase = once(async (): Promise<Fixture> => {
   expect(withdrawn.body.state).toBe('withdrawn');
   return { id: caseNo, etag: withdrawn.etag, owner };
 });
+/** The certificate of an approved case of zhang.san (amr), revoked once: revoking or cancelling it again is 409 for every allowed approver. */
+const revokedCertificate = once(async (): Promise<Fixture> => {
+  const { caseNo, etag } = await openCaseOf('zhang.san');
+  const accepted = await actOn(caseNo, 'accept', 'clerk.amr', etag);
+  await actOn(caseNo, 'approve', 'clerk.amr', accepted.etag);
+  const certificateNo = await awaitRead('the certificate', 'zhang.san', `/cases/${caseNo}/materials`, (b: { documents: { certificateNo?: string }[] }) => b.documents.find((d) => d.certificateNo)?.certificateNo);
+  const revoked = await fx('approver.amr', 'POST', `/certificates/${certificateNo}/revoke`, { reason: '矩阵测试：撤销', legalBasis: '《中华人民共和国行政许可法》第六十九条' }, {}, [200]);
+  return { id: certificateNo, etag: revoked.etag };
+});
 const part = (f: Fixture, i: number) => f.id.split('/')[i]!;
 
 let calendarYear = 2100;
@@ -290,7 +299,9 @@ const allStaff: Grant = { clerk: 'center', approver: 'center', dept_admin: 'cent
 const handlers: Grant = { clerk: 'department', approver: 'department', dept_admin: 'department' };
 const archiveReaders: Grant = { center_admin: 'center', supervisor: 'center', auditor: 'center' };
 /** Who reads a case, its timeline and its notifications (besides its applicant): its department's handlers and head, and supervision center-wide. */
-const caseReaders: Grant = { clerk: 'department', approver: 'department', dept_admin: 'department', dept_head: 'department', supervisor: 'center' };
+const caseHandlers: Grant = { clerk: 'department', approver: 'department', dept_admin: 'department', dept_head: 'department', supervisor: 'center' };
+/** Who reads a case: its handlers, and the center admin (who coordinates a joint case's dissent). */
+const caseReaders: Grant = { ...caseHandlers, center_admin: 'center' };
 /** Who reads an evaluation (besides its rater): the handling department's staff, center admins and supervisors. */
 const evaluationReaders: Grant = { clerk: 'department', approver: 'department', dept_admin: 'department', center_admin: 'center', supervisor: 'center' };
 const onlyApplicants: Grant = { applicant: 'center' };
@@ -423,7 +434,7 @@ const cases: Route[] = [
   { operationId: 'listMyCases', allowed: onlyApplicants, ok: 200, addressed: false, request: () => ['GET', '/cases'] },
   caseRead('getCase', ''),
   caseRead('getCaseTimeline', '/timeline'),
-  { operationId: 'listQueue', allowed: caseReaders, ok: 200, addressed: false, request: () => ['GET', '/queues/to_accept?departmentId=amr'] },
+  { operationId: 'listQueue', allowed: caseHandlers, ok: 200, addressed: false, request: () => ['GET', '/queues/to_accept?departmentId=amr'] },
   caseAction('accept', clerkOfLead, {}),
   caseAction('acceptWithTolerance', clerkOfLead, { missing: [{ materialId: 'premises', detail: '经营场所证明后补' }], consent: { channel: 'window', at: '2026-01-05T09:00:00+08:00' } }),
   caseAction('refuse', clerkOfLead, { reasons: ['不属于本机关职权范围'], competentAgency: '市市场监督管理局' }),
@@ -433,8 +444,8 @@ const cases: Route[] = [
   caseAction('review', clerkOrApproverOfLead, { opinion: '材料齐全，符合条件' }),
   // On the joint case: amr is its co-department (actors: amr's clerks and approvers); housing leads it, reads it, and takes no opinion.
   caseAction('giveJointOpinion', clerkOrApproverOfLead, { opinion: '同意', agrees: true }, 403, withdrawnJointCase),
-  // The center's coordination of a dissent: the supervisor, on any case of the center.
-  caseAction('coordinate', { supervisor: 'center' }, { outcome: 'resolved', note: '经协调一致' }),
+  // The center's coordination of a dissent: the supervisor or the center admin, on any case of the center.
+  caseAction('coordinate', { supervisor: 'center', center_admin: 'center' }, { outcome: 'resolved', note: '经协调一致' }),
   caseAction('suspend', clerkOrApproverOfLead, { procedure: 'inspection', reason: '需要现场核查', expectedWorkingDays: 5 }),
   caseAction('resume', clerkOrApproverOfLead, { note: '现场核查结束' }),
   caseAction('escalate', approverOfLead, { authority: '市市场监督管理局', reason: '需上级机关决定' }),
@@ -454,6 +465,11 @@ const cases: Route[] = [
   caseAction('withdraw', clerkOfLead, { reason: '不再需要' }, 409),
   // Notifications: whoever may read the case.
   { ...caseRead('listCaseNotifications', '/notifications') },
+  // The query code's reissue: the owner or a clerk of the lead department, once the case is accepted (the refused case never was: 409).
+  {
+    operationId: 'reissueCaseQueryCode', allowed: clerkOfLead, ok: 409, okType: 'query-code-not-issued', addressed: true, elsewhere: 404, applicantRefused: 404,
+    owner: 409, ownerType: 'query-code-not-issued', fixture: refusedCase, request: (f) => ['POST', `/cases/${f.id}/query-code`, undefined, ifMatch(f)],
+  },
 ];
 
 // ---- evaluations (好差评) -------------------------------------------------------------------------
@@ -617,7 +633,27 @@ const appointments: Route[] = [
   { operationId: 'rescheduleAppointment', allowed: { clerk: 'center' }, ok: 404, addressed: false, request: () => ['POST', `/queue/appointments/${noBooking}/reschedule`, slot] },
 ];
 
-const routes = [...existing, ...cases, ...evaluations, ...supervision, ...audit, ...queue, ...appointments];
+// ---- certificates (证照) --------------------------------------------------------------------------
+/**
+ * The issuing department's staff read a certificate; its approvers revoke
+ * or cancel it. On a revoked certificate every allowed approver meets 409
+ * `certificate-not-valid` and nothing changes; another center's caller never
+ * learns it exists (404).
+ */
+const certificateEnd = { reason: '矩阵测试', legalBasis: '《中华人民共和国行政许可法》第七十条' };
+const certificates: Route[] = [
+  { operationId: 'readCertificate', allowed: handlers, ok: 200, addressed: true, elsewhere: 404, slow: true, fixture: revokedCertificate, request: (f) => ['GET', `/certificates/${f.id}`] },
+  {
+    operationId: 'revokeCertificate', allowed: { approver: 'department' }, ok: 409, okType: 'certificate-not-valid', addressed: true, elsewhere: 404, slow: true,
+    fixture: revokedCertificate, request: (f) => ['POST', `/certificates/${f.id}/revoke`, certificateEnd, ifMatch(f)],
+  },
+  {
+    operationId: 'cancelCertificate', allowed: { approver: 'department' }, ok: 409, okType: 'certificate-not-valid', addressed: true, elsewhere: 404, slow: true,
+    fixture: revokedCertificate, request: (f) => ['POST', `/certificates/${f.id}/cancel`, certificateEnd, ifMatch(f)],
+  },
+];
+
+const routes = [...existing, ...cases, ...evaluations, ...supervision, ...audit, ...queue, ...appointments, ...certificates];
 // Routes whose fixture takes seconds go last, so that no cell holds a slot while it is made.
 const ordered = [...routes.filter((r) => !r.slow), ...routes.filter((r) => r.slow)];
 

@@ -52,7 +52,7 @@ export const timelineOf = async (caseNo: string, as = 'clerk.amr') => {
   const res = await call('GET', `/cases/${caseNo}/timeline`, { as });
   expect(res.status, JSON.stringify(res.body)).toBe(200);
   expectShape(res, Timeline);
-  return res.body.items as { type: string; action: string; from?: string; to: string; clockEffect?: string; actor: { id: string; role: string }; deadlines: Record<string, unknown>; details: Record<string, unknown> }[];
+  return res.body.items as { at: string; type: string; action: string; from?: string; to: string; clockEffect?: string; actor: { id: string; role: string }; deadlines: Record<string, unknown>; details: Record<string, unknown> }[];
 };
 
 /** The audit records of a case's own lifecycle (GET /audit/events by subject, source onestop.cases; notifications about it are left out). */

@@ -34,7 +34,7 @@ export function useLocalTable(env: Record<string, string> = {}): void {
  * its context reports it (Lambda's 10 s by default), counted from each call.
  */
 export async function inProcess(load: () => Promise<{ handler: unknown }>, env: Record<string, string> = {}, { timeoutMs = 10_000 } = {}) {
-  useLocalTable({ CURSOR_KEY: 'k'.repeat(64), DEFAULT_CENTER_ID: 'center-demo', ...env });
+  useLocalTable({ CURSOR_KEY: 'k'.repeat(64), QUERY_CODE_KEY: 'q'.repeat(64), DEFAULT_CENTER_ID: 'center-demo', ...env });
   const requests: string[] = [];
   const { db } = await import('#shared/db');
   db.middlewareStack.add(

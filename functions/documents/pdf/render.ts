@@ -36,6 +36,8 @@ export type AcceptanceReceipt = NoticeHeader & {
   materials: { name: string; form: MaterialForm; count: number }[];
   /** 容缺受理: the pledged materials (listed apart from those received), their deadline and the applicant's consent. */
   tolerance?: Tolerance;
+  /** The query code (查询码) for the public progress lookup; absent on a receipt of an acceptance from before codes were derived. */
+  queryCode?: string;
 };
 
 export type Tolerance = {
@@ -92,6 +94,7 @@ export async function renderAcceptanceReceipt(font: Uint8Array, d: AcceptanceRec
       ...(t ? [['容缺材料补齐期限', chineseDate(t.due)] as [string, string]] : []),
       ['承诺办结日期', d.promisedDue ? chineseDate(d.promisedDue) : ONLY_AFTER_HANDLING],
       ['法定办结日期', d.statutoryDue ? chineseDate(d.statutoryDue) : ONLY_AFTER_HANDLING],
+      ...(d.queryCode ? [['查询码', d.queryCode] as [string, string]] : []),
     ]);
     if (d.provisional) {
       w.paragraph('上述办结日期为暂定日期：所跨年度的节假日安排尚未公布，暂按周末和法定节假日推算；安排公布后将重新计算，日期如有变动，将另行告知。');
@@ -108,7 +111,9 @@ export async function renderAcceptanceReceipt(font: Uint8Array, d: AcceptanceRec
       w.table([{ header: '序号', share: 1, align: 'center' }, { header: '材料名称', share: 5 }, { header: '补齐要求', share: 4.8 }], t.pledged.map((m, i) => [String(i + 1), m.name, m.detail]));
       w.paragraph(`请于${chineseDate(t.due)}前补齐上述容缺材料。补齐前不作出许可决定；逾期未补齐的，依承诺终止办理。`);
     }
-    w.paragraph('办理进度查询：请凭本通知书上的办件编号和受理窗口告知的查询码，在本中心办件公开查询页面查询办理进度。查询码不在本通知书上载明，请妥善保管。');
+    w.paragraph(d.queryCode
+      ? `办理进度查询：请凭办件编号和上列查询码，在本中心办件公开查询页面查询办理进度。查询码请妥善保管，勿告知他人；遗失的，可登录后在本人办件页面或到受理窗口补发，原查询码随即失效。`
+      : '办理进度查询：请凭本通知书上的办件编号和受理窗口告知的查询码，在本中心办件公开查询页面查询办理进度。查询码不在本通知书上载明，请妥善保管。');
   }, t ? (w) => pledgeAnnex(w, d, t) : undefined);
 }
 

@@ -53,7 +53,7 @@ export function act(c: CaseRecord, action: string, body: Record<string, unknown>
   const today = localDate(cal, now);
   const d = decide(action, c, { caller, today });
   if (!d.ok) throw new Error(`${action} refused: ${d.refusal.status} ${d.refusal.detail}`);
-  const applied = applyTransition(c, d.transition, body, { cal, now, today, caller, queryCodeHash: 'hash-of-code', settings });
+  const applied = applyTransition(c, d.transition, body, { cal, now, today, caller, settings });
   expect(applied.next.version, `${action} increments the version`).toBe(c.version + 1);
   expect(applied.next.updatedAt).toBe(now);
   return applied;

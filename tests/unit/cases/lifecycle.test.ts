@@ -124,7 +124,7 @@ const expectedRows: readonly Row[] = [
   ['terminateTolerance', RUNNING, 'terminated', 'system', 'stop', { item: ENTERPRISE, patch: pending, today: LATE }],
   ['review', 'accepted under_review', 'under_review', 'lead:clerk lead:approver', '', {}],
   ['giveJointOpinion', 'accepted under_review', 'same', 'joint:clerk joint:approver', '', { patch: { jointSteps: [{ departmentId: 'amr', status: 'open' }] } }],
-  ['coordinate', RUNNING, 'same', 'center:supervisor', '', { patch: { jointSteps: [dissent] } }],
+  ['coordinate', RUNNING, 'same', 'center:supervisor center:center_admin', '', { patch: { jointSteps: [dissent] } }],
   ['suspend', 'under_review', 'suspended', 'lead:clerk lead:approver', 'suspend', {}],
   ['resume', 'suspended', 'under_review', 'lead:clerk lead:approver', 'resume', {}],
   ['escalate', 'under_review', 'escalated', 'lead:approver', 'suspend', { item: RADIOTHERAPY }],

@@ -93,16 +93,16 @@ function inReview(code: string): CaseRecord {
 }
 
 describe('applyTransition: acceptance', () => {
-  it('accept starts the clock now, with the clock module\'s deadlines, and issues the query code', () => {
+  it('accept starts the clock now, with the clock module\'s deadlines, and issues the query code\'s first generation', () => {
     const c = intake(ENTERPRISE);
     const now = T('03-03', '10:00');
     const { next, clockChange, details, changedSteps } = act(c, 'accept', {}, now, clerk(c));
-    expect(next).toMatchObject({ state: 'accepted', acceptedAt: now, queryCodeHash: 'hash-of-code', clock: { startedAt: now } });
+    expect(next).toMatchObject({ state: 'accepted', acceptedAt: now, queryCodeGeneration: 1, clock: { startedAt: now } });
     expect(next.deemedAccepted).toBeUndefined();
     expect(next.deadlines).toEqual(deadlinesOf(cal, next.clock));
     expect(next.deadlines).toEqual({ promisedDue: '2026-03-04', statutoryDue: '2026-03-06' });
     expect(clockChange).toEqual({ effect: 'start', at: now });
-    expect(details).toEqual({ acceptedAt: now, acceptanceDate: '2026-03-03' });
+    expect(details).toEqual({ acceptedAt: now, acceptanceDate: '2026-03-03', queryCodeGeneration: 1 });
     expect(changedSteps).toEqual([]);
   });
 

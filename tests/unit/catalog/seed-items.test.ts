@@ -59,6 +59,11 @@ describe('demo service items', () => {
     },
   );
 
+  it('the food business licence and its renewal are valid 5 years; validity is given only where the result is a certificate', () => {
+    for (const code of ['370982-AMR-XK-002', '370982-AMR-XK-002-YX']) expect(byCode.get(code)!.content.validityYears).toBe(5);
+    for (const item of demoItems.filter((i) => i.content.validityYears !== undefined)) expect(['licence', 'approval_document']).toContain(item.content.resultType);
+  });
+
   it('joint items use the 45-day limit of joint handling (行政许可法 art. 42)', () => {
     const joint = demoItems.filter((i) => i.content.serviceMode === 'joint');
     expect(joint.length).toBeGreaterThan(0);

@@ -139,15 +139,18 @@ describe('certificate numbers', () => {
 
 describe('documentKindFor', () => {
   it('names the document of each case event, a certificate only for items whose result is one', () => {
-    expect(documentKindFor('CaseAccepted', 'licence')).toBe('acceptance_receipt');
-    expect(documentKindFor('CaseDeemedAccepted', 'none')).toBe('acceptance_receipt');
-    expect(documentKindFor('CaseAcceptedWithTolerance', 'none')).toBe('acceptance_receipt');
-    expect(documentKindFor('CaseRefused', 'licence')).toBe('refusal_notice');
-    expect(documentKindFor('SupplementRequested', 'licence')).toBe('supplement_notice');
-    expect(documentKindFor('CaseApproved', 'licence')).toBe('certificate');
-    expect(documentKindFor('CaseApproved', 'approval_document')).toBe('certificate');
-    expect(documentKindFor('CaseApproved', 'none')).toBeUndefined();
-    expect(documentKindFor('CaseReviewed', 'licence')).toBeUndefined();
+    expect(documentKindFor('CaseAccepted', { resultType: 'licence', serviceMode: 'promised' })).toBe('acceptance_receipt');
+    expect(documentKindFor('CaseDeemedAccepted', { resultType: 'none', serviceMode: 'promised' })).toBe('acceptance_receipt');
+    expect(documentKindFor('CaseAcceptedWithTolerance', { resultType: 'none', serviceMode: 'promised' })).toBe('acceptance_receipt');
+    expect(documentKindFor('CaseRefused', { resultType: 'licence', serviceMode: 'promised' })).toBe('refusal_notice');
+    expect(documentKindFor('SupplementRequested', { resultType: 'licence', serviceMode: 'promised' })).toBe('supplement_notice');
+    expect(documentKindFor('CaseApproved', { resultType: 'licence', serviceMode: 'promised' })).toBe('certificate');
+    expect(documentKindFor('CaseApproved', { resultType: 'approval_document', serviceMode: 'promised' })).toBe('certificate');
+    expect(documentKindFor('CaseApproved', { resultType: 'none', serviceMode: 'promised' })).toBeUndefined();
+    expect(documentKindFor('CaseReviewed', { resultType: 'licence', serviceMode: 'promised' })).toBeUndefined();
+    // An escalated item's certificate is the upper authority's: the center issues its notices, never the certificate.
+    expect(documentKindFor('CaseApproved', { resultType: 'licence', serviceMode: 'escalated' })).toBeUndefined();
+    expect(documentKindFor('CaseAccepted', { resultType: 'licence', serviceMode: 'escalated' })).toBe('acceptance_receipt');
   });
 });
 

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { CaseEventData } from '#schemas/events/cases';
 import { mobileE164 } from '../../../functions/notifications/senders.ts';
 import { staffNoticeText } from '../../../functions/notifications/staff-notices.ts';
-import { isToldOf, milestoneEventTypes, notifiedEventTypes, render, renderLetter, smsParts } from '../../../functions/notifications/templates.ts';
+import { isToldOf, milestoneEventTypes, notifiedEventTypes, queryCodeEventTypes, render, renderLetter, smsParts } from '../../../functions/notifications/templates.ts';
 import { transitions } from '../../../functions/cases/lifecycle.ts';
 import { DEADLINES_RECOMPUTED } from '../../../functions/cases/events.ts';
 
@@ -155,5 +155,42 @@ describe('staff notices', () => {
     expect(staffNoticeText('D', 'RectificationOverdue', { subjectId: '01J0000000000000000000000B', due: '2026-12-04' }).text)
       .toBe('01J0000000000000000000000B：差评整改已超期（期限 2026-12-04）。请及时办理；电子监察已记录。');
     expect(staffNoticeText('D', 'CertificateNotIssued', { subjectId: 'A-4', due: '2026-12-07' }).subject).toBe('【时限预警】D：A-4 办结后电子证照未按时出具（黄牌）');
+  });
+});
+
+describe('the query code in the acceptance notices', () => {
+  const CODE = '74M2D2Q784DA';
+  const longest = {
+    ...data({ acceptanceDate: '2026-11-27', toleranceDue: '2026-12-31' }),
+    caseNo: `ABCDEFGHIJKL-20261127-${'9'.repeat(9)}`,
+    deadlines: { promisedDue: '2026-12-01', deliveryDue: '2026-12-11', provisional: true as const },
+  };
+
+  it.each(queryCodeEventTypes.flatMap((t) => (['zh-CN', 'en'] as const).map((lang) => [t, lang] as const)))('%s in %s: the e-mail carries the code, the subject (kept in the delivery log) never; the SMS stays one part', (type, lang) => {
+    const m = render(type, longest, lang, CODE)!;
+    expect(m.text).toContain(CODE);
+    expect(m.subject).not.toContain(CODE);
+    expect(smsParts(m.sms), m.sms).toBe(1);
+    // The pledge's deadline is what a 容缺 applicant must act on: it keeps the SMS, the code goes by e-mail, receipt and case page.
+    if (type === 'CaseAcceptedWithTolerance') expect(m.sms).toContain('2026-12-31');
+    else expect(m.sms).toContain(CODE);
+  });
+
+  it('without a code (an agent\'s copy, or an acceptance from before codes were derived) nothing mentions one', () => {
+    for (const type of queryCodeEventTypes) {
+      for (const lang of ['zh-CN', 'en'] as const) {
+        const m = render(type, longest, lang)!;
+        expect(m.text).not.toMatch(/查询码|query code/i);
+        expect(m.sms).not.toMatch(/查询码|query code/i);
+      }
+    }
+    expect(render('CaseAccepted', longest, 'zh-CN')!.sms).toContain('2026-12-01');
+  });
+
+  it('only the acceptance notices carry it', () => {
+    for (const type of notifiedEventTypes.filter((t) => !queryCodeEventTypes.includes(t))) {
+      const m = render(type, data({ reasons: ['x'], previous: { promisedDue: '2026-11-30' } }), 'zh-CN', CODE);
+      if (m) expect(`${m.text}${m.sms}`, type).not.toContain(CODE);
+    }
   });
 });
