@@ -192,6 +192,15 @@ const submitCase: Ops['submitCase'] = async (req) => {
   return result;
 };
 
+/** The case a request names, read with the request's checks (one BatchGetItem): 404 when there is none, 404/403 when the caller may not read it. */
+async function readableCase(req: Pick<HttpRequest<unknown, unknown, { caseNo: string }>, 'checks' | 'params'>, caller: Caller, now: string) {
+  const ctx = await store.caseContext(caller.centerId, req.params.caseNo, now, req.checks!.keys);
+  req.checks!.settle(ctx.found);
+  if (!ctx.record) throw notFound(msg(`没有办件 ${req.params.caseNo}。`, `No case ${req.params.caseNo}.`));
+  await assertMayRead(caller, ctx.record, now);
+  return { ...ctx, record: ctx.record };
+}
+
 // ---------------------------------------------------------------------------
 // Actions
 
@@ -199,11 +208,8 @@ function runAction(action: string) {
   return async (req: HttpRequest<Record<string, unknown>, Record<string, never>, { caseNo: string }>): Promise<HttpResult> => {
     const caller = callerOf(req.event);
     const now = new Date().toISOString();
-    const ctx = await store.caseContext(caller.centerId, req.params.caseNo, now, req.checks!.keys);
-    req.checks!.settle(ctx.found);
+    const ctx = await readableCase(req, caller, now);
     const current = ctx.record;
-    if (!current) throw notFound(msg(`没有办件 ${req.params.caseNo}。`, `No case ${req.params.caseNo}.`));
-    await assertMayRead(caller, current, now);
     if (ifMatch(req) !== String(current.version)) throw preconditionFailed(msg('办件在您读取后已被修改；请重新读取后再试。', 'The case changed since you read it; read it again and retry.'));
     const cal = calendarOn(ctx.center, current.timeZone);
     const today = localDate(cal, now);
@@ -251,10 +257,7 @@ const actionOperations = Object.fromEntries(httpActions.map((action) => [`case${
 const getCase: Ops['getCase'] = async (req) => {
   const caller = callerOf(req.event);
   const now = new Date().toISOString();
-  const ctx = await store.caseContext(caller.centerId, req.params.caseNo, now, req.checks!.keys);
-  req.checks!.settle(ctx.found);
-  if (!ctx.record) throw notFound(msg(`没有办件 ${req.params.caseNo}。`, `No case ${req.params.caseNo}.`));
-  await assertMayRead(caller, ctx.record, now);
+  const ctx = await readableCase(req, caller, now);
   const cal = calendarOn(ctx.center, ctx.record.timeZone);
   // Where the archive is, is the agency's business: staff see it, the applicant does not.
   const archived = ctx.archiveLocation && !readsAsApplicant(caller) ? { archiveLocation: ctx.archiveLocation } : {};
@@ -275,11 +278,7 @@ const getCase: Ops['getCase'] = async (req) => {
 const reissueCaseQueryCode: Ops['reissueCaseQueryCode'] = async (req) => {
   const caller = callerOf(req.event);
   const now = new Date().toISOString();
-  const ctx = await store.caseContext(caller.centerId, req.params.caseNo, now, req.checks!.keys);
-  req.checks!.settle(ctx.found);
-  const current = ctx.record;
-  if (!current) throw notFound(msg(`没有办件 ${req.params.caseNo}。`, `No case ${req.params.caseNo}.`));
-  await assertMayRead(caller, current, now);
+  const current = (await readableCase(req, caller, now)).record;
   assertMayReissueQueryCode(caller, current);
   const answer = (r: { status: number; body?: unknown; headers?: Readonly<Record<string, string>> }): HttpResult => {
     const recorded = r.body as { caseNo: string; generation: number; reissuedAt: string };

@@ -24,19 +24,16 @@
  */
 import { QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { ClockEffect } from '#schemas/api/cases';
 import { thresholdDetailTypes } from '#schemas/events/cases';
-import { calendar2026 } from '#shared/calendar-2026';
-import { addWorkingDays, localDate, workCalendar } from '#shared/calendar';
-import { provisionalYear } from '#shared/provisional-calendar';
-import { deadlinesOf, legalDefaults } from '../../functions/cases/clock.ts';
+import { addWorkingDays, localDate } from '#shared/calendar';
+import { legalDefaults } from '../../functions/cases/clock.ts';
 import { smsParts } from '../../functions/notifications/templates.ts';
 import { demoItems } from '../../local/seed/items.ts';
 import { api, call, cloud, cloudNow, doc, freshCreditCode, moveCloudClock, registerApplicant, until, type Reply } from '../integration/api-client.ts';
-import { act, auditOf, expectShape, submit, timelineOf } from '../integration/cases-client.ts';
+import { act, auditOf, submit, timelineOf } from '../integration/cases-client.ts';
+import { journeyCalendar, read, step as journeyStep, type Journey as BaseJourney } from '../integration/journey-steps.ts';
 
-// The demo center entered 2026 only: later years are provisional, as the functions count them.
-const cal = workCalendar([calendar2026], 'Asia/Shanghai', provisionalYear);
+const cal = journeyCalendar;
 const promised = demoItems.find((i) => i.code === '370982-ZJ-XK-001')!; // 施工许可: housing, organizations only
 const suffix = Date.now().toString(36);
 const username = `ent.hearing.${suffix}`;
@@ -79,35 +76,13 @@ const lettersOf = async (caseNo: string) =>
     ConsistentRead: true,
   }))).Items ?? []) as { eventType: string; channel: string; status: string; queue: string; party: number; subject: string; text: string }[];
 
-const roleOf = (user: string) => cloud.users.find((u) => u.username === user)?.roles[0] ?? 'applicant';
+/** The case followed through the journey, and the first day its clock counts. */
+interface Journey extends BaseJourney { firstDay: string }
 
-interface Entry { type: string; action: string; from?: string; to: string; clockEffect?: ClockEffect; role: string }
-/** The case followed through the journey: what each step recorded (`log`) and the deadlines it left (`dl`). */
-interface Journey { caseNo: string; etag: string; version: number; state: string; log: Entry[]; dl: unknown[]; reader: string; firstDay: string }
-
-/** One action that succeeds: state, version, ETag, next actions, deadlines as the clock module computes them. */
-async function step(j: Journey, action: string, as: string, exp: { to?: string; type: string; clock?: ClockEffect; next?: string[] }, body?: unknown) {
-  const res = await act(j.caseNo, action, as, j.etag, body);
-  const c = res.body;
-  const to = exp.to ?? j.state;
-  expect(c).toMatchObject({ caseNo: j.caseNo, state: to, version: j.version + 1 });
-  expect(res.etag).toBe(`"${j.version + 1}"`);
-  if (exp.next) expect(c.nextActions, `${action}: next actions of ${as}`).toEqual(exp.next);
-  if (c.clock.startedAt) expect(c.deadlines).toEqual(deadlinesOf(cal, c.clock, c.decision?.at));
-  if (exp.clock !== 'start') expect(res.body.receipt).toBeUndefined();
-  j.dl.push(c.deadlines);
-  j.log.push({ type: exp.type, action, from: j.state, to, ...(exp.clock ? { clockEffect: exp.clock } : {}), role: roleOf(as) });
-  Object.assign(j, { etag: res.etag, version: j.version + 1, state: to });
-  mark(c.updatedAt, `${action} → ${exp.type}`, { state: to, version: j.version });
-  return res;
-}
-
-async function read(j: Journey, as: string, next?: string[]) {
-  const res = await call('GET', `/cases/${j.caseNo}`, { as });
-  expect(res.status, JSON.stringify(res.body)).toBe(200);
-  expectShape(res);
-  expect(res.etag).toBe(`"${res.body.version}"`);
-  if (next) expect(res.body.nextActions, `next actions of ${as}`).toEqual(next);
+/** A step of the journey (journey-steps.ts), marked on the timeline with the case's emulated time. */
+async function step(j: Journey, action: string, as: string, exp: Parameters<typeof journeyStep>[3], body?: unknown) {
+  const res = await journeyStep(j, action, as, exp, body);
+  mark(res.body.updatedAt, `${action} → ${exp.type}`, { state: j.state, version: j.version });
   return res;
 }
 

@@ -9,20 +9,18 @@
 import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { thresholdDetailTypes } from '#schemas/events/cases';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { PublicProgress, type ClockEffect } from '#schemas/api/cases';
-import { calendar2026 } from '#shared/calendar-2026';
-import { addWorkingDays, countedProvisionally, deadline, localDate, remainingWorkingDays, workCalendar } from '#shared/calendar';
+import { PublicProgress } from '#schemas/api/cases';
+import { addWorkingDays, countedProvisionally, deadline, localDate, remainingWorkingDays } from '#shared/calendar';
 import { chineseDate } from '../../functions/documents/pdf/text.ts';
-import { provisionalYear } from '#shared/provisional-calendar';
 import { validationErrors } from '#shared/validate';
 import { deadlinesOf } from '../../functions/cases/clock.ts';
 import { demoItems } from '../../local/seed/items.ts';
 import { call, centerToday, cloud, doc, freshCreditCode, registerApplicant, until, type Reply } from './api-client.ts';
 import { documentsOf, pdfText } from './documents-client.ts';
-import { act, auditOf, enterpriseItem, expectShape, itemByMode, materialsOf, submit, timelineOf } from './cases-client.ts';
+import { act, auditOf, enterpriseItem, itemByMode, materialsOf, submit, timelineOf } from './cases-client.ts';
+import { journeyCalendar, read, step, type Journey as BaseJourney } from './journey-steps.ts';
 
-// The demo center entered 2026 only: later years are provisional, as the functions count them.
-const cal = workCalendar([calendar2026], 'Asia/Shanghai', provisionalYear);
+const cal = journeyCalendar;
 const item = (code: string) => demoItems.find((i) => i.code === code)!;
 const immediate = itemByMode('immediate', 'amr'); // 个体工商户登记: natural persons
 const promised = item('370982-ZJ-XK-001'); // 施工许可: inspection 5 days, countsTowardLimit false; organizations only
@@ -32,7 +30,6 @@ const food = item('370982-AMR-XK-002'); // promised, natural persons too
 
 const day = (offset: number) => new Date(Date.now() + 8 * 3600_000 + offset * 86_400_000).toISOString().slice(0, 10);
 const userOf = (username: string) => cloud.users.find((u) => u.username === username);
-const roleOf = (username: string) => userOf(username)?.roles[0] ?? 'applicant';
 
 /** The enterprise applicant of the journeys whose items serve organizations only. */
 let company = '';
@@ -43,9 +40,8 @@ beforeAll(async () => {
   company = username;
 });
 
-interface Entry { type: string; action: string; from?: string; to: string; clockEffect?: ClockEffect; role: string }
-/** A case followed through its journey: what each step recorded (`log`) and the deadlines it left (`dl`). */
-interface Journey { caseNo: string; etag: string; version: number; state: string; log: Entry[]; dl: unknown[]; applicant: string; reader: string }
+/** A case followed through its journey, by whom, and read by whom. */
+interface Journey extends BaseJourney { applicant: string }
 
 /** Files the application and checks the received case as the applicant sees it. */
 async function start(code: string, applicant: string, reader: string, leaveOut: string[] = []): Promise<Journey & { res: Reply }> {
@@ -59,22 +55,6 @@ async function start(code: string, applicant: string, reader: string, leaveOut: 
   return { res, caseNo: c.caseNo, etag: res.etag, version: 1, state: 'submitted', log: [{ type: 'CaseSubmitted', action: 'submit', to: 'submitted', role: 'applicant' }], dl: [c.deadlines], applicant, reader };
 }
 
-/** One action that succeeds: state, version, ETag, next actions, deadlines as the clock module computes them. */
-async function step(j: Journey, action: string, as: string, exp: { to?: string; type: string; clock?: ClockEffect; next?: string[]; role?: string }, body?: unknown) {
-  const res = await act(j.caseNo, action, as, j.etag, body);
-  const c = res.body;
-  const to = exp.to ?? j.state;
-  expect(c).toMatchObject({ caseNo: j.caseNo, state: to, version: j.version + 1 });
-  expect(res.etag).toBe(`"${j.version + 1}"`);
-  if (exp.next) expect(c.nextActions, `${action}: next actions of ${as}`).toEqual(exp.next);
-  if (c.clock.startedAt) expect(c.deadlines).toEqual(deadlinesOf(cal, c.clock, c.decision?.at));
-  if (exp.clock !== 'start') expect(res.body.receipt).toBeUndefined();
-  j.dl.push(c.deadlines);
-  j.log.push({ type: exp.type, action, from: j.state, to, ...(exp.clock ? { clockEffect: exp.clock } : {}), role: exp.role ?? roleOf(as) });
-  Object.assign(j, { etag: res.etag, version: j.version + 1, state: to });
-  return res;
-}
-
 /** An action refused with `status`, changing nothing (same version on a re-read). */
 /** The action refused with `status` (and the rule's problem type, and an English detail matching `detail`), nothing written. */
 async function refused(j: Journey, action: string, as: string, status: number, body?: unknown, type?: string, detail?: RegExp) {
@@ -86,14 +66,6 @@ async function refused(j: Journey, action: string, as: string, status: number, b
   return res;
 }
 
-async function read(j: Journey, as: string, next?: string[]) {
-  const res = await call('GET', `/cases/${j.caseNo}`, { as });
-  expect(res.status, JSON.stringify(res.body)).toBe(200);
-  expectShape(res);
-  expect(res.etag).toBe(`"${res.body.version}"`);
-  if (next) expect(res.body.nextActions, `next actions of ${as}`).toEqual(next);
-  return res;
-}
 
 /** The acceptance receipt: query code, today's acceptance date, the deadlines from the acceptance instant. */
 function expectReceipt(res: Reply, promisedDays: number, statutoryDays: number, applicantName: string) {

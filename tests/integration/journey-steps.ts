@@ -1,0 +1,50 @@
+/**
+ * Following one case through its lifecycle over HTTP, as the journey tests
+ * do (cases-journeys.test.ts, the hearing journey in emulated time): each
+ * step that succeeds is checked (state, version and ETag, the actor's next
+ * actions, the deadlines as the clock module computes them on the 2026
+ * calendar) and logged, so the test can compare the log with the timeline.
+ */
+import { expect } from 'vitest';
+import type { ClockEffect } from '#schemas/api/cases';
+import { calendar2026 } from '#shared/calendar-2026';
+import { workCalendar } from '#shared/calendar';
+import { provisionalYear } from '#shared/provisional-calendar';
+import { deadlinesOf } from '../../functions/cases/clock.ts';
+import { call, cloud } from './api-client.ts';
+import { act, expectShape } from './cases-client.ts';
+
+/** The demo center entered 2026 only: later years are provisional, as the functions count them. */
+export const journeyCalendar = workCalendar([calendar2026], 'Asia/Shanghai', provisionalYear);
+
+export const roleOf = (username: string) => cloud.users.find((u) => u.username === username)?.roles[0] ?? 'applicant';
+
+export interface Entry { type: string; action: string; from?: string; to: string; clockEffect?: ClockEffect; role: string }
+/** A case followed through its journey: what each step recorded (`log`) and the deadlines it left (`dl`). */
+export interface Journey { caseNo: string; etag: string; version: number; state: string; log: Entry[]; dl: unknown[]; reader: string }
+
+/** One action that succeeds: state, version, ETag, next actions, deadlines as the clock module computes them. */
+export async function step(j: Journey, action: string, as: string, exp: { to?: string; type: string; clock?: ClockEffect; next?: string[]; role?: string }, body?: unknown) {
+  const res = await act(j.caseNo, action, as, j.etag, body);
+  const c = res.body;
+  const to = exp.to ?? j.state;
+  expect(c).toMatchObject({ caseNo: j.caseNo, state: to, version: j.version + 1 });
+  expect(res.etag).toBe(`"${j.version + 1}"`);
+  if (exp.next) expect(c.nextActions, `${action}: next actions of ${as}`).toEqual(exp.next);
+  if (c.clock.startedAt) expect(c.deadlines).toEqual(deadlinesOf(journeyCalendar, c.clock, c.decision?.at));
+  if (exp.clock !== 'start') expect(res.body.receipt).toBeUndefined();
+  j.dl.push(c.deadlines);
+  j.log.push({ type: exp.type, action, from: j.state, to, ...(exp.clock ? { clockEffect: exp.clock } : {}), role: exp.role ?? roleOf(as) });
+  Object.assign(j, { etag: res.etag, version: j.version + 1, state: to });
+  return res;
+}
+
+/** The case as `as` reads it, its shape and ETag checked, and the next actions `as` is offered. */
+export async function read(j: Pick<Journey, 'caseNo'>, as: string, next?: string[]) {
+  const res = await call('GET', `/cases/${j.caseNo}`, { as });
+  expect(res.status, JSON.stringify(res.body)).toBe(200);
+  expectShape(res);
+  expect(res.etag).toBe(`"${res.body.version}"`);
+  if (next) expect(res.body.nextActions, `next actions of ${as}`).toEqual(next);
+  return res;
+}
