@@ -12,7 +12,7 @@ import { workCalendar } from '#shared/calendar';
 import { provisionalYear } from '#shared/provisional-calendar';
 import { deadlinesOf } from '../../functions/cases/clock.ts';
 import { call, cloud } from './api-client.ts';
-import { act, expectShape } from './cases-client.ts';
+import { act, expectShape, timelineOf } from './cases-client.ts';
 
 /** The demo center entered 2026 only: later years are provisional, as the functions count them. */
 export const journeyCalendar = workCalendar([calendar2026], 'Asia/Shanghai', provisionalYear);
@@ -47,4 +47,18 @@ export async function read(j: Pick<Journey, 'caseNo'>, as: string, next?: string
   expect(res.etag).toBe(`"${res.body.version}"`);
   if (next) expect(res.body.nextActions, `next actions of ${as}`).toEqual(next);
   return res;
+}
+
+/** The timeline as `j.reader` reads it, printed, then checked entry by entry against the journey's log; its staff actors are real accounts. */
+export async function expectTimeline(j: Journey) {
+  const items = await timelineOf(j.caseNo, j.reader);
+  console.log(`timeline of ${j.caseNo} (${expect.getState().currentTestName}):\n${items
+    .map((e) => `  ${e.at}  ${e.action} → ${e.type}  ${e.from ?? '·'} → ${e.to}  by ${e.actor.role}${e.clockEffect ? `  clock ${e.clockEffect}` : ''}`)
+    .join('\n')}`);
+  expect(items.map((e) => ({ type: e.type, action: e.action, from: e.from, to: e.to, clockEffect: e.clockEffect, role: e.actor.role }))).toEqual(
+    j.log.map((e) => ({ from: undefined, clockEffect: undefined, ...e })),
+  );
+  expect(items.map((e) => e.deadlines)).toEqual(j.dl);
+  const staff = items.filter((e) => e.actor.role !== 'applicant' && e.actor.role !== 'system');
+  for (const e of staff) expect(cloud.users.some((u) => u.sub === e.actor.id), e.action).toBe(true);
 }
