@@ -175,6 +175,17 @@ export const AgentBody = Type.Object(
 );
 export type AgentBody = Static<typeof AgentBody>;
 
+/** An authorization's terms and state, as both its sides read it (the principal's agent list, the agent's principals). */
+const grantTerms = {
+  scope: AgentScope,
+  itemCodes: Type.Optional(Type.Array(ItemCode)),
+  validUntil: Type.String({ format: 'date' }),
+  status: GrantStatus,
+  notices: Type.Boolean({ description: 'The agent also receives the messages of the covered cases' }),
+  grantedAt: Type.String({ format: 'date-time' }),
+  revokedAt: Type.Optional(Type.String({ format: 'date-time' })),
+};
+
 export const AgentGrant = Type.Object(
   {
     agentApplicantId: ApplicantId,
@@ -182,13 +193,7 @@ export const AgentGrant = Type.Object(
     agentName: Type.String(),
     agentIdNumber: Type.Optional(Type.String({ description: 'Masked' })),
     agentCreditCode: Type.Optional(Type.String()),
-    scope: AgentScope,
-    itemCodes: Type.Optional(Type.Array(ItemCode)),
-    validUntil: Type.String({ format: 'date' }),
-    status: GrantStatus,
-    notices: Type.Boolean({ description: 'The agent also receives the messages of the covered cases' }),
-    grantedAt: Type.String({ format: 'date-time' }),
-    revokedAt: Type.Optional(Type.String({ format: 'date-time' })),
+    ...grantTerms,
   },
   closed,
 );
@@ -209,13 +214,7 @@ export const Principal = Type.Object(
     name: Type.String(),
     idNumber: Type.Optional(Type.String({ description: 'Masked' })),
     creditCode: Type.Optional(Type.String()),
-    scope: AgentScope,
-    itemCodes: Type.Optional(Type.Array(ItemCode)),
-    validUntil: Type.String({ format: 'date' }),
-    status: GrantStatus,
-    notices: Type.Boolean(),
-    grantedAt: Type.String({ format: 'date-time' }),
-    revokedAt: Type.Optional(Type.String({ format: 'date-time' })),
+    ...grantTerms,
   },
   closed,
 );
