@@ -24,14 +24,13 @@
  */
 import { QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { thresholdDetailTypes } from '#schemas/events/cases';
 import { addWorkingDays, localDate } from '#shared/calendar';
 import { legalDefaults } from '../../functions/cases/clock.ts';
 import { smsParts } from '../../functions/notifications/templates.ts';
 import { demoItems } from '../../local/seed/items.ts';
 import { api, call, cloud, cloudNow, doc, freshCreditCode, moveCloudClock, registerApplicant, until, type Reply } from '../integration/api-client.ts';
-import { act, auditOf, submit, timelineOf } from '../integration/cases-client.ts';
-import { expectTimeline, journeyCalendar, read, step as journeyStep, type Journey as BaseJourney } from '../integration/journey-steps.ts';
+import { act, submit, timelineOf } from '../integration/cases-client.ts';
+import { expectRecords as expectJourneyRecords, journeyCalendar, read, step as journeyStep, type Journey as BaseJourney } from '../integration/journey-steps.ts';
 
 const cal = journeyCalendar;
 const promised = demoItems.find((i) => i.code === '370982-ZJ-XK-001')!; // 施工许可: housing, organizations only
@@ -95,21 +94,8 @@ async function refused(j: Journey, action: string, as: string, status: number, b
   return res;
 }
 
-/** The timeline, entry by entry, then the audit log: every detail-type, in order by occurredAt (emulated dates). */
-async function expectRecords(j: Journey) {
-  await expectTimeline(j);
-  const want = j.log.map((e) => e.type);
-  const [from, to] = [plusDays(j.firstDay, -1), plusDays(await cloudToday(), 1)];
-  // The clock thresholds the case reached are audited as well; the lifecycle's records are checked here.
-  const records = (await until(`audit of ${j.caseNo}`, async () => {
-    const got = (await auditOf(j.caseNo, from, to)).filter((r) => !thresholdDetailTypes.includes((r as unknown as { action: string }).action));
-    return got.length >= want.length ? got : undefined;
-  }, 30_000)) as unknown as { action: string; occurredAt: string; subject: { type: string; id: string }; data: { toState: string; caseVersion: number } }[];
-  expect(records.map((r) => r.action)).toEqual(want);
-  expect(records.map((r) => [r.data.toState, r.data.caseVersion])).toEqual(j.log.map((e, i) => [e.to, i + 1]));
-  expect(records.map((r) => r.occurredAt)).toEqual([...records.map((r) => r.occurredAt)].sort());
-  for (const r of records) expect(r.subject).toEqual({ type: 'case', id: j.caseNo });
-}
+/** The journey's timeline and audit records (journey-steps.ts), the audit read over the emulated days the case lived. */
+const expectRecords = async (j: Journey) => expectJourneyRecords(j, plusDays(j.firstDay, -1), plusDays(await cloudToday(), 1));
 
 beforeAll(async () => {
   const res = await registerApplicant({ kind: 'enterprise', username, name: companyName, email, phone: mobile, creditCode: freshCreditCode(), legalRepresentative: '赵六' });

@@ -7,7 +7,6 @@
  * timeline and the audit log (every detail-type, in order by occurredAt).
  */
 import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { thresholdDetailTypes } from '#schemas/events/cases';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { PublicProgress } from '#schemas/api/cases';
 import { addWorkingDays, countedProvisionally, deadline, localDate, remainingWorkingDays } from '#shared/calendar';
@@ -17,8 +16,8 @@ import { deadlinesOf } from '../../functions/cases/clock.ts';
 import { demoItems } from '../../local/seed/items.ts';
 import { call, centerToday, cloud, doc, freshCreditCode, registerApplicant, until, type Reply } from './api-client.ts';
 import { documentsOf, pdfText } from './documents-client.ts';
-import { act, auditOf, enterpriseItem, itemByMode, materialsOf, submit, timelineOf } from './cases-client.ts';
-import { expectTimeline, journeyCalendar, read, step, type Journey as BaseJourney } from './journey-steps.ts';
+import { act, enterpriseItem, itemByMode, materialsOf, submit, timelineOf } from './cases-client.ts';
+import { expectRecords as expectJourneyRecords, journeyCalendar, read, step, type Journey as BaseJourney } from './journey-steps.ts';
 
 const cal = journeyCalendar;
 const item = (code: string) => demoItems.find((i) => i.code === code)!;
@@ -81,20 +80,8 @@ function expectReceipt(res: Reply, promisedDays: number, statutoryDays: number, 
   return receipt.queryCode as string;
 }
 
-/** The timeline, entry by entry, then the audit log: every detail-type, in order by occurredAt. */
-async function expectRecords(j: Journey) {
-  await expectTimeline(j);
-  const want = j.log.map((e) => e.type);
-  // The clock thresholds the case reached are audited as well; the lifecycle's records are checked here.
-  const records = (await until(`audit of ${j.caseNo}`, async () => {
-    const got = (await auditOf(j.caseNo, day(-1), day(1))).filter((r) => !thresholdDetailTypes.includes((r as unknown as { action: string }).action));
-    return got.length >= want.length ? got : undefined;
-  }, 30_000)) as unknown as { action: string; occurredAt: string; subject: { type: string; id: string }; data: { toState: string; caseVersion: number } }[];
-  expect(records.map((r) => r.action)).toEqual(want);
-  expect(records.map((r) => [r.data.toState, r.data.caseVersion])).toEqual(j.log.map((e, i) => [e.to, i + 1]));
-  expect(records.map((r) => r.occurredAt)).toEqual([...records.map((r) => r.occurredAt)].sort());
-  for (const r of records) expect(r.subject).toEqual({ type: 'case', id: j.caseNo });
-}
+/** The journey's timeline and audit records (journey-steps.ts), the audit read around today. */
+const expectRecords = (j: Journey) => expectJourneyRecords(j, day(-1), day(1));
 
 describe('case journeys, one per service mode', { timeout: 90_000 }, () => {
   it('即办件: accepted and approved at the window by the clerk, completed, picked up; public lookup without the name', async () => {

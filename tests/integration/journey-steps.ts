@@ -6,13 +6,14 @@
  * calendar) and logged, so the test can compare the log with the timeline.
  */
 import { expect } from 'vitest';
+import { thresholdDetailTypes } from '#schemas/events/cases';
 import type { ClockEffect } from '#schemas/api/cases';
 import { calendar2026 } from '#shared/calendar-2026';
 import { workCalendar } from '#shared/calendar';
 import { provisionalYear } from '#shared/provisional-calendar';
 import { deadlinesOf } from '../../functions/cases/clock.ts';
-import { call, cloud } from './api-client.ts';
-import { act, expectShape, timelineOf } from './cases-client.ts';
+import { call, cloud, until } from './api-client.ts';
+import { act, auditOf, expectShape, timelineOf } from './cases-client.ts';
 
 /** The demo center entered 2026 only: later years are provisional, as the functions count them. */
 export const journeyCalendar = workCalendar([calendar2026], 'Asia/Shanghai', provisionalYear);
@@ -50,7 +51,7 @@ export async function read(j: Pick<Journey, 'caseNo'>, as: string, next?: string
 }
 
 /** The timeline as `j.reader` reads it, printed, then checked entry by entry against the journey's log; its staff actors are real accounts. */
-export async function expectTimeline(j: Journey) {
+async function expectTimeline(j: Journey) {
   const items = await timelineOf(j.caseNo, j.reader);
   console.log(`timeline of ${j.caseNo} (${expect.getState().currentTestName}):\n${items
     .map((e) => `  ${e.at}  ${e.action} → ${e.type}  ${e.from ?? '·'} → ${e.to}  by ${e.actor.role}${e.clockEffect ? `  clock ${e.clockEffect}` : ''}`)
@@ -61,4 +62,22 @@ export async function expectTimeline(j: Journey) {
   expect(items.map((e) => e.deadlines)).toEqual(j.dl);
   const staff = items.filter((e) => e.actor.role !== 'applicant' && e.actor.role !== 'system');
   for (const e of staff) expect(cloud.users.some((u) => u.sub === e.actor.id), e.action).toBe(true);
+}
+
+/**
+ * The timeline, entry by entry, then the audit log between the days `from` and `to`: every
+ * detail-type of the journey's log, in order by occurredAt (the clock thresholds the case reached
+ * are audited as well; the lifecycle's records are checked here).
+ */
+export async function expectRecords(j: Journey, from: string, to: string) {
+  await expectTimeline(j);
+  const want = j.log.map((e) => e.type);
+  const records = (await until(`audit of ${j.caseNo}`, async () => {
+    const got = (await auditOf(j.caseNo, from, to)).filter((r) => !thresholdDetailTypes.includes((r as unknown as { action: string }).action));
+    return got.length >= want.length ? got : undefined;
+  }, 30_000)) as unknown as { action: string; occurredAt: string; subject: { type: string; id: string }; data: { toState: string; caseVersion: number } }[];
+  expect(records.map((r) => r.action)).toEqual(want);
+  expect(records.map((r) => [r.data.toState, r.data.caseVersion])).toEqual(j.log.map((e, i) => [e.to, i + 1]));
+  expect(records.map((r) => r.occurredAt)).toEqual([...records.map((r) => r.occurredAt)].sort());
+  for (const r of records) expect(r.subject).toEqual({ type: 'case', id: j.caseNo });
 }
