@@ -1,15 +1,32 @@
 /**
- * Four projects: unit and infra tests run alone; integration (and e2e) tests
+ * Five projects: unit and infra tests run alone; integration (and e2e) tests
  * share ONE local cloud started by tests/integration/global-setup.ts, and the
  * emulated-time tests, which move that cloud's clock forward, get it after
  * every other file has run (sequence.groupOrder 1) — vitest
  * runs a project's globalSetup only when that project has tests queued, so
  * `vitest run tests/unit` never starts it, and the cloud's `cdk synth` is the
  * only CLI synth of a whole `npm test`. `npm test` (tests/run.mjs) runs the
- * unit and infra projects and the other two as two runs side by side.
+ * unit and infra projects and the others as two runs side by side.
  */
+import { readdirSync, readFileSync } from 'node:fs';
 import { defineConfig } from 'vitest/config';
 import { BaseSequencer, type TestSpecification } from 'vitest/node';
+
+const INTEGRATION_FILES = ['tests/integration/**/*.test.ts', 'tests/e2e/**/*.test.ts'];
+/**
+ * Integration files that change what a module graph shares: they run domain
+ * handlers in this process (in-process.ts: their environment, a middleware on
+ * the shared DynamoDB client), set process.env, or mock and spy. They keep a
+ * module graph of their own (isolate); every other integration file only
+ * talks to the local cloud and shares its worker's graph: importing the
+ * clients and schemas again for each of ~40 files was a fifth of the run's
+ * CPU. Found by reading the files, so a new file that does any of it is
+ * isolated without anyone remembering to list it.
+ */
+const SHARES_STATE = /in-process\.ts|process\.env\.\w+\s*=[^=]|Object\.assign\(process\.env|vi\.(mock|doMock|stubEnv|stubGlobal|spyOn|useFakeTimers)|middlewareStack/;
+const isolatedIntegrationFiles = ['tests/integration', 'tests/e2e']
+  .flatMap((dir) => readdirSync(dir, { recursive: true, encoding: 'utf8' }).filter((f) => f.endsWith('.test.ts')).map((f) => `${dir}/${f}`))
+  .filter((file) => SHARES_STATE.test(readFileSync(file, 'utf8')));
 
 /**
  * The emulated-time files, in the order they run (one at a time): supervision
@@ -78,11 +95,23 @@ export default defineConfig({
         extends: true,
         test: {
           name: 'integration',
-          include: ['tests/integration/**/*.test.ts', 'tests/e2e/**/*.test.ts'],
+          include: INTEGRATION_FILES,
+          exclude: isolatedIntegrationFiles,
+          isolate: false,
           globalSetup: ['tests/integration/global-setup.ts'],
           // Above api-client.ts `until`'s 40 s, so a slow wait fails with its own message.
           testTimeout: 60_000,
           // The global setup synthesizes, starts DynamoDB Local and seeds through the API.
+          hookTimeout: 180_000,
+        },
+      },
+      {
+        extends: true,
+        test: {
+          name: 'integration-isolated',
+          include: isolatedIntegrationFiles,
+          globalSetup: ['tests/integration/global-setup.ts'],
+          testTimeout: 60_000,
           hookTimeout: 180_000,
         },
       },

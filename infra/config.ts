@@ -52,6 +52,20 @@ export interface AlarmSettings {
   readonly auditDigestWindow: Duration;
 }
 
+/** A payment provider speaking functions/fees/provider/protocol.ts (an adapter of the port per provider). */
+export interface PaymentGatewaySettings {
+  /** https: the provider's API base. */
+  readonly baseUrl: string;
+  /** The center's merchant id at the provider. */
+  readonly merchantId: string;
+  /** The Secrets Manager secret (name; the operator creates it) whose plain-text value is the merchant's API key. */
+  readonly apiKeySecretName: string;
+  /** The provider's published public keys (PEM) by serial: notifications are checked with these; two while it rotates. */
+  readonly publicKeys: Readonly<Record<string, string>>;
+  /** Where the provider calls back, when not the API's own `/payments/notify` (a custom domain). */
+  readonly notifyUrl?: string;
+}
+
 /** An OpenID Connect provider that redeems registration tickets (functions/applicants/identity/oidc.ts). */
 export interface IdentityOidcSettings {
   /** https; its tokens' `iss` exactly, and `<issuer>/.well-known/openid-configuration` its discovery document. */
@@ -133,6 +147,13 @@ export interface StageConfig {
   readonly identityProvider: 'simulator' | 'oidc' | undefined;
   /** The provider of `identityProvider: 'oidc'` (README, "Real-name verification in a deployment"). */
   readonly identityOidc?: IdentityOidcSettings;
+  /**
+   * The payment provider of the fees domain (PAYMENT_* of functions/fees/provider/configured.ts).
+   * `simulator`: the local cloud's (local/payments/), whose URL, merchant and keys the local
+   * cloud sets. None: a payment notice with a sum due, a refund and a notification answer
+   * 503 payments-not-offered; charges are still assessed and waived.
+   */
+  readonly paymentProvider?: 'simulator' | PaymentGatewaySettings;
 }
 
 const alarmThresholds = {
@@ -178,7 +199,7 @@ const dev: StageConfig = {
 
 const configs: Record<StageName, StageConfig> = {
   // The local cloud runs dev's settings, with room for benchmarks.
-  local: { ...dev, stage: 'local', logRetention: RetentionDays.ONE_WEEK, throttle: { rateLimit: 100, burstLimit: 200 }, caseSweepSchedule: 'rate(1 minute)', auditDigestSchedule: 'rate(1 minute)', signingKeys: 'secret', evaluationSweepSchedule: 'rate(1 minute)', dynamodbAttemptTimeoutMs: 8_000, alarms: { ...dev.alarms, topicKey: 'aws-managed' }, identityProvider: 'simulator' },
+  local: { ...dev, stage: 'local', logRetention: RetentionDays.ONE_WEEK, throttle: { rateLimit: 100, burstLimit: 200 }, caseSweepSchedule: 'rate(1 minute)', auditDigestSchedule: 'rate(1 minute)', signingKeys: 'secret', evaluationSweepSchedule: 'rate(1 minute)', dynamodbAttemptTimeoutMs: 8_000, alarms: { ...dev.alarms, topicKey: 'aws-managed' }, identityProvider: 'simulator', paymentProvider: 'simulator' },
   dev,
   prod: {
     ...common,
@@ -219,6 +240,7 @@ export function stageConfig(stage: unknown = 'dev'): StageConfig {
   }
   const config = configs[stage];
   checkIdentitySettings(config);
+  checkPaymentSettings(config);
   return config;
 }
 
@@ -231,5 +253,15 @@ export function checkIdentitySettings(config: StageConfig): void {
   if (identityProvider === 'simulator' && stage !== 'local') throw new Error(`stage ${stage}: the identity simulator is for the local cloud only`);
   if (identityProvider === 'oidc' && !(oidc && isHttps(oidc.issuer) && isHttps(oidc.redirectUri) && oidc.clientId && oidc.clientSecretName)) {
     throw new Error(`stage ${stage}: identityProvider 'oidc' needs identityOidc: an https issuer and redirect URI, the client id and the client secret's name`);
+  }
+}
+
+/** Refuses payment settings a stage cannot take money with. */
+export function checkPaymentSettings(config: StageConfig): void {
+  const { stage, paymentProvider: p } = config;
+  // The simulator pays whatever it is asked to: a deployed stage would record money nobody paid.
+  if (p === 'simulator' && stage !== 'local') throw new Error(`stage ${stage}: the payment simulator is for the local cloud only`);
+  if (typeof p === 'object' && !(isHttps(p.baseUrl) && p.merchantId && p.apiKeySecretName && Object.keys(p.publicKeys).length > 0 && (p.notifyUrl === undefined || isHttps(p.notifyUrl)))) {
+    throw new Error(`stage ${stage}: paymentProvider needs an https baseUrl, the merchant id, the API key's secret name and at least one public key`);
   }
 }

@@ -21,6 +21,10 @@ import { applicantRoutes } from '../functions/applicants/routes.ts';
 import { auditRoutes } from '../functions/audit/routes.ts';
 import { caseProblems } from '../functions/cases/problems.ts';
 import { caseRoutes } from '../functions/cases/routes.ts';
+import { complaintProblems } from '../functions/complaints/problems.ts';
+import { complaintRoutes } from '../functions/complaints/routes.ts';
+import { feeProblems } from '../functions/fees/problems.ts';
+import { feeRoutes } from '../functions/fees/routes.ts';
 import { catalogRoutes } from '../functions/catalog/routes.ts';
 import { documentRoutes } from '../functions/documents/routes.ts';
 import { evaluationRoutes } from '../functions/evaluation/routes.ts';
@@ -50,6 +54,8 @@ export const apiDomains = {
   evaluation: { tag: 'evaluation', description: 'Evaluations (好差评), call-backs, rectifications, appeals and figures', routes: evaluationRoutes, problems: evaluationProblems },
   supervision: { tag: 'supervision', description: 'Electronic supervision (电子监察): cards on every watched clock, appeals, thresholds, figures and the wall', routes: supervisionRoutes, problems: supervisionProblems },
   queue: { tag: 'queue', description: 'The hall\'s queue (排队叫号): categories, tickets, calling at the windows, visits, the day\'s figures, the public board; appointments (预约)', routes: queueRoutes, problems: queueProblems },
+  complaints: { tag: 'complaints', description: 'Complaints (投诉): intake from every channel, acceptance and assignment, the department\'s reply with one extension, rating and review; the complainant kept from the department complained about', routes: complaintRoutes, problems: complaintProblems },
+  fees: { tag: 'fees', description: 'Fees (收费): charges assessed from the item version\'s fees, waivers, payment notices paid through the provider, its signed notifications, refunds; an append-only ledger per charge', routes: feeRoutes, problems: feeProblems },
 } as const satisfies Record<string, ApiDomain>;
 
 export type DomainName = keyof typeof apiDomains;

@@ -19,7 +19,7 @@ import { startS3, type S3Emulator } from './emulators/s3.ts';
 import { startSes, type SesEmulator } from './emulators/ses.ts';
 import { portOrFree } from './emulators/ports.ts';
 import { provisionBuckets, provisionTables } from './emulators/provision.ts';
-import { LambdaRuntime, emulatorEnv } from './lambda/runtime.ts';
+import { LambdaRuntime, emulatorEnv, type LocalPayments } from './lambda/runtime.ts';
 import { startApiServer, type ApiServer } from './api/server.ts';
 import { LocalIssuer, type LocalUser } from './auth/issuer.ts';
 import { LocalAuthorizer } from './auth/authorizer.ts';
@@ -34,6 +34,7 @@ import { WorkQueues } from './queue/queues.ts';
 import { SmsSink } from './sns/sms-sink.ts';
 import { localEndpoints } from './local-endpoints.ts';
 import { IdentitySimulator, type SimulatedIdentity } from './identity/simulator.ts';
+import { PREFIX as PAYMENTS_PREFIX, PaymentSimulator } from './payments/simulator.ts';
 import type { Meter } from './meter.ts';
 import { webPages } from './web.ts';
 import { pointAtLocalSocket, startSocketServer, type SocketServer, type SocketStats } from './websocket/server.ts';
@@ -101,9 +102,9 @@ export interface LocalCloud {
   readonly jwksUrl: string;
   /**
    * `cognito`: the Cognito Identity Provider emulator, `<apiUrl>/local/cognito`; `sns`: SMS sent through SNS Publish, `<apiUrl>/local/sns` (read back at GET /local/sms);
-   * `identity`: the identity provider simulator, `<apiUrl>/local/identity`.
+   * `identity`: the identity provider simulator, `<apiUrl>/local/identity`; `payments`: the payment provider simulator (`<apiUrl>/local/payments`), its merchant and keys.
    */
-  readonly endpoints: { dynamodb: string; s3: string; ses: string; events: string; cognito: string; sns: string; identity: string };
+  readonly endpoints: { dynamodb: string; s3: string; ses: string; events: string; cognito: string; sns: string; identity: string; payments: LocalPayments };
   /** logical id → local table name (= the logical id). */
   readonly tables: Record<string, string>;
   /** logical id → local bucket name (= the logical id lowercased). */
@@ -113,6 +114,8 @@ export interface LocalCloud {
   mintToken(username: string): string;
   /** A one-time real-name verification ticket for an identity, as POST /local/identity/tickets issues it. */
   identityTicket(identity: SimulatedIdentity): string;
+  /** The payment provider simulator (`<apiUrl>/local/payments/`), its merchant the local stage's. */
+  readonly payments: PaymentSimulator;
   stats(): LocalCloudStats;
   /** Emulated time: what the functions and schedules take for now (POST /local/clock moves it forward). */
   readonly clock: LocalClock;
@@ -126,6 +129,9 @@ export interface LocalCloud {
   };
   stop(): Promise<void>;
 }
+
+/** The local stage's merchant at the payment simulator: not a secret, the simulator is only on this machine. */
+export const LOCAL_MERCHANT = { merchantId: 'onestop-local', apiKey: 'local-merchant-key' } as const;
 
 export const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 
@@ -216,7 +222,11 @@ export async function startLocalCloud(opts: LocalCloudOptions): Promise<LocalClo
     const apiUrl = `http://localhost:${api.port}`;
     const metered = opts.meter && (await opts.meter.attach({ dynamodb: dynamo.endpoint, s3: s3.endpoint }));
     if (metered) stops.push(() => metered.stop());
-    const endpoints = { dynamodb: metered ? metered.dynamodb : dynamo.endpoint, s3: metered ? metered.s3 : s3.endpoint, ses: ses.endpoint, events: busEndpoint.endpoint, cognito: `${apiUrl}/local/cognito`, sns: `${apiUrl}/local/sns`, identity: `${apiUrl}/local/identity` };
+    const payments = new PaymentSimulator(clock, LOCAL_MERCHANT, apiUrl);
+    payments.start();
+    stops.push(() => payments.stop());
+    const endpoints = { dynamodb: metered ? metered.dynamodb : dynamo.endpoint, s3: metered ? metered.s3 : s3.endpoint, ses: ses.endpoint, events: busEndpoint.endpoint, cognito: `${apiUrl}/local/cognito`, sns: `${apiUrl}/local/sns`, identity: `${apiUrl}/local/identity`,
+      payments: { url: `${apiUrl}${PAYMENTS_PREFIX}`, ...LOCAL_MERCHANT, publicKeys: payments.publicKeys(), notifyUrl: `${apiUrl}/payments/notify` } };
 
     // The WebSocket API before the runtime: its functions' management endpoint must name the local server.
     let sockets: SocketServer | undefined;
@@ -307,7 +317,7 @@ export async function startLocalCloud(opts: LocalCloudOptions): Promise<LocalClo
       authorizer: new LocalAuthorizer(issuer),
       invoke,
       log,
-      local: localEndpoints({ issuer, sms: new SmsSink(), faults: (rule) => rt.setFault(rule), dlq: { list: () => dlq.list(), redrive, remove }, stats, clock, identity }),
+      local: localEndpoints({ issuer, sms: new SmsSink(), faults: (rule) => rt.setFault(rule), dlq: { list: () => dlq.list(), redrive, remove }, stats, clock, identity, payments }),
       web: webPages(() => siteFiles(), { hallSocketUrl: sockets?.url }),
     });
 
@@ -324,6 +334,7 @@ export async function startLocalCloud(opts: LocalCloudOptions): Promise<LocalClo
       users: () => issuer.listUsers(),
       mintToken: (username) => issuer.mint(username),
       identityTicket: (who) => identity.issue(who).ticket,
+      payments,
       stats,
       clock,
       idle: async () => {

@@ -2,7 +2,8 @@
  * The local cloud's own endpoints under /local/ on the API port (never part of
  * the template): the issuer's JWKS and dev token endpoint, the demo users, the
  * Cognito Identity Provider emulator (/local/cognito), DLQ admin, counters,
- * the emulated clock (/local/clock) and the identity provider simulator (/local/identity/).
+ * the emulated clock (/local/clock), the identity provider simulator (/local/identity/) and the
+ * payment provider simulator (/local/payments/).
  */
 import type { HttpResult } from './api/payload.ts';
 import { DisabledUserError, UnknownUserError, type LocalIssuer } from './auth/issuer.ts';
@@ -12,6 +13,7 @@ import type { SmsSink } from './sns/sms-sink.ts';
 import type { FaultRule } from './lambda/runtime.ts';
 import { ClockError, type LocalClock } from './lambda/clock.ts';
 import type { IdentitySimulator } from './identity/simulator.ts';
+import { PREFIX as PAYMENTS, type PaymentSimulator } from './payments/simulator.ts';
 
 export interface LocalEndpointDeps {
   readonly issuer: LocalIssuer;
@@ -29,6 +31,8 @@ export interface LocalEndpointDeps {
   readonly clock: LocalClock;
   /** Real-name verification tickets (POST /local/identity/tickets, /local/identity/redeem). */
   readonly identity?: IdentitySimulator;
+  /** The payment provider (its merchant API, cashier page and test controls under /local/payments/). */
+  readonly payments?: PaymentSimulator;
 }
 
 const json = (status: number, body: unknown): HttpResult => ({
@@ -55,6 +59,10 @@ export function localEndpoints(deps: LocalEndpointDeps) {
     if (deps.identity && path.startsWith('/local/identity/')) {
       const input = parseBody(body);
       return input ? deps.identity.handle(method, path, input) : json(400, { message: 'send a JSON object' });
+    }
+    if (deps.payments && path.startsWith(`${PAYMENTS}/`)) {
+      const input = parseBody(body);
+      return input ? deps.payments.handle(method, path, input, headers) : json(400, { message: 'send a JSON object' });
     }
     const route = `${method} ${path}`;
     switch (route) {

@@ -47,7 +47,7 @@ if (extra.length > 0) {
       // path, and these fill the CPU it leaves idle while it waits on DynamoDB Local and the functions.
       run('type check', 'nice', ['-n', '10', bin('tsc'), '--noEmit'], { stream: false }),
       run('unit and infra tests', 'nice', ['-n', '10', bin('vitest'), 'run', '--project', 'unit', '--project', 'infra'], { stream: false }),
-      run('integration, e2e and emulated-time tests', bin('vitest'), ['run', '--project', 'integration', '--project', 'emulated-time'], { stream: true }),
+      run('integration, e2e and emulated-time tests', bin('vitest'), ['run', '--project', 'integration', '--project', 'integration-isolated', '--project', 'emulated-time'], { stream: true }),
     ])),
   );
 }

@@ -88,7 +88,7 @@ export function released<P extends Applicant & { readonly rev: number }>(profile
 }
 
 /** What an agent list shows of an applicant (no phone, no email, the ID number masked), and what names its account. */
-export function cardOf(p: Applicant & { readonly sub: string }) {
+export function cardOf(p: Applicant & { readonly sub: string; readonly credit?: CreditFlag }) {
   return {
     applicantId: p.applicantId,
     sub: p.sub,
@@ -96,6 +96,8 @@ export function cardOf(p: Applicant & { readonly sub: string }) {
     name: p.name,
     ...(p.idNumber ? { idNumber: maskResidentIdNumber(p.idNumber) } : {}),
     ...(p.creditCode ? { creditCode: p.creditCode } : {}),
+    // The bad-credit flag (失信) without its reason: counter intake reads the card, not the profile, and shows 容缺受理 only when allowed.
+    ...(p.credit?.excluded ? { creditExcluded: true as const } : {}),
   };
 }
 

@@ -68,6 +68,8 @@ export interface Card {
   readonly name: string;
   readonly idNumber?: string;
   readonly creditCode?: string;
+  /** Flagged for bad credit (失信): the flag only, for counter intake's batch (the reason stays on the profile). */
+  readonly creditExcluded?: true;
 }
 
 export type ApplicantEvent<T extends ApplicantEventType = ApplicantEventType> = EventDraft<ApplicantEventData[T]> & { readonly detailType: T };
@@ -87,8 +89,9 @@ export function applicantOf(item: Record<string, unknown> | undefined): Pick<Car
   return a ? { applicantId: a.applicantId, sub: a.sub, kind: a.kind, name: a.name } : undefined;
 }
 
-/** Whether a profile item (read by another domain in its own batch: cases at 容缺受理) is flagged for bad credit (失信). */
-export const creditExcludedOf = (item: Record<string, unknown> | undefined): boolean => (item?.credit as CreditFlag | undefined)?.excluded === true;
+/** Whether a profile or card item (read by another domain in its own batch: cases at intake and at 容缺受理) is flagged for bad credit (失信). */
+export const creditExcludedOf = (item: Record<string, unknown> | undefined): boolean =>
+  (item?.credit as CreditFlag | undefined)?.excluded === true || item?.creditExcluded === true;
 
 /** An agency item read by another domain in its own batch (cases: filing and reading as agent). */
 export const agencyOf = (item: Record<string, unknown> | undefined): StoredAgency | undefined => strip<StoredAgency>(item);
@@ -439,15 +442,17 @@ export async function setAccountStatus(
 }
 
 /**
- * A credit decision (失信) on the profile read at `expectedRev`, with its event
- * and the request's recorded outcome. The card is untouched: the flag is no
- * agent list's business.
+ * A credit decision (失信) on the profile read at `expectedRev`, with its card
+ * (which carries the flag, never the reason: cardOf), its event and the
+ * request's recorded outcome.
  */
 export async function setCredit(
   centerId: string, next: StoredApplicant, expectedRev: number, draft: ApplicantEvent<'ApplicantCreditFlagChanged'>, idempotency?: IdempotencyPut,
 ): Promise<void> {
   try {
-    await db.send(new TransactWriteCommand({ TransactItems: [put(profileItem(centerId, next), ...onRev(expectedRev)), event(centerId, draft), ...recorded(idempotency)] }));
+    await db.send(new TransactWriteCommand({
+      TransactItems: [put(profileItem(centerId, next), ...onRev(expectedRev)), cardPut(centerId, cardOf(next)), event(centerId, draft), ...recorded(idempotency)],
+    }));
   } catch (err) {
     if (!isConcurrentChange(err)) throw err;
     throw preconditionFailed(msg('该申请人的资料在您读取后已被修改；请重新读取后再试。', 'The applicant changed since you read it; read it again and retry.'));

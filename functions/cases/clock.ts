@@ -7,7 +7,7 @@
  *
  * Pure: callers pass the instant and the calendar.
  */
-import type { CaseClock, ClockEffect, Deadlines } from '#schemas/api/cases';
+import type { CaseClock, ClockEffect, Deadlines, Payment } from '#schemas/api/cases';
 import {
   CalendarYearMissingError,
   addWorkingDays,
@@ -94,6 +94,15 @@ function onCalendar(compute: () => string | undefined): { date?: string; missing
   }
 }
 
+/** A period the delivery limit does not count (the applicant's wait to pay): open while `to` is absent. */
+export interface Pause {
+  readonly from: string;
+  readonly to?: string;
+}
+
+/** The waits to pay that the delivery limit leaves out: those of fees paid before delivery. */
+export const deliveryPausesOf = (c: { readonly payment?: Payment }): readonly Pause[] => (c.payment?.stage === 'before_delivery' ? (c.payment.waits ?? []) : []);
+
 /**
  * The deadlines of a clock: none before acceptance; the statutory and promised
  * ones from the acceptance instant (absent while an open suspension holds the
@@ -101,13 +110,18 @@ function onCalendar(compute: () => string | undefined): { date?: string; missing
  * year the center has not entered uses that year's provisional schedule and is
  * marked `provisional`; one beyond any schedule is absent and names the year.
  */
-export function deadlinesOf(cal: WorkCalendar, clock: CaseClock, decidedAt?: string): Deadlines {
+export function deadlinesOf(cal: WorkCalendar, clock: CaseClock, decidedAt?: string, deliveryPauses: readonly Pause[] = []): Deadlines {
   const start = clock.startedAt;
   if (!start) return {};
   const suspensions = clock.suspensions.map((s) => ({ from: s.from, ...(s.to ? { to: s.to } : {}) }));
   const statutory = onCalendar(() => deadline(cal, start, clock.statutoryWorkingDays + clock.extensionWorkingDays, suspensions));
   const promised = onCalendar(() => deadline(cal, start, clock.promisedWorkingDays + clock.extensionWorkingDays, suspensions));
-  const delivery = decidedAt ? onCalendar(() => addWorkingDays(cal, localDate(cal, decidedAt), clock.deliveryWorkingDays)) : {};
+  // The delivery limit leaves out the applicant's waits to pay (absent while one is open), counted as suspensions are.
+  const delivery = !decidedAt
+    ? {}
+    : deliveryPauses.length
+      ? onCalendar(() => deadline(cal, decidedAt, clock.deliveryWorkingDays, deliveryPauses))
+      : onCalendar(() => addWorkingDays(cal, localDate(cal, decidedAt), clock.deliveryWorkingDays));
   const missingCalendarYear = statutory.missingYear ?? promised.missingYear ?? delivery.missingYear;
   const startDay = localDate(cal, start);
   const provisional = [statutory.date, promised.date].some((due) => due && countedProvisionally(cal, startDay, due)) ||
@@ -157,8 +171,13 @@ function onCalendarNumber(compute: () => number): number | undefined {
   }
 }
 
-/** The last day for the one-time notice: `noticeWorkingDays` working days after the day of receipt. */
-export function noticeDueOf(cal: WorkCalendar, receivedAt: string, noticeWorkingDays: number): { date?: string; missingYear?: number } {
+/**
+ * The last day for the one-time notice: `noticeWorkingDays` working days after
+ * the day of receipt, moved back by the applicant's waits to pay (`waits`,
+ * closed ones: counted as suspensions are).
+ */
+export function noticeDueOf(cal: WorkCalendar, receivedAt: string, noticeWorkingDays: number, waits: readonly Pause[] = []): { date?: string; missingYear?: number } {
+  if (waits.length) return onCalendar(() => deadline(cal, receivedAt, noticeWorkingDays, waits));
   return onCalendar(() => addWorkingDays(cal, localDate(cal, receivedAt), noticeWorkingDays));
 }
 

@@ -28,7 +28,7 @@ export function renderLifecycle(): string {
     '# Case lifecycle (办件流程)',
     '',
     'Generated from `functions/cases/lifecycle.ts` by `npm run docs`; do not edit by hand.',
-    `The table has ${transitions.length} transitions over ${caseStates.length} states; the system takes ${systemActions.map((a) => `\`${a}\``).join(', ')} on its schedule, everyone else acts through \`POST /cases/{caseNo}/{action}\`.`,
+    `The table has ${transitions.length} transitions over ${caseStates.length} states; the system takes ${systemActions.map((a) => `\`${a}\``).join(', ')} (on its schedule, or on the fees domain's gate events: the payment rows), everyone else acts through \`POST /cases/{caseNo}/{action}\`.`,
     'Staff act only on cases of their own department (co-department steps: the co-department; "(center)": any case of their center), applicants only on their own.',
     '',
     '```mermaid',

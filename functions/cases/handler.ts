@@ -33,8 +33,12 @@ const loadIntakeCheck = lazyImport(() => import('./intake-check.ts'));
 /** Wrong query codes one client may try on one case number in an hour. */
 const LOOKUP_FAILURES_PER_HOUR = 10;
 
-/** The case as a caller reads it: internals dropped, remaining days and next actions added. */
-export function view(c: CaseRecord, cal: WorkCalendar, today: string, caller: Caller): Case {
+/**
+ * The case as a caller reads it: internals dropped, remaining days and next
+ * actions added. `creditExcluded`: the applicant's bad-credit flag, when the
+ * read fetched it (creditFor): the next actions then agree with 容缺受理's guard.
+ */
+export function view(c: CaseRecord, cal: WorkCalendar, today: string, caller: Caller, creditExcluded?: boolean): Case {
   const {
     centerId: _c, applicantSub: _s, timeZone: _t, noticeWorkingDays: _n, toleranceWorkingDays: _w, supplementWorkingDays: _sw,
     extensionAllowance: _e, specialProcedures: _p, queryCodeHash: _q, queryCodeGeneration: _g, handlerIds: _h, ...shown
@@ -46,7 +50,17 @@ export function view(c: CaseRecord, cal: WorkCalendar, today: string, caller: Ca
   const internal = asApplicant
     ? { reviews: [], jointSteps: c.jointSteps.map((s) => ({ departmentId: s.departmentId, status: s.status })), ...(c.extension ? { extension: { ...c.extension, requestedBy: 'staff', ...(c.extension.approvedBy ? { approvedBy: 'staff' } : {}) } } : {}) }
     : {};
-  return { ...(asApplicant ? outward : shown), ...internal, remainingWorkingDays: remainingOf(cal, c.clock, c.deadlines, today, delivered), nextActions: nextActions(c, { caller, today }) };
+  return { ...(asApplicant ? outward : shown), ...internal, remainingWorkingDays: remainingOf(cal, c.clock, c.deadlines, today, delivered), nextActions: nextActions(c, { caller, today, creditExcluded }) };
+}
+
+/**
+ * The bad-credit flag (失信) for a read's next actions: one GetItem, made
+ * only when 容缺受理 is the caller's to take on the case but for the flag
+ * (a clerk of the lead department, a submitted case of an item offering it),
+ * so the read offers it exactly when the action would pass.
+ */
+async function creditFor(c: CaseRecord, caller: Caller, today: string): Promise<boolean | undefined> {
+  return decide('acceptWithTolerance', c, { caller, today }).ok ? store.creditExcluded(c.centerId, c.applicantSub) : undefined;
 }
 
 function summary(c: CaseRecord, cal: WorkCalendar, today: string): CaseSummary {
@@ -187,7 +201,7 @@ const submitCase: Ops['submitCase'] = async (req) => {
       ...(agent ? { principalId: applicant.applicantId, agentApplicantId: agent.applicantId } : {}),
     },
   });
-  const result = withTag(record, view(record, cal, today, caller), 201, { location: `/cases/${caseNo}` });
+  const result = withTag(record, view(record, cal, today, caller, ctx.creditExcluded), 201, { location: `/cases/${caseNo}` });
   await store.createCase(record, event, req.idempotency?.record(result));
   return result;
 };
@@ -242,7 +256,7 @@ function runAction(action: string) {
             ...(next.tolerance ? { toleranceDue: next.tolerance.due } : {}),
           }
         : undefined;
-    const result = withTag(next, { ...view(next, cal, today, caller), ...(receipt ? { receipt } : {}) });
+    const result = withTag(next, { ...view(next, cal, today, caller, await creditFor(next, caller, today)), ...(receipt ? { receipt } : {}) });
     // The recorded answer keeps no code (a replay has the receipt without it): the table holds none.
     await store.transition(next, current, event, applied.changedSteps, req.idempotency?.record(result));
     return receipt ? { ...result, body: { ...(result.body as object), receipt: { ...receipt, queryCode: currentQueryCode(next)! } } } : result;
@@ -263,7 +277,8 @@ const getCase: Ops['getCase'] = async (req) => {
   const archived = ctx.archiveLocation && !readsAsApplicant(caller) ? { archiveLocation: ctx.archiveLocation } : {};
   // The owner's own view shows the current query code, on this read only (no answer that is recorded carries it).
   const code = holdsQueryCode(caller, ctx.record) ? currentQueryCode(ctx.record) : undefined;
-  const body = { ...view(ctx.record, cal, localDate(cal, now), caller), ...archived, ...(code ? { queryCode: code } : {}) };
+  const today = localDate(cal, now);
+  const body = { ...view(ctx.record, cal, today, caller, await creditFor(ctx.record, caller, today)), ...archived, ...(code ? { queryCode: code } : {}) };
   return withTag(ctx.record, body, 200, code ? { 'cache-control': 'private, no-store' } : {});
 };
 

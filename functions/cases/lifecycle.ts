@@ -34,11 +34,13 @@ import {
   type CaseState,
   type ClockEffect,
 } from '#schemas/api/cases';
+import { ChargeCancelledData, ChargeExpiredData, ChargeIssuedData, ChargeSettledData } from '#schemas/events/fees';
 import { genericProblems, msg, type ProblemType, type Text } from '#schemas/api/problems';
 import { callerDepartments, type Caller, type StaffRole } from '#shared/auth';
 import { HttpProblem, forbidden, wrongState } from '#shared/errors';
 import { caseProblems as p } from './problems.ts';
-import { decisionGuards } from './procedure-guards.ts';
+import { paymentGuards as pay } from './payment-guards.ts';
+import { decisionGuards, upperDecisionGuards } from './procedure-guards.ts';
 
 /** The case as stored: the API shape without what a read computes, plus what only the service sees. */
 export type CaseRecord = Omit<Case, 'nextActions' | 'remainingWorkingDays' | 'queryCode'> & {
@@ -78,6 +80,8 @@ export interface Context {
   readonly today: string;
   /** The applicant is flagged for bad credit (失信): no 容缺受理. Absent: not flagged. */
   readonly creditExcluded?: boolean;
+  /** The charge of a fees gate event the system applies (payment-gate.ts): the payment rows' guards match it against the case. */
+  readonly charge?: { readonly chargeId: string; readonly stage: NonNullable<Case['payment']>['stage'] };
 }
 
 export interface Guard {
@@ -203,9 +207,9 @@ const open: readonly CaseState[] = ['submitted', 'supplement_requested', 'accept
 
 export const transitions: readonly Transition[] = [
   // 受理 (art. 32)
-  { action: 'accept', from: ['submitted'], to: 'accepted', by: [clerk], guards: [guards.materialsComplete], clock: 'start', event: 'CaseAccepted', body: AcceptBody, summary: 'Accept: the receipt (受理通知书) with the query code; the clock starts' },
+  { action: 'accept', from: ['submitted'], to: 'accepted', by: [clerk], guards: [guards.materialsComplete, pay.settledBeforeAcceptance], clock: 'start', event: 'CaseAccepted', body: AcceptBody, summary: 'Accept: the receipt (受理通知书) with the query code; the clock starts' },
   {
-    action: 'acceptWithTolerance', from: ['submitted'], to: 'accepted', by: [clerk], guards: [guards.toleranceOffered, guards.notCreditExcluded], clock: 'start', event: 'CaseAcceptedWithTolerance',
+    action: 'acceptWithTolerance', from: ['submitted'], to: 'accepted', by: [clerk], guards: [guards.toleranceOffered, guards.notCreditExcluded, pay.settledBeforeAcceptance], clock: 'start', event: 'CaseAcceptedWithTolerance',
     body: AcceptWithToleranceBody, summary: '容缺受理: accept against a signed pledge to hand in the listed materials by a deadline',
   },
   { action: 'refuse', from: ['submitted'], to: 'refused', by: [clerk], guards: [], event: 'CaseRefused', body: RefuseBody, summary: 'Refuse (不予受理) with reasons, pointing to the competent agency where relevant' },
@@ -255,7 +259,7 @@ export const transitions: readonly Transition[] = [
   },
   {
     action: 'returnFromEscalation', from: ['escalated'], to: 'under_review', by: [clerk, approver], guards: [], clock: 'resume', event: 'CaseReturnedFromEscalation',
-    body: ReturnBody, summary: "Record the upper level's answer; the clock runs again",
+    body: ReturnBody, summary: "The case comes back from the upper level, with the upper authority's decision (`upperDecision`) or sent back for more review without one; the clock runs again",
   },
   {
     action: 'requestExtension', from: ['under_review'], to: 'same', by: [clerk, approver], guards: [guards.noExtensionYet], event: 'ExtensionRequested',
@@ -289,16 +293,16 @@ export const transitions: readonly Transition[] = [
   // 决定 (即办件 are decided at the window, right after acceptance)
   {
     action: 'approve', from: ['under_review'], to: 'approved', by: [approver],
-    guards: [guards.jointOpinionsIn, decisionGuards.noUnsettledDissent, guards.noPendingTolerance, decisionGuards.deciderDidNotReview, decisionGuards.noHearingRequestOpen], clock: 'stop', event: 'CaseApproved',
-    body: NoteBody, summary: 'Decide to grant (准予许可); the delivery limit starts',
+    guards: [guards.jointOpinionsIn, decisionGuards.noUnsettledDissent, guards.noPendingTolerance, decisionGuards.deciderDidNotReview, decisionGuards.noHearingRequestOpen, ...upperDecisionGuards.approve],
+    clock: 'stop', event: 'CaseApproved', body: NoteBody, summary: 'Decide to grant (准予许可); the delivery limit starts. An escalated case is granted only as the upper authority granted it',
   },
   {
     action: 'approve', from: ['accepted'], to: 'approved', by: [clerk, approver], guards: [isMode('immediate'), guards.noPendingTolerance], clock: 'stop', event: 'CaseApproved',
     body: NoteBody, summary: 'Immediate item (即办件): granted at the window in the same visit',
   },
   {
-    action: 'deny', from: ['under_review'], to: 'denied', by: [approver], guards: [guards.jointOpinionsIn, decisionGuards.deciderDidNotReview, decisionGuards.noHearingRequestOpen], clock: 'stop', event: 'CaseDenied',
-    body: DenyBody, summary: 'Decide to deny (不予许可) with reasons and the right to review or sue',
+    action: 'deny', from: ['under_review'], to: 'denied', by: [approver], guards: [guards.jointOpinionsIn, decisionGuards.deciderDidNotReview, decisionGuards.noHearingRequestOpen, ...upperDecisionGuards.deny],
+    clock: 'stop', event: 'CaseDenied', body: DenyBody, summary: 'Decide to deny (不予许可) with reasons and the right to review or sue. An escalated case is denied only as the upper authority denied it',
   },
   {
     action: 'deny', from: ['accepted'], to: 'denied', by: [clerk, approver], guards: [isMode('immediate')], clock: 'stop', event: 'CaseDenied',
@@ -306,12 +310,54 @@ export const transitions: readonly Transition[] = [
   },
   { action: 'complete', from: ['approved', 'denied'], to: 'completed', by: [clerk, approver], guards: [], event: 'CaseCompleted', body: NoteBody, summary: 'Close the case (办结)' },
   {
-    action: 'deliver', from: ['completed'], to: 'delivered', by: [clerk], guards: [], event: 'CaseDelivered',
+    action: 'deliver', from: ['completed'], to: 'delivered', by: [clerk], guards: [pay.settledBeforeDelivery], event: 'CaseDelivered',
     body: DeliverBody, summary: 'Hand over the result or decision (送达): at the window or by mail, within 10 working days of the decision (art. 44)',
   },
   {
     action: 'withdraw', from: open, to: 'withdrawn', by: [applicant, clerk], guards: [], clock: 'stop', event: 'CaseWithdrawn',
     body: WithdrawBody, summary: 'Withdraw the application before a decision (撤回)',
+  },
+  {
+    action: 'withdraw', from: ['to_pay'], to: 'withdrawn', by: [applicant, clerk], guards: [pay.waitsBeforeAcceptance], clock: 'stop', event: 'CaseWithdrawn',
+    body: WithdrawBody, summary: 'Withdraw an application waiting to pay before acceptance (撤回); a decided case waiting to pay is not withdrawn',
+  },
+  // 缴费 (fees: the fees domain's gate events, applied by payment-gate.ts). The applicant's time waiting to pay
+  // is not the agency's: the notice period (art. 32) or the delivery limit (art. 44) moves back by it (clock.ts).
+  {
+    action: 'requirePayment', from: ['submitted'], to: 'to_pay', by: [system], guards: [pay.chargeAt('before_acceptance'), pay.newCharge], event: 'PaymentRequired',
+    body: ChargeIssuedData, summary: 'ChargeIssued (缴款通知书): the application waits to pay before acceptance; the notice period stops',
+  },
+  {
+    action: 'requirePayment', from: ['completed'], to: 'to_pay', by: [system], guards: [pay.chargeAt('before_delivery'), pay.granted, pay.newCharge], event: 'PaymentRequired',
+    body: ChargeIssuedData, summary: 'ChargeIssued after a grant is closed (办结): the result waits for payment (缴费后发证); the delivery limit stops',
+  },
+  {
+    action: 'requirePayment', from: ['to_pay'], to: 'same', by: [system], guards: [pay.chargeOfCase, pay.chargeExpired, pay.newCharge], event: 'PaymentRequired',
+    body: ChargeIssuedData, summary: 'A new charge for a case kept waiting after its charge expired',
+  },
+  {
+    action: 'recordPayment', from: ['to_pay'], to: 'submitted', by: [system], guards: [pay.chargeAt('before_acceptance'), pay.sameCharge], event: 'PaymentSettled',
+    body: ChargeSettledData, summary: 'ChargeSettled (paid or waived): the application can be accepted; the notice period runs again',
+  },
+  {
+    action: 'recordPayment', from: ['to_pay'], to: 'completed', by: [system], guards: [pay.chargeAt('before_delivery'), pay.sameCharge], event: 'PaymentSettled',
+    body: ChargeSettledData, summary: 'ChargeSettled (paid or waived): the result can be delivered; the delivery limit runs again',
+  },
+  {
+    action: 'expireCharge', from: ['to_pay'], to: 'terminated', by: [system], guards: [pay.chargeOfCase, pay.sameCharge, pay.chargeDue, pay.onExpiry('terminate')], event: 'CasePaymentTimedOut',
+    body: ChargeExpiredData, summary: "ChargeExpired, the item's setting terminate: the case ends unpaid (逾期未缴费). No clock to stop: it starts at acceptance and stopped at the decision",
+  },
+  {
+    action: 'awaitNewCharge', from: ['to_pay'], to: 'same', by: [system], guards: [pay.chargeOfCase, pay.sameCharge, pay.chargeDue, pay.onExpiry('keep_waiting')], event: 'PaymentExpired',
+    body: ChargeExpiredData, summary: "ChargeExpired, the item's setting keep_waiting: the case waits for a new charge or the charge's cancellation",
+  },
+  {
+    action: 'cancelCharge', from: ['to_pay'], to: 'submitted', by: [system], guards: [pay.chargeAt('before_acceptance'), pay.sameCharge], event: 'PaymentCancelled',
+    body: ChargeCancelledData, summary: 'ChargeCancelled (a wrong assessment): back to the window, to be assessed again',
+  },
+  {
+    action: 'cancelCharge', from: ['to_pay'], to: 'completed', by: [system], guards: [pay.chargeAt('before_delivery'), pay.sameCharge], event: 'PaymentCancelled',
+    body: ChargeCancelledData, summary: 'ChargeCancelled (a wrong assessment): back to delivery, to be assessed again',
   },
 ];
 

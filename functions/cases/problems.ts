@@ -78,6 +78,10 @@ export const caseProblems = defineProblems({
     status: 409, title: msg('容缺材料尚未补齐', 'Pledged materials outstanding'),
     about: 'Materials pledged under 容缺受理 are still outstanding: the case cannot be decided until they arrive.',
   },
+  'payment-outstanding': {
+    status: 409, title: msg('费用尚未结清', 'Fees not settled'),
+    about: 'The item\'s fees are paid before acceptance (`before_acceptance`) or before the result is delivered (`before_delivery`, a grant only), and they are not settled (paid or waived) yet: the department assesses them (核价) and the case waits to pay (`to_pay`) until the fees domain settles the charge. Nothing is written.',
+  },
   'no-pledge-outstanding': {
     status: 409, title: msg('没有待补的容缺材料', 'No pledge outstanding'),
     about: 'No pledged material is outstanding on this case.',
@@ -157,6 +161,18 @@ export const caseProblems = defineProblems({
   'hearing-input-invalid': {
     status: 422, title: msg('听证信息有误', 'Hearing input does not fit'),
     about: 'The notice of the right to a hearing tells the applicant; an interested party asking for a hearing is named; a hearing is held after its notice, the parties told at least 7 days before (art. 48: `notice_too_short`), and no later than 20 working days after the request (art. 47: `after_organise_by`; when that day can no longer be met with a 7-day notice, on the soonest day that can, recorded `pastOrganiseBy`), and its outcome recorded once it was held; `errors` names each fault.',
+  },
+  'upper-decision-missing': {
+    status: 409, title: msg('未记录上级机关决定', 'Upper authority\'s decision not recorded'),
+    about: 'An escalated case (上报件) came back from the upper authority without its decision recorded (sent back for more review): the county decides only as the upper authority decided, so it escalates again and records the decision on the return.',
+  },
+  'upper-decision-contrary': {
+    status: 409, title: msg('与上级机关决定不一致', 'Contrary to the upper authority\'s decision'),
+    about: 'The upper authority decided an escalated case (上报件) the other way: the county approves only a case the upper authority granted and denies only one it denied.',
+  },
+  'upper-decision-invalid': {
+    status: 422, title: msg('上级机关决定信息有误', 'Upper authority\'s decision does not fit'),
+    about: 'The recorded decision of the upper authority is dated after today (`in_future`) or before the case was escalated (`before_escalation`), or carries a certificate number although it denied (`certificate_without_grant`); `errors` names each fault.',
   },
   'too-many-reviews': {
     status: 409, title: msg('审查意见过多', 'Too many review opinions'),

@@ -1,8 +1,9 @@
 /**
  * The lifecycle table's guards of the decision's procedures: a co-department's
  * dissent and the center's coordination (协调), review and decision by
- * different people (审查与审批分离), and the hearing (听证, arts. 46–47). The
- * table (lifecycle.ts) names them on its rows. Pure.
+ * different people (审查与审批分离), the hearing (听证, arts. 46–47), and the
+ * upper authority's decision on an escalated case (上报件). The table
+ * (lifecycle.ts) names them on its rows. Pure.
  */
 import { msg } from '#schemas/api/problems';
 import type { CaseRecord, Guard } from './lifecycle.ts';
@@ -16,6 +17,40 @@ export function unsettledDissents(c: Pick<CaseRecord, 'jointSteps' | 'coordinati
 
 /** A hearing was requested or required and its outcome is not recorded yet. */
 const hearingUnderway = (c: Pick<CaseRecord, 'hearing'>) => c.hearing?.request !== undefined && c.hearing.outcome === undefined;
+
+/**
+ * The county's decision on a case it escalated follows the upper authority's:
+ * the case carries its escalation once returned (`escalation.returnedAt`), and
+ * the decision recorded with the return. A case never escalated, or returned
+ * before decisions were recorded (its escalation was dropped then), decides as
+ * any other.
+ */
+function upperDecisionGuard(outcome: 'granted' | 'denied'): Guard[] {
+  const returned = (c: Pick<CaseRecord, 'escalation'>) => c.escalation?.returnedAt !== undefined;
+  return [
+    {
+      name: 'where the case came back from the upper authority (上报), its decision is recorded',
+      problem: p['upper-decision-missing'],
+      refuses: (c) =>
+        returned(c) && !c.escalation?.upperDecision
+          ? msg(`${c.escalation!.authority} 退回时未作出决定：请再次上报，并在退回时记录其决定。`, `${c.escalation!.authority} sent the case back without a decision: escalate it again and record the decision on its return.`)
+          : undefined,
+    },
+    {
+      name: `where the upper authority's decision is recorded, it is ${outcome}`,
+      problem: p['upper-decision-contrary'],
+      refuses: (c) => {
+        const d = c.escalation?.upperDecision;
+        if (!returned(c) || !d || d.outcome === outcome) return undefined;
+        return d.outcome === 'granted'
+          ? msg(`${d.authority} 已准予（${d.documentNo}）：不能作出不予许可的决定。`, `${d.authority} granted the case (${d.documentNo}): it cannot be denied.`)
+          : msg(`${d.authority} 已决定不予许可（${d.documentNo}）：不能准予。`, `${d.authority} denied the case (${d.documentNo}): it cannot be granted.`);
+      },
+    },
+  ];
+}
+
+export const upperDecisionGuards = { approve: upperDecisionGuard('granted'), deny: upperDecisionGuard('denied') };
 
 export const decisionGuards = {
   noUnsettledDissent: {

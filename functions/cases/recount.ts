@@ -19,7 +19,7 @@ import type { WorkCalendar } from '#shared/calendar';
 import { HttpProblem } from '#shared/errors';
 import { logger } from '#shared/logger';
 import { validationErrors } from '#shared/validate';
-import { deadlinesOf } from './clock.ts';
+import { deadlinesOf, deliveryPausesOf } from './clock.ts';
 import { DEADLINES_RECOMPUTED, caseEvent } from './events.ts';
 import type { CaseRecord } from './lifecycle.ts';
 import * as store from './store.ts';
@@ -31,7 +31,7 @@ const PARALLEL = 8;
 
 /** The case with its deadlines counted on `cal`, or undefined when nothing changes. */
 export function recounted(current: CaseRecord, cal: WorkCalendar): CaseRecord | undefined {
-  const deadlines: Deadlines = deadlinesOf(cal, current.clock, current.decision?.at);
+  const deadlines: Deadlines = deadlinesOf(cal, current.clock, current.decision?.at, deliveryPausesOf(current));
   if (isDeepStrictEqual(deadlines, current.deadlines)) return undefined;
   return { ...current, deadlines, version: current.version + 1 };
 }

@@ -19,16 +19,19 @@ import type {
   SupplementBody,
   SupplementNoticeBody,
   SuspendBody,
+  UpperDecision,
 } from '#schemas/api/cases';
 import type { ItemVersion } from '#schemas/api/catalog';
 import { msg, type ProblemType } from '#schemas/api/problems';
 import type { Caller } from '#shared/auth';
 import { localDate, type WorkCalendar } from '#shared/calendar';
-import { HttpProblem, type FieldFault } from '#shared/errors';
+import { HttpProblem, validationFailed, type FieldFault } from '#shared/errors';
 import { checklistErrors, checkNotice, checkPledge, checkPledgeWithinPromise } from './acceptance-rules.ts';
-import { acceptanceInstant, applyClockChange, deadlinesOf, extensionDaysOf, legalDefaults, noticeDueOf, supplementDueOf, toleranceDueOf, type ClockChange } from './clock.ts';
+import { acceptanceInstant, applyClockChange, deadlinesOf, deliveryPausesOf, extensionDaysOf, legalDefaults, noticeDueOf, supplementDueOf, toleranceDueOf, type ClockChange } from './clock.ts';
 import { nextState, ownOpenJointStep, type CaseRecord, type Transition } from './lifecycle.ts';
+import { closeWait, paymentActions, paymentEffect } from './payment-rules.ts';
 import { procedureActions, procedureEffect } from './procedure-rules.ts';
+import { paymentTermsOf } from '../fees/public.ts';
 import { caseProblems as p } from './problems.ts';
 import type { CaseSettings } from './settings.ts';
 
@@ -63,6 +66,7 @@ export function newCase(cal: WorkCalendar, n: NewCase): CaseRecord {
   const noticeWorkingDays = content.timeLimits.noticeWorkingDays ?? legalDefaults.noticeWorkingDays;
   const notice = noticeDueOf(cal, n.now, noticeWorkingDays);
   const joint = content.jointDepartments ?? [];
+  const terms = paymentTermsOf(content);
   return {
     caseNo: n.caseNo,
     centerId: n.centerId,
@@ -86,6 +90,8 @@ export function newCase(cal: WorkCalendar, n: NewCase): CaseRecord {
     ...(content.timeLimits.supplementWorkingDays ? { supplementWorkingDays: content.timeLimits.supplementWorkingDays } : {}),
     extensionAllowance: extensionDaysOf(content.timeLimits.extensionWorkingDays, content.serviceMode === 'joint'),
     specialProcedures: content.specialProcedures.map((p) => ({ kind: p.kind, maxWorkingDays: p.maxWorkingDays, countsTowardLimit: p.countsTowardLimit })),
+    // The item's payment terms (缴费环节), if it has fees: acceptance or delivery waits until they are settled.
+    ...(terms ? { payment: { stage: terms.stage, status: 'due' as const, onUnpaidExpiry: content.onUnpaidExpiry ?? 'terminate' } } : {}),
     reviews: [],
     jointSteps: [],
     clock: {
@@ -133,7 +139,7 @@ export function applyTransition(c: CaseRecord, t: Transition, body: Body, ctx: A
   const clockChange = t.clock ? { effect: t.clock, at: effect.clockAt ?? ctx.now, ...effect.clockDetail } : undefined;
   const clock = clockChange ? applyClockChange(c.clock, clockChange) : c.clock;
   const decidedAt = draft.decision?.at;
-  const deadlines = deadlinesOf(ctx.cal, clock, decidedAt);
+  const deadlines = deadlinesOf(ctx.cal, clock, decidedAt, deliveryPausesOf(draft));
   const next: CaseRecord = { ...draft, clock, deadlines: c.clock.startedAt || clockChange?.effect === 'start' ? deadlines : c.deadlines };
   const told = Object.fromEntries(Object.entries(body).filter(([field]) => !effect.withheld?.includes(field)));
   return { next, details: { ...told, ...effect.details }, ...(clockChange ? { clockChange } : {}), changedSteps: effect.steps ?? [] };
@@ -164,6 +170,7 @@ export interface Effect {
 
 function actionEffect(c: CaseRecord, action: string, body: Body, ctx: ActionContext, by: string): Effect {
   if (procedureActions.includes(action)) return procedureEffect(c, action, body, ctx);
+  if (paymentActions.includes(action)) return paymentEffect(c, action, body, ctx);
   switch (action) {
     case 'accept':
     case 'deemAccepted': {
@@ -194,6 +201,10 @@ function actionEffect(c: CaseRecord, action: string, body: Body, ctx: ActionCont
     }
     case 'refuse': {
       const b = body as Static<typeof RefuseBody>;
+      // Art. 32(1)(2): a refusal because the matter is another agency's tells the applicant which one.
+      if (b.ground === 'outside_powers' && !b.competentAgency) {
+        throw validationFailed([{ path: '/body/competentAgency', code: 'required', message: msg('申请事项不属于本机关职权范围的，须告知应向哪个行政机关申请', 'is required when the matter is outside this agency\'s powers: name the agency to apply to') }]);
+      }
       return { set: { refusal: b, endedAt: ctx.now } };
     }
     case 'requestSupplement': {
@@ -288,7 +299,10 @@ function actionEffect(c: CaseRecord, action: string, body: Body, ctx: ActionCont
     }
     case 'returnFromEscalation': {
       const b = body as Static<typeof ReturnBody>;
-      return { set: { escalation: undefined }, details: { outcome: b.outcome } };
+      const escalation = c.escalation!;
+      if (b.upperDecision) checkUpperDecision(b.upperDecision, localDate(ctx.cal, escalation.from), ctx.today);
+      // The escalation stays on the case: the decision guards and the forwarding notice read the upper authority's decision from it.
+      return { set: { escalation: { ...escalation, returnedAt: ctx.now, ...(b.upperDecision ? { upperDecision: b.upperDecision } : {}) } }, details: { outcome: b.outcome } };
     }
     case 'requestExtension': {
       const b = body as Static<typeof ExtensionRequestBody>;
@@ -315,11 +329,30 @@ function actionEffect(c: CaseRecord, action: string, body: Body, ctx: ActionCont
     case 'withdraw': {
       // Open joint steps leave the co-departments' queues with the case.
       const steps = c.jointSteps.filter((s) => s.status === 'open');
-      return { set: { endedAt: ctx.now, suspension: undefined, escalation: undefined }, steps };
+      // A case withdrawn while it waits to pay ends its wait.
+      const payment = c.state === 'to_pay' && c.payment ? { payment: { ...c.payment, waits: closeWait(c.payment.waits, ctx.now) } } : {};
+      return { set: { endedAt: ctx.now, suspension: undefined, escalation: undefined, ...payment }, steps };
     }
     default:
       throw new Error(`no effect defined for action ${action}`);
   }
+}
+
+/**
+ * The upper authority's decision as a return records it: dated between the
+ * day of the escalation and today, and a certificate number only with a grant.
+ * The numbers are the upper authority's own: kept as given, never held to the
+ * center's certificate format.
+ */
+function checkUpperDecision(d: UpperDecision, escalatedOn: string, today: string) {
+  const errors: FieldFault[] = [];
+  const at = '/body/upperDecision';
+  if (d.decidedOn > today) errors.push({ path: `${at}/decidedOn`, code: 'in_future', message: msg(`决定日期晚于今天（${today}）`, `is after today (${today})`) });
+  if (d.decidedOn < escalatedOn) errors.push({ path: `${at}/decidedOn`, code: 'before_escalation', message: msg(`决定日期早于上报日期（${escalatedOn}）`, `is before the case was escalated (${escalatedOn})`) });
+  if (d.certificateNo !== undefined && d.outcome !== 'granted') {
+    errors.push({ path: `${at}/certificateNo`, code: 'certificate_without_grant', message: msg('不予许可的决定没有许可证号', 'a denial comes with no certificate') });
+  }
+  if (errors.length) refuse(p['upper-decision-invalid'], errors);
 }
 
 /**

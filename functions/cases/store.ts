@@ -92,6 +92,7 @@ const queueOfState: Partial<Record<CaseState, QueueName>> = {
   approved: 'to_deliver',
   denied: 'to_deliver',
   completed: 'to_deliver',
+  to_pay: 'to_pay',
 };
 
 /** The limit running now, which orders the case in its queue and in due-soon/overdue. */
@@ -99,6 +100,8 @@ function runningDue(c: CaseRecord): string | undefined {
   if (c.state === 'submitted') return c.noticeDue;
   if (c.state === 'accepted' || c.state === 'under_review') return c.deadlines.promisedDue;
   if (c.state === 'approved' || c.state === 'denied' || c.state === 'completed') return c.deadlines.deliveryDue;
+  // The applicant's last day to pay orders the queue; it is no limit of the agency's (not in due-soon/overdue).
+  if (c.state === 'to_pay') return c.payment?.payBy;
   return undefined;
 }
 
@@ -114,7 +117,7 @@ function caseItem(c: CaseRecord): Item {
   const queue = queueOfState[c.state];
   const due = runningDue(c);
   const sweep = sweepDate(c);
-  const dueWatched = due !== undefined && c.state !== 'submitted';
+  const dueWatched = due !== undefined && c.state !== 'submitted' && c.state !== 'to_pay';
   return {
     ...caseKey(c.centerId, c.caseNo),
     kind: 'case',
@@ -156,6 +159,8 @@ export interface IntakeContext {
   /** An agent filing: the agent's own profile, and the mirror of the principal's authorization (none: never authorized). */
   readonly agent?: ReturnType<typeof applicantOf>;
   readonly agency?: StoredAgency;
+  /** The applicant's bad-credit flag (失信), on the profile or the card read: the answer's next actions agree with 容缺受理's guard. */
+  readonly creditExcluded: boolean;
   /** Everything read, for the request's own checks (`alsoRead`). */
   readonly found: Map<string, Item>;
 }
@@ -182,6 +187,7 @@ export async function intakeContext(input: {
     head: itemAt(found, itemHeadKey(centerId, input.itemCode)) as StoredHead | undefined,
     center: centerContextIn(found, centerId, input.now),
     applicant: applicantOf(itemAt(found, applicantKey)),
+    creditExcluded: creditExcludedOf(itemAt(found, applicantKey)),
     ...(agentKeys ? { agent: applicantOf(itemAt(found, agentKeys[0])), agency: agencyOf(itemAt(found, agentKeys[1])) } : {}),
     found,
   };

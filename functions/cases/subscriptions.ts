@@ -4,3 +4,5 @@
  * both read it.
  */
 export const calendarTrigger = { source: 'onestop.org', detailType: 'CalendarChanged' } as const;
+/** The fees domain's gate events: the case waits to pay, and goes on once its charge is settled (payment-gate.ts). */
+export const feeGateTrigger = { source: 'onestop.fees', detailTypes: ['ChargeIssued', 'ChargeSettled', 'ChargeExpired', 'ChargeCancelled'] } as const;

@@ -10,6 +10,7 @@ import type { Caller } from '#shared/auth';
 import { denial, type Action } from '#shared/authorization';
 import { HttpProblem, forbidden, problem, wrongState, type FieldFault } from '#shared/errors';
 import { schemaProblem } from '#shared/admin-schema';
+import { feeScheduleErrors } from '../fees/public.ts';
 import { catalogProblems as p } from './problems.ts';
 
 export type VersionAction = 'submit' | 'approve' | 'reject' | 'publish';
@@ -108,7 +109,7 @@ export function contentErrors(content: ItemContent): FieldFault[] {
     if (seen.has(m.id)) errors.push({ path: `/body/content/materials/${i}/id`, code: 'duplicate', message: msg(`材料编号 ${m.id} 重复`, `material id ${m.id} is used twice`) });
     seen.add(m.id);
   });
-  errors.push(...toleranceErrors(content));
+  errors.push(...toleranceErrors(content), ...feeScheduleErrors(content));
   return errors;
 }
 

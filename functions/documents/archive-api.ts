@@ -13,8 +13,8 @@ import { denial } from '#shared/authorization';
 import { forbidden, gone, notFound, preconditionFailed, problem } from '#shared/errors';
 import { etag, ifMatch, type HttpRequest, type HttpResult, type Operations } from '#shared/http';
 import type { IdempotencyScope } from '#shared/idempotency';
-import { approvedDisposition, manifestObjects } from './archive-package.ts';
-import { destroyObjects, keepLocked, sealedManifest } from './disposal.ts';
+import { approvedDisposition } from './archive-package.ts';
+import { destroyObjects, keepLocked, packageObjects, sealedManifest } from './disposal.ts';
 import { actorOf, source } from './events.ts';
 import { contentDisposition, presignDownload } from './objects.ts';
 import { documentsProblems } from './problems.ts';
@@ -65,7 +65,7 @@ const retrieveArchive: Ops['retrieveArchive'] = async (req) => {
     data: { caseNo: archive.caseNo, what: 'archive', id: archive.location, sha256: archive.manifestSha256 },
   });
   const manifest = await sealedManifest(archive);
-  const objects = await Promise.all(manifestObjects(manifest).map(async (o) => {
+  const objects = await Promise.all(packageObjects(archive, manifest).map(async (o) => {
     const name = o.path.split('/').pop()!;
     return {
       path: o.path,

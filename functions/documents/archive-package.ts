@@ -1,8 +1,9 @@
 /**
  * The archival package of a case (归档信息包, after DA/T 85-2019): its layout,
  * its manifest (case metadata, timeline, decision, every material and
- * document with its digest), the retention class as Object Lock settings, and
- * what a disposition changes. Pure.
+ * document with its digest), the supplements that record what happened after
+ * it was sealed (the delivery), the retention class as Object Lock settings,
+ * and what a disposition changes. Pure.
  */
 import type { ArchiveRecord, RetentionClass } from '#schemas/api/documents';
 import type { CaseRecord, TimelineItem } from '../cases/public.ts';
@@ -10,6 +11,7 @@ import { extensionOf } from './content-type.ts';
 import type { FileEvent, StoredArchive, StoredDocument, StoredFile } from './store.ts';
 
 export const MANIFEST_FORMAT = 'onestop-archive/1';
+export const SUPPLEMENT_FORMAT = 'onestop-archive-supplement/1';
 export const DEFAULT_RETENTION: RetentionClass = '30y';
 
 export interface PackedObject {
@@ -38,6 +40,53 @@ export interface Manifest {
 export const packagePrefix = (centerId: string, caseNo: string) => `archives/${centerId}/${caseNo}/`;
 export const materialPath = (f: StoredFile) => `materials/${f.materialId}/${f.fileId}.${extensionOf[f.contentType]}`;
 export const documentPath = (d: StoredDocument) => `documents/${d.kind}/${d.documentId}.pdf`;
+export const deliverySupplementPath = (eventId: string) => `supplements/delivery-${eventId}.json`;
+
+/**
+ * The delivery record (送达) of a sealed package: the case event's facts and
+ * who delivered, nothing personal the manifest does not already hold, and
+ * the manifest's digest, so the supplement chains to the package it
+ * completes. Each names the manifest (not an earlier supplement): the bytes
+ * depend on nothing but the event and the seal, so any attempt writes the same.
+ */
+export interface DeliverySupplement {
+  readonly format: typeof SUPPLEMENT_FORMAT;
+  readonly kind: 'delivery';
+  readonly package: { readonly caseNo: string; readonly centerId: string };
+  readonly previousManifestSha256: string;
+  readonly delivery: {
+    readonly eventId: string;
+    readonly method: string;
+    readonly trackingNo?: string;
+    /** YYYY-MM-DD in the center's time zone. */
+    readonly deliveredOn: string;
+    readonly deliveredAt: string;
+    readonly actor: { readonly id: string; readonly role: string };
+  };
+}
+
+export function deliverySupplement(a: Pick<StoredArchive, 'caseNo' | 'centerId' | 'manifestSha256' | 'timeZone'>, delivered: TimelineItem): DeliverySupplement {
+  const { details } = delivered.event.data;
+  const at = delivered.event.occurredAt;
+  return {
+    format: SUPPLEMENT_FORMAT,
+    kind: 'delivery',
+    package: { caseNo: a.caseNo, centerId: a.centerId },
+    previousManifestSha256: a.manifestSha256,
+    delivery: {
+      eventId: delivered.eventId,
+      method: String(details.method),
+      ...(typeof details.trackingNo === 'string' ? { trackingNo: details.trackingNo } : {}),
+      deliveredOn: new Intl.DateTimeFormat('en-CA', { timeZone: a.timeZone, year: 'numeric', month: '2-digit', day: '2-digit' }).format(new Date(at)),
+      deliveredAt: at,
+      actor: { id: delivered.event.actor.id, role: delivered.event.actor.role },
+    },
+  };
+}
+
+/** The deliveries of a case that its sealed, not destroyed, package does not record yet. */
+export const deliveriesToSupplement = (a: StoredArchive, timeline: readonly TimelineItem[]) =>
+  a.disposedAt ? [] : timeline.filter((e) => e.detailType === 'CaseDelivered' && !a.supplements?.some((s) => s.causedBy === e.eventId));
 
 /**
  * Retention counts from 1 January of the year after the file was formed (the

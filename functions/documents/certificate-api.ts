@@ -1,7 +1,8 @@
 /**
  * The certificate routes of the documents Lambda: the public check (证照核验),
- * the issuing department's read, and an approver's revocation (撤销) and
- * cancellation (注销). certificates.ts decides which state allows what; each
+ * the public register of licences granted (art. 40), the issuing
+ * department's read, and an approver's revocation (撤销) and cancellation
+ * (注销). certificates.ts decides which state allows what; each
  * change is the certificate's next revision and its audited event in one
  * transaction, conditioned on the revision read and on its being valid.
  */
@@ -9,6 +10,7 @@ import type { CertificateAction } from '#schemas/api/documents';
 import { msg } from '#schemas/api/problems';
 import { callerOf, type Caller } from '#shared/auth';
 import { denial } from '#shared/authorization';
+import { requiredEnv } from '#shared/db';
 import { forbidden, notFound, preconditionFailed } from '#shared/errors';
 import { etag, ifMatch, type HttpRequest, type HttpResult, type Operations } from '#shared/http';
 import { transition } from './certificates.ts';
@@ -16,8 +18,8 @@ import { actorOf, source } from './events.ts';
 import { chinaDateOf } from './pdf/text.ts';
 import type { documentRoutes } from './routes.ts';
 import { isWellFormedCertificateNo } from './rules.ts';
-import * as store from './store.ts';
-import { certificateCheckView, certificateRecordView, certificateTag } from './views.ts';
+import * as store from './certificate-store.ts';
+import { certificateCheckView, certificateRecordView, certificateTag, licenceEntryView } from './views.ts';
 
 type Ops = Operations<typeof documentRoutes>;
 
@@ -33,6 +35,22 @@ const checkCertificate: Ops['checkCertificate'] = async (req) => {
   const cert = await store.getCertificate(no);
   if (!cert) throw noSuchCertificate();
   return { status: 200, body: certificateCheckView(cert, today()) };
+};
+
+/**
+ * The register: a page of the center's certificates, each in its state today.
+ * Public pages are shared by everyone, so caches may keep one for a minute.
+ */
+const listLicencesGranted: Ops['listLicencesGranted'] = async (req) => {
+  const centerId = req.query.centerId ?? requiredEnv('DEFAULT_CENTER_ID');
+  const filters = { centerId, ...(req.query.itemCode ? { itemCode: req.query.itemCode } : {}) };
+  const page = await store.licencesGranted(centerId, req.query.itemCode, req.pages.limit, req.pages.start(filters));
+  const on = today();
+  return {
+    status: 200,
+    body: req.pages.page({ items: page.items.map((c) => licenceEntryView(c, on)), ...(page.lastKey ? { lastKey: page.lastKey } : {}) }, filters),
+    headers: { 'cache-control': 'public, max-age=60' },
+  };
 };
 
 /**
@@ -84,4 +102,4 @@ function ending(action: Extract<CertificateAction, 'revoke' | 'cancel'>): Ops['r
   };
 }
 
-export const certificateOperations = { checkCertificate, readCertificate, revokeCertificate: ending('revoke'), cancelCertificate: ending('cancel') };
+export const certificateOperations = { checkCertificate, listLicencesGranted, readCertificate, revokeCertificate: ending('revoke'), cancelCertificate: ending('cancel') };

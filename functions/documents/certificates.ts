@@ -9,10 +9,12 @@
  * day), so nothing has to run for a certificate to expire. Every ended state
  * is final: a certificate is never brought back, a new one is issued instead.
  */
+import type { ApplicantKind } from '#schemas/api/applicants';
 import type { CertificateAction, CertificateStatus, StoredCertificateStatus } from '#schemas/api/documents';
 import { msg, type Text } from '#schemas/api/problems';
 import { problem } from '#shared/errors';
 import { documentsProblems } from './problems.ts';
+import { maskName } from './rules.ts';
 
 /**
  * The last day a certificate is valid: the issue day plus the years, less one
@@ -26,6 +28,37 @@ export function validUntilOf(issuedOn: string, years: number | undefined): strin
   const lastDay = new Date(Date.UTC(y + years, m - 1, d - 1));
   return lastDay.toISOString().slice(0, 10);
 }
+
+/** Art. 50's period: a renewal is applied for at the latest 30 days before expiry; an item version may set another (`renewalApplyDays`) where a law does. */
+export const DEFAULT_RENEWAL_APPLY_DAYS = 30;
+/** How long before the last day to apply the holder is reminded: a reminder on that day itself would leave no time to prepare the application. */
+export const RENEWAL_REMINDER_LEAD_DAYS = 30;
+
+/** The last day to apply for the renewal (延续): `applyDays` days before the certificate expires, the day after `validUntil` (valid until 2031-02-28, 30 days: 2031-01-30). */
+export function renewalApplyBy(validUntil: string, applyDays: number): string {
+  const [y, m, d] = validUntil.split('-').map(Number) as [number, number, number];
+  return new Date(Date.UTC(y, m - 1, d + 1 - applyDays)).toISOString().slice(0, 10);
+}
+
+/**
+ * When the holder is reminded to renew: 00:00 China time (the certificate's
+ * dates are China's) `days` calendar days before the certificate expires, the
+ * day after `validUntil` (valid until 2031-02-28, 30 days: 2031-01-30 00:00
+ * +08:00). A certificate without a last day is never reminded.
+ */
+export function renewalReminderAt(validUntil: string, days: number): string {
+  const [y, m, d] = validUntil.split('-').map(Number) as [number, number, number];
+  // Date.UTC carries days below 1 into the months before; 00:00 in China is 16:00 UTC of the day before.
+  return new Date(Date.UTC(y, m - 1, d + 1 - days) - 8 * 3600_000).toISOString();
+}
+
+/**
+ * The holder as the public check and the register show it (政务公开, art. 40):
+ * an enterprise or other organization by its registered name, which is public
+ * anyway; a citizen's name masked (personal information).
+ */
+export const publicHolder = (applicant: { readonly kind: ApplicantKind; readonly name: string }) =>
+  applicant.kind === 'enterprise' ? applicant.name : maskName(applicant.name);
 
 /** What a certificate is on `today` (the center's date): its stored state, or `expired` once a valid one is past its last day. */
 export function statusOn(c: { readonly status: StoredCertificateStatus; readonly validUntil?: string }, today: string): CertificateStatus {

@@ -22,8 +22,11 @@ export async function sealedManifest(a: StoredArchive): Promise<Manifest> {
   return parseManifest(bytes);
 }
 
+/** Every object of the package, by path: what the manifest lists, then the supplements added since (each chained to it). */
+export const packageObjects = (a: StoredArchive, m: Manifest): { readonly path: string; readonly sha256: string }[] => [...manifestObjects(m), ...(a.supplements ?? [])];
+
 /** Every key of the package, the manifest last (it lists the others, so it goes last). */
-export const packageKeys = (a: StoredArchive, m: Manifest) => [...manifestObjects(m).map((o) => `${a.prefix}${o.path}`), manifestKey(a)];
+export const packageKeys = (a: StoredArchive, m: Manifest) => [...packageObjects(a, m).map((o) => `${a.prefix}${o.path}`), manifestKey(a)];
 
 /**
  * Deletes the package and the case's working copies (uploads, issued PDFs).

@@ -1,8 +1,8 @@
 /**
  * The documents Lambda (材料与档案): upload slots for a case's materials,
  * their verification, audited downloads of files and issued documents;
- * certificates (the public check, revocation, cancellation) come from
- * certificate-api.ts, archive retrieval and disposition from archive-api.ts.
+ * certificates (the public check, the register of licences granted,
+ * revocation, cancellation) come from certificate-api.ts, archive retrieval and disposition from archive-api.ts.
  * rules.ts decides who and what, store.ts keeps the records, objects.ts
  * talks to S3 (loaded with the first upload or download), views.ts says what clients see.
  */

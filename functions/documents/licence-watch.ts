@@ -24,7 +24,7 @@ import { logger } from '#shared/logger';
 import { caseContext, type CaseRecord } from '../cases/public.ts';
 import { effectiveThresholds, thresholdSettingsKey } from '../supervision/public.ts';
 import { source } from './events.ts';
-import { documentKindFor } from './rules.ts';
+import { issuesCertificate } from './rules.ts';
 import * as store from './store.ts';
 
 /**
@@ -39,7 +39,7 @@ export async function watchClosure(e: DomainEvent<CaseEventData>): Promise<'not 
   if (!record) return 'no such case';
   // The item version the case was filed under decides, as for the certificate itself.
   const item = await store.itemSettings(centerId, data.itemCode, record.item.version);
-  if (documentKindFor('CaseApproved', { resultType: item.resultType, serviceMode: record.item.serviceMode }) !== 'certificate') return 'no certificate';
+  if (!issuesCertificate({ resultType: item.resultType, serviceMode: record.item.serviceMode })) return 'no certificate';
   return (await store.startLicenceWatch(centerId, data.caseNo, e.occurredAt)) ? 'watched' : 'duplicate';
 }
 

@@ -1,13 +1,15 @@
 /**
  * What other domains may use of documents: the check, at intake, of the
  * certificate a renewal, change or cancellation acts on (its approval then
- * supersedes or cancels it: issue.ts).
+ * supersedes or cancels it: issue.ts), and the holder a renewal reminder is
+ * for (the notifications consumer).
  */
 import { msg } from '#schemas/api/problems';
 import { fault, problem } from '#shared/errors';
-import { actionOfVariant, transition } from './certificates.ts';
+import { getCertificate, withIssuer } from './certificate-store.ts';
+import { actionOfVariant, statusOn, transition } from './certificates.ts';
+import { chinaDateOf } from './pdf/text.ts';
 import { documentsProblems } from './problems.ts';
-import { getCertificate, withIssuer } from './store.ts';
 
 /**
  * 422 `certificate-not-held` unless the certificate is this center's and the
@@ -26,4 +28,15 @@ export async function assertCertificateToActOn(input: { certificateNo: string; c
     throw notHeld(msg(`申请人不持有本中心颁发的证照 ${input.certificateNo}。`, `The applicant holds no certificate ${input.certificateNo} of this center.`));
   }
   transition(cert, actionOfVariant[input.variant as keyof typeof actionOfVariant], input.today);
+}
+
+/**
+ * The applicant id of the holder of this center's certificate while it is
+ * valid at `at` (its holder is reminded to renew it); undefined once it ended
+ * or expired, or when it is no certificate of the center.
+ */
+export async function renewalHolderOf(centerId: string, certificateNo: string, at: string): Promise<string | undefined> {
+  const found = await getCertificate(certificateNo);
+  if (!found || found.centerId !== centerId || statusOn(found, chinaDateOf(at)) !== 'valid') return undefined;
+  return (await withIssuer(found)).holderId;
 }

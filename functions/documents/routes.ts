@@ -15,6 +15,8 @@ import {
   DocumentPath,
   Download,
   FilePath,
+  LicencePage,
+  LicenceRegisterQuery,
   MaterialFile,
   Upload,
   UploadRequest,
@@ -62,6 +64,14 @@ export const documentRoutes = [
     summary: 'Check a certificate (证照核验): whether it was issued and holds today (valid, expired, revoked, cancelled, superseded), by whom, for what; the holder\'s name masked',
     description: 'The SHA-256 lets whoever holds the PDF check it is the one issued. `validUntil` is its last day (absent: 长期有效); `statusOn` the day it was revoked, cancelled or superseded, `supersededBy` the certificate that replaced it. A mistyped number (its check character) is 404 like an unknown one.',
     params: CertificatePath, responses: { 200: CertificateCheck },
+  },
+  {
+    operationId: 'listLicencesGranted', method: 'GET', path: '/public/licences', access: 'public',
+    summary: 'The public register of licences granted (行政许可决定公开, 行政许可法 art. 40): a center\'s certificates, newest issue day first, with their state today',
+    description: 'Each entry: the item, the issuing department, the holder (an enterprise or other organization by name, a citizen masked), the certificate number, the issue day, the last valid day and the state ' +
+      '(`valid`, `expired`, `revoked`, `cancelled`, `superseded`, with `statusOn` for the last three) as the public check answers it; never the case, an ID number or why a licence ended. ' +
+      'Certificates issued before the register existed are listed from their next change of state on. `nextToken` pages this list only, for the same center and item.',
+    query: LicenceRegisterQuery, responses: { 200: LicencePage },
   },
   {
     operationId: 'readCertificate', method: 'GET', path: '/certificates/{certificateNo}', access: 'jwt', accountCheck: 'inline',

@@ -3,7 +3,7 @@
  * a case's files, in which states, the trust level (国办函〔2016〕108号) a file
  * starts with, the checks an upload must pass, and certificate numbers.
  */
-import type { CaseState } from '#schemas/api/cases';
+import type { CaseState, UpperDecision } from '#schemas/api/cases';
 import type { DocumentKind, TrustLevel, UploadType } from '#schemas/api/documents';
 import { msg, type Text } from '#schemas/api/problems';
 import type { Caller } from '#shared/auth';
@@ -149,28 +149,59 @@ export function maskName(name: string): string {
   return `${chars[0]}${'*'.repeat(chars.length - 2)}${chars[chars.length - 1]}`;
 }
 
-/** The document each case event calls for: what the center hands the applicant at that step. */
-export const documentOfEvent = {
-  CaseAccepted: 'acceptance_receipt',
-  CaseAcceptedWithTolerance: 'acceptance_receipt',
-  CaseDeemedAccepted: 'acceptance_receipt',
-  CaseRefused: 'refusal_notice',
-  SupplementRequested: 'supplement_notice',
-  CaseApproved: 'certificate',
-} as const satisfies Record<string, DocumentKind>;
+/**
+ * The documents each case event may call for, in the order they are issued:
+ * what the center hands the applicant at that step. A decision (art. 38) is
+ * written for every grant and every denial; which of these an item gets is
+ * documentKindsFor's choice. The certificate comes before the grant decision
+ * that names it: a certificate that cannot be issued (the one it supersedes
+ * ended meanwhile) holds the decision back with it.
+ */
+export const documentsOfEvent = {
+  CaseAccepted: ['acceptance_receipt'],
+  CaseAcceptedWithTolerance: ['acceptance_receipt'],
+  CaseDeemedAccepted: ['acceptance_receipt'],
+  CaseRefused: ['refusal_notice'],
+  SupplementRequested: ['supplement_notice'],
+  CaseApproved: ['certificate', 'grant_decision', 'forwarding_notice'],
+  CaseDenied: ['denial_decision', 'forwarding_notice'],
+} as const satisfies Record<string, readonly DocumentKind[]>;
 
 /** The case event that starts the e-licence clock (licence-watch.ts): the closure, of an approved case whose result is a certificate. */
 export const LICENCE_CLOCK_START = 'CaseCompleted';
 
+type ItemOfDocuments = { readonly resultType?: string | undefined; readonly serviceMode: string };
+
 /**
- * The document a case event calls for, if any; a certificate only for items
- * whose result is one, and never for an escalated item (上报): the upper
- * authority decides and issues it in its own name, the center never does.
+ * An escalated item (上报) is decided by the upper authority in its own name:
+ * the center never issues a decision or a certificate for it, only the
+ * notice telling the applicant what the upper authority decided.
  */
-export function documentKindFor(detailType: string, item: { readonly resultType?: string | undefined; readonly serviceMode: string }): DocumentKind | undefined {
-  const kind: DocumentKind | undefined = Object.hasOwn(documentOfEvent, detailType) ? documentOfEvent[detailType as keyof typeof documentOfEvent] : undefined;
-  if (kind === 'certificate' && ((item.resultType !== 'licence' && item.resultType !== 'approval_document') || item.serviceMode === 'escalated')) return undefined;
-  return kind;
+const issuedFor: Partial<Record<DocumentKind, (item: ItemOfDocuments) => boolean>> = {
+  grant_decision: (item) => item.serviceMode !== 'escalated',
+  denial_decision: (item) => item.serviceMode !== 'escalated',
+  certificate: (item) => (item.resultType === 'licence' || item.resultType === 'approval_document') && item.serviceMode !== 'escalated',
+  forwarding_notice: (item) => item.serviceMode === 'escalated',
+};
+
+/** The documents a case event calls for under the item the case was filed under; none for most events. */
+export function documentKindsFor(detailType: string, item: ItemOfDocuments): DocumentKind[] {
+  const kinds: readonly DocumentKind[] = Object.hasOwn(documentsOfEvent, detailType) ? documentsOfEvent[detailType as keyof typeof documentsOfEvent] : [];
+  return kinds.filter((kind) => issuedFor[kind]?.(item) ?? true);
+}
+
+/** Whether an approval of the item comes with a certificate of the center's. */
+export const issuesCertificate = (item: ItemOfDocuments) => documentKindsFor('CaseApproved', item).includes('certificate');
+
+/**
+ * What the forwarding notice (转报结果告知书) tells: the upper authority's
+ * decision as recorded; for a case returned before decisions were recorded,
+ * the outcome of the county's own event (`toState`, approved or denied) and
+ * the authority it was escalated to, when known.
+ */
+export function forwardedDecision(toState: string, recorded: UpperDecision | undefined, escalatedTo: string | undefined): Partial<UpperDecision> & Pick<UpperDecision, 'outcome'> {
+  if (recorded) return recorded;
+  return { outcome: toState === 'approved' ? 'granted' : 'denied', ...(escalatedTo ? { authority: escalatedTo } : {}) };
 }
 
 /** A document's id: its kind and the case event it answers, so a redelivered event names the same document. */

@@ -7,8 +7,7 @@
  *   document      PK CENTER#<c>#CASEFILES#<caseNo>  SK DOC#<documentId>
  *   archive       PK CENTER#<c>#CASEFILES#<caseNo>  SK ARCHIVE
  *                 GSI1 CENTER#<c>#ARCHIVES#RETAIN / <retainUntil>#<caseNo>   (dated retention, until disposed)
- *   events        PK CENTER#<c>#CASEFILES#<caseNo>#EVENTS  SK EVENT#<ulid>  (the outbox; apart, so reading a case's files never pages through its downloads)
- *   certificate   PK CERT#<certificateNo>  SK CERT   { status, validUntil?, rev, … }
+ *   events        PK CENTER#<c>#CASEFILES#<caseNo>#EVENTS  SK EVENT#<ulid>  (the outbox; its keys are outbox.ts's, shared with certificate-store.ts)
  *   e-licence     PK CENTER#<c>#CASEFILES#<caseNo>  SK ELICENCE  { closedAt, notIssuedAt?, certificateIssuedAt? }
  *                 GSI5 ELICENCEWATCH / <wakeAt>#<c>#<caseNo>   (an approved case closed without its certificate: the licence watcher's wake-up)
  *
@@ -16,30 +15,31 @@
  * whole on each transition and its timeline is its partition's events.
  * Upload slots, verifications and disposition steps record an
  * Idempotency-Key's outcome in their transaction (shared/idempotency.ts owns
- * that key).
+ * that key). Certificates are certificate-store.ts's; a certificate is written
+ * here only in its document's transaction.
  */
 import { GetCommand, PutCommand, QueryCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import type { ArchiveRecord, IssuedDocument, MaterialFile, RetentionClass, StoredCertificateStatus } from '#schemas/api/documents';
-import type { DocumentEventData } from '#schemas/events/documents';
+import type { ItemContent } from '#schemas/api/catalog';
+import type { ArchiveRecord, IssuedDocument, MaterialFile, RetentionClass } from '#schemas/api/documents';
 import { msg } from '#schemas/api/problems';
 import { batchGetItems, db, isConcurrentChange, itemAt, queryAll, tableName, type Item, type ItemKey } from '#shared/db';
 import { moveWakeUp, wakeUpAt } from '#shared/wake-index';
 import { concurrentRequest, problem } from '#shared/errors';
-import { outboxItem, type EventDraft } from '#shared/events';
+import { outboxItem } from '#shared/events';
 import type { IdempotencyPut } from '#shared/idempotency';
 import { itemVersionKey } from '../catalog/public.ts';
 import { archiveLocationItem, caseContext, caseKey, toRecord, type CaseRecord } from '../cases/public.ts';
+import { certificateChangeItems, certificateItem, type CertificateChange, type StoredCertificate } from './certificate-store.ts';
+import { event, eventsPk, filesPk, type DocumentEvent } from './outbox.ts';
 import { documentsProblems } from './problems.ts';
 import { MAX_FILES_PER_CASE } from './rules.ts';
 
-export type DocumentEvent<K extends keyof DocumentEventData> = EventDraft<DocumentEventData[K]> & { readonly detailType: K };
+export type { DocumentEvent } from './outbox.ts';
 
-const filesPk = (centerId: string, caseNo: string) => `CENTER#${centerId}#CASEFILES#${caseNo}`;
 const fileKey = (centerId: string, caseNo: string, fileId: string): ItemKey => ({ PK: filesPk(centerId, caseNo), SK: `FILE#${fileId}` });
 const countKey = (centerId: string, caseNo: string): ItemKey => ({ PK: filesPk(centerId, caseNo), SK: 'COUNT' });
 const documentKey = (centerId: string, caseNo: string, documentId: string): ItemKey => ({ PK: filesPk(centerId, caseNo), SK: `DOC#${documentId}` });
 const archiveKey = (centerId: string, caseNo: string): ItemKey => ({ PK: filesPk(centerId, caseNo), SK: 'ARCHIVE' });
-const certificateKey = (no: string): ItemKey => ({ PK: `CERT#${no}`, SK: 'CERT' });
 const retainPk = (centerId: string) => `CENTER#${centerId}#ARCHIVES#RETAIN`;
 /** The watch record of a case's e-licence, also read with the case when its certificate is issued (`alsoRead`). */
 export const licenceWatchKey = (centerId: string, caseNo: string): ItemKey => ({ PK: filesPk(centerId, caseNo), SK: 'ELICENCE' });
@@ -59,35 +59,6 @@ export type StoredFile = Omit<MaterialFile, 'etag'> & {
 export type StoredDocument = Omit<IssuedDocument, 'etag'> & { readonly centerId: string; readonly objectKey: string };
 /** `rev` counts the record's changes: every disposition step is conditioned on the one it read. */
 export type StoredArchive = ArchiveRecord & { readonly centerId: string; readonly bucket: string; readonly prefix: string; readonly timeZone: string; readonly rev: number };
-
-/**
- * `rev` counts the certificate's changes (its ETag; certificates issued
- * before it read as 0); `departmentId` is the issuing department's, whose
- * approvers may revoke or cancel it.
- */
-export interface StoredCertificate {
-  readonly certificateNo: string;
-  readonly centerId: string;
-  readonly caseNo: string;
-  readonly status: StoredCertificateStatus;
-  readonly itemCode: string;
-  readonly itemName: string;
-  readonly departmentId?: string;
-  readonly departmentName: string;
-  readonly centerName: string;
-  readonly holder: string;
-  /** The holder's applicant id: a renewal, change or cancellation is the holder's own (never shown). */
-  readonly holderId?: string;
-  readonly issuedOn: string;
-  readonly validUntil?: string;
-  readonly statusOn?: string;
-  readonly supersedes?: string;
-  readonly supersededBy?: string;
-  readonly ended?: { readonly reason: string; readonly legalBasis: string; readonly by: string; readonly at: string };
-  readonly sha256: string;
-  readonly objectKey: string;
-  readonly rev?: number;
-}
 
 const strip = <T>(item: Item | undefined): T | undefined => {
   if (!item) return undefined;
@@ -115,11 +86,6 @@ const toDocument = (item: Item | undefined): StoredDocument | undefined => {
   const { documentKind, ...rest } = item;
   return { ...strip<Omit<StoredDocument, 'kind'>>(rest)!, kind: documentKind } as StoredDocument;
 };
-
-const eventsPk = (centerId: string, caseNo: string) => `${filesPk(centerId, caseNo)}#EVENTS`;
-const event = <K extends keyof DocumentEventData>(centerId: string, caseNo: string, draft: DocumentEvent<K>) => ({
-  Put: { TableName: tableName(), Item: outboxItem(eventsPk(centerId, caseNo), draft).item },
-});
 
 // ---------------------------------------------------------------------------
 // Reads
@@ -167,15 +133,18 @@ export interface ItemSettings {
   readonly resultType?: string;
   readonly resultName?: string;
   readonly validityYears?: number;
+  readonly renewalApplyDays?: number;
   readonly variant?: string;
+  readonly legalBasis?: ItemContent['legalBasis'];
+  readonly remedies?: ItemContent['remedies'];
 }
 
-/** What the item version a case was filed under sets for its files: upload limit, retention class, result (type, name, validity), variant. */
+/** What the item version a case was filed under sets for its files: upload limit, retention class, result (type, name, validity, renewal reminder), variant, what its decisions cite (legal basis, remedies). */
 export async function itemSettings(centerId: string, itemCode: string, version: number): Promise<ItemSettings> {
   const out = await db.send(new GetCommand({
     TableName: tableName(),
     Key: itemVersionKey(centerId, itemCode, version),
-    ProjectionExpression: 'content.materialMaxBytes, content.retentionClass, content.resultType, content.resultName, content.validityYears, content.#variant',
+    ProjectionExpression: 'content.materialMaxBytes, content.retentionClass, content.resultType, content.resultName, content.validityYears, content.renewalApplyDays, content.#variant, content.legalBasis, content.remedies',
     ExpressionAttributeNames: { '#variant': 'variant' },
   }));
   return (out.Item as { content?: ItemSettings } | undefined)?.content ?? {};
@@ -233,30 +202,6 @@ export async function fileEvents(centerId: string, caseNo: string): Promise<File
 export async function archiveContext(centerId: string, caseNo: string, alsoRead: readonly ItemKey[]) {
   const found = await batchGetItems([archiveKey(centerId, caseNo), ...alsoRead]);
   return { archive: strip<StoredArchive>(itemAt(found, archiveKey(centerId, caseNo))), found };
-}
-
-export async function getCertificate(no: string): Promise<StoredCertificate | undefined> {
-  const out = await db.send(new GetCommand({ TableName: tableName(), Key: certificateKey(no) }));
-  return strip<StoredCertificate>(out.Item);
-}
-
-/**
- * A certificate with its issuing department and holder: those issued before
- * the certificate recorded them take both from their case (one GetItem), so
- * the department's approvers can revoke them and their holder renew them.
- */
-export async function withIssuer(cert: StoredCertificate): Promise<StoredCertificate> {
-  if (cert.departmentId && cert.holderId) return cert;
-  const out = await db.send(new GetCommand({ TableName: tableName(), Key: caseKey(cert.centerId, cert.caseNo), ConsistentRead: true }));
-  if (!out.Item) return cert;
-  const { item, applicant } = toRecord(out.Item);
-  return { ...cert, departmentId: item.departmentId, holderId: applicant.applicantId };
-}
-
-/** A certificate with the request's checks (`alsoRead`): one BatchGetItem. */
-export async function certificateContext(no: string, alsoRead: readonly ItemKey[]) {
-  const found = await batchGetItems([certificateKey(no), ...alsoRead]);
-  return { certificate: strip<StoredCertificate>(itemAt(found, certificateKey(no))), found };
 }
 
 export async function archivesDue(centerId: string, dueBy: string, limit: number, startKey: Item | undefined) {
@@ -416,7 +361,7 @@ export async function recordDocument(doc: StoredDocument, draft: DocumentEvent<'
     await db.send(new TransactWriteCommand({
       TransactItems: [
         { Put: { TableName: tableName(), Item: documentItem(doc), ConditionExpression: 'attribute_not_exists(PK)' } },
-        ...(certificate ? [{ Put: { TableName: tableName(), Item: { ...certificateKey(certificate.certificateNo), kind: 'certificate', ...certificate }, ConditionExpression: 'attribute_not_exists(PK)' } }] : []),
+        ...(certificate ? [{ Put: { TableName: tableName(), Item: certificateItem(certificate), ConditionExpression: 'attribute_not_exists(PK)' } }] : []),
         // The certificate a renewal, change or cancellation acts on ends with the approval's document, or neither is written.
         ...(actedOn ? certificateChangeItems(actedOn) : []),
         event(doc.centerId, doc.caseNo, draft),
@@ -436,38 +381,6 @@ export async function recordDocument(doc: StoredDocument, draft: DocumentEvent<'
   } catch (err) {
     // A duplicate only if the document is there: a certificate number held by another case, or a conflict, is retried and then dead-lettered.
     if (isConcurrentChange(err) && (await getDocument(doc.centerId, doc.caseNo, doc.documentId))) return false;
-    throw err;
-  }
-}
-
-/**
- * The condition that a certificate is still as read: valid (an ended one is
- * final) at the revision `rev` (certificates issued before revisions have none).
- */
-const stillValidAt = (rev: number) => ({
-  ConditionExpression: `#s = :valid AND ${rev === 0 ? 'attribute_not_exists(rev)' : 'rev = :rev'}`,
-  ExpressionAttributeNames: { '#s': 'status' },
-  ExpressionAttributeValues: { ':valid': 'valid', ...(rev === 0 ? {} : { ':rev': rev }) },
-});
-
-/** A certificate's next revision (revoked, cancelled or superseded) and its event. */
-export interface CertificateChange {
-  readonly next: StoredCertificate;
-  readonly draft: DocumentEvent<'CertificateStatusChanged'>;
-}
-
-/** The writes of a change: the certificate, only if the revision before is still there and valid, and its event (in its own case's outbox). */
-const certificateChangeItems = ({ next, draft }: CertificateChange) => [
-  { Put: { TableName: tableName(), Item: { ...certificateKey(next.certificateNo), kind: 'certificate', ...next }, ...stillValidAt(next.rev! - 1) } },
-  event(next.centerId, next.caseNo, draft),
-];
-
-/** A certificate revoked or cancelled by an approver, with the request's recorded outcome, in one transaction. */
-export async function endCertificate(change: CertificateChange, idempotency?: IdempotencyPut): Promise<void> {
-  try {
-    await db.send(new TransactWriteCommand({ TransactItems: [...certificateChangeItems(change), ...(idempotency ? [idempotency] : [])] }));
-  } catch (err) {
-    if (isConcurrentChange(err)) throw concurrentRequest(msg('证照在此期间已有变化；请重新读取后再试。', 'The certificate changed at the same moment; read it again and retry.'));
     throw err;
   }
 }
@@ -521,6 +434,34 @@ export async function updateArchive(next: StoredArchive, draft: DocumentEvent<'A
     }));
   } catch (err) {
     if (isConcurrentChange(err)) throw concurrentRequest(msg('档案的处置在此期间已有变化；请重新读取后再试。', 'The archive\'s disposition changed at the same moment; read it again and retry.'));
+    throw err;
+  }
+}
+
+/**
+ * A supplement recorded on a sealed package (the delivery): the archive
+ * record's next revision, conditioned on the one read like a disposition step
+ * (so neither overwrites the other), with ArchiveSupplemented. False when the
+ * record changed meanwhile: the caller reads it again.
+ */
+export async function recordSupplement(next: StoredArchive, draft: DocumentEvent<'ArchiveSupplemented'>): Promise<boolean> {
+  try {
+    await db.send(new TransactWriteCommand({
+      TransactItems: [
+        {
+          Put: {
+            TableName: tableName(),
+            Item: { ...archiveKey(next.centerId, next.caseNo), kind: 'archive', ...next, ...retainIndex(next) },
+            ConditionExpression: 'rev = :rev',
+            ExpressionAttributeValues: { ':rev': next.rev - 1 },
+          },
+        },
+        event(next.centerId, next.caseNo, draft),
+      ],
+    }));
+    return true;
+  } catch (err) {
+    if (isConcurrentChange(err)) return false;
     throw err;
   }
 }

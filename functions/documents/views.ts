@@ -5,9 +5,10 @@
  * without a counter in the record; an archive counts its changes (`rev`).
  */
 import { createHash } from 'node:crypto';
-import type { ArchiveRecord, CertificateCheck, CertificateRecord, IssuedDocument, MaterialFile } from '#schemas/api/documents';
+import type { ArchiveRecord, CertificateCheck, CertificateRecord, IssuedDocument, LicenceEntry, MaterialFile } from '#schemas/api/documents';
 import { statusOn } from './certificates.ts';
-import type { StoredArchive, StoredCertificate, StoredDocument, StoredFile } from './store.ts';
+import type { StoredCertificate } from './certificate-store.ts';
+import type { StoredArchive, StoredDocument, StoredFile } from './store.ts';
 
 /** JSON with every object's keys sorted: the same content always hashes the same, whatever order the table returns. */
 const canonical = (value: unknown): string =>
@@ -59,6 +60,16 @@ export function certificateCheckView(c: StoredCertificate, today: string): Certi
     ...(on ? { statusOn: on } : {}),
     ...(supersedes ? { supersedes } : {}),
     ...(supersededBy ? { supersededBy } : {}),
+  };
+}
+
+/** An entry of the public register on `today`: the check's facts and state, less the digest and the chain of renewals. */
+export function licenceEntryView(c: StoredCertificate, today: string): LicenceEntry {
+  const { certificateNo, itemCode, itemName, departmentName, holder, issuedOn, validUntil, statusOn: on } = c;
+  return {
+    certificateNo, status: statusOn(c, today), itemCode, itemName, departmentName, holder, issuedOn,
+    ...(validUntil ? { validUntil } : {}),
+    ...(on ? { statusOn: on } : {}),
   };
 }
 

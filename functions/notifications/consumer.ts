@@ -1,6 +1,7 @@
 /**
- * The notification consumer: case events and appointment events on the bus
- * become messages to the applicant (or to the caller a clerk booked for), by
+ * The notification consumer: case events, appointment events and renewal
+ * reminders on the bus become messages to the applicant (or to the caller a
+ * clerk booked for, or to a certificate's holder: renewals.ts), by
  * email and SMS as they prefer, in their language. A case's messages also go
  * to the applicant's agents (代办人) who asked for them and whose
  * authorization covers the item that day, by the agents' own preferences,
@@ -29,6 +30,7 @@ import { validationErrors } from '#shared/validate';
 import { noticeAgents, profileById } from '../applicants/public.ts';
 import { queryCodeFor } from '../cases/public.ts';
 import { appointmentNotification } from './appointments.ts';
+import { renewalNotifications } from './renewals.ts';
 import { mobileE164, sendEmail, sendSms } from './senders.ts';
 import * as store from './store.ts';
 import { applicantNoticeSources } from './applicant-notices.ts';
@@ -62,7 +64,9 @@ export async function handler(event: EventBridgeEvent<string, unknown>): Promise
   if (!applicantNoticeSources[event.source]?.includes(event['detail-type'])) {
     throw new InvalidEventError(`event ${event.id} (${event.source} ${event['detail-type']}) is not one this consumer takes`);
   }
-  const notifications = event.source === 'onestop.queue' ? [await appointmentNotification(event)].filter((n) => n !== undefined) : await caseNotifications(event);
+  const notifications = event.source === 'onestop.queue'
+    ? [await appointmentNotification(event)].filter((n) => n !== undefined)
+    : event.source === 'onestop.documents' ? await renewalNotifications(event) : await caseNotifications(event);
   let sent = 0;
   let skipped = 0;
   // One recipient after another: a failure is retried whole, and the recipients already settled send nothing twice.

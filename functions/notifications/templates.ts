@@ -6,6 +6,7 @@
  * without an account (renderLetter).
  */
 import type { CaseEventData } from '#schemas/events/cases';
+import type { CertificateRenewalDueData } from '#schemas/events/documents';
 
 export type Language = 'zh-CN' | 'en';
 
@@ -341,4 +342,25 @@ const appointmentTemplates: Record<Language, Record<string, AppointmentTemplate>
 export function renderAppointment(detailType: string, n: AppointmentMessageData, language: Language): Message | undefined {
   const m = appointmentTemplates[language][detailType]?.(n);
   return m && { subject: m.subject, text: `${SIGNATURE[language]}${m.text}`, sms: `${SIGNATURE[language]}${m.sms}` };
+}
+
+// The SMS names the certificate and the last day to apply: what the holder needs to find it and act in time.
+const applyByZh = (n: CertificateRenewalDueData) => (n.applyBy ? `请于 ${n.applyBy} 前` : '应当在有效期届满三十日前');
+const renewalTemplates: Record<Language, (n: CertificateRenewalDueData) => Message> = {
+  'zh-CN': (n) => ({
+    subject: `证照延续提醒：${n.certificateNo}`,
+    text: `您持有的“${n.itemName}”证照（编号 ${n.certificateNo}）有效期至 ${n.validUntil}。需要延续的，${applyByZh(n)}向发证机关提出申请（《行政许可法》第五十条）；有效期届满未延续的，证照依法注销。`,
+    sms: `证照${n.certificateNo}有效期至${n.validUntil}，延续请${n.applyBy ? `于${n.applyBy}前` : '尽早'}申请。`,
+  }),
+  en: (n) => ({
+    subject: `Certificate renewal: ${n.certificateNo}`,
+    text: `Your certificate ${n.certificateNo} ("${n.itemName}") is valid until ${n.validUntil}. To renew it, apply to the issuing authority ${n.applyBy ? `by ${n.applyBy}` : 'at least 30 days before it expires'} (Administrative Licensing Law art. 50); a licence not renewed is cancelled when it expires.`,
+    sms: `Certificate ${n.certificateNo} is valid until ${n.validUntil}; ${n.applyBy ? `apply by ${n.applyBy}` : 'apply early'} to renew it.`,
+  }),
+};
+
+/** The reminder to renew a certificate (CertificateRenewalDue), with the signature. */
+export function renderRenewal(n: CertificateRenewalDueData, language: Language): Message {
+  const m = renewalTemplates[language](n);
+  return { subject: m.subject, text: `${SIGNATURE[language]}${m.text}`, sms: `${SIGNATURE[language]}${m.sms}` };
 }

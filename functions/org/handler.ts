@@ -8,10 +8,11 @@ import type { OrgEventType } from '#schemas/events/org';
 import { actingRole, callerOf, type Caller } from '#shared/auth';
 import { denial, rolesFor, type Action, type Target } from '#shared/authorization';
 import { requiredEnv } from '#shared/db';
-import { forbidden, notFound, preconditionFailed, preconditionRequired } from '#shared/errors';
+import { forbidden, notFound, preconditionFailed, preconditionRequired, validationFailed } from '#shared/errors';
 import { etag, httpHandler, ifMatch, type HttpRequest, type HttpResult, type Operations } from '#shared/http';
 import type { IdempotencyScope } from '#shared/idempotency';
 import { changeAccountStatus, findAccount, setAccountEnabled } from '#shared/identity';
+import { waiverSettingsErrors } from '../fees/public.ts';
 import { staffDepartments } from './public.ts';
 import { orgRoutes } from './routes.ts';
 import { checkCalendar, checkTimeZone } from './rules.ts';
@@ -129,6 +130,8 @@ const putCenter: Ops['putCenter'] = async (req) => {
   const caller = callerOf(req.event);
   authorize(caller, 'org.center.write');
   checkTimeZone(req.body.timeZone);
+  const waiverFaults = waiverSettingsErrors(req.body.feeWaivers ?? []);
+  if (waiverFaults.length) throw validationFailed(waiverFaults);
   const current = await store.getEntry<Center>(caller.centerId, 'center', '');
   if (!current) throw noProfile();
   return putVersioned(req, caller, {

@@ -16,8 +16,9 @@ export const staffOf = <T extends object>(centerId: string) => listEntries<T>(ce
  */
 export const staffDepartments = (s: { readonly departmentId?: string; readonly departmentIds?: readonly string[] }): readonly string[] =>
   s.departmentIds ?? (s.departmentId ? [s.departmentId] : []);
-/** Keys of a window and a staff member, for another domain's own batch read (items as stored: `windowIds`, `sub`, `status`, `name`, `departmentIds`). */
+/** Keys of a window, a department and a staff member, for another domain's own batch read (items as stored: `windowIds`, `sub`, `status`, `name`, `departmentIds`). */
 export const orgEntryKeys = {
   window: (centerId: string, windowId: string) => entryKey(centerId, 'window', windowId),
+  department: (centerId: string, departmentId: string) => entryKey(centerId, 'department', departmentId),
   staff: (centerId: string, username: string) => entryKey(centerId, 'staff', username),
 };

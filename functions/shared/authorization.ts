@@ -219,6 +219,52 @@ export const permissions = {
     { role: 'center_admin', scope: 'center' },
     { role: 'supervisor', scope: 'center' },
   ],
+  /** Filing one's own complaint online (网上投诉). */
+  'complaint.intake.online': [{ role: 'applicant', scope: 'center' }],
+  /** Recording a complaint made on site, by phone, email or the 12345 hotline, for the complainant (现场 / 电话投诉登记). */
+  'complaint.intake.staff': [
+    { role: 'clerk', scope: 'center' },
+    { role: 'supervisor', scope: 'center' },
+  ],
+  /** Reading a complaint: supervision the center's; the staff of the department it is assigned to, without the complainant (the complaint table says who acts). */
+  'complaint.read': [
+    { role: 'supervisor', scope: 'center' },
+    { role: 'clerk', scope: 'department' },
+    { role: 'approver', scope: 'department' },
+    { role: 'dept_admin', scope: 'department' },
+    { role: 'dept_head', scope: 'department' },
+  ],
+  /** Who complained and how to reach them (投诉人信息): never the department complained about. */
+  'complaint.complainant.read': [{ role: 'supervisor', scope: 'center' }],
+  /** The center's complaints by state (投诉受理台). */
+  'complaint.list.center': [{ role: 'supervisor', scope: 'center' }],
+  /** The complaint time limits of the center (acceptance, reply, rating, review) and the staff threshold. */
+  'complaint.settings.read': everyStaffRole,
+  'complaint.settings.write': [{ role: 'center_admin', scope: 'center' }],
+  /** A department's assigned complaints to answer, earliest due first (投诉待答复). */
+  'complaint.queue.read': [
+    { role: 'clerk', scope: 'department' },
+    { role: 'approver', scope: 'department' },
+    { role: 'dept_admin', scope: 'department' },
+    { role: 'dept_head', scope: 'department' },
+    { role: 'supervisor', scope: 'center' },
+  ],
+  /** A case's charges, their ledgers and balances (收费台账): the case handlers and the center admin; the applicant reads the own case's. */
+  'fee.read': [...caseHandlers, { role: 'center_admin', scope: 'center' }],
+  /** Pricing a charge (核价), issuing its payment notice, asking a waiver, cancelling an unpaid charge: the lead department's clerks. */
+  'fee.assess': [{ role: 'clerk', scope: 'department' }],
+  /** Deciding a waiver (减免审批), never by its assessor or requester (the charge table's four eyes). */
+  'fee.waiver.decide': [
+    { role: 'approver', scope: 'department' },
+    { role: 'dept_head', scope: 'department' },
+  ],
+  /** Asking a refund (退费申请). */
+  'fee.refund.request': [{ role: 'clerk', scope: 'department' }],
+  /** Deciding a refund, never by its requester; an approved one is sent to the provider. */
+  'fee.refund.decide': [
+    { role: 'approver', scope: 'department' },
+    { role: 'dept_head', scope: 'department' },
+  ],
 } as const satisfies Record<string, readonly Grant[]>;
 
 export type Action = keyof typeof permissions;

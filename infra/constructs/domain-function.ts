@@ -1,7 +1,7 @@
 /**
  * The one Lambda construct of the project. Every function is an ESM bundle
  * built locally by esbuild (no Docker; bundles.ts), runs Node 24 on arm64 with active
- * tracing, logs to its own log group, and receives its resources only through
+ * tracing, logs to the stack's function log group, and receives its resources only through
  * the bind* helpers, which set the environment variable and the
  * least-privilege grant together so neither can be forgotten.
  */
@@ -51,6 +51,25 @@ export interface DomainFunctionProps {
   readonly description?: string;
 }
 
+/**
+ * One log group for every function of the stack: Lambda names each stream
+ * after its function (YYYY/MM/DD/<function>[<version>]…) and every line
+ * carries its domain (`service`), so Logs Insights reads a function, a domain
+ * or a request across domains in one place. A group per function was 39 of
+ * the stack's 500 resources, CloudFormation's limit, which the stack reached.
+ */
+const functionLogGroups = new WeakMap<Stack, LogGroup>();
+
+function functionLogGroup(scope: Construct, config: StageConfig): LogGroup {
+  const stack = Stack.of(scope);
+  let group = functionLogGroups.get(stack);
+  if (!group) {
+    group = new LogGroup(stack, 'FunctionLogs', { retention: config.logRetention, removalPolicy: config.removalPolicy });
+    functionLogGroups.set(stack, group);
+  }
+  return group;
+}
+
 export class DomainFunction extends LambdaFunction {
   /** The execution role (also `role`, typed as the concrete Role for the bind helpers). */
   readonly executionRole: iam.Role;
@@ -58,11 +77,8 @@ export class DomainFunction extends LambdaFunction {
   private readonly config: StageConfig;
 
   constructor(scope: Construct, id: string, props: DomainFunctionProps) {
-    const logGroup = new LogGroup(scope, `${id}LogGroup`, {
-      retention: props.config.logRetention,
-      removalPolicy: props.config.removalPolicy,
-    });
-    // Own role instead of AWSLambdaBasicExecutionRole: writes only to its own log group.
+    const logGroup = functionLogGroup(scope, props.config);
+    // Own role instead of AWSLambdaBasicExecutionRole: writes only to the functions' log group.
     const role = new iam.Role(scope, `${id}Role`, {
       assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
       description: `Execution role of ${id} (${props.domain})`,

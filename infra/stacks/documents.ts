@@ -5,7 +5,8 @@
  * receipts, notices and certificates as signed PDFs (the CJK font in a layer;
  * the stage's document key in KMS, or a secret in the local cloud) and starts
  * the e-licence clock on closure, the watcher publishing that clock's
- * threshold, and the archive consumer writing packages to the Object-Locked
+ * threshold, the renewal watcher reminding holders before their certificates
+ * expire, and the archive consumer writing packages to the Object-Locked
  * archive bucket.
  */
 import { CfnOutput, Duration } from 'aws-cdk-lib';
@@ -17,7 +18,7 @@ import * as lambda from 'aws-cdk-lib/aws-lambda';
 import type * as s3 from 'aws-cdk-lib/aws-s3';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import type { Construct } from 'constructs';
-import { LICENCE_CLOCK_START, documentOfEvent } from '../../functions/documents/rules.ts';
+import { LICENCE_CLOCK_START, documentsOfEvent } from '../../functions/documents/rules.ts';
 import { CJK_FONT_ASSET_EXCLUDE, CJK_FONT_LAMBDA_PATH, cjkFontAssetDir } from '../../functions/documents/pdf/font-asset.ts';
 import type { StageConfig } from '../config.ts';
 import { Consumer } from '../constructs/consumer.ts';
@@ -33,6 +34,9 @@ function allowLocking(fn: DomainFunction, archive: s3.IBucket, actions: string[]
     'Retention and legal hold of the archive packages only (archives/ of this one bucket); keys are per case.');
 }
 
+/** When the renewal watcher runs (EventBridge schedules are in UTC). */
+const RENEWAL_WATCH_SCHEDULE = 'cron(0 1 * * ? *)';
+
 export function addDocuments(
   scope: Construct,
   deps: { table: ITable; bus: events.IEventBus; api: DomainHttpApi; materials: s3.Bucket; archive: s3.Bucket; cursorKey: secretsmanager.ISecret; queryCodeKey: secretsmanager.ISecret; config: StageConfig },
@@ -44,7 +48,9 @@ export function addDocuments(
     .bindBucket(materials, 'readWrite', 'MATERIALS_BUCKET')
     .bindBucket(archive, 'read', 'ARCHIVE_BUCKET')
     .bindValue('ARCHIVE_LOCK_MODE', config.archiveRetention.mode)
-    .bindSecretValue(deps.cursorKey, 'CURSOR_KEY');
+    .bindSecretValue(deps.cursorKey, 'CURSOR_KEY')
+    // The public register of licences granted is the default center's unless the request names another.
+    .bindValue('DEFAULT_CENTER_ID', config.defaultCenterId);
   // An approved destruction deletes the package and the case's working copies; an approved retention moves the lock.
   documents.allowDelete(archive, 'archives/').allowDelete(materials, 'uploads/').allowDelete(materials, 'documents/');
   allowLocking(documents, archive, ['s3:PutObjectRetention']);
@@ -83,7 +89,7 @@ export function addDocuments(
   issue.addLayers(fontLayer);
   bindDocumentSigningKey(scope, issue, config);
   new Consumer(scope, 'DocumentIssue', {
-    trigger: { bus, eventPattern: { source: ['onestop.cases'], detailType: [...Object.keys(documentOfEvent), LICENCE_CLOCK_START] } },
+    trigger: { bus, eventPattern: { source: ['onestop.cases'], detailType: [...Object.keys(documentsOfEvent), LICENCE_CLOCK_START] } },
     fn: issue,
     config,
     description: 'Acceptance receipts, refusal and one-time supplement notices, certificates: PDFs stored with the case; an approved case closed without its certificate is watched',
@@ -99,6 +105,16 @@ export function addDocuments(
     description: 'E-licences (电子证照) not issued within the working days allowed after closure → CertificateNotIssued, once',
   });
 
+  const renewalWatch = new DomainFunction(scope, 'RenewalWatchFunction', { entry: 'functions/documents/renewal-watch.ts', domain: 'documents', config })
+    .bindTable(table, 'readWrite');
+  // Daily at 01:00 UTC = 09:00 in China: reminders wake at 00:00 China time of their day, and the SMS they become arrive in the morning.
+  new Consumer(scope, 'RenewalWatch', {
+    trigger: { schedule: events.Schedule.expression(RENEWAL_WATCH_SCHEDULE) },
+    fn: renewalWatch,
+    config,
+    description: 'Certificates due for renewal (延续, art. 50: the item\'s days before expiry) → CertificateRenewalDue, once, while valid',
+  });
+
   const archiver = new DomainFunction(scope, 'ArchiveFunction', {
     entry: 'functions/documents/archive.ts', domain: 'documents', config, memorySize: 1024, timeout: Duration.minutes(5),
   })
@@ -109,13 +125,13 @@ export function addDocuments(
   // Writing an object with a retention or a legal hold needs these besides s3:PutObject.
   allowLocking(archiver, archive, ['s3:PutObjectRetention', 's3:PutObjectLegalHold']);
   new Consumer(scope, 'Archive', {
-    // Whichever comes last — the completion or the last document — finds the case ready.
-    trigger: { bus, eventPattern: { source: ['onestop.cases', 'onestop.documents'], detailType: ['CaseCompleted', 'DocumentIssued'] } },
+    // Whichever comes last — the completion or the last document — finds the case ready; a delivery after the seal is a supplement.
+    trigger: { bus, eventPattern: { source: ['onestop.cases', 'onestop.documents'], detailType: ['CaseCompleted', 'DocumentIssued', 'CaseDelivered'] } },
     fn: archiver,
     config,
-    description: 'A completed case with all its documents → its archival package in the Object-Locked archive bucket',
+    description: 'A completed case with all its documents → its archival package in the Object-Locked archive bucket; its delivery → a supplement chained to the manifest',
   });
-  return { documents, check, issue, licenceWatch, archiver };
+  return { documents, check, issue, licenceWatch, renewalWatch, archiver };
 }
 
 /**

@@ -9,7 +9,7 @@ import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import type { Construct } from 'constructs';
 import type { StageConfig } from '../config.ts';
 import { Consumer } from '../constructs/consumer.ts';
-import { calendarTrigger } from '../../functions/cases/subscriptions.ts';
+import { calendarTrigger, feeGateTrigger } from '../../functions/cases/subscriptions.ts';
 import { DomainFunction } from '../constructs/domain-function.ts';
 import { DomainHttpApi } from '../constructs/http-api.ts';
 import { WebSite } from '../constructs/web-site.ts';
@@ -17,6 +17,8 @@ import { Monitoring } from '../constructs/monitoring.ts';
 import { acknowledge } from '../nag.ts';
 import { addAppointments } from './appointments.ts';
 import { createAudit } from './audit.ts';
+import { addComplaints } from './complaints.ts';
+import { addFees } from './fees.ts';
 import { addDocuments } from './documents.ts';
 import { createIdentity } from './identity.ts';
 import { addEvaluation } from './evaluation.ts';
@@ -96,6 +98,8 @@ export class OneStopStack extends Stack {
       .bindTable(table, 'readWrite');
     const caseRecount = new DomainFunction(this, 'CaseRecountFunction', { entry: 'functions/cases/recount.ts', domain: 'cases', config })
       .bindTable(table, 'readWrite');
+    const casePaymentGate = new DomainFunction(this, 'CasePaymentGateFunction', { entry: 'functions/cases/payment-gate.ts', domain: 'cases', config })
+      .bindTable(table, 'readWrite');
 
     const api = new DomainHttpApi(this, 'Api', { config, userPool, userPoolClient });
     api.addDomain('catalog', catalog);
@@ -106,6 +110,8 @@ export class OneStopStack extends Stack {
     addEvaluation(this, { config, table, bus, api, cursorKey });
     addSupervision(this, { config, table, bus, api, cursorKey });
     addQueue(this, { config, table, bus, api, cursorKey });
+    addComplaints(this, { config, table, api, cursorKey });
+    addFees(this, { config, table, api });
     createNotifications(this, { table, bus, api, queryCodeKey, config });
     addDocuments(this, { table, bus, api, materials: buckets.materials, archive: buckets.archive, cursorKey, queryCodeKey, config });
     const hall = addHallDisplays(this, { config, table, bus });
@@ -129,6 +135,12 @@ export class OneStopStack extends Stack {
       fn: caseRecount,
       config,
       description: 'CalendarChanged → open cases counted on a provisional year are counted again (DeadlinesRecomputed)',
+    });
+    new Consumer(this, 'CasePaymentGate', {
+      trigger: { bus, eventPattern: { source: [feeGateTrigger.source], detailType: [...feeGateTrigger.detailTypes] } },
+      fn: casePaymentGate,
+      config,
+      description: 'The fees domain\'s gate events → the case waits to pay (to_pay) and goes on once its charge is settled',
     });
 
     // Alarms, the alarm topic and the dashboard. Every DLQ, function, consumer, API and pipe of the

@@ -915,7 +915,9 @@ export const demoItems: CreateItemRequest[] = [
       timeLimits: { statutoryWorkingDays: 20, promisedWorkingDays: 5 },
       fees: [
         {
+          feeId: 'occupation',
           name: '城市道路占用费',
+          kind: 'per_unit',
           amountFen: 100,
           currency: 'CNY',
           unit: '每平方米·日',
@@ -923,7 +925,9 @@ export const demoItems: CreateItemRequest[] = [
             '《城市道路管理条例》第三十七条；收费标准由省级建设行政主管部门拟订，报同级财政、价格主管部门核定（演示数据：金额为示例，须按省级现行收费文件核定后使用）',
         },
         {
+          feeId: 'excavation-repair',
           name: '城市道路挖掘修复费',
+          kind: 'per_unit',
           amountFen: 35000,
           currency: 'CNY',
           unit: '每平方米（沥青混凝土路面）',
@@ -931,6 +935,8 @@ export const demoItems: CreateItemRequest[] = [
             '《城市道路管理条例》第三十七条；收费标准由省级建设行政主管部门会同财政、价格主管部门制定（演示数据：金额为示例，须按省级现行收费文件核定后使用）',
         },
       ],
+      // The process prices and collects after review, before the decision is handed over (核价缴费 → 决定).
+      paymentStage: 'before_delivery',
       visitsRequired: 1,
       serviceLocations: [housingWindow, generalWindow],
       consultation: consult.housing(ROAD),

@@ -19,6 +19,7 @@ export const caseStates = [
   'approved',
   'denied',
   'completed',
+  'to_pay',
   'delivered',
   'refused',
   'withdrawn',
@@ -26,7 +27,7 @@ export const caseStates = [
 ] as const;
 export const CaseState = StringEnum(
   caseStates,
-  '收件 / 待补正 / 已受理 / 审查中 / 特别程序中 / 已上报 / 准予 / 不予 / 办结 / 已送达 / 不予受理 / 撤回 / 终止. Clients must tolerate values they do not know.',
+  '收件 / 待补正 / 已受理 / 审查中 / 特别程序中 / 已上报 / 准予 / 不予 / 办结 / 待缴费 / 已送达 / 不予受理 / 撤回 / 终止. Clients must tolerate values they do not know.',
 );
 export type CaseState = Static<typeof CaseState>;
 
@@ -106,7 +107,14 @@ export const AcceptWithToleranceBody = Type.Object(
   { ...closed, description: 'Every missing required material is pledged, each one tolerable under the item; the pledge deadline stays within the promised limit unless the center allows otherwise' },
 );
 export const RefuseBody = Type.Object(
-  { reasons: Reasons, competentAgency: Type.Optional(text(200, 'When outside this agency\'s powers: the agency to apply to')) },
+  {
+    reasons: Reasons,
+    ground: Type.Optional(StringEnum(
+      ['not_subject_to_licensing', 'outside_powers', 'other'] as const,
+      '行政许可法 art. 32(1): 不需要取得行政许可 (told at once) / 32(2): 不属于本机关职权范围 (competentAgency required) / other grounds; absent: other',
+    )),
+    competentAgency: Type.Optional(text(200, 'When outside this agency\'s powers: the agency to apply to (required with ground outside_powers)')),
+  },
   closed,
 );
 export const SupplementNoticeBody = Type.Object(
@@ -130,7 +138,33 @@ export const SuspendBody = Type.Object(
   { ...closed, description: 'A special procedure (特别程序, art. 45) of the item: the clock stops while it runs' },
 );
 export const EscalateBody = Type.Object({ authority: text(200, 'The upper-level authority (上级机关)'), reason: text(500) }, closed);
-export const ReturnBody = Type.Object({ outcome: Note }, closed);
+/**
+ * The upper authority's decision on an escalated case (上报件), as the county
+ * records it: the authority decides in its own name, so its document number
+ * (文号) and its certificate number are kept exactly as given, never checked
+ * against or entered among the center's own certificate numbers.
+ */
+export const UpperDecision = Type.Object(
+  {
+    authority: text(200, 'The authority that decided (上级机关), as it names itself'),
+    documentNo: text(100, 'The number of its decision (文号)'),
+    decidedOn: { ...LocalDate, description: 'The date of its decision (YYYY-MM-DD), not after today' },
+    outcome: StringEnum(['granted', 'denied'] as const, '准予 / 不予'),
+    certificateNo: Type.Optional(text(100, 'The certificate number the upper authority issued, when it issued one (granted only): its own numbering, kept as given')),
+  },
+  closed,
+);
+export type UpperDecision = Static<typeof UpperDecision>;
+export const ReturnBody = Type.Object(
+  {
+    outcome: Note,
+    upperDecision: Type.Optional({
+      ...UpperDecision,
+      description: 'The upper authority\'s decision. Absent when the upper level sends the case back for more review (退回补充) without deciding: the county then escalates again, and decides only once a decision is recorded',
+    }),
+  },
+  closed,
+);
 export const ExtensionRequestBody = Type.Object({ reason: text(500, 'Told to the applicant (art. 42)') }, closed);
 export const NoteBody = Type.Object({ note: Type.Optional(Note) }, closed);
 const HearingParty = Type.Object({ name: text(200), role: StringEnum(['applicant', 'interested_party'] as const, '申请人 / 利害关系人') }, closed);
@@ -255,6 +289,29 @@ export const QueryCodeReissue = Type.Object(
 );
 export const QueryCodeReissueBody = Type.Object({}, closed);
 
+/**
+ * The case's payment gate (缴费): the item version's terms recorded at intake
+ * (an item without fees has none), and the latest charge as the fees domain's
+ * gate events tell it (functions/cases/payment-gate.ts).
+ */
+export const Payment = Type.Object(
+  {
+    stage: StringEnum(['before_acceptance', 'before_delivery'] as const, 'When the fees are paid (缴费环节): the case is accepted, or its result delivered, only once they are settled'),
+    status: StringEnum(['due', 'settled', 'expired'] as const, '待缴 (no charge yet, or one waiting) / 已结清 (paid or waived) / 已逾期 (the latest charge expired unpaid)'),
+    onUnpaidExpiry: StringEnum(['terminate', 'keep_waiting'] as const, 'The item\'s setting: what an expired charge does to the case'),
+    chargeId: Type.Optional(Type.String({ description: 'The latest charge (the fees domain\'s id)' })),
+    dueFen: Type.Optional(Type.Integer({ minimum: 0, description: 'Integer fen the latest charge asks for' })),
+    payBy: Type.Optional({ ...LocalDate, description: 'The last day to pay the latest charge' }),
+    how: Type.Optional(StringEnum(['paid', 'waived'] as const, 'How it was settled')),
+    waits: Type.Optional(Type.Array(
+      Type.Object({ from: Instant, to: Type.Optional(Instant) }, closed),
+      { maxItems: 20, description: 'The periods the case waited to pay (待缴费): the applicant\'s time, not the agency\'s — they move the notice period (art. 32) or the delivery limit (art. 44) back; the last one is open while the case waits' },
+    )),
+  },
+  { ...closed, description: 'The payment gate (缴费); absent: the item has no fees' },
+);
+export type Payment = Static<typeof Payment>;
+
 const Review = Type.Object({ by: Type.String(), role: Type.String(), opinion: Type.String(), at: Instant }, closed);
 
 export const Case = Type.Object(
@@ -297,14 +354,23 @@ export const Case = Type.Object(
       Type.Object({ missing: AcceptWithToleranceBody.properties.missing, due: LocalDate, consent: Type.Optional(PledgeConsent), completedAt: Type.Optional(Instant) }, closed),
     ),
     termination: Type.Optional(Type.Object(
-      { reason: StringEnum(['pledge_not_kept', 'supplement_timed_out'] as const, '容缺材料逾期未补齐 / 补正逾期') },
+      { reason: StringEnum(['pledge_not_kept', 'supplement_timed_out', 'charge_unpaid'] as const, '容缺材料逾期未补齐 / 补正逾期 / 逾期未缴费') },
       { ...closed, description: 'Why a terminated case ended' },
     )),
     refusal: Type.Optional(RefuseBody),
     reviews: Type.Array(Review),
     jointSteps: Type.Array(Step),
     suspension: Type.Optional(Suspension),
-    escalation: Type.Optional(Type.Object({ authority: Type.String(), reason: Type.String(), from: Instant }, closed)),
+    escalation: Type.Optional(Type.Object(
+      {
+        authority: Type.String(),
+        reason: Type.String(),
+        from: Instant,
+        returnedAt: Type.Optional({ ...Instant, description: 'When the case came back (returnFromEscalation); absent while the upper level has it' }),
+        upperDecision: Type.Optional(UpperDecision),
+      },
+      { ...closed, description: 'The latest escalation (上报): kept after the return, with the upper authority\'s decision once recorded; a new escalation replaces it' },
+    )),
     hearing: Type.Optional(Type.Object(
       {
         rightNotice: Type.Optional(Type.Object(
@@ -341,6 +407,7 @@ export const Case = Type.Object(
     ),
     decision: Type.Optional(Type.Object({ outcome: StringEnum(['approved', 'denied'] as const), reasons: Type.Optional(Type.Array(Type.String())), at: Instant }, closed)),
     completedAt: Type.Optional(Instant),
+    payment: Type.Optional(Payment),
     delivery: Type.Optional(Type.Object({ method: Type.String(), trackingNo: Type.Optional(Type.String()), at: Instant }, closed)),
     endedAt: Type.Optional(Instant),
     archiveLocation: Type.Optional(Type.String({ description: 'Where the archived case file is (s3://bucket/prefix), once archived' })),
@@ -375,8 +442,8 @@ export const CaseSummary = Type.Object(
 export type CaseSummary = Static<typeof CaseSummary>;
 export const CasePage = Page(CaseSummary);
 
-export const queueNames = ['to_accept', 'to_supplement', 'in_review', 'suspended', 'joint_opinions', 'to_deliver', 'due_soon', 'overdue'] as const;
-export const QueueName = StringEnum(queueNames, '待受理 / 待补正 / 审查中 / 特别程序与上报 / 待会签 / 待送达 / 即将到期 / 已超期');
+export const queueNames = ['to_accept', 'to_supplement', 'in_review', 'suspended', 'joint_opinions', 'to_deliver', 'to_pay', 'due_soon', 'overdue'] as const;
+export const QueueName = StringEnum(queueNames, '待受理 / 待补正 / 审查中 / 特别程序与上报 / 待会签 / 待送达 / 待缴费 (by the last day to pay) / 即将到期 / 已超期');
 export type QueueName = Static<typeof QueueName>;
 
 export const QueueQuery = Type.Object(

@@ -68,16 +68,47 @@ export const ProcessStep = Type.Object(
   closed,
 );
 
+export const feeKinds = ['fixed', 'per_unit', 'tiered'] as const;
+/** The most units one fee line may count: keeps every amount a safe integer (10⁸ fen × 10⁶ units). */
+export const MAX_FEE_QUANTITY = 1_000_000;
+const FeeAmount = (description: string) => Type.Integer({ minimum: 0, maximum: 100_000_000, description });
+const FeeQuantity = (description: string) => Type.Integer({ minimum: 1, maximum: MAX_FEE_QUANTITY, description });
+
+/**
+ * One tier of a tiered fee (阶梯收费), charged at the margin: the units above
+ * the previous tier's `upTo`, up to its own, cost `amountFen` each, so one unit
+ * more never costs less, nor jumps by a whole bracket.
+ */
+export const FeeTier = Type.Object(
+  {
+    upTo: Type.Optional(FeeQuantity('The last unit of the tier (inclusive); absent on the last tier only: every unit above the previous one. A last tier with upTo caps the quantity')),
+    amountFen: FeeAmount('Integer fen per unit within the tier'),
+  },
+  closed,
+);
+
+/**
+ * A fee of the item (收费项目), by kind: `fixed` is one amount per case;
+ * `per_unit` is `amountFen` per unit (e.g. per square metre and day) within
+ * the quantity bounds; `tiered` prices the units by its tiers. The fees domain
+ * checks what a schema cannot say (functions/fees/schedule.ts).
+ */
 export const Fee = Type.Object(
   {
+    feeId: Type.Optional(Type.String({ pattern: '^[a-z0-9][a-z0-9-]{0,39}$', maxLength: 40, description: 'Stable id within the item, named by charges; required on every fee of a version written now (versions written before fee ids have none: their fees are `fee-1`, `fee-2`… by position)' })),
     name: text(100),
-    amountFen: Type.Integer({ minimum: 0, maximum: 100_000_000, description: 'Integer fen (分)' }),
+    kind: Type.Optional(StringEnum(feeKinds, '定额 / 按单位计 / 阶梯; absent: fixed (every fee written before kinds). Clients must tolerate values they do not know.')),
+    amountFen: Type.Optional(FeeAmount('Integer fen (分): the fee (fixed) or the price of one unit (per_unit); absent on a tiered fee, whose tiers carry the prices')),
+    minQuantity: Type.Optional(FeeQuantity('per_unit: the fewest units a charge may count; default 1')),
+    maxQuantity: Type.Optional(FeeQuantity('per_unit: the most units a charge may count')),
+    tiers: Type.Optional(Type.Array(FeeTier, { minItems: 1, maxItems: 10, description: 'tiered: the tiers, by ascending upTo' })),
     currency: Type.Literal('CNY'),
     unit: text(50, 'e.g. 每件'),
     basis: text(500, 'The law or pricing document that allows the fee (收费依据)'),
   },
   closed,
 );
+export type Fee = Static<typeof Fee>;
 
 export const Channel = Type.Object(
   {
@@ -140,7 +171,18 @@ export const ItemContent = Type.Object(
     resultType: StringEnum(['licence', 'approval_document', 'other', 'none'] as const),
     resultName: Type.Optional(text(200)),
     validityYears: Type.Optional(Type.Integer({ minimum: 1, maximum: 50, description: 'Years the certificate this item issues is valid (有效期), counted from the issue day; absent: valid without a time limit (长期有效)' })),
+    renewalApplyDays: Type.Optional(Type.Integer({
+      minimum: 1, maximum: 180,
+      description: 'Days before a certificate of this item expires by which its holder must apply for renewal (延续, 行政许可法 art. 50: 30, unless a law, regulation or rule sets another period); absent: 30. The holder is reminded 30 days before that day. Only with validityYears',
+    })),
     legalBasis: list(LegalBasis, 20, 1),
+    remedies: Type.Optional(Type.Object(
+      {
+        reconsiderationBody: text(200, 'Where an applicant applies for administrative reconsideration (行政复议机关), e.g. 嘉祥县人民政府'),
+        court: text(200, 'Where an applicant sues (管辖法院), e.g. 嘉祥县人民法院'),
+      },
+      { ...closed, description: 'The competent bodies the decisions of this item name (行政许可法 art. 38); absent: the decisions name 本级人民政府 and the basic people\'s court where the agency sits' },
+    )),
     conditions: list(text(1000), 30, 1),
     materials: list(Material, 60),
     specialProcedures: list(SpecialProcedure, 10),
@@ -168,6 +210,9 @@ export const ItemContent = Type.Object(
     materialMaxBytes: Type.Optional(Type.Integer({ minimum: 1024, maximum: 100 * 1024 * 1024, description: 'Largest file a material of this item may be uploaded as, in bytes; default 20 MB' })),
     retentionClass: Type.Optional(StringEnum(['10y', '30y', 'permanent'] as const, 'Retention of the archived case file (保管期限: 10 年 / 30 年 / 永久); default 30y')),
     fees: list(Fee, 20),
+    paymentStage: Type.Optional(StringEnum(['before_acceptance', 'before_delivery'] as const, 'When the fees are paid (缴费环节): before the case is accepted, or before its result is delivered; present exactly when the item has fees')),
+    unpaidExpiryWorkingDays: Type.Optional(Type.Integer({ minimum: 1, maximum: 60, description: 'Working days a payment notice (缴款通知书) stays payable before the charge expires; only with fees; absent: 15' })),
+    onUnpaidExpiry: Type.Optional(StringEnum(['terminate', 'keep_waiting'] as const, 'What an expired unpaid charge does to the case (未按期缴费): terminate it (终止, audited by CasePaymentTimedOut), or keep it waiting to pay until the department issues a new charge or cancels it; absent: terminate')),
     visitsRequired: Type.Integer({ minimum: 0, maximum: 5, description: 'Visits to the hall (到现场次数)' }),
     serviceLocations: list(ServiceLocation, 10, 1),
     consultation: list(Channel, 10, 1),

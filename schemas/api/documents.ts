@@ -6,7 +6,7 @@
 import * as Type from '@sinclair/typebox/type';
 import type { Static } from '@sinclair/typebox';
 import { CaseNo, MaterialId } from './cases.ts';
-import { ItemCode } from './catalog.ts';
+import { CenterId, ItemCode } from './catalog.ts';
 import { Limit, NextToken, Page, StringEnum, closed, text } from './common.ts';
 
 const Instant = Type.String({ format: 'date-time' });
@@ -88,8 +88,11 @@ export const Upload = Type.Object(
 );
 export type Upload = Static<typeof Upload>;
 
-export const documentKinds = ['acceptance_receipt', 'refusal_notice', 'supplement_notice', 'certificate'] as const;
-export const DocumentKind = StringEnum(documentKinds, '受理通知书 / 不予受理通知书 / 一次性告知书 / 证照');
+export const documentKinds = ['acceptance_receipt', 'refusal_notice', 'supplement_notice', 'certificate', 'grant_decision', 'denial_decision', 'forwarding_notice'] as const;
+export const DocumentKind = StringEnum(
+  documentKinds,
+  '受理通知书 / 不予受理通知书 / 一次性告知书 / 证照 / 准予行政许可决定书 / 不予行政许可决定书 / 转报结果告知书 (an escalated item: the upper authority\'s decision told). Clients must tolerate values they do not know.',
+);
 export type DocumentKind = Static<typeof DocumentKind>;
 
 export const IssuedDocument = Type.Object(
@@ -147,7 +150,7 @@ const certificateFacts = {
   itemName: Type.String(),
   departmentName: Type.String(),
   centerName: Type.String(),
-  holder: Type.String({ description: 'The holder\'s name, masked' }),
+  holder: Type.String({ description: 'The holder as the public may read it: an enterprise\'s or other organization\'s name in full, a citizen\'s masked (张*三); certificates issued before the holder\'s kind was recorded: masked' }),
   issuedOn: LocalDate,
   validUntil: Type.Optional(Type.String({ format: 'date', description: 'The last day it is valid (有效期至); absent: valid without a time limit (长期有效)' })),
   statusOn: Type.Optional(Type.String({ format: 'date', description: 'The day it was revoked, cancelled or superseded' })),
@@ -161,6 +164,38 @@ const certificateFacts = {
 /** The public check of a certificate: enough to tell a genuine one and whether it holds today, nothing more about its holder. */
 export const CertificateCheck = Type.Object(certificateFacts, closed);
 export type CertificateCheck = Static<typeof CertificateCheck>;
+
+/**
+ * An entry of the public register of licences granted (行政许可法 art. 40):
+ * what the certificate is and whether it holds, the holder as the law allows
+ * (an organization by name, a citizen masked), never the case or why it ended.
+ */
+export const LicenceEntry = Type.Object(
+  {
+    certificateNo: CertificateNo,
+    status: CertificateStatus,
+    statusOn: certificateFacts.statusOn,
+    itemCode: ItemCode,
+    itemName: Type.String(),
+    departmentName: Type.String(),
+    holder: certificateFacts.holder,
+    issuedOn: LocalDate,
+    validUntil: certificateFacts.validUntil,
+  },
+  closed,
+);
+export type LicenceEntry = Static<typeof LicenceEntry>;
+export const LicencePage = Page(LicenceEntry);
+
+export const LicenceRegisterQuery = Type.Object(
+  {
+    centerId: Type.Optional({ ...CenterId, description: 'The center whose register this is; absent: the deployment\'s default center' }),
+    itemCode: Type.Optional({ ...ItemCode, description: 'Only the licences of this item' }),
+    limit: Type.Optional(Limit),
+    nextToken: Type.Optional(NextToken),
+  },
+  closed,
+);
 
 /** A certificate as the issuing department's staff read it: the check, its case, and why it ended. */
 export const CertificateRecord = Type.Object(
@@ -198,6 +233,24 @@ export type CertificateEndRequest = Static<typeof CertificateEndRequest>;
 export const RetentionClass = StringEnum(['10y', '30y', 'permanent'] as const, '保管期限');
 export type RetentionClass = Static<typeof RetentionClass>;
 
+/**
+ * What happened to a case after its package was sealed (the delivery, 送达):
+ * an object beside the package that names the manifest's digest, so the
+ * package and its supplements read as one chain.
+ */
+export const ArchiveSupplement = Type.Object(
+  {
+    kind: StringEnum(['delivery'] as const, '送达记录'),
+    path: Type.String({ description: 'Relative to the package, e.g. supplements/delivery-<eventId>.json' }),
+    sha256: Sha256,
+    size: Type.Integer(),
+    causedBy: Type.String({ description: 'The eventId of the case event it records' }),
+    addedAt: Instant,
+  },
+  closed,
+);
+export type ArchiveSupplement = Static<typeof ArchiveSupplement>;
+
 export const ArchiveRecord = Type.Object(
   {
     caseNo: CaseNo,
@@ -222,6 +275,7 @@ export const ArchiveRecord = Type.Object(
       ),
     ),
     disposedAt: Type.Optional(Instant),
+    supplements: Type.Optional(Type.Array(ArchiveSupplement, { description: 'Objects added to the sealed package after it was sealed, each chained to its manifest' })),
   },
   closed,
 );

@@ -15,6 +15,23 @@ const Audit = {
   updatedBy: Type.String({ description: 'Account id (sub) of the staff member who made the change (GET /org/staff?id= names them), or `system` for the platform\'s own setup' }),
 };
 
+/**
+ * A fee waiver category (收费减免, e.g. 小型微型企业免征): who qualifies is the
+ * clerk's finding, the basis is the law or policy that grants it. `full`
+ * waives the whole charge; `percent` that share of it, rounded down to the fen.
+ */
+export const FeeWaiverCategory = Type.Object(
+  {
+    categoryId: Type.String({ pattern: '^[a-z0-9][a-z0-9-]{0,39}$', maxLength: 40, description: 'Stable id, named by charges' }),
+    name: text(100, 'e.g. 小型微型企业'),
+    basis: text(500, 'The law or policy that grants the waiver, e.g. 财税〔2014〕101号'),
+    kind: StringEnum(['full', 'percent'] as const, '免征 / 按比例减征'),
+    percent: Type.Optional(Type.Integer({ minimum: 1, maximum: 99, description: 'percent: the share of the charge waived; only with percent' })),
+  },
+  closed,
+);
+export type FeeWaiverCategory = Static<typeof FeeWaiverCategory>;
+
 export const CenterBody = Type.Object(
   {
     name: text(100, 'e.g. 示范县政务服务中心'),
@@ -29,6 +46,7 @@ export const CenterBody = Type.Object(
         { ...closed, description: 'The center\'s settings of the case rules (functions/cases/settings.ts); an absent field takes its default' },
       ),
     ),
+    feeWaivers: Type.Optional(Type.Array(FeeWaiverCategory, { maxItems: 30, description: 'The fee waiver categories (减免) a charge may be granted, each with its legal basis (functions/fees/settings.ts); absent: none' })),
   },
   closed,
 );

@@ -1,8 +1,9 @@
 /**
  * Events of the documents domain (source `onestop.documents`): a material's
  * upload checked, a document issued, a privileged read of a stored file, a
- * case archived, an archive's disposition, a certificate not issued in time,
- * a certificate revoked, cancelled or superseded.
+ * case archived, its package supplemented (the delivery), an archive's
+ * disposition, a certificate not issued in time, a certificate revoked,
+ * cancelled or superseded, a certificate's renewal due.
  * Subjects are cases, so each lands in its case's audit chain. No personal
  * data: files are named by id and digest.
  */
@@ -10,6 +11,7 @@ import * as Type from '@sinclair/typebox/type';
 import type { Static } from '@sinclair/typebox';
 import { CaseNo, MaterialId } from '../api/cases.ts';
 import { StringEnum, closed } from '../api/common.ts';
+import { ItemCode } from '../api/catalog.ts';
 import { CertificateNo, CertificateStatus, DocumentId, DocumentKind, FileId, RetentionClass, TrustLevel, UploadType } from '../api/documents.ts';
 import { ThresholdReached } from '../api/supervision.ts';
 import { envelope } from './envelope.ts';
@@ -70,6 +72,23 @@ export const CaseArchivedData = Type.Object(
   closed,
 );
 
+/**
+ * A sealed package completed after its seal (the delivery, 送达): the
+ * supplement's object beside the package, chained to the manifest by its digest.
+ */
+export const ArchiveSupplementedData = Type.Object(
+  {
+    caseNo: CaseNo,
+    kind: StringEnum(['delivery'] as const),
+    path: Type.String({ description: 'Relative to the package' }),
+    sha256: Sha256,
+    size: Type.Integer(),
+    previousManifestSha256: Sha256,
+    causedBy: Type.String({ description: 'The eventId of the case event it records' }),
+  },
+  closed,
+);
+
 export const ArchiveDispositionData = Type.Object(
   {
     caseNo: CaseNo,
@@ -99,6 +118,28 @@ export const CertificateStatusChangedData = Type.Object(
 );
 
 /**
+ * A certificate's holder is to be reminded to apply for its renewal (延续,
+ * 行政许可法 art. 50): 30 days before the last day to apply (the item's
+ * `renewalApplyDays`, default 30, before it expires), once,
+ * while it is valid (the renewal watcher, functions/documents/renewal-watch.ts).
+ * No personal data: the notifications consumer finds the holder from the certificate.
+ */
+export const CertificateRenewalDueData = Type.Object(
+  {
+    caseNo: CaseNo,
+    certificateNo: CertificateNo,
+    itemCode: ItemCode,
+    itemName: Type.String(),
+    validUntil: Type.String({ format: 'date', description: 'The certificate\'s last valid day' }),
+    applyBy: Type.Optional(Type.String({ format: 'date', description: 'The last day to apply for the renewal (art. 50)' })),
+  },
+  closed,
+);
+export type CertificateRenewalDueData = Static<typeof CertificateRenewalDueData>;
+export const CERTIFICATE_RENEWAL_DUE = 'CertificateRenewalDue';
+export const certificateRenewalDueSchema = envelope(CertificateRenewalDueData);
+
+/**
  * The e-licence clock's threshold (the licence watcher, functions/documents/licence-watch.ts):
  * an approved case's certificate not issued within the working days the
  * supervision settings allow after closure; a clock threshold like the cases
@@ -113,8 +154,10 @@ export const documentEventSchemas = {
   DocumentIssued: envelope(DocumentIssuedData),
   DocumentRetrieved: envelope(DocumentRetrievedData),
   CaseArchived: envelope(CaseArchivedData),
+  ArchiveSupplemented: envelope(ArchiveSupplementedData),
   ArchiveDisposition: envelope(ArchiveDispositionData),
   CertificateStatusChanged: envelope(CertificateStatusChangedData),
+  [CERTIFICATE_RENEWAL_DUE]: certificateRenewalDueSchema,
   [CERTIFICATE_NOT_ISSUED]: envelope(ThresholdReached),
 } as const;
 
@@ -125,7 +168,9 @@ export interface DocumentEventData {
   DocumentIssued: Static<typeof DocumentIssuedData>;
   DocumentRetrieved: Static<typeof DocumentRetrievedData>;
   CaseArchived: Static<typeof CaseArchivedData>;
+  ArchiveSupplemented: Static<typeof ArchiveSupplementedData>;
   ArchiveDisposition: Static<typeof ArchiveDispositionData>;
   CertificateStatusChanged: Static<typeof CertificateStatusChangedData>;
+  CertificateRenewalDue: CertificateRenewalDueData;
   CertificateNotIssued: ThresholdReached;
 }

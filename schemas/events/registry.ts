@@ -9,9 +9,11 @@ import { applicantEventSchemas } from './applicants.ts';
 import { appointmentEventSchemas } from './appointments.ts';
 import { caseEventSchema, thresholdDetailTypes, thresholdEventSchema } from './cases.ts';
 import { catalogEventSchemas } from './catalog.ts';
+import { complaintEventSchemas } from './complaints.ts';
 import { documentEventSchemas } from './documents.ts';
 import { AnyEvent } from './envelope.ts';
 import { evaluationEventSchemas } from './evaluation.ts';
+import { feeEventSchemas } from './fees.ts';
 import { notificationEventSchema } from './notifications.ts';
 import { orgEventSchemas } from './org.ts';
 import { queueEventSchemas } from './queue.ts';
@@ -27,6 +29,8 @@ const bySource: Readonly<Record<string, Readonly<Record<string, TSchema>> | ((de
   'onestop.evaluation': evaluationEventSchemas,
   'onestop.documents': documentEventSchemas,
   'onestop.supervision': supervisionEventSchemas,
+  'onestop.complaints': complaintEventSchemas,
+  'onestop.fees': feeEventSchemas,
   // The queue domain's tickets and its appointments share the source.
   'onestop.queue': { ...queueEventSchemas, ...appointmentEventSchemas },
 };

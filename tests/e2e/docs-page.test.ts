@@ -31,10 +31,13 @@ declare const document: {
 const HTTP_METHODS = ['get', 'put', 'post', 'delete', 'options', 'head', 'patch', 'trace'];
 const openapi = JSON.parse(readFileSync(new URL('../../docs/openapi.json', import.meta.url), 'utf8')) as {
   info: { title: string };
+  tags: { name: string }[];
   paths: Record<string, Record<string, { operationId?: string; tags?: string[] }>>;
 };
 const operations = Object.entries(openapi.paths).flatMap(([p, item]) =>
   Object.entries(item).filter(([m]) => HTTP_METHODS.includes(m)).map(([m, op]) => ({ key: `${m.toUpperCase()} ${p}`, method: m, path: p, ...op })));
+/** The document's domains, in its order: Swagger UI lists one section each. */
+const tags = openapi.tags.map((t) => t.name);
 
 /** In-memory URLs (data:, blob: of the page's own origin) never touch the network. */
 function isLocal(url: string): boolean {
@@ -62,7 +65,7 @@ async function newPage(): Promise<Page> {
 }
 
 /**
- * Waits until Swagger UI rendered every operation of the document, or shows its error box (a
+ * Waits until Swagger UI rendered every domain (tag) of the document, collapsed, or shows its error box (a
  * document that failed to load or to resolve); the failure names what the page showed.
  */
 async function openReference(page: Page): Promise<void> {
@@ -72,13 +75,20 @@ async function openReference(page: Page): Promise<void> {
     return new Error(`the API reference did not render: ${why}\n${problems.join('\n')}\npage text: ${shown}`);
   };
   try {
-    await page.waitForFunction((n) => document.querySelectorAll('.swagger-ui .opblock').length >= n || document.querySelector('.swagger-ui .errors-wrapper'),
-      { timeout: RENDER_TIMEOUT, polling: 100 }, operations.length);
+    await page.waitForFunction((n) => document.querySelectorAll('.swagger-ui .opblock-tag').length >= n || document.querySelector('.swagger-ui .errors-wrapper'),
+      { timeout: RENDER_TIMEOUT, polling: 100 }, tags.length);
   } catch {
-    throw await fail(`fewer than ${operations.length} operations after ${RENDER_TIMEOUT / 1000} s`);
+    throw await fail(`fewer than ${tags.length} domains after ${RENDER_TIMEOUT / 1000} s`);
   }
   if (await page.$('.swagger-ui .errors-wrapper')) throw await fail('Swagger UI shows errors');
 }
+
+/** Opens (or closes) a domain's section as a reader does, by its heading. */
+const toggleTag = (page: Page, tag: string) => page.evaluate((t) => (document.querySelector(`.swagger-ui .opblock-tag[data-tag="${t}"]`) as unknown as { click(): void }).click(), tag);
+
+/** The operations Swagger UI shows, as `METHOD /path`. */
+const shownOperations = (page: Page) => page.$$eval('.swagger-ui .opblock', (blocks) => blocks.map((b) =>
+  `${b.querySelector('.opblock-summary-method')?.textContent?.trim()} ${b.querySelector('.opblock-summary-path')?.getAttribute('data-path')}`));
 
 beforeAll(async () => {
   if (!existsSync(CHROMIUM)) {
@@ -110,8 +120,17 @@ describe('API reference at /docs/', () => {
 
     const title = await page.$eval('.swagger-ui .information-container .title', (e) => e.textContent ?? '');
     expect(title).toContain('OneStop API');
-    const rendered = await page.$$eval('.swagger-ui .opblock', (blocks) => blocks.map((b) =>
-      `${b.querySelector('.opblock-summary-method')?.textContent?.trim()} ${b.querySelector('.opblock-summary-path')?.getAttribute('data-path')}`));
+    // Every domain listed, collapsed; opened one at a time, each shows its operations, and together all of the document's.
+    expect(await page.$$eval('.swagger-ui .opblock-tag', (hs) => hs.map((h) => h.getAttribute('data-tag')))).toEqual(tags);
+    expect(await shownOperations(page)).toEqual([]);
+    const rendered: string[] = [];
+    for (const tag of tags) {
+      await toggleTag(page, tag);
+      await page.waitForFunction((n) => document.querySelectorAll('.swagger-ui .opblock').length >= n, { timeout: 10_000 }, operations.filter((o) => o.tags?.[0] === tag).length);
+      rendered.push(...(await shownOperations(page)));
+      await toggleTag(page, tag);
+      await page.waitForFunction(() => document.querySelectorAll('.swagger-ui .opblock').length === 0, { timeout: 10_000 });
+    }
     expect(rendered).toHaveLength(operations.length);
     expect(rendered.sort()).toEqual(operations.map((o) => o.key).sort());
     expect(problems).toEqual([]);
@@ -120,6 +139,7 @@ describe('API reference at /docs/', () => {
   it('opens an operation from its row: its details show and the address bar links to it', async () => {
     // Swagger UI's deep link names the operationId (an operation without one gets a made-up id).
     const op = operations.findLast((o) => o.operationId)!;
+    await toggleTag(page, op.tags![0]!);
     const block = await page.waitForSelector(`.opblock-${op.method}:has(.opblock-summary-path[data-path="${op.path}"])`);
     await (await block!.$('.opblock-summary-control'))!.click();
     await page.waitForFunction((p) => {

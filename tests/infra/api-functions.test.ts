@@ -116,6 +116,7 @@ describe('functions', () => {
     CasesFunction: ['TABLE_NAME', 'CURSOR_KEY', 'QUERY_CODE_KEY', 'DEFAULT_CENTER_ID'],
     CaseSweepFunction: ['TABLE_NAME'],
     CaseRecountFunction: ['TABLE_NAME'],
+    CasePaymentGateFunction: ['TABLE_NAME'],
     CaseWatchFunction: ['TABLE_NAME'],
     SupervisionFunction: ['TABLE_NAME', 'CURSOR_KEY', 'DEFAULT_CENTER_ID'],
     SupervisionCardsFunction: ['TABLE_NAME'],
@@ -127,14 +128,18 @@ describe('functions', () => {
     EvaluationSweepFunction: ['TABLE_NAME', 'EVALUATION_DEFAULTS'],
     EvaluationWatchFunction: ['TABLE_NAME'],
     NotificationsFunction: ['TABLE_NAME', 'MAIL_FROM', 'QUERY_CODE_KEY'],
-    DocumentsFunction: ['TABLE_NAME', 'CURSOR_KEY', 'MATERIALS_BUCKET', 'ARCHIVE_BUCKET', 'ARCHIVE_LOCK_MODE'],
+    DocumentsFunction: ['TABLE_NAME', 'CURSOR_KEY', 'MATERIALS_BUCKET', 'ARCHIVE_BUCKET', 'ARCHIVE_LOCK_MODE', 'DEFAULT_CENTER_ID'],
     MaterialCheckFunction: ['TABLE_NAME', 'MATERIALS_BUCKET'],
     DocumentIssueFunction: ['TABLE_NAME', 'MATERIALS_BUCKET', 'CJK_FONT_PATH', 'PUBLIC_BASE_URL', 'QUERY_CODE_KEY', 'DOCUMENT_SIGNING_KEY_ID'],
     LicenceWatchFunction: ['TABLE_NAME'],
+    RenewalWatchFunction: ['TABLE_NAME'],
     ArchiveFunction: ['TABLE_NAME', 'MATERIALS_BUCKET', 'ARCHIVE_BUCKET', 'ARCHIVE_LOCK_MODE'],
     NotificationsApiFunction: ['TABLE_NAME'],
     StaffNoticesFunction: ['TABLE_NAME', 'MAIL_FROM'],
     QueueFunction: ['TABLE_NAME', 'CURSOR_KEY'],
+    ComplaintsFunction: ['TABLE_NAME', 'CURSOR_KEY'],
+    ComplaintSweepFunction: ['TABLE_NAME'],
+    FeesFunction: ['TABLE_NAME'],
     QueueCountFunction: ['TABLE_NAME'],
     AppointmentSweepFunction: ['TABLE_NAME'],
     HallSocketFunction: ['TABLE_NAME'],
@@ -146,7 +151,7 @@ describe('functions', () => {
     MaterialCheckFunction: [1024, 60], DocumentIssueFunction: [1024, 30], ArchiveFunction: [1024, 300], HallSocketFunction: [256, 10], HallPushFunction: [256, 10],
   };
 
-  it('every Lambda is nodejs24.x on arm64 with active tracing, the common env and its own log group', () => {
+  it('every Lambda is nodejs24.x on arm64 with active tracing, the common env and the stack\'s one function log group', () => {
     // CDK's bucket-notifications handler is a deploy-time custom resource, not one of ours.
     const fns = Object.fromEntries(Object.entries(resourcesOf(prod, 'AWS::Lambda::Function')).filter(([id]) => !id.startsWith(BUCKET_NOTIFICATIONS_HANDLER)));
     expect(Object.keys(fns)).toHaveLength(Object.keys(expectedEnv).length);
@@ -167,6 +172,7 @@ describe('functions', () => {
       });
       const logGroupId = p.LoggingConfig.LogGroup.Ref;
       expect(logGroups[logGroupId]?.Properties?.RetentionInDays, id).toBe(365);
+      expect(logGroupId, id).toBe(logicalIdByPath(prod, 'FunctionLogs'));
     }
   });
 

@@ -87,15 +87,17 @@ describe('documents consumers', () => {
     expect(fn.Layers).toEqual([{ Ref: logicalIdByPath(dev, 'CjkFontLayer') }]);
   });
 
-  it('documents follow acceptance, refusal, the supplement notice and approval (and closure, for the e-licence); the archive follows completion and each issued document', () => {
+  it('documents follow acceptance, refusal, the supplement notice, approval and denial (and closure, for the e-licence); the archive follows completion, each issued document and the delivery', () => {
     const rule = (fn: string) => Object.values(resourcesOf(dev, 'AWS::Events::Rule'))
       .find((r) => (r.Properties!.Targets as { Arn: unknown }[]).some((t) => JSON.stringify(t.Arn).includes(logicalIdByPath(dev, fn))))!.Properties!;
     expect(rule('DocumentIssueFunction').EventPattern).toEqual({
       source: ['onestop.cases'],
-      'detail-type': ['CaseAccepted', 'CaseAcceptedWithTolerance', 'CaseDeemedAccepted', 'CaseRefused', 'SupplementRequested', 'CaseApproved', 'CaseCompleted'],
+      'detail-type': ['CaseAccepted', 'CaseAcceptedWithTolerance', 'CaseDeemedAccepted', 'CaseRefused', 'SupplementRequested', 'CaseApproved', 'CaseDenied', 'CaseCompleted'],
     });
-    expect(rule('ArchiveFunction').EventPattern).toEqual({ source: ['onestop.cases', 'onestop.documents'], 'detail-type': ['CaseCompleted', 'DocumentIssued'] });
+    expect(rule('ArchiveFunction').EventPattern).toEqual({ source: ['onestop.cases', 'onestop.documents'], 'detail-type': ['CaseCompleted', 'DocumentIssued', 'CaseDelivered'] });
     expect(rule('LicenceWatchFunction').ScheduleExpression).toBe('rate(1 minute)');
+    // Renewal reminders once a day, at 09:00 in China.
+    expect(rule('RenewalWatchFunction').ScheduleExpression).toBe('cron(0 1 * * ? *)');
   });
 });
 

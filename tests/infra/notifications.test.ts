@@ -1,7 +1,8 @@
-/** CDK assertions on notifications: the applicant's consumer is invoked only for the case and appointment events that have a message. */
+/** CDK assertions on notifications: the applicant's consumer is invoked only for the case, appointment and renewal events that have a message. */
 import type { Template } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { confirmedAppointmentEvents } from '#schemas/events/appointments';
+import { CERTIFICATE_RENEWAL_DUE } from '#schemas/events/documents';
 import { notifiedEventTypes } from '../../functions/notifications/templates.ts';
 import { logicalIdByPath, resourcesOf, synthTemplate } from './synth.ts';
 
@@ -14,8 +15,8 @@ describe('notifications consumer', () => {
   it('its rule lists the event types that have a template, so internal steps, check-ins and clock thresholds never invoke it', () => {
     const rule = Object.values(resourcesOf(dev, 'AWS::Events::Rule'))
       .find((r) => (r.Properties!.Targets as { Arn: unknown }[]).some((t) => JSON.stringify(t.Arn).includes(logicalIdByPath(dev, 'NotificationsFunction'))))!.Properties!;
-    expect(rule.EventPattern).toEqual({ source: ['onestop.cases', 'onestop.queue'], 'detail-type': [...notifiedEventTypes, ...confirmedAppointmentEvents] });
-    expect(rule.EventPattern['detail-type']).toEqual(expect.arrayContaining(['AppointmentBooked', 'AppointmentCancelled', 'AppointmentRescheduled']));
-    for (const silent of ['CaseReviewed', 'CaseDueSoon', 'AppointmentCheckedIn', 'AppointmentMissed', 'TicketCalled']) expect(rule.EventPattern['detail-type']).not.toContain(silent);
+    expect(rule.EventPattern).toEqual({ source: ['onestop.cases', 'onestop.queue', 'onestop.documents'], 'detail-type': [...notifiedEventTypes, ...confirmedAppointmentEvents, CERTIFICATE_RENEWAL_DUE] });
+    expect(rule.EventPattern['detail-type']).toEqual(expect.arrayContaining(['AppointmentBooked', 'AppointmentCancelled', 'AppointmentRescheduled', 'CertificateRenewalDue']));
+    for (const silent of ['CaseReviewed', 'CaseDueSoon', 'AppointmentCheckedIn', 'AppointmentMissed', 'TicketCalled', 'CertificateNotIssued']) expect(rule.EventPattern['detail-type']).not.toContain(silent);
   });
 });

@@ -232,6 +232,14 @@ describe('EventBridge', () => {
     });
   });
 
+  it('moves cases through the payment gate on the fees domain\'s gate events, from the bus', () => {
+    dev.hasResourceProperties('AWS::Events::Rule', {
+      EventBusName: { Ref: logicalIdByPath(dev, 'Bus') },
+      EventPattern: { source: ['onestop.fees'], 'detail-type': ['ChargeIssued', 'ChargeSettled', 'ChargeExpired', 'ChargeCancelled'] },
+      Targets: [Match.objectLike({ Arn: getAtt(logicalIdByPath(dev, 'CasePaymentGateFunction')) })],
+    });
+  });
+
   it('every queue is encrypted and TLS-only', () => {
     const queues = resourcesOf(dev, 'AWS::SQS::Queue');
     const policies = Object.values(resourcesOf(dev, 'AWS::SQS::QueuePolicy'));

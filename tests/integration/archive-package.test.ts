@@ -3,13 +3,14 @@
  * in this process against the local cloud's DynamoDB and S3, with a
  * middleware on its S3 client recording every PutObject. s3rver has no
  * Object Lock, so the retention each object is written with is asserted on
- * those parameters. Cases are closed here by writing their state directly
- * (no CaseCompleted on the bus), so the cloud's own archive consumer leaves
- * them to this test.
+ * those parameters. Cases are closed (and delivered) here by writing their
+ * state and events directly (nothing on the bus), so the cloud's own archive
+ * consumer leaves them to this test.
  */
 import { createHash } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { newId } from '#shared/ids';
 import type { PutObjectCommandInput } from '@aws-sdk/client-s3';
 import { call, cloud, doc } from './api-client.ts';
 import { materialsOf } from './cases-client.ts';
@@ -87,6 +88,24 @@ async function closedCase(itemCode: string, files: number, bytes = 2048) {
 
 const putsUnder = (caseNo: string) => puts.filter((p) => p.Key!.includes(`/${caseNo}/`));
 
+/**
+ * A CaseDelivered in the case's timeline, written without the outbox's kind
+ * attribute: the pipe publishes only event items, so the cloud's consumers
+ * never see it and the archive is this test's.
+ */
+async function delivered(caseNo: string, trackingNo: string) {
+  const eventId = newId();
+  const event = {
+    eventId, centerId: 'center-demo', occurredAt: new Date().toISOString(), actor: { id: 'clerk-sub', role: 'clerk', departmentId: 'amr' },
+    subject: { type: 'case', id: caseNo }, version: 1, data: { caseNo, action: 'deliver', toState: 'delivered', details: { method: 'mail', trackingNo } },
+  };
+  await doc.send(new PutCommand({
+    TableName: cloud.tableName,
+    Item: { PK: `CENTER#center-demo#CASE#${caseNo}`, SK: `EVENT#${eventId}`, detailType: 'CaseDelivered', detail: JSON.stringify(event) },
+  }));
+  return eventId;
+}
+
 describe('archive package: what the SDK is asked to write', () => {
   it('a 10-year class: every object COMPLIANCE-locked until 1 January of the 11th year after completion (Beijing), with its SHA-256 for S3 to check', async () => {
     await setRetention('370982-AMR-XK-002-YX', '10y');
@@ -140,6 +159,31 @@ describe('archive package: what the SDK is asked to write', () => {
     }));
     await expect(archiveCase('center-demo', caseNo)).rejects.toThrow(/integrity: .* not to its recorded 0{64}/);
     expect(putsUnder(caseNo).filter((p) => p.Key!.endsWith('manifest.json'))).toEqual([]);
+  });
+
+  it('a delivery before the seal lands with the seal, a later one as its own supplement: locked like the package, chained to the manifest, once', async () => {
+    const { caseNo } = await closedCase('370982-AMR-XK-003', 1);
+    const first = await delivered(caseNo, 'SF0000000001');
+    const outcome = await archiveCase('center-demo', caseNo);
+    if (outcome.status !== 'archived') throw new Error(`not archived: ${outcome.status}`);
+    expect(outcome.supplemented).toEqual([`supplements/delivery-${first}.json`]);
+    expect(outcome.archive).toMatchObject({ rev: 2, supplements: [{ kind: 'delivery', path: `supplements/delivery-${first}.json`, causedBy: first }] });
+    const written = putsUnder(caseNo);
+    const manifest = written.find((p) => p.Key!.endsWith('manifest.json'))!;
+    const supplement = written.find((p) => p.Key!.endsWith(`delivery-${first}.json`))!;
+    expect([supplement.ObjectLockMode, supplement.ObjectLockRetainUntilDate]).toEqual([manifest.ObjectLockMode, manifest.ObjectLockRetainUntilDate]);
+    const body = JSON.parse(new TextDecoder().decode(supplement.Body as Uint8Array));
+    expect(body).toMatchObject({ previousManifestSha256: sha256(manifest.Body as Uint8Array), delivery: { eventId: first, method: 'mail', trackingNo: 'SF0000000001' } });
+    expect(sha256(supplement.Body as Uint8Array)).toBe(outcome.archive.supplements![0]!.sha256);
+    // Redelivered: nothing written again.
+    expect(await archiveCase('center-demo', caseNo)).toEqual({ status: 'already archived' });
+    expect(putsUnder(caseNo)).toHaveLength(written.length);
+
+    const second = await delivered(caseNo, 'SF0000000002');
+    expect(await archiveCase('center-demo', caseNo)).toEqual({ status: 'already archived', supplemented: [`supplements/delivery-${second}.json`] });
+    const record = await doc.send(new GetCommand({ TableName: cloud.tableName, Key: { PK: `CENTER#center-demo#CASEFILES#${caseNo}`, SK: 'ARCHIVE' } }));
+    expect(record.Item).toMatchObject({ rev: 3, manifestSha256: outcome.archive.manifestSha256 });
+    expect((record.Item!.supplements as { causedBy: string }[]).map((x) => x.causedBy)).toEqual([first, second]);
   });
 
   it('measures the package of a case with 10 materials of 1 MB (reported, not asserted)', async () => {

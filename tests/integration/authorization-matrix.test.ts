@@ -653,7 +653,97 @@ const certificates: Route[] = [
   },
 ];
 
-const routes = [...existing, ...cases, ...evaluations, ...supervision, ...audit, ...queue, ...appointments, ...certificates];
+// ---- complaints (投诉) ------------------------------------------------------------------------------
+/**
+ * A complaint of zhang.san's about amr, accepted and assigned to amr, answered
+ * and rated satisfied: closed, so every actor of every action meets 409 and
+ * nothing changes. Reads: supervisors and amr's staff (the department it is
+ * assigned to); another applicant learns nothing of it (404).
+ */
+const closedComplaint = once(async (): Promise<Fixture> => {
+  const filed = await fx('zhang.san', 'POST', '/complaints', { subject: { type: 'department', departmentId: 'amr' }, category: 'other', content: '矩阵测试投诉', contact: '13800138000' }, {}, [201]);
+  const id = filed.body.complaintId as string;
+  await fx('supervisor', 'POST', `/complaints/${id}/accept`, {}, { 'if-match': '"1"' }, [200]);
+  await fx('admin.amr', 'POST', `/complaints/${id}/reply`, { reply: '已答复', substantiated: false }, { 'if-match': '"2"' }, [200]);
+  const res = await fx('zhang.san', 'POST', `/complaints/${id}/rate`, { rating: 'satisfied' }, { 'if-match': '"3"' }, [200]);
+  expect(res.body.state).toBe('closed');
+  return { id, etag: res.etag };
+});
+const complaintAction = (action: string, actors: Grant, body: unknown, owner = 403): Route => ({
+  operationId: `complaint·${action}`, allowed: actors, ok: 409, okType: 'wrong-state', addressed: true, elsewhere: 404, applicantRefused: 404,
+  owner, ...(owner === 409 ? { ownerType: 'wrong-state' } : {}), slow: true, fixture: closedComplaint, request: (f) => ['POST', `/complaints/${f.id}/${action}`, body, ifMatch(f)],
+});
+const complaintDepartment: Grant = { dept_admin: 'department', dept_head: 'department' };
+const complaints: Route[] = [
+  // Allowed staff meet an unknown case (422, nothing written); an applicant without a profile is not registered (404).
+  {
+    operationId: 'fileComplaint', allowed: { clerk: 'center', supervisor: 'center' }, ok: 422, okType: 'complaint-subject-unknown', addressed: false, applicantRefused: 404,
+    request: () => ['POST', '/complaints', { channel: 'phone', subject: { type: 'case', caseNo: '370982-20200101-99999' }, category: 'other', content: '矩阵', complainant: { name: '矩阵', contact: '13800138000' } }],
+  },
+  // Without filters: an applicant's own, a department's staff their own department's queue, supervisors the filed ones.
+  { operationId: 'listComplaints', allowed: { applicant: 'center', clerk: 'center', approver: 'center', dept_admin: 'center', dept_head: 'center', supervisor: 'center' }, ok: 200, addressed: false, request: () => ['GET', '/complaints'] },
+  { operationId: 'listComplaints·department', allowed: { clerk: 'department', approver: 'department', dept_admin: 'department', dept_head: 'department', supervisor: 'center' }, ok: 200, addressed: false, request: () => ['GET', '/complaints?departmentId=amr'] },
+  { operationId: 'listComplaints·state', allowed: { supervisor: 'center' }, ok: 200, addressed: false, request: () => ['GET', '/complaints?state=under_review'] },
+  {
+    operationId: 'getComplaint', allowed: { supervisor: 'center', clerk: 'department', approver: 'department', dept_admin: 'department', dept_head: 'department' }, ok: 200,
+    addressed: true, elsewhere: 404, applicantRefused: 404, owner: 200, slow: true, fixture: closedComplaint, request: (f) => ['GET', `/complaints/${f.id}`],
+  },
+  { operationId: 'getComplaintSettings', allowed: allStaff, ok: 200, addressed: false, request: () => ['GET', '/complaint-settings'] },
+  // As the evaluation settings: an allowed writer is stopped by a stale If-Match (412), so nothing is written.
+  {
+    operationId: 'putComplaintSettings', allowed: { center_admin: 'center' }, ok: 412, okType: 'precondition-failed', addressed: false,
+    request: () => ['PUT', '/complaint-settings', { acceptWorkingDays: 2, replyWorkingDays: 5, rateWorkingDays: 5, reviewWorkingDays: 5, staffRemovalThreshold: 2 }, { 'if-match': '"0"' }],
+  },
+  complaintAction('accept', { supervisor: 'center' }, {}),
+  complaintAction('notAccept', { supervisor: 'center' }, { reason: 'outside_scope', explanation: '矩阵' }),
+  complaintAction('requestExtension', complaintDepartment, { reason: '矩阵', workingDays: 1 }),
+  complaintAction('approveExtension', { supervisor: 'center' }, {}),
+  complaintAction('refuseExtension', { supervisor: 'center' }, {}),
+  complaintAction('reply', complaintDepartment, { reply: '矩阵', substantiated: false }),
+  complaintAction('rate', { supervisor: 'center' }, { rating: 'satisfied' }, 409),
+  complaintAction('requestReview', { supervisor: 'center' }, { reason: '矩阵' }, 409),
+  complaintAction('answerReview', { supervisor: 'center' }, { answer: '矩阵', substantiated: false }),
+];
+
+// ---- fees (收费) ------------------------------------------------------------------------------------
+/**
+ * The refused case of zhang.san (an amr item without fees): its charges are
+ * read by amr's case handlers, center admins and the applicant; an
+ * assessment passes the checks of who may assess (amr's clerks) and meets the
+ * item's lack of fees (409); an action on a charge the case does not have
+ * passes who may read its charges and meets 404 before its own permission
+ * (that permission is the charge table's, proven in tests/unit/fees).
+ */
+const feeReaders: Grant = { ...caseHandlers, center_admin: 'center' };
+const NO_CHARGE = '01JAAAAAAAAAAAAAAAAAAAAAAA';
+const chargeAction = (action: string, body: unknown): Route => ({
+  operationId: `charge·${action}`, allowed: feeReaders, ok: 404, okType: 'not-found', addressed: true, elsewhere: 404, applicantRefused: 404, owner: 404,
+  fixture: refusedCase, request: (f) => ['POST', `/cases/${f.id}/charges/${NO_CHARGE}/${action}`, body, { 'if-match': '"1"' }],
+});
+const fees: Route[] = [
+  {
+    operationId: 'listCaseCharges', allowed: feeReaders, ok: 200, addressed: true, elsewhere: 404, applicantRefused: 404, owner: 200,
+    fixture: refusedCase, request: (f) => ['GET', `/cases/${f.id}/charges`],
+  },
+  {
+    operationId: 'assessCharge', allowed: { clerk: 'department' }, ok: 409, okType: 'case-not-chargeable', addressed: true, elsewhere: 404, applicantRefused: 404, owner: 403,
+    fixture: refusedCase, request: (f) => ['POST', `/cases/${f.id}/charges`, { lines: [{ feeId: 'copy' }] }],
+  },
+  chargeAction('issue', {}),
+  chargeAction('requestWaiver', { categoryId: 'micro', reason: '矩阵' }),
+  chargeAction('approveWaiver', {}),
+  chargeAction('rejectWaiver', {}),
+  chargeAction('cancel', { reason: '矩阵' }),
+  chargeAction('requestRefund', { amountFen: 1, reason: '矩阵' }),
+  chargeAction('approveRefund', {}),
+  chargeAction('rejectRefund', {}),
+  {
+    operationId: 'chargePaymentOrder', allowed: feeReaders, ok: 404, okType: 'not-found', addressed: true, elsewhere: 404, applicantRefused: 404, owner: 404,
+    fixture: refusedCase, request: (f) => ['POST', `/cases/${f.id}/charges/${NO_CHARGE}/payment-order`],
+  },
+];
+
+const routes = [...existing, ...cases, ...evaluations, ...supervision, ...audit, ...queue, ...appointments, ...certificates, ...complaints, ...fees];
 // Routes whose fixture takes seconds go last, so that no cell holds a slot while it is made.
 const ordered = [...routes.filter((r) => !r.slow), ...routes.filter((r) => r.slow)];
 
@@ -774,6 +864,9 @@ describe(`authorization matrix over HTTP (${cells.length} cells)`, () => {
     const { id: caseNo } = await refusedCase();
     expect(await anyone('GET', `/public/cases/${caseNo}?code=WRONGCODE`)).toBe(404);
     expect(await anyone('GET', `/public/certificates/C${caseNo.replace(/-/g, '')}ABCDEF0`)).toBe(404);
+    expect(await anyone('GET', '/public/licences?limit=5')).toBe(200);
+    // The provider's callback: public, and refused (401) unless the provider signed it.
+    expect(await anyone('POST', '/payments/notify', { id: 'n-forged', eventType: 'TRANSACTION.SUCCESS' })).toBe(401);
     const username = `mx.pub.${(serial++).toString(36)}.${Date.now().toString(36)}`;
     const registration = { username, email: `${username}@example.com`, phone: '13800138000', verificationTicket: await verificationTicket({ kind: 'citizen', name: '矩阵公众', idNumber: freshIdNumber() }) };
     expect(await anyone('POST', '/public/applicants', registration)).toBe(202);

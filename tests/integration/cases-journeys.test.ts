@@ -1,7 +1,8 @@
 /**
  * One full journey per service mode over HTTP (即办件, 承诺件 with the
  * supplement loop, a special procedure and an extension, 联办件, 上报件,
- * 容缺受理), plus withdrawal and refusal, and the supplement's timeout. Every step checks the response
+ * 容缺受理), plus withdrawal and refusal, the supplement's timeout, and the next actions of an
+ * applicant flagged for bad credit. Every step checks the response
  * (status, state, version and ETag, the actor's next actions, the shape), the
  * deadlines against the clock module on the 2026 calendar, then the whole
  * timeline and the audit log (every detail-type, in order by occurredAt).
@@ -232,7 +233,7 @@ describe('case journeys, one per service mode', { timeout: 90_000 }, () => {
     await expectRecords(j);
   });
 
-  it('上报件: escalated by the approver (clock held), returned, denied with reasons, completed', async () => {
+  it('上报件: escalated by the approver (clock held), sent back without a decision (none may be taken), escalated again, returned with the province\'s denial, denied as it decided, completed', async () => {
     const j = await start(escalated.code, company, 'clerk.health');
     await step(j, 'accept', 'clerk.health', { to: 'accepted', type: 'CaseAccepted', clock: 'start' });
     await step(j, 'review', 'clerk.health', { to: 'under_review', type: 'CaseReviewed' }, { opinion: '初审材料齐全，拟上报省卫生健康委' });
@@ -247,9 +248,32 @@ describe('case journeys, one per service mode', { timeout: 90_000 }, () => {
     await read(j, 'clerk.health', ['returnFromEscalation', 'withdraw']);
     await refused(j, 'approve', 'approver.health', 409, undefined, 'wrong-state');
 
-    const back = await step(j, 'returnFromEscalation', 'clerk.health', { to: 'under_review', type: 'CaseReturnedFromEscalation', clock: 'resume' }, { outcome: '省卫生健康委审查意见：不符合放射治疗场所防护要求' });
-    expect(back.body.escalation).toBeUndefined();
-    expect(back.body.clock.suspensions[0].to).toEqual(expect.any(String));
+    // The province sends the case back for more review: no decision recorded, so the county may take none.
+    const decisionActions = ['review', 'suspend', 'escalate', 'requestExtension', 'noticeHearingRight', 'requireHearing'];
+    const sentBack = await step(j, 'returnFromEscalation', 'clerk.health', { to: 'under_review', type: 'CaseReturnedFromEscalation', clock: 'resume' }, { outcome: '省卫生健康委退回：请补充放射防护检测报告' });
+    expect(sentBack.body.escalation).toEqual({ ...escalation, from: up.body.escalation.from, returnedAt: expect.any(String) });
+    expect(sentBack.body.clock.suspensions[0].to).toEqual(expect.any(String));
+    await read(j, 'approver.health', decisionActions);
+    await refused(j, 'approve', 'approver.health', 409, undefined, 'upper-decision-missing', /without a decision/);
+    await refused(j, 'deny', 'approver.health', 409, { reasons: ['上级机关未作决定'] }, 'upper-decision-missing');
+
+    const again = { ...escalation, reason: '已补充放射防护检测报告，再次上报' };
+    await step(j, 'escalate', 'approver.health', { to: 'escalated', type: 'CaseEscalated', clock: 'suspend', next: ['returnFromEscalation'] }, again);
+    // The province's own numbers, kept as given; a denial carries no certificate.
+    const upperDecision = { authority: '山东省卫生健康委员会', documentNo: '鲁卫放审〔2026〕12号', decidedOn: centerToday(), outcome: 'denied' };
+    const outcome = '省卫生健康委不予许可：不符合放射治疗场所防护要求';
+    const withCertificate = await refused(j, 'returnFromEscalation', 'clerk.health', 422, { outcome, upperDecision: { ...upperDecision, certificateNo: '鲁卫放证字〔2026〕第0012号' } }, 'upper-decision-invalid');
+    expect(withCertificate.body.errors).toEqual([expect.objectContaining({ path: '/body/upperDecision/certificateNo', code: 'certificate_without_grant' })]);
+    await refused(j, 'returnFromEscalation', 'clerk.health', 400, { outcome, upperDecision: { ...upperDecision, outcome: 'rejected' } }, 'validation-failed');
+    const back = await step(j, 'returnFromEscalation', 'clerk.health', { to: 'under_review', type: 'CaseReturnedFromEscalation', clock: 'resume' }, { outcome, upperDecision });
+    expect(back.body.escalation).toEqual({ ...again, from: expect.any(String), returnedAt: expect.any(String), upperDecision });
+    expect(back.body.clock.suspensions.map((p: { kind: string; to?: string }) => [p.kind, typeof p.to])).toEqual([['escalation', 'string'], ['escalation', 'string']]);
+    // Every read shows the decision; the county may deny as the province decided, not approve.
+    expect((await read(j, 'approver.health', [...decisionActions, 'deny'])).body.escalation.upperDecision).toEqual(upperDecision);
+    expect((await read(j, company)).body.escalation.upperDecision).toEqual(upperDecision);
+    await refused(j, 'approve', 'approver.health', 409, undefined, 'upper-decision-contrary', /denied the case \(鲁卫放审〔2026〕12号\): it cannot be granted/);
+    const returned = (await timelineOf(j.caseNo, 'clerk.health')).filter((e) => e.action === 'returnFromEscalation').map((e) => e.details);
+    expect(returned).toEqual([{ outcome: '省卫生健康委退回：请补充放射防护检测报告' }, { outcome, upperDecision }]);
     // An approver who asks for the extension does not approve it: the head does (art. 42).
     await step(j, 'requestExtension', 'approver.health', { type: 'ExtensionRequested' }, { reason: '等待补充检测报告' });
     await refused(j, 'approveExtension', 'approver.health', 403, undefined, 'forbidden');
@@ -397,5 +421,36 @@ describe('joint dissent (协调)', { timeout: 90_000 }, () => {
     expect((await read(j, company)).body.coordination).toBeUndefined();
     await step(j, 'approve', 'approver.housing', { to: 'approved', type: 'CaseApproved', clock: 'stop', next: ['complete'] });
     await expectRecords(j);
+  });
+});
+
+describe('bad credit (失信) and the next actions', { timeout: 60_000 }, () => {
+  it('a flagged applicant\'s case: neither the read nor the counter intake\'s answer offers 容缺受理, which is refused (credit-excluded); the flag lifted, the read offers it again', async () => {
+    const username = `ent.credit.${Date.now().toString(36)}`;
+    const registered = await registerApplicant({ kind: 'enterprise', username, name: '示范信用测试有限公司', email: `${username}@example.com`, phone: '0538-7654321', creditCode: freshCreditCode(), legalRepresentative: '钱七' });
+    expect(registered.status, JSON.stringify(registered.body)).toBe(200);
+    const id = registered.body.applicantId as string;
+    const pledged = 'premises';
+    const { caseNo } = (await submit(enterpriseItem.code, { as: username, leaveOut: [pledged] })).body;
+    const tolerant = ['acceptWithTolerance', 'refuse', 'requestSupplement', 'withdraw'];
+    const plain = ['refuse', 'requestSupplement', 'withdraw'];
+    await read({ caseNo }, 'clerk.amr', tolerant);
+
+    const credit = (excluded: boolean, etag: string) =>
+      call('PUT', `/admin/applicants/${id}/credit`, { as: 'center.admin', body: { excluded, reason: excluded ? '列入失信被执行人名单' : '已履行义务，信用修复' }, headers: { 'if-match': etag } });
+    const flagged = await credit(true, (await call('GET', `/applicants/${id}`, { as: 'clerk.amr' })).etag);
+    expect(flagged.status, JSON.stringify(flagged.body)).toBe(200);
+    const now = await read({ caseNo }, 'clerk.amr', plain);
+    const pledge = { missing: [{ materialId: pledged, detail: '住所使用证明1个工作日内补交' }], consent: { channel: 'window', at: new Date().toISOString() } };
+    const refusedPledge = await act(caseNo, 'acceptWithTolerance', 'clerk.amr', now.etag, pledge, 409);
+    expect(refusedPledge.body.type).toBe('https://onestop.example.gov.cn/problems/credit-excluded');
+    // The applicant's own read never offered it (a clerk's action), flagged or not.
+    await read({ caseNo }, username, ['withdraw']);
+    const atCounter = await submit(enterpriseItem.code, { as: 'clerk.amr', applicantId: id, leaveOut: [pledged] });
+    expect(atCounter.body.nextActions).toEqual(plain);
+
+    expect((await credit(false, flagged.etag)).status).toBe(200);
+    await read({ caseNo }, 'clerk.amr', tolerant);
+    await read({ caseNo: atCounter.body.caseNo }, 'clerk.amr', tolerant);
   });
 });

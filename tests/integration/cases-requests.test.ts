@@ -5,8 +5,11 @@
  * payload-2.0 events carrying the claims the JWT authorizer would pass.
  */
 import { beforeAll, describe, expect, it } from 'vitest';
+import type { FeeGateEventType } from '#schemas/events/fees';
+import { newId } from '#shared/ids';
+import { call } from './api-client.ts';
 import { eventFor, inProcess } from './in-process.ts';
-import { materialsOf, enterpriseFields, enterpriseItem } from './cases-client.ts';
+import { act, materialsOf, enterpriseFields, enterpriseItem, submit } from './cases-client.ts';
 
 let measured: Awaited<ReturnType<typeof inProcess>>;
 
@@ -55,5 +58,45 @@ describe('DynamoDB requests per case operation (≤ 3, no Scan)', () => {
     // The account check rides in the first batch read: a case read is one request.
     expect(figures['case read']).toEqual(['BatchGetItemCommand']);
     expect(figures.intake).toEqual(['BatchGetItemCommand', 'UpdateItemCommand', 'TransactWriteItemsCommand']);
+  });
+});
+
+// The fees domain's gate events: the consumer shares the handler's DynamoDB client (counted by its own middleware).
+describe('the payment gate\'s consumer (functions/cases/payment-gate.ts), in this process', () => {
+  /** The gate event as EventBridge hands it to the function. */
+  const envelopeOf = (type: FeeGateEventType, data: Record<string, unknown>) => ({
+    version: '0', id: newId(), 'detail-type': type, source: 'onestop.fees', account: '000000000000', time: new Date().toISOString(), region: 'us-east-1', resources: [],
+    detail: { eventId: newId(), centerId: 'center-demo', occurredAt: new Date().toISOString(), actor: { id: 'fees-test', role: 'clerk' }, subject: { type: 'case', id: data.caseNo }, version: 1, data },
+  });
+
+  it('never drops what may still fit (a settlement ahead of its issue, a charge on a grant not closed yet); refuses a malformed event; skips an unknown case; 2 DynamoDB requests per event applied', async () => {
+    const requests: string[] = [];
+    const { db } = await import('#shared/db');
+    db.middlewareStack.add((next, context) => async (args) => {
+      requests.push(context.commandName ?? 'unknown');
+      return next(args);
+    }, { step: 'initialize', name: 'countGateRequests' });
+    const { handler } = await import('../../functions/cases/payment-gate.ts');
+    const run = (type: FeeGateEventType, data: Record<string, unknown>) => handler(envelopeOf(type, data) as never);
+
+    const sub = await submit('370982-ZJ-XK-004', { as: 'zhang.san' });
+    const caseNo = sub.body.caseNo as string;
+    const accepted = await act(caseNo, 'accept', 'clerk.housing', sub.etag);
+    const reviewed = await act(caseNo, 'review', 'clerk.housing', accepted.etag, { opinion: '符合条件' });
+    const approved = await act(caseNo, 'approve', 'approver.housing', reviewed.etag);
+    const id = `CH-${Date.now().toString(36)}`;
+    await expect(run('ChargeIssued', { caseNo, chargeId: id, stage: 'before_delivery', dueFen: 100, payBy: '2026-12-31' })).rejects.toThrow(/before case .* \(approved\) can take it/);
+    const completed = await act(caseNo, 'complete', 'clerk.housing', approved.etag);
+    await expect(run('ChargeSettled', { caseNo, chargeId: id, stage: 'before_delivery', how: 'paid' })).rejects.toThrow(/ChargeSettled .* came before case/);
+    await expect(run('ChargeIssued', { caseNo, chargeId: id, stage: 'before_delivery', dueFen: -1, payBy: '2026-12-31' })).rejects.toThrow(/does not match its schema/);
+    expect(await run('ChargeIssued', { caseNo: '370982-20200101-99999', chargeId: id, stage: 'before_delivery', dueFen: 100, payBy: '2026-12-31' })).toBe('skipped');
+    requests.length = 0;
+    expect(await run('ChargeIssued', { caseNo, chargeId: id, stage: 'before_delivery', dueFen: 100, payBy: '2026-12-31' })).toBe('applied');
+    expect(requests).toEqual(['BatchGetItemCommand', 'TransactWriteItemsCommand']);
+    expect(await run('ChargeIssued', { caseNo, chargeId: id, stage: 'before_delivery', dueFen: 100, payBy: '2026-12-31' })).toBe('duplicate');
+    expect(await run('ChargeSettled', { caseNo, chargeId: id, stage: 'before_acceptance', how: 'paid' })).toBe('skipped'); // another stage
+    expect(await run('ChargeSettled', { caseNo, chargeId: id, stage: 'before_delivery', how: 'paid' })).toBe('applied');
+    const after = await call('GET', `/cases/${caseNo}`, { as: 'clerk.housing' });
+    expect([after.body.state, after.body.version]).toEqual(['completed', completed.body.version + 2]);
   });
 });

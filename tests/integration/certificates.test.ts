@@ -5,11 +5,13 @@
  * approver and a clerk refused, a second revocation 409), a renewal case
  * naming a licence and superseding it at its approval, and intake refusing
  * what cannot be renewed. The public check shows each state with its day and
- * never more of the holder than the masked name. A timeline is printed.
+ * never more of a citizen holder than the masked name. The public register of
+ * licences granted (art. 40) pages them newest first with their states, an
+ * enterprise by its name, a citizen masked. A timeline is printed.
  */
 import { describe, expect, it } from 'vitest';
 import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { call, cloud, doc, until } from './api-client.ts';
+import { call, cloud, doc, freshCreditCode, registerApplicant, until } from './api-client.ts';
 import { act, materialsOf } from './cases-client.ts';
 import { documentsOf, freshApplicant, pdfText, problemType } from './documents-client.ts';
 
@@ -46,6 +48,33 @@ const publicCheck = async (no: string) => {
 
 /** What the public check may show: the certificate's facts and state, never its case, reason or actor. */
 const publicKeys = ['certificateNo', 'status', 'itemCode', 'itemName', 'departmentName', 'centerName', 'holder', 'issuedOn', 'validUntil', 'statusOn', 'supersedes', 'supersededBy', 'sha256'];
+
+/** What a register entry may show: never the case, the digest, an ID number or why a licence ended. */
+const registerKeys = ['certificateNo', 'status', 'statusOn', 'itemCode', 'itemName', 'departmentName', 'holder', 'issuedOn', 'validUntil'];
+
+/** Every entry of the public register for `query`, paged `limit` at a time (each page's cache header checked), and how many pages it took. */
+async function register(query: string, limit: number) {
+  const entries: Record<string, unknown>[] = [];
+  let token: string | undefined;
+  let pages = 0;
+  do {
+    const res = await call('GET', `/public/licences?${query}&limit=${limit}${token ? `&nextToken=${token}` : ''}`);
+    expect(res.status, JSON.stringify(res.body)).toBe(200);
+    expect(res.headers.get('cache-control')).toBe('public, max-age=60');
+    entries.push(...(res.body.items as Record<string, unknown>[]));
+    token = res.body.nextToken as string | undefined;
+    pages++;
+  } while (token && pages < 500);
+  return { entries, pages };
+}
+
+/** A fresh enterprise with an account. */
+async function freshEnterprise(name: string) {
+  const username = `firm.${Date.now().toString(36)}${Math.floor(Math.random() * 1e4).toString(36)}`;
+  const reg = await registerApplicant({ kind: 'enterprise', username, name, email: `${username}@example.com`, phone: '0537-88886666', creditCode: freshCreditCode(), legalRepresentative: '李四' });
+  expect(reg.status, JSON.stringify(reg.body)).toBe(200);
+  return { username };
+}
 
 const end = (no: string, action: 'revoke' | 'cancel', as: string, etag?: string) =>
   call('POST', `/certificates/${no}/${action}`, {
@@ -142,6 +171,38 @@ describe('the certificate\'s life', () => {
     expect(cancelled.status, JSON.stringify(cancelled.body)).toBe(200);
     expect(await publicCheck(legacy.certificateNo)).toMatchObject({ status: 'cancelled', statusOn: chinaToday() });
     note(`${legacy.certificateNo} (stored without department, holder, revision) cancelled by approver.amr: public check cancelled; approver.housing: 403`);
+
+    // The public register (art. 40): the item's licences newest first, over pages, each in its state today; an enterprise by its name.
+    const firm = await freshEnterprise('济宁味之源餐饮有限公司');
+    const firmLicence = await licensed(firm.username, FOOD);
+    expect(await publicCheck(firmLicence.certificateNo)).toMatchObject({ status: 'valid', holder: '济宁味之源餐饮有限公司' });
+    const food = await register(`centerId=center-demo&itemCode=${FOOD}`, 2);
+    expect(food.pages).toBeGreaterThanOrEqual(2);
+    const numbers = food.entries.map((e) => e.certificateNo as string);
+    expect(new Set(numbers).size).toBe(numbers.length);
+    const days = food.entries.map((e) => e.issuedOn as string);
+    expect(days).toEqual([...days].sort().reverse());
+    expect(food.entries.every((e) => e.itemCode === FOOD)).toBe(true);
+    for (const e of food.entries) for (const k of Object.keys(e)) expect(registerKeys).toContain(k);
+    const entry = (no: string) => food.entries.find((e) => e.certificateNo === no);
+    expect(entry(firmLicence.certificateNo)).toEqual({
+      certificateNo: firmLicence.certificateNo, status: 'valid', itemCode: FOOD, itemName: '食品经营许可', departmentName: expect.any(String),
+      holder: '济宁味之源餐饮有限公司', issuedOn: chinaToday(), validUntil: fiveYearsFrom(chinaToday()),
+    });
+    expect(entry(first.certificateNo)).toMatchObject({ status: 'revoked', statusOn: chinaToday(), holder: '钱*多' });
+    expect(entry(second.certificateNo)).toMatchObject({ status: 'superseded', statusOn: chinaToday(), holder: '钱*多' });
+    expect(entry(legacy.certificateNo)).toMatchObject({ status: 'cancelled', statusOn: chinaToday() });
+    // Newest first: the enterprise's licence, issued last, comes before the citizen's first one.
+    expect(numbers.indexOf(firmLicence.certificateNo)).toBeLessThan(numbers.indexOf(first.certificateNo));
+    const shownText = JSON.stringify(food.entries);
+    for (const hidden of [first.caseNo, firmLicence.caseNo, '钱多多', '欺骗']) expect(shownText).not.toContain(hidden);
+    expect(entry(renewed.certificateNo)).toBeUndefined();
+    expect((await register(`itemCode=${FOOD_RENEWAL}`, 100)).entries.find((e) => e.certificateNo === renewed.certificateNo)).toMatchObject({ status: 'valid', holder: '钱*多' });
+    // A page's token is bound to its center and item: with another item it is refused.
+    const firstPage = await call('GET', `/public/licences?itemCode=${FOOD}&limit=1`);
+    const foreign = await call('GET', `/public/licences?itemCode=${FOOD_RENEWAL}&limit=1&nextToken=${firstPage.body.nextToken as string}`);
+    expect(foreign.status, JSON.stringify(foreign.body)).toBe(400);
+    note(`register of ${FOOD}: ${food.entries.length} licences over ${food.pages} pages, newest first; ${firmLicence.certificateNo} held by 济宁味之源餐饮有限公司, ${first.certificateNo} revoked (钱*多); another item's token: 400`);
 
     console.log(`The certificate's life:\n${timeline.map((l) => `  ${l}`).join('\n')}`);
   }, 240_000);

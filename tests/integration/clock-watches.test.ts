@@ -11,6 +11,12 @@
  *    certificate was kept from being issued (a fault injected into the issuing
  *    consumer for that approval only) is, and at its threshold the watcher
  *    publishes CertificateNotIssued once, which supervision cards yellow.
+ *  - A certificate of an item that holds a year and reminds 45 days ahead is
+ *    on the renewal watch from its issue, due not a millisecond early; at its
+ *    instant the watcher publishes CertificateRenewalDue once and the holder
+ *    gets the reminder (email and SMS in the case's delivery log); a
+ *    certificate cancelled meanwhile left the watch with its cancellation and
+ *    is never reminded.
  */
 import { GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { describe, expect, it } from 'vitest';
@@ -19,14 +25,17 @@ import { workCalendar } from '#shared/calendar';
 import { calendar2026 } from '#shared/calendar-2026';
 import { eLicenceThresholds, taskThresholds } from '#shared/clock-rules';
 import { provisionalYear } from '#shared/provisional-calendar';
-import { api, call, cloud, doc, until } from './api-client.ts';
+import { api, call, cloud, doc, freshCode, until } from './api-client.ts';
 import { useLocalTable } from './in-process.ts';
-import { documentsOf } from './documents-client.ts';
+import { documentsOf, freshApplicant } from './documents-client.ts';
 import { completedCase, deadLetterOf, deleteDeadLettersOf, evalAct, freshItem, invitationOf, logLinesOf, onlineRating, soleTrader } from './evaluation-client.ts';
 
 useLocalTable();
 const { watchEvaluation } = await import('../../functions/evaluation/watch.ts');
 const { watchLicence } = await import('../../functions/documents/licence-watch.ts');
+const { remindRenewal } = await import('../../functions/documents/renewal-watch.ts');
+const { renewalsDue } = await import('../../functions/documents/certificate-store.ts');
+const { RENEWAL_REMINDER_LEAD_DAYS, renewalApplyBy, renewalReminderAt } = await import('../../functions/documents/certificates.ts');
 
 const centerId = 'center-demo';
 const cal = workCalendar([calendar2026], 'Asia/Shanghai', provisionalYear);
@@ -142,4 +151,70 @@ describe('the e-licence watcher', () => {
       await deleteDeadLettersOf(caseNo);
     }
   });
+});
+
+describe('the renewal watcher', () => {
+  it('reminds the holder once, the item\'s days before expiry, never early; a certificate cancelled meanwhile never', async () => {
+    // A copy of the immediate amr item whose licence holds a year, its holders reminded 45 days before it expires.
+    const code = freshCode('RN');
+    let res = await call('POST', '/admin/items', { as: 'admin.amr', body: { code, content: { ...soleTrader.content, validityYears: 1, renewalApplyDays: 45 } } });
+    expect(res.status, JSON.stringify(res.body)).toBe(201);
+    for (const [action, as] of [['submit', 'admin.amr'], ['approve', 'center.admin'], ['publish', 'admin.amr']] as const) {
+      res = await call('POST', `/admin/items/${code}/versions/1/${action}`, { as, headers: { 'if-match': res.etag } });
+      expect(res.status, `${action}: ${JSON.stringify(res.body)}`).toBe(200);
+    }
+    const holder = await freshApplicant('孟小冬');
+    const licensed = async () => {
+      let step = await call('POST', '/cases', { as: holder.username, body: { itemCode: code, materials: soleTrader.content.materials.map((m) => ({ materialId: m.id, form: m.form, count: m.count })) } });
+      expect(step.status, JSON.stringify(step.body)).toBe(201);
+      const caseNo = step.body.caseNo as string;
+      for (const action of ['accept', 'approve']) {
+        step = await call('POST', `/cases/${caseNo}/${action}`, { as: 'clerk.amr', headers: { 'if-match': step.etag } });
+        expect(step.status, `${action}: ${JSON.stringify(step.body)}`).toBe(200);
+      }
+      const cert = await until(`the certificate of ${caseNo}`, async () => (await documentsOf(caseNo, holder.username)).find((d) => d.kind === 'certificate'));
+      return { caseNo, certificateNo: cert.certificateNo! };
+    };
+    const [kept, cancelled] = [await licensed(), await licensed()];
+    const stored = await get(`CERT#${kept.certificateNo}`, 'CERT');
+    // Reminded 30 days before the last day to apply, which is the item's 45 days before expiry.
+    const remindAt = renewalReminderAt(stored!.validUntil as string, 45 + RENEWAL_REMINDER_LEAD_DAYS);
+    expect(stored).toMatchObject({ remindAt, renewalApplyBy: renewalApplyBy(stored!.validUntil as string, 45), holder: '孟*冬', holderKind: 'citizen', GSI5PK: 'RENEWWATCH', GSI5SK: `${remindAt}#${centerId}#${kept.certificateNo}` });
+
+    // Cancelled by the issuing department's approver: off the watch in the write that cancels it.
+    const stale = { certificateNo: cancelled.certificateNo, centerId, watchKey: (await get(`CERT#${cancelled.certificateNo}`, 'CERT'))!.GSI5SK as string };
+    const ended = await call('POST', `/certificates/${cancelled.certificateNo}/cancel`, { as: 'approver.amr', body: { reason: '经营者申请终止经营', legalBasis: '《中华人民共和国行政许可法》第七十条第（六）项' } });
+    expect(ended.status, JSON.stringify(ended.body)).toBe(200);
+    expect((await get(`CERT#${cancelled.certificateNo}`, 'CERT'))?.GSI5PK).toBeUndefined();
+
+    expect((await renewalsDue(before(remindAt))).map((e) => e.certificateNo)).not.toContain(kept.certificateNo);
+    const due = await renewalsDue(remindAt);
+    expect(due.find((e) => e.certificateNo === kept.certificateNo)).toEqual({ certificateNo: kept.certificateNo, centerId, watchKey: stored!.GSI5SK });
+    expect(due.map((e) => e.certificateNo)).not.toContain(cancelled.certificateNo);
+    const entry = due.find((e) => e.certificateNo === kept.certificateNo)!;
+    expect(await remindRenewal(entry, remindAt)).toBe('published');
+    expect(await remindRenewal(entry, remindAt)).toBe('duplicate');
+    expect(await remindRenewal(stale, remindAt)).toBe('ended');
+    const after = await get(`CERT#${kept.certificateNo}`, 'CERT');
+    expect(after).toMatchObject({ remindedAt: remindAt, status: 'valid' });
+    expect(after?.GSI5PK).toBeUndefined();
+
+    const reminders = async (caseNo: string) => (await eventsIn(`CENTER#${centerId}#CASEFILES#${caseNo}#EVENTS`)).filter((e) => e.detailType === 'CertificateRenewalDue');
+    expect((await reminders(kept.caseNo)).map((e) => e.detail.data)).toEqual([{
+      caseNo: kept.caseNo, certificateNo: kept.certificateNo, itemCode: code, itemName: soleTrader.content.name, validUntil: stored!.validUntil, applyBy: stored!.renewalApplyBy,
+    }]);
+    expect(await reminders(cancelled.caseNo)).toEqual([]);
+
+    // The holder hears of it by both channels, logged with the case that issued the certificate.
+    const deliveries = await until('the reminder delivered', async () => {
+      const log = await call('GET', `/cases/${kept.caseNo}/notifications`, { as: holder.username });
+      const sent = (log.body.items as { eventType: string; channel: string; status: string }[]).filter((d) => d.eventType === 'CertificateRenewalDue' && d.status === 'sent');
+      return sent.length === 2 ? sent : undefined;
+    });
+    expect(deliveries.map((d) => d.channel).sort()).toEqual(['email', 'sms']);
+    const email = await until('the reminder e-mail', async () =>
+      ((await (await fetch(`${cloud.endpoints.ses}/store`)).json()) as { emails: { subject: string; destination: { to: string[] } }[] }).emails
+        .find((e) => e.destination.to.includes(`${holder.username}@example.com`) && e.subject === `证照延续提醒：${kept.certificateNo}`));
+    expect(email).toBeDefined();
+  }, 120_000);
 });

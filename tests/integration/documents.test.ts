@@ -1,9 +1,10 @@
 /**
  * Materials, issued documents and archives over the local cloud: presigned
  * PUTs through fetch against the S3 server, the upload check on the bucket's
- * notification, audited downloads and who gets them, receipts and
- * certificates as PDFs with Chinese text and a signature poppler's pdfsig
- * verifies, the archive package on completion.
+ * notification, audited downloads and who gets them, receipts, notices,
+ * decisions (art. 38) and certificates as PDFs with Chinese text and a
+ * signature poppler's pdfsig verifies, the archive package on completion
+ * with the decision, and the delivery's supplement chained to it.
  */
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
@@ -11,10 +12,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { GetObjectCommand, HeadObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { demoItems } from '../../local/seed/items.ts';
 import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
-import { call, cloud, doc, until } from './api-client.ts';
-import { act } from './cases-client.ts';
+import { call, centerToday, cloud, doc, freshCreditCode, registerApplicant, until } from './api-client.ts';
+import { act, itemByMode, submit } from './cases-client.ts';
 import {
   bucketOf,
   completeCase,
@@ -43,6 +45,46 @@ const materials = bucketOf('MaterialsBucket');
 
 const objectExists = (key: string) => s3.send(new HeadObjectCommand({ Bucket: materials, Key: key })).then(() => true, () => false);
 const download = async (url: string) => new Uint8Array(await (await fetch(url)).arrayBuffer());
+
+/** What pdfsig (poppler-utils; .ci/run installs it) says of a PDF: without the tool this fails with ENOENT rather than skipping. */
+function pdfsig(bytes: Uint8Array, name: string): string {
+  const path = join(mkdtempSync(join(tmpdir(), 'onestop-issued-')), `${name}.pdf`);
+  writeFileSync(path, bytes);
+  return execFileSync('pdfsig', [path], { encoding: 'utf8' });
+}
+
+const expectSigned = (bytes: Uint8Array, name: string) => {
+  const report = pdfsig(bytes, name);
+  console.log(`pdfsig of a ${name} issued through the local cloud:\n${report}`);
+  expect(report).toContain('Signature Validation: Signature is Valid.');
+  expect(report).toContain('Total document signed');
+};
+
+/** The bytes of a case's document of `kind` (waiting for it), downloaded as `as`, checked against its record. */
+async function documentBytes(caseNo: string, kind: string, as: string) {
+  const d = await until(`${kind} of ${caseNo}`, async () => (await documentsOf(caseNo, as)).find((x) => x.kind === kind));
+  const bytes = await download((await call('GET', `/cases/${caseNo}/documents/${d.documentId}/download`, { as })).body.url);
+  expect(sha256(bytes)).toBe(d.sha256);
+  return bytes;
+}
+
+const flat = (s: string) => s.replace(/\s+/g, '');
+const flatText = async (bytes: Uint8Array) => flat(await pdfText(bytes));
+
+/** The demo item's legal basis as a decision prints each provision. */
+const basisOf = (code: string) => demoItems.find((i) => i.code === code)!.content.legalBasis.map((b) => flat(`${b.title}${b.article ?? ''}`));
+
+/** Sets (or, with undefined, removes) the remedies' bodies on version 1 of a demo item, the version its cases are filed under. */
+async function setRemedies(itemCode: string, remedies: { reconsiderationBody: string; court: string } | undefined) {
+  await doc.send(new UpdateCommand({
+    TableName: cloud.tableName,
+    Key: { PK: `CENTER#center-demo#ITEM#${itemCode}`, SK: 'V#000001' },
+    ...(remedies
+      ? { UpdateExpression: 'SET content.remedies = :r', ExpressionAttributeValues: { ':r': remedies } }
+      : { UpdateExpression: 'REMOVE content.remedies' }),
+    ConditionExpression: 'attribute_exists(PK)',
+  }));
+}
 
 /** The audit records of a case from the documents domain (GET /audit/events by subject). */
 async function documentAudit(caseNo: string) {
@@ -286,11 +328,11 @@ describe('issued documents and certificates', () => {
     const who = await freshApplicant('孙悟空');
     const { caseNo, etag } = await openCase(who.username);
     await completeCase(caseNo, etag);
-    const docs = await until('receipt and certificate', async () => {
+    const docs = await until('receipt, decision and certificate', async () => {
       const d = await documentsOf(caseNo, who.username);
-      return d.length >= 2 ? d : undefined;
+      return d.length >= 3 ? d : undefined;
     });
-    expect(docs.map((d) => d.kind).sort()).toEqual(['acceptance_receipt', 'certificate']);
+    expect(docs.map((d) => d.kind).sort()).toEqual(['acceptance_receipt', 'certificate', 'grant_decision']);
     for (const d of docs) expect(d).toMatchObject({ etag: expect.any(String) });
 
     const receipt = docs.find((d) => d.kind === 'acceptance_receipt')!;
@@ -309,6 +351,62 @@ describe('issued documents and certificates', () => {
     expect(certText).toContain(cert.certificateNo!);
     const mistyped = `${cert.certificateNo!.slice(0, -1)}${cert.certificateNo!.endsWith('0') ? '1' : '0'}`;
     expect((await call('GET', `/public/certificates/${mistyped}`)).status).toBe(404);
+
+    // The grant decision (art. 38) beside it: the item version's legal basis, the certificate it issues, the remedies (the defaults: the item names no bodies).
+    const grant = await documentBytes(caseNo, 'grant_decision', who.username);
+    expectSigned(grant, 'grant decision');
+    const grantText = await flatText(grant);
+    for (const expected of ['准予行政许可决定书', caseNo, '孙悟空', '决定准予行政许可', ...basisOf('370982-AMR-XK-003'), cert.certificateNo!, '60日内向本级人民政府申请行政复议', '6个月内向本机关所在地的基层人民法院提起行政诉讼']) {
+      expect(grantText, expected).toContain(flat(expected));
+    }
+  });
+
+  it('a denial issues the 不予行政许可决定书: reasons, legal basis, the bodies the item names; no certificate; the archive holds the decision', async () => {
+    const item = '370982-AMR-XK-003';
+    const who = await freshApplicant('沙悟净');
+    const { caseNo, etag } = await openCase(who.username);
+    await setRemedies(item, { reconsiderationBody: '示范县人民政府', court: '示范县人民法院' });
+    try {
+      const accepted = await act(caseNo, 'accept', 'clerk.amr', etag, {});
+      const reasons = ['经营场所位于居民住宅楼内，不符合《个体工商户登记管理办法》规定的经营场所条件', '经营者身份证明与申请人不一致'];
+      const denied = await act(caseNo, 'deny', 'clerk.amr', accepted.etag, { reasons });
+      const text = await flatText(await documentBytes(caseNo, 'denial_decision', who.username));
+      for (const expected of ['不予行政许可决定书', caseNo, '决定不予行政许可，理由如下', ...reasons, ...basisOf(item), '60日内向示范县人民政府申请行政复议', '6个月内向示范县人民法院提起行政诉讼']) {
+        expect(text, expected).toContain(flat(expected));
+      }
+      await act(caseNo, 'complete', 'clerk.amr', denied.etag, {});
+    } finally {
+      await setRemedies(item, undefined);
+    }
+    const archived = await until('the archive', async () => {
+      const res = await call('GET', `/archives/${caseNo}`, { as: 'auditor' });
+      return res.status === 200 ? res.body : undefined;
+    });
+    expect(archived.manifest.documents.map((d: { kind: string }) => d.kind).sort()).toEqual(['acceptance_receipt', 'denial_decision']);
+    expect(archived.manifest.decision).toMatchObject({ outcome: 'denied' });
+    expect((await documentsOf(caseNo, who.username)).map((d) => d.kind)).not.toContain('certificate');
+  });
+
+  it('an escalated item (上报件): the county issues the 转报结果告知书 with the upper authority\'s decision, and neither a decision nor a certificate of its own', async () => {
+    const item = itemByMode('escalated', 'health');
+    const username = `ent.fwd.${Date.now().toString(36)}`;
+    const reg = await registerApplicant({ kind: 'enterprise', username, name: '示范县人民医院有限公司', email: `${username}@example.com`, phone: '0538-7654321', creditCode: freshCreditCode(), legalRepresentative: '唐三藏' });
+    expect(reg.status, JSON.stringify(reg.body)).toBe(200);
+    const filed = await submit(item.code, { as: username });
+    const caseNo = filed.body.caseNo as string;
+    const accepted = await act(caseNo, 'accept', 'clerk.health', filed.etag, {});
+    const reviewed = await act(caseNo, 'review', 'clerk.health', accepted.etag, { opinion: '初审材料齐全，拟上报省卫生健康委' });
+    const escalated = await act(caseNo, 'escalate', 'approver.health', reviewed.etag, { authority: '山东省卫生健康委员会', reason: '放射治疗项目由省级卫生健康部门审批' });
+    const upperDecision = { authority: '山东省卫生健康委员会', documentNo: '鲁卫放证字〔2026〕18号', decidedOn: centerToday(), outcome: 'granted', certificateNo: '鲁卫放证370000-0018' };
+    const back = await act(caseNo, 'returnFromEscalation', 'clerk.health', escalated.etag, { outcome: '省卫生健康委准予许可', upperDecision });
+    await act(caseNo, 'approve', 'approver.health', back.etag, {});
+    const notice = await documentBytes(caseNo, 'forwarding_notice', username);
+    expectSigned(notice, 'forwarding notice');
+    const text = await flatText(notice);
+    for (const expected of ['转报结果告知书', caseNo, '决定机关：山东省卫生健康委员会', '决定文号：鲁卫放证字〔2026〕18号', '决定结果：准予行政许可', '许可证件编号：鲁卫放证370000-0018', '不是本机关的行政许可决定']) {
+      expect(text, expected).toContain(flat(expected));
+    }
+    expect((await documentsOf(caseNo, username)).map((d) => d.kind).sort()).toEqual(['acceptance_receipt', 'forwarding_notice']);
   });
 
   it('an issued document is signed by the center\'s development key: pdfsig finds the whole file signed and the signature valid', async () => {
@@ -342,7 +440,13 @@ describe('notices', () => {
       ],
     });
     const second = await openCase(who.username);
-    await act(second.caseNo, 'refuse', 'clerk.amr', second.etag, { reasons: ['申请事项依法不需要取得行政许可'] });
+    // Outside this agency's powers (art. 32 para. 1 (2)) names the agency to apply to: a field-level 400 without it.
+    const unnamed = await act(second.caseNo, 'refuse', 'clerk.amr', second.etag, { reasons: ['申请事项属于药品零售许可'], ground: 'outside_powers' }, 400);
+    expect(unnamed.body.type).toBe(problemType('validation-failed'));
+    expect(unnamed.body.errors).toEqual([expect.objectContaining({ path: '/body/competentAgency', code: 'required' })]);
+    await act(second.caseNo, 'refuse', 'clerk.amr', second.etag, { reasons: ['申请事项属于药品零售许可'], ground: 'outside_powers', competentAgency: '济宁市市场监督管理局' });
+    const third = await openCase(who.username);
+    await act(third.caseNo, 'refuse', 'clerk.amr', third.etag, { reasons: ['仅从事农产品初级加工，依法不需要取得行政许可'], ground: 'not_subject_to_licensing' });
 
     const textOf = async (caseNo: string, kind: string) => {
       const doc = await until(`${kind} of ${caseNo}`, async () => (await documentsOf(caseNo, who.username)).find((d) => d.kind === kind));
@@ -351,8 +455,10 @@ describe('notices', () => {
     };
     const notice = await textOf(first.body.caseNo, 'supplement_notice');
     for (const expected of ['一次性告知', '未提交经营者身份证明', '缺少经营场所使用证明', '周八']) expect(notice).toContain(expected);
-    const refusal = await textOf(second.caseNo, 'refusal_notice');
-    for (const expected of ['不予受理', '申请事项依法不需要取得行政许可', '行政复议', '行政诉讼']) expect(refusal).toContain(expected);
+    const refusal = flat(await textOf(second.caseNo, 'refusal_notice'));
+    for (const expected of ['不予受理', '不属于本机关职权范围', '第三十二条第一款第（二）项', '请向济宁市市场监督管理局提出申请', '60日内向本级人民政府申请行政复议', '6个月内']) expect(refusal, expected).toContain(expected);
+    const notSubject = flat(await textOf(third.caseNo, 'refusal_notice'));
+    for (const expected of ['依法不需要取得行政许可', '第三十二条第一款第（一）项', '即时告知']) expect(notSubject, expected).toContain(expected);
   });
 });
 
@@ -364,7 +470,7 @@ describe('archive', () => {
       await upload(caseNo, who.username, 'application-form', samples.pdf),
       await upload(caseNo, who.username, 'premises', samples.jpeg, 'image/jpeg'),
     ];
-    await completeCase(caseNo, etag);
+    const completed = await completeCase(caseNo, etag);
     const c = await until('the archive location on the case', async () => {
       const res = await call('GET', `/cases/${caseNo}`, { as: 'clerk.amr' });
       return res.body.archiveLocation ? res.body : undefined;
@@ -378,19 +484,44 @@ describe('archive', () => {
     const { manifest, objects, archive } = got.body;
     expect(archive).toMatchObject({ retentionClass: '30y', retainUntil: `${Number(c.completedAt.slice(0, 4)) + 31}-01-01` });
     expect(manifest.materials.map((m: { sha256: string }) => m.sha256).sort()).toEqual(uploaded.map((u) => u.sha256).sort());
-    expect(manifest.documents.map((d: { kind: string }) => d.kind).sort()).toEqual(['acceptance_receipt', 'certificate']);
+    expect(manifest.documents.map((d: { kind: string }) => d.kind).sort()).toEqual(['acceptance_receipt', 'certificate', 'grant_decision']);
     expect(manifest.timeline.map((e: { type: string }) => e.type)).toEqual(['CaseSubmitted', 'CaseAccepted', 'CaseApproved', 'CaseCompleted']);
-    expect(objects).toHaveLength(4);
+    expect(objects).toHaveLength(5);
     for (const o of objects as { path: string; sha256: string; url: string }[]) expect(sha256(await download(o.url)), o.path).toBe(o.sha256);
     // A closed case takes no more materials, and its files are no longer re-qualified.
     const late = await call('POST', `/cases/${caseNo}/materials`, { as: who.username, body: { materialId: 'premises', contentType: 'application/pdf', size: 10 } });
     expect([late.status, late.body.type]).toEqual([409, problemType('case-closed-for-materials')]);
     const requalified = await call('POST', `/cases/${caseNo}/materials/${uploaded[0]!.fileId}/verify`, { as: 'clerk.amr' });
     expect([requalified.status, requalified.body.type]).toEqual([409, problemType('case-closed-for-materials')]);
-    expect(await until('the retrieval in the audit log', async () => {
+
+    // The delivery after the seal: a supplement beside the package, Object-Locked like it, naming the manifest's digest.
+    await act(caseNo, 'deliver', 'clerk.amr', completed.etag, { method: 'mail', trackingNo: 'SF1234567890' });
+    const supplemented = await until('the delivery supplement', async () => {
+      const res = await call('GET', `/archives/${caseNo}`, { as: 'auditor' });
+      return res.body.archive.supplements?.length ? res.body.archive : undefined;
+    });
+    expect(supplemented.manifestSha256).toBe(archive.manifestSha256);
+    const [entry] = supplemented.supplements;
+    expect(entry).toMatchObject({ kind: 'delivery', path: expect.stringMatching(/^supplements\/delivery-[0-9A-Z]{26}\.json$/), sha256: expect.stringMatching(/^[0-9a-f]{64}$/) });
+    const stored = await s3.send(new GetObjectCommand({ Bucket: bucketOf('ArchiveBucket'), Key: `archives/center-demo/${caseNo}/${entry.path}` }));
+    const bytes = await stored.Body!.transformToByteArray();
+    expect(sha256(bytes)).toBe(entry.sha256);
+    const record = JSON.parse(new TextDecoder().decode(bytes));
+    expect(record).toMatchObject({
+      format: 'onestop-archive-supplement/1', kind: 'delivery', previousManifestSha256: archive.manifestSha256,
+      delivery: { method: 'mail', trackingNo: 'SF1234567890', deliveredOn: centerToday(), actor: { id: await subOf('clerk.amr'), role: 'clerk' } },
+    });
+    // The manifest as sealed: the supplement did not touch it; the retrieval hands it out with the package.
+    const again = (await call('GET', `/archives/${caseNo}`, { as: 'auditor' })).body;
+    expect(again.manifest).toEqual(manifest);
+    expect(again.objects).toHaveLength(6);
+    const handedOut = (again.objects as { path: string; sha256: string; url: string }[]).find((o) => o.path === entry.path)!;
+    expect([handedOut.sha256, sha256(await download(handedOut.url))]).toEqual([entry.sha256, entry.sha256]);
+    const audited = await until('the retrieval and the supplement in the audit log', async () => {
       const records = await documentAudit(caseNo);
-      return records.find((r) => r.action === 'DocumentRetrieved' && r.actor.role === 'auditor');
-    })).toBeDefined();
+      return records.some((r) => r.action === 'DocumentRetrieved' && r.actor.role === 'auditor') && records.some((r) => r.action === 'ArchiveSupplemented') ? records : undefined;
+    });
+    expect(audited.filter((r) => r.action === 'ArchiveSupplemented')).toHaveLength(1);
   });
 
   it('disposition: refused before the retention ends', async () => {

@@ -113,9 +113,9 @@ describe('fault injection', () => {
         }
         const now = await applied();
         const done = now.audit.length >= events.length && now.mails >= notified.length && now.sms >= notified.length && now.evaluations.length >= CASES &&
-          now.documents.length >= CASES * 2 && now.archived >= CASES;
+          now.documents.length >= CASES * 3 && now.archived >= CASES;
         last = `dlq ${depth}, audit ${now.audit.length}/${events.length}, mails ${now.mails}/${notified.length}, sms ${now.sms}/${notified.length}, evaluations ${now.evaluations.length}/${CASES}, ` +
-          `documents ${now.documents.length}/${CASES * 2}, archived ${now.archived}/${CASES}`;
+          `documents ${now.documents.length}/${CASES * 3}, archived ${now.archived}/${CASES}`;
         return done ? now : undefined;
       }, 120_000).catch((err: Error) => {
         throw new Error(`${err.message}: ${last}`);
@@ -133,9 +133,9 @@ describe('fault injection', () => {
       expect(settled.sms).toBe(notified.length);
       // One invitation (一事一评) per completed case, keyed by its case number.
       expect([...settled.evaluations].sort()).toEqual([...caseNos].sort());
-      // One acceptance receipt and one certificate per case (a document per causing event), each case archived once.
-      expect(settled.documents).toHaveLength(CASES * 2);
-      expect(new Set(settled.documents.map((d) => d.documentId)).size).toBe(CASES * 2);
+      // One acceptance receipt, one grant decision and one certificate per case (a document per causing event and kind), each case archived once.
+      expect(settled.documents).toHaveLength(CASES * 3);
+      expect(new Set(settled.documents.map((d) => d.documentId)).size).toBe(CASES * 3);
       expect(settled.documents.filter((d) => d.kind === 'certificate')).toHaveLength(CASES);
       expect(settled.archived).toBe(CASES);
       const archivedRecords = (await Promise.all(caseNos.map((no) => call('GET', `/audit/events?from=${day(-1)}&to=${day(1)}&subjectType=case&subjectId=${no}&limit=100`, { as: 'auditor' }))))

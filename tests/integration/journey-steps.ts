@@ -11,7 +11,7 @@ import type { ClockEffect } from '#schemas/api/cases';
 import { calendar2026 } from '#shared/calendar-2026';
 import { workCalendar } from '#shared/calendar';
 import { provisionalYear } from '#shared/provisional-calendar';
-import { deadlinesOf } from '../../functions/cases/clock.ts';
+import { deadlinesOf, deliveryPausesOf } from '../../functions/cases/clock.ts';
 import { call, cloud, until } from './api-client.ts';
 import { act, auditOf, expectShape, timelineOf } from './cases-client.ts';
 
@@ -32,7 +32,7 @@ export async function step(j: Journey, action: string, as: string, exp: { to?: s
   expect(c).toMatchObject({ caseNo: j.caseNo, state: to, version: j.version + 1 });
   expect(res.etag).toBe(`"${j.version + 1}"`);
   if (exp.next) expect(c.nextActions, `${action}: next actions of ${as}`).toEqual(exp.next);
-  if (c.clock.startedAt) expect(c.deadlines).toEqual(deadlinesOf(journeyCalendar, c.clock, c.decision?.at));
+  if (c.clock.startedAt) expect(c.deadlines).toEqual(deadlinesOf(journeyCalendar, c.clock, c.decision?.at, deliveryPausesOf(c)));
   if (exp.clock !== 'start') expect(res.body.receipt).toBeUndefined();
   j.dl.push(c.deadlines);
   j.log.push({ type: exp.type, action, from: j.state, to, ...(exp.clock ? { clockEffect: exp.clock } : {}), role: exp.role ?? roleOf(as) });

@@ -38,6 +38,14 @@ describe('the seeded directory and calendar', () => {
     expect(unknownZone).toMatchObject({ status: 422, body: { type: typeOf('time-zone-unknown'), errors: [expect.objectContaining({ path: '/body/timeZone' })] } });
     const badRules = await call('PUT', '/admin/center', { as: 'center.admin', body: { name: '示范县政务服务中心', timeZone: 'Asia/Shanghai', caseRules: { supplementWorkingDays: 0 } }, headers: { 'if-match': fresh.etag } });
     expect(badRules).toMatchObject({ status: 400, body: { errors: [expect.objectContaining({ path: '/body/caseRules/supplementWorkingDays' })] } });
+    // Fee waiver categories (减免) by the fees domain's rules: one entry per category, a percent waiver with its percent.
+    const waiver = { categoryId: 'micro', name: '小微企业', basis: '财税〔2019〕13号', kind: 'percent' as const, percent: 50 };
+    const { percent: _p, ...withoutPercent } = waiver;
+    const badWaivers = await call('PUT', '/admin/center', {
+      as: 'center.admin', body: { name: '示范县政务服务中心', timeZone: 'Asia/Shanghai', feeWaivers: [waiver, waiver, { ...withoutPercent, categoryId: 'other' }] }, headers: { 'if-match': fresh.etag },
+    });
+    expect([badWaivers.status, badWaivers.body.errors.map((e: { path: string; code: string }) => `${e.path} ${e.code}`)]).toEqual([400, ['/body/feeWaivers/1/categoryId duplicate', '/body/feeWaivers/2/percent required']]);
+    expect((await call('GET', '/org/center', { as: 'center.admin' })).etag).toBe(fresh.etag);
     // The seeded profile as it is, its case rules at their defaults said out loud (the PUT replaces it; case numbers take its code).
     const caseRules = { pledgeMayPassPromisedLimit: false, supplementWorkingDays: 30 };
     const changed = await call('PUT', '/admin/center', { as: 'center.admin', body: { name: '示范县政务服务中心', timeZone: 'Asia/Shanghai', code: '370982', caseRules }, headers: { 'if-match': fresh.etag } });

@@ -4,7 +4,8 @@
  * stores an identical object). Wording follows the Administrative Licensing
  * Law (行政许可法 art. 32: accept, refuse, or ask for everything missing at
  * once) and the remedies of the Administrative Reconsideration Law (60 days)
- * and the Administrative Litigation Law (6 months).
+ * and the Administrative Litigation Law (6 months). The decisions (art. 38)
+ * are decision.ts's, on the same layout.
  */
 import type { Seal } from './seal.ts';
 import { chinaDateOf, chinaTimeOf, chineseDate } from './text.ts';
@@ -48,10 +49,28 @@ export type Tolerance = {
   consent: { channel: 'window' | 'online'; at: string };
 };
 
+/** Where an applicant who disputes an act of the agency turns (the item's setting); absent: DEFAULT_REMEDIES. */
+export type Remedies = { reconsiderationBody: string; court: string };
+
+/**
+ * Since the 2023 Administrative Reconsideration Law (art. 24) a county
+ * department's acts are reconsidered by the county's people's government, and
+ * a first-instance suit goes to the basic court where the agency sits
+ * (Administrative Litigation Law arts. 14, 18): true of every county agency,
+ * so an item that names no bodies is still told correctly.
+ */
+export const DEFAULT_REMEDIES: Remedies = { reconsiderationBody: '本级人民政府', court: '本机关所在地的基层人民法院' };
+
+/** Why an application is not accepted (art. 32 para. 1): (1) no licence is needed, (2) another agency's matter, or other grounds. */
+export type RefusalGround = 'not_subject_to_licensing' | 'outside_powers' | 'other';
+
 export type RefusalNotice = NoticeHeader & {
   reasons: string[];
-  /** The agency to apply to instead, when the matter is not this department's (art. 32 (2)). */
+  /** Absent: other grounds. */
+  ground?: RefusalGround;
+  /** The agency to apply to instead, when the matter is not this department's (art. 32 para. 1 (2)). */
   competentAgency?: string;
+  remedies?: Remedies;
 };
 
 export type SupplementNotice = NoticeHeader & {
@@ -78,7 +97,7 @@ export type Certificate = {
 
 const formLabel: Record<MaterialForm, string> = { original: '原件', copy: '复印件', electronic: '电子件' };
 /** Each document here is an act of administrative licensing, sealed with the deciding agency's seal for that purpose. */
-const sealOf = (departmentName: string): Seal => ({ agency: departmentName, purpose: '行政审批专用章' });
+export const sealOf = (departmentName: string): Seal => ({ agency: departmentName, purpose: '行政审批专用章' });
 const ONLY_AFTER_HANDLING = '以办理结果为准';
 
 export async function renderAcceptanceReceipt(font: Uint8Array, d: AcceptanceReceipt): Promise<Uint8Array> {
@@ -133,14 +152,35 @@ function pledgeAnnex(w: PdfWriter, d: AcceptanceReceipt, t: Tolerance): void {
   ]);
 }
 
+const ART_32 = '《中华人民共和国行政许可法》第三十二条第一款';
+
 export async function renderRefusalNotice(font: Uint8Array, d: RefusalNotice): Promise<Uint8Array> {
   if (d.reasons.length === 0) throw new RangeError('A refusal states its reasons.');
+  if (d.ground === 'outside_powers' && !d.competentAgency) throw new RangeError('A refusal as outside this agency\'s powers names the competent agency.');
   return notice(font, d, '不予受理通知书', (w) => {
-    w.paragraph(`你（单位）提交的“${d.itemName}”申请，经审查，${d.departmentName}决定不予受理，理由如下：`);
+    const applied = `你（单位）提交的“${d.itemName}”申请，经审查，`;
+    switch (d.ground) {
+      case 'not_subject_to_licensing':
+        w.paragraph(`${applied}该申请事项依法不需要取得行政许可。依据${ART_32}第（一）项的规定，${d.departmentName}即时告知你（单位）不予受理，理由如下：`);
+        break;
+      case 'outside_powers':
+        w.paragraph(`${applied}该申请事项依法不属于本机关职权范围。依据${ART_32}第（二）项的规定，${d.departmentName}决定不予受理，理由如下：`);
+        break;
+      default:
+        w.paragraph(`${applied}${d.departmentName}决定不予受理，理由如下：`);
+    }
     d.reasons.forEach((reason, i) => w.hanging(`${i + 1}. `, reason, { indent: 24 }));
-    if (d.competentAgency) w.paragraph(`该申请事项依法不属于本机关职权范围，请向${d.competentAgency}提出申请。`);
-    w.paragraph('如对本决定不服，可以自收到本通知书之日起六十日内依法申请行政复议，或者自收到本通知书之日起六个月内依法提起行政诉讼。');
+    if (d.competentAgency) {
+      w.paragraph(d.ground === 'outside_powers' ? `请向${d.competentAgency}提出申请。` : `该申请事项依法不属于本机关职权范围，请向${d.competentAgency}提出申请。`);
+    }
+    remediesParagraph(w, d.remedies, '本通知书');
   });
+}
+
+/** The rights to administrative reconsideration (60 days) and to sue (6 months), with the bodies that hear them. */
+export function remediesParagraph(w: PdfWriter, remedies: Remedies | undefined, received: '本通知书' | '本决定书'): void {
+  const r = remedies ?? DEFAULT_REMEDIES;
+  w.paragraph(`如对本决定不服，可以自收到${received}之日起60日内向${r.reconsiderationBody}申请行政复议，或者自收到${received}之日起6个月内向${r.court}提起行政诉讼。`);
 }
 
 export async function renderSupplementNotice(font: Uint8Array, d: SupplementNotice): Promise<Uint8Array> {
@@ -156,8 +196,11 @@ export async function renderSupplementNotice(font: Uint8Array, d: SupplementNoti
   });
 }
 
+/** A certificate's name when the item names none. */
+export const DEFAULT_CERTIFICATE_TITLE = '批准证书';
+
 export async function renderCertificate(font: Uint8Array, d: Certificate): Promise<Uint8Array> {
-  const title = d.title ?? '批准证书';
+  const title = d.title ?? DEFAULT_CERTIFICATE_TITLE;
   const issuedOn = chineseDate(d.issuedOn);
   const w = await PdfWriter.open(font, {
     title: `${title} ${d.certificateNo}`,
@@ -188,7 +231,7 @@ export async function renderCertificate(font: Uint8Array, d: Certificate): Promi
 }
 
 /** The layout every notice to an applicant shares: head, addressee, body, issuer and date. */
-async function notice(font: Uint8Array, h: NoticeHeader, title: string, body: (w: PdfWriter) => void, annex?: (w: PdfWriter) => void): Promise<Uint8Array> {
+export async function notice(font: Uint8Array, h: NoticeHeader, title: string, body: (w: PdfWriter) => void, annex?: (w: PdfWriter) => void): Promise<Uint8Array> {
   const issuedOn = chinaDateOf(h.issuedAt);
   const w = await PdfWriter.open(font, {
     title: `${title} ${h.caseNo}`,
@@ -211,7 +254,7 @@ async function notice(font: Uint8Array, h: NoticeHeader, title: string, body: (w
 }
 
 /** Label–value lines with the values lined up. */
-function fields(w: PdfWriter, rows: [label: string, value: string][], size?: number): void {
+export function fields(w: PdfWriter, rows: [label: string, value: string][], size?: number): void {
   const labels = rows.map(([label]) => `${label}：`);
   const labelWidth = Math.max(...labels.map((l) => w.widthOf(l, size)));
   rows.forEach(([, value], i) => w.hanging(labels[i]!, value, { size, labelWidth }));

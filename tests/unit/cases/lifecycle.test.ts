@@ -3,7 +3,7 @@ import { caseStates, type CaseMaterial, type CaseState } from '#schemas/api/case
 import { userRoles } from '#schemas/api/common';
 import type { Caller, StaffRole } from '#shared/auth';
 import { demoItems } from '../../../local/seed/items.ts';
-import { decide as decideRaw, httpActions, nextActions, nextState, rowsOf, transitions, type Actor, type CaseRecord, type Decision } from '../../../functions/cases/lifecycle.ts';
+import { decide as decideRaw, httpActions, nextActions, nextState, rowsOf, transitions, type Actor, type CaseRecord, type Context, type Decision } from '../../../functions/cases/lifecycle.ts';
 import { caseProblems } from '../../../functions/cases/problems.ts';
 import { genericProblems } from '#schemas/api/problems';
 
@@ -32,7 +32,7 @@ const LATE = '2026-03-10'; // after the notice period and the pledge deadline
 const PLEDGE_DUE = '2026-03-06';
 const SUPPLEMENT_DUE = '2026-03-09';
 
-interface Setup { readonly item?: string; readonly state?: CaseState; readonly today?: string; readonly patch?: Partial<CaseRecord> }
+interface Setup { readonly item?: string; readonly state?: CaseState; readonly today?: string; readonly patch?: Partial<CaseRecord>; readonly charge?: Context['charge'] }
 
 const itemOf = (code: string) => demoItems.find((i) => i.code === code)!;
 
@@ -108,7 +108,20 @@ const hearingRequested: Partial<CaseRecord> = {
   suspension: { kind: 'hearing', from: '2026-03-04T10:00:00+08:00', reason: '听证', expectedWorkingDays: 20 },
 };
 const hearingScheduled: Partial<CaseRecord> = { ...hearingRequested, hearing: { ...hearingRequested.hearing, schedule: { at: '2026-03-20T09:30:00+08:00', place: '三楼听证室', noticedAt: '2026-03-05T10:00:00+08:00' } } };
+/** The radiotherapy case back from the provincial commission: without a decision (sent back for more review), or with one. */
+const returnedFrom = { authority: '山东省卫生健康委员会', reason: '由省级卫生健康部门审批', from: '2026-03-03T10:00:00+08:00', returnedAt: '2026-03-04T10:00:00+08:00' };
+const upper = (outcome: 'granted' | 'denied') => ({ authority: '山东省卫生健康委员会', documentNo: '鲁卫放审〔2026〕12号', decidedOn: '2026-03-04', outcome, ...(outcome === 'granted' ? { certificateNo: '鲁卫放证字〔2026〕第0012号' } : {}) });
+const sentBack: Setup = { item: RADIOTHERAPY, state: 'under_review', patch: { escalation: returnedFrom } };
+const upperDecided = (outcome: 'granted' | 'denied'): Setup => ({ item: RADIOTHERAPY, state: 'under_review', patch: { escalation: { ...returnedFrom, upperDecision: upper(outcome) } } });
 const OPEN = 'submitted supplement_requested accepted under_review suspended escalated';
+/** The payment gate: the item's terms as intake records them, a charge issued (CH-1, the fees domain's id) and the case waiting to pay since 03-03. */
+type Stage = NonNullable<CaseRecord['payment']>['stage'];
+const terms = (stage: Stage, over: Partial<NonNullable<CaseRecord['payment']>> = {}): Partial<CaseRecord> => ({ payment: { stage, status: 'due', onUnpaidExpiry: 'terminate', ...over } });
+const charged = (stage: Stage, over: Partial<NonNullable<CaseRecord['payment']>> = {}): Partial<CaseRecord> =>
+  terms(stage, { chargeId: 'CH-1', dueFen: 50_000, payBy: '2026-03-20', waits: [{ from: '2026-03-03T10:00:00+08:00' }], ...over });
+const granted: Partial<CaseRecord> = { decision: { outcome: 'approved', at: '2026-03-03T09:00:00+08:00' } };
+const ISSUED = { chargeId: 'CH-1', stage: 'before_acceptance' } as const;
+const ISSUED_D = { chargeId: 'CH-1', stage: 'before_delivery' } as const;
 const RUNNING = 'accepted under_review suspended escalated';
 
 type Row = readonly [action: string, from: string, to: string, by: string, clock: string, setup: Setup];
@@ -143,6 +156,16 @@ const expectedRows: readonly Row[] = [
   ['complete', 'approved denied', 'completed', 'lead:clerk lead:approver', '', {}],
   ['deliver', 'completed', 'delivered', 'lead:clerk', '', {}],
   ['withdraw', OPEN, 'withdrawn', 'applicant lead:clerk', 'stop', {}],
+  ['withdraw', 'to_pay', 'withdrawn', 'applicant lead:clerk', 'stop', { patch: charged('before_acceptance') }],
+  ['requirePayment', 'submitted', 'to_pay', 'system', '', { patch: terms('before_acceptance'), charge: ISSUED }],
+  ['requirePayment', 'completed', 'to_pay', 'system', '', { patch: { ...terms('before_delivery'), ...granted }, charge: ISSUED_D }],
+  ['requirePayment', 'to_pay', 'same', 'system', '', { patch: charged('before_acceptance', { chargeId: 'CH-0', status: 'expired' }), charge: ISSUED }],
+  ['recordPayment', 'to_pay', 'submitted', 'system', '', { patch: charged('before_acceptance'), charge: ISSUED }],
+  ['recordPayment', 'to_pay', 'completed', 'system', '', { patch: { ...charged('before_delivery'), ...granted }, charge: ISSUED_D }],
+  ['expireCharge', 'to_pay', 'terminated', 'system', '', { patch: charged('before_acceptance'), charge: ISSUED }],
+  ['awaitNewCharge', 'to_pay', 'same', 'system', '', { patch: charged('before_delivery', { onUnpaidExpiry: 'keep_waiting' }), charge: ISSUED_D }],
+  ['cancelCharge', 'to_pay', 'submitted', 'system', '', { patch: charged('before_acceptance'), charge: ISSUED }],
+  ['cancelCharge', 'to_pay', 'completed', 'system', '', { patch: { ...charged('before_delivery'), ...granted }, charge: ISSUED_D }],
 ];
 
 const actorName = (a: Actor) => (a.role === 'system' || a.role === 'applicant' ? a.role : `${a.on}:${a.role}`);
@@ -158,11 +181,14 @@ function isActor(actor: string, who: Who, c: CaseRecord): boolean {
   return who === `${role}@co` && c.jointSteps.some((s) => s.departmentId === departments(c).co);
 }
 
-/** 403 when `who` takes no row of the action on `c`; 409 when none of its rows leaves `state`; else the row. */
-function expectedDecision(action: string, state: CaseState, who: Who, c: CaseRecord): { row: number } | { status: 403 | 409 } {
-  const mine = expectedRows.map((r, i) => [r, i] as const).filter(([r]) => r[0] === action && r[3].split(' ').some((a) => isActor(a, who, c)));
+/**
+ * 403 when `who` takes no row of the action on `c`; 409 when none of its rows leaves `state`; else the row:
+ * row `i` (whose case `c` is) when it leaves `state` — rows of one action leaving the same state are told apart by their guards (the payment stage).
+ */
+function expectedDecision(action: string, state: CaseState, who: Who, c: CaseRecord, i?: number): { row: number } | { status: 403 | 409 } {
+  const mine = expectedRows.map((r, j) => [r, j] as const).filter(([r]) => r[0] === action && r[3].split(' ').some((a) => isActor(a, who, c)));
   if (mine.length === 0) return { status: 403 };
-  const row = mine.find(([r]) => states(r).includes(state));
+  const row = mine.find(([r, j]) => j === i && states(r).includes(state)) ?? mine.find(([r]) => states(r).includes(state));
   return row ? { row: row[1] } : { status: 409 };
 }
 
@@ -176,7 +202,7 @@ function outside(action: string, i: number): CaseState {
 const cells = expectedRows.flatMap((row, i) =>
   [...(states(row) as CaseState[]), outside(row[0], i)].flatMap((state) => whos.map((who) => ({ i, action: row[0], state, inFrom: states(row).includes(state), who }))),
 );
-const allowedCells = cells.filter(({ i, action, state, who }) => 'row' in expectedDecision(action, state, who, record({ ...expectedRows[i]![5], state }))).length;
+const allowedCells = cells.filter(({ i, action, state, who }) => 'row' in expectedDecision(action, state, who, record({ ...expectedRows[i]![5], state }), i)).length;
 const covered = new Set<number>();
 
 describe(`lifecycle matrix: ${expectedRows.length} rows × their states + 1 outside × ${whos.length} callers = ${cells.length} cells (${allowedCells} allowed)`, () => {
@@ -187,8 +213,8 @@ describe(`lifecycle matrix: ${expectedRows.length} rows × their states + 1 outs
   it.each(cells)('row $i $action · state $state (in from: $inFrom) · $who', ({ i, action, state, who }) => {
     const setup = expectedRows[i]![5];
     const c = record({ ...setup, state });
-    const got = decide(action, c, { caller: callerOf(who, c), today: setup.today ?? TODAY });
-    const want = expectedDecision(action, state, who, c);
+    const got = decide(action, c, { caller: callerOf(who, c), today: setup.today ?? TODAY, ...(setup.charge ? { charge: setup.charge } : {}) });
+    const want = expectedDecision(action, state, who, c, i);
     if ('row' in want) {
       expect(got).toEqual({ ok: true, transition: transitions[want.row] });
       if (got.ok) expect(got.transition).toBe(transitions[want.row]);
@@ -209,7 +235,7 @@ describe(`lifecycle matrix: ${expectedRows.length} rows × their states + 1 outs
 
 const decideFor = (action: string, who: Who, s: Setup) => {
   const c = record(s);
-  return decide(action, c, { caller: callerOf(who, c), today: s.today ?? TODAY });
+  return decide(action, c, { caller: callerOf(who, c), today: s.today ?? TODAY, ...(s.charge ? { charge: s.charge } : {}) });
 };
 const ur = 'under_review' as const;
 const ent = (state: CaseState, patch: Partial<CaseRecord> = {}, today?: string): Setup => ({ item: ENTERPRISE, state, patch, ...(today ? { today } : {}) });
@@ -313,11 +339,81 @@ const guardCases: { guard: string; type: string; action: string; who: Who; refus
     detail: 'A hearing is underway: the clock runs again when its outcome is recorded.',
   },
   {
+    guard: 'upper decision recorded (approve)', type: 'upper-decision-missing', action: 'approve', who: 'approver@lead', refused: sentBack, held: upperDecided('granted'),
+    detail: '山东省卫生健康委员会 sent the case back without a decision: escalate it again and record the decision on its return.',
+  },
+  {
+    guard: 'upper decision recorded (deny)', type: 'upper-decision-missing', action: 'deny', who: 'approver@lead', refused: sentBack, held: upperDecided('denied'),
+    detail: '山东省卫生健康委员会 sent the case back without a decision: escalate it again and record the decision on its return.',
+  },
+  {
+    guard: 'upper decision is granted (approve)', type: 'upper-decision-contrary', action: 'approve', who: 'approver@lead', refused: upperDecided('denied'), held: upperDecided('granted'),
+    detail: '山东省卫生健康委员会 denied the case (鲁卫放审〔2026〕12号): it cannot be granted.',
+  },
+  {
+    guard: 'upper decision is denied (deny)', type: 'upper-decision-contrary', action: 'deny', who: 'approver@lead', refused: upperDecided('granted'), held: upperDecided('denied'),
+    detail: '山东省卫生健康委员会 granted the case (鲁卫放审〔2026〕12号): it cannot be denied.',
+  },
+  {
     // Only reachable on a record carrying a step although the item is not joint (see the 403 below for a real one).
     guard: 'mode joint', type: 'wrong-service-mode', action: 'giveJointOpinion', who: 'clerk@co', refused: ent(ur, { jointSteps: [{ departmentId: 'housing', status: 'open' }] }),
     held: { state: ur, patch: { jointSteps: [{ departmentId: 'amr', status: 'open' }] } }, detail: 'Only joint items allow this; this item is promised.',
   },
 ];
+
+guardCases.push(
+  {
+    guard: 'settledBeforeAcceptance (not assessed yet)', type: 'payment-outstanding', action: 'accept', who: 'clerk@lead', refused: { patch: terms('before_acceptance') },
+    held: { patch: charged('before_acceptance', { status: 'settled', how: 'paid' }) },
+    detail: "This item's fees are paid before acceptance: assess them and issue the payment notice first; the case goes on once they are settled.",
+  },
+  {
+    guard: 'settledBeforeAcceptance (容缺受理, the latest charge expired)', type: 'payment-outstanding', action: 'acceptWithTolerance', who: 'clerk@lead',
+    refused: ent('submitted', charged('before_acceptance', { status: 'expired' })), held: ent('submitted', charged('before_acceptance', { status: 'settled', how: 'waived' })),
+    detail: 'The charge CH-1 expired unpaid on 2026-03-20: assess the fees again.',
+  },
+  {
+    guard: 'settledBeforeDelivery (a grant)', type: 'payment-outstanding', action: 'deliver', who: 'clerk@lead', refused: { state: 'completed', patch: { ...charged('before_delivery'), ...granted } },
+    held: { state: 'completed', patch: { ...charged('before_delivery', { status: 'settled', how: 'paid' }), ...granted } },
+    detail: 'The charge CH-1 (50000 fen) is not settled yet; it is payable until 2026-03-20.',
+  },
+  {
+    guard: 'waitsBeforeAcceptance (withdraw)', type: 'wrong-state', action: 'withdraw', who: 'owner', refused: { state: 'to_pay', patch: { ...charged('before_delivery'), ...granted } },
+    held: { state: 'to_pay', patch: charged('before_acceptance') }, detail: 'A decided case is not withdrawn: its result is delivered once the fees are settled.',
+  },
+  {
+    guard: 'chargeAt (the charge\'s stage is the case\'s)', type: 'wrong-state', action: 'requirePayment', who: 'system', refused: { patch: terms('before_acceptance'), charge: ISSUED_D },
+    held: { patch: terms('before_acceptance'), charge: ISSUED }, detail: "Payment stages differ: the case's before_acceptance, the charge's before_delivery.",
+  },
+  {
+    guard: 'chargeAt (an item without fees)', type: 'wrong-state', action: 'requirePayment', who: 'system', refused: { charge: ISSUED },
+    held: { patch: terms('before_acceptance'), charge: ISSUED }, detail: "Payment stages differ: the case's none (no fees), the charge's before_acceptance.",
+  },
+  {
+    guard: 'granted (no charge on a denial)', type: 'wrong-state', action: 'requirePayment', who: 'system', refused: { state: 'completed', patch: { ...terms('before_delivery'), decision: { outcome: 'denied', at: '2026-03-03T09:00:00+08:00' } }, charge: ISSUED_D },
+    held: { state: 'completed', patch: { ...terms('before_delivery'), ...granted }, charge: ISSUED_D }, detail: 'A denied case is charged nothing.',
+  },
+  {
+    guard: 'newCharge (a redelivered ChargeIssued)', type: 'wrong-state', action: 'requirePayment', who: 'system', refused: { state: 'to_pay', patch: charged('before_acceptance', { status: 'expired' }), charge: ISSUED },
+    held: { state: 'to_pay', patch: charged('before_acceptance', { status: 'expired' }), charge: { ...ISSUED, chargeId: 'CH-2' } }, detail: 'The charge is already recorded.',
+  },
+  {
+    guard: 'chargeExpired (a new charge only for a case kept waiting)', type: 'wrong-state', action: 'requirePayment', who: 'system', refused: { state: 'to_pay', patch: charged('before_acceptance'), charge: { ...ISSUED, chargeId: 'CH-2' } },
+    held: { state: 'to_pay', patch: charged('before_acceptance', { status: 'expired' }), charge: { ...ISSUED, chargeId: 'CH-2' } }, detail: 'The latest charge has not expired.',
+  },
+  {
+    guard: 'sameCharge (a settlement of another charge)', type: 'wrong-state', action: 'recordPayment', who: 'system', refused: { state: 'to_pay', patch: charged('before_acceptance'), charge: { ...ISSUED, chargeId: 'CH-0' } },
+    held: { state: 'to_pay', patch: charged('before_acceptance'), charge: ISSUED }, detail: "Not the case's latest charge.",
+  },
+  {
+    guard: 'chargeDue (a redelivered ChargeExpired)', type: 'wrong-state', action: 'awaitNewCharge', who: 'system', refused: { state: 'to_pay', patch: charged('before_acceptance', { status: 'expired', onUnpaidExpiry: 'keep_waiting' }), charge: ISSUED },
+    held: { state: 'to_pay', patch: charged('before_acceptance', { onUnpaidExpiry: 'keep_waiting' }), charge: ISSUED }, detail: 'The charge is not waiting for payment.',
+  },
+  {
+    guard: 'onExpiry terminate', type: 'wrong-state', action: 'expireCharge', who: 'system', refused: { state: 'to_pay', patch: charged('before_acceptance', { onUnpaidExpiry: 'keep_waiting' }), charge: ISSUED },
+    held: { state: 'to_pay', patch: charged('before_acceptance'), charge: ISSUED }, detail: "The item's setting on an unpaid charge is not terminate.",
+  },
+);
 
 describe('guards: each refuses with its own problem type and message, and holds', () => {
   it.each(guardCases)('$guard on $action by $who', ({ type, action, who, refused, held, detail }) => {
@@ -334,6 +430,14 @@ describe('guards: each refuses with its own problem type and message, and holds'
     expect(decide('acceptWithTolerance', c, { ...ctx, creditExcluded: false })).toMatchObject({ ok: true });
     // The flag touches nothing else: the plain acceptance and the notice stay open to the same applicant.
     expect(nextActions(c, { ...ctx, caller: ctx.caller!, creditExcluded: true })).toEqual(['accept', 'refuse', 'requestSupplement', 'withdraw']);
+  });
+
+  it('the upper authority\'s decision binds only a case that came back from it: never escalated, or returned before decisions were recorded, it decides as any other', () => {
+    for (const action of ['approve', 'deny']) {
+      expect(decideFor(action, 'approver@lead', { item: RADIOTHERAPY, state: ur }), action).toMatchObject({ ok: true });
+      // Still with the upper level: the state refuses first.
+      expect(decideFor(action, 'approver@lead', { item: RADIOTHERAPY, state: 'escalated', patch: { escalation: { ...returnedFrom, returnedAt: undefined } } }), action).toMatchObject({ status: 409, type: 'wrong-state' });
+    }
   });
 
   it('a notice without a last day (calendar year missing) never times out; nor does a case no longer waiting for it', () => {
@@ -393,11 +497,24 @@ describe('nextActions', () => {
     { name: 'hearing scheduled', setup: { state: 'suspended', patch: hearingScheduled }, who: 'approver@lead', want: ['scheduleHearing', 'recordHearingOutcome'] },
     { name: 'immediate, accepted', setup: { item: SOLE, state: 'accepted' }, who: 'clerk@lead', want: ['review', 'approve', 'deny', 'withdraw'] },
     { name: 'escalated item in review', setup: { item: RADIOTHERAPY, state: ur }, who: 'approver@lead', want: ['review', 'suspend', 'escalate', 'requestExtension', 'noticeHearingRight', 'requireHearing', 'approve', 'deny'] },
+    { name: 'escalated item, sent back without a decision', setup: sentBack, who: 'approver@lead', want: ['review', 'suspend', 'escalate', 'requestExtension', 'noticeHearingRight', 'requireHearing'] },
+    { name: 'escalated item, the upper authority granted', setup: upperDecided('granted'), who: 'approver@lead', want: ['review', 'suspend', 'escalate', 'requestExtension', 'noticeHearingRight', 'requireHearing', 'approve'] },
+    { name: 'escalated item, the upper authority denied', setup: upperDecided('denied'), who: 'approver@lead', want: ['review', 'suspend', 'escalate', 'requestExtension', 'noticeHearingRight', 'requireHearing', 'deny'] },
+    { name: 'escalated item, the upper authority denied', setup: upperDecided('denied'), who: 'clerk@lead', want: ['review', 'suspend', 'requestExtension', 'noticeHearingRight', 'withdraw'] },
     { name: 'pledge outstanding', setup: ent(ur, pending), who: 'approver@lead', want: ['review', 'suspend', 'requestExtension', 'noticeHearingRight', 'requireHearing', 'deny'] },
     { name: 'pledge outstanding', setup: ent(ur, pending), who: 'clerk@lead', want: ['completeTolerance', 'review', 'suspend', 'requestExtension', 'noticeHearingRight', 'withdraw'] },
     { name: 'completed', setup: { state: 'completed' }, who: 'clerk@lead', want: ['deliver'] },
     { name: 'completed', setup: { state: 'completed' }, who: 'approver@lead', want: [] },
     { name: 'submitted', setup: ent('submitted'), who: 'other-center', want: [] },
+    { name: 'fees before acceptance, not assessed', setup: ent('submitted', terms('before_acceptance')), who: 'clerk@lead', want: ['refuse', 'requestSupplement', 'withdraw'] },
+    { name: 'fees before acceptance, settled', setup: ent('submitted', charged('before_acceptance', { status: 'settled', how: 'paid' })), who: 'clerk@lead', want: ['accept', 'acceptWithTolerance', 'refuse', 'requestSupplement', 'withdraw'] },
+    { name: 'waiting to pay before acceptance', setup: { state: 'to_pay', patch: charged('before_acceptance') }, who: 'owner', want: ['withdraw'] },
+    { name: 'waiting to pay before acceptance', setup: { state: 'to_pay', patch: charged('before_acceptance') }, who: 'clerk@lead', want: ['withdraw'] },
+    { name: 'waiting to pay before delivery', setup: { state: 'to_pay', patch: { ...charged('before_delivery'), ...granted } }, who: 'clerk@lead', want: [] },
+    { name: 'waiting to pay before delivery', setup: { state: 'to_pay', patch: { ...charged('before_delivery'), ...granted } }, who: 'owner', want: [] },
+    { name: 'granted, fees before delivery unpaid', setup: { state: 'completed', patch: { ...terms('before_delivery'), ...granted } }, who: 'clerk@lead', want: [] },
+    { name: 'granted, fees before delivery settled', setup: { state: 'completed', patch: { ...charged('before_delivery', { status: 'settled', how: 'paid' }), ...granted } }, who: 'clerk@lead', want: ['deliver'] },
+    { name: 'denied, fees before delivery (a denial is not charged)', setup: { state: 'completed', patch: { ...terms('before_delivery'), decision: { outcome: 'denied', at: '2026-03-03T09:00:00+08:00' } } }, who: 'clerk@lead', want: ['deliver'] },
   ];
 
   it.each(examples)('$name · $who → $want', ({ setup, who, want }) => {
@@ -417,7 +534,7 @@ describe('nextActions', () => {
       const c = record({ ...row[5], state });
       for (const who of whos.filter((w) => w !== 'system')) {
         const next = nextActions(c, { caller: callerOf(who, c)!, today: row[5].today ?? TODAY });
-        expect(next.filter((a) => ['deemAccepted', 'timeOutSupplement', 'terminateTolerance'].includes(a))).toEqual([]);
+        expect(next.filter((a) => ['deemAccepted', 'timeOutSupplement', 'terminateTolerance', 'requirePayment', 'recordPayment', 'expireCharge', 'awaitNewCharge', 'cancelCharge'].includes(a))).toEqual([]);
         for (const a of next) expect(decide(a, c, { caller: callerOf(who, c), today: row[5].today ?? TODAY }).ok).toBe(true);
       }
     }
@@ -452,16 +569,24 @@ describe('the table\'s structure', () => {
     expect(caseStates.filter((s) => !transitions.some((t) => t.from.includes(s))).sort()).toEqual(['delivered', 'refused', 'terminated', 'withdrawn']);
   });
 
-  it('one event per action, no event shared by two actions; the rows of one action leave disjoint states', () => {
+  it('one event per action, no event shared by two actions; the rows of one action leave disjoint states, or are for different payment stages', () => {
     const byAction = new Map<string, Set<string>>();
     for (const t of transitions) byAction.set(t.action, (byAction.get(t.action) ?? new Set()).add(t.event));
     for (const [action, events] of byAction) expect([action, events.size]).toEqual([action, 1]);
     const events = [...byAction.values()].map((e) => [...e][0]);
     expect(new Set(events).size).toBe(events.length);
+    // The stage a row is for: its guard "the item's fees are paid <stage>, and the charge is for them" (payment-guards.ts).
+    const stageOf = (t: (typeof transitions)[number]) => t.guards.map((g) => /fees are paid (before \w+), and the charge/.exec(g.name)?.[1]).find((x) => x);
     for (const action of byAction.keys()) {
-      const froms = rowsOf(action).flatMap((t) => t.from);
-      expect(new Set(froms).size, action).toBe(froms.length);
+      const rows = rowsOf(action);
+      for (const [i, a] of rows.entries()) {
+        for (const b of rows.slice(i + 1)) {
+          if (!a.from.some((s) => b.from.includes(s))) continue;
+          expect([action, stageOf(a) !== undefined && stageOf(b) !== undefined && stageOf(a) !== stageOf(b)]).toEqual([action, true]);
+        }
+      }
     }
+    expect(rowsOf('recordPayment').map(stageOf)).toEqual(['before acceptance', 'before delivery']);
   });
 
   it('rowsOf keeps table order; nextState keeps the state for "same"', () => {

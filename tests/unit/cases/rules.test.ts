@@ -5,7 +5,7 @@ import { addWorkingDays, workingDaysBetween } from '#shared/calendar';
 import { deadlinesOf } from '../../../functions/cases/clock.ts';
 import type { CaseRecord } from '../../../functions/cases/lifecycle.ts';
 import { intakeErrors } from '../../../functions/cases/intake-check.ts';
-import { act, approver, cal, CHANGE, clerk, CONSTRUCTION, CONTRACTOR, ENTERPRISE, FOOD, head, intake, itemVersion, owner, provided, RECEIVED, refusal, T } from './case-fixtures.ts';
+import { act, approver, cal, CHANGE, clerk, CONSTRUCTION, CONTRACTOR, ENTERPRISE, FOOD, head, intake, itemVersion, owner, provided, RECEIVED, refusal, refusalOf, T } from './case-fixtures.ts';
 
 /**
  * What intake and each action do to a case, on the demo center's real items and
@@ -181,6 +181,46 @@ describe('applyTransition: review, suspension, extension, decision', () => {
     const done = act(next, 'complete', {}, T('03-06'), clerk(next)).next;
     const delivered = act(done, 'deliver', { method: 'mail', trackingNo: 'EMS123' }, T('03-09'), clerk(done)).next;
     expect(delivered).toMatchObject({ state: 'delivered', delivery: { method: 'mail', trackingNo: 'EMS123', at: T('03-09') }, endedAt: T('03-09'), deadlines: next.deadlines });
+  });
+});
+
+describe('applyTransition: escalation (上报件) and the upper authority\'s decision', () => {
+  const RADIOTHERAPY = '370982-WJ-XK-004'; // health, escalated
+  const escalation = { authority: '山东省卫生健康委员会', reason: '放射治疗项目由省级卫生健康部门审批' };
+  const escalated = () => {
+    const c = inReview(RADIOTHERAPY);
+    return act(c, 'escalate', escalation, T('03-03', '10:00'), approver(c)).next;
+  };
+  // The province's own numbering: kept as given, whatever it looks like (this one even has the shape of the center's certificate numbers).
+  const granted = { authority: '山东省卫生健康委员会', documentNo: '鲁卫放审〔2026〕12号', decidedOn: '2026-03-05', outcome: 'granted', certificateNo: 'C0000000000000000000AX' };
+
+  it('a return with the decision keeps the escalation, with its return and the decision as given; the event carries both', () => {
+    const up = escalated();
+    const { next, details, clockChange } = act(up, 'returnFromEscalation', { outcome: '省卫生健康委准予', upperDecision: granted }, T('03-06', '09:30'), clerk(up));
+    expect(next).toMatchObject({ state: 'under_review', escalation: { ...escalation, from: T('03-03', '10:00'), returnedAt: T('03-06', '09:30'), upperDecision: granted } });
+    expect(details).toEqual({ outcome: '省卫生健康委准予', upperDecision: granted });
+    expect(clockChange).toEqual({ effect: 'resume', at: T('03-06', '09:30') });
+    // Escalated again, the new escalation replaces the old one and its decision.
+    const again = act(next, 'escalate', { ...escalation, reason: '补充材料后再次上报' }, T('03-09'), approver(next)).next;
+    expect(again.escalation).toEqual({ ...escalation, reason: '补充材料后再次上报', from: T('03-09') });
+  });
+
+  it('a return without a decision (sent back for more review) records the return only', () => {
+    const up = escalated();
+    const { next, details } = act(up, 'returnFromEscalation', { outcome: '省卫生健康委退回，要求补充防护检测报告' }, T('03-05'), approver(up));
+    expect(next.escalation).toEqual({ ...escalation, from: T('03-03', '10:00'), returnedAt: T('03-05') });
+    expect(details).toEqual({ outcome: '省卫生健康委退回，要求补充防护检测报告' });
+  });
+
+  it('the decision is dated between the escalation and today; a denial carries no certificate', () => {
+    const up = escalated();
+    const back = (upperDecision: Record<string, unknown>) => () => act(up, 'returnFromEscalation', { outcome: '省卫生健康委意见', upperDecision }, T('03-05'), clerk(up));
+    expect(refusalOf(back({ ...granted, decidedOn: '2026-03-06' }))).toMatchObject({ type: 'upper-decision-invalid', errors: ['/body/upperDecision/decidedOn in_future'] });
+    expect(refusal(back({ ...granted, decidedOn: '2026-03-02' }))).toEqual(['/body/upperDecision/decidedOn before_escalation']);
+    expect(refusal(back({ ...granted, outcome: 'denied' }))).toEqual(['/body/upperDecision/certificateNo certificate_without_grant']);
+    // The day of the escalation and today both count.
+    expect(() => back({ ...granted, decidedOn: '2026-03-03' })()).not.toThrow();
+    expect(() => back({ ...granted, decidedOn: '2026-03-05' })()).not.toThrow();
   });
 });
 

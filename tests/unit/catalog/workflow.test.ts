@@ -84,6 +84,15 @@ describe('content rules', () => {
     expect(contentErrors({ ...base, serviceMode: 'promised', timeLimits: { statutoryWorkingDays: 20, promisedWorkingDays: 0 } })[0]?.code).toBe('missing_limit');
   });
 
+  it('checks the fee schedule a version is written with (the fees domain\'s rules): every fee named by a distinct feeId', () => {
+    const fee = { feeId: 'copy', name: '工本费', kind: 'fixed' as const, amountFen: 1000, currency: 'CNY' as const, unit: '每证', basis: '鲁价费发〔2019〕1号' };
+    expect(contentErrors({ ...base, fees: [fee], paymentStage: 'before_delivery' })).toEqual([]);
+    const { feeId: _, ...unnamed } = fee;
+    expect(contentErrors({ ...base, fees: [fee, fee, unnamed], paymentStage: 'before_delivery' }).map((e) => `${e.path} ${e.code}`)).toEqual([
+      '/body/content/fees/1/feeId duplicate', '/body/content/fees/2/feeId required',
+    ]);
+  });
+
   it('refuses duplicate material ids', () => {
     const m = base.materials[0]!;
     const errors = contentErrors({ ...base, materials: [m, { ...m, name: '另一份' }] });

@@ -2,12 +2,15 @@ import { describe, expect, it } from 'vitest';
 import {
   approvedDisposition,
   buildManifest,
+  deliveriesToSupplement,
+  deliverySupplement,
+  deliverySupplementPath,
   manifestObjects,
   objectLockOf,
   parseManifest,
   retainUntilOf,
 } from '../../../functions/documents/archive-package.ts';
-import type { CaseRecord } from '../../../functions/cases/public.ts';
+import type { CaseRecord, TimelineItem } from '../../../functions/cases/public.ts';
 import type { StoredArchive, StoredDocument, StoredFile } from '../../../functions/documents/store.ts';
 
 describe('retention class → retain-until and Object Lock parameters', () => {
@@ -103,5 +106,35 @@ describe('disposition', () => {
     const kept = approvedDisposition({ ...archive, disposition: { action: 'retain', retainYears: 5, ...proposal } }, 'u2', '2037-01-03T00:00:00Z');
     expect(kept.retainUntil).toBe('2042-01-01');
     expect(kept.disposedAt).toBeUndefined();
+  });
+});
+
+describe('the delivery supplement', () => {
+  const archive = {
+    caseNo: record.caseNo, centerId: 'c1', bucket: 'b', prefix: 'p/', location: 's3://b/p/', manifestSha256: 'c'.repeat(64), retentionClass: '30y',
+    retainUntil: '2057-01-01', archivedAt: '2026-11-27T02:00:01Z', objects: 3, timeZone: 'Asia/Shanghai', rev: 1,
+  } as StoredArchive;
+  const delivered = (eventId: string, details: Record<string, unknown>) => ({
+    eventId, detailType: 'CaseDelivered',
+    // 16:30 UTC is the next day in Beijing.
+    event: { occurredAt: '2026-11-27T16:30:00Z', actor: { id: 'clerk-sub', role: 'clerk', departmentId: 'amr' }, data: { details } },
+  }) as unknown as TimelineItem;
+
+  it('holds the delivery record and the manifest\'s digest, the day in the center\'s zone, nothing else of the case', () => {
+    const mail = deliverySupplement(archive, delivered('E9', { method: 'mail', trackingNo: 'SF1234567890' }));
+    expect(mail).toEqual({
+      format: 'onestop-archive-supplement/1', kind: 'delivery', package: { caseNo: record.caseNo, centerId: 'c1' }, previousManifestSha256: 'c'.repeat(64),
+      delivery: { eventId: 'E9', method: 'mail', trackingNo: 'SF1234567890', deliveredOn: '2026-11-28', deliveredAt: '2026-11-27T16:30:00Z', actor: { id: 'clerk-sub', role: 'clerk' } },
+    });
+    expect(deliverySupplement(archive, delivered('E9', { method: 'pickup' })).delivery).not.toHaveProperty('trackingNo');
+    expect(deliverySupplementPath('E9')).toBe('supplements/delivery-E9.json');
+  });
+
+  it('supplements each delivery once, and nothing of a destroyed package', () => {
+    const timeline = [{ eventId: 'E1', detailType: 'CaseCompleted' }, delivered('E9', { method: 'pickup' })] as TimelineItem[];
+    expect(deliveriesToSupplement(archive, timeline).map((e) => e.eventId)).toEqual(['E9']);
+    const recorded = { ...archive, supplements: [{ kind: 'delivery' as const, path: deliverySupplementPath('E9'), sha256: 'd'.repeat(64), size: 300, causedBy: 'E9', addedAt: '2026-11-28T00:00:00Z' }] };
+    expect(deliveriesToSupplement(recorded, timeline)).toEqual([]);
+    expect(deliveriesToSupplement({ ...archive, disposedAt: '2057-01-02T00:00:00Z' }, timeline)).toEqual([]);
   });
 });

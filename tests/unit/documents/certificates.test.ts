@@ -2,9 +2,9 @@ import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { certificateActions, certificateStatuses, type CertificateAction, type CertificateStatus } from '#schemas/api/documents';
 import { problemUri } from '#schemas/api/problems';
-import { certificateTransitions, statusOn, transition, validUntilOf } from '../../../functions/documents/certificates.ts';
-import type { StoredCertificate } from '../../../functions/documents/store.ts';
-import { certificateCheckView, certificateRecordView } from '../../../functions/documents/views.ts';
+import { DEFAULT_RENEWAL_APPLY_DAYS, RENEWAL_REMINDER_LEAD_DAYS, certificateTransitions, publicHolder, renewalApplyBy, renewalReminderAt, statusOn, transition, validUntilOf } from '../../../functions/documents/certificates.ts';
+import type { StoredCertificate } from '../../../functions/documents/certificate-store.ts';
+import { certificateCheckView, certificateRecordView, licenceEntryView } from '../../../functions/documents/views.ts';
 
 const TODAY = '2026-12-04';
 
@@ -125,4 +125,54 @@ describe('the public check', () => {
     const shown = certificateRecordView(certificateIn('revoked'), TODAY);
     expect(shown).toMatchObject({ status: 'revoked', caseNo: '20261204-000001', etag: '2', ended: { legalBasis: '《行政许可法》第六十九条第二款', by: 'approver-1' } });
   });
+});
+
+describe('the renewal reminder', () => {
+  it('wakes at 00:00 China time the notice days before the certificate expires (the day after its last), across months and leap days', () => {
+    expect([DEFAULT_RENEWAL_APPLY_DAYS, RENEWAL_REMINDER_LEAD_DAYS]).toEqual([30, 30]);
+    // Art. 50: at the latest 30 days before it expires, the day after its last valid day.
+    expect(renewalApplyBy('2031-02-28', 30)).toBe('2031-01-30');
+    expect(renewalApplyBy('2028-03-30', 30)).toBe('2028-03-01');
+    expect(renewalApplyBy('2031-12-03', 1)).toBe('2031-12-03');
+    // The reminder falls at the start (China time) of the day it names: the last day to apply of a period the lead days longer.
+    expect(renewalReminderAt('2031-02-28', 30).slice(0, 10)).toBe('2031-01-29');
+    expect(new Date(Date.parse(renewalReminderAt('2031-02-28', 30)) + 8 * 3600_000).toISOString().slice(0, 10)).toBe(renewalApplyBy('2031-02-28', 30));
+    expect(renewalReminderAt('2031-02-28', 30)).toBe('2031-01-29T16:00:00.000Z');
+    expect(renewalReminderAt('2028-03-30', 30)).toBe('2028-02-29T16:00:00.000Z');
+    expect(renewalReminderAt('2027-01-15', 30)).toBe('2026-12-16T16:00:00.000Z');
+    expect(renewalReminderAt('2031-12-03', 1)).toBe('2031-12-02T16:00:00.000Z');
+    expect(renewalReminderAt('2031-12-03', 60)).toBe('2031-10-04T16:00:00.000Z');
+  });
+
+  it('is always `days` whole China days before expiry, on a China midnight, within the validity', () => {
+    fc.assert(fc.property(fc.date({ min: new Date('2000-01-01'), max: new Date('2099-12-31'), noInvalidDate: true }), fc.integer({ min: 1, max: 50 }), fc.integer({ min: 1, max: 180 }), (d, years, days) => {
+      const issuedOn = d.toISOString().slice(0, 10);
+      const until = validUntilOf(issuedOn, years)!;
+      const at = renewalReminderAt(until, days);
+      const expiry = Date.parse(`${until}T00:00:00+08:00`) + 86_400_000;
+      expect(expiry - Date.parse(at)).toBe(days * 86_400_000);
+      expect(new Date(Date.parse(at) + 8 * 3600_000).toISOString().slice(11)).toBe('00:00:00.000Z');
+      expect(Date.parse(at)).toBeGreaterThan(Date.parse(`${issuedOn}T00:00:00+08:00`));
+    }), { numRuns: 2000 });
+  });
+});
+
+describe('the register of licences granted', () => {
+  it('shows an enterprise by its name and a citizen masked', () => {
+    expect(publicHolder({ kind: 'enterprise', name: '济宁市任城区味之源餐饮有限公司' })).toBe('济宁市任城区味之源餐饮有限公司');
+    expect(publicHolder({ kind: 'citizen', name: '张小三' })).toBe('张*三');
+    expect(publicHolder({ kind: 'citizen', name: '欧阳' })).toBe('欧*');
+  });
+
+  for (const state of certificateStatuses) {
+    it(`lists a ${state} certificate with its state and day, never its case, digest, holder id or why it ended`, () => {
+      const c = { ...certificateIn(state), holderId: '01J0000000000000000000000A', holderKind: 'citizen' as const, remindAt: '2031-11-02T16:00:00.000Z' };
+      const entry = licenceEntryView(c, TODAY);
+      expect(entry).toEqual({
+        certificateNo: c.certificateNo, status: state, itemCode: c.itemCode, itemName: '食品经营许可', departmentName: '市场监督管理局', holder: '张*三', issuedOn: '2021-12-04',
+        validUntil: c.validUntil, ...(c.statusOn ? { statusOn: c.statusOn } : {}),
+      });
+      for (const hidden of ['caseNo', 'sha256', 'holderId', 'holderKind', 'remindAt', 'ended', 'supersededBy']) expect(Object.keys(entry)).not.toContain(hidden);
+    });
+  }
 });

@@ -1,4 +1,5 @@
 /** Realistic documents for the PDF tests and bench/pdf-sizes.ts. */
+import type { DenialDecision, ForwardingNotice, GrantDecision } from '../../../functions/documents/pdf/decision.ts';
 import type { AcceptanceReceipt, Certificate, NoticeHeader, RefusalNotice, SupplementNotice } from '../../../functions/documents/pdf/render.ts';
 
 export const header: NoticeHeader = {
@@ -42,6 +43,59 @@ export const refusal: RefusalNotice = {
   ...header,
   reasons: ['申请事项依法不需要取得食品经营许可（仅销售预包装食品的，办理备案即可）。', '申请人提交的营业执照经营范围未包含食品经营相关项目。'],
   competentAgency: '济宁市卫生健康委员会',
+};
+
+/** Art. 32 para. 1 (2): another agency's matter, the agency named. */
+export const refusalOutsidePowers: RefusalNotice = {
+  ...header,
+  ground: 'outside_powers',
+  reasons: ['申请经营的项目为药品零售，依法由药品监督管理部门许可。'],
+  competentAgency: '济宁市市场监督管理局（药品零售许可）',
+};
+
+/** Art. 32 para. 1 (1): no licence needed, told at once. */
+export const refusalNotSubject: RefusalNotice = {
+  ...header,
+  ground: 'not_subject_to_licensing',
+  reasons: ['仅销售预包装食品的，依法办理备案，不需要取得食品经营许可。'],
+  remedies: { reconsiderationBody: '嘉祥县人民政府', court: '嘉祥县人民法院' },
+};
+
+const decided = {
+  ...header,
+  receivedOn: '2026-11-26',
+  acceptedOn: '2026-11-27',
+  issuedAt: '2026-12-03T03:00:00Z',
+  legalBasis: [
+    { title: '《中华人民共和国食品安全法》', article: '第三十五条' },
+    { title: '《食品经营许可和备案管理办法》', article: '第十条' },
+  ],
+};
+
+/** The grant with the certificate it names, the item's own bodies. */
+export const grant: GrantDecision = {
+  ...decided,
+  certificate: { title: '食品经营许可证', certificateNo: 'JY23708290012345', validUntil: '2031-12-02' },
+  remedies: { reconsiderationBody: '嘉祥县人民政府', court: '嘉祥县人民法院' },
+};
+
+/** The denial with its reasons; the item names no bodies (the defaults). */
+export const denial: DenialDecision = {
+  ...decided,
+  reasons: ['经现场核查，经营场所与粗加工、切配、烹饪区域的布局不符合食品安全要求。', '未配备专职食品安全管理人员。'],
+};
+
+/** The upper authority's grant, told by the county for an escalated item. */
+export const forwarding: ForwardingNotice = {
+  ...header,
+  itemName: '放射诊疗许可（放射治疗、核医学）',
+  receivedOn: '2026-11-02',
+  issuedAt: '2026-12-03T03:00:00Z',
+  authority: '山东省卫生健康委员会',
+  documentNo: '鲁卫放证字〔2026〕18号',
+  decidedOn: '2026-12-01',
+  outcome: 'granted',
+  certificateNo: '鲁卫放证370000-0018',
 };
 
 export const supplement: SupplementNotice = {

@@ -7,9 +7,10 @@ import { getDocument, VerbosityLevel } from 'pdfjs-dist/legacy/build/pdf.mjs';
 import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { CJK_FONT_ASSET_EXCLUDE, CJK_FONT_FILE, CJK_FONT_LAMBDA_PATH, cjkFontAssetDir, cjkFontLocalPath } from '../../../functions/documents/pdf/font-asset.ts';
 import { loadCjkFont } from '../../../functions/documents/pdf/font.ts';
+import { renderDenialDecision, renderForwardingNotice, renderGrantDecision } from '../../../functions/documents/pdf/decision.ts';
 import { renderAcceptanceReceipt, renderCertificate, renderRefusalNotice, renderSupplementNotice } from '../../../functions/documents/pdf/render.ts';
 import { breakLines, chinaDateOf, chineseDate, drawable } from '../../../functions/documents/pdf/text.ts';
-import { certificate, longReceipt, receipt, refusal, supplement, toleranceReceipt } from './pdf-samples.ts';
+import { certificate, denial, forwarding, grant, longReceipt, receipt, refusal, refusalNotSubject, refusalOutsidePowers, supplement, toleranceReceipt } from './pdf-samples.ts';
 
 const flat = (s: string) => s.replace(/\s+/g, '');
 
@@ -155,9 +156,59 @@ describe('PDF documents', () => {
   it('the refusal notice gives every reason, the competent agency and the remedies', async () => {
     await expectSound(await renderRefusalNotice(font, refusal), [
       '不予受理通知书', refusal.caseNo, ...refusal.reasons.map((r, i) => `${i + 1}.${r}`),
-      '请向济宁市卫生健康委员会提出申请', '六十日内依法申请行政复议', '六个月内依法提起行政诉讼',
+      '请向济宁市卫生健康委员会提出申请', '60日内向本级人民政府申请行政复议', '6个月内向本机关所在地的基层人民法院提起行政诉讼',
     ]);
     await expect(renderRefusalNotice(font, { ...refusal, reasons: [] })).rejects.toThrow(/reasons/);
+  });
+
+  it('the refusal notice tells its ground of art. 32 para. 1 and cites its paragraph; outside the agency\'s powers names the competent agency', async () => {
+    const [outside] = await expectSound(await renderRefusalNotice(font, refusalOutsidePowers), [
+      '该申请事项依法不属于本机关职权范围', '第三十二条第一款第（二）项', '决定不予受理', refusalOutsidePowers.reasons[0]!, '请向济宁市市场监督管理局（药品零售许可）提出申请',
+    ]);
+    expect(outside).not.toContain('第（一）项');
+    const [notSubject] = await expectSound(await renderRefusalNotice(font, refusalNotSubject), [
+      '该申请事项依法不需要取得行政许可', '第三十二条第一款第（一）项', '即时告知你（单位）不予受理', refusalNotSubject.reasons[0]!,
+      '60日内向嘉祥县人民政府申请行政复议', '6个月内向嘉祥县人民法院提起行政诉讼',
+    ]);
+    expect(notSubject).not.toContain('第（二）项');
+    // Other grounds cite no paragraph.
+    const [other] = await expectSound(await renderRefusalNotice(font, { ...refusal, ground: 'other', competentAgency: undefined }), ['决定不予受理，理由如下']);
+    expect(other).not.toContain('第三十二条');
+    await expect(renderRefusalNotice(font, { ...refusalOutsidePowers, competentAgency: undefined })).rejects.toThrow(/competent agency/);
+  });
+
+  it('the grant decision (art. 38): the acceptance, the legal basis, the decision, the certificate it issues, the remedies with the item\'s bodies', async () => {
+    await expectSound(await renderGrantDecision(font, grant), [
+      '准予行政许可决定书', grant.caseNo, '济宁市嘉和餐饮管理有限公司：', '于2026年11月26日提出的“食品经营许可（新办）”申请',
+      '嘉祥县市场监督管理局已于2026年11月27日依法受理', '符合法定条件、标准', '嘉祥县市场监督管理局决定准予行政许可',
+      '1.《中华人民共和国食品安全法》第三十五条', '2.《食品经营许可和备案管理办法》第十条',
+      '颁发食品经营许可证（证书编号：JY23708290012345，有效期至：2031年12月2日）',
+      '自收到本决定书之日起60日内向嘉祥县人民政府申请行政复议', '自收到本决定书之日起6个月内向嘉祥县人民法院提起行政诉讼', '2026年12月3日',
+    ]);
+    const [plain] = await expectSound(await renderGrantDecision(font, { ...grant, certificate: undefined, remedies: undefined }), ['决定准予行政许可', '60日内向本级人民政府申请行政复议']);
+    expect(plain).not.toContain('颁发');
+    await expect(renderGrantDecision(font, { ...grant, legalBasis: [] })).rejects.toThrow(/legal basis/);
+  });
+
+  it('the denial decision (art. 38): every reason, the legal basis, the rights to reconsideration and litigation and where, by default the county government and the basic court', async () => {
+    await expectSound(await renderDenialDecision(font, denial), [
+      '不予行政许可决定书', denial.caseNo, '决定不予行政许可，理由如下', ...denial.reasons.map((r, i) => `${i + 1}.${r}`),
+      '本决定的依据：', '《中华人民共和国食品安全法》第三十五条',
+      '自收到本决定书之日起60日内向本级人民政府申请行政复议', '自收到本决定书之日起6个月内向本机关所在地的基层人民法院提起行政诉讼',
+    ]);
+    await expect(renderDenialDecision(font, { ...denial, reasons: [] })).rejects.toThrow(/reasons/);
+  });
+
+  it('the forwarding notice (转报结果告知书) tells the upper authority\'s decision in its name, never as the county\'s', async () => {
+    const [granted] = await expectSound(await renderForwardingNotice(font, forwarding), [
+      '转报结果告知书', '依法由山东省卫生健康委员会作出决定', '决定机关：山东省卫生健康委员会', '决定文号：鲁卫放证字〔2026〕18号',
+      '决定日期：2026年12月1日', '决定结果：准予行政许可', '许可证件编号：鲁卫放证370000-0018', '由山东省卫生健康委员会以其名义颁发', '不是本机关的行政许可决定',
+    ]);
+    expect(granted).not.toContain('决定书编号');
+    const [unrecorded] = await expectSound(await renderForwardingNotice(font, { ...forwarding, authority: undefined, documentNo: undefined, decidedOn: undefined, certificateNo: undefined, outcome: 'denied' }), [
+      '依法由上级行政机关作出决定', '决定文号：以上级机关决定书为准', '决定结果：不予行政许可',
+    ]);
+    expect(unrecorded).not.toContain('许可证件');
   });
 
   it('the one-time supplement notice lists every material with its reason, and the fresh start', async () => {

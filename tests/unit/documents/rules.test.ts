@@ -5,9 +5,13 @@ import {
   assertMayFetch,
   assertMayVerify,
   certificateNoOf,
-  documentKindFor,
+  documentIdOf,
+  documentKindsFor,
+  documentsOfEvent,
+  forwardedDecision,
   initialTrustLevel,
   isWellFormedCertificateNo,
+  issuesCertificate,
   maskName,
   mod3736,
   uploadChannel,
@@ -137,20 +141,50 @@ describe('certificate numbers', () => {
   });
 });
 
-describe('documentKindFor', () => {
-  it('names the document of each case event, a certificate only for items whose result is one', () => {
-    expect(documentKindFor('CaseAccepted', { resultType: 'licence', serviceMode: 'promised' })).toBe('acceptance_receipt');
-    expect(documentKindFor('CaseDeemedAccepted', { resultType: 'none', serviceMode: 'promised' })).toBe('acceptance_receipt');
-    expect(documentKindFor('CaseAcceptedWithTolerance', { resultType: 'none', serviceMode: 'promised' })).toBe('acceptance_receipt');
-    expect(documentKindFor('CaseRefused', { resultType: 'licence', serviceMode: 'promised' })).toBe('refusal_notice');
-    expect(documentKindFor('SupplementRequested', { resultType: 'licence', serviceMode: 'promised' })).toBe('supplement_notice');
-    expect(documentKindFor('CaseApproved', { resultType: 'licence', serviceMode: 'promised' })).toBe('certificate');
-    expect(documentKindFor('CaseApproved', { resultType: 'approval_document', serviceMode: 'promised' })).toBe('certificate');
-    expect(documentKindFor('CaseApproved', { resultType: 'none', serviceMode: 'promised' })).toBeUndefined();
-    expect(documentKindFor('CaseReviewed', { resultType: 'licence', serviceMode: 'promised' })).toBeUndefined();
-    // An escalated item's certificate is the upper authority's: the center issues its notices, never the certificate.
-    expect(documentKindFor('CaseApproved', { resultType: 'licence', serviceMode: 'escalated' })).toBeUndefined();
-    expect(documentKindFor('CaseAccepted', { resultType: 'licence', serviceMode: 'escalated' })).toBe('acceptance_receipt');
+describe('documentKindsFor', () => {
+  const promised = (resultType: string) => ({ resultType, serviceMode: 'promised' });
+  const escalated = { resultType: 'licence', serviceMode: 'escalated' };
+
+  it('names the documents of each case event, a certificate only for items whose result is one', () => {
+    expect(documentKindsFor('CaseAccepted', promised('licence'))).toEqual(['acceptance_receipt']);
+    expect(documentKindsFor('CaseDeemedAccepted', promised('none'))).toEqual(['acceptance_receipt']);
+    expect(documentKindsFor('CaseAcceptedWithTolerance', promised('none'))).toEqual(['acceptance_receipt']);
+    expect(documentKindsFor('CaseRefused', promised('licence'))).toEqual(['refusal_notice']);
+    expect(documentKindsFor('SupplementRequested', promised('licence'))).toEqual(['supplement_notice']);
+    expect(documentKindsFor('CaseReviewed', promised('licence'))).toEqual([]);
+    expect(documentKindsFor('CaseDelivered', promised('licence'))).toEqual([]);
+  });
+
+  it('a written decision on every grant and every denial (art. 38), after the certificate it names for an item whose result is one', () => {
+    expect(documentKindsFor('CaseApproved', promised('licence'))).toEqual(['certificate', 'grant_decision']);
+    expect(documentKindsFor('CaseApproved', promised('approval_document'))).toEqual(['certificate', 'grant_decision']);
+    expect(documentKindsFor('CaseApproved', promised('none'))).toEqual(['grant_decision']);
+    expect(documentKindsFor('CaseApproved', { resultType: 'other', serviceMode: 'immediate' })).toEqual(['grant_decision']);
+    expect(documentKindsFor('CaseDenied', promised('licence'))).toEqual(['denial_decision']);
+    expect(documentKindsFor('CaseDenied', { resultType: 'none', serviceMode: 'joint' })).toEqual(['denial_decision']);
+    expect(issuesCertificate(promised('licence'))).toBe(true);
+    expect(issuesCertificate(promised('other'))).toBe(false);
+  });
+
+  it('an escalated item (上报): no decision and no certificate of the center\'s, only the notice of the upper authority\'s decision', () => {
+    expect(documentKindsFor('CaseApproved', escalated)).toEqual(['forwarding_notice']);
+    expect(documentKindsFor('CaseDenied', escalated)).toEqual(['forwarding_notice']);
+    expect(documentKindsFor('CaseAccepted', escalated)).toEqual(['acceptance_receipt']);
+    expect(issuesCertificate(escalated)).toBe(false);
+  });
+
+  it('keeps the ids of the kinds issued before (one per event and kind), so a redelivered event finds them', () => {
+    expect(documentIdOf('certificate', '01KB000000000000000000000A')).toBe('certificate-01KB000000000000000000000A');
+    expect(documentIdOf('grant_decision', '01KB000000000000000000000A')).toBe('grant_decision-01KB000000000000000000000A');
+    // The issuing consumer's rule takes exactly the events listed (infra/stacks/documents.ts).
+    expect(Object.keys(documentsOfEvent)).toEqual(['CaseAccepted', 'CaseAcceptedWithTolerance', 'CaseDeemedAccepted', 'CaseRefused', 'SupplementRequested', 'CaseApproved', 'CaseDenied']);
+  });
+
+  it('the forwarding notice tells the upper authority\'s decision as recorded, else the county\'s outcome and the authority escalated to', () => {
+    const recorded = { authority: '山东省卫生健康委员会', documentNo: '鲁卫放证字〔2026〕18号', decidedOn: '2026-11-20', outcome: 'granted' as const, certificateNo: '鲁370000-0018' };
+    expect(forwardedDecision('approved', recorded, '山东省卫生健康委员会')).toEqual(recorded);
+    expect(forwardedDecision('denied', undefined, '山东省卫生健康委员会')).toEqual({ outcome: 'denied', authority: '山东省卫生健康委员会' });
+    expect(forwardedDecision('approved', undefined, undefined)).toEqual({ outcome: 'granted' });
   });
 });
 

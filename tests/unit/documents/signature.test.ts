@@ -15,13 +15,14 @@ import { beforeAll, describe, expect, it, vi } from 'vitest';
 import { kmsSigner, localSigner, type SigningKey } from '../../../functions/shared/signer.ts';
 import { cjkFontLocalPath } from '../../../functions/documents/pdf/font-asset.ts';
 import { loadCjkFont } from '../../../functions/documents/pdf/font.ts';
+import { renderDenialDecision, renderForwardingNotice, renderGrantDecision } from '../../../functions/documents/pdf/decision.ts';
 import { renderAcceptanceReceipt, renderCertificate, renderRefusalNotice, renderSupplementNotice } from '../../../functions/documents/pdf/render.ts';
 import { sealLayout, SEAL_RADIUS } from '../../../functions/documents/pdf/seal.ts';
 import { selfIssuedCertificate } from '../../../functions/documents/signing/certificate.ts';
 import { integer, oid, setOf, time } from '../../../functions/documents/signing/der.ts';
 import { DocumentSigner, documentSignerFromEnv } from '../../../functions/documents/signing/issuer-key.ts';
 import { pdfDate, reservedSignature } from '../../../functions/documents/signing/pades.ts';
-import { certificate, header, longReceipt, receipt, refusal, supplement, toleranceReceipt } from './pdf-samples.ts';
+import { certificate, denial, forwarding, grant, header, longReceipt, receipt, refusal, refusalOutsidePowers, supplement, toleranceReceipt } from './pdf-samples.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'onestop-signed-'));
 const flat = (s: string) => s.replace(/\s+/g, '');
@@ -62,9 +63,13 @@ const documents: [name: string, render: () => Promise<Uint8Array>, text: string[
   ['受理通知书', () => renderAcceptanceReceipt(font, receipt), ['受理通知书', receipt.caseNo, '嘉祥县市场监督管理局决定予以受理', '承诺办结日期：2026年12月11日', '行政审批专用章']],
   ['受理通知书（容缺受理）', () => renderAcceptanceReceipt(font, toleranceReceipt), ['受理通知书（容缺受理）', '容缺材料补齐期限：2026年11月30日', '容缺受理承诺书', '确认方式：窗口签字']],
   ['受理通知书（60项材料）', () => renderAcceptanceReceipt(font, longReceipt(60)), ['第60项：分支机构60的食品经营场所使用证明', '行政审批专用章']],
-  ['不予受理通知书', () => renderRefusalNotice(font, refusal), ['不予受理通知书', refusal.reasons[0]!, '六十日内依法申请行政复议']],
+  ['不予受理通知书', () => renderRefusalNotice(font, refusal), ['不予受理通知书', refusal.reasons[0]!, '60日内向本级人民政府申请行政复议']],
+  ['不予受理通知书（不属于本机关职权范围）', () => renderRefusalNotice(font, refusalOutsidePowers), ['第三十二条第一款第（二）项', `请向${refusalOutsidePowers.competentAgency}提出申请`]],
   ['补正材料通知书', () => renderSupplementNotice(font, supplement), ['补正材料通知书（一次性告知）', supplement.materials[2]!.reason, '告知日期：2026年11月27日']],
   ['证书', () => renderCertificate(font, certificate), ['食品经营许可证', '证书编号：JY23708290012345', '有效期至：2031年12月2日', certificate.verifyUrl]],
+  ['准予行政许可决定书', () => renderGrantDecision(font, grant), ['准予行政许可决定书', '《中华人民共和国食品安全法》第三十五条', '决定准予行政许可', '60日内向嘉祥县人民政府申请行政复议', '6个月内向嘉祥县人民法院提起行政诉讼', '行政审批专用章']],
+  ['不予行政许可决定书', () => renderDenialDecision(font, denial), ['不予行政许可决定书', denial.reasons[1]!, '《食品经营许可和备案管理办法》第十条', '60日内向本级人民政府申请行政复议', '6个月内向本机关所在地的基层人民法院提起行政诉讼']],
+  ['转报结果告知书', () => renderForwardingNotice(font, forwarding), ['转报结果告知书', '决定文号：鲁卫放证字〔2026〕18号', '决定结果：准予行政许可', '许可证件编号：鲁卫放证370000-0018']],
 ];
 
 describe('signed documents, as pdfsig and pdftotext see them', () => {

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { CaseEventData } from '#schemas/events/cases';
 import { mobileE164 } from '../../../functions/notifications/senders.ts';
 import { staffNoticeText } from '../../../functions/notifications/staff-notices.ts';
-import { isToldOf, milestoneEventTypes, notifiedEventTypes, queryCodeEventTypes, render, renderLetter, smsParts } from '../../../functions/notifications/templates.ts';
+import { isToldOf, milestoneEventTypes, notifiedEventTypes, queryCodeEventTypes, render, renderLetter, renderRenewal, smsParts } from '../../../functions/notifications/templates.ts';
 import { transitions } from '../../../functions/cases/lifecycle.ts';
 import { DEADLINES_RECOMPUTED } from '../../../functions/cases/events.ts';
 
@@ -192,5 +192,21 @@ describe('the query code in the acceptance notices', () => {
       const m = render(type, data({ reasons: ['x'], previous: { promisedDue: '2026-11-30' } }), 'zh-CN', CODE);
       if (m) expect(`${m.text}${m.sms}`, type).not.toContain(CODE);
     }
+  });
+});
+
+describe('renewal reminders', () => {
+  const due = { caseNo: '370982-20261127-00042', certificateNo: 'C370982202611270004201J0AB7', itemCode: '370982-AMR-XK-002', itemName: '食品经营许可', validUntil: '2031-11-26', applyBy: '2031-10-28' };
+
+  it.each(['zh-CN', 'en'] as const)('name the certificate, its last day and the last day to apply, in one SMS part (%s)', (lang) => {
+    const m = renderRenewal(due, lang);
+    for (const text of [m.text, m.sms]) {
+      expect(text).toContain(due.certificateNo);
+      expect(text).toContain(due.validUntil);
+      expect(text).toContain(due.applyBy);
+    }
+    expect(m.text).toContain(due.itemName);
+    expect(m.subject).toContain(due.certificateNo);
+    expect(smsParts(m.sms)).toBe(1);
   });
 });

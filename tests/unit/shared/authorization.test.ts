@@ -66,6 +66,19 @@ const expected: Record<Action, Partial<Record<StaffRole, 'center' | 'department'
   'archive.read': { center_admin: 'center', supervisor: 'center', auditor: 'center' },
   'archive.disposition.propose': { center_admin: 'center' },
   'archive.disposition.approve': { supervisor: 'center' },
+  'complaint.intake.online': { applicant: 'center' },
+  'complaint.intake.staff': { clerk: 'center', supervisor: 'center' },
+  'complaint.read': { supervisor: 'center', clerk: 'department', approver: 'department', dept_admin: 'department', dept_head: 'department' },
+  'complaint.complainant.read': { supervisor: 'center' },
+  'complaint.list.center': { supervisor: 'center' },
+  'complaint.settings.read': { clerk: 'center', approver: 'center', dept_admin: 'center', dept_head: 'center', center_admin: 'center', supervisor: 'center', auditor: 'center' },
+  'complaint.settings.write': { center_admin: 'center' },
+  'complaint.queue.read': { clerk: 'department', approver: 'department', dept_admin: 'department', dept_head: 'department', supervisor: 'center' },
+  'fee.read': { clerk: 'department', approver: 'department', dept_admin: 'department', dept_head: 'department', supervisor: 'center', center_admin: 'center' },
+  'fee.assess': { clerk: 'department' },
+  'fee.waiver.decide': { approver: 'department', dept_head: 'department' },
+  'fee.refund.request': { clerk: 'department' },
+  'fee.refund.decide': { approver: 'department', dept_head: 'department' },
 };
 
 const caller = (role: StaffRole): Caller => ({ userId: `u-${role}`, username: role, roles: [role], centerId: 'c1', departmentId: 'amr' });

@@ -1,0 +1,87 @@
+/**
+ * Events of the complaints domain (source `onestop.complaints`, subject
+ * `complaint` / complaintId): one per transition of the complaint table
+ * (functions/complaints/lifecycle.ts), sharing one data shape, and the
+ * suggestion that a staff member leave the window after substantiated
+ * complaints, and the center's settings. Ids and codes only: never the complainant's name or contact,
+ * and no free text (the content, reasons and replies stay on the complaint).
+ */
+import * as Type from '@sinclair/typebox/type';
+import type { Static } from '@sinclair/typebox';
+import { DepartmentId } from '../api/catalog.ts';
+import { closed } from '../api/common.ts';
+import { ComplaintCategory, ComplaintChannel, ComplaintId, ComplaintSettingsBody, ComplaintState, ComplaintSubject, NotAcceptedReason } from '../api/complaints.ts';
+import { Username } from '../api/org.ts';
+import { envelope } from './envelope.ts';
+
+const LocalDate = Type.String({ format: 'date' });
+
+export const ComplaintEventData = Type.Object(
+  {
+    complaintId: ComplaintId,
+    action: Type.String({ description: 'The action of the complaint table, or `file`' }),
+    fromState: Type.Optional(ComplaintState),
+    toState: ComplaintState,
+    channel: ComplaintChannel,
+    category: ComplaintCategory,
+    subject: ComplaintSubject,
+    respondentDepartmentId: Type.Optional(DepartmentId),
+    departmentId: Type.Optional(DepartmentId),
+    complaintVersion: Type.Integer({ minimum: 1 }),
+    acceptDue: LocalDate,
+    replyDue: Type.Optional(LocalDate),
+    rateDue: Type.Optional(LocalDate),
+    reviewDue: Type.Optional(LocalDate),
+    details: Type.Object(
+      {
+        reason: Type.Optional(NotAcceptedReason),
+        workingDays: Type.Optional(Type.Integer()),
+        approved: Type.Optional(Type.Boolean()),
+        substantiated: Type.Optional(Type.Boolean()),
+        staffAtFault: Type.Optional(Username),
+        rating: Type.Optional(Type.String()),
+        byDefault: Type.Optional(Type.Boolean()),
+      },
+      { ...closed, description: 'What the action decided, as codes: no free text' },
+    ),
+  },
+  closed,
+);
+export type ComplaintEventData = Static<typeof ComplaintEventData>;
+
+export const StaffRemovalSuggestedData = Type.Object(
+  {
+    username: Username,
+    year: Type.Integer({ description: 'The calendar year (center time) the substantiated complaints were counted in' }),
+    substantiated: Type.Integer({ minimum: 1, description: 'Substantiated complaints against the staff member that year, this one included' }),
+    threshold: Type.Integer({ minimum: 1, description: 'The center\'s setting the count reached (default 2)' }),
+    complaintId: ComplaintId,
+    departmentId: Type.Optional(DepartmentId),
+  },
+  { ...closed, description: 'For the center admin to decide whether the staff member leaves the window (调离窗口)' },
+);
+export type StaffRemovalSuggestedData = Static<typeof StaffRemovalSuggestedData>;
+
+export const ComplaintSettingsChangedData = Type.Object({ before: Type.Optional(ComplaintSettingsBody), after: ComplaintSettingsBody }, closed);
+export type ComplaintSettingsChangedData = Static<typeof ComplaintSettingsChangedData>;
+
+export const complaintEventTypes = [
+  'ComplaintFiled',
+  'ComplaintAccepted',
+  'ComplaintNotAccepted',
+  'ComplaintExtensionRequested',
+  'ComplaintExtensionApproved',
+  'ComplaintExtensionRefused',
+  'ComplaintReplied',
+  'ComplaintRated',
+  'ComplaintReviewRequested',
+  'ComplaintReviewAnswered',
+  'ComplaintClosed',
+] as const;
+export type ComplaintEventType = (typeof complaintEventTypes)[number];
+
+export const complaintEventSchemas = {
+  ...(Object.fromEntries(complaintEventTypes.map((t) => [t, envelope(ComplaintEventData)])) as Record<ComplaintEventType, ReturnType<typeof envelope<typeof ComplaintEventData>>>),
+  StaffRemovalSuggested: envelope(StaffRemovalSuggestedData),
+  ComplaintSettingsChanged: envelope(ComplaintSettingsChangedData),
+};
