@@ -186,7 +186,6 @@ const createItemVersion: Ops['createItemVersion'] = async (req) => {
 
 const updateItemVersion: Ops['updateItemVersion'] = async (req) => {
   const caller = callerOf(req.event);
-  const { code } = req.params;
   const { version: current } = await namedVersion(req, caller);
   const refusal = refuse('update', caller, { centerId: current.centerId, departmentId: current.content.departmentId, status: current.status });
   if (refusal) throw refusal;

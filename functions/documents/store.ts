@@ -18,7 +18,7 @@
  * that key). Certificates are certificate-store.ts's; a certificate is written
  * here only in its document's transaction.
  */
-import { GetCommand, PutCommand, QueryCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, PutCommand, QueryCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import type { ItemContent } from '#schemas/api/catalog';
 import type { ArchiveRecord, IssuedDocument, MaterialFile, RetentionClass } from '#schemas/api/documents';
 import { msg } from '#schemas/api/problems';

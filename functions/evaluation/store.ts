@@ -25,7 +25,7 @@
  * event's inbox marker, in a transaction of its own.
  */
 import { createHash } from 'node:crypto';
-import { QueryCommand, TransactWriteCommand, UpdateCommand, type QueryCommandInput } from '@aws-sdk/lib-dynamodb';
+import { QueryCommand, TransactWriteCommand, type QueryCommandInput } from '@aws-sdk/lib-dynamodb';
 import type { EvaluationQueue, SettingsBody } from '#schemas/api/evaluation';
 import { msg } from '#schemas/api/problems';
 import { readCenterContext, type CenterContext } from '#shared/center';
