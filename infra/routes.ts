@@ -18,6 +18,8 @@ import { notificationsProblems } from '../functions/notifications/problems.ts';
 import { auditProblems } from '../functions/audit/problems.ts';
 import { evaluationProblems } from '../functions/evaluation/problems.ts';
 import { applicantRoutes } from '../functions/applicants/routes.ts';
+import { appraisalProblems } from '../functions/appraisal/problems.ts';
+import { appraisalRoutes } from '../functions/appraisal/routes.ts';
 import { auditRoutes } from '../functions/audit/routes.ts';
 import { caseProblems } from '../functions/cases/problems.ts';
 import { caseRoutes } from '../functions/cases/routes.ts';
@@ -56,6 +58,7 @@ export const apiDomains = {
   queue: { tag: 'queue', description: 'The hall\'s queue (排队叫号): categories, tickets, calling at the windows, visits, the day\'s figures, the public board; appointments (预约)', routes: queueRoutes, problems: queueProblems },
   complaints: { tag: 'complaints', description: 'Complaints (投诉): intake from every channel, acceptance and assignment, the department\'s reply with one extension, rating and review; the complainant kept from the department complained about', routes: complaintRoutes, problems: complaintProblems },
   fees: { tag: 'fees', description: 'Fees (收费): charges assessed from the item version\'s fees, waivers, payment notices paid through the provider, its signed notifications, refunds; an append-only ledger per charge', routes: feeRoutes, problems: feeProblems },
+  appraisal: { tag: 'appraisal', description: 'The monthly appraisal (考核): the center\'s indicator table, closing a month, scores and rankings of departments, windows and staff, appeals, the public summary', routes: appraisalRoutes, problems: appraisalProblems },
 } as const satisfies Record<string, ApiDomain>;
 
 export type DomainName = keyof typeof apiDomains;

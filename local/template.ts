@@ -3,7 +3,7 @@
  * truth) and extracts what the local cloud runs, generically by resource type:
  * tables, buckets, queues, functions (with their layers), the HTTP and WebSocket APIs, rules,
  * pipes, S3 event notifications and SQS event source mappings. Nothing here lists a route, a table or a
- * rule by hand.
+ * rule by hand. The API's routes come from their nested stack (template-nested.ts).
  */
 import { spawn } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
@@ -12,6 +12,7 @@ import { randomBytes } from 'node:crypto';
 import path from 'node:path';
 import { Resolver, nameFromArn, physicalName, resourceArn, type CfnResource, type CfnTemplate } from './intrinsics.ts';
 import { extractApi, type ApiModel } from './template-api.ts';
+import { withNestedStacks } from './template-nested.ts';
 import { extractSocketApi, type SocketApiModel } from './websocket/template.ts';
 import { extractFunctions, type FunctionModel } from './template-lambda.ts';
 import { extractS3Notifications, type S3NotificationModel } from './template-s3.ts';
@@ -168,7 +169,8 @@ const byType = (t: CfnTemplate, ...types: string[]) =>
 const num = (v: unknown, fallback: number) => (v === undefined || v === null ? fallback : Number(v));
 
 /** Extracts the local model; `secret` resolves secretsmanager dynamic references. */
-export function extractModel(template: CfnTemplate, cdkOut: string, secret: (id: string, key: string) => string, stackName = STACK_NAME): LocalModel {
+export function extractModel(parent: CfnTemplate, cdkOut: string, secret: (id: string, key: string) => string, stackName = STACK_NAME): LocalModel {
+  const template = withNestedStacks(parent, cdkOut);
   const r = new Resolver(template, stackName, secret);
 
   // Maps a resolved ARN (or name) back to a logical id of the given types.

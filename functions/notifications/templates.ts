@@ -67,6 +67,10 @@ const codeEn = (code: string | undefined) => (code ? ` Query code ${code}: with 
 /** The hearing's day and time in the center's time zone, as the scheduling recorded them. */
 const hearingWhen = (d: CaseEventData) => `${String(d.details.hearingDate ?? '')} ${String(d.details.hearingTime ?? '')}`.trim();
 
+/** An amount in fen (integer money) as yuan with two decimals. */
+const yuan = (fen: unknown) => (typeof fen === 'number' ? (fen / 100).toFixed(2) : '');
+const payBy = (d: CaseEventData) => String(d.details.payBy ?? '');
+
 const zh: Record<string, Template> = {
   CaseSubmitted: (d) => ({ subject: `收件通知：${d.itemName}`, text: `您申请的“${d.itemName}”已收件，办件编号 ${d.caseNo}。窗口将在法定期限内作出是否受理的决定。` }),
   CaseAccepted: (d, code) => ({ subject: `受理通知：${d.caseNo}`, text: `您申请的“${d.itemName}”（${d.caseNo}）已受理，受理日期 ${String(d.details.acceptanceDate ?? '')}。${due(d, 'zh-CN')}${codeZh(code)}` }),
@@ -115,6 +119,12 @@ const zh: Record<string, Template> = {
     text: `您申请的“${d.itemName}”（${d.caseNo}）未在 ${String(d.details.supplementDue ?? '')} 前按一次性告知补正材料，办件已终止。如需办理，请重新提出申请。`,
   }),
   CaseWithdrawn: (d) => ({ subject: `撤回确认：${d.caseNo}`, text: `您申请的“${d.itemName}”（${d.caseNo}）已撤回。` }),
+  PaymentRequired: (d) => ({
+    subject: `缴费通知：${d.caseNo}`,
+    text: `您申请的“${d.itemName}”（${d.caseNo}）需缴纳费用 ${yuan(d.details.dueFen)} 元，请于 ${payBy(d)} 前缴纳。收费项目、依据和缴款码见办件页面的缴款通知书；缴清后办件继续办理。`,
+  }),
+  PaymentExpired: (d) => ({ subject: `缴费逾期：${d.caseNo}`, text: `您申请的“${d.itemName}”（${d.caseNo}）未在缴费期限内缴费，原缴款通知书已失效。部门将重新核价并另行通知。` }),
+  CasePaymentTimedOut: (d) => ({ subject: `逾期未缴费办件终止：${d.caseNo}`, text: `您申请的“${d.itemName}”（${d.caseNo}）未在 ${payBy(d)} 前缴纳费用，办件已终止。如需办理，请重新提出申请。` }),
   DeadlinesRecomputed: (d) => {
     const from = movedFrom(d);
     return from ? { subject: `办结日期调整：${d.caseNo}`, text: `按公布的节假日安排重新计算，您申请的“${d.itemName}”（${d.caseNo}）的承诺办结日期由 ${from} 调整为 ${d.deadlines.promisedDue ?? ''}。` } : undefined;
@@ -157,6 +167,12 @@ const en: Record<string, Template> = {
     text: `Your case "${d.itemName}" (${d.caseNo}) ended: the materials of the one-time notice were not handed in by ${String(d.details.supplementDue ?? '')}. To go on, apply again.`,
   }),
   CaseWithdrawn: (d) => ({ subject: `Application withdrawn: ${d.caseNo}`, text: `Your application "${d.itemName}" (${d.caseNo}) was withdrawn.` }),
+  PaymentRequired: (d) => ({
+    subject: `Fees to pay: ${d.caseNo}`,
+    text: `Your application "${d.itemName}" (${d.caseNo}) has fees of CNY ${yuan(d.details.dueFen)} to pay by ${payBy(d)}. The fee items, their legal basis and the payment code are on the payment notice on the case page; the case goes on once they are paid.`,
+  }),
+  PaymentExpired: (d) => ({ subject: `Payment period over: ${d.caseNo}`, text: `The fees of "${d.itemName}" (${d.caseNo}) were not paid in time and the payment notice lapsed. The department will assess them again and tell you.` }),
+  CasePaymentTimedOut: (d) => ({ subject: `Case ended, fees unpaid: ${d.caseNo}`, text: `Your case "${d.itemName}" (${d.caseNo}) ended: its fees were not paid by ${payBy(d)}. To go on, apply again.` }),
   DeadlinesRecomputed: (d) => {
     const from = movedFrom(d);
     return from ? { subject: `Decision date changed: ${d.caseNo}`, text: `Counted again on the published holiday schedule, the promised decision date of "${d.itemName}" (${d.caseNo}) moved from ${from} to ${d.deadlines.promisedDue ?? ''}.` } : undefined;
@@ -187,6 +203,9 @@ const zhSms: Record<string, Short> = {
   CaseTerminated: (d) => `办件${d.caseNo}因容缺材料逾期未补齐已终止。`,
   CaseSupplementTimedOut: (d) => `办件${d.caseNo}因逾期未补正材料已终止，如需办理请重新申请。`,
   CaseWithdrawn: (d) => `办件${d.caseNo}已撤回。`,
+  PaymentRequired: (d) => `办件${d.caseNo}需缴费${yuan(d.details.dueFen)}元，请于${payBy(d)}前缴纳。`,
+  PaymentExpired: (d) => `办件${d.caseNo}缴费逾期，缴款通知书已失效，将重新核价。`,
+  CasePaymentTimedOut: (d) => `办件${d.caseNo}因逾期未缴费已终止，如需办理请重新申请。`,
   DeadlinesRecomputed: (d) => `办件${d.caseNo}承诺办结日期调整为${d.deadlines.promisedDue ?? ''}${provisionally(d, 'zh-CN')}。`,
 };
 
@@ -208,6 +227,9 @@ const enSms: Record<string, Short> = {
   CaseTerminated: (d) => `Case ${d.caseNo} ended: the pledged materials were not handed in by the deadline.`,
   CaseSupplementTimedOut: (d) => `Case ${d.caseNo} ended: no supplement by the notice's last day. Apply again to go on.`,
   CaseWithdrawn: (d) => `Case ${d.caseNo} withdrawn.`,
+  PaymentRequired: (d) => `Case ${d.caseNo}: pay CNY ${yuan(d.details.dueFen)} by ${payBy(d)}; see the payment notice.`,
+  PaymentExpired: (d) => `Case ${d.caseNo}: the payment notice lapsed unpaid; new fees will follow.`,
+  CasePaymentTimedOut: (d) => `Case ${d.caseNo} ended: fees unpaid by the last day. Apply again to go on.`,
   DeadlinesRecomputed: (d) => `Case ${d.caseNo}: promised decision date moved to ${d.deadlines.promisedDue ?? ''}${provisionally(d, 'en')}.`,
 };
 
@@ -219,13 +241,14 @@ export const notifiedEventTypes = Object.keys(zh);
 
 /**
  * What every applicant is told unless they ask for every step: what they must act on (a right to a
- * hearing to ask for by its day, a hearing to attend among them), the receipt
+ * hearing to ask for by its day, a hearing to attend, fees to pay among them), the receipt
  * with its promised date and any move of it, the decision and an ended case. Their own acts
  * (applying, withdrawing) and the steps after the decision are on the case page.
  */
 export const milestoneEventTypes: readonly string[] = [
   'CaseAccepted', 'CaseAcceptedWithTolerance', 'CaseDeemedAccepted', 'CaseRefused', 'SupplementRequested', 'CaseSuspended',
   'HearingRightNoticed', 'HearingScheduled', 'ExtensionApproved', 'CaseApproved', 'CaseDenied', 'CaseTerminated', 'CaseSupplementTimedOut', 'DeadlinesRecomputed',
+  'PaymentRequired', 'PaymentExpired', 'CasePaymentTimedOut',
 ];
 
 /** Whether an applicant with these preferences is told of this event type. */

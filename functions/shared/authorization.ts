@@ -249,6 +249,25 @@ export const permissions = {
     { role: 'dept_head', scope: 'department' },
     { role: 'supervisor', scope: 'center' },
   ],
+  /** The center's appraisal indicator table (考核指标): the center admin sets it; supervision and dept heads read it. */
+  'appraisal.indicators.read': [
+    { role: 'center_admin', scope: 'center' },
+    { role: 'supervisor', scope: 'center' },
+    { role: 'dept_head', scope: 'center' },
+  ],
+  'appraisal.indicators.write': [{ role: 'center_admin', scope: 'center' }],
+  /** Closing a month on demand (the schedule closes it shortly after it ends). */
+  'appraisal.month.close': [{ role: 'center_admin', scope: 'center' }],
+  /** One's own monthly score, and appealing it (考核申诉). */
+  'appraisal.scores.own': everyStaffRole,
+  /** The month's scores with rankings: the whole center, or a dept head's own department. */
+  'appraisal.scores.read': [
+    { role: 'center_admin', scope: 'center' },
+    { role: 'supervisor', scope: 'center' },
+    { role: 'dept_head', scope: 'department' },
+  ],
+  /** The month's appeals and deciding them. */
+  'appraisal.appeal.decide': [{ role: 'supervisor', scope: 'center' }],
   /** A case's charges, their ledgers and balances (收费台账): the case handlers and the center admin; the applicant reads the own case's. */
   'fee.read': [...caseHandlers, { role: 'center_admin', scope: 'center' }],
   /** Pricing a charge (核价), issuing its payment notice, asking a waiver, cancelling an unpaid charge: the lead department's clerks. */

@@ -55,6 +55,7 @@ interface EntryBundling {
 /** Every function's entry (relative to the repository root) and how it bundles beyond the shared options. */
 export const functionEntries = {
   'functions/applicants/handler.ts': {},
+  'functions/appraisal/handler.ts': {},
   'functions/audit/consumer.ts': {},
   'functions/audit/digester.ts': {},
   'functions/audit/handler.ts': {},

@@ -3,23 +3,23 @@
  * (routes are never listed here), a Cognito JWT authorizer on every route
  * whose access is not `public`, stage throttling and route throttling of the
  * public routes, JSON access logs and CORS preflight for browser clients.
+ * The routes themselves live in a nested stack (http-routes.ts, decision 107).
  */
-import { Aws, Duration } from 'aws-cdk-lib';
+import { Aws, Duration, Stack } from 'aws-cdk-lib';
 import { AccessLogFormat } from 'aws-cdk-lib/aws-apigateway';
 import {
-  CfnStage, CorsHttpMethod, HttpApi, HttpMethod, HttpNoneAuthorizer, HttpStage, LogGroupLogDestination,
-  type HttpRoute, type IHttpRouteAuthorizer,
+  CfnStage, CorsHttpMethod, HttpApi, HttpAuthorizer, HttpAuthorizerType, HttpIntegration, HttpIntegrationType, HttpStage,
+  LogGroupLogDestination, PayloadFormatVersion, type CfnRoute,
 } from 'aws-cdk-lib/aws-apigatewayv2';
-import { HttpJwtAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
-import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
 import type { IUserPool, IUserPoolClient } from 'aws-cdk-lib/aws-cognito';
+import { ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import { LogGroup } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import type { RouteSpec } from '#shared/route-spec';
 import type { StageConfig } from '../config.ts';
-import { acknowledge } from '../nag.ts';
 import { apiDomains, type DomainName } from '../routes.ts';
+import { HttpRouteStack } from './http-routes.ts';
 
 export interface DomainHttpApiProps {
   readonly config: StageConfig;
@@ -51,9 +51,10 @@ export class DomainHttpApi extends Construct {
   readonly httpApi: HttpApi;
   readonly stage: HttpStage;
   readonly accessLogs: LogGroup;
-  readonly jwtAuthorizer: HttpJwtAuthorizer;
-  private readonly integrations = new Map<IFunction, HttpLambdaIntegration>();
-  private readonly routeKeys = new Set<string>();
+  readonly jwtAuthorizer: HttpAuthorizer;
+  /** The nested stack that holds every route (http-routes.ts, decision 107). */
+  readonly routeStack: HttpRouteStack;
+  private readonly integrations = new Map<IFunction, HttpIntegration>();
   private readonly config: StageConfig;
 
   constructor(scope: Construct, id: string, props: DomainHttpApiProps) {
@@ -86,11 +87,16 @@ export class DomainHttpApi extends Construct {
         format: AccessLogFormat.custom(JSON.stringify(accessLogFields)),
       },
     });
-    this.jwtAuthorizer = new HttpJwtAuthorizer(
-      'CognitoAuthorizer',
-      `https://cognito-idp.${Aws.REGION}.amazonaws.com/${props.userPool.userPoolId}`,
-      { jwtAudience: [props.userPoolClient.userPoolClientId], identitySource: ['$request.header.Authorization'] },
-    );
+    this.jwtAuthorizer = new HttpAuthorizer(this, 'CognitoAuthorizer', {
+      httpApi: this.httpApi,
+      type: HttpAuthorizerType.JWT,
+      jwtIssuer: `https://cognito-idp.${Aws.REGION}.amazonaws.com/${props.userPool.userPoolId}`,
+      jwtAudience: [props.userPoolClient.userPoolClientId],
+      identitySource: ['$request.header.Authorization'],
+    });
+    this.routeStack = new HttpRouteStack(this, 'Routes', this.httpApi, this.jwtAuthorizer);
+    // The stage's RouteSettings name route keys: API Gateway rejects a setting for a route that does not exist yet.
+    this.stage.node.addDependency(this.routeStack);
   }
 
   /** The invoke URL of the default stage (ends with a slash). */
@@ -99,32 +105,22 @@ export class DomainHttpApi extends Construct {
   }
 
   /** The routes of a domain as the API assembles them (infra/routes.ts), integrated with its HTTP function. */
-  addDomain(domain: DomainName, fn: IFunction): HttpRoute[] {
+  addDomain(domain: DomainName, fn: IFunction): CfnRoute[] {
     return this.addDomainRoutes(apiDomains[domain].routes, fn);
   }
 
   /**
-   * One route per declaration, all integrated with `fn`. `public` routes carry
-   * no authorizer (acknowledged for cdk-nag on that route only); every other
-   * route requires a valid Cognito JWT. A method + path declared twice is an error.
+   * One route per declaration (http-routes.ts), all integrated with `fn`; the
+   * public ones throttled below the stage's limits.
    */
-  addDomainRoutes(routes: readonly RouteSpec[], fn: IFunction): HttpRoute[] {
+  addDomainRoutes(routes: readonly RouteSpec[], fn: IFunction): CfnRoute[] {
     const integration = this.integrationFor(fn);
-    return routes.flatMap((spec) => {
+    return routes.map((spec) => {
+      const route = this.routeStack.addRoute(spec, integration);
       const routeKey = `${spec.method} ${spec.path}`;
-      if (this.routeKeys.has(routeKey)) throw new Error(`route ${routeKey} (${spec.operationId}) is declared twice`);
-      this.routeKeys.add(routeKey);
-      const authorizer: IHttpRouteAuthorizer = spec.access === 'public' ? new HttpNoneAuthorizer() : this.jwtAuthorizer;
-      const created = this.httpApi.addRoutes({ path: spec.path, methods: [HttpMethod[spec.method]], integration, authorizer });
       if (spec.throttle === 'publicLookup') this.throttleRoute(routeKey, this.config.publicLookupThrottle);
       else if (spec.access === 'public') this.throttleRoute(routeKey, this.config.publicRouteThrottle);
-      if (spec.access === 'public') {
-        for (const route of created) {
-          acknowledge(route, 'AwsSolutions-APIG4',
-            `${routeKey} (${spec.operationId}) is declared access: 'public' in its domain's routes.ts: published, non-personal data for anonymous citizens.`);
-        }
-      }
-      return created;
+      return route;
     });
   }
 
@@ -140,12 +136,22 @@ export class DomainHttpApi extends Construct {
     (this.stage.node.defaultChild as CfnStage).addPropertyOverride('RouteSettings', this.routeSettings);
   }
 
-  private integrationFor(fn: IFunction): HttpLambdaIntegration {
+  private integrationFor(fn: IFunction): HttpIntegration {
     let integration = this.integrations.get(fn);
     if (!integration) {
+      integration = new HttpIntegration(this, `${fn.node.id}Integration`, {
+        httpApi: this.httpApi,
+        integrationType: HttpIntegrationType.AWS_PROXY,
+        integrationUri: fn.functionArn,
+        payloadFormatVersion: PayloadFormatVersion.VERSION_2_0,
+      });
       // One invoke permission per function for this API, not one per route: a domain with
       // many routes would otherwise approach the 20 KB limit of the function's resource policy.
-      integration = new HttpLambdaIntegration(`${fn.node.id}Integration`, fn, { scopePermissionToRoute: false });
+      fn.addPermission(`${fn.node.id}ApiPermission`, {
+        scope: this,
+        principal: new ServicePrincipal('apigateway.amazonaws.com'),
+        sourceArn: Stack.of(this).formatArn({ service: 'execute-api', resource: this.httpApi.apiId, resourceName: '*/*/*' }),
+      });
       this.integrations.set(fn, integration);
     }
     return integration;

@@ -16,6 +16,7 @@ import { WebSite } from '../constructs/web-site.ts';
 import { Monitoring } from '../constructs/monitoring.ts';
 import { acknowledge } from '../nag.ts';
 import { addAppointments } from './appointments.ts';
+import { addAppraisal } from './appraisal.ts';
 import { createAudit } from './audit.ts';
 import { addComplaints } from './complaints.ts';
 import { addFees } from './fees.ts';
@@ -112,6 +113,7 @@ export class OneStopStack extends Stack {
     addQueue(this, { config, table, bus, api, cursorKey });
     addComplaints(this, { config, table, api, cursorKey });
     addFees(this, { config, table, api });
+    addAppraisal(this, { config, table, api });
     createNotifications(this, { table, bus, api, queryCodeKey, config });
     addDocuments(this, { table, bus, api, materials: buckets.materials, archive: buckets.archive, cursorKey, queryCodeKey, config });
     const hall = addHallDisplays(this, { config, table, bus });

@@ -7,6 +7,7 @@
 import type { TSchema } from '@sinclair/typebox';
 import { applicantEventSchemas } from './applicants.ts';
 import { appointmentEventSchemas } from './appointments.ts';
+import { appraisalEventSchemas } from './appraisal.ts';
 import { caseEventSchema, thresholdDetailTypes, thresholdEventSchema } from './cases.ts';
 import { catalogEventSchemas } from './catalog.ts';
 import { complaintEventSchemas } from './complaints.ts';
@@ -31,6 +32,7 @@ const bySource: Readonly<Record<string, Readonly<Record<string, TSchema>> | ((de
   'onestop.supervision': supervisionEventSchemas,
   'onestop.complaints': complaintEventSchemas,
   'onestop.fees': feeEventSchemas,
+  'onestop.appraisal': appraisalEventSchemas,
   // The queue domain's tickets and its appointments share the source.
   'onestop.queue': { ...queueEventSchemas, ...appointmentEventSchemas },
 };

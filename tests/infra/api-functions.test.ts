@@ -140,6 +140,7 @@ describe('functions', () => {
     ComplaintsFunction: ['TABLE_NAME', 'CURSOR_KEY'],
     ComplaintSweepFunction: ['TABLE_NAME'],
     FeesFunction: ['TABLE_NAME'],
+    AppraisalFunction: ['TABLE_NAME', 'DEFAULT_CENTER_ID'],
     QueueCountFunction: ['TABLE_NAME'],
     AppointmentSweepFunction: ['TABLE_NAME'],
     HallSocketFunction: ['TABLE_NAME'],

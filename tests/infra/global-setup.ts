@@ -2,8 +2,8 @@
  * The infra project's global setup: each stage (dev, prod, local) synthesized
  * once per run as the CLI does it (cdk-nag on, no bundling) and handed to every
  * file by path, instead of each file synthesizing the same app again:
- * `<stage>.template.json` (the alarms' nested stack inlined: synth.ts
- * `withAlarmsInlined`), `<stage>.sizes.json` (each real template's size),
+ * `<stage>.template.json` (the alarms' and routes' nested stacks inlined: synth.ts
+ * `withNestedInlined`), `<stage>.sizes.json` (each real template's size),
  * `<stage>.nag.json` (nag-report.ts), and the dev stage's whole cloud assembly
  * (the site's template and asset for web.test.ts). Files that build an App of
  * their own configuration still synthesize.
@@ -16,7 +16,7 @@ import { buildOneStop } from '../../infra/build.ts';
 import { stageNames } from '../../infra/config.ts';
 import { WebSite } from '../../infra/constructs/web-site.ts';
 import { synthWithNag } from './nag-report.ts';
-import { fromAssembly, newApp, templateSizes, withAlarmsInlined } from './synth.ts';
+import { fromAssembly, newApp, templateSizes, withNestedInlined } from './synth.ts';
 
 declare module 'vitest' {
   interface ProvidedContext {
@@ -38,7 +38,7 @@ export function setup(project: TestProject): void {
     const { stack } = buildOneStop(app);
     const { assemblyDir, report } = synthWithNag(app, stack, outdir);
     const source = fromAssembly(assemblyDir);
-    writeFileSync(path.join(dir, `${stage}.template.json`), JSON.stringify(withAlarmsInlined(stack, source)));
+    writeFileSync(path.join(dir, `${stage}.template.json`), JSON.stringify(withNestedInlined(stack, source)));
     writeFileSync(path.join(dir, `${stage}.sizes.json`), JSON.stringify(templateSizes(stack, source)));
     writeFileSync(path.join(dir, `${stage}.nag.json`), JSON.stringify(report));
     if (stage === 'dev') {

@@ -21,7 +21,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { stageConfig, stageNames, type StageName } from '../../infra/config.ts';
 import { repoRoot } from '../../infra/constructs/bundles.ts';
 import { alarmKinds, Monitoring } from '../../infra/constructs/monitoring.ts';
-import { logicalIdByPath, newApp, resourcesOf, synthTemplate, withAlarmsInlined } from './synth.ts';
+import { logicalIdByPath, newApp, resourcesOf, synthTemplate, withNestedInlined } from './synth.ts';
 
 type Resource = { Type: string; Properties?: Record<string, any>; Metadata?: Record<string, any> };
 interface AlarmMetric { namespace: string; name: string; dimensions: Record<string, unknown>; stat: string; period: number }
@@ -380,7 +380,7 @@ describe('the monitoring Aspect', () => {
       const fn = new lambda.Function(stack, 'Fn', { runtime: lambda.Runtime.NODEJS_24_X, handler: 'index.handler', code: lambda.Code.fromInline('exports.handler = async () => {}') });
       const onFailure = new sqs.Queue(stack, 'OnFailure');
       fn.configureAsyncInvoke({ onFailure: new SqsDestination(onFailure) });
-      const t = Template.fromJSON(withAlarmsInlined(stack));
+      const t = Template.fromJSON(withNestedInlined(stack));
       const queue = (id: string) => ({ 'Fn::GetAtt': [logicalIdByPath(t, id), 'QueueName'] });
       const depth = (id: string) => alarmsOn(t, 'AWS/SQS', 'ApproximateNumberOfMessagesVisible', 'QueueName', queue(id)).length;
       expect([depth('RedriveDlq'), depth('OnFailure'), depth('Work')]).toEqual([1, 1, 0]);
@@ -406,7 +406,7 @@ describe('the monitoring Aspect', () => {
       // A redrive function reading the DLQ makes it a work queue too: it keeps its depth alarm and gets an age alarm.
       const redrive = new lambda.Function(stack, 'Redrive', { runtime: lambda.Runtime.NODEJS_24_X, handler: 'index.handler', code });
       redrive.addEventSource(new SqsEventSource(dlq, { enabled: false }));
-      const t = Template.fromJSON(withAlarmsInlined(stack));
+      const t = Template.fromJSON(withNestedInlined(stack));
       const queue = (id: string) => ({ 'Fn::GetAtt': [logicalIdByPath(t, id), 'QueueName'] });
       const alarmsOf = (id: string) => ({
         depth: alarmsOn(t, 'AWS/SQS', 'ApproximateNumberOfMessagesVisible', 'QueueName', queue(id)).length,

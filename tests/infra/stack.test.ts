@@ -9,6 +9,7 @@ import { Match, type Template } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, inject, it } from 'vitest';
 import { buildOneStop } from '../../infra/build.ts';
 import { stageConfig } from '../../infra/config.ts';
+import { apiRoutes } from '../../infra/routes.ts';
 import { outboxFilterPattern } from '../../infra/stacks/outbox.ts';
 import { logicalIdByPath, newApp, resourcesOf, synthTemplate } from './synth.ts';
 
@@ -31,7 +32,7 @@ describe('stages', () => {
     rmSync(outdir, { recursive: true, force: true });
   });
 
-  it.each(['dev', 'prod', 'local'])('stage %s: every template within CloudFormation\'s limits (500 resources, 200 parameters), the alarms in a nested stack', (stage) => {
+  it.each(['dev', 'prod', 'local'])('stage %s: every template within CloudFormation\'s limits (500 resources, 200 parameters), the alarms and the routes in nested stacks', (stage) => {
     const sizes = JSON.parse(readFileSync(path.join(inject('infraTemplates'), `${stage}.sizes.json`), 'utf8')) as { path: string; resources: number; parameters: number }[];
     for (const s of sizes) {
       expect(s.resources, s.path).toBeLessThanOrEqual(500);
@@ -39,6 +40,9 @@ describe('stages', () => {
     }
     const alarms = sizes.find((s) => s.path.endsWith('/Monitoring/Alarms'));
     expect(alarms?.resources).toBeGreaterThan(90);
+    // Every route of the HTTP API in a nested stack of its own (decision 107), none in the main stack.
+    const routes = sizes.find((s) => s.path.endsWith('/Api/Routes'));
+    expect(routes?.resources).toBe(apiRoutes.length);
     console.log(`stage ${stage}: ${sizes.map((s) => `${s.path} ${s.resources} resources, ${s.parameters} parameters`).join('; ')}`);
   });
 

@@ -11,6 +11,7 @@ import { Template } from 'aws-cdk-lib/assertions';
 import { inject } from 'vitest';
 import { repoRoot } from '../../infra/constructs/bundles.ts';
 import type { StageName } from '../../infra/config.ts';
+import { WebSite } from '../../infra/constructs/web-site.ts';
 
 /** The feature flags and other context of cdk.json (the CLI passes them; `new App()` alone would not). */
 export const cdkJsonContext: Record<string, unknown> =
@@ -83,14 +84,16 @@ const synthesized: TemplateSource = (s) => structuredClone(Template.fromStack(s)
 export const fromAssembly = (dir: string): TemplateSource => (s) => JSON.parse(readFileSync(path.join(dir, s.templateFile), 'utf8'));
 
 /**
- * The template of `stack` with the alarm stack's resources inlined
- * (infra/constructs/monitoring.ts, decision 76): its parameters replaced by
- * the values the parent passes, so an alarm names the parent's resources as it
- * would in one template. Resource counts per real template: `templateSizes`.
+ * The template of `stack` with its nested stacks' resources inlined (the
+ * alarms, decision 76; the API's routes, decision 107; not the web site, which
+ * web.test.ts reads from its own template): their parameters replaced by the
+ * values the parent passes, so an alarm or a route names the parent's
+ * resources as it would in one template, its logical id suffixed with the
+ * nested stack's id. Resource counts per real template: `templateSizes`.
  */
-export function withAlarmsInlined(stack: Stack, source: TemplateSource = synthesized): Record<string, any> {
+export function withNestedInlined(stack: Stack, source: TemplateSource = synthesized): Record<string, any> {
   const parent = source(stack);
-  for (const nested of stack.node.findAll().filter((n): n is NestedStack => n instanceof NestedStack && n.node.id === 'Alarms')) {
+  for (const nested of stack.node.findAll().filter((n): n is NestedStack => n instanceof NestedStack && !(n instanceof WebSite))) {
     const own = source(nested);
     const stackResource = Object.entries(parent.Resources as Record<string, Resource>).find(([, r]) => r.Type === 'AWS::CloudFormation::Stack' && r.Metadata?.['aws:cdk:path']?.startsWith(`${nested.node.path}.NestedStack/`));
     if (!stackResource) throw new Error(`no AWS::CloudFormation::Stack resource for ${nested.node.path}`);
@@ -102,7 +105,11 @@ export function withAlarmsInlined(stack: Stack, source: TemplateSource = synthes
       if (Object.keys(o).length === 1 && typeof o.Ref === 'string' && o.Ref in passed) return passed[o.Ref];
       return Object.fromEntries(Object.entries(o).map(([k, inner]) => [k, substitute(inner)]));
     };
-    for (const [id, r] of Object.entries(own.Resources as Record<string, Resource>)) parent.Resources[`${id}Alarms`] = substitute(r);
+    for (const [id, r] of Object.entries(own.Resources as Record<string, Resource>)) {
+      const inlinedId = `${id}${nested.node.id}`;
+      if (inlinedId in parent.Resources) throw new Error(`${inlinedId} of ${nested.node.path} is already a resource of ${stack.node.path}`);
+      parent.Resources[inlinedId] = substitute(r);
+    }
   }
   return parent;
 }

@@ -743,7 +743,35 @@ const fees: Route[] = [
   },
 ];
 
-const routes = [...existing, ...cases, ...evaluations, ...supervision, ...audit, ...queue, ...appointments, ...certificates, ...complaints, ...fees];
+// ---- appraisal (考核) ------------------------------------------------------------------------------
+/**
+ * No fixture: a month far ahead is neither over nor closed in any center, so
+ * an allowed caller meets the month's rule (409) and nothing is written; the
+ * indicator table's writer a stale If-Match (412); a decision an appeal
+ * nobody filed (404).
+ */
+const NOT_OVER = '2099-12';
+const appraisal: Route[] = [
+  { operationId: 'getAppraisalIndicators', allowed: { center_admin: 'center', supervisor: 'center', dept_head: 'center' }, ok: 200, addressed: false, request: () => ['GET', '/appraisal/indicators'] },
+  {
+    operationId: 'putAppraisalIndicators', allowed: { center_admin: 'center' }, ok: 412, okType: 'precondition-failed', addressed: false,
+    request: () => ['PUT', '/appraisal/indicators', { appealWorkingDays: 5, indicators: [{ id: 'all', name: '矩阵', weight: 100, rule: { kind: 'rate', numerator: 'good', denominator: 'rated', minDenominator: 1 } }] }, { 'if-match': '"0"' }],
+  },
+  { operationId: 'closeAppraisalMonth', allowed: { center_admin: 'center' }, ok: 409, okType: 'month-not-over', addressed: false, request: () => ['POST', `/appraisal/months/${NOT_OVER}/close`] },
+  { operationId: 'getMyAppraisalScore', allowed: allStaff, ok: 409, okType: 'month-not-closed', addressed: false, request: () => ['GET', `/appraisal/scores/me?month=${NOT_OVER}`] },
+  {
+    operationId: 'listAppraisalScores', allowed: { center_admin: 'center', supervisor: 'center', dept_head: 'department' }, ok: 409, okType: 'month-not-closed', addressed: false,
+    request: () => ['GET', `/appraisal/scores?month=${NOT_OVER}&departmentId=amr`],
+  },
+  { operationId: 'appealAppraisalScore', allowed: allStaff, ok: 409, okType: 'month-not-closed', addressed: false, request: () => ['POST', '/appraisal/scores/me/appeal', { month: NOT_OVER, reason: '矩阵' }] },
+  { operationId: 'listAppraisalAppeals', allowed: { supervisor: 'center' }, ok: 200, addressed: false, request: () => ['GET', `/appraisal/appeals?month=${NOT_OVER}`] },
+  {
+    operationId: 'decideAppraisalAppeal', allowed: { supervisor: 'center' }, ok: 404, okType: 'not-found', addressed: false,
+    request: () => ['POST', `/appraisal/appeals/${NOT_OVER}/clerk.amr/decide`, { upheld: false, reason: '矩阵' }],
+  },
+];
+
+const routes = [...existing, ...cases, ...evaluations, ...supervision, ...audit, ...queue, ...appointments, ...certificates, ...complaints, ...fees, ...appraisal];
 // Routes whose fixture takes seconds go last, so that no cell holds a slot while it is made.
 const ordered = [...routes.filter((r) => !r.slow), ...routes.filter((r) => r.slow)];
 
@@ -874,6 +902,7 @@ describe(`authorization matrix over HTTP (${cells.length} cells)`, () => {
     expect(await anyone('GET', '/public/evaluation-stats/2025-01')).toBe(200);
     expect(await anyone('GET', '/public/supervision/summary/2025-01')).toBe(200);
     expect(await anyone('GET', '/public/supervision/wall')).toBe(200);
+    expect(await anyone('GET', '/public/appraisal/2099-12')).toBe(409);
     expect(await anyone('GET', '/public/hall/center-demo/categories')).toBe(200);
     expect(await anyone('GET', '/public/hall/center-demo/board')).toBe(200);
     expect(await anyone('POST', '/public/hall/center-demo/tickets', {})).toBe(422);

@@ -52,6 +52,12 @@ const inState = (caseNo: string, as: string, state: string) => until(`${caseNo} 
   return res.body.state === state ? res : undefined;
 }, 20_000);
 
+/** The SMS the local cloud's sink holds about a case (zhang.san's messages, by the seed's number). */
+const smsAbout = (caseNo: string, text: string) => until(`the SMS "${text}" about ${caseNo}`, async () => {
+  const { messages } = (await (await fetch(`${api}/local/sms`)).json()) as { messages: { phoneNumber: string; message: string }[] };
+  return messages.find((m) => m.phoneNumber === '+8613800138000' && m.message.includes(caseNo) && m.message.includes(text));
+}, 20_000);
+
 /** A redelivery: the same event handled again by the consumer, and the case left as it was. */
 async function redeliver(type: FeeGateEventType, detail: string, caseNo: string, as: string) {
   const before = await read(caseNo, as);
@@ -92,6 +98,8 @@ describe('fees before delivery (the seeded road item): 缴费后发证', () => {
     const stillRefused = await act(caseNo, 'deliver', 'clerk.housing', waiting.etag, { method: 'pickup' }, 409);
     expect(stillRefused.body.type).toBe(typeOf('wrong-state'));
     await redeliver('ChargeIssued', issued, caseNo, 'clerk.housing');
+    // The applicant is told what to pay and by when (a milestone: told by default).
+    expect((await smsAbout(caseNo, '需缴费')).message).toBe(`【政务服务中心】办件${caseNo}需缴费1200.00元，请于2026-12-31前缴纳。`);
 
     const settled = await publish('ChargeSettled', { caseNo, chargeId: id, stage: 'before_delivery', how: 'paid' });
     const paid = await inState(caseNo, 'clerk.housing', 'completed');
@@ -171,6 +179,7 @@ describe('fees before acceptance (an item published with them)', () => {
       ['CasePaymentTimedOut', 'to_pay', 'terminated', 'system'],
     ]);
     expect(timeline.at(-1)!.details).toMatchObject({ reason: 'charge_unpaid', payBy: '2026-12-31' });
+    expect((await smsAbout(caseNo, '终止')).message).toBe(`【政务服务中心】办件${caseNo}因逾期未缴费已终止，如需办理请重新申请。`);
   });
 
   it('settled (waived to nothing): back to submitted, then accepted with the clock starting at acceptance', async () => {

@@ -120,6 +120,20 @@ describe('SMS in one part', () => {
   });
 });
 
+describe('fees', () => {
+  it('the payment notice tells the amount in yuan and the last day; a lapsed notice and a case ended unpaid say what follows', () => {
+    const required = render('PaymentRequired', data({ dueFen: 125050, payBy: '2026-12-10' }), 'zh-CN')!;
+    expect(required.subject).toBe('缴费通知：370982-20261127-00042');
+    expect(required.text).toContain('需缴纳费用 1250.50 元，请于 2026-12-10 前缴纳');
+    expect(required.sms).toBe('【政务服务中心】办件370982-20261127-00042需缴费1250.50元，请于2026-12-10前缴纳。');
+    expect(render('PaymentRequired', data({ dueFen: 7, payBy: '2026-12-10' }), 'en')!.sms).toContain('pay CNY 0.07 by 2026-12-10');
+    expect(render('CasePaymentTimedOut', data({ reason: 'charge_unpaid', payBy: '2026-12-10' }), 'zh-CN')!.text).toContain('未在 2026-12-10 前缴纳费用，办件已终止');
+    expect(render('PaymentExpired', data({}), 'zh-CN')!.sms).toBe('【政务服务中心】办件370982-20261127-00042缴费逾期，缴款通知书已失效，将重新核价。');
+    for (const type of ['PaymentRequired', 'PaymentExpired', 'CasePaymentTimedOut']) expect(isToldOf(type, {}), type).toBe(true);
+    expect(isToldOf('PaymentSettled', {})).toBe(false);
+  });
+});
+
 describe('milestones', () => {
   it('by default an applicant hears of what to act on, the receipt, the decision and an ended case, not of their own acts or the steps after the decision', () => {
     for (const type of ['SupplementRequested', 'CaseAccepted', 'CaseApproved', 'CaseDenied', 'CaseRefused', 'CaseTerminated', 'DeadlinesRecomputed']) expect(isToldOf(type, {}), type).toBe(true);
