@@ -459,19 +459,7 @@ export async function setCredit(
   }
 }
 
-/**
- * A request that changed nothing (a profile sent back as it is, a grant already
- * revoked) still records its Idempotency-Key's outcome, so a repeat answers alike.
- */
-export async function recordUnchanged(idempotency: IdempotencyPut | undefined): Promise<void> {
-  if (!idempotency) return;
-  try {
-    await db.send(new PutCommand(idempotency.Put));
-  } catch (err) {
-    if (!isConcurrentChange(err)) throw err;
-    throw concurrentRequest(msg('使用同一 Idempotency-Key 的请求正在处理；请重试。', 'A request with this Idempotency-Key is in progress; retry it.'));
-  }
-}
+export { recordUnchanged } from '#shared/idempotency';
 
 /**
  * The audit trail of a privileged read (PersonalDataRevealed, ApplicantLookedUp):

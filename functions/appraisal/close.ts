@@ -11,6 +11,7 @@ import type { AppraisalSource } from '#shared/appraisal-counts';
 import { readCenterContext } from '#shared/center';
 import { requiredEnv } from '#shared/db';
 import type { EventDraft } from '#shared/events';
+import { recordUnchanged, type IdempotencyPut } from '#shared/idempotency';
 import { logger } from '#shared/logger';
 import type { AppraisalMonthClosedData } from '#schemas/events/appraisal';
 import { tableOf } from './indicators.ts';
@@ -36,8 +37,13 @@ export async function closeMonth(
   sources: readonly AppraisalSource[],
   actor: EventDraft<unknown>['actor'],
   now: string,
+  /** The request's Idempotency-Key record of the answer, written with whatever the close writes. */
+  recordAs: (set: store.StoredScoreSet, written: boolean) => IdempotencyPut | undefined = () => undefined,
 ): Promise<Closed> {
-  if (ctx.scores) return { set: ctx.scores, written: false };
+  if (ctx.scores) {
+    await recordUnchanged(recordAs(ctx.scores, false));
+    return { set: ctx.scores, written: false };
+  }
   const { centerId } = ctx.center;
   const table = tableOf(ctx.tableItem);
   const [staff, ...rows] = await Promise.all([store.staffDirectory(centerId), ...sources.map((s) => s(centerId, month))]);
@@ -53,8 +59,11 @@ export async function closeMonth(
     subject: { type: 'appraisal_month', id: month },
     data: { month, ranked, notRanked: subjects.length - ranked, appealDue: set.appealDue },
   };
-  if ((await store.putScoreSet(set, event)) === 'written') return { set, written: true };
-  return { set: (await store.scoreSet(centerId, month))!, written: false };
+  if ((await store.putScoreSet(set, event, recordAs(set, true))) === 'written') return { set, written: true };
+  // Closed meanwhile: the transaction that lost recorded nothing, the key included.
+  const closed = (await store.scoreSet(centerId, month))!;
+  await recordUnchanged(recordAs(closed, false));
+  return { set: closed, written: false };
 }
 
 /**

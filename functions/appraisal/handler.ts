@@ -14,7 +14,7 @@ import { requiredEnv } from '#shared/db';
 import { fault, forbidden, notFound, preconditionRequired, problem, validationFailed } from '#shared/errors';
 import type { EventDraft } from '#shared/events';
 import { etag, httpHandler, ifMatch, type HttpResult, type Operations } from '#shared/http';
-import { closeMonth, handler as closeScheduled } from './close.ts';
+import { closeMonth, handler as closeScheduled, type Closed } from './close.ts';
 import { tableOf } from './indicators.ts';
 import { monthIsOver } from './months.ts';
 import { appraisalProblems as p } from './problems.ts';
@@ -86,8 +86,9 @@ const closeAppraisalMonth: Ops['closeAppraisalMonth'] = async (req) => {
   if (!ctx.scores && !monthIsOver(req.params.month, ctx.center.today)) {
     throw problem(p['month-not-over'], msg(`${req.params.month} 尚未结束（今天是 ${ctx.center.today}）。`, `${req.params.month} has not ended (today is ${ctx.center.today}).`));
   }
-  const { set, written } = await closeMonth(ctx, req.params.month, appraisalSources, actor(caller, 'appraisal.month.close'), now);
-  return { status: written ? 201 : 200, body: scoreSetBody(set), headers: { etag: etag(String(set.version)) } };
+  const answer = (set: Closed['set'], written: boolean) => ({ status: written ? 201 as const : 200 as const, body: scoreSetBody(set), headers: { etag: etag(String(set.version)) } });
+  const { set, written } = await closeMonth(ctx, req.params.month, appraisalSources, actor(caller, 'appraisal.month.close'), now, (s, w) => req.idempotency?.record(answer(s, w)));
+  return answer(set, written);
 };
 
 // ---------------------------------------------------------------------------

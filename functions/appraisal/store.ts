@@ -18,7 +18,8 @@ import type { Appeal, IndicatorTableBody, ScoreSet } from '#schemas/api/appraisa
 import { msg } from '#schemas/api/problems';
 import { readCenterContext } from '#shared/center';
 import { batchGetItems, db, isConcurrentChange, itemAt, tableName, type Item, type ItemKey } from '#shared/db';
-import { alreadyExists, concurrentRequest, preconditionFailed } from '#shared/errors';
+import { putRevisioned } from '#shared/revisioned';
+import { alreadyExists, preconditionFailed } from '#shared/errors';
 import { outboxItem, type EventDraft } from '#shared/events';
 import type { IdempotencyPut } from '#shared/idempotency';
 import { staffDepartments, staffOf } from '../org/public.ts';
@@ -101,7 +102,7 @@ export async function appealsOfMonth(centerId: string, month: string): Promise<A
 // Writes
 
 /** Creates (`expectedRev` undefined) or replaces the center's table, with its event and the recorded outcome, in one transaction. */
-export async function putTable(
+export function putTable(
   centerId: string,
   body: IndicatorTableBody,
   meta: { by: string; at: string; rev: number },
@@ -109,30 +110,21 @@ export async function putTable(
   event: EventDraft<unknown>,
   idempotency?: IdempotencyPut,
 ) {
-  try {
-    await db.send(new TransactWriteCommand({
-      TransactItems: [
-        put({ ...tableKey(centerId), kind: 'appraisalIndicators', centerId, ...body, updatedAt: meta.at, updatedBy: meta.by, rev: meta.rev },
-          expectedRev === undefined ? 'attribute_not_exists(PK)' : 'rev = :rev', expectedRev === undefined ? undefined : { ':rev': expectedRev }),
-        put(outboxItem(tablePk(centerId), event).item),
-        ...(idempotency ? [idempotency] : []),
-      ],
-    }));
-  } catch (err) {
-    if (!isConcurrentChange(err)) throw err;
-    throw expectedRev === undefined
-      ? concurrentRequest(msg('考核指标刚被他人创建；请重新读取后带 If-Match 重试。', 'The table was created at the same moment; read it and retry with If-Match.'))
-      : tableChanged();
-  }
+  return putRevisioned({
+    key: tableKey(centerId), kind: 'appraisalIndicators', centerId, body, meta, expectedRev, event, idempotency,
+    createdMeanwhile: msg('考核指标刚被他人创建；请重新读取后带 If-Match 重试。', 'The table was created at the same moment; read it and retry with If-Match.'),
+    changed: tableChanged,
+  });
 }
 
 /** The month's score set and its event, where no score set is yet: `duplicate` when the month was closed meanwhile. */
-export async function putScoreSet(set: StoredScoreSet, event: EventDraft<unknown>): Promise<'written' | 'duplicate'> {
+export async function putScoreSet(set: StoredScoreSet, event: EventDraft<unknown>, idempotency?: IdempotencyPut): Promise<'written' | 'duplicate'> {
   try {
     await db.send(new TransactWriteCommand({
       TransactItems: [
         put({ ...scoresKey(set.centerId, set.month), kind: 'appraisalScores', ...set }, 'attribute_not_exists(PK)'),
         put(outboxItem(monthPk(set.centerId, set.month), event).item),
+        ...(idempotency ? [idempotency] : []),
       ],
     }));
     return 'written';

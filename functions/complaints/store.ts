@@ -26,7 +26,8 @@ import type { ComplaintSettingsBody, ComplaintState, ComplaintSubject } from '#s
 import { msg } from '#schemas/api/problems';
 import { readCenterContext } from '#shared/center';
 import { batchGetItems, db, isConcurrentChange, itemAt, queryAll, tableName, type Item, type ItemKey } from '#shared/db';
-import { concurrentRequest, preconditionFailed } from '#shared/errors';
+import { putRevisioned } from '#shared/revisioned';
+import { preconditionFailed } from '#shared/errors';
 import { outboxItem } from '#shared/events';
 import type { IdempotencyPut } from '#shared/idempotency';
 import { applicantKeys, applicantOf } from '../applicants/public.ts';
@@ -283,7 +284,7 @@ export async function transition(
 }
 
 /** Creates (`expectedRev` undefined) or replaces the center's settings, with the event and the recorded outcome, in one transaction. */
-export async function putSettings(
+export function putSettings(
   centerId: string,
   settings: ComplaintSettingsBody,
   meta: { by: string; at: string; rev: number },
@@ -291,19 +292,9 @@ export async function putSettings(
   event: SettingsEvent,
   idempotency?: IdempotencyPut,
 ) {
-  const condition = expectedRev === undefined ? 'attribute_not_exists(PK)' : 'rev = :rev';
-  try {
-    await db.send(new TransactWriteCommand({
-      TransactItems: [
-        put({ ...settingsKey(centerId), kind: 'complaintSettings', centerId, ...settings, updatedAt: meta.at, updatedBy: meta.by, rev: meta.rev }, condition, expectedRev === undefined ? undefined : { ':rev': expectedRev }),
-        put(outboxItem(settingsKey(centerId).PK, event).item),
-        ...(idempotency ? [idempotency] : []),
-      ],
-    }));
-  } catch (err) {
-    if (!isConcurrentChange(err)) throw err;
-    throw expectedRev === undefined
-      ? concurrentRequest(msg('投诉时限设置刚被他人创建；请重新读取后带 If-Match 重试。', 'The settings were created at the same moment; read them and retry with If-Match.'))
-      : settingsChanged();
-  }
+  return putRevisioned({
+    key: settingsKey(centerId), kind: 'complaintSettings', centerId, body: settings, meta, expectedRev, event, idempotency,
+    createdMeanwhile: msg('投诉时限设置刚被他人创建；请重新读取后带 If-Match 重试。', 'The settings were created at the same moment; read them and retry with If-Match.'),
+    changed: settingsChanged,
+  });
 }

@@ -30,8 +30,9 @@ import type { EvaluationQueue, SettingsBody } from '#schemas/api/evaluation';
 import { msg } from '#schemas/api/problems';
 import { readCenterContext, type CenterContext } from '#shared/center';
 import { batchGetItems, db, isConcurrentChange, itemAt, queryAll, tableName, writeOnce, type Item, type ItemKey } from '#shared/db';
+import { putRevisioned } from '#shared/revisioned';
 import { moveWakeUp, wakeUpAt } from '#shared/wake-index';
-import { concurrentRequest, preconditionFailed } from '#shared/errors';
+import { preconditionFailed } from '#shared/errors';
 import { outboxItem } from '#shared/events';
 import type { IdempotencyPut } from '#shared/idempotency';
 import { applicantKeys, applicantOf } from '../applicants/public.ts';
@@ -351,7 +352,7 @@ export async function transition(next: EvaluationRecord, expectedVersion: number
 }
 
 /** Creates (`expectedRev` undefined) or replaces the center's settings, with the event and the recorded outcome, in one transaction. */
-export async function putSettings(
+export function putSettings(
   centerId: string,
   settings: SettingsBody,
   meta: { by: string; at: string; rev: number },
@@ -359,23 +360,11 @@ export async function putSettings(
   event: Parameters<typeof outboxItem>[1],
   idempotency?: IdempotencyPut,
 ) {
-  const condition = expectedRev === undefined ? 'attribute_not_exists(PK)' : 'rev = :rev';
-  try {
-    await db.send(
-      new TransactWriteCommand({
-        TransactItems: [
-          put({ ...settingsKey(centerId), kind: 'evaluationSettings', centerId, ...settings, updatedAt: meta.at, updatedBy: meta.by, rev: meta.rev }, condition, expectedRev === undefined ? undefined : { ':rev': expectedRev }),
-          put(outboxItem(settingsKey(centerId).PK, event).item),
-          ...(idempotency ? [idempotency] : []),
-        ],
-      }),
-    );
-  } catch (err) {
-    if (!isConcurrentChange(err)) throw err;
-    throw expectedRev === undefined
-      ? concurrentRequest(msg('评价时限设置刚被他人创建；请重新读取后带 If-Match 重试。', 'The settings were created at the same moment; read them and retry with If-Match.'))
-      : settingsChanged();
-  }
+  return putRevisioned({
+    key: settingsKey(centerId), kind: 'evaluationSettings', centerId, body: settings, meta, expectedRev, event, idempotency,
+    createdMeanwhile: msg('评价时限设置刚被他人创建；请重新读取后带 If-Match 重试。', 'The settings were created at the same moment; read them and retry with If-Match.'),
+    changed: settingsChanged,
+  });
 }
 
 // ---------------------------------------------------------------------------

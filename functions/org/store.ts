@@ -98,19 +98,7 @@ export async function putEntry<T extends object>(
   }
 }
 
-/**
- * A request that changed nothing (an account set to the status it has) still
- * records its Idempotency-Key's outcome, so a repeat answers alike.
- */
-export async function recordUnchanged(idempotency: IdempotencyPut | undefined): Promise<void> {
-  if (!idempotency) return;
-  try {
-    await defaultDb.send(new PutCommand(idempotency.Put));
-  } catch (err) {
-    if (!isConcurrentChange(err)) throw err;
-    throw concurrentRequest(msg('使用同一 Idempotency-Key 的请求正在处理；请重试。', 'A request with this Idempotency-Key is in progress; retry it.'));
-  }
-}
+export { recordUnchanged } from '#shared/idempotency';
 
 /**
  * A center comes into being when the platform's operators set it up (there is

@@ -18,10 +18,10 @@
  * key on another operation, resource or body is 422.
  */
 import { createHash } from 'node:crypto';
-import { GetCommand } from '@aws-sdk/lib-dynamodb';
-import { genericProblems } from '#schemas/api/problems';
-import { db, tableName, type Item, type ItemKey } from './db.ts';
-import { HttpProblem, malformed } from './errors.ts';
+import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
+import { genericProblems, msg } from '#schemas/api/problems';
+import { db, isConcurrentChange, tableName, type Item, type ItemKey } from './db.ts';
+import { concurrentRequest, HttpProblem, malformed } from './errors.ts';
 
 /** How long a replay is honoured. */
 export const IDEMPOTENCY_TTL_SECONDS = 24 * 3600;
@@ -137,3 +137,19 @@ export class IdempotencyScope {
     return out.Item ? replayOf(out.Item as unknown as StoredRecord, this.fingerprint) : undefined;
   }
 }
+
+/**
+ * A request that changed nothing (an account set to the status it has, a month
+ * already closed) still records its Idempotency-Key's outcome, so a repeat
+ * answers alike.
+ */
+export async function recordUnchanged(idempotency: IdempotencyPut | undefined): Promise<void> {
+  if (!idempotency) return;
+  try {
+    await db.send(new PutCommand(idempotency.Put));
+  } catch (err) {
+    if (!isConcurrentChange(err)) throw err;
+    throw concurrentRequest(msg('使用同一 Idempotency-Key 的请求正在处理；请重试。', 'A request with this Idempotency-Key is in progress; retry it.'));
+  }
+}
+

@@ -118,6 +118,17 @@ describe('closing a month and reading it', () => {
     const stored = await partition(monthPk(CENTER, month));
     expect(stored.filter((i) => i.SK === 'SCORES')).toHaveLength(1);
     expect(stored.filter((i) => i.detailType === 'AppraisalMonthClosed')).toHaveLength(1);
+    // With an Idempotency-Key (found by the edge fuzz: the key went unrecorded, a 500): closed by this call, its
+    // repeat replayed, and an already closed month answered with a key of its own.
+    let keyed = freshMonth();
+    while (keyed === month) keyed = freshMonth();
+    const key = `close-${keyed}-${Date.now()}`;
+    const closedKeyed = await call('POST', `/appraisal/months/${keyed}/close`, { as: 'center.admin', headers: { 'idempotency-key': key } });
+    expect(closedKeyed.status, JSON.stringify(closedKeyed.body)).toBe(201);
+    const replayed = await call('POST', `/appraisal/months/${keyed}/close`, { as: 'center.admin', headers: { 'idempotency-key': key } });
+    expect([replayed.status, replayed.headers.get('idempotent-replayed'), replayed.body.closedAt]).toEqual([201, 'true', closedKeyed.body.closedAt]);
+    const otherKey = await call('POST', `/appraisal/months/${keyed}/close`, { as: 'center.admin', headers: { 'idempotency-key': `${key}-2` } });
+    expect([otherKey.status, otherKey.body.closedAt]).toEqual([200, closedKeyed.body.closedAt]);
 
     // clerk.housing: 40 × 10/20 = 20, discipline 20 → 40/60 = 66.7; clerk.amr: 36 + 25 + (20 − 5) = 76 of 85 (no bad review due: rectification left out) = 89.4; staff without data not ranked.
     const all = await call('GET', `/appraisal/scores?month=${month}`, { as: 'supervisor' });
