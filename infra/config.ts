@@ -6,6 +6,7 @@
 import { Duration, RemovalPolicy } from 'aws-cdk-lib';
 import { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { OidcClaims } from '../functions/applicants/identity/oidc.ts';
+import type { ServiceRole } from '../schemas/api/common.ts';
 
 export const stageNames = ['dev', 'prod', 'local'] as const;
 export type StageName = (typeof stageNames)[number];
@@ -154,6 +155,23 @@ export interface StageConfig {
    * 503 payments-not-offered; charges are still assessed and waived.
    */
   readonly paymentProvider?: 'simulator' | PaymentGatewaySettings;
+  /**
+   * Systems that call the API as themselves (OAuth client credentials): each gets an app
+   * client of the user pool granted its role's scope (serviceRoles, schemas/api/common.ts),
+   * the API's authorizer accepts its tokens, and the functions whose routes it may call
+   * learn which client is which system of which center (SERVICE_CLIENTS, functions/shared/auth.ts).
+   */
+  readonly serviceClients: readonly ServiceClientSettings[];
+  /** The user pool's Cognito domain (its OAuth token endpoint): needed by a deployed stage with service clients; unique in the region. */
+  readonly authDomainPrefix?: string;
+}
+
+/** A system that calls the API as itself for one center (StageConfig.serviceClients). */
+export interface ServiceClientSettings {
+  /** Its name: the username its actions are recorded under. */
+  readonly name: string;
+  readonly role: ServiceRole;
+  readonly centerId: string;
 }
 
 const alarmThresholds = {
@@ -180,6 +198,7 @@ const common = {
   evaluationDefaults: { ratingWorkingDays: 5, callBackWorkingDays: 1, rectificationWorkingDays: 15 },
   mailFrom: 'noreply@onestop.example.gov.cn',
   identityProvider: undefined,
+  serviceClients: [],
 } as const;
 
 const dev: StageConfig = {
@@ -195,6 +214,9 @@ const dev: StageConfig = {
   allowedOrigins: ['*'],
   cognitoThreatProtection: false,
   alarms: { ...alarmThresholds, emails: [] },
+  // The demo center's 12345 hotline; a placeholder prefix, changed where it is taken in the region.
+  serviceClients: [{ name: 'hotline-12345', role: 'hotline', centerId: 'center-demo' }],
+  authDomainPrefix: 'onestop-dev-auth',
 };
 
 const configs: Record<StageName, StageConfig> = {
@@ -251,6 +273,7 @@ export function checkIdentitySettings(config: StageConfig): void {
   const { stage, identityProvider, identityOidc: oidc } = config;
   // The simulator vouches for any identity it is asked to: a deployed stage would let anyone register any number.
   if (identityProvider === 'simulator' && stage !== 'local') throw new Error(`stage ${stage}: the identity simulator is for the local cloud only`);
+  if (config.serviceClients.length && stage !== 'local' && !config.authDomainPrefix) throw new Error(`stage ${stage}: service clients need authDomainPrefix, the user pool's token endpoint`);
   if (identityProvider === 'oidc' && !(oidc && isHttps(oidc.issuer) && isHttps(oidc.redirectUri) && oidc.clientId && oidc.clientSecretName)) {
     throw new Error(`stage ${stage}: identityProvider 'oidc' needs identityOidc: an https issuer and redirect URI, the client id and the client secret's name`);
   }

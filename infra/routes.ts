@@ -26,7 +26,7 @@ import { caseRoutes } from '../functions/cases/routes.ts';
 import { complaintProblems } from '../functions/complaints/problems.ts';
 import { complaintRoutes } from '../functions/complaints/routes.ts';
 import { feeProblems } from '../functions/fees/problems.ts';
-import { feeRoutes } from '../functions/fees/routes.ts';
+import { feesDomainRoutes } from '../functions/fees/routes.ts';
 import { catalogRoutes } from '../functions/catalog/routes.ts';
 import { documentRoutes } from '../functions/documents/routes.ts';
 import { evaluationRoutes } from '../functions/evaluation/routes.ts';
@@ -57,7 +57,7 @@ export const apiDomains = {
   supervision: { tag: 'supervision', description: 'Electronic supervision (电子监察): cards on every watched clock, appeals, thresholds, figures and the wall', routes: supervisionRoutes, problems: supervisionProblems },
   queue: { tag: 'queue', description: 'The hall\'s queue (排队叫号): categories, tickets, calling at the windows, visits, the day\'s figures, the public board; appointments (预约)', routes: queueRoutes, problems: queueProblems },
   complaints: { tag: 'complaints', description: 'Complaints (投诉): intake from every channel, acceptance and assignment, the department\'s reply with one extension, rating and review; the complainant kept from the department complained about', routes: complaintRoutes, problems: complaintProblems },
-  fees: { tag: 'fees', description: 'Fees (收费): charges assessed from the item version\'s fees, waivers, payment notices paid through the provider, its signed notifications, refunds; an append-only ledger per charge', routes: feeRoutes, problems: feeProblems },
+  fees: { tag: 'fees', description: 'Fees (收费): charges assessed from the item version\'s fees, waivers, payment notices paid through the provider, its signed notifications, refunds; an append-only ledger per charge; the daily reconciliation with the provider and revenue (财务)', routes: feesDomainRoutes, problems: feeProblems },
   appraisal: { tag: 'appraisal', description: 'The monthly appraisal (考核): the center\'s indicator table, closing a month, scores and rankings of departments, windows and staff, appeals, the public summary', routes: appraisalRoutes, problems: appraisalProblems },
 } as const satisfies Record<string, ApiDomain>;
 

@@ -317,7 +317,7 @@ export async function startLocalCloud(opts: LocalCloudOptions): Promise<LocalClo
       authorizer: new LocalAuthorizer(issuer),
       invoke,
       log,
-      local: localEndpoints({ issuer, sms: new SmsSink(), faults: (rule) => rt.setFault(rule), dlq: { list: () => dlq.list(), redrive, remove }, stats, clock, identity, payments }),
+      local: localEndpoints({ issuer, sms: new SmsSink(), faults: (rule) => rt.setFault(rule), dlq: { list: () => dlq.list(), redrive, remove }, stats, clock, identity, payments, serviceClients: model.serviceClients }),
       web: webPages(() => siteFiles(), { hallSocketUrl: sockets?.url }),
     });
 

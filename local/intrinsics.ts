@@ -122,6 +122,8 @@ export class Resolver {
         return `http://sqs.${LOCAL_REGION}.localhost/${LOCAL_ACCOUNT}/${name}`;
       case 'AWS::Cognito::UserPool':
         return `${LOCAL_REGION}_${name}`;
+      case 'AWS::Cognito::UserPoolResourceServer':
+        return String(this.resolve(res.Properties?.Identifier, `${name}.Identifier`));
       default:
         return physicalName(name, res.Type);
     }

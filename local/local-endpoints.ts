@@ -2,11 +2,13 @@
  * The local cloud's own endpoints under /local/ on the API port (never part of
  * the template): the issuer's JWKS and dev token endpoint, the demo users, the
  * Cognito Identity Provider emulator (/local/cognito), DLQ admin, counters,
- * the emulated clock (/local/clock), the identity provider simulator (/local/identity/) and the
- * payment provider simulator (/local/payments/).
+ * the emulated clock (/local/clock), the identity provider simulator (/local/identity/), the
+ * payment provider simulator (/local/payments/), and the user pool's OAuth token endpoint for
+ * systems calling as themselves (/local/oauth2/token, client credentials, as Cognito's domain serves it).
  */
 import type { HttpResult } from './api/payload.ts';
-import { DisabledUserError, UnknownUserError, type LocalIssuer } from './auth/issuer.ts';
+import { DisabledUserError, UnknownUserError, localClientSecret, type LocalIssuer } from './auth/issuer.ts';
+import type { ServiceClientModel } from './template.ts';
 import { handleCognito } from './cognito/emulator.ts';
 import type { DlqMessage } from './bus/dlq.ts';
 import type { SmsSink } from './sns/sms-sink.ts';
@@ -33,6 +35,8 @@ export interface LocalEndpointDeps {
   readonly identity?: IdentitySimulator;
   /** The payment provider (its merchant API, cashier page and test controls under /local/payments/). */
   readonly payments?: PaymentSimulator;
+  /** The template's client-credentials app clients (POST /local/oauth2/token). */
+  readonly serviceClients?: readonly ServiceClientModel[];
 }
 
 const json = (status: number, body: unknown): HttpResult => ({
@@ -65,6 +69,7 @@ export function localEndpoints(deps: LocalEndpointDeps) {
       return input ? deps.payments.handle(method, path, input, headers) : json(400, { message: 'send a JSON object' });
     }
     const route = `${method} ${path}`;
+    if (route === 'POST /local/oauth2/token') return clientCredentialsToken(deps, body, headers.authorization);
     switch (route) {
       case 'GET /local/.well-known/jwks.json':
         return json(200, deps.issuer.jwks());
@@ -121,6 +126,8 @@ export function localEndpoints(deps: LocalEndpointDeps) {
         return json(200, { messages: deps.sms.list() });
       case 'GET /local/users':
         return json(200, { users: deps.issuer.listUsers() });
+      case 'GET /local/service-clients':
+        return json(200, { clients: (deps.serviceClients ?? []).map((c) => ({ ...c, clientSecret: localClientSecret(c.clientId) })) });
       case 'GET /local/dlq':
         return json(200, { queues: await deps.dlq.list() });
       case 'POST /local/dlq/redrive': {
@@ -158,4 +165,22 @@ export function localEndpoints(deps: LocalEndpointDeps) {
         return undefined;
     }
   };
+}
+
+/**
+ * Cognito's token endpoint for the client-credentials grant: the client
+ * authenticates with HTTP Basic (id and secret), the form asks
+ * `grant_type=client_credentials` and optionally some of its scopes (all of
+ * them when none); errors as OAuth 2.0 names them.
+ */
+function clientCredentialsToken(deps: LocalEndpointDeps, body: Buffer, authorization: string | undefined): HttpResult {
+  const form = new URLSearchParams(body.toString('utf8'));
+  const basic = /^basic\s+(.+)$/i.exec(authorization ?? '')?.[1];
+  const [clientId = '', secret = ''] = basic ? Buffer.from(basic, 'base64').toString('utf8').split(':') : [];
+  const client = deps.serviceClients?.find((c) => c.clientId === clientId);
+  if (!client || secret !== localClientSecret(clientId)) return json(401, { error: 'invalid_client' });
+  if (form.get('grant_type') !== 'client_credentials') return json(400, { error: 'unsupported_grant_type' });
+  const asked = form.get('scope')?.split(' ').filter(Boolean) ?? client.scopes;
+  if (asked.some((scope) => !client.scopes.includes(scope))) return json(400, { error: 'invalid_scope' });
+  return json(200, { access_token: deps.issuer.mintServiceToken(clientId, asked), expires_in: 3600, token_type: 'Bearer' });
 }

@@ -88,6 +88,7 @@ const lines = [
   ...(cloud.socketUrl ? [`  WebSocket API    ${cloud.socketUrl}?centerId=<center>  (hall displays at ${u}/hall/<centerId>)`] : []),
   `  JWKS             ${cloud.jwksUrl}`,
   `  token endpoint   POST ${u}/local/token  {"username":"<demo user>"}`,
+  `  OAuth (systems)  POST ${u}/local/oauth2/token  grant_type=client_credentials, Basic <id:secret> of GET ${u}/local/service-clients`,
   `  DLQ admin        GET ${u}/local/dlq · POST ${u}/local/dlq/redrive · npm run dlq -- list`,
   `  Cognito (admin)  ${cloud.endpoints.cognito}  (the user pool API over the demo users)`,
   `  bus (PutEvents)  ${cloud.endpoints.events}`,

@@ -115,6 +115,13 @@ export interface LocalModel {
   readonly s3Notifications: S3NotificationModel[];
   /** Functions fed by SQS queues (queue/template-queue.ts). */
   readonly eventSourceMappings: EventSourceMappingModel[];
+  /** App clients of the client-credentials grant (systems calling as themselves) and the scopes each may ask. */
+  readonly serviceClients: ServiceClientModel[];
+}
+
+export interface ServiceClientModel {
+  readonly clientId: string;
+  readonly scopes: string[];
 }
 
 export const STACK_NAME = 'OneStop-local';
@@ -281,7 +288,11 @@ export function extractModel(parent: CfnTemplate, cdkOut: string, secret: (id: s
   const buses = ['default', ...byType(template, 'AWS::Events::EventBus').map(([id, res]) => physicalName(id, res.Type))];
   const s3Notifications = extractS3Notifications(template, r, lookup);
   const eventSourceMappings = extractEventSourceMappings(template, r, lookup);
-  return { stackName, cdkOut, tables, buckets, queues, buses, functions, api, socketApi, rules, pipes, s3Notifications, eventSourceMappings };
+  const serviceClients = byType(template, 'AWS::Cognito::UserPoolClient')
+    .map(([id, res]) => ({ id, p: r.resolve(res.Properties ?? {}, id) as Record<string, any> }))
+    .filter(({ p }) => (p.AllowedOAuthFlows ?? []).includes('client_credentials'))
+    .map(({ id, p }): ServiceClientModel => ({ clientId: r.ref(id, id), scopes: p.AllowedOAuthScopes ?? [] }));
+  return { stackName, cdkOut, tables, buckets, queues, buses, functions, api, socketApi, rules, pipes, s3Notifications, eventSourceMappings, serviceClients };
 }
 
 /** Synthesizes (unless skipped), reads and extracts the local model. */

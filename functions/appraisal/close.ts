@@ -9,12 +9,12 @@
 import type { ScheduledEvent } from 'aws-lambda';
 import type { AppraisalSource } from '#shared/appraisal-counts';
 import { readCenterContext } from '#shared/center';
-import { requiredEnv } from '#shared/db';
 import type { EventDraft } from '#shared/events';
 import { recordUnchanged, type IdempotencyPut } from '#shared/idempotency';
 import { logger } from '#shared/logger';
 import type { AppraisalMonthClosedData } from '#schemas/events/appraisal';
 import { tableOf } from './indicators.ts';
+import { centerIds } from '../org/public.ts';
 import { appealDueOf, previousMonth } from './months.ts';
 import { scoreMonth } from './rules.ts';
 import { appraisalSources } from './sources.ts';
@@ -66,19 +66,42 @@ export async function closeMonth(
   return { set: closed, written: false };
 }
 
-/**
- * The schedule: hourly on the first day of every month (UTC), it closes the
- * month before the center's today unless closed. Every time zone's month has
- * ended by some hour of that UTC day, and an hour it has not is a no-op (the
- * center's previous month then is the one closed a month ago).
- */
-export async function handler(_event: ScheduledEvent): Promise<{ month: string; written: boolean }> {
-  const centerId = requiredEnv('DEFAULT_CENTER_ID');
-  const now = new Date().toISOString();
+/** Centers closed side by side: a province's few hundred in a few dozen rounds, well within the function's time. */
+const CENTERS_AT_ONCE = 8;
+
+/** Closes one center's month before its today, unless closed. */
+async function closePreviousMonth(centerId: string, now: string): Promise<{ centerId: string; month: string; written: boolean }> {
   const { center } = await readCenterContext(centerId, now);
   const month = previousMonth(center.today);
   const ctx = await store.monthContext(centerId, month, now, []);
   const { written } = await closeMonth(ctx, month, appraisalSources, { id: 'system', role: 'system' }, now);
   logger.info('appraisal month close', { centerId, month, written });
-  return { month, written };
+  return { centerId, month, written };
+}
+
+/**
+ * The schedule: hourly on the first day of every month (UTC), it closes, for
+ * every center of the directory, the month before the center's today unless
+ * closed. Every time zone's month has ended by some hour of that UTC day, and
+ * an hour it has not is a no-op (the center's previous month then is the one
+ * closed a month ago). A center that fails does not stop the others; the run
+ * then fails, and the next hour's (or the retry's) closes what is left.
+ */
+export async function handler(_event: ScheduledEvent): Promise<{ centerId: string; month: string; written: boolean }[]> {
+  const now = new Date().toISOString();
+  const ids = await centerIds();
+  const closed: { centerId: string; month: string; written: boolean }[] = [];
+  const failed: string[] = [];
+  for (let i = 0; i < ids.length; i += CENTERS_AT_ONCE) {
+    const round = ids.slice(i, i + CENTERS_AT_ONCE);
+    (await Promise.allSettled(round.map((id) => closePreviousMonth(id, now)))).forEach((r, j) => {
+      if (r.status === 'fulfilled') closed.push(r.value);
+      else {
+        failed.push(round[j]!);
+        logger.error('appraisal month close failed', { centerId: round[j], error: (r.reason as Error).name });
+      }
+    });
+  }
+  if (failed.length) throw new Error(`appraisal month close failed for ${failed.length} of ${ids.length} centers: ${failed.join(', ')}`);
+  return closed;
 }

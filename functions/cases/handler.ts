@@ -10,14 +10,14 @@ import { actingRole, actorDepartment, callerOf, type Caller } from '#shared/auth
 import { denial, listingScope, rolesFor } from '#shared/authorization';
 import { localDate, type WorkCalendar } from '#shared/calendar';
 import { calendarOn } from '#shared/center';
-import { requiredEnv } from '#shared/db';
+import { itemAt, requiredEnv, type ItemKey } from '#shared/db';
 import { forbidden, notFound, preconditionFailed, problem, validationFailed } from '#shared/errors';
 import { etag, httpHandler, ifMatch, type HttpRequest, type HttpResult, type Operations } from '#shared/http';
 import { lazyImport } from '#shared/lazy-import';
 import { caseNoPrefix, currentQueryCode, formatCaseNo, queryCodeFor, queryCodeMatches } from './case-numbers.ts';
 import { dueSoonUntil } from '#shared/clock-rules';
 import { remainingOf } from './clock.ts';
-import { decide, departmentsActedFor, httpActions, nextActions, type CaseRecord } from './lifecycle.ts';
+import { attributionAfter, decide, departmentsActedFor, httpActions, nextActions, takesIn, type CaseRecord } from './lifecycle.ts';
 import { caseProblems } from './problems.ts';
 import { caseRoutes } from './routes.ts';
 import { applyTransition, newCase, reissueQueryCode } from './rules.ts';
@@ -25,6 +25,7 @@ import * as store from './store.ts';
 import { assertMayRead, assertMayReissueQueryCode, holdsQueryCode, readsAsApplicant } from './access.ts';
 import { agencyFault, grantCovers, type AgencyFault } from '../applicants/public.ts';
 import { assertCertificateToActOn } from '../documents/public.ts';
+import { clerkEntryKey, clerkWindow, onlyWindow } from '../queue/public.ts';
 import { caseEvent } from './events.ts';
 
 /** The intake check and Ajv (~130 KB), which reads and transitions never need: loaded with the first intake. */
@@ -46,7 +47,7 @@ export function view(c: CaseRecord, cal: WorkCalendar, today: string, caller: Ca
   const delivered = c.state === 'delivered' || c.endedAt !== undefined;
   const asApplicant = readsAsApplicant(caller);
   // The center's coordination between departments is the agency's own business.
-  const { coordination: _co, ...outward } = shown;
+  const { coordination: _co, attribution: _at, ...outward } = shown;
   const internal = asApplicant
     ? { reviews: [], jointSteps: c.jointSteps.map((s) => ({ departmentId: s.departmentId, status: s.status })), ...(c.extension ? { extension: { ...c.extension, requestedBy: 'staff', ...(c.extension.approvedBy ? { approvedBy: 'staff' } : {}) } } : {}) }
     : {};
@@ -134,7 +135,7 @@ const submitCase: Ops['submitCase'] = async (req) => {
     applicant: atWindow ? { byId: req.body.applicantId! } : principalId ? { byId: principalId } : { bySub: caller.userId },
     ...(principalId ? { agent: { sub: caller.userId, principalId } } : {}),
     now,
-    alsoRead: req.checks!.keys,
+    alsoRead: [...req.checks!.keys, ...(atWindow ? [clerkEntryKey(caller.centerId, caller.username)] : [])],
   });
   req.checks!.settle(ctx.found);
 
@@ -179,6 +180,9 @@ const submitCase: Ops['submitCase'] = async (req) => {
   const sequence = await store.nextSequence(caller.centerId, today);
   const caseNo = formatCaseNo(caseNoPrefix({ centerId: caller.centerId, ...(center.profile?.code ? { code: center.profile.code } : {}) }), today, sequence);
   const agent = principalId && ctx.agent ? { applicantId: ctx.agent.applicantId, name: ctx.agent.name } : undefined;
+  // The window of a clerk assigned one; one of several is known at the acceptance (its request has a read to spare).
+  const windowId = atWindow ? onlyWindow(caller.userId, itemAt(ctx.found, clerkEntryKey(caller.centerId, caller.username))) : undefined;
+  const attribution = attributionAfter({}, 'submit', atWindow ? caller.userId : undefined, windowId);
   const record: CaseRecord = {
     ...newCase(cal, {
       caseNo,
@@ -193,6 +197,7 @@ const submitCase: Ops['submitCase'] = async (req) => {
     }),
     ...(agent ? { agent } : {}),
     ...(req.body.certificateNo ? { certificateNo: req.body.certificateNo } : {}),
+    ...(attribution ? { attribution } : {}),
   };
   // An agent's filing names the agent as actor; the principal is the case's applicant, in details by id only.
   const event = caseEvent(record, 'submit', 'CaseSubmitted', actorOf(caller, [atWindow ? 'clerk' : 'applicant'], [item.content.departmentId]), now, {
@@ -207,8 +212,8 @@ const submitCase: Ops['submitCase'] = async (req) => {
 };
 
 /** The case a request names, read with the request's checks (one BatchGetItem): 404 when there is none, 404/403 when the caller may not read it. */
-async function readableCase(req: Pick<HttpRequest<unknown, unknown, { caseNo: string }>, 'checks' | 'params'>, caller: Caller, now: string) {
-  const ctx = await store.caseContext(caller.centerId, req.params.caseNo, now, req.checks!.keys);
+async function readableCase(req: Pick<HttpRequest<unknown, unknown, { caseNo: string }>, 'checks' | 'params'>, caller: Caller, now: string, alsoRead: readonly ItemKey[] = []) {
+  const ctx = await store.caseContext(caller.centerId, req.params.caseNo, now, [...req.checks!.keys, ...alsoRead]);
   req.checks!.settle(ctx.found);
   if (!ctx.record) throw notFound(msg(`没有办件 ${req.params.caseNo}。`, `No case ${req.params.caseNo}.`));
   await assertMayRead(caller, ctx.record, now);
@@ -222,7 +227,9 @@ function runAction(action: string) {
   return async (req: HttpRequest<Record<string, unknown>, Record<string, never>, { caseNo: string }>): Promise<HttpResult> => {
     const caller = callerOf(req.event);
     const now = new Date().toISOString();
-    const ctx = await readableCase(req, caller, now);
+    // Taking a case in records the clerk's window: their staff entry comes with the case.
+    const clerkKey = takesIn(action) ? clerkEntryKey(caller.centerId, caller.username) : undefined;
+    const ctx = await readableCase(req, caller, now, clerkKey ? [clerkKey] : []);
     const current = ctx.record;
     if (ifMatch(req) !== String(current.version)) throw preconditionFailed(msg('办件在您读取后已被修改；请重新读取后再试。', 'The case changed since you read it; read it again and retry.'));
     const cal = calendarOn(ctx.center, current.timeZone);
@@ -233,7 +240,9 @@ function runAction(action: string) {
     if (!decision.ok) throw decision.refusal;
     const t = decision.transition;
     const applied = applyTransition(current, t, req.body, { cal, now, today, caller, settings: ctx.settings });
-    const { next } = applied;
+    const windowId = clerkKey ? await clerkWindow(caller.centerId, caller.userId, itemAt(ctx.found, clerkKey), today) : undefined;
+    const attribution = attributionAfter(current, action, caller.userId, windowId);
+    const next: CaseRecord = { ...applied.next, ...(attribution ? { attribution } : {}) };
     const roles = t.by.map((a) => a.role);
     const event = caseEvent(next, action, t.event, actorOf(caller, roles, departmentsActedFor(t, current, caller)), now, {
       fromState: current.state,

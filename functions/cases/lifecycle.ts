@@ -428,3 +428,24 @@ export function nextActions(c: CaseRecord, ctx: Context & { caller: Caller }): s
 }
 
 export const isOpen = (state: CaseState) => open.includes(state);
+
+/** The actions that take a case in (受理) and those that decide it: whom its evaluation counts for (考核归属). */
+const intakeActions: readonly string[] = ['submit', 'accept', 'acceptWithTolerance'];
+const decidingActions: readonly string[] = ['approve', 'deny'];
+
+/**
+ * The case's attribution once a staff member (`staffId`, at `windowId` when
+ * known) has taken `action`: the clerk who receives it at the window, then
+ * the one who accepts it, takes the case in (deemed accepted, it stays the
+ * receiving clerk's); who approves or denies decides it. Other actions, and
+ * the system's, keep it.
+ */
+export function attributionAfter(c: Pick<CaseRecord, 'attribution'>, action: string, staffId: string | undefined, windowId?: string): CaseRecord['attribution'] {
+  if (!staffId) return c.attribution;
+  if (intakeActions.includes(action)) return { ...c.attribution, intake: { staffId, ...(windowId ? { windowId } : {}) } };
+  if (decidingActions.includes(action)) return { ...c.attribution, decidedBy: staffId };
+  return c.attribution;
+}
+
+/** Whether taking `action` records who took it on the case (and so reads the clerk's window). */
+export const takesIn = (action: string) => intakeActions.includes(action);

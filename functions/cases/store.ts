@@ -31,7 +31,7 @@ import { msg } from '#schemas/api/problems';
 import type { CaseState, QueueName } from '#schemas/api/cases';
 import { centerContextIn, centerKeys, centerProfileKey, readCenterContext, type CenterContext } from '#shared/center';
 import { batchGetItems, db, isConcurrentChange, itemAt, queryAll, tableName, type Item, type ItemKey } from '#shared/db';
-import { moveWakeUp, wakeUpAt } from '#shared/wake-index';
+import { awake, moveWakeUp, wakeUpAt } from '#shared/wake-index';
 import { concurrentRequest, preconditionFailed } from '#shared/errors';
 import { outboxItem, type EventDraft } from '#shared/events';
 import type { IdempotencyPut } from '#shared/idempotency';
@@ -467,12 +467,7 @@ export interface WatchEntry {
 
 /** The cases of one shard whose wake-up has come by `now`. */
 export async function watchDue(shard: number, now: string): Promise<WatchEntry[]> {
-  const items = await queryAll({
-    IndexName: 'GSI5',
-    KeyConditionExpression: 'GSI5PK = :pk AND GSI5SK < :to',
-    ExpressionAttributeValues: { ':pk': watchPk(shard), ':to': `${now}~` },
-    ProjectionExpression: 'centerId, caseNo, GSI5SK',
-  });
+  const items = await awake(watchPk(shard), now, 'centerId, caseNo, GSI5SK');
   return items.map((i) => ({ centerId: i.centerId as string, caseNo: i.caseNo as string, watchKey: i.GSI5SK as string }));
 }
 

@@ -16,7 +16,7 @@ import { newId } from '#shared/ids';
 import { complaintEvent, staffRemovalEvent, type ComplaintEvent, type SettingsEvent } from './events.ts';
 import { decide, httpActions, isComplainant, type ComplaintRecord, type Transition } from './lifecycle.ts';
 import { complaintRoutes } from './routes.ts';
-import { applyAction, assertIntake, newComplaint, unknownSubject } from './rules.ts';
+import { applyAction, assertIntake, newComplaint, unknownSubject, type IntakeVia } from './rules.ts';
 import { defaultSettings, settingsOf } from './settings.ts';
 import * as store from './store.ts';
 import { summary, view } from './views.ts';
@@ -49,28 +49,32 @@ const withTag = (c: ComplaintRecord, body: unknown, status = 200): HttpResult =>
 // ---------------------------------------------------------------------------
 // Intake
 
+const intakePermission = { online: 'complaint.intake.online', staff: 'complaint.intake.staff', hotline: 'complaint.intake.hotline' } as const;
+const intakeRoles: Record<IntakeVia, StaffRole[]> = { online: ['applicant'], staff: ['supervisor', 'clerk'], hotline: ['hotline'] };
+
 const fileComplaint: Ops['fileComplaint'] = async (req) => {
   const caller = callerOf(req.event);
-  const online = caller.roles.includes('applicant');
-  const why = denial(caller, online ? 'complaint.intake.online' : 'complaint.intake.staff', { centerId: caller.centerId });
+  const via: IntakeVia = caller.roles.includes('applicant') ? 'online' : caller.roles.includes('hotline') ? 'hotline' : 'staff';
+  const online = via === 'online';
+  const why = denial(caller, intakePermission[via], { centerId: caller.centerId });
   if (why) throw forbidden(why);
-  // Staff input is checked before anything is read; an applicant's after their profile is found (their name comes from it).
-  if (!online) assertIntake(req.body, false);
+  // Staff and hotline input is checked before anything is read; an applicant's after their profile is found (their name comes from it).
+  if (!online) assertIntake(req.body, via);
+  const body = via === 'hotline' ? { ...req.body, channel: 'hotline_12345' as const } : req.body;
   const now = new Date().toISOString();
   const ctx = await store.intakeContext(caller.centerId, online ? caller.userId : undefined, req.body.subject, now, req.checks!.keys);
   req.checks!.settle(ctx.found);
   if (online && !ctx.applicant) throw notFound(msg('没有您的申请人资料：请先注册。', 'You have no applicant profile: register first.'));
-  if (online) assertIntake(req.body, true);
+  if (online) assertIntake(req.body, 'online');
   if (!ctx.subjectExists) throw unknownSubject(req.body.subject);
   const { center } = ctx;
   const record = newComplaint({
-    complaintId: newId(), centerId: caller.centerId, timeZone: center.timeZone, caller, body: req.body,
+    complaintId: newId(), centerId: caller.centerId, timeZone: center.timeZone, caller, body,
     ...(online ? { online: { name: ctx.applicant!.name } } : {}),
     ...(ctx.respondentDepartmentId ? { respondentDepartmentId: ctx.respondentDepartmentId } : {}),
     cal: center.calendar, now, today: center.today, settings: settingsOf(ctx.settingsItem),
   });
-  const roles: StaffRole[] = online ? ['applicant'] : ['supervisor', 'clerk'];
-  const event = complaintEvent(record, 'file', 'ComplaintFiled', { id: caller.userId, role: actingRole(caller, roles), ...actorDepartment(caller) }, now, { details: {} });
+  const event = complaintEvent(record, 'file', 'ComplaintFiled', { id: caller.userId, role: actingRole(caller, intakeRoles[via]), ...actorDepartment(caller) }, now, { details: {} });
   const result = withTag(record, view(record, caller, center.today), 201);
   await store.create(record, event, req.idempotency?.record(result));
   return result;

@@ -35,9 +35,16 @@ export function subjectFaults(s: ComplaintSubject): FieldFault[] {
  * staff record someone else's complaint (the channel it came by, the
  * complainant's name and contact). Every field at fault at once (400).
  */
-export function assertIntake(body: FileComplaintBody, online: boolean): void {
+/** How a complaint comes in: an applicant's own online, recorded by staff, or sent by the 12345 hotline's system. */
+export type IntakeVia = 'online' | 'staff' | 'hotline';
+
+export function assertIntake(body: FileComplaintBody, via: IntakeVia): void {
   const faults = subjectFaults(body.subject);
-  if (online) {
+  if (via === 'hotline') {
+    if (body.channel !== undefined && body.channel !== 'hotline_12345') faults.push(fault('/body/channel', 'enum', msg('12345 热线转来的投诉渠道为 hotline_12345', 'must be hotline_12345 for a complaint the hotline sends')));
+    if (body.complainant === undefined) faults.push(fault('/body/complainant', 'required', msg('请登记投诉人姓名和联系方式', 'is required: the complainant\'s name and contact')));
+    if (body.contact !== undefined) faults.push(fault('/body/contact', 'unexpected', msg('请填写在 complainant.contact 中', 'goes in complainant.contact')));
+  } else if (via === 'online') {
     if (body.channel !== undefined && body.channel !== 'website') faults.push(fault('/body/channel', 'enum', msg('网上投诉的渠道为 website', 'must be website for an applicant\'s own complaint')));
     if (body.complainant !== undefined) faults.push(fault('/body/complainant', 'unexpected', msg('网上投诉人即本人，请只填写 contact', 'is yourself online: give contact only')));
     if (body.contact === undefined) faults.push(fault('/body/contact', 'required', msg('请留下联系方式', 'is required: where to reach you about the complaint')));

@@ -1,5 +1,6 @@
 /**
- * The certificate routes of the documents Lambda: the public check (证照核验),
+ * The certificate and receipt routes of the documents Lambda: the public
+ * checks of a certificate (证照核验) and of an electronic receipt (电子票据查验),
  * the public register of licences granted (art. 40), the issuing
  * department's read, and an approver's revocation (撤销) and cancellation
  * (注销). certificates.ts decides which state allows what; each
@@ -13,7 +14,10 @@ import { denial } from '#shared/authorization';
 import { requiredEnv } from '#shared/db';
 import { forbidden, notFound, preconditionFailed } from '#shared/errors';
 import { etag, ifMatch, type HttpRequest, type HttpResult, type Operations } from '#shared/http';
+import { chargeOf } from '../fees/public.ts';
 import { transition } from './certificates.ts';
+import { getReceipt } from './receipt-store.ts';
+import { checkCodeMatches, receiptStatus } from './receipts.ts';
 import { actorOf, source } from './events.ts';
 import { chinaDateOf } from './pdf/text.ts';
 import type { documentRoutes } from './routes.ts';
@@ -102,4 +106,16 @@ function ending(action: Extract<CertificateAction, 'revoke' | 'cancel'>): Ops['r
   };
 }
 
-export const certificateOperations = { checkCertificate, listLicencesGranted, readCertificate, revokeCertificate: ending('revoke'), cancelCertificate: ending('cancel') };
+const noSuchReceipt = () => notFound(msg('没有此票据，或校验码不符。', 'No such receipt, or the check code does not match.'));
+
+/** A receipt's check: its record (one GetItem), then the charge's ledger (one Query) for what was refunded since. */
+const checkReceipt: Ops['checkReceipt'] = async (req) => {
+  const receipt = await getReceipt(req.params.receiptNo);
+  if (!receipt || !checkCodeMatches(req.query.checkCode, receipt.checkCode)) throw noSuchReceipt();
+  const charge = await chargeOf(receipt.centerId, receipt.caseNo, receipt.chargeId);
+  if (!charge) throw noSuchReceipt();
+  const { receiptNo, amountFen, paidOn, itemName, departmentName, centerName } = receipt;
+  return { status: 200, body: { receiptNo, ...receiptStatus(charge.entries, charge.balance), amountFen, paidOn, itemName, departmentName, centerName } };
+};
+
+export const certificateOperations = { checkCertificate, checkReceipt, listLicencesGranted, readCertificate, revokeCertificate: ending('revoke'), cancelCertificate: ending('cancel') };

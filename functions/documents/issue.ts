@@ -13,6 +13,9 @@
  * the object's key carries its digest, so two concurrent deliveries never
  * leave a record pointing at bytes it does not describe.
  *
+ * The fees domain's payment notices and receipts come through the same
+ * consumer, from fees events (fee-documents.ts).
+ *
  * Every document is signed (PAdES, the center's key: signing/) before anything
  * is written: a failed signature — KMS unavailable — fails the delivery, which
  * the consumer retries, and nothing unsigned is ever stored as issued.
@@ -33,6 +36,7 @@ import type { AcceptanceReceipt, RefusalGround, Tolerance } from './pdf/render.t
 import { chinaDateOf } from './pdf/text.ts';
 import * as certificateStore from './certificate-store.ts';
 import { DEFAULT_RENEWAL_APPLY_DAYS, RENEWAL_REMINDER_LEAD_DAYS, actionOfVariant, publicHolder, renewalApplyBy, renewalReminderAt, transition, validUntilOf } from './certificates.ts';
+import { issueFeeDocument } from './fee-documents.ts';
 import { watchClosure } from './licence-watch.ts';
 import { materialsBucket, putObject, sha256Hex } from './objects.ts';
 import { LICENCE_CLOCK_START, certificateNoOf, documentIdOf, documentKindsFor, forwardedDecision } from './rules.ts';
@@ -107,6 +111,9 @@ async function render(kind: DocumentKind, e: CaseEvent, s: Sources, font: Uint8A
         noticeOn: chinaDateOf(e.occurredAt),
         materials: ((details.items as { name?: string; materialId: string; detail: string }[] | undefined) ?? []).map((i) => ({ name: i.name ?? i.materialId, reason: i.detail })),
       });
+    case 'payment_notice':
+    case 'fee_receipt':
+      throw new Error(`a ${kind} answers a fees event (fee-documents.ts), not a case event`);
     case 'certificate':
       return renderCertificate(font, {
         ...(s.resultName ? { title: s.resultName } : {}),
@@ -251,17 +258,26 @@ async function issueOne(kind: DocumentKind, e: CaseEvent, sources: Sources, item
     actor: { id: 'system', role: 'system' },
     subject: { type: 'case', id: data.caseNo },
     data: { caseNo: data.caseNo, documentId, kind, sha256, size: bytes.length, ...(isCertificate ? { certificateNo } : {}), causedBy: e.eventId },
-  }, isCertificate ? {
+  }, {
+    ...(isCertificate ? { certificate: {
     certificateNo, centerId, caseNo: data.caseNo, status: 'valid', itemCode: data.itemCode, itemName: data.itemName,
     departmentId: data.departmentId, departmentName: sources.departmentName, centerName: sources.centerName, holder: publicHolder(record.applicant),
     holderKind: record.applicant.kind, holderId: record.applicant.applicantId, issuedOn: chinaDateOf(e.occurredAt), ...(validUntil ? { validUntil } : {}), sha256, objectKey, rev: 1,
     ...(validUntil ? renewalOf(validUntil, item.renewalApplyDays ?? DEFAULT_RENEWAL_APPLY_DAYS) : {}),
     ...(change?.next.status === 'superseded' ? { supersedes: change.next.certificateNo } : {}),
-  } : undefined, store.isLicenceWatched(found, centerId, data.caseNo), change);
+    } } : {}),
+    licenceWatched: store.isLicenceWatched(found, centerId, data.caseNo),
+    ...(change ? { actedOn: change } : {}),
+  });
   return written ? 'issued' : 'duplicate';
 }
 
 export async function handler(event: EventBridgeEvent<string, unknown>): Promise<void> {
+  if (event.source === 'onestop.fees') {
+    const outcome = await issueFeeDocument(event['detail-type'], event.detail);
+    logger.info('document', { eventType: event['detail-type'], outcome });
+    return;
+  }
   const errors = validationErrors(caseEventSchema, event.detail, '/detail');
   if (errors.length) throw new Error(`event ${event.id} (${event['detail-type']}) is not a valid case event: ${JSON.stringify(errors)}`);
   const detail = event.detail as CaseEvent;

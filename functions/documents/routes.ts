@@ -7,6 +7,9 @@ import {
   CaseDocuments,
   CasePath,
   CertificateCheck,
+  ReceiptCheck,
+  ReceiptPath,
+  ReceiptQuery,
   CertificateEndRequest,
   CertificatePath,
   CertificateRecord,
@@ -64,6 +67,12 @@ export const documentRoutes = [
     summary: 'Check a certificate (证照核验): whether it was issued and holds today (valid, expired, revoked, cancelled, superseded), by whom, for what; the holder\'s name masked',
     description: 'The SHA-256 lets whoever holds the PDF check it is the one issued. `validUntil` is its last day (absent: 长期有效); `statusOn` the day it was revoked, cancelled or superseded, `supersededBy` the certificate that replaced it. A mistyped number (its check character) is 404 like an unknown one.',
     params: CertificatePath, responses: { 200: CertificateCheck },
+  },
+  {
+    operationId: 'checkReceipt', method: 'GET', path: '/public/receipts/{receiptNo}', access: 'public', throttle: 'publicLookup',
+    summary: 'Check an electronic receipt (电子票据查验) by its number and check code: genuine, for how much, on what day, for which item and department, and what of the charge was refunded since; nothing of the payer',
+    description: 'A wrong check code is 404, as an unknown number: nothing tells one from the other. The receipt\'s PDF prints the address with both.',
+    params: ReceiptPath, query: ReceiptQuery, responses: { 200: ReceiptCheck },
   },
   {
     operationId: 'listLicencesGranted', method: 'GET', path: '/public/licences', access: 'public',

@@ -167,6 +167,9 @@ export const documentsOfEvent = {
   CaseDenied: ['denial_decision', 'forwarding_notice'],
 } as const satisfies Record<string, readonly DocumentKind[]>;
 
+/** The fees events that call for a document (fee-documents.ts), and which. */
+export const documentsOfFeeEvent = { ChargeIssued: 'payment_notice', PaymentRecorded: 'fee_receipt' } as const satisfies Record<string, DocumentKind>;
+
 /** The case event that starts the e-licence clock (licence-watch.ts): the closure, of an approved case whose result is a certificate. */
 export const LICENCE_CLOCK_START = 'CaseCompleted';
 

@@ -356,11 +356,23 @@ export async function getDocument(centerId: string, caseNo: string, documentId: 
  * `actedOn`: the certificate the case renews, changes or cancels, superseded
  * or cancelled in the same transaction. Returns false when it was already there.
  */
-export async function recordDocument(doc: StoredDocument, draft: DocumentEvent<'DocumentIssued'>, certificate?: StoredCertificate, licenceWatched = false, actedOn?: CertificateChange): Promise<boolean> {
+export interface WrittenWith {
+  /** The certificate the document is. */
+  readonly certificate?: StoredCertificate;
+  /** The case is on the e-licence watch, which the certificate ends. */
+  readonly licenceWatched?: boolean;
+  /** The certificate a renewal, change or cancellation acts on. */
+  readonly actedOn?: CertificateChange;
+  /** Other records the document comes with (a receipt's: receipt-store.ts). */
+  readonly alsoWrite?: readonly NonNullable<ConstructorParameters<typeof TransactWriteCommand>[0]['TransactItems']>[number][];
+}
+
+export async function recordDocument(doc: StoredDocument, draft: DocumentEvent<'DocumentIssued'>, { certificate, licenceWatched = false, actedOn, alsoWrite = [] }: WrittenWith = {}): Promise<boolean> {
   try {
     await db.send(new TransactWriteCommand({
       TransactItems: [
         { Put: { TableName: tableName(), Item: documentItem(doc), ConditionExpression: 'attribute_not_exists(PK)' } },
+        ...alsoWrite,
         ...(certificate ? [{ Put: { TableName: tableName(), Item: certificateItem(certificate), ConditionExpression: 'attribute_not_exists(PK)' } }] : []),
         // The certificate a renewal, change or cancellation acts on ends with the approval's document, or neither is written.
         ...(actedOn ? certificateChangeItems(actedOn) : []),

@@ -1,8 +1,9 @@
 /**
  * The counting consumer: an evaluation event that changes the figures (a
- * rating, a default, a fix rating, an upheld appeal: the events carrying
- * `data.counts`, computed by rules.ts) → its deltas added to the month's
- * counter rows of the center, department, window and item.
+ * rating, a default, a rectification on time, a fix rating, an upheld
+ * appeal: the events carrying `data.counts`, computed by rules.ts) → its
+ * deltas added to the month's counter rows of the center, department,
+ * window, item and the staff it is attributed to.
  *
  * The rating's own transaction no longer touches those rows, so two ratings
  * of the same center and month never conflict; the figures follow each change

@@ -19,14 +19,15 @@ import { etag, httpHandler, ifMatch, type HttpRequest, type HttpResult, type Ope
 import { evaluationEvent, type EvaluationEvent } from './events.ts';
 import { decide, httpActions, nextActions, type EvaluationRecord, type Transition } from './lifecycle.ts';
 import { evaluationRoutes } from './routes.ts';
-import { applyAction, figuresOf, nextDueOf, ranked } from './rules.ts';
+import { figuresOf, ranked } from './figures.ts';
+import { applyAction, nextDueOf } from './rules.ts';
 import { InvalidSettingsError, effectiveSettings, settingsBodyOf } from './settings.ts';
 import { rateHallVisit } from './slip.ts';
 import * as store from './store.ts';
 
 /** The evaluation as a caller reads it: the rater's identity for supervisors only, a slip's code hash never, next actions added. */
 export function view(e: EvaluationRecord, caller: Caller, callerApplicantId: string | undefined, today: string): Evaluation {
-  const { centerId: _c, applicantId: _a, timeZone: _t, rater, counted: _n, slip, ...shown } = e;
+  const { centerId: _c, applicantId: _a, timeZone: _t, rater, counted: _n, slip, staffIds: _s, ...shown } = e;
   const reveal = rater !== undefined && denial(caller, 'evaluation.rater.read', { centerId: e.centerId }) === undefined;
   return { ...shown, ...(reveal ? { rater } : {}), ...(slip ? { anonymous: true } : {}), nextActions: nextActions(e, { caller, ...(callerApplicantId ? { callerApplicantId } : {}), today }) };
 }

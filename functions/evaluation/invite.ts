@@ -5,7 +5,11 @@
  * window ended (VisitEnded, the hall's queue) → the visit's evaluation
  * (一次一评), its id the visit's, for the applicant identified at the counter
  * or else for whoever holds the ticket slip. Only a visit opens a window
- * evaluation: staff cannot choose whom to invite.
+ * evaluation: staff cannot choose whom to invite. Each counts for the staff
+ * (and window) it is attributed to (考核归属): a case's for the clerk who took
+ * it in, at their window, and the one who decided it (both recorded on the
+ * case, read with the opening's batch); a visit's for the window and the
+ * clerk who served.
  *
  * Delivery is at least once: the invitation, its event and an inbox marker
  * keyed by the consumed eventId are written in one transaction, so a
@@ -18,6 +22,7 @@ import { caseEventSchema } from '#schemas/events/cases';
 import { queueEventSchemas, type VisitEndedData } from '#schemas/events/queue';
 import { msg } from '#schemas/api/problems';
 import type { CaseEventData } from '#schemas/events/cases';
+import { itemAt } from '#shared/db';
 import { fault } from '#shared/errors';
 import { logger } from '#shared/logger';
 import { validationErrors } from '#shared/validate';
@@ -27,6 +32,7 @@ import { effectiveSettings } from './settings.ts';
 import * as store from './store.ts';
 import { invitationTrigger as CONSUMED, visitTrigger } from './subscriptions.ts';
 import { InvalidEventError } from '#shared/invalid-event';
+import { caseKey, toRecord } from '../cases/public.ts';
 
 interface CaseCompleted {
   readonly eventId: string;
@@ -69,7 +75,10 @@ async function inviteCase(detail: CaseCompleted): Promise<{ outcome: store.Invit
   const { centerId, data } = detail;
   const invitedAt = new Date(detail.occurredAt).toISOString();
   // The calendar years around the completion: the rating period counts from it, however late the event arrives.
-  const ctx = await store.openingContext(centerId, invitedAt);
+  const ctx = await store.openingContext(centerId, invitedAt, undefined, [caseKey(centerId, data.caseNo)]);
+  const handled = itemAt(ctx.found, caseKey(centerId, data.caseNo));
+  const attribution = handled ? toRecord(handled).attribution : undefined;
+  const staffIds = [attribution?.intake?.staffId, attribution?.decidedBy].filter((id): id is string => id !== undefined);
   const { timeZone } = ctx.center;
   const now = new Date().toISOString();
   const record = newInvitation(ctx.center.calendar, {
@@ -82,6 +91,8 @@ async function inviteCase(detail: CaseCompleted): Promise<{ outcome: store.Invit
     caseNo: data.caseNo,
     itemCode: data.itemCode,
     itemName: data.itemName,
+    ...(attribution?.intake?.windowId ? { windowId: attribution.intake.windowId } : {}),
+    staffIds,
     invitedAt,
     now,
     settings: effectiveSettings(ctx.settingsItem),
@@ -121,6 +132,7 @@ async function inviteVisit(detail: VisitEnded): Promise<{ outcome: store.InviteO
     departmentId,
     ...(data.applicantId ? { applicantId: data.applicantId } : { slip: { ticketId: data.ticketId, codeHash: data.codeHash } }),
     windowId: data.windowId,
+    staffIds: [data.staffId],
     ...(data.caseNos.length === 1 ? { caseNo: data.caseNos[0]! } : {}),
     ...(item ? { itemCode: item.code, itemName: item.content.name } : {}),
     invitedAt,

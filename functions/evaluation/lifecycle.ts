@@ -36,6 +36,8 @@ export interface Dimensions {
   readonly departmentId: string;
   readonly windowId?: string;
   readonly itemCode?: string;
+  /** The staff it counts for (account ids): a case's intake clerk and decider, a visit's server. */
+  readonly staffIds?: string[];
 }
 export interface Counted {
   /** YYYY-MM in the center's time zone. */
@@ -56,6 +58,8 @@ export type EvaluationRecord = Omit<Evaluation, 'nextActions' | 'rater' | 'anony
   /** Real name, taken from the rater's profile when they rate; shown to supervisors only. */
   readonly rater?: Rater;
   readonly counted?: Counted;
+  /** The staff the evaluation counts for (考核归属): never shown to the rater. */
+  readonly staffIds?: string[];
 };
 
 /** Who takes an action: the rater (the applicant the evaluation belongs to), an anonymous visit's slip holder, the handling department's staff, a supervisor, or the system. */

@@ -15,7 +15,6 @@ import {
   type CallBackBody,
   type DecideAppealBody,
   type EvaluationType,
-  type Figures,
   type IndicatorSetName,
   type Indicators,
   type RateBody,
@@ -64,6 +63,8 @@ export interface InvitationInput {
   readonly itemCode?: string;
   readonly itemName?: string;
   readonly windowId?: string;
+  /** The staff it counts for: a case's intake clerk and decider, a visit's server. */
+  readonly staffIds?: readonly string[];
   /** The case's completion or the visit's end. */
   readonly invitedAt: string;
   readonly now: string;
@@ -88,6 +89,7 @@ export function newInvitation(cal: WorkCalendar, input: InvitationInput): Evalua
     ...(rest.itemCode ? { itemCode: rest.itemCode } : {}),
     ...(rest.itemName ? { itemName: rest.itemName } : {}),
     ...(rest.windowId ? { windowId: rest.windowId } : {}),
+    ...(rest.staffIds?.length ? { staffIds: [...new Set(rest.staffIds)] } : {}),
     invitedAt: rest.invitedAt,
     ratingWorkingDays: settings.ratingWorkingDays,
     ...rateByOf(cal, rest.invitedAt, settings.ratingWorkingDays),
@@ -116,6 +118,8 @@ export type Counters = Record<CounterName, number>;
 /** Counter deltas for one evaluation, added in the month and dimensions it was counted under. */
 export interface CountChange {
   readonly month: string;
+  /** Where the bad review's rectification counters go: the month it falls due. */
+  readonly dueMonth?: string;
   readonly dimensions: Dimensions;
   readonly delta: Partial<Counters>;
 }
@@ -124,7 +128,15 @@ export const dimensionsOf = (e: EvaluationRecord): Dimensions => ({
   departmentId: e.departmentId,
   ...(e.windowId ? { windowId: e.windowId } : {}),
   ...(e.itemCode ? { itemCode: e.itemCode } : {}),
+  ...(e.staffIds?.length ? { staffIds: e.staffIds } : {}),
 });
+
+/** The month a bad review's rectification falls due, when its due date is known. */
+const dueMonthOf = (tasks: EvaluationRecord['tasks']) => tasks?.rectification.due?.slice(0, 7);
+
+/** Whether the rectification was recorded by its due date (the center's day of `doneAt`). */
+const fixedOnTime = (cal: WorkCalendar, tasks: EvaluationRecord['tasks']) =>
+  tasks?.rectification.due !== undefined && tasks.rectification.doneAt !== undefined && localDate(cal, tasks.rectification.doneAt) <= tasks.rectification.due;
 
 const levelCounter = (rating: number) => `r${rating}` as CounterName;
 
@@ -207,6 +219,7 @@ export function applyAction(e: EvaluationRecord, t: Transition, body: Record<str
       const opened = bad ? openTasks(ctx.cal, ctx.today, ctx.now, ctx.settings) : undefined;
       const { missingCalendarYear: _m, ...rest } = base;
       const missing = opened?.missingCalendarYear ?? e.missingCalendarYear;
+      const dueMonth = dueMonthOf(opened?.tasks);
       return {
         next: {
           ...rest,
@@ -217,7 +230,7 @@ export function applyAction(e: EvaluationRecord, t: Transition, body: Record<str
           ...(missing ? { missingCalendarYear: missing } : {}),
         },
         details: { commented: b.comment !== undefined },
-        counts: { month, dimensions: counted.dimensions, delta: countedDelta(b.rating, true) },
+        counts: { month, ...(dueMonth ? { dueMonth } : {}), dimensions: counted.dimensions, delta: { ...countedDelta(b.rating, true), ...(dueMonth ? { badDue: 1 } : {}) } },
       };
     }
     case 'default': {
@@ -240,9 +253,12 @@ export function applyAction(e: EvaluationRecord, t: Transition, body: Record<str
     case 'rectify': {
       const b = body as Static<typeof RectifyBody>;
       const tasks = e.tasks!;
+      const dueMonth = dueMonthOf(tasks);
+      const onTime = tasks.rectification.due === undefined || ctx.today <= tasks.rectification.due;
       return {
         next: { ...base, tasks: { ...tasks, rectification: { ...tasks.rectification, doneAt: ctx.now, by, outcome: b.outcome, measures: b.measures } } },
-        details: { outcome: b.outcome, due: tasks.rectification.due, onTime: tasks.rectification.due === undefined || ctx.today <= tasks.rectification.due },
+        details: { outcome: b.outcome, due: tasks.rectification.due, onTime },
+        ...(dueMonth && onTime && e.counted ? { counts: { month: e.counted.month, dueMonth, dimensions: e.counted.dimensions, delta: { badFixedOnTime: 1 } } } : {}),
       };
     }
     case 'rateFix': {
@@ -264,14 +280,17 @@ export function applyAction(e: EvaluationRecord, t: Transition, body: Record<str
     case 'decideAppeal': {
       const b = body as Static<typeof DecideAppealBody>;
       const counted = e.counted!;
+      // An excluded review leaves the rectification counts too: it was never a bad review to fix.
+      const dueMonth = dueMonthOf(e.tasks);
       const exclusion: Partial<Counters> = {
         ...Object.fromEntries(Object.entries(countedDelta(counted.rating, counted.proactive)).map(([k, v]) => [k, -(v as number)])),
+        ...(dueMonth ? { badDue: -1, ...(fixedOnTime(ctx.cal, e.tasks) ? { badFixedOnTime: -1 } : {}) } : {}),
         excluded: 1,
       };
       return {
         next: { ...base, appeal: { ...e.appeal!, decision: { upheld: b.upheld, opinion: b.opinion, by, at: ctx.now } } },
         details: { upheld: b.upheld, reason: e.appeal?.reason },
-        ...(b.upheld ? { counts: { month: counted.month, dimensions: counted.dimensions, delta: exclusion } } : {}),
+        ...(b.upheld ? { counts: { month: counted.month, ...(dueMonth ? { dueMonth } : {}), dimensions: counted.dimensions, delta: exclusion } } : {}),
       };
     }
     default:
@@ -283,36 +302,4 @@ export function applyAction(e: EvaluationRecord, t: Transition, body: Record<str
 export function nextDueOf(e: Pick<EvaluationRecord, 'tasks' | 'state'>): string | undefined {
   if (e.state !== 'rectifying' || !e.tasks) return undefined;
   return e.tasks.callBack.doneAt ? e.tasks.rectification.due : e.tasks.callBack.due;
-}
-
-// ---------------------------------------------------------------------------
-// Figures
-
-export const zeroCounters = (): Counters => Object.fromEntries(counterNames.map((n) => [n, 0])) as Counters;
-
-/** Rates to four decimals; absent when nothing was counted. */
-export function figuresOf(c: Partial<Counters>): Figures {
-  const n = (k: CounterName) => c[k] ?? 0;
-  const total = n('total');
-  const rate = (x: number) => Math.round((x / total) * 10_000) / 10_000;
-  return {
-    total,
-    proactive: n('proactive'),
-    good: n('good'),
-    bad: n('bad'),
-    proactiveGood: n('proactiveGood'),
-    defaulted: n('defaulted'),
-    excluded: n('excluded'),
-    byRating: { 1: n('r1'), 2: n('r2'), 3: n('r3'), 4: n('r4'), 5: n('r5') },
-    fixRated: n('fixRated'),
-    fixGood: n('fixGood'),
-    ...(total > 0 ? { goodRate: rate(n('good')), proactiveGoodRate: rate(n('proactiveGood')), notRatedRate: rate(n('defaulted')) } : {}),
-  };
-}
-
-/** The monthly window ranking (窗口排名): good-review rate, then evaluations counted, then window id. */
-export function ranked<T extends { windowId: string; figures: Figures }>(rows: readonly T[]): (T & { rank: number })[] {
-  return [...rows]
-    .sort((a, b) => (b.figures.goodRate ?? -1) - (a.figures.goodRate ?? -1) || b.figures.total - a.figures.total || a.windowId.localeCompare(b.windowId))
-    .map((r, i) => ({ ...r, rank: i + 1 }));
 }

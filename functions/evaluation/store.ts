@@ -13,7 +13,7 @@
  *   its events     PK CENTER#<c>#EVAL#<evaluationId>  SK EVENT#<ulid>       (the outbox; also its history)
  *   threshold      PK CENTER#<c>#EVAL#<evaluationId>  SK THRESHOLD#<clock>#<level>  (a task's threshold published once)
  *   inbox          PK CENTER#<c>#EVAL#INBOX#<eventId>  SK INBOX            (an event consumed: a case's completion, or an evaluation event counted; TTL 30 days)
- *   counters       PK CENTER#<c>#EVAL#STATS#<yyyy-mm>  SK CENTER | DEPT#<d> | WINDOW#<w> | ITEM#<code>
+ *   counters       PK CENTER#<c>#EVAL#STATS#<yyyy-mm>  SK CENTER | DEPT#<d> | WINDOW#<w> | ITEM#<code> | STAFF#<accountId>
  *   settings       PK CENTER#<c>#EVAL#SETTINGS  SK SETTINGS
  *
  * Every change replaces the evaluation item conditioned on the version read,
@@ -28,6 +28,7 @@ import { createHash } from 'node:crypto';
 import { QueryCommand, TransactWriteCommand, type QueryCommandInput } from '@aws-sdk/lib-dynamodb';
 import type { EvaluationQueue, SettingsBody } from '#schemas/api/evaluation';
 import { msg } from '#schemas/api/problems';
+import { dueMonthCounters } from '#schemas/events/evaluation';
 import { readCenterContext, type CenterContext } from '#shared/center';
 import { batchGetItems, db, isConcurrentChange, itemAt, queryAll, tableName, writeOnce, type Item, type ItemKey } from '#shared/db';
 import { putRevisioned } from '#shared/revisioned';
@@ -225,9 +226,9 @@ export async function invitationsDueBefore(date: string): Promise<{ centerId: st
   return shards.flat().map((item) => ({ centerId: item.centerId as string, evaluationId: item.evaluationId as string }));
 }
 
-export type DimensionRow = { dimension: 'center' | 'department' | 'window' | 'item'; id: string; counters: Partial<Counters> };
+export type DimensionRow = { dimension: 'center' | 'department' | 'window' | 'item' | 'staff'; id: string; counters: Partial<Counters> };
 
-/** Every counter row of a center's month (center, departments, windows, items): one Query. */
+/** Every counter row of a center's month (center, departments, windows, items, staff): one Query. */
 export async function monthCounters(centerId: string, month: string, consistent = false): Promise<DimensionRow[]> {
   const items = await queryAll({ KeyConditionExpression: 'PK = :pk', ExpressionAttributeValues: { ':pk': statsPk(centerId, month) }, ConsistentRead: consistent });
   return items.map((item) => ({
@@ -250,32 +251,44 @@ const put = (Item: Item, ConditionExpression?: string, values?: Record<string, u
   },
 });
 
-/** One ADD per counter row the change touches: the center, the department, the window and the item. */
+/**
+ * One ADD per counter row the change touches: the center, the department, the
+ * window, the item and each staff member, in the month the rating counted in,
+ * and (a bad review's rectification counters) in the month it falls due.
+ */
 function counterUpdates(centerId: string, change: CountChange) {
-  const entries = Object.entries(change.delta).filter(([, v]) => v !== 0) as [string, number][];
-  if (entries.length === 0) return [];
   const d: Dimensions = change.dimensions;
   const rows: [DimensionRow['dimension'], string, string][] = [
     ['center', centerId, 'CENTER'],
     ['department', d.departmentId, `DEPT#${d.departmentId}`],
     ...(d.windowId ? [['window', d.windowId, `WINDOW#${d.windowId}`] as [DimensionRow['dimension'], string, string]] : []),
     ...(d.itemCode ? [['item', d.itemCode, `ITEM#${d.itemCode}`] as [DimensionRow['dimension'], string, string]] : []),
+    ...(d.staffIds ?? []).map((id) => ['staff', id, `STAFF#${id}`] as [DimensionRow['dimension'], string, string]),
   ];
-  return rows.map(([dimension, id, sk]) => ({
+  const entries = Object.entries(change.delta).filter(([, v]) => v !== 0) as [string, number][];
+  const dueLater = (name: string) => change.dueMonth !== undefined && (dueMonthCounters as readonly string[]).includes(name);
+  const byMonth: [string, [string, number][]][] = [
+    [change.month, entries.filter(([name]) => !dueLater(name))],
+    ...(change.dueMonth ? [[change.dueMonth, entries.filter(([name]) => dueLater(name))] as [string, [string, number][]]] : []),
+  ];
+  // A rating due the month it counted in adds both sets to one row: one ADD per row and month.
+  const merged = new Map<string, [string, number][]>();
+  for (const [month, list] of byMonth) if (list.length) merged.set(month, [...(merged.get(month) ?? []), ...list]);
+  return [...merged].flatMap(([month, list]) => rows.map(([dimension, id, sk]) => ({
     Update: {
       TableName: tableName(),
-      Key: { PK: statsPk(centerId, change.month), SK: sk },
-      UpdateExpression: `ADD ${entries.map((_, i) => `#c${i} :c${i}`).join(', ')} SET #kind = :kind, #dim = :dim, #dimId = :dimId, #month = :month`,
+      Key: { PK: statsPk(centerId, month), SK: sk },
+      UpdateExpression: `ADD ${list.map((_, i) => `#c${i} :c${i}`).join(', ')} SET #kind = :kind, #dim = :dim, #dimId = :dimId, #month = :month`,
       ExpressionAttributeNames: {
-        ...Object.fromEntries(entries.map(([name], i) => [`#c${i}`, name])),
+        ...Object.fromEntries(list.map(([name], i) => [`#c${i}`, name])),
         '#kind': 'kind', '#dim': 'dimension', '#dimId': 'dimensionId', '#month': 'month',
       },
       ExpressionAttributeValues: {
-        ...Object.fromEntries(entries.map(([, v], i) => [`:c${i}`, v])),
-        ':kind': 'evaluationCounters', ':dim': dimension, ':dimId': id, ':month': change.month,
+        ...Object.fromEntries(list.map(([, v], i) => [`:c${i}`, v])),
+        ':kind': 'evaluationCounters', ':dim': dimension, ':dimId': id, ':month': month,
       },
     },
-  }));
+  })));
 }
 
 export type InviteOutcome = 'applied' | 'duplicate' | 'alreadyInvited';

@@ -6,6 +6,7 @@
  * costs and appends, store.ts the reads and transactions; each operation puts
  * them together, its events in the same transaction.
  */
+import type { ScheduledEvent } from 'aws-lambda';
 import type { CancelBody, ChargeView, RefundRequestBody, WaiverRequestBody } from '#schemas/api/fees';
 import type { FeeEventData } from '#schemas/events/fees';
 import type { ItemContent } from '#schemas/api/catalog';
@@ -23,21 +24,22 @@ import { logger } from '#shared/logger';
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { itemVersionKey } from '../catalog/public.ts';
 import { caseContext, readsAsApplicant, standsForApplicant, type CaseRecord } from '../cases/public.ts';
+import { paymentEvents, refundEvents, source, subjectOf } from './events.ts';
 import { balanceOf, recordRefund, refundApproval, writeOff, type EntryDraft } from './ledger.ts';
 import { assessmentRefusal, decide, nextActions, nextState, type ChargeRecord } from './lifecycle.ts';
 import { recordPaymentNotice, recordRefundNotice } from './payments.ts';
+import { financeOperations, reconcileScheduled } from './finance.ts';
 import { feeProblems } from './problems.ts';
 import { paymentProvider } from './provider/configured.ts';
 import { ProviderRefusal } from './provider/port.ts';
 import { verifyNotification } from './provider/protocol.ts';
-import { chargeActions, feeRoutes } from './routes.ts';
+import { chargeActions, feeRoutes, feesDomainRoutes } from './routes.ts';
 import { assessCharge, waiverAmount } from './rules.ts';
 import { paymentTermsOf } from './schedule.ts';
 import { waiverCategoriesOf } from './settings.ts';
 import * as store from './store.ts';
 
 type Ops = Operations<typeof feeRoutes>;
-const source = 'onestop.fees' as const;
 
 /** Who may take each action, beyond the charge table's own check (which department, which state, four eyes). */
 const permissionOf: Readonly<Record<string, Action>> = {
@@ -73,7 +75,7 @@ async function assertMayRead(caller: Caller, c: CaseRecord): Promise<void> {
 }
 
 function view(r: ChargeRecord, entries: store.StoredCharge['entries'], caller: Caller, today: string): ChargeView {
-  const { centerId: _c, terms, order, ...shown } = r;
+  const { centerId: _c, terms, order, orderClosed: _closed, ...shown } = r;
   const balance = balanceOf(entries);
   return {
     ...shown,
@@ -89,9 +91,6 @@ const tagged = (r: ChargeRecord, body: ChargeView, status = 200): HttpResult => 
 
 /** Recorded for the charge's department, which a general window's clerk is one of several of. */
 const actorOf = (caller: Caller, action: Action, departmentId: string) => ({ id: caller.userId, role: actingRole(caller, rolesFor(action)), ...actorDepartment(caller, [departmentId]) });
-
-const subjectOf = (caseNo: string) => ({ type: 'case', id: caseNo });
-const providerActor = { id: 'payment-provider', role: 'system' as const };
 
 /** The instant the provider closes an unpaid order: the end of the last day to pay, in the center's time. */
 const orderExpiry = (cal: Parameters<typeof startOfDay>[0], payBy: string) => new Date(Date.parse(startOfDay(cal, payBy)) + 86_400_000).toISOString();
@@ -167,7 +166,7 @@ const assessChargeOp: Ops['assessCharge'] = async (req) => {
   ];
   const written = entries.map((e) => ({ ...e, entryId: '' }));
   const result = tagged(record, view(record, written, caller, ctx.today), 201);
-  const outcome = await store.writeCharge({ next: record, entries, alsoWrite: [...events, ...(req.idempotency ? [req.idempotency.record(result)] : [])] });
+  const outcome = await store.writeCharge({ next: record, ledger: [], entries, at: now, alsoWrite: [...events, ...(req.idempotency ? [req.idempotency.record(result)] : [])] });
   if (outcome.kind !== 'written') throw chargeChanged();
   // The answer names the entries as written (their ids are the store's).
   return { ...result, body: { ...(result.body as ChargeView), entries: [...outcome.entries] } };
@@ -294,7 +293,7 @@ function runAction(action: string) {
     if (state === 'paid' && current.state !== 'paid') ev('ChargeSettled', { ...ids, stage, how: 'waived' });
     const body = view(next, [...entries, ...drafts.map((d) => ({ ...d, entryId: '' }))], caller, ctx.today);
     const outcome = await store.writeCharge({
-      next, readVersion: current.version, entries: drafts,
+      next, readVersion: current.version, ledger: entries, entries: drafts, at: now,
       ...(order ? { order: { outTradeNo: order.outTradeNo } } : {}),
       alsoWrite: [...events, ...(req.idempotency ? [req.idempotency.record(tagged(next, body))] : [])],
     });
@@ -306,6 +305,7 @@ function runAction(action: string) {
       return tagged(next, { ...view(next, written, caller, ctx.today), payment: placed });
     }
     if (action === 'approveRefund') return tagged(next, await executeRefund(next, caller, ctx.today, written));
+    if (action === 'cancel' && current.order) await closeCancelledOrder(next);
     return tagged(next, view(next, written, caller, ctx.today));
   };
 }
@@ -332,9 +332,10 @@ async function executeRefund(r: ChargeRecord, caller: Caller, today: string, ent
   if (outcome.kind !== 'recorded') return view(r, entries, caller, today);
   const finished = decide('refunded', r, { today, balance: balanceOf([...entries, ...outcome.entries]) });
   const next: ChargeRecord = { ...r, state: finished.ok ? nextState(finished.transition, r, 0) : r.state, version: r.version + 1 };
+  const at = new Date().toISOString();
   const written = await store.writeCharge({
-    next, readVersion: r.version, entries: outcome.entries, records: { outRefundNo: refund.outRefundNo },
-    alsoWrite: refundEvents(r.centerId, r.caseNo)(next, outcome.entries),
+    next, readVersion: r.version, ledger: entries, entries: outcome.entries, at, records: { outRefundNo: refund.outRefundNo },
+    alsoWrite: refundEvents(at)(next, outcome.entries),
   });
   if (written.kind === 'written') return view(next, [...entries, ...written.entries], caller, today);
   // The notification was first (duplicate) or changed the charge meanwhile (stale): it recorded the same refund; answer the charge as it is.
@@ -342,11 +343,19 @@ async function executeRefund(r: ChargeRecord, caller: Caller, today: string, ent
   return view(now.record, now.entries, caller, today);
 }
 
-const refundEvents = (centerId: string, caseNo: string) => (after: ChargeRecord, appended: readonly EntryDraft[]) =>
-  appended.filter((e) => e.type === 'refund').map((e) => store.feeEvent(centerId, caseNo, {
-    source, detailType: 'RefundRecorded', centerId, occurredAt: new Date().toISOString(), actor: providerActor, subject: subjectOf(caseNo),
-    data: { caseNo, chargeId: after.chargeId, outRefundNo: e.outRefundNo!, amountFen: e.amountFen },
-  }));
+/**
+ * Closes the provider's order of a charge a clerk cancelled, after the write,
+ * so the payer can no longer pay it. Whatever the answer the fees watch looks
+ * at the charge on its next run (watching.ts): it confirms the order closed,
+ * tries again after a timeout, and records and returns a payment made meanwhile.
+ */
+async function closeCancelledOrder(r: ChargeRecord): Promise<void> {
+  try {
+    await paymentProvider().provider.closeOrder(r.order!.outTradeNo);
+  } catch (err) {
+    logger.warn('payment order not closed', { chargeId: r.chargeId, error: err instanceof ProviderRefusal ? err.code : (err as Error).name });
+  }
+}
 
 const actionOperations = Object.fromEntries(chargeActions.map((action) => [`charge${action[0]!.toUpperCase()}${action.slice(1)}`, runAction(action)]));
 
@@ -380,32 +389,27 @@ const paymentNotify: Ops['paymentNotify'] = async (req) => {
   }
   const n = checked.notification;
   if (n.eventType === 'TRANSACTION.SUCCESS') {
-    const result = await recordPaymentNotice({ transactionId: n.transactionId, outTradeNo: n.outTradeNo, amountFen: n.amountFen, paidAt: n.paidAt }, chinaToday(), (after, appended, settled) => {
-      const at = new Date().toISOString();
-      const draft = { source, centerId: after.centerId, occurredAt: at, actor: providerActor, subject: subjectOf(after.caseNo) };
-      const sum = (type: string) => appended.filter((e) => e.type === type).reduce((s, e) => s + e.amountFen, 0);
-      return [
-        store.feeEvent(after.centerId, after.caseNo, { ...draft, detailType: 'PaymentRecorded', data: { caseNo: after.caseNo, chargeId: after.chargeId, transactionId: n.transactionId, appliedFen: sum('payment'), unappliedFen: sum('unapplied_payment') } }),
-        ...(settled ? [store.feeEvent(after.centerId, after.caseNo, { ...draft, detailType: 'ChargeSettled', data: { caseNo: after.caseNo, chargeId: after.chargeId, stage: after.terms?.stage ?? 'before_delivery', how: 'paid' } })] : []),
-      ];
-    });
+    // A payment that found nothing due goes back at once; a return not confirmed is the fees watch's to retry.
+    const result = await recordPaymentNotice({ transactionId: n.transactionId, outTradeNo: n.outTradeNo, amountFen: n.amountFen, paidAt: n.paidAt }, chinaToday(), paymentEvents(n.transactionId, new Date().toISOString()), paymentProvider().provider);
     logger.info('payment notification', { outcome: result.kind });
   } else {
-    const result = await recordRefundNotice({ outTradeNo: n.outTradeNo, outRefundNo: n.outRefundNo, refundId: n.refundId, amountFen: n.amountFen, refundedAt: n.refundedAt }, chinaToday(), (after, appended) => {
-      const pointer = { centerId: after.centerId, caseNo: after.caseNo };
-      return refundEvents(pointer.centerId, pointer.caseNo)(after, appended);
-    });
+    const result = await recordRefundNotice({ outTradeNo: n.outTradeNo, outRefundNo: n.outRefundNo, refundId: n.refundId, amountFen: n.amountFen, refundedAt: n.refundedAt }, chinaToday(), refundEvents(new Date().toISOString()));
     logger.info('refund notification', { outcome: result.kind });
   }
   // Recorded, a duplicate, or an order OneStop never made (reconciliation lists it): the provider stops sending either way.
   return { status: 200, body: { code: 'SUCCESS' as const } };
 };
 
-export const handler = httpHandler(feeRoutes, {
+const http = httpHandler(feesDomainRoutes, {
   listCaseCharges,
   assessCharge: assessChargeOp,
   chargePaymentOrder,
   paymentNotify,
   ...actionOperations,
-} as Ops);
+  ...financeOperations,
+} as Ops & typeof financeOperations);
+
+/** One function for the domain: API Gateway's requests, and the daily reconciliation's schedule (its events have no request context). */
+export const handler = (event: Parameters<typeof http>[0] | ScheduledEvent, context: Parameters<typeof http>[1]) =>
+  'requestContext' in event ? http(event, context) : reconcileScheduled(event);
 

@@ -154,19 +154,59 @@ export interface RefundNotice {
 export type RefundOutcome =
   | { readonly kind: 'duplicate' }
   | { readonly kind: 'refused'; readonly why: Text }
-  | { readonly kind: 'recorded'; readonly entries: readonly EntryDraft[] };
+  /** `completes`: it is the refund the charge has open (the lifecycle's `refunded`); a return leaves the charge's state alone. */
+  | { readonly kind: 'recorded'; readonly entries: readonly EntryDraft[]; readonly completes: boolean };
+
+/**
+ * The refund number a payment that found nothing due goes back under: one
+ * per transaction, so sending it again (a retry, a second watcher) is the
+ * same refund at the provider and the ledger records it once.
+ */
+export const returnNoOf = (transactionId: string) => `U${transactionId}`;
+
+/** A payment held to go back (退回) and not yet returned: its transaction, order and amount. */
+export interface HeldPayment {
+  readonly transactionId: string;
+  readonly outTradeNo: string;
+  readonly outRefundNo: string;
+  readonly amountFen: number;
+}
+
+/**
+ * What of the money received is still to go back without anyone asking: each
+ * unapplied payment whose return is not recorded. The system returns it (no
+ * four eyes: it was never revenue).
+ */
+export function heldPayments(entries: readonly EntryDraft[]): HeldPayment[] {
+  const returned = new Set(entries.filter((e) => e.type === 'refund').map((e) => e.outRefundNo));
+  // A refund a clerk had approved may have sent some of it back already: never more than is still held.
+  let left = balanceOf(entries).toRefundFen;
+  const held: HeldPayment[] = [];
+  for (const e of entries) {
+    if (e.type !== 'unapplied_payment' || !e.transactionId || !e.outTradeNo || returned.has(returnNoOf(e.transactionId))) continue;
+    const amountFen = Math.min(e.amountFen, left);
+    if (amountFen <= 0) break;
+    held.push({ transactionId: e.transactionId, outTradeNo: e.outTradeNo, outRefundNo: returnNoOf(e.transactionId), amountFen });
+    left -= amountFen;
+  }
+  return held;
+}
 
 /**
  * What a refund's confirmation appends: once per refund number, only for the
- * refund the charge has open, never more than it asked nor than is held to go back.
+ * refund the charge has open or the return of one of its unapplied payments,
+ * never more than that asked nor than is held to go back.
  */
 export function recordRefund(charge: { readonly chargeId: string; readonly refund?: { readonly outRefundNo: string; readonly amountFen: number } }, entries: readonly EntryDraft[], notice: RefundNotice): RefundOutcome {
   if (entries.some((e) => e.type === 'refund' && e.outRefundNo === notice.outRefundNo)) return { kind: 'duplicate' };
-  if (charge.refund?.outRefundNo !== notice.outRefundNo) return { kind: 'refused', why: msg('该收费没有此退款申请。', 'The charge has no refund of this number open.') };
-  if (notice.amountFen > charge.refund.amountFen) return { kind: 'refused', why: msg('退款金额超过批准金额。', 'The refund exceeds the amount approved.') };
+  const open = charge.refund?.outRefundNo === notice.outRefundNo ? charge.refund : undefined;
+  const held = open ? undefined : heldPayments(entries).find((h) => h.outRefundNo === notice.outRefundNo);
+  const asked = open ?? held;
+  if (!asked) return { kind: 'refused', why: msg('该收费没有此退款申请。', 'The charge has no refund of this number open.') };
+  if (notice.amountFen > asked.amountFen) return { kind: 'refused', why: msg('退款金额超过批准金额。', 'The refund exceeds the amount approved.') };
   const draft: EntryDraft = { chargeId: charge.chargeId, type: 'refund', amountFen: notice.amountFen, at: notice.refundedAt, by: 'provider', outRefundNo: notice.outRefundNo, refundId: notice.refundId };
   const checked = append(entries, [draft]);
-  return checked.ok ? { kind: 'recorded', entries: [draft] } : { kind: 'refused', why: checked.why };
+  return checked.ok ? { kind: 'recorded', entries: [draft], completes: open !== undefined } : { kind: 'refused', why: checked.why };
 }
 
 /**

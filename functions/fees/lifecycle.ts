@@ -31,6 +31,8 @@ export type ChargeRecord = Omit<Charge, 'balance'> & {
   readonly centerId: string;
   readonly terms?: { readonly stage: PaymentStage; readonly unpaidExpiryWorkingDays: number };
   readonly order?: PaymentOrder;
+  /** The provider takes no more payment on the order: closed by OneStop, or paid (a paid order takes no second payment). */
+  readonly orderClosed?: true;
 };
 
 /** A staff role acting for the charge's department (the case's lead), or the system (the provider's notifications, the expiry watch, a case that ended). */

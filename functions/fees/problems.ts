@@ -50,4 +50,16 @@ export const feeProblems = defineProblems({
     status: 409, title: msg('台账拒绝此记录', 'Ledger entry refused'),
     about: 'The entry would take an account below zero, record a transaction or refund twice, or reverse more than was kept; nothing is written.',
   },
+  'day-not-over': {
+    status: 409, title: msg('该日尚未结束', 'Day not over'),
+    about: 'A day is reconciled once it is over (China time, the payment provider\'s days): the statement of today does not exist yet.',
+  },
+  'statement-not-ready': {
+    status: 409, title: msg('对账单尚未生成', 'Statement not ready'),
+    about: 'The payment provider has not made the day\'s statement yet; the schedule asks again every hour, or ask again later.',
+  },
+  'not-reconciled': {
+    status: 404, title: msg('该日尚未对账', 'Day not reconciled'),
+    about: 'No reconciliation of that day exists for the center yet: the schedule reconciles each day on the morning after, or run it with POST.',
+  },
 });

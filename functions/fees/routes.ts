@@ -13,6 +13,7 @@ import {
   WaiverRequestBody,
 } from '#schemas/api/fees';
 import type { TSchema } from '@sinclair/typebox';
+import { financeRoutes } from './finance-routes.ts';
 import { rowsOf, staffActions, type Actor } from './lifecycle.ts';
 
 /** The actions of the charge table a route exposes (assessment creates the charge: its own route). */
@@ -69,3 +70,6 @@ export const feeRoutes = [
     body: NotificationBody, responses: { 200: NotificationAck },
   },
 ] as const satisfies readonly RouteSpec[];
+
+/** Every route of the fees function: the charges' and the finance views' (finance-routes.ts). */
+export const feesDomainRoutes = [...feeRoutes, ...financeRoutes] as const;

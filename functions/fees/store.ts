@@ -3,9 +3,11 @@
  * only module that knows them.
  *
  *   charge          PK CENTER#<c>#FEES#<caseNo>  SK CHARGE#<chargeId>        (version: every change, and every append to its ledger)
+ *                   GSI5 FEEWATCH#<shard 0-7> / <wakeAt>#<c>#<caseNo>#<chargeId>
+ *                   (when the fees watch looks next: watching.ts; keys only, spread over shards)
  *   ledger entry    PK CENTER#<c>#FEES#<caseNo>  SK LEDGER#<entryId ulid>    (append-only: put where none is, never updated or deleted)
- *                   GSI1 CENTER#<c>#FEES#DAY#<yyyy-mm-dd, China time> / <transactionId | refundId>#<entryId>
- *                   (what the provider took or refunded: the day's reconciliation against its statement, one Query)
+ *                   GSI1 CENTER#<c>#FEES#DAY#<yyyy-mm-dd, China time> / <transactionId | refundId | approved-<outRefundNo>>#<entryId>
+ *                   (what the provider took or refunded, and the refunds approved: the day's reconciliation and revenue, one Query)
  *   transaction     PK CENTER#<c>#FEES#<caseNo>  SK TXN#<transactionId>      (a provider's payment recorded, with its entries' ids: exactly once)
  *   refund          PK CENTER#<c>#FEES#<caseNo>  SK REFUND#<outRefundNo>     (a provider's refund recorded: exactly once)
  *   payment order   PK PAYORDER#<outTradeNo>     SK ORDER                    (a notification's way back to its charge)
@@ -20,6 +22,7 @@
  * Idempotency-Key record). A marker already there means the notification was
  * recorded: the transaction is cancelled and nothing is written.
  */
+import { createHash } from 'node:crypto';
 import { GetCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { db, queryAll, tableName, type Item, type ItemKey } from '#shared/db';
 import { newId } from '#shared/ids';
@@ -28,6 +31,8 @@ import type { FeeEventData } from '#schemas/events/fees';
 import { outboxItem, type EventDraft } from '#shared/events';
 import type { EntryDraft } from './ledger.ts';
 import type { ChargeRecord } from './lifecycle.ts';
+import { awake, moveWakeUp, wakeUpAt } from '#shared/wake-index';
+import { nextLook } from './watching.ts';
 
 export type TransactItem = NonNullable<ConstructorParameters<typeof TransactWriteCommand>[0]['TransactItems']>[number];
 
@@ -36,7 +41,7 @@ export const chargeKey = (centerId: string, caseNo: string, chargeId: string): I
 const entryKey = (centerId: string, caseNo: string, entryId: string): ItemKey => ({ PK: feesPk(centerId, caseNo), SK: `LEDGER#${entryId}` });
 const transactionKey = (centerId: string, caseNo: string, transactionId: string): ItemKey => ({ PK: feesPk(centerId, caseNo), SK: `TXN#${transactionId}` });
 const refundKey = (centerId: string, caseNo: string, outRefundNo: string): ItemKey => ({ PK: feesPk(centerId, caseNo), SK: `REFUND#${outRefundNo}` });
-const orderKey = (outTradeNo: string): ItemKey => ({ PK: `PAYORDER#${outTradeNo}`, SK: 'ORDER' });
+export const orderKey = (outTradeNo: string): ItemKey => ({ PK: `PAYORDER#${outTradeNo}`, SK: 'ORDER' });
 
 export type FeeEvent<K extends keyof FeeEventData> = EventDraft<FeeEventData[K]> & { readonly detailType: K };
 
@@ -46,12 +51,16 @@ export const feeEvent = <K extends keyof FeeEventData>(centerId: string, caseNo:
 });
 
 /** Providers settle and state their days in China time (UTC+8, no daylight saving), whatever the center's own zone. */
-const statementDay = (instant: string) => new Date(Date.parse(instant) + 8 * 3600_000).toISOString().slice(0, 10);
+export const statementDay = (instant: string) => new Date(Date.parse(instant) + 8 * 3600_000).toISOString().slice(0, 10);
 
-/** The reconciliation index of an entry the provider made (a payment taken, a refund made); none for the center's own entries. */
+/**
+ * The day index of the entries that move money: what the provider took or
+ * refunded (the reconciliation against its statement) and the refunds
+ * approved (revenue given back); none for the center's other entries.
+ */
 function reconciliationIndex(centerId: string, e: LedgerEntry): Item {
-  const providerId = e.type === 'refund' ? e.refundId : e.type === 'payment' || e.type === 'unapplied_payment' ? e.transactionId : undefined;
-  return providerId ? { GSI1PK: `CENTER#${centerId}#FEES#DAY#${statementDay(e.at)}`, GSI1SK: `${providerId}#${e.entryId}` } : {};
+  const id = e.type === 'refund' ? e.refundId : e.type === 'payment' || e.type === 'unapplied_payment' ? e.transactionId : e.type === 'refund_approved' ? `approved-${e.outRefundNo}` : undefined;
+  return id ? { GSI1PK: `CENTER#${centerId}#FEES#DAY#${statementDay(e.at)}`, GSI1SK: `${id}#${e.entryId}` } : {};
 }
 
 /** What a provider's notification names (its merchant order number) leads back to. */
@@ -68,7 +77,7 @@ export interface StoredCharge {
 }
 
 function toRecord(item: Item): ChargeRecord {
-  const { PK: _pk, SK: _sk, kind: _k, ...rest } = item;
+  const { PK: _pk, SK: _sk, kind: _k, GSI5PK: _w, GSI5SK: _v, ...rest } = item;
   return rest as unknown as ChargeRecord;
 }
 
@@ -96,6 +105,10 @@ export async function orderPointer(outTradeNo: string): Promise<OrderPointer | u
 export interface ChargeWrite {
   /** The charge as it is after the change. */
   readonly next: ChargeRecord;
+  /** The ledger as read, before `entries` (none: a charge being created): with them, when the watch looks at the charge next. */
+  readonly ledger?: readonly EntryDraft[];
+  /** The instant of the change; absent: now. */
+  readonly at?: string;
   /** The version read; undefined for a charge being created. */
   readonly readVersion?: number;
   /** Entries to append, in order. */
@@ -123,11 +136,12 @@ export async function writeCharge(w: ChargeWrite): Promise<WriteOutcome> {
   const entries: LedgerEntry[] = (w.entries ?? []).map((d) => ({ ...d, entryId: newId() }));
   const putNew = (Item: Item): TransactItem => ({ Put: { TableName: tableName(), Item, ConditionExpression: 'attribute_not_exists(PK)' } });
   const marker = w.records && ('transactionId' in w.records ? transactionKey(centerId, caseNo, w.records.transactionId) : refundKey(centerId, caseNo, w.records.outRefundNo));
+  const wakeAt = nextLook(w.next, [...(w.ledger ?? []), ...entries], w.at ?? new Date().toISOString());
   const items: TransactItem[] = [
     {
       Put: {
         TableName: tableName(),
-        Item: { ...chargeKey(centerId, caseNo, chargeId), kind: 'charge', ...w.next },
+        Item: { ...chargeKey(centerId, caseNo, chargeId), kind: 'charge', ...w.next, ...(wakeAt ? { GSI5PK: watchPk(shardOf(chargeId)), GSI5SK: wakeUpAt(wakeAt, centerId, `${caseNo}#${chargeId}`) } : {}) },
         ...(w.readVersion === undefined
           ? { ConditionExpression: 'attribute_not_exists(PK)' }
           : { ConditionExpression: 'version = :read', ExpressionAttributeValues: { ':read': w.readVersion } }),
@@ -150,3 +164,28 @@ export async function writeCharge(w: ChargeWrite): Promise<WriteOutcome> {
     throw err;
   }
 }
+
+// ---------------------------------------------------------------------------
+// The fees watch (watch.ts)
+
+/** The watch index is spread over shards: one partition would take every center's open charges. */
+export const WATCH_SHARDS = 8;
+const watchPk = (shard: number) => `FEEWATCH#${shard}`;
+const shardOf = (chargeId: string) => createHash('sha256').update(chargeId).digest()[0]! % WATCH_SHARDS;
+
+export interface WatchEntry extends OrderPointer {
+  /** The index key as read: the wake-up is moved only if no change came since. */
+  readonly watchKey: string;
+}
+
+/** The charges of one shard whose wake-up has come by `now` (keys only). */
+export async function watchDue(shard: number, now: string): Promise<WatchEntry[]> {
+  return (await awake(watchPk(shard), now, 'GSI5SK')).map((i) => {
+    const watchKey = i.GSI5SK as string;
+    const [, centerId, caseNo, chargeId] = watchKey.split('#');
+    return { centerId: centerId!, caseNo: caseNo!, chargeId: chargeId!, watchKey };
+  });
+}
+
+/** Moves the charge's wake-up to `next` (or off the index), unless a write came since it was read (the write set its own). */
+export const rewatch = (e: WatchEntry, next: string | undefined) => moveWakeUp(chargeKey(e.centerId, e.caseNo, e.chargeId), e.watchKey, next, e.centerId, `${e.caseNo}#${e.chargeId}`);

@@ -3,7 +3,10 @@
  * department) and the directories the center-wide jobs walk. The center's
  * profile and calendar are the shared kernel's (shared/center.ts).
  */
-import { entryKey, getEntry, listEntries } from './store.ts';
+import { entryKey, getEntry, listCenterIds, listEntries } from './store.ts';
+
+/** Every center's id: the center-wide jobs visit each (the appraisal's month close). */
+export const centerIds = listCenterIds;
 
 export const windowOf = (centerId: string, windowId: string) => getEntry<{ departmentIds: string[]; name: string }>(centerId, 'window', windowId);
 export const departmentOf = <T extends object>(centerId: string, departmentId: string) => getEntry<T>(centerId, 'department', departmentId);

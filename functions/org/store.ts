@@ -124,3 +124,8 @@ export async function putCenterProfile(client: DynamoDBDocumentClient, tableName
 }
 
 const centerIndexKey = (centerId: string) => ({ PK: 'CENTERS', SK: centerId });
+
+/** Every center's id, from the directory of centers: one Query (a province has a few hundred). */
+export async function listCenterIds(): Promise<string[]> {
+  return (await queryAll({ KeyConditionExpression: 'PK = :pk', ExpressionAttributeValues: { ':pk': 'CENTERS' }, ProjectionExpression: 'SK' })).map((i) => i.SK as string);
+}

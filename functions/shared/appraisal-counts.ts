@@ -12,7 +12,11 @@ export type AppraisalSubjectKind = 'department' | 'window' | 'staff';
 
 export interface AppraisalSubject {
   readonly kind: AppraisalSubjectKind;
-  /** A department id, a window id, or a staff member's username. */
+  /**
+   * A department id, a window id, or a staff member: by username, or by
+   * account id (sub) for the sources whose events carry only that, which
+   * functions/appraisal/sources.ts names by username (`byAccount`).
+   */
   readonly id: string;
 }
 

@@ -7,12 +7,29 @@
  * for several (a general window, 综合窗口) also carries `custom:departmentIds`,
  * all of them, comma-separated. An account or token with only
  * `custom:departmentId` is authorized for exactly that department.
+ *
+ * A system calling as itself (the 12345 hotline) sends an access token of
+ * the client-credentials grant: no person, no center claim, only its app
+ * client and scope. The stage tells the function which client is which
+ * system of which center (SERVICE_CLIENTS, bound where a route takes such
+ * calls); anywhere else, and without its role's scope, it is refused.
  */
 import type { APIGatewayProxyEventV2WithJWTAuthorizer } from 'aws-lambda';
-import { userRoles, type UserRole } from '#schemas/api/common';
-import { unauthorized } from './errors.ts';
+import { SERVICE_SCOPE_SERVER, serviceRoles, userRoles, type ServiceRole, type UserRole } from '#schemas/api/common';
+import { msg } from '#schemas/api/problems';
+import { forbidden, unauthorized } from './errors.ts';
 
-export type StaffRole = UserRole;
+/** A role a caller acts in: a person's (a Cognito group) or a system's (its app client). */
+export type StaffRole = UserRole | ServiceRole;
+
+/** A system's app client as the stage registered it (infra/stacks/identity.ts). */
+export interface ServiceClient {
+  readonly clientId: string;
+  /** The system's name: the caller's username on events. */
+  readonly name: string;
+  readonly role: ServiceRole;
+  readonly centerId: string;
+}
 
 export interface Caller {
   readonly userId: string;
@@ -54,9 +71,22 @@ function parseGroups(raw: unknown): string[] {
   return trimmed.split(/[\s,]+/).filter(Boolean);
 }
 
+const isServiceToken = (claims: Record<string, unknown>) =>
+  claims.token_use === 'access' && typeof claims.client_id === 'string' && claims.username === undefined && claims['cognito:username'] === undefined;
+
+/** A system's caller, or 403: a client this function was not told of, or a token without its role's scope. */
+function serviceCaller(claims: Record<string, unknown>): Caller {
+  const clients = JSON.parse(process.env.SERVICE_CLIENTS ?? '[]') as ServiceClient[];
+  const client = clients.find((c) => c.clientId === claims.client_id);
+  const scopes = typeof claims.scope === 'string' ? claims.scope.split(' ') : [];
+  if (!client || !scopes.includes(`${SERVICE_SCOPE_SERVER}/${serviceRoles[client.role].scopeName}`)) throw forbidden(msg('此系统不能调用该接口。', 'This system may not call this route.'));
+  return { userId: `service:${client.name}`, username: client.name, roles: [client.role], centerId: client.centerId };
+}
+
 /** The verified caller, or 401 when the route carries no usable claims. */
 export function callerOf(event: Pick<APIGatewayProxyEventV2WithJWTAuthorizer, 'requestContext'>): Caller {
   const claims = (event.requestContext as { authorizer?: { jwt?: { claims?: Record<string, unknown> } } }).authorizer?.jwt?.claims;
+  if (claims && isServiceToken(claims)) return serviceCaller(claims);
   const userId = claims?.sub;
   const centerId = claims?.['custom:centerId'];
   if (typeof userId !== 'string' || typeof centerId !== 'string' || centerId === '') throw unauthorized();

@@ -226,6 +226,8 @@ export const permissions = {
     { role: 'clerk', scope: 'center' },
     { role: 'supervisor', scope: 'center' },
   ],
+  /** A complaint the 12345 hotline took by phone, sent by its system (a service client of the center: functions/shared/auth.ts). */
+  'complaint.intake.hotline': [{ role: 'hotline', scope: 'center' }],
   /** Reading a complaint: supervision the center's; the staff of the department it is assigned to, without the complainant (the complaint table says who acts). */
   'complaint.read': [
     { role: 'supervisor', scope: 'center' },
@@ -284,6 +286,14 @@ export const permissions = {
     { role: 'approver', scope: 'department' },
     { role: 'dept_head', scope: 'department' },
   ],
+  /** The daily reconciliation with the payment provider (对账) and revenue by item, department and month (收入): the center's finance (财务), its admin, auditors. */
+  'fee.finance.read': [
+    { role: 'finance', scope: 'center' },
+    { role: 'center_admin', scope: 'center' },
+    { role: 'auditor', scope: 'center' },
+  ],
+  /** Reconciling an ended day again, on demand. */
+  'fee.reconciliation.run': [{ role: 'finance', scope: 'center' }],
 } as const satisfies Record<string, readonly Grant[]>;
 
 export type Action = keyof typeof permissions;
@@ -293,7 +303,7 @@ export type Action = keyof typeof permissions;
  * department's windows and review; center-wide roles come from the center admin.
  */
 export const grantableRoles: Readonly<Partial<Record<StaffRole, readonly StaffRole[]>>> = {
-  center_admin: ['clerk', 'approver', 'dept_admin', 'dept_head', 'center_admin', 'supervisor', 'auditor'],
+  center_admin: ['clerk', 'approver', 'dept_admin', 'dept_head', 'center_admin', 'supervisor', 'auditor', 'finance'],
   dept_admin: ['clerk', 'approver', 'dept_admin'],
 };
 

@@ -6,7 +6,11 @@
  * the same for all of them, so it is here.
  */
 import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { db, isConcurrentChange, tableName, type ItemKey } from './db.ts';
+import { db, isConcurrentChange, queryAll, tableName, type Item, type ItemKey } from './db.ts';
+
+/** The items of a watch partition whose wake-up has come by `now` (one Query, every page), with the attributes `projection` names. */
+export const awake = (pk: string, now: string, projection: string): Promise<Item[]> =>
+  queryAll({ IndexName: 'GSI5', KeyConditionExpression: 'GSI5PK = :pk AND GSI5SK < :to', ExpressionAttributeValues: { ':pk': pk, ':to': `${now}~` }, ProjectionExpression: projection });
 
 /** The sort key an item waits under. */
 export const wakeUpAt = (instant: string, centerId: string, id: string) => `${instant}#${centerId}#${id}`;

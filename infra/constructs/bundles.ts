@@ -68,6 +68,7 @@ export const functionEntries = {
   'functions/complaints/handler.ts': {},
   'functions/complaints/sweeper.ts': {},
   'functions/fees/handler.ts': {},
+  'functions/fees/watch.ts': {},
   'functions/documents/archive.ts': {},
   'functions/documents/check.ts': {},
   'functions/documents/handler.ts': { splitting: true },

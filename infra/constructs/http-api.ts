@@ -25,6 +25,8 @@ export interface DomainHttpApiProps {
   readonly config: StageConfig;
   readonly userPool: IUserPool;
   readonly userPoolClient: IUserPoolClient;
+  /** The app clients of systems calling as themselves: their access tokens name the client (`client_id`), which the authorizer takes as the audience. */
+  readonly serviceClientIds?: readonly string[];
 }
 
 /** Fields of one access log line (HTTP API $context variables). */
@@ -91,7 +93,7 @@ export class DomainHttpApi extends Construct {
       httpApi: this.httpApi,
       type: HttpAuthorizerType.JWT,
       jwtIssuer: `https://cognito-idp.${Aws.REGION}.amazonaws.com/${props.userPool.userPoolId}`,
-      jwtAudience: [props.userPoolClient.userPoolClientId],
+      jwtAudience: [props.userPoolClient.userPoolClientId, ...(props.serviceClientIds ?? [])],
       identitySource: ['$request.header.Authorization'],
     });
     this.routeStack = new HttpRouteStack(this, 'Routes', this.httpApi, this.jwtAuthorizer);

@@ -36,7 +36,7 @@ export function addAppraisal(scope: Construct, props: AppraisalProps) {
     // One function for the domain (the stack is near its resource limit): the handler tells a schedule's event from a request.
     fn: api,
     config,
-    description: 'Closes the center\'s previous month (scores every department, window and staff member, publishes them) unless closed',
+    description: 'Closes every center\'s previous month (scores every department, window and staff member, publishes them) unless closed',
   });
   return { api, close };
 }

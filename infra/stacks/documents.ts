@@ -18,7 +18,7 @@ import * as lambda from 'aws-cdk-lib/aws-lambda';
 import type * as s3 from 'aws-cdk-lib/aws-s3';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import type { Construct } from 'constructs';
-import { LICENCE_CLOCK_START, documentsOfEvent } from '../../functions/documents/rules.ts';
+import { LICENCE_CLOCK_START, documentsOfEvent, documentsOfFeeEvent } from '../../functions/documents/rules.ts';
 import { CJK_FONT_ASSET_EXCLUDE, CJK_FONT_LAMBDA_PATH, cjkFontAssetDir } from '../../functions/documents/pdf/font-asset.ts';
 import type { StageConfig } from '../config.ts';
 import { Consumer } from '../constructs/consumer.ts';
@@ -89,10 +89,11 @@ export function addDocuments(
   issue.addLayers(fontLayer);
   bindDocumentSigningKey(scope, issue, config);
   new Consumer(scope, 'DocumentIssue', {
-    trigger: { bus, eventPattern: { source: ['onestop.cases'], detailType: [...Object.keys(documentsOfEvent), LICENCE_CLOCK_START] } },
+    // The detail-types of the two sources do not overlap: one pattern takes both.
+    trigger: { bus, eventPattern: { source: ['onestop.cases', 'onestop.fees'], detailType: [...Object.keys(documentsOfEvent), LICENCE_CLOCK_START, ...Object.keys(documentsOfFeeEvent)] } },
     fn: issue,
     config,
-    description: 'Acceptance receipts, refusal and one-time supplement notices, certificates: PDFs stored with the case; an approved case closed without its certificate is watched',
+    description: 'Acceptance receipts, refusal and one-time supplement notices, certificates, payment notices and fee receipts: PDFs stored with the case; an approved case closed without its certificate is watched',
   });
 
   const licenceWatch = new DomainFunction(scope, 'LicenceWatchFunction', { entry: 'functions/documents/licence-watch.ts', domain: 'documents', config })

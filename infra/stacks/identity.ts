@@ -1,18 +1,22 @@
 /**
- * Cognito: the user pool of staff (and later applicants), its groups (= roles)
- * and the public client used by the web and kiosk apps.
+ * Cognito: the user pool of staff (and later applicants), its groups (= roles),
+ * the public client used by the web and kiosk apps, and one confidential
+ * client per system that calls the API as itself (the 12345 hotline), granted
+ * its role's scope through the client-credentials grant.
  */
 import { Duration } from 'aws-cdk-lib';
 import * as cognito from 'aws-cdk-lib/aws-cognito';
 import type { Construct } from 'constructs';
 import type { StageConfig } from '../config.ts';
 import { acknowledge } from '../nag.ts';
-import { userRoles } from '../../schemas/api/common.ts';
-
+import { SERVICE_SCOPE_SERVER, serviceRoles, userRoles } from '../../schemas/api/common.ts';
+import type { ServiceClient } from '../../functions/shared/auth.ts';
 
 export interface Identity {
   readonly userPool: cognito.UserPool;
   readonly userPoolClient: cognito.UserPoolClient;
+  /** The systems' clients, as the functions that take their calls are told of them (SERVICE_CLIENTS). */
+  readonly serviceClients: readonly ServiceClient[];
 }
 
 export function createIdentity(scope: Construct, config: StageConfig): Identity {
@@ -75,5 +79,23 @@ export function createIdentity(scope: Construct, config: StageConfig): Identity 
       .withStandardAttributes({ fullname: true, email: true, emailVerified: true, phoneNumber: true, phoneNumberVerified: true })
       .withCustomAttributes('centerId', 'departmentId', 'departmentIds'),
   });
-  return { userPool, userPoolClient };
+  return { userPool, userPoolClient, serviceClients: createServiceClients(userPool, config) };
+}
+
+/** A resource server of the roles' scopes and one client per system; the pool's domain serves their token endpoint. */
+function createServiceClients(userPool: cognito.UserPool, config: StageConfig): ServiceClient[] {
+  if (!config.serviceClients.length) return [];
+  const scopes = Object.fromEntries(Object.entries(serviceRoles).map(([role, { scopeName }]) => [role, new cognito.ResourceServerScope({ scopeName, scopeDescription: `OneStop role ${role}` })]));
+  const server = userPool.addResourceServer('ServiceScopes', { identifier: SERVICE_SCOPE_SERVER, scopes: Object.values(scopes) });
+  if (config.authDomainPrefix) userPool.addDomain('AuthDomain', { cognitoDomain: { domainPrefix: config.authDomainPrefix } });
+  return config.serviceClients.map(({ name, role, centerId }) => {
+    const client = userPool.addClient(`Service-${name}`, {
+      generateSecret: true,
+      oAuth: { flows: { clientCredentials: true }, scopes: [cognito.OAuthScope.resourceServer(server, scopes[role]!)] },
+      accessTokenValidity: Duration.hours(1),
+      enableTokenRevocation: true,
+      preventUserExistenceErrors: true,
+    });
+    return { clientId: client.userPoolClientId, name, role, centerId };
+  });
 }

@@ -43,7 +43,7 @@ export class OneStopStack extends Stack {
     const buckets = createBuckets(this, config);
     const bus = new events.EventBus(this, 'Bus', { eventBusName: `onestop-${config.stage}` });
     createOutboxPipe(this, { table, bus, config });
-    const { userPool, userPoolClient } = createIdentity(this, config);
+    const { userPool, userPoolClient, serviceClients } = createIdentity(this, config);
 
     const cursorKey = new secretsmanager.Secret(this, 'CursorKeySecret', {
       description: 'HMAC key that signs pagination cursors (nextToken)',
@@ -102,7 +102,7 @@ export class OneStopStack extends Stack {
     const casePaymentGate = new DomainFunction(this, 'CasePaymentGateFunction', { entry: 'functions/cases/payment-gate.ts', domain: 'cases', config })
       .bindTable(table, 'readWrite');
 
-    const api = new DomainHttpApi(this, 'Api', { config, userPool, userPoolClient });
+    const api = new DomainHttpApi(this, 'Api', { config, userPool, userPoolClient, serviceClientIds: serviceClients.map((c) => c.clientId) });
     api.addDomain('catalog', catalog);
     api.addDomain('org', org);
     api.addDomain('applicants', applicants);
@@ -111,7 +111,7 @@ export class OneStopStack extends Stack {
     addEvaluation(this, { config, table, bus, api, cursorKey });
     addSupervision(this, { config, table, bus, api, cursorKey });
     addQueue(this, { config, table, bus, api, cursorKey });
-    addComplaints(this, { config, table, api, cursorKey });
+    addComplaints(this, { config, table, api, cursorKey, serviceClients });
     addFees(this, { config, table, api });
     addAppraisal(this, { config, table, api });
     createNotifications(this, { table, bus, api, queryCodeKey, config });

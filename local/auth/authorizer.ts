@@ -1,8 +1,9 @@
 /**
  * The HTTP API JWT authorizer, emulated: the token comes from the authorizer's
  * identity source (normally the Authorization header, "Bearer " optional as in
- * API Gateway), is verified with aws-jwt-verify against the local issuer and
- * the audience the template gives the authorizer, and its claims are handed to
+ * API Gateway), is verified with aws-jwt-verify against the local issuer, its
+ * `aud` — or, absent, its `client_id` (a Cognito access token's), as API
+ * Gateway does — must be one the template gives the authorizer, and its claims are handed to
  * the function the way API Gateway does: every value a string, arrays as
  * "[a b]", numbers as "1700000000".
  */
@@ -31,7 +32,7 @@ export class LocalAuthorizer {
     if (!v) {
       const verifier = JwtVerifier.create({
         issuer: this.issuer.issuerUrl,
-        audience: auth.audience.length ? auth.audience : null,
+        audience: null,
         jwksUri: this.issuer.jwksUrl,
       });
       // Its built-in fetcher is https-only: hand it the JWKS directly.
@@ -55,6 +56,10 @@ export class LocalAuthorizer {
       payload = await this.verifierFor(auth).verify(token);
     } catch (err) {
       return { ok: false, status: 401, message: 'Unauthorized', reason: (err as Error).message };
+    }
+    const audience = payload.aud ?? payload.client_id;
+    if (auth.audience.length && !(Array.isArray(audience) ? audience : [audience]).some((a) => auth.audience.includes(String(a)))) {
+      return { ok: false, status: 401, message: 'Unauthorized', reason: `audience ${String(audience)} is not the authorizer's` };
     }
     const scopes = typeof payload.scope === 'string' ? payload.scope.split(' ').filter(Boolean) : null;
     if (routeScopes.length && !routeScopes.some((s) => scopes?.includes(s))) {

@@ -62,7 +62,7 @@ export class LocalIssuer {
   private readonly usersFile: string;
 
   constructor(
-    private readonly dataDir: string,
+    dataDir: string,
     /** `http://localhost:<port>/local`: the `iss` of every token and the JWKS base. */
     readonly issuerUrl: string,
     /** The app client id, i.e. the JWT authorizer's audience. */
@@ -182,7 +182,20 @@ export class LocalIssuer {
     };
     return signJwt(claims, this.key, this.jwk.kid);
   }
+
+  /**
+   * An access token of the client-credentials grant, as Cognito issues one to
+   * a system's app client: no person, no center, only the client and its scopes.
+   */
+  mintServiceToken(clientId: string, scopes: readonly string[]): string {
+    const now = Math.floor(Date.now() / 1000);
+    const claims = { sub: clientId, token_use: 'access', scope: scopes.join(' '), auth_time: now, iss: this.issuerUrl, exp: now + 3600, iat: now, version: 2, jti: randomUUID(), client_id: clientId };
+    return signJwt(claims, this.key, this.jwk.kid);
+  }
 }
+
+/** A service client's secret in the local cloud: derived from its id, so tests and `npm start`'s users know it (Cognito generates a real one). */
+export const localClientSecret = (clientId: string) => createHash('sha256').update(`onestop-local-client:${clientId}`).digest('hex').slice(0, 40);
 
 export class UnknownUserError extends Error {
   override name = 'UnknownUserError';

@@ -66,6 +66,8 @@ export const demoUsers: readonly DemoUser[] = [
   { username: 'center.admin', name: '周敏', roles: ['center_admin'], centerId: center },
   { username: 'supervisor', name: '孙丽', roles: ['supervisor'], centerId: center },
   { username: 'auditor', name: '吴刚', roles: ['auditor'], centerId: center },
+  // The center's finance (财务): the daily reconciliation with the payment provider, revenue.
+  { username: 'finance', name: '钱敏', roles: ['finance'], centerId: center },
   // A second center on the same deployment, to show that centers never see each other.
   { username: 'center.admin.other', name: '郑凯', roles: ['center_admin'], centerId: 'center-other' },
 ];

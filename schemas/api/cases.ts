@@ -8,6 +8,7 @@ import type { Static } from '@sinclair/typebox';
 import { ApplicantId, ApplicantKind } from './applicants.ts';
 import { DepartmentId, ItemCode, ServiceMode, SpecialProcedure } from './catalog.ts';
 import { Limit, NextToken, Page, StringEnum, closed, text } from './common.ts';
+import { WindowId } from './org.ts';
 
 export const caseStates = [
   'submitted',
@@ -406,6 +407,16 @@ export const Case = Type.Object(
       ),
     ),
     decision: Type.Optional(Type.Object({ outcome: StringEnum(['approved', 'denied'] as const), reasons: Type.Optional(Type.Array(Type.String())), at: Instant }, closed)),
+    attribution: Type.Optional(Type.Object(
+      {
+        intake: Type.Optional(Type.Object(
+          { staffId: Type.String({ description: 'Account id of the clerk' }), windowId: Type.Optional({ ...WindowId, description: 'The window the clerk worked at, when known' }) },
+          { ...closed, description: 'Who took the case in (受理人): the clerk who accepted it, else (deemed accepted) the one who received it at the window' },
+        )),
+        decidedBy: Type.Optional(Type.String({ description: 'Account id of the staff member who approved or denied it' })),
+      },
+      { ...closed, description: 'Whom the case\'s evaluation (好差评) counts for in the appraisal (考核). Staff only: an applicant\'s view leaves it out' },
+    )),
     completedAt: Type.Optional(Instant),
     payment: Type.Optional(Payment),
     delivery: Type.Optional(Type.Object({ method: Type.String(), trackingNo: Type.Optional(Type.String()), at: Instant }, closed)),

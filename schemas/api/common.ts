@@ -17,8 +17,19 @@ export const text = (maxLength: number, description?: string) =>
   Type.String({ minLength: 1, maxLength, ...(description ? { description } : {}) });
 
 /** The roles of DESIGN §8: Cognito groups, carried in `cognito:groups`. */
-export const userRoles = ['applicant', 'clerk', 'approver', 'dept_admin', 'dept_head', 'center_admin', 'supervisor', 'auditor'] as const;
+export const userRoles = ['applicant', 'clerk', 'approver', 'dept_admin', 'dept_head', 'center_admin', 'supervisor', 'auditor', 'finance'] as const;
 export type UserRole = (typeof userRoles)[number];
+
+/**
+ * Systems that call the API as themselves (OAuth client credentials, nobody
+ * signed in), each role with the one scope its app client is granted: the
+ * 12345 hotline (政务服务便民热线) files complaints it took by phone.
+ */
+export const serviceRoles = { hotline: { scopeName: 'complaints.file' } } as const;
+/** The user pool's resource server of those scopes: a token carries `onestop/<scopeName>`. */
+export const SERVICE_SCOPE_SERVER = 'onestop';
+export type ServiceRole = keyof typeof serviceRoles;
+export const serviceRoleNames = Object.keys(serviceRoles) as ServiceRole[];
 
 /** RFC 9457 problem details, with field-level errors for validation failures. */
 export const FieldError = Type.Object(

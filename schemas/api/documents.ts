@@ -88,10 +88,10 @@ export const Upload = Type.Object(
 );
 export type Upload = Static<typeof Upload>;
 
-export const documentKinds = ['acceptance_receipt', 'refusal_notice', 'supplement_notice', 'certificate', 'grant_decision', 'denial_decision', 'forwarding_notice'] as const;
+export const documentKinds = ['acceptance_receipt', 'refusal_notice', 'supplement_notice', 'certificate', 'grant_decision', 'denial_decision', 'forwarding_notice', 'payment_notice', 'fee_receipt'] as const;
 export const DocumentKind = StringEnum(
   documentKinds,
-  '受理通知书 / 不予受理通知书 / 一次性告知书 / 证照 / 准予行政许可决定书 / 不予行政许可决定书 / 转报结果告知书 (an escalated item: the upper authority\'s decision told). Clients must tolerate values they do not know.',
+  '受理通知书 / 不予受理通知书 / 一次性告知书 / 证照 / 准予行政许可决定书 / 不予行政许可决定书 / 转报结果告知书 (an escalated item: the upper authority\'s decision told) / 缴款通知书 (a charge\'s payment notice) / 电子票据 (a payment\'s receipt). Clients must tolerate values they do not know.',
 );
 export type DocumentKind = Static<typeof DocumentKind>;
 
@@ -160,6 +160,26 @@ const certificateFacts = {
   supersededBy: Type.Optional(CertificateNo),
   sha256: Sha256,
 };
+
+export const ReceiptNo = Type.String({ pattern: '^[0-9]{8}-[0-9A-HJKMNP-TV-Z]{10}$', maxLength: 19, description: 'The receipt\'s number (票据号码): the day paid and ten characters' });
+export const ReceiptPath = Type.Object({ receiptNo: ReceiptNo }, closed);
+export const ReceiptQuery = Type.Object({ checkCode: Type.String({ pattern: '^[0-9]{6}$', maxLength: 6, description: 'The check code printed on the receipt (校验码)' }) }, closed);
+
+/** The public check of an electronic receipt (电子票据查验): genuine, for how much, and whether refunded since; nothing of the payer. */
+export const ReceiptCheck = Type.Object(
+  {
+    receiptNo: ReceiptNo,
+    status: StringEnum(['valid', 'partly_refunded', 'refunded'] as const, 'refunded, partly_refunded: the charge\'s revenue was given back since (冲红), in whole or in part. Clients must tolerate values they do not know.'),
+    amountFen: Type.Integer({ minimum: 1, description: 'What the receipt acknowledges (integer fen, 分)' }),
+    refundedFen: Type.Integer({ minimum: 0, description: 'What of the charge\'s payments was approved to go back since (integer fen)' }),
+    paidOn: LocalDate,
+    itemName: Type.String(),
+    departmentName: Type.String(),
+    centerName: Type.String(),
+  },
+  closed,
+);
+export type ReceiptCheck = Static<typeof ReceiptCheck>;
 
 /** The public check of a certificate: enough to tell a genuine one and whether it holds today, nothing more about its holder. */
 export const CertificateCheck = Type.Object(certificateFacts, closed);

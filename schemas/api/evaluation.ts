@@ -294,7 +294,7 @@ export const MonthPath = Type.Object({ month: Month }, closed);
 export const PublicFiguresQuery = Type.Object({ centerId: Type.Optional(CenterId) }, closed);
 
 const DepartmentFigures = Type.Object({ departmentId: DepartmentId, figures: Figures }, closed);
-const WindowFigures = Type.Object({ windowId: WindowId, rank: Type.Integer({ minimum: 1, description: 'By good-review rate, then by evaluations counted' }), figures: Figures }, closed);
+const WindowFigures = Type.Object({ windowId: WindowId, rank: Type.Optional(Type.Integer({ minimum: 1, description: 'By good-review rate, then by evaluations counted; absent: nothing counted (not ranked, listed last, never first)' })), figures: Figures }, closed);
 const ItemFigures = Type.Object({ itemCode: ItemCode, figures: Figures }, closed);
 
 export const MonthlyFigures = Type.Object(

@@ -100,7 +100,7 @@ export const WindowList = Type.Object({ items: Type.Array(ServiceWindow) }, clos
 export const MAX_STAFF_DEPARTMENTS = 10;
 
 /** Roles a staff account can hold (applicants register themselves). */
-export const StaffRoleName = StringEnum(['clerk', 'approver', 'dept_admin', 'dept_head', 'center_admin', 'supervisor', 'auditor'] as const, 'dept_head: the agency\'s head (负责人), who approves extensions (art. 42)');
+export const StaffRoleName = StringEnum(['clerk', 'approver', 'dept_admin', 'dept_head', 'center_admin', 'supervisor', 'auditor', 'finance'] as const, 'dept_head: the agency\'s head (负责人), who approves extensions (art. 42); finance: the center\'s finance (财务), who reconciles with the payment provider');
 export const Username = Type.String({ pattern: '^[a-z0-9][a-z0-9._-]{2,63}$', maxLength: 64, description: 'Sign-in name, lower case' });
 
 export const StaffBody = Type.Object(

@@ -4,10 +4,10 @@
  */
 import * as Type from '@sinclair/typebox/type';
 import type { Static, TSchema } from '@sinclair/typebox';
-import { StringEnum, userRoles } from '../api/common.ts';
+import { StringEnum, serviceRoleNames, userRoles } from '../api/common.ts';
 
-/** Who acted: a user's role, or `system` for schedules and consumers. */
-export const Role = StringEnum([...userRoles, 'system'] as const);
+/** Who acted: a person's role, a calling system's (the 12345 hotline), or `system` for schedules and consumers. */
+export const Role = StringEnum([...userRoles, ...serviceRoleNames, 'system'] as const);
 export type Role = Static<typeof Role>;
 
 export const Actor = Type.Object(

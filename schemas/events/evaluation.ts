@@ -18,8 +18,13 @@ import { envelope } from './envelope.ts';
 
 const LocalDate = Type.String({ format: 'date' });
 
-/** The monthly counters of the figures (好差评统计): each evaluation event that counts carries its deltas. */
-export const counterNames = ['total', 'proactive', 'good', 'bad', 'proactiveGood', 'defaulted', 'excluded', 'r1', 'r2', 'r3', 'r4', 'r5', 'fixRated', 'fixGood'] as const;
+/**
+ * The monthly counters of the figures (好差评统计): each evaluation event that counts carries its deltas.
+ * `badDue` and `badFixedOnTime` (a bad review's rectification due, and done by its due date) count in
+ * the month the rectification falls due (`dueMonth`), the others in the month the rating counted in.
+ */
+export const counterNames = ['total', 'proactive', 'good', 'bad', 'proactiveGood', 'defaulted', 'excluded', 'r1', 'r2', 'r3', 'r4', 'r5', 'fixRated', 'fixGood', 'badDue', 'badFixedOnTime'] as const;
+export const dueMonthCounters = ['badDue', 'badFixedOnTime'] as const satisfies readonly (typeof counterNames)[number][];
 
 /**
  * What a change adds to the figures, in the month and dimensions the
@@ -28,7 +33,13 @@ export const counterNames = ['total', 'proactive', 'good', 'bad', 'proactiveGood
 export const CountChange = Type.Object(
   {
     month: Month,
-    dimensions: Type.Object({ departmentId: DepartmentId, windowId: Type.Optional(WindowId), itemCode: Type.Optional(ItemCode) }, closed),
+    dueMonth: Type.Optional({ ...Month, description: 'The month the bad review\'s rectification falls due: where `badDue` and `badFixedOnTime` count' }),
+    dimensions: Type.Object({
+      departmentId: DepartmentId,
+      windowId: Type.Optional(WindowId),
+      itemCode: Type.Optional(ItemCode),
+      staffIds: Type.Optional(Type.Array(Type.String({ minLength: 1, maxLength: 128 }), { maxItems: 2, uniqueItems: true, description: 'The staff the evaluation counts for (account ids): a case\'s intake clerk and decider, a visit\'s server' })),
+    }, closed),
     delta: Type.Object(Object.fromEntries(counterNames.map((n) => [n, Type.Optional(Type.Integer({ minimum: -1, maximum: 1 }))])), closed),
   },
   closed,

@@ -56,6 +56,10 @@ export const RefundRequestedData = Type.Object({ ...chargeFields, outRefundNo: T
 export const RefundDecidedData = Type.Object({ ...chargeFields, outRefundNo: Type.String(), decision: StringEnum(['approved', 'rejected'] as const), amountFen: Fen }, closed);
 /** The provider's refund recorded once. */
 export const RefundRecordedData = Type.Object({ ...chargeFields, outRefundNo: Type.String(), amountFen: Fen }, closed);
+/** A payment that found nothing due (late, doubled or excess) returned by the provider, sent by the system under `outRefundNo` (U<transactionId>) without a request: it was never revenue. */
+export const PaymentReturnedData = Type.Object({ ...chargeFields, transactionId: Type.String(), outRefundNo: Type.String(), amountFen: Fen }, closed);
+/** The provider's order of a charge that ended unpaid is closed: it takes no payment any more. */
+export const PaymentOrderClosedData = Type.Object({ ...chargeFields, outTradeNo: Type.String() }, closed);
 
 export const feeLedgerEventSchemas = {
   ChargeAssessed: envelope(ChargeAssessedData),
@@ -65,6 +69,8 @@ export const feeLedgerEventSchemas = {
   RefundRequested: envelope(RefundRequestedData),
   RefundDecided: envelope(RefundDecidedData),
   RefundRecorded: envelope(RefundRecordedData),
+  PaymentReturned: envelope(PaymentReturnedData),
+  PaymentOrderClosed: envelope(PaymentOrderClosedData),
 };
 export type FeeEventData = FeeGateEventData & {
   ChargeAssessed: Static<typeof ChargeAssessedData>;
@@ -74,6 +80,8 @@ export type FeeEventData = FeeGateEventData & {
   RefundRequested: Static<typeof RefundRequestedData>;
   RefundDecided: Static<typeof RefundDecidedData>;
   RefundRecorded: Static<typeof RefundRecordedData>;
+  PaymentReturned: Static<typeof PaymentReturnedData>;
+  PaymentOrderClosed: Static<typeof PaymentOrderClosedData>;
 };
 
 export const feeEventSchemas = { ...feeGateEventSchemas, ...feeLedgerEventSchemas };

@@ -15,6 +15,7 @@ import { documentEventSchemas } from './documents.ts';
 import { AnyEvent } from './envelope.ts';
 import { evaluationEventSchemas } from './evaluation.ts';
 import { feeEventSchemas } from './fees.ts';
+import { feeFinanceEventSchemas } from './fees-finance.ts';
 import { notificationEventSchema } from './notifications.ts';
 import { orgEventSchemas } from './org.ts';
 import { queueEventSchemas } from './queue.ts';
@@ -31,7 +32,7 @@ const bySource: Readonly<Record<string, Readonly<Record<string, TSchema>> | ((de
   'onestop.documents': documentEventSchemas,
   'onestop.supervision': supervisionEventSchemas,
   'onestop.complaints': complaintEventSchemas,
-  'onestop.fees': feeEventSchemas,
+  'onestop.fees': { ...feeEventSchemas, ...feeFinanceEventSchemas },
   'onestop.appraisal': appraisalEventSchemas,
   // The queue domain's tickets and its appointments share the source.
   'onestop.queue': { ...queueEventSchemas, ...appointmentEventSchemas },

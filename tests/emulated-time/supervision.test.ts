@@ -22,7 +22,7 @@ import { calendar2026 } from '#shared/calendar-2026';
 import { caseThresholds, completionTimeliness, defaultThresholds, eLicenceThresholds, type Threshold } from '#shared/clock-rules';
 import { provisionalYear } from '#shared/provisional-calendar';
 import { api, call, centerToday, freshCreditCode, registerApplicant, until } from '../integration/api-client.ts';
-import { act, enterpriseItem, itemByMode, materialsOf, submit } from '../integration/cases-client.ts';
+import { act, enterpriseItem, itemByMode, submit } from '../integration/cases-client.ts';
 import { deleteDeadLettersOf, dlqListing } from '../integration/evaluation-client.ts';
 
 const SUSPENDABLE = '370982-ZJ-XK-001';

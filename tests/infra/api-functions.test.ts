@@ -81,12 +81,12 @@ describe('HTTP API', () => {
     expect(apiRoutes.some((r) => r.access === 'jwt')).toBe(true);
   });
 
-  it('verifies Cognito JWTs (issuer of the pool, audience = the client)', () => {
+  it('verifies Cognito JWTs (issuer of the pool, audience = the apps\' client, then the systems\' clients)', () => {
     dev.hasResourceProperties('AWS::ApiGatewayV2::Authorizer', {
       AuthorizerType: 'JWT',
       IdentitySource: ['$request.header.Authorization'],
       JwtConfiguration: {
-        Audience: [{ Ref: Match.stringLikeRegexp('^UserPoolUserPoolClient') }],
+        Audience: [{ Ref: Match.stringLikeRegexp('^UserPoolUserPoolClient') }, { Ref: Match.stringLikeRegexp('^UserPoolServicehotline12345') }],
         Issuer: { 'Fn::Join': ['', ['https://cognito-idp.', { Ref: 'AWS::Region' }, '.amazonaws.com/', { Ref: logicalIdByPath(dev, 'UserPool') }]] },
       },
     });
@@ -137,9 +137,11 @@ describe('functions', () => {
     NotificationsApiFunction: ['TABLE_NAME'],
     StaffNoticesFunction: ['TABLE_NAME', 'MAIL_FROM'],
     QueueFunction: ['TABLE_NAME', 'CURSOR_KEY'],
-    ComplaintsFunction: ['TABLE_NAME', 'CURSOR_KEY'],
+    // SERVICE_CLIENTS: dev names the demo center's 12345 hotline (prod none: the function is told of no system).
+    ComplaintsFunction: ['TABLE_NAME', 'CURSOR_KEY', 'SERVICE_CLIENTS'],
     ComplaintSweepFunction: ['TABLE_NAME'],
     FeesFunction: ['TABLE_NAME'],
+    FeesWatchFunction: ['TABLE_NAME'],
     AppraisalFunction: ['TABLE_NAME', 'DEFAULT_CENTER_ID'],
     QueueCountFunction: ['TABLE_NAME'],
     AppointmentSweepFunction: ['TABLE_NAME'],
@@ -228,7 +230,7 @@ describe('Cognito', () => {
   it('has the groups of the contract', () => {
     const names = Object.values(resourcesOf(dev, 'AWS::Cognito::UserPoolGroup')).map((g) => g.Properties!.GroupName);
     expect(names.sort()).toEqual([...userRoles].sort());
-    expect([...userRoles].sort()).toEqual(['applicant', 'approver', 'auditor', 'center_admin', 'clerk', 'dept_admin', 'dept_head', 'supervisor']);
+    expect([...userRoles].sort()).toEqual(['applicant', 'approver', 'auditor', 'center_admin', 'clerk', 'dept_admin', 'dept_head', 'finance', 'supervisor']);
   });
 
   it('has the custom attributes, a strong password policy, optional TOTP MFA and admin-only sign-up', () => {

@@ -87,12 +87,12 @@ describe('documents consumers', () => {
     expect(fn.Layers).toEqual([{ Ref: logicalIdByPath(dev, 'CjkFontLayer') }]);
   });
 
-  it('documents follow acceptance, refusal, the supplement notice, approval and denial (and closure, for the e-licence); the archive follows completion, each issued document and the delivery', () => {
+  it('documents follow acceptance, refusal, the supplement notice, approval and denial (and closure, for the e-licence), and a charge issued and a payment recorded; the archive follows completion, each issued document and the delivery', () => {
     const rule = (fn: string) => Object.values(resourcesOf(dev, 'AWS::Events::Rule'))
       .find((r) => (r.Properties!.Targets as { Arn: unknown }[]).some((t) => JSON.stringify(t.Arn).includes(logicalIdByPath(dev, fn))))!.Properties!;
     expect(rule('DocumentIssueFunction').EventPattern).toEqual({
-      source: ['onestop.cases'],
-      'detail-type': ['CaseAccepted', 'CaseAcceptedWithTolerance', 'CaseDeemedAccepted', 'CaseRefused', 'SupplementRequested', 'CaseApproved', 'CaseDenied', 'CaseCompleted'],
+      source: ['onestop.cases', 'onestop.fees'],
+      'detail-type': ['CaseAccepted', 'CaseAcceptedWithTolerance', 'CaseDeemedAccepted', 'CaseRefused', 'SupplementRequested', 'CaseApproved', 'CaseDenied', 'CaseCompleted', 'ChargeIssued', 'PaymentRecorded'],
     });
     expect(rule('ArchiveFunction').EventPattern).toEqual({ source: ['onestop.cases', 'onestop.documents'], 'detail-type': ['CaseCompleted', 'DocumentIssued', 'CaseDelivered'] });
     expect(rule('LicenceWatchFunction').ScheduleExpression).toBe('rate(1 minute)');

@@ -3,7 +3,7 @@
  * context, same buildOneStop); the templates of the stages come from the
  * project's global setup (global-setup.ts), synthesized once per run.
  */
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { App, NestedStack, type Stack } from 'aws-cdk-lib';

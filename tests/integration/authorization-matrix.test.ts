@@ -771,7 +771,20 @@ const appraisal: Route[] = [
   },
 ];
 
-const routes = [...existing, ...cases, ...evaluations, ...supervision, ...audit, ...queue, ...appointments, ...certificates, ...complaints, ...fees, ...appraisal];
+// ---- finance (财务) --------------------------------------------------------------------------------
+/**
+ * No fixture: a day of 2020 nobody reconciled (404), a day not over (409:
+ * nothing is asked of the provider, nothing written), the revenue of a month
+ * of 2020 (200, none). Each center's caller reads its own center's.
+ */
+const financeReaders: Grant = { finance: 'center', center_admin: 'center', auditor: 'center' };
+const finance: Route[] = [
+  { operationId: 'getReconciliation', allowed: financeReaders, ok: 404, okType: 'not-reconciled', addressed: false, request: () => ['GET', '/fees/reconciliations/2020-01-01'] },
+  { operationId: 'runReconciliation', allowed: { finance: 'center' }, ok: 409, okType: 'day-not-over', addressed: false, request: () => ['POST', '/fees/reconciliations/2099-01-01'] },
+  { operationId: 'getRevenue', allowed: financeReaders, ok: 200, addressed: false, request: () => ['GET', '/fees/revenue?month=2020-01'] },
+];
+
+const routes = [...existing, ...cases, ...evaluations, ...supervision, ...audit, ...queue, ...appointments, ...certificates, ...complaints, ...fees, ...appraisal, ...finance];
 // Routes whose fixture takes seconds go last, so that no cell holds a slot while it is made.
 const ordered = [...routes.filter((r) => !r.slow), ...routes.filter((r) => r.slow)];
 
@@ -893,6 +906,7 @@ describe(`authorization matrix over HTTP (${cells.length} cells)`, () => {
     expect(await anyone('GET', `/public/cases/${caseNo}?code=WRONGCODE`)).toBe(404);
     expect(await anyone('GET', `/public/certificates/C${caseNo.replace(/-/g, '')}ABCDEF0`)).toBe(404);
     expect(await anyone('GET', '/public/licences?limit=5')).toBe(200);
+    expect(await anyone('GET', '/public/receipts/20260101-ABCDEFGHJK?checkCode=000000')).toBe(404);
     // The provider's callback: public, and refused (401) unless the provider signed it.
     expect(await anyone('POST', '/payments/notify', { id: 'n-forged', eventType: 'TRANSACTION.SUCCESS' })).toBe(401);
     const username = `mx.pub.${(serial++).toString(36)}.${Date.now().toString(36)}`;

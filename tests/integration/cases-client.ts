@@ -48,6 +48,20 @@ export async function act(caseNo: string, action: string, as: string, etag: stri
   return res;
 }
 
+/** The seeded road item (城市道路占用、挖掘审批) of housing: two fees, paid before delivery. */
+export const ROAD = '370982-ZJ-XK-004';
+
+/** A road case granted and completed (办结) by housing's clerk and approver: its fees' gate is open. */
+export async function completedRoadCase(): Promise<string> {
+  const sub = await submit(ROAD, { as: 'zhang.san' });
+  const caseNo = sub.body.caseNo as string;
+  const accepted = await act(caseNo, 'accept', 'clerk.housing', sub.etag);
+  const reviewed = await act(caseNo, 'review', 'clerk.housing', accepted.etag, { opinion: '符合条件' });
+  const approved = await act(caseNo, 'approve', 'approver.housing', reviewed.etag);
+  await act(caseNo, 'complete', 'clerk.housing', approved.etag);
+  return caseNo;
+}
+
 export const timelineOf = async (caseNo: string, as = 'clerk.amr') => {
   const res = await call('GET', `/cases/${caseNo}/timeline`, { as });
   expect(res.status, JSON.stringify(res.body)).toBe(200);

@@ -70,7 +70,8 @@ describe('the evaluation watcher', () => {
     const published = (await eventsIn(evalPk)).filter((e) => e.detailType.startsWith('CallBack'));
     expect(published.map((e) => e.detailType).sort()).toEqual(['CallBackDue', 'CallBackOverdue']);
     expect(published.find((e) => e.detailType === 'CallBackOverdue')!.detail.data).toEqual({
-      evaluationId: caseNo, type: 'case', departmentId: 'amr', caseNo, clock: 'call_back', level: 'overdue', thresholdAt: callBackOverdue!.at, due: rated.body.tasks.callBack.due,
+      // The window the case was taken in at (its attribution): clerk.amr's only one.
+      evaluationId: caseNo, type: 'case', departmentId: 'amr', windowId: 'a03', caseNo, clock: 'call_back', level: 'overdue', thresholdAt: callBackOverdue!.at, due: rated.body.tasks.callBack.due,
     });
     // The department's staff hear of both; supervision takes neither (no card row).
     await noticeTo(caseNo, '差评回访今日到期');

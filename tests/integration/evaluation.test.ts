@@ -247,7 +247,9 @@ describe('a window visit (一次一评)', () => {
     });
     const row = month.windows.find((w) => w.windowId === windowId)!;
     expect(row.figures).toMatchObject({ total: 1, good: 1, proactiveGood: 1, goodRate: 1, proactiveGoodRate: 1, notRatedRate: 0 });
-    expect(month.windows.map((w) => w.rank)).toEqual(month.windows.map((_, i) => i + 1));
+    // Ranked 1, 2, … first; a window with nothing counted (its only rating excluded on appeal) after them, without a rank.
+    const rankedFirst = month.windows.filter((w) => w.figures.total > 0);
+    expect(month.windows.map((w) => w.rank)).toEqual([...rankedFirst.map((_, i) => i + 1), ...Array(month.windows.length - rankedFirst.length).fill(undefined)]);
     expect(month.items.find((i) => i.itemCode === code)?.figures.total).toBe(1);
     expect((await call('GET', `/evaluation-stats/${centerToday().slice(0, 7)}`, { as: 'clerk.amr' })).status).toBe(403);
 

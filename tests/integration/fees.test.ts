@@ -16,18 +16,16 @@
  * Everything else (the case, its payment gate, the audit log) is the cloud's.
  */
 import { generateKeyPairSync, randomBytes } from 'node:crypto';
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { signNotification } from '../../functions/fees/provider/protocol.ts';
 import { emulatorEnv } from '../../local/lambda/runtime.ts';
 import { api, call, centerToday, cloud, until } from './api-client.ts';
-import { act, submit } from './cases-client.ts';
+import { completedRoadCase } from './cases-client.ts';
+import { providerCallbacks } from './fees-client.ts';
 import { eventFor, inProcess } from './in-process.ts';
 
-const ROAD = '370982-ZJ-XK-004';
 let fees: Awaited<ReturnType<typeof inProcess>>;
-let notifyServer: Server;
+let callbacks: Awaited<ReturnType<typeof providerCallbacks>>;
 /** Every fee operation's DynamoDB commands, by name, for the figures at the end. */
 const figures: Record<string, string[]> = {};
 /** What the provider delivered to the notification route, and the answer. */
@@ -38,24 +36,16 @@ const deliveredTo = (outTradeNo: string, eventType = 'TRANSACTION.SUCCESS') => d
 
 /** The provider's callbacks reach the in-process handler as API Gateway's payload. */
 beforeAll(async () => {
-  notifyServer = createServer((req, res) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (c: Buffer) => chunks.push(c));
-    req.on('end', () => {
-      const headers = Object.fromEntries(Object.entries(req.headers).map(([k, v]) => [k, String(v)]));
-      const raw = Buffer.concat(chunks).toString('utf8');
-      void notify(headers, raw, notifyName).then((r) => {
-        const n = JSON.parse(raw) as { outTradeNo: string; eventType: string };
-        deliveries.push({ outTradeNo: n.outTradeNo, eventType: n.eventType, status: r.status, headers, raw });
-        res.writeHead(r.status, { 'content-type': 'application/json' }).end(JSON.stringify(r.body ?? {}));
-      });
-    });
+  callbacks = await providerCallbacks(async (headers, raw) => {
+    const r = await notify(headers, raw, notifyName);
+    const n = JSON.parse(raw) as { outTradeNo: string; eventType: string };
+    deliveries.push({ outTradeNo: n.outTradeNo, eventType: n.eventType, status: r.status, headers, raw });
+    return r;
   });
-  await new Promise<void>((resolve) => notifyServer.listen(0, '127.0.0.1', resolve));
   const env = Object.fromEntries(Object.entries(emulatorEnv(cloud.endpoints)).filter(([k]) => k.startsWith('PAYMENT_')));
-  fees = await inProcess(() => import('../../functions/fees/handler.ts'), { ...env, PAYMENT_NOTIFY_URL: `http://127.0.0.1:${(notifyServer.address() as AddressInfo).port}/payments/notify` });
+  fees = await inProcess(() => import('../../functions/fees/handler.ts'), { ...env, PAYMENT_NOTIFY_URL: callbacks.url });
 });
-afterAll(() => new Promise<void>((resolve) => notifyServer.close(() => resolve())));
+afterAll(() => callbacks.close());
 
 /** A fees route, as `as`, through the in-process handler; `name` records its DynamoDB commands. */
 async function feeCall(method: string, path: string, route: string, opts: { as?: string; params?: Record<string, string>; body?: unknown; headers?: Record<string, string>; name?: string } = {}) {
@@ -71,16 +61,6 @@ async function notify(headers: Record<string, string>, raw: string, name?: strin
 }
 const typeOf = (slug: string) => `https://onestop.example.gov.cn/problems/${slug}`;
 
-/** A road case granted and completed (办结): the gate opens for its fees. */
-async function completedCase(): Promise<string> {
-  const sub = await submit(ROAD, { as: 'zhang.san' });
-  const caseNo = sub.body.caseNo as string;
-  const accepted = await act(caseNo, 'accept', 'clerk.housing', sub.etag);
-  const reviewed = await act(caseNo, 'review', 'clerk.housing', accepted.etag, { opinion: '符合条件' });
-  const approved = await act(caseNo, 'approve', 'approver.housing', reviewed.etag);
-  await act(caseNo, 'complete', 'clerk.housing', approved.etag);
-  return caseNo;
-}
 
 const charges = async (caseNo: string, as = 'clerk.housing') => {
   const res = await feeCall('GET', `/cases/${caseNo}/charges`, '/cases/{caseNo}/charges', { as, params: { caseNo }, name: 'list charges' });
@@ -113,7 +93,7 @@ async function issuedCharge(caseNo: string) {
 describe('the payment journey through the provider simulator', () => {
   let caseNo: string;
   beforeAll(async () => {
-    caseNo = await completedCase();
+    caseNo = await completedRoadCase();
   });
 
   it('bad input is refused with the field at fault and nothing written', async () => {
@@ -220,7 +200,7 @@ describe('the payment journey through the provider simulator', () => {
   });
 
   it('a notification held back and delivered late is recorded once', async () => {
-    const late = await completedCase();
+    const late = await completedRoadCase();
     const { issued } = await issuedCharge(late);
     const chargeId = issued.body.chargeId as string;
     expect((await cashier(issued.body.payment.payUrl, 'withhold')).status).toBe(200);
@@ -242,7 +222,7 @@ describe('the payment journey through the provider simulator', () => {
 
 describe('DynamoDB requests per fee operation', () => {
   it('are at most 3, but assessment\'s 4 (the item version\'s fees), and none for a forged notification', async () => {
-    const caseNo = await completedCase();
+    const caseNo = await completedRoadCase();
     const assessed = await assess(caseNo, 'clerk.housing', { lines: [{ feeId: 'occupation', quantity: 4 }] });
     const issued = await chargeAction(caseNo, assessed.body.chargeId, 'issue', 'clerk.housing', assessed.etag);
     const cancelled = await chargeAction(caseNo, assessed.body.chargeId, 'cancel', 'clerk.housing', issued.etag, { reason: '核价有误' });

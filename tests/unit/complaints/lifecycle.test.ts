@@ -219,16 +219,21 @@ describe('acceptance and the reply\'s checks', () => {
     expect(staffCountOf('clerk.amr', '2027-01-01', 0, 1)).toMatchObject({ year: 2027, reachesThreshold: true });
   });
 
-  it('intake: an applicant gives a contact only, staff the channel and the complainant; the subject names exactly its identifier (400, every field)', () => {
+  it('intake: an applicant gives a contact only, staff the channel and the complainant, the hotline the complainant; the subject names exactly its identifier (400, every field)', () => {
     const subject = { type: 'case' as const, windowId: 'a03' };
-    expect(problemOf(() => assertIntake({ subject, category: 'other', content: 'x', channel: 'phone', complainant: { name: NAME, contact: CONTACT } }, true))).toEqual({
+    expect(problemOf(() => assertIntake({ subject, category: 'other', content: 'x', channel: 'phone', complainant: { name: NAME, contact: CONTACT } }, 'online'))).toEqual({
       status: 400, type: problemUri('validation-failed'),
       paths: ['/body/subject/caseNo required', '/body/subject/windowId unexpected', '/body/channel enum', '/body/complainant unexpected', '/body/contact required'],
     });
-    expect(problemOf(() => assertIntake({ subject: { type: 'center' }, category: 'other', content: 'x', channel: 'website', contact: CONTACT }, false))).toMatchObject({
+    expect(problemOf(() => assertIntake({ subject: { type: 'center' }, category: 'other', content: 'x', channel: 'website', contact: CONTACT }, 'staff'))).toMatchObject({
       paths: ['/body/channel enum', '/body/complainant required', '/body/contact unexpected'],
     });
-    expect(() => assertIntake({ subject: { type: 'center' }, category: 'other', content: 'x', channel: 'hotline_12345', complainant: { name: NAME, contact: CONTACT } }, false)).not.toThrow();
+    expect(() => assertIntake({ subject: { type: 'center' }, category: 'other', content: 'x', channel: 'hotline_12345', complainant: { name: NAME, contact: CONTACT } }, 'staff')).not.toThrow();
+    // The hotline's system: the channel is its own (given or not), the complainant as staff give it.
+    expect(problemOf(() => assertIntake({ subject: { type: 'center' }, category: 'other', content: 'x', channel: 'phone', contact: CONTACT }, 'hotline'))).toMatchObject({
+      paths: ['/body/channel enum', '/body/complainant required', '/body/contact unexpected'],
+    });
+    expect(() => assertIntake({ subject: { type: 'center' }, category: 'other', content: 'x', complainant: { name: NAME, contact: CONTACT } }, 'hotline')).not.toThrow();
   });
 });
 

@@ -10,7 +10,8 @@ import { HttpProblem } from '#shared/errors';
 import { calendar2026 } from '#shared/calendar-2026';
 import { workCalendar } from '#shared/calendar';
 import { decide, nextActions, rowsOf, transitions, type EvaluationRecord } from '../../../functions/evaluation/lifecycle.ts';
-import { applyAction, figuresOf, indicatorErrors, newInvitation, nextDueOf, ranked, rateByOf } from '../../../functions/evaluation/rules.ts';
+import { figuresOf, ranked } from '../../../functions/evaluation/figures.ts';
+import { applyAction, indicatorErrors, newInvitation, nextDueOf, rateByOf } from '../../../functions/evaluation/rules.ts';
 import { stageConfig } from '../../../infra/config.ts';
 
 const cal = workCalendar([calendar2026]);
@@ -100,7 +101,10 @@ describe('who may do what (the table)', () => {
     expect(decide('callBack', bad, { caller: staff('supervisor'), today })).toMatchObject(refused(403, 'forbidden'));
     const called = run(bad, 'callBack', staff('clerk', 'amr'), { reached: true, summary: '已电话回访' }, today).next;
     expect(decide('callBack', called, { caller: staff('clerk', 'amr'), today })).toMatchObject(refused(409, 'call-back-recorded'));
-    const fixed = run(called, 'rectify', staff('dept_admin', 'amr'), { outcome: 'fixed', measures: '统一材料清单' }, today).next;
+    const rectified = run(called, 'rectify', staff('dept_admin', 'amr'), { outcome: 'fixed', measures: '统一材料清单' }, today);
+    // Fixed by its due date: counted in the month the rectification falls due.
+    expect(rectified.counts).toEqual({ month: '2026-11', dueMonth: called.tasks!.rectification.due!.slice(0, 7), dimensions: { departmentId: 'amr', itemCode: 'ITEM-1' }, delta: { badFixedOnTime: 1 } });
+    const fixed = rectified.next;
     expect(fixed.state).toBe('fix_to_rate');
     expect(nextActions(fixed, { caller: applicant(), callerApplicantId: RATER, today })).toEqual(['rateFix']);
     expect(nextActions(fixed, { caller: staff('dept_admin', 'amr'), today })).toEqual(['appeal']);
@@ -122,7 +126,24 @@ describe('who may do what (the table)', () => {
     expect(decide('appeal', rejected.next, { caller: staff('dept_admin', 'amr'), today })).toMatchObject(refused(409, 'already-appealed'));
     const upheld = run(appealed, 'decideAppeal', staff('supervisor'), { upheld: true, opinion: '经核实属恶意差评' }, today);
     expect(upheld.next.state).toBe('excluded');
-    expect(upheld.counts?.delta).toEqual({ total: -1, r2: -1, bad: -1, proactive: -1, excluded: 1 });
+    expect(upheld.counts?.delta).toEqual({ total: -1, r2: -1, bad: -1, proactive: -1, badDue: -1, excluded: 1 });
+    // Excluded after a rectification on time: it leaves both rectification counts of the month it was due.
+    const called = run(bad, 'callBack', staff('clerk', 'amr'), { reached: true, summary: '已电话回访' }, today).next;
+    const fixed = run(called, 'rectify', staff('clerk', 'amr'), { outcome: 'fixed', measures: '改进服务' }, today).next;
+    const appealedLate = run(fixed, 'appeal', staff('dept_admin', 'amr'), { reason: 'malicious', statement: '评价人当日未到窗口办理' }, today).next;
+    const excluded = run(appealedLate, 'decideAppeal', staff('supervisor'), { upheld: true, opinion: '经核实属恶意差评' }, today);
+    expect(excluded.counts).toMatchObject({ month: '2026-11', dueMonth: fixed.tasks!.rectification.due!.slice(0, 7), delta: { badDue: -1, badFixedOnTime: -1, excluded: 1 } });
+  });
+
+  it('counts for the staff and window it is attributed to: a case\'s intake clerk and decider (once when the same), a visit\'s server', () => {
+    const attributed = { ...e, windowId: 'w-01', staffIds: ['sub-clerk', 'sub-approver'] };
+    expect(run(attributed, 'rate', applicant(), rateBody(5), today, RATER).counts?.dimensions).toEqual({ departmentId: 'amr', itemCode: 'ITEM-1', windowId: 'w-01', staffIds: ['sub-clerk', 'sub-approver'] });
+    // An immediate case: the clerk who took it in decided it too, and counts once.
+    const once = newInvitation(cal, {
+      evaluationId: '370982-20261120-00002', type: 'case', centerId: 'c1', timeZone: 'Asia/Shanghai', departmentId: 'amr', applicantId: RATER,
+      staffIds: ['sub-clerk', 'sub-clerk'], invitedAt: '2026-11-20T02:00:00.000Z', now: '2026-11-20T02:00:00.000Z', settings: ruleDefaults,
+    });
+    expect(once.staffIds).toEqual(['sub-clerk']);
   });
 
   it('every action has one row per actor set and names its event', () => {
@@ -169,7 +190,8 @@ describe('the rules', () => {
     expect(bad.next.tasks).toEqual({ openedAt: '2026-09-24T03:00:00.000Z', callBack: { due: '2026-09-28' }, rectification: { due: '2026-10-22' } });
     expect(nextDueOf(bad.next)).toBe('2026-09-28');
     expect(bad.next.rater).toEqual({ applicantId: RATER, name: '张三' });
-    expect(bad.counts).toEqual({ month: '2026-09', dimensions: { departmentId: 'amr', itemCode: 'ITEM-1' }, delta: { total: 1, r1: 1, bad: 1, proactive: 1 } });
+    // The rectification falls due in October: the bad review is due (badDue) there, not in September.
+    expect(bad.counts).toEqual({ month: '2026-09', dueMonth: '2026-10', dimensions: { departmentId: 'amr', itemCode: 'ITEM-1' }, delta: { total: 1, r1: 1, bad: 1, proactive: 1, badDue: 1 } });
     expect(bad.details).toEqual({ commented: true });
   });
 
@@ -215,6 +237,17 @@ describe('the rules', () => {
       { windowId: 'c', figures: figuresOf({ total: 4, good: 1 }) },
       { windowId: 'd', figures: figuresOf({}) },
     ]);
-    expect(rows.map((r) => [r.windowId, r.rank])).toEqual([['a', 1], ['b', 2], ['c', 3], ['d', 4]]);
+    expect(rows.map((r) => [r.windowId, r.rank])).toEqual([['a', 1], ['b', 2], ['c', 3], ['d', undefined]]);
+  });
+
+  it('a window with nothing counted is not ranked, never first: no rank, after every ranked one', () => {
+    // 'a' sorts first by id; its only rating excluded on appeal leaves its row with nothing counted.
+    const rows = ranked([
+      { windowId: 'a', figures: figuresOf({ total: 0, excluded: 1 }) },
+      { windowId: 'z', figures: figuresOf({ total: 3, good: 1, bad: 2 }) },
+      { windowId: 'b', figures: figuresOf({}) },
+    ]);
+    expect(rows.map((r) => [r.windowId, r.rank])).toEqual([['z', 1], ['a', undefined], ['b', undefined]]);
+    expect(rows.filter((r) => r.rank !== undefined)).toHaveLength(1);
   });
 });

@@ -138,6 +138,13 @@ describe('JWT authorizer and local issuer', () => {
     expect(await authorizer.authorize(jwtAuth, headers, [])).toMatchObject({ ok: false, status: 401, message: 'Unauthorized' });
   });
 
+  it('takes an access token\'s client_id as its audience when it has no aud, as API Gateway does', async () => {
+    const withClients = { ...jwtAuth, audience: ['client-1', 'hotline-client'] };
+    const out = await authorizer.authorize(withClients, { authorization: `Bearer ${issuer.mintServiceToken('hotline-client', ['onestop/complaints.file'])}` }, []);
+    expect(out).toMatchObject({ ok: true, claims: { client_id: 'hotline-client', token_use: 'access', scope: 'onestop/complaints.file' }, scopes: ['onestop/complaints.file'] });
+    expect(await authorizer.authorize(jwtAuth, { authorization: `Bearer ${issuer.mintServiceToken('hotline-client', [])}` }, [])).toMatchObject({ ok: false, status: 401 });
+  });
+
   it('keeps the key and the users across restarts', () => {
     const again = new LocalIssuer(dir, 'http://localhost:3000/local', 'client-1');
     expect(again.jwk).toEqual(issuer.jwk);

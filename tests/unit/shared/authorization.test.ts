@@ -1,10 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { actorDepartment, callerDepartments, callerOf, type Caller, type StaffRole } from '#shared/auth';
 import { denial, listingScope, permissions, type Action } from '#shared/authorization';
-import { userRoles } from '#schemas/api/common';
+import { serviceRoleNames, userRoles } from '#schemas/api/common';
 
 /**
- * The permission table, cell by cell: every action × every role × own/other
+ * The permission table, cell by cell: every action × every role (a person's
+ * or a calling system's) × own/other
  * department × own/other center × whom the case is handled by (the caller,
  * someone else, nobody yet). The expectation is written out here, apart
  * from the table, so a change to the table shows up as a failing cell.
@@ -85,12 +86,15 @@ const expected: Record<Action, Partial<Record<StaffRole, 'center' | 'department'
   'fee.waiver.decide': { approver: 'department', dept_head: 'department' },
   'fee.refund.request': { clerk: 'department' },
   'fee.refund.decide': { approver: 'department', dept_head: 'department' },
+  'complaint.intake.hotline': { hotline: 'center' },
+  'fee.finance.read': { finance: 'center', center_admin: 'center', auditor: 'center' },
+  'fee.reconciliation.run': { finance: 'center' },
 };
 
 const caller = (role: StaffRole): Caller => ({ userId: `u-${role}`, username: role, roles: [role], centerId: 'c1', departmentId: 'amr' });
 
 const cells = (Object.keys(permissions) as Action[]).flatMap((action) =>
-  userRoles.flatMap((role) =>
+  [...userRoles, ...serviceRoleNames].flatMap((role) =>
     (['own', 'other'] as const).flatMap((dept) =>
       (['own', 'other'] as const).flatMap((center) => (['caller', 'other', 'nobody'] as const).map((handler) => ({ action, role, dept, center, handler }))),
     ),

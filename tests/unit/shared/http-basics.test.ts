@@ -1,4 +1,4 @@
-import { beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Type } from '@sinclair/typebox';
 import { callerOf } from '#shared/auth';
 import { CURSOR_TTL_SECONDS, decodeCursor, encodeCursor } from '#shared/cursor';
@@ -22,6 +22,33 @@ describe('callerOf', () => {
     expect(callerOf(withClaims({ sub: 'u', 'custom:centerId': 'c', 'cognito:groups': '[root clerk]' })).roles).toEqual(['clerk']);
     expect(() => callerOf(withClaims({ sub: 'u' }))).toThrow(expect.objectContaining({ status: 401 }));
     expect(() => callerOf({ requestContext: {} } as never)).toThrow(HttpProblem);
+  });
+
+  describe('a system calling as itself (client credentials)', () => {
+    const clients = [{ clientId: 'hotline-client', name: 'hotline-12345', role: 'hotline', centerId: 'c1' }];
+    const access = (claims: Record<string, unknown>) => withClaims({ sub: 'hotline-client', token_use: 'access', client_id: 'hotline-client', scope: 'onestop/complaints.file', ...claims });
+    beforeAll(() => {
+      process.env.SERVICE_CLIENTS = JSON.stringify(clients);
+    });
+    afterAll(() => {
+      delete process.env.SERVICE_CLIENTS;
+    });
+
+    it('is the system of its center, in its role', () => {
+      expect(callerOf(access({}))).toEqual({ userId: 'service:hotline-12345', username: 'hotline-12345', roles: ['hotline'], centerId: 'c1' });
+    });
+
+    it('is refused (403) as a client the function was not told of, or without its role\'s scope', () => {
+      expect(() => callerOf(access({ client_id: 'other-client' }))).toThrow(expect.objectContaining({ status: 403 }));
+      expect(() => callerOf(access({ scope: 'onestop/other aws.cognito.signin.user.admin' }))).toThrow(expect.objectContaining({ status: 403 }));
+      delete process.env.SERVICE_CLIENTS;
+      expect(() => callerOf(access({}))).toThrow(expect.objectContaining({ status: 403 }));
+      process.env.SERVICE_CLIENTS = JSON.stringify(clients);
+    });
+
+    it('never makes a person\'s access token a system: it has no center, so 401', () => {
+      expect(() => callerOf(access({ username: 'clerk.amr' }))).toThrow(expect.objectContaining({ status: 401 }));
+    });
   });
 });
 

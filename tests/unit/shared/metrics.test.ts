@@ -38,19 +38,6 @@ function written(run: () => void): Record<string, any>[] {
   return parsed(chunks);
 }
 
-/** What `run` resolves to (or its error) and the EMF lines written on stdout meanwhile. */
-async function writtenDuring<T>(run: () => Promise<T>): Promise<{ outcome: T | Error; lines: Record<string, any>[] }> {
-  const chunks: string[] = [];
-  vi.spyOn(process.stdout, 'write').mockImplementation((text) => (String(text).includes('"_aws"') && chunks.push(String(text)), true));
-  try {
-    return { outcome: await run(), lines: parsed(chunks) };
-  } catch (err) {
-    return { outcome: err as Error, lines: parsed(chunks) };
-  } finally {
-    vi.restoreAllMocks();
-  }
-}
-
 /** What CloudWatch makes of an EMF document: one data point per metric of its directive. */
 function pointsOf(doc: Record<string, any>) {
   return (doc._aws.CloudWatchMetrics as any[]).flatMap((d) => d.Metrics.map((m: { Name: string; Unit: string }) => ({
