@@ -5,7 +5,7 @@
  * views.ts what each caller sees, store.ts the reads and transactions;
  * operations only put them together.
  */
-import type { ComplaintSettings, ComplaintSettingsBody } from '#schemas/api/complaints';
+import { complaintCategories, type ComplaintFigures, type ComplaintSettings, type ComplaintSettingsBody } from '#schemas/api/complaints';
 import { msg } from '#schemas/api/problems';
 import { actingRole, actorDepartment, callerOf, type Caller, type StaffRole } from '#shared/auth';
 import { denial, listingScope, rolesFor } from '#shared/authorization';
@@ -16,6 +16,8 @@ import { newId } from '#shared/ids';
 import { complaintEvent, staffRemovalEvent, type ComplaintEvent, type SettingsEvent } from './events.ts';
 import { decide, httpActions, isComplainant, type ComplaintRecord, type Transition } from './lifecycle.ts';
 import { complaintRoutes } from './routes.ts';
+import { figureChange, figureRow } from './figures.ts';
+import * as figuresStore from './figures-store.ts';
 import { applyAction, assertIntake, newComplaint, unknownSubject, type IntakeVia } from './rules.ts';
 import { defaultSettings, settingsOf } from './settings.ts';
 import * as store from './store.ts';
@@ -76,7 +78,7 @@ const fileComplaint: Ops['fileComplaint'] = async (req) => {
   });
   const event = complaintEvent(record, 'file', 'ComplaintFiled', { id: caller.userId, role: actingRole(caller, intakeRoles[via]), ...actorDepartment(caller) }, now, { details: {} });
   const result = withTag(record, view(record, caller, center.today), 201);
-  await store.create(record, event, req.idempotency?.record(result));
+  await store.create(record, event, figureChange(undefined, record, center.today), req.idempotency?.record(result));
   return result;
 };
 
@@ -113,7 +115,7 @@ function runAction(action: string) {
       ? { count: applied.staffCount, ...(applied.staffCount.reachesThreshold ? { removal: staffRemovalEvent(applied.next, applied.staffCount, actor, now) } : {}) }
       : undefined;
     const result = withTag(applied.next, view(applied.next, caller, today));
-    await store.transition(applied.next, current.version, event, staff, req.idempotency?.record(result));
+    await store.transition(applied.next, current.version, event, figureChange(current, applied.next, today), staff, req.idempotency?.record(result));
     return result;
   };
 }
@@ -168,6 +170,24 @@ const listComplaints: Ops['listComplaints'] = async (req) => {
 };
 
 // ---------------------------------------------------------------------------
+// Figures
+
+const getComplaintFigures: Ops['getComplaintFigures'] = async (req) => {
+  const caller = callerOf(req.event);
+  const whole = denial(caller, 'complaint.figures.read', { centerId: caller.centerId }) === undefined;
+  // A department's staff: their own department's row beside the center's and the categories'.
+  const own = whole ? undefined : listingScope(caller, 'complaint.figures.read', undefined).departmentId;
+  const rows = await figuresStore.monthFigures(caller.centerId, req.query.month);
+  const body: ComplaintFigures = {
+    centerId: caller.centerId, month: req.query.month,
+    center: figureRow(rows.get('ALL') ?? {}),
+    byCategory: complaintCategories.flatMap((category) => { const r = rows.get(`CAT#${category}`); return r ? [{ category, ...figureRow(r) }] : []; }),
+    byDepartment: [...rows].filter(([sk]) => sk.startsWith('DEPT#') && (own === undefined || sk === `DEPT#${own}`)).map(([sk, r]) => ({ departmentId: sk.slice('DEPT#'.length), ...figureRow(r) })),
+  };
+  return { status: 200, body };
+};
+
+// ---------------------------------------------------------------------------
 // Settings
 
 const settingsResult = (s: ComplaintSettings, rev: number | undefined, status = 200): HttpResult => ({ status, body: s, headers: rev === undefined ? {} : { etag: etag(String(rev)) } });
@@ -210,4 +230,4 @@ const putComplaintSettings: Ops['putComplaintSettings'] = async (req) => {
   return result;
 };
 
-export const handler = httpHandler(complaintRoutes, { fileComplaint, listComplaints, getComplaint, getComplaintSettings, putComplaintSettings, ...actionOperations } as Ops);
+export const handler = httpHandler(complaintRoutes, { fileComplaint, listComplaints, getComplaint, getComplaintFigures, getComplaintSettings, putComplaintSettings, ...actionOperations } as Ops);

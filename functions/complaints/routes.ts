@@ -1,5 +1,7 @@
 import type { RouteSpec } from '#shared/route-spec';
-import { Complaint, ComplaintListQuery, ComplaintPage, ComplaintPath, ComplaintSettings, ComplaintSettingsBody, FileComplaintBody } from '#schemas/api/complaints';
+import {
+  Complaint, ComplaintFigures, ComplaintFiguresQuery, ComplaintListQuery, ComplaintPage, ComplaintPath, ComplaintSettings, ComplaintSettingsBody, FileComplaintBody,
+} from '#schemas/api/complaints';
 import { httpActions, rowsOf, type Actor } from './lifecycle.ts';
 
 const who = (a: Actor) =>
@@ -49,6 +51,11 @@ export const complaintRoutes = [
     operationId: 'getComplaint', method: 'GET', path: '/complaints/{complaintId}', access: 'jwt', accountCheck: 'inline',
     summary: 'Read a complaint: the complainant their own; supervisors; the staff of the department it is assigned to, without the complainant\'s name and contact',
     params: ComplaintPath, responses: { 200: Complaint },
+  },
+  {
+    operationId: 'getComplaintFigures', method: 'GET', path: '/complaint-figures', access: 'jwt',
+    summary: 'A month\'s complaint figures (投诉统计), by the month filed: counts and the response, on-time reply and satisfaction rates of the center, each category and each department; supervisors and center admins all, a department\'s head and admin their own department\'s row',
+    query: ComplaintFiguresQuery, responses: { 200: ComplaintFigures },
   },
   {
     operationId: 'getComplaintSettings', method: 'GET', path: '/complaint-settings', access: 'jwt', accountCheck: 'inline',

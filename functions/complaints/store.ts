@@ -17,7 +17,7 @@
  *   its events    PK CENTER#<c>#COMPLAINT#SETTINGS  SK EVENT#<ulid>             (ComplaintSettingsChanged)
  *
  * Every change replaces the complaint conditioned on the version read, with
- * its event, the staff count (conditioned on the count read) when a reply
+ * its event, the month's figures (figures-store.ts), the staff count (conditioned on the count read) when a reply
  * names someone at fault, and the Idempotency-Key's outcome, in one transaction.
  */
 import { createHash } from 'node:crypto';
@@ -27,6 +27,8 @@ import { msg } from '#schemas/api/problems';
 import { readCenterContext } from '#shared/center';
 import { batchGetItems, db, isConcurrentChange, itemAt, queryAll, tableName, type Item, type ItemKey } from '#shared/db';
 import { putRevisioned } from '#shared/revisioned';
+import type { FigureChange } from './figures.ts';
+import { figureUpdates } from './figures-store.ts';
 import { preconditionFailed } from '#shared/errors';
 import { outboxItem } from '#shared/events';
 import type { IdempotencyPut } from '#shared/idempotency';
@@ -223,11 +225,12 @@ const put = (Item: Item, ConditionExpression?: string, values?: Record<string, u
 });
 
 /** The new complaint, its event and the recorded outcome, in one transaction. */
-export async function create(c: ComplaintRecord, event: ComplaintEvent, idempotency?: IdempotencyPut) {
+export async function create(c: ComplaintRecord, event: ComplaintEvent, figures: FigureChange | undefined, idempotency?: IdempotencyPut) {
   await db.send(new TransactWriteCommand({
     TransactItems: [
       put(complaintItem(c), 'attribute_not_exists(PK)'),
       put(outboxItem(complaintPk(c.centerId, c.complaintId), event).item),
+      ...figureUpdates(c.centerId, figures),
       ...(idempotency ? [idempotency] : []),
     ],
   }));
@@ -264,6 +267,7 @@ export async function transition(
   next: ComplaintRecord,
   expectedVersion: number,
   event: ComplaintEvent,
+  figures: FigureChange | undefined,
   staff?: { count: StaffCount; removal?: StaffRemovalEvent },
   idempotency?: IdempotencyPut,
 ) {
@@ -272,6 +276,7 @@ export async function transition(
       TransactItems: [
         put(complaintItem(next), '#v = :expected', { ':expected': expectedVersion }, { '#v': 'version' }),
         put(outboxItem(complaintPk(next.centerId, next.complaintId), event).item),
+        ...figureUpdates(next.centerId, figures),
         ...(staff ? [countUpdate(next.centerId, staff.count, next.complaintId)] : []),
         ...(staff?.removal ? [put(outboxItem(staffCountPk(next.centerId, staff.count.username), staff.removal).item)] : []),
         ...(idempotency ? [idempotency] : []),

@@ -14,6 +14,7 @@ import { calendarOn } from '#shared/center';
 import { HttpProblem } from '#shared/errors';
 import { logger } from '#shared/logger';
 import { complaintEvent } from './events.ts';
+import { figureChange } from './figures.ts';
 import { decide } from './lifecycle.ts';
 import { applyAction } from './rules.ts';
 import { settingsOf } from './settings.ts';
@@ -39,7 +40,7 @@ export async function sweepComplaint(centerId: string, complaintId: string, now:
   const applied = applyAction(current, decision.transition, {}, { cal, now: at, today, settings: settingsOf(ctx.settingsItem), facts: {} });
   const event = complaintEvent(applied.next, action, decision.transition.event, { id: 'system', role: 'system' }, at, { fromState: current.state, details: applied.details });
   try {
-    await store.transition(applied.next, current.version, event);
+    await store.transition(applied.next, current.version, event, figureChange(current, applied.next, today));
   } catch (err) {
     if (err instanceof HttpProblem && err.status === 412) return false;
     throw err;

@@ -376,7 +376,7 @@ const chargePaymentOrder: Ops['chargePaymentOrder'] = async (req) => {
 // The provider's notifications
 
 /** The provider's days are China's; only the `expire` guard reads a date, and no notification takes that action. */
-const chinaToday = () => new Date(Date.now() + 8 * 3600_000).toISOString().slice(0, 10);
+const chinaToday = () => store.statementDay(new Date().toISOString());
 
 const paymentNotify: Ops['paymentNotify'] = async (req) => {
   const { publicKeys } = paymentProvider();

@@ -240,6 +240,13 @@ export const permissions = {
   'complaint.complainant.read': [{ role: 'supervisor', scope: 'center' }],
   /** The center's complaints by state (投诉受理台). */
   'complaint.list.center': [{ role: 'supervisor', scope: 'center' }],
+  /** The monthly complaint figures (投诉统计): the center's, every category's and department's; a department's head and admin, theirs. */
+  'complaint.figures.read': [
+    { role: 'supervisor', scope: 'center' },
+    { role: 'center_admin', scope: 'center' },
+    { role: 'dept_head', scope: 'department' },
+    { role: 'dept_admin', scope: 'department' },
+  ],
   /** The complaint time limits of the center (acceptance, reply, rating, review) and the staff threshold. */
   'complaint.settings.read': everyStaffRole,
   'complaint.settings.write': [{ role: 'center_admin', scope: 'center' }],

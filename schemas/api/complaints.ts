@@ -188,6 +188,42 @@ export const ComplaintSummary = Type.Object(
 export const ComplaintPage = Page(ComplaintSummary);
 
 export const ComplaintPath = Type.Object({ complaintId: ComplaintId }, closed);
+
+const Count = (description: string) => Type.Integer({ minimum: 0, description });
+const Rate = (description: string) => Type.Optional(Type.Number({ minimum: 0, maximum: 1, description: `${description}; absent when nothing is counted under it` }));
+/** A month's figures for the center, a category or a department (functions/complaints/figures.ts). */
+export const ComplaintFigureRow = Type.Object(
+  {
+    filed: Count('Complaints filed in the month (the center\'s, department rows: none, they are assigned later)'),
+    decided: Count('Accepted or not accepted'),
+    decidedOnTime: Count('Decided by the acceptance day'),
+    notAccepted: Count('Not accepted'),
+    assigned: Count('Accepted and assigned to a department'),
+    replied: Count('Replied by the department'),
+    repliedOnTime: Count('Replied by the reply day (after an approved extension, its new day)'),
+    substantiated: Count('Replies finding the complaint substantiated (属实)'),
+    rated: Count('Replies rated, or closed unrated (satisfied by default)'),
+    satisfied: Count('Of those rated, satisfied'),
+    responseRate: Rate('decidedOnTime / filed (响应率)'),
+    onTimeRate: Rate('repliedOnTime / replied (按时办结率)'),
+    satisfactionRate: Rate('satisfied / rated (满意率)'),
+  },
+  closed,
+);
+export type ComplaintFigureRow = Static<typeof ComplaintFigureRow>;
+
+export const ComplaintFiguresQuery = Type.Object({ month: Type.String({ pattern: '^[0-9]{4}-(0[1-9]|1[0-2])$', maxLength: 7, description: 'yyyy-mm, the month filed (the center\'s)' }) }, closed);
+export const ComplaintFigures = Type.Object(
+  {
+    centerId: Type.String(),
+    month: Type.String(),
+    center: ComplaintFigureRow,
+    byCategory: Type.Array(Type.Object({ category: ComplaintCategory, ...ComplaintFigureRow.properties }, closed)),
+    byDepartment: Type.Array(Type.Object({ departmentId: DepartmentId, ...ComplaintFigureRow.properties }, closed), { description: 'A department\'s staff: their own department only' }),
+  },
+  { ...closed, description: 'Counts and rates only: no complaint, complainant or staff member is named' },
+);
+export type ComplaintFigures = Static<typeof ComplaintFigures>;
 export const ComplaintListQuery = Type.Object(
   {
     state: Type.Optional({ ...ComplaintState, description: 'Supervisors: the complaints in this state, oldest first (default filed)' }),

@@ -22,7 +22,14 @@ import { eventFor, inProcess } from './in-process.ts';
 const CENTER = 'center-demo';
 const monthPk = (c: string, m: string) => `CENTER#${c}#APPRAISAL#${m}`;
 /** A past month no earlier run closed (score sets stay in the table). */
-const freshMonth = () => `${1990 + Math.floor(Math.random() * 30)}-${String(1 + Math.floor(Math.random() * 12)).padStart(2, '0')}`;
+/** A month of 1990–2019 no other test of this run has used (a second close of one month would read back the first). */
+const usedMonths = new Set<string>();
+function freshMonth(): string {
+  for (;;) {
+    const month = `${1990 + Math.floor(Math.random() * 30)}-${String(1 + Math.floor(Math.random() * 12)).padStart(2, '0')}`;
+    if (!usedMonths.has(month)) return usedMonths.add(month), month;
+  }
+}
 
 function expectProblem(res: Reply | { status: number; body: any }, status: number, slug: string) {
   expect(res.status, JSON.stringify(res.body)).toBe(status);

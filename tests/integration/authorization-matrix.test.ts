@@ -688,6 +688,8 @@ const complaints: Route[] = [
     operationId: 'getComplaint', allowed: { supervisor: 'center', clerk: 'department', approver: 'department', dept_admin: 'department', dept_head: 'department' }, ok: 200,
     addressed: true, elsewhere: 404, applicantRefused: 404, owner: 200, slow: true, fixture: closedComplaint, request: (f) => ['GET', `/complaints/${f.id}`],
   },
+  // A month's figures: each caller's own center; a department's head and admin their own department's row, whichever it is.
+  { operationId: 'getComplaintFigures', allowed: { supervisor: 'center', center_admin: 'center', dept_head: 'center', dept_admin: 'center' }, ok: 200, addressed: false, request: () => ['GET', '/complaint-figures?month=2020-01'] },
   { operationId: 'getComplaintSettings', allowed: allStaff, ok: 200, addressed: false, request: () => ['GET', '/complaint-settings'] },
   // As the evaluation settings: an allowed writer is stopped by a stale If-Match (412), so nothing is written.
   {

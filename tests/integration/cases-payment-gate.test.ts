@@ -123,7 +123,8 @@ describe('fees before delivery (the seeded road item): 缴费后发证', () => {
     // The audit record's action is the event's detail-type; the system's steps are audited as its own.
     const audited = await until('the gate steps in the audit log', async () => {
       const records = (await auditOf(caseNo, today, today)) as unknown as { action: string; actor: { role: string }; data: { toState: string } }[];
-      return records.some((r) => r.action === 'CaseDelivered') ? records : undefined;
+      // The audit consumer takes events in batches of their own: wait for the gate's two steps as well as the delivery.
+      return ['CaseDelivered', 'PaymentRequired', 'PaymentSettled'].every((a) => records.some((r) => r.action === a)) ? records : undefined;
     }, 30_000);
     expect(audited.filter((r) => r.action.startsWith('Payment')).map((r) => [r.action, r.actor.role, r.data.toState])).toEqual([
       ['PaymentRequired', 'system', 'to_pay'],

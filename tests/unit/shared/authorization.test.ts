@@ -87,6 +87,7 @@ const expected: Record<Action, Partial<Record<StaffRole, 'center' | 'department'
   'fee.refund.request': { clerk: 'department' },
   'fee.refund.decide': { approver: 'department', dept_head: 'department' },
   'complaint.intake.hotline': { hotline: 'center' },
+  'complaint.figures.read': { supervisor: 'center', center_admin: 'center', dept_head: 'department', dept_admin: 'department' },
   'fee.finance.read': { finance: 'center', center_admin: 'center', auditor: 'center' },
   'fee.reconciliation.run': { finance: 'center' },
 };
