@@ -29,7 +29,7 @@ export interface Closed {
 /**
  * Closes the center's month unless it is closed. `ctx` is the month's
  * context read by the caller (one BatchGetItem); then one Query per source,
- * one for the staff directory, and one transaction.
+ * one for the directory of staff and windows, and one transaction.
  */
 export async function closeMonth(
   ctx: Awaited<ReturnType<typeof store.monthContext>>,
@@ -46,8 +46,8 @@ export async function closeMonth(
   }
   const { centerId } = ctx.center;
   const table = tableOf(ctx.tableItem);
-  const [staff, ...rows] = await Promise.all([store.staffDirectory(centerId), ...sources.map((s) => s(centerId, month))]);
-  const subjects = scoreMonth(table.indicators, rows as Awaited<ReturnType<AppraisalSource>>[], staff);
+  const [directory, rows] = await Promise.all([store.directory(centerId), Promise.all(sources.map((s) => s(centerId, month)))]);
+  const subjects = scoreMonth(table.indicators, rows, directory);
   const set: store.StoredScoreSet = {
     centerId, month, closedAt: now, closedBy: actor.id,
     appealDue: appealDueOf(ctx.center.calendar, now, table.appealWorkingDays),

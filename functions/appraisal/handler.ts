@@ -106,8 +106,8 @@ const getMyAppraisalScore: Ops['getMyAppraisalScore'] = async (req) => {
   return { status: 200, body };
 };
 
-/** A department's subjects: itself and its staff. */
-const ofDepartment = (d: string) => (s: SubjectScore) => (s.kind === 'department' && s.id === d) || (s.kind === 'staff' && (s.departmentIds ?? []).includes(d));
+/** A department's subjects: itself, its staff and the windows that serve it. */
+const ofDepartment = (d: string) => (s: SubjectScore) => (s.kind === 'department' ? s.id === d : (s.departmentIds ?? []).includes(d));
 
 const listAppraisalScores: Ops['listAppraisalScores'] = async (req) => {
   const caller = callerOf(req.event);

@@ -97,20 +97,24 @@ export function rank(subjects: readonly Omit<SubjectScore, 'rank'>[]): SubjectSc
 }
 
 /**
- * Scores every subject the sources name, and every staff member of the
- * directory too (with no data: not ranked, so a person never vanishes from
- * the month), ranked per kind.
+ * Scores every subject the sources name, and every staff member and window of
+ * the directory too (with no data: not ranked, so none vanishes from the
+ * month), ranked per kind. Staff and windows carry their departments: a
+ * department's view of the month is itself, its people and its windows.
  */
 export function scoreMonth(
   indicators: readonly Indicator[],
   sources: readonly (readonly AppraisalCountRow[])[],
-  staffDepartments: ReadonlyMap<string, readonly string[]>,
+  directory: { readonly staff: ReadonlyMap<string, readonly string[]>; readonly windows: ReadonlyMap<string, readonly string[]> },
 ): SubjectScore[] {
   const merged = mergeRows(sources);
-  for (const username of staffDepartments.keys()) if (!merged.has(`staff#${username}`)) merged.set(`staff#${username}`, { kind: 'staff', id: username, counts: {} });
+  const listed = { staff: directory.staff, window: directory.windows } as const;
+  for (const [kind, entries] of Object.entries(listed) as [keyof typeof listed, ReadonlyMap<string, readonly string[]>][]) {
+    for (const id of entries.keys()) if (!merged.has(`${kind}#${id}`)) merged.set(`${kind}#${id}`, { kind, id, counts: {} });
+  }
   return rank([...merged.values()].map(({ kind, id, counts }) => {
     const { score, points } = scoreOf(indicators, counts);
-    const departmentIds = kind === 'staff' ? staffDepartments.get(id) : undefined;
+    const departmentIds = kind === 'department' ? undefined : listed[kind].get(id);
     return { kind, id, ...(departmentIds ? { departmentIds: [...departmentIds] } : {}), ranked: score !== undefined, ...(score !== undefined ? { score } : {}), points };
   }));
 }

@@ -10,6 +10,7 @@
  * the directory no longer has keeps its id: its counts are not dropped).
  */
 import type { AppraisalSource } from '#shared/appraisal-counts';
+import { complaintsAppraisalSource } from '../complaints/public.ts';
 import { evaluationAppraisalSource } from '../evaluation/public.ts';
 import { staffOf } from '../org/public.ts';
 import { queueAppraisalSource } from '../queue/public.ts';
@@ -25,4 +26,6 @@ export function byAccount(sources: readonly AppraisalSource[]): AppraisalSource 
 
 export const appraisalSources: readonly AppraisalSource[] = [
   byAccount([evaluationAppraisalSource, queueAppraisalSource, supervisionAppraisalSource]),
+  // Complaints name the staff member at fault by username already.
+  complaintsAppraisalSource,
 ];

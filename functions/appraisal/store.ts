@@ -22,7 +22,7 @@ import { putRevisioned } from '#shared/revisioned';
 import { alreadyExists, preconditionFailed } from '#shared/errors';
 import { outboxItem, type EventDraft } from '#shared/events';
 import type { IdempotencyPut } from '#shared/idempotency';
-import { staffDepartments, staffOf } from '../org/public.ts';
+import { staffAndWindowsOf, staffDepartments } from '../org/public.ts';
 
 const tablePk = (c: string) => `CENTER#${c}#APPRAISAL`;
 const tableKey = (c: string): ItemKey => ({ PK: tablePk(c), SK: 'INDICATORS' });
@@ -82,10 +82,16 @@ export async function scoreSet(centerId: string, month: string) {
   return scoreSetOf(itemAt(await batchGetItems([scoresKey(centerId, month)]), scoresKey(centerId, month)));
 }
 
-/** The center's staff and their departments when the month closes (org's directory: one Query, paged). */
-export async function staffDirectory(centerId: string): Promise<Map<string, readonly string[]>> {
-  const staff = await staffOf<{ username: string; departmentId?: string; departmentIds?: string[] }>(centerId);
-  return new Map(staff.map((s) => [s.username, staffDepartments(s)]));
+/** Who is appraised besides what the sources count, each with their departments: staff by username, windows by id. */
+export interface Directory {
+  readonly staff: ReadonlyMap<string, readonly string[]>;
+  readonly windows: ReadonlyMap<string, readonly string[]>;
+}
+
+/** The center's staff and windows and their departments when the month closes (org's directory: one Query, paged). */
+export async function directory(centerId: string): Promise<Directory> {
+  const { staff, windows } = await staffAndWindowsOf<{ username: string; departmentId?: string; departmentIds?: string[] }, { windowId: string; departmentIds: string[] }>(centerId);
+  return { staff: new Map(staff.map((s) => [s.username, staffDepartments(s)])), windows: new Map(windows.map((w) => [w.windowId, w.departmentIds])) };
 }
 
 /** The month's appeals (one Query). */

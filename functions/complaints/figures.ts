@@ -5,7 +5,8 @@
  * transitions in their transactions. The rates are read from them: response
  * (decided by the acceptance day / filed), on-time reply (replied by the reply
  * day / replied), satisfaction (satisfied / rated; closed unrated counts as
- * satisfied, as the rules close it). Pure.
+ * satisfied, as the rules close it). The same writes count the complaints
+ * found substantiated for the appraisal, by the month of the finding. Pure.
  */
 import type { ComplaintFigureRow } from '#schemas/api/complaints';
 import type { ComplaintRecord } from './lifecycle.ts';
@@ -14,12 +15,14 @@ export const figureCounters = ['filed', 'decided', 'decidedOnTime', 'notAccepted
 export type FigureCounter = (typeof figureCounters)[number];
 export type Counts = Partial<Record<FigureCounter, number>>;
 
-/** What one write adds: to which rows of which month. */
+/** What one write adds: to which rows of which month, and to the appraisal's count of the month the finding was made in. */
 export interface FigureChange {
   readonly month: string;
-  /** `ALL`, `CAT#<category>`, `DEPT#<departmentId>`. */
+  /** `ALL`, `CAT#<category>`, `DEPT#<departmentId>`; none when the write adds nothing to the month filed. */
   readonly rows: readonly string[];
   readonly add: Counts;
+  /** A complaint found substantiated (属实): one more for each row (`DEPT#`, `WINDOW#`, `STAFF#<username>`) in the appraisal (考核) of `month`. */
+  readonly substantiated?: { readonly month: string; readonly rows: readonly string[] };
 }
 
 const monthIn = (timeZone: string, instant: string) => new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit' }).format(new Date(instant));
@@ -45,9 +48,28 @@ export function figureChange(before: ComplaintRecord | undefined, after: Complai
     add.rated = 1;
     if (after.rating.rating === 'satisfied') add.satisfied = 1;
   }
-  if (Object.keys(add).length === 0) return undefined;
-  const rows = ['ALL', `CAT#${after.category}`, ...(after.departmentId ? [`DEPT#${after.departmentId}`] : [])];
-  return { month: monthIn(after.timeZone, after.filedAt), rows, add };
+  const substantiated = substantiatedRows(before, after);
+  if (Object.keys(add).length === 0 && !substantiated.length) return undefined;
+  const rows = Object.keys(add).length ? ['ALL', `CAT#${after.category}`, ...(after.departmentId ? [`DEPT#${after.departmentId}`] : [])] : [];
+  return { month: monthIn(after.timeZone, after.filedAt), rows, add, ...(substantiated.length ? { substantiated: { month: today.slice(0, 7), rows: substantiated } } : {}) };
+}
+
+const isSubstantiated = (c: ComplaintRecord | undefined) => c?.reply?.substantiated === true || c?.review?.substantiated === true;
+
+/**
+ * Whom a finding counts against in the appraisal, in the month it is made: the
+ * department assigned and the window complained about when the complaint is
+ * first found substantiated (by the reply, or by the review overturning it),
+ * and the staff member the reply names at fault.
+ */
+function substantiatedRows(before: ComplaintRecord | undefined, after: ComplaintRecord): string[] {
+  const rows: string[] = [];
+  if (!isSubstantiated(before) && isSubstantiated(after)) {
+    if (after.departmentId) rows.push(`DEPT#${after.departmentId}`);
+    if (after.subject.windowId) rows.push(`WINDOW#${after.subject.windowId}`);
+  }
+  if (!before?.reply?.staffAtFault && after.reply?.staffAtFault) rows.push(`STAFF#${after.reply.staffAtFault}`);
+  return rows;
 }
 
 const rate = (n: number, of: number) => (of > 0 ? Math.round((n / of) * 10_000) / 10_000 : undefined);

@@ -40,10 +40,10 @@ import { awaitsDepartment, type ComplaintRecord } from './lifecycle.ts';
 import type { StaffCount } from './rules.ts';
 
 const complaintPk = (c: string, id: string) => `CENTER#${c}#COMPLAINT#${id}`;
-const complaintKey = (c: string, id: string): ItemKey => ({ PK: complaintPk(c, id), SK: 'COMPLAINT' });
-const settingsKey = (c: string): ItemKey => ({ PK: `CENTER#${c}#COMPLAINT#SETTINGS`, SK: 'SETTINGS' });
+export const complaintKey = (c: string, id: string): ItemKey => ({ PK: complaintPk(c, id), SK: 'COMPLAINT' });
+export const settingsKey = (c: string): ItemKey => ({ PK: `CENTER#${c}#COMPLAINT#SETTINGS`, SK: 'SETTINGS' });
 const staffCountPk = (c: string, username: string) => `CENTER#${c}#COMPLAINT#STAFF#${username}`;
-const staffCountKey = (c: string, username: string, year: number): ItemKey => ({ PK: staffCountPk(c, username), SK: String(year) });
+export const staffCountKey = (c: string, username: string, year: number): ItemKey => ({ PK: staffCountPk(c, username), SK: String(year) });
 const statePk = (c: string, state: ComplaintState) => `CENTER#${c}#COMPLAINTS#${state}`;
 const departmentPk = (c: string, d: string) => `CENTER#${c}#COMPLAINT#DEPT#${d}`;
 const applicantPk = (c: string, sub: string) => `CENTER#${c}#COMPLAINT#APPLICANT#${sub}`;

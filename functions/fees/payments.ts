@@ -114,7 +114,8 @@ export async function recordRefundNotice(notice: RefundNotice & { readonly outTr
 /**
  * Returns what the charge holds to go back (a payment that found nothing due)
  * through the provider, each under its return number, and records each answer
- * as the refund's notification would (one transaction each, no read): the
+ * as the refund's notification would (one transaction each; one read more when
+ * the notification recorded it first): the
  * provider refunds a number once, and the ledger records it once, whichever
  * of the answer and the notification comes first. A call that times out or is
  * refused leaves the rest on the fees watch, which tries again. The number returned.
@@ -135,10 +136,16 @@ export async function returnHeld(charge: StoredCharge, provider: PaymentProvider
     const next = { ...record, version: record.version + 1 };
     const at = new Date().toISOString();
     const written = await writeCharge({ next, readVersion: record.version, ledger: entries, entries: outcome.entries, at, records: { outRefundNo: held.outRefundNo }, alsoWrite: refundEvents(at)(next, outcome.entries) });
-    // The notification came first (duplicate) or the charge changed: it recorded the return, or the watch looks again.
-    if (written.kind !== 'written') return returned;
-    record = next;
-    entries = [...entries, ...written.entries];
+    if (written.kind === 'written') {
+      record = next;
+      entries = [...entries, ...written.entries];
+      returned++;
+      continue;
+    }
+    // The provider's notification of this return may have recorded it first (a duplicate, or a race that left ours stale): read again.
+    const now = (await chargesOf(record.centerId, record.caseNo)).get(record.chargeId);
+    if (!now?.entries.some((e) => e.type === 'refund' && e.outRefundNo === held.outRefundNo)) return returned;
+    ({ record, entries } = now);
     returned++;
   }
   return returned;

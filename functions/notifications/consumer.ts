@@ -1,7 +1,8 @@
 /**
- * The notification consumer: case events, appointment events and renewal
- * reminders on the bus become messages to the applicant (or to the caller a
- * clerk booked for, or to a certificate's holder: renewals.ts), by
+ * The notification consumer: case events, appointment events, renewal
+ * reminders and complaint steps on the bus become messages to the applicant
+ * (or to the caller a clerk booked for, a certificate's holder: renewals.ts,
+ * a complainant: complaint-notices.ts), by
  * email and SMS as they prefer, in their language. A case's messages also go
  * to the applicant's agents (代办人) who asked for them and whose
  * authorization covers the item that day, by the agents' own preferences,
@@ -17,12 +18,13 @@
  * so a redelivered event sends nothing twice and a failed send is retried
  * without repeating the channels that already went out. Once both channels
  * are settled, one NotificationSent tells what each did. Deliveries are logged
- * under what the message is about: the case, or the appointment.
+ * under what the message is about: the case, the appointment, or the complaint.
  */
 import type { EventBridgeEvent } from 'aws-lambda';
 import { defaultNotificationPreferences } from '#schemas/api/applicants';
 import type { Delivery } from '#schemas/api/notifications';
 import { caseEventSchema, type CaseEventData } from '#schemas/events/cases';
+import type { NotificationSentData } from '#schemas/events/notifications';
 import type { DomainEvent } from '#shared/events';
 import { maskEmail, maskPhone } from '#shared/identifiers';
 import { logger } from '#shared/logger';
@@ -30,6 +32,7 @@ import { validationErrors } from '#shared/validate';
 import { noticeAgents, profileById } from '../applicants/public.ts';
 import { queryCodeFor } from '../cases/public.ts';
 import { appointmentNotification } from './appointments.ts';
+import { complaintNotifications } from './complaint-notices.ts';
 import { renewalNotifications } from './renewals.ts';
 import { mobileE164, sendEmail, sendSms } from './senders.ts';
 import * as store from './store.ts';
@@ -66,7 +69,8 @@ export async function handler(event: EventBridgeEvent<string, unknown>): Promise
   }
   const notifications = event.source === 'onestop.queue'
     ? [await appointmentNotification(event)].filter((n) => n !== undefined)
-    : event.source === 'onestop.documents' ? await renewalNotifications(event) : await caseNotifications(event);
+    : event.source === 'onestop.documents' ? await renewalNotifications(event)
+      : event.source === 'onestop.complaints' ? await complaintNotifications(event) : await caseNotifications(event);
   let sent = 0;
   let skipped = 0;
   // One recipient after another: a failure is retried whole, and the recipients already settled send nothing twice.
@@ -105,6 +109,8 @@ async function caseNotifications(event: EventBridgeEvent<string, unknown>): Prom
   });
 }
 
+const subjectField = { case: 'caseNo', appointment: 'appointmentId', complaint: 'complaintId' } as const;
+
 async function notify(n: Notification): Promise<{ sent: number; skipped: number }> {
   const { centerId, subject, eventId, eventType, message } = n;
   let sent = 0;
@@ -128,7 +134,9 @@ async function notify(n: Notification): Promise<{ sent: number; skipped: number 
     if (status === 'sent') sent++;
     else skipped++;
   }
-  const channels = await store.outcomesOf(centerId, subject, eventId);
+  const outcomes = await store.outcomesOf(centerId, subject, eventId);
+  // A complainant's address stays off events, even masked.
+  const channels = subject.type === 'complaint' ? outcomes.map(({ to: _to, ...rest }) => rest) : outcomes;
   await store.announce(centerId, subject, eventId, {
     source: 'onestop.notifications',
     detailType: 'NotificationSent',
@@ -136,7 +144,7 @@ async function notify(n: Notification): Promise<{ sent: number; skipped: number 
     occurredAt: new Date().toISOString(),
     actor: { id: 'system', role: 'system' },
     subject: { type: subject.type, id: subject.id },
-    data: { ...(subject.type === 'case' ? { caseNo: subject.id } : { appointmentId: subject.id }), aboutEventId: eventId, aboutEventType: eventType, channels },
+    data: { [subjectField[subject.type]]: subject.id, aboutEventId: eventId, aboutEventType: eventType, channels } as NotificationSentData,
   });
   logger.info('notified', { eventId, detailType: eventType, sent, skipped, ...(subject.agent ? { recipient: 'agent' } : {}) });
   return { sent, skipped };

@@ -34,15 +34,17 @@ import type { Letter } from './templates.ts';
  * case's applicant (their applicant id), logged apart from the applicant's.
  */
 export interface DeliverySubject {
-  readonly type: 'case' | 'appointment';
+  readonly type: 'case' | 'appointment' | 'complaint';
   readonly id: string;
   readonly agent?: string;
 }
 
-// A case number has no '#': an appointment's log, or an agent's, can never be taken for a case's (the case's log is one partition of its own).
+// A case number has no '#': an appointment's log, a complaint's or an agent's can never be taken for a case's (the case's log is one partition of its own).
 const logPk = (centerId: string, s: DeliverySubject) =>
-  s.type === 'appointment' ? `CENTER#${centerId}#NOTIFY#APPT#${s.id}` : `CENTER#${centerId}#NOTIFY#${s.id}${s.agent ? `#AGENT#${s.agent}` : ''}`;
-const subjectAttribute = { case: 'caseNo', appointment: 'appointmentId' } as const;
+  s.type === 'appointment' ? `CENTER#${centerId}#NOTIFY#APPT#${s.id}`
+    : s.type === 'complaint' ? `CENTER#${centerId}#NOTIFY#COMPLAINT#${s.id}`
+      : `CENTER#${centerId}#NOTIFY#${s.id}${s.agent ? `#AGENT#${s.agent}` : ''}`;
+const subjectAttribute = { case: 'caseNo', appointment: 'appointmentId', complaint: 'complaintId' } as const;
 const deliveryKey = (centerId: string, s: DeliverySubject, eventId: string, channel: string) => ({ PK: logPk(centerId, s), SK: `${eventId}#${channel}` });
 
 /** How long an attempt holds a delivery before another may take it over (longer than the function's timeout). */

@@ -25,7 +25,7 @@ export interface Message {
 type Template = (d: CaseEventData, code?: string) => Omit<Message, 'sms'> | undefined;
 type Short = (d: CaseEventData, code?: string) => string;
 
-const SIGNATURE: Record<Language, string> = { 'zh-CN': '【政务服务中心】', en: '[Government Service Center] ' };
+export const SIGNATURES: Record<Language, string> = { 'zh-CN': '【政务服务中心】', en: '[Government Service Center] ' };
 
 const list = (xs: unknown, lang: Language) => (Array.isArray(xs) ? xs.map(String).join(lang === 'zh-CN' ? '；' : '; ') : '');
 
@@ -265,7 +265,7 @@ export const queryCodeEventTypes: readonly string[] = ['CaseAccepted', 'CaseAcce
 export function render(detailType: string, data: CaseEventData, language: Language, queryCode?: string): Message | undefined {
   const m = templates[language][detailType]?.(data, queryCode);
   if (!m) return undefined;
-  return { subject: m.subject, text: `${SIGNATURE[language]}${m.text}`, sms: `${SIGNATURE[language]}${shortTexts[language][detailType]!(data, queryCode)}` };
+  return { subject: m.subject, text: `${SIGNATURES[language]}${m.text}`, sms: `${SIGNATURES[language]}${shortTexts[language][detailType]!(data, queryCode)}` };
 }
 
 /**
@@ -364,7 +364,7 @@ const appointmentTemplates: Record<Language, Record<string, AppointmentTemplate>
 /** The confirmation of an appointment event (AppointmentBooked, …Rescheduled, …Cancelled), or undefined for the others. */
 export function renderAppointment(detailType: string, n: AppointmentMessageData, language: Language): Message | undefined {
   const m = appointmentTemplates[language][detailType]?.(n);
-  return m && { subject: m.subject, text: `${SIGNATURE[language]}${m.text}`, sms: `${SIGNATURE[language]}${m.sms}` };
+  return m && { subject: m.subject, text: `${SIGNATURES[language]}${m.text}`, sms: `${SIGNATURES[language]}${m.sms}` };
 }
 
 // The SMS names the certificate and the last day to apply: what the holder needs to find it and act in time.
@@ -385,5 +385,5 @@ const renewalTemplates: Record<Language, (n: CertificateRenewalDueData) => Messa
 /** The reminder to renew a certificate (CertificateRenewalDue), with the signature. */
 export function renderRenewal(n: CertificateRenewalDueData, language: Language): Message {
   const m = renewalTemplates[language](n);
-  return { subject: m.subject, text: `${SIGNATURE[language]}${m.text}`, sms: `${SIGNATURE[language]}${m.sms}` };
+  return { subject: m.subject, text: `${SIGNATURES[language]}${m.text}`, sms: `${SIGNATURES[language]}${m.sms}` };
 }

@@ -12,8 +12,10 @@ import { forbidden, notFound, preconditionFailed, preconditionRequired, validati
 import { etag, httpHandler, ifMatch, type HttpRequest, type HttpResult, type Operations } from '#shared/http';
 import type { IdempotencyScope } from '#shared/idempotency';
 import { changeAccountStatus, findAccount, setAccountEnabled } from '#shared/identity';
+import { removalStanding, removalStandingKeys } from '../complaints/public.ts';
 import { waiverSettingsErrors } from '../fees/public.ts';
 import { staffDepartments } from './public.ts';
+import { decideRemoval } from './removal.ts';
 import { orgRoutes } from './routes.ts';
 import { checkCalendar, checkTimeZone } from './rules.ts';
 import * as staff from './staff.ts';
@@ -194,6 +196,19 @@ const setStaffStatus: Ops['setStaffStatus'] = async (req) => {
   return result!;
 };
 
+const decideStaffRemoval: Ops['decideStaffRemoval'] = async (req) => {
+  const caller = callerOf(req.event);
+  authorize(caller, 'org.staff.removal.decide');
+  const { username } = req.params;
+  const year = Number(req.params.year);
+  const read = await store.removalContext(caller.centerId, username, year, removalStandingKeys(caller.centerId, username, year));
+  const standing = removalStanding(read.found, caller.centerId, username, year);
+  const outcome = decideRemoval(caller, { username, year, body: req.body, now: new Date().toISOString() }, { staff: read.staff, standing, decided: read.decided });
+  const result: HttpResult = { status: 201, body: outcome.decision };
+  await store.writeRemovalDecision(caller.centerId, outcome.decision, outcome.staff && { entry: outcome.staff, readRev: read.staff!.rev }, outcome.event, req.idempotency?.record(result));
+  return result;
+};
+
 const putDepartment: Ops['putDepartment'] = async (req) => {
   const caller = callerOf(req.event);
   authorize(caller, 'org.department.write');
@@ -261,4 +276,5 @@ export const handler = httpHandler(orgRoutes, {
   listStaff,
   putStaff,
   setStaffStatus,
+  decideStaffRemoval,
 });

@@ -14,6 +14,14 @@ export const orgProblems = defineProblems({
     status: 422, title: msg('人员信息不符合要求', 'Staff record does not fit the rules'),
     about: 'The roles clerk, approver, dept_admin and dept_head act for one department, so their holder names it (`departmentId`); nobody is their own backup (AB角). `errors` names each field at fault.',
   },
+  'removal-not-suggested': {
+    status: 409, title: msg('未达到调离窗口的建议条件', 'No removal was suggested'),
+    about: 'A removal from the windows is decided only for a person whose complaints found substantiated (投诉属实) in the year reached the center\'s threshold (`staffRemovalThreshold` of the complaint settings).',
+  },
+  'removal-already-decided': {
+    status: 409, title: msg('调离窗口已有决定', 'Removal decided already'),
+    about: 'One decision per person and year: the first stands (the audit log holds it).',
+  },
   'time-zone-unknown': {
     status: 422, title: msg('时区无法识别', 'Unknown time zone'),
     about: '`timeZone` is not an IANA time zone this service knows (e.g. Asia/Shanghai); the center\'s calendar dates are kept in it.',

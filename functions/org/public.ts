@@ -3,7 +3,7 @@
  * department) and the directories the center-wide jobs walk. The center's
  * profile and calendar are the shared kernel's (shared/center.ts).
  */
-import { entryKey, getEntry, listCenterIds, listEntries } from './store.ts';
+import { entryKey, getEntry, listCenterIds, listEntries, staffAndWindows } from './store.ts';
 
 /** Every center's id: the center-wide jobs visit each (the appraisal's month close). */
 export const centerIds = listCenterIds;
@@ -12,6 +12,8 @@ export const windowOf = (centerId: string, windowId: string) => getEntry<{ depar
 export const departmentOf = <T extends object>(centerId: string, departmentId: string) => getEntry<T>(centerId, 'department', departmentId);
 export const departmentsOf = (centerId: string) => listEntries<{ departmentId: string; name: string }>(centerId, 'department');
 export const staffOf = <T extends object>(centerId: string) => listEntries<T>(centerId, 'staff');
+/** The center's staff and windows in one read (the appraisal's month close). */
+export const staffAndWindowsOf = staffAndWindows;
 /**
  * Every department a staff record authorizes its person for, the primary
  * first: `departmentIds` (a person of several, 综合窗口), else `departmentId`

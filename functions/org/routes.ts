@@ -20,6 +20,9 @@ import {
   StaffList,
   StaffListQuery,
   StaffPath,
+  StaffRemovalBody,
+  StaffRemovalDecision,
+  StaffRemovalPath,
 } from '#schemas/api/org';
 
 export const orgRoutes = [
@@ -76,5 +79,11 @@ export const orgRoutes = [
     summary: 'disable (the account\'s tokens stop working at once) or enable a staff account', params: StaffActionPath, ifMatch: true,
     description: 'Answers the staff member as `PUT /admin/staff/{username}` does, with the new ETag.',
     responses: { 200: Staff },
+  },
+  {
+    operationId: 'decideStaffRemoval', method: 'POST', path: '/admin/staff/{username}/removal-decisions/{year}', access: 'jwt',
+    summary: 'Decide on taking a staff member off the windows once their substantiated complaints of the year reached the center\'s threshold (调离窗口)', params: StaffRemovalPath, body: StaffRemovalBody,
+    description: 'The complaints domain suggests it (`StaffRemovalSuggested`); the center admin decides once per person and year, and the decision is audited (`StaffRemovalDecided`). `remove_from_windows` empties the person\'s `windowIds` in the same write.',
+    responses: { 201: StaffRemovalDecision },
   },
 ] as const satisfies readonly RouteSpec[];

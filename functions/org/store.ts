@@ -8,14 +8,16 @@
  *   window           PK CENTER#<c>  SK WINDOW#<windowId>
  *   calendar year    PK CENTER#<c>  SK CALENDAR#<yyyy>
  *   staff member     PK CENTER#<c>  SK STAFF#<username>   (account status: shared/accounts.ts)
+ *   removal decision PK CENTER#<c>  SK REMOVAL#<username>#<yyyy>   (调离窗口: one per person and year)
  *   center index     PK CENTERS     SK <centerId>
  *   org events       PK CENTER#<c>  SK EVENT#<ulid>
  */
 import { GetCommand, PutCommand, TransactWriteCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { msg } from '#schemas/api/problems';
-import type { OrgChangeData } from '#schemas/events/org';
+import type { Staff, StaffRemovalDecision } from '#schemas/api/org';
+import type { OrgChangeData, StaffRemovalDecidedData } from '#schemas/events/org';
 import { centerPk, centerProfileKey, centerSortKeys, type CenterProfile } from '#shared/center';
-import { db as defaultDb, isConcurrentChange, queryAll, tableName } from '#shared/db';
+import { batchGetItems, db as defaultDb, isConcurrentChange, itemAt, queryAll, tableName, type ItemKey } from '#shared/db';
 import { concurrentRequest, preconditionFailed } from '#shared/errors';
 import { outboxItem, type EventDraft } from '#shared/events';
 import type { IdempotencyPut } from '#shared/idempotency';
@@ -59,6 +61,20 @@ export async function listEntries<T>(centerId: string, kind: EntryKind, where?: 
 }
 
 /**
+ * The center's staff and windows together (the appraisal's directory): one
+ * Query over the sort keys from `STAFF#` to `WINDOW#`, which hold no other
+ * kind of entry (the prefix check keeps it so should one ever sort between).
+ */
+export async function staffAndWindows<S, W>(centerId: string): Promise<{ staff: Stored<S>[]; windows: Stored<W>[] }> {
+  const items = await queryAll({
+    KeyConditionExpression: 'PK = :pk AND SK BETWEEN :from AND :to',
+    ExpressionAttributeValues: { ':pk': centerPk(centerId), ':from': prefixes.staff, ':to': `${prefixes.window}\uffff` },
+  });
+  const of = (prefix: string) => items.filter((i) => String(i.SK).startsWith(prefix));
+  return { staff: of(prefixes.staff).map((i) => strip<S>(i)), windows: of(prefixes.window).map((i) => strip<W>(i)) };
+}
+
+/**
  * Creates (`expectedRev` undefined: the entry must not exist) or replaces (the
  * stored revision must be `expectedRev`) an entry, with its event and the
  * record of the request's Idempotency-Key (if any), in one transaction.
@@ -99,6 +115,43 @@ export async function putEntry<T extends object>(
 }
 
 export { recordUnchanged } from '#shared/idempotency';
+
+export const removalDecisionKey = (centerId: string, username: string, year: number) => ({ PK: centerPk(centerId), SK: `REMOVAL#${username}#${year}` });
+
+/** A staff member, whether their removal in `year` was decided, and `alsoRead` (the complaints domain's standing): one BatchGetItem. */
+export async function removalContext(centerId: string, username: string, year: number, alsoRead: readonly ItemKey[]) {
+  const found = await batchGetItems([entryKey(centerId, 'staff', username), removalDecisionKey(centerId, username, year), ...alsoRead]);
+  const staff = itemAt(found, entryKey(centerId, 'staff', username));
+  return { staff: staff ? strip<Staff>(staff) : undefined, decided: itemAt(found, removalDecisionKey(centerId, username, year)) !== undefined, found };
+}
+
+/**
+ * Records a removal decision once (a second for the person and year meets the
+ * first: 409), with the staff entry off its windows when it takes them off
+ * (still at the revision read: 412 otherwise), its event and the request's
+ * Idempotency-Key record, in one transaction.
+ */
+export async function writeRemovalDecision(
+  centerId: string,
+  decision: StaffRemovalDecision,
+  staff: { entry: Stored<Staff>; readRev: number } | undefined,
+  event: EventDraft<StaffRemovalDecidedData>,
+  idempotency: IdempotencyPut | undefined,
+): Promise<void> {
+  try {
+    await defaultDb.send(new TransactWriteCommand({
+      TransactItems: [
+        { Put: { TableName: tableName(), Item: { ...removalDecisionKey(centerId, decision.username, decision.year), kind: 'removalDecision', centerId, ...decision }, ConditionExpression: 'attribute_not_exists(PK)' } },
+        ...(staff ? [{ Put: { TableName: tableName(), Item: { ...entryKey(centerId, 'staff', decision.username), kind: 'staff', centerId, ...staff.entry }, ConditionExpression: 'rev = :rev', ExpressionAttributeValues: { ':rev': staff.readRev } } }] : []),
+        { Put: { TableName: tableName(), Item: outboxItem(centerPk(centerId), event).item } },
+        ...(idempotency ? [idempotency] : []),
+      ],
+    }));
+  } catch (err) {
+    if (!isConcurrentChange(err)) throw err;
+    throw preconditionFailed(msg(`人员 ${decision.username} 或其调离决定刚被同时修改；请重新读取后再试。`, `Staff member ${decision.username} or their removal decision changed at the same moment; read them again and retry.`));
+  }
+}
 
 /**
  * A center comes into being when the platform's operators set it up (there is

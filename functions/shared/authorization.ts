@@ -55,6 +55,8 @@ export const permissions = {
   ],
   /** Authorizing a person for more than one department (综合窗口), or changing such a person: beyond any one department's say. */
   'org.staff.multiDepartment.write': [{ role: 'center_admin', scope: 'center' }],
+  /** Deciding on a person's removal from the windows once their substantiated complaints reached the threshold (调离窗口). */
+  'org.staff.removal.decide': [{ role: 'center_admin', scope: 'center' }],
   /** The center's directory (departments, windows, staff) as staff see it. */
   'org.directory.read': everyStaffRole,
   /** The working-day calendar (工作日, 调休). */

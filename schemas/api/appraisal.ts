@@ -71,7 +71,7 @@ export const SubjectScore = Type.Object(
   {
     kind: SubjectKind,
     id: Type.String(),
-    departmentIds: Type.Optional(Type.Array(DepartmentId, { description: 'A staff member\'s departments when the month closed' })),
+    departmentIds: Type.Optional(Type.Array(DepartmentId, { description: 'A staff member\'s departments, or those a window serves, when the month closed' })),
     ranked: Type.Boolean({ description: 'False: no data on any indicator (not ranked, never first)' }),
     score: Type.Optional(Type.Number({ description: 'Out of 100, one decimal; the adjusted one after an upheld appeal' })),
     rank: Type.Optional(Type.Integer({ minimum: 1, description: 'Among the subjects of its kind; ties share a rank' })),

@@ -60,10 +60,17 @@ export const Complainant = Type.Object(
 );
 export type Complainant = Static<typeof Complainant>;
 
-export const notAcceptedReasons = ['no_respondent_or_content', 'unverifiable', 'outside_scope', 'in_review_or_litigation'] as const;
+/** Why a complaint is not accepted, in the words the complainant is told. */
+export const notAcceptedReasonLabels = {
+  no_respondent_or_content: '无明确被投诉对象或内容',
+  unverifiable: '无法核实',
+  outside_scope: '不属于受理范围',
+  in_review_or_litigation: '已进入行政复议或诉讼程序',
+} as const;
+export const notAcceptedReasons = Object.keys(notAcceptedReasonLabels) as (keyof typeof notAcceptedReasonLabels)[];
 export const NotAcceptedReason = StringEnum(
   notAcceptedReasons,
-  'no_respondent_or_content: 无明确被投诉对象或内容; unverifiable: 无法核实; outside_scope: 不属于受理范围; in_review_or_litigation: 已进入行政复议或诉讼程序',
+  Object.entries(notAcceptedReasonLabels).map(([k, v]) => `${k}: ${v}`).join('; '),
 );
 
 // ---------------------------------------------------------------------------

@@ -142,3 +142,32 @@ export const StaffListQuery = Type.Object(
 );
 export const StaffPath = Type.Object({ username: Username }, closed);
 export const StaffActionPath = Type.Object({ username: Username, action: StringEnum(['disable', 'enable'] as const) }, closed);
+
+/**
+ * The center admin's decision on a person whose complaints found substantiated
+ * this year reached the center's threshold (投诉属实, 调离窗口): taken off every
+ * window, or kept there with the reason. One decision per person and year.
+ */
+export const StaffRemovalPath = Type.Object({ username: Username, year: YearPath.properties.year }, closed);
+export const StaffRemovalBody = Type.Object(
+  {
+    decision: StringEnum(['remove_from_windows', 'keep'] as const, '调离窗口 / 留用'),
+    reason: text(500, 'Why: kept on the record and in the audit log'),
+  },
+  closed,
+);
+export type StaffRemovalBody = Static<typeof StaffRemovalBody>;
+export const StaffRemovalDecision = Type.Object(
+  {
+    username: Username,
+    year: Type.Integer(),
+    ...StaffRemovalBody.properties,
+    substantiated: Type.Integer({ minimum: 0, description: 'Complaints found substantiated against the person in the year, when decided' }),
+    threshold: Type.Integer({ minimum: 1, description: 'The center\'s threshold when decided' }),
+    windowIdsBefore: StaffBody.properties.windowIds,
+    decidedBy: Audit.updatedBy,
+    decidedAt: Type.String({ format: 'date-time' }),
+  },
+  closed,
+);
+export type StaffRemovalDecision = Static<typeof StaffRemovalDecision>;

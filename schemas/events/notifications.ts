@@ -1,8 +1,9 @@
-/** Events of the notification domain (source `onestop.notifications`, subject `case` or `appointment`). */
+/** Events of the notification domain (source `onestop.notifications`, subject `case`, `appointment` or `complaint`). */
 import * as Type from '@sinclair/typebox/type';
 import type { Static } from '@sinclair/typebox';
 import { AppointmentId } from '../api/appointments.ts';
 import { CaseNo } from '../api/cases.ts';
+import { ComplaintId } from '../api/complaints.ts';
 import { Channel } from '../api/notifications.ts';
 import { envelope } from './envelope.ts';
 
@@ -25,11 +26,13 @@ const about = {
 
 /**
  * One event per notification, with what each channel did: the audit log keeps one record per message, not per channel.
- * It names what the message was about: a case, or an appointment (its confirmation).
+ * It names what the message was about: a case, an appointment (its confirmation), or a complaint (its complainant's notices).
  */
 export const NotificationSentData = Type.Union([
   Type.Object({ caseNo: CaseNo, ...about }, { additionalProperties: false }),
   Type.Object({ appointmentId: AppointmentId, ...about }, { additionalProperties: false }),
+  // A complainant's notice: its channels carry no address, masked or not (the complainant's contact stays off events).
+  Type.Object({ complaintId: ComplaintId, ...about }, { additionalProperties: false }),
 ]);
 export type NotificationSentData = Static<typeof NotificationSentData>;
 

@@ -1,6 +1,7 @@
 /** Events of the org domain (source `onestop.org`): every change to the directory or the calendar. */
 import * as Type from '@sinclair/typebox/type';
 import type { Static } from '@sinclair/typebox';
+import { StaffRemovalDecision } from '../api/org.ts';
 import { envelope } from './envelope.ts';
 
 /** The state before (absent on creation) and after, for auditors' old and new values. */
@@ -17,3 +18,8 @@ export const orgEventSchemas = Object.fromEntries(orgEventTypes.map((t) => [t, e
   OrgEventType,
   ReturnType<typeof envelope<typeof OrgChangeData>>
 >;
+
+/** The center admin decided on a person's removal from the windows (audited): the decision as recorded. */
+export const StaffRemovalDecidedData = StaffRemovalDecision;
+export type StaffRemovalDecidedData = Static<typeof StaffRemovalDecidedData>;
+export const staffRemovalEventSchemas = { StaffRemovalDecided: envelope(StaffRemovalDecidedData) };

@@ -86,7 +86,9 @@ export async function moveCloudClock(ms: number): Promise<number> {
 }
 
 /** Today in the center's time zone (Asia/Shanghai). */
-export const centerToday = () => new Date(Date.now() + 8 * 3600_000).toISOString().slice(0, 10);
+/** The center's (China's) date at an instant. */
+export const centerDayAt = (ms: number) => new Date(ms + 8 * 3600_000).toISOString().slice(0, 10);
+export const centerToday = () => centerDayAt(Date.now());
 
 let counter = 0;
 /** A fresh item code per test, so tests never share state. */

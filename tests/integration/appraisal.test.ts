@@ -154,6 +154,11 @@ describe('closing a month and reading it', () => {
     expect(dept.status, JSON.stringify(dept.body)).toBe(200);
     expect(dept.body.subjects.some((s: { id: string }) => s.id === 'clerk.housing')).toBe(false);
     expect(dept.body.subjects.some((s: { id: string }) => s.id === 'clerk.amr')).toBe(true);
+    // The department's windows too (each window of the directory is appraised, ranked or not): its own and the general window, not housing's.
+    const windows = dept.body.subjects.filter((s: { kind: string }) => s.kind === 'window').map((s: { id: string }) => s.id);
+    expect(windows).toEqual(expect.arrayContaining(['a03', 'a04', 'z01']));
+    expect(windows).not.toContain('b01');
+    expect(all.body.subjects.find((s: { kind: string; id: string }) => s.kind === 'window' && s.id === 'z01')).toMatchObject({ departmentIds: ['amr', 'housing', 'health'] });
     expect((await call('GET', `/appraisal/scores?month=${month}&departmentId=housing`, { as: 'head.amr' })).status).toBe(403);
     expect((await call('GET', `/appraisal/scores?month=${month}`, { as: 'clerk.amr' })).status).toBe(403);
 
@@ -223,8 +228,8 @@ describe('DynamoDB requests (≤ 3 per API operation; a close: one per source be
     const closedByRoute = await measured(eventFor('center.admin', 'POST', `/appraisal/months/${month}/close`, '/appraisal/months/{month}/close', { params: { month } }));
     expect(closedByRoute.status, JSON.stringify(closedByRoute.body)).toBe(201);
     figures['close (route, the sources\' Queries besides)'] = closedByRoute.commands;
-    // Besides its own three: evaluation's, the queue's and supervision's counter Queries and the staff directory that names their accounts (sources.ts byAccount).
-    expect(closedByRoute.commands.filter((c) => c === 'QueryCommand').length).toBe(1 + 4);
+    // Besides its own three: evaluation's, the queue's and supervision's counter Queries, the staff directory that names their accounts (sources.ts byAccount), and complaints' findings.
+    expect(closedByRoute.commands.filter((c) => c === 'QueryCommand').length).toBe(1 + 5);
     const again = await measured(eventFor('center.admin', 'POST', `/appraisal/months/${month}/close`, '/appraisal/months/{month}/close', { params: { month } }));
     expect(again.status).toBe(200);
     figures['close again'] = again.commands;
@@ -240,7 +245,7 @@ describe('DynamoDB requests (≤ 3 per API operation; a close: one per source be
     figures['decide (upheld)'] = decided.commands;
     figures['public summary'] = (await measured(eventFor(undefined, 'GET', `/public/appraisal/${month}`, '/public/appraisal/{month}', { params: { month } }))).commands;
     for (const [op, cmds] of Object.entries(figures)) {
-      expect(cmds.length, op).toBeLessThanOrEqual(op.startsWith('close (route') ? 3 + 4 : 3);
+      expect(cmds.length, op).toBeLessThanOrEqual(op.startsWith('close (route') ? 3 + 5 : 3);
       expect(cmds, op).not.toContain('ScanCommand');
     }
 

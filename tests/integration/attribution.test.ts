@@ -6,15 +6,18 @@
  *    through the real pipe, counts for that window and those staff;
  *  - in this process, a fixture month (two staff at two windows rated, bad
  *    reviews due and fixed, visits served) counted by the evaluation and
- *    queue counting consumers, read by the real appraisal sources and closed:
+ *    queue counting consumers, a complaint found substantiated counted as its
+ *    reply's transaction counts it, read by the real appraisal sources and closed:
  *    the counts and scores equal the hand computation below, and the reads
  *    are counted.
  */
+import { TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import type { EventBridgeEvent } from 'aws-lambda';
 import { ulid } from 'ulid';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { call, centerToday, until } from './api-client.ts';
 import { applicantIdOf, freshItem, invitationOf, onlineRating, partitionOf, soleTrader, visitEnded } from './evaluation-client.ts';
+import type { ComplaintRecord } from '../../functions/complaints/lifecycle.ts';
 import { useLocalTable } from './in-process.ts';
 
 useLocalTable({ DEFAULT_CENTER_ID: 'center-demo' });
@@ -183,19 +186,29 @@ describe('a fixture month through the sources and the close', () => {
       expect(await countVisit(e)).toEqual({ outcome: 'counted' });
     }
 
-    // The sources, as the close reads them, counting their requests.
+    // A complaint about window b01 found substantiated in the month, clerk.housing at fault: the reply's transaction writes these counters.
+    const { figureChange } = await import('../../functions/complaints/figures.ts');
+    const { figureUpdates } = await import('../../functions/complaints/figures-store.ts');
+    const at = `${fixtureMonth}-15T02:00:00.000Z`;
+    const accepted = {
+      centerId: CENTER, timeZone: 'Asia/Shanghai', category: 'rudeness', subject: { type: 'window', windowId: 'b01' }, departmentId: 'housing', filedAt: at, acceptDue: `${fixtureMonth}-20`, acceptance: { by: 'sup', at },
+    } as unknown as ComplaintRecord;
+    const replied = { ...accepted, reply: { text: '属实', substantiated: true, staffAtFault: 'clerk.housing', by: 'head', at } };
     const { db } = await import('#shared/db');
+    await db.send(new TransactWriteCommand({ TransactItems: figureUpdates(CENTER, figureChange(accepted, replied, `${fixtureMonth}-15`)) }));
+
+    // The sources, as the close reads them, counting their requests.
     const sent: string[] = [];
     db.middlewareStack.add((next, context) => async (args) => { sent.push(context.commandName ?? 'unknown'); return next(args); }, { step: 'initialize', name: 'countSourceRequests' });
     const { appraisalSources } = await import('../../functions/appraisal/sources.ts');
     const rows = (await Promise.all(appraisalSources.map((s) => s(CENTER, fixtureMonth)))).flat();
-    expect(sent).toEqual(['QueryCommand', 'QueryCommand', 'QueryCommand', 'QueryCommand']);
+    expect(sent).toEqual(['QueryCommand', 'QueryCommand', 'QueryCommand', 'QueryCommand', 'QueryCommand']);
     const { mergeRows } = await import('../../functions/appraisal/rules.ts');
     const merged = Object.fromEntries([...mergeRows([rows]).values()].map((m) => [`${m.kind}#${m.id}`, m.counts]));
     // By hand: clerk.amr rated 4 + 1 + 1 + 1 = 7, good 4 + 1 + 1 = 6, proactive good 5, 1 bad due and fixed on time, 3 visits;
-    // clerk.housing rated 5, good 3, proactive good 2, 2 bad due, 1 fixed, 2 visits; approver.amr the one case: rated 1, good 1.
+    // clerk.housing rated 5, good 3, proactive good 2, 2 bad due, 1 fixed, 2 visits, 1 complaint substantiated; approver.amr the one case: rated 1, good 1.
     const amr = { rated: 7, good: 6, proactiveGood: 5, badDue: 1, badFixedOnTime: 1, visitsServed: 3 };
-    const housing = { rated: 5, good: 3, proactiveGood: 2, badDue: 2, badFixedOnTime: 1, visitsServed: 2 };
+    const housing = { rated: 5, good: 3, proactiveGood: 2, badDue: 2, badFixedOnTime: 1, visitsServed: 2, substantiatedComplaints: 1 };
     expect(merged).toEqual({
       'staff#clerk.amr': amr, 'window#a03': amr, 'department#amr': amr,
       'staff#clerk.housing': housing, 'window#b01': housing, 'department#housing': housing,
@@ -205,7 +218,7 @@ describe('a fixture month through the sources and the close', () => {
     // Closed over the real sources with the default table (satisfaction 40 of good/rated from 5 rated, on time 25, rectification 15 of
     // fixed/due from 1 due, discipline 20 less deductions); no case completed in the month: on time left out, out of 75.
     //   clerk.amr, a03, amr:          6/7 × 40 = 34.29 + 1/1 × 15 = 15 + 20 = 69.29 of 75 → 92.4
-    //   clerk.housing, b01, housing:  3/5 × 40 = 24    + 1/2 × 15 = 7.5 + 20 = 51.5 of 75 → 68.7
+    //   clerk.housing, b01, housing:  3/5 × 40 = 24    + 1/2 × 15 = 7.5 + (20 − 5 for the complaint) = 46.5 of 75 → 62
     //   approver.amr: 1 rated (< 5), nothing due, no cards counted → not ranked, no rank
     const { closeMonth } = await import('../../functions/appraisal/close.ts');
     const store = await import('../../functions/appraisal/store.ts');
@@ -217,7 +230,7 @@ describe('a fixture month through the sources and the close', () => {
       expect(score(kind!, id!)).toMatchObject({ ranked: true, score: 92.4, rank: 1, points: { satisfaction: 34.3, rectification: 15, discipline: 20 } });
     }
     for (const [kind, id] of [['staff', 'clerk.housing'], ['window', 'b01'], ['department', 'housing']]) {
-      expect(score(kind!, id!)).toMatchObject({ ranked: true, score: 68.7, rank: 2, points: { satisfaction: 24, rectification: 7.5, discipline: 20 } });
+      expect(score(kind!, id!)).toMatchObject({ ranked: true, score: 62, rank: 2, points: { satisfaction: 24, rectification: 7.5, discipline: 15 } });
     }
     expect(score('staff', 'approver.amr')).toMatchObject({ ranked: false, points: {} });
     expect(score('staff', 'approver.amr')!.rank).toBeUndefined();

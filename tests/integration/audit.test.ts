@@ -319,8 +319,12 @@ describe('a case journey in the audit log', () => {
     const last = Math.max(...caseRecords.map((r) => Date.parse(r.recordedAt)));
     await new Promise((r) => setTimeout(r, Math.max(0, last + SEAL_GRACE_MS + 500 - Date.now())));
     const run = await digest({ date: today, centerId: 'center-demo' });
-    expect(run.sealed).toEqual([expect.objectContaining({ centerId: 'center-demo', date: today, sha256: expect.stringMatching(/^[0-9a-f]{64}$/) })]);
-    expect(run.sealed[0]!.records).toBeGreaterThanOrEqual(caseRecords.length);
+    // Past China's midnight the cloud's own digest schedule may have sealed the day first: then this run owes nothing.
+    const sealedBySchedule = run.sealed.length === 0 && centerToday() !== today;
+    if (!sealedBySchedule) {
+      expect(run.sealed).toEqual([expect.objectContaining({ centerId: 'center-demo', date: today, sha256: expect.stringMatching(/^[0-9a-f]{64}$/) })]);
+      expect(run.sealed[0]!.records).toBeGreaterThanOrEqual(caseRecords.length);
+    }
     // A second run changes nothing: the day is sealed.
     expect((await digest({ date: today, centerId: 'center-demo' })).sealed).toEqual([]);
 
@@ -338,11 +342,13 @@ describe('a case journey in the audit log', () => {
     expect(other.status).toBe(404);
 
     // The export verifies against the digest, in process and through `npm run audit:verify`. Made after a
-    // digest of today, it reaches past the seal: the sealed records are verified, the rest not proven (exit 3).
+    // digest of today, it reaches past the seal: the sealed records are verified, the rest not proven (exit 3) —
+    // unless the day had ended when it was sealed, which proves it whole (exit 0).
+    const wholeDay = Date.parse(d.sealedBefore) >= Date.parse(`${today}T16:00:00Z`);
     const { text } = await exportAll('ndjson');
     const report = verifyAudit({ export: parseExport(text), digests: [{ digest: d, file: `${today}.json` }] });
     expect(report.problems).toEqual([]);
-    expect(report).toMatchObject({ ok: false, verdict: 'unsealed', lastSealedAt: d.sealedBefore });
+    expect(report).toMatchObject({ ok: wholeDay, verdict: wholeDay ? 'verified' : 'unsealed', lastSealedAt: d.sealedBefore });
     expect(report.sealedRecords).toBeGreaterThanOrEqual(caseRecords.length);
 
     const dir = path.join(cloud.dataDir, 'audit-verify');
@@ -350,9 +356,11 @@ describe('a case journey in the audit log', () => {
     writeFileSync(path.join(dir, 'export.ndjson'), text);
     writeFileSync(path.join(dir, 'digests', `${today}.json`), `${JSON.stringify(d, null, 2)}\n`);
     const ok = await runVerifier(path.join(dir, 'export.ndjson'), path.join(dir, 'digests'));
-    expect(ok.code, ok.output).toBe(3);
-    expect(ok.output).toContain(`VERIFIED up to ${d.sealedBefore}: `);
-    expect(ok.output).toContain('NOT PROVEN: ');
+    expect(ok.code, ok.output).toBe(wholeDay ? 0 : 3);
+    if (!wholeDay) {
+      expect(ok.output).toContain(`VERIFIED up to ${d.sealedBefore}: `);
+      expect(ok.output).toContain('NOT PROVEN: ');
+    }
 
     // One of the case's records edited: exit code 1, the record named.
     const edited = text.split('\n').map((line) => {

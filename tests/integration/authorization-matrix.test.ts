@@ -362,6 +362,8 @@ const existing: Route[] = [
   { operationId: 'listStaff', allowed: allStaff, ok: 200, addressed: false, request: () => ['GET', '/org/staff'] },
   { operationId: 'putStaff', allowed: admins, ok: 200, addressed: true, fresh: true, fixture: staffMember, request: (f) => ['PUT', `/admin/staff/${f.id}`, staffBody, ifMatch(f)] },
   { operationId: 'setStaffStatus', allowed: admins, ok: 200, addressed: true, fresh: true, fixture: staffMember, request: (f) => ['POST', `/admin/staff/${f.id}/disable`, undefined, ifMatch(f)] },
+  // A person nobody complained about: the allowed caller reaches the threshold check (409), nothing written.
+  { operationId: 'decideStaffRemoval', allowed: { center_admin: 'center' }, ok: 409, okType: 'removal-not-suggested', addressed: true, fixture: staffMember, request: (f) => ['POST', `/admin/staff/${f.id}/removal-decisions/2026`, { decision: 'keep', reason: '矩阵' }] },
   { operationId: 'getCalendar', allowed: allStaff, ok: 200, addressed: true, fixture: calendar, request: (f) => ['GET', `/calendar/${f.id}`] },
   { operationId: 'putCalendar', allowed: { center_admin: 'center' }, ok: 200, addressed: true, fresh: true, fixture: calendar, request: (f) => ['PUT', `/admin/calendar/${f.id}`, { holidays: [], workdays: [] }, ifMatch(f)] },
   { operationId: 'getMyProfile', allowed: onlyApplicants, ok: 404, addressed: false, request: () => ['GET', '/applicants/me'] },

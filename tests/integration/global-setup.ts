@@ -120,6 +120,11 @@ export async function teardown(): Promise<void> {
 }
 
 async function stopCloud(): Promise<void> {
+  if (cloud) {
+    const functions = Object.values(cloud.stats().functions);
+    const sum = (k: 'invocations' | 'coldStarts') => functions.reduce((n, f) => n + f[k], 0);
+    console.log(`local cloud: ${sum('invocations')} invocations, ${sum('coldStarts')} cold starts`);
+  }
   await cloud?.stop();
   cloud = undefined;
   // Keep the data (logs included) when asked, to look at a failed run.

@@ -10,7 +10,7 @@ import path from 'node:path';
 import { describe, expect, inject, it } from 'vitest';
 import { DynamoDBClient, GetItemCommand, PutItemCommand } from '@aws-sdk/client-dynamodb';
 import { ulid } from 'ulid';
-import { centerToday, until } from './api-client.ts';
+import { centerDayAt, centerToday, until } from './api-client.ts';
 import { asyncInvokeConfig, extractModel } from '../../local/template.ts';
 import type { CfnTemplate } from '../../local/intrinsics.ts';
 import { BUCKET_NOTIFICATIONS_HANDLER } from '../../infra/constructs/consumer.ts';
@@ -176,7 +176,7 @@ describe('outbox pipe → bus → audit consumer', () => {
     expect(record.source?.S).toBe('onestop.catalog');
 
     // And through the auditors' API.
-    const res = await fetch(`${api}/audit/events?from=${centerToday()}&to=${centerToday()}&subjectType=item&subjectId=${subjectId}`, {
+    const res = await fetch(`${api}/audit/events?from=${centerDayAt(Date.now() - 86_400_000)}&to=${centerToday()}&subjectType=item&subjectId=${subjectId}`, {
       headers: { authorization: `Bearer ${await token('auditor')}` },
     });
     expect(res.status).toBe(200);
@@ -198,8 +198,9 @@ describe('outbox pipe → bus → audit consumer', () => {
     const code = cloud.seeded.published[0];
     expect(code).toBeDefined();
     const auth = { authorization: `Bearer ${await token('auditor')}` };
+    // From yesterday: the seed may have run before China's midnight.
     const page = await until('the seed audit records', async () => {
-      const res = await fetch(`${api}/audit/events?from=${centerToday()}&to=${centerToday()}&subjectType=item&subjectId=${code}`, { headers: auth });
+      const res = await fetch(`${api}/audit/events?from=${centerDayAt(Date.now() - 86_400_000)}&to=${centerToday()}&subjectType=item&subjectId=${code}`, { headers: auth });
       const body = (await res.json()) as { items: { action: string }[] };
       return body.items.some((i) => i.action === 'ItemPublished') ? body : undefined;
     });

@@ -37,7 +37,10 @@ const supervisionAndMore: AppraisalCountRow[] = [
   staff('dave', { visitsServed: 30 }),
   { subject: { kind: 'department', id: 'amr' }, counts: { yellowCards: 2 } },
 ];
-const directory = new Map<string, readonly string[]>([['alice', ['amr']], ['bob', ['amr']], ['carol', ['tax']], ['dave', ['tax']], ['erin', ['amr']], ['frank', ['tax']]]);
+const directory = {
+  staff: new Map<string, readonly string[]>([['alice', ['amr']], ['bob', ['amr']], ['carol', ['tax']], ['dave', ['tax']], ['erin', ['amr']], ['frank', ['tax']]]),
+  windows: new Map<string, readonly string[]>([['w1', ['amr']], ['w9', ['amr', 'tax']]]),
+};
 
 describe('scoring a month (the default table)', () => {
   // Worked by hand: points per indicator; the score is earned / the weights scored × 100, one decimal.
@@ -48,6 +51,8 @@ describe('scoring a month (the default table)', () => {
     { kind: 'department', id: 'tax', score: undefined, rank: undefined },
     // w1: 40 of 40, discipline (no card recorded) 20 of 20 → 100.
     { kind: 'window', id: 'w1', score: 100, rank: 1 },
+    // w9: in the directory only. Not ranked, after the ranked windows.
+    { kind: 'window', id: 'w9', score: undefined, rank: undefined },
     // bob: 40 of 40; 4 completed < 5 (left out); discipline 20 → 60/60 = 100.
     { kind: 'staff', id: 'bob', score: 100, rank: 1 },
     // frank: rated 3 + 2 from two rows = 5 → 40; 25; warnings 0 → 20: 85/85 = 100, sharing rank 1.
@@ -68,12 +73,14 @@ describe('scoring a month (the default table)', () => {
   });
 
   it('a subject with no data on any indicator is not ranked, never first', () => {
-    for (const id of ['dave', 'erin']) expect(scored.find((s) => s.id === id)).toMatchObject({ ranked: false, points: {} });
+    for (const id of ['dave', 'erin', 'w9']) expect(scored.find((s) => s.id === id)).toMatchObject({ ranked: false, points: {} });
     expect(scored.find((s) => s.id === 'tax')!.ranked).toBe(false);
   });
 
-  it('records the points per indicator and the staff member\'s departments', () => {
+  it('records the points per indicator, the staff member\'s departments and those a window serves', () => {
     expect(scored.find((s) => s.id === 'alice')).toMatchObject({ points: { satisfaction: 36, onTime: 25, rectification: 15, discipline: 15 }, departmentIds: ['amr'] });
+    expect(scored.find((s) => s.id === 'w9')).toMatchObject({ ranked: false, points: {}, departmentIds: ['amr', 'tax'] });
+    expect(scored.find((s) => s.id === 'amr')!.departmentIds).toBeUndefined();
     expect(scored.find((s) => s.id === 'carol')!.points).toEqual({ onTime: 18.8, discipline: 0 });
   });
 

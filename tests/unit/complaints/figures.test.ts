@@ -1,7 +1,8 @@
 /**
  * The monthly complaint figures (functions/complaints/figures.ts): what each
- * step of a complaint adds, to which rows of which month, and the rates read
- * from the counts, computed by hand here.
+ * step of a complaint adds, to which rows of which month, what a finding adds
+ * to the appraisal's month, and the rates read from the counts, computed by
+ * hand here.
  */
 import { describe, expect, it } from 'vitest';
 import type { Caller } from '#shared/auth';
@@ -47,6 +48,28 @@ describe('what each step adds to the month filed', () => {
 
   it('a step that changes no figure adds nothing (an extension asked, a review requested)', () => {
     expect(figureChange(accepted, { ...accepted, extension: { reason: '调查', workingDays: 2, requestedBy: 'h', requestedAt: at }, version: 3 }, '2026-12-03')).toBeUndefined();
+  });
+});
+
+describe('what a finding adds to the appraisal, in the month it is made (投诉属实)', () => {
+  it('a substantiated reply counts for the department, and for the staff member it names at fault; in the month of the reply, not of the filing', () => {
+    expect(figureChange(accepted, replied, '2027-01-04')!.substantiated).toEqual({ month: '2027-01', rows: ['DEPT#amr'] });
+    const atFault = { ...replied, reply: { ...replied.reply!, staffAtFault: 'clerk.amr' } };
+    expect(figureChange(accepted, atFault, '2026-12-08')).toMatchObject({ month: '2026-12', substantiated: { month: '2026-12', rows: ['DEPT#amr', 'STAFF#clerk.amr'] } });
+  });
+
+  it('a complaint about a window counts for the window too; an unfounded reply counts for nobody', () => {
+    const aboutWindow = { ...accepted, subject: { type: 'window' as const, windowId: 'a03' } };
+    expect(figureChange(aboutWindow, { ...aboutWindow, state: 'replied', reply: { text: '属实', substantiated: true, by: 'head', at }, version: 3 }, '2026-12-08')!.substantiated).toEqual({ month: '2026-12', rows: ['DEPT#amr', 'WINDOW#a03'] });
+    expect(figureChange(accepted, { ...replied, reply: { ...replied.reply!, substantiated: false } }, '2026-12-08')!.substantiated).toBeUndefined();
+  });
+
+  it('a review overturning an unfounded reply counts once; one confirming a substantiated reply adds nothing', () => {
+    const denied = { ...replied, state: 'under_review' as const, reply: { ...replied.reply!, substantiated: false }, review: { reason: '不服', requestedAt: at } };
+    const overturned = { ...denied, state: 'closed' as const, review: { ...denied.review, answer: '复核属实', substantiated: true, by: 'sup', at } };
+    expect(figureChange(denied, overturned, '2026-12-20')).toEqual({ month: '2026-12', rows: [], add: {}, substantiated: { month: '2026-12', rows: ['DEPT#amr'] } });
+    const confirmed = { ...replied, state: 'closed' as const, review: { reason: '不服', requestedAt: at, answer: '维持', substantiated: true, by: 'sup', at } };
+    expect(figureChange({ ...replied, state: 'under_review', review: { reason: '不服', requestedAt: at } }, confirmed, '2026-12-20')).toBeUndefined();
   });
 });
 

@@ -39,7 +39,7 @@ describe('who hears of an appointment', () => {
 describe('the events the consumer takes', () => {
   it('the appointment events with a confirmation, each rendered in both languages; check-ins and misses are not told', () => {
     expect(applicantNoticeSources['onestop.queue']).toEqual(['AppointmentBooked', 'AppointmentCancelled', 'AppointmentRescheduled']);
-    expect(applicantNoticeTrigger.sources).toEqual(['onestop.cases', 'onestop.queue', 'onestop.documents']);
+    expect(applicantNoticeTrigger.sources).toEqual(['onestop.cases', 'onestop.queue', 'onestop.documents', 'onestop.complaints']);
     expect(applicantNoticeSources['onestop.documents']).toEqual(['CertificateRenewalDue']);
     const n = { date: '2026-12-01', start: '09:00', end: '09:30', itemCode: 'IT-1', bookingCode: '042042' };
     for (const type of appointmentEventTypes) {
