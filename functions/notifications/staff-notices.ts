@@ -3,7 +3,8 @@
  * due soon, past its promised or statutory limit, a special procedure or a
  * pre-review overdue, a delivery late, a bad review's call-back or
  * rectification due or overdue, a certificate not issued after closure → one
- * email to each of the handling department's clerks, approvers and admins.
+ * email to each of the handling department's clerks, approvers and admins, and
+ * to whoever covers one of them absent today (AB角).
  * The same people hear of the warning, the yellow and the red of a clock, so a
  * red card reaches whoever got the earlier two.
  *
@@ -12,13 +13,13 @@
  * is released and the event retried (then its DLQ).
  */
 import type { EventBridgeEvent } from 'aws-lambda';
-import type { Staff } from '#schemas/api/org';
+import type { Staff, StaffAbsence } from '#schemas/api/org';
 import type { ThresholdReached } from '#schemas/api/supervision';
 import type { TaskThresholdReached } from '#schemas/events/evaluation';
 import type { DomainEvent } from '#shared/events';
 import { logger } from '#shared/logger';
 import { validationErrors } from '#shared/validate';
-import { departmentsOf, staffDepartments, staffOf } from '../org/public.ts';
+import { absentToday, departmentsOf, staffDepartments, staffOf } from '../org/public.ts';
 import { sendEmail } from './senders.ts';
 import { claimStaffNotice, settleStaffNotices } from './store.ts';
 import { staffNoticeSources } from './subscriptions.ts';
@@ -62,6 +63,19 @@ export function staffNoticeText(departmentName: string, detailType: string, t: P
   };
 }
 
+/**
+ * The department's clerks, approvers and admins, and whoever covers one of
+ * them absent today (AB角: B hears what A would), once each.
+ */
+export function recipientsOf(staff: readonly Staff[], absent: readonly Pick<StaffAbsence, 'username' | 'coveredBy'>[], departmentId: string): string[] {
+  const active = staff.filter((s) => s.status === 'active');
+  const notified = active.filter((s) => staffDepartments(s).includes(departmentId) && s.roles.some((r) => NOTIFIED_ROLES.includes(r)));
+  const names = new Set(notified.map((s) => s.username));
+  const backups = new Set(absent.filter((a) => names.has(a.username)).flatMap((a) => a.coveredBy.map((b) => b.username)));
+  const covering = active.filter((s) => backups.has(s.username) && !notified.includes(s));
+  return [...notified, ...covering].map((s) => s.email);
+}
+
 /** The threshold an event carries, checked against its source's schema. */
 function thresholdOf(event: EventBridgeEvent<string, unknown>): { centerId: string; threshold: Threshold } {
   const detailType = event['detail-type'];
@@ -83,10 +97,8 @@ export async function handler(event: EventBridgeEvent<string, unknown>): Promise
   const level = `${data.clock}:${data.level}`;
   const date = data.thresholdAt.slice(0, 10);
   if ((await claimStaffNotice(centerId, date, level, data.subjectId, Date.now())) !== 'claimed') return { emails: 0 };
-  const [departments, staff] = await Promise.all([departmentsOf(centerId), staffOf<Staff>(centerId)]);
-  const recipients = staff
-    .filter((s) => s.status === 'active' && staffDepartments(s).includes(data.departmentId) && s.roles.some((r) => NOTIFIED_ROLES.includes(r)))
-    .map((s) => s.email);
+  const [departments, staff, absent] = await Promise.all([departmentsOf(centerId), staffOf<Staff>(centerId), absentToday(centerId, new Date().toISOString())]);
+  const recipients = recipientsOf(staff, absent, data.departmentId);
   if (recipients.length === 0) {
     await settleStaffNotices(centerId, date, [{ level, subjectId: data.subjectId }], 'sent');
     return { emails: 0 };

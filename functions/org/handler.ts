@@ -7,6 +7,7 @@ import { msg } from '#schemas/api/problems';
 import type { OrgEventType } from '#schemas/events/org';
 import { actingRole, callerOf, type Caller } from '#shared/auth';
 import { denial, rolesFor, type Action, type Target } from '#shared/authorization';
+import { DEFAULT_TIME_ZONE } from '#shared/center';
 import { requiredEnv } from '#shared/db';
 import { forbidden, notFound, preconditionFailed, preconditionRequired, validationFailed } from '#shared/errors';
 import { etag, httpHandler, ifMatch, type HttpRequest, type HttpResult, type Operations } from '#shared/http';
@@ -15,6 +16,7 @@ import { changeAccountStatus, findAccount, setAccountEnabled } from '#shared/ide
 import { removalStanding, removalStandingKeys } from '../complaints/public.ts';
 import { waiverSettingsErrors } from '../fees/public.ts';
 import { staffDepartments } from './public.ts';
+import { absenceView, cancelAbsence, markAbsence, withoutReason } from './absences.ts';
 import { decideRemoval } from './removal.ts';
 import { orgRoutes } from './routes.ts';
 import { checkCalendar, checkTimeZone } from './rules.ts';
@@ -201,12 +203,48 @@ const decideStaffRemoval: Ops['decideStaffRemoval'] = async (req) => {
   authorize(caller, 'org.staff.removal.decide');
   const { username } = req.params;
   const year = Number(req.params.year);
-  const read = await store.removalContext(caller.centerId, username, year, removalStandingKeys(caller.centerId, username, year));
+  const read = await store.removalContext(caller.centerId, username, year, [...removalStandingKeys(caller.centerId, username, year), ...req.checks!.keys]);
+  req.checks!.settle(read.found);
   const standing = removalStanding(read.found, caller.centerId, username, year);
   const outcome = decideRemoval(caller, { username, year, body: req.body, now: new Date().toISOString() }, { staff: read.staff, standing, decided: read.decided });
   const result: HttpResult = { status: 201, body: outcome.decision };
   await store.writeRemovalDecision(caller.centerId, outcome.decision, outcome.staff && { entry: outcome.staff, readRev: read.staff!.rev }, outcome.event, req.idempotency?.record(result));
   return result;
+};
+
+const markStaffAbsence: Ops['markStaffAbsence'] = async (req) => {
+  const caller = callerOf(req.event);
+  const { username, date } = req.params;
+  const read = await store.absenceContext(caller.centerId, username, date, req.checks!.keys);
+  req.checks!.settle(read.found);
+  const now = new Date().toISOString();
+  const outcome = markAbsence(caller, { username, date, body: req.body, now, timeZone: read.timeZone ?? DEFAULT_TIME_ZONE }, read);
+  if ('unchanged' in outcome) {
+    const result: HttpResult = { status: 200, body: absenceView(outcome.unchanged) };
+    await store.recordUnchanged(req.idempotency?.record(result));
+    return result;
+  }
+  const result: HttpResult = { status: 201, body: absenceView(outcome.absence) };
+  await store.writeAbsence(caller.centerId, outcome.absence, outcome.event, req.idempotency?.record(result));
+  return result;
+};
+
+const cancelStaffAbsence: Ops['cancelStaffAbsence'] = async (req) => {
+  const caller = callerOf(req.event);
+  const { username, date } = req.params;
+  const read = await store.absenceContext(caller.centerId, username, date, req.checks!.keys);
+  req.checks!.settle(read.found);
+  const { absence, event } = cancelAbsence(caller, { username, date, now: new Date().toISOString() }, read);
+  const result: HttpResult = { status: 200, body: absenceView(absence) };
+  await store.deleteAbsence(caller.centerId, absence, event, req.idempotency?.record(result));
+  return result;
+};
+
+const listAbsences: Ops['listAbsences'] = async (req) => {
+  const caller = callerOf(req.event);
+  authorize(caller, 'org.directory.read');
+  const items = await store.absencesBetween(caller.centerId, req.params.date, req.params.date);
+  return { status: 200, body: { items: items.map(withoutReason) } };
 };
 
 const putDepartment: Ops['putDepartment'] = async (req) => {
@@ -277,4 +315,7 @@ export const handler = httpHandler(orgRoutes, {
   putStaff,
   setStaffStatus,
   decideStaffRemoval,
+  markStaffAbsence,
+  cancelStaffAbsence,
+  listAbsences,
 });

@@ -23,6 +23,11 @@ import {
   StaffRemovalBody,
   StaffRemovalDecision,
   StaffRemovalPath,
+  AbsenceDayPath,
+  AbsenceList,
+  StaffAbsence,
+  StaffAbsenceBody,
+  StaffAbsencePath,
 } from '#schemas/api/org';
 
 export const orgRoutes = [
@@ -81,9 +86,26 @@ export const orgRoutes = [
     responses: { 200: Staff },
   },
   {
-    operationId: 'decideStaffRemoval', method: 'POST', path: '/admin/staff/{username}/removal-decisions/{year}', access: 'jwt',
+    operationId: 'decideStaffRemoval', method: 'POST', path: '/admin/staff/{username}/removal-decisions/{year}', access: 'jwt', accountCheck: 'inline',
     summary: 'Decide on taking a staff member off the windows once their substantiated complaints of the year reached the center\'s threshold (调离窗口)', params: StaffRemovalPath, body: StaffRemovalBody,
     description: 'The complaints domain suggests it (`StaffRemovalSuggested`); the center admin decides once per person and year, and the decision is audited (`StaffRemovalDecided`). `remove_from_windows` empties the person\'s `windowIds` in the same write.',
     responses: { 201: StaffRemovalDecision },
+  },
+  {
+    operationId: 'markStaffAbsence', method: 'PUT', path: '/admin/staff/{username}/absences/{date}', access: 'jwt', accountCheck: 'inline',
+    summary: 'Mark a staff member absent for a day (缺岗), so that their backups work their windows (AB角)', params: StaffAbsencePath, body: StaffAbsenceBody, optionalBody: true,
+    description: 'The person\'s department admin or the center admin, for today or a day within a year. Each backup of the staff entry (`backups[].backupUsername`) may work the person\'s windows that day, and the tickets and visits they serve there are theirs; the threshold notices of the person\'s department reach them too. Marked already: 200 with the mark as it stands. Audited (`StaffAbsenceMarked`, without the reason).',
+    responses: { 200: StaffAbsence, 201: StaffAbsence },
+  },
+  {
+    operationId: 'cancelStaffAbsence', method: 'POST', path: '/admin/staff/{username}/absences/{date}/cancel', access: 'jwt', accountCheck: 'inline',
+    summary: 'Withdraw an absence: the backups no longer work the person\'s windows that day', params: StaffAbsencePath,
+    description: 'Answers the absence as it was. Audited (`StaffAbsenceCancelled`).',
+    responses: { 200: StaffAbsence },
+  },
+  {
+    operationId: 'listAbsences', method: 'GET', path: '/org/absences/{date}', access: 'jwt',
+    summary: 'Who is absent on a day and who covers them (AB角), without the reasons', params: AbsenceDayPath,
+    responses: { 200: AbsenceList },
   },
 ] as const satisfies readonly RouteSpec[];

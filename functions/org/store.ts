@@ -9,16 +9,19 @@
  *   calendar year    PK CENTER#<c>  SK CALENDAR#<yyyy>
  *   staff member     PK CENTER#<c>  SK STAFF#<username>   (account status: shared/accounts.ts)
  *   removal decision PK CENTER#<c>  SK REMOVAL#<username>#<yyyy>   (调离窗口: one per person and year)
+ *   absence          PK CENTER#<c>  SK ABSENCE#<date>#<username>   (AB角: A away that day; the day's list is one Query)
+ *   cover            PK CENTER#<c>  SK COVER#<date>#<username>     (what B works that day for absent colleagues: a string set of <A>#<windowId>)
  *   center index     PK CENTERS     SK <centerId>
  *   org events       PK CENTER#<c>  SK EVENT#<ulid>
  */
 import { GetCommand, PutCommand, TransactWriteCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { msg } from '#schemas/api/problems';
 import type { Staff, StaffRemovalDecision } from '#schemas/api/org';
-import type { OrgChangeData, StaffRemovalDecidedData } from '#schemas/events/org';
+import type { OrgChangeData, StaffAbsenceData, StaffRemovalDecidedData } from '#schemas/events/org';
 import { centerPk, centerProfileKey, centerSortKeys, type CenterProfile } from '#shared/center';
 import { batchGetItems, db as defaultDb, isConcurrentChange, itemAt, queryAll, tableName, type ItemKey } from '#shared/db';
 import { concurrentRequest, preconditionFailed } from '#shared/errors';
+import type { AbsenceRecord } from './absences.ts';
 import { outboxItem, type EventDraft } from '#shared/events';
 import type { IdempotencyPut } from '#shared/idempotency';
 
@@ -151,6 +154,83 @@ export async function writeRemovalDecision(
     if (!isConcurrentChange(err)) throw err;
     throw preconditionFailed(msg(`人员 ${decision.username} 或其调离决定刚被同时修改；请重新读取后再试。`, `Staff member ${decision.username} or their removal decision changed at the same moment; read them again and retry.`));
   }
+}
+
+export const absenceKey = (centerId: string, date: string, username: string) => ({ PK: centerPk(centerId), SK: `ABSENCE#${date}#${username}` });
+export const coverKey = (centerId: string, date: string, username: string) => ({ PK: centerPk(centerId), SK: `COVER#${date}#${username}` });
+
+/** A staff member, their absence on `date` if marked, the center's profile (its time zone) and `alsoRead` (the request's checks): one BatchGetItem. */
+export async function absenceContext(centerId: string, username: string, date: string, alsoRead: readonly ItemKey[]) {
+  const found = await batchGetItems([entryKey(centerId, 'staff', username), absenceKey(centerId, date, username), centerProfileKey(centerId), ...alsoRead]);
+  const staff = itemAt(found, entryKey(centerId, 'staff', username));
+  const absence = itemAt(found, absenceKey(centerId, date, username));
+  return {
+    staff: staff ? strip<Staff>(staff) : undefined,
+    existing: absence ? strip<AbsenceRecord>(absence) : undefined,
+    timeZone: itemAt(found, centerProfileKey(centerId))?.timeZone as string | undefined,
+    found,
+  };
+}
+
+/** A backup's cover entry for one of A's windows (`<A>#<windowId>`): what marking A absent adds to B, and withdrawing it takes back. */
+const coverEntries = (a: Pick<AbsenceRecord, 'username' | 'windowIds'>) => a.windowIds.map((w) => `${a.username}#${w}`);
+/** The windows a backup works for absent colleagues, from their cover item as read. */
+export const coveredWindows = (cover: { windows?: Set<string> } | undefined): string[] => [...(cover?.windows ?? [])].map((e) => e.slice(e.indexOf('#') + 1));
+
+/** The cover entries an absence gives (or, withdrawn, takes from) each backup: one update per backup with windows to cover. */
+const coverUpdates = (centerId: string, a: AbsenceRecord, op: 'ADD' | 'DELETE') => {
+  const entries = coverEntries(a);
+  if (entries.length === 0) return [];
+  return a.coveredBy.map((b) => ({
+    Update: { TableName: tableName(), Key: coverKey(centerId, a.date, b.username), UpdateExpression: `${op} windows :w`, ExpressionAttributeValues: { ':w': new Set(entries) } },
+  }));
+};
+
+/**
+ * Marks an absence once (a concurrent mark of the same day meets it: 409),
+ * gives each backup A's windows for the day, with its event and the request's
+ * Idempotency-Key record, in one transaction.
+ */
+export async function writeAbsence(centerId: string, a: AbsenceRecord, event: EventDraft<StaffAbsenceData>, idempotency: IdempotencyPut | undefined): Promise<void> {
+  try {
+    await defaultDb.send(new TransactWriteCommand({
+      TransactItems: [
+        { Put: { TableName: tableName(), Item: { ...absenceKey(centerId, a.date, a.username), kind: 'absence', centerId, ...a }, ConditionExpression: 'attribute_not_exists(PK)' } },
+        ...coverUpdates(centerId, a, 'ADD'),
+        { Put: { TableName: tableName(), Item: outboxItem(centerPk(centerId), event).item } },
+        ...(idempotency ? [idempotency] : []),
+      ],
+    }));
+  } catch (err) {
+    if (!isConcurrentChange(err)) throw err;
+    throw concurrentRequest(msg(`${a.username} 在 ${a.date} 的缺岗刚被同时登记；请重新读取。`, `The absence of ${a.username} on ${a.date} was marked at the same moment; read it again.`));
+  }
+}
+
+/** Withdraws an absence as it was read, taking back what it gave the backups, with its event, in one transaction. */
+export async function deleteAbsence(centerId: string, a: AbsenceRecord, event: EventDraft<StaffAbsenceData>, idempotency: IdempotencyPut | undefined): Promise<void> {
+  try {
+    await defaultDb.send(new TransactWriteCommand({
+      TransactItems: [
+        { Delete: { TableName: tableName(), Key: absenceKey(centerId, a.date, a.username), ConditionExpression: 'markedAt = :at', ExpressionAttributeValues: { ':at': a.markedAt } } },
+        ...coverUpdates(centerId, a, 'DELETE'),
+        { Put: { TableName: tableName(), Item: outboxItem(centerPk(centerId), event).item } },
+        ...(idempotency ? [idempotency] : []),
+      ],
+    }));
+  } catch (err) {
+    if (!isConcurrentChange(err)) throw err;
+    throw concurrentRequest(msg(`${a.username} 在 ${a.date} 的缺岗刚被同时修改；请重新读取。`, `The absence of ${a.username} on ${a.date} changed at the same moment; read it again.`));
+  }
+}
+
+/** The absences marked on `from`…`to` (center dates), in date order: one Query. */
+export async function absencesBetween(centerId: string, from: string, to: string): Promise<AbsenceRecord[]> {
+  const items = await queryAll({
+    KeyConditionExpression: 'PK = :pk AND SK BETWEEN :from AND :to',
+    ExpressionAttributeValues: { ':pk': centerPk(centerId), ':from': `ABSENCE#${from}#`, ':to': `ABSENCE#${to}#\uffff` },
+  });
+  return items.map((i) => strip<AbsenceRecord>(i));
 }
 
 /**

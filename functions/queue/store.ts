@@ -307,14 +307,16 @@ export async function changeTicket(next: TicketRecord, readVersion: number, even
   }
 }
 
-/** What a window's request is checked against, in one read: the clerk's staff entry, the window, the ticket, the request's checks. */
-export async function windowContext(centerId: string, username: string, windowId: string, ticketId: string | undefined, checks: readonly ItemKey[]) {
-  const found = await batchGetItems([orgEntryKeys.staff(centerId, username), orgEntryKeys.window(centerId, windowId), ...(ticketId ? [ticketKey(centerId, ticketId)] : []), ...checks]);
+/** What a window's request is checked against, in one read: the clerk's staff entry, the window, what the clerk covers today (AB角), the ticket, the request's checks. */
+export async function windowContext(centerId: string, username: string, windowId: string, ticketId: string | undefined, today: string, checks: readonly ItemKey[]) {
+  const coverKey = orgEntryKeys.cover(centerId, today, username);
+  const found = await batchGetItems([orgEntryKeys.staff(centerId, username), orgEntryKeys.window(centerId, windowId), coverKey, ...(ticketId ? [ticketKey(centerId, ticketId)] : []), ...checks]);
   const ticket = ticketId ? itemAt(found, ticketKey(centerId, ticketId)) : undefined;
   return {
     found,
     staff: itemAt(found, orgEntryKeys.staff(centerId, username)) as { sub?: string; status?: string; windowIds?: string[] } | undefined,
     window: itemAt(found, orgEntryKeys.window(centerId, windowId)) as { name: string; departmentIds: string[] } | undefined,
+    cover: itemAt(found, coverKey) as { windows?: Set<string> } | undefined,
     ticket: ticket ? recordOf(ticket) : undefined,
   };
 }

@@ -13,7 +13,7 @@ import { denial, rolesFor } from '#shared/authorization';
 import { concurrentRequest, fault, forbidden, notFound, problem } from '#shared/errors';
 import type { HttpRequest, HttpResult } from '#shared/http';
 import { newId } from '#shared/ids';
-import { windowOf } from '../org/public.ts';
+import { windowOf, windowsCovered } from '../org/public.ts';
 import { ticketEvent } from './events.ts';
 import { actOn, type AtWindow, type TicketRecord, type WindowAction } from './lifecycle.ts';
 import { queueProblems } from './problems.ts';
@@ -36,15 +36,19 @@ const actorOf = (caller: Caller): Actor => ({
 async function atWindow(req: WindowRequest<unknown>) {
   const caller = callerOf(req.event);
   const { windowId, ticketId } = req.params;
-  const ctx = await store.windowContext(caller.centerId, caller.username, windowId, ticketId, req.checks!.keys);
+  // The hall is usually in memory: its time zone names today, whose cover (AB角) comes in the same batch read.
+  const hall = await store.hallOf(caller.centerId);
+  const now = new Date().toISOString();
+  const ctx = await store.windowContext(caller.centerId, caller.username, windowId, ticketId, dayIn(hall.timeZone, now), req.checks!.keys);
   req.checks!.settle(ctx.found);
   const why = denial(caller, 'queue.window.work', { centerId: caller.centerId });
   if (why) throw forbidden(why);
-  const assigned = ctx.staff !== undefined && ctx.staff.sub === caller.userId && (ctx.staff.windowIds ?? []).includes(windowId);
-  if (!assigned || !ctx.window) throw forbidden(msg(`您未被分配到窗口 ${windowId}。`, `You are not assigned to window ${windowId}.`));
-  const now = new Date().toISOString();
+  const own = ctx.staff !== undefined && ctx.staff.sub === caller.userId;
+  // Assigned to the window, or covering today for its absent clerk (A缺岗, B顶岗).
+  const assigned = own && ((ctx.staff!.windowIds ?? []).includes(windowId) || windowsCovered(ctx.cover).includes(windowId));
+  if (!assigned || !ctx.window) throw forbidden(msg(`您未被分配到窗口 ${windowId}，今天也不顶替其缺岗人员。`, `You are not assigned to window ${windowId}, nor covering for its absent clerk today.`));
   const at: AtWindow = { windowId, windowName: ctx.window.name, staffId: caller.userId, now };
-  return { caller, window: ctx.window, ticket: ctx.ticket, at, hall: await store.hallOf(caller.centerId) };
+  return { caller, window: ctx.window, ticket: ctx.ticket, at, hall };
 }
 
 const codesOf = (hall: store.Hall) => hall.categories.map((c) => c.code);

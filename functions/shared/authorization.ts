@@ -57,6 +57,11 @@ export const permissions = {
   'org.staff.multiDepartment.write': [{ role: 'center_admin', scope: 'center' }],
   /** Deciding on a person's removal from the windows once their substantiated complaints reached the threshold (调离窗口). */
   'org.staff.removal.decide': [{ role: 'center_admin', scope: 'center' }],
+  /** Marking a person absent for a day, so that their backups work their windows (AB角): their department's admin, or the center's. */
+  'org.staff.absence.write': [
+    { role: 'center_admin', scope: 'center' },
+    { role: 'dept_admin', scope: 'department' },
+  ],
   /** The center's directory (departments, windows, staff) as staff see it. */
   'org.directory.read': everyStaffRole,
   /** The working-day calendar (工作日, 调休). */

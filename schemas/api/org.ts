@@ -171,3 +171,35 @@ export const StaffRemovalDecision = Type.Object(
   closed,
 );
 export type StaffRemovalDecision = Static<typeof StaffRemovalDecision>;
+
+/**
+ * A day a staff member is away (AB角: A 缺岗, B 顶岗): their backups (the
+ * `backupUsername`s of their staff entry) work A's windows that day, and what
+ * they do there counts for them. Marked by the person's department admin or
+ * the center admin, from today on; the reason stays off events.
+ */
+export const StaffAbsencePath = Type.Object({ username: Username, date: CalendarDate }, closed);
+export const StaffAbsenceBody = Type.Object(
+  { reason: Type.Optional(text(200, 'e.g. 年休假; kept on the record only, never on events or in the audit log')) },
+  closed,
+);
+export type StaffAbsenceBody = Static<typeof StaffAbsenceBody>;
+export const AbsenceCover = Type.Object(
+  { username: Username, itemCodes: Type.Array(ItemCode, { description: 'The items the staff entry names this backup for' }) },
+  { ...closed, description: 'A backup (B角) who covers the absent person that day' },
+);
+export const StaffAbsence = Type.Object(
+  {
+    username: Username,
+    date: CalendarDate,
+    ...StaffAbsenceBody.properties,
+    windowIds: Type.Array(WindowId, { description: 'The absent person\'s windows that day, which their backups may work' }),
+    coveredBy: Type.Array(AbsenceCover),
+    markedBy: Audit.updatedBy,
+    markedAt: Type.String({ format: 'date-time' }),
+  },
+  closed,
+);
+export type StaffAbsence = Static<typeof StaffAbsence>;
+export const AbsenceDayPath = Type.Object({ date: CalendarDate }, closed);
+export const AbsenceList = Type.Object({ items: Type.Array(Type.Omit(StaffAbsence, ['reason'])) }, closed);

@@ -1,7 +1,7 @@
 /** Events of the org domain (source `onestop.org`): every change to the directory or the calendar. */
 import * as Type from '@sinclair/typebox/type';
 import type { Static } from '@sinclair/typebox';
-import { StaffRemovalDecision } from '../api/org.ts';
+import { StaffAbsence, StaffRemovalDecision } from '../api/org.ts';
 import { envelope } from './envelope.ts';
 
 /** The state before (absent on creation) and after, for auditors' old and new values. */
@@ -23,3 +23,8 @@ export const orgEventSchemas = Object.fromEntries(orgEventTypes.map((t) => [t, e
 export const StaffRemovalDecidedData = StaffRemovalDecision;
 export type StaffRemovalDecidedData = Static<typeof StaffRemovalDecidedData>;
 export const staffRemovalEventSchemas = { StaffRemovalDecided: envelope(StaffRemovalDecidedData) };
+
+/** A staff member marked absent for a day, or the mark withdrawn (AB角): the absence without its reason. */
+export const StaffAbsenceData = Type.Omit(StaffAbsence, ['reason']);
+export type StaffAbsenceData = Static<typeof StaffAbsenceData>;
+export const staffAbsenceEventSchemas = { StaffAbsenceMarked: envelope(StaffAbsenceData), StaffAbsenceCancelled: envelope(StaffAbsenceData) };

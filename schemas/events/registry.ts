@@ -17,7 +17,7 @@ import { evaluationEventSchemas } from './evaluation.ts';
 import { feeEventSchemas } from './fees.ts';
 import { feeFinanceEventSchemas } from './fees-finance.ts';
 import { notificationEventSchema } from './notifications.ts';
-import { orgEventSchemas, staffRemovalEventSchemas } from './org.ts';
+import { orgEventSchemas, staffAbsenceEventSchemas, staffRemovalEventSchemas } from './org.ts';
 import { queueEventSchemas } from './queue.ts';
 import { supervisionEventSchemas } from './supervision.ts';
 
@@ -25,7 +25,7 @@ const bySource: Readonly<Record<string, Readonly<Record<string, TSchema>> | ((de
   // One data shape for every lifecycle transition (functions/cases/lifecycle.ts), another for the clock thresholds.
   'onestop.cases': (detailType) => (thresholdDetailTypes.includes(detailType) ? thresholdEventSchema : caseEventSchema),
   'onestop.catalog': catalogEventSchemas,
-  'onestop.org': { ...orgEventSchemas, ...staffRemovalEventSchemas },
+  'onestop.org': { ...orgEventSchemas, ...staffRemovalEventSchemas, ...staffAbsenceEventSchemas },
   'onestop.applicants': applicantEventSchemas,
   'onestop.notifications': { NotificationSent: notificationEventSchema },
   'onestop.evaluation': evaluationEventSchemas,

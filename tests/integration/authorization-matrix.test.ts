@@ -41,7 +41,7 @@ import { userRoles, type UserRole } from '#schemas/api/common';
 import { problemUri } from '#schemas/api/problems';
 import { apiRoutes } from '../../infra/routes.ts';
 import { demoItems } from '../../local/seed/items.ts';
-import { api, call, cloud, freshCode, freshCreditCode, freshIdNumber, registerApplicant, tokenOf, until, verificationTicket } from './api-client.ts';
+import { api, call, centerDayAt, cloud, freshCode, freshCreditCode, freshIdNumber, registerApplicant, tokenOf, until, verificationTicket } from './api-client.ts';
 import { itemByMode, materialsOf } from './cases-client.ts';
 import { immediateItem, put as putBytes, samples, type Slot } from './documents-client.ts';
 import { onlineRating } from './evaluation-client.ts';
@@ -364,6 +364,10 @@ const existing: Route[] = [
   { operationId: 'setStaffStatus', allowed: admins, ok: 200, addressed: true, fresh: true, fixture: staffMember, request: (f) => ['POST', `/admin/staff/${f.id}/disable`, undefined, ifMatch(f)] },
   // A person nobody complained about: the allowed caller reaches the threshold check (409), nothing written.
   { operationId: 'decideStaffRemoval', allowed: { center_admin: 'center' }, ok: 409, okType: 'removal-not-suggested', addressed: true, fixture: staffMember, request: (f) => ['POST', `/admin/staff/${f.id}/removal-decisions/2026`, { decision: 'keep', reason: '矩阵' }] },
+  { operationId: 'markStaffAbsence', allowed: admins, ok: 201, addressed: true, fresh: true, fixture: staffMember, request: (f) => ['PUT', `/admin/staff/${f.id}/absences/${centerDayAt(Date.now() + 86_400_000)}`, {}] },
+  // Nobody marked absent: the allowed caller reaches the lookup (404), nothing written.
+  { operationId: 'cancelStaffAbsence', allowed: admins, ok: 404, okType: 'not-found', addressed: true, fixture: staffMember, request: (f) => ['POST', `/admin/staff/${f.id}/absences/${centerDayAt(Date.now() + 86_400_000)}/cancel`] },
+  { operationId: 'listAbsences', allowed: allStaff, ok: 200, addressed: false, request: () => ['GET', `/org/absences/${centerDayAt(Date.now())}`] },
   { operationId: 'getCalendar', allowed: allStaff, ok: 200, addressed: true, fixture: calendar, request: (f) => ['GET', `/calendar/${f.id}`] },
   { operationId: 'putCalendar', allowed: { center_admin: 'center' }, ok: 200, addressed: true, fresh: true, fixture: calendar, request: (f) => ['PUT', `/admin/calendar/${f.id}`, { holidays: [], workdays: [] }, ifMatch(f)] },
   { operationId: 'getMyProfile', allowed: onlyApplicants, ok: 404, addressed: false, request: () => ['GET', '/applicants/me'] },

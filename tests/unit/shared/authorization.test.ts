@@ -18,6 +18,7 @@ const expected: Record<Action, Partial<Record<StaffRole, 'center' | 'department'
   'org.staff.write': { center_admin: 'center', dept_admin: 'department' },
   'org.staff.multiDepartment.write': { center_admin: 'center' },
   'org.staff.removal.decide': { center_admin: 'center' },
+  'org.staff.absence.write': { center_admin: 'center', dept_admin: 'department' },
   'org.directory.read': { clerk: 'center', approver: 'center', dept_admin: 'center', dept_head: 'center', center_admin: 'center', supervisor: 'center', auditor: 'center' },
   'org.calendar.write': { center_admin: 'center' },
   'queue.category.write': { center_admin: 'center' },
