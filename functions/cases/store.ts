@@ -31,7 +31,7 @@ import { msg } from '#schemas/api/problems';
 import type { CaseState, QueueName } from '#schemas/api/cases';
 import { centerContextIn, centerKeys, centerProfileKey, readCenterContext, type CenterContext } from '#shared/center';
 import { batchGetItems, db, isConcurrentChange, itemAt, queryAll, tableName, type Item, type ItemKey } from '#shared/db';
-import { awake, moveWakeUp, wakeUpAt } from '#shared/wake-index';
+import { awake, moveWakeUp, publishedLevels, publishLevel, wakeUpAt, withdrawLevel } from '#shared/wake-index';
 import { concurrentRequest, preconditionFailed } from '#shared/errors';
 import { outboxItem, type EventDraft } from '#shared/events';
 import type { IdempotencyPut } from '#shared/idempotency';
@@ -56,7 +56,6 @@ export const INDEX_SHARDS = 8;
 const watchPk = (shard: number) => `WATCH#${shard}`;
 const sweepPk = (shard: number) => `SWEEP#${shard}`;
 const shardOf = (caseNo: string) => createHash('sha256').update(caseNo).digest()[0]! % INDEX_SHARDS;
-const thresholdSk = (clock: string, level: string) => `THRESHOLD#${clock}#${level}`;
 const applicantPk = (centerId: string, sub: string) => `CENTER#${centerId}#APPLICANT#${sub}#CASES`;
 const counterKey = (centerId: string, date: string): Key => ({ PK: `CENTER#${centerId}#CASENO#${date.replaceAll('-', '')}`, SK: 'COUNTER' });
 // The client part is a hash: the table keeps no network addresses.
@@ -472,56 +471,15 @@ export async function watchDue(shard: number, now: string): Promise<WatchEntry[]
 }
 
 /** The clock levels of a case already published. */
-export async function publishedThresholds(centerId: string, caseNo: string): Promise<Set<string>> {
-  const items = await queryAll({
-    KeyConditionExpression: 'PK = :pk AND begins_with(SK, :t)',
-    ExpressionAttributeValues: { ':pk': casePk(centerId, caseNo), ':t': 'THRESHOLD#' },
-    ProjectionExpression: 'SK',
-  });
-  return new Set(items.map((i) => (i.SK as string).slice('THRESHOLD#'.length)));
-}
+export const publishedThresholds = (centerId: string, caseNo: string) => publishedLevels(casePk(centerId, caseNo));
 
 /** Publishes a reached threshold once: its marker and its event in one transaction; false when already published. */
-export async function publishThreshold(centerId: string, caseNo: string, clock: string, level: string, event: CaseEvent, at: string): Promise<boolean> {
-  try {
-    await db.send(
-      new TransactWriteCommand({
-        TransactItems: [
-          {
-            Put: {
-              TableName: tableName(),
-              Item: { PK: casePk(centerId, caseNo), SK: thresholdSk(clock, level), kind: 'threshold', at },
-              ConditionExpression: 'attribute_not_exists(PK)',
-            },
-          },
-          { Put: { TableName: tableName(), Item: outboxItem(casePk(centerId, caseNo), event).item } },
-        ],
-      }),
-    );
-    return true;
-  } catch (err) {
-    // Only the marker's condition means "published already"; a conflict is retried on the next run.
-    const reasons = (err as { CancellationReasons?: { Code?: string }[] }).CancellationReasons;
-    if (reasons?.[0]?.Code === 'ConditionalCheckFailed') return false;
-    throw err;
-  }
-}
+export const publishThreshold = (centerId: string, caseNo: string, clock: string, level: string, event: CaseEvent, at: string) =>
+  publishLevel(casePk(centerId, caseNo), clock, level, at, outboxItem(casePk(centerId, caseNo), event).item);
 
-/**
- * Withdraws a published threshold the clock no longer reaches (its limit moved
- * later: an official year replaced a provisional one): its marker goes, so it
- * is published again if the new instant comes, and its event tells supervision.
- */
-export async function withdrawThreshold(centerId: string, caseNo: string, clock: string, level: string, event: CaseEvent): Promise<void> {
-  await db.send(
-    new TransactWriteCommand({
-      TransactItems: [
-        { Delete: { TableName: tableName(), Key: { PK: casePk(centerId, caseNo), SK: thresholdSk(clock, level) }, ConditionExpression: 'attribute_exists(PK)' } },
-        { Put: { TableName: tableName(), Item: outboxItem(casePk(centerId, caseNo), event).item } },
-      ],
-    }),
-  );
-}
+/** Withdraws a published threshold the clock no longer reaches (an official year replaced a provisional one). */
+export const withdrawThreshold = (centerId: string, caseNo: string, clock: string, level: string, event: CaseEvent) =>
+  withdrawLevel(casePk(centerId, caseNo), clock, level, outboxItem(casePk(centerId, caseNo), event).item);
 
 /** Moves the case's wake-up to `next` (or out of the index), unless a change came since it was read. */
 export const rewatch = (entry: WatchEntry, next: string | undefined) => moveWakeUp(caseKey(entry.centerId, entry.caseNo), entry.watchKey, next, entry.centerId, entry.caseNo);

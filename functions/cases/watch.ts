@@ -15,7 +15,7 @@
 import type { ScheduledEvent } from 'aws-lambda';
 import { THRESHOLD_WITHDRAWN, thresholdEventTypes } from '#schemas/events/cases';
 import { calendarOn } from '#shared/center';
-import { caseThresholds, reachedBy, thresholdReached, type Threshold } from '#shared/clock-rules';
+import { caseThresholds, levelChanges, thresholdReached, type Threshold } from '#shared/clock-rules';
 import { itemAt } from '#shared/db';
 import { logger } from '#shared/logger';
 import { effectiveThresholds, thresholdSettingsKey } from '../supervision/public.ts';
@@ -47,21 +47,14 @@ export async function watchCase(entry: store.WatchEntry, now: string): Promise<n
   if (!c) return 0;
   const cal = calendarOn(ctx.center, c.timeZone);
   const thresholds = caseThresholds(cal, { ...c, delivered: c.state === 'delivered' || c.endedAt !== undefined }, effectiveThresholds(itemAt(ctx.found, settingsKey)));
-  const { reached, next } = reachedBy(thresholds, now);
+  const { publish, withdraw, next } = levelChanges(thresholds, now, await store.publishedThresholds(c.centerId, c.caseNo));
   let published = 0;
-  const done = await store.publishedThresholds(c.centerId, c.caseNo);
-  for (const t of reached) {
+  for (const t of publish) {
     const detailType = detailTypeOf(t);
-    if (!detailType || done.has(`${t.clock}#${t.level}`)) continue;
+    if (!detailType) continue;
     if (await store.publishThreshold(c.centerId, c.caseNo, t.clock, t.level, thresholdEvent(c, t, detailType, now), t.at)) published++;
   }
-  // A published level whose instant moved past now was not reached after all: withdrawn. One the clock
-  // merely stopped short of (suspended, decided) has no instant now and stays: it was reached.
-  for (const t of thresholds) {
-    if (Date.parse(t.at) > Date.parse(now) && done.has(`${t.clock}#${t.level}`)) {
-      await store.withdrawThreshold(c.centerId, c.caseNo, t.clock, t.level, thresholdEvent(c, t, THRESHOLD_WITHDRAWN, now));
-    }
-  }
+  for (const t of withdraw) await store.withdrawThreshold(c.centerId, c.caseNo, t.clock, t.level, thresholdEvent(c, t, THRESHOLD_WITHDRAWN, now));
   await store.rewatch(entry, next);
   return published;
 }

@@ -4,6 +4,8 @@
  * the complainant's name or contact, and no free text.
  */
 import type { ComplaintEventData, ComplaintSettingsChangedData, StaffRemovalSuggestedData } from '#schemas/events/complaints';
+import type { ThresholdReached } from '#schemas/api/supervision';
+import type { Threshold } from '#shared/clock-rules';
 import type { EventDraft } from '#shared/events';
 import type { ComplaintRecord } from './lifecycle.ts';
 import type { StaffCount } from './rules.ts';
@@ -11,6 +13,24 @@ import type { StaffCount } from './rules.ts';
 export type ComplaintEvent = EventDraft<ComplaintEventData>;
 export type StaffRemovalEvent = EventDraft<StaffRemovalSuggestedData>;
 export type SettingsEvent = EventDraft<ComplaintSettingsChangedData>;
+export type ThresholdEvent = EventDraft<ThresholdReached>;
+
+/** A level of the reply's clock reached (or withdrawn): the department's, with the complaint's id and nothing of who complained. */
+export function thresholdEvent(c: ComplaintRecord, t: Threshold, detailType: string, now: string): ThresholdEvent {
+  return {
+    source: 'onestop.complaints',
+    detailType,
+    centerId: c.centerId,
+    occurredAt: now,
+    actor: { id: 'system', role: 'system' },
+    subject: { type: 'complaint', id: c.complaintId },
+    data: {
+      complaintId: c.complaintId, departmentId: c.departmentId!, clock: t.clock, clockKind: t.kind, level: t.level, thresholdAt: t.at, due: t.due,
+      ...(t.overdueWorkingDays !== undefined ? { overdueWorkingDays: t.overdueWorkingDays } : {}),
+      ...(c.provisional ? { provisional: true } : {}),
+    },
+  };
+}
 
 export function complaintEvent(
   next: ComplaintRecord,

@@ -10,6 +10,8 @@
  *                 GSI2 CENTER#<c>#COMPLAINT#DEPT#<d> / <replyDue>#<id>           (while assigned: the department's queue)
  *                 GSI3 COMPLAINT#SWEEP#<shard 0-7> / <due>#<c>#<id>                (replied or unsatisfied: the sweeper closes it after rateDue or reviewDue)
  *                 GSI4 CENTER#<c>#COMPLAINT#APPLICANT#<sub> / <filedAt>#<id>     (an applicant's own, filed online)
+ *                 GSI5 COMPLAINTWATCH#<shard 0-7> / <wakeAt>#<c>#<id>            (assigned: when the watcher looks at the reply's clock next)
+ *   threshold     PK CENTER#<c>#COMPLAINT#<complaintId>  SK THRESHOLD#<clock>#<level>  (a level of its clock published once)
  *   its events    PK CENTER#<c>#COMPLAINT#<complaintId>  SK EVENT#<ulid>         (the outbox; also its history)
  *   staff count   PK CENTER#<c>#COMPLAINT#STAFF#<username>  SK <yyyy>            (substantiated complaints against a person in a year)
  *   its events    PK CENTER#<c>#COMPLAINT#STAFF#<username>  SK EVENT#<ulid>      (StaffRemovalSuggested)
@@ -27,6 +29,7 @@ import { msg } from '#schemas/api/problems';
 import { readCenterContext } from '#shared/center';
 import { batchGetItems, db, isConcurrentChange, itemAt, queryAll, tableName, type Item, type ItemKey } from '#shared/db';
 import { putRevisioned } from '#shared/revisioned';
+import { awake, moveWakeUp, publishedLevels, publishLevel, wakeUpAt, withdrawLevel } from '#shared/wake-index';
 import type { FigureChange } from './figures.ts';
 import { figureUpdates } from './figures-store.ts';
 import { preconditionFailed } from '#shared/errors';
@@ -35,7 +38,8 @@ import type { IdempotencyPut } from '#shared/idempotency';
 import { applicantKeys, applicantOf } from '../applicants/public.ts';
 import { caseKey, toRecord as caseOf } from '../cases/public.ts';
 import { orgEntryKeys, staffDepartments } from '../org/public.ts';
-import type { ComplaintEvent, SettingsEvent, StaffRemovalEvent } from './events.ts';
+import type { ComplaintEvent, SettingsEvent, StaffRemovalEvent, ThresholdEvent } from './events.ts';
+import { isClockWatched } from './clock.ts';
 import { awaitsDepartment, type ComplaintRecord } from './lifecycle.ts';
 import type { StaffCount } from './rules.ts';
 
@@ -53,6 +57,7 @@ const NO_DATE = '9999-12-31';
 const SWEEP_SHARDS = 8;
 const sweepPk = (shard: number) => `COMPLAINT#SWEEP#${shard}`;
 const sweepShardOf = (id: string) => createHash('sha256').update(id).digest()[0]! % SWEEP_SHARDS;
+const watchPk = (shard: number) => `COMPLAINTWATCH#${shard}`;
 /** The last day of the period the sweeper ends: rating while replied, asking for a review while unsatisfied. */
 const sweepDate = (c: ComplaintRecord) => (c.state === 'replied' ? c.rateDue : c.state === 'unsatisfied' ? c.reviewDue : undefined);
 
@@ -70,11 +75,13 @@ function complaintItem(c: ComplaintRecord): Item {
     ...(awaitsDepartment(c) && c.departmentId ? { GSI2PK: departmentPk(c.centerId, c.departmentId), GSI2SK: `${c.replyDue ?? NO_DATE}#${c.complaintId}` } : {}),
     ...(sweep ? { GSI3PK: sweepPk(sweepShardOf(c.complaintId)), GSI3SK: `${sweep}#${c.centerId}#${c.complaintId}` } : {}),
     ...(c.complainantSub ? { GSI4PK: applicantPk(c.centerId, c.complainantSub), GSI4SK: `${c.filedAt}#${c.complaintId}` } : {}),
+    // Every change puts the clock back on the watch from its instant: the watcher recomputes it as it now is.
+    ...(isClockWatched(c) ? { GSI5PK: watchPk(sweepShardOf(c.complaintId)), GSI5SK: wakeUpAt(c.updatedAt, c.centerId, c.complaintId) } : {}),
   };
 }
 
 export function toRecord(item: Item): ComplaintRecord {
-  const { PK: _pk, SK: _sk, kind: _k, GSI1PK: _a, GSI1SK: _b, GSI2PK: _c, GSI2SK: _d, GSI3PK: _e, GSI3SK: _f, GSI4PK: _g, GSI4SK: _h, ...rest } = item;
+  const { PK: _pk, SK: _sk, kind: _k, GSI1PK: _a, GSI1SK: _b, GSI2PK: _c, GSI2SK: _d, GSI3PK: _e, GSI3SK: _f, GSI4PK: _g, GSI4SK: _h, GSI5PK: _i, GSI5SK: _j, ...rest } = item;
   return rest as unknown as ComplaintRecord;
 }
 
@@ -210,6 +217,37 @@ export async function periodsEndedBefore(date: string): Promise<{ centerId: stri
   })));
   return shards.flat().map((i) => ({ centerId: i.centerId as string, complaintId: i.complaintId as string }));
 }
+
+/** A complaint whose clock's wake-up has come, as the watch index holds it. */
+export interface ComplaintWatchEntry {
+  readonly centerId: string;
+  readonly complaintId: string;
+  readonly watchKey: string;
+}
+
+/** The complaints whose wake-up has come by `now`: one Query per shard. */
+export async function complaintsToWatch(now: string): Promise<ComplaintWatchEntry[]> {
+  const shards = await Promise.all(Array.from({ length: SWEEP_SHARDS }, (_, shard) => awake(watchPk(shard), now, 'centerId, GSI5SK')));
+  return shards.flat().map((i) => {
+    const watchKey = i.GSI5SK as string;
+    return { centerId: i.centerId as string, complaintId: watchKey.slice(watchKey.lastIndexOf('#') + 1), watchKey };
+  });
+}
+
+/** The levels of the complaint's clock already published. */
+export const publishedThresholds = (centerId: string, complaintId: string) => publishedLevels(complaintPk(centerId, complaintId));
+
+/** Publishes a reached level once, with its event; false when already published. */
+export const publishThreshold = (centerId: string, complaintId: string, clock: string, level: string, at: string, event: ThresholdEvent) =>
+  publishLevel(complaintPk(centerId, complaintId), clock, level, at, outboxItem(complaintPk(centerId, complaintId), event).item);
+
+/** Withdraws a published level the clock no longer reaches (an extension moved the reply's due date). */
+export const withdrawThreshold = (centerId: string, complaintId: string, clock: string, level: string, event: ThresholdEvent) =>
+  withdrawLevel(complaintPk(centerId, complaintId), clock, level, outboxItem(complaintPk(centerId, complaintId), event).item);
+
+/** Moves the complaint's wake-up to `next` (or off the index), unless a change came since it was read. */
+export const rewatch = (entry: ComplaintWatchEntry, next: string | undefined) =>
+  moveWakeUp(complaintKey(entry.centerId, entry.complaintId), entry.watchKey, next, entry.centerId, entry.complaintId);
 
 // ---------------------------------------------------------------------------
 // Writes

@@ -1,7 +1,8 @@
 /**
  * The complaint sweeper (schedule): a reply not rated within the rating
  * period closes as satisfied (默认满意, as evaluations do), and an unsatisfied
- * complainant who did not ask for a review within its period closes too.
+ * complainant who did not ask for a review within its period closes too; then
+ * the watcher publishes the reply clocks' levels that came (watch.ts).
  * Complaints wait on GSI3 under the last day of their period, spread over a
  * few shards shared by every center, so each run finds every ended one with
  * one ranged Query per shard however long the sweeper was down. The complaint
@@ -19,6 +20,7 @@ import { decide } from './lifecycle.ts';
 import { applyAction } from './rules.ts';
 import { settingsOf } from './settings.ts';
 import * as store from './store.ts';
+import { watchComplaints } from './watch.ts';
 
 /** Today as seen in UTC+14 (the date line's earliest side): no center's today is later. */
 const latestToday = (now: Date) => new Date(now.getTime() + 14 * 3600_000).toISOString().slice(0, 10);
@@ -48,7 +50,7 @@ export async function sweepComplaint(centerId: string, complaintId: string, now:
   return true;
 }
 
-export async function handler(_event: ScheduledEvent): Promise<{ looked: number; closed: number }> {
+export async function handler(_event: ScheduledEvent): Promise<{ looked: number; closed: number; watched: number; published: number }> {
   const now = new Date();
   let looked = 0;
   let closed = 0;
@@ -56,6 +58,8 @@ export async function handler(_event: ScheduledEvent): Promise<{ looked: number;
     looked++;
     if (await sweepComplaint(centerId, complaintId, now)) closed++;
   }
-  logger.info('complaint sweep', { looked, closed });
-  return { looked, closed };
+  // The reply clocks' levels fall on day boundaries too: the same schedule watches them (watch.ts).
+  const watch = await watchComplaints(now.toISOString());
+  logger.info('complaint sweep', { looked, closed, watched: watch.looked, published: watch.published, failed: watch.failed });
+  return { looked, closed, watched: watch.looked, published: watch.published };
 }

@@ -85,7 +85,7 @@ function thresholdOf(event: EventBridgeEvent<string, unknown>): { centerId: stri
     throw new InvalidEventError(`event ${event.id} (${event.source} ${detailType}) is not a clock threshold: ${JSON.stringify(errors)}`);
   }
   const { centerId, data } = event.detail as DomainEvent<ThresholdReached | TaskThresholdReached>;
-  const subjectId = 'evaluationId' in data ? data.evaluationId : data.caseNo;
+  const subjectId = 'evaluationId' in data ? data.evaluationId : (data.caseNo ?? data.complaintId!);
   const { departmentId, clock, level, thresholdAt, due } = data;
   const overdue = 'overdueWorkingDays' in data && data.overdueWorkingDays !== undefined ? { overdueWorkingDays: data.overdueWorkingDays } : {};
   return { centerId, threshold: { subjectId, departmentId, clock, level, thresholdAt, due, ...overdue } };

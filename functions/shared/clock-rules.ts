@@ -317,6 +317,22 @@ export function reachedBy<T extends { readonly at: string }>(thresholds: readonl
 }
 
 /**
+ * What a watcher does with a clock's levels as they now are: publish those
+ * reached and not yet published; withdraw those published whose instant has
+ * moved past now (their limit moved later). A level the clock merely stopped
+ * short of (suspended, decided) has no instant now and stays: it was reached.
+ */
+export function levelChanges<T extends { readonly at: string; readonly clock: string; readonly level: string }>(thresholds: readonly T[], now: string, published: ReadonlySet<string>) {
+  const { reached, next } = reachedBy(thresholds, now);
+  const isPublished = (t: T) => published.has(`${t.clock}#${t.level}`);
+  return {
+    publish: reached.filter((t) => !isPublished(t)),
+    withdraw: thresholds.filter((t) => Date.parse(t.at) > Date.parse(now) && isPublished(t)),
+    ...(next ? { next } : {}),
+  };
+}
+
+/**
  * How a decided case kept its promised limit (按时办结): on time when decided
  * on or before the promised day, else late by the working days past it (at
  * least one: a decision on the Saturday after a Friday limit is late).

@@ -5,7 +5,7 @@
  * index. The domains own their partitions and items; the conditional move is
  * the same for all of them, so it is here.
  */
-import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { db, isConcurrentChange, queryAll, tableName, type Item, type ItemKey } from './db.ts';
 
 /** The items of a watch partition whose wake-up has come by `now` (one Query, every page), with the attributes `projection` names. */
@@ -35,4 +35,52 @@ export async function moveWakeUp(key: ItemKey, seen: string, next: string | unde
   } catch (err) {
     if (!isConcurrentChange(err)) throw err;
   }
+}
+
+// ---------------------------------------------------------------------------
+// The levels a watcher published: a marker per clock and level in the
+// subject's own partition, written with the level's event (an outbox item).
+
+const thresholdSk = (clock: string, level: string) => `THRESHOLD#${clock}#${level}`;
+
+/** The `<clock>#<level>`s of the subject already published: one Query. */
+export async function publishedLevels(pk: string): Promise<Set<string>> {
+  const items = await queryAll({
+    KeyConditionExpression: 'PK = :pk AND begins_with(SK, :t)',
+    ExpressionAttributeValues: { ':pk': pk, ':t': 'THRESHOLD#' },
+    ProjectionExpression: 'SK',
+  });
+  return new Set(items.map((i) => (i.SK as string).slice('THRESHOLD#'.length)));
+}
+
+/** Publishes a reached level once: its marker and its event in one transaction; false when already published. */
+export async function publishLevel(pk: string, clock: string, level: string, at: string, eventItem: Item): Promise<boolean> {
+  try {
+    await db.send(new TransactWriteCommand({
+      TransactItems: [
+        { Put: { TableName: tableName(), Item: { PK: pk, SK: thresholdSk(clock, level), kind: 'threshold', at }, ConditionExpression: 'attribute_not_exists(PK)' } },
+        { Put: { TableName: tableName(), Item: eventItem } },
+      ],
+    }));
+    return true;
+  } catch (err) {
+    // Only the marker's condition means "published already"; a conflict is retried on the next run.
+    const reasons = (err as { CancellationReasons?: { Code?: string }[] }).CancellationReasons;
+    if (reasons?.[0]?.Code === 'ConditionalCheckFailed') return false;
+    throw err;
+  }
+}
+
+/**
+ * Withdraws a published level the clock no longer reaches (its limit moved
+ * later): its marker goes, so it is published again if the new instant comes,
+ * and its event tells supervision.
+ */
+export async function withdrawLevel(pk: string, clock: string, level: string, eventItem: Item): Promise<void> {
+  await db.send(new TransactWriteCommand({
+    TransactItems: [
+      { Delete: { TableName: tableName(), Key: { PK: pk, SK: thresholdSk(clock, level) }, ConditionExpression: 'attribute_exists(PK)' } },
+      { Put: { TableName: tableName(), Item: eventItem } },
+    ],
+  }));
 }

@@ -13,16 +13,23 @@ import { HttpProblem, forbidden, wrongState } from '#shared/errors';
 import { supervisionProblems } from './problems.ts';
 
 /** The clocks of the card table (DOMAIN.md); delivery has no row: its thresholds are events for the department only. */
-const carded = new Set<string>(['case', 'special_procedure', 'pre_review', 'order', 'e_licence']);
+const carded = new Set<string>(['case', 'special_procedure', 'pre_review', 'order', 'e_licence', 'complaint']);
 export const isCarded = (t: Pick<ThresholdReached, 'clockKind'>) => carded.has(t.clockKind);
 
-/** `special_procedure:0` → `special_procedure~0`: ids and keys use `~`, which no clock name has. */
-export const cardIdOf = (caseNo: string, clock: string, level: CardLevel) => `${caseNo}~${clock.replace(':', '~')}~${level}`;
+/** What a clock is about: a case (its number), or a complaint (its id, a ULID, which no case number is). */
+export type CardSubject = { readonly type: 'case' | 'complaint'; readonly id: string };
+export const subjectOf = (t: Pick<ThresholdReached, 'caseNo' | 'complaintId'>): CardSubject =>
+  t.caseNo ? { type: 'case', id: t.caseNo } : { type: 'complaint', id: t.complaintId! };
+const COMPLAINT_ID = /^[0-9A-HJKMNP-TV-Z]{26}$/;
 
-export function parseCardId(cardId: string): { caseNo: string; clock: string; level: CardLevel } {
+/** `special_procedure:0` → `special_procedure~0`: ids and keys use `~`, which no clock name has. */
+export const cardIdOf = (subject: CardSubject, clock: string, level: CardLevel) => `${subject.id}~${clock.replace(':', '~')}~${level}`;
+
+export function parseCardId(cardId: string): { subject: CardSubject; clock: string; level: CardLevel } {
   const parts = cardId.split('~');
   const level = parts.at(-1) as CardLevel;
-  return { caseNo: parts[0]!, clock: parts.slice(1, -1).join(':'), level };
+  const id = parts[0]!;
+  return { subject: { type: COMPLAINT_ID.test(id) ? 'complaint' : 'case', id }, clock: parts.slice(1, -1).join(':'), level };
 }
 
 export type CardRecord = Card & { readonly centerId: string; readonly month: string };
@@ -35,8 +42,8 @@ export function cardOf(centerId: string, t: ThresholdReached, issuedAt: string, 
   return {
     centerId,
     month,
-    cardId: cardIdOf(t.caseNo, t.clock, t.level),
-    caseNo: t.caseNo,
+    cardId: cardIdOf(subjectOf(t), t.clock, t.level),
+    ...(t.caseNo ? { caseNo: t.caseNo } : { complaintId: t.complaintId! }),
     departmentId: t.departmentId,
     clock: t.clock,
     clockKind: t.clockKind,

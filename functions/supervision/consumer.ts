@@ -20,7 +20,7 @@ import type { EventDraft } from '#shared/events';
 import { logger } from '#shared/logger';
 import { validationErrors } from '#shared/validate';
 import { cardEvent } from './events.ts';
-import { cancel, cardIdOf, cardOf, isCarded, issuedCounts } from './cards.ts';
+import { cancel, cardIdOf, cardOf, isCarded, issuedCounts, subjectOf } from './cards.ts';
 import * as store from './store.ts';
 import { thresholdTrigger } from './subscriptions.ts';
 import { InvalidEventError } from '#shared/invalid-event';
@@ -43,7 +43,7 @@ export function parse(event: EventBridgeEvent<string, unknown>): Threshold {
 
 /** A withdrawn threshold: its card, if any, is cancelled (a lost race is retried by the bus). */
 async function withdraw(centerId: string, data: ThresholdReached, eventId: string, now: string): Promise<'cancelled' | 'unchanged'> {
-  const ctx = await store.cardContext(centerId, cardIdOf(data.caseNo, data.clock, data.level), now);
+  const ctx = await store.cardContext(centerId, cardIdOf(subjectOf(data), data.clock, data.level), now);
   const change = ctx.card && cancel(ctx.card, now);
   if (!ctx.card || !change) return 'unchanged';
   const draft = cardEvent(change.next, 'cancel', 'CardCancelled', { id: 'system', role: 'system' }, now, { fromState: ctx.card.state, details: { sourceEventId: eventId } });

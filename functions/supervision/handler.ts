@@ -273,7 +273,7 @@ const getSupervisionWall: Ops['getSupervisionWall'] = async (req) => {
     today: countsOf(today.find((r) => r.sk === `${date}#ALL`)?.counters),
     month: countsOf(month.find((r) => r.sk === `${date.slice(0, 7)}#ALL`)?.counters),
     openCards: open.items.map((c) => ({
-      cardId: c.cardId, caseNo: c.caseNo, departmentId: c.departmentId, ...(nameOf.has(c.departmentId) ? { departmentName: nameOf.get(c.departmentId)! } : {}),
+      cardId: c.cardId, ...(c.caseNo ? { caseNo: c.caseNo } : { complaintId: c.complaintId! }), departmentId: c.departmentId, ...(nameOf.has(c.departmentId) ? { departmentName: nameOf.get(c.departmentId)! } : {}),
       clockKind: c.clockKind, level: c.level, state: c.state as CardState, issuedAt: c.issuedAt, due: c.due,
     })),
   };

@@ -31,7 +31,7 @@ export function newOrder(caller: Caller, body: OrderBody, o: NewOrder): OrderRec
   if (why) throw forbidden(why);
   const errors: FieldFault[] = [];
   if (body.dueDate < o.today) errors.push(fault('/body/dueDate', 'in_the_past', msg(`须为今天（${o.today}）或以后`, `must be today (${o.today}) or later`)));
-  if (body.cardId && parseCardId(body.cardId).caseNo !== body.caseNo) errors.push(fault('/body/cardId', 'other_case', msg('不是本办件的监察牌', 'is not a card of this case')));
+  if (body.cardId && parseCardId(body.cardId).subject.id !== body.caseNo) errors.push(fault('/body/cardId', 'other_case', msg('不是本办件的监察牌', 'is not a card of this case')));
   if (errors.length) throw validationFailed(errors);
   return {
     centerId: o.centerId,

@@ -3,6 +3,7 @@
  * knows them (docs/data-model.md lists each access pattern).
  *
  *   card       PK CENTER#<c>#SUPV#CASE#<caseNo>  SK CARD#<clock>#<level>   (one per clock and level: the issue is a conditional Put)
+ *              or PK CENTER#<c>#SUPV#COMPLAINT#<complaintId> (a complaint's clock: accept, reply)
  *              GSI1 CENTER#<c>#CARDS#<open|closed> / <issuedAt>#<cardId>          (the center's cards, newest first)
  *              GSI2 CENTER#<c>#DEPT#<d>#CARDS#<open|closed> / <issuedAt>#<cardId> (a department's)
  *   card event PK CENTER#<c>#SUPV#CASE#<caseNo>  SK EVENT#<ulid>             (the outbox; with the cards, a case's supervision history)
@@ -26,18 +27,21 @@ import { wakeUpAt } from '#shared/wake-index';
 import { preconditionFailed } from '#shared/errors';
 import { outboxItem, type EventDraft } from '#shared/events';
 import type { IdempotencyPut } from '#shared/idempotency';
-import { isOpenCard, parseCardId, type CardRecord, type Counts } from './cards.ts';
+import { isOpenCard, parseCardId, subjectOf, type CardRecord, type CardSubject, type Counts } from './cards.ts';
 import { countIssuedCard } from './metrics.ts';
 import type { OrderRecord } from './orders.ts';
 import { thresholdSettingsKey } from './public.ts';
 
 const supervisionPk = (centerId: string, caseNo: string) => `CENTER#${centerId}#SUPV#CASE#${caseNo}`;
+/** A card's partition: its case's (with the case's completion and history), or its complaint's. */
+const subjectPk = (centerId: string, s: CardSubject) => (s.type === 'case' ? supervisionPk(centerId, s.id) : `CENTER#${centerId}#SUPV#COMPLAINT#${s.id}`);
+const cardPk = (c: Pick<CardRecord, 'centerId' | 'caseNo' | 'complaintId'>) => subjectPk(c.centerId, subjectOf(c));
 const cardSk = (clock: string, level: string) => `CARD#${clock}#${level}`;
 /** The marker of a closed case counted in the timeliness figures. */
 const COMPLETION = 'COMPLETION';
 export const cardKey = (centerId: string, cardId: string): ItemKey => {
-  const { caseNo, clock, level } = parseCardId(cardId);
-  return { PK: supervisionPk(centerId, caseNo), SK: cardSk(clock, level) };
+  const { subject, clock, level } = parseCardId(cardId);
+  return { PK: subjectPk(centerId, subject), SK: cardSk(clock, level) };
 };
 const openness = (c: CardRecord) => (isOpenCard(c.state) ? 'open' : 'closed');
 const centerCardsPk = (centerId: string, group: string) => `CENTER#${centerId}#CARDS#${group}`;
@@ -92,7 +96,7 @@ export async function issueCard(card: CardRecord, event: EventDraft<unknown>, co
       new TransactWriteCommand({
         TransactItems: [
           { Put: { TableName: tableName(), Item: cardItem(card), ConditionExpression: 'attribute_not_exists(PK)' } },
-          { Put: { TableName: tableName(), Item: outboxItem(supervisionPk(card.centerId, card.caseNo), event).item } },
+          { Put: { TableName: tableName(), Item: outboxItem(cardPk(card), event).item } },
           ...counterUpdates(card.centerId, figuresRowsOf(card.month, card.departmentId, card.handlerIds, day), counts),
           ...alsoWrite,
         ],
@@ -123,7 +127,7 @@ export async function changeCard(next: CardRecord, expectedVersion: number, even
               ExpressionAttributeValues: { ':v': expectedVersion },
             },
           },
-          { Put: { TableName: tableName(), Item: outboxItem(supervisionPk(next.centerId, next.caseNo), event).item } },
+          { Put: { TableName: tableName(), Item: outboxItem(cardPk(next), event).item } },
           ...counterUpdates(next.centerId, figuresRowsOf(next.month, next.departmentId, next.handlerIds, day), counts),
           ...(idempotency ? [idempotency] : []),
         ],

@@ -5,12 +5,14 @@
  * table: the rule does not take them. A withdrawn threshold cancels its card.
  */
 import { THRESHOLD_WITHDRAWN, thresholdEventTypes } from '#schemas/events/cases';
+import { complaintThresholdDetailTypes } from '#schemas/events/complaints';
 import { CERTIFICATE_NOT_ISSUED } from '#schemas/events/documents';
 
 /** The carded thresholds by the domain that owns the clock; all have the one data shape (ThresholdReached). */
 const thresholdsBySource: Readonly<Record<string, readonly string[]>> = {
   'onestop.cases': [...new Set([thresholdEventTypes.case, thresholdEventTypes.special_procedure, thresholdEventTypes.pre_review].flatMap((l) => Object.values(l))), THRESHOLD_WITHDRAWN],
   'onestop.documents': [CERTIFICATE_NOT_ISSUED],
+  'onestop.complaints': complaintThresholdDetailTypes,
 };
 
 export const thresholdTrigger = {

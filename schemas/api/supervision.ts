@@ -10,6 +10,8 @@ import { CenterId, DepartmentId } from './catalog.ts';
 import { Limit, NextToken, Page, StringEnum, closed, text } from './common.ts';
 
 const Instant = Type.String({ format: 'date-time' });
+/** A complaint's id (ULID): the subject of a complaint's clock, in place of a case number. */
+const ComplaintRef = Type.String({ pattern: '^[0-9A-HJKMNP-TV-Z]{26}$', maxLength: 26, description: 'The complaint (投诉) the clock is about, instead of a case' });
 const LocalDate = Type.String({ format: 'date', description: 'YYYY-MM-DD in the center\'s time zone' });
 const days = (maximum: number, description: string) => Type.Integer({ minimum: 0, maximum, description });
 
@@ -18,10 +20,10 @@ export const CardLevel = StringEnum(cardLevels, '预警 / 黄牌 / 红牌');
 export type CardLevel = Static<typeof CardLevel>;
 
 /** The clocks a card can be about: one row each of the card table. */
-export const clockKinds = ['case', 'special_procedure', 'pre_review', 'notice', 'delivery', 'order', 'e_licence'] as const;
+export const clockKinds = ['case', 'special_procedure', 'pre_review', 'notice', 'delivery', 'order', 'e_licence', 'complaint'] as const;
 export const ClockKind = StringEnum(
   clockKinds,
-  'case: 办理时限 (promised, statutory); special_procedure: 特别程序; pre_review: 网上预审; notice: the last day of the 5-day notice period (art. 32, events only); delivery: 送达 (art. 44, events only); order: 督办 reply; e_licence: 电子证照 issued after closure',
+  'case: 办理时限 (promised, statutory); special_procedure: 特别程序; pre_review: 网上预审; notice: the last day of the 5-day notice period (art. 32, events only); delivery: 送达 (art. 44, events only); order: 督办 reply; e_licence: 电子证照 issued after closure; complaint: 投诉 acceptance and reply (clock accept or reply)',
 );
 export type ClockKind = Static<typeof ClockKind>;
 
@@ -87,9 +89,10 @@ const HandlerIds = Type.Array(Type.String({ maxLength: 64 }), {
 
 export const ThresholdReached = Type.Object(
   {
-    caseNo: CaseNo,
+    caseNo: Type.Optional({ ...CaseNo, description: 'The case the clock is about; absent for a complaint\'s clock' }),
+    complaintId: Type.Optional(ComplaintRef),
     departmentId: DepartmentId,
-    clock: Type.String({ description: 'The clock within the case: case, special_procedure:<n>, pre_review, delivery, e_licence' }),
+    clock: Type.String({ description: 'The clock within its subject: case, special_procedure:<n>, pre_review, delivery, e_licence; a complaint\'s accept or reply' }),
     clockKind: ClockKind,
     level: CardLevel,
     thresholdAt: Instant,
@@ -113,9 +116,9 @@ export const CardState = StringEnum(
 export type CardState = Static<typeof CardState>;
 
 export const CardId = Type.String({
-  pattern: '^[0-9A-Z]{2,12}-[0-9]{8}-[0-9]{5,9}~[a-z_]{3,20}(~[0-9A-Z]{1,26})?~(warning|yellow|red)$',
+  pattern: '^([0-9A-Z]{2,12}-[0-9]{8}-[0-9]{5,9}|[0-9A-HJKMNP-TV-Z]{26})~[a-z_]{3,20}(~[0-9A-Z]{1,26})?~(warning|yellow|red)$',
   maxLength: 96,
-  description: '<caseNo>~<clock>~<level>: one card per clock and level (clock: case, special_procedure~<n>, pre_review, order~<orderId>)',
+  description: '<caseNo>~<clock>~<level>, or <complaintId>~<clock>~<level>: one card per clock and level (clock: case, special_procedure~<n>, pre_review, order~<orderId>; a complaint\'s accept, reply)',
 });
 
 const Appeal = Type.Object(
@@ -135,7 +138,8 @@ const Appeal = Type.Object(
 export const Card = Type.Object(
   {
     cardId: CardId,
-    caseNo: CaseNo,
+    caseNo: Type.Optional({ ...CaseNo, description: 'The case the card is about; absent on a complaint\'s card' }),
+    complaintId: Type.Optional(ComplaintRef),
     departmentId: DepartmentId,
     clock: Type.String(),
     clockKind: ClockKind,
@@ -240,7 +244,8 @@ export type PublicSupervisionSummary = Static<typeof PublicSupervisionSummary>;
 export const WallCard = Type.Object(
   {
     cardId: CardId,
-    caseNo: CaseNo,
+    caseNo: Type.Optional(CaseNo),
+    complaintId: Type.Optional(ComplaintRef),
     departmentId: DepartmentId,
     departmentName: Type.Optional(Type.String({ description: 'The department\'s public name (进驻部门), as the hall shows it' })),
     clockKind: ClockKind,
@@ -259,7 +264,7 @@ export const WallView = Type.Object(
     generatedAt: Instant,
     today: SupervisionCounts,
     month: SupervisionCounts,
-    openCards: Type.Array(WallCard, { description: 'The newest 50 open cards: case number, department, level; no personal data' }),
+    openCards: Type.Array(WallCard, { description: 'The newest 50 open cards: case number (or complaint id), department, level; no personal data' }),
   },
   closed,
 );

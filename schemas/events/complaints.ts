@@ -12,6 +12,7 @@ import { DepartmentId } from '../api/catalog.ts';
 import { closed } from '../api/common.ts';
 import { ComplaintCategory, ComplaintChannel, ComplaintId, ComplaintSettingsBody, ComplaintState, ComplaintSubject, NotAcceptedReason } from '../api/complaints.ts';
 import { Username } from '../api/org.ts';
+import { THRESHOLD_WITHDRAWN, thresholdEventSchema } from './cases.ts';
 import { envelope } from './envelope.ts';
 
 const LocalDate = Type.String({ format: 'date' });
@@ -80,7 +81,17 @@ export const complaintEventTypes = [
 ] as const;
 export type ComplaintEventType = (typeof complaintEventTypes)[number];
 
+/**
+ * The complaint's clock thresholds (电子监察, DOMAIN.md's complaint row), in the
+ * one data shape every clock's thresholds have (ThresholdReached, with the
+ * complaintId): supervision cards them; a level whose instant moved later (an
+ * extension) is withdrawn.
+ */
+export const complaintThresholdEventTypes = { warning: 'ComplaintDueSoon', yellow: 'ComplaintOverdue', red: 'ComplaintLongOverdue' } as const;
+export const complaintThresholdDetailTypes: readonly string[] = [...Object.values(complaintThresholdEventTypes), THRESHOLD_WITHDRAWN];
+
 export const complaintEventSchemas = {
+  ...Object.fromEntries(complaintThresholdDetailTypes.map((t) => [t, thresholdEventSchema])),
   ...(Object.fromEntries(complaintEventTypes.map((t) => [t, envelope(ComplaintEventData)])) as Record<ComplaintEventType, ReturnType<typeof envelope<typeof ComplaintEventData>>>),
   StaffRemovalSuggested: envelope(StaffRemovalSuggestedData),
   ComplaintSettingsChanged: envelope(ComplaintSettingsChangedData),

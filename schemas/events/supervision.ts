@@ -14,7 +14,8 @@ import { envelope } from './envelope.ts';
 export const CardEventData = Type.Object(
   {
     cardId: CardId,
-    caseNo: CaseNo,
+    caseNo: Type.Optional(CaseNo),
+    complaintId: Type.Optional(Type.String({ pattern: '^[0-9A-HJKMNP-TV-Z]{26}$' })),
     departmentId: DepartmentId,
     clock: Type.String(),
     clockKind: ClockKind,

@@ -10,7 +10,7 @@
   const url = wallUrl(apiBase(params.get('api')), params.get('centerId'));
 
   const LEVELS = { warning: '预警', yellow: '黄牌', red: '红牌' };
-  const CLOCKS = { case: '办理时限', special_procedure: '特别程序', pre_review: '网上预审', notice: '一次性告知', delivery: '送达', order: '督办', e_licence: '电子证照' };
+  const CLOCKS = { case: '办理时限', special_procedure: '特别程序', pre_review: '网上预审', notice: '一次性告知', delivery: '送达', order: '督办', e_licence: '电子证照', complaint: '投诉办理' };
   const STATES = { issued: '已发', pending: '申诉待决', escalated: '督办', upheld: '维持', revoked: '撤销', cancelled: '取消' };
   const FIGURES = [['warning', '预警'], ['yellow', '黄牌'], ['red', '红牌'], ['issued', '发牌'], ['revoked', '撤销']];
   const TIME_ZONE = 'Asia/Shanghai';
@@ -82,7 +82,8 @@
     tr.className = `level-${text(card.level)}`;
     tr.append(
       cell(badge(card.level)),
-      cell(text(card.caseNo)),
+      // A complaint's card names no case: the wall shows that it is one, never who complained.
+      cell(card.caseNo ? text(card.caseNo) : '投诉'),
       // The department's name as the hall knows it; its id from a server that sends no name.
       cell(text(card.departmentName ?? card.departmentId)),
       cell(CLOCKS[card.clockKind] ?? text(card.clockKind)),

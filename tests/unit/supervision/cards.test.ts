@@ -22,10 +22,14 @@ const statusOf = (f: () => unknown) => {
 
 describe('card ids', () => {
   it('are made of the case, the clock and the level, and read back', () => {
-    const id = cardIdOf(threshold.caseNo, threshold.clock, 'yellow');
+    const subject = { type: 'case', id: threshold.caseNo! } as const;
+    const id = cardIdOf(subject, threshold.clock, 'yellow');
     expect(id).toBe('SF-20261203-00012~special_procedure~1~yellow');
-    expect(parseCardId(id)).toEqual({ caseNo: threshold.caseNo, clock: 'special_procedure:1', level: 'yellow' });
-    expect(parseCardId('SF-20261203-00012~case~red')).toEqual({ caseNo: threshold.caseNo, clock: 'case', level: 'red' });
+    expect(parseCardId(id)).toEqual({ subject, clock: 'special_procedure:1', level: 'yellow' });
+    expect(parseCardId('SF-20261203-00012~case~red')).toEqual({ subject, clock: 'case', level: 'red' });
+    // A complaint's clock: its id, a ULID, is never a case number.
+    const complaint = { type: 'complaint', id: '01M93HCW57QQCWPSCZA19BQ0K6' } as const;
+    expect(parseCardId(cardIdOf(complaint, 'reply', 'red'))).toEqual({ subject: complaint, clock: 'reply', level: 'red' });
   });
   it('delivery has no row in the card table; the other clocks do', () => {
     expect(isCarded({ clockKind: 'delivery' })).toBe(false);

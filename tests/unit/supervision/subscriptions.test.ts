@@ -4,7 +4,10 @@ import { thresholdTrigger } from '../../../functions/supervision/subscriptions.t
 
 describe('the thresholds supervision cards', () => {
   it('takes each carded detail-type from the domain that owns its clock only', () => {
-    expect(thresholdTrigger.sources).toEqual(['onestop.cases', 'onestop.documents']);
+    expect(thresholdTrigger.sources).toEqual(['onestop.cases', 'onestop.documents', 'onestop.complaints']);
+    expect(thresholdTrigger.accepts('onestop.complaints', 'ComplaintLongOverdue')).toBe(true);
+    expect(thresholdTrigger.accepts('onestop.complaints', 'ThresholdWithdrawn')).toBe(true);
+    expect(thresholdTrigger.accepts('onestop.cases', 'ComplaintOverdue')).toBe(false);
     expect(thresholdTrigger.accepts('onestop.documents', 'CertificateNotIssued')).toBe(true);
     expect(thresholdTrigger.accepts('onestop.cases', 'CasePromisedLimitPassed')).toBe(true);
     // The rule's pattern pairs any source with any detail-type; the consumer does not.
@@ -17,6 +20,6 @@ describe('the thresholds supervision cards', () => {
   it('cards the e-licence clock, with an id of its own per case', () => {
     expect(isCarded({ clockKind: 'e_licence' })).toBe(true);
     expect(isCarded({ clockKind: 'delivery' })).toBe(false);
-    expect(cardIdOf('370982-20261204-00003', 'e_licence', 'yellow')).toBe('370982-20261204-00003~e_licence~yellow');
+    expect(cardIdOf({ type: 'case', id: '370982-20261204-00003' }, 'e_licence', 'yellow')).toBe('370982-20261204-00003~e_licence~yellow');
   });
 });
