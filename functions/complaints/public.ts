@@ -1,7 +1,7 @@
 /**
  * What other domains may use of the complaints domain: where a staff member
  * stands against the center's removal threshold in a year (the org domain's
- * removal decision reads it in its own batch), the complaints found
+ * removal decision reads it in its own batch) and the removals suggested, the complaints found
  * substantiated in a month (the appraisal's source), and a complaint as stored
  * (the complainant's notices: the contact is read here, never from an event).
  */
@@ -13,7 +13,7 @@ import { settingsOf } from './settings.ts';
 import type { ComplaintRecord } from './lifecycle.ts';
 
 export type { ComplaintRecord };
-import { complaintKey, settingsKey, staffCountKey, toRecord } from './store.ts';
+import { complaintKey, removalSuggestionsOf, settingsKey, staffCountKey, toRecord } from './store.ts';
 
 /** Keys of a person's substantiated complaints in a year and of the center's threshold, for the caller's own batch read. */
 export const removalStandingKeys = (centerId: string, username: string, year: number): readonly ItemKey[] => [staffCountKey(centerId, username, year), settingsKey(centerId)];
@@ -29,6 +29,22 @@ export interface RemovalStanding {
 export function removalStanding(found: Map<string, Item>, centerId: string, username: string, year: number): RemovalStanding {
   const count = itemAt(found, staffCountKey(centerId, username, year));
   return { substantiated: typeof count?.substantiated === 'number' ? count.substantiated : 0, threshold: settingsOf(itemAt(found, settingsKey(centerId))).staffRemovalThreshold };
+}
+
+/** A removal the complaints suggested (投诉属实 reached the threshold), as recorded when it was. */
+export interface RemovalSuggestion {
+  readonly username: string;
+  readonly year: number;
+  readonly substantiated: number;
+  readonly threshold: number;
+  readonly suggestedAt: string;
+}
+
+/** The removals suggested in the year, by username: one Query. */
+export async function removalSuggestions(centerId: string, year: number): Promise<RemovalSuggestion[]> {
+  return (await removalSuggestionsOf(centerId, year)).map((i) => ({
+    username: i.username as string, year: i.year as number, substantiated: i.substantiated as number, threshold: i.threshold as number, suggestedAt: i.suggestedAt as string,
+  }));
 }
 
 const subjectKinds: Readonly<Record<string, AppraisalSubjectKind>> = { DEPT: 'department', WINDOW: 'window', STAFF: 'staff' };

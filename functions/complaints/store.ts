@@ -15,6 +15,7 @@
  *   its events    PK CENTER#<c>#COMPLAINT#<complaintId>  SK EVENT#<ulid>         (the outbox; also its history)
  *   staff count   PK CENTER#<c>#COMPLAINT#STAFF#<username>  SK <yyyy>            (substantiated complaints against a person in a year)
  *   its events    PK CENTER#<c>#COMPLAINT#STAFF#<username>  SK EVENT#<ulid>      (StaffRemovalSuggested)
+ *   suggestion    PK CENTER#<c>#COMPLAINT#REMOVALS  SK <yyyy>#<username>          (the removal suggested, for the center admin's list)
  *   settings      PK CENTER#<c>#COMPLAINT#SETTINGS  SK SETTINGS                   (the center's own limits, `rev`; none: the defaults)
  *   its events    PK CENTER#<c>#COMPLAINT#SETTINGS  SK EVENT#<ulid>             (ComplaintSettingsChanged)
  *
@@ -48,6 +49,15 @@ export const complaintKey = (c: string, id: string): ItemKey => ({ PK: complaint
 export const settingsKey = (c: string): ItemKey => ({ PK: `CENTER#${c}#COMPLAINT#SETTINGS`, SK: 'SETTINGS' });
 const staffCountPk = (c: string, username: string) => `CENTER#${c}#COMPLAINT#STAFF#${username}`;
 export const staffCountKey = (c: string, username: string, year: number): ItemKey => ({ PK: staffCountPk(c, username), SK: String(year) });
+const suggestionsPk = (c: string) => `CENTER#${c}#COMPLAINT#REMOVALS`;
+
+/** The removals suggested in a year (the count reached the threshold), by username: one Query. */
+export async function removalSuggestionsOf(centerId: string, year: number): Promise<Item[]> {
+  return queryAll({
+    KeyConditionExpression: 'PK = :pk AND begins_with(SK, :y)',
+    ExpressionAttributeValues: { ':pk': suggestionsPk(centerId), ':y': `${year}#` },
+  });
+}
 const statePk = (c: string, state: ComplaintState) => `CENTER#${c}#COMPLAINTS#${state}`;
 const departmentPk = (c: string, d: string) => `CENTER#${c}#COMPLAINT#DEPT#${d}`;
 const applicantPk = (c: string, sub: string) => `CENTER#${c}#COMPLAINT#APPLICANT#${sub}`;
@@ -316,7 +326,10 @@ export async function transition(
         put(outboxItem(complaintPk(next.centerId, next.complaintId), event).item),
         ...figureUpdates(next.centerId, figures),
         ...(staff ? [countUpdate(next.centerId, staff.count, next.complaintId)] : []),
-        ...(staff?.removal ? [put(outboxItem(staffCountPk(next.centerId, staff.count.username), staff.removal).item)] : []),
+        ...(staff?.removal ? [
+          put(outboxItem(staffCountPk(next.centerId, staff.count.username), staff.removal).item),
+          put({ PK: suggestionsPk(next.centerId), SK: `${staff.count.year}#${staff.count.username}`, kind: 'removalSuggestion', ...staff.removal.data, suggestedAt: staff.removal.occurredAt }),
+        ] : []),
         ...(idempotency ? [idempotency] : []),
       ],
     }));

@@ -13,7 +13,7 @@ import { forbidden, notFound, preconditionFailed, preconditionRequired, validati
 import { etag, httpHandler, ifMatch, type HttpRequest, type HttpResult, type Operations } from '#shared/http';
 import type { IdempotencyScope } from '#shared/idempotency';
 import { changeAccountStatus, findAccount, setAccountEnabled } from '#shared/identity';
-import { removalStanding, removalStandingKeys } from '../complaints/public.ts';
+import { removalStanding, removalStandingKeys, removalSuggestions } from '../complaints/public.ts';
 import { waiverSettingsErrors } from '../fees/public.ts';
 import { staffDepartments } from './public.ts';
 import { absenceView, cancelAbsence, markAbsence, withoutReason } from './absences.ts';
@@ -212,6 +212,17 @@ const decideStaffRemoval: Ops['decideStaffRemoval'] = async (req) => {
   return result;
 };
 
+const listRemovalSuggestions: Ops['listRemovalSuggestions'] = async (req) => {
+  const caller = callerOf(req.event);
+  authorize(caller, 'org.staff.removal.decide');
+  const year = Number(req.params.year);
+  const suggested = await removalSuggestions(caller.centerId, year);
+  const decisions = await store.removalDecisions(caller.centerId, year, suggested.map((s) => s.username), req.checks!.keys);
+  req.checks!.settle(decisions.found);
+  const items = suggested.map((s) => ({ ...s, ...(decisions.of.has(s.username) ? { decision: decisions.of.get(s.username)! } : {}) }));
+  return { status: 200, body: { items } };
+};
+
 const markStaffAbsence: Ops['markStaffAbsence'] = async (req) => {
   const caller = callerOf(req.event);
   const { username, date } = req.params;
@@ -315,6 +326,7 @@ export const handler = httpHandler(orgRoutes, {
   putStaff,
   setStaffStatus,
   decideStaffRemoval,
+  listRemovalSuggestions,
   markStaffAbsence,
   cancelStaffAbsence,
   listAbsences,

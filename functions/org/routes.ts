@@ -23,6 +23,7 @@ import {
   StaffRemovalBody,
   StaffRemovalDecision,
   StaffRemovalPath,
+  StaffRemovalSuggestionList,
   AbsenceDayPath,
   AbsenceList,
   StaffAbsence,
@@ -90,6 +91,12 @@ export const orgRoutes = [
     summary: 'Decide on taking a staff member off the windows once their substantiated complaints of the year reached the center\'s threshold (调离窗口)', params: StaffRemovalPath, body: StaffRemovalBody,
     description: 'The complaints domain suggests it (`StaffRemovalSuggested`); the center admin decides once per person and year, and the decision is audited (`StaffRemovalDecided`). `remove_from_windows` empties the person\'s `windowIds` in the same write.',
     responses: { 201: StaffRemovalDecision },
+  },
+  {
+    operationId: 'listRemovalSuggestions', method: 'GET', path: '/admin/removal-suggestions/{year}', access: 'jwt', accountCheck: 'inline',
+    summary: 'The people whose substantiated complaints of the year reached the threshold (调离建议), each with the decision once taken', params: YearPath,
+    description: 'For the center admin: an entry without `decision` is still to decide (`POST /admin/staff/{username}/removal-decisions/{year}`).',
+    responses: { 200: StaffRemovalSuggestionList },
   },
   {
     operationId: 'markStaffAbsence', method: 'PUT', path: '/admin/staff/{username}/absences/{date}', access: 'jwt', accountCheck: 'inline',

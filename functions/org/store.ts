@@ -128,6 +128,17 @@ export async function removalContext(centerId: string, username: string, year: n
   return { staff: staff ? strip<Staff>(staff) : undefined, decided: itemAt(found, removalDecisionKey(centerId, username, year)) !== undefined, found };
 }
 
+/** The decisions taken on these people's removal in `year`, and `alsoRead` (the request's checks): one BatchGetItem. */
+export async function removalDecisions(centerId: string, year: number, usernames: readonly string[], alsoRead: readonly ItemKey[]) {
+  const found = await batchGetItems([...usernames.map((u) => removalDecisionKey(centerId, u, year)), ...alsoRead]);
+  const of = new Map<string, StaffRemovalDecision>();
+  for (const u of usernames) {
+    const item = itemAt(found, removalDecisionKey(centerId, u, year));
+    if (item) of.set(u, strip<StaffRemovalDecision>(item));
+  }
+  return { of, found };
+}
+
 /**
  * Records a removal decision once (a second for the person and year meets the
  * first: 409), with the staff entry off its windows when it takes them off

@@ -203,3 +203,17 @@ export const StaffAbsence = Type.Object(
 export type StaffAbsence = Static<typeof StaffAbsence>;
 export const AbsenceDayPath = Type.Object({ date: CalendarDate }, closed);
 export const AbsenceList = Type.Object({ items: Type.Array(Type.Omit(StaffAbsence, ['reason'])) }, closed);
+
+/** A removal the complaints suggested this year, and the center admin's decision once taken (none: still to decide). */
+export const StaffRemovalSuggestion = Type.Object(
+  {
+    username: Username,
+    year: Type.Integer(),
+    substantiated: Type.Integer({ minimum: 1, description: 'Substantiated complaints when the threshold was reached' }),
+    threshold: Type.Integer({ minimum: 1 }),
+    suggestedAt: Type.String({ format: 'date-time' }),
+    decision: Type.Optional(StaffRemovalDecision),
+  },
+  closed,
+);
+export const StaffRemovalSuggestionList = Type.Object({ items: Type.Array(StaffRemovalSuggestion) }, closed);

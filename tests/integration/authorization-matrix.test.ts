@@ -364,6 +364,7 @@ const existing: Route[] = [
   { operationId: 'setStaffStatus', allowed: admins, ok: 200, addressed: true, fresh: true, fixture: staffMember, request: (f) => ['POST', `/admin/staff/${f.id}/disable`, undefined, ifMatch(f)] },
   // A person nobody complained about: the allowed caller reaches the threshold check (409), nothing written.
   { operationId: 'decideStaffRemoval', allowed: { center_admin: 'center' }, ok: 409, okType: 'removal-not-suggested', addressed: true, fixture: staffMember, request: (f) => ['POST', `/admin/staff/${f.id}/removal-decisions/2026`, { decision: 'keep', reason: '矩阵' }] },
+  { operationId: 'listRemovalSuggestions', allowed: { center_admin: 'center' }, ok: 200, addressed: false, request: () => ['GET', '/admin/removal-suggestions/2026'] },
   { operationId: 'markStaffAbsence', allowed: admins, ok: 201, addressed: true, fresh: true, fixture: staffMember, request: (f) => ['PUT', `/admin/staff/${f.id}/absences/${centerDayAt(Date.now() + 86_400_000)}`, {}] },
   // Nobody marked absent: the allowed caller reaches the lookup (404), nothing written.
   { operationId: 'cancelStaffAbsence', allowed: admins, ok: 404, okType: 'not-found', addressed: true, fixture: staffMember, request: (f) => ['POST', `/admin/staff/${f.id}/absences/${centerDayAt(Date.now() + 86_400_000)}/cancel`] },

@@ -4,11 +4,11 @@
  * written); the second brings them to the center's threshold, and the center
  * admin takes them off their windows — the staff entry changes in the same
  * write, the decision is audited, a second decision for the year is refused.
- * Only the center admin decides.
+ * Only the center admin decides, and lists who is suggested and still to decide.
  */
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { describe, expect, it } from 'vitest';
-import { StaffRemovalDecision } from '#schemas/api/org';
+import { StaffRemovalDecision, StaffRemovalSuggestionList } from '#schemas/api/org';
 import { problemUri } from '#schemas/api/problems';
 import { validationErrors } from '#shared/validate';
 import { call, centerToday, cloud, doc, until, type Reply } from './api-client.ts';
@@ -37,6 +37,11 @@ async function substantiatedComplaint(n: number) {
 
 const decisionItem = async () =>
   (await doc.send(new GetCommand({ TableName: cloud.tableName, Key: { PK: 'CENTER#center-demo', SK: `REMOVAL#${username}#${year}` }, ConsistentRead: true }))).Item;
+const suggested = async () => {
+  const res = await call('GET', `/admin/removal-suggestions/${year}`, { as: 'center.admin' });
+  expect(validationErrors(StaffRemovalSuggestionList, res.body)).toEqual([]);
+  return res.body.items as { username: string }[];
+};
 const windowsOf = async () => ((await call('GET', '/org/staff', { as: 'center.admin' })).body.items as { username: string; windowIds: string[] }[]).find((s) => s.username === username)?.windowIds;
 
 describe('the removal decision (调离窗口)', () => {
@@ -65,6 +70,10 @@ describe('the removal decision (调离窗口)', () => {
     expect((await decide('admin.amr')).status).toBe(403);
     expect((await decide('supervisor')).status).toBe(403);
     expect(await decisionItem()).toBeUndefined();
+    // The center admin's list shows the person as suggested and still to decide; nobody else reads it.
+    const pending = (await suggested()).find((s) => s.username === username);
+    expect(pending).toEqual({ username, year: Number(year), substantiated: 2, threshold: 2, suggestedAt: expect.any(String) });
+    expect((await call('GET', `/admin/removal-suggestions/${year}`, { as: 'admin.amr' })).status).toBe(403);
     expect(await windowsOf()).toEqual(['a03', 'a04']);
 
     const decided = await decide('center.admin');
@@ -73,6 +82,7 @@ describe('the removal decision (调离窗口)', () => {
     expect(decided.body).toMatchObject({ username, year: Number(year), decision: 'remove_from_windows', substantiated: 2, threshold: 2, windowIdsBefore: ['a03', 'a04'] });
     expect(await windowsOf()).toEqual([]);
     expect(await decisionItem()).toMatchObject({ kind: 'removalDecision', decision: 'remove_from_windows', reason: '两次投诉属实，调离窗口岗位' });
+    expect((await suggested()).find((s) => s.username === username)).toEqual({ ...pending, decision: decided.body });
 
     // One decision per person and year: keeping them now is refused and changes nothing.
     expectProblem(await decide('center.admin', { decision: 'keep', reason: '改为留用' }), 409, 'removal-already-decided');
