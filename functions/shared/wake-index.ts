@@ -42,6 +42,8 @@ export async function moveWakeUp(key: ItemKey, seen: string, next: string | unde
 // subject's own partition, written with the level's event (an outbox item).
 
 const thresholdSk = (clock: string, level: string) => `THRESHOLD#${clock}#${level}`;
+/** Only the marker's condition failing means "already done"; a conflict is retried on the next run. */
+const markerConditionFailed = (err: unknown) => (err as { CancellationReasons?: { Code?: string }[] }).CancellationReasons?.[0]?.Code === 'ConditionalCheckFailed';
 
 /** The `<clock>#<level>`s of the subject already published: one Query. */
 export async function publishedLevels(pk: string): Promise<Set<string>> {
@@ -64,9 +66,7 @@ export async function publishLevel(pk: string, clock: string, level: string, at:
     }));
     return true;
   } catch (err) {
-    // Only the marker's condition means "published already"; a conflict is retried on the next run.
-    const reasons = (err as { CancellationReasons?: { Code?: string }[] }).CancellationReasons;
-    if (reasons?.[0]?.Code === 'ConditionalCheckFailed') return false;
+    if (markerConditionFailed(err)) return false;
     throw err;
   }
 }
@@ -74,13 +74,19 @@ export async function publishLevel(pk: string, clock: string, level: string, at:
 /**
  * Withdraws a published level the clock no longer reaches (its limit moved
  * later): its marker goes, so it is published again if the new instant comes,
- * and its event tells supervision.
+ * and its event tells supervision. False when another run withdrew it first.
  */
-export async function withdrawLevel(pk: string, clock: string, level: string, eventItem: Item): Promise<void> {
-  await db.send(new TransactWriteCommand({
-    TransactItems: [
-      { Delete: { TableName: tableName(), Key: { PK: pk, SK: thresholdSk(clock, level) }, ConditionExpression: 'attribute_exists(PK)' } },
-      { Put: { TableName: tableName(), Item: eventItem } },
-    ],
-  }));
+export async function withdrawLevel(pk: string, clock: string, level: string, eventItem: Item): Promise<boolean> {
+  try {
+    await db.send(new TransactWriteCommand({
+      TransactItems: [
+        { Delete: { TableName: tableName(), Key: { PK: pk, SK: thresholdSk(clock, level) }, ConditionExpression: 'attribute_exists(PK)' } },
+        { Put: { TableName: tableName(), Item: eventItem } },
+      ],
+    }));
+    return true;
+  } catch (err) {
+    if (markerConditionFailed(err)) return false;
+    throw err;
+  }
 }

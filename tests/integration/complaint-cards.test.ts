@@ -1,21 +1,23 @@
 /**
  * Supervision cards on a complaint's reply clock (电子监察, DOMAIN.md's row for
- * complaints): a complaint filed and assigned to health over HTTP; the watcher
- * (run in this process at an instant past the due date, for this complaint
- * alone: the shared cloud's other complaints keep their clocks) publishes the
- * warning and the yellow once; supervision, as deployed, cards them for the
- * department, without the complainant; an approved extension moves the due
- * date and withdraws what is no longer reached, which cancels its card. And the
- * DynamoDB requests of a watcher pass.
+ * complaints): a complaint filed and assigned to health over HTTP, its reply
+ * then made due on the last working day before today (as the store keys it:
+ * the yellow reached, the red not), so that the watcher in this process and
+ * the deployed one on its schedule see the same clock. The watcher publishes
+ * the warning and the yellow once; supervision, as deployed, cards them for
+ * the department, without the complainant; an approved extension moves the
+ * due date and withdraws what is no longer reached, which cancels its card.
+ * And the DynamoDB requests of a watcher pass.
  */
 import { beforeAll, describe, expect, it } from 'vitest';
 import { Card } from '#schemas/api/supervision';
-import { workCalendar } from '#shared/calendar';
+import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { isWorkingDay, workCalendar } from '#shared/calendar';
 import { calendar2026 } from '#shared/calendar-2026';
 import { provisionalYear } from '#shared/provisional-calendar';
 import { validationErrors } from '#shared/validate';
 import { complaintThresholds } from '../../functions/complaints/clock.ts';
-import { call, until } from './api-client.ts';
+import { call, centerDayAt, cloud, doc, until } from './api-client.ts';
 import { useLocalTable } from './in-process.ts';
 
 const cal = workCalendar([calendar2026], 'Asia/Shanghai', provisionalYear);
@@ -38,9 +40,27 @@ beforeAll(async () => {
 const act = (id: string, action: string, as: string, etag: string, body: unknown = {}) => call('POST', `/complaints/${id}/${action}`, { as, body, headers: { 'if-match': etag } });
 const cardOf = async (cardId: string) => call<Card>('GET', `/supervision/cards/${cardId}`, { as: 'supervisor' });
 
-/** This complaint's entry on the watch index by `now` (the query reads every due one; the pass touches only this one). */
-async function entryOf(complaintId: string, now: string) {
-  return (await store.complaintsToWatch(now)).find((e) => e.complaintId === complaintId);
+
+/** The last working day before today: a reply due then is a day or more late today, and not two working days. */
+function lastWorkingDayBeforeToday(): string {
+  for (let back = 1; ; back++) {
+    const day = centerDayAt(Date.now() - back * 86_400_000);
+    if (isWorkingDay(cal, day)) return day;
+  }
+}
+
+/**
+ * Makes the reply due on `replyDue`, accepted a week before it, as the store keys it; the complaint waits on the watch
+ * index under `watchKey` (a far-off key keeps the deployed watcher off it while this process measures a pass).
+ */
+async function moveClock(id: string, replyDue: string, watchKey: string) {
+  await doc.send(new UpdateCommand({
+    TableName: cloud.tableName,
+    Key: { PK: `CENTER#center-demo#COMPLAINT#${id}`, SK: 'COMPLAINT' },
+    UpdateExpression: 'SET replyDue = :due, acceptance.#at = :at, filedAt = :at, GSI5SK = :watch',
+    ExpressionAttributeNames: { '#at': 'at' },
+    ExpressionAttributeValues: { ':due': replyDue, ':at': new Date(Date.parse(`${replyDue}T00:00:00+08:00`) - 7 * 86_400_000).toISOString(), ':watch': watchKey },
+  }));
 }
 
 describe('cards on the complaint clock', () => {
@@ -50,18 +70,18 @@ describe('cards on the complaint clock', () => {
     });
     expect(filed.status, JSON.stringify(filed.body)).toBe(201);
     const id = filed.body.complaintId as string;
-    const accepted = await act(id, 'accept', 'supervisor', '"1"');
-    expect(accepted.body).toMatchObject({ state: 'assigned', departmentId: 'health' });
+    expect((await act(id, 'accept', 'supervisor', '"1"')).body).toMatchObject({ state: 'assigned', departmentId: 'health' });
 
-    // Past the due date by a minute into the yellow: the warning and the yellow are reached, the red not yet.
-    const levels = complaintThresholds(cal, accepted.body);
-    expect(levels.map((t) => t.level)).toEqual(['warning', 'yellow', 'red']);
-    const now = new Date(Date.parse(levels[1]!.at) + 60_000).toISOString();
-    expect(Date.parse(levels[2]!.at)).toBeGreaterThan(Date.parse(now));
-    const entry = await entryOf(id, now);
-    expect(entry).toBeDefined();
+    // Due on the last working day before today: the warning and the yellow are reached, the red (2 working days past) not.
+    const replyDue = lastWorkingDayBeforeToday();
+    const parked = `9999-12-31T00:00:00.000Z#center-demo#${id}`;
+    await moveClock(id, replyDue, parked);
+    const moved = (await call('GET', `/complaints/${id}`, { as: 'supervisor' })).body;
+    const levels = complaintThresholds(cal, moved);
+    const now = new Date().toISOString();
+    expect(levels.map((t) => [t.level, Date.parse(t.at) <= Date.parse(now)])).toEqual([['warning', true], ['yellow', true], ['red', false]]);
     requests.length = 0;
-    expect(await watch.watchComplaint(entry!, now)).toBe(2);
+    expect(await watch.watchComplaint({ centerId: 'center-demo', complaintId: id, watchKey: parked }, now)).toBe(2);
     const firstPass = [...requests];
 
     const cards = await until('the two cards', async () => {
@@ -70,7 +90,7 @@ describe('cards on the complaint clock', () => {
     });
     for (const [i, card] of cards.entries()) {
       expect(validationErrors(Card, card)).toEqual([]);
-      expect(card).toMatchObject({ complaintId: id, departmentId: 'health', clock: 'reply', clockKind: 'complaint', level: levels[i]!.level, state: 'issued', due: levels[i]!.due, thresholdAt: levels[i]!.at });
+      expect(card).toMatchObject({ complaintId: id, departmentId: 'health', clock: 'reply', clockKind: 'complaint', level: levels[i]!.level, state: 'issued', due: replyDue, thresholdAt: levels[i]!.at });
       expect(card.caseNo).toBeUndefined();
       expect(JSON.stringify(card)).not.toMatch(new RegExp(`张三|${CONTACT}`));
     }
@@ -85,24 +105,23 @@ describe('cards on the complaint clock', () => {
       return ids.includes(`${id}~reply~warning`) && ids.includes(`${id}~reply~yellow`) ? ids : undefined;
     });
 
-    // The complaint now waits for the red: not due again by the same instant; a pass anyway publishes nothing twice.
-    expect(await entryOf(id, now)).toBeUndefined();
+    // The complaint now waits for the red; a pass before it publishes nothing twice.
     const waiting = (await store.complaintsToWatch(levels[2]!.at)).find((e) => e.complaintId === id)!;
     expect(waiting.watchKey.startsWith(levels[2]!.at)).toBe(true);
     requests.length = 0;
-    expect(await watch.watchComplaint(waiting, now)).toBe(0);
+    expect(await watch.watchComplaint(waiting, new Date().toISOString())).toBe(0);
     const repeatPass = [...requests];
 
-    // An extension of 3 working days moves every level: those now later than `now` are withdrawn, their cards cancelled.
+    // An extension of 3 working days moves every level: those now later than now are withdrawn (by whichever watcher
+    // comes first: this process's or the deployed one's, on the same clock), their cards cancelled.
     expect((await act(id, 'requestExtension', 'admin.health', '"2"', { reason: '需现场核查', workingDays: 3 })).status).toBe(200);
     const extended = await act(id, 'approveExtension', 'supervisor', '"3"', { opinion: '同意' });
     expect(extended.status, JSON.stringify(extended.body)).toBe(200);
-    const moved = complaintThresholds(cal, extended.body);
-    const withdrawn: string[] = moved.filter((t) => t.level !== 'red' && Date.parse(t.at) > Date.parse(now)).map((t) => t.level);
+    const later = new Date().toISOString();
+    const withdrawn: string[] = complaintThresholds(cal, extended.body).filter((t) => t.level !== 'red' && Date.parse(t.at) > Date.parse(later)).map((t) => t.level);
     expect(withdrawn).toContain('yellow');
-    const again = await entryOf(id, now);
-    expect(again).toBeDefined();
-    expect(await watch.watchComplaint(again!, now)).toBe(0);
+    const entry = (await store.complaintsToWatch(later)).find((e) => e.complaintId === id);
+    if (entry) await watch.watchComplaint(entry, later);
     const states = await until('the moved levels\' cards cancelled', async () => {
       const found = await Promise.all(['warning', 'yellow'].map(async (level) => [level, (await cardOf(`${id}~reply~${level}`)).body.state] as const));
       return found.filter(([level]) => withdrawn.includes(level)).every(([, state]) => state === 'cancelled') ? Object.fromEntries(found) : undefined;

@@ -12,6 +12,7 @@ import {
   dueSoonFrom,
   eLicenceThresholds,
   isRunning,
+  levelChanges,
   overdueFrom,
   reachedBy,
   startOfDay,
@@ -291,5 +292,23 @@ describe('completion timeliness (按时办结)', () => {
   });
   it('has no verdict for a limit never dated', () => {
     expect(completionTimeliness(cal, undefined, '2026-12-11T02:00:00Z')).toBeUndefined();
+  });
+});
+
+describe('what a watcher does with the levels as they now are', () => {
+  const at = (level: string, iso: string) => ({ clock: 'reply', level, at: iso });
+  const levels = [at('warning', '2026-12-01T16:00:00.000Z'), at('yellow', '2026-12-04T16:00:00.000Z'), at('red', '2026-12-07T16:00:00.000Z')];
+  const now = '2026-12-05T00:00:00.000Z';
+
+  it('publishes what is reached and not yet published, and waits for the next', () => {
+    expect(levelChanges(levels, now, new Set())).toEqual({ publish: [levels[0], levels[1]], withdraw: [], next: levels[2]!.at });
+    expect(levelChanges(levels, now, new Set(['reply#warning']))).toEqual({ publish: [levels[1]], withdraw: [], next: levels[2]!.at });
+  });
+
+  it('withdraws a published level whose instant moved past now, and keeps one the clock merely stopped short of', () => {
+    const moved = [at('warning', '2026-12-01T16:00:00.000Z'), at('yellow', '2026-12-09T16:00:00.000Z'), at('red', '2026-12-10T16:00:00.000Z')];
+    expect(levelChanges(moved, now, new Set(['reply#warning', 'reply#yellow']))).toEqual({ publish: [], withdraw: [moved[1]], next: moved[1]!.at });
+    // No instant now (the clock stopped): nothing to publish, nothing withdrawn, nothing to wait for.
+    expect(levelChanges([], now, new Set(['reply#warning', 'reply#yellow']))).toEqual({ publish: [], withdraw: [] });
   });
 });
