@@ -17,6 +17,7 @@
  */
 import { createHash } from 'node:crypto';
 import type { AuditRecord } from '#schemas/api/audit';
+import { addCalendarDays } from '#shared/calendar';
 
 export const GENESIS_HASH = '0'.repeat(64);
 
@@ -32,7 +33,7 @@ export const centerDay = (instant: number | string): string =>
 export const dayStart = (day: string): number => Date.parse(`${day}T00:00:00+08:00`);
 
 /** The next calendar day. */
-export const nextDay = (day: string): string => new Date(Date.parse(`${day}T00:00:00Z`) + DAY_MS).toISOString().slice(0, 10);
+export const nextDay = (day: string): string => addCalendarDays(day, 1);
 
 /**
  * JSON with object keys sorted (by UTF-16 code units, as RFC 8785), no

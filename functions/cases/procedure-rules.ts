@@ -7,7 +7,7 @@
 import type { Static } from '@sinclair/typebox';
 import type { CoordinateBody, HearingOutcomeBody, HearingRequestBody, HearingRequireBody, HearingRightNoticeBody, HearingScheduleBody } from '#schemas/api/cases';
 import { msg } from '#schemas/api/problems';
-import { localDate } from '#shared/calendar';
+import { addCalendarDays, localDate } from '#shared/calendar';
 import { HttpProblem, type FieldFault } from '#shared/errors';
 import { legalDefaults, workingDaysAfter } from './clock.ts';
 import type { CaseRecord } from './lifecycle.ts';
@@ -48,7 +48,6 @@ function hearingStarts(c: CaseRecord, ctx: ActionContext, request: Pick<HearingR
 }
 
 /** The day `days` calendar days after `date` (YYYY-MM-DD). */
-const calendarDaysAfter = (date: string, days: number) => new Date(Date.parse(`${date}T00:00:00Z`) + days * 86_400_000).toISOString().slice(0, 10);
 
 /** The wall-clock time (HH:mm) of an instant in the center's time zone: the notices say when in the parties' time. */
 const localTime = (ctx: ActionContext, at: string) =>
@@ -88,7 +87,7 @@ function hearingTimeFaults(ctx: ActionContext, at: string, organiseBy: string): 
 }
 
 /** The soonest day a hearing scheduled now may be held: the parties told 7 calendar days before (art. 48). */
-const earliestHearingDay = (ctx: ActionContext) => calendarDaysAfter(localDate(ctx.cal, ctx.now), legalDefaults.hearingNoticeDays);
+const earliestHearingDay = (ctx: ActionContext) => addCalendarDays(localDate(ctx.cal, ctx.now), legalDefaults.hearingNoticeDays);
 
 type Body = Record<string, unknown>;
 

@@ -5,7 +5,7 @@
  */
 import type { ComplaintEventData, ComplaintSettingsChangedData, StaffRemovalSuggestedData } from '#schemas/events/complaints';
 import type { ThresholdReached } from '#schemas/api/supervision';
-import type { Threshold } from '#shared/clock-rules';
+import { thresholdReached, type Threshold } from '#shared/clock-rules';
 import type { EventDraft } from '#shared/events';
 import type { ComplaintRecord } from './lifecycle.ts';
 import type { StaffCount } from './rules.ts';
@@ -24,11 +24,7 @@ export function thresholdEvent(c: ComplaintRecord, t: Threshold, detailType: str
     occurredAt: now,
     actor: { id: 'system', role: 'system' },
     subject: { type: 'complaint', id: c.complaintId },
-    data: {
-      complaintId: c.complaintId, departmentId: c.departmentId!, clock: t.clock, clockKind: t.kind, level: t.level, thresholdAt: t.at, due: t.due,
-      ...(t.overdueWorkingDays !== undefined ? { overdueWorkingDays: t.overdueWorkingDays } : {}),
-      ...(c.provisional ? { provisional: true } : {}),
-    },
+    data: thresholdReached({ complaintId: c.complaintId, departmentId: c.departmentId!, ...(c.provisional ? { provisional: true } : {}) }, t),
   };
 }
 

@@ -11,9 +11,9 @@ import { db, itemAt, tableName, type Item, type ItemKey } from '#shared/db';
 import { monthFindings } from './figures-store.ts';
 import { settingsOf } from './settings.ts';
 import type { ComplaintRecord } from './lifecycle.ts';
+import { complaintKey, removalSuggestionsOf, settingsKey, staffCountKey, toRecord } from './store.ts';
 
 export type { ComplaintRecord };
-import { complaintKey, removalSuggestionsOf, settingsKey, staffCountKey, toRecord } from './store.ts';
 
 /** Keys of a person's substantiated complaints in a year and of the center's threshold, for the caller's own batch read. */
 export const removalStandingKeys = (centerId: string, username: string, year: number): readonly ItemKey[] => [staffCountKey(centerId, username, year), settingsKey(centerId)];

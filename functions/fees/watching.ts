@@ -12,6 +12,7 @@
  *   not known closed                itself; the watch confirms, or retries after a timeout)
  *   anything else                   off the watch
  */
+import { addCalendarDays } from '#shared/calendar';
 import { heldPayments, type EntryDraft } from './ledger.ts';
 import type { ChargeRecord } from './lifecycle.ts';
 
@@ -54,5 +55,5 @@ export const retryAfter = (now: string) => plus(now, RETRY_MS);
  */
 export function dayForExpiry(c: Pick<ChargeRecord, 'order' | 'payBy'>, now: string): string {
   const payBy = c.payBy ?? now.slice(0, 10);
-  return payByPassedAt(c, now) ? new Date(Date.parse(`${payBy}T00:00:00Z`) + 86_400_000).toISOString().slice(0, 10) : payBy;
+  return payByPassedAt(c, now) ? addCalendarDays(payBy, 1) : payBy;
 }

@@ -12,7 +12,7 @@ import { msg } from '#schemas/api/problems';
 import type { StaffAbsenceData } from '#schemas/events/org';
 import { actingRole, type Caller } from '#shared/auth';
 import { denial, rolesFor } from '#shared/authorization';
-import { localDate, workCalendar } from '#shared/calendar';
+import { calendarDaysBetween, localDate, workCalendar } from '#shared/calendar';
 import { fault, forbidden, notFound, validationFailed } from '#shared/errors';
 import type { EventDraft } from '#shared/events';
 import { staffDepartments } from './public.ts';
@@ -22,9 +22,6 @@ export const MAX_DAYS_AHEAD = 366;
 
 /** An absence as stored: with the center's time zone, so that "today" needs no other read. */
 export type AbsenceRecord = StaffAbsence & { readonly timeZone: string };
-
-const DAY_MS = 86_400_000;
-const daysFrom = (from: string, to: string) => (Date.parse(`${to}T00:00:00Z`) - Date.parse(`${from}T00:00:00Z`)) / DAY_MS;
 
 /** The absence as events and colleagues see it: without its reason. */
 export const withoutReason = ({ reason: _r, timeZone: _t, ...rest }: AbsenceRecord): StaffAbsenceData => rest;
@@ -67,7 +64,7 @@ export function markAbsence(
   authorizeFor(caller, found.staff);
   if (found.existing) return { unchanged: found.existing };
   const today = localDate(workCalendar([], timeZone), now);
-  const ahead = daysFrom(today, date);
+  const ahead = calendarDaysBetween(today, date);
   if (ahead < 0) throw validationFailed([fault('/params/date', 'past', msg(`不能早于今天（${today}）`, `must not be before today (${today})`))]);
   if (ahead > MAX_DAYS_AHEAD) throw validationFailed([fault('/params/date', 'too_far', msg(`最多为今天后 ${MAX_DAYS_AHEAD} 天`, `at most ${MAX_DAYS_AHEAD} days after today`))]);
   const absence: AbsenceRecord = {

@@ -3,7 +3,7 @@
  * department) and the directories the center-wide jobs walk. The center's
  * profile and calendar are the shared kernel's (shared/center.ts).
  */
-import { localDate, workCalendar } from '#shared/calendar';
+import { addCalendarDays, localDate, workCalendar } from '#shared/calendar';
 import type { AbsenceRecord } from './absences.ts';
 import { absencesBetween, coverKey, coveredWindows, entryKey, getEntry, listCenterIds, listEntries, staffAndWindows } from './store.ts';
 
@@ -35,10 +35,8 @@ export const orgEntryKeys = {
 /** The windows a backup works for absent colleagues that day, from their cover item as read (`orgEntryKeys.cover`). */
 export const windowsCovered = coveredWindows;
 
-const shiftDate = (date: string, days: number) => new Date(Date.parse(`${date}T00:00:00Z`) + days * 86_400_000).toISOString().slice(0, 10);
-
 /** The absences of today where the center is (AB角), with who covers each: one Query, whatever the center's time zone. */
 export async function absentToday(centerId: string, now: string): Promise<readonly AbsenceRecord[]> {
   const utcDay = now.slice(0, 10);
-  return (await absencesBetween(centerId, shiftDate(utcDay, -1), shiftDate(utcDay, 1))).filter((a) => a.date === localDate(workCalendar([], a.timeZone), now));
+  return (await absencesBetween(centerId, addCalendarDays(utcDay, -1), addCalendarDays(utcDay, 1))).filter((a) => a.date === localDate(workCalendar([], a.timeZone), now));
 }

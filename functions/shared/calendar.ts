@@ -307,6 +307,12 @@ export function workingDaysBetween(cal: WorkCalendar, from: string, to: string):
   return countInclusive(cal, a + 1, b);
 }
 
+/** The calendar date `days` after `date` (before it when negative), counting every day. */
+export const addCalendarDays = (date: string, days: number): string => new Date(Date.parse(`${date}T00:00:00Z`) + days * DAY_MS).toISOString().slice(0, 10);
+
+/** Calendar days from `from` to `to` (negative when `to` is earlier). */
+export const calendarDaysBetween = (from: string, to: string): number => (Date.parse(`${to}T00:00:00Z`) - Date.parse(`${from}T00:00:00Z`)) / DAY_MS;
+
 /** The calendar date `YYYY-MM-DD` of an ISO 8601 instant (with offset) in the calendar's time zone. */
 export function localDate(cal: WorkCalendar, instant: string): string {
   return dateString(instantDay(cal, instant, 'instant'));

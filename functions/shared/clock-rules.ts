@@ -19,7 +19,7 @@ import type { CardLevel, ClockKind, ThresholdReached, ThresholdSettingsBody } fr
 import type { TaskClock, TaskLevel } from '#schemas/events/evaluation';
 import type { FieldFault } from './errors.ts';
 import { msg } from '#schemas/api/problems';
-import { CalendarYearMissingError, addWorkingDays, localDate, remainingWorkingDays, type WorkCalendar } from './calendar.ts';
+import { CalendarYearMissingError, addCalendarDays, addWorkingDays, localDate, remainingWorkingDays, type WorkCalendar } from './calendar.ts';
 
 /**
  * The one extension of a case's limit (art. 42): the item's own setting, else
@@ -97,13 +97,12 @@ export function startOfDay(cal: WorkCalendar, date: string): string {
   return new Date(wall - zoneOffsetMs(cal.timeZone, first)).toISOString();
 }
 
-const nextDate = (date: string, by: number) => new Date(Date.parse(`${date}T00:00:00Z`) + by * 86_400_000).toISOString().slice(0, 10);
 
 /** The first day on which at most `days` working days are left before `due` (`due` itself at the latest). */
 export function dueSoonFrom(cal: WorkCalendar, due: string, days: number): string {
   let t = due;
   for (let i = 0; i < 400; i++) {
-    const before = nextDate(t, -1);
+    const before = addCalendarDays(t, -1);
     if (remainingWorkingDays(cal, before, due) > days) return t;
     t = before;
   }
@@ -112,8 +111,8 @@ export function dueSoonFrom(cal: WorkCalendar, due: string, days: number): strin
 
 /** The first day on which `due` is overdue by more than `days` working days. */
 export function overdueFrom(cal: WorkCalendar, due: string, days: number): string {
-  let t = nextDate(due, 1);
-  while (-remainingWorkingDays(cal, t, due) <= days) t = nextDate(t, 1);
+  let t = addCalendarDays(due, 1);
+  while (-remainingWorkingDays(cal, t, due) <= days) t = addCalendarDays(t, 1);
   return t;
 }
 
@@ -184,9 +183,9 @@ export function caseThresholds(cal: WorkCalendar, c: WatchedCase, s: ThresholdSe
       const { promisedDue, statutoryDue } = c.deadlines;
       if (promisedDue) {
         list.push({ clock: 'case', kind: 'case', level: 'warning', at: at(dueSoonFrom(cal, promisedDue, s.case.warningWorkingDays)), due: promisedDue });
-        list.push({ clock: 'case', kind: 'case', level: 'yellow', at: at(nextDate(promisedDue, 1)), due: promisedDue });
+        list.push({ clock: 'case', kind: 'case', level: 'yellow', at: at(addCalendarDays(promisedDue, 1)), due: promisedDue });
       }
-      if (statutoryDue) list.push({ clock: 'case', kind: 'case', level: 'red', at: at(nextDate(statutoryDue, 1)), due: statutoryDue });
+      if (statutoryDue) list.push({ clock: 'case', kind: 'case', level: 'red', at: at(addCalendarDays(statutoryDue, 1)), due: statutoryDue });
       return list;
     }));
   }
@@ -224,7 +223,7 @@ export function caseThresholds(cal: WorkCalendar, c: WatchedCase, s: ThresholdSe
   }
   const { deliveryDue } = c.deadlines;
   if (deliveryDue && !c.delivered) {
-    out.push(...onCalendar(() => [{ clock: 'delivery', kind: 'delivery', level: 'yellow', at: startOfDay(cal, nextDate(deliveryDue, 1)), due: deliveryDue } satisfies Threshold]));
+    out.push(...onCalendar(() => [{ clock: 'delivery', kind: 'delivery', level: 'yellow', at: startOfDay(cal, addCalendarDays(deliveryDue, 1)), due: deliveryDue } satisfies Threshold]));
   }
   return out.sort((a, b) => Date.parse(a.at) - Date.parse(b.at));
 }
@@ -238,7 +237,7 @@ export function caseThresholds(cal: WorkCalendar, c: WatchedCase, s: ThresholdSe
 export function eLicenceThresholds(cal: WorkCalendar, closedAt: string, s: ThresholdSettingsBody): Threshold[] {
   return onCalendar(() => {
     const due = addWorkingDays(cal, localDate(cal, closedAt), eLicenceSetting(s).overdueAfterWorkingDays);
-    return [{ clock: 'e_licence', kind: 'e_licence', level: 'yellow', at: startOfDay(cal, nextDate(due, 1)), due }];
+    return [{ clock: 'e_licence', kind: 'e_licence', level: 'yellow', at: startOfDay(cal, addCalendarDays(due, 1)), due }];
   });
 }
 
@@ -278,24 +277,23 @@ export function taskThresholds(cal: WorkCalendar, e: WatchedTasks): TaskThreshol
       if (!task.due || task.doneAt) return [];
       return [
         { clock, level: 'due', at: at(task.due), due: task.due },
-        { clock, level: 'overdue', at: at(nextDate(task.due, 1)), due: task.due },
+        { clock, level: 'overdue', at: at(addCalendarDays(task.due, 1)), due: task.due },
       ] satisfies TaskThreshold[];
     })
     .sort((a, b) => Date.parse(a.at) - Date.parse(b.at));
 }
 
-/** What a case's clock was about when a threshold came: its number, lead department and handlers. */
-export interface ThresholdSubject {
-  readonly caseNo: string;
+/** What a clock was about when a threshold came: a case (its number, lead department and handlers), or a complaint (its id, the assigned department). */
+export type ThresholdSubject = ({ readonly caseNo: string } | { readonly complaintId: string }) & {
   readonly departmentId: string;
   readonly handlerIds?: readonly string[];
   readonly provisional?: true;
-}
+};
 
 /** A threshold as its event tells it (one data shape whichever domain owns the clock). */
 export function thresholdReached(subject: ThresholdSubject, t: Threshold): ThresholdReached {
   return {
-    caseNo: subject.caseNo,
+    ...('caseNo' in subject ? { caseNo: subject.caseNo } : { complaintId: subject.complaintId }),
     departmentId: subject.departmentId,
     clock: t.clock,
     clockKind: t.kind,

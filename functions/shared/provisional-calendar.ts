@@ -14,7 +14,7 @@
  * library); tests/unit/shared/provisional-calendar.test.ts recomputes every row
  * with lunar-javascript.
  */
-import type { CalendarYear } from './calendar.ts';
+import { addCalendarDays, type CalendarYear } from './calendar.ts';
 
 /** 除夕, 清明, 端午, 中秋 (MM-DD) per year. */
 export const LUNAR_HOLIDAYS: Readonly<Record<number, readonly [string, string, string, string]>> = {
@@ -59,7 +59,6 @@ export const LUNAR_HOLIDAYS: Readonly<Record<number, readonly [string, string, s
 /** The years a provisional schedule can be made for: the 2024 rules, and the table's reach. */
 export const PROVISIONAL_YEARS = { first: 2025, last: 2060 } as const;
 
-const addDays = (date: string, n: number) => new Date(Date.parse(`${date}T00:00:00Z`) + n * 86_400_000).toISOString().slice(0, 10);
 
 /** The provisional schedule of `year`, or undefined outside `PROVISIONAL_YEARS`. */
 export function provisionalYear(year: number): CalendarYear | undefined {
@@ -68,7 +67,7 @@ export function provisionalYear(year: number): CalendarYear | undefined {
   const [eve, qingming, duanwu, midAutumn] = lunar.map((md) => `${year}-${md}`) as [string, string, string, string];
   const holidays = [
     `${year}-01-01`,
-    ...[0, 1, 2, 3].map((n) => addDays(eve, n)),
+    ...[0, 1, 2, 3].map((n) => addCalendarDays(eve, n)),
     qingming,
     `${year}-05-01`, `${year}-05-02`,
     duanwu,

@@ -16,7 +16,7 @@
 import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import type { APIGatewayProxyEventV2WithJWTAuthorizer } from 'aws-lambda';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { isWorkingDay, workCalendar } from '#shared/calendar';
+import { addCalendarDays, isWorkingDay, workCalendar } from '#shared/calendar';
 import { residentIdCheckCharacter } from '#shared/identifiers';
 import { provisionalYear } from '#shared/provisional-calendar';
 import { cloud, doc, freshCode } from './api-client.ts';
@@ -42,15 +42,14 @@ const [itemA, itemB] = [freshCode('APA'), freshCode('APB')];
 
 /** The test center has no calendar years of its own: every year is the provisional schedule, as the functions see it. */
 const cal = workCalendar([], 'Asia/Shanghai', provisionalYear);
-const addDays = (date: string, n: number) => new Date(Date.parse(`${date}T00:00:00Z`) + n * 86_400_000).toISOString().slice(0, 10);
 const workingDaysFrom = (date: string, n: number) => {
   const days: string[] = [];
-  for (let d = date; days.length < n; d = addDays(d, 1)) if (isWorkingDay(cal, d)) days.push(d);
+  for (let d = date; days.length < n; d = addCalendarDays(d, 1)) if (isWorkingDay(cal, d)) days.push(d);
   return days;
 };
 const realToday = new Date(Date.now() + 8 * 3600_000).toISOString().slice(0, 10);
 // Days well after the real today, so the shared cloud's sweep (at the real time) never sees their slots end.
-const [day1, day2, day3] = workingDaysFrom(addDays(realToday, 21), 3) as [string, string, string];
+const [day1, day2, day3] = workingDaysFrom(addCalendarDays(realToday, 21), 3) as [string, string, string];
 const setNow = (date: string, time: string) => vi.setSystemTime(new Date(`${date}T${time}:00+08:00`));
 
 /**
@@ -160,12 +159,12 @@ describe('appointments', () => {
 
   it('refuses closed, off-grid and too-far slots with their reason', async () => {
     const holiday = (() => {
-      for (let d = day1; ; d = addDays(d, 1)) if (!isWorkingDay(cal, d)) return d;
+      for (let d = day1; ; d = addCalendarDays(d, 1)) if (!isWorkingDay(cal, d)) return d;
     })();
     const tries = await Promise.all([
       callerBooking(300, holiday),
       callerBooking(301, day2, '10:00'),
-      callerBooking(302, addDays(day1, 8)),
+      callerBooking(302, addCalendarDays(day1, 8)),
     ]);
     expect(tries.map((r) => [r.status, r.body.type.split('/').pop()])).toEqual([[409, 'slot-closed'], [409, 'slot-closed'], [409, 'slot-too-far']]);
   });
@@ -201,7 +200,7 @@ describe('appointments', () => {
     expect(await sweepBooking(centerId, ids[0]!, new Date())).toBe(true);
     expect(await sweepBooking(centerId, ids[0]!, new Date())).toBe(false);
     expect(await sweepBooking(centerId, ids[1]!, new Date())).toBe(true);
-    const [next1, next2] = workingDaysFrom(addDays(day3, 1), 2) as [string, string];
+    const [next1, next2] = workingDaysFrom(addCalendarDays(day3, 1), 2) as [string, string];
     const stillFree = await callerBooking(seq, next1, '09:00', itemB);
     expect(stillFree.status).toBe(201);
     expect(await sweepBooking(centerId, ids[2]!, new Date())).toBe(true);
@@ -209,6 +208,6 @@ describe('appointments', () => {
     expect([missed.Item?.status, missed.Item?.GSI5PK]).toEqual(['missed', undefined]);
     const blocked = await callerBooking(seq, next2, '09:00', itemA);
     expect([blocked.status, blocked.body.type.split('/').pop()]).toEqual([409, 'booking-blocked']);
-    expect(blocked.body.detail).toContain(addDays(day3, 30));
+    expect(blocked.body.detail).toContain(addCalendarDays(day3, 30));
   });
 });

@@ -11,10 +11,10 @@
  */
 import type { AppointmentSettings, AppointmentSettingsBody } from '#schemas/api/appointments';
 import { msg } from '#schemas/api/problems';
-import { isWorkingDay, type WorkCalendar } from '#shared/calendar';
+import { addCalendarDays, isWorkingDay, type WorkCalendar } from '#shared/calendar';
 import type { FieldFault } from '#shared/errors';
 import { secretsEqual } from '#shared/secrets';
-import { addDays, lastBookableDate, minutesOf, slotTimes, timed, SLOT_MINUTES, type TimedSlot } from './slots.ts';
+import { lastBookableDate, minutesOf, slotTimes, timed, SLOT_MINUTES, type TimedSlot } from './slots.ts';
 
 export const defaultSettings: AppointmentSettingsBody = {
   slotMode: 'halfDay',
@@ -78,7 +78,7 @@ export function checkInRefusal(slot: Pick<TimedSlot, 'startsAt' | 'endsAt'>, now
 
 /** The day booking opens again after a miss that made `misses` within the window, or none when they do not block. */
 export function blockAfterMiss(misses: number, s: Pick<AppointmentSettingsBody, 'missesToBlock' | 'blockDays'>, today: string): string | undefined {
-  return misses >= s.missesToBlock ? addDays(today, s.blockDays) : undefined;
+  return misses >= s.missesToBlock ? addCalendarDays(today, s.blockDays) : undefined;
 }
 
 /** The earliest instant a miss still counts at `now`. */

@@ -9,11 +9,10 @@
  * the shift would start an hour off on that day.
  */
 import type { AppointmentSettingsBody, OpeningPeriod } from '#schemas/api/appointments';
-import { isWorkingDay, type WorkCalendar } from '#shared/calendar';
+import { addCalendarDays, isWorkingDay, type WorkCalendar } from '#shared/calendar';
 import { startOfDay } from '#shared/clock-rules';
 
 const MINUTE_MS = 60_000;
-const DAY_MS = 86_400_000;
 export const SLOT_MINUTES = 30;
 
 export interface SlotTime {
@@ -30,7 +29,6 @@ export const minutesOf = (clock: string) => Number(clock.slice(0, 2)) * 60 + Num
 export const clockOf = (minutes: number) => `${String(Math.floor(minutes / 60)).padStart(2, '0')}:${String(minutes % 60).padStart(2, '0')}`;
 
 /** The date `days` calendar days after `date` (before, when negative). */
-export const addDays = (date: string, days: number) => new Date(Date.parse(`${date}T00:00:00Z`) + days * DAY_MS).toISOString().slice(0, 10);
 
 /** halfDay: each opening period is a slot; 30min: each period cut into 30-minute slots (a shorter rest at its end is not offered). */
 export function slotTimes(settings: Pick<AppointmentSettingsBody, 'slotMode' | 'openingHours'>): SlotTime[] {
@@ -53,14 +51,14 @@ export function timed(cal: WorkCalendar, date: string, slot: SlotTime): TimedSlo
 }
 
 /** The last date open for booking seen on `today`. */
-export const lastBookableDate = (today: string, daysAhead: number) => addDays(today, daysAhead);
+export const lastBookableDate = (today: string, daysAhead: number) => addCalendarDays(today, daysAhead);
 
 /** The working days from `from` to `to` (both included) that are open for booking on `today`. */
 export function bookableDates(cal: WorkCalendar, today: string, daysAhead: number, from = today, to = lastBookableDate(today, daysAhead)): string[] {
   const first = from > today ? from : today;
   const last = to < lastBookableDate(today, daysAhead) ? to : lastBookableDate(today, daysAhead);
   const dates: string[] = [];
-  for (let d = first; d <= last; d = addDays(d, 1)) if (isWorkingDay(cal, d)) dates.push(d);
+  for (let d = first; d <= last; d = addCalendarDays(d, 1)) if (isWorkingDay(cal, d)) dates.push(d);
   return dates;
 }
 
