@@ -2,7 +2,8 @@
  * `npm run bench:cost [cases]`: what one realistic case costs on AWS, in $ per
  * 1 000 cases at the list prices of bench/prices.json (issue 13).
  *
- * The case: a fresh applicant (SMS and email, the default preferences) applies
+ * The case: a fresh applicant (a mobile and an email on file, the default
+ * preferences: one channel, SMS) applies
  * for a promised item leaving one material out; the window asks for it (one
  * supplement), the applicant hands it in and uploads 3 scans of 1 MB; then
  * accept, review, approve, complete, deliver; the documents the events call for

@@ -2,12 +2,13 @@
  * Keys of the audit log — the only module that knows them.
  *
  *   record        PK CENTER#<c>#AUDIT#DAY#<day>       SK <chain>#<seq, 10 digits>
+ *   chain head    PK CENTER#<c>#AUDIT#CHAIN#<chain>   SK HEAD    { seq, hash, recordedAt, day }
+ *   event marker  PK AUDIT#EVENT#<eventId>            SK EVENT   { chain, seq, day }: the eventId was recorded,
+ *                 and where its record is; the auditors' indexes:
  *                 GSI1 CENTER#<c>#AUDIT / <occurredAt UTC>#<eventId>                 by time
  *                 GSI2 CENTER#<c>#AUDIT#<subjectType>#<subjectId> / same            by subject (a case: subject case/<caseNo>)
  *                 GSI3 CENTER#<c>#AUDIT#ACTOR#<actorId> / same                      by actor
  *                 GSI4 CENTER#<c>#AUDIT#TYPE#<detail-type> / same                   by event type
- *   chain head    PK CENTER#<c>#AUDIT#CHAIN#<chain>   SK HEAD    { seq, hash, recordedAt, day }
- *   event marker  PK AUDIT#EVENT#<eventId>            SK EVENT   { chain, seq, day }: the eventId was recorded
  *   active day    PK CENTER#<c>#AUDIT#DAYS            SK <day>   GSI1 AUDIT#ACTIVE#<day> / <c>
  *   digest        PK CENTER#<c>#AUDIT#DIGEST          SK <date>  { sha256, body }: the day's signed digest, claimed here
  *                                                                before it is published to the audit bucket
@@ -16,6 +17,12 @@
  * `<day>` is the record's recording day (center time). A day's records lie in
  * one partition in chain order, so an export is a walk over day partitions and a
  * digest one Query per center-day.
+ *
+ * The indexes hold the small marker, not the record (decision 121): the
+ * tables' indexes project every attribute, and four copies of a ~1.4 KB record
+ * were a third of a case's write units; a page of an index is one Query and
+ * one BatchGetItem of the records it points to. Records written before carry
+ * the index keys themselves and are listed as they are.
  *
  * `<chain>` is the record's subject (`case#<caseNo>`, `evaluation#<id>`…;
  * records written before per-subject chains: `center#<c>#<day>`).
@@ -31,7 +38,7 @@
 import type { AttributeValue } from '@aws-sdk/client-dynamodb';
 import { GetCommand, PutCommand, QueryCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import type { AuditRecord } from '#schemas/api/audit';
-import { db, isTransactionConflict, queryAll, tableName } from '#shared/db';
+import { batchGetItems, db, isTransactionConflict, queryAll, tableName } from '#shared/db';
 import { chunksOf, type GroupOutcome } from './batch.ts';
 import { centerDay, nextRecord, type ChainHead, type RecordInput } from './chain.ts';
 
@@ -57,25 +64,31 @@ interface StoredHead extends ChainHead {
 const headOf = (item: Record<string, unknown> | undefined): StoredHead | undefined =>
   item ? { seq: item.seq as number, hash: item.hash as string, recordedAt: item.recordedAt as string, day: item.day as string } : undefined;
 
-function recordItem(record: AuditRecord, day: string) {
+const recordKey = (centerId: string, day: string, chain: string, seq: number) => ({ PK: dayPk(centerId, day), SK: recordSk(chain, seq) });
+
+const recordItem = (record: AuditRecord, day: string) => ({ ...recordKey(record.centerId, day, record.chain, record.seq), kind: 'auditRecord', ...record });
+
+/** The event's marker: it was recorded, where its record lies, and the record's place in each auditors' index. */
+function markerItem(record: AuditRecord, day: string) {
   // Sort keys compare as text: every instant in UTC with milliseconds, whatever offset the producer wrote.
   const sortKey = `${new Date(record.occurredAt).toISOString()}#${record.eventId}`;
+  const { centerId, eventId, chain, seq, action, source } = record;
   return {
-    PK: dayPk(record.centerId, day),
-    SK: recordSk(record.chain, record.seq),
-    kind: 'auditRecord',
-    GSI1PK: timePk(record.centerId),
+    ...markerKey(eventId),
+    kind: 'auditEvent',
+    eventId, centerId, chain, seq, day, action, source,
+    GSI1PK: timePk(centerId),
     GSI1SK: sortKey,
-    GSI2PK: subjectPk(record.centerId, record.subject.type, record.subject.id),
+    GSI2PK: subjectPk(centerId, record.subject.type, record.subject.id),
     GSI2SK: sortKey,
-    GSI3PK: actorPk(record.centerId, record.actor.id),
+    GSI3PK: actorPk(centerId, record.actor.id),
     GSI3SK: sortKey,
-    GSI4PK: typePk(record.centerId, record.action),
+    GSI4PK: typePk(centerId, action),
     GSI4SK: sortKey,
-    ...record,
   };
 }
 
+// Records written before decision 121 carry the index keys themselves.
 const RECORD_KEYS = new Set(['PK', 'SK', 'kind', 'GSI1PK', 'GSI1SK', 'GSI2PK', 'GSI2SK', 'GSI3PK', 'GSI3SK', 'GSI4PK', 'GSI4SK']);
 export const recordOf = (item: Record<string, unknown>): AuditRecord =>
   Object.fromEntries(Object.entries(item).filter(([k]) => !RECORD_KEYS.has(k))) as AuditRecord;
@@ -110,13 +123,7 @@ function appendTransaction(centerId: string, chain: string, chunk: readonly Audi
         },
       },
       ...chunk.flatMap((r) => [
-        {
-          Put: {
-            TableName: tableName(),
-            Item: { ...markerKey(r.eventId), kind: 'auditEvent', eventId: r.eventId, centerId, chain, seq: r.seq, day, action: r.action, source: r.source },
-            ConditionExpression: 'attribute_not_exists(PK)',
-          },
-        },
+        { Put: { TableName: tableName(), Item: markerItem(r, day), ConditionExpression: 'attribute_not_exists(PK)' } },
         { Put: { TableName: tableName(), Item: recordItem(r, day), ConditionExpression: 'attribute_not_exists(PK)' } },
       ]),
     ],
@@ -220,7 +227,10 @@ const indexOf = (centerId: string, f: RecordFilter): [index: string, pk: string]
   }
 };
 
-/** Records of a center, oldest first by occurredAt: one Query on the filter's index, optionally within an instant range. */
+/**
+ * Records of a center, oldest first by occurredAt: one Query on the filter's index, optionally within an
+ * instant range, and one BatchGetItem of the records its markers point to (a page holds at most 100).
+ */
 export async function listRecords(
   centerId: string,
   filter: RecordFilter,
@@ -240,7 +250,18 @@ export async function listRecords(
       ...(startKey ? { ExclusiveStartKey: startKey } : {}),
     }),
   );
-  return { items: (out.Items ?? []).map(recordOf), ...(out.LastEvaluatedKey ? { lastKey: out.LastEvaluatedKey } : {}) };
+  const entries = out.Items ?? [];
+  const pointed = entries.filter((e) => e.kind === 'auditEvent').map((m) => recordKey(m.centerId as string, m.day as string, m.chain as string, m.seq as number));
+  const records = pointed.length ? await batchGetItems(pointed) : new Map<string, Record<string, unknown>>();
+  const items = entries.map((e) => {
+    if (e.kind !== 'auditEvent') return recordOf(e);
+    const key = recordKey(e.centerId as string, e.day as string, e.chain as string, e.seq as number);
+    const record = records.get(`${key.PK}|${key.SK}`);
+    // Written in the marker's transaction: a marker without its record is a broken log, not an empty page.
+    if (!record) throw new Error(`audit marker ${e.eventId as string} points to no record (${key.PK} ${key.SK})`);
+    return recordOf(record);
+  });
+  return { items, ...(out.LastEvaluatedKey ? { lastKey: out.LastEvaluatedKey } : {}) };
 }
 
 /** The days in [from, to] on which a center recorded anything (one Query; a range holds at most 92 days). */

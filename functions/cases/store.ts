@@ -3,11 +3,12 @@
  * them (docs/data-model.md lists each access pattern and its request count).
  *
  *   case            PK CENTER#<c>#CASE#<caseNo>  SK CASE
+ *                   GSI5 WATCH#<shard> / <wakeAt>#<c>#<caseNo>               (when the watcher looks next, while open)
+ *   case index      PK CENTER#<c>#CASE#<caseNo>  SK INDEX  { centerId, caseNo }: the case's place in the lists
  *                   GSI1 CENTER#<c>#DEPT#<lead>#Q#<queue> / <due>#<caseNo>    (work queue, while open)
  *                   GSI2 CENTER#<c>#DEPT#<lead>#DUE / <due>#<caseNo>          (the limit running now)
  *                   GSI3 SWEEP#<shard 0-7> / <date>#<c>#<caseNo>             (notice, supplement or pledge deadline, for the sweeper)
  *                   GSI4 CENTER#<c>#APPLICANT#<sub>#CASES / <createdAt>#<caseNo>
- *                   GSI5 WATCH#<shard> / <wakeAt>#<c>#<caseNo>               (when the watcher looks next, while open)
  *   joint step      PK CENTER#<c>#CASE#<caseNo>  SK STEP#<dept>  GSI1 CENTER#<c>#DEPT#<dept>#Q#joint_opinions (while open)
  *   case events     PK CENTER#<c>#CASE#<caseNo>  SK EVENT#<ulid>  (the outbox; also the timeline)
  *   threshold       PK CENTER#<c>#CASE#<caseNo>  SK THRESHOLD#<clock>#<level>  (a clock's level published once)
@@ -22,8 +23,16 @@
  * (shared/idempotency.ts owns that key).
  *
  * The case item is replaced whole on every transition, conditioned on the
- * version the caller read; its event and the joint steps change in the same
- * transaction, so state, timeline and outbox never disagree.
+ * version the caller read; its event, its index item and the joint steps
+ * change in the same transaction, so state, lists, timeline and outbox never
+ * disagree.
+ *
+ * The lists index the small index item, not the case (decision 122): the
+ * table's indexes project every attribute, and four copies of a 2–3 KB case
+ * rewritten on each transition were half of a case's write units. A page of a
+ * list is one Query and one BatchGetItem of the cases. Cases last written
+ * before carry the list keys themselves and are listed as they are, until
+ * their next transition moves the keys to an index item.
  */
 import { GetCommand, QueryCommand, TransactWriteCommand, UpdateCommand, type QueryCommandInput } from '@aws-sdk/lib-dynamodb';
 import { createHash } from 'node:crypto';
@@ -112,22 +121,34 @@ function sweepDate(c: CaseRecord): string | undefined {
   return undefined;
 }
 
+const indexKey = (centerId: string, caseNo: string): Key => ({ PK: casePk(centerId, caseNo), SK: 'INDEX' });
+
 function caseItem(c: CaseRecord): Item {
+  return {
+    ...caseKey(c.centerId, c.caseNo),
+    kind: 'case',
+    ...c,
+    // Every change is looked at by the watcher within a minute: it moves or drops the pending thresholds.
+    ...(queueOfState[c.state] ? { GSI5PK: watchPk(shardOf(c.caseNo)), GSI5SK: wakeUpAt(c.updatedAt, c.centerId, c.caseNo) } : {}),
+  };
+}
+
+/** The case's place in its department's queue and due list, the sweeper's dates and its applicant's list. */
+function indexItem(c: CaseRecord): Item {
   const queue = queueOfState[c.state];
   const due = runningDue(c);
   const sweep = sweepDate(c);
   const dueWatched = due !== undefined && c.state !== 'submitted' && c.state !== 'to_pay';
   return {
-    ...caseKey(c.centerId, c.caseNo),
-    kind: 'case',
-    ...c,
+    ...indexKey(c.centerId, c.caseNo),
+    kind: 'caseIndex',
+    centerId: c.centerId,
+    caseNo: c.caseNo,
     ...(queue ? { GSI1PK: queuePk(c.centerId, c.item.departmentId, queue), GSI1SK: `${due ?? NO_DATE}#${c.caseNo}` } : {}),
     ...(dueWatched ? { GSI2PK: duePk(c.centerId, c.item.departmentId), GSI2SK: `${due}#${c.caseNo}` } : {}),
     ...(sweep ? { GSI3PK: sweepPk(shardOf(c.caseNo)), GSI3SK: `${sweep}#${c.centerId}#${c.caseNo}` } : {}),
     GSI4PK: applicantPk(c.centerId, c.applicantSub),
     GSI4SK: `${c.createdAt}#${c.caseNo}`,
-    // Every change is looked at by the watcher within a minute: it moves or drops the pending thresholds.
-    ...(queue ? { GSI5PK: watchPk(shardOf(c.caseNo)), GSI5SK: wakeUpAt(c.updatedAt, c.centerId, c.caseNo) } : {}),
   };
 }
 
@@ -237,6 +258,7 @@ export async function createCase(c: CaseRecord, event: CaseEvent, idempotency?: 
       new TransactWriteCommand({
         TransactItems: [
           { Put: { TableName: tableName(), Item: caseItem(c), ConditionExpression: 'attribute_not_exists(PK)' } },
+          { Put: { TableName: tableName(), Item: indexItem(c) } },
           { Put: { TableName: tableName(), Item: outboxItem(casePk(c.centerId, c.caseNo), event).item } },
           ...provisionalMarker(undefined, c),
           ...(idempotency ? [idempotency] : []),
@@ -311,6 +333,8 @@ export async function transition(next: CaseRecord, current: CaseRecord, event: C
               ExpressionAttributeValues: { ':expected': current.version },
             },
           },
+          // Rewritten whole on each transition: a case of the earlier layout gets its index item at its first one.
+          { Put: { TableName: tableName(), Item: indexItem(next) } },
           { Put: { TableName: tableName(), Item: outboxItem(casePk(next.centerId, next.caseNo), event).item } },
           ...changedSteps.map((s) => ({ Put: { TableName: tableName(), Item: stepItem(next, s) } })),
           ...provisionalMarker(current, next),
@@ -359,7 +383,7 @@ async function queryPage(input: Omit<QueryCommandInput, 'TableName'>, limit: num
 /**
  * A page of a department's work queue. State queues are one partition of GSI1
  * each, oldest limit first; due-soon and overdue are ranges of GSI2 (the limit
- * running now). Indexes project every attribute, so a page is one Query.
+ * running now). A page is one Query and one BatchGetItem of the cases its entries point to.
  */
 export async function queuePage(
   centerId: string,
@@ -404,7 +428,22 @@ export async function queuePage(
       startKey,
     );
   }
-  return { items: page.items.map(toRecord), ...(page.lastKey ? { lastKey: page.lastKey } : {}) };
+  return { items: await casesOf(centerId, page.items), ...(page.lastKey ? { lastKey: page.lastKey } : {}) };
+}
+
+/**
+ * The cases a page of a list points to, in its order: index items are looked up (one BatchGetItem), cases of
+ * the earlier layout are their own entries. A case exists beside its index item (one transaction writes both).
+ */
+async function casesOf(centerId: string, entries: readonly Item[]): Promise<CaseRecord[]> {
+  const pointed = entries.filter((e) => e.kind === 'caseIndex').map((e) => caseKey(centerId, e.caseNo as string));
+  const found = pointed.length ? await batchGetItems(pointed) : new Map<string, Item>();
+  return entries.map((e) => {
+    if (e.kind !== 'caseIndex') return toRecord(e);
+    const item = itemAt(found, caseKey(centerId, e.caseNo as string));
+    if (!item) throw new Error(`case index ${e.PK as string} points to no case`);
+    return toRecord(item);
+  });
 }
 
 /** An applicant's own cases, newest first. */
@@ -414,7 +453,7 @@ export async function applicantCases(centerId: string, sub: string, limit: numbe
     limit,
     startKey,
   );
-  return { items: page.items.map(toRecord), ...(page.lastKey ? { lastKey: page.lastKey } : {}) };
+  return { items: await casesOf(centerId, page.items), ...(page.lastKey ? { lastKey: page.lastKey } : {}) };
 }
 
 /** The cases whose notice period, time to supplement or pledge deadline ended on `date` or before (every center; one Query per shard). */

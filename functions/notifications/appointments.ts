@@ -9,14 +9,15 @@
  * confirmation); the check-in code, which no event carries, from the booking.
  */
 import type { EventBridgeEvent } from 'aws-lambda';
-import { defaultNotificationPreferences, type NotificationPreferences } from '#schemas/api/applicants';
+import type { NotificationPreferences } from '#schemas/api/applicants';
 import { appointmentEventSchema, type AppointmentEventData } from '#schemas/events/appointments';
 import type { DomainEvent } from '#shared/events';
 import { InvalidEventError } from '#shared/invalid-event';
 import { validationErrors } from '#shared/validate';
 import { profileById } from '../applicants/public.ts';
 import { appointmentNotice, type AppointmentNotice } from '../queue/public.ts';
-import type { Audience, Notification } from './consumer.ts';
+import { accountAudience, type Audience } from './audience.ts';
+import type { Notification } from './consumer.ts';
 import { renderAppointment } from './templates.ts';
 
 interface Profile {
@@ -27,10 +28,9 @@ interface Profile {
 
 /** Who hears of a booking, how and in which language. */
 export function audienceOf(notice: Pick<AppointmentNotice, 'applicantId' | 'mobile'>, profile: Profile | undefined): Audience {
+  if (notice.applicantId) return accountAudience(profile);
   // A caller turned no channel off: the e-mail is skipped for want of an address, as the log then says.
-  if (!notice.applicantId) return { language: 'zh-CN', channels: ['sms', 'email'], contact: notice.mobile ? { phone: notice.mobile } : {} };
-  const prefs = profile?.notifications ?? defaultNotificationPreferences;
-  return { language: prefs.language, channels: prefs.channels, contact: { email: profile?.email, phone: profile?.phone } };
+  return { language: 'zh-CN', channels: ['sms', 'email'], byDefault: false, contact: notice.mobile ? { phone: notice.mobile } : {} };
 }
 
 /** The confirmation of an appointment event and its audience; undefined for the events that have none. */

@@ -85,6 +85,7 @@ export async function complaintNotifications(event: EventBridgeEvent<string, unk
   if (!complaint || !message) return [];
   return [{
     centerId, eventId, eventType: detailType, subject: { type: 'complaint', id: data.complaintId }, message,
-    language: 'zh-CN', channels: ['sms', 'email'], contact: contactOf(complaint.complainant?.contact),
+    // The complainant gave one contact: the other channel is skipped for want of an address.
+    language: 'zh-CN', channels: ['sms', 'email'], byDefault: false, contact: contactOf(complaint.complainant?.contact),
   }];
 }

@@ -2,8 +2,8 @@
  * The notification consumer: case events, appointment events, renewal
  * reminders and complaint steps on the bus become messages to the applicant
  * (or to the caller a clerk booked for, a certificate's holder: renewals.ts,
- * a complainant: complaint-notices.ts), by
- * email and SMS as they prefer, in their language. A case's messages also go
+ * a complainant: complaint-notices.ts), by the channels they chose (by
+ * default one: audience.ts), in their language. A case's messages also go
  * to the applicant's agents (代办人) who asked for them and whose
  * authorization covers the item that day, by the agents' own preferences,
  * each logged apart.
@@ -21,8 +21,6 @@
  * under what the message is about: the case, the appointment, or the complaint.
  */
 import type { EventBridgeEvent } from 'aws-lambda';
-import { defaultNotificationPreferences } from '#schemas/api/applicants';
-import type { Delivery } from '#schemas/api/notifications';
 import { caseEventSchema, type CaseEventData } from '#schemas/events/cases';
 import type { NotificationSentData } from '#schemas/events/notifications';
 import type { DomainEvent } from '#shared/events';
@@ -34,25 +32,18 @@ import { queryCodeFor } from '../cases/public.ts';
 import { appointmentNotification } from './appointments.ts';
 import { complaintNotifications } from './complaint-notices.ts';
 import { renewalNotifications } from './renewals.ts';
-import { mobileE164, sendEmail, sendSms } from './senders.ts';
+import { accountAudience, mobileE164, type Audience, type Channel } from './audience.ts';
+import { sendEmail, sendSms } from './senders.ts';
 import * as store from './store.ts';
 import { applicantNoticeSources } from './applicant-notices.ts';
-import { isToldOf, queryCodeEventTypes, render, renderLetter, type Language, type Message } from './templates.ts';
+import { isToldOf, queryCodeEventTypes, render, renderLetter, type Message } from './templates.ts';
 import { InvalidEventError } from '#shared/invalid-event';
 
 export class DeliveryFailed extends Error {
   override readonly name = 'DeliveryFailed';
 }
 
-type Channel = Delivery['channel'];
 type Outcome = { status: 'sent'; to: string; messageId: string } | { status: 'skipped'; to?: string; reason: string };
-
-/** Who hears of an event: the channels they take (a channel left out is skipped as turned off), their addresses and language. */
-export interface Audience {
-  readonly language: Language;
-  readonly channels: readonly Channel[];
-  readonly contact: { readonly email?: string; readonly phone?: string };
-}
 
 /** One message to deliver once per channel, and the log it goes in. */
 export interface Notification extends Audience {
@@ -99,13 +90,10 @@ async function caseNotifications(event: EventBridgeEvent<string, unknown>): Prom
   const queryCode = queryCodeEventTypes.includes(detailType) && typeof generation === 'number' ? queryCodeFor(detail.centerId, detail.data.caseNo, generation) : undefined;
   const recipients = [{ profile, subject, queryCode }, ...agents.map((a) => ({ profile: a.profile, subject: { ...subject, agent: a.agentApplicantId }, queryCode: undefined }))];
   return recipients.flatMap(({ profile: to, subject: about, queryCode: code }) => {
-    const prefs = to?.notifications ?? defaultNotificationPreferences;
-    const message = isToldOf(detailType, prefs) ? render(detailType, detail.data, prefs.language, code) : undefined;
+    const audience = accountAudience(to);
+    const message = isToldOf(detailType, to?.notifications ?? {}) ? render(detailType, detail.data, audience.language, code) : undefined;
     if (!message) return [];
-    return [{
-      centerId: detail.centerId, eventId: detail.eventId, eventType: detailType, subject: about, message,
-      language: prefs.language, channels: prefs.channels, contact: { email: to?.email, phone: to?.phone },
-    }];
+    return [{ centerId: detail.centerId, eventId: detail.eventId, eventType: detailType, subject: about, message, ...audience }];
   });
 }
 
@@ -122,7 +110,8 @@ async function notify(n: Notification): Promise<{ sent: number; skipped: number 
     const base = { eventId, eventType, channel, language: n.language, subject: message.subject };
     let outcome: Outcome;
     try {
-      outcome = !n.channels.includes(channel) ? { status: 'skipped', reason: 'turned off by the applicant' } : await deliver(channel, n.contact, message);
+      outcome = n.channels.includes(channel) ? await deliver(channel, n.contact, message)
+        : { status: 'skipped', reason: n.byDefault ? 'one channel unless the applicant chooses both' : 'turned off by the applicant' };
     } catch (err) {
       const name = (err as Error).name;
       await store.settle(centerId, subject, { ...base, status: 'failed', reason: name, at: new Date().toISOString() });

@@ -8,13 +8,13 @@
  * expired since the reminder was published is told nothing.
  */
 import type { EventBridgeEvent } from 'aws-lambda';
-import { defaultNotificationPreferences } from '#schemas/api/applicants';
 import { certificateRenewalDueSchema, type CertificateRenewalDueData } from '#schemas/events/documents';
 import type { DomainEvent } from '#shared/events';
 import { InvalidEventError } from '#shared/invalid-event';
 import { validationErrors } from '#shared/validate';
 import { noticeAgents, profileById } from '../applicants/public.ts';
 import { renewalHolderOf } from '../documents/public.ts';
+import { accountAudience } from './audience.ts';
 import type { Notification } from './consumer.ts';
 import type { DeliverySubject } from './store.ts';
 import { renderRenewal } from './templates.ts';
@@ -30,10 +30,7 @@ export async function renewalNotifications(event: EventBridgeEvent<string, unkno
   const subject: DeliverySubject = { type: 'case', id: data.caseNo };
   const recipients = [{ to: profile, about: subject }, ...agents.map((a) => ({ to: a.profile, about: { ...subject, agent: a.agentApplicantId } }))];
   return recipients.map(({ to, about }) => {
-    const prefs = to?.notifications ?? defaultNotificationPreferences;
-    return {
-      centerId, eventId, eventType: event['detail-type'], subject: about, message: renderRenewal(data, prefs.language),
-      language: prefs.language, channels: prefs.channels, contact: { email: to?.email, phone: to?.phone },
-    };
+    const audience = accountAudience(to);
+    return { centerId, eventId, eventType: event['detail-type'], subject: about, message: renderRenewal(data, audience.language), ...audience };
   });
 }

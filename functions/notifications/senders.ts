@@ -33,10 +33,3 @@ export async function sendSms(phoneE164: string, text: string): Promise<string> 
   );
   return out.MessageId ?? '';
 }
-
-/** A mainland mobile number in E.164 (+86 1xx…), or undefined for landlines and anything else SMS cannot reach. */
-export function mobileE164(phone: string): string | undefined {
-  const digits = phone.replace(/[\s-]/g, '');
-  const m = /^(?:\+?86)?(1[3-9]\d{9})$/.exec(digits);
-  return m ? `+86${m[1]}` : undefined;
-}

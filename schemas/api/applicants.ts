@@ -70,15 +70,19 @@ export type RegistrationReceived = Static<typeof RegistrationReceived>;
 /** How the applicant wants to hear about their cases (短信 / 邮件), and in which language. */
 export const NotificationPreferences = Type.Object(
   {
-    channels: Type.Array(StringEnum(['sms', 'email'] as const), { maxItems: 2, uniqueItems: true, description: 'None: no messages (the case pages still show everything)' }),
+    channels: Type.Optional(Type.Array(StringEnum(['sms', 'email'] as const), {
+      maxItems: 2,
+      uniqueItems: true,
+      description: 'Absent (the default): one channel, SMS when the phone is a mobile number, else email. Both: every message by both. None: no messages (the case pages still show everything)',
+    })),
     language: StringEnum(['zh-CN', 'en'] as const),
     events: Type.Optional(StringEnum(['milestones', 'all'] as const, 'milestones (the default): what to act on, acceptance and its promised date, the decision; all: every step of the case')),
   },
   closed,
 );
 export type NotificationPreferences = Static<typeof NotificationPreferences>;
-/** Until an applicant chooses: both channels, in Chinese. */
-export const defaultNotificationPreferences: NotificationPreferences = { channels: ['sms', 'email'], language: 'zh-CN' };
+/** Until an applicant chooses: the default channel, in Chinese. */
+export const defaultNotificationPreferences: NotificationPreferences = { language: 'zh-CN' };
 
 export const ProfileBody = Type.Object(
   { name: text(100), email: Email, phone: Phone, notifications: Type.Optional(NotificationPreferences) },

@@ -28,7 +28,7 @@ import { addWorkingDays, localDate } from '#shared/calendar';
 import { legalDefaults } from '../../functions/cases/clock.ts';
 import { smsParts } from '../../functions/notifications/templates.ts';
 import { demoItems } from '../../local/seed/items.ts';
-import { api, call, cloud, cloudNow, doc, freshCreditCode, moveCloudClock, registerApplicant, until, type Reply } from '../integration/api-client.ts';
+import { api, call, chooseNotifications, cloud, cloudNow, doc, freshCreditCode, moveCloudClock, registerApplicant, until, type Reply } from '../integration/api-client.ts';
 import { act, submit, timelineOf } from '../integration/cases-client.ts';
 import { expectRecords as expectJourneyRecords, journeyCalendar, read, step as journeyStep, type Journey as BaseJourney } from '../integration/journey-steps.ts';
 
@@ -100,6 +100,8 @@ const expectRecords = async (j: Journey) => expectJourneyRecords(j, plusDays(j.f
 beforeAll(async () => {
   const res = await registerApplicant({ kind: 'enterprise', username, name: companyName, email, phone: mobile, creditCode: freshCreditCode(), legalRepresentative: '赵六' });
   expect(res.status, JSON.stringify(res.body)).toBe(200);
+  // It chose to hear by both channels: the journey reads the notices' email and SMS.
+  await chooseNotifications(username, { channels: ['sms', 'email'], language: 'zh-CN' });
   mark(await cloudNow(), 'set-up', { applicant: username, applicantId: res.body.applicantId });
 });
 

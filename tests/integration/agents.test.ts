@@ -15,7 +15,7 @@ import { Case, CasePage } from '#schemas/api/cases';
 import { PrincipalPage } from '#schemas/api/applicants';
 import { validationErrors } from '#shared/validate';
 import { QueryCommand } from '@aws-sdk/lib-dynamodb';
-import { call, cloud, doc, freshIdNumber, registerApplicant, until, type Reply } from './api-client.ts';
+import { call, chooseNotifications, cloud, doc, freshIdNumber, registerApplicant, until, type Reply } from './api-client.ts';
 import { act, enterpriseFields, enterpriseItem, materialsOf } from './cases-client.ts';
 import { immediateItem } from './documents-client.ts';
 
@@ -26,13 +26,14 @@ const unique = () => `${Date.now().toString(36)}${(n++).toString(36)}${Math.floo
 interface Email { destination: { to: string[] }; subject: string }
 const emailsTo = async (address: string) => ((await (await fetch(`${cloud.endpoints.ses}/store`)).json()) as { emails: Email[] }).emails.filter((e) => e.destination.to.includes(address));
 
-/** A fresh citizen with an email and a mobile of their own. */
+/** A fresh citizen with an email and a mobile of their own, who chose to hear by both. */
 async function citizen(name: string) {
   const username = `ag.${unique()}`;
   const email = `${username}@example.com`;
   const phone = `137${String(Math.floor(Math.random() * 1e8)).padStart(8, '0')}`;
   const reg = await registerApplicant({ kind: 'citizen', username, name, email, phone, idNumber: freshIdNumber() });
   expect(reg.status, JSON.stringify(reg.body)).toBe(200);
+  await chooseNotifications(username, { channels: ['sms', 'email'], language: 'zh-CN' });
   return { username, email, applicantId: reg.body.applicantId as string, idNumber: reg.body.idNumber as string };
 }
 

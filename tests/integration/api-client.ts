@@ -143,3 +143,14 @@ export async function registerApplicant(body: TestIdentity & { username: string;
   const res = await call('POST', '/public/applicants', { body: { ...account, verificationTicket: await verificationTicket(body) } });
   return res.status === 202 ? call('GET', '/applicants/me', { as: body.username }) : res;
 }
+
+/** The applicant's notification preferences set on their profile (PUT /applicants/me), e.g. both channels: the default is one. */
+export async function chooseNotifications(username: string, notifications: { channels?: ('sms' | 'email')[]; language: 'zh-CN' | 'en'; events?: 'milestones' | 'all' }): Promise<void> {
+  const me = await call('GET', '/applicants/me', { as: username });
+  const put = await call('PUT', '/applicants/me', {
+    as: username,
+    headers: { 'if-match': me.etag },
+    body: { name: me.body.name, email: me.body.email, phone: me.body.phone, notifications },
+  });
+  if (put.status !== 200) throw new Error(`preferences of ${username}: ${put.status} ${JSON.stringify(put.body)}`);
+}

@@ -486,6 +486,47 @@ describe('the consumer, in process', () => {
     expect(await markerOf(a.detail.eventId)).toMatchObject({ chain: `staff#${staff.id}`, seq: 1 });
   });
 
+  it("the auditors' indexes hold the small marker, not the record; a record of the earlier layout, indexed itself, is listed beside the new ones", async () => {
+    const center = `audit-index-${ulid()}`;
+    const staff = { type: 'staff', id: `s-${ulid()}` };
+    const [a, b] = [busEvent(center, { subject: staff }), busEvent(center, { subject: staff })];
+    expect(await consume(a, b)).toEqual([]);
+    const records = await recordsOf(center);
+    expect(records.flatMap((r) => Object.keys(r).filter((k) => k.startsWith('GSI')))).toEqual([]);
+    const marker = (await markerOf(a.detail.eventId))!;
+    const sortKey = `${new Date((a.detail as unknown as { occurredAt: string }).occurredAt).toISOString()}#${a.detail.eventId}`;
+    expect(marker).toMatchObject({
+      GSI1PK: `CENTER#${center}#AUDIT`, GSI1SK: sortKey, GSI2PK: `CENTER#${center}#AUDIT#staff#${staff.id}`, GSI2SK: sortKey,
+      GSI3PK: `CENTER#${center}#AUDIT#ACTOR#admin-x`, GSI3SK: sortKey, GSI4PK: `CENTER#${center}#AUDIT#TYPE#StaffChanged`, GSI4SK: sortKey,
+    });
+    // The marker fits in one write unit with its four index entries; the record it points to is larger.
+    expect(Buffer.byteLength(JSON.stringify(marker))).toBeLessThan(1024);
+
+    // A record as the log wrote it before (decision 121): the index keys on the record, no pointer on its marker.
+    const earlier = { ...recordOf(records[0]!), eventId: ulid(), chain: `staff#legacy-${ulid()}`, seq: 1, occurredAt: new Date(Date.now() - 60_000).toISOString() };
+    const earlierKey = `${earlier.occurredAt}#${earlier.eventId}`;
+    await doc.send(new PutCommand({
+      TableName: cloud.tableName,
+      Item: {
+        PK: records[0]!.PK, SK: `${earlier.chain}#0000000001`, kind: 'auditRecord', ...earlier,
+        GSI1PK: `CENTER#${center}#AUDIT`, GSI1SK: earlierKey, GSI2PK: `CENTER#${center}#AUDIT#staff#${staff.id}`, GSI2SK: earlierKey,
+        GSI3PK: `CENTER#${center}#AUDIT#ACTOR#admin-x`, GSI3SK: earlierKey, GSI4PK: `CENTER#${center}#AUDIT#TYPE#StaffChanged`, GSI4SK: earlierKey,
+      },
+    }));
+    const { listRecords } = await import('../../functions/audit/store.ts');
+    // Oldest first by occurredAt, then eventId (the two events may share a millisecond).
+    const byTime = records.map(recordOf).sort((x, y) => `${x.occurredAt}#${x.eventId}`.localeCompare(`${y.occurredAt}#${y.eventId}`));
+    for (const filter of [{ by: 'center' }, { by: 'subject', ...staff }, { by: 'actor', id: 'admin-x' }, { by: 'type', type: 'StaffChanged' }] as const) {
+      requests.length = 0;
+      const page = await listRecords(center, filter, undefined, 100);
+      expect(page.items, filter.by).toEqual([earlier, ...byTime]);
+      expect(requests, filter.by).toEqual(['QueryCommand', 'BatchGetItemCommand']);
+    }
+    const second = await listRecords(center, { by: 'center' }, undefined, 2);
+    expect(second.items.map((r) => r.eventId)).toEqual([earlier.eventId, byTime[0]!.eventId]);
+    expect((await listRecords(center, { by: 'center' }, undefined, 2, second.lastKey)).items.map((r) => r.eventId)).toEqual([byTime[1]!.eventId]);
+  });
+
   it('a redelivered event batched with new ones of its chain is acknowledged, and the new ones appended in the same run', async () => {
     const center = `audit-mixed-${ulid()}`;
     const subject = { type: 'case', id: `X-${ulid()}` };

@@ -340,14 +340,20 @@ describe('case journeys, one per service mode', { timeout: 90_000 }, () => {
     const j = await start(food.code, 'zhang.san', 'clerk.amr', [missing]);
     const noticed = await step(j, 'requestSupplement', 'clerk.amr', { to: 'supplement_requested', type: 'SupplementRequested' }, { items: [{ materialId: missing, problem: 'missing', detail: '缺少设备布局和工艺流程' }] });
     expect(noticed.body.supplementNotice.due).toBe(addWorkingDays(cal, centerToday(), 30));
-    // The last day passes: move it (and its sweep date) into the past, as the store keys it; the sweeper runs on its schedule.
+    // The last day passes: move it (and its sweep date, on the case's index item) into the past, as the store keys it; the sweeper runs on its schedule.
     const lastDay = '2026-03-09';
     await doc.send(new UpdateCommand({
       TableName: cloud.tableName,
       Key: { PK: `CENTER#center-demo#CASE#${j.caseNo}`, SK: 'CASE' },
-      UpdateExpression: 'SET supplementNotice.#due = :d, GSI3SK = :sk',
+      UpdateExpression: 'SET supplementNotice.#due = :d',
       ExpressionAttributeNames: { '#due': 'due' },
-      ExpressionAttributeValues: { ':d': lastDay, ':sk': `${lastDay}#center-demo#${j.caseNo}` },
+      ExpressionAttributeValues: { ':d': lastDay },
+    }));
+    await doc.send(new UpdateCommand({
+      TableName: cloud.tableName,
+      Key: { PK: `CENTER#center-demo#CASE#${j.caseNo}`, SK: 'INDEX' },
+      UpdateExpression: 'SET GSI3SK = :sk',
+      ExpressionAttributeValues: { ':sk': `${lastDay}#center-demo#${j.caseNo}` },
     }));
     const ended = await until('the sweeper to close the case', async () => {
       const r = await call('GET', `/cases/${j.caseNo}`, { as: 'clerk.amr' });

@@ -58,6 +58,8 @@ describe('DynamoDB requests per case operation (≤ 3, no Scan)', () => {
     // The account check rides in the first batch read: a case read is one request.
     expect(figures['case read']).toEqual(['BatchGetItemCommand']);
     expect(figures.intake).toEqual(['BatchGetItemCommand', 'UpdateItemCommand', 'TransactWriteItemsCommand']);
+    // The queue indexes the case's small index item: a page is the context, the Query and one BatchGetItem of its cases.
+    expect(figures['queue page']).toEqual(['BatchGetItemCommand', 'QueryCommand', 'BatchGetItemCommand']);
   });
 });
 

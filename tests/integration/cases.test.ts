@@ -12,7 +12,10 @@ import { act, enterpriseFields, enterpriseItem, itemByMode, materialsOf, submit,
 
 const promised = itemByMode('promised', 'amr');
 const caseKey = (caseNo: string) => ({ PK: `CENTER#center-demo#CASE#${caseNo}`, SK: 'CASE' });
+/** The case's place in the lists (the queue, due, sweep and applicant indexes) is an item of its own (decision 122). */
+const indexKey = (caseNo: string) => ({ PK: `CENTER#center-demo#CASE#${caseNo}`, SK: 'INDEX' });
 const stored = async (caseNo: string) => (await doc.send(new GetCommand({ TableName: cloud.tableName, Key: caseKey(caseNo), ConsistentRead: true }))).Item!;
+const indexed = async (caseNo: string) => (await doc.send(new GetCommand({ TableName: cloud.tableName, Key: indexKey(caseNo), ConsistentRead: true }))).Item!;
 const partitionSize = async (caseNo: string) =>
   (await doc.send(new QueryCommand({ TableName: cloud.tableName, KeyConditionExpression: 'PK = :pk', ExpressionAttributeValues: { ':pk': caseKey(caseNo).PK }, ConsistentRead: true }))).Count;
 
@@ -126,16 +129,12 @@ describe('deemed acceptance (art. 32)', () => {
     // Five working days pass: move the case's notice period (and its sweep date) into the past, months
     // back (the sweeper catches up however long it missed), as the store keys it in its sweep shard.
     // The sweeper itself runs unchanged on the schedule.
-    expect((await stored(no)).GSI3PK).toMatch(/^SWEEP#[0-7]$/);
+    expect((await indexed(no))).toMatchObject({ kind: 'caseIndex', caseNo: no, GSI3PK: expect.stringMatching(/^SWEEP#[0-7]$/), GSI1PK: 'CENTER#center-demo#DEPT#amr#Q#to_accept' });
+    // The indexes hold the small index item, not the case (only the watcher's small projection is on it).
+    expect(Object.keys(await stored(no)).filter((k) => k.startsWith('GSI')).sort()).toEqual(['GSI5PK', 'GSI5SK']);
     const received = '2026-03-02T09:00:00+08:00';
-    await doc.send(
-      new UpdateCommand({
-        TableName: cloud.tableName,
-        Key: caseKey(no),
-        UpdateExpression: 'SET receivedAt = :r, noticeDue = :d, GSI3SK = :sk',
-        ExpressionAttributeValues: { ':r': received, ':d': '2026-03-09', ':sk': `2026-03-09#center-demo#${no}` },
-      }),
-    );
+    await doc.send(new UpdateCommand({ TableName: cloud.tableName, Key: caseKey(no), UpdateExpression: 'SET receivedAt = :r, noticeDue = :d', ExpressionAttributeValues: { ':r': received, ':d': '2026-03-09' } }));
+    await doc.send(new UpdateCommand({ TableName: cloud.tableName, Key: indexKey(no), UpdateExpression: 'SET GSI3SK = :sk', ExpressionAttributeValues: { ':sk': `2026-03-09#center-demo#${no}` } }));
     const accepted = await until('the sweeper to deem the case accepted', async () => {
       const r = await call('GET', `/cases/${no}`, { as: 'clerk.amr' });
       return r.body.state === 'accepted' ? r : undefined;
@@ -145,8 +144,7 @@ describe('deemed acceptance (art. 32)', () => {
     expect(accepted.body.clock.startedAt).toBe(received);
     const last = (await timelineOf(no)).at(-1)!;
     expect(last).toMatchObject({ type: 'CaseDeemedAccepted', from: 'submitted', to: 'accepted', clockEffect: 'start', actor: { id: 'system', role: 'system' } });
-    const record = await stored(no);
-    expect(record.GSI3PK).toBeUndefined();
+    expect((await indexed(no)).GSI3PK).toBeUndefined();
   });
 });
 
@@ -220,7 +218,7 @@ describe('work queues', () => {
     const listed = soon.body.items.some((x: { caseNo: string }) => x.caseNo === c.body.caseNo);
     // A promised limit of 1 working day always ends within the 2-day warning (unless 2027's calendar is missing).
     expect(listed).toBe(due !== undefined && promised.content.timeLimits.promisedWorkingDays <= 2);
-    await doc.send(new UpdateCommand({ TableName: cloud.tableName, Key: caseKey(c.body.caseNo), UpdateExpression: 'SET GSI2SK = :sk', ExpressionAttributeValues: { ':sk': `2026-01-05#${c.body.caseNo}` } }));
+    await doc.send(new UpdateCommand({ TableName: cloud.tableName, Key: indexKey(c.body.caseNo), UpdateExpression: 'SET GSI2SK = :sk', ExpressionAttributeValues: { ':sk': `2026-01-05#${c.body.caseNo}` } }));
     const overdue = await call('GET', '/queues/overdue?departmentId=amr&limit=100', { as: 'approver.amr' });
     expect(overdue.body.items.some((x: { caseNo: string }) => x.caseNo === c.body.caseNo)).toBe(true);
   });

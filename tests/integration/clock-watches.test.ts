@@ -25,7 +25,7 @@ import { workCalendar } from '#shared/calendar';
 import { calendar2026 } from '#shared/calendar-2026';
 import { eLicenceThresholds, taskThresholds } from '#shared/clock-rules';
 import { provisionalYear } from '#shared/provisional-calendar';
-import { api, call, cloud, doc, freshCode, until } from './api-client.ts';
+import { api, call, chooseNotifications, cloud, doc, freshCode, until } from './api-client.ts';
 import { useLocalTable } from './in-process.ts';
 import { documentsOf, freshApplicant } from './documents-client.ts';
 import { completedCase, deadLetterOf, deleteDeadLettersOf, evalAct, freshItem, invitationOf, logLinesOf, onlineRating, soleTrader } from './evaluation-client.ts';
@@ -165,6 +165,8 @@ describe('the renewal watcher', () => {
       expect(res.status, `${action}: ${JSON.stringify(res.body)}`).toBe(200);
     }
     const holder = await freshApplicant('孟小冬');
+    // Both channels chosen: the reminder is looked for in each sink (the default is one).
+    await chooseNotifications(holder.username, { channels: ['sms', 'email'], language: 'zh-CN' });
     const licensed = async () => {
       let step = await call('POST', '/cases', { as: holder.username, body: { itemCode: code, materials: soleTrader.content.materials.map((m) => ({ materialId: m.id, form: m.form, count: m.count })) } });
       expect(step.status, JSON.stringify(step.body)).toBe(201);

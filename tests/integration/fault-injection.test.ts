@@ -15,7 +15,7 @@
 import { thresholdDetailTypes } from '#schemas/events/cases';
 import { describe, expect, it } from 'vitest';
 import { QueryCommand } from '@aws-sdk/lib-dynamodb';
-import { api, call, cloud, doc, freshIdNumber, registerApplicant, until } from './api-client.ts';
+import { api, call, chooseNotifications, cloud, doc, freshIdNumber, registerApplicant, until } from './api-client.ts';
 import { enterpriseFields, enterpriseItem, materialsOf } from './cases-client.ts';
 import { milestoneEventTypes } from '../../functions/notifications/templates.ts';
 
@@ -50,6 +50,8 @@ describe('fault injection', () => {
     const email = `${username}@example.com`;
     const reg = await registerApplicant({ kind: 'citizen', username, name: '孙八', email, phone: mobile, idNumber: freshIdNumber() });
     expect(reg.status).toBe(200);
+    // Both channels, so that every message is counted in each sink.
+    await chooseNotifications(username, { channels: ['sms', 'email'], language: 'zh-CN' });
     const applicantId = reg.body.applicantId as string;
     for (const functionPrefix of CONSUMERS) await post('/local/faults', { functionPrefix, rate: RATE, phase: 'either', match: applicantId });
 

@@ -1,7 +1,8 @@
 /**
  * Notifications over the local cloud: case events → SMS (the SNS sink, one
- * part) and email (the SES sink) in the applicant's language and channels,
- * the milestones only unless the applicant asks for every step, a delivery
+ * part) and email (the SES sink) in the applicant's language and channels
+ * (one by default: SMS to a mobile, else email), the milestones only unless
+ * the applicant asks for every step, a delivery
  * log per case with one NotificationSent per message, and the consumer's
  * discipline: a duplicate delivery has one effect, an invalid event ends in
  * the DLQ with its reason, an injected failure is retried and applied once.
@@ -13,7 +14,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge';
 import { QueryCommand } from '@aws-sdk/lib-dynamodb';
-import { api, call, cloud, doc, freshCode, freshIdNumber, registerApplicant, until } from './api-client.ts';
+import { api, call, chooseNotifications, cloud, doc, freshCode, freshIdNumber, registerApplicant, until } from './api-client.ts';
 import { smsParts } from '../../functions/notifications/templates.ts';
 import { act, enterpriseFields, enterpriseItem, materialsOf } from './cases-client.ts';
 import { useLocalTable } from './in-process.ts';
@@ -30,14 +31,19 @@ const emailsTo = async (address: string) => ((await (await fetch(`${cloud.endpoi
 const stats = async () => (await (await fetch(`${api}/local/stats`)).json()) as { functions: Record<string, { invocations: number }>; faults: Record<string, { injected: number }> };
 const invocationsOf = async (prefix: string) => Object.entries((await stats()).functions).filter(([id]) => id.startsWith(prefix)).reduce((a, [, f]) => a + f.invocations, 0);
 
-/** A fresh citizen (own email and mobile) who applies online for the enterprise item. */
-async function applicant() {
+/**
+ * A fresh citizen (own email and mobile) who applies online for the enterprise item; `bothChannels`: who chose
+ * to hear by SMS and email; `landline`: whose phone takes no SMS.
+ */
+async function applicant(opts: { bothChannels?: true; landline?: true } = {}) {
   const username = `nt.${unique()}`;
-  const mobile = `139${String(Math.floor(Math.random() * 1e8)).padStart(8, '0')}`;
+  const digits = String(Math.floor(Math.random() * 1e8)).padStart(8, '0');
+  const phone = opts.landline ? `0531-${digits}` : `139${digits}`;
   const email = `${username}@example.com`;
-  const reg = await registerApplicant({ kind: 'citizen', username, name: '钱七', email, phone: mobile, idNumber: freshIdNumber() });
+  const reg = await registerApplicant({ kind: 'citizen', username, name: '钱七', email, phone, idNumber: freshIdNumber() });
   expect(reg.status, JSON.stringify(reg.body)).toBe(200);
-  return { username, email, mobile: `+86${mobile}`, applicantId: reg.body.applicantId as string };
+  if (opts.bothChannels) await chooseNotifications(username, { channels: ['sms', 'email'], language: 'zh-CN' });
+  return { username, email, mobile: `+86${phone}`, applicantId: reg.body.applicantId as string };
 }
 
 async function apply(who: { username: string }, leaveOut: string[] = []) {
@@ -46,16 +52,8 @@ async function apply(who: { username: string }, leaveOut: string[] = []) {
   return res;
 }
 
-/** The applicant's preferences changed to hear of every step of their cases (CaseSubmitted included). */
-async function askForEveryStep(who: { username: string }) {
-  const me = await call('GET', '/applicants/me', { as: who.username });
-  const put = await call('PUT', '/applicants/me', {
-    as: who.username,
-    headers: { 'if-match': me.etag },
-    body: { name: me.body.name, email: me.body.email, phone: me.body.phone, notifications: { channels: ['sms', 'email'], language: 'zh-CN', events: 'all' } },
-  });
-  expect(put.status, JSON.stringify(put.body)).toBe(200);
-}
+/** The applicant's preferences changed to hear of every step of their cases (CaseSubmitted included), by both channels. */
+const askForEveryStep = (who: { username: string }) => chooseNotifications(who.username, { channels: ['sms', 'email'], language: 'zh-CN', events: 'all' });
 
 /** Applies and has the case accepted: the acceptance is a milestone, told by default. */
 async function applyAccepted(who: { username: string }) {
@@ -81,7 +79,7 @@ const deliveries = async (caseNo: string, as: string) => {
 
 describe('notifications', () => {
   it('the one-time supplement notice: the email lists every missing material, the SMS in one part points to it; the delivery log shows both, masked', async () => {
-    const who = await applicant();
+    const who = await applicant({ bothChannels: true });
     const c = await apply(who, ['premises', 'officer-appointment']);
     const t0 = Date.now();
     await act(c.body.caseNo, 'requestSupplement', 'clerk.amr', c.etag, {
@@ -118,15 +116,33 @@ describe('notifications', () => {
     expect((await call('GET', `/cases/${c.body.caseNo}/notifications`, { as: 'clerk.amr' })).status).toBe(200);
   });
 
+  it('an applicant who never chose hears by SMS alone; one whose phone is a landline by email alone; the log says why the other was left out', async () => {
+    const settled = async (caseNo: string, as: string) => until('both deliveries settled', async () => {
+      const items = await deliveries(caseNo, as);
+      return items.length === 2 && items.every((d) => d.status !== 'sending') ? items : undefined;
+    });
+    const defaultOnly = 'one channel unless the applicant chooses both';
+    const [mobile, landline] = await Promise.all([applicant(), applicant({ landline: true })]);
+    const [byMobile, byLandline] = await Promise.all([applyAccepted(mobile), applyAccepted(landline)]);
+
+    const sms = await until('the acceptance SMS', async () => (await smsTo(mobile.mobile)).find((m) => m.message.includes(byMobile.body.caseNo)));
+    expect(smsParts(sms.message), sms.message).toBe(1);
+    const smsLog = await settled(byMobile.body.caseNo, mobile.username);
+    expect(smsLog.map((d) => `${d.eventType}/${d.channel}/${d.status}`).sort()).toEqual(['CaseAccepted/email/skipped', 'CaseAccepted/sms/sent']);
+    expect(smsLog.find((d) => d.channel === 'email')).toMatchObject({ reason: defaultOnly, language: 'zh-CN' });
+    expect(await emailsTo(mobile.email)).toEqual([]);
+
+    const email = await until('the acceptance email', async () => (await emailsTo(landline.email)).find((e) => e.subject === `受理通知：${byLandline.body.caseNo}`));
+    expect(email.body.text).toContain(byLandline.body.caseNo);
+    const emailLog = await settled(byLandline.body.caseNo, landline.username);
+    expect(emailLog.map((d) => `${d.channel}/${d.status}`).sort()).toEqual(['email/sent', 'sms/skipped']);
+    expect(emailLog.find((d) => d.channel === 'sms')).toMatchObject({ reason: defaultOnly });
+    expect(await smsTo(landline.mobile)).toEqual([]);
+  });
+
   it("honours the applicant's preferences: English, email only, every step", async () => {
     const who = await applicant();
-    const me = await call('GET', '/applicants/me', { as: who.username });
-    const put = await call('PUT', '/applicants/me', {
-      as: who.username,
-      headers: { 'if-match': me.etag },
-      body: { name: me.body.name, email: me.body.email, phone: me.body.phone, notifications: { channels: ['email'], language: 'en', events: 'all' } },
-    });
-    expect(put.status, JSON.stringify(put.body)).toBe(200);
+    await chooseNotifications(who.username, { channels: ['email'], language: 'en', events: 'all' });
     const c = await apply(who);
     const email = await until('the English email', async () => (await emailsTo(who.email)).find((e) => e.subject.startsWith('Application received')));
     expect(email.body.text).toContain(c.body.caseNo);
@@ -141,7 +157,7 @@ describe('notifications', () => {
   });
 
   it('a redelivered event sends and announces nothing twice', async () => {
-    const who = await applicant();
+    const who = await applicant({ bothChannels: true });
     const c = await applyAccepted(who);
     await until('the first email', async () => (await emailsTo(who.email)).length === 1 || undefined);
     await until('its NotificationSent', async () => ((await announced(c.body.caseNo)).length === 1 ? true : undefined));
@@ -264,7 +280,7 @@ describe('appointment confirmations', () => {
   let online: { appointmentId: string; who: Awaited<ReturnType<typeof applicant>> } | undefined;
 
   it('an online booking: the SMS (one part) and the e-mail carry the check-in code; logged and announced under the appointment, addresses masked', async () => {
-    const who = await applicant();
+    const who = await applicant({ bothChannels: true });
     const booked = await call('POST', '/appointments', { as: who.username, body: { itemCode: item, ...slot } });
     expect(booked.status, JSON.stringify(booked.body)).toBe(201);
     const { appointmentId, bookingCode } = booked.body as { appointmentId: string; bookingCode: string };

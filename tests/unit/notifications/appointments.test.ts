@@ -21,17 +21,17 @@ const appointmentId = '01J0000000000000000000000B';
 describe('who hears of an appointment', () => {
   it("an online booking reaches the applicant on the channels and in the language they chose, whatever they chose for case steps", () => {
     const profile = { email: 'li@example.com', phone: '13912345678', notifications: { channels: ['email'] as ('sms' | 'email')[], language: 'en' as const, events: 'milestones' as const } };
-    expect(audienceOf({ applicantId }, profile)).toEqual({ language: 'en', channels: ['email'], contact: { email: 'li@example.com', phone: '13912345678' } });
+    expect(audienceOf({ applicantId }, profile)).toEqual({ language: 'en', channels: ['email'], byDefault: false, contact: { email: 'li@example.com', phone: '13912345678' } });
   });
 
-  it('an applicant who never chose gets both channels in Chinese; one without a profile has no address to reach', () => {
-    expect(audienceOf({ applicantId }, { email: 'li@example.com', phone: '13912345678' })).toEqual({ language: 'zh-CN', channels: ['sms', 'email'], contact: { email: 'li@example.com', phone: '13912345678' } });
-    expect(audienceOf({ applicantId }, undefined)).toMatchObject({ language: 'zh-CN', contact: { email: undefined, phone: undefined } });
+  it('an applicant who never chose gets the default channel (SMS to a mobile) in Chinese; one without a profile has no address to reach', () => {
+    expect(audienceOf({ applicantId }, { email: 'li@example.com', phone: '13912345678' })).toEqual({ language: 'zh-CN', channels: ['sms'], byDefault: true, contact: { email: 'li@example.com', phone: '13912345678' } });
+    expect(audienceOf({ applicantId }, undefined)).toMatchObject({ language: 'zh-CN', channels: ['email'], contact: { email: undefined, phone: undefined } });
   });
 
   it('a caller booked by a clerk is reached at the mobile on the booking alone, in Chinese', () => {
     const audience = audienceOf({ mobile: '13812345678' }, undefined);
-    expect(audience).toEqual({ language: 'zh-CN', channels: ['sms', 'email'], contact: { phone: '13812345678' } });
+    expect(audience).toEqual({ language: 'zh-CN', channels: ['sms', 'email'], byDefault: false, contact: { phone: '13812345678' } });
     expect(audience.contact).not.toHaveProperty('email');
   });
 });

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { CaseEventData } from '#schemas/events/cases';
-import { mobileE164 } from '../../../functions/notifications/senders.ts';
+import { mobileE164 } from '../../../functions/notifications/audience.ts';
 import { staffNoticeText } from '../../../functions/notifications/staff-notices.ts';
 import { isToldOf, milestoneEventTypes, notifiedEventTypes, queryCodeEventTypes, render, renderLetter, renderRenewal, smsParts } from '../../../functions/notifications/templates.ts';
 import { transitions } from '../../../functions/cases/lifecycle.ts';
