@@ -10,6 +10,7 @@ import { randomUUID, randomBytes } from 'node:crypto';
 import { createWriteStream, mkdirSync, type WriteStream } from 'node:fs';
 import path from 'node:path';
 import type { FunctionModel } from '../template.ts';
+import { randomHex } from '../api/payload.ts';
 import { LOCAL_REGION } from '../intrinsics.ts';
 
 export interface LambdaErrorShape {
@@ -195,7 +196,7 @@ class FunctionRunner {
       logGroupName: this.env.AWS_LAMBDA_LOG_GROUP_NAME,
       logStreamName: this.env.AWS_LAMBDA_LOG_STREAM_NAME,
       deadline: Date.now() + timeoutMs,
-      traceId: `Root=1-${Math.floor(Date.now() / 1000).toString(16)}-${randomBytes(12).toString('hex')};Sampled=0`,
+      traceId: `Root=1-${Math.floor(Date.now() / 1000).toString(16)}-${randomHex(24)};Sampled=0`,
     };
     let timer: NodeJS.Timeout | undefined;
     const startedAt = performance.now();

@@ -6,7 +6,7 @@ import type { IncomingMessage } from 'node:http';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it, vi } from 'vitest';
 import { compileRoutes } from '../../../local/api/routes.ts';
 import { buildEvent, toHttpResult } from '../../../local/api/payload.ts';
 import { apiGatewayClaim, LocalAuthorizer } from '../../../local/auth/authorizer.ts';
@@ -136,6 +136,23 @@ describe('JWT authorizer and local issuer', () => {
     ['expired', { authorization: `Bearer ${issuer.mint('admin.amr', { exp: Math.floor(Date.now() / 1000) - 10 })}` }],
   ])('refuses %s with 401', async (_name, headers) => {
     expect(await authorizer.authorize(jwtAuth, headers, [])).toMatchObject({ ok: false, status: 401, message: 'Unauthorized' });
+  });
+
+  it('accepts a token it verified again until its exp, then refuses it; the audience is checked each time', async () => {
+    const now = Date.now();
+    const token = issuer.mint('admin.amr', { exp: Math.floor(now / 1000) + 60 });
+    const header = { authorization: `Bearer ${token}` };
+    vi.useFakeTimers({ toFake: ['Date'], now });
+    try {
+      expect((await authorizer.authorize(jwtAuth, header, [])).ok).toBe(true);
+      vi.setSystemTime(now + 59_000);
+      expect(await authorizer.authorize(jwtAuth, header, [])).toMatchObject({ ok: true, claims: { 'cognito:username': 'admin.amr' } });
+      expect(await authorizer.authorize({ ...jwtAuth, audience: ['client-2'] }, header, [])).toMatchObject({ ok: false, status: 401 });
+      vi.setSystemTime(now + 61_000);
+      expect(await authorizer.authorize(jwtAuth, header, [])).toMatchObject({ ok: false, status: 401, reason: expect.stringMatching(/expired/i) });
+    } finally {
+      vi.useRealTimers();
+    }
   });
 
   it('takes an access token\'s client_id as its audience when it has no aud, as API Gateway does', async () => {
