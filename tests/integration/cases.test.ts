@@ -6,7 +6,7 @@ import { request as httpRequest } from 'node:http';
  * work queues.
  */
 import { describe, expect, it } from 'vitest';
-import { GetCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, GetCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { api, call, centerToday, cloud, doc, until } from './api-client.ts';
 import { act, enterpriseFields, enterpriseItem, itemByMode, materialsOf, submit, timelineOf } from './cases-client.ts';
 
@@ -221,6 +221,39 @@ describe('work queues', () => {
     await doc.send(new UpdateCommand({ TableName: cloud.tableName, Key: indexKey(c.body.caseNo), UpdateExpression: 'SET GSI2SK = :sk', ExpressionAttributeValues: { ':sk': `2026-01-05#${c.body.caseNo}` } }));
     const overdue = await call('GET', '/queues/overdue?departmentId=amr&limit=100', { as: 'approver.amr' });
     expect(overdue.body.items.some((x: { caseNo: string }) => x.caseNo === c.body.caseNo)).toBe(true);
+  });
+});
+
+describe('a case of the earlier layout (decision 122)', () => {
+  it('carrying its list keys on the case item, it is listed as it is; its next transition moves them to an index item, listed once', async () => {
+    const c = await submit(promised.code);
+    const no = c.body.caseNo as string;
+    // As the store wrote cases before: the list keys on the case item, no index item.
+    const { PK: _pk, SK: _sk, kind: _kind, centerId: _center, caseNo: _no, ...listKeys } = await indexed(no);
+    expect(Object.keys(listKeys).sort()).toEqual(['GSI1PK', 'GSI1SK', 'GSI3PK', 'GSI3SK', 'GSI4PK', 'GSI4SK']);
+    await doc.send(new UpdateCommand({
+      TableName: cloud.tableName,
+      Key: caseKey(no),
+      UpdateExpression: `SET ${Object.keys(listKeys).map((k) => `${k} = :${k}`).join(', ')}`,
+      ExpressionAttributeValues: Object.fromEntries(Object.entries(listKeys).map(([k, v]) => [`:${k}`, v])),
+    }));
+    await doc.send(new DeleteCommand({ TableName: cloud.tableName, Key: indexKey(no) }));
+    const listedBy = async (pk: string, sk: string) => (await doc.send(new QueryCommand({
+      TableName: cloud.tableName, IndexName: 'GSI1', KeyConditionExpression: 'GSI1PK = :pk AND GSI1SK = :sk', ExpressionAttributeValues: { ':pk': pk, ':sk': sk },
+    }))).Items ?? [];
+    expect((await listedBy(listKeys.GSI1PK as string, listKeys.GSI1SK as string)).map((i) => i.kind)).toEqual(['case']);
+    const mine = async () => ((await call('GET', '/cases?limit=100', { as: 'zhang.san' })).body.items as { caseNo: string; state: string }[]).filter((x) => x.caseNo === no);
+    expect(await mine()).toEqual([expect.objectContaining({ caseNo: no, state: 'submitted' })]);
+
+    const accepted = await act(no, 'accept', 'clerk.amr', c.etag);
+    expect(Object.keys(await stored(no)).filter((k) => /^GSI[1-4]/.test(k))).toEqual([]);
+    const index = await indexed(no);
+    expect(index).toMatchObject({ kind: 'caseIndex', GSI1PK: 'CENTER#center-demo#DEPT#amr#Q#in_review', GSI4PK: listKeys.GSI4PK });
+    expect(index.GSI3PK).toBeUndefined();
+    expect(await listedBy(listKeys.GSI1PK as string, listKeys.GSI1SK as string)).toEqual([]);
+    expect((await listedBy(index.GSI1PK as string, index.GSI1SK as string)).map((i) => i.kind)).toEqual(['caseIndex']);
+    expect(accepted.body.state).toBe('accepted');
+    expect(await mine()).toEqual([expect.objectContaining({ caseNo: no, state: 'accepted' })]);
   });
 });
 
