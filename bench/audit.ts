@@ -3,18 +3,18 @@
  * Local (`npx tsx bench/audit.ts`; reported, not asserted; its data directory
  * is removed at the end). Figures go to bench/results/audit.json.
  *
- *   before  HEAD's append (git show HEAD:functions/audit/{store,chain}.ts): one
- *           record per call, every non-case subject of a center-day in one chain,
- *           30 attempts with backoff, then ChainContentionError ("gave up", the
- *           events the DLQ received);
+ *   before  the append before the queue-fed consumer: one record per call, every
+ *           non-case subject of a center-day in one chain, 30 attempts with
+ *           backoff, then ChainContentionError ("gave up", the events the DLQ
+ *           received). Measured once (2026-12-04), while the tree still held
+ *           that code; kept from bench/results/audit.json for comparison;
  *   after   the queue-fed consumer (functions/audit/consumer.ts) behind the local
  *           queue and event source mapping with `writers` pollers, batches of up
  *           to 100, the audit queue's maxReceiveCount and a 61-second visibility
  *           timeout scaled to 61 ms; two loads: one center's mix of 20 subjects
  *           (the chains the old layout put in one), and one single chain.
  */
-import { execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { CreateTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
@@ -33,7 +33,15 @@ const EVENTS = 160;
 const TABLE = 'AuditBench';
 
 const dataDir = mkdtempSync(path.join(tmpdir(), 'onestop-audit-bench-'));
-const beforeDir = path.join(repoRoot, 'bench', '.audit-before');
+const resultsFile = path.join(repoRoot, 'bench', 'results', 'audit.json');
+
+interface BeforeRow { writers: number; appended: number; seconds: number; appendsPerSecond: number; gaveUp: number; dlq: number }
+
+/** The earlier layout's figures, as first measured (its code is no longer in the tree). */
+function recordedBefore(): { measuredAt: string; rows: BeforeRow[] } {
+  const previous = JSON.parse(readFileSync(resultsFile, 'utf8')) as { measuredAt: string; before: BeforeRow[]; beforeMeasuredAt?: string };
+  return { measuredAt: previous.beforeMeasuredAt ?? previous.measuredAt, rows: previous.before };
+}
 
 async function main() {
   const dynamo = await startDynamo({ port: await portOrFree(0), dir: path.join(dataDir, 'dynamodb'), log: () => {} });
@@ -42,14 +50,14 @@ async function main() {
       TABLE_NAME: TABLE, AWS_ENDPOINT_URL_DYNAMODB: dynamo.endpoint, AWS_REGION: 'us-east-1', AWS_ACCESS_KEY_ID: 'S3RVER', AWS_SECRET_ACCESS_KEY: 'S3RVER', POWERTOOLS_LOG_LEVEL: 'ERROR',
     });
     await createTable(dynamo.endpoint);
-    const results = { measuredAt: new Date().toISOString(), events: EVENTS, machine: '2 CPUs, DynamoDB Local 3.3.0 on disk', before: await before(), after: await after() };
-    mkdirSync(path.join(repoRoot, 'bench', 'results'), { recursive: true });
-    writeFileSync(path.join(repoRoot, 'bench', 'results', 'audit.json'), `${JSON.stringify(results, null, 2)}\n`);
+    const before = recordedBefore();
+    const results = { measuredAt: new Date().toISOString(), events: EVENTS, machine: '2 CPUs, DynamoDB Local 3.3.0 on disk', beforeMeasuredAt: before.measuredAt, before: before.rows, after: await after() };
+    mkdirSync(path.dirname(resultsFile), { recursive: true });
+    writeFileSync(resultsFile, `${JSON.stringify(results, null, 2)}\n`);
     console.table([...results.before.map((r) => ({ kind: 'before: center-day chain', ...r })), ...results.after.map((r) => ({ kind: `after: ${r.load}`, ...r, load: undefined }))]);
   } finally {
     await dynamo.stop();
     rmSync(dataDir, { recursive: true, force: true });
-    rmSync(beforeDir, { recursive: true, force: true });
   }
 }
 
@@ -70,37 +78,6 @@ async function createTable(endpoint: string) {
 const detail = (centerId: string, subject: { type: string; id: string }, n: number) => ({
   eventId: ulid(), centerId, occurredAt: new Date().toISOString(), actor: { id: 'bench', role: 'system' as const }, subject, version: 1 as const, data: { n },
 });
-
-/** HEAD's appendRecord, run from a copy of HEAD's two modules. */
-async function before() {
-  mkdirSync(beforeDir, { recursive: true });
-  for (const f of ['store.ts', 'chain.ts']) writeFileSync(path.join(beforeDir, f), execFileSync('git', ['show', `HEAD:functions/audit/${f}`], { cwd: repoRoot }));
-  const { appendRecord } = (await import(path.join(beforeDir, 'store.ts'))) as { appendRecord: (input: unknown) => Promise<{ status: string }> };
-  const rows = [];
-  for (const writers of WRITERS) {
-    const center = `bench-before-${writers}-${ulid()}`;
-    const inputs = Array.from({ length: EVENTS }, (_, i) => {
-      const d = detail(center, { type: 'evaluation', id: `E${i % 20}` }, i);
-      return { eventId: d.eventId, centerId: center, occurredAt: d.occurredAt, source: 'onestop.bench', action: 'BenchProbe', result: 'success', actor: d.actor, subject: d.subject, data: d.data };
-    });
-    let gaveUp = 0;
-    const started = Date.now();
-    await Promise.all(Array.from({ length: writers }, async (_, w) => {
-      for (let i = w; i < inputs.length; i += writers) {
-        try {
-          await appendRecord(inputs[i]);
-        } catch (err) {
-          if ((err as Error).name !== 'ChainContentionError') throw err;
-          gaveUp++;
-        }
-      }
-    }));
-    const s = (Date.now() - started) / 1000;
-    rows.push({ writers, appended: EVENTS - gaveUp, seconds: round(s), appendsPerSecond: round((EVENTS - gaveUp) / s), gaveUp, dlq: gaveUp });
-    console.log(`before, ${writers} writer(s): ${JSON.stringify(rows.at(-1))}`);
-  }
-  return rows;
-}
 
 async function after() {
   const handler = (await import('../functions/audit/consumer.ts')).handler as (e: SQSEvent) => Promise<SQSBatchResponse>;
