@@ -408,19 +408,6 @@ export async function queuePage(
       limit,
       startKey,
     );
-  } else if (queue === 'joint_opinions') {
-    // Steps carry the case number only; the case items are fetched with one BatchGetItem.
-    const steps = await queryPage(
-      { IndexName: 'GSI1', KeyConditionExpression: 'GSI1PK = :pk', ExpressionAttributeValues: { ':pk': queuePk(centerId, departmentId, queue) } },
-      limit,
-      startKey,
-    );
-    const found = steps.items.length ? await batchGetItems(steps.items.map((s) => caseKey(centerId, s.caseNo as string))) : new Map<string, Item>();
-    const items = steps.items.flatMap((s) => {
-      const item = itemAt(found, caseKey(centerId, s.caseNo as string));
-      return item ? [item] : [];
-    });
-    return { items: items.map(toRecord), ...(steps.lastKey ? { lastKey: steps.lastKey } : {}) };
   } else {
     page = await queryPage(
       { IndexName: 'GSI1', KeyConditionExpression: 'GSI1PK = :pk', ExpressionAttributeValues: { ':pk': queuePk(centerId, departmentId, queue) } },
@@ -432,16 +419,17 @@ export async function queuePage(
 }
 
 /**
- * The cases a page of a list points to, in its order: index items are looked up (one BatchGetItem), cases of
- * the earlier layout are their own entries. A case exists beside its index item (one transaction writes both).
+ * The cases a page of a list points to, in its order: index items and joint steps carry the case number and are
+ * looked up (one BatchGetItem); cases of the earlier layout are their own entries. Each entry is written in its
+ * case's transactions, so the case exists.
  */
 async function casesOf(centerId: string, entries: readonly Item[]): Promise<CaseRecord[]> {
-  const pointed = entries.filter((e) => e.kind === 'caseIndex').map((e) => caseKey(centerId, e.caseNo as string));
+  const pointed = entries.filter((e) => e.kind !== 'case').map((e) => caseKey(centerId, e.caseNo as string));
   const found = pointed.length ? await batchGetItems(pointed) : new Map<string, Item>();
   return entries.map((e) => {
-    if (e.kind !== 'caseIndex') return toRecord(e);
+    if (e.kind === 'case') return toRecord(e);
     const item = itemAt(found, caseKey(centerId, e.caseNo as string));
-    if (!item) throw new Error(`case index ${e.PK as string} points to no case`);
+    if (!item) throw new Error(`list entry ${e.PK as string} ${e.SK as string} points to no case`);
     return toRecord(item);
   });
 }

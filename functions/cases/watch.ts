@@ -17,7 +17,7 @@ import { THRESHOLD_WITHDRAWN, thresholdEventTypes } from '#schemas/events/cases'
 import { calendarOn } from '#shared/center';
 import { caseThresholds, levelChanges, thresholdReached, type Threshold } from '#shared/clock-rules';
 import { itemAt } from '#shared/db';
-import { logger } from '#shared/logger';
+import { watchEach } from '#shared/wake-index';
 import { effectiveThresholds, thresholdSettingsKey } from '../supervision/public.ts';
 import type { CaseRecord } from './lifecycle.ts';
 import * as store from './store.ts';
@@ -62,22 +62,5 @@ export async function watchCase(entry: store.WatchEntry, now: string): Promise<n
 export async function handler(_event: ScheduledEvent): Promise<{ looked: number; published: number; failed: number }> {
   const now = new Date().toISOString();
   const due = (await Promise.all(Array.from({ length: store.INDEX_SHARDS }, (_, shard) => store.watchDue(shard, now)))).flat();
-  let published = 0;
-  let failed = 0;
-  let i = 0;
-  // A case that fails stays on the index and is looked at again next minute; the others go on.
-  const worker = async () => {
-    while (i < due.length) {
-      const entry = due[i++]!;
-      try {
-        published += await watchCase(entry, now);
-      } catch (err) {
-        failed++;
-        logger.error('case watch failed', { caseNo: entry.caseNo, error: (err as Error).message });
-      }
-    }
-  };
-  await Promise.all(Array.from({ length: CONCURRENCY }, worker));
-  logger.info('case watch', { looked: due.length, published, failed });
-  return { looked: due.length, published, failed };
+  return watchEach('case watch', due, (entry) => watchCase(entry, now), (entry) => ({ caseNo: entry.caseNo }), CONCURRENCY);
 }

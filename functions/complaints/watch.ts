@@ -12,7 +12,7 @@ import { complaintThresholdEventTypes } from '#schemas/events/complaints';
 import { THRESHOLD_WITHDRAWN } from '#schemas/events/cases';
 import { calendarOn } from '#shared/center';
 import { levelChanges } from '#shared/clock-rules';
-import { logger } from '#shared/logger';
+import { watchEach } from '#shared/wake-index';
 import { complaintThresholds } from './clock.ts';
 import { thresholdEvent } from './events.ts';
 import * as store from './store.ts';
@@ -37,16 +37,5 @@ export async function watchComplaint(entry: store.ComplaintWatchEntry, now: stri
 
 /** Every complaint whose wake-up has come by `now`, one after another: one that fails stays on the index for the next run. */
 export async function watchComplaints(now: string): Promise<{ looked: number; published: number; failed: number }> {
-  const due = await store.complaintsToWatch(now);
-  let published = 0;
-  let failed = 0;
-  for (const entry of due) {
-    try {
-      published += await watchComplaint(entry, now);
-    } catch (err) {
-      failed++;
-      logger.error('complaint watch failed', { complaintId: entry.complaintId, error: (err as Error).message });
-    }
-  }
-  return { looked: due.length, published, failed };
+  return watchEach('complaint watch', await store.complaintsToWatch(now), (entry) => watchComplaint(entry, now), (entry) => ({ complaintId: entry.complaintId }));
 }

@@ -20,7 +20,7 @@ import { calendarOn } from '#shared/center';
 import { eLicenceThresholds, reachedBy, thresholdReached, type Threshold } from '#shared/clock-rules';
 import { itemAt } from '#shared/db';
 import type { DomainEvent } from '#shared/events';
-import { logger } from '#shared/logger';
+import { watchEach } from '#shared/wake-index';
 import { caseContext, type CaseRecord } from '../cases/public.ts';
 import { effectiveThresholds, thresholdSettingsKey } from '../supervision/public.ts';
 import { source } from './events.ts';
@@ -76,18 +76,5 @@ export async function watchLicence(entry: store.LicenceWatchEntry, now: string):
 
 export async function handler(_event: ScheduledEvent): Promise<{ looked: number; published: number; failed: number }> {
   const now = new Date().toISOString();
-  const due = await store.licencesDue(now);
-  let published = 0;
-  let failed = 0;
-  // One that fails stays on the index and is looked at again next minute; the others go on.
-  for (const entry of due) {
-    try {
-      if ((await watchLicence(entry, now)) === 'published') published++;
-    } catch (err) {
-      failed++;
-      logger.error('licence watch failed', { caseNo: entry.caseNo, error: (err as Error).message });
-    }
-  }
-  logger.info('licence watch', { looked: due.length, published, failed });
-  return { looked: due.length, published, failed };
+  return watchEach('licence watch', await store.licencesDue(now), async (entry) => ((await watchLicence(entry, now)) === 'published' ? 1 : 0), (entry) => ({ caseNo: entry.caseNo }));
 }

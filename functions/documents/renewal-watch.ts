@@ -16,7 +16,7 @@
  */
 import type { ScheduledEvent } from 'aws-lambda';
 import { CERTIFICATE_RENEWAL_DUE } from '#schemas/events/documents';
-import { logger } from '#shared/logger';
+import { watchEach } from '#shared/wake-index';
 import * as store from './certificate-store.ts';
 import { statusOn } from './certificates.ts';
 import { source } from './events.ts';
@@ -43,18 +43,5 @@ export async function remindRenewal(entry: store.RenewalWatchEntry, now: string)
 
 export async function handler(_event: ScheduledEvent): Promise<{ looked: number; published: number; failed: number }> {
   const now = new Date().toISOString();
-  const due = await store.renewalsDue(now);
-  let published = 0;
-  let failed = 0;
-  // One that fails stays on the index and is looked at again at the next run; the others go on.
-  for (const entry of due) {
-    try {
-      if ((await remindRenewal(entry, now)) === 'published') published++;
-    } catch (err) {
-      failed++;
-      logger.error('renewal reminder failed', { certificateNo: entry.certificateNo, error: (err as Error).message });
-    }
-  }
-  logger.info('renewal watch', { looked: due.length, published, failed });
-  return { looked: due.length, published, failed };
+  return watchEach('renewal watch', await store.renewalsDue(now), async (entry) => ((await remindRenewal(entry, now)) === 'published' ? 1 : 0), (entry) => ({ certificateNo: entry.certificateNo }));
 }

@@ -14,7 +14,7 @@
 import type { ScheduledEvent } from 'aws-lambda';
 import { calendarOn } from '#shared/center';
 import { reachedBy, taskThresholds } from '#shared/clock-rules';
-import { logger } from '#shared/logger';
+import { watchEach } from '#shared/wake-index';
 import { taskThresholdEvent } from './events.ts';
 import { needsDepartment } from './lifecycle.ts';
 import * as store from './store.ts';
@@ -40,18 +40,5 @@ export async function watchEvaluation(entry: store.WatchEntry, now: string): Pro
 
 export async function handler(_event: ScheduledEvent): Promise<{ looked: number; published: number; failed: number }> {
   const now = new Date().toISOString();
-  const due = await store.watchDue(now);
-  let published = 0;
-  let failed = 0;
-  // One that fails stays on the index and is looked at again next minute; the others go on.
-  for (const entry of due) {
-    try {
-      published += await watchEvaluation(entry, now);
-    } catch (err) {
-      failed++;
-      logger.error('evaluation watch failed', { evaluationId: entry.evaluationId, error: (err as Error).message });
-    }
-  }
-  logger.info('evaluation watch', { looked: due.length, published, failed });
-  return { looked: due.length, published, failed };
+  return watchEach('evaluation watch', await store.watchDue(now), (entry) => watchEvaluation(entry, now), (entry) => ({ evaluationId: entry.evaluationId }));
 }

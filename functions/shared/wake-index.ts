@@ -7,6 +7,7 @@
  */
 import { TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { db, isConcurrentChange, queryAll, tableName, type Item, type ItemKey } from './db.ts';
+import { logger } from './logger.ts';
 
 /** The items of a watch partition whose wake-up has come by `now` (one Query, every page), with the attributes `projection` names. */
 export const awake = (pk: string, now: string, projection: string): Promise<Item[]> =>
@@ -89,4 +90,34 @@ export async function withdrawLevel(pk: string, clock: string, level: string, ev
     if (markerConditionFailed(err)) return false;
     throw err;
   }
+}
+
+/**
+ * Looks at each awake entry, `concurrency` at a time, with `look` (the number of events it published). One
+ * that fails is logged and stays on the index for the next run; the others go on.
+ */
+export async function watchEach<E>(
+  name: string,
+  due: readonly E[],
+  look: (entry: E) => Promise<number>,
+  idOf: (entry: E) => Record<string, string>,
+  concurrency = 1,
+): Promise<{ looked: number; published: number; failed: number }> {
+  let published = 0;
+  let failed = 0;
+  let i = 0;
+  const worker = async () => {
+    while (i < due.length) {
+      const entry = due[i++]!;
+      try {
+        published += await look(entry);
+      } catch (err) {
+        failed++;
+        logger.error(`${name} failed`, { ...idOf(entry), error: (err as Error).message });
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(concurrency, due.length) }, worker));
+  logger.info(name, { looked: due.length, published, failed });
+  return { looked: due.length, published, failed };
 }
