@@ -77,7 +77,7 @@ export default defineConfig({
         // CPUs: a property test that takes 2 s alone can wait 10 s for the CPU there.
         // One module graph per worker, not per file (isolate off): the files import the same domain
         // cores, and re-importing them for each of ~80 files was about half of this project's CPU.
-        test: { name: 'unit', include: ['tests/unit/**/*.test.ts'], testTimeout: 30_000, isolate: false },
+        test: { name: 'unit', include: ['tests/unit/**/*.test.ts'], testTimeout: 30_000, hookTimeout: 60_000, isolate: false },
       },
       {
         extends: true,

@@ -12,7 +12,8 @@
  *  - the archive of a case with 10 materials (package build, complete → archived);
  *  - the hall: ticket takes and call-next at 20 concurrent kiosks and windows, and the push
  *    latency from a call to 20 connected hall displays (hall.ts);
- *  - the recount of 200 cases counted on a provisional year when the year is entered.
+ *  - the recount of 200 cases counted on a provisional year when the year is entered;
+ *  - a deadline 365 working days out, counted 10 000 times (calendar.ts).
  * `npm run bench -- hall` or `npm run bench -- recount` runs only that figure, into
  * bench/results/<name>.json (each figure starts the cloud's clock afresh).
  */
@@ -21,6 +22,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { bundleFigures } from './bundles.ts';
 import { validationFigures } from './validation.ts';
+import { calendarFigures } from './calendar.ts';
 import { archiveFigures } from './archive.ts';
 import { caseFigures } from './cases.ts';
 import { hallFigures } from './hall.ts';
@@ -68,6 +70,7 @@ async function main() {
   async function allFigures(tokens: Parameters<typeof recountFigures>[2]) {
     results.bundles = await bundleFigures(join(root, 'cdk.out'));
     results.validation = await validationFigures();
+    results.calendar = calendarFigures();
 
     const api = cloud.apiUrl;
     for (let i = 0; i < 20; i++) await call(`${api}/public/items`);

@@ -73,6 +73,13 @@ export interface LocalCloudOptions {
   retryBaseMs?: number;
   /** Sandboxes (worker threads) per function at most; more concurrent invocations queue. Default 4. */
   maxConcurrency?: number;
+  /**
+   * How long a sandbox may sit idle before it is freed (one stays warm per
+   * function); default a minute, to keep `npm start` small. A test run passes
+   * Infinity: there CPU is short, not memory, and each cold start costs a
+   * worker's bootstrap and the bundle's compile again.
+   */
+  sandboxIdleMs?: number;
   quiet?: boolean;
   /** Counts billable requests (local/meter.ts): the cost bench only. */
   meter?: Meter;
@@ -243,6 +250,7 @@ export async function startLocalCloud(opts: LocalCloudOptions): Promise<LocalClo
       // Function output is in logs/<function>.log; the console gets it without DEBUG lines.
       echo: sink && ((line) => !line.includes('"level":"DEBUG"') && sink(line)),
       maxConcurrency: opts.maxConcurrency,
+      ...(opts.sandboxIdleMs !== undefined ? { sandboxIdleMs: opts.sandboxIdleMs } : {}),
       clock: clock.buffer,
       ...(opts.meter ? { onInvoked: (fn: { logicalId: string; memoryMb: number }, ms: number) => opts.meter!.lambdaInvoked(fn.logicalId, fn.memoryMb, ms) } : {}),
     });

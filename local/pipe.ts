@@ -14,21 +14,13 @@
  * delivery allows and every consumer already absorbs.
  */
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { DescribeTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import {
-  DescribeStreamCommand,
-  DynamoDBStreamsClient,
-  GetRecordsCommand,
-  GetShardIteratorCommand,
-  type _Record,
-  type ShardIteratorType,
-} from '@aws-sdk/client-dynamodb-streams';
 import { compilePattern } from './bus/matcher.ts';
 import { jsonPath, RuleLoadError, type LocalBus, type PutEventsEntry } from './bus/bus.ts';
 import type { DlqStore } from './bus/dlq.ts';
 import type { PipeModel } from './template.ts';
-import { LOCAL_CREDENTIALS, LOCAL_REGION } from './emulators/dynamodb.ts';
+import { dynamoWireClient } from './emulators/dynamodb.ts';
 import { resourceArn } from './intrinsics.ts';
 
 export interface PipeStats {
@@ -44,15 +36,26 @@ interface Checkpoint {
   shards: Record<string, string>;
 }
 
-/** A stream record as Pipes (and Lambda) see it: Lambda-event JSON, times in epoch seconds. */
-export function toPipeRecord(r: _Record, streamArn: string): Record<string, unknown> {
-  const json = JSON.parse(
-    JSON.stringify(r, (_k, v: unknown) => (v instanceof Uint8Array ? Buffer.from(v).toString('base64') : v)),
-  ) as Record<string, any>;
-  const created = r.dynamodb?.ApproximateCreationDateTime;
-  if (json.dynamodb && created) json.dynamodb.ApproximateCreationDateTime = Math.floor(new Date(created).getTime() / 1000);
-  return { ...json, eventSourceARN: streamArn };
+type ShardIteratorType = 'TRIM_HORIZON' | 'LATEST' | 'AT_SEQUENCE_NUMBER' | 'AFTER_SEQUENCE_NUMBER';
+
+/**
+ * A stream record as DynamoDB Streams answers GetRecords, which is already
+ * the record Pipes (and Lambda) see: times in epoch seconds, binary values in
+ * base64.
+ */
+export interface StreamRecord {
+  readonly eventID?: string;
+  readonly dynamodb?: { readonly SequenceNumber?: string; readonly ApproximateCreationDateTime?: number; readonly [key: string]: unknown };
+  readonly [key: string]: unknown;
 }
+
+interface Shard {
+  readonly ShardId: string;
+  readonly SequenceNumberRange?: { readonly EndingSequenceNumber?: string };
+}
+
+/** A stream record as Pipes see it: the record with its stream's ARN. */
+export const toPipeRecord = (r: StreamRecord, streamArn: string): Record<string, unknown> => ({ ...r, eventSourceARN: streamArn });
 
 /** Pipes input templates: `<$.json.path>` inserts the value (strings raw, objects as JSON), plus a few reserved variables. */
 export function renderTemplate(template: string, record: unknown, vars: Record<string, string> = {}): string {
@@ -73,8 +76,7 @@ const CHECKPOINT_EVERY_MS = 1000;
 
 export class StreamPipe {
   private readonly filters: ((event: unknown) => boolean)[];
-  private readonly streams: DynamoDBStreamsClient;
-  private readonly ddb: DynamoDBClient;
+  private readonly dynamo: ReturnType<typeof dynamoWireClient>;
   private readonly checkpointFile: string;
   private readonly counters: PipeStats = { records: 0, filteredOut: 0, published: 0, failedAttempts: 0, deadLettered: 0 };
   private iterators = new Map<string, string>();
@@ -82,6 +84,7 @@ export class StreamPipe {
   private checkpoint: Checkpoint = { streamArn: '', shards: {} };
   private checkpointSavedAt = 0;
   private checkpointDirty = false;
+  private saving?: Promise<void>;
   private running = false;
   private loop?: Promise<void>;
   private wake?: () => void;
@@ -103,9 +106,7 @@ export class StreamPipe {
         throw new RuleLoadError(`pipe ${pipe.logicalId}: filter ${i} ${p} cannot be evaluated locally: ${(err as Error).message}`);
       }
     });
-    const client = { endpoint: dynamodbEndpoint, region: LOCAL_REGION, credentials: LOCAL_CREDENTIALS };
-    this.streams = new DynamoDBStreamsClient(client);
-    this.ddb = new DynamoDBClient(client);
+    this.dynamo = dynamoWireClient(dynamodbEndpoint);
     mkdirSync(path.join(dataDir, 'pipes'), { recursive: true });
     this.checkpointFile = path.join(dataDir, 'pipes', `${pipe.logicalId}.json`);
   }
@@ -116,7 +117,7 @@ export class StreamPipe {
 
   /** Positions the pipe (LATEST, or its checkpoint) before returning, so writes made after start() are seen. */
   async start(): Promise<void> {
-    const { Table } = await this.ddb.send(new DescribeTableCommand({ TableName: this.tableName }));
+    const { Table } = await this.dynamo.call<{ Table?: { LatestStreamArn?: string } }>('DynamoDB_20120810.DescribeTable', { TableName: this.tableName });
     const streamArn = Table?.LatestStreamArn;
     if (!streamArn) throw new Error(`pipe ${this.pipe.logicalId}: table ${this.tableName} has no stream`);
     if (existsSync(this.checkpointFile)) {
@@ -131,9 +132,9 @@ export class StreamPipe {
   }
 
   private async shardIterator(shardId: string, type: ShardIteratorType, seq?: string): Promise<string | undefined> {
-    const out = await this.streams.send(new GetShardIteratorCommand({
+    const out = await this.dynamo.call<{ ShardIterator?: string }>('DynamoDBStreams_20120810.GetShardIterator', {
       StreamArn: this.checkpoint.streamArn, ShardId: shardId, ShardIteratorType: type, ...(seq ? { SequenceNumber: seq } : {}),
-    }));
+    });
     return out.ShardIterator;
   }
 
@@ -141,9 +142,11 @@ export class StreamPipe {
   private async discoverShards(newShardPosition: ShardIteratorType, initial: boolean): Promise<void> {
     let start: string | undefined;
     do {
-      const out = await this.streams.send(new DescribeStreamCommand({ StreamArn: this.checkpoint.streamArn, ExclusiveStartShardId: start }));
+      const out = await this.dynamo.call<{ StreamDescription?: { Shards?: Shard[]; LastEvaluatedShardId?: string } }>('DynamoDBStreams_20120810.DescribeStream', {
+        StreamArn: this.checkpoint.streamArn, ...(start ? { ExclusiveStartShardId: start } : {}),
+      });
       for (const shard of out.StreamDescription?.Shards ?? []) {
-        const id = shard.ShardId!;
+        const id = shard.ShardId;
         if (this.known.has(id)) continue;
         this.known.add(id);
         const seq = this.checkpoint.shards[id];
@@ -178,19 +181,27 @@ export class StreamPipe {
       if (this.checkpointDirty && Date.now() - this.checkpointSavedAt >= CHECKPOINT_EVERY_MS) this.saveCheckpoint();
       if (got === 0) await this.sleep(this.opts.pollMs ?? 100);
     }
-    if (this.checkpointDirty) this.saveCheckpoint();
+    await this.saving;
+    if (this.checkpointDirty) writeFileSync(this.checkpointFile, JSON.stringify(this.checkpoint));
   }
 
+  /** In the background, one write at a time: a synchronous write held the emulator's whole event loop for tens of milliseconds at times. */
   private saveCheckpoint(): void {
-    writeFileSync(this.checkpointFile, JSON.stringify(this.checkpoint));
+    if (this.saving) return;
     this.checkpointSavedAt = Date.now();
     this.checkpointDirty = false;
+    this.saving = writeFile(this.checkpointFile, JSON.stringify(this.checkpoint))
+      .catch((err: Error) => {
+        this.checkpointDirty = true;
+        this.log(`pipe ${this.pipe.logicalId}: checkpoint not saved: ${err.message}`);
+      })
+      .finally(() => (this.saving = undefined));
   }
 
   private async pollShard(shardId: string, iterator: string): Promise<number> {
     let out;
     try {
-      out = await this.streams.send(new GetRecordsCommand({ ShardIterator: iterator, Limit: Math.min(1000, this.pipe.batchSize) }));
+      out = await this.dynamo.call<{ Records?: StreamRecord[]; NextShardIterator?: string }>('DynamoDBStreams_20120810.GetRecords', { ShardIterator: iterator, Limit: Math.min(1000, this.pipe.batchSize) });
     } catch (err) {
       const name = (err as Error).name;
       const seq = this.checkpoint.shards[shardId];
@@ -223,7 +234,7 @@ export class StreamPipe {
     return records.length;
   }
 
-  private async process(r: _Record): Promise<void> {
+  private async process(r: StreamRecord): Promise<void> {
     this.counters.records++;
     const record = toPipeRecord(r, this.checkpoint.streamArn);
     if (this.filters.length && !this.filters.some((f) => f(record))) {
@@ -304,7 +315,6 @@ export class StreamPipe {
     this.running = false;
     this.wake?.();
     await this.loop?.catch(() => {});
-    this.streams.destroy();
-    this.ddb.destroy();
+    this.dynamo.close();
   }
 }

@@ -45,8 +45,11 @@ if (extra.length > 0) {
     ...(await Promise.all([
       // At a lower priority: the integration run (the local cloud's boot, then its files) is the longer
       // path, and these fill the CPU it leaves idle while it waits on DynamoDB Local and the functions.
+      // (At nice 19 they finished after it: the run is short of CPU, not of priority.) A test of a few
+      // seconds' CPU can wait a minute or two for it there: their timeouts here are that wait, not the
+      // tests' own limits, which hold when they run alone.
       run('type check', 'nice', ['-n', '10', bin('tsc'), '--noEmit'], { stream: false }),
-      run('unit and infra tests', 'nice', ['-n', '10', bin('vitest'), 'run', '--project', 'unit', '--project', 'infra'], { stream: false }),
+      run('unit and infra tests', 'nice', ['-n', '10', bin('vitest'), 'run', '--project', 'unit', '--project', 'infra', '--testTimeout=300000', '--hookTimeout=300000'], { stream: false }),
       run('integration, e2e and emulated-time tests', bin('vitest'), ['run', '--project', 'integration', '--project', 'integration-isolated', '--project', 'emulated-time'], { stream: true }),
     ])),
   );

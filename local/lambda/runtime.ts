@@ -36,6 +36,8 @@ export interface RuntimeOptions {
   readonly echo?: (line: string) => void;
   /** Execution environments per function at most (Lambda would scale out; locally we queue). */
   readonly maxConcurrency?: number;
+  /** Idle time after which a sandbox is freed, keeping one warm per function (default a minute; Infinity: never). */
+  readonly sandboxIdleMs?: number;
   /** Emulated time: the offset every sandbox adds to its clock (local/lambda/clock.ts). */
   readonly clock?: SharedArrayBuffer;
   /** Each completed invocation's handler time (the cost meter, local/meter.ts). */
@@ -66,15 +68,21 @@ class Sandbox {
       // The function's MemorySize bounds its heap, as Lambda bounds the sandbox.
       resourceLimits: { maxOldGenerationSizeMb: Math.max(64, fn.memoryMb) },
     });
-    for (const stream of [this.worker.stdout, this.worker.stderr]) {
-      let buf = '';
-      stream.on('data', (d: Buffer) => {
-        buf += d.toString();
-        const lines = buf.split('\n');
-        buf = lines.pop() ?? '';
+    // What the function writes arrives with its messages (worker.mjs); lines split as they complete.
+    const partial = { out: '', err: '' };
+    const take = (output: { out: string; err: string } | undefined) => {
+      if (!output) return;
+      for (const stream of ['out', 'err'] as const) {
+        if (!output[stream]) continue;
+        const lines = (partial[stream] + output[stream]).split('\n');
+        partial[stream] = lines.pop() ?? '';
         lines.forEach(onLine);
-      });
-    }
+      }
+    };
+    this.worker.on('message', (msg: { output?: { out: string; err: string } }) => take(msg.output));
+    // Anything that writes to the streams themselves, past process.stdout.write.
+    this.worker.stdout.on('data', (d: Buffer) => take({ out: d.toString(), err: '' }));
+    this.worker.stderr.on('data', (d: Buffer) => take({ out: '', err: d.toString() }));
     this.ready = new Promise<void>((resolve, reject) => {
       this.worker.once('message', (msg: { type: string; error?: LambdaErrorShape }) => {
         if (msg.type === 'ready') resolve();
@@ -83,11 +91,11 @@ class Sandbox {
       this.worker.once('error', (err) => reject(new LambdaInvocationError(fn.name, { errorType: 'Runtime.ExitError', errorMessage: err.message })));
     });
     this.ready.catch(() => {}); // observed by whoever invokes
-    this.worker.on('message', (msg: { type: string; id?: string; result?: unknown; error?: LambdaErrorShape }) => {
+    this.worker.on('message', (msg: { type: string; id?: string; result?: string; error?: LambdaErrorShape }) => {
       const p = this.current;
       if (!p || msg.id !== p.id) return;
       this.current = undefined;
-      if (msg.type === 'result') p.resolve(msg.result);
+      if (msg.type === 'result') p.resolve(JSON.parse(msg.result!));
       else p.reject(new LambdaInvocationError(fn.name, msg.error ?? { errorType: 'Error', errorMessage: 'unknown error' }));
     });
     const crash = (why: string) => {
@@ -207,7 +215,7 @@ class FunctionRunner {
           sb.current = undefined;
           reject(new LambdaInvocationError(this.fn.name, { errorType: 'Sandbox.Timedout', errorMessage: `Task timed out after ${this.fn.timeoutSeconds.toFixed(2)} seconds` }));
         }, timeoutMs);
-        sb.worker.postMessage({ type: 'invoke', id: awsRequestId, event, ctx });
+        sb.worker.postMessage({ type: 'invoke', id: awsRequestId, event: JSON.stringify(event), ctx });
       });
       this.release(sb);
       return result;
@@ -258,14 +266,17 @@ export interface FaultRule {
 
 export class LambdaRuntime {
   private readonly runners = new Map<string, FunctionRunner>();
-  private readonly reaper: NodeJS.Timeout;
+  private readonly reaper?: NodeJS.Timeout;
 
   constructor(functions: FunctionModel[], opts: RuntimeOptions) {
     mkdirSync(opts.logDir, { recursive: true });
     for (const fn of functions) this.runners.set(fn.logicalId, new FunctionRunner(fn, opts));
     // Sandboxes idle for a minute are freed (one stays warm per function), to keep memory low.
-    this.reaper = setInterval(() => this.runners.forEach((r) => r.reap(60_000)), 15_000);
-    this.reaper.unref();
+    const idleMs = opts.sandboxIdleMs ?? 60_000;
+    if (Number.isFinite(idleMs)) {
+      this.reaper = setInterval(() => this.runners.forEach((r) => r.reap(idleMs)), 15_000);
+      this.reaper.unref();
+    }
   }
 
   private readonly faults = new Map<string, FaultRule & { injected: number }>();

@@ -45,8 +45,38 @@ function serializeError(err) {
   return { errorType: 'Error', errorMessage: typeof err === 'string' ? err : JSON.stringify(err), trace: [] };
 }
 
-/** Lambda returns the handler's result as JSON: functions and undefined vanish, dates become strings. */
-const asJson = (/** @type {unknown} */ value) => (value === undefined ? null : JSON.parse(JSON.stringify(value)));
+/**
+ * The function's output (console, process.stdout and stderr) is kept here and
+ * leaves with the invocation's answer, or on its own once the current tick is
+ * done when nothing is invoking (initialisation, work after the answer): one
+ * message per invocation. The worker's own stdout streams cost a message per
+ * write plus their flow control, on the emulator's busiest thread.
+ */
+const output = { out: '', err: '' };
+let flushQueued = false;
+let invoking = false;
+/** @param {'out' | 'err'} stream */
+const keep = (stream) => (/** @type {string | Uint8Array} */ chunk, /** @type {any[]} */ ...rest) => {
+  output[stream] += typeof chunk === 'string' ? chunk : Buffer.from(chunk).toString('utf8');
+  if (!invoking && !flushQueued) {
+    flushQueued = true;
+    setImmediate(() => parentPort?.postMessage({ type: 'output', output: takeOutput() }));
+  }
+  const done = rest.find((a) => typeof a === 'function');
+  if (done) queueMicrotask(done);
+  return true;
+};
+function takeOutput() {
+  flushQueued = false;
+  const taken = { ...output };
+  output.out = '';
+  output.err = '';
+  return taken;
+}
+process.stdout.write = /** @type {any} */ (keep('out'));
+process.stderr.write = /** @type {any} */ (keep('err'));
+// A sandbox that ends (process.exit in a handler) still hands over what it wrote, as far as the thread lets it.
+process.on('exit', () => parentPort?.postMessage({ type: 'output', output: takeOutput() }));
 
 /** @type {Function | undefined} */
 let handler;
@@ -56,15 +86,17 @@ try {
   const fn = mod[exportName] ?? mod.default?.[exportName];
   if (typeof fn !== 'function') throw Object.assign(new Error(`${file} does not export a function ${exportName}`), { name: 'Runtime.HandlerNotFound' });
   handler = fn;
-  parentPort?.postMessage({ type: 'ready' });
+  parentPort?.postMessage({ type: 'ready', output: takeOutput() });
 } catch (err) {
   const e = serializeError(err);
-  parentPort?.postMessage({ type: 'initError', error: { ...e, errorType: e.errorType === 'Error' ? 'Runtime.ImportModuleError' : e.errorType } });
+  parentPort?.postMessage({ type: 'initError', error: { ...e, errorType: e.errorType === 'Error' ? 'Runtime.ImportModuleError' : e.errorType }, output: takeOutput() });
 }
 
 parentPort?.on('message', async (/** @type {any} */ msg) => {
   if (msg.type !== 'invoke' || !handler) return;
-  const { id, event, ctx } = msg;
+  const { id, ctx } = msg;
+  // Lambda hands a function JSON and takes JSON back: functions and undefined vanish, dates become strings.
+  const event = JSON.parse(msg.event);
   process.env._X_AMZN_TRACE_ID = ctx.traceId;
   const context = {
     callbackWaitsForEmptyEventLoop: true,
@@ -80,6 +112,7 @@ parentPort?.on('message', async (/** @type {any} */ msg) => {
     fail: () => {},
     succeed: () => {},
   };
+  invoking = true;
   try {
     const fn = handler;
     // Callback-style handlers (3 parameters) still exist in the wild; async ones return a promise.
@@ -89,8 +122,10 @@ parentPort?.on('message', async (/** @type {any} */ msg) => {
           if (out && typeof out.then === 'function') out.then(resolve, reject);
         })
       : await fn(event, context);
-    parentPort?.postMessage({ type: 'result', id, result: asJson(result) });
+    parentPort?.postMessage({ type: 'result', id, result: result === undefined ? 'null' : (JSON.stringify(result) ?? 'null'), output: takeOutput() });
   } catch (err) {
-    parentPort?.postMessage({ type: 'error', id, error: serializeError(err) });
+    parentPort?.postMessage({ type: 'error', id, error: serializeError(err), output: takeOutput() });
+  } finally {
+    invoking = false;
   }
 });

@@ -17,7 +17,7 @@ beforeAll(() => {
   dev = synthTemplate('dev');
   prod = synthTemplate('prod');
   local = synthTemplate('local');
-}, 60_000);
+});
 
 const objectsUnder = (bucketId: string, prefix: string) => ({ 'Fn::Join': ['', [{ 'Fn::GetAtt': [bucketId, 'Arn'] }, `/${prefix}*`]] });
 

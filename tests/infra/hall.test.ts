@@ -21,7 +21,7 @@ let local: Template;
 beforeAll(() => {
   dev = synthTemplate('dev');
   local = synthTemplate('local');
-}, 60_000);
+});
 
 const getAtt = (logicalId: string) => ({ 'Fn::GetAtt': [logicalId, 'Arn'] });
 

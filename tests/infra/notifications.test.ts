@@ -10,7 +10,7 @@ import { logicalIdByPath, resourcesOf, synthTemplate } from './synth.ts';
 let dev: Template;
 beforeAll(() => {
   dev = synthTemplate('dev');
-}, 60_000);
+});
 
 describe('notifications consumer', () => {
   it('its rule lists the event types that have a template, so internal steps, check-ins and clock thresholds never invoke it', () => {

@@ -69,6 +69,7 @@ export async function setup(project: TestProject): Promise<void> {
     cdkOut: path.join(dataDir, 'cdk.out'),
     quiet: true,
     throwawayDynamo: true,
+    sandboxIdleMs: Infinity,
     // Retries 10 ms, 20 ms, … up to 200 ms: a retry policy of 10 attempts ends in ~1.5 s.
     retryBaseMs: 10,
     // A minute per 6 s: the per-minute schedules (sweepers, watchers, the digest, staff notices: 8

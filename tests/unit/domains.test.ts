@@ -35,8 +35,7 @@ describe(`domains with routes (${withRoutes.join(', ')})`, () => {
     expect(existsSync(file), `${domain}/handler.ts`).toBe(true);
     const { handler } = (await import(file)) as { handler?: unknown };
     expect(typeof handler).toBe('function');
-    // The first import loads the SDK and the schemas: seconds when `npm test` runs this project at a lower priority.
-  }, 60_000);
+  });
 
   it('problem type slugs are unique across the API (the HTTP stack\'s and every domain\'s)', () => {
     const slugs = apiProblems.map((p) => p.slug);

@@ -79,7 +79,7 @@ beforeAll(async () => {
   const results = await Promise.all(Object.values(invocations).map((args) => run(...args)));
   out = Object.fromEntries(Object.keys(invocations).map((k, i) => [k, results[i]!])) as typeof out;
   [viaNpm.sealed, viaNpm.today] = await Promise.all([spawned(...invocations.sealed), spawned(...invocations.today)]);
-}, 120_000);
+});
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 const said = (r: Awaited<ReturnType<typeof run>>) => r.stdout + r.stderr;

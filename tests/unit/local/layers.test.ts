@@ -52,7 +52,7 @@ export const handler = async () => ({ font: readFileSync(process.env.CJK_FONT_PA
     });
     template = app.synth().getStackByName('S').template as CfnTemplate;
     fn = extractModel(template, cdkOut, secrets, 'S').functions.find((f) => f.logicalId.startsWith('ReceiptFunction'))!;
-  }, 60_000);
+  });
 
   afterAll(async () => {
     await runtime?.stop();

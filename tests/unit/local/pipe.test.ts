@@ -1,6 +1,7 @@
 /**
- * The pipe's record shaping and input templates (the stream polling itself is
- * covered by the integration tests against DynamoDB Local).
+ * The pipe's records (GetRecords' wire JSON, as DynamoDB Local answers it) and
+ * input templates; the stream polling itself is covered by the integration
+ * tests against DynamoDB Local.
  */
 import { describe, expect, it } from 'vitest';
 import { renderTemplate, toPipeRecord } from '../../../local/pipe.ts';
@@ -9,9 +10,9 @@ const record = toPipeRecord(
   {
     eventID: 'e1', eventName: 'INSERT', eventVersion: '1.1', eventSource: 'aws:dynamodb', awsRegion: 'us-east-1',
     dynamodb: {
-      ApproximateCreationDateTime: new Date('2026-01-01T00:01:00Z'), SequenceNumber: '100', SizeBytes: 10, StreamViewType: 'NEW_IMAGE',
+      ApproximateCreationDateTime: 1767225660, SequenceNumber: '100', SizeBytes: 10, StreamViewType: 'NEW_IMAGE',
       Keys: { PK: { S: 'P' }, SK: { S: 'EVENT#1' } },
-      NewImage: { kind: { S: 'event' }, source: { S: 'onestop.catalog' }, detail: { S: '{"eventId":"1","data":{"a":"x"}}' }, n: { N: '5' }, bin: { B: new Uint8Array([1, 2]) } },
+      NewImage: { kind: { S: 'event' }, source: { S: 'onestop.catalog' }, detail: { S: '{"eventId":"1","data":{"a":"x"}}' }, n: { N: '5' }, bin: { B: 'AQI=' } },
     },
   },
   'arn:aws:dynamodb:us-east-1:000000000000:table/T/stream/2026',

@@ -3,16 +3,24 @@
  * own environment and module state, errors keep the sandbox, a timeout fails the
  * invocation and resets the sandbox.
  */
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { LambdaInvocationError, LambdaRuntime } from '../../../local/lambda/runtime.ts';
 import type { FunctionModel } from '../../../local/template.ts';
 
 const handlerSource = `
 let count = 0;
+console.log('initialised');
 export const handler = async (event, context) => {
+  if (event.log) {
+    console.log('during', event.log);
+    process.stdout.write('part-');
+    process.stdout.write('ial line\\n');
+    console.error('to stderr');
+    setTimeout(() => console.log('after the answer'), 5);
+  }
   if (event.sleep) await new Promise((r) => setTimeout(r, event.sleep));
   if (event.fail) throw new TypeError('bad input');
   count++;
@@ -20,7 +28,7 @@ export const handler = async (event, context) => {
     a: process.env.ONLY_A ?? null, b: process.env.ONLY_B ?? null, region: process.env.AWS_REGION,
     name: process.env.AWS_LAMBDA_FUNCTION_NAME, endpoint: process.env.AWS_ENDPOINT_URL_DYNAMODB,
     count, remaining: context.getRemainingTimeInMillis(), requestId: context.awsRequestId, arn: context.invokedFunctionArn,
-    when: new Date(0),
+    when: new Date(0), given: event.given ?? null,
   };
 };`;
 
@@ -48,7 +56,7 @@ afterAll(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-type Out = { a: string | null; b: string | null; region: string; name: string; endpoint: string; count: number; remaining: number; requestId: string; arn: string; when: string };
+type Out = { a: string | null; b: string | null; region: string; name: string; endpoint: string; count: number; remaining: number; requestId: string; arn: string; when: string; given: unknown };
 
 describe('LambdaRuntime', () => {
   it('gives each function its own environment, never this process\'s', async () => {
@@ -61,6 +69,23 @@ describe('LambdaRuntime', () => {
     expect(a.remaining).toBeLessThanOrEqual(1000);
     expect(a.requestId).toMatch(/^[0-9a-f-]{36}$/);
     expect(a.when).toBe('1970-01-01T00:00:00.000Z'); // results travel as JSON, as from Lambda
+  });
+
+  it('hands the function its event as JSON, as Lambda does', async () => {
+    const out = (await runtime.invoke('FnB', { given: { at: new Date(0), gone: undefined, kept: [1, 'two'] } })) as Out;
+    expect(out.given).toEqual({ at: '1970-01-01T00:00:00.000Z', kept: [1, 'two'] });
+  });
+
+  it('writes what the function prints to its log, line by line: at its start, during an invocation and after the answer', async () => {
+    await runtime.invoke('FnA', { log: 'x' });
+    const log = path.join(dir, 'logs', 'FnA.log');
+    await vi.waitFor(() => expect(readFileSync(log, 'utf8')).toContain('after the answer\n'), { timeout: 30_000 });
+    const lines = readFileSync(log, 'utf8').split('\n');
+    expect(lines).toContain('initialised');
+    expect(lines).toContain('during x');
+    expect(lines).toContain('part-ial line');
+    expect(lines).toContain('to stderr');
+    expect(lines.indexOf('during x')).toBeLessThan(lines.indexOf('after the answer'));
   });
 
   it('keeps a warm sandbox (module state) across invocations and after a handler error', async () => {

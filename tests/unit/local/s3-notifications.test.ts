@@ -56,7 +56,7 @@ describe('the model of a synthesized addEventNotification', () => {
     bucket.addEventNotification(s3.EventType.OBJECT_REMOVED_DELETE, new s3n.LambdaDestination(check), { prefix: 'uploads/', suffix: '.pdf' });
     template = app.synth().getStackByName('S').template as CfnTemplate;
     model = extractModel(template, path.join(out, 'cdk.out'), secrets, 'S');
-  }, 60_000);
+  });
   afterAll(() => rmSync(out, { recursive: true, force: true }));
 
   const idOf = (type: string, prefix: string) => Object.entries(template.Resources).find(([id, r]) => r.Type === type && id.startsWith(prefix))![0];
@@ -99,7 +99,7 @@ describe('the model of a synthesized addEventNotification', () => {
     bucket.addEventNotification(s3.EventType.OBJECT_CREATED_PUT, new s3n.SqsDestination(new sqs.Queue(stack, 'Queue')));
     const t = app.synth().getStackByName('Q').template as CfnTemplate;
     expect(() => extractModel(t, '/tmp/cdk.out', secrets, 'Q')).toThrow(/OtherNotifications\w+\.NotificationConfiguration\.EventBridgeConfiguration: only Lambda destinations of S3 notifications are supported/);
-  }, 60_000);
+  });
 });
 
 describe('the model of hand-written notification shapes', () => {
@@ -310,7 +310,7 @@ describe('end to end: objects written through the SDK reach the function', () =>
     bus = new LocalBus({ rules: [], buses: ['default'], functions: model.functions, invoke: (id, e) => runtime.invoke(id, e), dlq, log, retryBaseMs: 1 });
     notifier = new S3Notifier({ notifications: model.s3Notifications, invokeAsync: (id, p, q) => bus.lambda.invokeAsync(id, p, q), log });
     s3emu.onObjectEvent((e) => notifier.handle(e));
-  }, 30_000);
+  });
 
   afterAll(async () => {
     bus?.stop();

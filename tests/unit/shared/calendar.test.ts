@@ -256,13 +256,12 @@ describe('addWorkingDays and workingDaysBetween', () => {
     );
   });
 
-  it('a limit of 365 working days computes quickly (precomputed per-year tables)', () => {
+  // Its speed is a figure of bench/calendar.ts.
+  it('a limit of 365 working days reaches across years', () => {
     const years = [2026, 2027, 2028, 2029].map((year) => (year === 2026 ? calendar2026 : { year, holidays: [], workdays: [] })); // 2027+ synthetic
     const long = workCalendar(years);
-    const t0 = performance.now();
-    let last = '';
-    for (let i = 0; i < 10_000; i++) last = addWorkingDays(long, '2026-01-05', 365);
-    expect(performance.now() - t0).toBeLessThan(2000);
+    const last = addWorkingDays(long, '2026-01-05', 365);
+    expect(last > '2027-01-01').toBe(true);
     expect(workingDaysBetween(long, '2026-01-05', last)).toBe(365);
     expect(deadline(long, '2026-01-05T09:00:00+08:00', 365)).toBe(last);
   });
