@@ -185,7 +185,7 @@ export class StreamPipe {
     if (this.checkpointDirty) writeFileSync(this.checkpointFile, JSON.stringify(this.checkpoint));
   }
 
-  /** In the background, one write at a time: a synchronous write held the emulator's whole event loop for tens of milliseconds at times. */
+  /** In the background, one write at a time: a synchronous write stalls the emulator's event loop, which every request to the cloud waits on. */
   private saveCheckpoint(): void {
     if (this.saving) return;
     this.checkpointSavedAt = Date.now();

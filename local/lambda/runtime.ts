@@ -271,7 +271,7 @@ export class LambdaRuntime {
   constructor(functions: FunctionModel[], opts: RuntimeOptions) {
     mkdirSync(opts.logDir, { recursive: true });
     for (const fn of functions) this.runners.set(fn.logicalId, new FunctionRunner(fn, opts));
-    // Sandboxes idle for a minute are freed (one stays warm per function), to keep memory low.
+    // Sandboxes idle that long (a minute by default) are freed, one kept warm per function, to keep memory low.
     const idleMs = opts.sandboxIdleMs ?? 60_000;
     if (Number.isFinite(idleMs)) {
       this.reaper = setInterval(() => this.runners.forEach((r) => r.reap(idleMs)), 15_000);
