@@ -38,7 +38,7 @@
 import type { AttributeValue } from '@aws-sdk/client-dynamodb';
 import { GetCommand, PutCommand, QueryCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import type { AuditRecord } from '#schemas/api/audit';
-import { batchGetItems, db, isTransactionConflict, queryAll, tableName } from '#shared/db';
+import { db, isTransactionConflict, itemsPointedTo, queryAll, tableName } from '#shared/db';
 import { chunksOf, type GroupOutcome } from './batch.ts';
 import { centerDay, nextRecord, type ChainHead, type RecordInput } from './chain.ts';
 
@@ -250,18 +250,9 @@ export async function listRecords(
       ...(startKey ? { ExclusiveStartKey: startKey } : {}),
     }),
   );
-  const entries = out.Items ?? [];
-  const pointed = entries.filter((e) => e.kind === 'auditEvent').map((m) => recordKey(m.centerId as string, m.day as string, m.chain as string, m.seq as number));
-  const records = pointed.length ? await batchGetItems(pointed) : new Map<string, Record<string, unknown>>();
-  const items = entries.map((e) => {
-    if (e.kind !== 'auditEvent') return recordOf(e);
-    const key = recordKey(e.centerId as string, e.day as string, e.chain as string, e.seq as number);
-    const record = records.get(`${key.PK}|${key.SK}`);
-    // Written in the marker's transaction: a marker without its record is a broken log, not an empty page.
-    if (!record) throw new Error(`audit marker ${e.eventId as string} points to no record (${key.PK} ${key.SK})`);
-    return recordOf(record);
-  });
-  return { items, ...(out.LastEvaluatedKey ? { lastKey: out.LastEvaluatedKey } : {}) };
+  const records = await itemsPointedTo(out.Items ?? [], (e) =>
+    e.kind === 'auditEvent' ? recordKey(e.centerId as string, e.day as string, e.chain as string, e.seq as number) : undefined);
+  return { items: records.map(recordOf), ...(out.LastEvaluatedKey ? { lastKey: out.LastEvaluatedKey } : {}) };
 }
 
 /** The days in [from, to] on which a center recorded anything (one Query; a range holds at most 92 days). */

@@ -39,7 +39,7 @@ import { createHash } from 'node:crypto';
 import { msg } from '#schemas/api/problems';
 import type { CaseState, QueueName } from '#schemas/api/cases';
 import { centerContextIn, centerKeys, centerProfileKey, readCenterContext, type CenterContext } from '#shared/center';
-import { batchGetItems, db, isConcurrentChange, itemAt, queryAll, tableName, type Item, type ItemKey } from '#shared/db';
+import { batchGetItems, db, isConcurrentChange, itemAt, itemsPointedTo, queryAll, tableName, type Item, type ItemKey } from '#shared/db';
 import { awake, moveWakeUp, publishedLevels, publishLevel, wakeUpAt, withdrawLevel } from '#shared/wake-index';
 import { concurrentRequest, preconditionFailed } from '#shared/errors';
 import { outboxItem, type EventDraft } from '#shared/events';
@@ -419,19 +419,11 @@ export async function queuePage(
 }
 
 /**
- * The cases a page of a list points to, in its order: index items and joint steps carry the case number and are
- * looked up (one BatchGetItem); cases of the earlier layout are their own entries. Each entry is written in its
- * case's transactions, so the case exists.
+ * The cases a page of a list points to, in its order: index items and joint steps carry the case number;
+ * cases of the earlier layout are their own entries.
  */
 async function casesOf(centerId: string, entries: readonly Item[]): Promise<CaseRecord[]> {
-  const pointed = entries.filter((e) => e.kind !== 'case').map((e) => caseKey(centerId, e.caseNo as string));
-  const found = pointed.length ? await batchGetItems(pointed) : new Map<string, Item>();
-  return entries.map((e) => {
-    if (e.kind === 'case') return toRecord(e);
-    const item = itemAt(found, caseKey(centerId, e.caseNo as string));
-    if (!item) throw new Error(`list entry ${e.PK as string} ${e.SK as string} points to no case`);
-    return toRecord(item);
-  });
+  return (await itemsPointedTo(entries, (e) => (e.kind === 'case' ? undefined : caseKey(centerId, e.caseNo as string)))).map(toRecord);
 }
 
 /** An applicant's own cases, newest first. */

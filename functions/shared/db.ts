@@ -115,6 +115,27 @@ export async function batchGetItems(keyList: readonly ItemKey[]): Promise<Map<st
 export const itemAt = (found: Map<string, Item>, k: ItemKey): Item | undefined => found.get(`${k.PK}|${k.SK}`);
 
 /**
+ * The items a page of index entries points to, in the page's order, with one
+ * BatchGetItem (a page holds at most 100): `pointsTo` gives the key an entry
+ * points to, or undefined for an entry that is the item itself (one written
+ * before its domain moved the index keys to a small entry: decisions 121–122).
+ * An entry is written in its item's transaction, so a missing item is a broken
+ * table, not an empty page.
+ */
+export async function itemsPointedTo(entries: readonly Item[], pointsTo: (entry: Item) => ItemKey | undefined): Promise<Item[]> {
+  const keys = entries.map(pointsTo);
+  const pointed = keys.filter((k): k is ItemKey => k !== undefined);
+  const found = pointed.length ? await batchGetItems(pointed) : new Map<string, Item>();
+  return entries.map((entry, i) => {
+    const key = keys[i];
+    if (!key) return entry;
+    const item = itemAt(found, key);
+    if (!item) throw new Error(`index entry ${String(entry.PK)} ${String(entry.SK)} points to no item (${key.PK} ${key.SK})`);
+    return item;
+  });
+}
+
+/**
  * Every item a Query matches, page after page, on this table: for key ranges
  * that are small by design (a case's partition, a day's records, a center's
  * departments). Lists shown to clients page with a cursor instead.

@@ -75,8 +75,8 @@ export async function startDynamo(opts: { port: number; log: (line: string) => v
 }
 
 /** An error answer of DynamoDB Local, named as the SDK names it (the part of `__type` after `#`). */
-export class DynamoWireError extends Error {
-  constructor(override readonly name: string, message: string, readonly status: number) {
+class DynamoWireError extends Error {
+  constructor(override readonly name: string, message: string) {
     super(message);
   }
 }
@@ -87,8 +87,8 @@ export class DynamoWireError extends Error {
  * polling's deserialisation, signing and middleware were about a sixth of a
  * CPU profile of the emulator's main thread under the integration tests, and
  * a stream record came back as objects that had to be turned back into JSON;
- * on the wire it already is the record Pipes and Lambda see. DynamoDB Local wants an Authorization
- * header naming an access key, and checks no signature.
+ * on the wire it already is the record Pipes and Lambda see. DynamoDB Local
+ * wants an Authorization header naming an access key, and checks no signature.
  */
 export function dynamoWireClient(endpoint: string) {
   const url = new URL(endpoint);
@@ -112,11 +112,11 @@ export function dynamoWireClient(endpoint: string) {
             try {
               parsed = text ? (JSON.parse(text) as Record<string, unknown>) : {};
             } catch {
-              return reject(new DynamoWireError('InvalidResponse', `${target}: ${res.statusCode} ${text.slice(0, 200)}`, res.statusCode ?? 0));
+              return reject(new DynamoWireError('InvalidResponse', `${target}: ${res.statusCode} ${text.slice(0, 200)}`));
             }
             if ((res.statusCode ?? 500) >= 300) {
               const type = String(parsed.__type ?? 'UnknownError');
-              return reject(new DynamoWireError(type.slice(type.lastIndexOf('#') + 1), String(parsed.Message ?? parsed.message ?? text), res.statusCode ?? 0));
+              return reject(new DynamoWireError(type.slice(type.lastIndexOf('#') + 1), String(parsed.Message ?? parsed.message ?? text)));
             }
             resolve(parsed as T);
           });

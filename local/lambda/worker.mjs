@@ -122,7 +122,7 @@ parentPort?.on('message', async (/** @type {any} */ msg) => {
           if (out && typeof out.then === 'function') out.then(resolve, reject);
         })
       : await fn(event, context);
-    parentPort?.postMessage({ type: 'result', id, result: result === undefined ? 'null' : (JSON.stringify(result) ?? 'null'), output: takeOutput() });
+    parentPort?.postMessage({ type: 'result', id, result: JSON.stringify(result) ?? 'null', output: takeOutput() });
   } catch (err) {
     parentPort?.postMessage({ type: 'error', id, error: serializeError(err), output: takeOutput() });
   } finally {
