@@ -54,7 +54,7 @@ async function main() {
     const results = { measuredAt: new Date().toISOString(), events: EVENTS, machine: '2 CPUs, DynamoDB Local 3.3.0 on disk', beforeMeasuredAt: before.measuredAt, before: before.rows, after: await after() };
     mkdirSync(path.dirname(resultsFile), { recursive: true });
     writeFileSync(resultsFile, `${JSON.stringify(results, null, 2)}\n`);
-    console.table([...results.before.map((r) => ({ kind: 'before: center-day chain', ...r })), ...results.after.map((r) => ({ kind: `after: ${r.load}`, ...r, load: undefined }))]);
+    console.table([...results.before.map((r) => ({ kind: 'before: center-day chain', ...r })), ...results.after.map(({ load, ...r }) => ({ kind: `after: ${load}`, ...r }))]);
   } finally {
     await dynamo.stop();
     rmSync(dataDir, { recursive: true, force: true });
