@@ -81,7 +81,8 @@ interface Snapshot {
 /**
  * The bench's own people and cases: a message counts when it is addressed to one of them or names one.
  * Whatever else the demo center sends meanwhile is not this case's cost, and a one-off is no rate the
- * idle minute could take off: one run counted 4 e-mails about none of its cases ($0.08 per 1 000).
+ * idle minute could take off: one run counted 4 e-mails ($0.08 per 1 000) that its cases do not send
+ * (their applicants get SMS, and none reaches a clock threshold in its half minute).
  */
 const ours = { contacts: new Set<string>(), caseNos: [] as string[] };
 const namesOurs = (...texts: (string | undefined)[]) => texts.some((t) => t !== undefined && ours.caseNos.some((no) => t.includes(no)));
