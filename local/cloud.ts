@@ -250,7 +250,7 @@ export async function startLocalCloud(opts: LocalCloudOptions): Promise<LocalClo
       // Function output is in logs/<function>.log; the console gets it without DEBUG lines.
       echo: sink && ((line) => !line.includes('"level":"DEBUG"') && sink(line)),
       maxConcurrency: opts.maxConcurrency,
-      ...(opts.sandboxIdleMs !== undefined ? { sandboxIdleMs: opts.sandboxIdleMs } : {}),
+      sandboxIdleMs: opts.sandboxIdleMs,
       clock: clock.buffer,
       ...(opts.meter ? { onInvoked: (fn: { logicalId: string; memoryMb: number }, ms: number) => opts.meter!.lambdaInvoked(fn.logicalId, fn.memoryMb, ms) } : {}),
     });
