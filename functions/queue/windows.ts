@@ -48,7 +48,10 @@ async function atWindow(req: WindowRequest<unknown>) {
   const assigned = own && ((ctx.staff!.windowIds ?? []).includes(windowId) || windowsCovered(ctx.cover).includes(windowId));
   if (!assigned || !ctx.window) throw forbidden(msg(`您未被分配到窗口 ${windowId}，今天也不顶替其缺岗人员。`, `You are not assigned to window ${windowId}, nor covering for its absent clerk today.`));
   const at: AtWindow = { windowId, windowName: ctx.window.name, staffId: caller.userId, now };
-  return { caller, window: ctx.window, ticket: ctx.ticket, at, hall };
+  // A ticket of a category this function does not remember (created a moment ago elsewhere): its recall limit
+  // and the waiting counts need the hall as it is now.
+  const known = !ctx.ticket || hall.categories.some((c) => c.code === ctx.ticket!.categoryCode);
+  return { caller, window: ctx.window, ticket: ctx.ticket, at, hall: known ? hall : await store.hallOf(caller.centerId, true) };
 }
 
 const codesOf = (hall: store.Hall) => hall.categories.map((c) => c.code);
