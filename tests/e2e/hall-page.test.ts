@@ -97,6 +97,11 @@ beforeAll(async () => {
     const listed = await call('GET', '/queue/categories', { as: 'center.admin' });
     expect(listed.body.items.find((c: { code: string }) => c.code === CATEGORY)?.windowIds, JSON.stringify(category.body)).toContain(WINDOW);
   }
+  // The board answers from categories at most 10 s old (functions/queue/store.ts): the page must load a board that has this one.
+  await until('the board showing the test\'s category', async () => {
+    const board = await call('GET', `/public/hall/${CENTER}/board`);
+    return board.body.waiting?.some((c: { categoryCode: string }) => c.categoryCode === CATEGORY) ? true : undefined;
+  }, 15_000);
   userDataDir = mkdtempSync(path.join(tmpdir(), 'onestop-hall-'));
   browser = await puppeteer.launch({
     executablePath: CHROMIUM,
