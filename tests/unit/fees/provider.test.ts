@@ -12,7 +12,7 @@ import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { gatewayProvider } from '../../../functions/fees/provider/gateway.ts';
 import { ProviderRefusal } from '../../../functions/fees/provider/port.ts';
-import { parseStatement, publicKeysOf, signNotification, statementCsv, verifyNotification, type Notification } from '../../../functions/fees/provider/protocol.ts';
+import { parseStatement, publicKeysOf, SIGNATURE_HEADERS, signNotification, statementCsv, verifyNotification, type Notification } from '../../../functions/fees/provider/protocol.ts';
 import { LocalClock } from '../../../local/lambda/clock.ts';
 import { PaymentSimulator, PREFIX } from '../../../local/payments/simulator.ts';
 
@@ -113,8 +113,10 @@ describe('the payment provider simulator through the gateway adapter', () => {
     expect(verifyNotification(signNotification(forger, serial, body, now, 'nonce-1'), body, keys(), now)).toEqual({ ok: false, reason: 'bad-signature' });
     expect(verifyNotification(signNotification(forger, 'other-serial', body, now, 'nonce-1'), body, keys(), now)).toEqual({ ok: false, reason: 'unknown-key' });
     expect(verifyNotification({ ...headers, 'x-pay-signature': undefined }, body, keys(), now)).toEqual({ ok: false, reason: 'unsigned' });
-    expect(verifyNotification(headers, body, keys(), new Date(now.getTime() + 301_000))).toEqual({ ok: false, reason: 'stale' });
-    expect(verifyNotification(headers, body, keys(), new Date(now.getTime() + 299_000)).ok).toBe(true);
+    // Ages counted from the signed timestamp (whole seconds), not from when the test read the notification.
+    const signedAt = Number(headers[SIGNATURE_HEADERS.timestamp]) * 1000;
+    expect(verifyNotification(headers, body, keys(), new Date(signedAt + 301_000))).toEqual({ ok: false, reason: 'stale' });
+    expect(verifyNotification(headers, body, keys(), new Date(signedAt + 299_000)).ok).toBe(true);
   });
 
   it('sends a notification twice under one id when asked, and holds others back to deliver them late, in reverse', async () => {
