@@ -26,6 +26,7 @@ import { assertMayRead, assertMayReissueQueryCode, holdsQueryCode, readsAsApplic
 import { agencyFault, grantCovers, type AgencyFault } from '../applicants/public.ts';
 import { assertCertificateToActOn } from '../documents/public.ts';
 import { clerkEntryKey, clerkWindow, onlyWindow } from '../queue/public.ts';
+import { effectiveThresholds, thresholdSettingsKey } from '../supervision/public.ts';
 import { caseEvent } from './events.ts';
 
 /** The intake check and Ajv (~130 KB), which reads and transitions never need: loaded with the first intake. */
@@ -345,13 +346,16 @@ const getCaseTimeline: Ops['getCaseTimeline'] = async (req) => {
 const listQueue: Ops['listQueue'] = async (req) => {
   const caller = callerOf(req.event);
   const queue = req.params.queue as QueueName;
-  const ctx = await store.listContext(caller.centerId, new Date().toISOString(), req.checks!.keys);
+  // The due-soon range counts the center's warning days, so the queue lists a case from its warning's day (decision 125).
+  const thresholdsKey = thresholdSettingsKey(caller.centerId);
+  const ctx = await store.listContext(caller.centerId, new Date().toISOString(), [...req.checks!.keys, thresholdsKey]);
   req.checks!.settle(ctx.found);
   const { departmentId } = listingScope(caller, 'case.queue.read', req.query.departmentId);
   if (!departmentId) throw validationFailed([{ path: '/query/departmentId', code: 'required', message: msg('请指明要查看哪个部门的队列', 'name the department whose queue to read') }]);
   const { calendar: cal, today } = ctx.center;
   const filters = { departmentId, queue };
-  const page = await store.queuePage(caller.centerId, departmentId, queue, { today, soonUntil: dueSoonUntil(cal, today) }, req.pages.limit, req.pages.start(filters));
+  const soonUntil = dueSoonUntil(cal, today, effectiveThresholds(itemAt(ctx.found, thresholdsKey)).case.warningWorkingDays);
+  const page = await store.queuePage(caller.centerId, departmentId, queue, { today, soonUntil }, req.pages.limit, req.pages.start(filters));
   return { status: 200, body: req.pages.page({ items: page.items.map((c) => summary(c, cal, today)), ...(page.lastKey ? { lastKey: page.lastKey } : {}) }, filters) };
 };
 

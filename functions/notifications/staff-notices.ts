@@ -1,12 +1,12 @@
 /**
  * Staff notices (consumer of the clock thresholds the domains publish): a case
- * due soon, past its promised or statutory limit, a special procedure or a
- * pre-review overdue, a delivery late, a bad review's call-back or
+ * past its promised or statutory limit, a special procedure due soon or
+ * overdue, a pre-review overdue, a delivery late, a bad review's call-back or
  * rectification due or overdue, a certificate not issued after closure → one
- * email to each of the handling department's clerks, approvers and admins, and
- * to whoever covers one of them absent today (AB角).
- * The same people hear of the warning, the yellow and the red of a clock, so a
- * red card reaches whoever got the earlier two.
+ * email to each of those who answer for it (`recipientsOf`). A case's due-soon
+ * warning is listed in the department's queue, not mailed (subscriptions.ts).
+ * The same people hear of the yellow and the red of a clock (handlers only
+ * join), so a red card reaches whoever got the yellow.
  *
  * Each threshold event is claimed before sending and settled after: a
  * redelivered event sends nothing twice; when nobody could be reached the claim
@@ -26,9 +26,9 @@ import { staffNoticeSources } from './subscriptions.ts';
 import { InvalidEventError } from '#shared/invalid-event';
 
 const NOTIFIED_ROLES = ['clerk', 'approver', 'dept_admin'];
+const LEADER_ROLE = 'dept_admin';
 
 const what: Readonly<Record<string, string>> = {
-  CaseDueSoon: '即将到期（承诺时限）',
   CasePromisedLimitPassed: '已超过承诺时限（黄牌）',
   CaseStatutoryLimitPassed: '已超过法定时限（红牌）',
   SpecialProcedureDueSoon: '特别程序即将到期',
@@ -52,6 +52,7 @@ interface Threshold {
   readonly thresholdAt: string;
   readonly due: string;
   readonly overdueWorkingDays?: number;
+  readonly handlerIds?: readonly string[];
 }
 
 export function staffNoticeText(departmentName: string, detailType: string, t: Pick<Threshold, 'subjectId' | 'due' | 'overdueWorkingDays'>): { subject: string; text: string } {
@@ -64,12 +65,23 @@ export function staffNoticeText(departmentName: string, detailType: string, t: P
 }
 
 /**
- * The department's clerks, approvers and admins, and whoever covers one of
- * them absent today (AB角: B hears what A would), once each.
+ * Who answers for a threshold: the subject's handlers still active (承办人) and
+ * the department's admins; when nobody active has handled it, the department's
+ * clerks, approvers and admins. Whoever covers one of them absent today hears
+ * it too (AB角: B hears what A would), once each.
  */
-export function recipientsOf(staff: readonly Staff[], absent: readonly Pick<StaffAbsence, 'username' | 'coveredBy'>[], departmentId: string): string[] {
+export function recipientsOf(
+  staff: readonly Staff[],
+  absent: readonly Pick<StaffAbsence, 'username' | 'coveredBy'>[],
+  departmentId: string,
+  handlerIds: readonly string[] = [],
+): string[] {
   const active = staff.filter((s) => s.status === 'active');
-  const notified = active.filter((s) => staffDepartments(s).includes(departmentId) && s.roles.some((r) => NOTIFIED_ROLES.includes(r)));
+  const ofDepartment = (s: Staff, roles: readonly string[]) => staffDepartments(s).includes(departmentId) && s.roles.some((r) => roles.includes(r));
+  const handlers = active.filter((s) => handlerIds.includes(s.sub));
+  const notified = handlers.length
+    ? active.filter((s) => handlers.includes(s) || ofDepartment(s, [LEADER_ROLE]))
+    : active.filter((s) => ofDepartment(s, NOTIFIED_ROLES));
   const names = new Set(notified.map((s) => s.username));
   const backups = new Set(absent.filter((a) => names.has(a.username)).flatMap((a) => a.coveredBy.map((b) => b.username)));
   const covering = active.filter((s) => backups.has(s.username) && !notified.includes(s));
@@ -88,7 +100,8 @@ function thresholdOf(event: EventBridgeEvent<string, unknown>): { centerId: stri
   const subjectId = 'evaluationId' in data ? data.evaluationId : (data.caseNo ?? data.complaintId!);
   const { departmentId, clock, level, thresholdAt, due } = data;
   const overdue = 'overdueWorkingDays' in data && data.overdueWorkingDays !== undefined ? { overdueWorkingDays: data.overdueWorkingDays } : {};
-  return { centerId, threshold: { subjectId, departmentId, clock, level, thresholdAt, due, ...overdue } };
+  const handlers = 'handlerIds' in data && data.handlerIds ? { handlerIds: data.handlerIds } : {};
+  return { centerId, threshold: { subjectId, departmentId, clock, level, thresholdAt, due, ...overdue, ...handlers } };
 }
 
 export async function handler(event: EventBridgeEvent<string, unknown>): Promise<{ emails: number }> {
@@ -98,7 +111,7 @@ export async function handler(event: EventBridgeEvent<string, unknown>): Promise
   const date = data.thresholdAt.slice(0, 10);
   if ((await claimStaffNotice(centerId, date, level, data.subjectId, Date.now())) !== 'claimed') return { emails: 0 };
   const [departments, staff, absent] = await Promise.all([departmentsOf(centerId), staffOf<Staff>(centerId), absentToday(centerId, new Date().toISOString())]);
-  const recipients = recipientsOf(staff, absent, data.departmentId);
+  const recipients = recipientsOf(staff, absent, data.departmentId, data.handlerIds);
   if (recipients.length === 0) {
     await settleStaffNotices(centerId, date, [{ level, subjectId: data.subjectId }], 'sent');
     return { emails: 0 };

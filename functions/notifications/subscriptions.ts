@@ -5,12 +5,21 @@
  * events share one data shape.
  */
 import type { TSchema } from '@sinclair/typebox';
-import { reachedDetailTypes, thresholdEventSchema } from '#schemas/events/cases';
+import { reachedDetailTypes, thresholdEventSchema, thresholdEventTypes } from '#schemas/events/cases';
 import { CERTIFICATE_NOT_ISSUED } from '#schemas/events/documents';
 import { taskThresholdDetailTypes, taskThresholdEventSchema } from '#schemas/events/evaluation';
 
+/**
+ * A case's due-soon warning is listed, not mailed: the department's `due_soon`
+ * queue shows the case from the warning's day on, and supervision records it
+ * (decision 125). An item promised in 1–2 working days is due soon from its
+ * acceptance, so mailing it would tell every case's clerk what the acceptance
+ * notice just said.
+ */
+const listedNotMailed: readonly string[] = [thresholdEventTypes.case.warning];
+
 export const staffNoticeSources: Readonly<Record<string, { readonly detailTypes: readonly string[]; readonly schema: TSchema }>> = {
-  'onestop.cases': { detailTypes: reachedDetailTypes, schema: thresholdEventSchema },
+  'onestop.cases': { detailTypes: reachedDetailTypes.filter((t) => !listedNotMailed.includes(t)), schema: thresholdEventSchema },
   'onestop.evaluation': { detailTypes: taskThresholdDetailTypes, schema: taskThresholdEventSchema },
   'onestop.documents': { detailTypes: [CERTIFICATE_NOT_ISSUED], schema: thresholdEventSchema },
 };

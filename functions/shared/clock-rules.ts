@@ -55,12 +55,14 @@ export function thresholdOrderErrors(s: ThresholdSettingsBody): FieldFault[] {
 }
 
 /**
- * The last date a limit due on it counts as due soon, seen on `today` (the
- * queues' due-soon range); `today` alone when the calendar stops short.
+ * The last date a limit due on it counts as due soon, seen on `today`, with a
+ * warning `days` working days ahead (the queues' due-soon range: exactly the
+ * dates whose `dueSoonFrom` has come, i.e. before the (days + 1)-th working day
+ * after today); `today` alone when the calendar stops short.
  */
-export function dueSoonUntil(cal: WorkCalendar, today: string, days = defaultThresholds.case.warningWorkingDays): string {
+export function dueSoonUntil(cal: WorkCalendar, today: string, days: number): string {
   try {
-    return addWorkingDays(cal, today, days);
+    return addCalendarDays(addWorkingDays(cal, today, days + 1), -1);
   } catch (err) {
     if (err instanceof CalendarYearMissingError) return today;
     throw err;

@@ -2,7 +2,7 @@
  * AB backups (AB角) over HTTP on the local cloud: A, a health clerk at a window
  * of their own, names B (an amr clerk at no window) as their backup. Marked
  * absent today, A's window is B's to work: B calls A's waiting ticket, serves
- * it, and the visit counts for B; B hears A's department's threshold notices.
+ * it, and the visit counts for B; B hears the threshold notices of A's cases.
  * Withdrawn, all of it stops. Bad input, who may mark, and the DynamoDB
  * requests of a mark (in process).
  */
@@ -29,16 +29,16 @@ type Email = { destination: { to: string[] }; subject: string; body: { text?: st
 const emailsTo = async (address: string) => ((await (await fetch(`${cloud.endpoints.ses}/store`)).json()) as { emails: Email[] }).emails.filter((e) => e.destination.to.includes(address));
 const bus = new EventBridgeClient({ endpoint: cloud.endpoints.events, region: 'us-east-1', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
 
-/** A health case due soon, as the case watcher publishes it: the threshold the staff notices hear. */
-async function healthCaseDueSoon(): Promise<string> {
+/** A health case A handles, past its promised limit, as the case watcher publishes it: a yellow card the staff notices hear. */
+async function healthCaseLate(): Promise<string> {
   const caseNo = `370982-${centerToday().replaceAll('-', '')}-9${String(Math.floor(Math.random() * 1e6)).padStart(6, '0')}`;
   const now = new Date().toISOString();
   const detail = {
     eventId: ulid(), centerId: 'center-demo', occurredAt: now, version: 1, actor: { id: 'system', role: 'system' }, subject: { type: 'case', id: caseNo },
-    data: { caseNo, departmentId: 'health', clock: 'case', clockKind: 'case', level: 'warning', thresholdAt: now, due: centerDayAt(Date.now() + 2 * 86_400_000) },
+    data: { caseNo, departmentId: 'health', clock: 'case', clockKind: 'case', level: 'yellow', thresholdAt: now, due: centerDayAt(Date.now() - 86_400_000), handlerIds: [subs[A]] },
   };
   const busName = cloud.rules.find((r) => r.logicalId.includes('StaffNotices'))!.busName;
-  await bus.send(new PutEventsCommand({ Entries: [{ Source: 'onestop.cases', DetailType: 'CaseDueSoon', Detail: JSON.stringify(detail), EventBusName: busName }] }));
+  await bus.send(new PutEventsCommand({ Entries: [{ Source: 'onestop.cases', DetailType: 'CasePromisedLimitPassed', Detail: JSON.stringify(detail), EventBusName: busName }] }));
   return caseNo;
 }
 
@@ -113,18 +113,23 @@ describe('AB backups (AB角)', () => {
     expect((await callNext(A)).status).toBe(200);
   });
 
-  it('B hears the threshold notices of A\'s department while A is away, and only then', async () => {
+  it("B hears the threshold notices of the cases A handles while A is away, and only then; the department's other clerks never", async () => {
     const today = centerToday();
-    const before = await healthCaseDueSoon();
-    await until('the notice to the health clerk', async () => (await emailsTo('clerk.health@demo.onestop.example')).find((e) => (e.body.text ?? '').includes(before)));
-    expect((await emailsTo(emailOf(B))).filter((e) => (e.body.text ?? '').includes(before))).toEqual([]);
+    const mentions = async (address: string, caseNo: string) => (await emailsTo(address)).filter((e) => (e.body.text ?? '').includes(caseNo));
+    const before = await healthCaseLate();
+    await until('the notice to A', async () => (await mentions(emailOf(A), before))[0]);
+    await until("the notice to the department's admin", async () => (await mentions('admin.health@demo.onestop.example', before))[0]);
+    expect(await mentions(emailOf(B), before)).toEqual([]);
 
     expect((await call('PUT', absence(A, today), { as: 'center.admin', body: {} })).status).toBe(201);
-    const during = await healthCaseDueSoon();
-    const mail = await until('the notice to B', async () => (await emailsTo(emailOf(B))).find((e) => (e.body.text ?? '').includes(during)));
+    const during = await healthCaseLate();
+    const mail = await until('the notice to B', async () => (await mentions(emailOf(B), during))[0]);
     expect(mail.destination.to).toEqual([emailOf(B)]);
     expect(mail.subject).toContain('时限预警');
+    expect(mail.subject).toContain('黄牌');
     expect((await call('POST', `${absence(A, today)}/cancel`, { as: 'center.admin' })).status).toBe(200);
+    // A clerk of the department who handled neither case hears of neither (decision 125).
+    expect([...(await mentions('clerk.health@demo.onestop.example', before)), ...(await mentions('clerk.health@demo.onestop.example', during))]).toEqual([]);
   });
 
   it('refuses a past day, a day over a year ahead and an unknown person, field by field and writing nothing; a mark takes 2 requests', async () => {

@@ -162,7 +162,7 @@ describe('staff notices', () => {
     const m = staffNoticeText('示范县市场监督管理局', 'SpecialProcedureOverdue', { subjectId: 'A-1', due: '2026-12-01', overdueWorkingDays: 2 });
     expect(m.subject).toBe('【时限预警】示范县市场监督管理局：A-1 特别程序已超期');
     expect(m.text).toBe('A-1：特别程序已超期（期限 2026-12-01，超期 2 个工作日以上）。请及时办理；电子监察已记录。');
-    expect(staffNoticeText('D', 'CaseDueSoon', { subjectId: 'A-2', due: '2026-12-03' }).text).toBe('A-2：即将到期（承诺时限）（期限 2026-12-03）。请及时办理；电子监察已记录。');
+    expect(staffNoticeText('D', 'CasePromisedLimitPassed', { subjectId: 'A-2', due: '2026-12-03' }).text).toBe('A-2：已超过承诺时限（黄牌）（期限 2026-12-03）。请及时办理；电子监察已记录。');
   });
   it('name a bad review\'s task by its evaluation, and an e-licence late by its case, in Chinese', () => {
     expect(staffNoticeText('D', 'CallBackDue', { subjectId: 'A-3', due: '2026-12-04' }).subject).toBe('【时限预警】D：A-3 差评回访今日到期');

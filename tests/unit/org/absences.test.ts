@@ -84,4 +84,17 @@ describe('threshold notices while someone is away', () => {
     // Someone away from another department brings their backups no notice of this one.
     expect(recipientsOf(all, [{ username: 'x', coveredBy: [{ username: 'b', itemCodes: [] }] }], 'health')).not.toContain('b@example.gov.cn');
   });
+
+  it("reach a case's handlers and the department's admins only, once someone has handled it (decision 125)", () => {
+    const adm = staff('adm', { roles: ['dept_admin'] });
+    const withAdmin = [...all, adm, staff('other.adm', { roles: ['dept_admin'], departmentId: 'amr' })];
+    expect(recipientsOf(withAdmin, [], 'health')).toEqual(['a@example.gov.cn', 'approver@example.gov.cn', 'adm@example.gov.cn']);
+    expect(recipientsOf(withAdmin, [], 'health', ['sub-a'])).toEqual(['a@example.gov.cn', 'adm@example.gov.cn']);
+    // A handler from another department (a joint review) answers for the case too; that department's admin does not.
+    expect(recipientsOf(withAdmin, [], 'health', ['sub-b', 'sub-approver'])).toEqual(['b@example.gov.cn', 'approver@example.gov.cn', 'adm@example.gov.cn']);
+    // The handler away: whoever covers them hears it.
+    expect(recipientsOf(withAdmin, [{ username: 'a', coveredBy: [{ username: 'b', itemCodes: ['I-1'] }] }], 'health', ['sub-a'])).toEqual(['a@example.gov.cn', 'adm@example.gov.cn', 'b@example.gov.cn']);
+    // Handlers who left (disabled, or unknown): the department as before nobody took it.
+    expect(recipientsOf(withAdmin, [], 'health', ['sub-c', 'sub-gone'])).toEqual(['a@example.gov.cn', 'approver@example.gov.cn', 'adm@example.gov.cn']);
+  });
 });

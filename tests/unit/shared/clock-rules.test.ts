@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import type { CaseClock } from '#schemas/api/cases';
 import type { ThresholdSettingsBody } from '#schemas/api/supervision';
-import { remainingWorkingDays, workCalendar } from '#shared/calendar';
+import { addCalendarDays, remainingWorkingDays, workCalendar } from '#shared/calendar';
 import { calendar2026 } from '#shared/calendar-2026';
 import { provisionalYear } from '#shared/provisional-calendar';
 import {
@@ -10,6 +10,7 @@ import {
   completionTimeliness,
   defaultThresholds,
   dueSoonFrom,
+  dueSoonUntil,
   eLicenceThresholds,
   isRunning,
   levelChanges,
@@ -52,6 +53,21 @@ describe('due soon and overdue days', () => {
     expect(dueSoonFrom(cal, '2026-12-14', 2)).toBe('2026-12-10');
     // 0 days left only on the limit's own day: the weekend before a Monday limit still has Monday.
     expect(dueSoonFrom(cal, '2026-12-14', 0)).toBe('2026-12-14');
+  });
+  it("the queue's due-soon range holds a limit exactly from its warning's day on, whatever the warning's days (decision 125)", () => {
+    const day = fc.integer({ min: 0, max: 360 }).map((n) => addCalendarDays('2026-01-01', n));
+    fc.assert(
+      fc.property(day, fc.integer({ min: 0, max: 30 }), fc.integer({ min: 0, max: 5 }), (today, ahead, days) => {
+        const due = addCalendarDays(today, ahead);
+        expect(due <= dueSoonUntil(cal, today, days)).toBe(dueSoonFrom(cal, due, days) <= today);
+      }),
+      { numRuns: 2000 },
+    );
+    // Seen on a Wednesday with 2 days: up to Friday and the weekend after it (Monday still has 3 left).
+    expect(dueSoonUntil(cal, '2026-12-09', 2)).toBe('2026-12-13');
+    expect(dueSoonUntil(cal, '2026-12-09', 3)).toBe('2026-12-14');
+    // With none, on a Sunday: only a limit due that very day, not Monday's.
+    expect(dueSoonUntil(cal, '2026-11-29', 0)).toBe('2026-11-29');
   });
   it('overdue by more than 0 the day after the limit; by more than 1 only after the next working day has passed', () => {
     expect(overdueFrom(cal, '2026-12-11', 0)).toBe('2026-12-12');
