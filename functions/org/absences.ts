@@ -13,9 +13,19 @@ import type { StaffAbsenceData } from '#schemas/events/org';
 import { actingRole, type Caller } from '#shared/auth';
 import { denial, rolesFor } from '#shared/authorization';
 import { calendarDaysBetween, localDate, workCalendar } from '#shared/calendar';
-import { fault, forbidden, notFound, validationFailed } from '#shared/errors';
+import { fault, forbidden, notFound, problem, validationFailed } from '#shared/errors';
 import type { EventDraft } from '#shared/events';
+import { orgProblems } from './problems.ts';
 import { staffDepartments } from './public.ts';
+
+/**
+ * The most people one person's backups may name (AB角): marking the person
+ * absent gives each their cover in one transaction, which holds 100 items.
+ */
+export const MAX_BACKUP_PEOPLE = 20;
+
+/** The people a staff record's backups name, once each. */
+export const backupPeople = (backups: Staff['backups']): string[] => [...new Set(backups.map((b) => b.backupUsername))];
 
 /** How far ahead an absence may be marked: a year's leave plan, not an open-ended one. */
 export const MAX_DAYS_AHEAD = 366;
@@ -67,6 +77,13 @@ export function markAbsence(
   const ahead = calendarDaysBetween(today, date);
   if (ahead < 0) throw validationFailed([fault('/params/date', 'past', msg(`不能早于今天（${today}）`, `must not be before today (${today})`))]);
   if (ahead > MAX_DAYS_AHEAD) throw validationFailed([fault('/params/date', 'too_far', msg(`最多为今天后 ${MAX_DAYS_AHEAD} 天`, `at most ${MAX_DAYS_AHEAD} days after today`))]);
+  // A record written before the limit may name more backups than one transaction can cover.
+  const people = backupPeople(found.staff.backups).length;
+  if (people > MAX_BACKUP_PEOPLE) {
+    throw problem(orgProblems['staff-record-invalid'], msg(`${username} 的 B 角有 ${people} 人，最多 ${MAX_BACKUP_PEOPLE} 人；请先修改其人员信息。`, `${username}'s backups name ${people} people, at most ${MAX_BACKUP_PEOPLE}; edit the staff record first.`), [
+      fault('/staff/backups', 'too_many_people', msg(`最多 ${MAX_BACKUP_PEOPLE} 人`, `at most ${MAX_BACKUP_PEOPLE} people`)),
+    ]);
+  }
   const absence: AbsenceRecord = {
     username, date, ...body, windowIds: found.staff.windowIds, coveredBy: coversOf(found.staff), markedBy: caller.userId, markedAt: now, timeZone,
   };

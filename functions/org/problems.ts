@@ -12,7 +12,7 @@ export const orgProblems = defineProblems({
   },
   'staff-record-invalid': {
     status: 422, title: msg('人员信息不符合要求', 'Staff record does not fit the rules'),
-    about: 'The roles clerk, approver, dept_admin and dept_head act for one department, so their holder names it (`departmentId`); nobody is their own backup (AB角). `errors` names each field at fault.',
+    about: 'The roles clerk, approver, dept_admin and dept_head act for one department, so their holder names it (`departmentId`); nobody is their own backup (AB角), and the backups name at most 20 people (an absence is marked for all of them at once). `errors` names each field at fault; marking the absence of a person whose record names more answers this problem too.',
   },
   'removal-not-suggested': {
     status: 409, title: msg('未达到调离窗口的建议条件', 'No removal was suggested'),

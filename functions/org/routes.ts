@@ -101,7 +101,7 @@ export const orgRoutes = [
   {
     operationId: 'markStaffAbsence', method: 'PUT', path: '/admin/staff/{username}/absences/{date}', access: 'jwt', accountCheck: 'inline',
     summary: 'Mark a staff member absent for a day (缺岗), so that their backups work their windows (AB角)', params: StaffAbsencePath, body: StaffAbsenceBody, optionalBody: true,
-    description: 'The person\'s department admin or the center admin, for today or a day within a year. Each backup of the staff entry (`backups[].backupUsername`) may work the person\'s windows that day, and the tickets and visits they serve there are theirs; the threshold notices of the person\'s department reach them too. Marked already: 200 with the mark as it stands. Audited (`StaffAbsenceMarked`, without the reason).',
+    description: 'The person\'s department admin or the center admin, for today or a day within a year. Each backup of the staff entry (`backups[].backupUsername`) may work the person\'s windows that day, and the tickets and visits they serve there are theirs; the threshold notices the person would get reach them too. A record whose backups name more than 20 people is refused (422 `staff-record-invalid`). Marked already: 200 with the mark as it stands. Audited (`StaffAbsenceMarked`, without the reason).',
     responses: { 200: StaffAbsence, 201: StaffAbsence },
   },
   {

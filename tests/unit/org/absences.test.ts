@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { Staff } from '#schemas/api/org';
 import type { Caller } from '#shared/auth';
 import { HttpProblem } from '#shared/errors';
-import { cancelAbsence, markAbsence, MAX_DAYS_AHEAD } from '../../../functions/org/absences.ts';
+import { cancelAbsence, markAbsence, MAX_BACKUP_PEOPLE, MAX_DAYS_AHEAD } from '../../../functions/org/absences.ts';
 import { recipientsOf } from '../../../functions/notifications/staff-notices.ts';
 
 const staff = (username: string, over: Partial<Staff> = {}): Staff => ({
@@ -67,6 +67,17 @@ describe('marking a person absent (AB角)', () => {
     expect(cancelAbsence(admin('health'), { username: 'a', date: '2026-12-07', now }, { staff: a, existing: first.absence }).event.detailType).toBe('StaffAbsenceCancelled');
     expect(refusal(() => cancelAbsence(admin('amr'), { username: 'a', date: '2026-12-07', now }, { staff: a, existing: first.absence }))?.status).toBe(403);
     expect(refusal(() => cancelAbsence(admin('health'), { username: 'a', date: '2026-12-08', now }, { staff: a, existing: undefined }))?.status).toBe(404);
+  });
+});
+
+describe('a staff record of more backups than one absence can cover', () => {
+  it('is refused with its reason, before anything is written (a record written before the limit)', () => {
+    const many = { ...a, backups: Array.from({ length: MAX_BACKUP_PEOPLE + 1 }, (_, i) => ({ itemCode: `I-${i}`, backupUsername: `b${i}` })) };
+    const refused = refusal(() => markAbsence(admin('health'), { username: 'a', date: '2026-12-07', body: {}, now, timeZone: 'Asia/Shanghai' }, { staff: many, existing: undefined }));
+    expect(refused).toEqual({ status: 422, errors: ['/staff/backups:too_many_people'] });
+    const enough = { ...a, backups: many.backups.slice(0, MAX_BACKUP_PEOPLE) };
+    const marked = markAbsence(admin('health'), { username: 'a', date: '2026-12-07', body: {}, now, timeZone: 'Asia/Shanghai' }, { staff: enough, existing: undefined });
+    expect('absence' in marked && marked.absence.coveredBy).toHaveLength(MAX_BACKUP_PEOPLE);
   });
 });
 

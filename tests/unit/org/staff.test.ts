@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { StaffBody } from '#schemas/api/org';
 import { staffDepartments } from '../../../functions/org/public.ts';
+import { MAX_BACKUP_PEOPLE } from '../../../functions/org/absences.ts';
 import { staffErrors, withDepartments } from '../../../functions/org/staff.ts';
 
 const clerk = (departments: Pick<StaffBody, 'departmentId' | 'departmentIds'>): StaffBody => ({
@@ -28,5 +29,15 @@ describe('the departments of a staff record', () => {
     expect(codes(clerk({ departmentIds: ['amr', 'housing'] }))).toEqual([]);
     expect(codes(clerk({ departmentId: 'amr', departmentIds: ['amr', 'housing'] }))).toEqual([]);
     expect(codes(clerk({ departmentId: 'amr', departmentIds: ['housing', 'amr'] }))).toEqual(['/body/departmentIds/0:not_primary']);
+  });
+});
+
+describe('the backups of a staff record (AB角)', () => {
+  const backups = (people: number, itemsEach = 1) =>
+    Array.from({ length: people * itemsEach }, (_, i) => ({ itemCode: `I-${i}`, backupUsername: `b${i % people}` }));
+  it('name at most 20 people, however many items they cover, and never the person', () => {
+    expect(codes({ ...clerk({ departmentId: 'amr' }), backups: backups(MAX_BACKUP_PEOPLE, 5) })).toEqual([]);
+    expect(codes({ ...clerk({ departmentId: 'amr' }), backups: backups(MAX_BACKUP_PEOPLE + 1) })).toEqual(['/body/backups:too_many_people']);
+    expect(codes({ ...clerk({ departmentId: 'amr' }), backups: [{ itemCode: 'I-1', backupUsername: 'someone' }] })).toEqual(['/body/backups/0/backupUsername:self']);
   });
 });
