@@ -30,7 +30,7 @@
  */
 import { createHash } from 'node:crypto';
 import { GetCommand, PutCommand, QueryCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
-import type { AgentGrant, Applicant, ApplicantKind, CreditFlag, Principal } from '#schemas/api/applicants';
+import type { AgentGrant, Applicant, CreditFlag, Principal } from '#schemas/api/applicants';
 import type { ApplicantEventData, ApplicantEventType } from '#schemas/events/applicants';
 import { msg } from '#schemas/api/problems';
 import { accountStatusKey, type AccountStatus } from '#shared/accounts';
@@ -40,6 +40,7 @@ import { alreadyExists, concurrentRequest, notFound, preconditionFailed } from '
 import { outboxItem, type EventDraft } from '#shared/events';
 import type { IdempotencyPut } from '#shared/idempotency';
 import { cardOf, grantCovers, type Holder } from './rules.ts';
+import type { ApplicantKind } from '#schemas/api/common';
 
 /** Cases read an applicant's card (counter intake, an agent's filing) or profile (online intake, 容缺受理's credit check), and an agent's agency (filing, reading and listing as agent), in their own batch. */
 export const keys = {

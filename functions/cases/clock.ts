@@ -7,7 +7,7 @@
  *
  * Pure: callers pass the instant and the calendar.
  */
-import type { CaseClock, ClockEffect, Deadlines, Payment } from '#schemas/api/cases';
+import type { CaseClock, Payment } from '#schemas/api/cases';
 import {
   CalendarYearMissingError,
   addWorkingDays,
@@ -18,6 +18,7 @@ import {
   type WorkCalendar,
 } from '#shared/calendar';
 import { isRunning } from '#shared/clock-rules';
+import type { ClockEffect, Deadlines } from '#schemas/api/case-clock';
 
 /** Defaults of the Administrative Licensing Law where an item says nothing. */
 export const legalDefaults = {

@@ -3,8 +3,8 @@
  * diagram and the table itself. `npm run docs` rewrites it; a test fails when
  * the file no longer matches the table.
  */
-import { caseStates } from '#schemas/api/cases';
 import { transitions, type Actor } from './lifecycle.ts';
+import { caseStates } from '#schemas/api/case-clock';
 
 const who = (a: Actor) => (a.role === 'applicant' ? 'applicant' : a.role === 'system' ? 'system' : a.on === 'joint' ? `${a.role} (co-dept)` : a.on === 'center' ? `${a.role} (center)` : a.role);
 

@@ -31,8 +31,6 @@ import {
   SuspendBody,
   WithdrawBody,
   type Case,
-  type CaseState,
-  type ClockEffect,
 } from '#schemas/api/cases';
 import { ChargeCancelledData, ChargeExpiredData, ChargeIssuedData, ChargeSettledData } from '#schemas/events/fees';
 import { genericProblems, msg, type ProblemType, type Text } from '#schemas/api/problems';
@@ -41,6 +39,7 @@ import { HttpProblem, forbidden, wrongState } from '#shared/errors';
 import { caseProblems as p } from './problems.ts';
 import { paymentGuards as pay } from './payment-guards.ts';
 import { decisionGuards, upperDecisionGuards } from './procedure-guards.ts';
+import { type CaseState, type ClockEffect } from '#schemas/api/case-clock';
 
 /** The case as stored: the API shape without what a read computes, plus what only the service sees. */
 export type CaseRecord = Omit<Case, 'nextActions' | 'remainingWorkingDays' | 'queryCode'> & {

@@ -12,7 +12,6 @@
  */
 import type { EventBridgeEvent } from 'aws-lambda';
 import { isDeepStrictEqual } from 'node:util';
-import type { Deadlines } from '#schemas/api/cases';
 import { orgEventSchemas } from '#schemas/events/org';
 import { calendarOn, yearsAround } from '#shared/center';
 import type { WorkCalendar } from '#shared/calendar';
@@ -25,6 +24,7 @@ import type { CaseRecord } from './lifecycle.ts';
 import * as store from './store.ts';
 import { calendarTrigger } from './subscriptions.ts';
 import { InvalidEventError } from '#shared/invalid-event';
+import type { Deadlines } from '#schemas/api/case-clock';
 
 /** Cases counted at once: each is one read and at most one transaction. */
 const PARALLEL = 8;

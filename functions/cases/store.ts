@@ -37,7 +37,7 @@
 import { GetCommand, QueryCommand, TransactWriteCommand, UpdateCommand, type QueryCommandInput } from '@aws-sdk/lib-dynamodb';
 import { createHash } from 'node:crypto';
 import { msg } from '#schemas/api/problems';
-import type { CaseState, QueueName } from '#schemas/api/cases';
+import type { QueueName } from '#schemas/api/cases';
 import { centerContextIn, centerKeys, centerProfileKey, readCenterContext, type CenterContext } from '#shared/center';
 import { batchGetItems, db, isConcurrentChange, itemAt, itemsPointedTo, queryAll, tableName, type Item, type ItemKey } from '#shared/db';
 import { awake, moveWakeUp, publishedLevels, publishLevel, wakeUpAt, withdrawLevel } from '#shared/wake-index';
@@ -46,10 +46,12 @@ import { outboxItem, type EventDraft } from '#shared/events';
 import type { IdempotencyPut } from '#shared/idempotency';
 import { agencyOf, applicantKeys, applicantOf, creditExcludedOf, type StoredAgency } from '../applicants/public.ts';
 import { itemHeadKey, type StoredHead } from '../catalog/public.ts';
-import { thresholdDetailTypes, type CaseEventData } from '#schemas/events/cases';
+import type { CaseEventData } from '#schemas/events/cases';
 import type { CaseRecord } from './lifecycle.ts';
 import { countTransition } from './metrics.ts';
 import { caseSettingsOf, type CaseSettings } from './settings.ts';
+import { thresholdDetailTypes } from '#schemas/events/threshold-types';
+import type { CaseState } from '#schemas/api/case-clock';
 
 type Key = ItemKey;
 

@@ -13,7 +13,6 @@
  * publishes them within seconds of their instant.
  */
 import type { ScheduledEvent } from 'aws-lambda';
-import { THRESHOLD_WITHDRAWN, thresholdEventTypes } from '#schemas/events/cases';
 import { calendarOn } from '#shared/center';
 import { caseThresholds, levelChanges, thresholdReached, type Threshold } from '#shared/clock-rules';
 import { itemAt } from '#shared/db';
@@ -21,6 +20,7 @@ import { watchEach } from '#shared/wake-index';
 import { effectiveThresholds, thresholdSettingsKey } from '../supervision/public.ts';
 import type { CaseRecord } from './lifecycle.ts';
 import * as store from './store.ts';
+import { THRESHOLD_WITHDRAWN, thresholdEventTypes } from '#schemas/events/threshold-types';
 
 /** Cases looked at concurrently: a midnight's thresholds of a big center in one run, without a burst on the table. */
 const CONCURRENCY = 8;

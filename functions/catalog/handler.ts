@@ -3,7 +3,7 @@
  * Operations validate input, ask workflow.ts whether the action is allowed and
  * hand the write to store.ts; nothing else lives here.
  */
-import type { ItemStatus, ServiceMode } from '#schemas/api/catalog';
+import type { ItemStatus } from '#schemas/api/catalog';
 import { msg } from '#schemas/api/problems';
 import { actingRole, callerOf, type Caller } from '#shared/auth';
 import { listingScope, rolesFor } from '#shared/authorization';
@@ -17,6 +17,7 @@ import { catalogProblems } from './problems.ts';
 import { catalogRoutes } from './routes.ts';
 import * as store from './store.ts';
 import { catalogPermission, checkContent, mayAdminister, refuse, transitions, type ItemAction } from './workflow.ts';
+import type { ServiceMode } from '#schemas/api/common';
 
 type Ops = Operations<typeof catalogRoutes>;
 

@@ -15,7 +15,7 @@
  * record of its outcome (shared/idempotency.ts).
  */
 import { GetCommand, QueryCommand, TransactWriteCommand, type QueryCommandInput } from '@aws-sdk/lib-dynamodb';
-import type { ItemStatus, ItemSummary, ItemVersion, PublicItem, ServiceMode } from '#schemas/api/catalog';
+import type { ItemStatus, ItemSummary, ItemVersion, PublicItem } from '#schemas/api/catalog';
 import { msg } from '#schemas/api/problems';
 import type { ItemVersionChangedData } from '#schemas/events/catalog';
 import { batchGetItems, db, isConcurrentChange, itemAt, queryAll, tableName, type Item, type ItemKey } from '#shared/db';
@@ -23,6 +23,7 @@ import { extensionDaysOf } from '#shared/clock-rules';
 import { alreadyExists, concurrentRequest, preconditionFailed, type HttpProblem } from '#shared/errors';
 import { outboxItem, type EventDraft } from '#shared/events';
 import type { IdempotencyPut } from '#shared/idempotency';
+import type { ServiceMode } from '#schemas/api/common';
 
 const itemPk = (centerId: string, code: string) => `CENTER#${centerId}#ITEM#${code}`;
 const versionSk = (version: number) => `V#${String(version).padStart(6, '0')}`;

@@ -9,13 +9,13 @@
  * whose wake-up has come.
  */
 import { complaintThresholdEventTypes } from '#schemas/events/complaints';
-import { THRESHOLD_WITHDRAWN } from '#schemas/events/cases';
 import { calendarOn } from '#shared/center';
 import { levelChanges } from '#shared/clock-rules';
 import { watchEach } from '#shared/wake-index';
 import { complaintThresholds } from './clock.ts';
 import { thresholdEvent } from './events.ts';
 import * as store from './store.ts';
+import { THRESHOLD_WITHDRAWN } from '#schemas/events/threshold-types';
 
 /** Publishes the complaint's reached levels not yet published, withdraws those no longer reached, and moves its wake-up; the number published. */
 export async function watchComplaint(entry: store.ComplaintWatchEntry, now: string): Promise<number> {

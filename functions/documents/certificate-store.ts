@@ -14,7 +14,6 @@
  * their next revision, so the register does not list them.
  */
 import { GetCommand, QueryCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
-import type { ApplicantKind } from '#schemas/api/applicants';
 import type { StoredCertificateStatus } from '#schemas/api/documents';
 import { msg } from '#schemas/api/problems';
 import { batchGetItems, db, isConcurrentChange, itemAt, queryAll, tableName, type Item, type ItemKey } from '#shared/db';
@@ -23,6 +22,7 @@ import type { IdempotencyPut } from '#shared/idempotency';
 import { moveWakeUp, wakeUpAt } from '#shared/wake-index';
 import { caseKey, toRecord } from '../cases/public.ts';
 import { event, type DocumentEvent } from './outbox.ts';
+import type { ApplicantKind } from '#schemas/api/common';
 
 const certificateKey = (no: string): ItemKey => ({ PK: `CERT#${no}`, SK: 'CERT' });
 const registerPk = (centerId: string) => `CENTER#${centerId}#LICENCES`;

@@ -9,12 +9,12 @@
  * day), so nothing has to run for a certificate to expire. Every ended state
  * is final: a certificate is never brought back, a new one is issued instead.
  */
-import type { ApplicantKind } from '#schemas/api/applicants';
 import type { CertificateAction, CertificateStatus, StoredCertificateStatus } from '#schemas/api/documents';
 import { msg, type Text } from '#schemas/api/problems';
 import { problem } from '#shared/errors';
 import { documentsProblems } from './problems.ts';
 import { maskName } from './rules.ts';
+import type { ApplicantKind } from '#schemas/api/common';
 
 /**
  * The last day a certificate is valid: the issue day plus the years, less one

@@ -3,7 +3,7 @@
  * a case's files, in which states, the trust level (国办函〔2016〕108号) a file
  * starts with, the checks an upload must pass, and certificate numbers.
  */
-import type { CaseState, UpperDecision } from '#schemas/api/cases';
+import type { UpperDecision } from '#schemas/api/cases';
 import type { DocumentKind, TrustLevel, UploadType } from '#schemas/api/documents';
 import { msg, type Text } from '#schemas/api/problems';
 import type { Caller } from '#shared/auth';
@@ -12,6 +12,7 @@ import { forbidden, notFound, problem } from '#shared/errors';
 import type { CaseRecord } from '../cases/public.ts';
 import { typeMismatch, type Sniffed } from './content-type.ts';
 import { documentsProblems } from './problems.ts';
+import type { CaseState } from '#schemas/api/case-clock';
 
 export const DEFAULT_MAX_BYTES = 20 * 1024 * 1024;
 /** Upload slots a case may have in all (received, rejected or pending): a bound on what one case can store. */

@@ -5,9 +5,10 @@
  * events share one data shape.
  */
 import type { TSchema } from '@sinclair/typebox';
-import { reachedDetailTypes, thresholdEventSchema, thresholdEventTypes } from '#schemas/events/cases';
+import { thresholdEventSchema } from '#schemas/events/cases';
 import { CERTIFICATE_NOT_ISSUED } from '#schemas/events/documents';
 import { taskThresholdDetailTypes, taskThresholdEventSchema } from '#schemas/events/evaluation';
+import { reachedDetailTypes, thresholdEventTypes } from '#schemas/events/threshold-types';
 
 /**
  * A case's due-soon warning is listed, not mailed: the department's `due_soon`

@@ -11,7 +11,7 @@
  * schema is refused: after the bounded retries it lands in the DLQ.
  */
 import type { EventBridgeEvent } from 'aws-lambda';
-import { THRESHOLD_WITHDRAWN, thresholdEventSchema } from '#schemas/events/cases';
+import { thresholdEventSchema } from '#schemas/events/cases';
 import type { ThresholdReached } from '#schemas/api/supervision';
 import type { CardEventData } from '#schemas/events/supervision';
 import { localDate } from '#shared/calendar';
@@ -24,6 +24,7 @@ import { cancel, cardIdOf, cardOf, isCarded, issuedCounts, subjectOf } from './c
 import * as store from './store.ts';
 import { thresholdTrigger } from './subscriptions.ts';
 import { InvalidEventError } from '#shared/invalid-event';
+import { THRESHOLD_WITHDRAWN } from '#schemas/events/threshold-types';
 
 interface Threshold {
   readonly eventId: string;

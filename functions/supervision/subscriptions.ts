@@ -4,9 +4,9 @@
  * (consumer.ts) both read it. Delivery thresholds have no row in the card
  * table: the rule does not take them. A withdrawn threshold cancels its card.
  */
-import { THRESHOLD_WITHDRAWN, thresholdEventTypes } from '#schemas/events/cases';
 import { complaintThresholdDetailTypes } from '#schemas/events/complaints';
 import { CERTIFICATE_NOT_ISSUED } from '#schemas/events/documents';
+import { THRESHOLD_WITHDRAWN, thresholdEventTypes } from '#schemas/events/threshold-types';
 
 /** The carded thresholds by the domain that owns the clock; all have the one data shape (ThresholdReached). */
 const thresholdsBySource: Readonly<Record<string, readonly string[]>> = {

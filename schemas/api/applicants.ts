@@ -6,14 +6,7 @@
  */
 import * as Type from '@sinclair/typebox/type';
 import type { Static } from '@sinclair/typebox';
-import { CenterId, ItemCode } from './catalog.ts';
-import { Limit, NextToken, Page, StringEnum, closed, text } from './common.ts';
-import { Username } from './org.ts';
-
-
-export const ApplicantId = Type.String({ pattern: '^[0-9A-HJKMNP-TV-Z]{26}$', minLength: 26, maxLength: 26, description: 'ULID' });
-export const ApplicantKind = StringEnum(['citizen', 'enterprise'] as const, 'citizen: a natural person (自然人); enterprise: a legal person or other organization (法人)');
-export type ApplicantKind = Static<typeof ApplicantKind>;
+import { Limit, NextToken, Page, StringEnum, closed, text, CenterId, ItemCode, Username, ApplicantId, ApplicantKind } from './common.ts';
 
 const Email = Type.String({ format: 'email', maxLength: 200 });
 const Phone = Type.String({ pattern: '^\\+?[0-9][0-9 -]{4,23}$', maxLength: 25, description: 'Mobile or landline: 13812345678, 0731-88886666, +86 138 1234 5678' });

@@ -7,10 +7,7 @@
  */
 import * as Type from '@sinclair/typebox/type';
 import type { Static } from '@sinclair/typebox';
-import { ApplicantId } from './applicants.ts';
-import { CenterId, ItemCode } from './catalog.ts';
-import { StringEnum, closed, text } from './common.ts';
-import { CategoryCode as QueueCategoryCode } from './queue.ts';
+import { StringEnum, closed, text, ApplicantId, CenterId, ItemCode, CategoryCode as QueueCategoryCode } from './common.ts';
 
 const Instant = Type.String({ format: 'date-time' });
 const LocalDate = Type.String({ format: 'date', description: 'YYYY-MM-DD in the center\'s time zone' });

@@ -6,9 +6,7 @@
  */
 import * as Type from '@sinclair/typebox/type';
 import type { Static } from '@sinclair/typebox';
-import { DepartmentId } from './catalog.ts';
-import { StringEnum, closed, text } from './common.ts';
-import { Username } from './org.ts';
+import { StringEnum, closed, text, DepartmentId, Username } from './common.ts';
 
 const Instant = Type.String({ format: 'date-time' });
 

@@ -5,46 +5,12 @@
  */
 import * as Type from '@sinclair/typebox/type';
 import type { Static } from '@sinclair/typebox';
-import { ApplicantId, ApplicantKind } from './applicants.ts';
-import { DepartmentId, ItemCode, ServiceMode, SpecialProcedure } from './catalog.ts';
-import { Limit, NextToken, Page, StringEnum, closed, text } from './common.ts';
-import { WindowId } from './org.ts';
+import { CaseState, ClockEffect, Deadlines, LocalDate } from './case-clock.ts';
+import { Limit, NextToken, Page, StringEnum, closed, text, ApplicantId, ApplicantKind, DepartmentId, ItemCode, ServiceMode, SpecialProcedure, WindowId, CaseNo, MaterialId } from './common.ts';
 
-export const caseStates = [
-  'submitted',
-  'supplement_requested',
-  'accepted',
-  'under_review',
-  'suspended',
-  'escalated',
-  'approved',
-  'denied',
-  'completed',
-  'to_pay',
-  'delivered',
-  'refused',
-  'withdrawn',
-  'terminated',
-] as const;
-export const CaseState = StringEnum(
-  caseStates,
-  '收件 / 待补正 / 已受理 / 审查中 / 特别程序中 / 已上报 / 准予 / 不予 / 办结 / 待缴费 / 已送达 / 不予受理 / 撤回 / 终止. Clients must tolerate values they do not know.',
-);
-export type CaseState = Static<typeof CaseState>;
-
-export const CaseNo = Type.String({
-  pattern: '^[0-9A-Z]{2,12}-[0-9]{8}-[0-9]{5,9}$',
-  maxLength: 32,
-  description: 'Case number (办件编号): center code, acceptance-office date (YYYYMMDD), daily sequence',
-});
-export const MaterialId = Type.String({ pattern: '^[a-z0-9][a-z0-9-]{0,39}$', maxLength: 40 });
-const LocalDate = Type.String({ format: 'date', description: 'YYYY-MM-DD in the center\'s time zone' });
 const Instant = Type.String({ format: 'date-time' });
 const Reasons = Type.Array(text(500), { minItems: 1, maxItems: 20 });
 const Note = text(1000);
-
-export const ClockEffect = StringEnum(['start', 'suspend', 'resume', 'extend', 'stop'] as const);
-export type ClockEffect = Static<typeof ClockEffect>;
 
 /** Intake: what the applicant hands in for one checklist entry. */
 export const IntakeMaterial = Type.Object(
@@ -203,20 +169,6 @@ export const WithdrawBody = Type.Object({ reason: Type.Optional(text(500)) }, cl
 
 // ---------------------------------------------------------------------------
 // The case as read
-
-export const Deadlines = Type.Object(
-  {
-    statutoryDue: Type.Optional(LocalDate),
-    promisedDue: Type.Optional(LocalDate),
-    deliveryDue: Type.Optional(LocalDate),
-    provisional: Type.Optional(Type.Literal(true, {
-      description: 'A deadline was counted on a provisional year (weekends and statutory holidays, no 调休): the center has not entered that year\'s official schedule; the dates are recomputed when it does',
-    })),
-    missingCalendarYear: Type.Optional(Type.Integer({ description: 'A deadline reaches a year for which not even a provisional schedule can be made: it is shown once the calendar has it' })),
-  },
-  closed,
-);
-export type Deadlines = Static<typeof Deadlines>;
 
 export const Remaining = Type.Object(
   {

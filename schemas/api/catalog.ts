@@ -5,21 +5,10 @@
  */
 import * as Type from '@sinclair/typebox/type';
 import type { Static } from '@sinclair/typebox';
-import { Limit, NextToken, Page, StringEnum, closed, text } from './common.ts';
+import { Limit, NextToken, Page, StringEnum, closed, text, ItemCode, DepartmentId, CenterId, ServiceMode, SpecialProcedure } from './common.ts';
 
 const list = <T extends Parameters<typeof Type.Array>[0]>(item: T, maxItems: number, minItems = 0) =>
   Type.Array(item, { minItems, maxItems });
-
-export const ItemCode = Type.String({
-  pattern: '^[A-Za-z0-9][A-Za-z0-9-]{2,63}$',
-  maxLength: 64,
-  description: 'Unique item code (GB/T 39554.1-2020 style), letters, digits and dashes',
-});
-export const DepartmentId = Type.String({ pattern: '^[a-z0-9][a-z0-9-]{1,47}$', maxLength: 48 });
-export const CenterId = Type.String({ pattern: '^[a-z0-9][a-z0-9-]{1,47}$', maxLength: 48 });
-
-export const ServiceMode = StringEnum(['immediate', 'promised', 'joint', 'escalated'] as const, '即办件 / 承诺件 / 联办件 / 上报件. Clients must tolerate values they do not know.');
-export type ServiceMode = Static<typeof ServiceMode>;
 
 export const ItemStatus = StringEnum(['draft', 'submitted', 'rejected', 'approved', 'published', 'superseded', 'retired'] as const, 'Publishing workflow of one version. Clients must tolerate values they do not know.');
 export type ItemStatus = Static<typeof ItemStatus>;
@@ -50,18 +39,6 @@ export const Material = Type.Object(
   closed,
 );
 export type Material = Static<typeof Material>;
-
-export const SpecialProcedure = Type.Object(
-  {
-    kind: StringEnum(['hearing', 'tendering', 'auction', 'inspection', 'testing', 'quarantine', 'appraisal', 'expert_review'] as const),
-    name: text(100, 'e.g. 现场核查'),
-    maxWorkingDays: Type.Integer({ minimum: 1, maximum: 365 }),
-    countsTowardLimit: Type.Boolean({ description: 'false: the clock is suspended while it runs (行政许可法 art. 45)' }),
-    charged: Type.Boolean(),
-    legalBasis: Type.Optional(text(300)),
-  },
-  closed,
-);
 
 export const ProcessStep = Type.Object(
   { name: text(50, 'e.g. 受理'), description: text(1000), role: Type.Optional(text(50)) },

@@ -64,3 +64,57 @@ export const NextToken = Type.String({
   minLength: 1, maxLength: 2048, pattern: '^[A-Za-z0-9_-]+$',
   description: 'Opaque and encrypted; valid for 24 hours, only with the operation, center and filters of the page that returned it',
 });
+
+// Identifiers and terms several domains' schemas share: here, so that naming one does not bring in (and build) the whole schema module of the domain that owns it.
+
+export const ApplicantId = Type.String({ pattern: '^[0-9A-HJKMNP-TV-Z]{26}$', minLength: 26, maxLength: 26, description: 'ULID' });
+
+export const ApplicantKind = StringEnum(['citizen', 'enterprise'] as const, 'citizen: a natural person (自然人); enterprise: a legal person or other organization (法人)');
+export type ApplicantKind = Static<typeof ApplicantKind>;
+
+export const CaseNo = Type.String({
+  pattern: '^[0-9A-Z]{2,12}-[0-9]{8}-[0-9]{5,9}$',
+  maxLength: 32,
+  description: 'Case number (办件编号): center code, acceptance-office date (YYYYMMDD), daily sequence',
+});
+
+export const MaterialId = Type.String({ pattern: '^[a-z0-9][a-z0-9-]{0,39}$', maxLength: 40 });
+
+export const ItemCode = Type.String({
+  pattern: '^[A-Za-z0-9][A-Za-z0-9-]{2,63}$',
+  maxLength: 64,
+  description: 'Unique item code (GB/T 39554.1-2020 style), letters, digits and dashes',
+});
+
+export const DepartmentId = Type.String({ pattern: '^[a-z0-9][a-z0-9-]{1,47}$', maxLength: 48 });
+
+export const CenterId = Type.String({ pattern: '^[a-z0-9][a-z0-9-]{1,47}$', maxLength: 48 });
+
+export const ServiceMode = StringEnum(['immediate', 'promised', 'joint', 'escalated'] as const, '即办件 / 承诺件 / 联办件 / 上报件. Clients must tolerate values they do not know.');
+export type ServiceMode = Static<typeof ServiceMode>;
+
+export const SpecialProcedure = Type.Object(
+  {
+    kind: StringEnum(['hearing', 'tendering', 'auction', 'inspection', 'testing', 'quarantine', 'appraisal', 'expert_review'] as const),
+    name: text(100, 'e.g. 现场核查'),
+    maxWorkingDays: Type.Integer({ minimum: 1, maximum: 365 }),
+    countsTowardLimit: Type.Boolean({ description: 'false: the clock is suspended while it runs (行政许可法 art. 45)' }),
+    charged: Type.Boolean(),
+    legalBasis: Type.Optional(text(300)),
+  },
+  closed,
+);
+
+export const WindowId = Type.String({ pattern: '^[a-z0-9][a-z0-9-]{0,31}$', maxLength: 32 });
+
+export const Username = Type.String({ pattern: '^[a-z0-9][a-z0-9._-]{2,63}$', maxLength: 64, description: 'Sign-in name, lower case' });
+
+export const CategoryCode = Type.String({ pattern: '^[A-Z]$', maxLength: 1, description: 'One capital letter: the prefix of the category\'s ticket numbers (A001…)' });
+
+export const TicketId = Type.String({ pattern: '^[0-9]{8}-[0-9A-HJKMNP-TV-Z]{26}$', maxLength: 35, description: 'The day of the ticket (YYYYMMDD) and a ULID' });
+
+export const TicketNo = Type.String({ pattern: '^[A-Z][0-9]{3,5}$', maxLength: 6, description: 'What the slip and the displays show: the category\'s letter and the day\'s sequence, e.g. A001' });
+
+export const TicketCode = Type.String({ pattern: '^[0-9]{6}$', maxLength: 6, description: 'The 6-digit code printed on the slip: proves the slip (status lookup, anonymous rating)' });
+
+export const ComplaintId = Type.String({ pattern: '^[0-9A-HJKMNP-TV-Z]{26}$', maxLength: 26, description: 'ULID' });

@@ -8,15 +8,10 @@
  */
 import * as Type from '@sinclair/typebox/type';
 import type { Static } from '@sinclair/typebox';
-import { CaseNo } from './cases.ts';
-import { DepartmentId } from './catalog.ts';
-import { Limit, NextToken, Page, StringEnum, closed, text } from './common.ts';
-import { Username, WindowId } from './org.ts';
+import { Limit, NextToken, Page, StringEnum, closed, text, CaseNo, DepartmentId, Username, WindowId, ComplaintId } from './common.ts';
 
 const Instant = Type.String({ format: 'date-time' });
 const localDate = (description: string) => Type.String({ format: 'date', description: `${description} (YYYY-MM-DD in the center's time zone)` });
-
-export const ComplaintId = Type.String({ pattern: '^[0-9A-HJKMNP-TV-Z]{26}$', maxLength: 26, description: 'ULID' });
 
 export const complaintStates = ['filed', 'not_accepted', 'assigned', 'replied', 'unsatisfied', 'under_review', 'closed'] as const;
 export const ComplaintState = StringEnum(

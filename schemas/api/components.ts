@@ -23,6 +23,7 @@
 import type { TSchema } from '@sinclair/typebox';
 import * as applicants from './applicants.ts';
 import * as audit from './audit.ts';
+import * as caseClock from './case-clock.ts';
 import * as cases from './cases.ts';
 import * as catalog from './catalog.ts';
 import * as common from './common.ts';
@@ -38,13 +39,13 @@ export const apiComponents: Readonly<Record<string, TSchema>> = {
   FieldError: common.FieldError,
 
   // catalog: service items and their guides
-  ItemCode: catalog.ItemCode,
-  ServiceMode: catalog.ServiceMode,
+  ItemCode: common.ItemCode,
+  ServiceMode: common.ServiceMode,
   ItemStatus: catalog.ItemStatus,
   LegalBasis: catalog.LegalBasis,
   MaterialForm: documents.MaterialForm,
   ItemMaterial: catalog.Material,
-  SpecialProcedure: catalog.SpecialProcedure,
+  SpecialProcedure: common.SpecialProcedure,
   ProcessStep: catalog.ProcessStep,
   Fee: catalog.Fee,
   ContactChannel: catalog.Channel,
@@ -63,7 +64,7 @@ export const apiComponents: Readonly<Record<string, TSchema>> = {
   // org: the center, departments, windows, staff, calendar
   CenterBody: org.CenterBody,
   Center: org.Center,
-  WindowId: org.WindowId,
+  WindowId: common.WindowId,
   DepartmentBody: org.DepartmentBody,
   Department: org.Department,
   DepartmentList: org.DepartmentList,
@@ -73,14 +74,14 @@ export const apiComponents: Readonly<Record<string, TSchema>> = {
   CalendarYearBody: org.CalendarYearBody,
   CalendarYear: org.CalendarYear,
   StaffRole: org.StaffRoleName,
-  Username: org.Username,
+  Username: common.Username,
   StaffBody: org.StaffBody,
   Staff: org.Staff,
   StaffEntry: org.StaffEntry,
   StaffList: org.StaffList,
 
   // applicants
-  ApplicantKind: applicants.ApplicantKind,
+  ApplicantKind: common.ApplicantKind,
   RegistrationBody: applicants.RegistrationBody,
   NotificationPreferences: applicants.NotificationPreferences,
   ProfileBody: applicants.ProfileBody,
@@ -93,10 +94,10 @@ export const apiComponents: Readonly<Record<string, TSchema>> = {
   AgentList: applicants.AgentList,
 
   // cases
-  CaseNo: cases.CaseNo,
-  CaseState: cases.CaseState,
-  MaterialId: cases.MaterialId,
-  ClockEffect: cases.ClockEffect,
+  CaseNo: common.CaseNo,
+  CaseState: caseClock.CaseState,
+  MaterialId: common.MaterialId,
+  ClockEffect: caseClock.ClockEffect,
   IntakeMaterial: cases.IntakeMaterial,
   IntakeRequest: cases.IntakeRequest,
   MaterialStatus: cases.MaterialStatus,
@@ -115,7 +116,7 @@ export const apiComponents: Readonly<Record<string, TSchema>> = {
   DenyBody: cases.DenyBody,
   DeliverBody: cases.DeliverBody,
   WithdrawBody: cases.WithdrawBody,
-  Deadlines: cases.Deadlines,
+  Deadlines: caseClock.Deadlines,
   RemainingWorkingDays: cases.Remaining,
   CaseClock: cases.CaseClock,
   Receipt: cases.Receipt,

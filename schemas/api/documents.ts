@@ -5,9 +5,7 @@
  */
 import * as Type from '@sinclair/typebox/type';
 import type { Static } from '@sinclair/typebox';
-import { CaseNo, MaterialId } from './cases.ts';
-import { CenterId, ItemCode } from './catalog.ts';
-import { Limit, NextToken, Page, StringEnum, closed, text } from './common.ts';
+import { Limit, NextToken, Page, StringEnum, closed, text, CaseNo, MaterialId, CenterId, ItemCode } from './common.ts';
 
 const Instant = Type.String({ format: 'date-time' });
 const LocalDate = Type.String({ format: 'date', description: 'YYYY-MM-DD' });

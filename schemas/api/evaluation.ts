@@ -7,12 +7,7 @@
  */
 import * as Type from '@sinclair/typebox/type';
 import type { Static } from '@sinclair/typebox';
-import { ApplicantId } from './applicants.ts';
-import { CaseNo } from './cases.ts';
-import { CenterId, DepartmentId, ItemCode } from './catalog.ts';
-import { Limit, NextToken, Page, StringEnum, closed, text } from './common.ts';
-import { WindowId } from './org.ts';
-import { TicketCode, TicketId } from './queue.ts';
+import { Limit, NextToken, Page, StringEnum, closed, text, ApplicantId, CaseNo, CenterId, DepartmentId, ItemCode, WindowId, TicketCode, TicketId } from './common.ts';
 
 const Instant = Type.String({ format: 'date-time' });
 const localDate = (description = 'YYYY-MM-DD in the center\'s time zone') => Type.String({ format: 'date', description });

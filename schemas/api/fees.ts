@@ -8,10 +8,9 @@
  */
 import * as Type from '@sinclair/typebox/type';
 import type { Static } from '@sinclair/typebox';
-import { CaseNo } from './cases.ts';
-import { FeeTier, ItemCode, MAX_FEE_QUANTITY, feeKinds } from './catalog.ts';
+import { FeeTier, MAX_FEE_QUANTITY, feeKinds } from './catalog.ts';
 import { FeeWaiverCategory } from './org.ts';
-import { StringEnum, closed, text } from './common.ts';
+import { StringEnum, closed, text, CaseNo, ItemCode } from './common.ts';
 
 const FeeId = Type.String({ pattern: '^[a-z0-9][a-z0-9-]{0,39}$', maxLength: 40, description: 'A fee of the item version (its feeId, or `fee-<position>` on a version written before fee ids)' });
 const Fen = (description: string) => Type.Integer({ minimum: 0, maximum: Number.MAX_SAFE_INTEGER, description: `${description} (integer fen, 分)` });

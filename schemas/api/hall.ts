@@ -7,10 +7,8 @@
 import * as Type from '@sinclair/typebox/type';
 import type { Static } from '@sinclair/typebox';
 import { WaitingCounts } from '../events/queue.ts';
-import { CenterId } from './catalog.ts';
-import { closed } from './common.ts';
-import { WindowId } from './org.ts';
-import { TicketNo, WindowState } from './queue.ts';
+import { closed, CenterId, WindowId, TicketNo } from './common.ts';
+import { WindowState } from './queue.ts';
 
 const Instant = Type.String({ format: 'date-time' });
 

@@ -1,8 +1,7 @@
 /** The delivery log of a case's notifications (通知记录), as applicants and staff read it. */
 import * as Type from '@sinclair/typebox/type';
 import type { Static } from '@sinclair/typebox';
-import { CaseNo } from './cases.ts';
-import { StringEnum, closed } from './common.ts';
+import { StringEnum, closed, CaseNo } from './common.ts';
 
 export const Channel = StringEnum(['email', 'sms'] as const);
 

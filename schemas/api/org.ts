@@ -4,8 +4,7 @@
  */
 import * as Type from '@sinclair/typebox/type';
 import type { Static } from '@sinclair/typebox';
-import { CenterId, DepartmentId, ItemCode } from './catalog.ts';
-import { StringEnum, closed, text } from './common.ts';
+import { StringEnum, closed, text, CenterId, DepartmentId, ItemCode, WindowId, Username } from './common.ts';
 
 const CalendarDate = Type.String({ format: 'date', description: 'YYYY-MM-DD' });
 /** A staff member's account id: the `sub` of their tokens, which every actor field (…By, by, actor.id) holds. */
@@ -54,8 +53,6 @@ export type CenterBody = Static<typeof CenterBody>;
 export const Center = Type.Object({ centerId: Type.String(), ...CenterBody.properties, ...Audit }, closed);
 export type Center = Static<typeof Center>;
 
-export const WindowId = Type.String({ pattern: '^[a-z0-9][a-z0-9-]{0,31}$', maxLength: 32 });
-
 export const DepartmentBody = Type.Object(
   { name: text(100, 'e.g. 示范县市场监督管理局'), chiefRepresentative: text(50, '首席代表') },
   closed,
@@ -101,8 +98,6 @@ export const MAX_STAFF_DEPARTMENTS = 10;
 
 /** Roles a staff account can hold (applicants register themselves). */
 export const StaffRoleName = StringEnum(['clerk', 'approver', 'dept_admin', 'dept_head', 'center_admin', 'supervisor', 'auditor', 'finance'] as const, 'dept_head: the agency\'s head (负责人), who approves extensions (art. 42); finance: the center\'s finance (财务), who reconciles with the payment provider');
-export const Username = Type.String({ pattern: '^[a-z0-9][a-z0-9._-]{2,63}$', maxLength: 64, description: 'Sign-in name, lower case' });
-
 export const StaffBody = Type.Object(
   {
     name: text(50),

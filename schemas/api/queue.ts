@@ -5,19 +5,11 @@
  */
 import * as Type from '@sinclair/typebox/type';
 import type { Static } from '@sinclair/typebox';
-import { ApplicantId } from './applicants.ts';
-import { CaseNo } from './cases.ts';
-import { CenterId, DepartmentId, ItemCode } from './catalog.ts';
-import { StringEnum, closed, text } from './common.ts';
-import { WindowId } from './org.ts';
+import { StringEnum, closed, text, ApplicantId, CaseNo, CenterId, DepartmentId, ItemCode, WindowId, CategoryCode, TicketId, TicketNo, TicketCode } from './common.ts';
 
 const Instant = Type.String({ format: 'date-time' });
 const LocalDate = Type.String({ format: 'date', description: 'YYYY-MM-DD in the center\'s time zone' });
 
-export const CategoryCode = Type.String({ pattern: '^[A-Z]$', maxLength: 1, description: 'One capital letter: the prefix of the category\'s ticket numbers (A001…)' });
-export const TicketId = Type.String({ pattern: '^[0-9]{8}-[0-9A-HJKMNP-TV-Z]{26}$', maxLength: 35, description: 'The day of the ticket (YYYYMMDD) and a ULID' });
-export const TicketNo = Type.String({ pattern: '^[A-Z][0-9]{3,5}$', maxLength: 6, description: 'What the slip and the displays show: the category\'s letter and the day\'s sequence, e.g. A001' });
-export const TicketCode = Type.String({ pattern: '^[0-9]{6}$', maxLength: 6, description: 'The 6-digit code printed on the slip: proves the slip (status lookup, anonymous rating)' });
 export const Priority = StringEnum(['appointment', 'green', 'normal'] as const, 'Called in this order, then by arrival: a checked-in appointment (预约), 绿色通道 (the elderly, disabled, pregnant), everyone else');
 export type Priority = Static<typeof Priority>;
 export const TicketStatus = StringEnum(['waiting', 'called', 'serving', 'ended', 'missed'] as const, 'Clients must tolerate values they do not know');

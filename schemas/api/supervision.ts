@@ -5,9 +5,7 @@
  */
 import * as Type from '@sinclair/typebox/type';
 import type { Static } from '@sinclair/typebox';
-import { CaseNo } from './cases.ts';
-import { CenterId, DepartmentId } from './catalog.ts';
-import { Limit, NextToken, Page, StringEnum, closed, text } from './common.ts';
+import { Limit, NextToken, Page, StringEnum, closed, text, CaseNo, CenterId, DepartmentId } from './common.ts';
 
 const Instant = Type.String({ format: 'date-time' });
 /** A complaint's id (ULID): the subject of a complaint's clock, in place of a case number. */

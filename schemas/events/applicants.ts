@@ -5,9 +5,8 @@
  */
 import * as Type from '@sinclair/typebox/type';
 import type { Static } from '@sinclair/typebox';
-import { AgentScope, ApplicantId, ApplicantKind, IdentityLevel } from '../api/applicants.ts';
-import { ItemCode } from '../api/catalog.ts';
-import { StringEnum, closed } from '../api/common.ts';
+import { AgentScope, IdentityLevel } from '../api/applicants.ts';
+import { StringEnum, closed, ApplicantId, ApplicantKind, ItemCode } from '../api/common.ts';
 import { envelope } from './envelope.ts';
 
 const Masked = (what: string) => Type.String({ pattern: '\\*', description: `${what}, masked` });

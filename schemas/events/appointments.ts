@@ -7,10 +7,8 @@
  */
 import * as Type from '@sinclair/typebox/type';
 import type { Static } from '@sinclair/typebox';
-import { ApplicantId } from '../api/applicants.ts';
 import { AppointmentId, AppointmentSettingsBody, AppointmentStatus, QueueCategoryCode } from '../api/appointments.ts';
-import { ItemCode } from '../api/catalog.ts';
-import { StringEnum, closed } from '../api/common.ts';
+import { StringEnum, closed, ApplicantId, ItemCode } from '../api/common.ts';
 import { envelope } from './envelope.ts';
 
 const LocalDate = Type.String({ format: 'date' });

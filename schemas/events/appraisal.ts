@@ -7,8 +7,7 @@
 import * as Type from '@sinclair/typebox/type';
 import type { Static } from '@sinclair/typebox';
 import { IndicatorTableBody, Month } from '../api/appraisal.ts';
-import { closed } from '../api/common.ts';
-import { Username } from '../api/org.ts';
+import { closed, Username } from '../api/common.ts';
 import { envelope } from './envelope.ts';
 
 export const AppraisalIndicatorsChangedData = Type.Object({ before: IndicatorTableBody, after: IndicatorTableBody }, closed);

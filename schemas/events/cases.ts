@@ -10,11 +10,10 @@
  */
 import * as Type from '@sinclair/typebox/type';
 import type { Static } from '@sinclair/typebox';
-import { ApplicantId } from '../api/applicants.ts';
-import { CaseNo, CaseState, ClockEffect, Deadlines } from '../api/cases.ts';
-import { DepartmentId, ItemCode, ServiceMode } from '../api/catalog.ts';
-import { ThresholdReached, type CardLevel, type ClockKind } from '../api/supervision.ts';
+import { ThresholdReached } from '../api/supervision.ts';
 import { envelope } from './envelope.ts';
+import { ApplicantId, CaseNo, DepartmentId, ItemCode, ServiceMode } from '../api/common.ts';
+import { CaseState, ClockEffect, Deadlines } from '../api/case-clock.ts';
 
 export const CaseEventData = Type.Object(
   {
@@ -38,25 +37,5 @@ export const CaseEventData = Type.Object(
 export type CaseEventData = Static<typeof CaseEventData>;
 
 export const caseEventSchema = envelope(CaseEventData);
-
-/**
- * The clock thresholds the case watcher publishes (functions/cases/watch.ts),
- * by clock and level: supervision cards them, staff notices tell the department.
- */
-export const thresholdEventTypes = {
-  case: { warning: 'CaseDueSoon', yellow: 'CasePromisedLimitPassed', red: 'CaseStatutoryLimitPassed' },
-  special_procedure: { warning: 'SpecialProcedureDueSoon', yellow: 'SpecialProcedureOverdue', red: 'SpecialProcedureOverdue' },
-  pre_review: { warning: 'PreReviewOverdue', yellow: 'PreReviewOverdue', red: 'PreReviewOverdue' },
-  notice: { warning: 'SupplementNoticeDue' },
-  delivery: { yellow: 'DeliveryOverdue' },
-} as const satisfies Partial<Record<ClockKind, Partial<Record<CardLevel, string>>>>;
-
-/** A published threshold the clock no longer reaches: its limit moved later (a recount on the official calendar). */
-export const THRESHOLD_WITHDRAWN = 'ThresholdWithdrawn';
-
-/** The events of a threshold reached. */
-export const reachedDetailTypes: readonly string[] = [...new Set(Object.values(thresholdEventTypes).flatMap((levels) => Object.values(levels)))];
-/** Every event of the watcher (one data shape). */
-export const thresholdDetailTypes: readonly string[] = [...reachedDetailTypes, THRESHOLD_WITHDRAWN];
 
 export const thresholdEventSchema = envelope(ThresholdReached);

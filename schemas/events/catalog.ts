@@ -4,8 +4,9 @@
  */
 import * as Type from '@sinclair/typebox/type';
 import type { Static } from '@sinclair/typebox';
-import { DepartmentId, ItemCode, ItemStatus } from '../api/catalog.ts';
+import { ItemStatus } from '../api/catalog.ts';
 import { envelope } from './envelope.ts';
+import { DepartmentId, ItemCode } from '../api/common.ts';
 
 export const ItemVersionChangedData = Type.Object(
   {

@@ -8,12 +8,11 @@
  */
 import * as Type from '@sinclair/typebox/type';
 import type { Static } from '@sinclair/typebox';
-import { DepartmentId } from '../api/catalog.ts';
-import { closed } from '../api/common.ts';
-import { ComplaintCategory, ComplaintChannel, ComplaintId, ComplaintSettingsBody, ComplaintState, ComplaintSubject, NotAcceptedReason } from '../api/complaints.ts';
-import { Username } from '../api/org.ts';
-import { THRESHOLD_WITHDRAWN, thresholdEventSchema } from './cases.ts';
+import { closed, DepartmentId, ComplaintId, Username } from '../api/common.ts';
+import { ComplaintCategory, ComplaintChannel, ComplaintSettingsBody, ComplaintState, ComplaintSubject, NotAcceptedReason } from '../api/complaints.ts';
+import { thresholdEventSchema } from './cases.ts';
 import { envelope } from './envelope.ts';
+import { THRESHOLD_WITHDRAWN } from './threshold-types.ts';
 
 const LocalDate = Type.String({ format: 'date' });
 

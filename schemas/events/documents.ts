@@ -9,9 +9,7 @@
  */
 import * as Type from '@sinclair/typebox/type';
 import type { Static } from '@sinclair/typebox';
-import { CaseNo, MaterialId } from '../api/cases.ts';
-import { StringEnum, closed } from '../api/common.ts';
-import { ItemCode } from '../api/catalog.ts';
+import { StringEnum, closed, CaseNo, MaterialId, ItemCode } from '../api/common.ts';
 import { CertificateNo, CertificateStatus, DocumentId, DocumentKind, FileId, RetentionClass, TrustLevel, UploadType } from '../api/documents.ts';
 import { ThresholdReached } from '../api/supervision.ts';
 import { envelope } from './envelope.ts';

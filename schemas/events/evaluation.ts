@@ -8,12 +8,8 @@
  */
 import * as Type from '@sinclair/typebox/type';
 import type { Static } from '@sinclair/typebox';
-import { ApplicantId } from '../api/applicants.ts';
-import { CaseNo } from '../api/cases.ts';
-import { DepartmentId, ItemCode } from '../api/catalog.ts';
-import { StringEnum, closed } from '../api/common.ts';
+import { StringEnum, closed, ApplicantId, CaseNo, DepartmentId, ItemCode, WindowId } from '../api/common.ts';
 import { EvaluationId, EvaluationState, EvaluationType, IndicatorSet, Indicators, Level, Month, SettingsBody } from '../api/evaluation.ts';
-import { WindowId } from '../api/org.ts';
 import { envelope } from './envelope.ts';
 
 const LocalDate = Type.String({ format: 'date' });

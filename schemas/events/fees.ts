@@ -9,8 +9,7 @@
  */
 import * as Type from '@sinclair/typebox/type';
 import type { Static } from '@sinclair/typebox';
-import { CaseNo } from '../api/cases.ts';
-import { closed, StringEnum } from '../api/common.ts';
+import { closed, StringEnum, CaseNo } from '../api/common.ts';
 import { envelope } from './envelope.ts';
 
 const Fen = Type.Integer({ minimum: 0, description: 'Integer fen (分)' });

@@ -2,10 +2,9 @@
 import * as Type from '@sinclair/typebox/type';
 import type { Static } from '@sinclair/typebox';
 import { AppointmentId } from '../api/appointments.ts';
-import { CaseNo } from '../api/cases.ts';
-import { ComplaintId } from '../api/complaints.ts';
 import { Channel } from '../api/notifications.ts';
 import { envelope } from './envelope.ts';
+import { CaseNo, ComplaintId } from '../api/common.ts';
 
 export const ChannelOutcome = Type.Object(
   {

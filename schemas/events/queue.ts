@@ -7,12 +7,8 @@
  */
 import * as Type from '@sinclair/typebox/type';
 import type { Static } from '@sinclair/typebox';
-import { ApplicantId } from '../api/applicants.ts';
-import { CaseNo } from '../api/cases.ts';
-import { DepartmentId, ItemCode } from '../api/catalog.ts';
-import { closed } from '../api/common.ts';
-import { WindowId } from '../api/org.ts';
-import { CategoryBody, CategoryCode, Priority, TicketId, TicketNo, TicketSource } from '../api/queue.ts';
+import { closed, ApplicantId, CaseNo, DepartmentId, ItemCode, WindowId, CategoryCode, TicketId, TicketNo } from '../api/common.ts';
+import { CategoryBody, Priority, TicketSource } from '../api/queue.ts';
 import { envelope } from './envelope.ts';
 
 const Instant = Type.String({ format: 'date-time' });

@@ -8,7 +8,7 @@ import type { TSchema } from '@sinclair/typebox';
 import { applicantEventSchemas } from './applicants.ts';
 import { appointmentEventSchemas } from './appointments.ts';
 import { appraisalEventSchemas } from './appraisal.ts';
-import { caseEventSchema, thresholdDetailTypes, thresholdEventSchema } from './cases.ts';
+import { caseEventSchema, thresholdEventSchema } from './cases.ts';
 import { catalogEventSchemas } from './catalog.ts';
 import { complaintEventSchemas } from './complaints.ts';
 import { documentEventSchemas } from './documents.ts';
@@ -20,6 +20,7 @@ import { notificationEventSchema } from './notifications.ts';
 import { orgEventSchemas, staffAbsenceEventSchemas, staffRemovalEventSchemas } from './org.ts';
 import { queueEventSchemas } from './queue.ts';
 import { supervisionEventSchemas } from './supervision.ts';
+import { thresholdDetailTypes } from './threshold-types.ts';
 
 const bySource: Readonly<Record<string, Readonly<Record<string, TSchema>> | ((detailType: string) => TSchema)>> = {
   // One data shape for every lifecycle transition (functions/cases/lifecycle.ts), another for the clock thresholds.

@@ -6,10 +6,9 @@
  */
 import * as Type from '@sinclair/typebox/type';
 import type { Static } from '@sinclair/typebox';
-import { CaseNo } from '../api/cases.ts';
-import { DepartmentId } from '../api/catalog.ts';
 import { CardId, CardLevel, CardState, ClockKind, ThresholdSettingsBody } from '../api/supervision.ts';
 import { envelope } from './envelope.ts';
+import { CaseNo, DepartmentId } from '../api/common.ts';
 
 export const CardEventData = Type.Object(
   {

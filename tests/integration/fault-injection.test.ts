@@ -12,12 +12,12 @@
  * The faults are injected by the local Lambda runtime (POST /local/faults),
  * scoped to this applicant's events so other tests run undisturbed.
  */
-import { thresholdDetailTypes } from '#schemas/events/cases';
 import { describe, expect, it } from 'vitest';
 import { QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { api, call, chooseNotifications, cloud, doc, freshIdNumber, registerApplicant, until } from './api-client.ts';
 import { enterpriseFields, enterpriseItem, materialsOf } from './cases-client.ts';
 import { milestoneEventTypes } from '../../functions/notifications/templates.ts';
+import { thresholdDetailTypes } from '#schemas/events/threshold-types';
 
 const CASES = 34; // × 6 transitions (submit, accept, review, approve, complete, deliver) = 204
 const RATE = 0.3;

@@ -6,14 +6,14 @@
  * calendar) and logged, so the test can compare the log with the timeline.
  */
 import { expect } from 'vitest';
-import { thresholdDetailTypes } from '#schemas/events/cases';
-import type { ClockEffect } from '#schemas/api/cases';
 import { calendar2026 } from '#shared/calendar-2026';
 import { workCalendar } from '#shared/calendar';
 import { provisionalYear } from '#shared/provisional-calendar';
 import { deadlinesOf, deliveryPausesOf } from '../../functions/cases/clock.ts';
 import { call, cloud, until } from './api-client.ts';
 import { act, auditOf, expectShape, timelineOf } from './cases-client.ts';
+import { thresholdDetailTypes } from '#schemas/events/threshold-types';
+import type { ClockEffect } from '#schemas/api/case-clock';
 
 /** The demo center entered 2026 only: later years are provisional, as the functions count them. */
 export const journeyCalendar = workCalendar([calendar2026], 'Asia/Shanghai', provisionalYear);

@@ -1,11 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { caseStates, type CaseMaterial, type CaseState } from '#schemas/api/cases';
+import { type CaseMaterial } from '#schemas/api/cases';
 import { userRoles } from '#schemas/api/common';
 import type { Caller, StaffRole } from '#shared/auth';
 import { demoItems } from '../../../local/seed/items.ts';
 import { decide as decideRaw, httpActions, nextActions, nextState, rowsOf, transitions, type Actor, type CaseRecord, type Context, type Decision } from '../../../functions/cases/lifecycle.ts';
 import { caseProblems } from '../../../functions/cases/problems.ts';
 import { genericProblems } from '#schemas/api/problems';
+import { caseStates, type CaseState } from '#schemas/api/case-clock';
 
 /** A decision as the API would answer it: a refusal by its status, problem type and English detail. */
 function flat(d: Decision) {
