@@ -20,7 +20,6 @@ import { remainingOf } from './clock.ts';
 import { attributionAfter, decide, departmentsActedFor, httpActions, nextActions, takesIn, type CaseRecord } from './lifecycle.ts';
 import { caseProblems } from './problems.ts';
 import { caseRoutes } from './routes.ts';
-import { applyTransition, newCase, reissueQueryCode } from './rules.ts';
 import * as store from './store.ts';
 import { assertMayRead, assertMayReissueQueryCode, holdsQueryCode, readsAsApplicant } from './access.ts';
 import { agencyFault, grantCovers, type AgencyFault } from '../applicants/public.ts';
@@ -31,6 +30,8 @@ import { caseEvent } from './events.ts';
 
 /** The intake check and Ajv (~130 KB), which reads and transitions never need: loaded with the first intake. */
 const loadIntakeCheck = lazyImport(() => import('./intake-check.ts'));
+/** The rules of intake and transitions, which reads (most requests) never need: loaded with the first write. */
+const loadRules = lazyImport(() => import('./rules.ts'));
 
 /** Wrong query codes one client may try on one case number in an hour. */
 const LOOKUP_FAILURES_PER_HOUR = 10;
@@ -185,7 +186,7 @@ const submitCase: Ops['submitCase'] = async (req) => {
   const windowId = atWindow ? onlyWindow(caller.userId, itemAt(ctx.found, clerkEntryKey(caller.centerId, caller.username))) : undefined;
   const attribution = attributionAfter({}, 'submit', atWindow ? caller.userId : undefined, windowId);
   const record: CaseRecord = {
-    ...newCase(cal, {
+    ...(await loadRules()).newCase(cal, {
       caseNo,
       centerId: caller.centerId,
       timeZone: center.timeZone,
@@ -240,7 +241,7 @@ function runAction(action: string) {
     const decision = decide(action, current, { caller, today, creditExcluded });
     if (!decision.ok) throw decision.refusal;
     const t = decision.transition;
-    const applied = applyTransition(current, t, req.body, { cal, now, today, caller, settings: ctx.settings });
+    const applied = (await loadRules()).applyTransition(current, t, req.body, { cal, now, today, caller, settings: ctx.settings });
     const windowId = clerkKey ? await clerkWindow(caller.centerId, caller.userId, itemAt(ctx.found, clerkKey), today) : undefined;
     const attribution = attributionAfter(current, action, caller.userId, windowId);
     const next: CaseRecord = { ...applied.next, ...(attribution ? { attribution } : {}) };
@@ -312,7 +313,7 @@ const reissueCaseQueryCode: Ops['reissueCaseQueryCode'] = async (req) => {
   const previous = req.idempotency?.previous;
   if (previous) return answer(previous);
   if (ifMatch(req) !== String(current.version)) throw preconditionFailed(msg('办件在您读取后已被修改；请重新读取后再试。', 'The case changed since you read it; read it again and retry.'));
-  const { next, details } = reissueQueryCode(current, now);
+  const { next, details } = (await loadRules()).reissueQueryCode(current, now);
   const role = holdsQueryCode(caller, current) ? 'applicant' : 'clerk';
   const event = caseEvent(next, 'reissueQueryCode', 'QueryCodeReissued', actorOf(caller, [role], [current.item.departmentId]), now, { fromState: current.state, details });
   const recorded = { status: 200, body: { caseNo: next.caseNo, generation: next.queryCodeGeneration!, reissuedAt: now }, headers: { etag: etag(String(next.version)) } };

@@ -41,7 +41,10 @@ const actionRoutes: RouteSpec[] = httpActions.map((action) => {
     path: `/cases/{caseNo}/${action}`,
     access: 'jwt',
     summary: rowsOf(action)[0]!.summary,
-    description: `${describe(action)}\n\nIf-Match: the case's ETag (its version). The answer is the case as the action left it, with the caller's next actions.`,
+    // Written from the lifecycle table when the OpenAPI document asks, not at every cold start.
+    get description() {
+      return `${describe(action)}\n\nIf-Match: the case's ETag (its version). The answer is the case as the action left it, with the caller's next actions.`;
+    },
     params: CasePath,
     body,
     optionalBody: !hasRequiredField(body as { required?: string[] }),

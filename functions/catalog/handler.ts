@@ -3,23 +3,28 @@
  * Operations validate input, ask workflow.ts whether the action is allowed and
  * hand the write to store.ts; nothing else lives here.
  */
-import type { ItemStatus } from '#schemas/api/catalog';
+import type { ItemContent, ItemStatus } from '#schemas/api/catalog';
 import { msg } from '#schemas/api/problems';
 import { actingRole, callerOf, type Caller } from '#shared/auth';
 import { listingScope, rolesFor } from '#shared/authorization';
 import { requiredEnv } from '#shared/db';
 import { forbidden, notFound, preconditionFailed, problem } from '#shared/errors';
 import { etag, httpHandler, ifMatch, type HttpRequest, type HttpResult, type Operations } from '#shared/http';
+import { lazyImport } from '#shared/lazy-import';
 import { cachedPage } from './list-cache.ts';
 import { matchesTerms, positionOf, searchPage, termsOf } from './search.ts';
 import { departmentsOf } from '../org/public.ts';
 import { catalogProblems } from './problems.ts';
 import { catalogRoutes } from './routes.ts';
 import * as store from './store.ts';
-import { catalogPermission, checkContent, mayAdminister, refuse, transitions, type ItemAction } from './workflow.ts';
+import { catalogPermission, checkContent, mayAdminister, refuse, transitions, type ItemAction, type SchemaCheck } from './workflow.ts';
 import type { ServiceMode } from '#schemas/api/common';
 
 type Ops = Operations<typeof catalogRoutes>;
+
+// Ajv compiles administrators' schemas: loaded by the first write whose content has intake fields, not at every cold start.
+const loadAdminSchema = lazyImport(() => import('#shared/admin-schema'));
+const schemaCheckFor = async (content: ItemContent): Promise<SchemaCheck> => (content.intakeFields ? (await loadAdminSchema()).schemaProblem : () => undefined);
 
 /** If-Match (required by the route) must name the revision the caller read. */
 function requireMatch(req: Pick<HttpRequest, 'headers'>, current: store.StoredVersion) {
@@ -145,7 +150,7 @@ const createItem: Ops['createItem'] = async (req) => {
   const { code, content } = req.body;
   const refusal = refuse('create', caller, { centerId: caller.centerId, departmentId: content.departmentId });
   if (refusal) throw refusal;
-  checkContent(content);
+  checkContent(content, await schemaCheckFor(content));
   const now = new Date().toISOString();
   const v: store.StoredVersion = { centerId: caller.centerId, code, version: 1, status: 'draft', content, createdAt: now, createdBy: caller.userId, updatedAt: now, rev: 1 };
   const result = withTag(v, 201, { location: `/admin/items/${code}/versions/1` });
@@ -195,7 +200,7 @@ const updateItemVersion: Ops['updateItemVersion'] = async (req) => {
   // Moving an item to another department needs the right to administer that one too.
   const moved = refuse('update', caller, { centerId: current.centerId, departmentId: content.departmentId });
   if (moved) throw moved;
-  checkContent(content);
+  checkContent(content, await schemaCheckFor(content));
   const now = new Date().toISOString();
   const { reviewReason: _dropped, ...rest } = current;
   const next: store.StoredVersion = { ...rest, content, status: 'draft', updatedAt: now, rev: current.rev + 1 };

@@ -4,12 +4,11 @@
  * approved?" finds one row of `transitions`; who may is in shared/authorization.ts.
  */
 import type { ItemContent, ItemStatus } from '#schemas/api/catalog';
-import { msg } from '#schemas/api/problems';
+import { msg, type Text } from '#schemas/api/problems';
 import type { CatalogEventType } from '#schemas/events/catalog';
 import type { Caller } from '#shared/auth';
 import { denial, type Action } from '#shared/authorization';
 import { HttpProblem, forbidden, problem, wrongState, type FieldFault } from '#shared/errors';
-import { schemaProblem } from '#shared/admin-schema';
 import { feeScheduleErrors } from '../fees/public.ts';
 import { catalogProblems as p } from './problems.ts';
 
@@ -77,8 +76,15 @@ export function refuse(
   return undefined;
 }
 
+/**
+ * Why an administrator's schema cannot be used (`schemaProblem` of
+ * shared/admin-schema.ts): passed in, so that Ajv is loaded only by a request
+ * whose content has intake fields.
+ */
+export type SchemaCheck = (schema: object) => Text | undefined;
+
 /** Rules across fields that a JSON Schema cannot say. */
-export function contentErrors(content: ItemContent): FieldFault[] {
+export function contentErrors(content: ItemContent, schemaProblem: SchemaCheck): FieldFault[] {
   const errors: FieldFault[] = [];
   const limits = '/body/content/timeLimits/promisedWorkingDays';
   const { statutoryWorkingDays, promisedWorkingDays } = content.timeLimits;
@@ -136,7 +142,7 @@ function toleranceErrors(content: ItemContent): FieldFault[] {
 }
 
 /** 422 when the content breaks a rule across its fields. */
-export function checkContent(content: ItemContent): void {
-  const errors = contentErrors(content);
+export function checkContent(content: ItemContent, schemaProblem: SchemaCheck): void {
+  const errors = contentErrors(content, schemaProblem);
   if (errors.length) throw problem(p['item-content-invalid'], msg('事项内容不符合要求，见 errors。', 'The item content breaks its rules; see errors.'), errors);
 }

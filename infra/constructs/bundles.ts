@@ -64,7 +64,7 @@ export const functionEntries = {
   'functions/cases/recount.ts': {},
   'functions/cases/sweeper.ts': {},
   'functions/cases/watch.ts': {},
-  'functions/catalog/handler.ts': {},
+  'functions/catalog/handler.ts': { splitting: true },
   'functions/complaints/handler.ts': {},
   'functions/complaints/sweeper.ts': {},
   'functions/fees/handler.ts': {},

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { Caller } from '#shared/auth';
 import type { ItemStatus } from '#schemas/api/catalog';
 import { problemUri } from '#schemas/api/problems';
+import { schemaProblem } from '#shared/admin-schema';
 import { checkContent, contentErrors, refuse, transitions, type ItemAction } from '../../../functions/catalog/workflow.ts';
 import { demoItems } from '../../../local/seed/items.ts';
 
@@ -70,32 +71,32 @@ describe('content rules', () => {
   const base = demoItems.find((i) => i.content.serviceMode === 'promised' && !i.content.tolerantAcceptance)!.content;
 
   it('accepts the seeded items', () => {
-    for (const item of demoItems) expect(contentErrors(item.content), item.code).toEqual([]);
+    for (const item of demoItems) expect(contentErrors(item.content, schemaProblem), item.code).toEqual([]);
   });
 
   it('refuses a promised limit above the statutory one', () => {
-    const errors = contentErrors({ ...base, timeLimits: { statutoryWorkingDays: 5, promisedWorkingDays: 6 } });
+    const errors = contentErrors({ ...base, timeLimits: { statutoryWorkingDays: 5, promisedWorkingDays: 6 } }, schemaProblem);
     expect(errors).toEqual([expect.objectContaining({ path: '/body/content/timeLimits/promisedWorkingDays', code: 'above_statutory' })]);
   });
 
   it('an immediate item has a promised limit of 0, and only it', () => {
-    expect(contentErrors({ ...base, serviceMode: 'immediate', timeLimits: { statutoryWorkingDays: 20, promisedWorkingDays: 1 } })[0]?.code).toBe('immediate_limit');
-    expect(contentErrors({ ...base, serviceMode: 'immediate', timeLimits: { statutoryWorkingDays: 20, promisedWorkingDays: 0 } })).toEqual([]);
-    expect(contentErrors({ ...base, serviceMode: 'promised', timeLimits: { statutoryWorkingDays: 20, promisedWorkingDays: 0 } })[0]?.code).toBe('missing_limit');
+    expect(contentErrors({ ...base, serviceMode: 'immediate', timeLimits: { statutoryWorkingDays: 20, promisedWorkingDays: 1 } }, schemaProblem)[0]?.code).toBe('immediate_limit');
+    expect(contentErrors({ ...base, serviceMode: 'immediate', timeLimits: { statutoryWorkingDays: 20, promisedWorkingDays: 0 } }, schemaProblem)).toEqual([]);
+    expect(contentErrors({ ...base, serviceMode: 'promised', timeLimits: { statutoryWorkingDays: 20, promisedWorkingDays: 0 } }, schemaProblem)[0]?.code).toBe('missing_limit');
   });
 
   it('checks the fee schedule a version is written with (the fees domain\'s rules): every fee named by a distinct feeId', () => {
     const fee = { feeId: 'copy', name: '工本费', kind: 'fixed' as const, amountFen: 1000, currency: 'CNY' as const, unit: '每证', basis: '鲁价费发〔2019〕1号' };
-    expect(contentErrors({ ...base, fees: [fee], paymentStage: 'before_delivery' })).toEqual([]);
+    expect(contentErrors({ ...base, fees: [fee], paymentStage: 'before_delivery' }, schemaProblem)).toEqual([]);
     const { feeId: _, ...unnamed } = fee;
-    expect(contentErrors({ ...base, fees: [fee, fee, unnamed], paymentStage: 'before_delivery' }).map((e) => `${e.path} ${e.code}`)).toEqual([
+    expect(contentErrors({ ...base, fees: [fee, fee, unnamed], paymentStage: 'before_delivery' }, schemaProblem).map((e) => `${e.path} ${e.code}`)).toEqual([
       '/body/content/fees/1/feeId duplicate', '/body/content/fees/2/feeId required',
     ]);
   });
 
   it('refuses duplicate material ids', () => {
     const m = base.materials[0]!;
-    const errors = contentErrors({ ...base, materials: [m, { ...m, name: '另一份' }] });
+    const errors = contentErrors({ ...base, materials: [m, { ...m, name: '另一份' }] }, schemaProblem);
     expect(errors).toEqual([expect.objectContaining({ path: '/body/content/materials/1/id', code: 'duplicate' })]);
   });
 
@@ -103,18 +104,18 @@ describe('content rules', () => {
     const [form, second] = base.materials;
     const tolerant = { ...base, tolerantAcceptance: { toleranceWorkingDays: 2 } };
     const supporting = { ...second!, kind: 'supporting' as const, required: true, tolerable: true };
-    expect(contentErrors({ ...tolerant, materials: [form!, supporting] })).toEqual([]);
-    expect(contentErrors({ ...tolerant, materials: [{ ...form!, kind: 'application_form', tolerable: true }, { ...supporting, kind: 'main' }] }).map((e) => `${e.path} ${e.code}`)).toEqual([
+    expect(contentErrors({ ...tolerant, materials: [form!, supporting] }, schemaProblem)).toEqual([]);
+    expect(contentErrors({ ...tolerant, materials: [{ ...form!, kind: 'application_form', tolerable: true }, { ...supporting, kind: 'main' }] }, schemaProblem).map((e) => `${e.path} ${e.code}`)).toEqual([
       '/body/content/materials/0/tolerable never_tolerable', '/body/content/materials/1/tolerable never_tolerable',
     ]);
-    expect(contentErrors({ ...tolerant, materials: [form!, { ...supporting, required: false }] }).map((e) => e.code)).toEqual(['not_required']);
-    expect(contentErrors({ ...base, materials: [form!, supporting] }).map((e) => e.code)).toEqual(['tolerance_not_offered']);
-    expect(contentErrors({ ...tolerant, materials: [form!, second!] })).toEqual([expect.objectContaining({ path: '/body/content/tolerantAcceptance', code: 'nothing_tolerable' })]);
-    expect(contentErrors({ ...tolerant, materials: [{ ...form!, kind: 'application_form', tolerable: true }, supporting] })[0]!.message.en).toBe('application-form is the application form: never tolerable');
+    expect(contentErrors({ ...tolerant, materials: [form!, { ...supporting, required: false }] }, schemaProblem).map((e) => e.code)).toEqual(['not_required']);
+    expect(contentErrors({ ...base, materials: [form!, supporting] }, schemaProblem).map((e) => e.code)).toEqual(['tolerance_not_offered']);
+    expect(contentErrors({ ...tolerant, materials: [form!, second!] }, schemaProblem)).toEqual([expect.objectContaining({ path: '/body/content/tolerantAcceptance', code: 'nothing_tolerable' })]);
+    expect(contentErrors({ ...tolerant, materials: [{ ...form!, kind: 'application_form', tolerable: true }, supporting] }, schemaProblem)[0]!.message.en).toBe('application-form is the application form: never tolerable');
   });
 
   it('refuses intake fields that are no usable JSON Schema, saying why in both languages', () => {
-    const errors = contentErrors({ ...base, intakeFields: { type: 'object', properties: { companyName: { type: 'text' } } } });
+    const errors = contentErrors({ ...base, intakeFields: { type: 'object', properties: { companyName: { type: 'text' } } } }, schemaProblem);
     expect(errors).toEqual([expect.objectContaining({ path: '/body/content/intakeFields', code: 'invalid_schema' })]);
     expect(errors[0]!.message.zh).toMatch(/JSON Schema/);
     expect(errors[0]!.message.en).toMatch(/JSON Schema/);
@@ -122,7 +123,7 @@ describe('content rules', () => {
 
   it('answers a broken rule as item-content-invalid (422) with every field at fault', () => {
     const content = { ...base, timeLimits: { statutoryWorkingDays: 5, promisedWorkingDays: 6 } };
-    expect(() => checkContent(content)).toThrow(expect.objectContaining({ status: 422, type: typeOf('item-content-invalid'), errors: contentErrors(content) }));
-    expect(() => checkContent(base)).not.toThrow();
+    expect(() => checkContent(content, schemaProblem)).toThrow(expect.objectContaining({ status: 422, type: typeOf('item-content-invalid'), errors: contentErrors(content, schemaProblem) }));
+    expect(() => checkContent(base, schemaProblem)).not.toThrow();
   });
 });
