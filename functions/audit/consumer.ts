@@ -37,7 +37,7 @@ interface BusEvent {
 }
 
 /** The record an event asks for, or InvalidEventError saying why it cannot be recorded. */
-export function recordInputOf(body: string): { input: RecordInput; chain: string } {
+export async function recordInputOf(body: string): Promise<{ input: RecordInput; chain: string }> {
   let event: BusEvent;
   try {
     event = JSON.parse(body) as BusEvent;
@@ -47,7 +47,7 @@ export function recordInputOf(body: string): { input: RecordInput; chain: string
   const detailType = event?.['detail-type'];
   // Named by its eventId where it has one (what the log and the records are searched by), else the bus's id.
   const name = `event ${(event?.detail as { eventId?: unknown } | undefined)?.eventId ?? event?.id} (${event?.source} ${detailType})`;
-  const { schema, known } = eventSchemaOf(event?.source, detailType);
+  const { schema, known } = await eventSchemaOf(event?.source, detailType);
   const errors = validationErrors(schema, event?.detail, '/detail');
   if (errors.length) throw new InvalidEventError(`${name} does not match ${known ? `the ${detailType} schema` : 'the event envelope'}: ${JSON.stringify(errors)}`);
   const detail = event.detail as AnyEvent;
@@ -77,7 +77,7 @@ export async function handler(event: SQSEvent): Promise<SQSBatchResponse> {
   const placed: Placed[] = [];
   for (const m of event.Records) {
     try {
-      placed.push({ messageId: m.messageId, ...recordInputOf(m.body) });
+      placed.push({ messageId: m.messageId, ...(await recordInputOf(m.body)) });
     } catch (err) {
       if (!(err instanceof InvalidEventError)) throw err;
       logger.error('audit event invalid', { messageId: m.messageId, receiveCount: Number(m.attributes.ApproximateReceiveCount), error: err });

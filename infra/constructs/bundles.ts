@@ -56,7 +56,7 @@ interface EntryBundling {
 export const functionEntries = {
   'functions/applicants/handler.ts': {},
   'functions/appraisal/handler.ts': {},
-  'functions/audit/consumer.ts': {},
+  'functions/audit/consumer.ts': { splitting: true },
   'functions/audit/digester.ts': {},
   'functions/audit/handler.ts': {},
   'functions/cases/handler.ts': { splitting: true },

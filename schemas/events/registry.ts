@@ -5,43 +5,56 @@
  * a domain that adds an event adds its schema here.
  */
 import type { TSchema } from '@sinclair/typebox';
-import { applicantEventSchemas } from './applicants.ts';
-import { appointmentEventSchemas } from './appointments.ts';
-import { appraisalEventSchemas } from './appraisal.ts';
-import { caseEventSchema, thresholdEventSchema } from './cases.ts';
-import { catalogEventSchemas } from './catalog.ts';
-import { complaintEventSchemas } from './complaints.ts';
-import { documentEventSchemas } from './documents.ts';
 import { AnyEvent } from './envelope.ts';
-import { evaluationEventSchemas } from './evaluation.ts';
-import { feeEventSchemas } from './fees.ts';
-import { feeFinanceEventSchemas } from './fees-finance.ts';
-import { notificationEventSchema } from './notifications.ts';
-import { orgEventSchemas, staffAbsenceEventSchemas, staffRemovalEventSchemas } from './org.ts';
-import { queueEventSchemas } from './queue.ts';
-import { supervisionEventSchemas } from './supervision.ts';
 import { thresholdDetailTypes } from './threshold-types.ts';
 
-const bySource: Readonly<Record<string, Readonly<Record<string, TSchema>> | ((detailType: string) => TSchema)>> = {
+type SourceSchemas = Readonly<Record<string, TSchema>> | ((detailType: string) => TSchema);
+
+/**
+ * Each source's schemas, imported (and built) with the first event of that
+ * source: in a bundle that splits, a chunk per domain, so a cold start builds
+ * none of them and a consumer builds only the domains it meets.
+ */
+const loaders: Readonly<Record<string, () => Promise<SourceSchemas>>> = {
   // One data shape for every lifecycle transition (functions/cases/lifecycle.ts), another for the clock thresholds.
-  'onestop.cases': (detailType) => (thresholdDetailTypes.includes(detailType) ? thresholdEventSchema : caseEventSchema),
-  'onestop.catalog': catalogEventSchemas,
-  'onestop.org': { ...orgEventSchemas, ...staffRemovalEventSchemas, ...staffAbsenceEventSchemas },
-  'onestop.applicants': applicantEventSchemas,
-  'onestop.notifications': { NotificationSent: notificationEventSchema },
-  'onestop.evaluation': evaluationEventSchemas,
-  'onestop.documents': documentEventSchemas,
-  'onestop.supervision': supervisionEventSchemas,
-  'onestop.complaints': complaintEventSchemas,
-  'onestop.fees': { ...feeEventSchemas, ...feeFinanceEventSchemas },
-  'onestop.appraisal': appraisalEventSchemas,
+  'onestop.cases': async () => {
+    const { caseEventSchema, thresholdEventSchema } = await import('./cases.ts');
+    return (detailType) => (thresholdDetailTypes.includes(detailType) ? thresholdEventSchema : caseEventSchema);
+  },
+  'onestop.catalog': async () => (await import('./catalog.ts')).catalogEventSchemas,
+  'onestop.org': async () => {
+    const { orgEventSchemas, staffAbsenceEventSchemas, staffRemovalEventSchemas } = await import('./org.ts');
+    return { ...orgEventSchemas, ...staffRemovalEventSchemas, ...staffAbsenceEventSchemas };
+  },
+  'onestop.applicants': async () => (await import('./applicants.ts')).applicantEventSchemas,
+  'onestop.notifications': async () => ({ NotificationSent: (await import('./notifications.ts')).notificationEventSchema }),
+  'onestop.evaluation': async () => (await import('./evaluation.ts')).evaluationEventSchemas,
+  'onestop.documents': async () => (await import('./documents.ts')).documentEventSchemas,
+  'onestop.supervision': async () => (await import('./supervision.ts')).supervisionEventSchemas,
+  'onestop.complaints': async () => (await import('./complaints.ts')).complaintEventSchemas,
+  'onestop.fees': async () => ({ ...(await import('./fees.ts')).feeEventSchemas, ...(await import('./fees-finance.ts')).feeFinanceEventSchemas }),
+  'onestop.appraisal': async () => (await import('./appraisal.ts')).appraisalEventSchemas,
   // The queue domain's tickets and its appointments share the source.
-  'onestop.queue': { ...queueEventSchemas, ...appointmentEventSchemas },
+  'onestop.queue': async () => ({ ...(await import('./queue.ts')).queueEventSchemas, ...(await import('./appointments.ts')).appointmentEventSchemas }),
 };
 
+const loaded = new Map<string, Promise<SourceSchemas>>();
+
+/** A source's schemas, loaded once (a failed load is not kept: the next event tries again). */
+function schemasOf(source: string): Promise<SourceSchemas> | undefined {
+  if (!Object.hasOwn(loaders, source)) return undefined;
+  let schemas = loaded.get(source);
+  if (!schemas) {
+    schemas = loaders[source]!();
+    loaded.set(source, schemas);
+    schemas.catch(() => loaded.delete(source));
+  }
+  return schemas;
+}
+
 /** The schema an event's detail must match: its detail-type's, else the envelope's. */
-export function eventSchemaOf(source: string, detailType: string): { schema: TSchema; known: boolean } {
-  const entry = bySource[source];
-  const schema = typeof entry === 'function' ? entry(detailType) : Object.hasOwn(entry ?? {}, detailType) ? entry![detailType] : undefined;
+export async function eventSchemaOf(source: string, detailType: string): Promise<{ schema: TSchema; known: boolean }> {
+  const entry = await schemasOf(source);
+  const schema = typeof entry === 'function' ? entry(detailType) : entry && Object.hasOwn(entry, detailType) ? entry[detailType] : undefined;
   return schema ? { schema, known: true } : { schema: AnyEvent, known: false };
 }

@@ -260,7 +260,7 @@ describe('confidentiality', () => {
     expect(Object.keys(view(c, supervisor, '2026-11-25'))).not.toEqual(expect.arrayContaining(['complainantSub', 'centerId', 'timeZone']));
   });
 
-  it('events carry ids and codes only: no name, no contact, no free text', () => {
+  it('events carry ids and codes only: no name, no contact, no free text', async () => {
     const replied = run(c, 'reply', deptAdmin, { reply: `已联系${NAME}（${CONTACT}）`, substantiated: true, staffAtFault: 'clerk.amr' }, '2026-11-25', { staffAtFault: { exists: true, counted: 1 } });
     const event = complaintEvent(replied.next, 'reply', 'ComplaintReplied', { id: deptAdmin.userId, role: 'dept_admin', departmentId: 'amr' }, '2026-11-25T03:00:00.000Z', { fromState: 'assigned', details: replied.details });
     expect(leaks(event)).toBe(false);
@@ -269,7 +269,7 @@ describe('confidentiality', () => {
     const removal = staffRemovalEvent(replied.next, replied.staffCount!, event.actor, '2026-11-25T03:00:00.000Z');
     expect(removal.data).toEqual({ username: 'clerk.amr', year: 2026, substantiated: 2, threshold: 2, complaintId: c.complaintId, departmentId: 'amr' });
     expect(schemaErrors(StaffRemovalSuggestedData, removal.data)).toEqual([]);
-    expect(eventSchemaOf('onestop.complaints', 'ComplaintReplied').known).toBe(true);
-    expect(eventSchemaOf('onestop.complaints', 'StaffRemovalSuggested').known).toBe(true);
+    expect((await eventSchemaOf('onestop.complaints', 'ComplaintReplied')).known).toBe(true);
+    expect((await eventSchemaOf('onestop.complaints', 'StaffRemovalSuggested')).known).toBe(true);
   });
 });

@@ -73,8 +73,8 @@ describe('NotificationSent', () => {
     expect(validationErrors(NotificationSentData, { caseNo: '370982-20261127-00042', ...about, aboutEventType: 'CaseAccepted' })).toEqual([]);
   });
 
-  it('as the audit log checks it: an appointment confirmation\'s event, subject `appointment`', () => {
-    const { schema, known } = eventSchemaOf('onestop.notifications', 'NotificationSent');
+  it('as the audit log checks it: an appointment confirmation\'s event, subject `appointment`', async () => {
+    const { schema, known } = await eventSchemaOf('onestop.notifications', 'NotificationSent');
     const detail = { eventId: '01J0000000000000000000000D', centerId: 'center-demo', occurredAt: '2026-12-01T01:00:00.000Z', actor: { id: 'system', role: 'system' }, subject: { type: 'appointment', id: appointmentId }, version: 1, data: { appointmentId, ...about } };
     expect(known).toBe(true);
     expect(validationErrors(schema, detail)).toEqual([]);
