@@ -34,13 +34,13 @@ const hasRequiredField = (schema: { required?: readonly string[] }) => (schema.r
 
 /** One route per action of the lifecycle table, each with its own body schema. */
 const actionRoutes: RouteSpec[] = httpActions.map((action) => {
-  const body = rowsOf(action)[0]!.body;
+  const { body, summary } = rowsOf(action)[0]!;
   return {
     operationId: `case${action[0]!.toUpperCase()}${action.slice(1)}`,
     method: 'POST',
     path: `/cases/{caseNo}/${action}`,
     access: 'jwt',
-    summary: rowsOf(action)[0]!.summary,
+    summary,
     // Written from the lifecycle table when the OpenAPI document asks, not at every cold start.
     get description() {
       return `${describe(action)}\n\nIf-Match: the case's ETag (its version). The answer is the case as the action left it, with the caller's next actions.`;
