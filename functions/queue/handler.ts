@@ -4,7 +4,8 @@
  * hall's kiosks and displays read. Who may do what is in
  * shared/authorization.ts, a ticket's life in lifecycle.ts, keys in store.ts.
  */
-import { DEFAULT_CALLS_BEFORE_MISSED, type Board, type Category, type CategoryBody, type ClerkTicketBody, type IssuedTicket as IssuedTicketBody, type PublicTicketBody, type QueueMonthFigures, type Ticket } from '#schemas/api/queue';
+import type { Board, Category, CategoryBody, ClerkTicketBody, IssuedTicket as IssuedTicketBody, PublicTicketBody, QueueMonthFigures, Ticket } from '#schemas/api/queue';
+import { DEFAULT_CALLS_BEFORE_MISSED } from '#schemas/api/queue-defaults';
 import { msg } from '#schemas/api/problems';
 import type { Actor } from '#schemas/events/envelope';
 import { actingRole, callerOf, type Caller } from '#shared/auth';

@@ -6,7 +6,8 @@
  *   called → called (recall, until the category's calls before missed) | missed (skip)
  *   called | serving → waiting (transfer: another category or window; priority and arrival kept)
  */
-import { DEFAULT_CALLS_BEFORE_MISSED, type Priority, type TicketSource, type TicketStatus } from '#schemas/api/queue';
+import type { Priority, TicketSource, TicketStatus } from '#schemas/api/queue';
+import { DEFAULT_CALLS_BEFORE_MISSED } from '#schemas/api/queue-defaults';
 import { msg } from '#schemas/api/problems';
 import type { QueueEventType } from '#schemas/events/queue';
 import { problem, wrongState } from '#shared/errors';

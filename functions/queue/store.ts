@@ -19,7 +19,8 @@
  */
 import { GetCommand, QueryCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { TransactWriteCommandInput } from '@aws-sdk/lib-dynamodb';
-import { DEFAULT_CALLS_BEFORE_MISSED, type Category, type CategoryBody } from '#schemas/api/queue';
+import type { Category, CategoryBody } from '#schemas/api/queue';
+import { DEFAULT_CALLS_BEFORE_MISSED } from '#schemas/api/queue-defaults';
 import { msg } from '#schemas/api/problems';
 import { centerPk, centerProfileKey, DEFAULT_TIME_ZONE } from '#shared/center';
 import { batchGetItems, db, isConcurrentChange, itemAt, queryAll, tableName, type Item, type ItemKey } from '#shared/db';

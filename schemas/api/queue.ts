@@ -6,6 +6,7 @@
 import * as Type from '@sinclair/typebox/type';
 import type { Static } from '@sinclair/typebox';
 import { StringEnum, closed, text, ApplicantId, CaseNo, CenterId, DepartmentId, ItemCode, WindowId, CategoryCode, TicketId, TicketNo, TicketCode } from './common.ts';
+import { DEFAULT_CALLS_BEFORE_MISSED } from './queue-defaults.ts';
 
 const Instant = Type.String({ format: 'date-time' });
 const LocalDate = Type.String({ format: 'date', description: 'YYYY-MM-DD in the center\'s time zone' });
@@ -17,7 +18,6 @@ export type TicketStatus = Static<typeof TicketStatus>;
 export const TicketSource = StringEnum(['kiosk', 'web', 'clerk', 'appointment'] as const);
 export type TicketSource = Static<typeof TicketSource>;
 
-export const DEFAULT_CALLS_BEFORE_MISSED = 3;
 export const CallsBeforeMissed = Type.Integer({
   minimum: 1, maximum: 5, default: DEFAULT_CALLS_BEFORE_MISSED,
   description: 'Calls a ticket of the category gets (the first and its recalls) before it can only be skipped (过号); 3 when not given',

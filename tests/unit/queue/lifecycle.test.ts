@@ -7,7 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { problemUri } from '#schemas/api/problems';
 import type { TicketStatus } from '#schemas/api/queue';
 import { HttpProblem } from '#shared/errors';
-import { DEFAULT_CALLS_BEFORE_MISSED } from '#schemas/api/queue';
+import { DEFAULT_CALLS_BEFORE_MISSED } from '#schemas/api/queue-defaults';
 import { actOn, ticketTransitions, type AtWindow, type TicketRecord, type WindowAction } from '../../../functions/queue/lifecycle.ts';
 
 const w1: AtWindow = { windowId: 'w1', windowName: '1号窗口', staffId: 'clerk-1', now: '2026-03-20T02:00:00.000Z' };
