@@ -349,13 +349,13 @@ const listQueue: Ops['listQueue'] = async (req) => {
   const queue = req.params.queue as QueueName;
   // The due-soon range counts the center's warning days, so the queue lists a case from its warning's day (decision 125).
   const thresholdsKey = thresholdSettingsKey(caller.centerId);
-  const ctx = await store.listContext(caller.centerId, new Date().toISOString(), [...req.checks!.keys, thresholdsKey]);
+  const ctx = await store.listContext(caller.centerId, new Date().toISOString(), [...req.checks!.keys, ...(queue === 'due_soon' ? [thresholdsKey] : [])]);
   req.checks!.settle(ctx.found);
   const { departmentId } = listingScope(caller, 'case.queue.read', req.query.departmentId);
   if (!departmentId) throw validationFailed([{ path: '/query/departmentId', code: 'required', message: msg('请指明要查看哪个部门的队列', 'name the department whose queue to read') }]);
   const { calendar: cal, today } = ctx.center;
   const filters = { departmentId, queue };
-  const soonUntil = dueSoonUntil(cal, today, effectiveThresholds(itemAt(ctx.found, thresholdsKey)).case.warningWorkingDays);
+  const soonUntil = queue === 'due_soon' ? dueSoonUntil(cal, today, effectiveThresholds(itemAt(ctx.found, thresholdsKey)).case.warningWorkingDays) : today;
   const page = await store.queuePage(caller.centerId, departmentId, queue, { today, soonUntil }, req.pages.limit, req.pages.start(filters));
   return { status: 200, body: req.pages.page({ items: page.items.map((c) => summary(c, cal, today)), ...(page.lastKey ? { lastKey: page.lastKey } : {}) }, filters) };
 };

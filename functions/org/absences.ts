@@ -13,7 +13,7 @@ import type { StaffAbsenceData } from '#schemas/events/org';
 import { actingRole, type Caller } from '#shared/auth';
 import { denial, rolesFor } from '#shared/authorization';
 import { calendarDaysBetween, localDate, workCalendar } from '#shared/calendar';
-import { fault, forbidden, notFound, problem, validationFailed } from '#shared/errors';
+import { fault, forbidden, notFound, problem, validationFailed, type FieldFault } from '#shared/errors';
 import type { EventDraft } from '#shared/events';
 import { orgProblems } from './problems.ts';
 import { staffDepartments } from './public.ts';
@@ -23,9 +23,6 @@ import { staffDepartments } from './public.ts';
  * absent gives each their cover in one transaction, which holds 100 items.
  */
 export const MAX_BACKUP_PEOPLE = 20;
-
-/** The people a staff record's backups name, once each. */
-export const backupPeople = (backups: Staff['backups']): string[] => [...new Set(backups.map((b) => b.backupUsername))];
 
 /** How far ahead an absence may be marked: a year's leave plan, not an open-ended one. */
 export const MAX_DAYS_AHEAD = 366;
@@ -38,10 +35,17 @@ export const withoutReason = ({ reason: _r, timeZone: _t, ...rest }: AbsenceReco
 export const absenceView = ({ timeZone: _t, ...rest }: AbsenceRecord): StaffAbsence => rest;
 
 /** The backups who cover A, one entry per person with the items the staff entry names them for. */
-function coversOf(staff: Staff): StaffAbsence['coveredBy'] {
+function coversOf(backups: Staff['backups']): StaffAbsence['coveredBy'] {
   const byBackup = new Map<string, string[]>();
-  for (const b of staff.backups) byBackup.set(b.backupUsername, [...(byBackup.get(b.backupUsername) ?? []), b.itemCode]);
+  for (const b of backups) byBackup.set(b.backupUsername, [...(byBackup.get(b.backupUsername) ?? []), b.itemCode]);
   return [...byBackup].map(([username, itemCodes]) => ({ username, itemCodes }));
+}
+
+/** The fault of backups that name more people than one absence can cover (at `path`), if they do. */
+export function tooManyBackupPeople(backups: Staff['backups'], path: string): FieldFault | undefined {
+  const people = coversOf(backups).length;
+  if (people <= MAX_BACKUP_PEOPLE) return undefined;
+  return fault(path, 'too_many_people', msg(`B 角最多 ${MAX_BACKUP_PEOPLE} 人（现为 ${people} 人）`, `may name at most ${MAX_BACKUP_PEOPLE} people (names ${people})`));
 }
 
 function authorizeFor(caller: Caller, staff: Staff) {
@@ -78,14 +82,10 @@ export function markAbsence(
   if (ahead < 0) throw validationFailed([fault('/params/date', 'past', msg(`不能早于今天（${today}）`, `must not be before today (${today})`))]);
   if (ahead > MAX_DAYS_AHEAD) throw validationFailed([fault('/params/date', 'too_far', msg(`最多为今天后 ${MAX_DAYS_AHEAD} 天`, `at most ${MAX_DAYS_AHEAD} days after today`))]);
   // A record written before the limit may name more backups than one transaction can cover.
-  const people = backupPeople(found.staff.backups).length;
-  if (people > MAX_BACKUP_PEOPLE) {
-    throw problem(orgProblems['staff-record-invalid'], msg(`${username} 的 B 角有 ${people} 人，最多 ${MAX_BACKUP_PEOPLE} 人；请先修改其人员信息。`, `${username}'s backups name ${people} people, at most ${MAX_BACKUP_PEOPLE}; edit the staff record first.`), [
-      fault('/staff/backups', 'too_many_people', msg(`最多 ${MAX_BACKUP_PEOPLE} 人`, `at most ${MAX_BACKUP_PEOPLE} people`)),
-    ]);
-  }
+  const tooMany = tooManyBackupPeople(found.staff.backups, '/staff/backups');
+  if (tooMany) throw problem(orgProblems['staff-record-invalid'], msg(`${username} 的 B 角过多；请先修改其人员信息。`, `${username}'s backups name too many people; edit the staff record first.`), [tooMany]);
   const absence: AbsenceRecord = {
-    username, date, ...body, windowIds: found.staff.windowIds, coveredBy: coversOf(found.staff), markedBy: caller.userId, markedAt: now, timeZone,
+    username, date, ...body, windowIds: found.staff.windowIds, coveredBy: coversOf(found.staff.backups), markedBy: caller.userId, markedAt: now, timeZone,
   };
   return { absence, event: absenceEvent(caller, 'StaffAbsenceMarked', absence, now) };
 }

@@ -11,7 +11,7 @@ import type { Caller, StaffRole } from '#shared/auth';
 import { ungrantable } from '#shared/authorization';
 import { alreadyExists, forbidden, problem, type FieldFault } from '#shared/errors';
 import { upsertAccount } from '#shared/identity';
-import { backupPeople, MAX_BACKUP_PEOPLE } from './absences.ts';
+import { tooManyBackupPeople } from './absences.ts';
 import { orgProblems } from './problems.ts';
 import { staffDepartments } from './public.ts';
 
@@ -42,10 +42,8 @@ export function staffErrors(username: string, body: StaffBody): FieldFault[] {
   body.backups.forEach((b, i) => {
     if (b.backupUsername === username) errors.push({ path: `/body/backups/${i}/backupUsername`, code: 'self', message: msg('不能担任自己的 B 角', 'a person cannot be their own backup (AB角)') });
   });
-  const people = backupPeople(body.backups).length;
-  if (people > MAX_BACKUP_PEOPLE) {
-    errors.push({ path: '/body/backups', code: 'too_many_people', message: msg(`B 角最多 ${MAX_BACKUP_PEOPLE} 人（现为 ${people} 人）`, `may name at most ${MAX_BACKUP_PEOPLE} people (names ${people})`) });
-  }
+  const tooMany = tooManyBackupPeople(body.backups, '/body/backups');
+  if (tooMany) errors.push(tooMany);
   return errors;
 }
 
