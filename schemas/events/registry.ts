@@ -40,7 +40,7 @@ const loaders: Readonly<Record<string, () => Promise<SourceSchemas>>> = {
 
 const loaded = new Map<string, Promise<SourceSchemas>>();
 
-/** A source's schemas, loaded once (a failed load is not kept: the next event tries again). */
+/** A source's schemas, loaded once; a failed load is not kept, so the next event tries again (lazyImport's rule: schemas/ may not import functions/shared). */
 function schemasOf(source: string): Promise<SourceSchemas> | undefined {
   if (!Object.hasOwn(loaders, source)) return undefined;
   let schemas = loaded.get(source);
